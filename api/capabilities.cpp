@@ -1,0 +1,128 @@
+// GET /metadata: a CapabilityStatement that claims exactly what this server does — every R4
+// resource type with the interactions the route table serves, nothing more (no search yet).
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <array>
+
+#include "api/interactions.h"
+#include "api/version.h"
+#include "core/time_format.h"
+#include "fhir/json.h"
+#include "fhir/model.h"
+
+namespace hearth::api {
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// The type-level and instance-level interactions of the route table (route.cpp).
+constexpr std::array<std::string_view, 7> kTypeInteractions = {
+    "read", "vread", "update", "delete", "history-instance", "history-type", "create"};
+
+void write_str(JsonWriter& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+
+void write_resource(JsonWriter& w, std::string_view type) {
+  w.StartObject();
+  w.Key("type");
+  write_str(w, type);
+  w.Key("profile");
+  write_str(w, "http://hl7.org/fhir/StructureDefinition/" + std::string(type));
+  w.Key("interaction");
+  w.StartArray();
+  for (std::string_view code : kTypeInteractions) {
+    w.StartObject();
+    w.Key("code");
+    write_str(w, code);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("versioning");
+  w.String("versioned-update");
+  w.Key("readHistory");
+  w.Bool(true);
+  w.Key("updateCreate");
+  w.Bool(true);
+  w.Key("conditionalCreate");
+  w.Bool(false);
+  w.Key("conditionalRead");
+  w.String("not-supported");
+  w.Key("conditionalUpdate");
+  w.Bool(false);
+  w.Key("conditionalDelete");
+  w.String("not-supported");
+  w.EndObject();
+}
+
+}  // namespace
+
+Response capabilities_interaction(const InteractionContext& ctx) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("resourceType");
+  w.String("CapabilityStatement");
+  w.Key("status");
+  w.String("active");
+  w.Key("date");
+  write_str(w, format_instant(ctx.clock.now_micros()));
+  w.Key("publisher");
+  w.String("Hearth");
+  w.Key("kind");
+  w.String("instance");
+  w.Key("software");
+  w.StartObject();
+  w.Key("name");
+  w.String("Hearth");
+  w.Key("version");
+  write_str(w, kHearthVersion);
+  w.EndObject();
+  w.Key("implementation");
+  w.StartObject();
+  w.Key("description");
+  write_str(w, "Hearth FHIR R4 server (" + std::string(ctx.store.engine()) + " store)");
+  w.Key("url");
+  write_str(w, ctx.request.base_url);
+  w.EndObject();
+  w.Key("fhirVersion");
+  w.String("4.0.1");
+  w.Key("format");
+  w.StartArray();
+  w.String("application/fhir+json");
+  w.String("json");
+  w.EndArray();
+  w.Key("rest");
+  w.StartArray();
+  w.StartObject();
+  w.Key("mode");
+  w.String("server");
+  w.Key("resource");
+  w.StartArray();
+  for (std::string_view type : fhir::resource_types()) write_resource(w, type);
+  w.EndArray();
+  w.Key("interaction");
+  w.StartArray();
+  w.StartObject();
+  w.Key("code");
+  w.String("history-system");
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+
+  Response response;
+  response.status = 200;
+  response.content_type = std::string(kFhirJsonContentType);
+  response.body.assign(buffer.GetString(), buffer.GetSize());
+  if (ctx.format.pretty) {
+    auto doc = fhir::parse_json(response.body);
+    if (doc.is_ok()) response.body = fhir::write_json(*doc, true);
+  }
+  return response;
+}
+
+}  // namespace hearth::api

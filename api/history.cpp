@@ -1,0 +1,194 @@
+// history at instance, type and system level: a Bundle of type "history", newest first, paged
+// by offset within a snapshot so pages stay stable while writes go on.
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <charconv>
+
+#include "api/interactions.h"
+#include "api/outcome.h"
+#include "api/version_response.h"
+#include "core/time_format.h"
+#include "fhir/json.h"
+
+namespace hearth::api {
+namespace {
+
+constexpr std::int64_t kDefaultCount = 50;
+constexpr std::int64_t kMaxCount = 1000;
+
+Result<std::int64_t> integer_param(const Request& request, std::string_view name,
+                                   std::int64_t fallback, std::int64_t min) {
+  const std::string* text = request.param(name);
+  if (text == nullptr) return fallback;
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (text->empty() || ec != std::errc() || end != text->data() + text->size() || value < min) {
+    return Status(Code::kInvalidArgument,
+                  std::string(name) + " must be an integer >= " + std::to_string(min), std::string(name));
+  }
+  return value;
+}
+
+Result<std::optional<std::int64_t>> instant_param(const Request& request, std::string_view name) {
+  const std::string* text = request.param(name);
+  if (text == nullptr) return std::optional<std::int64_t>();
+  std::optional<std::int64_t> micros = parse_instant_lower_bound(*text);
+  if (!micros) {
+    return Status(Code::kInvalidArgument,
+                  std::string(name) + " '" + *text + "' is not a FHIR instant or dateTime",
+                  std::string(name));
+  }
+  return micros;
+}
+
+std::string url_encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~' || c == ':') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string history_path(const InteractionContext& ctx) {
+  std::string path = ctx.request.base_url + "/";
+  if (!ctx.route.type.empty()) path += ctx.route.type + "/";
+  if (!ctx.route.id.empty()) path += ctx.route.id + "/";
+  return path + "_history";
+}
+
+// A page link repeating the query's filters plus its position.
+std::string page_link(const InteractionContext& ctx, const storage::HistoryQuery& q,
+                      std::optional<std::int64_t> snapshot, std::int64_t offset) {
+  std::string url = history_path(ctx) + "?_count=" + std::to_string(q.count);
+  for (std::string_view name : {"_since", "_at"}) {
+    if (const std::string* v = ctx.request.param(name)) {
+      url += "&" + std::string(name) + "=" + url_encode(*v);
+    }
+  }
+  if (snapshot) url += "&_snapshot=" + std::to_string(*snapshot);
+  if (offset > 0 || snapshot) url += "&_offset=" + std::to_string(offset);
+  return url;
+}
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void write_str(JsonWriter& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+void write_link(JsonWriter& w, std::string_view relation, const std::string& url) {
+  w.StartObject();
+  w.Key("relation");
+  write_str(w, relation);
+  w.Key("url");
+  write_str(w, url);
+  w.EndObject();
+}
+
+void write_entry(JsonWriter& w, const InteractionContext& ctx, const storage::ResourceVersion& v) {
+  w.StartObject();
+  w.Key("fullUrl");
+  write_str(w, ctx.request.base_url + "/" + v.type + "/" + v.id);
+  if (!v.deleted) {
+    w.Key("resource");
+    w.RawValue(v.body.data(), v.body.size(), rapidjson::kObjectType);
+  }
+  w.Key("request");
+  w.StartObject();
+  w.Key("method");
+  write_str(w, v.method);
+  w.Key("url");
+  write_str(w, v.method == "POST" ? v.type : v.type + "/" + v.id);
+  w.EndObject();
+  w.Key("response");
+  w.StartObject();
+  w.Key("status");
+  write_str(w, v.deleted ? "204 No Content" : v.method == "POST" ? "201 Created" : "200 OK");
+  w.Key("etag");
+  write_str(w, etag_for(v.version));
+  w.Key("lastModified");
+  write_str(w, format_instant(v.last_updated_micros));
+  w.EndObject();
+  w.EndObject();
+}
+
+}  // namespace
+
+Response history_interaction(const InteractionContext& ctx) {
+  storage::HistoryQuery query;
+  query.type = ctx.route.type;
+  query.id = ctx.route.id;
+  Result<std::int64_t> count = integer_param(ctx.request, "_count", kDefaultCount, 0);
+  Result<std::int64_t> offset = integer_param(ctx.request, "_offset", 0, 0);
+  Result<std::int64_t> snapshot = integer_param(ctx.request, "_snapshot", -1, 0);
+  Result<std::optional<std::int64_t>> since = instant_param(ctx.request, "_since");
+  Result<std::optional<std::int64_t>> at = instant_param(ctx.request, "_at");
+  for (const Status& s : {count.status(), offset.status(), snapshot.status(), since.status(),
+                          at.status()}) {
+    if (!s.is_ok()) return outcome_response(s, ctx.format);
+  }
+  query.count = std::min(*count, kMaxCount);
+  query.offset = *offset;
+  if (*snapshot >= 0) query.snapshot = *snapshot;
+  query.since_micros = *since;
+  query.at_micros = *at;
+
+  Result<storage::HistoryPage> page = ctx.store.history(query);
+  if (!page.is_ok()) return outcome_response(page.status(), ctx.format);
+
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("resourceType");
+  w.String("Bundle");
+  w.Key("id");
+  write_str(w, ctx.ids.next_id());
+  w.Key("meta");
+  w.StartObject();
+  w.Key("lastUpdated");
+  write_str(w, format_instant(ctx.clock.now_micros()));
+  w.EndObject();
+  w.Key("type");
+  w.String("history");
+  w.Key("total");
+  w.Int64(page->total);
+  w.Key("link");
+  w.StartArray();
+  write_link(w, "self", page_link(ctx, query, query.snapshot, query.offset));
+  if (query.offset + query.count < page->total && query.count > 0) {
+    write_link(w, "next", page_link(ctx, query, page->snapshot, query.offset + query.count));
+  }
+  if (query.offset > 0) {
+    write_link(w, "previous",
+               page_link(ctx, query, page->snapshot, std::max<std::int64_t>(0, query.offset - query.count)));
+  }
+  w.EndArray();
+  if (!page->entries.empty()) {
+    w.Key("entry");
+    w.StartArray();
+    for (const storage::ResourceVersion& v : page->entries) write_entry(w, ctx, v);
+    w.EndArray();
+  }
+  w.EndObject();
+
+  Response response;
+  response.status = 200;
+  response.content_type = std::string(kFhirJsonContentType);
+  response.body.assign(buffer.GetString(), buffer.GetSize());
+  if (ctx.format.pretty) {
+    auto doc = fhir::parse_json(response.body);
+    if (doc.is_ok()) response.body = fhir::write_json(*doc, true);
+  }
+  return response;
+}
+
+}  // namespace hearth::api

@@ -1,0 +1,33 @@
+// read and vread: the stored body is returned as stored (already carrying id and meta), so the
+// hot path copies bytes and never re-serialises.
+#include "api/interactions.h"
+#include "api/outcome.h"
+#include "api/version_response.h"
+#include "core/time_format.h"
+
+namespace hearth::api {
+
+Response read_interaction(const InteractionContext& ctx) {
+  storage::ResourceVersion deleted;
+  Result<storage::ResourceVersion> found =
+      ctx.store.read(ctx.route.type, ctx.route.id, &deleted);
+  if (!found.is_ok()) {
+    Response response = outcome_response(found.status(), ctx.format);
+    if (found.status().code() == Code::kGone) {
+      response.headers.emplace_back("ETag", etag_for(deleted.version));
+      response.headers.emplace_back("Last-Modified",
+                                    format_http_date(deleted.last_updated_micros));
+    }
+    return response;
+  }
+  return version_response(*found, ctx.format);
+}
+
+Response vread_interaction(const InteractionContext& ctx) {
+  Result<storage::ResourceVersion> found =
+      ctx.store.vread(ctx.route.type, ctx.route.id, ctx.route.version);
+  if (!found.is_ok()) return outcome_response(found.status(), ctx.format);
+  return version_response(*found, ctx.format);
+}
+
+}  // namespace hearth::api

@@ -1,0 +1,49 @@
+// The FHIR REST core's input and output as plain values (STYLE 8): server/ fills a Request from
+// the HTTP message and writes the Response back; nothing here knows about sockets, so the whole
+// REST behaviour is testable in-process.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace hearth::api {
+
+struct Request {
+  std::string method;  // "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", ...
+  // Path below the FHIR base without leading or trailing '/', percent-decoded, e.g.
+  // "Patient/123/_history/2", "metadata", "" (the base itself).
+  std::string path;
+  // Query parameters in order, percent-decoded ('+' as space).
+  std::vector<std::pair<std::string, std::string>> query;
+  // Request headers that FHIR semantics depend on; empty when absent.
+  std::string accept;
+  std::string content_type;
+  std::string if_match;
+  std::string if_none_match;
+  std::string if_none_exist;
+  std::string prefer;
+  std::string body;
+  // Absolute base URL used in Location headers and Bundle links, e.g.
+  // "http://127.0.0.1:8080/fhir" (no trailing slash).
+  std::string base_url;
+
+  // The first value of a query parameter, or nullptr.
+  const std::string* param(std::string_view name) const {
+    for (const auto& [key, value] : query) {
+      if (key == name) return &value;
+    }
+    return nullptr;
+  }
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type;  // empty when there is no body
+  std::string body;
+  // Extra headers: ETag, Last-Modified, Location, Content-Location, ...
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+}  // namespace hearth::api

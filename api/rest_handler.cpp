@@ -1,0 +1,44 @@
+// The REST core's stages: negotiate the response format, route, execute the interaction.
+#include "api/rest_handler.h"
+
+#include "api/interactions.h"
+#include "api/outcome.h"
+
+namespace hearth::api {
+
+RestHandler::RestHandler(storage::Store& store, Clock& clock, IdGenerator& ids)
+    : store_(store), clock_(clock), ids_(ids) {}
+
+Response RestHandler::handle(const Request& request) const {
+  Result<ResponseFormat> format = negotiate_response_format(request);
+  if (!format.is_ok()) return error_response(format.status(), request);
+  std::string_view method = request.method == "HEAD" ? "GET" : request.method;
+  Result<Route> route = route_request(method, request.path);
+  if (!route.is_ok()) return outcome_response(route.status(), *format);
+
+  InteractionContext ctx{store_, clock_, ids_, request, *route, *format};
+  switch (route->interaction) {
+    case Interaction::kCapabilities: return capabilities_interaction(ctx);
+    case Interaction::kRead: return read_interaction(ctx);
+    case Interaction::kVread: return vread_interaction(ctx);
+    case Interaction::kCreate: return create_interaction(ctx);
+    case Interaction::kUpdate: return update_interaction(ctx);
+    case Interaction::kDelete: return delete_interaction(ctx);
+    case Interaction::kHistoryInstance:
+    case Interaction::kHistoryType:
+    case Interaction::kHistorySystem: return history_interaction(ctx);
+    case Interaction::kSearchType:
+      return outcome_response(
+          Status(Code::kNotImplemented,
+                 "search is not offered by this server version; the CapabilityStatement lists "
+                 "the interactions it serves"),
+          *format);
+  }
+  return outcome_response(Status(Code::kInternal, "unrouted interaction"), *format);
+}
+
+Response error_response(const Status& status, const Request& request) {
+  return outcome_response(status, response_format_or_default(request));
+}
+
+}  // namespace hearth::api

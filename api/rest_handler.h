@@ -1,0 +1,35 @@
+// The FHIR REST core (https://hl7.org/fhir/R4/http.html) as one plain function: a Request value
+// in, a Response value out, in named stages (route -> decode -> execute -> encode). No sockets;
+// server/ calls handle() from its worker pool.
+//
+// Thread-safety: handle() may be called concurrently from many threads; the handler holds no
+// per-request state. The store, clock and id generator must outlive it and be thread-safe.
+#pragma once
+
+#include "api/request.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "storage/store.h"
+
+namespace hearth::api {
+
+class RestHandler {
+ public:
+  RestHandler(storage::Store& store, Clock& clock, IdGenerator& ids);
+
+  // Never throws for anything a client controls; every error becomes an OperationOutcome
+  // response with the status from core/code_table.h.
+  Response handle(const Request& request) const;
+
+ private:
+  storage::Store& store_;
+  Clock& clock_;
+  IdGenerator& ids_;
+};
+
+// An OperationOutcome response for an error found before the REST core (oversized body, bad
+// URL encoding, unknown path). `request` supplies Accept/_format/_pretty; it may be
+// partially filled.
+Response error_response(const Status& status, const Request& request);
+
+}  // namespace hearth::api

@@ -1,0 +1,114 @@
+// The route table: path shapes (segment patterns) x methods -> interaction.
+#include "api/route.h"
+
+#include <array>
+#include <charconv>
+#include <vector>
+
+#include "fhir/model.h"
+
+namespace hearth::api {
+namespace {
+
+// Segment patterns: "{type}" a resource type, "{id}" an id, "{vid}" a version, else literal.
+struct RouteEntry {
+  std::string_view method;
+  std::array<std::string_view, 4> pattern;
+  std::size_t segments;
+  Interaction interaction;
+};
+
+constexpr std::array kRoutes = {
+    RouteEntry{"GET", {"metadata"}, 1, Interaction::kCapabilities},
+    RouteEntry{"GET", {"_history"}, 1, Interaction::kHistorySystem},
+    RouteEntry{"GET", {"{type}"}, 1, Interaction::kSearchType},
+    RouteEntry{"POST", {"{type}"}, 1, Interaction::kCreate},
+    RouteEntry{"GET", {"{type}", "_history"}, 2, Interaction::kHistoryType},
+    RouteEntry{"GET", {"{type}", "{id}"}, 2, Interaction::kRead},
+    RouteEntry{"PUT", {"{type}", "{id}"}, 2, Interaction::kUpdate},
+    RouteEntry{"DELETE", {"{type}", "{id}"}, 2, Interaction::kDelete},
+    RouteEntry{"GET", {"{type}", "{id}", "_history"}, 3, Interaction::kHistoryInstance},
+    RouteEntry{"GET", {"{type}", "{id}", "_history", "{vid}"}, 4, Interaction::kVread},
+};
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    std::size_t slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+// Does `segment` fit pattern element `p`? Type/id/version validity is checked after matching
+// the shape, so a bad id gets a precise 400 rather than a 404.
+bool shape_matches(std::string_view p, std::string_view segment) {
+  if (p == "{type}") return !segment.empty() && segment[0] != '_' && segment != "metadata";
+  if (p == "{id}" || p == "{vid}") return !segment.empty() && segment != "_history";
+  return p == segment;
+}
+
+}  // namespace
+
+bool is_valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Result<Route> route_request(std::string_view method, std::string_view path) {
+  std::vector<std::string_view> segments = split_path(path);
+  const RouteEntry* shape_only = nullptr;
+  for (const RouteEntry& entry : kRoutes) {
+    if (entry.segments != segments.size()) continue;
+    bool fits = true;
+    for (std::size_t i = 0; i < entry.segments && fits; ++i) {
+      fits = shape_matches(entry.pattern[i], segments[i]);
+    }
+    if (!fits) continue;
+    if (entry.method != method) {
+      shape_only = &entry;
+      continue;
+    }
+    Route route{entry.interaction, {}, {}, 0};
+    for (std::size_t i = 0; i < entry.segments; ++i) {
+      std::string_view p = entry.pattern[i];
+      std::string_view s = segments[i];
+      if (p == "{type}") {
+        if (!fhir::is_resource_type(s)) {
+          return Status(Code::kNotFound, "unknown resource type '" + std::string(s) + "'");
+        }
+        route.type = s;
+      } else if (p == "{id}") {
+        if (!is_valid_id(s)) {
+          return Status(Code::kInvalidArgument,
+                        "'" + std::string(s) + "' is not a valid FHIR id ([A-Za-z0-9-.]{1,64})");
+        }
+        route.id = s;
+      } else if (p == "{vid}") {
+        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), route.version);
+        if (ec != std::errc() || end != s.data() + s.size() || route.version < 1) {
+          return Status(Code::kNotFound, "version '" + std::string(s) + "' does not exist");
+        }
+      }
+    }
+    return route;
+  }
+  if (shape_only != nullptr) {
+    if (!segments.empty() && shape_only->pattern[0] == "{type}" &&
+        !fhir::is_resource_type(segments[0])) {
+      return Status(Code::kNotFound, "unknown resource type '" + std::string(segments[0]) + "'");
+    }
+    return Status(Code::kMethodNotAllowed,
+                  std::string(method) + " is not allowed on /" + std::string(path));
+  }
+  return Status(Code::kNotFound, "no FHIR endpoint at /" + std::string(path));
+}
+
+}  // namespace hearth::api

@@ -1,0 +1,41 @@
+// Routing: a method and a path below the FHIR base -> the REST interaction it asks for, as data
+// (STYLE 10). The route table lives in route.cpp; this header is its contract.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace hearth::api {
+
+enum class Interaction {
+  kCapabilities,     // GET metadata
+  kRead,             // GET Type/id
+  kVread,            // GET Type/id/_history/vid
+  kUpdate,           // PUT Type/id
+  kDelete,           // DELETE Type/id
+  kCreate,           // POST Type
+  kHistoryInstance,  // GET Type/id/_history
+  kHistoryType,      // GET Type/_history
+  kHistorySystem,    // GET _history
+  kSearchType,       // GET Type (not served yet: answered 501)
+};
+
+struct Route {
+  Interaction interaction = Interaction::kCapabilities;
+  std::string type;
+  std::string id;
+  std::int64_t version = 0;
+};
+
+// Errors: kNotFound for an unknown resource type or path shape, kMethodNotAllowed when the path
+// is known but the method is not served there, kInvalidArgument for a malformed id or
+// version ("Patient/a b").
+Result<Route> route_request(std::string_view method, std::string_view path);
+
+// FHIR id rule: [A-Za-z0-9\-\.]{1,64}.
+bool is_valid_id(std::string_view id);
+
+}  // namespace hearth::api

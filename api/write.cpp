@@ -1,0 +1,103 @@
+// create, update (also update-as-create) and delete.
+#include "api/interactions.h"
+#include "api/outcome.h"
+#include "api/resource_body.h"
+#include "api/version_response.h"
+
+namespace hearth::api {
+namespace {
+
+// Builds the store's WriteRequest around a decoded resource: the body is stamped inside the
+// store's transaction with the version and time the store assigns.
+storage::WriteRequest make_write(const InteractionContext& ctx, std::string id,
+                                 fhir::JsonDocument* doc) {
+  storage::WriteRequest write;
+  write.type = ctx.route.type;
+  write.id = std::move(id);
+  if (doc != nullptr) {
+    std::string stamped_id = write.id;
+    write.make_body = [doc, stamped_id](std::int64_t version, std::int64_t last_updated) {
+      return stamp_resource(*doc, stamped_id, version, last_updated);
+    };
+  }
+  return write;
+}
+
+// If-Match -> expected_version; absent means unconditional.
+Status apply_if_match(const Request& request, storage::WriteRequest& write) {
+  if (request.if_match.empty()) return Status::ok();
+  Result<std::int64_t> expected = parse_if_match(request.if_match);
+  if (!expected.is_ok()) return expected.status();
+  write.expected_version = *expected;
+  return Status::ok();
+}
+
+}  // namespace
+
+Response create_interaction(const InteractionContext& ctx) {
+  if (!ctx.request.if_none_exist.empty()) {
+    return outcome_response(
+        Status(Code::kNotImplemented,
+               "conditional create (If-None-Exist) needs search, which this server does not "
+               "offer yet; the resource was not created"),
+        ctx.format);
+  }
+  Result<fhir::JsonDocument> doc = decode_resource(ctx.request, ctx.route.type);
+  if (!doc.is_ok()) return outcome_response(doc.status(), ctx.format);
+  // FHIR: the server ignores any id in a create body and assigns its own.
+  storage::WriteRequest write = make_write(ctx, ctx.ids.next_id(), &doc.value());
+  Result<storage::WriteOutcome> outcome = ctx.store.create(write);
+  if (!outcome.is_ok()) return outcome_response(outcome.status(), ctx.format);
+  return write_response(201, outcome->stored, ctx.request, ctx.format);
+}
+
+Response update_interaction(const InteractionContext& ctx) {
+  Result<fhir::JsonDocument> doc = decode_resource(ctx.request, ctx.route.type);
+  if (!doc.is_ok()) return outcome_response(doc.status(), ctx.format);
+  auto id = doc->FindMember("id");
+  if (id == doc->MemberEnd() || !fhir::is_json_string(id->value)) {
+    return outcome_response(
+        Status(Code::kMalformed, "an update body must carry the resource id", "id"),
+        ctx.format);
+  }
+  if (fhir::json_string(id->value) != ctx.route.id) {
+    return outcome_response(Status(Code::kMalformed,
+                                   "body id '" + std::string(fhir::json_string(id->value)) +
+                                       "' does not match the URL id '" + ctx.route.id + "'",
+                                   "id"),
+                            ctx.format);
+  }
+  storage::WriteRequest write = make_write(ctx, ctx.route.id, &doc.value());
+  Status precondition = apply_if_match(ctx.request, write);
+  if (!precondition.is_ok()) return outcome_response(precondition, ctx.format);
+  Result<storage::WriteOutcome> outcome = ctx.store.update(write);
+  if (!outcome.is_ok()) return outcome_response(outcome.status(), ctx.format);
+  int status = outcome->kind == storage::WriteKind::kCreated ? 201 : 200;
+  return write_response(status, outcome->stored, ctx.request, ctx.format);
+}
+
+Response delete_interaction(const InteractionContext& ctx) {
+  storage::WriteRequest write = make_write(ctx, ctx.route.id, nullptr);
+  Status precondition = apply_if_match(ctx.request, write);
+  if (!precondition.is_ok()) return outcome_response(precondition, ctx.format);
+  Result<storage::WriteOutcome> outcome = ctx.store.remove(write);
+  if (!outcome.is_ok()) return outcome_response(outcome.status(), ctx.format);
+  Response response;
+  if (outcome->kind == storage::WriteKind::kDeleted) {
+    response.headers.emplace_back("ETag", etag_for(outcome->stored.version));
+  }
+  if (prefer_return(ctx.request) == PreferReturn::kMinimal) {
+    response.status = 204;
+    return response;
+  }
+  response.status = 200;
+  response.content_type = std::string(kFhirJsonContentType);
+  response.body = information_outcome_json(
+      outcome->kind == storage::WriteKind::kDeleted
+          ? "deleted " + ctx.route.type + "/" + ctx.route.id
+          : ctx.route.type + "/" + ctx.route.id + " was already absent; nothing deleted",
+      ctx.format.pretty);
+  return response;
+}
+
+}  // namespace hearth::api

@@ -1,0 +1,209 @@
+// FHIR JSON parse/serialise on RapidJSON with numbers kept as their original text.
+#include "fhir/json.h"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstring>
+
+namespace hearth::fhir {
+namespace {
+
+constexpr char kNumberMarker = '\0';
+// Nesting deeper than this is refused: validation and serialisation recurse per level, and no
+// real FHIR resource comes near it.
+constexpr int kMaxDepth = 256;
+
+// Forwards every SAX event to the document, turning raw numbers into marked strings and
+// refusing strings that hold U+0000 (which would make the marker ambiguous).
+struct MarkingHandler {
+  JsonDocument& doc;
+  std::string scratch;
+  bool nul_in_string = false;
+  bool too_deep = false;
+  int depth = 0;
+
+  bool enter() {
+    if (++depth > kMaxDepth) {
+      too_deep = true;
+      return false;
+    }
+    return true;
+  }
+
+  bool Null() { return doc.Null(); }
+  bool Bool(bool b) { return doc.Bool(b); }
+  // With kParseNumbersAsStringsFlag every number arrives through RawNumber; these stay for
+  // completeness of the handler concept.
+  bool Int(int i) { return doc.Int(i); }
+  bool Uint(unsigned u) { return doc.Uint(u); }
+  bool Int64(int64_t i) { return doc.Int64(i); }
+  bool Uint64(uint64_t u) { return doc.Uint64(u); }
+  bool Double(double d) { return doc.Double(d); }
+  bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
+    scratch.assign(1, kNumberMarker);
+    scratch.append(str, length);
+    return doc.String(scratch.data(), static_cast<rapidjson::SizeType>(scratch.size()), true);
+  }
+  bool String(const char* str, rapidjson::SizeType length, bool copy) {
+    if (std::memchr(str, 0, length) != nullptr) {
+      nul_in_string = true;
+      return false;
+    }
+    return doc.String(str, length, copy);
+  }
+  bool StartObject() { return enter() && doc.StartObject(); }
+  bool Key(const char* str, rapidjson::SizeType length, bool copy) {
+    if (std::memchr(str, 0, length) != nullptr) {
+      nul_in_string = true;
+      return false;
+    }
+    return doc.Key(str, length, copy);
+  }
+  bool EndObject(rapidjson::SizeType count) {
+    --depth;
+    return doc.EndObject(count);
+  }
+  bool StartArray() { return enter() && doc.StartArray(); }
+  bool EndArray(rapidjson::SizeType count) {
+    --depth;
+    return doc.EndArray(count);
+  }
+};
+
+template <typename Writer>
+void write_value(const JsonValue& value, Writer& writer) {
+  switch (value.GetType()) {
+    case rapidjson::kNullType: writer.Null(); break;
+    case rapidjson::kFalseType: writer.Bool(false); break;
+    case rapidjson::kTrueType: writer.Bool(true); break;
+    case rapidjson::kNumberType:
+      // Only values built by code (not the parser) get here.
+      if (value.IsInt64()) {
+        writer.Int64(value.GetInt64());
+      } else if (value.IsUint64()) {
+        writer.Uint64(value.GetUint64());
+      } else {
+        writer.Double(value.GetDouble());
+      }
+      break;
+    case rapidjson::kStringType:
+      if (is_json_number(value)) {
+        std::string_view text = json_number_text(value);
+        writer.RawValue(text.data(), text.size(), rapidjson::kNumberType);
+      } else {
+        writer.String(value.GetString(), value.GetStringLength());
+      }
+      break;
+    case rapidjson::kObjectType:
+      writer.StartObject();
+      for (const auto& member : value.GetObject()) {
+        writer.Key(member.name.GetString(), member.name.GetStringLength());
+        write_value(member.value, writer);
+      }
+      writer.EndObject();
+      break;
+    case rapidjson::kArrayType:
+      writer.StartArray();
+      for (const auto& item : value.GetArray()) write_value(item, writer);
+      writer.EndArray();
+      break;
+  }
+}
+
+// A RapidJSON output stream appending to a std::string (no intermediate buffer copy).
+struct StringSink {
+  using Ch = char;
+  std::string& out;
+  void Put(char c) { out.push_back(c); }
+  void Flush() {}
+};
+
+}  // namespace
+
+Result<JsonDocument> parse_json(std::string_view text) {
+  JsonDocument doc;
+  rapidjson::MemoryStream memory(text.data(), text.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> stream(memory);
+  rapidjson::Reader reader;
+  MarkingHandler handler{doc};
+  // Iterative parsing: the parser's own stack is on the heap, so depth cannot overflow ours.
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
+                              rapidjson::kParseNumbersAsStringsFlag |
+                              rapidjson::kParseValidateEncodingFlag |
+                              rapidjson::kParseStopWhenDoneFlag;
+  rapidjson::ParseResult result;
+  auto generate = [&](JsonDocument&) {
+    result = reader.Parse<kFlags>(stream, handler);
+    return static_cast<bool>(result);
+  };
+  doc.Populate(generate);
+  if (handler.nul_in_string) {
+    return Status(Code::kMalformed, "JSON string contains U+0000, which FHIR does not allow");
+  }
+  if (handler.too_deep) {
+    return Status(Code::kMalformed,
+                  "JSON nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+  }
+  if (result.IsError()) {
+    return Status(Code::kMalformed,
+                  std::string("malformed JSON at byte ") + std::to_string(result.Offset()) +
+                      ": " + rapidjson::GetParseError_En(result.Code()));
+  }
+  // kParseStopWhenDoneFlag stops after the root value; only whitespace may follow.
+  for (std::size_t i = stream.Tell(); i < text.size(); ++i) {
+    char c = text[i];
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      return Status(Code::kMalformed, "malformed JSON at byte " + std::to_string(i) +
+                                          ": unexpected content after the root value");
+    }
+  }
+  return doc;
+}
+
+bool is_json_number(const JsonValue& value) {
+  return value.IsString() && value.GetStringLength() > 0 && value.GetString()[0] == kNumberMarker;
+}
+
+std::string_view json_number_text(const JsonValue& value) {
+  return {value.GetString() + 1, value.GetStringLength() - 1};
+}
+
+bool is_json_string(const JsonValue& value) { return value.IsString() && !is_json_number(value); }
+
+std::string_view json_string(const JsonValue& value) {
+  return {value.GetString(), value.GetStringLength()};
+}
+
+JsonValue make_json_number(std::string_view text, JsonAllocator& allocator) {
+  std::string marked(1, kNumberMarker);
+  marked.append(text);
+  return JsonValue(marked.data(), static_cast<rapidjson::SizeType>(marked.size()), allocator);
+}
+
+JsonValue make_json_string(std::string_view text, JsonAllocator& allocator) {
+  return JsonValue(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
+}
+
+void write_json(const JsonValue& value, bool pretty, std::string& out) {
+  StringSink sink{out};
+  if (pretty) {
+    rapidjson::PrettyWriter<StringSink> writer(sink);
+    writer.SetIndent(' ', 2);
+    write_value(value, writer);
+  } else {
+    rapidjson::Writer<StringSink> writer(sink);
+    write_value(value, writer);
+  }
+}
+
+std::string write_json(const JsonValue& value, bool pretty) {
+  std::string out;
+  write_json(value, pretty, out);
+  return out;
+}
+
+}  // namespace hearth::fhir

@@ -1,0 +1,18 @@
+// The generated R4 tables (build/fhir/generated/model_tables.gen.cpp, written by
+// tools/fhir_codegen from the official package). Private to fhir/: use model.h instead.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "fhir/model.h"
+
+namespace hearth::fhir::detail {
+
+extern const std::span<const TypeDef> kTypes;                      // sorted by name
+extern const std::span<const std::string_view> kResourceTypes;     // concrete, sorted
+extern const std::span<const SearchParamDef> kSearchParams;        // sorted by id
+extern const std::span<const SearchParamEntry> kSearchParamIndex;  // sorted by (type, code)
+extern const std::span<const CompartmentEntry> kCompartments;      // sorted by (compartment, type)
+
+}  // namespace hearth::fhir::detail

@@ -1,0 +1,362 @@
+// The validator: one recursive walk over the JSON alongside the generated element tables. The
+// current location is a stack of (name, index) views into the JSON and the tables; it becomes
+// text only when an issue is reported, so a valid resource costs no string building.
+#include "fhir/validate.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fhir/model.h"
+#include "fhir/primitive.h"
+
+namespace hearth::fhir {
+namespace {
+
+constexpr std::string_view kStructure = "structure";
+constexpr std::string_view kRequired = "required";
+constexpr std::string_view kValue = "value";
+constexpr std::string_view kInvalid = "invalid";
+
+// For each type index of all_types(): its Primitive + 1, or 0 for a non-primitive type.
+const std::vector<std::uint8_t>& primitive_table() {
+  static const std::vector<std::uint8_t> table = [] {
+    std::vector<std::uint8_t> out;
+    for (const TypeDef& t : all_types()) {
+      auto p = t.kind == TypeKind::kPrimitive ? primitive_from_name(t.name) : std::nullopt;
+      out.push_back(p ? static_cast<std::uint8_t>(static_cast<int>(*p) + 1) : 0);
+    }
+    return out;
+  }();
+  return table;
+}
+
+std::string_view key(const JsonValue::Member& m) {
+  return {m.name.GetString(), m.name.GetStringLength()};
+}
+
+const JsonValue* find_member(const JsonValue& obj, std::string_view name) {
+  for (const auto& m : obj.GetObject()) {
+    if (key(m) == name) return &m.value;
+  }
+  return nullptr;
+}
+
+std::string quoted(std::string_view text) {
+  constexpr std::size_t kMax = 60;
+  std::string out = "'";
+  out += text.substr(0, kMax);
+  if (text.size() > kMax) out += "...";
+  return out + "'";
+}
+
+class Validator {
+ public:
+  Validator() { path_.reserve(32); }
+
+  void validate_root(const JsonValue& v, std::string_view expected) {
+    const TypeDef* type = resource_type_of(v, expected);
+    if (type == nullptr) return;
+    path_.push_back({type->name, -1});
+    members(v, *type, 0, true);
+    path_.pop_back();
+  }
+
+  std::vector<Issue> take_issues() { return std::move(issues_); }
+
+ private:
+  struct Segment {
+    std::string_view name;
+    std::int32_t index;  // -1: no [i]
+  };
+  struct Matched {
+    std::int32_t element;
+    bool underscore;
+    std::string_view name;
+  };
+  static constexpr std::size_t kMaxMembers = 128;
+
+  bool full() const { return issues_.size() >= kMaxValidationIssues; }
+
+  void report(std::string_view type, std::string diagnostics) {
+    if (full()) return;
+    std::string expression;
+    for (const Segment& s : path_) {
+      if (!expression.empty()) expression += '.';
+      expression += s.name;
+      if (s.index >= 0) expression += "[" + std::to_string(s.index) + "]";
+    }
+    issues_.push_back(
+        Issue{Severity::kError, std::string(type), std::move(diagnostics), std::move(expression)});
+  }
+
+  // Checks the resourceType of a resource object; the type, or nullptr after reporting.
+  const TypeDef* resource_type_of(const JsonValue& v, std::string_view expected) {
+    if (!v.IsObject()) {
+      report(kStructure, "a resource must be a JSON object");
+      return nullptr;
+    }
+    const JsonValue* rt = nullptr;
+    for (const auto& m : v.GetObject()) {
+      if (key(m) != "resourceType") continue;
+      if (rt != nullptr) report(kStructure, "duplicate property 'resourceType'");
+      rt = &m.value;
+    }
+    if (rt == nullptr) {
+      report(kRequired, "missing 'resourceType'");
+      return nullptr;
+    }
+    std::string_view name = is_json_string(*rt) ? json_string(*rt) : std::string_view();
+    if (!is_resource_type(name)) {
+      report(kInvalid, "unknown resourceType " + quoted(name));
+      return nullptr;
+    }
+    if (!expected.empty() && name != expected) {
+      report(kInvalid,
+             "resourceType " + quoted(name) + " does not match the expected " + quoted(expected));
+      return nullptr;
+    }
+    return find_type(name);
+  }
+
+  // Validates the properties of `obj` against the children of element `parent` of `type`.
+  void members(const JsonValue& obj, const TypeDef& type, std::uint32_t parent,
+               bool resource_root) {
+    std::array<Matched, kMaxMembers> matched;
+    std::size_t matched_count = 0;
+    for (const auto& m : obj.GetObject()) {
+      if (full()) return;
+      std::string_view name = key(m);
+      if (resource_root && name == "resourceType") continue;
+      bool underscore = name.starts_with('_');
+      std::string_view base = underscore ? name.substr(1) : name;
+      ChildMatch match = find_child(type, parent, base);
+      path_.push_back({base, -1});
+      if (!match.found()) {
+        report(kStructure, "unknown property " + quoted(name));
+        path_.pop_back();
+        continue;
+      }
+      bool skip = false;
+      for (std::size_t i = 0; i < matched_count && !skip; ++i) {
+        const Matched& other = matched[i];
+        if (other.element != match.index) continue;
+        if (other.underscore == underscore && other.name == name) {
+          report(kStructure, "duplicate property " + quoted(name));
+          skip = true;
+        } else if (other.name.substr(other.underscore ? 1 : 0) != base) {
+          report(kStructure, "more than one type given for choice element " +
+                                 quoted(type.elements[match.index].name));
+          skip = true;
+        }
+      }
+      if (!skip && matched_count == kMaxMembers) {
+        report(kStructure, "too many properties");
+        skip = true;
+      }
+      if (!skip) {
+        matched[matched_count++] = Matched{match.index, underscore, name};
+        if (underscore) {
+          primitive_extension(m.value, obj, base, type, match);
+        } else {
+          element_value(m.value, obj, name, type, match);
+        }
+      }
+      path_.pop_back();
+    }
+    for (std::uint32_t child : children(type, parent)) {
+      const ElementDef& e = type.elements[child];
+      if (e.min == 0) continue;
+      bool present = false;
+      for (std::size_t i = 0; i < matched_count && !present; ++i) {
+        present = matched[i].element == static_cast<std::int32_t>(child);
+      }
+      if (!present) report(kRequired, "missing required element " + quoted(e.name));
+    }
+  }
+
+  // The value of a (non-underscore) property, array or single per the element's max.
+  void element_value(const JsonValue& v, const JsonValue& obj, std::string_view name,
+                     const TypeDef& type, const ChildMatch& match) {
+    const ElementDef& e = type.elements[match.index];
+    if (e.max == 0) {
+      report(kStructure, "element " + quoted(name) + " is not allowed here");
+      return;
+    }
+    if (!e.is_repeating()) {
+      if (v.IsArray()) {
+        report(kStructure, "element " + quoted(name) + " has max 1 and must not be an array");
+      } else if (v.IsNull()) {
+        report(kStructure, "null is not allowed for " + quoted(name));
+      } else {
+        item(v, type, match);
+      }
+      return;
+    }
+    if (!v.IsArray()) {
+      report(kStructure, "element " + quoted(name) + " repeats and must be a JSON array");
+      return;
+    }
+    check_array_size(v, e, name);
+    const JsonValue* ext = nullptr;
+    bool ext_looked = false;
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+      path_.back().index = static_cast<std::int32_t>(i);
+      if (!v[i].IsNull()) {
+        item(v[i], type, match);
+        continue;
+      }
+      if (!ext_looked) {
+        ext = find_member(obj, "_" + std::string(name));
+        ext_looked = true;
+      }
+      bool covered = primitive_index(match) >= 0 && ext != nullptr && ext->IsArray() &&
+                     i < ext->Size() && !(*ext)[i].IsNull();
+      if (!covered) {
+        report(kStructure, "null in " + quoted(name) + " without a matching extension in " +
+                               quoted("_" + std::string(name)));
+      }
+    }
+    path_.back().index = -1;
+  }
+
+  void check_array_size(const JsonValue& v, const ElementDef& e, std::string_view name) {
+    if (v.Empty()) report(kStructure, "array " + quoted(name) + " must not be empty");
+    if (e.max != kUnbounded && v.Size() > e.max) {
+      report(kStructure, "array " + quoted(name) + " has " + std::to_string(v.Size()) +
+                             " items, more than the maximum " + std::to_string(e.max));
+    }
+  }
+
+  // "_name": the id/extension part of a primitive (or an array of them aligned with "name").
+  void primitive_extension(const JsonValue& v, const JsonValue& obj, std::string_view base,
+                           const TypeDef& type, const ChildMatch& match) {
+    const ElementDef& e = type.elements[match.index];
+    if (primitive_index(match) < 0) {
+      report(kStructure, "'_" + std::string(base) + "' is only allowed for primitive elements");
+      return;
+    }
+    if (!e.is_repeating()) {
+      if (v.IsArray()) {
+        report(kStructure, "'_" + std::string(base) + "' has max 1 and must not be an array");
+      } else {
+        element_object(v);
+      }
+      return;
+    }
+    if (!v.IsArray()) {
+      report(kStructure, "'_" + std::string(base) + "' repeats and must be a JSON array");
+      return;
+    }
+    const JsonValue* values = find_member(obj, base);
+    if (values != nullptr && values->IsArray() && values->Size() != v.Size()) {
+      report(kStructure, "'_" + std::string(base) + "' must have as many items as " + quoted(base));
+    }
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+      path_.back().index = static_cast<std::int32_t>(i);
+      if (!v[i].IsNull()) {
+        element_object(v[i]);
+        continue;
+      }
+      bool has_value =
+          values != nullptr && values->IsArray() && i < values->Size() && !(*values)[i].IsNull();
+      if (!has_value) report(kStructure, "null in both " + quoted(base) + " and its extension");
+    }
+    path_.back().index = -1;
+  }
+
+  // The Element part of a primitive: {"id": ..., "extension": [...]}.
+  void element_object(const JsonValue& v) {
+    static const TypeDef* const kElement = find_type("Element");
+    if (!v.IsObject() || v.ObjectEmpty()) {
+      report(kStructure, "a primitive's extension part must be a non-empty JSON object");
+      return;
+    }
+    members(v, *kElement, 0, false);
+  }
+
+  // The Primitive (as int) of the matched element's type, or -1.
+  static int primitive_index(const ChildMatch& match) {
+    if (match.type == nullptr || match.type->type_index < 0) return -1;
+    return static_cast<int>(primitive_table()[match.type->type_index]) - 1;
+  }
+
+  // One value (not an array) of an element.
+  void item(const JsonValue& v, const TypeDef& type, const ChildMatch& match) {
+    const ElementDef& e = type.elements[match.index];
+    if (e.content_ref_index >= 0 || e.is_backbone()) {
+      if (object_ok(v)) {
+        members(v, type, resolve_content_reference(type, match.index), false);
+      }
+      return;
+    }
+    if (match.type == nullptr || match.type->type_index < 0) return;  // system type: unused
+    int prim = primitive_index(match);
+    if (prim >= 0) {
+      primitive(v, static_cast<Primitive>(prim));
+      return;
+    }
+    const TypeDef& t = all_types()[match.type->type_index];
+    if (t.kind == TypeKind::kResource) {
+      nested_resource(v);
+    } else if (object_ok(v)) {
+      members(v, t, 0, false);
+    }
+  }
+
+  void nested_resource(const JsonValue& v) {
+    const TypeDef* type = resource_type_of(v, {});
+    if (type != nullptr) members(v, *type, 0, true);
+  }
+
+  bool object_ok(const JsonValue& v) {
+    if (!v.IsObject()) {
+      report(kStructure, "expected a JSON object");
+      return false;
+    }
+    if (v.ObjectEmpty()) {
+      report(kStructure, "empty JSON object");
+      return false;
+    }
+    return true;
+  }
+
+  void primitive(const JsonValue& v, Primitive p) {
+    std::string_view name = primitive_name(p);
+    switch (json_shape(p)) {
+      case JsonShape::kBoolean:
+        if (!v.IsBool()) report(kValue, "a boolean must be JSON true or false");
+        return;
+      case JsonShape::kNumber:
+        if (!is_json_number(v)) {
+          report(kValue, "a " + std::string(name) + " must be a JSON number");
+        } else if (!is_valid_primitive(p, json_number_text(v))) {
+          report(kValue, quoted(json_number_text(v)) + " is not a valid " + std::string(name));
+        }
+        return;
+      case JsonShape::kString:
+        if (!is_json_string(v)) {
+          report(kValue, "a " + std::string(name) + " must be a JSON string");
+        } else if (!is_valid_primitive(p, json_string(v))) {
+          report(kValue, quoted(json_string(v)) + " is not a valid " + std::string(name));
+        }
+        return;
+    }
+  }
+
+  std::vector<Issue> issues_;
+  std::vector<Segment> path_;
+};
+
+}  // namespace
+
+Status validate_resource(const JsonValue& resource, std::string_view expected_type) {
+  Validator validator;
+  validator.validate_root(resource, expected_type);
+  std::vector<Issue> issues = validator.take_issues();
+  if (issues.empty()) return Status::ok();
+  return {Code::kUnprocessable, std::move(issues)};
+}
+
+}  // namespace hearth::fhir

@@ -1,0 +1,2 @@
+// PLACEHOLDER until the server lands.
+int main() { return 0; }

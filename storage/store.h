@@ -1,0 +1,121 @@
+// The canonical clinical store behind one interface. Resources are kept as versioned FHIR JSON
+// bodies: the `resource` table holds each resource's current version (found by primary key,
+// never by scanning history) and `resource_version` keeps every version, deletions included.
+//
+// Thread-safety: a Store is shared by all request workers; every method may be called
+// concurrently. Implementations keep one database session per calling thread (SQLite) or a
+// session pool (PostgreSQL). Writes of one resource are serialised so versions are strictly
+// increasing and never lost.
+//
+// Errors (as Status codes): kNotFound (no such resource/version), kGone (current version is a
+// deletion; read() also hands back that deletion's metadata through `deleted_out`),
+// kPreconditionFailed (expected_version mismatch),
+// kConflict (create of an id that exists), kUnavailable / kInternal (backend failures).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace hearth::storage {
+
+// One stored version of a resource.
+struct ResourceVersion {
+  std::string type;
+  std::string id;
+  std::int64_t version = 0;             // 1, 2, 3, ...
+  std::int64_t last_updated_micros = 0;  // UTC micros since epoch
+  bool deleted = false;                  // a deletion marker: body is empty
+  std::string method;                    // "POST", "PUT" or "DELETE": how it was made
+  std::string body;                      // FHIR JSON with id and meta.versionId/lastUpdated set
+};
+
+// What a write wants to store. The store assigns version and last_updated; `make_body`
+// receives them and returns the final body (so meta.versionId/lastUpdated inside the body match
+// the row exactly). It is called inside the write transaction; keep it cheap and pure.
+struct WriteRequest {
+  std::string type;
+  std::string id;
+  // Update only: the version the client saw (If-Match); nullopt = no precondition.
+  std::optional<std::int64_t> expected_version;
+  // Body builder: (version, last_updated_micros) -> body. Unused for deletes.
+  std::function<std::string(std::int64_t version, std::int64_t last_updated_micros)> make_body;
+};
+
+enum class WriteKind { kCreated, kUpdated, kDeleted, kNoChange };
+
+struct WriteOutcome {
+  WriteKind kind = WriteKind::kCreated;
+  ResourceVersion stored;  // the version now current (for kNoChange: the unchanged current)
+};
+
+// History query. Results are newest first. Paging is by offset within a snapshot: `snapshot`
+// bounds the result to versions recorded at or before the given sequence number, so later
+// writes never shift pages a client is walking. A fresh query passes snapshot = nullopt and
+// gets the current high-water mark back in HistoryPage::snapshot.
+struct HistoryQuery {
+  std::string type;  // empty: system level
+  std::string id;    // empty: type (or system) level
+  std::optional<std::int64_t> since_micros;  // _since: last_updated >= since
+  std::optional<std::int64_t> at_micros;     // _at: versions current at that instant
+  std::optional<std::int64_t> snapshot;
+  std::int64_t offset = 0;
+  std::int64_t count = 50;
+};
+
+struct HistoryPage {
+  std::vector<ResourceVersion> entries;
+  std::int64_t total = 0;     // number of versions matching (within the snapshot)
+  std::int64_t snapshot = 0;  // pass back for the following pages
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // The current version. kNotFound if never existed; kGone if its current version is a
+  // deletion (the deleted version is returned through `deleted_out` when non-null).
+  virtual Result<ResourceVersion> read(std::string_view type, std::string_view id,
+                                       ResourceVersion* deleted_out = nullptr) = 0;
+
+  // A specific version. kNotFound if absent; a deletion marker version yields kGone.
+  virtual Result<ResourceVersion> vread(std::string_view type, std::string_view id,
+                                        std::int64_t version) = 0;
+
+  // Creates a new resource with the given (server-assigned) id: version 1. kConflict if the id
+  // exists already (even deleted).
+  virtual Result<WriteOutcome> create(const WriteRequest& request) = 0;
+
+  // Updates (or creates, when absent or deleted: update-as-create) the resource. With
+  // expected_version set, the current version must equal it (kPreconditionFailed otherwise;
+  // a missing resource with an expected_version is kPreconditionFailed too).
+  virtual Result<WriteOutcome> update(const WriteRequest& request) = 0;
+
+  // Records a deletion as a new version. Deleting a missing or already-deleted resource is
+  // kNoChange (FHIR: 200/204 either way). expected_version as for update.
+  virtual Result<WriteOutcome> remove(const WriteRequest& request) = 0;
+
+  virtual Result<HistoryPage> history(const HistoryQuery& query) = 0;
+
+  // Engine name for logs and the CapabilityStatement: "sqlite" or "postgresql".
+  virtual std::string_view engine() const = 0;
+};
+
+// Opens (creating and migrating when needed) the store named by `url`:
+//   sqlite:PATH          an embedded SQLite file (WAL), directories created as needed
+//   sqlite::memory:      an in-memory database (tests)
+//   postgresql://user:pass@host:port/db   (also postgres://)
+// Errors: kInvalidArgument for an unknown scheme, kUnavailable when the database cannot be
+// opened or reached, kInternal when a migration fails.
+Result<std::unique_ptr<Store>> open_store(std::string_view url);
+
+// Applies pending migrations and returns the schema version now in place (hearth migrate).
+Result<int> migrate_store(std::string_view url);
+
+}  // namespace hearth::storage

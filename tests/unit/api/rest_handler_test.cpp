@@ -1,0 +1,234 @@
+// REST semantics of http.html, in-process: status codes, headers, bodies, OperationOutcomes.
+#include <doctest/doctest.h>
+
+#include "rest_test_support.h"
+
+using namespace hearth;
+using namespace hearth::api;
+using namespace hearth::api::testing;
+
+namespace {
+const std::string kPatient =
+    R"({"resourceType":"Patient","active":true,"name":[{"family":"Chalmers","given":["Peter","James"]}],"birthDate":"1974-12-25","extension":[{"url":"http://example.org/x","valueDecimal":1.50}]})";
+
+int as_int(const fhir::JsonValue& number) {
+  REQUIRE(fhir::is_json_number(number));
+  return std::stoi(std::string(fhir::json_number_text(number)));
+}
+std::string issue_code(const Response& r) {
+  auto doc = body_json(r);
+  REQUIRE(doc["resourceType"] == "OperationOutcome");
+  return doc["issue"][0]["code"].GetString();
+}
+std::string issue_expression(const Response& r) {
+  auto doc = body_json(r);
+  if (!doc["issue"][0].HasMember("expression")) return {};
+  return doc["issue"][0]["expression"][0].GetString();
+}
+}  // namespace
+
+TEST_CASE("create assigns an id, version 1 and returns Location, ETag, Last-Modified") {
+  RestFixture f;
+  Response r = f.call("POST", "Patient", kPatient);
+  CHECK(r.status == 201);
+  CHECK(header(r, "Location") == "http://test/fhir/Patient/id1/_history/1");
+  CHECK(header(r, "ETag") == "W/\"1\"");
+  CHECK(header(r, "Last-Modified") == "Mon, 23 Nov 2026 18:02:00 GMT");
+  auto doc = body_json(r);
+  CHECK(std::string(doc["id"].GetString()) == "id1");
+  CHECK(std::string(doc["meta"]["versionId"].GetString()) == "1");
+  CHECK(std::string(doc["meta"]["lastUpdated"].GetString()) == "2026-11-23T18:02:00.000000Z");
+  CHECK(r.body.find("\"valueDecimal\":1.50") != std::string::npos);  // precision kept
+}
+
+TEST_CASE("create ignores a client id; read returns what create returned") {
+  RestFixture f;
+  std::string with_id = kPatient;
+  with_id.insert(1, R"("id":"mine",)");
+  Response created = f.call("POST", "Patient", with_id);
+  REQUIRE(created.status == 201);
+  Response read = f.call("GET", "Patient/id1");
+  CHECK(read.status == 200);
+  CHECK(read.body == created.body);
+  CHECK(read.content_type == "application/fhir+json; charset=utf-8");
+  CHECK(f.call("GET", "Patient/mine").status == 404);
+}
+
+TEST_CASE("update makes version 2; vread reads both; update-as-create gives 201") {
+  RestFixture f;
+  REQUIRE(f.call("POST", "Patient", kPatient).status == 201);
+  std::string v2 = R"({"resourceType":"Patient","id":"id1","active":false})";
+  Response r = f.call("PUT", "Patient/id1", v2);
+  CHECK(r.status == 200);
+  CHECK(header(r, "ETag") == "W/\"2\"");
+  CHECK(body_json(f.call("GET", "Patient/id1/_history/1"))["active"].GetBool() == true);
+  CHECK(body_json(f.call("GET", "Patient/id1/_history/2"))["active"].GetBool() == false);
+  CHECK(f.call("GET", "Patient/id1/_history/3").status == 404);
+
+  Response created = f.call("PUT", "Patient/client-chosen",
+                            R"({"resourceType":"Patient","id":"client-chosen"})");
+  CHECK(created.status == 201);
+  CHECK(header(created, "Location") == "http://test/fhir/Patient/client-chosen/_history/1");
+}
+
+TEST_CASE("If-Match: matching version updates, stale version gets 412 and changes nothing") {
+  RestFixture f;
+  REQUIRE(f.call("POST", "Patient", kPatient).status == 201);
+  Request update;
+  update.method = "PUT";
+  update.path = "Patient/id1";
+  update.body = R"({"resourceType":"Patient","id":"id1","active":false})";
+  update.if_match = "W/\"1\"";
+  CHECK(f.call(update).status == 200);
+  Response stale = f.call(update);
+  CHECK(stale.status == 412);
+  CHECK(issue_code(stale) == "conflict");
+  CHECK(header(f.call("GET", "Patient/id1"), "ETag") == "W/\"2\"");
+  update.if_match = "banana";
+  CHECK(f.call(update).status == 400);
+}
+
+TEST_CASE("delete: later read is 410 Gone, history keeps the deletion, re-create works") {
+  RestFixture f;
+  REQUIRE(f.call("POST", "Patient", kPatient).status == 201);
+  Response del = f.call("DELETE", "Patient/id1");
+  CHECK(del.status == 200);
+  CHECK(header(del, "ETag") == "W/\"2\"");
+  Response gone = f.call("GET", "Patient/id1");
+  CHECK(gone.status == 410);
+  CHECK(issue_code(gone) == "deleted");
+  CHECK(f.call("GET", "Patient/id1/_history/2").status == 410);
+  CHECK(f.call("GET", "Patient/id1/_history/1").status == 200);
+  auto history = body_json(f.call("GET", "Patient/id1/_history"));
+  CHECK(as_int(history["total"]) == 2);
+  CHECK(std::string(history["entry"][0]["request"]["method"].GetString()) == "DELETE");
+  CHECK_FALSE(history["entry"][0].HasMember("resource"));
+  CHECK(f.call("DELETE", "Patient/id1").status == 200);  // idempotent
+  CHECK(f.call("PUT", "Patient/id1", R"({"resourceType":"Patient","id":"id1"})").status == 201);
+}
+
+TEST_CASE("history: newest first, _count paging with working next/previous links, _since") {
+  RestFixture f;
+  for (int i = 0; i < 5; ++i) {
+    f.clock.micros += 1'000'000;
+    REQUIRE(f.call("POST", "Patient", kPatient).status == 201);
+  }
+  auto page1 = body_json(f.call("GET", "Patient/_history", {}, {{"_count", "2"}}));
+  CHECK(std::string(page1["type"].GetString()) == "history");
+  CHECK(as_int(page1["total"]) == 5);
+  REQUIRE(page1["entry"].Size() == 2);
+  CHECK(std::string(page1["entry"][0]["resource"]["id"].GetString()) == "id5");
+  std::string next;
+  for (auto& link : page1["link"].GetArray()) {
+    if (std::string(link["relation"].GetString()) == "next") next = link["url"].GetString();
+  }
+  REQUIRE(!next.empty());
+  // Follow the link as a client would: split its query.
+  std::string query = next.substr(next.find('?') + 1);
+  std::vector<std::pair<std::string, std::string>> params;
+  while (!query.empty()) {
+    std::string item = query.substr(0, query.find('&'));
+    params.emplace_back(item.substr(0, item.find('=')), item.substr(item.find('=') + 1));
+    query = query.find('&') == std::string::npos ? "" : query.substr(query.find('&') + 1);
+  }
+  f.call("POST", "Patient", kPatient);  // a write between pages does not shift them
+  auto page2 = body_json(f.call("GET", "Patient/_history", {}, params));
+  REQUIRE(page2["entry"].Size() == 2);
+  CHECK(std::string(page2["entry"][0]["resource"]["id"].GetString()) == "id3");
+  bool has_previous = false;
+  for (auto& link : page2["link"].GetArray()) {
+    has_previous |= std::string(link["relation"].GetString()) == "previous";
+  }
+  CHECK(has_previous);
+
+  auto since = body_json(f.call("GET", "_history", {}, {{"_since", "2026-11-23T18:02:04Z"}}));
+  CHECK(as_int(since["total"]) == 3);  // id4, id5 and the one between pages
+  CHECK(f.call("GET", "_history", {}, {{"_since", "yesterday"}}).status == 400);
+  CHECK(f.call("GET", "_history", {}, {{"_count", "-1"}}).status == 400);
+}
+
+TEST_CASE("errors are OperationOutcomes with the right status and location") {
+  RestFixture f;
+  CHECK(f.call("GET", "Banana/1").status == 404);
+  CHECK(f.call("GET", "Patient/bad$id").status == 400);
+  CHECK(f.call("GET", "Patient/nope").status == 404);
+  CHECK(f.call("PATCH", "Patient/1").status == 405);
+  CHECK(f.call("POST", "Patient/1", kPatient).status == 405);
+
+  Response malformed = f.call("POST", "Patient", "{not json");
+  CHECK(malformed.status == 400);
+  CHECK(issue_code(malformed) == "structure");
+
+  CHECK(f.call("POST", "Patient", R"({"resourceType":"Observation"})").status == 400);
+  CHECK(f.call("POST", "Patient", R"([1,2])").status == 400);
+  CHECK(f.call("PUT", "Patient/a", R"({"resourceType":"Patient","id":"b"})").status == 400);
+  CHECK(f.call("PUT", "Patient/a", R"({"resourceType":"Patient"})").status == 400);
+
+  Response invalid = f.call("POST", "Patient", R"({"resourceType":"Patient","birthDate":"1974-13-45"})");
+  CHECK(invalid.status == 422);
+  CHECK(issue_expression(invalid) == "Patient.birthDate");
+  Response unknown = f.call("POST", "Patient", R"({"resourceType":"Patient","favouriteColour":"red"})");
+  CHECK(unknown.status == 422);
+  CHECK(issue_expression(unknown) == "Patient.favouriteColour");
+  CHECK(f.call("GET", "_history").status == 200);  // nothing invalid was stored
+  CHECK(as_int(body_json(f.call("GET", "_history"))["total"]) == 0);
+}
+
+TEST_CASE("content negotiation: _format, Accept, Content-Type") {
+  RestFixture f;
+  CHECK(f.call("GET", "metadata", {}, {{"_format", "json"}}).status == 200);
+  CHECK(f.call("GET", "metadata", {}, {{"_format", "application/fhir+json"}}).status == 200);
+  CHECK(f.call("GET", "metadata", {}, {{"_format", "xml"}}).status == 406);
+  Request accept;
+  accept.method = "GET";
+  accept.path = "metadata";
+  accept.accept = "application/fhir+xml";
+  CHECK(f.call(accept).status == 406);
+  accept.accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+  CHECK(f.call(accept).status == 200);
+  accept.accept = "application/json;q=0";
+  CHECK(f.call(accept).status == 406);
+  Request post;
+  post.method = "POST";
+  post.path = "Patient";
+  post.body = kPatient;
+  post.content_type = "application/xml";
+  CHECK(f.call(post).status == 415);
+  post.content_type = "application/json; charset=utf-8";
+  CHECK(f.call(post).status == 201);
+  Response pretty = f.call("GET", "metadata", {}, {{"_pretty", "true"}});
+  CHECK(pretty.body.find("\n  \"resourceType\"") != std::string::npos);
+}
+
+TEST_CASE("Prefer: return=minimal and return=OperationOutcome") {
+  RestFixture f;
+  Request post;
+  post.method = "POST";
+  post.path = "Patient";
+  post.body = kPatient;
+  post.prefer = "return=minimal";
+  Response minimal = f.call(post);
+  CHECK(minimal.status == 201);
+  CHECK(minimal.body.empty());
+  CHECK(!header(minimal, "Location").empty());
+  post.prefer = "return=OperationOutcome";
+  Response outcome = f.call(post);
+  CHECK(outcome.status == 201);
+  CHECK(body_json(outcome)["resourceType"] == "OperationOutcome");
+}
+
+TEST_CASE("metadata claims every resource type with exactly the served interactions") {
+  RestFixture f;
+  Response r = f.call("GET", "metadata");
+  REQUIRE(r.status == 200);
+  auto doc = body_json(r);
+  CHECK(std::string(doc["fhirVersion"].GetString()) == "4.0.1");
+  auto& resources = doc["rest"][0]["resource"];
+  CHECK(resources.Size() == 146);
+  for (auto& res : resources.GetArray()) {
+    CHECK(res["interaction"].Size() == 7);
+    CHECK_FALSE(res.HasMember("searchParam"));
+  }
+  // Search is not claimed and answers 501, not a fake empty result.
+  CHECK(f.call("GET", "Patient").status == 501);
+}

@@ -1,0 +1,56 @@
+#include "core/code_table.h"
+#include "core/clock.h"
+#include "core/status.h"
+
+#include <doctest/doctest.h>
+
+#include <set>
+
+using namespace hearth;
+
+TEST_CASE("Status carries a code and its issues") {
+  Status ok;
+  CHECK(ok.is_ok());
+  Status err(Code::kUnprocessable, "bad date", "Patient.birthDate", "value");
+  CHECK_FALSE(err.is_ok());
+  CHECK(err.code() == Code::kUnprocessable);
+  REQUIRE(err.issues().size() == 1);
+  CHECK(err.issues()[0].expression == "Patient.birthDate");
+  CHECK(err.message() == "bad date");
+}
+
+TEST_CASE("Result holds a value or an error") {
+  Result<int> value = 7;
+  CHECK(value.is_ok());
+  CHECK(*value == 7);
+  Result<int> error = Status(Code::kNotFound, "no such thing");
+  CHECK_FALSE(error.is_ok());
+  CHECK(error.status().code() == Code::kNotFound);
+}
+
+TEST_CASE("code table maps codes to HTTP statuses and IssueTypes") {
+  CHECK(http_status(Code::kMalformed) == 400);
+  CHECK(http_status(Code::kNotFound) == 404);
+  CHECK(http_status(Code::kGone) == 410);
+  CHECK(http_status(Code::kPreconditionFailed) == 412);
+  CHECK(http_status(Code::kPayloadTooLarge) == 413);
+  CHECK(http_status(Code::kUnsupportedMediaType) == 415);
+  CHECK(http_status(Code::kUnprocessable) == 422);
+  CHECK(http_status(Code::kInternal) == 500);
+  CHECK(issue_type(Code::kGone) == "deleted");
+  CHECK(issue_type(Code::kNotFound) == "not-found");
+  CHECK(severity_code(Severity::kWarning) == "warning");
+}
+
+TEST_CASE("uuid ids are distinct, valid FHIR ids") {
+  auto ids = make_uuid_generator();
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    std::string id = ids->next_id();
+    CHECK(id.size() == 36);
+    CHECK(id[14] == '4');
+    CHECK(id.find_first_not_of("0123456789abcdef-") == std::string::npos);
+    seen.insert(id);
+  }
+  CHECK(seen.size() == 1000);
+}

@@ -1,0 +1,210 @@
+// Reading the official package with RapidJSON. Only the fields the tables use are read; files
+// are taken by name prefix and checked by resourceType.
+#include "tools/fhir_codegen/package_reader.h"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+
+namespace hearth::codegen {
+namespace {
+
+using rapidjson::Value;
+
+constexpr std::string_view kFhirTypeExt =
+    "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type";
+constexpr std::string_view kRegexExt = "http://hl7.org/fhir/StructureDefinition/regex";
+constexpr std::string_view kSystemPrefix = "http://hl7.org/fhirpath/System.";
+
+std::string str(const Value& obj, const char* key) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || !it->value.IsString()) return {};
+  return {it->value.GetString(), it->value.GetStringLength()};
+}
+
+bool boolean(const Value& obj, const char* key) {
+  auto it = obj.FindMember(key);
+  return it != obj.MemberEnd() && it->value.IsBool() && it->value.GetBool();
+}
+
+std::vector<std::string> strings(const Value& obj, const char* key) {
+  std::vector<std::string> out;
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || !it->value.IsArray()) return out;
+  for (const Value& v : it->value.GetArray()) {
+    if (v.IsString()) out.emplace_back(v.GetString(), v.GetStringLength());
+  }
+  return out;
+}
+
+std::string last_segment(std::string_view url) {
+  auto slash = url.rfind('/');
+  return std::string(slash == std::string_view::npos ? url : url.substr(slash + 1));
+}
+
+// The value of extension `url` (valueUrl/valueString/valueUri) on `obj`, or "".
+std::string extension_value(const Value& obj, std::string_view url) {
+  auto it = obj.FindMember("extension");
+  if (it == obj.MemberEnd() || !it->value.IsArray()) return {};
+  for (const Value& ext : it->value.GetArray()) {
+    if (str(ext, "url") != url) continue;
+    for (const char* key : {"valueUrl", "valueString", "valueUri"}) {
+      std::string v = str(ext, key);
+      if (!v.empty()) return v;
+    }
+  }
+  return {};
+}
+
+Result<rapidjson::Document> load(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  std::string text = buf.str();
+  rapidjson::Document doc;
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return Status(Code::kMalformed, "not a JSON object: " + file.string());
+  }
+  return doc;
+}
+
+// R4 4.0.1 types Resource.id (and so every resource's root id) as System.String with fhir-type
+// "string", while resource.html defines it as the `id` datatype; the tables follow resource.html.
+RawElement read_element(const Value& e, bool primitive_value, bool resource_id) {
+  RawElement out;
+  out.path = str(e, "path");
+  out.min = e.HasMember("min") && e["min"].IsUint() ? e["min"].GetUint() : 0;
+  std::string max = str(e, "max");
+  out.max =
+      max == "*" ? 0xFFFFFFFFu : static_cast<std::uint32_t>(std::stoul(max.empty() ? "1" : max));
+  out.content_reference = str(e, "contentReference");
+  out.summary = boolean(e, "isSummary");
+  out.modifier = boolean(e, "isModifier");
+  for (const std::string& rep : strings(e, "representation")) {
+    if (rep == "xmlAttr") out.xml_attr = true;
+    if (rep == "xhtml") out.xhtml = true;
+  }
+  if (auto it = e.FindMember("type"); it != e.MemberEnd() && it->value.IsArray()) {
+    for (const Value& t : it->value.GetArray()) {
+      RawTypeRef ref;
+      ref.code = str(t, "code");
+      std::string fhir_type = extension_value(t, kFhirTypeExt);
+      if (!primitive_value && ref.code.starts_with(kSystemPrefix) && !fhir_type.empty()) {
+        ref.code = fhir_type;
+      }
+      for (const std::string& target : strings(t, "targetProfile")) {
+        ref.targets.push_back(last_segment(target));
+      }
+      if (resource_id) ref.code = "id";
+      out.types.push_back(std::move(ref));
+    }
+  }
+  if (auto it = e.FindMember("binding"); it != e.MemberEnd() && it->value.IsObject()) {
+    out.binding_strength = str(it->value, "strength");
+    out.value_set = str(it->value, "valueSet");
+  }
+  return out;
+}
+
+bool wanted_structure(const Value& doc) {
+  std::string kind = str(doc, "kind");
+  std::string derivation = str(doc, "derivation");
+  if (kind != "primitive-type" && kind != "complex-type" && kind != "resource") return false;
+  return derivation.empty() || derivation == "specialization";
+}
+
+Result<RawType> read_structure(const Value& doc) {
+  RawType type;
+  type.name = str(doc, "type");
+  type.kind = str(doc, "kind");
+  type.is_abstract = boolean(doc, "abstract");
+  type.url = str(doc, "url");
+  std::string base = str(doc, "baseDefinition");
+  if (!base.empty()) type.base = last_segment(base);
+  auto snap = doc.FindMember("snapshot");
+  if (snap == doc.MemberEnd() || !snap->value.HasMember("element")) {
+    return Status(Code::kMalformed, "no snapshot in StructureDefinition " + type.name);
+  }
+  const std::string value_path = type.name + ".value";
+  const std::string id_path = type.name + ".id";
+  for (const Value& e : snap->value["element"].GetArray()) {
+    bool primitive_value = type.kind == "primitive-type" && str(e, "path") == value_path;
+    bool resource_id = type.kind == "resource" && str(e, "path") == id_path;
+    type.elements.push_back(read_element(e, primitive_value, resource_id));
+    if (primitive_value && e.HasMember("type") && e["type"].IsArray() && !e["type"].Empty()) {
+      type.regex = extension_value(e["type"][0], kRegexExt);
+    }
+  }
+  return type;
+}
+
+RawSearchParam read_search_param(const Value& doc) {
+  RawSearchParam p;
+  p.id = str(doc, "id");
+  p.url = str(doc, "url");
+  p.name = str(doc, "name");
+  p.code = str(doc, "code");
+  p.type = str(doc, "type");
+  p.expression = str(doc, "expression");
+  p.xpath = str(doc, "xpath");
+  p.xpath_usage = str(doc, "xpathUsage");
+  p.base = strings(doc, "base");
+  p.target = strings(doc, "target");
+  if (auto it = doc.FindMember("component"); it != doc.MemberEnd() && it->value.IsArray()) {
+    for (const Value& c : it->value.GetArray()) {
+      p.components.emplace_back(str(c, "definition"), str(c, "expression"));
+    }
+  }
+  return p;
+}
+
+RawCompartment read_compartment(const Value& doc) {
+  RawCompartment c;
+  c.code = str(doc, "code");
+  if (auto it = doc.FindMember("resource"); it != doc.MemberEnd() && it->value.IsArray()) {
+    for (const Value& r : it->value.GetArray()) {
+      c.resources.emplace_back(str(r, "code"), strings(r, "param"));
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+Result<Package> read_package(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return Status(Code::kNotFound, "package directory not found: " + dir.string());
+  }
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());  // directory order is not deterministic
+
+  Package package;
+  for (const auto& file : files) {
+    std::string name = file.filename().string();
+    bool sd = name.starts_with("StructureDefinition-");
+    bool sp = name.starts_with("SearchParameter-");
+    bool cd = name.starts_with("CompartmentDefinition-");
+    if (!(sd || sp || cd) || file.extension() != ".json") continue;
+    Result<rapidjson::Document> doc = load(file);
+    if (!doc) return doc.status();
+    std::string resource_type = str(*doc, "resourceType");
+    if (sd && resource_type == "StructureDefinition" && wanted_structure(*doc)) {
+      Result<RawType> type = read_structure(*doc);
+      if (!type) return type.status();
+      package.types.push_back(std::move(*type));
+    } else if (sp && resource_type == "SearchParameter") {
+      package.search_params.push_back(read_search_param(*doc));
+    } else if (cd && resource_type == "CompartmentDefinition") {
+      package.compartments.push_back(read_compartment(*doc));
+    }
+  }
+  return package;
+}
+
+}  // namespace hearth::codegen

@@ -1,0 +1,68 @@
+// Reads the parts of the official FHIR package the model needs (StructureDefinitions,
+// SearchParameters, CompartmentDefinitions) into plain structs, as they are in the files: no
+// sorting or indexing here (model_builder.h does that).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+
+namespace hearth::codegen {
+
+struct RawTypeRef {
+  std::string code;  // FHIR type code, the fhir-type extension applied (see fhir/model.h)
+  std::vector<std::string> targets;  // last URL segment of each targetProfile
+};
+
+struct RawElement {
+  std::string path;  // full path, "Patient.contact.name"
+  std::uint32_t min = 0;
+  std::uint32_t max = 0;  // 0xFFFFFFFF for "*"
+  std::vector<RawTypeRef> types;
+  std::string content_reference;
+  bool summary = false;
+  bool modifier = false;
+  bool xml_attr = false;
+  bool xhtml = false;
+  std::string binding_strength;  // "", "required", "extensible", "preferred", "example"
+  std::string value_set;
+};
+
+struct RawType {
+  std::string name;
+  std::string kind;  // "primitive-type", "complex-type", "resource"
+  bool is_abstract = false;
+  std::string base;  // type name, "" when none
+  std::string url;
+  std::string regex;                 // primitives only
+  std::vector<RawElement> elements;  // snapshot order
+};
+
+struct RawSearchParam {
+  std::string id, url, name, code, type, expression, xpath, xpath_usage;
+  std::vector<std::string> base, target;
+  std::vector<std::pair<std::string, std::string>> components;  // definition, expression
+};
+
+struct RawCompartment {
+  std::string code;                                                         // "Patient"
+  std::vector<std::pair<std::string, std::vector<std::string>>> resources;  // type, params
+};
+
+struct Package {
+  std::vector<RawType> types;
+  std::vector<RawSearchParam> search_params;
+  std::vector<RawCompartment> compartments;
+};
+
+// Reads every StructureDefinition-, SearchParameter- and CompartmentDefinition- file of `dir`.
+// Keeps StructureDefinitions of kind primitive-type, complex-type and resource that are
+// specializations or roots (no derivation); skips constraint profiles and logical models.
+// Errors: kNotFound when `dir` is missing, kMalformed for a file that is not the JSON expected.
+Result<Package> read_package(const std::filesystem::path& dir);
+
+}  // namespace hearth::codegen
