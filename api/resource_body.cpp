@@ -1,6 +1,8 @@
 // Decoding, validation and stamping of resource bodies.
 #include "api/resource_body.h"
 
+#include <cassert>
+
 #include "api/format.h"
 #include "core/time_format.h"
 #include "fhir/model.h"
@@ -30,15 +32,14 @@ Result<fhir::JsonDocument> decode_resource(const Request& request, std::string_v
   return parsed;
 }
 
-std::string stamp_resource(fhir::JsonDocument& resource, std::string_view id,
-                           std::int64_t version, std::int64_t last_updated_micros) {
+StampedBody::StampedBody(fhir::JsonDocument& resource, std::string_view id) {
   auto& alloc = resource.GetAllocator();
+  // versionId and lastUpdated go first in meta, empty, so their values sit at a known place.
   fhir::JsonValue meta(rapidjson::kObjectType);
-  meta.AddMember("versionId", fhir::make_json_string(std::to_string(version), alloc), alloc);
-  meta.AddMember("lastUpdated",
-                 fhir::make_json_string(format_instant(last_updated_micros), alloc), alloc);
+  meta.AddMember("versionId", "", alloc);
+  meta.AddMember("lastUpdated", "", alloc);
 
-  fhir::JsonValue out(rapidjson::kObjectType);
+  fhir::JsonValue rest(rapidjson::kObjectType);
   fhir::JsonValue resource_type;
   for (auto& member : resource.GetObject()) {
     std::string_view name(member.name.GetString(), member.name.GetStringLength());
@@ -56,19 +57,40 @@ std::string stamp_resource(fhir::JsonDocument& resource, std::string_view id,
         }
       }
     } else {
-      out.AddMember(std::move(member.name), std::move(member.value), alloc);
+      rest.AddMember(std::move(member.name), std::move(member.value), alloc);
     }
   }
-  // Rebuild in the conventional order: resourceType, id, meta, everything else.
   fhir::JsonValue ordered(rapidjson::kObjectType);
   ordered.AddMember("resourceType", std::move(resource_type), alloc);
   ordered.AddMember("id", fhir::make_json_string(id, alloc), alloc);
   ordered.AddMember("meta", std::move(meta), alloc);
-  for (auto& member : out.GetObject()) {
+  for (auto& member : rest.GetObject()) {
     ordered.AddMember(std::move(member.name), std::move(member.value), alloc);
   }
   static_cast<fhir::JsonValue&>(resource).Swap(ordered);
-  return fhir::write_json(resource);
+
+  // The type is a known resource name and the id matches [A-Za-z0-9-.]: neither is escaped,
+  // so the text up to versionId's value has exactly this shape.
+  std::string text = fhir::write_json(resource);
+  constexpr std::string_view kVersionKey = "\",\"meta\":{\"versionId\":\"";
+  constexpr std::string_view kBetween = "\",\"lastUpdated\":\"";
+  std::size_t head_size = std::string_view("{\"resourceType\":\"").size() +
+                          std::string_view(resource["resourceType"].GetString()).size() +
+                          std::string_view("\",\"id\":\"").size() + id.size() + kVersionKey.size();
+  assert(text.compare(head_size - kVersionKey.size(), kVersionKey.size(), kVersionKey) == 0);
+  head_ = text.substr(0, head_size);
+  tail_ = text.substr(head_size + kBetween.size());
+}
+
+std::string StampedBody::render(std::int64_t version, std::int64_t last_updated_micros) const {
+  std::string version_text = std::to_string(version);
+  std::string instant = format_instant(last_updated_micros);
+  constexpr std::string_view kBetween = "\",\"lastUpdated\":\"";
+  std::string body;
+  body.reserve(head_.size() + version_text.size() + kBetween.size() + instant.size() +
+               tail_.size());
+  body.append(head_).append(version_text).append(kBetween).append(instant).append(tail_);
+  return body;
 }
 
 }  // namespace hearth::api

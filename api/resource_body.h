@@ -17,9 +17,22 @@ namespace hearth::api {
 // wrong resourceType), kUnprocessable (invalid FHIR content, all issues listed).
 Result<fhir::JsonDocument> decode_resource(const Request& request, std::string_view type);
 
-// Sets `id` and meta.versionId / meta.lastUpdated (keeping the client's other meta elements)
-// and returns the compact JSON to store. Element order: resourceType, id, meta, then the rest.
-std::string stamp_resource(fhir::JsonDocument& resource, std::string_view id,
-                           std::int64_t version, std::int64_t last_updated_micros);
+// A resource body with everything but meta.versionId and meta.lastUpdated serialised ahead of
+// time, so the store's write transaction (where the version and time are assigned, and where
+// SQLite writers queue) only concatenates strings.
+class StampedBody {
+ public:
+  // Sets `id` and meta (the client's other meta elements kept; versionId/lastUpdated replaced)
+  // in `resource` and serialises it. Element order: resourceType, id, meta, then the rest.
+  // Precondition: `resource` passed decode_resource() and `id` is a valid FHIR id.
+  StampedBody(fhir::JsonDocument& resource, std::string_view id);
+
+  // The compact JSON to store for this version and time.
+  std::string render(std::int64_t version, std::int64_t last_updated_micros) const;
+
+ private:
+  std::string head_;  // ... "meta":{"versionId":"
+  std::string tail_;  // the closing quote of lastUpdated and everything after it
+};
 
 }  // namespace hearth::api

@@ -4,6 +4,8 @@
 #include "api/resource_body.h"
 #include "api/version_response.h"
 
+#include <memory>
+
 namespace hearth::api {
 namespace {
 
@@ -15,9 +17,9 @@ storage::WriteRequest make_write(const InteractionContext& ctx, std::string id,
   write.type = ctx.route.type;
   write.id = std::move(id);
   if (doc != nullptr) {
-    std::string stamped_id = write.id;
-    write.make_body = [doc, stamped_id](std::int64_t version, std::int64_t last_updated) {
-      return stamp_resource(*doc, stamped_id, version, last_updated);
+    auto stamped = std::make_shared<const StampedBody>(*doc, write.id);
+    write.make_body = [stamped](std::int64_t version, std::int64_t last_updated) {
+      return stamped->render(version, last_updated);
     };
   }
   return write;

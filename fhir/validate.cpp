@@ -172,7 +172,12 @@ class Validator {
       for (std::size_t i = 0; i < matched_count && !present; ++i) {
         present = matched[i].element == static_cast<std::int32_t>(child);
       }
-      if (!present) report(kRequired, "missing required element " + quoted(e.name));
+      if (!present) {
+        // The expression names the missing element itself, not its parent.
+        path_.push_back({e.name, -1});
+        report(kRequired, "missing required element " + quoted(e.name));
+        path_.pop_back();
+      }
     }
   }
 

@@ -1,2 +1,6 @@
-// PLACEHOLDER until the server lands.
-int main() { return 0; }
+// The `hearth` executable: everything lives in the subcommands (server/cli.h).
+#include "server/cli.h"
+
+int main(int argc, char** argv) {
+  return hearth::server::run_cli(argc, argv);
+}

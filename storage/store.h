@@ -3,14 +3,22 @@
 // never by scanning history) and `resource_version` keeps every version, deletions included.
 //
 // Thread-safety: a Store is shared by all request workers; every method may be called
-// concurrently. Implementations keep one database session per calling thread (SQLite) or a
-// session pool (PostgreSQL). Writes of one resource are serialised so versions are strictly
+// concurrently. Implementations lease a database session from a pool per call (SQLite: up to
+// 16 connections to the file, one writer at a time; in memory: one connection; PostgreSQL:
+// up to 8 connections). Writes of one resource are serialised so versions are strictly
 // increasing and never lost.
 //
 // Errors (as Status codes): kNotFound (no such resource/version), kGone (current version is a
 // deletion; read() also hands back that deletion's metadata through `deleted_out`),
 // kPreconditionFailed (expected_version mismatch),
 // kConflict (create of an id that exists), kUnavailable / kInternal (backend failures).
+// No method throws: backend exceptions are caught and returned as kUnavailable (connection
+// lost or database unreachable/busy) or kInternal, with the database's message in the
+// diagnostics.
+//
+// Time: the store stamps last_updated itself from the Clock given to open_store (the system
+// clock by default). Per resource, last_updated is strictly increasing even when the clock
+// does not advance or steps back: max(now, previous + 1).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/status.h"
 
 namespace hearth::storage {
@@ -52,7 +61,9 @@ enum class WriteKind { kCreated, kUpdated, kDeleted, kNoChange };
 
 struct WriteOutcome {
   WriteKind kind = WriteKind::kCreated;
-  ResourceVersion stored;  // the version now current (for kNoChange: the unchanged current)
+  // The version now current. For kNoChange: the unchanged current (the deletion version), or
+  // for a resource that never existed just type and id with version 0.
+  ResourceVersion stored;
 };
 
 // History query. Results are newest first. Paging is by offset within a snapshot: `snapshot`
@@ -109,11 +120,15 @@ class Store {
 
 // Opens (creating and migrating when needed) the store named by `url`:
 //   sqlite:PATH          an embedded SQLite file (WAL), directories created as needed
-//   sqlite::memory:      an in-memory database (tests)
-//   postgresql://user:pass@host:port/db   (also postgres://)
+//   sqlite::memory:      an in-memory database (tests); every open is a new, empty database
+//   postgresql://user:pass@host:port/db   (also postgres://; any libpq URI parameters)
 // Errors: kInvalidArgument for an unknown scheme, kUnavailable when the database cannot be
-// opened or reached, kInternal when a migration fails.
+// opened or reached, kInternal when a migration fails or the database's schema is newer than
+// this binary knows (it is then left untouched).
 Result<std::unique_ptr<Store>> open_store(std::string_view url);
+
+// As above, with last_updated taken from `clock`, which must outlive the returned store.
+Result<std::unique_ptr<Store>> open_store(std::string_view url, const Clock& clock);
 
 // Applies pending migrations and returns the schema version now in place (hearth migrate).
 Result<int> migrate_store(std::string_view url);

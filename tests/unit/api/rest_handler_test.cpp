@@ -232,3 +232,18 @@ TEST_CASE("metadata claims every resource type with exactly the served interacti
   // Search is not claimed and answers 501, not a fake empty result.
   CHECK(f.call("GET", "Patient").status == 501);
 }
+
+TEST_CASE("the server owns meta.versionId and meta.lastUpdated; other meta is the client's") {
+  RestFixture f;
+  Response r = f.call("PUT", "Patient/m1",
+                      R"({"meta":{"lastUpdated":"2001-01-01T00:00:00Z","versionId":"77",)"
+                      R"("tag":[{"code":"vip"}]},"resourceType":"Patient","id":"m1","active":true})");
+  REQUIRE(r.status == 201);
+  CHECK(r.body ==
+        R"({"resourceType":"Patient","id":"m1","meta":{"versionId":"1",)"
+        R"("lastUpdated":"2026-11-23T18:02:00.000000Z","tag":[{"code":"vip"}]},"active":true})");
+  f.clock.micros += 1;
+  Response v2 = f.call("PUT", "Patient/m1", R"({"resourceType":"Patient","id":"m1"})");
+  CHECK(v2.body == R"({"resourceType":"Patient","id":"m1","meta":{"versionId":"2",)"
+                   R"("lastUpdated":"2026-11-23T18:02:00.000001Z"}})");
+}

@@ -81,9 +81,9 @@ TEST_CASE("unknown and duplicate properties") {
 }
 
 TEST_CASE("cardinality and arrays") {
-  expect_issue(R"({"resourceType":"Observation","code":{"text":"x"}})", "required", "Observation");
+  expect_issue(R"({"resourceType":"Observation","code":{"text":"x"}})", "required", "Observation.status");
   expect_issue(R"({"resourceType":"Patient","link":[{"type":"seealso"}]})", "required",
-               "Patient.link[0]");
+               "Patient.link[0].other");
   expect_issue(R"({"resourceType":"Patient","active":[true]})", "structure", "Patient.active");
   expect_issue(R"({"resourceType":"Patient","name":{"family":"x"}})", "structure", "Patient.name");
   expect_issue(R"({"resourceType":"Patient","name":[]})", "structure", "Patient.name");
@@ -143,7 +143,7 @@ TEST_CASE("primitive extensions") {
   expect_issue(R"({"resourceType":"Patient","_birthDate":{"value":"1"}})", "structure",
                "Patient.birthDate.value");
   expect_issue(R"({"resourceType":"Patient","_birthDate":{"extension":[{"valueString":"x"}]}})",
-               "required", "Patient.birthDate.extension[0]");
+               "required", "Patient.birthDate.extension[0].url");
   expect_issue(R"({"resourceType":"Patient","_maritalStatus":{"id":"x"}})", "structure",
                "Patient.maritalStatus");
   expect_issue(R"({"resourceType":"Patient","name":[{"given":["a"],"_given":{"id":"x"}}]})",
@@ -180,7 +180,7 @@ TEST_CASE("nested resources, backbones and contentReference") {
                "value", "Parameters.parameter[0].resource.gender");
   expect_issue(R"({"resourceType":"Questionnaire","status":"draft","item":[{"linkId":"1",
       "type":"group","item":[{"linkId":"1.1","type":"string","item":[{"type":"string"}]}]}]})",
-               "required", "Questionnaire.item[0].item[0].item[0]");
+               "required", "Questionnaire.item[0].item[0].item[0].linkId");
 }
 
 TEST_CASE("issues are capped") {
@@ -205,31 +205,31 @@ constexpr const char* kNoBase =
     "SearchParameter.base is 1..*; these extension search "
     "parameters have no base";
 const std::vector<KnownBad> kKnownBad = {
-    {"ImplementationGuide-fhir.json", "required", "ImplementationGuide",
+    {"ImplementationGuide-fhir.json", "required", "ImplementationGuide.name",
      "ImplementationGuide.name and .status are 1..1; both are missing"},
-    {"ig-r4.json", "required", "ImplementationGuide",
+    {"ig-r4.json", "required", "ImplementationGuide.name",
      "ImplementationGuide.name and .status are 1..1; both are missing"},
-    {"Questionnaire-qs1.json", "required", "Questionnaire.item[0].item[0]",
+    {"Questionnaire-qs1.json", "required", "Questionnaire.item[0].item[0].linkId",
      "Questionnaire.item.linkId is 1..1; the nested display items have none"},
-    {"SearchParameter-codesystem-extensions-CodeSystem-author.json", "required", "SearchParameter",
+    {"SearchParameter-codesystem-extensions-CodeSystem-author.json", "required", "SearchParameter.base",
      kNoBase},
     {"SearchParameter-codesystem-extensions-CodeSystem-effective.json", "required",
-     "SearchParameter", kNoBase},
-    {"SearchParameter-codesystem-extensions-CodeSystem-end.json", "required", "SearchParameter",
+     "SearchParameter.base", kNoBase},
+    {"SearchParameter-codesystem-extensions-CodeSystem-end.json", "required", "SearchParameter.base",
      kNoBase},
-    {"SearchParameter-codesystem-extensions-CodeSystem-keyword.json", "required", "SearchParameter",
+    {"SearchParameter-codesystem-extensions-CodeSystem-keyword.json", "required", "SearchParameter.base",
      kNoBase},
     {"SearchParameter-codesystem-extensions-CodeSystem-workflow.json", "required",
-     "SearchParameter", kNoBase},
-    {"SearchParameter-valueset-extensions-ValueSet-author.json", "required", "SearchParameter",
+     "SearchParameter.base", kNoBase},
+    {"SearchParameter-valueset-extensions-ValueSet-author.json", "required", "SearchParameter.base",
      kNoBase},
-    {"SearchParameter-valueset-extensions-ValueSet-effective.json", "required", "SearchParameter",
+    {"SearchParameter-valueset-extensions-ValueSet-effective.json", "required", "SearchParameter.base",
      kNoBase},
-    {"SearchParameter-valueset-extensions-ValueSet-end.json", "required", "SearchParameter",
+    {"SearchParameter-valueset-extensions-ValueSet-end.json", "required", "SearchParameter.base",
      kNoBase},
-    {"SearchParameter-valueset-extensions-ValueSet-keyword.json", "required", "SearchParameter",
+    {"SearchParameter-valueset-extensions-ValueSet-keyword.json", "required", "SearchParameter.base",
      kNoBase},
-    {"SearchParameter-valueset-extensions-ValueSet-workflow.json", "required", "SearchParameter",
+    {"SearchParameter-valueset-extensions-ValueSet-workflow.json", "required", "SearchParameter.base",
      kNoBase},
     {"SearchParameter-questionnaireresponse-extensions-QuestionnaireResponse-item-subject.json",
      "value", "SearchParameter.id", "an id is at most 64 characters; this one has 67"},

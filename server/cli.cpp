@@ -1,0 +1,108 @@
+// Subcommands: wiring Config -> store -> REST core -> HTTP server, and `migrate`.
+#include "server/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "api/rest_handler.h"
+#include "core/clock.h"
+#include "server/access_log.h"
+#include "server/config.h"
+#include "server/http_server.h"
+#include "server/signals.h"
+#include "storage/store.h"
+
+namespace hearth::server {
+namespace {
+
+constexpr const char* kEnvironmentHelp =
+    "Environment variables (a flag on the command line wins):\n"
+    "  HEARTH_LISTEN     serve --listen HOST:PORT (default 127.0.0.1:8080)\n"
+    "  HEARTH_STORE      serve/migrate --store URL (default sqlite:./hearth-data/hearth.db)\n"
+    "  HEARTH_BASE_URL   serve --base-url URL\n"
+    "  HEARTH_MAX_BODY   serve --max-body BYTES (default 16 MiB)\n"
+    "  HEARTH_THREADS    serve --threads N (default: number of cores)\n"
+    "  HEARTH_WORKERS    serve --workers N (default: 2 x cores)\n";
+
+int serve(Config config) {
+  Status valid = finalize(config);
+  if (!valid.is_ok()) {
+    log_line(valid.message());
+    return 2;
+  }
+  // A client or log pipe going away must not kill the server; socket writes already use
+  // MSG_NOSIGNAL.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto store = storage::open_store(config.store);
+  if (!store) {
+    log_line("cannot open store '" + config.store + "': " + store.status().message());
+    return 1;
+  }
+  auto clock = make_system_clock();
+  auto ids = make_uuid_generator();
+  api::RestHandler rest(**store, *clock, *ids);
+  HttpServer server(
+      config, FhirHandlers{[&rest](const api::Request& request) { return rest.handle(request); },
+                           [](const Status& status, const api::Request& request) {
+                             return api::error_response(status, request);
+                           }});
+  Status listening = server.listen();
+  if (!listening.is_ok()) {
+    log_line(listening.message());
+    return 1;
+  }
+  ShutdownSignals signals(
+      server.io_context(), [&server] { server.shutdown(); }, [&server] { server.stop_now(); });
+  log_line("store " + std::string((*store)->engine()) + ", " + std::to_string(config.threads) +
+           " io threads, " + std::to_string(config.workers) + " workers");
+  log_line("listening on " + server.local_base_url());
+
+  int abandoned = server.run();
+  if (abandoned > 0) {
+    // A worker may still be blocked in the store; do not wait for it in destructors.
+    log_line("stopped");
+    std::_Exit(0);
+  }
+  log_line("stopped");
+  return 0;
+}
+
+int migrate(const Config& config) {
+  auto version = storage::migrate_store(config.store);
+  if (!version) {
+    log_line("migration failed for '" + config.store + "': " + version.status().message());
+    return 1;
+  }
+  std::cout << "schema version " << *version << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"Hearth: a FHIR R4 server with an HL7 v2 and X12 front door", "hearth"};
+  app.require_subcommand(1);
+  app.footer(kEnvironmentHelp);
+
+  Config config;
+  CLI::App* serve_command = app.add_subcommand("serve", "Serve the FHIR REST API over HTTP");
+  add_serve_options(*serve_command, config);
+  CLI::App* migrate_command =
+      app.add_subcommand("migrate", "Apply pending store migrations and print the schema version");
+  add_store_option(*migrate_command, config);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (serve_command->parsed()) return serve(config);
+  if (migrate_command->parsed()) return migrate(config);
+  return 2;
+}
+
+}  // namespace hearth::server

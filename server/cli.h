@@ -1,0 +1,12 @@
+// The `hearth` command line: subcommands `serve` and `migrate` (CLI11). Every flag also reads a
+// HEARTH_* environment variable; `hearth --help` and `hearth <subcommand> --help` list them.
+#pragma once
+
+namespace hearth::server {
+
+// Parses argv and runs the chosen subcommand. Returns the process exit code: 0 success (also
+// after a graceful shutdown on SIGTERM/SIGINT), 1 runtime failure (store unavailable, port in
+// use), 2 bad usage.
+int run_cli(int argc, char** argv);
+
+}  // namespace hearth::server

@@ -1,0 +1,78 @@
+// Flags and environment variables for `hearth serve` and `hearth migrate`, and the checks that
+// turn them into a valid Config.
+#include "server/config.h"
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <thread>
+
+namespace hearth::server {
+
+void add_store_option(CLI::App& app, Config& config) {
+  app.add_option("--store", config.store,
+                 "Store URL: sqlite:PATH, sqlite::memory: or postgresql://user:pass@host:port/db")
+      ->envname("HEARTH_STORE")
+      ->capture_default_str();
+}
+
+void add_serve_options(CLI::App& app, Config& config) {
+  app.add_option("--listen", config.listen, "Address to listen on, HOST:PORT (port 0: ephemeral)")
+      ->envname("HEARTH_LISTEN")
+      ->capture_default_str();
+  add_store_option(app, config);
+  app.add_option("--base-url", config.base_url,
+                 "Public base URL for links (default: http://<Host header>/fhir)")
+      ->envname("HEARTH_BASE_URL");
+  app.add_option("--max-body", config.max_body,
+                 "Largest request body accepted, in bytes (suffixes: KiB, MiB, ...); 413 beyond")
+      ->envname("HEARTH_MAX_BODY")
+      ->transform(CLI::AsSizeValue(false))
+      ->capture_default_str();
+  app.add_option("--threads", config.threads, "I/O threads (default: number of cores)")
+      ->envname("HEARTH_THREADS");
+  app.add_option("--workers", config.workers,
+                 "Worker threads for store calls (default: 2 x cores; 0: run inline on I/O "
+                 "threads)")
+      ->envname("HEARTH_WORKERS")
+      ->check(CLI::Range(0, 4096));
+}
+
+Result<ListenAddress> parse_listen_address(std::string_view text) {
+  std::size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos) {
+    return Status(Code::kInvalidArgument,
+                  "listen address needs HOST:PORT: '" + std::string(text) + "'");
+  }
+  std::string_view host = text.substr(0, colon);
+  std::string_view port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (host.empty() || port_text.empty() || ec != std::errc() ||
+      end != port_text.data() + port_text.size() || port > 65535) {
+    return Status(Code::kInvalidArgument, "bad listen address '" + std::string(text) +
+                                              "' (expected HOST:PORT, port 0-65535)");
+  }
+  return ListenAddress{std::string(host), static_cast<std::uint16_t>(port)};
+}
+
+Status finalize(Config& config) {
+  auto address = parse_listen_address(config.listen);
+  if (!address) return address.status();
+  if (!config.base_url.empty()) {
+    if (config.base_url.rfind("http://", 0) != 0 && config.base_url.rfind("https://", 0) != 0) {
+      return Status(Code::kInvalidArgument,
+                    "--base-url must start with http:// or https://: '" + config.base_url + "'");
+    }
+    while (config.base_url.ends_with('/')) config.base_url.pop_back();
+  }
+  if (config.max_body == 0) return Status(Code::kInvalidArgument, "--max-body must be > 0");
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  if (config.threads == 0) config.threads = cores;
+  if (config.workers < 0) config.workers = static_cast<int>(2 * cores);
+  return Status::ok();
+}
+
+}  // namespace hearth::server

@@ -1,0 +1,58 @@
+// The server's configuration as one plain value, filled from command-line flags and the
+// HEARTH_* environment variables (a flag given on the command line wins over its variable).
+// Parsing and validation live here; cli.cpp only wires subcommands to them.
+//
+// Thread-safety: a Config is a value; copy it freely.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace CLI {
+class App;
+}
+
+namespace hearth::server {
+
+inline constexpr std::string_view kDefaultListen = "127.0.0.1:8080";
+inline constexpr std::string_view kDefaultStore = "sqlite:./hearth-data/hearth.db";
+inline constexpr std::uint64_t kDefaultMaxBody = 16ull * 1024 * 1024;
+
+// A host and a port as given, e.g. {"127.0.0.1", 8080} or {"::1", 0} (0: an ephemeral port).
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+struct Config {
+  std::string listen = std::string(kDefaultListen);  // HOST:PORT; "[v6]:PORT" for IPv6
+  std::string store = std::string(kDefaultStore);    // storage::open_store URL
+  std::string base_url;                              // empty: "http://" + Host header + "/fhir"
+  std::uint64_t max_body = kDefaultMaxBody;          // request bodies beyond this get 413
+  unsigned threads = 0;                              // io threads; 0 = number of cores
+  // Worker threads for the REST core (blocking store calls); 0 = run the REST core inline on
+  // the io threads (no thread hop; only sensible when the store never blocks for long).
+  // Unset (-1) = 2 x cores.
+  int workers = -1;
+};
+
+// Registers the `serve` flags (with their environment variables) on `app`, writing into
+// `config`. `config` must outlive parsing.
+void add_serve_options(CLI::App& app, Config& config);
+
+// Registers --store/HEARTH_STORE alone (for `migrate` and other store-only subcommands).
+void add_store_option(CLI::App& app, Config& config);
+
+// Fills defaults that depend on the machine (threads, workers) and checks the values.
+// Errors: kInvalidArgument for an unparsable --listen, a base URL that is not http(s)://,
+// or a zero max body.
+Status finalize(Config& config);
+
+// Splits "HOST:PORT" / "[IPv6]:PORT". Errors: kInvalidArgument (no port, port > 65535,
+// empty host).
+Result<ListenAddress> parse_listen_address(std::string_view text);
+
+}  // namespace hearth::server

@@ -1,0 +1,145 @@
+// Acceptor, io threads, worker pool and the graceful drain.
+#include "server/http_server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <thread>
+#include <vector>
+
+#include "server/access_log.h"
+#include "server/http_session.h"
+
+namespace hearth::server {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+asio::awaitable<void> accept_loop(ServerState& state) {
+  for (;;) {
+    auto [ec, socket] = co_await state.acceptor.async_accept(asio::make_strand(state.io), kNoThrow);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !state.acceptor.is_open()) co_return;
+      // Out of descriptors or similar: back off instead of spinning.
+      log_line("accept failed: " + ec.message());
+      asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kNoThrow);
+      continue;
+    }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    asio::co_spawn(socket.get_executor(), run_session(std::move(socket), state), asio::detached);
+  }
+}
+
+asio::awaitable<void> drain(ServerState& state) {
+  auto deadline = std::chrono::steady_clock::now() + kDrainTimeout;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (state.in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(5));
+    co_await timer.async_wait(kNoThrow);
+  }
+  state.abandoned = state.in_flight.load();
+  if (state.abandoned > 0) {
+    log_line("shutdown deadline passed with " + std::to_string(state.abandoned) +
+             " request(s) in flight");
+  }
+  state.io.stop();
+}
+
+std::string format_endpoint(const tcp::endpoint& endpoint) {
+  std::string host = endpoint.address().to_string();
+  if (endpoint.address().is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(endpoint.port());
+}
+
+}  // namespace
+
+HttpServer::HttpServer(const Config& config, FhirHandlers handlers)
+    : state_(std::make_unique<ServerState>(config, std::move(handlers))) {}
+
+HttpServer::~HttpServer() = default;
+
+asio::io_context& HttpServer::io_context() {
+  return state_->io;
+}
+
+Status HttpServer::listen() {
+  auto address = parse_listen_address(state_->config.listen);
+  if (!address) return address.status();
+  boost::system::error_code ec;
+  tcp::endpoint endpoint;
+  auto ip = asio::ip::make_address(address->host, ec);
+  if (!ec) {
+    endpoint = tcp::endpoint(ip, address->port);
+  } else {
+    tcp::resolver resolver(state_->io);
+    auto results = resolver.resolve(address->host, std::to_string(address->port), ec);
+    if (ec || results.empty()) {
+      return Status(Code::kInvalidArgument, "cannot resolve listen host '" + address->host +
+                                                "': " + (ec ? ec.message() : "no address"));
+    }
+    endpoint = results.begin()->endpoint();
+  }
+  auto& acceptor = state_->acceptor;
+  auto fail = [&](std::string_view what) {
+    return Status(Code::kUnavailable,
+                  std::string(what) + " " + format_endpoint(endpoint) + ": " + ec.message());
+  };
+  if (acceptor.open(endpoint.protocol(), ec)) return fail("cannot open socket for");
+  if (acceptor.set_option(asio::socket_base::reuse_address(true), ec)) return fail("cannot set");
+  if (acceptor.bind(endpoint, ec)) return fail("cannot bind");
+  if (acceptor.listen(asio::socket_base::max_listen_connections, ec))
+    return fail("cannot listen on");
+  state_->local_address = format_endpoint(acceptor.local_endpoint(ec));
+  return Status::ok();
+}
+
+std::string HttpServer::local_address() const {
+  return state_->local_address;
+}
+
+std::string HttpServer::local_base_url() const {
+  return "http://" + state_->local_address + "/fhir";
+}
+
+int HttpServer::run() {
+  ServerState& state = *state_;
+  if (state.config.workers > 0) {
+    state.pool = std::make_unique<WorkerPool>(static_cast<unsigned>(state.config.workers));
+  }
+  asio::co_spawn(state.acceptor.get_executor(), accept_loop(state), asio::detached);
+  std::vector<std::thread> threads;
+  unsigned extra = state.config.threads > 1 ? state.config.threads - 1 : 0;
+  threads.reserve(extra);
+  for (unsigned i = 0; i < extra; ++i) threads.emplace_back([&state] { state.io.run(); });
+  state.io.run();
+  for (auto& thread : threads) thread.join();
+  // With requests abandoned at the deadline a worker may still be inside the store; the caller
+  // exits without joining it.
+  if (state.abandoned == 0 && state.pool) state.pool->join();
+  return state.abandoned;
+}
+
+void HttpServer::shutdown() {
+  ServerState& state = *state_;
+  asio::post(state.acceptor.get_executor(), [&state] {
+    if (state.stopping.exchange(true)) return;
+    boost::system::error_code ignored;
+    state.acceptor.close(ignored);
+    asio::co_spawn(state.acceptor.get_executor(), drain(state), asio::detached);
+  });
+}
+
+void HttpServer::stop_now() {
+  state_->io.stop();
+}
+
+}  // namespace hearth::server

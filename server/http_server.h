@@ -1,0 +1,77 @@
+// The FHIR HTTP/1.1 server: an acceptor and one coroutine per connection on an io_context run
+// by `threads` io threads, with the REST core on a separate worker pool so io threads never
+// block on the store. Everything under /fhir goes to FhirHandlers::handle; anything else, an
+// oversized body, a malformed request and a stray exception become OperationOutcome errors
+// built by FhirHandlers::error.
+//
+// Lifecycle: construct -> listen() -> run() (blocks) ; shutdown() from any thread (or a signal)
+// stops accepting, lets requests already being read or handled finish (bounded by
+// kDrainTimeout), then run() returns.
+//
+// Thread-safety: shutdown() and stop_now() may be called from any thread; the rest from the
+// owning thread. The handlers must be callable concurrently and outlive the server.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/request.h"
+#include "core/status.h"
+#include "server/config.h"
+
+namespace hearth::server {
+
+// The two functions a session calls; cli.cpp wires them to api::RestHandler::handle and
+// api::error_response (tests may wire fakes). Neither should throw; if `handle` does, the
+// session answers 500 and logs it.
+struct FhirHandlers {
+  std::function<api::Response(const api::Request&)> handle;
+  std::function<api::Response(const Status&, const api::Request&)> error;
+};
+
+inline constexpr std::chrono::seconds kDrainTimeout{10};
+
+// Shared by the acceptor and all sessions; owned by HttpServer.
+struct ServerState;
+
+class HttpServer {
+ public:
+  // `config` must have been through finalize().
+  HttpServer(const Config& config, FhirHandlers handlers);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Resolves and binds --listen and starts listening (connections queue from here on).
+  // Errors: kInvalidArgument (bad address or unknown host), kUnavailable (bind/listen failed,
+  // e.g. the port is in use).
+  Status listen();
+
+  // The bound address as "HOST:PORT" ("[::1]:PORT" for IPv6); valid after listen().
+  std::string local_address() const;
+
+  // "http://HOST:PORT/fhir" for the bound address.
+  std::string local_base_url() const;
+
+  // Runs the io threads (the caller's thread is one of them) and the worker pool until
+  // shutdown completes. Returns the number of requests abandoned at the drain deadline (0 on
+  // a clean shutdown).
+  int run();
+
+  // Graceful: stop accepting, drain in-flight requests, then make run() return.
+  void shutdown();
+  // Immediate: make run() return now.
+  void stop_now();
+
+  boost::asio::io_context& io_context();
+
+ private:
+  std::unique_ptr<ServerState> state_;
+};
+
+}  // namespace hearth::server

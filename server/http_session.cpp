@@ -1,0 +1,210 @@
+// One coroutine per connection, shaped like Beast's awaitable and advanced_server examples: a
+// fresh parser per request (body and header limits), a timeout on every read and write,
+// keep-alive, and pipelining for free because reads and writes are sequential over one
+// flat_buffer. The REST core runs on the worker pool; the session waits for it without holding
+// an io thread.
+#include "server/http_session.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <exception>
+#include <optional>
+
+#include "server/access_log.h"
+#include "server/request_mapping.h"
+
+namespace hearth::server {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+
+namespace {
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+constexpr std::chrono::seconds kIdleTimeout{30};   // waiting for (the rest of) a request
+constexpr std::chrono::seconds kWriteTimeout{30};  // writing a response
+constexpr std::uint32_t kHeaderLimit = 64 * 1024;
+// After answering 413/400 we close; reading (and discarding) what the client is still sending,
+// for a moment, keeps the kernel from resetting the connection before it sees our answer.
+constexpr std::chrono::milliseconds kLingerTime{500};
+constexpr std::size_t kLingerBytes = 4 * 1024 * 1024;
+
+using Stream = beast::basic_stream<asio::ip::tcp, Strand>;
+using Parser = http::request_parser<http::string_body>;
+
+// Counts a request from its header to its written response, for the shutdown drain.
+class InFlight {
+ public:
+  explicit InFlight(ServerState& state) : state_(state) { state_.in_flight.fetch_add(1); }
+  ~InFlight() { state_.in_flight.fetch_sub(1); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  ServerState& state_;
+};
+
+// Read errors that mean "the client sent something that is not HTTP we accept" (answer 400 or
+// 413) rather than "the connection went away" (just close).
+bool is_protocol_error(const beast::error_code& ec) {
+  if (ec.category() != http::make_error_code(http::error::bad_target).category()) return false;
+  return ec != http::error::end_of_stream && ec != http::error::partial_message &&
+         ec != http::error::need_more && ec != http::error::need_buffer;
+}
+
+api::Response safe_error(ServerState& state, const Status& status, const api::Request& request) {
+  try {
+    return state.handlers.error(status, request);
+  } catch (const std::exception& e) {
+    log_line(std::string("error response failed: ") + e.what());
+  } catch (...) {
+    log_line("error response failed");
+  }
+  api::Response fallback;
+  fallback.status = 500;
+  fallback.content_type = "text/plain";
+  fallback.body = "internal error\n";
+  return fallback;
+}
+
+// The REST core behind a net that turns any exception into a 500 OperationOutcome.
+api::Response call_handler(ServerState& state, const api::Request& request) {
+  try {
+    return state.handlers.handle(request);
+  } catch (const std::exception& e) {
+    log_line("unhandled exception in " + request.method + " /fhir/" + request.path + ": " +
+             e.what());
+  } catch (...) {
+    log_line("unhandled non-standard exception in " + request.method + " /fhir/" + request.path);
+  }
+  return safe_error(state, Status(Code::kInternal, "internal server error"), request);
+}
+
+// Empties `request` for the next one on the connection, keeping the strings' capacity so a
+// keep-alive connection stops allocating for them after its first request.
+void reset(api::Request& request) {
+  request.method.clear();
+  request.path.clear();
+  request.query.clear();
+  request.accept.clear();
+  request.content_type.clear();
+  request.if_match.clear();
+  request.if_none_match.clear();
+  request.if_none_exist.clear();
+  request.prefer.clear();
+  request.body.clear();
+  request.base_url.clear();
+}
+
+asio::awaitable<void> linger_and_close(Stream& stream, beast::flat_buffer& buffer) {
+  beast::error_code ignored;
+  stream.socket().shutdown(asio::socket_base::shutdown_send, ignored);
+  stream.expires_after(kLingerTime);
+  std::size_t drained = 0;
+  while (drained < kLingerBytes) {
+    buffer.clear();
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(64 * 1024), kNoThrow);
+    if (ec) break;
+    drained += n;
+  }
+  stream.socket().close(ignored);
+}
+
+// Reads one request: the header (from here the request counts as in flight), a
+// "100 Continue" when the client waits for it, then the body. The error is the read's.
+asio::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buffer& buffer,
+                                                Parser& parser, ServerState& state,
+                                                std::optional<InFlight>& in_flight) {
+  stream.expires_after(kIdleTimeout);
+  auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
+  if (ec) co_return ec;
+  in_flight.emplace(state);
+  if (parser.is_done()) co_return ec;
+  auto& head = parser.get();
+  if (beast::iequals(head[http::field::expect], "100-continue")) {
+    http::response<http::empty_body> proceed{http::status::continue_, head.version()};
+    stream.expires_after(kWriteTimeout);
+    auto [write_ec, written] = co_await http::async_write(stream, proceed, kNoThrow);
+    if (write_ec) co_return write_ec;
+  }
+  stream.expires_after(kIdleTimeout);
+  auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, kNoThrow);
+  co_return body_ec;
+}
+
+// The response to a request read with `read_ec` (a protocol error or none): an error
+// OperationOutcome, or the REST core's answer computed on the worker pool.
+asio::awaitable<api::Response> respond(ServerState& state, const MappingContext& mapping,
+                                       const beast::error_code& read_ec, Parser& parser,
+                                       api::Request& request) {
+  auto& message = parser.get();
+  Status mapped = map_request_head(message, mapping, request);
+  if (read_ec) {
+    co_return safe_error(
+        state,
+        read_ec == http::error::body_limit
+            ? Status(Code::kPayloadTooLarge, "request body exceeds the limit of " +
+                                                 std::to_string(state.config.max_body) + " bytes")
+            : Status(Code::kMalformed, "malformed HTTP request: " + read_ec.message()),
+        request);
+  }
+  if (!mapped.is_ok()) co_return safe_error(state, mapped, request);
+  if (message.method() == http::verb::head) request.method = "GET";
+  request.body = std::move(message.body());
+  if (!state.pool) co_return call_handler(state, request);
+  co_return co_await run_in_pool(state.pool->executor(),
+                                 [&state, &request] { return call_handler(state, request); });
+}
+
+}  // namespace
+
+asio::awaitable<void> run_session(Socket socket, ServerState& state) {
+  Stream stream(std::move(socket));
+  beast::flat_buffer buffer;  // reused for the connection's lifetime; holds pipelined bytes
+  std::optional<Parser> parser;
+  const MappingContext mapping{state.config.base_url, state.local_address};
+  api::Request request;
+
+  for (;;) {
+    parser.emplace();
+    parser->body_limit(state.config.max_body);
+    parser->header_limit(kHeaderLimit);
+    std::optional<InFlight> in_flight;
+    beast::error_code read_ec = co_await read_request(stream, buffer, *parser, state, in_flight);
+    auto started = std::chrono::steady_clock::now();
+    if (read_ec && !is_protocol_error(read_ec)) co_return;  // closed, reset, timed out
+    if (!in_flight) in_flight.emplace(state);
+
+    reset(request);
+    api::Response response = co_await respond(state, mapping, read_ec, *parser, request);
+    const auto& head = parser->get();
+    bool close_after = read_ec || !head.keep_alive() || state.stopping.load();
+    bool head_only = !read_ec && head.method() == http::verb::head;
+    auto wire = to_beast_response(std::move(response), head.version() == 10 ? 10 : 11, !close_after,
+                                  head_only);
+    stream.expires_after(kWriteTimeout);
+    auto [write_ec, written] = co_await http::async_write(stream, wire, kNoThrow);
+    auto method = head.method_string();
+    auto target = head.target();
+    log_access(
+        method.empty() ? std::string_view("-") : std::string_view(method.data(), method.size()),
+        std::string_view(target.data(), target.size()), wire.result_int(),
+        std::chrono::steady_clock::now() - started);
+    if (write_ec) co_return;
+    if (close_after) {
+      in_flight.reset();
+      if (read_ec) co_await linger_and_close(stream, buffer);
+      beast::error_code ignored;
+      stream.socket().shutdown(asio::socket_base::shutdown_send, ignored);
+      co_return;
+    }
+  }
+}
+
+}  // namespace hearth::server

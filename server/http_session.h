@@ -1,0 +1,51 @@
+// Internal to server/: the state shared by the acceptor and sessions, and the per-connection
+// coroutine (http_session.cpp).
+#pragma once
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "server/config.h"
+#include "server/http_server.h"
+#include "server/worker_pool.h"
+
+namespace hearth::server {
+
+// Each connection and the acceptor run on their own strand: the io_context has several
+// threads, and a stream's timer must never race its reads.
+using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Strand>;
+using Acceptor = boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Strand>;
+
+// Member order matters for destruction: the pool goes first (its finished tasks only queue
+// completions on the stopped io_context), then the io_context destroys the suspended session
+// frames, whose destructors still touch `in_flight`.
+struct ServerState {
+  ServerState(const Config& c, FhirHandlers h)
+      : config(c),
+        handlers(std::move(h)),
+        io(static_cast<int>(c.threads)),
+        acceptor(boost::asio::make_strand(io)) {}
+
+  Config config;
+  FhirHandlers handlers;
+  // Requests whose header has arrived and whose response is not yet written.
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> stopping{false};
+  int abandoned = 0;
+  std::string local_address;  // "HOST:PORT"
+  boost::asio::io_context io;
+  Acceptor acceptor;
+  std::unique_ptr<WorkerPool> pool;  // null: the REST core runs inline on io threads
+};
+
+// Serves one connection until the peer closes, a timeout, an error, or shutdown.
+boost::asio::awaitable<void> run_session(Socket socket, ServerState& state);
+
+}  // namespace hearth::server

@@ -1,0 +1,162 @@
+// Beast message <-> api::Request / api::Response. The request side decodes exactly once and
+// copies only the headers the REST core reads; the response side moves the body.
+#include "server/request_mapping.h"
+
+#include <boost/beast/http/field.hpp>
+
+#include "server/date_cache.h"
+
+namespace hearth::server {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+void copy_field(const http::request_header<>& head, http::field field, std::string& out) {
+  auto it = head.find(field);
+  if (it != head.end()) out.assign(it->value().data(), it->value().size());
+}
+
+void copy_field(const http::request_header<>& head, std::string_view name, std::string& out) {
+  auto it = head.find(boost::beast::string_view(name.data(), name.size()));
+  if (it != head.end()) out.assign(it->value().data(), it->value().size());
+}
+
+// "http://host:port/fhir/x" -> "/fhir/x" (absolute-form targets, RFC 7230 5.3.2).
+std::string_view origin_form(std::string_view target) {
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (target.starts_with(scheme)) {
+      std::size_t slash = target.find('/', scheme.size());
+      return slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+    }
+  }
+  return target;
+}
+
+// Decodes the path below the base segment by segment, joined with '/', without leading or
+// trailing '/'.
+bool decode_path(std::string_view rest, std::string& out) {
+  out.clear();
+  std::string segment;
+  while (!rest.empty()) {
+    std::size_t slash = rest.find('/');
+    std::string_view raw = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    if (raw.empty()) continue;
+    if (!percent_decode(raw, false, segment)) return false;
+    if (!out.empty()) out.push_back('/');
+    out += segment;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool percent_decode(std::string_view in, bool plus_as_space, std::string& out) {
+  out.clear();
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      int hi = hex_value(in[i + 1]);
+      int lo = hex_value(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus_as_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return true;
+}
+
+bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>& out) {
+  while (!query.empty()) {
+    std::size_t amp = query.find('&');
+    std::string_view piece = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (piece.empty()) continue;
+    std::size_t eq = piece.find('=');
+    std::string_view key = piece.substr(0, eq);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1);
+    auto& pair = out.emplace_back();
+    if (!percent_decode(key, true, pair.first) || !percent_decode(value, true, pair.second)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Status map_request_head(const http::request_header<>& head, const MappingContext& context,
+                        api::Request& out) {
+  auto method = head.method_string();
+  out.method.assign(method.data(), method.size());
+  copy_field(head, http::field::accept, out.accept);
+  copy_field(head, http::field::content_type, out.content_type);
+  copy_field(head, http::field::if_match, out.if_match);
+  copy_field(head, http::field::if_none_match, out.if_none_match);
+  copy_field(head, "If-None-Exist", out.if_none_exist);
+  copy_field(head, "Prefer", out.prefer);
+  if (!context.base_url.empty()) {
+    out.base_url.assign(context.base_url);
+  } else {
+    auto host = head.find(http::field::host);
+    std::string_view host_text = host != head.end() && !host->value().empty()
+                                     ? std::string_view(host->value().data(), host->value().size())
+                                     : context.fallback_host;
+    out.base_url.reserve(7 + host_text.size() + kFhirBase.size());
+    out.base_url.assign("http://");
+    out.base_url += host_text;
+    out.base_url += kFhirBase;
+  }
+
+  std::string_view target =
+      origin_form(std::string_view(head.target().data(), head.target().size()));
+  std::size_t mark = target.find_first_of("?#");
+  std::string_view path = target.substr(0, mark);
+  std::string_view query;
+  if (mark != std::string_view::npos && target[mark] == '?') {
+    query = target.substr(mark + 1);
+    query = query.substr(0, query.find('#'));
+  }
+  if (!path.starts_with(kFhirBase) ||
+      (path.size() > kFhirBase.size() && path[kFhirBase.size()] != '/')) {
+    return Status(Code::kNotFound, "no FHIR endpoint at '" + std::string(path) +
+                                       "'; the FHIR base is " + std::string(kFhirBase));
+  }
+  if (!decode_path(path.substr(kFhirBase.size()), out.path)) {
+    return Status(Code::kMalformed, "malformed percent-encoding in the request path");
+  }
+  if (!parse_query(query, out.query)) {
+    return Status(Code::kMalformed, "malformed percent-encoding in the query string");
+  }
+  return Status::ok();
+}
+
+http::response<http::string_body> to_beast_response(api::Response&& response, unsigned version,
+                                                    bool keep_alive, bool head_only) {
+  http::response<http::string_body> out{static_cast<http::status>(response.status), version};
+  out.set(http::field::server, "hearth");
+  std::string_view date = current_http_date();
+  out.set(http::field::date, boost::beast::string_view(date.data(), date.size()));
+  if (!response.content_type.empty()) out.set(http::field::content_type, response.content_type);
+  for (auto& [name, value] : response.headers) out.insert(name, value);
+  // 204 and 304 carry no body and no Content-Length (RFC 7230 3.3.2).
+  if (response.status != 204 && response.status != 304) {
+    std::size_t length = response.body.size();
+    if (!head_only) out.body() = std::move(response.body);
+    out.content_length(length);
+  }
+  out.keep_alive(keep_alive);
+  return out;
+}
+
+}  // namespace hearth::server

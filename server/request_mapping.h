@@ -1,0 +1,52 @@
+// Translation between Beast HTTP messages and the REST core's plain values: a request head and
+// body become an api::Request (FHIR base stripped, path and query percent-decoded, the headers
+// FHIR semantics depend on copied, the base URL resolved); an api::Response becomes a Beast
+// response with Content-Type, Content-Length, Date, Server and the extra headers.
+//
+// Pure functions, no I/O; thread-safe.
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <string>
+#include <string_view>
+
+#include "api/request.h"
+#include "core/status.h"
+
+namespace hearth::server {
+
+namespace http = boost::beast::http;
+
+inline constexpr std::string_view kFhirBase = "/fhir";
+
+// What the request head needs beyond itself.
+struct MappingContext {
+  std::string_view base_url;       // --base-url, without trailing '/'; empty: from Host
+  std::string_view fallback_host;  // "HOST:PORT" we listen on, when there is no Host header
+};
+
+// Fills `out` from `head`: method, Accept/Content-Type/If-Match/If-None-Match/If-None-Exist/
+// Prefer, base_url, then path and query. The headers and base_url are filled even when the
+// target is rejected, so an error response can still honour Accept.
+// Errors: kNotFound when the target is not /fhir or below it; kMalformed for bad
+// percent-encoding (%GG, truncated %4).
+Status map_request_head(const http::request_header<>& head, const MappingContext& context,
+                        api::Request& out);
+
+// Percent-decodes `in` into `out` (replacing its contents); with `plus_as_space` a '+' becomes
+// ' ' (query strings). Returns false on a malformed escape.
+bool percent_decode(std::string_view in, bool plus_as_space, std::string& out);
+
+// Splits a query string ("a=1&b=x+y") into decoded pairs appended to `out`. A key without
+// '=' gets an empty value; empty pieces ("a=1&&b=2") are skipped. Returns false on a malformed
+// escape.
+bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>& out);
+
+// Builds the wire response, moving the body. For `head_only` the body is dropped but
+// Content-Length still tells the size of the GET body. `keep_alive` false adds
+// "Connection: close".
+http::response<http::string_body> to_beast_response(api::Response&& response, unsigned version,
+                                                    bool keep_alive, bool head_only);
+
+}  // namespace hearth::server

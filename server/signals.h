@@ -1,0 +1,29 @@
+// SIGINT/SIGTERM handling on an io_context (asio::signal_set): the first signal asks for a
+// graceful shutdown, a second one for an immediate stop.
+//
+// Thread-safety: construct and destroy on the thread that owns the io_context; the callbacks
+// run on an io thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <functional>
+
+namespace hearth::server {
+
+class ShutdownSignals {
+ public:
+  // `graceful` runs on the first signal, `immediate` on any later one.
+  ShutdownSignals(boost::asio::io_context& io, std::function<void()> graceful,
+                  std::function<void()> immediate);
+
+ private:
+  void wait();
+
+  boost::asio::signal_set signals_;
+  std::function<void()> graceful_;
+  std::function<void()> immediate_;
+  int received_ = 0;
+};
+
+}  // namespace hearth::server

@@ -1,0 +1,71 @@
+// open_store / migrate_store: URL -> session pool -> schema migration -> SqlStore.
+#include <memory>
+
+#include "storage/schema.h"
+#include "storage/session_pool.h"
+#include "storage/sql_store.h"
+#include "storage/store.h"
+#include "storage/store_url.h"
+#include "storage/wal_checkpointer.h"
+
+namespace hearth::storage {
+namespace {
+
+// SQLite: enough connections for every request worker to read at once (the writer is one at
+// a time anyway). PostgreSQL: a modest pool per replica; many replicas share one server.
+constexpr std::size_t kSqliteSessions = 16;
+constexpr std::size_t kPostgresqlSessions = 8;
+
+Result<std::unique_ptr<SessionPool>> open_migrated(std::string_view url, int* version) {
+  Result<StoreUrl> parsed = parse_store_url(url);
+  if (!parsed.is_ok()) return std::move(parsed).take_status();
+  const Dialect dialect = parsed->dialect;
+  Result<std::unique_ptr<SessionPool>> pool = SessionPool::open(
+      *parsed, dialect == Dialect::kSqlite ? kSqliteSessions : kPostgresqlSessions);
+  if (!pool.is_ok()) return pool;
+  {
+    Result<SessionPool::Lease> lease = (*pool)->acquire();
+    if (!lease.is_ok()) return std::move(lease).take_status();
+    Result<int> migrated = migrate_schema(*(*lease)->sql, dialect);
+    if (!migrated.is_ok()) return std::move(migrated).take_status();
+    if (version != nullptr) *version = *migrated;
+  }
+  return pool;
+}
+
+Result<std::unique_ptr<Store>> open_with(std::string_view url, const Clock& clock,
+                                         std::unique_ptr<Clock> owned_clock) {
+  Result<std::unique_ptr<SessionPool>> pool = open_migrated(url, nullptr);
+  if (!pool.is_ok()) return std::move(pool).take_status();
+  const StoreUrl& parsed = (*pool)->url();
+  std::unique_ptr<WalCheckpointer> checkpointer;
+  if (parsed.dialect == Dialect::kSqlite && !parsed.memory) {
+    checkpointer = WalCheckpointer::start(parsed);
+    if (!checkpointer) {
+      return Status(Code::kUnavailable, "cannot open the checkpoint connection to " + parsed.path);
+    }
+  }
+  return std::unique_ptr<Store>(std::make_unique<SqlStore>(
+      std::move(pool).value(), clock, std::move(owned_clock), std::move(checkpointer)));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_store(std::string_view url) {
+  std::unique_ptr<Clock> clock = make_system_clock();
+  const Clock& ref = *clock;
+  return open_with(url, ref, std::move(clock));
+}
+
+Result<std::unique_ptr<Store>> open_store(std::string_view url, const Clock& clock) {
+  return open_with(url, clock, nullptr);
+}
+
+Result<int> migrate_store(std::string_view url) {
+  int version = 0;
+  Result<std::unique_ptr<SessionPool>> pool = open_migrated(url, &version);
+  if (!pool.is_ok()) return std::move(pool).take_status();
+  return version;
+}
+
+}  // namespace hearth::storage

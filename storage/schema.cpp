@@ -1,0 +1,127 @@
+// Migration steps per dialect. A step is a list of statements; steps are append-only: never
+// edit a released step, add a new one. The differences between dialects are small and kept
+// side by side so they stay in step.
+#include "storage/schema.h"
+
+#include <soci/soci.h>
+
+#include <string>
+#include <vector>
+
+#include "storage/sql_error.h"
+
+namespace hearth::storage {
+namespace {
+
+using Step = std::vector<const char*>;
+
+const std::vector<Step>& sqlite_steps() {
+  static const std::vector<Step> steps = {
+      // 1: resources and their versions.
+      {
+          "CREATE TABLE resource ("
+          " res_type TEXT NOT NULL, res_id TEXT NOT NULL, version INTEGER NOT NULL,"
+          " last_updated INTEGER NOT NULL, deleted INTEGER NOT NULL, method TEXT NOT NULL,"
+          " body TEXT NOT NULL, PRIMARY KEY (res_type, res_id))",
+          "CREATE TABLE resource_version ("
+          " seq INTEGER PRIMARY KEY AUTOINCREMENT, res_type TEXT NOT NULL,"
+          " res_id TEXT NOT NULL, version INTEGER NOT NULL, last_updated INTEGER NOT NULL,"
+          " deleted INTEGER NOT NULL, method TEXT NOT NULL, body TEXT NOT NULL,"
+          " UNIQUE (res_type, res_id, version))",
+          "CREATE INDEX resource_version_type_seq ON resource_version (res_type, seq)",
+          "CREATE INDEX resource_version_last_updated ON resource_version (last_updated)",
+      },
+  };
+  return steps;
+}
+
+const std::vector<Step>& postgresql_steps() {
+  static const std::vector<Step> steps = {
+      // 1: resources and their versions.
+      {
+          "CREATE TABLE resource ("
+          " res_type TEXT NOT NULL, res_id TEXT NOT NULL, version BIGINT NOT NULL,"
+          " last_updated BIGINT NOT NULL, deleted INTEGER NOT NULL, method TEXT NOT NULL,"
+          " body TEXT NOT NULL, PRIMARY KEY (res_type, res_id))",
+          "CREATE TABLE resource_version ("
+          " seq BIGSERIAL PRIMARY KEY, res_type TEXT NOT NULL,"
+          " res_id TEXT NOT NULL, version BIGINT NOT NULL, last_updated BIGINT NOT NULL,"
+          " deleted INTEGER NOT NULL, method TEXT NOT NULL, body TEXT NOT NULL,"
+          " UNIQUE (res_type, res_id, version))",
+          "CREATE INDEX resource_version_type_seq ON resource_version (res_type, seq)",
+          "CREATE INDEX resource_version_last_updated ON resource_version (last_updated)",
+      },
+  };
+  return steps;
+}
+
+const std::vector<Step>& steps_for(Dialect dialect) {
+  return dialect == Dialect::kSqlite ? sqlite_steps() : postgresql_steps();
+}
+
+// Any constant: serialises concurrent migrators (replicas starting together).
+constexpr long long kMigrationLockKey = 0x4865617274680001LL;
+
+void begin(soci::session& sql, Dialect dialect) {
+  if (dialect == Dialect::kSqlite) {
+    sql << "BEGIN IMMEDIATE";
+  } else {
+    sql << "BEGIN";
+    sql << "SELECT pg_advisory_xact_lock(" << kMigrationLockKey << ")";
+  }
+}
+
+// Runs inside the transaction; returns the version reached.
+Result<int> apply_steps(soci::session& sql, Dialect dialect) {
+  sql << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
+  int current = 0;
+  soci::indicator ind = soci::i_ok;
+  sql << "SELECT MAX(version) FROM schema_version", soci::into(current, ind);
+  if (ind != soci::i_ok) current = 0;
+  const std::vector<Step>& steps = steps_for(dialect);
+  const int latest = static_cast<int>(steps.size());
+  if (current > latest) {
+    return Status(Code::kInternal,
+                  "database schema version " + std::to_string(current) +
+                      " is newer than this Hearth binary supports (" + std::to_string(latest) +
+                      "); refusing to open it: upgrade Hearth");
+  }
+  for (int v = current + 1; v <= latest; ++v) {
+    for (const char* statement : steps[v - 1]) sql << statement;
+  }
+  if (current != latest) {
+    sql << "DELETE FROM schema_version";
+    sql << "INSERT INTO schema_version (version) VALUES (:v)", soci::use(latest);
+  }
+  return latest;
+}
+
+}  // namespace
+
+int latest_schema_version(Dialect dialect) { return static_cast<int>(steps_for(dialect).size()); }
+
+Result<int> migrate_schema(soci::session& sql, Dialect dialect) {
+  bool in_transaction = false;
+  try {
+    begin(sql, dialect);
+    in_transaction = true;
+    Result<int> reached = apply_steps(sql, dialect);
+    if (reached.is_ok()) {
+      sql << "COMMIT";
+    } else {
+      sql << "ROLLBACK";
+    }
+    return reached;
+  } catch (...) {
+    Status status = status_from_current_exception("schema migration");
+    if (in_transaction) {
+      try {
+        sql << "ROLLBACK";
+      } catch (...) {  // the connection may be gone; the transaction dies with it
+      }
+    }
+    return status;
+  }
+}
+
+}  // namespace hearth::storage

@@ -1,0 +1,89 @@
+// Exception classification. PostgreSQL errors are sorted by SQLSTATE, SQLite errors by their
+// primary result code; SOCI's own category is the fallback for both.
+#include "storage/sql_error.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
+
+#include <string>
+
+namespace hearth::storage {
+namespace {
+
+FailureKind from_sqlstate(const std::string& state) {
+  if (state == "23505") return FailureKind::kUnique;
+  if (state == "40001" || state == "40P01") return FailureKind::kRetryable;
+  if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03") {
+    return FailureKind::kConnection;
+  }
+  if (state == "55P03" || state == "57014") return FailureKind::kBusy;  // lock / timeout
+  return FailureKind::kOther;
+}
+
+FailureKind from_sqlite_code(int code) {
+  switch (code & 0xFF) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return FailureKind::kBusy;
+    case SQLITE_CONSTRAINT:
+      return FailureKind::kUnique;
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOTADB:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+      return FailureKind::kConnection;
+    default:
+      return FailureKind::kOther;
+  }
+}
+
+FailureKind from_category(soci::soci_error::error_category category) {
+  switch (category) {
+    case soci::soci_error::connection_error:
+      return FailureKind::kConnection;
+    case soci::soci_error::constraint_violation:
+      return FailureKind::kUnique;
+    default:
+      return FailureKind::kOther;
+  }
+}
+
+}  // namespace
+
+FailureKind classify_current_exception() {
+  try {
+    throw;
+  } catch (const soci::postgresql_soci_error& e) {
+    FailureKind kind = from_sqlstate(e.sqlstate());
+    return kind == FailureKind::kOther ? from_category(e.get_error_category()) : kind;
+  } catch (const soci::sqlite3_soci_error& e) {
+    return from_sqlite_code(e.result());
+  } catch (const soci::soci_error& e) {
+    return from_category(e.get_error_category());
+  } catch (...) {
+    return FailureKind::kOther;
+  }
+}
+
+Status status_from_current_exception(std::string_view what) {
+  std::string message;
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    message = e.what();
+  } catch (...) {
+    message = "unknown exception";
+  }
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
+    message.pop_back();
+  }
+  FailureKind kind = classify_current_exception();
+  Code code = (kind == FailureKind::kConnection || kind == FailureKind::kBusy)
+                  ? Code::kUnavailable
+                  : Code::kInternal;
+  return Status(code, std::string(what) + ": " + message);
+}
+
+}  // namespace hearth::storage

@@ -1,0 +1,156 @@
+// Statement text and binding. Placeholders are named :p1, :p2, ... in order and bound
+// positionally: SOCI rewrites them to $n for PostgreSQL, and distinct names keep SQLite from
+// merging repeated ones.
+#include "storage/sql_statements.h"
+
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <string>
+
+namespace hearth::storage {
+namespace {
+
+using soci::into;
+using soci::use;
+
+constexpr SqlDialect kSqlite{"BEGIN IMMEDIATE", ""};
+constexpr SqlDialect kPostgresql{"BEGIN", " FOR UPDATE"};
+
+constexpr const char* kVersionColumns =
+    "res_type, res_id, version, last_updated, deleted, method, body";
+
+// Builds the WHERE clause of a history shape and binds its parameters in placeholder order.
+class Where {
+ public:
+  Where(soci::statement& st, HistoryStatements& h, int shape) : st_(st) {
+    add("v.seq <= ", h.snapshot);
+    if (shape & kHistoryType) add("v.res_type = ", h.type);
+    if (shape & kHistoryInstance) add("v.res_id = ", h.id);
+    if (shape & kHistorySince) add("v.last_updated >= ", h.since);
+    if (shape & kHistoryAt) {
+      // The version current at `at`: the newest one stamped at or before it.
+      add("v.last_updated <= ", h.at);
+      text_ +=
+          " AND v.version = (SELECT MAX(w.version) FROM resource_version w"
+          " WHERE w.res_type = v.res_type AND w.res_id = v.res_id";
+      add_raw(" AND w.seq <= ", h.snapshot);
+      add_raw(" AND w.last_updated <= ", h.at);
+      text_ += ")";
+    }
+  }
+  template <typename T>
+  void bind_more(std::string_view sql, T& value) {
+    text_ += sql;
+    placeholder(value);
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  template <typename T>
+  void add(std::string_view condition, T& value) {
+    text_ += text_.empty() ? " WHERE " : " AND ";
+    text_ += condition;
+    placeholder(value);
+  }
+  template <typename T>
+  void add_raw(std::string_view condition, T& value) {
+    text_ += condition;
+    placeholder(value);
+  }
+  template <typename T>
+  void placeholder(T& value) {
+    text_ += ":p" + std::to_string(++count_);
+    st_.exchange(use(value));
+  }
+
+  soci::statement& st_;
+  std::string text_;
+  int count_ = 0;
+};
+
+void prepare(soci::statement& st, const std::string& text) {
+  st.alloc();
+  st.prepare(text);
+  st.define_and_bind();
+}
+
+}  // namespace
+
+const SqlDialect& sql_dialect(Dialect dialect) {
+  return dialect == Dialect::kSqlite ? kSqlite : kPostgresql;
+}
+
+HistoryStatements::HistoryStatements(soci::session& sql, Dialect, int shape)
+    : count(sql), page(sql) {
+  {
+    count.exchange(into(total));
+    Where where(count, *this, shape);
+    prepare(count, "SELECT COUNT(*) FROM resource_version v" + where.text());
+  }
+  page.exchange(into(row_type));
+  page.exchange(into(row_id));
+  page.exchange(into(row_version));
+  page.exchange(into(row_last_updated));
+  page.exchange(into(row_deleted));
+  page.exchange(into(row_method));
+  page.exchange(into(row_body));
+  Where where(page, *this, shape);
+  where.bind_more(" ORDER BY v.seq DESC LIMIT ", limit);
+  where.bind_more(" OFFSET ", offset);
+  prepare(page, std::string("SELECT ") + kVersionColumns + " FROM resource_version v" +
+                    where.text());
+}
+
+PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
+    : sql(session),
+      dialect(d),
+      begin_write(sql.prepare << sql_dialect(d).begin_write),
+      commit(sql.prepare << "COMMIT"),
+      rollback(sql.prepare << "ROLLBACK"),
+      read_current((sql.prepare << "SELECT version, last_updated, deleted, method, body"
+                                   " FROM resource WHERE res_type = :p1 AND res_id = :p2",
+                    use(type), use(id), into(cur_version), into(cur_last_updated),
+                    into(cur_deleted), into(cur_method), into(cur_body))),
+      lock_current((sql.prepare << std::string("SELECT version, last_updated, deleted, method"
+                                               " FROM resource WHERE res_type = :p1"
+                                               " AND res_id = :p2") +
+                                       sql_dialect(d).lock_suffix,
+                    use(type), use(id), into(cur_version), into(cur_last_updated),
+                    into(cur_deleted), into(cur_method))),
+      read_version((sql.prepare << "SELECT last_updated, deleted, method, body"
+                                   " FROM resource_version WHERE res_type = :p1"
+                                   " AND res_id = :p2 AND version = :p3",
+                    use(type), use(id), use(version), into(cur_last_updated),
+                    into(cur_deleted), into(cur_method), into(cur_body))),
+      insert_current((sql.prepare << "INSERT INTO resource (" << kVersionColumns
+                                  << ") VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7)"
+                                     " ON CONFLICT (res_type, res_id) DO NOTHING",
+                      use(type), use(id), use(version), use(last_updated), use(deleted),
+                      use(method), use(body))),
+      update_current((sql.prepare << "UPDATE resource SET version = :p1, last_updated = :p2,"
+                                     " deleted = :p3, method = :p4, body = :p5"
+                                     " WHERE res_type = :p6 AND res_id = :p7",
+                      use(version), use(last_updated), use(deleted), use(method), use(body),
+                      use(type), use(id))),
+      insert_version((sql.prepare << "INSERT INTO resource_version (" << kVersionColumns
+                                  << ") VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7)",
+                      use(type), use(id), use(version), use(last_updated), use(deleted),
+                      use(method), use(body))),
+      read_max_seq((sql.prepare << "SELECT COALESCE(MAX(seq), 0) FROM resource_version",
+                    into(max_seq))) {}
+
+void PreparedStatements::finish(soci::statement& statement) const {
+  if (dialect != Dialect::kSqlite) return;
+  auto* backend = static_cast<soci::sqlite3_statement_backend*>(statement.get_backend());
+  if (backend != nullptr && backend->stmt_ != nullptr) {
+    sqlite_api::sqlite3_reset(backend->stmt_);
+  }
+}
+
+HistoryStatements& PreparedStatements::history(int shape) {
+  std::unique_ptr<HistoryStatements>& slot = history_[shape];
+  if (!slot) slot = std::make_unique<HistoryStatements>(sql, dialect, shape);
+  return *slot;
+}
+
+}  // namespace hearth::storage

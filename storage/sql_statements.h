@@ -1,0 +1,84 @@
+// The prepared statements of one database session. Each statement is prepared once, when the
+// session is first used by the store, and re-executed for every call: parameters and results
+// are bound by reference to the member variables below, so a call only assigns the inputs,
+// executes and reads the outputs. Dialect differences are small strings (sql_dialect()).
+//
+// Ownership: owned by a PooledSession; refers to that session's soci::session.
+// Thread-safety: none; used by the one thread holding the session's lease.
+// Errors: constructors and statements throw soci::soci_error; callers (sql_store.cpp) catch.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "storage/store_url.h"
+
+namespace hearth::storage {
+
+// SQL text that differs between dialects.
+struct SqlDialect {
+  const char* begin_write;  // opens a write transaction
+  const char* lock_suffix;  // appended to the current-row lookup inside a write
+};
+const SqlDialect& sql_dialect(Dialect dialect);
+
+// The statements behind one history query shape (level x _since x _at); see history_sql().
+struct HistoryStatements {
+  HistoryStatements(soci::session& sql, Dialect dialect, int shape);
+  // Inputs.
+  std::string type, id;
+  long long snapshot = 0, since = 0, at = 0, limit = 0, offset = 0;
+  // Outputs of `page`, one row per fetch().
+  std::string row_type, row_id, row_method, row_body;
+  long long row_version = 0, row_last_updated = 0, total = 0;
+  int row_deleted = 0;
+  soci::statement count;
+  soci::statement page;
+};
+
+// History shape bits.
+inline constexpr int kHistoryType = 1;      // filter on res_type
+inline constexpr int kHistoryInstance = 2;  // filter on res_id (with kHistoryType)
+inline constexpr int kHistorySince = 4;
+inline constexpr int kHistoryAt = 8;
+
+struct PreparedStatements {
+  PreparedStatements(soci::session& sql, Dialect dialect);
+
+  // Makes a statement that returned a row release its read snapshot (SQLite keeps a stepped
+  // statement's read transaction open until it is reset). No-op on PostgreSQL.
+  void finish(soci::statement& statement) const;
+
+  HistoryStatements& history(int shape);
+
+  soci::session& sql;
+  const Dialect dialect;
+
+  // Inputs of the resource statements.
+  std::string type, id, method, body;
+  long long version = 0, last_updated = 0;
+  int deleted = 0;
+  // Outputs of the current-row and version lookups.
+  long long cur_version = 0, cur_last_updated = 0, max_seq = 0;
+  int cur_deleted = 0;
+  std::string cur_method, cur_body;
+
+  soci::statement begin_write, commit, rollback;
+  soci::statement read_current;    // (type, id) -> cur_* including the body
+  soci::statement lock_current;    // (type, id) -> cur_* without body; row-locked on PostgreSQL
+  soci::statement read_version;    // (type, id, version) -> cur_last_updated..cur_body
+  // (type, id, version, last_updated, deleted, method, body); inserts nothing (0 affected rows)
+  // when a racing transaction created the row first, so the race costs no exception.
+  soci::statement insert_current;
+  soci::statement update_current;  // (version, last_updated, deleted, method, body, type, id)
+  soci::statement insert_version;  // as insert_current
+  soci::statement read_max_seq;    // -> max_seq
+
+ private:
+  std::map<int, std::unique_ptr<HistoryStatements>> history_;
+};
+
+}  // namespace hearth::storage

@@ -1,0 +1,307 @@
+// The Store interactions, written once for both engines. Every call: lease a session, run
+// the prepared statements, translate any exception into a Status before returning.
+#include "storage/sql_store.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "storage/sql_error.h"
+#include "storage/sql_statements.h"
+
+namespace hearth::storage {
+namespace {
+
+// Racing first writes of one id (PostgreSQL) and serialization failures are retried; more
+// than a handful of losses in a row means something else is wrong.
+constexpr int kWriteAttempts = 5;
+
+PreparedStatements& statements_of(PooledSession& session, Dialect dialect) {
+  if (!session.statements) {
+    session.statements = std::make_unique<PreparedStatements>(*session.sql, dialect);
+  }
+  return *session.statements;
+}
+
+std::string ref(std::string_view type, std::string_view id) {
+  std::string out(type);
+  out.push_back('/');
+  out.append(id);
+  return out;
+}
+
+// The exception being handled, as a Status; drops the session when its connection is gone
+// (the next lease opens a fresh one), reporting kUnavailable.
+Status fail(SessionPool::Lease& lease, std::string_view what) {
+  Status status = status_from_current_exception(what);
+  bool connected = classify_current_exception() != FailureKind::kConnection;
+  if (connected) {
+    try {
+      connected = lease->sql->is_connected();
+    } catch (...) {
+      connected = false;
+    }
+  }
+  if (connected) return status;
+  lease.discard();
+  return Status(Code::kUnavailable, status.message());
+}
+
+ResourceVersion current_row(const PreparedStatements& ps) {
+  ResourceVersion row;
+  row.type = ps.type;
+  row.id = ps.id;
+  row.version = ps.cur_version;
+  row.last_updated_micros = ps.cur_last_updated;
+  row.deleted = ps.cur_deleted != 0;
+  row.method = ps.cur_method;
+  return row;
+}
+
+const char* method_of(int op) {
+  static constexpr const char* kMethods[] = {"POST", "PUT", "DELETE"};
+  return kMethods[op];
+}
+
+}  // namespace
+
+SqlStore::SqlStore(std::unique_ptr<SessionPool> pool, const Clock& clock,
+                   std::unique_ptr<Clock> owned_clock,
+                   std::unique_ptr<WalCheckpointer> checkpointer)
+    : pool_(std::move(pool)),
+      owned_clock_(std::move(owned_clock)),
+      clock_(clock),
+      dialect_(pool_->url().dialect),
+      checkpointer_(std::move(checkpointer)) {}
+
+std::string_view SqlStore::engine() const {
+  return dialect_ == Dialect::kSqlite ? "sqlite" : "postgresql";
+}
+
+Result<ResourceVersion> SqlStore::read(std::string_view type, std::string_view id,
+                                       ResourceVersion* deleted_out) {
+  Result<SessionPool::Lease> lease = pool_->acquire();
+  if (!lease.is_ok()) return std::move(lease).take_status();
+  try {
+    PreparedStatements& ps = statements_of(**lease, dialect_);
+    ps.type.assign(type);
+    ps.id.assign(id);
+    ps.read_current.execute(true);
+    const bool found = ps.read_current.got_data();
+    ps.finish(ps.read_current);
+    if (!found) return Status(Code::kNotFound, ref(type, id) + " not found");
+    ResourceVersion row = current_row(ps);
+    if (row.deleted) {
+      if (deleted_out != nullptr) *deleted_out = std::move(row);
+      return Status(Code::kGone, ref(type, id) + " was deleted");
+    }
+    row.body = std::move(ps.cur_body);
+    return row;
+  } catch (...) {
+    return fail(*lease, "read " + ref(type, id));
+  }
+}
+
+Result<ResourceVersion> SqlStore::vread(std::string_view type, std::string_view id,
+                                        std::int64_t version) {
+  Result<SessionPool::Lease> lease = pool_->acquire();
+  if (!lease.is_ok()) return std::move(lease).take_status();
+  const std::string what = ref(type, id) + "/_history/" + std::to_string(version);
+  try {
+    PreparedStatements& ps = statements_of(**lease, dialect_);
+    ps.type.assign(type);
+    ps.id.assign(id);
+    ps.version = version;
+    ps.read_version.execute(true);
+    const bool found = ps.read_version.got_data();
+    ps.finish(ps.read_version);
+    if (!found) return Status(Code::kNotFound, what + " not found");
+    ps.cur_version = version;
+    ResourceVersion row = current_row(ps);
+    if (row.deleted) return Status(Code::kGone, what + " is a deletion");
+    row.body = std::move(ps.cur_body);
+    return row;
+  } catch (...) {
+    return fail(*lease, "vread " + what);
+  }
+}
+
+Result<WriteOutcome> SqlStore::create(const WriteRequest& request) {
+  return write(Op::kCreate, request);
+}
+Result<WriteOutcome> SqlStore::update(const WriteRequest& request) {
+  return write(Op::kUpdate, request);
+}
+Result<WriteOutcome> SqlStore::remove(const WriteRequest& request) {
+  return write(Op::kRemove, request);
+}
+
+namespace {
+
+// The body of a write transaction, after BEGIN: decide, stamp, store. Returns without
+// writing for a conflict, a failed precondition or kNoChange (the caller rolls back). Sets
+// `*raced` (and returns kConflict) when another transaction inserted the row after our lookup
+// found none: PostgreSQL only, where the lookup cannot lock a row that does not exist yet.
+Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedStatements& ps,
+                                const Clock& clock, bool* raced) {
+  constexpr int kCreate = 0, kUpdate = 1, kRemove = 2;
+  ps.type = request.type;
+  ps.id = request.id;
+  ps.lock_current.execute(true);
+  const bool found = ps.lock_current.got_data();
+  ps.finish(ps.lock_current);
+  ResourceVersion current;
+  if (found) {
+    current = current_row(ps);
+  } else {
+    current.type = request.type;
+    current.id = request.id;
+  }
+  const std::string name = ref(request.type, request.id);
+  if (op != kCreate && request.expected_version &&
+      (!found || current.version != *request.expected_version)) {
+    return Status(Code::kPreconditionFailed,
+                  found ? name + " is at version " + std::to_string(current.version) +
+                              ", not " + std::to_string(*request.expected_version)
+                        : name + " does not exist (expected version " +
+                              std::to_string(*request.expected_version) + ")");
+  }
+  if (op == kCreate && found) return Status(Code::kConflict, name + " already exists");
+  if (op == kRemove && (!found || current.deleted)) {
+    return WriteOutcome{WriteKind::kNoChange, std::move(current)};
+  }
+  ResourceVersion next;
+  next.type = request.type;
+  next.id = request.id;
+  next.version = found ? current.version + 1 : 1;
+  const std::int64_t now = clock.now_micros();
+  next.last_updated_micros = found ? std::max(now, current.last_updated_micros + 1) : now;
+  next.deleted = op == kRemove;
+  next.method = method_of(op);
+  ps.body.clear();
+  if (!next.deleted) ps.body = request.make_body(next.version, next.last_updated_micros);
+  ps.version = next.version;
+  ps.last_updated = next.last_updated_micros;
+  ps.deleted = next.deleted ? 1 : 0;
+  ps.method = next.method;
+  if (found) {
+    ps.update_current.execute(true);
+  } else {
+    ps.insert_current.execute(true);
+    if (ps.insert_current.get_affected_rows() == 0) {
+      *raced = true;
+      return Status(Code::kConflict, name + " already exists");
+    }
+  }
+  ps.insert_version.execute(true);
+  next.body.swap(ps.body);
+  WriteKind kind = op == kRemove                             ? WriteKind::kDeleted
+                   : op == kUpdate && found && !current.deleted ? WriteKind::kUpdated
+                                                                : WriteKind::kCreated;
+  return WriteOutcome{kind, std::move(next)};
+}
+
+}  // namespace
+
+Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
+  const int op_index = static_cast<int>(op);
+  const std::string what =
+      std::string(op == Op::kCreate   ? "create "
+                  : op == Op::kUpdate ? "update "
+                                      : "delete ") +
+      ref(request.type, request.id);
+  if (op != Op::kRemove && !request.make_body) {
+    return Status(Code::kInternal, what + ": WriteRequest.make_body is not set");
+  }
+  for (int attempt = 1;; ++attempt) {
+    // Writer lock before the lease: queued SQLite writers must not hold sessions readers need.
+    std::unique_lock<std::mutex> writer(sqlite_writer_, std::defer_lock);
+    if (dialect_ == Dialect::kSqlite) writer.lock();
+    Result<SessionPool::Lease> lease = pool_->acquire();
+    if (!lease.is_ok()) return std::move(lease).take_status();
+    PreparedStatements* ps = nullptr;
+    bool open = false;
+    try {
+      ps = &statements_of(**lease, dialect_);
+      ps->begin_write.execute(true);
+      open = true;
+      bool raced = false;
+      Result<WriteOutcome> outcome = write_rows(op_index, request, *ps, clock_, &raced);
+      const bool changed = outcome.is_ok() && outcome->kind != WriteKind::kNoChange;
+      (changed ? ps->commit : ps->rollback).execute(true);
+      if (changed && checkpointer_) checkpointer_->note_commit();
+      // Lost a race to create the row: a create conflicts; an update or delete tries again
+      // and now finds (and locks) the row.
+      if (raced && op != Op::kCreate && attempt < kWriteAttempts) continue;
+      return outcome;
+    } catch (...) {
+      const FailureKind kind = classify_current_exception();
+      Status status = fail(*lease, what);
+      if (open) {
+        try {
+          ps->rollback.execute(true);
+        } catch (...) {  // already rolled back by the engine, or the connection is gone
+        }
+      }
+      if (kind == FailureKind::kUnique && op == Op::kCreate) {
+        return Status(Code::kConflict, ref(request.type, request.id) + " already exists");
+      }
+      const bool retry = kind == FailureKind::kRetryable || kind == FailureKind::kUnique;
+      if (!retry || attempt >= kWriteAttempts) return status;
+    }
+  }
+}
+
+Result<HistoryPage> SqlStore::history(const HistoryQuery& query) {
+  if (!query.id.empty() && query.type.empty()) {
+    return Status(Code::kInvalidArgument, "instance history needs a resource type");
+  }
+  Result<SessionPool::Lease> lease = pool_->acquire();
+  if (!lease.is_ok()) return std::move(lease).take_status();
+  try {
+    PreparedStatements& ps = statements_of(**lease, dialect_);
+    HistoryPage page;
+    if (query.snapshot) {
+      page.snapshot = *query.snapshot;
+    } else {
+      ps.read_max_seq.execute(true);
+      ps.finish(ps.read_max_seq);
+      page.snapshot = ps.max_seq;
+    }
+    int shape = 0;
+    if (!query.type.empty()) shape |= kHistoryType;
+    if (!query.id.empty()) shape |= kHistoryInstance;
+    if (query.since_micros) shape |= kHistorySince;
+    if (query.at_micros) shape |= kHistoryAt;
+    HistoryStatements& h = ps.history(shape);
+    h.type = query.type;
+    h.id = query.id;
+    h.snapshot = page.snapshot;
+    h.since = query.since_micros.value_or(0);
+    h.at = query.at_micros.value_or(0);
+    h.limit = std::max<std::int64_t>(query.count, 0);
+    h.offset = std::max<std::int64_t>(query.offset, 0);
+    h.count.execute(true);
+    ps.finish(h.count);
+    page.total = h.total;
+    if (h.limit > 0 && h.offset < page.total) {
+      h.page.execute(false);
+      while (h.page.fetch()) {
+        ResourceVersion& row = page.entries.emplace_back();
+        row.type = h.row_type;
+        row.id = h.row_id;
+        row.version = h.row_version;
+        row.last_updated_micros = h.row_last_updated;
+        row.deleted = h.row_deleted != 0;
+        row.method = h.row_method;
+        row.body = std::move(h.row_body);
+      }
+      ps.finish(h.page);
+    }
+    return page;
+  } catch (...) {
+    return fail(*lease, "history");
+  }
+}
+
+}  // namespace hearth::storage

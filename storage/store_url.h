@@ -1,0 +1,27 @@
+// Parsing of a store URL (`sqlite:PATH`, `sqlite::memory:`, `postgresql://...`) into what the
+// session pool needs to connect: the dialect and the backend connect string. No I/O: creating
+// SQLite's parent directories is left to the session pool.
+//
+// Thread-safety: pure functions. Errors: kInvalidArgument for an unknown scheme or an empty
+// path.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace hearth::storage {
+
+enum class Dialect { kSqlite, kPostgresql };
+
+struct StoreUrl {
+  Dialect dialect = Dialect::kSqlite;
+  bool memory = false;  // sqlite::memory:
+  std::string path;     // SQLite file path (empty for memory)
+  std::string connect;  // the string handed to soci::session (backend connect string)
+};
+
+Result<StoreUrl> parse_store_url(std::string_view url);
+
+}  // namespace hearth::storage

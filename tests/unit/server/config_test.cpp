@@ -1,0 +1,91 @@
+// Config: --listen parsing, defaults, environment variables, finalize() checks.
+#include "server/config.h"
+
+#include <doctest/doctest.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+
+namespace hearth::server {
+namespace {
+
+Config parse(std::vector<std::string> args) {
+  CLI::App app;
+  Config config;
+  add_serve_options(app, config);
+  std::vector<const char*> argv{"serve"};
+  for (const auto& arg : args) argv.push_back(arg.c_str());
+  app.parse(static_cast<int>(argv.size()), argv.data());
+  return config;
+}
+
+TEST_CASE("parse_listen_address") {
+  auto v4 = parse_listen_address("127.0.0.1:8080");
+  REQUIRE(v4.is_ok());
+  CHECK(v4->host == "127.0.0.1");
+  CHECK(v4->port == 8080);
+  auto v6 = parse_listen_address("[::1]:0");
+  REQUIRE(v6.is_ok());
+  CHECK(v6->host == "::1");
+  CHECK(v6->port == 0);
+  auto name = parse_listen_address("localhost:65535");
+  REQUIRE(name.is_ok());
+  CHECK(name->host == "localhost");
+  for (const char* bad : {"8080", "host:", ":80", "host:65536", "host:8x", "host:-1", ""}) {
+    CAPTURE(bad);
+    auto result = parse_listen_address(bad);
+    REQUIRE_FALSE(result.is_ok());
+    CHECK(result.status().code() == Code::kInvalidArgument);
+  }
+}
+
+TEST_CASE("defaults and finalize") {
+  Config config = parse({});
+  CHECK(config.listen == "127.0.0.1:8080");
+  CHECK(config.store == "sqlite:./hearth-data/hearth.db");
+  CHECK(config.max_body == 16u * 1024 * 1024);
+  REQUIRE(finalize(config).is_ok());
+  CHECK(config.threads >= 1);
+  CHECK(config.workers == static_cast<int>(2 * config.threads));
+}
+
+TEST_CASE("flags") {
+  Config config = parse({"--listen", "0.0.0.0:9000", "--store", "sqlite::memory:", "--base-url",
+                         "https://example.org/fhir/", "--max-body", "1MiB", "--threads", "3",
+                         "--workers", "0"});
+  REQUIRE(finalize(config).is_ok());
+  CHECK(config.listen == "0.0.0.0:9000");
+  CHECK(config.store == "sqlite::memory:");
+  CHECK(config.base_url == "https://example.org/fhir");
+  CHECK(config.max_body == 1024 * 1024);
+  CHECK(config.threads == 3);
+  CHECK(config.workers == 0);
+}
+
+TEST_CASE("environment variables, and the command line wins") {
+  ::setenv("HEARTH_LISTEN", "127.0.0.1:7000", 1);
+  ::setenv("HEARTH_MAX_BODY", "2048", 1);
+  ::setenv("HEARTH_WORKERS", "5", 1);
+  Config config = parse({"--workers", "7"});
+  ::unsetenv("HEARTH_LISTEN");
+  ::unsetenv("HEARTH_MAX_BODY");
+  ::unsetenv("HEARTH_WORKERS");
+  CHECK(config.listen == "127.0.0.1:7000");
+  CHECK(config.max_body == 2048);
+  CHECK(config.workers == 7);
+}
+
+TEST_CASE("finalize rejects bad values") {
+  Config bad_listen;
+  bad_listen.listen = "nowhere";
+  CHECK(finalize(bad_listen).code() == Code::kInvalidArgument);
+  Config bad_base;
+  bad_base.base_url = "ftp://x";
+  CHECK(finalize(bad_base).code() == Code::kInvalidArgument);
+  Config zero_body;
+  zero_body.max_body = 0;
+  CHECK(finalize(zero_body).code() == Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace hearth::server

@@ -1,0 +1,128 @@
+// HttpServer in-process with fake handlers: what the real REST core never does on purpose
+// (throwing) and the inline/pool choice, plus graceful shutdown from another thread.
+#include "server/http_server.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <stdexcept>
+#include <thread>
+
+#include "core/code_table.h"
+#include "server/request_mapping.h"
+
+namespace hearth::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+
+FhirHandlers fake_handlers(std::atomic<int>& calls) {
+  return FhirHandlers{[&calls](const api::Request& request) {
+                        ++calls;
+                        if (request.path == "throw") throw std::runtime_error("boom");
+                        if (request.path == "throw-int") throw 42;
+                        api::Response response;
+                        response.content_type = "text/plain";
+                        response.body =
+                            request.method + " " + request.path + " " + request.base_url;
+                        return response;
+                      },
+                      [](const Status& status, const api::Request&) {
+                        api::Response response;
+                        response.status = hearth::http_status(status.code());
+                        response.content_type = "application/fhir+json";
+                        response.body = R"({"resourceType":"OperationOutcome"})";
+                        return response;
+                      }};
+}
+
+// A running in-process server; stops on scope exit.
+class Running {
+ public:
+  Running(int workers, std::atomic<int>& calls) {
+    Config config;
+    config.listen = "127.0.0.1:0";
+    config.threads = 2;
+    config.workers = workers;
+    REQUIRE(finalize(config).is_ok());
+    server_ = std::make_unique<HttpServer>(config, fake_handlers(calls));
+    REQUIRE(server_->listen().is_ok());
+    thread_ = std::thread([this] { abandoned_ = server_->run(); });
+  }
+  ~Running() {
+    server_->shutdown();
+    thread_.join();
+  }
+  HttpServer& server() { return *server_; }
+  unsigned short port() const {
+    auto address = server_->local_address();
+    return static_cast<unsigned short>(std::stoi(address.substr(address.rfind(':') + 1)));
+  }
+
+ private:
+  std::unique_ptr<HttpServer> server_;
+  std::thread thread_;
+  int abandoned_ = 0;
+};
+
+http::response<http::string_body> get(asio::ip::tcp::socket& socket, std::string target) {
+  http::request<http::string_body> request{http::verb::get, target, 11};
+  request.set(http::field::host, "test:1");
+  http::write(socket, request);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(socket, buffer, response);
+  return response;
+}
+
+void check_server(int workers) {
+  std::atomic<int> calls{0};
+  Running running(workers, calls);
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), running.port()});
+
+  auto ok = get(socket, "/fhir/Patient/1?x=y");
+  CHECK(ok.result_int() == 200);
+  CHECK(ok.body() == "GET Patient/1 http://test:1/fhir");
+
+  auto thrown = get(socket, "/fhir/throw");
+  CHECK(thrown.result_int() == 500);
+  CHECK(thrown.body() == R"({"resourceType":"OperationOutcome"})");
+  auto thrown_int = get(socket, "/fhir/throw-int");
+  CHECK(thrown_int.result_int() == 500);
+
+  auto outside = get(socket, "/elsewhere");
+  CHECK(outside.result_int() == 404);
+  CHECK(get(socket, "/fhir/metadata").result_int() == 200);  // same connection, still serving
+  CHECK(calls == 4);
+}
+
+TEST_CASE("HttpServer with a worker pool: exceptions become 500, serving goes on") {
+  check_server(2);
+}
+
+TEST_CASE("HttpServer inline (--workers 0)") {
+  check_server(0);
+}
+
+TEST_CASE("HttpServer::listen reports a port in use") {
+  std::atomic<int> calls{0};
+  Running running(1, calls);
+  Config config;
+  config.listen = running.server().local_address();
+  REQUIRE(finalize(config).is_ok());
+  HttpServer second(config, fake_handlers(calls));
+  Status status = second.listen();
+  CHECK(status.code() == Code::kUnavailable);
+}
+
+}  // namespace
+}  // namespace hearth::server

@@ -1,0 +1,135 @@
+// Beast request -> api::Request and api::Response -> Beast response.
+#include "server/request_mapping.h"
+
+#include <doctest/doctest.h>
+
+namespace hearth::server {
+namespace {
+
+http::request<http::string_body> make(std::string target, http::verb verb = http::verb::get) {
+  http::request<http::string_body> request{verb, target, 11};
+  request.set(http::field::host, "example.org:8080");
+  return request;
+}
+
+TEST_CASE("percent_decode") {
+  std::string out;
+  CHECK(percent_decode("a%20b%2Fc", false, out));
+  CHECK(out == "a b/c");
+  CHECK(percent_decode("a+b", false, out));
+  CHECK(out == "a+b");
+  CHECK(percent_decode("a+b%2b", true, out));
+  CHECK(out == "a b+");
+  CHECK_FALSE(percent_decode("%4", false, out));
+  CHECK_FALSE(percent_decode("%", false, out));
+  CHECK_FALSE(percent_decode("%GG", false, out));
+}
+
+TEST_CASE("parse_query") {
+  std::vector<std::pair<std::string, std::string>> query;
+  CHECK(parse_query("name=Jo+Smith&&_count=10&flag&date=ge2020-01-01%2B02:00", query));
+  REQUIRE(query.size() == 4);
+  CHECK(query[0] == std::pair<std::string, std::string>{"name", "Jo Smith"});
+  CHECK(query[1] == std::pair<std::string, std::string>{"_count", "10"});
+  CHECK(query[2] == std::pair<std::string, std::string>{"flag", ""});
+  CHECK(query[3] == std::pair<std::string, std::string>{"date", "ge2020-01-01+02:00"});
+}
+
+TEST_CASE("map_request_head: path, query, headers, base URL") {
+  auto message = make("/fhir/Patient/123/_history/2?_format=json&name=a%26b");
+  message.set(http::field::accept, "application/fhir+json");
+  message.set(http::field::content_type, "application/fhir+json; charset=utf-8");
+  message.set(http::field::if_match, "W/\"2\"");
+  message.set(http::field::if_none_match, "W/\"1\"");
+  message.set("If-None-Exist", "identifier=x");
+  message.set("Prefer", "return=minimal");
+  api::Request request;
+  REQUIRE(map_request_head(message, MappingContext{"", "127.0.0.1:1"}, request).is_ok());
+  CHECK(request.method == "GET");
+  CHECK(request.path == "Patient/123/_history/2");
+  REQUIRE(request.query.size() == 2);
+  CHECK(*request.param("name") == "a&b");
+  CHECK(request.accept == "application/fhir+json");
+  CHECK(request.content_type == "application/fhir+json; charset=utf-8");
+  CHECK(request.if_match == "W/\"2\"");
+  CHECK(request.if_none_match == "W/\"1\"");
+  CHECK(request.if_none_exist == "identifier=x");
+  CHECK(request.prefer == "return=minimal");
+  CHECK(request.base_url == "http://example.org:8080/fhir");
+}
+
+TEST_CASE("map_request_head: the base itself and trailing slashes") {
+  for (const char* target : {"/fhir", "/fhir/", "/fhir?x=1"}) {
+    CAPTURE(target);
+    api::Request request;
+    REQUIRE(map_request_head(make(target), MappingContext{}, request).is_ok());
+    CHECK(request.path.empty());
+  }
+  api::Request request;
+  REQUIRE(map_request_head(make("/fhir/Patient/"), MappingContext{}, request).is_ok());
+  CHECK(request.path == "Patient");
+  api::Request absolute;
+  REQUIRE(map_request_head(make("http://h/fhir/metadata"), MappingContext{}, absolute).is_ok());
+  CHECK(absolute.path == "metadata");
+}
+
+TEST_CASE("map_request_head: errors") {
+  for (const char* target : {"/", "/foo", "/fhirx", "/FHIR/Patient"}) {
+    CAPTURE(target);
+    auto message = make(target);
+    message.set(http::field::accept, "application/fhir+xml");
+    api::Request request;
+    Status status = map_request_head(message, MappingContext{}, request);
+    CHECK(status.code() == Code::kNotFound);
+    CHECK(request.accept == "application/fhir+xml");  // still filled for the error response
+  }
+  api::Request request;
+  CHECK(map_request_head(make("/fhir/Pat%ZZ"), MappingContext{}, request).code() ==
+        Code::kMalformed);
+  CHECK(map_request_head(make("/fhir/Patient?name=%"), MappingContext{}, request).code() ==
+        Code::kMalformed);
+}
+
+TEST_CASE("map_request_head: base URL from config or fallback host") {
+  auto message = make("/fhir/metadata");
+  api::Request configured;
+  REQUIRE(map_request_head(message, MappingContext{"https://x.org/r4", "h:1"}, configured).is_ok());
+  CHECK(configured.base_url == "https://x.org/r4");
+  message.erase(http::field::host);
+  api::Request fallback;
+  REQUIRE(map_request_head(message, MappingContext{"", "127.0.0.1:9"}, fallback).is_ok());
+  CHECK(fallback.base_url == "http://127.0.0.1:9/fhir");
+}
+
+TEST_CASE("to_beast_response") {
+  api::Response response;
+  response.status = 201;
+  response.content_type = "application/fhir+json";
+  response.body = R"({"resourceType":"Patient"})";
+  response.headers = {{"Location", "http://h/fhir/Patient/1/_history/1"}, {"ETag", "W/\"1\""}};
+  auto wire = to_beast_response(std::move(response), 11, true, false);
+  CHECK(wire.result_int() == 201);
+  CHECK(wire[http::field::content_type] == "application/fhir+json");
+  CHECK(wire[http::field::content_length] == "26");
+  CHECK(wire[http::field::server] == "hearth");
+  CHECK(wire[http::field::date].ends_with(" GMT"));
+  CHECK(wire["Location"] == "http://h/fhir/Patient/1/_history/1");
+  CHECK(wire["ETag"] == "W/\"1\"");
+  CHECK(wire.body() == R"({"resourceType":"Patient"})");
+  CHECK(wire.keep_alive());
+
+  api::Response head;
+  head.body = "12345";
+  auto head_wire = to_beast_response(std::move(head), 11, false, true);
+  CHECK(head_wire.body().empty());
+  CHECK(head_wire[http::field::content_length] == "5");
+  CHECK_FALSE(head_wire.keep_alive());
+
+  api::Response no_content;
+  no_content.status = 204;
+  auto empty_wire = to_beast_response(std::move(no_content), 11, true, false);
+  CHECK(empty_wire.find(http::field::content_length) == empty_wire.end());
+}
+
+}  // namespace
+}  // namespace hearth::server

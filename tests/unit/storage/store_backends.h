@@ -1,0 +1,162 @@
+// Test support for the storage behaviour suite: the backends every test runs against (a
+// SQLite temp file, SQLite in memory, and PostgreSQL when HEARTH_TEST_PG_URL is set), raw SQL
+// access to them for fault setups, a controllable clock and body builders.
+#pragma once
+
+#include <postgresql/libpq-fe.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "storage/store.h"
+
+namespace hearth::storage::testing {
+
+struct Backend {
+  std::string name;
+  std::string url;          // a fresh, empty database
+  std::string sqlite_path;  // for raw access (file backend)
+  bool persistent = true;   // survives closing the store
+  bool postgresql = false;
+};
+
+inline std::filesystem::path temp_root() {
+  static const std::filesystem::path root = [] {
+    std::filesystem::path p = std::filesystem::temp_directory_path() /
+                              ("hearth-storage-test-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(p);
+    struct Cleanup {
+      std::filesystem::path path;
+      ~Cleanup() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+      }
+    };
+    static Cleanup cleanup{p};
+    return p;
+  }();
+  return root;
+}
+
+// A path that does not exist yet, in a directory that does not exist yet.
+inline std::string fresh_sqlite_path() {
+  static std::atomic<int> counter{0};
+  return (temp_root() / ("db" + std::to_string(++counter)) / "nested" / "hearth.sqlite")
+      .string();
+}
+
+// Runs SQL directly against a PostgreSQL database (throws on failure).
+inline void pg_exec(const std::string& url, const std::string& sql) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = PQerrorMessage(conn);
+    PQfinish(conn);
+    throw std::runtime_error("pg connect: " + message);
+  }
+  PQclear(PQexec(conn, "SET client_min_messages = warning"));
+  PGresult* res = PQexec(conn, sql.c_str());
+  const ExecStatusType status = PQresultStatus(res);
+  std::string message = PQerrorMessage(conn);
+  PQclear(res);
+  PQfinish(conn);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    throw std::runtime_error("pg exec: " + message);
+  }
+}
+
+inline void sqlite_exec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) throw std::runtime_error("sqlite open");
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  std::string message = error != nullptr ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  if (rc != SQLITE_OK) throw std::runtime_error("sqlite exec: " + message);
+}
+
+// Raw SQL on a persistent backend (SQLite file or PostgreSQL).
+inline void raw_exec(const Backend& backend, const std::string& sql) {
+  if (backend.postgresql) {
+    pg_exec(backend.url, sql);
+  } else {
+    sqlite_exec(backend.sqlite_path, sql);
+  }
+}
+
+inline const char* pg_url() {
+  const char* url = std::getenv("HEARTH_TEST_PG_URL");
+  if (url == nullptr || *url == '\0') {
+    static bool told = false;
+    if (!told) {
+      std::printf("HEARTH_TEST_PG_URL not set: PostgreSQL pass of the storage suite skipped\n");
+      told = true;
+    }
+    return nullptr;
+  }
+  return url;
+}
+
+// Fresh databases for one test: each call empties the PostgreSQL test database.
+inline std::vector<Backend> backends(bool persistent_only = false) {
+  std::vector<Backend> out;
+  std::string path = fresh_sqlite_path();
+  out.push_back(Backend{"sqlite-file", "sqlite:" + path, path, true, false});
+  if (!persistent_only) out.push_back(Backend{"sqlite-memory", "sqlite::memory:", "", false});
+  if (const char* url = pg_url()) {
+    pg_exec(url, "DROP TABLE IF EXISTS resource, resource_version, schema_version");
+    out.push_back(Backend{"postgresql", url, "", true, true});
+  }
+  return out;
+}
+
+// A clock the test moves by hand; thread-safe.
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(std::int64_t start = 1'700'000'000'000'000) : now_(start) {}
+  std::int64_t now_micros() const override { return now_.load(); }
+  void set(std::int64_t micros) { now_.store(micros); }
+  void advance(std::int64_t micros) { now_.fetch_add(micros); }
+
+ private:
+  std::atomic<std::int64_t> now_;
+};
+
+// A JSON body that records the version and time the store handed to make_body.
+inline std::string body_for(const std::string& type, const std::string& id,
+                            std::int64_t version, std::int64_t last_updated,
+                            const std::string& extra = "") {
+  return "{\"resourceType\":\"" + type + "\",\"id\":\"" + id + "\",\"meta\":{\"versionId\":\"" +
+         std::to_string(version) + "\",\"lastUpdated\":" + std::to_string(last_updated) + "}" +
+         extra + "}";
+}
+
+inline WriteRequest request(const std::string& type, const std::string& id,
+                            std::optional<std::int64_t> expected = std::nullopt,
+                            std::string extra = "") {
+  WriteRequest r;
+  r.type = type;
+  r.id = id;
+  r.expected_version = expected;
+  r.make_body = [type, id, extra](std::int64_t v, std::int64_t lu) {
+    return body_for(type, id, v, lu, extra);
+  };
+  return r;
+}
+
+inline std::unique_ptr<Store> open_or_die(const std::string& url, const Clock& clock) {
+  Result<std::unique_ptr<Store>> store = open_store(url, clock);
+  if (!store.is_ok()) throw std::runtime_error("open_store(" + url + "): " + store.status().message());
+  return std::move(store).value();
+}
+
+}  // namespace hearth::storage::testing

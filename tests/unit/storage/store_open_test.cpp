@@ -1,0 +1,165 @@
+// Store behaviour suite, part 4: URLs, persistence across reopen and process death, schema
+// migrations and the refusal of a newer schema.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "storage/store.h"
+#include "store_backends.h"
+
+namespace hearth::storage {
+namespace {
+
+using testing::backends;
+using testing::ManualClock;
+using testing::open_or_die;
+using testing::raw_exec;
+using testing::request;
+
+TEST_CASE("store URLs: unknown schemes are invalid, unreachable databases unavailable") {
+  CHECK(open_store("mysql://x").status().code() == Code::kInvalidArgument);
+  CHECK(open_store("sqlite:").status().code() == Code::kInvalidArgument);
+  CHECK(open_store("").status().code() == Code::kInvalidArgument);
+  CHECK(migrate_store("nope:x").status().code() == Code::kInvalidArgument);
+  CHECK(open_store("sqlite:/proc/hearth-no/such.sqlite").status().code() == Code::kUnavailable);
+  auto pg = open_store("postgresql://nobody:x@127.0.0.1:1/none?connect_timeout=2");
+  CHECK(pg.status().code() == Code::kUnavailable);
+}
+
+TEST_CASE("every sqlite::memory: store is its own database") {
+  ManualClock clock;
+  auto one = open_or_die("sqlite::memory:", clock);
+  auto two = open_or_die("sqlite::memory:", clock);
+  REQUIRE(one->create(request("Patient", "m")).is_ok());
+  CHECK(one->read("Patient", "m").is_ok());
+  CHECK(two->read("Patient", "m").status().code() == Code::kNotFound);
+}
+
+TEST_CASE("data persists across reopen") {
+  for (const auto& b : backends(/*persistent_only=*/true)) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    std::string body;
+    {
+      auto store = open_or_die(b.url, clock);
+      auto made = store->create(request("Patient", "keep"));
+      REQUIRE(made.is_ok());
+      body = made->stored.body;
+      REQUIRE(store->update(request("Patient", "keep")).is_ok());
+    }
+    auto store = open_or_die(b.url, clock);
+    auto read = store->read("Patient", "keep");
+    REQUIRE(read.is_ok());
+    CHECK(read->version == 2);
+    auto v1 = store->vread("Patient", "keep", 1);
+    REQUIRE(v1.is_ok());
+    CHECK(v1->body == body);
+    auto next = store->update(request("Patient", "keep"));
+    REQUIRE(next.is_ok());
+    CHECK(next->stored.version == 3);
+  }
+}
+
+TEST_CASE("SQLite: committed writes survive kill -9 of the writing process") {
+  const std::string path = testing::fresh_sqlite_path();
+  const std::string url = "sqlite:" + path;
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    auto clock = make_system_clock();
+    auto store = open_store(url, *clock);
+    if (!store.is_ok()) _exit(3);
+    for (int i = 0; i < 100; ++i) {
+      if (!(*store)->create(request("Patient", "k" + std::to_string(i))).is_ok()) _exit(4);
+    }
+    ::kill(::getpid(), SIGKILL);  // no destructors, no checkpoint, no close
+    _exit(5);
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGKILL);
+  ManualClock clock;
+  auto store = open_or_die(url, clock);
+  HistoryQuery q;
+  q.type = "Patient";
+  auto page = store->history(q);
+  REQUIRE(page.is_ok());
+  CHECK(page->total == 100);
+  CHECK(store->read("Patient", "k99").is_ok());
+}
+
+TEST_CASE("migrations are idempotent and reported by migrate_store") {
+  for (const auto& b : backends(/*persistent_only=*/true)) {
+    INFO("backend: " << b.name);
+    auto first = migrate_store(b.url);
+    REQUIRE(first.is_ok());
+    CHECK(*first >= 1);
+    auto second = migrate_store(b.url);
+    REQUIRE(second.is_ok());
+    CHECK(*second == *first);
+    ManualClock clock;
+    {
+      auto store = open_or_die(b.url, clock);
+      REQUIRE(store->create(request("Patient", "m")).is_ok());
+    }
+    auto third = migrate_store(b.url);
+    REQUIRE(third.is_ok());
+    CHECK(*third == *first);
+    auto store = open_or_die(b.url, clock);
+    CHECK(store->read("Patient", "m").is_ok());
+  }
+}
+
+TEST_CASE("a database with a newer schema than the binary knows is refused, untouched") {
+  for (const auto& b : backends(/*persistent_only=*/true)) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    auto version = migrate_store(b.url);
+    REQUIRE(version.is_ok());
+    {
+      auto store = open_or_die(b.url, clock);
+      REQUIRE(store->create(request("Patient", "n")).is_ok());
+    }
+    raw_exec(b, "UPDATE schema_version SET version = 999");
+    auto refused = open_store(b.url, clock);
+    REQUIRE_FALSE(refused.is_ok());
+    CHECK(refused.status().code() == Code::kInternal);
+    CHECK(refused.status().message().find("newer") != std::string::npos);
+    CHECK(refused.status().message().find("999") != std::string::npos);
+    CHECK(migrate_store(b.url).status().code() == Code::kInternal);
+
+    raw_exec(b, "UPDATE schema_version SET version = " + std::to_string(*version));
+    auto store = open_or_die(b.url, clock);
+    CHECK(store->read("Patient", "n").is_ok());
+  }
+}
+
+}  // namespace
+}  // namespace hearth::storage
+
+namespace hearth::storage {
+namespace {
+
+TEST_CASE("PostgreSQL: a lost connection is kUnavailable once, then replaced") {
+  const char* url = testing::pg_url();
+  if (url == nullptr) return;
+  testing::backends();  // empties the database
+  ManualClock clock;
+  auto store = open_or_die(url, clock);
+  REQUIRE(store->create(request("Patient", "c")).is_ok());
+  // Kill every server session of ours except this one: the pool's session dies under it.
+  testing::pg_exec(url,
+                   "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                   " WHERE usename = current_user AND pid <> pg_backend_pid()");
+  auto first = store->read("Patient", "c");
+  if (!first.is_ok()) CHECK(first.status().code() == Code::kUnavailable);
+  auto second = store->read("Patient", "c");
+  REQUIRE(second.is_ok());
+  CHECK(second->version == 1);
+  CHECK(store->update(request("Patient", "c")).is_ok());
+}
+
+}  // namespace
+}  // namespace hearth::storage
