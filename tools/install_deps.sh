@@ -3,13 +3,15 @@
 # all present (idempotent and quick the second time). Usage: install_deps.sh [--test]
 # --test adds what only the test suite and benchmarks need (PostgreSQL server, wrk).
 set -euo pipefail
-packages=(build-essential cmake ninja-build pkg-config git ca-certificates npm
+packages=(build-essential cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev rapidjson-dev libsoci-dev libsqlite3-dev libpq-dev libxml2-dev libssl-dev
   libcli11-dev doctest-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(postgresql wrk libxml2-utils clang-14 libclang-rt-14-dev)
 fi
 missing=()
+# npm may come from outside Debian (a Node.js install); only Debian's is installed when none runs.
+command -v npm >/dev/null || packages+=(npm)
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
