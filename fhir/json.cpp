@@ -21,7 +21,7 @@ constexpr int kMaxDepth = 256;
 // refusing strings that hold U+0000 (which would make the marker ambiguous).
 struct MarkingHandler {
   JsonDocument& doc;
-  std::string scratch;
+  std::string scratch{};
   bool nul_in_string = false;
   bool too_deep = false;
   int depth = 0;
