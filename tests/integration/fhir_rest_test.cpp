@@ -99,7 +99,9 @@ TEST_CASE("REST: create, read, update, vread, delete, history over HTTP") {
 }
 
 TEST_CASE("REST: bad input gets the specified OperationOutcome and stores nothing") {
-  ServerProcess server({.args = {"--max-body", "4096"}});
+  ServerOptions options;
+  options.args = {"--max-body", "4096"};
+  ServerProcess server(options);
   HttpClient client = server.client();
   std::string id = unique_id("bad");
   REQUIRE(client.put("Patient/" + id, patient_with_id(id)).status == 201);
