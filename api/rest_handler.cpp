@@ -12,7 +12,8 @@ RestHandler::RestHandler(storage::Store& store, Clock& clock, IdGenerator& ids)
 Response RestHandler::handle(const Request& request) const {
   Result<ResponseFormat> format = negotiate_response_format(request);
   if (!format.is_ok()) return error_response(format.status(), request);
-  std::string_view method = request.method == "HEAD" ? "GET" : request.method;
+  std::string_view method = request.method;
+  if (method == "HEAD") method = "GET";
   Result<Route> route = route_request(method, request.path);
   if (!route.is_ok()) return outcome_response(route.status(), *format);
 
