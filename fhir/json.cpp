@@ -17,12 +17,25 @@ constexpr char kNumberMarker = '\0';
 // real FHIR resource comes near it.
 constexpr int kMaxDepth = 256;
 
+// RapidJSON 1.1 decodes an unpaired \uD800-\uDFFF escape into the 3-byte form of a surrogate
+// (ED A0..BF xx), which is not UTF-8. Raw input is validated (kParseValidateEncodingFlag), so
+// such bytes can only come from an escape: the string is refused rather than stored broken.
+bool has_encoded_surrogate(const char* str, rapidjson::SizeType length) {
+  const char* end = str + length;
+  for (const char* p = str; (p = static_cast<const char*>(std::memchr(p, 0xED, end - p)));
+       ++p) {
+    if (p + 1 < end && static_cast<unsigned char>(p[1]) >= 0xA0) return true;
+  }
+  return false;
+}
+
 // Forwards every SAX event to the document, turning raw numbers into marked strings and
 // refusing strings that hold U+0000 (which would make the marker ambiguous).
 struct MarkingHandler {
   JsonDocument& doc;
   std::string scratch{};
   bool nul_in_string = false;
+  bool bad_surrogate = false;
   bool too_deep = false;
   int depth = 0;
 
@@ -48,20 +61,23 @@ struct MarkingHandler {
     scratch.append(str, length);
     return doc.String(scratch.data(), static_cast<rapidjson::SizeType>(scratch.size()), true);
   }
-  bool String(const char* str, rapidjson::SizeType length, bool copy) {
+  bool acceptable(const char* str, rapidjson::SizeType length) {
     if (std::memchr(str, 0, length) != nullptr) {
       nul_in_string = true;
       return false;
     }
-    return doc.String(str, length, copy);
+    if (has_encoded_surrogate(str, length)) {
+      bad_surrogate = true;
+      return false;
+    }
+    return true;
+  }
+  bool String(const char* str, rapidjson::SizeType length, bool copy) {
+    return acceptable(str, length) && doc.String(str, length, copy);
   }
   bool StartObject() { return enter() && doc.StartObject(); }
   bool Key(const char* str, rapidjson::SizeType length, bool copy) {
-    if (std::memchr(str, 0, length) != nullptr) {
-      nul_in_string = true;
-      return false;
-    }
-    return doc.Key(str, length, copy);
+    return acceptable(str, length) && doc.Key(str, length, copy);
   }
   bool EndObject(rapidjson::SizeType count) {
     --depth;
@@ -143,6 +159,9 @@ Result<JsonDocument> parse_json(std::string_view text) {
   doc.Populate(generate);
   if (handler.nul_in_string) {
     return Status(Code::kMalformed, "JSON string contains U+0000, which FHIR does not allow");
+  }
+  if (handler.bad_surrogate) {
+    return Status(Code::kMalformed, "JSON string holds an unpaired UTF-16 surrogate escape");
   }
   if (handler.too_deep) {
     return Status(Code::kMalformed,

@@ -17,14 +17,17 @@ using Step = std::vector<const char*>;
 
 const std::vector<Step>& sqlite_steps() {
   static const std::vector<Step> steps = {
-      // 1: resources and their versions.
+      // 1: resources and their versions. `resource` is clustered on its key (WITHOUT ROWID:
+      // one b-tree, not a table plus an index), and `seq` is a plain rowid (no AUTOINCREMENT
+      // bookkeeping page): versions are never deleted, so the rowid only grows. Each commit
+      // then touches fewer pages, which is what a write costs in WAL mode.
       {
           "CREATE TABLE resource ("
           " res_type TEXT NOT NULL, res_id TEXT NOT NULL, version INTEGER NOT NULL,"
           " last_updated INTEGER NOT NULL, deleted INTEGER NOT NULL, method TEXT NOT NULL,"
-          " body TEXT NOT NULL, PRIMARY KEY (res_type, res_id))",
+          " body TEXT NOT NULL, PRIMARY KEY (res_type, res_id)) WITHOUT ROWID",
           "CREATE TABLE resource_version ("
-          " seq INTEGER PRIMARY KEY AUTOINCREMENT, res_type TEXT NOT NULL,"
+          " seq INTEGER PRIMARY KEY, res_type TEXT NOT NULL,"
           " res_id TEXT NOT NULL, version INTEGER NOT NULL, last_updated INTEGER NOT NULL,"
           " deleted INTEGER NOT NULL, method TEXT NOT NULL, body TEXT NOT NULL,"
           " UNIQUE (res_type, res_id, version))",

@@ -24,14 +24,12 @@ namespace {
 // order of magnitude in write throughput.
 void configure_sqlite(soci::session& sql, bool memory) {
   sql << "PRAGMA busy_timeout = 10000";
-  // Bodies are typically 1-4 KB: with the default 4 KB pages most rows take a page of their own
-  // (half of it wasted). 16 KB pages pack several per page. Takes effect only when the database
-  // file is created, so it must come before journal_mode.
-  sql << "PRAGMA page_size = 16384";
   if (!memory) {
     sql << "PRAGMA journal_mode = WAL";
     sql << "PRAGMA synchronous = NORMAL";
     disable_auto_checkpoint(sql);  // checkpoints run off the write path (wal_checkpointer.h)
+    // A WAL that grew past this while readers held it back is cut back to it when reset.
+    sql << "PRAGMA journal_size_limit = 67108864";
   }
   sql << "PRAGMA temp_store = MEMORY";
   // Reads through a shared memory map instead of read() into each connection's small page

@@ -107,6 +107,9 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
       begin_write(sql.prepare << sql_dialect(d).begin_write),
       commit(sql.prepare << "COMMIT"),
       rollback(sql.prepare << "ROLLBACK"),
+      savepoint(sql.prepare << "SAVEPOINT one_write"),
+      release_savepoint(sql.prepare << "RELEASE one_write"),
+      rollback_to_savepoint(sql.prepare << "ROLLBACK TO one_write"),
       read_current((sql.prepare << "SELECT version, last_updated, deleted, method, body"
                                    " FROM resource WHERE res_type = :p1 AND res_id = :p2",
                     use(type), use(id), into(cur_version), into(cur_last_updated),

@@ -67,6 +67,8 @@ struct PreparedStatements {
   std::string cur_method, cur_body;
 
   soci::statement begin_write, commit, rollback;
+  // One write inside a group commit (SQLite): isolates it from the others in the transaction.
+  soci::statement savepoint, release_savepoint, rollback_to_savepoint;
   soci::statement read_current;    // (type, id) -> cur_* including the body
   soci::statement lock_current;    // (type, id) -> cur_* without body; row-locked on PostgreSQL
   soci::statement read_version;    // (type, id, version) -> cur_last_updated..cur_body

@@ -2,6 +2,8 @@
 // the prepared statements, translate any exception into a Status before returning.
 #include "storage/sql_store.h"
 
+#include <optional>
+
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -213,10 +215,8 @@ Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
   if (op != Op::kRemove && !request.make_body) {
     return Status(Code::kInternal, what + ": WriteRequest.make_body is not set");
   }
+  if (dialect_ == Dialect::kSqlite) return write_grouped(op, request);
   for (int attempt = 1;; ++attempt) {
-    // Writer lock before the lease: queued SQLite writers must not hold sessions readers need.
-    std::unique_lock<std::mutex> writer(sqlite_writer_, std::defer_lock);
-    if (dialect_ == Dialect::kSqlite) writer.lock();
     Result<SessionPool::Lease> lease = pool_->acquire();
     if (!lease.is_ok()) return std::move(lease).take_status();
     PreparedStatements* ps = nullptr;
@@ -250,6 +250,87 @@ Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
       if (!retry || attempt >= kWriteAttempts) return status;
     }
   }
+}
+
+struct SqlStore::PendingWrite {
+  Op op;
+  const WriteRequest* request;
+  std::optional<Result<WriteOutcome>> result;  // set by the batch that ran it
+};
+
+Result<WriteOutcome> SqlStore::write_grouped(Op op, const WriteRequest& request) {
+  PendingWrite me{op, &request, std::nullopt};
+  std::unique_lock<std::mutex> lock(queue_mutex_);
+  queue_.push_back(&me);
+  while (!me.result) {
+    if (batch_running_) {
+      queue_changed_.wait(lock);
+      continue;
+    }
+    batch_running_ = true;
+    std::vector<PendingWrite*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    run_batch(batch);
+    lock.lock();
+    batch_running_ = false;
+    queue_changed_.notify_all();
+  }
+  return std::move(*me.result);
+}
+
+void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
+  std::vector<std::optional<Result<WriteOutcome>>> outcomes(batch.size());
+  auto fail_all = [&](const Status& status) {
+    for (PendingWrite* w : batch) w->result = status;
+  };
+  Result<SessionPool::Lease> lease = pool_->acquire();
+  if (!lease.is_ok()) return fail_all(lease.status());
+  PreparedStatements* ps = nullptr;
+  bool open = false;
+  try {
+    ps = &statements_of(**lease, dialect_);
+    ps->begin_write.execute(true);
+    open = true;
+    bool any_changed = false;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const PendingWrite& w = *batch[i];
+      ps->savepoint.execute(true);
+      try {
+        bool raced = false;  // cannot happen: this batch is SQLite's only writer
+        Result<WriteOutcome> outcome =
+            write_rows(static_cast<int>(w.op), *w.request, *ps, clock_, &raced);
+        if (outcome.is_ok() && outcome->kind != WriteKind::kNoChange) {
+          any_changed = true;
+        } else {
+          ps->rollback_to_savepoint.execute(true);
+        }
+        ps->release_savepoint.execute(true);
+        outcomes[i] = std::move(outcome);
+      } catch (...) {
+        const FailureKind kind = classify_current_exception();
+        const std::string what = ref(w.request->type, w.request->id);
+        outcomes[i] = kind == FailureKind::kUnique && w.op == Op::kCreate
+                          ? Status(Code::kConflict, what + " already exists")
+                          : status_from_current_exception("write " + what);
+        ps->rollback_to_savepoint.execute(true);
+        ps->release_savepoint.execute(true);
+      }
+    }
+    (any_changed ? ps->commit : ps->rollback).execute(true);
+    open = false;
+    if (any_changed && checkpointer_) checkpointer_->note_commit();
+  } catch (...) {
+    Status status = fail(*lease, "write batch of " + std::to_string(batch.size()));
+    if (open) {
+      try {
+        ps->rollback.execute(true);
+      } catch (...) {  // already rolled back by the engine, or the connection is gone
+      }
+    }
+    return fail_all(status);
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(*outcomes[i]);
 }
 
 Result<HistoryPage> SqlStore::history(const HistoryQuery& query) {

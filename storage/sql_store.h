@@ -20,7 +20,9 @@
 #pragma once
 
 #include <memory>
+#include <condition_variable>
 #include <mutex>
+#include <vector>
 #include <string_view>
 
 #include "core/clock.h"
@@ -51,11 +53,23 @@ class SqlStore final : public Store {
   enum class Op { kCreate, kUpdate, kRemove };
   Result<WriteOutcome> write(Op op, const WriteRequest& request);
 
+  // SQLite group commit (sql_store.cpp): SQLite has one writer at a time, and in WAL
+  // mode a commit costs a write of every page it touched. Concurrent writers therefore queue;
+  // whoever finds no batch running becomes the leader and runs every queued write in one
+  // transaction, each inside its own savepoint (a failing write rolls back alone), then one
+  // COMMIT. Nobody gets an answer before that commit: an acknowledged write is committed.
+  struct PendingWrite;
+  Result<WriteOutcome> write_grouped(Op op, const WriteRequest& request);
+  void run_batch(const std::vector<PendingWrite*>& batch);
+
   std::unique_ptr<SessionPool> pool_;
   std::unique_ptr<Clock> owned_clock_;
   const Clock& clock_;
   const Dialect dialect_;
-  std::mutex sqlite_writer_;
+  std::mutex queue_mutex_;
+  std::condition_variable queue_changed_;
+  std::vector<PendingWrite*> queue_;
+  bool batch_running_ = false;
   std::unique_ptr<WalCheckpointer> checkpointer_;  // SQLite file only; destroyed first
 };
 

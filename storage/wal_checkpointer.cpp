@@ -57,10 +57,12 @@ void WalCheckpointer::run() {
       *sql_ << "PRAGMA wal_checkpoint(PASSIVE)", soci::into(busy), soci::into(log_pages),
           soci::into(checkpointed);
       // Under a steady stream of writes a PASSIVE checkpoint never finds the WAL idle, so it is
-      // never reset and grows without bound. Past the limit, TRUNCATE waits (busy_timeout) for
-      // a gap between writers and resets it: a short pause for writers, a bounded file.
-      if (log_pages > kTruncateAbovePages) {
-        *sql_ << "PRAGMA wal_checkpoint(TRUNCATE)", soci::into(busy), soci::into(log_pages),
+      // never restarted and grows without bound. Past the limit, RESTART waits (busy_timeout)
+      // for a gap between writers so the next one writes from the WAL's start again: a short
+      // pause for writers, a bounded file whose blocks are reused (TRUNCATE would free them and
+      // make every later append allocate again).
+      if (log_pages > kRestartAbovePages) {
+        *sql_ << "PRAGMA wal_checkpoint(RESTART)", soci::into(busy), soci::into(log_pages),
             soci::into(checkpointed);
       }
     } catch (...) {  // busy or I/O trouble: try again on the next wake

@@ -2,8 +2,8 @@
 // inside the COMMIT that crosses the threshold, and with synchronous=NORMAL a checkpoint is
 // where the fsyncs happen: left on the write path it costs about half the create throughput.
 // The store's connections therefore run with wal_autocheckpoint=0 and this object, on its own
-// thread and connection, checkpoints (PASSIVE: never blocks readers or the writer; TRUNCATE
-// once the WAL passes kTruncateAbovePages, so it stays bounded under steady writes) once a
+// thread and connection, checkpoints (PASSIVE: never blocks readers or the writer; RESTART
+// once the WAL passes kRestartAbovePages, so it stays bounded under steady writes) once a
 // second or after every kCommitsPerWake commits, whichever comes first.
 //
 // Ownership: owns its thread and connection; the destructor stops and joins the thread.
@@ -30,8 +30,8 @@ namespace hearth::storage {
 class WalCheckpointer {
  public:
   static constexpr unsigned kCommitsPerWake = 256;
-  // WAL size (pages) above which a TRUNCATE checkpoint resets it: 64 MB with 16 KB pages.
-  static constexpr int kTruncateAbovePages = 4096;
+  // WAL size (pages) above which a RESTART checkpoint resets it: 64 MB with 4 KB pages.
+  static constexpr int kRestartAbovePages = 16384;
 
   static std::unique_ptr<WalCheckpointer> start(const StoreUrl& url);
   ~WalCheckpointer();

@@ -67,3 +67,15 @@ TEST_CASE("deep nesting is refused without exhausting the stack") {
   std::string ok_depth = std::string(200, '[') + std::string(200, ']');
   CHECK(parse_json(ok_depth).is_ok());
 }
+
+TEST_CASE("an unpaired surrogate escape is refused; a paired one decodes to UTF-8") {
+  auto lone = parse_json(R"({"a":"x\uDEFFy"})");
+  REQUIRE_FALSE(lone.is_ok());
+  CHECK(lone.status().message().find("surrogate") != std::string::npos);
+  CHECK_FALSE(parse_json(R"({"a":"\uD83D"})").is_ok());
+  CHECK_FALSE(parse_json(R"({"\uDC00":1})").is_ok());
+  auto pair = parse_json(R"({"a":"\uD83D\uDE00"})");
+  REQUIRE(pair.is_ok());
+  CHECK(json_string((*pair)["a"]) == "\xF0\x9F\x98\x80");
+  CHECK(json_string((*parse_json(R"({"a":"\uEEFF"})"))["a"]) == "\xEE\xBB\xBF");
+}
