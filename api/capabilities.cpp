@@ -1,28 +1,19 @@
 // GET /metadata: a CapabilityStatement that claims exactly what this server does — every R4
 // resource type with the interactions the route table serves, nothing more (no search yet).
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <array>
 
 #include "api/interactions.h"
+#include "api/json_writer.h"
 #include "api/version.h"
 #include "core/time_format.h"
-#include "fhir/json.h"
 #include "fhir/model.h"
 
 namespace hearth::api {
 namespace {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
 // The type-level and instance-level interactions of the route table (route.cpp).
 constexpr std::array<std::string_view, 7> kTypeInteractions = {
     "read", "vread", "update", "delete", "history-instance", "history-type", "create"};
-
-void write_str(JsonWriter& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
 
 
 void write_resource(JsonWriter& w, std::string_view type) {
@@ -114,15 +105,7 @@ Response capabilities_interaction(const InteractionContext& ctx) {
   w.EndArray();
   w.EndObject();
 
-  Response response;
-  response.status = 200;
-  response.content_type = std::string(kFhirJsonContentType);
-  response.body.assign(buffer.GetString(), buffer.GetSize());
-  if (ctx.format.pretty) {
-    auto doc = fhir::parse_json(response.body);
-    if (doc.is_ok()) response.body = fhir::write_json(*doc, true);
-  }
-  return response;
+  return json_response(200, std::string(buffer.GetString(), buffer.GetSize()), ctx.format);
 }
 
 }  // namespace hearth::api

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <string>
 
+#include "fhir/json.h"
+
 namespace hearth::api {
 namespace {
 
@@ -95,6 +97,18 @@ ResponseFormat response_format_or_default(const Request& request) {
   ResponseFormat out;
   if (const std::string* pretty = request.param("_pretty")) out.pretty = *pretty == "true";
   return out;
+}
+
+Response json_response(int status, std::string body, const ResponseFormat& format) {
+  Response response;
+  response.status = status;
+  response.content_type = std::string(kFhirJsonContentType);
+  response.body = std::move(body);
+  if (format.pretty) {
+    auto doc = fhir::parse_json(response.body);
+    if (doc.is_ok()) response.body = fhir::write_json(*doc, true);
+  }
+  return response;
 }
 
 Status check_body_content_type(const Request& request) {

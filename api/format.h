@@ -26,6 +26,9 @@ Result<ResponseFormat> negotiate_response_format(const Request& request);
 // The same, but never failing: used to encode error responses (falls back to JSON).
 ResponseFormat response_format_or_default(const Request& request);
 
+// `status` with the compact FHIR JSON `body`, re-indented when the client asked _pretty=true.
+Response json_response(int status, std::string body, const ResponseFormat& format);
+
 // Errors: kUnsupportedMediaType when a body's Content-Type is not a FHIR JSON type. An absent
 // Content-Type is read as JSON (curl and many scripts omit it).
 Status check_body_content_type(const Request& request);

@@ -1,15 +1,12 @@
 // history at instance, type and system level: a Bundle of type "history", newest first, paged
 // by offset within a snapshot so pages stay stable while writes go on.
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <charconv>
 
 #include "api/interactions.h"
+#include "api/json_writer.h"
 #include "api/outcome.h"
 #include "api/version_response.h"
 #include "core/time_format.h"
-#include "fhir/json.h"
 
 namespace hearth::api {
 namespace {
@@ -77,12 +74,6 @@ std::string page_link(const InteractionContext& ctx, const storage::HistoryQuery
   if (snapshot) url += "&_snapshot=" + std::to_string(*snapshot);
   if (offset > 0 || snapshot) url += "&_offset=" + std::to_string(offset);
   return url;
-}
-
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void write_str(JsonWriter& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
 void write_link(JsonWriter& w, std::string_view relation, const std::string& url) {
@@ -180,15 +171,7 @@ Response history_interaction(const InteractionContext& ctx) {
   }
   w.EndObject();
 
-  Response response;
-  response.status = 200;
-  response.content_type = std::string(kFhirJsonContentType);
-  response.body.assign(buffer.GetString(), buffer.GetSize());
-  if (ctx.format.pretty) {
-    auto doc = fhir::parse_json(response.body);
-    if (doc.is_ok()) response.body = fhir::write_json(*doc, true);
-  }
-  return response;
+  return json_response(200, std::string(buffer.GetString(), buffer.GetSize()), ctx.format);
 }
 
 }  // namespace hearth::api

@@ -5,15 +5,9 @@
 
 #include "api/outcome.h"
 #include "core/time_format.h"
-#include "fhir/json.h"
 
 namespace hearth::api {
 namespace {
-
-std::string pretty_body(const std::string& compact) {
-  auto doc = fhir::parse_json(compact);
-  return doc.is_ok() ? fhir::write_json(*doc, true) : compact;
-}
 
 void add_version_headers(Response& response, const storage::ResourceVersion& version) {
   response.headers.emplace_back("ETag", etag_for(version.version));
@@ -51,10 +45,7 @@ Result<std::int64_t> parse_if_match(std::string_view header) {
 }
 
 Response version_response(const storage::ResourceVersion& version, const ResponseFormat& format) {
-  Response response;
-  response.status = 200;
-  response.content_type = std::string(kFhirJsonContentType);
-  response.body = format.pretty ? pretty_body(version.body) : version.body;
+  Response response = json_response(200, version.body, format);
   add_version_headers(response, version);
   return response;
 }
@@ -62,26 +53,26 @@ Response version_response(const storage::ResourceVersion& version, const Respons
 Response write_response(int status, const storage::ResourceVersion& version,
                         const Request& request, const ResponseFormat& format) {
   Response response;
-  response.status = status;
+  switch (prefer_return(request)) {
+    case PreferReturn::kMinimal:
+      response.status = status;
+      break;
+    case PreferReturn::kOperationOutcome:
+      response = json_response(
+          status,
+          information_outcome_json((status == 201 ? "created " : "updated ") + version.type + "/" +
+                                       version.id + " version " + std::to_string(version.version),
+                                   false),
+          format);
+      break;
+    case PreferReturn::kRepresentation:
+      response = json_response(status, version.body, format);
+      break;
+  }
   add_version_headers(response, version);
   response.headers.emplace_back("Location", request.base_url + "/" + version.type + "/" +
                                                 version.id + "/_history/" +
                                                 std::to_string(version.version));
-  switch (prefer_return(request)) {
-    case PreferReturn::kMinimal:
-      break;
-    case PreferReturn::kOperationOutcome:
-      response.content_type = std::string(kFhirJsonContentType);
-      response.body = information_outcome_json(
-          (status == 201 ? "created " : "updated ") + version.type + "/" + version.id +
-              " version " + std::to_string(version.version),
-          format.pretty);
-      break;
-    case PreferReturn::kRepresentation:
-      response.content_type = std::string(kFhirJsonContentType);
-      response.body = format.pretty ? pretty_body(version.body) : version.body;
-      break;
-  }
   return response;
 }
 

@@ -85,20 +85,21 @@ Response delete_interaction(const InteractionContext& ctx) {
   Result<storage::WriteOutcome> outcome = ctx.store.remove(write);
   if (!outcome.is_ok()) return outcome_response(outcome.status(), ctx.format);
   Response response;
+  if (prefer_return(ctx.request) == PreferReturn::kMinimal) {
+    response.status = 204;
+  } else {
+    response = json_response(
+        200,
+        information_outcome_json(
+            outcome->kind == storage::WriteKind::kDeleted
+                ? "deleted " + ctx.route.type + "/" + ctx.route.id
+                : ctx.route.type + "/" + ctx.route.id + " was already absent; nothing deleted",
+            false),
+        ctx.format);
+  }
   if (outcome->kind == storage::WriteKind::kDeleted) {
     response.headers.emplace_back("ETag", etag_for(outcome->stored.version));
   }
-  if (prefer_return(ctx.request) == PreferReturn::kMinimal) {
-    response.status = 204;
-    return response;
-  }
-  response.status = 200;
-  response.content_type = std::string(kFhirJsonContentType);
-  response.body = information_outcome_json(
-      outcome->kind == storage::WriteKind::kDeleted
-          ? "deleted " + ctx.route.type + "/" + ctx.route.id
-          : ctx.route.type + "/" + ctx.route.id + " was already absent; nothing deleted",
-      ctx.format.pretty);
   return response;
 }
 

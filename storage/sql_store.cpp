@@ -140,6 +140,16 @@ Result<WriteOutcome> SqlStore::remove(const WriteRequest& request) {
 
 namespace {
 
+// Rolls back a write transaction that failed part-way (nullptr: it never began), ignoring a
+// second failure: the engine may have rolled back already, or the connection is gone.
+void roll_back_quietly(PreparedStatements* open) {
+  if (open == nullptr) return;
+  try {
+    open->rollback.execute(true);
+  } catch (...) {
+  }
+}
+
 // The body of a write transaction, after BEGIN: decide, stamp, store. Returns without
 // writing for a conflict, a failed precondition or kNoChange (the caller rolls back). Sets
 // `*raced` (and returns kConflict) when another transaction inserted the row after our lookup
@@ -205,6 +215,17 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
 
 }  // namespace
 
+PreparedStatements& SqlStore::begin_write(SessionPool::Lease& lease) {
+  PreparedStatements& ps = statements_of(*lease, dialect_);
+  ps.begin_write.execute(true);
+  return ps;
+}
+
+void SqlStore::end_write(PreparedStatements& ps, bool commit) {
+  (commit ? ps.commit : ps.rollback).execute(true);
+  if (commit && checkpointer_) checkpointer_->note_commit();
+}
+
 Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
   const int op_index = static_cast<int>(op);
   const std::string what =
@@ -219,17 +240,14 @@ Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
   for (int attempt = 1;; ++attempt) {
     Result<SessionPool::Lease> lease = pool_->acquire();
     if (!lease.is_ok()) return std::move(lease).take_status();
-    PreparedStatements* ps = nullptr;
-    bool open = false;
+    PreparedStatements* open = nullptr;
     try {
-      ps = &statements_of(**lease, dialect_);
-      ps->begin_write.execute(true);
-      open = true;
+      PreparedStatements& ps = begin_write(*lease);
+      open = &ps;
       bool raced = false;
-      Result<WriteOutcome> outcome = write_rows(op_index, request, *ps, clock_, &raced);
-      const bool changed = outcome.is_ok() && outcome->kind != WriteKind::kNoChange;
-      (changed ? ps->commit : ps->rollback).execute(true);
-      if (changed && checkpointer_) checkpointer_->note_commit();
+      Result<WriteOutcome> outcome = write_rows(op_index, request, ps, clock_, &raced);
+      end_write(ps, outcome.is_ok() && outcome->kind != WriteKind::kNoChange);
+      open = nullptr;
       // Lost a race to create the row: a create conflicts; an update or delete tries again
       // and now finds (and locks) the row.
       if (raced && op != Op::kCreate && attempt < kWriteAttempts) continue;
@@ -237,12 +255,7 @@ Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
     } catch (...) {
       const FailureKind kind = classify_current_exception();
       Status status = fail(*lease, what);
-      if (open) {
-        try {
-          ps->rollback.execute(true);
-        } catch (...) {  // already rolled back by the engine, or the connection is gone
-        }
-      }
+      roll_back_quietly(open);
       if (kind == FailureKind::kUnique && op == Op::kCreate) {
         return Status(Code::kConflict, ref(request.type, request.id) + " already exists");
       }
@@ -286,26 +299,24 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
   };
   Result<SessionPool::Lease> lease = pool_->acquire();
   if (!lease.is_ok()) return fail_all(lease.status());
-  PreparedStatements* ps = nullptr;
-  bool open = false;
+  PreparedStatements* open = nullptr;
   try {
-    ps = &statements_of(**lease, dialect_);
-    ps->begin_write.execute(true);
-    open = true;
+    PreparedStatements& ps = begin_write(*lease);
+    open = &ps;
     bool any_changed = false;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const PendingWrite& w = *batch[i];
-      ps->savepoint.execute(true);
+      ps.savepoint.execute(true);
       try {
         bool raced = false;  // cannot happen: this batch is SQLite's only writer
         Result<WriteOutcome> outcome =
-            write_rows(static_cast<int>(w.op), *w.request, *ps, clock_, &raced);
+            write_rows(static_cast<int>(w.op), *w.request, ps, clock_, &raced);
         if (outcome.is_ok() && outcome->kind != WriteKind::kNoChange) {
           any_changed = true;
         } else {
-          ps->rollback_to_savepoint.execute(true);
+          ps.rollback_to_savepoint.execute(true);
         }
-        ps->release_savepoint.execute(true);
+        ps.release_savepoint.execute(true);
         outcomes[i] = std::move(outcome);
       } catch (...) {
         const FailureKind kind = classify_current_exception();
@@ -313,21 +324,15 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
         outcomes[i] = kind == FailureKind::kUnique && w.op == Op::kCreate
                           ? Status(Code::kConflict, what + " already exists")
                           : status_from_current_exception("write " + what);
-        ps->rollback_to_savepoint.execute(true);
-        ps->release_savepoint.execute(true);
+        ps.rollback_to_savepoint.execute(true);
+        ps.release_savepoint.execute(true);
       }
     }
-    (any_changed ? ps->commit : ps->rollback).execute(true);
-    open = false;
-    if (any_changed && checkpointer_) checkpointer_->note_commit();
+    end_write(ps, any_changed);
+    open = nullptr;
   } catch (...) {
     Status status = fail(*lease, "write batch of " + std::to_string(batch.size()));
-    if (open) {
-      try {
-        ps->rollback.execute(true);
-      } catch (...) {  // already rolled back by the engine, or the connection is gone
-      }
-    }
+    roll_back_quietly(open);
     return fail_all(status);
   }
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(*outcomes[i]);

@@ -32,6 +32,8 @@
 
 namespace hearth::storage {
 
+struct PreparedStatements;
+
 class SqlStore final : public Store {
  public:
   // `checkpointer` is required for a SQLite file (its sessions run without auto-checkpoint)
@@ -52,6 +54,10 @@ class SqlStore final : public Store {
  private:
   enum class Op { kCreate, kUpdate, kRemove };
   Result<WriteOutcome> write(Op op, const WriteRequest& request);
+  // The frame of every write transaction: BEGIN on a leased session, and COMMIT (noting it for
+  // the checkpointer) or ROLLBACK. Both throw SOCI errors; callers translate them.
+  PreparedStatements& begin_write(SessionPool::Lease& lease);
+  void end_write(PreparedStatements& ps, bool commit);
 
   // SQLite group commit (sql_store.cpp): SQLite has one writer at a time, and in WAL
   // mode a commit costs a write of every page it touched. Concurrent writers therefore queue;
