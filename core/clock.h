@@ -25,8 +25,9 @@ class IdGenerator {
   virtual std::string next_id() = 0;
 };
 
-// Random version-4 UUIDs in lower-case text (36 chars), from a per-thread generator seeded
-// from the OS.
-std::unique_ptr<IdGenerator> make_uuid_generator();
+// Time-ordered version-7 UUIDs in lower-case text (36 chars): ids made later sort later (within
+// one process), which keeps id-keyed indexes appending; 62 random bits per id (a per-thread
+// generator seeded from the OS) keep processes and replicas apart. `clock` must outlive it.
+std::unique_ptr<IdGenerator> make_uuid_generator(const Clock& clock);
 
 }  // namespace hearth

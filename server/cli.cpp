@@ -43,7 +43,7 @@ int serve(Config config) {
     return 1;
   }
   auto clock = make_system_clock();
-  auto ids = make_uuid_generator();
+  auto ids = make_uuid_generator(*clock);
   api::RestHandler rest(**store, *clock, *ids);
   HttpServer server(
       config, FhirHandlers{[&rest](const api::Request& request) { return rest.handle(request); },

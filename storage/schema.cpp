@@ -34,6 +34,16 @@ const std::vector<Step>& sqlite_steps() {
           "CREATE INDEX resource_version_type_seq ON resource_version (res_type, seq)",
           "CREATE INDEX resource_version_last_updated ON resource_version (last_updated)",
       },
+      // 2: every body is stored once, in its version row. `resource` keeps the current
+      // version's metadata and `seq`, the rowid of that version's row, so a read is two
+      // primary-key lookups and a write appends one body instead of two.
+      {
+          "ALTER TABLE resource ADD COLUMN seq INTEGER NOT NULL DEFAULT 0",
+          "UPDATE resource SET seq = (SELECT v.seq FROM resource_version v"
+          " WHERE v.res_type = resource.res_type AND v.res_id = resource.res_id"
+          " AND v.version = resource.version)",
+          "ALTER TABLE resource DROP COLUMN body",
+      },
   };
   return steps;
 }
@@ -53,6 +63,14 @@ const std::vector<Step>& postgresql_steps() {
           " UNIQUE (res_type, res_id, version))",
           "CREATE INDEX resource_version_type_seq ON resource_version (res_type, seq)",
           "CREATE INDEX resource_version_last_updated ON resource_version (last_updated)",
+      },
+      // 2: every body is stored once (as for SQLite).
+      {
+          "ALTER TABLE resource ADD COLUMN seq BIGINT",
+          "UPDATE resource r SET seq = v.seq FROM resource_version v"
+          " WHERE v.res_type = r.res_type AND v.res_id = r.res_id AND v.version = r.version",
+          "ALTER TABLE resource ALTER COLUMN seq SET NOT NULL",
+          "ALTER TABLE resource DROP COLUMN body",
       },
   };
   return steps;

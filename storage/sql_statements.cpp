@@ -110,8 +110,9 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
       savepoint(sql.prepare << "SAVEPOINT one_write"),
       release_savepoint(sql.prepare << "RELEASE one_write"),
       rollback_to_savepoint(sql.prepare << "ROLLBACK TO one_write"),
-      read_current((sql.prepare << "SELECT version, last_updated, deleted, method, body"
-                                   " FROM resource WHERE res_type = :p1 AND res_id = :p2",
+      read_current((sql.prepare << "SELECT r.version, r.last_updated, r.deleted, r.method,"
+                                   " v.body FROM resource r JOIN resource_version v"
+                                   " ON v.seq = r.seq WHERE r.res_type = :p1 AND r.res_id = :p2",
                     use(type), use(id), into(cur_version), into(cur_last_updated),
                     into(cur_deleted), into(cur_method), into(cur_body))),
       lock_current((sql.prepare << std::string("SELECT version, last_updated, deleted, method"
@@ -125,20 +126,22 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
                                    " AND res_id = :p2 AND version = :p3",
                     use(type), use(id), use(version), into(cur_last_updated),
                     into(cur_deleted), into(cur_method), into(cur_body))),
-      insert_current((sql.prepare << "INSERT INTO resource (" << kVersionColumns
-                                  << ") VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7)"
+      insert_current((sql.prepare << "INSERT INTO resource (res_type, res_id, version,"
+                                     " last_updated, deleted, method, seq)"
+                                     " VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7)"
                                      " ON CONFLICT (res_type, res_id) DO NOTHING",
                       use(type), use(id), use(version), use(last_updated), use(deleted),
-                      use(method), use(body))),
+                      use(method), use(seq))),
       update_current((sql.prepare << "UPDATE resource SET version = :p1, last_updated = :p2,"
-                                     " deleted = :p3, method = :p4, body = :p5"
+                                     " deleted = :p3, method = :p4, seq = :p5"
                                      " WHERE res_type = :p6 AND res_id = :p7",
-                      use(version), use(last_updated), use(deleted), use(method), use(body),
+                      use(version), use(last_updated), use(deleted), use(method), use(seq),
                       use(type), use(id))),
       insert_version((sql.prepare << "INSERT INTO resource_version (" << kVersionColumns
-                                  << ") VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7)",
+                                  << ") VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7)"
+                                     " RETURNING seq",
                       use(type), use(id), use(version), use(last_updated), use(deleted),
-                      use(method), use(body))),
+                      use(method), use(body), into(seq))),
       read_max_seq((sql.prepare << "SELECT COALESCE(MAX(seq), 0) FROM resource_version",
                     into(max_seq))) {}
 

@@ -61,6 +61,7 @@ struct PreparedStatements {
   std::string type, id, method, body;
   long long version = 0, last_updated = 0;
   int deleted = 0;
+  long long seq = 0;  // the version row just inserted (insert_version's RETURNING)
   // Outputs of the current-row and version lookups.
   long long cur_version = 0, cur_last_updated = 0, max_seq = 0;
   int cur_deleted = 0;
@@ -69,14 +70,15 @@ struct PreparedStatements {
   soci::statement begin_write, commit, rollback;
   // One write inside a group commit (SQLite): isolates it from the others in the transaction.
   soci::statement savepoint, release_savepoint, rollback_to_savepoint;
-  soci::statement read_current;    // (type, id) -> cur_* including the body
+  soci::statement read_current;    // (type, id) -> cur_* including the body (of row `seq`)
   soci::statement lock_current;    // (type, id) -> cur_* without body; row-locked on PostgreSQL
   soci::statement read_version;    // (type, id, version) -> cur_last_updated..cur_body
-  // (type, id, version, last_updated, deleted, method, body); inserts nothing (0 affected rows)
+  // (type, id, version, last_updated, deleted, method, seq); inserts nothing (0 affected rows)
   // when a racing transaction created the row first, so the race costs no exception.
   soci::statement insert_current;
-  soci::statement update_current;  // (version, last_updated, deleted, method, body, type, id)
-  soci::statement insert_version;  // as insert_current
+  soci::statement update_current;  // (version, last_updated, deleted, method, seq, type, id)
+  // (type, id, version, last_updated, deleted, method, body) -> seq
+  soci::statement insert_version;
   soci::statement read_max_seq;    // -> max_seq
 
  private:

@@ -196,6 +196,9 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   ps.last_updated = next.last_updated_micros;
   ps.deleted = next.deleted ? 1 : 0;
   ps.method = next.method;
+  // The version row first: its seq is what the current row points at.
+  ps.insert_version.execute(true);
+  ps.finish(ps.insert_version);
   if (found) {
     ps.update_current.execute(true);
   } else {
@@ -205,7 +208,6 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
       return Status(Code::kConflict, name + " already exists");
     }
   }
-  ps.insert_version.execute(true);
   next.body.swap(ps.body);
   WriteKind kind = op == kRemove                             ? WriteKind::kDeleted
                    : op == kUpdate && found && !current.deleted ? WriteKind::kUpdated

@@ -42,15 +42,43 @@ TEST_CASE("code table maps codes to HTTP statuses and IssueTypes") {
   CHECK(severity_code(Severity::kWarning) == "warning");
 }
 
-TEST_CASE("uuid ids are distinct, valid FHIR ids") {
-  auto ids = make_uuid_generator();
+namespace {
+class SteppingClock final : public Clock {
+ public:
+  std::int64_t now_micros() const override { return micros; }
+  std::int64_t micros = 1'700'000'000'123'456;  // 2023-11-14T22:13:20.123456Z
+};
+}  // namespace
+
+TEST_CASE("uuid ids are distinct, valid FHIR ids, version 7") {
+  SteppingClock clock;
+  auto ids = make_uuid_generator(clock);
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {
     std::string id = ids->next_id();
     CHECK(id.size() == 36);
-    CHECK(id[14] == '4');
+    CHECK(id[14] == '7');
+    CHECK((id[19] == '8' || id[19] == '9' || id[19] == 'a' || id[19] == 'b'));
     CHECK(id.find_first_not_of("0123456789abcdef-") == std::string::npos);
     seen.insert(id);
   }
   CHECK(seen.size() == 1000);
+}
+
+TEST_CASE("uuid ids carry the millisecond and sort in the order they were made") {
+  SteppingClock clock;
+  auto ids = make_uuid_generator(clock);
+  const std::string first = ids->next_id();
+  // 1700000000123 ms = 0x18bcfe5687b: the first 48 bits, as 12 hex digits with one dash.
+  CHECK(first.substr(0, 13) == "018bcfe5-687b");
+  std::string previous = first;
+  // More ids than the 4096 a millisecond's counter holds, with the clock frozen, moving on and
+  // stepping back: every id still sorts after the one before.
+  for (int i = 0; i < 10'000; ++i) {
+    if (i == 5'000) clock.micros += 2'000;
+    if (i == 7'000) clock.micros -= 60'000'000;
+    std::string id = ids->next_id();
+    REQUIRE(id > previous);
+    previous = id;
+  }
 }
