@@ -21,6 +21,11 @@ class RestHandler {
   // response with the status from core/code_table.h.
   Response handle(const Request& request) const;
 
+  // True when handle(request) will not wait on anything (a network round trip, the write lock),
+  // so the caller may run it on an event-loop thread: the CapabilityStatement, requests that
+  // fail before the store, and read/vread when the store's reads are quick.
+  bool answers_quickly(const Request& request) const;
+
  private:
   storage::Store& store_;
   Clock& clock_;

@@ -46,10 +46,12 @@ int serve(Config config) {
   auto ids = make_uuid_generator(*clock);
   api::RestHandler rest(**store, *clock, *ids);
   HttpServer server(
-      config, FhirHandlers{[&rest](const api::Request& request) { return rest.handle(request); },
-                           [](const Status& status, const api::Request& request) {
-                             return api::error_response(status, request);
-                           }});
+      config,
+      FhirHandlers{[&rest](const api::Request& request) { return rest.handle(request); },
+                   [](const Status& status, const api::Request& request) {
+                     return api::error_response(status, request);
+                   },
+                   [&rest](const api::Request& request) { return rest.answers_quickly(request); }});
   Status listening = server.listen();
   if (!listening.is_ok()) {
     log_line(listening.message());

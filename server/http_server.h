@@ -32,6 +32,9 @@ namespace hearth::server {
 struct FhirHandlers {
   std::function<api::Response(const api::Request&)> handle;
   std::function<api::Response(const Status&, const api::Request&)> error;
+  // Optional: true when handle(request) never waits (no network, no lock), so the session runs
+  // it on its io thread; the hop to the worker pool and back costs more than such a request.
+  std::function<bool(const api::Request&)> answers_inline;
 };
 
 inline constexpr std::chrono::seconds kDrainTimeout{10};

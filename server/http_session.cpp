@@ -157,7 +157,9 @@ asio::awaitable<api::Response> respond(ServerState& state, const MappingContext&
   if (!mapped.is_ok()) co_return safe_error(state, mapped, request);
   if (message.method() == http::verb::head) request.method = "GET";
   request.body = std::move(message.body());
-  if (!state.pool) co_return call_handler(state, request);
+  if (!state.pool || (state.handlers.answers_inline && state.handlers.answers_inline(request))) {
+    co_return call_handler(state, request);
+  }
   co_return co_await run_in_pool(state.pool->executor(),
                                  [&state, &request] { return call_handler(state, request); });
 }

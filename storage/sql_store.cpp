@@ -80,6 +80,8 @@ std::string_view SqlStore::engine() const {
   return dialect_ == Dialect::kSqlite ? "sqlite" : "postgresql";
 }
 
+bool SqlStore::quick_reads() const { return dialect_ == Dialect::kSqlite; }
+
 Result<ResourceVersion> SqlStore::read(std::string_view type, std::string_view id,
                                        ResourceVersion* deleted_out) {
   Result<SessionPool::Lease> lease = pool_->acquire();

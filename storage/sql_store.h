@@ -50,6 +50,8 @@ class SqlStore final : public Store {
   Result<WriteOutcome> remove(const WriteRequest& request) override;
   Result<HistoryPage> history(const HistoryQuery& query) override;
   std::string_view engine() const override;
+  // SQLite: WAL readers never wait for the writer. PostgreSQL: every read is a round trip.
+  bool quick_reads() const override;
 
  private:
   enum class Op { kCreate, kUpdate, kRemove };

@@ -116,6 +116,11 @@ class Store {
 
   // Engine name for logs and the CapabilityStatement: "sqlite" or "postgresql".
   virtual std::string_view engine() const = 0;
+
+  // True when read() and vread() never wait on a network round trip or on a writer: they are
+  // answered from an embedded file in microseconds, so a server may call them on its event-loop
+  // threads instead of handing them to a worker (which costs more than the read itself).
+  virtual bool quick_reads() const { return false; }
 };
 
 // Opens (creating and migrating when needed) the store named by `url`:

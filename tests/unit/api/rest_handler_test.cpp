@@ -247,3 +247,64 @@ TEST_CASE("the server owns meta.versionId and meta.lastUpdated; other meta is th
   CHECK(v2.body == R"({"resourceType":"Patient","id":"m1","meta":{"versionId":"2",)"
                    R"("lastUpdated":"2026-11-23T18:02:00.000001Z"}})");
 }
+
+namespace {
+// The fixture's store, claiming its reads are slow (as PostgreSQL's are).
+class SlowReadStore final : public storage::Store {
+ public:
+  explicit SlowReadStore(storage::Store& inner) : inner_(inner) {}
+  Result<storage::ResourceVersion> read(std::string_view type, std::string_view id,
+                                        storage::ResourceVersion* deleted) override {
+    return inner_.read(type, id, deleted);
+  }
+  Result<storage::ResourceVersion> vread(std::string_view type, std::string_view id,
+                                         std::int64_t version) override {
+    return inner_.vread(type, id, version);
+  }
+  Result<storage::WriteOutcome> create(const storage::WriteRequest& r) override {
+    return inner_.create(r);
+  }
+  Result<storage::WriteOutcome> update(const storage::WriteRequest& r) override {
+    return inner_.update(r);
+  }
+  Result<storage::WriteOutcome> remove(const storage::WriteRequest& r) override {
+    return inner_.remove(r);
+  }
+  Result<storage::HistoryPage> history(const storage::HistoryQuery& q) override {
+    return inner_.history(q);
+  }
+  std::string_view engine() const override { return "slow"; }
+
+ private:
+  storage::Store& inner_;
+};
+
+Request make_request(std::string method, std::string path) {
+  Request request;
+  request.method = std::move(method);
+  request.path = std::move(path);
+  return request;
+}
+}  // namespace
+
+TEST_CASE("answers_quickly: reads on a quick store, store-free answers; never writes or history") {
+  RestFixture f;
+  REQUIRE(f.store->quick_reads());  // the fixture's in-memory SQLite
+  const RestHandler& quick = *f.handler;
+  CHECK(quick.answers_quickly(make_request("GET", "Patient/a")));
+  CHECK(quick.answers_quickly(make_request("HEAD", "Patient/a")));
+  CHECK(quick.answers_quickly(make_request("GET", "Patient/a/_history/2")));
+  CHECK(quick.answers_quickly(make_request("GET", "metadata")));
+  CHECK(quick.answers_quickly(make_request("GET", "NoSuchType/a")));  // 404 without the store
+  CHECK_FALSE(quick.answers_quickly(make_request("POST", "Patient")));
+  CHECK_FALSE(quick.answers_quickly(make_request("PUT", "Patient/a")));
+  CHECK_FALSE(quick.answers_quickly(make_request("DELETE", "Patient/a")));
+  CHECK_FALSE(quick.answers_quickly(make_request("GET", "Patient/a/_history")));
+  CHECK_FALSE(quick.answers_quickly(make_request("GET", "_history")));
+
+  SlowReadStore slow_store(*f.store);
+  RestHandler slow(slow_store, f.clock, f.ids);
+  CHECK_FALSE(slow.answers_quickly(make_request("GET", "Patient/a")));
+  CHECK_FALSE(slow.answers_quickly(make_request("GET", "Patient/a/_history/2")));
+  CHECK(slow.answers_quickly(make_request("GET", "metadata")));
+}

@@ -12,6 +12,9 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <stdexcept>
+#include <mutex>
+#include <set>
+#include <vector>
 #include <thread>
 
 #include "core/code_table.h"
@@ -40,19 +43,45 @@ FhirHandlers fake_handlers(std::atomic<int>& calls) {
                         response.content_type = "application/fhir+json";
                         response.body = R"({"resourceType":"OperationOutcome"})";
                         return response;
+                      },
+                      nullptr};
+}
+
+// Handlers that say "quick/..." paths may run inline, and record which threads ran what.
+FhirHandlers fake_handlers_with_threads(std::mutex& mutex, std::set<std::thread::id>& quick,
+                                        std::set<std::thread::id>& pooled) {
+  return FhirHandlers{[&](const api::Request& request) {
+                        const bool is_quick = request.path.rfind("quick/", 0) == 0;
+                        {
+                          std::lock_guard<std::mutex> lock(mutex);
+                          (is_quick ? quick : pooled).insert(std::this_thread::get_id());
+                        }
+                        api::Response response;
+                        response.content_type = "text/plain";
+                        response.body = request.path;
+                        return response;
+                      },
+                      [](const Status& status, const api::Request&) {
+                        api::Response response;
+                        response.status = hearth::http_status(status.code());
+                        return response;
+                      },
+                      [](const api::Request& request) {
+                        return request.path.rfind("quick/", 0) == 0;
                       }};
 }
 
 // A running in-process server; stops on scope exit.
 class Running {
  public:
-  Running(int workers, std::atomic<int>& calls) {
+  Running(int workers, std::atomic<int>& calls) : Running(workers, fake_handlers(calls)) {}
+  Running(int workers, FhirHandlers handlers) {
     Config config;
     config.listen = "127.0.0.1:0";
     config.threads = 2;
     config.workers = workers;
     REQUIRE(finalize(config).is_ok());
-    server_ = std::make_unique<HttpServer>(config, fake_handlers(calls));
+    server_ = std::make_unique<HttpServer>(config, std::move(handlers));
     REQUIRE(server_->listen().is_ok());
     thread_ = std::thread([this] { abandoned_ = server_->run(); });
   }
@@ -111,6 +140,28 @@ TEST_CASE("HttpServer with a worker pool: exceptions become 500, serving goes on
 
 TEST_CASE("HttpServer inline (--workers 0)") {
   check_server(0);
+}
+
+TEST_CASE("requests the handlers call quick run on the io threads, the rest on the pool") {
+  std::mutex mutex;
+  std::set<std::thread::id> quick_threads, pooled_threads;
+  FhirHandlers handlers = fake_handlers_with_threads(mutex, quick_threads, pooled_threads);
+  Running running(2, std::move(handlers));
+  asio::io_context io;
+  std::vector<asio::ip::tcp::socket> sockets;
+  for (int c = 0; c < 4; ++c) {  // several connections, so both io threads serve
+    sockets.emplace_back(io).connect({asio::ip::make_address("127.0.0.1"), running.port()});
+  }
+  for (int i = 0; i < 20; ++i) {
+    for (auto& socket : sockets) {
+      CHECK(get(socket, "/fhir/quick/" + std::to_string(i)).result_int() == 200);
+      CHECK(get(socket, "/fhir/slow/" + std::to_string(i)).result_int() == 200);
+    }
+  }
+  std::lock_guard<std::mutex> lock(mutex);
+  CHECK_FALSE(quick_threads.empty());
+  CHECK_FALSE(pooled_threads.empty());
+  for (const auto& id : quick_threads) CHECK(pooled_threads.count(id) == 0);
 }
 
 TEST_CASE("HttpServer::listen reports a port in use") {
