@@ -5,6 +5,7 @@
 
 #include "fhir/xml/xml_escape.h"
 #include "fhir/xml/xml_model.h"
+#include "fhir/xml/xml_tree.h"
 
 namespace hearth::fhir::detail {
 namespace {
@@ -36,7 +37,7 @@ void append_namespaces(const xmlNode* node, bool is_root, std::string& out) {
       out += view(ns->prefix);
     }
     out += "=\"";
-    append_attribute_escaped(view(ns->href), out);
+    append_text_escaped(view(ns->href), out);
     out += '"';
   }
 }
@@ -50,25 +51,40 @@ void append_element(const xmlNode* node, bool is_root, std::string& out) {
     append_qname(a->ns, a->name, out);
     out += "=\"";
     for (const xmlNode* t = a->children; t != nullptr; t = t->next) {
-      if (t->type == XML_TEXT_NODE) append_attribute_escaped(view(t->content), out);
+      if (t->type == XML_TEXT_NODE) append_text_escaped(view(t->content), out);
     }
     out += '"';
   }
-  bool has_content = false;
-  for (const xmlNode* c = node->children; c != nullptr && !has_content; c = c->next) {
-    has_content = c->type == XML_ELEMENT_NODE || c->type == XML_TEXT_NODE ||
-                  c->type == XML_CDATA_SECTION_NODE;
-  }
-  if (!has_content) {
+  if (node->children == nullptr && written_as_empty_tag(node)) {
     out += "/>";
     return;
   }
   out += '>';
   for (const xmlNode* c = node->children; c != nullptr; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE) {
-      append_element(c, false, out);
-    } else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
-      append_text_escaped(view(c->content), out);
+    switch (c->type) {
+      case XML_ELEMENT_NODE:
+        append_element(c, false, out);
+        break;
+      case XML_TEXT_NODE:
+      case XML_CDATA_SECTION_NODE:
+        append_text_escaped(view(c->content), out);
+        break;
+      case XML_COMMENT_NODE:
+        out += "<!--";
+        out += view(c->content);
+        out += "-->";
+        break;
+      case XML_PI_NODE:
+        out += "<?";
+        out += view(c->name);
+        if (c->content != nullptr && *c->content != 0) {
+          out += ' ';
+          out += view(c->content);
+        }
+        out += "?>";
+        break;
+      default:
+        break;
     }
   }
   out += "</";
@@ -76,7 +92,72 @@ void append_element(const xmlNode* node, bool is_root, std::string& out) {
   out += '>';
 }
 
+// Copies `text` from `from` up to and including `terminator` (or to the end).
+std::size_t copy_through(std::string_view text, std::size_t from, std::string_view terminator,
+                         std::string& out) {
+  std::size_t end = text.find(terminator, from);
+  end = end == std::string_view::npos ? text.size() : end + terminator.size();
+  out.append(text.substr(from, end - from));
+  return end;
+}
+
+const char* whitespace_reference(char c) {
+  switch (c) {
+    case '\t': return "&#x9;";
+    case '\n': return "&#xA;";
+    case '\r': return "&#xD;";
+    default: return nullptr;
+  }
+}
+
 }  // namespace
+
+void append_xhtml_keeping_whitespace(std::string_view xhtml, std::string& out) {
+  enum class State { kText, kTag, kValue };
+  State state = State::kText;
+  char quote = '"';
+  std::size_t i = 0;
+  while (i < xhtml.size()) {
+    char c = xhtml[i];
+    if (state == State::kText) {
+      if (c == '<') {
+        std::string_view rest = xhtml.substr(i);
+        if (rest.starts_with("<!--")) {
+          i = copy_through(xhtml, i, "-->", out);
+          continue;
+        }
+        if (rest.starts_with("<![CDATA[")) {
+          i = copy_through(xhtml, i, "]]>", out);
+          continue;
+        }
+        if (rest.starts_with("<?")) {
+          i = copy_through(xhtml, i, "?>", out);
+          continue;
+        }
+        state = State::kTag;
+      } else if (c == '\r') {
+        out += "&#xD;";
+        ++i;
+        continue;
+      }
+    } else if (state == State::kTag) {
+      if (c == '"' || c == '\'') {
+        state = State::kValue;
+        quote = c;
+      } else if (c == '>') {
+        state = State::kText;
+      }
+    } else if (c == quote) {
+      state = State::kTag;
+    } else if (const char* ref = whitespace_reference(c)) {
+      out += ref;
+      ++i;
+      continue;
+    }
+    out += c;
+    ++i;
+  }
+}
 
 void append_xhtml(const xmlNode* div, std::string& out) {
   append_element(div, true, out);

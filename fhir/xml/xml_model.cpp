@@ -5,7 +5,10 @@ namespace hearth::fhir::detail {
 
 XmlTarget xml_target(const TypeDef& type, std::uint32_t index, const TypeRef* chosen) {
   const ElementDef& e = type.elements[index];
-  if ((e.flags & kElementXhtml) != 0) return XmlTarget{&type, index, XmlShape::kXhtml};
+  // The R4 definitions type Narrative.div as "xhtml" but carry no xhtml representation, so the
+  // generated kElementXhtml flag is never set: the type code decides.
+  bool xhtml = (e.flags & kElementXhtml) != 0 || (!e.types.empty() && e.types[0].code == "xhtml");
+  if (xhtml) return XmlTarget{&type, index, XmlShape::kXhtml};
   if (!e.content_reference.empty()) {
     return XmlTarget{&type, resolve_content_reference(type, index), XmlShape::kComplex};
   }

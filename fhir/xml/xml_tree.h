@@ -18,6 +18,12 @@ struct XmlDocFree {
 };
 using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocFree>;
 
+// An element written as an empty-element tag (<br/>) has _private == &kEmptyTagMarker.
+extern const char kEmptyTagMarker;
+inline bool written_as_empty_tag(const xmlNode* node) {
+  return node->_private == &kEmptyTagMarker;
+}
+
 // Parses `xml` (at most INT_MAX bytes; callers apply their own smaller limit first).
 // Errors: kMalformed for XML that is not well-formed (libxml2's message and line) or that has a
 // DOCTYPE; kInternal when libxml2 cannot allocate.

@@ -11,6 +11,7 @@
 #include "fhir/xml/xml_escape.h"
 #include "fhir/xml/xml_model.h"
 #include "fhir/xml/xml_tree.h"
+#include "fhir/xml/xhtml_text.h"
 
 namespace hearth::fhir {
 namespace {
@@ -274,8 +275,9 @@ class Writer {
                          false, false);
   }
 
-  // The div goes out as it is once it parses on its own as one element (so no text can escape
-  // it); the xhtml namespace is added when the JSON left it out.
+  // The div goes out as it is (but for whitespace a parser would normalise) once it parses on
+  // its own as one element, so no text can escape it; the xhtml namespace is added when the
+  // JSON left it out.
   Status write_div(std::string_view div, int depth) {
     Result<detail::XmlDocPtr> tree = detail::parse_xml_tree(div);
     if (!tree.is_ok()) return invalid("the div is not well-formed XHTML: " + tree.status().message());
@@ -290,9 +292,9 @@ class Writer {
       out_ += "<div xmlns=\"";
       out_ += detail::kXhtmlNamespace;
       out_ += '"';
-      out_ += div.substr(4);
+      detail::append_xhtml_keeping_whitespace(div.substr(4), out_);
     } else {
-      out_ += div;
+      detail::append_xhtml_keeping_whitespace(div, out_);
     }
     newline();
     return Status::ok();
