@@ -105,7 +105,7 @@ Response capabilities_interaction(const InteractionContext& ctx) {
   w.EndArray();
   w.EndObject();
 
-  return json_response(200, std::string(buffer.GetString(), buffer.GetSize()), ctx.format);
+  return fhir_response(200, std::string(buffer.GetString(), buffer.GetSize()), ctx.format);
 }
 
 }  // namespace hearth::api

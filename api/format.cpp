@@ -4,15 +4,20 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <string>
 
+#include "api/outcome.h"
 #include "fhir/json.h"
+#include "fhir/xml/xml_writer.h"
 
 namespace hearth::api {
 namespace {
 
 constexpr std::array<std::string_view, 5> kJsonTypes = {
     "application/fhir+json", "application/json", "application/json+fhir", "json", "text/json"};
+constexpr std::array<std::string_view, 5> kXmlTypes = {
+    "application/fhir+xml", "application/xml", "application/xml+fhir", "xml", "text/xml"};
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -30,13 +35,23 @@ bool iequals(std::string_view a, std::string_view b) {
 // The media type without parameters ("application/fhir+json; charset=utf-8" -> first part).
 std::string_view media_type(std::string_view value) { return trim(value.substr(0, value.find(';'))); }
 
-bool is_json_type(std::string_view type) {
-  return std::any_of(kJsonTypes.begin(), kJsonTypes.end(),
+template <std::size_t N>
+bool is_one_of(const std::array<std::string_view, N>& types, std::string_view type) {
+  return std::any_of(types.begin(), types.end(),
                      [&](std::string_view t) { return iequals(t, type); });
 }
 
-// q=0 in the parameters excludes the type.
-bool excluded_by_q(std::string_view item) {
+// The served format a media type names (wildcards mean the default, JSON), or nullopt.
+std::optional<Format> format_of(std::string_view type) {
+  if (is_one_of(kJsonTypes, type) || type == "*/*" || iequals(type, "application/*")) {
+    return Format::kJson;
+  }
+  if (is_one_of(kXmlTypes, type)) return Format::kXml;
+  return std::nullopt;
+}
+
+// The q parameter of an Accept item, in thousandths (1000 when absent or unreadable).
+int quality_of(std::string_view item) {
   std::size_t semi = item.find(';');
   while (semi != std::string_view::npos) {
     std::string_view rest = item.substr(semi + 1);
@@ -44,27 +59,39 @@ bool excluded_by_q(std::string_view item) {
     std::string_view param = trim(rest.substr(0, next));
     if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
       std::string_view q = param.substr(2);
-      return q.find_first_not_of("0.") == std::string_view::npos;
+      if (q.empty() || (q[0] != '0' && q[0] != '1')) return 1000;
+      int value = (q[0] - '0') * 1000;
+      int scale = 100;
+      for (std::size_t i = 2; i < q.size() && i < 5 && q[1] == '.'; ++i, scale /= 10) {
+        if (q[i] < '0' || q[i] > '9') break;
+        value += (q[i] - '0') * scale;
+      }
+      return std::min(value, 1000);
     }
     semi = next == std::string_view::npos ? next : semi + 1 + next;
   }
-  return false;
+  return 1000;
 }
 
-bool accept_allows_json(std::string_view accept) {
-  if (trim(accept).empty()) return true;
+// The served format Accept prefers: highest q, first listed on a tie; nullopt when none is
+// acceptable. An empty Accept accepts anything.
+std::optional<Format> format_from_accept(std::string_view accept) {
+  if (trim(accept).empty()) return Format::kJson;
+  std::optional<Format> best;
+  int best_q = 0;
   while (!accept.empty()) {
     std::size_t comma = accept.find(',');
     std::string_view item = accept.substr(0, comma);
-    std::string_view type = media_type(item);
-    if (!excluded_by_q(item) &&
-        (is_json_type(type) || type == "*/*" || iequals(type, "application/*"))) {
-      return true;
+    std::optional<Format> format = format_of(media_type(item));
+    const int q = quality_of(item);
+    if (format && q > best_q) {
+      best = format;
+      best_q = q;
     }
     if (comma == std::string_view::npos) break;
     accept.remove_prefix(comma + 1);
   }
-  return false;
+  return best;
 }
 
 }  // namespace
@@ -79,31 +106,60 @@ Result<ResponseFormat> negotiate_response_format(const Request& request) {
     }
   }
   if (const std::string* format = request.param("_format")) {
-    if (!is_json_type(media_type(*format))) {
-      return Status(Code::kNotAcceptable, "_format '" + *format +
-                                              "' is not served; this server answers in JSON "
-                                              "(json, application/fhir+json)");
+    std::string_view type = media_type(*format);
+    std::optional<Format> chosen;
+    if (is_one_of(kJsonTypes, type)) chosen = Format::kJson;
+    if (is_one_of(kXmlTypes, type)) chosen = Format::kXml;
+    if (!chosen) {
+      return Status(Code::kNotAcceptable,
+                    "_format '" + *format +
+                        "' is not served; this server answers in JSON (json, "
+                        "application/fhir+json) and XML (xml, application/fhir+xml)");
     }
+    out.format = *chosen;
     return out;
   }
-  if (!accept_allows_json(request.accept)) {
-    return Status(Code::kNotAcceptable, "no representation matches Accept '" + request.accept +
-                                            "'; this server answers in application/fhir+json");
+  std::optional<Format> chosen = format_from_accept(request.accept);
+  if (!chosen) {
+    return Status(Code::kNotAcceptable,
+                  "no representation matches Accept '" + request.accept +
+                      "'; this server answers in application/fhir+json and application/fhir+xml");
   }
+  out.format = *chosen;
   return out;
 }
 
 ResponseFormat response_format_or_default(const Request& request) {
+  Result<ResponseFormat> negotiated = negotiate_response_format(request);
+  if (negotiated.is_ok()) return *negotiated;
   ResponseFormat out;
   if (const std::string* pretty = request.param("_pretty")) out.pretty = *pretty == "true";
   return out;
 }
 
-Response json_response(int status, std::string body, const ResponseFormat& format) {
+Response fhir_response(int status, std::string json, const ResponseFormat& format) {
   Response response;
   response.status = status;
+  if (format.format == Format::kXml) {
+    Result<fhir::JsonDocument> doc = fhir::parse_json(json);
+    std::string xml;
+    Status written = doc.is_ok() ? fhir::write_xml_resource(*doc, format.pretty, xml)
+                                 : doc.status();
+    if (written.is_ok()) {
+      response.content_type = std::string(kFhirXmlContentType);
+      response.body = std::move(xml);
+      return response;
+    }
+    // Our own JSON that the XML writer refuses is a server bug: say so, in JSON.
+    response.status = 500;
+    response.content_type = std::string(kFhirJsonContentType);
+    response.body = operation_outcome_json(
+        Status(Code::kInternal, "could not write the response as XML: " + written.message()),
+        format.pretty);
+    return response;
+  }
   response.content_type = std::string(kFhirJsonContentType);
-  response.body = std::move(body);
+  response.body = std::move(json);
   if (format.pretty) {
     auto doc = fhir::parse_json(response.body);
     if (doc.is_ok()) response.body = fhir::write_json(*doc, true);
@@ -111,12 +167,13 @@ Response json_response(int status, std::string body, const ResponseFormat& forma
   return response;
 }
 
-Status check_body_content_type(const Request& request) {
+Result<Format> body_format(const Request& request) {
   std::string_view type = media_type(request.content_type);
-  if (type.empty() || is_json_type(type)) return Status::ok();
+  if (type.empty() || is_one_of(kJsonTypes, type)) return Format::kJson;
+  if (is_one_of(kXmlTypes, type)) return Format::kXml;
   return Status(Code::kUnsupportedMediaType,
                 "Content-Type '" + request.content_type +
-                    "' is not supported; send application/fhir+json");
+                    "' is not supported; send application/fhir+json or application/fhir+xml");
 }
 
 }  // namespace hearth::api

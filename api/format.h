@@ -1,6 +1,8 @@
 // Content negotiation (https://hl7.org/fhir/R4/http.html#mime-type): which representation a
-// response uses (from _format, then Accept) and whether a request body's Content-Type is one we
-// read. Only JSON is served for now; an XML request is answered 406/415, never silently JSON.
+// response uses (from _format, then Accept) and which one a request body is in (Content-Type).
+// JSON and XML are served both ways; anything else is answered 406/415, never silently JSON.
+// Resources travel through the REST core as compact FHIR JSON (the stored form); XML is made at
+// the edge, on the way in (decode_resource) and out (fhir_response).
 #pragma once
 
 #include <string_view>
@@ -10,7 +12,7 @@
 
 namespace hearth::api {
 
-enum class Format { kJson };
+enum class Format { kJson, kXml };
 
 struct ResponseFormat {
   Format format = Format::kJson;
@@ -18,19 +20,23 @@ struct ResponseFormat {
 };
 
 inline constexpr std::string_view kFhirJsonContentType = "application/fhir+json; charset=utf-8";
+inline constexpr std::string_view kFhirXmlContentType = "application/fhir+xml; charset=utf-8";
 
-// Errors: kNotAcceptable when neither _format nor Accept allows a served representation;
-// kInvalidArgument for a _pretty that is not true/false.
+// _format wins over Accept. Accept picks the served type with the highest q (the first listed on
+// a tie); */* and application/* mean JSON. Errors: kNotAcceptable when neither allows a served
+// representation; kInvalidArgument for a _pretty that is not true/false.
 Result<ResponseFormat> negotiate_response_format(const Request& request);
 
-// The same, but never failing: used to encode error responses (falls back to JSON).
+// The same, but never failing: used to encode error responses (falls back to JSON when the
+// request asks for nothing served).
 ResponseFormat response_format_or_default(const Request& request);
 
-// `status` with the compact FHIR JSON `body`, re-indented when the client asked _pretty=true.
-Response json_response(int status, std::string body, const ResponseFormat& format);
+// `status` with the resource whose compact FHIR JSON is `json`, in the negotiated format:
+// re-indented for _pretty=true, re-encoded as FHIR XML for Format::kXml.
+Response fhir_response(int status, std::string json, const ResponseFormat& format);
 
-// Errors: kUnsupportedMediaType when a body's Content-Type is not a FHIR JSON type. An absent
-// Content-Type is read as JSON (curl and many scripts omit it).
-Status check_body_content_type(const Request& request);
+// The format of a request body, from its Content-Type. An absent Content-Type is read as JSON
+// (curl and many scripts omit it). Errors: kUnsupportedMediaType for any other type.
+Result<Format> body_format(const Request& request);
 
 }  // namespace hearth::api

@@ -171,7 +171,7 @@ Response history_interaction(const InteractionContext& ctx) {
   }
   w.EndObject();
 
-  return json_response(200, std::string(buffer.GetString(), buffer.GetSize()), ctx.format);
+  return fhir_response(200, std::string(buffer.GetString(), buffer.GetSize()), ctx.format);
 }
 
 }  // namespace hearth::api

@@ -75,11 +75,14 @@ std::string information_outcome_json(std::string_view diagnostics, bool pretty) 
 }
 
 Response outcome_response(const Status& status, const ResponseFormat& format) {
-  Response response;
-  response.status = http_status(status.code());
-  response.content_type = std::string(kFhirJsonContentType);
-  response.body = operation_outcome_json(status, format.pretty);
-  return response;
+  if (format.format == Format::kJson) {  // the common case: written once, already indented
+    Response response;
+    response.status = http_status(status.code());
+    response.content_type = std::string(kFhirJsonContentType);
+    response.body = operation_outcome_json(status, format.pretty);
+    return response;
+  }
+  return fhir_response(http_status(status.code()), operation_outcome_json(status, false), format);
 }
 
 }  // namespace hearth::api

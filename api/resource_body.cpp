@@ -7,13 +7,17 @@
 #include "core/time_format.h"
 #include "fhir/model.h"
 #include "fhir/validate.h"
+#include "fhir/xml/xml_reader.h"
 
 namespace hearth::api {
 
 Result<fhir::JsonDocument> decode_resource(const Request& request, std::string_view type) {
-  HEARTH_RETURN_IF_ERROR(check_body_content_type(request));
+  Result<Format> format = body_format(request);
+  if (!format.is_ok()) return format.status();
   if (request.body.empty()) return Status(Code::kMalformed, "the request has no body");
-  Result<fhir::JsonDocument> parsed = fhir::parse_json(request.body);
+  Result<fhir::JsonDocument> parsed = *format == Format::kXml
+                                          ? fhir::parse_xml_resource(request.body)
+                                          : fhir::parse_json(request.body);
   if (!parsed.is_ok()) return parsed;
   fhir::JsonDocument& doc = parsed.value();
   if (!doc.IsObject()) return Status(Code::kMalformed, "the body is not a JSON object");

@@ -12,9 +12,10 @@
 
 namespace hearth::api {
 
-// Decodes and validates a request body as a resource of `type`.
-// Errors: kUnsupportedMediaType (Content-Type), kMalformed (not JSON, not an object, no or
-// wrong resourceType), kUnprocessable (invalid FHIR content, all issues listed).
+// Decodes (FHIR JSON or XML, by Content-Type) and validates a request body as a resource of
+// `type`. Errors: kUnsupportedMediaType (Content-Type), kMalformed (not well-formed JSON/XML,
+// not an object, no or wrong resourceType), kUnprocessable (invalid FHIR content, all issues
+// listed).
 Result<fhir::JsonDocument> decode_resource(const Request& request, std::string_view type);
 
 // A resource body with everything but meta.versionId and meta.lastUpdated serialised ahead of

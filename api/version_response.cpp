@@ -45,7 +45,7 @@ Result<std::int64_t> parse_if_match(std::string_view header) {
 }
 
 Response version_response(const storage::ResourceVersion& version, const ResponseFormat& format) {
-  Response response = json_response(200, version.body, format);
+  Response response = fhir_response(200, version.body, format);
   add_version_headers(response, version);
   return response;
 }
@@ -58,7 +58,7 @@ Response write_response(int status, const storage::ResourceVersion& version,
       response.status = status;
       break;
     case PreferReturn::kOperationOutcome:
-      response = json_response(
+      response = fhir_response(
           status,
           information_outcome_json((status == 201 ? "created " : "updated ") + version.type + "/" +
                                        version.id + " version " + std::to_string(version.version),
@@ -66,7 +66,7 @@ Response write_response(int status, const storage::ResourceVersion& version,
           format);
       break;
     case PreferReturn::kRepresentation:
-      response = json_response(status, version.body, format);
+      response = fhir_response(status, version.body, format);
       break;
   }
   add_version_headers(response, version);

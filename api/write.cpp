@@ -88,7 +88,7 @@ Response delete_interaction(const InteractionContext& ctx) {
   if (prefer_return(ctx.request) == PreferReturn::kMinimal) {
     response.status = 204;
   } else {
-    response = json_response(
+    response = fhir_response(
         200,
         information_outcome_json(
             outcome->kind == storage::WriteKind::kDeleted

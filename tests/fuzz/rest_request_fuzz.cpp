@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   request.content_type = fields[2];
   request.prefer = fields[5];
   (void)hearth::api::negotiate_response_format(request);
-  (void)hearth::api::check_body_content_type(request);
+  (void)hearth::api::body_format(request);
   (void)hearth::api::prefer_return(request);
   (void)hearth::api::parse_if_match(fields[4]);
   if (auto micros = hearth::parse_instant_lower_bound(fields[6])) {

@@ -145,8 +145,7 @@ TEST_CASE("REST: bad input gets the specified OperationOutcome and stores nothin
   // Wrong media type -> 415; unacceptable Accept -> 406.
   expect_outcome(client.put("Patient/" + id, patient_with_id(id), {{"Content-Type", "text/plain"}}),
                  415, "not-supported");
-  expect_outcome(client.get("Patient/" + id, {{"Accept", "application/fhir+xml"}}), 406,
-                 "not-supported");
+  expect_outcome(client.get("Patient/" + id, {{"Accept", "text/plain"}}), 406, "not-supported");
   // Method not allowed on a known path.
   expect_outcome(client.request("PATCH", "Patient/" + id, "{}"), 405, "not-supported");
 
@@ -201,4 +200,50 @@ TEST_CASE("REST: concurrent updates of one resource never lose a version") {
     versions.insert(e["resource"]["meta"]["versionId"].GetString());
   }
   CHECK(versions.size() == 1 + kThreads * kPerThread);
+}
+
+TEST_CASE("REST: FHIR XML both ways over HTTP, errors included") {
+  ServerProcess server;
+  HttpClient client = server.client();
+  const hearth::testing::Headers xml_in_out = {{"Content-Type", "application/fhir+xml"},
+                                          {"Accept", "application/fhir+xml"}};
+  HttpResponse created = client.post(
+      "Patient",
+      R"(<?xml version="1.0" encoding="UTF-8"?><Patient xmlns="http://hl7.org/fhir">)"
+      R"(<name><family value="Chalmers"/><given value="Peter"/></name>)"
+      R"(<birthDate value="1974-12-25"/></Patient>)",
+      xml_in_out);
+  REQUIRE_MESSAGE(created.status == 201, created.body);
+  CHECK(created.header("Content-Type") == "application/fhir+xml; charset=utf-8");
+  CHECK(created.body.find("<family value=\"Chalmers\"/>") != std::string::npos);
+  const std::string location = created.header("Location");
+  const std::string id = location.substr(location.find("/Patient/") + 9, 36);
+
+  // The same resource in JSON (stored form) and in XML (made at the edge).
+  auto as_json = json(client.get("Patient/" + id));
+  CHECK(std::string(as_json["birthDate"].GetString()) == "1974-12-25");
+  HttpResponse as_xml = client.get("Patient/" + id + "?_format=xml");
+  CHECK(as_xml.status == 200);
+  CHECK(as_xml.body.find("<Patient xmlns=\"http://hl7.org/fhir\">") != std::string::npos);
+
+  HttpResponse updated = client.put(
+      "Patient/" + id,
+      "<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"" + id +
+          "\"/><gender value=\"male\"/></Patient>",
+      {{"Content-Type", "application/fhir+xml"}, {"If-Match", "W/\"1\""}});
+  CHECK_MESSAGE(updated.status == 200, updated.body);
+  HttpResponse history = client.get("Patient/" + id + "/_history", {{"Accept", "application/xml"}});
+  CHECK(history.status == 200);
+  CHECK(history.body.find("<Bundle xmlns=\"http://hl7.org/fhir\">") != std::string::npos);
+  CHECK(history.body.find("<gender value=\"male\"/>") != std::string::npos);
+  CHECK(client.get("metadata?_format=xml").body.find("<fhirVersion value=\"4.0.1\"/>") !=
+        std::string::npos);
+
+  // Bad XML: 400 as an OperationOutcome in XML; nothing stored changes.
+  HttpResponse bad = client.put("Patient/" + id, "<Patient xmlns=\"http://hl7.org/fhir\"><oops",
+                                xml_in_out);
+  CHECK(bad.status == 400);
+  CHECK(bad.header("Content-Type") == "application/fhir+xml; charset=utf-8");
+  CHECK(bad.body.find("<OperationOutcome xmlns=\"http://hl7.org/fhir\">") != std::string::npos);
+  CHECK(json(client.get("Patient/" + id))["meta"]["versionId"] == "2");
 }

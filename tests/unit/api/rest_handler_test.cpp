@@ -178,21 +178,36 @@ TEST_CASE("content negotiation: _format, Accept, Content-Type") {
   RestFixture f;
   CHECK(f.call("GET", "metadata", {}, {{"_format", "json"}}).status == 200);
   CHECK(f.call("GET", "metadata", {}, {{"_format", "application/fhir+json"}}).status == 200);
-  CHECK(f.call("GET", "metadata", {}, {{"_format", "xml"}}).status == 406);
+  CHECK(f.call("GET", "metadata", {}, {{"_format", "text/html"}}).status == 406);
+  Response xml = f.call("GET", "metadata", {}, {{"_format", "xml"}});
+  CHECK(xml.status == 200);
+  CHECK(xml.content_type == "application/fhir+xml; charset=utf-8");
+  CHECK(xml.body.find("<CapabilityStatement xmlns=\"http://hl7.org/fhir\"") != std::string::npos);
   Request accept;
   accept.method = "GET";
   accept.path = "metadata";
-  accept.accept = "application/fhir+xml";
-  CHECK(f.call(accept).status == 406);
-  accept.accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-  CHECK(f.call(accept).status == 200);
-  accept.accept = "application/json;q=0";
-  CHECK(f.call(accept).status == 406);
+  auto content_type_for = [&](std::string value) {
+    accept.accept = std::move(value);
+    Response r = f.call(accept);
+    return r.status == 200 ? r.content_type.substr(0, r.content_type.find(';'))
+                           : std::to_string(r.status);
+  };
+  CHECK(content_type_for("application/fhir+xml") == "application/fhir+xml");
+  // A browser: application/xml (q=0.9) beats */* (q=0.8).
+  CHECK(content_type_for("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8") ==
+        "application/fhir+xml");
+  CHECK(content_type_for("application/json;q=0.5, application/fhir+xml") ==
+        "application/fhir+xml");
+  CHECK(content_type_for("application/fhir+json, application/fhir+xml") ==
+        "application/fhir+json");  // a tie: the first listed
+  CHECK(content_type_for("*/*") == "application/fhir+json");
+  CHECK(content_type_for("application/json;q=0") == "406");
+  CHECK(content_type_for("text/plain") == "406");
   Request post;
   post.method = "POST";
   post.path = "Patient";
   post.body = kPatient;
-  post.content_type = "application/xml";
+  post.content_type = "text/plain";
   CHECK(f.call(post).status == 415);
   post.content_type = "application/json; charset=utf-8";
   CHECK(f.call(post).status == 201);
@@ -307,4 +322,72 @@ TEST_CASE("answers_quickly: reads on a quick store, store-free answers; never wr
   CHECK_FALSE(slow.answers_quickly(make_request("GET", "Patient/a")));
   CHECK_FALSE(slow.answers_quickly(make_request("GET", "Patient/a/_history/2")));
   CHECK(slow.answers_quickly(make_request("GET", "metadata")));
+}
+
+TEST_CASE("XML both ways: create, read, update, history and errors in FHIR XML") {
+  RestFixture f;
+  const std::string xml_patient =
+      R"(<Patient xmlns="http://hl7.org/fhir"><!-- a comment is ignored -->)"
+      R"(<active value="true"/><name><family value="Chalmers"/><given value="Peter"/></name>)"
+      R"(<birthDate value="1974-12-25"><extension url="http://example.org/x">)"
+      R"(<valueDecimal value="1.50"/></extension></birthDate></Patient>)";
+  Request post;
+  post.method = "POST";
+  post.path = "Patient";
+  post.body = xml_patient;
+  post.content_type = "application/fhir+xml";
+  Response created = f.call(post);
+  REQUIRE(created.status == 201);
+  CHECK(created.content_type == "application/fhir+json; charset=utf-8");  // no Accept: JSON
+  auto doc = body_json(created);
+  const std::string id = doc["id"].GetString();
+  CHECK(std::string(doc["name"][0]["family"].GetString()) == "Chalmers");
+  CHECK(fhir::json_number_text(doc["_birthDate"]["extension"][0]["valueDecimal"]) == "1.50");
+
+  Response read = f.call("GET", "Patient/" + id, {}, {{"_format", "application/fhir+xml"}});
+  REQUIRE(read.status == 200);
+  CHECK(read.content_type == "application/fhir+xml; charset=utf-8");
+  CHECK(read.body.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+  CHECK(read.body.find("<Patient xmlns=\"http://hl7.org/fhir\">") != std::string::npos);
+  CHECK(read.body.find("<versionId value=\"1\"/>") != std::string::npos);
+  CHECK(read.body.find("<valueDecimal value=\"1.50\"/>") != std::string::npos);
+
+  Request put;
+  put.method = "PUT";
+  put.path = "Patient/" + id;
+  put.content_type = "application/fhir+xml; charset=utf-8";
+  put.accept = "application/fhir+xml";
+  put.body = "<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"" + id +
+             "\"/><active value=\"false\"/></Patient>";
+  Response updated = f.call(put);
+  REQUIRE(updated.status == 200);
+  CHECK(updated.content_type == "application/fhir+xml; charset=utf-8");
+  CHECK(updated.body.find("<active value=\"false\"/>") != std::string::npos);
+
+  Response history = f.call("GET", "Patient/" + id + "/_history", {}, {{"_format", "xml"}});
+  REQUIRE(history.status == 200);
+  CHECK(history.body.find("<Bundle xmlns=\"http://hl7.org/fhir\">") != std::string::npos);
+  CHECK(history.body.find("<type value=\"history\"/>") != std::string::npos);
+  CHECK(history.body.find("<resource><Patient>") != std::string::npos);
+
+  // Errors in XML when XML is asked for; bad XML is 400, unknown elements 422.
+  Response missing = f.call("GET", "Patient/nope", {}, {{"_format", "xml"}});
+  CHECK(missing.status == 404);
+  CHECK(missing.body.find("<OperationOutcome xmlns=\"http://hl7.org/fhir\">") != std::string::npos);
+  post.body = "<Patient xmlns=\"http://hl7.org/fhir\"><active value=\"true\"></Patient>";
+  Response malformed = f.call(post);
+  CHECK(malformed.status == 400);
+  CHECK(issue_code(malformed) == "structure");
+  post.body = "<Patient xmlns=\"http://hl7.org/fhir\"><colour value=\"red\"/></Patient>";
+  CHECK(f.call(post).status == 422);
+  post.body = "<Patient xmlns=\"http://example.org/not-fhir\"/>";
+  CHECK(f.call(post).status == 400);
+  post.body = "<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+              "<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"&x;\"/></Patient>";
+  Response xxe = f.call(post);
+  CHECK(xxe.status == 400);
+  CHECK(xxe.body.find("root:") == std::string::npos);
+  post.body = xml_patient;
+  post.path = "Observation";
+  CHECK(f.call(post).status == 400);  // resourceType does not match the URL
 }
