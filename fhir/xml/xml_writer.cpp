@@ -103,9 +103,14 @@ class Writer {
       if (slot != nullptr) return invalid("duplicate property '" + std::string(name) + "'", name);
       slot = &m.value;
     }
+    // Insertion sort: stable, allocation-free, and JSON members usually come nearly in order.
     auto first = stack_.begin() + static_cast<std::ptrdiff_t>(base);
-    std::stable_sort(first, stack_.end(),
-                     [](const Entry& a, const Entry& b) { return a.element < b.element; });
+    for (auto it = first; it != stack_.end(); ++it) {
+      Entry moving = *it;
+      auto hole = it;
+      for (; hole != first && (hole - 1)->element > moving.element; --hole) *hole = *(hole - 1);
+      *hole = moving;
+    }
     for (auto it = first; it != stack_.end(); ++it) {
       if (it != first && (it - 1)->element == it->element &&
           !type.elements[it->element].is_repeating()) {

@@ -3,10 +3,14 @@
 // (DOCTYPE/XXE, limits, namespace, malformed XML, unknown content).
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "fhir/json.h"
 #include "fhir/xml/xml_reader.h"
+#include "fhir/xml/xml_writer.h"
 #include "xml_test_support.h"
 
 namespace hearth::fhir {
@@ -174,6 +178,37 @@ TEST_CASE("xml reader: the div string stands alone: prefixes declared outside it
   // An undeclared prefix is not namespace-well-formed.
   CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><x:id value="1"/></Patient>)").code() ==
         Code::kMalformed);
+}
+
+}  // namespace hearth::fhir
+
+namespace hearth::fhir {
+
+TEST_CASE("xml reader and writer: concurrent use from several threads gives the same results") {
+  const std::string xml =
+      R"(<Patient xmlns="http://hl7.org/fhir"><id value="p"/><text><status value="generated"/>)"
+      R"(<div xmlns="http://www.w3.org/1999/xhtml"><p>x<br/></p></div></text>)"
+      R"(<name><given value="A"/><given value="B"/></name></Patient>)";
+  Result<JsonDocument> reference = parse_xml_resource(xml);
+  REQUIRE(reference.is_ok());
+  const std::string expected = write_json(*reference);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 300; ++i) {
+        Result<JsonDocument> doc = parse_xml_resource(xml);
+        std::string out;
+        if (!doc.is_ok() || write_json(*doc) != expected ||
+            !write_xml_resource(*doc, false, out).is_ok() ||
+            read_status("<!DOCTYPE x><x/>").code() != Code::kMalformed) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  CHECK(failures.load() == 0);
 }
 
 }  // namespace hearth::fhir
