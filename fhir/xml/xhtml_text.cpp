@@ -106,13 +106,9 @@ class XhtmlWriter {
 
   void append_child(const xmlNode* c) {
     switch (c->type) {
-      case XML_ELEMENT_NODE:
-        append_element(c);
-        break;
+      case XML_ELEMENT_NODE: append_element(c); break;
       case XML_TEXT_NODE:
-      case XML_CDATA_SECTION_NODE:
-        append_text_escaped(view(c->content), out_);
-        break;
+      case XML_CDATA_SECTION_NODE: append_text_escaped(view(c->content), out_); break;
       case XML_COMMENT_NODE:
         out_ += "<!--";
         out_ += view(c->content);
@@ -127,8 +123,7 @@ class XhtmlWriter {
         }
         out_ += "?>";
         break;
-      default:
-        break;
+      default: break;
     }
   }
 

@@ -5,8 +5,8 @@
 
 #include <libxml/tree.h>
 
-#include <climits>
 #include <algorithm>
+#include <climits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,8 +22,9 @@ namespace {
 using detail::XmlShape;
 using detail::XmlTarget;
 
-using detail::xml_view;
-std::string_view view(const xmlChar* s) { return xml_view(s); }
+std::string_view view(const xmlChar* s) {
+  return detail::xml_view(s);
+}
 
 bool in_namespace(const xmlNode* node, std::string_view ns) {
   return node->ns != nullptr && view(node->ns->href) == ns;
@@ -32,8 +33,6 @@ bool in_namespace(const xmlNode* node, std::string_view ns) {
 bool is_blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
-
-// --- Walking the tree ----------------------------------------------------------------------
 
 class Reader {
  public:
@@ -46,14 +45,13 @@ class Reader {
       return malformed("the resource element <" + std::string(view(node->name)) +
                        "> is not in the FHIR namespace http://hl7.org/fhir");
     }
-    const TypeDef* type = is_resource_type(view(node->name)) ? find_type(view(node->name)) : nullptr;
+    const TypeDef* type =
+        is_resource_type(view(node->name)) ? find_type(view(node->name)) : nullptr;
     if (type == nullptr) {
       return malformed("unknown resource type '" + std::string(view(node->name)) + "'");
     }
     out.SetObject();
-    out.AddMember("resourceType", JsonValue(rapidjson::StringRef(type->name.data(),
-                                                                  static_cast<rapidjson::SizeType>(type->name.size()))),
-                  alloc_);
+    out.AddMember("resourceType", table_name(type->name), alloc_);
     bool root = path_.empty();
     if (root) path_.push_back({type->name, -1});
     Status s = read_content(node, *type, 0, out, nullptr, nullptr, depth);
@@ -137,8 +135,8 @@ class Reader {
     return scratch;
   }
 
-  Status read_child(const xmlNode* child, const TypeDef& type, std::uint32_t parent,
-                    JsonValue& obj, int depth) {
+  Status read_child(const xmlNode* child, const TypeDef& type, std::uint32_t parent, JsonValue& obj,
+                    int depth) {
     std::string_view name = view(child->name);
     ChildMatch m = find_child(type, parent, name);
     if (!m.found() || (type.elements[m.index].flags & kElementXmlAttr) != 0) {
@@ -155,8 +153,8 @@ class Reader {
     JsonValue key = e.is_choice() ? make_json_string(name, alloc_) : table_name(e.name);
     auto existing = obj.FindMember(key);
     bool repeating = e.is_repeating();
-    if (!repeating && (existing != obj.MemberEnd() ||
-                       (target.shape == XmlShape::kPrimitive && has_member_underscore(obj, name)))) {
+    if (!repeating && (existing != obj.MemberEnd() || (target.shape == XmlShape::kPrimitive &&
+                                                       has_member_underscore(obj, name)))) {
       return unprocessable("element '" + std::string(name) + "' repeats but allows one", name);
     }
     std::int32_t index = -1;
@@ -191,7 +189,8 @@ class Reader {
     switch (target.shape) {
       case XmlShape::kComplex: {
         JsonValue v(rapidjson::kObjectType);
-        HEARTH_RETURN_IF_ERROR(read_content(child, *target.type, target.element, v, nullptr, nullptr, depth));
+        HEARTH_RETURN_IF_ERROR(
+            read_content(child, *target.type, target.element, v, nullptr, nullptr, depth));
         place(obj, key, v, repeating);
         return Status::ok();
       }
@@ -225,7 +224,8 @@ class Reader {
   }
 
   Status read_wrapped_resource(const xmlNode* wrapper, JsonValue& out, int depth) {
-    if (wrapper->properties != nullptr) return unprocessable("unexpected attribute on a resource holder");
+    if (wrapper->properties != nullptr)
+      return unprocessable("unexpected attribute on a resource holder");
     const xmlNode* inner = nullptr;
     for (const xmlNode* c = wrapper->children; c != nullptr; c = c->next) {
       if (c->type == XML_ELEMENT_NODE) {
@@ -250,7 +250,8 @@ class Reader {
     JsonValue value;
     if (has_value) HEARTH_RETURN_IF_ERROR(to_json_value(primitive, *text, value));
     bool has_ext = ext.MemberCount() > 0;
-    if (!has_value && !has_ext) return unprocessable("a primitive element needs a value or an extension");
+    if (!has_value && !has_ext)
+      return unprocessable("a primitive element needs a value or an extension");
     std::string_view name(key.GetString(), key.GetStringLength());
     if (!repeating) {
       if (has_ext) obj.AddMember(underscore_name(name), ext, alloc_);
@@ -271,7 +272,8 @@ class Reader {
       }
     }
     // New members last: AddMember may move the members found above.
-    if (exts == nullptr && has_ext) obj.AddMember(underscore_name(name), padded(count, ext), alloc_);
+    if (exts == nullptr && has_ext)
+      obj.AddMember(underscore_name(name), padded(count, ext), alloc_);
     if (values == nullptr && has_value) obj.AddMember(key, padded(count, value), alloc_);
     return Status::ok();
   }
@@ -311,9 +313,7 @@ class Reader {
         }
         out = make_json_number(text, alloc_);
         return Status::ok();
-      case detail::JsonKind::kString:
-        out = make_json_string(text, alloc_);
-        return Status::ok();
+      case detail::JsonKind::kString: out = make_json_string(text, alloc_); return Status::ok();
     }
     return Status::ok();
   }

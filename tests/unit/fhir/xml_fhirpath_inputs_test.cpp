@@ -15,8 +15,8 @@
 namespace hearth::fhir {
 
 TEST_CASE("xml reader: the FHIRPath suite's XML inputs, compared with their JSON twins") {
-  const std::filesystem::path dir =
-      std::filesystem::path(HEARTH_SOURCE_DIR) / "../shared/conformance/fhir-test-cases/r4/fhirpath";
+  const std::filesystem::path dir = std::filesystem::path(HEARTH_SOURCE_DIR) /
+                                    "../shared/conformance/fhir-test-cases/r4/fhirpath";
   struct Input {
     const char* name;
     const char* difference;  // "" when the parse must equal the package's JSON
@@ -33,14 +33,16 @@ TEST_CASE("xml reader: the FHIRPath suite's XML inputs, compared with their JSON
   for (const Input& input : inputs) {
     const char* name = input.name;
     std::filesystem::path path = dir / name;
-    if (!std::filesystem::exists(path)) path = "/work/shared/conformance/fhir-test-cases/r4/fhirpath/" + std::string(name);
+    if (!std::filesystem::exists(path))
+      path = "/work/shared/conformance/fhir-test-cases/r4/fhirpath/" + std::string(name);
     REQUIRE_MESSAGE(std::filesystem::exists(path), path.string());
     Result<JsonDocument> doc = parse_xml_resource(testing::read_text_file(path));
     REQUIRE_MESSAGE(doc.is_ok(), name << ": " << doc.status().message() << " @ "
                                       << doc.status().issues()[0].expression);
     ++parsed;
     std::string twin_name = std::string(json_string((*doc)["resourceType"])) + "-" +
-                            (doc->HasMember("id") ? std::string(json_string((*doc)["id"])) : "") + ".json";
+                            (doc->HasMember("id") ? std::string(json_string((*doc)["id"])) : "") +
+                            ".json";
     std::filesystem::path twin = std::filesystem::path(HEARTH_FHIR_PACKAGE_DIR) / twin_name;
     if (!std::filesystem::exists(twin)) {
       std::cout << "xml fhirpath input " << name << ": parsed (no JSON twin " << twin_name << ")\n";

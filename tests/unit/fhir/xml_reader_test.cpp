@@ -1,6 +1,8 @@
 // FHIR XML -> JSON: the shapes of R4's XML format (primitives, arrays with null padding, choice
 // types, attributes, nested resources, content references, the XHTML div) and every refusal
 // (DOCTYPE/XXE, limits, namespace, malformed XML, unknown content).
+#include "fhir/xml/xml_reader.h"
+
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -9,7 +11,6 @@
 #include <vector>
 
 #include "fhir/json.h"
-#include "fhir/xml/xml_reader.h"
 #include "fhir/xml/xml_writer.h"
 #include "xml_test_support.h"
 
@@ -109,11 +110,14 @@ TEST_CASE("xml reader: DOCTYPE, external entities and entity expansion are refus
       R"(<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>
 <Patient xmlns="http://hl7.org/fhir"><id value="&lol2;"/></Patient>)");
   CHECK(laughs.code() == Code::kMalformed);
-  CHECK(read_status(R"(<!DOCTYPE Patient SYSTEM "http://example.org/x.dtd"><Patient xmlns="http://hl7.org/fhir"/>)")
-            .code() == Code::kMalformed);
+  CHECK(
+      read_status(
+          R"(<!DOCTYPE Patient SYSTEM "http://example.org/x.dtd"><Patient xmlns="http://hl7.org/fhir"/>)")
+          .code() == Code::kMalformed);
   // Without a DOCTYPE an entity reference is simply undeclared.
-  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><id value="&xxe;"/></Patient>)").code() ==
-        Code::kMalformed);
+  CHECK(
+      read_status(R"(<Patient xmlns="http://hl7.org/fhir"><id value="&xxe;"/></Patient>)").code() ==
+      Code::kMalformed);
 }
 
 TEST_CASE("xml reader: limits, namespace, resource type and well-formedness") {
@@ -135,7 +139,8 @@ TEST_CASE("xml reader: limits, namespace, resource type and well-formedness") {
   CHECK(read_status("").code() == Code::kMalformed);
   CHECK(read_status("not xml").code() == Code::kMalformed);
   // A nested resource of an unknown type.
-  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><contained><Nope/></contained></Patient>)")
+  CHECK(read_status(
+            R"(<Patient xmlns="http://hl7.org/fhir"><contained><Nope/></contained></Patient>)")
             .code() == Code::kMalformed);
 }
 
@@ -144,14 +149,19 @@ TEST_CASE("xml reader: content the definitions do not allow is unprocessable, wi
       R"(<Patient xmlns="http://hl7.org/fhir"><name><family value="x"/></name><name><foo value="y"/></name></Patient>)");
   CHECK(unknown.code() == Code::kUnprocessable);
   CHECK(unknown.issues()[0].expression == "Patient.name[1].foo");
-  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir" bogus="1"/>)").code() == Code::kUnprocessable);
-  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><active value="yes"/></Patient>)").code() ==
+  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir" bogus="1"/>)").code() ==
         Code::kUnprocessable);
-  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><multipleBirthInteger value="1x"/></Patient>)")
+  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><active value="yes"/></Patient>)")
             .code() == Code::kUnprocessable);
-  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><gender value="male"/><gender value="female"/></Patient>)")
+  CHECK(read_status(
+            R"(<Patient xmlns="http://hl7.org/fhir"><multipleBirthInteger value="1x"/></Patient>)")
             .code() == Code::kUnprocessable);
-  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir">text</Patient>)").code() == Code::kUnprocessable);
+  CHECK(
+      read_status(
+          R"(<Patient xmlns="http://hl7.org/fhir"><gender value="male"/><gender value="female"/></Patient>)")
+          .code() == Code::kUnprocessable);
+  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir">text</Patient>)").code() ==
+        Code::kUnprocessable);
   CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><gender/></Patient>)").code() ==
         Code::kUnprocessable);
   Status choice = read_status(
