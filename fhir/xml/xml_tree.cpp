@@ -3,6 +3,7 @@
 #include "fhir/xml/xml_tree.h"
 
 #include <libxml/SAX2.h>
+#include <libxml/globals.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
@@ -12,12 +13,23 @@
 namespace hearth::fhir::detail {
 namespace {
 
+void ignore_message(void*, const char*, ...) {}
+
+// libxml2 reports some problems (encoding conversion, I/O) through its generic error function,
+// which prints to stderr; every problem already comes back as a Status, so it is silenced: once
+// as the default for new threads and once per thread that parses (libxml2 keeps it per thread).
 void init_libxml_once() {
   static const bool initialised = [] {
     xmlInitParser();
+    xmlThrDefSetGenericErrorFunc(nullptr, &ignore_message);
     return true;
   }();
   (void)initialised;
+  thread_local const bool quiet = [] {
+    xmlSetGenericErrorFunc(nullptr, &ignore_message);
+    return true;
+  }();
+  (void)quiet;
 }
 
 // Called by libxml2 at "<!DOCTYPE": stop before the internal subset (entity declarations,
