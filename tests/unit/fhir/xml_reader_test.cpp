@@ -222,3 +222,16 @@ TEST_CASE("xml reader and writer: concurrent use from several threads gives the 
 }
 
 }  // namespace hearth::fhir
+
+namespace hearth::fhir {
+
+TEST_CASE("xml reader: an ampersand in a namespace URI inside the div survives the round trip") {
+  check_reads_as(
+      R"(<Patient xmlns="http://hl7.org/fhir"><text><status value="generated"/>)"
+      R"(<div xmlns="http://www.w3.org/1999/xhtml"><p xmlns:q="urn:a&amp;b" q:x="1&amp;2">x</p></div>)"
+      R"(</text></Patient>)",
+      R"({"resourceType":"Patient","text":{"status":"generated","div":)"
+      R"("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p xmlns:q=\"urn:a&amp;b\" q:x=\"1&amp;2\">x</p></div>"}})");
+}
+
+}  // namespace hearth::fhir
