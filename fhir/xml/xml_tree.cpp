@@ -57,12 +57,14 @@ struct ContextFree {
   void operator()(xmlParserCtxt* c) const { xmlFreeParserCtxt(c); }
 };
 
-// Never NOENT, DTDLOAD or DTDVALID: entities stay unexpanded and no DTD is fetched.
+// Never NOENT, DTDLOAD or DTDVALID: entities stay unexpanded and no DTD is fetched. HUGE lifts
+// libxml2's 10 MB cap on one text or attribute value (a Binary's data): size is bounded by the
+// callers' own limit, depth by their walk, and entity expansion cannot happen without a DOCTYPE.
 constexpr int kParseOptions = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 #if LIBXML_VERSION >= 21300
                               XML_PARSE_NO_XXE |
 #endif
-                              XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
+                              XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_HUGE;
 
 std::string error_text(xmlParserCtxt* ctxt) {
   std::string message = "XML is not well-formed";

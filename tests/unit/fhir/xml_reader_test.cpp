@@ -235,3 +235,36 @@ TEST_CASE("xml reader: an ampersand in a namespace URI inside the div survives t
 }
 
 }  // namespace hearth::fhir
+
+namespace hearth::fhir {
+
+TEST_CASE("xml reader: one value may exceed libxml2's default 10 MB text cap within max_bytes") {
+  std::string data(12u << 20, 'A');
+  std::string xml = R"(<Binary xmlns="http://hl7.org/fhir"><contentType value="a/b"/><data value=")" +
+                    data + R"("/></Binary>)";
+  Result<JsonDocument> doc = parse_xml_resource(xml);
+  REQUIRE_MESSAGE(doc.is_ok(), doc.status().message());
+  CHECK(json_string((*doc)["data"]).size() == data.size());
+  CHECK(read_status(xml, XmlLimits{1u << 20, 256}).code() == Code::kMalformed);
+}
+
+}  // namespace hearth::fhir
+
+namespace hearth::fhir {
+
+TEST_CASE("xml reader: nesting beyond the default depth limit is refused, also inside the div") {
+  std::string items = R"(<Questionnaire xmlns="http://hl7.org/fhir"><status value="draft"/>)";
+  for (int i = 0; i < 1000; ++i) items += "<item><linkId value=\"x\"/><type value=\"group\"/>";
+  for (int i = 0; i < 1000; ++i) items += "</item>";
+  items += "</Questionnaire>";
+  CHECK(read_status(items).code() == Code::kMalformed);
+  std::string div = R"(<Basic xmlns="http://hl7.org/fhir"><text><status value="generated"/>)"
+                    R"(<div xmlns="http://www.w3.org/1999/xhtml">)";
+  for (int i = 0; i < 1000; ++i) div += "<b>";
+  for (int i = 0; i < 1000; ++i) div += "</b>";
+  div += "</div></text><code><text value=\"c\"/></code></Basic>";
+  CHECK(read_status(div).code() == Code::kMalformed);
+  CHECK(read_status(div, XmlLimits{64u << 20, 2000}).is_ok());
+}
+
+}  // namespace hearth::fhir
