@@ -288,7 +288,9 @@ class Writer {
     if (!tree.is_ok())
       return invalid("the div is not well-formed XHTML: " + tree.status().message());
     const xmlNode* root = xmlDocGetRootElement(tree->get());
-    if (root == nullptr || detail::xml_view(root->name) != "div" ||
+    // Nothing may follow the div (a comment or processing instruction would be lost on reading).
+    div = div.substr(0, div.find_last_not_of(" \t\r\n") + 1);
+    if (root == nullptr || root->next != nullptr || detail::xml_view(root->name) != "div" ||
         (root->ns != nullptr && detail::xml_view(root->ns->href) != detail::kXhtmlNamespace) ||
         !div.starts_with("<div")) {
       return invalid("the narrative must be an XHTML <div>");
