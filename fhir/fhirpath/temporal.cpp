@@ -279,15 +279,21 @@ std::optional<int> compare_fields(const DateTime& a, const DateTime& b, P first)
 
 std::optional<int> DateTime::compare(const DateTime& other,
                                      std::optional<int> default_offset_minutes) const {
-  // Normalise to UTC only when the two offsets differ; a value without an offset takes the
-  // default, or else the other value's offset (then nothing shifts).
-  int oa = has_offset_ ? offset_minutes_ : default_offset_minutes.value_or(other.offset_minutes_);
-  int ob = other.has_offset_ ? other.offset_minutes_
-                             : default_offset_minutes.value_or(offset_minutes_);
-  if (!has_offset_ && !other.has_offset_) oa = ob = 0;
+  if (has_offset_ != other.has_offset_ && !default_offset_minutes) {
+    // The missing offset could be anything from -14:00 to +14:00: the order is known only if
+    // both extremes agree (so 15:00Z = 10:00 is empty, as the official R4 suite expects).
+    constexpr int kExtreme = 14 * 60;
+    auto low = compare(other, -kExtreme);
+    auto high = compare(other, kExtreme);
+    if (low && high && *low == *high) return low;
+    return std::nullopt;
+  }
+  int oa = has_offset_ ? offset_minutes_ : default_offset_minutes.value_or(0);
+  int ob = other.has_offset_ ? other.offset_minutes_ : default_offset_minutes.value_or(0);
   if (oa == ob || precision_ < P::kHour || other.precision_ < P::kHour) {
     return compare_fields(*this, other, P::kYear);
   }
+  // Normalise both to UTC.
   auto a = add(Quantity{Decimal::from_int64(-oa), "minute"});
   auto b = other.add(Quantity{Decimal::from_int64(-ob), "minute"});
   if (!a || !b) return compare_fields(*this, other, P::kYear);  // at the calendar's edge
