@@ -12,66 +12,73 @@
 namespace hearth::fhir::fhirpath {
 namespace {
 
-enum class Dim : std::uint8_t { kNone, kMass, kLength, kVolume, kTime, kCalendar, kAmount,
-                                kPressure };
+// Base dimensions of the table; volume is length^3 (UCUM: L = dm3). Calendar months and
+// years are their own dimension: they have no fixed length in seconds.
+enum Dim : std::uint8_t { kMass, kLength, kTime, kCalendar, kAmount, kPressure, kDimCount };
+using Dims = std::array<std::int8_t, kDimCount>;
 
 struct UnitDef {
   std::string_view code;
   Dim dim;
-  std::string_view factor;  // to the dimension's base unit (g, m, L, s, month, mol, Pa, 1)
+  std::int8_t power;        // of `dim` (3 for volumes); 0 for dimensionless
+  std::string_view factor;  // to the base unit (g, m, s, month, mol, Pa; m3 for volumes)
 };
 
-// Kept small on purpose: the units FHIR data commonly compares. Exact UCUM factors.
-constexpr std::array<UnitDef, 49> kUnits = {{
-    {"1", Dim::kNone, "1"},
-    {"%", Dim::kNone, "0.01"},
-    {"g", Dim::kMass, "1"},
-    {"kg", Dim::kMass, "1000"},
-    {"mg", Dim::kMass, "0.001"},
-    {"ug", Dim::kMass, "0.000001"},
-    {"ng", Dim::kMass, "0.000000001"},
-    {"[lb_av]", Dim::kMass, "453.59237"},
-    {"[oz_av]", Dim::kMass, "28.349523125"},
-    {"m", Dim::kLength, "1"},
-    {"km", Dim::kLength, "1000"},
-    {"cm", Dim::kLength, "0.01"},
-    {"mm", Dim::kLength, "0.001"},
-    {"um", Dim::kLength, "0.000001"},
-    {"nm", Dim::kLength, "0.000000001"},
-    {"[in_i]", Dim::kLength, "0.0254"},
-    {"[ft_i]", Dim::kLength, "0.3048"},
-    {"[yd_i]", Dim::kLength, "0.9144"},
-    {"[mi_i]", Dim::kLength, "1609.344"},
-    {"L", Dim::kVolume, "1"},
-    {"l", Dim::kVolume, "1"},
-    {"dL", Dim::kVolume, "0.1"},
-    {"cL", Dim::kVolume, "0.01"},
-    {"mL", Dim::kVolume, "0.001"},
-    {"uL", Dim::kVolume, "0.000001"},
-    {"ms", Dim::kTime, "0.001"},
-    {"s", Dim::kTime, "1"},
-    {"min", Dim::kTime, "60"},
-    {"h", Dim::kTime, "3600"},
-    {"d", Dim::kTime, "86400"},
-    {"wk", Dim::kTime, "604800"},
-    {"mo", Dim::kTime, "2629800"},   // UCUM mean Julian month: a / 12 = 30.4375 d
-    {"a", Dim::kTime, "31557600"},   // UCUM Julian year: 365.25 d
-    {"millisecond", Dim::kTime, "0.001"},
-    {"second", Dim::kTime, "1"},
-    {"minute", Dim::kTime, "60"},
-    {"hour", Dim::kTime, "3600"},
-    {"day", Dim::kTime, "86400"},
-    {"week", Dim::kTime, "604800"},
-    {"month", Dim::kCalendar, "1"},
-    {"year", Dim::kCalendar, "12"},
-    {"mol", Dim::kAmount, "1"},
-    {"mmol", Dim::kAmount, "0.001"},
-    {"umol", Dim::kAmount, "0.000001"},
-    {"nmol", Dim::kAmount, "0.000000001"},
-    {"Pa", Dim::kPressure, "1"},
-    {"kPa", Dim::kPressure, "1000"},
-    {"mm[Hg]", Dim::kPressure, "133.322"},
-    {"bar", Dim::kPressure, "100000"},
+// Kept small on purpose: the units FHIR data commonly compares, with exact UCUM factors.
+// Calendar keywords week and shorter sit with the UCUM time units; year and month do not.
+constexpr std::array<UnitDef, 52> kUnits = {{
+    {"1", kMass, 0, "1"},
+    {"%", kMass, 0, "0.01"},
+    {"g", kMass, 1, "1"},
+    {"kg", kMass, 1, "1000"},
+    {"mg", kMass, 1, "0.001"},
+    {"ug", kMass, 1, "0.000001"},
+    {"ng", kMass, 1, "0.000000001"},
+    {"[lb_av]", kMass, 1, "453.59237"},
+    {"[oz_av]", kMass, 1, "28.349523125"},
+    {"m", kLength, 1, "1"},
+    {"km", kLength, 1, "1000"},
+    {"dm", kLength, 1, "0.1"},
+    {"cm", kLength, 1, "0.01"},
+    {"mm", kLength, 1, "0.001"},
+    {"um", kLength, 1, "0.000001"},
+    {"nm", kLength, 1, "0.000000001"},
+    {"[in_i]", kLength, 1, "0.0254"},
+    {"[ft_i]", kLength, 1, "0.3048"},
+    {"[yd_i]", kLength, 1, "0.9144"},
+    {"[mi_i]", kLength, 1, "1609.344"},
+    {"L", kLength, 3, "0.001"},
+    {"l", kLength, 3, "0.001"},
+    {"dL", kLength, 3, "0.0001"},
+    {"cL", kLength, 3, "0.00001"},
+    {"mL", kLength, 3, "0.000001"},
+    {"uL", kLength, 3, "0.000000001"},
+    {"ms", kTime, 1, "0.001"},
+    {"s", kTime, 1, "1"},
+    {"min", kTime, 1, "60"},
+    {"h", kTime, 1, "3600"},
+    {"d", kTime, 1, "86400"},
+    {"wk", kTime, 1, "604800"},
+    {"mo", kTime, 1, "2629800"},   // UCUM mean Julian month: a / 12 = 30.4375 d
+    {"a", kTime, 1, "31557600"},   // UCUM Julian year: 365.25 d
+    {"millisecond", kTime, 1, "0.001"},
+    {"second", kTime, 1, "1"},
+    {"minute", kTime, 1, "60"},
+    {"hour", kTime, 1, "3600"},
+    {"day", kTime, 1, "86400"},
+    {"week", kTime, 1, "604800"},
+    {"month", kCalendar, 1, "1"},
+    {"year", kCalendar, 1, "12"},
+    {"mol", kAmount, 1, "1"},
+    {"mmol", kAmount, 1, "0.001"},
+    {"umol", kAmount, 1, "0.000001"},
+    {"nmol", kAmount, 1, "0.000000001"},
+    {"eq", kAmount, 1, "1"},  // treated as mol: comparable only within eq/meq
+    {"meq", kAmount, 1, "0.001"},
+    {"Pa", kPressure, 1, "1"},
+    {"kPa", kPressure, 1, "1000"},
+    {"mm[Hg]", kPressure, 1, "133.322"},
+    {"bar", kPressure, 1, "100000"},
 }};
 
 constexpr std::array<std::string_view, 8> kCalendarSingular = {
@@ -90,49 +97,182 @@ std::string_view singular(std::string_view unit) {
   return unit;
 }
 
-const UnitDef* find_unit(std::string_view unit) {
-  unit = singular(unit);
+const UnitDef* find_unit(std::string_view code) {
   for (const auto& u : kUnits) {
-    if (u.code == unit) return &u;
+    if (u.code == code) return &u;
   }
   return nullptr;
 }
-
-Decimal factor_of(const UnitDef& u) { return *Decimal::parse(u.factor); }
 
 bool is_year_or_month(std::string_view unit) {
   unit = singular(unit);
   return unit == "year" || unit == "month";
 }
 
-// The value in the base unit of its dimension; exact (multiplication only).
-struct Base {
-  Dim dim;
-  Decimal value;
+// A unit reduced to a factor on the base units (kept as a fraction num/den so that '/min'
+// stays exact) and the powers of each dimension.
+struct Canonical {
+  Decimal num = Decimal::from_int64(1);
+  Decimal den = Decimal::from_int64(1);
+  Dims dims{};
 };
 
-// `calendar_as_ucum` maps year/month onto 'a'/'mo' (equivalence); otherwise they stay in the
-// calendar dimension, comparable only with each other.
-std::optional<Base> to_base(const Quantity& q, bool calendar_as_ucum) {
-  std::string_view unit = singular(q.unit);
-  if (calendar_as_ucum && unit == "year") unit = "a";
-  if (calendar_as_ucum && unit == "month") unit = "mo";
-  const UnitDef* u = find_unit(unit);
-  if (u == nullptr) return std::nullopt;
-  auto v = q.value.multiply(factor_of(*u));
-  if (!v) return std::nullopt;
-  return Base{u->dim, *v};
+// Multiplies `into` by `c` raised to `exp` (negative: divides). Empty on overflow.
+bool combine(Canonical& into, const Canonical& c, int exp) {
+  for (int i = 0; i < (exp < 0 ? -exp : exp); ++i) {
+    auto n = into.num.multiply(exp > 0 ? c.num : c.den);
+    auto d = into.den.multiply(exp > 0 ? c.den : c.num);
+    if (!n || !d) return false;
+    into.num = *n;
+    into.den = *d;
+  }
+  for (int d = 0; d < kDimCount; ++d) {
+    into.dims[d] = static_cast<std::int8_t>(into.dims[d] + c.dims[d] * exp);
+  }
+  return true;
 }
 
-// Both quantities in base units, or empty when they do not share a dimension. Identical unit
-// spellings always compare (also units outside the table).
+// Recursive descent over the UCUM term syntax subset: components joined by '.' and '/'
+// (left-associative), parentheses, integer exponents ("m2", "s-1"), annotations ("{rbc}").
+class UnitParser {
+ public:
+  explicit UnitParser(std::string_view s) : s_(s) {}
+
+  std::optional<Canonical> parse() {
+    Canonical c;
+    if (!term(c) || i_ != s_.size()) return std::nullopt;
+    return c;
+  }
+
+ private:
+  bool term(Canonical& c) {
+    int sign = 1;
+    if (i_ < s_.size() && s_[i_] == '/') {  // "/min" = 1/min
+      sign = -1;
+      ++i_;
+    }
+    for (;;) {
+      Canonical part;
+      if (!component(part) || !combine(c, part, sign)) return false;
+      if (i_ < s_.size() && (s_[i_] == '.' || s_[i_] == '/')) {
+        sign = s_[i_++] == '.' ? 1 : -1;
+        continue;
+      }
+      return true;
+    }
+  }
+
+  bool component(Canonical& c) {
+    if (i_ < s_.size() && s_[i_] == '(') {
+      ++i_;
+      Canonical inner;
+      if (!term(inner) || i_ >= s_.size() || s_[i_] != ')') return false;
+      ++i_;
+      return combine(c, inner, exponent());
+    }
+    size_t start = i_;
+    int depth = 0;
+    while (i_ < s_.size()) {
+      char ch = s_[i_];
+      if (ch == '[') ++depth;
+      if (ch == ']') --depth;
+      if (depth == 0 && (ch == '.' || ch == '/' || ch == '(' || ch == ')' || ch == '{')) break;
+      ++i_;
+    }
+    std::string_view atom = s_.substr(start, i_ - start);
+    if (i_ < s_.size() && s_[i_] == '{') {  // annotations carry no dimension
+      size_t close = s_.find('}', i_);
+      if (close == std::string_view::npos) return false;
+      i_ = close + 1;
+      if (atom.empty()) return true;
+    }
+    // A trailing signed integer is the exponent (no table code ends in a digit).
+    size_t e = atom.size();
+    while (e > 0 && atom[e - 1] >= '0' && atom[e - 1] <= '9') --e;
+    int exp = 1;
+    if (e < atom.size()) {
+      size_t digits_start = e;
+      if (e > 0 && (atom[e - 1] == '-' || atom[e - 1] == '+')) --e;
+      exp = 0;
+      for (size_t k = digits_start; k < atom.size() && exp < 100; ++k) exp = exp * 10 + (atom[k] - '0');
+      if (e < digits_start && atom[e] == '-') exp = -exp;
+      if (e == 0) {  // a bare number: only "1" (unity) is supported
+        return atom == "1";
+      }
+      atom = atom.substr(0, e);
+    }
+    const UnitDef* u = find_unit(atom);
+    if (u == nullptr || exp == 0 || exp > 9 || exp < -9) return false;
+    Canonical base;
+    base.num = *Decimal::parse(u->factor);
+    if (u->power != 0) base.dims[u->dim] = u->power;
+    return combine(c, base, exp);
+  }
+
+  int exponent() {
+    size_t start = i_;
+    if (i_ < s_.size() && (s_[i_] == '-' || s_[i_] == '+')) ++i_;
+    int v = 0;
+    size_t digits = i_;
+    while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9' && v < 100) v = v * 10 + (s_[i_++] - '0');
+    if (i_ == digits) {
+      i_ = start;
+      return 1;
+    }
+    return s_[start] == '-' ? -v : v;
+  }
+
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+// `calendar_as_ucum` maps year/month onto 'a'/'mo' (equivalence and conversion); otherwise
+// they stay in the calendar dimension, comparable only with each other.
+std::optional<Canonical> canonical(std::string_view unit, bool calendar_as_ucum) {
+  std::string_view s = singular(unit);
+  if (calendar_as_ucum && s == "year") s = "a";
+  if (calendar_as_ucum && s == "month") s = "mo";
+  if (is_calendar_unit(s) || s == "1") {  // whole-unit keywords, not term components
+    const UnitDef* u = find_unit(s);
+    Canonical c;
+    c.num = *Decimal::parse(u->factor);
+    if (u->power != 0) c.dims[u->dim] = u->power;
+    return c;
+  }
+  return UnitParser(s).parse();
+}
+
+// Both values on the common base units, or empty when the dimensions differ or a unit is
+// unknown. Identical spellings always compare, also units outside the table.
 std::optional<std::pair<Decimal, Decimal>> common(const Quantity& a, const Quantity& b,
                                                   bool calendar_as_ucum) {
   if (singular(a.unit) == singular(b.unit)) return std::make_pair(a.value, b.value);
-  auto ba = to_base(a, calendar_as_ucum);
-  auto bb = to_base(b, calendar_as_ucum);
-  if (!ba || !bb || ba->dim != bb->dim) return std::nullopt;
-  return std::make_pair(ba->value, bb->value);
+  auto ca = canonical(a.unit, calendar_as_ucum);
+  auto cb = canonical(b.unit, calendar_as_ucum);
+  if (!ca || !cb || ca->dims != cb->dims) return std::nullopt;
+  // a.value * na / da against b.value * nb / db, cross-multiplied to stay exact.
+  auto va = a.value.multiply(ca->num);
+  auto vb = b.value.multiply(cb->num);
+  if (!va || !vb) return std::nullopt;
+  va = va->multiply(cb->den);
+  vb = vb->multiply(ca->den);
+  if (!va || !vb) return std::nullopt;
+  return std::make_pair(*va, *vb);
+}
+
+// The UCUM spelling of a calendar keyword for unit algebra (day -> d); others unchanged.
+std::string_view algebra_unit(std::string_view unit) {
+  std::string_view s = singular(unit);
+  for (size_t i = 0; i < kCalendarSingular.size(); ++i) {
+    if (s == kCalendarSingular[i]) return kCalendarUcum[i];
+  }
+  return unit;
+}
+
+// A term safe to place after '/' in a product: parenthesised when it has operators.
+std::string grouped(std::string_view unit) {
+  if (unit.find_first_of("./") == std::string_view::npos) return std::string(unit);
+  return "(" + std::string(unit) + ")";
 }
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -196,20 +336,21 @@ std::optional<std::string_view> calendar_unit_of(std::string_view unit) {
 
 bool units_comparable(std::string_view a, std::string_view b) {
   if (singular(a) == singular(b)) return true;
-  const UnitDef* ua = find_unit(a);
-  const UnitDef* ub = find_unit(b);
-  return ua != nullptr && ub != nullptr && ua->dim == ub->dim;
+  auto ca = canonical(a, /*calendar_as_ucum=*/false);
+  auto cb = canonical(b, /*calendar_as_ucum=*/false);
+  return ca && cb && ca->dims == cb->dims;
 }
 
 std::optional<Quantity> convert(const Quantity& q, std::string_view unit) {
   if (singular(q.unit) == singular(unit)) return Quantity{q.value, std::string(unit)};
-  auto base = to_base(q, /*calendar_as_ucum=*/true);
-  std::string_view target = singular(unit);
-  if (target == "year") target = "a";
-  if (target == "month") target = "mo";
-  const UnitDef* u = find_unit(target);
-  if (!base || u == nullptr || base->dim != u->dim) return std::nullopt;
-  auto v = base->value.divide(factor_of(*u));
+  auto from = canonical(q.unit, /*calendar_as_ucum=*/true);
+  auto to = canonical(unit, /*calendar_as_ucum=*/true);
+  if (!from || !to || from->dims != to->dims) return std::nullopt;
+  auto top = q.value.multiply(from->num);
+  if (top) top = top->multiply(to->den);
+  auto bottom = from->den.multiply(to->num);
+  if (!top || !bottom) return std::nullopt;
+  auto v = top->divide(*bottom);
   if (!v) return std::nullopt;
   return Quantity{*v, std::string(unit)};
 }
@@ -251,7 +392,13 @@ std::optional<Quantity> multiply(const Quantity& a, const Quantity& b) {
   if (!v) return std::nullopt;
   if (a.unit == "1") return Quantity{*v, b.unit};
   if (b.unit == "1") return Quantity{*v, a.unit};
-  return Quantity{*v, a.unit + "." + b.unit};
+  std::string_view ua = algebra_unit(a.unit);
+  std::string_view ub = algebra_unit(b.unit);
+  if (ua == ub && ua.find_first_of("./()") == std::string_view::npos && find_unit(ua)) {
+    return Quantity{*v, std::string(ua) + "2"};  // m.m -> m2
+  }
+  // UCUM '.' and '/' associate left, so "a.b" is right for any a; b may need parentheses.
+  return Quantity{*v, std::string(ua) + "." + grouped(ub)};
 }
 
 std::optional<Quantity> divide(const Quantity& a, const Quantity& b) {
@@ -259,8 +406,9 @@ std::optional<Quantity> divide(const Quantity& a, const Quantity& b) {
   if (!v) return std::nullopt;
   if (b.unit == "1") return Quantity{*v, a.unit};
   if (singular(a.unit) == singular(b.unit)) return Quantity{*v, "1"};
-  if (a.unit == "1") return Quantity{*v, "/" + b.unit};
-  return Quantity{*v, a.unit + "/" + b.unit};
+  std::string_view ub = algebra_unit(b.unit);
+  if (a.unit == "1") return Quantity{*v, "/" + grouped(ub)};
+  return Quantity{*v, std::string(algebra_unit(a.unit)) + "/" + grouped(ub)};
 }
 
 }  // namespace hearth::fhir::fhirpath

@@ -2,8 +2,9 @@
 // is either a UCUM code ('mg', 'km', '[in_i]', 'a') or one of the calendar duration keywords
 // (year(s), month(s), week(s), day(s), hour(s), minute(s), second(s), millisecond(s)).
 // Comparison converts through a small built-in UCUM table of commonly comparable units (mass,
-// length, volume, time, a few others; see quantity.cpp); units outside it compare only when
-// spelled identically. Results are std::optional: empty means "not comparable" or overflow,
+// length, volume, time, amount, pressure; see quantity.cpp) combined by the UCUM term syntax
+// ('mg/dL', 'm2', '/min', 'g/(L.h)', annotations like '{beats}'); units outside it compare
+// only when spelled identically. No temperature (Cel, [degF]): they need offsets, not factors. Results are std::optional: empty means "not comparable" or overflow,
 // which FHIRPath turns into the empty collection. Pure functions; thread-safe.
 #pragma once
 
@@ -41,8 +42,9 @@ bool units_comparable(std::string_view a, std::string_view b);
 std::optional<Quantity> convert(const Quantity& q, std::string_view unit);
 
 // FHIRPath '=' on quantities (N1 section "Equality", Quantity): equal after conversion; empty
-// when the units are not comparable. Calendar durations of a week or longer are not equal to
-// any definite UCUM duration (1 year = 1 'a' is empty? see quantity.cpp for the citation).
+// when the units are not comparable. The calendar year and month are not comparable with any
+// definite UCUM duration (1 year = 1 'a' is empty, 1 year = 12 months is true), the shorter
+// keywords are (7 days = 1 'wk' is true); see quantity.cpp for the citations.
 std::optional<bool> equals(const Quantity& a, const Quantity& b);
 // FHIRPath '~': like equals but false instead of empty, calendar keywords equivalent to their
 // UCUM counterparts (1 year ~ 1 'a'), values compared as Decimal::equivalent.
