@@ -21,14 +21,16 @@ constexpr __int128 kMaxMantissa = pow10(Decimal::kMaxDigits) - 1;
 
 // 10^0 .. 10^38 (10^38 < 2^127).
 struct Pow10Table {
-  __int128 v[39];
-  constexpr Pow10Table() : v() {
+  __int128 v[39] = {};
+  constexpr Pow10Table() {
     for (int i = 0; i < 39; ++i) v[i] = pow10(i);
   }
 };
 constexpr Pow10Table kPow10;
 
-bool fits(__int128 m) { return m >= -kMaxMantissa && m <= kMaxMantissa; }
+bool fits(__int128 m) {
+  return m >= -kMaxMantissa && m <= kMaxMantissa;
+}
 
 // m * 10^k when the result fits the mantissa range.
 std::optional<__int128> scale_up(__int128 m, int k) {
@@ -76,7 +78,9 @@ std::optional<std::pair<__int128, int>> squeeze(__int128 m, int scale) {
 
 }  // namespace
 
-Decimal Decimal::from_int64(std::int64_t value) { return Decimal(value, 0); }
+Decimal Decimal::from_int64(std::int64_t value) {
+  return {value, 0};
+}
 
 std::optional<Decimal> Decimal::from_parts(__int128 mantissa, int scale) {
   if (!fits(mantissa) || scale < 0 || scale > kMaxScale) return std::nullopt;
@@ -168,7 +172,9 @@ std::string Decimal::to_string() const {
   return out;
 }
 
-bool Decimal::is_integer() const { return scale_ == 0 || mantissa_ % kPow10.v[scale_] == 0; }
+bool Decimal::is_integer() const {
+  return scale_ == 0 || mantissa_ % kPow10.v[scale_] == 0;
+}
 
 double Decimal::to_double() const {
   // Print "<mantissa>e-<scale>" and let from_chars round correctly once.
@@ -194,7 +200,8 @@ double Decimal::to_double() const {
 std::optional<std::int64_t> Decimal::to_int64() const {
   if (!is_integer()) return std::nullopt;
   __int128 v = mantissa_ / kPow10.v[scale_];
-  if (v < std::numeric_limits<std::int64_t>::min() || v > std::numeric_limits<std::int64_t>::max()) {
+  if (v < std::numeric_limits<std::int64_t>::min() ||
+      v > std::numeric_limits<std::int64_t>::max()) {
     return std::nullopt;
   }
   return static_cast<std::int64_t>(v);
@@ -247,7 +254,7 @@ std::optional<Decimal> Decimal::divide(const Decimal& other) const {
     ++scale;
   }
   if (r != 0 && r * 2 >= ub) ++q;  // round half away from zero
-  __int128 m = static_cast<__int128>(q);
+  auto m = static_cast<__int128>(q);
   if (scale < 0) {
     auto up = scale_up(m, -scale);
     if (!up) return std::nullopt;
@@ -276,9 +283,13 @@ std::optional<Decimal> Decimal::modulo(const Decimal& other) const {
   return Decimal(*a % *b, s);
 }
 
-Decimal Decimal::negate() const { return Decimal(-mantissa_, scale_); }
+Decimal Decimal::negate() const {
+  return {-mantissa_, scale_};
+}
 
-Decimal Decimal::abs() const { return mantissa_ < 0 ? negate() : *this; }
+Decimal Decimal::abs() const {
+  return mantissa_ < 0 ? negate() : *this;
+}
 
 std::optional<Decimal> Decimal::round(int digits) const {
   if (digits < 0) return std::nullopt;
@@ -286,18 +297,20 @@ std::optional<Decimal> Decimal::round(int digits) const {
   return Decimal(round_div_pow10(mantissa_, scale_ - digits), digits);
 }
 
-Decimal Decimal::truncate() const { return Decimal(mantissa_ / kPow10.v[scale_], 0); }
+Decimal Decimal::truncate() const {
+  return {mantissa_ / kPow10.v[scale_], 0};
+}
 
 Decimal Decimal::floor() const {
   __int128 q = mantissa_ / kPow10.v[scale_];
   if (mantissa_ < 0 && mantissa_ % kPow10.v[scale_] != 0) --q;
-  return Decimal(q, 0);
+  return {q, 0};
 }
 
 Decimal Decimal::ceiling() const {
   __int128 q = mantissa_ / kPow10.v[scale_];
   if (mantissa_ > 0 && mantissa_ % kPow10.v[scale_] != 0) ++q;
-  return Decimal(q, 0);
+  return {q, 0};
 }
 
 Decimal Decimal::normalized() const {
@@ -307,7 +320,7 @@ Decimal Decimal::normalized() const {
     m /= 10;
     --s;
   }
-  return Decimal(m, s);
+  return {m, s};
 }
 
 int Decimal::compare(const Decimal& other) const {

@@ -53,8 +53,8 @@ class Decimal {
   // Arithmetic; empty on overflow or (divide, int_divide, modulo) division by zero.
   std::optional<Decimal> add(const Decimal& other) const;
   std::optional<Decimal> subtract(const Decimal& other) const;
-  std::optional<Decimal> multiply(const Decimal& other) const;  // scale = sum of scales
-  std::optional<Decimal> divide(const Decimal& other) const;    // kDivisionDigits, rounded
+  std::optional<Decimal> multiply(const Decimal& other) const;    // scale = sum of scales
+  std::optional<Decimal> divide(const Decimal& other) const;      // kDivisionDigits, rounded
   std::optional<Decimal> int_divide(const Decimal& other) const;  // FHIRPath div: truncated
   std::optional<Decimal> modulo(const Decimal& other) const;      // FHIRPath mod: sign of lhs
   Decimal negate() const;

@@ -59,8 +59,8 @@ constexpr std::array<UnitDef, 52> kUnits = {{
     {"h", kTime, 1, "3600"},
     {"d", kTime, 1, "86400"},
     {"wk", kTime, 1, "604800"},
-    {"mo", kTime, 1, "2629800"},   // UCUM mean Julian month: a / 12 = 30.4375 d
-    {"a", kTime, 1, "31557600"},   // UCUM Julian year: 365.25 d
+    {"mo", kTime, 1, "2629800"},  // UCUM mean Julian month: a / 12 = 30.4375 d
+    {"a", kTime, 1, "31557600"},  // UCUM Julian year: 365.25 d
     {"millisecond", kTime, 1, "0.001"},
     {"second", kTime, 1, "1"},
     {"minute", kTime, 1, "60"},
@@ -83,8 +83,8 @@ constexpr std::array<UnitDef, 52> kUnits = {{
 
 constexpr std::array<std::string_view, 8> kCalendarSingular = {
     "year", "month", "week", "day", "hour", "minute", "second", "millisecond"};
-constexpr std::array<std::string_view, 8> kCalendarUcum = {"a", "mo", "wk", "d",
-                                                           "h", "min", "s", "ms"};
+constexpr std::array<std::string_view, 8> kCalendarUcum = {"a", "mo",  "wk", "d",
+                                                           "h", "min", "s",  "ms"};
 
 // "days" -> "day"; other text unchanged.
 std::string_view singular(std::string_view unit) {
@@ -194,7 +194,8 @@ class UnitParser {
       size_t digits_start = e;
       if (e > 0 && (atom[e - 1] == '-' || atom[e - 1] == '+')) --e;
       exp = 0;
-      for (size_t k = digits_start; k < atom.size() && exp < 100; ++k) exp = exp * 10 + (atom[k] - '0');
+      for (size_t k = digits_start; k < atom.size() && exp < 100; ++k)
+        exp = exp * 10 + (atom[k] - '0');
       if (e < digits_start && atom[e] == '-') exp = -exp;
       if (e == 0) {  // a bare number: only "1" (unity) is supported
         return atom == "1";
@@ -214,7 +215,8 @@ class UnitParser {
     if (i_ < s_.size() && (s_[i_] == '-' || s_[i_] == '+')) ++i_;
     int v = 0;
     size_t digits = i_;
-    while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9' && v < 100) v = v * 10 + (s_[i_++] - '0');
+    while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9' && v < 100)
+      v = v * 10 + (s_[i_++] - '0');
     if (i_ == digits) {
       i_ = start;
       return 1;
@@ -275,15 +277,16 @@ std::string grouped(std::string_view unit) {
   return "(" + std::string(unit) + ")";
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 }  // namespace
 
 std::optional<Quantity> parse_quantity_literal(std::string_view text) {
   size_t i = 0;
   if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
-  while (i < text.size() &&
-         ((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) {
+  while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) {
     ++i;
   }
   auto value = Decimal::parse(text.substr(0, i));

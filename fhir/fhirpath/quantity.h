@@ -4,8 +4,9 @@
 // Comparison converts through a small built-in UCUM table of commonly comparable units (mass,
 // length, volume, time, amount, pressure; see quantity.cpp) combined by the UCUM term syntax
 // ('mg/dL', 'm2', '/min', 'g/(L.h)', annotations like '{beats}'); units outside it compare
-// only when spelled identically. No temperature (Cel, [degF]): they need offsets, not factors. Results are std::optional: empty means "not comparable" or overflow,
-// which FHIRPath turns into the empty collection. Pure functions; thread-safe.
+// only when spelled identically. No temperature (Cel, [degF]): they need offsets, not factors.
+// Results are std::optional: empty means "not comparable" or overflow, which FHIRPath turns into
+// the empty collection. Pure functions; thread-safe.
 #pragma once
 
 #include <optional>

@@ -13,7 +13,9 @@ using P = TemporalPrecision;
 constexpr std::int64_t kMsPerMinute = 60'000;
 constexpr std::int64_t kMsPerDay = 86'400'000;
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int days_in_month(int y, int m) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -49,7 +51,9 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 }
 
 // Seconds and milliseconds are one precision for comparison (N1 "Comparison").
-P collapse(P p) { return p == P::kMillisecond ? P::kSecond : p; }
+P collapse(P p) {
+  return p == P::kMillisecond ? P::kSecond : p;
+}
 
 // A cursor over literal text; each reader consumes only on success.
 struct Reader {
@@ -247,7 +251,9 @@ std::string DateTime::to_string() const {
   return out;
 }
 
-int DateTime::precision_digits() const { return precision_digits_of(precision_); }
+int DateTime::precision_digits() const {
+  return precision_digits_of(precision_);
+}
 
 namespace {
 
@@ -259,11 +265,26 @@ std::optional<int> compare_fields(const DateTime& a, const DateTime& b, P first)
   for (int level = static_cast<int>(first); level <= static_cast<int>(common); ++level) {
     std::int64_t va = 0, vb = 0;
     switch (static_cast<P>(level)) {
-      case P::kYear: va = a.year(); vb = b.year(); break;
-      case P::kMonth: va = a.month(); vb = b.month(); break;
-      case P::kDay: va = a.day(); vb = b.day(); break;
-      case P::kHour: va = a.hour(); vb = b.hour(); break;
-      case P::kMinute: va = a.minute(); vb = b.minute(); break;
+      case P::kYear:
+        va = a.year();
+        vb = b.year();
+        break;
+      case P::kMonth:
+        va = a.month();
+        vb = b.month();
+        break;
+      case P::kDay:
+        va = a.day();
+        vb = b.day();
+        break;
+      case P::kHour:
+        va = a.hour();
+        vb = b.hour();
+        break;
+      case P::kMinute:
+        va = a.minute();
+        vb = b.minute();
+        break;
       default:  // seconds with milliseconds as one decimal value
         va = a.second() * 1000 + a.millisecond();
         vb = b.second() * 1000 + b.millisecond();
@@ -319,15 +340,17 @@ std::optional<DateTime> DateTime::add(const Quantity& q) const {
   constexpr std::int64_t kLimit = 1'000'000'000'000;  // beyond any 1..9999 result
   if (!whole || *whole > kLimit || *whole < -kLimit) return std::nullopt;
   std::int64_t n = *whole;
-  P level = P::kYear;
-  if (*unit == "year") level = P::kYear;
-  else if (*unit == "month") level = P::kMonth;
-  else if (*unit == "week") { level = P::kDay; n *= 7; }
-  else if (*unit == "day") level = P::kDay;
-  else if (*unit == "hour") level = P::kHour;
-  else if (*unit == "minute") level = P::kMinute;
-  else if (*unit == "second") level = P::kSecond;
-  else level = P::kMillisecond;
+  // Calendar keywords in the order of TemporalPrecision; a week is seven days.
+  static constexpr std::string_view kLevels[] = {"year",   "month",  "day",        "hour",
+                                                 "minute", "second", "millisecond"};
+  P level = P::kDay;
+  if (*unit == "week") {
+    n *= 7;
+  } else {
+    for (int i = 0; i < 7; ++i) {
+      if (*unit == kLevels[i]) level = static_cast<P>(i);
+    }
+  }
 
   // A quantity finer than the value: convert it to the value's precision, truncating.
   P p = precision_;
@@ -361,8 +384,7 @@ std::optional<DateTime> DateTime::add(const Quantity& q) const {
     default: {
       std::int64_t day_number = days_from_civil(y, m, d);
       std::int64_t t = ms_of_day(hour_, minute_, second_, millisecond_);
-      static constexpr std::int64_t kMsPer[] = {0, 0, kMsPerDay, 3'600'000, kMsPerMinute, 1000,
-                                                1};
+      static constexpr std::int64_t kMsPer[] = {0, 0, kMsPerDay, 3'600'000, kMsPerMinute, 1000, 1};
       std::int64_t total = day_number * kMsPerDay + t + n * kMsPer[static_cast<int>(level)];
       day_number = floor_div(total, kMsPerDay);
       t = total - day_number * kMsPerDay;
@@ -409,9 +431,13 @@ Date Date::today(std::int64_t now_micros, int offset_minutes) {
   return d;
 }
 
-std::string Date::to_string() const { return to_datetime().to_string(); }
+std::string Date::to_string() const {
+  return to_datetime().to_string();
+}
 
-int Date::precision_digits() const { return precision_digits_of(precision_); }
+int Date::precision_digits() const {
+  return precision_digits_of(precision_);
+}
 
 std::optional<int> Date::compare(const Date& other) const {
   return compare_fields(to_datetime(), other.to_datetime(), P::kYear);

@@ -180,11 +180,15 @@ class Time {
 };
 
 // Free-function spellings the evaluator may prefer.
-inline std::optional<Date> parse_date(std::string_view text) { return Date::parse(text); }
+inline std::optional<Date> parse_date(std::string_view text) {
+  return Date::parse(text);
+}
 inline std::optional<DateTime> parse_datetime(std::string_view text) {
   return DateTime::parse(text);
 }
-inline std::optional<Time> parse_time(std::string_view text) { return Time::parse(text); }
+inline std::optional<Time> parse_time(std::string_view text) {
+  return Time::parse(text);
+}
 inline Date today(std::int64_t now_micros, int offset_minutes) {
   return Date::today(now_micros, offset_minutes);
 }

@@ -1,11 +1,11 @@
 // FHIRPath Decimal (fhir/fhirpath/decimal.h): exact arithmetic, scale kept as written,
 // overflow as empty, the rounding functions and equivalence (http://hl7.org/fhirpath/N1/).
-#include "fhir/fhirpath/decimal.h"
-
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <string>
+
+#include "fhir/fhirpath/decimal.h"
 
 namespace hearth::fhir::fhirpath {
 namespace {
@@ -16,7 +16,9 @@ Decimal d(const char* text) {
   return *v;
 }
 
-std::string str(const std::optional<Decimal>& v) { return v ? v->to_string() : "<empty>"; }
+std::string str(const std::optional<Decimal>& v) {
+  return v ? v->to_string() : "<empty>";
+}
 
 }  // namespace
 
@@ -54,8 +56,7 @@ TEST_CASE("decimal: exponents as FHIR JSON allows them") {
 
 TEST_CASE("decimal: malformed text and out-of-range values are empty") {
   for (const char* bad : {"", "-", ".5", "5.", "1.2.3", "1e", "1e+", "abc", "1 ", " 1", "0x10",
-                          "1,5", "--1", "1e-99", "1e99",
-                          "1234567890123456789012345678901234567"}) {
+                          "1,5", "--1", "1e-99", "1e99", "1234567890123456789012345678901234567"}) {
     CHECK_MESSAGE(!Decimal::parse(bad).has_value(), bad);
   }
   CHECK(Decimal::parse("123456789012345678901234567890123456").has_value());  // 36 digits
@@ -81,8 +82,8 @@ TEST_CASE("decimal: multiplication is exact; trailing zeros give way before over
   CHECK(str(d("123456789.123456789").multiply(d("987654321.987654321"))) ==
         "121932631356500531.347203169112635269");
   // 10^20 * 10^20 (written with decimals) fits once the zeros after the point are dropped.
-  CHECK(d("100000000000000000000.0000000000").multiply(d("100000000000000.0000000000"))
-            .has_value());
+  CHECK(
+      d("100000000000000000000.0000000000").multiply(d("100000000000000.0000000000")).has_value());
 }
 
 TEST_CASE("decimal: division keeps at least 16 significant digits") {

@@ -1,11 +1,11 @@
 // FHIRPath Quantity (fhir/fhirpath/quantity.h): literals, UCUM conversion through the built-in
 // table, calendar keywords against UCUM durations, and quantity arithmetic. Cases from the
 // official R4 suite (tests-fhir-r4.xml) are named.
-#include "fhir/fhirpath/quantity.h"
-
 #include <doctest/doctest.h>
 
 #include <string>
+
+#include "fhir/fhirpath/quantity.h"
 
 namespace hearth::fhir::fhirpath {
 namespace {
@@ -18,8 +18,12 @@ Quantity q(const char* text) {
 std::string str(const std::optional<bool>& v) {
   return v ? (*v ? "true" : "false") : "<empty>";
 }
-std::string str(const std::optional<int>& v) { return v ? std::to_string(*v) : "<empty>"; }
-std::string str(const std::optional<Quantity>& v) { return v ? to_string(*v) : "<empty>"; }
+std::string str(const std::optional<int>& v) {
+  return v ? std::to_string(*v) : "<empty>";
+}
+std::string str(const std::optional<Quantity>& v) {
+  return v ? to_string(*v) : "<empty>";
+}
 
 }  // namespace
 
@@ -28,15 +32,15 @@ TEST_CASE("quantity: literals") {
   CHECK(to_string(q("10.1 'mg'")) == "10.1 'mg'");
   CHECK(to_string(q("3 days")) == "3 days");
   CHECK(to_string(q("1 year")) == "1 year");
-  CHECK(to_string(q("1 'wk'")) == "1 'wk'");   // testQuantityLiteralWkToString
-  CHECK(to_string(q("1 week")) == "1 week");   // testQuantityLiteralWeekToString
+  CHECK(to_string(q("1 'wk'")) == "1 'wk'");  // testQuantityLiteralWkToString
+  CHECK(to_string(q("1 week")) == "1 week");  // testQuantityLiteralWeekToString
   CHECK(to_string(q("1.50'g'")) == "1.50 'g'");
   CHECK(q("-2.5 'cm'").value.to_string() == "-2.5");
   CHECK(q("7").unit == "1");
   CHECK(q("1 'mm[Hg]'").unit == "mm[Hg]");
   CHECK(q("1 'it\\'s'").unit == "it's");
-  for (const char* bad : {"", "mg", "4 mg", "4 wk", "1.a", "4 'mg", "4 ''", "4 'mg' x",
-                          "1 fortnight", "4 'mg''"}) {
+  for (const char* bad :
+       {"", "mg", "4 mg", "4 wk", "1.a", "4 'mg", "4 ''", "4 'mg' x", "1 fortnight", "4 'mg''"}) {
     CHECK_MESSAGE(!parse_quantity_literal(bad).has_value(), bad);
   }
 }
@@ -55,7 +59,7 @@ TEST_CASE("quantity: calendar keywords and their UCUM counterparts") {
 TEST_CASE("quantity: UCUM conversion for comparable units") {
   CHECK(str(equals(q("1000 'mg'"), q("1 'g'"))) == "true");
   CHECK(str(equals(q("4.0000 'g'"), q("4000.0 'mg'"))) == "true");  // testQuantity1
-  CHECK(str(equals(q("4 'g'"), q("4040 'mg'"))) == "false");         // testQuantity3
+  CHECK(str(equals(q("4 'g'"), q("4040 'mg'"))) == "false");        // testQuantity3
   CHECK(str(compare(q("4 'g'"), q("4000 'ug'"))) == "1");
   CHECK(str(compare(q("1 'kg'"), q("1000000 'mg'"))) == "0");
   CHECK(str(compare(q("1 '[in_i]'"), q("2.54 'cm'"))) == "0");
@@ -72,7 +76,7 @@ TEST_CASE("quantity: UCUM conversion for comparable units") {
   CHECK(str(equals(q("1 'h'"), q("3600 's'"))) == "true");
   CHECK(str(equals(q("1 'a'"), q("365.25 'd'"))) == "true");
   CHECK(str(equals(q("12 'mo'"), q("1 'a'"))) == "true");
-  CHECK(units_comparable("cm", "[in_i]"));  // Comparable1
+  CHECK(units_comparable("cm", "[in_i]"));     // Comparable1
   CHECK_FALSE(units_comparable("cm", "[s]"));  // Comparable2
   CHECK_FALSE(units_comparable("cm", "s"));    // Comparable3
   CHECK(str(convert(q("2.54 'cm'"), "[in_i]")) == "1 '[in_i]'");
@@ -91,10 +95,10 @@ TEST_CASE("quantity: not comparable is empty for = and <, false for ~") {
 }
 
 TEST_CASE("quantity: calendar durations against UCUM durations (N1 Equality/Equivalence)") {
-  CHECK(str(equals(q("7 days"), q("1 week"))) == "true");     // testQuantity5
-  CHECK(str(equals(q("7 days"), q("1 'wk'"))) == "true");     // testQuantity6
-  CHECK(str(compare(q("6 days"), q("1 week"))) == "-1");      // testQuantity7
-  CHECK(str(compare(q("8 days"), q("1 week"))) == "1");       // testQuantity8
+  CHECK(str(equals(q("7 days"), q("1 week"))) == "true");  // testQuantity5
+  CHECK(str(equals(q("7 days"), q("1 'wk'"))) == "true");  // testQuantity6
+  CHECK(str(compare(q("6 days"), q("1 week"))) == "-1");   // testQuantity7
+  CHECK(str(compare(q("8 days"), q("1 week"))) == "1");    // testQuantity8
   CHECK(str(equals(q("1 day"), q("1 'd'"))) == "true");
   CHECK(str(equals(q("1 second"), q("1 's'"))) == "true");
   CHECK(str(equals(q("1 hour"), q("60 minutes"))) == "true");
@@ -109,11 +113,11 @@ TEST_CASE("quantity: calendar durations against UCUM durations (N1 Equality/Equi
 }
 
 TEST_CASE("quantity: equivalence compares at the least precise value") {
-  CHECK(equivalent(q("4 'g'"), q("4000 'mg'")));  // testQuantity2
-  CHECK(equivalent(q("4 'g'"), q("4040 'mg'")));  // testQuantity4
+  CHECK(equivalent(q("4 'g'"), q("4000 'mg'")));    // testQuantity2
+  CHECK(equivalent(q("4 'g'"), q("4040 'mg'")));    // testQuantity4
   CHECK(equivalent(q("4.0 'g'"), q("4040 'mg'")));  // trailing zeros are not precision
   CHECK_FALSE(equivalent(q("4.1 'g'"), q("4040 'mg'")));
-  CHECK(equivalent(q("1.0 '1'"), q("1 '1'")));     // testStringDecimalLiteralToQuantity
+  CHECK(equivalent(q("1.0 '1'"), q("1 '1'")));  // testStringDecimalLiteralToQuantity
 }
 
 TEST_CASE("quantity: addition and subtraction convert to the left unit") {
@@ -131,7 +135,7 @@ TEST_CASE("quantity: multiplication and division with simple unit algebra") {
   CHECK(str(equals(*area, q("0.040 'm2'"))) == "true");  // testQuantity9
   auto density = divide(q("4.0 'g'"), q("2.0 'm'"));
   REQUIRE(density);
-  CHECK(str(equals(*density, q("2 'g/m'"))) == "true");   // testQuantity10
+  CHECK(str(equals(*density, q("2 'g/m'"))) == "true");       // testQuantity10
   CHECK(str(divide(q("1.0 'm'"), q("1.0 'm'"))) == "1 '1'");  // testQuantity11
   CHECK(str(multiply(q("3 'm'"), q("2 'm'"))) == "6 'm2'");
   CHECK(str(multiply(q("3 'mg'"), q("2"))) == "6 'mg'");

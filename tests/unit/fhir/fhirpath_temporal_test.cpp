@@ -2,11 +2,11 @@
 // forms, printing, partial-precision comparison, timezones and calendar arithmetic. Expected
 // values follow http://hl7.org/fhirpath/N1/ and the official R4 suite (tests-fhir-r4.xml) where
 // it has a case; those are named.
-#include "fhir/fhirpath/temporal.h"
-
 #include <doctest/doctest.h>
 
 #include <string>
+
+#include "fhir/fhirpath/temporal.h"
 
 namespace hearth::fhir::fhirpath {
 namespace {
@@ -35,7 +35,9 @@ template <typename T>
 std::string str(const std::optional<T>& v) {
   return v ? v->to_string() : "<empty>";
 }
-std::string str(const std::optional<int>& v) { return v ? std::to_string(*v) : "<empty>"; }
+std::string str(const std::optional<int>& v) {
+  return v ? std::to_string(*v) : "<empty>";
+}
 std::string str(const std::optional<bool>& v) {
   return v ? (*v ? "true" : "false") : "<empty>";
 }
@@ -71,11 +73,26 @@ TEST_CASE("temporal: parse FHIR JSON forms and FHIRPath literal bodies") {
 }
 
 TEST_CASE("temporal: malformed and impossible values are empty") {
-  for (const char* bad : {"", "15", "2015-2", "2015-13", "2015-00", "2021-02-30", "2023-02-29",
-                          "2015-02-04T24:00", "2015-02-04T14:60", "2015-02-04T14:34:61",
-                          "2015-02-04T14:34:28.", "2015-02-04T14:34:28+15:00",
-                          "2015-02-04T14:34:28+05", "2015-02-04Z", "2015T14", "2015-02T14",
-                          "0000", "2015-02-04 14:34", "2015-02-04T14:34:28Zjunk", "T"}) {
+  for (const char* bad : {"",
+                          "15",
+                          "2015-2",
+                          "2015-13",
+                          "2015-00",
+                          "2021-02-30",
+                          "2023-02-29",
+                          "2015-02-04T24:00",
+                          "2015-02-04T14:60",
+                          "2015-02-04T14:34:61",
+                          "2015-02-04T14:34:28.",
+                          "2015-02-04T14:34:28+15:00",
+                          "2015-02-04T14:34:28+05",
+                          "2015-02-04Z",
+                          "2015T14",
+                          "2015-02T14",
+                          "0000",
+                          "2015-02-04 14:34",
+                          "2015-02-04T14:34:28Zjunk",
+                          "T"}) {
     CHECK_MESSAGE(!DateTime::parse(bad).has_value(), bad);
   }
   CHECK_FALSE(Date::parse("2015-02-04T10").has_value());
@@ -92,7 +109,7 @@ TEST_CASE("temporal: malformed and impossible values are empty") {
 TEST_CASE("temporal: partial precision comparison is empty when undetermined") {
   CHECK(str(date("2012").compare(date("2012-01"))) == "<empty>");
   CHECK(str(date("2012").equals(date("2012-01"))) == "<empty>");
-  CHECK(str(date("2012").compare(date("2013-01"))) == "-1");  // decided at the year
+  CHECK(str(date("2012").compare(date("2013-01"))) == "-1");             // decided at the year
   CHECK(str(date("2018-03").compare(date("2018-03-01"))) == "<empty>");  // testLessOrEqual23
   CHECK(str(date("2012-04-15").equals(date("2012-04-15"))) == "true");
   CHECK(str(date("2012-04-15").equals(date("2012-04-16"))) == "false");
@@ -110,7 +127,7 @@ TEST_CASE("temporal: seconds and milliseconds are one precision") {
   CHECK(str(dt("2018-03-01T10:30:00").compare(dt("2018-03-01T10:30:00.0"))) == "0");
   CHECK(dt("2012-04-15T15:30:31").equivalent(dt("2012-04-15T15:30:31.000")));  // Equivalent17
   CHECK_FALSE(dt("2012-04-15T15:30:31").equivalent(dt("2012-04-15T15:30:31.1")));
-  CHECK(str(tm("10:30:00").compare(tm("10:30:00.0"))) == "0");  // testLessOrEqual27
+  CHECK(str(tm("10:30:00").compare(tm("10:30:00.0"))) == "0");   // testLessOrEqual27
   CHECK(str(tm("10:30").compare(tm("10:30:00"))) == "<empty>");  // testLessOrEqual25
   CHECK(str(tm("12:00:01").compare(tm("12:00:00"))) == "1");
   CHECK(str(tm("12:00:00").compare(tm("14:00:00"))) == "-1");
@@ -127,10 +144,8 @@ TEST_CASE("temporal: equivalence is false, never empty, across precisions") {
 
 TEST_CASE("temporal: timezones") {
   // Official testLiteralDateTimeTZ* and testEquality24.
-  CHECK(str(dt("2017-11-05T01:30:00.0-04:00").compare(dt("2017-11-05T01:15:00.0-05:00"))) ==
-        "-1");
-  CHECK(str(dt("2017-11-05T01:30:00.0-04:00").equals(dt("2017-11-05T00:30:00.0-05:00"))) ==
-        "true");
+  CHECK(str(dt("2017-11-05T01:30:00.0-04:00").compare(dt("2017-11-05T01:15:00.0-05:00"))) == "-1");
+  CHECK(str(dt("2017-11-05T01:30:00.0-04:00").equals(dt("2017-11-05T00:30:00.0-05:00"))) == "true");
   CHECK(str(dt("2012-04-15T15:00:00+02:00").equals(dt("2012-04-15T16:00:00+03:00"))) == "true");
   CHECK(str(dt("2012-04-15T23:00:00-02:00").compare(dt("2012-04-16T00:30:00Z"))) == "1");
   // Exactly one offset: undetermined unless every possible offset agrees (testEquality23).
@@ -147,34 +162,34 @@ TEST_CASE("temporal: calendar arithmetic with end-of-month clamping") {
   CHECK(str(date("2013-01-31").add(qty("1 month"))) == "2013-02-28");
   CHECK(str(date("2012-02-29").add(qty("1 year"))) == "2013-02-28");
   CHECK(str(date("2012-03-31").subtract(qty("1 month"))) == "2012-02-29");
-  CHECK(str(date("1973-12-25").add(qty("7 days"))) == "1974-01-01");      // testPlusDate1
-  CHECK(str(date("1973-12-25").add(qty("7.7 days"))) == "1974-01-01");    // testPlusDate2
-  CHECK(str(date("1973-12-25").add(qty("1 week"))) == "1974-01-01");      // testPlusDate11
-  CHECK(str(date("1973-12-25").add(qty("1 'wk'"))) == "1974-01-01");      // testPlusDate15
-  CHECK(str(date("1973-12-25").add(qty("1 'd'"))) == "1973-12-26");       // testPlusDate13
-  CHECK(str(date("1973-12-25").add(qty("1 month"))) == "1974-01-25");     // testPlusDate10
-  CHECK(str(date("1973-12-25").add(qty("1 year"))) == "1974-12-25");      // testPlusDate12
+  CHECK(str(date("1973-12-25").add(qty("7 days"))) == "1974-01-01");          // testPlusDate1
+  CHECK(str(date("1973-12-25").add(qty("7.7 days"))) == "1974-01-01");        // testPlusDate2
+  CHECK(str(date("1973-12-25").add(qty("1 week"))) == "1974-01-01");          // testPlusDate11
+  CHECK(str(date("1973-12-25").add(qty("1 'wk'"))) == "1974-01-01");          // testPlusDate15
+  CHECK(str(date("1973-12-25").add(qty("1 'd'"))) == "1973-12-26");           // testPlusDate13
+  CHECK(str(date("1973-12-25").add(qty("1 month"))) == "1974-01-25");         // testPlusDate10
+  CHECK(str(date("1973-12-25").add(qty("1 year"))) == "1974-12-25");          // testPlusDate12
   CHECK(str(date("1974-12-25").subtract(qty("1 'month'"))) == "1974-11-25");  // testMinus5
-  CHECK(str(date("1973-12-25").add(qty("1 'mo'"))) == "<empty>");         // testPlusDate14
-  CHECK(str(date("1973-12-25").add(qty("1 'a'"))) == "<empty>");          // testPlusDate16
-  CHECK(str(date("1974-12-25").subtract(qty("1 'cm'"))) == "<empty>");    // testMinus6
+  CHECK(str(date("1973-12-25").add(qty("1 'mo'"))) == "<empty>");             // testPlusDate14
+  CHECK(str(date("1973-12-25").add(qty("1 'a'"))) == "<empty>");              // testPlusDate16
+  CHECK(str(date("1974-12-25").subtract(qty("1 'cm'"))) == "<empty>");        // testMinus6
   CHECK(str(date("9999-12-31").add(qty("1 day"))) == "<empty>");
   CHECK(str(date("0001-01-01").subtract(qty("1 day"))) == "<empty>");
 }
 
 TEST_CASE("temporal: DateTime arithmetic keeps offset and precision") {
   DateTime base = dt("1973-12-25T00:00:00.000+10:00");
-  CHECK(str(base.add(qty("7 days"))) == "1974-01-01T00:00:00.000+10:00");      // testPlusDate3
-  CHECK(str(base.add(qty("7.7 days"))) == "1974-01-01T00:00:00.000+10:00");    // testPlusDate4
-  CHECK(str(base.add(qty("1 second"))) == "1973-12-25T00:00:01.000+10:00");    // testPlusDate5
+  CHECK(str(base.add(qty("7 days"))) == "1974-01-01T00:00:00.000+10:00");    // testPlusDate3
+  CHECK(str(base.add(qty("7.7 days"))) == "1974-01-01T00:00:00.000+10:00");  // testPlusDate4
+  CHECK(str(base.add(qty("1 second"))) == "1973-12-25T00:00:01.000+10:00");  // testPlusDate5
   CHECK(str(base.add(qty("10 millisecond"))) == "1973-12-25T00:00:00.010+10:00");
   CHECK(str(base.add(qty("1 minute"))) == "1973-12-25T00:01:00.000+10:00");
   CHECK(str(base.add(qty("1 hour"))) == "1973-12-25T01:00:00.000+10:00");
-  CHECK(str(base.add(qty("1 's'"))) == "1973-12-25T00:00:01.000+10:00");       // testPlusDate18
-  CHECK(str(base.add(qty("0.1 's'"))) == "1973-12-25T00:00:00.000+10:00");     // testPlusDate19
-  CHECK(str(base.add(qty("10 'ms'"))) == "1973-12-25T00:00:00.010+10:00");     // testPlusDate20
-  CHECK(str(base.add(qty("1 'min'"))) == "1973-12-25T00:01:00.000+10:00");     // testPlusDate21
-  CHECK(str(base.add(qty("1 'h'"))) == "1973-12-25T01:00:00.000+10:00");       // testPlusDate22
+  CHECK(str(base.add(qty("1 's'"))) == "1973-12-25T00:00:01.000+10:00");    // testPlusDate18
+  CHECK(str(base.add(qty("0.1 's'"))) == "1973-12-25T00:00:00.000+10:00");  // testPlusDate19
+  CHECK(str(base.add(qty("10 'ms'"))) == "1973-12-25T00:00:00.010+10:00");  // testPlusDate20
+  CHECK(str(base.add(qty("1 'min'"))) == "1973-12-25T00:01:00.000+10:00");  // testPlusDate21
+  CHECK(str(base.add(qty("1 'h'"))) == "1973-12-25T01:00:00.000+10:00");    // testPlusDate22
   CHECK(str(base.subtract(qty("1 'ms'"))) == "1973-12-24T23:59:59.999+10:00");
   CHECK(str(dt("2012-01-31T10:00Z").add(qty("1 month"))) == "2012-02-29T10:00Z");
   CHECK(str(dt("2012-12-31T23:59:59Z").add(qty("1 second"))) == "2013-01-01T00:00:00Z");
