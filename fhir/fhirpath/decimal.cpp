@@ -323,6 +323,54 @@ Decimal Decimal::normalized() const {
   return {m, s};
 }
 
+std::optional<Decimal> Decimal::sqrt() const {
+  if (is_negative()) return std::nullopt;
+  return from_double(std::sqrt(to_double()));
+}
+
+std::optional<Decimal> Decimal::ln() const {
+  if (mantissa_ <= 0) return std::nullopt;
+  return from_double(std::log(to_double()));
+}
+
+std::optional<Decimal> Decimal::exp() const {
+  return from_double(std::exp(to_double()));
+}
+
+std::optional<Decimal> Decimal::log(const Decimal& base) const {
+  if (mantissa_ <= 0 || base.mantissa_ <= 0) return std::nullopt;
+  double denominator = std::log(base.to_double());
+  if (denominator == 0) return std::nullopt;  // base 1
+  return from_double(std::log(to_double()) / denominator);
+}
+
+std::optional<Decimal> Decimal::power(const Decimal& exponent) const {
+  auto n = exponent.to_int64();
+  if (n && *n >= -1000 && *n <= 1000) {
+    // Square-and-multiply keeps integer powers exact while they fit.
+    std::int64_t k = *n < 0 ? -*n : *n;
+    Decimal result = from_int64(1);
+    Decimal base = *this;
+    while (k > 0) {
+      if ((k & 1) != 0) {
+        auto r = result.multiply(base);
+        if (!r) return std::nullopt;
+        result = *r;
+      }
+      k >>= 1;
+      if (k > 0) {
+        auto b = base.multiply(base);
+        if (!b) return std::nullopt;
+        base = *b;
+      }
+    }
+    if (*n < 0) return from_int64(1).divide(result);
+    return result;
+  }
+  if (is_negative()) return std::nullopt;  // a real root of a negative number is not defined
+  return from_double(std::pow(to_double(), exponent.to_double()));
+}
+
 int Decimal::compare(const Decimal& other) const {
   // Integer parts first, then fractions aligned to the larger scale; no step can overflow.
   __int128 ia = mantissa_ / kPow10.v[scale_];

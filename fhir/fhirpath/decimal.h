@@ -1,8 +1,10 @@
 // FHIRPath Decimal (http://hl7.org/fhirpath/N1/#decimal): an exact base-10 number kept as a
 // signed 128-bit mantissa and a scale (digits after the point), so 0.1 + 0.2 = 0.3 and "1.50"
-// keeps its two decimals. + - * are exact; / keeps kDivisionDigits significant digits. Anything
-// that does not fit (more than kMaxDigits digits, or a scale above kMaxScale) is an overflow and
-// yields std::nullopt, which FHIRPath turns into the empty collection.
+// keeps its two decimals. + - * are exact (a product needing more than kMaxDigits digits gives
+// up its lowest decimals, rounded); / keeps kDivisionDigits significant digits. Anything that
+// does not fit (more than kMaxDigits integer digits, or a scale above kMaxScale) is an overflow
+// and yields std::nullopt, which FHIRPath turns into the empty collection. sqrt, ln, exp, log
+// and non-integer powers go through double (about 15-17 significant digits).
 // A value type (32 bytes, no allocation except to_string); thread-safe as any int.
 #pragma once
 
@@ -65,9 +67,18 @@ class Decimal {
   std::optional<Decimal> round(int digits = 0) const;
   Decimal truncate() const;  // toward zero, scale 0
   Decimal floor() const;     // scale 0
-  Decimal ceiling() const;   // scale 0 (can overflow only at 10^36 - 1; then unchanged)
+  Decimal ceiling() const;   // scale 0 (cannot overflow: a fraction leaves integer headroom)
   // Drops trailing zeros after the point: 1.500 -> 1.5, 2.00 -> 2.
   Decimal normalized() const;
+
+  // FHIRPath math functions; empty where the result is undefined (sqrt(-1), ln(0),
+  // (-8).power(1/3)), not finite, or out of range. power() with an integer exponent up to 1000
+  // is exact (2.5.power(2) = 6.25; negative exponents divide); other exponents use double.
+  std::optional<Decimal> sqrt() const;
+  std::optional<Decimal> ln() const;
+  std::optional<Decimal> exp() const;
+  std::optional<Decimal> log(const Decimal& base) const;
+  std::optional<Decimal> power(const Decimal& exponent) const;
 
   // Numeric order and equality: 1.0 == 1.00 (FHIRPath '=' on decimals).
   int compare(const Decimal& other) const;

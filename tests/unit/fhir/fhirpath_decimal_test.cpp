@@ -175,4 +175,27 @@ TEST_CASE("decimal: integers, int64 and double conversions") {
   CHECK(Decimal::from_double(std::exp(1.0))->to_string() == "2.718281828459045");
 }
 
+TEST_CASE("decimal: math functions via double, exact integer powers") {
+  CHECK(str(d("16").sqrt()) == "4");
+  CHECK(str(d("2").sqrt()) == "1.4142135623730951");
+  CHECK(str(d("-1").sqrt()) == "<empty>");
+  CHECK(str(d("1").exp()) == "2.718281828459045");
+  CHECK(str(d("0").exp()) == "1");
+  CHECK(str(d("1").ln()) == "0");
+  CHECK(str(d("0").ln()) == "<empty>");
+  CHECK(str(d("100").log(d("10"))) == "2");
+  CHECK(str(d("16").log(d("2"))) == "4");
+  CHECK(str(d("5").log(d("1"))) == "<empty>");
+  CHECK(str(d("2.5").power(d("2"))) == "6.25");
+  CHECK(str(d("2").power(d("10"))) == "1024");
+  CHECK(str(d("2").power(d("-2"))) == "0.25");
+  CHECK(str(d("0").power(d("-1"))) == "<empty>");
+  CHECK(str(d("-2").power(d("3"))) == "-8");
+  CHECK(str(d("4").power(d("0.5"))) == "2");
+  CHECK(str(d("-8").power(d("0.5"))) == "<empty>");
+  CHECK(str(d("10").power(d("40"))) == "<empty>");  // overflow
+  CHECK(str(d("1.1").power(d("0"))) == "1");
+  CHECK(str(d("1000").exp()) == "<empty>");  // infinite as a double
+}
+
 }  // namespace hearth::fhir::fhirpath
