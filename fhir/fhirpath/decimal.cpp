@@ -1,0 +1,393 @@
+// Decimal arithmetic on a 128-bit mantissa. The mantissa is capped at 36 digits so that long
+// division can multiply a remainder by 10 without overflowing an unsigned 128-bit value.
+#include "fhir/fhirpath/decimal.h"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace hearth::fhir::fhirpath {
+namespace {
+
+using u128 = unsigned __int128;
+
+constexpr __int128 pow10(int n) {
+  __int128 r = 1;
+  for (int i = 0; i < n; ++i) r *= 10;
+  return r;
+}
+
+constexpr __int128 kMaxMantissa = pow10(Decimal::kMaxDigits) - 1;
+
+// 10^0 .. 10^38 (10^38 < 2^127).
+struct Pow10Table {
+  __int128 v[39] = {};
+  constexpr Pow10Table() {
+    for (int i = 0; i < 39; ++i) v[i] = pow10(i);
+  }
+};
+constexpr Pow10Table kPow10;
+
+bool fits(__int128 m) {
+  return m >= -kMaxMantissa && m <= kMaxMantissa;
+}
+
+// m * 10^k when the result fits the mantissa range.
+std::optional<__int128> scale_up(__int128 m, int k) {
+  if (k < 0 || k > Decimal::kMaxDigits) return std::nullopt;
+  if (m == 0) return m;
+  __int128 limit = kMaxMantissa / kPow10.v[k];
+  if (m > limit || m < -limit) return std::nullopt;
+  return m * kPow10.v[k];
+}
+
+// m / 10^k rounded half away from zero.
+__int128 round_div_pow10(__int128 m, int k) {
+  if (k <= 0) return m;
+  if (k > 38) return 0;
+  __int128 p = kPow10.v[k];
+  __int128 q = m / p;
+  __int128 r = m % p;
+  if (r < 0) r = -r;
+  if (r * 2 >= p) q += (m < 0 ? -1 : 1);
+  return q;
+}
+
+int digit_count(u128 v) {
+  int n = 0;
+  while (v != 0) {
+    v /= 10;
+    ++n;
+  }
+  return n;
+}
+
+// Fits an exact (mantissa, scale) result into range by dropping low decimals, rounding.
+std::optional<std::pair<__int128, int>> squeeze(__int128 m, int scale) {
+  if (scale > Decimal::kMaxScale) {
+    m = round_div_pow10(m, scale - Decimal::kMaxScale);
+    scale = Decimal::kMaxScale;
+  }
+  while (!fits(m) && scale > 0) {
+    m = round_div_pow10(m, 1);
+    --scale;
+  }
+  if (!fits(m)) return std::nullopt;
+  return std::make_pair(m, scale);
+}
+
+}  // namespace
+
+Decimal Decimal::from_int64(std::int64_t value) {
+  return {value, 0};
+}
+
+std::optional<Decimal> Decimal::from_parts(__int128 mantissa, int scale) {
+  if (!fits(mantissa) || scale < 0 || scale > kMaxScale) return std::nullopt;
+  return Decimal(mantissa, scale);
+}
+
+std::optional<Decimal> Decimal::parse(std::string_view text) {
+  size_t i = 0;
+  bool negative = false;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
+  __int128 m = 0;
+  int digits = 0;  // significant digits accumulated into m
+  int int_digits = 0;
+  int frac_digits = 0;
+  auto take = [&](char c) {
+    if (m == 0 && c == '0') return true;  // leading zeros are not significant
+    if (++digits > kMaxDigits) return false;
+    m = m * 10 + (c - '0');
+    return true;
+  };
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    if (!take(text[i++])) return std::nullopt;
+    ++int_digits;
+  }
+  if (int_digits == 0) return std::nullopt;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (!take(text[i++])) return std::nullopt;
+      ++frac_digits;
+    }
+    if (frac_digits == 0) return std::nullopt;
+  }
+  int exponent = 0;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    bool exp_negative = false;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) exp_negative = text[i++] == '-';
+    size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (exponent > 10000) return std::nullopt;
+      exponent = exponent * 10 + (text[i++] - '0');
+    }
+    if (i == start) return std::nullopt;
+    if (exp_negative) exponent = -exponent;
+  }
+  if (i != text.size()) return std::nullopt;
+  int scale = frac_digits - exponent;
+  if (scale < 0) {
+    auto up = scale_up(m, -scale);
+    if (!up) return std::nullopt;
+    m = *up;
+    scale = 0;
+  }
+  if (scale > kMaxScale) return std::nullopt;
+  return Decimal(negative ? -m : m, scale);
+}
+
+std::optional<Decimal> Decimal::from_double(double value) {
+  if (!std::isfinite(value)) return std::nullopt;
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  if (ec != std::errc()) return std::nullopt;
+  auto d = parse(std::string_view(buf, static_cast<size_t>(end - buf)));
+  if (!d) {
+    // Tiny magnitudes below 10^-36 have too many decimals for us: they round to zero.
+    if (std::fabs(value) < 1e-30) return Decimal();
+    return std::nullopt;
+  }
+  return d;
+}
+
+std::string Decimal::to_string() const {
+  char digits[48];
+  int n = 0;
+  u128 v = mantissa_ < 0 ? static_cast<u128>(-mantissa_) : static_cast<u128>(mantissa_);
+  do {
+    digits[n++] = static_cast<char>('0' + static_cast<int>(v % 10));
+    v /= 10;
+  } while (v != 0);
+  while (n <= scale_) digits[n++] = '0';  // at least one digit before the point
+  std::string out;
+  out.reserve(static_cast<size_t>(n) + 2);
+  if (mantissa_ < 0) out.push_back('-');
+  for (int i = n - 1; i >= 0; --i) {
+    out.push_back(digits[i]);
+    if (i == scale_ && i != 0) out.push_back('.');
+  }
+  return out;
+}
+
+bool Decimal::is_integer() const {
+  return scale_ == 0 || mantissa_ % kPow10.v[scale_] == 0;
+}
+
+double Decimal::to_double() const {
+  // Print "<mantissa>e-<scale>" and let from_chars round correctly once.
+  char buf[64];
+  char* p = buf;
+  if (mantissa_ < 0) *p++ = '-';
+  char digits[48];
+  int n = 0;
+  u128 v = mantissa_ < 0 ? static_cast<u128>(-mantissa_) : static_cast<u128>(mantissa_);
+  do {
+    digits[n++] = static_cast<char>('0' + static_cast<int>(v % 10));
+    v /= 10;
+  } while (v != 0);
+  while (n > 0) *p++ = digits[--n];
+  *p++ = 'e';
+  *p++ = '-';
+  char* end = std::to_chars(p, buf + sizeof buf, scale_).ptr;
+  double out = 0;
+  std::from_chars(buf, end, out);
+  return out;
+}
+
+std::optional<std::int64_t> Decimal::to_int64() const {
+  if (!is_integer()) return std::nullopt;
+  __int128 v = mantissa_ / kPow10.v[scale_];
+  if (v < std::numeric_limits<std::int64_t>::min() ||
+      v > std::numeric_limits<std::int64_t>::max()) {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(v);
+}
+
+std::optional<Decimal> Decimal::add(const Decimal& other) const {
+  int s = scale_ > other.scale_ ? scale_ : other.scale_;
+  auto a = scale_up(mantissa_, s - scale_);
+  auto b = scale_up(other.mantissa_, s - other.scale_);
+  if (!a || !b) return std::nullopt;
+  __int128 sum = *a + *b;  // both below 10^36: cannot overflow 128 bits
+  if (!fits(sum)) return std::nullopt;
+  return Decimal(sum, s);
+}
+
+std::optional<Decimal> Decimal::subtract(const Decimal& other) const {
+  return add(other.negate());
+}
+
+std::optional<Decimal> Decimal::multiply(const Decimal& other) const {
+  Decimal a = *this;
+  Decimal b = other;
+  __int128 product = 0;
+  if (__builtin_mul_overflow(a.mantissa_, b.mantissa_, &product)) {
+    // Trailing zeros are the only slack we can give up without changing the value.
+    a = a.normalized();
+    b = b.normalized();
+    if (__builtin_mul_overflow(a.mantissa_, b.mantissa_, &product)) return std::nullopt;
+  }
+  auto r = squeeze(product, a.scale_ + b.scale_);
+  if (!r) return std::nullopt;
+  return Decimal(r->first, r->second);
+}
+
+std::optional<Decimal> Decimal::divide(const Decimal& other) const {
+  if (other.mantissa_ == 0) return std::nullopt;
+  bool negative = (mantissa_ < 0) != (other.mantissa_ < 0);
+  u128 ua = mantissa_ < 0 ? static_cast<u128>(-mantissa_) : static_cast<u128>(mantissa_);
+  u128 ub = other.mantissa_ < 0 ? static_cast<u128>(-other.mantissa_)
+                                : static_cast<u128>(other.mantissa_);
+  u128 q = ua / ub;
+  u128 r = ua % ub;
+  int scale = scale_ - other.scale_;  // value = q * 10^-scale
+  // Long division: one more decimal per step until enough significant digits (r < ub < 10^36,
+  // so r * 10 stays below 2^128).
+  while (r != 0 && digit_count(q) < kDivisionDigits && scale < kMaxScale) {
+    r *= 10;
+    q = q * 10 + r / ub;
+    r %= ub;
+    ++scale;
+  }
+  if (r != 0 && r * 2 >= ub) ++q;  // round half away from zero
+  auto m = static_cast<__int128>(q);
+  if (scale < 0) {
+    auto up = scale_up(m, -scale);
+    if (!up) return std::nullopt;
+    m = *up;
+    scale = 0;
+  }
+  if (!fits(m)) return std::nullopt;
+  return Decimal(negative ? -m : m, scale);
+}
+
+std::optional<Decimal> Decimal::int_divide(const Decimal& other) const {
+  if (other.mantissa_ == 0) return std::nullopt;
+  int s = scale_ > other.scale_ ? scale_ : other.scale_;
+  auto a = scale_up(mantissa_, s - scale_);
+  auto b = scale_up(other.mantissa_, s - other.scale_);
+  if (!a || !b) return std::nullopt;
+  return Decimal(*a / *b, 0);  // C++ division truncates toward zero, as FHIRPath div does
+}
+
+std::optional<Decimal> Decimal::modulo(const Decimal& other) const {
+  if (other.mantissa_ == 0) return std::nullopt;
+  int s = scale_ > other.scale_ ? scale_ : other.scale_;
+  auto a = scale_up(mantissa_, s - scale_);
+  auto b = scale_up(other.mantissa_, s - other.scale_);
+  if (!a || !b) return std::nullopt;
+  return Decimal(*a % *b, s);
+}
+
+Decimal Decimal::negate() const {
+  return {-mantissa_, scale_};
+}
+
+Decimal Decimal::abs() const {
+  return mantissa_ < 0 ? negate() : *this;
+}
+
+std::optional<Decimal> Decimal::round(int digits) const {
+  if (digits < 0) return std::nullopt;
+  if (digits >= scale_) return *this;
+  return Decimal(round_div_pow10(mantissa_, scale_ - digits), digits);
+}
+
+Decimal Decimal::truncate() const {
+  return {mantissa_ / kPow10.v[scale_], 0};
+}
+
+Decimal Decimal::floor() const {
+  __int128 q = mantissa_ / kPow10.v[scale_];
+  if (mantissa_ < 0 && mantissa_ % kPow10.v[scale_] != 0) --q;
+  return {q, 0};
+}
+
+Decimal Decimal::ceiling() const {
+  __int128 q = mantissa_ / kPow10.v[scale_];
+  if (mantissa_ > 0 && mantissa_ % kPow10.v[scale_] != 0) ++q;
+  return {q, 0};
+}
+
+Decimal Decimal::normalized() const {
+  __int128 m = mantissa_;
+  int s = scale_;
+  while (s > 0 && m % 10 == 0) {
+    m /= 10;
+    --s;
+  }
+  return {m, s};
+}
+
+std::optional<Decimal> Decimal::sqrt() const {
+  if (is_negative()) return std::nullopt;
+  return from_double(std::sqrt(to_double()));
+}
+
+std::optional<Decimal> Decimal::ln() const {
+  if (mantissa_ <= 0) return std::nullopt;
+  return from_double(std::log(to_double()));
+}
+
+std::optional<Decimal> Decimal::exp() const {
+  return from_double(std::exp(to_double()));
+}
+
+std::optional<Decimal> Decimal::log(const Decimal& base) const {
+  if (mantissa_ <= 0 || base.mantissa_ <= 0) return std::nullopt;
+  double denominator = std::log(base.to_double());
+  if (denominator == 0) return std::nullopt;  // base 1
+  return from_double(std::log(to_double()) / denominator);
+}
+
+std::optional<Decimal> Decimal::power(const Decimal& exponent) const {
+  auto n = exponent.to_int64();
+  if (n && *n >= -1000 && *n <= 1000) {
+    // Square-and-multiply keeps integer powers exact while they fit.
+    std::int64_t k = *n < 0 ? -*n : *n;
+    Decimal result = from_int64(1);
+    Decimal base = *this;
+    while (k > 0) {
+      if ((k & 1) != 0) {
+        auto r = result.multiply(base);
+        if (!r) return std::nullopt;
+        result = *r;
+      }
+      k >>= 1;
+      if (k > 0) {
+        auto b = base.multiply(base);
+        if (!b) return std::nullopt;
+        base = *b;
+      }
+    }
+    if (*n < 0) return from_int64(1).divide(result);
+    return result;
+  }
+  if (is_negative()) return std::nullopt;  // a real root of a negative number is not defined
+  return from_double(std::pow(to_double(), exponent.to_double()));
+}
+
+int Decimal::compare(const Decimal& other) const {
+  // Integer parts first, then fractions aligned to the larger scale; no step can overflow.
+  __int128 ia = mantissa_ / kPow10.v[scale_];
+  __int128 ib = other.mantissa_ / kPow10.v[other.scale_];
+  if (ia != ib) return ia < ib ? -1 : 1;
+  int s = scale_ > other.scale_ ? scale_ : other.scale_;
+  __int128 fa = (mantissa_ % kPow10.v[scale_]) * kPow10.v[s - scale_];
+  __int128 fb = (other.mantissa_ % kPow10.v[other.scale_]) * kPow10.v[s - other.scale_];
+  if (fa != fb) return fa < fb ? -1 : 1;
+  return 0;
+}
+
+bool Decimal::equivalent(const Decimal& other) const {
+  Decimal a = normalized();
+  Decimal b = other.normalized();
+  int s = a.scale_ < b.scale_ ? a.scale_ : b.scale_;
+  return a.round(s)->compare(*b.round(s)) == 0;
+}
+
+}  // namespace hearth::fhir::fhirpath

@@ -1,0 +1,91 @@
+// Safe libxml2 parsing (see xml_tree.h). XML_PARSE_NO_XXE only exists from libxml2 2.13; the
+// DOCTYPE hook below already keeps external entities out on older versions (Debian 12: 2.9.14).
+#include "fhir/xml/xml_tree.h"
+
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+
+#include <climits>
+#include <string>
+
+namespace hearth::fhir::detail {
+namespace {
+
+void init_libxml_once() {
+  static const bool initialised = [] {
+    xmlInitParser();
+    return true;
+  }();
+  (void)initialised;
+}
+
+// Called by libxml2 at "<!DOCTYPE": stop before the internal subset (entity declarations,
+// external identifiers) is read. The context's _private points at the flag to raise.
+void refuse_doctype(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
+  auto* ctxt = static_cast<xmlParserCtxtPtr>(ctx);
+  *static_cast<bool*>(ctxt->_private) = true;
+  xmlStopParser(ctxt);
+}
+
+// libxml2 keeps no trace of whether an element was written <td/> or <td></td>; the narrative
+// JSON of the official examples uses both, so an element closed by "/>" is marked here (its
+// _private, the field libxml2 leaves to applications) for xhtml_text to reproduce.
+void end_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri) {
+  auto* ctxt = static_cast<xmlParserCtxtPtr>(ctx);
+  const xmlParserInput* in = ctxt->input;
+  if (ctxt->node != nullptr && in != nullptr && in->cur - in->base >= 2 && in->cur[-1] == '>' &&
+      in->cur[-2] == '/') {
+    ctxt->node->_private = const_cast<char*>(&kEmptyTagMarker);
+  }
+  xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+}
+
+struct ContextFree {
+  void operator()(xmlParserCtxt* c) const { xmlFreeParserCtxt(c); }
+};
+
+// Never NOENT, DTDLOAD or DTDVALID: entities stay unexpanded and no DTD is fetched.
+constexpr int kParseOptions = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+#if LIBXML_VERSION >= 21300
+                              XML_PARSE_NO_XXE |
+#endif
+                              XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
+
+std::string error_text(xmlParserCtxt* ctxt) {
+  std::string message = "XML is not well-formed";
+  const xmlError* e = xmlCtxtGetLastError(ctxt);
+  if (e == nullptr || e->message == nullptr) return message;
+  std::string_view text = e->message;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  message += " (line " + std::to_string(e->line) + "): ";
+  message += text;
+  return message;
+}
+
+}  // namespace
+
+const char kEmptyTagMarker = 0;
+
+Result<XmlDocPtr> parse_xml_tree(std::string_view xml) {
+  if (xml.size() > static_cast<std::size_t>(INT_MAX)) {
+    return Status(Code::kMalformed, "XML larger than 2 GiB");
+  }
+  init_libxml_once();
+  std::unique_ptr<xmlParserCtxt, ContextFree> ctxt(xmlNewParserCtxt());
+  if (!ctxt || ctxt->sax == nullptr) return Status(Code::kInternal, "libxml2: out of memory");
+  bool doctype = false;
+  ctxt->_private = &doctype;
+  ctxt->sax->internalSubset = &refuse_doctype;
+  ctxt->sax->endElementNs = &end_element;
+  XmlDocPtr doc(xmlCtxtReadMemory(ctxt.get(), xml.data(), static_cast<int>(xml.size()), nullptr,
+                                  nullptr, kParseOptions));
+  if (doctype || (doc && (doc->intSubset != nullptr || doc->extSubset != nullptr))) {
+    return Status(Code::kMalformed,
+                  "XML with a DOCTYPE declaration is refused (no DTDs or entities)");
+  }
+  if (!doc || !ctxt->wellFormed) return Status(Code::kMalformed, error_text(ctxt.get()));
+  return doc;
+}
+
+}  // namespace hearth::fhir::detail
