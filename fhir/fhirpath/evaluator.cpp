@@ -125,7 +125,11 @@ Status Evaluator::eval_member(const Node& node, const Scope& scope, Collection& 
       out.push_back(item);
       continue;
     }
-    if (!navigate(item, node.name, out) && options_.strict) {
+    Navigation nav = navigate(item, node.name, out);
+    if (nav == Navigation::kChoiceName) {
+      return error(node, "'" + node.name + "' is not a FHIRPath name; use the choice element");
+    }
+    if (nav == Navigation::kUnknown && options_.strict) {
       return error(node, "unknown element '" + node.name + "' on " +
                              std::string(item_type_name(item)));
     }
@@ -220,16 +224,13 @@ Status Evaluator::eval_unary(const Node& node, const Scope& scope, Collection& o
 Status Evaluator::eval_type_op(const Node& node, const Scope& scope, Collection& out) {
   Collection operand;
   HEARTH_RETURN_IF_ERROR(eval(*node.base, scope, operand));
-  if (!known_type(node.type) && options_.strict) {
-    return error(node, "unknown type " + node.type.name);
-  }
   if (node.kind == NodeKind::kIs) {
     if (operand.empty()) return Status::ok();
     if (operand.size() > 1) return error(node, "'is' needs a single item");
     out.push_back(make_boolean(is_type(operand[0], node.type)));
     return Status::ok();
   }
-  if (operand.size() > 1 && options_.strict) return error(node, "'as' needs a single item");
+  if (operand.size() > 1) return error(node, "'as' needs a single item");
   for (const Item& item : operand) {
     if (is_type(item, node.type)) out.push_back(item);
   }

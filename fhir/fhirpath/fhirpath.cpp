@@ -9,6 +9,7 @@
 #include "fhir/fhirpath/lexer.h"
 #include "fhir/fhirpath/parser.h"
 #include "fhir/fhirpath/types.h"
+#include "fhir/fhirpath/values.h"
 
 namespace hearth::fhir::fhirpath {
 namespace {
@@ -75,7 +76,7 @@ std::optional<std::string> to_string(const Item& item) {
     case ItemKind::kInteger:
       return std::to_string(v->integer);
     case ItemKind::kQuantity:
-      return v->text + " '" + v->unit + "'";
+      return detail::quantity_text(*v);
     case ItemKind::kNode:
       return std::nullopt;
     default:

@@ -20,6 +20,10 @@ inline Result<std::optional<Item>> arg_value(const Call& c, std::size_t i) {
 }
 // The single input as a String; nullopt when empty; an error for several items or another type.
 inline Result<std::optional<std::string>> input_string(const Call& c) {
+  if (c.input.size() == 1 && c.input[0].is_node() && c.input[0].type != nullptr &&
+      c.input[0].type->kind != TypeKind::kPrimitive) {
+    return c.error(std::string(c.node.name) + "() needs a String input");
+  }
   auto v = input_value(c);
   if (!v.is_ok()) return std::move(v).take_status();
   if (!v->has_value()) return std::optional<std::string>();

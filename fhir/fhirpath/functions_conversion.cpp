@@ -45,9 +45,9 @@ std::optional<Item> to_boolean_value(const Item& v) {
       if (v.integer == 0 || v.integer == 1) return make_boolean(v.integer == 1);
       return std::nullopt;
     case ItemKind::kDecimal: {
-      auto d = parse_dec(v.text);
-      if (d && dec_cmp(*d, dec_from_int(1)) == 0) return make_boolean(true);
-      if (d && dec_cmp(*d, dec_from_int(0)) == 0) return make_boolean(false);
+      auto d = Decimal::parse(v.text);
+      if (d && d->compare(Decimal::from_int64(1)) == 0) return make_boolean(true);
+      if (d && d->is_zero()) return make_boolean(false);
       return std::nullopt;
     }
     case ItemKind::kString: {
@@ -85,12 +85,12 @@ std::optional<Item> to_decimal_value(const Item& v) {
     case ItemKind::kDecimal:
       return v;
     case ItemKind::kInteger:
-      return make_decimal(dec_from_int(v.integer));
+      return make_decimal(Decimal::from_int64(v.integer));
     case ItemKind::kBoolean:
-      return make_decimal(Dec{v.boolean ? 10 : 0, 1});
+      return make_decimal(*Decimal::parse(v.boolean ? "1.0" : "0.0"));
     case ItemKind::kString: {
       if (!is_decimal_text(v.text)) return std::nullopt;
-      auto d = parse_dec(v.text);
+      auto d = Decimal::parse(v.text);
       if (!d) return std::nullopt;
       return make_decimal(*d);
     }
@@ -113,7 +113,7 @@ std::optional<Item> to_string_value(const Item& v) {
     case ItemKind::kTime:
       return make_string(v.text);
     case ItemKind::kQuantity:
-      return make_string(v.text + " '" + v.unit + "'");
+      return make_string(quantity_text(v));
     default:
       return std::nullopt;
   }
@@ -121,22 +121,27 @@ std::optional<Item> to_string_value(const Item& v) {
 
 std::optional<Item> to_temporal(const Item& v, ItemKind target) {
   if (v.kind == target) return v;
-  std::optional<Temporal> t;
   if (v.kind == ItemKind::kString) {
-    t = parse_temporal(target, v.text);
-    if (!t && target == ItemKind::kDate) t = parse_temporal(ItemKind::kDateTime, v.text);
-    if (!t && target == ItemKind::kTime && !v.text.empty() && v.text[0] == 'T') {
-      t = parse_temporal(ItemKind::kTime, v.text.substr(1));
+    if (target == ItemKind::kDate) {
+      // A dateTime string converts to its date part.
+      auto d = make_temporal_item(ItemKind::kDate, v.text);
+      if (d) return d;
+      auto dt = DateTime::parse(v.text);
+      if (!dt) return std::nullopt;
+      return make_temporal_item(ItemKind::kDate, v.text.substr(0, std::min<std::size_t>(10, v.text.size())));
     }
-  } else if ((v.kind == ItemKind::kDate || v.kind == ItemKind::kDateTime) &&
-             target != ItemKind::kTime) {
-    t = parse_temporal(v.kind, v.text);
+    return make_temporal_item(target, v.text);
   }
-  if (!t) return std::nullopt;
-  if (target == ItemKind::kDate && t->precision > TPrec::kDay) t->precision = TPrec::kDay;
-  if (target == ItemKind::kDate) t->has_tz = false;
-  t->kind = target;
-  return make_temporal(*t);
+  if (v.kind == ItemKind::kDate && target == ItemKind::kDateTime) {
+    return make_temporal_item(ItemKind::kDateTime, v.text);
+  }
+  if (v.kind == ItemKind::kDateTime && target == ItemKind::kDate) {
+    auto dt = DateTime::parse(v.text);
+    if (!dt) return std::nullopt;
+    std::string s = dt->to_string();
+    return make_temporal_item(ItemKind::kDate, s.substr(0, std::min<std::size_t>(10, s.find('T'))));
+  }
+  return std::nullopt;
 }
 std::optional<Item> to_date_value(const Item& v) { return to_temporal(v, ItemKind::kDate); }
 std::optional<Item> to_datetime_value(const Item& v) {
@@ -144,21 +149,10 @@ std::optional<Item> to_datetime_value(const Item& v) {
 }
 std::optional<Item> to_time_value(const Item& v) { return to_temporal(v, ItemKind::kTime); }
 
-// "5.4 'mg'", "5 days", "5".
 std::optional<Item> parse_quantity_text(std::string_view s) {
-  std::size_t space = s.find(' ');
-  std::string_view number = s.substr(0, space);
-  if (!is_decimal_text(number)) return std::nullopt;
-  auto d = parse_dec(number);
-  if (!d) return std::nullopt;
-  if (space == std::string_view::npos) return make_quantity(*d, "1");
-  std::string_view unit = s.substr(space + 1);
-  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
-  if (unit.size() >= 2 && unit.front() == '\'' && unit.back() == '\'') {
-    return make_quantity(*d, std::string(unit.substr(1, unit.size() - 2)));
-  }
-  if (is_calendar_word(unit)) return make_quantity(*d, std::string(unit));
-  return std::nullopt;
+  auto q = parse_quantity_literal(s);
+  if (!q) return std::nullopt;
+  return make_quantity(*q);
 }
 
 std::optional<Item> to_quantity_value(const Item& v) {
@@ -167,9 +161,9 @@ std::optional<Item> to_quantity_value(const Item& v) {
       return v;
     case ItemKind::kInteger:
     case ItemKind::kDecimal:
-      return make_quantity(*item_dec(v), "1");
+      return make_quantity(Quantity{*item_decimal(v), "1"});
     case ItemKind::kBoolean:
-      return make_quantity(Dec{v.boolean ? 10 : 0, 1}, "1");
+      return make_quantity(Quantity{*Decimal::parse(v.boolean ? "1.0" : "0.0"), "1"});
     case ItemKind::kString:
       return parse_quantity_text(v.text);
     default:
@@ -189,9 +183,9 @@ Status convert(Call& c, Converter conv, bool test) {
     auto unit = arg_string(c, 0);
     if (!unit.is_ok()) return std::move(unit).take_status();
     if (unit->has_value()) {
-      auto value = parse_dec(r->text);
-      auto converted = value ? quantity_convert(*value, r->unit, **unit) : std::nullopt;
-      r = converted ? std::optional<Item>(make_quantity(*converted, **unit)) : std::nullopt;
+      auto q = item_quantity(*r);
+      auto converted = q ? convert(*q, **unit) : std::nullopt;
+      r = converted ? std::optional<Item>(make_quantity(*converted)) : std::nullopt;
     }
   }
   if (test) return push_bool(c, r.has_value());

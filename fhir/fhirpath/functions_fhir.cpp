@@ -20,7 +20,7 @@ Status fn_extension(Call& c) {
   if (!url->has_value()) return Status::ok();
   for (const Item& i : c.input) {
     Collection exts;
-    navigate(i, "extension", exts);
+    (void)navigate(i, "extension", exts);
     for (Item& e : exts) {
       const JsonValue* u = e.json != nullptr ? member(*e.json, "url") : nullptr;
       if (u != nullptr && is_json_string(*u) && json_string(*u) == **url) {

@@ -1,8 +1,6 @@
 // Math (http://hl7.org/fhirpath/N1/#math): abs, ceiling, exp, floor, ln, log, power, round,
 // sqrt, truncate. Exact where the result is exact (Decimal arithmetic), through double for the
 // transcendental ones.
-#include <cmath>
-
 #include "fhir/fhirpath/function_util.h"
 #include "fhir/fhirpath/functions.h"
 #include "fhir/fhirpath/operators.h"
@@ -32,64 +30,60 @@ Result<std::optional<Item>> number_input(const Call& c, bool allow_quantity = fa
 
 Status fn_abs(Call& c) {
   HEARTH_NUMBER_INPUT(c, v, true);
-  if (v.kind == ItemKind::kInteger) return push(c, make_integer(v.integer < 0 ? -v.integer : v.integer));
-  auto n = negate(v);
-  auto d = parse_dec(v.text);
+  if (v.kind == ItemKind::kInteger) {
+    if (v.integer == INT64_MIN) return Status::ok();
+    return push(c, make_integer(v.integer < 0 ? -v.integer : v.integer));
+  }
+  auto d = Decimal::parse(v.text);
   if (!d) return Status::ok();
-  return push(c, d->mantissa < 0 && n ? *n : v);
+  Item r = v;
+  r.text = d->abs().to_string();
+  return push(c, std::move(r));
 }
 
-Status to_integer_result(Call& c, const Dec& d) {
-  if (d.mantissa > INT64_MAX || d.mantissa < INT64_MIN) return Status::ok();
-  return push(c, make_integer(static_cast<std::int64_t>(d.mantissa)));
+Status integer_result(Call& c, const Decimal& d) {
+  auto i = d.to_int64();
+  if (i) c.out.push_back(make_integer(*i));
+  return Status::ok();
 }
 
-Status fn_ceiling(Call& c) {
-  HEARTH_NUMBER_INPUT(c, v, false);
-  Dec d = *item_dec(v);
-  Dec f = dec_floor(d);
-  if (dec_cmp(f, d) != 0) f.mantissa += 1;
-  return to_integer_result(c, f);
-}
-Status fn_floor(Call& c) {
-  HEARTH_NUMBER_INPUT(c, v, false);
-  return to_integer_result(c, dec_floor(*item_dec(v)));
-}
-Status fn_truncate(Call& c) {
-  HEARTH_NUMBER_INPUT(c, v, false);
-  return to_integer_result(c, dec_trunc(*item_dec(v)));
-}
-
-Status double_result(Call& c, double r) {
-  auto d = dec_from_double(r);
+Status decimal_result(Call& c, const std::optional<Decimal>& d) {
   if (d) c.out.push_back(make_decimal(*d));
   return Status::ok();
 }
 
+Status fn_ceiling(Call& c) {
+  HEARTH_NUMBER_INPUT(c, v, false);
+  return integer_result(c, item_decimal(v)->ceiling());
+}
+Status fn_floor(Call& c) {
+  HEARTH_NUMBER_INPUT(c, v, false);
+  return integer_result(c, item_decimal(v)->floor());
+}
+Status fn_truncate(Call& c) {
+  HEARTH_NUMBER_INPUT(c, v, false);
+  return integer_result(c, item_decimal(v)->truncate());
+}
 Status fn_exp(Call& c) {
   HEARTH_NUMBER_INPUT(c, v, false);
-  return double_result(c, std::exp(dec_to_double(*item_dec(v))));
+  return decimal_result(c, item_decimal(v)->exp());
 }
 Status fn_ln(Call& c) {
   HEARTH_NUMBER_INPUT(c, v, false);
-  double x = dec_to_double(*item_dec(v));
-  if (x <= 0) return Status::ok();
-  return double_result(c, std::log(x));
+  return decimal_result(c, item_decimal(v)->ln());
 }
 Status fn_sqrt(Call& c) {
   HEARTH_NUMBER_INPUT(c, v, false);
-  double x = dec_to_double(*item_dec(v));
-  if (x < 0) return Status::ok();
-  return double_result(c, std::sqrt(x));
+  return decimal_result(c, item_decimal(v)->sqrt());
 }
 
-Result<std::optional<Dec>> number_arg(const Call& c, std::size_t i) {
+Result<std::optional<Decimal>> number_arg(const Call& c, std::size_t i) {
   auto a = arg_value(c, i);
   if (!a.is_ok()) return std::move(a).take_status();
-  if (!a->has_value()) return std::optional<Dec>();
-  auto d = item_dec(**a);
+  if (!a->has_value()) return std::optional<Decimal>();
+  auto d = item_decimal(**a);
   if (!d) return c.error(std::string(c.node.name) + "() needs a number argument");
-  return std::optional<Dec>(*d);
+  return std::optional<Decimal>(*d);
 }
 
 Status fn_log(Call& c) {
@@ -97,9 +91,7 @@ Status fn_log(Call& c) {
   auto base = number_arg(c, 0);
   if (!base.is_ok()) return std::move(base).take_status();
   if (!base->has_value()) return Status::ok();
-  double x = dec_to_double(*item_dec(v)), b = dec_to_double(**base);
-  if (x <= 0 || b <= 0 || b == 1) return Status::ok();
-  return double_result(c, std::log(x) / std::log(b));
+  return decimal_result(c, item_decimal(v)->log(**base));
 }
 
 Status fn_power(Call& c) {
@@ -107,13 +99,11 @@ Status fn_power(Call& c) {
   auto e = number_arg(c, 0);
   if (!e.is_ok()) return std::move(e).take_status();
   if (!e->has_value()) return Status::ok();
-  double r = std::pow(dec_to_double(*item_dec(v)), dec_to_double(**e));
-  if (!std::isfinite(r)) return Status::ok();
+  auto r = item_decimal(v)->power(**e);
+  if (!r) return Status::ok();
   bool ints = v.kind == ItemKind::kInteger && c.args[0][0].kind == ItemKind::kInteger;
-  if (ints && r == std::floor(r) && std::fabs(r) < 9e18) {
-    return push(c, make_integer(static_cast<std::int64_t>(r)));
-  }
-  return double_result(c, r);
+  if (ints && r->is_integer()) return integer_result(c, *r);
+  return decimal_result(c, r);
 }
 
 Status fn_round(Call& c) {
@@ -124,9 +114,9 @@ Status fn_round(Call& c) {
     if (!p.is_ok()) return std::move(p).take_status();
     if (!p->has_value()) return Status::ok();
     digits = **p;
-    if (digits < 0 || digits > 20) return c.error("round() precision must be 0..20");
+    if (digits < 0 || digits > 28) return c.error("round() precision must be 0..28");
   }
-  return push(c, make_decimal(dec_round(*item_dec(v), static_cast<int>(digits))));
+  return decimal_result(c, item_decimal(v)->round(static_cast<int>(digits)));
 }
 
 constexpr FunctionDef kFunctions[] = {

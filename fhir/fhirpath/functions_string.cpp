@@ -129,8 +129,22 @@ Result<std::regex> compile_regex(const Call& c, const std::string& pattern,
   if (pattern.size() > kMaxRegexPattern || subject.size() > kMaxRegexSubject) {
     return c.error("regular expression or its subject too long");
   }
+  // FHIRPath regexes run in single-line mode: '.' also matches a newline.
+  std::string rewritten;
+  bool in_class = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    char ch = pattern[i];
+    if (ch == '\\' && i + 1 < pattern.size()) {
+      rewritten += ch;
+      rewritten += pattern[++i];
+      continue;
+    }
+    if (ch == '[') in_class = true;
+    if (ch == ']') in_class = false;
+    rewritten += (ch == '.' && !in_class) ? std::string("[\\s\\S]") : std::string(1, ch);
+  }
   try {
-    return std::regex(pattern, std::regex::ECMAScript);
+    return std::regex(rewritten, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {
     return c.error(std::string("invalid regular expression: ") + e.what());
   }
@@ -152,6 +166,7 @@ Status fn_matches_full(Call& c) { return regex_test(c, true); }
 
 Status fn_replace_matches(Call& c) {
   HEARTH_STRING_ARGS(c, s);
+  if (s.args[0].empty()) return push(c, make_string(std::move(s.input)));
   auto re = compile_regex(c, s.args[0], s.input);
   if (!re.is_ok()) return std::move(re).take_status();
   try {

@@ -38,16 +38,45 @@ std::string folded(std::string_view s) {
   return out;
 }
 
-std::optional<int> temporal_compare_items(const Item& a, const Item& b) {
-  auto ta = parse_temporal(a.kind, a.text);
-  auto tb = parse_temporal(b.kind, b.text);
-  if (!ta || !tb) return std::nullopt;
-  return temporal_cmp(*ta, *tb);
-}
-
 Status type_mismatch(Evaluator& ev, const Node& node, const Item& a, const Item& b) {
   return ev.error(node, "operator cannot combine " + std::string(item_type_name(a)) + " and " +
                             std::string(item_type_name(b)));
+}
+
+// A number or quantity as a Quantity (numbers get the unity unit "1").
+std::optional<Quantity> as_quantity(const Item& v) {
+  if (v.kind == ItemKind::kQuantity) return item_quantity(v);
+  auto d = item_decimal(v);
+  if (!d) return std::nullopt;
+  return Quantity{*d, "1"};
+}
+
+Result<std::optional<Item>> quantity_arithmetic(Evaluator& ev, const Node& node, const Item& a,
+                                                const Item& b) {
+  using R = std::optional<Item>;
+  auto qa = as_quantity(a), qb = as_quantity(b);
+  if (!qa || !qb) return type_mismatch(ev, node, a, b);
+  std::optional<Quantity> r;
+  switch (node.op) {
+    case BinaryOp::kAdd:
+      if (!is_number(a) && !is_number(b)) r = add(*qa, *qb);
+      else return type_mismatch(ev, node, a, b);
+      break;
+    case BinaryOp::kSub:
+      if (!is_number(a) && !is_number(b)) r = subtract(*qa, *qb);
+      else return type_mismatch(ev, node, a, b);
+      break;
+    case BinaryOp::kMul:
+      r = multiply(*qa, *qb);
+      break;
+    case BinaryOp::kDiv:
+      r = divide(*qa, *qb);
+      break;
+    default:
+      return type_mismatch(ev, node, a, b);
+  }
+  if (!r) return R();
+  return R(make_quantity(*r));
 }
 
 Result<std::optional<Item>> arithmetic(Evaluator& ev, const Node& node, const Item& a,
@@ -59,50 +88,16 @@ Result<std::optional<Item>> arithmetic(Evaluator& ev, const Node& node, const It
   }
   if (is_temporal(a) && b.kind == ItemKind::kQuantity &&
       (op == BinaryOp::kAdd || op == BinaryOp::kSub)) {
-    auto t = parse_temporal(a.kind, a.text);
-    auto amount = parse_dec(b.text);
-    if (!t || !amount) return R();
-    if (op == BinaryOp::kSub) amount->mantissa = -amount->mantissa;
-    auto r = temporal_add(*t, *amount, b.unit);
-    if (!r) return ev.error(node, "cannot add '" + b.unit + "' to a " +
-                                      std::string(item_type_name(a)));
-    return R(make_temporal(*r));
+    auto q = item_quantity(b);
+    if (!q) return R();
+    auto r = temporal_add(a, *q, op == BinaryOp::kSub);
+    if (!r) {
+      return ev.error(node, "cannot add '" + b.unit + "' to a " + std::string(item_type_name(a)));
+    }
+    return R(std::move(*r));
   }
   if (a.kind == ItemKind::kQuantity || b.kind == ItemKind::kQuantity) {
-    auto va = parse_dec(a.text);
-    auto vb = parse_dec(b.text);
-    if (is_number(a)) va = item_dec(a);
-    if (is_number(b)) vb = item_dec(b);
-    if (!va || !vb) return type_mismatch(ev, node, a, b);
-    if (a.kind == ItemKind::kQuantity && b.kind == ItemKind::kQuantity &&
-        (op == BinaryOp::kAdd || op == BinaryOp::kSub)) {
-      auto conv = quantity_convert(*vb, b.unit, a.unit);
-      if (!conv) return R();
-      return R(make_quantity(op == BinaryOp::kAdd ? dec_add(*va, *conv) : dec_sub(*va, *conv),
-                             a.unit));
-    }
-    if (op == BinaryOp::kMul && (is_number(a) || is_number(b))) {
-      return R(make_quantity(dec_mul(*va, *vb), a.kind == ItemKind::kQuantity ? a.unit : b.unit));
-    }
-    if (op == BinaryOp::kDiv && is_number(b)) {
-      auto q = dec_div(*va, *vb);
-      if (!q) return R();
-      return R(make_quantity(*q, a.unit));
-    }
-    if (op == BinaryOp::kDiv && a.kind == ItemKind::kQuantity &&
-        b.kind == ItemKind::kQuantity) {
-      auto conv = quantity_convert(*va, a.unit, b.unit);
-      if (!conv) return R();
-      auto q = dec_div(*conv, *vb);
-      if (!q) return R();
-      return R(make_quantity(*q, "1"));
-    }
-    if (op == BinaryOp::kMul && a.kind == ItemKind::kQuantity && b.kind == ItemKind::kQuantity) {
-      std::string ua = canonical_unit(a.unit), ub = canonical_unit(b.unit);
-      std::string unit = ua == "1" ? ub : ub == "1" ? ua : ua + "." + ub;
-      return R(make_quantity(dec_mul(*va, *vb), unit));
-    }
-    return type_mismatch(ev, node, a, b);
+    return quantity_arithmetic(ev, node, a, b);
   }
   if (!is_number(a) || !is_number(b)) return type_mismatch(ev, node, a, b);
   if (a.kind == ItemKind::kInteger && b.kind == ItemKind::kInteger && op != BinaryOp::kDiv) {
@@ -127,34 +122,27 @@ Result<std::optional<Item>> arithmetic(Evaluator& ev, const Node& node, const It
         break;
     }
   }
-  Dec x = *item_dec(a), y = *item_dec(b);
+  auto x = item_decimal(a), y = item_decimal(b);
+  if (!x || !y) return R();
+  std::optional<Decimal> r;
   switch (op) {
-    case BinaryOp::kAdd:
-      return R(make_decimal(dec_add(x, y)));
-    case BinaryOp::kSub:
-      return R(make_decimal(dec_sub(x, y)));
-    case BinaryOp::kMul:
-      return R(make_decimal(dec_mul(x, y)));
-    case BinaryOp::kDiv: {
-      auto q = dec_div(x, y);
-      if (!q) return R();
-      return R(make_decimal(*q));
-    }
+    case BinaryOp::kAdd: r = x->add(*y); break;
+    case BinaryOp::kSub: r = x->subtract(*y); break;
+    case BinaryOp::kMul: r = x->multiply(*y); break;
+    case BinaryOp::kDiv: r = x->divide(*y); break;
+    case BinaryOp::kMod: r = x->modulo(*y); break;
     case BinaryOp::kIntDiv: {
-      auto q = dec_div(x, y);
+      auto q = x->int_divide(*y);
       if (!q) return R();
-      return R(make_integer(static_cast<std::int64_t>(dec_trunc(*q).mantissa)));
-    }
-    case BinaryOp::kMod: {
-      if (y.mantissa == 0) return R();
-      auto q = dec_div(x, y);
-      Dec t = dec_trunc(*q);
-      return R(make_decimal(dec_sub(x, dec_mul(t, y))));
+      auto i = q->to_int64();
+      if (!i) return R();
+      return R(make_integer(*i));
     }
     default:
-      break;
+      return type_mismatch(ev, node, a, b);
   }
-  return type_mismatch(ev, node, a, b);
+  if (!r) return R();
+  return R(make_decimal(*r));
 }
 
 Status eval_logic(Evaluator& ev, const Node& node, const Collection& l, const Collection& r,
@@ -219,13 +207,15 @@ bool json_equal(const JsonValue& a, const JsonValue& b) {
 }  // namespace
 
 std::optional<Item> negate(const Item& value) {
-  if (value.kind == ItemKind::kInteger) return make_integer(-value.integer);
+  if (value.kind == ItemKind::kInteger) {
+    if (value.integer == INT64_MIN) return std::nullopt;
+    return make_integer(-value.integer);
+  }
   if (value.kind == ItemKind::kDecimal || value.kind == ItemKind::kQuantity) {
-    auto d = parse_dec(value.text);
+    auto d = Decimal::parse(value.text);
     if (!d) return std::nullopt;
-    d->mantissa = -d->mantissa;
     Item r = value;
-    r.text = format_dec(*d);
+    r.text = d->negate().to_string();
     return r;
   }
   return std::nullopt;
@@ -241,13 +231,11 @@ std::optional<bool> items_equal(const Item& a, const Item& b) {
   auto va = system_value(a);
   auto vb = system_value(b);
   if (!va || !vb) return std::nullopt;
-  if (is_number(*va) && is_number(*vb)) return dec_cmp(*item_dec(*va), *item_dec(*vb)) == 0;
-  if (is_temporal(*va) && is_temporal(*vb)) {
-    if ((va->kind == ItemKind::kTime) != (vb->kind == ItemKind::kTime)) return false;
-    auto c = temporal_compare_items(*va, *vb);
-    if (!c) return std::nullopt;
-    return *c == 0;
+  if (is_number(*va) && is_number(*vb)) {
+    auto x = item_decimal(*va), y = item_decimal(*vb);
+    return x && y && x->compare(*y) == 0;
   }
+  if (is_temporal(*va) && is_temporal(*vb)) return temporal_equals(*va, *vb);
   if (va->kind != vb->kind) return false;
   switch (va->kind) {
     case ItemKind::kBoolean:
@@ -255,12 +243,9 @@ std::optional<bool> items_equal(const Item& a, const Item& b) {
     case ItemKind::kString:
       return va->text == vb->text;
     case ItemKind::kQuantity: {
-      auto c = quantity_cmp(*va, *vb);
-      if (!c) {
-        if (is_calendar_word(va->unit) != is_calendar_word(vb->unit)) return std::nullopt;
-        return false;
-      }
-      return *c == 0;
+      auto x = item_quantity(*va), y = item_quantity(*vb);
+      if (!x || !y) return std::nullopt;
+      return equals(*x, *y);
     }
     default:
       return false;
@@ -273,14 +258,10 @@ bool items_equivalent(const Item& a, const Item& b) {
   auto vb = system_value(b);
   if (!va || !vb) return !va && !vb;
   if (is_number(*va) && is_number(*vb)) {
-    Dec x = *item_dec(*va), y = *item_dec(*vb);
-    int p = std::min(dec_precision(x), dec_precision(y));
-    return dec_cmp(dec_round(x, p), dec_round(y, p)) == 0;
+    auto x = item_decimal(*va), y = item_decimal(*vb);
+    return x && y && x->equivalent(*y);
   }
-  if (is_temporal(*va) && is_temporal(*vb)) {
-    auto c = temporal_compare_items(*va, *vb);
-    return c && *c == 0;
-  }
+  if (is_temporal(*va) && is_temporal(*vb)) return temporal_equivalent(*va, *vb);
   if (va->kind != vb->kind) return false;
   switch (va->kind) {
     case ItemKind::kBoolean:
@@ -288,18 +269,8 @@ bool items_equivalent(const Item& a, const Item& b) {
     case ItemKind::kString:
       return folded(va->text) == folded(vb->text);
     case ItemKind::kQuantity: {
-      auto x = parse_dec(va->text), y = parse_dec(vb->text);
-      if (!x || !y) return false;
-      std::string ua = canonical_unit(va->unit), ub = canonical_unit(vb->unit);
-      // Equivalence lets calendar years/months match their UCUM units.
-      if ((ua == "year" && ub == "a") || (ua == "a" && ub == "year") ||
-          (ua == "month" && ub == "mo") || (ua == "mo" && ub == "month")) {
-        return dec_cmp(*x, *y) == 0;
-      }
-      auto conv = quantity_convert(*x, va->unit, vb->unit);
-      if (!conv) return false;
-      int p = std::min(dec_precision(*conv), dec_precision(*y));
-      return dec_cmp(dec_round(*conv, p), dec_round(*y, p)) == 0;
+      auto x = item_quantity(*va), y = item_quantity(*vb);
+      return x && y && equivalent(*x, *y);
     }
     default:
       return false;
@@ -311,17 +282,23 @@ Result<std::optional<int>> items_compare(const Item& a, const Item& b) {
   auto va = system_value(a);
   auto vb = system_value(b);
   if (!va || !vb) return R();
-  if (is_number(*va) && is_number(*vb)) return R(dec_cmp(*item_dec(*va), *item_dec(*vb)));
+  if (is_number(*va) && is_number(*vb)) {
+    auto x = item_decimal(*va), y = item_decimal(*vb);
+    if (!x || !y) return R();
+    return R(x->compare(*y));
+  }
   if (is_temporal(*va) && is_temporal(*vb) &&
       (va->kind == ItemKind::kTime) == (vb->kind == ItemKind::kTime)) {
-    return temporal_compare_items(*va, *vb);
+    return temporal_compare(*va, *vb);
   }
   if (va->kind == ItemKind::kString && vb->kind == ItemKind::kString) {
     int c = va->text.compare(vb->text);
     return R(c < 0 ? -1 : c > 0 ? 1 : 0);
   }
   if (va->kind == ItemKind::kQuantity && vb->kind == ItemKind::kQuantity) {
-    return quantity_cmp(*va, *vb);
+    auto x = item_quantity(*va), y = item_quantity(*vb);
+    if (!x || !y) return R();
+    return compare(*x, *y);
   }
   return Status(Code::kInvalidArgument, "cannot compare " + std::string(item_type_name(*va)) +
                                             " with " + std::string(item_type_name(*vb)));

@@ -6,6 +6,7 @@
 
 #include "fhir/fhirpath/functions.h"
 #include "fhir/fhirpath/lexer.h"
+#include "fhir/fhirpath/types.h"
 
 namespace hearth::fhir::fhirpath::detail {
 namespace {
@@ -115,6 +116,7 @@ class Parser {
       n->pos = cur().pos;
       ++i_;
       HEARTH_RETURN_IF_ERROR(type_specifier(n->type));
+      if (!known_type(n->type)) return syntax_error(n->pos, "unknown type " + n->type.name);
       n->base = std::move(node);
       node = std::move(n);
     }
@@ -259,6 +261,7 @@ class Parser {
       } else {
         return syntax_error(a->pos, "expected a type name");
       }
+      if (!known_type(n.type)) return syntax_error(a->pos, "unknown type " + n.type.name);
     }
     return Status::ok();
   }

@@ -143,21 +143,21 @@ Item resource_item(const JsonValue& resource) {
   return item;
 }
 
-bool navigate(const Item& item, std::string_view name, Collection& out) {
-  if (!item.is_node()) return true;
+Navigation navigate(const Item& item, std::string_view name, Collection& out) {
+  if (!item.is_node()) return Navigation::kOk;
   if (item.json == nullptr && item.name == kTypeInfoName) {
     Item s;
     s.kind = ItemKind::kString;
     if (name == "namespace") s.text = item.text;
     if (name == "name") s.text = item.unit;
     if (name == "namespace" || name == "name") out.push_back(std::move(s));
-    return true;
+    return Navigation::kOk;
   }
   if (item.type == nullptr) {
     if (item.json != nullptr && item.json->IsObject()) {
       add_untyped(member(*item.json, name), name, out);
     }
-    return true;
+    return Navigation::kOk;
   }
   const TypeDef& owner = *item.owner;
   std::uint32_t parent = resolve_content_reference(owner, item.element);
@@ -167,7 +167,7 @@ bool navigate(const Item& item, std::string_view name, Collection& out) {
     std::string_view ename = e.name;
     if (e.is_choice()) ename.remove_suffix(3);
     if (ename != name) continue;
-    if (obj == nullptr) return true;
+    if (obj == nullptr) return Navigation::kOk;
     if (e.is_choice()) {
       for (const TypeRef& ref : e.types) {
         add_property(*obj, capitalised(ename, ref.code), owner, c, &ref, out);
@@ -175,9 +175,15 @@ bool navigate(const Item& item, std::string_view name, Collection& out) {
     } else {
       add_property(*obj, ename, owner, c, e.types.empty() ? nullptr : &e.types[0], out);
     }
-    return true;
+    return Navigation::kOk;
   }
-  return false;
+  for (std::uint32_t c : children(owner, parent)) {
+    const ElementDef& e = owner.elements[c];
+    if (!e.is_choice()) continue;
+    std::string_view prefix = e.name.substr(0, e.name.size() - 3);
+    if (name.size() > prefix.size() && name.starts_with(prefix)) return Navigation::kChoiceName;
+  }
+  return Navigation::kUnknown;
 }
 
 void all_children(const Item& item, Collection& out) {
@@ -297,6 +303,8 @@ bool is_type(const Item& item, const TypeSpec& spec) {
   }
   if (spec.ns != "FHIR" && !spec.ns.empty()) return false;
   if (system_item) return false;
+  // FHIR primitives are distinct types for is/as (a code is not a string).
+  if (item.type->kind == TypeKind::kPrimitive) return item.type->name == spec.name;
   return derives_from(item.type, spec.name);
 }
 

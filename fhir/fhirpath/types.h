@@ -4,6 +4,7 @@
 // `is` test, and the conversion of FHIR primitives to System values.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -20,9 +21,13 @@ inline constexpr std::string_view kTypeInfoName = "$TypeInfo";
 // An item for a resource (typed by its resourceType; untyped when unknown).
 Item resource_item(const JsonValue& resource);
 
-// Appends the children of `item` named `name` (FHIRPath name) to `out`. Returns false when the
-// item's type is known and defines no such element (strict mode turns that into an error).
-bool navigate(const Item& item, std::string_view name, Collection& out);
+enum class Navigation : std::uint8_t {
+  kOk,
+  kUnknown,     // the item's type defines no such element (an error in strict mode)
+  kChoiceName,  // a choice element's JSON name ("valueQuantity"): never a FHIRPath name
+};
+// Appends the children of `item` named `name` (FHIRPath name) to `out`.
+Navigation navigate(const Item& item, std::string_view name, Collection& out);
 
 // Appends all direct children (children()) of `item`.
 void all_children(const Item& item, Collection& out);
