@@ -57,6 +57,15 @@ Status Evaluator::error(const Node& node, std::string_view message) const {
 }
 
 Status Evaluator::eval(const Node& node, const Scope& scope, Collection& out) {
+  // Node evaluation assumes it starts from an empty result (union and distinct look at what is
+  // already there), so appending callers get a fresh collection.
+  if (!out.empty()) {
+    Collection fresh;
+    HEARTH_RETURN_IF_ERROR(eval(node, scope, fresh));
+    out.insert(out.end(), std::make_move_iterator(fresh.begin()),
+               std::make_move_iterator(fresh.end()));
+    return Status::ok();
+  }
   if (++depth_ > kMaxEvalDepth) {
     --depth_;
     return error(node, "expression too deep to evaluate");
@@ -232,7 +241,7 @@ Status Evaluator::eval_type_op(const Node& node, const Scope& scope, Collection&
   }
   if (operand.size() > 1) return error(node, "'as' needs a single item");
   for (const Item& item : operand) {
-    if (is_type(item, node.type)) out.push_back(item);
+    if (is_type(item, node.type, true)) out.push_back(item);
   }
   return Status::ok();
 }

@@ -51,7 +51,7 @@ Status fn_repeat(Call& c) {
 
 Status fn_of_type(Call& c) {
   for (const Item& i : c.input) {
-    if (is_type(i, c.node.type)) c.out.push_back(i);
+    if (is_type(i, c.node.type, true)) c.out.push_back(i);
   }
   return Status::ok();
 }

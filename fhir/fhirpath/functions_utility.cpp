@@ -85,7 +85,7 @@ Status fn_is(Call& c) {
 Status fn_as(Call& c) {
   if (c.input.size() > 1) return c.error("as() needs a single item");
   for (const Item& i : c.input) {
-    if (is_type(i, c.node.type)) c.out.push_back(i);
+    if (is_type(i, c.node.type, true)) c.out.push_back(i);
   }
   return Status::ok();
 }
@@ -172,7 +172,7 @@ Status fn_sort(Call& c) {
   }
   Status failure;
   auto cmp_items = [&](const Collection& x, const Collection& y) -> int {
-    if (x.empty() || y.empty()) return x.empty() == y.empty() ? 0 : (x.empty() ? -1 : 1);
+    if (x.empty() || y.empty()) return 0;
     auto r = items_compare(x[0], y[0]);
     if (!r.is_ok()) {
       failure = r.status();
@@ -183,6 +183,8 @@ Status fn_sort(Call& c) {
   std::stable_sort(rows.begin(), rows.end(), [&](const Keyed& x, const Keyed& y) {
     if (c.node.args.empty()) return cmp_items({x.item}, {y.item}) < 0;
     for (std::size_t a = 0; a < x.keys.size(); ++a) {
+      // Items without a key come first in either direction.
+      if (x.keys[a].empty() != y.keys[a].empty()) return x.keys[a].empty();
       int r = cmp_items(x.keys[a], y.keys[a]);
       const Node& arg = *c.node.args[a];
       // A leading minus sorts that key descending (also for strings and dates).

@@ -295,7 +295,7 @@ std::string_view item_type_name(const Item& item) {
   return "";
 }
 
-bool is_type(const Item& item, const TypeSpec& spec) {
+bool is_type(const Item& item, const TypeSpec& spec, bool exact_primitive) {
   bool system_item = !item.is_node() || item.type == nullptr;
   if (spec.ns == "System" || (spec.ns.empty() && system_item)) {
     if (!system_item) return false;
@@ -304,11 +304,14 @@ bool is_type(const Item& item, const TypeSpec& spec) {
   if (spec.ns != "FHIR" && !spec.ns.empty()) return false;
   if (system_item) return false;
   // FHIR primitives are distinct types for is/as (a code is not a string).
-  if (item.type->kind == TypeKind::kPrimitive) return item.type->name == spec.name;
+  if (exact_primitive && item.type->kind == TypeKind::kPrimitive) {
+    return item.type->name == spec.name;
+  }
   return derives_from(item.type, spec.name);
 }
 
 bool known_type(const TypeSpec& spec) {
+  if (spec.ns == "System" || spec.ns == "FHIR") return true;
   if (spec.ns.empty() || spec.ns == "System") {
     for (std::string_view n : kSystemNames) {
       if (n == spec.name) return true;

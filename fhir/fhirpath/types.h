@@ -44,10 +44,13 @@ std::optional<Item> system_value(const Item& item);
 std::string_view item_namespace(const Item& item);
 std::string_view item_type_name(const Item& item);
 
-// Does `item` have type `spec` or a type derived from it?
-bool is_type(const Item& item, const TypeSpec& spec);
+// Does `item` have type `spec` or a type derived from it? `is` lets a FHIR primitive match its
+// base primitive (a code is a string, a uuid a uri); as() and ofType() want the exact primitive
+// type (`exact_primitive`).
+bool is_type(const Item& item, const TypeSpec& spec, bool exact_primitive = false);
 
-// Is `spec` a type name FHIRPath knows (System types, FHIR types)?
+// Is `spec` a type name FHIRPath knows (System types, FHIR types)? A qualified unknown name
+// (System.Patient) is allowed: it is simply never matched.
 bool known_type(const TypeSpec& spec);
 
 }  // namespace hearth::fhir::fhirpath::detail

@@ -191,36 +191,37 @@ Item clock_item(ItemKind kind, std::int64_t now_micros, int offset_minutes) {
 
 namespace {
 
+// `m` (>= 0) at `target` decimals: truncated, or rounded half up.
+std::optional<Decimal> at_scale(const Decimal& m, int target, bool round_half_up) {
+  __int128 v = m.mantissa();
+  int scale = m.scale();
+  if (target < scale) {
+    __int128 p = 1;
+    for (int k = 0; k < scale - target; ++k) p *= 10;
+    __int128 q = v / p;
+    if (round_half_up && (v % p) * 2 >= p) q += 1;
+    v = q;
+  } else {
+    for (int k = scale; k < target; ++k) v *= 10;
+  }
+  return Decimal::from_parts(v, target);
+}
+
+// The suite's decimal boundaries: on the magnitude, the low end is truncated and the high end
+// rounded half up at the target precision; a negative value swaps and negates them.
 std::optional<Item> decimal_boundary(const Decimal& d, std::optional<std::int64_t> digits,
                                      bool high) {
   int target = static_cast<int>(digits.value_or(8));
   if (target < 0 || target > 28) return std::nullopt;
-  // Half a unit of the last written digit, toward the requested side.
-  auto half = Decimal::from_parts(d.is_negative() ? -5 : 5, d.scale() + 1);
+  auto half = Decimal::from_parts(5, d.scale() + 1);
   if (!half) return std::nullopt;
-  bool away = high != d.is_negative();
-  auto edge = away ? d.add(*half) : d.subtract(*half);
+  Decimal mag = d.abs();
+  bool want_high = d.is_negative() ? !high : high;
+  auto edge = want_high ? mag.add(*half) : mag.subtract(*half);
   if (!edge) return std::nullopt;
-  __int128 m = edge->mantissa();
-  int scale = edge->scale();
-  if (target < scale) {
-    __int128 p = 1;
-    for (int k = 0; k < scale - target; ++k) p *= 10;
-    __int128 q = m / p;
-    __int128 r = m % p;
-    if (high && r > 0) q += 1;
-    if (!high && r < 0) q -= 1;
-    m = q;
-    scale = target;
-  } else {
-    while (scale < target) {
-      m *= 10;
-      ++scale;
-    }
-  }
-  auto out = Decimal::from_parts(m, scale);
-  if (!out) return std::nullopt;
-  return make_decimal(*out);
+  auto r = at_scale(*edge, target, want_high);
+  if (!r) return std::nullopt;
+  return make_decimal(d.is_negative() ? r->negate() : *r);
 }
 
 int days_in_month(int y, int m) {
