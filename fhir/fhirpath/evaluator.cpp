@@ -239,7 +239,9 @@ Status Evaluator::eval_type_op(const Node& node, const Scope& scope, Collection&
     out.push_back(make_boolean(is_type(operand[0], node.type)));
     return Status::ok();
   }
-  if (operand.size() > 1) return error(node, "'as' needs a single item");
+  // The operator filters a collection of several items rather than failing: the R4
+  // SearchParameter expressions rely on it ("Observation.component.value as Quantity"). The
+  // function form as() keeps the specification's single-item rule.
   for (const Item& item : operand) {
     if (is_type(item, node.type, true)) out.push_back(item);
   }

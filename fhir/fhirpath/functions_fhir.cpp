@@ -14,6 +14,11 @@ const JsonValue* member(const JsonValue& obj, std::string_view key) {
   return it == obj.MemberEnd() ? nullptr : &it->value;
 }
 
+// hasExtension(url) is not in FHIRPath N1 or the R4 function list, but an R4 SearchParameter
+// (questionnaireresponse-extensions-QuestionnaireResponse-item-subject) calls it: extension(url)
+// exists.
+Status fn_has_extension(Call& c);
+
 Status fn_extension(Call& c) {
   auto url = arg_string(c, 0);
   if (!url.is_ok()) return std::move(url).take_status();
@@ -29,6 +34,13 @@ Status fn_extension(Call& c) {
     }
   }
   return Status::ok();
+}
+
+Status fn_has_extension(Call& c) {
+  Collection found;
+  Call inner{c.ev, c.node, c.input, c.scope, c.args, found};
+  HEARTH_RETURN_IF_ERROR(fn_extension(inner));
+  return push_bool(c, !found.empty());
 }
 
 // A contained resource of `container` with id `id`, or nullptr.
@@ -125,6 +137,7 @@ Status fn_conforms_to(Call& c) {
 
 constexpr FunctionDef kFunctions[] = {
     {"extension", 1, 1, ArgMode::kValues, fn_extension},
+    {"hasExtension", 1, 1, ArgMode::kValues, fn_has_extension},
     {"resolve", 0, 0, ArgMode::kValues, fn_resolve},
     {"hasValue", 0, 0, ArgMode::kValues, fn_has_value},
     {"getValue", 0, 0, ArgMode::kValues, fn_get_value},
