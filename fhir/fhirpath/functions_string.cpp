@@ -2,7 +2,10 @@
 // suite uses: encode, decode, escape, unescape, trim, split, join, matchesFull). Positions and
 // lengths count bytes, which equals characters for ASCII text.
 #include <cctype>
-#include <regex>
+#include <memory>
+
+#include <unicode/regex.h>
+#include <unicode/unistr.h>
 
 #include "fhir/fhirpath/function_util.h"
 #include "fhir/fhirpath/functions.h"
@@ -10,10 +13,9 @@
 namespace hearth::fhir::fhirpath::detail {
 namespace {
 
-// std::regex recurses per character; longer subjects or patterns are refused rather than risk
-// the stack.
-constexpr std::size_t kMaxRegexSubject = 4096;
-constexpr std::size_t kMaxRegexPattern = 512;
+// Bounds on what a regex function accepts (expressions and data come from clients).
+constexpr std::size_t kMaxRegexSubject = 1 << 20;
+constexpr std::size_t kMaxRegexPattern = 4096;
 
 // The string input and string arguments of a call; `ok` false when any is empty (the result is
 // then empty) and `status` holds a type error.
@@ -124,42 +126,45 @@ Status fn_replace(Call& c) {
   return push(c, make_string(std::move(out)));
 }
 
-Result<std::regex> compile_regex(const Call& c, const std::string& pattern,
-                                 const std::string& subject) {
+// A compiled regex with its matcher over `subject`. ICU runs in single-line mode as FHIRPath
+// asks ('.' matches a newline) with a step limit, so a pathological pattern fails instead of
+// running for ages.
+struct Regex {
+  std::unique_ptr<icu::RegexPattern> pattern;
+  // On the heap: the matcher keeps a pointer to it, and a Regex is moved around.
+  std::unique_ptr<icu::UnicodeString> subject;
+  std::unique_ptr<icu::RegexMatcher> matcher;
+};
+
+constexpr std::int32_t kRegexTimeLimit = 500;  // ICU match-engine steps (~milliseconds)
+
+Result<Regex> compile_regex(const Call& c, const std::string& pattern, const std::string& subject) {
   if (pattern.size() > kMaxRegexPattern || subject.size() > kMaxRegexSubject) {
     return c.error("regular expression or its subject too long");
   }
-  // FHIRPath regexes run in single-line mode: '.' also matches a newline.
-  std::string rewritten;
-  bool in_class = false;
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    char ch = pattern[i];
-    if (ch == '\\' && i + 1 < pattern.size()) {
-      rewritten += ch;
-      rewritten += pattern[++i];
-      continue;
-    }
-    if (ch == '[') in_class = true;
-    if (ch == ']') in_class = false;
-    rewritten += (ch == '.' && !in_class) ? std::string("[\\s\\S]") : std::string(1, ch);
+  Regex r;
+  UErrorCode status = U_ZERO_ERROR;
+  UParseError parse_error;
+  r.pattern.reset(icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(pattern), UREGEX_DOTALL,
+                                             parse_error, status));
+  if (U_FAILURE(status)) {
+    return c.error(std::string("invalid regular expression: ") + u_errorName(status));
   }
-  try {
-    return std::regex(rewritten, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    return c.error(std::string("invalid regular expression: ") + e.what());
-  }
+  r.subject = std::make_unique<icu::UnicodeString>(icu::UnicodeString::fromUTF8(subject));
+  r.matcher.reset(r.pattern->matcher(*r.subject, status));
+  if (U_FAILURE(status)) return c.error(std::string("regular expression: ") + u_errorName(status));
+  r.matcher->setTimeLimit(kRegexTimeLimit, status);
+  return r;
 }
 
 Status regex_test(Call& c, bool full) {
   HEARTH_STRING_ARGS(c, s);
   auto re = compile_regex(c, s.args[0], s.input);
   if (!re.is_ok()) return std::move(re).take_status();
-  try {
-    bool m = full ? std::regex_match(s.input, *re) : std::regex_search(s.input, *re);
-    return push_bool(c, m);
-  } catch (const std::regex_error& e) {
-    return c.error(std::string("regular expression failed: ") + e.what());
-  }
+  UErrorCode status = U_ZERO_ERROR;
+  bool m = full ? re->matcher->matches(status) : re->matcher->find(0, status);
+  if (U_FAILURE(status)) return c.error(std::string("regular expression failed: ") + u_errorName(status));
+  return push_bool(c, m);
 }
 Status fn_matches(Call& c) { return regex_test(c, false); }
 Status fn_matches_full(Call& c) { return regex_test(c, true); }
@@ -169,11 +174,13 @@ Status fn_replace_matches(Call& c) {
   if (s.args[0].empty()) return push(c, make_string(std::move(s.input)));
   auto re = compile_regex(c, s.args[0], s.input);
   if (!re.is_ok()) return std::move(re).take_status();
-  try {
-    return push(c, make_string(std::regex_replace(s.input, *re, s.args[1])));
-  } catch (const std::regex_error& e) {
-    return c.error(std::string("regular expression failed: ") + e.what());
-  }
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString out =
+      re->matcher->replaceAll(icu::UnicodeString::fromUTF8(s.args[1]), status);
+  if (U_FAILURE(status)) return c.error(std::string("regular expression failed: ") + u_errorName(status));
+  std::string utf8;
+  out.toUTF8String(utf8);
+  return push(c, make_string(std::move(utf8)));
 }
 
 Status fn_length(Call& c) {
