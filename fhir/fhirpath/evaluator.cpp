@@ -124,6 +124,7 @@ Status Evaluator::eval_member(const Node& node, const Scope& scope, Collection& 
   if (!at_root) {
     HEARTH_RETURN_IF_ERROR(eval(*node.base, scope, base_items));
     input = &base_items;
+    if (options_.strict) HEARTH_RETURN_IF_ERROR(check_static_member(node));
   }
   if (input == nullptr) return Status::ok();
   for (const Item& item : *input) {
@@ -146,7 +147,25 @@ Status Evaluator::eval_member(const Node& node, const Scope& scope, Collection& 
   return Status::ok();
 }
 
+// Strict mode: after `as T` / as(T) / ofType(T) the type is known even when no item is there.
+Status Evaluator::check_static_member(const Node& node) const {
+  const Node& base = *node.base;
+  bool typed = base.kind == NodeKind::kAs ||
+               (base.kind == NodeKind::kFunction && base.fn->mode == ArgMode::kType &&
+                base.name != "is");
+  if (typed && base.type.ns != "System" && !type_has_element(base.type.name, node.name)) {
+    return error(node, "unknown element '" + node.name + "' on " + base.type.name);
+  }
+  return Status::ok();
+}
+
 Status Evaluator::eval_function(const Node& node, const Scope& scope, Collection& out) {
+  if (options_.check_ordered_functions && node.fn->ordered && node.base != nullptr &&
+      node.base->kind == NodeKind::kFunction &&
+      (node.base->name == "children" || node.base->name == "descendants")) {
+    return error(node, node.name + "() needs an ordered input; " + node.base->name +
+                           "() has no defined order");
+  }
   Collection base_items;
   const Collection* input = scope.focus;
   if (node.base != nullptr) {
@@ -194,6 +213,11 @@ Status Evaluator::eval_variable(const Node& node, const Scope& scope, Collection
 }
 
 Status Evaluator::eval_indexer(const Node& node, const Scope& scope, Collection& out) {
+  if (options_.check_ordered_functions && node.base->kind == NodeKind::kFunction &&
+      (node.base->name == "children" || node.base->name == "descendants")) {
+    return error(node, "an indexer needs an ordered input; " + node.base->name +
+                           "() has no defined order");
+  }
   Collection base_items;
   HEARTH_RETURN_IF_ERROR(eval(*node.base, scope, base_items));
   Collection index;

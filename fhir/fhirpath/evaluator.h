@@ -39,6 +39,7 @@ class Evaluator {
 
  private:
   Status eval_member(const Node& node, const Scope& scope, Collection& out);
+  Status check_static_member(const Node& node) const;
   Status eval_function(const Node& node, const Scope& scope, Collection& out);
   Status eval_variable(const Node& node, const Scope& scope, Collection& out);
   Status eval_indexer(const Node& node, const Scope& scope, Collection& out);

@@ -71,8 +71,11 @@ struct EvalOptions {
   // trace(name, ...) sink; ignored when unset.
   std::function<void(std::string_view name, const Collection& items)> trace;
   // Strict mode: navigating to an element the type does not define is an error instead of
-  // empty.
+  // empty, also when the input is empty but its type is known from `as`/as()/ofType().
   bool strict = false;
+  // Ordered functions (first, last, tail, skip, take, single, an indexer) applied directly to
+  // children() or descendants(), whose order is undefined, are an error.
+  bool check_ordered_functions = false;
 };
 
 // Evaluates with %resource, %context and $this = `resource` (a FHIR JSON resource; its type is

@@ -27,6 +27,7 @@ struct FunctionDef {
   std::uint8_t max_args;
   ArgMode mode;
   FunctionImpl impl;
+  bool ordered = false;  // depends on input order (EvalOptions::check_ordered_functions)
 };
 
 // The row named `name`, or nullptr.

@@ -74,12 +74,12 @@ Status fn_combine(Call& c) {
 }
 
 constexpr FunctionDef kSubsetting[] = {
-    {"single", 0, 0, ArgMode::kValues, fn_single},
-    {"first", 0, 0, ArgMode::kValues, fn_first},
-    {"last", 0, 0, ArgMode::kValues, fn_last},
-    {"tail", 0, 0, ArgMode::kValues, fn_tail},
-    {"skip", 1, 1, ArgMode::kValues, fn_skip},
-    {"take", 1, 1, ArgMode::kValues, fn_take},
+    {"single", 0, 0, ArgMode::kValues, fn_single, true},
+    {"first", 0, 0, ArgMode::kValues, fn_first, true},
+    {"last", 0, 0, ArgMode::kValues, fn_last, true},
+    {"tail", 0, 0, ArgMode::kValues, fn_tail, true},
+    {"skip", 1, 1, ArgMode::kValues, fn_skip, true},
+    {"take", 1, 1, ArgMode::kValues, fn_take, true},
     {"intersect", 1, 1, ArgMode::kValues, fn_intersect},
     {"exclude", 1, 1, ArgMode::kValues, fn_exclude},
 };

@@ -186,6 +186,17 @@ Navigation navigate(const Item& item, std::string_view name, Collection& out) {
   return Navigation::kUnknown;
 }
 
+bool type_has_element(std::string_view type_name, std::string_view name) {
+  const TypeDef* t = find_type(type_name);
+  if (t == nullptr || t->kind == TypeKind::kPrimitive) return true;
+  for (std::uint32_t c : children(*t, 0)) {
+    std::string_view ename = t->elements[c].name;
+    if (t->elements[c].is_choice()) ename.remove_suffix(3);
+    if (ename == name) return true;
+  }
+  return false;
+}
+
 void all_children(const Item& item, Collection& out) {
   if (!item.is_node()) return;
   const JsonValue* obj = child_object(item);

@@ -29,6 +29,10 @@ enum class Navigation : std::uint8_t {
 // Appends the children of `item` named `name` (FHIRPath name) to `out`.
 Navigation navigate(const Item& item, std::string_view name, Collection& out);
 
+// Does FHIR type `type_name` (complex or resource) define element `name`? true for unknown
+// types and system types, which are not checked.
+bool type_has_element(std::string_view type_name, std::string_view name);
+
 // Appends all direct children (children()) of `item`.
 void all_children(const Item& item, Collection& out);
 

@@ -82,7 +82,7 @@ struct Output {
 };
 struct TestCase {
   std::string name, input, expression, invalid, mode;
-  bool predicate = false, ordered = true;
+  bool predicate = false, ordered = true, check_ordered = false;
   std::vector<Output> outputs;
 };
 
@@ -102,6 +102,7 @@ std::vector<TestCase> load_suite() {
       tc.mode = attr(t, "mode");
       tc.predicate = attr(t, "predicate") == "true";
       tc.ordered = attr(t, "ordered") != "false";
+      tc.check_ordered = attr(t, "checkOrderedFunctions") == "true";
       for (xmlNode* c = t->children; c != nullptr; c = c->next) {
         if (is(c, "expression")) {
           tc.expression = text(c);
@@ -175,6 +176,7 @@ std::string run(const TestCase& tc) {
   }
   EvalOptions options;
   options.strict = tc.mode == "strict";
+  options.check_ordered_functions = tc.check_ordered;
   Result<Collection> result = Status(Code::kInternal, "not run");
   if (tc.input.empty()) {
     result = evaluate(*expr, options);
