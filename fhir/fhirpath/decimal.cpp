@@ -91,52 +91,61 @@ std::optional<Decimal> Decimal::parse(std::string_view text) {
   size_t i = 0;
   bool negative = false;
   if (i < text.size() && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
-  __int128 m = 0;
-  int digits = 0;  // significant digits accumulated into m
-  int int_digits = 0;
-  int frac_digits = 0;
-  auto take = [&](char c) {
-    if (m == 0 && c == '0') return true;  // leading zeros are not significant
-    if (++digits > kMaxDigits) return false;
-    m = m * 10 + (c - '0');
-    return true;
-  };
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-    if (!take(text[i++])) return std::nullopt;
-    ++int_digits;
-  }
-  if (int_digits == 0) return std::nullopt;
+  auto is_digit = [&](size_t k) { return k < text.size() && text[k] >= '0' && text[k] <= '9'; };
+  size_t int_begin = i;
+  while (is_digit(i)) ++i;
+  size_t int_end = i;
+  if (int_end == int_begin) return std::nullopt;
+  size_t frac_begin = i;
+  size_t frac_end = i;
   if (i < text.size() && text[i] == '.') {
-    ++i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      if (!take(text[i++])) return std::nullopt;
-      ++frac_digits;
-    }
-    if (frac_digits == 0) return std::nullopt;
+    frac_begin = ++i;
+    while (is_digit(i)) ++i;
+    frac_end = i;
+    if (frac_end == frac_begin) return std::nullopt;
   }
-  int exponent = 0;
+  std::int64_t exponent = 0;
   if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
     ++i;
     bool exp_negative = false;
     if (i < text.size() && (text[i] == '+' || text[i] == '-')) exp_negative = text[i++] == '-';
-    size_t start = i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      if (exponent > 10000) return std::nullopt;
+    if (!is_digit(i)) return std::nullopt;
+    while (is_digit(i)) {
+      if (exponent > 100000) return std::nullopt;
       exponent = exponent * 10 + (text[i++] - '0');
     }
-    if (i == start) return std::nullopt;
     if (exp_negative) exponent = -exponent;
   }
   if (i != text.size()) return std::nullopt;
-  int scale = frac_digits - exponent;
+
+  // The digits are int part then fraction part; index k of that virtual sequence.
+  size_t int_len = int_end - int_begin;
+  size_t total = int_len + (frac_end - frac_begin);
+  auto digit = [&](size_t k) {
+    return text[k < int_len ? int_begin + k : frac_begin + (k - int_len)] - '0';
+  };
+  size_t first = 0;  // leading zeros carry nothing
+  while (first < total && digit(first) == 0) ++first;
+  std::int64_t scale = static_cast<std::int64_t>(frac_end - frac_begin) - exponent;
+  // Trailing zeros after the point may go when we lack room; any other digit may not.
+  size_t last = total;
+  while (last > first && scale > 0 &&
+         (last - first > static_cast<size_t>(kMaxDigits) || scale > kMaxScale) &&
+         digit(last - 1) == 0) {
+    --last;
+    --scale;
+  }
+  if (first == last && scale > kMaxScale) scale = kMaxScale;  // zero written with many zeros
+  if (last - first > static_cast<size_t>(kMaxDigits) || scale > kMaxScale) return std::nullopt;
+  __int128 m = 0;
+  for (size_t k = first; k < last; ++k) m = m * 10 + digit(k);
   if (scale < 0) {
-    auto up = scale_up(m, -scale);
+    auto up = scale_up(m, static_cast<int>(scale < -100 ? -100 : -scale));
     if (!up) return std::nullopt;
     m = *up;
     scale = 0;
   }
-  if (scale > kMaxScale) return std::nullopt;
-  return Decimal(negative ? -m : m, scale);
+  return Decimal(negative ? -m : m, static_cast<int>(scale));
 }
 
 std::optional<Decimal> Decimal::from_double(double value) {

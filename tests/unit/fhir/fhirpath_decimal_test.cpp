@@ -60,6 +60,15 @@ TEST_CASE("decimal: malformed text and out-of-range values are empty") {
     CHECK_MESSAGE(!Decimal::parse(bad).has_value(), bad);
   }
   CHECK(Decimal::parse("123456789012345678901234567890123456").has_value());  // 36 digits
+  // Trailing zeros beyond our room are dropped (the value is unchanged); other digits are not.
+  CHECK(d("1.0000000000000000000000000000000000000000").to_string() ==
+        "1.00000000000000000000000000000000000");
+  CHECK(d("0.0000000000000000000000000000000000000000").is_zero());
+  CHECK(d("0.0000000000000000000000000000000000000000").scale() == 36);
+  CHECK(d("0.000000000000000000000000000000000001").to_string() ==
+        "0.000000000000000000000000000000000001");
+  CHECK_FALSE(Decimal::parse("0.0000000000000000000000000000000000001").has_value());
+  CHECK_FALSE(Decimal::parse("12345678901234567890123456789012345600000").has_value());
   CHECK(Decimal::from_parts(1, 37) == std::nullopt);
   CHECK(Decimal::from_parts(-15, 1)->to_string() == "-1.5");
 }
