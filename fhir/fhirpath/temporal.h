@@ -66,10 +66,11 @@ class DateTime {
 
   // <0, 0, >0, or empty when undetermined (equal down to the common precision but the
   // precisions differ). Both with offsets: compared in UTC. Neither: local fields as they are.
-  // Exactly one: the missing offset is `default_offset_minutes` (the evaluation environment's,
-  // N1 "Comparison") when given; otherwise it is unknown (-14:00..+14:00) and the result is
-  // empty unless the order holds for every such offset (15:00Z = 10:00 is empty, official R4
-  // suite testEquality23; 2012-04-15T15:00Z < 2013-01-01T00:00 holds).
+  // Exactly one: N1 6.1.1 leaves a default offset to policy ("In the simplest case, no default
+  // timezone offset is provided"). Pass the evaluation environment's as
+  // `default_offset_minutes` to use one; without it the offset is unknown (-14:00..+14:00)
+  // and the result is empty unless the order holds for every such offset (15:00Z = 10:00 is
+  // empty, official R4 suite testEquality23; 2012-04-15T15:00Z < 2013-01-01T00:00 holds).
   std::optional<int> compare(const DateTime& other,
                              std::optional<int> default_offset_minutes = std::nullopt) const;
   // FHIRPath '=': empty when undetermined.
