@@ -41,6 +41,8 @@ class DateTime {
   // impossible calendar value (2021-02-30, 24:00, offset beyond +/-14:00).
   static std::optional<DateTime> parse(std::string_view text);
   static DateTime from_date(const Date& date);  // same fields and precision, no offset
+  // The date part (at most day precision); the offset is dropped, fields are not shifted.
+  Date to_date() const;
 
   // now_micros: microseconds since the Unix epoch (UTC); offset_minutes: the local offset the
   // result is expressed in (and carries). Millisecond precision.
@@ -94,6 +96,10 @@ class DateTime {
  private:
   friend class Date;
   friend class Time;
+  // Raw moves that ignore the precision; empty outside the years 1..9999.
+  std::optional<DateTime> plus_months(std::int64_t months) const;  // clamps the day
+  std::optional<DateTime> plus_ms(std::int64_t ms) const;
+
   std::int16_t year_ = 1;
   std::uint8_t month_ = 1;
   std::uint8_t day_ = 1;
