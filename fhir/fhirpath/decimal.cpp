@@ -62,19 +62,40 @@ int digit_count(u128 v) {
   return n;
 }
 
-// Fits an exact (mantissa, scale) result into range by dropping low decimals, rounding.
-std::optional<std::pair<__int128, int>> squeeze(__int128 m, int scale) {
-  if (scale > Decimal::kMaxScale) {
-    m = round_div_pow10(m, scale - Decimal::kMaxScale);
-    scale = Decimal::kMaxScale;
+// The exact 256-bit product of two 128-bit magnitudes, as four 64-bit limbs (low first), so a
+// product too wide for 128 bits can still be rounded down to our 36 digits.
+struct Wide {
+  std::uint64_t w[4] = {};
+
+  static Wide product(u128 a, u128 b) {
+    auto lo = [](u128 v) { return static_cast<std::uint64_t>(v); };
+    u128 a0 = lo(a), a1 = a >> 64, b0 = lo(b), b1 = b >> 64;
+    u128 p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    Wide r;
+    r.w[0] = lo(p00);
+    u128 mid = (p00 >> 64) + lo(p01) + lo(p10);
+    r.w[1] = lo(mid);
+    u128 high = (mid >> 64) + (p01 >> 64) + (p10 >> 64) + lo(p11);
+    r.w[2] = lo(high);
+    r.w[3] = lo((high >> 64) + (p11 >> 64));
+    return r;
   }
-  while (!fits(m) && scale > 0) {
-    m = round_div_pow10(m, 1);
-    --scale;
+
+  int div10() {  // returns the remainder
+    u128 rem = 0;
+    for (int i = 3; i >= 0; --i) {
+      u128 cur = (rem << 64) | w[i];
+      w[i] = static_cast<std::uint64_t>(cur / 10);
+      rem = cur % 10;
+    }
+    return static_cast<int>(rem);
   }
-  if (!fits(m)) return std::nullopt;
-  return std::make_pair(m, scale);
-}
+
+  std::optional<u128> narrow() const {
+    if (w[3] != 0 || w[2] != 0) return std::nullopt;
+    return (static_cast<u128>(w[1]) << 64) | w[0];
+  }
+};
 
 }  // namespace
 
@@ -231,18 +252,33 @@ std::optional<Decimal> Decimal::subtract(const Decimal& other) const {
 }
 
 std::optional<Decimal> Decimal::multiply(const Decimal& other) const {
-  Decimal a = *this;
-  Decimal b = other;
   __int128 product = 0;
-  if (__builtin_mul_overflow(a.mantissa_, b.mantissa_, &product)) {
-    // Trailing zeros are the only slack we can give up without changing the value.
-    a = a.normalized();
-    b = b.normalized();
-    if (__builtin_mul_overflow(a.mantissa_, b.mantissa_, &product)) return std::nullopt;
+  int scale = scale_ + other.scale_;
+  if (!__builtin_mul_overflow(mantissa_, other.mantissa_, &product) && fits(product) &&
+      scale <= kMaxScale) {
+    return Decimal(product, scale);  // the common, exact case
   }
-  auto r = squeeze(product, a.scale_ + b.scale_);
-  if (!r) return std::nullopt;
-  return Decimal(r->first, r->second);
+  // Too many digits: drop the lowest decimals of the exact product, rounding half away from
+  // zero on the most significant dropped digit (one rounding, never two).
+  bool negative = (mantissa_ < 0) != (other.mantissa_ < 0);
+  auto magnitude = [](__int128 m) { return m < 0 ? static_cast<u128>(-m) : static_cast<u128>(m); };
+  Wide p = Wide::product(magnitude(mantissa_), magnitude(other.mantissa_));
+  int dropped = 0;
+  for (;;) {
+    auto narrow = p.narrow();
+    if (narrow && *narrow <= static_cast<u128>(kMaxMantissa) && scale <= kMaxScale) break;
+    if (scale == 0) return std::nullopt;  // the integer part itself is too large
+    dropped = p.div10();
+    --scale;
+  }
+  auto m = static_cast<__int128>(*p.narrow());
+  if (dropped >= 5) ++m;
+  if (m > kMaxMantissa) {  // rounding reached 10^36
+    if (scale == 0) return std::nullopt;
+    m /= 10;
+    --scale;
+  }
+  return Decimal(negative ? -m : m, scale);
 }
 
 std::optional<Decimal> Decimal::divide(const Decimal& other) const {

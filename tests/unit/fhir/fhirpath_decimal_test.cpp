@@ -90,6 +90,15 @@ TEST_CASE("decimal: multiplication is exact; trailing zeros give way before over
   CHECK(str(d("-1.5").multiply(d("2"))) == "-3.0");
   CHECK(str(d("123456789.123456789").multiply(d("987654321.987654321"))) ==
         "121932631356500531.347203169112635269");
+  // A product wider than 128 bits is rounded once, on its exact value, to 36 digits.
+  CHECK(str(d("-49016796649472460.9711471049746507").multiply(d("-505.2366712768"))) ==
+        "24765083175831269399.8137675654935777");
+  CHECK(str(d("652.305520340930").multiply(d("6539853585604.1307871616"))) ==
+        "4265982596110999.33020747312129900429");
+  CHECK(str(d("0.45").multiply(d("0.000000000000000000000000000000000001"))) ==
+        "0.000000000000000000000000000000000000");  // 4.5e-37 at 36 decimals: one rounding
+  CHECK(str(d("0.55").multiply(d("0.000000000000000000000000000000000001"))) ==
+        "0.000000000000000000000000000000000001");
   // 10^20 * 10^20 (written with decimals) fits once the zeros after the point are dropped.
   CHECK(
       d("100000000000000000000.0000000000").multiply(d("100000000000000.0000000000")).has_value());
