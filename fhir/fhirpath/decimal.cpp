@@ -238,12 +238,19 @@ std::optional<std::int64_t> Decimal::to_int64() const {
 }
 
 std::optional<Decimal> Decimal::add(const Decimal& other) const {
-  int s = scale_ > other.scale_ ? scale_ : other.scale_;
-  auto a = scale_up(mantissa_, s - scale_);
-  auto b = scale_up(other.mantissa_, s - other.scale_);
-  if (!a || !b) return std::nullopt;
-  __int128 sum = *a + *b;  // both below 10^36: cannot overflow 128 bits
-  if (!fits(sum)) return std::nullopt;
+  // Align to the larger scale, or, when the coarser operand cannot take that many decimals,
+  // to the most it can take, rounding the finer operand there (the sum keeps 36 digits).
+  const Decimal& coarse = scale_ <= other.scale_ ? *this : other;
+  const Decimal& fine = scale_ <= other.scale_ ? other : *this;
+  int s = fine.scale_;
+  std::optional<__int128> a;
+  while (!(a = scale_up(coarse.mantissa_, s - coarse.scale_))) --s;      // ends at s == coarse
+  __int128 sum = *a + round_div_pow10(fine.mantissa_, fine.scale_ - s);  // < 2^121
+  if (!fits(sum)) {  // a carry into digit 37: give up one decimal, if there is one
+    if (s == 0) return std::nullopt;
+    sum = round_div_pow10(sum, 1);
+    --s;
+  }
   return Decimal(sum, s);
 }
 

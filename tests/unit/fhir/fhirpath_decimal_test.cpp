@@ -81,8 +81,14 @@ TEST_CASE("decimal: overflow yields empty") {
   CHECK_FALSE(d("1000000000000000000000").multiply(d("1000000000000000000000")).has_value());
   CHECK_FALSE(big.divide(d("0.1")).has_value());
   CHECK(big.add(d("0")).has_value());
-  // Scale alignment that cannot fit is an overflow too.
-  CHECK_FALSE(big.add(d("0.1")).has_value());
+  // A sum wider than 36 digits keeps 36, rounding its lowest decimals.
+  CHECK(str(big.add(d("0.1"))) == "999999999999999999999999999999999999");
+  CHECK(str(d("99999999999999999999999999999999999.9").add(d("0.06"))) ==
+        "100000000000000000000000000000000000");
+  CHECK(str(d("99999999999999999999999999999999999.9").add(d("0.1"))) ==
+        "100000000000000000000000000000000000");
+  CHECK(str(d("1234567890123456789012345678901234.5").add(d("0.000000000001"))) ==
+        "1234567890123456789012345678901234.50");
 }
 
 TEST_CASE("decimal: multiplication is exact; trailing zeros give way before overflow") {
