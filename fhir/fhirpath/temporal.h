@@ -38,14 +38,16 @@ class DateTime {
   // FHIR dateTime/instant/date text or a FHIRPath DateTime literal body. The 'T' may end a
   // date ("2015T"); an offset (Z, +hh:mm, -hh:mm) may only follow a time. More than three
   // fraction digits are accepted and truncated to milliseconds. Empty on malformed text or an
-  // impossible calendar value (2021-02-30, 24:00, offset beyond +/-14:00).
+  // impossible calendar value (2021-02-30, 24:00, offset beyond +/-14:00); the leap second
+  // :60 that FHIR's regex admits is rejected too (it has no place in calendar arithmetic).
   static std::optional<DateTime> parse(std::string_view text);
   static DateTime from_date(const Date& date);  // same fields and precision, no offset
   // The date part (at most day precision); the offset is dropped, fields are not shifted.
   Date to_date() const;
 
-  // now_micros: microseconds since the Unix epoch (UTC); offset_minutes: the local offset the
-  // result is expressed in (and carries). Millisecond precision.
+  // now_micros: microseconds since the Unix epoch (UTC), within the years 1..9999;
+  // offset_minutes: the local offset the result is expressed in (and carries). Millisecond
+  // precision; the offset prints as 'Z' when it is 0.
   static DateTime now(std::int64_t now_micros, int offset_minutes);
 
   // FHIRPath/FHIR form: "2015", "2015-02-04T14:34", "2015-02-04T14:34:28.123+09:00", "...Z".
@@ -113,7 +115,9 @@ class DateTime {
   std::int16_t offset_minutes_ = 0;
 };
 
-// Year, month or day precision; no time, no offset.
+// Year, month or day precision; no time, no offset. Compare a Date with a DateTime through
+// to_datetime() (FHIRPath converts Date to DateTime implicitly): @2012-04-15 = @2012-04-15T10:00
+// is then empty, as the official R4 suite's testEquality19 expects.
 class Date {
  public:
   Date() = default;  // 0001
