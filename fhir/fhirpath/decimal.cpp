@@ -62,19 +62,40 @@ int digit_count(u128 v) {
   return n;
 }
 
-// Fits an exact (mantissa, scale) result into range by dropping low decimals, rounding.
-std::optional<std::pair<__int128, int>> squeeze(__int128 m, int scale) {
-  if (scale > Decimal::kMaxScale) {
-    m = round_div_pow10(m, scale - Decimal::kMaxScale);
-    scale = Decimal::kMaxScale;
+// The exact 256-bit product of two 128-bit magnitudes, as four 64-bit limbs (low first), so a
+// product too wide for 128 bits can still be rounded down to our 36 digits.
+struct Wide {
+  std::uint64_t w[4] = {};
+
+  static Wide product(u128 a, u128 b) {
+    auto lo = [](u128 v) { return static_cast<std::uint64_t>(v); };
+    u128 a0 = lo(a), a1 = a >> 64, b0 = lo(b), b1 = b >> 64;
+    u128 p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    Wide r;
+    r.w[0] = lo(p00);
+    u128 mid = (p00 >> 64) + lo(p01) + lo(p10);
+    r.w[1] = lo(mid);
+    u128 high = (mid >> 64) + (p01 >> 64) + (p10 >> 64) + lo(p11);
+    r.w[2] = lo(high);
+    r.w[3] = lo((high >> 64) + (p11 >> 64));
+    return r;
   }
-  while (!fits(m) && scale > 0) {
-    m = round_div_pow10(m, 1);
-    --scale;
+
+  int div10() {  // returns the remainder
+    u128 rem = 0;
+    for (int i = 3; i >= 0; --i) {
+      u128 cur = (rem << 64) | w[i];
+      w[i] = static_cast<std::uint64_t>(cur / 10);
+      rem = cur % 10;
+    }
+    return static_cast<int>(rem);
   }
-  if (!fits(m)) return std::nullopt;
-  return std::make_pair(m, scale);
-}
+
+  std::optional<u128> narrow() const {
+    if (w[3] != 0 || w[2] != 0) return std::nullopt;
+    return (static_cast<u128>(w[1]) << 64) | w[0];
+  }
+};
 
 }  // namespace
 
@@ -91,52 +112,61 @@ std::optional<Decimal> Decimal::parse(std::string_view text) {
   size_t i = 0;
   bool negative = false;
   if (i < text.size() && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
-  __int128 m = 0;
-  int digits = 0;  // significant digits accumulated into m
-  int int_digits = 0;
-  int frac_digits = 0;
-  auto take = [&](char c) {
-    if (m == 0 && c == '0') return true;  // leading zeros are not significant
-    if (++digits > kMaxDigits) return false;
-    m = m * 10 + (c - '0');
-    return true;
-  };
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-    if (!take(text[i++])) return std::nullopt;
-    ++int_digits;
-  }
-  if (int_digits == 0) return std::nullopt;
+  auto is_digit = [&](size_t k) { return k < text.size() && text[k] >= '0' && text[k] <= '9'; };
+  size_t int_begin = i;
+  while (is_digit(i)) ++i;
+  size_t int_end = i;
+  if (int_end == int_begin) return std::nullopt;
+  size_t frac_begin = i;
+  size_t frac_end = i;
   if (i < text.size() && text[i] == '.') {
-    ++i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      if (!take(text[i++])) return std::nullopt;
-      ++frac_digits;
-    }
-    if (frac_digits == 0) return std::nullopt;
+    frac_begin = ++i;
+    while (is_digit(i)) ++i;
+    frac_end = i;
+    if (frac_end == frac_begin) return std::nullopt;
   }
-  int exponent = 0;
+  std::int64_t exponent = 0;
   if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
     ++i;
     bool exp_negative = false;
     if (i < text.size() && (text[i] == '+' || text[i] == '-')) exp_negative = text[i++] == '-';
-    size_t start = i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      if (exponent > 10000) return std::nullopt;
+    if (!is_digit(i)) return std::nullopt;
+    while (is_digit(i)) {
+      if (exponent > 100000) return std::nullopt;
       exponent = exponent * 10 + (text[i++] - '0');
     }
-    if (i == start) return std::nullopt;
     if (exp_negative) exponent = -exponent;
   }
   if (i != text.size()) return std::nullopt;
-  int scale = frac_digits - exponent;
+
+  // The digits are int part then fraction part; index k of that virtual sequence.
+  size_t int_len = int_end - int_begin;
+  size_t total = int_len + (frac_end - frac_begin);
+  auto digit = [&](size_t k) {
+    return text[k < int_len ? int_begin + k : frac_begin + (k - int_len)] - '0';
+  };
+  size_t first = 0;  // leading zeros carry nothing
+  while (first < total && digit(first) == 0) ++first;
+  std::int64_t scale = static_cast<std::int64_t>(frac_end - frac_begin) - exponent;
+  // Trailing zeros after the point may go when we lack room; any other digit may not.
+  size_t last = total;
+  while (last > first && scale > 0 &&
+         (last - first > static_cast<size_t>(kMaxDigits) || scale > kMaxScale) &&
+         digit(last - 1) == 0) {
+    --last;
+    --scale;
+  }
+  if (first == last && scale > kMaxScale) scale = kMaxScale;  // zero written with many zeros
+  if (last - first > static_cast<size_t>(kMaxDigits) || scale > kMaxScale) return std::nullopt;
+  __int128 m = 0;
+  for (size_t k = first; k < last; ++k) m = m * 10 + digit(k);
   if (scale < 0) {
-    auto up = scale_up(m, -scale);
+    auto up = scale_up(m, static_cast<int>(scale < -100 ? -100 : -scale));
     if (!up) return std::nullopt;
     m = *up;
     scale = 0;
   }
-  if (scale > kMaxScale) return std::nullopt;
-  return Decimal(negative ? -m : m, scale);
+  return Decimal(negative ? -m : m, static_cast<int>(scale));
 }
 
 std::optional<Decimal> Decimal::from_double(double value) {
@@ -208,12 +238,19 @@ std::optional<std::int64_t> Decimal::to_int64() const {
 }
 
 std::optional<Decimal> Decimal::add(const Decimal& other) const {
-  int s = scale_ > other.scale_ ? scale_ : other.scale_;
-  auto a = scale_up(mantissa_, s - scale_);
-  auto b = scale_up(other.mantissa_, s - other.scale_);
-  if (!a || !b) return std::nullopt;
-  __int128 sum = *a + *b;  // both below 10^36: cannot overflow 128 bits
-  if (!fits(sum)) return std::nullopt;
+  // Align to the larger scale, or, when the coarser operand cannot take that many decimals,
+  // to the most it can take, rounding the finer operand there (the sum keeps 36 digits).
+  const Decimal& coarse = scale_ <= other.scale_ ? *this : other;
+  const Decimal& fine = scale_ <= other.scale_ ? other : *this;
+  int s = fine.scale_;
+  std::optional<__int128> a;
+  while (!(a = scale_up(coarse.mantissa_, s - coarse.scale_))) --s;      // ends at s == coarse
+  __int128 sum = *a + round_div_pow10(fine.mantissa_, fine.scale_ - s);  // < 2^121
+  if (!fits(sum)) {  // a carry into digit 37: give up one decimal, if there is one
+    if (s == 0) return std::nullopt;
+    sum = round_div_pow10(sum, 1);
+    --s;
+  }
   return Decimal(sum, s);
 }
 
@@ -222,18 +259,33 @@ std::optional<Decimal> Decimal::subtract(const Decimal& other) const {
 }
 
 std::optional<Decimal> Decimal::multiply(const Decimal& other) const {
-  Decimal a = *this;
-  Decimal b = other;
   __int128 product = 0;
-  if (__builtin_mul_overflow(a.mantissa_, b.mantissa_, &product)) {
-    // Trailing zeros are the only slack we can give up without changing the value.
-    a = a.normalized();
-    b = b.normalized();
-    if (__builtin_mul_overflow(a.mantissa_, b.mantissa_, &product)) return std::nullopt;
+  int scale = scale_ + other.scale_;
+  if (!__builtin_mul_overflow(mantissa_, other.mantissa_, &product) && fits(product) &&
+      scale <= kMaxScale) {
+    return Decimal(product, scale);  // the common, exact case
   }
-  auto r = squeeze(product, a.scale_ + b.scale_);
-  if (!r) return std::nullopt;
-  return Decimal(r->first, r->second);
+  // Too many digits: drop the lowest decimals of the exact product, rounding half away from
+  // zero on the most significant dropped digit (one rounding, never two).
+  bool negative = (mantissa_ < 0) != (other.mantissa_ < 0);
+  auto magnitude = [](__int128 m) { return m < 0 ? static_cast<u128>(-m) : static_cast<u128>(m); };
+  Wide p = Wide::product(magnitude(mantissa_), magnitude(other.mantissa_));
+  int dropped = 0;
+  for (;;) {
+    auto narrow = p.narrow();
+    if (narrow && *narrow <= static_cast<u128>(kMaxMantissa) && scale <= kMaxScale) break;
+    if (scale == 0) return std::nullopt;  // the integer part itself is too large
+    dropped = p.div10();
+    --scale;
+  }
+  auto m = static_cast<__int128>(*p.narrow());
+  if (dropped >= 5) ++m;
+  if (m > kMaxMantissa) {  // rounding reached 10^36
+    if (scale == 0) return std::nullopt;
+    m /= 10;
+    --scale;
+  }
+  return Decimal(negative ? -m : m, scale);
 }
 
 std::optional<Decimal> Decimal::divide(const Decimal& other) const {

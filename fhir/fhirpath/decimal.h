@@ -52,7 +52,8 @@ class Decimal {
   // The integral value when is_integer() and it fits in int64; empty otherwise.
   std::optional<std::int64_t> to_int64() const;
 
-  // Arithmetic; empty on overflow or (divide, int_divide, modulo) division by zero.
+  // Arithmetic; empty on overflow or (divide, int_divide, modulo) division by zero. A sum
+  // that needs more than kMaxDigits digits gives up its lowest decimals, rounded.
   std::optional<Decimal> add(const Decimal& other) const;
   std::optional<Decimal> subtract(const Decimal& other) const;
   std::optional<Decimal> multiply(const Decimal& other) const;    // scale = sum of scales

@@ -1,10 +1,12 @@
 // Quantity literals, the built-in UCUM table and unit-aware comparison and arithmetic.
 //
-// Calendar keywords versus UCUM (FHIRPath N1 section 6.1 "Equality" and "Equivalence", Quantity
-// bullets; section 2.1.9.1 "Time-valued quantities"): calendar durations of a month or a year
-// are not fixed lengths, so `1 year = 1 'a'` and `1 month = 1 'mo'` are empty (not comparable),
-// while `1 year ~ 1 'a'` is true. Week and shorter calendar keywords are exact and compare with
-// their UCUM units: `7 days = 1 'wk'` is true (official R4 suite, testQuantity6).
+// Calendar keywords versus UCUM (FHIRPath N1 section 6.1.1 "=" Quantity Equality and 6.1.3
+// "~" Quantity Equivalence): "calendar durations and definite quantity durations above days
+// (and weeks) are considered un-comparable", so `1 year = 1 'a'` and `1 month = 1 'mo'` are
+// empty, and calendar conversions must be explicit (`1 year = 12 months` is empty too); but
+// "calendar durations and definite quantity durations are considered equivalent", so
+// `1 year ~ 1 'a'` is true. Week and shorter keywords compare with their UCUM units:
+// `7 days = 1 'wk'` is true (official R4 suite, testQuantity6).
 #include "fhir/fhirpath/quantity.h"
 
 #include <array>
@@ -12,9 +14,19 @@
 namespace hearth::fhir::fhirpath {
 namespace {
 
-// Base dimensions of the table; volume is length^3 (UCUM: L = dm3). Calendar months and
-// years are their own dimension: they have no fixed length in seconds.
-enum Dim : std::uint8_t { kMass, kLength, kTime, kCalendar, kAmount, kPressure, kDimCount };
+// Base dimensions of the table; volume is length^3 (UCUM: L = dm3). The calendar month and
+// year are a dimension each: they have no fixed length in seconds, and converting between them
+// must be explicit (spec example: 1 year = 12 months is empty).
+enum Dim : std::uint8_t {
+  kMass,
+  kLength,
+  kTime,
+  kCalendarMonth,
+  kCalendarYear,
+  kAmount,
+  kPressure,
+  kDimCount
+};
 using Dims = std::array<std::int8_t, kDimCount>;
 
 struct UnitDef {
@@ -67,8 +79,8 @@ constexpr std::array<UnitDef, 52> kUnits = {{
     {"hour", kTime, 1, "3600"},
     {"day", kTime, 1, "86400"},
     {"week", kTime, 1, "604800"},
-    {"month", kCalendar, 1, "1"},
-    {"year", kCalendar, 1, "12"},
+    {"month", kCalendarMonth, 1, "1"},
+    {"year", kCalendarYear, 1, "1"},
     {"mol", kAmount, 1, "1"},
     {"mmol", kAmount, 1, "0.001"},
     {"umol", kAmount, 1, "0.000001"},
@@ -102,11 +114,6 @@ const UnitDef* find_unit(std::string_view code) {
     if (u.code == code) return &u;
   }
   return nullptr;
-}
-
-bool is_year_or_month(std::string_view unit) {
-  unit = singular(unit);
-  return unit == "year" || unit == "month";
 }
 
 // A unit reduced to a factor on the base units (kept as a fraction num/den so that '/min'
@@ -378,7 +385,7 @@ std::optional<int> compare(const Quantity& a, const Quantity& b) {
 }
 
 std::optional<Quantity> add(const Quantity& a, const Quantity& b) {
-  if (is_year_or_month(a.unit) != is_year_or_month(b.unit)) return std::nullopt;
+  if (!units_comparable(a.unit, b.unit)) return std::nullopt;  // 1 year + 1 month too
   auto converted = convert(b, a.unit);
   if (!converted) return std::nullopt;
   auto v = a.value.add(converted->value);

@@ -43,17 +43,19 @@ bool units_comparable(std::string_view a, std::string_view b);
 std::optional<Quantity> convert(const Quantity& q, std::string_view unit);
 
 // FHIRPath '=' on quantities (N1 section "Equality", Quantity): equal after conversion; empty
-// when the units are not comparable. The calendar year and month are not comparable with any
-// definite UCUM duration (1 year = 1 'a' is empty, 1 year = 12 months is true), the shorter
-// keywords are (7 days = 1 'wk' is true); see quantity.cpp for the citations.
+// when the units are not comparable. The calendar year and month are comparable only with
+// themselves (1 year = 1 'a' and 1 year = 12 months are empty), the shorter keywords with the
+// UCUM time units (7 days = 1 'wk' is true); see quantity.cpp for the citations.
 std::optional<bool> equals(const Quantity& a, const Quantity& b);
 // FHIRPath '~': like equals but false instead of empty, calendar keywords equivalent to their
-// UCUM counterparts (1 year ~ 1 'a'), values compared as Decimal::equivalent.
+// UCUM counterparts (1 year ~ 1 'a', so 1 year ~ 12 months), values compared as
+// Decimal::equivalent (4 'g' ~ 4040 'mg' is true).
 bool equivalent(const Quantity& a, const Quantity& b);
 // <0, 0, >0 after conversion to a common unit; empty when not comparable.
 std::optional<int> compare(const Quantity& a, const Quantity& b);
 
-// Sum/difference in a's unit (b converted); empty when not comparable or on overflow.
+// Sum/difference in a's unit (b converted); empty when not comparable (as for equals) or on
+// overflow.
 std::optional<Quantity> add(const Quantity& a, const Quantity& b);
 std::optional<Quantity> subtract(const Quantity& a, const Quantity& b);
 // Product/quotient with simple unit algebra: "1" is the identity, equal units cancel on

@@ -199,6 +199,15 @@ DateTime DateTime::from_date(const Date& date) {
   return v;
 }
 
+Date DateTime::to_date() const {
+  Date d;
+  d.year_ = year_;
+  d.month_ = month_;
+  d.day_ = day_;
+  d.precision_ = precision_ < P::kDay ? precision_ : P::kDay;
+  return d;
+}
+
 DateTime DateTime::now(std::int64_t now_micros, int offset_minutes) {
   std::int64_t local_ms = floor_div(now_micros, 1000) + offset_minutes * kMsPerMinute;
   std::int64_t days = floor_div(local_ms, kMsPerDay);
@@ -315,8 +324,8 @@ std::optional<int> DateTime::compare(const DateTime& other,
     return compare_fields(*this, other, P::kYear);
   }
   // Normalise both to UTC.
-  auto a = add(Quantity{Decimal::from_int64(-oa), "minute"});
-  auto b = other.add(Quantity{Decimal::from_int64(-ob), "minute"});
+  auto a = plus_ms(-oa * kMsPerMinute);
+  auto b = other.plus_ms(-ob * kMsPerMinute);
   if (!a || !b) return compare_fields(*this, other, P::kYear);  // at the calendar's edge
   return compare_fields(*a, *b, P::kYear);
 }
@@ -333,73 +342,88 @@ bool DateTime::equivalent(const DateTime& other, std::optional<int> default_offs
   return c && *c == 0;
 }
 
+std::optional<DateTime> DateTime::plus_months(std::int64_t months) const {
+  std::int64_t total = 0;
+  if (__builtin_add_overflow(static_cast<std::int64_t>(year_) * 12 + (month_ - 1), months,
+                             &total)) {
+    return std::nullopt;
+  }
+  std::int64_t y = floor_div(total, 12);
+  if (y < 1 || y > 9999) return std::nullopt;
+  DateTime v = *this;
+  v.year_ = static_cast<std::int16_t>(y);
+  v.month_ = static_cast<std::uint8_t>(total - y * 12 + 1);
+  int last = days_in_month(v.year_, v.month_);
+  if (v.day_ > last) v.day_ = static_cast<std::uint8_t>(last);  // end-of-month clamping
+  return v;
+}
+
+std::optional<DateTime> DateTime::plus_ms(std::int64_t ms) const {
+  std::int64_t total = 0;
+  std::int64_t start = days_from_civil(year_, month_, day_) * kMsPerDay +
+                       ms_of_day(hour_, minute_, second_, millisecond_);
+  if (__builtin_add_overflow(start, ms, &total)) return std::nullopt;
+  std::int64_t day_number = floor_div(total, kMsPerDay);
+  std::int64_t t = total - day_number * kMsPerDay;
+  std::int64_t y = 0;
+  int m = 0;
+  int d = 0;
+  civil_from_days(day_number, y, m, d);
+  if (y < 1 || y > 9999) return std::nullopt;
+  DateTime v = *this;
+  v.year_ = static_cast<std::int16_t>(y);
+  v.month_ = static_cast<std::uint8_t>(m);
+  v.day_ = static_cast<std::uint8_t>(d);
+  v.hour_ = static_cast<std::uint8_t>(t / 3'600'000);
+  v.minute_ = static_cast<std::uint8_t>(t / 60'000 % 60);
+  v.second_ = static_cast<std::uint8_t>(t / 1000 % 60);
+  v.millisecond_ = static_cast<std::uint16_t>(t % 1000);
+  return v;
+}
+
 std::optional<DateTime> DateTime::add(const Quantity& q) const {
   auto unit = calendar_unit_of(q.unit);
   if (!unit || q.unit == "a" || q.unit == "mo") return std::nullopt;
-  auto whole = q.value.truncate().to_int64();
-  constexpr std::int64_t kLimit = 1'000'000'000'000;  // beyond any 1..9999 result
-  if (!whole || *whole > kLimit || *whole < -kLimit) return std::nullopt;
+  auto whole = q.value.truncate().to_int64();  // the decimal part is ignored
+  if (!whole) return std::nullopt;
   std::int64_t n = *whole;
   // Calendar keywords in the order of TemporalPrecision; a week is seven days.
   static constexpr std::string_view kLevels[] = {"year",   "month",  "day",        "hour",
                                                  "minute", "second", "millisecond"};
   P level = P::kDay;
   if (*unit == "week") {
-    n *= 7;
+    if (__builtin_mul_overflow(n, 7, &n)) return std::nullopt;
   } else {
     for (int i = 0; i < 7; ++i) {
       if (*unit == kLevels[i]) level = static_cast<P>(i);
     }
   }
-
-  // A quantity finer than the value: convert it to the value's precision, truncating.
-  P p = precision_;
-  if (level > p && level >= P::kHour) {
-    static constexpr std::int64_t kPerLevel[] = {0, 0, 1, 24, 60, 60, 1000};  // to the next up
-    while (level > p && level > P::kDay) {
-      n /= kPerLevel[static_cast<int>(level)];
-      level = static_cast<P>(static_cast<int>(level) - 1);
-    }
+  // A quantity finer than the value: convert it to the value's precision, truncating. Below a
+  // day the factors are exact; months fold into years; days onto a year or month value move
+  // the date from its first day and the result drops back to the value's precision.
+  static constexpr std::int64_t kPerLevel[] = {0, 0, 1, 24, 60, 60, 1000};  // to the level up
+  while (level > precision_ && level > P::kDay) {
+    n /= kPerLevel[static_cast<int>(level)];
+    level = static_cast<P>(static_cast<int>(level) - 1);
   }
-  if (level == P::kMonth && p == P::kYear) {
+  if (level == P::kMonth && precision_ == P::kYear) {
     n /= 12;
     level = P::kYear;
   }
-  // Days onto a year or month value: move the day-precision date, then drop back.
-  DateTime v = *this;
-  std::int64_t y = year_;
-  int m = month_;
-  int d = day_;
-  switch (level) {
-    case P::kYear:
-    case P::kMonth: {
-      std::int64_t months = y * 12 + (m - 1) + (level == P::kYear ? n * 12 : n);
-      y = floor_div(months, 12);
-      m = static_cast<int>(months - y * 12) + 1;
-      if (y < 1 || y > 9999) return std::nullopt;
-      int last = days_in_month(static_cast<int>(y), m);
-      if (d > last) d = last;  // end-of-month clamping
-      break;
-    }
-    default: {
-      std::int64_t day_number = days_from_civil(y, m, d);
-      std::int64_t t = ms_of_day(hour_, minute_, second_, millisecond_);
-      static constexpr std::int64_t kMsPer[] = {0, 0, kMsPerDay, 3'600'000, kMsPerMinute, 1000, 1};
-      std::int64_t total = day_number * kMsPerDay + t + n * kMsPer[static_cast<int>(level)];
-      day_number = floor_div(total, kMsPerDay);
-      t = total - day_number * kMsPerDay;
-      civil_from_days(day_number, y, m, d);
-      if (y < 1 || y > 9999) return std::nullopt;
-      v.hour_ = static_cast<std::uint8_t>(t / 3'600'000);
-      v.minute_ = static_cast<std::uint8_t>(t / 60'000 % 60);
-      v.second_ = static_cast<std::uint8_t>(t / 1000 % 60);
-      v.millisecond_ = static_cast<std::uint16_t>(t % 1000);
-      break;
-    }
+  std::optional<DateTime> v;
+  if (level <= P::kMonth) {
+    std::int64_t months = 0;
+    if (__builtin_mul_overflow(n, level == P::kYear ? 12 : 1, &months)) return std::nullopt;
+    v = plus_months(months);
+  } else {
+    static constexpr std::int64_t kMsPer[] = {0, 0, kMsPerDay, 3'600'000, kMsPerMinute, 1000, 1};
+    std::int64_t ms = 0;
+    if (__builtin_mul_overflow(n, kMsPer[static_cast<int>(level)], &ms)) return std::nullopt;
+    v = plus_ms(ms);
   }
-  v.year_ = static_cast<std::int16_t>(y);
-  v.month_ = static_cast<std::uint8_t>(precision_ >= P::kMonth ? m : 1);
-  v.day_ = static_cast<std::uint8_t>(precision_ >= P::kDay ? d : 1);
+  if (!v) return std::nullopt;
+  if (precision_ < P::kDay) v->day_ = 1;
+  if (precision_ < P::kMonth) v->month_ = 1;
   return v;
 }
 

@@ -38,12 +38,16 @@ class DateTime {
   // FHIR dateTime/instant/date text or a FHIRPath DateTime literal body. The 'T' may end a
   // date ("2015T"); an offset (Z, +hh:mm, -hh:mm) may only follow a time. More than three
   // fraction digits are accepted and truncated to milliseconds. Empty on malformed text or an
-  // impossible calendar value (2021-02-30, 24:00, offset beyond +/-14:00).
+  // impossible calendar value (2021-02-30, 24:00, offset beyond +/-14:00); the leap second
+  // :60 that FHIR's regex admits is rejected too (it has no place in calendar arithmetic).
   static std::optional<DateTime> parse(std::string_view text);
   static DateTime from_date(const Date& date);  // same fields and precision, no offset
+  // The date part (at most day precision); the offset is dropped, fields are not shifted.
+  Date to_date() const;
 
-  // now_micros: microseconds since the Unix epoch (UTC); offset_minutes: the local offset the
-  // result is expressed in (and carries). Millisecond precision.
+  // now_micros: microseconds since the Unix epoch (UTC), within the years 1..9999;
+  // offset_minutes: the local offset the result is expressed in (and carries). Millisecond
+  // precision; the offset prints as 'Z' when it is 0.
   static DateTime now(std::int64_t now_micros, int offset_minutes);
 
   // FHIRPath/FHIR form: "2015", "2015-02-04T14:34", "2015-02-04T14:34:28.123+09:00", "...Z".
@@ -66,10 +70,11 @@ class DateTime {
 
   // <0, 0, >0, or empty when undetermined (equal down to the common precision but the
   // precisions differ). Both with offsets: compared in UTC. Neither: local fields as they are.
-  // Exactly one: the missing offset is `default_offset_minutes` (the evaluation environment's,
-  // N1 "Comparison") when given; otherwise it is unknown (-14:00..+14:00) and the result is
-  // empty unless the order holds for every such offset (15:00Z = 10:00 is empty, official R4
-  // suite testEquality23; 2012-04-15T15:00Z < 2013-01-01T00:00 holds).
+  // Exactly one: N1 6.1.1 leaves a default offset to policy ("In the simplest case, no default
+  // timezone offset is provided"). Pass the evaluation environment's as
+  // `default_offset_minutes` to use one; without it the offset is unknown (-14:00..+14:00)
+  // and the result is empty unless the order holds for every such offset (15:00Z = 10:00 is
+  // empty, official R4 suite testEquality23; 2012-04-15T15:00Z < 2013-01-01T00:00 holds).
   std::optional<int> compare(const DateTime& other,
                              std::optional<int> default_offset_minutes = std::nullopt) const;
   // FHIRPath '=': empty when undetermined.
@@ -93,6 +98,10 @@ class DateTime {
  private:
   friend class Date;
   friend class Time;
+  // Raw moves that ignore the precision; empty outside the years 1..9999.
+  std::optional<DateTime> plus_months(std::int64_t months) const;  // clamps the day
+  std::optional<DateTime> plus_ms(std::int64_t ms) const;
+
   std::int16_t year_ = 1;
   std::uint8_t month_ = 1;
   std::uint8_t day_ = 1;
@@ -106,7 +115,9 @@ class DateTime {
   std::int16_t offset_minutes_ = 0;
 };
 
-// Year, month or day precision; no time, no offset.
+// Year, month or day precision; no time, no offset. Compare a Date with a DateTime through
+// to_datetime() (FHIRPath converts Date to DateTime implicitly): @2012-04-15 = @2012-04-15T10:00
+// is then empty, as the official R4 suite's testEquality19 expects.
 class Date {
  public:
   Date() = default;  // 0001

@@ -2,6 +2,7 @@
 #include "fhir/xml/xhtml_text.h"
 
 #include <string_view>
+#include <vector>
 
 #include "fhir/xml/xml_escape.h"
 #include "fhir/xml/xml_model.h"
@@ -14,23 +15,26 @@ std::string_view view(const xmlChar* s) {
   return s == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(s));
 }
 
-void append_qname(const xmlNs* ns, const xmlChar* name, std::string& out) {
-  if (ns != nullptr && ns->prefix != nullptr) {
-    out += view(ns->prefix);
-    out += ':';
-  }
-  out += view(name);
-}
+// Serialises one div subtree. A prefix declared outside the div (on the FHIR elements around
+// it) is re-declared on the div, so the string stands on its own as namespace-well-formed XML.
+class XhtmlWriter {
+ public:
+  XhtmlWriter(const xmlNode* root, std::string& out) : root_(root), out_(out) {}
 
-void append_namespaces(const xmlNode* node, bool is_root, std::string& out) {
-  if (is_root) {
-    out += " xmlns=\"";
-    out += kXhtmlNamespace;
-    out += '"';
+  void write() {
+    out_ += "<div xmlns=\"";  // the root is the div in the xhtml namespace, whatever its prefix
+    out_ += kXhtmlNamespace;
+    out_ += '"';
+    declarations_at_ = out_.size();
+    append_rest_of_element(root_, true);
+    if (outside_.empty()) return;
+    std::string declarations;
+    for (const xmlNs* ns : outside_) append_declaration(ns, declarations);
+    out_.insert(declarations_at_, declarations);
   }
-  for (const xmlNs* ns = node->nsDef; ns != nullptr; ns = ns->next) {
-    // The root's default namespace is always written above; never twice.
-    if (is_root && ns->prefix == nullptr) continue;
+
+ private:
+  void append_declaration(const xmlNs* ns, std::string& out) const {
     out += " xmlns";
     if (ns->prefix != nullptr) {
       out += ':';
@@ -40,57 +44,99 @@ void append_namespaces(const xmlNode* node, bool is_root, std::string& out) {
     append_text_escaped(view(ns->href), out);
     out += '"';
   }
-}
 
-void append_element(const xmlNode* node, bool is_root, std::string& out) {
-  out += '<';
-  append_qname(node->ns, node->name, out);
-  append_namespaces(node, is_root, out);
-  for (const xmlAttr* a = node->properties; a != nullptr; a = a->next) {
-    out += ' ';
-    append_qname(a->ns, a->name, out);
-    out += "=\"";
-    for (const xmlNode* t = a->children; t != nullptr; t = t->next) {
-      if (t->type == XML_TEXT_NODE) append_text_escaped(view(t->content), out);
+  // Notes `ns` for re-declaration when `node` uses it by prefix and no element between `node`
+  // and the div declares it.
+  void note_use(const xmlNode* node, const xmlNs* ns) {
+    if (ns == nullptr || ns->prefix == nullptr || view(ns->prefix) == "xml") return;
+    for (const xmlNode* n = node; n != nullptr; n = n == root_ ? nullptr : n->parent) {
+      for (const xmlNs* d = n->nsDef; d != nullptr; d = d->next) {
+        if (d == ns) return;
+      }
     }
-    out += '"';
+    for (const xmlNs* known : outside_) {
+      if (known == ns) return;
+    }
+    outside_.push_back(ns);
   }
-  if (node->children == nullptr && written_as_empty_tag(node)) {
-    out += "/>";
-    return;
+
+  void append_qname(const xmlNode* node, const xmlNs* ns, const xmlChar* name) {
+    if (ns != nullptr && ns->prefix != nullptr) {
+      note_use(node, ns);
+      out_ += view(ns->prefix);
+      out_ += ':';
+    }
+    out_ += view(name);
   }
-  out += '>';
-  for (const xmlNode* c = node->children; c != nullptr; c = c->next) {
+
+  void append_element(const xmlNode* node) {
+    out_ += '<';
+    append_qname(node, node->ns, node->name);
+    append_rest_of_element(node, false);
+  }
+
+  void append_rest_of_element(const xmlNode* node, bool is_root) {
+    for (const xmlNs* ns = node->nsDef; ns != nullptr; ns = ns->next) {
+      // The root's default namespace is always written above; never twice.
+      if (!(is_root && ns->prefix == nullptr)) append_declaration(ns, out_);
+    }
+    for (const xmlAttr* a = node->properties; a != nullptr; a = a->next) {
+      out_ += ' ';
+      append_qname(node, a->ns, a->name);
+      out_ += "=\"";
+      for (const xmlNode* t = a->children; t != nullptr; t = t->next) {
+        if (t->type == XML_TEXT_NODE) append_text_escaped(view(t->content), out_);
+      }
+      out_ += '"';
+    }
+    if (node->children == nullptr && written_as_empty_tag(node)) {
+      out_ += "/>";
+      return;
+    }
+    out_ += '>';
+    for (const xmlNode* c = node->children; c != nullptr; c = c->next) append_child(c);
+    out_ += "</";
+    if (is_root) {
+      out_ += "div";
+    } else {
+      append_qname(node, node->ns, node->name);
+    }
+    out_ += '>';
+  }
+
+  void append_child(const xmlNode* c) {
     switch (c->type) {
       case XML_ELEMENT_NODE:
-        append_element(c, false, out);
+        append_element(c);
         break;
       case XML_TEXT_NODE:
       case XML_CDATA_SECTION_NODE:
-        append_text_escaped(view(c->content), out);
+        append_text_escaped(view(c->content), out_);
         break;
       case XML_COMMENT_NODE:
-        out += "<!--";
-        out += view(c->content);
-        out += "-->";
+        out_ += "<!--";
+        out_ += view(c->content);
+        out_ += "-->";
         break;
       case XML_PI_NODE:
-        out += "<?";
-        out += view(c->name);
+        out_ += "<?";
+        out_ += view(c->name);
         if (c->content != nullptr && *c->content != 0) {
-          out += ' ';
-          out += view(c->content);
+          out_ += ' ';
+          out_ += view(c->content);
         }
-        out += "?>";
+        out_ += "?>";
         break;
       default:
         break;
     }
   }
-  out += "</";
-  append_qname(node->ns, node->name, out);
-  out += '>';
-}
+
+  const xmlNode* root_;
+  std::string& out_;
+  std::size_t declarations_at_ = 0;
+  std::vector<const xmlNs*> outside_;
+};
 
 // Copies `text` from `from` up to and including `terminator` (or to the end).
 std::size_t copy_through(std::string_view text, std::size_t from, std::string_view terminator,
@@ -160,7 +206,7 @@ void append_xhtml_keeping_whitespace(std::string_view xhtml, std::string& out) {
 }
 
 void append_xhtml(const xmlNode* div, std::string& out) {
-  append_element(div, true, out);
+  XhtmlWriter(div, out).write();
 }
 
 }  // namespace hearth::fhir::detail

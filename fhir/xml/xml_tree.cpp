@@ -84,7 +84,9 @@ Result<XmlDocPtr> parse_xml_tree(std::string_view xml) {
     return Status(Code::kMalformed,
                   "XML with a DOCTYPE declaration is refused (no DTDs or entities)");
   }
-  if (!doc || !ctxt->wellFormed) return Status(Code::kMalformed, error_text(ctxt.get()));
+  if (!doc || !ctxt->wellFormed || !ctxt->nsWellFormed) {
+    return Status(Code::kMalformed, error_text(ctxt.get()));
+  }
   return doc;
 }
 

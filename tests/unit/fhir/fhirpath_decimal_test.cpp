@@ -60,6 +60,15 @@ TEST_CASE("decimal: malformed text and out-of-range values are empty") {
     CHECK_MESSAGE(!Decimal::parse(bad).has_value(), bad);
   }
   CHECK(Decimal::parse("123456789012345678901234567890123456").has_value());  // 36 digits
+  // Trailing zeros beyond our room are dropped (the value is unchanged); other digits are not.
+  CHECK(d("1.0000000000000000000000000000000000000000").to_string() ==
+        "1.00000000000000000000000000000000000");
+  CHECK(d("0.0000000000000000000000000000000000000000").is_zero());
+  CHECK(d("0.0000000000000000000000000000000000000000").scale() == 36);
+  CHECK(d("0.000000000000000000000000000000000001").to_string() ==
+        "0.000000000000000000000000000000000001");
+  CHECK_FALSE(Decimal::parse("0.0000000000000000000000000000000000001").has_value());
+  CHECK_FALSE(Decimal::parse("12345678901234567890123456789012345600000").has_value());
   CHECK(Decimal::from_parts(1, 37) == std::nullopt);
   CHECK(Decimal::from_parts(-15, 1)->to_string() == "-1.5");
 }
@@ -72,8 +81,14 @@ TEST_CASE("decimal: overflow yields empty") {
   CHECK_FALSE(d("1000000000000000000000").multiply(d("1000000000000000000000")).has_value());
   CHECK_FALSE(big.divide(d("0.1")).has_value());
   CHECK(big.add(d("0")).has_value());
-  // Scale alignment that cannot fit is an overflow too.
-  CHECK_FALSE(big.add(d("0.1")).has_value());
+  // A sum wider than 36 digits keeps 36, rounding its lowest decimals.
+  CHECK(str(big.add(d("0.1"))) == "999999999999999999999999999999999999");
+  CHECK(str(d("99999999999999999999999999999999999.9").add(d("0.06"))) ==
+        "100000000000000000000000000000000000");
+  CHECK(str(d("99999999999999999999999999999999999.9").add(d("0.1"))) ==
+        "100000000000000000000000000000000000");
+  CHECK(str(d("1234567890123456789012345678901234.5").add(d("0.000000000001"))) ==
+        "1234567890123456789012345678901234.50");
 }
 
 TEST_CASE("decimal: multiplication is exact; trailing zeros give way before overflow") {
@@ -81,6 +96,15 @@ TEST_CASE("decimal: multiplication is exact; trailing zeros give way before over
   CHECK(str(d("-1.5").multiply(d("2"))) == "-3.0");
   CHECK(str(d("123456789.123456789").multiply(d("987654321.987654321"))) ==
         "121932631356500531.347203169112635269");
+  // A product wider than 128 bits is rounded once, on its exact value, to 36 digits.
+  CHECK(str(d("-49016796649472460.9711471049746507").multiply(d("-505.2366712768"))) ==
+        "24765083175831269399.8137675654935777");
+  CHECK(str(d("652.305520340930").multiply(d("6539853585604.1307871616"))) ==
+        "4265982596110999.33020747312129900429");
+  CHECK(str(d("0.45").multiply(d("0.000000000000000000000000000000000001"))) ==
+        "0.000000000000000000000000000000000000");  // 4.5e-37 at 36 decimals: one rounding
+  CHECK(str(d("0.55").multiply(d("0.000000000000000000000000000000000001"))) ==
+        "0.000000000000000000000000000000000001");
   // 10^20 * 10^20 (written with decimals) fits once the zeros after the point are dropped.
   CHECK(
       d("100000000000000000000.0000000000").multiply(d("100000000000000.0000000000")).has_value());

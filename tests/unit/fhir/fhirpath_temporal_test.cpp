@@ -104,6 +104,9 @@ TEST_CASE("temporal: malformed and impossible values are empty") {
   CHECK(parse_date("2015-02-04").has_value());
   CHECK(parse_datetime("2015-02-04T10:00:00Z").has_value());
   CHECK(parse_time("10:00").has_value());
+  CHECK(dt("2015-02-04T14:34:28Z").to_date().to_string() == "2015-02-04");
+  CHECK(dt("2015-02").to_date().to_string() == "2015-02");
+  CHECK(date("2015-02").to_datetime().to_string() == "2015-02");
 }
 
 TEST_CASE("temporal: partial precision comparison is empty when undetermined") {
@@ -155,6 +158,10 @@ TEST_CASE("temporal: timezones") {
   // With the environment's offset supplied the missing one is known.
   CHECK(str(dt("2012-04-15T15:00:00Z").equals(dt("2012-04-15T10:00:00"), -300)) == "true");
   CHECK(str(dt("2012-04-15T10:00:00").equals(dt("2012-04-15T10:00:00"))) == "true");
+  // Offsets with minutes shift exactly; normalisation may cross a day or a year.
+  CHECK(str(dt("2012-04-15T10:00+05:30").equals(dt("2012-04-15T04:30Z"))) == "true");
+  CHECK(str(dt("2012-12-31T23:00-02:00").equals(dt("2013-01-01T01:00Z"))) == "true");
+  CHECK(str(dt("2012-04-15T10+05:30").compare(dt("2012-04-15T10+05:30"))) == "0");
 }
 
 TEST_CASE("temporal: calendar arithmetic with end-of-month clamping") {
@@ -175,6 +182,13 @@ TEST_CASE("temporal: calendar arithmetic with end-of-month clamping") {
   CHECK(str(date("1974-12-25").subtract(qty("1 'cm'"))) == "<empty>");        // testMinus6
   CHECK(str(date("9999-12-31").add(qty("1 day"))) == "<empty>");
   CHECK(str(date("0001-01-01").subtract(qty("1 day"))) == "<empty>");
+  // Huge quantities are empty, never an overflow.
+  CHECK(str(date("2012-01-01").add(qty("100000000000000 days"))) == "<empty>");
+  CHECK(str(date("2012-01-01").add(qty("1000000000000000000 weeks"))) == "<empty>");
+  CHECK(str(dt("2012-01-01T00:00Z").add(qty("9000000000000000000 'ms'"))) == "<empty>");
+  CHECK(str(date("2012-01-01").add(qty("100000000000000000000 years"))) == "<empty>");
+  CHECK(str(date("2012").subtract(qty("1 month"))) == "2012");  // 1 month is 0 years
+  CHECK(str(date("2012").subtract(qty("13 months"))) == "2011");
 }
 
 TEST_CASE("temporal: DateTime arithmetic keeps offset and precision") {

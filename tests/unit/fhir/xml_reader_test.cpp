@@ -157,3 +157,23 @@ TEST_CASE("xml reader: content the definitions do not allow is unprocessable, wi
 }
 
 }  // namespace hearth::fhir
+
+namespace hearth::fhir {
+
+TEST_CASE("xml reader: the div string stands alone: prefixes declared outside it are carried in") {
+  check_reads_as(
+      R"(<Patient xmlns="http://hl7.org/fhir" xmlns:x="urn:x"><text><status value="generated"/>)"
+      R"(<div xmlns="http://www.w3.org/1999/xhtml" x:a="1"><x:b/><td></td><!-- c --></div></text></Patient>)",
+      R"({"resourceType":"Patient","text":{"status":"generated","div":)"
+      R"("<div xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:x=\"urn:x\" x:a=\"1\"><x:b/><td></td><!-- c --></div>"}})");
+  check_reads_as(
+      R"(<f:Patient xmlns:f="http://hl7.org/fhir" xmlns:h="http://www.w3.org/1999/xhtml"><f:text>)"
+      R"(<f:status value="generated"/><h:div><h:p>x</h:p></h:div></f:text></f:Patient>)",
+      R"({"resourceType":"Patient","text":{"status":"generated","div":)"
+      R"("<div xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:h=\"http://www.w3.org/1999/xhtml\"><h:p>x</h:p></div>"}})");
+  // An undeclared prefix is not namespace-well-formed.
+  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><x:id value="1"/></Patient>)").code() ==
+        Code::kMalformed);
+}
+
+}  // namespace hearth::fhir

@@ -23,7 +23,17 @@ inline std::string json_difference(const JsonValue& a, const JsonValue& b,
                                    const std::string& where = "$") {
   if (a.GetType() != b.GetType()) return where + " (kind)";
   if (a.IsObject()) {
-    if (a.MemberCount() != b.MemberCount()) return where + " (member count)";
+    if (a.MemberCount() != b.MemberCount()) {
+      const JsonValue& more = a.MemberCount() > b.MemberCount() ? a : b;
+      const JsonValue& fewer = a.MemberCount() > b.MemberCount() ? b : a;
+      for (const auto& m : more.GetObject()) {
+        if (!fewer.HasMember(m.name)) {
+          return where + "." + std::string(m.name.GetString(), m.name.GetStringLength()) +
+                 (&more == &a ? " (only in the first)" : " (only in the second)");
+        }
+      }
+      return where + " (member count)";
+    }
     for (const auto& m : a.GetObject()) {
       auto other = b.FindMember(m.name);
       std::string name(m.name.GetString(), m.name.GetStringLength());

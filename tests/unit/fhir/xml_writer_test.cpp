@@ -104,3 +104,13 @@ TEST_CASE("xml writer: JSON that is not a known resource is an invalid argument"
 }
 
 }  // namespace hearth::fhir
+
+namespace hearth::fhir {
+
+TEST_CASE("xml writer: a div with an undeclared prefix is refused") {
+  CHECK(write_status(R"({"resourceType":"Basic","text":{"status":"generated",)"
+                     R"("div":"<div xmlns=\"http://www.w3.org/1999/xhtml\"><x:b/></div>"}})")
+            .code() == Code::kInvalidArgument);
+}
+
+}  // namespace hearth::fhir
