@@ -1,8 +1,9 @@
 // String manipulation (http://hl7.org/fhirpath/N1/#string-manipulation and the 2.0 additions the
 // suite uses: encode, decode, escape, unescape, trim, split, join, matchesFull). Positions and
-// lengths count bytes, which equals characters for ASCII text.
+// lengths count Unicode code points of the UTF-8 text.
 #include <cctype>
 #include <memory>
+#include <vector>
 
 #include <unicode/regex.h>
 #include <unicode/unistr.h>
@@ -48,6 +49,37 @@ StringArgs string_args(const Call& c) {
   return r;
 }
 
+bool is_continuation(char ch) { return (static_cast<unsigned char>(ch) & 0xC0) == 0x80; }
+
+// Code points in `s`.
+std::int64_t char_count(std::string_view s) {
+  std::int64_t n = 0;
+  for (char ch : s) n += is_continuation(ch) ? 0 : 1;
+  return n;
+}
+
+// Byte offset of code point `index` (s.size() when past the end).
+std::size_t byte_offset(std::string_view s, std::int64_t index) {
+  std::size_t i = 0;
+  for (std::int64_t k = 0; k < index && i < s.size(); ++k) {
+    ++i;
+    while (i < s.size() && is_continuation(s[i])) ++i;
+  }
+  return i;
+}
+
+// The code points of `s`, each as a string.
+std::vector<std::string> chars(std::string_view s) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t j = i + 1;
+    while (j < s.size() && is_continuation(s[j])) ++j;
+    out.emplace_back(s.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
 #define HEARTH_STRING_ARGS(c, s)        \
   StringArgs s = string_args(c);        \
   if (!s.status.is_ok()) return s.status; \
@@ -56,7 +88,8 @@ StringArgs string_args(const Call& c) {
 Status fn_index_of(Call& c) {
   HEARTH_STRING_ARGS(c, s);
   std::size_t p = s.input.find(s.args[0]);
-  return push(c, make_integer(p == std::string::npos ? -1 : static_cast<std::int64_t>(p)));
+  if (p == std::string::npos) return push(c, make_integer(-1));
+  return push(c, make_integer(char_count(std::string_view(s.input).substr(0, p))));
 }
 
 Status fn_substring(Call& c) {
@@ -67,14 +100,17 @@ Status fn_substring(Call& c) {
   if (!in->has_value() || !start->has_value()) return Status::ok();
   const std::string& s = **in;
   std::int64_t b = **start;
-  if (b < 0 || b >= static_cast<std::int64_t>(s.size())) return Status::ok();
-  std::int64_t len = static_cast<std::int64_t>(s.size()) - b;
+  std::int64_t count = char_count(s);
+  if (b < 0 || b >= count) return Status::ok();
+  std::int64_t len = count - b;
   if (c.args.size() > 1) {
     auto l = arg_integer(c, 1);
     if (!l.is_ok()) return std::move(l).take_status();
     if (l->has_value()) len = std::max<std::int64_t>(0, std::min(len, **l));
   }
-  return push(c, make_string(s.substr(static_cast<std::size_t>(b), static_cast<std::size_t>(len))));
+  std::size_t from = byte_offset(s, b);
+  std::size_t to = from + byte_offset(std::string_view(s).substr(from), len);
+  return push(c, make_string(s.substr(from, to - from)));
 }
 
 Status fn_starts_with(Call& c) {
@@ -108,7 +144,7 @@ Status fn_replace(Call& c) {
   std::string out;
   if (pat.empty()) {
     out = rep;
-    for (char ch : s.input) {
+    for (const std::string& ch : chars(s.input)) {
       out += ch;
       out += rep;
     }
@@ -185,12 +221,12 @@ Status fn_replace_matches(Call& c) {
 
 Status fn_length(Call& c) {
   HEARTH_STRING_ARGS(c, s);
-  return push(c, make_integer(static_cast<std::int64_t>(s.input.size())));
+  return push(c, make_integer(char_count(s.input)));
 }
 
 Status fn_to_chars(Call& c) {
   HEARTH_STRING_ARGS(c, s);
-  for (char ch : s.input) c.out.push_back(make_string(std::string(1, ch)));
+  for (std::string& ch : chars(s.input)) c.out.push_back(make_string(std::move(ch)));
   return Status::ok();
 }
 
@@ -206,7 +242,7 @@ Status fn_split(Call& c) {
   HEARTH_STRING_ARGS(c, s);
   const std::string& sep = s.args[0];
   if (sep.empty()) {
-    for (char ch : s.input) c.out.push_back(make_string(std::string(1, ch)));
+    for (std::string& ch : chars(s.input)) c.out.push_back(make_string(std::move(ch)));
     return Status::ok();
   }
   std::size_t pos = 0;

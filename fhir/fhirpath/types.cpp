@@ -155,7 +155,12 @@ Navigation navigate(const Item& item, std::string_view name, Collection& out) {
   }
   if (item.type == nullptr) {
     if (item.json != nullptr && item.json->IsObject()) {
-      add_untyped(member(*item.json, name), name, out);
+      auto it = item.json->FindMember(rapidjson::StringRef(name.data(), name.size()));
+      if (it != item.json->MemberEnd()) {
+        // The name is taken from the document so items never point into the expression.
+        add_untyped(&it->value, std::string_view(it->name.GetString(), it->name.GetStringLength()),
+                    out);
+      }
     }
     return Navigation::kOk;
   }

@@ -99,6 +99,15 @@ TEST_CASE("contentReference elements reuse their target's children") {
   CHECK(eval("item.repeat(item).linkId", q) == V{"1.1", "1.1.1"});
 }
 
+TEST_CASE("string functions count characters, not bytes") {
+  CHECK(eval("'Bénédicte'.length()") == V{"9"});
+  CHECK(eval("'Bénédicte'.substring(1, 3)") == V{"éné"});
+  CHECK(eval("'Bénédicte'.indexOf('d')") == V{"4"});
+  CHECK(eval("'né'.toChars()") == V{"n", "é"});
+  CHECK(eval("'Bénédicte'.matches('^B.n')") == V{"true"});
+  CHECK(eval("'x'.matches('(')")[0].starts_with("!"));
+}
+
 TEST_CASE("type names of results") {
   auto e = compile("name.given.first() | birthDate | 1 | 1.5 | 'x' | @T10:00 | 2 'mg'");
   REQUIRE(e.is_ok());
