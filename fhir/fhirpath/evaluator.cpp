@@ -114,6 +114,10 @@ Status Evaluator::eval(const Node& node, const Scope& scope, Collection& out) {
       break;
   }
   --depth_;
+  produced_ += out.size();
+  if (st.is_ok() && produced_ > kMaxProducedItems) {
+    return error(node, "evaluation produced too many items");
+  }
   return st;
 }
 

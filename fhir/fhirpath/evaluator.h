@@ -52,7 +52,13 @@ class Evaluator {
   const Item* root_resource_;
   std::int64_t now_micros_;
   int depth_ = 0;
+  std::size_t produced_ = 0;  // items produced so far (the work budget)
 };
+
+// Bounds on one evaluation, so that a hostile expression fails instead of exhausting memory:
+// items produced by all nodes together, and the length of any computed string.
+inline constexpr std::size_t kMaxProducedItems = 4'000'000;
+inline constexpr std::size_t kMaxStringBytes = 1 << 20;
 
 // One function call being evaluated.
 struct Call {

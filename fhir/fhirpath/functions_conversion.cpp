@@ -2,6 +2,7 @@
 // Boolean, Integer, Decimal, String, Date, DateTime, Time and Quantity. Each pair shares one
 // converter: convertsToX() is "toX() gives a value".
 #include <cctype>
+#include <charconv>
 
 #include "fhir/fhirpath/function_util.h"
 #include "fhir/fhirpath/functions.h"
@@ -72,8 +73,13 @@ std::optional<Item> to_integer_value(const Item& v) {
     case ItemKind::kBoolean:
       return make_integer(v.boolean ? 1 : 0);
     case ItemKind::kString: {
-      if (!is_integer_text(v.text) || v.text.size() > 18) return std::nullopt;
-      return make_integer(std::stoll(v.text));
+      if (!is_integer_text(v.text)) return std::nullopt;
+      std::string_view digits = v.text;
+      if (digits[0] == '+') digits.remove_prefix(1);
+      std::int64_t value = 0;
+      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+      if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+      return make_integer(value);
     }
     default:
       return std::nullopt;

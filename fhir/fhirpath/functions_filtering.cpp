@@ -7,8 +7,9 @@
 namespace hearth::fhir::fhirpath::detail {
 namespace {
 
-// repeat() stops after this many items, so a cycle of computed values cannot run forever.
-constexpr std::size_t kMaxRepeatItems = 100000;
+// repeat() fails beyond this many items (each new item is checked against all found so far), so
+// an endless series of computed values cannot run for long.
+constexpr std::size_t kMaxRepeatItems = 10000;
 
 Status fn_where(Call& c) {
   for (std::size_t i = 0; i < c.input.size(); ++i) {

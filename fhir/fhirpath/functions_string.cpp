@@ -147,6 +147,7 @@ Status fn_replace(Call& c) {
     for (const std::string& ch : chars(s.input)) {
       out += ch;
       out += rep;
+      if (out.size() > kMaxStringBytes) return c.error("string too long");
     }
     return push(c, make_string(std::move(out)));
   }
@@ -159,6 +160,7 @@ Status fn_replace(Call& c) {
     pos = hit + pat.size();
   }
   out.append(s.input, pos);
+  if (out.size() > kMaxStringBytes) return c.error("string too long");
   return push(c, make_string(std::move(out)));
 }
 
@@ -216,6 +218,7 @@ Status fn_replace_matches(Call& c) {
   if (U_FAILURE(status)) return c.error(std::string("regular expression failed: ") + u_errorName(status));
   std::string utf8;
   out.toUTF8String(utf8);
+  if (utf8.size() > kMaxStringBytes) return c.error("string too long");
   return push(c, make_string(std::move(utf8)));
 }
 
@@ -268,6 +271,7 @@ Status fn_join(Call& c) {
     if (!v || v->kind != ItemKind::kString) return c.error("join() needs strings");
     if (i > 0) out += sep;
     out += v->text;
+    if (out.size() > kMaxStringBytes) return c.error("string too long");
   }
   return push(c, make_string(std::move(out)));
 }
@@ -346,8 +350,16 @@ Status fn_decode(Call& c) {
   if (f == "hex") {
     if (s.input.size() % 2 != 0) return Status::ok();
     std::string out;
+    auto nibble = [](char ch) {
+      if (ch >= '0' && ch <= '9') return ch - '0';
+      if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+      if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+      return -1;
+    };
     for (std::size_t i = 0; i < s.input.size(); i += 2) {
-      out += static_cast<char>(std::stoi(s.input.substr(i, 2), nullptr, 16));
+      int hi = nibble(s.input[i]), lo = nibble(s.input[i + 1]);
+      if (hi < 0 || lo < 0) return Status::ok();  // not hex: no value
+      out += static_cast<char>(hi * 16 + lo);
     }
     return push(c, make_string(std::move(out)));
   }

@@ -84,6 +84,7 @@ Result<std::optional<Item>> arithmetic(Evaluator& ev, const Node& node, const It
   using R = std::optional<Item>;
   BinaryOp op = node.op;
   if (op == BinaryOp::kAdd && a.kind == ItemKind::kString && b.kind == ItemKind::kString) {
+    if (a.text.size() + b.text.size() > kMaxStringBytes) return ev.error(node, "string too long");
     return R(make_string(a.text + b.text));
   }
   if (is_temporal(a) && b.kind == ItemKind::kQuantity &&
@@ -222,6 +223,15 @@ std::optional<Item> negate(const Item& value) {
 }
 
 std::optional<bool> items_equal(const Item& a, const Item& b) {
+  // Fast path without conversions (distinct, union and repeat compare many pairs).
+  if (!a.is_node() && !b.is_node() && a.kind == b.kind) {
+    switch (a.kind) {
+      case ItemKind::kInteger: return a.integer == b.integer;
+      case ItemKind::kBoolean: return a.boolean == b.boolean;
+      case ItemKind::kString: return a.text == b.text;
+      default: break;
+    }
+  }
   if (is_complex_node(a) || is_complex_node(b)) {
     if (!is_complex_node(a) || !is_complex_node(b) || a.json == nullptr || b.json == nullptr) {
       return false;
@@ -389,6 +399,7 @@ Status eval_binary(Evaluator& ev, const Node& node, const Scope& scope, Collecti
         if (!v || v->kind != ItemKind::kString) return ev.error(node, "& needs strings");
         s += v->text;
       }
+      if (s.size() > kMaxStringBytes) return ev.error(node, "string too long");
       out.push_back(make_string(std::move(s)));
       return Status::ok();
     }

@@ -2,6 +2,7 @@
 #include "fhir/fhirpath/types.h"
 
 #include <array>
+#include <charconv>
 #include <string>
 
 #include "fhir/primitive.h"
@@ -249,9 +250,12 @@ std::optional<Item> system_value(const Item& item) {
       std::optional<Primitive> p =
           item.type != nullptr ? primitive_from_name(item.type->name) : std::nullopt;
       if (p == Primitive::kDecimal) integral = false;
-      if (integral) {
+      std::int64_t value = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+      // An integer too large for 64 bits is still a number: kept as a Decimal.
+      if (integral && ec == std::errc() && end == text.data() + text.size()) {
         out.kind = ItemKind::kInteger;
-        out.integer = std::stoll(std::string(text));
+        out.integer = value;
         out.text = text;
       } else {
         out.kind = ItemKind::kDecimal;

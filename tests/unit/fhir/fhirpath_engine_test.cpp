@@ -106,6 +106,18 @@ TEST_CASE("string functions count characters, not bytes") {
   CHECK(eval("'né'.toChars()") == V{"n", "é"});
   CHECK(eval("'Bénédicte'.matches('^B.n')") == V{"true"});
   CHECK(eval("'x'.matches('(')")[0].starts_with("!"));
+  CHECK(eval("'zz'.decode('hex')").empty());
+  CHECK(eval("'4869'.decode('hex')") == V{"Hi"});
+  CHECK(eval("'99999999999999999999'.toInteger()").empty());
+  CHECK(eval("'-42'.toInteger()") == V{"-42"});
+}
+
+TEST_CASE("runaway expressions fail instead of exhausting memory") {
+  CHECK(eval("(1).repeat($this + 1).count()")[0].starts_with("!"));
+  CHECK(eval("('ab').repeat($this & $this).count()")[0].starts_with("!"));
+  std::string doubling = "1";
+  for (int i = 0; i < 40; ++i) doubling = "(" + doubling + ").select($this | ($this + 1))";
+  CHECK(eval(doubling + ".count()")[0].starts_with("!"));
 }
 
 TEST_CASE("type names of results") {
