@@ -30,8 +30,28 @@ enum class NodeKind : std::uint8_t {
 };
 
 enum class BinaryOp : std::uint8_t {
-  kMul, kDiv, kIntDiv, kMod, kAdd, kSub, kConcat, kUnion, kLt, kGt, kLe, kGe, kEq, kNe,
-  kEquiv, kNotEquiv, kIn, kContains, kAnd, kOr, kXor, kImplies,
+  kMul,
+  kDiv,
+  kIntDiv,
+  kMod,
+  kAdd,
+  kSub,
+  kConcat,
+  kUnion,
+  kLt,
+  kGt,
+  kLe,
+  kGe,
+  kEq,
+  kNe,
+  kEquiv,
+  kNotEquiv,
+  kIn,
+  kContains,
+  kAnd,
+  kOr,
+  kXor,
+  kImplies,
 };
 
 // A type specifier: "FHIR"/"System" or "" when unqualified, and the type name.
@@ -48,8 +68,8 @@ struct Node {
   std::unique_ptr<Node> base;
   std::vector<std::unique_ptr<Node>> args;
   Item literal;
-  TypeSpec type;                      // kIs, kAs, and functions taking a type argument
-  const FunctionDef* fn = nullptr;    // kFunction
+  TypeSpec type;                    // kIs, kAs, and functions taking a type argument
+  const FunctionDef* fn = nullptr;  // kFunction
 };
 
 }  // namespace hearth::fhir::fhirpath::detail

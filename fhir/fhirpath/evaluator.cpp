@@ -19,7 +19,9 @@ std::int64_t system_now_micros() {
       .count();
 }
 
-bool starts_upper(std::string_view s) { return !s.empty() && s[0] >= 'A' && s[0] <= 'Z'; }
+bool starts_upper(std::string_view s) {
+  return !s.empty() && s[0] >= 'A' && s[0] <= 'Z';
+}
 
 }  // namespace
 
@@ -42,8 +44,8 @@ Item make_string(std::string s) {
   return i;
 }
 
-Evaluator::Evaluator(const Expression& expression, const EvalOptions& options,
-                     const Item* resource, const Item* root_resource)
+Evaluator::Evaluator(const Expression& expression, const EvalOptions& options, const Item* resource,
+                     const Item* root_resource)
     : expression_(expression),
       options_(options),
       resource_(resource),
@@ -52,8 +54,7 @@ Evaluator::Evaluator(const Expression& expression, const EvalOptions& options,
 
 Status Evaluator::error(const Node& node, std::string_view message) const {
   return Status(Code::kInvalidArgument,
-                "at " + std::to_string(node.pos) + ": " + std::string(message),
-                expression_.text());
+                "at " + std::to_string(node.pos) + ": " + std::string(message), expression_.text());
 }
 
 Status Evaluator::eval(const Node& node, const Scope& scope, Collection& out) {
@@ -72,17 +73,10 @@ Status Evaluator::eval(const Node& node, const Scope& scope, Collection& out) {
   }
   Status st;
   switch (node.kind) {
-    case NodeKind::kLiteral:
-      out.push_back(node.literal);
-      break;
-    case NodeKind::kEmpty:
-      break;
-    case NodeKind::kMember:
-      st = eval_member(node, scope, out);
-      break;
-    case NodeKind::kFunction:
-      st = eval_function(node, scope, out);
-      break;
+    case NodeKind::kLiteral: out.push_back(node.literal); break;
+    case NodeKind::kEmpty: break;
+    case NodeKind::kMember: st = eval_member(node, scope, out); break;
+    case NodeKind::kFunction: st = eval_function(node, scope, out); break;
     case NodeKind::kThis:
       if (scope.this_item != nullptr) {
         out.push_back(*scope.this_item);
@@ -96,22 +90,12 @@ Status Evaluator::eval(const Node& node, const Scope& scope, Collection& out) {
     case NodeKind::kTotal:
       if (scope.total != nullptr) out.insert(out.end(), scope.total->begin(), scope.total->end());
       break;
-    case NodeKind::kVariable:
-      st = eval_variable(node, scope, out);
-      break;
-    case NodeKind::kIndexer:
-      st = eval_indexer(node, scope, out);
-      break;
-    case NodeKind::kUnary:
-      st = eval_unary(node, scope, out);
-      break;
-    case NodeKind::kBinary:
-      st = eval_binary(*this, node, scope, out);
-      break;
+    case NodeKind::kVariable: st = eval_variable(node, scope, out); break;
+    case NodeKind::kIndexer: st = eval_indexer(node, scope, out); break;
+    case NodeKind::kUnary: st = eval_unary(node, scope, out); break;
+    case NodeKind::kBinary: st = eval_binary(*this, node, scope, out); break;
     case NodeKind::kIs:
-    case NodeKind::kAs:
-      st = eval_type_op(node, scope, out);
-      break;
+    case NodeKind::kAs: st = eval_type_op(node, scope, out); break;
   }
   --depth_;
   produced_ += out.size();
@@ -144,8 +128,8 @@ Status Evaluator::eval_member(const Node& node, const Scope& scope, Collection& 
       return error(node, "'" + node.name + "' is not a FHIRPath name; use the choice element");
     }
     if (nav == Navigation::kUnknown && options_.strict) {
-      return error(node, "unknown element '" + node.name + "' on " +
-                             std::string(item_type_name(item)));
+      return error(node,
+                   "unknown element '" + node.name + "' on " + std::string(item_type_name(item)));
     }
   }
   return Status::ok();
@@ -154,9 +138,8 @@ Status Evaluator::eval_member(const Node& node, const Scope& scope, Collection& 
 // Strict mode: after `as T` / as(T) / ofType(T) the type is known even when no item is there.
 Status Evaluator::check_static_member(const Node& node) const {
   const Node& base = *node.base;
-  bool typed = base.kind == NodeKind::kAs ||
-               (base.kind == NodeKind::kFunction && base.fn->mode == ArgMode::kType &&
-                base.name != "is");
+  bool typed = base.kind == NodeKind::kAs || (base.kind == NodeKind::kFunction &&
+                                              base.fn->mode == ArgMode::kType && base.name != "is");
   if (typed && base.type.ns != "System" && !type_has_element(base.type.name, node.name)) {
     return error(node, "unknown element '" + node.name + "' on " + base.type.name);
   }
@@ -219,8 +202,8 @@ Status Evaluator::eval_variable(const Node& node, const Scope& scope, Collection
 Status Evaluator::eval_indexer(const Node& node, const Scope& scope, Collection& out) {
   if (options_.check_ordered_functions && node.base->kind == NodeKind::kFunction &&
       (node.base->name == "children" || node.base->name == "descendants")) {
-    return error(node, "an indexer needs an ordered input; " + node.base->name +
-                           "() has no defined order");
+    return error(
+        node, "an indexer needs an ordered input; " + node.base->name + "() has no defined order");
   }
   Collection base_items;
   HEARTH_RETURN_IF_ERROR(eval(*node.base, scope, base_items));
@@ -290,7 +273,8 @@ Status Call::eval_arg(std::size_t i, Collection& result) const {
 Result<std::optional<Item>> singleton_value(const Collection& c, const Evaluator& ev,
                                             const Node& node) {
   if (c.empty()) return std::optional<Item>();
-  if (c.size() > 1) return ev.error(node, "expected a single item, got " + std::to_string(c.size()));
+  if (c.size() > 1)
+    return ev.error(node, "expected a single item, got " + std::to_string(c.size()));
   return system_value(c[0]);
 }
 

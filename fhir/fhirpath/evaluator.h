@@ -82,8 +82,8 @@ struct Call {
 // error.
 Result<std::optional<bool>> singleton_boolean(const Collection& c, const Evaluator& ev,
                                               const Node& node);
-// The single item of `c` as a System value, nullptr-like nullopt when empty; an error when it has
-// several items.
+// The single item of `c` as a System value; nullopt when `c` is empty or the item has no value;
+// an error when `c` has several items.
 Result<std::optional<Item>> singleton_value(const Collection& c, const Evaluator& ev,
                                             const Node& node);
 

@@ -46,7 +46,8 @@ Result<Expression> compile(std::string_view text) {
 Result<Collection> evaluate(const Expression& expression, const JsonValue& resource,
                             const EvalOptions& options) {
   Item res = detail::resource_item(resource);
-  Item root = options.root_resource != nullptr ? detail::resource_item(*options.root_resource) : res;
+  Item root =
+      options.root_resource != nullptr ? detail::resource_item(*options.root_resource) : res;
   detail::Evaluator ev(expression, options, &res, &root);
   Collection focus{res};
   detail::Scope scope{&focus, &focus[0], -1, nullptr};
@@ -64,23 +65,22 @@ Result<Collection> evaluate(const Expression& expression, const EvalOptions& opt
   return out;
 }
 
-std::string_view type_namespace(const Item& item) { return detail::item_namespace(item); }
-std::string_view type_name(const Item& item) { return detail::item_type_name(item); }
+std::string_view type_namespace(const Item& item) {
+  return detail::item_namespace(item);
+}
+std::string_view type_name(const Item& item) {
+  return detail::item_type_name(item);
+}
 
 std::optional<std::string> to_string(const Item& item) {
   auto v = detail::system_value(item);
   if (!v) return std::nullopt;
   switch (v->kind) {
-    case ItemKind::kBoolean:
-      return std::string(v->boolean ? "true" : "false");
-    case ItemKind::kInteger:
-      return std::to_string(v->integer);
-    case ItemKind::kQuantity:
-      return detail::quantity_text(*v);
-    case ItemKind::kNode:
-      return std::nullopt;
-    default:
-      return v->text;
+    case ItemKind::kBoolean: return std::string(v->boolean ? "true" : "false");
+    case ItemKind::kInteger: return std::to_string(v->integer);
+    case ItemKind::kQuantity: return detail::quantity_text(*v);
+    case ItemKind::kNode: return std::nullopt;
+    default: return v->text;
   }
 }
 
@@ -93,8 +93,8 @@ std::optional<bool> to_boolean(const Item& item) {
 Result<std::optional<bool>> as_boolean(const Collection& collection) {
   if (collection.empty()) return std::optional<bool>();
   if (collection.size() > 1) {
-    return Status(Code::kInvalidArgument, "expected a single boolean, got " +
-                                              std::to_string(collection.size()) + " items");
+    return Status(Code::kInvalidArgument,
+                  "expected a single boolean, got " + std::to_string(collection.size()) + " items");
   }
   auto b = to_boolean(collection[0]);
   return std::optional<bool>(b.value_or(true));

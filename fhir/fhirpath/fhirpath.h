@@ -6,11 +6,19 @@
 // many threads at once. A Collection returned by evaluate() holds pointers into `resource` (and
 // into documents returned by the resolver), so it must not outlive them.
 //
-// Errors (never exceptions): compile() returns kInvalidArgument for syntax errors and unknown
-// functions or wrong argument counts; evaluate() returns kInvalidArgument for execution errors
-// (a singleton expected but more items given, a type that does not fit an operator, a strict-mode
-// unknown element, a callback's failure). The diagnostics start with "at N:" where N is the
+// Errors (never exceptions): compile() returns kInvalidArgument for syntax errors, unknown
+// functions or types, wrong argument counts and nesting beyond the limits; evaluate() returns
+// kInvalidArgument for execution errors (a singleton expected but more items given, a type that
+// does not fit an operator, a choice element's JSON name such as `valueQuantity`, a strict-mode
+// unknown element, a failing callback, and an evaluation beyond its budget: 4 million items
+// produced or a computed string over 1 MiB). The diagnostics start with "at N:" where N is the
 // 1-based position in the expression text; Issue::expression holds the expression.
+//
+// Deviations from FHIRPath N1, each for a reason: the `as` operator filters a collection of
+// several items (the R4 SearchParameter expressions rely on it; the as() function errors);
+// hasExtension(url) exists because one R4 SearchParameter calls it; lowBoundary(),
+// highBoundary(), precision(), comparable(), sort(), matchesFull(), trim(), split(), join(),
+// encode()/decode(), escape()/unescape() come from FHIRPath 2.0 as the R4 suite uses them.
 #pragma once
 
 #include <cstdint>

@@ -55,6 +55,8 @@ inline Status push(Call& c, Item item) {
   c.out.push_back(std::move(item));
   return Status::ok();
 }
-inline Status push_bool(Call& c, bool b) { return push(c, make_boolean(b)); }
+inline Status push_bool(Call& c, bool b) {
+  return push(c, make_boolean(b));
+}
 
 }  // namespace hearth::fhir::fhirpath::detail

@@ -40,8 +40,7 @@ bool is_decimal_text(std::string_view s) {
 
 std::optional<Item> to_boolean_value(const Item& v) {
   switch (v.kind) {
-    case ItemKind::kBoolean:
-      return v;
+    case ItemKind::kBoolean: return v;
     case ItemKind::kInteger:
       if (v.integer == 0 || v.integer == 1) return make_boolean(v.integer == 1);
       return std::nullopt;
@@ -61,17 +60,14 @@ std::optional<Item> to_boolean_value(const Item& v) {
       }
       return std::nullopt;
     }
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
 std::optional<Item> to_integer_value(const Item& v) {
   switch (v.kind) {
-    case ItemKind::kInteger:
-      return v;
-    case ItemKind::kBoolean:
-      return make_integer(v.boolean ? 1 : 0);
+    case ItemKind::kInteger: return v;
+    case ItemKind::kBoolean: return make_integer(v.boolean ? 1 : 0);
     case ItemKind::kString: {
       if (!is_integer_text(v.text)) return std::nullopt;
       std::string_view digits = v.text;
@@ -81,47 +77,36 @@ std::optional<Item> to_integer_value(const Item& v) {
       if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
       return make_integer(value);
     }
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
 std::optional<Item> to_decimal_value(const Item& v) {
   switch (v.kind) {
-    case ItemKind::kDecimal:
-      return v;
-    case ItemKind::kInteger:
-      return make_decimal(Decimal::from_int64(v.integer));
-    case ItemKind::kBoolean:
-      return make_decimal(*Decimal::parse(v.boolean ? "1.0" : "0.0"));
+    case ItemKind::kDecimal: return v;
+    case ItemKind::kInteger: return make_decimal(Decimal::from_int64(v.integer));
+    case ItemKind::kBoolean: return make_decimal(*Decimal::parse(v.boolean ? "1.0" : "0.0"));
     case ItemKind::kString: {
       if (!is_decimal_text(v.text)) return std::nullopt;
       auto d = Decimal::parse(v.text);
       if (!d) return std::nullopt;
       return make_decimal(*d);
     }
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
 std::optional<Item> to_string_value(const Item& v) {
   switch (v.kind) {
-    case ItemKind::kString:
-      return v;
-    case ItemKind::kBoolean:
-      return make_string(v.boolean ? "true" : "false");
-    case ItemKind::kInteger:
-      return make_string(std::to_string(v.integer));
+    case ItemKind::kString: return v;
+    case ItemKind::kBoolean: return make_string(v.boolean ? "true" : "false");
+    case ItemKind::kInteger: return make_string(std::to_string(v.integer));
     case ItemKind::kDecimal:
     case ItemKind::kDate:
     case ItemKind::kDateTime:
-    case ItemKind::kTime:
-      return make_string(v.text);
-    case ItemKind::kQuantity:
-      return make_string(quantity_text(v));
-    default:
-      return std::nullopt;
+    case ItemKind::kTime: return make_string(v.text);
+    case ItemKind::kQuantity: return make_string(quantity_text(v));
+    default: return std::nullopt;
   }
 }
 
@@ -134,7 +119,8 @@ std::optional<Item> to_temporal(const Item& v, ItemKind target) {
       if (d) return d;
       auto dt = DateTime::parse(v.text);
       if (!dt) return std::nullopt;
-      return make_temporal_item(ItemKind::kDate, v.text.substr(0, std::min<std::size_t>(10, v.text.size())));
+      return make_temporal_item(ItemKind::kDate,
+                                v.text.substr(0, std::min<std::size_t>(10, v.text.size())));
     }
     return make_temporal_item(target, v.text);
   }
@@ -149,11 +135,15 @@ std::optional<Item> to_temporal(const Item& v, ItemKind target) {
   }
   return std::nullopt;
 }
-std::optional<Item> to_date_value(const Item& v) { return to_temporal(v, ItemKind::kDate); }
+std::optional<Item> to_date_value(const Item& v) {
+  return to_temporal(v, ItemKind::kDate);
+}
 std::optional<Item> to_datetime_value(const Item& v) {
   return to_temporal(v, ItemKind::kDateTime);
 }
-std::optional<Item> to_time_value(const Item& v) { return to_temporal(v, ItemKind::kTime); }
+std::optional<Item> to_time_value(const Item& v) {
+  return to_temporal(v, ItemKind::kTime);
+}
 
 std::optional<Item> parse_quantity_text(std::string_view s) {
   auto q = parse_quantity_literal(s);
@@ -163,17 +153,13 @@ std::optional<Item> parse_quantity_text(std::string_view s) {
 
 std::optional<Item> to_quantity_value(const Item& v) {
   switch (v.kind) {
-    case ItemKind::kQuantity:
-      return v;
+    case ItemKind::kQuantity: return v;
     case ItemKind::kInteger:
-    case ItemKind::kDecimal:
-      return make_quantity(Quantity{*item_decimal(v), "1"});
+    case ItemKind::kDecimal: return make_quantity(Quantity{*item_decimal(v), "1"});
     case ItemKind::kBoolean:
       return make_quantity(Quantity{*Decimal::parse(v.boolean ? "1.0" : "0.0"), "1"});
-    case ItemKind::kString:
-      return parse_quantity_text(v.text);
-    default:
-      return std::nullopt;
+    case ItemKind::kString: return parse_quantity_text(v.text);
+    default: return std::nullopt;
   }
 }
 
@@ -225,6 +211,8 @@ constexpr FunctionDef kFunctions[] = {
 
 }  // namespace
 
-std::span<const FunctionDef> conversion_functions() { return kFunctions; }
+std::span<const FunctionDef> conversion_functions() {
+  return kFunctions;
+}
 
 }  // namespace hearth::fhir::fhirpath::detail

@@ -7,7 +7,9 @@
 namespace hearth::fhir::fhirpath::detail {
 namespace {
 
-Status fn_empty(Call& c) { return push_bool(c, c.input.empty()); }
+Status fn_empty(Call& c) {
+  return push_bool(c, c.input.empty());
+}
 
 Status fn_exists(Call& c) {
   if (c.node.args.empty()) return push_bool(c, !c.input.empty());
@@ -43,10 +45,18 @@ Status bool_quantifier(Call& c, bool want, bool all) {
   }
   return push_bool(c, all);
 }
-Status fn_all_true(Call& c) { return bool_quantifier(c, true, true); }
-Status fn_any_true(Call& c) { return bool_quantifier(c, true, false); }
-Status fn_all_false(Call& c) { return bool_quantifier(c, false, true); }
-Status fn_any_false(Call& c) { return bool_quantifier(c, false, false); }
+Status fn_all_true(Call& c) {
+  return bool_quantifier(c, true, true);
+}
+Status fn_any_true(Call& c) {
+  return bool_quantifier(c, true, false);
+}
+Status fn_all_false(Call& c) {
+  return bool_quantifier(c, false, true);
+}
+Status fn_any_false(Call& c) {
+  return bool_quantifier(c, false, false);
+}
 
 bool subset(const Collection& a, const Collection& b) {
   for (const Item& x : a) {
@@ -56,10 +66,16 @@ bool subset(const Collection& a, const Collection& b) {
   }
   return true;
 }
-Status fn_subset_of(Call& c) { return push_bool(c, subset(c.input, c.args[0])); }
-Status fn_superset_of(Call& c) { return push_bool(c, subset(c.args[0], c.input)); }
+Status fn_subset_of(Call& c) {
+  return push_bool(c, subset(c.input, c.args[0]));
+}
+Status fn_superset_of(Call& c) {
+  return push_bool(c, subset(c.args[0], c.input));
+}
 
-Status fn_count(Call& c) { return push(c, make_integer(static_cast<std::int64_t>(c.input.size()))); }
+Status fn_count(Call& c) {
+  return push(c, make_integer(static_cast<std::int64_t>(c.input.size())));
+}
 
 Status fn_distinct(Call& c) {
   for (const Item& i : c.input) add_distinct(c.out, i);
@@ -89,6 +105,8 @@ constexpr FunctionDef kFunctions[] = {
 
 }  // namespace
 
-std::span<const FunctionDef> existence_functions() { return kFunctions; }
+std::span<const FunctionDef> existence_functions() {
+  return kFunctions;
+}
 
 }  // namespace hearth::fhir::fhirpath::detail

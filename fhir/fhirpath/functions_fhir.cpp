@@ -143,12 +143,14 @@ constexpr FunctionDef kFunctions[] = {
     {"getValue", 0, 0, ArgMode::kValues, fn_get_value},
     {"memberOf", 1, 1, ArgMode::kValues, fn_member_of},
     {"htmlChecks", 0, 0, ArgMode::kValues, fn_html_checks},
-    {"htmlchecks", 0, 0, ArgMode::kValues, fn_html_checks},
+    {"htmlchecks", 0, 0, ArgMode::kValues, fn_html_checks},  // R4 fhirpath.html's spelling
     {"conformsTo", 1, 1, ArgMode::kValues, fn_conforms_to},
 };
 
 }  // namespace
 
-std::span<const FunctionDef> fhir_functions() { return kFunctions; }
+std::span<const FunctionDef> fhir_functions() {
+  return kFunctions;
+}
 
 }  // namespace hearth::fhir::fhirpath::detail

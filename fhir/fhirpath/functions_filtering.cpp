@@ -66,6 +66,8 @@ constexpr FunctionDef kFunctions[] = {
 
 }  // namespace
 
-std::span<const FunctionDef> filtering_functions() { return kFunctions; }
+std::span<const FunctionDef> filtering_functions() {
+  return kFunctions;
+}
 
 }  // namespace hearth::fhir::fhirpath::detail

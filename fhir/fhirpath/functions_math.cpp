@@ -22,10 +22,10 @@ Result<std::optional<Item>> number_input(const Call& c, bool allow_quantity = fa
   return v;
 }
 
-#define HEARTH_NUMBER_INPUT(c, v, q)          \
-  auto v##_r = number_input(c, q);            \
+#define HEARTH_NUMBER_INPUT(c, v, q)                         \
+  auto v##_r = number_input(c, q);                           \
   if (!v##_r.is_ok()) return std::move(v##_r).take_status(); \
-  if (!v##_r->has_value()) return Status::ok(); \
+  if (!v##_r->has_value()) return Status::ok();              \
   const Item& v = **v##_r
 
 Status fn_abs(Call& c) {
@@ -120,20 +120,17 @@ Status fn_round(Call& c) {
 }
 
 constexpr FunctionDef kFunctions[] = {
-    {"abs", 0, 0, ArgMode::kValues, fn_abs},
-    {"ceiling", 0, 0, ArgMode::kValues, fn_ceiling},
-    {"exp", 0, 0, ArgMode::kValues, fn_exp},
-    {"floor", 0, 0, ArgMode::kValues, fn_floor},
-    {"ln", 0, 0, ArgMode::kValues, fn_ln},
-    {"log", 1, 1, ArgMode::kValues, fn_log},
-    {"power", 1, 1, ArgMode::kValues, fn_power},
-    {"round", 0, 1, ArgMode::kValues, fn_round},
-    {"sqrt", 0, 0, ArgMode::kValues, fn_sqrt},
-    {"truncate", 0, 0, ArgMode::kValues, fn_truncate},
+    {"abs", 0, 0, ArgMode::kValues, fn_abs},     {"ceiling", 0, 0, ArgMode::kValues, fn_ceiling},
+    {"exp", 0, 0, ArgMode::kValues, fn_exp},     {"floor", 0, 0, ArgMode::kValues, fn_floor},
+    {"ln", 0, 0, ArgMode::kValues, fn_ln},       {"log", 1, 1, ArgMode::kValues, fn_log},
+    {"power", 1, 1, ArgMode::kValues, fn_power}, {"round", 0, 1, ArgMode::kValues, fn_round},
+    {"sqrt", 0, 0, ArgMode::kValues, fn_sqrt},   {"truncate", 0, 0, ArgMode::kValues, fn_truncate},
 };
 
 }  // namespace
 
-std::span<const FunctionDef> math_functions() { return kFunctions; }
+std::span<const FunctionDef> math_functions() {
+  return kFunctions;
+}
 
 }  // namespace hearth::fhir::fhirpath::detail

@@ -1,12 +1,12 @@
 // String manipulation (http://hl7.org/fhirpath/N1/#string-manipulation and the 2.0 additions the
 // suite uses: encode, decode, escape, unescape, trim, split, join, matchesFull). Positions and
 // lengths count Unicode code points of the UTF-8 text.
+#include <unicode/regex.h>
+#include <unicode/unistr.h>
+
 #include <cctype>
 #include <memory>
 #include <vector>
-
-#include <unicode/regex.h>
-#include <unicode/unistr.h>
 
 #include "fhir/fhirpath/function_util.h"
 #include "fhir/fhirpath/functions.h"
@@ -49,7 +49,9 @@ StringArgs string_args(const Call& c) {
   return r;
 }
 
-bool is_continuation(char ch) { return (static_cast<unsigned char>(ch) & 0xC0) == 0x80; }
+bool is_continuation(char ch) {
+  return (static_cast<unsigned char>(ch) & 0xC0) == 0x80;
+}
 
 // Code points in `s`.
 std::int64_t char_count(std::string_view s) {
@@ -80,8 +82,8 @@ std::vector<std::string> chars(std::string_view s) {
   return out;
 }
 
-#define HEARTH_STRING_ARGS(c, s)        \
-  StringArgs s = string_args(c);        \
+#define HEARTH_STRING_ARGS(c, s)          \
+  StringArgs s = string_args(c);          \
   if (!s.status.is_ok()) return s.status; \
   if (!s.ok) return Status::ok()
 
@@ -134,8 +136,12 @@ Status change_case(Call& c, bool upper) {
   }
   return push(c, make_string(std::move(s.input)));
 }
-Status fn_upper(Call& c) { return change_case(c, true); }
-Status fn_lower(Call& c) { return change_case(c, false); }
+Status fn_upper(Call& c) {
+  return change_case(c, true);
+}
+Status fn_lower(Call& c) {
+  return change_case(c, false);
+}
 
 Status fn_replace(Call& c) {
   HEARTH_STRING_ARGS(c, s);
@@ -201,11 +207,16 @@ Status regex_test(Call& c, bool full) {
   if (!re.is_ok()) return std::move(re).take_status();
   UErrorCode status = U_ZERO_ERROR;
   bool m = full ? re->matcher->matches(status) : re->matcher->find(0, status);
-  if (U_FAILURE(status)) return c.error(std::string("regular expression failed: ") + u_errorName(status));
+  if (U_FAILURE(status))
+    return c.error(std::string("regular expression failed: ") + u_errorName(status));
   return push_bool(c, m);
 }
-Status fn_matches(Call& c) { return regex_test(c, false); }
-Status fn_matches_full(Call& c) { return regex_test(c, true); }
+Status fn_matches(Call& c) {
+  return regex_test(c, false);
+}
+Status fn_matches_full(Call& c) {
+  return regex_test(c, true);
+}
 
 Status fn_replace_matches(Call& c) {
   HEARTH_STRING_ARGS(c, s);
@@ -213,9 +224,9 @@ Status fn_replace_matches(Call& c) {
   auto re = compile_regex(c, s.args[0], s.input);
   if (!re.is_ok()) return std::move(re).take_status();
   UErrorCode status = U_ZERO_ERROR;
-  icu::UnicodeString out =
-      re->matcher->replaceAll(icu::UnicodeString::fromUTF8(s.args[1]), status);
-  if (U_FAILURE(status)) return c.error(std::string("regular expression failed: ") + u_errorName(status));
+  icu::UnicodeString out = re->matcher->replaceAll(icu::UnicodeString::fromUTF8(s.args[1]), status);
+  if (U_FAILURE(status))
+    return c.error(std::string("regular expression failed: ") + u_errorName(status));
   std::string utf8;
   out.toUTF8String(utf8);
   if (utf8.size() > kMaxStringBytes) return c.error("string too long");
@@ -325,7 +336,8 @@ std::optional<std::string> base64_decode(std::string_view in) {
 Status fn_encode(Call& c) {
   HEARTH_STRING_ARGS(c, s);
   const std::string& f = s.args[0];
-  if (f == "base64" || f == "urlbase64") return push(c, make_string(base64_encode(s.input, f == "urlbase64")));
+  if (f == "base64" || f == "urlbase64")
+    return push(c, make_string(base64_encode(s.input, f == "urlbase64")));
   if (f == "hex") {
     static constexpr std::string_view kHex = "0123456789abcdef";
     std::string out;
@@ -450,6 +462,8 @@ constexpr FunctionDef kFunctions[] = {
 
 }  // namespace
 
-std::span<const FunctionDef> string_functions() { return kFunctions; }
+std::span<const FunctionDef> string_functions() {
+  return kFunctions;
+}
 
 }  // namespace hearth::fhir::fhirpath::detail

@@ -39,8 +39,12 @@ Status skip_take(Call& c, bool skip) {
   }
   return Status::ok();
 }
-Status fn_skip(Call& c) { return skip_take(c, true); }
-Status fn_take(Call& c) { return skip_take(c, false); }
+Status fn_skip(Call& c) {
+  return skip_take(c, true);
+}
+Status fn_take(Call& c) {
+  return skip_take(c, false);
+}
 
 bool contains(const Collection& c, const Item& item) {
   for (const Item& o : c) {
@@ -90,7 +94,11 @@ constexpr FunctionDef kCombining[] = {
 
 }  // namespace
 
-std::span<const FunctionDef> subsetting_functions() { return kSubsetting; }
-std::span<const FunctionDef> combining_functions() { return kCombining; }
+std::span<const FunctionDef> subsetting_functions() {
+  return kSubsetting;
+}
+std::span<const FunctionDef> combining_functions() {
+  return kCombining;
+}
 
 }  // namespace hearth::fhir::fhirpath::detail

@@ -31,6 +31,8 @@ constexpr FunctionDef kFunctions[] = {
 
 }  // namespace
 
-std::span<const FunctionDef> tree_functions() { return kFunctions; }
+std::span<const FunctionDef> tree_functions() {
+  return kFunctions;
+}
 
 }  // namespace hearth::fhir::fhirpath::detail

@@ -32,9 +32,15 @@ Status fn_trace(Call& c) {
 Status clock(Call& c, ItemKind kind) {
   return push(c, clock_item(kind, c.ev.now_micros(), c.ev.options().tz_offset_minutes));
 }
-Status fn_now(Call& c) { return clock(c, ItemKind::kDateTime); }
-Status fn_today(Call& c) { return clock(c, ItemKind::kDate); }
-Status fn_time_of_day(Call& c) { return clock(c, ItemKind::kTime); }
+Status fn_now(Call& c) {
+  return clock(c, ItemKind::kDateTime);
+}
+Status fn_today(Call& c) {
+  return clock(c, ItemKind::kDate);
+}
+Status fn_time_of_day(Call& c) {
+  return clock(c, ItemKind::kTime);
+}
 
 Status fn_iif(Call& c) {
   // Called on a collection (x.iif(...)), its single item is $this; called bare, the caller's
@@ -130,8 +136,12 @@ Status bounds(Call& c, bool high) {
   return Status::ok();
 }
 
-Status fn_low_boundary(Call& c) { return bounds(c, false); }
-Status fn_high_boundary(Call& c) { return bounds(c, true); }
+Status fn_low_boundary(Call& c) {
+  return bounds(c, false);
+}
+Status fn_high_boundary(Call& c) {
+  return bounds(c, true);
+}
 
 Status fn_comparable(Call& c) {
   auto a = input_value(c);
@@ -218,6 +228,8 @@ constexpr FunctionDef kFunctions[] = {
 
 }  // namespace
 
-std::span<const FunctionDef> utility_functions() { return kFunctions; }
+std::span<const FunctionDef> utility_functions() {
+  return kFunctions;
+}
 
 }  // namespace hearth::fhir::fhirpath::detail

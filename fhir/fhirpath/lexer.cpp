@@ -12,9 +12,15 @@ Status syntax_error(std::uint32_t pos, std::string_view message) {
 
 namespace {
 
-bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ident_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+bool is_ident_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 void append_utf8(std::string& out, std::uint32_t cp) {
   if (cp < 0x80) {
@@ -49,9 +55,7 @@ class Lexer {
   }
 
  private:
-  char peek(std::size_t ahead = 0) const {
-    return i_ + ahead < s_.size() ? s_[i_ + ahead] : '\0';
-  }
+  char peek(std::size_t ahead = 0) const { return i_ + ahead < s_.size() ? s_[i_ + ahead] : '\0'; }
   std::uint32_t pos() const { return static_cast<std::uint32_t>(i_ + 1); }
 
   Status skip_space() {
@@ -87,7 +91,11 @@ class Lexer {
       if (i_ >= s_.size()) return syntax_error(start, "unterminated escape");
       char e = s_[i_++];
       switch (e) {
-        case '\'': case '"': case '`': case '\\': case '/': out += e; break;
+        case '\'':
+        case '"':
+        case '`':
+        case '\\':
+        case '/': out += e; break;
         case 'f': out += '\f'; break;
         case 'n': out += '\n'; break;
         case 'r': out += '\r'; break;
@@ -106,8 +114,7 @@ class Lexer {
           append_utf8(out, cp);
           break;
         }
-        default:
-          return syntax_error(pos() - 1, std::string("unknown escape \\") + e);
+        default: return syntax_error(pos() - 1, std::string("unknown escape \\") + e);
       }
     }
   }
@@ -188,15 +195,12 @@ class Lexer {
       return Status::ok();
     }
     switch (c) {
-      case '\'':
-        t.kind = Tok::kString;
-        return quoted('\'', t.text);
+      case '\'': t.kind = Tok::kString; return quoted('\'', t.text);
       case '`':
         t.kind = Tok::kIdentifier;
         t.delimited = true;
         return quoted('`', t.text);
-      case '@':
-        return temporal(t);
+      case '@': return temporal(t);
       case '%': {
         ++i_;
         t.kind = Tok::kVariable;
@@ -205,9 +209,9 @@ class Lexer {
         std::size_t start = i_;
         // %vs-name and %ext-name (R4 fhirpath.html) are the only names with '-'.
         while (is_ident_char(peek()) ||
-               (peek() == '-' && (s_.substr(start, i_ - start) == "vs" ||
-                                  s_.substr(start, i_ - start) == "ext" ||
-                                  s_.substr(start, 3) == "vs-" || s_.substr(start, 4) == "ext-"))) {
+               (peek() == '-' &&
+                (s_.substr(start, i_ - start) == "vs" || s_.substr(start, i_ - start) == "ext" ||
+                 s_.substr(start, 3) == "vs-" || s_.substr(start, 4) == "ext-"))) {
           ++i_;
         }
         if (i_ == start) return syntax_error(t.pos, "expected a variable name after %");
@@ -225,8 +229,7 @@ class Lexer {
         }
         return Status::ok();
       }
-      default:
-        break;
+      default: break;
     }
     t.kind = Tok::kSymbol;
     static constexpr std::string_view kTwo[] = {"!=", "!~", "<=", ">="};
@@ -251,6 +254,8 @@ class Lexer {
 
 }  // namespace
 
-Result<std::vector<Token>> tokenize(std::string_view text) { return Lexer(text).run(); }
+Result<std::vector<Token>> tokenize(std::string_view text) {
+  return Lexer(text).run();
+}
 
 }  // namespace hearth::fhir::fhirpath::detail

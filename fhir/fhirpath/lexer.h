@@ -13,17 +13,17 @@ namespace hearth::fhir::fhirpath::detail {
 
 enum class Tok : std::uint8_t {
   kEnd,
-  kIdentifier,   // name, or `delimited name` (text decoded, delimited = true)
-  kString,       // 'text' (decoded)
-  kInteger,      // 123
-  kDecimal,      // 1.5
-  kLong,         // 123L
-  kDateTime,     // @2014-01-05T10:00 (text without '@')
-  kDate,         // @2014-01-05
-  kTime,         // @T10:00 (text without "@T")
-  kVariable,     // %name, %`name`, %'name' (text without '%')
-  kSpecial,      // $this, $index, $total (text without '$')
-  kSymbol,       // . , ( ) [ ] { } + - * / | & = != ~ !~ < > <= >=
+  kIdentifier,  // name, or `delimited name` (text decoded, delimited = true)
+  kString,      // 'text' (decoded)
+  kInteger,     // 123
+  kDecimal,     // 1.5
+  kLong,        // 123L
+  kDateTime,    // @2014-01-05T10:00 (text without '@')
+  kDate,        // @2014-01-05
+  kTime,        // @T10:00 (text without "@T")
+  kVariable,    // %name, %`name`, %'name' (text without '%')
+  kSpecial,     // $this, $index, $total (text without '$')
+  kSymbol,      // . , ( ) [ ] { } + - * / | & = != ~ !~ < > <= >=
 };
 
 struct Token {

@@ -59,21 +59,20 @@ Result<std::optional<Item>> quantity_arithmetic(Evaluator& ev, const Node& node,
   std::optional<Quantity> r;
   switch (node.op) {
     case BinaryOp::kAdd:
-      if (!is_number(a) && !is_number(b)) r = add(*qa, *qb);
-      else return type_mismatch(ev, node, a, b);
+      if (!is_number(a) && !is_number(b))
+        r = add(*qa, *qb);
+      else
+        return type_mismatch(ev, node, a, b);
       break;
     case BinaryOp::kSub:
-      if (!is_number(a) && !is_number(b)) r = subtract(*qa, *qb);
-      else return type_mismatch(ev, node, a, b);
+      if (!is_number(a) && !is_number(b))
+        r = subtract(*qa, *qb);
+      else
+        return type_mismatch(ev, node, a, b);
       break;
-    case BinaryOp::kMul:
-      r = multiply(*qa, *qb);
-      break;
-    case BinaryOp::kDiv:
-      r = divide(*qa, *qb);
-      break;
-    default:
-      return type_mismatch(ev, node, a, b);
+    case BinaryOp::kMul: r = multiply(*qa, *qb); break;
+    case BinaryOp::kDiv: r = divide(*qa, *qb); break;
+    default: return type_mismatch(ev, node, a, b);
   }
   if (!r) return R();
   return R(make_quantity(*r));
@@ -119,8 +118,7 @@ Result<std::optional<Item>> arithmetic(Evaluator& ev, const Node& node, const It
       case BinaryOp::kMod:
         if (y == 0 || (x == INT64_MIN && y == -1)) return R();
         return R(make_integer(x % y));
-      default:
-        break;
+      default: break;
     }
   }
   auto x = item_decimal(a), y = item_decimal(b);
@@ -139,8 +137,7 @@ Result<std::optional<Item>> arithmetic(Evaluator& ev, const Node& node, const It
       if (!i) return R();
       return R(make_integer(*i));
     }
-    default:
-      return type_mismatch(ev, node, a, b);
+    default: return type_mismatch(ev, node, a, b);
   }
   if (!r) return R();
   return R(make_decimal(*r));
@@ -178,8 +175,7 @@ Status eval_logic(Evaluator& ev, const Node& node, const Collection& l, const Co
         res = b;
       }
       break;
-    default:
-      break;
+    default: break;
   }
   if (res) out.push_back(make_boolean(*res));
   return Status::ok();
@@ -248,17 +244,14 @@ std::optional<bool> items_equal(const Item& a, const Item& b) {
   if (is_temporal(*va) && is_temporal(*vb)) return temporal_equals(*va, *vb);
   if (va->kind != vb->kind) return false;
   switch (va->kind) {
-    case ItemKind::kBoolean:
-      return va->boolean == vb->boolean;
-    case ItemKind::kString:
-      return va->text == vb->text;
+    case ItemKind::kBoolean: return va->boolean == vb->boolean;
+    case ItemKind::kString: return va->text == vb->text;
     case ItemKind::kQuantity: {
       auto x = item_quantity(*va), y = item_quantity(*vb);
       if (!x || !y) return std::nullopt;
       return equals(*x, *y);
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -274,16 +267,13 @@ bool items_equivalent(const Item& a, const Item& b) {
   if (is_temporal(*va) && is_temporal(*vb)) return temporal_equivalent(*va, *vb);
   if (va->kind != vb->kind) return false;
   switch (va->kind) {
-    case ItemKind::kBoolean:
-      return va->boolean == vb->boolean;
-    case ItemKind::kString:
-      return folded(va->text) == folded(vb->text);
+    case ItemKind::kBoolean: return va->boolean == vb->boolean;
+    case ItemKind::kString: return folded(va->text) == folded(vb->text);
     case ItemKind::kQuantity: {
       auto x = item_quantity(*va), y = item_quantity(*vb);
       return x && y && equivalent(*x, *y);
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -360,8 +350,7 @@ Status eval_binary(Evaluator& ev, const Node& node, const Scope& scope, Collecti
     case BinaryOp::kAnd:
     case BinaryOp::kOr:
     case BinaryOp::kXor:
-    case BinaryOp::kImplies:
-      return eval_logic(ev, node, l, r, out);
+    case BinaryOp::kImplies: return eval_logic(ev, node, l, r, out);
     case BinaryOp::kUnion:
       for (const Item& i : l) add_distinct(out, i);
       for (const Item& i : r) add_distinct(out, i);
@@ -403,8 +392,7 @@ Status eval_binary(Evaluator& ev, const Node& node, const Scope& scope, Collecti
       out.push_back(make_string(std::move(s)));
       return Status::ok();
     }
-    default:
-      break;
+    default: break;
   }
   if (l.empty() || r.empty()) return Status::ok();
   if (l.size() > 1 || r.size() > 1) return ev.error(node, "operator needs single items");

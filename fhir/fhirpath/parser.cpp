@@ -25,19 +25,24 @@ constexpr Level kLevels[] = {
     {{"or", "xor"}, {BinaryOp::kOr, BinaryOp::kXor}, 2},
     {{"and"}, {BinaryOp::kAnd}, 1},
     {{"in", "contains"}, {BinaryOp::kIn, BinaryOp::kContains}, 2},
-    {{"=", "~", "!=", "!~"}, {BinaryOp::kEq, BinaryOp::kEquiv, BinaryOp::kNe, BinaryOp::kNotEquiv}, 4},
+    {{"=", "~", "!=", "!~"},
+     {BinaryOp::kEq, BinaryOp::kEquiv, BinaryOp::kNe, BinaryOp::kNotEquiv},
+     4},
     {{"<=", "<", ">", ">="}, {BinaryOp::kLe, BinaryOp::kLt, BinaryOp::kGt, BinaryOp::kGe}, 4},
     {{"|"}, {BinaryOp::kUnion}, 1},
 };
 constexpr int kTypeLevel = 7;  // is / as
-constexpr Level kAdditive = {{"+", "-", "&"}, {BinaryOp::kAdd, BinaryOp::kSub, BinaryOp::kConcat}, 3};
+constexpr Level kAdditive = {
+    {"+", "-", "&"}, {BinaryOp::kAdd, BinaryOp::kSub, BinaryOp::kConcat}, 3};
 constexpr Level kMultiplicative = {
-    {"*", "/", "div", "mod"}, {BinaryOp::kMul, BinaryOp::kDiv, BinaryOp::kIntDiv, BinaryOp::kMod}, 4};
+    {"*", "/", "div", "mod"},
+    {BinaryOp::kMul, BinaryOp::kDiv, BinaryOp::kIntDiv, BinaryOp::kMod},
+    4};
 
 bool is_calendar_unit(std::string_view s) {
   static constexpr std::string_view kUnits[] = {
-      "year",  "years",  "month",  "months",  "week",   "weeks",   "day",         "days",
-      "hour",  "hours",  "minute", "minutes", "second", "seconds", "millisecond", "milliseconds"};
+      "year", "years", "month",  "months",  "week",   "weeks",   "day",         "days",
+      "hour", "hours", "minute", "minutes", "second", "seconds", "millisecond", "milliseconds"};
   for (std::string_view u : kUnits) {
     if (u == s) return true;
   }
@@ -57,9 +62,7 @@ class Parser {
 
  private:
   const Token& cur() const { return t_[i_]; }
-  bool is_symbol(std::string_view s) const {
-    return cur().kind == Tok::kSymbol && cur().text == s;
-  }
+  bool is_symbol(std::string_view s) const { return cur().kind == Tok::kSymbol && cur().text == s; }
   // Keyword operators are plain identifiers in the token stream (not delimited ones).
   bool is_op(std::string_view s) const {
     if (cur().kind == Tok::kSymbol) return cur().text == s;
@@ -279,20 +282,14 @@ class Parser {
   Result<NodePtr> term() {
     const Token& t = cur();
     switch (t.kind) {
-      case Tok::kEnd:
-        return syntax_error(t.pos, "unexpected end of expression");
-      case Tok::kString:
-        return literal(ItemKind::kString, t.text);
-      case Tok::kDate:
-        return literal(ItemKind::kDate, t.text);
-      case Tok::kDateTime:
-        return literal(ItemKind::kDateTime, t.text);
-      case Tok::kTime:
-        return literal(ItemKind::kTime, t.text);
+      case Tok::kEnd: return syntax_error(t.pos, "unexpected end of expression");
+      case Tok::kString: return literal(ItemKind::kString, t.text);
+      case Tok::kDate: return literal(ItemKind::kDate, t.text);
+      case Tok::kDateTime: return literal(ItemKind::kDateTime, t.text);
+      case Tok::kTime: return literal(ItemKind::kTime, t.text);
       case Tok::kInteger:
       case Tok::kLong:
-      case Tok::kDecimal:
-        return number();
+      case Tok::kDecimal: return number();
       case Tok::kVariable: {
         auto n = std::make_unique<Node>();
         n->kind = NodeKind::kVariable;
@@ -329,8 +326,7 @@ class Parser {
           return NodePtr(std::move(n));
         }
         return invocation();
-      case Tok::kSpecial:
-        return invocation();
+      case Tok::kSpecial: return invocation();
     }
     return syntax_error(t.pos, "unexpected token");
   }

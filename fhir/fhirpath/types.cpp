@@ -271,7 +271,6 @@ std::optional<Item> system_value(const Item& item) {
     if (p == Primitive::kDate) out.kind = ItemKind::kDate;
     if (p == Primitive::kDateTime || p == Primitive::kInstant) out.kind = ItemKind::kDateTime;
     if (p == Primitive::kTime) out.kind = ItemKind::kTime;
-    if (out.kind == ItemKind::kDateTime && out.text.size() <= 10) out.kind = ItemKind::kDateTime;
     return out;
   }
   if (derives_from(item.type, "Quantity") && v->IsObject()) {

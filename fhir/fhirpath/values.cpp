@@ -298,7 +298,8 @@ std::optional<Item> temporal_boundary(const Item& value, std::optional<std::int6
   if (value.kind == ItemKind::kTime) {
     for (int d : kTimeDigits) valid = valid || d == want;
   } else {
-    for (int d : kDateDigits) valid = valid || (d == want && (value.kind == ItemKind::kDateTime || d <= 8));
+    for (int d : kDateDigits)
+      valid = valid || (d == want && (value.kind == ItemKind::kDateTime || d <= 8));
   }
   if (!valid) return std::nullopt;
   ItemKind kind = value.kind;

@@ -2,14 +2,13 @@
 // positions and depth limits, model-driven navigation (choice types, contentReference, primitive
 // extensions), the FHIR functions with their callbacks, environment variables, result helpers,
 // and concurrent evaluation of one compiled expression.
-#include "fhir/fhirpath/fhirpath.h"
-
 #include <doctest/doctest.h>
 
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "fhir/fhirpath/fhirpath.h"
 #include "fhir/json.h"
 
 namespace hearth::fhir::fhirpath {

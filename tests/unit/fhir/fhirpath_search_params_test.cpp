@@ -64,17 +64,18 @@ TEST_CASE("every R4 SearchParameter expression compiles and evaluates on officia
         auto result = evaluate(*expr, *doc);
         ++evaluations;
         if (!result.is_ok()) {
-          FAIL_CHECK(std::string(p.id) << " on " << std::string(type) << ": "
-                                       << result.status().message());
+          FAIL_CHECK(std::string(p.id)
+                     << " on " << std::string(type) << ": " << result.status().message());
         } else if (!result->empty()) {
           ++non_empty;
         }
       }
     }
   }
-  std::printf("fhirpath search parameters: %d expressions compiled (%d without one), %d "
-              "evaluations (%d non-empty) on the examples of %zu resource types\n",
-              compiled, empty, evaluations, non_empty, examples.size());
+  std::printf(
+      "fhirpath search parameters: %d expressions compiled (%d without one), %d "
+      "evaluations (%d non-empty) on the examples of %zu resource types\n",
+      compiled, empty, evaluations, non_empty, examples.size());
   CHECK(compiled > 1000);
 }
 

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "fhir/fhirpath/fhirpath.h"
 #include "fhir/fhirpath/decimal.h"
+#include "fhir/fhirpath/fhirpath.h"
 #include "fhir/json.h"
 #include "fhir/xml/xml_reader.h"
 
@@ -73,7 +73,8 @@ std::string text(xmlNode* n) {
   return s;
 }
 bool is(xmlNode* n, const char* name) {
-  return n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, reinterpret_cast<const xmlChar*>(name)) == 0;
+  return n->type == XML_ELEMENT_NODE &&
+         xmlStrcmp(n->name, reinterpret_cast<const xmlChar*>(name)) == 0;
 }
 
 struct Output {
