@@ -1,0 +1,156 @@
+// The FHIR additions (https://hl7.org/fhir/R4/fhirpath.html#functions): extension(), resolve(),
+// hasValue(), getValue(), memberOf(), htmlChecks(), conformsTo().
+#include "fhir/fhirpath/function_util.h"
+#include "fhir/fhirpath/functions.h"
+
+namespace hearth::fhir::fhirpath::detail {
+namespace {
+
+constexpr std::string_view kBaseProfile = "http://hl7.org/fhir/StructureDefinition/";
+
+const JsonValue* member(const JsonValue& obj, std::string_view key) {
+  if (!obj.IsObject()) return nullptr;
+  auto it = obj.FindMember(rapidjson::StringRef(key.data(), key.size()));
+  return it == obj.MemberEnd() ? nullptr : &it->value;
+}
+
+// hasExtension(url) is not in FHIRPath N1 or the R4 function list, but an R4 SearchParameter
+// (questionnaireresponse-extensions-QuestionnaireResponse-item-subject) calls it: extension(url)
+// exists.
+Status fn_has_extension(Call& c);
+
+Status fn_extension(Call& c) {
+  auto url = arg_string(c, 0);
+  if (!url.is_ok()) return std::move(url).take_status();
+  if (!url->has_value()) return Status::ok();
+  for (const Item& i : c.input) {
+    Collection exts;
+    (void)navigate(i, "extension", exts);
+    for (Item& e : exts) {
+      const JsonValue* u = e.json != nullptr ? member(*e.json, "url") : nullptr;
+      if (u != nullptr && is_json_string(*u) && json_string(*u) == **url) {
+        c.out.push_back(std::move(e));
+      }
+    }
+  }
+  return Status::ok();
+}
+
+Status fn_has_extension(Call& c) {
+  Collection found;
+  Call inner{c.ev, c.node, c.input, c.scope, c.args, found};
+  HEARTH_RETURN_IF_ERROR(fn_extension(inner));
+  return push_bool(c, !found.empty());
+}
+
+// A contained resource of `container` with id `id`, or nullptr.
+const JsonValue* find_contained(const Item* container, std::string_view id) {
+  if (container == nullptr || container->json == nullptr) return nullptr;
+  const JsonValue* contained = member(*container->json, "contained");
+  if (contained == nullptr || !contained->IsArray()) return nullptr;
+  for (const JsonValue& r : contained->GetArray()) {
+    const JsonValue* rid = member(r, "id");
+    if (rid != nullptr && is_json_string(*rid) && json_string(*rid) == id) return &r;
+  }
+  return nullptr;
+}
+
+Status fn_resolve(Call& c) {
+  for (const Item& i : c.input) {
+    std::string_view ref;
+    if (i.is_node() && i.json != nullptr && i.json->IsObject()) {
+      const JsonValue* r = member(*i.json, "reference");
+      if (r == nullptr || !is_json_string(*r)) continue;
+      ref = json_string(*r);
+    } else if (auto v = system_value(i); v && v->kind == ItemKind::kString) {
+      ref = i.is_node() ? json_string(*i.json) : std::string_view(i.text);
+    } else {
+      continue;
+    }
+    const JsonValue* target = nullptr;
+    if (!ref.empty() && ref[0] == '#') {
+      target = find_contained(c.ev.root_resource(), ref.substr(1));
+      if (target == nullptr) target = find_contained(c.ev.resource(), ref.substr(1));
+    } else if (c.ev.options().resolver) {
+      target = c.ev.options().resolver(ref);
+    }
+    if (target != nullptr) c.out.push_back(resource_item(*target));
+  }
+  return Status::ok();
+}
+
+Status fn_has_value(Call& c) {
+  if (c.input.size() != 1) return push_bool(c, false);
+  const Item& i = c.input[0];
+  bool has = !i.is_node() || (is_fhir_primitive(i) && i.json != nullptr) ||
+             (i.type == nullptr && i.json != nullptr && !i.json->IsObject());
+  return push_bool(c, has);
+}
+
+Status fn_get_value(Call& c) {
+  if (c.input.size() != 1) return Status::ok();
+  const Item& i = c.input[0];
+  if (i.is_node() && !is_fhir_primitive(i)) return Status::ok();
+  if (auto v = system_value(i)) c.out.push_back(std::move(*v));
+  return Status::ok();
+}
+
+Status fn_member_of(Call& c) {
+  auto vs = arg_string(c, 0);
+  if (!vs.is_ok()) return std::move(vs).take_status();
+  if (!vs->has_value() || c.input.empty()) return Status::ok();
+  if (c.input.size() > 1) return c.error("memberOf() needs a single item");
+  if (!c.ev.options().member_of) return Status::ok();
+  auto r = c.ev.options().member_of(c.input[0], **vs);
+  if (!r.is_ok()) return c.error(r.status().message());
+  return push_bool(c, *r);
+}
+
+// The narrative rules of R4 (txt-1/txt-2) are checked by validation; here a div with content
+// passes.
+Status fn_html_checks(Call& c) {
+  for (const Item& i : c.input) {
+    auto v = system_value(i);
+    if (!v || v->kind != ItemKind::kString || !v->text.starts_with("<div")) {
+      return push_bool(c, false);
+    }
+  }
+  return push_bool(c, true);
+}
+
+Status fn_conforms_to(Call& c) {
+  auto profile = arg_string(c, 0);
+  if (!profile.is_ok()) return std::move(profile).take_status();
+  if (!profile->has_value() || c.input.empty()) return Status::ok();
+  if (c.input.size() > 1) return c.error("conformsTo() needs a single item");
+  if (c.ev.options().conforms_to) {
+    auto r = c.ev.options().conforms_to(c.input[0], **profile);
+    if (!r.is_ok()) return c.error(r.status().message());
+    return push_bool(c, *r);
+  }
+  std::string_view p = **profile;
+  if (!p.starts_with(kBaseProfile)) return c.error("unknown profile " + std::string(p));
+  std::string_view type = p.substr(kBaseProfile.size());
+  if (find_type(type) == nullptr) return c.error("unknown profile " + std::string(p));
+  return push_bool(c, is_type(c.input[0], TypeSpec{"FHIR", std::string(type)}));
+}
+
+constexpr FunctionDef kFunctions[] = {
+    {"extension", 1, 1, ArgMode::kValues, fn_extension},
+    {"hasExtension", 1, 1, ArgMode::kValues, fn_has_extension},
+    {"resolve", 0, 0, ArgMode::kValues, fn_resolve},
+    {"hasValue", 0, 0, ArgMode::kValues, fn_has_value},
+    {"getValue", 0, 0, ArgMode::kValues, fn_get_value},
+    {"memberOf", 1, 1, ArgMode::kValues, fn_member_of},
+    {"htmlChecks", 0, 0, ArgMode::kValues, fn_html_checks},
+    {"htmlchecks", 0, 0, ArgMode::kValues, fn_html_checks},  // R4 fhirpath.html's spelling
+    {"conformsTo", 1, 1, ArgMode::kValues, fn_conforms_to},
+};
+
+}  // namespace
+
+std::span<const FunctionDef> fhir_functions() {
+  return kFunctions;
+}
+
+}  // namespace hearth::fhir::fhirpath::detail
