@@ -24,7 +24,7 @@ namespace hearth::fhir::fhirpath {
 namespace {
 
 const std::string kSuiteDir =
-    std::string(HEARTH_SOURCE_DIR) + "/../shared/conformance/fhir-test-cases/r4/fhirpath/";
+    std::string(HEARTH_SOURCE_DIR) + "/tests/data/fhir-test-cases/r4/fhirpath/";
 
 // Tests that cannot run, each with the reason from the suite's own data.
 struct Skip {
