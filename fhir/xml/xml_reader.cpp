@@ -81,8 +81,13 @@ class Reader {
   Status malformed(std::string message) const {
     return Status(Code::kMalformed, std::move(message), location(), "structure");
   }
+  // The location goes in the expression and, for logs and clients that show only the text, in
+  // the diagnostics too.
   Status unprocessable(std::string message, std::string_view last = {}) const {
-    return Status(Code::kUnprocessable, std::move(message), location(last), "structure");
+    std::string where = location(last);
+    message += " at ";
+    message += where;
+    return Status(Code::kUnprocessable, std::move(message), std::move(where), "structure");
   }
   Status too_deep() const {
     return malformed("elements nest deeper than " + std::to_string(max_depth_) + " levels");

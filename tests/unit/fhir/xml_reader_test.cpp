@@ -149,6 +149,7 @@ TEST_CASE("xml reader: content the definitions do not allow is unprocessable, wi
       R"(<Patient xmlns="http://hl7.org/fhir"><name><family value="x"/></name><name><foo value="y"/></name></Patient>)");
   CHECK(unknown.code() == Code::kUnprocessable);
   CHECK(unknown.issues()[0].expression == "Patient.name[1].foo");
+  CHECK(unknown.message() == "unknown element 'foo' at Patient.name[1].foo");
   CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir" bogus="1"/>)").code() ==
         Code::kUnprocessable);
   CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><active value="yes"/></Patient>)")
