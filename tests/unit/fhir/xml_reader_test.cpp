@@ -241,8 +241,9 @@ namespace hearth::fhir {
 
 TEST_CASE("xml reader: one value may exceed libxml2's default 10 MB text cap within max_bytes") {
   std::string data(12u << 20, 'A');
-  std::string xml = R"(<Binary xmlns="http://hl7.org/fhir"><contentType value="a/b"/><data value=")" +
-                    data + R"("/></Binary>)";
+  std::string xml =
+      R"(<Binary xmlns="http://hl7.org/fhir"><contentType value="a/b"/><data value=")" + data +
+      R"("/></Binary>)";
   Result<JsonDocument> doc = parse_xml_resource(xml);
   REQUIRE_MESSAGE(doc.is_ok(), doc.status().message());
   CHECK(json_string((*doc)["data"]).size() == data.size());
