@@ -81,8 +81,13 @@ class Reader {
   Status malformed(std::string message) const {
     return Status(Code::kMalformed, std::move(message), location(), "structure");
   }
+  // The location goes in the expression and, for logs and clients that show only the text, in
+  // the diagnostics too.
   Status unprocessable(std::string message, std::string_view last = {}) const {
-    return Status(Code::kUnprocessable, std::move(message), location(last), "structure");
+    std::string where = location(last);
+    message += " at ";
+    message += where;
+    return Status(Code::kUnprocessable, std::move(message), std::move(where), "structure");
   }
   Status too_deep() const {
     return malformed("elements nest deeper than " + std::to_string(max_depth_) + " levels");
@@ -224,8 +229,9 @@ class Reader {
   }
 
   Status read_wrapped_resource(const xmlNode* wrapper, JsonValue& out, int depth) {
-    if (wrapper->properties != nullptr)
+    if (wrapper->properties != nullptr) {
       return unprocessable("unexpected attribute on a resource holder");
+    }
     const xmlNode* inner = nullptr;
     for (const xmlNode* c = wrapper->children; c != nullptr; c = c->next) {
       if (c->type == XML_ELEMENT_NODE) {
@@ -250,8 +256,9 @@ class Reader {
     JsonValue value;
     if (has_value) HEARTH_RETURN_IF_ERROR(to_json_value(primitive, *text, value));
     bool has_ext = ext.MemberCount() > 0;
-    if (!has_value && !has_ext)
+    if (!has_value && !has_ext) {
       return unprocessable("a primitive element needs a value or an extension");
+    }
     std::string_view name(key.GetString(), key.GetStringLength());
     if (!repeating) {
       if (has_ext) obj.AddMember(underscore_name(name), ext, alloc_);
@@ -272,8 +279,9 @@ class Reader {
       }
     }
     // New members last: AddMember may move the members found above.
-    if (exts == nullptr && has_ext)
+    if (exts == nullptr && has_ext) {
       obj.AddMember(underscore_name(name), padded(count, ext), alloc_);
+    }
     if (values == nullptr && has_value) obj.AddMember(key, padded(count, value), alloc_);
     return Status::ok();
   }

@@ -255,8 +255,9 @@ class Writer {
   Status write_primitive(const XmlTarget& target, std::string_view name, const JsonValue* value,
                          const JsonValue* ext, int depth) {
     if (value == nullptr && ext == nullptr) return invalid("null without an extension");
-    if (ext != nullptr && !ext->IsObject())
+    if (ext != nullptr && !ext->IsObject()) {
       return invalid("'_" + std::string(name) + "' must be an object");
+    }
     std::string_view text;
     if (value != nullptr) {
       bool ok = false;
@@ -285,8 +286,9 @@ class Writer {
   // JSON left it out.
   Status write_div(std::string_view div, int depth) {
     Result<detail::XmlDocPtr> tree = detail::parse_xml_tree(div);
-    if (!tree.is_ok())
+    if (!tree.is_ok()) {
       return invalid("the div is not well-formed XHTML: " + tree.status().message());
+    }
     const xmlNode* root = xmlDocGetRootElement(tree->get());
     // Nothing may follow the div (a comment or processing instruction would be lost on reading).
     div = div.substr(0, div.find_last_not_of(" \t\r\n") + 1);

@@ -149,6 +149,7 @@ TEST_CASE("xml reader: content the definitions do not allow is unprocessable, wi
       R"(<Patient xmlns="http://hl7.org/fhir"><name><family value="x"/></name><name><foo value="y"/></name></Patient>)");
   CHECK(unknown.code() == Code::kUnprocessable);
   CHECK(unknown.issues()[0].expression == "Patient.name[1].foo");
+  CHECK(unknown.message() == "unknown element 'foo' at Patient.name[1].foo");
   CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir" bogus="1"/>)").code() ==
         Code::kUnprocessable);
   CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><active value="yes"/></Patient>)")
@@ -240,8 +241,9 @@ namespace hearth::fhir {
 
 TEST_CASE("xml reader: one value may exceed libxml2's default 10 MB text cap within max_bytes") {
   std::string data(12u << 20, 'A');
-  std::string xml = R"(<Binary xmlns="http://hl7.org/fhir"><contentType value="a/b"/><data value=")" +
-                    data + R"("/></Binary>)";
+  std::string xml =
+      R"(<Binary xmlns="http://hl7.org/fhir"><contentType value="a/b"/><data value=")" + data +
+      R"("/></Binary>)";
   Result<JsonDocument> doc = parse_xml_resource(xml);
   REQUIRE_MESSAGE(doc.is_ok(), doc.status().message());
   CHECK(json_string((*doc)["data"]).size() == data.size());

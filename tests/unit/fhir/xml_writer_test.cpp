@@ -142,10 +142,11 @@ TEST_CASE("xml writer: the div is the only thing written; trailing whitespace dr
   CHECK(write_status(R"({"resourceType":"Basic","text":{"status":"generated",)"
                      R"("div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div><!-- c -->"}})")
             .code() == Code::kInvalidArgument);
-  CHECK(to_xml(R"({"resourceType":"Basic","text":{"status":"generated","div":"<div>x</div>\n "},)"
-               R"("code":{"text":"c"}})") ==
-        R"(<Basic xmlns="http://hl7.org/fhir"><text><status value="generated"/>)"
-        R"(<div xmlns="http://www.w3.org/1999/xhtml">x</div></text><code><text value="c"/></code></Basic>)");
+  CHECK(
+      to_xml(R"({"resourceType":"Basic","text":{"status":"generated","div":"<div>x</div>\n "},)"
+             R"("code":{"text":"c"}})") ==
+      R"(<Basic xmlns="http://hl7.org/fhir"><text><status value="generated"/>)"
+      R"(<div xmlns="http://www.w3.org/1999/xhtml">x</div></text><code><text value="c"/></code></Basic>)");
 }
 
 }  // namespace hearth::fhir
