@@ -100,6 +100,9 @@ RawElement read_element(const Value& e, bool primitive_value, bool resource_id) 
         ref.targets.push_back(last_segment(target));
       }
       if (resource_id) ref.code = "id";
+      // R4 marks no element with the "xhtml" representation; Narrative.div is recognised by its
+      // type, so kElementXhtml means what model.h says.
+      if (ref.code == "xhtml") out.xhtml = true;
       out.types.push_back(std::move(ref));
     }
   }

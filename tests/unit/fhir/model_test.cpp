@@ -100,6 +100,7 @@ TEST_CASE("system types on id and primitive values") {
   CHECK(find_element("string.value")->types[0].type_index == -1);
   CHECK((find_element("xhtml.value")->flags & kElementXhtml) != 0);
   CHECK(find_element("Narrative.div")->types[0].code == "xhtml");
+  CHECK((find_element("Narrative.div")->flags & kElementXhtml) != 0);
   CHECK((find_element("Element.id")->flags & kElementXmlAttr) != 0);
 }
 
