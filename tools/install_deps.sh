@@ -4,7 +4,7 @@
 # --test adds what only the test suite and benchmarks need (PostgreSQL server, wrk).
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git ca-certificates
-  libboost1.81-dev rapidjson-dev libsoci-dev libsqlite3-dev libpq-dev libxml2-dev libssl-dev
+  libboost1.81-dev rapidjson-dev libsoci-dev libsqlite3-dev libpq-dev libxml2-dev libicu-dev libssl-dev
   libcli11-dev doctest-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(postgresql wrk libxml2-utils clang-14 libclang-rt-14-dev)
