@@ -15,6 +15,18 @@ std::string_view view(const xmlChar* s) {
   return s == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(s));
 }
 
+// libxml2 keeps a namespace URI as parsed but for "&amp;", which it stores as "&#38;" (unlike
+// attribute values, which it decodes): undo that before escaping, or the URI would change.
+void append_namespace_uri(std::string_view href, std::string& out) {
+  constexpr std::string_view kStoredAmpersand = "&#38;";
+  for (std::size_t at; (at = href.find(kStoredAmpersand)) != std::string_view::npos;) {
+    append_text_escaped(href.substr(0, at), out);
+    out += "&amp;";
+    href.remove_prefix(at + kStoredAmpersand.size());
+  }
+  append_text_escaped(href, out);
+}
+
 // Serialises one div subtree. A prefix declared outside the div (on the FHIR elements around
 // it) is re-declared on the div, so the string stands on its own as namespace-well-formed XML.
 class XhtmlWriter {
@@ -41,7 +53,7 @@ class XhtmlWriter {
       out += view(ns->prefix);
     }
     out += "=\"";
-    append_text_escaped(view(ns->href), out);
+    append_namespace_uri(view(ns->href), out);
     out += '"';
   }
 
@@ -106,13 +118,9 @@ class XhtmlWriter {
 
   void append_child(const xmlNode* c) {
     switch (c->type) {
-      case XML_ELEMENT_NODE:
-        append_element(c);
-        break;
+      case XML_ELEMENT_NODE: append_element(c); break;
       case XML_TEXT_NODE:
-      case XML_CDATA_SECTION_NODE:
-        append_text_escaped(view(c->content), out_);
-        break;
+      case XML_CDATA_SECTION_NODE: append_text_escaped(view(c->content), out_); break;
       case XML_COMMENT_NODE:
         out_ += "<!--";
         out_ += view(c->content);
@@ -127,8 +135,7 @@ class XhtmlWriter {
         }
         out_ += "?>";
         break;
-      default:
-        break;
+      default: break;
     }
   }
 

@@ -1,6 +1,8 @@
 // XML escaping: scan for the few bytes that need work and copy the runs between them.
 #include "fhir/xml/xml_escape.h"
 
+#include <array>
+
 namespace hearth::fhir::detail {
 namespace {
 
@@ -25,13 +27,26 @@ bool is_noncharacter_at(std::string_view text, std::size_t i) {
          (static_cast<unsigned char>(text[i + 2]) & 0xFE) == 0xBE;
 }
 
+// Bytes an attribute value cannot copy as they are: controls, & < > " and 0xEF (which starts
+// U+FFFE/U+FFFF). Most values have none, so the loop below mostly tests one table entry a byte.
+constexpr auto kAttributeAttention = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 0x20; ++c) table[c] = true;
+  for (int c : {int{'&'}, int{'<'}, int{'>'}, int{'"'}, 0xEF}) table[c] = true;
+  return table;
+}();
+
 }  // namespace
 
 bool append_attribute_escaped(std::string_view text, std::string& out) {
   std::size_t run = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     auto c = static_cast<unsigned char>(text[i]);
-    if (c == 0xEF && is_noncharacter_at(text, i)) return false;
+    if (!kAttributeAttention[c]) continue;
+    if (c == 0xEF) {
+      if (is_noncharacter_at(text, i)) return false;
+      continue;
+    }
     const char* replacement = attribute_replacement(c);
     if (replacement == nullptr) return false;
     if (*replacement == '\0') continue;

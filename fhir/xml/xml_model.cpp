@@ -17,12 +17,9 @@ XmlTarget xml_target(const TypeDef& type, std::uint32_t index, const TypeRef* ch
   if (chosen == nullptr || chosen->type_index < 0) return XmlTarget{};
   const TypeDef& target = all_types()[static_cast<std::size_t>(chosen->type_index)];
   switch (target.kind) {
-    case TypeKind::kPrimitive:
-      return XmlTarget{&target, 0, XmlShape::kPrimitive};
-    case TypeKind::kResource:
-      return XmlTarget{&target, 0, XmlShape::kResource};
-    case TypeKind::kComplex:
-      break;
+    case TypeKind::kPrimitive: return XmlTarget{&target, 0, XmlShape::kPrimitive};
+    case TypeKind::kResource: return XmlTarget{&target, 0, XmlShape::kResource};
+    case TypeKind::kComplex: break;
   }
   return XmlTarget{&target, 0, XmlShape::kComplex};
 }

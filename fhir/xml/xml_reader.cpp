@@ -5,8 +5,8 @@
 
 #include <libxml/tree.h>
 
-#include <climits>
 #include <algorithm>
+#include <climits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,8 +22,9 @@ namespace {
 using detail::XmlShape;
 using detail::XmlTarget;
 
-using detail::xml_view;
-std::string_view view(const xmlChar* s) { return xml_view(s); }
+std::string_view view(const xmlChar* s) {
+  return detail::xml_view(s);
+}
 
 bool in_namespace(const xmlNode* node, std::string_view ns) {
   return node->ns != nullptr && view(node->ns->href) == ns;
@@ -32,8 +33,6 @@ bool in_namespace(const xmlNode* node, std::string_view ns) {
 bool is_blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
-
-// --- Walking the tree ----------------------------------------------------------------------
 
 class Reader {
  public:
@@ -46,17 +45,16 @@ class Reader {
       return malformed("the resource element <" + std::string(view(node->name)) +
                        "> is not in the FHIR namespace http://hl7.org/fhir");
     }
-    const TypeDef* type = is_resource_type(view(node->name)) ? find_type(view(node->name)) : nullptr;
+    const TypeDef* type =
+        is_resource_type(view(node->name)) ? find_type(view(node->name)) : nullptr;
     if (type == nullptr) {
       return malformed("unknown resource type '" + std::string(view(node->name)) + "'");
     }
     out.SetObject();
-    out.AddMember("resourceType", JsonValue(rapidjson::StringRef(type->name.data(),
-                                                                  static_cast<rapidjson::SizeType>(type->name.size()))),
-                  alloc_);
+    out.AddMember("resourceType", table_name(type->name), alloc_);
     bool root = path_.empty();
     if (root) path_.push_back({type->name, -1});
-    Status s = read_content(node, *type, 0, out, nullptr, depth);
+    Status s = read_content(node, *type, 0, out, nullptr, nullptr, depth);
     if (root) path_.pop_back();
     return s;
   }
@@ -83,8 +81,13 @@ class Reader {
   Status malformed(std::string message) const {
     return Status(Code::kMalformed, std::move(message), location(), "structure");
   }
+  // The location goes in the expression and, for logs and clients that show only the text, in
+  // the diagnostics too.
   Status unprocessable(std::string message, std::string_view last = {}) const {
-    return Status(Code::kUnprocessable, std::move(message), location(last), "structure");
+    std::string where = location(last);
+    message += " at ";
+    message += where;
+    return Status(Code::kUnprocessable, std::move(message), std::move(where), "structure");
   }
   Status too_deep() const {
     return malformed("elements nest deeper than " + std::to_string(max_depth_) + " levels");
@@ -96,18 +99,20 @@ class Reader {
   }
 
   // Attributes and child elements of `node`, whose content is defined by children(type, elem).
-  // For a primitive, `value` receives its value attribute (stays empty when there is none).
+  // For a primitive, `value` receives its value attribute (stays empty when there is none),
+  // viewing libxml2's text or `value_buffer`.
   Status read_content(const xmlNode* node, const TypeDef& type, std::uint32_t elem, JsonValue& obj,
-                      std::optional<std::string>* value, int depth) {
+                      std::optional<std::string_view>* value, std::string* value_buffer,
+                      int depth) {
     if (depth > max_depth_) return too_deep();
     for (const xmlAttr* a = node->properties; a != nullptr; a = a->next) {
       if (a->ns != nullptr) continue;  // xsi:schemaLocation, xml:lang: not FHIR content
       std::string_view name = view(a->name);
-      std::string text = attribute_text(a);
       if (value != nullptr && name == "value") {
-        *value = std::move(text);
+        *value = attribute_text(a, *value_buffer);
         continue;
       }
+      std::string_view text = attribute_text(a, scratch_);
       ChildMatch m = find_child(type, elem, name);
       if (!m.found() || (type.elements[m.index].flags & kElementXmlAttr) == 0) {
         return unprocessable("unknown attribute '" + std::string(name) + "'", name);
@@ -126,14 +131,17 @@ class Reader {
     return Status::ok();
   }
 
-  static std::string attribute_text(const xmlAttr* a) {
-    std::string text;
-    for (const xmlNode* t = a->children; t != nullptr; t = t->next) text += view(t->content);
-    return text;
+  // The attribute's value: a view of libxml2's one text node, or joined in `scratch`.
+  static std::string_view attribute_text(const xmlAttr* a, std::string& scratch) {
+    if (a->children == nullptr) return {};
+    if (a->children->next == nullptr) return view(a->children->content);
+    scratch.clear();
+    for (const xmlNode* t = a->children; t != nullptr; t = t->next) scratch += view(t->content);
+    return scratch;
   }
 
-  Status read_child(const xmlNode* child, const TypeDef& type, std::uint32_t parent,
-                    JsonValue& obj, int depth) {
+  Status read_child(const xmlNode* child, const TypeDef& type, std::uint32_t parent, JsonValue& obj,
+                    int depth) {
     std::string_view name = view(child->name);
     ChildMatch m = find_child(type, parent, name);
     if (!m.found() || (type.elements[m.index].flags & kElementXmlAttr) != 0) {
@@ -150,8 +158,8 @@ class Reader {
     JsonValue key = e.is_choice() ? make_json_string(name, alloc_) : table_name(e.name);
     auto existing = obj.FindMember(key);
     bool repeating = e.is_repeating();
-    if (!repeating && (existing != obj.MemberEnd() ||
-                       (target.shape == XmlShape::kPrimitive && has_member_underscore(obj, name)))) {
+    if (!repeating && (existing != obj.MemberEnd() || (target.shape == XmlShape::kPrimitive &&
+                                                       has_member_underscore(obj, name)))) {
       return unprocessable("element '" + std::string(name) + "' repeats but allows one", name);
     }
     std::int32_t index = -1;
@@ -165,17 +173,18 @@ class Reader {
     return s;
   }
 
-  static const JsonValue* underscore_member(const JsonValue& obj, std::string_view name) {
-    std::string key = "_";
-    key += name;
-    auto it = obj.FindMember(
-        JsonValue(rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size()))));
-    return it == obj.MemberEnd() ? nullptr : &it->value;
+  // The "_name" member, found without building the string.
+  static JsonValue* underscore_member(JsonValue& obj, std::string_view name) {
+    for (auto& m : obj.GetObject()) {
+      std::string_view key(m.name.GetString(), m.name.GetStringLength());
+      if (key.size() == name.size() + 1 && key[0] == '_' && key.substr(1) == name) return &m.value;
+    }
+    return nullptr;
   }
-  static bool has_member_underscore(const JsonValue& obj, std::string_view name) {
+  static bool has_member_underscore(JsonValue& obj, std::string_view name) {
     return underscore_member(obj, name) != nullptr;
   }
-  static std::int32_t underscore_count(const JsonValue& obj, std::string_view name) {
+  static std::int32_t underscore_count(JsonValue& obj, std::string_view name) {
     const JsonValue* u = underscore_member(obj, name);
     return u != nullptr && u->IsArray() ? static_cast<std::int32_t>(u->Size()) : 0;
   }
@@ -185,7 +194,8 @@ class Reader {
     switch (target.shape) {
       case XmlShape::kComplex: {
         JsonValue v(rapidjson::kObjectType);
-        HEARTH_RETURN_IF_ERROR(read_content(child, *target.type, target.element, v, nullptr, depth));
+        HEARTH_RETURN_IF_ERROR(
+            read_content(child, *target.type, target.element, v, nullptr, nullptr, depth));
         place(obj, key, v, repeating);
         return Status::ok();
       }
@@ -219,7 +229,9 @@ class Reader {
   }
 
   Status read_wrapped_resource(const xmlNode* wrapper, JsonValue& out, int depth) {
-    if (wrapper->properties != nullptr) return unprocessable("unexpected attribute on a resource holder");
+    if (wrapper->properties != nullptr) {
+      return unprocessable("unexpected attribute on a resource holder");
+    }
     const xmlNode* inner = nullptr;
     for (const xmlNode* c = wrapper->children; c != nullptr; c = c->next) {
       if (c->type == XML_ELEMENT_NODE) {
@@ -236,42 +248,53 @@ class Reader {
 
   Status read_primitive(const xmlNode* child, const TypeDef& primitive, JsonValue& key,
                         JsonValue& obj, bool repeating, int depth) {
-    std::optional<std::string> text;
+    std::optional<std::string_view> text;
+    std::string text_buffer;  // only used when the value is split over several text nodes
     JsonValue ext(rapidjson::kObjectType);
-    HEARTH_RETURN_IF_ERROR(read_content(child, primitive, 0, ext, &text, depth));
+    HEARTH_RETURN_IF_ERROR(read_content(child, primitive, 0, ext, &text, &text_buffer, depth));
     bool has_value = text.has_value();
     JsonValue value;
     if (has_value) HEARTH_RETURN_IF_ERROR(to_json_value(primitive, *text, value));
     bool has_ext = ext.MemberCount() > 0;
-    if (!has_value && !has_ext) return unprocessable("a primitive element needs a value or an extension");
-    std::string under = "_";
-    under.append(key.GetString(), key.GetStringLength());
+    if (!has_value && !has_ext) {
+      return unprocessable("a primitive element needs a value or an extension");
+    }
+    std::string_view name(key.GetString(), key.GetStringLength());
     if (!repeating) {
+      if (has_ext) obj.AddMember(underscore_name(name), ext, alloc_);
       if (has_value) obj.AddMember(key, value, alloc_);
-      if (has_ext) obj.AddMember(make_json_string(under, alloc_), ext, alloc_);
       return Status::ok();
     }
     // "x" and "_x" stay aligned; either may be absent while all its entries would be null.
-    JsonValue under_key(
-        rapidjson::StringRef(under.data(), static_cast<rapidjson::SizeType>(under.size())));
-    auto values = obj.FindMember(key);
-    auto exts = obj.FindMember(under_key);
-    bool had_values = values != obj.MemberEnd(), had_exts = exts != obj.MemberEnd();
-    rapidjson::SizeType count = had_values ? values->value.Size() : had_exts ? exts->value.Size() : 0;
-    if (had_values) {
-      values->value.PushBack(value, alloc_);
-    }
-    if (had_exts) {
+    auto found = obj.FindMember(key);
+    JsonValue* values = found == obj.MemberEnd() ? nullptr : &found->value;
+    JsonValue* exts = underscore_member(obj, name);
+    rapidjson::SizeType count = values ? values->Size() : exts ? exts->Size() : 0;
+    if (values != nullptr) values->PushBack(value, alloc_);
+    if (exts != nullptr) {
       if (has_ext) {
-        exts->value.PushBack(ext, alloc_);
+        exts->PushBack(ext, alloc_);
       } else {
-        exts->value.PushBack(JsonValue(), alloc_);
+        exts->PushBack(JsonValue(), alloc_);
       }
     }
     // New members last: AddMember may move the members found above.
-    if (!had_values && has_value) obj.AddMember(key, padded(count, value), alloc_);
-    if (!had_exts && has_ext) obj.AddMember(make_json_string(under, alloc_), padded(count, ext), alloc_);
+    if (exts == nullptr && has_ext) {
+      obj.AddMember(underscore_name(name), padded(count, ext), alloc_);
+    }
+    if (values == nullptr && has_value) obj.AddMember(key, padded(count, value), alloc_);
     return Status::ok();
+  }
+
+  // "_name", allocated in the document.
+  JsonValue underscore_name(std::string_view name) {
+    JsonValue out;
+    auto size = static_cast<rapidjson::SizeType>(name.size() + 1);
+    char* text = static_cast<char*>(alloc_.Malloc(size));
+    text[0] = '_';
+    std::copy(name.begin(), name.end(), text + 1);
+    out.SetString(rapidjson::StringRef(text, size));
+    return out;
   }
 
   // An array of `count` nulls followed by `last`.
@@ -283,7 +306,7 @@ class Reader {
     return array;
   }
 
-  Status to_json_value(const TypeDef& primitive, const std::string& text, JsonValue& out) {
+  Status to_json_value(const TypeDef& primitive, std::string_view text, JsonValue& out) {
     switch (detail::json_kind_of_primitive(primitive.name)) {
       case detail::JsonKind::kBoolean:
         if (text != "true" && text != "false") {
@@ -293,14 +316,12 @@ class Reader {
         return Status::ok();
       case detail::JsonKind::kNumber:
         if (!detail::is_json_number_syntax(text)) {
-          return unprocessable("'" + text.substr(0, 60) + "' is not a valid " +
+          return unprocessable("'" + std::string(text.substr(0, 60)) + "' is not a valid " +
                                std::string(primitive.name));
         }
         out = make_json_number(text, alloc_);
         return Status::ok();
-      case detail::JsonKind::kString:
-        out = make_json_string(text, alloc_);
-        return Status::ok();
+      case detail::JsonKind::kString: out = make_json_string(text, alloc_); return Status::ok();
     }
     return Status::ok();
   }
@@ -322,6 +343,7 @@ class Reader {
 
   JsonAllocator& alloc_;
   int max_depth_;
+  std::string scratch_;  // an id/url attribute split over several text nodes
   std::vector<Segment> path_;
 };
 

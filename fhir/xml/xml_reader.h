@@ -26,7 +26,10 @@ struct XmlLimits {
 // (numbers keep their exact text)/strings by type; elements with max > 1 as arrays; primitive
 // id/extension in the `_name` sibling (null-padded arrays); choice elements as valueQuantity etc.;
 // nested resources (contained, Bundle.entry.resource, ...) unwrapped; the narrative div as one
-// XHTML string with the xhtml namespace declared on the div.
+// XHTML string with the xhtml namespace declared on the div (comments inside it kept; elsewhere
+// comments and processing instructions are ignored). Elements out of definition order are
+// accepted; the JSON members follow the XML order. Depth counts elements from the root (1); libxml2
+// itself stops at 2048 levels whatever max_depth says.
 // Errors: kMalformed for XML that is not well-formed, a DOCTYPE or entity declaration, more than
 // limits.max_bytes or deeper than limits.max_depth elements, a root outside the FHIR namespace
 // http://hl7.org/fhir, or an unknown resource type; kUnprocessable for content the definitions do

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "fhir/model.h"
+#include "fhir/xml/xhtml_text.h"
 #include "fhir/xml/xml_escape.h"
 #include "fhir/xml/xml_model.h"
 #include "fhir/xml/xml_tree.h"
-#include "fhir/xml/xhtml_text.h"
 
 namespace hearth::fhir {
 namespace {
@@ -80,8 +80,8 @@ class Writer {
 
   // Matches the members of `obj` against children(type, elem) onto stack_ (from its current
   // size), merging "x" with "_x", then sorts them into definition order.
-  Status collect(const JsonValue& obj, const TypeDef& type, std::uint32_t elem,
-                 bool is_resource, std::size_t base) {
+  Status collect(const JsonValue& obj, const TypeDef& type, std::uint32_t elem, bool is_resource,
+                 std::size_t base) {
     bool is_primitive = type.kind == TypeKind::kPrimitive;
     for (const auto& m : obj.GetObject()) {
       std::string_view name = key_of(m);
@@ -95,17 +95,22 @@ class Writer {
       auto found = std::find_if(stack_.begin() + static_cast<std::ptrdiff_t>(base), stack_.end(),
                                 [&](const Entry& e) { return e.name == plain; });
       if (found == stack_.end()) {
-        stack_.push_back(Entry{static_cast<std::uint32_t>(match.index), match.type, plain,
-                               nullptr, nullptr});
+        stack_.push_back(
+            Entry{static_cast<std::uint32_t>(match.index), match.type, plain, nullptr, nullptr});
         found = stack_.end() - 1;
       }
       const JsonValue*& slot = underscore ? found->ext : found->value;
       if (slot != nullptr) return invalid("duplicate property '" + std::string(name) + "'", name);
       slot = &m.value;
     }
+    // Insertion sort: stable, allocation-free, and JSON members usually come nearly in order.
     auto first = stack_.begin() + static_cast<std::ptrdiff_t>(base);
-    std::stable_sort(first, stack_.end(),
-                     [](const Entry& a, const Entry& b) { return a.element < b.element; });
+    for (auto it = first; it != stack_.end(); ++it) {
+      Entry moving = *it;
+      auto hole = it;
+      for (; hole != first && (hole - 1)->element > moving.element; --hole) *hole = *(hole - 1);
+      *hole = moving;
+    }
     for (auto it = first; it != stack_.end(); ++it) {
       if (it != first && (it - 1)->element == it->element &&
           !type.elements[it->element].is_repeating()) {
@@ -220,8 +225,7 @@ class Writer {
     if (value != nullptr && value->IsNull()) value = nullptr;
     if (ext != nullptr && ext->IsNull()) ext = nullptr;
     switch (target.shape) {
-      case XmlShape::kPrimitive:
-        return write_primitive(target, name, value, ext, depth);
+      case XmlShape::kPrimitive: return write_primitive(target, name, value, ext, depth);
       case XmlShape::kComplex:
         if (value == nullptr || !value->IsObject()) return invalid("expected a JSON object");
         return write_element(name, *target.type, target.element, value, nullptr, depth, false,
@@ -251,7 +255,9 @@ class Writer {
   Status write_primitive(const XmlTarget& target, std::string_view name, const JsonValue* value,
                          const JsonValue* ext, int depth) {
     if (value == nullptr && ext == nullptr) return invalid("null without an extension");
-    if (ext != nullptr && !ext->IsObject()) return invalid("'_" + std::string(name) + "' must be an object");
+    if (ext != nullptr && !ext->IsObject()) {
+      return invalid("'_" + std::string(name) + "' must be an object");
+    }
     std::string_view text;
     if (value != nullptr) {
       bool ok = false;
@@ -280,9 +286,13 @@ class Writer {
   // JSON left it out.
   Status write_div(std::string_view div, int depth) {
     Result<detail::XmlDocPtr> tree = detail::parse_xml_tree(div);
-    if (!tree.is_ok()) return invalid("the div is not well-formed XHTML: " + tree.status().message());
+    if (!tree.is_ok()) {
+      return invalid("the div is not well-formed XHTML: " + tree.status().message());
+    }
     const xmlNode* root = xmlDocGetRootElement(tree->get());
-    if (root == nullptr || detail::xml_view(root->name) != "div" ||
+    // Nothing may follow the div (a comment or processing instruction would be lost on reading).
+    div = div.substr(0, div.find_last_not_of(" \t\r\n") + 1);
+    if (root == nullptr || root->next != nullptr || detail::xml_view(root->name) != "div" ||
         (root->ns != nullptr && detail::xml_view(root->ns->href) != detail::kXhtmlNamespace) ||
         !div.starts_with("<div")) {
       return invalid("the narrative must be an XHTML <div>");

@@ -1,12 +1,17 @@
 // FHIR XML -> JSON: the shapes of R4's XML format (primitives, arrays with null padding, choice
 // types, attributes, nested resources, content references, the XHTML div) and every refusal
 // (DOCTYPE/XXE, limits, namespace, malformed XML, unknown content).
+#include "fhir/xml/xml_reader.h"
+
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "fhir/json.h"
-#include "fhir/xml/xml_reader.h"
+#include "fhir/xml/xml_writer.h"
 #include "xml_test_support.h"
 
 namespace hearth::fhir {
@@ -105,11 +110,14 @@ TEST_CASE("xml reader: DOCTYPE, external entities and entity expansion are refus
       R"(<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>
 <Patient xmlns="http://hl7.org/fhir"><id value="&lol2;"/></Patient>)");
   CHECK(laughs.code() == Code::kMalformed);
-  CHECK(read_status(R"(<!DOCTYPE Patient SYSTEM "http://example.org/x.dtd"><Patient xmlns="http://hl7.org/fhir"/>)")
-            .code() == Code::kMalformed);
+  CHECK(
+      read_status(
+          R"(<!DOCTYPE Patient SYSTEM "http://example.org/x.dtd"><Patient xmlns="http://hl7.org/fhir"/>)")
+          .code() == Code::kMalformed);
   // Without a DOCTYPE an entity reference is simply undeclared.
-  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><id value="&xxe;"/></Patient>)").code() ==
-        Code::kMalformed);
+  CHECK(
+      read_status(R"(<Patient xmlns="http://hl7.org/fhir"><id value="&xxe;"/></Patient>)").code() ==
+      Code::kMalformed);
 }
 
 TEST_CASE("xml reader: limits, namespace, resource type and well-formedness") {
@@ -131,7 +139,8 @@ TEST_CASE("xml reader: limits, namespace, resource type and well-formedness") {
   CHECK(read_status("").code() == Code::kMalformed);
   CHECK(read_status("not xml").code() == Code::kMalformed);
   // A nested resource of an unknown type.
-  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><contained><Nope/></contained></Patient>)")
+  CHECK(read_status(
+            R"(<Patient xmlns="http://hl7.org/fhir"><contained><Nope/></contained></Patient>)")
             .code() == Code::kMalformed);
 }
 
@@ -140,14 +149,20 @@ TEST_CASE("xml reader: content the definitions do not allow is unprocessable, wi
       R"(<Patient xmlns="http://hl7.org/fhir"><name><family value="x"/></name><name><foo value="y"/></name></Patient>)");
   CHECK(unknown.code() == Code::kUnprocessable);
   CHECK(unknown.issues()[0].expression == "Patient.name[1].foo");
-  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir" bogus="1"/>)").code() == Code::kUnprocessable);
-  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><active value="yes"/></Patient>)").code() ==
+  CHECK(unknown.message() == "unknown element 'foo' at Patient.name[1].foo");
+  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir" bogus="1"/>)").code() ==
         Code::kUnprocessable);
-  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><multipleBirthInteger value="1x"/></Patient>)")
+  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><active value="yes"/></Patient>)")
             .code() == Code::kUnprocessable);
-  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><gender value="male"/><gender value="female"/></Patient>)")
+  CHECK(read_status(
+            R"(<Patient xmlns="http://hl7.org/fhir"><multipleBirthInteger value="1x"/></Patient>)")
             .code() == Code::kUnprocessable);
-  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir">text</Patient>)").code() == Code::kUnprocessable);
+  CHECK(
+      read_status(
+          R"(<Patient xmlns="http://hl7.org/fhir"><gender value="male"/><gender value="female"/></Patient>)")
+          .code() == Code::kUnprocessable);
+  CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir">text</Patient>)").code() ==
+        Code::kUnprocessable);
   CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><gender/></Patient>)").code() ==
         Code::kUnprocessable);
   Status choice = read_status(
@@ -174,6 +189,84 @@ TEST_CASE("xml reader: the div string stands alone: prefixes declared outside it
   // An undeclared prefix is not namespace-well-formed.
   CHECK(read_status(R"(<Patient xmlns="http://hl7.org/fhir"><x:id value="1"/></Patient>)").code() ==
         Code::kMalformed);
+}
+
+}  // namespace hearth::fhir
+
+namespace hearth::fhir {
+
+TEST_CASE("xml reader and writer: concurrent use from several threads gives the same results") {
+  const std::string xml =
+      R"(<Patient xmlns="http://hl7.org/fhir"><id value="p"/><text><status value="generated"/>)"
+      R"(<div xmlns="http://www.w3.org/1999/xhtml"><p>x<br/></p></div></text>)"
+      R"(<name><given value="A"/><given value="B"/></name></Patient>)";
+  Result<JsonDocument> reference = parse_xml_resource(xml);
+  REQUIRE(reference.is_ok());
+  const std::string expected = write_json(*reference);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 300; ++i) {
+        Result<JsonDocument> doc = parse_xml_resource(xml);
+        std::string out;
+        if (!doc.is_ok() || write_json(*doc) != expected ||
+            !write_xml_resource(*doc, false, out).is_ok() ||
+            read_status("<!DOCTYPE x><x/>").code() != Code::kMalformed) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  CHECK(failures.load() == 0);
+}
+
+}  // namespace hearth::fhir
+
+namespace hearth::fhir {
+
+TEST_CASE("xml reader: an ampersand in a namespace URI inside the div survives the round trip") {
+  check_reads_as(
+      R"(<Patient xmlns="http://hl7.org/fhir"><text><status value="generated"/>)"
+      R"(<div xmlns="http://www.w3.org/1999/xhtml"><p xmlns:q="urn:a&amp;b" q:x="1&amp;2">x</p></div>)"
+      R"(</text></Patient>)",
+      R"({"resourceType":"Patient","text":{"status":"generated","div":)"
+      R"("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p xmlns:q=\"urn:a&amp;b\" q:x=\"1&amp;2\">x</p></div>"}})");
+}
+
+}  // namespace hearth::fhir
+
+namespace hearth::fhir {
+
+TEST_CASE("xml reader: one value may exceed libxml2's default 10 MB text cap within max_bytes") {
+  std::string data(12u << 20, 'A');
+  std::string xml =
+      R"(<Binary xmlns="http://hl7.org/fhir"><contentType value="a/b"/><data value=")" + data +
+      R"("/></Binary>)";
+  Result<JsonDocument> doc = parse_xml_resource(xml);
+  REQUIRE_MESSAGE(doc.is_ok(), doc.status().message());
+  CHECK(json_string((*doc)["data"]).size() == data.size());
+  CHECK(read_status(xml, XmlLimits{1u << 20, 256}).code() == Code::kMalformed);
+}
+
+}  // namespace hearth::fhir
+
+namespace hearth::fhir {
+
+TEST_CASE("xml reader: nesting beyond the default depth limit is refused, also inside the div") {
+  std::string items = R"(<Questionnaire xmlns="http://hl7.org/fhir"><status value="draft"/>)";
+  for (int i = 0; i < 1000; ++i) items += "<item><linkId value=\"x\"/><type value=\"group\"/>";
+  for (int i = 0; i < 1000; ++i) items += "</item>";
+  items += "</Questionnaire>";
+  CHECK(read_status(items).code() == Code::kMalformed);
+  std::string div = R"(<Basic xmlns="http://hl7.org/fhir"><text><status value="generated"/>)"
+                    R"(<div xmlns="http://www.w3.org/1999/xhtml">)";
+  for (int i = 0; i < 1000; ++i) div += "<b>";
+  for (int i = 0; i < 1000; ++i) div += "</b>";
+  div += "</div></text><code><text value=\"c\"/></code></Basic>";
+  CHECK(read_status(div).code() == Code::kMalformed);
+  CHECK(read_status(div, XmlLimits{64u << 20, 2000}).is_ok());
 }
 
 }  // namespace hearth::fhir

@@ -2,6 +2,7 @@
 // identical (member order aside, numbers by their exact text); every XML produced must pass
 // xmllint. Prints the counts and the codec's throughput over the whole package.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -11,8 +12,6 @@
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include "fhir/json.h"
 #include "fhir/model.h"
@@ -89,19 +88,21 @@ TEST_CASE("xml round-trip of every official example, each output well-formed per
   }
   double mb = static_cast<double>(xml_bytes) / 1e6;
   std::cout << "xml round-trip: " << passed << "/" << total << " official examples ("
-            << static_cast<int>(mb) << " MB of XML; write " << static_cast<int>(mb / seconds(write_time))
-            << " MB/s, read " << static_cast<int>(mb / seconds(read_time)) << " MB/s)\n";
+            << static_cast<int>(mb) << " MB of XML; write "
+            << static_cast<int>(mb / seconds(write_time)) << " MB/s, read "
+            << static_cast<int>(mb / seconds(read_time)) << " MB/s)\n";
   CHECK(passed == total);
 
   // xmllint in a few invocations (xargs batches); any output is a failure.
   std::string log = (out_dir / "xmllint.log").string();
-  std::string command = "cd '" + out_dir.string() +
-                        "' && find . -name '*.xml' -print0 | xargs -0 -n 2000 xmllint --noout --nonet > '" +
-                        log + "' 2>&1";
+  std::string command =
+      "cd '" + out_dir.string() +
+      "' && find . -name '*.xml' -print0 | xargs -0 -n 2000 xmllint --noout --nonet > '" + log +
+      "' 2>&1";
   int rc = std::system(command.c_str());
   std::string lint = testing::read_text_file(log);
-  std::cout << "xmllint over " << total << " files: " << (rc == 0 && lint.empty() ? "clean" : "PROBLEMS")
-            << "\n";
+  std::cout << "xmllint over " << total
+            << " files: " << (rc == 0 && lint.empty() ? "clean" : "PROBLEMS") << "\n";
   CHECK_MESSAGE(rc == 0, lint.substr(0, 2000));
   CHECK_MESSAGE(lint.empty(), lint.substr(0, 2000));
   std::filesystem::remove_all(out_dir);
