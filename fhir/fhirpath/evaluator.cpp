@@ -53,8 +53,8 @@ Evaluator::Evaluator(const Expression& expression, const EvalOptions& options, c
       now_micros_(options.now_micros ? *options.now_micros : system_now_micros()) {}
 
 Status Evaluator::error(const Node& node, std::string_view message) const {
-  return Status(Code::kInvalidArgument,
-                "at " + std::to_string(node.pos) + ": " + std::string(message), expression_.text());
+  return {Code::kInvalidArgument, "at " + std::to_string(node.pos) + ": " + std::string(message),
+          expression_.text()};
 }
 
 Status Evaluator::eval(const Node& node, const Scope& scope, Collection& out) {

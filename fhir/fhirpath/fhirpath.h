@@ -68,7 +68,8 @@ struct EvalOptions {
   const JsonValue* root_resource = nullptr;
   // resolve(): maps a reference ("Patient/1", an absolute URL) to a resource, or nullptr when
   // unknown (the item is then dropped, as the specification allows). Contained references
-  // ("#id") are resolved inside the container without calling this.
+  // ("#id") are resolved inside the container, and references to entries of a Bundle that is
+  // %rootResource (by fullUrl or type/id) inside the Bundle, without calling this.
   std::function<const JsonValue*(std::string_view reference)> resolver;
   // memberOf(valueset): is the code/Coding/CodeableConcept `item` in `value_set`? Without it,
   // memberOf() returns empty.

@@ -55,6 +55,34 @@ const JsonValue* find_contained(const Item* container, std::string_view id) {
   return nullptr;
 }
 
+// The resource of an entry of the Bundle `root` whose fullUrl is `ref`, or whose type/id is the
+// relative reference `ref` (https://hl7.org/fhir/R4/bundle.html#references); nullptr if none.
+const JsonValue* find_in_bundle(const Item* root, std::string_view ref) {
+  if (root == nullptr || root->json == nullptr || root->type == nullptr ||
+      root->type->name != "Bundle") {
+    return nullptr;
+  }
+  const JsonValue* entries = member(*root->json, "entry");
+  if (entries == nullptr || !entries->IsArray()) return nullptr;
+  for (const JsonValue& e : entries->GetArray()) {
+    const JsonValue* resource = member(e, "resource");
+    if (resource == nullptr) continue;
+    const JsonValue* full = member(e, "fullUrl");
+    if (full != nullptr && is_json_string(*full) && json_string(*full) == ref) return resource;
+    const JsonValue* type = member(*resource, "resourceType");
+    const JsonValue* id = member(*resource, "id");
+    if (type == nullptr || id == nullptr || !is_json_string(*type) || !is_json_string(*id)) {
+      continue;
+    }
+    std::string_view t = json_string(*type), i = json_string(*id);
+    if (ref.size() == t.size() + 1 + i.size() && ref.starts_with(t) && ref[t.size()] == '/' &&
+        ref.ends_with(i)) {
+      return resource;
+    }
+  }
+  return nullptr;
+}
+
 Status fn_resolve(Call& c) {
   for (const Item& i : c.input) {
     std::string_view ref;
@@ -71,8 +99,9 @@ Status fn_resolve(Call& c) {
     if (!ref.empty() && ref[0] == '#') {
       target = find_contained(c.ev.root_resource(), ref.substr(1));
       if (target == nullptr) target = find_contained(c.ev.resource(), ref.substr(1));
-    } else if (c.ev.options().resolver) {
-      target = c.ev.options().resolver(ref);
+    } else {
+      target = find_in_bundle(c.ev.root_resource(), ref);
+      if (target == nullptr && c.ev.options().resolver) target = c.ev.options().resolver(ref);
     }
     if (target != nullptr) c.out.push_back(resource_item(*target));
   }

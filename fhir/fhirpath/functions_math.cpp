@@ -22,11 +22,13 @@ Result<std::optional<Item>> number_input(const Call& c, bool allow_quantity = fa
   return v;
 }
 
+// NOLINTBEGIN(bugprone-macro-parentheses): the arguments name a call and the declared value.
 #define HEARTH_NUMBER_INPUT(c, v, q)                         \
   auto v##_r = number_input(c, q);                           \
   if (!v##_r.is_ok()) return std::move(v##_r).take_status(); \
   if (!v##_r->has_value()) return Status::ok();              \
   const Item& v = **v##_r
+// NOLINTEND(bugprone-macro-parentheses)
 
 Status fn_abs(Call& c) {
   HEARTH_NUMBER_INPUT(c, v, true);

@@ -82,10 +82,12 @@ std::vector<std::string> chars(std::string_view s) {
   return out;
 }
 
+// NOLINTBEGIN(bugprone-macro-parentheses): the arguments name a call and the declared value.
 #define HEARTH_STRING_ARGS(c, s)          \
   StringArgs s = string_args(c);          \
   if (!s.status.is_ok()) return s.status; \
   if (!s.ok) return Status::ok()
+// NOLINTEND(bugprone-macro-parentheses)
 
 Status fn_index_of(Call& c) {
   HEARTH_STRING_ARGS(c, s);

@@ -7,7 +7,7 @@
 namespace hearth::fhir::fhirpath::detail {
 
 Status syntax_error(std::uint32_t pos, std::string_view message) {
-  return Status(Code::kInvalidArgument, "at " + std::to_string(pos) + ": " + std::string(message));
+  return {Code::kInvalidArgument, "at " + std::to_string(pos) + ": " + std::string(message)};
 }
 
 namespace {

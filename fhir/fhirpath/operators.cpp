@@ -59,16 +59,10 @@ Result<std::optional<Item>> quantity_arithmetic(Evaluator& ev, const Node& node,
   std::optional<Quantity> r;
   switch (node.op) {
     case BinaryOp::kAdd:
-      if (!is_number(a) && !is_number(b))
-        r = add(*qa, *qb);
-      else
-        return type_mismatch(ev, node, a, b);
-      break;
     case BinaryOp::kSub:
-      if (!is_number(a) && !is_number(b))
-        r = subtract(*qa, *qb);
-      else
-        return type_mismatch(ev, node, a, b);
+      // A quantity and a plain number do not add up.
+      if (is_number(a) || is_number(b)) return type_mismatch(ev, node, a, b);
+      r = node.op == BinaryOp::kAdd ? add(*qa, *qb) : subtract(*qa, *qb);
       break;
     case BinaryOp::kMul: r = multiply(*qa, *qb); break;
     case BinaryOp::kDiv: r = divide(*qa, *qb); break;

@@ -7,6 +7,7 @@
 #include "fhir/fhirpath/functions.h"
 #include "fhir/fhirpath/lexer.h"
 #include "fhir/fhirpath/types.h"
+#include "fhir/fhirpath/values.h"
 
 namespace hearth::fhir::fhirpath::detail {
 namespace {
@@ -279,14 +280,22 @@ class Parser {
     return NodePtr(std::move(n));
   }
 
+  // A date/time literal is checked (a real calendar day, valid fields) and kept in its
+  // normalised text ("2015T" -> "2015").
+  Result<NodePtr> temporal_literal(ItemKind kind) {
+    auto item = make_temporal_item(kind, cur().text);
+    if (!item) return syntax_error(cur().pos, "invalid date/time literal @" + cur().text);
+    return literal(kind, std::move(item->text));
+  }
+
   Result<NodePtr> term() {
     const Token& t = cur();
     switch (t.kind) {
       case Tok::kEnd: return syntax_error(t.pos, "unexpected end of expression");
       case Tok::kString: return literal(ItemKind::kString, t.text);
-      case Tok::kDate: return literal(ItemKind::kDate, t.text);
-      case Tok::kDateTime: return literal(ItemKind::kDateTime, t.text);
-      case Tok::kTime: return literal(ItemKind::kTime, t.text);
+      case Tok::kDate: return temporal_literal(ItemKind::kDate);
+      case Tok::kDateTime: return temporal_literal(ItemKind::kDateTime);
+      case Tok::kTime: return temporal_literal(ItemKind::kTime);
       case Tok::kInteger:
       case Tok::kLong:
       case Tok::kDecimal: return number();

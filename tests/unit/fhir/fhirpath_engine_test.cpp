@@ -148,6 +148,23 @@ TEST_CASE("resolve(): contained references and the resolver callback") {
   CHECK(eval("generalPractitioner.resolve() is Practitioner", patient(), options) == V{"true"});
 }
 
+TEST_CASE("resolve() finds entries of the Bundle that is %rootResource") {
+  auto bundle = doc(R"({"resourceType":"Bundle","type":"transaction","entry":[
+    {"fullUrl":"urn:uuid:61ebe359-bfdc-4613-8bf2-c5e300945f0a",
+     "resource":{"resourceType":"Patient","id":"a","active":true}},
+    {"fullUrl":"http://example.org/fhir/Observation/o1",
+     "resource":{"resourceType":"Observation","id":"o1","status":"final",
+       "code":{"text":"x"},"subject":{"reference":"urn:uuid:61ebe359-bfdc-4613-8bf2-c5e300945f0a"},
+       "performer":[{"reference":"Patient/a"}]}}]})");
+  const JsonValue& observation = bundle["entry"][1]["resource"];
+  EvalOptions options;
+  options.root_resource = &bundle;
+  CHECK(eval("subject.resolve().active", observation, options) == V{"true"});
+  CHECK(eval("performer.resolve().id", observation, options) == V{"a"});
+  CHECK(eval("%rootResource.type", observation, options) == V{"transaction"});
+  CHECK(eval("subject.resolve()", observation).empty());  // outside the Bundle
+}
+
 TEST_CASE("memberOf() and conformsTo() go through the callbacks") {
   CHECK(eval("gender.memberOf(%vs-administrative-gender)").empty());
   EvalOptions options;

@@ -81,3 +81,42 @@ TEST_CASE("every R4 SearchParameter expression compiles and evaluates on officia
 
 }  // namespace
 }  // namespace hearth::fhir::fhirpath
+
+namespace hearth::fhir::fhirpath {
+namespace {
+
+// Values the index would store, for a few parameters on their official examples.
+std::vector<std::string> values(std::string_view type, std::string_view code,
+                                 const std::string& file, const EvalOptions& options = {}) {
+  const SearchParamDef* p = find_search_param(type, code);
+  REQUIRE(p != nullptr);
+  auto expr = compile(p->expression);
+  REQUIRE(expr.is_ok());
+  auto doc = parse_json(read_file(std::filesystem::path(HEARTH_FHIR_PACKAGE_DIR) / file));
+  REQUIRE(doc.is_ok());
+  auto r = evaluate(*expr, *doc, options);
+  REQUIRE(r.is_ok());
+  std::vector<std::string> out;
+  for (const Item& i : *r) out.push_back(to_string(i).value_or(std::string(type_name(i))));
+  return out;
+}
+
+TEST_CASE("search parameter expressions give the values an index needs") {
+  using V = std::vector<std::string>;
+  CHECK(values("Patient", "birthdate", "Patient-example.json") == V{"1974-12-25"});
+  CHECK(values("Observation", "value-quantity", "Observation-example.json") ==
+        V{"185 '[lb_av]'"});
+  CHECK(values("Patient", "family", "Patient-example.json") == V{"Chalmers", "Windsor"});
+  // where(resolve() is Patient): empty without a resolver, the reference with one.
+  CHECK(values("Observation", "patient", "Observation-example.json").empty());
+  JsonDocument patient;
+  patient.Parse(R"({"resourceType":"Patient","id":"example"})");
+  EvalOptions options;
+  options.resolver = [&](std::string_view ref) -> const JsonValue* {
+    return ref.starts_with("Patient/") ? &patient : nullptr;
+  };
+  CHECK(values("Observation", "patient", "Observation-example.json", options) == V{"Reference"});
+}
+
+}  // namespace
+}  // namespace hearth::fhir::fhirpath
