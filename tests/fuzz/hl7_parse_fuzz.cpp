@@ -1,0 +1,39 @@
+// HL7 v2: parse arbitrary bytes as a batch; whatever parses must write back byte-identical and
+// be acknowledgeable; whatever fails must yield a reject ACK. The same bytes feed the MLLP
+// deframer. Invariants: no crash, no hang, errors as values.
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "hl7/ack.h"
+#include "hl7/batch.h"
+#include "hl7/mllp_framer.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  hearth::hl7::AckOptions options;
+  options.control_id = "ACK1";
+  options.timestamp = "20260301120000";
+  hearth::hl7::ParseError error;
+  auto batch = hearth::hl7::Batch::parse(text, &error);
+  if (batch.is_ok()) {
+    if (batch->write() != text) std::abort();
+    for (const auto& group : batch->groups()) {
+      for (const auto& message : group.messages) {
+        std::string ack = hearth::hl7::build_ack(message, hearth::hl7::AckCode::kAA, {}, options);
+        if (!hearth::hl7::Message::parse(ack).is_ok()) std::abort();
+        std::string buffer;
+        (void)message.get_decoded(hearth::hl7::Path{"PID", 1, 5, 1, 1, 0}, buffer);
+      }
+    }
+  } else {
+    (void)hearth::hl7::build_reject_ack(text, error, options);
+  }
+  hearth::hl7::MllpDeframer deframer(1024);
+  deframer.feed(text.substr(0, size / 2));
+  deframer.feed(text.substr(size / 2));
+  while (auto frame = deframer.next()) {
+  }
+  return 0;
+}
