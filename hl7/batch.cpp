@@ -45,72 +45,112 @@ std::size_t Batch::message_count() const {
   return n;
 }
 
-Result<Batch> Batch::parse(std::string_view text, ParseError* error) {
-  Batch batch;
-  std::size_t pos = 0;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
-  while (pos < text.size() && (text[pos] == '\r' || text[pos] == '\n')) ++pos;
-  batch.prefix_ = text.substr(0, pos);
-  Delimiters d;
-  bool batch_open = false;  // a BHS without its BTS yet
-  bool file_closed = false;
-  int sequence = 1;
-  while (pos < text.size()) {
-    std::string_view rest = text.substr(pos);
+// Reads one segment at a time; each envelope kind has its own rule.
+class BatchReader {
+ public:
+  BatchReader(std::string_view text, Batch& batch, ParseError* error)
+      : text_(text), batch_(batch), error_(error) {}
+
+  Status run(std::size_t pos, std::string_view& prefix);
+
+ private:
+  Status header(std::string_view id);
+  Status trailer(std::string_view id);
+  Status message();
+
+  std::string_view text_;
+  Batch& batch_;
+  ParseError* error_;
+  std::size_t pos_ = 0;
+  Delimiters d_;
+  bool batch_open_ = false;  // a BHS without its BTS yet
+  bool file_closed_ = false;
+  int sequence_ = 1;
+};
+
+Status BatchReader::run(std::size_t pos, std::string_view& prefix) {
+  if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
+  while (pos < text_.size() && (text_[pos] == '\r' || text_[pos] == '\n')) ++pos;
+  prefix = text_.substr(0, pos);
+  pos_ = pos;
+  while (pos_ < text_.size()) {
+    std::string_view rest = text_.substr(pos_);
     std::string_view id = rest.substr(0, 3);
-    if (file_closed) return fail(error, id, sequence, "segment after FTS");
+    if (file_closed_) return fail(error_, id, sequence_, "segment after FTS");
     if (id == "FHS" || id == "BHS") {
-      ParseError delimiter_error;
-      if (!parse_delimiters(rest, &d, &delimiter_error)) {
-        delimiter_error.location.segment_id = std::string(id);
-        delimiter_error.location.segment_sequence = sequence;
-        Status status = to_status(delimiter_error);
-        if (error != nullptr) *error = std::move(delimiter_error);
-        return status;
-      }
-      if (id == "FHS") {
-        if (batch.file_header_ || sequence != 1) {
-          return fail(error, id, sequence, "FHS is allowed only as the first segment");
-        }
-        batch.file_header_ = read_envelope(text, pos, d);
-      } else {
-        if (batch_open) return fail(error, id, sequence, "BHS inside an open batch (no BTS)");
-        batch.groups_.emplace_back();
-        batch.groups_.back().header = read_envelope(text, pos, d);
-        batch_open = true;
-      }
-      ++sequence;
-    } else if (id == "BTS") {
-      // A BTS may close messages that had no BHS (seen in real files); it closes that group.
-      if (!batch_open && (batch.groups_.empty() || batch.groups_.back().trailer)) {
-        return fail(error, id, sequence, "BTS without a batch to close");
-      }
-      batch.groups_.back().trailer = read_envelope(text, pos, d);
-      batch_open = false;
-      ++sequence;
-    } else if (id == "FTS") {
-      if (batch_open) batch_open = false;  // BTS is optional before FTS
-      batch.file_trailer_ = read_envelope(text, pos, d);
-      file_closed = true;
-      ++sequence;
+      HEARTH_RETURN_IF_ERROR(header(id));
+    } else if (id == "BTS" || id == "FTS") {
+      HEARTH_RETURN_IF_ERROR(trailer(id));
     } else if (id == "MSH") {
-      std::size_t used = 0;
-      auto message = Message::parse_part(rest, true, sequence, &used, error);
-      if (!message) return message.status();
-      sequence += static_cast<int>(message->segment_count());
-      if (!batch_open && (batch.groups_.empty() || batch.groups_.back().header ||
-                          batch.groups_.back().trailer)) {
-        batch.groups_.emplace_back();
-      }
-      batch.groups_.back().messages.push_back(std::move(*message));
-      pos += used;
+      HEARTH_RETURN_IF_ERROR(message());
     } else {
       std::string_view seen = rest.substr(0, std::min(rest.find_first_of("|\r\n"), rest.size()));
-      return fail(error, seen, sequence,
+      return fail(error_, seen, sequence_,
                   "segment '" + std::string(seen.substr(0, 8)) + "' before any MSH");
     }
   }
-  if (batch.message_count() == 0) return fail(error, "", sequence, "no MSH segment");
+  if (batch_.message_count() == 0) return fail(error_, "", sequence_, "no MSH segment");
+  return Status::ok();
+}
+
+Status BatchReader::header(std::string_view id) {
+  ParseError delimiter_error;
+  if (!parse_delimiters(text_.substr(pos_), &d_, &delimiter_error)) {
+    delimiter_error.location.segment_id = std::string(id);
+    delimiter_error.location.segment_sequence = sequence_;
+    Status status = to_status(delimiter_error);
+    if (error_ != nullptr) *error_ = std::move(delimiter_error);
+    return status;
+  }
+  if (id == "FHS") {
+    if (batch_.file_header_ || sequence_ != 1) {
+      return fail(error_, id, sequence_, "FHS is allowed only as the first segment");
+    }
+    batch_.file_header_ = read_envelope(text_, pos_, d_);
+  } else {
+    if (batch_open_) return fail(error_, id, sequence_, "BHS inside an open batch (no BTS)");
+    batch_.groups_.emplace_back();
+    batch_.groups_.back().header = read_envelope(text_, pos_, d_);
+    batch_open_ = true;
+  }
+  ++sequence_;
+  return Status::ok();
+}
+
+Status BatchReader::trailer(std::string_view id) {
+  if (id == "BTS") {
+    // A BTS may close messages that had no BHS (seen in real files); it closes that group.
+    if (!batch_open_ && (batch_.groups_.empty() || batch_.groups_.back().trailer)) {
+      return fail(error_, id, sequence_, "BTS without a batch to close");
+    }
+    batch_.groups_.back().trailer = read_envelope(text_, pos_, d_);
+  } else {
+    batch_.file_trailer_ = read_envelope(text_, pos_, d_);  // BTS is optional before FTS
+    file_closed_ = true;
+  }
+  batch_open_ = false;
+  ++sequence_;
+  return Status::ok();
+}
+
+Status BatchReader::message() {
+  std::size_t used = 0;
+  auto parsed = Message::parse_part(text_.substr(pos_), true, sequence_, &used, error_);
+  if (!parsed) return parsed.status();
+  sequence_ += static_cast<int>(parsed->segment_count());
+  auto& groups = batch_.groups_;
+  if (!batch_open_ && (groups.empty() || groups.back().header || groups.back().trailer)) {
+    groups.emplace_back();
+  }
+  groups.back().messages.push_back(std::move(*parsed));
+  pos_ += used;
+  return Status::ok();
+}
+
+Result<Batch> Batch::parse(std::string_view text, ParseError* error) {
+  Batch batch;
+  BatchReader reader(text, batch, error);
+  HEARTH_RETURN_IF_ERROR(reader.run(0, batch.prefix_));
   return batch;
 }
 

@@ -31,6 +31,8 @@ struct BatchGroup {
   std::optional<EnvelopeSegment> trailer;
 };
 
+class BatchReader;
+
 class Batch {
  public:
   // Parses `text` (borrowed: it must outlive the Batch). Fails with kMalformed and, in `error`,
@@ -49,6 +51,7 @@ class Batch {
   std::string write() const;
 
  private:
+  friend class BatchReader;
   std::string_view prefix_;
   std::optional<EnvelopeSegment> file_header_;
   std::vector<BatchGroup> groups_;

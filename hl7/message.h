@@ -36,7 +36,7 @@ struct FieldValue {
 // 2.6, 2.7, 2.7.1, 2.8, 2.8.1, 2.8.2.
 bool is_supported_version(std::string_view version);
 
-class Batch;
+class BatchReader;
 
 class Message {
  public:
@@ -98,7 +98,7 @@ class Message {
   void write_to(std::string& out) const;
 
  private:
-  friend class Batch;
+  friend class BatchReader;
   Message() = default;
   static Result<Message> parse_part(std::string_view text, bool in_batch, int first_sequence,
                                     std::size_t* consumed, ParseError* error);

@@ -23,9 +23,37 @@ void MllpDeframer::finish_frame() {
   state_ = State::kIdle;
 }
 
+void MllpDeframer::report_oversize(std::size_t dropped) {
+  ++oversize_frames_;
+  discarded_bytes_ += payload_.size() + 1 + dropped;
+  payload_.clear();
+  ready_.emplace_back(Status(Code::kPayloadTooLarge, "MLLP frame exceeds " +
+                                                         std::to_string(max_message_bytes_) +
+                                                         " bytes; skipped"));
+  state_ = State::kSkipping;
+}
+
 void MllpDeframer::discard_partial() {
   discarded_bytes_ += payload_.size() + 1;  // the payload and its VT
   payload_.clear();
+}
+
+std::size_t MllpDeframer::consume_payload(std::string_view bytes, std::size_t i) {
+  // Copy the run up to the next control byte in one go.
+  std::size_t j = i;
+  while (j < bytes.size() && bytes[j] != kMllpEnd && bytes[j] != kMllpStart) ++j;
+  if (j - i > max_message_bytes_ - payload_.size()) {
+    report_oversize(j - i);
+    return j;
+  }
+  payload_.append(bytes.substr(i, j - i));
+  if (j == bytes.size()) return j;
+  if (bytes[j] == kMllpStart) {
+    discard_partial();  // a new frame starts: the unfinished one is lost
+  } else {
+    state_ = State::kAfterEnd;
+  }
+  return j + 1;
 }
 
 void MllpDeframer::feed(std::string_view bytes) {
@@ -41,41 +69,21 @@ void MllpDeframer::feed(std::string_view bytes) {
         }
         ++i;
         break;
-      case State::kPayload: {
-        // Copy the run up to the next control byte in one go.
-        std::size_t j = i;
-        while (j < bytes.size() && bytes[j] != kMllpEnd && bytes[j] != kMllpStart) ++j;
-        std::size_t room = max_message_bytes_ - payload_.size();
-        if (j - i > room) {
-          ++oversize_frames_;
-          discarded_bytes_ += payload_.size() + 1 + (j - i);
-          payload_.clear();
-          ready_.emplace_back(Status(Code::kPayloadTooLarge,
-                                     "MLLP frame exceeds " + std::to_string(max_message_bytes_) +
-                                         " bytes; skipped"));
-          state_ = State::kSkipping;
-          i = j;
-          break;
-        }
-        payload_.append(bytes.substr(i, j - i));
-        i = j;
-        if (i == bytes.size()) break;
-        if (bytes[i] == kMllpStart) {
-          discard_partial();  // a new frame starts: the unfinished one is lost
-        } else {
-          state_ = State::kAfterEnd;
-        }
-        ++i;
+      case State::kPayload:
+        i = consume_payload(bytes, i);
         break;
-      }
       case State::kAfterEnd:
         if (c == kMllpCarriageReturn) {
           finish_frame();
           ++i;
         } else {
           // FS not followed by CR: not a frame end; keep FS as data and go on.
-          payload_ += kMllpEnd;
-          state_ = State::kPayload;
+          if (payload_.size() >= max_message_bytes_) {
+            report_oversize(1);
+          } else {
+            payload_ += kMllpEnd;
+            state_ = State::kPayload;
+          }
         }
         break;
       case State::kSkipping:

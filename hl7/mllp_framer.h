@@ -43,7 +43,11 @@ class MllpDeframer {
 
  private:
   enum class State { kIdle, kPayload, kAfterEnd, kSkipping, kSkippingAfterEnd };
+  // Handles bytes from `i` in kPayload; returns the index of the first byte not consumed.
+  std::size_t consume_payload(std::string_view bytes, std::size_t i);
   void finish_frame();
+  // Drops the frame in progress (plus `dropped` bytes of it not yet buffered), queues the error.
+  void report_oversize(std::size_t dropped);
   void discard_partial();
 
   std::size_t max_message_bytes_;

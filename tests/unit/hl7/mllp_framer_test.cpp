@@ -81,3 +81,13 @@ TEST_CASE("mllp: an oversize frame is reported once and skipped to the next fram
   exact.feed(mllp_frame("ok"));
   CHECK(drain(exact).size() == 1);
 }
+
+TEST_CASE("mllp: a limit-sized payload followed by FS without CR becomes oversize") {
+  MllpDeframer d(3);
+  int errors = 0;
+  d.feed(std::string("\x0b" "abc\x1c" "x\x1c\r") + mllp_frame("ok"));
+  auto got = drain(d, &errors);
+  CHECK(errors == 1);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0] == "ok");
+}
