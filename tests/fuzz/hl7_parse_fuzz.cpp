@@ -1,5 +1,5 @@
 // HL7 v2: parse arbitrary bytes as a batch; whatever parses must write back byte-identical and
-// be acknowledgeable; whatever fails must yield a reject ACK. The same bytes feed the MLLP
+// be acknowledgeable, and a value set through the API must read back; whatever fails must yield a reject ACK. The same bytes feed the MLLP
 // deframer. Invariants: no crash, no hang, errors as values.
 #include <cstdint>
 #include <cstdlib>
@@ -26,6 +26,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::string buffer;
         (void)message.get_decoded(hearth::hl7::Path{"PID", 1, 5, 1, 1, 0}, buffer);
       }
+    }
+    // Edits: any text set through the API reads back unchanged after a write and a re-parse.
+    auto& first = batch->groups().front().messages.front();
+    std::string value(text.substr(0, 64));
+    if (first.charset() != hearth::hl7::Charset::kLatin1 && first.add_segment("ZZZ").is_ok() &&
+        first.set("ZZZ-1[2].2.3", value).is_ok()) {
+      auto reparsed = hearth::hl7::Message::parse_owned(first.write());
+      if (!reparsed.is_ok()) std::abort();
+      auto read = reparsed->get_text("ZZZ-1[2].2.3");
+      if (!read.is_ok() || *read != value) std::abort();
     }
   } else {
     (void)hearth::hl7::build_reject_ack(text, error, options);

@@ -83,3 +83,19 @@ TEST_CASE("escape: decoded reads copy only when something changes") {
   CHECK(*escaped == "a&b");
   CHECK(escaped->data() == buffer.data());
 }
+
+TEST_CASE("escape: MSH-18 names map to character sets") {
+  CHECK(charset_from_msh18("") == Charset::kAscii);
+  CHECK(charset_from_msh18("ASCII") == Charset::kAscii);
+  CHECK(charset_from_msh18("8859/1") == Charset::kLatin1);
+  CHECK(charset_from_msh18("UNICODE UTF-8") == Charset::kUtf8);
+  CHECK(charset_from_msh18("ISO IR87") == Charset::kOther);
+  auto m = Message::parse("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.5.1|||||DE|UNICODE UTF-8~8859/1\r"
+                          "PID|1||1||M\xC3\xBCller\r");
+  REQUIRE(m.is_ok());
+  CHECK(m->charset() == Charset::kUtf8);
+  std::string buffer;
+  auto name = m->get_decoded(*parse_path("PID-5"), buffer);
+  CHECK(*name == "M\xC3\xBCller");
+  CHECK(buffer.empty());  // UTF-8 needs no conversion
+}
