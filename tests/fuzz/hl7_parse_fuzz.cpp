@@ -28,7 +28,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     }
     // Edits: any text set through the API reads back unchanged after a write and a re-parse.
-    auto& first = batch->groups().front().messages.front();
+    // (A batch group may be empty: BHS BTS with nothing between; Batch::parse found a message.)
+    hearth::hl7::Message* first_ptr = nullptr;
+    for (auto& group : batch->groups()) {
+      if (first_ptr == nullptr && !group.messages.empty()) first_ptr = &group.messages.front();
+    }
+    auto& first = *first_ptr;
     std::string value(text.substr(0, 64));
     if (first.charset() != hearth::hl7::Charset::kLatin1 && first.add_segment("ZZZ").is_ok() &&
         first.set("ZZZ-1[2].2.3", value).is_ok()) {

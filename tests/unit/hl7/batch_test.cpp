@@ -55,3 +55,14 @@ TEST_CASE("batch: envelope order errors are segment sequence errors with locatio
   CHECK(e.code == ErrorCode::kDataTypeError);
   CHECK(e.location.segment_id == "BHS");
 }
+
+TEST_CASE("batch: BOM, CRLF and blank lines are kept; an empty BHS/BTS group is allowed") {
+  std::string text = "\xEF\xBB\xBF" "BHS|^~\\&\r\n\r\nBTS|0\r\nBHS|^~\\&\r\n" + kMsh1 + "BTS|1\r\n";
+  auto b = Batch::parse(text);
+  REQUIRE(b.is_ok());
+  REQUIRE(b->groups().size() == 2);
+  CHECK(b->groups()[0].messages.empty());
+  CHECK(b->groups()[0].header->terminator == "\r\n\r\n");
+  CHECK(b->message_count() == 1);
+  CHECK(b->write() == text);
+}

@@ -147,3 +147,15 @@ TEST_CASE("message: parse_owned keeps the text alive") {
   Message moved = std::move(*m);
   CHECK(moved.get("PID-5.2")->raw == "JOHN");
 }
+
+TEST_CASE("message: v2.7+ truncation character in MSH-2 and \\P\\ on read and write") {
+  std::string text = "MSH|^~\\&#|A|B|C|D|2026||ORU^R01^ORU_R01|1|P|2.8.2\rOBX|1|ST|X||long\\P\\#\r";
+  auto m = Message::parse(text);
+  REQUIRE(m.is_ok());
+  CHECK(m->delimiters().truncation == '#');
+  CHECK(m->get("MSH-2")->raw == "^~\\&#");
+  CHECK(*m->get_text("OBX-5") == "long##");
+  CHECK(m->write() == text);
+  CHECK(m->set("OBX-5", "a#b").is_ok());
+  CHECK(m->get("OBX-5")->raw == "a\\P\\b");
+}
