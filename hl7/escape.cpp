@@ -112,7 +112,8 @@ void encode_value(std::string_view text, const Delimiters& d, std::string& out) 
       out += d.escape;
       out += code;
       out += d.escape;
-    } else if (c == '\n') {
+    } else if (c == '\n' && !d.is_delimiter('.')) {
+      // \.br\ would be split apart when '.' is a delimiter; \X0A\ below is safe then.
       out += d.escape;
       out += ".br";
       out += d.escape;

@@ -25,13 +25,15 @@ inline bool has_escapes(std::string_view raw, const Delimiters& d) {
 // Appends the decoded form of `raw` to `out`, converting from `charset` to UTF-8.
 void decode_value(std::string_view raw, const Delimiters& d, Charset charset, std::string& out);
 
-// Appends `text` to `out` with every delimiter escaped, line breaks as \.br\ and other control
-// bytes as \Xhh\.
+// Appends `text` to `out` with every delimiter escaped, line breaks as \.br\ (as \X0A\ when '.'
+// is itself a delimiter) and other control bytes as \Xhh\.
 void encode_value(std::string_view text, const Delimiters& d, std::string& out);
 std::string encode_value(std::string_view text, const Delimiters& d);
 
 // Builds a formatted-text (FT/TX) raw value, producing the sequences that have no plain-text
-// equivalent: highlighting, indents, hex bytes and local escapes.
+// equivalent: highlighting, indents, hex bytes and local escapes. A message whose delimiters
+// include '.' (or '-', for a negative indent) cannot carry the formatting commands (.br, .sp,
+// .in, .ti): check Delimiters::is_delimiter before using them.
 class FormattedText {
  public:
   explicit FormattedText(const Delimiters& d) : d_(d) {}

@@ -99,3 +99,10 @@ TEST_CASE("escape: MSH-18 names map to character sets") {
   CHECK(*name == "M\xC3\xBCller");
   CHECK(buffer.empty());  // UTF-8 needs no conversion
 }
+
+TEST_CASE("escape: with '.' as a delimiter a line break is written as \\X0A\\") {
+  Delimiters d;
+  d.subcomponent = '.';
+  CHECK(encode_value("a\nb", d) == "a\\X0A\\b");
+  CHECK(decode(encode_value("a\nb.c", d), d) == "a\nb.c");
+}
