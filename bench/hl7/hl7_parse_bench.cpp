@@ -1,5 +1,5 @@
 // HL7 v2 ER7 parse throughput (one thread, best of N rounds): every well-formed message of the
-// shared corpus (../shared/corpus/hl7v2 or $HEARTH_CORPUS_DIR/hl7v2), repeated to ~target MB,
+// public corpus (tests/data/corpus/hl7v2 or $HEARTH_CORPUS_DIR/hl7v2), repeated to ~target MB,
 // each parsed with Message::parse; then path access (PID-3[1].1, PID-5.1, MSH-9.2, OBX-5) over
 // the parsed messages.
 //
@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
   fs::path root = std::getenv("HEARTH_CORPUS_DIR") != nullptr
                       ? fs::path(std::getenv("HEARTH_CORPUS_DIR"))
-                      : fs::path(HEARTH_SOURCE_DIR) / ".." / "shared" / "corpus";
+                      : fs::path(HEARTH_SOURCE_DIR) / "tests" / "data" / "corpus";
   std::vector<std::string> files;
   for (const auto& e : fs::recursive_directory_iterator(root / "hl7v2")) {
     if (e.path().extension() != ".hl7") continue;

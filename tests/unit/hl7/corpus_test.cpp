@@ -1,4 +1,5 @@
-// Every .hl7 file of the shared corpus (../shared/corpus/hl7v2, or $HEARTH_CORPUS_DIR/hl7v2):
+// Every .hl7 file of the public corpus (tests/data/corpus/hl7v2, a copy of the project's shared
+// corpus; or $HEARTH_CORPUS_DIR/hl7v2):
 // well-formed files must parse and write back byte-identical, and each segment must rebuild
 // from its field table; the files known to be malformed (table below, from INDEX.tsv and their
 // content) must be rejected with the expected table 0357 code and location.
@@ -60,7 +61,7 @@ const ExpectedRejection kMalformed[] = {
 
 fs::path corpus_root() {
   if (const char* env = std::getenv("HEARTH_CORPUS_DIR")) return env;
-  return fs::path(HEARTH_SOURCE_DIR) / ".." / "shared" / "corpus";
+  return fs::path(HEARTH_SOURCE_DIR) / "tests" / "data" / "corpus";
 }
 
 std::string read_file(const fs::path& path) {
