@@ -2,6 +2,7 @@
 // hasValue(), getValue(), memberOf(), htmlChecks(), conformsTo().
 #include "fhir/fhirpath/function_util.h"
 #include "fhir/fhirpath/functions.h"
+#include "fhir/fhirpath/html_checks.h"
 
 namespace hearth::fhir::fhirpath::detail {
 namespace {
@@ -137,10 +138,11 @@ Status fn_member_of(Call& c) {
 
 // The narrative rules of R4 (txt-1/txt-2) are checked by validation; here a div with content
 // passes.
+// The narrative rules of narrative.html (txt-1, txt-2) on each xhtml item: html_checks.cpp.
 Status fn_html_checks(Call& c) {
   for (const Item& i : c.input) {
     auto v = system_value(i);
-    if (!v || v->kind != ItemKind::kString || !v->text.starts_with("<div")) {
+    if (!v || v->kind != ItemKind::kString || !passes_html_checks(v->text)) {
       return push_bool(c, false);
     }
   }
