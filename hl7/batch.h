@@ -40,6 +40,11 @@ class Batch {
   // envelope one before the first MSH, a second FHS, a BHS while a batch is open, anything after
   // FTS; and with the codes of Message::parse for a malformed message.
   static Result<Batch> parse(std::string_view text, ParseError* error = nullptr);
+  static Result<Batch> parse(const char* text, ParseError* error = nullptr) {
+    return parse(std::string_view(text), error);
+  }
+  // The batch borrows its text, so a temporary string would dangle.
+  static Result<Batch> parse(std::string&& text, ParseError* error = nullptr) = delete;
 
   const std::optional<EnvelopeSegment>& file_header() const { return file_header_; }
   const std::optional<EnvelopeSegment>& file_trailer() const { return file_trailer_; }

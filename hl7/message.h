@@ -49,6 +49,11 @@ class Message {
   //   101 required field missing at MSH-9 or MSH-12
   //   203 unsupported version id at MSH-12
   static Result<Message> parse(std::string_view text, ParseError* error = nullptr);
+  static Result<Message> parse(const char* text, ParseError* error = nullptr) {
+    return parse(std::string_view(text), error);
+  }
+  // The message borrows its text, so a temporary string would dangle: use parse_owned().
+  static Result<Message> parse(std::string&& text, ParseError* error = nullptr) = delete;
   static Result<Message> parse_owned(std::string text, ParseError* error = nullptr);
 
   Message(Message&&) = default;

@@ -43,15 +43,27 @@ TEST_CASE("batch: envelope order errors are segment sequence errors with locatio
   CHECK(e.code == ErrorCode::kSegmentSequenceError);
   CHECK(e.location.segment_id == "EVN");
   CHECK(e.location.segment_sequence == 2);
-  CHECK_FALSE(Batch::parse("BHS|^~\\&\r" + kMsh1 + "BHS|^~\\&\r" + kMsh2, &e).is_ok());
+  {
+    const std::string input = "BHS|^~\\&\r" + kMsh1 + "BHS|^~\\&\r" + kMsh2;
+    CHECK_FALSE(Batch::parse(input, &e).is_ok());
+  }
   CHECK(e.location.segment_id == "BHS");
   CHECK(e.location.segment_sequence == 4);
-  CHECK_FALSE(Batch::parse("FHS|^~\\&\r" + kMsh1 + "FHS|^~\\&\r", &e).is_ok());
+  {
+    const std::string input = "FHS|^~\\&\r" + kMsh1 + "FHS|^~\\&\r";
+    CHECK_FALSE(Batch::parse(input, &e).is_ok());
+  }
   CHECK(e.location.segment_id == "FHS");
-  CHECK_FALSE(Batch::parse(kMsh1 + "FTS|1\r" + kMsh2, &e).is_ok());
+  {
+    const std::string input = kMsh1 + "FTS|1\r" + kMsh2;
+    CHECK_FALSE(Batch::parse(input, &e).is_ok());
+  }
   CHECK_FALSE(Batch::parse("FHS|^~\\&\rFTS|0\r", &e).is_ok());
   CHECK(e.code == ErrorCode::kSegmentSequenceError);
-  CHECK_FALSE(Batch::parse("BHS|&&&&\r" + kMsh1, &e).is_ok());
+  {
+    const std::string input = "BHS|&&&&\r" + kMsh1;
+    CHECK_FALSE(Batch::parse(input, &e).is_ok());
+  }
   CHECK(e.code == ErrorCode::kDataTypeError);
   CHECK(e.location.segment_id == "BHS");
 }

@@ -20,7 +20,7 @@ TEST_CASE("message: line endings CR, LF, CRLF, blank lines and BOM all parse and
   for (std::string sep : {"\r", "\n", "\r\n", "\r\n\r\n"}) {
     std::string text = "MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.4" + sep + "PID|1||42" + sep;
     for (std::string prefix : {"", "\xEF\xBB\xBF", "\n"}) {
-      auto m = Message::parse(prefix + text);
+      auto m = Message::parse_owned(prefix + text);
       REQUIRE(m.is_ok());
       CHECK(m->segment_count() == 2);
       CHECK(m->get("PID-3")->raw == "42");
@@ -85,7 +85,7 @@ TEST_CASE("message: missing parts are empty and absent; a missing segment is not
 TEST_CASE("message: versions 2.1 to 2.8.2 accepted; malformed headers give located errors") {
   for (const char* v : {"2.1", "2.2", "2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7", "2.7.1",
                         "2.8", "2.8.1", "2.8.2"}) {
-    auto m = Message::parse(std::string("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|") + v + "\r");
+    auto m = Message::parse_owned(std::string("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|") + v + "\r");
     CHECK_MESSAGE(m.is_ok(), v);
   }
   ParseError e;
@@ -136,7 +136,7 @@ TEST_CASE("message: edits are escaped and written with CR terminators") {
   CHECK(*m->get_text("PID-5.2") == "JO|HN");
   CHECK(*m->get_text("PID-11.3.2") == "X&Y");
   CHECK(m->control_id() == "NEW");
-  auto reparsed = Message::parse(m->write());
+  auto reparsed = Message::parse_owned(m->write());
   REQUIRE(reparsed.is_ok());
   CHECK(*reparsed->get_text("ZZZ-2") == "a^b");
 }
