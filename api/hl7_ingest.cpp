@@ -41,6 +41,14 @@ LooseHeader loose_header(std::string_view raw) {
   h.sender = msh(3) + "|" + msh(4);
   h.control_id = msh(10);
   h.message_type = msh(9);
+  // "ORU^R01^ORU_R01" -> "ORU^R01", as for parsed messages.
+  if (raw.size() > start + 4) {
+    const char component = raw[start + 4];
+    const std::size_t first = h.message_type.find(component);
+    const std::size_t second =
+        first == std::string::npos ? first : h.message_type.find(component, first + 1);
+    if (second != std::string::npos) h.message_type.resize(second);
+  }
   h.version = msh(12);
   return h;
 }

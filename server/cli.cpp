@@ -1,4 +1,5 @@
-// Subcommands: wiring Config -> store -> REST core -> HTTP server, and `migrate`.
+// Subcommands: wiring Config -> store -> REST core / HL7 ingest -> server; `migrate`,
+// `messages` (the archive) and `send` (an MLLP client).
 #include "server/cli.h"
 
 #include <CLI/CLI.hpp>
@@ -13,6 +14,7 @@
 #include "server/access_log.h"
 #include "server/config.h"
 #include "server/http_server.h"
+#include "server/send_command.h"
 #include "server/signals.h"
 #include "storage/store.h"
 
@@ -145,6 +147,14 @@ int run_cli(int argc, char** argv) {
   CLI::App* migrate_command =
       app.add_subcommand("migrate", "Apply pending store migrations and print the schema version");
   add_store_option(*migrate_command, config);
+  SendOptions send_options;
+  CLI::App* send_command =
+      app.add_subcommand("send", "Send HL7 v2 files over MLLP, one message at a time");
+  send_command->add_option("--host", send_options.host, "MLLP host")->capture_default_str();
+  send_command->add_option("--port", send_options.port, "MLLP port")->capture_default_str();
+  send_command->add_option("--timeout", send_options.timeout_seconds, "Seconds to wait per ACK")
+      ->capture_default_str();
+  send_command->add_option("paths", send_options.paths, "Files or directories")->required();
   MessagesOptions messages_options;
   CLI::App* messages_command = app.add_subcommand(
       "messages", "List archived HL7 v2 messages, newest first (tab-separated)");
@@ -163,6 +173,7 @@ int run_cli(int argc, char** argv) {
   if (serve_command->parsed()) return serve(config);
   if (migrate_command->parsed()) return migrate(config);
   if (messages_command->parsed()) return list_messages(config, messages_options);
+  if (send_command->parsed()) return run_send(send_options, std::cout, std::cerr);
   return 2;
 }
 

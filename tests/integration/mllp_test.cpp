@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -261,6 +262,36 @@ TEST_CASE("mllp: --mllp-listen off disables the listener; SIGTERM drains and exi
   CHECK(msa(client.exchange(make_oru(unique_sender("TERM"), "T1")), 1) == "AA");
   server.signal(SIGTERM);
   CHECK(server.wait_exit(std::chrono::seconds(15)) == 0);
+}
+
+TEST_CASE("hearth send: files and directories, one line per message, exit code by outcome") {
+  ServerProcess server;
+  const std::string sender = unique_sender("SEND");
+  const auto dir = std::filesystem::temp_directory_path() / unique_sender("hearth-send-");
+  std::filesystem::create_directories(dir / "sub");
+  {
+    std::ofstream(dir / "a.hl7", std::ios::binary)
+        << make_oru(sender, "F1") << make_oru(sender, "F2");  // two messages in one file
+    std::string silent = make_oru(sender, "F3");
+    silent.replace(silent.find("|P|2.5.1"), 8, "|P|2.5.1|||NE|NE");
+    std::ofstream(dir / "sub" / "b.hl7", std::ios::binary) << silent;
+  }
+  const std::string port = std::to_string(server.mllp_port());
+  auto ok = hearth::testing::run_hearth({"send", "--port", port, dir.string()});
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("a.hl7#1 F1 AA\n") != std::string::npos);
+  CHECK(ok.out.find("a.hl7#2 F2 AA\n") != std::string::npos);
+  CHECK(ok.out.find("b.hl7#1 F3 no-ack-requested\n") != std::string::npos);
+  CHECK(ok.out.find("sent 3 message(s) from 2 file(s)") != std::string::npos);
+  CHECK(archive_of(server, sender).size() == 3);
+
+  std::ofstream(dir / "bad.hl7", std::ios::binary) << "PID|1\r";
+  auto rejected = hearth::testing::run_hearth({"send", "--port", port, (dir / "bad.hl7").string()});
+  CHECK(rejected.exit_code == 1);
+  CHECK(rejected.out.find("bad.hl7#1 - AR\n") != std::string::npos);
+  CHECK(hearth::testing::run_hearth({"send", "--port", port, (dir / "none").string()}).exit_code ==
+        2);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
