@@ -38,6 +38,7 @@ struct Hl7IngestResult {
   std::string message_type;  // received MSH-9 as "ORU^R01" ("" when unreadable)
   std::int64_t archive_id = 0;  // the archive row (the original one for a duplicate); 0: none
   bool duplicate = false;
+  std::string store_error;  // why the archive failed (the ACK is then AE/CE 207); "" otherwise
 };
 
 class Hl7Ingest {

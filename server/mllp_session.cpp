@@ -108,6 +108,10 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state) {
       auto [ec, written] = co_await asio::async_write(stream, asio::buffer(wire), kNoThrow);
       if (ec) co_return;
     }
+    if (!result->store_error.empty()) {
+      log_line("mllp " + peer + ": message " + result->control_id +
+               " not archived: " + result->store_error);
+    }
     log_mllp(peer, result->message_type, result->control_id,
              result->ack_code.empty() ? std::string_view("-") : result->ack_code,
              std::chrono::steady_clock::now() - started);
