@@ -164,10 +164,12 @@ Hl7IngestResult Hl7Ingest::ingest(std::string_view raw, std::string_view peer) {
   Result<storage::ArchiveOutcome> archived = store_.archive_message(request);
   if (!archived.is_ok()) {
     // Nothing was stored: never claim success; the sender should send the message again.
+    // The database's text stays in the server log (store_error): it can quote the message
+    // and the SQL, which the sender has no business seeing.
     result.store_error = archived.status().message();
     result.ack = ack_for(hl7::AckCode::kAE,
                          {error_of(hl7::ErrorCode::kApplicationInternalError,
-                                   "message not stored: " + archived.status().message())});
+                                   "message not stored; send it again")});
   } else {
     result.archive_id = archived->stored.id;
     result.duplicate = archived->duplicate;

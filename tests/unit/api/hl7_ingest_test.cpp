@@ -169,6 +169,7 @@ TEST_CASE("a store failure gives AE with ERR 207, never AA") {
   CHECK(segment(r.ack, "ERR").find("207^") != std::string::npos);
   CHECK(r.archive_id == 0);
   CHECK(r.store_error == "database is down");
+  CHECK(r.ack.find("database is down") == std::string::npos);  // only in the server log
   CHECK(ingest.ingest("garbage", "p").ack_code == "AR");
 }
 
