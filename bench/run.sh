@@ -89,7 +89,7 @@ wait_line() {
 start_hearth() {
   local name=$1; shift
   mkdir -p "$TMP/$name"
-  "$HEARTH" serve --listen "$HOST:0" --store "sqlite:$TMP/$name/hearth.db" "$@" \
+  "$HEARTH" serve --listen "$HOST:0" --mllp-listen off --store "sqlite:$TMP/$name/hearth.db" "$@" \
     2>"$TMP/$name/stderr.log" &
   HEARTH_PID=$!
   PIDS+=("$HEARTH_PID")
@@ -215,7 +215,7 @@ stop "$HEARTH_PID"
 # --- e. idle RSS and time to ready ------------------------------------------------------------
 log "e. idle RSS and time to ready (fresh store each start)"
 mkdir -p "$TMP/idle"
-idle=$("$WAIT_READY" idle 1000 30000 -- "$HEARTH" serve --listen "$HOST:0" \
+idle=$("$WAIT_READY" idle 1000 30000 -- "$HEARTH" serve --listen "$HOST:0" --mllp-listen off \
   --store "sqlite:$TMP/idle/hearth.db" 2>"$TMP/idle/stderr.log") ||
   { cat "$TMP/idle/stderr.log" >&2; die "hearth did not start for the idle RSS"; }
 IDLE_RSS_KB=$(field idle_rss_kb "$idle")
@@ -223,7 +223,7 @@ READY_RUNS=()
 for i in 1 2 3 4 5; do
   mkdir -p "$TMP/ready$i"
   port=$("$WAIT_READY" free-port "$HOST")
-  out=$("$WAIT_READY" ready "$HOST" "$port" 30000 -- "$HEARTH" serve --listen "$HOST:$port" \
+  out=$("$WAIT_READY" ready "$HOST" "$port" 30000 -- "$HEARTH" serve --listen "$HOST:$port" --mllp-listen off \
     --store "sqlite:$TMP/ready$i/hearth.db" 2>"$TMP/ready$i/stderr.log") ||
     { cat "$TMP/ready$i/stderr.log" >&2; die "hearth was not ready (run $i)"; }
   READY_RUNS+=("$(field ready_ms "$out")")

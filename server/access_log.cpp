@@ -26,6 +26,17 @@ void append_number(std::string& out, long long value) {
   out.append(digits, end);
 }
 
+void append_duration(std::string& line, std::chrono::steady_clock::duration duration) {
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(duration).count();
+  if (micros < 10000) {
+    append_number(line, micros);
+    line += "us\n";
+  } else {
+    append_number(line, micros / 1000);
+    line += "ms\n";
+  }
+}
+
 }  // namespace
 
 void log_access(std::string_view method, std::string_view target, int status,
@@ -38,14 +49,24 @@ void log_access(std::string_view method, std::string_view target, int status,
   line += ' ';
   append_number(line, status);
   line += ' ';
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(duration).count();
-  if (micros < 10000) {
-    append_number(line, micros);
-    line += "us\n";
-  } else {
-    append_number(line, micros / 1000);
-    line += "ms\n";
-  }
+  append_duration(line, duration);
+  write_all(line);
+}
+
+void log_mllp(std::string_view peer, std::string_view message_type, std::string_view control_id,
+              std::string_view ack_code, std::chrono::steady_clock::duration duration) {
+  auto or_dash = [](std::string_view s) { return s.empty() ? std::string_view("-") : s; };
+  thread_local std::string line;
+  line.assign("hearth: MLLP ");
+  line += peer;
+  line += ' ';
+  line += or_dash(message_type);
+  line += ' ';
+  line += or_dash(control_id);
+  line += ' ';
+  line += or_dash(ack_code);
+  line += ' ';
+  append_duration(line, duration);
   write_all(line);
 }
 

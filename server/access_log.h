@@ -14,6 +14,10 @@ namespace hearth::server {
 void log_access(std::string_view method, std::string_view target, int status,
                 std::chrono::steady_clock::duration duration);
 
+// "hearth: MLLP 127.0.0.1:53122 ORU^R01 MSG00003 AA 1ms" for one HL7 v2 message.
+void log_mllp(std::string_view peer, std::string_view message_type, std::string_view control_id,
+              std::string_view ack_code, std::chrono::steady_clock::duration duration);
+
 // "hearth: " + text.
 void log_line(std::string_view text);
 

@@ -1,4 +1,5 @@
-// Subcommands: wiring Config -> store -> REST core -> HTTP server, and `migrate`.
+// Subcommands: wiring Config -> store -> REST core / HL7 ingest -> server; `migrate`,
+// `messages` (the archive) and `send` (an MLLP client).
 #include "server/cli.h"
 
 #include <CLI/CLI.hpp>
@@ -7,11 +8,13 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "api/hl7_ingest.h"
 #include "api/rest_handler.h"
 #include "core/clock.h"
 #include "server/access_log.h"
 #include "server/config.h"
 #include "server/http_server.h"
+#include "server/send_command.h"
 #include "server/signals.h"
 #include "storage/store.h"
 
@@ -25,7 +28,9 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_BASE_URL   serve --base-url URL\n"
     "  HEARTH_MAX_BODY   serve --max-body BYTES (default 16 MiB)\n"
     "  HEARTH_THREADS    serve --threads N (default: number of cores)\n"
-    "  HEARTH_WORKERS    serve --workers N (default: 2 x cores)\n";
+    "  HEARTH_WORKERS    serve --workers N (default: 2 x cores)\n"
+    "  HEARTH_MLLP_LISTEN       serve --mllp-listen HOST:PORT|off (default 127.0.0.1:2575)\n"
+    "  HEARTH_MLLP_MAX_MESSAGE  serve --mllp-max-message BYTES (default 16 MiB)\n";
 
 int serve(Config config) {
   Status valid = finalize(config);
@@ -45,13 +50,15 @@ int serve(Config config) {
   auto clock = make_system_clock();
   auto ids = make_uuid_generator(*clock);
   api::RestHandler rest(**store, *clock, *ids);
+  api::Hl7Ingest ingest(**store, *clock, *ids);
   HttpServer server(
       config,
       FhirHandlers{[&rest](const api::Request& request) { return rest.handle(request); },
                    [](const Status& status, const api::Request& request) {
                      return api::error_response(status, request);
                    },
-                   [&rest](const api::Request& request) { return rest.answers_quickly(request); }});
+                   [&rest](const api::Request& request) { return rest.answers_quickly(request); }},
+      [&ingest](std::string_view raw, std::string_view peer) { return ingest.ingest(raw, peer); });
   Status listening = server.listen();
   if (!listening.is_ok()) {
     log_line(listening.message());
@@ -61,6 +68,10 @@ int serve(Config config) {
       server.io_context(), [&server] { server.shutdown(); }, [&server] { server.stop_now(); });
   log_line("store " + std::string((*store)->engine()) + ", " + std::to_string(config.threads) +
            " io threads, " + std::to_string(config.workers) + " workers");
+  // Before the HTTP line: tools that wait for "listening on" then know both addresses.
+  if (!server.mllp_local_address().empty()) {
+    log_line("mllp listening on " + server.mllp_local_address());
+  }
   log_line("listening on " + server.local_base_url());
 
   int abandoned = server.run();
@@ -70,6 +81,45 @@ int serve(Config config) {
     std::_Exit(0);
   }
   log_line("stopped");
+  return 0;
+}
+
+struct MessagesOptions {
+  std::string status;
+  std::string type;
+  std::int64_t limit = 100;
+};
+
+// `hearth messages`: the archive, newest first, one tab-separated line per message:
+// id, received_at (micros), status, sender, control id, type, peer, note.
+int list_messages(const Config& config, const MessagesOptions& options) {
+  auto store = storage::open_store(config.store);
+  if (!store) {
+    log_line("cannot open store '" + config.store + "': " + store.status().message());
+    return 1;
+  }
+  storage::MessageFilter filter;
+  if (!options.status.empty()) {
+    filter.status = storage::parse_message_status(options.status);
+    if (!filter.status) {
+      log_line("--status must be accepted, rejected or error");
+      return 2;
+    }
+  }
+  filter.message_type = options.type;
+  filter.limit = options.limit;
+  auto rows = (*store)->list_messages(filter);
+  if (!rows) {
+    log_line("cannot list messages: " + rows.status().message());
+    return 1;
+  }
+  for (const auto& m : *rows) {
+    std::cout << m.id << '\t' << m.received_at_micros << '\t'
+              << storage::message_status_text(m.status) << '\t' << m.sender << '\t'
+              << m.control_id << '\t' << m.message_type << '\t' << m.peer << '\t' << m.note
+              << '\n';
+  }
+  std::cout.flush();
   return 0;
 }
 
@@ -91,11 +141,29 @@ int run_cli(int argc, char** argv) {
   app.footer(kEnvironmentHelp);
 
   Config config;
-  CLI::App* serve_command = app.add_subcommand("serve", "Serve the FHIR REST API over HTTP");
+  CLI::App* serve_command =
+      app.add_subcommand("serve", "Serve the FHIR REST API over HTTP and HL7 v2 over MLLP");
   add_serve_options(*serve_command, config);
   CLI::App* migrate_command =
       app.add_subcommand("migrate", "Apply pending store migrations and print the schema version");
   add_store_option(*migrate_command, config);
+  SendOptions send_options;
+  CLI::App* send_command =
+      app.add_subcommand("send", "Send HL7 v2 files over MLLP, one message at a time");
+  send_command->add_option("--host", send_options.host, "MLLP host")->capture_default_str();
+  send_command->add_option("--port", send_options.port, "MLLP port")->capture_default_str();
+  send_command->add_option("--timeout", send_options.timeout_seconds, "Seconds to wait per ACK")
+      ->capture_default_str();
+  send_command->add_option("paths", send_options.paths, "Files or directories")->required();
+  MessagesOptions messages_options;
+  CLI::App* messages_command = app.add_subcommand(
+      "messages", "List archived HL7 v2 messages, newest first (tab-separated)");
+  add_store_option(*messages_command, config);
+  messages_command->add_option("--status", messages_options.status,
+                               "Only this status: accepted, rejected or error");
+  messages_command->add_option("--type", messages_options.type, "Only this type, e.g. ORU^R01");
+  messages_command->add_option("--limit", messages_options.limit, "At most this many")
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -104,6 +172,8 @@ int run_cli(int argc, char** argv) {
   }
   if (serve_command->parsed()) return serve(config);
   if (migrate_command->parsed()) return migrate(config);
+  if (messages_command->parsed()) return list_messages(config, messages_options);
+  if (send_command->parsed()) return run_send(send_options, std::cout, std::cerr);
   return 2;
 }
 

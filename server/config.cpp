@@ -35,6 +35,16 @@ void add_serve_options(CLI::App& app, Config& config) {
                  "threads)")
       ->envname("HEARTH_WORKERS")
       ->check(CLI::Range(0, 4096));
+  app.add_option("--mllp-listen", config.mllp_listen,
+                 "MLLP (HL7 v2) address, HOST:PORT (port 0: ephemeral), or 'off'")
+      ->envname("HEARTH_MLLP_LISTEN")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+      ->capture_default_str();
+  app.add_option("--mllp-max-message", config.mllp_max_message,
+                 "Largest HL7 v2 message accepted over MLLP, in bytes (suffixes: KiB, MiB, ...)")
+      ->envname("HEARTH_MLLP_MAX_MESSAGE")
+      ->transform(CLI::AsSizeValue(false))
+      ->capture_default_str();
 }
 
 Result<ListenAddress> parse_listen_address(std::string_view text) {
@@ -61,6 +71,15 @@ Result<ListenAddress> parse_listen_address(std::string_view text) {
 Status finalize(Config& config) {
   auto address = parse_listen_address(config.listen);
   if (!address) return address.status();
+  if (config.mllp_listen != "off") {
+    auto mllp = parse_listen_address(config.mllp_listen);
+    if (!mllp) {
+      return Status(Code::kInvalidArgument, "--mllp-listen: " + mllp.status().message());
+    }
+  }
+  if (config.mllp_max_message == 0) {
+    return Status(Code::kInvalidArgument, "--mllp-max-message must be > 0");
+  }
   if (!config.base_url.empty()) {
     if (config.base_url.rfind("http://", 0) != 0 && config.base_url.rfind("https://", 0) != 0) {
       return Status(Code::kInvalidArgument,

@@ -20,6 +20,8 @@ namespace hearth::server {
 inline constexpr std::string_view kDefaultListen = "127.0.0.1:8080";
 inline constexpr std::string_view kDefaultStore = "sqlite:./hearth-data/hearth.db";
 inline constexpr std::uint64_t kDefaultMaxBody = 16ull * 1024 * 1024;
+inline constexpr std::string_view kDefaultMllpListen = "127.0.0.1:2575";
+inline constexpr std::uint64_t kDefaultMllpMaxMessage = 16ull * 1024 * 1024;
 
 // A host and a port as given, e.g. {"127.0.0.1", 8080} or {"::1", 0} (0: an ephemeral port).
 struct ListenAddress {
@@ -37,6 +39,9 @@ struct Config {
   // the io threads (no thread hop; only sensible when the store never blocks for long).
   // Unset (-1) = 2 x cores.
   int workers = -1;
+  // MLLP (HL7 v2) listener: HOST:PORT, or "off".
+  std::string mllp_listen = std::string(kDefaultMllpListen);
+  std::uint64_t mllp_max_message = kDefaultMllpMaxMessage;  // larger frames close the link
 };
 
 // Registers the `serve` flags (with their environment variables) on `app`, writing into
@@ -47,8 +52,8 @@ void add_serve_options(CLI::App& app, Config& config);
 void add_store_option(CLI::App& app, Config& config);
 
 // Fills defaults that depend on the machine (threads, workers) and checks the values.
-// Errors: kInvalidArgument for an unparsable --listen, a base URL that is not http(s)://,
-// or a zero max body.
+// Errors: kInvalidArgument for an unparsable --listen or --mllp-listen, a base URL that is not http(s)://,
+// or a zero max body or max message.
 Status finalize(Config& config);
 
 // Splits "HOST:PORT" / "[IPv6]:PORT". Errors: kInvalidArgument (no port, port > 65535,

@@ -1,4 +1,4 @@
-// Acceptor, io threads, worker pool and the graceful drain.
+// Acceptors (HTTP, MLLP), io threads, worker pool and the graceful drain.
 #include "server/http_server.h"
 
 #include <boost/asio/as_tuple.hpp>
@@ -13,6 +13,7 @@
 
 #include "server/access_log.h"
 #include "server/http_session.h"
+#include "server/mllp_session.h"
 
 namespace hearth::server {
 namespace asio = boost::asio;
@@ -22,11 +23,13 @@ namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
-asio::awaitable<void> accept_loop(ServerState& state) {
+using SessionFunction = asio::awaitable<void> (*)(Socket, ServerState&);
+
+asio::awaitable<void> accept_loop(ServerState& state, Acceptor& acceptor, SessionFunction session) {
   for (;;) {
-    auto [ec, socket] = co_await state.acceptor.async_accept(asio::make_strand(state.io), kNoThrow);
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(state.io), kNoThrow);
     if (ec) {
-      if (ec == asio::error::operation_aborted || !state.acceptor.is_open()) co_return;
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       // Out of descriptors or similar: back off instead of spinning.
       log_line("accept failed: " + ec.message());
       asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(50));
@@ -35,7 +38,7 @@ asio::awaitable<void> accept_loop(ServerState& state) {
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    asio::co_spawn(socket.get_executor(), run_session(std::move(socket), state), asio::detached);
+    asio::co_spawn(socket.get_executor(), session(std::move(socket), state), asio::detached);
   }
 }
 
@@ -54,25 +57,10 @@ asio::awaitable<void> drain(ServerState& state) {
   state.io.stop();
 }
 
-std::string format_endpoint(const tcp::endpoint& endpoint) {
-  std::string host = endpoint.address().to_string();
-  if (endpoint.address().is_v6()) host = "[" + host + "]";
-  return host + ":" + std::to_string(endpoint.port());
-}
-
-}  // namespace
-
-HttpServer::HttpServer(const Config& config, FhirHandlers handlers)
-    : state_(std::make_unique<ServerState>(config, std::move(handlers))) {}
-
-HttpServer::~HttpServer() = default;
-
-asio::io_context& HttpServer::io_context() {
-  return state_->io;
-}
-
-Status HttpServer::listen() {
-  auto address = parse_listen_address(state_->config.listen);
+// Resolves `text` (HOST:PORT), binds and listens; the bound address goes to `bound`.
+Status bind_acceptor(asio::io_context& io, Acceptor& acceptor, std::string_view text,
+                     std::string& bound) {
+  auto address = parse_listen_address(text);
   if (!address) return address.status();
   boost::system::error_code ec;
   tcp::endpoint endpoint;
@@ -80,7 +68,7 @@ Status HttpServer::listen() {
   if (!ec) {
     endpoint = tcp::endpoint(ip, address->port);
   } else {
-    tcp::resolver resolver(state_->io);
+    tcp::resolver resolver(io);
     auto results = resolver.resolve(address->host, std::to_string(address->port), ec);
     if (ec || results.empty()) {
       return Status(Code::kInvalidArgument, "cannot resolve listen host '" + address->host +
@@ -88,7 +76,6 @@ Status HttpServer::listen() {
     }
     endpoint = results.begin()->endpoint();
   }
-  auto& acceptor = state_->acceptor;
   auto fail = [&](std::string_view what) {
     return Status(Code::kUnavailable,
                   std::string(what) + " " + format_endpoint(endpoint) + ": " + ec.message());
@@ -98,12 +85,47 @@ Status HttpServer::listen() {
   if (acceptor.bind(endpoint, ec)) return fail("cannot bind");
   if (acceptor.listen(asio::socket_base::max_listen_connections, ec))
     return fail("cannot listen on");
-  state_->local_address = format_endpoint(acceptor.local_endpoint(ec));
+  bound = format_endpoint(acceptor.local_endpoint(ec));
+  return Status::ok();
+}
+
+bool mllp_enabled(const ServerState& state) {
+  return state.mllp && state.config.mllp_listen != "off";
+}
+
+}  // namespace
+
+std::string format_endpoint(const tcp::endpoint& endpoint) {
+  std::string host = endpoint.address().to_string();
+  if (endpoint.address().is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(endpoint.port());
+}
+
+HttpServer::HttpServer(const Config& config, FhirHandlers handlers, MllpHandler mllp)
+    : state_(std::make_unique<ServerState>(config, std::move(handlers), std::move(mllp))) {}
+
+HttpServer::~HttpServer() = default;
+
+asio::io_context& HttpServer::io_context() {
+  return state_->io;
+}
+
+Status HttpServer::listen() {
+  HEARTH_RETURN_IF_ERROR(
+      bind_acceptor(state_->io, state_->acceptor, state_->config.listen, state_->local_address));
+  if (!mllp_enabled(*state_)) return Status::ok();
+  Status mllp = bind_acceptor(state_->io, state_->mllp_acceptor, state_->config.mllp_listen,
+                              state_->mllp_local_address);
+  if (!mllp.is_ok()) return Status(mllp.code(), "mllp: " + mllp.message());
   return Status::ok();
 }
 
 std::string HttpServer::local_address() const {
   return state_->local_address;
+}
+
+std::string HttpServer::mllp_local_address() const {
+  return state_->mllp_local_address;
 }
 
 std::string HttpServer::local_base_url() const {
@@ -115,7 +137,12 @@ int HttpServer::run() {
   if (state.config.workers > 0) {
     state.pool = std::make_unique<WorkerPool>(static_cast<unsigned>(state.config.workers));
   }
-  asio::co_spawn(state.acceptor.get_executor(), accept_loop(state), asio::detached);
+  asio::co_spawn(state.acceptor.get_executor(), accept_loop(state, state.acceptor, run_session),
+                 asio::detached);
+  if (state.mllp_acceptor.is_open()) {
+    asio::co_spawn(state.mllp_acceptor.get_executor(),
+                   accept_loop(state, state.mllp_acceptor, run_mllp_session), asio::detached);
+  }
   std::vector<std::thread> threads;
   unsigned extra = state.config.threads > 1 ? state.config.threads - 1 : 0;
   threads.reserve(extra);
@@ -134,6 +161,11 @@ void HttpServer::shutdown() {
     if (state.stopping.exchange(true)) return;
     boost::system::error_code ignored;
     state.acceptor.close(ignored);
+    // The MLLP acceptor lives on its own strand.
+    asio::post(state.mllp_acceptor.get_executor(), [&state] {
+      boost::system::error_code ignored_too;
+      state.mllp_acceptor.close(ignored_too);
+    });
     asio::co_spawn(state.acceptor.get_executor(), drain(state), asio::detached);
   });
 }

@@ -1,4 +1,5 @@
-// The FHIR HTTP/1.1 server: an acceptor and one coroutine per connection on an io_context run
+// The FHIR HTTP/1.1 server and the MLLP (HL7 v2) listener: an acceptor each and one coroutine
+// per connection on one io_context run
 // by `threads` io threads, with the REST core on a separate worker pool so io threads never
 // block on the store. Everything under /fhir goes to FhirHandlers::handle; anything else, an
 // oversized body, a malformed request and a stray exception become OperationOutcome errors
@@ -6,7 +7,8 @@
 //
 // Lifecycle: construct -> listen() -> run() (blocks) ; shutdown() from any thread (or a signal)
 // stops accepting, lets requests already being read or handled finish (bounded by
-// kDrainTimeout), then run() returns.
+// kDrainTimeout), then run() returns. MLLP messages count as in flight from their last byte
+// to their written ACK, so a drain never cuts an ACK for a committed message.
 //
 // Thread-safety: shutdown() and stop_now() may be called from any thread; the rest from the
 // owning thread. The handlers must be callable concurrently and outlive the server.
@@ -20,6 +22,7 @@
 #include <memory>
 #include <string>
 
+#include "api/hl7_ingest.h"
 #include "api/request.h"
 #include "core/status.h"
 #include "server/config.h"
@@ -37,6 +40,12 @@ struct FhirHandlers {
   std::function<bool(const api::Request&)> answers_inline;
 };
 
+// The MLLP listener's one function: a complete message (payload of one frame) and the peer's
+// address in, the ingest outcome with its ACK out. It blocks on the store, so it runs on the
+// worker pool. cli.cpp wires it to api::Hl7Ingest::ingest.
+using MllpHandler =
+    std::function<api::Hl7IngestResult(std::string_view raw, std::string_view peer)>;
+
 inline constexpr std::chrono::seconds kDrainTimeout{10};
 
 // Shared by the acceptor and all sessions; owned by HttpServer.
@@ -45,12 +54,14 @@ struct ServerState;
 class HttpServer {
  public:
   // `config` must have been through finalize().
-  HttpServer(const Config& config, FhirHandlers handlers);
+  // With `mllp` set and config.mllp_listen not "off", listen() also opens the MLLP listener.
+  HttpServer(const Config& config, FhirHandlers handlers, MllpHandler mllp = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Resolves and binds --listen and starts listening (connections queue from here on).
+  // Resolves and binds --listen (and --mllp-listen) and starts listening (connections queue
+  // from here on).
   // Errors: kInvalidArgument (bad address or unknown host), kUnavailable (bind/listen failed,
   // e.g. the port is in use).
   Status listen();
@@ -60,6 +71,9 @@ class HttpServer {
 
   // "http://HOST:PORT/fhir" for the bound address.
   std::string local_base_url() const;
+
+  // The bound MLLP address as "HOST:PORT"; "" when the MLLP listener is off.
+  std::string mllp_local_address() const;
 
   // Runs the io threads (the caller's thread is one of them) and the worker pool until
   // shutdown completes. Returns the number of requests abandoned at the drain deadline (0 on

@@ -27,23 +27,31 @@ using Acceptor = boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Strand
 // completions on the stopped io_context), then the io_context destroys the suspended session
 // frames, whose destructors still touch `in_flight`.
 struct ServerState {
-  ServerState(const Config& c, FhirHandlers h)
+  ServerState(const Config& c, FhirHandlers h, MllpHandler m)
       : config(c),
         handlers(std::move(h)),
+        mllp(std::move(m)),
         io(static_cast<int>(c.threads)),
-        acceptor(boost::asio::make_strand(io)) {}
+        acceptor(boost::asio::make_strand(io)),
+        mllp_acceptor(boost::asio::make_strand(io)) {}
 
   Config config;
   FhirHandlers handlers;
+  MllpHandler mllp;  // empty: no MLLP listener
   // Requests whose header has arrived and whose response is not yet written.
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
   int abandoned = 0;
-  std::string local_address;  // "HOST:PORT"
+  std::string local_address;       // "HOST:PORT"
+  std::string mllp_local_address;  // "HOST:PORT"; "" when not listening
   boost::asio::io_context io;
   Acceptor acceptor;
+  Acceptor mllp_acceptor;
   std::unique_ptr<WorkerPool> pool;  // null: the REST core runs inline on io threads
 };
+
+// "HOST:PORT", "[v6]:PORT".
+std::string format_endpoint(const boost::asio::ip::tcp::endpoint& endpoint);
 
 // Serves one connection until the peer closes, a timeout, an error, or shutdown.
 boost::asio::awaitable<void> run_session(Socket socket, ServerState& state);

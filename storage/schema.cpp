@@ -44,6 +44,16 @@ const std::vector<Step>& sqlite_steps() {
           " AND v.version = resource.version)",
           "ALTER TABLE resource DROP COLUMN body",
       },
+      // 3: the inbound message archive (HL7 v2): every message received, its ACK and outcome.
+      {
+          "CREATE TABLE hl7_message ("
+          " id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, peer TEXT NOT NULL,"
+          " sender TEXT NOT NULL, control_id TEXT NOT NULL, message_type TEXT NOT NULL,"
+          " version TEXT NOT NULL, status TEXT NOT NULL, raw TEXT NOT NULL, ack TEXT NOT NULL,"
+          " note TEXT NOT NULL)",
+          "CREATE INDEX hl7_message_sender_control ON hl7_message (sender, control_id)",
+          "CREATE INDEX hl7_message_received_at ON hl7_message (received_at)",
+      },
   };
   return steps;
 }
@@ -71,6 +81,16 @@ const std::vector<Step>& postgresql_steps() {
           " WHERE v.res_type = r.res_type AND v.res_id = r.res_id AND v.version = r.version",
           "ALTER TABLE resource ALTER COLUMN seq SET NOT NULL",
           "ALTER TABLE resource DROP COLUMN body",
+      },
+      // 3: the inbound message archive (as for SQLite).
+      {
+          "CREATE TABLE hl7_message ("
+          " id BIGSERIAL PRIMARY KEY, received_at BIGINT NOT NULL, peer TEXT NOT NULL,"
+          " sender TEXT NOT NULL, control_id TEXT NOT NULL, message_type TEXT NOT NULL,"
+          " version TEXT NOT NULL, status TEXT NOT NULL, raw TEXT NOT NULL, ack TEXT NOT NULL,"
+          " note TEXT NOT NULL)",
+          "CREATE INDEX hl7_message_sender_control ON hl7_message (sender, control_id)",
+          "CREATE INDEX hl7_message_received_at ON hl7_message (received_at)",
       },
   };
   return steps;

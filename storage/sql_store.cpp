@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "storage/message_archive.h"
 #include "storage/sql_error.h"
 #include "storage/sql_statements.h"
 
@@ -271,15 +272,18 @@ Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
 
 struct SqlStore::PendingWrite {
   Op op;
-  const WriteRequest* request;
-  std::optional<Result<WriteOutcome>> result;  // set by the batch that ran it
+  const WriteRequest* request = nullptr;   // resource writes
+  const ArchiveRequest* archive = nullptr;  // kArchive
+  // Set by the batch that ran it (the one matching `op`); `done` after both are final.
+  std::optional<Result<WriteOutcome>> result;
+  std::optional<Result<ArchiveOutcome>> archive_result;
+  bool done = false;
 };
 
-Result<WriteOutcome> SqlStore::write_grouped(Op op, const WriteRequest& request) {
-  PendingWrite me{op, &request, std::nullopt};
+void SqlStore::enqueue_and_wait(PendingWrite& me) {
   std::unique_lock<std::mutex> lock(queue_mutex_);
   queue_.push_back(&me);
-  while (!me.result) {
+  while (!me.done) {
     if (batch_running_) {
       queue_changed_.wait(lock);
       continue;
@@ -290,44 +294,78 @@ Result<WriteOutcome> SqlStore::write_grouped(Op op, const WriteRequest& request)
     lock.unlock();
     run_batch(batch);
     lock.lock();
+    for (PendingWrite* w : batch) w->done = true;
     batch_running_ = false;
     queue_changed_.notify_all();
   }
+}
+
+Result<WriteOutcome> SqlStore::write_grouped(Op op, const WriteRequest& request) {
+  PendingWrite me{op, &request, nullptr, std::nullopt, std::nullopt, false};
+  enqueue_and_wait(me);
   return std::move(*me.result);
 }
 
+Result<ArchiveOutcome> SqlStore::archive_grouped(const ArchiveRequest& request) {
+  PendingWrite me{Op::kArchive, nullptr, &request, std::nullopt, std::nullopt, false};
+  enqueue_and_wait(me);
+  return std::move(*me.archive_result);
+}
+
 void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
-  std::vector<std::optional<Result<WriteOutcome>>> outcomes(batch.size());
   auto fail_all = [&](const Status& status) {
-    for (PendingWrite* w : batch) w->result = status;
+    for (PendingWrite* w : batch) {
+      if (w->op == Op::kArchive) {
+        w->archive_result = status;
+      } else {
+        w->result = status;
+      }
+    }
   };
   Result<SessionPool::Lease> lease = pool_->acquire();
   if (!lease.is_ok()) return fail_all(lease.status());
   PreparedStatements* open = nullptr;
+  // Outcomes are handed out only after COMMIT: kept aside until then.
+  std::vector<std::optional<Result<WriteOutcome>>> outcomes(batch.size());
+  std::vector<std::optional<Result<ArchiveOutcome>>> archived(batch.size());
   try {
     PreparedStatements& ps = begin_write(*lease);
     open = &ps;
     bool any_changed = false;
+    const std::int64_t now = clock_.now_micros();
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const PendingWrite& w = *batch[i];
       ps.savepoint.execute(true);
       try {
-        bool raced = false;  // cannot happen: this batch is SQLite's only writer
-        Result<WriteOutcome> outcome =
-            write_rows(static_cast<int>(w.op), *w.request, ps, clock_, &raced);
-        if (outcome.is_ok() && outcome->kind != WriteKind::kNoChange) {
+        bool changed = false;
+        if (w.op == Op::kArchive) {
+          Result<ArchiveOutcome> outcome =
+              detail::archive_rows(ps.sql, dialect_, *w.archive, now);
+          changed = outcome.is_ok() && !outcome->duplicate;
+          archived[i] = std::move(outcome);
+        } else {
+          bool raced = false;  // cannot happen: this batch is SQLite's only writer
+          Result<WriteOutcome> outcome =
+              write_rows(static_cast<int>(w.op), *w.request, ps, clock_, &raced);
+          changed = outcome.is_ok() && outcome->kind != WriteKind::kNoChange;
+          outcomes[i] = std::move(outcome);
+        }
+        if (changed) {
           any_changed = true;
         } else {
           ps.rollback_to_savepoint.execute(true);
         }
         ps.release_savepoint.execute(true);
-        outcomes[i] = std::move(outcome);
       } catch (...) {
         const FailureKind kind = classify_current_exception();
-        const std::string what = ref(w.request->type, w.request->id);
-        outcomes[i] = kind == FailureKind::kUnique && w.op == Op::kCreate
-                          ? Status(Code::kConflict, what + " already exists")
-                          : status_from_current_exception("write " + what);
+        if (w.op == Op::kArchive) {
+          archived[i] = status_from_current_exception("archive message " + w.archive->control_id);
+        } else {
+          const std::string what = ref(w.request->type, w.request->id);
+          outcomes[i] = kind == FailureKind::kUnique && w.op == Op::kCreate
+                            ? Status(Code::kConflict, what + " already exists")
+                            : status_from_current_exception("write " + what);
+        }
         ps.rollback_to_savepoint.execute(true);
         ps.release_savepoint.execute(true);
       }
@@ -339,7 +377,59 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
     roll_back_quietly(open);
     return fail_all(status);
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(*outcomes[i]);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i]->op == Op::kArchive) {
+      batch[i]->archive_result = std::move(*archived[i]);
+    } else {
+      batch[i]->result = std::move(*outcomes[i]);
+    }
+  }
+}
+
+Result<ArchiveOutcome> SqlStore::archive_message(const ArchiveRequest& request) {
+  if (!request.make_ack) {
+    return Status(Code::kInternal, "archive_message: ArchiveRequest.make_ack is not set");
+  }
+  if (dialect_ == Dialect::kSqlite) return archive_grouped(request);
+  const std::string what = "archive message " + request.control_id;
+  for (int attempt = 1;; ++attempt) {
+    Result<SessionPool::Lease> lease = pool_->acquire();
+    if (!lease.is_ok()) return std::move(lease).take_status();
+    PreparedStatements* open = nullptr;
+    try {
+      PreparedStatements& ps = begin_write(*lease);
+      open = &ps;
+      Result<ArchiveOutcome> outcome =
+          detail::archive_rows(ps.sql, dialect_, request, clock_.now_micros());
+      end_write(ps, outcome.is_ok() && !outcome->duplicate);
+      return outcome;
+    } catch (...) {
+      const FailureKind kind = classify_current_exception();
+      Status status = fail(*lease, what);
+      roll_back_quietly(open);
+      if (kind != FailureKind::kRetryable || attempt >= kWriteAttempts) return status;
+    }
+  }
+}
+
+Result<ArchivedMessage> SqlStore::read_message(std::int64_t id) {
+  Result<SessionPool::Lease> lease = pool_->acquire();
+  if (!lease.is_ok()) return std::move(lease).take_status();
+  try {
+    return detail::read_message_row(*(*lease)->sql, id);
+  } catch (...) {
+    return fail(*lease, "read message " + std::to_string(id));
+  }
+}
+
+Result<std::vector<ArchivedMessage>> SqlStore::list_messages(const MessageFilter& filter) {
+  Result<SessionPool::Lease> lease = pool_->acquire();
+  if (!lease.is_ok()) return std::move(lease).take_status();
+  try {
+    return detail::list_message_rows(*(*lease)->sql, filter);
+  } catch (...) {
+    return fail(*lease, "list messages");
+  }
 }
 
 Result<HistoryPage> SqlStore::history(const HistoryQuery& query) {

@@ -49,12 +49,15 @@ class SqlStore final : public Store {
   Result<WriteOutcome> update(const WriteRequest& request) override;
   Result<WriteOutcome> remove(const WriteRequest& request) override;
   Result<HistoryPage> history(const HistoryQuery& query) override;
+  Result<ArchiveOutcome> archive_message(const ArchiveRequest& request) override;
+  Result<ArchivedMessage> read_message(std::int64_t id) override;
+  Result<std::vector<ArchivedMessage>> list_messages(const MessageFilter& filter) override;
   std::string_view engine() const override;
   // SQLite: WAL readers never wait for the writer. PostgreSQL: every read is a round trip.
   bool quick_reads() const override;
 
  private:
-  enum class Op { kCreate, kUpdate, kRemove };
+  enum class Op { kCreate, kUpdate, kRemove, kArchive };
   Result<WriteOutcome> write(Op op, const WriteRequest& request);
   // The frame of every write transaction: BEGIN on a leased session, and COMMIT (noting it for
   // the checkpointer) or ROLLBACK. Both throw SOCI errors; callers translate them.
@@ -66,8 +69,11 @@ class SqlStore final : public Store {
   // whoever finds no batch running becomes the leader and runs every queued write in one
   // transaction, each inside its own savepoint (a failing write rolls back alone), then one
   // COMMIT. Nobody gets an answer before that commit: an acknowledged write is committed.
+  // Resource writes and message archivings share the queue (and so the commits).
   struct PendingWrite;
   Result<WriteOutcome> write_grouped(Op op, const WriteRequest& request);
+  Result<ArchiveOutcome> archive_grouped(const ArchiveRequest& request);
+  void enqueue_and_wait(PendingWrite& me);
   void run_batch(const std::vector<PendingWrite*>& batch);
 
   std::unique_ptr<SessionPool> pool_;

@@ -86,6 +86,55 @@ struct HistoryPage {
   std::int64_t snapshot = 0;  // pass back for the following pages
 };
 
+// --- Inbound message archive (HL7 v2 today). The store sees plain values: sender,
+// control id and type are extracted by the caller (storage does not parse HL7).
+
+enum class MessageStatus { kAccepted, kRejected, kError };
+// "accepted", "rejected", "error" (the `status` column).
+std::string_view message_status_text(MessageStatus status);
+std::optional<MessageStatus> parse_message_status(std::string_view text);
+
+// One archived message, as stored.
+struct ArchivedMessage {
+  std::int64_t id = 0;
+  std::int64_t received_at_micros = 0;
+  std::string peer;          // remote address, e.g. "127.0.0.1:53122"
+  std::string sender;        // MSH-3 + "|" + MSH-4, raw
+  std::string control_id;    // MSH-10
+  std::string message_type;  // "ORU^R01"
+  std::string version;       // MSH-12
+  MessageStatus status = MessageStatus::kAccepted;
+  std::string raw;           // the message as received
+  std::string ack;           // the ACK returned
+  std::string note;          // why it is 'error' / 'rejected'; "" otherwise
+};
+
+// What archive_message() should store. `status` is what the caller decided (accepted after a
+// good parse, rejected after a bad one); the store may turn an accepted message into 'error'
+// (see archive_message). `make_ack` receives the final status and note and returns the ACK
+// text; it runs inside the transaction, so the stored ACK is the one sent. Keep it cheap.
+struct ArchiveRequest {
+  std::string peer, sender, control_id, message_type, version;
+  MessageStatus status = MessageStatus::kAccepted;
+  std::string raw;
+  std::string note;
+  std::function<std::string(MessageStatus status, std::string_view note)> make_ack;
+};
+
+struct ArchiveOutcome {
+  // True: an accepted message with this sender, control id and identical raw text was already
+  // archived; `stored` is that earlier row (send its ACK again) and nothing was written.
+  bool duplicate = false;
+  ArchivedMessage stored;
+};
+
+struct MessageFilter {
+  std::optional<MessageStatus> status;
+  std::string message_type;                  // exact, "" = any
+  std::optional<std::int64_t> since_micros;  // received_at >= since
+  std::int64_t limit = 100;                  // newest first
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -113,6 +162,20 @@ class Store {
   virtual Result<WriteOutcome> remove(const WriteRequest& request) = 0;
 
   virtual Result<HistoryPage> history(const HistoryQuery& query) = 0;
+
+  // Archives one inbound message in one transaction, committed before this returns. Only
+  // requests with status accepted and a non-empty control id are checked against earlier
+  // accepted rows of the same (sender, control_id): identical raw text is a duplicate (returned,
+  // nothing written); different raw text is stored with status 'error' and a note naming the
+  // earlier id. Everything else is stored as requested. Errors: kInternal when make_ack is
+  // unset; kUnavailable / kInternal for backend failures (then nothing was stored).
+  virtual Result<ArchiveOutcome> archive_message(const ArchiveRequest& request) = 0;
+
+  // One archived message; kNotFound when absent.
+  virtual Result<ArchivedMessage> read_message(std::int64_t id) = 0;
+
+  // Archived messages matching `filter`, newest first, at most filter.limit.
+  virtual Result<std::vector<ArchivedMessage>> list_messages(const MessageFilter& filter) = 0;
 
   // Engine name for logs and the CapabilityStatement: "sqlite" or "postgresql".
   virtual std::string_view engine() const = 0;

@@ -363,7 +363,8 @@ ServerProcess::~ServerProcess() {
 void ServerProcess::start() {
   int fds[2];
   make_pipe(fds);
-  std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0", "--store", store_url_};
+  std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0", "--mllp-listen",
+                                "127.0.0.1:0", "--store", store_url_};
   args.insert(args.end(), options_.args.begin(), options_.args.end());
   try {
     pid_ = spawn(args, options_.env, -1, fds[1]);
@@ -427,6 +428,14 @@ void ServerProcess::start() {
   base_url_ = url;
   std::size_t colon = url.rfind(':');
   port_ = static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1)));
+  // Logged before the HTTP line, so it is there by now (absent with --mllp-listen off).
+  static constexpr std::string_view kMllpMarker = "hearth: mllp listening on ";
+  mllp_port_ = 0;
+  for (const auto& line : log_lines()) {
+    if (line.starts_with(kMllpMarker)) {
+      mllp_port_ = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+    }
+  }
 }
 
 void ServerProcess::reap_reader() {

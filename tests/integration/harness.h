@@ -9,6 +9,8 @@
 //   HttpResponse read = client.get(created.header("Location"));  // relative or absolute
 //   server.restart();                              // same store, new port
 //
+// MLLP: the server also listens for MLLP on an ephemeral port (mllp_port(); mllp_harness.h has
+// the client); a later --mllp-listen in ServerOptions::args wins.
 // Store: ServerOptions::store, else $HEARTH_TEST_STORE, else sqlite:<fresh temp dir>/hearth.db
 // (removed with the ServerProcess). Set HEARTH_TEST_ECHO=1 to copy the server's stderr to the
 // test's stderr.
@@ -125,6 +127,7 @@ class ServerProcess {
 
   const std::string& base_url() const { return base_url_; }  // "http://127.0.0.1:PORT/fhir"
   std::uint16_t port() const { return port_; }
+  std::uint16_t mllp_port() const { return mllp_port_; }  // 0: MLLP off
   const std::string& store_url() const { return store_url_; }
   pid_t pid() const { return pid_; }
   HttpClient client() const;
@@ -157,6 +160,7 @@ class ServerProcess {
   std::string store_url_;
   std::string base_url_;
   std::uint16_t port_ = 0;
+  std::uint16_t mllp_port_ = 0;
   pid_t pid_ = -1;
   std::optional<int> exit_code_;
   int stderr_fd_ = -1;

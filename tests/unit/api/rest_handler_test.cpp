@@ -288,6 +288,16 @@ class SlowReadStore final : public storage::Store {
   Result<storage::HistoryPage> history(const storage::HistoryQuery& q) override {
     return inner_.history(q);
   }
+  Result<storage::ArchiveOutcome> archive_message(const storage::ArchiveRequest& r) override {
+    return inner_.archive_message(r);
+  }
+  Result<storage::ArchivedMessage> read_message(std::int64_t id) override {
+    return inner_.read_message(id);
+  }
+  Result<std::vector<storage::ArchivedMessage>> list_messages(
+      const storage::MessageFilter& f) override {
+    return inner_.list_messages(f);
+  }
   std::string_view engine() const override { return "slow"; }
 
  private:

@@ -89,3 +89,26 @@ TEST_CASE("finalize rejects bad values") {
 
 }  // namespace
 }  // namespace hearth::server
+
+namespace hearth::server {
+namespace {
+
+TEST_CASE("MLLP options: defaults, flags, off, and bad values") {
+  Config defaults = parse({});
+  CHECK(defaults.mllp_listen == "127.0.0.1:2575");
+  CHECK(defaults.mllp_max_message == 16ull * 1024 * 1024);
+  Config flags = parse({"--mllp-listen", "0.0.0.0:0", "--mllp-max-message", "1MiB",
+                        "--mllp-listen", "127.0.0.1:2600"});
+  CHECK(flags.mllp_listen == "127.0.0.1:2600");  // the last one wins
+  CHECK(flags.mllp_max_message == 1024 * 1024);
+  REQUIRE(finalize(flags).is_ok());
+  Config off = parse({"--mllp-listen", "off"});
+  CHECK(finalize(off).is_ok());
+  Config bad = parse({"--mllp-listen", "nowhere"});
+  CHECK(finalize(bad).code() == Code::kInvalidArgument);
+  Config zero = parse({"--mllp-max-message", "0"});
+  CHECK(finalize(zero).code() == Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace hearth::server

@@ -113,7 +113,7 @@ inline std::vector<Backend> backends(bool persistent_only = false) {
   out.push_back(Backend{"sqlite-file", "sqlite:" + path, path, true, false});
   if (!persistent_only) out.push_back(Backend{"sqlite-memory", "sqlite::memory:", "", false});
   if (const char* url = pg_url()) {
-    pg_exec(url, "DROP TABLE IF EXISTS resource, resource_version, schema_version");
+    pg_exec(url, "DROP TABLE IF EXISTS resource, resource_version, hl7_message, schema_version");
     out.push_back(Backend{"postgresql", url, "", true, true});
   }
   return out;

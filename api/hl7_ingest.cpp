@@ -1,0 +1,182 @@
+// Ingest: decide the outcome from the parse, let the store decide duplicates inside its
+// transaction, and build the ACK there (make_ack) so the archived ACK is exactly the one sent.
+#include "api/hl7_ingest.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/time_format.h"
+#include "hl7/ack.h"
+#include "hl7/message.h"
+
+namespace hearth::api {
+namespace {
+
+using storage::MessageStatus;
+
+// Best-effort MSH fields of bytes that did not parse: MSH-n is piece n-1 of the first line
+// split at the field separator (MSH-1, the character after "MSH").
+struct LooseHeader {
+  std::string sender, control_id, message_type, version;
+};
+
+LooseHeader loose_header(std::string_view raw) {
+  LooseHeader h;
+  const std::size_t start = raw.find("MSH");
+  if (start == std::string_view::npos || raw.size() < start + 4) return h;
+  std::string_view line = raw.substr(start);
+  line = line.substr(0, std::min(line.find_first_of("\r\n"), line.size()));
+  const char sep = line[3];
+  std::vector<std::string_view> pieces;
+  std::size_t from = 0;
+  for (;;) {
+    const std::size_t at = line.find(sep, from);
+    pieces.push_back(line.substr(from, at == std::string_view::npos ? line.npos : at - from));
+    if (at == std::string_view::npos) break;
+    from = at + 1;
+  }
+  auto msh = [&](std::size_t n) {
+    return n - 1 < pieces.size() ? std::string(pieces[n - 1]) : std::string();
+  };
+  h.sender = msh(3) + "|" + msh(4);
+  h.control_id = msh(10);
+  h.message_type = msh(9);
+  // "ORU^R01^ORU_R01" -> "ORU^R01", as for parsed messages.
+  if (raw.size() > start + 4) {
+    const char component = raw[start + 4];
+    const std::size_t first = h.message_type.find(component);
+    const std::size_t second =
+        first == std::string::npos ? first : h.message_type.find(component, first + 1);
+    if (second != std::string::npos) h.message_type.resize(second);
+  }
+  h.version = msh(12);
+  return h;
+}
+
+// "20261123181520+0000" from the clock.
+std::string hl7_timestamp(std::int64_t micros) {
+  const std::string instant = format_instant(micros);  // 2026-11-23T18:15:20.123456Z
+  std::string out;
+  for (char c : instant.substr(0, 19)) {
+    if (c >= '0' && c <= '9') out.push_back(c);
+  }
+  return out + "+0000";
+}
+
+bool listed(const std::vector<std::string>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+hl7::AckError error_of(hl7::ErrorCode code, std::string diagnostics) {
+  hl7::AckError e;
+  e.code = code;
+  e.diagnostics = std::move(diagnostics);
+  return e;
+}
+
+}  // namespace
+
+std::string ack_code_of(std::string_view ack) {
+  const std::size_t msa = ack.find("MSA");
+  if (msa == std::string_view::npos || ack.size() < msa + 6) return "";
+  return std::string(ack.substr(msa + 4, 2));
+}
+
+Hl7Ingest::Hl7Ingest(storage::Store& store, const Clock& clock, IdGenerator& ids,
+                     Hl7IngestOptions options)
+    : store_(store), clock_(clock), ids_(ids), options_(std::move(options)) {}
+
+Hl7IngestResult Hl7Ingest::ingest(std::string_view raw, std::string_view peer) {
+  hl7::AckOptions ack_options;
+  ack_options.control_id = ids_.next_id();
+  std::erase(ack_options.control_id, '-');
+  ack_options.timestamp = hl7_timestamp(clock_.now_micros());
+
+  Hl7IngestResult result;
+  storage::ArchiveRequest request;
+  request.peer = std::string(peer);
+  request.raw = std::string(raw);
+
+  hl7::ParseError parse_error;
+  Result<hl7::Message> parsed = hl7::Message::parse(raw, &parse_error);
+  if (!parsed.is_ok()) {
+    LooseHeader h = loose_header(raw);
+    request.sender = std::move(h.sender);
+    request.control_id = std::move(h.control_id);
+    request.message_type = std::move(h.message_type);
+    request.version = std::move(h.version);
+    request.status = MessageStatus::kRejected;
+    request.note = parse_error.message;
+    std::string ack = hl7::build_reject_ack(raw, parse_error, ack_options);
+    request.make_ack = [ack](MessageStatus, std::string_view) { return ack; };
+    // The reject stands whether or not the archive write succeeds.
+    Result<storage::ArchiveOutcome> archived = store_.archive_message(request);
+    if (archived.is_ok()) result.archive_id = archived->stored.id;
+    result.control_id = request.control_id;
+    result.message_type = request.message_type;
+    result.ack_code = ack_code_of(ack);
+    result.ack = std::move(ack);
+    return result;
+  }
+  const hl7::Message& message = *parsed;
+  request.sender = std::string(message.field(0, 3).raw) + "|" +
+                   std::string(message.field(0, 4).raw);
+  request.control_id = std::string(message.control_id());
+  request.message_type = std::string(message.message_code());
+  if (!message.trigger_event().empty()) {
+    request.message_type += "^" + std::string(message.trigger_event());
+  }
+  request.version = std::string(message.version());
+  result.control_id = request.control_id;
+  result.message_type = request.message_type;
+
+  // The outcome the configuration decides before the store is asked.
+  hl7::AckCode outcome = hl7::AckCode::kAA;
+  std::vector<hl7::AckError> errors;
+  if (!options_.versions.empty() && !listed(options_.versions, request.version)) {
+    outcome = hl7::AckCode::kAR;
+    errors.push_back(error_of(hl7::ErrorCode::kUnsupportedVersionId,
+                              "version " + request.version + " is not accepted"));
+  } else if (!options_.message_types.empty() &&
+             !listed(options_.message_types, request.message_type) &&
+             !listed(options_.message_types, message.message_code())) {
+    outcome = hl7::AckCode::kAR;
+    errors.push_back(error_of(hl7::ErrorCode::kUnsupportedMessageType,
+                              "message type " + request.message_type + " is not accepted"));
+  }
+  if (outcome == hl7::AckCode::kAR) {
+    request.status = MessageStatus::kRejected;
+    request.note = errors.front().diagnostics;
+  }
+  auto ack_for = [&message, &ack_options](hl7::AckCode code,
+                                          const std::vector<hl7::AckError>& errs) {
+    std::optional<hl7::AckCode> wire = hl7::ack_code_for(message, code);
+    return wire ? hl7::build_ack(message, *wire, errs, ack_options) : std::string();
+  };
+  request.make_ack = [&](MessageStatus status, std::string_view note) {
+    if (status == MessageStatus::kError) {
+      return ack_for(hl7::AckCode::kAE,
+                     {error_of(hl7::ErrorCode::kDuplicateKeyIdentifier, std::string(note))});
+    }
+    return ack_for(outcome, errors);
+  };
+
+  Result<storage::ArchiveOutcome> archived = store_.archive_message(request);
+  if (!archived.is_ok()) {
+    // Nothing was stored: never claim success; the sender should send the message again.
+    // The database's text stays in the server log (store_error): it can quote the message
+    // and the SQL, which the sender has no business seeing.
+    result.store_error = archived.status().message();
+    result.ack = ack_for(hl7::AckCode::kAE,
+                         {error_of(hl7::ErrorCode::kApplicationInternalError,
+                                   "message not stored; send it again")});
+  } else {
+    result.archive_id = archived->stored.id;
+    result.duplicate = archived->duplicate;
+    result.ack = std::move(archived->stored.ack);
+  }
+  result.ack_code = ack_code_of(result.ack);
+  return result;
+}
+
+}  // namespace hearth::api

@@ -1,0 +1,62 @@
+// The HL7 v2 ingest use case as a plain function: raw ER7 bytes and the peer's address in, the
+// ACK bytes out. Parse -> check the accepted types/versions -> archive (one store transaction,
+// committed before we return) -> ACK. A message acknowledged AA/CA is in the archive; a
+// duplicate (same sender, MSH-10 and content) gets its original ACK again and is not stored
+// twice. Mapping to FHIR is not done yet: an accepted message is archived only.
+//
+// ACK codes: AA/CA accepted; AR/CR for bytes that do not parse (the ERR from
+// hl7::build_reject_ack) and for an unaccepted type (ERR 200) or version (ERR 203); AE/CE with
+// ERR 205 when the control id was already used by a different message (archived as 'error');
+// AE/CE with ERR 207 when the store failed (nothing stored, so the sender must resend).
+// In enhanced mode MSH-15 may ask for no accept ACK (NE, ER, SU): `ack` is then empty.
+//
+// Thread-safety: ingest() may be called concurrently; the store, clock and id generator must be
+// thread-safe and outlive the Hl7Ingest.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "storage/store.h"
+
+namespace hearth::api {
+
+struct Hl7IngestOptions {
+  // Accepted MSH-9 values, as "ORU^R01" (that event) or "ORU" (every event); empty: all.
+  std::vector<std::string> message_types;
+  // Accepted MSH-12 versions; empty: every version the parser supports (2.1 - 2.8.2).
+  std::vector<std::string> versions;
+};
+
+struct Hl7IngestResult {
+  std::string ack;           // ER7, CR-separated; empty when no ACK is to be sent
+  std::string ack_code;      // "AA", "AE", "AR", "CA", "CE", "CR", or "" with no ACK
+  std::string control_id;    // received MSH-10 ("" when unreadable)
+  std::string message_type;  // received MSH-9 as "ORU^R01" ("" when unreadable)
+  std::int64_t archive_id = 0;  // the archive row (the original one for a duplicate); 0: none
+  bool duplicate = false;
+  std::string store_error;  // why the archive failed (the ACK is then AE/CE 207); "" otherwise
+};
+
+class Hl7Ingest {
+ public:
+  Hl7Ingest(storage::Store& store, const Clock& clock, IdGenerator& ids,
+            Hl7IngestOptions options = {});
+
+  // Never fails: every outcome, store failures included, is an ACK.
+  Hl7IngestResult ingest(std::string_view raw, std::string_view peer);
+
+ private:
+  storage::Store& store_;
+  const Clock& clock_;
+  IdGenerator& ids_;
+  Hl7IngestOptions options_;
+};
+
+// The ACK code (MSA-1) of an ER7 ACK, or "" when there is none; for logs and tests.
+std::string ack_code_of(std::string_view ack);
+
+}  // namespace hearth::api

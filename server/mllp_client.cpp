@@ -1,0 +1,99 @@
+// Asio operations run on a private io_context with run_for(): a deadline per operation
+// without timers or threads.
+#include "server/mllp_client.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <array>
+
+#include "hl7/mllp_framer.h"
+
+namespace hearth::server {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+struct MllpClient::Impl {
+  asio::io_context io;
+  tcp::socket socket{io};
+  std::chrono::milliseconds timeout{0};
+  hl7::MllpDeframer deframer;
+  std::array<char, 64 * 1024> buffer{};
+
+  // Runs the pending operation; on timeout closes the socket (which completes it).
+  bool run() {
+    io.restart();
+    io.run_for(timeout);
+    if (io.stopped()) return true;
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    io.restart();
+    io.run();
+    return false;
+  }
+};
+
+MllpClient::MllpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+MllpClient::~MllpClient() = default;
+
+Result<std::unique_ptr<MllpClient>> MllpClient::connect(const std::string& host,
+                                                        std::uint16_t port,
+                                                        std::chrono::milliseconds timeout) {
+  auto impl = std::make_unique<Impl>();
+  impl->timeout = timeout;
+  const std::string where = host + ":" + std::to_string(port);
+  boost::system::error_code ec;
+  tcp::resolver resolver(impl->io);
+  auto endpoints = resolver.resolve(host, std::to_string(port), ec);
+  if (ec) return Status(Code::kUnavailable, "cannot resolve " + where + ": " + ec.message());
+  boost::system::error_code result = asio::error::would_block;
+  asio::async_connect(impl->socket, endpoints,
+                      [&](const boost::system::error_code& e, const tcp::endpoint&) { result = e; });
+  if (!impl->run()) return Status(Code::kUnavailable, "connect to " + where + " timed out");
+  if (result) return Status(Code::kUnavailable, "connect to " + where + ": " + result.message());
+  impl->socket.set_option(tcp::no_delay(true), ec);
+  return std::unique_ptr<MllpClient>(new MllpClient(std::move(impl)));
+}
+
+Result<std::string> MllpClient::exchange(std::string_view message) {
+  HEARTH_RETURN_IF_ERROR(send(message));
+  return read_ack();
+}
+
+Status MllpClient::send(std::string_view message) {
+  Impl& s = *impl_;
+  const std::string wire = hl7::mllp_frame(message);
+  boost::system::error_code result = asio::error::would_block;
+  asio::async_write(s.socket, asio::buffer(wire),
+                    [&](const boost::system::error_code& e, std::size_t) { result = e; });
+  if (!s.run()) return Status(Code::kUnavailable, "send timed out");
+  if (result) return Status(Code::kUnavailable, "send failed: " + result.message());
+  return Status::ok();
+}
+
+Result<std::string> MllpClient::read_ack() {
+  Impl& s = *impl_;
+  boost::system::error_code result;
+  for (;;) {
+    if (auto frame = s.deframer.next()) {
+      if (!frame->is_ok()) return std::move(*frame).take_status();
+      return std::move(frame->value());
+    }
+    std::size_t got = 0;
+    result = asio::error::would_block;
+    s.socket.async_read_some(asio::buffer(s.buffer),
+                             [&](const boost::system::error_code& e, std::size_t n) {
+                               result = e;
+                               got = n;
+                             });
+    if (!s.run()) return Status(Code::kUnavailable, "timed out waiting for an ACK");
+    if (result) {
+      return Status(Code::kUnavailable, "connection closed before an ACK: " + result.message());
+    }
+    s.deframer.feed(std::string_view(s.buffer.data(), got));
+  }
+}
+
+}  // namespace hearth::server

@@ -1,0 +1,40 @@
+// A blocking MLLP client: one TCP connection, one message at a time (frame, send, wait for
+// the framed ACK). Used by `hearth send` and the MLLP load bench.
+//
+// Errors: kUnavailable for a failed connect, a timeout (the connection is then closed) or the
+// server closing before an ACK; kPayloadTooLarge for an ACK over 16 MiB.
+// Thread-safety: none; one client per thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace hearth::server {
+
+class MllpClient {
+ public:
+  static Result<std::unique_ptr<MllpClient>> connect(const std::string& host, std::uint16_t port,
+                                                     std::chrono::milliseconds timeout);
+  ~MllpClient();
+  MllpClient(const MllpClient&) = delete;
+  MllpClient& operator=(const MllpClient&) = delete;
+
+  // Sends `message` framed and returns the next ACK payload.
+  Result<std::string> exchange(std::string_view message);
+  // The two halves: send without waiting (a message whose MSH-15 is NE gets no ACK), and
+  // wait for the next ACK.
+  Status send(std::string_view message);
+  Result<std::string> read_ack();
+
+ private:
+  struct Impl;
+  explicit MllpClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hearth::server

@@ -1,0 +1,122 @@
+// One coroutine per MLLP connection, shaped like the HTTP session: read what arrives, feed the
+// deframer, and answer each complete message in order. The ingest (parse, archive, ACK) runs
+// on the worker pool because the store blocks; the ACK is written only after it returns, that
+// is after the archive's COMMIT, so an acknowledged message is never lost.
+#include "server/mllp_session.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <array>
+#include <exception>
+#include <optional>
+
+#include "hl7/mllp_framer.h"
+#include "server/access_log.h"
+#include "server/worker_pool.h"
+
+namespace hearth::server {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+
+namespace {
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+// MLLP senders keep connections open between messages for a long time; 5 minutes of silence
+// is treated as a dead peer.
+constexpr std::chrono::minutes kMllpIdleTimeout{5};
+constexpr std::chrono::seconds kMllpWriteTimeout{30};
+
+using Stream = beast::basic_stream<asio::ip::tcp, Strand>;
+
+// Counts a message from its last byte to its written ACK, for the shutdown drain.
+class InFlightMessage {
+ public:
+  explicit InFlightMessage(ServerState& state) : state_(state) { state_.in_flight.fetch_add(1); }
+  ~InFlightMessage() { state_.in_flight.fetch_sub(1); }
+  InFlightMessage(const InFlightMessage&) = delete;
+  InFlightMessage& operator=(const InFlightMessage&) = delete;
+
+ private:
+  ServerState& state_;
+};
+
+// The ingest behind a net: nullopt (and a log line) when it throws, so no ACK is claimed.
+std::optional<api::Hl7IngestResult> call_ingest(ServerState& state, const std::string& raw,
+                                                const std::string& peer) {
+  try {
+    return state.mllp(raw, peer);
+  } catch (const std::exception& e) {
+    log_line("mllp " + peer + ": unhandled exception in ingest: " + e.what());
+  } catch (...) {
+    log_line("mllp " + peer + ": unhandled non-standard exception in ingest");
+  }
+  return std::nullopt;
+}
+
+std::string peer_of(const Stream& stream) {
+  boost::system::error_code ec;
+  auto endpoint = stream.socket().remote_endpoint(ec);
+  if (ec) return "-";
+  return format_endpoint(endpoint);
+}
+
+}  // namespace
+
+asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state) {
+  Stream stream(std::move(socket));
+  const std::string peer = peer_of(stream);
+  hl7::MllpDeframer deframer(state.config.mllp_max_message);
+  std::array<char, 64 * 1024> buffer;
+  std::string wire;
+  for (;;) {
+    // Plain statements around every co_await: GCC 12 mishandles temporaries of a co_await
+    // inside a conditional expression or a loop condition.
+    std::optional<Result<std::string>> frame = deframer.next();
+    if (!frame) {
+      if (state.stopping.load()) co_return;
+      stream.expires_after(kMllpIdleTimeout);
+      auto [ec, n] = co_await stream.async_read_some(asio::buffer(buffer), kNoThrow);
+      if (ec) co_return;  // closed, reset, idle timeout
+      deframer.feed(std::string_view(buffer.data(), n));
+      continue;
+    }
+    InFlightMessage in_flight(state);
+    const auto started = std::chrono::steady_clock::now();
+    if (!frame->is_ok()) {
+      // The frame was skipped unread: there is no header to acknowledge. Closing makes the
+      // sender notice instead of waiting for an ACK that will not come.
+      log_line("mllp " + peer + ": message over " +
+               std::to_string(state.config.mllp_max_message) +
+               " bytes (--mllp-max-message) discarded; closing the connection");
+      co_return;
+    }
+    const std::string raw = std::move(frame->value());
+    std::optional<api::Hl7IngestResult> result;
+    if (state.pool) {
+      result = co_await run_in_pool(state.pool->executor(),
+                                    [&] { return call_ingest(state, raw, peer); });
+    } else {
+      result = call_ingest(state, raw, peer);
+    }
+    if (!result) co_return;
+    if (!result->ack.empty()) {
+      wire = hl7::mllp_frame(result->ack);
+      stream.expires_after(kMllpWriteTimeout);
+      auto [ec, written] = co_await asio::async_write(stream, asio::buffer(wire), kNoThrow);
+      if (ec) co_return;
+    }
+    if (!result->store_error.empty()) {
+      log_line("mllp " + peer + ": message " + result->control_id +
+               " not archived: " + result->store_error);
+    }
+    log_mllp(peer, result->message_type, result->control_id,
+             result->ack_code.empty() ? std::string_view("-") : result->ack_code,
+             std::chrono::steady_clock::now() - started);
+    if (state.stopping.load()) co_return;
+  }
+}
+
+}  // namespace hearth::server

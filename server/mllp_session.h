@@ -1,0 +1,14 @@
+// Internal to server/: the per-connection coroutine of the MLLP listener (mllp_session.cpp).
+// Messages on one connection are answered in the order they arrived; the connection closes on
+// peer close, 5 minutes idle, an oversize message (--mllp-max-message) or shutdown.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include "server/http_session.h"
+
+namespace hearth::server {
+
+boost::asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state);
+
+}  // namespace hearth::server

@@ -1,0 +1,122 @@
+// Files -> messages (hl7::Batch splits them; a file that does not parse is sent whole, so the
+// server's AR says why) -> one MLLP exchange each.
+#include "server/send_command.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <ostream>
+#include <sstream>
+
+#include "api/hl7_ingest.h"
+#include "hl7/batch.h"
+#include "server/mllp_client.h"
+
+namespace hearth::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Regular files under `paths`, directories expanded recursively and sorted by name.
+bool collect(const std::vector<std::string>& paths, std::vector<std::string>& files,
+             std::ostream& err) {
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      std::vector<std::string> found;
+      for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
+        if (entry.is_regular_file()) found.push_back(entry.path().string());
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(path, ec)) {
+      files.push_back(path);
+    } else {
+      err << "hearth send: no such file or directory: " << path << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+struct Outgoing {
+  std::string control_id;
+  std::string er7;
+  bool wants_ack = true;  // false: MSH-15 is NE, the receiver sends no accept ACK
+};
+
+// The messages in `text`; the whole text as one when it does not parse.
+std::vector<Outgoing> split(const std::string& text) {
+  std::vector<Outgoing> out;
+  Result<hl7::Batch> batch = hl7::Batch::parse(text);
+  if (!batch.is_ok()) {
+    out.push_back(Outgoing{"-", text, true});
+    return out;
+  }
+  for (const auto& group : batch->groups()) {
+    for (const auto& message : group.messages) {
+      out.push_back(Outgoing{std::string(message.control_id()), message.write(),
+                             message.field(0, 15).raw != "NE"});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+int run_send(const SendOptions& options, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> files;
+  if (!collect(options.paths, files, err)) return 2;
+  const auto timeout = std::chrono::milliseconds(
+      static_cast<long long>(std::max(0.001, options.timeout_seconds) * 1000));
+  auto client = MllpClient::connect(options.host, options.port, timeout);
+  if (!client) {
+    err << "hearth send: " << client.status().message() << "\n";
+    return 3;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::map<std::string, int> codes;
+  int sent = 0;
+  bool all_accepted = true;
+  for (const auto& file : files) {
+    int index = 0;
+    for (const Outgoing& message : split(read_all(file))) {
+      const std::string& control_id = message.control_id;
+      Status sent_ok = (*client)->send(message.er7);
+      Result<std::string> ack = std::string();
+      if (sent_ok.is_ok() && message.wants_ack) ack = (*client)->read_ack();
+      if (!sent_ok.is_ok() || !ack) {
+        err << "hearth send: " << file << "#" << index + 1 << ": "
+            << (sent_ok.is_ok() ? ack.status().message() : sent_ok.message()) << "\n";
+        return 3;
+      }
+      std::string code = message.wants_ack ? api::ack_code_of(*ack) : "no-ack-requested";
+      if (code.empty()) code = "?";
+      out << file << "#" << ++index << " " << (control_id.empty() ? "-" : control_id) << " "
+          << code << "\n";
+      ++codes[code];
+      ++sent;
+      all_accepted =
+          all_accepted && (code == "AA" || code == "CA" || code == "no-ack-requested");
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  out << "sent " << sent << " message(s) from " << files.size() << " file(s) in " << seconds
+      << " s (" << (seconds > 0 ? static_cast<long long>(sent / seconds) : 0) << "/s):";
+  for (const auto& [code, count] : codes) out << " " << count << " " << code;
+  out << "\n";
+  out.flush();
+  return all_accepted ? 0 : 1;
+}
+
+}  // namespace hearth::server

@@ -1,0 +1,297 @@
+// The MLLP listener end to end: the real binary, real sockets, the real store (SQLite, or
+// PostgreSQL with HEARTH_TEST_STORE). Each test uses its own sender (MSH-3), so tests sharing a
+// PostgreSQL database never see each other's messages in the archive.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "harness.h"
+#include "mllp_harness.h"
+
+namespace {
+
+using hearth::testing::hl7_field;
+using hearth::testing::make_oru;
+using hearth::testing::MllpClient;
+using hearth::testing::msa;
+using hearth::testing::ServerOptions;
+using hearth::testing::ServerProcess;
+
+std::string unique_sender(std::string_view what) {
+  static std::atomic<int> counter{0};
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return std::string(what) + std::to_string(::getpid()) + "T" +
+         std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count()) +
+         "N" + std::to_string(++counter);
+}
+
+struct ArchiveRow {
+  std::string id, status, control_id, type, note;
+};
+
+// The archive rows of `sender` (MSH-3, facility HOSP), newest first, via `hearth messages`.
+std::vector<ArchiveRow> archive_of(const ServerProcess& server, const std::string& sender) {
+  auto result = hearth::testing::run_hearth(
+      {"messages", "--store", server.store_url(), "--limit", "1000000"});
+  REQUIRE(result.exit_code == 0);
+  std::vector<ArchiveRow> rows;
+  std::istringstream lines(result.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> cols;
+    std::size_t from = 0;
+    for (;;) {
+      std::size_t tab = line.find('\t', from);
+      cols.push_back(line.substr(from, tab == std::string::npos ? std::string::npos : tab - from));
+      if (tab == std::string::npos) break;
+      from = tab + 1;
+    }
+    if (cols.size() < 8 || cols[3] != sender + "|HOSP") continue;
+    rows.push_back(ArchiveRow{cols[0], cols[2], cols[4], cols[5], cols[7]});
+  }
+  return rows;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+TEST_CASE("mllp: an ORU^R01 from the corpus gets AA echoing its MSH-10") {
+  ServerProcess server;
+  REQUIRE(server.mllp_port() != 0);
+  const std::string oru = read_file(std::string(HEARTH_SOURCE_DIR) +
+                                    "/tests/data/corpus/hl7v2/rethinkhealth-hl7v2/oru-r01-lab.hl7");
+  REQUIRE_FALSE(oru.empty());
+  MllpClient client("127.0.0.1", server.mllp_port());
+  const std::string ack = client.exchange(oru);
+  CHECK(msa(ack, 1) == "AA");
+  CHECK(msa(ack, 2) == "MSG00003");
+  CHECK(hl7_field(ack, "MSH", 9) == "ACK^R01^ACK");
+  CHECK(hl7_field(ack, "MSH", 3) == "ORDER_APP");  // sender and receiver swapped
+  CHECK(server.wait_for_log("MLLP 127.0.0.1:"));
+  CHECK(server.wait_for_log(" ORU^R01 MSG00003 AA "));
+}
+
+TEST_CASE("mllp: split into 1-byte writes, two frames in one write, garbage between frames") {
+  ServerProcess server;
+  const std::string sender = unique_sender("SPLIT");
+  MllpClient client("127.0.0.1", server.mllp_port());
+  const std::string framed = "\x0b" + make_oru(sender, "S1") + "\x1c\r";
+  for (char c : framed) client.send_raw(std::string_view(&c, 1));
+  CHECK(msa(client.read_ack(), 2) == "S1");
+
+  client.send_raw("\x0b" + make_oru(sender, "S2") + "\x1c\r\x0b" + make_oru(sender, "S3") +
+                  "\x1c\r");
+  const std::string ack2 = client.read_ack();
+  const std::string ack3 = client.read_ack();
+  CHECK(msa(ack2, 1) == "AA");
+  CHECK(msa(ack2, 2) == "S2");  // in order
+  CHECK(msa(ack3, 2) == "S3");
+
+  client.send_raw("noise\r\n\x1c\r junk \x0b" + make_oru(sender, "S4") + "\x1c\rmore junk\x0b" +
+                  make_oru(sender, "S5") + "\x1c\r");
+  CHECK(msa(client.read_ack(), 2) == "S4");
+  CHECK(msa(client.read_ack(), 2) == "S5");
+  CHECK(archive_of(server, sender).size() == 5);
+}
+
+TEST_CASE("mllp: malformed messages get AR with an ERR segment and are archived as rejected") {
+  ServerProcess server;
+  MllpClient client("127.0.0.1", server.mllp_port());
+  const std::string no_msh = client.exchange("PID|1||123^^^MRN\rOBX|1|NM|X||1\r");
+  CHECK(msa(no_msh, 1) == "AR");
+  CHECK_FALSE(hl7_field(no_msh, "ERR", 3).empty());
+
+  const std::string sender = unique_sender("BAD");
+  const std::string bad_msh2 =
+      client.exchange("MSH|^~|" + sender + "|HOSP|||20260309||ORU^R01|B1|P|2.5.1\rPID|1\r");
+  CHECK(msa(bad_msh2, 1) == "AR");
+  CHECK_FALSE(hl7_field(bad_msh2, "ERR", 3).empty());
+  auto rows = archive_of(server, sender);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].status == "rejected");
+  CHECK(rows[0].control_id == "B1");
+  // The connection stays usable after a reject.
+  CHECK(msa(client.exchange(make_oru(sender, "B2")), 1) == "AA");
+}
+
+TEST_CASE("mllp: a duplicate gets the identical ACK and is archived once; reuse is flagged") {
+  ServerProcess server;
+  const std::string sender = unique_sender("DUP");
+  MllpClient client("127.0.0.1", server.mllp_port());
+  const std::string first = client.exchange(make_oru(sender, "D1"));
+  CHECK(msa(first, 1) == "AA");
+  const std::string again = client.exchange(make_oru(sender, "D1"));
+  CHECK(again == first);
+  MllpClient other("127.0.0.1", server.mllp_port());  // another connection, same answer
+  CHECK(other.exchange(make_oru(sender, "D1")) == first);
+  CHECK(archive_of(server, sender).size() == 1);
+
+  const std::string changed = client.exchange(make_oru(sender, "D1", "9.9"));
+  CHECK(msa(changed, 1) == "AE");
+  CHECK(hl7_field(changed, "ERR", 3).rfind("205^", 0) == 0);
+  auto rows = archive_of(server, sender);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].status == "error");
+  CHECK(rows[0].note.find(rows[1].id) != std::string::npos);
+  CHECK(rows[1].status == "accepted");
+}
+
+TEST_CASE("mllp: 50 concurrent connections x 20 messages all get AA") {
+  constexpr int kConnections = 50;
+  constexpr int kMessages = 20;
+  ServerProcess server;
+  const std::string sender = unique_sender("LOAD");
+  std::atomic<int> accepted{0};
+  std::mutex mutex;
+  std::vector<std::string> failures;
+  std::vector<std::thread> threads;
+  for (int c = 0; c < kConnections; ++c) {
+    threads.emplace_back([&, c] {
+      try {
+        MllpClient client("127.0.0.1", server.mllp_port(), std::chrono::seconds(60));
+        for (int i = 0; i < kMessages; ++i) {
+          const std::string id = "L" + std::to_string(c) + "-" + std::to_string(i);
+          const std::string ack = client.exchange(make_oru(sender, id));
+          if (msa(ack, 1) == "AA" && msa(ack, 2) == id) {
+            ++accepted;
+          } else {
+            std::lock_guard lock(mutex);
+            failures.push_back(id + ": " + ack);
+          }
+        }
+      } catch (const std::exception& e) {
+        std::lock_guard lock(mutex);
+        failures.push_back(e.what());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& f : failures) INFO(f);
+  CHECK(failures.empty());
+  CHECK(accepted.load() == kConnections * kMessages);
+  CHECK(archive_of(server, sender).size() == kConnections * kMessages);
+}
+
+TEST_CASE("mllp: after kill -9, every message whose AA arrived is archived exactly once") {
+  ServerProcess server;
+  const std::string sender = unique_sender("KILL");
+  std::mutex mutex;
+  std::set<std::string> acked;
+  std::atomic<int> acked_count{0};
+  std::vector<std::thread> threads;
+  const std::uint16_t port = server.mllp_port();
+  for (int c = 0; c < 4; ++c) {
+    threads.emplace_back([&, c] {
+      try {
+        MllpClient client("127.0.0.1", port);
+        for (int i = 0; i < 100000; ++i) {
+          const std::string id = "K" + std::to_string(c) + "-" + std::to_string(i);
+          if (msa(client.exchange(make_oru(sender, id)), 1) != "AA") continue;
+          std::lock_guard lock(mutex);
+          acked.insert(id);
+          ++acked_count;
+        }
+      } catch (const std::exception&) {
+        // The server died under us: expected.
+      }
+    });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (acked_count.load() < 100 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  server.kill9();
+  for (auto& t : threads) t.join();
+  REQUIRE(acked.size() >= 100);
+  server.restart();
+  std::map<std::string, int> archived;
+  for (const auto& row : archive_of(server, sender)) ++archived[row.control_id];
+  int missing = 0, twice = 0;
+  for (const auto& id : acked) {
+    if (archived[id] == 0) ++missing;
+  }
+  for (const auto& [id, count] : archived) {
+    if (count != 1) ++twice;
+  }
+  CHECK(missing == 0);
+  CHECK(twice == 0);
+  MESSAGE("acked " << acked.size() << ", archived " << archived.size());
+  // The restarted server still answers, and knows the old messages as duplicates.
+  MllpClient client("127.0.0.1", server.mllp_port());
+  CHECK(msa(client.exchange(make_oru(sender, *acked.begin())), 1) == "AA");
+  CHECK(archive_of(server, sender).size() == archived.size());
+}
+
+TEST_CASE("mllp: an oversize message closes the connection with a log line") {
+  ServerOptions options;
+  options.args = {"--mllp-max-message", "1000"};
+  ServerProcess server(options);
+  const std::string sender = unique_sender("BIG");
+  MllpClient small("127.0.0.1", server.mllp_port());
+  CHECK(msa(small.exchange(make_oru(sender, "OK1")), 1) == "AA");
+  MllpClient client("127.0.0.1", server.mllp_port());
+  client.send(make_oru(sender, "BIG1", std::string(2000, '7')));
+  CHECK(client.closed_by_peer());
+  CHECK(server.wait_for_log("discarded; closing"));
+  CHECK(archive_of(server, sender).size() == 1);
+}
+
+TEST_CASE("mllp: --mllp-listen off disables the listener; SIGTERM drains and exits 0") {
+  {
+    ServerOptions options;
+    options.args = {"--mllp-listen", "off"};
+    ServerProcess server(options);
+    CHECK(server.mllp_port() == 0);
+  }
+  ServerProcess server;
+  MllpClient client("127.0.0.1", server.mllp_port());
+  CHECK(msa(client.exchange(make_oru(unique_sender("TERM"), "T1")), 1) == "AA");
+  server.signal(SIGTERM);
+  CHECK(server.wait_exit(std::chrono::seconds(15)) == 0);
+}
+
+TEST_CASE("hearth send: files and directories, one line per message, exit code by outcome") {
+  ServerProcess server;
+  const std::string sender = unique_sender("SEND");
+  const auto dir = std::filesystem::temp_directory_path() / unique_sender("hearth-send-");
+  std::filesystem::create_directories(dir / "sub");
+  {
+    std::ofstream(dir / "a.hl7", std::ios::binary)
+        << make_oru(sender, "F1") << make_oru(sender, "F2");  // two messages in one file
+    std::string silent = make_oru(sender, "F3");
+    silent.replace(silent.find("|P|2.5.1"), 8, "|P|2.5.1|||NE|NE");
+    std::ofstream(dir / "sub" / "b.hl7", std::ios::binary) << silent;
+  }
+  const std::string port = std::to_string(server.mllp_port());
+  auto ok = hearth::testing::run_hearth({"send", "--port", port, dir.string()});
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("a.hl7#1 F1 AA\n") != std::string::npos);
+  CHECK(ok.out.find("a.hl7#2 F2 AA\n") != std::string::npos);
+  CHECK(ok.out.find("b.hl7#1 F3 no-ack-requested\n") != std::string::npos);
+  CHECK(ok.out.find("sent 3 message(s) from 2 file(s)") != std::string::npos);
+  CHECK(archive_of(server, sender).size() == 3);
+
+  std::ofstream(dir / "bad.hl7", std::ios::binary) << "PID|1\r";
+  auto rejected = hearth::testing::run_hearth({"send", "--port", port, (dir / "bad.hl7").string()});
+  CHECK(rejected.exit_code == 1);
+  CHECK(rejected.out.find("bad.hl7#1 - AR\n") != std::string::npos);
+  CHECK(hearth::testing::run_hearth({"send", "--port", port, (dir / "none").string()}).exit_code ==
+        2);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace

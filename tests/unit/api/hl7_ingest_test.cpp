@@ -1,0 +1,177 @@
+// The HL7 v2 ingest use case over an in-memory store: ACK codes, archive rows, duplicates,
+// configuration, and a failing store that must never yield AA.
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+
+#include "api/hl7_ingest.h"
+#include "rest_test_support.h"
+#include "storage/store.h"
+
+namespace hearth::api {
+namespace {
+
+using testing::CountingIds;
+using testing::FixedClock;
+
+constexpr std::string_view kOru =
+    "MSH|^~\\&|LAB|HOSP|HEARTH|HUB|20260309140000||ORU^R01^ORU_R01|MSG00003|P|2.5.1\r"
+    "PID|1||67890^^^MRN||SMITH^JANE\r"
+    "OBX|1|NM|WBC^White Blood Cell Count^LN||7.5|10*3/uL|4.5-11.0|N|||F\r";
+
+struct Fixture {
+  Fixture() {
+    auto opened = storage::open_store("sqlite::memory:", clock);
+    REQUIRE(opened.is_ok());
+    store = std::move(opened).value();
+  }
+  Hl7Ingest ingest(Hl7IngestOptions options = {}) {
+    return Hl7Ingest(*store, clock, ids, std::move(options));
+  }
+  FixedClock clock;
+  CountingIds ids;
+  std::unique_ptr<storage::Store> store;
+};
+
+std::string segment(std::string_view ack, std::string_view id) {
+  const std::size_t at = ack.find(std::string(id) + "|");
+  if (at == std::string_view::npos) return "";
+  return std::string(ack.substr(at, ack.find('\r', at) - at));
+}
+
+TEST_CASE("an ORU^R01 gets AA echoing its MSH-10 and is archived as accepted") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  Hl7IngestResult r = ingest.ingest(kOru, "10.0.0.1:4000");
+  CHECK(r.ack_code == "AA");
+  CHECK(segment(r.ack, "MSA") == "MSA|AA|MSG00003");
+  CHECK(r.ack.find("|ACK^R01^ACK|id1|P|2.5.1") != std::string::npos);
+  CHECK(r.control_id == "MSG00003");
+  CHECK(r.message_type == "ORU^R01");
+  REQUIRE(r.archive_id > 0);
+  auto row = f.store->read_message(r.archive_id);
+  REQUIRE(row.is_ok());
+  CHECK(row->status == storage::MessageStatus::kAccepted);
+  CHECK(row->raw == kOru);
+  CHECK(row->ack == r.ack);
+  CHECK(row->sender == "LAB|HOSP");
+  CHECK(row->peer == "10.0.0.1:4000");
+  CHECK(row->version == "2.5.1");
+}
+
+TEST_CASE("a duplicate gets the identical original ACK; a reused control id gets AE 205") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  Hl7IngestResult first = ingest.ingest(kOru, "p");
+  Hl7IngestResult again = ingest.ingest(kOru, "p");
+  CHECK(again.duplicate);
+  CHECK(again.ack == first.ack);
+  CHECK(again.archive_id == first.archive_id);
+
+  std::string changed(kOru);
+  changed.replace(changed.find("7.5"), 3, "9.9");
+  Hl7IngestResult reused = ingest.ingest(changed, "p");
+  CHECK(reused.ack_code == "AE");
+  CHECK(segment(reused.ack, "ERR").find("205^") != std::string::npos);
+  CHECK(f.store->read_message(reused.archive_id)->status == storage::MessageStatus::kError);
+  CHECK(f.store->list_messages(storage::MessageFilter{})->size() == 2);
+}
+
+TEST_CASE("bytes that do not parse get AR with an ERR and are archived as rejected") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  Hl7IngestResult no_msh = ingest.ingest("PID|1||123\r", "p");
+  CHECK(no_msh.ack_code == "AR");
+  CHECK(segment(no_msh.ack, "ERR").find("100") != std::string::npos);
+  CHECK(f.store->read_message(no_msh.archive_id)->status == storage::MessageStatus::kRejected);
+
+  Hl7IngestResult bad_msh2 = ingest.ingest("MSH|^~|LAB|HOSP|||x||ORU^R01|C9|P|2.5.1\r", "p");
+  CHECK(bad_msh2.ack_code == "AR");
+  // Unusable delimiters: the ACK cannot trust the header, the archive keeps a best guess.
+  CHECK(segment(bad_msh2.ack, "MSA") == "MSA|AR|");
+  CHECK_FALSE(segment(bad_msh2.ack, "ERR").empty());
+  auto row = f.store->read_message(bad_msh2.archive_id);
+  REQUIRE(row.is_ok());
+  CHECK(row->control_id == "C9");
+  CHECK(row->sender == "LAB|HOSP");
+}
+
+TEST_CASE("enhanced mode: CA, and MSH-15 NE asks for no ACK at all") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  std::string enhanced(kOru);
+  enhanced.replace(enhanced.find("|P|2.5.1"), 8, "|P|2.5.1|||AL|NE");
+  CHECK(ingest.ingest(enhanced, "p").ack_code == "CA");
+  std::string silent(kOru);
+  silent.replace(silent.find("|P|2.5.1"), 8, "|P|2.5.1|||NE|NE");
+  silent.replace(silent.find("MSG00003"), 8, "MSG00004");
+  Hl7IngestResult r = ingest.ingest(silent, "p");
+  CHECK(r.ack.empty());
+  CHECK(r.archive_id > 0);
+}
+
+TEST_CASE("types and versions not configured are rejected with ERR 200 / 203") {
+  Fixture f;
+  Hl7IngestOptions only_adt;
+  only_adt.message_types = {"ADT"};
+  Hl7IngestResult type = f.ingest(only_adt).ingest(kOru, "p");
+  CHECK(type.ack_code == "AR");
+  CHECK(segment(type.ack, "ERR").find("200^") != std::string::npos);
+  Hl7IngestOptions oru_r01;
+  oru_r01.message_types = {"ORU^R01"};
+  CHECK(f.ingest(oru_r01).ingest(kOru, "p").ack_code == "AA");
+  Hl7IngestOptions v24;
+  v24.versions = {"2.4"};
+  std::string other(kOru);
+  other.replace(other.find("MSG00003"), 8, "MSG00005");
+  Hl7IngestResult version = f.ingest(v24).ingest(other, "p");
+  CHECK(version.ack_code == "AR");
+  CHECK(segment(version.ack, "ERR").find("203^") != std::string::npos);
+}
+
+// A store whose archive always fails.
+class BrokenStore final : public storage::Store {
+ public:
+  Result<storage::ResourceVersion> read(std::string_view, std::string_view,
+                                        storage::ResourceVersion*) override {
+    return down();
+  }
+  Result<storage::ResourceVersion> vread(std::string_view, std::string_view,
+                                         std::int64_t) override {
+    return down();
+  }
+  Result<storage::WriteOutcome> create(const storage::WriteRequest&) override { return down(); }
+  Result<storage::WriteOutcome> update(const storage::WriteRequest&) override { return down(); }
+  Result<storage::WriteOutcome> remove(const storage::WriteRequest&) override { return down(); }
+  Result<storage::HistoryPage> history(const storage::HistoryQuery&) override { return down(); }
+  Result<storage::ArchiveOutcome> archive_message(const storage::ArchiveRequest&) override {
+    return down();
+  }
+  Result<storage::ArchivedMessage> read_message(std::int64_t) override { return down(); }
+  Result<std::vector<storage::ArchivedMessage>> list_messages(
+      const storage::MessageFilter&) override {
+    return down();
+  }
+  std::string_view engine() const override { return "broken"; }
+
+ private:
+  static Status down() { return Status(Code::kUnavailable, "database is down"); }
+};
+
+TEST_CASE("a store failure gives AE with ERR 207, never AA") {
+  FixedClock clock;
+  CountingIds ids;
+  BrokenStore store;
+  Hl7Ingest ingest(store, clock, ids);
+  Hl7IngestResult r = ingest.ingest(kOru, "p");
+  CHECK(r.ack_code == "AE");
+  CHECK(segment(r.ack, "ERR").find("207^") != std::string::npos);
+  CHECK(r.archive_id == 0);
+  CHECK(r.store_error == "database is down");
+  CHECK(r.ack.find("database is down") == std::string::npos);  // only in the server log
+  CHECK(ingest.ingest("garbage", "p").ack_code == "AR");
+}
+
+}  // namespace
+}  // namespace hearth::api

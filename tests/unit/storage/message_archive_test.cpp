@@ -1,0 +1,179 @@
+// Store behaviour suite, part 5: the inbound message archive (archive_message, read_message,
+// list_messages) on every backend, its migration from schema 2, and concurrent senders.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/store.h"
+#include "store_backends.h"
+
+namespace hearth::storage {
+namespace {
+
+using testing::backends;
+using testing::ManualClock;
+using testing::open_or_die;
+using testing::raw_exec;
+
+ArchiveRequest message(const std::string& control_id, const std::string& raw,
+                       MessageStatus status = MessageStatus::kAccepted) {
+  ArchiveRequest r;
+  r.peer = "127.0.0.1:5000";
+  r.sender = "LAB|HOSP";
+  r.control_id = control_id;
+  r.message_type = "ORU^R01";
+  r.version = "2.5.1";
+  r.status = status;
+  r.raw = raw;
+  r.make_ack = [control_id](MessageStatus s, std::string_view note) {
+    return "ACK " + control_id + " " + std::string(message_status_text(s)) + " " +
+           std::string(note);
+  };
+  return r;
+}
+
+TEST_CASE("archive_message stores a message with the ACK its callback built") {
+  for (const auto& b : backends()) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    auto store = open_or_die(b.url, clock);
+    auto first = store->archive_message(message("c1", "MSH|one"));
+    REQUIRE(first.is_ok());
+    CHECK_FALSE(first->duplicate);
+    CHECK(first->stored.id > 0);
+    CHECK(first->stored.status == MessageStatus::kAccepted);
+    CHECK(first->stored.ack == "ACK c1 accepted ");
+    CHECK(first->stored.received_at_micros == clock.now_micros());
+
+    auto read = store->read_message(first->stored.id);
+    REQUIRE(read.is_ok());
+    CHECK(read->raw == "MSH|one");
+    CHECK(read->ack == "ACK c1 accepted ");
+    CHECK(read->sender == "LAB|HOSP");
+    CHECK(read->control_id == "c1");
+    CHECK(read->message_type == "ORU^R01");
+    CHECK(read->version == "2.5.1");
+    CHECK(read->peer == "127.0.0.1:5000");
+    CHECK(store->read_message(first->stored.id + 1000).status().code() == Code::kNotFound);
+
+    ArchiveRequest no_ack = message("c2", "x");
+    no_ack.make_ack = nullptr;
+    CHECK(store->archive_message(no_ack).status().code() == Code::kInternal);
+  }
+}
+
+TEST_CASE("a duplicate returns the original row and ACK; a reused control id is flagged") {
+  for (const auto& b : backends()) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    auto store = open_or_die(b.url, clock);
+    auto original = store->archive_message(message("c1", "MSH|one"));
+    REQUIRE(original.is_ok());
+    clock.advance(10);
+    auto again = store->archive_message(message("c1", "MSH|one"));
+    REQUIRE(again.is_ok());
+    CHECK(again->duplicate);
+    CHECK(again->stored.id == original->stored.id);
+    CHECK(again->stored.ack == original->stored.ack);
+
+    auto changed = store->archive_message(message("c1", "MSH|two"));
+    REQUIRE(changed.is_ok());
+    CHECK_FALSE(changed->duplicate);
+    CHECK(changed->stored.status == MessageStatus::kError);
+    CHECK(changed->stored.note.find(std::to_string(original->stored.id)) != std::string::npos);
+    CHECK(changed->stored.ack.find("ACK c1 error") == 0);
+
+    // Another sender may use the same control id; a rejected message is never deduplicated.
+    ArchiveRequest other = message("c1", "MSH|one");
+    other.sender = "OTHER|X";
+    auto other_out = store->archive_message(other);
+    REQUIRE(other_out.is_ok());
+    CHECK(other_out->stored.status == MessageStatus::kAccepted);
+    auto bad1 = store->archive_message(message("", "garbage", MessageStatus::kRejected));
+    auto bad2 = store->archive_message(message("", "garbage", MessageStatus::kRejected));
+    REQUIRE(bad1.is_ok());
+    REQUIRE(bad2.is_ok());
+    CHECK(bad1->stored.id != bad2->stored.id);
+    CHECK(bad2->stored.status == MessageStatus::kRejected);
+
+    auto all = store->list_messages(MessageFilter{});
+    REQUIRE(all.is_ok());
+    CHECK(all->size() == 5);
+    CHECK(all->front().id > all->back().id);  // newest first
+    MessageFilter rejected;
+    rejected.status = MessageStatus::kRejected;
+    CHECK(store->list_messages(rejected)->size() == 2);
+    MessageFilter limited;
+    limited.limit = 2;
+    CHECK(store->list_messages(limited)->size() == 2);
+    MessageFilter by_type;
+    by_type.message_type = "ADT^A01";
+    CHECK(store->list_messages(by_type)->empty());
+    MessageFilter since;
+    since.since_micros = clock.now_micros();
+    CHECK(store->list_messages(since)->size() == 4);
+  }
+}
+
+TEST_CASE("a schema-2 database migrates to 3 and keeps its resources") {
+  for (const auto& b : backends(/*persistent_only=*/true)) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    {
+      auto store = open_or_die(b.url, clock);
+      REQUIRE(store->create(testing::request("Patient", "kept")).is_ok());
+    }
+    // Schema 2 is schema 3 without the archive table.
+    raw_exec(b, "DROP TABLE hl7_message");
+    raw_exec(b, "UPDATE schema_version SET version = 2");
+    auto reached = migrate_store(b.url);
+    REQUIRE(reached.is_ok());
+    CHECK(*reached == 3);
+    auto store = open_or_die(b.url, clock);
+    CHECK(store->read("Patient", "kept").is_ok());
+    CHECK(store->archive_message(message("m", "MSH|m")).is_ok());
+  }
+}
+
+TEST_CASE("8 threads archiving overlapping messages: each distinct message stored once") {
+  constexpr int kThreads = 8;
+  constexpr int kMessages = 50;
+  for (const auto& b : backends()) {
+    INFO("backend: " << b.name);
+    auto clock = make_system_clock();
+    auto store = open_or_die(b.url, *clock);
+    std::atomic<int> failures{0};
+    std::atomic<int> duplicates{0};
+    std::vector<std::thread> threads;
+    // Thread t sends messages t*25 .. t*25+49: each message is sent by one or two threads.
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kMessages; ++i) {
+          const std::string id = "c" + std::to_string(t * 25 + i);
+          auto out = store->archive_message(message(id, "MSH|" + id));
+          if (!out.is_ok() || out->stored.status != MessageStatus::kAccepted) ++failures;
+          if (out.is_ok() && out->duplicate) ++duplicates;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    CHECK(failures.load() == 0);
+    const int distinct = 25 * (kThreads - 1) + kMessages;
+    CHECK(duplicates.load() == kThreads * kMessages - distinct);
+    MessageFilter all;
+    all.limit = 10000;
+    auto rows = store->list_messages(all);
+    REQUIRE(rows.is_ok());
+    CHECK(static_cast<int>(rows->size()) == distinct);
+    std::map<std::string, int> per_id;
+    for (const auto& row : *rows) ++per_id[row.control_id];
+    for (const auto& [id, count] : per_id) CHECK_MESSAGE(count == 1, id);
+  }
+}
+
+}  // namespace
+}  // namespace hearth::storage
