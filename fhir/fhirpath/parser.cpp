@@ -87,8 +87,13 @@ class Parser {
 
   Result<NodePtr> binary(int level) {
     if (level == kTypeLevel) return type_expression();
-    const Level& lv = kLevels[level];
-    auto left = binary(level + 1);
+    return left_associative(kLevels[level], [this, level] { return binary(level + 1); });
+  }
+
+  // `operand (op operand)*` for the operators of one precedence level, folded to the left.
+  template <typename Operand>
+  Result<NodePtr> left_associative(const Level& lv, Operand operand) {
+    auto left = operand();
     if (!left.is_ok()) return left;
     NodePtr node = std::move(*left);
     while (true) {
@@ -102,7 +107,7 @@ class Parser {
       n->op = lv.codes[static_cast<std::size_t>(match)];
       n->pos = cur().pos;
       ++i_;
-      auto right = binary(level + 1);
+      auto right = operand();
       if (!right.is_ok()) return right;
       n->base = std::move(node);
       n->args.push_back(std::move(*right));
@@ -141,26 +146,9 @@ class Parser {
   }
 
   Result<NodePtr> arithmetic(const Level& lv, bool additive) {
-    auto left = additive ? arithmetic(kMultiplicative, false) : unary();
-    if (!left.is_ok()) return left;
-    NodePtr node = std::move(*left);
-    while (true) {
-      int match = -1;
-      for (int k = 0; k < lv.count; ++k) {
-        if (is_op(lv.ops[static_cast<std::size_t>(k)])) match = k;
-      }
-      if (match < 0) return node;
-      auto n = std::make_unique<Node>();
-      n->kind = NodeKind::kBinary;
-      n->op = lv.codes[static_cast<std::size_t>(match)];
-      n->pos = cur().pos;
-      ++i_;
-      auto right = additive ? arithmetic(kMultiplicative, false) : unary();
-      if (!right.is_ok()) return right;
-      n->base = std::move(node);
-      n->args.push_back(std::move(*right));
-      node = std::move(n);
-    }
+    return left_associative(lv, [this, additive] {
+      return additive ? arithmetic(kMultiplicative, false) : unary();
+    });
   }
 
   Result<NodePtr> unary() {
