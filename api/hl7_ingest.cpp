@@ -3,6 +3,8 @@
 #include "api/hl7_ingest.h"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <utility>
 
 #include "core/time_format.h"
@@ -86,16 +88,39 @@ Hl7Ingest::Hl7Ingest(storage::Store& store, const Clock& clock, IdGenerator& ids
                      Hl7IngestOptions options)
     : store_(store), clock_(clock), ids_(ids), options_(std::move(options)) {}
 
-Hl7IngestResult Hl7Ingest::ingest(std::string_view raw, std::string_view peer) {
+// One message between its arrival and its ACK: the raw text (which the parsed message
+// borrows), the decision taken before the store, and the archive request, whose make_ack
+// refers back here. Heap-allocated and shared with the store's completion when asynchronous.
+struct Hl7Ingest::Pending {
+  storage::ArchiveRequest request;  // request.raw is the text `message` points into
+  std::optional<hl7::Message> message;  // empty when the bytes did not parse
   hl7::AckOptions ack_options;
-  ack_options.control_id = ids_.next_id();
-  std::erase(ack_options.control_id, '-');
-  ack_options.timestamp = hl7_timestamp(clock_.now_micros());
+  hl7::AckCode outcome = hl7::AckCode::kAA;
+  std::vector<hl7::AckError> errors;
+  std::string reject_ack;  // the ACK of bytes that did not parse
 
-  Hl7IngestResult result;
-  storage::ArchiveRequest request;
+  std::string ack_for(hl7::AckCode code, const std::vector<hl7::AckError>& errs) const {
+    std::optional<hl7::AckCode> wire = hl7::ack_code_for(*message, code);
+    return wire ? hl7::build_ack(*message, *wire, errs, ack_options) : std::string();
+  }
+};
+
+std::shared_ptr<Hl7Ingest::Pending> Hl7Ingest::prepare(std::string raw_text,
+                                                       std::string_view peer) const {
+  auto pending = std::make_shared<Pending>();
+  Pending& p = *pending;
+  p.ack_options.control_id = ids_.next_id();
+  std::erase(p.ack_options.control_id, '-');
+  // MSH-10 is an ST of at most 20 characters: keep the id's last 20 hex digits, which hold
+  // the UUIDv7's random part (its first 12 are the millisecond clock).
+  if (p.ack_options.control_id.size() > 20) {
+    p.ack_options.control_id.erase(0, p.ack_options.control_id.size() - 20);
+  }
+  p.ack_options.timestamp = hl7_timestamp(clock_.now_micros());
+  storage::ArchiveRequest& request = p.request;
   request.peer = std::string(peer);
-  request.raw = std::string(raw);
+  request.raw = std::move(raw_text);
+  const std::string_view raw = request.raw;
 
   hl7::ParseError parse_error;
   Result<hl7::Message> parsed = hl7::Message::parse(raw, &parse_error);
@@ -107,18 +132,12 @@ Hl7IngestResult Hl7Ingest::ingest(std::string_view raw, std::string_view peer) {
     request.version = std::move(h.version);
     request.status = MessageStatus::kRejected;
     request.note = parse_error.message;
-    std::string ack = hl7::build_reject_ack(raw, parse_error, ack_options);
-    request.make_ack = [ack](MessageStatus, std::string_view) { return ack; };
-    // The reject stands whether or not the archive write succeeds.
-    Result<storage::ArchiveOutcome> archived = store_.archive_message(request);
-    if (archived.is_ok()) result.archive_id = archived->stored.id;
-    result.control_id = request.control_id;
-    result.message_type = request.message_type;
-    result.ack_code = ack_code_of(ack);
-    result.ack = std::move(ack);
-    return result;
+    p.reject_ack = hl7::build_reject_ack(raw, parse_error, p.ack_options);
+    request.make_ack = [&p](MessageStatus, std::string_view) { return p.reject_ack; };
+    return pending;
   }
-  const hl7::Message& message = *parsed;
+  p.message.emplace(std::move(*parsed));
+  const hl7::Message& message = *p.message;
   request.sender = std::string(message.field(0, 3).raw) + "|" +
                    std::string(message.field(0, 4).raw);
   request.control_id = std::string(message.control_id());
@@ -127,49 +146,52 @@ Hl7IngestResult Hl7Ingest::ingest(std::string_view raw, std::string_view peer) {
     request.message_type += "^" + std::string(message.trigger_event());
   }
   request.version = std::string(message.version());
-  result.control_id = request.control_id;
-  result.message_type = request.message_type;
 
   // The outcome the configuration decides before the store is asked.
-  hl7::AckCode outcome = hl7::AckCode::kAA;
-  std::vector<hl7::AckError> errors;
   if (!options_.versions.empty() && !listed(options_.versions, request.version)) {
-    outcome = hl7::AckCode::kAR;
-    errors.push_back(error_of(hl7::ErrorCode::kUnsupportedVersionId,
-                              "version " + request.version + " is not accepted"));
+    p.outcome = hl7::AckCode::kAR;
+    p.errors.push_back(error_of(hl7::ErrorCode::kUnsupportedVersionId,
+                                "version " + request.version + " is not accepted"));
   } else if (!options_.message_types.empty() &&
              !listed(options_.message_types, request.message_type) &&
              !listed(options_.message_types, message.message_code())) {
-    outcome = hl7::AckCode::kAR;
-    errors.push_back(error_of(hl7::ErrorCode::kUnsupportedMessageType,
-                              "message type " + request.message_type + " is not accepted"));
+    p.outcome = hl7::AckCode::kAR;
+    p.errors.push_back(error_of(hl7::ErrorCode::kUnsupportedMessageType,
+                                "message type " + request.message_type + " is not accepted"));
   }
-  if (outcome == hl7::AckCode::kAR) {
+  if (p.outcome == hl7::AckCode::kAR) {
     request.status = MessageStatus::kRejected;
-    request.note = errors.front().diagnostics;
+    request.note = p.errors.front().diagnostics;
   }
-  auto ack_for = [&message, &ack_options](hl7::AckCode code,
-                                          const std::vector<hl7::AckError>& errs) {
-    std::optional<hl7::AckCode> wire = hl7::ack_code_for(message, code);
-    return wire ? hl7::build_ack(message, *wire, errs, ack_options) : std::string();
-  };
-  request.make_ack = [&](MessageStatus status, std::string_view note) {
+  request.make_ack = [&p](MessageStatus status, std::string_view note) {
     if (status == MessageStatus::kError) {
-      return ack_for(hl7::AckCode::kAE,
-                     {error_of(hl7::ErrorCode::kDuplicateKeyIdentifier, std::string(note))});
+      return p.ack_for(hl7::AckCode::kAE,
+                       {error_of(hl7::ErrorCode::kDuplicateKeyIdentifier, std::string(note))});
     }
-    return ack_for(outcome, errors);
+    return p.ack_for(p.outcome, p.errors);
   };
+  return pending;
+}
 
-  Result<storage::ArchiveOutcome> archived = store_.archive_message(request);
+Hl7IngestResult Hl7Ingest::finish(Pending& p, Result<storage::ArchiveOutcome> archived) {
+  Hl7IngestResult result;
+  result.control_id = p.request.control_id;
+  result.message_type = p.request.message_type;
+  if (!p.message) {
+    // The reject stands whether or not the archive write succeeded.
+    if (archived.is_ok()) result.archive_id = archived->stored.id;
+    result.ack_code = ack_code_of(p.reject_ack);
+    result.ack = std::move(p.reject_ack);
+    return result;
+  }
   if (!archived.is_ok()) {
     // Nothing was stored: never claim success; the sender should send the message again.
     // The database's text stays in the server log (store_error): it can quote the message
     // and the SQL, which the sender has no business seeing.
     result.store_error = archived.status().message();
-    result.ack = ack_for(hl7::AckCode::kAE,
-                         {error_of(hl7::ErrorCode::kApplicationInternalError,
-                                   "message not stored; send it again")});
+    result.ack = p.ack_for(hl7::AckCode::kAE,
+                           {error_of(hl7::ErrorCode::kApplicationInternalError,
+                                     "message not stored; send it again")});
   } else {
     result.archive_id = archived->stored.id;
     result.duplicate = archived->duplicate;
@@ -178,5 +200,23 @@ Hl7IngestResult Hl7Ingest::ingest(std::string_view raw, std::string_view peer) {
   result.ack_code = ack_code_of(result.ack);
   return result;
 }
+
+Hl7IngestResult Hl7Ingest::ingest(std::string_view raw, std::string_view peer) {
+  std::shared_ptr<Pending> pending = prepare(std::string(raw), peer);
+  return finish(*pending, store_.archive_message(pending->request));
+}
+
+void Hl7Ingest::ingest_async(std::string raw, std::string_view peer, IngestDone done) {
+  std::shared_ptr<Pending> pending = prepare(std::move(raw), peer);
+  std::shared_ptr<const storage::ArchiveRequest> request(pending, &pending->request);
+  store_.archive_message_async(
+      std::move(request),
+      [pending = std::move(pending), done = std::move(done)](
+          Result<storage::ArchiveOutcome> archived) mutable {
+        done(finish(*pending, std::move(archived)));
+      });
+}
+
+bool Hl7Ingest::ingests_quickly() const { return store_.async_archive(); }
 
 }  // namespace hearth::api

@@ -15,6 +15,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,7 +51,20 @@ class Hl7Ingest {
   // Never fails: every outcome, store failures included, is an ACK.
   Hl7IngestResult ingest(std::string_view raw, std::string_view peer);
 
+  // The same, without blocking when ingests_quickly(): parsing and the ACK happen on the
+  // calling thread, the archive write is queued for the store's group commit, and `done`
+  // runs (on a store thread, after the COMMIT) with the outcome. `done` must not block.
+  using IngestDone = std::function<void(Hl7IngestResult)>;
+  void ingest_async(std::string raw, std::string_view peer, IngestDone done);
+
+  // True when ingest_async never waits on the store (it is then fit for an event loop).
+  bool ingests_quickly() const;
+
  private:
+  struct Pending;
+  std::shared_ptr<Pending> prepare(std::string raw, std::string_view peer) const;
+  static Hl7IngestResult finish(Pending& pending, Result<storage::ArchiveOutcome> archived);
+
   storage::Store& store_;
   const Clock& clock_;
   IdGenerator& ids_;

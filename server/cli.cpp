@@ -58,7 +58,15 @@ int serve(Config config) {
                      return api::error_response(status, request);
                    },
                    [&rest](const api::Request& request) { return rest.answers_quickly(request); }},
-      [&ingest](std::string_view raw, std::string_view peer) { return ingest.ingest(raw, peer); });
+      MllpHandlers{
+          [&ingest](std::string_view raw, std::string_view peer) {
+            return ingest.ingest(raw, peer);
+          },
+          ingest.ingests_quickly()
+              ? [&ingest](std::string raw, std::string_view peer, MllpHandlers::Done done) {
+                  ingest.ingest_async(std::move(raw), peer, std::move(done));
+                }
+              : std::function<void(std::string, std::string_view, MllpHandlers::Done)>()});
   Status listening = server.listen();
   if (!listening.is_ok()) {
     log_line(listening.message());

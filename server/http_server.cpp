@@ -90,7 +90,7 @@ Status bind_acceptor(asio::io_context& io, Acceptor& acceptor, std::string_view 
 }
 
 bool mllp_enabled(const ServerState& state) {
-  return state.mllp && state.config.mllp_listen != "off";
+  return state.mllp.ingest && state.config.mllp_listen != "off";
 }
 
 }  // namespace
@@ -101,7 +101,7 @@ std::string format_endpoint(const tcp::endpoint& endpoint) {
   return host + ":" + std::to_string(endpoint.port());
 }
 
-HttpServer::HttpServer(const Config& config, FhirHandlers handlers, MllpHandler mllp)
+HttpServer::HttpServer(const Config& config, FhirHandlers handlers, MllpHandlers mllp)
     : state_(std::make_unique<ServerState>(config, std::move(handlers), std::move(mllp))) {}
 
 HttpServer::~HttpServer() = default;

@@ -40,11 +40,16 @@ struct FhirHandlers {
   std::function<bool(const api::Request&)> answers_inline;
 };
 
-// The MLLP listener's one function: a complete message (payload of one frame) and the peer's
-// address in, the ingest outcome with its ACK out. It blocks on the store, so it runs on the
-// worker pool. cli.cpp wires it to api::Hl7Ingest::ingest.
-using MllpHandler =
-    std::function<api::Hl7IngestResult(std::string_view raw, std::string_view peer)>;
+// The MLLP listener's functions: a complete message (payload of one frame) and the peer's
+// address in, the ingest outcome with its ACK out. cli.cpp wires them to api::Hl7Ingest.
+// `ingest` blocks on the store, so it runs on the worker pool. `ingest_async` (optional) never
+// blocks: the session calls it on its io thread and `done` later, from any thread, after the
+// archive's COMMIT; when set it is preferred.
+struct MllpHandlers {
+  using Done = std::function<void(api::Hl7IngestResult)>;
+  std::function<api::Hl7IngestResult(std::string_view raw, std::string_view peer)> ingest;
+  std::function<void(std::string raw, std::string_view peer, Done done)> ingest_async;
+};
 
 inline constexpr std::chrono::seconds kDrainTimeout{10};
 
@@ -54,8 +59,9 @@ struct ServerState;
 class HttpServer {
  public:
   // `config` must have been through finalize().
-  // With `mllp` set and config.mllp_listen not "off", listen() also opens the MLLP listener.
-  HttpServer(const Config& config, FhirHandlers handlers, MllpHandler mllp = {});
+  // With `mllp.ingest` set and config.mllp_listen not "off", listen() also opens the MLLP
+  // listener.
+  HttpServer(const Config& config, FhirHandlers handlers, MllpHandlers mllp = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

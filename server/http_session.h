@@ -27,7 +27,7 @@ using Acceptor = boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Strand
 // completions on the stopped io_context), then the io_context destroys the suspended session
 // frames, whose destructors still touch `in_flight`.
 struct ServerState {
-  ServerState(const Config& c, FhirHandlers h, MllpHandler m)
+  ServerState(const Config& c, FhirHandlers h, MllpHandlers m)
       : config(c),
         handlers(std::move(h)),
         mllp(std::move(m)),
@@ -37,7 +37,7 @@ struct ServerState {
 
   Config config;
   FhirHandlers handlers;
-  MllpHandler mllp;  // empty: no MLLP listener
+  MllpHandlers mllp;  // mllp.ingest empty: no MLLP listener
   // Requests whose header has arrived and whose response is not yet written.
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};

@@ -1,7 +1,9 @@
 // One coroutine per MLLP connection, shaped like the HTTP session: read what arrives, feed the
-// deframer, and answer each complete message in order. The ingest (parse, archive, ACK) runs
-// on the worker pool because the store blocks; the ACK is written only after it returns, that
-// is after the archive's COMMIT, so an acknowledged message is never lost.
+// deframer, and answer each complete message in order. With a store that archives
+// asynchronously (SQLite's group commit) the ingest starts on this io thread and completes
+// after the store's COMMIT; otherwise it runs on the worker pool because the store blocks.
+// Either way the ACK is written only after the COMMIT, so an acknowledged message is never
+// lost.
 #include "server/mllp_session.h"
 
 #include <boost/asio/as_tuple.hpp>
@@ -11,6 +13,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <array>
 #include <exception>
+#include <memory>
 #include <optional>
 
 #include "hl7/mllp_framer.h"
@@ -47,13 +50,39 @@ class InFlightMessage {
 std::optional<api::Hl7IngestResult> call_ingest(ServerState& state, const std::string& raw,
                                                 const std::string& peer) {
   try {
-    return state.mllp(raw, peer);
+    return state.mllp.ingest(raw, peer);
   } catch (const std::exception& e) {
     log_line("mllp " + peer + ": unhandled exception in ingest: " + e.what());
   } catch (...) {
     log_line("mllp " + peer + ": unhandled non-standard exception in ingest");
   }
   return std::nullopt;
+}
+
+// Awaits the non-blocking ingest: started here (parse and ACK on this io thread), completed
+// by the store after its COMMIT on another thread, and resumed on this session's strand.
+// nullopt when starting it threw.
+auto async_ingest(ServerState& state, std::string raw, const std::string& peer) {
+  using Outcome = std::optional<api::Hl7IngestResult>;
+  return asio::async_initiate<const asio::use_awaitable_t<>&, void(Outcome)>(
+      [&state, &peer](auto handler, std::string text) {
+        // std::function wants a copyable callable; the coroutine's handler is move-only.
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        auto resume = [shared](Outcome outcome) {
+          auto home = asio::get_associated_executor(*shared);
+          asio::dispatch(home, [shared, outcome = std::move(outcome)]() mutable {
+            std::move(*shared)(std::move(outcome));
+          });
+        };
+        try {
+          state.mllp.ingest_async(std::move(text), peer,
+                                  [resume](api::Hl7IngestResult r) { resume(std::move(r)); });
+        } catch (const std::exception& e) {
+          log_line("mllp " + peer + ": unhandled exception in ingest: " + e.what());
+          resume(std::nullopt);
+        }
+      },
+      asio::use_awaitable, std::move(raw));
 }
 
 std::string peer_of(const Stream& stream) {
@@ -93,9 +122,11 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state) {
                " bytes (--mllp-max-message) discarded; closing the connection");
       co_return;
     }
-    const std::string raw = std::move(frame->value());
+    std::string raw = std::move(frame->value());
     std::optional<api::Hl7IngestResult> result;
-    if (state.pool) {
+    if (state.mllp.ingest_async) {
+      result = co_await async_ingest(state, std::move(raw), peer);
+    } else if (state.pool) {
       result = co_await run_in_pool(state.pool->executor(),
                                     [&] { return call_ingest(state, raw, peer); });
     } else {

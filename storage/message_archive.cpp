@@ -1,5 +1,5 @@
-// The archive's statements. They are one-shot (prepared per call): a message costs a parse,
-// an ACK and a commit, next to which preparing three small statements does not show.
+// The archive's statements: the write path's are prepared once per session (ArchiveStatements);
+// the operator's reads (one message, a filtered list) are prepared per call.
 #include "storage/message_archive.h"
 
 #include <limits>
@@ -87,37 +87,78 @@ soci::statement prepare(soci::session& sql, const std::string& text, RowBuffer& 
 
 }  // namespace
 
-Result<ArchiveOutcome> archive_rows(soci::session& sql, Dialect dialect,
-                                    const ArchiveRequest& request, std::int64_t now_micros) {
+ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine)
+    : sql(session), dialect(engine), lock(session), find(session), insert(session) {
+  if (dialect == Dialect::kPostgresql) {
+    lock.exchange(use(lock_key));
+    lock.alloc();
+    lock.prepare("SELECT pg_advisory_xact_lock(hashtext(:p1))");
+    lock.define_and_bind();
+  }
+  for (auto* out : {&found_id, &found_received_at}) find.exchange(into(*out));
+  for (auto* out : {&found_peer, &found_sender, &found_control_id, &found_type, &found_version,
+                    &found_status, &found_raw, &found_ack, &found_note}) {
+    find.exchange(into(*out));
+  }
+  find.exchange(use(sender));
+  find.exchange(use(control_id));
+  find.alloc();
+  find.prepare(std::string("SELECT ") + kColumns +
+               " FROM hl7_message WHERE sender = :p1 AND control_id = :p2"
+               " AND status = 'accepted' ORDER BY id LIMIT 1");
+  find.define_and_bind();
+  insert.exchange(use(received_at));
+  for (auto* in : {&peer, &sender, &control_id, &message_type, &version, &status, &raw, &ack,
+                   &note}) {
+    insert.exchange(use(*in));
+  }
+  insert.exchange(into(inserted_id));
+  insert.alloc();
+  insert.prepare(
+      "INSERT INTO hl7_message (received_at, peer, sender, control_id, message_type,"
+      " version, status, raw, ack, note) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8,"
+      " :p9, :p10) RETURNING id");
+  insert.define_and_bind();
+}
+
+Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest& request,
+                                    std::int64_t now_micros) {
   if (!request.make_ack) {
     return Status(Code::kInternal, "archive_message: ArchiveRequest.make_ack is not set");
   }
+  ArchiveStatements& st = ps.archive();
   MessageStatus status = request.status;
   std::string note = request.note;
+  st.sender.assign(request.sender);
+  st.control_id.assign(request.control_id);
   if (status == MessageStatus::kAccepted && !request.control_id.empty()) {
-    if (dialect == Dialect::kPostgresql) {
-      std::string key = request.sender + "|" + request.control_id;
-      sql << "SELECT pg_advisory_xact_lock(hashtext(:p1))", use(key);
+    if (st.dialect == Dialect::kPostgresql) {
+      st.lock_key.assign(request.sender).append("|").append(request.control_id);
+      st.lock.execute(true);
+      ps.finish(st.lock);
     }
-    RowBuffer earlier;
-    std::string sender = request.sender, control_id = request.control_id;
-    soci::statement find = prepare(
-        sql,
-        std::string("SELECT ") + kColumns +
-            " FROM hl7_message WHERE sender = :p1 AND control_id = :p2"
-            " AND status = 'accepted' ORDER BY id LIMIT 1",
-        earlier, [&](soci::statement& st) {
-          st.exchange(use(sender));
-          st.exchange(use(control_id));
-        });
-    find.execute(true);
-    const bool found = find.got_data();
-    find.clean_up();  // SQLite: end the statement's read before writing
+    st.find.execute(true);
+    const bool found = st.find.got_data();
+    ps.finish(st.find);  // SQLite: end the statement's read before writing
     if (found) {
-      if (earlier.raw == request.raw) return ArchiveOutcome{true, earlier.take()};
+      if (st.found_raw == request.raw) {
+        ArchivedMessage earlier;
+        earlier.id = st.found_id;
+        earlier.received_at_micros = st.found_received_at;
+        earlier.peer = std::move(st.found_peer);
+        earlier.sender = std::move(st.found_sender);
+        earlier.control_id = std::move(st.found_control_id);
+        earlier.message_type = std::move(st.found_type);
+        earlier.version = std::move(st.found_version);
+        earlier.status = parse_message_status(st.found_status).value_or(MessageStatus::kError);
+        earlier.raw = std::move(st.found_raw);
+        earlier.ack = std::move(st.found_ack);
+        earlier.note = std::move(st.found_note);
+        return ArchiveOutcome{true, std::move(earlier)};
+      }
       status = MessageStatus::kError;
       note = "control id '" + request.control_id + "' from '" + request.sender +
-             "' was already used by message " + std::to_string(earlier.id) +
+             "' was already used by message " + std::to_string(st.found_id) +
              " with different content";
     }
   }
@@ -132,16 +173,17 @@ Result<ArchiveOutcome> archive_rows(soci::session& sql, Dialect dialect,
   row.raw = request.raw;
   row.note = std::move(note);
   row.ack = request.make_ack(row.status, row.note);
-  std::string status_text(message_status_text(row.status));
-  long long id = 0;
-  long long received_at = now_micros;
-  sql << "INSERT INTO hl7_message (received_at, peer, sender, control_id, message_type,"
-         " version, status, raw, ack, note) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8,"
-         " :p9, :p10) RETURNING id",
-      use(received_at), use(row.peer), use(row.sender), use(row.control_id),
-      use(row.message_type), use(row.version), use(status_text), use(row.raw), use(row.ack),
-      use(row.note), into(id);
-  row.id = id;
+  st.received_at = now_micros;
+  st.peer.assign(row.peer);
+  st.message_type.assign(row.message_type);
+  st.version.assign(row.version);
+  st.status.assign(message_status_text(row.status));
+  st.raw.assign(row.raw);
+  st.ack.assign(row.ack);
+  st.note.assign(row.note);
+  st.insert.execute(true);
+  ps.finish(st.insert);
+  row.id = st.inserted_id;
   return ArchiveOutcome{false, std::move(row)};
 }
 

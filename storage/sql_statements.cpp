@@ -3,6 +3,8 @@
 // merging repeated ones.
 #include "storage/sql_statements.h"
 
+#include "storage/message_archive.h"
+
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <string>
@@ -151,6 +153,13 @@ void PreparedStatements::finish(soci::statement& statement) const {
   if (backend != nullptr && backend->stmt_ != nullptr) {
     sqlite_api::sqlite3_reset(backend->stmt_);
   }
+}
+
+PreparedStatements::~PreparedStatements() = default;
+
+detail::ArchiveStatements& PreparedStatements::archive() {
+  if (!archive_) archive_ = std::make_unique<detail::ArchiveStatements>(sql, dialect);
+  return *archive_;
 }
 
 HistoryStatements& PreparedStatements::history(int shape) {

@@ -17,6 +17,9 @@
 #include "storage/store_url.h"
 
 namespace hearth::storage {
+namespace detail {
+struct ArchiveStatements;
+}
 
 // SQL text that differs between dialects.
 struct SqlDialect {
@@ -47,12 +50,15 @@ inline constexpr int kHistoryAt = 8;
 
 struct PreparedStatements {
   PreparedStatements(soci::session& sql, Dialect dialect);
+  ~PreparedStatements();
 
   // Makes a statement that returned a row release its read snapshot (SQLite keeps a stepped
   // statement's read transaction open until it is reset). No-op on PostgreSQL.
   void finish(soci::statement& statement) const;
 
   HistoryStatements& history(int shape);
+  // The message archive's write statements (message_archive.h), prepared on first use.
+  detail::ArchiveStatements& archive();
 
   soci::session& sql;
   const Dialect dialect;
@@ -83,6 +89,7 @@ struct PreparedStatements {
 
  private:
   std::map<int, std::unique_ptr<HistoryStatements>> history_;
+  std::unique_ptr<detail::ArchiveStatements> archive_;
 };
 
 }  // namespace hearth::storage

@@ -77,6 +77,15 @@ SqlStore::SqlStore(std::unique_ptr<SessionPool> pool, const Clock& clock,
       dialect_(pool_->url().dialect),
       checkpointer_(std::move(checkpointer)) {}
 
+SqlStore::~SqlStore() {
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    stop_committer_ = true;
+  }
+  committer_wake_.notify_one();
+  if (committer_.joinable()) committer_.join();  // after it ran what was queued
+}
+
 std::string_view SqlStore::engine() const {
   return dialect_ == Dialect::kSqlite ? "sqlite" : "postgresql";
 }
@@ -278,7 +287,37 @@ struct SqlStore::PendingWrite {
   std::optional<Result<WriteOutcome>> result;
   std::optional<Result<ArchiveOutcome>> archive_result;
   bool done = false;
+  // Asynchronous archivings only: heap-allocated, owned by the queue, deleted after `on_done`.
+  std::shared_ptr<const ArchiveRequest> archive_owner;
+  ArchiveDone on_done;
 };
+
+void SqlStore::lead_batch(std::unique_lock<std::mutex>& lock) {
+  batch_running_ = true;
+  std::vector<PendingWrite*> batch;
+  batch.swap(queue_);
+  async_queued_ = 0;
+  lock.unlock();
+  run_batch(batch);
+  std::vector<PendingWrite*> finished_async;
+  for (PendingWrite* w : batch) {
+    if (w->on_done) finished_async.push_back(w);
+  }
+  lock.lock();
+  // From here a blocking writer may return and destroy its PendingWrite: touch them no more.
+  for (PendingWrite* w : batch) {
+    if (!w->on_done) w->done = true;
+  }
+  batch_running_ = false;
+  queue_changed_.notify_all();
+  if (async_queued_ > 0) committer_wake_.notify_one();
+  lock.unlock();
+  for (PendingWrite* w : finished_async) {
+    std::unique_ptr<PendingWrite> owned(w);
+    owned->on_done(std::move(*owned->archive_result));
+  }
+  lock.lock();
+}
 
 void SqlStore::enqueue_and_wait(PendingWrite& me) {
   std::unique_lock<std::mutex> lock(queue_mutex_);
@@ -288,26 +327,53 @@ void SqlStore::enqueue_and_wait(PendingWrite& me) {
       queue_changed_.wait(lock);
       continue;
     }
-    batch_running_ = true;
-    std::vector<PendingWrite*> batch;
-    batch.swap(queue_);
-    lock.unlock();
-    run_batch(batch);
-    lock.lock();
-    for (PendingWrite* w : batch) w->done = true;
-    batch_running_ = false;
-    queue_changed_.notify_all();
+    lead_batch(lock);
   }
 }
 
+void SqlStore::committer_loop() {
+  std::unique_lock<std::mutex> lock(queue_mutex_);
+  for (;;) {
+    committer_wake_.wait(lock, [this] {
+      return stop_committer_ || (async_queued_ > 0 && !batch_running_);
+    });
+    if (async_queued_ > 0 && !batch_running_) {
+      lead_batch(lock);
+      continue;
+    }
+    if (stop_committer_ && async_queued_ == 0) return;
+  }
+}
+
+bool SqlStore::async_archive() const { return dialect_ == Dialect::kSqlite; }
+
+void SqlStore::archive_message_async(std::shared_ptr<const ArchiveRequest> request,
+                                     ArchiveDone done) {
+  if (dialect_ != Dialect::kSqlite || !request->make_ack) {
+    done(archive_message(*request));
+    return;
+  }
+  auto pending = std::make_unique<PendingWrite>();
+  pending->op = Op::kArchive;
+  pending->archive = request.get();
+  pending->archive_owner = std::move(request);
+  pending->on_done = std::move(done);
+  std::lock_guard<std::mutex> lock(queue_mutex_);
+  if (!committer_.joinable()) committer_ = std::thread([this] { committer_loop(); });
+  queue_.push_back(pending.release());
+  ++async_queued_;
+  if (!batch_running_) committer_wake_.notify_one();
+}
+
 Result<WriteOutcome> SqlStore::write_grouped(Op op, const WriteRequest& request) {
-  PendingWrite me{op, &request, nullptr, std::nullopt, std::nullopt, false};
+  PendingWrite me{op, &request, nullptr, std::nullopt, std::nullopt, false, nullptr, nullptr};
   enqueue_and_wait(me);
   return std::move(*me.result);
 }
 
 Result<ArchiveOutcome> SqlStore::archive_grouped(const ArchiveRequest& request) {
-  PendingWrite me{Op::kArchive, nullptr, &request, std::nullopt, std::nullopt, false};
+  PendingWrite me{Op::kArchive, nullptr, &request, std::nullopt, std::nullopt, false, nullptr,
+                  nullptr};
   enqueue_and_wait(me);
   return std::move(*me.archive_result);
 }
@@ -340,7 +406,7 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
         bool changed = false;
         if (w.op == Op::kArchive) {
           Result<ArchiveOutcome> outcome =
-              detail::archive_rows(ps.sql, dialect_, *w.archive, now);
+              detail::archive_rows(ps, *w.archive, now);
           changed = outcome.is_ok() && !outcome->duplicate;
           archived[i] = std::move(outcome);
         } else {
@@ -400,7 +466,7 @@ Result<ArchiveOutcome> SqlStore::archive_message(const ArchiveRequest& request) 
       PreparedStatements& ps = begin_write(*lease);
       open = &ps;
       Result<ArchiveOutcome> outcome =
-          detail::archive_rows(ps.sql, dialect_, request, clock_.now_micros());
+          detail::archive_rows(ps, request, clock_.now_micros());
       end_write(ps, outcome.is_ok() && !outcome->duplicate);
       return outcome;
     } catch (...) {

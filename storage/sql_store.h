@@ -24,6 +24,7 @@
 #include <mutex>
 #include <vector>
 #include <string_view>
+#include <thread>
 
 #include "core/clock.h"
 #include "storage/session_pool.h"
@@ -49,7 +50,13 @@ class SqlStore final : public Store {
   Result<WriteOutcome> update(const WriteRequest& request) override;
   Result<WriteOutcome> remove(const WriteRequest& request) override;
   Result<HistoryPage> history(const HistoryQuery& query) override;
+  ~SqlStore() override;
   Result<ArchiveOutcome> archive_message(const ArchiveRequest& request) override;
+  // SQLite: queued for the group commit and run by the committer thread (or by a blocking
+  // writer leading a batch). PostgreSQL: the blocking default.
+  void archive_message_async(std::shared_ptr<const ArchiveRequest> request,
+                             ArchiveDone done) override;
+  bool async_archive() const override;
   Result<ArchivedMessage> read_message(std::int64_t id) override;
   Result<std::vector<ArchivedMessage>> list_messages(const MessageFilter& filter) override;
   std::string_view engine() const override;
@@ -70,11 +77,17 @@ class SqlStore final : public Store {
   // transaction, each inside its own savepoint (a failing write rolls back alone), then one
   // COMMIT. Nobody gets an answer before that commit: an acknowledged write is committed.
   // Resource writes and message archivings share the queue (and so the commits).
+  // Asynchronous archivings (archive_message_async) have no thread waiting to lead: the
+  // committer thread (started on first use) leads whenever one is queued and no batch runs.
   struct PendingWrite;
   Result<WriteOutcome> write_grouped(Op op, const WriteRequest& request);
   Result<ArchiveOutcome> archive_grouped(const ArchiveRequest& request);
   void enqueue_and_wait(PendingWrite& me);
+  // Called with `lock` held and no batch running; runs every queued write, hands out the
+  // results and returns with `lock` held again.
+  void lead_batch(std::unique_lock<std::mutex>& lock);
   void run_batch(const std::vector<PendingWrite*>& batch);
+  void committer_loop();
 
   std::unique_ptr<SessionPool> pool_;
   std::unique_ptr<Clock> owned_clock_;
@@ -84,6 +97,10 @@ class SqlStore final : public Store {
   std::condition_variable queue_changed_;
   std::vector<PendingWrite*> queue_;
   bool batch_running_ = false;
+  std::size_t async_queued_ = 0;  // asynchronous writes in queue_
+  bool stop_committer_ = false;
+  std::condition_variable committer_wake_;
+  std::thread committer_;
   std::unique_ptr<WalCheckpointer> checkpointer_;  // SQLite file only; destroyed first
 };
 

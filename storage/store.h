@@ -128,6 +128,10 @@ struct ArchiveOutcome {
   ArchivedMessage stored;
 };
 
+// Completion of Store::archive_message_async: called exactly once, after COMMIT (or with the
+// failure). It may run on a store thread: it must not block or throw (post to your executor).
+using ArchiveDone = std::function<void(Result<ArchiveOutcome>)>;
+
 struct MessageFilter {
   std::optional<MessageStatus> status;
   std::string message_type;                  // exact, "" = any
@@ -170,6 +174,18 @@ class Store {
   // earlier id. Everything else is stored as requested. Errors: kInternal when make_ack is
   // unset; kUnavailable / kInternal for backend failures (then nothing was stored).
   virtual Result<ArchiveOutcome> archive_message(const ArchiveRequest& request) = 0;
+
+  // archive_message without blocking the caller, when async_archive() is true: the request is
+  // queued, written by a store thread together with whatever else is queued (one commit for
+  // all), and `done` runs on that thread after the commit. `request` is kept alive until `done`
+  // has returned. Otherwise (the default) it runs archive_message on the calling thread.
+  virtual void archive_message_async(std::shared_ptr<const ArchiveRequest> request,
+                                     ArchiveDone done) {
+    done(archive_message(*request));
+  }
+
+  // True when archive_message_async returns at once (an event-loop thread may call it).
+  virtual bool async_archive() const { return false; }
 
   // One archived message; kNotFound when absent.
   virtual Result<ArchivedMessage> read_message(std::int64_t id) = 0;

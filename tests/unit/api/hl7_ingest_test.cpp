@@ -2,7 +2,10 @@
 // configuration, and a failing store that must never yield AA.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <future>
 #include <memory>
+#include <vector>
 #include <string>
 
 #include "api/hl7_ingest.h"
@@ -171,6 +174,61 @@ TEST_CASE("a store failure gives AE with ERR 207, never AA") {
   CHECK(r.store_error == "database is down");
   CHECK(r.ack.find("database is down") == std::string::npos);  // only in the server log
   CHECK(ingest.ingest("garbage", "p").ack_code == "AR");
+}
+
+// ingest_async: parse and ACK on the caller, archive on the store's committer thread.
+Hl7IngestResult ingest_and_wait(Hl7Ingest& ingest, std::string raw) {
+  std::promise<Hl7IngestResult> promise;
+  auto future = promise.get_future();
+  ingest.ingest_async(std::move(raw), "10.0.0.2:4000",
+                      [&promise](Hl7IngestResult r) { promise.set_value(std::move(r)); });
+  REQUIRE(future.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  return future.get();
+}
+
+TEST_CASE("ingest_async: the same outcomes as ingest, completed after the commit") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  CHECK(ingest.ingests_quickly());  // SQLite: the group commit's own thread writes
+  Hl7IngestResult first = ingest_and_wait(ingest, std::string(kOru));
+  CHECK(first.ack_code == "AA");
+  CHECK(segment(first.ack, "MSA") == "MSA|AA|MSG00003");
+  REQUIRE(first.archive_id > 0);
+  auto row = f.store->read_message(first.archive_id);
+  REQUIRE(row.is_ok());
+  CHECK(row->raw == kOru);
+  CHECK(row->ack == first.ack);
+  CHECK(row->peer == "10.0.0.2:4000");
+
+  Hl7IngestResult again = ingest_and_wait(ingest, std::string(kOru));
+  CHECK(again.duplicate);
+  CHECK(again.ack == first.ack);
+
+  Hl7IngestResult bad = ingest_and_wait(ingest, "PID|1||x\r");
+  CHECK(bad.ack_code == "AR");
+  CHECK(f.store->read_message(bad.archive_id)->status == storage::MessageStatus::kRejected);
+  CHECK(f.store->list_messages(storage::MessageFilter{})->size() == 2);
+}
+
+TEST_CASE("the ACK's own MSH-10 fits the 20-character ST of HL7 v2") {
+  Fixture f;
+  auto ids = make_uuid_generator(f.clock);
+  Hl7Ingest ingest(*f.store, f.clock, *ids);
+  Hl7IngestResult r = ingest.ingest(kOru, "p");
+  const std::string msh = segment(r.ack, "MSH");
+  // MSH|^~\&|HEARTH|HUB|LAB|HOSP|ts||ACK^R01^ACK|<MSH-10>|P|2.5.1
+  std::vector<std::string> fields;
+  std::size_t from = 0;
+  for (std::size_t at; (at = msh.find('|', from)) != std::string::npos; from = at + 1) {
+    fields.push_back(msh.substr(from, at - from));
+  }
+  fields.push_back(msh.substr(from));
+  REQUIRE(fields.size() > 9);
+  CHECK(fields[9].size() == 20);  // fields[0] is "MSH": fields[n] is MSH-(n+1)
+  Hl7IngestResult other = ingest.ingest(std::string(kOru).replace(kOru.find("MSG00003"), 8,
+                                                                  "MSG00004"),
+                                        "p");
+  CHECK(segment(other.ack, "MSH") != msh);
 }
 
 }  // namespace
