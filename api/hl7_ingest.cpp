@@ -105,17 +105,20 @@ struct Hl7Ingest::Pending {
   }
 };
 
+std::string Hl7Ingest::ack_control_id() const {
+  std::string id = ids_.next_id();
+  std::erase(id, '-');
+  // MSH-10 is an ST of at most 20 characters: keep the id's last 20 hex digits, which hold
+  // the UUIDv7's counter and random part (its first 12 are the millisecond clock).
+  if (id.size() > 20) id.erase(0, id.size() - 20);
+  return id;
+}
+
 std::shared_ptr<Hl7Ingest::Pending> Hl7Ingest::prepare(std::string raw_text,
                                                        std::string_view peer) const {
   auto pending = std::make_shared<Pending>();
   Pending& p = *pending;
-  p.ack_options.control_id = ids_.next_id();
-  std::erase(p.ack_options.control_id, '-');
-  // MSH-10 is an ST of at most 20 characters: keep the id's last 20 hex digits, which hold
-  // the UUIDv7's random part (its first 12 are the millisecond clock).
-  if (p.ack_options.control_id.size() > 20) {
-    p.ack_options.control_id.erase(0, p.ack_options.control_id.size() - 20);
-  }
+  p.ack_options.control_id = ack_control_id();
   p.ack_options.timestamp = hl7_timestamp(clock_.now_micros());
   storage::ArchiveRequest& request = p.request;
   request.peer = std::string(peer);
@@ -218,5 +221,23 @@ void Hl7Ingest::ingest_async(std::string raw, std::string_view peer, IngestDone 
 }
 
 bool Hl7Ingest::ingests_quickly() const { return store_.async_archive(); }
+
+Hl7IngestResult Hl7Ingest::reject_oversize(std::string_view head,
+                                           std::uint64_t limit_bytes) const {
+  hl7::AckOptions options;
+  options.control_id = ack_control_id();
+  options.timestamp = hl7_timestamp(clock_.now_micros());
+  hl7::ParseError error;
+  error.code = hl7::ErrorCode::kApplicationInternalError;
+  error.message = "message longer than " + std::to_string(limit_bytes) +
+                  " bytes (the receiver's --mllp-max-message); it was not stored";
+  LooseHeader h = loose_header(head);
+  Hl7IngestResult result;
+  result.ack = hl7::build_reject_ack(head, error, options);
+  result.ack_code = ack_code_of(result.ack);
+  result.control_id = std::move(h.control_id);
+  result.message_type = std::move(h.message_type);
+  return result;
+}
 
 }  // namespace hearth::api

@@ -60,8 +60,14 @@ class Hl7Ingest {
   // True when ingest_async never waits on the store (it is then fit for an event loop).
   bool ingests_quickly() const;
 
+  // The answer to a frame over the size limit, of which only `head` (its start) was kept: AR
+  // (CR in enhanced mode) with ERR 207 naming the limit, addressed from whatever of the MSH is
+  // in `head`. Nothing is archived (the message was not received whole). Never blocks.
+  Hl7IngestResult reject_oversize(std::string_view head, std::uint64_t limit_bytes) const;
+
  private:
   struct Pending;
+  std::string ack_control_id() const;  // a fresh MSH-10 for an ACK
   std::shared_ptr<Pending> prepare(std::string raw, std::string_view peer) const;
   static Hl7IngestResult finish(Pending& pending, Result<storage::ArchiveOutcome> archived);
 

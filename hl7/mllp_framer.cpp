@@ -18,18 +18,21 @@ std::string mllp_frame(std::string_view payload) {
 
 void MllpDeframer::finish_frame() {
   ++frames_;
-  ready_.emplace_back(std::move(payload_));
+  ready_.push_back(Ready{std::move(payload_), {}});
   payload_.clear();
   state_ = State::kIdle;
 }
 
-void MllpDeframer::report_oversize(std::size_t dropped) {
+void MllpDeframer::report_oversize(std::string_view dropped) {
   ++oversize_frames_;
-  discarded_bytes_ += payload_.size() + 1 + dropped;
+  discarded_bytes_ += payload_.size() + 1 + dropped.size();
+  std::string head = payload_.substr(0, kOversizeHeadBytes);
+  head.append(dropped.substr(0, kOversizeHeadBytes - head.size()));
   payload_.clear();
-  ready_.emplace_back(Status(Code::kPayloadTooLarge, "MLLP frame exceeds " +
-                                                         std::to_string(max_message_bytes_) +
-                                                         " bytes; skipped"));
+  ready_.push_back(Ready{Status(Code::kPayloadTooLarge, "MLLP frame exceeds " +
+                                                            std::to_string(max_message_bytes_) +
+                                                            " bytes; skipped"),
+                         std::move(head)});
   state_ = State::kSkipping;
 }
 
@@ -43,7 +46,7 @@ std::size_t MllpDeframer::consume_payload(std::string_view bytes, std::size_t i)
   std::size_t j = i;
   while (j < bytes.size() && bytes[j] != kMllpEnd && bytes[j] != kMllpStart) ++j;
   if (j - i > max_message_bytes_ - payload_.size()) {
-    report_oversize(j - i);
+    report_oversize(bytes.substr(i, j - i));
     return j;
   }
   payload_.append(bytes.substr(i, j - i));
@@ -79,7 +82,7 @@ void MllpDeframer::feed(std::string_view bytes) {
         } else {
           // FS not followed by CR: not a frame end; keep FS as data and go on.
           if (payload_.size() >= max_message_bytes_) {
-            report_oversize(1);
+            report_oversize(std::string_view(&kMllpEnd, 1));
           } else {
             payload_ += kMllpEnd;
             state_ = State::kPayload;
@@ -110,7 +113,8 @@ void MllpDeframer::feed(std::string_view bytes) {
 
 std::optional<Result<std::string>> MllpDeframer::next() {
   if (ready_.empty()) return std::nullopt;
-  std::optional<Result<std::string>> out(std::move(ready_.front()));
+  std::optional<Result<std::string>> out(std::move(ready_.front().frame));
+  last_head_ = std::move(ready_.front().head);
   ready_.pop_front();
   return out;
 }

@@ -32,8 +32,13 @@ class MllpDeframer {
   void feed(std::string_view bytes);
 
   // The next completed frame: the payload, or kPayloadTooLarge for a frame that exceeded the
-  // limit; nullopt when nothing is ready.
+  // limit (reported as soon as it does, before its end arrives); nullopt when nothing is ready.
   std::optional<Result<std::string>> next();
+
+  // After next() returned kPayloadTooLarge: the start of that frame (at most kOversizeHeadBytes),
+  // enough to read its MSH and reject it by name. Empty after a good frame.
+  const std::string& oversize_head() const { return last_head_; }
+  static constexpr std::size_t kOversizeHeadBytes = 4096;
 
   std::size_t discarded_bytes() const { return discarded_bytes_; }
   std::size_t oversize_frames() const { return oversize_frames_; }
@@ -46,14 +51,20 @@ class MllpDeframer {
   // Handles bytes from `i` in kPayload; returns the index of the first byte not consumed.
   std::size_t consume_payload(std::string_view bytes, std::size_t i);
   void finish_frame();
-  // Drops the frame in progress (plus `dropped` bytes of it not yet buffered), queues the error.
-  void report_oversize(std::size_t dropped);
+  // Drops the frame in progress (plus the run `dropped` of it not yet buffered), queues the
+  // error with the frame's head.
+  void report_oversize(std::string_view dropped);
   void discard_partial();
 
   std::size_t max_message_bytes_;
   State state_ = State::kIdle;
   std::string payload_;
-  std::deque<Result<std::string>> ready_;
+  struct Ready {
+    Result<std::string> frame;
+    std::string head;  // oversize frames only
+  };
+  std::deque<Ready> ready_;
+  std::string last_head_;
   std::size_t discarded_bytes_ = 0;
   std::size_t oversize_frames_ = 0;
   std::size_t frames_ = 0;

@@ -66,7 +66,10 @@ int serve(Config config) {
               ? [&ingest](std::string raw, std::string_view peer, MllpHandlers::Done done) {
                   ingest.ingest_async(std::move(raw), peer, std::move(done));
                 }
-              : std::function<void(std::string, std::string_view, MllpHandlers::Done)>()});
+              : std::function<void(std::string, std::string_view, MllpHandlers::Done)>(),
+          [&ingest](std::string_view head, std::uint64_t limit) {
+            return ingest.reject_oversize(head, limit);
+          }});
   Status listening = server.listen();
   if (!listening.is_ok()) {
     log_line(listening.message());

@@ -49,6 +49,10 @@ struct MllpHandlers {
   using Done = std::function<void(api::Hl7IngestResult)>;
   std::function<api::Hl7IngestResult(std::string_view raw, std::string_view peer)> ingest;
   std::function<void(std::string raw, std::string_view peer, Done done)> ingest_async;
+  // Optional: the reject for a frame over --mllp-max-message, from its first bytes. Unset:
+  // such a frame closes the connection.
+  std::function<api::Hl7IngestResult(std::string_view head, std::uint64_t limit)>
+      reject_oversize;
 };
 
 inline constexpr std::chrono::seconds kDrainTimeout{10};

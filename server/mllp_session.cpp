@@ -115,12 +115,21 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state) {
     InFlightMessage in_flight(state);
     const auto started = std::chrono::steady_clock::now();
     if (!frame->is_ok()) {
-      // The frame was skipped unread: there is no header to acknowledge. Closing makes the
-      // sender notice instead of waiting for an ACK that will not come.
+      // The frame is skipped unread: answer it from its head (AR, ERR 207) when we can, and
+      // go on with the next frame; without a reject function, close so the sender notices.
       log_line("mllp " + peer + ": message over " +
                std::to_string(state.config.mllp_max_message) +
-               " bytes (--mllp-max-message) discarded; closing the connection");
-      co_return;
+               " bytes (--mllp-max-message) discarded");
+      if (!state.mllp.reject_oversize) co_return;
+      api::Hl7IngestResult reject =
+          state.mllp.reject_oversize(deframer.oversize_head(), state.config.mllp_max_message);
+      wire = hl7::mllp_frame(reject.ack);
+      stream.expires_after(kMllpWriteTimeout);
+      auto [ec, written] = co_await asio::async_write(stream, asio::buffer(wire), kNoThrow);
+      if (ec) co_return;
+      log_mllp(peer, reject.message_type, reject.control_id, reject.ack_code,
+               std::chrono::steady_clock::now() - started);
+      continue;
     }
     std::string raw = std::move(frame->value());
     std::optional<api::Hl7IngestResult> result;

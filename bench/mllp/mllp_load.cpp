@@ -1,7 +1,8 @@
-// bench_mllp_load HOST PORT SECONDS CONNECTIONS...
-// For each connection count: that many threads, each with one MLLP connection, send ORU^R01
-// messages with unique control ids one at a time (waiting for each ACK) for SECONDS. Prints one
-// line per count: messages/s, p50/p99 of the send-to-ACK time, and how many ACKs were not AA.
+// bench_mllp_load [--kind oru|adt] HOST PORT SECONDS CONNECTIONS...
+// For each connection count: that many threads, each with one MLLP connection, send messages
+// with unique control ids one at a time (waiting for each ACK) for SECONDS: an ORU^R01 with 15
+// OBX (a lab panel, ~2.2 KB) or an ADT^A01 (~1 KB). Prints one line per count: messages/s,
+// MB/s, p50/p99 of the send-to-ACK time, and how many ACKs were not AA.
 // Exit status 1 when a connection fails or any ACK is not AA.
 #include <algorithm>
 #include <atomic>
@@ -20,12 +21,61 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// ORU^R01: a complete blood count, 15 results.
 std::string oru(const std::string& control_id) {
-  return "MSH|^~\\&|BENCH|LAB|HEARTH|HUB|20260309140000||ORU^R01^ORU_R01|" + control_id +
-         "|P|2.5.1\rPID|1||67890^^^MRN||SMITH^JANE^B||19901215|F\r"
-         "OBR|1|ORD001|LAB001|CBC^Complete Blood Count^LN|||20260309100000\r"
-         "OBX|1|NM|WBC^White Blood Cell Count^LN||7.5|10*3/uL|4.5-11.0|N|||F\r"
-         "OBX|2|NM|HGB^Hemoglobin^LN||13.2|g/dL|12.0-16.0|N|||F\r";
+  static const char* const kResults[15][5] = {
+      {"6690-2", "Leukocytes", "7.5", "10*3/uL", "4.5-11.0"},
+      {"789-8", "Erythrocytes", "4.62", "10*6/uL", "4.20-5.40"},
+      {"718-7", "Hemoglobin", "13.2", "g/dL", "12.0-16.0"},
+      {"4544-3", "Hematocrit", "40.1", "%", "37.0-47.0"},
+      {"787-2", "MCV", "86.8", "fL", "80.0-100.0"},
+      {"785-6", "MCH", "28.6", "pg", "27.0-33.0"},
+      {"786-4", "MCHC", "32.9", "g/dL", "32.0-36.0"},
+      {"788-0", "RDW", "13.1", "%", "11.5-14.5"},
+      {"777-3", "Platelets", "251", "10*3/uL", "150-400"},
+      {"770-8", "Neutrophils/100 leukocytes", "58.2", "%", "40.0-75.0"},
+      {"736-9", "Lymphocytes/100 leukocytes", "30.1", "%", "20.0-45.0"},
+      {"5905-5", "Monocytes/100 leukocytes", "7.4", "%", "2.0-10.0"},
+      {"713-8", "Eosinophils/100 leukocytes", "3.5", "%", "0.0-6.0"},
+      {"706-2", "Basophils/100 leukocytes", "0.8", "%", "0.0-2.0"},
+      {"32623-1", "Platelet mean volume", "9.8", "fL", "7.5-11.5"},
+  };
+  std::string m = "MSH|^~\\&|BENCH|LAB|HEARTH|HUB|20260309140000||ORU^R01^ORU_R01|" + control_id +
+                  "|P|2.5.1\r"
+                  "PID|1||67890^^^MRN^MR~123-45-6789^^^SSA^SS||SMITH^JANE^B^^^^L||19901215|F|||"
+                  "12 MAIN ST^^SPRINGFIELD^IL^62701^USA^H||^PRN^PH^^1^217^5550123|||S||"
+                  "ACC00042\r"
+                  "PV1|1|O|LAB^^^MAIN||||1234^WELBY^MARCUS^^^DR^MD|||LAB||||||||OP|V0001\r"
+                  "ORC|RE|ORD001^EMR|LAB001^LIS||CM||||20260309093000|||1234^WELBY^MARCUS^^^DR^MD\r"
+                  "OBR|1|ORD001^EMR|LAB001^LIS|58410-2^CBC panel - Blood by Automated count^LN|||"
+                  "20260309093000|||||||20260309094500||1234^WELBY^MARCUS^^^DR^MD||||||"
+                  "20260309135900|||F\r";
+  for (int i = 0; i < 15; ++i) {
+    const auto& r = kResults[i];
+    m += "OBX|" + std::to_string(i + 1) + "|NM|" + r[0] + "^" + r[1] + "^LN||" + r[2] + "|" +
+         r[3] + "^^UCUM|" + r[4] + "|N|||F|||20260309093000|LAB^MAIN LAB^L|||"
+         "20260309135900\r";
+  }
+  return m;
+}
+
+// ADT^A01: an admission with next of kin, allergy, diagnosis and insurance.
+std::string adt(const std::string& control_id) {
+  return "MSH|^~\\&|BENCH|ADT|HEARTH|HUB|20260309140000||ADT^A01^ADT_A01|" + control_id +
+         "|P|2.5.1\r"
+         "EVN|A01|20260309140000|||NURSE01^RATCHED^MILDRED\r"
+         "PID|1||67890^^^MRN^MR||SMITH^JANE^B^^^^L|DOE^^^^^^M|19901215|F||2106-3^White^CDCREC|"
+         "12 MAIN ST^^SPRINGFIELD^IL^62701^USA^H||^PRN^PH^^1^217^5550123|^WPN^PH^^1^217^5559876|"
+         "EN^English^ISO639|M^Married^HL70002|||123-45-6789\r"
+         "NK1|1|SMITH^JOHN^A|SPO^Spouse^HL70063|12 MAIN ST^^SPRINGFIELD^IL^62701^USA|"
+         "^PRN^PH^^1^217^5550124\r"
+         "PV1|1|I|4EAST^401^B^MAIN||||1234^WELBY^MARCUS^^^DR^MD|5678^KILDARE^JAMES^^^DR^MD||MED|"
+         "||||7|||1234^WELBY^MARCUS^^^DR^MD|IN||SELF|||||||||||||||||||MAIN||||||"
+         "20260309133000\r"
+         "AL1|1|DA|7980^Penicillin^RXNORM|SV|Hives\r"
+         "DG1|1||J18.9^Pneumonia, unspecified organism^I10||20260309|A\r"
+         "IN1|1|BCBS-PPO^Blue Cross PPO|60054|BLUE CROSS BLUE SHIELD|PO BOX 1000^^CHICAGO^IL^"
+         "60601||^WPN^PH^^1^800^5550100|GRP-123|||||||SMITH^JANE^B|18^Self^HL70063|19901215\r";
 }
 
 struct Run {
@@ -33,8 +83,10 @@ struct Run {
   double seconds = 0, p50_ms = 0, p99_ms = 0;
 };
 
+using MessageMaker = std::string (*)(const std::string& control_id);
+
 Run run(const std::string& host, std::uint16_t port, double seconds, int connections,
-        const std::string& prefix) {
+        const std::string& prefix, MessageMaker make) {
   std::mutex mutex;
   std::vector<double> latencies_ms;
   std::atomic<long long> not_aa{0}, failures{0};
@@ -52,8 +104,8 @@ Run run(const std::string& host, std::uint16_t port, double seconds, int connect
       }
       for (long long i = 0; Clock::now() < deadline; ++i) {
         const auto sent = Clock::now();
-        auto ack = (*client)->exchange(
-            oru(prefix + "-" + std::to_string(c) + "-" + std::to_string(i)));
+        auto ack =
+            (*client)->exchange(make(prefix + "-" + std::to_string(c) + "-" + std::to_string(i)));
         if (!ack) {
           ++failures;
           std::fprintf(stderr, "exchange: %s\n", ack.status().message().c_str());
@@ -83,24 +135,37 @@ Run run(const std::string& host, std::uint16_t port, double seconds, int connect
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 5) {
-    std::fprintf(stderr, "usage: bench_mllp_load HOST PORT SECONDS CONNECTIONS...\n");
+  std::vector<std::string> args(argv + 1, argv + argc);
+  MessageMaker make = oru;
+  std::string kind = "oru";
+  if (args.size() >= 2 && args[0] == "--kind") {
+    kind = args[1];
+    args.erase(args.begin(), args.begin() + 2);
+  }
+  if (kind == "adt") make = adt;
+  if (args.size() < 4 || (kind != "oru" && kind != "adt")) {
+    std::fprintf(stderr,
+                 "usage: bench_mllp_load [--kind oru|adt] HOST PORT SECONDS CONNECTIONS...\n");
     return 2;
   }
-  const std::string host = argv[1];
-  const auto port = static_cast<std::uint16_t>(std::atoi(argv[2]));
-  const double seconds = std::atof(argv[3]);
+  const std::string& host = args[0];
+  const auto port = static_cast<std::uint16_t>(std::atoi(args[1].c_str()));
+  const double seconds = std::atof(args[2].c_str());
+  const std::size_t message_bytes = make("B0000000000000000000").size();
   // Unique per run, so a store reused between runs never sees a duplicate control id.
   const std::string prefix =
-      "B" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+      "B" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count() %
+                           1000000000);
   bool ok = true;
-  for (int i = 4; i < argc; ++i) {
-    const int connections = std::atoi(argv[i]);
-    Run r = run(host, port, seconds, connections, prefix + "c" + argv[i]);
-    std::printf("connections=%d messages=%lld seconds=%.1f msg_per_s=%.0f p50_ms=%.2f "
-                "p99_ms=%.2f not_aa=%lld failures=%lld\n",
-                connections, r.messages, r.seconds, r.messages / r.seconds, r.p50_ms, r.p99_ms,
-                r.not_aa, r.failures);
+  for (std::size_t i = 3; i < args.size(); ++i) {
+    const int connections = std::atoi(args[i].c_str());
+    Run r = run(host, port, seconds, connections, prefix + "c" + args[i], make);
+    const double per_s = r.messages / r.seconds;
+    std::printf("kind=%s bytes=%zu connections=%d messages=%lld seconds=%.1f msg_per_s=%.0f "
+                "mb_per_s=%.1f p50_ms=%.2f p99_ms=%.2f not_aa=%lld failures=%lld\n",
+                kind.c_str(), message_bytes, connections, r.messages, r.seconds, per_s,
+                per_s * static_cast<double>(message_bytes) / 1e6, r.p50_ms, r.p99_ms, r.not_aa,
+                r.failures);
     std::fflush(stdout);
     ok = ok && r.not_aa == 0 && r.failures == 0;
   }

@@ -236,18 +236,26 @@ TEST_CASE("mllp: after kill -9, every message whose AA arrived is archived exact
   CHECK(archive_of(server, sender).size() == archived.size());
 }
 
-TEST_CASE("mllp: an oversize message closes the connection with a log line") {
+TEST_CASE("mllp: an oversize message gets AR with ERR 207; the connection goes on") {
   ServerOptions options;
   options.args = {"--mllp-max-message", "1000"};
   ServerProcess server(options);
   const std::string sender = unique_sender("BIG");
-  MllpClient small("127.0.0.1", server.mllp_port());
-  CHECK(msa(small.exchange(make_oru(sender, "OK1")), 1) == "AA");
   MllpClient client("127.0.0.1", server.mllp_port());
-  client.send(make_oru(sender, "BIG1", std::string(2000, '7')));
-  CHECK(client.closed_by_peer());
-  CHECK(server.wait_for_log("discarded; closing"));
-  CHECK(archive_of(server, sender).size() == 1);
+  CHECK(msa(client.exchange(make_oru(sender, "OK1")), 1) == "AA");
+  // Sent in pieces, so the limit is crossed mid-frame, before the frame's end arrives.
+  const std::string big = make_oru(sender, "BIG1", std::string(5000, '7'));
+  client.send_raw(std::string("\x0b") + big.substr(0, 1500));
+  client.send_raw(big.substr(1500) + "\x1c\r");
+  const std::string reject = client.read_ack();
+  CHECK(msa(reject, 1) == "AR");
+  CHECK(msa(reject, 2) == "BIG1");  // named from the frame's head
+  CHECK(hl7_field(reject, "ERR", 3).rfind("207", 0) == 0);
+  CHECK(hl7_field(reject, "MSH", 5) == sender);  // addressed back to the sender
+  CHECK(server.wait_for_log("(--mllp-max-message) discarded"));
+  // The same connection still works, and only the messages received whole are archived.
+  CHECK(msa(client.exchange(make_oru(sender, "OK2")), 1) == "AA");
+  CHECK(archive_of(server, sender).size() == 2);
 }
 
 TEST_CASE("mllp: --mllp-listen off disables the listener; SIGTERM drains and exits 0") {

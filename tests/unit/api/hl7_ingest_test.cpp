@@ -231,5 +231,21 @@ TEST_CASE("the ACK's own MSH-10 fits the 20-character ST of HL7 v2") {
   CHECK(segment(other.ack, "MSH") != msh);
 }
 
+TEST_CASE("reject_oversize: AR with ERR 207 from the frame's head, nothing archived") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  Hl7IngestResult r = ingest.reject_oversize(kOru.substr(0, 90), 1000);
+  CHECK(r.ack_code == "AR");
+  CHECK(r.control_id == "MSG00003");
+  CHECK(r.message_type == "ORU^R01");
+  CHECK(segment(r.ack, "MSA").rfind("MSA|AR|MSG00003", 0) == 0);
+  CHECK(segment(r.ack, "ERR").find("207^") != std::string::npos);
+  CHECK(r.ack.find("1000 bytes") != std::string::npos);
+  // A head without a readable MSH still gets a reject.
+  Hl7IngestResult blind = ingest.reject_oversize("garbage", 10);
+  CHECK(blind.ack_code == "AR");
+  CHECK(f.store->list_messages(storage::MessageFilter{})->empty());
+}
+
 }  // namespace
 }  // namespace hearth::api

@@ -82,6 +82,28 @@ TEST_CASE("mllp: an oversize frame is reported once and skipped to the next fram
   CHECK(drain(exact).size() == 1);
 }
 
+TEST_CASE("mllp: an oversize frame's head is kept for the reject, up to 4 KiB") {
+  MllpDeframer d(10);
+  d.feed("\x0b" "MSH|^~\\&|A|B");  // 14 bytes: over the limit at once
+  auto first = d.next();
+  REQUIRE(first.has_value());
+  CHECK(first->status().code() == hearth::Code::kPayloadTooLarge);
+  CHECK(d.oversize_head() == "MSH|^~\\&|A|B");
+  d.feed(std::string("rest\x1c\r") + mllp_frame("ok"));
+  auto second = d.next();
+  REQUIRE(second.has_value());
+  REQUIRE(second->is_ok());
+  CHECK(d.oversize_head().empty());
+
+  MllpDeframer big(5000);
+  std::string huge(6000, 'x');
+  big.feed("\x0b" + huge.substr(0, 3000));
+  CHECK_FALSE(big.next().has_value());
+  big.feed(huge.substr(3000));
+  REQUIRE(big.next().has_value());
+  CHECK(big.oversize_head() == huge.substr(0, MllpDeframer::kOversizeHeadBytes));
+}
+
 TEST_CASE("mllp: a limit-sized payload followed by FS without CR becomes oversize") {
   MllpDeframer d(3);
   int errors = 0;
