@@ -30,7 +30,9 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_THREADS    serve --threads N (default: number of cores)\n"
     "  HEARTH_WORKERS    serve --workers N (default: 2 x cores)\n"
     "  HEARTH_MLLP_LISTEN       serve --mllp-listen HOST:PORT|off (default 127.0.0.1:2575)\n"
-    "  HEARTH_MLLP_MAX_MESSAGE  serve --mllp-max-message BYTES (default 16 MiB)\n";
+    "  HEARTH_MLLP_MAX_MESSAGE  serve --mllp-max-message BYTES (default 16 MiB)\n"
+    "  HEARTH_HL7_ACCEPT_TYPES     serve --hl7-accept-types ORU^R01,ADT,... (default all)\n"
+    "  HEARTH_HL7_ACCEPT_VERSIONS  serve --hl7-accept-versions 2.3,2.5.1,... (default all)\n";
 
 int serve(Config config) {
   Status valid = finalize(config);
@@ -50,7 +52,9 @@ int serve(Config config) {
   auto clock = make_system_clock();
   auto ids = make_uuid_generator(*clock);
   api::RestHandler rest(**store, *clock, *ids);
-  api::Hl7Ingest ingest(**store, *clock, *ids);
+  api::Hl7Ingest ingest(**store, *clock, *ids,
+                        api::Hl7IngestOptions{.message_types = config.hl7_accept_types,
+                                              .versions = config.hl7_accept_versions});
   HttpServer server(
       config,
       FhirHandlers{[&rest](const api::Request& request) { return rest.handle(request); },

@@ -2,7 +2,10 @@
 // turn them into a valid Config.
 #include "server/config.h"
 
+#include "hl7/message.h"
+
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <thread>
 
@@ -45,7 +48,32 @@ void add_serve_options(CLI::App& app, Config& config) {
       ->envname("HEARTH_MLLP_MAX_MESSAGE")
       ->transform(CLI::AsSizeValue(false))
       ->capture_default_str();
+  app.add_option("--hl7-accept-types", config.hl7_accept_types,
+                 "Accepted HL7 v2 message types, comma-separated: ORU^R01 (one event) or ADT "
+                 "(all its events); default all. Others get AR (ERR 200)")
+      ->envname("HEARTH_HL7_ACCEPT_TYPES")
+      ->delimiter(',');
+  app.add_option("--hl7-accept-versions", config.hl7_accept_versions,
+                 "Accepted HL7 v2 versions (MSH-12), comma-separated, e.g. 2.3,2.5.1; default "
+                 "all from 2.1 to 2.8.2. Others get AR (ERR 203)")
+      ->envname("HEARTH_HL7_ACCEPT_VERSIONS")
+      ->delimiter(',');
 }
+
+namespace {
+
+// "ORU" or "ORU^R01": a 3-character message code, optionally ^ and a 3-character event.
+bool is_message_type(std::string_view text) {
+  auto code = [](std::string_view part) {
+    return part.size() == 3 && std::all_of(part.begin(), part.end(), [](char c) {
+             return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+           });
+  };
+  if (text.size() == 3) return code(text);
+  return text.size() == 7 && text[3] == '^' && code(text.substr(0, 3)) && code(text.substr(4));
+}
+
+}  // namespace
 
 Result<ListenAddress> parse_listen_address(std::string_view text) {
   std::size_t colon = text.rfind(':');
@@ -88,6 +116,19 @@ Status finalize(Config& config) {
     while (config.base_url.ends_with('/')) config.base_url.pop_back();
   }
   if (config.max_body == 0) return Status(Code::kInvalidArgument, "--max-body must be > 0");
+  for (const std::string& type : config.hl7_accept_types) {
+    if (!is_message_type(type)) {
+      return Status(Code::kInvalidArgument, "--hl7-accept-types: '" + type +
+                                                "' is not a message type like ORU or ORU^R01");
+    }
+  }
+  for (const std::string& version : config.hl7_accept_versions) {
+    if (!hl7::is_supported_version(version)) {
+      return Status(Code::kInvalidArgument,
+                    "--hl7-accept-versions: '" + version +
+                        "' is not an HL7 v2 version Hearth reads (2.1 to 2.8.2)");
+    }
+  }
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   if (config.threads == 0) config.threads = cores;
   if (config.workers < 0) config.workers = static_cast<int>(2 * cores);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -41,7 +42,11 @@ struct Config {
   int workers = -1;
   // MLLP (HL7 v2) listener: HOST:PORT, or "off".
   std::string mllp_listen = std::string(kDefaultMllpListen);
-  std::uint64_t mllp_max_message = kDefaultMllpMaxMessage;  // larger frames close the link
+  std::uint64_t mllp_max_message = kDefaultMllpMaxMessage;  // larger frames get AR 207
+  // Accepted HL7 v2 messages: MSH-9 as "ORU^R01" (one event) or "ORU" (every event), and
+  // MSH-12 versions; empty = all. Others get AR with ERR 200 / 203 (and are archived rejected).
+  std::vector<std::string> hl7_accept_types;
+  std::vector<std::string> hl7_accept_versions;
 };
 
 // Registers the `serve` flags (with their environment variables) on `app`, writing into
@@ -52,8 +57,9 @@ void add_serve_options(CLI::App& app, Config& config);
 void add_store_option(CLI::App& app, Config& config);
 
 // Fills defaults that depend on the machine (threads, workers) and checks the values.
-// Errors: kInvalidArgument for an unparsable --listen or --mllp-listen, a base URL that is not http(s)://,
-// or a zero max body or max message.
+// Errors: kInvalidArgument for an unparsable --listen or --mllp-listen, a base URL that is not
+// http(s)://, a zero max body or max message, an --hl7-accept-types entry that is not CODE or
+// CODE^EVENT, or an --hl7-accept-versions entry the parser does not support.
 Status finalize(Config& config);
 
 // Splits "HOST:PORT" / "[IPv6]:PORT". Errors: kInvalidArgument (no port, port > 65535,

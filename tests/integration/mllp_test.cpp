@@ -191,6 +191,30 @@ TEST_CASE("mllp: 100 concurrent connections x 20 messages all get AA") {
   CHECK(archive_of(server, sender).size() == kConnections * kMessages);
 }
 
+TEST_CASE("mllp: --hl7-accept-types/--hl7-accept-versions: others get AR 200 / 203") {
+  ServerOptions options;
+  options.args = {"--hl7-accept-types", "ADT,ORU^R01", "--hl7-accept-versions", "2.5.1"};
+  ServerProcess server(options);
+  const std::string sender = unique_sender("RULE");
+  MllpClient client("127.0.0.1", server.mllp_port());
+  CHECK(msa(client.exchange(make_oru(sender, "R1")), 1) == "AA");
+  std::string orm = make_oru(sender, "R2");
+  orm.replace(orm.find("ORU^R01^ORU_R01"), 15, "ORM^O01^ORM_O01");
+  const std::string orm_ack = client.exchange(orm);
+  CHECK(msa(orm_ack, 1) == "AR");
+  CHECK(hl7_field(orm_ack, "ERR", 3).rfind("200", 0) == 0);
+  std::string old = make_oru(sender, "R3");
+  old.replace(old.find("|2.5.1"), 6, "|2.5");
+  const std::string old_ack = client.exchange(old);
+  CHECK(msa(old_ack, 1) == "AR");
+  CHECK(hl7_field(old_ack, "ERR", 3).rfind("203", 0) == 0);
+  const auto rows = archive_of(server, sender);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].status == "rejected");
+  CHECK(rows[1].status == "rejected");
+  CHECK(rows[2].status == "accepted");
+}
+
 TEST_CASE("mllp: a sender disconnecting mid-message loses only that message") {
   ServerProcess server;
   const std::string sender = unique_sender("HALF");

@@ -110,5 +110,32 @@ TEST_CASE("MLLP options: defaults, flags, off, and bad values") {
   CHECK(finalize(zero).code() == Code::kInvalidArgument);
 }
 
+TEST_CASE("HL7 accept rules: comma-separated flags and variables, checked by finalize") {
+  Config defaults = parse({});
+  CHECK(defaults.hl7_accept_types.empty());
+  CHECK(defaults.hl7_accept_versions.empty());
+  Config flags = parse({"--hl7-accept-types", "ORU^R01,ADT", "--hl7-accept-versions",
+                        "2.3,2.5.1"});
+  CHECK(flags.hl7_accept_types == std::vector<std::string>{"ORU^R01", "ADT"});
+  CHECK(flags.hl7_accept_versions == std::vector<std::string>{"2.3", "2.5.1"});
+  CHECK(finalize(flags).is_ok());
+  ::setenv("HEARTH_HL7_ACCEPT_TYPES", "SIU^S12,MDM", 1);
+  Config env = parse({});
+  ::unsetenv("HEARTH_HL7_ACCEPT_TYPES");
+  CHECK(env.hl7_accept_types == std::vector<std::string>{"SIU^S12", "MDM"});
+  for (const char* bad : {"oru", "ORU^", "ORUR01", "ORU^R01^ORU_R01", ""}) {
+    CAPTURE(bad);
+    Config c;
+    c.hl7_accept_types = {bad};
+    CHECK(finalize(c).code() == Code::kInvalidArgument);
+  }
+  for (const char* bad : {"2.9", "3.0", "2.5.2", "x"}) {
+    CAPTURE(bad);
+    Config c;
+    c.hl7_accept_versions = {bad};
+    CHECK(finalize(c).code() == Code::kInvalidArgument);
+  }
+}
+
 }  // namespace
 }  // namespace hearth::server
