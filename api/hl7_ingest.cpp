@@ -9,6 +9,7 @@
 
 #include "core/time_format.h"
 #include "hl7/ack.h"
+#include "hl7/charset.h"
 #include "hl7/message.h"
 
 namespace hearth::api {
@@ -128,27 +129,29 @@ std::shared_ptr<Hl7Ingest::Pending> Hl7Ingest::prepare(std::string raw_text,
   hl7::ParseError parse_error;
   Result<hl7::Message> parsed = hl7::Message::parse(raw, &parse_error);
   if (!parsed.is_ok()) {
+    // Metadata columns are text (UTF-8); the raw bytes are kept as they came.
     LooseHeader h = loose_header(raw);
-    request.sender = std::move(h.sender);
-    request.control_id = std::move(h.control_id);
-    request.message_type = std::move(h.message_type);
-    request.version = std::move(h.version);
+    request.sender = hl7::to_utf8(h.sender, hl7::Charset::kOther);
+    request.control_id = hl7::to_utf8(h.control_id, hl7::Charset::kOther);
+    request.message_type = hl7::to_utf8(h.message_type, hl7::Charset::kOther);
+    request.version = hl7::to_utf8(h.version, hl7::Charset::kOther);
     request.status = MessageStatus::kRejected;
-    request.note = parse_error.message;
+    request.note = hl7::to_utf8(parse_error.message, hl7::Charset::kOther);
     p.reject_ack = hl7::build_reject_ack(raw, parse_error, p.ack_options);
     request.make_ack = [&p](MessageStatus, std::string_view) { return p.reject_ack; };
     return pending;
   }
   p.message.emplace(std::move(*parsed));
   const hl7::Message& message = *p.message;
-  request.sender = std::string(message.field(0, 3).raw) + "|" +
-                   std::string(message.field(0, 4).raw);
-  request.control_id = std::string(message.control_id());
-  request.message_type = std::string(message.message_code());
+  const hl7::Charset charset = message.charset();
+  request.sender = hl7::to_utf8(message.field(0, 3).raw, charset) + "|" +
+                   hl7::to_utf8(message.field(0, 4).raw, charset);
+  request.control_id = hl7::to_utf8(message.control_id(), charset);
+  request.message_type = hl7::to_utf8(message.message_code(), charset);
   if (!message.trigger_event().empty()) {
-    request.message_type += "^" + std::string(message.trigger_event());
+    request.message_type += "^" + hl7::to_utf8(message.trigger_event(), charset);
   }
-  request.version = std::string(message.version());
+  request.version = hl7::to_utf8(message.version(), charset);
 
   // The outcome the configuration decides before the store is asked.
   if (!options_.versions.empty() && !listed(options_.versions, request.version)) {

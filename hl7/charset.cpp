@@ -32,4 +32,46 @@ void append_latin1_as_utf8(std::string_view latin1, std::string& out) {
   }
 }
 
+bool is_valid_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    const unsigned char lead = *p;
+    if (lead < 0x80) {
+      ++p;
+      continue;
+    }
+    int length = 0;
+    unsigned min_second = 0x80, max_second = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) min_second = 0xA0;  // overlong
+      if (lead == 0xED) max_second = 0x9F;  // surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) min_second = 0x90;  // overlong
+      if (lead == 0xF4) max_second = 0x8F;  // past U+10FFFF
+    } else {
+      return false;
+    }
+    if (end - p < length) return false;
+    if (p[1] < min_second || p[1] > max_second) return false;
+    for (int i = 2; i < length; ++i) {
+      if (p[i] < 0x80 || p[i] > 0xBF) return false;
+    }
+    p += length;
+  }
+  return true;
+}
+
+std::string to_utf8(std::string_view text, Charset charset) {
+  if (charset != Charset::kLatin1 && is_valid_utf8(text)) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  append_latin1_as_utf8(text, out);
+  return out;
+}
+
 }  // namespace hearth::hl7

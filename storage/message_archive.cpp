@@ -33,15 +33,54 @@ namespace {
 using soci::into;
 using soci::use;
 
-constexpr const char* kColumns =
-    "id, received_at, peer, sender, control_id, message_type, version, status, raw, ack, note";
+// PostgreSQL keeps raw and ack as BYTEA (schema 4) and they travel as hex text (SOCI binds
+// strings as text); SQLite keeps them in TEXT columns, which hold any bytes.
+std::string columns(Dialect dialect) {
+  return dialect == Dialect::kPostgresql
+             ? "id, received_at, peer, sender, control_id, message_type, version, status,"
+               " encode(raw, 'hex'), encode(ack, 'hex'), note"
+             : "id, received_at, peer, sender, control_id, message_type, version, status, raw,"
+               " ack, note";
+}
 
-// The output bindings of one row, in kColumns order.
+// The placeholder of a bytes value in an INSERT.
+std::string bytes_placeholder(Dialect dialect, const char* name) {
+  return dialect == Dialect::kPostgresql ? "decode(" + std::string(name) + ", 'hex')"
+                                         : std::string(name);
+}
+
+void bytes_to_column(Dialect dialect, std::string_view bytes, std::string& out) {
+  if (dialect != Dialect::kPostgresql) {
+    out.assign(bytes);
+    return;
+  }
+  static constexpr char kDigits[] = "0123456789abcdef";
+  out.resize(bytes.size() * 2);
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const auto b = static_cast<unsigned char>(bytes[i]);
+    out[2 * i] = kDigits[b >> 4];
+    out[2 * i + 1] = kDigits[b & 0xF];
+  }
+}
+
+std::string bytes_from_column(Dialect dialect, std::string&& text) {
+  if (dialect != Dialect::kPostgresql) return std::move(text);
+  auto nibble = [](char c) {
+    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+  };
+  std::string out(text.size() / 2, '\0');
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = static_cast<char>(nibble(text[2 * i]) << 4 | nibble(text[2 * i + 1]));
+  }
+  return out;
+}
+
+// The output bindings of one row, in columns() order.
 struct RowBuffer {
   long long id = 0, received_at = 0;
   std::string peer, sender, control_id, message_type, version, status, raw, ack, note;
 
-  ArchivedMessage take() {
+  ArchivedMessage take(Dialect dialect) {
     ArchivedMessage m;
     m.id = id;
     m.received_at_micros = received_at;
@@ -51,8 +90,8 @@ struct RowBuffer {
     m.message_type = std::move(message_type);
     m.version = std::move(version);
     m.status = parse_message_status(status).value_or(MessageStatus::kError);
-    m.raw = std::move(raw);
-    m.ack = std::move(ack);
+    m.raw = bytes_from_column(dialect, std::move(raw));
+    m.ack = bytes_from_column(dialect, std::move(ack));
     m.note = std::move(note);
     return m;
   }
@@ -103,7 +142,7 @@ ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine)
   find.exchange(use(sender));
   find.exchange(use(control_id));
   find.alloc();
-  find.prepare(std::string("SELECT ") + kColumns +
+  find.prepare("SELECT " + columns(dialect) +
                " FROM hl7_message WHERE sender = :p1 AND control_id = :p2"
                " AND status = 'accepted' ORDER BY id LIMIT 1");
   find.define_and_bind();
@@ -116,8 +155,9 @@ ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine)
   insert.alloc();
   insert.prepare(
       "INSERT INTO hl7_message (received_at, peer, sender, control_id, message_type,"
-      " version, status, raw, ack, note) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8,"
-      " :p9, :p10) RETURNING id");
+      " version, status, raw, ack, note) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, " +
+      bytes_placeholder(dialect, ":p8") + ", " + bytes_placeholder(dialect, ":p9") +
+      ", :p10) RETURNING id");
   insert.define_and_bind();
 }
 
@@ -141,6 +181,7 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
     const bool found = st.find.got_data();
     ps.finish(st.find);  // SQLite: end the statement's read before writing
     if (found) {
+      st.found_raw = bytes_from_column(st.dialect, std::move(st.found_raw));
       if (st.found_raw == request.raw) {
         ArchivedMessage earlier;
         earlier.id = st.found_id;
@@ -152,7 +193,7 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
         earlier.version = std::move(st.found_version);
         earlier.status = parse_message_status(st.found_status).value_or(MessageStatus::kError);
         earlier.raw = std::move(st.found_raw);
-        earlier.ack = std::move(st.found_ack);
+        earlier.ack = bytes_from_column(st.dialect, std::move(st.found_ack));
         earlier.note = std::move(st.found_note);
         return ArchiveOutcome{true, std::move(earlier)};
       }
@@ -178,8 +219,8 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
   st.message_type.assign(row.message_type);
   st.version.assign(row.version);
   st.status.assign(message_status_text(row.status));
-  st.raw.assign(row.raw);
-  st.ack.assign(row.ack);
+  bytes_to_column(st.dialect, row.raw, st.raw);
+  bytes_to_column(st.dialect, row.ack, st.ack);
   st.note.assign(row.note);
   st.insert.execute(true);
   ps.finish(st.insert);
@@ -187,20 +228,21 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
   return ArchiveOutcome{false, std::move(row)};
 }
 
-Result<ArchivedMessage> read_message_row(soci::session& sql, std::int64_t id) {
+Result<ArchivedMessage> read_message_row(soci::session& sql, Dialect dialect, std::int64_t id) {
   RowBuffer row;
   long long wanted = id;
   soci::statement st =
-      prepare(sql, std::string("SELECT ") + kColumns + " FROM hl7_message WHERE id = :p1", row,
+      prepare(sql, "SELECT " + columns(dialect) + " FROM hl7_message WHERE id = :p1", row,
               [&](soci::statement& s) { s.exchange(use(wanted)); });
   st.execute(true);
   if (!st.got_data()) {
     return Status(Code::kNotFound, "message " + std::to_string(id) + " not found");
   }
-  return row.take();
+  return row.take(dialect);
 }
 
-std::vector<ArchivedMessage> list_message_rows(soci::session& sql, const MessageFilter& filter) {
+std::vector<ArchivedMessage> list_message_rows(soci::session& sql, Dialect dialect,
+                                               const MessageFilter& filter) {
   // Unused filters are bound as neutral values so one statement text serves every filter.
   std::string status =
       filter.status ? std::string(message_status_text(*filter.status)) : std::string();
@@ -211,7 +253,7 @@ std::vector<ArchivedMessage> list_message_rows(soci::session& sql, const Message
   RowBuffer row;
   soci::statement st = prepare(
       sql,
-      std::string("SELECT ") + kColumns +
+      "SELECT " + columns(dialect) +
           " FROM hl7_message WHERE (:p1 = '' OR status = :p2) AND"
           " (:p3 = '' OR message_type = :p4) AND received_at >= :p5 ORDER BY id DESC LIMIT :p6",
       row, [&](soci::statement& s) {
@@ -224,7 +266,7 @@ std::vector<ArchivedMessage> list_message_rows(soci::session& sql, const Message
       });
   std::vector<ArchivedMessage> out;
   st.execute(false);
-  while (st.fetch()) out.push_back(row.take());
+  while (st.fetch()) out.push_back(row.take(dialect));
   return out;
 }
 

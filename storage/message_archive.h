@@ -28,11 +28,13 @@ struct ArchiveStatements {
 
   // Inputs of `lock` and `find`: (sender, control_id); `lock_key` is sender|control_id.
   std::string sender, control_id, lock_key;
-  // `find`'s output: the earliest accepted row of (sender, control_id), in kColumns order.
+  // `find`'s output: the earliest accepted row of (sender, control_id), in column order (raw
+  // and ack as the column holds them: hex on PostgreSQL).
   long long found_id = 0, found_received_at = 0;
   std::string found_peer, found_sender, found_control_id, found_type, found_version,
       found_status, found_raw, found_ack, found_note;
-  // Inputs of `insert` (with sender and control_id above); `inserted_id` is its RETURNING.
+  // Inputs of `insert` (with sender and control_id above; raw and ack in column form);
+  // `inserted_id` is its RETURNING.
   long long received_at = 0, inserted_id = 0;
   std::string peer, message_type, version, status, raw, ack, note;
 
@@ -51,8 +53,9 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
                                     std::int64_t now_micros);
 
 // kNotFound when absent.
-Result<ArchivedMessage> read_message_row(soci::session& sql, std::int64_t id);
+Result<ArchivedMessage> read_message_row(soci::session& sql, Dialect dialect, std::int64_t id);
 
-std::vector<ArchivedMessage> list_message_rows(soci::session& sql, const MessageFilter& filter);
+std::vector<ArchivedMessage> list_message_rows(soci::session& sql, Dialect dialect,
+                                               const MessageFilter& filter);
 
 }  // namespace hearth::storage::detail

@@ -54,6 +54,8 @@ const std::vector<Step>& sqlite_steps() {
           "CREATE INDEX hl7_message_sender_control ON hl7_message (sender, control_id)",
           "CREATE INDEX hl7_message_received_at ON hl7_message (received_at)",
       },
+      // 4: nothing here: a TEXT column keeps any bytes (PostgreSQL's raw and ack become BYTEA).
+      {},
   };
   return steps;
 }
@@ -91,6 +93,11 @@ const std::vector<Step>& postgresql_steps() {
           " note TEXT NOT NULL)",
           "CREATE INDEX hl7_message_sender_control ON hl7_message (sender, control_id)",
           "CREATE INDEX hl7_message_received_at ON hl7_message (received_at)",
+      },
+      // 4: raw messages and ACKs are bytes, stored as received (8859/1 text is not UTF-8).
+      {
+          "ALTER TABLE hl7_message ALTER COLUMN raw TYPE BYTEA USING convert_to(raw, 'UTF8')",
+          "ALTER TABLE hl7_message ALTER COLUMN ack TYPE BYTEA USING convert_to(ack, 'UTF8')",
       },
   };
   return steps;

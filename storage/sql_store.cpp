@@ -482,7 +482,7 @@ Result<ArchivedMessage> SqlStore::read_message(std::int64_t id) {
   Result<SessionPool::Lease> lease = pool_->acquire();
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
-    return detail::read_message_row(*(*lease)->sql, id);
+    return detail::read_message_row(*(*lease)->sql, dialect_, id);
   } catch (...) {
     return fail(*lease, "read message " + std::to_string(id));
   }
@@ -492,7 +492,7 @@ Result<std::vector<ArchivedMessage>> SqlStore::list_messages(const MessageFilter
   Result<SessionPool::Lease> lease = pool_->acquire();
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
-    return detail::list_message_rows(*(*lease)->sql, filter);
+    return detail::list_message_rows(*(*lease)->sql, dialect_, filter);
   } catch (...) {
     return fail(*lease, "list messages");
   }

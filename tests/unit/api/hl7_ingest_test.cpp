@@ -247,5 +247,21 @@ TEST_CASE("reject_oversize: AR with ERR 207 from the frame's head, nothing archi
   CHECK(f.store->list_messages(storage::MessageFilter{})->empty());
 }
 
+TEST_CASE("8859/1: the raw bytes are archived as received, the metadata as UTF-8") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  const std::string latin1 =
+      "MSH|^~\\&|LAB|H\xd4PITAL|HEARTH|HUB|20260309140000||ORU^R01|M\xe9" "1|P|2.5.1|||||"
+      "|8859/1\rPID|1||1^^^MRN||M\xfcLLER^J\xd6RG\r";
+  Hl7IngestResult r = ingest.ingest(latin1, "p");
+  CHECK(r.ack_code == "AA");
+  auto row = f.store->read_message(r.archive_id);
+  REQUIRE(row.is_ok());
+  CHECK(row->raw == latin1);
+  CHECK(row->sender == "LAB|H\xc3\x94PITAL");
+  CHECK(row->control_id == "M\xc3\xa9" "1");
+  CHECK(segment(r.ack, "MSA") == "MSA|AA|M\xe9" "1");  // the ACK echoes the bytes it got
+}
+
 }  // namespace
 }  // namespace hearth::api
