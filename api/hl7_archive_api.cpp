@@ -34,7 +34,9 @@ Response method_not_allowed(const Request& request, std::string_view allow) {
 Response json_response(const rapidjson::StringBuffer& buffer) {
   Response response;
   response.content_type = std::string(kJsonContentType);
+  response.body.reserve(buffer.GetSize() + 1);
   response.body.assign(buffer.GetString(), buffer.GetSize());
+  response.body.push_back('\n');  // operators read these with curl
   return response;
 }
 
@@ -80,6 +82,16 @@ Status invalid(std::string diagnostics) {
   return Status(Code::kInvalidArgument, std::move(diagnostics));
 }
 
+// A FHIR dateTime/instant; an unencoded '+' of a zone offset arrives as a space and is taken
+// back.
+std::optional<std::int64_t> parse_since(const std::string& text) {
+  auto micros = parse_instant_lower_bound(text);
+  if (micros || text.find(' ') == std::string::npos) return micros;
+  std::string plus = text;
+  for (char& c : plus) c = c == ' ' ? '+' : c;
+  return parse_instant_lower_bound(plus);
+}
+
 // The checked list parameters, and the query string that asks for them again.
 struct ListQuery {
   storage::MessageFilter filter;
@@ -119,13 +131,7 @@ Result<ListQuery> parse_list_query(const Request& request) {
     add_filter("type", *type);
   }
   if (const std::string* since = values[2]) {
-    q.filter.since_micros = parse_instant_lower_bound(*since);
-    if (!q.filter.since_micros && since->find(' ') != std::string::npos) {
-      // An unencoded '+' of a zone offset arrives as a space.
-      std::string plus = *since;
-      for (char& c : plus) c = c == ' ' ? '+' : c;
-      q.filter.since_micros = parse_instant_lower_bound(plus);
-    }
+    q.filter.since_micros = parse_since(*since);
     if (!q.filter.since_micros) {
       return invalid("since must be a FHIR dateTime or instant (e.g. 2026-01-01T00:00:00Z), not '" +
                      *since + "'");

@@ -6,11 +6,11 @@
 //   POST messages/{id}/$replay                            run the stored raw text through
 //                                                         Hl7Ingest again (peer "replay:{id}")
 //
-// Success bodies are application/json, indented (docs/hl7.md has the shapes). Errors are FHIR
-// OperationOutcome JSON with the code table's status: 400 (kInvalidArgument) for an unknown
-// parameter, a repeated or empty one, a bad status/since/_count/before value, a non-numeric
-// id; 404 for an unknown path or id; 405 for another method (with an Allow header); 503/500
-// when the store fails.
+// HEAD is answered as GET. Success bodies are application/json, indented and ending in a
+// newline (docs/hl7.md has the shapes). Errors are FHIR OperationOutcome JSON with the code
+// table's status: 400 (kInvalidArgument) for an unknown parameter, a repeated or empty one, a
+// bad status/since/_count/before value, a non-numeric id; 404 for an unknown path or id; 405
+// for another method (with an Allow header); 503/500 when the store fails.
 //
 // Links (self, next) are absolute: the request's FHIR base_url with its final "/fhir" replaced
 // by "/hl7" (the server root + "/hl7" when it does not end in "/fhir").

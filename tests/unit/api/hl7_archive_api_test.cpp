@@ -340,5 +340,78 @@ TEST_CASE("$replay applies the current rules: a message rejected by type is acce
   CHECK(f.rows() == 2);
 }
 
+// A real store whose archive calls fail on demand: reads of resources pass through.
+class FlakyStore final : public storage::Store {
+ public:
+  explicit FlakyStore(storage::Store& inner) : inner_(inner) {}
+  Result<storage::ResourceVersion> read(std::string_view type, std::string_view id,
+                                        storage::ResourceVersion* deleted) override {
+    return inner_.read(type, id, deleted);
+  }
+  Result<storage::ResourceVersion> vread(std::string_view type, std::string_view id,
+                                         std::int64_t version) override {
+    return inner_.vread(type, id, version);
+  }
+  Result<storage::WriteOutcome> create(const storage::WriteRequest& r) override {
+    return inner_.create(r);
+  }
+  Result<storage::WriteOutcome> update(const storage::WriteRequest& r) override {
+    return inner_.update(r);
+  }
+  Result<storage::WriteOutcome> remove(const storage::WriteRequest& r) override {
+    return inner_.remove(r);
+  }
+  Result<storage::HistoryPage> history(const storage::HistoryQuery& q) override {
+    return inner_.history(q);
+  }
+  Result<storage::ArchiveOutcome> archive_message(const storage::ArchiveRequest& r) override {
+    if (archive_down) return down();
+    return inner_.archive_message(r);
+  }
+  Result<storage::ArchivedMessage> read_message(std::int64_t id) override {
+    if (reads_down) return down();
+    return inner_.read_message(id);
+  }
+  Result<std::vector<storage::ArchivedMessage>> list_messages(
+      const storage::MessageFilter& filter) override {
+    if (reads_down) return down();
+    return inner_.list_messages(filter);
+  }
+  std::string_view engine() const override { return "flaky"; }
+
+  bool archive_down = false;
+  bool reads_down = false;
+
+ private:
+  static Status down() { return Status(Code::kUnavailable, "database is down"); }
+  storage::Store& inner_;
+};
+
+TEST_CASE("store failures: 503 OperationOutcomes, and a replay that could not be archived") {
+  Fixture f;
+  const std::int64_t id = f.send(oru("M1"));
+  FlakyStore flaky(*f.store);
+  Hl7Ingest ingest(flaky, f.clock, f.ids);
+  Hl7ArchiveApi api(flaky, ingest);
+  auto call = [&api](std::string method, std::string path) {
+    Request request;
+    request.endpoint = Endpoint::kHl7;
+    request.method = std::move(method);
+    request.path = std::move(path);
+    request.base_url = "http://test/fhir";
+    return api.handle(request);
+  };
+  const std::string one = "messages/" + std::to_string(id);
+  flaky.archive_down = true;
+  Response replay = call("POST", one + "/$replay");
+  check_outcome(replay, 503);
+  CHECK(replay.body.find("database is down") != std::string::npos);
+  CHECK(f.rows() == 1);
+  flaky.reads_down = true;
+  check_outcome(call("GET", "messages"), 503);
+  check_outcome(call("GET", one), 503);
+  check_outcome(call("POST", one + "/$replay"), 503);
+}
+
 }  // namespace
 }  // namespace hearth::api
