@@ -46,8 +46,7 @@ std::string hl7_base(std::string_view fhir_base) {
     return std::string(fhir_base.substr(0, fhir_base.size() - 5)) + "/hl7";
   }
   const std::size_t scheme = fhir_base.find("://");
-  const std::size_t path =
-      fhir_base.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+  const std::size_t path = fhir_base.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
   return std::string(fhir_base.substr(0, path)) + "/hl7";
 }
 
@@ -171,7 +170,8 @@ void write_string(PrettyJsonWriter& w, const char* key, std::string_view value) 
 }
 
 // The columns every view of a message shows (list entries, read, replay's row).
-void write_columns(PrettyJsonWriter& w, const storage::ArchivedMessage& m, const std::string& base) {
+void write_columns(PrettyJsonWriter& w, const storage::ArchivedMessage& m,
+                   const std::string& base) {
   w.Key("id");
   w.Int64(m.id);
   write_string(w, "receivedAt", format_instant(m.received_at_micros));
@@ -203,8 +203,8 @@ Response Hl7ArchiveApi::handle(const Request& request) const {
   const bool is_replay = parts.size() == 3 && parts[2] == "$replay";
   if (parts.empty() || parts[0] != "messages" || parts.size() > 3 ||
       (parts.size() == 3 && !is_replay)) {
-    return error(Status(Code::kNotFound, "no HL7 API endpoint at '/hl7/" + request.path +
-                                             "'; see /hl7/messages"));
+    return error(Status(Code::kNotFound,
+                        "no HL7 API endpoint at '/hl7/" + request.path + "'; see /hl7/messages"));
   }
   if (parts.size() == 1) return get ? list(request) : method_not_allowed(request, "GET");
   if (is_replay ? request.method != "POST" : !get) {
@@ -212,8 +212,8 @@ Response Hl7ArchiveApi::handle(const Request& request) const {
   }
   auto id = positive_integer(parts[1]);
   if (!id) {
-    return error(invalid("message id must be a positive integer, not '" +
-                         std::string(parts[1]) + "'"));
+    return error(
+        invalid("message id must be a positive integer, not '" + std::string(parts[1]) + "'"));
   }
   if (!request.query.empty()) {
     return error(invalid("unknown parameter '" + request.query.front().first + "'; /hl7/" +
@@ -280,10 +280,10 @@ Response Hl7ArchiveApi::replay(const Request& request, std::int64_t id) const {
   if (!original) return error(original.status());
   Hl7IngestResult result = ingest_.ingest(original->raw, "replay:" + std::to_string(id));
   if (result.archive_id == 0) {
-    return error(Status(Code::kUnavailable,
-                        "the replay was not archived: " +
-                            (result.store_error.empty() ? std::string("no archive row")
-                                                        : result.store_error)));
+    return error(Status(
+        Code::kUnavailable,
+        "the replay was not archived: " +
+            (result.store_error.empty() ? std::string("no archive row") : result.store_error)));
   }
   auto row = store_.read_message(result.archive_id);
   if (!row) return error(row.status());

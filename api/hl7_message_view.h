@@ -39,7 +39,7 @@ struct Hl7FieldView {
 };
 
 struct Hl7SegmentView {
-  std::string name;                 // "PID"
+  std::string name;                  // "PID"
   std::vector<Hl7FieldView> fields;  // non-empty fields, ascending number
 };
 

@@ -85,8 +85,7 @@ std::string hl7_tree_text(const api::Hl7MessageView& view) {
   for (const api::Hl7SegmentView& segment : view.segments) {
     const int occurrence = ++seen[segment.name];
     line(out, 0,
-         occurrence == 1 ? segment.name
-                         : segment.name + "[" + std::to_string(occurrence) + "]",
+         occurrence == 1 ? segment.name : segment.name + "[" + std::to_string(occurrence) + "]",
          {});
     for (const api::Hl7FieldView& field : segment.fields) {
       const std::string label = segment.name + "-" + std::to_string(field.number);
@@ -95,8 +94,7 @@ std::string hl7_tree_text(const api::Hl7MessageView& view) {
         continue;
       }
       for (std::size_t i = 0; i < field.repetitions.size(); ++i) {
-        repetition_lines(out, 1, label + "[" + std::to_string(i + 1) + "]",
-                         field.repetitions[i]);
+        repetition_lines(out, 1, label + "[" + std::to_string(i + 1) + "]", field.repetitions[i]);
       }
     }
   }

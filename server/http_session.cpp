@@ -162,8 +162,7 @@ asio::awaitable<api::Response> respond(ServerState& state, const MappingContext&
   if (message.method() == http::verb::head) request.method = "GET";
   request.body = std::move(message.body());
   if (request.endpoint == api::Endpoint::kHl7 && !state.handlers.hl7) {
-    co_return safe_error(state, Status(Code::kNotFound, "the HL7 API is not served here"),
-                         request);
+    co_return safe_error(state, Status(Code::kNotFound, "the HL7 API is not served here"), request);
   }
   // /hl7 requests always read the store, so they never take the inline shortcut.
   if (!state.pool || (request.endpoint == api::Endpoint::kFhir && state.handlers.answers_inline &&

@@ -26,8 +26,8 @@ std::string unique_trigger() {
          std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
 }
 
-std::string message(const std::string& trigger, std::string_view control_id,
-                    std::string_view value, std::string_view version = "2.5.1") {
+std::string message(const std::string& trigger, std::string_view control_id, std::string_view value,
+                    std::string_view version = "2.5.1") {
   return "MSH|^~\\&|APITEST|HOSP|HEARTH|HUB|20260309140000||ZHL^" + trigger + "|" +
          std::string(control_id) + "|P|" + std::string(version) +
          "\rPID|1||67890^^^MRN||O\\S\\NEIL^JANE\rOBX|1|NM|WBC^White Blood Cell Count^LN||" +
@@ -41,7 +41,9 @@ rapidjson::Document json(const HttpResponse& response) {
   return doc;
 }
 
-std::string str(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
+std::string str(const rapidjson::Value& v) {
+  return std::string(v.GetString(), v.GetStringLength());
+}
 
 std::vector<std::string> statuses(const rapidjson::Document& list) {
   std::vector<std::string> out;

@@ -77,7 +77,9 @@ rapidjson::Document json(const Response& response) {
   return doc;
 }
 
-std::string str(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
+std::string str(const rapidjson::Value& v) {
+  return std::string(v.GetString(), v.GetStringLength());
+}
 
 std::vector<std::int64_t> ids_of(const rapidjson::Document& doc) {
   std::vector<std::int64_t> out;
@@ -151,8 +153,7 @@ TEST_CASE("GET messages filters by status, type and since") {
   CHECK(listed({{"type", "ORU"}}).empty());  // exact match
   // The clock starts at 18:02:00 and moves one second per message.
   CHECK(listed({{"since", "2026-11-23T18:02:02Z"}}) == std::vector<std::int64_t>{adt, error});
-  CHECK(listed({{"since", "2026-11-23T20:02:02+02:00"}}) ==
-        std::vector<std::int64_t>{adt, error});
+  CHECK(listed({{"since", "2026-11-23T20:02:02+02:00"}}) == std::vector<std::int64_t>{adt, error});
   CHECK(listed({{"since", "2026-11-23T20:02:02 02:00"}}) ==  // '+' sent unencoded
         std::vector<std::int64_t>{adt, error});
   CHECK(listed({{"since", "2026-11-24"}}).empty());
@@ -201,11 +202,13 @@ TEST_CASE("GET messages rejects bad and unknown parameters with 400") {
   Fixture f;
   f.send(oru("M1"));
   const std::vector<Query> bad = {
-      {{"status", "ok"}},        {{"status", ""}},         {{"since", "yesterday"}},
-      {{"since", "2026-13-01"}}, {{"_count", "0"}},        {{"_count", "1001"}},
-      {{"_count", "-1"}},        {{"_count", "ten"}},      {{"_count", "5x"}},
-      {{"before", "x"}},         {{"before", "0"}},        {{"_sort", "id"}},
-      {{"limit", "5"}},          {{"status", "error"}, {"status", "accepted"}},
+      {{"status", "ok"}},       {{"status", ""}},
+      {{"since", "yesterday"}}, {{"since", "2026-13-01"}},
+      {{"_count", "0"}},        {{"_count", "1001"}},
+      {{"_count", "-1"}},       {{"_count", "ten"}},
+      {{"_count", "5x"}},       {{"before", "x"}},
+      {{"before", "0"}},        {{"_sort", "id"}},
+      {{"limit", "5"}},         {{"status", "error"}, {"status", "accepted"}},
   };
   for (const Query& query : bad) {
     CAPTURE(query.front().first + "=" + query.front().second);
@@ -325,7 +328,8 @@ TEST_CASE("$replay of an error message re-runs it: a new row under the same rule
 
 TEST_CASE("$replay applies the current rules: a message rejected by type is accepted later") {
   Fixture f;
-  Hl7Ingest strict(*f.store, f.clock, f.ids, Hl7IngestOptions{.message_types = {"ADT"}, .versions = {}});
+  Hl7Ingest strict(*f.store, f.clock, f.ids,
+                   Hl7IngestOptions{.message_types = {"ADT"}, .versions = {}});
   Hl7IngestResult first = strict.ingest(oru("M7"), "p");
   REQUIRE(first.ack_code == "AR");
   auto doc = json(f.call("POST", "messages/" + std::to_string(first.archive_id) + "/$replay"));

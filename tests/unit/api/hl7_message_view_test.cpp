@@ -34,7 +34,7 @@ TEST_CASE("view_of splits fields into repetitions, components and subcomponents"
   CHECK(msh.fields[0].number == 1);
   CHECK(msh.fields[0].repetitions[0][0][0] == "|");
   CHECK(msh.fields[1].repetitions[0][0][0] == "^~\\&");  // not split, not decoded
-  CHECK(msh.fields[3].number == 5);  // MSH-4 is empty
+  CHECK(msh.fields[3].number == 5);                      // MSH-4 is empty
   const Hl7SegmentView& pid = view.segments[1];
   REQUIRE(pid.fields.size() == 4);  // PID-1, -3, -5, -7; PID-2/4/6/8 are empty
   CHECK(pid.fields[1].number == 3);
@@ -50,8 +50,8 @@ TEST_CASE("view_of splits fields into repetitions, components and subcomponents"
 }
 
 TEST_CASE("the JSON view: strings, component arrays, repetitions objects") {
-  auto message = hl7::Message::parse(
-      "MSH|^~\\&|A||B||||ADT^A01|1|P|2.5\rPID|1||1^^^MRN~2&x||SMITH^^J|||F\r");
+  auto message =
+      hl7::Message::parse("MSH|^~\\&|A||B||||ADT^A01|1|P|2.5\rPID|1||1^^^MRN~2&x||SMITH^^J|||F\r");
   REQUIRE(message.is_ok());
   CHECK(json_of(view_of(*message)) == R"({
   "segments": [
@@ -93,7 +93,7 @@ TEST_CASE("values come out as UTF-8: MSH-18 8859/1 converted, stray bytes read a
   CHECK(json_of(view_of(*undeclared)).find("\"M\xC3\x89N\"") != std::string::npos);
   CHECK(as_utf8("caf\xC3\xA9") == "caf\xC3\xA9");
   CHECK(as_utf8("caf\xE9") == "caf\xC3\xA9");
-  CHECK(as_utf8("\xC3") == "\xC3\x83");  // truncated sequence
+  CHECK(as_utf8("\xC3") == "\xC3\x83");                          // truncated sequence
   CHECK(as_utf8("\xED\xA0\x80") == "\xC3\xAD\xC2\xA0\xC2\x80");  // a surrogate is not UTF-8
 }
 
