@@ -78,7 +78,7 @@ std::optional<std::int64_t> positive_integer(std::string_view text) {
 }
 
 Status invalid(std::string diagnostics) {
-  return Status(Code::kInvalidArgument, std::move(diagnostics));
+  return {Code::kInvalidArgument, std::move(diagnostics)};
 }
 
 // A FHIR dateTime/instant; an unencoded '+' of a zone offset arrives as a space and is taken
