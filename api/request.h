@@ -10,10 +10,15 @@
 
 namespace hearth::api {
 
+// Which API a request is for: the FHIR REST core (below /fhir) or the HL7 v2 archive's
+// operating API (below /hl7, api/hl7_archive_api.h).
+enum class Endpoint { kFhir, kHl7 };
+
 struct Request {
+  Endpoint endpoint = Endpoint::kFhir;
   std::string method;  // "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", ...
-  // Path below the FHIR base without leading or trailing '/', percent-decoded, e.g.
-  // "Patient/123/_history/2", "metadata", "" (the base itself).
+  // Path below the endpoint's base without leading or trailing '/', percent-decoded, e.g.
+  // "Patient/123/_history/2", "metadata", "" (the base itself); "messages/12" below /hl7.
   std::string path;
   // Query parameters in order, percent-decoded ('+' as space).
   std::vector<std::pair<std::string, std::string>> query;
@@ -25,8 +30,8 @@ struct Request {
   std::string if_none_exist;
   std::string prefer;
   std::string body;
-  // Absolute base URL used in Location headers and Bundle links, e.g.
-  // "http://127.0.0.1:8080/fhir" (no trailing slash).
+  // Absolute FHIR base URL used in Location headers and Bundle links, e.g.
+  // "http://127.0.0.1:8080/fhir" (no trailing slash); the FHIR base for /hl7 requests too.
   std::string base_url;
 
   // The first value of a query parameter, or nullptr.

@@ -1,5 +1,5 @@
 // Subcommands: wiring Config -> store -> REST core / HL7 ingest -> server; `migrate`,
-// `messages` (the archive) and `send` (an MLLP client).
+// `messages` (the archive), `send` (an MLLP client) and `hl7 parse`.
 #include "server/cli.h"
 
 #include <CLI/CLI.hpp>
@@ -8,11 +8,13 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "api/hl7_archive_api.h"
 #include "api/hl7_ingest.h"
 #include "api/rest_handler.h"
 #include "core/clock.h"
 #include "server/access_log.h"
 #include "server/config.h"
+#include "server/hl7_parse_command.h"
 #include "server/http_server.h"
 #include "server/send_command.h"
 #include "server/signals.h"
@@ -55,25 +57,29 @@ int serve(Config config) {
   api::Hl7Ingest ingest(**store, *clock, *ids,
                         api::Hl7IngestOptions{.message_types = config.hl7_accept_types,
                                               .versions = config.hl7_accept_versions});
+  api::Hl7ArchiveApi hl7_api(**store, ingest);
   HttpServer server(
       config,
-      FhirHandlers{[&rest](const api::Request& request) { return rest.handle(request); },
-                   [](const Status& status, const api::Request& request) {
-                     return api::error_response(status, request);
-                   },
-                   [&rest](const api::Request& request) { return rest.answers_quickly(request); }},
+      FhirHandlers{
+          .handle = [&rest](const api::Request& request) { return rest.handle(request); },
+          .error = [](const Status& status,
+                      const api::Request& request) { return api::error_response(status, request); },
+          .answers_inline =
+              [&rest](const api::Request& request) { return rest.answers_quickly(request); },
+          .hl7 = [&hl7_api](const api::Request& request) { return hl7_api.handle(request); }},
       MllpHandlers{
-          [&ingest](std::string_view raw, std::string_view peer) {
-            return ingest.ingest(raw, peer);
-          },
-          ingest.ingests_quickly()
-              ? [&ingest](std::string raw, std::string_view peer, MllpHandlers::Done done) {
-                  ingest.ingest_async(std::move(raw), peer, std::move(done));
-                }
-              : std::function<void(std::string, std::string_view, MllpHandlers::Done)>(),
-          [&ingest](std::string_view head, std::uint64_t limit) {
-            return ingest.reject_oversize(head, limit);
-          }});
+          .ingest = [&ingest](std::string_view raw,
+                              std::string_view peer) { return ingest.ingest(raw, peer); },
+          .ingest_async =
+              ingest.ingests_quickly()
+                  ? [&ingest](std::string raw, std::string_view peer, MllpHandlers::Done done) {
+                      ingest.ingest_async(std::move(raw), peer, std::move(done));
+                    }
+                  : std::function<void(std::string, std::string_view, MllpHandlers::Done)>(),
+          .reject_oversize =
+              [&ingest](std::string_view head, std::uint64_t limit) {
+                return ingest.reject_oversize(head, limit);
+              }});
   Status listening = server.listen();
   if (!listening.is_ok()) {
     log_line(listening.message());
@@ -179,6 +185,15 @@ int run_cli(int argc, char** argv) {
   messages_command->add_option("--type", messages_options.type, "Only this type, e.g. ORU^R01");
   messages_command->add_option("--limit", messages_options.limit, "At most this many")
       ->capture_default_str();
+  Hl7ParseOptions hl7_parse_options;
+  CLI::App* hl7_command = app.add_subcommand("hl7", "HL7 v2 tools");
+  hl7_command->require_subcommand(1);
+  CLI::App* hl7_parse_command = hl7_command->add_subcommand(
+      "parse", "Print the decoded structure of HL7 v2 messages in a file (exit 1 if malformed)");
+  hl7_parse_command->add_option("file", hl7_parse_options.path, "A message or batch file")
+      ->required();
+  hl7_parse_command->add_flag("--json", hl7_parse_options.json,
+                              "Print the JSON view of GET /hl7/messages/{id} (parsed)");
 
   try {
     app.parse(argc, argv);
@@ -189,6 +204,7 @@ int run_cli(int argc, char** argv) {
   if (migrate_command->parsed()) return migrate(config);
   if (messages_command->parsed()) return list_messages(config, messages_options);
   if (send_command->parsed()) return run_send(send_options, std::cout, std::cerr);
+  if (hl7_parse_command->parsed()) return run_hl7_parse(hl7_parse_options, std::cout, std::cerr);
   return 2;
 }
 

@@ -1,7 +1,8 @@
 // The FHIR HTTP/1.1 server and the MLLP (HL7 v2) listener: an acceptor each and one coroutine
 // per connection on one io_context run
 // by `threads` io threads, with the REST core on a separate worker pool so io threads never
-// block on the store. Everything under /fhir goes to FhirHandlers::handle; anything else, an
+// block on the store. Everything under /fhir goes to FhirHandlers::handle, everything under /hl7
+// to FhirHandlers::hl7; anything else, an
 // oversized body, a malformed request and a stray exception become OperationOutcome errors
 // built by FhirHandlers::error.
 //
@@ -38,6 +39,9 @@ struct FhirHandlers {
   // Optional: true when handle(request) never waits (no network, no lock), so the session runs
   // it on its io thread; the hop to the worker pool and back costs more than such a request.
   std::function<bool(const api::Request&)> answers_inline;
+  // Optional: requests below /hl7 (api::Endpoint::kHl7), wired to api::Hl7ArchiveApi::handle.
+  // They always run on the worker pool. Empty: /hl7 answers 404 like any unknown path.
+  std::function<api::Response(const api::Request&)> hl7;
 };
 
 // The MLLP listener's functions: a complete message (payload of one frame) and the peer's

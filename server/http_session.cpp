@@ -73,15 +73,18 @@ api::Response safe_error(ServerState& state, const Status& status, const api::Re
   return fallback;
 }
 
-// The REST core behind a net that turns any exception into a 500 OperationOutcome.
+// The REST core (or the /hl7 API) behind a net that turns any exception into a 500
+// OperationOutcome.
 api::Response call_handler(ServerState& state, const api::Request& request) {
+  const bool hl7 = request.endpoint == api::Endpoint::kHl7;
   try {
-    return state.handlers.handle(request);
+    return hl7 ? state.handlers.hl7(request) : state.handlers.handle(request);
   } catch (const std::exception& e) {
-    log_line("unhandled exception in " + request.method + " /fhir/" + request.path + ": " +
-             e.what());
+    log_line("unhandled exception in " + request.method + (hl7 ? " /hl7/" : " /fhir/") +
+             request.path + ": " + e.what());
   } catch (...) {
-    log_line("unhandled non-standard exception in " + request.method + " /fhir/" + request.path);
+    log_line("unhandled non-standard exception in " + request.method +
+             (hl7 ? " /hl7/" : " /fhir/") + request.path);
   }
   return safe_error(state, Status(Code::kInternal, "internal server error"), request);
 }
@@ -89,6 +92,7 @@ api::Response call_handler(ServerState& state, const api::Request& request) {
 // Empties `request` for the next one on the connection, keeping the strings' capacity so a
 // keep-alive connection stops allocating for them after its first request.
 void reset(api::Request& request) {
+  request.endpoint = api::Endpoint::kFhir;
   request.method.clear();
   request.path.clear();
   request.query.clear();
@@ -157,7 +161,12 @@ asio::awaitable<api::Response> respond(ServerState& state, const MappingContext&
   if (!mapped.is_ok()) co_return safe_error(state, mapped, request);
   if (message.method() == http::verb::head) request.method = "GET";
   request.body = std::move(message.body());
-  if (!state.pool || (state.handlers.answers_inline && state.handlers.answers_inline(request))) {
+  if (request.endpoint == api::Endpoint::kHl7 && !state.handlers.hl7) {
+    co_return safe_error(state, Status(Code::kNotFound, "the HL7 API is not served here"), request);
+  }
+  // /hl7 requests always read the store, so they never take the inline shortcut.
+  if (!state.pool || (request.endpoint == api::Endpoint::kFhir && state.handlers.answers_inline &&
+                      state.handlers.answers_inline(request))) {
     co_return call_handler(state, request);
   }
   co_return co_await run_in_pool(state.pool->executor(),

@@ -127,12 +127,19 @@ Status map_request_head(const http::request_header<>& head, const MappingContext
     query = target.substr(mark + 1);
     query = query.substr(0, query.find('#'));
   }
-  if (!path.starts_with(kFhirBase) ||
-      (path.size() > kFhirBase.size() && path[kFhirBase.size()] != '/')) {
-    return Status(Code::kNotFound, "no FHIR endpoint at '" + std::string(path) +
-                                       "'; the FHIR base is " + std::string(kFhirBase));
+  auto below = [&path](std::string_view base) {
+    return path.starts_with(base) && (path.size() == base.size() || path[base.size()] == '/');
+  };
+  std::string_view base = kFhirBase;
+  if (!below(kFhirBase)) {
+    if (!below(kHl7Base)) {
+      return Status(Code::kNotFound, "no FHIR endpoint at '" + std::string(path) +
+                                         "'; the FHIR base is " + std::string(kFhirBase));
+    }
+    out.endpoint = api::Endpoint::kHl7;
+    base = kHl7Base;
   }
-  if (!decode_path(path.substr(kFhirBase.size()), out.path)) {
+  if (!decode_path(path.substr(base.size()), out.path)) {
     return Status(Code::kMalformed, "malformed percent-encoding in the request path");
   }
   if (!parse_query(query, out.query)) {

@@ -1,6 +1,7 @@
 // Translation between Beast HTTP messages and the REST core's plain values: a request head and
-// body become an api::Request (FHIR base stripped, path and query percent-decoded, the headers
-// FHIR semantics depend on copied, the base URL resolved); an api::Response becomes a Beast
+// body become an api::Request (endpoint chosen by the base, /fhir or /hl7, which is stripped;
+// path and query percent-decoded, the headers FHIR semantics depend on copied, the base URL
+// resolved); an api::Response becomes a Beast
 // response with Content-Type, Content-Length, Date, Server and the extra headers.
 //
 // Pure functions, no I/O; thread-safe.
@@ -19,6 +20,8 @@ namespace hearth::server {
 namespace http = boost::beast::http;
 
 inline constexpr std::string_view kFhirBase = "/fhir";
+// The HL7 v2 archive's operating API (api/hl7_archive_api.h).
+inline constexpr std::string_view kHl7Base = "/hl7";
 
 // What the request head needs beyond itself.
 struct MappingContext {
@@ -29,8 +32,9 @@ struct MappingContext {
 // Fills `out` from `head`: method, Accept/Content-Type/If-Match/If-None-Match/If-None-Exist/
 // Prefer, base_url, then path and query. The headers and base_url are filled even when the
 // target is rejected, so an error response can still honour Accept.
-// Errors: kNotFound when the target is not /fhir or below it; kMalformed for bad
-// percent-encoding (%GG, truncated %4).
+// Targets at or below /hl7 get endpoint kHl7 and the path below /hl7; base_url stays the FHIR
+// base. Errors: kNotFound when the target is neither /fhir nor /hl7 nor below them; kMalformed
+// for bad percent-encoding (%GG, truncated %4).
 Status map_request_head(const http::request_header<>& head, const MappingContext& context,
                         api::Request& out);
 

@@ -249,19 +249,22 @@ std::vector<ArchivedMessage> list_message_rows(soci::session& sql, Dialect diale
   std::string status_again = status;
   std::string type = filter.message_type, type_again = filter.message_type;
   long long since = filter.since_micros.value_or(std::numeric_limits<long long>::min());
+  long long before = filter.before_id.value_or(std::numeric_limits<long long>::max());
   long long limit = std::max<long long>(filter.limit, 0);
   RowBuffer row;
   soci::statement st = prepare(
       sql,
       "SELECT " + columns(dialect) +
           " FROM hl7_message WHERE (:p1 = '' OR status = :p2) AND"
-          " (:p3 = '' OR message_type = :p4) AND received_at >= :p5 ORDER BY id DESC LIMIT :p6",
+          " (:p3 = '' OR message_type = :p4) AND received_at >= :p5 AND id < :p6"
+          " ORDER BY id DESC LIMIT :p7",
       row, [&](soci::statement& s) {
         s.exchange(use(status));
         s.exchange(use(status_again));
         s.exchange(use(type));
         s.exchange(use(type_again));
         s.exchange(use(since));
+        s.exchange(use(before));
         s.exchange(use(limit));
       });
   std::vector<ArchivedMessage> out;

@@ -136,6 +136,7 @@ struct MessageFilter {
   std::optional<MessageStatus> status;
   std::string message_type;                  // exact, "" = any
   std::optional<std::int64_t> since_micros;  // received_at >= since
+  std::optional<std::int64_t> before_id;     // id < before_id: the paging cursor
   std::int64_t limit = 100;                  // newest first
 };
 

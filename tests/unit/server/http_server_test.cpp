@@ -44,7 +44,7 @@ FhirHandlers fake_handlers(std::atomic<int>& calls) {
                         response.body = R"({"resourceType":"OperationOutcome"})";
                         return response;
                       },
-                      nullptr};
+                      nullptr, nullptr};
 }
 
 // Handlers that say "quick/..." paths may run inline, and record which threads ran what.
@@ -68,7 +68,8 @@ FhirHandlers fake_handlers_with_threads(std::mutex& mutex, std::set<std::thread:
                       },
                       [](const api::Request& request) {
                         return request.path.rfind("quick/", 0) == 0;
-                      }};
+                      },
+                      nullptr};
 }
 
 // A running in-process server; stops on scope exit.
@@ -130,6 +131,7 @@ void check_server(int workers) {
 
   auto outside = get(socket, "/elsewhere");
   CHECK(outside.result_int() == 404);
+  CHECK(get(socket, "/hl7/messages").result_int() == 404);  // no /hl7 handler wired
   CHECK(get(socket, "/fhir/metadata").result_int() == 200);  // same connection, still serving
   CHECK(calls == 4);
 }
@@ -162,6 +164,50 @@ TEST_CASE("requests the handlers call quick run on the io threads, the rest on t
   CHECK_FALSE(quick_threads.empty());
   CHECK_FALSE(pooled_threads.empty());
   for (const auto& id : quick_threads) CHECK(pooled_threads.count(id) == 0);
+}
+
+TEST_CASE("/hl7 requests go to the hl7 handler, always on the pool") {
+  std::mutex mutex;
+  std::set<std::thread::id> io_threads, hl7_threads;
+  std::vector<std::string> hl7_paths;
+  FhirHandlers handlers{
+      .handle =
+          [&](const api::Request&) {
+            std::lock_guard<std::mutex> lock(mutex);
+            io_threads.insert(std::this_thread::get_id());
+            return api::Response{};
+          },
+      .error =
+          [](const Status& status, const api::Request&) {
+            api::Response response;
+            response.status = hearth::http_status(status.code());
+            return response;
+          },
+      .answers_inline = [](const api::Request&) { return true; },  // FHIR: all inline
+      .hl7 =
+          [&](const api::Request& request) {
+            std::lock_guard<std::mutex> lock(mutex);
+            hl7_threads.insert(std::this_thread::get_id());
+            hl7_paths.push_back(request.method + " " + request.path + " " + request.base_url);
+            api::Response response;
+            response.status = 202;
+            return response;
+          }};
+  Running running(2, std::move(handlers));
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), running.port()});
+  for (int i = 0; i < 10; ++i) {
+    CHECK(get(socket, "/fhir/metadata").result_int() == 200);
+    CHECK(get(socket, "/hl7/messages/" + std::to_string(i)).result_int() == 202);
+  }
+  CHECK(get(socket, "/hl7").result_int() == 202);
+  CHECK(get(socket, "/hl7x").result_int() == 404);
+  std::lock_guard<std::mutex> lock(mutex);
+  REQUIRE(hl7_paths.size() == 11);
+  CHECK(hl7_paths[3] == "GET messages/3 http://test:1/fhir");
+  CHECK(hl7_paths[10] == "GET  http://test:1/fhir");
+  for (const auto& id : hl7_threads) CHECK(io_threads.count(id) == 0);
 }
 
 TEST_CASE("HttpServer::listen reports a port in use") {

@@ -73,6 +73,27 @@ TEST_CASE("map_request_head: the base itself and trailing slashes") {
   CHECK(absolute.path == "metadata");
 }
 
+TEST_CASE("map_request_head: /hl7 and below go to the HL7 endpoint, base_url stays FHIR") {
+  api::Request request;
+  REQUIRE(map_request_head(make("/hl7/messages/12/%24replay?_count=5"), MappingContext{}, request)
+              .is_ok());
+  CHECK(request.endpoint == api::Endpoint::kHl7);
+  CHECK(request.path == "messages/12/$replay");
+  REQUIRE(request.query.size() == 1);
+  CHECK(request.query[0].second == "5");
+  CHECK(request.base_url.ends_with("/fhir"));
+  api::Request root;
+  REQUIRE(map_request_head(make("/hl7"), MappingContext{}, root).is_ok());
+  CHECK(root.endpoint == api::Endpoint::kHl7);
+  CHECK(root.path.empty());
+  api::Request fhir;
+  REQUIRE(map_request_head(make("/fhir/hl7"), MappingContext{}, fhir).is_ok());
+  CHECK(fhir.endpoint == api::Endpoint::kFhir);
+  api::Request other;
+  CHECK(map_request_head(make("/hl7x/messages"), MappingContext{}, other).code() ==
+        Code::kNotFound);
+}
+
 TEST_CASE("map_request_head: errors") {
   for (const char* target : {"/", "/foo", "/fhirx", "/FHIR/Patient"}) {
     CAPTURE(target);

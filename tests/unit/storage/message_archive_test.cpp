@@ -118,6 +118,11 @@ TEST_CASE("a duplicate returns the original row and ACK; a reused control id is 
     MessageFilter since;
     since.since_micros = clock.now_micros();
     CHECK(store->list_messages(since)->size() == 4);
+    MessageFilter before;  // the paging cursor: strictly older ids, still newest first
+    before.before_id = (*all)[1].id;
+    auto older = store->list_messages(before);
+    REQUIRE(older->size() == 3);
+    CHECK(older->front().id == (*all)[2].id);
   }
 }
 

@@ -1,0 +1,310 @@
+// The archive API's stages: route (path + method) -> check parameters -> store call -> JSON.
+#include "api/hl7_archive_api.h"
+
+#include <array>
+#include <charconv>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/hl7_message_view.h"
+#include "api/outcome.h"
+#include "core/time_format.h"
+#include "hl7/message.h"
+
+namespace hearth::api {
+namespace {
+
+constexpr std::string_view kJsonContentType = "application/json; charset=utf-8";
+constexpr std::array<std::string_view, 5> kListParameters = {"status", "type", "since", "_count",
+                                                             "before"};
+
+Response error(const Status& status) {
+  return outcome_response(status, ResponseFormat{.format = Format::kJson, .pretty = true});
+}
+
+Response method_not_allowed(const Request& request, std::string_view allow) {
+  Response response =
+      error(Status(Code::kMethodNotAllowed, request.method + " is not allowed on /hl7/" +
+                                                request.path + "; allowed: " + std::string(allow)));
+  response.headers.emplace_back("Allow", std::string(allow));
+  return response;
+}
+
+Response json_response(const rapidjson::StringBuffer& buffer) {
+  Response response;
+  response.content_type = std::string(kJsonContentType);
+  response.body.reserve(buffer.GetSize() + 1);
+  response.body.assign(buffer.GetString(), buffer.GetSize());
+  response.body.push_back('\n');  // operators read these with curl
+  return response;
+}
+
+// "http://h/fhir" -> "http://h/hl7"; "http://h/other" -> "http://h/hl7".
+std::string hl7_base(std::string_view fhir_base) {
+  if (fhir_base.ends_with("/fhir")) {
+    return std::string(fhir_base.substr(0, fhir_base.size() - 5)) + "/hl7";
+  }
+  const std::size_t scheme = fhir_base.find("://");
+  const std::size_t path = fhir_base.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+  return std::string(fhir_base.substr(0, path)) + "/hl7";
+}
+
+// Percent-encodes everything but RFC 3986 unreserved characters.
+std::string query_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 0xF]);
+    }
+  }
+  return out;
+}
+
+// A positive decimal integer that fits in int64, or nullopt.
+std::optional<std::int64_t> positive_integer(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
+  return value;
+}
+
+Status invalid(std::string diagnostics) {
+  return {Code::kInvalidArgument, std::move(diagnostics)};
+}
+
+// A FHIR dateTime/instant; an unencoded '+' of a zone offset arrives as a space and is taken
+// back.
+std::optional<std::int64_t> parse_since(const std::string& text) {
+  auto micros = parse_instant_lower_bound(text);
+  if (micros || text.find(' ') == std::string::npos) return micros;
+  std::string plus = text;
+  for (char& c : plus) c = c == ' ' ? '+' : c;
+  return parse_instant_lower_bound(plus);
+}
+
+// The checked list parameters, and the query string that asks for them again.
+struct ListQuery {
+  storage::MessageFilter filter;
+  std::int64_t count = Hl7ArchiveApi::kDefaultCount;
+  // "name=value" pieces (encoded) of the filters, in kListParameters order, without
+  // _count/before.
+  std::string filters;
+};
+
+Result<ListQuery> parse_list_query(const Request& request) {
+  std::array<const std::string*, kListParameters.size()> values{};
+  for (const auto& [name, value] : request.query) {
+    std::size_t i = 0;
+    while (i < kListParameters.size() && kListParameters[i] != name) ++i;
+    if (i == kListParameters.size()) {
+      return invalid("unknown parameter '" + name +
+                     "'; /hl7/messages takes status, type, since, _count and before");
+    }
+    if (values[i] != nullptr) return invalid("parameter '" + name + "' is given more than once");
+    if (value.empty()) return invalid("parameter '" + name + "' has no value");
+    values[i] = &value;
+  }
+  ListQuery q;
+  auto add_filter = [&q](std::string_view name, std::string_view value) {
+    if (!q.filters.empty()) q.filters.push_back('&');
+    q.filters.append(name).append("=").append(query_encode(value));
+  };
+  if (const std::string* status = values[0]) {
+    q.filter.status = storage::parse_message_status(*status);
+    if (!q.filter.status) {
+      return invalid("status must be accepted, rejected or error, not '" + *status + "'");
+    }
+    add_filter("status", *status);
+  }
+  if (const std::string* type = values[1]) {
+    q.filter.message_type = *type;
+    add_filter("type", *type);
+  }
+  if (const std::string* since = values[2]) {
+    q.filter.since_micros = parse_since(*since);
+    if (!q.filter.since_micros) {
+      return invalid("since must be a FHIR dateTime or instant (e.g. 2026-01-01T00:00:00Z), not '" +
+                     *since + "'");
+    }
+    add_filter("since", format_instant(*q.filter.since_micros));
+  }
+  if (const std::string* count = values[3]) {
+    auto n = positive_integer(*count);
+    if (!n || *n > Hl7ArchiveApi::kMaxCount) {
+      return invalid("_count must be an integer from 1 to " +
+                     std::to_string(Hl7ArchiveApi::kMaxCount) + ", not '" + *count + "'");
+    }
+    q.count = *n;
+  }
+  if (const std::string* before = values[4]) {
+    q.filter.before_id = positive_integer(*before);
+    if (!q.filter.before_id) {
+      return invalid("before must be a message id (a positive integer), not '" + *before + "'");
+    }
+  }
+  q.filter.limit = q.count + 1;  // one more tells whether there is a next page
+  return q;
+}
+
+std::string list_link(const std::string& base, const ListQuery& q,
+                      std::optional<std::int64_t> before) {
+  std::string link = base + "/messages?";
+  if (!q.filters.empty()) link += q.filters + "&";
+  link += "_count=" + std::to_string(q.count);
+  if (before) link += "&before=" + std::to_string(*before);
+  return link;
+}
+
+void write_string(PrettyJsonWriter& w, const char* key, std::string_view value) {
+  w.Key(key);
+  write_text(w, value);
+}
+
+// The columns every view of a message shows (list entries, read, replay's row).
+void write_columns(PrettyJsonWriter& w, const storage::ArchivedMessage& m,
+                   const std::string& base) {
+  w.Key("id");
+  w.Int64(m.id);
+  write_string(w, "receivedAt", format_instant(m.received_at_micros));
+  write_string(w, "peer", m.peer);
+  write_string(w, "sender", m.sender);
+  write_string(w, "controlId", m.control_id);
+  write_string(w, "type", m.message_type);
+  write_string(w, "version", m.version);
+  write_string(w, "status", storage::message_status_text(m.status));
+  write_string(w, "ackCode", ack_code_of(m.ack));
+  write_string(w, "note", m.note);
+  write_string(w, "self", base + "/messages/" + std::to_string(m.id));
+}
+
+}  // namespace
+
+Hl7ArchiveApi::Hl7ArchiveApi(storage::Store& store, Hl7Ingest& ingest)
+    : store_(store), ingest_(ingest) {}
+
+Response Hl7ArchiveApi::handle(const Request& request) const {
+  std::vector<std::string_view> parts;
+  std::string_view rest = request.path;
+  while (!rest.empty()) {
+    const std::size_t slash = rest.find('/');
+    parts.push_back(rest.substr(0, slash));
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  }
+  const bool get = request.method == "GET" || request.method == "HEAD";
+  const bool is_replay = parts.size() == 3 && parts[2] == "$replay";
+  if (parts.empty() || parts[0] != "messages" || parts.size() > 3 ||
+      (parts.size() == 3 && !is_replay)) {
+    return error(Status(Code::kNotFound,
+                        "no HL7 API endpoint at '/hl7/" + request.path + "'; see /hl7/messages"));
+  }
+  if (parts.size() == 1) return get ? list(request) : method_not_allowed(request, "GET");
+  if (is_replay ? request.method != "POST" : !get) {
+    return method_not_allowed(request, is_replay ? "POST" : "GET");
+  }
+  auto id = positive_integer(parts[1]);
+  if (!id) {
+    return error(
+        invalid("message id must be a positive integer, not '" + std::string(parts[1]) + "'"));
+  }
+  if (!request.query.empty()) {
+    return error(invalid("unknown parameter '" + request.query.front().first + "'; /hl7/" +
+                         request.path + " takes none"));
+  }
+  return is_replay ? replay(request, *id) : read(request, *id);
+}
+
+Response Hl7ArchiveApi::list(const Request& request) const {
+  Result<ListQuery> query = parse_list_query(request);
+  if (!query) return error(query.status());
+  auto rows = store_.list_messages(query->filter);
+  if (!rows) return error(rows.status());
+  const bool more = static_cast<std::int64_t>(rows->size()) > query->count;
+  if (more) rows->resize(static_cast<std::size_t>(query->count));
+
+  const std::string base = hl7_base(request.base_url);
+  rapidjson::StringBuffer buffer;
+  PrettyJsonWriter w(buffer);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  write_string(w, "self", list_link(base, *query, query->filter.before_id));
+  if (more) write_string(w, "next", list_link(base, *query, rows->back().id));
+  w.Key("count");
+  w.Int64(static_cast<std::int64_t>(rows->size()));
+  w.Key("messages");
+  w.StartArray();
+  for (const storage::ArchivedMessage& m : *rows) {
+    w.StartObject();
+    write_columns(w, m, base);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return json_response(buffer);
+}
+
+Response Hl7ArchiveApi::read(const Request& request, std::int64_t id) const {
+  auto m = store_.read_message(id);
+  if (!m) return error(m.status());
+  rapidjson::StringBuffer buffer;
+  PrettyJsonWriter w(buffer);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  write_columns(w, *m, hl7_base(request.base_url));
+  write_string(w, "raw", m->raw);
+  write_string(w, "ack", m->ack);
+  hl7::ParseError parse_error;
+  auto parsed = hl7::Message::parse(std::string_view(m->raw), &parse_error);
+  w.Key("parsed");
+  if (parsed) {
+    write_hl7_view(w, view_of(*parsed));
+  } else {
+    w.Null();
+    w.Key("parseError");
+    write_parse_error(w, parse_error);
+  }
+  w.EndObject();
+  return json_response(buffer);
+}
+
+Response Hl7ArchiveApi::replay(const Request& request, std::int64_t id) const {
+  auto original = store_.read_message(id);
+  if (!original) return error(original.status());
+  Hl7IngestResult result = ingest_.ingest(original->raw, "replay:" + std::to_string(id));
+  if (result.archive_id == 0) {
+    return error(Status(
+        Code::kUnavailable,
+        "the replay was not archived: " +
+            (result.store_error.empty() ? std::string("no archive row") : result.store_error)));
+  }
+  auto row = store_.read_message(result.archive_id);
+  if (!row) return error(row.status());
+
+  rapidjson::StringBuffer buffer;
+  PrettyJsonWriter w(buffer);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  w.Key("replayOf");
+  w.Int64(id);
+  w.Key("archiveId");
+  w.Int64(result.archive_id);
+  w.Key("duplicate");
+  w.Bool(result.duplicate);
+  write_string(w, "status", storage::message_status_text(row->status));
+  write_string(w, "ackCode", result.ack_code);
+  write_string(w, "ack", result.ack);
+  write_string(w, "self",
+               hl7_base(request.base_url) + "/messages/" + std::to_string(result.archive_id));
+  w.EndObject();
+  return json_response(buffer);
+}
+
+}  // namespace hearth::api

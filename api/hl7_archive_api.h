@@ -1,0 +1,49 @@
+// The operating API of the inbound HL7 v2 archive, below the /hl7 base, as one plain function
+// like RestHandler: a Request value in (path below /hl7, e.g. "messages/12"), a Response out.
+//
+//   GET  messages?status=&type=&since=&_count=&before=   list, newest first, paged
+//   GET  messages/{id}                                    one message: columns, raw, ack, parsed
+//   POST messages/{id}/$replay                            run the stored raw text through
+//                                                         Hl7Ingest again (peer "replay:{id}")
+//
+// HEAD is answered as GET. Success bodies are application/json, indented and ending in a
+// newline (docs/hl7.md has the shapes). Errors are FHIR OperationOutcome JSON with the code
+// table's status: 400 (kInvalidArgument) for an unknown parameter, a repeated or empty one, a
+// bad status/since/_count/before value, a non-numeric id; 404 for an unknown path or id; 405
+// for another method (with an Allow header); 503/500 when the store fails.
+//
+// Links (self, next) are absolute: the request's FHIR base_url with its final "/fhir" replaced
+// by "/hl7" (the server root + "/hl7" when it does not end in "/fhir").
+//
+// Thread-safety: handle() may be called concurrently; the store and the ingest must be
+// thread-safe and outlive the Hl7ArchiveApi.
+#pragma once
+
+#include <cstdint>
+
+#include "api/hl7_ingest.h"
+#include "api/request.h"
+#include "storage/store.h"
+
+namespace hearth::api {
+
+class Hl7ArchiveApi {
+ public:
+  static constexpr std::int64_t kDefaultCount = 100;
+  static constexpr std::int64_t kMaxCount = 1000;
+
+  Hl7ArchiveApi(storage::Store& store, Hl7Ingest& ingest);
+
+  // Never throws for anything a client controls.
+  Response handle(const Request& request) const;
+
+ private:
+  Response list(const Request& request) const;
+  Response read(const Request& request, std::int64_t id) const;
+  Response replay(const Request& request, std::int64_t id) const;
+
+  storage::Store& store_;
+  Hl7Ingest& ingest_;
+};
+
+}  // namespace hearth::api

@@ -1,0 +1,192 @@
+// Building the decoded tree: split each field's raw bytes at the message's own separators first,
+// then decode every piece, so an escaped delimiter (\S\) ends up as text inside its piece.
+#include "api/hl7_message_view.h"
+
+#include "hl7/charset.h"
+
+namespace hearth::api {
+namespace {
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> pieces;
+  std::size_t from = 0;
+  for (;;) {
+    const std::size_t at = text.find(separator, from);
+    if (at == std::string_view::npos) {
+      pieces.push_back(text.substr(from));
+      return pieces;
+    }
+    pieces.push_back(text.substr(from, at - from));
+    from = at + 1;
+  }
+}
+
+// The length of the UTF-8 sequence starting at text[i], or 0 when it is not a valid one.
+std::size_t utf8_sequence(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  if (lead < 0xC2 || lead > 0xF4) return 0;  // a continuation byte, overlong C0/C1, or F5-FF
+  const std::size_t length = lead <= 0xDF ? 2 : lead <= 0xEF ? 3 : 4;
+  if (i + length > text.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  const unsigned char second = byte(i + 1);
+  if (lead == 0xE0 && second < 0xA0) return 0;  // overlong
+  if (lead == 0xED && second > 0x9F) return 0;  // surrogates
+  if (lead == 0xF0 && second < 0x90) return 0;  // overlong
+  if (lead == 0xF4 && second > 0x8F) return 0;  // above U+10FFFF
+  return length;
+}
+
+bool is_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_sequence(text, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+Hl7Component component_of(const hl7::Message& message, std::string_view raw) {
+  Hl7Component out;
+  std::string buffer;
+  for (std::string_view piece : split(raw, message.delimiters().subcomponent)) {
+    out.push_back(as_utf8(message.decode(piece, buffer)));
+  }
+  return out;
+}
+
+Hl7FieldView field_of(const hl7::Message& message, int number, std::string_view raw,
+                      bool delimiter_field) {
+  Hl7FieldView field;
+  field.number = number;
+  if (delimiter_field) {  // MSH-1, MSH-2: the delimiters themselves
+    field.repetitions.push_back(Hl7Repetition{Hl7Component{std::string(raw)}});
+    return field;
+  }
+  const hl7::Delimiters& d = message.delimiters();
+  for (std::string_view repetition : split(raw, d.repetition)) {
+    Hl7Repetition components;
+    for (std::string_view component : split(repetition, d.component)) {
+      components.push_back(component_of(message, component));
+    }
+    field.repetitions.push_back(std::move(components));
+  }
+  return field;
+}
+
+void write_component(PrettyJsonWriter& w, const Hl7Component& component) {
+  if (component.size() == 1) {
+    write_text(w, component.front());
+    return;
+  }
+  w.StartArray();
+  for (const std::string& sub : component) write_text(w, sub);
+  w.EndArray();
+}
+
+void write_repetition(PrettyJsonWriter& w, const Hl7Repetition& repetition) {
+  if (repetition.size() == 1) {
+    write_component(w, repetition.front());
+    return;
+  }
+  w.StartArray();
+  for (const Hl7Component& component : repetition) write_component(w, component);
+  w.EndArray();
+}
+
+}  // namespace
+
+std::string as_utf8(std::string_view text) {
+  if (is_utf8(text)) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + text.size() / 4);
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_sequence(text, i);
+    if (length == 0) {
+      hl7::append_latin1_as_utf8(text.substr(i, 1), out);
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
+}
+
+Hl7MessageView view_of(const hl7::Message& message) {
+  Hl7MessageView view;
+  view.segments.reserve(message.segment_count());
+  for (std::size_t s = 0; s < message.segment_count(); ++s) {
+    Hl7SegmentView segment;
+    segment.name = std::string(message.segment_id(s));
+    const bool header = segment.name == "MSH";
+    const int count = message.field_count(s);
+    for (int n = 1; n <= count; ++n) {
+      hl7::FieldValue value = message.field(s, n);
+      if (value.raw.empty()) continue;
+      segment.fields.push_back(field_of(message, n, value.raw, header && n <= 2));
+    }
+    view.segments.push_back(std::move(segment));
+  }
+  return view;
+}
+
+void write_text(PrettyJsonWriter& w, std::string_view text) {
+  const std::string utf8 = as_utf8(text);
+  w.String(utf8.data(), static_cast<rapidjson::SizeType>(utf8.size()));
+}
+
+void write_hl7_view(PrettyJsonWriter& w, const Hl7MessageView& view) {
+  w.StartObject();
+  w.Key("segments");
+  w.StartArray();
+  for (const Hl7SegmentView& segment : view.segments) {
+    w.StartObject();
+    w.Key("name");
+    write_text(w, segment.name);
+    w.Key("fields");
+    w.StartObject();
+    for (const Hl7FieldView& field : segment.fields) {
+      const std::string key = std::to_string(field.number);
+      w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+      // A field's components on one line: ["SMITH", "JANE"], not one line per item.
+      w.SetFormatOptions(rapidjson::kFormatSingleLineArray);
+      if (field.repetitions.size() == 1) {
+        write_repetition(w, field.repetitions.front());
+      } else {
+        w.StartObject();
+        w.Key("repetitions");
+        w.StartArray();
+        for (const Hl7Repetition& repetition : field.repetitions) write_repetition(w, repetition);
+        w.EndArray();
+        w.EndObject();
+      }
+      w.SetFormatOptions(rapidjson::kFormatDefault);
+    }
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+void write_parse_error(PrettyJsonWriter& w, const hl7::ParseError& error) {
+  w.StartObject();
+  w.Key("code");
+  w.Int(static_cast<int>(error.code));
+  w.Key("text");
+  write_text(w, hl7::error_code_text(error.code));
+  const std::string location = hl7::format_location(error.location);
+  if (!location.empty()) {
+    w.Key("location");
+    write_text(w, location);
+  }
+  w.Key("message");
+  write_text(w, error.message);
+  w.EndObject();
+}
+
+}  // namespace hearth::api

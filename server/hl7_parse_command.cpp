@@ -1,0 +1,146 @@
+// File -> hl7::Batch -> one api::Hl7MessageView per message -> text tree or JSON.
+#include "server/hl7_parse_command.h"
+
+#include <fstream>
+#include <map>
+#include <ostream>
+#include <sstream>
+
+#include "hl7/batch.h"
+
+namespace hearth::server {
+namespace {
+
+void line(std::string& out, int depth, std::string_view label, std::string_view value) {
+  const std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
+  out += indent;
+  out += label;
+  if (!value.empty()) {
+    out += "  ";
+    // A decoded line break (\.br\) continues under the label, keeping the tree readable.
+    for (char c : value) {
+      out.push_back(c);
+      if (c == '\n') out += indent + "  ";
+    }
+  }
+  out.push_back('\n');
+}
+
+bool empty(const api::Hl7Component& component) {
+  for (const std::string& sub : component) {
+    if (!sub.empty()) return false;
+  }
+  return true;
+}
+
+bool empty(const api::Hl7Repetition& repetition) {
+  for (const api::Hl7Component& component : repetition) {
+    if (!empty(component)) return false;
+  }
+  return true;
+}
+
+void component_lines(std::string& out, int depth, const std::string& label,
+                     const api::Hl7Component& component) {
+  if (empty(component)) return;
+  if (component.size() == 1) {
+    line(out, depth, label, component.front());
+    return;
+  }
+  line(out, depth, label, {});
+  for (std::size_t k = 0; k < component.size(); ++k) {
+    if (!component[k].empty()) {
+      line(out, depth + 1, label + "." + std::to_string(k + 1), component[k]);
+    }
+  }
+}
+
+void repetition_lines(std::string& out, int depth, const std::string& label,
+                      const api::Hl7Repetition& repetition) {
+  if (empty(repetition)) return;
+  if (repetition.size() == 1) {
+    component_lines(out, depth, label, repetition.front());
+    return;
+  }
+  line(out, depth, label, {});
+  for (std::size_t j = 0; j < repetition.size(); ++j) {
+    component_lines(out, depth + 1, label + "." + std::to_string(j + 1), repetition[j]);
+  }
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(Code::kNotFound, "cannot open '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return Status(Code::kUnavailable, "cannot read '" + path + "'");
+  return text.str();
+}
+
+}  // namespace
+
+std::string hl7_tree_text(const api::Hl7MessageView& view) {
+  std::string out;
+  std::map<std::string, int> seen;
+  for (const api::Hl7SegmentView& segment : view.segments) {
+    const int occurrence = ++seen[segment.name];
+    line(out, 0,
+         occurrence == 1 ? segment.name : segment.name + "[" + std::to_string(occurrence) + "]",
+         {});
+    for (const api::Hl7FieldView& field : segment.fields) {
+      const std::string label = segment.name + "-" + std::to_string(field.number);
+      if (field.repetitions.size() == 1) {
+        repetition_lines(out, 1, label, field.repetitions.front());
+        continue;
+      }
+      for (std::size_t i = 0; i < field.repetitions.size(); ++i) {
+        repetition_lines(out, 1, label + "[" + std::to_string(i + 1) + "]", field.repetitions[i]);
+      }
+    }
+  }
+  return out;
+}
+
+int run_hl7_parse(const Hl7ParseOptions& options, std::ostream& out, std::ostream& err) {
+  auto text = read_file(options.path);
+  if (!text) {
+    err << text.status().message() << '\n';
+    return 1;
+  }
+  hl7::ParseError error;
+  auto batch = hl7::Batch::parse(std::string_view(*text), &error);
+  if (!batch) {
+    const std::string location = hl7::format_location(error.location);
+    err << options.path << ": not a valid HL7 v2 message: " << error.message << " (code "
+        << static_cast<int>(error.code) << " " << hl7::error_code_text(error.code)
+        << (location.empty() ? std::string() : ", at " + location) << ")\n";
+    return 1;
+  }
+  std::vector<api::Hl7MessageView> views;
+  for (const hl7::BatchGroup& group : batch->groups()) {
+    for (const hl7::Message& message : group.messages) views.push_back(api::view_of(message));
+  }
+  if (options.json) {
+    rapidjson::StringBuffer buffer;
+    api::PrettyJsonWriter w(buffer);
+    w.SetIndent(' ', 2);
+    if (views.size() == 1) {
+      api::write_hl7_view(w, views.front());
+    } else {
+      w.StartArray();
+      for (const api::Hl7MessageView& view : views) api::write_hl7_view(w, view);
+      w.EndArray();
+    }
+    out << std::string_view(buffer.GetString(), buffer.GetSize()) << '\n';
+    return 0;
+  }
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    if (views.size() > 1) {
+      out << (i == 0 ? "" : "\n") << "# message " << i + 1 << " of " << views.size() << '\n';
+    }
+    out << hl7_tree_text(views[i]);
+  }
+  return 0;
+}
+
+}  // namespace hearth::server

@@ -1,0 +1,34 @@
+// The operator's view of HL7 v2 (api/hl7_message_view.h): whatever Batch::parse accepts must
+// turn into a decoded view and JSON that RapidJSON reads back as valid UTF-8 JSON; whatever it
+// rejects must give a parse-error JSON. Invariants: no crash, no hang, valid output.
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "api/hl7_message_view.h"
+#include "hl7/batch.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  hearth::hl7::ParseError error;
+  auto batch = hearth::hl7::Batch::parse(text, &error);
+  rapidjson::StringBuffer buffer;
+  hearth::api::PrettyJsonWriter w(buffer);
+  w.StartArray();
+  if (batch.is_ok()) {
+    for (const auto& group : batch->groups()) {
+      for (const auto& message : group.messages) {
+        hearth::api::write_hl7_view(w, hearth::api::view_of(message));
+      }
+    }
+  } else {
+    hearth::api::write_parse_error(w, error);
+  }
+  w.EndArray();
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(buffer.GetString(), buffer.GetSize());
+  if (doc.HasParseError() || !doc.IsArray()) std::abort();
+  return 0;
+}
