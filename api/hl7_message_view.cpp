@@ -21,34 +21,6 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
   }
 }
 
-// The length of the UTF-8 sequence starting at text[i], or 0 when it is not a valid one.
-std::size_t utf8_sequence(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  if (lead < 0xC2 || lead > 0xF4) return 0;  // a continuation byte, overlong C0/C1, or F5-FF
-  const std::size_t length = lead <= 0xDF ? 2 : lead <= 0xEF ? 3 : 4;
-  if (i + length > text.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  const unsigned char second = byte(i + 1);
-  if (lead == 0xE0 && second < 0xA0) return 0;  // overlong
-  if (lead == 0xED && second > 0x9F) return 0;  // surrogates
-  if (lead == 0xF0 && second < 0x90) return 0;  // overlong
-  if (lead == 0xF4 && second > 0x8F) return 0;  // above U+10FFFF
-  return length;
-}
-
-bool is_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = utf8_sequence(text, i);
-    if (length == 0) return false;
-    i += length;
-  }
-  return true;
-}
-
 Hl7Component component_of(const hl7::Message& message, std::string_view raw) {
   Hl7Component out;
   std::string buffer;
@@ -99,22 +71,7 @@ void write_repetition(PrettyJsonWriter& w, const Hl7Repetition& repetition) {
 
 }  // namespace
 
-std::string as_utf8(std::string_view text) {
-  if (is_utf8(text)) return std::string(text);
-  std::string out;
-  out.reserve(text.size() + text.size() / 4);
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = utf8_sequence(text, i);
-    if (length == 0) {
-      hl7::append_latin1_as_utf8(text.substr(i, 1), out);
-      ++i;
-    } else {
-      out.append(text.substr(i, length));
-      i += length;
-    }
-  }
-  return out;
-}
+std::string as_utf8(std::string_view text) { return hl7::to_utf8(text, hl7::Charset::kOther); }
 
 Hl7MessageView view_of(const hl7::Message& message) {
   Hl7MessageView view;

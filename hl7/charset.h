@@ -28,8 +28,8 @@ void append_latin1_as_utf8(std::string_view latin1, std::string& out);
 bool is_valid_utf8(std::string_view text);
 
 // `text` (bytes of a message in `charset`) as valid UTF-8, for metadata kept beside the raw
-// message (sender, control id, notes): 8859/1 is converted; anything else is kept when it is
-// already valid UTF-8 and otherwise read as 8859/1, the common case of an undeclared charset.
+// message (sender, control id, notes): 8859/1 is converted; otherwise valid UTF-8 sequences are
+// kept and every other byte is read as 8859/1 (the common case of an undeclared charset).
 std::string to_utf8(std::string_view text, Charset charset);
 
 }  // namespace hearth::hl7
