@@ -175,6 +175,11 @@ int run_cli(int argc, char** argv) {
   send_command->add_option("--port", send_options.port, "MLLP port")->capture_default_str();
   send_command->add_option("--timeout", send_options.timeout_seconds, "Seconds to wait per ACK")
       ->capture_default_str();
+  send_command
+      ->add_option("--conditional-ack-wait", send_options.conditional_ack_seconds,
+                   "Seconds to wait for the ACK of a message whose MSH-15 is ER or SU (sent "
+                   "only on error / success)")
+      ->capture_default_str();
   send_command->add_option("paths", send_options.paths, "Files or directories")->required();
   MessagesOptions messages_options;
   CLI::App* messages_command = app.add_subcommand(

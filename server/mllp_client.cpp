@@ -96,4 +96,38 @@ Result<std::string> MllpClient::read_ack() {
   }
 }
 
+Result<std::optional<std::string>> MllpClient::read_ack_within(std::chrono::milliseconds wait) {
+  Impl& s = *impl_;
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    if (auto frame = s.deframer.next()) {
+      if (!frame->is_ok()) return std::move(*frame).take_status();
+      return std::optional<std::string>(std::move(frame->value()));
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::optional<std::string>();
+    std::size_t got = 0;
+    boost::system::error_code result = asio::error::would_block;
+    s.socket.async_read_some(asio::buffer(s.buffer),
+                             [&](const boost::system::error_code& e, std::size_t n) {
+                               result = e;
+                               got = n;
+                             });
+    s.io.restart();
+    s.io.run_for(left);
+    if (!s.io.stopped()) {  // nothing yet: cancel the read, keep the connection
+      boost::system::error_code ignored;
+      s.socket.cancel(ignored);
+      s.io.restart();
+      s.io.run();
+    }
+    if (result == asio::error::operation_aborted) return std::optional<std::string>();
+    if (result) {
+      return Status(Code::kUnavailable, "connection closed before an ACK: " + result.message());
+    }
+    s.deframer.feed(std::string_view(s.buffer.data(), got));
+  }
+}
+
 }  // namespace hearth::server

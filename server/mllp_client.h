@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,8 @@ class MllpClient {
   // wait for the next ACK.
   Status send(std::string_view message);
   Result<std::string> read_ack();
+  // Waits at most `wait` for the next ACK; nullopt (the connection stays open) when none came.
+  Result<std::optional<std::string>> read_ack_within(std::chrono::milliseconds wait);
 
  private:
   struct Impl;

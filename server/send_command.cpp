@@ -48,24 +48,44 @@ std::string read_all(const std::string& path) {
   return text.str();
 }
 
+// MSH-15, the accept acknowledgment the sender asks for (table 0155); empty = AL.
+enum class AcceptAck { kAlways, kNever, kOnError, kOnSuccess };
+
+AcceptAck accept_ack_of(std::string_view msh15) {
+  if (msh15 == "NE") return AcceptAck::kNever;
+  if (msh15 == "ER") return AcceptAck::kOnError;
+  if (msh15 == "SU") return AcceptAck::kOnSuccess;
+  return AcceptAck::kAlways;
+}
+
 struct Outgoing {
   std::string control_id;
   std::string er7;
-  bool wants_ack = true;  // false: MSH-15 is NE, the receiver sends no accept ACK
+  AcceptAck accept_ack = AcceptAck::kAlways;
 };
+
+// MSA-2 of an ACK (the control id it answers), "" when unreadable.
+std::string acknowledged_id(const std::string& ack) {
+  Result<hl7::Message> parsed = hl7::Message::parse(ack);
+  if (!parsed.is_ok()) return "";
+  for (std::size_t i = 0; i < parsed->segment_count(); ++i) {
+    if (parsed->segment_id(i) == "MSA") return std::string(parsed->field(i, 2).raw);
+  }
+  return "";
+}
 
 // The messages in `text`; the whole text as one when it does not parse.
 std::vector<Outgoing> split(const std::string& text) {
   std::vector<Outgoing> out;
   Result<hl7::Batch> batch = hl7::Batch::parse(text);
   if (!batch.is_ok()) {
-    out.push_back(Outgoing{"-", text, true});
+    out.push_back(Outgoing{"-", text, AcceptAck::kAlways});
     return out;
   }
   for (const auto& group : batch->groups()) {
     for (const auto& message : group.messages) {
       out.push_back(Outgoing{std::string(message.control_id()), message.write(),
-                             message.field(0, 15).raw != "NE"});
+                             accept_ack_of(message.field(0, 15).raw)});
     }
   }
   return out;
@@ -78,6 +98,8 @@ int run_send(const SendOptions& options, std::ostream& out, std::ostream& err) {
   if (!collect(options.paths, files, err)) return 2;
   const auto timeout = std::chrono::milliseconds(
       static_cast<long long>(std::max(0.001, options.timeout_seconds) * 1000));
+  const auto conditional_wait = std::chrono::milliseconds(
+      static_cast<long long>(std::max(0.0, options.conditional_ack_seconds) * 1000));
   auto client = MllpClient::connect(options.host, options.port, timeout);
   if (!client) {
     err << "hearth send: " << client.status().message() << "\n";
@@ -92,21 +114,46 @@ int run_send(const SendOptions& options, std::ostream& out, std::ostream& err) {
     for (const Outgoing& message : split(read_all(file))) {
       const std::string& control_id = message.control_id;
       Status sent_ok = (*client)->send(message.er7);
-      Result<std::string> ack = std::string();
-      if (sent_ok.is_ok() && message.wants_ack) ack = (*client)->read_ack();
-      if (!sent_ok.is_ok() || !ack) {
+      // The ACK code, or what the silence of a conditional ACK means.
+      Result<std::string> code = std::string("no-ack-requested");
+      if (sent_ok.is_ok() && message.accept_ack != AcceptAck::kNever) {
+        const bool conditional = message.accept_ack != AcceptAck::kAlways;
+        for (;;) {
+          Result<std::optional<std::string>> ack =
+              (*client)->read_ack_within(conditional ? conditional_wait : timeout);
+          if (!ack.is_ok()) {
+            code = std::move(ack).take_status();
+            break;
+          }
+          if (!ack->has_value() && !conditional) {
+            code = Status(Code::kUnavailable, "timed out waiting for an ACK");
+            break;
+          }
+          if (!ack->has_value()) {
+            code = std::string(message.accept_ack == AcceptAck::kOnError ? "no-ack-ER"
+                                                                          : "no-ack-SU");
+            break;
+          }
+          // A late ACK of an earlier message (its conditional wait ran out): skip it.
+          const std::string answered = acknowledged_id(**ack);
+          if (!answered.empty() && control_id != "-" && answered != control_id) continue;
+          code = api::ack_code_of(**ack);
+          break;
+        }
+      }
+      if (!sent_ok.is_ok() || !code.is_ok()) {
         err << "hearth send: " << file << "#" << index + 1 << ": "
-            << (sent_ok.is_ok() ? ack.status().message() : sent_ok.message()) << "\n";
+            << (sent_ok.is_ok() ? code.status().message() : sent_ok.message()) << "\n";
         return 3;
       }
-      std::string code = message.wants_ack ? api::ack_code_of(*ack) : "no-ack-requested";
-      if (code.empty()) code = "?";
+      if (code->empty()) *code = "?";
       out << file << "#" << ++index << " " << (control_id.empty() ? "-" : control_id) << " "
-          << code << "\n";
-      ++codes[code];
+          << *code << "\n";
+      ++codes[*code];
       ++sent;
-      all_accepted =
-          all_accepted && (code == "AA" || code == "CA" || code == "no-ack-requested");
+      // ER's silence means accepted; SU's means it was not.
+      all_accepted = all_accepted && (*code == "AA" || *code == "CA" ||
+                                      *code == "no-ack-requested" || *code == "no-ack-ER");
     }
   }
   const double seconds =

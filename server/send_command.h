@@ -1,8 +1,11 @@
 // `hearth send`: reads HL7 v2 files (a message, a batch, or several messages one after the
 // other; directories recursively, in name order) and sends each message over MLLP, waiting for
 // its ACK before the next. One line per message on `out` ("FILE#N CONTROL-ID ACK-CODE"), then a
-// summary. A message whose MSH-15 is NE is sent without waiting (no accept ACK will come);
-// MSH-15 ER/SU are not handled (the ACK wait may time out). Returns the exit code: 0 when every message got AA/CA, 1 when some did not, 2 for
+// summary. MSH-15 (enhanced mode) decides whether an accept ACK will come: NE never (sent
+// without waiting), ER only on error and SU only on success, so for those we wait at most
+// `conditional_ack_seconds`: silence then means accepted (ER) or not accepted (SU). An ACK whose
+// MSA-2 names another message (one that came after its wait) is skipped.
+// Returns the exit code: 0 when every message was accepted, 1 when some were not, 2 for
 // unreadable paths, 3 when the connection failed (sending stops there).
 #pragma once
 
@@ -18,6 +21,7 @@ struct SendOptions {
   std::uint16_t port = 2575;
   std::vector<std::string> paths;
   double timeout_seconds = 30;  // per ACK
+  double conditional_ack_seconds = 1;  // MSH-15 ER/SU: how long an ACK may take to come
 };
 
 int run_send(const SendOptions& options, std::ostream& out, std::ostream& err);

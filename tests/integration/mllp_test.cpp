@@ -381,6 +381,26 @@ TEST_CASE("hearth send: files and directories, one line per message, exit code b
   CHECK(rejected.out.find("bad.hl7#1 - AR\n") != std::string::npos);
   CHECK(hearth::testing::run_hearth({"send", "--port", port, (dir / "none").string()}).exit_code ==
         2);
+
+  // MSH-15 ER (ACK only on error) and SU (only on success): silence is an answer too. The ER
+  // message reuses F1's control id with other content, so it does get its error ACK.
+  {
+    auto with_msh15 = [&](const std::string& id, const std::string& msh15, const char* value) {
+      std::string m = make_oru(sender, id, value);
+      m.replace(m.find("|P|2.5.1"), 8, "|P|2.5.1|||" + msh15 + "|NE");
+      return m;
+    };
+    std::ofstream(dir / "cond.hl7", std::ios::binary)
+        << with_msh15("C1", "ER", "7.5") << with_msh15("F1", "ER", "9.9")
+        << with_msh15("C2", "SU", "7.5") << with_msh15("C3", "AL", "7.5");
+  }
+  auto conditional = hearth::testing::run_hearth(
+      {"send", "--port", port, "--conditional-ack-wait", "0.3", (dir / "cond.hl7").string()});
+  CHECK(conditional.exit_code == 1);  // the CE
+  CHECK(conditional.out.find("cond.hl7#1 C1 no-ack-ER\n") != std::string::npos);
+  CHECK(conditional.out.find("cond.hl7#2 F1 CE\n") != std::string::npos);
+  CHECK(conditional.out.find("cond.hl7#3 C2 CA\n") != std::string::npos);
+  CHECK(conditional.out.find("cond.hl7#4 C3 CA\n") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
 
