@@ -10,6 +10,7 @@
 
 #include "api/hl7_ingest.h"
 #include "api/rest_handler.h"
+#include "conformance/conformance_command.h"
 #include "core/clock.h"
 #include "server/access_log.h"
 #include "server/config.h"
@@ -180,6 +181,9 @@ int run_cli(int argc, char** argv) {
   messages_command->add_option("--limit", messages_options.limit, "At most this many")
       ->capture_default_str();
 
+  conformance::CommandOptions conformance_options;
+  CLI::App* conformance_command = conformance::add_conformance_command(app, conformance_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -189,6 +193,9 @@ int run_cli(int argc, char** argv) {
   if (migrate_command->parsed()) return migrate(config);
   if (messages_command->parsed()) return list_messages(config, messages_options);
   if (send_command->parsed()) return run_send(send_options, std::cout, std::cerr);
+  if (conformance_command->parsed()) {
+    return conformance::run_conformance_command(conformance_options, std::cout, std::cerr);
+  }
   return 2;
 }
 
