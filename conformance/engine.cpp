@@ -77,8 +77,7 @@ class Run {
             .status = 0, .response_excerpt = ""});
         continue;
       }
-      synthetic(R"({"type":{"code":"delete"},"targetId":")" + id + "\"}", "autodelete " + id,
-                result.teardown);
+      synthetic("delete", "targetId", id, "autodelete " + id, result.teardown);
     }
     if (!result.teardown.actions.empty()) notify(result, result.teardown);
   }
@@ -176,7 +175,7 @@ class Run {
     for (const auto* f : object_array(script_, "fixture")) {
       if (!bool_member(*f, "autocreate")) continue;
       std::string id = string_member(*f, "id");
-      synthetic(R"({"type":{"code":"create"},"sourceId":")" + id + "\"}", "autocreate " + id, result.setup);
+      synthetic("create", "sourceId", id, "autocreate " + id, result.setup);
       const Fixture* last = state_.last();
       if (result.setup.actions.back().outcome == Outcome::kPass && last != nullptr &&
           (last->status < 200 || last->status >= 300)) {
@@ -188,9 +187,17 @@ class Run {
     return result.setup.outcome() == Outcome::kPass;
   }
 
-  void synthetic(const std::string& json, const std::string& label, TestResult& into) {
-    auto op = fhir::parse_json(json);
-    ActionResult r = run_operation(*op);
+  // Runs the operation {"type":{"code":CODE},FIXTURE_KEY:FIXTURE_ID} (autocreate/autodelete).
+  void synthetic(const char* code, const char* fixture_key, const std::string& fixture_id,
+                 const std::string& label, TestResult& into) {
+    fhir::JsonDocument op;
+    op.SetObject();
+    auto& a = op.GetAllocator();
+    fhir::JsonValue type(rapidjson::kObjectType);
+    type.AddMember("code", fhir::make_json_string(code, a), a);
+    op.AddMember("type", type, a);
+    op.AddMember(rapidjson::StringRef(fixture_key), fhir::make_json_string(fixture_id, a), a);
+    ActionResult r = run_operation(op);
     r.label = label;
     into.actions.push_back(std::move(r));
   }

@@ -140,6 +140,76 @@ Result<Shape> shape_for(const std::string& code, const std::string& type, const 
                 "operation type '" + code + "' is not supported without url or params naming a $operation");
 }
 
+// The method and path of `op`: from `url` when given (an absolute one goes to `absolute_url`),
+// else from its type.
+Result<Shape> request_shape(const fhir::JsonValue& op, ScriptState& state, std::string& absolute_url) {
+  std::string code = operation_code(op);
+  if (op.HasMember("url")) {
+    auto url = state.substitute(string_member(op, "url"));
+    if (!url) return url.status();
+    bool has_body = !string_member(op, "sourceId").empty();
+    Shape shape{.method = has_body ? "POST" : "GET", .path = "", .needs_body = has_body};
+    if (url->rfind("http://", 0) == 0 || url->rfind("https://", 0) == 0) {
+      absolute_url = *url;
+    } else {
+      shape.path = url->empty() || (*url)[0] != '/' ? *url : url->substr(1);
+    }
+    return shape;
+  }
+  if (code.empty()) return Status(Code::kInvalidArgument, "operation has neither type nor url");
+  auto params = state.substitute(string_member(op, "params"));
+  if (!params) return params.status();
+  std::string type = string_member(op, "resource");
+  for (const char* fixture_key : {"sourceId", "targetId"}) {
+    if (!type.empty()) break;
+    std::string id = string_member(op, fixture_key);
+    if (id.empty()) continue;
+    if (Fixture* f = state.find(id)) type = !f->server_type.empty() ? f->server_type : f->resource_type();
+  }
+  return shape_for(code, type, *params, state, op);
+}
+
+// The sourceId fixture as the body, in the contentType's format (an update's body carries the
+// id of its URL).
+Status add_body(const fhir::JsonValue& op, bool needs_body, ScriptState& state, HttpRequest& request) {
+  std::string code = operation_code(op);
+  std::string source_id = string_member(op, "sourceId");
+  if (!needs_body && source_id.empty()) return Status();
+  if (source_id.empty()) return Status(Code::kInvalidArgument, code + " needs sourceId (the body)");
+  std::string content_type = string_member(op, "contentType");
+  std::string url_id;
+  if (code == "update" || code == "updateCreate") {
+    std::string path = request.url.substr(0, request.url.find('?'));
+    url_id = path.substr(path.rfind('/') + 1);
+  }
+  auto body = body_of(state, source_id, content_type.find("xml") != std::string::npos, url_id);
+  if (!body) return body.status();
+  request.body = std::move(body).value();
+  request.headers.emplace_back("Content-Type",
+                               mime(content_type.empty() ? "json" : content_type) + "; charset=utf-8");
+  return Status();
+}
+
+// Accept, Authorization, then the script's requestHeaders (which replace same-named ones).
+Status add_headers(const fhir::JsonValue& op, ScriptState& state, const RequestContext& context,
+                   HttpRequest& request) {
+  std::string accept = string_member(op, "accept");
+  request.headers.emplace_back("Accept", mime(accept.empty() ? "json" : accept));
+  if (!context.token.empty()) request.headers.emplace_back("Authorization", "Bearer " + context.token);
+  for (const auto* h : object_array(op, "requestHeader")) {
+    std::string field = string_member(*h, "field");
+    auto value = state.substitute(string_member(*h, "value"));
+    if (!value) return value.status();
+    std::erase_if(request.headers, [&](const auto& kv) {
+      return kv.first.size() == field.size() &&
+             std::equal(field.begin(), field.end(), kv.first.begin(),
+                        [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+    });
+    request.headers.emplace_back(field, std::move(value).value());
+  }
+  return Status();
+}
+
 }  // namespace
 
 std::string operation_code(const fhir::JsonValue& operation) {
@@ -163,74 +233,19 @@ Result<HttpRequest> build_request(const fhir::JsonValue& op, ScriptState& state,
   if (op.HasMember("modifierExtension")) {
     return Status(Code::kNotImplemented, "operation has a modifierExtension the runner does not understand");
   }
-  std::string code = operation_code(op);
-  auto params = state.substitute(string_member(op, "params"));
-  if (!params) return params.status();
-  std::string type = string_member(op, "resource");
-  for (const char* fixture_key : {"sourceId", "targetId"}) {
-    if (!type.empty()) break;
-    std::string id = string_member(op, fixture_key);
-    if (id.empty()) continue;
-    if (Fixture* f = state.find(id)) type = !f->server_type.empty() ? f->server_type : f->resource_type();
-  }
-  bool xml_body = string_member(op, "contentType").find("xml") != std::string::npos;
-
   HttpRequest request;
-  Shape shape;
-  if (op.HasMember("url")) {
-    auto url = state.substitute(string_member(op, "url"));
-    if (!url) return url.status();
-    shape.method = string_member(op, "sourceId").empty() ? "GET" : "POST";
-    shape.needs_body = !string_member(op, "sourceId").empty();
-    if (url->rfind("http://", 0) == 0 || url->rfind("https://", 0) == 0) {
-      request.url = *url;
-    } else {
-      shape.path = url->empty() || (*url)[0] != '/' ? *url : url->substr(1);
-    }
-  } else {
-    if (code.empty()) return Status(Code::kInvalidArgument, "operation has neither type nor url");
-    auto s = shape_for(code, type, *params, state, op);
-    if (!s) return s.status();
-    shape = *s;
-  }
+  auto shape = request_shape(op, state, request.url);
+  if (!shape) return shape.status();
   if (request.url.empty()) {
     request.url = context.base_url;
-    if (!shape.path.empty() && shape.path[0] != '?') request.url += "/";
-    request.url += shape.path;
+    if (!shape->path.empty() && shape->path[0] != '?') request.url += "/";
+    request.url += shape->path;
   }
   std::string method = string_member(op, "method");
   for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  request.method = method.empty() ? shape.method : method;
-
-  std::string accept = string_member(op, "accept");
-  request.headers.emplace_back("Accept", mime(accept.empty() ? "json" : accept));
-  std::string source_id = string_member(op, "sourceId");
-  if (shape.needs_body || !source_id.empty()) {
-    if (source_id.empty()) return Status(Code::kInvalidArgument, code + " needs sourceId (the body)");
-    std::string url_id;
-    if (code == "update" || code == "updateCreate") {
-      std::string path = request.url.substr(0, request.url.find('?'));
-      url_id = path.substr(path.rfind('/') + 1);
-    }
-    auto body = body_of(state, source_id, xml_body, url_id);
-    if (!body) return body.status();
-    request.body = std::move(body).value();
-    std::string content_type = string_member(op, "contentType");
-    request.headers.emplace_back("Content-Type", mime(content_type.empty() ? "json" : content_type) +
-                                                     "; charset=utf-8");
-  }
-  if (!context.token.empty()) request.headers.emplace_back("Authorization", "Bearer " + context.token);
-  for (const auto* h : object_array(op, "requestHeader")) {
-    std::string field = string_member(*h, "field");
-    auto value = state.substitute(string_member(*h, "value"));
-    if (!value) return value.status();
-    std::erase_if(request.headers, [&](const auto& kv) {
-      return kv.first.size() == field.size() &&
-             std::equal(field.begin(), field.end(), kv.first.begin(),
-                        [](char a, char b) { return std::tolower(a) == std::tolower(b); });
-    });
-    request.headers.emplace_back(field, std::move(value).value());
-  }
+  request.method = method.empty() ? shape->method : method;
+  HEARTH_RETURN_IF_ERROR(add_body(op, shape->needs_body, state, request));
+  HEARTH_RETURN_IF_ERROR(add_headers(op, state, context, request));
   return request;
 }
 

@@ -296,3 +296,29 @@ TEST_CASE("a TestScript written in XML runs like its JSON form") {
 
 }  // namespace
 }  // namespace hearth::conformance
+
+namespace hearth::conformance {
+namespace {
+
+TEST_CASE("an HTTP server that is not FHIR fails the asserts with a readable reason") {
+  FakeTransport server([](const HttpRequest&) -> Result<HttpResponse> {
+    return HttpResponse{.status = 200, .headers = {{"Content-Type", "text/html"}}, .body = "<html><body>It works!</body></html>"};
+  });
+  std::string text = R"({"resourceType":"TestScript","name":"H","status":"active","test":[{"name":"t","action":[
+    {"operation":{"type":{"code":"capabilities"}}},
+    {"assert":{"resource":"CapabilityStatement"}},
+    {"assert":{"expression":"CapabilityStatement.fhirVersion","value":"4.0.1"}},
+    {"assert":{"contentType":"json"}}]}]})";
+  ScriptResult r = testing::run_script(server, text);
+  REQUIRE(r.tests.size() == 1);
+  const auto& actions = r.tests[0].actions;
+  CHECK(actions[1].outcome == Outcome::kFail);
+  CHECK(actions[2].outcome == Outcome::kFail);
+  CHECK(actions[2].message.find("body not parsed") != std::string::npos);
+  CHECK(actions[3].outcome == Outcome::kFail);
+  CHECK(actions[3].message.find("text/html") != std::string::npos);
+  CHECK(r.outcome() == Outcome::kFail);
+}
+
+}  // namespace
+}  // namespace hearth::conformance
