@@ -26,6 +26,9 @@ const fhir::JsonValue::ConstArray array_member(const fhir::JsonValue& object, st
 // names are accepted).
 std::vector<std::string> unknown_members(const fhir::JsonValue& object,
                                          const std::vector<std::string_view>& known);
+// `text` with NUL and every byte that does not start a valid UTF-8 sequence (no overlongs,
+// surrogates or code points over U+10FFFF) replaced by U+FFFD: response bodies go into JSON and XML reports.
+std::string valid_utf8(std::string_view text);
 // A FHIRPath result item as text: primitives by their FHIRPath string form, complex nodes as
 // compact JSON.
 std::string item_text(const fhir::fhirpath::Item& item);

@@ -1,13 +1,18 @@
-// JUnit XML writer; text is escaped for XML 1.0 (control characters dropped).
+// JUnit XML writer; text is escaped for XML 1.0 (control characters dropped, bad UTF-8 replaced).
 #include "conformance/junit.h"
+
+#include "conformance/json_util.h"
 
 namespace hearth::conformance {
 namespace {
 
-std::string escape(const std::string& text) {
+// XML 1.0 text: markup escaped, control characters dropped, invalid UTF-8 (a binary response
+// excerpt) replaced by U+FFFD so the document always parses.
+std::string escape(const std::string& raw) {
+  std::string text = valid_utf8(raw);
   std::string out;
   out.reserve(text.size());
-  for (unsigned char c : text) {
+  for (char c : text) {
     switch (c) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
@@ -15,8 +20,8 @@ std::string escape(const std::string& text) {
       case '"': out += "&quot;"; break;
       case '\'': out += "&apos;"; break;
       default:
-        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') break;
-        out += static_cast<char>(c);
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') break;
+        out += c;
     }
   }
   return out;

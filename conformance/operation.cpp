@@ -220,8 +220,11 @@ std::string operation_code(const fhir::JsonValue& operation) {
 std::string request_line(const HttpRequest& request) { return request.method + " " + request.url; }
 
 std::string excerpt(const std::string& body, std::size_t limit) {
-  if (body.size() <= limit) return body;
-  return body.substr(0, limit) + "... (" + std::to_string(body.size()) + " bytes)";
+  if (body.size() <= limit) return valid_utf8(body);
+  // Cut before a UTF-8 continuation byte so the excerpt stays valid text.
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;
+  return valid_utf8(std::string_view(body).substr(0, cut)) + "... (" + std::to_string(body.size()) + " bytes)";
 }
 
 Result<HttpRequest> build_request(const fhir::JsonValue& op, ScriptState& state,

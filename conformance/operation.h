@@ -36,7 +36,8 @@ void record_exchange(const fhir::JsonValue& operation, const HttpRequest& reques
 std::string operation_code(const fhir::JsonValue& operation);
 // A short text for reports: "GET http://host/fhir/Patient/1".
 std::string request_line(const HttpRequest& request);
-// The first `limit` bytes of a body, with a marker when cut.
+// The first `limit` bytes of a body (cut on a UTF-8 character boundary, invalid UTF-8 replaced
+// by U+FFFD), with a marker when cut.
 std::string excerpt(const std::string& body, std::size_t limit = 300);
 
 }  // namespace hearth::conformance

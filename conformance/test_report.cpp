@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "conformance/json_util.h"
 #include "fhir/json.h"
 
 namespace hearth::conformance {
@@ -15,7 +16,7 @@ void add(JsonValue& object, const char* name, JsonValue value, JsonAllocator& a)
   object.AddMember(JsonValue(name, a), value, a);
 }
 void add(JsonValue& object, const char* name, const std::string& text, JsonAllocator& a) {
-  add(object, name, fhir::make_json_string(text, a), a);
+  add(object, name, fhir::make_json_string(valid_utf8(text), a), a);
 }
 
 std::string message_of(const ActionResult& action) {

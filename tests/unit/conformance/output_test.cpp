@@ -12,6 +12,7 @@
 
 #include "conformance/conformance_command.h"
 #include "conformance/junit.h"
+#include "conformance/operation.h"
 #include "conformance/summary.h"
 #include "conformance/test_report.h"
 #include "fake_transport.h"
@@ -163,6 +164,29 @@ TEST_CASE("conformance run: exit codes, TestReports, junit, fixtures in a direct
   CHECK(run_conformance(options, server, xml_out, progress) == 0);
   CHECK(xml_out.str().rfind("<?xml", 0) == 0);
   CHECK(progress.str().find("PASS") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace hearth::conformance
+
+namespace hearth::conformance {
+namespace {
+
+TEST_CASE("a binary response keeps the TestReport valid JSON and the JUnit XML well-formed") {
+  FakeTransport server([](const HttpRequest&) -> Result<HttpResponse> {
+    using namespace std::string_literals;
+    std::string body = "\xff\xfe\x00\x01 binary \xed\xa0\x80 \xc3"s;
+    body += std::string(400, 'x') + "\xe2\x82\xac";  // the cut lands inside the euro sign
+    return HttpResponse{.status = 500, .headers = {{"Content-Type", "application/octet-stream"}}, .body = body};
+  });
+  ScriptResult r = testing::run_script(server, kScript);
+  std::string json = test_report_json(r);
+  CHECK(fhir::parse_json(json).is_ok());
+  std::string xml = junit_xml({r});
+  xmlDoc* doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "junit.xml", nullptr, XML_PARSE_NONET);
+  CHECK(doc != nullptr);
+  if (doc != nullptr) xmlFreeDoc(doc);
+  CHECK(excerpt(std::string(299, 'a') + "\xe2\x82\xac", 300) == std::string(299, 'a') + "... (302 bytes)");
 }
 
 }  // namespace
