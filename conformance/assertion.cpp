@@ -249,17 +249,16 @@ Result<std::string> expression_of(const fhir::JsonValue& a, const char* expressi
   return *translated;
 }
 
-// Runs every check the assert names; the first failure or error decides.
-Result<Check> run_checks(const fhir::JsonValue& a, const Fixture& target, ScriptState& state) {
-  std::string op = string_member(a, "operator");
-  if (op.empty()) op = "equals";
-  std::vector<Result<Check>> checks;
+// The checks on the response status line and headers: response, responseCode, contentType,
+// headerField, resource.
+void response_checks(const fhir::JsonValue& a, const Fixture& target, const std::string& op,
+                     ScriptState& state, std::vector<Result<Check>>& checks) {
   if (a.HasMember("response")) {
     std::string code = string_member(a, "response");
     int status = response_status(code);
-    if (status == 0) return Status(Code::kNotImplemented, "unknown response code '" + code + "'");
-    checks.push_back(compare(op, std::to_string(target.status), std::to_string(status),
-                             "response status (" + code + ")"));
+    checks.push_back(status == 0 ? Result<Check>(Status(Code::kNotImplemented, "unknown response code '" + code + "'"))
+                                 : compare(op, std::to_string(target.status), std::to_string(status),
+                                           "response status (" + code + ")"));
   }
   if (a.HasMember("responseCode")) {
     std::string want = string_member(a, "responseCode");
@@ -271,16 +270,19 @@ Result<Check> run_checks(const fhir::JsonValue& a, const Fixture& target, Script
     std::string field = string_member(a, "headerField");
     const std::string* h = find_header(target.headers, field);
     auto v = state.substitute(string_member(a, "value"));
-    if (!v) return v.status();
-    checks.push_back(compare(op, h ? std::optional<std::string>(*h) : std::nullopt, *v, "header " + field));
+    checks.push_back(!v ? Result<Check>(v.status())
+                        : compare(op, h ? std::optional<std::string>(*h) : std::nullopt, *v, "header " + field));
   }
   if (a.HasMember("resource")) {
     std::string type = target.resource_type();
     checks.push_back(compare(op, type.empty() ? std::nullopt : std::optional<std::string>(type),
                              string_member(a, "resource"), "resource type"));
   }
-  if (a.HasMember("minimumId")) checks.push_back(check_minimum(string_member(a, "minimumId"), target, state));
-  if (bool_member(a, "navigationLinks")) checks.push_back(check_navigation_links(target));
+}
+
+// The checks on the request that was sent: requestMethod, requestURL.
+void request_checks(const fhir::JsonValue& a, const Fixture& target, const std::string& op,
+                    ScriptState& state, std::vector<Result<Check>>& checks) {
   if (a.HasMember("requestMethod")) {
     std::string method = target.request.method;
     std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -288,29 +290,53 @@ Result<Check> run_checks(const fhir::JsonValue& a, const Fixture& target, Script
   }
   if (a.HasMember("requestURL")) {
     auto want = state.substitute(string_member(a, "requestURL"));
-    if (!want) return want.status();
+    if (!want) {
+      checks.push_back(want.status());
+      return;
+    }
     std::string url = target.request.url;
     // A relative requestURL compares with the end of the absolute URL that was sent.
     if (op == "equals" && url.size() > want->size() && url.ends_with("/" + *want)) url = *want;
     checks.push_back(compare(op, url, *want, "request URL"));
   }
+}
+
+// The checks on the body: minimumId, navigationLinks, expression/path (with compareToSource).
+void body_checks(const fhir::JsonValue& a, const Fixture& target, const std::string& op,
+                 ScriptState& state, std::vector<Result<Check>>& checks) {
+  if (a.HasMember("minimumId")) checks.push_back(check_minimum(string_member(a, "minimumId"), target, state));
+  if (bool_member(a, "navigationLinks")) checks.push_back(check_navigation_links(target));
   if (a.HasMember("expression") || a.HasMember("path") || a.HasMember("compareToSourceExpression") ||
       a.HasMember("compareToSourcePath")) {
     auto text = expression_of(a, "expression", "path");
-    if (!text) return text.status();
     auto other = expression_of(a, "compareToSourceExpression", "compareToSourcePath");
-    if (!other) return other.status();
+    if (!text || !other) {
+      checks.push_back(!text ? text.status() : other.status());
+      return;
+    }
     // Only a compareToSource expression: the same expression is evaluated on both sides.
     if (text->empty()) *text = *other;
     checks.push_back(check_expression(a, *text, *other, target, op, state));
   }
+}
+
+// Runs every check the assert names; the first error or failure decides.
+Result<Check> run_checks(const fhir::JsonValue& a, const Fixture& target, ScriptState& state) {
+  std::string op = string_member(a, "operator");
+  if (op.empty()) op = "equals";
+  std::vector<Result<Check>> checks;
+  response_checks(a, target, op, state, checks);
+  request_checks(a, target, op, state, checks);
+  body_checks(a, target, op, state, checks);
   if (checks.empty()) {
     if (a.HasMember("navigationLinks")) return Check{.ok = true, .message = "navigationLinks not validated (false)"};
     return Status(Code::kNotImplemented, "assert names no check the runner knows");
   }
-  std::string messages;
   for (auto& c : checks) {
     if (!c) return c.status();
+  }
+  std::string messages;
+  for (auto& c : checks) {
     if (!c->ok) return c;
     messages += (messages.empty() ? "" : "; ") + c->message;
   }
