@@ -11,6 +11,7 @@
 #include "api/hl7_archive_api.h"
 #include "api/hl7_ingest.h"
 #include "api/rest_handler.h"
+#include "conformance/conformance_command.h"
 #include "core/clock.h"
 #include "server/access_log.h"
 #include "server/config.h"
@@ -200,6 +201,9 @@ int run_cli(int argc, char** argv) {
   hl7_parse_command->add_flag("--json", hl7_parse_options.json,
                               "Print the JSON view of GET /hl7/messages/{id} (parsed)");
 
+  conformance::CommandOptions conformance_options;
+  CLI::App* conformance_command = conformance::add_conformance_command(app, conformance_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -210,6 +214,9 @@ int run_cli(int argc, char** argv) {
   if (messages_command->parsed()) return list_messages(config, messages_options);
   if (send_command->parsed()) return run_send(send_options, std::cout, std::cerr);
   if (hl7_parse_command->parsed()) return run_hl7_parse(hl7_parse_options, std::cout, std::cerr);
+  if (conformance_command->parsed()) {
+    return conformance::run_conformance_command(conformance_options, std::cout, std::cerr);
+  }
   return 2;
 }
 

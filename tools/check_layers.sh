@@ -11,7 +11,7 @@ declare -A allowed=(
   [hl7]="core fhir hl7"
   [storage]="core fhir storage"
   [api]="core fhir hl7 storage api"
-  [server]="core fhir hl7 storage api server"
+  [server]="core fhir hl7 storage api conformance server"
   [conformance]="core fhir conformance"
   # The generator emits tables of fhir/model.h's structs, so it reads that header (no link).
   [tools]="core fhir tools"
