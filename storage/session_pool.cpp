@@ -16,17 +16,17 @@
 namespace hearth::storage {
 namespace {
 
-// Why synchronous=NORMAL: in WAL mode a commit appends to the -wal file with write(); the
-// file is fsynced only at checkpoints. A killed process (kill -9, crash) loses nothing that
-// was committed, because written pages live in the OS page cache, which outlives the process,
-// and the next open replays the WAL. Only an OS crash or power cut can drop the last few
-// commits (the database stays consistent). FULL would fsync on every commit and cost an
-// order of magnitude in write throughput.
-void configure_sqlite(soci::session& sql, bool memory) {
+// synchronous (StoreUrl::sync_every_commit): in WAL mode a commit appends to the -wal file
+// with write(). With NORMAL the file is fsynced only at checkpoints: a killed process (kill -9,
+// crash) loses nothing committed, because written pages live in the OS page cache, which
+// outlives the process, and the next open replays the WAL; an OS crash or power cut can drop
+// the last commits (the database stays consistent). FULL adds an fsync per commit, which the
+// group commit shares among every write of a batch.
+void configure_sqlite(soci::session& sql, bool memory, bool sync_every_commit) {
   sql << "PRAGMA busy_timeout = 10000";
   if (!memory) {
     sql << "PRAGMA journal_mode = WAL";
-    sql << "PRAGMA synchronous = NORMAL";
+    sql << (sync_every_commit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     disable_auto_checkpoint(sql);  // checkpoints run off the write path (wal_checkpointer.h)
     // A WAL that grew past this while readers held it back is cut back to it when reset.
     sql << "PRAGMA journal_size_limit = 67108864";
@@ -76,7 +76,7 @@ Result<std::unique_ptr<PooledSession>> SessionPool::connect() {
   try {
     if (url_.dialect == Dialect::kSqlite) {
       session->sql = std::make_unique<soci::session>(soci::sqlite3, url_.connect);
-      configure_sqlite(*session->sql, url_.memory);
+      configure_sqlite(*session->sql, url_.memory, url_.sync_every_commit);
     } else {
       session->sql = std::make_unique<soci::session>(soci::postgresql, url_.connect);
       // NOTICEs ("relation already exists, skipping") would go to stderr via libpq.

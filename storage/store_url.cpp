@@ -72,6 +72,19 @@ Result<StoreUrl> parse_store_url(std::string_view url) {
       return out;
     }
     if (starts_with(rest, "//")) rest.remove_prefix(2);  // tolerate sqlite://PATH
+    if (const std::size_t mark = rest.find('?'); mark != std::string_view::npos) {
+      const std::string_view query = rest.substr(mark + 1);
+      rest = rest.substr(0, mark);
+      if (query == "synchronous=full" || query == "synchronous=FULL") {
+        out.sync_every_commit = true;
+      } else if (query == "synchronous=normal" || query == "synchronous=NORMAL") {
+        out.sync_every_commit = false;
+      } else {
+        return Status(Code::kInvalidArgument,
+                      "unknown SQLite store parameter '" + std::string(query) +
+                          "' (supported: synchronous=full or synchronous=normal)");
+      }
+    }
     if (rest.empty()) {
       return Status(Code::kInvalidArgument, "store URL 'sqlite:' needs a file path");
     }

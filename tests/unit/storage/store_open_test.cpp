@@ -5,7 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "storage/store.h"
+#include "storage/store_url.h"
 #include "store_backends.h"
 
 namespace hearth::storage {
@@ -25,6 +28,34 @@ TEST_CASE("store URLs: unknown schemes are invalid, unreachable databases unavai
   CHECK(open_store("sqlite:/proc/hearth-no/such.sqlite").status().code() == Code::kUnavailable);
   auto pg = open_store("postgresql://nobody:x@127.0.0.1:1/none?connect_timeout=2");
   CHECK(pg.status().code() == Code::kUnavailable);
+}
+
+TEST_CASE("SQLite URL parameter synchronous=full|normal; anything else is refused") {
+  auto full = parse_store_url("sqlite:/var/lib/hearth/h.db?synchronous=full");
+  REQUIRE(full.is_ok());
+  CHECK(full->path == "/var/lib/hearth/h.db");
+  CHECK(full->sync_every_commit);
+  auto normal = parse_store_url("sqlite:h.db?synchronous=NORMAL");
+  REQUIRE(normal.is_ok());
+  CHECK(normal->path == "h.db");
+  CHECK_FALSE(normal->sync_every_commit);
+  CHECK(parse_store_url("sqlite:h.db")->sync_every_commit == StoreUrl::kSyncEveryCommitByDefault);
+  CHECK(parse_store_url("sqlite:h.db?synchronous=off").status().code() == Code::kInvalidArgument);
+  CHECK(parse_store_url("sqlite:h.db?cache=shared").status().code() == Code::kInvalidArgument);
+  CHECK(parse_store_url("sqlite:?synchronous=full").status().code() == Code::kInvalidArgument);
+  // A store opened with it works like any other.
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("hearth-sync-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    ManualClock clock;
+    auto store = open_or_die("sqlite:" + (dir / "h.db").string() + "?synchronous=full", clock);
+    REQUIRE(store->create(request("Patient", "durable")).is_ok());
+  }
+  ManualClock clock;
+  auto reopened = open_or_die("sqlite:" + (dir / "h.db").string(), clock);
+  CHECK(reopened->read("Patient", "durable").is_ok());
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("every sqlite::memory: store is its own database") {
