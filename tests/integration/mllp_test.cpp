@@ -215,6 +215,24 @@ TEST_CASE("mllp: --hl7-accept-types/--hl7-accept-versions: others get AR 200 / 2
   CHECK(rows[2].status == "accepted");
 }
 
+TEST_CASE("mllp: a stalled sender (half a frame, then silence) does not hold up others") {
+  ServerProcess server;
+  const std::string sender = unique_sender("SLOW");
+  MllpClient stalled("127.0.0.1", server.mllp_port());
+  const std::string half = make_oru(sender, "S0");
+  stalled.send_raw(std::string("\x0b") + half.substr(0, half.size() / 2));
+  // Each ACK must come within the client's timeout (it throws otherwise), while the stalled
+  // connection still holds its half frame.
+  MllpClient other("127.0.0.1", server.mllp_port(), std::chrono::seconds(5));
+  for (int i = 1; i <= 20; ++i) {
+    CHECK(msa(other.exchange(make_oru(sender, "S" + std::to_string(i))), 1) == "AA");
+  }
+  // The stalled sender finishes later and is answered too.
+  stalled.send_raw(half.substr(half.size() / 2) + "\x1c\r");
+  CHECK(msa(stalled.read_ack(), 1) == "AA");
+  CHECK(archive_of(server, sender).size() == 21);
+}
+
 TEST_CASE("mllp: a sender disconnecting mid-message loses only that message") {
   ServerProcess server;
   const std::string sender = unique_sender("HALF");
