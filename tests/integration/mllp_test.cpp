@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -369,7 +370,13 @@ TEST_CASE("mllp: --mllp-listen off disables the listener; SIGTERM drains and exi
   MllpClient client("127.0.0.1", server.mllp_port());
   CHECK(msa(client.exchange(make_oru(unique_sender("TERM"), "T1")), 1) == "AA");
   server.signal(SIGTERM);
-  CHECK(server.wait_exit(std::chrono::seconds(15)) == 0);
+  const std::optional<int> code = server.wait_exit(std::chrono::seconds(15));
+  if (code != 0) {
+    // What the server said on its way out (a sanitizer report lands here too).
+    for (const auto& line : server.log_lines()) MESSAGE(line);
+  }
+  CHECK(code.has_value());
+  CHECK(code.value_or(-1) == 0);
 }
 
 TEST_CASE("hearth send: files and directories, one line per message, exit code by outcome") {
