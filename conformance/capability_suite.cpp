@@ -14,10 +14,12 @@ namespace {
 
 using Fields = std::vector<std::pair<const char*, std::string>>;
 
-constexpr std::string_view kOperationCodes = "http://terminology.hl7.org/CodeSystem/testscript-operation-codes";
+constexpr std::string_view kOperationCodes =
+    "http://terminology.hl7.org/CodeSystem/testscript-operation-codes";
 // The type-level interactions in the order their tests are written.
-const std::vector<std::string_view> kTypeProbes = {"create", "read", "vread", "update", "delete",
-                                                   "history-instance", "history-type", "search-type"};
+const std::vector<std::string_view> kTypeProbes = {"create",       "read",       "vread",
+                                                   "update",       "delete",     "history-instance",
+                                                   "history-type", "search-type"};
 
 class Writer {
  public:
@@ -27,7 +29,8 @@ class Writer {
 
   fhir::JsonValue object(const Fields& fields) {
     fhir::JsonValue o(rapidjson::kObjectType);
-    for (const auto& [name, value] : fields) o.AddMember(rapidjson::StringRef(name), str(value), a_);
+    for (const auto& [name, value] : fields)
+      o.AddMember(rapidjson::StringRef(name), str(value), a_);
     return o;
   }
 
@@ -53,7 +56,8 @@ class Writer {
     return action;
   }
 
-  fhir::JsonValue test(const std::string& name, const std::string& description, fhir::JsonValue actions) {
+  fhir::JsonValue test(const std::string& name, const std::string& description,
+                       fhir::JsonValue actions) {
     fhir::JsonValue t(rapidjson::kObjectType);
     t.AddMember("name", str(name), a_);
     t.AddMember("description", str(description), a_);
@@ -76,7 +80,8 @@ struct Claims {
 // The tests of one resource type, appended to `tests`.
 class TypeProbes {
  public:
-  TypeProbes(Writer& w, const Claims& claims, fhir::JsonValue& tests, std::vector<std::string>& skipped)
+  TypeProbes(Writer& w, const Claims& claims, fhir::JsonValue& tests,
+             std::vector<std::string>& skipped)
       : w_(w), c_(claims), fx_(claims.type), tests_(tests), skipped_(skipped) {}
 
   int write() {
@@ -87,22 +92,26 @@ class TypeProbes {
       bool instance = code != "create" && code != "history-type" && code != "search-type";
       if (instance && !seed(actions, code)) continue;
       probe(code, actions);
-      tests_.PushBack(w_.test(c_.type + " " + std::string(code),
-                              "Claimed interaction " + std::string(code) + " on " + c_.type + " (http.html)",
-                              std::move(actions)),
-                      w_.allocator());
+      tests_.PushBack(
+          w_.test(c_.type + " " + std::string(code),
+                  "Claimed interaction " + std::string(code) + " on " + c_.type + " (http.html)",
+                  std::move(actions)),
+          w_.allocator());
       ++written;
     }
     for (const auto& code : c_.interactions) {
       if (std::find(kTypeProbes.begin(), kTypeProbes.end(), code) == kTypeProbes.end()) {
-        skipped_.push_back(c_.type + " " + code + ": the generator has no probe for this interaction");
+        skipped_.push_back(c_.type + " " + code +
+                           ": the generator has no probe for this interaction");
       }
     }
     return written;
   }
 
  private:
-  void add(fhir::JsonValue& actions, fhir::JsonValue action) { actions.PushBack(action, w_.allocator()); }
+  void add(fhir::JsonValue& actions, fhir::JsonValue action) {
+    actions.PushBack(action, w_.allocator());
+  }
 
   std::string label(std::string_view code, std::string_view what) {
     return c_.type + "-" + std::string(code) + "-" + std::string(what);
@@ -112,7 +121,8 @@ class TypeProbes {
   // interaction can.
   bool seed(fhir::JsonValue& actions, std::string_view code) {
     if (c_.interactions.contains("create")) {
-      add(actions, w_.operation("create", {{"resource", c_.type}, {"sourceId", fx_}, {"label", "seed"}}));
+      add(actions,
+          w_.operation("create", {{"resource", c_.type}, {"sourceId", fx_}, {"label", "seed"}}));
       add(actions, w_.check(label(code, "seed-created"), {{"responseCode", "201"}}));
       return true;
     }
@@ -124,8 +134,9 @@ class TypeProbes {
       add(actions, w_.check(label(code, "seed-stored"), {{"responseCode", "200,201"}}));
       return true;
     }
-    skipped_.push_back(c_.type + " " + std::string(code) +
-                       ": no claimed way to make an instance (create, or update with updateCreate)");
+    skipped_.push_back(
+        c_.type + " " + std::string(code) +
+        ": no claimed way to make an instance (create, or update with updateCreate)");
     return false;
   }
 
@@ -134,26 +145,32 @@ class TypeProbes {
     if (code == "create") {
       add(actions, w_.operation("create", {{"resource", t}, {"sourceId", fx_}}));
       add(actions, w_.check(label(code, "201"), {{"response", "created"}}));
-      add(actions, w_.check(label(code, "location"), {{"headerField", "Location"}, {"operator", "contains"},
+      add(actions, w_.check(label(code, "location"), {{"headerField", "Location"},
+                                                      {"operator", "contains"},
                                                       {"value", "/" + t + "/"}}));
-      add(actions, w_.check(label(code, "location-version"), {{"headerField", "Location"}, {"operator", "contains"},
+      add(actions, w_.check(label(code, "location-version"), {{"headerField", "Location"},
+                                                              {"operator", "contains"},
                                                               {"value", "/_history/"}}));
-      add(actions, w_.check(label(code, "etag"), {{"headerField", "ETag"}, {"operator", "notEmpty"}}, true));
-      add(actions, w_.check(label(code, "last-modified"), {{"headerField", "Last-Modified"}, {"operator", "notEmpty"}},
-                            true));
+      add(actions,
+          w_.check(label(code, "etag"), {{"headerField", "ETag"}, {"operator", "notEmpty"}}, true));
+      add(actions, w_.check(label(code, "last-modified"),
+                            {{"headerField", "Last-Modified"}, {"operator", "notEmpty"}}, true));
     } else if (code == "read" || code == "vread") {
       add(actions, w_.operation(code, {{"targetId", fx_}}));
       add(actions, w_.check(label(code, "200"), {{"response", "okay"}}));
       add(actions, w_.check(label(code, "type"), {{"resource", t}}));
       if (code == "read") {
-        add(actions, w_.check(label(code, "etag"), {{"headerField", "ETag"}, {"operator", "notEmpty"}}, true));
+        add(actions, w_.check(label(code, "etag"),
+                              {{"headerField", "ETag"}, {"operator", "notEmpty"}}, true));
       } else {
-        add(actions, w_.check(label(code, "version"), {{"expression", t + ".meta.versionId.exists()"}}));
+        add(actions,
+            w_.check(label(code, "version"), {{"expression", t + ".meta.versionId.exists()"}}));
       }
     } else if (code == "update") {
       add(actions, w_.operation("update", {{"targetId", fx_}, {"sourceId", fx_}}));
       add(actions, w_.check(label(code, "200"), {{"response", "okay"}}));
-      add(actions, w_.check(label(code, "etag"), {{"headerField", "ETag"}, {"operator", "notEmpty"}}, true));
+      add(actions,
+          w_.check(label(code, "etag"), {{"headerField", "ETag"}, {"operator", "notEmpty"}}, true));
     } else if (code == "delete") {
       add(actions, w_.operation("delete", {{"targetId", fx_}}));
       add(actions, w_.check(label(code, "2xx"), {{"responseCode", "200,202,204"}}));
@@ -170,7 +187,8 @@ class TypeProbes {
       }
       add(actions, w_.check(label(code, "200"), {{"response", "okay"}}));
       add(actions, w_.check(label(code, "bundle"), {{"resource", "Bundle"}}));
-      add(actions, w_.check(label(code, bundle_type), {{"expression", "Bundle.type = '" + bundle_type + "'"}}));
+      add(actions, w_.check(label(code, bundle_type),
+                            {{"expression", "Bundle.type = '" + bundle_type + "'"}}));
     }
   }
 
@@ -182,13 +200,14 @@ class TypeProbes {
 };
 
 // The system-level tests: capabilities always, history-system when claimed.
-void system_tests(Writer& w, const fhir::JsonValue& rest, fhir::JsonValue& tests, std::vector<std::string>& skipped,
-                  int& count) {
+void system_tests(Writer& w, const fhir::JsonValue& rest, fhir::JsonValue& tests,
+                  std::vector<std::string>& skipped, int& count) {
   fhir::JsonValue caps(rapidjson::kArrayType);
   caps.PushBack(w.operation("capabilities", {}), w.allocator());
   caps.PushBack(w.check("capabilities-200", {{"response", "okay"}}), w.allocator());
   caps.PushBack(w.check("capabilities-type", {{"resource", "CapabilityStatement"}}), w.allocator());
-  tests.PushBack(w.test("capabilities", "GET [base]/metadata answers the CapabilityStatement", std::move(caps)),
+  tests.PushBack(w.test("capabilities", "GET [base]/metadata answers the CapabilityStatement",
+                        std::move(caps)),
                  w.allocator());
   ++count;
   for (const auto* i : object_array(rest, "interaction")) {
@@ -201,11 +220,70 @@ void system_tests(Writer& w, const fhir::JsonValue& rest, fhir::JsonValue& tests
     actions.PushBack(w.operation("history", {}), w.allocator());
     actions.PushBack(w.check("history-system-200", {{"response", "okay"}}), w.allocator());
     actions.PushBack(w.check("history-system-bundle", {{"resource", "Bundle"}}), w.allocator());
-    actions.PushBack(w.check("history-system-history", {{"expression", "Bundle.type = 'history'"}}), w.allocator());
-    tests.PushBack(w.test("history-system", "Claimed interaction history-system", std::move(actions)),
-                   w.allocator());
+    actions.PushBack(w.check("history-system-history", {{"expression", "Bundle.type = 'history'"}}),
+                     w.allocator());
+    tests.PushBack(
+        w.test("history-system", "Claimed interaction history-system", std::move(actions)),
+        w.allocator());
     ++count;
   }
+}
+
+// The fixture {"id": TYPE, "resource": {"reference": "#smoke-TYPE"}} of a type's minimal resource.
+fhir::JsonValue fixture_for(Writer& w, const std::string& type) {
+  auto& a = w.allocator();
+  fhir::JsonValue reference(rapidjson::kObjectType);
+  reference.AddMember("reference", w.str("#smoke-" + type), a);
+  fhir::JsonValue fixture(rapidjson::kObjectType);
+  fixture.AddMember("id", w.str(type), a);
+  fixture.AddMember("autocreate", false, a);
+  fixture.AddMember("autodelete", false, a);
+  fixture.AddMember("resource", reference, a);
+  return fixture;
+}
+
+// The probes of one CapabilityStatement.rest.resource entry, with its minimal resource (contained)
+// and fixture; a type that cannot be probed goes to `suite.skipped`.
+void add_type(Writer& w, const fhir::JsonValue& entry, fhir::JsonValue& contained,
+              fhir::JsonValue& fixtures, fhir::JsonValue& tests, SmokeSuite& suite) {
+  Claims claims;
+  claims.type = string_member(entry, "type");
+  claims.update_create = bool_member(entry, "updateCreate");
+  for (const auto* i : object_array(entry, "interaction"))
+    claims.interactions.insert(string_member(*i, "code"));
+  for (const auto* p : object_array(entry, "searchParam")) {
+    suite.skipped.push_back(claims.type + " search parameter " + string_member(*p, "name") +
+                            ": the generator has no probe for search parameters yet");
+  }
+  if (claims.interactions.empty()) return;
+  auto minimal = minimal_resource(claims.type, "smoke-" + claims.type);
+  if (!minimal) {
+    suite.skipped.push_back(claims.type + " (every interaction): " + minimal.status().message());
+    return;
+  }
+  int written = TypeProbes(w, claims, tests, suite.skipped).write();
+  if (written == 0) return;
+  suite.tests += written;
+  ++suite.resource_types;
+  fhir::JsonValue resource;
+  resource.CopyFrom(*minimal, w.allocator());
+  contained.PushBack(resource, w.allocator());
+  fixtures.PushBack(fixture_for(w, claims.type), w.allocator());
+}
+
+std::string description(const SmokeSuite& suite, const fhir::JsonValue& cs) {
+  std::string software;
+  if (const auto* s = object_member(cs, "software")) software = string_member(*s, "name");
+  std::string text =
+      "Smoke probes generated by `hearth conformance capability` from the CapabilityStatement" +
+      (software.empty() ? std::string() : " of " + software) +
+      ": one test per claimed interaction (" + std::to_string(suite.tests) + " tests over " +
+      std::to_string(suite.resource_types) + " resource types).";
+  if (!suite.skipped.empty()) {
+    text += " Not probed (" + std::to_string(suite.skipped.size()) + "):";
+    for (const auto& s : suite.skipped) text += "\n- " + s;
+  }
+  return text;
 }
 
 }  // namespace
@@ -218,7 +296,9 @@ Result<SmokeSuite> smoke_suite(const fhir::JsonValue& cs) {
   for (const auto* r : object_array(cs, "rest")) {
     if (rest == nullptr && string_member(*r, "mode") == "server") rest = r;
   }
-  if (rest == nullptr) return Status(Code::kInvalidArgument, "the CapabilityStatement has no rest entry of mode server");
+  if (rest == nullptr)
+    return Status(Code::kInvalidArgument,
+                  "the CapabilityStatement has no rest entry of mode server");
 
   SmokeSuite suite;
   fhir::JsonDocument& doc = suite.script;
@@ -229,70 +309,41 @@ Result<SmokeSuite> smoke_suite(const fhir::JsonValue& cs) {
   fhir::JsonValue fixtures(rapidjson::kArrayType);
   fhir::JsonValue tests(rapidjson::kArrayType);
   system_tests(w, *rest, tests, suite.skipped, suite.tests);
-  for (const auto* r : object_array(*rest, "resource")) {
-    Claims claims;
-    claims.type = string_member(*r, "type");
-    claims.update_create = bool_member(*r, "updateCreate");
-    for (const auto* i : object_array(*r, "interaction")) claims.interactions.insert(string_member(*i, "code"));
-    if (claims.interactions.empty()) continue;
-    auto minimal = minimal_resource(claims.type, "smoke-" + claims.type);
-    if (!minimal) {
-      suite.skipped.push_back(claims.type + " (every interaction): " + minimal.status().message());
-      continue;
-    }
-    int written = TypeProbes(w, claims, tests, suite.skipped).write();
-    if (written == 0) continue;
-    suite.tests += written;
-    ++suite.resource_types;
-    fhir::JsonValue resource;
-    resource.CopyFrom(*minimal, a);
-    contained.PushBack(resource, a);
-    fhir::JsonValue reference(rapidjson::kObjectType);
-    reference.AddMember("reference", w.str("#smoke-" + claims.type), a);
-    fhir::JsonValue fixture(rapidjson::kObjectType);
-    fixture.AddMember("id", w.str(claims.type), a);
-    fixture.AddMember("autocreate", false, a);
-    fixture.AddMember("autodelete", false, a);
-    fixture.AddMember("resource", reference, a);
-    fixtures.PushBack(fixture, a);
-  }
-  std::string software;
-  if (const auto* s = object_member(cs, "software")) software = string_member(*s, "name");
-  std::string description = "Smoke probes generated by `hearth conformance capability` from the CapabilityStatement" +
-                            (software.empty() ? std::string() : " of " + software) + ": one test per claimed interaction (" +
-                            std::to_string(suite.tests) + " tests over " + std::to_string(suite.resource_types) +
-                            " resource types).";
-  if (!suite.skipped.empty()) {
-    description += " Not probed (" + std::to_string(suite.skipped.size()) + "):";
-    for (const auto& s : suite.skipped) description += "\n- " + s;
-  }
+  for (const auto* r : object_array(*rest, "resource"))
+    add_type(w, *r, contained, fixtures, tests, suite);
   doc.AddMember("resourceType", "TestScript", a);
   doc.AddMember("id", "hearth-capability-smoke", a);
   doc.AddMember("url", "urn:hearth:suite:capability-smoke", a);
   doc.AddMember("name", "HearthCapabilitySmoke", a);
   doc.AddMember("title", "Smoke probes of every interaction the CapabilityStatement claims", a);
   doc.AddMember("status", "active", a);
-  doc.AddMember("description", w.str(description), a);
+  doc.AddMember("description", w.str(description(suite, cs)), a);
   doc.AddMember("contained", contained, a);
   doc.AddMember("fixture", fixtures, a);
   doc.AddMember("test", tests, a);
   return suite;
 }
 
-Result<fhir::JsonDocument> fetch_capability_statement(HttpTransport& transport, const std::string& base_url,
+Result<fhir::JsonDocument> fetch_capability_statement(HttpTransport& transport,
+                                                      const std::string& base_url,
                                                       const std::string& token) {
   std::string base = base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  HttpRequest request{.method = "GET", .url = base + "/metadata", .headers = {{"Accept", "application/fhir+json"}},
+  HttpRequest request{.method = "GET",
+                      .url = base + "/metadata",
+                      .headers = {{"Accept", "application/fhir+json"}},
                       .body = ""};
   if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
   auto response = transport.send(request);
   if (!response) return response.status();
   if (response->status != 200) {
-    return Status(Code::kUnavailable, "GET " + request.url + " answered " + std::to_string(response->status));
+    return Status(Code::kUnavailable,
+                  "GET " + request.url + " answered " + std::to_string(response->status));
   }
   auto doc = fhir::parse_json(response->body);
-  if (!doc) return Status(Code::kMalformed, "GET " + request.url + ": the body is not JSON: " + doc.status().message());
+  if (!doc)
+    return Status(Code::kMalformed,
+                  "GET " + request.url + ": the body is not JSON: " + doc.status().message());
   return doc;
 }
 

@@ -18,7 +18,8 @@
 // (minimal_resource.h) when create is claimed, else PUT to a new id when update and updateCreate
 // are. What cannot be probed is listed in `skipped` with the reason (and in the script's
 // description): a type whose minimal resource cannot be made, an interaction the generator has
-// no probe for (patch, search-system, transaction, batch), an instance probe with no way to seed.
+// no probe for (patch, search-system, transaction, batch), a claimed search parameter (no probe
+// yet), an instance probe with no way to seed.
 //
 // Pure functions over values; fetch_capability_statement does one request through the transport.
 #pragma once
@@ -45,7 +46,8 @@ Result<SmokeSuite> smoke_suite(const fhir::JsonValue& capability_statement);
 
 // GET [base]/metadata as JSON (with a bearer `token` when not empty). Errors: the transport's;
 // kUnavailable for a status other than 200; kMalformed when the body is not JSON.
-Result<fhir::JsonDocument> fetch_capability_statement(HttpTransport& transport, const std::string& base_url,
+Result<fhir::JsonDocument> fetch_capability_statement(HttpTransport& transport,
+                                                      const std::string& base_url,
                                                       const std::string& token);
 
 }  // namespace hearth::conformance

@@ -25,18 +25,21 @@ fhir::JsonValue primitive_value(std::string_view code, fhir::JsonAllocator& a) {
   if (code == "code") return fhir::make_json_string("unknown", a);
   if (code == "id") return fhir::make_json_string("smoke", a);
   if (code == "oid") return fhir::make_json_string("urn:oid:1.2.3", a);
-  if (code == "uuid") return fhir::make_json_string("urn:uuid:9d4f5b1e-8c1a-4d3b-9e6f-2a7c0b5d1e3f", a);
+  if (code == "uuid")
+    return fhir::make_json_string("urn:uuid:9d4f5b1e-8c1a-4d3b-9e6f-2a7c0b5d1e3f", a);
   if (code == "uri" || code == "url" || code == "canonical") {
     return fhir::make_json_string("http://example.org/hearth-smoke", a);
   }
   if (code == "base64Binary") return fhir::make_json_string("AAAA", a);
-  if (code == "xhtml") return fhir::make_json_string("<div xmlns=\"http://www.w3.org/1999/xhtml\">smoke</div>", a);
+  if (code == "xhtml")
+    return fhir::make_json_string("<div xmlns=\"http://www.w3.org/1999/xhtml\">smoke</div>", a);
   return fhir::make_json_string("smoke", a);  // string, markdown
 }
 
 std::string capitalised(std::string_view code) {
   std::string out(code);
-  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z')
+    out[0] = static_cast<char>(out[0] - 'a' + 'A');
   return out;
 }
 
@@ -47,7 +50,8 @@ class Builder {
   // Fills `object` with the children of element `parent` of `type`.
   Status fill(const fhir::TypeDef& type, std::uint32_t parent, fhir::JsonValue& object, int depth,
               const std::string& path) {
-    if (depth > kMaxDepth) return Status(Code::kNotImplemented, path + ": the required elements nest too deep");
+    if (depth > kMaxDepth)
+      return Status(Code::kNotImplemented, path + ": the required elements nest too deep");
     std::uint32_t holder = fhir::resolve_content_reference(type, parent);
     for (std::uint32_t child : fhir::children(type, holder)) {
       if (type.elements[child].min == 0) continue;
@@ -58,10 +62,14 @@ class Builder {
     std::int64_t best = -1;
     for (std::uint32_t child : fhir::children(type, holder)) {
       const fhir::ElementDef& e = type.elements[child];
-      if (e.name == "id" || e.types.empty() || e.is_backbone() || !is_primitive(e.types[0])) continue;
-      if (best < 0 || (e.types[0].code == "string" && type.elements[static_cast<std::size_t>(best)].types[0].code != "string")) best = child;
+      if (e.name == "id" || e.types.empty() || e.is_backbone() || !is_primitive(e.types[0]))
+        continue;
+      if (best < 0 || (e.types[0].code == "string" &&
+                       type.elements[static_cast<std::size_t>(best)].types[0].code != "string"))
+        best = child;
     }
-    if (best < 0) return Status(Code::kNotImplemented, path + ": no primitive element to make it non-empty");
+    if (best < 0)
+      return Status(Code::kNotImplemented, path + ": no primitive element to make it non-empty");
     return add(type, static_cast<std::uint32_t>(best), object, depth, path);
   }
 
@@ -91,7 +99,8 @@ class Builder {
       } else {
         const fhir::TypeDef& def = fhir::all_types()[t.type_index];
         if (def.kind == fhir::TypeKind::kResource) {
-          return Status(Code::kNotImplemented, child_path + ": a required resource (" + std::string(t.code) +
+          return Status(Code::kNotImplemented, child_path + ": a required resource (" +
+                                                   std::string(t.code) +
                                                    ") cannot be made generically");
         }
         value.SetObject();
@@ -125,8 +134,8 @@ Result<fhir::JsonDocument> minimal_resource(std::string_view type, std::string_v
   Builder builder(a);
   HEARTH_RETURN_IF_ERROR(builder.fill(*def, 0, doc, 0, std::string(type)));
   if (Status valid = fhir::validate_resource(doc, type); !valid.is_ok()) {
-    return Status(Code::kNotImplemented, "the generated " + std::string(type) +
-                                             " does not validate: " + valid.message());
+    return Status(Code::kNotImplemented,
+                  "the generated " + std::string(type) + " does not validate: " + valid.message());
   }
   return doc;
 }

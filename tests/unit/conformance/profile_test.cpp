@@ -15,7 +15,8 @@ using testing::json_response;
 
 // A server answering every request with `body`.
 FakeTransport answering(std::string body) {
-  return FakeTransport([body](const HttpRequest&) -> Result<HttpResponse> { return json_response(200, body); });
+  return FakeTransport(
+      [body](const HttpRequest&) -> Result<HttpResponse> { return json_response(200, body); });
 }
 
 // A script whose profile "p" is `url`: one read, then the assert `assert_json`.
@@ -23,10 +24,12 @@ std::string script_with(const std::string& url, const std::string& assert_json) 
   return R"({"resourceType":"TestScript","id":"t","name":"T","status":"active",
     "contained":[{"resourceType":"Patient","id":"fx","birthDate":"not a date"}],
     "fixture":[{"id":"fx","resource":{"reference":"#fx"}}],
-    "profile":[{"id":"p","reference":")" + url + R"("}],
+    "profile":[{"id":"p","reference":")" +
+         url + R"("}],
     "test":[{"name":"one","action":[
       {"operation":{"type":{"code":"read"},"resource":"Patient","params":"/p1"}},
-      {"assert":)" + assert_json + R"(}]}]})";
+      {"assert":)" +
+         assert_json + R"(}]}]})";
 }
 
 ActionResult assert_result(const std::string& body, const std::string& url,
@@ -40,7 +43,8 @@ ActionResult assert_result(const std::string& body, const std::string& url,
 }
 
 constexpr const char* kPatientProfile = "http://hl7.org/fhir/StructureDefinition/Patient";
-constexpr const char* kValid = R"({"resourceType":"Patient","id":"p1","name":[{"family":"Chalmers"}]})";
+constexpr const char* kValid =
+    R"({"resourceType":"Patient","id":"p1","name":[{"family":"Chalmers"}]})";
 
 TEST_CASE("validateProfileId passes on a resource valid against the base profile") {
   ActionResult a = assert_result(kValid, kPatientProfile);
@@ -50,12 +54,12 @@ TEST_CASE("validateProfileId passes on a resource valid against the base profile
 }
 
 TEST_CASE("validateProfileId fails on an invalid resource, naming the element") {
-  ActionResult a = assert_result(R"({"resourceType":"Patient","id":"p1","gender":"male","frobnicate":1})",
-                                 kPatientProfile);
+  ActionResult a = assert_result(
+      R"({"resourceType":"Patient","id":"p1","gender":"male","frobnicate":1})", kPatientProfile);
   CHECK(a.outcome == Outcome::kFail);
   CHECK(a.message.find("frobnicate") != std::string::npos);
-  CHECK(assert_result(R"({"resourceType":"Patient","birthDate":"1974-13-45"})", kPatientProfile).outcome ==
-        Outcome::kFail);
+  CHECK(assert_result(R"({"resourceType":"Patient","birthDate":"1974-13-45"})", kPatientProfile)
+            .outcome == Outcome::kFail);
 }
 
 TEST_CASE("validateProfileId fails on a resource of another type, or no resource") {
@@ -66,21 +70,25 @@ TEST_CASE("validateProfileId fails on a resource of another type, or no resource
 }
 
 TEST_CASE("validateProfileId validates a sourceId fixture, and warningOnly softens a failure") {
-  CHECK(assert_result(kValid, kPatientProfile, R"({"validateProfileId":"p","sourceId":"fx"})").outcome ==
-        Outcome::kFail);
-  CHECK(assert_result(kValid, kPatientProfile, R"({"validateProfileId":"p","sourceId":"fx","warningOnly":true})")
+  CHECK(assert_result(kValid, kPatientProfile, R"({"validateProfileId":"p","sourceId":"fx"})")
+            .outcome == Outcome::kFail);
+  CHECK(assert_result(kValid, kPatientProfile,
+                      R"({"validateProfileId":"p","sourceId":"fx","warningOnly":true})")
             .outcome == Outcome::kWarning);
 }
 
 TEST_CASE("a profile that is not a base resource StructureDefinition is skipped with a reason") {
-  ActionResult a = assert_result(kValid, "http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient");
+  ActionResult a =
+      assert_result(kValid, "http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient");
   CHECK(a.outcome == Outcome::kSkip);
   CHECK(a.message.find("us-core-patient") != std::string::npos);
-  CHECK(assert_result(kValid, "http://hl7.org/fhir/StructureDefinition/HumanName").outcome == Outcome::kSkip);
+  CHECK(assert_result(kValid, "http://hl7.org/fhir/StructureDefinition/HumanName").outcome ==
+        Outcome::kSkip);
 }
 
 TEST_CASE("validateProfileId naming no TestScript.profile is an error") {
-  CHECK(assert_result(kValid, kPatientProfile, R"({"validateProfileId":"nope"})").outcome == Outcome::kError);
+  CHECK(assert_result(kValid, kPatientProfile, R"({"validateProfileId":"nope"})").outcome ==
+        Outcome::kError);
 }
 
 }  // namespace
