@@ -296,9 +296,10 @@ Result<SmokeSuite> smoke_suite(const fhir::JsonValue& cs) {
   for (const auto* r : object_array(cs, "rest")) {
     if (rest == nullptr && string_member(*r, "mode") == "server") rest = r;
   }
-  if (rest == nullptr)
+  if (rest == nullptr) {
     return Status(Code::kInvalidArgument,
                   "the CapabilityStatement has no rest entry of mode server");
+  }
 
   SmokeSuite suite;
   fhir::JsonDocument& doc = suite.script;
@@ -341,9 +342,10 @@ Result<fhir::JsonDocument> fetch_capability_statement(HttpTransport& transport,
                   "GET " + request.url + " answered " + std::to_string(response->status));
   }
   auto doc = fhir::parse_json(response->body);
-  if (!doc)
+  if (!doc) {
     return Status(Code::kMalformed,
                   "GET " + request.url + ": the body is not JSON: " + doc.status().message());
+  }
   return doc;
 }
 

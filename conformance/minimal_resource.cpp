@@ -51,13 +51,13 @@ class Builder {
   Status fill(const fhir::TypeDef& type, std::uint32_t parent, fhir::JsonValue& object, int depth,
               const std::string& path) {
     if (depth > kMaxDepth)
-      return Status(Code::kNotImplemented, path + ": the required elements nest too deep");
+      return {Code::kNotImplemented, path + ": the required elements nest too deep"};
     std::uint32_t holder = fhir::resolve_content_reference(type, parent);
     for (std::uint32_t child : fhir::children(type, holder)) {
       if (type.elements[child].min == 0) continue;
       HEARTH_RETURN_IF_ERROR(add(type, child, object, depth, path));
     }
-    if (depth == 0 || object.MemberCount() > 0) return Status();
+    if (depth == 0 || object.MemberCount() > 0) return {};
     // FHIR has no empty objects: one optional primitive child, a string one when possible.
     std::int64_t best = -1;
     for (std::uint32_t child : fhir::children(type, holder)) {
@@ -69,7 +69,7 @@ class Builder {
         best = child;
     }
     if (best < 0)
-      return Status(Code::kNotImplemented, path + ": no primitive element to make it non-empty");
+      return {Code::kNotImplemented, path + ": no primitive element to make it non-empty"};
     return add(type, static_cast<std::uint32_t>(best), object, depth, path);
   }
 
@@ -90,7 +90,7 @@ class Builder {
       value.SetObject();
       HEARTH_RETURN_IF_ERROR(fill(type, index, value, depth + 1, child_path));
     } else if (e.types.empty()) {
-      return Status(Code::kNotImplemented, child_path + ": the model gives it no type");
+      return {Code::kNotImplemented, child_path + ": the model gives it no type"};
     } else {
       const fhir::TypeRef& t = e.types[0];
       if (e.is_choice()) name = name.substr(0, name.size() - 3) + capitalised(t.code);
@@ -99,9 +99,8 @@ class Builder {
       } else {
         const fhir::TypeDef& def = fhir::all_types()[t.type_index];
         if (def.kind == fhir::TypeKind::kResource) {
-          return Status(Code::kNotImplemented, child_path + ": a required resource (" +
-                                                   std::string(t.code) +
-                                                   ") cannot be made generically");
+          return {Code::kNotImplemented, child_path + ": a required resource (" +
+                                             std::string(t.code) + ") cannot be made generically"};
         }
         value.SetObject();
         HEARTH_RETURN_IF_ERROR(fill(def, 0, value, depth + 1, child_path));
@@ -113,7 +112,7 @@ class Builder {
       value = std::move(array);
     }
     object.AddMember(fhir::make_json_string(name, a_), value, a_);
-    return Status();
+    return {};
   }
 
   fhir::JsonAllocator& a_;

@@ -14,7 +14,7 @@ using testing::FakeTransport;
 using testing::json_response;
 
 // A server answering every request with `body`.
-FakeTransport answering(std::string body) {
+FakeTransport answering(const std::string& body) {
   return FakeTransport(
       [body](const HttpRequest&) -> Result<HttpResponse> { return json_response(200, body); });
 }
