@@ -10,6 +10,8 @@
 #include "conformance/operation.h"
 #include "conformance/simple_xpath.h"
 #include "fhir/fhirpath/fhirpath.h"
+#include "fhir/model.h"
+#include "fhir/validate.h"
 
 namespace hearth::conformance {
 namespace {
@@ -236,6 +238,49 @@ Result<Check> check_minimum(const std::string& fixture_id, const Fixture& target
                                        : "minimumId " + fixture_id + ": missing " + missing};
 }
 
+// The resource type whose base StructureDefinition `url` is
+// ("http://hl7.org/fhir/StructureDefinition/Patient", optionally "|4.0.1"), or "".
+std::string base_profile_type(std::string_view url) {
+  constexpr std::string_view kBase = "http://hl7.org/fhir/StructureDefinition/";
+  if (!url.starts_with(kBase)) return "";
+  std::string_view type = url.substr(kBase.size());
+  type = type.substr(0, type.find('|'));
+  return fhir::is_resource_type(type) ? std::string(type) : "";
+}
+
+// validateProfileId: the TestScript.profile entry `profile_id` must name the base
+// StructureDefinition of an R4 resource type; the target is validated by fhir/validate.h
+// against that type. Any other profile URL is kNotImplemented (reported as skipped).
+Result<Check> check_profile(const std::string& profile_id, const Fixture& target, ScriptState& state) {
+  std::string url;
+  bool found = false;
+  for (const auto* p : object_array(state.script(), "profile")) {
+    if (string_member(*p, "id") != profile_id) continue;
+    found = true;
+    url = string_member(*p, "reference");
+  }
+  if (!found) return Status(Code::kInvalidArgument, "validateProfileId: no TestScript.profile '" + profile_id + "'");
+  std::string type = base_profile_type(url);
+  if (type.empty()) {
+    return Status(Code::kNotImplemented, "validateProfileId: profile '" + url +
+                                             "' is not the base StructureDefinition of an R4 resource type "
+                                             "(only those are validated)");
+  }
+  if (!target.resource) {
+    return Check{.ok = false, .message = "validateProfileId " + profile_id + ": no resource to validate" +
+                                         (target.body_error.empty() ? "" : " (" + target.body_error + ")")};
+  }
+  Status valid = fhir::validate_resource(*target.resource, type);
+  if (valid.is_ok()) return Check{.ok = true, .message = "the resource conforms to " + url};
+  std::string issues;
+  for (std::size_t i = 0; i < valid.issues().size() && i < 3; ++i) {
+    const Issue& issue = valid.issues()[i];
+    issues += (i ? "; " : "") + (issue.expression.empty() ? "" : issue.expression + ": ") + issue.diagnostics;
+  }
+  if (valid.issues().size() > 3) issues += "; ... (" + std::to_string(valid.issues().size()) + " issues)";
+  return Check{.ok = false, .message = "the resource does not conform to " + url + ": " + issues};
+}
+
 // The FHIRPath of an assert's `expression_key`, else its `path_key` translated from XPath; ""
 // when it has neither. kNotImplemented for a path outside the XPath subset.
 Result<std::string> expression_of(const fhir::JsonValue& a, const char* expression_key, const char* path_key) {
@@ -305,6 +350,9 @@ void request_checks(const fhir::JsonValue& a, const Fixture& target, const std::
 void body_checks(const fhir::JsonValue& a, const Fixture& target, const std::string& op,
                  ScriptState& state, std::vector<Result<Check>>& checks) {
   if (a.HasMember("minimumId")) checks.push_back(check_minimum(string_member(a, "minimumId"), target, state));
+  if (a.HasMember("validateProfileId")) {
+    checks.push_back(check_profile(string_member(a, "validateProfileId"), target, state));
+  }
   if (bool_member(a, "navigationLinks")) checks.push_back(check_navigation_links(target));
   if (a.HasMember("expression") || a.HasMember("path") || a.HasMember("compareToSourceExpression") ||
       a.HasMember("compareToSourcePath")) {
@@ -358,7 +406,6 @@ ActionResult run_assert(const fhir::JsonValue& a, ScriptState& state) {
   };
   for (const auto& name : unknown_members(a, kKnownMembers)) return skip("unknown assert element '" + name + "'");
   if (a.HasMember("modifierExtension")) return skip("assert has a modifierExtension");
-  if (a.HasMember("validateProfileId")) return skip("validateProfileId (profile validation)");
 
   std::string source_id = string_member(a, "sourceId");
   const Fixture* target = nullptr;

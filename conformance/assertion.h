@@ -5,9 +5,11 @@
 // navigationLinks, requestMethod, requestURL, expression (FHIRPath; or `path` in the XPath subset
 // of simple_xpath.h) with value or
 // compareToSourceId + compareToSourceExpression, and every operator (equals, notEquals, in,
-// notIn, greaterThan, lessThan, empty, notEmpty, contains, notContains, eval); warningOnly turns a
-// failure into a warning. Paths outside that subset and validateProfileId are reported as
-// skipped (unsupported), unknown elements likewise; an assert is never passed without a check.
+// notIn, greaterThan, lessThan, empty, notEmpty, contains, notContains, eval), validateProfileId
+// (the TestScript.profile it names must be the base StructureDefinition of an R4 resource type;
+// the resource is checked with fhir/validate.h); warningOnly turns a failure into a warning.
+// Paths outside that subset and other profile URLs are reported as skipped (unsupported),
+// unknown elements likewise; an assert is never passed without a check.
 #pragma once
 
 #include "conformance/results.h"

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "conformance/beast_transport.h"
+#include "conformance/capability_suite.h"
 #include "conformance/engine.h"
 #include "conformance/json_util.h"
 #include "conformance/junit.h"
@@ -74,13 +75,23 @@ CLI::App* add_conformance_command(CLI::App& app, CommandOptions& options) {
       "run", "Run TestScript files or directories; print a summary, write TestReports");
   run->add_option("--server", options.server, "FHIR base URL, e.g. http://127.0.0.1:8080/fhir")->required();
   run->add_option("--token", options.token, "Bearer token sent with every request");
-  run->add_option("--var", options.vars, "NAME=VALUE overriding a TestScript variable (repeatable)");
+  // One value per --var, so `--var A=1 script.json` leaves script.json a path.
+  run->add_option("--var", options.vars, "NAME=VALUE overriding a TestScript variable (repeatable)")
+      ->allow_extra_args(false);
   run->add_option("--out", options.out_dir, "Directory for the TestReports (and junit.xml)");
   run->add_option("--format", options.format, "text or junit")
       ->check(CLI::IsMember({"text", "junit"}))
       ->capture_default_str();
   run->add_option("--timeout", options.timeout_seconds, "Seconds per HTTP request")->capture_default_str();
   run->add_option("paths", options.paths, "TestScript files (JSON or XML) or directories")->required();
+  CLI::App* capability = conformance->add_subcommand(
+      "capability", "Generate a smoke TestScript from a server's CapabilityStatement (and run it)");
+  capability->add_option("--server", options.server, "FHIR base URL")->required();
+  capability->add_option("--token", options.token, "Bearer token sent with every request");
+  capability->add_option("--out", options.suite_out, "File for the generated TestScript (JSON)");
+  capability->add_flag("--run", options.run_suite, "Run the generated TestScript against --server");
+  capability->add_option("--timeout", options.timeout_seconds, "Seconds per HTTP request")->capture_default_str();
+  capability->callback([&options] { options.capability = true; });
   return conformance;
 }
 
@@ -91,12 +102,52 @@ int run_conformance_command(const CommandOptions& options, std::ostream& out, st
   return run_conformance(options, *transport, out, err);
 }
 
+namespace {
+
+int run_capability(const CommandOptions& options, HttpTransport& transport, std::ostream& out, std::ostream& err) {
+  auto statement = fetch_capability_statement(transport, options.server, options.token);
+  if (!statement) {
+    err << "cannot read the CapabilityStatement: " << statement.status().message() << '\n';
+    return 1;
+  }
+  auto suite = smoke_suite(*statement);
+  if (!suite) {
+    err << "cannot use the CapabilityStatement: " << suite.status().message() << '\n';
+    return 1;
+  }
+  bool to_stdout = options.suite_out.empty() && !options.run_suite;
+  std::ostream& info = to_stdout ? err : out;
+  info << "generated " << suite->tests << " test(s) over " << suite->resource_types << " resource type(s)";
+  info << "; not probed: " << suite->skipped.size() << '\n';
+  for (const auto& s : suite->skipped) info << "  SKIP  " << s << '\n';
+  std::string text = fhir::write_json(suite->script, true) + "\n";
+  if (to_stdout) out << text;
+  if (!options.suite_out.empty()) {
+    if (!write_file(options.suite_out, text, err)) return 2;
+    info << "wrote " << options.suite_out << '\n';
+  }
+  if (!options.run_suite) return 0;
+  EngineOptions engine_options;
+  engine_options.base_url = options.server;
+  engine_options.token = options.token;
+  engine_options.on_test = [&out](const ScriptResult& s, const TestResult& t) { write_progress(out, s, t); };
+  Engine engine(transport, engine_options);
+  std::vector<ScriptResult> results;
+  results.push_back(engine.run(suite->script, ".", options.suite_out.empty() ? "(generated)" : options.suite_out));
+  write_summary(out, results);
+  out.flush();
+  return totals(results).scripts_failed > 0 ? 1 : 0;
+}
+
+}  // namespace
+
 int run_conformance(const CommandOptions& options, HttpTransport& transport, std::ostream& out,
                     std::ostream& err) {
   if (auto url = parse_url(options.server); !url) {
     err << "--server: " << url.status().message() << '\n';
     return 2;
   }
+  if (options.capability) return run_capability(options, transport, out, err);
   EngineOptions engine_options;
   engine_options.base_url = options.server;
   engine_options.token = options.token;

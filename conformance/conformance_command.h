@@ -5,6 +5,12 @@
 //
 // Exit codes: 0 when every script passed, 1 when one failed (or a server could not be reached),
 // 2 for bad usage (bad --server URL, a --var without '=', no scripts, an unwritable --out).
+//
+// `hearth conformance capability --server URL [--out FILE] [--run]`: fetches GET [base]/metadata,
+// generates the smoke TestScript (capability_suite.h), lists what it could not probe and why,
+// writes the script to --out (stdout when neither --out nor --run is given) and with --run runs
+// it like `run` does. Exit codes: 0 when generated (and, with --run, passed); 1 when the server
+// cannot be reached or its CapabilityStatement is unusable, or the run failed; 2 for bad usage.
 #pragma once
 
 #include <iosfwd>
@@ -27,9 +33,15 @@ struct CommandOptions {
   std::string format = "text";  // text | junit
   double timeout_seconds = 30;
   std::vector<std::string> paths;
+  // `conformance capability`: generate the smoke suite of --server's CapabilityStatement
+  // (capability_suite.h), write it to `suite_out` (stdout when empty and not `run_suite`) and/or
+  // run it at once.
+  bool capability = false;
+  std::string suite_out;
+  bool run_suite = false;
 };
 
-// Adds `conformance` (with its `run` subcommand) to `app`; returns the `conformance` command,
+// Adds `conformance` (with its `run` and `capability` subcommands) to `app`; returns the `conformance` command,
 // whose parsed() says whether it was chosen.
 CLI::App* add_conformance_command(CLI::App& app, CommandOptions& options);
 

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "conformance/assertion.h"
@@ -105,9 +106,6 @@ class Run {
     if (script_.HasMember("metadata")) {
       result.notes.push_back("metadata.capability is not checked against the server's CapabilityStatement");
     }
-    if (script_.HasMember("profile")) {
-      result.notes.push_back("profile is not used (validateProfileId asserts are skipped)");
-    }
     for (const auto* v : object_array(script_, "variable")) {
       for (const auto& name : unknown_members(*v, kVariableMembers)) {
         result.notes.push_back("variable '" + string_member(*v, "name") + "': unknown element '" + name + "'");
@@ -128,6 +126,16 @@ class Run {
       }
       const auto* ref = object_member(*f, "resource");
       std::string reference = ref ? string_member(*ref, "reference") : "";
+      if (auto raw = raw_fixture(reference)) {
+        if (!*raw) {
+          result.load_error = "fixture '" + id + "': " + raw->status().message();
+          return false;
+        }
+        Fixture fixture;
+        fixture.raw_body = std::move(*raw).value();
+        state_.fixtures()[id] = std::move(fixture);
+        continue;
+      }
       auto doc = load_fixture(reference);
       if (!doc) {
         result.load_error = "fixture '" + id + "': " + doc.status().message();
@@ -138,6 +146,21 @@ class Run {
       state_.fixtures()[id] = std::move(fixture);
     }
     return true;
+  }
+
+  // A fixture file that is neither .json nor .xml is a raw body, sent as written (a malformed
+  // request, a non-FHIR payload); nullopt for any other reference.
+  std::optional<Result<std::string>> raw_fixture(const std::string& reference) {
+    if (reference.empty() || reference[0] == '#' || reference.find("://") != std::string::npos) return std::nullopt;
+    std::filesystem::path path(reference);
+    std::string ext = path.extension().string();
+    if (ext.empty() || ext == ".json" || ext == ".xml") return std::nullopt;
+    if (path.is_relative()) path = std::filesystem::path(base_dir_) / path;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Result<std::string>(Status(Code::kNotFound, "cannot read '" + path.string() + "'"));
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return Result<std::string>(buffer.str());
   }
 
   Result<fhir::JsonDocument> load_fixture(const std::string& reference) {

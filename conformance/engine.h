@@ -1,7 +1,8 @@
 // The TestScript engine: runs one R4 TestScript (https://hl7.org/fhir/R4/testscript.html)
 // against a FHIR base URL through an HttpTransport and returns what happened, action by action.
 //
-// Order: fixtures are loaded (contained "#id", or files relative to the script, JSON or XML),
+// Order: fixtures are loaded (contained "#id", or files relative to the script, JSON or XML;
+// a file with another extension is a raw body, sent as written: malformed or non-FHIR payloads),
 // autocreate fixtures are created, setup runs, then each test, then teardown and autodelete.
 // A setup that fails skips every test; teardown always runs. Inside a test, an operation that
 // could not be sent (transport error, unsupported) skips the actions after it, and a failed

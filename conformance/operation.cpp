@@ -52,6 +52,7 @@ Result<std::string> body_of(ScriptState& state, const std::string& source_id, bo
                             const std::string& id) {
   Fixture* f = state.find(source_id);
   if (f == nullptr) return Status(Code::kInvalidArgument, "no fixture '" + source_id + "'");
+  if (!f->resource && !f->is_exchange && !f->raw_body.empty()) return state.substitute(f->raw_body);
   if (!f->resource) {
     return Status(Code::kInvalidArgument, "fixture '" + source_id + "' has no resource body");
   }
@@ -140,6 +141,13 @@ Result<Shape> shape_for(const std::string& code, const std::string& type, const 
                 "operation type '" + code + "' is not supported without url or params naming a $operation");
 }
 
+// "http://host:port" of an absolute base URL ("http://host:port/fhir").
+std::string server_root(const std::string& base_url) {
+  std::size_t scheme = base_url.find("://");
+  std::size_t path = base_url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  return path == std::string::npos ? base_url : base_url.substr(0, path);
+}
+
 // The method and path of `op`: from `url` when given (an absolute one goes to `absolute_url`),
 // else from its type.
 Result<Shape> request_shape(const fhir::JsonValue& op, ScriptState& state, std::string& absolute_url) {
@@ -152,7 +160,7 @@ Result<Shape> request_shape(const fhir::JsonValue& op, ScriptState& state, std::
     if (url->rfind("http://", 0) == 0 || url->rfind("https://", 0) == 0) {
       absolute_url = *url;
     } else {
-      shape.path = url->empty() || (*url)[0] != '/' ? *url : url->substr(1);
+      shape.path = *url;  // "/x" is resolved against the server root, "x" against the base
     }
     return shape;
   }
@@ -239,7 +247,9 @@ Result<HttpRequest> build_request(const fhir::JsonValue& op, ScriptState& state,
   HttpRequest request;
   auto shape = request_shape(op, state, request.url);
   if (!shape) return shape.status();
-  if (request.url.empty()) {
+  if (request.url.empty() && !shape->path.empty() && shape->path[0] == '/') {
+    request.url = server_root(context.base_url) + shape->path;
+  } else if (request.url.empty()) {
     request.url = context.base_url;
     if (!shape->path.empty() && shape->path[0] != '?') request.url += "/";
     request.url += shape->path;

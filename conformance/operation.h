@@ -4,7 +4,9 @@
 // Supported types (testscript-operation-codes): read, vread, create, update, updateCreate,
 // patch, delete, deleteCondSingle, deleteCondMultiple, history, search, transaction, batch,
 // capabilities, validate; any other code (a `$` operation such as "expand") runs when the
-// operation gives `url`, or `params` naming the `$` operation. `url` always wins over the type.
+// operation gives `url`, or `params` naming the `$` operation. `url` always wins over the type:
+// an absolute URL is sent as is, one starting with '/' goes to the server root of the base
+// ("/hl7/messages" -> http://host:port/hl7/messages), any other is relative to the base.
 #pragma once
 
 #include <string>

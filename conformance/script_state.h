@@ -49,6 +49,8 @@ class ScriptState {
   // `script` outlives the state; `overrides` are --var NAME=VALUE.
   ScriptState(const fhir::JsonValue& script, std::map<std::string, std::string> overrides);
 
+  // The TestScript being run.
+  const fhir::JsonValue& script() const { return script_; }
   std::map<std::string, Fixture>& fixtures() { return fixtures_; }
   // The fixture with this id, or nullptr.
   Fixture* find(std::string_view id);

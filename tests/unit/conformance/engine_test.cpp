@@ -322,3 +322,50 @@ TEST_CASE("an HTTP server that is not FHIR fails the asserts with a readable rea
 
 }  // namespace
 }  // namespace hearth::conformance
+
+namespace hearth::conformance {
+namespace {
+
+TEST_CASE("an operation url is absolute, server-root-relative ('/...') or base-relative") {
+  FakeTransport server = tiny_server();
+  ScriptResult r = testing::run_script(server, script(R"("test":[{"name":"urls","action":[)" +
+      op(R"("type":{"code":"read"},"url":"/hl7/messages/7")") + "," +
+      op(R"("type":{"code":"read"},"url":"Patient/new1")") + "," +
+      op(R"("url":"/hl7/messages/7/$replay","method":"post")") + "," +
+      op(R"("url":"http://other.test/x")") + "]}]"));
+  REQUIRE(server.requests.size() == 4);
+  CHECK(server.requests[0].url == "http://fhir.test/hl7/messages/7");
+  CHECK(server.requests[1].url == "http://fhir.test/base/Patient/new1");
+  CHECK(server.requests[2].method == "POST");
+  CHECK(server.requests[2].url == "http://fhir.test/hl7/messages/7/$replay");
+  CHECK(server.requests[3].url == "http://other.test/x");
+  CHECK(r.tests[0].outcome() == Outcome::kPass);
+}
+
+}  // namespace
+}  // namespace hearth::conformance
+
+namespace hearth::conformance {
+namespace {
+
+TEST_CASE("a fixture file that is not .json or .xml is a raw body, sent as written") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / "hearth-conformance-raw";
+  fs::create_directories(dir);
+  std::ofstream(dir / "broken.txt") << R"({"resourceType":"Patient",)";
+  FakeTransport server = tiny_server();
+  ScriptResult r = testing::run_script(server, R"({"resourceType":"TestScript","name":"R","status":"active",
+    "fixture":[{"id":"raw","resource":{"reference":"broken.txt"}}],
+    "test":[{"name":"t","action":[)" + op(R"("type":{"code":"create"},"resource":"Patient","sourceId":"raw")") +
+    "]}]}", {}, dir.string());
+  REQUIRE_MESSAGE(r.load_error.empty(), r.load_error);
+  REQUIRE(server.requests.size() == 1);
+  CHECK(server.requests[0].body == R"({"resourceType":"Patient",)");
+  ScriptResult missing = testing::run_script(server, R"({"resourceType":"TestScript","name":"M","status":"active",
+    "fixture":[{"id":"m","resource":{"reference":"nope.txt"}}],"test":[{"name":"t","action":[]}]})", {}, dir.string());
+  CHECK(missing.load_error.find("nope.txt") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace hearth::conformance

@@ -28,7 +28,7 @@ constexpr const char* kScript = R"({"resourceType":"TestScript","id":"mixed","na
   "test":[
     {"name":"passes","action":[{"operation":{"type":{"code":"capabilities"}}},{"assert":{"response":"okay"}}]},
     {"name":"fails","action":[{"operation":{"type":{"code":"capabilities"}}},{"assert":{"label":"want-404","response":"notFound"}}]},
-    {"name":"skips","action":[{"operation":{"type":{"code":"capabilities"}}},{"assert":{"validateProfileId":"x"}}]}]})";
+    {"name":"skips","action":[{"operation":{"type":{"code":"capabilities"}}},{"assert":{"path":"fhir:CapabilityStatement/fhir:rest[1]/@mode","value":"server"}}]}]})";
 
 FakeTransport ok_server() {
   return FakeTransport([](const HttpRequest&) -> Result<HttpResponse> {
