@@ -98,7 +98,8 @@ struct Hl7Ingest::Pending {
   hl7::AckOptions ack_options;
   hl7::AckCode outcome = hl7::AckCode::kAA;
   std::vector<hl7::AckError> errors;
-  std::string reject_ack;  // the ACK of bytes that did not parse
+  std::string reject_ack;   // the ACK of bytes that did not parse
+  std::string planned_ack;  // the ACK of `outcome`, built before the store is asked
 
   std::string ack_for(hl7::AckCode code, const std::vector<hl7::AckError>& errs) const {
     std::optional<hl7::AckCode> wire = hl7::ack_code_for(*message, code);
@@ -169,12 +170,16 @@ std::shared_ptr<Hl7Ingest::Pending> Hl7Ingest::prepare(std::string raw_text,
     request.status = MessageStatus::kRejected;
     request.note = p.errors.front().diagnostics;
   }
+  // The ACK for the outcome decided here is built now, on the caller's thread: the store's
+  // transaction (one writer for every connection) only picks it up, unless it finds the
+  // control id reused and asks for the AE instead.
+  p.planned_ack = p.ack_for(p.outcome, p.errors);
   request.make_ack = [&p](MessageStatus status, std::string_view note) {
     if (status == MessageStatus::kError) {
       return p.ack_for(hl7::AckCode::kAE,
                        {error_of(hl7::ErrorCode::kDuplicateKeyIdentifier, std::string(note))});
     }
-    return p.ack_for(p.outcome, p.errors);
+    return p.planned_ack;  // a copy: a retried transaction asks again
   };
   return pending;
 }

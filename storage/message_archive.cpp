@@ -203,28 +203,31 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
              " with different content";
     }
   }
-  ArchivedMessage row;
-  row.received_at_micros = now_micros;
-  row.peer = request.peer;
-  row.sender = request.sender;
-  row.control_id = request.control_id;
-  row.message_type = request.message_type;
-  row.version = request.version;
-  row.status = status;
-  row.raw = request.raw;
-  row.note = std::move(note);
-  row.ack = request.make_ack(row.status, row.note);
+  // The statement's bound inputs are filled first and the returned row is moved out of them
+  // afterwards: the raw message (kilobytes) is copied once, into the binding.
   st.received_at = now_micros;
-  st.peer.assign(row.peer);
-  st.message_type.assign(row.message_type);
-  st.version.assign(row.version);
-  st.status.assign(message_status_text(row.status));
-  bytes_to_column(st.dialect, row.raw, st.raw);
-  bytes_to_column(st.dialect, row.ack, st.ack);
-  st.note.assign(row.note);
+  st.peer.assign(request.peer);
+  st.message_type.assign(request.message_type);
+  st.version.assign(request.version);
+  st.status.assign(message_status_text(status));
+  bytes_to_column(st.dialect, request.raw, st.raw);
+  std::string ack = request.make_ack(status, note);
+  bytes_to_column(st.dialect, ack, st.ack);
+  st.note.assign(note);
   st.insert.execute(true);
   ps.finish(st.insert);
+  ArchivedMessage row;
   row.id = st.inserted_id;
+  row.received_at_micros = now_micros;
+  row.peer = std::move(st.peer);
+  row.sender = request.sender;
+  row.control_id = request.control_id;
+  row.message_type = std::move(st.message_type);
+  row.version = std::move(st.version);
+  row.status = status;
+  row.raw = st.dialect == Dialect::kPostgresql ? request.raw : std::move(st.raw);
+  row.ack = std::move(ack);
+  row.note = std::move(note);
   return ArchiveOutcome{false, std::move(row)};
 }
 

@@ -96,9 +96,27 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
+// The framed message around its control id, built once: each send only splices a new id in
+// (the client must stay cheap; it shares the cores with the server it measures).
+struct Template {
+  std::string before, after;  // VT + message up to MSH-10, and the rest + FS CR
+  explicit Template(MessageMaker make) {
+    constexpr std::string_view kMarker = "@@CONTROL-ID@@";
+    const std::string framed = hearth::hl7::mllp_frame(make(std::string(kMarker)));
+    const std::size_t at = framed.find(kMarker);
+    before = framed.substr(0, at);
+    after = framed.substr(at + kMarker.size());
+  }
+  void fill(std::string& out, std::string_view control_id) const {
+    out.assign(before);
+    out.append(control_id);
+    out.append(after);
+  }
+};
+
 // What every connection shares; one io thread runs them all, so no locking.
 struct Shared {
-  MessageMaker make;
+  Template message;
   std::string prefix;
   Clock::time_point deadline;
   std::vector<double> latencies_ms;
@@ -118,9 +136,10 @@ asio::awaitable<void> connection(tcp::endpoint server, int index, Shared& shared
   hearth::hl7::MllpDeframer deframer;
   std::array<char, 16 * 1024> buffer;
   const std::string id_prefix = shared.prefix + "-" + std::to_string(index) + "-";
+  std::string wire, id;
   for (long long i = 0; Clock::now() < shared.deadline; ++i) {
-    const std::string wire =
-        hearth::hl7::mllp_frame(shared.make(id_prefix + std::to_string(i)));
+    id.assign(id_prefix).append(std::to_string(i));
+    shared.message.fill(wire, id);
     const auto sent = Clock::now();
     auto [write_error, written] = co_await asio::async_write(socket, asio::buffer(wire), kNoThrow);
     if (write_error) {
@@ -151,7 +170,7 @@ Run run(const std::string& host, std::uint16_t port, double seconds, int connect
   tcp::endpoint server(asio::ip::make_address(host), port);
   const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                           std::chrono::duration<double>(seconds));
-  Shared shared{make, prefix, deadline, {}, 0, 0};
+  Shared shared{Template(make), prefix, deadline, {}, 0, 0};
   const auto start = Clock::now();
   for (int c = 0; c < connections; ++c) {
     asio::co_spawn(io, connection(server, c, shared), asio::detached);
