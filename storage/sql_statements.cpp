@@ -157,6 +157,12 @@ void PreparedStatements::finish(soci::statement& statement) const {
 
 PreparedStatements::~PreparedStatements() = default;
 
+bool PreparedStatements::in_transaction() const {
+  if (dialect != Dialect::kSqlite) return true;
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
+  return backend != nullptr && sqlite_api::sqlite3_get_autocommit(backend->conn_) == 0;
+}
+
 detail::ArchiveStatements& PreparedStatements::archive() {
   if (!archive_) archive_ = std::make_unique<detail::ArchiveStatements>(sql, dialect);
   return *archive_;

@@ -56,6 +56,10 @@ struct PreparedStatements {
   // statement's read transaction open until it is reset). No-op on PostgreSQL.
   void finish(soci::statement& statement) const;
 
+  // SQLite: false when no transaction is open (SQLite rolls one back by itself after some
+  // errors, e.g. a full disk). Always true on PostgreSQL (errors there abort via exceptions).
+  bool in_transaction() const;
+
   HistoryStatements& history(int shape);
   // The message archive's write statements (message_archive.h), prepared on first use.
   detail::ArchiveStatements& archive();

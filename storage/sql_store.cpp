@@ -3,6 +3,7 @@
 #include "storage/sql_store.h"
 
 #include <optional>
+#include <stdexcept>
 
 #include <algorithm>
 #include <string>
@@ -401,7 +402,9 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
     const std::int64_t now = clock_.now_micros();
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const PendingWrite& w = *batch[i];
-      ps.savepoint.execute(true);
+      // An archiving writes one row with one INSERT, atomic on its own: no savepoint needed.
+      const bool isolated = w.op != Op::kArchive;
+      if (isolated) ps.savepoint.execute(true);
       try {
         bool changed = false;
         if (w.op == Op::kArchive) {
@@ -418,10 +421,10 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
         }
         if (changed) {
           any_changed = true;
-        } else {
+        } else if (isolated) {
           ps.rollback_to_savepoint.execute(true);
         }
-        ps.release_savepoint.execute(true);
+        if (isolated) ps.release_savepoint.execute(true);
       } catch (...) {
         const FailureKind kind = classify_current_exception();
         if (w.op == Op::kArchive) {
@@ -432,8 +435,13 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
                             ? Status(Code::kConflict, what + " already exists")
                             : status_from_current_exception("write " + what);
         }
-        ps.rollback_to_savepoint.execute(true);
-        ps.release_savepoint.execute(true);
+        if (isolated) {
+          ps.rollback_to_savepoint.execute(true);
+          ps.release_savepoint.execute(true);
+        } else if (!ps.in_transaction()) {
+          // SQLite rolled the whole transaction back (disk full, I/O error): fail the batch.
+          throw std::runtime_error("the write transaction was rolled back");
+        }
       }
     }
     end_write(ps, any_changed);
