@@ -1,6 +1,8 @@
 // TestScript JSON readers.
 #include "conformance/json_util.h"
 
+#include "core/utf8.h"
+
 #include <algorithm>
 
 #include "fhir/fhirpath/fhirpath.h"
@@ -65,33 +67,12 @@ std::vector<std::string> unknown_members(const fhir::JsonValue& object,
   return out;
 }
 
-namespace {
-
-// The length of the valid UTF-8 sequence at text[i], or 0.
-std::size_t utf8_length(std::string_view text, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
-  unsigned char c = byte(0);
-  if (c == 0) return 0;  // FHIR strings may not hold U+0000
-  if (c < 0x80) return 1;
-  std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-  if (n == 0 || i + n > text.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((byte(k) & 0xC0) != 0x80) return 0;
-  }
-  if (c == 0xE0 && byte(1) < 0xA0) return 0;  // overlong
-  if (c == 0xED && byte(1) >= 0xA0) return 0;  // surrogate
-  if (c == 0xF0 && byte(1) < 0x90) return 0;  // overlong
-  if (c == 0xF4 && byte(1) >= 0x90) return 0;  // over U+10FFFF
-  return n;
-}
-
-}  // namespace
-
 std::string valid_utf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    std::size_t n = utf8_length(text, i);
+    // NUL too: FHIR strings may not hold U+0000.
+    std::size_t n = text[i] == '\0' ? 0 : utf8_sequence_length(text, i);
     if (n == 0) {
       out += "\xEF\xBF\xBD";
       ++i;

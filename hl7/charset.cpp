@@ -1,6 +1,8 @@
 // MSH-18 names per HL7 table 0211.
 #include "hl7/charset.h"
 
+#include "core/utf8.h"
+
 #include <cstring>
 
 namespace hearth::hl7 {
@@ -32,38 +34,6 @@ void append_latin1_as_utf8(std::string_view latin1, std::string& out) {
   }
 }
 
-namespace {
-
-// The length of the UTF-8 sequence starting at text[i], or 0 when it is not a valid one.
-std::size_t utf8_sequence(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  if (lead < 0xC2 || lead > 0xF4) return 0;  // a continuation byte, overlong C0/C1, or F5-FF
-  const std::size_t length = lead <= 0xDF ? 2 : lead <= 0xEF ? 3 : 4;
-  if (i + length > text.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  const unsigned char second = byte(i + 1);
-  if (lead == 0xE0 && second < 0xA0) return 0;  // overlong
-  if (lead == 0xED && second > 0x9F) return 0;  // surrogates
-  if (lead == 0xF0 && second < 0x90) return 0;  // overlong
-  if (lead == 0xF4 && second > 0x8F) return 0;  // above U+10FFFF
-  return length;
-}
-
-}  // namespace
-
-bool is_valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = utf8_sequence(text, i);
-    if (length == 0) return false;
-    i += length;
-  }
-  return true;
-}
-
 std::string to_utf8(std::string_view text, Charset charset) {
   std::string out;
   if (charset == Charset::kLatin1) {
@@ -75,7 +45,7 @@ std::string to_utf8(std::string_view text, Charset charset) {
   // Valid sequences are kept; each byte that starts none is read as 8859/1.
   out.reserve(text.size() + text.size() / 4);
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = utf8_sequence(text, i);
+    const std::size_t length = utf8_sequence_length(text, i);
     if (length == 0) {
       append_latin1_as_utf8(text.substr(i, 1), out);
       ++i;

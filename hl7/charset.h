@@ -23,10 +23,6 @@ bool needs_utf8_conversion(Charset charset, std::string_view text);
 // Appends `latin1` to `out` as UTF-8.
 void append_latin1_as_utf8(std::string_view latin1, std::string& out);
 
-// True when `text` is well-formed UTF-8 (RFC 3629: no overlongs, surrogates or values past
-// U+10FFFF).
-bool is_valid_utf8(std::string_view text);
-
 // `text` (bytes of a message in `charset`) as valid UTF-8, for metadata kept beside the raw
 // message (sender, control id, notes): 8859/1 is converted; otherwise valid UTF-8 sequences are
 // kept and every other byte is read as 8859/1 (the common case of an undeclared charset).
