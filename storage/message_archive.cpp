@@ -75,48 +75,12 @@ std::string bytes_from_column(Dialect dialect, std::string&& text) {
   return out;
 }
 
-// The output bindings of one row, in columns() order.
-struct RowBuffer {
-  long long id = 0, received_at = 0;
-  std::string peer, sender, control_id, message_type, version, status, raw, ack, note;
-
-  ArchivedMessage take(Dialect dialect) {
-    ArchivedMessage m;
-    m.id = id;
-    m.received_at_micros = received_at;
-    m.peer = std::move(peer);
-    m.sender = std::move(sender);
-    m.control_id = std::move(control_id);
-    m.message_type = std::move(message_type);
-    m.version = std::move(version);
-    m.status = parse_message_status(status).value_or(MessageStatus::kError);
-    m.raw = bytes_from_column(dialect, std::move(raw));
-    m.ack = bytes_from_column(dialect, std::move(ack));
-    m.note = std::move(note);
-    return m;
-  }
-};
-
-void bind_row(soci::statement& st, RowBuffer& r) {
-  st.exchange(into(r.id));
-  st.exchange(into(r.received_at));
-  st.exchange(into(r.peer));
-  st.exchange(into(r.sender));
-  st.exchange(into(r.control_id));
-  st.exchange(into(r.message_type));
-  st.exchange(into(r.version));
-  st.exchange(into(r.status));
-  st.exchange(into(r.raw));
-  st.exchange(into(r.ack));
-  st.exchange(into(r.note));
-}
-
 // Prepares `text` with the row outputs bound first and `bind_inputs` adding the inputs.
 template <typename BindInputs>
-soci::statement prepare(soci::session& sql, const std::string& text, RowBuffer& row,
+soci::statement prepare(soci::session& sql, const std::string& text, MessageRow& row,
                         BindInputs bind_inputs) {
   soci::statement st(sql);
-  bind_row(st, row);
+  row.bind(st);
   bind_inputs(st);
   st.alloc();
   st.prepare(text);
@@ -126,6 +90,30 @@ soci::statement prepare(soci::session& sql, const std::string& text, RowBuffer& 
 
 }  // namespace
 
+void MessageRow::bind(soci::statement& st) {
+  for (auto* out : {&id, &received_at}) st.exchange(into(*out));
+  for (auto* out : {&peer, &sender, &control_id, &message_type, &version, &status, &raw, &ack,
+                    &note}) {
+    st.exchange(into(*out));
+  }
+}
+
+ArchivedMessage MessageRow::take(Dialect dialect) {
+  ArchivedMessage m;
+  m.id = id;
+  m.received_at_micros = received_at;
+  m.peer = std::move(peer);
+  m.sender = std::move(sender);
+  m.control_id = std::move(control_id);
+  m.message_type = std::move(message_type);
+  m.version = std::move(version);
+  m.status = parse_message_status(status).value_or(MessageStatus::kError);
+  m.raw = bytes_from_column(dialect, std::move(raw));
+  m.ack = bytes_from_column(dialect, std::move(ack));
+  m.note = std::move(note);
+  return m;
+}
+
 ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine)
     : sql(session), dialect(engine), lock(session), find(session), insert(session) {
   if (dialect == Dialect::kPostgresql) {
@@ -134,11 +122,7 @@ ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine)
     lock.prepare("SELECT pg_advisory_xact_lock(hashtext(:p1))");
     lock.define_and_bind();
   }
-  for (auto* out : {&found_id, &found_received_at}) find.exchange(into(*out));
-  for (auto* out : {&found_peer, &found_sender, &found_control_id, &found_type, &found_version,
-                    &found_status, &found_raw, &found_ack, &found_note}) {
-    find.exchange(into(*out));
-  }
+  found.bind(find);
   find.exchange(use(sender));
   find.exchange(use(control_id));
   find.alloc();
@@ -181,25 +165,11 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
     const bool found = st.find.got_data();
     ps.finish(st.find);  // SQLite: end the statement's read before writing
     if (found) {
-      st.found_raw = bytes_from_column(st.dialect, std::move(st.found_raw));
-      if (st.found_raw == request.raw) {
-        ArchivedMessage earlier;
-        earlier.id = st.found_id;
-        earlier.received_at_micros = st.found_received_at;
-        earlier.peer = std::move(st.found_peer);
-        earlier.sender = std::move(st.found_sender);
-        earlier.control_id = std::move(st.found_control_id);
-        earlier.message_type = std::move(st.found_type);
-        earlier.version = std::move(st.found_version);
-        earlier.status = parse_message_status(st.found_status).value_or(MessageStatus::kError);
-        earlier.raw = std::move(st.found_raw);
-        earlier.ack = bytes_from_column(st.dialect, std::move(st.found_ack));
-        earlier.note = std::move(st.found_note);
-        return ArchiveOutcome{true, std::move(earlier)};
-      }
+      ArchivedMessage earlier = st.found.take(st.dialect);
+      if (earlier.raw == request.raw) return ArchiveOutcome{true, std::move(earlier)};
       status = MessageStatus::kError;
       note = "control id '" + request.control_id + "' from '" + request.sender +
-             "' was already used by message " + std::to_string(st.found_id) +
+             "' was already used by message " + std::to_string(earlier.id) +
              " with different content";
     }
   }
@@ -232,7 +202,7 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
 }
 
 Result<ArchivedMessage> read_message_row(soci::session& sql, Dialect dialect, std::int64_t id) {
-  RowBuffer row;
+  MessageRow row;
   long long wanted = id;
   soci::statement st =
       prepare(sql, "SELECT " + columns(dialect) + " FROM hl7_message WHERE id = :p1", row,
@@ -254,7 +224,7 @@ std::vector<ArchivedMessage> list_message_rows(soci::session& sql, Dialect diale
   long long since = filter.since_micros.value_or(std::numeric_limits<long long>::min());
   long long before = filter.before_id.value_or(std::numeric_limits<long long>::max());
   long long limit = std::max<long long>(filter.limit, 0);
-  RowBuffer row;
+  MessageRow row;
   soci::statement st = prepare(
       sql,
       "SELECT " + columns(dialect) +

@@ -20,6 +20,17 @@
 
 namespace hearth::storage::detail {
 
+// The output bindings of one hl7_message row, in column order (raw and ack as the column holds
+// them: hex on PostgreSQL); take() turns it into the row as stored.
+struct MessageRow {
+  long long id = 0, received_at = 0;
+  std::string peer, sender, control_id, message_type, version, status, raw, ack, note;
+
+  // Binds every column as an output of `st`, in order.
+  void bind(soci::statement& st);
+  ArchivedMessage take(Dialect dialect);
+};
+
 // The write path's statements, prepared once per session (a message costs one lookup and one
 // insert; preparing them per call was a tenth of the ingest's CPU). Inputs and outputs are
 // bound to the members below.
@@ -28,11 +39,8 @@ struct ArchiveStatements {
 
   // Inputs of `lock` and `find`: (sender, control_id); `lock_key` is sender|control_id.
   std::string sender, control_id, lock_key;
-  // `find`'s output: the earliest accepted row of (sender, control_id), in column order (raw
-  // and ack as the column holds them: hex on PostgreSQL).
-  long long found_id = 0, found_received_at = 0;
-  std::string found_peer, found_sender, found_control_id, found_type, found_version,
-      found_status, found_raw, found_ack, found_note;
+  // `find`'s output: the earliest accepted row of (sender, control_id).
+  MessageRow found;
   // Inputs of `insert` (with sender and control_id above; raw and ack in column form);
   // `inserted_id` is its RETURNING.
   long long received_at = 0, inserted_id = 0;
@@ -41,7 +49,7 @@ struct ArchiveStatements {
   soci::session& sql;
   const Dialect dialect;
   soci::statement lock;    // PostgreSQL only: advisory lock on lock_key
-  soci::statement find;    // (sender, control_id) -> found_*
+  soci::statement find;    // (sender, control_id) -> found
   soci::statement insert;  // every column -> inserted_id
 };
 
