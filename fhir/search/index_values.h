@@ -1,0 +1,100 @@
+// Search-parameter extraction (search.html, "resource -> index values"): every value a
+// resource holds for each R4 SearchParameter that applies to its type, found by evaluating the
+// parameter's FHIRPath expression and converted to the plain form the index tables store.
+// The store writes these rows in the same transaction as the resource; the query side
+// (fhir/search/search_query.h) produces values in the same forms, so both meet in SQL.
+//
+// `param` fields are the SearchParameter's code ("family", "_tag"); they view the generated
+// model tables (static storage), never the resource.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "fhir/json.h"
+#include "fhir/model.h"
+
+namespace hearth::fhir::search {
+
+// string: HumanName / Address parts, string, markdown ... (one row per text part).
+struct StringIndex {
+  std::string_view param;
+  std::string folded;  // fold_text(exact): matched by the default (prefix) and :contains
+  std::string exact;   // as written: :exact
+};
+
+// token: code, Coding, CodeableConcept (one row per coding), Identifier, ContactPoint,
+// boolean, id, string, uri used as tokens.
+struct TokenIndex {
+  std::string_view param;
+  std::string system;  // "" when the value has none
+  std::string code;    // the code / identifier value / "true" ...
+  std::string text;    // folded display or CodeableConcept.text / Identifier.type.text: :text
+};
+
+// date: date, dateTime, instant, Period, Timing (events), as inclusive UTC micros.
+struct DateIndex {
+  std::string_view param;
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+};
+
+// number: integer, decimal.
+struct NumberIndex {
+  std::string_view param;
+  double value = 0;
+};
+
+// quantity: Quantity (and its profiles: Age, Duration, Money's value and currency...).
+struct QuantityIndex {
+  std::string_view param;
+  double value = 0;
+  std::string system;  // "" when none
+  std::string code;    // Quantity.code, else Quantity.unit
+};
+
+// reference: Reference (and canonical / uri reference parameters).
+struct ReferenceIndex {
+  std::string_view param;
+  std::string target_type;  // "Patient" for "Patient/1" or ".../fhir/Patient/1"; "" unknown
+  std::string target_id;    // "1"; "" when not a type/id reference
+  std::string url;          // the reference as written (absolute URLs, canonicals, "#c1")
+};
+
+// uri: uri, url, canonical.
+struct UriIndex {
+  std::string_view param;
+  std::string uri;
+};
+
+struct IndexValues {
+  std::vector<StringIndex> strings;
+  std::vector<TokenIndex> tokens;
+  std::vector<DateIndex> dates;
+  std::vector<NumberIndex> numbers;
+  std::vector<QuantityIndex> quantities;
+  std::vector<ReferenceIndex> references;
+  std::vector<UriIndex> uris;
+
+  std::size_t size() const {
+    return strings.size() + tokens.size() + dates.size() + numbers.size() +
+           quantities.size() + references.size() + uris.size();
+  }
+};
+
+// Evaluates every SearchParameter that applies to the resource's type (its own and the
+// Resource/DomainResource ones) except `_id` and `_lastUpdated`, which the store answers from
+// the resource row, and composite/special ones. Duplicate rows of one parameter are dropped.
+// Errors: kInvalidArgument when `resource` has no known resourceType. An expression that
+// fails on this resource (e.g. a singleton expected) contributes nothing, never an error:
+// a valid resource must always be storable.
+Result<IndexValues> extract_index(const JsonValue& resource);
+
+// Does the index hold this parameter's values? False for composite and special parameters,
+// for parameters without an expression, and for _id / _lastUpdated (resource row columns).
+bool is_indexed(const SearchParamDef& param);
+
+}  // namespace hearth::fhir::search

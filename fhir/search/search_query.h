@@ -1,0 +1,105 @@
+// Search request parsing (search.html): a query string -> a typed query over the index values
+// of fhir/search/index_values.h. Everything the store needs is decided here (which parameter,
+// which modifier, the value ranges), so the SQL compiler (storage/) only translates.
+//
+// Handling of what is not understood (search.html#errors): an unknown parameter name is
+// ignored and left out of the self link (lenient, the default), or rejected with
+// kInvalidArgument when `strict` (Prefer: handling=strict). A known parameter with a bad value,
+// an unknown or unsupported modifier, a chain, or a prefix its type does not allow is always
+// kInvalidArgument: guessing would return wrong matches.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+#include "fhir/model.h"
+
+namespace hearth::fhir::search {
+
+enum class Prefix : std::uint8_t { kEq, kNe, kGt, kLt, kGe, kLe, kSa, kEb, kAp };
+
+enum class Modifier : std::uint8_t {
+  kNone,
+  kMissing,   // any type: value "true"/"false" in SearchValue::missing
+  kExact,     // string
+  kContains,  // string
+  kText,      // token: folded prefix match on display / text
+  kNot,       // token: no row matches
+  kType,      // reference: [param]:[Type]=id (type in SearchClause::target_type)
+  kBelow,     // uri: prefix match
+  kAbove,     // uri: the value starts with the stored uri
+};
+
+// One value of a comma-separated (OR) list, parsed for its parameter type.
+struct SearchValue {
+  Prefix prefix = Prefix::kEq;
+  std::string raw;  // the value as given, escapes (\, \$ \|) removed
+  // string: fold_text(raw); :exact uses raw.
+  std::string folded;
+  // token and quantity: "system|code" -> has_system, system, code. "|code": has_system with "".
+  // "code": !has_system. For quantity, code also matches the stored unit.
+  bool has_system = false;
+  std::string system;
+  std::string code;
+  // date: the search value's range (date_range of raw without the prefix).
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+  // number and quantity: the value and its implied precision range [number_low, number_high)
+  // ("100" -> [99.5, 100.5); "1e2" likewise).
+  double number = 0;
+  double number_low = 0;
+  double number_high = 0;
+  // reference: "Patient/1" or an absolute URL under `base_url` -> type + id; "1" -> id only
+  // (any target type); another absolute URL or a canonical -> url.
+  std::string target_type;
+  std::string target_id;
+  std::string url;
+  // :missing
+  bool missing = false;
+};
+
+// One parameter occurrence: its values are ORed; clauses are ANDed.
+struct SearchClause {
+  const SearchParamDef* param = nullptr;
+  std::string_view code;  // param->code
+  Modifier modifier = Modifier::kNone;
+  std::string target_type;  // :[Type] on a reference
+  std::vector<SearchValue> values;
+};
+
+struct SortKey {
+  const SearchParamDef* param = nullptr;  // _id and _lastUpdated included
+  bool descending = false;
+};
+
+enum class TotalMode : std::uint8_t { kAccurate, kNone };
+
+struct SearchQuery {
+  std::string resource_type;
+  std::vector<SearchClause> clauses;
+  std::vector<SortKey> sort;
+  int count = 20;        // _count: page size (0 = total only), at most kMaxCount
+  std::int64_t offset = 0;  // _offset: entries to skip (the paging links' cursor)
+  TotalMode total = TotalMode::kAccurate;
+  bool summary_count = false;  // _summary=count
+  // The parameters that took effect, in a canonical order and form, for the self link and
+  // for building paging links (without _count / _offset).
+  std::vector<std::pair<std::string, std::string>> used;
+  // Names ignored as unknown (lenient handling), for an OperationOutcome warning.
+  std::vector<std::string> ignored;
+};
+
+inline constexpr int kDefaultCount = 20;
+inline constexpr int kMaxCount = 1000;
+
+// Parses the query parameters of a type-level search. `base_url` (no trailing slash) tells
+// local absolute references from foreign ones.
+Result<SearchQuery> parse_search(std::string_view resource_type,
+                                 const std::vector<std::pair<std::string, std::string>>& params,
+                                 std::string_view base_url, bool strict);
+
+}  // namespace hearth::fhir::search
