@@ -1,5 +1,6 @@
 // GET /metadata: a CapabilityStatement that claims exactly what this server does — every R4
-// resource type with the interactions the route table serves, nothing more (no search yet).
+// resource type with the interactions the route table serves and the search parameters the
+// index answers (fhir/search/searchable.h), nothing more.
 #include <array>
 
 #include "api/interactions.h"
@@ -7,13 +8,37 @@
 #include "api/version.h"
 #include "core/time_format.h"
 #include "fhir/model.h"
+#include "fhir/search/searchable.h"
 
 namespace hearth::api {
 namespace {
 
 // The type-level and instance-level interactions of the route table (route.cpp).
-constexpr std::array<std::string_view, 7> kTypeInteractions = {
-    "read", "vread", "update", "delete", "history-instance", "history-type", "create"};
+constexpr std::array<std::string_view, 8> kTypeInteractions = {
+    "read",   "vread",        "update",      "delete", "history-instance", "history-type",
+    "create", "search-type"};
+
+std::string_view param_type_code(fhir::SearchParamType type) {
+  static constexpr std::array<std::string_view, 9> kCodes = {
+      "number", "date", "string", "token", "reference", "composite", "quantity", "uri", "special"};
+  return kCodes[static_cast<std::size_t>(type)];
+}
+
+void write_search_params(JsonWriter& w, std::string_view type) {
+  w.Key("searchParam");
+  w.StartArray();
+  for (const fhir::SearchParamDef* param : fhir::search::searchable_params(type)) {
+    w.StartObject();
+    w.Key("name");
+    write_str(w, param->code);
+    w.Key("definition");
+    write_str(w, param->url);
+    w.Key("type");
+    write_str(w, param_type_code(param->type));
+    w.EndObject();
+  }
+  w.EndArray();
+}
 
 
 void write_resource(JsonWriter& w, std::string_view type) {
@@ -45,6 +70,7 @@ void write_resource(JsonWriter& w, std::string_view type) {
   w.Bool(false);
   w.Key("conditionalDelete");
   w.String("not-supported");
+  write_search_params(w, type);
   w.EndObject();
 }
 

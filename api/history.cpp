@@ -2,6 +2,7 @@
 // by offset within a snapshot so pages stay stable while writes go on.
 #include <charconv>
 
+#include "api/bundle_links.h"
 #include "api/interactions.h"
 #include "api/json_writer.h"
 #include "api/outcome.h"
@@ -39,22 +40,6 @@ Result<std::optional<std::int64_t>> instant_param(const Request& request, std::s
   return micros;
 }
 
-std::string url_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~' || c == ':') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 std::string history_path(const InteractionContext& ctx) {
   std::string path = ctx.request.base_url + "/";
   if (!ctx.route.type.empty()) path += ctx.route.type + "/";
@@ -74,15 +59,6 @@ std::string page_link(const InteractionContext& ctx, const storage::HistoryQuery
   if (snapshot) url += "&_snapshot=" + std::to_string(*snapshot);
   if (offset > 0 || snapshot) url += "&_offset=" + std::to_string(offset);
   return url;
-}
-
-void write_link(JsonWriter& w, std::string_view relation, const std::string& url) {
-  w.StartObject();
-  w.Key("relation");
-  write_str(w, relation);
-  w.Key("url");
-  write_str(w, url);
-  w.EndObject();
 }
 
 void write_entry(JsonWriter& w, const InteractionContext& ctx, const storage::ResourceVersion& v) {
@@ -155,6 +131,7 @@ Response history_interaction(const InteractionContext& ctx) {
   w.Key("link");
   w.StartArray();
   write_link(w, "self", page_link(ctx, query, query.snapshot, query.offset));
+  write_link(w, "first", page_link(ctx, query, page->snapshot, 0));
   if (query.offset + query.count < page->total && query.count > 0) {
     write_link(w, "next", page_link(ctx, query, page->snapshot, query.offset + query.count));
   }
@@ -162,6 +139,8 @@ Response history_interaction(const InteractionContext& ctx) {
     write_link(w, "previous",
                page_link(ctx, query, page->snapshot, std::max<std::int64_t>(0, query.offset - query.count)));
   }
+  write_link(w, "last",
+             page_link(ctx, query, page->snapshot, last_page_offset(page->total, query.count)));
   w.EndArray();
   if (!page->entries.empty()) {
     w.Key("entry");

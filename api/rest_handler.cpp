@@ -28,12 +28,7 @@ Response RestHandler::handle(const Request& request) const {
     case Interaction::kHistoryInstance:
     case Interaction::kHistoryType:
     case Interaction::kHistorySystem: return history_interaction(ctx);
-    case Interaction::kSearchType:
-      return outcome_response(
-          Status(Code::kNotImplemented,
-                 "search is not offered by this server version; the CapabilityStatement lists "
-                 "the interactions it serves"),
-          *format);
+    case Interaction::kSearchType: return search_interaction(ctx);
   }
   return outcome_response(Status(Code::kInternal, "unrouted interaction"), *format);
 }
@@ -44,8 +39,7 @@ bool RestHandler::answers_quickly(const Request& request) const {
   Result<Route> route = route_request(method, request.path);
   if (!route.is_ok()) return true;  // an error answer, no store
   switch (route->interaction) {
-    case Interaction::kCapabilities:
-    case Interaction::kSearchType: return true;  // no store
+    case Interaction::kCapabilities: return true;  // no store
     case Interaction::kRead:
     case Interaction::kVread: return store_.quick_reads();
     default: return false;

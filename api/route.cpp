@@ -24,6 +24,7 @@ constexpr std::array kRoutes = {
     RouteEntry{"GET", {"{type}"}, 1, Interaction::kSearchType},
     RouteEntry{"POST", {"{type}"}, 1, Interaction::kCreate},
     RouteEntry{"GET", {"{type}", "_history"}, 2, Interaction::kHistoryType},
+    RouteEntry{"POST", {"{type}", "_search"}, 2, Interaction::kSearchType},
     RouteEntry{"GET", {"{type}", "{id}"}, 2, Interaction::kRead},
     RouteEntry{"PUT", {"{type}", "{id}"}, 2, Interaction::kUpdate},
     RouteEntry{"DELETE", {"{type}", "{id}"}, 2, Interaction::kDelete},
@@ -46,7 +47,9 @@ std::vector<std::string_view> split_path(std::string_view path) {
 // the shape, so a bad id gets a precise 400 rather than a 404.
 bool shape_matches(std::string_view p, std::string_view segment) {
   if (p == "{type}") return !segment.empty() && segment[0] != '_' && segment != "metadata";
-  if (p == "{id}" || p == "{vid}") return !segment.empty() && segment != "_history";
+  if (p == "{id}" || p == "{vid}") {
+    return !segment.empty() && segment != "_history" && segment != "_search";
+  }
   return p == segment;
 }
 

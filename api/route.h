@@ -20,7 +20,7 @@ enum class Interaction {
   kHistoryInstance,  // GET Type/id/_history
   kHistoryType,      // GET Type/_history
   kHistorySystem,    // GET _history
-  kSearchType,       // GET Type (not served yet: answered 501)
+  kSearchType,       // GET Type?params, POST Type/_search
 };
 
 struct Route {

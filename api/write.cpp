@@ -6,6 +6,8 @@
 
 #include <memory>
 
+#include "fhir/search/index_values.h"
+
 namespace hearth::api {
 namespace {
 
@@ -17,6 +19,11 @@ storage::WriteRequest make_write(const InteractionContext& ctx, std::string id,
   write.type = ctx.route.type;
   write.id = std::move(id);
   if (doc != nullptr) {
+    // Index values come from the decoded resource, outside the store's write transaction
+    // (where SQLite writers queue). A resource of a known type always yields a value set.
+    if (auto index = fhir::search::extract_index(*doc); index.is_ok()) {
+      write.index = std::move(*index);
+    }
     auto stamped = std::make_shared<const StampedBody>(*doc, write.id);
     write.make_body = [stamped](std::int64_t version, std::int64_t last_updated) {
       return stamped->render(version, last_updated);

@@ -75,7 +75,20 @@ struct Claims {
   std::string type;
   std::set<std::string, std::less<>> interactions;
   bool update_create = false;
+  std::vector<std::pair<std::string, std::string>> search_params;  // (name, type)
 };
+
+// A syntactically valid value of each search parameter type (search.html), for probes that
+// check the parameter is accepted, not what it matches.
+std::string probe_value(std::string_view type) {
+  if (type == "number" || type == "quantity") return "1";
+  if (type == "date") return "ge2000-01-01";
+  if (type == "string") return "a";
+  if (type == "token") return "http://example.org/probe|x";
+  if (type == "reference") return "probe-id";
+  if (type == "uri") return "http://example.org/probe";
+  return "";
+}
 
 // The tests of one resource type, appended to `tests`.
 class TypeProbes {
@@ -99,6 +112,7 @@ class TypeProbes {
           w_.allocator());
       ++written;
     }
+    if (c_.interactions.contains("search-type")) written += search_params();
     for (const auto& code : c_.interactions) {
       if (std::find(kTypeProbes.begin(), kTypeProbes.end(), code) == kTypeProbes.end()) {
         skipped_.push_back(c_.type + " " + code +
@@ -109,6 +123,39 @@ class TypeProbes {
   }
 
  private:
+  // One test probing every claimed search parameter: [type]?[name]=[value of its type] under
+  // Prefer: handling=strict, so a server that does not know the parameter must answer 400.
+  int search_params() {
+    fhir::JsonValue actions(rapidjson::kArrayType);
+    for (const auto& [name, type] : c_.search_params) {
+      const std::string value = probe_value(type);
+      if (value.empty()) {
+        skipped_.push_back(c_.type + " search parameter " + name + ": the generator has no probe for " +
+                           type + " parameters");
+        continue;
+      }
+      fhir::JsonValue op = w_.operation("search", {{"resource", c_.type},
+                                                   {"params", "?" + name + "=" + value},
+                                                   {"label", "search " + name}});
+      fhir::JsonValue header(rapidjson::kObjectType);
+      header.AddMember("field", w_.str("Prefer"), w_.allocator());
+      header.AddMember("value", w_.str("handling=strict"), w_.allocator());
+      fhir::JsonValue headers(rapidjson::kArrayType);
+      headers.PushBack(header, w_.allocator());
+      op["operation"].AddMember("requestHeader", headers, w_.allocator());
+      add(actions, std::move(op));
+      add(actions, w_.check(label("search", name + "-200"), {{"response", "okay"}}));
+      add(actions, w_.check(label("search", name + "-bundle"), {{"resource", "Bundle"}}));
+    }
+    if (actions.Empty()) return 0;
+    tests_.PushBack(w_.test(c_.type + " search parameters",
+                            "Every search parameter claimed for " + c_.type +
+                                " is accepted under Prefer: handling=strict (search.html)",
+                            std::move(actions)),
+                    w_.allocator());
+    return 1;
+  }
+
   void add(fhir::JsonValue& actions, fhir::JsonValue action) {
     actions.PushBack(action, w_.allocator());
   }
@@ -252,8 +299,7 @@ void add_type(Writer& w, const fhir::JsonValue& entry, fhir::JsonValue& containe
   for (const auto* i : object_array(entry, "interaction"))
     claims.interactions.insert(string_member(*i, "code"));
   for (const auto* p : object_array(entry, "searchParam")) {
-    suite.skipped.push_back(claims.type + " search parameter " + string_member(*p, "name") +
-                            ": the generator has no probe for search parameters yet");
+    claims.search_params.emplace_back(string_member(*p, "name"), string_member(*p, "type"));
   }
   if (claims.interactions.empty()) return;
   auto minimal = minimal_resource(claims.type, "smoke-" + claims.type);

@@ -11,6 +11,8 @@
 //   history-instance  (seeded) 200, a Bundle of type history
 //   history-type      200, a Bundle of type history
 //   search-type       200, a Bundle of type searchset (only when claimed)
+//   searchParam       (one test per type) each claimed parameter with a valid value of its
+//                     type under Prefer: handling=strict: 200 and a Bundle
 //   history-system    200, a Bundle of type history (when rest.interaction claims it)
 //   capabilities      200, a CapabilityStatement (always)
 //
@@ -18,8 +20,8 @@
 // (minimal_resource.h) when create is claimed, else PUT to a new id when update and updateCreate
 // are. What cannot be probed is listed in `skipped` with the reason (and in the script's
 // description): a type whose minimal resource cannot be made, an interaction the generator has
-// no probe for (patch, search-system, transaction, batch), a claimed search parameter (no probe
-// yet), an instance probe with no way to seed.
+// no probe for (patch, search-system, transaction, batch), a composite or special search
+// parameter, an instance probe with no way to seed.
 //
 // Pure functions over values; fetch_capability_statement does one request through the transport.
 #pragma once

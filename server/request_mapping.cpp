@@ -4,17 +4,11 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include "core/url_encoding.h"
 #include "server/date_cache.h"
 
 namespace hearth::server {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 void copy_field(const http::request_header<>& head, http::field field, std::string& out) {
   auto it = head.find(field);
@@ -55,45 +49,6 @@ bool decode_path(std::string_view rest, std::string& out) {
 }
 
 }  // namespace
-
-bool percent_decode(std::string_view in, bool plus_as_space, std::string& out) {
-  out.clear();
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= in.size()) return false;
-      int hi = hex_value(in[i + 1]);
-      int lo = hex_value(in[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (c == '+' && plus_as_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return true;
-}
-
-bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>& out) {
-  while (!query.empty()) {
-    std::size_t amp = query.find('&');
-    std::string_view piece = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (piece.empty()) continue;
-    std::size_t eq = piece.find('=');
-    std::string_view key = piece.substr(0, eq);
-    std::string_view value =
-        eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1);
-    auto& pair = out.emplace_back();
-    if (!percent_decode(key, true, pair.first) || !percent_decode(value, true, pair.second)) {
-      return false;
-    }
-  }
-  return true;
-}
 
 Status map_request_head(const http::request_header<>& head, const MappingContext& context,
                         api::Request& out) {

@@ -38,15 +38,6 @@ struct MappingContext {
 Status map_request_head(const http::request_header<>& head, const MappingContext& context,
                         api::Request& out);
 
-// Percent-decodes `in` into `out` (replacing its contents); with `plus_as_space` a '+' becomes
-// ' ' (query strings). Returns false on a malformed escape.
-bool percent_decode(std::string_view in, bool plus_as_space, std::string& out);
-
-// Splits a query string ("a=1&b=x+y") into decoded pairs appended to `out`. A key without
-// '=' gets an empty value; empty pieces ("a=1&&b=2") are skipped. Returns false on a malformed
-// escape.
-bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>& out);
-
 // Builds the wire response, moving the body. For `head_only` the body is dropped but
 // Content-Length still tells the size of the GET body. `keep_alive` false adds
 // "Connection: close".

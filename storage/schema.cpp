@@ -5,9 +5,12 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
+#include "storage/search_index.h"
 #include "storage/sql_error.h"
 
 namespace hearth::storage {
@@ -56,6 +59,41 @@ const std::vector<Step>& sqlite_steps() {
       },
       // 4: nothing here: a TEXT column keeps any bytes (PostgreSQL's raw and ack become BYTEA).
       {},
+      // 5: the search index (search_index.h): one table per search-parameter type, rows keyed
+      // by the resource they belong to. Filled for existing resources by the reindex that
+      // follows this step (kReindexSteps).
+      {
+          "CREATE TABLE idx_string (res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+          " param TEXT NOT NULL, folded TEXT NOT NULL, exact TEXT NOT NULL)",
+          "CREATE INDEX idx_string_find ON idx_string (res_type, param, folded)",
+          "CREATE INDEX idx_string_owner ON idx_string (res_type, res_id)",
+          "CREATE TABLE idx_token (res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+          " param TEXT NOT NULL, system TEXT NOT NULL, code TEXT NOT NULL, text TEXT NOT NULL)",
+          "CREATE INDEX idx_token_find ON idx_token (res_type, param, code, system)",
+          "CREATE INDEX idx_token_owner ON idx_token (res_type, res_id)",
+          "CREATE TABLE idx_date (res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+          " param TEXT NOT NULL, low INTEGER NOT NULL, high INTEGER NOT NULL)",
+          "CREATE INDEX idx_date_find ON idx_date (res_type, param, low, high)",
+          "CREATE INDEX idx_date_owner ON idx_date (res_type, res_id)",
+          "CREATE TABLE idx_number (res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+          " param TEXT NOT NULL, value REAL NOT NULL)",
+          "CREATE INDEX idx_number_find ON idx_number (res_type, param, value)",
+          "CREATE INDEX idx_number_owner ON idx_number (res_type, res_id)",
+          "CREATE TABLE idx_quantity (res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+          " param TEXT NOT NULL, value REAL NOT NULL, system TEXT NOT NULL, code TEXT NOT NULL)",
+          "CREATE INDEX idx_quantity_find ON idx_quantity (res_type, param, value)",
+          "CREATE INDEX idx_quantity_owner ON idx_quantity (res_type, res_id)",
+          "CREATE TABLE idx_reference (res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+          " param TEXT NOT NULL, target_type TEXT NOT NULL, target_id TEXT NOT NULL,"
+          " url TEXT NOT NULL)",
+          "CREATE INDEX idx_reference_find ON idx_reference (res_type, param, target_id)",
+          "CREATE INDEX idx_reference_target ON idx_reference (target_type, target_id)",
+          "CREATE INDEX idx_reference_owner ON idx_reference (res_type, res_id)",
+          "CREATE TABLE idx_uri (res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+          " param TEXT NOT NULL, uri TEXT NOT NULL)",
+          "CREATE INDEX idx_uri_find ON idx_uri (res_type, param, uri)",
+          "CREATE INDEX idx_uri_owner ON idx_uri (res_type, res_id)",
+      },
   };
   return steps;
 }
@@ -99,6 +137,42 @@ const std::vector<Step>& postgresql_steps() {
           "ALTER TABLE hl7_message ALTER COLUMN raw TYPE BYTEA USING convert_to(raw, 'UTF8')",
           "ALTER TABLE hl7_message ALTER COLUMN ack TYPE BYTEA USING convert_to(ack, 'UTF8')",
       },
+      // 5: the search index (as for SQLite). Text compared by range (prefix search) uses the
+      // "C" collation: byte order, the order fold_text's output and the bounds assume.
+      {
+          "CREATE TABLE idx_string (res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+          " param TEXT NOT NULL, folded TEXT COLLATE \"C\" NOT NULL, exact TEXT NOT NULL)",
+          "CREATE INDEX idx_string_find ON idx_string (res_type, param, folded)",
+          "CREATE INDEX idx_string_owner ON idx_string (res_type, res_id)",
+          "CREATE TABLE idx_token (res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+          " param TEXT NOT NULL, system TEXT NOT NULL, code TEXT NOT NULL,"
+          " text TEXT COLLATE \"C\" NOT NULL)",
+          "CREATE INDEX idx_token_find ON idx_token (res_type, param, code, system)",
+          "CREATE INDEX idx_token_owner ON idx_token (res_type, res_id)",
+          "CREATE TABLE idx_date (res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+          " param TEXT NOT NULL, low BIGINT NOT NULL, high BIGINT NOT NULL)",
+          "CREATE INDEX idx_date_find ON idx_date (res_type, param, low, high)",
+          "CREATE INDEX idx_date_owner ON idx_date (res_type, res_id)",
+          "CREATE TABLE idx_number (res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+          " param TEXT NOT NULL, value DOUBLE PRECISION NOT NULL)",
+          "CREATE INDEX idx_number_find ON idx_number (res_type, param, value)",
+          "CREATE INDEX idx_number_owner ON idx_number (res_type, res_id)",
+          "CREATE TABLE idx_quantity (res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+          " param TEXT NOT NULL, value DOUBLE PRECISION NOT NULL, system TEXT NOT NULL,"
+          " code TEXT NOT NULL)",
+          "CREATE INDEX idx_quantity_find ON idx_quantity (res_type, param, value)",
+          "CREATE INDEX idx_quantity_owner ON idx_quantity (res_type, res_id)",
+          "CREATE TABLE idx_reference (res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+          " param TEXT NOT NULL, target_type TEXT NOT NULL, target_id TEXT NOT NULL,"
+          " url TEXT NOT NULL)",
+          "CREATE INDEX idx_reference_find ON idx_reference (res_type, param, target_id)",
+          "CREATE INDEX idx_reference_target ON idx_reference (target_type, target_id)",
+          "CREATE INDEX idx_reference_owner ON idx_reference (res_type, res_id)",
+          "CREATE TABLE idx_uri (res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+          " param TEXT NOT NULL, uri TEXT COLLATE \"C\" NOT NULL)",
+          "CREATE INDEX idx_uri_find ON idx_uri (res_type, param, uri)",
+          "CREATE INDEX idx_uri_owner ON idx_uri (res_type, res_id)",
+      },
   };
   return steps;
 }
@@ -106,6 +180,10 @@ const std::vector<Step>& postgresql_steps() {
 const std::vector<Step>& steps_for(Dialect dialect) {
   return dialect == Dialect::kSqlite ? sqlite_steps() : postgresql_steps();
 }
+
+// Steps after which every current resource is indexed again: the search index appeared (5), or
+// what it holds changed. Append a new (possibly empty) step to this list to trigger a reindex.
+constexpr std::array<int, 1> kReindexSteps = {5};
 
 // Any constant: serialises concurrent migrators (replicas starting together).
 constexpr long long kMigrationLockKey = 0x4865617274680001LL;
@@ -134,9 +212,15 @@ Result<int> apply_steps(soci::session& sql, Dialect dialect) {
                       " is newer than this Hearth binary supports (" + std::to_string(latest) +
                       "); refusing to open it: upgrade Hearth");
   }
+  bool reindex = false;
   for (int v = current + 1; v <= latest; ++v) {
     for (const char* statement : steps[v - 1]) sql << statement;
+    reindex = reindex || std::find(kReindexSteps.begin(), kReindexSteps.end(), v) !=
+                             kReindexSteps.end();
   }
+  // Resources stored before the index existed (or before its rules changed) are indexed in
+  // the same transaction: a database is never at a schema version with a stale index.
+  if (reindex && current > 0) detail::reindex_all(sql, dialect);
   if (current != latest) {
     sql << "DELETE FROM schema_version";
     sql << "INSERT INTO schema_version (version) VALUES (:v)", soci::use(latest);

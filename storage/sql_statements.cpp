@@ -4,6 +4,7 @@
 #include "storage/sql_statements.h"
 
 #include "storage/message_archive.h"
+#include "storage/search_index.h"
 
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -166,6 +167,11 @@ bool PreparedStatements::in_transaction() const {
 detail::ArchiveStatements& PreparedStatements::archive() {
   if (!archive_) archive_ = std::make_unique<detail::ArchiveStatements>(sql, dialect);
   return *archive_;
+}
+
+detail::IndexWriter& PreparedStatements::index() {
+  if (!index_) index_ = std::make_unique<detail::IndexWriter>(sql, dialect);
+  return *index_;
 }
 
 HistoryStatements& PreparedStatements::history(int shape) {

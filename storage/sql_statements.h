@@ -19,6 +19,7 @@
 namespace hearth::storage {
 namespace detail {
 struct ArchiveStatements;
+class IndexWriter;
 }
 
 // SQL text that differs between dialects.
@@ -63,6 +64,8 @@ struct PreparedStatements {
   HistoryStatements& history(int shape);
   // The message archive's write statements (message_archive.h), prepared on first use.
   detail::ArchiveStatements& archive();
+  // The search index's write statements (search_index.h), prepared on first use.
+  detail::IndexWriter& index();
 
   soci::session& sql;
   const Dialect dialect;
@@ -94,6 +97,7 @@ struct PreparedStatements {
  private:
   std::map<int, std::unique_ptr<HistoryStatements>> history_;
   std::unique_ptr<detail::ArchiveStatements> archive_;
+  std::unique_ptr<detail::IndexWriter> index_;
 };
 
 }  // namespace hearth::storage

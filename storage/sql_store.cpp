@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "storage/message_archive.h"
+#include "storage/search_index.h"
 #include "storage/sql_error.h"
 #include "storage/sql_statements.h"
 
@@ -34,23 +35,6 @@ std::string ref(std::string_view type, std::string_view id) {
   return out;
 }
 
-// The exception being handled, as a Status; drops the session when its connection is gone
-// (the next lease opens a fresh one), reporting kUnavailable.
-Status fail(SessionPool::Lease& lease, std::string_view what) {
-  Status status = status_from_current_exception(what);
-  bool connected = classify_current_exception() != FailureKind::kConnection;
-  if (connected) {
-    try {
-      connected = lease->sql->is_connected();
-    } catch (...) {
-      connected = false;
-    }
-  }
-  if (connected) return status;
-  lease.discard();
-  return Status(Code::kUnavailable, status.message());
-}
-
 ResourceVersion current_row(const PreparedStatements& ps) {
   ResourceVersion row;
   row.type = ps.type;
@@ -68,6 +52,23 @@ const char* method_of(int op) {
 }
 
 }  // namespace
+
+// The exception being handled, as a Status; drops the session when its connection is gone
+// (the next lease opens a fresh one), reporting kUnavailable.
+Status fail_session(SessionPool::Lease& lease, std::string_view what) {
+  Status status = status_from_current_exception(what);
+  bool connected = classify_current_exception() != FailureKind::kConnection;
+  if (connected) {
+    try {
+      connected = lease->sql->is_connected();
+    } catch (...) {
+      connected = false;
+    }
+  }
+  if (connected) return status;
+  lease.discard();
+  return Status(Code::kUnavailable, status.message());
+}
 
 SqlStore::SqlStore(std::unique_ptr<SessionPool> pool, const Clock& clock,
                    std::unique_ptr<Clock> owned_clock,
@@ -113,7 +114,7 @@ Result<ResourceVersion> SqlStore::read(std::string_view type, std::string_view i
     row.body = std::move(ps.cur_body);
     return row;
   } catch (...) {
-    return fail(*lease, "read " + ref(type, id));
+    return fail_session(*lease, "read " + ref(type, id));
   }
 }
 
@@ -137,7 +138,7 @@ Result<ResourceVersion> SqlStore::vread(std::string_view type, std::string_view 
     row.body = std::move(ps.cur_body);
     return row;
   } catch (...) {
-    return fail(*lease, "vread " + what);
+    return fail_session(*lease, "vread " + what);
   }
 }
 
@@ -221,6 +222,10 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
       return Status(Code::kConflict, name + " already exists");
     }
   }
+  // The search index follows the current version: old rows out, the new body's rows in.
+  detail::IndexWriter& index = ps.index();
+  if (found && !current.deleted) index.remove(request.type, request.id);
+  if (!next.deleted) index.insert(request.type, request.id, request.index);
   next.body.swap(ps.body);
   WriteKind kind = op == kRemove                             ? WriteKind::kDeleted
                    : op == kUpdate && found && !current.deleted ? WriteKind::kUpdated
@@ -269,7 +274,7 @@ Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
       return outcome;
     } catch (...) {
       const FailureKind kind = classify_current_exception();
-      Status status = fail(*lease, what);
+      Status status = fail_session(*lease, what);
       roll_back_quietly(open);
       if (kind == FailureKind::kUnique && op == Op::kCreate) {
         return Status(Code::kConflict, ref(request.type, request.id) + " already exists");
@@ -447,7 +452,7 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
     end_write(ps, any_changed);
     open = nullptr;
   } catch (...) {
-    Status status = fail(*lease, "write batch of " + std::to_string(batch.size()));
+    Status status = fail_session(*lease, "write batch of " + std::to_string(batch.size()));
     roll_back_quietly(open);
     return fail_all(status);
   }
@@ -479,7 +484,7 @@ Result<ArchiveOutcome> SqlStore::archive_message(const ArchiveRequest& request) 
       return outcome;
     } catch (...) {
       const FailureKind kind = classify_current_exception();
-      Status status = fail(*lease, what);
+      Status status = fail_session(*lease, what);
       roll_back_quietly(open);
       if (kind != FailureKind::kRetryable || attempt >= kWriteAttempts) return status;
     }
@@ -492,7 +497,7 @@ Result<ArchivedMessage> SqlStore::read_message(std::int64_t id) {
   try {
     return detail::read_message_row(*(*lease)->sql, dialect_, id);
   } catch (...) {
-    return fail(*lease, "read message " + std::to_string(id));
+    return fail_session(*lease, "read message " + std::to_string(id));
   }
 }
 
@@ -502,7 +507,7 @@ Result<std::vector<ArchivedMessage>> SqlStore::list_messages(const MessageFilter
   try {
     return detail::list_message_rows(*(*lease)->sql, dialect_, filter);
   } catch (...) {
-    return fail(*lease, "list messages");
+    return fail_session(*lease, "list messages");
   }
 }
 
@@ -554,7 +559,7 @@ Result<HistoryPage> SqlStore::history(const HistoryQuery& query) {
     }
     return page;
   } catch (...) {
-    return fail(*lease, "history");
+    return fail_session(*lease, "history");
   }
 }
 

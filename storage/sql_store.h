@@ -35,6 +35,11 @@ namespace hearth::storage {
 
 struct PreparedStatements;
 
+// The exception being handled (call inside a catch block), as a Status; drops the leased
+// session when its connection is gone (the next lease opens a fresh one), reporting
+// kUnavailable.
+Status fail_session(SessionPool::Lease& lease, std::string_view what);
+
 class SqlStore final : public Store {
  public:
   // `checkpointer` is required for a SQLite file (its sessions run without auto-checkpoint)
@@ -50,6 +55,7 @@ class SqlStore final : public Store {
   Result<WriteOutcome> update(const WriteRequest& request) override;
   Result<WriteOutcome> remove(const WriteRequest& request) override;
   Result<HistoryPage> history(const HistoryQuery& query) override;
+  Result<SearchPage> search(const fhir::search::SearchQuery& query) override;  // sql_search.cpp
   ~SqlStore() override;
   Result<ArchiveOutcome> archive_message(const ArchiveRequest& request) override;
   // SQLite: queued for the group commit and run by the committer thread (or by a blocking

@@ -31,6 +31,8 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "fhir/search/index_values.h"
+#include "fhir/search/search_query.h"
 
 namespace hearth::storage {
 
@@ -55,6 +57,10 @@ struct WriteRequest {
   std::optional<std::int64_t> expected_version;
   // Body builder: (version, last_updated_micros) -> body. Unused for deletes.
   std::function<std::string(std::int64_t version, std::int64_t last_updated_micros)> make_body;
+  // The resource's search-index values (fhir::search::extract_index of the body), written in
+  // the same transaction; they replace the previous version's. Unused for deletes (a deleted
+  // resource has no index rows).
+  fhir::search::IndexValues index;
 };
 
 enum class WriteKind { kCreated, kUpdated, kDeleted, kNoChange };
@@ -84,6 +90,13 @@ struct HistoryPage {
   std::vector<ResourceVersion> entries;
   std::int64_t total = 0;     // number of versions matching (within the snapshot)
   std::int64_t snapshot = 0;  // pass back for the following pages
+};
+
+// One page of a search: the matching current resources in the query's order, `offset` and
+// `count` applied.
+struct SearchPage {
+  std::vector<ResourceVersion> entries;
+  std::optional<std::int64_t> total;  // all matches; unset when the query asked for none
 };
 
 // --- Inbound message archive (HL7 v2 today). The store sees plain values: sender,
@@ -167,6 +180,11 @@ class Store {
   virtual Result<WriteOutcome> remove(const WriteRequest& request) = 0;
 
   virtual Result<HistoryPage> history(const HistoryQuery& query) = 0;
+
+  // Current (not deleted) resources of query.resource_type matching every clause of `query`
+  // (fhir/search/search_query.h), through the search index written with each version.
+  // Errors: kUnavailable / kInternal for backend failures.
+  virtual Result<SearchPage> search(const fhir::search::SearchQuery& query) = 0;
 
   // Archives one inbound message in one transaction, committed before this returns. Only
   // requests with status accepted and a non-empty control id are checked against earlier

@@ -368,6 +368,9 @@ class FlakyStore final : public storage::Store {
   Result<storage::HistoryPage> history(const storage::HistoryQuery& q) override {
     return inner_.history(q);
   }
+  Result<storage::SearchPage> search(const fhir::search::SearchQuery& q) override {
+    return inner_.search(q);
+  }
   Result<storage::ArchiveOutcome> archive_message(const storage::ArchiveRequest& r) override {
     if (archive_down) return down();
     return inner_.archive_message(r);

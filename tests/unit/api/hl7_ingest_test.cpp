@@ -148,6 +148,7 @@ class BrokenStore final : public storage::Store {
   Result<storage::WriteOutcome> update(const storage::WriteRequest&) override { return down(); }
   Result<storage::WriteOutcome> remove(const storage::WriteRequest&) override { return down(); }
   Result<storage::HistoryPage> history(const storage::HistoryQuery&) override { return down(); }
+  Result<storage::SearchPage> search(const fhir::search::SearchQuery&) override { return down(); }
   Result<storage::ArchiveOutcome> archive_message(const storage::ArchiveRequest&) override {
     return down();
   }

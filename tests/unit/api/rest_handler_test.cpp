@@ -1,6 +1,9 @@
 // REST semantics of http.html, in-process: status codes, headers, bodies, OperationOutcomes.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <set>
+
 #include "rest_test_support.h"
 
 using namespace hearth;
@@ -240,13 +243,39 @@ TEST_CASE("metadata claims every resource type with exactly the served interacti
   CHECK(std::string(doc["fhirVersion"].GetString()) == "4.0.1");
   auto& resources = doc["rest"][0]["resource"];
   CHECK(resources.Size() == 146);
+  int params = 0;
   for (auto& res : resources.GetArray()) {
-    CHECK(res["interaction"].Size() == 7);
-    CHECK_FALSE(res.HasMember("searchParam"));
+    CHECK(res["interaction"].Size() == 8);
+    CHECK(std::string(res["interaction"][7]["code"].GetString()) == "search-type");
+    REQUIRE(res.HasMember("searchParam"));
+    std::set<std::string> names;
+    for (auto& p : res["searchParam"].GetArray()) {
+      std::string type = p["type"].GetString();
+      // Only what the index answers: never composite or special.
+      CHECK(type != "composite");
+      CHECK(type != "special");
+      names.insert(p["name"].GetString());
+      ++params;
+    }
+    CHECK(names.contains("_id"));
+    CHECK(names.contains("_lastUpdated"));
+    CHECK(names.size() == res["searchParam"].Size());  // each name once
   }
-  // Search is not claimed and answers 501, not a fake empty result.
-  CHECK(f.call("GET", "Patient").status == 501);
+  MESSAGE("search parameters claimed over 146 types: " << params);
+  auto patient = std::find_if(resources.Begin(), resources.End(), [](auto& res) {
+    return std::string(res["type"].GetString()) == "Patient";
+  });
+  REQUIRE(patient != resources.End());
+  std::set<std::string> names;
+  for (auto& p : (*patient)["searchParam"].GetArray()) names.insert(p["name"].GetString());
+  for (const char* want : {"family", "given", "name", "birthdate", "gender", "identifier",
+                           "general-practitioner", "_tag", "_profile"}) {
+    CHECK_MESSAGE(names.contains(want), want);
+  }
+  CHECK_FALSE(names.contains("_text"));  // special: not indexed, not claimed
+  CHECK(f.call("GET", "Patient").status == 200);
 }
+
 
 TEST_CASE("the server owns meta.versionId and meta.lastUpdated; other meta is the client's") {
   RestFixture f;
@@ -287,6 +316,9 @@ class SlowReadStore final : public storage::Store {
   }
   Result<storage::HistoryPage> history(const storage::HistoryQuery& q) override {
     return inner_.history(q);
+  }
+  Result<storage::SearchPage> search(const fhir::search::SearchQuery& q) override {
+    return inner_.search(q);
   }
   Result<storage::ArchiveOutcome> archive_message(const storage::ArchiveRequest& r) override {
     return inner_.archive_message(r);

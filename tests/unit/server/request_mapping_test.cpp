@@ -12,29 +12,6 @@ http::request<http::string_body> make(std::string target, http::verb verb = http
   return request;
 }
 
-TEST_CASE("percent_decode") {
-  std::string out;
-  CHECK(percent_decode("a%20b%2Fc", false, out));
-  CHECK(out == "a b/c");
-  CHECK(percent_decode("a+b", false, out));
-  CHECK(out == "a+b");
-  CHECK(percent_decode("a+b%2b", true, out));
-  CHECK(out == "a b+");
-  CHECK_FALSE(percent_decode("%4", false, out));
-  CHECK_FALSE(percent_decode("%", false, out));
-  CHECK_FALSE(percent_decode("%GG", false, out));
-}
-
-TEST_CASE("parse_query") {
-  std::vector<std::pair<std::string, std::string>> query;
-  CHECK(parse_query("name=Jo+Smith&&_count=10&flag&date=ge2020-01-01%2B02:00", query));
-  REQUIRE(query.size() == 4);
-  CHECK(query[0] == std::pair<std::string, std::string>{"name", "Jo Smith"});
-  CHECK(query[1] == std::pair<std::string, std::string>{"_count", "10"});
-  CHECK(query[2] == std::pair<std::string, std::string>{"flag", ""});
-  CHECK(query[3] == std::pair<std::string, std::string>{"date", "ge2020-01-01+02:00"});
-}
-
 TEST_CASE("map_request_head: path, query, headers, base URL") {
   auto message = make("/fhir/Patient/123/_history/2?_format=json&name=a%26b");
   message.set(http::field::accept, "application/fhir+json");

@@ -93,6 +93,14 @@ inline void raw_exec(const Backend& backend, const std::string& sql) {
   }
 }
 
+// Takes a database back to before schema 5 (no search index tables).
+inline void drop_search_index(const Backend& backend) {
+  for (const char* table : {"idx_string", "idx_token", "idx_date", "idx_number", "idx_quantity",
+                            "idx_reference", "idx_uri"}) {
+    raw_exec(backend, std::string("DROP TABLE ") + table);
+  }
+}
+
 inline const char* pg_url() {
   const char* url = std::getenv("HEARTH_TEST_PG_URL");
   if (url == nullptr || *url == '\0') {
@@ -113,7 +121,9 @@ inline std::vector<Backend> backends(bool persistent_only = false) {
   out.push_back(Backend{"sqlite-file", "sqlite:" + path, path, true, false});
   if (!persistent_only) out.push_back(Backend{"sqlite-memory", "sqlite::memory:", "", false});
   if (const char* url = pg_url()) {
-    pg_exec(url, "DROP TABLE IF EXISTS resource, resource_version, hl7_message, schema_version");
+    pg_exec(url,
+            "DROP TABLE IF EXISTS resource, resource_version, hl7_message, schema_version,"
+            " idx_string, idx_token, idx_date, idx_number, idx_quantity, idx_reference, idx_uri");
     out.push_back(Backend{"postgresql", url, "", true, true});
   }
   return out;

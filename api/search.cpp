@@ -1,0 +1,142 @@
+// search-type (GET [type]?..., POST [type]/_search): the query parsed into a typed search
+// (fhir/search/search_query.h), run by the store over its index, answered as a searchset
+// Bundle with self/first/previous/next/last links that repeat the effective parameters.
+#include <algorithm>
+
+#include "api/bundle_links.h"
+#include "api/interactions.h"
+#include "api/json_writer.h"
+#include "api/outcome.h"
+#include "core/time_format.h"
+#include "core/url_encoding.h"
+#include "fhir/search/search_query.h"
+
+namespace hearth::api {
+namespace {
+
+// Prefer: handling=strict asks for unknown parameters to be errors (search.html#errors).
+bool strict_handling(const Request& request) {
+  return request.prefer.find("handling=strict") != std::string::npos;
+}
+
+// The search parameters: the URL's, plus a form body's for POST [type]/_search.
+Result<std::vector<std::pair<std::string, std::string>>> search_params(const Request& request) {
+  std::vector<std::pair<std::string, std::string>> params = request.query;
+  if (request.method == "POST") {
+    std::string_view type = request.content_type;
+    type = type.substr(0, type.find(';'));
+    while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+    if (!request.body.empty() && type != "application/x-www-form-urlencoded") {
+      return Status(Code::kUnsupportedMediaType,
+                    "POST _search takes application/x-www-form-urlencoded parameters, not '" +
+                        request.content_type + "'");
+    }
+    if (!parse_query(request.body, params)) {
+      return Status(Code::kInvalidArgument, "malformed percent-encoding in the form body");
+    }
+  }
+  return params;
+}
+
+std::string page_link(const InteractionContext& ctx, const fhir::search::SearchQuery& q,
+                      std::int64_t offset) {
+  std::string url = ctx.request.base_url + "/" + q.resource_type + "?";
+  for (const auto& [name, value] : q.used) url += url_encode(name) + "=" + url_encode(value) + "&";
+  url += "_count=" + std::to_string(q.count);
+  if (offset > 0) url += "&_offset=" + std::to_string(offset);
+  return url;
+}
+
+void write_links(JsonWriter& w, const InteractionContext& ctx, const fhir::search::SearchQuery& q,
+                 const storage::SearchPage& page) {
+  const std::int64_t count = q.count;
+  w.Key("link");
+  w.StartArray();
+  write_link(w, "self", page_link(ctx, q, q.offset));
+  write_link(w, "first", page_link(ctx, q, 0));
+  if (q.offset > 0 && count > 0) {
+    write_link(w, "previous", page_link(ctx, q, std::max<std::int64_t>(0, q.offset - count)));
+  }
+  const bool more = page.total ? q.offset + count < *page.total
+                               : static_cast<std::int64_t>(page.entries.size()) == count;
+  if (more && count > 0) write_link(w, "next", page_link(ctx, q, q.offset + count));
+  if (page.total) write_link(w, "last", page_link(ctx, q, last_page_offset(*page.total, count)));
+  w.EndArray();
+}
+
+// The unknown parameters a lenient search ignored, as an entry with search.mode "outcome".
+void write_ignored(JsonWriter& w, const std::vector<std::string>& ignored) {
+  std::string names;
+  for (const std::string& name : ignored) names += (names.empty() ? "'" : ", '") + name + "'";
+  Status warning(Code::kOk, {Issue{Severity::kWarning, "not-supported",
+                                   "unknown search parameter(s) ignored: " + names, ""}});
+  const std::string outcome = operation_outcome_json(warning, false);
+  w.StartObject();
+  w.Key("resource");
+  w.RawValue(outcome.data(), outcome.size(), rapidjson::kObjectType);
+  w.Key("search");
+  w.StartObject();
+  w.Key("mode");
+  w.String("outcome");
+  w.EndObject();
+  w.EndObject();
+}
+
+}  // namespace
+
+Response search_interaction(const InteractionContext& ctx) {
+  auto params = search_params(ctx.request);
+  if (!params.is_ok()) return outcome_response(params.status(), ctx.format);
+  Result<fhir::search::SearchQuery> query = fhir::search::parse_search(
+      ctx.route.type, *params, ctx.request.base_url, strict_handling(ctx.request));
+  if (!query.is_ok()) return outcome_response(query.status(), ctx.format);
+  if (query->summary_count) {
+    query->count = 0;
+    query->total = fhir::search::TotalMode::kAccurate;
+  }
+  Result<storage::SearchPage> page = ctx.store.search(*query);
+  if (!page.is_ok()) return outcome_response(page.status(), ctx.format);
+
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("resourceType");
+  w.String("Bundle");
+  w.Key("id");
+  write_str(w, ctx.ids.next_id());
+  w.Key("meta");
+  w.StartObject();
+  w.Key("lastUpdated");
+  write_str(w, format_instant(ctx.clock.now_micros()));
+  w.EndObject();
+  w.Key("type");
+  w.String("searchset");
+  if (page->total) {
+    w.Key("total");
+    w.Int64(*page->total);
+  }
+  write_links(w, ctx, *query, *page);
+  if (!page->entries.empty() || !query->ignored.empty()) {
+    w.Key("entry");
+    w.StartArray();
+    for (const storage::ResourceVersion& v : page->entries) {
+      w.StartObject();
+      w.Key("fullUrl");
+      write_str(w, ctx.request.base_url + "/" + v.type + "/" + v.id);
+      w.Key("resource");
+      w.RawValue(v.body.data(), v.body.size(), rapidjson::kObjectType);
+      w.Key("search");
+      w.StartObject();
+      w.Key("mode");
+      w.String("match");
+      w.EndObject();
+      w.EndObject();
+    }
+    if (!query->ignored.empty()) write_ignored(w, query->ignored);
+    w.EndArray();
+  }
+  w.EndObject();
+  return fhir_response(200, std::string(buffer.GetString(), buffer.GetSize()), ctx.format);
+}
+
+}  // namespace hearth::api

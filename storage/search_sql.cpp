@@ -1,0 +1,255 @@
+#include "storage/search_sql.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string_view>
+
+namespace hearth::storage::detail {
+namespace {
+
+using fhir::SearchParamType;
+using fhir::search::Modifier;
+using fhir::search::Prefix;
+using fhir::search::SearchClause;
+using fhir::search::SearchValue;
+
+// Every UTF-8 text starting with X sorts below X + U+10FFFF (byte order, the "C" collation):
+// a prefix match is then a range scan over the index.
+constexpr std::string_view kAfterPrefix = "\xF4\x8F\xBF\xBF";
+
+class Builder {
+ public:
+  std::string text(std::string value) {
+    SqlValue& v = values.emplace_back();
+    v.kind = SqlValue::Kind::kText;
+    v.text = std::move(value);
+    return name();
+  }
+  std::string integer(long long value) {
+    SqlValue& v = values.emplace_back();
+    v.kind = SqlValue::Kind::kInteger;
+    v.integer = value;
+    return name();
+  }
+  std::string real(double value) {
+    SqlValue& v = values.emplace_back();
+    v.kind = SqlValue::Kind::kReal;
+    v.real = value;
+    return name();
+  }
+  std::vector<SqlValue> values;
+
+ private:
+  std::string name() { return ":" + placeholder_name(values.size() - 1); }
+};
+
+const char* table_of(SearchParamType type) {
+  switch (type) {
+    case SearchParamType::kString: return "idx_string";
+    case SearchParamType::kToken: return "idx_token";
+    case SearchParamType::kDate: return "idx_date";
+    case SearchParamType::kNumber: return "idx_number";
+    case SearchParamType::kQuantity: return "idx_quantity";
+    case SearchParamType::kReference: return "idx_reference";
+    case SearchParamType::kUri: return "idx_uri";
+    default: return nullptr;  // composite, special: never reach the compiler
+  }
+}
+
+// "x LIKE pattern" with the LIKE wildcards in `text` escaped.
+std::string like_contains(std::string_view text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
+    pattern.push_back(c);
+  }
+  pattern.push_back('%');
+  return pattern;
+}
+
+std::string prefix_range(Builder& b, const std::string& column, const std::string& prefix) {
+  return column + " >= " + b.text(prefix) + " AND " + column + " < " +
+         b.text(prefix + std::string(kAfterPrefix));
+}
+
+// A date value against a stored range [lo, hi] (search.html#prefix): `lo`/`hi` are columns.
+std::string date_condition(Builder& b, const SearchValue& v, const std::string& lo,
+                           const std::string& hi, std::int64_t now) {
+  auto contained = [&] { return lo + " >= " + b.integer(v.low) + " AND " + hi + " <= " + b.integer(v.high); };
+  switch (v.prefix) {
+    case Prefix::kEq: return contained();
+    case Prefix::kNe: return "NOT (" + contained() + ")";
+    case Prefix::kGt: return hi + " > " + b.integer(v.high);
+    case Prefix::kLt: return lo + " < " + b.integer(v.low);
+    case Prefix::kGe: return hi + " > " + b.integer(v.high) + " OR (" + contained() + ")";
+    case Prefix::kLe: return lo + " < " + b.integer(v.low) + " OR (" + contained() + ")";
+    case Prefix::kSa: return lo + " > " + b.integer(v.high);
+    case Prefix::kEb: return hi + " < " + b.integer(v.low);
+    case Prefix::kAp: {
+      // Within 10% of the distance between the value and now, and never narrower than the
+      // value's own range.
+      const double gap = std::abs(static_cast<double>(now) - static_cast<double>(v.low));
+      const auto slack = static_cast<std::int64_t>(gap * 0.1);
+      return lo + " <= " + b.integer(v.high + slack) + " AND " + hi + " >= " +
+             b.integer(v.low - slack);
+    }
+  }
+  return "1 = 0";
+}
+
+// A number value against a stored point `x` (search.html#number).
+std::string number_condition(Builder& b, const SearchValue& v, const std::string& x) {
+  auto within = [&] {
+    return x + " >= " + b.real(v.number_low) + " AND " + x + " < " + b.real(v.number_high);
+  };
+  switch (v.prefix) {
+    case Prefix::kEq: return within();
+    case Prefix::kNe: return "NOT (" + within() + ")";
+    case Prefix::kGt:
+    case Prefix::kSa: return x + " > " + b.real(v.number);
+    case Prefix::kLt:
+    case Prefix::kEb: return x + " < " + b.real(v.number);
+    case Prefix::kGe: return x + " >= " + b.real(v.number);
+    case Prefix::kLe: return x + " <= " + b.real(v.number);
+    case Prefix::kAp: {
+      const double a = v.number * 0.9, c = v.number * 1.1;
+      return x + " >= " + b.real(std::min(a, c)) + " AND " + x + " <= " + b.real(std::max(a, c));
+    }
+  }
+  return "1 = 0";
+}
+
+std::string token_condition(Builder& b, const SearchClause& clause, const SearchValue& v) {
+  if (clause.modifier == Modifier::kText) return prefix_range(b, "i.text", v.folded);
+  std::string out;
+  if (v.has_system) out = "i.system = " + b.text(v.system);
+  if (!v.code.empty() || !v.has_system) {
+    if (!out.empty()) out += " AND ";
+    out += "i.code = " + b.text(v.code);
+  }
+  return out;
+}
+
+std::string value_condition(Builder& b, const SearchClause& clause, const SearchValue& v,
+                            std::int64_t now) {
+  switch (clause.param->type) {
+    case SearchParamType::kString:
+      if (clause.modifier == Modifier::kExact) return "i.exact = " + b.text(v.raw);
+      if (clause.modifier == Modifier::kContains) {
+        return "i.folded LIKE " + b.text(like_contains(v.folded)) + " ESCAPE '\\'";
+      }
+      return prefix_range(b, "i.folded", v.folded);
+    case SearchParamType::kToken: return token_condition(b, clause, v);
+    case SearchParamType::kDate: return date_condition(b, v, "i.low", "i.high", now);
+    case SearchParamType::kNumber: return number_condition(b, v, "i.value");
+    case SearchParamType::kQuantity: {
+      std::string out = number_condition(b, v, "i.value");
+      if (v.has_system && !v.system.empty()) out = "(" + out + ") AND i.system = " + b.text(v.system);
+      if (!v.code.empty()) out = "(" + out + ") AND i.code = " + b.text(v.code);
+      return out;
+    }
+    case SearchParamType::kReference: {
+      if (!v.url.empty()) return "i.url = " + b.text(v.url);
+      std::string out = "i.target_id = " + b.text(v.target_id);
+      const std::string& type = !v.target_type.empty() ? v.target_type : clause.target_type;
+      if (!type.empty()) out += " AND i.target_type = " + b.text(type);
+      return out;
+    }
+    case SearchParamType::kUri:
+      if (clause.modifier == Modifier::kBelow) return prefix_range(b, "i.uri", v.raw);
+      if (clause.modifier == Modifier::kAbove) {
+        return "substr(CAST(" + b.text(v.raw) + " AS TEXT), 1, length(i.uri)) = i.uri";
+      }
+      return "i.uri = " + b.text(v.raw);
+    default: return "1 = 0";
+  }
+}
+
+// _id and _lastUpdated live in the resource row itself.
+std::string column_clause(Builder& b, const SearchClause& clause, std::int64_t now) {
+  if (clause.modifier == Modifier::kMissing) {
+    return clause.values.front().missing ? "1 = 0" : "1 = 1";
+  }
+  std::string any;
+  for (const SearchValue& v : clause.values) {
+    if (!any.empty()) any += " OR ";
+    any += "(";
+    if (clause.code == "_id") {
+      any += "r.res_id = " + b.text(v.code.empty() ? v.raw : v.code);
+    } else {
+      any += date_condition(b, v, "r.last_updated", "r.last_updated", now);
+    }
+    any += ")";
+  }
+  if (clause.modifier == Modifier::kNot) return "NOT (" + any + ")";
+  return "(" + any + ")";
+}
+
+std::string clause_sql(Builder& b, const SearchClause& clause, std::int64_t now) {
+  if (clause.code == "_id" || clause.code == "_lastUpdated") return column_clause(b, clause, now);
+  const char* table = table_of(clause.param->type);
+  if (table == nullptr) return "1 = 0";
+  std::string exists = std::string("EXISTS (SELECT 1 FROM ") + table +
+                       " i WHERE i.res_type = r.res_type AND i.res_id = r.res_id AND i.param = " +
+                       b.text(std::string(clause.code));
+  if (clause.modifier == Modifier::kMissing) {
+    return (clause.values.front().missing ? "NOT " : "") + exists + ")";
+  }
+  std::string any;
+  for (const SearchValue& v : clause.values) {
+    if (!any.empty()) any += " OR ";
+    any += "(" + value_condition(b, clause, v, now) + ")";
+  }
+  exists += " AND (" + any + "))";
+  return clause.modifier == Modifier::kNot ? "NOT " + exists : exists;
+}
+
+// The sort value of one key: the smallest (ascending) or largest (descending) indexed value.
+std::string sort_sql(Builder& b, const fhir::search::SortKey& key) {
+  const std::string_view code = key.param->code;
+  const char* dir = key.descending ? " DESC" : "";
+  if (code == "_id") return std::string("r.res_id") + dir;
+  if (code == "_lastUpdated") return std::string("r.last_updated") + dir;
+  const char* column = "";
+  switch (key.param->type) {
+    case SearchParamType::kString: column = "folded"; break;
+    case SearchParamType::kToken: column = "code"; break;
+    case SearchParamType::kDate: column = key.descending ? "high" : "low"; break;
+    case SearchParamType::kNumber:
+    case SearchParamType::kQuantity: column = "value"; break;
+    case SearchParamType::kReference: column = "url"; break;
+    case SearchParamType::kUri: column = "uri"; break;
+    default: return "r.res_id";
+  }
+  const std::string value = std::string("(SELECT ") + (key.descending ? "MAX" : "MIN") + "(i." +
+                            column + ") FROM " + table_of(key.param->type) +
+                            " i WHERE i.res_type = r.res_type AND i.res_id = r.res_id"
+                            " AND i.param = " +
+                            b.text(std::string(code)) + ")";
+  // Resources without a value come last either way (engines disagree on where NULL sorts).
+  return "CASE WHEN " + value + " IS NULL THEN 1 ELSE 0 END, " + value + dir;
+}
+
+}  // namespace
+
+std::string placeholder_name(std::size_t index) { return "b" + std::to_string(index + 1); }
+
+SearchSql compile_search(const fhir::search::SearchQuery& query, Dialect,
+                         std::int64_t now_micros) {
+  Builder b;
+  SearchSql out;
+  for (const SearchClause& clause : query.clauses) {
+    if (clause.values.empty() && clause.modifier != Modifier::kMissing) continue;
+    out.where += " AND " + clause_sql(b, clause, now_micros);
+  }
+  out.where_values = b.values.size();
+  for (const fhir::search::SortKey& key : query.sort) {
+    out.order_by += sort_sql(b, key) + ", ";
+  }
+  if (query.sort.empty()) out.order_by += "r.last_updated, ";
+  out.order_by += "r.res_id";
+  out.values = std::move(b.values);
+  return out;
+}
+
+}  // namespace hearth::storage::detail

@@ -1,0 +1,42 @@
+// Internal to storage/: the search query compiler. A typed query (fhir/search/search_query.h)
+// becomes the WHERE and ORDER BY of a statement over `resource r`, each clause an EXISTS over
+// the idx_* table of its parameter's type, plus the values to bind. Pure: no database here,
+// so the SQL is testable on its own.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fhir/search/search_query.h"
+#include "storage/store_url.h"
+
+namespace hearth::storage::detail {
+
+// A value bound to placeholder ":b<index+1>".
+struct SqlValue {
+  enum class Kind { kText, kInteger, kReal } kind = Kind::kText;
+  std::string text;
+  long long integer = 0;
+  double real = 0;
+};
+
+struct SearchSql {
+  // Conditions to AND after "r.res_type = ... AND r.deleted = 0": "" or " AND (...) AND ...".
+  std::string where;
+  // The ORDER BY list (without the keywords), always ending in r.res_id for a stable order.
+  std::string order_by;
+  // The values of `where` first (a count needs only those), then those of `order_by`.
+  std::vector<SqlValue> values;
+  std::size_t where_values = 0;
+};
+
+// `now_micros` anchors the `ap` (approximately) prefix on dates. Precondition: the query came
+// from parse_search (parameters and modifiers fit their types).
+SearchSql compile_search(const fhir::search::SearchQuery& query, Dialect dialect,
+                         std::int64_t now_micros);
+
+// The placeholder name of value `index` ("b1" for 0).
+std::string placeholder_name(std::size_t index);
+
+}  // namespace hearth::storage::detail

@@ -1,0 +1,87 @@
+// SqlStore::search: the compiled query (search_sql.h) run as two statements, the page and (when
+// asked) the total. Each search prepares its own statements: their text depends on the query.
+#include <soci/soci.h>
+
+#include "storage/search_sql.h"
+#include "storage/sql_error.h"
+#include "storage/sql_store.h"
+
+namespace hearth::storage {
+namespace {
+
+void bind_values(soci::statement& st, std::vector<detail::SqlValue>& values, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    detail::SqlValue& v = values[i];
+    const std::string name = detail::placeholder_name(i);
+    switch (v.kind) {
+      case detail::SqlValue::Kind::kText: st.exchange(soci::use(v.text, name)); break;
+      case detail::SqlValue::Kind::kInteger: st.exchange(soci::use(v.integer, name)); break;
+      case detail::SqlValue::Kind::kReal: st.exchange(soci::use(v.real, name)); break;
+    }
+  }
+}
+
+void prepare(soci::statement& st, const std::string& text) {
+  st.alloc();
+  st.prepare(text);
+  st.define_and_bind();
+}
+
+}  // namespace
+
+Result<SearchPage> SqlStore::search(const fhir::search::SearchQuery& query) {
+  Result<SessionPool::Lease> lease = pool_->acquire();
+  if (!lease.is_ok()) return std::move(lease).take_status();
+  detail::SearchSql compiled = detail::compile_search(query, dialect_, clock_.now_micros());
+  std::string type = query.resource_type;
+  const std::string from = " FROM resource r WHERE r.res_type = :rt AND r.deleted = 0";
+  SearchPage page;
+  try {
+    soci::session& sql = *(*lease)->sql;
+    if (query.total == fhir::search::TotalMode::kAccurate) {
+      long long total = 0;
+      soci::statement count(sql);
+      count.exchange(soci::into(total));
+      count.exchange(soci::use(type, "rt"));
+      bind_values(count, compiled.values, compiled.where_values);
+      prepare(count, "SELECT COUNT(*)" + from + compiled.where);
+      count.execute(true);
+      page.total = total;
+    }
+    if (query.count > 0 && !(page.total && query.offset >= *page.total)) {
+      std::string id, body;
+      long long version = 0, last_updated = 0;
+      long long limit = query.count, offset = query.offset;
+      soci::statement rows(sql);
+      rows.exchange(soci::into(id));
+      rows.exchange(soci::into(version));
+      rows.exchange(soci::into(last_updated));
+      rows.exchange(soci::into(body));
+      rows.exchange(soci::use(type, "rt"));
+      bind_values(rows, compiled.values, compiled.values.size());
+      rows.exchange(soci::use(limit, "lim"));
+      rows.exchange(soci::use(offset, "off"));
+      prepare(rows,
+              "SELECT r.res_id, r.version, r.last_updated, v.body FROM resource r"
+              " JOIN resource_version v ON v.seq = r.seq"
+              " WHERE r.res_type = :rt AND r.deleted = 0" +
+                  compiled.where + " ORDER BY " + compiled.order_by +
+                  " LIMIT :lim OFFSET :off");
+      rows.execute(false);
+      while (rows.fetch()) {
+        ResourceVersion& row = page.entries.emplace_back();
+        row.type = type;
+        row.id = id;
+        row.version = version;
+        row.last_updated_micros = last_updated;
+        row.method = "";
+        row.body = std::move(body);
+      }
+    }
+    return page;
+  } catch (...) {
+    return fail_session(*lease, "search " + type);
+  }
+}
+
+}  // namespace hearth::storage
