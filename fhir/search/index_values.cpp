@@ -160,7 +160,7 @@ Result<IndexValues> extract_index(const JsonValue& resource) {
                             out.numbers.size(),    out.quantities.size(), out.references.size(),
                             out.uris.size()};
     for (const fhirpath::Item& item : *items) {
-      detail::item_to_index(p.param->type, p.param->code, item, out);
+      detail::item_to_index(*p.param, item, out);
     }
     drop_duplicates(out.strings, starts[0]);
     drop_duplicates(out.tokens, starts[1]);

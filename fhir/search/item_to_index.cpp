@@ -2,8 +2,10 @@
 // (R4 search.html, the table under each parameter type).
 #include "fhir/search/item_to_index.h"
 
+#include <algorithm>
 #include <charconv>
 #include <initializer_list>
+#include <span>
 #include <string>
 
 #include "fhir/fhirpath/fhirpath.h"
@@ -211,7 +213,9 @@ void period_row(std::string_view code, const JsonValue& period, IndexValues& out
 void date_rows(std::string_view code, const Item& item, IndexValues& out) {
   Primitive p;
   if (read_primitive(item, p)) {
-    if (one_of(p.type, {"date", "dateTime", "instant"})) add_date(code, p.text, out);
+    // A string (CarePlan scheduledString, Immunization occurrenceString) counts when it is a
+    // date; "January 2012" is not.
+    if (one_of(p.type, {"date", "dateTime", "instant", "string"})) add_date(code, p.text, out);
     return;
   }
   if (item.type == nullptr || item.json == nullptr) return;
@@ -263,7 +267,20 @@ void quantity_rows(std::string_view code, const Item& item, IndexValues& out) {
 
 // --- reference, uri ---------------------------------------------------------------------
 
-void reference_rows(std::string_view code, const Item& item, IndexValues& out) {
+// A resource as the value of a reference parameter (Bundle composition / message:
+// `Bundle.entry[0].resource`): a reference to its type and id, when it is one of the targets.
+void resource_reference(std::string_view code, std::span<const std::string_view> targets,
+                        const JsonValue& resource, IndexValues& out) {
+  std::string_view type = member_string(resource, "resourceType");
+  std::string_view id = member_string(resource, "id");
+  if (id.empty() || std::find(targets.begin(), targets.end(), type) == targets.end()) return;
+  std::string url = std::string(type) + "/" + std::string(id);
+  out.references.push_back(
+      {.param = code, .target_type = std::string(type), .target_id = std::string(id), .url = url});
+}
+
+void reference_rows(std::string_view code, std::span<const std::string_view> targets,
+                    const Item& item, IndexValues& out) {
   Primitive p;
   if (read_primitive(item, p)) {
     if (one_of(p.type, {"canonical", "uri", "url"})) {
@@ -272,7 +289,12 @@ void reference_rows(std::string_view code, const Item& item, IndexValues& out) {
     }
     return;
   }
-  if (item.type == nullptr || item.json == nullptr || item.type->name != "Reference") return;
+  if (item.type == nullptr || item.json == nullptr) return;
+  if (item.type->kind == TypeKind::kResource) {
+    resource_reference(code, targets, *item.json, out);
+    return;
+  }
+  if (item.type->name != "Reference") return;
   // A Reference with only an identifier or a display has nothing to join on; :identifier is
   // not indexed yet.
   std::string_view reference = member_string(*item.json, "reference");
@@ -292,6 +314,22 @@ std::string_view pop_segment(std::string_view& path) {
   std::string_view last = slash == std::string_view::npos ? path : path.substr(slash + 1);
   path = slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
   return last;
+}
+
+// The value of an extension, typed by its JSON name's suffix ("CodeableConcept", "String").
+Item extension_value(std::string_view suffix, const JsonValue& value) {
+  const TypeDef* type = find_type(suffix);
+  if (type == nullptr) {
+    std::string primitive(suffix);
+    primitive[0] = static_cast<char>(primitive[0] - 'A' + 'a');
+    type = find_type(primitive);
+  }
+  Item item;
+  if (type == nullptr || (type->kind == TypeKind::kPrimitive) == value.IsObject()) return item;
+  item.json = &value;
+  item.type = type;
+  item.owner = type;
+  return item;
 }
 
 }  // namespace
@@ -324,15 +362,28 @@ ReferenceIndex parse_reference(std::string_view code, std::string_view reference
   return r;
 }
 
-void item_to_index(SearchParamType type, std::string_view code, const Item& item,
-                   IndexValues& out) {
-  switch (type) {
+void item_to_index(const SearchParamDef& param, const Item& item, IndexValues& out) {
+  // An extension stands for its value (R4 expressions such as
+  // `Observation.extension('...geneticsGene')` select the extension itself).
+  if (item.is_node() && item.type != nullptr && item.type->name == "Extension" &&
+      item.json != nullptr && item.json->IsObject()) {
+    for (const auto& m : item.json->GetObject()) {
+      std::string_view name(m.name.GetString(), m.name.GetStringLength());
+      if (!name.starts_with("value") || name.size() == 5) continue;
+      Item value = extension_value(name.substr(5), m.value);
+      if (value.type != nullptr) item_to_index(param, value, out);
+      return;
+    }
+    return;
+  }
+  std::string_view code = param.code;
+  switch (param.type) {
     case SearchParamType::kString: string_rows(code, item, out); break;
     case SearchParamType::kToken: token_rows(code, item, out); break;
     case SearchParamType::kDate: date_rows(code, item, out); break;
     case SearchParamType::kNumber: number_rows(code, item, out); break;
     case SearchParamType::kQuantity: quantity_rows(code, item, out); break;
-    case SearchParamType::kReference: reference_rows(code, item, out); break;
+    case SearchParamType::kReference: reference_rows(code, param.target, item, out); break;
     case SearchParamType::kUri: uri_rows(code, item, out); break;
     case SearchParamType::kComposite:
     case SearchParamType::kSpecial: break;

@@ -11,12 +11,11 @@
 
 namespace hearth::fhir::search::detail {
 
-// Appends the rows `item` gives for the parameter `code` of type `type` to `out` (strings for a
-// string parameter, tokens for a token parameter ...). Items whose FHIR type the parameter type
-// does not match (a token parameter over a Reference), empty values and unparsable dates add
-// nothing. Never fails. Does not remove duplicates.
-void item_to_index(SearchParamType type, std::string_view code, const fhirpath::Item& item,
-                   IndexValues& out);
+// Appends the rows `item` gives for `param` to `out` (strings for a string parameter, tokens
+// for a token parameter ...). Items whose FHIR type the parameter type does not match (a token
+// parameter over a Reference), empty values and unparsable dates add nothing; an Extension
+// counts as its value[x]. Never fails. Does not remove duplicates.
+void item_to_index(const SearchParamDef& param, const fhirpath::Item& item, IndexValues& out);
 
 // The parts of a reference as written: "Patient/1", "Patient/1/_history/2" and
 // "https://host/fhir/Patient/1" give type "Patient" and id "1"; "#c1", "urn:uuid:..." and

@@ -197,6 +197,38 @@ TEST_CASE("extract_index: Money, uri and contained / urn references") {
   CHECK(uris(vs, "reference") == V{"http://loinc.org"});
 }
 
+TEST_CASE("extract_index: extensions, resources in a Bundle, dates in strings and Timing") {
+  IndexValues obs = extract(R"({"resourceType": "Observation", "status": "final",
+    "code": {"text": "gene"},
+    "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/observation-geneticsGene",
+                   "valueCodeableConcept": {"coding": [{"system": "http://www.genenames.org",
+                                                        "code": "HGNC:1100"}]}}]})");
+  CHECK(tokens(obs, "gene-identifier") == V{"http://www.genenames.org|HGNC:1100|"});
+
+  IndexValues bundle = extract(R"({"resourceType": "Bundle", "type": "document",
+    "entry": [{"resource": {"resourceType": "Composition", "id": "c1"}},
+              {"resource": {"resourceType": "MessageHeader", "id": "m1"}}]})");
+  CHECK(references(bundle, "composition") == V{"Composition|c1|Composition/c1"});
+  CHECK(references(bundle, "message").empty());  // only entry[0] counts
+
+  IndexValues plan = extract(R"({"resourceType": "CarePlan", "status": "active",
+    "intent": "plan", "subject": {"reference": "Patient/p"},
+    "activity": [{"detail": {"status": "scheduled", "scheduledString": "2011-06-27"}},
+                 {"detail": {"status": "scheduled", "scheduledString": "daily"}},
+                 {"detail": {"status": "scheduled", "scheduledTiming":
+                   {"event": ["2012-01-01"], "repeat": {"boundsPeriod":
+                     {"start": "2012-02-01", "end": "2012-02-10"}}}}}]})");
+  auto activity = dates(plan, "activity-date");
+  std::vector<std::pair<std::int64_t, std::int64_t>> got;
+  for (const DateIndex& d : activity) got.emplace_back(d.low, d.high);
+  std::sort(got.begin(), got.end());
+  std::vector<std::pair<std::int64_t, std::int64_t>> want = {
+      {range("2011-06-27").low, range("2011-06-27").high},
+      {range("2012-01-01").low, range("2012-01-01").high},
+      {range("2012-02-01").low, range("2012-02-10").high}};
+  CHECK(got == want);
+}
+
 TEST_CASE("extract_index: rejects resources without a known type") {
   auto doc = parse_json(R"({"resourceType": "Nope"})");
   REQUIRE(doc.is_ok());
