@@ -65,7 +65,8 @@ std::vector<std::string_view> union_branches(std::string_view expression) {
       start = i + 1;
     } else if (depth == 0 && (c == '=' || c == '<' || c == '>' || c == '~' || c == '!')) {
       return {expression};
-    } else if (depth == 0 && is_identifier_char(c) && (i == 0 || !is_identifier_char(expression[i - 1]))) {
+    } else if (depth == 0 && is_identifier_char(c) &&
+               (i == 0 || !is_identifier_char(expression[i - 1]))) {
       std::size_t end = i;
       while (end < expression.size() && is_identifier_char(expression[end])) ++end;
       std::string_view word = expression.substr(i, end - i);
@@ -97,7 +98,8 @@ std::string branches_for(const TypeDef* type, std::string_view expression) {
     std::size_t i = branch.find_first_not_of(" \t\r\n(");
     std::size_t end = i;
     while (end < branch.size() && is_identifier_char(branch[end])) ++end;
-    std::string_view head = i == std::string_view::npos ? std::string_view() : branch.substr(i, end - i);
+    std::string_view head =
+        i == std::string_view::npos ? std::string_view() : branch.substr(i, end - i);
     const TypeDef* head_type = head.empty() ? nullptr : find_type(head);
     if (head_type != nullptr && head_type->kind == TypeKind::kResource &&
         !derives_from(type, head)) {
@@ -125,9 +127,9 @@ std::vector<CompiledParam> params_of(
       if (pruned.empty()) continue;
       if (pruned.size() != e.param->expression.size()) {
         if (auto expr = fhirpath::compile(pruned); expr.is_ok()) {
-          out.push_back({.param = e.param,
-                         .expression = std::make_shared<const fhirpath::Expression>(
-                             std::move(*expr))});
+          out.push_back(
+              {.param = e.param,
+               .expression = std::make_shared<const fhirpath::Expression>(std::move(*expr))});
           continue;
         }
       }
@@ -155,8 +157,7 @@ std::string_view referenced_type(std::string_view reference) {
 const ParamTable& param_table() {
   static const ParamTable table = [] {
     ParamTable t;
-    std::unordered_map<const SearchParamDef*, std::shared_ptr<const fhirpath::Expression>>
-        compiled;
+    std::unordered_map<const SearchParamDef*, std::shared_ptr<const fhirpath::Expression>> compiled;
     for (std::string_view type : resource_types()) {
       t.by_type.emplace(type, params_of(type, compiled));
       JsonDocument stub;
@@ -186,13 +187,27 @@ const fhirpath::EvalOptions& eval_options() {
   return options;
 }
 
-auto key(const StringIndex& r) { return std::tie(r.folded, r.exact); }
-auto key(const TokenIndex& r) { return std::tie(r.system, r.code, r.text); }
-auto key(const DateIndex& r) { return std::tie(r.low, r.high); }
-auto key(const NumberIndex& r) { return std::tie(r.value); }
-auto key(const QuantityIndex& r) { return std::tie(r.value, r.system, r.code); }
-auto key(const ReferenceIndex& r) { return std::tie(r.target_type, r.target_id, r.url); }
-auto key(const UriIndex& r) { return std::tie(r.uri); }
+auto key(const StringIndex& r) {
+  return std::tie(r.folded, r.exact);
+}
+auto key(const TokenIndex& r) {
+  return std::tie(r.system, r.code, r.text);
+}
+auto key(const DateIndex& r) {
+  return std::tie(r.low, r.high);
+}
+auto key(const NumberIndex& r) {
+  return std::tie(r.value);
+}
+auto key(const QuantityIndex& r) {
+  return std::tie(r.value, r.system, r.code);
+}
+auto key(const ReferenceIndex& r) {
+  return std::tie(r.target_type, r.target_id, r.url);
+}
+auto key(const UriIndex& r) {
+  return std::tie(r.uri);
+}
 
 // Removes duplicate rows among rows[start..] (all of one parameter), keeping first occurrences
 // in order for the common short case.
@@ -214,9 +229,9 @@ void drop_duplicates(std::vector<Row>& rows, std::size_t start) {
     return;
   }
   std::sort(first, rows.end(), [](const Row& a, const Row& b) { return key(a) < key(b); });
-  rows.erase(std::unique(first, rows.end(),
-                         [](const Row& a, const Row& b) { return key(a) == key(b); }),
-             rows.end());
+  rows.erase(
+      std::unique(first, rows.end(), [](const Row& a, const Row& b) { return key(a) == key(b); }),
+      rows.end());
 }
 
 }  // namespace
@@ -235,17 +250,17 @@ Result<IndexValues> extract_index(const JsonValue& resource) {
   const ParamTable& table = param_table();
   auto params = table.by_type.find(type);
   if (params == table.by_type.end()) {
-    return Status(Code::kInvalidArgument,
-                  type.empty() ? std::string("resource without a resourceType")
-                               : "unknown resourceType '" + std::string(type) + "'");
+    return Status(Code::kInvalidArgument, type.empty()
+                                              ? std::string("resource without a resourceType")
+                                              : "unknown resourceType '" + std::string(type) + "'");
   }
   const fhirpath::EvalOptions& options = eval_options();
   IndexValues out;
   for (const CompiledParam& p : params->second) {
     auto items = fhirpath::evaluate(*p.expression, resource, options);
     if (!items.is_ok() || items->empty()) continue;
-    std::size_t starts[] = {out.strings.size(),    out.tokens.size(),     out.dates.size(),
-                            out.numbers.size(),    out.quantities.size(), out.references.size(),
+    std::size_t starts[] = {out.strings.size(), out.tokens.size(),     out.dates.size(),
+                            out.numbers.size(), out.quantities.size(), out.references.size(),
                             out.uris.size()};
     for (const fhirpath::Item& item : *items) {
       detail::item_to_index(*p.param, item, out);

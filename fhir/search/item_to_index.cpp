@@ -189,7 +189,9 @@ void token_rows(std::string_view code, const Item& item, IndexValues& out) {
 // --- date -------------------------------------------------------------------------------
 
 void add_date(std::string_view code, std::string_view text, IndexValues& out) {
-  if (auto r = date_range(text)) out.dates.push_back({.param = code, .low = r->low, .high = r->high});
+  if (auto r = date_range(text)) {
+    out.dates.push_back({.param = code, .low = r->low, .high = r->high});
+  }
 }
 
 void period_row(std::string_view code, const JsonValue& period, IndexValues& out) {
@@ -335,7 +337,8 @@ Item extension_value(std::string_view suffix, const JsonValue& value) {
 }  // namespace
 
 ReferenceIndex parse_reference(std::string_view code, std::string_view reference) {
-  ReferenceIndex r{.param = code, .target_type = {}, .target_id = {}, .url = std::string(reference)};
+  ReferenceIndex r{
+      .param = code, .target_type = {}, .target_id = {}, .url = std::string(reference)};
   std::string_view path = reference;
   bool absolute = false;
   if (std::size_t scheme = path.find("://"); scheme != std::string_view::npos) {

@@ -80,7 +80,8 @@ TEST_CASE("extract_index: Patient names, identifiers, telecom, dates, references
     "birthDate": "1974-12-25",
     "identifier": [{"system": "urn:oid:1.2.36.146.595.217.0.1", "value": "12345",
                     "type": {"text": "Medical Record"}},
-                   {"value": "no-system"}, {"system": "urn:oid:1.2.36.146.595.217.0.1", "value": "12345",
+                   {"value": "no-system"},
+                   {"system": "urn:oid:1.2.36.146.595.217.0.1", "value": "12345",
                     "type": {"text": "Medical Record"}}],
     "name": [{"family": "Chälmers", "given": ["Peter", "James"], "prefix": ["Dr"]},
              {"text": "Jim"}],
@@ -91,10 +92,12 @@ TEST_CASE("extract_index: Patient names, identifiers, telecom, dates, references
                             {"reference": "https://ex.org/fhir/Organization/o2/_history/3"},
                             {"identifier": {"value": "only-identifier"}}]
   })");
-  CHECK(strings(v, "family") == V{"chalmers|Ch\xc3\xa4" "lmers"});
+  CHECK(strings(v, "family") == V{"chalmers|Ch\xc3\xa4"
+                                  "lmers"});
   CHECK(strings(v, "given") == V{"james|James", "peter|Peter"});
-  CHECK(strings(v, "name") ==
-        V{"chalmers|Ch\xc3\xa4" "lmers", "dr|Dr", "james|James", "jim|Jim", "peter|Peter"});
+  CHECK(strings(v, "name") == V{"chalmers|Ch\xc3\xa4"
+                                "lmers",
+                                "dr|Dr", "james|James", "jim|Jim", "peter|Peter"});
   CHECK(strings(v, "address-city") == V{"pleasantville|PleasantVille"});
   CHECK(strings(v, "address") ==
         V{"3999|3999", "534 erewhon st|534 Erewhon St", "pleasantville|PleasantVille"});
@@ -123,8 +126,9 @@ TEST_CASE("extract_index: Patient names, identifiers, telecom, dates, references
 TEST_CASE("extract_index: Observation codes, subject, effective, value-quantity") {
   const char* json = R"({
     "resourceType": "Observation", "id": "o1", "status": "final",
-    "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                              "code": "vital-signs", "display": "Vital Signs"}]}],
+    "category": [{"coding": [
+      {"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+       "code": "vital-signs", "display": "Vital Signs"}]}],
     "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7", "display": "Body Weight"},
                         {"system": "http://snomed.info/sct", "code": "27113001"}],
              "text": "Weight"},
@@ -134,8 +138,8 @@ TEST_CASE("extract_index: Observation codes, subject, effective, value-quantity"
                       "code": "[lb_av]"}
   })";
   IndexValues v = extract(json);
-  CHECK(tokens(v, "code") == V{"http://loinc.org|29463-7|body weight",
-                               "http://snomed.info/sct|27113001|", "||weight"});
+  CHECK(tokens(v, "code") ==
+        V{"http://loinc.org|29463-7|body weight", "http://snomed.info/sct|27113001|", "||weight"});
   CHECK(tokens(v, "category") ==
         V{"http://terminology.hl7.org/CodeSystem/observation-category|vital-signs|vital signs"});
   CHECK(tokens(v, "status") == V{"|final|"});
@@ -171,8 +175,7 @@ TEST_CASE("extract_index: Resource-level meta params") {
              "source": "http://ex.org/source#a"},
     "code": {"coding": [{"code": "c"}]}})");
   CHECK(tokens(v, "_tag") == V{"http://ex.org/tags|t1|tag one"});
-  CHECK(tokens(v, "_security") ==
-        V{"http://terminology.hl7.org/CodeSystem/v3-Confidentiality|R|"});
+  CHECK(tokens(v, "_security") == V{"http://terminology.hl7.org/CodeSystem/v3-Confidentiality|R|"});
   CHECK(uris(v, "_profile") == V{"http://ex.org/StructureDefinition/p"});
   CHECK(uris(v, "_source") == V{"http://ex.org/source#a"});
   CHECK(tokens(v, "code") == V{"|c|"});
