@@ -17,6 +17,16 @@
 #include "fhir/search/date_range.h"
 #include "fhir/search/index_values.h"
 
+// Failed checks print the rows instead of {?}.
+template <>
+struct doctest::StringMaker<std::vector<std::string>> {
+  static doctest::String convert(const std::vector<std::string>& rows) {
+    std::string out = "{";
+    for (const std::string& r : rows) out += (out.size() > 1 ? ", \"" : "\"") + r + "\"";
+    return (out + "}").c_str();
+  }
+};
+
 namespace hearth::fhir::search {
 namespace {
 
