@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "fhir/json.h"
@@ -82,6 +83,28 @@ DateRange range(std::string_view text) {
   auto r = date_range(text);
   REQUIRE(r.has_value());
   return *r;
+}
+
+// First in the file, so that the threads also race for the first use (the compiled table).
+TEST_CASE("extract_index from several threads at once gives the same rows") {
+  auto doc = parse_json(R"({"resourceType": "Patient", "name": [{"family": "Chalmers"}],
+    "managingOrganization": {"reference": "Organization/1"}})");
+  REQUIRE(doc.is_ok());
+  std::vector<std::thread> threads;
+  std::vector<int> good(4, 0);
+  for (std::size_t t = 0; t < good.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        auto v = extract_index(*doc);
+        if (v.is_ok() && strings(*v, "family") == V{"chalmers|Chalmers"} &&
+            references(*v, "organization") == V{"Organization|1|Organization/1"}) {
+          ++good[t];
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  CHECK(good == std::vector<int>(4, 50));
 }
 
 TEST_CASE("extract_index: Patient names, identifiers, telecom, dates, references") {
