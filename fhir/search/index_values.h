@@ -27,7 +27,10 @@ struct StringIndex {
 };
 
 // token: code, Coding, CodeableConcept (one row per coding), Identifier, ContactPoint,
-// boolean, id, string, uri used as tokens.
+// boolean, id, string, uri used as tokens. A CodeableConcept.text is a row of its own with empty
+// system and code (so :text finds it); each coding row's text is its folded display.
+// ContactPoint rows hold the value with an empty system (R4 matches telecom on the value);
+// booleans are "true" / "false".
 struct TokenIndex {
   std::string_view param;
   std::string system;  // "" when the value has none
@@ -35,7 +38,9 @@ struct TokenIndex {
   std::string text;    // folded display or CodeableConcept.text / Identifier.type.text: :text
 };
 
-// date: date, dateTime, instant, Period, Timing (events), as inclusive UTC micros.
+// date: date, dateTime, instant, Period, Timing (events and repeat.boundsPeriod), and strings
+// that parse as a date, as inclusive UTC micros (fhir/search/date_range.h). An open Period end
+// is min() / max().
 struct DateIndex {
   std::string_view param;
   std::int64_t low = 0;
@@ -48,7 +53,8 @@ struct NumberIndex {
   double value = 0;
 };
 
-// quantity: Quantity (and its profiles: Age, Duration, Money's value and currency...).
+// quantity: Quantity (and its profiles: Age, Duration, Distance, Count ...); Money as value with
+// system "urn:iso:std:iso:4217" and the currency as code. Range and SampledData are not indexed.
 struct QuantityIndex {
   std::string_view param;
   double value = 0;
@@ -56,7 +62,8 @@ struct QuantityIndex {
   std::string code;    // Quantity.code, else Quantity.unit
 };
 
-// reference: Reference (and canonical / uri reference parameters).
+// reference: Reference.reference (and canonical / uri reference parameters, url only). A
+// Reference with only an identifier or a display gives no row.
 struct ReferenceIndex {
   std::string_view param;
   std::string target_type;  // "Patient" for "Patient/1" or ".../fhir/Patient/1"; "" unknown
@@ -85,6 +92,9 @@ struct IndexValues {
   }
 };
 
+// Thread-safe; the expressions are compiled on the first call (about 10 ms), once per process.
+// resolve() in an expression yields an empty resource of the type a literal reference names, so
+// `subject.where(resolve() is Patient)` keeps "Patient/1" without loading anything.
 // Evaluates every SearchParameter that applies to the resource's type (its own and the
 // Resource/DomainResource ones) except `_id` and `_lastUpdated`, which the store answers from
 // the resource row, and composite/special ones. Duplicate rows of one parameter are dropped.

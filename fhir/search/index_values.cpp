@@ -1,0 +1,279 @@
+// extract_index: the SearchParameters of each resource type with their expressions compiled
+// once per process, evaluated on the resource, each result item converted by item_to_index.
+#include "fhir/search/index_values.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "fhir/fhirpath/fhirpath.h"
+#include "fhir/search/item_to_index.h"
+
+namespace hearth::fhir::search {
+namespace {
+
+struct CompiledParam {
+  const SearchParamDef* param;
+  std::shared_ptr<const fhirpath::Expression> expression;  // shared by all its base types
+};
+
+// Per resource type, the indexed parameters that apply (its own, then DomainResource's and
+// Resource's; a code declared on the type hides the same code of a base). Expressions that do
+// not compile are left out.
+struct ParamTable {
+  std::unordered_map<std::string_view, std::vector<CompiledParam>> by_type;
+  // resolve() targets: one {"resourceType": T} per resource type (see reference_resolver).
+  std::map<std::string_view, JsonDocument, std::less<>> stubs;
+  fhirpath::EvalOptions options;
+};
+
+bool is_identifier_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// The top-level operands of `expression`'s unions ("A.x | (B.y as Z) | C.z"): split at each '|'
+// outside parentheses, brackets and quotes. Only the whole expression when something binding
+// looser than '|' (comparison, equality, and/or/xor/implies, in/contains) stands at top level,
+// since splitting would then change its meaning.
+std::vector<std::string_view> union_branches(std::string_view expression) {
+  std::vector<std::string_view> out;
+  int depth = 0;
+  char quote = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < expression.size(); ++i) {
+    char c = expression[i];
+    if (quote != 0) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '\'' || c == '`') {
+      quote = c;
+    } else if (c == '(' || c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ')' || c == ']' || c == '}') {
+      --depth;
+    } else if (depth == 0 && c == '|') {
+      out.push_back(expression.substr(start, i - start));
+      start = i + 1;
+    } else if (depth == 0 && (c == '=' || c == '<' || c == '>' || c == '~' || c == '!')) {
+      return {expression};
+    } else if (depth == 0 && is_identifier_char(c) &&
+               (i == 0 || !is_identifier_char(expression[i - 1]))) {
+      std::size_t end = i;
+      while (end < expression.size() && is_identifier_char(expression[end])) ++end;
+      std::string_view word = expression.substr(i, end - i);
+      bool member = i > 0 && expression[i - 1] == '.';
+      if (!member && (word == "and" || word == "or" || word == "xor" || word == "implies" ||
+                      word == "in" || word == "contains")) {
+        return {expression};
+      }
+      i = end - 1;
+    }
+  }
+  out.push_back(expression.substr(start));
+  return out;
+}
+
+bool derives_from(const TypeDef* type, std::string_view base) {
+  for (; type != nullptr; type = type->base.empty() ? nullptr : find_type(type->base)) {
+    if (type->name == base) return true;
+  }
+  return false;
+}
+
+// `expression` without the union branches that start at another resource type
+// ("AllergyIntolerance.code | Condition.code | ..." on a Condition -> " Condition.code "): they
+// are empty on this type but most of the evaluation time. "" when no branch applies.
+std::string branches_for(const TypeDef* type, std::string_view expression) {
+  std::string out;
+  for (std::string_view branch : union_branches(expression)) {
+    std::size_t i = branch.find_first_not_of(" \t\r\n(");
+    std::size_t end = i;
+    while (end < branch.size() && is_identifier_char(branch[end])) ++end;
+    std::string_view head =
+        i == std::string_view::npos ? std::string_view() : branch.substr(i, end - i);
+    const TypeDef* head_type = head.empty() ? nullptr : find_type(head);
+    if (head_type != nullptr && head_type->kind == TypeKind::kResource &&
+        !derives_from(type, head)) {
+      continue;
+    }
+    if (!out.empty()) out += '|';
+    out += branch;
+  }
+  return out;
+}
+
+std::vector<CompiledParam> params_of(
+    std::string_view resource_type,
+    std::unordered_map<const SearchParamDef*, std::shared_ptr<const fhirpath::Expression>>&
+        compiled) {
+  std::vector<CompiledParam> out;
+  std::vector<std::string_view> seen;
+  for (const TypeDef* type = find_type(resource_type); type != nullptr;
+       type = type->base.empty() ? nullptr : find_type(type->base)) {
+    for (const SearchParamEntry& e : search_params_for(type->name)) {
+      if (std::find(seen.begin(), seen.end(), e.code) != seen.end()) continue;
+      seen.push_back(e.code);
+      if (!is_indexed(*e.param)) continue;
+      std::string pruned = branches_for(find_type(resource_type), e.param->expression);
+      if (pruned.empty()) continue;
+      if (pruned.size() != e.param->expression.size()) {
+        if (auto expr = fhirpath::compile(pruned); expr.is_ok()) {
+          out.push_back(
+              {.param = e.param,
+               .expression = std::make_shared<const fhirpath::Expression>(std::move(*expr))});
+          continue;
+        }
+      }
+      auto it = compiled.find(e.param);
+      if (it == compiled.end()) {
+        auto expr = fhirpath::compile(e.param->expression);
+        std::shared_ptr<const fhirpath::Expression> shared;
+        if (expr.is_ok()) shared = std::make_shared<const fhirpath::Expression>(std::move(*expr));
+        it = compiled.emplace(e.param, std::move(shared)).first;
+      }
+      if (it->second) out.push_back({.param = e.param, .expression = it->second});
+    }
+  }
+  return out;
+}
+
+// The resource type a literal reference names ("Patient/1", ".../Patient/1/_history/2").
+std::string_view referenced_type(std::string_view reference) {
+  ReferenceIndex r = detail::parse_reference({}, reference);
+  auto types = resource_types();
+  auto it = std::lower_bound(types.begin(), types.end(), r.target_type);
+  return it != types.end() && *it == r.target_type ? *it : std::string_view();
+}
+
+const ParamTable& param_table() {
+  static const ParamTable table = [] {
+    ParamTable t;
+    std::unordered_map<const SearchParamDef*, std::shared_ptr<const fhirpath::Expression>> compiled;
+    for (std::string_view type : resource_types()) {
+      t.by_type.emplace(type, params_of(type, compiled));
+      JsonDocument stub;
+      stub.SetObject();
+      stub.AddMember("resourceType", make_json_string(type, stub.GetAllocator()),
+                     stub.GetAllocator());
+      t.stubs.emplace(type, std::move(stub));
+    }
+    return t;
+  }();
+  return table;
+}
+
+// Many R4 expressions filter references by their target's type (`subject.where(resolve() is
+// Patient)`). The index must not load other resources, so resolve() yields an empty resource of
+// the type the reference names; references without a type still resolve to nothing.
+const fhirpath::EvalOptions& eval_options() {
+  static const fhirpath::EvalOptions options = [] {
+    fhirpath::EvalOptions o;
+    o.resolver = [](std::string_view reference) -> const JsonValue* {
+      const ParamTable& t = param_table();
+      auto it = t.stubs.find(referenced_type(reference));
+      return it == t.stubs.end() ? nullptr : &it->second;
+    };
+    return o;
+  }();
+  return options;
+}
+
+auto key(const StringIndex& r) {
+  return std::tie(r.folded, r.exact);
+}
+auto key(const TokenIndex& r) {
+  return std::tie(r.system, r.code, r.text);
+}
+auto key(const DateIndex& r) {
+  return std::tie(r.low, r.high);
+}
+auto key(const NumberIndex& r) {
+  return std::tie(r.value);
+}
+auto key(const QuantityIndex& r) {
+  return std::tie(r.value, r.system, r.code);
+}
+auto key(const ReferenceIndex& r) {
+  return std::tie(r.target_type, r.target_id, r.url);
+}
+auto key(const UriIndex& r) {
+  return std::tie(r.uri);
+}
+
+// Removes duplicate rows among rows[start..] (all of one parameter), keeping first occurrences
+// in order for the common short case.
+template <class Row>
+void drop_duplicates(std::vector<Row>& rows, std::size_t start) {
+  std::size_t n = rows.size() - start;
+  if (n < 2) return;
+  auto first = rows.begin() + static_cast<std::ptrdiff_t>(start);
+  if (n <= 32) {
+    auto end = first;
+    for (auto it = first; it != rows.end(); ++it) {
+      bool dup = std::any_of(first, end, [&](const Row& r) { return key(r) == key(*it); });
+      if (!dup) {
+        if (end != it) *end = std::move(*it);
+        ++end;
+      }
+    }
+    rows.erase(end, rows.end());
+    return;
+  }
+  std::sort(first, rows.end(), [](const Row& a, const Row& b) { return key(a) < key(b); });
+  rows.erase(
+      std::unique(first, rows.end(), [](const Row& a, const Row& b) { return key(a) == key(b); }),
+      rows.end());
+}
+
+}  // namespace
+
+bool is_indexed(const SearchParamDef& param) {
+  return param.type != SearchParamType::kComposite && param.type != SearchParamType::kSpecial &&
+         !param.expression.empty() && param.code != "_id" && param.code != "_lastUpdated";
+}
+
+Result<IndexValues> extract_index(const JsonValue& resource) {
+  std::string_view type;
+  if (resource.IsObject()) {
+    auto it = resource.FindMember("resourceType");
+    if (it != resource.MemberEnd() && is_json_string(it->value)) type = json_string(it->value);
+  }
+  const ParamTable& table = param_table();
+  auto params = table.by_type.find(type);
+  if (params == table.by_type.end()) {
+    return Status(Code::kInvalidArgument, type.empty()
+                                              ? std::string("resource without a resourceType")
+                                              : "unknown resourceType '" + std::string(type) + "'");
+  }
+  const fhirpath::EvalOptions& options = eval_options();
+  IndexValues out;
+  for (const CompiledParam& p : params->second) {
+    auto items = fhirpath::evaluate(*p.expression, resource, options);
+    if (!items.is_ok() || items->empty()) continue;
+    std::size_t starts[] = {out.strings.size(), out.tokens.size(),     out.dates.size(),
+                            out.numbers.size(), out.quantities.size(), out.references.size(),
+                            out.uris.size()};
+    for (const fhirpath::Item& item : *items) {
+      detail::item_to_index(*p.param, item, out);
+    }
+    drop_duplicates(out.strings, starts[0]);
+    drop_duplicates(out.tokens, starts[1]);
+    drop_duplicates(out.dates, starts[2]);
+    drop_duplicates(out.numbers, starts[3]);
+    drop_duplicates(out.quantities, starts[4]);
+    drop_duplicates(out.references, starts[5]);
+    drop_duplicates(out.uris, starts[6]);
+  }
+  return out;
+}
+
+}  // namespace hearth::fhir::search

@@ -1,0 +1,361 @@
+// extract_index (fhir/search/index_values.h): hand-written resources with the rows they must
+// give, and every official example of the package extracted without error (counts printed).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fhir/json.h"
+#include "fhir/model.h"
+#include "fhir/search/date_range.h"
+#include "fhir/search/index_values.h"
+
+// Failed checks print the rows instead of {?}.
+template <>
+struct doctest::StringMaker<std::vector<std::string>> {
+  static doctest::String convert(const std::vector<std::string>& rows) {
+    std::string out = "{";
+    for (const std::string& r : rows) out += (out.size() > 1 ? ", \"" : "\"") + r + "\"";
+    return (out + "}").c_str();
+  }
+};
+
+namespace hearth::fhir::search {
+namespace {
+
+using V = std::vector<std::string>;
+
+IndexValues extract(std::string_view json) {
+  auto doc = parse_json(json);
+  REQUIRE_MESSAGE(doc.is_ok(), doc.status().message());
+  auto values = extract_index(*doc);
+  REQUIRE_MESSAGE(values.is_ok(), values.status().message());
+  return std::move(*values);
+}
+
+// Rows of one parameter as sorted "a|b|c" strings, so checks read like the data.
+template <class Row, class F>
+V rows(const std::vector<Row>& all, std::string_view param, F&& format) {
+  V out;
+  for (const Row& r : all) {
+    if (r.param == param) out.push_back(format(r));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+V strings(const IndexValues& v, std::string_view param) {
+  return rows(v.strings, param, [](const StringIndex& r) { return r.folded + "|" + r.exact; });
+}
+V tokens(const IndexValues& v, std::string_view param) {
+  return rows(v.tokens, param,
+              [](const TokenIndex& r) { return r.system + "|" + r.code + "|" + r.text; });
+}
+V references(const IndexValues& v, std::string_view param) {
+  return rows(v.references, param, [](const ReferenceIndex& r) {
+    return r.target_type + "|" + r.target_id + "|" + r.url;
+  });
+}
+V quantities(const IndexValues& v, std::string_view param) {
+  return rows(v.quantities, param, [](const QuantityIndex& r) {
+    return std::to_string(r.value) + "|" + r.system + "|" + r.code;
+  });
+}
+V uris(const IndexValues& v, std::string_view param) {
+  return rows(v.uris, param, [](const UriIndex& r) { return r.uri; });
+}
+std::vector<DateIndex> dates(const IndexValues& v, std::string_view param) {
+  std::vector<DateIndex> out;
+  for (const DateIndex& d : v.dates) {
+    if (d.param == param) out.push_back(d);
+  }
+  return out;
+}
+DateRange range(std::string_view text) {
+  auto r = date_range(text);
+  REQUIRE(r.has_value());
+  return *r;
+}
+
+// First in the file, so that the threads also race for the first use (the compiled table).
+TEST_CASE("extract_index from several threads at once gives the same rows") {
+  auto doc = parse_json(R"({"resourceType": "Patient", "name": [{"family": "Chalmers"}],
+    "managingOrganization": {"reference": "Organization/1"}})");
+  REQUIRE(doc.is_ok());
+  std::vector<std::thread> threads;
+  std::vector<int> good(4, 0);
+  for (std::size_t t = 0; t < good.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        auto v = extract_index(*doc);
+        if (v.is_ok() && strings(*v, "family") == V{"chalmers|Chalmers"} &&
+            references(*v, "organization") == V{"Organization|1|Organization/1"}) {
+          ++good[t];
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  CHECK(good == std::vector<int>(4, 50));
+}
+
+TEST_CASE("extract_index: Patient names, identifiers, telecom, dates, references") {
+  IndexValues v = extract(R"({
+    "resourceType": "Patient", "id": "p1", "active": true, "gender": "female",
+    "birthDate": "1974-12-25",
+    "identifier": [{"system": "urn:oid:1.2.36.146.595.217.0.1", "value": "12345",
+                    "type": {"text": "Medical Record"}},
+                   {"value": "no-system"},
+                   {"system": "urn:oid:1.2.36.146.595.217.0.1", "value": "12345",
+                    "type": {"text": "Medical Record"}}],
+    "name": [{"family": "Chälmers", "given": ["Peter", "James"], "prefix": ["Dr"]},
+             {"text": "Jim"}],
+    "telecom": [{"system": "phone", "value": "(03) 5555 6473"},
+                {"system": "email", "value": "p@example.org"}],
+    "address": [{"line": ["534 Erewhon St"], "city": "PleasantVille", "postalCode": "3999"}],
+    "generalPractitioner": [{"reference": "Practitioner/1"},
+                            {"reference": "https://ex.org/fhir/Organization/o2/_history/3"},
+                            {"identifier": {"value": "only-identifier"}}]
+  })");
+  CHECK(strings(v, "family") == V{"chalmers|Ch\xc3\xa4"
+                                  "lmers"});
+  CHECK(strings(v, "given") == V{"james|James", "peter|Peter"});
+  CHECK(strings(v, "name") == V{"chalmers|Ch\xc3\xa4"
+                                "lmers",
+                                "dr|Dr", "james|James", "jim|Jim", "peter|Peter"});
+  CHECK(strings(v, "address-city") == V{"pleasantville|PleasantVille"});
+  CHECK(strings(v, "address") ==
+        V{"3999|3999", "534 erewhon st|534 Erewhon St", "pleasantville|PleasantVille"});
+  // The repeated identifier is one row.
+  CHECK(tokens(v, "identifier") ==
+        V{"urn:oid:1.2.36.146.595.217.0.1|12345|medical record", "|no-system|"});
+  CHECK(tokens(v, "gender") == V{"|female|"});
+  CHECK(tokens(v, "active") == V{"|true|"});
+  // R4 filters telecom by system in phone/email; telecom takes them all. System stays empty.
+  CHECK(tokens(v, "phone") == V{"|(03) 5555 6473|"});
+  CHECK(tokens(v, "email") == V{"|p@example.org|"});
+  CHECK(tokens(v, "telecom") == V{"|(03) 5555 6473|", "|p@example.org|"});
+  auto birth = dates(v, "birthdate");
+  REQUIRE(birth.size() == 1);
+  CHECK(birth[0].low == range("1974-12-25").low);
+  CHECK(birth[0].high == range("1974-12-25").high);
+  CHECK(birth[0].high - birth[0].low == 86'400'000'000LL - 1);
+  CHECK(references(v, "general-practitioner") ==
+        V{"Organization|o2|https://ex.org/fhir/Organization/o2/_history/3",
+          "Practitioner|1|Practitioner/1"});
+  // _id and _lastUpdated come from the resource row.
+  CHECK(tokens(v, "_id").empty());
+  CHECK(dates(v, "_lastUpdated").empty());
+}
+
+TEST_CASE("extract_index: Observation codes, subject, effective, value-quantity") {
+  const char* json = R"({
+    "resourceType": "Observation", "id": "o1", "status": "final",
+    "category": [{"coding": [
+      {"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+       "code": "vital-signs", "display": "Vital Signs"}]}],
+    "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7", "display": "Body Weight"},
+                        {"system": "http://snomed.info/sct", "code": "27113001"}],
+             "text": "Weight"},
+    "subject": {"reference": "Patient/example"},
+    "effectivePeriod": {"start": "2013-04-02T09:30:10+01:00"},
+    "valueQuantity": {"value": 185.5, "unit": "lbs", "system": "http://unitsofmeasure.org",
+                      "code": "[lb_av]"}
+  })";
+  IndexValues v = extract(json);
+  CHECK(tokens(v, "code") ==
+        V{"http://loinc.org|29463-7|body weight", "http://snomed.info/sct|27113001|", "||weight"});
+  CHECK(tokens(v, "category") ==
+        V{"http://terminology.hl7.org/CodeSystem/observation-category|vital-signs|vital signs"});
+  CHECK(tokens(v, "status") == V{"|final|"});
+  CHECK(references(v, "subject") == V{"Patient|example|Patient/example"});
+  // `subject.where(resolve() is Patient)`: resolve() knows the type from the reference.
+  CHECK(references(v, "patient") == V{"Patient|example|Patient/example"});
+  CHECK(references(v, "device").empty());
+  CHECK(quantities(v, "value-quantity") == V{"185.500000|http://unitsofmeasure.org|[lb_av]"});
+  auto effective = dates(v, "date");
+  REQUIRE(effective.size() == 1);
+  CHECK(effective[0].low == range("2013-04-02T09:30:10+01:00").low);
+  CHECK(effective[0].high == std::numeric_limits<std::int64_t>::max());
+
+  IndexValues w = extract(R"({"resourceType": "Observation", "status": "final",
+    "code": {"text": "x"}, "effectiveDateTime": "2020-03",
+    "valueQuantity": {"value": 3, "unit": "mmHg"}, "subject": {"reference": "Group/g1"}})");
+  auto month = dates(w, "date");
+  REQUIRE(month.size() == 1);
+  CHECK(month[0].low == range("2020-03-01").low);
+  CHECK(month[0].high == range("2020-03-31").high);
+  CHECK(quantities(w, "value-quantity") == V{"3.000000||mmHg"});
+  CHECK(references(w, "patient").empty());
+  CHECK(references(w, "subject") == V{"Group|g1|Group/g1"});
+}
+
+TEST_CASE("extract_index: Resource-level meta params") {
+  IndexValues v = extract(R"({"resourceType": "Basic", "id": "b1",
+    "meta": {"lastUpdated": "2020-01-01T00:00:00Z",
+             "tag": [{"system": "http://ex.org/tags", "code": "t1", "display": "Tag One"}],
+             "security": [{"system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality",
+                           "code": "R"}],
+             "profile": ["http://ex.org/StructureDefinition/p"],
+             "source": "http://ex.org/source#a"},
+    "code": {"coding": [{"code": "c"}]}})");
+  CHECK(tokens(v, "_tag") == V{"http://ex.org/tags|t1|tag one"});
+  CHECK(tokens(v, "_security") == V{"http://terminology.hl7.org/CodeSystem/v3-Confidentiality|R|"});
+  CHECK(uris(v, "_profile") == V{"http://ex.org/StructureDefinition/p"});
+  CHECK(uris(v, "_source") == V{"http://ex.org/source#a"});
+  CHECK(tokens(v, "code") == V{"|c|"});
+}
+
+TEST_CASE("extract_index: Money, uri and contained / urn references") {
+  IndexValues invoice = extract(R"({"resourceType": "Invoice", "status": "issued",
+    "totalNet": {"value": 40.22, "currency": "EUR"},
+    "totalGross": {"value": 48},
+    "subject": {"reference": "#p1"}, "recipient": {"reference": "urn:uuid:1234"}})");
+  CHECK(quantities(invoice, "totalnet") == V{"40.220000|urn:iso:std:iso:4217|EUR"});
+  CHECK(quantities(invoice, "totalgross") == V{"48.000000||"});
+  CHECK(references(invoice, "subject") == V{"||#p1"});
+  CHECK(references(invoice, "recipient") == V{"||urn:uuid:1234"});
+
+  IndexValues vs = extract(R"({"resourceType": "ValueSet", "status": "active",
+    "url": "http://ex.org/ValueSet/v", "version": "1.0", "name": "V",
+    "compose": {"include": [{"system": "http://loinc.org"}]}})");
+  CHECK(uris(vs, "url") == V{"http://ex.org/ValueSet/v"});
+  CHECK(tokens(vs, "version") == V{"|1.0|"});
+  CHECK(strings(vs, "name") == V{"v|V"});
+  CHECK(uris(vs, "reference") == V{"http://loinc.org"});
+}
+
+TEST_CASE("extract_index: extensions, resources in a Bundle, dates in strings and Timing") {
+  IndexValues obs = extract(R"({"resourceType": "Observation", "status": "final",
+    "code": {"text": "gene"},
+    "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/observation-geneticsGene",
+                   "valueCodeableConcept": {"coding": [{"system": "http://www.genenames.org",
+                                                        "code": "HGNC:1100"}]}}]})");
+  CHECK(tokens(obs, "gene-identifier") == V{"http://www.genenames.org|HGNC:1100|"});
+
+  IndexValues bundle = extract(R"({"resourceType": "Bundle", "type": "document",
+    "entry": [{"resource": {"resourceType": "Composition", "id": "c1"}},
+              {"resource": {"resourceType": "MessageHeader", "id": "m1"}}]})");
+  CHECK(references(bundle, "composition") == V{"Composition|c1|Composition/c1"});
+  CHECK(references(bundle, "message").empty());  // only entry[0] counts
+
+  IndexValues plan = extract(R"({"resourceType": "CarePlan", "status": "active",
+    "intent": "plan", "subject": {"reference": "Patient/p"},
+    "activity": [{"detail": {"status": "scheduled", "scheduledString": "2011-06-27"}},
+                 {"detail": {"status": "scheduled", "scheduledString": "daily"}},
+                 {"detail": {"status": "scheduled", "scheduledTiming":
+                   {"event": ["2012-01-01"], "repeat": {"boundsPeriod":
+                     {"start": "2012-02-01", "end": "2012-02-10"}}}}}]})");
+  auto activity = dates(plan, "activity-date");
+  std::vector<std::pair<std::int64_t, std::int64_t>> got;
+  for (const DateIndex& d : activity) got.emplace_back(d.low, d.high);
+  std::sort(got.begin(), got.end());
+  std::vector<std::pair<std::int64_t, std::int64_t>> want = {
+      {range("2011-06-27").low, range("2011-06-27").high},
+      {range("2012-01-01").low, range("2012-01-01").high},
+      {range("2012-02-01").low, range("2012-02-10").high}};
+  CHECK(got == want);
+}
+
+TEST_CASE("extract_index: rejects resources without a known type") {
+  auto doc = parse_json(R"({"resourceType": "Nope"})");
+  REQUIRE(doc.is_ok());
+  CHECK(extract_index(*doc).status().code() == Code::kInvalidArgument);
+  auto none = parse_json(R"({"id": "x"})");
+  REQUIRE(none.is_ok());
+  CHECK(extract_index(*none).status().code() == Code::kInvalidArgument);
+}
+
+TEST_CASE("is_indexed leaves out _id, _lastUpdated, composite, special, expressionless") {
+  const SearchParamDef* id = find_search_param("Patient", "_id");
+  const SearchParamDef* updated = find_search_param("Patient", "_lastUpdated");
+  const SearchParamDef* family = find_search_param("Patient", "family");
+  const SearchParamDef* near = find_search_param("Location", "near");
+  const SearchParamDef* code_value = find_search_param("Observation", "code-value-quantity");
+  REQUIRE((id && updated && family && near && code_value));
+  CHECK_FALSE(is_indexed(*id));
+  CHECK_FALSE(is_indexed(*updated));
+  CHECK(is_indexed(*family));
+  CHECK_FALSE(is_indexed(*near));
+  CHECK_FALSE(is_indexed(*code_value));
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST_CASE("extract_index succeeds on every official example") {
+  int examples = 0, failed = 0, patients = 0, empty_patients = 0;
+  std::size_t counts[7] = {};
+  std::set<std::pair<std::string, std::string>> producing;  // (type, code)
+  std::set<std::string> types;
+  for (const auto& entry : std::filesystem::directory_iterator(HEARTH_FHIR_PACKAGE_DIR)) {
+    std::string name = entry.path().filename().string();
+    std::size_t dash = name.find('-');
+    if (dash == std::string::npos || !name.ends_with(".json")) continue;
+    std::string type = name.substr(0, dash);
+    if (!is_resource_type(type)) continue;
+    auto doc = parse_json(read_file(entry.path()));
+    if (!doc.is_ok()) continue;
+    auto rt = doc->FindMember("resourceType");
+    if (rt == doc->MemberEnd() || !is_json_string(rt->value) || json_string(rt->value) != type) {
+      continue;
+    }
+    ++examples;
+    types.insert(type);
+    auto v = extract_index(*doc);
+    if (!v.is_ok()) {
+      ++failed;
+      FAIL_CHECK(name << ": " << v.status().message());
+      continue;
+    }
+    if (type == "Patient") {
+      ++patients;
+      if (v->size() == 0) ++empty_patients;
+    }
+    auto note = [&](const auto& all, int kind) {
+      counts[kind] += all.size();
+      for (const auto& r : all) producing.emplace(type, std::string(r.param));
+    };
+    note(v->strings, 0);
+    note(v->tokens, 1);
+    note(v->dates, 2);
+    note(v->numbers, 3);
+    note(v->quantities, 4);
+    note(v->references, 5);
+    note(v->uris, 6);
+  }
+  std::set<std::string> producing_codes;
+  for (const auto& [t, c] : producing) producing_codes.insert(c);
+  int indexed = 0;
+  for (const SearchParamDef& p : search_params()) indexed += is_indexed(p) ? 1 : 0;
+  std::printf(
+      "search extract: %d examples of %zu resource types (%d failed); rows: %zu string, %zu "
+      "token, %zu date, %zu number, %zu quantity, %zu reference, %zu uri; %zu (type, param) "
+      "pairs and %zu distinct codes produced rows; %d of %zu SearchParameters indexed\n",
+      examples, types.size(), failed, counts[0], counts[1], counts[2], counts[3], counts[4],
+      counts[5], counts[6], producing.size(), producing_codes.size(), indexed,
+      search_params().size());
+  CHECK(failed == 0);
+  CHECK(examples > 2000);
+  CHECK(types.size() >= 140);
+  CHECK(patients > 5);
+  CHECK(empty_patients == 0);
+  for (std::size_t kind = 0; kind < 7; ++kind) CHECK(counts[kind] > 0);
+  CHECK(producing.size() > 1000);
+  CHECK(indexed > 1000);
+}
+
+}  // namespace
+}  // namespace hearth::fhir::search
