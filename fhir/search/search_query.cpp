@@ -51,8 +51,8 @@ Result<std::int64_t> parse_non_negative(std::string_view name, std::string_view 
     return invalid("invalid " + std::string(name) + " '" + std::string(value) +
                    "': expected a non-negative integer");
   };
-  if (value.empty() || !std::all_of(value.begin(), value.end(),
-                                    [](char c) { return c >= '0' && c <= '9'; })) {
+  if (value.empty() ||
+      !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return bad();
   }
   std::int64_t number = 0;
@@ -104,12 +104,20 @@ Result<ParsedModifier> parse_modifier(const SearchParamDef& param, std::string_v
         return ParsedModifier{.modifier = Modifier::kType, .target_type = std::string(text)};
       }
       break;
-    default:
-      break;
+    default: break;
   }
   return invalid("modifier ':" + std::string(text) + "' in '" + std::string(name) +
-                 "' is not supported for " + std::string(type_name(param.type)) +
-                 " parameters");
+                 "' is not supported for " + std::string(type_name(param.type)) + " parameters");
+}
+
+// Composite and special parameters, and any without an expression (other than _id and
+// _lastUpdated, which the store answers from the resource row), have no index values to
+// match or sort by.
+bool has_values(const SearchParamDef& param) {
+  if (param.type == SearchParamType::kComposite || param.type == SearchParamType::kSpecial) {
+    return false;
+  }
+  return !param.expression.empty() || param.code == "_id" || param.code == "_lastUpdated";
 }
 
 // _sort=a,-b: known parameters of a sortable type (search.html#sort).
@@ -128,11 +136,9 @@ Result<std::vector<SortKey>> parse_sort(std::string_view resource_type, std::str
       return invalid("unknown _sort parameter '" + std::string(code) + "' for " +
                      std::string(resource_type));
     }
-    if (key.param->type == SearchParamType::kComposite ||
-        key.param->type == SearchParamType::kSpecial) {
+    if (!has_values(*key.param)) {
       return invalid("_sort by '" + std::string(code) + "' (a " +
-                     std::string(type_name(key.param->type)) +
-                     " parameter) is not supported");
+                     std::string(type_name(key.param->type)) + " parameter) is not supported");
     }
     keys.push_back(key);
   }
@@ -140,8 +146,7 @@ Result<std::vector<SortKey>> parse_sort(std::string_view resource_type, std::str
 }
 
 // Sets the result parameter `name` on `query`. false when `name` is not one.
-Result<bool> parse_result_param(std::string_view name, std::string_view value,
-                                SearchQuery& query) {
+Result<bool> parse_result_param(std::string_view name, std::string_view value, SearchQuery& query) {
   if (name == "_count") {
     Result<std::int64_t> count = parse_non_negative(name, value, kMaxCount);
     if (!count) return count.status();
@@ -218,18 +223,14 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
     const SearchParamDef* param = find_search_param(resource_type, code);
     if (param == nullptr) {
       if (strict) {
-        return invalid("unknown search parameter '" + name + "' for " +
-                       std::string(resource_type));
+        return invalid("unknown search parameter '" + name + "' for " + std::string(resource_type));
       }
       query.ignored.push_back(name);
       continue;
     }
-    // Composite and special parameters, and any without an expression (other than _id and
-    // _lastUpdated, which the store answers from the resource row), have no index values.
-    if (param->type == SearchParamType::kComposite || param->type == SearchParamType::kSpecial ||
-        (param->expression.empty() && code != "_id" && code != "_lastUpdated")) {
-      return invalid("search parameter '" + name + "' (" +
-                     std::string(type_name(param->type)) + ") is not supported");
+    if (!has_values(*param)) {
+      return invalid("search parameter '" + name + "' (" + std::string(type_name(param->type)) +
+                     ") is not supported");
     }
     Result<ParsedModifier> modifier = parse_modifier(*param, name, modifier_text);
     if (!modifier) return modifier.status();

@@ -45,7 +45,9 @@ Status bad_value(std::string_view what, std::string_view text, std::string_view 
   return Status(Code::kInvalidArgument, std::move(message));
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // "http:", "urn:" ...: a URI scheme before the first ':' (ids and "Type/id" have no ':').
 bool is_absolute(std::string_view ref) {
@@ -266,11 +268,8 @@ Result<SearchValue> parse_value(const SearchParamDef& param, Modifier modifier,
     return value;
   }
   switch (param.type) {
-    case SearchParamType::kString:
-      value.folded = fold_text(value.raw);
-      return value;
-    case SearchParamType::kUri:
-      return value;
+    case SearchParamType::kString: value.folded = fold_text(value.raw); return value;
+    case SearchParamType::kUri: return value;
     case SearchParamType::kNumber:
       HEARTH_RETURN_IF_ERROR(set_number(param, text, value));
       return value;
@@ -292,8 +291,7 @@ Result<SearchValue> parse_value(const SearchParamDef& param, Modifier modifier,
       HEARTH_RETURN_IF_ERROR(parse_reference(param, target_type, base_url, value));
       return value;
     case SearchParamType::kComposite:
-    case SearchParamType::kSpecial:
-      break;
+    case SearchParamType::kSpecial: break;
   }
   return Status(Code::kInvalidArgument,
                 "search parameter '" + std::string(param.code) + "' is not supported");

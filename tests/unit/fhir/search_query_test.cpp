@@ -1,5 +1,7 @@
 // Search request parsing (fhir/search/search_query.h): names, modifiers, values per type, the
 // result parameters and the canonical `used` list, against the R4 search parameters.
+#include "fhir/search/search_query.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
@@ -7,7 +9,6 @@
 #include <vector>
 
 #include "core/time_format.h"
-#include "fhir/search/search_query.h"
 #include "fhir/search/search_value_parse.h"
 
 namespace hearth::fhir::search {
@@ -38,7 +39,9 @@ const SearchValue& only_value(const SearchQuery& query) {
   return query.clauses[0].values[0];
 }
 
-std::int64_t at(const char* instant) { return *parse_instant_lower_bound(instant); }
+std::int64_t at(const char* instant) {
+  return *parse_instant_lower_bound(instant);
+}
 
 bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
@@ -79,8 +82,7 @@ TEST_CASE("search query: string values fold; :exact and :contains") {
   SearchValue value = only_value(parse_ok("Patient", {{"name", "Ch\xc3\xa4lmers"}}));
   CHECK(value.raw == "Ch\xc3\xa4lmers");
   CHECK(value.folded == "chalmers");
-  CHECK(parse_ok("Patient", {{"family:exact", "Smith"}}).clauses[0].modifier ==
-        Modifier::kExact);
+  CHECK(parse_ok("Patient", {{"family:exact", "Smith"}}).clauses[0].modifier == Modifier::kExact);
   CHECK(parse_ok("Patient", {{"family:contains", "mit"}}).clauses[0].modifier ==
         Modifier::kContains);
   std::string error = parse_error("Patient", {{"family:not", "x"}});
@@ -93,8 +95,7 @@ TEST_CASE("search query: token forms") {
   CHECK_FALSE(code.has_system);
   CHECK(code.code == "male");
 
-  SearchValue both =
-      only_value(parse_ok("Patient", {{"identifier", "http://acme.org/mrn|12345"}}));
+  SearchValue both = only_value(parse_ok("Patient", {{"identifier", "http://acme.org/mrn|12345"}}));
   CHECK(both.has_system);
   CHECK(both.system == "http://acme.org/mrn");
   CHECK(both.code == "12345");
@@ -126,8 +127,8 @@ TEST_CASE("search query: token :not and :text; other token modifiers are rejecte
   CHECK(text.clauses[0].modifier == Modifier::kText);
   CHECK(only_value(text).folded == "blood pressure");
 
-  for (const char* name : {"code:in", "code:not-in", "code:above", "code:below",
-                           "code:of-type", "code:identifier"}) {
+  for (const char* name :
+       {"code:in", "code:not-in", "code:above", "code:below", "code:of-type", "code:identifier"}) {
     std::string error = parse_error("Observation", {{name, "x"}});
     CHECK_MESSAGE(contains(error, name), error);
     CHECK(contains(error, "not supported"));
@@ -191,8 +192,7 @@ TEST_CASE("search query: number values carry their implied precision") {
   CHECK(small.number_low == doctest::Approx(-0.255));
   CHECK(small.number_high == doctest::Approx(-0.245));
 
-  CHECK(only_value(parse_ok("RiskAssessment", {{"probability", "ap0.5"}})).prefix ==
-        Prefix::kAp);
+  CHECK(only_value(parse_ok("RiskAssessment", {{"probability", "ap0.5"}})).prefix == Prefix::kAp);
   for (const char* bad : {"abc", "1.", ".5", "1e", "1e+", "--1", "1 ", "sa5", "eb5", "1e999"}) {
     std::string error = parse_error("RiskAssessment", {{"probability", bad}});
     CHECK_MESSAGE(contains(error, "probability"), error);
@@ -201,8 +201,8 @@ TEST_CASE("search query: number values carry their implied precision") {
 }
 
 TEST_CASE("search query: quantity values") {
-  SearchValue full =
-      only_value(parse_ok("Observation", {{"value-quantity", "le5.4|http://unitsofmeasure.org|mg"}}));
+  SearchValue full = only_value(
+      parse_ok("Observation", {{"value-quantity", "le5.4|http://unitsofmeasure.org|mg"}}));
   CHECK(full.prefix == Prefix::kLe);
   CHECK(full.number == doctest::Approx(5.4));
   CHECK(full.number_low == doctest::Approx(5.35));
@@ -292,8 +292,8 @@ TEST_CASE("search query: uri :below and :above") {
 }
 
 TEST_CASE("search query: :missing on any type") {
-  SearchQuery query = parse_ok("Patient", {{"birthdate:missing", "true"},
-                                           {"general-practitioner:missing", "false"}});
+  SearchQuery query = parse_ok(
+      "Patient", {{"birthdate:missing", "true"}, {"general-practitioner:missing", "false"}});
   REQUIRE(query.clauses.size() == 2);
   CHECK(query.clauses[0].modifier == Modifier::kMissing);
   CHECK(query.clauses[0].values[0].missing);
@@ -314,9 +314,8 @@ TEST_CASE("search query: special, composite, chained and unsupported parameters"
                  "subject:Patient.name"));
   // Even lenient handling must not drop these: the results would be wrong.
   for (const char* name :
-       {"_include", "_revinclude", "_elements", "_contained", "_containedType", "_text",
-        "_content", "_list", "_has:Observation:patient:code", "_query", "_filter",
-        "_include:iterate"}) {
+       {"_include", "_revinclude", "_elements", "_contained", "_containedType", "_text", "_content",
+        "_list", "_has:Observation:patient:code", "_query", "_filter", "_include:iterate"}) {
     std::string error = parse_error("Patient", {{name, "x"}}, false);
     CHECK_MESSAGE(contains(error, name), error);
     CHECK(contains(error, "not supported"));
@@ -412,8 +411,7 @@ TEST_CASE("search query: used is canonical") {
   // A repeated result parameter: the last one wins.
   SearchQuery twice = parse_ok("Patient", {{"_total", "none"}, {"_total", "accurate"}});
   CHECK(twice.total == TotalMode::kAccurate);
-  CHECK(twice.used ==
-        std::vector<std::pair<std::string, std::string>>{{"_total", "accurate"}});
+  CHECK(twice.used == std::vector<std::pair<std::string, std::string>>{{"_total", "accurate"}});
 }
 
 TEST_CASE("search query: the resource type must be one") {
