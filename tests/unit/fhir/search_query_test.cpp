@@ -419,6 +419,14 @@ TEST_CASE("search query: the resource type must be one") {
   CHECK(contains(parse_error("Resource", {}), "Resource"));
 }
 
+TEST_CASE("search query: escape helpers keep unknown escapes and a trailing backslash") {
+  CHECK(detail::unescape("a\\") == "a\\");
+  CHECK(detail::unescape("\\x") == "\\x");
+  CHECK(detail::unescape("\\,\\$\\|\\\\") == ",$|\\");
+  CHECK(detail::split_unescaped("a|b\\|c|", '|') == std::vector<std::string>{"a", "b\\|c", ""});
+  CHECK(detail::split_unescaped("", ',') == std::vector<std::string>{""});
+}
+
 TEST_CASE("search query: decimal precision helper") {
   Result<detail::Decimal> big = detail::parse_decimal("1.1e2", "p");
   REQUIRE(big);
