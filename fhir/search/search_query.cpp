@@ -197,7 +197,10 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
   // The last occurrence of a result parameter wins; only it goes into `used`.
   std::vector<std::pair<std::string, std::string>> used_results;
 
-  for (const auto& [name, value] : params) {
+  for (const auto& param_value : params) {
+    // Named references, not a structured binding: clang 14 cannot capture those in a lambda.
+    const std::string& name = param_value.first;
+    const std::string& value = param_value.second;
     if (value.empty()) continue;  // search.html: a parameter without a value is ignored
     if (name == "_format" || name == "_pretty") continue;  // the HTTP layer's
     Result<bool> result_param = parse_result_param(name, value, query);
