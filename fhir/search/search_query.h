@@ -37,11 +37,14 @@ enum class Modifier : std::uint8_t {
 // One value of a comma-separated (OR) list, parsed for its parameter type.
 struct SearchValue {
   Prefix prefix = Prefix::kEq;
-  std::string raw;  // the value as given, escapes (\, \$ \|) removed
+  // The value as given (prefix included), escapes (\, \$ \| \\) removed.
+  std::string raw;
   // string: fold_text(raw); :exact uses raw.
   std::string folded;
-  // token and quantity: "system|code" -> has_system, system, code. "|code": has_system with "".
-  // "code": !has_system. For quantity, code also matches the stored unit.
+  // token: "system|code" -> has_system, system, code. "|code": has_system with "" (no system).
+  // "system|": has_system, code "" (any code). "code": !has_system. :text: `folded` instead.
+  // quantity: "n|system|code" -> has_system; "n||code" -> !has_system (any system), code;
+  // "n" -> !has_system, code "". code also matches the stored unit.
   bool has_system = false;
   std::string system;
   std::string code;
@@ -49,12 +52,15 @@ struct SearchValue {
   std::int64_t low = 0;
   std::int64_t high = 0;
   // number and quantity: the value and its implied precision range [number_low, number_high)
-  // ("100" -> [99.5, 100.5); "1e2" likewise).
+  // ("100" -> [99.5, 100.5), "100.00" -> [99.995, 100.005), "1e2" -> [50, 150): half a unit
+  // of the last significant digit; see search_value_parse.h). Prefixes sa and eb are rejected.
   double number = 0;
   double number_low = 0;
   double number_high = 0;
   // reference: "Patient/1" or an absolute URL under `base_url` -> type + id; "1" -> id only
-  // (any target type); another absolute URL or a canonical -> url.
+  // (any target type); another absolute URL, a canonical ("url|version", kept whole) or a
+  // "#fragment" -> url, as written. "Patient/1/_history/2" drops the version. With the :[Type]
+  // modifier the value is the id and target_type is the modifier's type.
   std::string target_type;
   std::string target_id;
   std::string url;
@@ -82,12 +88,17 @@ struct SearchQuery {
   std::string resource_type;
   std::vector<SearchClause> clauses;
   std::vector<SortKey> sort;
-  int count = 20;        // _count: page size (0 = total only), at most kMaxCount
+  int count = 20;           // _count: page size (0 = total only); larger values become kMaxCount
   std::int64_t offset = 0;  // _offset: entries to skip (the paging links' cursor)
   TotalMode total = TotalMode::kAccurate;
-  bool summary_count = false;  // _summary=count
+  // _summary=count. _summary=false (full resources) is accepted and changes nothing; the other
+  // values (true, text, data) are kInvalidArgument: Hearth has no summary views yet.
+  bool summary_count = false;
   // The parameters that took effect, in a canonical order and form, for the self link and
-  // for building paging links (without _count / _offset).
+  // for building paging links (without _count / _offset): name as given (with its modifier)
+  // and value as given, sorted by name, equal names in order of appearance. _sort, _total and
+  // _summary are included (when repeated, the last one wins); empty values, unknown names
+  // (lenient), _format and _pretty are not.
   std::vector<std::pair<std::string, std::string>> used;
   // Names ignored as unknown (lenient handling), for an OperationOutcome warning.
   std::vector<std::string> ignored;
@@ -97,7 +108,12 @@ inline constexpr int kDefaultCount = 20;
 inline constexpr int kMaxCount = 1000;
 
 // Parses the query parameters of a type-level search. `base_url` (no trailing slash) tells
-// local absolute references from foreign ones.
+// local absolute references from foreign ones. A parameter with an empty value is ignored.
+// Errors (all kInvalidArgument, the message naming the parameter or value): `resource_type`
+// is not a resource type; an unknown name when `strict`; _include, _revinclude, _elements,
+// _contained, _containedType, _text, _content, _list, _has, _query, _filter, chains
+// ("subject.name"), composite and special parameters (not supported); a modifier its type does
+// not allow; a malformed value, prefix, _count, _offset, _sort, _total or _summary.
 Result<SearchQuery> parse_search(std::string_view resource_type,
                                  const std::vector<std::pair<std::string, std::string>>& params,
                                  std::string_view base_url, bool strict);

@@ -1,0 +1,264 @@
+// Search request parsing (search.html): parameter names, modifiers and the result parameters;
+// the values themselves are read by fhir/search/search_value_parse.cpp.
+#include "fhir/search/search_query.h"
+
+#include <algorithm>
+#include <charconv>
+#include <optional>
+#include <system_error>
+
+#include "fhir/search/search_value_parse.h"
+
+namespace hearth::fhir::search {
+namespace {
+
+Status invalid(std::string message) {
+  return Status(Code::kInvalidArgument, std::move(message));
+}
+
+// Recognised by search.html but not implemented: rejected, because ignoring them would return
+// other resources than the client asked for.
+constexpr std::string_view kUnsupported[] = {
+    "_include", "_revinclude", "_elements", "_contained", "_containedType", "_text",
+    "_content", "_list",       "_has",      "_query",     "_filter",
+};
+
+bool is_unsupported(std::string_view name) {
+  return std::find(std::begin(kUnsupported), std::end(kUnsupported), name) !=
+         std::end(kUnsupported);
+}
+
+std::string_view type_name(SearchParamType type) {
+  switch (type) {
+    case SearchParamType::kNumber: return "number";
+    case SearchParamType::kDate: return "date";
+    case SearchParamType::kString: return "string";
+    case SearchParamType::kToken: return "token";
+    case SearchParamType::kReference: return "reference";
+    case SearchParamType::kComposite: return "composite";
+    case SearchParamType::kQuantity: return "quantity";
+    case SearchParamType::kUri: return "uri";
+    case SearchParamType::kSpecial: return "special";
+  }
+  return "unknown";
+}
+
+// _count and _offset: digits only. Values above `cap` become `cap` when capping is allowed
+// (cap > 0), else they are an error.
+Result<std::int64_t> parse_non_negative(std::string_view name, std::string_view value,
+                                        std::int64_t cap) {
+  auto bad = [&] {
+    return invalid("invalid " + std::string(name) + " '" + std::string(value) +
+                   "': expected a non-negative integer");
+  };
+  if (value.empty() ||
+      !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return bad();
+  }
+  std::int64_t number = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (ec == std::errc::result_out_of_range) {
+    if (cap > 0) return cap;
+    return bad();
+  }
+  if (ec != std::errc() || end != value.data() + value.size()) return bad();
+  return cap > 0 ? std::min(number, cap) : number;
+}
+
+struct ParsedModifier {
+  Modifier modifier = Modifier::kNone;
+  std::string target_type;
+};
+
+ParsedModifier plain(Modifier modifier) {
+  ParsedModifier parsed;
+  parsed.modifier = modifier;
+  return parsed;
+}
+
+Result<ParsedModifier> parse_modifier(const SearchParamDef& param, std::string_view name,
+                                      std::string_view text) {
+  if (text.empty()) return ParsedModifier{};
+  if (text == "missing") return plain(Modifier::kMissing);
+  switch (param.type) {
+    case SearchParamType::kString:
+      if (text == "exact") return plain(Modifier::kExact);
+      if (text == "contains") return plain(Modifier::kContains);
+      break;
+    case SearchParamType::kToken:
+      if (text == "not") return plain(Modifier::kNot);
+      if (text == "text") return plain(Modifier::kText);
+      break;
+    case SearchParamType::kUri:
+      if (text == "below") return plain(Modifier::kBelow);
+      if (text == "above") return plain(Modifier::kAbove);
+      break;
+    case SearchParamType::kReference:
+      if (is_resource_type(text)) {
+        if (!param.target.empty() &&
+            std::find(param.target.begin(), param.target.end(), text) == param.target.end()) {
+          return invalid("modifier ':" + std::string(text) + "' in '" + std::string(name) +
+                         "': " + std::string(text) + " is not a target type of '" +
+                         std::string(param.code) + "'");
+        }
+        return ParsedModifier{.modifier = Modifier::kType, .target_type = std::string(text)};
+      }
+      break;
+    default: break;
+  }
+  return invalid("modifier ':" + std::string(text) + "' in '" + std::string(name) +
+                 "' is not supported for " + std::string(type_name(param.type)) + " parameters");
+}
+
+// Composite and special parameters, and any without an expression (other than _id and
+// _lastUpdated, which the store answers from the resource row), have no index values to
+// match or sort by.
+bool has_values(const SearchParamDef& param) {
+  if (param.type == SearchParamType::kComposite || param.type == SearchParamType::kSpecial) {
+    return false;
+  }
+  return !param.expression.empty() || param.code == "_id" || param.code == "_lastUpdated";
+}
+
+// _sort=a,-b: known parameters of a sortable type (search.html#sort).
+Result<std::vector<SortKey>> parse_sort(std::string_view resource_type, std::string_view value) {
+  std::vector<SortKey> keys;
+  for (const std::string& item : detail::split_unescaped(value, ',')) {
+    std::string_view code = item;
+    if (code.empty()) continue;
+    SortKey key;
+    if (code.starts_with('-')) {
+      key.descending = true;
+      code.remove_prefix(1);
+    }
+    key.param = find_search_param(resource_type, code);
+    if (key.param == nullptr) {
+      return invalid("unknown _sort parameter '" + std::string(code) + "' for " +
+                     std::string(resource_type));
+    }
+    if (!has_values(*key.param)) {
+      return invalid("_sort by '" + std::string(code) + "' (a " +
+                     std::string(type_name(key.param->type)) + " parameter) is not supported");
+    }
+    keys.push_back(key);
+  }
+  return keys;
+}
+
+// Sets the result parameter `name` on `query`. false when `name` is not one.
+Result<bool> parse_result_param(std::string_view name, std::string_view value, SearchQuery& query) {
+  if (name == "_count") {
+    Result<std::int64_t> count = parse_non_negative(name, value, kMaxCount);
+    if (!count) return count.status();
+    query.count = static_cast<int>(*count);
+  } else if (name == "_offset") {
+    Result<std::int64_t> offset = parse_non_negative(name, value, 0);
+    if (!offset) return offset.status();
+    query.offset = *offset;
+  } else if (name == "_sort") {
+    Result<std::vector<SortKey>> keys = parse_sort(query.resource_type, value);
+    if (!keys) return keys.status();
+    query.sort = std::move(*keys);
+  } else if (name == "_total") {
+    if (value == "none") {
+      query.total = TotalMode::kNone;
+    } else if (value == "estimate" || value == "accurate") {
+      query.total = TotalMode::kAccurate;
+    } else {
+      return invalid("invalid _total '" + std::string(value) +
+                     "': expected none, estimate or accurate");
+    }
+  } else if (name == "_summary") {
+    // "false" asks for the full resources, which is what search returns anyway.
+    if (value == "count") {
+      query.summary_count = true;
+    } else if (value == "false") {
+      query.summary_count = false;
+    } else {
+      return invalid("_summary=" + std::string(value) +
+                     " is not supported (only _summary=count and _summary=false)");
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<SearchQuery> parse_search(std::string_view resource_type,
+                                 const std::vector<std::pair<std::string, std::string>>& params,
+                                 std::string_view base_url, bool strict) {
+  if (!is_resource_type(resource_type)) {
+    return invalid("unknown resource type '" + std::string(resource_type) + "'");
+  }
+  SearchQuery query;
+  query.resource_type = std::string(resource_type);
+  // The last occurrence of a result parameter wins; only it goes into `used`.
+  std::vector<std::pair<std::string, std::string>> used_results;
+
+  for (const auto& param_value : params) {
+    // Named references, not a structured binding: clang 14 cannot capture those in a lambda.
+    const std::string& name = param_value.first;
+    const std::string& value = param_value.second;
+    if (value.empty()) continue;  // search.html: a parameter without a value is ignored
+    if (name == "_format" || name == "_pretty") continue;  // the HTTP layer's
+    Result<bool> result_param = parse_result_param(name, value, query);
+    if (!result_param) return result_param.status();
+    if (*result_param) {
+      if (name != "_count" && name != "_offset") {
+        std::erase_if(used_results, [&](const auto& entry) { return entry.first == name; });
+        used_results.emplace_back(name, value);
+      }
+      continue;
+    }
+
+    std::size_t colon = name.find(':');
+    std::string_view code = std::string_view(name).substr(0, colon);
+    std::string_view modifier_text =
+        colon == std::string::npos ? std::string_view() : std::string_view(name).substr(colon + 1);
+    if (is_unsupported(code)) {
+      return invalid("search parameter '" + name + "' is not supported");
+    }
+    if (name.find('.') != std::string::npos) {
+      return invalid("chained search parameter '" + name + "' is not supported");
+    }
+    const SearchParamDef* param = find_search_param(resource_type, code);
+    if (param == nullptr) {
+      if (strict) {
+        return invalid("unknown search parameter '" + name + "' for " + std::string(resource_type));
+      }
+      query.ignored.push_back(name);
+      continue;
+    }
+    if (!has_values(*param)) {
+      return invalid("search parameter '" + name + "' (" + std::string(type_name(param->type)) +
+                     ") is not supported");
+    }
+    Result<ParsedModifier> modifier = parse_modifier(*param, name, modifier_text);
+    if (!modifier) return modifier.status();
+
+    SearchClause clause;
+    clause.param = param;
+    clause.code = param->code;
+    clause.modifier = modifier->modifier;
+    clause.target_type = modifier->target_type;
+    for (const std::string& part : detail::split_unescaped(value, ',')) {
+      if (part.empty()) continue;
+      Result<SearchValue> parsed =
+          detail::parse_value(*param, clause.modifier, clause.target_type, part, base_url);
+      if (!parsed) return parsed.status();
+      clause.values.push_back(std::move(*parsed));
+    }
+    if (clause.values.empty()) continue;  // only empty alternatives ("family=,")
+    query.clauses.push_back(std::move(clause));
+    query.used.emplace_back(name, value);
+  }
+
+  query.used.insert(query.used.end(), used_results.begin(), used_results.end());
+  std::stable_sort(query.used.begin(), query.used.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  return query;
+}
+
+}  // namespace hearth::fhir::search
