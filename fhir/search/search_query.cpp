@@ -2,6 +2,8 @@
 // the values themselves are read by fhir/search/search_value_parse.cpp.
 #include "fhir/search/search_query.h"
 
+#include "fhir/search/searchable.h"
+
 #include <algorithm>
 #include <charconv>
 #include <optional>
@@ -110,15 +112,9 @@ Result<ParsedModifier> parse_modifier(const SearchParamDef& param, std::string_v
                  "' is not supported for " + std::string(type_name(param.type)) + " parameters");
 }
 
-// Composite and special parameters, and any without an expression (other than _id and
-// _lastUpdated, which the store answers from the resource row), have no index values to
-// match or sort by.
-bool has_values(const SearchParamDef& param) {
-  if (param.type == SearchParamType::kComposite || param.type == SearchParamType::kSpecial) {
-    return false;
-  }
-  return !param.expression.empty() || param.code == "_id" || param.code == "_lastUpdated";
-}
+// What the index answers (searchable.h: the CapabilityStatement claims exactly these); anything
+// else has no values to match or sort by.
+bool has_values(const SearchParamDef& param) { return is_searchable(param); }
 
 // _sort=a,-b: known parameters of a sortable type (search.html#sort).
 Result<std::vector<SortKey>> parse_sort(std::string_view resource_type, std::string_view value) {

@@ -32,7 +32,7 @@ constexpr const char* kStatement = R"({"resourceType":"CapabilityStatement","sta
     {"type":"Patient","interaction":[{"code":"read"},{"code":"vread"},{"code":"update"},{"code":"delete"},
        {"code":"history-instance"},{"code":"history-type"},{"code":"create"},{"code":"patch"}]},
     {"type":"Observation","interaction":[{"code":"create"},{"code":"search-type"}],
-     "searchParam":[{"name":"code","type":"token"}]},
+     "searchParam":[{"name":"code","type":"token"},{"name":"code-value-quantity","type":"composite"}]},
     {"type":"Basic","updateCreate":true,"interaction":[{"code":"read"},{"code":"update"}]},
     {"type":"Device","interaction":[{"code":"read"}]},
     {"type":"NotAType","interaction":[{"code":"read"}]}],
@@ -142,9 +142,10 @@ TEST_CASE("the smoke suite has one test per claimed interaction and lists what i
   std::vector<std::string> names;
   for (const auto& t : array_member(suite->script, "test"))
     names.push_back(string_member(t, "name"));
-  // capabilities, history-system, Patient x7, Observation x2, Basic x2 (seeded by updateCreate)
-  CHECK(names.size() == 13);
-  CHECK(suite->tests == 13);
+  // capabilities, history-system, Patient x7, Observation x2 + its search parameters, Basic x2
+  // (seeded by updateCreate)
+  CHECK(names.size() == 14);
+  CHECK(suite->tests == 14);
   CHECK(suite->resource_types == 3);
   CHECK(std::find(names.begin(), names.end(), "Patient vread") != names.end());
   CHECK(std::find(names.begin(), names.end(), "Observation search-type") != names.end());
@@ -154,11 +155,17 @@ TEST_CASE("the smoke suite has one test per claimed interaction and lists what i
   CHECK(skipped.find("system transaction") != std::string::npos);
   CHECK(skipped.find("Device read: no claimed way to make an instance") != std::string::npos);
   CHECK(skipped.find("NotAType") != std::string::npos);
-  CHECK(skipped.find("Observation search parameter code: the generator has no probe") !=
-        std::string::npos);
+  CHECK(skipped.find("Observation search parameter code-value-quantity: the generator has no "
+                     "probe for composite parameters") != std::string::npos);
+  CHECK(skipped.find("search parameter code:") == std::string::npos);  // probed
+  CHECK(std::find(names.begin(), names.end(), "Observation search parameters") != names.end());
   CHECK(string_member(suite->script, "description").find("Patient patch") != std::string::npos);
   // create asserts 201 and the Location of http.html
   std::string text = fhir::write_json(suite->script);
+  // a claimed parameter is searched with a token value under handling=strict
+  CHECK(text.find(R"("params":"?code=http://example.org/probe|x")") != std::string::npos);
+  CHECK(text.find(R"("requestHeader":[{"field":"Prefer","value":"handling=strict"}])") !=
+        std::string::npos);
   CHECK(text.find(R"("headerField":"Location","operator":"contains","value":"/_history/")") !=
         std::string::npos);
   CHECK(smoke_suite(*fhir::parse_json(R"({"resourceType":"Patient"})")).status().code() ==
@@ -180,7 +187,7 @@ TEST_CASE("the generated suite passes against a server that does what it claims,
     CHECK_MESSAGE(t.outcome() == Outcome::kPass, t.name << "\n" << why);
   }
   CHECK(pass.outcome() == Outcome::kPass);
-  CHECK(pass.tests_with(Outcome::kPass) == 13);
+  CHECK(pass.tests_with(Outcome::kPass) == 14);
 
   MemoryServer broken(true);
   FakeTransport bad([&broken](const HttpRequest& r) { return broken(r); });
@@ -204,9 +211,9 @@ TEST_CASE("conformance capability writes the suite to --out and runs it with --r
   CHECK(run_conformance(options, transport, out, err) == 0);
   INFO(out.str());
   INFO(err.str());
-  CHECK(out.str().find("generated 13 test(s) over 3 resource type(s)") != std::string::npos);
+  CHECK(out.str().find("generated 14 test(s) over 3 resource type(s)") != std::string::npos);
   CHECK(out.str().find("SKIP  Patient patch") != std::string::npos);
-  CHECK(out.str().find("13 passed, 0 failed") != std::string::npos);
+  CHECK(out.str().find("14 passed, 0 failed") != std::string::npos);
   auto written = load_resource_file(file.string());
   REQUIRE(written.is_ok());
   CHECK(string_member(*written, "resourceType") == "TestScript");
