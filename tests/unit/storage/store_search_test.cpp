@@ -314,7 +314,7 @@ TEST_CASE("search: migrating a schema-4 database indexes the resources it alread
     {
       auto store = open_or_die(b.url, clock);
       WriteRequest r = testing::request("Patient", "old", std::nullopt,
-                                        ",\"name\":[{\"family\":\"Ch\xc3\xa4lmers\",\"given\":[\"Peter\"]}]");
+                                        ",\"name\":[{\"family\":\"D\xc3\xa4lmerstein\",\"given\":[\"Pieter\"]}]");
       REQUIRE(store->create(r).is_ok());  // no index values given: none written
       REQUIRE(store->create(testing::request("Patient", "gone")).is_ok());
       REQUIRE(store->remove(testing::request("Patient", "gone")).is_ok());
@@ -326,10 +326,10 @@ TEST_CASE("search: migrating a schema-4 database indexes the resources it alread
     CHECK(*reached == 5);
     auto store = open_or_die(b.url, clock);
     SearchClause family = clause("Patient", "family");
-    family.values = {text("chalm")};  // folded: the stored "Chälmers" matches
+    family.values = {text("dalm")};  // folded: the stored "Dälmerstein" matches
     CHECK(ids(*store, query("Patient", {family})) == Ids{"old"});
     SearchClause given = clause("Patient", "given");
-    given.values = {text("pet")};
+    given.values = {text("piet")};
     CHECK(ids(*store, query("Patient", {given})) == Ids{"old"});
     CHECK(ids(*store, query("Patient", {})) == Ids{"old"});
   }
