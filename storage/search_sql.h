@@ -1,6 +1,7 @@
 // Internal to storage/: the search query compiler. A typed query (fhir/search/search_query.h)
-// becomes the WHERE and ORDER BY of a statement over `resource r`, each clause an EXISTS over
-// the idx_* table of its parameter's type, plus the values to bind. Pure: no database here,
+// becomes the WHERE and ORDER BY of a statement over `resource r`, each clause an
+// "r.res_id [NOT] IN (SELECT res_id FROM idx_<type> ...)" over the table of its parameter's
+// type, plus the values to bind. Pure: no database here,
 // so the SQL is testable on its own.
 #pragma once
 
@@ -24,7 +25,8 @@ struct SqlValue {
 struct SearchSql {
   // Conditions to AND after "r.res_type = ... AND r.deleted = 0": "" or " AND (...) AND ...".
   std::string where;
-  // The ORDER BY list (without the keywords), always ending in r.res_id for a stable order.
+  // The ORDER BY list (without the keywords), always ending in r.res_id for a stable order;
+  // without _sort just r.res_id.
   std::string order_by;
   // The values of `where` first (a count needs only those), then those of `order_by`.
   std::vector<SqlValue> values;

@@ -237,8 +237,11 @@ void drop_duplicates(std::vector<Row>& rows, std::size_t start) {
 }  // namespace
 
 bool is_indexed(const SearchParamDef& param) {
+  // xpathUsage "phonetic" (Patient.phonetic, ...) asks for sound-alike matching, which Hearth
+  // does not do: indexing the plain name parts again would claim a match it does not make.
   return param.type != SearchParamType::kComposite && param.type != SearchParamType::kSpecial &&
-         !param.expression.empty() && param.code != "_id" && param.code != "_lastUpdated";
+         !param.expression.empty() && param.code != "_id" && param.code != "_lastUpdated" &&
+         param.xpath_usage != "phonetic";
 }
 
 Result<IndexValues> extract_index(const JsonValue& resource) {

@@ -104,7 +104,8 @@ struct IndexValues {
 Result<IndexValues> extract_index(const JsonValue& resource);
 
 // Does the index hold this parameter's values? False for composite and special parameters,
-// for parameters without an expression, and for _id / _lastUpdated (resource row columns).
+// for parameters without an expression, for phonetic ones (xpathUsage "phonetic": sound-alike
+// matching is not implemented), and for _id / _lastUpdated (resource row columns).
 bool is_indexed(const SearchParamDef& param);
 
 }  // namespace hearth::fhir::search
