@@ -31,7 +31,7 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_BASE_URL   serve --base-url URL\n"
     "  HEARTH_MAX_BODY   serve --max-body BYTES (default 16 MiB)\n"
     "  HEARTH_THREADS    serve --threads N (default: number of cores)\n"
-    "  HEARTH_WORKERS    serve --workers N (default: 2 x cores)\n"
+    "  HEARTH_WORKERS    serve --workers N (default: 32, or 2 x cores when more)\n"
     "  HEARTH_MLLP_LISTEN       serve --mllp-listen HOST:PORT|off (default 127.0.0.1:2575)\n"
     "  HEARTH_MLLP_MAX_MESSAGE  serve --mllp-max-message BYTES (default 16 MiB)\n"
     "  HEARTH_HL7_ACCEPT_TYPES     serve --hl7-accept-types ORU^R01,ADT,... (default all)\n"

@@ -34,8 +34,8 @@ void add_serve_options(CLI::App& app, Config& config) {
   app.add_option("--threads", config.threads, "I/O threads (default: number of cores)")
       ->envname("HEARTH_THREADS");
   app.add_option("--workers", config.workers,
-                 "Worker threads for store calls (default: 2 x cores; 0: run inline on I/O "
-                 "threads)")
+                 "Worker threads for store calls (default: 32, or 2 x cores when more; 0: run "
+                 "inline on I/O threads)")
       ->envname("HEARTH_WORKERS")
       ->check(CLI::Range(0, 4096));
   app.add_option("--mllp-listen", config.mllp_listen,
@@ -131,7 +131,10 @@ Status finalize(Config& config) {
   }
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   if (config.threads == 0) config.threads = cores;
-  if (config.workers < 0) config.workers = static_cast<int>(2 * cores);
+  // Store calls block their worker; SQLite writes wait for a group commit, whose batch holds
+  // every writer waiting then. Too few workers caps the batch, and with the search index a
+  // commit costs most of a write: 32 lets a batch hold a busy client's requests.
+  if (config.workers < 0) config.workers = static_cast<int>(std::max(2 * cores, 32u));
   return Status::ok();
 }
 

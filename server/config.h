@@ -38,7 +38,7 @@ struct Config {
   unsigned threads = 0;                              // io threads; 0 = number of cores
   // Worker threads for the REST core (blocking store calls); 0 = run the REST core inline on
   // the io threads (no thread hop; only sensible when the store never blocks for long).
-  // Unset (-1) = 2 x cores.
+  // Unset (-1) = max(32, 2 x cores).
   int workers = -1;
   // MLLP (HL7 v2) listener: HOST:PORT, or "off".
   std::string mllp_listen = std::string(kDefaultMllpListen);

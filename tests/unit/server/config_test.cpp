@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
@@ -46,7 +48,7 @@ TEST_CASE("defaults and finalize") {
   CHECK(config.max_body == 16u * 1024 * 1024);
   REQUIRE(finalize(config).is_ok());
   CHECK(config.threads >= 1);
-  CHECK(config.workers == static_cast<int>(2 * config.threads));
+  CHECK(config.workers == static_cast<int>(std::max(2 * config.threads, 32u)));
 }
 
 TEST_CASE("flags") {
