@@ -1,6 +1,24 @@
 #include "api/bundle_links.h"
 
+#include "core/time_format.h"
+
 namespace hearth::api {
+
+void write_bundle_head(JsonWriter& w, std::string_view id, std::int64_t now_micros,
+                       std::string_view type) {
+  w.StartObject();
+  w.Key("resourceType");
+  w.String("Bundle");
+  w.Key("id");
+  write_str(w, id);
+  w.Key("meta");
+  w.StartObject();
+  w.Key("lastUpdated");
+  write_str(w, format_instant(now_micros));
+  w.EndObject();
+  w.Key("type");
+  write_str(w, type);
+}
 
 void write_link(JsonWriter& w, std::string_view relation, const std::string& url) {
   w.StartObject();

@@ -1,5 +1,5 @@
-// What every paged Bundle (history, searchset) writes the same way: query values encoded into
-// link URLs, and Bundle.link entries.
+// What every Bundle the REST core builds (history, searchset) writes the same way: its head,
+// and Bundle.link entries for paging.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +10,11 @@
 #include "core/url_encoding.h"
 
 namespace hearth::api {
+
+// Opens the Bundle object and writes resourceType, id, meta.lastUpdated (now) and type; the
+// caller writes the rest and closes it.
+void write_bundle_head(JsonWriter& w, std::string_view id, std::int64_t now_micros,
+                       std::string_view type);
 
 // {"relation": relation, "url": url}
 void write_link(JsonWriter& w, std::string_view relation, const std::string& url);

@@ -114,18 +114,7 @@ Response history_interaction(const InteractionContext& ctx) {
 
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("resourceType");
-  w.String("Bundle");
-  w.Key("id");
-  write_str(w, ctx.ids.next_id());
-  w.Key("meta");
-  w.StartObject();
-  w.Key("lastUpdated");
-  write_str(w, format_instant(ctx.clock.now_micros()));
-  w.EndObject();
-  w.Key("type");
-  w.String("history");
+  write_bundle_head(w, ctx.ids.next_id(), ctx.clock.now_micros(), "history");
   w.Key("total");
   w.Int64(page->total);
   w.Key("link");

@@ -7,7 +7,6 @@
 #include "api/interactions.h"
 #include "api/json_writer.h"
 #include "api/outcome.h"
-#include "core/time_format.h"
 #include "core/url_encoding.h"
 #include "fhir/search/search_query.h"
 
@@ -99,18 +98,7 @@ Response search_interaction(const InteractionContext& ctx) {
 
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("resourceType");
-  w.String("Bundle");
-  w.Key("id");
-  write_str(w, ctx.ids.next_id());
-  w.Key("meta");
-  w.StartObject();
-  w.Key("lastUpdated");
-  write_str(w, format_instant(ctx.clock.now_micros()));
-  w.EndObject();
-  w.Key("type");
-  w.String("searchset");
+  write_bundle_head(w, ctx.ids.next_id(), ctx.clock.now_micros(), "searchset");
   if (page->total) {
     w.Key("total");
     w.Int64(*page->total);

@@ -238,8 +238,7 @@ std::string sort_sql(Builder& b, const fhir::search::SortKey& key) {
 
 std::string placeholder_name(std::size_t index) { return "b" + std::to_string(index + 1); }
 
-SearchSql compile_search(const fhir::search::SearchQuery& query, Dialect,
-                         std::int64_t now_micros) {
+SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros) {
   Builder b;
   SearchSql out;
   for (const SearchClause& clause : query.clauses) {

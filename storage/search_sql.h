@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "fhir/search/search_query.h"
-#include "storage/store_url.h"
 
 namespace hearth::storage::detail {
 
@@ -35,8 +34,7 @@ struct SearchSql {
 
 // `now_micros` anchors the `ap` (approximately) prefix on dates. Precondition: the query came
 // from parse_search (parameters and modifiers fit their types).
-SearchSql compile_search(const fhir::search::SearchQuery& query, Dialect dialect,
-                         std::int64_t now_micros);
+SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros);
 
 // The placeholder name of value `index` ("b1" for 0).
 std::string placeholder_name(std::size_t index);

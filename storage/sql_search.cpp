@@ -32,7 +32,7 @@ void prepare(soci::statement& st, const std::string& text) {
 Result<SearchPage> SqlStore::search(const fhir::search::SearchQuery& query) {
   Result<SessionPool::Lease> lease = pool_->acquire();
   if (!lease.is_ok()) return std::move(lease).take_status();
-  detail::SearchSql compiled = detail::compile_search(query, dialect_, clock_.now_micros());
+  detail::SearchSql compiled = detail::compile_search(query, clock_.now_micros());
   std::string type = query.resource_type;
   const std::string from = " FROM resource r WHERE r.res_type = :rt AND r.deleted = 0";
   SearchPage page;
