@@ -60,13 +60,20 @@ Status map_request_head(const http::request_header<>& head, const MappingContext
   copy_field(head, http::field::if_none_match, out.if_none_match);
   copy_field(head, "If-None-Exist", out.if_none_exist);
   copy_field(head, "Prefer", out.prefer);
+  auto host = head.find(http::field::host);
+  const std::string_view sent_host =
+      host != head.end() ? std::string_view(host->value().data(), host->value().size())
+                         : std::string_view();
+  if (context.hosts != nullptr && !host_allowed(*context.hosts, sent_host)) {
+    out.base_url.assign("http://").append(context.fallback_host).append(kFhirBase);
+    return Status(Code::kInvalidArgument,
+                  "Host '" + std::string(sent_host) +
+                      "' is not served here (DNS rebinding guard; see --allowed-hosts)");
+  }
   if (!context.base_url.empty()) {
     out.base_url.assign(context.base_url);
   } else {
-    auto host = head.find(http::field::host);
-    std::string_view host_text = host != head.end() && !host->value().empty()
-                                     ? std::string_view(host->value().data(), host->value().size())
-                                     : context.fallback_host;
+    std::string_view host_text = !sent_host.empty() ? sent_host : context.fallback_host;
     out.base_url.reserve(7 + host_text.size() + kFhirBase.size());
     out.base_url.assign("http://");
     out.base_url += host_text;
