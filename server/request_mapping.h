@@ -35,8 +35,8 @@ struct MappingContext {
 // Prefer, base_url, then path and query. The headers and base_url are filled even when the
 // target is rejected, so an error response can still honour Accept.
 // Targets at or below /hl7 get endpoint kHl7 and the path below /hl7; base_url stays the FHIR
-// base. Errors: kInvalidArgument (400) for a Host header the policy does not serve (checked
-// first); kNotFound when the target is neither /fhir nor /hl7 nor below them; kMalformed for
+// base. Errors: kMalformed for a Host header with characters no host name has, then
+// kInvalidArgument (400) for a Host the policy does not serve (both checked first); kNotFound when the target is neither /fhir nor /hl7 nor below them; kMalformed for
 // bad percent-encoding (%GG, truncated %4).
 Status map_request_head(const http::request_header<>& head, const MappingContext& context,
                         api::Request& out);

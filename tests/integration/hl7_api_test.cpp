@@ -51,7 +51,7 @@ std::vector<std::string> statuses(const rapidjson::Document& list) {
   return out;
 }
 
-const Headers kJson = {{"Content-Type", "application/json"}};
+const hearth::testing::Headers kJson = {{"Content-Type", "application/json"}};
 
 TEST_CASE("hl7 api: messages sent over MLLP are listed, read and replayed over HTTP") {
   ServerProcess server;

@@ -104,7 +104,8 @@ TEST_CASE("Host check: a rebound name is 400 on a loopback bind; --allowed-hosts
   CHECK(client.get("Patient", {{"Host", "attacker.example"}}).status == 400);
   CHECK(client.get("/hl7/messages", {{"Host", "attacker.example"}}).status == 400);
   const std::string port = std::to_string(server.port());
-  for (const std::string& host : {"localhost", "localhost:" + port, "127.0.0.1:" + port, "[::1]"}) {
+  for (const std::string& host :
+       {std::string("localhost"), "localhost:" + port, "127.0.0.1:" + port, std::string("[::1]")}) {
     CAPTURE(host);
     CHECK(client.get("metadata", {{"Host", host}}).status == 200);
   }
@@ -140,7 +141,7 @@ TEST_CASE("Transfer-Encoding other than chunked: 400 and the connection closes")
     auto raw = server.raw();
     raw.send(std::string("POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
                          "application/fhir+json\r\nTransfer-Encoding: ") +
-             encoding + "\r\n\r\n1b\r\n{\"resourceType\":\"Patient\"}\r\n0\r\n\r\n");
+             encoding + "\r\n\r\n1a\r\n{\"resourceType\":\"Patient\"}\r\n0\r\n\r\n");
     HttpResponse response = raw.read_response();
     CHECK(response.status == 400);
     CHECK(response.header("Connection") == "close");
@@ -149,7 +150,7 @@ TEST_CASE("Transfer-Encoding other than chunked: 400 and the connection closes")
   auto raw = server.raw();
   raw.send(
       "POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/fhir+json\r\n"
-      "Transfer-Encoding: chunked\r\n\r\n1b\r\n{\"resourceType\":\"Patient\"}\r\n0\r\n\r\n");
+      "Transfer-Encoding: chunked\r\n\r\n1a\r\n{\"resourceType\":\"Patient\"}\r\n0\r\n\r\n");
   CHECK(raw.read_response().status == 201);
 }
 

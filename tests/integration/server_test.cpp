@@ -239,7 +239,9 @@ TEST_CASE("migrate prints the schema version") {
 }
 
 TEST_CASE("the base URL follows the Host header") {
-  ServerProcess server;
+  ServerOptions options;
+  options.args = {"--allowed-hosts", "fhir.local"};  // a loopback bind serves only loopback names
+  ServerProcess server(options);
   HttpClient client = server.client();
   HttpResponse created =
       client.post("Patient", R"({"resourceType":"Patient"})", {{"Host", "fhir.local:9999"}});

@@ -53,6 +53,14 @@ TEST_CASE("map_request_head: a Host the policy does not serve is 400, before the
   CHECK(request.accept == "application/fhir+xml");          // the error still honours Accept
   CHECK(request.base_url == "http://127.0.0.1:8080/fhir");  // never built from the bad Host
 
+  for (const char* bad : {"localhost\xff", "local host", "localhost\"><x"}) {
+    CAPTURE(bad);
+    message.set(http::field::host, bad);
+    api::Request rejected;
+    CHECK(map_request_head(message, MappingContext{"", "127.0.0.1:8080", nullptr}, rejected)
+              .code() == Code::kMalformed);  // whatever the policy: never echoed into links
+  }
+
   message.set(http::field::host, "127.0.0.1:8080");
   api::Request good;
   REQUIRE(map_request_head(message, MappingContext{"", "127.0.0.1:8080", &policy}, good).is_ok());
