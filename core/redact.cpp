@@ -60,8 +60,10 @@ std::string redact_password_keywords(std::string_view text) {
       while (end < text.size() && text[end] != quote) end += text[end] == '\\' ? 2 : 1;
       end = std::min(end + 1, text.size());
     } else {
-      while (end < text.size() && text[end] != '&' && text[end] != ';' &&
-             !std::isspace(static_cast<unsigned char>(text[end]))) {
+      // An unquoted value ends at the next parameter, a blank or a quote that closes the text
+      // around it ("store 'postgresql://h/db?password=x': refused").
+      while (end < text.size() && text[end] != '&' && text[end] != ';' && text[end] != '\'' &&
+             text[end] != '"' && !std::isspace(static_cast<unsigned char>(text[end]))) {
         ++end;
       }
     }

@@ -92,11 +92,21 @@ api::Response call_handler(ServerState& state, const api::Request& request) {
       request);
 }
 
-// A 500/503 body says only "reference <id>"; the text it stands for is logged here, once.
+// A 500/503 body says only "reference <id>"; the text it stands for is logged here, once, cut
+// at kMaxLoggedDetail (a statement compiled from thousands of parameters is megabytes of SQL).
+constexpr std::size_t kMaxLoggedDetail = 16 * 1024;
+
 void log_error_detail(const api::Response& response, int status) {
   if (response.error_reference.empty()) return;
-  log_line("error " + response.error_reference + " (" + std::to_string(status) +
-           "): " + response.error_detail);
+  const std::string& detail = response.error_detail;
+  std::string line = "error " + response.error_reference + " (" + std::to_string(status) + "): ";
+  if (detail.size() <= kMaxLoggedDetail) {
+    line += detail;
+  } else {
+    line.append(detail, 0, kMaxLoggedDetail);
+    line += "... (" + std::to_string(detail.size() - kMaxLoggedDetail) + " more bytes)";
+  }
+  log_line(line);
 }
 
 // Beast decodes chunked only; any other Transfer-Encoding (gzip, "chunked, gzip", identity)

@@ -25,6 +25,8 @@ TEST_CASE("redact_credentials: password= keywords, bare, quoted, in a query stri
   CHECK(redact_credentials("password authentication failed for user \"a\"") ==
         "password authentication failed for user \"a\"");
   CHECK(redact_credentials("password=") == "password=***");
+  CHECK(redact_credentials("for 'postgresql://h/db?password=s3cret': refused") ==
+        "for 'postgresql://h/db?password=***': refused");
 }
 
 }  // namespace hearth
