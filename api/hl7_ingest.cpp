@@ -93,7 +93,7 @@ Hl7Ingest::Hl7Ingest(storage::Store& store, const Clock& clock, IdGenerator& ids
 // borrows), the decision taken before the store, and the archive request, whose make_ack
 // refers back here. Heap-allocated and shared with the store's completion when asynchronous.
 struct Hl7Ingest::Pending {
-  storage::ArchiveRequest request;  // request.raw is the text `message` points into
+  storage::ArchiveRequest request;      // request.raw is the text `message` points into
   std::optional<hl7::Message> message;  // empty when the bytes did not parse
   hl7::AckOptions ack_options;
   hl7::AckCode outcome = hl7::AckCode::kAA;
@@ -200,9 +200,8 @@ Hl7IngestResult Hl7Ingest::finish(Pending& p, Result<storage::ArchiveOutcome> ar
     // The database's text stays in the server log (store_error): it can quote the message
     // and the SQL, which the sender has no business seeing.
     result.store_error = archived.status().message();
-    result.ack = p.ack_for(hl7::AckCode::kAE,
-                           {error_of(hl7::ErrorCode::kApplicationInternalError,
-                                     "message not stored; send it again")});
+    result.ack = p.ack_for(hl7::AckCode::kAE, {error_of(hl7::ErrorCode::kApplicationInternalError,
+                                                        "message not stored; send it again")});
   } else {
     result.archive_id = archived->stored.id;
     result.duplicate = archived->duplicate;
@@ -220,18 +219,18 @@ Hl7IngestResult Hl7Ingest::ingest(std::string_view raw, std::string_view peer) {
 void Hl7Ingest::ingest_async(std::string raw, std::string_view peer, IngestDone done) {
   std::shared_ptr<Pending> pending = prepare(std::move(raw), peer);
   std::shared_ptr<const storage::ArchiveRequest> request(pending, &pending->request);
-  store_.archive_message_async(
-      std::move(request),
-      [pending = std::move(pending), done = std::move(done)](
-          Result<storage::ArchiveOutcome> archived) mutable {
-        done(finish(*pending, std::move(archived)));
-      });
+  store_.archive_message_async(std::move(request),
+                               [pending = std::move(pending), done = std::move(done)](
+                                   Result<storage::ArchiveOutcome> archived) mutable {
+                                 done(finish(*pending, std::move(archived)));
+                               });
 }
 
-bool Hl7Ingest::ingests_quickly() const { return store_.async_archive(); }
+bool Hl7Ingest::ingests_quickly() const {
+  return store_.async_archive();
+}
 
-Hl7IngestResult Hl7Ingest::reject_oversize(std::string_view head,
-                                           std::uint64_t limit_bytes) const {
+Hl7IngestResult Hl7Ingest::reject_oversize(std::string_view head, std::uint64_t limit_bytes) const {
   hl7::AckOptions options;
   options.control_id = ack_control_id();
   options.timestamp = hl7_timestamp(clock_.now_micros());

@@ -34,10 +34,10 @@ struct Hl7IngestOptions {
 };
 
 struct Hl7IngestResult {
-  std::string ack;           // ER7, CR-separated; empty when no ACK is to be sent
-  std::string ack_code;      // "AA", "AE", "AR", "CA", "CE", "CR", or "" with no ACK
-  std::string control_id;    // received MSH-10 ("" when unreadable)
-  std::string message_type;  // received MSH-9 as "ORU^R01" ("" when unreadable)
+  std::string ack;              // ER7, CR-separated; empty when no ACK is to be sent
+  std::string ack_code;         // "AA", "AE", "AR", "CA", "CE", "CR", or "" with no ACK
+  std::string control_id;       // received MSH-10 ("" when unreadable)
+  std::string message_type;     // received MSH-9 as "ORU^R01" ("" when unreadable)
   std::int64_t archive_id = 0;  // the archive row (the original one for a duplicate); 0: none
   bool duplicate = false;
   std::string store_error;  // why the archive failed (the ACK is then AE/CE 207); "" otherwise

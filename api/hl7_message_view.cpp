@@ -71,7 +71,9 @@ void write_repetition(PrettyJsonWriter& w, const Hl7Repetition& repetition) {
 
 }  // namespace
 
-std::string as_utf8(std::string_view text) { return hl7::to_utf8(text, hl7::Charset::kOther); }
+std::string as_utf8(std::string_view text) {
+  return hl7::to_utf8(text, hl7::Charset::kOther);
+}
 
 Hl7MessageView view_of(const hl7::Message& message) {
   Hl7MessageView view;

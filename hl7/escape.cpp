@@ -55,7 +55,7 @@ bool decode_sequence(std::string_view body, const Delimiters& d, Charset charset
     append_text(bytes, charset, out);
     return true;
   }
-  if (body[0] == 'Z') return false;  // kept verbatim by the caller
+  if (body[0] == 'Z') return false;                   // kept verbatim by the caller
   if (body[0] == 'C' || body[0] == 'M') return true;  // charset switches: not supported, dropped
   if (body[0] == '.') {
     std::string_view cmd = body.substr(1, 2);
@@ -102,12 +102,18 @@ void encode_value(std::string_view text, const Delimiters& d, std::string& out) 
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);
     char code = 0;
-    if (c == d.field) code = 'F';
-    else if (c == d.component) code = 'S';
-    else if (c == d.subcomponent) code = 'T';
-    else if (c == d.repetition) code = 'R';
-    else if (c == d.escape) code = 'E';
-    else if (d.truncation != '\0' && c == d.truncation) code = 'P';
+    if (c == d.field)
+      code = 'F';
+    else if (c == d.component)
+      code = 'S';
+    else if (c == d.subcomponent)
+      code = 'T';
+    else if (c == d.repetition)
+      code = 'R';
+    else if (c == d.escape)
+      code = 'E';
+    else if (d.truncation != '\0' && c == d.truncation)
+      code = 'P';
     if (code != 0) {
       out += d.escape;
       out += code;

@@ -37,7 +37,10 @@ std::string encode_value(std::string_view text, const Delimiters& d);
 class FormattedText {
  public:
   explicit FormattedText(const Delimiters& d) : d_(d) {}
-  FormattedText& text(std::string_view plain) { encode_value(plain, d_, raw_); return *this; }
+  FormattedText& text(std::string_view plain) {
+    encode_value(plain, d_, raw_);
+    return *this;
+  }
   FormattedText& highlight_on() { return command("H"); }
   FormattedText& highlight_off() { return command("N"); }
   FormattedText& line_break() { return command(".br"); }

@@ -78,9 +78,10 @@ int serve(Config config) {
                               std::string_view peer) { return ingest.ingest(raw, peer); },
           .ingest_async =
               ingest.ingests_quickly()
-                  ? [&ingest](std::string raw, std::string_view peer, MllpHandlers::Done done) {
-                      ingest.ingest_async(std::move(raw), peer, std::move(done));
-                    }
+                  ? [&ingest](
+                        std::string raw, std::string_view peer,
+                        MllpHandlers::Done
+                            done) { ingest.ingest_async(std::move(raw), peer, std::move(done)); }
                   : std::function<void(std::string, std::string_view, MllpHandlers::Done)>(),
           .reject_oversize =
               [&ingest](std::string_view head, std::uint64_t limit) {
@@ -143,9 +144,8 @@ int list_messages(const Config& config, const MessagesOptions& options) {
   }
   for (const auto& m : *rows) {
     std::cout << m.id << '\t' << m.received_at_micros << '\t'
-              << storage::message_status_text(m.status) << '\t' << m.sender << '\t'
-              << m.control_id << '\t' << m.message_type << '\t' << m.peer << '\t' << m.note
-              << '\n';
+              << storage::message_status_text(m.status) << '\t' << m.sender << '\t' << m.control_id
+              << '\t' << m.message_type << '\t' << m.peer << '\t' << m.note << '\n';
   }
   std::cout.flush();
   return 0;
@@ -190,8 +190,8 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   send_command->add_option("paths", send_options.paths, "Files or directories")->required();
   MessagesOptions messages_options;
-  CLI::App* messages_command = app.add_subcommand(
-      "messages", "List archived HL7 v2 messages, newest first (tab-separated)");
+  CLI::App* messages_command =
+      app.add_subcommand("messages", "List archived HL7 v2 messages, newest first (tab-separated)");
   add_store_option(*messages_command, config);
   messages_command->add_option("--status", messages_options.status,
                                "Only this status: accepted, rejected or error");

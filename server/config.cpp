@@ -2,12 +2,12 @@
 // turn them into a valid Config.
 #include "server/config.h"
 
-#include "hl7/message.h"
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
 #include <thread>
+
+#include "hl7/message.h"
 
 namespace hearth::server {
 
@@ -126,8 +126,8 @@ Status finalize(Config& config) {
   if (config.max_body == 0) return Status(Code::kInvalidArgument, "--max-body must be > 0");
   for (const std::string& type : config.hl7_accept_types) {
     if (!is_message_type(type)) {
-      return Status(Code::kInvalidArgument, "--hl7-accept-types: '" + type +
-                                                "' is not a message type like ORU or ORU^R01");
+      return Status(Code::kInvalidArgument,
+                    "--hl7-accept-types: '" + type + "' is not a message type like ORU or ORU^R01");
     }
   }
   for (const std::string& version : config.hl7_accept_versions) {

@@ -55,8 +55,7 @@ struct MllpHandlers {
   std::function<void(std::string raw, std::string_view peer, Done done)> ingest_async;
   // Optional: the reject for a frame over --mllp-max-message, from its first bytes. Unset:
   // such a frame closes the connection.
-  std::function<api::Hl7IngestResult(std::string_view head, std::uint64_t limit)>
-      reject_oversize;
+  std::function<api::Hl7IngestResult(std::string_view head, std::uint64_t limit)> reject_oversize;
 };
 
 inline constexpr std::chrono::seconds kDrainTimeout{10};

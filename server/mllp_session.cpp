@@ -6,12 +6,12 @@
 // lost.
 #include "server/mllp_session.h"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <array>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -71,7 +71,7 @@ auto async_ingest(ServerState& state, std::string raw, const std::string& peer) 
         auto resume = [shared](Outcome outcome) {
           auto home = asio::get_associated_executor(*shared);
           asio::dispatch(home, [shared, outcome = std::move(outcome)]() mutable {
-            std::move(*shared)(std::move(outcome));
+            std::move (*shared)(std::move(outcome));
           });
         };
         try {
@@ -117,8 +117,7 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state) {
     if (!frame->is_ok()) {
       // The frame is skipped unread: answer it from its head (AR, ERR 207) when we can, and
       // go on with the next frame; without a reject function, close so the sender notices.
-      log_line("mllp " + peer + ": message over " +
-               std::to_string(state.config.mllp_max_message) +
+      log_line("mllp " + peer + ": message over " + std::to_string(state.config.mllp_max_message) +
                " bytes (--mllp-max-message) discarded");
       if (!state.mllp.reject_oversize) co_return;
       api::Hl7IngestResult reject =

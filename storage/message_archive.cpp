@@ -10,12 +10,9 @@ namespace hearth::storage {
 
 std::string_view message_status_text(MessageStatus status) {
   switch (status) {
-    case MessageStatus::kAccepted:
-      return "accepted";
-    case MessageStatus::kRejected:
-      return "rejected";
-    case MessageStatus::kError:
-      return "error";
+    case MessageStatus::kAccepted: return "accepted";
+    case MessageStatus::kRejected: return "rejected";
+    case MessageStatus::kError: return "error";
   }
   return "error";
 }
@@ -65,9 +62,7 @@ void bytes_to_column(Dialect dialect, std::string_view bytes, std::string& out) 
 
 std::string bytes_from_column(Dialect dialect, std::string&& text) {
   if (dialect != Dialect::kPostgresql) return std::move(text);
-  auto nibble = [](char c) {
-    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-  };
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
   std::string out(text.size() / 2, '\0');
   for (std::size_t i = 0; i < out.size(); ++i) {
     out[i] = static_cast<char>(nibble(text[2 * i]) << 4 | nibble(text[2 * i + 1]));
@@ -92,8 +87,8 @@ soci::statement prepare(soci::session& sql, const std::string& text, MessageRow&
 
 void MessageRow::bind(soci::statement& st) {
   for (auto* out : {&id, &received_at}) st.exchange(into(*out));
-  for (auto* out : {&peer, &sender, &control_id, &message_type, &version, &status, &raw, &ack,
-                    &note}) {
+  for (auto* out :
+       {&peer, &sender, &control_id, &message_type, &version, &status, &raw, &ack, &note}) {
     st.exchange(into(*out));
   }
 }
@@ -131,8 +126,8 @@ ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine)
                " AND status = 'accepted' ORDER BY id LIMIT 1");
   find.define_and_bind();
   insert.exchange(use(received_at));
-  for (auto* in : {&peer, &sender, &control_id, &message_type, &version, &status, &raw, &ack,
-                   &note}) {
+  for (auto* in :
+       {&peer, &sender, &control_id, &message_type, &version, &status, &raw, &ack, &note}) {
     insert.exchange(use(*in));
   }
   insert.exchange(into(inserted_id));
@@ -225,21 +220,21 @@ std::vector<ArchivedMessage> list_message_rows(soci::session& sql, Dialect diale
   long long before = filter.before_id.value_or(std::numeric_limits<long long>::max());
   long long limit = std::max<long long>(filter.limit, 0);
   MessageRow row;
-  soci::statement st = prepare(
-      sql,
-      "SELECT " + columns(dialect) +
-          " FROM hl7_message WHERE (:p1 = '' OR status = :p2) AND"
-          " (:p3 = '' OR message_type = :p4) AND received_at >= :p5 AND id < :p6"
-          " ORDER BY id DESC LIMIT :p7",
-      row, [&](soci::statement& s) {
-        s.exchange(use(status));
-        s.exchange(use(status_again));
-        s.exchange(use(type));
-        s.exchange(use(type_again));
-        s.exchange(use(since));
-        s.exchange(use(before));
-        s.exchange(use(limit));
-      });
+  soci::statement st =
+      prepare(sql,
+              "SELECT " + columns(dialect) +
+                  " FROM hl7_message WHERE (:p1 = '' OR status = :p2) AND"
+                  " (:p3 = '' OR message_type = :p4) AND received_at >= :p5 AND id < :p6"
+                  " ORDER BY id DESC LIMIT :p7",
+              row, [&](soci::statement& s) {
+                s.exchange(use(status));
+                s.exchange(use(status_again));
+                s.exchange(use(type));
+                s.exchange(use(type_again));
+                s.exchange(use(since));
+                s.exchange(use(before));
+                s.exchange(use(limit));
+              });
   std::vector<ArchivedMessage> out;
   st.execute(false);
   while (st.fetch()) out.push_back(row.take(dialect));

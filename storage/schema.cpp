@@ -207,16 +207,16 @@ Result<int> apply_steps(soci::session& sql, Dialect dialect) {
   const std::vector<Step>& steps = steps_for(dialect);
   const int latest = static_cast<int>(steps.size());
   if (current > latest) {
-    return Status(Code::kInternal,
-                  "database schema version " + std::to_string(current) +
-                      " is newer than this Hearth binary supports (" + std::to_string(latest) +
-                      "); refusing to open it: upgrade Hearth");
+    return Status(Code::kInternal, "database schema version " + std::to_string(current) +
+                                       " is newer than this Hearth binary supports (" +
+                                       std::to_string(latest) +
+                                       "); refusing to open it: upgrade Hearth");
   }
   bool reindex = false;
   for (int v = current + 1; v <= latest; ++v) {
     for (const char* statement : steps[v - 1]) sql << statement;
-    reindex = reindex || std::find(kReindexSteps.begin(), kReindexSteps.end(), v) !=
-                             kReindexSteps.end();
+    reindex =
+        reindex || std::find(kReindexSteps.begin(), kReindexSteps.end(), v) != kReindexSteps.end();
   }
   // Resources stored before the index existed (or before its rules changed) are indexed in
   // the same transaction: a database is never at a schema version with a stale index.
@@ -230,7 +230,9 @@ Result<int> apply_steps(soci::session& sql, Dialect dialect) {
 
 }  // namespace
 
-int latest_schema_version(Dialect dialect) { return static_cast<int>(steps_for(dialect).size()); }
+int latest_schema_version(Dialect dialect) {
+  return static_cast<int>(steps_for(dialect).size());
+}
 
 Result<int> migrate_schema(soci::session& sql, Dialect dialect) {
   bool in_transaction = false;

@@ -40,7 +40,7 @@ namespace hearth::storage {
 struct ResourceVersion {
   std::string type;
   std::string id;
-  std::int64_t version = 0;             // 1, 2, 3, ...
+  std::int64_t version = 0;              // 1, 2, 3, ...
   std::int64_t last_updated_micros = 0;  // UTC micros since epoch
   bool deleted = false;                  // a deletion marker: body is empty
   std::string method;                    // "POST", "PUT" or "DELETE": how it was made
@@ -77,8 +77,8 @@ struct WriteOutcome {
 // writes never shift pages a client is walking. A fresh query passes snapshot = nullopt and
 // gets the current high-water mark back in HistoryPage::snapshot.
 struct HistoryQuery {
-  std::string type;  // empty: system level
-  std::string id;    // empty: type (or system) level
+  std::string type;                          // empty: system level
+  std::string id;                            // empty: type (or system) level
   std::optional<std::int64_t> since_micros;  // _since: last_updated >= since
   std::optional<std::int64_t> at_micros;     // _at: versions current at that instant
   std::optional<std::int64_t> snapshot;
@@ -117,9 +117,9 @@ struct ArchivedMessage {
   std::string message_type;  // "ORU^R01"
   std::string version;       // MSH-12
   MessageStatus status = MessageStatus::kAccepted;
-  std::string raw;           // the message as received
-  std::string ack;           // the ACK returned
-  std::string note;          // why it is 'error' / 'rejected'; "" otherwise
+  std::string raw;   // the message as received
+  std::string ack;   // the ACK returned
+  std::string note;  // why it is 'error' / 'rejected'; "" otherwise
 };
 
 // What archive_message() should store. `status` is what the caller decided (accepted after a

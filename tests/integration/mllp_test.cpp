@@ -2,14 +2,13 @@
 // PostgreSQL with HEARTH_TEST_STORE). Each test uses its own sender (MSH-3), so tests sharing a
 // PostgreSQL database never see each other's messages in the archive.
 #include <doctest/doctest.h>
-
-#include <iostream>
 #include <unistd.h>
 
 #include <atomic>
-#include <filesystem>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,7 +20,6 @@
 
 #include "harness.h"
 #include "mllp_harness.h"
-
 
 // Counts CI prints (tools/test runs these cases directly): shown whether the case passes or not.
 #define PRINT_COUNT(expr) (std::cout << expr << std::endl)
@@ -39,8 +37,8 @@ std::string unique_sender(std::string_view what) {
   static std::atomic<int> counter{0};
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   return std::string(what) + std::to_string(::getpid()) + "T" +
-         std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count()) +
-         "N" + std::to_string(++counter);
+         std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count()) + "N" +
+         std::to_string(++counter);
 }
 
 struct ArchiveRow {
@@ -286,8 +284,8 @@ TEST_CASE("mllp: 5,000 messages over 8 connections, kill -9 and restart x3: each
           if (!first) ++resends;
           try {
             if (!client) {
-              client = std::make_unique<MllpClient>("127.0.0.1", port.load(),
-                                                    std::chrono::seconds(5));
+              client =
+                  std::make_unique<MllpClient>("127.0.0.1", port.load(), std::chrono::seconds(5));
             }
             if (msa(client->exchange(message), 1) == "AA") break;
             ++not_aa;  // e.g. AE 207 while the store is going away: send it again
@@ -339,8 +337,8 @@ TEST_CASE("mllp: 5,000 messages over 8 connections, kill -9 and restart x3: each
   CHECK(not_accepted == 0);
   CHECK(static_cast<int>(archived.size()) == kTotal);
   PRINT_COUNT("kill -9 test: " << acked.size() << " acknowledged, " << archived.size()
-                           << " archived once each, " << kills << " kills, " << resends.load()
-                           << " resends, " << not_aa.load() << " non-AA answers");
+                               << " archived once each, " << kills << " kills, " << resends.load()
+                               << " resends, " << not_aa.load() << " non-AA answers");
 }
 
 TEST_CASE("mllp: an oversize message gets AR with ERR 207; the connection goes on") {

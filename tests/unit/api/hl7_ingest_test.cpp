@@ -1,14 +1,15 @@
 // The HL7 v2 ingest use case over an in-memory store: ACK codes, archive rows, duplicates,
 // configuration, and a failing store that must never yield AA.
+#include "api/hl7_ingest.h"
+
 #include <doctest/doctest.h>
 
 #include <chrono>
 #include <future>
 #include <memory>
-#include <vector>
 #include <string>
+#include <vector>
 
-#include "api/hl7_ingest.h"
 #include "rest_test_support.h"
 #include "storage/store.h"
 
@@ -226,9 +227,8 @@ TEST_CASE("the ACK's own MSH-10 fits the 20-character ST of HL7 v2") {
   fields.push_back(msh.substr(from));
   REQUIRE(fields.size() > 9);
   CHECK(fields[9].size() == 20);  // fields[0] is "MSH": fields[n] is MSH-(n+1)
-  Hl7IngestResult other = ingest.ingest(std::string(kOru).replace(kOru.find("MSG00003"), 8,
-                                                                  "MSG00004"),
-                                        "p");
+  Hl7IngestResult other =
+      ingest.ingest(std::string(kOru).replace(kOru.find("MSG00003"), 8, "MSG00004"), "p");
   CHECK(segment(other.ack, "MSH") != msh);
 }
 
@@ -252,7 +252,8 @@ TEST_CASE("8859/1: the raw bytes are archived as received, the metadata as UTF-8
   Fixture f;
   Hl7Ingest ingest = f.ingest();
   const std::string latin1 =
-      "MSH|^~\\&|LAB|H\xd4PITAL|HEARTH|HUB|20260309140000||ORU^R01|M\xe9" "1|P|2.5.1|||||"
+      "MSH|^~\\&|LAB|H\xd4PITAL|HEARTH|HUB|20260309140000||ORU^R01|M\xe9"
+      "1|P|2.5.1|||||"
       "|8859/1\rPID|1||1^^^MRN||M\xfcLLER^J\xd6RG\r";
   Hl7IngestResult r = ingest.ingest(latin1, "p");
   CHECK(r.ack_code == "AA");
@@ -260,8 +261,12 @@ TEST_CASE("8859/1: the raw bytes are archived as received, the metadata as UTF-8
   REQUIRE(row.is_ok());
   CHECK(row->raw == latin1);
   CHECK(row->sender == "LAB|H\xc3\x94PITAL");
-  CHECK(row->control_id == "M\xc3\xa9" "1");
-  CHECK(segment(r.ack, "MSA") == "MSA|AA|M\xe9" "1");  // the ACK echoes the bytes it got
+  CHECK(row->control_id ==
+        "M\xc3\xa9"
+        "1");
+  CHECK(segment(r.ack, "MSA") ==
+        "MSA|AA|M\xe9"
+        "1");  // the ACK echoes the bytes it got
 }
 
 }  // namespace

@@ -53,8 +53,15 @@ TEST_CASE("escape: hex, formatting and local sequences") {
 
 TEST_CASE("escape: FormattedText produces the sequences without a plain-text form") {
   FormattedText t{Delimiters{}};
-  t.highlight_on().text("A|B").highlight_off().line_break().skip_lines(2).indent(4)
-      .temporary_indent(-2).hex("\x01").local("ABC");
+  t.highlight_on()
+      .text("A|B")
+      .highlight_off()
+      .line_break()
+      .skip_lines(2)
+      .indent(4)
+      .temporary_indent(-2)
+      .hex("\x01")
+      .local("ABC");
   CHECK(t.raw() == "\\H\\A\\F\\B\\N\\\\.br\\\\.sp 2\\\\.in 4\\\\.ti -2\\\\X01\\\\ZABC\\");
   CHECK(decode(t.raw()) == "A|B\n\n\n\x01\\ZABC\\");
 }
@@ -63,8 +70,9 @@ TEST_CASE("escape: 8859/1 values decode to UTF-8, \\X bytes too") {
   CHECK(decode("Jos\xE9", Delimiters{}, Charset::kLatin1) == "Jos\xC3\xA9");
   CHECK(decode("Jos\\XE9\\", Delimiters{}, Charset::kLatin1) == "Jos\xC3\xA9");
   CHECK(decode("Jos\xC3\xA9", Delimiters{}, Charset::kUtf8) == "Jos\xC3\xA9");
-  auto m = Message::parse("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.3|||||DE|8859/1\r"
-                          "PID|1||1||M\xFCller^J\\S\\r\r");
+  auto m = Message::parse(
+      "MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.3|||||DE|8859/1\r"
+      "PID|1||1||M\xFCller^J\\S\\r\r");
   REQUIRE(m.is_ok());
   CHECK(m->charset() == Charset::kLatin1);
   CHECK(*m->get_text("PID-5.1") == "M\xC3\xBCller");
@@ -90,8 +98,9 @@ TEST_CASE("escape: MSH-18 names map to character sets") {
   CHECK(charset_from_msh18("8859/1") == Charset::kLatin1);
   CHECK(charset_from_msh18("UNICODE UTF-8") == Charset::kUtf8);
   CHECK(charset_from_msh18("ISO IR87") == Charset::kOther);
-  auto m = Message::parse("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.5.1|||||DE|UNICODE UTF-8~8859/1\r"
-                          "PID|1||1||M\xC3\xBCller\r");
+  auto m = Message::parse(
+      "MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.5.1|||||DE|UNICODE UTF-8~8859/1\r"
+      "PID|1||1||M\xC3\xBCller\r");
   REQUIRE(m.is_ok());
   CHECK(m->charset() == Charset::kUtf8);
   std::string buffer;

@@ -57,8 +57,9 @@ TEST_CASE("map_request_head: a Host the policy does not serve is 400, before the
     CAPTURE(bad);
     message.set(http::field::host, bad);
     api::Request rejected;
-    CHECK(map_request_head(message, MappingContext{"", "127.0.0.1:8080", nullptr}, rejected)
-              .code() == Code::kMalformed);  // whatever the policy: never echoed into links
+    CHECK(
+        map_request_head(message, MappingContext{"", "127.0.0.1:8080", nullptr}, rejected).code() ==
+        Code::kMalformed);  // whatever the policy: never echoed into links
   }
 
   message.set(http::field::host, "127.0.0.1:8080");

@@ -162,8 +162,10 @@ TEST_CASE("raw messages and ACKs are bytes: 8859/1 round-trips; schema 3 -> 4 ke
       text_id = stored->stored.id;
     }
     if (b.name == "postgresql") {
-      raw_exec(b, "ALTER TABLE hl7_message ALTER COLUMN raw TYPE TEXT USING convert_from(raw, 'UTF8')");
-      raw_exec(b, "ALTER TABLE hl7_message ALTER COLUMN ack TYPE TEXT USING convert_from(ack, 'UTF8')");
+      raw_exec(
+          b, "ALTER TABLE hl7_message ALTER COLUMN raw TYPE TEXT USING convert_from(raw, 'UTF8')");
+      raw_exec(
+          b, "ALTER TABLE hl7_message ALTER COLUMN ack TYPE TEXT USING convert_from(ack, 'UTF8')");
       testing::drop_search_index(b);
       raw_exec(b, "UPDATE schema_version SET version = 3");
       auto reached = migrate_store(b.url);
@@ -303,8 +305,7 @@ TEST_CASE("archive_message_async: a reused control id is flagged; closing the st
     CHECK(outcomes[1].stored.ack == outcomes[0].stored.ack);
     CHECK(outcomes[2].stored.status == MessageStatus::kError);
     CHECK(outcomes[2].stored.note.find("already used by message " +
-                                       std::to_string(outcomes[0].stored.id)) !=
-          std::string::npos);
+                                       std::to_string(outcomes[0].stored.id)) != std::string::npos);
   }
 }
 
