@@ -8,10 +8,11 @@
 #include <string_view>
 #include <vector>
 
-#include "api/hl7_message_view.h"
+#include "api/hl7_view_json.h"
 #include "api/outcome.h"
 #include "core/time_format.h"
-#include "hl7/message.h"
+#include "hl7/v2/ack.h"
+#include "hl7/v2/message.h"
 
 namespace hearth::api {
 namespace {
@@ -198,7 +199,7 @@ void write_columns(PrettyJsonWriter& w, const storage::ArchivedMessage& m,
   write_string(w, "type", m.message_type);
   write_string(w, "version", m.version);
   write_string(w, "status", storage::message_status_text(m.status));
-  write_string(w, "ackCode", ack_code_of(m.ack));
+  write_string(w, "ackCode", hl7::ack_code_of(m.ack));
   write_string(w, "note", m.note);
   write_string(w, "self", base + "/messages/" + std::to_string(m.id));
 }
@@ -286,7 +287,7 @@ Response Hl7ArchiveApi::read(const Request& request, std::int64_t id) const {
   auto parsed = hl7::Message::parse(std::string_view(m->raw), &parse_error);
   w.Key("parsed");
   if (parsed) {
-    write_hl7_view(w, view_of(*parsed));
+    write_hl7_view(w, hl7::view_of(*parsed));
   } else {
     w.Null();
     w.Key("parseError");

@@ -9,53 +9,15 @@
 #include <utility>
 
 #include "core/time_format.h"
-#include "hl7/ack.h"
-#include "hl7/charset.h"
-#include "hl7/message.h"
+#include "hl7/v2/ack.h"
+#include "hl7/v2/charset.h"
+#include "hl7/v2/loose_header.h"
+#include "hl7/v2/message.h"
 
 namespace hearth::api {
 namespace {
 
 using storage::MessageStatus;
-
-// Best-effort MSH fields of bytes that did not parse: MSH-n is piece n-1 of the first line
-// split at the field separator (MSH-1, the character after "MSH").
-struct LooseHeader {
-  std::string sender, control_id, message_type, version;
-};
-
-LooseHeader loose_header(std::string_view raw) {
-  LooseHeader h;
-  const std::size_t start = raw.find("MSH");
-  if (start == std::string_view::npos || raw.size() < start + 4) return h;
-  std::string_view line = raw.substr(start);
-  line = line.substr(0, std::min(line.find_first_of("\r\n"), line.size()));
-  const char sep = line[3];
-  std::vector<std::string_view> pieces;
-  std::size_t from = 0;
-  for (;;) {
-    const std::size_t at = line.find(sep, from);
-    pieces.push_back(line.substr(from, at == std::string_view::npos ? line.npos : at - from));
-    if (at == std::string_view::npos) break;
-    from = at + 1;
-  }
-  auto msh = [&](std::size_t n) {
-    return n - 1 < pieces.size() ? std::string(pieces[n - 1]) : std::string();
-  };
-  h.sender = msh(3) + "|" + msh(4);
-  h.control_id = msh(10);
-  h.message_type = msh(9);
-  // "ORU^R01^ORU_R01" -> "ORU^R01", as for parsed messages.
-  if (raw.size() > start + 4) {
-    const char component = raw[start + 4];
-    const std::size_t first = h.message_type.find(component);
-    const std::size_t second =
-        first == std::string::npos ? first : h.message_type.find(component, first + 1);
-    if (second != std::string::npos) h.message_type.resize(second);
-  }
-  h.version = msh(12);
-  return h;
-}
 
 // "20261123181520+0000" from the clock.
 std::string hl7_timestamp(std::int64_t micros) {
@@ -79,12 +41,6 @@ hl7::AckError error_of(hl7::ErrorCode code, std::string diagnostics) {
 }
 
 }  // namespace
-
-std::string ack_code_of(std::string_view ack) {
-  const std::size_t msa = ack.find("MSA");
-  if (msa == std::string_view::npos || ack.size() < msa + 6) return "";
-  return std::string(ack.substr(msa + 4, 2));
-}
 
 RejectAllowance::RejectAllowance(int per_minute)
     : tokens_(per_minute), per_micro_(per_minute / 60e6), capacity_(per_minute) {}
@@ -149,7 +105,7 @@ std::shared_ptr<Hl7Ingest::Pending> Hl7Ingest::prepare(std::string raw_text, std
   Result<hl7::Message> parsed = hl7::Message::parse(raw, &parse_error);
   if (!parsed.is_ok()) {
     // Metadata columns are text (UTF-8); the raw bytes are kept as they came.
-    LooseHeader h = loose_header(raw);
+    hl7::LooseHeader h = hl7::read_loose_header(raw);
     request.sender = hl7::to_utf8(h.sender, hl7::Charset::kOther);
     request.control_id = hl7::to_utf8(h.control_id, hl7::Charset::kOther);
     request.message_type = hl7::to_utf8(h.message_type, hl7::Charset::kOther);
@@ -210,7 +166,7 @@ Hl7IngestResult Hl7Ingest::finish(Pending& p, Result<storage::ArchiveOutcome> ar
     // The reject stands whether or not the archive write succeeded.
     if (archived.is_ok()) result.archive_id = archived->stored.id;
     result.ack = std::move(p.request.ack);
-    result.ack_code = ack_code_of(result.ack);
+    result.ack_code = hl7::ack_code_of(result.ack);
     return result;
   }
   if (!archived.is_ok()) {
@@ -227,7 +183,7 @@ Hl7IngestResult Hl7Ingest::finish(Pending& p, Result<storage::ArchiveOutcome> ar
     result.control_id_reused = archived->control_id_reused;
     result.ack = std::move(archived->stored.ack);
   }
-  result.ack_code = ack_code_of(result.ack);
+  result.ack_code = hl7::ack_code_of(result.ack);
   return result;
 }
 
@@ -265,10 +221,10 @@ Hl7IngestResult Hl7Ingest::reject_oversize(std::string_view head, std::uint64_t 
   error.code = hl7::ErrorCode::kApplicationInternalError;
   error.message = "message longer than " + std::to_string(limit_bytes) +
                   " bytes (the receiver's --mllp-max-message); it was not stored";
-  LooseHeader h = loose_header(head);
+  hl7::LooseHeader h = hl7::read_loose_header(head);
   Hl7IngestResult result;
   result.ack = hl7::build_reject_ack(head, error, options);
-  result.ack_code = ack_code_of(result.ack);
+  result.ack_code = hl7::ack_code_of(result.ack);
   result.control_id = std::move(h.control_id);
   result.message_type = std::move(h.message_type);
   return result;

@@ -104,7 +104,4 @@ class Hl7Ingest {
   Hl7IngestOptions options_;
 };
 
-// The ACK code (MSA-1) of an ER7 ACK, or "" when there is none; for logs and tests.
-std::string ack_code_of(std::string_view ack);
-
 }  // namespace hearth::api

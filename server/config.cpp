@@ -7,7 +7,7 @@
 #include <charconv>
 #include <thread>
 
-#include "hl7/message.h"
+#include "hl7/v2/message.h"
 
 namespace hearth::server {
 

@@ -16,7 +16,7 @@
 #include <memory>
 #include <optional>
 
-#include "hl7/mllp_framer.h"
+#include "hl7/mllp/mllp_framer.h"
 #include "server/access_log.h"
 #include "server/worker_pool.h"
 

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "hl7/batch.h"
-#include "hl7/message.h"
+#include "hl7/v2/batch.h"
+#include "hl7/v2/message.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;

@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "hl7/mllp_framer.h"
+#include "hl7/mllp/mllp_framer.h"
 
 namespace {
 

@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "api/hl7_ingest.h"
-#include "hl7/mllp_framer.h"
+#include "hl7/mllp/mllp_framer.h"
+#include "hl7/v2/ack.h"
 
 namespace {
 
@@ -158,7 +158,7 @@ asio::awaitable<void> connection(tcp::endpoint server, int index, Shared& shared
     }
     shared.latencies_ms.push_back(
         std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
-    if (!ack->is_ok() || hearth::api::ack_code_of(ack->value()) != "AA") ++shared.not_aa;
+    if (!ack->is_ok() || hearth::hl7::ack_code_of(ack->value()) != "AA") ++shared.not_aa;
   }
 }
 

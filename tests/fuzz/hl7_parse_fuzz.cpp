@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "hl7/ack.h"
-#include "hl7/batch.h"
-#include "hl7/mllp_framer.h"
+#include "hl7/mllp/mllp_framer.h"
+#include "hl7/v2/ack.h"
+#include "hl7/v2/batch.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "api/hl7_message_view.h"
-#include "hl7/batch.h"
+#include "api/hl7_view_json.h"
+#include "hl7/v2/batch.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (batch.is_ok()) {
     for (const auto& group : batch->groups()) {
       for (const auto& message : group.messages) {
-        hearth::api::write_hl7_view(w, hearth::api::view_of(message));
+        hearth::api::write_hl7_view(w, hearth::hl7::view_of(message));
       }
     }
   } else {

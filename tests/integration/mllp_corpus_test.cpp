@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "harness.h"
-#include "hl7/ack.h"
-#include "hl7/batch.h"
+#include "hl7/v2/ack.h"
+#include "hl7/v2/batch.h"
 #include "mllp_harness.h"
 
 namespace fs = std::filesystem;

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "hl7/mllp_framer.h"
+#include "hl7/mllp/mllp_framer.h"
 
 namespace hearth::testing {
 

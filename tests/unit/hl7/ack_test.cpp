@@ -1,4 +1,4 @@
-#include "hl7/ack.h"
+#include "hl7/v2/ack.h"
 
 #include <doctest/doctest.h>
 

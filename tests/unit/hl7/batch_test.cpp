@@ -1,4 +1,4 @@
-#include "hl7/batch.h"
+#include "hl7/v2/batch.h"
 
 #include <doctest/doctest.h>
 

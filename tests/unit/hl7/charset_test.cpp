@@ -1,5 +1,5 @@
 // charset.h: the metadata conversion to UTF-8 (8859/1, undeclared bytes).
-#include "hl7/charset.h"
+#include "hl7/v2/charset.h"
 
 #include <doctest/doctest.h>
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "hl7/batch.h"
+#include "hl7/v2/batch.h"
 
 namespace fs = std::filesystem;
 using namespace hearth::hl7;

@@ -1,8 +1,8 @@
-#include "hl7/delimiters.h"
+#include "hl7/v2/delimiters.h"
 
 #include <doctest/doctest.h>
 
-#include "hl7/message.h"
+#include "hl7/v2/message.h"
 
 using namespace hearth::hl7;
 

@@ -1,8 +1,8 @@
-#include "hl7/escape.h"
+#include "hl7/v2/escape.h"
 
 #include <doctest/doctest.h>
 
-#include "hl7/message.h"
+#include "hl7/v2/message.h"
 
 using namespace hearth::hl7;
 

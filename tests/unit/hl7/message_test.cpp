@@ -1,4 +1,4 @@
-#include "hl7/message.h"
+#include "hl7/v2/message.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "hl7/mllp_framer.h"
+#include "hl7/mllp/mllp_framer.h"
 
 #include <doctest/doctest.h>
 

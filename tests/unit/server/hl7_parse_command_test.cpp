@@ -1,6 +1,6 @@
 // `hearth hl7 parse`: the text tree and the JSON view of corpus files, batches, and malformed
 // or missing input (exit 1, the parser's error and location on stderr).
-#include "server/hl7_parse_command.h"
+#include "server/cli/hl7_parse_command.h"
 
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
@@ -57,7 +57,7 @@ TEST_CASE("hl7 parse --json prints the API's view; a batch gives one entry per m
   rapidjson::StringBuffer buffer;
   api::PrettyJsonWriter w(buffer);
   w.SetIndent(' ', 2);
-  api::write_hl7_view(w, api::view_of(*message));
+  api::write_hl7_view(w, hl7::view_of(*message));
   CHECK(run.out == std::string(buffer.GetString(), buffer.GetSize()) + "\n");
 
   const std::string batch = corpus("cdc-data-exchange-hl7/batch-no-headers-two-MSH.hl7");

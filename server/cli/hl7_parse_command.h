@@ -23,7 +23,7 @@
 #include <iosfwd>
 #include <string>
 
-#include "api/hl7_message_view.h"
+#include "api/hl7_view_json.h"
 
 namespace hearth::server {
 
@@ -35,6 +35,6 @@ struct Hl7ParseOptions {
 int run_hl7_parse(const Hl7ParseOptions& options, std::ostream& out, std::ostream& err);
 
 // The text tree of one message (format above), each line ending in '\n'.
-std::string hl7_tree_text(const api::Hl7MessageView& view);
+std::string hl7_tree_text(const hl7::MessageView& view);
 
 }  // namespace hearth::server

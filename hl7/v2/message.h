@@ -17,11 +17,11 @@
 #include <vector>
 
 #include "core/status.h"
-#include "hl7/charset.h"
-#include "hl7/delimiters.h"
-#include "hl7/error_code.h"
-#include "hl7/path.h"
-#include "hl7/segment_scanner.h"
+#include "hl7/v2/charset.h"
+#include "hl7/v2/delimiters.h"
+#include "hl7/v2/error_code.h"
+#include "hl7/v2/path.h"
+#include "hl7/v2/segment_scanner.h"
 
 namespace hearth::hl7 {
 

@@ -1,6 +1,6 @@
 // The deframer is a five-state machine; payload runs are appended with one memchr-bounded copy
 // per chunk rather than byte by byte.
-#include "hl7/mllp_framer.h"
+#include "hl7/mllp/mllp_framer.h"
 
 #include <cstring>
 

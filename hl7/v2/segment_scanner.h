@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "hl7/delimiters.h"
-#include "hl7/error_code.h"
+#include "hl7/v2/delimiters.h"
+#include "hl7/v2/error_code.h"
 
 namespace hearth::hl7::detail {
 

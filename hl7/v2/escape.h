@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "hl7/charset.h"
-#include "hl7/delimiters.h"
+#include "hl7/v2/charset.h"
+#include "hl7/v2/delimiters.h"
 
 namespace hearth::hl7 {
 

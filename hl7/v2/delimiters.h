@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-#include "hl7/error_code.h"
+#include "hl7/v2/error_code.h"
 
 namespace hearth::hl7 {
 

@@ -1,5 +1,5 @@
 // Path syntax: SEG ( "[" n "]" )? "-" n ( "[" n "]" )? ( "." n ( "." n )? )?
-#include "hl7/path.h"
+#include "hl7/v2/path.h"
 
 namespace hearth::hl7 {
 namespace {

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "hl7/message.h"
+#include "hl7/v2/message.h"
 
 namespace hearth::hl7 {
 

@@ -1,5 +1,5 @@
 // Delimiter validation: any printable, non-alphanumeric, pairwise distinct characters are legal.
-#include "hl7/delimiters.h"
+#include "hl7/v2/delimiters.h"
 
 #include <string>
 

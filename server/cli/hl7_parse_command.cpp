@@ -1,12 +1,12 @@
-// File -> hl7::Batch -> one api::Hl7MessageView per message -> text tree or JSON.
-#include "server/hl7_parse_command.h"
+// File -> hl7::Batch -> one hl7::MessageView per message -> text tree or JSON.
+#include "server/cli/hl7_parse_command.h"
 
 #include <fstream>
 #include <map>
 #include <ostream>
 #include <sstream>
 
-#include "hl7/batch.h"
+#include "hl7/v2/batch.h"
 
 namespace hearth::server {
 namespace {
@@ -26,22 +26,22 @@ void line(std::string& out, int depth, std::string_view label, std::string_view 
   out.push_back('\n');
 }
 
-bool empty(const api::Hl7Component& component) {
+bool empty(const hl7::ViewComponent& component) {
   for (const std::string& sub : component) {
     if (!sub.empty()) return false;
   }
   return true;
 }
 
-bool empty(const api::Hl7Repetition& repetition) {
-  for (const api::Hl7Component& component : repetition) {
+bool empty(const hl7::ViewRepetition& repetition) {
+  for (const hl7::ViewComponent& component : repetition) {
     if (!empty(component)) return false;
   }
   return true;
 }
 
 void component_lines(std::string& out, int depth, const std::string& label,
-                     const api::Hl7Component& component) {
+                     const hl7::ViewComponent& component) {
   if (empty(component)) return;
   if (component.size() == 1) {
     line(out, depth, label, component.front());
@@ -56,7 +56,7 @@ void component_lines(std::string& out, int depth, const std::string& label,
 }
 
 void repetition_lines(std::string& out, int depth, const std::string& label,
-                      const api::Hl7Repetition& repetition) {
+                      const hl7::ViewRepetition& repetition) {
   if (empty(repetition)) return;
   if (repetition.size() == 1) {
     component_lines(out, depth, label, repetition.front());
@@ -79,15 +79,15 @@ Result<std::string> read_file(const std::string& path) {
 
 }  // namespace
 
-std::string hl7_tree_text(const api::Hl7MessageView& view) {
+std::string hl7_tree_text(const hl7::MessageView& view) {
   std::string out;
   std::map<std::string, int> seen;
-  for (const api::Hl7SegmentView& segment : view.segments) {
+  for (const hl7::SegmentView& segment : view.segments) {
     const int occurrence = ++seen[segment.name];
     line(out, 0,
          occurrence == 1 ? segment.name : segment.name + "[" + std::to_string(occurrence) + "]",
          {});
-    for (const api::Hl7FieldView& field : segment.fields) {
+    for (const hl7::FieldView& field : segment.fields) {
       const std::string label = segment.name + "-" + std::to_string(field.number);
       if (field.repetitions.size() == 1) {
         repetition_lines(out, 1, label, field.repetitions.front());
@@ -116,9 +116,9 @@ int run_hl7_parse(const Hl7ParseOptions& options, std::ostream& out, std::ostrea
         << (location.empty() ? std::string() : ", at " + location) << ")\n";
     return 1;
   }
-  std::vector<api::Hl7MessageView> views;
+  std::vector<hl7::MessageView> views;
   for (const hl7::BatchGroup& group : batch->groups()) {
-    for (const hl7::Message& message : group.messages) views.push_back(api::view_of(message));
+    for (const hl7::Message& message : group.messages) views.push_back(hl7::view_of(message));
   }
   if (options.json) {
     rapidjson::StringBuffer buffer;
@@ -128,7 +128,7 @@ int run_hl7_parse(const Hl7ParseOptions& options, std::ostream& out, std::ostrea
       api::write_hl7_view(w, views.front());
     } else {
       w.StartArray();
-      for (const api::Hl7MessageView& view : views) api::write_hl7_view(w, view);
+      for (const hl7::MessageView& view : views) api::write_hl7_view(w, view);
       w.EndArray();
     }
     out << std::string_view(buffer.GetString(), buffer.GetSize()) << '\n';

@@ -1,5 +1,5 @@
 // MSH-18 names per HL7 table 0211.
-#include "hl7/charset.h"
+#include "hl7/v2/charset.h"
 
 #include <cstring>
 

@@ -1,6 +1,6 @@
 // Files -> messages (hl7::Batch splits them; a file that does not parse is sent whole, so the
 // server's AR says why) -> one MLLP exchange each.
-#include "server/send_command.h"
+#include "server/cli/send_command.h"
 
 #include <algorithm>
 #include <chrono>
@@ -10,9 +10,9 @@
 #include <ostream>
 #include <sstream>
 
-#include "api/hl7_ingest.h"
-#include "hl7/batch.h"
-#include "server/mllp_client.h"
+#include "hl7/v2/ack.h"
+#include "hl7/v2/batch.h"
+#include "server/cli/mllp_client.h"
 
 namespace hearth::server {
 namespace {
@@ -137,7 +137,7 @@ int run_send(const SendOptions& options, std::ostream& out, std::ostream& err) {
           // A late ACK of an earlier message (its conditional wait ran out): skip it.
           const std::string answered = acknowledged_id(**ack);
           if (!answered.empty() && control_id != "-" && answered != control_id) continue;
-          code = api::ack_code_of(**ack);
+          code = hl7::ack_code_of(**ack);
           break;
         }
       }

@@ -1,6 +1,6 @@
 // Asio operations run on a private io_context with run_for(): a deadline per operation
 // without timers or threads.
-#include "server/mllp_client.h"
+#include "server/cli/mllp_client.h"
 
 #include <array>
 #include <boost/asio/connect.hpp>
@@ -9,7 +9,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
-#include "hl7/mllp_framer.h"
+#include "hl7/mllp/mllp_framer.h"
 
 namespace hearth::server {
 namespace asio = boost::asio;

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "hl7/delimiters.h"
+#include "hl7/v2/delimiters.h"
 
 namespace hearth::hl7 {
 

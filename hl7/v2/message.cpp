@@ -1,11 +1,11 @@
 // Message parsing, path access and edits. The parse is one scan (segment_scanner) plus a few
 // header checks; everything else reads the offset tables.
-#include "hl7/message.h"
+#include "hl7/v2/message.h"
 
 #include <array>
 
-#include "hl7/escape.h"
-#include "hl7/piece.h"
+#include "hl7/v2/escape.h"
+#include "hl7/v2/piece.h"
 
 namespace hearth::hl7 {
 namespace {

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "hl7/error_code.h"
-#include "hl7/message.h"
+#include "hl7/v2/error_code.h"
+#include "hl7/v2/message.h"
 
 namespace hearth::hl7 {
 
@@ -45,6 +45,9 @@ AckMode ack_mode(const Message& message);
 // mode; in enhanced mode CA/CE/CR, or nullopt when MSH-15 (AL, NE, ER, SU; empty = AL) says no
 // accept ACK is wanted for this outcome. `outcome` is the original-mode code (AA, AE or AR).
 std::optional<AckCode> ack_code_for(const Message& message, AckCode outcome);
+
+// The acknowledgment code (MSA-1) of an ER7 ACK, "" when it has no MSA; for logs and tests.
+std::string ack_code_of(std::string_view ack);
 
 // The ACK to `message` as ER7 (CR-separated, the message's delimiters).
 std::string build_ack(const Message& message, AckCode code, const std::vector<AckError>& errors,

@@ -1,5 +1,5 @@
 // Escape decoding and encoding. Decoding copies runs between escapes in one append each.
-#include "hl7/escape.h"
+#include "hl7/v2/escape.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,7 +1,7 @@
 // Trailing empty fields are written as given: callers decide how many fields a segment has.
-#include "hl7/writer.h"
+#include "hl7/v2/writer.h"
 
-#include "hl7/escape.h"
+#include "hl7/v2/escape.h"
 
 namespace hearth::hl7 {
 

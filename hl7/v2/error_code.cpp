@@ -1,5 +1,5 @@
 // Table 0357 texts and location formatting.
-#include "hl7/error_code.h"
+#include "hl7/v2/error_code.h"
 
 namespace hearth::hl7 {
 

@@ -1,5 +1,5 @@
 // The hot loop: one table lookup per byte, one push per field, no allocation beyond the tables.
-#include "hl7/segment_scanner.h"
+#include "hl7/v2/segment_scanner.h"
 
 #include <array>
 #include <string>

@@ -1,6 +1,7 @@
-// The decoded view of a parsed message and its JSON: levels (field, repetition, component,
-// subcomponent), escapes, MSH-1/MSH-2, empty pieces, character sets.
-#include "api/hl7_message_view.h"
+// The decoded view of a parsed message (hl7/v2/message_view.h) and its JSON: levels (field,
+// repetition, component, subcomponent), escapes, MSH-1/MSH-2, empty pieces, character sets,
+// the view's limits.
+#include "api/hl7_view_json.h"
 
 #include <doctest/doctest.h>
 
@@ -9,7 +10,7 @@
 namespace hearth::api {
 namespace {
 
-std::string json_of(const Hl7MessageView& view) {
+std::string json_of(const hl7::MessageView& view) {
   rapidjson::StringBuffer buffer;
   PrettyJsonWriter w(buffer);
   w.SetIndent(' ', 2);
@@ -26,20 +27,20 @@ constexpr const char* kMessage =
 TEST_CASE("view_of splits fields into repetitions, components and subcomponents") {
   auto message = hl7::Message::parse(kMessage);
   REQUIRE(message.is_ok());
-  Hl7MessageView view = view_of(*message);
+  hl7::MessageView view = view_of(*message);
   REQUIRE(view.segments.size() == 4);
-  const Hl7SegmentView& msh = view.segments[0];
+  const hl7::SegmentView& msh = view.segments[0];
   CHECK(msh.name == "MSH");
   REQUIRE(msh.fields.size() >= 2);
   CHECK(msh.fields[0].number == 1);
   CHECK(msh.fields[0].repetitions[0][0][0] == "|");
   CHECK(msh.fields[1].repetitions[0][0][0] == "^~\\&");  // not split, not decoded
   CHECK(msh.fields[3].number == 5);                      // MSH-4 is empty
-  const Hl7SegmentView& pid = view.segments[1];
+  const hl7::SegmentView& pid = view.segments[1];
   REQUIRE(pid.fields.size() == 4);  // PID-1, -3, -5, -7; PID-2/4/6/8 are empty
   CHECK(pid.fields[1].number == 3);
   REQUIRE(pid.fields[1].repetitions.size() == 2);
-  CHECK(pid.fields[1].repetitions[1][3] == Hl7Component{"SSN", "X", "Y"});
+  CHECK(pid.fields[1].repetitions[1][3] == hl7::ViewComponent{"SSN", "X", "Y"});
   CHECK(pid.fields[2].repetitions[0][0][0] == "O^NEIL");
   CHECK(pid.fields[2].repetitions[0][1][0] == "ANN|B");
   CHECK(pid.fields[3].number == 7);  // "~": two empty repetitions, kept
@@ -98,7 +99,7 @@ TEST_CASE("values come out as UTF-8: MSH-18 8859/1 converted, stray bytes read a
 }
 
 // Counts the pieces (subcomponents) a view kept.
-std::size_t pieces_of(const Hl7MessageView& view) {
+std::size_t pieces_of(const hl7::MessageView& view) {
   std::size_t n = 0;
   for (const auto& segment : view.segments) {
     for (const auto& field : segment.fields) {
@@ -121,13 +122,13 @@ TEST_CASE("view_of stays within its limits and says when it stopped") {
   const std::string separators = head + "PID|1||" + std::string(1000000, '^') + "\r";
   auto wide = hl7::Message::parse(separators);
   REQUIRE(wide.is_ok());
-  ViewLimits limits;
+  hl7::ViewLimits limits;
   limits.max_pieces = 1000;
-  Hl7MessageView cut = view_of(*wide, limits);
+  hl7::MessageView cut = view_of(*wide, limits);
   CHECK(cut.truncated);
   CHECK(pieces_of(cut) <= 1000);
   CHECK(json_of(cut).find("\"truncated\": true") != std::string::npos);
-  CHECK(pieces_of(view_of(*wide)) <= ViewLimits{}.max_pieces);
+  CHECK(pieces_of(view_of(*wide)) <= hl7::ViewLimits{}.max_pieces);
 
   // Escapes that expand: the decoded bytes are bounded too.
   std::string expanding = head + "NTE|1||";
@@ -135,9 +136,9 @@ TEST_CASE("view_of stays within its limits and says when it stopped") {
   expanding += "\r";
   auto grown = hl7::Message::parse(expanding);
   REQUIRE(grown.is_ok());
-  ViewLimits bytes;
+  hl7::ViewLimits bytes;
   bytes.max_decoded_bytes = 4096;
-  Hl7MessageView bounded = view_of(*grown, bytes);
+  hl7::MessageView bounded = view_of(*grown, bytes);
   CHECK(bounded.truncated);
   std::size_t decoded = 0;
   for (const auto& segment : bounded.segments) {

@@ -1,6 +1,6 @@
 // Subcommands: wiring Config -> store -> REST core / HL7 ingest -> server; `migrate`,
 // `messages` (the archive), `send` (an MLLP client) and `hl7 parse`.
-#include "server/cli.h"
+#include "server/cli/cli.h"
 
 #include <CLI/CLI.hpp>
 #include <csignal>
@@ -15,10 +15,10 @@
 #include "core/clock.h"
 #include "core/redact.h"
 #include "server/access_log.h"
+#include "server/cli/hl7_parse_command.h"
+#include "server/cli/send_command.h"
 #include "server/config.h"
-#include "server/hl7_parse_command.h"
 #include "server/http_server.h"
-#include "server/send_command.h"
 #include "server/signals.h"
 #include "storage/store.h"
 

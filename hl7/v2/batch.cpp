@@ -1,8 +1,8 @@
 // Batch grammar as a small state machine over segment starts; messages are parsed in place by
 // Message::parse_part, which stops at the next envelope segment.
-#include "hl7/batch.h"
+#include "hl7/v2/batch.h"
 
-#include "hl7/piece.h"
+#include "hl7/v2/piece.h"
 
 namespace hearth::hl7 {
 namespace {

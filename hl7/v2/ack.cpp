@@ -1,12 +1,12 @@
 // ACK construction. The received header is read as a plain field list so that the same code
 // serves parsed messages and the best-effort reading of unparsable ones.
-#include "hl7/ack.h"
+#include "hl7/v2/ack.h"
 
 #include <array>
 
-#include "hl7/escape.h"
-#include "hl7/piece.h"
-#include "hl7/writer.h"
+#include "hl7/v2/escape.h"
+#include "hl7/v2/piece.h"
+#include "hl7/v2/writer.h"
 
 namespace hearth::hl7 {
 namespace {
@@ -178,6 +178,12 @@ std::string build_reject_ack(std::string_view raw, const ParseError& error,
   AckError err{error.code, error.location, AckSeverity::kError, error.message};
   AckCode code = enhanced(h.accept_ack, h.app_ack) ? AckCode::kCR : AckCode::kAR;
   return build(h, code, {err}, options);
+}
+
+std::string ack_code_of(std::string_view ack) {
+  const std::size_t msa = ack.find("MSA");
+  if (msa == std::string_view::npos || ack.size() < msa + 6) return "";
+  return std::string(ack.substr(msa + 4, 2));
 }
 
 }  // namespace hearth::hl7
