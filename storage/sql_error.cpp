@@ -18,7 +18,8 @@ FailureKind from_sqlstate(const std::string& state) {
   if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03") {
     return FailureKind::kConnection;
   }
-  if (state == "55P03" || state == "57014") return FailureKind::kBusy;  // lock / timeout
+  if (state == "55P03") return FailureKind::kBusy;         // lock not available
+  if (state == "57014") return FailureKind::kInterrupted;  // statement_timeout or cancel
   return FailureKind::kOther;
 }
 
@@ -27,6 +28,8 @@ FailureKind from_sqlite_code(int code) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return FailureKind::kBusy;
+    case SQLITE_INTERRUPT:
+      return FailureKind::kInterrupted;
     case SQLITE_CONSTRAINT:
       return FailureKind::kUnique;
     case SQLITE_CANTOPEN:
@@ -80,7 +83,8 @@ Status status_from_current_exception(std::string_view what) {
     message.pop_back();
   }
   FailureKind kind = classify_current_exception();
-  Code code = (kind == FailureKind::kConnection || kind == FailureKind::kBusy)
+  Code code = (kind == FailureKind::kConnection || kind == FailureKind::kBusy ||
+               kind == FailureKind::kInterrupted)
                   ? Code::kUnavailable
                   : Code::kInternal;
   return Status(code, std::string(what) + ": " + message);
