@@ -35,7 +35,11 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_MLLP_LISTEN       serve --mllp-listen HOST:PORT|off (default 127.0.0.1:2575)\n"
     "  HEARTH_MLLP_MAX_MESSAGE  serve --mllp-max-message BYTES (default 16 MiB)\n"
     "  HEARTH_HL7_ACCEPT_TYPES     serve --hl7-accept-types ORU^R01,ADT,... (default all)\n"
-    "  HEARTH_HL7_ACCEPT_VERSIONS  serve --hl7-accept-versions 2.3,2.5.1,... (default all)\n";
+    "  HEARTH_HL7_ACCEPT_VERSIONS  serve --hl7-accept-versions 2.3,2.5.1,... (default all)\n"
+    "  HEARTH_STATEMENT_TIMEOUT    serve --statement-timeout MS|Ns (default 10s; 0 none)\n"
+    "  HEARTH_MLLP_FRAME_TIMEOUT   serve --mllp-frame-timeout MS|Ns (default 60s)\n"
+    "  HEARTH_MAX_CONNECTIONS      serve --max-connections N (default 1024)\n"
+    "  HEARTH_MLLP_MAX_CONNECTIONS serve --mllp-max-connections N (default 256)\n";
 
 int serve(Config config) {
   Status valid = finalize(config);
@@ -47,7 +51,10 @@ int serve(Config config) {
   // MSG_NOSIGNAL.
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto store = storage::open_store(config.store);
+  auto store = storage::open_store(
+      config.store,
+      storage::StoreOptions{.statement_timeout =
+                                std::chrono::milliseconds(config.statement_timeout_ms)});
   if (!store) {
     log_line("cannot open store '" + config.store + "': " + store.status().message());
     return 1;

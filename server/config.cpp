@@ -2,12 +2,13 @@
 // turn them into a valid Config.
 #include "server/config.h"
 
-#include "hl7/message.h"
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <thread>
+
+#include "hl7/message.h"
 
 namespace hearth::server {
 
@@ -58,6 +59,27 @@ void add_serve_options(CLI::App& app, Config& config) {
                  "all from 2.1 to 2.8.2. Others get AR (ERR 203)")
       ->envname("HEARTH_HL7_ACCEPT_VERSIONS")
       ->delimiter(',');
+  const std::map<std::string, std::uint64_t> millis{{"ms", 1}, {"s", 1000}, {"min", 60'000}};
+  app.add_option("--statement-timeout", config.statement_timeout_ms,
+                 "Time limit of each store call (ms; suffixes ms, s, min; 0: none); past it 503 "
+                 "or an HL7 negative ACK, and a write is rolled back whole")
+      ->envname("HEARTH_STATEMENT_TIMEOUT")
+      ->transform(CLI::AsNumberWithUnit(millis))
+      ->capture_default_str();
+  app.add_option("--mllp-frame-timeout", config.mllp_frame_timeout_ms,
+                 "An MLLP frame must complete within this from its first byte (ms; suffixes ms, "
+                 "s, min), else the connection is closed and the partial frame dropped")
+      ->envname("HEARTH_MLLP_FRAME_TIMEOUT")
+      ->transform(CLI::AsNumberWithUnit(millis))
+      ->capture_default_str();
+  app.add_option("--max-connections", config.max_connections,
+                 "HTTP connections served at once; more are accepted and closed at once")
+      ->envname("HEARTH_MAX_CONNECTIONS")
+      ->capture_default_str();
+  app.add_option("--mllp-max-connections", config.mllp_max_connections,
+                 "MLLP connections served at once; more are accepted and closed at once")
+      ->envname("HEARTH_MLLP_MAX_CONNECTIONS")
+      ->capture_default_str();
 }
 
 namespace {
@@ -116,10 +138,17 @@ Status finalize(Config& config) {
     while (config.base_url.ends_with('/')) config.base_url.pop_back();
   }
   if (config.max_body == 0) return Status(Code::kInvalidArgument, "--max-body must be > 0");
+  if (config.mllp_frame_timeout_ms == 0) {
+    return Status(Code::kInvalidArgument, "--mllp-frame-timeout must be > 0");
+  }
+  if (config.max_connections == 0 || config.mllp_max_connections == 0) {
+    return Status(Code::kInvalidArgument,
+                  "--max-connections and --mllp-max-connections must be > 0");
+  }
   for (const std::string& type : config.hl7_accept_types) {
     if (!is_message_type(type)) {
-      return Status(Code::kInvalidArgument, "--hl7-accept-types: '" + type +
-                                                "' is not a message type like ORU or ORU^R01");
+      return Status(Code::kInvalidArgument,
+                    "--hl7-accept-types: '" + type + "' is not a message type like ORU or ORU^R01");
     }
   }
   for (const std::string& version : config.hl7_accept_versions) {

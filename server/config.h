@@ -47,6 +47,13 @@ struct Config {
   // MSH-12 versions; empty = all. Others get AR with ERR 200 / 203 (and are archived rejected).
   std::vector<std::string> hl7_accept_types;
   std::vector<std::string> hl7_accept_versions;
+  // Bounded time: each store call's statements (storage::StoreOptions; 0 = no limit), and an
+  // MLLP frame from its first byte to its last (the connection is closed past it).
+  std::uint64_t statement_timeout_ms = 10'000;
+  std::uint64_t mllp_frame_timeout_ms = 60'000;
+  // Connections served at once; one more is accepted and closed at once.
+  std::uint32_t max_connections = 1024;
+  std::uint32_t mllp_max_connections = 256;
 };
 
 // Registers the `serve` flags (with their environment variables) on `app`, writing into
@@ -58,8 +65,9 @@ void add_store_option(CLI::App& app, Config& config);
 
 // Fills defaults that depend on the machine (threads, workers) and checks the values.
 // Errors: kInvalidArgument for an unparsable --listen or --mllp-listen, a base URL that is not
-// http(s)://, a zero max body or max message, an --hl7-accept-types entry that is not CODE or
-// CODE^EVENT, or an --hl7-accept-versions entry the parser does not support.
+// http(s)://, a zero max body, max message, frame timeout or connection cap, an --hl7-accept-types
+// entry that is not CODE or CODE^EVENT, or an --hl7-accept-versions entry the parser does not
+// support.
 Status finalize(Config& config);
 
 // Splits "HOST:PORT" / "[IPv6]:PORT". Errors: kInvalidArgument (no port, port > 65535,
