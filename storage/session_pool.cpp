@@ -175,10 +175,21 @@ Result<SessionPool::Lease> SessionPool::acquire(Lane lane) {
     return (lane != Lane::kQuery || query_count_ < max_queries_) &&
            (!idle_.empty() || open_count_ < max_sessions_);
   };
-  if (!ready() && !returned_.wait_for(lock, wait, ready)) {
-    return Status(Code::kUnavailable, lane == Lane::kQuery
-                                          ? "no database session for a search became free in time"
-                                          : "no database session became free in time");
+  // A search waiting for a session looks at its cancel token now and then: a search whose
+  // client left gives up its place instead of waiting for the timeout.
+  const CancelToken* token = lane == Lane::kQuery ? CancelScope::current() : nullptr;
+  const Status cancelled(Code::kUnavailable, "cancelled, the client went away");
+  if (token != nullptr && token->cancelled()) return cancelled;
+  const auto until = std::chrono::steady_clock::now() + wait;
+  while (!ready()) {
+    if (token != nullptr && token->cancelled()) return cancelled;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= until) {
+      return Status(Code::kUnavailable, lane == Lane::kQuery
+                                            ? "no database session for a search became free in time"
+                                            : "no database session became free in time");
+    }
+    returned_.wait_until(lock, std::min(until, now + std::chrono::milliseconds(100)));
   }
   if (lane == Lane::kQuery) ++query_count_;
   std::unique_ptr<PooledSession> session;
@@ -201,16 +212,37 @@ Result<SessionPool::Lease> SessionPool::acquire(Lane lane) {
   session->deadline_ns.store(
       timeout_.count() > 0 ? steady_now_ns() + std::chrono::nanoseconds(timeout_).count() : 0,
       std::memory_order_relaxed);
-  session->cancel.store(lane == Lane::kQuery ? CancelScope::current() : nullptr,
-                        std::memory_order_relaxed);
+  session->cancel.store(token, std::memory_order_relaxed);
   session->hang_cut = false;
-  if (url_.dialect == Dialect::kPostgresql) leased_.push_back(session.get());
-  return Lease(this, std::move(session), lane);
+  if (url_.dialect != Dialect::kPostgresql) return Lease(this, std::move(session), lane);
+  leased_.push_back(session.get());
+  lock.unlock();
+  PGconn* connection = pg_connection(*session->sql);
+  Lease lease(this, std::move(session), lane);
+  if (token != nullptr) {
+    // PQcancel connects to the server: on a thread of its own, never the canceller's (an I/O
+    // thread). The session is retired after a cancellation (see give_back), so a late cancel
+    // request can never hit another call's statement.
+    std::shared_ptr<PGcancel> cancel(PQgetCancel(connection), PQfreeCancel);
+    const bool hooked = cancel != nullptr && token->set_hook([cancel] {
+      std::thread([cancel] {
+        char error[256];
+        PQcancel(cancel.get(), error, sizeof error);
+      }).detach();
+    });
+    if (!hooked && token->cancelled()) return cancelled;
+  }
+  return lease;
 }
 
 void SessionPool::give_back(std::unique_ptr<PooledSession> session, Lane lane, bool discard) {
   session->deadline_ns.store(0, std::memory_order_relaxed);
-  session->cancel.store(nullptr, std::memory_order_relaxed);
+  const CancelToken* token = session->cancel.exchange(nullptr, std::memory_order_relaxed);
+  bool retire = false;
+  if (token != nullptr && url_.dialect == Dialect::kPostgresql) {
+    token->clear_hook();
+    retire = token->cancelled();  // a cancel request may still be on its way to this session
+  }
   if (url_.memory) discard = false;  // the one connection IS the database
   std::vector<std::unique_ptr<PooledSession>> dropped;
   {
@@ -222,6 +254,9 @@ void SessionPool::give_back(std::unique_ptr<PooledSession> session, Lane lane, b
       dropped.swap(idle_);
       dropped.push_back(std::move(session));
       open_count_ -= dropped.size();
+    } else if (retire) {
+      dropped.push_back(std::move(session));
+      --open_count_;
     } else {
       idle_.push_back(std::move(session));
     }

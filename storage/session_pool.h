@@ -18,8 +18,10 @@
 // with FailureKind::kInterrupted); PostgreSQL gets `SET statement_timeout` on every session,
 // and a watchdog shuts down the socket of a lease still out timeout + kHangGrace after its
 // deadline (a database that stopped answering), so no worker waits forever. A kQuery lease
-// also takes the calling thread's CancelToken (core/cancel.h): SQLite aborts its statement
-// once the token is cancelled.
+// also takes the calling thread's CancelToken (core/cancel.h): once the token is cancelled,
+// SQLite aborts the running statement, PostgreSQL gets a cancel request (PQcancel, and the
+// session is then retired rather than reused), and a search still waiting for a session
+// gives up.
 //
 // Ownership: the pool owns every session; a Lease borrows one and must not outlive the pool.
 // Thread-safety: acquire() and Lease destruction may be called from any thread; a leased

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/cancel.h"
@@ -182,6 +183,31 @@ TEST_CASE("session lanes: searches never take the sessions reads by id and write
     queries.pop_back();
     CHECK((*pool)->acquire(Lane::kQuery).is_ok());
   }
+}
+
+TEST_CASE("a search waiting for a session gives up its place once its client left") {
+  const auto b = backends(/*persistent_only=*/true).front();
+  auto url = parse_store_url(b.url);
+  REQUIRE(url.is_ok());
+  auto pool = SessionPool::open(*url, 4);
+  REQUIRE(pool.is_ok());
+  REQUIRE((*pool)->set_statement_timeout(std::chrono::minutes(10)).is_ok());
+  std::vector<SessionPool::Lease> queries;
+  for (std::size_t i = 0; i < (*pool)->max_queries(); ++i) {
+    queries.push_back(std::move((*pool)->acquire(Lane::kQuery)).value());
+  }
+  CancelToken token;
+  std::thread leaver([&token] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    token.cancel();
+  });
+  CancelScope scope(&token);
+  const auto started = std::chrono::steady_clock::now();
+  auto waited = (*pool)->acquire(Lane::kQuery);
+  leaver.join();
+  REQUIRE_FALSE(waited.is_ok());
+  CHECK(waited.status().message().find("cancelled") != std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::minutes(1));
 }
 
 TEST_CASE("PostgreSQL URLs get connect_timeout and keepalives unless they set them") {
