@@ -122,7 +122,9 @@ struct MessagesOptions {
 // `hearth messages`: the archive, newest first, one tab-separated line per message:
 // id, received_at (micros), status, sender, control id, type, peer, note.
 int list_messages(const Config& config, const MessagesOptions& options) {
-  auto store = storage::open_store(config.store);
+  // An operator's listing of a large archive may take its time: no statement limit.
+  auto store = storage::open_store(
+      config.store, storage::StoreOptions{.statement_timeout = std::chrono::milliseconds(0)});
   if (!store) {
     log_line("cannot open store '" + config.store + "': " + store.status().message());
     return 1;
