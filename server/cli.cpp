@@ -52,9 +52,8 @@ int serve(Config config) {
   std::signal(SIGPIPE, SIG_IGN);
 
   auto store = storage::open_store(
-      config.store,
-      storage::StoreOptions{.statement_timeout =
-                                std::chrono::milliseconds(config.statement_timeout_ms)});
+      config.store, storage::StoreOptions{.statement_timeout = std::chrono::milliseconds(
+                                              config.statement_timeout_ms)});
   if (!store) {
     log_line("cannot open store '" + config.store + "': " + store.status().message());
     return 1;
