@@ -59,6 +59,13 @@ void add_serve_options(CLI::App& app, Config& config) {
                  "all from 2.1 to 2.8.2. Others get AR (ERR 203)")
       ->envname("HEARTH_HL7_ACCEPT_VERSIONS")
       ->delimiter(',');
+  app.add_option("--hl7-duplicate-control-id", config.hl7_duplicate_control_id,
+                 "A control id (MSH-10) reused by a sender for a different message: 'accept' "
+                 "it as a new message, flagged control-id-reused in the archive, or 'reject' "
+                 "it with AE (ERR 205)")
+      ->envname("HEARTH_HL7_DUPLICATE_CONTROL_ID")
+      ->check(CLI::IsMember({"accept", "reject"}))
+      ->capture_default_str();
   const std::map<std::string, std::uint64_t> millis{{"ms", 1}, {"s", 1000}, {"min", 60'000}};
   app.add_option("--statement-timeout", config.statement_timeout_ms,
                  "Time limit of each store call (ms; suffixes ms, s, min; 0: none); past it 503 "

@@ -47,6 +47,9 @@ struct Config {
   // MSH-12 versions; empty = all. Others get AR with ERR 200 / 203 (and are archived rejected).
   std::vector<std::string> hl7_accept_types;
   std::vector<std::string> hl7_accept_versions;
+  // A control id (MSH-10) the same sender used before for other content: "accept" (a new
+  // message, flagged control-id-reused in the archive) or "reject" (AE, ERR 205).
+  std::string hl7_duplicate_control_id = "accept";
   // Bounded time: each store call's statements (storage::StoreOptions; 0 = no limit), and an
   // MLLP frame from its first byte to its last (the connection is closed past it).
   std::uint64_t statement_timeout_ms = 10'000;

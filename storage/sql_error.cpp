@@ -26,30 +26,22 @@ FailureKind from_sqlstate(const std::string& state) {
 FailureKind from_sqlite_code(int code) {
   switch (code & 0xFF) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return FailureKind::kBusy;
-    case SQLITE_INTERRUPT:
-      return FailureKind::kInterrupted;
-    case SQLITE_CONSTRAINT:
-      return FailureKind::kUnique;
+    case SQLITE_LOCKED: return FailureKind::kBusy;
+    case SQLITE_INTERRUPT: return FailureKind::kInterrupted;
+    case SQLITE_CONSTRAINT: return FailureKind::kUnique;
     case SQLITE_CANTOPEN:
     case SQLITE_NOTADB:
     case SQLITE_IOERR:
-    case SQLITE_FULL:
-      return FailureKind::kConnection;
-    default:
-      return FailureKind::kOther;
+    case SQLITE_FULL: return FailureKind::kConnection;
+    default: return FailureKind::kOther;
   }
 }
 
 FailureKind from_category(soci::soci_error::error_category category) {
   switch (category) {
-    case soci::soci_error::connection_error:
-      return FailureKind::kConnection;
-    case soci::soci_error::constraint_violation:
-      return FailureKind::kUnique;
-    default:
-      return FailureKind::kOther;
+    case soci::soci_error::connection_error: return FailureKind::kConnection;
+    case soci::soci_error::constraint_violation: return FailureKind::kUnique;
+    default: return FailureKind::kOther;
   }
 }
 

@@ -2,10 +2,9 @@
 // the prepared statements, translate any exception into a Status before returning.
 #include "storage/sql_store.h"
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
-
-#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -59,10 +58,10 @@ Status fail_session(SessionPool::Lease& lease, std::string_view what) {
   const FailureKind kind = classify_current_exception();
   if (kind == FailureKind::kInterrupted) {
     // The session is fine (SQLite: the statement was reset; PostgreSQL: the error ended it).
-    return Status(Code::kUnavailable,
-                  std::string(what) + (lease.cancelled()
-                                           ? ": cancelled, the client went away"
-                                           : ": took longer than the statement time limit"));
+    return Status(
+        Code::kUnavailable,
+        std::string(what) + (lease.cancelled() ? ": cancelled, the client went away"
+                                               : ": took longer than the statement time limit"));
   }
   Status status = status_from_current_exception(what);
   bool connected = kind != FailureKind::kConnection;
@@ -100,7 +99,9 @@ std::string_view SqlStore::engine() const {
   return dialect_ == Dialect::kSqlite ? "sqlite" : "postgresql";
 }
 
-bool SqlStore::quick_reads() const { return dialect_ == Dialect::kSqlite; }
+bool SqlStore::quick_reads() const {
+  return dialect_ == Dialect::kSqlite;
+}
 
 Result<ResourceVersion> SqlStore::read(std::string_view type, std::string_view id,
                                        ResourceVersion* deleted_out) {
@@ -195,8 +196,8 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   if (op != kCreate && request.expected_version &&
       (!found || current.version != *request.expected_version)) {
     return Status(Code::kPreconditionFailed,
-                  found ? name + " is at version " + std::to_string(current.version) +
-                              ", not " + std::to_string(*request.expected_version)
+                  found ? name + " is at version " + std::to_string(current.version) + ", not " +
+                              std::to_string(*request.expected_version)
                         : name + " does not exist (expected version " +
                               std::to_string(*request.expected_version) + ")");
   }
@@ -235,7 +236,7 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   if (found && !current.deleted) index.remove(request.type, request.id);
   if (!next.deleted) index.insert(request.type, request.id, request.index);
   next.body.swap(ps.body);
-  WriteKind kind = op == kRemove                             ? WriteKind::kDeleted
+  WriteKind kind = op == kRemove                                ? WriteKind::kDeleted
                    : op == kUpdate && found && !current.deleted ? WriteKind::kUpdated
                                                                 : WriteKind::kCreated;
   return WriteOutcome{kind, std::move(next)};
@@ -258,11 +259,10 @@ void SqlStore::end_write(SessionPool::Lease& lease, PreparedStatements& ps, bool
 
 Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
   const int op_index = static_cast<int>(op);
-  const std::string what =
-      std::string(op == Op::kCreate   ? "create "
-                  : op == Op::kUpdate ? "update "
-                                      : "delete ") +
-      ref(request.type, request.id);
+  const std::string what = std::string(op == Op::kCreate   ? "create "
+                                       : op == Op::kUpdate ? "update "
+                                                           : "delete ") +
+                           ref(request.type, request.id);
   if (op != Op::kRemove && !request.make_body) {
     return Status(Code::kInternal, what + ": WriteRequest.make_body is not set");
   }
@@ -297,7 +297,7 @@ Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
 
 struct SqlStore::PendingWrite {
   Op op;
-  const WriteRequest* request = nullptr;   // resource writes
+  const WriteRequest* request = nullptr;    // resource writes
   const ArchiveRequest* archive = nullptr;  // kArchive
   // Set by the batch that ran it (the one matching `op`); `done` after both are final.
   std::optional<Result<WriteOutcome>> result;
@@ -350,9 +350,8 @@ void SqlStore::enqueue_and_wait(PendingWrite& me) {
 void SqlStore::committer_loop() {
   std::unique_lock<std::mutex> lock(queue_mutex_);
   for (;;) {
-    committer_wake_.wait(lock, [this] {
-      return stop_committer_ || (async_queued_ > 0 && !batch_running_);
-    });
+    committer_wake_.wait(
+        lock, [this] { return stop_committer_ || (async_queued_ > 0 && !batch_running_); });
     if (async_queued_ > 0 && !batch_running_) {
       lead_batch(lock);
       continue;
@@ -361,11 +360,13 @@ void SqlStore::committer_loop() {
   }
 }
 
-bool SqlStore::async_archive() const { return dialect_ == Dialect::kSqlite; }
+bool SqlStore::async_archive() const {
+  return dialect_ == Dialect::kSqlite;
+}
 
 void SqlStore::archive_message_async(std::shared_ptr<const ArchiveRequest> request,
                                      ArchiveDone done) {
-  if (dialect_ != Dialect::kSqlite || !request->make_ack) {
+  if (dialect_ != Dialect::kSqlite) {
     done(archive_message(*request));
     return;
   }
@@ -388,8 +389,8 @@ Result<WriteOutcome> SqlStore::write_grouped(Op op, const WriteRequest& request)
 }
 
 Result<ArchiveOutcome> SqlStore::archive_grouped(const ArchiveRequest& request) {
-  PendingWrite me{Op::kArchive, nullptr, &request, std::nullopt, std::nullopt, false, nullptr,
-                  nullptr};
+  PendingWrite me{Op::kArchive, nullptr, &request, std::nullopt,
+                  std::nullopt, false,   nullptr,  nullptr};
   enqueue_and_wait(me);
   return std::move(*me.archive_result);
 }
@@ -423,8 +424,7 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
       try {
         bool changed = false;
         if (w.op == Op::kArchive) {
-          Result<ArchiveOutcome> outcome =
-              detail::archive_rows(ps, *w.archive, now);
+          Result<ArchiveOutcome> outcome = detail::archive_rows(ps, *w.archive, now);
           changed = outcome.is_ok() && !outcome->duplicate;
           archived[i] = std::move(outcome);
         } else {
@@ -479,9 +479,6 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
 }
 
 Result<ArchiveOutcome> SqlStore::archive_message(const ArchiveRequest& request) {
-  if (!request.make_ack) {
-    return Status(Code::kInternal, "archive_message: ArchiveRequest.make_ack is not set");
-  }
   if (dialect_ == Dialect::kSqlite) return archive_grouped(request);
   const std::string what = "archive message " + request.control_id;
   for (int attempt = 1;; ++attempt) {
@@ -491,8 +488,7 @@ Result<ArchiveOutcome> SqlStore::archive_message(const ArchiveRequest& request) 
     try {
       PreparedStatements& ps = begin_write(*lease);
       open = &ps;
-      Result<ArchiveOutcome> outcome =
-          detail::archive_rows(ps, request, clock_.now_micros());
+      Result<ArchiveOutcome> outcome = detail::archive_rows(ps, request, clock_.now_micros());
       end_write(*lease, ps, outcome.is_ok() && !outcome->duplicate);
       return outcome;
     } catch (...) {
