@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <thread>
 
 #include "hl7/v2/message.h"
@@ -73,6 +74,27 @@ void add_serve_options(CLI::App& app, Config& config) {
   app.add_flag("--log-query-values", config.log_query_values,
                "Write query parameter values (PHI) to the access log, for debugging")
       ->envname("HEARTH_LOG_QUERY_VALUES");
+  const std::map<std::string, std::uint64_t> millis{{"ms", 1}, {"s", 1000}, {"min", 60'000}};
+  app.add_option("--statement-timeout", config.statement_timeout_ms,
+                 "Time limit of each store call (ms; suffixes ms, s, min; 0: none); past it 503 "
+                 "or an HL7 negative ACK, and a write is rolled back whole")
+      ->envname("HEARTH_STATEMENT_TIMEOUT")
+      ->transform(CLI::AsNumberWithUnit(millis))
+      ->capture_default_str();
+  app.add_option("--mllp-frame-timeout", config.mllp_frame_timeout_ms,
+                 "An MLLP frame must complete within this from its first byte (ms; suffixes ms, "
+                 "s, min), else the connection is closed and the partial frame dropped")
+      ->envname("HEARTH_MLLP_FRAME_TIMEOUT")
+      ->transform(CLI::AsNumberWithUnit(millis))
+      ->capture_default_str();
+  app.add_option("--max-connections", config.max_connections,
+                 "HTTP connections served at once; more are accepted and closed at once")
+      ->envname("HEARTH_MAX_CONNECTIONS")
+      ->capture_default_str();
+  app.add_option("--mllp-max-connections", config.mllp_max_connections,
+                 "MLLP connections served at once; more are accepted and closed at once")
+      ->envname("HEARTH_MLLP_MAX_CONNECTIONS")
+      ->capture_default_str();
 }
 
 namespace {
@@ -131,6 +153,13 @@ Status finalize(Config& config) {
     while (config.base_url.ends_with('/')) config.base_url.pop_back();
   }
   if (config.max_body == 0) return Status(Code::kInvalidArgument, "--max-body must be > 0");
+  if (config.mllp_frame_timeout_ms == 0) {
+    return Status(Code::kInvalidArgument, "--mllp-frame-timeout must be > 0");
+  }
+  if (config.max_connections == 0 || config.mllp_max_connections == 0) {
+    return Status(Code::kInvalidArgument,
+                  "--max-connections and --mllp-max-connections must be > 0");
+  }
   for (const std::string& type : config.hl7_accept_types) {
     if (!is_message_type(type)) {
       return Status(Code::kInvalidArgument,

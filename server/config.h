@@ -54,6 +54,13 @@ struct Config {
   // Empty: loopback names on a loopback bind, any Host otherwise.
   std::vector<std::string> allowed_hosts;
   bool log_query_values = false;  // the access log shows query values (PHI): debugging only
+  // Bounded time: each store call's statements (storage::StoreOptions; 0 = no limit), and an
+  // MLLP frame from its first byte to its last (the connection is closed past it).
+  std::uint64_t statement_timeout_ms = 10'000;
+  std::uint64_t mllp_frame_timeout_ms = 60'000;
+  // Connections served at once; one more is accepted and closed at once.
+  std::uint32_t max_connections = 1024;
+  std::uint32_t mllp_max_connections = 256;
 };
 
 // Registers the `serve` flags (with their environment variables) on `app`, writing into
@@ -65,9 +72,9 @@ void add_store_option(CLI::App& app, Config& config);
 
 // Fills defaults that depend on the machine (threads, workers) and checks the values.
 // Errors: kInvalidArgument for an unparsable --listen or --mllp-listen, a base URL that is not
-// http(s)://, a zero max body or max message, an --hl7-accept-types entry that is not CODE or
-// CODE^EVENT, an --hl7-accept-versions entry the parser does not support, or an empty
-// --allowed-hosts entry.
+// http(s)://, a zero max body, max message, frame timeout or connection cap, an --hl7-accept-types
+// entry that is not CODE or CODE^EVENT, an --hl7-accept-versions entry the parser does not
+// support, or an empty --allowed-hosts entry.
 Status finalize(Config& config);
 
 // Splits "HOST:PORT" / "[IPv6]:PORT". Errors: kInvalidArgument (no port, port > 65535,

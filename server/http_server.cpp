@@ -23,9 +23,23 @@ namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
-using SessionFunction = asio::awaitable<void> (*)(Socket, ServerState&);
+using SessionFunction = asio::awaitable<void> (*)(Socket, ServerState&, ConnectionSlot);
 
-asio::awaitable<void> accept_loop(ServerState& state, Acceptor& acceptor, SessionFunction session) {
+// One listener: its session, its connection counter and cap, its name in log lines.
+struct Listener {
+  Acceptor& acceptor;
+  SessionFunction session;
+  std::atomic<int>& connections;
+  std::uint32_t max_connections;
+  const char* cap_flag;
+};
+
+// Over the cap a connection is accepted and closed at once (the client sees it at once,
+// instead of waiting in the backlog behind connections that may never leave); one log line
+// per run of refusals.
+asio::awaitable<void> accept_loop(ServerState& state, Listener listener) {
+  Acceptor& acceptor = listener.acceptor;
+  bool refusing = false;
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(state.io), kNoThrow);
     if (ec) {
@@ -37,8 +51,20 @@ asio::awaitable<void> accept_loop(ServerState& state, Acceptor& acceptor, Sessio
       continue;
     }
     boost::system::error_code ignored;
+    if (listener.connections.load() >= static_cast<int>(listener.max_connections)) {
+      if (!refusing) {
+        log_line("connection refused: " + std::to_string(listener.max_connections) +
+                 " connections open (" + listener.cap_flag + ")");
+      }
+      refusing = true;
+      socket.close(ignored);
+      continue;
+    }
+    refusing = false;
     socket.set_option(tcp::no_delay(true), ignored);
-    asio::co_spawn(socket.get_executor(), session(std::move(socket), state), asio::detached);
+    ConnectionSlot slot(listener.connections);
+    asio::co_spawn(socket.get_executor(),
+                   listener.session(std::move(socket), state, std::move(slot)), asio::detached);
   }
 }
 
@@ -140,12 +166,18 @@ int HttpServer::run() {
   ServerState& state = *state_;
   if (state.config.workers > 0) {
     state.pool = std::make_unique<WorkerPool>(static_cast<unsigned>(state.config.workers));
+    state.readers = std::make_unique<WorkerPool>(static_cast<unsigned>(state.config.workers));
   }
-  asio::co_spawn(state.acceptor.get_executor(), accept_loop(state, state.acceptor, run_session),
+  asio::co_spawn(state.acceptor.get_executor(),
+                 accept_loop(state, Listener{state.acceptor, run_session, state.http_connections,
+                                             state.config.max_connections, "--max-connections"}),
                  asio::detached);
   if (state.mllp_acceptor.is_open()) {
-    asio::co_spawn(state.mllp_acceptor.get_executor(),
-                   accept_loop(state, state.mllp_acceptor, run_mllp_session), asio::detached);
+    asio::co_spawn(
+        state.mllp_acceptor.get_executor(),
+        accept_loop(state, Listener{state.mllp_acceptor, run_mllp_session, state.mllp_connections,
+                                    state.config.mllp_max_connections, "--mllp-max-connections"}),
+        asio::detached);
   }
   std::vector<std::thread> threads;
   unsigned extra = state.config.threads > 1 ? state.config.threads - 1 : 0;
@@ -155,7 +187,10 @@ int HttpServer::run() {
   for (auto& thread : threads) thread.join();
   // With requests abandoned at the deadline a worker may still be inside the store; the caller
   // exits without joining it.
-  if (state.abandoned == 0 && state.pool) state.pool->join();
+  if (state.abandoned == 0 && state.pool) {
+    state.pool->join();
+    state.readers->join();
+  }
   return state.abandoned;
 }
 

@@ -1,8 +1,9 @@
 // One coroutine per connection, shaped like Beast's awaitable and advanced_server examples: a
-// fresh parser per request (body and header limits), a timeout on every read and write,
+// fresh parser per request (body and header limits), a deadline on every read and write,
 // keep-alive, and pipelining for free because reads and writes are sequential over one
-// flat_buffer. The REST core runs on the worker pool; the session waits for it without holding
-// an io thread.
+// flat_buffer. The REST core runs on the worker pools (reads and writes apart); the session
+// waits for it without holding an io thread, watching the socket meanwhile so a read whose
+// client leaves is cancelled.
 #include "server/http_session.h"
 
 #include <boost/asio/as_tuple.hpp>
@@ -15,8 +16,10 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <exception>
+#include <memory>
 #include <optional>
 
+#include "core/cancel.h"
 #include "server/access_log.h"
 #include "server/request_mapping.h"
 
@@ -27,6 +30,9 @@ namespace beast = boost::beast;
 namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+// Beast's stream deadline is absolute: one expires_after covers a whole composed read, so a
+// header (and the wait for it) must arrive within kIdleTimeout, and then the whole body
+// within another kIdleTimeout, however the client trickles its bytes.
 constexpr std::chrono::seconds kIdleTimeout{30};   // waiting for (the rest of) a request
 constexpr std::chrono::seconds kWriteTimeout{30};  // writing a response
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
@@ -177,9 +183,58 @@ asio::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buff
   co_return body_ec;
 }
 
+// GET, HEAD and POST [type/]_search only read the store: they run on the read workers.
+bool reads_only(const api::Request& request) {
+  if (request.method == "GET" || request.method == "HEAD") return true;
+  return request.method == "POST" &&
+         (request.path == "_search" || request.path.ends_with("/_search"));
+}
+
+// A read's cancellation, shared by the worker running it and the wait on its socket.
+struct PeerWatch {
+  CancelToken token;
+  char probe = 0;  // MSG_PEEK target: nothing is consumed from the socket
+};
+
+// Cancels `watch` when the peer closes or resets the connection. Bytes arriving instead (the
+// next pipelined request) end the watch without cancelling. The wait is cancelled with the
+// socket's operations (Socket::cancel) once the read is answered; the handler touches only
+// the shared watch.
+void watch_peer(Stream& stream, const std::shared_ptr<PeerWatch>& watch) {
+  stream.socket().async_receive(asio::buffer(&watch->probe, 1), asio::socket_base::message_peek,
+                                [watch](const boost::system::error_code& ec, std::size_t) {
+                                  if (ec && ec != asio::error::operation_aborted) {
+                                    watch->token.cancel();
+                                  }
+                                });
+}
+
+// Runs a read on the read workers with its cancel token installed; a read whose client left
+// before a worker took it is not started.
+asio::awaitable<api::Response> run_read(ServerState& state, Stream& stream, api::Request& request) {
+  auto watch = std::make_shared<PeerWatch>();
+  watch_peer(stream, watch);
+  // A raw pointer (`watch` outlives the call): GCC 12 destroys a co_await operand's
+  // temporaries twice when they own something, such as a captured shared_ptr.
+  PeerWatch* const shared = watch.get();
+  api::Response response =
+      co_await run_in_pool(state.readers->executor(), [&state, &request, shared] {
+        if (shared->token.cancelled()) {
+          return safe_error(state, Status(Code::kUnavailable, "cancelled: the client went away"),
+                            request);
+        }
+        CancelScope scope(&shared->token);
+        return call_handler(state, request);
+      });
+  boost::system::error_code ignored;
+  stream.socket().cancel(ignored);
+  co_return response;
+}
+
 // The response to a request read with `read_ec` (a protocol error or none): an error
-// OperationOutcome, or the REST core's answer computed on the worker pool.
-asio::awaitable<api::Response> respond(ServerState& state, const MappingContext& mapping,
+// OperationOutcome, or the REST core's answer computed on a worker pool.
+asio::awaitable<api::Response> respond(ServerState& state, Stream& stream,
+                                       const MappingContext& mapping,
                                        const beast::error_code& read_ec, Parser& parser,
                                        api::Request& request) {
   auto& message = parser.get();
@@ -206,13 +261,15 @@ asio::awaitable<api::Response> respond(ServerState& state, const MappingContext&
                       state.handlers.answers_inline(request))) {
     co_return call_handler(state, request);
   }
+  if (reads_only(request)) co_return co_await run_read(state, stream, request);
   co_return co_await run_in_pool(state.pool->executor(),
                                  [&state, &request] { return call_handler(state, request); });
 }
 
 }  // namespace
 
-asio::awaitable<void> run_session(Socket socket, ServerState& state) {
+asio::awaitable<void> run_session(Socket socket, ServerState& state,
+                                  [[maybe_unused]] ConnectionSlot slot) {
   Stream stream(std::move(socket));
   beast::flat_buffer buffer;  // reused for the connection's lifetime; holds pipelined bytes
   std::optional<Parser> parser;
@@ -230,7 +287,7 @@ asio::awaitable<void> run_session(Socket socket, ServerState& state) {
     if (!in_flight) in_flight.emplace(state);
 
     reset(request);
-    api::Response response = co_await respond(state, mapping, read_ec, *parser, request);
+    api::Response response = co_await respond(state, stream, mapping, read_ec, *parser, request);
     log_error_detail(response, response.status);
     const auto& head = parser->get();
     bool close_after = read_ec || !head.keep_alive() || state.stopping.load();

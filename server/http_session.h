@@ -24,9 +24,9 @@ using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Strand>;
 using Acceptor = boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Strand>;
 
-// Member order matters for destruction: the pool goes first (its finished tasks only queue
+// Member order matters for destruction: the pools go first (their finished tasks only queue
 // completions on the stopped io_context), then the io_context destroys the suspended session
-// frames, whose destructors still touch `in_flight`.
+// frames, whose destructors still touch `in_flight` and the connection counters.
 struct ServerState {
   ServerState(const Config& c, FhirHandlers h, MllpHandlers m)
       : config(c),
@@ -41,6 +41,9 @@ struct ServerState {
   MllpHandlers mllp;  // mllp.ingest empty: no MLLP listener
   // Requests whose header has arrived and whose response is not yet written.
   std::atomic<int> in_flight{0};
+  // Connections being served, against --max-connections / --mllp-max-connections.
+  std::atomic<int> http_connections{0};
+  std::atomic<int> mllp_connections{0};
   std::atomic<bool> stopping{false};
   int abandoned = 0;
   std::string local_address;       // "HOST:PORT"
@@ -49,13 +52,33 @@ struct ServerState {
   boost::asio::io_context io;
   Acceptor acceptor;
   Acceptor mllp_acceptor;
-  std::unique_ptr<WorkerPool> pool;  // null: the REST core runs inline on io threads
+  // Store calls: `pool` runs writes (creates, updates, deletes, HL7 ingest, /hl7 POSTs),
+  // `readers` runs reads (GET, HEAD, POST _search), so slow searches can hold every reader and
+  // still never delay a write or an ACK. Both null: everything runs inline on io threads.
+  std::unique_ptr<WorkerPool> pool;
+  std::unique_ptr<WorkerPool> readers;
+};
+
+// One served connection, counted in its listener's counter from accept to close.
+class ConnectionSlot {
+ public:
+  explicit ConnectionSlot(std::atomic<int>& count) : count_(&count) { count_->fetch_add(1); }
+  ConnectionSlot(ConnectionSlot&& other) noexcept : count_(other.count_) { other.count_ = nullptr; }
+  ConnectionSlot& operator=(ConnectionSlot&&) = delete;
+  ~ConnectionSlot() {
+    if (count_ != nullptr) count_->fetch_sub(1);
+  }
+
+ private:
+  std::atomic<int>* count_;
 };
 
 // "HOST:PORT", "[v6]:PORT".
 std::string format_endpoint(const boost::asio::ip::tcp::endpoint& endpoint);
 
-// Serves one connection until the peer closes, a timeout, an error, or shutdown.
-boost::asio::awaitable<void> run_session(Socket socket, ServerState& state);
+// Serves one connection until the peer closes, a timeout, an error, or shutdown. A read
+// (GET, HEAD, POST _search) whose client closes the connection while it runs is cancelled:
+// its store statements stop (core/cancel.h) and nothing is written back.
+boost::asio::awaitable<void> run_session(Socket socket, ServerState& state, ConnectionSlot slot);
 
 }  // namespace hearth::server

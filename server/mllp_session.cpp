@@ -1,6 +1,8 @@
 // One coroutine per MLLP connection, shaped like the HTTP session: read what arrives, feed the
-// deframer, and answer each complete message in order. With a store that archives
-// asynchronously (SQLite's group commit) the ingest starts on this io thread and completes
+// deframer, and answer each complete message in order. Between frames the connection may idle
+// for 5 minutes; once a frame has begun it must end within --mllp-frame-timeout, however its
+// bytes trickle in, so a slow sender cannot hold a large partial frame for long. With a store that
+// archives asynchronously (SQLite's group commit) the ingest starts on this io thread and completes
 // after the store's COMMIT; otherwise it runs on the worker pool because the store blocks.
 // Either way the ACK is written only after the COMMIT, so an acknowledged message is never
 // lost.
@@ -96,7 +98,8 @@ std::string peer_of(const Stream& stream) {
 
 }  // namespace
 
-asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state) {
+asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
+                                       [[maybe_unused]] ConnectionSlot slot) {
   Stream stream(std::move(socket));
   const std::string peer = peer_of(stream);
   hl7::MllpDeframer deframer(state.config.mllp_max_message);
@@ -113,16 +116,36 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state) {
   } report_dropped{rejects, peer};
   std::array<char, 64 * 1024> buffer;
   std::string wire;
+  const std::chrono::milliseconds frame_timeout(state.config.mllp_frame_timeout_ms);
+  // When the frame in progress got its first byte (approximately: the read that brought it),
+  // and how many frames had ended then; a frame's deadline is never restarted by its bytes.
+  std::chrono::steady_clock::time_point frame_started;
+  std::size_t frames_ended = 0;
   for (;;) {
     // Plain statements around every co_await: GCC 12 mishandles temporaries of a co_await
     // inside a conditional expression or a loop condition.
     std::optional<Result<std::string>> frame = deframer.next();
     if (!frame) {
       if (state.stopping.load()) co_return;
-      stream.expires_after(kMllpIdleTimeout);
+      const bool in_frame = deframer.in_frame();
+      if (in_frame) {
+        stream.expires_at(frame_started + frame_timeout);
+      } else {
+        stream.expires_after(kMllpIdleTimeout);
+      }
       auto [ec, n] = co_await stream.async_read_some(asio::buffer(buffer), kNoThrow);
-      if (ec) co_return;  // closed, reset, idle timeout
+      if (ec == beast::error::timeout && in_frame) {
+        log_line("mllp " + peer + ": frame not complete " + std::to_string(frame_timeout.count()) +
+                 " ms after its first byte (--mllp-frame-timeout): partial frame dropped, "
+                 "connection closed");
+      }
+      if (ec) co_return;  // closed, reset, idle or frame timeout
       deframer.feed(std::string_view(buffer.data(), n));
+      const std::size_t ended = deframer.frames() + deframer.oversize_frames();
+      if (deframer.in_frame() && (!in_frame || ended != frames_ended)) {
+        frame_started = std::chrono::steady_clock::now();
+      }
+      frames_ended = ended;
       continue;
     }
     InFlightMessage in_flight(state);

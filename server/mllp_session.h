@@ -1,6 +1,8 @@
 // Internal to server/: the per-connection coroutine of the MLLP listener (mllp_session.cpp).
 // Messages on one connection are answered in the order they arrived; the connection closes on
-// peer close, 5 minutes idle, an oversize message (--mllp-max-message) or shutdown.
+// peer close, 5 minutes idle between frames, a frame not complete --mllp-frame-timeout after
+// its first byte (the partial frame is dropped, with a log line), an oversize message
+// (--mllp-max-message) without a reject function, or shutdown.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -9,6 +11,7 @@
 
 namespace hearth::server {
 
-boost::asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state);
+boost::asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
+                                              ConnectionSlot slot);
 
 }  // namespace hearth::server

@@ -24,7 +24,7 @@ Result<std::unique_ptr<SessionPool>> open_migrated(std::string_view url, int* ve
       *parsed, dialect == Dialect::kSqlite ? kSqliteSessions : kPostgresqlSessions);
   if (!pool.is_ok()) return pool;
   {
-    Result<SessionPool::Lease> lease = (*pool)->acquire();
+    Result<SessionPool::Lease> lease = (*pool)->acquire(Lane::kWrite);
     if (!lease.is_ok()) return std::move(lease).take_status();
     Result<int> migrated = migrate_schema(*(*lease)->sql, dialect);
     if (!migrated.is_ok()) return std::move(migrated).take_status();
@@ -34,9 +34,11 @@ Result<std::unique_ptr<SessionPool>> open_migrated(std::string_view url, int* ve
 }
 
 Result<std::unique_ptr<Store>> open_with(std::string_view url, const Clock& clock,
-                                         std::unique_ptr<Clock> owned_clock) {
+                                         std::unique_ptr<Clock> owned_clock,
+                                         const StoreOptions& options) {
   Result<std::unique_ptr<SessionPool>> pool = open_migrated(url, nullptr);
   if (!pool.is_ok()) return std::move(pool).take_status();
+  HEARTH_RETURN_IF_ERROR((*pool)->set_statement_timeout(options.statement_timeout));
   const StoreUrl& parsed = (*pool)->url();
   std::unique_ptr<WalCheckpointer> checkpointer;
   if (parsed.dialect == Dialect::kSqlite && !parsed.memory) {
@@ -51,14 +53,15 @@ Result<std::unique_ptr<Store>> open_with(std::string_view url, const Clock& cloc
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> open_store(std::string_view url) {
+Result<std::unique_ptr<Store>> open_store(std::string_view url, const StoreOptions& options) {
   std::unique_ptr<Clock> clock = make_system_clock();
   const Clock& ref = *clock;
-  return open_with(url, ref, std::move(clock));
+  return open_with(url, ref, std::move(clock), options);
 }
 
-Result<std::unique_ptr<Store>> open_store(std::string_view url, const Clock& clock) {
-  return open_with(url, clock, nullptr);
+Result<std::unique_ptr<Store>> open_store(std::string_view url, const Clock& clock,
+                                          const StoreOptions& options) {
+  return open_with(url, clock, nullptr, options);
 }
 
 Result<int> migrate_store(std::string_view url) {

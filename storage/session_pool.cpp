@@ -1,12 +1,18 @@
 // Session pool. Connections are set up here, once: SQLite gets its pragmas (WAL, synchronous,
-// busy timeout) per connection, so no store call ever does per-call setup.
+// busy timeout) and its progress handler per connection, PostgreSQL its statement_timeout, so
+// no store call ever does per-call setup.
 #include "storage/session_pool.h"
 
+#include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
+#include <sys/socket.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <string>
 #include <system_error>
 
 #include "storage/sql_error.h"
@@ -37,19 +43,70 @@ void configure_sqlite(soci::session& sql, bool memory, bool sync_every_commit) {
   sql << "PRAGMA mmap_size = 268435456";
 }
 
+std::int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// SQLite calls this every kProgressSteps virtual-machine steps of a running statement; a
+// non-zero answer aborts the statement with SQLITE_INTERRUPT. One clock read per few thousand
+// steps costs nothing measurable.
+constexpr int kProgressSteps = 4000;
+int sqlite_progress(void* data) {
+  const auto* session = static_cast<const PooledSession*>(data);
+  const CancelToken* token = session->cancel.load(std::memory_order_relaxed);
+  if (token != nullptr && token->cancelled()) return 1;
+  const std::int64_t deadline = session->deadline_ns.load(std::memory_order_relaxed);
+  return deadline != 0 && steady_now_ns() > deadline ? 1 : 0;
+}
+
+void set_pg_timeout(soci::session& sql, std::chrono::milliseconds timeout) {
+  sql << ("SET statement_timeout = " + std::to_string(timeout.count()));
+}
+
+PGconn* pg_connection(soci::session& sql) {
+  return static_cast<soci::postgresql_session_backend*>(sql.get_backend())->conn_;
+}
+
+// Room for point reads and writes that searches may never take.
+std::size_t query_limit(std::size_t max_sessions) {
+  if (max_sessions <= 2) return 1;
+  return max_sessions - std::max<std::size_t>(2, max_sessions / 4);
+}
+
 }  // namespace
 
 PooledSession::PooledSession() = default;
 PooledSession::~PooledSession() = default;  // statements are destroyed before the session
 
 SessionPool::Lease::~Lease() {
-  if (pool_ != nullptr && session_ != nullptr) pool_->give_back(std::move(session_), discard_);
+  if (pool_ != nullptr && session_ != nullptr) {
+    pool_->give_back(std::move(session_), lane_, discard_);
+  }
+}
+
+void SessionPool::Lease::clear_limits() {
+  session_->deadline_ns.store(0, std::memory_order_relaxed);
+  session_->cancel.store(nullptr, std::memory_order_relaxed);
+}
+
+bool SessionPool::Lease::cancelled() const {
+  const CancelToken* token = session_->cancel.load(std::memory_order_relaxed);
+  return token != nullptr && token->cancelled();
 }
 
 SessionPool::SessionPool(StoreUrl url, std::size_t max_sessions)
-    : url_(std::move(url)), max_sessions_(max_sessions) {}
+    : url_(std::move(url)), max_sessions_(max_sessions), max_queries_(query_limit(max_sessions)) {}
 
-SessionPool::~SessionPool() = default;
+SessionPool::~SessionPool() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  stop_changed_.notify_all();
+  if (watchdog_.joinable()) watchdog_.join();
+}
 
 Result<std::unique_ptr<SessionPool>> SessionPool::open(const StoreUrl& url,
                                                        std::size_t max_sessions) {
@@ -71,16 +128,36 @@ Result<std::unique_ptr<SessionPool>> SessionPool::open(const StoreUrl& url,
   return pool;
 }
 
+Status SessionPool::set_statement_timeout(std::chrono::milliseconds timeout) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  timeout_ = timeout;
+  if (url_.dialect != Dialect::kPostgresql) return Status::ok();
+  try {
+    for (auto& session : idle_) set_pg_timeout(*session->sql, timeout);
+  } catch (...) {
+    Status status = status_from_current_exception("setting statement_timeout");
+    return Status(Code::kUnavailable, status.message());
+  }
+  if (timeout.count() > 0 && !watchdog_.joinable()) {
+    watchdog_ = std::thread([this] { watchdog_loop(); });
+  }
+  return Status::ok();
+}
+
 Result<std::unique_ptr<PooledSession>> SessionPool::connect() {
   auto session = std::make_unique<PooledSession>();
   try {
     if (url_.dialect == Dialect::kSqlite) {
       session->sql = std::make_unique<soci::session>(soci::sqlite3, url_.connect);
       configure_sqlite(*session->sql, url_.memory, url_.sync_every_commit);
+      sqlite3_progress_handler(
+          static_cast<soci::sqlite3_session_backend*>(session->sql->get_backend())->conn_,
+          kProgressSteps, &sqlite_progress, session.get());
     } else {
       session->sql = std::make_unique<soci::session>(soci::postgresql, url_.connect);
       // NOTICEs ("relation already exists, skipping") would go to stderr via libpq.
       *session->sql << "SET client_min_messages = warning";
+      if (timeout_.count() > 0) set_pg_timeout(*session->sql, timeout_);
     }
   } catch (...) {
     Status status = status_from_current_exception("opening the database");
@@ -90,39 +167,120 @@ Result<std::unique_ptr<PooledSession>> SessionPool::connect() {
   return session;
 }
 
-Result<SessionPool::Lease> SessionPool::acquire(std::chrono::milliseconds wait) {
+Result<SessionPool::Lease> SessionPool::acquire(Lane lane) {
+  const std::chrono::milliseconds wait =
+      timeout_.count() > 0 ? timeout_ : std::chrono::milliseconds(30'000);
   std::unique_lock<std::mutex> lock(mutex_);
-  auto ready = [&] { return !idle_.empty() || open_count_ < max_sessions_; };
-  if (!ready() && !returned_.wait_for(lock, wait, ready)) {
-    return Status(Code::kUnavailable, "no database session became free in time");
+  auto ready = [&] {
+    return (lane != Lane::kQuery || query_count_ < max_queries_) &&
+           (!idle_.empty() || open_count_ < max_sessions_);
+  };
+  // A search waiting for a session looks at its cancel token now and then: a search whose
+  // client left gives up its place instead of waiting for the timeout.
+  const CancelToken* token = lane == Lane::kQuery ? CancelScope::current() : nullptr;
+  const Status cancelled(Code::kUnavailable, "cancelled, the client went away");
+  if (token != nullptr && token->cancelled()) return cancelled;
+  const auto until = std::chrono::steady_clock::now() + wait;
+  while (!ready()) {
+    if (token != nullptr && token->cancelled()) return cancelled;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= until) {
+      return Status(Code::kUnavailable, lane == Lane::kQuery
+                                            ? "no database session for a search became free in time"
+                                            : "no database session became free in time");
+    }
+    returned_.wait_until(lock, std::min(until, now + std::chrono::milliseconds(100)));
   }
+  if (lane == Lane::kQuery) ++query_count_;
+  std::unique_ptr<PooledSession> session;
   if (!idle_.empty()) {
-    std::unique_ptr<PooledSession> session = std::move(idle_.back());
+    session = std::move(idle_.back());
     idle_.pop_back();
-    return Lease(this, std::move(session));
-  }
-  ++open_count_;
-  lock.unlock();  // connecting may take a network round trip: not under the lock
-  Result<std::unique_ptr<PooledSession>> fresh = connect();
-  if (!fresh.is_ok()) {
+  } else {
+    ++open_count_;
+    lock.unlock();  // connecting may take a network round trip: not under the lock
+    Result<std::unique_ptr<PooledSession>> fresh = connect();
     lock.lock();
-    --open_count_;
-    returned_.notify_one();
-    return std::move(fresh).take_status();
+    if (!fresh.is_ok()) {
+      --open_count_;
+      if (lane == Lane::kQuery) --query_count_;
+      returned_.notify_all();
+      return std::move(fresh).take_status();
+    }
+    session = std::move(fresh).value();
   }
-  return Lease(this, std::move(fresh).value());
+  session->deadline_ns.store(
+      timeout_.count() > 0 ? steady_now_ns() + std::chrono::nanoseconds(timeout_).count() : 0,
+      std::memory_order_relaxed);
+  session->cancel.store(token, std::memory_order_relaxed);
+  session->hang_cut = false;
+  if (url_.dialect != Dialect::kPostgresql) return Lease(this, std::move(session), lane);
+  leased_.push_back(session.get());
+  lock.unlock();
+  PGconn* connection = pg_connection(*session->sql);
+  Lease lease(this, std::move(session), lane);
+  if (token != nullptr) {
+    // PQcancel connects to the server: on a thread of its own, never the canceller's (an I/O
+    // thread). The session is retired after a cancellation (see give_back), so a late cancel
+    // request can never hit another call's statement.
+    std::shared_ptr<PGcancel> cancel(PQgetCancel(connection), PQfreeCancel);
+    const bool hooked = cancel != nullptr && token->set_hook([cancel] {
+      std::thread([cancel] {
+        char error[256];
+        PQcancel(cancel.get(), error, sizeof error);
+      }).detach();
+    });
+    if (!hooked && token->cancelled()) return cancelled;
+  }
+  return lease;
 }
 
-void SessionPool::give_back(std::unique_ptr<PooledSession> session, bool discard) {
-  if (url_.memory) discard = false;  // the one connection IS the database
-  if (discard) session.reset();      // close outside the lock
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (discard) {
-    --open_count_;
-  } else {
-    idle_.push_back(std::move(session));
+void SessionPool::give_back(std::unique_ptr<PooledSession> session, Lane lane, bool discard) {
+  session->deadline_ns.store(0, std::memory_order_relaxed);
+  const CancelToken* token = session->cancel.exchange(nullptr, std::memory_order_relaxed);
+  bool retire = false;
+  if (token != nullptr && url_.dialect == Dialect::kPostgresql) {
+    token->clear_hook();
+    retire = token->cancelled();  // a cancel request may still be on its way to this session
   }
-  returned_.notify_one();
+  if (url_.memory) discard = false;  // the one connection IS the database
+  std::vector<std::unique_ptr<PooledSession>> dropped;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (lane == Lane::kQuery) --query_count_;
+    if (url_.dialect == Dialect::kPostgresql) std::erase(leased_, session.get());
+    if (discard || session->hang_cut) {
+      // Its siblings talk to the same server and are likely broken too: reconnect them lazily.
+      dropped.swap(idle_);
+      dropped.push_back(std::move(session));
+      open_count_ -= dropped.size();
+    } else if (retire) {
+      dropped.push_back(std::move(session));
+      --open_count_;
+    } else {
+      idle_.push_back(std::move(session));
+    }
+  }
+  returned_.notify_all();
+  // `dropped` closes its connections here, outside the lock.
+}
+
+void SessionPool::watchdog_loop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stop_) {
+    stop_changed_.wait_for(lock, std::chrono::milliseconds(500));
+    const std::int64_t now = steady_now_ns();
+    const std::int64_t grace = std::chrono::nanoseconds(timeout_ + kHangGrace).count();
+    for (PooledSession* session : leased_) {
+      const std::int64_t deadline = session->deadline_ns.load(std::memory_order_relaxed);
+      if (deadline == 0 || session->hang_cut || now < deadline + grace) continue;
+      // The owner is blocked in libpq on a server that does not answer: cut the socket so
+      // its call fails (a connection error) and the session is dropped.
+      const int fd = PQsocket(pg_connection(*session->sql));
+      if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
+      session->hang_cut = true;
+    }
+  }
 }
 
 }  // namespace hearth::storage

@@ -20,7 +20,8 @@ FailureKind from_sqlstate(const std::string& state) {
   if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03") {
     return FailureKind::kConnection;
   }
-  if (state == "55P03" || state == "57014") return FailureKind::kBusy;  // lock / timeout
+  if (state == "55P03") return FailureKind::kBusy;         // lock not available
+  if (state == "57014") return FailureKind::kInterrupted;  // statement_timeout or cancel
   return FailureKind::kOther;
 }
 
@@ -28,6 +29,7 @@ FailureKind from_sqlite_code(int code) {
   switch (code & 0xFF) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED: return FailureKind::kBusy;
+    case SQLITE_INTERRUPT: return FailureKind::kInterrupted;
     case SQLITE_CONSTRAINT: return FailureKind::kUnique;
     case SQLITE_CANTOPEN:
     case SQLITE_NOTADB:
@@ -75,8 +77,10 @@ Status status_from_current_exception(std::string_view what) {
     message.pop_back();
   }
   FailureKind kind = classify_current_exception();
-  Code code = (kind == FailureKind::kConnection || kind == FailureKind::kBusy) ? Code::kUnavailable
-                                                                               : Code::kInternal;
+  Code code = (kind == FailureKind::kConnection || kind == FailureKind::kBusy ||
+               kind == FailureKind::kInterrupted)
+                  ? Code::kUnavailable
+                  : Code::kInternal;
   // libpq and SOCI may quote the conninfo string, password included.
   return Status(code, std::string(what) + ": " + redact_credentials(message));
 }

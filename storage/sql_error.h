@@ -13,18 +13,20 @@
 namespace hearth::storage {
 
 enum class FailureKind {
-  kConnection,  // the session is unusable (network, server gone): drop it, kUnavailable
-  kBusy,        // lock timeout / SQLITE_BUSY: kUnavailable, the client may retry later
-  kUnique,      // unique / primary-key violation (a racing insert)
-  kRetryable,   // serialization failure or deadlock: redo the transaction
-  kOther,       // anything else: kInternal
+  kConnection,   // the session is unusable (network, server gone): drop it, kUnavailable
+  kBusy,         // lock timeout / SQLITE_BUSY: kUnavailable, the client may retry later
+  kUnique,       // unique / primary-key violation (a racing insert)
+  kRetryable,    // serialization failure or deadlock: redo the transaction
+  kInterrupted,  // the statement was aborted: its time limit passed or its client left
+  kOther,        // anything else: kInternal
 };
 
 // Classifies the exception currently being handled (call inside a catch block only).
 FailureKind classify_current_exception();
 
-// The Status for the exception being handled: kUnavailable for connection/busy failures,
-// kInternal otherwise; `what` names the operation ("read Patient/1") in the diagnostics.
+// The Status for the exception being handled: kUnavailable for connection/busy failures and
+// interrupted statements, kInternal otherwise; `what` names the operation ("read Patient/1") in the
+// diagnostics.
 Status status_from_current_exception(std::string_view what);
 
 }  // namespace hearth::storage

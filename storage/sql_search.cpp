@@ -30,7 +30,7 @@ void prepare(soci::statement& st, const std::string& text) {
 }  // namespace
 
 Result<SearchPage> SqlStore::search(const fhir::search::SearchQuery& query) {
-  Result<SessionPool::Lease> lease = pool_->acquire();
+  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kQuery);
   if (!lease.is_ok()) return std::move(lease).take_status();
   detail::SearchSql compiled = detail::compile_search(query, clock_.now_micros());
   std::string type = query.resource_type;

@@ -55,8 +55,16 @@ const char* method_of(int op) {
 // The exception being handled, as a Status; drops the session when its connection is gone
 // (the next lease opens a fresh one), reporting kUnavailable.
 Status fail_session(SessionPool::Lease& lease, std::string_view what) {
+  const FailureKind kind = classify_current_exception();
+  if (kind == FailureKind::kInterrupted) {
+    // The session is fine (SQLite: the statement was reset; PostgreSQL: the error ended it).
+    return Status(
+        Code::kUnavailable,
+        std::string(what) + (lease.cancelled() ? ": cancelled, the client went away"
+                                               : ": took longer than the statement time limit"));
+  }
   Status status = status_from_current_exception(what);
-  bool connected = classify_current_exception() != FailureKind::kConnection;
+  bool connected = kind != FailureKind::kConnection;
   if (connected) {
     try {
       connected = lease->sql->is_connected();
@@ -97,7 +105,7 @@ bool SqlStore::quick_reads() const {
 
 Result<ResourceVersion> SqlStore::read(std::string_view type, std::string_view id,
                                        ResourceVersion* deleted_out) {
-  Result<SessionPool::Lease> lease = pool_->acquire();
+  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
     PreparedStatements& ps = statements_of(**lease, dialect_);
@@ -121,7 +129,7 @@ Result<ResourceVersion> SqlStore::read(std::string_view type, std::string_view i
 
 Result<ResourceVersion> SqlStore::vread(std::string_view type, std::string_view id,
                                         std::int64_t version) {
-  Result<SessionPool::Lease> lease = pool_->acquire();
+  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
   if (!lease.is_ok()) return std::move(lease).take_status();
   const std::string what = ref(type, id) + "/_history/" + std::to_string(version);
   try {
@@ -242,7 +250,9 @@ PreparedStatements& SqlStore::begin_write(SessionPool::Lease& lease) {
   return ps;
 }
 
-void SqlStore::end_write(PreparedStatements& ps, bool commit) {
+void SqlStore::end_write(SessionPool::Lease& lease, PreparedStatements& ps, bool commit) {
+  // All the work is done: a COMMIT is never the statement a time limit aborts.
+  lease.clear_limits();
   (commit ? ps.commit : ps.rollback).execute(true);
   if (commit && checkpointer_) checkpointer_->note_commit();
 }
@@ -258,7 +268,7 @@ Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
   }
   if (dialect_ == Dialect::kSqlite) return write_grouped(op, request);
   for (int attempt = 1;; ++attempt) {
-    Result<SessionPool::Lease> lease = pool_->acquire();
+    Result<SessionPool::Lease> lease = pool_->acquire(Lane::kWrite);
     if (!lease.is_ok()) return std::move(lease).take_status();
     PreparedStatements* open = nullptr;
     try {
@@ -266,7 +276,7 @@ Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
       open = &ps;
       bool raced = false;
       Result<WriteOutcome> outcome = write_rows(op_index, request, ps, clock_, &raced);
-      end_write(ps, outcome.is_ok() && outcome->kind != WriteKind::kNoChange);
+      end_write(*lease, ps, outcome.is_ok() && outcome->kind != WriteKind::kNoChange);
       open = nullptr;
       // Lost a race to create the row: a create conflicts; an update or delete tries again
       // and now finds (and locks) the row.
@@ -395,7 +405,7 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
       }
     }
   };
-  Result<SessionPool::Lease> lease = pool_->acquire();
+  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kWrite);
   if (!lease.is_ok()) return fail_all(lease.status());
   PreparedStatements* open = nullptr;
   // Outcomes are handed out only after COMMIT: kept aside until then.
@@ -432,6 +442,9 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
         if (isolated) ps.release_savepoint.execute(true);
       } catch (...) {
         const FailureKind kind = classify_current_exception();
+        // Past the batch's time limit SQLite rolled back the whole transaction: every write
+        // of the batch fails (kUnavailable), none is half-committed.
+        if (kind == FailureKind::kInterrupted) throw;
         if (w.op == Op::kArchive) {
           archived[i] = status_from_current_exception("archive message " + w.archive->control_id);
         } else {
@@ -449,7 +462,7 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
         }
       }
     }
-    end_write(ps, any_changed);
+    end_write(*lease, ps, any_changed);
     open = nullptr;
   } catch (...) {
     Status status = fail_session(*lease, "write batch of " + std::to_string(batch.size()));
@@ -469,14 +482,14 @@ Result<ArchiveOutcome> SqlStore::archive_message(const ArchiveRequest& request) 
   if (dialect_ == Dialect::kSqlite) return archive_grouped(request);
   const std::string what = "archive message " + request.control_id;
   for (int attempt = 1;; ++attempt) {
-    Result<SessionPool::Lease> lease = pool_->acquire();
+    Result<SessionPool::Lease> lease = pool_->acquire(Lane::kWrite);
     if (!lease.is_ok()) return std::move(lease).take_status();
     PreparedStatements* open = nullptr;
     try {
       PreparedStatements& ps = begin_write(*lease);
       open = &ps;
       Result<ArchiveOutcome> outcome = detail::archive_rows(ps, request, clock_.now_micros());
-      end_write(ps, outcome.is_ok() && !outcome->duplicate);
+      end_write(*lease, ps, outcome.is_ok() && !outcome->duplicate);
       return outcome;
     } catch (...) {
       const FailureKind kind = classify_current_exception();
@@ -488,7 +501,7 @@ Result<ArchiveOutcome> SqlStore::archive_message(const ArchiveRequest& request) 
 }
 
 Result<ArchivedMessage> SqlStore::read_message(std::int64_t id) {
-  Result<SessionPool::Lease> lease = pool_->acquire();
+  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
     return detail::read_message_row(*(*lease)->sql, dialect_, id);
@@ -498,7 +511,7 @@ Result<ArchivedMessage> SqlStore::read_message(std::int64_t id) {
 }
 
 Result<std::vector<ArchivedMessage>> SqlStore::list_messages(const MessageFilter& filter) {
-  Result<SessionPool::Lease> lease = pool_->acquire();
+  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kQuery);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
     return detail::list_message_rows(*(*lease)->sql, dialect_, filter);
@@ -511,7 +524,7 @@ Result<HistoryPage> SqlStore::history(const HistoryQuery& query) {
   if (!query.id.empty() && query.type.empty()) {
     return Status(Code::kInvalidArgument, "instance history needs a resource type");
   }
-  Result<SessionPool::Lease> lease = pool_->acquire();
+  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kQuery);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
     PreparedStatements& ps = statements_of(**lease, dialect_);

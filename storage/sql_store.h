@@ -75,7 +75,7 @@ class SqlStore final : public Store {
   // The frame of every write transaction: BEGIN on a leased session, and COMMIT (noting it for
   // the checkpointer) or ROLLBACK. Both throw SOCI errors; callers translate them.
   PreparedStatements& begin_write(SessionPool::Lease& lease);
-  void end_write(PreparedStatements& ps, bool commit);
+  void end_write(SessionPool::Lease& lease, PreparedStatements& ps, bool commit);
 
   // SQLite group commit (sql_store.cpp): SQLite has one writer at a time, and in WAL
   // mode a commit costs a write of every page it touched. Concurrent writers therefore queue;

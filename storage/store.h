@@ -5,8 +5,9 @@
 // Thread-safety: a Store is shared by all request workers; every method may be called
 // concurrently. Implementations lease a database session from a pool per call (SQLite: up to
 // 16 connections to the file, one writer at a time; in memory: one connection; PostgreSQL:
-// up to 8 connections). Writes of one resource are serialised so versions are strictly
-// increasing and never lost.
+// up to 8 connections); search, history and list_messages together hold at most 12 (SQLite)
+// or 6 (PostgreSQL) of them, so reads by id and writes always find a session. Writes of one
+// resource are serialised so versions are strictly increasing and never lost.
 //
 // Errors (as Status codes): kNotFound (no such resource/version), kGone (current version is a
 // deletion; read() also hands back that deletion's metadata through `deleted_out`),
@@ -21,6 +22,7 @@
 // does not advance or steps back: max(now, previous + 1).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -234,6 +236,16 @@ class Store {
   virtual bool quick_reads() const { return false; }
 };
 
+// Limits every store call obeys.
+struct StoreOptions {
+  // The statements of one store call (one transaction for a write; SQLite: all of the call's
+  // statements together, PostgreSQL: each statement) must finish within this; past it the
+  // call fails with kUnavailable and a write is rolled back whole. 0: no limit. A search also
+  // stops, with kUnavailable, once the calling thread's CancelToken (core/cancel.h) is
+  // cancelled (SQLite). Migrations at open run without a limit.
+  std::chrono::milliseconds statement_timeout{10'000};
+};
+
 // Opens (creating and migrating when needed) the store named by `url`:
 //   sqlite:PATH          an embedded SQLite file (WAL), directories created as needed
 //   sqlite::memory:      an in-memory database (tests); every open is a new, empty database
@@ -241,10 +253,11 @@ class Store {
 // Errors: kInvalidArgument for an unknown scheme, kUnavailable when the database cannot be
 // opened or reached, kInternal when a migration fails or the database's schema is newer than
 // this binary knows (it is then left untouched).
-Result<std::unique_ptr<Store>> open_store(std::string_view url);
+Result<std::unique_ptr<Store>> open_store(std::string_view url, const StoreOptions& options = {});
 
 // As above, with last_updated taken from `clock`, which must outlive the returned store.
-Result<std::unique_ptr<Store>> open_store(std::string_view url, const Clock& clock);
+Result<std::unique_ptr<Store>> open_store(std::string_view url, const Clock& clock,
+                                          const StoreOptions& options = {});
 
 // Applies pending migrations and returns the schema version now in place (hearth migrate).
 Result<int> migrate_store(std::string_view url);

@@ -6,6 +6,7 @@
 #include <libpq-fe.h>
 
 #include "core/redact.h"
+#include <utility>
 
 namespace hearth::storage {
 namespace {
@@ -33,6 +34,21 @@ std::string conninfo_quote(const char* value) {
   return out;
 }
 
+// Added when the URL does not set them: a server that does not answer a connection attempt
+// fails it after 10 s instead of the OS's minutes, and a peer that vanished without closing
+// (host down, a dropped NAT entry) is noticed by keepalives within about a minute.
+constexpr std::pair<const char*, const char*> kPostgresqlDefaults[] = {
+    {"connect_timeout", "10"},     {"keepalives", "1"},       {"keepalives_idle", "30"},
+    {"keepalives_interval", "10"}, {"keepalives_count", "3"},
+};
+
+const char* postgresql_default(const char* keyword) {
+  for (const auto& [key, value] : kPostgresqlDefaults) {
+    if (std::string_view(key) == keyword) return value;
+  }
+  return nullptr;
+}
+
 Result<std::string> postgresql_conninfo(std::string_view url) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(std::string(url).c_str(), &error);
@@ -44,11 +60,12 @@ Result<std::string> postgresql_conninfo(std::string_view url) {
   }
   std::string conninfo;
   for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
-    if (o->val == nullptr) continue;
+    const char* value = o->val != nullptr ? o->val : postgresql_default(o->keyword);
+    if (value == nullptr) continue;
     if (!conninfo.empty()) conninfo.push_back(' ');
     conninfo += o->keyword;
     conninfo += '=';
-    conninfo += conninfo_quote(o->val);
+    conninfo += conninfo_quote(value);
   }
   PQconninfoFree(options);
   return conninfo;

@@ -20,7 +20,10 @@ struct StoreUrl {
   Dialect dialect = Dialect::kSqlite;
   bool memory = false;  // sqlite::memory:
   std::string path;     // SQLite file path (empty for memory)
-  std::string connect;  // the string handed to soci::session (backend connect string)
+  // The string handed to soci::session (backend connect string). PostgreSQL: libpq keywords,
+  // with connect_timeout=10 and TCP keepalives (idle 30 s, interval 10 s, count 3) added when
+  // the URL does not set them.
+  std::string connect;
   // SQLite file: PRAGMA synchronous, from `?synchronous=full|normal`. FULL fsyncs the WAL on
   // every commit (one fsync per group-commit batch), so a commit survives a power cut; NORMAL
   // fsyncs at checkpoints only, so a commit survives a crashed or killed process but the last

@@ -40,7 +40,11 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_HL7_DUPLICATE_CONTROL_ID  serve --hl7-duplicate-control-id accept|reject\n"
     "  HEARTH_ALLOWED_HOSTS     serve --allowed-hosts NAME[:PORT],...|* (default: loopback\n"
     "                           names on a loopback bind, any Host otherwise)\n"
-    "  HEARTH_LOG_QUERY_VALUES  serve --log-query-values (access log shows query values)\n";
+    "  HEARTH_LOG_QUERY_VALUES  serve --log-query-values (access log shows query values)\n"
+    "  HEARTH_STATEMENT_TIMEOUT    serve --statement-timeout MS|Ns (default 10s; 0 none)\n"
+    "  HEARTH_MLLP_FRAME_TIMEOUT   serve --mllp-frame-timeout MS|Ns (default 60s)\n"
+    "  HEARTH_MAX_CONNECTIONS      serve --max-connections N (default 1024)\n"
+    "  HEARTH_MLLP_MAX_CONNECTIONS serve --mllp-max-connections N (default 256)\n";
 
 int serve(Config config) {
   Status valid = finalize(config);
@@ -52,7 +56,9 @@ int serve(Config config) {
   // MSG_NOSIGNAL.
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto store = storage::open_store(config.store);
+  auto store = storage::open_store(
+      config.store, storage::StoreOptions{.statement_timeout = std::chrono::milliseconds(
+                                              config.statement_timeout_ms)});
   if (!store) {
     log_line("cannot open store '" + redact_credentials(config.store) +
              "': " + store.status().message());
@@ -129,7 +135,9 @@ struct MessagesOptions {
 // `hearth messages`: the archive, newest first, one tab-separated line per message:
 // id, received_at (micros), status, sender, control id, type, peer, note.
 int list_messages(const Config& config, const MessagesOptions& options) {
-  auto store = storage::open_store(config.store);
+  // An operator's listing of a large archive may take its time: no statement limit.
+  auto store = storage::open_store(
+      config.store, storage::StoreOptions{.statement_timeout = std::chrono::milliseconds(0)});
   if (!store) {
     log_line("cannot open store '" + redact_credentials(config.store) +
              "': " + store.status().message());

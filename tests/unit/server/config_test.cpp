@@ -137,6 +137,31 @@ TEST_CASE("HL7 accept rules: comma-separated flags and variables, checked by fin
   }
 }
 
+TEST_CASE("bounded time and connection flags: defaults, units, environment, checks") {
+  Config defaults = parse({});
+  CHECK(defaults.statement_timeout_ms == 10'000);
+  CHECK(defaults.mllp_frame_timeout_ms == 60'000);
+  CHECK(defaults.max_connections == 1024);
+  CHECK(defaults.mllp_max_connections == 256);
+  Config set = parse({"--statement-timeout", "2s", "--mllp-frame-timeout", "1min",
+                      "--max-connections", "10", "--mllp-max-connections", "3"});
+  REQUIRE(finalize(set).is_ok());
+  CHECK(set.statement_timeout_ms == 2'000);
+  CHECK(set.mllp_frame_timeout_ms == 60'000);
+  CHECK(set.max_connections == 10);
+  CHECK(set.mllp_max_connections == 3);
+  CHECK(parse({"--statement-timeout", "250"}).statement_timeout_ms == 250);  // plain: ms
+  CHECK(parse({"--statement-timeout", "0"}).statement_timeout_ms == 0);      // no limit
+  ::setenv("HEARTH_STATEMENT_TIMEOUT", "750ms", 1);
+  CHECK(parse({}).statement_timeout_ms == 750);
+  ::unsetenv("HEARTH_STATEMENT_TIMEOUT");
+  Config zero_frame = parse({"--mllp-frame-timeout", "0"});
+  CHECK(finalize(zero_frame).code() == Code::kInvalidArgument);
+  Config zero_cap = parse({"--max-connections", "0"});
+  CHECK(finalize(zero_cap).code() == Code::kInvalidArgument);
+  CHECK_THROWS(parse({"--statement-timeout", "5parsecs"}));
+}
+
 }  // namespace
 }  // namespace hearth::server
 
