@@ -58,7 +58,8 @@ void write_hl7_view(PrettyJsonWriter& w, const hl7::MessageView& view) {
         w.StartObject();
         w.Key("repetitions");
         w.StartArray();
-        for (const hl7::ViewRepetition& repetition : field.repetitions) write_repetition(w, repetition);
+        for (const hl7::ViewRepetition& repetition : field.repetitions)
+          write_repetition(w, repetition);
         w.EndArray();
         w.EndObject();
       }

@@ -5,8 +5,9 @@
 
 #include <libpq-fe.h>
 
-#include "core/redact.h"
 #include <utility>
+
+#include "core/redact.h"
 
 namespace hearth::storage {
 namespace {

@@ -60,8 +60,8 @@ ViewComponent component_of(const Message& message, std::string_view raw, Budget&
   return out;
 }
 
-FieldView field_of(const Message& message, int number, std::string_view raw,
-                      bool delimiter_field, Budget& budget) {
+FieldView field_of(const Message& message, int number, std::string_view raw, bool delimiter_field,
+                   Budget& budget) {
   FieldView field;
   field.number = number;
   if (delimiter_field) {  // MSH-1, MSH-2: the delimiters themselves
