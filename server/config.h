@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/rest_limits.h"
 #include "core/status.h"
 
 namespace CLI {
@@ -47,6 +48,10 @@ struct Config {
   // MSH-12 versions; empty = all. Others get AR with ERR 200 / 203 (and are archived rejected).
   std::vector<std::string> hl7_accept_types;
   std::vector<std::string> hl7_accept_versions;
+  // Search parameters / values / _sort keys, XML nodes and depth, index rows per resource:
+  // --search-max-params, --search-max-values, --search-max-sort, --xml-max-nodes,
+  // --xml-max-depth, --max-index-rows (api/rest_limits.h; each must be > 0).
+  api::RestLimits rest_limits;
 };
 
 // Registers the `serve` flags (with their environment variables) on `app`, writing into
@@ -58,8 +63,8 @@ void add_store_option(CLI::App& app, Config& config);
 
 // Fills defaults that depend on the machine (threads, workers) and checks the values.
 // Errors: kInvalidArgument for an unparsable --listen or --mllp-listen, a base URL that is not
-// http(s)://, a zero max body or max message, an --hl7-accept-types entry that is not CODE or
-// CODE^EVENT, or an --hl7-accept-versions entry the parser does not support.
+// http(s)://, a zero max body, max message or REST limit, an --hl7-accept-types entry that is not
+// CODE or CODE^EVENT, or an --hl7-accept-versions entry the parser does not support.
 Status finalize(Config& config);
 
 // Splits "HOST:PORT" / "[IPv6]:PORT". Errors: kInvalidArgument (no port, port > 65535,
