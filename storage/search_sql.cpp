@@ -205,23 +205,43 @@ std::string column_clause(Builder& b, const SearchClause& clause, std::int64_t n
 // A clause selects the ids its index rows match, driven by the table's (res_type, param, value)
 // index: "r.res_id IN (...)" lets the engine start from the few matching rows instead of
 // probing the index once per resource of the type. Negations (:not, :missing=true) select the
-// ids that have a matching row and exclude them.
-std::string clause_sql(Builder& b, const SearchClause& clause, const std::string& type,
-                       std::int64_t now) {
-  if (clause.code == "_id" || clause.code == "_lastUpdated") return column_clause(b, clause, now);
+// ids that have a matching row and exclude them. IdSet is that selection ("SELECT i.res_id
+// FROM ...") and whether the clause excludes it.
+struct IdSet {
+  std::string select;
+  bool excluded = false;
+};
+
+IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type,
+                 std::int64_t now) {
+  IdSet out;
   const char* table = table_of(clause.param->type);
-  if (table == nullptr) return "1 = 0";
-  std::string ids = std::string("(SELECT i.res_id FROM ") + table + " i WHERE i.res_type = " +
-                    b.text(type) + " AND i.param = " + b.text(std::string(clause.code));
+  out.select = std::string("SELECT i.res_id FROM ") + table +
+               " i WHERE i.res_type = " + b.text(type) +
+               " AND i.param = " + b.text(std::string(clause.code));
   if (clause.modifier == Modifier::kMissing) {
-    return std::string(clause.values.front().missing ? "r.res_id NOT IN " : "r.res_id IN ") + ids + ")";
+    out.excluded = clause.values.front().missing;
+    return out;
   }
   std::vector<std::string> any;
   any.reserve(clause.values.size());
   for (const SearchValue& v : clause.values) any.push_back(value_condition(b, clause, v, now));
-  ids += " AND " + balanced(any, " OR ") + ")";
-  return (clause.modifier == Modifier::kNot ? "r.res_id NOT IN " : "r.res_id IN ") + ids;
+  out.select += " AND " + balanced(any, " OR ");
+  out.excluded = clause.modifier == Modifier::kNot;
+  return out;
 }
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const std::string& part : parts) out += (out.empty() ? "" : std::string(sep)) + part;
+  return out;
+}
+
+// Up to this many index clauses, each is its own "r.res_id [NOT] IN (...)" (the shape the
+// planners handle best for ordinary queries). Beyond it PostgreSQL plans one semi-join per
+// clause and its join search grows much faster than linearly (100 clauses: seconds of planning),
+// so the sets are combined first: IN (a INTERSECT b ...) and NOT IN (x UNION y ...).
+constexpr std::size_t kSeparateIdSets = 8;
 
 // The sort value of one key: the smallest (ascending) or largest (descending) indexed value.
 std::string sort_sql(Builder& b, const fhir::search::SortKey& key) {
@@ -256,10 +276,26 @@ std::string placeholder_name(std::size_t index) { return "b" + std::to_string(in
 SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros) {
   Builder b;
   SearchSql out;
-  std::vector<std::string> all;
+  std::vector<std::string> all;  // conditions on r
+  std::vector<std::string> required, excluded;
   for (const SearchClause& clause : query.clauses) {
     if (clause.values.empty() && clause.modifier != Modifier::kMissing) continue;
-    all.push_back(clause_sql(b, clause, query.resource_type, now_micros));
+    if (clause.code == "_id" || clause.code == "_lastUpdated") {
+      all.push_back(column_clause(b, clause, now_micros));
+    } else if (table_of(clause.param->type) == nullptr) {
+      all.emplace_back("1 = 0");
+    } else {
+      IdSet ids = clause_ids(b, clause, query.resource_type, now_micros);
+      (ids.excluded ? excluded : required).push_back(std::move(ids.select));
+    }
+  }
+  if (required.size() + excluded.size() <= kSeparateIdSets) {
+    for (const std::string& s : required) all.push_back("r.res_id IN (" + s + ")");
+    for (const std::string& s : excluded) all.push_back("r.res_id NOT IN (" + s + ")");
+  } else {
+    // Bare SELECTs: SQLite accepts no parentheses around the members of a compound.
+    if (!required.empty()) all.push_back("r.res_id IN (" + join(required, " INTERSECT ") + ")");
+    if (!excluded.empty()) all.push_back("r.res_id NOT IN (" + join(excluded, " UNION ") + ")");
   }
   if (!all.empty()) out.where = " AND " + balanced(all, " AND ");
   out.where_values = b.values.size();
