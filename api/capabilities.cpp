@@ -15,8 +15,8 @@ namespace {
 
 // The type-level and instance-level interactions of the route table (route.cpp).
 constexpr std::array<std::string_view, 8> kTypeInteractions = {
-    "read",   "vread",        "update",      "delete", "history-instance", "history-type",
-    "create", "search-type"};
+    "read",         "vread",  "update",     "delete", "history-instance",
+    "history-type", "create", "search-type"};
 
 std::string_view param_type_code(fhir::SearchParamType type) {
   static constexpr std::array<std::string_view, 9> kCodes = {
@@ -39,7 +39,6 @@ void write_search_params(JsonWriter& w, std::string_view type) {
   }
   w.EndArray();
 }
-
 
 void write_resource(JsonWriter& w, std::string_view type) {
   w.StartObject();

@@ -16,8 +16,8 @@ namespace {
 
 constexpr std::array<std::string_view, 5> kJsonTypes = {
     "application/fhir+json", "application/json", "application/json+fhir", "json", "text/json"};
-constexpr std::array<std::string_view, 5> kXmlTypes = {
-    "application/fhir+xml", "application/xml", "application/xml+fhir", "xml", "text/xml"};
+constexpr std::array<std::string_view, 5> kXmlTypes = {"application/fhir+xml", "application/xml",
+                                                       "application/xml+fhir", "xml", "text/xml"};
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -33,7 +33,9 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 // The media type without parameters ("application/fhir+json; charset=utf-8" -> first part).
-std::string_view media_type(std::string_view value) { return trim(value.substr(0, value.find(';'))); }
+std::string_view media_type(std::string_view value) {
+  return trim(value.substr(0, value.find(';')));
+}
 
 template <std::size_t N>
 bool is_one_of(const std::array<std::string_view, N>& types, std::string_view type) {
@@ -143,8 +145,8 @@ Response fhir_response(int status, std::string json, const ResponseFormat& forma
   if (format.format == Format::kXml) {
     Result<fhir::JsonDocument> doc = fhir::parse_json(json);
     std::string xml;
-    Status written = doc.is_ok() ? fhir::write_xml_resource(*doc, format.pretty, xml)
-                                 : doc.status();
+    Status written =
+        doc.is_ok() ? fhir::write_xml_resource(*doc, format.pretty, xml) : doc.status();
     if (written.is_ok()) {
       response.content_type = std::string(kFhirXmlContentType);
       response.body = std::move(xml);

@@ -23,7 +23,8 @@ Result<std::int64_t> integer_param(const Request& request, std::string_view name
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (text->empty() || ec != std::errc() || end != text->data() + text->size() || value < min) {
     return Status(Code::kInvalidArgument,
-                  std::string(name) + " must be an integer >= " + std::to_string(min), std::string(name));
+                  std::string(name) + " must be an integer >= " + std::to_string(min),
+                  std::string(name));
   }
   return value;
 }
@@ -99,8 +100,8 @@ Response history_interaction(const InteractionContext& ctx) {
   Result<std::int64_t> snapshot = integer_param(ctx.request, "_snapshot", -1, 0);
   Result<std::optional<std::int64_t>> since = instant_param(ctx.request, "_since");
   Result<std::optional<std::int64_t>> at = instant_param(ctx.request, "_at");
-  for (const Status& s : {count.status(), offset.status(), snapshot.status(), since.status(),
-                          at.status()}) {
+  for (const Status& s :
+       {count.status(), offset.status(), snapshot.status(), since.status(), at.status()}) {
     if (!s.is_ok()) return outcome_response(s, ctx.format);
   }
   query.count = std::min(*count, kMaxCount);
@@ -126,7 +127,8 @@ Response history_interaction(const InteractionContext& ctx) {
   }
   if (query.offset > 0) {
     write_link(w, "previous",
-               page_link(ctx, query, page->snapshot, std::max<std::int64_t>(0, query.offset - query.count)));
+               page_link(ctx, query, page->snapshot,
+                         std::max<std::int64_t>(0, query.offset - query.count)));
   }
   write_link(w, "last",
              page_link(ctx, query, page->snapshot, last_page_offset(page->total, query.count)));

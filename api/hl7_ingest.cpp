@@ -1,5 +1,6 @@
-// Ingest: decide the outcome from the parse, let the store decide duplicates inside its
-// transaction, and build the ACK there (make_ack) so the archived ACK is exactly the one sent.
+// Ingest: decide the outcome from the parse and build its ACK before the store is asked; the
+// store decides duplicates and reused control ids inside its transaction and stores the ACK
+// that is then sent, so the archived ACK is exactly the one sent.
 #include "api/hl7_ingest.h"
 
 #include <algorithm>
@@ -85,21 +86,38 @@ std::string ack_code_of(std::string_view ack) {
   return std::string(ack.substr(msa + 4, 2));
 }
 
+RejectAllowance::RejectAllowance(int per_minute)
+    : tokens_(per_minute), per_micro_(per_minute / 60e6), capacity_(per_minute) {}
+
+bool RejectAllowance::take(std::int64_t now_micros) {
+  if (last_micros_ != 0 && now_micros > last_micros_) {
+    tokens_ =
+        std::min(capacity_, tokens_ + static_cast<double>(now_micros - last_micros_) * per_micro_);
+  }
+  last_micros_ = now_micros;
+  if (tokens_ >= 1) {
+    tokens_ -= 1;
+    return true;
+  }
+  ++dropped_;
+  return false;
+}
+
 Hl7Ingest::Hl7Ingest(storage::Store& store, const Clock& clock, IdGenerator& ids,
                      Hl7IngestOptions options)
     : store_(store), clock_(clock), ids_(ids), options_(std::move(options)) {}
 
 // One message between its arrival and its ACK: the raw text (which the parsed message
-// borrows), the decision taken before the store, and the archive request, whose make_ack
-// refers back here. Heap-allocated and shared with the store's completion when asynchronous.
+// borrows), the decision taken before the store, and the archive request with its ACKs.
+// Heap-allocated and shared with the store's completion when asynchronous.
 struct Hl7Ingest::Pending {
-  storage::ArchiveRequest request;  // request.raw is the text `message` points into
+  storage::ArchiveRequest request;      // request.raw is the text `message` points into
   std::optional<hl7::Message> message;  // empty when the bytes did not parse
   hl7::AckOptions ack_options;
   hl7::AckCode outcome = hl7::AckCode::kAA;
   std::vector<hl7::AckError> errors;
-  std::string reject_ack;   // the ACK of bytes that did not parse
-  std::string planned_ack;  // the ACK of `outcome`, built before the store is asked
+
+  bool archive = true;  // false: a reject over the connection's allowance, only counted
 
   std::string ack_for(hl7::AckCode code, const std::vector<hl7::AckError>& errs) const {
     std::optional<hl7::AckCode> wire = hl7::ack_code_for(*message, code);
@@ -116,8 +134,8 @@ std::string Hl7Ingest::ack_control_id() const {
   return id;
 }
 
-std::shared_ptr<Hl7Ingest::Pending> Hl7Ingest::prepare(std::string raw_text,
-                                                       std::string_view peer) const {
+std::shared_ptr<Hl7Ingest::Pending> Hl7Ingest::prepare(std::string raw_text, std::string_view peer,
+                                                       RejectAllowance* rejects) const {
   auto pending = std::make_shared<Pending>();
   Pending& p = *pending;
   p.ack_options.control_id = ack_control_id();
@@ -138,8 +156,8 @@ std::shared_ptr<Hl7Ingest::Pending> Hl7Ingest::prepare(std::string raw_text,
     request.version = hl7::to_utf8(h.version, hl7::Charset::kOther);
     request.status = MessageStatus::kRejected;
     request.note = hl7::to_utf8(parse_error.message, hl7::Charset::kOther);
-    p.reject_ack = hl7::build_reject_ack(raw, parse_error, p.ack_options);
-    request.make_ack = [&p](MessageStatus, std::string_view) { return p.reject_ack; };
+    request.ack = hl7::build_reject_ack(raw, parse_error, p.ack_options);
+    p.archive = rejects == nullptr || rejects->take(clock_.now_micros());
     return pending;
   }
   p.message.emplace(std::move(*parsed));
@@ -170,17 +188,17 @@ std::shared_ptr<Hl7Ingest::Pending> Hl7Ingest::prepare(std::string raw_text,
     request.status = MessageStatus::kRejected;
     request.note = p.errors.front().diagnostics;
   }
-  // The ACK for the outcome decided here is built now, on the caller's thread: the store's
-  // transaction (one writer for every connection) only picks it up, unless it finds the
-  // control id reused and asks for the AE instead.
-  p.planned_ack = p.ack_for(p.outcome, p.errors);
-  request.make_ack = [&p](MessageStatus status, std::string_view note) {
-    if (status == MessageStatus::kError) {
-      return p.ack_for(hl7::AckCode::kAE,
-                       {error_of(hl7::ErrorCode::kDuplicateKeyIdentifier, std::string(note))});
-    }
-    return p.planned_ack;  // a copy: a retried transaction asks again
-  };
+  // Both ACKs the store may send are built here, on the caller's thread: the store's
+  // transaction (one writer for every connection) only picks one.
+  request.ack = p.ack_for(p.outcome, p.errors);
+  request.on_reused = options_.on_reused_control_id;
+  if (p.outcome == hl7::AckCode::kAA && request.on_reused == storage::ReusedControlId::kReject) {
+    request.reused_ack =
+        p.ack_for(hl7::AckCode::kAE,
+                  {error_of(hl7::ErrorCode::kDuplicateKeyIdentifier,
+                            "control id '" + request.control_id +
+                                "' was already used by a different message from this sender")});
+  }
   return pending;
 }
 
@@ -191,47 +209,55 @@ Hl7IngestResult Hl7Ingest::finish(Pending& p, Result<storage::ArchiveOutcome> ar
   if (!p.message) {
     // The reject stands whether or not the archive write succeeded.
     if (archived.is_ok()) result.archive_id = archived->stored.id;
-    result.ack_code = ack_code_of(p.reject_ack);
-    result.ack = std::move(p.reject_ack);
+    result.ack = std::move(p.request.ack);
+    result.ack_code = ack_code_of(result.ack);
     return result;
   }
   if (!archived.is_ok()) {
-    // Nothing was stored: never claim success; the sender should send the message again.
+    // Nothing was stored: never claim success. AR (CR) is what chapter 2 gives for "system
+    // down or internal error": senders resend it, where many drop a message answered AE.
     // The database's text stays in the server log (store_error): it can quote the message
     // and the SQL, which the sender has no business seeing.
     result.store_error = archived.status().message();
-    result.ack = p.ack_for(hl7::AckCode::kAE,
-                           {error_of(hl7::ErrorCode::kApplicationInternalError,
-                                     "message not stored; send it again")});
+    result.ack = p.ack_for(hl7::AckCode::kAR, {error_of(hl7::ErrorCode::kApplicationInternalError,
+                                                        "message not stored; send it again")});
   } else {
     result.archive_id = archived->stored.id;
     result.duplicate = archived->duplicate;
+    result.control_id_reused = archived->control_id_reused;
     result.ack = std::move(archived->stored.ack);
   }
   result.ack_code = ack_code_of(result.ack);
   return result;
 }
 
-Hl7IngestResult Hl7Ingest::ingest(std::string_view raw, std::string_view peer) {
-  std::shared_ptr<Pending> pending = prepare(std::string(raw), peer);
+Hl7IngestResult Hl7Ingest::ingest(std::string_view raw, std::string_view peer,
+                                  RejectAllowance* rejects) {
+  std::shared_ptr<Pending> pending = prepare(std::string(raw), peer, rejects);
+  if (!pending->archive) return finish(*pending, Status(Code::kUnavailable, "not archived"));
   return finish(*pending, store_.archive_message(pending->request));
 }
 
-void Hl7Ingest::ingest_async(std::string raw, std::string_view peer, IngestDone done) {
-  std::shared_ptr<Pending> pending = prepare(std::move(raw), peer);
+void Hl7Ingest::ingest_async(std::string raw, std::string_view peer, IngestDone done,
+                             RejectAllowance* rejects) {
+  std::shared_ptr<Pending> pending = prepare(std::move(raw), peer, rejects);
+  if (!pending->archive) {
+    done(finish(*pending, Status(Code::kUnavailable, "not archived")));
+    return;
+  }
   std::shared_ptr<const storage::ArchiveRequest> request(pending, &pending->request);
-  store_.archive_message_async(
-      std::move(request),
-      [pending = std::move(pending), done = std::move(done)](
-          Result<storage::ArchiveOutcome> archived) mutable {
-        done(finish(*pending, std::move(archived)));
-      });
+  store_.archive_message_async(std::move(request),
+                               [pending = std::move(pending), done = std::move(done)](
+                                   Result<storage::ArchiveOutcome> archived) mutable {
+                                 done(finish(*pending, std::move(archived)));
+                               });
 }
 
-bool Hl7Ingest::ingests_quickly() const { return store_.async_archive(); }
+bool Hl7Ingest::ingests_quickly() const {
+  return store_.async_archive();
+}
 
-Hl7IngestResult Hl7Ingest::reject_oversize(std::string_view head,
-                                           std::uint64_t limit_bytes) const {
+Hl7IngestResult Hl7Ingest::reject_oversize(std::string_view head, std::uint64_t limit_bytes) const {
   hl7::AckOptions options;
   options.control_id = ack_control_id();
   options.timestamp = hl7_timestamp(clock_.now_micros());

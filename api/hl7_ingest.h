@@ -5,9 +5,11 @@
 // twice. Mapping to FHIR is not done yet: an accepted message is archived only.
 //
 // ACK codes: AA/CA accepted; AR/CR for bytes that do not parse (the ERR from
-// hl7::build_reject_ack) and for an unaccepted type (ERR 200) or version (ERR 203); AE/CE with
-// ERR 205 when the control id was already used by a different message (archived as 'error');
-// AE/CE with ERR 207 when the store failed (nothing stored, so the sender must resend).
+// hl7::build_reject_ack) and for an unaccepted type (ERR 200) or version (ERR 203); AR/CR with
+// ERR 207 when the store failed or is overloaded (nothing stored: the sender resends, which AR
+// asks for in original mode). A control id the sender already used for a different message
+// is a new message, accepted and archived with a `control-id-reused` note; with
+// ReusedControlId::kReject it gets AE/CE with ERR 205 instead (archived as 'error').
 // In enhanced mode MSH-15 may ask for no accept ACK (NE, ER, SU): `ack` is then empty.
 //
 // Thread-safety: ingest() may be called concurrently; the store, clock and id generator must be
@@ -31,16 +33,35 @@ struct Hl7IngestOptions {
   std::vector<std::string> message_types;
   // Accepted MSH-12 versions; empty: every version the parser supports (2.1 - 2.8.2).
   std::vector<std::string> versions;
+  // A control id reused by the same sender for other content (--hl7-duplicate-control-id).
+  storage::ReusedControlId on_reused_control_id = storage::ReusedControlId::kAccept;
 };
 
 struct Hl7IngestResult {
-  std::string ack;           // ER7, CR-separated; empty when no ACK is to be sent
-  std::string ack_code;      // "AA", "AE", "AR", "CA", "CE", "CR", or "" with no ACK
-  std::string control_id;    // received MSH-10 ("" when unreadable)
-  std::string message_type;  // received MSH-9 as "ORU^R01" ("" when unreadable)
+  std::string ack;              // ER7, CR-separated; empty when no ACK is to be sent
+  std::string ack_code;         // "AA", "AE", "AR", "CA", "CE", "CR", or "" with no ACK
+  std::string control_id;       // received MSH-10 ("" when unreadable)
+  std::string message_type;     // received MSH-9 as "ORU^R01" ("" when unreadable)
   std::int64_t archive_id = 0;  // the archive row (the original one for a duplicate); 0: none
   bool duplicate = false;
-  std::string store_error;  // why the archive failed (the ACK is then AE/CE 207); "" otherwise
+  bool control_id_reused = false;  // a new message under a control id used before
+  std::string store_error;  // why the archive failed (the ACK is then AR/CR 207); "" otherwise
+};
+
+// How many frames that do not parse one connection may have archived: a sender spraying
+// garbage costs a bounded number of rows; the rest still get AR but are only counted. A token
+// bucket: `per_minute` at once, refilled at that rate. Not thread-safe: one per connection.
+class RejectAllowance {
+ public:
+  explicit RejectAllowance(int per_minute = 60);
+  // True: archive this reject (and use up one); false: count it as dropped.
+  bool take(std::int64_t now_micros);
+  std::uint64_t dropped() const { return dropped_; }
+
+ private:
+  double tokens_, per_micro_, capacity_;
+  std::int64_t last_micros_ = 0;
+  std::uint64_t dropped_ = 0;
 };
 
 class Hl7Ingest {
@@ -48,14 +69,19 @@ class Hl7Ingest {
   Hl7Ingest(storage::Store& store, const Clock& clock, IdGenerator& ids,
             Hl7IngestOptions options = {});
 
-  // Never fails: every outcome, store failures included, is an ACK.
-  Hl7IngestResult ingest(std::string_view raw, std::string_view peer);
+  // Never fails: every outcome, store failures included, is an ACK. With `rejects` (the
+  // connection's allowance), a frame that does not parse is archived only while the allowance
+  // lasts (archive_id 0 otherwise).
+  Hl7IngestResult ingest(std::string_view raw, std::string_view peer,
+                         RejectAllowance* rejects = nullptr);
 
   // The same, without blocking when ingests_quickly(): parsing and the ACK happen on the
   // calling thread, the archive write is queued for the store's group commit, and `done`
-  // runs (on a store thread, after the COMMIT) with the outcome. `done` must not block.
+  // runs (on a store thread, after the COMMIT; on the calling thread when nothing is
+  // archived) with the outcome. `done` must not block.
   using IngestDone = std::function<void(Hl7IngestResult)>;
-  void ingest_async(std::string raw, std::string_view peer, IngestDone done);
+  void ingest_async(std::string raw, std::string_view peer, IngestDone done,
+                    RejectAllowance* rejects = nullptr);
 
   // True when ingest_async never waits on the store (it is then fit for an event loop).
   bool ingests_quickly() const;
@@ -68,7 +94,8 @@ class Hl7Ingest {
  private:
   struct Pending;
   std::string ack_control_id() const;  // a fresh MSH-10 for an ACK
-  std::shared_ptr<Pending> prepare(std::string raw, std::string_view peer) const;
+  std::shared_ptr<Pending> prepare(std::string raw, std::string_view peer,
+                                   RejectAllowance* rejects) const;
   static Hl7IngestResult finish(Pending& pending, Result<storage::ArchiveOutcome> archived);
 
   storage::Store& store_;

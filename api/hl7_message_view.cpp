@@ -2,49 +2,84 @@
 // then decode every piece, so an escaped delimiter (\S\) ends up as text inside its piece.
 #include "api/hl7_message_view.h"
 
+#include <algorithm>
+
 #include "hl7/charset.h"
 
 namespace hearth::api {
 namespace {
 
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> pieces;
-  std::size_t from = 0;
-  for (;;) {
-    const std::size_t at = text.find(separator, from);
+// The pieces of `text` between `separator`s, one at a time (a field of millions of separators
+// must not become a vector first).
+class Pieces {
+ public:
+  Pieces(std::string_view text, char separator) : rest_(text), separator_(separator) {}
+  bool next(std::string_view& piece) {
+    if (done_) return false;
+    const std::size_t at = rest_.find(separator_);
+    piece = rest_.substr(0, at);
     if (at == std::string_view::npos) {
-      pieces.push_back(text.substr(from));
-      return pieces;
+      done_ = true;
+    } else {
+      rest_.remove_prefix(at + 1);
     }
-    pieces.push_back(text.substr(from, at - from));
-    from = at + 1;
+    return true;
   }
-}
 
-Hl7Component component_of(const hl7::Message& message, std::string_view raw) {
+ private:
+  std::string_view rest_;
+  char separator_;
+  bool done_ = false;
+};
+
+// What a view may still take; every decoded piece is charged to it.
+struct Budget {
+  std::size_t bytes, pieces;
+  bool exhausted = false;
+  bool charge(std::size_t size) {
+    if (pieces == 0 || size > bytes) {
+      exhausted = true;
+      return false;
+    }
+    --pieces;
+    bytes -= size;
+    return true;
+  }
+};
+
+Hl7Component component_of(const hl7::Message& message, std::string_view raw, Budget& budget) {
   Hl7Component out;
   std::string buffer;
-  for (std::string_view piece : split(raw, message.delimiters().subcomponent)) {
-    out.push_back(as_utf8(message.decode(piece, buffer)));
+  Pieces pieces(raw, message.delimiters().subcomponent);
+  for (std::string_view piece; pieces.next(piece);) {
+    std::string text = as_utf8(message.decode(piece, buffer));
+    if (!budget.charge(text.size())) break;
+    out.push_back(std::move(text));
   }
   return out;
 }
 
 Hl7FieldView field_of(const hl7::Message& message, int number, std::string_view raw,
-                      bool delimiter_field) {
+                      bool delimiter_field, Budget& budget) {
   Hl7FieldView field;
   field.number = number;
   if (delimiter_field) {  // MSH-1, MSH-2: the delimiters themselves
-    field.repetitions.push_back(Hl7Repetition{Hl7Component{std::string(raw)}});
+    if (budget.charge(raw.size())) {
+      field.repetitions.push_back(Hl7Repetition{Hl7Component{std::string(raw)}});
+    }
     return field;
   }
   const hl7::Delimiters& d = message.delimiters();
-  for (std::string_view repetition : split(raw, d.repetition)) {
+  Pieces repetitions(raw, d.repetition);
+  for (std::string_view repetition; repetitions.next(repetition);) {
     Hl7Repetition components;
-    for (std::string_view component : split(repetition, d.component)) {
-      components.push_back(component_of(message, component));
+    Pieces parts(repetition, d.component);
+    for (std::string_view component; parts.next(component);) {
+      if (budget.exhausted) break;
+      components.push_back(component_of(message, component, budget));
     }
     field.repetitions.push_back(std::move(components));
+    if (budget.exhausted) break;
   }
   return field;
 }
@@ -71,23 +106,27 @@ void write_repetition(PrettyJsonWriter& w, const Hl7Repetition& repetition) {
 
 }  // namespace
 
-std::string as_utf8(std::string_view text) { return hl7::to_utf8(text, hl7::Charset::kOther); }
+std::string as_utf8(std::string_view text) {
+  return hl7::to_utf8(text, hl7::Charset::kOther);
+}
 
-Hl7MessageView view_of(const hl7::Message& message) {
+Hl7MessageView view_of(const hl7::Message& message, const ViewLimits& limits) {
   Hl7MessageView view;
-  view.segments.reserve(message.segment_count());
-  for (std::size_t s = 0; s < message.segment_count(); ++s) {
+  Budget budget{limits.max_decoded_bytes, limits.max_pieces};
+  view.segments.reserve(std::min<std::size_t>(message.segment_count(), limits.max_pieces));
+  for (std::size_t s = 0; s < message.segment_count() && !budget.exhausted; ++s) {
     Hl7SegmentView segment;
     segment.name = std::string(message.segment_id(s));
     const bool header = segment.name == "MSH";
     const int count = message.field_count(s);
-    for (int n = 1; n <= count; ++n) {
+    for (int n = 1; n <= count && !budget.exhausted; ++n) {
       hl7::FieldValue value = message.field(s, n);
       if (value.raw.empty()) continue;
-      segment.fields.push_back(field_of(message, n, value.raw, header && n <= 2));
+      segment.fields.push_back(field_of(message, n, value.raw, header && n <= 2, budget));
     }
     view.segments.push_back(std::move(segment));
   }
+  view.truncated = budget.exhausted;
   return view;
 }
 
@@ -127,6 +166,10 @@ void write_hl7_view(PrettyJsonWriter& w, const Hl7MessageView& view) {
     w.EndObject();
   }
   w.EndArray();
+  if (view.truncated) {
+    w.Key("truncated");
+    w.Bool(true);
+  }
   w.EndObject();
 }
 

@@ -4,7 +4,8 @@
 // (GET /hl7/messages/{id}, `parsed`) and `hearth hl7 parse` both show this one view: as JSON
 // (write_hl7_view_json) or as an indented text tree (server/hl7_parse_command.cpp).
 //
-// JSON shape (docs/hl7.md): {"segments":[{"name":"PID","fields":{"3":..., "5":...}}, ...]}.
+// JSON shape (docs/hl7.md): {"segments":[{"name":"PID","fields":{"3":..., "5":...}}, ...]},
+// plus "truncated": true when the view stopped at its limits.
 // A field value is a string (one repetition, one component, one subcomponent), an array of
 // components (one repetition), or {"repetitions":[...]} (several); inside the component array
 // an item is a string or, when it has subcomponents, an array of strings. MSH-1 and MSH-2 are
@@ -45,10 +46,21 @@ struct Hl7SegmentView {
 
 struct Hl7MessageView {
   std::vector<Hl7SegmentView> segments;
+  // True when the tree stopped at a ViewLimits bound: what is there is right, the rest is left
+  // out (the JSON then says "truncated": true).
+  bool truncated = false;
 };
 
-// The decoded tree of `message`.
-Hl7MessageView view_of(const hl7::Message& message);
+// Bounds on one view, so a hostile message (16 MiB of separators, or of \.sp\ escapes that
+// expand) costs a bounded amount of memory: the decoded bytes and the pieces (subcomponents)
+// kept.
+struct ViewLimits {
+  std::size_t max_decoded_bytes = 8u << 20;
+  std::size_t max_pieces = 200'000;
+};
+
+// The decoded tree of `message`, within `limits`.
+Hl7MessageView view_of(const hl7::Message& message, const ViewLimits& limits = {});
 
 // The writer the operating API and the CLI print with: JSON indented by two spaces.
 using PrettyJsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;

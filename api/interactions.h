@@ -21,13 +21,13 @@ struct InteractionContext {
   const RestLimits& limits;
 };
 
-Response read_interaction(const InteractionContext& ctx);      // read.cpp
-Response vread_interaction(const InteractionContext& ctx);     // read.cpp
-Response create_interaction(const InteractionContext& ctx);    // write.cpp
-Response update_interaction(const InteractionContext& ctx);    // write.cpp
-Response delete_interaction(const InteractionContext& ctx);    // write.cpp
-Response history_interaction(const InteractionContext& ctx);   // history.cpp (all 3 levels)
-Response search_interaction(const InteractionContext& ctx);    // search.cpp
+Response read_interaction(const InteractionContext& ctx);          // read.cpp
+Response vread_interaction(const InteractionContext& ctx);         // read.cpp
+Response create_interaction(const InteractionContext& ctx);        // write.cpp
+Response update_interaction(const InteractionContext& ctx);        // write.cpp
+Response delete_interaction(const InteractionContext& ctx);        // write.cpp
+Response history_interaction(const InteractionContext& ctx);       // history.cpp (all 3 levels)
+Response search_interaction(const InteractionContext& ctx);        // search.cpp
 Response capabilities_interaction(const InteractionContext& ctx);  // capabilities.cpp
 
 }  // namespace hearth::api

@@ -70,7 +70,8 @@ std::string operation_outcome_json(const Status& status, bool pretty) {
 }
 
 std::string information_outcome_json(std::string_view diagnostics, bool pretty) {
-  Status info(Code::kOk, {Issue{Severity::kInformation, "informational", std::string(diagnostics), ""}});
+  Status info(Code::kOk,
+              {Issue{Severity::kInformation, "informational", std::string(diagnostics), ""}});
   return with_writer(pretty, [&](auto& w) { write_outcome(w, info); });
 }
 

@@ -9,14 +9,12 @@ namespace hearth::api {
 
 Response read_interaction(const InteractionContext& ctx) {
   storage::ResourceVersion deleted;
-  Result<storage::ResourceVersion> found =
-      ctx.store.read(ctx.route.type, ctx.route.id, &deleted);
+  Result<storage::ResourceVersion> found = ctx.store.read(ctx.route.type, ctx.route.id, &deleted);
   if (!found.is_ok()) {
     Response response = outcome_response(found.status(), ctx.format);
     if (found.status().code() == Code::kGone) {
       response.headers.emplace_back("ETag", etag_for(deleted.version));
-      response.headers.emplace_back("Last-Modified",
-                                    format_http_date(deleted.last_updated_micros));
+      response.headers.emplace_back("Last-Modified", format_http_date(deleted.last_updated_micros));
     }
     return response;
   }

@@ -27,7 +27,9 @@ PreferReturn prefer_return(const Request& request) {
   return PreferReturn::kRepresentation;
 }
 
-std::string etag_for(std::int64_t version) { return "W/\"" + std::to_string(version) + "\""; }
+std::string etag_for(std::int64_t version) {
+  return "W/\"" + std::to_string(version) + "\"";
+}
 
 Result<std::int64_t> parse_if_match(std::string_view header) {
   std::string_view s = header;
@@ -50,13 +52,11 @@ Response version_response(const storage::ResourceVersion& version, const Respons
   return response;
 }
 
-Response write_response(int status, const storage::ResourceVersion& version,
-                        const Request& request, const ResponseFormat& format) {
+Response write_response(int status, const storage::ResourceVersion& version, const Request& request,
+                        const ResponseFormat& format) {
   Response response;
   switch (prefer_return(request)) {
-    case PreferReturn::kMinimal:
-      response.status = status;
-      break;
+    case PreferReturn::kMinimal: response.status = status; break;
     case PreferReturn::kOperationOutcome:
       response = fhir_response(
           status,

@@ -26,7 +26,7 @@ Response version_response(const storage::ResourceVersion& version, const Respons
 
 // The response to a write: `status` (200 or 201), ETag, Last-Modified, Location (always
 // .../Type/id/_history/n, as FHIR asks on create and harmless on update), body per Prefer.
-Response write_response(int status, const storage::ResourceVersion& version,
-                        const Request& request, const ResponseFormat& format);
+Response write_response(int status, const storage::ResourceVersion& version, const Request& request,
+                        const ResponseFormat& format);
 
 }  // namespace hearth::api

@@ -1,11 +1,10 @@
 // create, update (also update-as-create) and delete.
+#include <memory>
+
 #include "api/interactions.h"
 #include "api/outcome.h"
 #include "api/resource_body.h"
 #include "api/version_response.h"
-
-#include <memory>
-
 #include "fhir/search/index_values.h"
 
 namespace hearth::api {
@@ -69,8 +68,7 @@ Response update_interaction(const InteractionContext& ctx) {
   auto id = doc->FindMember("id");
   if (id == doc->MemberEnd() || !fhir::is_json_string(id->value)) {
     return outcome_response(
-        Status(Code::kMalformed, "an update body must carry the resource id", "id"),
-        ctx.format);
+        Status(Code::kMalformed, "an update body must carry the resource id", "id"), ctx.format);
   }
   if (fhir::json_string(id->value) != ctx.route.id) {
     return outcome_response(Status(Code::kMalformed,

@@ -21,18 +21,37 @@ struct Check {
   std::string message;
 };
 
-const std::vector<std::string_view> kKnownMembers = {
-    "id", "extension", "modifierExtension", "label", "description", "direction",
-    "compareToSourceId", "compareToSourceExpression", "compareToSourcePath", "contentType",
-    "expression", "headerField", "minimumId", "navigationLinks", "operator", "path",
-    "requestMethod", "requestURL", "resource", "response", "responseCode", "sourceId",
-    "validateProfileId", "value", "warningOnly"};
+const std::vector<std::string_view> kKnownMembers = {"id",
+                                                     "extension",
+                                                     "modifierExtension",
+                                                     "label",
+                                                     "description",
+                                                     "direction",
+                                                     "compareToSourceId",
+                                                     "compareToSourceExpression",
+                                                     "compareToSourcePath",
+                                                     "contentType",
+                                                     "expression",
+                                                     "headerField",
+                                                     "minimumId",
+                                                     "navigationLinks",
+                                                     "operator",
+                                                     "path",
+                                                     "requestMethod",
+                                                     "requestURL",
+                                                     "resource",
+                                                     "response",
+                                                     "responseCode",
+                                                     "sourceId",
+                                                     "validateProfileId",
+                                                     "value",
+                                                     "warningOnly"};
 
 int response_status(std::string_view code) {
   static const std::vector<std::pair<std::string_view, int>> kCodes = {
-      {"okay", 200}, {"created", 201}, {"noContent", 204}, {"notModified", 304},
-      {"bad", 400}, {"forbidden", 403}, {"notFound", 404}, {"methodNotAllowed", 405},
-      {"conflict", 409}, {"gone", 410}, {"preconditionFailed", 412}, {"unprocessable", 422}};
+      {"okay", 200},     {"created", 201},   {"noContent", 204},          {"notModified", 304},
+      {"bad", 400},      {"forbidden", 403}, {"notFound", 404},           {"methodNotAllowed", 405},
+      {"conflict", 409}, {"gone", 410},      {"preconditionFailed", 412}, {"unprocessable", 422}};
   for (const auto& [name, status] : kCodes) {
     if (name == code) return status;
   }
@@ -105,7 +124,8 @@ Result<Check> compare(const std::string& op, const std::optional<std::string>& a
   } else {
     return Status(Code::kNotImplemented, "unknown operator '" + op + "'");
   }
-  return Check{.ok = ok, .message = what + " " + shown(actual) + (ok ? " is " : ", expected ") + expectation};
+  return Check{.ok = ok,
+               .message = what + " " + shown(actual) + (ok ? " is " : ", expected ") + expectation};
 }
 
 bool json_subset(const fhir::JsonValue& min, const fhir::JsonValue& actual, std::string path,
@@ -136,7 +156,8 @@ bool json_subset(const fhir::JsonValue& min, const fhir::JsonValue& actual, std:
     for (const auto& want : min.GetArray()) {
       bool found = false;
       std::string ignored;
-      for (const auto& have : actual.GetArray()) found = found || json_subset(want, have, path, ignored);
+      for (const auto& have : actual.GetArray())
+        found = found || json_subset(want, have, path, ignored);
       if (!found) {
         missing = path + "[" + fhir::write_json(want) + "]";
         return false;
@@ -149,21 +170,24 @@ bool json_subset(const fhir::JsonValue& min, const fhir::JsonValue& actual, std:
   return false;
 }
 
-Result<fhir::fhirpath::Collection> evaluate_on(const std::string& text, const Fixture& fixture, ScriptState& state) {
+Result<fhir::fhirpath::Collection> evaluate_on(const std::string& text, const Fixture& fixture,
+                                               ScriptState& state) {
   auto substituted = state.substitute(text);
   if (!substituted) return substituted.status();
   auto expr = fhir::fhirpath::compile(*substituted);
   if (!expr) return expr.status();
   if (!fixture.resource) {
-    return Status(Code::kNotFound, "no resource to evaluate '" + *substituted + "' on" +
-                                          (fixture.body_error.empty() ? "" : ": " + fixture.body_error));
+    return Status(Code::kNotFound,
+                  "no resource to evaluate '" + *substituted + "' on" +
+                      (fixture.body_error.empty() ? "" : ": " + fixture.body_error));
   }
   return fhir::fhirpath::evaluate(*expr, *fixture.resource);
 }
 
 // `text` is the expression (or the translated path); `other_text` the compareToSource one.
-Result<Check> check_expression(const fhir::JsonValue& a, const std::string& text, std::string other_text,
-                               const Fixture& target, const std::string& op, ScriptState& state) {
+Result<Check> check_expression(const fhir::JsonValue& a, const std::string& text,
+                               std::string other_text, const Fixture& target, const std::string& op,
+                               ScriptState& state) {
   auto items = evaluate_on(text, target, state);
   if (!items) return items.status();
   std::string what = "expression " + text;
@@ -174,12 +198,15 @@ Result<Check> check_expression(const fhir::JsonValue& a, const std::string& text
     auto b = fhir::fhirpath::as_boolean(*items);
     if (!b) return b.status();
     bool ok = b->value_or(false);
-    return Check{.ok = ok, .message = what + (ok ? " is true" : (b->has_value() ? " is false" : " is empty"))};
+    return Check{
+        .ok = ok,
+        .message = what + (ok ? " is true" : (b->has_value() ? " is false" : " is empty"))};
   }
   if (op == "empty" || op == "notEmpty") {
     bool ok = items->empty() == (op == "empty");
-    return Check{.ok = ok, .message = what + " gave " + std::to_string(items->size()) + " item(s), expected " +
-                                      (op == "empty" ? "none" : "some")};
+    return Check{.ok = ok,
+                 .message = what + " gave " + std::to_string(items->size()) +
+                            " item(s), expected " + (op == "empty" ? "none" : "some")};
   }
   std::string expected;
   if (!compare_id.empty()) {
@@ -200,16 +227,19 @@ Result<Check> check_expression(const fhir::JsonValue& a, const std::string& text
   return compare(op, actual, expected, what);
 }
 
-Result<Check> check_content_type(const std::string& want, const Fixture& target, const std::string& op) {
+Result<Check> check_content_type(const std::string& want, const Fixture& target,
+                                 const std::string& op) {
   const std::string* header = find_header(target.headers, "Content-Type");
   std::string media = header ? header->substr(0, header->find(';')) : "";
-  bool match = (want == "json" || want == "xml") ? media.find(want) != std::string::npos : media == want;
+  bool match =
+      (want == "json" || want == "xml") ? media.find(want) != std::string::npos : media == want;
   if (op != "equals" && op != "notEquals") {
     return Status(Code::kNotImplemented, "operator " + op + " with contentType");
   }
   bool ok = op == "equals" ? match : !match;
-  return Check{.ok = ok, .message = "Content-Type '" + media + (ok ? "' matches " : "' does not match ") +
-                                    (op == "equals" ? "" : "not ") + want};
+  return Check{.ok = ok,
+               .message = "Content-Type '" + media + (ok ? "' matches " : "' does not match ") +
+                          (op == "equals" ? "" : "not ") + want};
 }
 
 Result<Check> check_navigation_links(const Fixture& target) {
@@ -217,25 +247,32 @@ Result<Check> check_navigation_links(const Fixture& target) {
     return Check{.ok = false, .message = "navigationLinks: the response is not a Bundle"};
   }
   std::vector<std::string> relations;
-  for (const auto* link : object_array(*target.resource, "link")) relations.push_back(string_member(*link, "relation"));
+  for (const auto* link : object_array(*target.resource, "link"))
+    relations.push_back(string_member(*link, "relation"));
   std::string missing;
   for (const char* want : {"first", "last"}) {
-    if (std::find(relations.begin(), relations.end(), want) == relations.end()) missing += std::string(" ") + want;
+    if (std::find(relations.begin(), relations.end(), want) == relations.end())
+      missing += std::string(" ") + want;
   }
-  if (!missing.empty()) return Check{.ok = false, .message = "navigationLinks: Bundle.link lacks" + missing};
+  if (!missing.empty())
+    return Check{.ok = false, .message = "navigationLinks: Bundle.link lacks" + missing};
   return Check{.ok = true, .message = "navigationLinks: Bundle has first and last links"};
 }
 
-Result<Check> check_minimum(const std::string& fixture_id, const Fixture& target, ScriptState& state) {
+Result<Check> check_minimum(const std::string& fixture_id, const Fixture& target,
+                            ScriptState& state) {
   Fixture* min = state.find(fixture_id);
   if (min == nullptr || !min->resource) {
-    return Status(Code::kInvalidArgument, "minimumId: no fixture '" + fixture_id + "' with a resource");
+    return Status(Code::kInvalidArgument,
+                  "minimumId: no fixture '" + fixture_id + "' with a resource");
   }
-  if (!target.resource) return Check{.ok = false, .message = "minimumId: no resource in the response"};
+  if (!target.resource)
+    return Check{.ok = false, .message = "minimumId: no resource in the response"};
   std::string missing;
   bool ok = json_subset(*min->resource, *target.resource, "", missing);
-  return Check{.ok = ok, .message = ok ? "minimumId: every element of " + fixture_id + " is present"
-                                       : "minimumId " + fixture_id + ": missing " + missing};
+  return Check{.ok = ok,
+               .message = ok ? "minimumId: every element of " + fixture_id + " is present"
+                             : "minimumId " + fixture_id + ": missing " + missing};
 }
 
 // The resource type whose base StructureDefinition `url` is
@@ -251,7 +288,8 @@ std::string base_profile_type(std::string_view url) {
 // validateProfileId: the TestScript.profile entry `profile_id` must name the base
 // StructureDefinition of an R4 resource type; the target is validated by fhir/validate.h
 // against that type. Any other profile URL is kNotImplemented (reported as skipped).
-Result<Check> check_profile(const std::string& profile_id, const Fixture& target, ScriptState& state) {
+Result<Check> check_profile(const std::string& profile_id, const Fixture& target,
+                            ScriptState& state) {
   std::string url;
   bool found = false;
   for (const auto* p : object_array(state.script(), "profile")) {
@@ -259,37 +297,45 @@ Result<Check> check_profile(const std::string& profile_id, const Fixture& target
     found = true;
     url = string_member(*p, "reference");
   }
-  if (!found) return Status(Code::kInvalidArgument, "validateProfileId: no TestScript.profile '" + profile_id + "'");
+  if (!found)
+    return Status(Code::kInvalidArgument,
+                  "validateProfileId: no TestScript.profile '" + profile_id + "'");
   std::string type = base_profile_type(url);
   if (type.empty()) {
-    return Status(Code::kNotImplemented, "validateProfileId: profile '" + url +
-                                             "' is not the base StructureDefinition of an R4 resource type "
-                                             "(only those are validated)");
+    return Status(Code::kNotImplemented,
+                  "validateProfileId: profile '" + url +
+                      "' is not the base StructureDefinition of an R4 resource type "
+                      "(only those are validated)");
   }
   if (!target.resource) {
-    return Check{.ok = false, .message = "validateProfileId " + profile_id + ": no resource to validate" +
-                                         (target.body_error.empty() ? "" : " (" + target.body_error + ")")};
+    return Check{.ok = false,
+                 .message = "validateProfileId " + profile_id + ": no resource to validate" +
+                            (target.body_error.empty() ? "" : " (" + target.body_error + ")")};
   }
   Status valid = fhir::validate_resource(*target.resource, type);
   if (valid.is_ok()) return Check{.ok = true, .message = "the resource conforms to " + url};
   std::string issues;
   for (std::size_t i = 0; i < valid.issues().size() && i < 3; ++i) {
     const Issue& issue = valid.issues()[i];
-    issues += (i ? "; " : "") + (issue.expression.empty() ? "" : issue.expression + ": ") + issue.diagnostics;
+    issues += (i ? "; " : "") + (issue.expression.empty() ? "" : issue.expression + ": ") +
+              issue.diagnostics;
   }
-  if (valid.issues().size() > 3) issues += "; ... (" + std::to_string(valid.issues().size()) + " issues)";
+  if (valid.issues().size() > 3)
+    issues += "; ... (" + std::to_string(valid.issues().size()) + " issues)";
   return Check{.ok = false, .message = "the resource does not conform to " + url + ": " + issues};
 }
 
 // The FHIRPath of an assert's `expression_key`, else its `path_key` translated from XPath; ""
 // when it has neither. kNotImplemented for a path outside the XPath subset.
-Result<std::string> expression_of(const fhir::JsonValue& a, const char* expression_key, const char* path_key) {
+Result<std::string> expression_of(const fhir::JsonValue& a, const char* expression_key,
+                                  const char* path_key) {
   std::string text = string_member(a, expression_key);
   if (!text.empty() || !a.HasMember(path_key)) return text;
   auto translated = xpath_to_fhirpath(string_member(a, path_key));
   if (!translated) {
     return Status(Code::kNotImplemented, std::string(path_key) + " '" + string_member(a, path_key) +
-                                             "' is outside the supported XPath subset; use " + expression_key);
+                                             "' is outside the supported XPath subset; use " +
+                                             expression_key);
   }
   return *translated;
 }
@@ -301,22 +347,26 @@ void response_checks(const fhir::JsonValue& a, const Fixture& target, const std:
   if (a.HasMember("response")) {
     std::string code = string_member(a, "response");
     int status = response_status(code);
-    checks.push_back(status == 0 ? Result<Check>(Status(Code::kNotImplemented, "unknown response code '" + code + "'"))
-                                 : compare(op, std::to_string(target.status), std::to_string(status),
-                                           "response status (" + code + ")"));
+    checks.push_back(
+        status == 0
+            ? Result<Check>(Status(Code::kNotImplemented, "unknown response code '" + code + "'"))
+            : compare(op, std::to_string(target.status), std::to_string(status),
+                      "response status (" + code + ")"));
   }
   if (a.HasMember("responseCode")) {
     std::string want = string_member(a, "responseCode");
     std::string effective = (op == "equals" && want.find(',') != std::string::npos) ? "in" : op;
     checks.push_back(compare(effective, std::to_string(target.status), want, "response status"));
   }
-  if (a.HasMember("contentType")) checks.push_back(check_content_type(string_member(a, "contentType"), target, op));
+  if (a.HasMember("contentType"))
+    checks.push_back(check_content_type(string_member(a, "contentType"), target, op));
   if (a.HasMember("headerField")) {
     std::string field = string_member(a, "headerField");
     const std::string* h = find_header(target.headers, field);
     auto v = state.substitute(string_member(a, "value"));
-    checks.push_back(!v ? Result<Check>(v.status())
-                        : compare(op, h ? std::optional<std::string>(*h) : std::nullopt, *v, "header " + field));
+    checks.push_back(
+        !v ? Result<Check>(v.status())
+           : compare(op, h ? std::optional<std::string>(*h) : std::nullopt, *v, "header " + field));
   }
   if (a.HasMember("resource")) {
     std::string type = target.resource_type();
@@ -330,7 +380,8 @@ void request_checks(const fhir::JsonValue& a, const Fixture& target, const std::
                     ScriptState& state, std::vector<Result<Check>>& checks) {
   if (a.HasMember("requestMethod")) {
     std::string method = target.request.method;
-    std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(method.begin(), method.end(), method.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     checks.push_back(compare(op, method, string_member(a, "requestMethod"), "request method"));
   }
   if (a.HasMember("requestURL")) {
@@ -349,13 +400,14 @@ void request_checks(const fhir::JsonValue& a, const Fixture& target, const std::
 // The checks on the body: minimumId, navigationLinks, expression/path (with compareToSource).
 void body_checks(const fhir::JsonValue& a, const Fixture& target, const std::string& op,
                  ScriptState& state, std::vector<Result<Check>>& checks) {
-  if (a.HasMember("minimumId")) checks.push_back(check_minimum(string_member(a, "minimumId"), target, state));
+  if (a.HasMember("minimumId"))
+    checks.push_back(check_minimum(string_member(a, "minimumId"), target, state));
   if (a.HasMember("validateProfileId")) {
     checks.push_back(check_profile(string_member(a, "validateProfileId"), target, state));
   }
   if (bool_member(a, "navigationLinks")) checks.push_back(check_navigation_links(target));
-  if (a.HasMember("expression") || a.HasMember("path") || a.HasMember("compareToSourceExpression") ||
-      a.HasMember("compareToSourcePath")) {
+  if (a.HasMember("expression") || a.HasMember("path") ||
+      a.HasMember("compareToSourceExpression") || a.HasMember("compareToSourcePath")) {
     auto text = expression_of(a, "expression", "path");
     auto other = expression_of(a, "compareToSourceExpression", "compareToSourcePath");
     if (!text || !other) {
@@ -377,7 +429,8 @@ Result<Check> run_checks(const fhir::JsonValue& a, const Fixture& target, Script
   request_checks(a, target, op, state, checks);
   body_checks(a, target, op, state, checks);
   if (checks.empty()) {
-    if (a.HasMember("navigationLinks")) return Check{.ok = true, .message = "navigationLinks not validated (false)"};
+    if (a.HasMember("navigationLinks"))
+      return Check{.ok = true, .message = "navigationLinks not validated (false)"};
     return Status(Code::kNotImplemented, "assert names no check the runner knows");
   }
   for (auto& c : checks) {
@@ -404,7 +457,8 @@ ActionResult run_assert(const fhir::JsonValue& a, ScriptState& state) {
     r.message = "unsupported: " + std::move(why);
     return r;
   };
-  for (const auto& name : unknown_members(a, kKnownMembers)) return skip("unknown assert element '" + name + "'");
+  for (const auto& name : unknown_members(a, kKnownMembers))
+    return skip("unknown assert element '" + name + "'");
   if (a.HasMember("modifierExtension")) return skip("assert has a modifierExtension");
 
   std::string source_id = string_member(a, "sourceId");
@@ -425,7 +479,8 @@ ActionResult run_assert(const fhir::JsonValue& a, ScriptState& state) {
   }
   if (target == nullptr) {
     r.outcome = Outcome::kError;
-    r.message = source_id.empty() ? "no operation ran before this assert" : "no fixture '" + source_id + "'";
+    r.message = source_id.empty() ? "no operation ran before this assert"
+                                  : "no fixture '" + source_id + "'";
     return r;
   }
   if (target->is_exchange) {
@@ -436,7 +491,9 @@ ActionResult run_assert(const fhir::JsonValue& a, ScriptState& state) {
   auto check = run_checks(a, *target, state);
   if (!check) {
     Code code = check.status().code();
-    r.outcome = code == Code::kNotImplemented ? Outcome::kSkip : code == Code::kNotFound ? Outcome::kFail : Outcome::kError;
+    r.outcome = code == Code::kNotImplemented ? Outcome::kSkip
+                : code == Code::kNotFound     ? Outcome::kFail
+                                              : Outcome::kError;
     r.message = (code == Code::kNotImplemented ? "unsupported: " : "") + check.status().message();
   } else {
     r.outcome = check->ok ? Outcome::kPass : Outcome::kFail;

@@ -71,9 +71,10 @@ class BeastTransport : public HttpTransport {
     std::string where = url.host + ":" + url.port;
     std::optional<std::string> failure;
     auto fail = [&](std::string step, beast::error_code ec) {
-      std::string cause = ec == beast::error::timeout || ec == asio::error::operation_aborted
-                              ? "timed out after " + std::to_string(options_.timeout.count()) + " ms"
-                              : ec.message();
+      std::string cause =
+          ec == beast::error::timeout || ec == asio::error::operation_aborted
+              ? "timed out after " + std::to_string(options_.timeout.count()) + " ms"
+              : ec.message();
       failure = step + " " + where + " (" + request.method + " " + request.url + "): " + cause;
     };
 
@@ -81,32 +82,33 @@ class BeastTransport : public HttpTransport {
     resolve_timer.async_wait([&](beast::error_code ec) {
       if (!ec) resolver.cancel();
     });
-    resolver.async_resolve(url.host, url.port, [&](beast::error_code ec, tcp::resolver::results_type endpoints) {
-      resolve_timer.cancel();
-      if (ec) return fail("cannot resolve", ec);
-      stream.expires_after(options_.timeout);
-      stream.async_connect(endpoints, [&](beast::error_code ec2, const tcp::endpoint&) {
-        if (ec2) return fail("cannot connect to", ec2);
-        http::async_write(stream, req, [&](beast::error_code ec3, std::size_t) {
-          if (ec3) return fail("cannot send the request to", ec3);
-          http::async_read(stream, buffer, parser, [&](beast::error_code ec4, std::size_t) {
-            if (ec4 == http::error::end_of_stream || ec4 == asio::error::eof) {
-              return fail("no HTTP response from", ec4);
-            }
-            if (ec4 == http::error::bad_version || ec4 == http::error::bad_status ||
-                ec4 == http::error::bad_field || ec4 == http::error::bad_line_ending ||
-                ec4 == http::error::bad_value || ec4 == http::error::bad_chunk) {
-              failure = "not an HTTP server at " + where + " (" + request.method + " " +
-                        request.url + "): " + ec4.message();
-              return;
-            }
-            if (ec4) return fail("cannot read the response from", ec4);
-            beast::error_code ignored;
-            stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    resolver.async_resolve(
+        url.host, url.port, [&](beast::error_code ec, tcp::resolver::results_type endpoints) {
+          resolve_timer.cancel();
+          if (ec) return fail("cannot resolve", ec);
+          stream.expires_after(options_.timeout);
+          stream.async_connect(endpoints, [&](beast::error_code ec2, const tcp::endpoint&) {
+            if (ec2) return fail("cannot connect to", ec2);
+            http::async_write(stream, req, [&](beast::error_code ec3, std::size_t) {
+              if (ec3) return fail("cannot send the request to", ec3);
+              http::async_read(stream, buffer, parser, [&](beast::error_code ec4, std::size_t) {
+                if (ec4 == http::error::end_of_stream || ec4 == asio::error::eof) {
+                  return fail("no HTTP response from", ec4);
+                }
+                if (ec4 == http::error::bad_version || ec4 == http::error::bad_status ||
+                    ec4 == http::error::bad_field || ec4 == http::error::bad_line_ending ||
+                    ec4 == http::error::bad_value || ec4 == http::error::bad_chunk) {
+                  failure = "not an HTTP server at " + where + " (" + request.method + " " +
+                            request.url + "): " + ec4.message();
+                  return;
+                }
+                if (ec4) return fail("cannot read the response from", ec4);
+                beast::error_code ignored;
+                stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+              });
+            });
           });
         });
-      });
-    });
     io.run();
     if (failure) return Status(Code::kUnavailable, *failure);
     HttpResponse out;

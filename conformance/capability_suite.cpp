@@ -130,8 +130,8 @@ class TypeProbes {
     for (const auto& [name, type] : c_.search_params) {
       const std::string value = probe_value(type);
       if (value.empty()) {
-        skipped_.push_back(c_.type + " search parameter " + name + ": the generator has no probe for " +
-                           type + " parameters");
+        skipped_.push_back(c_.type + " search parameter " + name +
+                           ": the generator has no probe for " + type + " parameters");
         continue;
       }
       fhir::JsonValue op = w_.operation("search", {{"resource", c_.type},

@@ -34,7 +34,8 @@ Result<std::vector<ScriptFile>> collect(const std::vector<std::string>& paths) {
       std::vector<std::string> found;
       for (const auto& entry : fs::recursive_directory_iterator(p, ec)) {
         std::string ext = entry.path().extension().string();
-        if (entry.is_regular_file() && (ext == ".json" || ext == ".xml")) found.push_back(entry.path().string());
+        if (entry.is_regular_file() && (ext == ".json" || ext == ".xml"))
+          found.push_back(entry.path().string());
       }
       std::sort(found.begin(), found.end());
       for (auto& f : found) out.push_back(ScriptFile{.path = std::move(f), .explicit_file = false});
@@ -69,11 +70,13 @@ std::string report_name(const ScriptResult& r, std::map<std::string, int>& used)
 }  // namespace
 
 CLI::App* add_conformance_command(CLI::App& app, CommandOptions& options) {
-  CLI::App* conformance = app.add_subcommand("conformance", "Run FHIR TestScripts against a FHIR server");
+  CLI::App* conformance =
+      app.add_subcommand("conformance", "Run FHIR TestScripts against a FHIR server");
   conformance->require_subcommand(1);
   CLI::App* run = conformance->add_subcommand(
       "run", "Run TestScript files or directories; print a summary, write TestReports");
-  run->add_option("--server", options.server, "FHIR base URL, e.g. http://127.0.0.1:8080/fhir")->required();
+  run->add_option("--server", options.server, "FHIR base URL, e.g. http://127.0.0.1:8080/fhir")
+      ->required();
   run->add_option("--token", options.token, "Bearer token sent with every request");
   // One value per --var, so `--var A=1 script.json` leaves script.json a path.
   run->add_option("--var", options.vars, "NAME=VALUE overriding a TestScript variable (repeatable)")
@@ -82,29 +85,34 @@ CLI::App* add_conformance_command(CLI::App& app, CommandOptions& options) {
   run->add_option("--format", options.format, "text or junit")
       ->check(CLI::IsMember({"text", "junit"}))
       ->capture_default_str();
-  run->add_option("--timeout", options.timeout_seconds, "Seconds per HTTP request")->capture_default_str();
-  run->add_option("paths", options.paths, "TestScript files (JSON or XML) or directories")->required();
+  run->add_option("--timeout", options.timeout_seconds, "Seconds per HTTP request")
+      ->capture_default_str();
+  run->add_option("paths", options.paths, "TestScript files (JSON or XML) or directories")
+      ->required();
   CLI::App* capability = conformance->add_subcommand(
       "capability", "Generate a smoke TestScript from a server's CapabilityStatement (and run it)");
   capability->add_option("--server", options.server, "FHIR base URL")->required();
   capability->add_option("--token", options.token, "Bearer token sent with every request");
   capability->add_option("--out", options.suite_out, "File for the generated TestScript (JSON)");
   capability->add_flag("--run", options.run_suite, "Run the generated TestScript against --server");
-  capability->add_option("--timeout", options.timeout_seconds, "Seconds per HTTP request")->capture_default_str();
+  capability->add_option("--timeout", options.timeout_seconds, "Seconds per HTTP request")
+      ->capture_default_str();
   capability->callback([&options] { options.capability = true; });
   return conformance;
 }
 
 int run_conformance_command(const CommandOptions& options, std::ostream& out, std::ostream& err) {
   auto transport = make_beast_transport(TransportOptions{
-      .timeout = std::chrono::milliseconds(static_cast<std::int64_t>(options.timeout_seconds * 1000)),
+      .timeout =
+          std::chrono::milliseconds(static_cast<std::int64_t>(options.timeout_seconds * 1000)),
       .max_body = 64u << 20});
   return run_conformance(options, *transport, out, err);
 }
 
 namespace {
 
-int run_capability(const CommandOptions& options, HttpTransport& transport, std::ostream& out, std::ostream& err) {
+int run_capability(const CommandOptions& options, HttpTransport& transport, std::ostream& out,
+                   std::ostream& err) {
   auto statement = fetch_capability_statement(transport, options.server, options.token);
   if (!statement) {
     err << "cannot read the CapabilityStatement: " << statement.status().message() << '\n';
@@ -117,7 +125,8 @@ int run_capability(const CommandOptions& options, HttpTransport& transport, std:
   }
   bool to_stdout = options.suite_out.empty() && !options.run_suite;
   std::ostream& info = to_stdout ? err : out;
-  info << "generated " << suite->tests << " test(s) over " << suite->resource_types << " resource type(s)";
+  info << "generated " << suite->tests << " test(s) over " << suite->resource_types
+       << " resource type(s)";
   info << "; not probed: " << suite->skipped.size() << '\n';
   for (const auto& s : suite->skipped) info << "  SKIP  " << s << '\n';
   std::string text = fhir::write_json(suite->script, true) + "\n";
@@ -130,10 +139,13 @@ int run_capability(const CommandOptions& options, HttpTransport& transport, std:
   EngineOptions engine_options;
   engine_options.base_url = options.server;
   engine_options.token = options.token;
-  engine_options.on_test = [&out](const ScriptResult& s, const TestResult& t) { write_progress(out, s, t); };
+  engine_options.on_test = [&out](const ScriptResult& s, const TestResult& t) {
+    write_progress(out, s, t);
+  };
   Engine engine(transport, engine_options);
   std::vector<ScriptResult> results;
-  results.push_back(engine.run(suite->script, ".", options.suite_out.empty() ? "(generated)" : options.suite_out));
+  results.push_back(engine.run(suite->script, ".",
+                               options.suite_out.empty() ? "(generated)" : options.suite_out));
   write_summary(out, results);
   out.flush();
   return totals(results).scripts_failed > 0 ? 1 : 0;
@@ -174,7 +186,9 @@ int run_conformance(const CommandOptions& options, HttpTransport& transport, std
   }
   bool junit_to_stdout = options.format == "junit" && options.out_dir.empty();
   std::ostream& progress = junit_to_stdout ? err : out;
-  engine_options.on_test = [&progress](const ScriptResult& s, const TestResult& t) { write_progress(progress, s, t); };
+  engine_options.on_test = [&progress](const ScriptResult& s, const TestResult& t) {
+    write_progress(progress, s, t);
+  };
   Engine engine(transport, engine_options);
 
   std::vector<ScriptResult> results;
@@ -200,7 +214,9 @@ int run_conformance(const CommandOptions& options, HttpTransport& transport, std
   if (!options.out_dir.empty()) {
     std::map<std::string, int> used;
     for (const auto& r : results) {
-      written = write_file(fs::path(options.out_dir) / report_name(r, used), test_report_json(r), err) && written;
+      written =
+          write_file(fs::path(options.out_dir) / report_name(r, used), test_report_json(r), err) &&
+          written;
     }
   }
   if (options.format == "junit") {

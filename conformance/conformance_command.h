@@ -41,8 +41,8 @@ struct CommandOptions {
   bool run_suite = false;
 };
 
-// Adds `conformance` (with its `run` and `capability` subcommands) to `app`; returns the `conformance` command,
-// whose parsed() says whether it was chosen.
+// Adds `conformance` (with its `run` and `capability` subcommands) to `app`; returns the
+// `conformance` command, whose parsed() says whether it was chosen.
 CLI::App* add_conformance_command(CLI::App& app, CommandOptions& options);
 
 // Runs the command with the Beast transport.

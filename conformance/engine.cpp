@@ -17,16 +17,22 @@ namespace hearth::conformance {
 namespace {
 
 const std::vector<std::string_view> kScriptMembers = {
-    "resourceType", "id", "meta", "implicitRules", "language", "text", "contained", "extension",
-    "modifierExtension", "url", "identifier", "version", "name", "title", "status",
-    "experimental", "date", "publisher", "contact", "description", "useContext", "jurisdiction",
-    "purpose", "copyright", "origin", "destination", "metadata", "fixture", "profile", "variable",
-    "setup", "test", "teardown"};
-const std::vector<std::string_view> kFixtureMembers = {"id", "extension", "modifierExtension",
-                                                       "autocreate", "autodelete", "resource"};
+    "resourceType",  "id",          "meta",
+    "implicitRules", "language",    "text",
+    "contained",     "extension",   "modifierExtension",
+    "url",           "identifier",  "version",
+    "name",          "title",       "status",
+    "experimental",  "date",        "publisher",
+    "contact",       "description", "useContext",
+    "jurisdiction",  "purpose",     "copyright",
+    "origin",        "destination", "metadata",
+    "fixture",       "profile",     "variable",
+    "setup",         "test",        "teardown"};
+const std::vector<std::string_view> kFixtureMembers = {
+    "id", "extension", "modifierExtension", "autocreate", "autodelete", "resource"};
 const std::vector<std::string_view> kVariableMembers = {
-    "id", "extension", "name", "defaultValue", "description", "expression", "headerField",
-    "hint", "path", "sourceId"};
+    "id",         "extension",   "name", "defaultValue", "description",
+    "expression", "headerField", "hint", "path",         "sourceId"};
 const std::vector<std::string_view> kActionMembers = {"id", "extension", "modifierExtension",
                                                       "operation", "assert"};
 
@@ -40,7 +46,8 @@ class Run {
         base_dir_(std::move(base_dir)),
         state_(script, options.variables) {
     context_.base_url = options.base_url;
-    while (!context_.base_url.empty() && context_.base_url.back() == '/') context_.base_url.pop_back();
+    while (!context_.base_url.empty() && context_.base_url.back() == '/')
+      context_.base_url.pop_back();
     context_.token = options.token;
   }
 
@@ -57,8 +64,12 @@ class Run {
       if (t.name.empty()) t.name = "test " + std::to_string(result.tests.size() + 1);
       t.description = string_member(*test, "description");
       if (!setup_ok) {
-        t.actions.push_back(ActionResult{.is_operation = false, .outcome = Outcome::kSkip, .label = "test",
-                                         .message = "setup failed", .request = "", .status = 0,
+        t.actions.push_back(ActionResult{.is_operation = false,
+                                         .outcome = Outcome::kSkip,
+                                         .label = "test",
+                                         .message = "setup failed",
+                                         .request = "",
+                                         .status = 0,
                                          .response_excerpt = ""});
       } else {
         run_actions(*test, t, false);
@@ -67,15 +78,20 @@ class Run {
       notify(result, result.tests.back());
     }
     result.teardown.name = "teardown";
-    if (const auto* teardown = object_member(script_, "teardown")) run_actions(*teardown, result.teardown, true);
+    if (const auto* teardown = object_member(script_, "teardown"))
+      run_actions(*teardown, result.teardown, true);
     for (const auto* f : object_array(script_, "fixture")) {
       if (!bool_member(*f, "autodelete")) continue;
       std::string id = string_member(*f, "id");
       if (Fixture* fixture = state_.find(id); fixture == nullptr || fixture->server_id.empty()) {
-        result.teardown.actions.push_back(ActionResult{
-            .is_operation = true, .outcome = Outcome::kSkip, .label = "autodelete " + id,
-            .message = "fixture '" + id + "' was never created on the server", .request = "",
-            .status = 0, .response_excerpt = ""});
+        result.teardown.actions.push_back(
+            ActionResult{.is_operation = true,
+                         .outcome = Outcome::kSkip,
+                         .label = "autodelete " + id,
+                         .message = "fixture '" + id + "' was never created on the server",
+                         .request = "",
+                         .status = 0,
+                         .response_excerpt = ""});
         continue;
       }
       synthetic("delete", "targetId", id, "autodelete " + id, result.teardown);
@@ -90,7 +106,8 @@ class Run {
 
   void check_script_members(ScriptResult& result) {
     if (string_member(script_, "resourceType") != "TestScript") {
-      result.load_error = "not a TestScript (resourceType '" + string_member(script_, "resourceType") + "')";
+      result.load_error =
+          "not a TestScript (resourceType '" + string_member(script_, "resourceType") + "')";
       return;
     }
     if (script_.HasMember("modifierExtension")) {
@@ -100,15 +117,18 @@ class Run {
     for (const auto& name : unknown_members(script_, kScriptMembers)) {
       result.notes.push_back("unknown TestScript element '" + name + "' ignored");
     }
-    if (array_member(script_, "origin").Size() > 1 || array_member(script_, "destination").Size() > 1) {
+    if (array_member(script_, "origin").Size() > 1 ||
+        array_member(script_, "destination").Size() > 1) {
       result.notes.push_back("several origins/destinations: every operation goes to --server");
     }
     if (script_.HasMember("metadata")) {
-      result.notes.push_back("metadata.capability is not checked against the server's CapabilityStatement");
+      result.notes.push_back(
+          "metadata.capability is not checked against the server's CapabilityStatement");
     }
     for (const auto* v : object_array(script_, "variable")) {
       for (const auto& name : unknown_members(*v, kVariableMembers)) {
-        result.notes.push_back("variable '" + string_member(*v, "name") + "': unknown element '" + name + "'");
+        result.notes.push_back("variable '" + string_member(*v, "name") + "': unknown element '" +
+                               name + "'");
       }
     }
   }
@@ -151,13 +171,15 @@ class Run {
   // A fixture file that is neither .json nor .xml is a raw body, sent as written (a malformed
   // request, a non-FHIR payload); nullopt for any other reference.
   std::optional<Result<std::string>> raw_fixture(const std::string& reference) {
-    if (reference.empty() || reference[0] == '#' || reference.find("://") != std::string::npos) return std::nullopt;
+    if (reference.empty() || reference[0] == '#' || reference.find("://") != std::string::npos)
+      return std::nullopt;
     std::filesystem::path path(reference);
     std::string ext = path.extension().string();
     if (ext.empty() || ext == ".json" || ext == ".xml") return std::nullopt;
     if (path.is_relative()) path = std::filesystem::path(base_dir_) / path;
     std::ifstream in(path, std::ios::binary);
-    if (!in) return Result<std::string>(Status(Code::kNotFound, "cannot read '" + path.string() + "'"));
+    if (!in)
+      return Result<std::string>(Status(Code::kNotFound, "cannot read '" + path.string() + "'"));
     std::stringstream buffer;
     buffer << in.rdbuf();
     return Result<std::string>(buffer.str());
@@ -176,7 +198,8 @@ class Run {
       return Status(Code::kNotFound, "no contained resource '" + reference + "'");
     }
     if (reference.find("://") != std::string::npos) {
-      return Status(Code::kNotImplemented, "remote fixture references are not supported: " + reference);
+      return Status(Code::kNotImplemented,
+                    "remote fixture references are not supported: " + reference);
     }
     std::filesystem::path path(reference);
     if (path.is_relative()) path = std::filesystem::path(base_dir_) / path;
@@ -203,10 +226,12 @@ class Run {
       if (result.setup.actions.back().outcome == Outcome::kPass && last != nullptr &&
           (last->status < 200 || last->status >= 300)) {
         result.setup.actions.back().outcome = Outcome::kFail;
-        result.setup.actions.back().message = "autocreate of '" + id + "' answered " + std::to_string(last->status);
+        result.setup.actions.back().message =
+            "autocreate of '" + id + "' answered " + std::to_string(last->status);
       }
     }
-    if (const auto* setup = object_member(script_, "setup")) run_actions(*setup, result.setup, false);
+    if (const auto* setup = object_member(script_, "setup"))
+      run_actions(*setup, result.setup, false);
     return result.setup.outcome() == Outcome::kPass;
   }
 
@@ -235,7 +260,8 @@ class Run {
       auto unknown = unknown_members(action, kActionMembers);
       if (!unknown.empty() || action.HasMember("modifierExtension")) {
         r.outcome = Outcome::kSkip;
-        r.message = "unsupported: action element '" + (unknown.empty() ? "modifierExtension" : unknown[0]) + "'";
+        r.message = "unsupported: action element '" +
+                    (unknown.empty() ? "modifierExtension" : unknown[0]) + "'";
       } else if ((op == nullptr) == (as == nullptr)) {
         r.outcome = Outcome::kError;
         r.message = "an action needs exactly one of operation and assert";
@@ -327,7 +353,8 @@ ScriptResult Engine::run_file(const std::string& path) {
   return run(*doc, std::filesystem::path(path).parent_path().string(), path);
 }
 
-ScriptResult Engine::run(const fhir::JsonValue& script, const std::string& base_dir, const std::string& file) {
+ScriptResult Engine::run(const fhir::JsonValue& script, const std::string& base_dir,
+                         const std::string& file) {
   ScriptResult result;
   result.file = file;
   result.id = string_member(script, "id");

@@ -45,7 +45,8 @@ class Engine {
   // Loads and runs the TestScript in `path` (fixture files are relative to its folder).
   ScriptResult run_file(const std::string& path);
   // Runs an already parsed TestScript; `base_dir` resolves fixture files, `file` is reported.
-  ScriptResult run(const fhir::JsonValue& script, const std::string& base_dir, const std::string& file);
+  ScriptResult run(const fhir::JsonValue& script, const std::string& base_dir,
+                   const std::string& file);
 
  private:
   HttpTransport& transport_;

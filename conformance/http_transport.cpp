@@ -35,14 +35,16 @@ Result<Url> parse_url(std::string_view url) {
     out.port = "443";
     rest = url.substr(8);
   } else {
-    return Status(Code::kInvalidArgument, "not an http:// or https:// URL: '" + std::string(url) + "'");
+    return Status(Code::kInvalidArgument,
+                  "not an http:// or https:// URL: '" + std::string(url) + "'");
   }
   std::size_t slash = rest.find_first_of("/?");
   std::string_view authority = rest.substr(0, slash);
   out.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
   if (!out.target.empty() && out.target[0] == '?') out.target.insert(0, "/");
   if (authority.find('@') != std::string_view::npos) {
-    return Status(Code::kInvalidArgument, "user info in URLs is not supported: '" + std::string(url) + "'");
+    return Status(Code::kInvalidArgument,
+                  "user info in URLs is not supported: '" + std::string(url) + "'");
   }
   std::size_t colon = authority.rfind(':');
   if (!authority.empty() && authority.front() == '[') {  // [IPv6]:port

@@ -1,10 +1,9 @@
 // TestScript JSON readers.
 #include "conformance/json_util.h"
 
-#include "core/utf8.h"
-
 #include <algorithm>
 
+#include "core/utf8.h"
 #include "fhir/fhirpath/fhirpath.h"
 
 namespace hearth::conformance {
@@ -42,7 +41,8 @@ const fhir::JsonValue* object_member(const fhir::JsonValue& object, std::string_
   return v != nullptr && v->IsObject() ? v : nullptr;
 }
 
-std::vector<const fhir::JsonValue*> object_array(const fhir::JsonValue& object, std::string_view name) {
+std::vector<const fhir::JsonValue*> object_array(const fhir::JsonValue& object,
+                                                 std::string_view name) {
   std::vector<const fhir::JsonValue*> out;
   for (const auto& v : array_member(object, name)) {
     if (v.IsObject()) out.push_back(&v);
@@ -50,7 +50,8 @@ std::vector<const fhir::JsonValue*> object_array(const fhir::JsonValue& object, 
   return out;
 }
 
-const fhir::JsonValue::ConstArray array_member(const fhir::JsonValue& object, std::string_view name) {
+const fhir::JsonValue::ConstArray array_member(const fhir::JsonValue& object,
+                                               std::string_view name) {
   const fhir::JsonValue* v = member(object, name);
   return v != nullptr && v->IsArray() ? v->GetArray() : empty_array().GetArray();
 }

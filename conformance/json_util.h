@@ -19,15 +19,18 @@ bool bool_member(const fhir::JsonValue& object, std::string_view name);
 // An object member, or nullptr.
 const fhir::JsonValue* object_member(const fhir::JsonValue& object, std::string_view name);
 // The elements of an array member (empty when absent); objects only.
-std::vector<const fhir::JsonValue*> object_array(const fhir::JsonValue& object, std::string_view name);
+std::vector<const fhir::JsonValue*> object_array(const fhir::JsonValue& object,
+                                                 std::string_view name);
 // Iterable over an array member; an empty array when absent or not an array.
-const fhir::JsonValue::ConstArray array_member(const fhir::JsonValue& object, std::string_view name);
+const fhir::JsonValue::ConstArray array_member(const fhir::JsonValue& object,
+                                               std::string_view name);
 // Members of `object` whose names are not in `known` (extension-like "_name" siblings of known
 // names are accepted).
 std::vector<std::string> unknown_members(const fhir::JsonValue& object,
                                          const std::vector<std::string_view>& known);
 // `text` with NUL and every byte that does not start a valid UTF-8 sequence (no overlongs,
-// surrogates or code points over U+10FFFF) replaced by U+FFFD: response bodies go into JSON and XML reports.
+// surrogates or code points over U+10FFFF) replaced by U+FFFD: response bodies go into JSON and XML
+// reports.
 std::string valid_utf8(std::string_view text);
 // A FHIRPath result item as text: primitives by their FHIRPath string form, complex nodes as
 // compact JSON.

@@ -30,8 +30,9 @@ std::string escape(const std::string& raw) {
 std::string details(const TestResult& test, Outcome wanted) {
   std::string out;
   for (const auto& a : test.actions) {
-    bool match = wanted == Outcome::kFail ? (a.outcome == Outcome::kFail || a.outcome == Outcome::kError)
-                                          : a.outcome == wanted;
+    bool match = wanted == Outcome::kFail
+                     ? (a.outcome == Outcome::kFail || a.outcome == Outcome::kError)
+                     : a.outcome == wanted;
     if (!match) continue;
     out += "[" + std::string(outcome_code(a.outcome)) + "] " + a.label + ": " + a.message + "\n";
     if (!a.request.empty()) {
@@ -44,8 +45,9 @@ std::string details(const TestResult& test, Outcome wanted) {
 
 std::string first_message(const TestResult& test, Outcome wanted) {
   for (const auto& a : test.actions) {
-    bool match = wanted == Outcome::kFail ? (a.outcome == Outcome::kFail || a.outcome == Outcome::kError)
-                                          : a.outcome == wanted;
+    bool match = wanted == Outcome::kFail
+                     ? (a.outcome == Outcome::kFail || a.outcome == Outcome::kError)
+                     : a.outcome == wanted;
     if (match) return a.label + ": " + a.message;
   }
   return {};
@@ -77,8 +79,12 @@ std::string junit_xml(const std::vector<ScriptResult>& results) {
     if (!r.load_error.empty()) {
       TestResult load;
       load.name = "load";
-      load.actions.push_back(ActionResult{.is_operation = true, .outcome = Outcome::kError, .label = "load",
-                                          .message = r.load_error, .request = "", .status = 0,
+      load.actions.push_back(ActionResult{.is_operation = true,
+                                          .outcome = Outcome::kError,
+                                          .label = "load",
+                                          .message = r.load_error,
+                                          .request = "",
+                                          .status = 0,
                                           .response_excerpt = ""});
       cases.push_back(std::move(load));
     }
@@ -97,7 +103,8 @@ std::string junit_xml(const std::vector<ScriptResult>& results) {
     if (!r.issued.empty()) out += " timestamp=\"" + escape(r.issued) + "\"";
     out += ">\n";
     if (!r.file.empty()) {
-      out += "    <properties><property name=\"file\" value=\"" + escape(r.file) + "\"/></properties>\n";
+      out += "    <properties><property name=\"file\" value=\"" + escape(r.file) +
+             "\"/></properties>\n";
     }
     for (const auto& c : cases) write_case(out, r.name, c);
     out += "  </testsuite>\n";

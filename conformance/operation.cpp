@@ -12,9 +12,10 @@ namespace hearth::conformance {
 namespace {
 
 constexpr std::array<std::string_view, 20> kKnownMembers = {
-    "id", "extension", "type", "resource", "label", "description", "accept", "contentType",
-    "destination", "encodeRequestUrl", "method", "origin", "params", "requestHeader",
-    "requestId", "responseId", "sourceId", "targetId", "url", "modifierExtension"};
+    "id",          "extension", "type",        "resource",      "label",
+    "description", "accept",    "contentType", "destination",   "encodeRequestUrl",
+    "method",      "origin",    "params",      "requestHeader", "requestId",
+    "responseId",  "sourceId",  "targetId",    "url",           "modifierExtension"};
 
 std::string mime(std::string_view value) {
   if (value == "json") return "application/fhir+json";
@@ -37,7 +38,8 @@ Result<Target> fixture_target(ScriptState& state, const std::string& fixture_id)
   if (t.type.empty()) t.type = f->resource_type();
   if (t.id.empty() && f->resource) t.id = string_member(*f->resource, "id");
   if (t.version.empty() && f->resource) {
-    if (const auto* meta = object_member(*f->resource, "meta")) t.version = string_member(*meta, "versionId");
+    if (const auto* meta = object_member(*f->resource, "meta"))
+      t.version = string_member(*meta, "versionId");
   }
   if (t.id.empty()) {
     return Status(Code::kInvalidArgument, "fixture '" + fixture_id + "' has no server id yet");
@@ -91,29 +93,36 @@ Result<Shape> shape_for(const std::string& code, const std::string& type, const 
     if (!t) return t.status();
     std::string rtype = type.empty() ? t->type : type;
     if (suffix == "vread") {
-      if (t->version.empty()) return Status(Code::kInvalidArgument, "fixture '" + from + "' has no version id");
+      if (t->version.empty())
+        return Status(Code::kInvalidArgument, "fixture '" + from + "' has no version id");
       return rtype + "/" + t->id + "/_history/" + t->version;
     }
     return rtype + "/" + t->id + std::string(suffix);
   };
   auto need_type = [&]() -> Status {
-    if (type.empty()) return Status(Code::kInvalidArgument, code + " needs a resource type (resource, or a fixture)");
+    if (type.empty())
+      return Status(Code::kInvalidArgument,
+                    code + " needs a resource type (resource, or a fixture)");
     return Status();
   };
-  if (code == "capabilities") return Shape{.method = "GET", .path = "metadata" + params, .needs_body = false};
+  if (code == "capabilities")
+    return Shape{.method = "GET", .path = "metadata" + params, .needs_body = false};
   if (code == "read" || code == "vread" || code == "delete" || code == "update" ||
       code == "updateCreate" || code == "patch") {
     auto path = instance(code == "vread" ? "vread" : "");
     if (!path) return path.status();
-    std::string method = code == "delete" ? "DELETE"
-                         : code == "patch" ? "PATCH"
+    std::string method = code == "delete"                               ? "DELETE"
+                         : code == "patch"                              ? "PATCH"
                          : (code == "update" || code == "updateCreate") ? "PUT"
-                                                                         : "GET";
-    return Shape{.method = method, .path = *path, .needs_body = method == "PUT" || method == "PATCH"};
+                                                                        : "GET";
+    return Shape{
+        .method = method, .path = *path, .needs_body = method == "PUT" || method == "PATCH"};
   }
   if (code == "history") {
     if (params.empty() && target_id.empty()) {
-      return Shape{.method = "GET", .path = type.empty() ? "_history" : type + "/_history", .needs_body = false};
+      return Shape{.method = "GET",
+                   .path = type.empty() ? "_history" : type + "/_history",
+                   .needs_body = false};
     }
     auto path = instance(params.empty() ? "/_history" : "");
     if (!path) return path.status();
@@ -124,7 +133,8 @@ Result<Shape> shape_for(const std::string& code, const std::string& type, const 
     return Shape{.method = "POST", .path = type + params, .needs_body = true};
   }
   if (code == "search" || code == "deleteCondSingle" || code == "deleteCondMultiple") {
-    return Shape{.method = code == "search" ? "GET" : "DELETE", .path = type + params, .needs_body = false};
+    return Shape{
+        .method = code == "search" ? "GET" : "DELETE", .path = type + params, .needs_body = false};
   }
   if (code == "transaction" || code == "batch") {
     return Shape{.method = "POST", .path = params, .needs_body = true};
@@ -134,11 +144,13 @@ Result<Shape> shape_for(const std::string& code, const std::string& type, const 
     return Shape{.method = "POST", .path = type + "/$validate" + params, .needs_body = true};
   }
   if (params.find('$') != std::string::npos) {
-    return Shape{.method = source_id.empty() ? "GET" : "POST", .path = type + params,
+    return Shape{.method = source_id.empty() ? "GET" : "POST",
+                 .path = type + params,
                  .needs_body = !source_id.empty()};
   }
-  return Status(Code::kNotImplemented,
-                "operation type '" + code + "' is not supported without url or params naming a $operation");
+  return Status(
+      Code::kNotImplemented,
+      "operation type '" + code + "' is not supported without url or params naming a $operation");
 }
 
 // "http://host:port" of an absolute base URL ("http://host:port/fhir").
@@ -150,7 +162,8 @@ std::string server_root(const std::string& base_url) {
 
 // The method and path of `op`: from `url` when given (an absolute one goes to `absolute_url`),
 // else from its type.
-Result<Shape> request_shape(const fhir::JsonValue& op, ScriptState& state, std::string& absolute_url) {
+Result<Shape> request_shape(const fhir::JsonValue& op, ScriptState& state,
+                            std::string& absolute_url) {
   std::string code = operation_code(op);
   if (op.HasMember("url")) {
     auto url = state.substitute(string_member(op, "url"));
@@ -172,14 +185,16 @@ Result<Shape> request_shape(const fhir::JsonValue& op, ScriptState& state, std::
     if (!type.empty()) break;
     std::string id = string_member(op, fixture_key);
     if (id.empty()) continue;
-    if (Fixture* f = state.find(id)) type = !f->server_type.empty() ? f->server_type : f->resource_type();
+    if (Fixture* f = state.find(id))
+      type = !f->server_type.empty() ? f->server_type : f->resource_type();
   }
   return shape_for(code, type, *params, state, op);
 }
 
 // The sourceId fixture as the body, in the contentType's format (an update's body carries the
 // id of its URL).
-Status add_body(const fhir::JsonValue& op, bool needs_body, ScriptState& state, HttpRequest& request) {
+Status add_body(const fhir::JsonValue& op, bool needs_body, ScriptState& state,
+                HttpRequest& request) {
   std::string code = operation_code(op);
   std::string source_id = string_member(op, "sourceId");
   if (!needs_body && source_id.empty()) return Status();
@@ -193,8 +208,8 @@ Status add_body(const fhir::JsonValue& op, bool needs_body, ScriptState& state, 
   auto body = body_of(state, source_id, content_type.find("xml") != std::string::npos, url_id);
   if (!body) return body.status();
   request.body = std::move(body).value();
-  request.headers.emplace_back("Content-Type",
-                               mime(content_type.empty() ? "json" : content_type) + "; charset=utf-8");
+  request.headers.emplace_back(
+      "Content-Type", mime(content_type.empty() ? "json" : content_type) + "; charset=utf-8");
   return Status();
 }
 
@@ -203,7 +218,8 @@ Status add_headers(const fhir::JsonValue& op, ScriptState& state, const RequestC
                    HttpRequest& request) {
   std::string accept = string_member(op, "accept");
   request.headers.emplace_back("Accept", mime(accept.empty() ? "json" : accept));
-  if (!context.token.empty()) request.headers.emplace_back("Authorization", "Bearer " + context.token);
+  if (!context.token.empty())
+    request.headers.emplace_back("Authorization", "Bearer " + context.token);
   for (const auto* h : object_array(op, "requestHeader")) {
     std::string field = string_member(*h, "field");
     auto value = state.substitute(string_member(*h, "value"));
@@ -225,14 +241,17 @@ std::string operation_code(const fhir::JsonValue& operation) {
   return type == nullptr ? std::string() : string_member(*type, "code");
 }
 
-std::string request_line(const HttpRequest& request) { return request.method + " " + request.url; }
+std::string request_line(const HttpRequest& request) {
+  return request.method + " " + request.url;
+}
 
 std::string excerpt(const std::string& body, std::size_t limit) {
   if (body.size() <= limit) return valid_utf8(body);
   // Cut before a UTF-8 continuation byte so the excerpt stays valid text.
   std::size_t cut = limit;
   while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;
-  return valid_utf8(std::string_view(body).substr(0, cut)) + "... (" + std::to_string(body.size()) + " bytes)";
+  return valid_utf8(std::string_view(body).substr(0, cut)) + "... (" + std::to_string(body.size()) +
+         " bytes)";
 }
 
 Result<HttpRequest> build_request(const fhir::JsonValue& op, ScriptState& state,
@@ -242,7 +261,8 @@ Result<HttpRequest> build_request(const fhir::JsonValue& op, ScriptState& state,
     return Status(Code::kNotImplemented, "unknown operation element '" + name + "'");
   }
   if (op.HasMember("modifierExtension")) {
-    return Status(Code::kNotImplemented, "operation has a modifierExtension the runner does not understand");
+    return Status(Code::kNotImplemented,
+                  "operation has a modifierExtension the runner does not understand");
   }
   HttpRequest request;
   auto shape = request_shape(op, state, request.url);

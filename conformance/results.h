@@ -40,7 +40,7 @@ struct ScriptResult {
   std::string name;  // TestScript.name (or title, or the file name)
   std::string url;   // TestScript.url, if any
   std::string server;
-  std::string issued;  // when the run started, FHIR instant
+  std::string issued;              // when the run started, FHIR instant
   std::vector<std::string> notes;  // script-level unsupported or ignored elements
   std::string load_error;          // non-empty: the script could not be read or set up at all
   TestResult setup;                // name "setup"

@@ -24,12 +24,14 @@ Fixture fixture_from_body(std::string_view body, std::string_view content_type) 
   if (parsed) {
     f.resource = std::make_shared<fhir::JsonDocument>(std::move(parsed).value());
   } else {
-    f.body_error = std::string(xml ? "XML" : "JSON") + " body not parsed: " + parsed.status().message();
+    f.body_error =
+        std::string(xml ? "XML" : "JSON") + " body not parsed: " + parsed.status().message();
   }
   return f;
 }
 
-ScriptState::ScriptState(const fhir::JsonValue& script, std::map<std::string, std::string> overrides)
+ScriptState::ScriptState(const fhir::JsonValue& script,
+                         std::map<std::string, std::string> overrides)
     : script_(script), overrides_(std::move(overrides)) {}
 
 Fixture* ScriptState::find(std::string_view id) {
@@ -43,7 +45,8 @@ Result<std::string> ScriptState::variable(std::string_view name) {
   for (const auto& v : array_member(script_, "variable")) {
     if (string_member(v, "name") == name) def = &v;
   }
-  if (def == nullptr) return Status(Code::kNotFound, "unknown variable '" + std::string(name) + "'");
+  if (def == nullptr)
+    return Status(Code::kNotFound, "unknown variable '" + std::string(name) + "'");
   std::string hint = string_member(*def, "hint");
   std::string fallback = string_member(*def, "defaultValue");
   bool has_default = def->HasMember("defaultValue");
@@ -54,9 +57,9 @@ Result<std::string> ScriptState::variable(std::string_view name) {
   if (text.empty() && def->HasMember("path")) {
     auto translated = xpath_to_fhirpath(string_member(*def, "path"));
     if (!translated) {
-      return Status(Code::kNotImplemented, "variable '" + std::string(name) + "': path '" +
-                                               string_member(*def, "path") +
-                                               "' is outside the supported XPath subset; use expression");
+      return Status(Code::kNotImplemented,
+                    "variable '" + std::string(name) + "': path '" + string_member(*def, "path") +
+                        "' is outside the supported XPath subset; use expression");
     }
     text = *translated;
   }
@@ -85,7 +88,8 @@ Result<std::string> ScriptState::variable(std::string_view name) {
   if (has_default) return fallback;
   std::string why = "variable '" + std::string(name) + "' has no value";
   if (!source_id.empty() && source == nullptr) why += " (no fixture '" + source_id + "' yet)";
-  if (!hint.empty()) why += "; hint: " + hint + " (set it with --var " + std::string(name) + "=VALUE)";
+  if (!hint.empty())
+    why += "; hint: " + hint + " (set it with --var " + std::string(name) + "=VALUE)";
   return Status(Code::kInvalidArgument, why);
 }
 

@@ -59,8 +59,9 @@ class ScriptState {
   void set_last(Fixture exchange) { last_ = std::move(exchange); }
 
   // The value of variable `name`. Errors: kNotFound for an unknown variable;
-  // kNotImplemented for a `path` outside the XPath subset; kInvalidArgument when its expression does not compile or
-  // evaluate, or when it has no value and no defaultValue (the message includes its hint).
+  // kNotImplemented for a `path` outside the XPath subset; kInvalidArgument when its expression
+  // does not compile or evaluate, or when it has no value and no defaultValue (the message includes
+  // its hint).
   Result<std::string> variable(std::string_view name);
   // `text` with every ${name} replaced by its variable's value; errors as variable().
   Result<std::string> substitute(std::string_view text);

@@ -69,17 +69,21 @@ void write_summary(std::ostream& out, const std::vector<ScriptResult>& results) 
   std::size_t width = 6;
   for (const auto& r : results) width = std::max(width, r.name.size());
   width = std::min<std::size_t>(width, 60);
-  out << '\n' << std::left << std::setw(static_cast<int>(width)) << "SCRIPT"
+  out << '\n'
+      << std::left << std::setw(static_cast<int>(width)) << "SCRIPT"
       << "  PASSED  FAILED  SKIPPED  RESULT\n";
   for (const auto& r : results) {
     out << std::left << std::setw(static_cast<int>(width)) << r.name.substr(0, width) << std::right
-        << std::setw(8) << r.tests_with(Outcome::kPass) << std::setw(8) << r.tests_with(Outcome::kFail)
-        << std::setw(9) << r.tests_with(Outcome::kSkip) << "  " << tag(r.outcome()) << std::left << '\n';
+        << std::setw(8) << r.tests_with(Outcome::kPass) << std::setw(8)
+        << r.tests_with(Outcome::kFail) << std::setw(9) << r.tests_with(Outcome::kSkip) << "  "
+        << tag(r.outcome()) << std::left << '\n';
   }
   bool header = false;
   auto problem = [&](const ScriptResult& r, const TestResult& t) {
     for (const auto& a : t.actions) {
-      if (a.outcome != Outcome::kFail && a.outcome != Outcome::kError && a.outcome != Outcome::kWarning) continue;
+      if (a.outcome != Outcome::kFail && a.outcome != Outcome::kError &&
+          a.outcome != Outcome::kWarning)
+        continue;
       if (!header) {
         out << "\nFailures:\n";
         header = true;
@@ -109,8 +113,9 @@ void write_summary(std::ostream& out, const std::vector<ScriptResult>& results) 
     }
   }
   Totals t = totals(results);
-  out << '\n' << t.scripts << " script(s), " << t.tests << " test(s): " << t.passed << " passed, " << t.failed
-      << " failed, " << t.skipped << " skipped; " << t.assertions << " assertion(s)\n";
+  out << '\n'
+      << t.scripts << " script(s), " << t.tests << " test(s): " << t.passed << " passed, "
+      << t.failed << " failed, " << t.skipped << " skipped; " << t.assertions << " assertion(s)\n";
 }
 
 }  // namespace hearth::conformance

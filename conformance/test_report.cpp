@@ -70,8 +70,9 @@ std::string test_report_json(const ScriptResult& result) {
   add(doc, "tester", std::string("Hearth conformance runner"), a);
   if (!result.issued.empty()) add(doc, "issued", result.issued, a);
   JsonValue participants(rapidjson::kArrayType);
-  for (const auto& [type, uri] : {std::pair<std::string, std::string>{"test-engine", "urn:hearth:conformance"},
-                                  std::pair<std::string, std::string>{"server", result.server}}) {
+  for (const auto& [type, uri] :
+       {std::pair<std::string, std::string>{"test-engine", "urn:hearth:conformance"},
+        std::pair<std::string, std::string>{"server", result.server}}) {
     if (uri.empty()) continue;
     JsonValue p(rapidjson::kObjectType);
     add(p, "type", type, a);
@@ -82,14 +83,22 @@ std::string test_report_json(const ScriptResult& result) {
 
   TestResult setup = result.setup;
   if (!result.load_error.empty()) {
-    setup.actions.insert(setup.actions.begin(),
-                         ActionResult{.is_operation = true, .outcome = Outcome::kError, .label = "load",
-                                      .message = result.load_error, .request = "", .status = 0,
-                                      .response_excerpt = ""});
+    setup.actions.insert(setup.actions.begin(), ActionResult{.is_operation = true,
+                                                             .outcome = Outcome::kError,
+                                                             .label = "load",
+                                                             .message = result.load_error,
+                                                             .request = "",
+                                                             .status = 0,
+                                                             .response_excerpt = ""});
   }
   for (const auto& note : result.notes) {
-    setup.actions.push_back(ActionResult{.is_operation = true, .outcome = Outcome::kSkip, .label = "note",
-                                         .message = note, .request = "", .status = 0, .response_excerpt = ""});
+    setup.actions.push_back(ActionResult{.is_operation = true,
+                                         .outcome = Outcome::kSkip,
+                                         .label = "note",
+                                         .message = note,
+                                         .request = "",
+                                         .status = 0,
+                                         .response_excerpt = ""});
   }
   if (!setup.actions.empty()) {
     JsonValue s(rapidjson::kObjectType);

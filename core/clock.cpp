@@ -62,7 +62,9 @@ class TimeOrderedUuidGenerator final : public IdGenerator {
 
 }  // namespace
 
-std::unique_ptr<Clock> make_system_clock() { return std::make_unique<SystemClock>(); }
+std::unique_ptr<Clock> make_system_clock() {
+  return std::make_unique<SystemClock>();
+}
 std::unique_ptr<IdGenerator> make_uuid_generator(const Clock& clock) {
   return std::make_unique<TimeOrderedUuidGenerator>(clock);
 }

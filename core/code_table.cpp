@@ -37,7 +37,9 @@ static_assert(table_in_enum_order());
 
 }  // namespace
 
-const CodeInfo& code_info(Code code) { return kTable[static_cast<std::size_t>(code)]; }
+const CodeInfo& code_info(Code code) {
+  return kTable[static_cast<std::size_t>(code)];
+}
 
 std::string_view severity_code(Severity severity) {
   switch (severity) {

@@ -17,8 +17,12 @@ struct CodeInfo {
 };
 
 const CodeInfo& code_info(Code code);
-inline int http_status(Code code) { return code_info(code).http_status; }
-inline std::string_view issue_type(Code code) { return code_info(code).issue_type; }
+inline int http_status(Code code) {
+  return code_info(code).http_status;
+}
+inline std::string_view issue_type(Code code) {
+  return code_info(code).issue_type;
+}
 
 std::string_view severity_code(Severity severity);  // "fatal", "error", ...
 

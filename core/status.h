@@ -74,7 +74,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(data_).is_ok());
   }
@@ -101,8 +101,8 @@ class Result {
 }  // namespace hearth
 
 // Returns early from the enclosing function when `expr` (a Status) is not ok.
-#define HEARTH_RETURN_IF_ERROR(expr)              \
-  do {                                            \
-    ::hearth::Status hearth_status_ = (expr);     \
+#define HEARTH_RETURN_IF_ERROR(expr)                    \
+  do {                                                  \
+    ::hearth::Status hearth_status_ = (expr);           \
     if (!hearth_status_.is_ok()) return hearth_status_; \
   } while (0)

@@ -22,8 +22,7 @@ constexpr int kMaxDepth = 256;
 // such bytes can only come from an escape: the string is refused rather than stored broken.
 bool has_encoded_surrogate(const char* str, rapidjson::SizeType length) {
   const char* end = str + length;
-  for (const char* p = str; (p = static_cast<const char*>(std::memchr(p, 0xED, end - p)));
-       ++p) {
+  for (const char* p = str; (p = static_cast<const char*>(std::memchr(p, 0xED, end - p))); ++p) {
     if (p + 1 < end && static_cast<unsigned char>(p[1]) >= 0xA0) return true;
   }
   return false;
@@ -160,9 +159,9 @@ Result<JsonDocument> parse_json(std::string_view text) {
                   "JSON nesting deeper than " + std::to_string(kMaxDepth) + " levels");
   }
   if (result.IsError()) {
-    return Status(Code::kMalformed,
-                  std::string("malformed JSON at byte ") + std::to_string(result.Offset()) +
-                      ": " + rapidjson::GetParseError_En(result.Code()));
+    return Status(Code::kMalformed, std::string("malformed JSON at byte ") +
+                                        std::to_string(result.Offset()) + ": " +
+                                        rapidjson::GetParseError_En(result.Code()));
   }
   // kParseStopWhenDoneFlag stops after the root value; only whitespace may follow.
   for (std::size_t i = stream.Tell(); i < text.size(); ++i) {
@@ -183,7 +182,9 @@ std::string_view json_number_text(const JsonValue& value) {
   return {value.GetString() + 1, value.GetStringLength() - 1};
 }
 
-bool is_json_string(const JsonValue& value) { return value.IsString() && !is_json_number(value); }
+bool is_json_string(const JsonValue& value) {
+  return value.IsString() && !is_json_number(value);
+}
 
 std::string_view json_string(const JsonValue& value) {
   return {value.GetString(), value.GetStringLength()};

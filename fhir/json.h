@@ -23,8 +23,8 @@ using JsonValue = rapidjson::Value;
 using JsonAllocator = rapidjson::Document::AllocatorType;
 
 // Parses UTF-8 JSON text. Errors: kMalformed with the byte offset and RapidJSON's reason, when
-// a string contains U+0000, or when arrays/objects nest deeper than 256 levels. Parsing copies strings into the document's allocator, so the
-// document does not refer to `text` afterwards.
+// a string contains U+0000, or when arrays/objects nest deeper than 256 levels. Parsing copies
+// strings into the document's allocator, so the document does not refer to `text` afterwards.
 Result<JsonDocument> parse_json(std::string_view text);
 
 // A JSON number (kept as text)?

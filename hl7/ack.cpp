@@ -49,7 +49,9 @@ bool at_least_2_3_1(std::string_view version) {
   return at_least_2_5(version) || version == "2.3.1" || version == "2.4";
 }
 
-std::string number(int n) { return n > 0 ? std::to_string(n) : std::string(); }
+std::string number(int n) {
+  return n > 0 ? std::to_string(n) : std::string();
+}
 
 char severity_code(AckSeverity s) {
   switch (s) {
@@ -90,10 +92,11 @@ std::string build(const HeaderFields& h, AckCode code, const std::vector<AckErro
     b.segment("ERR");
     if (modern) {
       std::string location = encode_value(l.segment_id, d) + c + number(l.segment_sequence) + c +
-                             number(l.field) + c + number(l.repetition) + c +
-                             number(l.component) + c + number(l.subcomponent);
+                             number(l.field) + c + number(l.repetition) + c + number(l.component) +
+                             c + number(l.subcomponent);
       while (!location.empty() && location.back() == c) location.pop_back();
-      b.skip().raw_field(location).raw_field(code_cwe).field(std::string(1, severity_code(e.severity)));
+      b.skip().raw_field(location).raw_field(code_cwe).field(
+          std::string(1, severity_code(e.severity)));
       b.skip(2).field(e.diagnostics);
     } else {
       // ELD: segment ^ sequence ^ field position ^ code (CE, as subcomponents).
@@ -128,7 +131,7 @@ std::string_view ack_code_text(AckCode code) {
 
 AckMode ack_mode(const Message& message) {
   return enhanced(message.field(0, 15).raw, message.field(0, 16).raw) ? AckMode::kEnhanced
-                                                                       : AckMode::kOriginal;
+                                                                      : AckMode::kOriginal;
 }
 
 std::optional<AckCode> ack_code_for(const Message& message, AckCode outcome) {

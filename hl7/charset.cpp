@@ -1,9 +1,9 @@
 // MSH-18 names per HL7 table 0211.
 #include "hl7/charset.h"
 
-#include "core/utf8.h"
-
 #include <cstring>
+
+#include "core/utf8.h"
 
 namespace hearth::hl7 {
 

@@ -8,10 +8,10 @@
 namespace hearth::hl7 {
 
 enum class Charset {
-  kAscii,    // MSH-18 empty or "ASCII"
-  kLatin1,   // "8859/1"
-  kUtf8,     // "UNICODE UTF-8" (and the pre-2.5 "UNICODE")
-  kOther,    // anything else: values are passed through unchanged
+  kAscii,   // MSH-18 empty or "ASCII"
+  kLatin1,  // "8859/1"
+  kUtf8,    // "UNICODE UTF-8" (and the pre-2.5 "UNICODE")
+  kOther,   // anything else: values are passed through unchanged
 };
 
 // Maps the first repetition of MSH-18 to a Charset.

@@ -36,12 +36,14 @@ bool parse_delimiters(std::string_view header, Delimiters* out, ParseError* erro
   }
   std::string_view rest = header.substr(4);
   std::size_t length = 0;
-  while (length < rest.size() && rest[length] != fs && rest[length] != '\r' && rest[length] != '\n') {
+  while (length < rest.size() && rest[length] != fs && rest[length] != '\r' &&
+         rest[length] != '\n') {
     ++length;
   }
   if (length < 4 || length > 5) {
-    return fail(error, 2, "encoding characters must be 4 (or, from v2.7, 5) characters, found " +
-                              std::to_string(length));
+    return fail(error, 2,
+                "encoding characters must be 4 (or, from v2.7, 5) characters, found " +
+                    std::to_string(length));
   }
   std::string_view enc = rest.substr(0, length);
   std::string all{fs};

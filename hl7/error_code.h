@@ -33,7 +33,7 @@ std::string_view error_code_text(ErrorCode code);
 
 // Where an error is (ERR-2, data type ERL). Numbers are 1-based; 0 means "not applicable".
 struct ErrorLocation {
-  std::string segment_id;  // "MSH", "PID"; empty when no segment could be identified
+  std::string segment_id;    // "MSH", "PID"; empty when no segment could be identified
   int segment_sequence = 0;  // position of the segment in the message (1 = first)
   int field = 0;
   int repetition = 0;

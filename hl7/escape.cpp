@@ -1,7 +1,9 @@
 // Escape decoding and encoding. Decoding copies runs between escapes in one append each.
 #include "hl7/escape.h"
 
-#include <cstdlib>
+#include <algorithm>
+#include <charconv>
+#include <system_error>
 
 namespace hearth::hl7 {
 namespace {
@@ -55,7 +57,7 @@ bool decode_sequence(std::string_view body, const Delimiters& d, Charset charset
     append_text(bytes, charset, out);
     return true;
   }
-  if (body[0] == 'Z') return false;  // kept verbatim by the caller
+  if (body[0] == 'Z') return false;                   // kept verbatim by the caller
   if (body[0] == 'C' || body[0] == 'M') return true;  // charset switches: not supported, dropped
   if (body[0] == '.') {
     std::string_view cmd = body.substr(1, 2);
@@ -66,9 +68,15 @@ bool decode_sequence(std::string_view body, const Delimiters& d, Charset charset
       return true;
     }
     if (cmd == "sp") {
-      int n = arg.empty() ? 1 : std::atoi(std::string(arg).c_str());
-      if (n < 0 || n > 1000) n = 1;
-      out.append(static_cast<std::size_t>(n), '\n');
+      // Capped so that no escape expands to more than about twice its own length: a message
+      // of \.sp1000\ sequences would otherwise decode to over a hundred times its size.
+      int n = 1;
+      if (!arg.empty()) {
+        auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), n);
+        if (ec == std::errc::result_out_of_range) n = kMaxSkipLines;
+        if (ec == std::errc::invalid_argument || n < 0) n = 1;
+      }
+      out.append(static_cast<std::size_t>(std::min(n, kMaxSkipLines)), '\n');
       return true;
     }
     if (cmd == "in" || cmd == "ti" || cmd == "fi" || cmd == "nf" || cmd == "ce" || cmd == "sk") {
@@ -102,12 +110,18 @@ void encode_value(std::string_view text, const Delimiters& d, std::string& out) 
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);
     char code = 0;
-    if (c == d.field) code = 'F';
-    else if (c == d.component) code = 'S';
-    else if (c == d.subcomponent) code = 'T';
-    else if (c == d.repetition) code = 'R';
-    else if (c == d.escape) code = 'E';
-    else if (d.truncation != '\0' && c == d.truncation) code = 'P';
+    if (c == d.field)
+      code = 'F';
+    else if (c == d.component)
+      code = 'S';
+    else if (c == d.subcomponent)
+      code = 'T';
+    else if (c == d.repetition)
+      code = 'R';
+    else if (c == d.escape)
+      code = 'E';
+    else if (d.truncation != '\0' && c == d.truncation)
+      code = 'P';
     if (code != 0) {
       out += d.escape;
       out += code;

@@ -3,7 +3,8 @@
 //   \F\ \S\ \T\ \R\ \E\ \P\  -> the field, component, subcomponent, repetition, escape and
 //                              truncation characters of the message
 //   \Xhh..\                  -> the bytes given in hex (in the message's character set)
-//   \.br\                    -> "\n";  \.sp\ or \.sp n\ -> n line breaks (default 1)
+//   \.br\                    -> "\n";  \.sp\ or \.sp n\ -> n line breaks (default 1, at most
+//                              kMaxSkipLines, so decoding never grows a value much)
 //   \H\ \N\ \.in n\ \.ti n\ \.fi\ \.nf\ \.ce\ \.sk n\ \Cxxyy\ \Mxxyyzz\ -> removed (display hints)
 //   \Zxx..\                  -> kept verbatim (locally defined, meaning unknown here)
 // An escape character without a closing one, or an unknown sequence, is kept as it is.
@@ -16,6 +17,9 @@
 #include "hl7/delimiters.h"
 
 namespace hearth::hl7 {
+
+// The most line breaks one \.sp n\ decodes to.
+inline constexpr int kMaxSkipLines = 12;
 
 // True when `raw` holds the escape character (so decoding may change it).
 inline bool has_escapes(std::string_view raw, const Delimiters& d) {
@@ -37,7 +41,10 @@ std::string encode_value(std::string_view text, const Delimiters& d);
 class FormattedText {
  public:
   explicit FormattedText(const Delimiters& d) : d_(d) {}
-  FormattedText& text(std::string_view plain) { encode_value(plain, d_, raw_); return *this; }
+  FormattedText& text(std::string_view plain) {
+    encode_value(plain, d_, raw_);
+    return *this;
+  }
   FormattedText& highlight_on() { return command("H"); }
   FormattedText& highlight_off() { return command("N"); }
   FormattedText& line_break() { return command(".br"); }

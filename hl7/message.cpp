@@ -10,9 +10,9 @@
 namespace hearth::hl7 {
 namespace {
 
-constexpr std::array<std::string_view, 13> kVersions = {
-    "2.1", "2.2", "2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7", "2.7.1", "2.8", "2.8.1",
-    "2.8.2"};
+constexpr std::array<std::string_view, 13> kVersions = {"2.1", "2.2",   "2.3",  "2.3.1", "2.4",
+                                                        "2.5", "2.5.1", "2.6",  "2.7",   "2.7.1",
+                                                        "2.8", "2.8.1", "2.8.2"};
 
 Status fail(ParseError* out, ErrorCode code, ErrorLocation location, std::string message) {
   ParseError error{code, std::move(location), std::move(message)};
@@ -128,7 +128,9 @@ std::string_view Message::trigger_event() const {
   return detail::nth_piece(field(0, 9).raw, delimiters_.component, 1).value_or("");
 }
 
-std::string_view Message::control_id() const { return field(0, 10).raw; }
+std::string_view Message::control_id() const {
+  return field(0, 10).raw;
+}
 
 std::string_view Message::segment_id(std::size_t index) const {
   const auto& r = segments_[index];
@@ -168,9 +170,10 @@ std::optional<std::size_t> Message::find_segment(std::string_view id, int occurr
 Result<FieldValue> Message::get(const Path& path) const {
   auto index = find_segment(path.segment, path.occurrence);
   if (!index) {
-    return Status(Code::kNotFound, "no segment " + path.segment + "[" +
-                                       std::to_string(path.occurrence) + "] in the message",
-                  path.to_string(), "not-found");
+    return Status(
+        Code::kNotFound,
+        "no segment " + path.segment + "[" + std::to_string(path.occurrence) + "] in the message",
+        path.to_string(), "not-found");
   }
   FieldValue value = field(*index, path.field);
   if (!value.present || (path.repetition == 0 && path.component == 0)) return value;
@@ -179,8 +182,9 @@ Result<FieldValue> Message::get(const Path& path) const {
     if (path.repetition <= 1 && path.component <= 1 && path.subcomponent <= 1) return value;
     return FieldValue{};
   }
-  auto piece = detail::nth_piece(value.raw, delimiters_.repetition,
-                                 static_cast<std::size_t>(path.repetition > 0 ? path.repetition - 1 : 0));
+  auto piece =
+      detail::nth_piece(value.raw, delimiters_.repetition,
+                        static_cast<std::size_t>(path.repetition > 0 ? path.repetition - 1 : 0));
   if (piece && path.component > 0) {
     piece = detail::nth_piece(*piece, delimiters_.component,
                               static_cast<std::size_t>(path.component - 1));
@@ -265,8 +269,7 @@ Status Message::set_raw(const Path& path, std::string_view raw) {
     std::size_t rep = static_cast<std::size_t>(path.repetition > 0 ? path.repetition - 1 : 0);
     return detail::replace_piece(field, d.repetition, rep, set_component);
   };
-  std::string text =
-      detail::replace_piece(segment_text(*index), d.field, piece_index, set_field);
+  std::string text = detail::replace_piece(segment_text(*index), d.field, piece_index, set_field);
   // Re-scan the new text so the tables stay the single source of truth.
   std::vector<detail::SegmentRecord> one;
   std::size_t first_field = fields_.size();

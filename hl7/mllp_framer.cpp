@@ -29,10 +29,10 @@ void MllpDeframer::report_oversize(std::string_view dropped) {
   std::string head = payload_.substr(0, kOversizeHeadBytes);
   head.append(dropped.substr(0, kOversizeHeadBytes - head.size()));
   payload_.clear();
-  ready_.push_back(Ready{Status(Code::kPayloadTooLarge, "MLLP frame exceeds " +
-                                                            std::to_string(max_message_bytes_) +
-                                                            " bytes; skipped"),
-                         std::move(head)});
+  ready_.push_back(
+      Ready{Status(Code::kPayloadTooLarge,
+                   "MLLP frame exceeds " + std::to_string(max_message_bytes_) + " bytes; skipped"),
+            std::move(head)});
   state_ = State::kSkipping;
 }
 
@@ -72,9 +72,7 @@ void MllpDeframer::feed(std::string_view bytes) {
         }
         ++i;
         break;
-      case State::kPayload:
-        i = consume_payload(bytes, i);
-        break;
+      case State::kPayload: i = consume_payload(bytes, i); break;
       case State::kAfterEnd:
         if (c == kMllpCarriageReturn) {
           finish_frame();

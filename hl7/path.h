@@ -12,12 +12,12 @@
 namespace hearth::hl7 {
 
 struct Path {
-  std::string segment;     // "PID"
-  int occurrence = 1;      // which PID (1 = first)
-  int field = 0;           // 1..n
-  int repetition = 0;      // 0 = not given
-  int component = 0;       // 0 = whole repetition
-  int subcomponent = 0;    // 0 = whole component
+  std::string segment;   // "PID"
+  int occurrence = 1;    // which PID (1 = first)
+  int field = 0;         // 1..n
+  int repetition = 0;    // 0 = not given
+  int component = 0;     // 0 = whole repetition
+  int subcomponent = 0;  // 0 = whole component
 
   std::string to_string() const;
 };

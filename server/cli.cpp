@@ -35,7 +35,8 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_MLLP_LISTEN       serve --mllp-listen HOST:PORT|off (default 127.0.0.1:2575)\n"
     "  HEARTH_MLLP_MAX_MESSAGE  serve --mllp-max-message BYTES (default 16 MiB)\n"
     "  HEARTH_HL7_ACCEPT_TYPES     serve --hl7-accept-types ORU^R01,ADT,... (default all)\n"
-    "  HEARTH_HL7_ACCEPT_VERSIONS  serve --hl7-accept-versions 2.3,2.5.1,... (default all)\n";
+    "  HEARTH_HL7_ACCEPT_VERSIONS  serve --hl7-accept-versions 2.3,2.5.1,... (default all)\n"
+    "  HEARTH_HL7_DUPLICATE_CONTROL_ID  serve --hl7-duplicate-control-id accept|reject\n";
 
 int serve(Config config) {
   Status valid = finalize(config);
@@ -55,9 +56,13 @@ int serve(Config config) {
   auto clock = make_system_clock();
   auto ids = make_uuid_generator(*clock);
   api::RestHandler rest(**store, *clock, *ids, config.rest_limits);
-  api::Hl7Ingest ingest(**store, *clock, *ids,
-                        api::Hl7IngestOptions{.message_types = config.hl7_accept_types,
-                                              .versions = config.hl7_accept_versions});
+  api::Hl7Ingest ingest(
+      **store, *clock, *ids,
+      api::Hl7IngestOptions{.message_types = config.hl7_accept_types,
+                            .versions = config.hl7_accept_versions,
+                            .on_reused_control_id = config.hl7_duplicate_control_id == "reject"
+                                                        ? storage::ReusedControlId::kReject
+                                                        : storage::ReusedControlId::kAccept});
   api::Hl7ArchiveApi hl7_api(**store, ingest);
   HttpServer server(
       config,
@@ -69,14 +74,18 @@ int serve(Config config) {
               [&rest](const api::Request& request) { return rest.answers_quickly(request); },
           .hl7 = [&hl7_api](const api::Request& request) { return hl7_api.handle(request); }},
       MllpHandlers{
-          .ingest = [&ingest](std::string_view raw,
-                              std::string_view peer) { return ingest.ingest(raw, peer); },
+          .ingest = [&ingest](std::string_view raw, std::string_view peer,
+                              api::RejectAllowance* rejects) {
+            return ingest.ingest(raw, peer, rejects);
+          },
           .ingest_async =
               ingest.ingests_quickly()
-                  ? [&ingest](std::string raw, std::string_view peer, MllpHandlers::Done done) {
-                      ingest.ingest_async(std::move(raw), peer, std::move(done));
+                  ? [&ingest](std::string raw, std::string_view peer,
+                              api::RejectAllowance* rejects, MllpHandlers::Done done) {
+                      ingest.ingest_async(std::move(raw), peer, std::move(done), rejects);
                     }
-                  : std::function<void(std::string, std::string_view, MllpHandlers::Done)>(),
+                  : std::function<void(std::string, std::string_view, api::RejectAllowance*,
+                                       MllpHandlers::Done)>(),
           .reject_oversize =
               [&ingest](std::string_view head, std::uint64_t limit) {
                 return ingest.reject_oversize(head, limit);
@@ -137,9 +146,8 @@ int list_messages(const Config& config, const MessagesOptions& options) {
   }
   for (const auto& m : *rows) {
     std::cout << m.id << '\t' << m.received_at_micros << '\t'
-              << storage::message_status_text(m.status) << '\t' << m.sender << '\t'
-              << m.control_id << '\t' << m.message_type << '\t' << m.peer << '\t' << m.note
-              << '\n';
+              << storage::message_status_text(m.status) << '\t' << m.sender << '\t' << m.control_id
+              << '\t' << m.message_type << '\t' << m.peer << '\t' << m.note << '\n';
   }
   std::cout.flush();
   return 0;
@@ -183,8 +191,8 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   send_command->add_option("paths", send_options.paths, "Files or directories")->required();
   MessagesOptions messages_options;
-  CLI::App* messages_command = app.add_subcommand(
-      "messages", "List archived HL7 v2 messages, newest first (tab-separated)");
+  CLI::App* messages_command =
+      app.add_subcommand("messages", "List archived HL7 v2 messages, newest first (tab-separated)");
   add_store_option(*messages_command, config);
   messages_command->add_option("--status", messages_options.status,
                                "Only this status: accepted, rejected or error");

@@ -2,12 +2,12 @@
 // turn them into a valid Config.
 #include "server/config.h"
 
-#include "hl7/message.h"
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
 #include <thread>
+
+#include "hl7/message.h"
 
 namespace hearth::server {
 
@@ -92,6 +92,13 @@ void add_serve_options(CLI::App& app, Config& config) {
                  "all from 2.1 to 2.8.2. Others get AR (ERR 203)")
       ->envname("HEARTH_HL7_ACCEPT_VERSIONS")
       ->delimiter(',');
+  app.add_option("--hl7-duplicate-control-id", config.hl7_duplicate_control_id,
+                 "A control id (MSH-10) reused by a sender for a different message: 'accept' "
+                 "it as a new message, flagged control-id-reused in the archive, or 'reject' "
+                 "it with AE (ERR 205)")
+      ->envname("HEARTH_HL7_DUPLICATE_CONTROL_ID")
+      ->check(CLI::IsMember({"accept", "reject"}))
+      ->capture_default_str();
   add_limit_options(app, config.rest_limits);
 }
 
@@ -160,8 +167,8 @@ Status finalize(Config& config) {
   }
   for (const std::string& type : config.hl7_accept_types) {
     if (!is_message_type(type)) {
-      return Status(Code::kInvalidArgument, "--hl7-accept-types: '" + type +
-                                                "' is not a message type like ORU or ORU^R01");
+      return Status(Code::kInvalidArgument,
+                    "--hl7-accept-types: '" + type + "' is not a message type like ORU or ORU^R01");
     }
   }
   for (const std::string& version : config.hl7_accept_versions) {

@@ -48,6 +48,9 @@ struct Config {
   // MSH-12 versions; empty = all. Others get AR with ERR 200 / 203 (and are archived rejected).
   std::vector<std::string> hl7_accept_types;
   std::vector<std::string> hl7_accept_versions;
+  // A control id (MSH-10) the same sender used before for other content: "accept" (a new
+  // message, flagged control-id-reused in the archive) or "reject" (AE, ERR 205).
+  std::string hl7_duplicate_control_id = "accept";
   // Search parameters / values / _sort keys, XML nodes and depth, index rows per resource:
   // --search-max-params, --search-max-values, --search-max-sort, --xml-max-nodes,
   // --xml-max-depth, --max-index-rows (api/rest_limits.h; each must be > 0).

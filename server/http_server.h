@@ -49,14 +49,18 @@ struct FhirHandlers {
 // `ingest` blocks on the store, so it runs on the worker pool. `ingest_async` (optional) never
 // blocks: the session calls it on its io thread and `done` later, from any thread, after the
 // archive's COMMIT; when set it is preferred.
+// `rejects` is the connection's allowance for archiving frames that do not parse.
 struct MllpHandlers {
   using Done = std::function<void(api::Hl7IngestResult)>;
-  std::function<api::Hl7IngestResult(std::string_view raw, std::string_view peer)> ingest;
-  std::function<void(std::string raw, std::string_view peer, Done done)> ingest_async;
+  std::function<api::Hl7IngestResult(std::string_view raw, std::string_view peer,
+                                     api::RejectAllowance* rejects)>
+      ingest;
+  std::function<void(std::string raw, std::string_view peer, api::RejectAllowance* rejects,
+                     Done done)>
+      ingest_async;
   // Optional: the reject for a frame over --mllp-max-message, from its first bytes. Unset:
   // such a frame closes the connection.
-  std::function<api::Hl7IngestResult(std::string_view head, std::uint64_t limit)>
-      reject_oversize;
+  std::function<api::Hl7IngestResult(std::string_view head, std::uint64_t limit)> reject_oversize;
 };
 
 inline constexpr std::chrono::seconds kDrainTimeout{10};

@@ -2,12 +2,12 @@
 // without timers or threads.
 #include "server/mllp_client.h"
 
+#include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
-#include <array>
 
 #include "hl7/mllp_framer.h"
 
@@ -38,8 +38,7 @@ struct MllpClient::Impl {
 MllpClient::MllpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 MllpClient::~MllpClient() = default;
 
-Result<std::unique_ptr<MllpClient>> MllpClient::connect(const std::string& host,
-                                                        std::uint16_t port,
+Result<std::unique_ptr<MllpClient>> MllpClient::connect(const std::string& host, std::uint16_t port,
                                                         std::chrono::milliseconds timeout) {
   auto impl = std::make_unique<Impl>();
   impl->timeout = timeout;
@@ -49,8 +48,9 @@ Result<std::unique_ptr<MllpClient>> MllpClient::connect(const std::string& host,
   auto endpoints = resolver.resolve(host, std::to_string(port), ec);
   if (ec) return Status(Code::kUnavailable, "cannot resolve " + where + ": " + ec.message());
   boost::system::error_code result = asio::error::would_block;
-  asio::async_connect(impl->socket, endpoints,
-                      [&](const boost::system::error_code& e, const tcp::endpoint&) { result = e; });
+  asio::async_connect(
+      impl->socket, endpoints,
+      [&](const boost::system::error_code& e, const tcp::endpoint&) { result = e; });
   if (!impl->run()) return Status(Code::kUnavailable, "connect to " + where + " timed out");
   if (result) return Status(Code::kUnavailable, "connect to " + where + ": " + result.message());
   impl->socket.set_option(tcp::no_delay(true), ec);

@@ -6,12 +6,12 @@
 // lost.
 #include "server/mllp_session.h"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <array>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -48,9 +48,10 @@ class InFlightMessage {
 
 // The ingest behind a net: nullopt (and a log line) when it throws, so no ACK is claimed.
 std::optional<api::Hl7IngestResult> call_ingest(ServerState& state, const std::string& raw,
-                                                const std::string& peer) {
+                                                const std::string& peer,
+                                                api::RejectAllowance& rejects) {
   try {
-    return state.mllp.ingest(raw, peer);
+    return state.mllp.ingest(raw, peer, &rejects);
   } catch (const std::exception& e) {
     log_line("mllp " + peer + ": unhandled exception in ingest: " + e.what());
   } catch (...) {
@@ -62,20 +63,21 @@ std::optional<api::Hl7IngestResult> call_ingest(ServerState& state, const std::s
 // Awaits the non-blocking ingest: started here (parse and ACK on this io thread), completed
 // by the store after its COMMIT on another thread, and resumed on this session's strand.
 // nullopt when starting it threw.
-auto async_ingest(ServerState& state, std::string raw, const std::string& peer) {
+auto async_ingest(ServerState& state, std::string raw, const std::string& peer,
+                  api::RejectAllowance& rejects) {
   using Outcome = std::optional<api::Hl7IngestResult>;
   return asio::async_initiate<const asio::use_awaitable_t<>&, void(Outcome)>(
-      [&state, &peer](auto handler, std::string text) {
+      [&state, &peer, &rejects](auto handler, std::string text) {
         // std::function wants a copyable callable; the coroutine's handler is move-only.
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         auto resume = [shared](Outcome outcome) {
           auto home = asio::get_associated_executor(*shared);
           asio::dispatch(home, [shared, outcome = std::move(outcome)]() mutable {
-            std::move(*shared)(std::move(outcome));
+            std::move (*shared)(std::move(outcome));
           });
         };
         try {
-          state.mllp.ingest_async(std::move(text), peer,
+          state.mllp.ingest_async(std::move(text), peer, &rejects,
                                   [resume](api::Hl7IngestResult r) { resume(std::move(r)); });
         } catch (const std::exception& e) {
           log_line("mllp " + peer + ": unhandled exception in ingest: " + e.what());
@@ -98,6 +100,17 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state) {
   Stream stream(std::move(socket));
   const std::string peer = peer_of(stream);
   hl7::MllpDeframer deframer(state.config.mllp_max_message);
+  api::RejectAllowance rejects;  // frames that do not parse: archived up to a rate
+  struct ReportDropped {
+    const api::RejectAllowance& rejects;
+    const std::string& peer;
+    ~ReportDropped() {
+      if (rejects.dropped() > 0) {
+        log_line("mllp " + peer + ": " + std::to_string(rejects.dropped()) +
+                 " unparsable frames answered AR but not archived (over the per-connection rate)");
+      }
+    }
+  } report_dropped{rejects, peer};
   std::array<char, 64 * 1024> buffer;
   std::string wire;
   for (;;) {
@@ -117,8 +130,7 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state) {
     if (!frame->is_ok()) {
       // The frame is skipped unread: answer it from its head (AR, ERR 207) when we can, and
       // go on with the next frame; without a reject function, close so the sender notices.
-      log_line("mllp " + peer + ": message over " +
-               std::to_string(state.config.mllp_max_message) +
+      log_line("mllp " + peer + ": message over " + std::to_string(state.config.mllp_max_message) +
                " bytes (--mllp-max-message) discarded");
       if (!state.mllp.reject_oversize) co_return;
       api::Hl7IngestResult reject =
@@ -134,12 +146,12 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state) {
     std::string raw = std::move(frame->value());
     std::optional<api::Hl7IngestResult> result;
     if (state.mllp.ingest_async) {
-      result = co_await async_ingest(state, std::move(raw), peer);
+      result = co_await async_ingest(state, std::move(raw), peer, rejects);
     } else if (state.pool) {
       result = co_await run_in_pool(state.pool->executor(),
-                                    [&] { return call_ingest(state, raw, peer); });
+                                    [&] { return call_ingest(state, raw, peer, rejects); });
     } else {
-      result = call_ingest(state, raw, peer);
+      result = call_ingest(state, raw, peer, rejects);
     }
     if (!result) co_return;
     if (!result->ack.empty()) {

@@ -130,8 +130,8 @@ int run_send(const SendOptions& options, std::ostream& out, std::ostream& err) {
             break;
           }
           if (!ack->has_value()) {
-            code = std::string(message.accept_ack == AcceptAck::kOnError ? "no-ack-ER"
-                                                                          : "no-ack-SU");
+            code =
+                std::string(message.accept_ack == AcceptAck::kOnError ? "no-ack-ER" : "no-ack-SU");
             break;
           }
           // A late ACK of an earlier message (its conditional wait ran out): skip it.

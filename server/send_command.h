@@ -20,7 +20,7 @@ struct SendOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 2575;
   std::vector<std::string> paths;
-  double timeout_seconds = 30;  // per ACK
+  double timeout_seconds = 30;         // per ACK
   double conditional_ack_seconds = 1;  // MSH-15 ER/SU: how long an ACK may take to come
 };
 

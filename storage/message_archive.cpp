@@ -3,19 +3,19 @@
 #include "storage/message_archive.h"
 
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
+
+#include "core/content_hash.h"
 
 namespace hearth::storage {
 
 std::string_view message_status_text(MessageStatus status) {
   switch (status) {
-    case MessageStatus::kAccepted:
-      return "accepted";
-    case MessageStatus::kRejected:
-      return "rejected";
-    case MessageStatus::kError:
-      return "error";
+    case MessageStatus::kAccepted: return "accepted";
+    case MessageStatus::kRejected: return "rejected";
+    case MessageStatus::kError: return "error";
   }
   return "error";
 }
@@ -34,13 +34,14 @@ using soci::into;
 using soci::use;
 
 // PostgreSQL keeps raw and ack as BYTEA (schema 4) and they travel as hex text (SOCI binds
-// strings as text); SQLite keeps them in TEXT columns, which hold any bytes.
-std::string columns(Dialect dialect) {
-  return dialect == Dialect::kPostgresql
-             ? "id, received_at, peer, sender, control_id, message_type, version, status,"
-               " encode(raw, 'hex'), encode(ack, 'hex'), note"
-             : "id, received_at, peer, sender, control_id, message_type, version, status, raw,"
-               " ack, note";
+// strings as text); SQLite keeps them in TEXT columns, which hold any bytes. A listing leaves
+// the raw text out (an empty column): a page of messages never loads their bodies.
+std::string columns(Dialect dialect, bool with_raw = true) {
+  const char* raw = !with_raw                         ? "''"
+                    : dialect == Dialect::kPostgresql ? "encode(raw, 'hex')"
+                                                      : "raw";
+  return std::string("id, received_at, peer, sender, control_id, message_type, version, status, ") +
+         raw + (dialect == Dialect::kPostgresql ? ", encode(ack, 'hex'), note" : ", ack, note");
 }
 
 // The placeholder of a bytes value in an INSERT.
@@ -65,9 +66,7 @@ void bytes_to_column(Dialect dialect, std::string_view bytes, std::string& out) 
 
 std::string bytes_from_column(Dialect dialect, std::string&& text) {
   if (dialect != Dialect::kPostgresql) return std::move(text);
-  auto nibble = [](char c) {
-    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-  };
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
   std::string out(text.size() / 2, '\0');
   for (std::size_t i = 0; i < out.size(); ++i) {
     out[i] = static_cast<char>(nibble(text[2 * i]) << 4 | nibble(text[2 * i + 1]));
@@ -92,8 +91,8 @@ soci::statement prepare(soci::session& sql, const std::string& text, MessageRow&
 
 void MessageRow::bind(soci::statement& st) {
   for (auto* out : {&id, &received_at}) st.exchange(into(*out));
-  for (auto* out : {&peer, &sender, &control_id, &message_type, &version, &status, &raw, &ack,
-                    &note}) {
+  for (auto* out :
+       {&peer, &sender, &control_id, &message_type, &version, &status, &raw, &ack, &note}) {
     st.exchange(into(*out));
   }
 }
@@ -115,62 +114,111 @@ ArchivedMessage MessageRow::take(Dialect dialect) {
 }
 
 ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine)
-    : sql(session), dialect(engine), lock(session), find(session), insert(session) {
+    : sql(session),
+      dialect(engine),
+      lock(session),
+      find_same(session),
+      find_any(session),
+      insert(session) {
   if (dialect == Dialect::kPostgresql) {
     lock.exchange(use(lock_key));
     lock.alloc();
     lock.prepare("SELECT pg_advisory_xact_lock(hashtext(:p1))");
     lock.define_and_bind();
   }
-  found.bind(find);
-  find.exchange(use(sender));
-  find.exchange(use(control_id));
-  find.alloc();
-  find.prepare("SELECT " + columns(dialect) +
-               " FROM hl7_message WHERE sender = :p1 AND control_id = :p2"
-               " AND status = 'accepted' ORDER BY id LIMIT 1");
-  find.define_and_bind();
+  found.bind(find_same);
+  find_same.exchange(use(sender));
+  find_same.exchange(use(control_id));
+  find_same.exchange(use(content_hash));
+  find_same.alloc();
+  find_same.prepare("SELECT " + columns(dialect) +
+                    " FROM hl7_message WHERE sender = :p1 AND control_id = :p2"
+                    " AND (content_hash = :p3 OR content_hash IS NULL) AND status = 'accepted'"
+                    " ORDER BY id");
+  find_same.define_and_bind();
+  find_any.exchange(into(any_id));
+  find_any.exchange(use(sender));
+  find_any.exchange(use(control_id));
+  find_any.alloc();
+  find_any.prepare(
+      "SELECT id FROM hl7_message WHERE sender = :p1 AND control_id = :p2"
+      " AND status = 'accepted' ORDER BY id LIMIT 1");
+  find_any.define_and_bind();
   insert.exchange(use(received_at));
-  for (auto* in : {&peer, &sender, &control_id, &message_type, &version, &status, &raw, &ack,
-                   &note}) {
+  for (auto* in :
+       {&peer, &sender, &control_id, &message_type, &version, &status, &raw, &ack, &note}) {
     insert.exchange(use(*in));
   }
+  insert.exchange(use(content_hash));
   insert.exchange(into(inserted_id));
   insert.alloc();
   insert.prepare(
       "INSERT INTO hl7_message (received_at, peer, sender, control_id, message_type,"
-      " version, status, raw, ack, note) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, " +
+      " version, status, raw, ack, note, content_hash) VALUES (:p1, :p2, :p3, :p4, :p5, :p6,"
+      " :p7, " +
       bytes_placeholder(dialect, ":p8") + ", " + bytes_placeholder(dialect, ":p9") +
-      ", :p10) RETURNING id");
+      ", :p10, :p11) RETURNING id");
   insert.define_and_bind();
 }
 
+namespace {
+
+// The earlier accepted message of (st.sender, st.control_id) with exactly `raw` as its text, if
+// any; then st.any_id names the oldest accepted one of any content (0: none). SQLite: each
+// statement's read ends before the caller writes.
+std::optional<ArchivedMessage> find_resend(PreparedStatements& ps, std::string_view raw) {
+  ArchiveStatements& st = ps.archive();
+  std::optional<ArchivedMessage> same;
+  st.any_id = 0;
+  st.find_same.execute(false);
+  while (st.find_same.fetch()) {
+    ArchivedMessage row = st.found.take(st.dialect);
+    if (st.any_id == 0) st.any_id = row.id;
+    if (row.raw == raw) {
+      same = std::move(row);
+      break;
+    }
+  }
+  ps.finish(st.find_same);
+  if (same || st.any_id != 0) return same;
+  st.find_any.execute(true);
+  if (!st.find_any.got_data()) st.any_id = 0;
+  ps.finish(st.find_any);
+  return same;
+}
+
+}  // namespace
+
 Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest& request,
                                     std::int64_t now_micros) {
-  if (!request.make_ack) {
-    return Status(Code::kInternal, "archive_message: ArchiveRequest.make_ack is not set");
-  }
   ArchiveStatements& st = ps.archive();
   MessageStatus status = request.status;
   std::string note = request.note;
+  const std::string* ack = &request.ack;
+  bool reused = false;
   st.sender.assign(request.sender);
   st.control_id.assign(request.control_id);
+  st.content_hash = static_cast<long long>(content_hash(request.raw));
   if (status == MessageStatus::kAccepted && !request.control_id.empty()) {
     if (st.dialect == Dialect::kPostgresql) {
       st.lock_key.assign(request.sender).append("|").append(request.control_id);
       st.lock.execute(true);
       ps.finish(st.lock);
     }
-    st.find.execute(true);
-    const bool found = st.find.got_data();
-    ps.finish(st.find);  // SQLite: end the statement's read before writing
-    if (found) {
-      ArchivedMessage earlier = st.found.take(st.dialect);
-      if (earlier.raw == request.raw) return ArchiveOutcome{true, std::move(earlier)};
-      status = MessageStatus::kError;
-      note = "control id '" + request.control_id + "' from '" + request.sender +
-             "' was already used by message " + std::to_string(earlier.id) +
-             " with different content";
+    std::optional<ArchivedMessage> earlier = find_resend(ps, request.raw);
+    if (earlier) return ArchiveOutcome{true, std::move(*earlier), false};
+    if (st.any_id != 0) {
+      reused = true;
+      const std::string what = "control id '" + request.control_id + "' from '" + request.sender +
+                               "' was already used by message " + std::to_string(st.any_id) +
+                               " with different content";
+      if (request.on_reused == ReusedControlId::kReject) {
+        status = MessageStatus::kError;
+        note = "control-id-reused (rejected): " + what;
+        ack = &request.reused_ack;
+      } else {
+        note = "control-id-reused: " + what + "; accepted as a new message";
+      }
     }
   }
   // The statement's bound inputs are filled first and the returned row is moved out of them
@@ -181,8 +229,7 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
   st.version.assign(request.version);
   st.status.assign(message_status_text(status));
   bytes_to_column(st.dialect, request.raw, st.raw);
-  std::string ack = request.make_ack(status, note);
-  bytes_to_column(st.dialect, ack, st.ack);
+  bytes_to_column(st.dialect, *ack, st.ack);
   st.note.assign(note);
   st.insert.execute(true);
   ps.finish(st.insert);
@@ -196,9 +243,9 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
   row.version = std::move(st.version);
   row.status = status;
   row.raw = st.dialect == Dialect::kPostgresql ? request.raw : std::move(st.raw);
-  row.ack = std::move(ack);
+  row.ack = *ack;
   row.note = std::move(note);
-  return ArchiveOutcome{false, std::move(row)};
+  return ArchiveOutcome{false, std::move(row), reused};
 }
 
 Result<ArchivedMessage> read_message_row(soci::session& sql, Dialect dialect, std::int64_t id) {
@@ -225,21 +272,21 @@ std::vector<ArchivedMessage> list_message_rows(soci::session& sql, Dialect diale
   long long before = filter.before_id.value_or(std::numeric_limits<long long>::max());
   long long limit = std::max<long long>(filter.limit, 0);
   MessageRow row;
-  soci::statement st = prepare(
-      sql,
-      "SELECT " + columns(dialect) +
-          " FROM hl7_message WHERE (:p1 = '' OR status = :p2) AND"
-          " (:p3 = '' OR message_type = :p4) AND received_at >= :p5 AND id < :p6"
-          " ORDER BY id DESC LIMIT :p7",
-      row, [&](soci::statement& s) {
-        s.exchange(use(status));
-        s.exchange(use(status_again));
-        s.exchange(use(type));
-        s.exchange(use(type_again));
-        s.exchange(use(since));
-        s.exchange(use(before));
-        s.exchange(use(limit));
-      });
+  soci::statement st =
+      prepare(sql,
+              "SELECT " + columns(dialect, /*with_raw=*/false) +
+                  " FROM hl7_message WHERE (:p1 = '' OR status = :p2) AND"
+                  " (:p3 = '' OR message_type = :p4) AND received_at >= :p5 AND id < :p6"
+                  " ORDER BY id DESC LIMIT :p7",
+              row, [&](soci::statement& s) {
+                s.exchange(use(status));
+                s.exchange(use(status_again));
+                s.exchange(use(type));
+                s.exchange(use(type_again));
+                s.exchange(use(since));
+                s.exchange(use(before));
+                s.exchange(use(limit));
+              });
   std::vector<ArchivedMessage> out;
   st.execute(false);
   while (st.fetch()) out.push_back(row.take(dialect));

@@ -3,8 +3,8 @@
 // transaction the caller opened (SqlStore decides how: group commit on SQLite, one transaction
 // per call on PostgreSQL).
 //
-// Errors: SOCI exceptions propagate (the caller translates them); archive_rows returns kInternal
-// for a request without make_ack. Thread-safety: none beyond the session's.
+// Errors: SOCI exceptions propagate (the caller translates them). Thread-safety: none beyond the
+// session's.
 #pragma once
 
 #include <soci/soci.h>
@@ -37,20 +37,26 @@ struct MessageRow {
 struct ArchiveStatements {
   ArchiveStatements(soci::session& sql, Dialect dialect);
 
-  // Inputs of `lock` and `find`: (sender, control_id); `lock_key` is sender|control_id.
+  // Inputs of `lock`, `find_same` and `find_any`: (sender, control_id) and the new message's
+  // content hash; `lock_key` is sender|control_id.
   std::string sender, control_id, lock_key;
-  // `find`'s output: the earliest accepted row of (sender, control_id).
+  long long content_hash = 0;
+  // `find_same`'s output, one row per fetch: accepted rows of (sender, control_id) whose hash
+  // matches or is unknown (rows from before schema 6), oldest first.
   MessageRow found;
-  // Inputs of `insert` (with sender and control_id above; raw and ack in column form);
-  // `inserted_id` is its RETURNING.
+  // `find_any`'s output: the oldest accepted row of (sender, control_id), any content.
+  long long any_id = 0;
+  // Inputs of `insert` (with sender, control_id and content_hash above; raw and ack in column
+  // form); `inserted_id` is its RETURNING.
   long long received_at = 0, inserted_id = 0;
   std::string peer, message_type, version, status, raw, ack, note;
 
   soci::session& sql;
   const Dialect dialect;
-  soci::statement lock;    // PostgreSQL only: advisory lock on lock_key
-  soci::statement find;    // (sender, control_id) -> found
-  soci::statement insert;  // every column -> inserted_id
+  soci::statement lock;       // PostgreSQL only: advisory lock on lock_key
+  soci::statement find_same;  // (sender, control_id, content_hash) -> found
+  soci::statement find_any;   // (sender, control_id) -> any_id
+  soci::statement insert;     // every column -> inserted_id
 };
 
 // Looks up, decides and inserts (see Store::archive_message). `now_micros` is received_at.

@@ -94,6 +94,14 @@ const std::vector<Step>& sqlite_steps() {
           "CREATE INDEX idx_uri_find ON idx_uri (res_type, param, uri)",
           "CREATE INDEX idx_uri_owner ON idx_uri (res_type, res_id)",
       },
+      // 6: a stored content hash per message, so a resend is found among the messages that
+      // reuse its control id by one index lookup instead of comparing every earlier text.
+      // Rows archived before it have NULL and are compared by text.
+      {
+          "ALTER TABLE hl7_message ADD COLUMN content_hash INTEGER",
+          "CREATE INDEX hl7_message_resend ON hl7_message (sender, control_id, content_hash)",
+          "DROP INDEX hl7_message_sender_control",
+      },
   };
   return steps;
 }
@@ -173,6 +181,12 @@ const std::vector<Step>& postgresql_steps() {
           "CREATE INDEX idx_uri_find ON idx_uri (res_type, param, uri)",
           "CREATE INDEX idx_uri_owner ON idx_uri (res_type, res_id)",
       },
+      // 6: a content hash per message (as for SQLite).
+      {
+          "ALTER TABLE hl7_message ADD COLUMN content_hash BIGINT",
+          "CREATE INDEX hl7_message_resend ON hl7_message (sender, control_id, content_hash)",
+          "DROP INDEX hl7_message_sender_control",
+      },
   };
   return steps;
 }
@@ -207,16 +221,16 @@ Result<int> apply_steps(soci::session& sql, Dialect dialect) {
   const std::vector<Step>& steps = steps_for(dialect);
   const int latest = static_cast<int>(steps.size());
   if (current > latest) {
-    return Status(Code::kInternal,
-                  "database schema version " + std::to_string(current) +
-                      " is newer than this Hearth binary supports (" + std::to_string(latest) +
-                      "); refusing to open it: upgrade Hearth");
+    return Status(Code::kInternal, "database schema version " + std::to_string(current) +
+                                       " is newer than this Hearth binary supports (" +
+                                       std::to_string(latest) +
+                                       "); refusing to open it: upgrade Hearth");
   }
   bool reindex = false;
   for (int v = current + 1; v <= latest; ++v) {
     for (const char* statement : steps[v - 1]) sql << statement;
-    reindex = reindex || std::find(kReindexSteps.begin(), kReindexSteps.end(), v) !=
-                             kReindexSteps.end();
+    reindex =
+        reindex || std::find(kReindexSteps.begin(), kReindexSteps.end(), v) != kReindexSteps.end();
   }
   // Resources stored before the index existed (or before its rules changed) are indexed in
   // the same transaction: a database is never at a schema version with a stale index.
@@ -230,7 +244,9 @@ Result<int> apply_steps(soci::session& sql, Dialect dialect) {
 
 }  // namespace
 
-int latest_schema_version(Dialect dialect) { return static_cast<int>(steps_for(dialect).size()); }
+int latest_schema_version(Dialect dialect) {
+  return static_cast<int>(steps_for(dialect).size());
+}
 
 Result<int> migrate_schema(soci::session& sql, Dialect dialect) {
   bool in_transaction = false;

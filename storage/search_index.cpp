@@ -12,8 +12,8 @@ namespace {
 
 using soci::use;
 
-constexpr std::array<const char*, 7> kTables = {"idx_string",   "idx_token",     "idx_date",
-                                                "idx_number",   "idx_quantity", "idx_reference",
+constexpr std::array<const char*, 7> kTables = {"idx_string", "idx_token",    "idx_date",
+                                                "idx_number", "idx_quantity", "idx_reference",
                                                 "idx_uri"};
 
 // The value columns of each table (after res_type, res_id, param), in kTables order.
@@ -73,7 +73,8 @@ IndexWriter::IndexWriter(soci::session& sql, Dialect dialect) : dialect_(dialect
     auto del = std::make_unique<soci::statement>(sql);
     del->exchange(use(type_));
     del->exchange(use(id_));
-    prepare(*del, std::string("DELETE FROM ") + kTables[t] + " WHERE res_type = :p1 AND res_id = :p2");
+    prepare(*del,
+            std::string("DELETE FROM ") + kTables[t] + " WHERE res_type = :p1 AND res_id = :p2");
     deletes_.push_back(std::move(del));
 
     const TableColumns& columns = table_columns()[t];
@@ -95,7 +96,7 @@ IndexWriter::IndexWriter(soci::session& sql, Dialect dialect) : dialect_(dialect
         case Col::kHigh: pg ? ins->exchange(use(high_)) : ins->exchange(use(high_value_)); break;
         case Col::kReal: pg ? ins->exchange(use(value_)) : ins->exchange(use(real_value_)); break;
       }
-      const char* array_type = col == Col::kReal ? "DOUBLE PRECISION[]"
+      const char* array_type = col == Col::kReal                       ? "DOUBLE PRECISION[]"
                                : col == Col::kLow || col == Col::kHigh ? "BIGINT[]"
                                                                        : "TEXT[]";
       arrays += ", CAST(" + placeholder + " AS " + array_type + ")";
@@ -162,15 +163,56 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
   using namespace fhir::search;
   type_ = type;
   id_ = id;
-  insert_rows(0, values.strings, [](const StringIndex& r) { Row row; row.param = r.param; row.text1 = r.folded; row.text2 = r.exact; return row; });
-  insert_rows(1, values.tokens, [](const TokenIndex& r) { Row row; row.param = r.param; row.text1 = r.system; row.text2 = r.code; row.text3 = r.text; return row; });
-  insert_rows(2, values.dates, [](const DateIndex& r) { Row row; row.param = r.param; row.low = r.low; row.high = r.high; return row; });
-  insert_rows(3, values.numbers,
-              [](const NumberIndex& r) { Row row; row.param = r.param; row.real = r.value; return row; });
-  insert_rows(4, values.quantities, [](const QuantityIndex& r) { Row row; row.param = r.param; row.text1 = r.system; row.text2 = r.code; row.real = r.value; return row; });
-  insert_rows(5, values.references, [](const ReferenceIndex& r) { Row row; row.param = r.param; row.text1 = r.target_type; row.text2 = r.target_id; row.text3 = r.url; return row; });
-  insert_rows(6, values.uris,
-              [](const UriIndex& r) { Row row; row.param = r.param; row.text1 = r.uri; return row; });
+  insert_rows(0, values.strings, [](const StringIndex& r) {
+    Row row;
+    row.param = r.param;
+    row.text1 = r.folded;
+    row.text2 = r.exact;
+    return row;
+  });
+  insert_rows(1, values.tokens, [](const TokenIndex& r) {
+    Row row;
+    row.param = r.param;
+    row.text1 = r.system;
+    row.text2 = r.code;
+    row.text3 = r.text;
+    return row;
+  });
+  insert_rows(2, values.dates, [](const DateIndex& r) {
+    Row row;
+    row.param = r.param;
+    row.low = r.low;
+    row.high = r.high;
+    return row;
+  });
+  insert_rows(3, values.numbers, [](const NumberIndex& r) {
+    Row row;
+    row.param = r.param;
+    row.real = r.value;
+    return row;
+  });
+  insert_rows(4, values.quantities, [](const QuantityIndex& r) {
+    Row row;
+    row.param = r.param;
+    row.text1 = r.system;
+    row.text2 = r.code;
+    row.real = r.value;
+    return row;
+  });
+  insert_rows(5, values.references, [](const ReferenceIndex& r) {
+    Row row;
+    row.param = r.param;
+    row.text1 = r.target_type;
+    row.text2 = r.target_id;
+    row.text3 = r.url;
+    return row;
+  });
+  insert_rows(6, values.uris, [](const UriIndex& r) {
+    Row row;
+    row.param = r.param;
+    row.text1 = r.uri;
+    return row;
+  });
 }
 
 long long reindex_all(soci::session& sql, Dialect dialect) {

@@ -94,7 +94,9 @@ std::string prefix_range(Builder& b, const std::string& column, const std::strin
 // A date value against a stored range [lo, hi] (search.html#prefix): `lo`/`hi` are columns.
 std::string date_condition(Builder& b, const SearchValue& v, const std::string& lo,
                            const std::string& hi, std::int64_t now) {
-  auto contained = [&] { return lo + " >= " + b.integer(v.low) + " AND " + hi + " <= " + b.integer(v.high); };
+  auto contained = [&] {
+    return lo + " >= " + b.integer(v.low) + " AND " + hi + " <= " + b.integer(v.high);
+  };
   switch (v.prefix) {
     case Prefix::kEq: return contained();
     case Prefix::kNe: return "NOT (" + contained() + ")";
@@ -109,8 +111,8 @@ std::string date_condition(Builder& b, const SearchValue& v, const std::string& 
       // value's own range.
       const double gap = std::abs(static_cast<double>(now) - static_cast<double>(v.low));
       const auto slack = static_cast<std::int64_t>(gap * 0.1);
-      return lo + " <= " + b.integer(v.high + slack) + " AND " + hi + " >= " +
-             b.integer(v.low - slack);
+      return lo + " <= " + b.integer(v.high + slack) + " AND " + hi +
+             " >= " + b.integer(v.low - slack);
     }
   }
   return "1 = 0";
@@ -163,7 +165,8 @@ std::string value_condition(Builder& b, const SearchClause& clause, const Search
     case SearchParamType::kNumber: return number_condition(b, v, "i.value");
     case SearchParamType::kQuantity: {
       std::string out = number_condition(b, v, "i.value");
-      if (v.has_system && !v.system.empty()) out = "(" + out + ") AND i.system = " + b.text(v.system);
+      if (v.has_system && !v.system.empty())
+        out = "(" + out + ") AND i.system = " + b.text(v.system);
       if (!v.code.empty()) out = "(" + out + ") AND i.code = " + b.text(v.code);
       return out;
     }
@@ -271,7 +274,9 @@ std::string sort_sql(Builder& b, const fhir::search::SortKey& key) {
 
 }  // namespace
 
-std::string placeholder_name(std::size_t index) { return "b" + std::to_string(index + 1); }
+std::string placeholder_name(std::size_t index) {
+  return "b" + std::to_string(index + 1);
+}
 
 SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros) {
   Builder b;

@@ -115,7 +115,7 @@ Result<SessionPool::Lease> SessionPool::acquire(std::chrono::milliseconds wait) 
 
 void SessionPool::give_back(std::unique_ptr<PooledSession> session, bool discard) {
   if (url_.memory) discard = false;  // the one connection IS the database
-  if (discard) session.reset();  // close outside the lock
+  if (discard) session.reset();      // close outside the lock
   std::lock_guard<std::mutex> lock(mutex_);
   if (discard) {
     --open_count_;
@@ -126,4 +126,3 @@ void SessionPool::give_back(std::unique_ptr<PooledSession> session, bool discard
 }
 
 }  // namespace hearth::storage
-

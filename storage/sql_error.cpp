@@ -25,28 +25,21 @@ FailureKind from_sqlstate(const std::string& state) {
 FailureKind from_sqlite_code(int code) {
   switch (code & 0xFF) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return FailureKind::kBusy;
-    case SQLITE_CONSTRAINT:
-      return FailureKind::kUnique;
+    case SQLITE_LOCKED: return FailureKind::kBusy;
+    case SQLITE_CONSTRAINT: return FailureKind::kUnique;
     case SQLITE_CANTOPEN:
     case SQLITE_NOTADB:
     case SQLITE_IOERR:
-    case SQLITE_FULL:
-      return FailureKind::kConnection;
-    default:
-      return FailureKind::kOther;
+    case SQLITE_FULL: return FailureKind::kConnection;
+    default: return FailureKind::kOther;
   }
 }
 
 FailureKind from_category(soci::soci_error::error_category category) {
   switch (category) {
-    case soci::soci_error::connection_error:
-      return FailureKind::kConnection;
-    case soci::soci_error::constraint_violation:
-      return FailureKind::kUnique;
-    default:
-      return FailureKind::kOther;
+    case soci::soci_error::connection_error: return FailureKind::kConnection;
+    case soci::soci_error::constraint_violation: return FailureKind::kUnique;
+    default: return FailureKind::kOther;
   }
 }
 
@@ -80,9 +73,8 @@ Status status_from_current_exception(std::string_view what) {
     message.pop_back();
   }
   FailureKind kind = classify_current_exception();
-  Code code = (kind == FailureKind::kConnection || kind == FailureKind::kBusy)
-                  ? Code::kUnavailable
-                  : Code::kInternal;
+  Code code = (kind == FailureKind::kConnection || kind == FailureKind::kBusy) ? Code::kUnavailable
+                                                                               : Code::kInternal;
   return Status(code, std::string(what) + ": " + message);
 }
 

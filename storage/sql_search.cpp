@@ -76,8 +76,7 @@ Result<SearchPage> SqlStore::search(const fhir::search::SearchQuery& query) {
               "SELECT r.res_id, r.version, r.last_updated, v.body FROM resource r"
               " JOIN resource_version v ON v.seq = r.seq"
               " WHERE r.res_type = :rt AND r.deleted = 0" +
-                  compiled.where + " ORDER BY " + compiled.order_by +
-                  " LIMIT :lim OFFSET :off");
+                  compiled.where + " ORDER BY " + compiled.order_by + " LIMIT :lim OFFSET :off");
       rows.execute(false);
       while (rows.fetch()) {
         ResourceVersion& row = page.entries.emplace_back();

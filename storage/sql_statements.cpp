@@ -3,12 +3,12 @@
 // merging repeated ones.
 #include "storage/sql_statements.h"
 
-#include "storage/message_archive.h"
-#include "storage/search_index.h"
-
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <string>
+
+#include "storage/message_archive.h"
+#include "storage/search_index.h"
 
 namespace hearth::storage {
 namespace {
@@ -100,8 +100,8 @@ HistoryStatements::HistoryStatements(soci::session& sql, Dialect, int shape)
   Where where(page, *this, shape);
   where.bind_more(" ORDER BY v.seq DESC LIMIT ", limit);
   where.bind_more(" OFFSET ", offset);
-  prepare(page, std::string("SELECT ") + kVersionColumns + " FROM resource_version v" +
-                    where.text());
+  prepare(page,
+          std::string("SELECT ") + kVersionColumns + " FROM resource_version v" + where.text());
 }
 
 PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
@@ -127,8 +127,8 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
       read_version((sql.prepare << "SELECT last_updated, deleted, method, body"
                                    " FROM resource_version WHERE res_type = :p1"
                                    " AND res_id = :p2 AND version = :p3",
-                    use(type), use(id), use(version), into(cur_last_updated),
-                    into(cur_deleted), into(cur_method), into(cur_body))),
+                    use(type), use(id), use(version), into(cur_last_updated), into(cur_deleted),
+                    into(cur_method), into(cur_body))),
       insert_current((sql.prepare << "INSERT INTO resource (res_type, res_id, version,"
                                      " last_updated, deleted, method, seq)"
                                      " VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7)"
@@ -145,8 +145,8 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
                                      " RETURNING seq",
                       use(type), use(id), use(version), use(last_updated), use(deleted),
                       use(method), use(body), into(seq))),
-      read_max_seq((sql.prepare << "SELECT COALESCE(MAX(seq), 0) FROM resource_version",
-                    into(max_seq))) {}
+      read_max_seq(
+          (sql.prepare << "SELECT COALESCE(MAX(seq), 0) FROM resource_version", into(max_seq))) {}
 
 void PreparedStatements::finish(soci::statement& statement) const {
   if (dialect != Dialect::kSqlite) return;

@@ -20,7 +20,7 @@ namespace hearth::storage {
 namespace detail {
 struct ArchiveStatements;
 class IndexWriter;
-}
+}  // namespace detail
 
 // SQL text that differs between dialects.
 struct SqlDialect {
@@ -83,16 +83,16 @@ struct PreparedStatements {
   soci::statement begin_write, commit, rollback;
   // One write inside a group commit (SQLite): isolates it from the others in the transaction.
   soci::statement savepoint, release_savepoint, rollback_to_savepoint;
-  soci::statement read_current;    // (type, id) -> cur_* including the body (of row `seq`)
-  soci::statement lock_current;    // (type, id) -> cur_* without body; row-locked on PostgreSQL
-  soci::statement read_version;    // (type, id, version) -> cur_last_updated..cur_body
+  soci::statement read_current;  // (type, id) -> cur_* including the body (of row `seq`)
+  soci::statement lock_current;  // (type, id) -> cur_* without body; row-locked on PostgreSQL
+  soci::statement read_version;  // (type, id, version) -> cur_last_updated..cur_body
   // (type, id, version, last_updated, deleted, method, seq); inserts nothing (0 affected rows)
   // when a racing transaction created the row first, so the race costs no exception.
   soci::statement insert_current;
   soci::statement update_current;  // (version, last_updated, deleted, method, seq, type, id)
   // (type, id, version, last_updated, deleted, method, body) -> seq
   soci::statement insert_version;
-  soci::statement read_max_seq;    // -> max_seq
+  soci::statement read_max_seq;  // -> max_seq
 
  private:
   std::map<int, std::unique_ptr<HistoryStatements>> history_;

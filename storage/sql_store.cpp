@@ -2,10 +2,9 @@
 // the prepared statements, translate any exception into a Status before returning.
 #include "storage/sql_store.h"
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
-
-#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -92,7 +91,9 @@ std::string_view SqlStore::engine() const {
   return dialect_ == Dialect::kSqlite ? "sqlite" : "postgresql";
 }
 
-bool SqlStore::quick_reads() const { return dialect_ == Dialect::kSqlite; }
+bool SqlStore::quick_reads() const {
+  return dialect_ == Dialect::kSqlite;
+}
 
 Result<ResourceVersion> SqlStore::read(std::string_view type, std::string_view id,
                                        ResourceVersion* deleted_out) {
@@ -187,8 +188,8 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   if (op != kCreate && request.expected_version &&
       (!found || current.version != *request.expected_version)) {
     return Status(Code::kPreconditionFailed,
-                  found ? name + " is at version " + std::to_string(current.version) +
-                              ", not " + std::to_string(*request.expected_version)
+                  found ? name + " is at version " + std::to_string(current.version) + ", not " +
+                              std::to_string(*request.expected_version)
                         : name + " does not exist (expected version " +
                               std::to_string(*request.expected_version) + ")");
   }
@@ -227,7 +228,7 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   if (found && !current.deleted) index.remove(request.type, request.id);
   if (!next.deleted) index.insert(request.type, request.id, request.index);
   next.body.swap(ps.body);
-  WriteKind kind = op == kRemove                             ? WriteKind::kDeleted
+  WriteKind kind = op == kRemove                                ? WriteKind::kDeleted
                    : op == kUpdate && found && !current.deleted ? WriteKind::kUpdated
                                                                 : WriteKind::kCreated;
   return WriteOutcome{kind, std::move(next)};
@@ -248,11 +249,10 @@ void SqlStore::end_write(PreparedStatements& ps, bool commit) {
 
 Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
   const int op_index = static_cast<int>(op);
-  const std::string what =
-      std::string(op == Op::kCreate   ? "create "
-                  : op == Op::kUpdate ? "update "
-                                      : "delete ") +
-      ref(request.type, request.id);
+  const std::string what = std::string(op == Op::kCreate   ? "create "
+                                       : op == Op::kUpdate ? "update "
+                                                           : "delete ") +
+                           ref(request.type, request.id);
   if (op != Op::kRemove && !request.make_body) {
     return Status(Code::kInternal, what + ": WriteRequest.make_body is not set");
   }
@@ -287,7 +287,7 @@ Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
 
 struct SqlStore::PendingWrite {
   Op op;
-  const WriteRequest* request = nullptr;   // resource writes
+  const WriteRequest* request = nullptr;    // resource writes
   const ArchiveRequest* archive = nullptr;  // kArchive
   // Set by the batch that ran it (the one matching `op`); `done` after both are final.
   std::optional<Result<WriteOutcome>> result;
@@ -340,9 +340,8 @@ void SqlStore::enqueue_and_wait(PendingWrite& me) {
 void SqlStore::committer_loop() {
   std::unique_lock<std::mutex> lock(queue_mutex_);
   for (;;) {
-    committer_wake_.wait(lock, [this] {
-      return stop_committer_ || (async_queued_ > 0 && !batch_running_);
-    });
+    committer_wake_.wait(
+        lock, [this] { return stop_committer_ || (async_queued_ > 0 && !batch_running_); });
     if (async_queued_ > 0 && !batch_running_) {
       lead_batch(lock);
       continue;
@@ -351,11 +350,13 @@ void SqlStore::committer_loop() {
   }
 }
 
-bool SqlStore::async_archive() const { return dialect_ == Dialect::kSqlite; }
+bool SqlStore::async_archive() const {
+  return dialect_ == Dialect::kSqlite;
+}
 
 void SqlStore::archive_message_async(std::shared_ptr<const ArchiveRequest> request,
                                      ArchiveDone done) {
-  if (dialect_ != Dialect::kSqlite || !request->make_ack) {
+  if (dialect_ != Dialect::kSqlite) {
     done(archive_message(*request));
     return;
   }
@@ -378,8 +379,8 @@ Result<WriteOutcome> SqlStore::write_grouped(Op op, const WriteRequest& request)
 }
 
 Result<ArchiveOutcome> SqlStore::archive_grouped(const ArchiveRequest& request) {
-  PendingWrite me{Op::kArchive, nullptr, &request, std::nullopt, std::nullopt, false, nullptr,
-                  nullptr};
+  PendingWrite me{Op::kArchive, nullptr, &request, std::nullopt,
+                  std::nullopt, false,   nullptr,  nullptr};
   enqueue_and_wait(me);
   return std::move(*me.archive_result);
 }
@@ -413,8 +414,7 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
       try {
         bool changed = false;
         if (w.op == Op::kArchive) {
-          Result<ArchiveOutcome> outcome =
-              detail::archive_rows(ps, *w.archive, now);
+          Result<ArchiveOutcome> outcome = detail::archive_rows(ps, *w.archive, now);
           changed = outcome.is_ok() && !outcome->duplicate;
           archived[i] = std::move(outcome);
         } else {
@@ -466,9 +466,6 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
 }
 
 Result<ArchiveOutcome> SqlStore::archive_message(const ArchiveRequest& request) {
-  if (!request.make_ack) {
-    return Status(Code::kInternal, "archive_message: ArchiveRequest.make_ack is not set");
-  }
   if (dialect_ == Dialect::kSqlite) return archive_grouped(request);
   const std::string what = "archive message " + request.control_id;
   for (int attempt = 1;; ++attempt) {
@@ -478,8 +475,7 @@ Result<ArchiveOutcome> SqlStore::archive_message(const ArchiveRequest& request) 
     try {
       PreparedStatements& ps = begin_write(*lease);
       open = &ps;
-      Result<ArchiveOutcome> outcome =
-          detail::archive_rows(ps, request, clock_.now_micros());
+      Result<ArchiveOutcome> outcome = detail::archive_rows(ps, request, clock_.now_micros());
       end_write(ps, outcome.is_ok() && !outcome->duplicate);
       return outcome;
     } catch (...) {

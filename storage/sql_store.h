@@ -19,12 +19,12 @@
 // Thread-safety and errors: as Store (store.h).
 #pragma once
 
-#include <memory>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
-#include <vector>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "core/clock.h"
 #include "storage/session_pool.h"

@@ -40,7 +40,7 @@ namespace hearth::storage {
 struct ResourceVersion {
   std::string type;
   std::string id;
-  std::int64_t version = 0;             // 1, 2, 3, ...
+  std::int64_t version = 0;              // 1, 2, 3, ...
   std::int64_t last_updated_micros = 0;  // UTC micros since epoch
   bool deleted = false;                  // a deletion marker: body is empty
   std::string method;                    // "POST", "PUT" or "DELETE": how it was made
@@ -77,8 +77,8 @@ struct WriteOutcome {
 // writes never shift pages a client is walking. A fresh query passes snapshot = nullopt and
 // gets the current high-water mark back in HistoryPage::snapshot.
 struct HistoryQuery {
-  std::string type;  // empty: system level
-  std::string id;    // empty: type (or system) level
+  std::string type;                          // empty: system level
+  std::string id;                            // empty: type (or system) level
   std::optional<std::int64_t> since_micros;  // _since: last_updated >= since
   std::optional<std::int64_t> at_micros;     // _at: versions current at that instant
   std::optional<std::int64_t> snapshot;
@@ -117,21 +117,28 @@ struct ArchivedMessage {
   std::string message_type;  // "ORU^R01"
   std::string version;       // MSH-12
   MessageStatus status = MessageStatus::kAccepted;
-  std::string raw;           // the message as received
-  std::string ack;           // the ACK returned
-  std::string note;          // why it is 'error' / 'rejected'; "" otherwise
+  std::string raw;   // the message as received
+  std::string ack;   // the ACK returned
+  std::string note;  // why it is 'error' / 'rejected'; "" otherwise
 };
 
+// What an accepted message does when an earlier accepted message of the same sender used its
+// control id (MSH-10) for other content. Senders do reuse control ids (counter resets, several
+// feeds behind one application name), so by default it is a new message; kReject restores the
+// strict reading (--hl7-duplicate-control-id=reject).
+enum class ReusedControlId { kAccept, kReject };
+
 // What archive_message() should store. `status` is what the caller decided (accepted after a
-// good parse, rejected after a bad one); the store may turn an accepted message into 'error'
-// (see archive_message). `make_ack` receives the final status and note and returns the ACK
-// text; it runs inside the transaction, so the stored ACK is the one sent. Keep it cheap.
+// good parse, rejected after a bad one). Everything the store writes is decided before the
+// transaction: the ACK for the normal case, and for kReject the one for a reused control id.
 struct ArchiveRequest {
   std::string peer, sender, control_id, message_type, version;
   MessageStatus status = MessageStatus::kAccepted;
   std::string raw;
   std::string note;
-  std::function<std::string(MessageStatus status, std::string_view note)> make_ack;
+  std::string ack;  // the ACK stored with the message and sent; "" when none is sent
+  ReusedControlId on_reused = ReusedControlId::kAccept;
+  std::string reused_ack;  // kReject only: the ACK stored and sent instead of `ack`
 };
 
 struct ArchiveOutcome {
@@ -139,6 +146,9 @@ struct ArchiveOutcome {
   // archived; `stored` is that earlier row (send its ACK again) and nothing was written.
   bool duplicate = false;
   ArchivedMessage stored;
+  // True: an earlier accepted message of this sender had this control id with other content
+  // (the new row's note starts with "control-id-reused"; with kReject its status is 'error').
+  bool control_id_reused = false;
 };
 
 // Completion of Store::archive_message_async: called exactly once, after COMMIT (or with the
@@ -186,12 +196,14 @@ class Store {
   // Errors: kUnavailable / kInternal for backend failures.
   virtual Result<SearchPage> search(const fhir::search::SearchQuery& query) = 0;
 
-  // Archives one inbound message in one transaction, committed before this returns. Only
-  // requests with status accepted and a non-empty control id are checked against earlier
-  // accepted rows of the same (sender, control_id): identical raw text is a duplicate (returned,
-  // nothing written); different raw text is stored with status 'error' and a note naming the
-  // earlier id. Everything else is stored as requested. Errors: kInternal when make_ack is
-  // unset; kUnavailable / kInternal for backend failures (then nothing was stored).
+  // Archives one inbound message in one transaction, committed before this returns. Requests
+  // with status accepted and a non-empty control id are checked against earlier accepted rows
+  // of the same (sender, control_id): identical raw text is a duplicate (that row is returned,
+  // nothing written); other raw text is a reused control id, stored as a new accepted message
+  // whose note starts with "control-id-reused" and names the earlier row (kReject: stored as
+  // 'error' with request.reused_ack). Everything else is stored as requested. The lookup is by
+  // a stored content hash, so a sender reusing one control id many times costs no more.
+  // Errors: kUnavailable / kInternal for backend failures (then nothing was stored).
   virtual Result<ArchiveOutcome> archive_message(const ArchiveRequest& request) = 0;
 
   // archive_message without blocking the caller, when async_archive() is true: the request is
@@ -209,7 +221,8 @@ class Store {
   // One archived message; kNotFound when absent.
   virtual Result<ArchivedMessage> read_message(std::int64_t id) = 0;
 
-  // Archived messages matching `filter`, newest first, at most filter.limit.
+  // Archived messages matching `filter`, newest first, at most filter.limit, without their raw
+  // text (`raw` is empty: read_message has it), so a listing costs no message bodies.
   virtual Result<std::vector<ArchivedMessage>> list_messages(const MessageFilter& filter) = 0;
 
   // Engine name for logs and the CapabilityStatement: "sqlite" or "postgresql".

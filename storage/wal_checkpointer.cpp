@@ -9,7 +9,9 @@
 
 namespace hearth::storage {
 
-void disable_auto_checkpoint(soci::session& sql) { sql << "PRAGMA wal_autocheckpoint = 0"; }
+void disable_auto_checkpoint(soci::session& sql) {
+  sql << "PRAGMA wal_autocheckpoint = 0";
+}
 
 std::unique_ptr<WalCheckpointer> WalCheckpointer::start(const StoreUrl& url) {
   if (url.dialect != Dialect::kSqlite || url.memory) return nullptr;

@@ -50,10 +50,12 @@ int main(int argc, char** argv) {
       HEARTH_FHIR_PACKAGE_DIR, static_cast<std::size_t>(target_mb * 1024 * 1024), &entries);
 
   auto bundle = hearth::fhir::parse_json(json);
-  if (!bundle.is_ok()) return std::fprintf(stderr, "codec_bench: bundle: %s\n", bundle.status().message().c_str()), 1;
+  if (!bundle.is_ok())
+    return std::fprintf(stderr, "codec_bench: bundle: %s\n", bundle.status().message().c_str()), 1;
   std::string xml;
   hearth::Status written = hearth::fhir::write_xml_resource(*bundle, false, xml);
-  if (!written.is_ok()) return std::fprintf(stderr, "codec_bench: to XML: %s\n", written.message().c_str()), 1;
+  if (!written.is_ok())
+    return std::fprintf(stderr, "codec_bench: to XML: %s\n", written.message().c_str()), 1;
   hearth::fhir::XmlLimits limits;
   limits.max_bytes = xml.size() + 1;
 
@@ -92,8 +94,8 @@ int main(int argc, char** argv) {
   std::printf("Bundle of %zu official examples: %.1f MB as JSON, %.1f MB as XML; best of %d\n",
               entries, mb_json, mb_xml, rounds);
   std::printf("%-44s %10s %14s\n", "parse + serialize", "MB/s", "vs RapidJSON");
-  std::printf("%-44s %10.1f %13.0f%%\n", "a. RapidJSON Document + Writer (JSON bytes)",
-              rapid_rate, 100.0);
+  std::printf("%-44s %10.1f %13.0f%%\n", "a. RapidJSON Document + Writer (JSON bytes)", rapid_rate,
+              100.0);
   std::printf("%-44s %10.1f %13.0f%%\n", "b. Hearth FHIR JSON (numbers kept as text)",
               mb_json / hearth_json, 100.0 * (mb_json / hearth_json) / rapid_rate);
   std::printf("%-44s %10.1f %13.0f%%\n", "c. Hearth FHIR XML (libxml2, model-driven)",

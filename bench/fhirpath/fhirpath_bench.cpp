@@ -30,13 +30,13 @@ using Clock = std::chrono::steady_clock;
 // (patient lookup, observations by code/date/subject, encounters and conditions of a patient),
 // plus the two every type has.
 constexpr std::pair<const char*, const char*> kParams[] = {
-    {"Patient", "name"},          {"Patient", "family"},         {"Patient", "given"},
-    {"Patient", "identifier"},    {"Patient", "birthdate"},      {"Patient", "gender"},
-    {"Patient", "address"},       {"Patient", "telecom"},        {"Observation", "code"},
-    {"Observation", "subject"},   {"Observation", "patient"},    {"Observation", "date"},
-    {"Observation", "status"},    {"Observation", "category"},   {"Observation", "value-quantity"},
-    {"Encounter", "date"},        {"Encounter", "patient"},      {"Condition", "code"},
-    {"Patient", "_id"},           {"Observation", "_lastUpdated"}};
+    {"Patient", "name"},        {"Patient", "family"},          {"Patient", "given"},
+    {"Patient", "identifier"},  {"Patient", "birthdate"},       {"Patient", "gender"},
+    {"Patient", "address"},     {"Patient", "telecom"},         {"Observation", "code"},
+    {"Observation", "subject"}, {"Observation", "patient"},     {"Observation", "date"},
+    {"Observation", "status"},  {"Observation", "category"},    {"Observation", "value-quantity"},
+    {"Encounter", "date"},      {"Encounter", "patient"},       {"Condition", "code"},
+    {"Patient", "_id"},         {"Observation", "_lastUpdated"}};
 
 struct Compiled {
   std::string type, code;
@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
     if (param == nullptr) return std::fprintf(stderr, "no search parameter %s.%s\n", type, code), 1;
     auto expression = fp::compile(param->expression);
     if (!expression.is_ok()) {
-      return std::fprintf(stderr, "%s.%s: %s\n", type, code, expression.status().message().c_str()), 1;
+      return std::fprintf(stderr, "%s.%s: %s\n", type, code, expression.status().message().c_str()),
+             1;
     }
     compiled.push_back(Compiled{type, code, std::move(expression).value()});
     by_type[type];
@@ -62,7 +63,8 @@ int main(int argc, char** argv) {
 
   // The resource set: official examples of the types above, cycled up to 1,000 in all.
   std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(HEARTH_FHIR_PACKAGE_DIR)) files.push_back(e.path());
+  for (const auto& e : std::filesystem::directory_iterator(HEARTH_FHIR_PACKAGE_DIR))
+    files.push_back(e.path());
   std::sort(files.begin(), files.end());
   for (const auto& path : files) {
     std::string name = path.filename().string();
@@ -110,9 +112,10 @@ int main(int argc, char** argv) {
     }
     best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
   }
-  std::printf("FHIRPath: %zu search expressions over %zu resources (%zu distinct official "
-              "examples of %zu types)\n",
-              compiled.size(), set.size(), originals.size(), by_type.size());
+  std::printf(
+      "FHIRPath: %zu search expressions over %zu resources (%zu distinct official "
+      "examples of %zu types)\n",
+      compiled.size(), set.size(), originals.size(), by_type.size());
   std::printf("  %zu evaluations per round, %zu items returned; best of %d rounds: %.3f s\n",
               evaluations, items, rounds, best);
   std::printf("  %.0f evaluations/s (%.2f us each), one thread\n", evaluations / best,

@@ -72,8 +72,8 @@ int main(int argc, char** argv) {
     }
     best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
   }
-  std::printf("parse: %.0f messages/s, %.0f MB/s (%zu segments per round)\n",
-              inputs.size() / best, bytes / 1048576.0 / best, segments);
+  std::printf("parse: %.0f messages/s, %.0f MB/s (%zu segments per round)\n", inputs.size() / best,
+              bytes / 1048576.0 / best, segments);
 
   std::vector<hearth::hl7::Message> parsed;
   for (const auto& m : corpus) parsed.push_back(hearth::hl7::Message::parse(m).value());
@@ -96,7 +96,8 @@ int main(int argc, char** argv) {
         }
       }
     }
-    best_access = std::min(best_access, std::chrono::duration<double>(Clock::now() - start).count());
+    best_access =
+        std::min(best_access, std::chrono::duration<double>(Clock::now() - start).count());
   }
   std::printf("path access (get_decoded): %.0f lookups/s (%zu per round, %zu non-empty)\n",
               lookups / best_access, lookups, found);

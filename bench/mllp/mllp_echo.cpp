@@ -3,6 +3,7 @@
 // ACK: no parse, no store, no log. What Hearth reaches against this is the cost of HL7 work
 // plus durability; the rest is sockets and the load client itself.
 // Prints "mllp echo listening on 127.0.0.1:PORT" (an ephemeral port) and runs until killed.
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -10,7 +11,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <string>

@@ -1,18 +1,11 @@
 // bench_mllp_load [--kind oru|adt] HOST PORT SECONDS CONNECTIONS...
 // For each connection count: that many MLLP connections (coroutines on one io thread) each send
-// messages with unique control ids one at a time (waiting for each ACK) for SECONDS: an ORU^R01 with 15
-// OBX (a lab panel, ~2.2 KB) or an ADT^A01 (~1 KB). Prints one line per count: messages/s,
+// messages with unique control ids one at a time (waiting for each ACK) for SECONDS: an ORU^R01
+// with 15 OBX (a lab panel, ~2.2 KB) or an ADT^A01 (~1 KB). Prints one line per count: messages/s,
 // MB/s, p50/p99 of the send-to-ACK time, and how many ACKs were not AA.
 // Exit status 1 when a connection fails or any ACK is not AA.
 #include <algorithm>
 #include <array>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -20,6 +13,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "api/hl7_ingest.h"
 #include "hl7/mllp_framer.h"
@@ -59,8 +58,9 @@ std::string oru(const std::string& control_id) {
                   "20260309135900|||F\r";
   for (int i = 0; i < 15; ++i) {
     const auto& r = kResults[i];
-    m += "OBX|" + std::to_string(i + 1) + "|NM|" + r[0] + "^" + r[1] + "^LN||" + r[2] + "|" +
-         r[3] + "^^UCUM|" + r[4] + "|N|||F|||20260309093000|LAB^MAIN LAB^L|||"
+    m += "OBX|" + std::to_string(i + 1) + "|NM|" + r[0] + "^" + r[1] + "^LN||" + r[2] + "|" + r[3] +
+         "^^UCUM|" + r[4] +
+         "|N|||F|||20260309093000|LAB^MAIN LAB^L|||"
          "20260309135900\r";
   }
   return m;
@@ -169,7 +169,7 @@ Run run(const std::string& host, std::uint16_t port, double seconds, int connect
   asio::io_context io(1);
   tcp::endpoint server(asio::ip::make_address(host), port);
   const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                          std::chrono::duration<double>(seconds));
+                                           std::chrono::duration<double>(seconds));
   Shared shared{Template(make), prefix, deadline, {}, 0, 0};
   const auto start = Clock::now();
   for (int c = 0; c < connections; ++c) {
@@ -212,18 +212,18 @@ int main(int argc, char** argv) {
   const std::size_t message_bytes = make("B0000000000000000000").size();
   // Unique per run, so a store reused between runs never sees a duplicate control id.
   const std::string prefix =
-      "B" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count() %
-                           1000000000);
+      "B" +
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1000000000);
   bool ok = true;
   for (std::size_t i = 3; i < args.size(); ++i) {
     const int connections = std::atoi(args[i].c_str());
     Run r = run(host, port, seconds, connections, prefix + "c" + args[i], make);
     const double per_s = r.messages / r.seconds;
-    std::printf("kind=%s bytes=%zu connections=%d messages=%lld seconds=%.1f msg_per_s=%.0f "
-                "mb_per_s=%.1f p50_ms=%.2f p99_ms=%.2f not_aa=%lld failures=%lld\n",
-                kind.c_str(), message_bytes, connections, r.messages, r.seconds, per_s,
-                per_s * static_cast<double>(message_bytes) / 1e6, r.p50_ms, r.p99_ms, r.not_aa,
-                r.failures);
+    std::printf(
+        "kind=%s bytes=%zu connections=%d messages=%lld seconds=%.1f msg_per_s=%.0f "
+        "mb_per_s=%.1f p50_ms=%.2f p99_ms=%.2f not_aa=%lld failures=%lld\n",
+        kind.c_str(), message_bytes, connections, r.messages, r.seconds, per_s,
+        per_s * static_cast<double>(message_bytes) / 1e6, r.p50_ms, r.p99_ms, r.not_aa, r.failures);
     std::fflush(stdout);
     ok = ok && r.not_aa == 0 && r.failures == 0;
   }

@@ -4,9 +4,8 @@
 //
 //   build/bench/store/store_bench [creates] [reads]
 #include <sqlite3.h>
-#include <unistd.h>
-
 #include <time.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -36,7 +35,9 @@ double cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-std::string id_of(int i) { return "bench-" + std::to_string(i); }
+std::string id_of(int i) {
+  return "bench-" + std::to_string(i);
+}
 
 // Returns reads/s; exits on any failure.
 void run(const char* name, const std::string& url, int creates, int reads) {
@@ -55,9 +56,9 @@ void run(const char* name, const std::string& url, int creates, int reads) {
   for (int i = 0; i < creates; ++i) {
     request.id = id_of(i);
     request.make_body = [&](std::int64_t v, std::int64_t lu) {
-      return "{\"resourceType\":\"Patient\",\"id\":\"" + request.id + "\",\"meta\":{\"versionId\":\"" +
-             std::to_string(v) + "\",\"lastUpdated\":" + std::to_string(lu) + "},\"text\":\"" +
-             filler + "\"}";
+      return "{\"resourceType\":\"Patient\",\"id\":\"" + request.id +
+             "\",\"meta\":{\"versionId\":\"" + std::to_string(v) +
+             "\",\"lastUpdated\":" + std::to_string(lu) + "},\"text\":\"" + filler + "\"}";
     };
     if (!store.create(request).is_ok()) {
       std::fprintf(stderr, "%s: create failed\n", name);
@@ -116,10 +117,10 @@ void raw_sqlite_reads(const std::string& path, int creates, int reads) {
     sqlite3_reset(st);
   }
   const double secs = seconds_since(start);
-  std::printf("%-11s                     reads/s %9.0f   (%.2f us/read wall; cpu %.2f us/read)"
-              "  [reference, same pragmas as sqlite3 defaults]\n",
-              "raw-sqlite3", reads / secs, secs * 1e6 / reads,
-              (cpu_seconds() - cpu) * 1e6 / reads);
+  std::printf(
+      "%-11s                     reads/s %9.0f   (%.2f us/read wall; cpu %.2f us/read)"
+      "  [reference, same pragmas as sqlite3 defaults]\n",
+      "raw-sqlite3", reads / secs, secs * 1e6 / reads, (cpu_seconds() - cpu) * 1e6 / reads);
   sqlite3_finalize(st);
   sqlite3_close(db);
 }
@@ -139,8 +140,9 @@ void raw_sqlite_creates(const std::string& path, int creates) {
   sqlite3_prepare_v2(db, "COMMIT", -1, &commit, nullptr);
   sqlite3_prepare_v2(db, "SELECT version FROM resource WHERE res_type=?1 AND res_id=?2", -1,
                      &lookup, nullptr);
-  const char* cols = "(res_type, res_id, version, last_updated, deleted, method, body) VALUES"
-                     " (?1, ?2, 1, ?3, 0, 'POST', ?4)";
+  const char* cols =
+      "(res_type, res_id, version, last_updated, deleted, method, body) VALUES"
+      " (?1, ?2, 1, ?3, 0, 'POST', ?4)";
   sqlite3_prepare_v2(db, (std::string("INSERT INTO resource ") + cols).c_str(), -1, &ins_cur,
                      nullptr);
   sqlite3_prepare_v2(db, (std::string("INSERT INTO resource_version ") + cols).c_str(), -1,
@@ -178,8 +180,8 @@ void raw_sqlite_creates(const std::string& path, int creates) {
 int main(int argc, char** argv) {
   const int creates = argc > 1 ? std::atoi(argv[1]) : 20000;
   const int reads = argc > 2 ? std::atoi(argv[2]) : 200000;
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("hearth-store-bench-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("hearth-store-bench-" + std::to_string(::getpid()));
   const std::string path = (dir / "bench.sqlite").string();
   run("sqlite", "sqlite:" + path, creates, reads);
   raw_sqlite_reads(path, creates, reads);

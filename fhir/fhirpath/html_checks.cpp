@@ -19,12 +19,12 @@ constexpr int kMaxDepth = 256;
 // HTML 4.0 chapters 7-11 (without 9.4 ins/del), chapter 15 without its deprecated elements, and
 // a/img: what narrative.html calls the basic formatting elements.
 constexpr std::array<std::string_view, 51> kAllowed = {
-    "a",       "abbr",  "acronym", "address", "b",   "bdo",    "big",   "blockquote", "br",
-    "caption", "cite",  "code",    "col",     "colgroup", "dd", "dfn",  "div",   "dl",
-    "dt",      "em",    "h1",      "h2",      "h3",  "h4",     "h5",    "h6",    "hr",
-    "i",       "img",   "kbd",     "li",      "ol",  "p",      "pre",   "q",     "samp",
-    "small",   "span",  "strong",  "sub",     "sup", "table",  "tbody", "td",    "tfoot",
-    "th",      "thead", "tr",      "tt",      "ul",  "var"};
+    "a",       "abbr",  "acronym", "address", "b",        "bdo",   "big",   "blockquote", "br",
+    "caption", "cite",  "code",    "col",     "colgroup", "dd",    "dfn",   "div",        "dl",
+    "dt",      "em",    "h1",      "h2",      "h3",       "h4",    "h5",    "h6",         "hr",
+    "i",       "img",   "kbd",     "li",      "ol",       "p",     "pre",   "q",          "samp",
+    "small",   "span",  "strong",  "sub",     "sup",      "table", "tbody", "td",         "tfoot",
+    "th",      "thead", "tr",      "tt",      "ul",       "var"};
 
 bool allowed_element(std::string_view name) {
   return std::find(kAllowed.begin(), kAllowed.end(), name) != kAllowed.end();

@@ -146,9 +146,8 @@ class Parser {
   }
 
   Result<NodePtr> arithmetic(const Level& lv, bool additive) {
-    return left_associative(lv, [this, additive] {
-      return additive ? arithmetic(kMultiplicative, false) : unary();
-    });
+    return left_associative(
+        lv, [this, additive] { return additive ? arithmetic(kMultiplicative, false) : unary(); });
   }
 
   Result<NodePtr> unary() {

@@ -45,9 +45,7 @@ std::optional<DateRange> date_range(std::string_view text) {
       next = v.month() == 12 ? start_micros(v.year() + 1, 1, 1)
                              : start_micros(v.year(), v.month() + 1, 1);
       break;
-    case TemporalPrecision::kDay:
-      next = low + kMicrosPerDay;
-      break;
+    case TemporalPrecision::kDay: next = low + kMicrosPerDay; break;
     case TemporalPrecision::kHour:
       low += v.hour() * 3600 * kMicrosPerSecond;
       next = low + 3600 * kMicrosPerSecond;

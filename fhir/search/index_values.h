@@ -87,8 +87,8 @@ struct IndexValues {
   std::vector<UriIndex> uris;
 
   std::size_t size() const {
-    return strings.size() + tokens.size() + dates.size() + numbers.size() +
-           quantities.size() + references.size() + uris.size();
+    return strings.size() + tokens.size() + dates.size() + numbers.size() + quantities.size() +
+           references.size() + uris.size();
   }
 };
 

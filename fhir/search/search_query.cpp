@@ -2,14 +2,13 @@
 // the values themselves are read by fhir/search/search_value_parse.cpp.
 #include "fhir/search/search_query.h"
 
-#include "fhir/search/searchable.h"
-
 #include <algorithm>
 #include <charconv>
 #include <optional>
 #include <system_error>
 
 #include "fhir/search/search_value_parse.h"
+#include "fhir/search/searchable.h"
 
 namespace hearth::fhir::search {
 namespace {
@@ -114,7 +113,9 @@ Result<ParsedModifier> parse_modifier(const SearchParamDef& param, std::string_v
 
 // What the index answers (searchable.h: the CapabilityStatement claims exactly these); anything
 // else has no values to match or sort by.
-bool has_values(const SearchParamDef& param) { return is_searchable(param); }
+bool has_values(const SearchParamDef& param) {
+  return is_searchable(param);
+}
 
 // _sort=a,-b: known parameters of a sortable type (search.html#sort).
 Result<std::vector<SortKey>> parse_sort(std::string_view resource_type, std::string_view value,

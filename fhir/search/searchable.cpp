@@ -19,9 +19,9 @@ Table build() {
     for (const TypeDef* t = find_type(type); t != nullptr;
          t = t->base.empty() ? nullptr : find_type(t->base)) {
       for (const SearchParamEntry& entry : search_params_for(t->name)) {
-        const bool shadowed = std::any_of(params.begin(), params.end(), [&](const SearchParamDef* p) {
-          return p->code == entry.code;
-        });
+        const bool shadowed =
+            std::any_of(params.begin(), params.end(),
+                        [&](const SearchParamDef* p) { return p->code == entry.code; });
         if (!shadowed && is_searchable(*entry.param)) params.push_back(entry.param);
       }
     }

@@ -21,8 +21,8 @@ std::string fold_text(std::string_view text) {
 
   UErrorCode error = U_ZERO_ERROR;
   const icu::Normalizer2* nfkd = icu::Normalizer2::getNFKDInstance(error);
-  icu::UnicodeString source =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  icu::UnicodeString source = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   icu::UnicodeString decomposed = U_SUCCESS(error) ? nfkd->normalize(source, error) : source;
   if (U_FAILURE(error)) decomposed = source;
   icu::UnicodeString kept;

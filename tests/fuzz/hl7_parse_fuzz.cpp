@@ -1,6 +1,7 @@
 // HL7 v2: parse arbitrary bytes as a batch; whatever parses must write back byte-identical and
-// be acknowledgeable, and a value set through the API must read back; whatever fails must yield a reject ACK. The same bytes feed the MLLP
-// deframer. Invariants: no crash, no hang, errors as values.
+// be acknowledgeable, and a value set through the API must read back; whatever fails must yield a
+// reject ACK. The same bytes feed the MLLP deframer. Invariants: no crash, no hang, errors as
+// values.
 #include <cstdint>
 #include <cstdlib>
 #include <string>

@@ -5,17 +5,15 @@
 // that does not speak HTTP.
 #include <doctest/doctest.h>
 
-#include <iostream>
-
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "harness.h"
 
 using hearth::testing::run_hearth;
 using hearth::testing::ServerProcess;
-
 
 // Counts CI prints (tools/test runs these cases directly): shown whether the case passes or not.
 #define PRINT_COUNT(expr) (std::cout << expr << std::endl)
@@ -29,7 +27,8 @@ std::string read_file(const std::filesystem::path& path) {
   return s.str();
 }
 
-// The totals line of a run: "N script(s), M test(s): P passed, F failed, S skipped; A assertion(s)".
+// The totals line of a run: "N script(s), M test(s): P passed, F failed, S skipped; A
+// assertion(s)".
 std::string totals_line(const std::string& out) {
   std::size_t at = out.rfind(" script(s), ");
   if (at == std::string::npos) return "(no totals line)";
@@ -55,15 +54,17 @@ TEST_CASE("the bundled conformance suites pass against Hearth") {
   ServerProcess server;
   std::filesystem::path out = std::filesystem::temp_directory_path() /
                               ("hearth-conformance-it-" + std::to_string(server.port()));
-  auto result = run_hearth({"conformance", "run", "--server", server.base_url(), "--out", out.string(),
-                            "--format", "junit", std::string(HEARTH_SOURCE_DIR) + "/conformance/suites"});
+  auto result =
+      run_hearth({"conformance", "run", "--server", server.base_url(), "--out", out.string(),
+                  "--format", "junit", std::string(HEARTH_SOURCE_DIR) + "/conformance/suites"});
   INFO(result.out);
   INFO(result.err);
   CHECK(result.exit_code == 0);
   CHECK(result.out.find(" 0 failed, 0 skipped") != std::string::npos);
   PRINT_COUNT("bundled suites: " << totals_line(result.out));
-  for (const char* id : {"hearth-validation", "hearth-xml", "hearth-http-headers", "hearth-http-versioning",
-                         "hearth-http-status", "hearth-hl7-archive", "hearth-rest-errors"}) {
+  for (const char* id :
+       {"hearth-validation", "hearth-xml", "hearth-http-headers", "hearth-http-versioning",
+        "hearth-http-status", "hearth-hl7-archive", "hearth-rest-errors"}) {
     CHECK_MESSAGE(std::filesystem::exists(out / (std::string(id) + ".testreport.json")), id);
   }
   std::string report = read_file(out / "hearth-patient-crud.testreport.json");
@@ -75,10 +76,13 @@ TEST_CASE("the bundled conformance suites pass against Hearth") {
   std::filesystem::remove_all(out);
 }
 
-TEST_CASE("conformance capability generates a smoke suite from Hearth's CapabilityStatement that passes") {
+TEST_CASE(
+    "conformance capability generates a smoke suite from Hearth's CapabilityStatement that "
+    "passes") {
   ServerProcess server;
   std::filesystem::path file = temp_path("hearth-smoke", server).string() + ".json";
-  auto result = run_hearth({"conformance", "capability", "--server", server.base_url(), "--out", file.string(), "--run"});
+  auto result = run_hearth({"conformance", "capability", "--server", server.base_url(), "--out",
+                            file.string(), "--run"});
   INFO(result.out);
   INFO(result.err);
   CHECK(result.exit_code == 0);
@@ -96,10 +100,13 @@ TEST_CASE("conformance capability generates a smoke suite from Hearth's Capabili
   std::filesystem::remove(file);
 }
 
-TEST_CASE("truthful CapabilityStatement: the bundled suites and the generated smoke suite pass against Hearth") {
+TEST_CASE(
+    "truthful CapabilityStatement: the bundled suites and the generated smoke suite pass against "
+    "Hearth") {
   ServerProcess server;
   std::filesystem::path file = temp_path("hearth-truthful", server).string() + ".json";
-  auto generated = run_hearth({"conformance", "capability", "--server", server.base_url(), "--out", file.string()});
+  auto generated = run_hearth(
+      {"conformance", "capability", "--server", server.base_url(), "--out", file.string()});
   INFO(generated.out);
   INFO(generated.err);
   REQUIRE(generated.exit_code == 0);
@@ -119,22 +126,26 @@ struct OfficialRun {
   std::string row;
 };
 
-OfficialRun run_official(const std::string& file, const std::string& name, const std::vector<std::string>& vars,
-                         bool seed) {
+OfficialRun run_official(const std::string& file, const std::string& name,
+                         const std::vector<std::string>& vars, bool seed) {
   ServerProcess server;
   std::vector<std::string> args = {"conformance", "run", "--server", server.base_url()};
   for (const auto& v : vars) {
     args.push_back("--var");
     args.push_back(v);
   }
-  if (seed) args.push_back(std::string(HEARTH_SOURCE_DIR) + "/tests/integration/conformance/seed-patient-example.json");
+  if (seed)
+    args.push_back(std::string(HEARTH_SOURCE_DIR) +
+                   "/tests/integration/conformance/seed-patient-example.json");
   args.push_back(std::string(HEARTH_FHIR_PACKAGE_DIR) + "/" + file);
   OfficialRun run{.result = run_hearth(args), .row = ""};
   run.row = summary_row(run.result.out, name);
   return run;
 }
 
-TEST_CASE("the six official R4 TestScript examples against Hearth: results and the reasons for failures") {
+TEST_CASE(
+    "the six official R4 TestScript examples against Hearth: results and the reasons for "
+    "failures") {
   // Passing ones.
   for (const auto& [file, name] : std::vector<std::pair<std::string, std::string>>{
            {"TestScript-testscript-example.json", "TestScript Example"},
@@ -147,8 +158,9 @@ TEST_CASE("the six official R4 TestScript examples against Hearth: results and t
     PRINT_COUNT(run.row);
   }
   {  // multisystem: two destinations, both sent to --server; Patient/example seeded.
-    OfficialRun run = run_official("TestScript-testscript-example-multisystem.json", "testscript-example-multisystem",
-                                   {"Dest1PatientResourceId=example", "Dest2PatientResourceId=example"}, true);
+    OfficialRun run = run_official(
+        "TestScript-testscript-example-multisystem.json", "testscript-example-multisystem",
+        {"Dest1PatientResourceId=example", "Dest2PatientResourceId=example"}, true);
     INFO(run.result.out);
     CHECK(run.result.exit_code == 0);
     CHECK(run.row.ends_with("PASS"));
@@ -157,21 +169,29 @@ TEST_CASE("the six official R4 TestScript examples against Hearth: results and t
   {  // readtest: R001-R003 pass on the seeded Patient/example; R004 expects 400 for the id
      // "ID-may-not-contain-CAPITALS", but R4 ids may contain capitals ([A-Za-z0-9\-\.]{1,64},
      // datatypes.html#id): Hearth rightly answers 404. The example is wrong, not Hearth.
-    OfficialRun run = run_official("TestScript-testscript-example-readtest.json", "TestScript Example Read Test",
-                                   {"KnownPatientResourceId=example", "NonExistsPatientResourceId=does-not-exist"}, true);
+    OfficialRun run = run_official(
+        "TestScript-testscript-example-readtest.json", "TestScript Example Read Test",
+        {"KnownPatientResourceId=example", "NonExistsPatientResourceId=does-not-exist"}, true);
     INFO(run.result.out);
     CHECK(run.result.exit_code == 1);
-    CHECK(run.result.out.find("PASS  TestScript Example Read Test :: Sprinkler Read Test R001") != std::string::npos);
-    CHECK(run.result.out.find("PASS  TestScript Example Read Test :: Sprinkler Read Test R002") != std::string::npos);
-    CHECK(run.result.out.find("PASS  TestScript Example Read Test :: Sprinkler Read Test R003") != std::string::npos);
-    CHECK(run.result.out.find("FAIL  TestScript Example Read Test :: Sprinkler Read Test R004") != std::string::npos);
+    CHECK(run.result.out.find("PASS  TestScript Example Read Test :: Sprinkler Read Test R001") !=
+          std::string::npos);
+    CHECK(run.result.out.find("PASS  TestScript Example Read Test :: Sprinkler Read Test R002") !=
+          std::string::npos);
+    CHECK(run.result.out.find("PASS  TestScript Example Read Test :: Sprinkler Read Test R003") !=
+          std::string::npos);
+    CHECK(run.result.out.find("FAIL  TestScript Example Read Test :: Sprinkler Read Test R004") !=
+          std::string::npos);
     CHECK(run.result.out.find("response status (bad) '404', expected '400'") != std::string::npos);
-    PRINT_COUNT(run.row << "  (R004 expects 400 for an id with capitals, which R4 allows: Hearth answers 404)");
+    PRINT_COUNT(
+        run.row
+        << "  (R004 expects 400 for an id with capitals, which R4 allows: Hearth answers 404)");
   }
   {  // search: needs the known family and given names of a Patient on the server (Patient/example
      // is seeded: Peter Chalmers).
-    OfficialRun run = run_official("TestScript-testscript-example-search.json", "TestScript Example Search",
-                                   {"PatientSearchFamilyName=Chalmers", "PatientSearchGivenName=Peter"}, true);
+    OfficialRun run =
+        run_official("TestScript-testscript-example-search.json", "TestScript Example Search",
+                     {"PatientSearchFamilyName=Chalmers", "PatientSearchGivenName=Peter"}, true);
     INFO(run.result.out);
     CHECK(run.result.exit_code == 0);
     CHECK(run.row.ends_with("PASS"));
@@ -181,8 +201,9 @@ TEST_CASE("the six official R4 TestScript examples against Hearth: results and t
 
 TEST_CASE("the official R4 TestScript update example passes against Hearth") {
   ServerProcess server;
-  auto result = run_hearth({"conformance", "run", "--server", server.base_url(),
-                            std::string(HEARTH_FHIR_PACKAGE_DIR) + "/TestScript-testscript-example-update.json"});
+  auto result = run_hearth(
+      {"conformance", "run", "--server", server.base_url(),
+       std::string(HEARTH_FHIR_PACKAGE_DIR) + "/TestScript-testscript-example-update.json"});
   INFO(result.out);
   CHECK(result.exit_code == 0);
   CHECK(result.out.find("1 test(s): 1 passed") != std::string::npos);
@@ -192,8 +213,9 @@ TEST_CASE("a run against an endpoint that is not HTTP fails cleanly with a reada
   ServerProcess server;
   REQUIRE(server.mllp_port() != 0);
   std::string not_http = "http://127.0.0.1:" + std::to_string(server.mllp_port()) + "/fhir";
-  auto result = run_hearth({"conformance", "run", "--server", not_http, "--timeout", "2",
-                            std::string(HEARTH_SOURCE_DIR) + "/conformance/suites/patient-crud.json"});
+  auto result =
+      run_hearth({"conformance", "run", "--server", not_http, "--timeout", "2",
+                  std::string(HEARTH_SOURCE_DIR) + "/conformance/suites/patient-crud.json"});
   INFO(result.out);
   INFO(result.err);
   CHECK(result.exit_code == 1);

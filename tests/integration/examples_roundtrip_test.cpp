@@ -120,9 +120,8 @@ TEST_CASE("official examples: every included example round-trips through the ser
     ++included;
     std::string name = file.filename().string();
     bool has_id = original->HasMember("id");
-    HttpResponse stored =
-        has_id ? client.put(type + "/" + (*original)["id"].GetString(), text)
-               : client.post(type, text);
+    HttpResponse stored = has_id ? client.put(type + "/" + (*original)["id"].GetString(), text)
+                                 : client.post(type, text);
 
     if (auto bad = kKnownBad.find(name); bad != kKnownBad.end()) {
       if (stored.status == 422 && outcome_mentions(stored.body, bad->second.expression_fragment)) {
@@ -139,9 +138,9 @@ TEST_CASE("official examples: every included example round-trips through the ser
                          stored.body.substr(0, 400));
       continue;
     }
-    HttpResponse read = client.get(stored.header("Location").empty()
-                                       ? type + "/" + (*original)["id"].GetString()
-                                       : stored.header("Location"));
+    HttpResponse read =
+        client.get(stored.header("Location").empty() ? type + "/" + (*original)["id"].GetString()
+                                                     : stored.header("Location"));
     auto returned = hearth::fhir::parse_json(read.body);
     if (read.status != 200 || !returned.is_ok()) {
       failures.push_back(name + ": read " + std::to_string(read.status));

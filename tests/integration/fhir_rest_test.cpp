@@ -109,38 +109,44 @@ TEST_CASE("REST: bad input gets the specified OperationOutcome and stores nothin
   // Malformed JSON -> 400 structure.
   expect_outcome(client.put("Patient/" + id, R"({"resourceType":"Patient",)"), 400, "structure");
   // Wrong type for the URL -> 400.
-  expect_outcome(client.put("Patient/" + id, R"({"resourceType":"Observation","id":")" + id +
-                                                 R"("})"),
-                 400, "structure", "resourceType");
+  expect_outcome(
+      client.put("Patient/" + id, R"({"resourceType":"Observation","id":")" + id + R"("})"), 400,
+      "structure", "resourceType");
   // Unknown resource type in the URL -> 404.
   expect_outcome(client.get("Bananas/1"), 404, "not-found");
   // Invalid primitives -> 422 naming the element.
   expect_outcome(client.put("Patient/" + id, R"({"resourceType":"Patient","id":")" + id +
                                                  R"(","birthDate":"25/12/1974"})"),
                  422, "value", "Patient.birthDate");
-  expect_outcome(client.put("Patient/" + id, R"({"resourceType":"Patient","id":")" + id +
-                                                 R"(","active":"yes"})"),
+  expect_outcome(client.put("Patient/" + id,
+                            R"({"resourceType":"Patient","id":")" + id + R"(","active":"yes"})"),
                  422, "value", "Patient.active");
-  expect_outcome(client.post("Observation",
-                             R"({"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":"1.5"}})"),
-                 422, "value", "Observation.valueQuantity.value");
+  expect_outcome(
+      client.post(
+          "Observation",
+          R"({"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":"1.5"}})"),
+      422, "value", "Observation.valueQuantity.value");
   // Cardinality: a required element missing, a single element given as an array.
-  expect_outcome(client.post("Observation", R"({"resourceType":"Observation","code":{"text":"x"}})"),
-                 422, "required", "Observation.status");
-  expect_outcome(client.put("Patient/" + id, R"({"resourceType":"Patient","id":")" + id +
-                                                 R"(","gender":["male"]})"),
+  expect_outcome(
+      client.post("Observation", R"({"resourceType":"Observation","code":{"text":"x"}})"), 422,
+      "required", "Observation.status");
+  expect_outcome(client.put("Patient/" + id,
+                            R"({"resourceType":"Patient","id":")" + id + R"(","gender":["male"]})"),
                  422, "structure", "Patient.gender");
   // Unknown element.
-  expect_outcome(client.put("Patient/" + id, R"({"resourceType":"Patient","id":")" + id +
-                                                 R"(","shoeSize":44})"),
+  expect_outcome(client.put("Patient/" + id,
+                            R"({"resourceType":"Patient","id":")" + id + R"(","shoeSize":44})"),
                  422, "structure", "Patient.shoeSize");
   // Choice type with a type it does not allow.
-  expect_outcome(client.post("Observation",
-                             R"({"resourceType":"Observation","status":"final","code":{"text":"x"},"valueAddress":{"city":"x"}})"),
-                 422, "structure", "Observation.valueAddress");
+  expect_outcome(
+      client.post(
+          "Observation",
+          R"({"resourceType":"Observation","status":"final","code":{"text":"x"},"valueAddress":{"city":"x"}})"),
+      422, "structure", "Observation.valueAddress");
   // Oversized body -> 413.
-  std::string big = R"({"resourceType":"Patient","id":")" + id + R"(","text":{"status":"generated","div":"<div>)" +
-                    std::string(5000, 'x') + R"(</div>"}})";
+  std::string big = R"({"resourceType":"Patient","id":")" + id +
+                    R"(","text":{"status":"generated","div":"<div>)" + std::string(5000, 'x') +
+                    R"(</div>"}})";
   expect_outcome(server.client().put("Patient/" + id, big), 413, "too-costly");
   // Wrong media type -> 415; unacceptable Accept -> 406.
   expect_outcome(client.put("Patient/" + id, patient_with_id(id), {{"Content-Type", "text/plain"}}),
@@ -206,13 +212,13 @@ TEST_CASE("REST: FHIR XML both ways over HTTP, errors included") {
   ServerProcess server;
   HttpClient client = server.client();
   const hearth::testing::Headers xml_in_out = {{"Content-Type", "application/fhir+xml"},
-                                          {"Accept", "application/fhir+xml"}};
-  HttpResponse created = client.post(
-      "Patient",
-      R"(<?xml version="1.0" encoding="UTF-8"?><Patient xmlns="http://hl7.org/fhir">)"
-      R"(<name><family value="Chalmers"/><given value="Peter"/></name>)"
-      R"(<birthDate value="1974-12-25"/></Patient>)",
-      xml_in_out);
+                                               {"Accept", "application/fhir+xml"}};
+  HttpResponse created =
+      client.post("Patient",
+                  R"(<?xml version="1.0" encoding="UTF-8"?><Patient xmlns="http://hl7.org/fhir">)"
+                  R"(<name><family value="Chalmers"/><given value="Peter"/></name>)"
+                  R"(<birthDate value="1974-12-25"/></Patient>)",
+                  xml_in_out);
   REQUIRE_MESSAGE(created.status == 201, created.body);
   CHECK(created.header("Content-Type") == "application/fhir+xml; charset=utf-8");
   CHECK(created.body.find("<family value=\"Chalmers\"/>") != std::string::npos);
@@ -226,11 +232,11 @@ TEST_CASE("REST: FHIR XML both ways over HTTP, errors included") {
   CHECK(as_xml.status == 200);
   CHECK(as_xml.body.find("<Patient xmlns=\"http://hl7.org/fhir\">") != std::string::npos);
 
-  HttpResponse updated = client.put(
-      "Patient/" + id,
-      "<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"" + id +
-          "\"/><gender value=\"male\"/></Patient>",
-      {{"Content-Type", "application/fhir+xml"}, {"If-Match", "W/\"1\""}});
+  HttpResponse updated =
+      client.put("Patient/" + id,
+                 "<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"" + id +
+                     "\"/><gender value=\"male\"/></Patient>",
+                 {{"Content-Type", "application/fhir+xml"}, {"If-Match", "W/\"1\""}});
   CHECK_MESSAGE(updated.status == 200, updated.body);
   HttpResponse history = client.get("Patient/" + id + "/_history", {{"Accept", "application/xml"}});
   CHECK(history.status == 200);
@@ -240,8 +246,8 @@ TEST_CASE("REST: FHIR XML both ways over HTTP, errors included") {
         std::string::npos);
 
   // Bad XML: 400 as an OperationOutcome in XML; nothing stored changes.
-  HttpResponse bad = client.put("Patient/" + id, "<Patient xmlns=\"http://hl7.org/fhir\"><oops",
-                                xml_in_out);
+  HttpResponse bad =
+      client.put("Patient/" + id, "<Patient xmlns=\"http://hl7.org/fhir\"><oops", xml_in_out);
   CHECK(bad.status == 400);
   CHECK(bad.header("Content-Type") == "application/fhir+xml; charset=utf-8");
   CHECK(bad.body.find("<OperationOutcome xmlns=\"http://hl7.org/fhir\">") != std::string::npos);

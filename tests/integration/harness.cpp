@@ -363,8 +363,8 @@ ServerProcess::~ServerProcess() {
 void ServerProcess::start() {
   int fds[2];
   make_pipe(fds);
-  std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0", "--mllp-listen",
-                                "127.0.0.1:0", "--store", store_url_};
+  std::vector<std::string> args{"serve",       "--listen", "127.0.0.1:0", "--mllp-listen",
+                                "127.0.0.1:0", "--store",  store_url_};
   args.insert(args.end(), options_.args.begin(), options_.args.end());
   try {
     pid_ = spawn(args, options_.env, -1, fds[1]);

@@ -61,7 +61,7 @@ TEST_CASE("hl7 api: messages sent over MLLP are listed, read and replayed over H
   const std::string reused = message(trigger, "C1", "9.9");
   const std::string unsupported = message(trigger, "C2", "7.5", "2.9");
   CHECK(msa(mllp.exchange(accepted), 1) == "AA");
-  CHECK(msa(mllp.exchange(reused), 1) == "AE");
+  CHECK(msa(mllp.exchange(reused), 1) == "AA");  // a new message under a reused control id
   CHECK(msa(mllp.exchange(unsupported), 1) == "AR");
 
   auto client = server.client();
@@ -69,21 +69,23 @@ TEST_CASE("hl7 api: messages sent over MLLP are listed, read and replayed over H
   REQUIRE(listed.status == 200);
   CHECK(listed.header("Content-Type") == "application/json; charset=utf-8");
   auto list = json(listed);
-  CHECK(statuses(list) == std::vector<std::string>{"rejected", "error", "accepted"});
+  CHECK(statuses(list) == std::vector<std::string>{"rejected", "accepted", "accepted"});
   const auto& newest = list["messages"][0];
   CHECK(str(newest["type"]) == "ZHL^" + trigger);
   CHECK(str(newest["ackCode"]) == "AR");
   CHECK(str(newest["sender"]) == "APITEST|HOSP");
   CHECK(str(newest["version"]) == "2.9");
   const std::int64_t accepted_id = list["messages"][2]["id"].GetInt64();
-  const std::int64_t error_id = list["messages"][1]["id"].GetInt64();
+  const std::int64_t reused_id = list["messages"][1]["id"].GetInt64();
   const std::int64_t rejected_id = newest["id"].GetInt64();
   CHECK(str(list["messages"][2]["self"]) == "http://127.0.0.1:" + std::to_string(server.port()) +
                                                 "/hl7/messages/" + std::to_string(accepted_id));
-  CHECK(str(list["messages"][1]["note"]).find("already used by message") != std::string::npos);
+  CHECK(str(list["messages"][1]["note"]).rfind("control-id-reused: ", 0) == 0);
+  CHECK(str(list["messages"][1]["note"])
+            .find("already used by message " + std::to_string(accepted_id)) != std::string::npos);
 
-  auto errors = json(client.get("/hl7/messages?status=error&" + type_query));
-  CHECK(statuses(errors) == std::vector<std::string>{"error"});
+  auto rejects = json(client.get("/hl7/messages?status=rejected&" + type_query));
+  CHECK(statuses(rejects) == std::vector<std::string>{"rejected"});
 
   // Paging: two, then the next link (absolute) for the last one.
   auto first_page = json(client.get("/hl7/messages?" + type_query + "&_count=2"));
@@ -91,6 +93,7 @@ TEST_CASE("hl7 api: messages sent over MLLP are listed, read and replayed over H
   REQUIRE(first_page.HasMember("next"));
   auto second_page = json(client.get(str(first_page["next"])));
   CHECK(statuses(second_page) == std::vector<std::string>{"accepted"});
+  CHECK(second_page["messages"][0]["id"].GetInt64() == accepted_id);
   CHECK_FALSE(second_page.HasMember("next"));
 
   // One message: the raw text as received over MLLP, its ACK, the decoded view.
@@ -103,21 +106,27 @@ TEST_CASE("hl7 api: messages sent over MLLP are listed, read and replayed over H
   CHECK(rejected["parseError"]["code"].GetInt() == 203);
   CHECK(str(rejected["parseError"]["location"]).find("MSH") == 0);
 
-  // Replay: the accepted one is a duplicate (nothing stored), the error one makes a new row.
+  // Replay: an accepted one is a duplicate of itself (nothing stored), the rejected one is
+  // rejected again in a new row.
   HttpResponse again = client.post("/hl7/messages/" + std::to_string(accepted_id) + "/$replay", "");
   REQUIRE(again.status == 200);
   auto duplicate = json(again);
   CHECK(duplicate["duplicate"].GetBool());
   CHECK(duplicate["archiveId"].GetInt64() == accepted_id);
   CHECK(str(duplicate["ackCode"]) == "AA");
+  auto reused_again =
+      json(client.post("/hl7/messages/" + std::to_string(reused_id) + "/$replay", ""));
+  CHECK(reused_again["duplicate"].GetBool());
+  CHECK(reused_again["archiveId"].GetInt64() == reused_id);
   CHECK(json(client.get("/hl7/messages?" + type_query))["count"].GetInt() == 3);
-  auto replayed = json(client.post("/hl7/messages/" + std::to_string(error_id) + "/$replay", ""));
+  auto replayed =
+      json(client.post("/hl7/messages/" + std::to_string(rejected_id) + "/$replay", ""));
   CHECK_FALSE(replayed["duplicate"].GetBool());
-  CHECK(str(replayed["status"]) == "error");
-  CHECK(str(replayed["ackCode"]) == "AE");
+  CHECK(str(replayed["status"]) == "rejected");
+  CHECK(str(replayed["ackCode"]) == "AR");
   auto after = json(client.get("/hl7/messages?" + type_query));
   CHECK(after["count"].GetInt() == 4);
-  CHECK(str(after["messages"][0]["peer"]) == "replay:" + std::to_string(error_id));
+  CHECK(str(after["messages"][0]["peer"]) == "replay:" + std::to_string(rejected_id));
 
   // Errors are OperationOutcomes; the FHIR base is untouched.
   HttpResponse bad = client.get("/hl7/messages?status=ok");
@@ -133,7 +142,7 @@ TEST_CASE("hl7 api: messages sent over MLLP are listed, read and replayed over H
   CHECK(client.get("/hl7x").status == 404);
   CHECK(client.get("metadata").status == 200);
   CHECK(server.wait_for_log("GET /hl7/messages?" + type_query + " 200"));
-  CHECK(server.wait_for_log("POST /hl7/messages/" + std::to_string(error_id) + "/$replay 200"));
+  CHECK(server.wait_for_log("POST /hl7/messages/" + std::to_string(rejected_id) + "/$replay 200"));
 }
 
 }  // namespace

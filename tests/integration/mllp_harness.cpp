@@ -67,7 +67,9 @@ void MllpClient::send_raw(std::string_view bytes) {
   }
 }
 
-void MllpClient::send(std::string_view message) { send_raw(hl7::mllp_frame(message)); }
+void MllpClient::send(std::string_view message) {
+  send_raw(hl7::mllp_frame(message));
+}
 
 std::string MllpClient::read_ack() {
   char buffer[16 * 1024];
@@ -118,8 +120,7 @@ std::string hl7_field(std::string_view message, std::string_view segment_id, int
   return "";
 }
 
-std::string make_oru(std::string_view sender, std::string_view control_id,
-                     std::string_view value) {
+std::string make_oru(std::string_view sender, std::string_view control_id, std::string_view value) {
   std::string m = "MSH|^~\\&|";
   m += sender;
   m += "|HOSP|HEARTH|HUB|20260309140000||ORU^R01^ORU_R01|";

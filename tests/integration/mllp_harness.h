@@ -45,7 +45,9 @@ class MllpClient {
 // Field `n` of the first `segment_id` segment of an ER7 message ("" when absent); for the
 // fields of MSH, n counts as in HL7 (MSH-3 is n = 3).
 std::string hl7_field(std::string_view message, std::string_view segment_id, int n);
-inline std::string msa(std::string_view ack, int n) { return hl7_field(ack, "MSA", n); }
+inline std::string msa(std::string_view ack, int n) {
+  return hl7_field(ack, "MSA", n);
+}
 
 // An ORU^R01 with the given sender (MSH-3), control id and an OBX value.
 std::string make_oru(std::string_view sender, std::string_view control_id,

@@ -2,14 +2,13 @@
 // PostgreSQL with HEARTH_TEST_STORE). Each test uses its own sender (MSH-3), so tests sharing a
 // PostgreSQL database never see each other's messages in the archive.
 #include <doctest/doctest.h>
-
-#include <iostream>
 #include <unistd.h>
 
 #include <atomic>
-#include <filesystem>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,7 +20,6 @@
 
 #include "harness.h"
 #include "mllp_harness.h"
-
 
 // Counts CI prints (tools/test runs these cases directly): shown whether the case passes or not.
 #define PRINT_COUNT(expr) (std::cout << expr << std::endl)
@@ -39,8 +37,8 @@ std::string unique_sender(std::string_view what) {
   static std::atomic<int> counter{0};
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   return std::string(what) + std::to_string(::getpid()) + "T" +
-         std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count()) +
-         "N" + std::to_string(++counter);
+         std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count()) + "N" +
+         std::to_string(++counter);
 }
 
 struct ArchiveRow {
@@ -148,14 +146,36 @@ TEST_CASE("mllp: a duplicate gets the identical ACK and is archived once; reuse 
   CHECK(other.exchange(make_oru(sender, "D1")) == first);
   CHECK(archive_of(server, sender).size() == 1);
 
+  // The same control id with other content is a new message: AA, two rows, the new one flagged.
   const std::string changed = client.exchange(make_oru(sender, "D1", "9.9"));
+  CHECK(msa(changed, 1) == "AA");
+  CHECK(changed != first);
+  auto rows = archive_of(server, sender);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].status == "accepted");
+  CHECK(rows[0].note.rfind("control-id-reused: ", 0) == 0);
+  CHECK(rows[0].note.find(rows[1].id) != std::string::npos);
+  CHECK(rows[1].status == "accepted");
+  CHECK(rows[1].note.empty());
+  // Its resend is a duplicate of the new row.
+  CHECK(client.exchange(make_oru(sender, "D1", "9.9")) == changed);
+  CHECK(archive_of(server, sender).size() == 2);
+}
+
+TEST_CASE("mllp: --hl7-duplicate-control-id=reject answers a reused control id AE 205") {
+  ServerOptions options;
+  options.args = {"--hl7-duplicate-control-id", "reject"};
+  ServerProcess server(options);
+  const std::string sender = unique_sender("STRICT");
+  MllpClient client("127.0.0.1", server.mllp_port());
+  CHECK(msa(client.exchange(make_oru(sender, "S1")), 1) == "AA");
+  const std::string changed = client.exchange(make_oru(sender, "S1", "9.9"));
   CHECK(msa(changed, 1) == "AE");
   CHECK(hl7_field(changed, "ERR", 3).rfind("205^", 0) == 0);
   auto rows = archive_of(server, sender);
   REQUIRE(rows.size() == 2);
   CHECK(rows[0].status == "error");
   CHECK(rows[0].note.find(rows[1].id) != std::string::npos);
-  CHECK(rows[1].status == "accepted");
 }
 
 TEST_CASE("mllp: 100 concurrent connections x 20 messages all get AA") {
@@ -286,8 +306,8 @@ TEST_CASE("mllp: 5,000 messages over 8 connections, kill -9 and restart x3: each
           if (!first) ++resends;
           try {
             if (!client) {
-              client = std::make_unique<MllpClient>("127.0.0.1", port.load(),
-                                                    std::chrono::seconds(5));
+              client =
+                  std::make_unique<MllpClient>("127.0.0.1", port.load(), std::chrono::seconds(5));
             }
             if (msa(client->exchange(message), 1) == "AA") break;
             ++not_aa;  // e.g. AE 207 while the store is going away: send it again
@@ -339,8 +359,8 @@ TEST_CASE("mllp: 5,000 messages over 8 connections, kill -9 and restart x3: each
   CHECK(not_accepted == 0);
   CHECK(static_cast<int>(archived.size()) == kTotal);
   PRINT_COUNT("kill -9 test: " << acked.size() << " acknowledged, " << archived.size()
-                           << " archived once each, " << kills << " kills, " << resends.load()
-                           << " resends, " << not_aa.load() << " non-AA answers");
+                               << " archived once each, " << kills << " kills, " << resends.load()
+                               << " resends, " << not_aa.load() << " non-AA answers");
 }
 
 TEST_CASE("mllp: an oversize message gets AR with ERR 207; the connection goes on") {
@@ -386,7 +406,10 @@ TEST_CASE("mllp: --mllp-listen off disables the listener; SIGTERM drains and exi
 }
 
 TEST_CASE("hearth send: files and directories, one line per message, exit code by outcome") {
-  ServerProcess server;
+  // The strict control-id rule gives an error ACK to provoke below.
+  ServerOptions options;
+  options.args = {"--hl7-duplicate-control-id", "reject"};
+  ServerProcess server(options);
   const std::string sender = unique_sender("SEND");
   const auto dir = std::filesystem::temp_directory_path() / unique_sender("hearth-send-");
   std::filesystem::create_directories(dir / "sub");

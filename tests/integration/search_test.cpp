@@ -75,19 +75,30 @@ TEST_CASE("search over HTTP: parameter types, modifiers, prefixes, AND/OR") {
   HttpClient client = server.client();
   const std::string tag = run_tag();
   const std::string fam1 = "Chalmers" + tag, fam2 = "Chalk" + tag;
-  const std::string p1 = create(client, "Patient",
-      R"({"resourceType":"Patient","active":true,"gender":"male","birthDate":"1974-12-25",)"
-      R"("name":[{"family":")" + fam1 + R"(","given":["Peter","James"]}],)"
-      R"("identifier":[{"system":"urn:oid:1.2.36.146.595.217.0.1","value":"MRN-)" + tag + R"("}],)"
-      R"("address":[{"city":"PleasantVille)" + tag + R"("}]})");
-  const std::string p2 = create(client, "Patient",
-      R"({"resourceType":"Patient","active":false,"gender":"female","birthDate":"1980-03",)"
-      R"("name":[{"family":")" + fam2 + R"(","given":["Ann"]}]})");
-  const std::string obs = create(client, "Observation",
+  const std::string p1 =
+      create(client, "Patient",
+             R"({"resourceType":"Patient","active":true,"gender":"male","birthDate":"1974-12-25",)"
+             R"("name":[{"family":")" +
+                 fam1 +
+                 R"(","given":["Peter","James"]}],)"
+                 R"("identifier":[{"system":"urn:oid:1.2.36.146.595.217.0.1","value":"MRN-)" +
+                 tag +
+                 R"("}],)"
+                 R"("address":[{"city":"PleasantVille)" +
+                 tag + R"("}]})");
+  const std::string p2 =
+      create(client, "Patient",
+             R"({"resourceType":"Patient","active":false,"gender":"female","birthDate":"1980-03",)"
+             R"("name":[{"family":")" +
+                 fam2 + R"(","given":["Ann"]}]})");
+  const std::string obs = create(
+      client, "Observation",
       R"({"resourceType":"Observation","status":"final",)"
       R"("code":{"coding":[{"system":"http://loinc.org","code":"29463-7","display":"Body weight"}]},)"
-      R"("subject":{"reference":"Patient/)" + p1 + R"("},"effectiveDateTime":"2020-03-04T10:15:00Z",)"
-      R"("valueQuantity":{"value":72.5,"unit":"kg","system":"http://unitsofmeasure.org","code":"kg"}})");
+      R"("subject":{"reference":"Patient/)" +
+          p1 +
+          R"("},"effectiveDateTime":"2020-03-04T10:15:00Z",)"
+          R"("valueQuantity":{"value":72.5,"unit":"kg","system":"http://unitsofmeasure.org","code":"kg"}})");
 
   // string: prefix, case- and accent-insensitive; :exact; :contains
   CHECK(search_ids(client, "Patient?family=chal").size() >= 2);
@@ -97,20 +108,28 @@ TEST_CASE("search over HTTP: parameter types, modifiers, prefixes, AND/OR") {
   CHECK(search_ids(client, "Patient?family:exact=chalmers" + tag).empty());
   CHECK(search_ids(client, "Patient?family:contains=" + tag) == std::set<std::string>{p1, p2});
   CHECK(search_ids(client, "Patient?family=" + fam1 + "," + fam2) == std::set<std::string>{p1, p2});
-  CHECK(search_ids(client, "Patient?given=pet&family:contains=" + tag) == std::set<std::string>{p1});
-  CHECK(search_ids(client, "Patient?address-city=pleasantville" + tag) == std::set<std::string>{p1});
+  CHECK(search_ids(client, "Patient?given=pet&family:contains=" + tag) ==
+        std::set<std::string>{p1});
+  CHECK(search_ids(client, "Patient?address-city=pleasantville" + tag) ==
+        std::set<std::string>{p1});
   // token: code, system|code, :not, boolean
   CHECK(search_ids(client, "Patient?identifier=MRN-" + tag) == std::set<std::string>{p1});
   CHECK(search_ids(client, "Patient?identifier=urn:oid:1.2.36.146.595.217.0.1%7CMRN-" + tag) ==
         std::set<std::string>{p1});
   CHECK(search_ids(client, "Patient?identifier=urn:other%7CMRN-" + tag).empty());
-  CHECK(search_ids(client, "Patient?gender=female&family:contains=" + tag) == std::set<std::string>{p2});
-  CHECK(search_ids(client, "Patient?gender:not=female&family:contains=" + tag) == std::set<std::string>{p1});
-  CHECK(search_ids(client, "Patient?active=true&family:contains=" + tag) == std::set<std::string>{p1});
+  CHECK(search_ids(client, "Patient?gender=female&family:contains=" + tag) ==
+        std::set<std::string>{p2});
+  CHECK(search_ids(client, "Patient?gender:not=female&family:contains=" + tag) ==
+        std::set<std::string>{p1});
+  CHECK(search_ids(client, "Patient?active=true&family:contains=" + tag) ==
+        std::set<std::string>{p1});
   // date prefixes
-  CHECK(search_ids(client, "Patient?birthdate=1974-12-25&family:contains=" + tag) == std::set<std::string>{p1});
-  CHECK(search_ids(client, "Patient?birthdate=ge1980&family:contains=" + tag) == std::set<std::string>{p2});
-  CHECK(search_ids(client, "Patient?birthdate=lt1980-01-01&family:contains=" + tag) == std::set<std::string>{p1});
+  CHECK(search_ids(client, "Patient?birthdate=1974-12-25&family:contains=" + tag) ==
+        std::set<std::string>{p1});
+  CHECK(search_ids(client, "Patient?birthdate=ge1980&family:contains=" + tag) ==
+        std::set<std::string>{p2});
+  CHECK(search_ids(client, "Patient?birthdate=lt1980-01-01&family:contains=" + tag) ==
+        std::set<std::string>{p1});
   // reference, token on CodeableConcept, quantity, date on Observation
   CHECK(search_ids(client, "Observation?subject=Patient/" + p1) == std::set<std::string>{obs});
   CHECK(search_ids(client, "Observation?patient=" + p1) == std::set<std::string>{obs});
@@ -120,10 +139,13 @@ TEST_CASE("search over HTTP: parameter types, modifiers, prefixes, AND/OR") {
   CHECK(search_ids(client, "Observation?subject=Patient/" + p2).empty());
   CHECK(search_ids(client, "Observation?code=http://loinc.org%7C29463-7&subject=Patient/" + p1) ==
         std::set<std::string>{obs});
-  CHECK(search_ids(client, "Observation?value-quantity=72.5%7Chttp://unitsofmeasure.org%7Ckg&subject=Patient/" + p1) ==
-        std::set<std::string>{obs});
+  CHECK(search_ids(
+            client,
+            "Observation?value-quantity=72.5%7Chttp://unitsofmeasure.org%7Ckg&subject=Patient/" +
+                p1) == std::set<std::string>{obs});
   CHECK(search_ids(client, "Observation?value-quantity=gt80&subject=Patient/" + p1).empty());
-  CHECK(search_ids(client, "Observation?date=2020-03&subject=Patient/" + p1) == std::set<std::string>{obs});
+  CHECK(search_ids(client, "Observation?date=2020-03&subject=Patient/" + p1) ==
+        std::set<std::string>{obs});
   CHECK(search_ids(client, "Observation?date=2020-03-05&subject=Patient/" + p1).empty());
   // _id, :missing
   CHECK(search_ids(client, "Patient?_id=" + p1 + "," + p2) == std::set<std::string>{p1, p2});
@@ -137,8 +159,9 @@ TEST_CASE("search over HTTP: parameter types, modifiers, prefixes, AND/OR") {
   CHECK(match_ids(json(posted)) == std::vector<std::string>{p1});
 
   // an update changes what matches; a delete removes the resource from results
-  HttpResponse updated = client.put("Patient/" + p2,
-      R"({"resourceType":"Patient","id":")" + p2 + R"(","gender":"female","name":[{"family":"Zed)" + tag + R"("}]})");
+  HttpResponse updated = client.put(
+      "Patient/" + p2, R"({"resourceType":"Patient","id":")" + p2 +
+                           R"(","gender":"female","name":[{"family":"Zed)" + tag + R"("}]})");
   REQUIRE(updated.status == 200);
   CHECK(search_ids(client, "Patient?family=" + fam2).empty());
   CHECK(search_ids(client, "Patient?family=zed" + tag) == std::set<std::string>{p2});
@@ -146,15 +169,18 @@ TEST_CASE("search over HTTP: parameter types, modifiers, prefixes, AND/OR") {
   CHECK(search_ids(client, "Patient?family=zed" + tag).empty());
 }
 
-TEST_CASE("search over HTTP: searchset Bundle, paging links through every match, _sort, _summary=count, XML") {
+TEST_CASE(
+    "search over HTTP: searchset Bundle, paging links through every match, _sort, _summary=count, "
+    "XML") {
   ServerProcess server;
   HttpClient client = server.client();
   const std::string tag = run_tag() + "p";
   std::set<std::string> created;
   for (int i = 0; i < 7; ++i) {
     created.insert(create(client, "Patient",
-        R"({"resourceType":"Patient","name":[{"family":"Page)" + tag + R"(","given":["G)" +
-        std::to_string(i) + R"("]}],"birthDate":"19)" + std::to_string(70 + i) + R"("})"));
+                          R"({"resourceType":"Patient","name":[{"family":"Page)" + tag +
+                              R"(","given":["G)" + std::to_string(i) + R"("]}],"birthDate":"19)" +
+                              std::to_string(70 + i) + R"("})"));
   }
   HttpResponse first = client.get("Patient?family=page" + tag + "&_count=3&_sort=-birthdate");
   REQUIRE(first.status == 200);
@@ -162,7 +188,8 @@ TEST_CASE("search over HTTP: searchset Bundle, paging links through every match,
   CHECK(std::string_view(bundle["type"].GetString()) == "searchset");
   CHECK(total(bundle) == 7);
   CHECK(match_ids(bundle).size() == 3);
-  for (const char* rel : {"self", "first", "next", "last"}) CHECK_MESSAGE(!link(bundle, rel).empty(), rel);
+  for (const char* rel : {"self", "first", "next", "last"})
+    CHECK_MESSAGE(!link(bundle, rel).empty(), rel);
   CHECK(link(bundle, "previous").empty());
   CHECK(link(bundle, "self").find("_sort=-birthdate") != std::string::npos);
   // newest birth date first
@@ -191,7 +218,8 @@ TEST_CASE("search over HTTP: searchset Bundle, paging links through every match,
   CHECK(total(count_only) == 7);
   CHECK_FALSE(count_only.HasMember("entry"));
 
-  HttpResponse xml = client.get("Patient?family=page" + tag + "&_count=1", {{"Accept", "application/fhir+xml"}});
+  HttpResponse xml =
+      client.get("Patient?family=page" + tag + "&_count=1", {{"Accept", "application/fhir+xml"}});
   REQUIRE(xml.status == 200);
   CHECK(xml.header("Content-Type").starts_with("application/fhir+xml"));
   CHECK(xml.body.find("<type value=\"searchset\"/>") != std::string::npos);
@@ -201,7 +229,8 @@ TEST_CASE("search over HTTP: searchset Bundle, paging links through every match,
 TEST_CASE("search over HTTP: errors are OperationOutcomes; unknown parameters per handling") {
   ServerProcess server;
   HttpClient client = server.client();
-  auto expect_400 = [&](const std::string& target, std::string_view words, const hearth::testing::Headers& h = {}) {
+  auto expect_400 = [&](const std::string& target, std::string_view words,
+                        const hearth::testing::Headers& h = {}) {
     HttpResponse r = client.get(target, h);
     CHECK_MESSAGE(r.status == 400, target << " -> " << r.body);
     auto doc = json(r);
@@ -231,7 +260,8 @@ TEST_CASE("search over HTTP: errors are OperationOutcomes; unknown parameters pe
   // an unknown resource type is 404, as for every type-level interaction
   CHECK(client.get("Unicorn?name=x").status == 404);
   // POST _search with a JSON body is the wrong media type
-  CHECK(client.request("POST", "Patient/_search", "{}", {{"Content-Type", "application/fhir+json"}}).status == 415);
+  CHECK(client.request("POST", "Patient/_search", "{}", {{"Content-Type", "application/fhir+json"}})
+            .status == 415);
 }
 
 }  // namespace

@@ -35,12 +35,19 @@ constexpr std::string_view kAdt =
     "MSH|^~\\&|ADM|HOSP|HEARTH|HUB|20260309140000||ADT^A01|ADT1|P|2.5\rPID|1||1^^^MRN\r";
 constexpr std::string_view kNoMsh = "PID|1||67890^^^MRN\r";
 
+// The strict control-id rule: a reused control id is stored as an 'error' row.
+Hl7IngestOptions strict() {
+  Hl7IngestOptions options;
+  options.on_reused_control_id = storage::ReusedControlId::kReject;
+  return options;
+}
+
 struct Fixture {
-  Fixture() {
+  explicit Fixture(Hl7IngestOptions options = {}) {
     auto opened = storage::open_store("sqlite::memory:", clock);
     REQUIRE(opened.is_ok());
     store = std::move(opened).value();
-    ingest = std::make_unique<Hl7Ingest>(*store, clock, ids);
+    ingest = std::make_unique<Hl7Ingest>(*store, clock, ids, std::move(options));
     api = std::make_unique<Hl7ArchiveApi>(*store, *ingest);
   }
 
@@ -134,7 +141,7 @@ TEST_CASE("GET messages lists newest first with every column and a self link") {
 }
 
 TEST_CASE("GET messages filters by status, type and since") {
-  Fixture f;
+  Fixture f(strict());
   const std::int64_t accepted = f.send(oru("M1"));
   const std::int64_t rejected = f.send(kNoMsh);
   const std::int64_t error = f.send(oru("M1", "9.9"));  // reused control id: AE 205
@@ -309,7 +316,7 @@ TEST_CASE("$replay of an accepted message is a duplicate and stores nothing") {
 }
 
 TEST_CASE("$replay of an error message re-runs it: a new row under the same rules") {
-  Fixture f;
+  Fixture f(strict());
   f.send(oru("M1"));
   const std::int64_t error = f.send(oru("M1", "9.9"));
   REQUIRE(f.store->read_message(error)->status == storage::MessageStatus::kError);
@@ -324,6 +331,21 @@ TEST_CASE("$replay of an error message re-runs it: a new row under the same rule
   CHECK(row->peer == "replay:" + std::to_string(error));
   CHECK(row->raw == oru("M1", "9.9"));
   CHECK(f.rows() == 3);
+}
+
+TEST_CASE("$replay of a message that reused a control id is a duplicate of its own row") {
+  Fixture f;
+  const std::int64_t first = f.send(oru("M1"));
+  const std::int64_t reused = f.send(oru("M1", "9.9"));
+  auto row = f.store->read_message(reused);
+  REQUIRE(row.is_ok());
+  CHECK(row->status == storage::MessageStatus::kAccepted);
+  CHECK(row->note.find("message " + std::to_string(first)) != std::string::npos);
+  auto doc = json(f.call("POST", "messages/" + std::to_string(reused) + "/$replay"));
+  CHECK(doc["duplicate"].GetBool());
+  CHECK(doc["archiveId"].GetInt64() == reused);
+  CHECK(str(doc["ackCode"]) == "AA");
+  CHECK(f.rows() == 2);
 }
 
 TEST_CASE("$replay applies the current rules: a message rejected by type is accepted later") {

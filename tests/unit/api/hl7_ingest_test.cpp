@@ -1,14 +1,15 @@
 // The HL7 v2 ingest use case over an in-memory store: ACK codes, archive rows, duplicates,
 // configuration, and a failing store that must never yield AA.
+#include "api/hl7_ingest.h"
+
 #include <doctest/doctest.h>
 
 #include <chrono>
 #include <future>
 #include <memory>
-#include <vector>
 #include <string>
+#include <vector>
 
-#include "api/hl7_ingest.h"
 #include "rest_test_support.h"
 #include "storage/store.h"
 
@@ -63,7 +64,7 @@ TEST_CASE("an ORU^R01 gets AA echoing its MSH-10 and is archived as accepted") {
   CHECK(row->version == "2.5.1");
 }
 
-TEST_CASE("a duplicate gets the identical original ACK; a reused control id gets AE 205") {
+TEST_CASE("a duplicate gets the identical original ACK; a reused control id is a new message") {
   Fixture f;
   Hl7Ingest ingest = f.ingest();
   Hl7IngestResult first = ingest.ingest(kOru, "p");
@@ -75,10 +76,50 @@ TEST_CASE("a duplicate gets the identical original ACK; a reused control id gets
   std::string changed(kOru);
   changed.replace(changed.find("7.5"), 3, "9.9");
   Hl7IngestResult reused = ingest.ingest(changed, "p");
-  CHECK(reused.ack_code == "AE");
-  CHECK(segment(reused.ack, "ERR").find("205^") != std::string::npos);
-  CHECK(f.store->read_message(reused.archive_id)->status == storage::MessageStatus::kError);
+  CHECK(reused.ack_code == "AA");
+  CHECK_FALSE(reused.duplicate);
+  CHECK(reused.control_id_reused);
+  CHECK(segment(reused.ack, "MSA") == "MSA|AA|MSG00003");
+  auto row = f.store->read_message(reused.archive_id);
+  REQUIRE(row.is_ok());
+  CHECK(row->status == storage::MessageStatus::kAccepted);
+  CHECK(row->note.rfind("control-id-reused", 0) == 0);
+  CHECK(row->note.find(std::to_string(first.archive_id)) != std::string::npos);
   CHECK(f.store->list_messages(storage::MessageFilter{})->size() == 2);
+
+  // Resends of either message are duplicates of their own row, with their own ACK.
+  Hl7IngestResult resend_first = ingest.ingest(kOru, "p");
+  Hl7IngestResult resend_second = ingest.ingest(changed, "p");
+  CHECK(resend_first.duplicate);
+  CHECK(resend_first.archive_id == first.archive_id);
+  CHECK(resend_second.duplicate);
+  CHECK(resend_second.archive_id == reused.archive_id);
+  CHECK(resend_second.ack == reused.ack);
+  CHECK(f.store->list_messages(storage::MessageFilter{})->size() == 2);
+}
+
+TEST_CASE("--hl7-duplicate-control-id=reject: a reused control id gets AE 205, archived as error") {
+  Fixture f;
+  Hl7IngestOptions strict;
+  strict.on_reused_control_id = storage::ReusedControlId::kReject;
+  Hl7Ingest ingest = f.ingest(strict);
+  Hl7IngestResult first = ingest.ingest(kOru, "p");
+  CHECK(first.ack_code == "AA");
+  CHECK(ingest.ingest(kOru, "p").duplicate);
+  std::string changed(kOru);
+  changed.replace(changed.find("7.5"), 3, "9.9");
+  Hl7IngestResult reused = ingest.ingest(changed, "p");
+  CHECK(reused.ack_code == "AE");
+  CHECK(reused.control_id_reused);
+  CHECK(segment(reused.ack, "ERR").find("205^") != std::string::npos);
+  auto row = f.store->read_message(reused.archive_id);
+  REQUIRE(row.is_ok());
+  CHECK(row->status == storage::MessageStatus::kError);
+  CHECK(row->ack == reused.ack);
+  // Enhanced mode answers CE.
+  std::string enhanced = changed;
+  enhanced.replace(enhanced.find("|P|2.5.1"), 8, "|P|2.5.1|||AL|NE");
+  CHECK(ingest.ingest(enhanced, "p").ack_code == "CE");
 }
 
 TEST_CASE("bytes that do not parse get AR with an ERR and are archived as rejected") {
@@ -98,6 +139,37 @@ TEST_CASE("bytes that do not parse get AR with an ERR and are archived as reject
   REQUIRE(row.is_ok());
   CHECK(row->control_id == "C9");
   CHECK(row->sender == "LAB|HOSP");
+}
+
+TEST_CASE("garbage frames are archived up to the connection's rate, the rest only counted") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  RejectAllowance rejects(2);  // two a minute
+  std::vector<Hl7IngestResult> results;
+  for (int i = 0; i < 5; ++i) results.push_back(ingest.ingest("garbage", "p", &rejects));
+  for (const auto& r : results) CHECK(r.ack_code == "AR");  // every frame is still answered
+  CHECK(results[0].archive_id > 0);
+  CHECK(results[1].archive_id > 0);
+  CHECK(results[2].archive_id == 0);
+  CHECK(results[4].archive_id == 0);
+  CHECK(rejects.dropped() == 3);
+  CHECK(f.store->list_messages(storage::MessageFilter{})->size() == 2);
+  // Good messages never use the allowance up, and time refills it.
+  CHECK(ingest.ingest(kOru, "p", &rejects).archive_id > 0);
+  f.clock.micros += 30'000'000;  // half a minute: one more
+  CHECK(ingest.ingest("garbage", "p", &rejects).archive_id > 0);
+  CHECK(ingest.ingest("garbage", "p", &rejects).archive_id == 0);
+  CHECK(rejects.dropped() == 4);
+  // ingest_async answers a dropped frame at once, without the store.
+  std::promise<Hl7IngestResult> promise;
+  ingest.ingest_async(
+      "garbage", "p", [&promise](Hl7IngestResult r) { promise.set_value(std::move(r)); }, &rejects);
+  auto future = promise.get_future();
+  REQUIRE(future.wait_for(std::chrono::seconds(0)) == std::future_status::ready);
+  Hl7IngestResult dropped = future.get();
+  CHECK(dropped.ack_code == "AR");
+  CHECK(dropped.archive_id == 0);
+  CHECK(f.store->list_messages(storage::MessageFilter{})->size() == 4);
 }
 
 TEST_CASE("enhanced mode: CA, and MSH-15 NE asks for no ACK at all") {
@@ -163,18 +235,26 @@ class BrokenStore final : public storage::Store {
   static Status down() { return Status(Code::kUnavailable, "database is down"); }
 };
 
-TEST_CASE("a store failure gives AE with ERR 207, never AA") {
+TEST_CASE("a store failure gives AR (CR in enhanced mode) with ERR 207, never AA or AE") {
   FixedClock clock;
   CountingIds ids;
   BrokenStore store;
   Hl7Ingest ingest(store, clock, ids);
   Hl7IngestResult r = ingest.ingest(kOru, "p");
-  CHECK(r.ack_code == "AE");
+  CHECK(r.ack_code == "AR");
+  CHECK(segment(r.ack, "MSA") == "MSA|AR|MSG00003");
   CHECK(segment(r.ack, "ERR").find("207^") != std::string::npos);
   CHECK(r.archive_id == 0);
   CHECK(r.store_error == "database is down");
   CHECK(r.ack.find("database is down") == std::string::npos);  // only in the server log
   CHECK(ingest.ingest("garbage", "p").ack_code == "AR");
+  std::string enhanced(kOru);
+  enhanced.replace(enhanced.find("|P|2.5.1"), 8, "|P|2.5.1|||AL|AL");
+  CHECK(ingest.ingest(enhanced, "p").ack_code == "CR");
+  // MSH-15 ER (accept ACK on errors only) still hears of the failure.
+  std::string errors_only(kOru);
+  errors_only.replace(errors_only.find("|P|2.5.1"), 8, "|P|2.5.1|||ER|NE");
+  CHECK(ingest.ingest(errors_only, "p").ack_code == "CR");
 }
 
 // ingest_async: parse and ACK on the caller, archive on the store's committer thread.
@@ -226,9 +306,8 @@ TEST_CASE("the ACK's own MSH-10 fits the 20-character ST of HL7 v2") {
   fields.push_back(msh.substr(from));
   REQUIRE(fields.size() > 9);
   CHECK(fields[9].size() == 20);  // fields[0] is "MSH": fields[n] is MSH-(n+1)
-  Hl7IngestResult other = ingest.ingest(std::string(kOru).replace(kOru.find("MSG00003"), 8,
-                                                                  "MSG00004"),
-                                        "p");
+  Hl7IngestResult other =
+      ingest.ingest(std::string(kOru).replace(kOru.find("MSG00003"), 8, "MSG00004"), "p");
   CHECK(segment(other.ack, "MSH") != msh);
 }
 
@@ -252,7 +331,8 @@ TEST_CASE("8859/1: the raw bytes are archived as received, the metadata as UTF-8
   Fixture f;
   Hl7Ingest ingest = f.ingest();
   const std::string latin1 =
-      "MSH|^~\\&|LAB|H\xd4PITAL|HEARTH|HUB|20260309140000||ORU^R01|M\xe9" "1|P|2.5.1|||||"
+      "MSH|^~\\&|LAB|H\xd4PITAL|HEARTH|HUB|20260309140000||ORU^R01|M\xe9"
+      "1|P|2.5.1|||||"
       "|8859/1\rPID|1||1^^^MRN||M\xfcLLER^J\xd6RG\r";
   Hl7IngestResult r = ingest.ingest(latin1, "p");
   CHECK(r.ack_code == "AA");
@@ -260,8 +340,12 @@ TEST_CASE("8859/1: the raw bytes are archived as received, the metadata as UTF-8
   REQUIRE(row.is_ok());
   CHECK(row->raw == latin1);
   CHECK(row->sender == "LAB|H\xc3\x94PITAL");
-  CHECK(row->control_id == "M\xc3\xa9" "1");
-  CHECK(segment(r.ack, "MSA") == "MSA|AA|M\xe9" "1");  // the ACK echoes the bytes it got
+  CHECK(row->control_id ==
+        "M\xc3\xa9"
+        "1");
+  CHECK(segment(r.ack, "MSA") ==
+        "MSA|AA|M\xe9"
+        "1");  // the ACK echoes the bytes it got
 }
 
 }  // namespace

@@ -97,6 +97,62 @@ TEST_CASE("values come out as UTF-8: MSH-18 8859/1 converted, stray bytes read a
   CHECK(as_utf8("\xED\xA0\x80") == "\xC3\xAD\xC2\xA0\xC2\x80");  // a surrogate is not UTF-8
 }
 
+// Counts the pieces (subcomponents) a view kept.
+std::size_t pieces_of(const Hl7MessageView& view) {
+  std::size_t n = 0;
+  for (const auto& segment : view.segments) {
+    for (const auto& field : segment.fields) {
+      for (const auto& repetition : field.repetitions) {
+        for (const auto& component : repetition) n += component.size();
+      }
+    }
+  }
+  return n;
+}
+
+TEST_CASE("view_of stays within its limits and says when it stopped") {
+  const std::string head = "MSH|^~\\&|LAB||HEARTH||20260309140000||ORU^R01|C1|P|2.5.1\r";
+  auto small = hl7::Message::parse(kMessage);
+  REQUIRE(small.is_ok());
+  CHECK_FALSE(view_of(*small).truncated);
+  CHECK(json_of(view_of(*small)).find("truncated") == std::string::npos);
+
+  // A million empty components in one field: the view keeps at most max_pieces of them.
+  const std::string separators = head + "PID|1||" + std::string(1000000, '^') + "\r";
+  auto wide = hl7::Message::parse(separators);
+  REQUIRE(wide.is_ok());
+  ViewLimits limits;
+  limits.max_pieces = 1000;
+  Hl7MessageView cut = view_of(*wide, limits);
+  CHECK(cut.truncated);
+  CHECK(pieces_of(cut) <= 1000);
+  CHECK(json_of(cut).find("\"truncated\": true") != std::string::npos);
+  CHECK(pieces_of(view_of(*wide)) <= ViewLimits{}.max_pieces);
+
+  // Escapes that expand: the decoded bytes are bounded too.
+  std::string expanding = head + "NTE|1||";
+  for (int i = 0; i < 20000; ++i) expanding += "\\.sp1000\\~";
+  expanding += "\r";
+  auto grown = hl7::Message::parse(expanding);
+  REQUIRE(grown.is_ok());
+  ViewLimits bytes;
+  bytes.max_decoded_bytes = 4096;
+  Hl7MessageView bounded = view_of(*grown, bytes);
+  CHECK(bounded.truncated);
+  std::size_t decoded = 0;
+  for (const auto& segment : bounded.segments) {
+    for (const auto& field : segment.fields) {
+      for (const auto& repetition : field.repetitions) {
+        for (const auto& component : repetition) {
+          for (const auto& piece : component) decoded += piece.size();
+        }
+      }
+    }
+  }
+  CHECK(decoded <= 4096);
+  CHECK(bounded.segments.size() == 2);  // MSH whole, NTE cut
+}
+
 TEST_CASE("write_parse_error: code, text, location, message") {
   hl7::ParseError error;
   auto bad = hl7::Message::parse("PID|1\r", &error);

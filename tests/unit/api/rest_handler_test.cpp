@@ -68,8 +68,8 @@ TEST_CASE("update makes version 2; vread reads both; update-as-create gives 201"
   CHECK(body_json(f.call("GET", "Patient/id1/_history/2"))["active"].GetBool() == false);
   CHECK(f.call("GET", "Patient/id1/_history/3").status == 404);
 
-  Response created = f.call("PUT", "Patient/client-chosen",
-                            R"({"resourceType":"Patient","id":"client-chosen"})");
+  Response created =
+      f.call("PUT", "Patient/client-chosen", R"({"resourceType":"Patient","id":"client-chosen"})");
   CHECK(created.status == 201);
   CHECK(header(created, "Location") == "http://test/fhir/Patient/client-chosen/_history/1");
 }
@@ -167,10 +167,12 @@ TEST_CASE("errors are OperationOutcomes with the right status and location") {
   CHECK(f.call("PUT", "Patient/a", R"({"resourceType":"Patient","id":"b"})").status == 400);
   CHECK(f.call("PUT", "Patient/a", R"({"resourceType":"Patient"})").status == 400);
 
-  Response invalid = f.call("POST", "Patient", R"({"resourceType":"Patient","birthDate":"1974-13-45"})");
+  Response invalid =
+      f.call("POST", "Patient", R"({"resourceType":"Patient","birthDate":"1974-13-45"})");
   CHECK(invalid.status == 422);
   CHECK(issue_expression(invalid) == "Patient.birthDate");
-  Response unknown = f.call("POST", "Patient", R"({"resourceType":"Patient","favouriteColour":"red"})");
+  Response unknown =
+      f.call("POST", "Patient", R"({"resourceType":"Patient","favouriteColour":"red"})");
   CHECK(unknown.status == 422);
   CHECK(issue_expression(unknown) == "Patient.favouriteColour");
   CHECK(f.call("GET", "_history").status == 200);  // nothing invalid was stored
@@ -199,8 +201,7 @@ TEST_CASE("content negotiation: _format, Accept, Content-Type") {
   // A browser: application/xml (q=0.9) beats */* (q=0.8).
   CHECK(content_type_for("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8") ==
         "application/fhir+xml");
-  CHECK(content_type_for("application/json;q=0.5, application/fhir+xml") ==
-        "application/fhir+xml");
+  CHECK(content_type_for("application/json;q=0.5, application/fhir+xml") == "application/fhir+xml");
   CHECK(content_type_for("application/fhir+json, application/fhir+xml") ==
         "application/fhir+json");  // a tie: the first listed
   CHECK(content_type_for("*/*") == "application/fhir+json");
@@ -276,12 +277,12 @@ TEST_CASE("metadata claims every resource type with exactly the served interacti
   CHECK(f.call("GET", "Patient").status == 200);
 }
 
-
 TEST_CASE("the server owns meta.versionId and meta.lastUpdated; other meta is the client's") {
   RestFixture f;
-  Response r = f.call("PUT", "Patient/m1",
-                      R"({"meta":{"lastUpdated":"2001-01-01T00:00:00Z","versionId":"77",)"
-                      R"("tag":[{"code":"vip"}]},"resourceType":"Patient","id":"m1","active":true})");
+  Response r =
+      f.call("PUT", "Patient/m1",
+             R"({"meta":{"lastUpdated":"2001-01-01T00:00:00Z","versionId":"77",)"
+             R"("tag":[{"code":"vip"}]},"resourceType":"Patient","id":"m1","active":true})");
   REQUIRE(r.status == 201);
   CHECK(r.body ==
         R"({"resourceType":"Patient","id":"m1","meta":{"versionId":"1",)"
@@ -424,8 +425,9 @@ TEST_CASE("XML both ways: create, read, update, history and errors in FHIR XML")
   CHECK(f.call(post).status == 422);
   post.body = "<Patient xmlns=\"http://example.org/not-fhir\"/>";
   CHECK(f.call(post).status == 400);
-  post.body = "<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
-              "<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"&x;\"/></Patient>";
+  post.body =
+      "<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+      "<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"&x;\"/></Patient>";
   Response xxe = f.call(post);
   CHECK(xxe.status == 400);
   CHECK(xxe.body.find("root:") == std::string::npos);

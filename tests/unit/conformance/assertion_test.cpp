@@ -19,7 +19,8 @@ constexpr const char* kPatient =
 
 FakeTransport patient_server() {
   return FakeTransport([](const HttpRequest&) -> Result<HttpResponse> {
-    return json_response(200, kPatient, {{"ETag", "W/\"3\""}, {"Location", "http://fhir.test/base/Patient/p1"}});
+    return json_response(200, kPatient,
+                         {{"ETag", "W/\"3\""}, {"Location", "http://fhir.test/base/Patient/p1"}});
   });
 }
 
@@ -33,7 +34,8 @@ std::string script_with(const std::string& assert_json) {
                {"id":"min-bad","resource":{"reference":"#min-bad"}}],
     "test":[{"name":"one","action":[
       {"operation":{"type":{"code":"read"},"resource":"Patient","params":"/p1"}},
-      {"assert":)" + assert_json + R"(}]}]})";
+      {"assert":)" +
+         assert_json + R"(}]}]})";
 }
 
 Outcome outcome_of(const std::string& assert_json, std::string* message = nullptr) {
@@ -71,9 +73,11 @@ const std::vector<Case> kCases = {
      R"({"contentType":"application/fhir+xml"})"},
     {"headerField equals", R"({"headerField":"ETag","value":"W/\"3\""})",
      R"({"headerField":"ETag","value":"W/\"4\""})"},
-    {"headerField contains", R"({"headerField":"Location","operator":"contains","value":"/Patient/"})",
+    {"headerField contains",
+     R"({"headerField":"Location","operator":"contains","value":"/Patient/"})",
      R"({"headerField":"Location","operator":"contains","value":"/Observation/"})"},
-    {"headerField notContains", R"({"headerField":"Location","operator":"notContains","value":"/Observation/"})",
+    {"headerField notContains",
+     R"({"headerField":"Location","operator":"notContains","value":"/Observation/"})",
      R"({"headerField":"Location","operator":"notContains","value":"/Patient/"})"},
     {"headerField empty", R"({"headerField":"X-Absent","operator":"empty"})",
      R"({"headerField":"ETag","operator":"empty"})"},
@@ -85,36 +89,47 @@ const std::vector<Case> kCases = {
     {"requestURL", R"({"requestURL":"Patient/p1"})", R"({"requestURL":"Patient/p2"})"},
     {"expression equals", R"({"expression":"Patient.name.family","value":"Chalmers"})",
      R"({"expression":"Patient.name.family","value":"Smith"})"},
-    {"expression notEquals", R"({"expression":"Patient.name.family","operator":"notEquals","value":"Smith"})",
+    {"expression notEquals",
+     R"({"expression":"Patient.name.family","operator":"notEquals","value":"Smith"})",
      R"({"expression":"Patient.name.family","operator":"notEquals","value":"Chalmers"})"},
     {"expression in", R"({"expression":"Patient.id","operator":"in","value":"p0,p1"})",
      R"({"expression":"Patient.id","operator":"in","value":"p2,p3"})"},
     {"expression notIn", R"({"expression":"Patient.id","operator":"notIn","value":"p2,p3"})",
      R"({"expression":"Patient.id","operator":"notIn","value":"p0,p1"})"},
-    {"expression greaterThan", R"({"expression":"Patient.meta.versionId","operator":"greaterThan","value":"2"})",
+    {"expression greaterThan",
+     R"({"expression":"Patient.meta.versionId","operator":"greaterThan","value":"2"})",
      R"({"expression":"Patient.meta.versionId","operator":"greaterThan","value":"10"})"},
-    {"expression lessThan", R"({"expression":"Patient.birthDate","operator":"lessThan","value":"1980-01-01"})",
+    {"expression lessThan",
+     R"({"expression":"Patient.birthDate","operator":"lessThan","value":"1980-01-01"})",
      R"({"expression":"Patient.birthDate","operator":"lessThan","value":"1970-01-01"})"},
     {"expression empty", R"({"expression":"Patient.deceased","operator":"empty"})",
      R"({"expression":"Patient.name","operator":"empty"})"},
     {"expression notEmpty", R"({"expression":"Patient.name","operator":"notEmpty"})",
      R"({"expression":"Patient.deceased","operator":"notEmpty"})"},
-    {"expression contains", R"({"expression":"Patient.name.family","operator":"contains","value":"alm"})",
+    {"expression contains",
+     R"({"expression":"Patient.name.family","operator":"contains","value":"alm"})",
      R"({"expression":"Patient.name.family","operator":"contains","value":"xyz"})"},
-    {"expression notContains", R"({"expression":"Patient.name.family","operator":"notContains","value":"xyz"})",
+    {"expression notContains",
+     R"({"expression":"Patient.name.family","operator":"notContains","value":"xyz"})",
      R"({"expression":"Patient.name.family","operator":"notContains","value":"alm"})"},
     {"expression eval", R"({"expression":"Patient.name.given.count() = 2","operator":"eval"})",
      R"({"expression":"Patient.name.given.count() = 3","operator":"eval"})"},
-    {"expression boolean", R"({"expression":"Patient.active = true"})", R"({"expression":"Patient.active = false"})"},
-    {"compareToSourceId", R"({"expression":"Patient.name.family","compareToSourceId":"min-ok","compareToSourceExpression":"Patient.name.family"})",
+    {"expression boolean", R"({"expression":"Patient.active = true"})",
+     R"({"expression":"Patient.active = false"})"},
+    {"compareToSourceId",
+     R"({"expression":"Patient.name.family","compareToSourceId":"min-ok","compareToSourceExpression":"Patient.name.family"})",
      R"({"expression":"Patient.name.family","compareToSourceId":"min-bad","compareToSourceExpression":"Patient.name.family"})"},
-    {"compareToSourceExpression only", R"({"compareToSourceId":"min-ok","compareToSourceExpression":"Patient.name.first().family","operator":"equals"})",
+    {"compareToSourceExpression only",
+     R"({"compareToSourceId":"min-ok","compareToSourceExpression":"Patient.name.first().family","operator":"equals"})",
      R"({"compareToSourceId":"min-bad","compareToSourceExpression":"Patient.name.first().family","operator":"equals"})"},
-    {"path (XPath subset)", R"({"path":"fhir:Patient/fhir:name/fhir:family/@value","value":"Chalmers"})",
+    {"path (XPath subset)",
+     R"({"path":"fhir:Patient/fhir:name/fhir:family/@value","value":"Chalmers"})",
      R"({"path":"fhir:Patient/fhir:name/fhir:family/@value","value":"Smith"})"},
-    {"compareToSourcePath", R"({"path":"Patient/name/family","compareToSourceId":"min-ok","compareToSourcePath":"Patient/name/family"})",
+    {"compareToSourcePath",
+     R"({"path":"Patient/name/family","compareToSourceId":"min-ok","compareToSourcePath":"Patient/name/family"})",
      R"({"path":"Patient/name/family","compareToSourceId":"min-bad","compareToSourcePath":"Patient/name/family"})"},
-    {"sourceId", R"({"sourceId":"min-ok","resource":"Patient"})", R"({"sourceId":"min-ok","resource":"Bundle"})"},
+    {"sourceId", R"({"sourceId":"min-ok","resource":"Patient"})",
+     R"({"sourceId":"min-ok","resource":"Bundle"})"},
 };
 
 TEST_CASE("each assert kind passes on a match and fails on a mismatch") {
@@ -131,7 +146,8 @@ TEST_CASE("each assert kind passes on a match and fails on a mismatch") {
 
 TEST_CASE("a failure message says what was compared") {
   std::string message;
-  CHECK(outcome_of(R"({"expression":"Patient.name.family","value":"Smith"})", &message) == Outcome::kFail);
+  CHECK(outcome_of(R"({"expression":"Patient.name.family","value":"Smith"})", &message) ==
+        Outcome::kFail);
   CHECK(message.find("'Chalmers'") != std::string::npos);
   CHECK(message.find("'Smith'") != std::string::npos);
   CHECK(outcome_of(R"({"minimumId":"min-bad"})", &message) == Outcome::kFail);
@@ -140,7 +156,8 @@ TEST_CASE("a failure message says what was compared") {
 
 TEST_CASE("warningOnly turns a failure into a warning, which does not fail the test") {
   FakeTransport server = patient_server();
-  ScriptResult r = testing::run_script(server, script_with(R"({"response":"notFound","warningOnly":true})"));
+  ScriptResult r =
+      testing::run_script(server, script_with(R"({"response":"notFound","warningOnly":true})"));
   REQUIRE(r.tests.size() == 1);
   CHECK(r.tests[0].actions[1].outcome == Outcome::kWarning);
   CHECK(r.tests[0].outcome() == Outcome::kPass);
@@ -150,7 +167,8 @@ TEST_CASE("warningOnly turns a failure into a warning, which does not fail the t
 TEST_CASE("navigationLinks checks the Bundle's first and last links") {
   auto run = [](const std::string& links) {
     FakeTransport server([&](const HttpRequest&) -> Result<HttpResponse> {
-      return json_response(200, R"({"resourceType":"Bundle","type":"searchset","link":[)" + links + "]}");
+      return json_response(
+          200, R"({"resourceType":"Bundle","type":"searchset","link":[)" + links + "]}");
     });
     ScriptResult r = testing::run_script(server, script_with(R"({"navigationLinks":true})"));
     return r.tests.at(0).actions.at(1).outcome;

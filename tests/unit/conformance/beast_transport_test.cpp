@@ -1,6 +1,8 @@
 // The real transport against things that are not a FHIR server: a closed port, a TCP service
 // that speaks something else, one that never answers, and a tiny HTTP responder; plus URL
 // parsing. Every failure is a clean Status, never a crash or a hang.
+#include "conformance/beast_transport.h"
+
 #include <doctest/doctest.h>
 
 #include <boost/asio.hpp>
@@ -9,7 +11,6 @@
 #include <string>
 #include <thread>
 
-#include "conformance/beast_transport.h"
 #include "conformance/conformance_command.h"
 
 namespace hearth::conformance {
@@ -78,9 +79,11 @@ TEST_CASE("parse_url") {
 }
 
 TEST_CASE("a real HTTP response is read with its status, headers and body") {
-  OneShotServer server("HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: 2\r\n\r\n{}");
+  OneShotServer server(
+      "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: 2\r\n\r\n{}");
   auto transport = make_beast_transport();
-  auto r = transport->send(HttpRequest{.method = "GET", .url = server.url(), .headers = {}, .body = ""});
+  auto r =
+      transport->send(HttpRequest{.method = "GET", .url = server.url(), .headers = {}, .body = ""});
   REQUIRE_MESSAGE(r, r.status().message());
   CHECK(r->status == 200);
   CHECK(*find_header(r->headers, "content-type") == "application/fhir+json");
@@ -99,21 +102,25 @@ TEST_CASE("a closed port is a clean kUnavailable naming the address") {
 TEST_CASE("a service that is not HTTP, or that never answers, fails cleanly") {
   SUBCASE("not HTTP") {
     OneShotServer server("SSH-2.0-OpenSSH_9.2\r\n");
-    auto r = make_beast_transport()->send(HttpRequest{.method = "GET", .url = server.url(), .headers = {}, .body = ""});
+    auto r = make_beast_transport()->send(
+        HttpRequest{.method = "GET", .url = server.url(), .headers = {}, .body = ""});
     REQUIRE(!r);
     CHECK(r.status().message().find("not an HTTP server") != std::string::npos);
   }
   SUBCASE("silent") {
     OneShotServer server("", std::chrono::milliseconds(1500));
-    auto transport = make_beast_transport(TransportOptions{.timeout = std::chrono::milliseconds(300), .max_body = 1024});
+    auto transport = make_beast_transport(
+        TransportOptions{.timeout = std::chrono::milliseconds(300), .max_body = 1024});
     auto start = std::chrono::steady_clock::now();
-    auto r = transport->send(HttpRequest{.method = "GET", .url = server.url(), .headers = {}, .body = ""});
+    auto r = transport->send(
+        HttpRequest{.method = "GET", .url = server.url(), .headers = {}, .body = ""});
     REQUIRE(!r);
     CHECK(r.status().message().find("timed out") != std::string::npos);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1400));
   }
   SUBCASE("https is reported as not supported") {
-    auto r = make_beast_transport()->send(HttpRequest{.method = "GET", .url = "https://127.0.0.1:1/", .headers = {}, .body = ""});
+    auto r = make_beast_transport()->send(
+        HttpRequest{.method = "GET", .url = "https://127.0.0.1:1/", .headers = {}, .body = ""});
     REQUIRE(!r);
     CHECK(r.status().code() == Code::kNotImplemented);
   }

@@ -1,13 +1,14 @@
 // The TestScript walk against a scripted server: operations become the right requests,
 // variables and ${} substitution, fixtures (contained, files, autocreate/autodelete), setup /
 // test / teardown flow, failure reporting and unsupported elements.
+#include "conformance/engine.h"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 
-#include "conformance/engine.h"
 #include "fake_transport.h"
 
 namespace hearth::conformance {
@@ -21,16 +22,21 @@ using testing::json_response;
 FakeTransport tiny_server() {
   return FakeTransport([](const HttpRequest& r) -> Result<HttpResponse> {
     if (r.method == "POST" && r.url.ends_with("/Patient")) {
-      return json_response(201, R"({"resourceType":"Patient","id":"new1","meta":{"versionId":"1"}})",
-                           {{"Location", "http://fhir.test/base/Patient/new1/_history/1"}, {"ETag", "W/\"1\""}});
+      return json_response(
+          201, R"({"resourceType":"Patient","id":"new1","meta":{"versionId":"1"}})",
+          {{"Location", "http://fhir.test/base/Patient/new1/_history/1"}, {"ETag", "W/\"1\""}});
     }
     if (r.method == "PUT") return json_response(200, r.body);
     if (r.method == "DELETE") return HttpResponse{.status = 204, .headers = {}, .body = ""};
     if (r.method == "GET" && r.url.find("/Patient/") != std::string::npos) {
-      return json_response(200, R"({"resourceType":"Patient","id":"new1","meta":{"versionId":"1"},"name":[{"family":"Doe"}]})",
-                           {{"ETag", "W/\"1\""}});
+      return json_response(
+          200,
+          R"({"resourceType":"Patient","id":"new1","meta":{"versionId":"1"},"name":[{"family":"Doe"}]})",
+          {{"ETag", "W/\"1\""}});
     }
-    return json_response(200, R"({"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational"}]})");
+    return json_response(
+        200,
+        R"({"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational"}]})");
   });
 }
 
@@ -38,42 +44,50 @@ std::string script(const std::string& body) {
   return R"({"resourceType":"TestScript","id":"s","name":"S","status":"active",
     "contained":[{"resourceType":"Patient","id":"pat","name":[{"family":"${family}"}]}],
     "fixture":[{"id":"pat","autocreate":false,"autodelete":false,"resource":{"reference":"#pat"}}],
-    "variable":[{"name":"family","defaultValue":"Doe"}],)" + body + "}";
+    "variable":[{"name":"family","defaultValue":"Doe"}],)" +
+         body + "}";
 }
 
-std::string op(const std::string& fields) { return R"({"operation":{)" + fields + "}}"; }
+std::string op(const std::string& fields) {
+  return R"({"operation":{)" + fields + "}}";
+}
 
 TEST_CASE("operations become the REST requests of http.html") {
   FakeTransport server = tiny_server();
-  ScriptResult r = testing::run_script(server, script(R"("test":[{"name":"ops","action":[)" +
-      op(R"("type":{"code":"create"},"sourceId":"pat","responseId":"created")") + "," +
-      op(R"("type":{"code":"read"},"targetId":"pat")") + "," +
-      op(R"("type":{"code":"vread"},"targetId":"pat")") + "," +
-      op(R"("type":{"code":"update"},"targetId":"pat","sourceId":"pat")") + "," +
-      op(R"("type":{"code":"updateCreate"},"resource":"Patient","params":"/client-id","sourceId":"pat")") + "," +
-      op(R"("type":{"code":"history"},"targetId":"pat")") + "," +
-      op(R"("type":{"code":"history"},"resource":"Patient")") + "," +
-      op(R"("type":{"code":"history"})") + "," +
-      op(R"("type":{"code":"search"},"resource":"Patient","params":"?family=${family}")") + "," +
-      op(R"("type":{"code":"capabilities"})") + "," +
-      op(R"("type":{"code":"transaction"},"sourceId":"pat")") + "," +
-      op(R"("type":{"code":"batch"},"sourceId":"pat")") + "," +
-      op(R"("type":{"code":"expand"},"resource":"ValueSet","params":"/$expand?url=x")") + "," +
-      op(R"("type":{"code":"everything"},"url":"Patient/new1/$everything")") + "," +
-      op(R"("type":{"code":"validate"},"resource":"Patient","sourceId":"pat")") + "," +
-      op(R"("type":{"code":"deleteCondMultiple"},"resource":"Patient","params":"?family=Doe")") + "," +
-      op(R"("type":{"code":"delete"},"targetId":"pat")") + R"(]}])"));
+  ScriptResult r = testing::run_script(
+      server,
+      script(
+          R"("test":[{"name":"ops","action":[)" +
+          op(R"("type":{"code":"create"},"sourceId":"pat","responseId":"created")") + "," +
+          op(R"("type":{"code":"read"},"targetId":"pat")") + "," +
+          op(R"("type":{"code":"vread"},"targetId":"pat")") + "," +
+          op(R"("type":{"code":"update"},"targetId":"pat","sourceId":"pat")") + "," +
+          op(R"("type":{"code":"updateCreate"},"resource":"Patient","params":"/client-id","sourceId":"pat")") +
+          "," + op(R"("type":{"code":"history"},"targetId":"pat")") + "," +
+          op(R"("type":{"code":"history"},"resource":"Patient")") + "," +
+          op(R"("type":{"code":"history"})") + "," +
+          op(R"("type":{"code":"search"},"resource":"Patient","params":"?family=${family}")") +
+          "," + op(R"("type":{"code":"capabilities"})") + "," +
+          op(R"("type":{"code":"transaction"},"sourceId":"pat")") + "," +
+          op(R"("type":{"code":"batch"},"sourceId":"pat")") + "," +
+          op(R"("type":{"code":"expand"},"resource":"ValueSet","params":"/$expand?url=x")") + "," +
+          op(R"("type":{"code":"everything"},"url":"Patient/new1/$everything")") + "," +
+          op(R"("type":{"code":"validate"},"resource":"Patient","sourceId":"pat")") + "," +
+          op(R"("type":{"code":"deleteCondMultiple"},"resource":"Patient","params":"?family=Doe")") +
+          "," + op(R"("type":{"code":"delete"},"targetId":"pat")") + R"(]}])"));
   REQUIRE_MESSAGE(r.load_error.empty(), r.load_error);
   REQUIRE(r.tests.size() == 1);
-  for (const auto& a : r.tests[0].actions) CHECK_MESSAGE(a.outcome == Outcome::kPass, (a.label + ": " + a.message));
+  for (const auto& a : r.tests[0].actions)
+    CHECK_MESSAGE(a.outcome == Outcome::kPass, (a.label + ": " + a.message));
   const std::string b = testing::kBase;
   std::vector<std::string> want = {
-      "POST " + b + "/Patient", "GET " + b + "/Patient/new1", "GET " + b + "/Patient/new1/_history/1",
-      "PUT " + b + "/Patient/new1", "PUT " + b + "/Patient/client-id",
+      "POST " + b + "/Patient", "GET " + b + "/Patient/new1",
+      "GET " + b + "/Patient/new1/_history/1", "PUT " + b + "/Patient/new1",
+      "PUT " + b + "/Patient/client-id",
       // From here the fixture stands for the resource the updateCreate made.
-      "GET " + b + "/Patient/client-id/_history",
-      "GET " + b + "/Patient/_history", "GET " + b + "/_history", "GET " + b + "/Patient?family=Doe",
-      "GET " + b + "/metadata", "POST " + b, "POST " + b, "GET " + b + "/ValueSet/$expand?url=x",
+      "GET " + b + "/Patient/client-id/_history", "GET " + b + "/Patient/_history",
+      "GET " + b + "/_history", "GET " + b + "/Patient?family=Doe", "GET " + b + "/metadata",
+      "POST " + b, "POST " + b, "GET " + b + "/ValueSet/$expand?url=x",
       "GET " + b + "/Patient/new1/$everything", "POST " + b + "/Patient/$validate",
       "DELETE " + b + "/Patient?family=Doe", "DELETE " + b + "/Patient/client-id"};
   REQUIRE(server.requests.size() == want.size());
@@ -84,16 +98,18 @@ TEST_CASE("operations become the REST requests of http.html") {
   CHECK(server.requests[0].body.find(R"("family":"Doe")") != std::string::npos);
   CHECK(server.requests[3].body.find(R"("id":"new1")") != std::string::npos);
   CHECK(server.requests[4].body.find(R"("id":"client-id")") != std::string::npos);
-  CHECK(*find_header(server.requests[0].headers, "Content-Type") == "application/fhir+json; charset=utf-8");
+  CHECK(*find_header(server.requests[0].headers, "Content-Type") ==
+        "application/fhir+json; charset=utf-8");
   CHECK(*find_header(server.requests[1].headers, "Accept") == "application/fhir+json");
 }
 
 TEST_CASE("accept/contentType xml, requestHeader and the bearer token") {
   FakeTransport server = tiny_server();
-  auto doc = fhir::parse_json(script(R"("test":[{"name":"xml","action":[)" +
-      op(R"("type":{"code":"create"},"sourceId":"pat","accept":"xml","contentType":"xml",
+  auto doc = fhir::parse_json(
+      script(R"("test":[{"name":"xml","action":[)" +
+             op(R"("type":{"code":"create"},"sourceId":"pat","accept":"xml","contentType":"xml",
             "requestHeader":[{"field":"X-Family","value":"${family}"},{"field":"accept","value":"application/fhir+json"}])") +
-      "]}]"));
+             "]}]"));
   REQUIRE(doc);
   EngineOptions options;
   options.base_url = std::string(testing::kBase) + "/";
@@ -113,7 +129,8 @@ TEST_CASE("accept/contentType xml, requestHeader and the bearer token") {
 }
 
 TEST_CASE("variables: expression, headerField, defaultValue, --var, hint") {
-  std::string body = R"("variable":[
+  std::string body =
+      R"("variable":[
       {"name":"id","expression":"Patient.id","sourceId":"created"},
       {"name":"etag","headerField":"ETag","sourceId":"created"},
       {"name":"lastId","expression":"Patient.id"},
@@ -151,8 +168,10 @@ TEST_CASE("a variable with an unsupported path or an unknown name is reported") 
   FakeTransport server = tiny_server();
   std::string text = R"({"resourceType":"TestScript","name":"V","status":"active",
     "variable":[{"name":"p","path":"$.entry[0].resource.id"}],
-    "test":[{"name":"t","action":[)" + op(R"("type":{"code":"read"},"resource":"Patient","params":"/${p}")") + "," +
-      op(R"("type":{"code":"read"},"resource":"Patient","params":"/${nobody}")") + "]}]}";
+    "test":[{"name":"t","action":[)" +
+                     op(R"("type":{"code":"read"},"resource":"Patient","params":"/${p}")") + "," +
+                     op(R"("type":{"code":"read"},"resource":"Patient","params":"/${nobody}")") +
+                     "]}]}";
   ScriptResult r = testing::run_script(server, text);
   REQUIRE(r.tests.size() == 1);
   CHECK(r.tests[0].actions[0].outcome == Outcome::kSkip);
@@ -167,11 +186,14 @@ TEST_CASE("fixtures: files relative to the script, XML, autocreate and autodelet
   fs::create_directories(dir / "sub");
   std::ofstream(dir / "sub" / "patient.xml")
       << R"(<Patient xmlns="http://hl7.org/fhir"><id value="x"/><name><family value="Xml"/></name></Patient>)";
-  std::ofstream(dir / "Patient-example.json") << R"({"resourceType":"Patient","id":"example","active":true})";
-  std::string text = R"({"resourceType":"TestScript","name":"F","status":"active",
+  std::ofstream(dir / "Patient-example.json")
+      << R"({"resourceType":"Patient","id":"example","active":true})";
+  std::string text =
+      R"({"resourceType":"TestScript","name":"F","status":"active",
     "fixture":[{"id":"a","autocreate":true,"autodelete":true,"resource":{"reference":"sub/patient.xml"}},
                {"id":"b","autocreate":false,"autodelete":false,"resource":{"reference":"Patient/example"}}],
-    "test":[{"name":"t","action":[)" + op(R"("type":{"code":"read"},"targetId":"a")") + "," +
+    "test":[{"name":"t","action":[)" +
+      op(R"("type":{"code":"read"},"targetId":"a")") + "," +
       R"({"assert":{"sourceId":"b","expression":"Patient.active","value":"true"}}]}]})";
   FakeTransport server = tiny_server();
   ScriptResult r = testing::run_script(server, text, {}, dir.string());
@@ -186,8 +208,10 @@ TEST_CASE("fixtures: files relative to the script, XML, autocreate and autodelet
   CHECK(r.teardown.actions.at(0).label == "autodelete a");
   CHECK(r.outcome() == Outcome::kPass);
 
-  ScriptResult missing = testing::run_script(server, R"({"resourceType":"TestScript","name":"M","status":"active",
-    "fixture":[{"id":"m","resource":{"reference":"nope.json"}}],"test":[{"name":"t","action":[]}]})", {}, dir.string());
+  ScriptResult missing =
+      testing::run_script(server, R"({"resourceType":"TestScript","name":"M","status":"active",
+    "fixture":[{"id":"m","resource":{"reference":"nope.json"}}],"test":[{"name":"t","action":[]}]})",
+                          {}, dir.string());
   CHECK(missing.load_error.find("nope.json") != std::string::npos);
   CHECK(missing.outcome() == Outcome::kFail);
   fs::remove_all(dir);
@@ -195,7 +219,8 @@ TEST_CASE("fixtures: files relative to the script, XML, autocreate and autodelet
 
 TEST_CASE("a failing autocreate fails the setup and skips every test; teardown still runs") {
   FakeTransport server([](const HttpRequest& r) -> Result<HttpResponse> {
-    if (r.method == "POST") return json_response(422, R"({"resourceType":"OperationOutcome","issue":[]})");
+    if (r.method == "POST")
+      return json_response(422, R"({"resourceType":"OperationOutcome","issue":[]})");
     return json_response(200, "{}");
   });
   std::string text = R"({"resourceType":"TestScript","name":"A","status":"active",
@@ -215,15 +240,22 @@ TEST_CASE("a failing autocreate fails the setup and skips every test; teardown s
   CHECK(r.outcome() == Outcome::kFail);
 }
 
-TEST_CASE("a failing assert keeps its request and a response excerpt; a transport error stops the test") {
+TEST_CASE(
+    "a failing assert keeps its request and a response excerpt; a transport error stops the test") {
   int calls = 0;
   FakeTransport server([&calls](const HttpRequest&) -> Result<HttpResponse> {
-    if (++calls == 2) return Status(Code::kUnavailable, "cannot connect to fhir.test:80: Connection refused");
-    return json_response(404, R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"not-found"}]})");
+    if (++calls == 2)
+      return Status(Code::kUnavailable, "cannot connect to fhir.test:80: Connection refused");
+    return json_response(
+        404,
+        R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"not-found"}]})");
   });
-  std::string text = R"({"resourceType":"TestScript","name":"R","status":"active","test":[{"name":"t","action":[)" +
-      op(R"("type":{"code":"read"},"resource":"Patient","params":"/1")") + R"(,{"assert":{"label":"is-200","response":"okay"}},)" +
-      op(R"("type":{"code":"read"},"resource":"Patient","params":"/2")") + R"(,{"assert":{"response":"okay"}}]}]})";
+  std::string text =
+      R"({"resourceType":"TestScript","name":"R","status":"active","test":[{"name":"t","action":[)" +
+      op(R"("type":{"code":"read"},"resource":"Patient","params":"/1")") +
+      R"(,{"assert":{"label":"is-200","response":"okay"}},)" +
+      op(R"("type":{"code":"read"},"resource":"Patient","params":"/2")") +
+      R"(,{"assert":{"response":"okay"}}]}]})";
   ScriptResult r = testing::run_script(server, text);
   REQUIRE(r.tests.size() == 1);
   const auto& actions = r.tests[0].actions;
@@ -244,8 +276,11 @@ TEST_CASE("unsupported operations and elements are reported, never ignored") {
   FakeTransport server = tiny_server();
   std::string text = R"({"resourceType":"TestScript","name":"U","status":"active","fancy":1,
     "metadata":{"capability":[{"required":true,"validated":false,"capabilities":"x"}]},
-    "test":[{"name":"op","action":[)" + op(R"("type":{"code":"closure"})") + R"(,{"assert":{"response":"okay"}}]},
-            {"name":"el","action":[)" + op(R"("type":{"code":"read"},"resource":"Patient","params":"/1","frob":1)") + R"(]},
+    "test":[{"name":"op","action":[)" +
+                     op(R"("type":{"code":"closure"})") + R"(,{"assert":{"response":"okay"}}]},
+            {"name":"el","action":[)" +
+                     op(R"("type":{"code":"read"},"resource":"Patient","params":"/1","frob":1)") +
+                     R"(]},
             {"name":"action","action":[{"operation":{"type":{"code":"capabilities"}},"assert":{"response":"okay"}}]}]})";
   ScriptResult r = testing::run_script(server, text);
   REQUIRE(r.tests.size() == 3);
@@ -265,7 +300,9 @@ TEST_CASE("unsupported operations and elements are reported, never ignored") {
   CHECK(fancy);
   CHECK(metadata);
 
-  ScriptResult modifier = testing::run_script(server, R"({"resourceType":"TestScript","modifierExtension":[{"url":"x","valueBoolean":true}]})");
+  ScriptResult modifier = testing::run_script(
+      server,
+      R"({"resourceType":"TestScript","modifierExtension":[{"url":"x","valueBoolean":true}]})");
   CHECK(!modifier.load_error.empty());
   ScriptResult other = testing::run_script(server, R"({"resourceType":"Patient"})");
   CHECK(other.load_error.find("not a TestScript") != std::string::npos);
@@ -302,9 +339,12 @@ namespace {
 
 TEST_CASE("an HTTP server that is not FHIR fails the asserts with a readable reason") {
   FakeTransport server([](const HttpRequest&) -> Result<HttpResponse> {
-    return HttpResponse{.status = 200, .headers = {{"Content-Type", "text/html"}}, .body = "<html><body>It works!</body></html>"};
+    return HttpResponse{.status = 200,
+                        .headers = {{"Content-Type", "text/html"}},
+                        .body = "<html><body>It works!</body></html>"};
   });
-  std::string text = R"({"resourceType":"TestScript","name":"H","status":"active","test":[{"name":"t","action":[
+  std::string text =
+      R"({"resourceType":"TestScript","name":"H","status":"active","test":[{"name":"t","action":[
     {"operation":{"type":{"code":"capabilities"}}},
     {"assert":{"resource":"CapabilityStatement"}},
     {"assert":{"expression":"CapabilityStatement.fhirVersion","value":"4.0.1"}},
@@ -328,11 +368,12 @@ namespace {
 
 TEST_CASE("an operation url is absolute, server-root-relative ('/...') or base-relative") {
   FakeTransport server = tiny_server();
-  ScriptResult r = testing::run_script(server, script(R"("test":[{"name":"urls","action":[)" +
-      op(R"("type":{"code":"read"},"url":"/hl7/messages/7")") + "," +
-      op(R"("type":{"code":"read"},"url":"Patient/new1")") + "," +
-      op(R"("url":"/hl7/messages/7/$replay","method":"post")") + "," +
-      op(R"("url":"http://other.test/x")") + "]}]"));
+  ScriptResult r = testing::run_script(
+      server, script(R"("test":[{"name":"urls","action":[)" +
+                     op(R"("type":{"code":"read"},"url":"/hl7/messages/7")") + "," +
+                     op(R"("type":{"code":"read"},"url":"Patient/new1")") + "," +
+                     op(R"("url":"/hl7/messages/7/$replay","method":"post")") + "," +
+                     op(R"("url":"http://other.test/x")") + "]}]"));
   REQUIRE(server.requests.size() == 4);
   CHECK(server.requests[0].url == "http://fhir.test/hl7/messages/7");
   CHECK(server.requests[1].url == "http://fhir.test/base/Patient/new1");
@@ -354,15 +395,20 @@ TEST_CASE("a fixture file that is not .json or .xml is a raw body, sent as writt
   fs::create_directories(dir);
   std::ofstream(dir / "broken.txt") << R"({"resourceType":"Patient",)";
   FakeTransport server = tiny_server();
-  ScriptResult r = testing::run_script(server, R"({"resourceType":"TestScript","name":"R","status":"active",
+  ScriptResult r = testing::run_script(
+      server,
+      R"({"resourceType":"TestScript","name":"R","status":"active",
     "fixture":[{"id":"raw","resource":{"reference":"broken.txt"}}],
-    "test":[{"name":"t","action":[)" + op(R"("type":{"code":"create"},"resource":"Patient","sourceId":"raw")") +
-    "]}]}", {}, dir.string());
+    "test":[{"name":"t","action":[)" +
+          op(R"("type":{"code":"create"},"resource":"Patient","sourceId":"raw")") + "]}]}",
+      {}, dir.string());
   REQUIRE_MESSAGE(r.load_error.empty(), r.load_error);
   REQUIRE(server.requests.size() == 1);
   CHECK(server.requests[0].body == R"({"resourceType":"Patient",)");
-  ScriptResult missing = testing::run_script(server, R"({"resourceType":"TestScript","name":"M","status":"active",
-    "fixture":[{"id":"m","resource":{"reference":"nope.txt"}}],"test":[{"name":"t","action":[]}]})", {}, dir.string());
+  ScriptResult missing =
+      testing::run_script(server, R"({"resourceType":"TestScript","name":"M","status":"active",
+    "fixture":[{"id":"m","resource":{"reference":"nope.txt"}}],"test":[{"name":"t","action":[]}]})",
+                          {}, dir.string());
   CHECK(missing.load_error.find("nope.txt") != std::string::npos);
   fs::remove_all(dir);
 }

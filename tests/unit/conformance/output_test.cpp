@@ -24,7 +24,8 @@ namespace {
 using testing::FakeTransport;
 using testing::json_response;
 
-constexpr const char* kScript = R"({"resourceType":"TestScript","id":"mixed","name":"Mixed <&> \"quotes\"","status":"active",
+constexpr const char* kScript =
+    R"({"resourceType":"TestScript","id":"mixed","name":"Mixed <&> \"quotes\"","status":"active",
   "test":[
     {"name":"passes","action":[{"operation":{"type":{"code":"capabilities"}}},{"assert":{"response":"okay"}}]},
     {"name":"fails","action":[{"operation":{"type":{"code":"capabilities"}}},{"assert":{"label":"want-404","response":"notFound"}}]},
@@ -79,7 +80,8 @@ TEST_CASE("JUnit XML parses with libxml2 and counts tests, failures and skips") 
   load.name = "broken";
   load.load_error = "cannot read 'x.json' <bad>";
   std::string xml = junit_xml({r, load});
-  xmlDoc* doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "junit.xml", nullptr, XML_PARSE_NONET);
+  xmlDoc* doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "junit.xml", nullptr,
+                              XML_PARSE_NONET);
   REQUIRE(doc != nullptr);
   xmlNode* root = xmlDocGetRootElement(doc);
   REQUIRE(root != nullptr);
@@ -109,7 +111,8 @@ TEST_CASE("the summary lists each script's counts and each failing assertion wit
   CHECK(text.find("want-404") != std::string::npos);
   CHECK(text.find("request:  GET http://fhir.test/base/metadata -> 200") != std::string::npos);
   CHECK(text.find("response: {\"resourceType\":\"CapabilityStatement\"") != std::string::npos);
-  CHECK(text.find("1 script(s), 3 test(s): 1 passed, 1 failed, 1 skipped; 3 assertion(s)") != std::string::npos);
+  CHECK(text.find("1 script(s), 3 test(s): 1 passed, 1 failed, 1 skipped; 3 assertion(s)") !=
+        std::string::npos);
   std::ostringstream progress;
   write_progress(progress, r, r.tests[1]);
   CHECK(progress.str().find("FAIL") != std::string::npos);
@@ -124,7 +127,8 @@ struct TempDir {
   std::filesystem::path path;
 };
 
-TEST_CASE("conformance run: exit codes, TestReports, junit, fixtures in a directory are not scripts") {
+TEST_CASE(
+    "conformance run: exit codes, TestReports, junit, fixtures in a directory are not scripts") {
   TempDir dir;
   std::ofstream(dir.path / "suite" / "a-pass.json")
       << R"({"resourceType":"TestScript","id":"a","name":"A","status":"active","test":[{"name":"t","action":[{"operation":{"type":{"code":"capabilities"}}},{"assert":{"response":"okay"}}]}]})";
@@ -177,16 +181,19 @@ TEST_CASE("a binary response keeps the TestReport valid JSON and the JUnit XML w
     using namespace std::string_literals;
     std::string body = "\xff\xfe\x00\x01 binary \xed\xa0\x80 \xc3"s;
     body += std::string(400, 'x') + "\xe2\x82\xac";  // the cut lands inside the euro sign
-    return HttpResponse{.status = 500, .headers = {{"Content-Type", "application/octet-stream"}}, .body = body};
+    return HttpResponse{
+        .status = 500, .headers = {{"Content-Type", "application/octet-stream"}}, .body = body};
   });
   ScriptResult r = testing::run_script(server, kScript);
   std::string json = test_report_json(r);
   CHECK(fhir::parse_json(json).is_ok());
   std::string xml = junit_xml({r});
-  xmlDoc* doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "junit.xml", nullptr, XML_PARSE_NONET);
+  xmlDoc* doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "junit.xml", nullptr,
+                              XML_PARSE_NONET);
   CHECK(doc != nullptr);
   if (doc != nullptr) xmlFreeDoc(doc);
-  CHECK(excerpt(std::string(299, 'a') + "\xe2\x82\xac", 300) == std::string(299, 'a') + "... (302 bytes)");
+  CHECK(excerpt(std::string(299, 'a') + "\xe2\x82\xac", 300) ==
+        std::string(299, 'a') + "... (302 bytes)");
 }
 
 }  // namespace

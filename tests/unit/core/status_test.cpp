@@ -1,10 +1,11 @@
-#include "core/code_table.h"
-#include "core/clock.h"
 #include "core/status.h"
 
 #include <doctest/doctest.h>
 
 #include <set>
+
+#include "core/clock.h"
+#include "core/code_table.h"
 
 using namespace hearth;
 

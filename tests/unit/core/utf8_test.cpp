@@ -11,18 +11,18 @@ namespace {
 TEST_CASE("is_valid_utf8: well-formed text passes, every kind of malformed sequence fails") {
   CHECK(is_valid_utf8(""));
   CHECK(is_valid_utf8("plain ASCII"));
-  CHECK(is_valid_utf8("M\xc3\xbcller"));                  // ü
-  CHECK(is_valid_utf8("\xe2\x82\xac"));                   // €
-  CHECK(is_valid_utf8("\xf0\x9f\x98\x80"));               // U+1F600
-  CHECK(is_valid_utf8("\xf4\x8f\xbf\xbf"));               // U+10FFFF
-  CHECK_FALSE(is_valid_utf8("M\xfcller"));                // 8859/1 ü
-  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));                 // overlong /
-  CHECK_FALSE(is_valid_utf8("\xe0\x80\xaf"));             // overlong, 3 bytes
-  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));             // surrogate D800
-  CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));         // past U+10FFFF
-  CHECK_FALSE(is_valid_utf8("\xe2\x82"));                 // truncated
-  CHECK_FALSE(is_valid_utf8("\x80"));                     // lone continuation
-  CHECK_FALSE(is_valid_utf8(std::string("\xc3\x28")));    // bad continuation
+  CHECK(is_valid_utf8("M\xc3\xbcller"));                // ü
+  CHECK(is_valid_utf8("\xe2\x82\xac"));                 // €
+  CHECK(is_valid_utf8("\xf0\x9f\x98\x80"));             // U+1F600
+  CHECK(is_valid_utf8("\xf4\x8f\xbf\xbf"));             // U+10FFFF
+  CHECK_FALSE(is_valid_utf8("M\xfcller"));              // 8859/1 ü
+  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));               // overlong /
+  CHECK_FALSE(is_valid_utf8("\xe0\x80\xaf"));           // overlong, 3 bytes
+  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));           // surrogate D800
+  CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));       // past U+10FFFF
+  CHECK_FALSE(is_valid_utf8("\xe2\x82"));               // truncated
+  CHECK_FALSE(is_valid_utf8("\x80"));                   // lone continuation
+  CHECK_FALSE(is_valid_utf8(std::string("\xc3\x28")));  // bad continuation
 }
 
 }  // namespace

@@ -87,7 +87,7 @@ namespace {
 
 // Values the index would store, for a few parameters on their official examples.
 std::vector<std::string> values(std::string_view type, std::string_view code,
-                                 const std::string& file, const EvalOptions& options = {}) {
+                                const std::string& file, const EvalOptions& options = {}) {
   const SearchParamDef* p = find_search_param(type, code);
   REQUIRE(p != nullptr);
   auto expr = compile(p->expression);
@@ -104,8 +104,7 @@ std::vector<std::string> values(std::string_view type, std::string_view code,
 TEST_CASE("search parameter expressions give the values an index needs") {
   using V = std::vector<std::string>;
   CHECK(values("Patient", "birthdate", "Patient-example.json") == V{"1974-12-25"});
-  CHECK(values("Observation", "value-quantity", "Observation-example.json") ==
-        V{"185 '[lb_av]'"});
+  CHECK(values("Observation", "value-quantity", "Observation-example.json") == V{"185 '[lb_av]'"});
   CHECK(values("Patient", "family", "Patient-example.json") == V{"Chalmers", "Windsor"});
   // where(resolve() is Patient): empty without a resolver, the reference with one.
   CHECK(values("Observation", "patient", "Observation-example.json").empty());

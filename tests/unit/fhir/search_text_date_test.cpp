@@ -9,14 +9,18 @@
 namespace hearth::fhir::search {
 namespace {
 
-std::int64_t at(const char* instant) { return *parse_instant_lower_bound(instant); }
+std::int64_t at(const char* instant) {
+  return *parse_instant_lower_bound(instant);
+}
 
 TEST_CASE("fold_text drops case and accents, keeps everything else") {
   CHECK(fold_text("Chalmers") == "chalmers");
   CHECK(fold_text("CHALMERS") == "chalmers");
-  CHECK(fold_text("Ch\xc3\xa4lmers") == "chalmers");       // ä
-  CHECK(fold_text("\xc3\x89" "ric M\xc3\xbcller") == "eric muller");  // É, ü
-  CHECK(fold_text("Stra\xc3\x9f" "e") == "strasse");        // ß folds to ss
+  CHECK(fold_text("Ch\xc3\xa4lmers") == "chalmers");  // ä
+  CHECK(fold_text("\xc3\x89"
+                  "ric M\xc3\xbcller") == "eric muller");  // É, ü
+  CHECK(fold_text("Stra\xc3\x9f"
+                  "e") == "strasse");  // ß folds to ss
   CHECK(fold_text("O'Brien-Smith 3") == "o'brien-smith 3");
   CHECK(fold_text("") == "");
   CHECK(fold_text("\xe6\x9d\xb1\xe4\xba\xac") == "\xe6\x9d\xb1\xe4\xba\xac");  // 東京 unchanged

@@ -81,7 +81,8 @@ TEST_CASE("unknown and duplicate properties") {
 }
 
 TEST_CASE("cardinality and arrays") {
-  expect_issue(R"({"resourceType":"Observation","code":{"text":"x"}})", "required", "Observation.status");
+  expect_issue(R"({"resourceType":"Observation","code":{"text":"x"}})", "required",
+               "Observation.status");
   expect_issue(R"({"resourceType":"Patient","link":[{"type":"seealso"}]})", "required",
                "Patient.link[0].other");
   expect_issue(R"({"resourceType":"Patient","active":[true]})", "structure", "Patient.active");
@@ -211,26 +212,26 @@ const std::vector<KnownBad> kKnownBad = {
      "ImplementationGuide.name and .status are 1..1; both are missing"},
     {"Questionnaire-qs1.json", "required", "Questionnaire.item[0].item[0].linkId",
      "Questionnaire.item.linkId is 1..1; the nested display items have none"},
-    {"SearchParameter-codesystem-extensions-CodeSystem-author.json", "required", "SearchParameter.base",
-     kNoBase},
+    {"SearchParameter-codesystem-extensions-CodeSystem-author.json", "required",
+     "SearchParameter.base", kNoBase},
     {"SearchParameter-codesystem-extensions-CodeSystem-effective.json", "required",
      "SearchParameter.base", kNoBase},
-    {"SearchParameter-codesystem-extensions-CodeSystem-end.json", "required", "SearchParameter.base",
-     kNoBase},
-    {"SearchParameter-codesystem-extensions-CodeSystem-keyword.json", "required", "SearchParameter.base",
-     kNoBase},
+    {"SearchParameter-codesystem-extensions-CodeSystem-end.json", "required",
+     "SearchParameter.base", kNoBase},
+    {"SearchParameter-codesystem-extensions-CodeSystem-keyword.json", "required",
+     "SearchParameter.base", kNoBase},
     {"SearchParameter-codesystem-extensions-CodeSystem-workflow.json", "required",
      "SearchParameter.base", kNoBase},
     {"SearchParameter-valueset-extensions-ValueSet-author.json", "required", "SearchParameter.base",
      kNoBase},
-    {"SearchParameter-valueset-extensions-ValueSet-effective.json", "required", "SearchParameter.base",
-     kNoBase},
+    {"SearchParameter-valueset-extensions-ValueSet-effective.json", "required",
+     "SearchParameter.base", kNoBase},
     {"SearchParameter-valueset-extensions-ValueSet-end.json", "required", "SearchParameter.base",
      kNoBase},
-    {"SearchParameter-valueset-extensions-ValueSet-keyword.json", "required", "SearchParameter.base",
-     kNoBase},
-    {"SearchParameter-valueset-extensions-ValueSet-workflow.json", "required", "SearchParameter.base",
-     kNoBase},
+    {"SearchParameter-valueset-extensions-ValueSet-keyword.json", "required",
+     "SearchParameter.base", kNoBase},
+    {"SearchParameter-valueset-extensions-ValueSet-workflow.json", "required",
+     "SearchParameter.base", kNoBase},
     {"SearchParameter-questionnaireresponse-extensions-QuestionnaireResponse-item-subject.json",
      "value", "SearchParameter.id", "an id is at most 64 characters; this one has 67"},
 };

@@ -15,8 +15,8 @@
 namespace hearth::fhir {
 
 TEST_CASE("xml reader: the FHIRPath suite's XML inputs, compared with their JSON twins") {
-  const std::filesystem::path dir = std::filesystem::path(HEARTH_SOURCE_DIR) /
-                                    "tests/data/fhir-test-cases/r4/fhirpath";
+  const std::filesystem::path dir =
+      std::filesystem::path(HEARTH_SOURCE_DIR) / "tests/data/fhir-test-cases/r4/fhirpath";
   struct Input {
     const char* name;
     const char* difference;  // "" when the parse must equal the package's JSON

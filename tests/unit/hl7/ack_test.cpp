@@ -11,7 +11,9 @@ AckOptions options() {
   o.timestamp = "20260301120500";
   return o;
 }
-Message parse(const std::string& text) { return Message::parse_owned(text).value(); }
+Message parse(const std::string& text) {
+  return Message::parse_owned(text).value();
+}
 const std::string kOriginal =
     "MSH|^~\\&|SEND|SFAC|RECV|RFAC|20260301120000||ADT^A01^ADT_A01|CTRL1|P|2.5.1\rPID|1\r";
 const std::string kEnhanced =
@@ -33,8 +35,8 @@ TEST_CASE("ack: original mode AA swaps sender and receiver and echoes the contro
 
 TEST_CASE("ack: AE and AR carry v2.5+ ERR segments (ERR-2, ERR-3, ERR-4, ERR-7)") {
   Message m = parse(kOriginal);
-  AckError e{ErrorCode::kDataTypeError, ErrorLocation{"PID", 2, 7, 1, 1, 0},
-             AckSeverity::kError, "bad date|time"};
+  AckError e{ErrorCode::kDataTypeError, ErrorLocation{"PID", 2, 7, 1, 1, 0}, AckSeverity::kError,
+             "bad date|time"};
   AckError w{ErrorCode::kTableValueNotFound, ErrorLocation{"PID", 2, 8, 0, 0, 0},
              AckSeverity::kWarning, "unknown sex"};
   auto ack = Message::parse_owned(build_ack(m, AckCode::kAE, {e, w}, options()));
@@ -46,11 +48,12 @@ TEST_CASE("ack: AE and AR carry v2.5+ ERR segments (ERR-2, ERR-3, ERR-4, ERR-7)"
   CHECK(*ack->get_text("ERR-7") == "bad date|time");
   CHECK(ack->get("ERR[2]-3.1")->raw == "103");
   CHECK(ack->get("ERR[2]-4")->raw == "W");
-  auto reject = Message::parse_owned(
-      build_ack(m, AckCode::kAR,
-                {{ErrorCode::kUnsupportedMessageType, {"MSH", 1, 9, 0, 0, 0}, AckSeverity::kError,
-                  "no ADT here"}},
-                options()));
+  auto reject = Message::parse_owned(build_ack(m, AckCode::kAR,
+                                               {{ErrorCode::kUnsupportedMessageType,
+                                                 {"MSH", 1, 9, 0, 0, 0},
+                                                 AckSeverity::kError,
+                                                 "no ADT here"}},
+                                               options()));
   CHECK(reject->get("MSA-1")->raw == "AR");
   CHECK(reject->get("ERR-3.1")->raw == "200");
   CHECK(reject->get("ERR-2")->raw == "MSH^1^9");

@@ -10,8 +10,8 @@ const std::string kMsh2 = "MSH|^~\\&|A|B|C|D|2026||ADT^A04|2|P|2.5\rPID|1||2\r";
 }  // namespace
 
 TEST_CASE("batch: FHS/BHS/BTS/FTS envelope with two batches") {
-  std::string text = "FHS|^~\\&|F\rBHS|^~\\&|B1\r" + kMsh1 + "BTS|1\rBHS|^~\\&|B2\r" + kMsh2 +
-                     "BTS|1\rFTS|2\r";
+  std::string text =
+      "FHS|^~\\&|F\rBHS|^~\\&|B1\r" + kMsh1 + "BTS|1\rBHS|^~\\&|B2\r" + kMsh2 + "BTS|1\rFTS|2\r";
   auto b = Batch::parse(text);
   REQUIRE(b.is_ok());
   CHECK(b->file_header()->field(3) == "F");
@@ -69,7 +69,10 @@ TEST_CASE("batch: envelope order errors are segment sequence errors with locatio
 }
 
 TEST_CASE("batch: BOM, CRLF and blank lines are kept; an empty BHS/BTS group is allowed") {
-  std::string text = "\xEF\xBB\xBF" "BHS|^~\\&\r\n\r\nBTS|0\r\nBHS|^~\\&\r\n" + kMsh1 + "BTS|1\r\n";
+  std::string text =
+      "\xEF\xBB\xBF"
+      "BHS|^~\\&\r\n\r\nBTS|0\r\nBHS|^~\\&\r\n" +
+      kMsh1 + "BTS|1\r\n";
   auto b = Batch::parse(text);
   REQUIRE(b.is_ok());
   REQUIRE(b->groups().size() == 2);

@@ -1,11 +1,11 @@
 // charset.h: the metadata conversion to UTF-8 (8859/1, undeclared bytes).
 #include "hl7/charset.h"
 
-#include "core/utf8.h"
-
 #include <doctest/doctest.h>
 
 #include <string>
+
+#include "core/utf8.h"
 
 namespace hearth::hl7 {
 namespace {

@@ -42,8 +42,8 @@ const ExpectedRejection kMalformed[] = {
      "INDEX no-MSH: BHS followed by EVN, no MSH"},
     {"hl7v2/python-hl7/malformed-batch-two-BHS.hl7", ErrorCode::kSegmentSequenceError, "BHS", 0,
      "a second BHS inside an open batch"},
-    {"hl7v2/python-hl7/malformed-file-segment-before-MSH-2.hl7",
-     ErrorCode::kSegmentSequenceError, "EVN", 0, "INDEX no-MSH: FHS followed by EVN"},
+    {"hl7v2/python-hl7/malformed-file-segment-before-MSH-2.hl7", ErrorCode::kSegmentSequenceError,
+     "EVN", 0, "INDEX no-MSH: FHS followed by EVN"},
     {"hl7v2/python-hl7/malformed-file-segment-before-MSH.hl7", ErrorCode::kSegmentSequenceError,
      "EVN", 0, "INDEX no-MSH: FHS, BHS followed by EVN"},
     {"hl7v2/python-hl7/malformed-file-two-BHS.hl7", ErrorCode::kSegmentSequenceError, "BHS", 0,
@@ -55,8 +55,8 @@ const ExpectedRejection kMalformed[] = {
     {"hl7v2/rethinkhealth-hl7v2/invalid-segment-header-length.hl7",
      ErrorCode::kSegmentSequenceError, "PIDX", 0,
      "INDEX suspicious-segments:2: segment ids PIDX and PV"},
-    {"hl7v2/rethinkhealth-hl7v2/invalid-wrong-version.hl7", ErrorCode::kUnsupportedVersionId,
-     "MSH", 12, "INDEX version 1.0: MSH-12 is not an HL7 v2 version"},
+    {"hl7v2/rethinkhealth-hl7v2/invalid-wrong-version.hl7", ErrorCode::kUnsupportedVersionId, "MSH",
+     12, "INDEX version 1.0: MSH-12 is not an HL7 v2 version"},
 };
 
 fs::path corpus_root() {
@@ -79,7 +79,8 @@ std::map<std::string, int> index_message_counts(const fs::path& root) {
     std::stringstream ss(line);
     std::string col;
     while (std::getline(ss, col, '\t')) cols.push_back(col);
-    if (cols.size() > 5 && cols[0].rfind("hl7v2/", 0) == 0) counts[cols[0]] = std::atoi(cols[5].c_str());
+    if (cols.size() > 5 && cols[0].rfind("hl7v2/", 0) == 0)
+      counts[cols[0]] = std::atoi(cols[5].c_str());
   }
   return counts;
 }
@@ -101,13 +102,14 @@ TEST_CASE("hl7 corpus: well-formed files round-trip byte-identical, malformed on
   const fs::path root = corpus_root();
   const fs::path dir = root / "hl7v2";
   INFO("corpus directory: " << dir.string());
-  REQUIRE_MESSAGE(fs::is_directory(dir),
-                  "HL7 corpus not found at " << dir.string()
+  REQUIRE_MESSAGE(fs::is_directory(dir), "HL7 corpus not found at "
+                                             << dir.string()
                                              << " (set HEARTH_CORPUS_DIR to the corpus root)");
   const auto counts = index_message_counts(root);
   std::vector<fs::path> files;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".hl7") files.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == ".hl7")
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   REQUIRE(!files.empty());
@@ -163,8 +165,9 @@ TEST_CASE("hl7 corpus: well-formed files round-trip byte-identical, malformed on
     if (ok) ++identical;
   }
   CHECK(expected_rejections_seen == std::size(kMalformed));
-  std::printf("hl7 corpus: %zu files, %zu messages: %zu round-trip byte-identical, %zu rejected as "
-              "expected\n",
-              files.size(), messages, identical, rejected);
+  std::printf(
+      "hl7 corpus: %zu files, %zu messages: %zu round-trip byte-identical, %zu rejected as "
+      "expected\n",
+      files.size(), messages, identical, rejected);
   CHECK(identical + rejected == files.size());
 }

@@ -31,14 +31,15 @@ TEST_CASE("delimiters: illegal choices are data type errors at MSH-1/MSH-2") {
   CHECK_FALSE(parse_delimiters("MSH|^~\\\\&|", &d, &e));  // escape twice
   CHECK_FALSE(parse_delimiters("MSH|^~|", &d, &e));       // too short
   CHECK(e.location.field == 2);
-  CHECK_FALSE(parse_delimiters("MSHA^~\\&A", &d, &e));    // alphanumeric separator
+  CHECK_FALSE(parse_delimiters("MSHA^~\\&A", &d, &e));  // alphanumeric separator
   CHECK(e.location.field == 1);
   CHECK_FALSE(parse_delimiters("MS", &d, &e));
 }
 
 TEST_CASE("delimiters: a message with custom delimiters reads by path") {
-  auto m = Message::parse("MSH#!@%*#SENDER#FAC#RECV#FAC#20260301120000##ADT!A01#MSG007#P#2.5\r"
-                          "PID#1##12345!!!MRN@999##DOE!JOHN*X!A\r");
+  auto m = Message::parse(
+      "MSH#!@%*#SENDER#FAC#RECV#FAC#20260301120000##ADT!A01#MSG007#P#2.5\r"
+      "PID#1##12345!!!MRN@999##DOE!JOHN*X!A\r");
   REQUIRE(m.is_ok());
   CHECK(m->get("MSH-9.2")->raw == "A01");
   CHECK(m->get("PID-3[2]")->raw == "999");

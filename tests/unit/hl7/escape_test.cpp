@@ -44,6 +44,14 @@ TEST_CASE("escape: hex, formatting and local sequences") {
   CHECK(encode_value("line1\nline2", Delimiters{}) == "line1\\.br\\line2");
   CHECK(decode("a\\.sp\\b") == "a\nb");
   CHECK(decode("a\\.sp 3\\b") == "a\n\n\nb");
+  // \.sp n\ is capped: a hostile message cannot make decoding grow much.
+  CHECK(decode("\\.sp1000\\") == std::string(kMaxSkipLines, '\n'));
+  CHECK(decode("\\.sp 99999999999999999999\\") == std::string(kMaxSkipLines, '\n'));
+  CHECK(decode("\\.sp -3\\") == "\n");
+  CHECK(decode("\\.sp x\\") == "\n");
+  std::string hostile;
+  for (int i = 0; i < 10000; ++i) hostile += i % 2 ? "\\.sp1000\\" : "\\.sp99\\";
+  CHECK(decode(hostile).size() <= 2 * hostile.size());
   CHECK(decode("\\H\\bold\\N\\ text") == "bold text");
   CHECK(decode("\\.in 4\\x\\.ti -2\\y") == "xy");
   CHECK(decode("\\Zlocal\\") == "\\Zlocal\\");
@@ -53,8 +61,15 @@ TEST_CASE("escape: hex, formatting and local sequences") {
 
 TEST_CASE("escape: FormattedText produces the sequences without a plain-text form") {
   FormattedText t{Delimiters{}};
-  t.highlight_on().text("A|B").highlight_off().line_break().skip_lines(2).indent(4)
-      .temporary_indent(-2).hex("\x01").local("ABC");
+  t.highlight_on()
+      .text("A|B")
+      .highlight_off()
+      .line_break()
+      .skip_lines(2)
+      .indent(4)
+      .temporary_indent(-2)
+      .hex("\x01")
+      .local("ABC");
   CHECK(t.raw() == "\\H\\A\\F\\B\\N\\\\.br\\\\.sp 2\\\\.in 4\\\\.ti -2\\\\X01\\\\ZABC\\");
   CHECK(decode(t.raw()) == "A|B\n\n\n\x01\\ZABC\\");
 }
@@ -63,8 +78,9 @@ TEST_CASE("escape: 8859/1 values decode to UTF-8, \\X bytes too") {
   CHECK(decode("Jos\xE9", Delimiters{}, Charset::kLatin1) == "Jos\xC3\xA9");
   CHECK(decode("Jos\\XE9\\", Delimiters{}, Charset::kLatin1) == "Jos\xC3\xA9");
   CHECK(decode("Jos\xC3\xA9", Delimiters{}, Charset::kUtf8) == "Jos\xC3\xA9");
-  auto m = Message::parse("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.3|||||DE|8859/1\r"
-                          "PID|1||1||M\xFCller^J\\S\\r\r");
+  auto m = Message::parse(
+      "MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.3|||||DE|8859/1\r"
+      "PID|1||1||M\xFCller^J\\S\\r\r");
   REQUIRE(m.is_ok());
   CHECK(m->charset() == Charset::kLatin1);
   CHECK(*m->get_text("PID-5.1") == "M\xC3\xBCller");
@@ -90,8 +106,9 @@ TEST_CASE("escape: MSH-18 names map to character sets") {
   CHECK(charset_from_msh18("8859/1") == Charset::kLatin1);
   CHECK(charset_from_msh18("UNICODE UTF-8") == Charset::kUtf8);
   CHECK(charset_from_msh18("ISO IR87") == Charset::kOther);
-  auto m = Message::parse("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.5.1|||||DE|UNICODE UTF-8~8859/1\r"
-                          "PID|1||1||M\xC3\xBCller\r");
+  auto m = Message::parse(
+      "MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.5.1|||||DE|UNICODE UTF-8~8859/1\r"
+      "PID|1||1||M\xC3\xBCller\r");
   REQUIRE(m.is_ok());
   CHECK(m->charset() == Charset::kUtf8);
   std::string buffer;

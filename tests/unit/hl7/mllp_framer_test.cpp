@@ -41,7 +41,8 @@ TEST_CASE("mllp: fed one byte at a time") {
 }
 
 TEST_CASE("mllp: several frames in one chunk, garbage between and around them") {
-  std::string stream = "noise" + mllp_frame("one") + "\r\n" + mllp_frame("two") + mllp_frame("three") + "tail";
+  std::string stream =
+      "noise" + mllp_frame("one") + "\r\n" + mllp_frame("two") + mllp_frame("three") + "tail";
   MllpDeframer d;
   d.feed(stream);
   auto got = drain(d);
@@ -58,10 +59,15 @@ TEST_CASE("mllp: resynchronises on a new VT inside an unfinished frame; FS witho
   REQUIRE(got.size() == 1);
   CHECK(got[0] == "whole");
   CHECK(d.discarded_bytes() == 8);
-  d.feed(std::string("\x0b" "a\x1c" "b\x1c\r"));
+  d.feed(
+      std::string("\x0b"
+                  "a\x1c"
+                  "b\x1c\r"));
   got = drain(d);
   REQUIRE(got.size() == 1);
-  CHECK(got[0] == "a\x1c" "b");
+  CHECK(got[0] ==
+        "a\x1c"
+        "b");
 }
 
 TEST_CASE("mllp: an oversize frame is reported once and skipped to the next frame") {
@@ -84,7 +90,9 @@ TEST_CASE("mllp: an oversize frame is reported once and skipped to the next fram
 
 TEST_CASE("mllp: an oversize frame's head is kept for the reject, up to 4 KiB") {
   MllpDeframer d(10);
-  d.feed("\x0b" "MSH|^~\\&|A|B");  // 14 bytes: over the limit at once
+  d.feed(
+      "\x0b"
+      "MSH|^~\\&|A|B");  // 14 bytes: over the limit at once
   auto first = d.next();
   REQUIRE(first.has_value());
   CHECK(first->status().code() == hearth::Code::kPayloadTooLarge);
@@ -107,7 +115,10 @@ TEST_CASE("mllp: an oversize frame's head is kept for the reject, up to 4 KiB") 
 TEST_CASE("mllp: a limit-sized payload followed by FS without CR becomes oversize") {
   MllpDeframer d(3);
   int errors = 0;
-  d.feed(std::string("\x0b" "abc\x1c" "x\x1c\r") + mllp_frame("ok"));
+  d.feed(std::string("\x0b"
+                     "abc\x1c"
+                     "x\x1c\r") +
+         mllp_frame("ok"));
   auto got = drain(d, &errors);
   CHECK(errors == 1);
   REQUIRE(got.size() == 1);

@@ -3,9 +3,8 @@
 
 #include <doctest/doctest.h>
 
-#include <algorithm>
-
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 
 namespace hearth::server {
@@ -99,8 +98,8 @@ TEST_CASE("MLLP options: defaults, flags, off, and bad values") {
   Config defaults = parse({});
   CHECK(defaults.mllp_listen == "127.0.0.1:2575");
   CHECK(defaults.mllp_max_message == 16ull * 1024 * 1024);
-  Config flags = parse({"--mllp-listen", "0.0.0.0:0", "--mllp-max-message", "1MiB",
-                        "--mllp-listen", "127.0.0.1:2600"});
+  Config flags = parse({"--mllp-listen", "0.0.0.0:0", "--mllp-max-message", "1MiB", "--mllp-listen",
+                        "127.0.0.1:2600"});
   CHECK(flags.mllp_listen == "127.0.0.1:2600");  // the last one wins
   CHECK(flags.mllp_max_message == 1024 * 1024);
   REQUIRE(finalize(flags).is_ok());
@@ -116,8 +115,7 @@ TEST_CASE("HL7 accept rules: comma-separated flags and variables, checked by fin
   Config defaults = parse({});
   CHECK(defaults.hl7_accept_types.empty());
   CHECK(defaults.hl7_accept_versions.empty());
-  Config flags = parse({"--hl7-accept-types", "ORU^R01,ADT", "--hl7-accept-versions",
-                        "2.3,2.5.1"});
+  Config flags = parse({"--hl7-accept-types", "ORU^R01,ADT", "--hl7-accept-versions", "2.3,2.5.1"});
   CHECK(flags.hl7_accept_types == std::vector<std::string>{"ORU^R01", "ADT"});
   CHECK(flags.hl7_accept_versions == std::vector<std::string>{"2.3", "2.5.1"});
   CHECK(finalize(flags).is_ok());

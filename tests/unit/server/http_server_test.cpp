@@ -11,11 +11,11 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <stdexcept>
 #include <mutex>
 #include <set>
-#include <vector>
+#include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "core/code_table.h"
 #include "server/request_mapping.h"
@@ -50,26 +50,24 @@ FhirHandlers fake_handlers(std::atomic<int>& calls) {
 // Handlers that say "quick/..." paths may run inline, and record which threads ran what.
 FhirHandlers fake_handlers_with_threads(std::mutex& mutex, std::set<std::thread::id>& quick,
                                         std::set<std::thread::id>& pooled) {
-  return FhirHandlers{[&](const api::Request& request) {
-                        const bool is_quick = request.path.rfind("quick/", 0) == 0;
-                        {
-                          std::lock_guard<std::mutex> lock(mutex);
-                          (is_quick ? quick : pooled).insert(std::this_thread::get_id());
-                        }
-                        api::Response response;
-                        response.content_type = "text/plain";
-                        response.body = request.path;
-                        return response;
-                      },
-                      [](const Status& status, const api::Request&) {
-                        api::Response response;
-                        response.status = hearth::http_status(status.code());
-                        return response;
-                      },
-                      [](const api::Request& request) {
-                        return request.path.rfind("quick/", 0) == 0;
-                      },
-                      nullptr};
+  return FhirHandlers{
+      [&](const api::Request& request) {
+        const bool is_quick = request.path.rfind("quick/", 0) == 0;
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          (is_quick ? quick : pooled).insert(std::this_thread::get_id());
+        }
+        api::Response response;
+        response.content_type = "text/plain";
+        response.body = request.path;
+        return response;
+      },
+      [](const Status& status, const api::Request&) {
+        api::Response response;
+        response.status = hearth::http_status(status.code());
+        return response;
+      },
+      [](const api::Request& request) { return request.path.rfind("quick/", 0) == 0; }, nullptr};
 }
 
 // A running in-process server; stops on scope exit.
@@ -131,7 +129,7 @@ void check_server(int workers) {
 
   auto outside = get(socket, "/elsewhere");
   CHECK(outside.result_int() == 404);
-  CHECK(get(socket, "/hl7/messages").result_int() == 404);  // no /hl7 handler wired
+  CHECK(get(socket, "/hl7/messages").result_int() == 404);   // no /hl7 handler wired
   CHECK(get(socket, "/fhir/metadata").result_int() == 200);  // same connection, still serving
   CHECK(calls == 4);
 }

@@ -50,8 +50,7 @@ inline std::filesystem::path temp_root() {
 // A path that does not exist yet, in a directory that does not exist yet.
 inline std::string fresh_sqlite_path() {
   static std::atomic<int> counter{0};
-  return (temp_root() / ("db" + std::to_string(++counter)) / "nested" / "hearth.sqlite")
-      .string();
+  return (temp_root() / ("db" + std::to_string(++counter)) / "nested" / "hearth.sqlite").string();
 }
 
 // Runs SQL directly against a PostgreSQL database (throws on failure).
@@ -101,6 +100,13 @@ inline void drop_search_index(const Backend& backend) {
   }
 }
 
+// Takes a database back to before schema 6 (no message content hash).
+inline void drop_message_hash(const Backend& backend) {
+  raw_exec(backend, "DROP INDEX hl7_message_resend");
+  raw_exec(backend, "ALTER TABLE hl7_message DROP COLUMN content_hash");
+  raw_exec(backend, "CREATE INDEX hl7_message_sender_control ON hl7_message (sender, control_id)");
+}
+
 inline const char* pg_url() {
   const char* url = std::getenv("HEARTH_TEST_PG_URL");
   if (url == nullptr || *url == '\0') {
@@ -142,9 +148,8 @@ class ManualClock final : public Clock {
 };
 
 // A JSON body that records the version and time the store handed to make_body.
-inline std::string body_for(const std::string& type, const std::string& id,
-                            std::int64_t version, std::int64_t last_updated,
-                            const std::string& extra = "") {
+inline std::string body_for(const std::string& type, const std::string& id, std::int64_t version,
+                            std::int64_t last_updated, const std::string& extra = "") {
   return "{\"resourceType\":\"" + type + "\",\"id\":\"" + id + "\",\"meta\":{\"versionId\":\"" +
          std::to_string(version) + "\",\"lastUpdated\":" + std::to_string(last_updated) + "}" +
          extra + "}";
@@ -165,7 +170,8 @@ inline WriteRequest request(const std::string& type, const std::string& id,
 
 inline std::unique_ptr<Store> open_or_die(const std::string& url, const Clock& clock) {
   Result<std::unique_ptr<Store>> store = open_store(url, clock);
-  if (!store.is_ok()) throw std::runtime_error("open_store(" + url + "): " + store.status().message());
+  if (!store.is_ok())
+    throw std::runtime_error("open_store(" + url + "): " + store.status().message());
   return std::move(store).value();
 }
 

@@ -57,8 +57,8 @@ TEST_CASE("8 threads x 200 updates of one resource: versions 1..1601, none lost"
     bool ordered = true;
     for (const auto& e : page->entries) {
       versions.insert(e.version);
-      ordered = ordered && e.version == previous_version - 1 &&
-                e.last_updated_micros < previous_time;
+      ordered =
+          ordered && e.version == previous_version - 1 && e.last_updated_micros < previous_time;
       previous_version = e.version;
       previous_time = e.last_updated_micros;
     }

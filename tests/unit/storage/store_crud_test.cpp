@@ -124,8 +124,7 @@ TEST_CASE("remove records a deletion version; repeated or missing deletes are kN
     REQUIRE(store->create(request("Patient", "d1")).is_ok());
     clock.advance(5);
 
-    CHECK(store->remove(request("Patient", "d1", 7)).status().code() ==
-          Code::kPreconditionFailed);
+    CHECK(store->remove(request("Patient", "d1", 7)).status().code() == Code::kPreconditionFailed);
     auto removed = store->remove(request("Patient", "d1", 1));
     REQUIRE(removed.is_ok());
     CHECK(removed->kind == WriteKind::kDeleted);
@@ -152,8 +151,7 @@ TEST_CASE("remove records a deletion version; repeated or missing deletes are kN
     REQUIRE(missing.is_ok());
     CHECK(missing->kind == WriteKind::kNoChange);
     CHECK(missing->stored.version == 0);
-    CHECK(store->remove(request("Patient", "zz", 1)).status().code() ==
-          Code::kPreconditionFailed);
+    CHECK(store->remove(request("Patient", "zz", 1)).status().code() == Code::kPreconditionFailed);
     CHECK(store->read("Patient", "zz").status().code() == Code::kNotFound);
   }
 }

@@ -75,8 +75,8 @@ TEST_CASE("history at instance, type and system level, newest first") {
     CHECK(type.entries[0].body.empty());
 
     HistoryPage system = must(store->history(query()));
-    CHECK(keys(system) == std::vector<std::string>{"Patient/b/2D", "Observation/o/1",
-                                                   "Patient/a/2", "Patient/b/1", "Patient/a/1"});
+    CHECK(keys(system) == std::vector<std::string>{"Patient/b/2D", "Observation/o/1", "Patient/a/2",
+                                                   "Patient/b/1", "Patient/a/1"});
     CHECK(system.total == 5);
     CHECK(system.snapshot > 0);
 
@@ -165,8 +165,7 @@ TEST_CASE("history _at returns the versions current at that instant") {
 
     q.at_micros = t[4];  // exactly when b was deleted
     HistoryPage all = must(store->history(q));
-    CHECK(keys(all) ==
-          std::vector<std::string>{"Patient/b/2D", "Observation/o/1", "Patient/a/2"});
+    CHECK(keys(all) == std::vector<std::string>{"Patient/b/2D", "Observation/o/1", "Patient/a/2"});
     CHECK(all.total == 3);
 
     q.at_micros = t[0] - 1;  // before anything existed

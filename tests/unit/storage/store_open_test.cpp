@@ -44,8 +44,8 @@ TEST_CASE("SQLite URL parameter synchronous=full|normal; anything else is refuse
   CHECK(parse_store_url("sqlite:h.db?cache=shared").status().code() == Code::kInvalidArgument);
   CHECK(parse_store_url("sqlite:?synchronous=full").status().code() == Code::kInvalidArgument);
   // A store opened with it works like any other.
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("hearth-sync-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("hearth-sync-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   {
     ManualClock clock;
@@ -151,12 +151,17 @@ std::string schema_1_with_data(bool postgresql) {
   const std::string without_rowid = postgresql ? "" : " WITHOUT ROWID";
   return "CREATE TABLE schema_version (version INTEGER NOT NULL);"
          "INSERT INTO schema_version VALUES (1);"
-         "CREATE TABLE resource (res_type TEXT NOT NULL, res_id TEXT NOT NULL, version " + big +
-         " NOT NULL, last_updated " + big + " NOT NULL, deleted INTEGER NOT NULL,"
+         "CREATE TABLE resource (res_type TEXT NOT NULL, res_id TEXT NOT NULL, version " +
+         big + " NOT NULL, last_updated " + big +
+         " NOT NULL, deleted INTEGER NOT NULL,"
          " method TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (res_type, res_id))" +
-         without_rowid + ";"
-         "CREATE TABLE resource_version (" + seq + ", res_type TEXT NOT NULL,"
-         " res_id TEXT NOT NULL, version " + big + " NOT NULL, last_updated " + big +
+         without_rowid +
+         ";"
+         "CREATE TABLE resource_version (" +
+         seq +
+         ", res_type TEXT NOT NULL,"
+         " res_id TEXT NOT NULL, version " +
+         big + " NOT NULL, last_updated " + big +
          " NOT NULL, deleted INTEGER NOT NULL, method TEXT NOT NULL, body TEXT NOT NULL,"
          " UNIQUE (res_type, res_id, version));"
          "CREATE INDEX resource_version_type_seq ON resource_version (res_type, seq);"

@@ -38,20 +38,25 @@ IndexValues patient(const std::string& family, const std::string& gender, const 
   IndexValues v;
   v.strings.push_back({.param = "family", .folded = family, .exact = family});
   v.strings.push_back({.param = "name", .folded = family, .exact = family});
-  v.tokens.push_back({.param = "gender", .system = "http://hl7.org/fhir/administrative-gender",
-                      .code = gender, .text = ""});
-  v.tokens.push_back({.param = "identifier", .system = "urn:mrn", .code = "mrn-" + family,
+  v.tokens.push_back({.param = "gender",
+                      .system = "http://hl7.org/fhir/administrative-gender",
+                      .code = gender,
                       .text = ""});
+  v.tokens.push_back(
+      {.param = "identifier", .system = "urn:mrn", .code = "mrn-" + family, .text = ""});
   auto range = fhir::search::date_range(birth);
   v.dates.push_back({.param = "birthdate", .low = range->low, .high = range->high});
   if (!gp.empty()) {
-    v.references.push_back({.param = "general-practitioner", .target_type = "Practitioner",
-                            .target_id = gp, .url = "Practitioner/" + gp});
+    v.references.push_back({.param = "general-practitioner",
+                            .target_type = "Practitioner",
+                            .target_id = gp,
+                            .url = "Practitioner/" + gp});
   }
   return v;
 }
 
-SearchClause clause(const std::string& type, std::string_view code, Modifier modifier = Modifier::kNone) {
+SearchClause clause(const std::string& type, std::string_view code,
+                    Modifier modifier = Modifier::kNone) {
   SearchClause c;
   c.param = fhir::find_search_param(type, code);
   REQUIRE(c.param != nullptr);
@@ -114,14 +119,18 @@ SearchQuery query(const std::string& type, std::vector<SearchClause> clauses) {
 
 using Ids = std::vector<std::string>;
 
-TEST_CASE("search: strings, tokens, dates, references, _id over the index; writes keep it current") {
+TEST_CASE(
+    "search: strings, tokens, dates, references, _id over the index; writes keep it current") {
   for (const auto& b : backends()) {
     INFO("backend: " << b.name);
     ManualClock clock;
     auto store = open_or_die(b.url, clock);
-    REQUIRE(store->create(indexed("Patient", "a", patient("chalmers", "male", "1974-12-25", "p1"))).is_ok());
-    REQUIRE(store->create(indexed("Patient", "b", patient("chalk", "female", "1980-03", "p2"))).is_ok());
-    REQUIRE(store->create(indexed("Patient", "c", patient("smith", "female", "2001-07-14"))).is_ok());
+    REQUIRE(store->create(indexed("Patient", "a", patient("chalmers", "male", "1974-12-25", "p1")))
+                .is_ok());
+    REQUIRE(store->create(indexed("Patient", "b", patient("chalk", "female", "1980-03", "p2")))
+                .is_ok());
+    REQUIRE(
+        store->create(indexed("Patient", "c", patient("smith", "female", "2001-07-14"))).is_ok());
     REQUIRE(store->create(indexed("Practitioner", "a", {})).is_ok());
 
     {  // string: prefix by default, :exact, :contains; OR within a clause
@@ -211,7 +220,8 @@ TEST_CASE("search: strings, tokens, dates, references, _id over the index; write
       CHECK(ids(*store, query("Patient", {family})) == Ids{"a"});
       REQUIRE(store->remove(testing::request("Patient", "b")).is_ok());
       CHECK(ids(*store, query("Patient", {})) == Ids{"a", "c"});
-      REQUIRE(store->update(indexed("Patient", "b", patient("chalk", "female", "1980-03"))).is_ok());
+      REQUIRE(
+          store->update(indexed("Patient", "b", patient("chalk", "female", "1980-03"))).is_ok());
       family.values = {text("chal")};
       CHECK(ids(*store, query("Patient", {family})) == Ids{"b"});
     }
@@ -226,9 +236,13 @@ TEST_CASE("search: numbers, quantities, uris, _lastUpdated, sort, paging and tot
     const double values[] = {4.9, 5.4, 100};
     for (int i = 0; i < 3; ++i) {
       IndexValues v;
-      v.quantities.push_back({.param = "value-quantity", .value = values[i],
-                              .system = "http://unitsofmeasure.org", .code = i == 2 ? "g" : "mg"});
-      v.uris.push_back({.param = "_profile", .uri = "http://example.org/fhir/StructureDefinition/obs-" + std::to_string(i)});
+      v.quantities.push_back({.param = "value-quantity",
+                              .value = values[i],
+                              .system = "http://unitsofmeasure.org",
+                              .code = i == 2 ? "g" : "mg"});
+      v.uris.push_back(
+          {.param = "_profile",
+           .uri = "http://example.org/fhir/StructureDefinition/obs-" + std::to_string(i)});
       REQUIRE(store->create(indexed("Observation", "o" + std::to_string(i), v)).is_ok());
       clock.advance(1'000'000);
     }
@@ -270,7 +284,8 @@ TEST_CASE("search: numbers, quantities, uris, _lastUpdated, sort, paging and tot
     }
     {  // sort by a quantity descending; paging with totals
       SearchQuery q = query("Observation", {});
-      q.sort = {{.param = fhir::find_search_param("Observation", "value-quantity"), .descending = true}};
+      q.sort = {
+          {.param = fhir::find_search_param("Observation", "value-quantity"), .descending = true}};
       CHECK(ids(*store, q) == Ids{"o2", "o1", "o0"});
       q.sort.front().descending = false;
       CHECK(ids(*store, q) == Ids{"o0", "o1", "o2"});
@@ -314,17 +329,19 @@ TEST_CASE("search: migrating a schema-4 database indexes the resources it alread
     ManualClock clock;
     {
       auto store = open_or_die(b.url, clock);
-      WriteRequest r = testing::request("Patient", "old", std::nullopt,
-                                        ",\"name\":[{\"family\":\"D\xc3\xa4lmerstein\",\"given\":[\"Pieter\"]}]");
+      WriteRequest r = testing::request(
+          "Patient", "old", std::nullopt,
+          ",\"name\":[{\"family\":\"D\xc3\xa4lmerstein\",\"given\":[\"Pieter\"]}]");
       REQUIRE(store->create(r).is_ok());  // no index values given: none written
       REQUIRE(store->create(testing::request("Patient", "gone")).is_ok());
       REQUIRE(store->remove(testing::request("Patient", "gone")).is_ok());
     }
     testing::drop_search_index(b);
+    testing::drop_message_hash(b);
     testing::raw_exec(b, "UPDATE schema_version SET version = 4");
     auto reached = migrate_store(b.url);
     REQUIRE_MESSAGE(reached.is_ok(), reached.status().message());
-    CHECK(*reached == 5);
+    CHECK(*reached == 6);
     auto store = open_or_die(b.url, clock);
     SearchClause family = clause("Patient", "family");
     family.values = {text("dalm")};  // folded: the stored "Dälmerstein" matches
