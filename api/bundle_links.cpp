@@ -1,5 +1,7 @@
 #include "api/bundle_links.h"
 
+#include <limits>
+
 #include "core/time_format.h"
 
 namespace hearth::api {
@@ -32,6 +34,15 @@ void write_link(JsonWriter& w, std::string_view relation, const std::string& url
 std::int64_t last_page_offset(std::int64_t total, std::int64_t count) {
   if (count <= 0 || total <= 0) return 0;
   return ((total - 1) / count) * count;
+}
+
+std::int64_t next_page_offset(std::int64_t offset, std::int64_t count) {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(offset, count, &sum)) {
+    return count > 0 ? std::numeric_limits<std::int64_t>::max()
+                     : std::numeric_limits<std::int64_t>::min();
+  }
+  return sum;
 }
 
 }  // namespace hearth::api

@@ -22,4 +22,8 @@ void write_link(JsonWriter& w, std::string_view relation, const std::string& url
 // The offset of the last page for `total` entries, `count` per page (0 when count is 0).
 std::int64_t last_page_offset(std::int64_t total, std::int64_t count);
 
+// offset + count for the next page, saturating at INT64_MAX: _offset comes from the client and
+// may be any int64 (no signed overflow, whatever it is).
+std::int64_t next_page_offset(std::int64_t offset, std::int64_t count);
+
 }  // namespace hearth::api

@@ -145,20 +145,26 @@ Response fhir_response(int status, std::string json, const ResponseFormat& forma
   if (format.format == Format::kXml) {
     Result<fhir::JsonDocument> doc = fhir::parse_json(json);
     std::string xml;
-    Status written =
-        doc.is_ok() ? fhir::write_xml_resource(*doc, format.pretty, xml) : doc.status();
+    Status written = doc.is_ok() ? fhir::write_xml_resource(*doc, format.pretty, xml)
+                                 : Status(Code::kInternal, "our response JSON does not parse: " +
+                                                               doc.status().message());
     if (written.is_ok()) {
       response.content_type = std::string(kFhirXmlContentType);
       response.body = std::move(xml);
       return response;
     }
-    // Our own JSON that the XML writer refuses is a server bug: say so, in JSON.
-    response.status = 500;
-    response.content_type = std::string(kFhirJsonContentType);
-    response.body = operation_outcome_json(
-        Status(Code::kInternal, "could not write the response as XML: " + written.message()),
-        format.pretty);
-    return response;
+    // Validation keeps what XML cannot carry (control characters) out of new bodies, but a row
+    // stored before that rule may still hold one: the client asked for a representation this
+    // resource does not have, which is its request's problem (400), answered in JSON. Anything
+    // else the writer refuses is a server bug (500, details logged only).
+    const ResponseFormat json{.format = Format::kJson, .pretty = format.pretty};
+    if (written.code() == Code::kInternal || written.code() == Code::kUnavailable) {
+      return outcome_response(written, json);
+    }
+    return outcome_response(
+        Status(Code::kInvalidArgument, "the response cannot be written as XML (" +
+                                           written.message() + "); ask for _format=json"),
+        json);
   }
   response.content_type = std::string(kFhirJsonContentType);
   response.body = std::move(json);

@@ -32,7 +32,9 @@ Result<ResponseFormat> negotiate_response_format(const Request& request);
 ResponseFormat response_format_or_default(const Request& request);
 
 // `status` with the resource whose compact FHIR JSON is `json`, in the negotiated format:
-// re-indented for _pretty=true, re-encoded as FHIR XML for Format::kXml.
+// re-indented for _pretty=true, re-encoded as FHIR XML for Format::kXml. When the JSON holds
+// what XML 1.0 cannot carry (a control character in a row stored before validation refused
+// them), the answer is a 400 OperationOutcome in JSON instead.
 Response fhir_response(int status, std::string json, const ResponseFormat& format);
 
 // The format of a request body, from its Content-Type. An absent Content-Type is read as JSON

@@ -122,8 +122,9 @@ Response history_interaction(const InteractionContext& ctx) {
   w.StartArray();
   write_link(w, "self", page_link(ctx, query, query.snapshot, query.offset));
   write_link(w, "first", page_link(ctx, query, page->snapshot, 0));
-  if (query.offset + query.count < page->total && query.count > 0) {
-    write_link(w, "next", page_link(ctx, query, page->snapshot, query.offset + query.count));
+  const std::int64_t next = next_page_offset(query.offset, query.count);
+  if (next < page->total && query.count > 0) {
+    write_link(w, "next", page_link(ctx, query, page->snapshot, next));
   }
   if (query.offset > 0) {
     write_link(w, "previous",

@@ -2,6 +2,7 @@
 #include "api/hl7_archive_api.h"
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <string>
 #include <string_view>
@@ -75,6 +76,22 @@ std::optional<std::int64_t> positive_integer(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
   return value;
+}
+
+// A state-changing call must say it sends JSON: a browser sends a cross-site form POST
+// (x-www-form-urlencoded, multipart/form-data, text/plain) without asking the server first,
+// but a JSON content type needs a CORS preflight, which Hearth never grants.
+Status require_json_content_type(const Request& request) {
+  std::string type = request.content_type.substr(0, request.content_type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.erase(0, 1);
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (type == "application/json" || type == "application/fhir+json") return Status::ok();
+  return Status(Code::kUnsupportedMediaType,
+                "POST /hl7/" + request.path +
+                    " needs Content-Type application/json or application/fhir+json" +
+                    (request.content_type.empty() ? std::string(" (none was sent)")
+                                                  : ", not '" + request.content_type + "'"));
 }
 
 Status invalid(std::string diagnostics) {
@@ -209,6 +226,10 @@ Response Hl7ArchiveApi::handle(const Request& request) const {
   if (parts.size() == 1) return get ? list(request) : method_not_allowed(request, "GET");
   if (is_replay ? request.method != "POST" : !get) {
     return method_not_allowed(request, is_replay ? "POST" : "GET");
+  }
+  if (is_replay) {
+    Status typed = require_json_content_type(request);
+    if (!typed.is_ok()) return error(typed);
   }
   auto id = positive_integer(parts[1]);
   if (!id) {

@@ -10,7 +10,9 @@
 // newline (docs/hl7.md has the shapes). Errors are FHIR OperationOutcome JSON with the code
 // table's status: 400 (kInvalidArgument) for an unknown parameter, a repeated or empty one, a
 // bad status/since/_count/before value, a non-numeric id; 404 for an unknown path or id; 405
-// for another method (with an Allow header); 503/500 when the store fails.
+// for another method (with an Allow header); 415 for a $replay whose Content-Type is not
+// application/json or application/fhir+json (a cross-site form POST cannot send those without
+// a CORS preflight); 503/500 when the store fails (generic text and a reference, api/outcome.h).
 //
 // Links (self, next) are absolute: the request's FHIR base_url with its final "/fhir" replaced
 // by "/hl7" (the server root + "/hl7" when it does not end in "/fhir").

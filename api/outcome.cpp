@@ -5,10 +5,86 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <random>
+
 #include "core/code_table.h"
+#include "core/utf8.h"
 
 namespace hearth::api {
 namespace {
+
+// The length of the sequence at text[i] when JSON and XML 1.0 both carry it (well-formed
+// UTF-8, not U+FFFE/U+FFFF, no control character other than tab, CR and LF); else 0.
+std::size_t carried_length(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c < 0x20 && c != '\t' && c != '\r' && c != '\n') return 0;
+  const std::size_t length = utf8_sequence_length(text, i);
+  if (length == 3 && c == 0xEF && text[i + 1] == '\xBF' &&
+      (text[i + 2] == '\xBE' || text[i + 2] == '\xBF')) {
+    return 0;
+  }
+  return length;
+}
+
+bool is_clean(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = carried_length(text, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+// Each byte that starts no carried sequence becomes U+FFFD.
+std::string clean_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = carried_length(text, i);
+    if (length == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(text, i, length);
+      i += length;
+    }
+  }
+  return out;
+}
+
+template <typename Writer>
+void write_text(Writer& w, std::string_view text) {
+  if (is_clean(text)) {
+    w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  } else {
+    const std::string clean = clean_text(text);
+    w.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
+  }
+}
+
+// 64 random bits as 16 hex digits: enough that two errors a day never share one.
+std::string new_reference() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::uint64_t bits = engine();
+  std::string out(16, '0');
+  for (char& c : out) {
+    c = kHex[bits & 0xF];
+    bits >>= 4;
+  }
+  return out;
+}
+
+// Every issue's diagnostics (and expression), for the log line.
+std::string detail_of(const Status& status) {
+  std::string detail;
+  for (const Issue& issue : status.issues()) {
+    if (!detail.empty()) detail += "; ";
+    detail += issue.diagnostics;
+    if (!issue.expression.empty()) detail += " @ " + issue.expression;
+  }
+  return detail.empty() ? std::string(code_info(status.code()).name) : detail;
+}
 
 template <typename Writer>
 void write_issue(Writer& w, std::string_view severity, std::string_view code,
@@ -20,12 +96,12 @@ void write_issue(Writer& w, std::string_view severity, std::string_view code,
   w.String(code.data(), static_cast<rapidjson::SizeType>(code.size()));
   if (!diagnostics.empty()) {
     w.Key("diagnostics");
-    w.String(diagnostics.data(), static_cast<rapidjson::SizeType>(diagnostics.size()));
+    write_text(w, diagnostics);
   }
   if (!expression.empty()) {
     w.Key("expression");
     w.StartArray();
-    w.String(expression.data(), static_cast<rapidjson::SizeType>(expression.size()));
+    write_text(w, expression);
     w.EndArray();
   }
   w.EndObject();
@@ -75,7 +151,10 @@ std::string information_outcome_json(std::string_view diagnostics, bool pretty) 
   return with_writer(pretty, [&](auto& w) { write_outcome(w, info); });
 }
 
-Response outcome_response(const Status& status, const ResponseFormat& format) {
+namespace {
+
+// The outcome with the status's own text.
+Response shown_outcome_response(const Status& status, const ResponseFormat& format) {
   if (format.format == Format::kJson) {  // the common case: written once, already indented
     Response response;
     response.status = http_status(status.code());
@@ -84,6 +163,23 @@ Response outcome_response(const Status& status, const ResponseFormat& format) {
     return response;
   }
   return fhir_response(http_status(status.code()), operation_outcome_json(status, false), format);
+}
+
+}  // namespace
+
+bool hides_details(Code code) {
+  return code == Code::kInternal || code == Code::kUnavailable;
+}
+
+Response outcome_response(const Status& status, const ResponseFormat& format) {
+  if (!hides_details(status.code())) return shown_outcome_response(status, format);
+  std::string reference = new_reference();
+  const char* what = status.code() == Code::kInternal ? "internal error; reference "
+                                                      : "service unavailable; reference ";
+  Response response = shown_outcome_response(Status(status.code(), what + reference), format);
+  response.error_reference = std::move(reference);
+  response.error_detail = detail_of(status);
+  return response;
 }
 
 }  // namespace hearth::api

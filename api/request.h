@@ -49,6 +49,11 @@ struct Response {
   std::string body;
   // Extra headers: ETag, Last-Modified, Location, Content-Location, ...
   std::vector<std::pair<std::string, std::string>> headers;
+  // Never sent. For a 500/503 the body carries only a generic message and `error_reference`;
+  // the real text (SQL, database or exception message) is here, for server/ to log with the
+  // same reference. Both empty for any other response.
+  std::string error_reference;
+  std::string error_detail;
 };
 
 }  // namespace hearth::api

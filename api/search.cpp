@@ -67,9 +67,10 @@ void write_links(JsonWriter& w, const InteractionContext& ctx, const fhir::searc
   if (q.offset > 0 && count > 0) {
     write_link(w, "previous", page_link(ctx, q, std::max<std::int64_t>(0, q.offset - count)));
   }
-  const bool more = page.total ? q.offset + count < *page.total
-                               : static_cast<std::int64_t>(page.entries.size()) == count;
-  if (more && count > 0) write_link(w, "next", page_link(ctx, q, q.offset + count));
+  const std::int64_t next = next_page_offset(q.offset, count);
+  const bool more =
+      page.total ? next < *page.total : static_cast<std::int64_t>(page.entries.size()) == count;
+  if (more && count > 0 && next > q.offset) write_link(w, "next", page_link(ctx, q, next));
   if (page.total) write_link(w, "last", page_link(ctx, q, last_page_offset(*page.total, count)));
   w.EndArray();
 }

@@ -87,6 +87,9 @@ CLI::App* add_conformance_command(CLI::App& app, CommandOptions& options) {
       ->capture_default_str();
   run->add_option("--timeout", options.timeout_seconds, "Seconds per HTTP request")
       ->capture_default_str();
+  run->add_option("--allow-fixture-path", options.fixture_roots,
+                  "Also read fixture files below DIR (default: only below each script's folder)")
+      ->allow_extra_args(false);
   run->add_option("paths", options.paths, "TestScript files (JSON or XML) or directories")
       ->required();
   CLI::App* capability = conformance->add_subcommand(
@@ -139,6 +142,7 @@ int run_capability(const CommandOptions& options, HttpTransport& transport, std:
   EngineOptions engine_options;
   engine_options.base_url = options.server;
   engine_options.token = options.token;
+  engine_options.fixture_roots = options.fixture_roots;
   engine_options.on_test = [&out](const ScriptResult& s, const TestResult& t) {
     write_progress(out, s, t);
   };
@@ -163,6 +167,7 @@ int run_conformance(const CommandOptions& options, HttpTransport& transport, std
   EngineOptions engine_options;
   engine_options.base_url = options.server;
   engine_options.token = options.token;
+  engine_options.fixture_roots = options.fixture_roots;
   for (const auto& v : options.vars) {
     std::size_t eq = v.find('=');
     if (eq == std::string::npos || eq == 0) {

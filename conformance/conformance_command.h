@@ -33,6 +33,7 @@ struct CommandOptions {
   std::string format = "text";  // text | junit
   double timeout_seconds = 30;
   std::vector<std::string> paths;
+  std::vector<std::string> fixture_roots;  // --allow-fixture-path (repeatable)
   // `conformance capability`: generate the smoke suite of --server's CapabilityStatement
   // (capability_suite.h), write it to `suite_out` (stdout when empty and not `run_suite`) and/or
   // run it at once.

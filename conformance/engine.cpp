@@ -1,6 +1,7 @@
 // The TestScript walk: fixtures, setup, tests, teardown.
 #include "conformance/engine.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -168,6 +169,31 @@ class Run {
     return true;
   }
 
+  // `path` (relative ones below the script's folder) when it resolves below the script's folder
+  // or an --allow-fixture-path root; a script from elsewhere must not read arbitrary files
+  // (and send them to a server) through "../" or absolute references.
+  Result<std::filesystem::path> confined(std::filesystem::path path) const {
+    if (path.is_relative()) path = std::filesystem::path(base_dir_) / path;
+    std::error_code ec;
+    const std::filesystem::path resolved = std::filesystem::weakly_canonical(path, ec);
+    auto below = [&](const std::string& root) {
+      std::error_code root_ec;
+      const std::filesystem::path dir = std::filesystem::weakly_canonical(
+          root.empty() ? std::filesystem::path(".") : std::filesystem::path(root), root_ec);
+      if (root_ec) return false;
+      auto [end, _] = std::mismatch(dir.begin(), dir.end(), resolved.begin(), resolved.end());
+      return end == dir.end() || (std::next(end) == dir.end() && end->empty());
+    };
+    if (!ec && (below(base_dir_) ||
+                std::any_of(options_.fixture_roots.begin(), options_.fixture_roots.end(), below))) {
+      return resolved;
+    }
+    return Status(Code::kForbidden,
+                  "'" + path.string() + "' is outside the script's folder '" +
+                      (base_dir_.empty() ? std::string(".") : base_dir_) +
+                      "'; pass --allow-fixture-path DIR to read fixtures from DIR");
+  }
+
   // A fixture file that is neither .json nor .xml is a raw body, sent as written (a malformed
   // request, a non-FHIR payload); nullopt for any other reference.
   std::optional<Result<std::string>> raw_fixture(const std::string& reference) {
@@ -176,7 +202,9 @@ class Run {
     std::filesystem::path path(reference);
     std::string ext = path.extension().string();
     if (ext.empty() || ext == ".json" || ext == ".xml") return std::nullopt;
-    if (path.is_relative()) path = std::filesystem::path(base_dir_) / path;
+    Result<std::filesystem::path> inside = confined(path);
+    if (!inside) return Result<std::string>(inside.status());
+    path = *inside;
     std::ifstream in(path, std::ios::binary);
     if (!in)
       return Result<std::string>(Status(Code::kNotFound, "cannot read '" + path.string() + "'"));
@@ -201,8 +229,9 @@ class Run {
       return Status(Code::kNotImplemented,
                     "remote fixture references are not supported: " + reference);
     }
-    std::filesystem::path path(reference);
-    if (path.is_relative()) path = std::filesystem::path(base_dir_) / path;
+    Result<std::filesystem::path> inside = confined(std::filesystem::path(reference));
+    if (!inside) return inside.status();
+    const std::filesystem::path path = *inside;
     std::error_code ec;
     std::size_t slash = reference.find('/');
     if (!std::filesystem::exists(path, ec) && slash != std::string::npos &&

@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "conformance/http_transport.h"
 #include "conformance/results.h"
@@ -32,6 +33,9 @@ struct EngineOptions {
   // Called after setup (when it has actions), each test and teardown (when it has actions).
   std::function<void(const ScriptResult& script, const TestResult& test)> on_test;
   const Clock* clock = nullptr;  // for TestReport.issued; the system clock when null
+  // Fixture files are read only below the script's folder and these (--allow-fixture-path);
+  // a reference that resolves elsewhere ("../../etc/passwd", an absolute path) fails to load.
+  std::vector<std::string> fixture_roots;
 };
 
 // Reads a FHIR resource file: XML when it starts with '<' (after blanks), else JSON.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace hearth {
@@ -11,5 +12,9 @@ namespace hearth {
 std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
 
 bool is_valid_utf8(std::string_view text);
+
+// `text` with every byte that does not start a well-formed sequence replaced by U+FFFD, so
+// foreign bytes quoted back (diagnostics, logs) can never make a JSON or XML document invalid.
+std::string valid_utf8(std::string_view text);
 
 }  // namespace hearth

@@ -282,6 +282,12 @@ JsonShape json_shape(Primitive p) {
 }
 
 bool is_valid_primitive(Primitive p, std::string_view text) {
+  // No FHIR primitive may hold a control character other than tab, CR and LF (string's rule,
+  // and XML 1.0 cannot carry them): rejecting them here keeps every stored body writable as
+  // XML.
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r' && c != '\n') return false;
+  }
   switch (p) {
     case Primitive::kBase64Binary: return valid_base64(text);
     case Primitive::kBoolean: return text == "true" || text == "false";

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <string>
 
+#include "core/redact.h"
+
 namespace hearth::server {
 namespace {
 
@@ -39,13 +41,36 @@ void append_duration(std::string& line, std::chrono::steady_clock::duration dura
 
 }  // namespace
 
+void append_logged_target(std::string& out, std::string_view target, bool query_values) {
+  if (query_values) {
+    out += target;
+    return;
+  }
+  const std::size_t mark = target.find_first_of("?#");
+  out += target.substr(0, mark);
+  if (mark == std::string_view::npos || target[mark] == '#') return;
+  std::string_view query = target.substr(mark + 1);
+  query = query.substr(0, query.find('#'));
+  char separator = '?';
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    out += separator;
+    out += pair.substr(0, pair.find('='));
+    out += '=';
+    separator = '&';
+  }
+}
+
 void log_access(std::string_view method, std::string_view target, int status,
-                std::chrono::steady_clock::duration duration) {
+                std::chrono::steady_clock::duration duration, bool query_values) {
   thread_local std::string line;
   line.assign("hearth: ");
   line += method;
   line += ' ';
-  line += target;
+  append_logged_target(line, target, query_values);
   line += ' ';
   append_number(line, status);
   line += ' ';
@@ -71,10 +96,10 @@ void log_mllp(std::string_view peer, std::string_view message_type, std::string_
 }
 
 void log_line(std::string_view text) {
-  std::string line;
-  line.reserve(text.size() + 9);
-  line.assign("hearth: ");
-  line += text;
+  std::string line = "hearth: " + redact_credentials(text);
+  for (char& c : line) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+  }
   line += '\n';
   write_all(line);
 }

@@ -13,6 +13,7 @@
 #include "api/rest_handler.h"
 #include "conformance/conformance_command.h"
 #include "core/clock.h"
+#include "core/redact.h"
 #include "server/access_log.h"
 #include "server/config.h"
 #include "server/hl7_parse_command.h"
@@ -36,7 +37,10 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_MLLP_MAX_MESSAGE  serve --mllp-max-message BYTES (default 16 MiB)\n"
     "  HEARTH_HL7_ACCEPT_TYPES     serve --hl7-accept-types ORU^R01,ADT,... (default all)\n"
     "  HEARTH_HL7_ACCEPT_VERSIONS  serve --hl7-accept-versions 2.3,2.5.1,... (default all)\n"
-    "  HEARTH_HL7_DUPLICATE_CONTROL_ID  serve --hl7-duplicate-control-id accept|reject\n";
+    "  HEARTH_HL7_DUPLICATE_CONTROL_ID  serve --hl7-duplicate-control-id accept|reject\n"
+    "  HEARTH_ALLOWED_HOSTS     serve --allowed-hosts NAME[:PORT],...|* (default: loopback\n"
+    "                           names on a loopback bind, any Host otherwise)\n"
+    "  HEARTH_LOG_QUERY_VALUES  serve --log-query-values (access log shows query values)\n";
 
 int serve(Config config) {
   Status valid = finalize(config);
@@ -50,7 +54,8 @@ int serve(Config config) {
 
   auto store = storage::open_store(config.store);
   if (!store) {
-    log_line("cannot open store '" + config.store + "': " + store.status().message());
+    log_line("cannot open store '" + redact_credentials(config.store) +
+             "': " + store.status().message());
     return 1;
   }
   auto clock = make_system_clock();
@@ -126,7 +131,8 @@ struct MessagesOptions {
 int list_messages(const Config& config, const MessagesOptions& options) {
   auto store = storage::open_store(config.store);
   if (!store) {
-    log_line("cannot open store '" + config.store + "': " + store.status().message());
+    log_line("cannot open store '" + redact_credentials(config.store) +
+             "': " + store.status().message());
     return 1;
   }
   storage::MessageFilter filter;
@@ -156,7 +162,8 @@ int list_messages(const Config& config, const MessagesOptions& options) {
 int migrate(const Config& config) {
   auto version = storage::migrate_store(config.store);
   if (!version) {
-    log_line("migration failed for '" + config.store + "': " + version.status().message());
+    log_line("migration failed for '" + redact_credentials(config.store) +
+             "': " + version.status().message());
     return 1;
   }
   std::cout << "schema version " << *version << std::endl;

@@ -99,6 +99,14 @@ void add_serve_options(CLI::App& app, Config& config) {
       ->envname("HEARTH_HL7_DUPLICATE_CONTROL_ID")
       ->check(CLI::IsMember({"accept", "reject"}))
       ->capture_default_str();
+  app.add_option("--allowed-hosts", config.allowed_hosts,
+                 "Host header values served, comma-separated: NAME (any port), NAME:PORT or * "
+                 "(any); others get 400. Default: loopback names on a loopback bind, else any")
+      ->envname("HEARTH_ALLOWED_HOSTS")
+      ->delimiter(',');
+  app.add_flag("--log-query-values", config.log_query_values,
+               "Write query parameter values (PHI) to the access log, for debugging")
+      ->envname("HEARTH_LOG_QUERY_VALUES");
   add_limit_options(app, config.rest_limits);
 }
 
@@ -177,6 +185,11 @@ Status finalize(Config& config) {
                     "--hl7-accept-versions: '" + version +
                         "' is not an HL7 v2 version Hearth reads (2.1 to 2.8.2)");
     }
+  }
+  for (std::string& host : config.allowed_hosts) {
+    while (!host.empty() && host.back() == ' ') host.pop_back();
+    while (!host.empty() && host.front() == ' ') host.erase(0, 1);
+    if (host.empty()) return Status(Code::kInvalidArgument, "--allowed-hosts: empty entry");
   }
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   if (config.threads == 0) config.threads = cores;

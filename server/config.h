@@ -51,6 +51,10 @@ struct Config {
   // A control id (MSH-10) the same sender used before for other content: "accept" (a new
   // message, flagged control-id-reused in the archive) or "reject" (AE, ERR 205).
   std::string hl7_duplicate_control_id = "accept";
+  // Host header names served (server/host_check.h): "name" (any port) or "name:port"; "*" any.
+  // Empty: loopback names on a loopback bind, any Host otherwise.
+  std::vector<std::string> allowed_hosts;
+  bool log_query_values = false;  // the access log shows query values (PHI): debugging only
   // Search parameters / values / _sort keys, XML nodes and depth, index rows per resource:
   // --search-max-params, --search-max-values, --search-max-sort, --xml-max-nodes,
   // --xml-max-depth, --max-index-rows (api/rest_limits.h; each must be > 0).
@@ -67,7 +71,8 @@ void add_store_option(CLI::App& app, Config& config);
 // Fills defaults that depend on the machine (threads, workers) and checks the values.
 // Errors: kInvalidArgument for an unparsable --listen or --mllp-listen, a base URL that is not
 // http(s)://, a zero max body, max message or REST limit, an --hl7-accept-types entry that is not
-// CODE or CODE^EVENT, or an --hl7-accept-versions entry the parser does not support.
+// CODE or CODE^EVENT, an --hl7-accept-versions entry the parser does not support, or an empty
+// --allowed-hosts entry.
 Status finalize(Config& config);
 
 // Splits "HOST:PORT" / "[IPv6]:PORT". Errors: kInvalidArgument (no port, port > 65535,

@@ -113,6 +113,10 @@ asio::io_context& HttpServer::io_context() {
 Status HttpServer::listen() {
   HEARTH_RETURN_IF_ERROR(
       bind_acceptor(state_->io, state_->acceptor, state_->config.listen, state_->local_address));
+  boost::system::error_code ec;
+  const bool loopback = state_->acceptor.local_endpoint(ec).address().is_loopback();
+  state_->hosts =
+      make_host_policy(state_->config.allowed_hosts, state_->config.base_url, loopback && !ec);
   if (!mllp_enabled(*state_)) return Status::ok();
   Status mllp = bind_acceptor(state_->io, state_->mllp_acceptor, state_->config.mllp_listen,
                               state_->mllp_local_address);

@@ -74,19 +74,51 @@ api::Response safe_error(ServerState& state, const Status& status, const api::Re
 }
 
 // The REST core (or the /hl7 API) behind a net that turns any exception into a 500
-// OperationOutcome.
+// OperationOutcome; the exception's text goes to the log only (log_error_detail).
 api::Response call_handler(ServerState& state, const api::Request& request) {
   const bool hl7 = request.endpoint == api::Endpoint::kHl7;
+  std::string what;
   try {
     return hl7 ? state.handlers.hl7(request) : state.handlers.handle(request);
   } catch (const std::exception& e) {
-    log_line("unhandled exception in " + request.method + (hl7 ? " /hl7/" : " /fhir/") +
-             request.path + ": " + e.what());
+    what = e.what();
   } catch (...) {
-    log_line("unhandled non-standard exception in " + request.method +
-             (hl7 ? " /hl7/" : " /fhir/") + request.path);
+    what = "non-standard exception";
   }
-  return safe_error(state, Status(Code::kInternal, "internal server error"), request);
+  return safe_error(
+      state,
+      Status(Code::kInternal, "unhandled exception in " + request.method +
+                                  (hl7 ? " /hl7/" : " /fhir/") + request.path + ": " + what),
+      request);
+}
+
+// A 500/503 body says only "reference <id>"; the text it stands for is logged here, once, cut
+// at kMaxLoggedDetail (a statement compiled from thousands of parameters is megabytes of SQL).
+constexpr std::size_t kMaxLoggedDetail = 16 * 1024;
+
+void log_error_detail(const api::Response& response, int status) {
+  if (response.error_reference.empty()) return;
+  const std::string& detail = response.error_detail;
+  std::string line = "error " + response.error_reference + " (" + std::to_string(status) + "): ";
+  if (detail.size() <= kMaxLoggedDetail) {
+    line += detail;
+  } else {
+    line.append(detail, 0, kMaxLoggedDetail);
+    line += "... (" + std::to_string(detail.size() - kMaxLoggedDetail) + " more bytes)";
+  }
+  log_line(line);
+}
+
+// Beast decodes chunked only; any other Transfer-Encoding (gzip, "chunked, gzip", identity)
+// would leave the body's length unknown or its bytes undecoded. RFC 9112 6.1: answer 400 and
+// close.
+bool unsupported_transfer_encoding(const http::request_header<>& head) {
+  auto it = head.find(http::field::transfer_encoding);
+  if (it == head.end()) return false;
+  std::string_view value(it->value().data(), it->value().size());
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return !beast::iequals(value, "chunked") || head.count(http::field::transfer_encoding) > 1;
 }
 
 // Empties `request` for the next one on the connection, keeping the strings' capacity so a
@@ -129,6 +161,9 @@ asio::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buff
   auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
   if (ec) co_return ec;
   in_flight.emplace(state);
+  if (unsupported_transfer_encoding(parser.get())) {
+    co_return http::make_error_code(http::error::bad_transfer_encoding);
+  }
   if (parser.is_done()) co_return ec;
   auto& head = parser.get();
   if (beast::iequals(head[http::field::expect], "100-continue")) {
@@ -155,6 +190,8 @@ asio::awaitable<api::Response> respond(ServerState& state, const MappingContext&
         read_ec == http::error::body_limit
             ? Status(Code::kPayloadTooLarge, "request body exceeds the limit of " +
                                                  std::to_string(state.config.max_body) + " bytes")
+        : read_ec == http::error::bad_transfer_encoding
+            ? Status(Code::kMalformed, "unsupported Transfer-Encoding (only chunked is accepted)")
             : Status(Code::kMalformed, "malformed HTTP request: " + read_ec.message()),
         request);
   }
@@ -179,7 +216,7 @@ asio::awaitable<void> run_session(Socket socket, ServerState& state) {
   Stream stream(std::move(socket));
   beast::flat_buffer buffer;  // reused for the connection's lifetime; holds pipelined bytes
   std::optional<Parser> parser;
-  const MappingContext mapping{state.config.base_url, state.local_address};
+  const MappingContext mapping{state.config.base_url, state.local_address, &state.hosts};
   api::Request request;
 
   for (;;) {
@@ -194,6 +231,7 @@ asio::awaitable<void> run_session(Socket socket, ServerState& state) {
 
     reset(request);
     api::Response response = co_await respond(state, mapping, read_ec, *parser, request);
+    log_error_detail(response, response.status);
     const auto& head = parser->get();
     bool close_after = read_ec || !head.keep_alive() || state.stopping.load();
     bool head_only = !read_ec && head.method() == http::verb::head;
@@ -206,7 +244,7 @@ asio::awaitable<void> run_session(Socket socket, ServerState& state) {
     log_access(
         method.empty() ? std::string_view("-") : std::string_view(method.data(), method.size()),
         std::string_view(target.data(), target.size()), wire.result_int(),
-        std::chrono::steady_clock::now() - started);
+        std::chrono::steady_clock::now() - started, state.config.log_query_values);
     if (write_ec) co_return;
     if (close_after) {
       in_flight.reset();

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "server/config.h"
+#include "server/host_check.h"
 #include "server/http_server.h"
 #include "server/worker_pool.h"
 
@@ -44,6 +45,7 @@ struct ServerState {
   int abandoned = 0;
   std::string local_address;       // "HOST:PORT"
   std::string mllp_local_address;  // "HOST:PORT"; "" when not listening
+  HostPolicy hosts;                // set by listen()
   boost::asio::io_context io;
   Acceptor acceptor;
   Acceptor mllp_acceptor;

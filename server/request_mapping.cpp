@@ -2,6 +2,7 @@
 // copies only the headers the REST core reads; the response side moves the body.
 #include "server/request_mapping.h"
 
+#include <algorithm>
 #include <boost/beast/http/field.hpp>
 
 #include "core/url_encoding.h"
@@ -48,6 +49,16 @@ bool decode_path(std::string_view rest, std::string& out) {
   return true;
 }
 
+// RFC 3986 host[:port] characters (reg-name, IP literal, port). The Host header ends up in
+// Location headers and Bundle links, so anything else (spaces, quotes, bytes that are not
+// ASCII) is refused rather than echoed.
+bool is_host_syntax(std::string_view host) {
+  return std::all_of(host.begin(), host.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("-._~!$&'()*+,;=:[]%").find(c) != std::string_view::npos;
+  });
+}
+
 }  // namespace
 
 Status map_request_head(const http::request_header<>& head, const MappingContext& context,
@@ -60,13 +71,24 @@ Status map_request_head(const http::request_header<>& head, const MappingContext
   copy_field(head, http::field::if_none_match, out.if_none_match);
   copy_field(head, "If-None-Exist", out.if_none_exist);
   copy_field(head, "Prefer", out.prefer);
+  auto host = head.find(http::field::host);
+  const std::string_view sent_host =
+      host != head.end() ? std::string_view(host->value().data(), host->value().size())
+                         : std::string_view();
+  if (!is_host_syntax(sent_host)) {
+    out.base_url.assign("http://").append(context.fallback_host).append(kFhirBase);
+    return Status(Code::kMalformed, "malformed Host header '" + std::string(sent_host) + "'");
+  }
+  if (context.hosts != nullptr && !host_allowed(*context.hosts, sent_host)) {
+    out.base_url.assign("http://").append(context.fallback_host).append(kFhirBase);
+    return Status(Code::kInvalidArgument,
+                  "Host '" + std::string(sent_host) +
+                      "' is not served here (DNS rebinding guard; see --allowed-hosts)");
+  }
   if (!context.base_url.empty()) {
     out.base_url.assign(context.base_url);
   } else {
-    auto host = head.find(http::field::host);
-    std::string_view host_text = host != head.end() && !host->value().empty()
-                                     ? std::string_view(host->value().data(), host->value().size())
-                                     : context.fallback_host;
+    std::string_view host_text = !sent_host.empty() ? sent_host : context.fallback_host;
     out.base_url.reserve(7 + host_text.size() + kFhirBase.size());
     out.base_url.assign("http://");
     out.base_url += host_text;

@@ -14,6 +14,7 @@
 
 #include "api/request.h"
 #include "core/status.h"
+#include "server/host_check.h"
 
 namespace hearth::server {
 
@@ -25,16 +26,19 @@ inline constexpr std::string_view kHl7Base = "/hl7";
 
 // What the request head needs beyond itself.
 struct MappingContext {
-  std::string_view base_url;       // --base-url, without trailing '/'; empty: from Host
-  std::string_view fallback_host;  // "HOST:PORT" we listen on, when there is no Host header
+  std::string_view base_url;          // --base-url, without trailing '/'; empty: from Host
+  std::string_view fallback_host;     // "HOST:PORT" we listen on, when there is no Host header
+  const HostPolicy* hosts = nullptr;  // null: any Host is served
 };
 
 // Fills `out` from `head`: method, Accept/Content-Type/If-Match/If-None-Match/If-None-Exist/
 // Prefer, base_url, then path and query. The headers and base_url are filled even when the
 // target is rejected, so an error response can still honour Accept.
 // Targets at or below /hl7 get endpoint kHl7 and the path below /hl7; base_url stays the FHIR
-// base. Errors: kNotFound when the target is neither /fhir nor /hl7 nor below them; kMalformed
-// for bad percent-encoding (%GG, truncated %4).
+// base. Errors: kMalformed for a Host header with characters no host name has, then
+// kInvalidArgument (400) for a Host the policy does not serve (both checked first); kNotFound when
+// the target is neither /fhir nor /hl7 nor below them; kMalformed for bad percent-encoding (%GG,
+// truncated %4).
 Status map_request_head(const http::request_header<>& head, const MappingContext& context,
                         api::Request& out);
 

@@ -9,6 +9,8 @@
 
 #include <string>
 
+#include "core/redact.h"
+
 namespace hearth::storage {
 namespace {
 
@@ -75,7 +77,8 @@ Status status_from_current_exception(std::string_view what) {
   FailureKind kind = classify_current_exception();
   Code code = (kind == FailureKind::kConnection || kind == FailureKind::kBusy) ? Code::kUnavailable
                                                                                : Code::kInternal;
-  return Status(code, std::string(what) + ": " + message);
+  // libpq and SOCI may quote the conninfo string, password included.
+  return Status(code, std::string(what) + ": " + redact_credentials(message));
 }
 
 }  // namespace hearth::storage

@@ -5,6 +5,8 @@
 
 #include <libpq-fe.h>
 
+#include "core/redact.h"
+
 namespace hearth::storage {
 namespace {
 
@@ -38,7 +40,7 @@ Result<std::string> postgresql_conninfo(std::string_view url) {
     std::string message = error != nullptr ? error : "out of memory";
     PQfreemem(error);
     while (!message.empty() && message.back() == '\n') message.pop_back();
-    return Status(Code::kInvalidArgument, "bad PostgreSQL URL: " + message);
+    return Status(Code::kInvalidArgument, "bad PostgreSQL URL: " + redact_credentials(message));
   }
   std::string conninfo;
   for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
@@ -96,7 +98,7 @@ Result<StoreUrl> parse_store_url(std::string_view url) {
     return out;
   }
   return Status(Code::kInvalidArgument,
-                "unknown store URL scheme in '" + std::string(url) +
+                "unknown store URL scheme in '" + redact_credentials(url) +
                     "' (expected sqlite:PATH, sqlite::memory: or postgresql://...)");
 }
 

@@ -3,7 +3,8 @@
 // SQLite's parent directories is left to the session pool.
 //
 // Thread-safety: pure functions. Errors: kInvalidArgument for an unknown scheme, an empty
-// path, or an unknown SQLite URL parameter or value.
+// path, or an unknown SQLite URL parameter or value. No error text holds the URL's password
+// (core/redact.h).
 #pragma once
 
 #include <string>

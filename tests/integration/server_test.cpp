@@ -65,7 +65,7 @@ TEST_CASE("a body over --max-body is 413 OperationOutcome and the connection clo
   SUBCASE("declared by Content-Length") {
     auto raw = server.raw();
     raw.send(
-        "POST /fhir/Patient HTTP/1.1\r\nHost: x\r\nContent-Type: application/fhir+json\r\n"
+        "POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/fhir+json\r\n"
         "Content-Length: " +
         std::to_string(big.size()) + "\r\n\r\n" + big);
     HttpResponse response = raw.read_response();
@@ -78,7 +78,7 @@ TEST_CASE("a body over --max-body is 413 OperationOutcome and the connection clo
     auto raw = server.raw();
     std::string chunk(700, 'a');
     raw.send(
-        "POST /fhir/Patient HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
         "2bc\r\n" +
         chunk + "\r\n2bc\r\n" + chunk + "\r\n0\r\n\r\n");
     HttpResponse response = raw.read_response();
@@ -98,8 +98,8 @@ TEST_CASE("keep-alive: many requests on one connection, pipelining works") {
   CHECK(client.connections() == 1);
 
   auto raw = server.raw();
-  std::string one = "GET /fhir/metadata HTTP/1.1\r\nHost: x\r\n\r\n";
-  raw.send(one + one + "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string one = "GET /fhir/metadata HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  raw.send(one + one + "GET /nope HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
   CHECK(raw.read_response().status == 200);
   CHECK(raw.read_response().status == 200);
   HttpResponse last = raw.read_response();
@@ -153,7 +153,7 @@ TEST_CASE("SIGTERM with a request in flight: the request completes, then exit 0"
   std::string body = R"({"resourceType":"Patient","active":true})";
   // Header and half the body now, the rest after the signal.
   raw.send(
-      "POST /fhir/Patient HTTP/1.1\r\nHost: x\r\nContent-Type: application/fhir+json\r\n"
+      "POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/fhir+json\r\n"
       "Content-Length: " +
       std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 10));
   std::this_thread::sleep_for(200ms);
@@ -239,7 +239,9 @@ TEST_CASE("migrate prints the schema version") {
 }
 
 TEST_CASE("the base URL follows the Host header") {
-  ServerProcess server;
+  ServerOptions options;
+  options.args = {"--allowed-hosts", "fhir.local"};  // a loopback bind serves only loopback names
+  ServerProcess server(options);
   HttpClient client = server.client();
   HttpResponse created =
       client.post("Patient", R"({"resourceType":"Patient"})", {{"Host", "fhir.local:9999"}});

@@ -58,6 +58,17 @@ struct Fixture {
     request.path = std::move(path);
     request.query = std::move(query);
     request.base_url = "http://test/fhir";
+    request.content_type = "application/json";  // $replay needs it; GETs ignore it
+    return api->handle(request);
+  }
+
+  Response post_typed(std::string path, std::string content_type) const {
+    Request request;
+    request.endpoint = Endpoint::kHl7;
+    request.method = "POST";
+    request.path = std::move(path);
+    request.base_url = "http://test/fhir";
+    request.content_type = std::move(content_type);
     return api->handle(request);
   }
 
@@ -297,6 +308,22 @@ TEST_CASE("unknown ids, paths and methods: 404, 400, 405") {
   CHECK(f.rows() == 1);
 }
 
+TEST_CASE("$replay needs a JSON content type: a cross-site form POST gets 415") {
+  Fixture f;
+  const std::string replay = "messages/" + std::to_string(f.send(oru("M1"))) + "/$replay";
+  for (const char* type : {"application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                           "text/plain", "text/plain;charset=UTF-8", ""}) {
+    CAPTURE(type);
+    Response r = f.post_typed(replay, type);
+    check_outcome(r, 415);
+    CHECK(f.rows() == 1);
+  }
+  for (const char* type : {"application/json", "Application/FHIR+JSON; charset=utf-8"}) {
+    CAPTURE(type);
+    CHECK(f.post_typed(replay, type).status == 200);
+  }
+}
+
 TEST_CASE("$replay of an accepted message is a duplicate and stores nothing") {
   Fixture f;
   const std::int64_t id = f.send(oru("M1"));
@@ -428,13 +455,18 @@ TEST_CASE("store failures: 503 OperationOutcomes, and a replay that could not be
     request.method = std::move(method);
     request.path = std::move(path);
     request.base_url = "http://test/fhir";
+    request.content_type = "application/json";
     return api.handle(request);
   };
   const std::string one = "messages/" + std::to_string(id);
   flaky.archive_down = true;
   Response replay = call("POST", one + "/$replay");
   check_outcome(replay, 503);
-  CHECK(replay.body.find("database is down") != std::string::npos);
+  // The store's text is for the log only: the body names a reference, error_detail the cause.
+  CHECK(replay.body.find("database is down") == std::string::npos);
+  CHECK(replay.body.find("service unavailable; reference " + replay.error_reference) !=
+        std::string::npos);
+  CHECK(replay.error_detail.find("database is down") != std::string::npos);
   CHECK(f.rows() == 1);
   flaky.reads_down = true;
   check_outcome(call("GET", "messages"), 503);

@@ -415,3 +415,46 @@ TEST_CASE("a fixture file that is not .json or .xml is a raw body, sent as writt
 
 }  // namespace
 }  // namespace hearth::conformance
+
+namespace hearth::conformance {
+namespace {
+
+TEST_CASE("fixtures are read only below the script's folder unless --allow-fixture-path") {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / "hearth-conformance-confined";
+  const fs::path dir = root / "scripts";
+  const fs::path outside = root / "secrets";
+  fs::create_directories(dir / "sub");
+  fs::create_directories(outside);
+  std::ofstream(dir / "sub" / "inside.txt") << "inside";
+  std::ofstream(outside / "secret.txt") << "secret";
+  std::ofstream(outside / "patient.json") << R"({"resourceType":"Patient","id":"s"})";
+  auto script = [](const std::string& reference) {
+    return R"({"resourceType":"TestScript","name":"C","status":"active",
+      "fixture":[{"id":"f","resource":{"reference":")" +
+           reference + R"("}}],
+      "test":[{"name":"t","action":[]}]})";
+  };
+  FakeTransport server = tiny_server();
+  CHECK(testing::run_script(server, script("sub/inside.txt"), {}, dir.string()).load_error.empty());
+  CHECK(testing::run_script(server, script("sub/../sub/inside.txt"), {}, dir.string())
+            .load_error.empty());
+  for (const std::string& reference :
+       {std::string("../secrets/secret.txt"), std::string("../secrets/patient.json"),
+        (outside / "secret.txt").string(), std::string("sub/../../secrets/secret.txt"),
+        std::string("/etc/passwd")}) {
+    CAPTURE(reference);
+    ScriptResult r = testing::run_script(server, script(reference), {}, dir.string());
+    CHECK(r.load_error.find("outside the script's folder") != std::string::npos);
+    CHECK(r.load_error.find("--allow-fixture-path") != std::string::npos);
+    CHECK(r.outcome() == Outcome::kFail);
+  }
+  ScriptResult allowed = testing::run_script(server, script("../secrets/patient.json"), {},
+                                             dir.string(), {outside.string()});
+  CHECK_MESSAGE(allowed.load_error.empty(), allowed.load_error);
+  CHECK(server.requests.empty());  // nothing was sent for any of them
+  fs::remove_all(root);
+}
+
+}  // namespace
+}  // namespace hearth::conformance

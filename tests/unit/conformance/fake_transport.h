@@ -41,7 +41,8 @@ constexpr const char* kBase = "http://fhir.test/base";
 // Runs the TestScript JSON `script` against `transport`.
 inline ScriptResult run_script(HttpTransport& transport, const std::string& script,
                                std::map<std::string, std::string> vars = {},
-                               const std::string& base_dir = ".") {
+                               const std::string& base_dir = ".",
+                               std::vector<std::string> fixture_roots = {}) {
   auto doc = fhir::parse_json(script);
   if (!doc) {
     ScriptResult r;
@@ -51,6 +52,7 @@ inline ScriptResult run_script(HttpTransport& transport, const std::string& scri
   EngineOptions options;
   options.base_url = kBase;
   options.variables = std::move(vars);
+  options.fixture_roots = std::move(fixture_roots);
   Engine engine(transport, options);
   return engine.run(*doc, base_dir, "test.json");
 }

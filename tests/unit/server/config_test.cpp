@@ -139,3 +139,30 @@ TEST_CASE("HL7 accept rules: comma-separated flags and variables, checked by fin
 
 }  // namespace
 }  // namespace hearth::server
+
+namespace hearth::server {
+namespace {
+
+TEST_CASE("--allowed-hosts and --log-query-values: flags, variables, defaults") {
+  Config defaults = parse({});
+  CHECK(defaults.allowed_hosts.empty());
+  CHECK_FALSE(defaults.log_query_values);
+  Config flags =
+      parse({"--allowed-hosts", "fhir.example.org, localhost:8080", "--log-query-values"});
+  REQUIRE(finalize(flags).is_ok());
+  CHECK(flags.allowed_hosts == std::vector<std::string>{"fhir.example.org", "localhost:8080"});
+  CHECK(flags.log_query_values);
+  ::setenv("HEARTH_ALLOWED_HOSTS", "*", 1);
+  ::setenv("HEARTH_LOG_QUERY_VALUES", "true", 1);
+  Config env = parse({});
+  ::unsetenv("HEARTH_ALLOWED_HOSTS");
+  ::unsetenv("HEARTH_LOG_QUERY_VALUES");
+  CHECK(env.allowed_hosts == std::vector<std::string>{"*"});
+  CHECK(env.log_query_values);
+  Config empty;
+  empty.allowed_hosts = {" "};
+  CHECK(finalize(empty).code() == Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace hearth::server

@@ -79,6 +79,7 @@ class Running {
     config.listen = "127.0.0.1:0";
     config.threads = 2;
     config.workers = workers;
+    config.allowed_hosts = {"test:1", "127.0.0.1"};
     REQUIRE(finalize(config).is_ok());
     server_ = std::make_unique<HttpServer>(config, std::move(handlers));
     REQUIRE(server_->listen().is_ok());
