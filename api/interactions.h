@@ -4,6 +4,7 @@
 
 #include "api/format.h"
 #include "api/request.h"
+#include "api/rest_limits.h"
 #include "api/route.h"
 #include "core/clock.h"
 #include "storage/store.h"
@@ -17,6 +18,7 @@ struct InteractionContext {
   const Request& request;
   const Route& route;
   ResponseFormat format;
+  const RestLimits& limits;
 };
 
 Response read_interaction(const InteractionContext& ctx);          // read.cpp

@@ -9,6 +9,7 @@
 #include "api/request.h"
 #include "core/status.h"
 #include "fhir/json.h"
+#include "fhir/xml/xml_reader.h"
 
 namespace hearth::api {
 
@@ -16,7 +17,10 @@ namespace hearth::api {
 // `type`. Errors: kUnsupportedMediaType (Content-Type), kMalformed (not well-formed JSON/XML,
 // not an object, no or wrong resourceType), kUnprocessable (invalid FHIR content, all issues
 // listed).
-Result<fhir::JsonDocument> decode_resource(const Request& request, std::string_view type);
+// XML bodies are read within `xml_limits` (kPayloadTooLarge for too many nodes, kMalformed
+// too deep; fhir/xml/xml_reader.h).
+Result<fhir::JsonDocument> decode_resource(const Request& request, std::string_view type,
+                                           const fhir::XmlLimits& xml_limits = {});
 
 // A resource body with everything but meta.versionId and meta.lastUpdated serialised ahead of
 // time, so the store's write transaction (where the version and time are assigned, and where

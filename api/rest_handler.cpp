@@ -6,8 +6,8 @@
 
 namespace hearth::api {
 
-RestHandler::RestHandler(storage::Store& store, Clock& clock, IdGenerator& ids)
-    : store_(store), clock_(clock), ids_(ids) {}
+RestHandler::RestHandler(storage::Store& store, Clock& clock, IdGenerator& ids, RestLimits limits)
+    : store_(store), clock_(clock), ids_(ids), limits_(limits) {}
 
 Response RestHandler::handle(const Request& request) const {
   Result<ResponseFormat> format = negotiate_response_format(request);
@@ -17,7 +17,7 @@ Response RestHandler::handle(const Request& request) const {
   Result<Route> route = route_request(method, request.path);
   if (!route.is_ok()) return outcome_response(route.status(), *format);
 
-  InteractionContext ctx{store_, clock_, ids_, request, *route, *format};
+  InteractionContext ctx{store_, clock_, ids_, request, *route, *format, limits_};
   switch (route->interaction) {
     case Interaction::kCapabilities: return capabilities_interaction(ctx);
     case Interaction::kRead: return read_interaction(ctx);

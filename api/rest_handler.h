@@ -7,6 +7,7 @@
 #pragma once
 
 #include "api/request.h"
+#include "api/rest_limits.h"
 #include "core/clock.h"
 #include "core/status.h"
 #include "storage/store.h"
@@ -15,7 +16,7 @@ namespace hearth::api {
 
 class RestHandler {
  public:
-  RestHandler(storage::Store& store, Clock& clock, IdGenerator& ids);
+  RestHandler(storage::Store& store, Clock& clock, IdGenerator& ids, RestLimits limits = {});
 
   // Never throws for anything a client controls; every error becomes an OperationOutcome
   // response with the status from core/code_table.h.
@@ -30,6 +31,7 @@ class RestHandler {
   storage::Store& store_;
   Clock& clock_;
   IdGenerator& ids_;
+  RestLimits limits_;
 };
 
 // An OperationOutcome response for an error found before the REST core (oversized body, bad

@@ -19,7 +19,10 @@ bool strict_handling(const Request& request) {
 }
 
 // The search parameters: the URL's, plus a form body's for POST [type]/_search.
-Result<std::vector<std::pair<std::string, std::string>>> search_params(const Request& request) {
+// The form is counted before it is split: a body of a million tiny pairs is refused at its own
+// size instead of growing a million strings first.
+Result<std::vector<std::pair<std::string, std::string>>> search_params(
+    const Request& request, const fhir::search::SearchLimits& limits) {
   std::vector<std::pair<std::string, std::string>> params = request.query;
   if (request.method == "POST") {
     std::string_view type = request.content_type;
@@ -29,6 +32,14 @@ Result<std::vector<std::pair<std::string, std::string>>> search_params(const Req
       return Status(Code::kUnsupportedMediaType,
                     "POST _search takes application/x-www-form-urlencoded parameters, not '" +
                         request.content_type + "'");
+    }
+    const std::size_t most = limits.max_params + fhir::search::kMaxResultParams;
+    std::size_t pairs = params.size();
+    std::string_view rest = request.body;
+    while (!rest.empty()) {
+      const std::size_t amp = rest.find('&');
+      if (amp != 0 && ++pairs > most) return fhir::search::too_many_params(limits);
+      rest.remove_prefix(amp == std::string_view::npos ? rest.size() : amp + 1);
     }
     if (!parse_query(request.body, params)) {
       return Status(Code::kInvalidArgument, "malformed percent-encoding in the form body");
@@ -85,10 +96,11 @@ void write_ignored(JsonWriter& w, const std::vector<std::string>& ignored) {
 }  // namespace
 
 Response search_interaction(const InteractionContext& ctx) {
-  auto params = search_params(ctx.request);
+  auto params = search_params(ctx.request, ctx.limits.search);
   if (!params.is_ok()) return outcome_response(params.status(), ctx.format);
-  Result<fhir::search::SearchQuery> query = fhir::search::parse_search(
-      ctx.route.type, *params, ctx.request.base_url, strict_handling(ctx.request));
+  Result<fhir::search::SearchQuery> query =
+      fhir::search::parse_search(ctx.route.type, *params, ctx.request.base_url,
+                                 strict_handling(ctx.request), ctx.limits.search);
   if (!query.is_ok()) return outcome_response(query.status(), ctx.format);
   if (query->summary_count) {
     query->count = 0;

@@ -11,18 +11,20 @@ namespace hearth::api {
 namespace {
 
 // Builds the store's WriteRequest around a decoded resource: the body is stamped inside the
-// store's transaction with the version and time the store assigns.
-storage::WriteRequest make_write(const InteractionContext& ctx, std::string id,
-                                 fhir::JsonDocument* doc) {
+// store's transaction with the version and time the store assigns. Errors: kUnprocessable when
+// the resource produces more index rows than ctx.limits.max_index_rows.
+Result<storage::WriteRequest> make_write(const InteractionContext& ctx, std::string id,
+                                         fhir::JsonDocument* doc) {
   storage::WriteRequest write;
   write.type = ctx.route.type;
   write.id = std::move(id);
   if (doc != nullptr) {
     // Index values come from the decoded resource, outside the store's write transaction
-    // (where SQLite writers queue). A resource of a known type always yields a value set.
-    if (auto index = fhir::search::extract_index(*doc); index.is_ok()) {
-      write.index = std::move(*index);
-    }
+    // (where SQLite writers queue). A resource of a known type always yields a value set; the
+    // row cap keeps one resource from holding every writer behind its index inserts.
+    auto index = fhir::search::extract_index(*doc, ctx.limits.max_index_rows);
+    if (!index.is_ok() && index.status().code() == Code::kUnprocessable) return index.status();
+    if (index.is_ok()) write.index = std::move(*index);
     auto stamped = std::make_shared<const StampedBody>(*doc, write.id);
     write.make_body = [stamped](std::int64_t version, std::int64_t last_updated) {
       return stamped->render(version, last_updated);
@@ -50,17 +52,18 @@ Response create_interaction(const InteractionContext& ctx) {
                "offer yet; the resource was not created"),
         ctx.format);
   }
-  Result<fhir::JsonDocument> doc = decode_resource(ctx.request, ctx.route.type);
+  Result<fhir::JsonDocument> doc = decode_resource(ctx.request, ctx.route.type, ctx.limits.xml);
   if (!doc.is_ok()) return outcome_response(doc.status(), ctx.format);
   // FHIR: the server ignores any id in a create body and assigns its own.
-  storage::WriteRequest write = make_write(ctx, ctx.ids.next_id(), &doc.value());
-  Result<storage::WriteOutcome> outcome = ctx.store.create(write);
+  Result<storage::WriteRequest> write = make_write(ctx, ctx.ids.next_id(), &doc.value());
+  if (!write.is_ok()) return outcome_response(write.status(), ctx.format);
+  Result<storage::WriteOutcome> outcome = ctx.store.create(*write);
   if (!outcome.is_ok()) return outcome_response(outcome.status(), ctx.format);
   return write_response(201, outcome->stored, ctx.request, ctx.format);
 }
 
 Response update_interaction(const InteractionContext& ctx) {
-  Result<fhir::JsonDocument> doc = decode_resource(ctx.request, ctx.route.type);
+  Result<fhir::JsonDocument> doc = decode_resource(ctx.request, ctx.route.type, ctx.limits.xml);
   if (!doc.is_ok()) return outcome_response(doc.status(), ctx.format);
   auto id = doc->FindMember("id");
   if (id == doc->MemberEnd() || !fhir::is_json_string(id->value)) {
@@ -74,20 +77,22 @@ Response update_interaction(const InteractionContext& ctx) {
                                    "id"),
                             ctx.format);
   }
-  storage::WriteRequest write = make_write(ctx, ctx.route.id, &doc.value());
-  Status precondition = apply_if_match(ctx.request, write);
+  Result<storage::WriteRequest> write = make_write(ctx, ctx.route.id, &doc.value());
+  if (!write.is_ok()) return outcome_response(write.status(), ctx.format);
+  Status precondition = apply_if_match(ctx.request, *write);
   if (!precondition.is_ok()) return outcome_response(precondition, ctx.format);
-  Result<storage::WriteOutcome> outcome = ctx.store.update(write);
+  Result<storage::WriteOutcome> outcome = ctx.store.update(*write);
   if (!outcome.is_ok()) return outcome_response(outcome.status(), ctx.format);
   int status = outcome->kind == storage::WriteKind::kCreated ? 201 : 200;
   return write_response(status, outcome->stored, ctx.request, ctx.format);
 }
 
 Response delete_interaction(const InteractionContext& ctx) {
-  storage::WriteRequest write = make_write(ctx, ctx.route.id, nullptr);
-  Status precondition = apply_if_match(ctx.request, write);
+  Result<storage::WriteRequest> write = make_write(ctx, ctx.route.id, nullptr);
+  if (!write.is_ok()) return outcome_response(write.status(), ctx.format);
+  Status precondition = apply_if_match(ctx.request, *write);
   if (!precondition.is_ok()) return outcome_response(precondition, ctx.format);
-  Result<storage::WriteOutcome> outcome = ctx.store.remove(write);
+  Result<storage::WriteOutcome> outcome = ctx.store.remove(*write);
   if (!outcome.is_ok()) return outcome_response(outcome.status(), ctx.format);
   Response response;
   if (prefer_return(ctx.request) == PreferReturn::kMinimal) {

@@ -19,6 +19,40 @@ void add_store_option(CLI::App& app, Config& config) {
       ->capture_default_str();
 }
 
+namespace {
+
+// The bounds on what one FHIR request may make the server hold (api/rest_limits.h).
+void add_limit_options(CLI::App& app, api::RestLimits& limits) {
+  app.add_option("--search-max-params", limits.search.max_params,
+                 "Search parameters per search (result parameters such as _sort not counted); "
+                 "400 beyond")
+      ->envname("HEARTH_SEARCH_MAX_PARAMS")
+      ->capture_default_str();
+  app.add_option("--search-max-values", limits.search.max_values,
+                 "Comma-separated values of one search parameter; 400 beyond")
+      ->envname("HEARTH_SEARCH_MAX_VALUES")
+      ->capture_default_str();
+  app.add_option("--search-max-sort", limits.search.max_sort, "_sort keys per search; 400 beyond")
+      ->envname("HEARTH_SEARCH_MAX_SORT")
+      ->check(CLI::Range(1, 500))  // two ORDER BY terms a key; SQLite allows 2,000 terms
+      ->capture_default_str();
+  app.add_option("--xml-max-nodes", limits.xml.max_nodes,
+                 "Elements + attributes + comments of an XML body; 413 beyond")
+      ->envname("HEARTH_XML_MAX_NODES")
+      ->capture_default_str();
+  app.add_option("--xml-max-depth", limits.xml.max_depth,
+                 "Element nesting of an XML body; 400 beyond")
+      ->envname("HEARTH_XML_MAX_DEPTH")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--max-index-rows", limits.max_index_rows,
+                 "Search index rows one created or updated resource may produce; 422 beyond")
+      ->envname("HEARTH_MAX_INDEX_ROWS")
+      ->capture_default_str();
+}
+
+}  // namespace
+
 void add_serve_options(CLI::App& app, Config& config) {
   app.add_option("--listen", config.listen, "Address to listen on, HOST:PORT (port 0: ephemeral)")
       ->envname("HEARTH_LISTEN")
@@ -95,6 +129,7 @@ void add_serve_options(CLI::App& app, Config& config) {
                  "MLLP connections served at once; more are accepted and closed at once")
       ->envname("HEARTH_MLLP_MAX_CONNECTIONS")
       ->capture_default_str();
+  add_limit_options(app, config.rest_limits);
 }
 
 namespace {
@@ -159,32 +194,38 @@ Status finalize(Config& config) {
   if (config.max_connections == 0 || config.mllp_max_connections == 0) {
     return Status(Code::kInvalidArgument,
                   "--max-connections and --mllp-max-connections must be > 0");
-  }
-  for (const std::string& type : config.hl7_accept_types) {
-    if (!is_message_type(type)) {
+    const api::RestLimits& limits = config.rest_limits;
+    if (limits.search.max_params == 0 || limits.search.max_values == 0 ||
+        limits.search.max_sort == 0 || limits.xml.max_nodes == 0 || limits.max_index_rows == 0) {
       return Status(Code::kInvalidArgument,
-                    "--hl7-accept-types: '" + type + "' is not a message type like ORU or ORU^R01");
+                    "--search-max-params, --search-max-values, --search-max-sort, --xml-max-nodes "
+                    "and --max-index-rows must be > 0");
     }
-  }
-  for (const std::string& version : config.hl7_accept_versions) {
-    if (!hl7::is_supported_version(version)) {
-      return Status(Code::kInvalidArgument,
-                    "--hl7-accept-versions: '" + version +
-                        "' is not an HL7 v2 version Hearth reads (2.1 to 2.8.2)");
+    for (const std::string& type : config.hl7_accept_types) {
+      if (!is_message_type(type)) {
+        return Status(Code::kInvalidArgument, "--hl7-accept-types: '" + type +
+                                                  "' is not a message type like ORU or ORU^R01");
+      }
     }
+    for (const std::string& version : config.hl7_accept_versions) {
+      if (!hl7::is_supported_version(version)) {
+        return Status(Code::kInvalidArgument,
+                      "--hl7-accept-versions: '" + version +
+                          "' is not an HL7 v2 version Hearth reads (2.1 to 2.8.2)");
+      }
+    }
+    for (std::string& host : config.allowed_hosts) {
+      while (!host.empty() && host.back() == ' ') host.pop_back();
+      while (!host.empty() && host.front() == ' ') host.erase(0, 1);
+      if (host.empty()) return Status(Code::kInvalidArgument, "--allowed-hosts: empty entry");
+    }
+    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    if (config.threads == 0) config.threads = cores;
+    // Store calls block their worker; SQLite writes wait for a group commit, whose batch holds
+    // every writer waiting then. Too few workers caps the batch, and with the search index a
+    // commit costs most of a write: 32 lets a batch hold a busy client's requests.
+    if (config.workers < 0) config.workers = static_cast<int>(std::max(2 * cores, 32u));
+    return Status::ok();
   }
-  for (std::string& host : config.allowed_hosts) {
-    while (!host.empty() && host.back() == ' ') host.pop_back();
-    while (!host.empty() && host.front() == ' ') host.erase(0, 1);
-    if (host.empty()) return Status(Code::kInvalidArgument, "--allowed-hosts: empty entry");
-  }
-  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  if (config.threads == 0) config.threads = cores;
-  // Store calls block their worker; SQLite writes wait for a group commit, whose batch holds
-  // every writer waiting then. Too few workers caps the batch, and with the search index a
-  // commit costs most of a write: 32 lets a batch hold a busy client's requests.
-  if (config.workers < 0) config.workers = static_cast<int>(std::max(2 * cores, 32u));
-  return Status::ok();
-}
 
 }  // namespace hearth::server

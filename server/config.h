@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/rest_limits.h"
 #include "core/status.h"
 
 namespace CLI {
@@ -61,6 +62,10 @@ struct Config {
   // Connections served at once; one more is accepted and closed at once.
   std::uint32_t max_connections = 1024;
   std::uint32_t mllp_max_connections = 256;
+  // Search parameters / values / _sort keys, XML nodes and depth, index rows per resource:
+  // --search-max-params, --search-max-values, --search-max-sort, --xml-max-nodes,
+  // --xml-max-depth, --max-index-rows (api/rest_limits.h; each must be > 0).
+  api::RestLimits rest_limits;
 };
 
 // Registers the `serve` flags (with their environment variables) on `app`, writing into
@@ -72,9 +77,9 @@ void add_store_option(CLI::App& app, Config& config);
 
 // Fills defaults that depend on the machine (threads, workers) and checks the values.
 // Errors: kInvalidArgument for an unparsable --listen or --mllp-listen, a base URL that is not
-// http(s)://, a zero max body, max message, frame timeout or connection cap, an --hl7-accept-types
-// entry that is not CODE or CODE^EVENT, an --hl7-accept-versions entry the parser does not
-// support, or an empty --allowed-hosts entry.
+// http(s)://, a zero max body, max message, frame timeout, connection cap or REST limit, an
+// --hl7-accept-types entry that is not CODE or CODE^EVENT, an --hl7-accept-versions entry the
+// parser does not support, or an empty --allowed-hosts entry.
 Status finalize(Config& config);
 
 // Splits "HOST:PORT" / "[IPv6]:PORT". Errors: kInvalidArgument (no port, port > 65535,

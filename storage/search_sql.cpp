@@ -1,8 +1,10 @@
 #include "storage/search_sql.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <string_view>
+#include <unordered_map>
 
 namespace hearth::storage::detail {
 namespace {
@@ -17,31 +19,48 @@ using fhir::search::SearchValue;
 // a prefix match is then a range scan over the index.
 constexpr std::string_view kAfterPrefix = "\xF4\x8F\xBF\xBF";
 
+// Texts are bound, each distinct one once (the type and parameter names of every clause share
+// a placeholder). Numbers are written into the SQL as literals: they cannot carry SQL, and
+// leaving them unbound keeps the largest legal query (SearchLimits: 100 x 100 values, each at
+// most two texts) at about 20,000 bound values, within SQLite's 32,766 and PostgreSQL's 65,535.
 class Builder {
  public:
   std::string text(std::string value) {
-    SqlValue& v = values.emplace_back();
-    v.kind = SqlValue::Kind::kText;
-    v.text = std::move(value);
-    return name();
+    auto [it, added] = index_.try_emplace(value, values.size());
+    if (added) {
+      SqlValue& v = values.emplace_back();
+      v.kind = SqlValue::Kind::kText;
+      v.text = std::move(value);
+    }
+    return ":" + placeholder_name(it->second);
   }
-  std::string integer(long long value) {
-    SqlValue& v = values.emplace_back();
-    v.kind = SqlValue::Kind::kInteger;
-    v.integer = value;
-    return name();
-  }
-  std::string real(double value) {
-    SqlValue& v = values.emplace_back();
-    v.kind = SqlValue::Kind::kReal;
-    v.real = value;
-    return name();
+  static std::string integer(long long value) { return std::to_string(value); }
+  // The shortest text that reads back as `value` ("0.5", "1e+300"); always finite, since
+  // parse_decimal refuses what does not fit a double.
+  static std::string real(double value) {
+    char buffer[32];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return ec == std::errc() ? std::string(buffer, end) : std::string("0");
   }
   std::vector<SqlValue> values;
 
  private:
-  std::string name() { return ":" + placeholder_name(values.size() - 1); }
+  std::unordered_map<std::string, std::size_t> index_;
 };
+
+// `terms` joined by `op` (" OR ", " AND ") as a balanced tree of parenthesised pairs: a list of
+// n terms nests log2(n) deep, where a flat "a OR b OR c ..." nests n deep and runs into
+// SQLite's expression depth limit (1,000) on long OR lists.
+std::string balanced(const std::vector<std::string>& terms, std::size_t begin, std::size_t end,
+                     std::string_view op) {
+  if (end - begin == 1) return "(" + terms[begin] + ")";
+  const std::size_t mid = begin + (end - begin) / 2;
+  return "(" + balanced(terms, begin, mid, op) + std::string(op) + balanced(terms, mid, end, op) +
+         ")";
+}
+std::string balanced(const std::vector<std::string>& terms, std::string_view op) {
+  return terms.empty() ? std::string("(1 = 1)") : balanced(terms, 0, terms.size(), op);
+}
 
 const char* table_of(SearchParamType type) {
   switch (type) {
@@ -173,45 +192,59 @@ std::string column_clause(Builder& b, const SearchClause& clause, std::int64_t n
   if (clause.modifier == Modifier::kMissing) {
     return clause.values.front().missing ? "1 = 0" : "1 = 1";
   }
-  std::string any;
+  std::vector<std::string> any;
+  any.reserve(clause.values.size());
   for (const SearchValue& v : clause.values) {
-    if (!any.empty()) any += " OR ";
-    any += "(";
     if (clause.code == "_id") {
-      any += "r.res_id = " + b.text(v.code.empty() ? v.raw : v.code);
+      any.push_back("r.res_id = " + b.text(v.code.empty() ? v.raw : v.code));
     } else {
-      any += date_condition(b, v, "r.last_updated", "r.last_updated", now);
+      any.push_back(date_condition(b, v, "r.last_updated", "r.last_updated", now));
     }
-    any += ")";
   }
-  if (clause.modifier == Modifier::kNot) return "NOT (" + any + ")";
-  return "(" + any + ")";
+  if (clause.modifier == Modifier::kNot) return "NOT " + balanced(any, " OR ");
+  return balanced(any, " OR ");
 }
 
 // A clause selects the ids its index rows match, driven by the table's (res_type, param, value)
 // index: "r.res_id IN (...)" lets the engine start from the few matching rows instead of
 // probing the index once per resource of the type. Negations (:not, :missing=true) select the
-// ids that have a matching row and exclude them.
-std::string clause_sql(Builder& b, const SearchClause& clause, const std::string& type,
-                       std::int64_t now) {
-  if (clause.code == "_id" || clause.code == "_lastUpdated") return column_clause(b, clause, now);
+// ids that have a matching row and exclude them. IdSet is that selection ("SELECT i.res_id
+// FROM ...") and whether the clause excludes it.
+struct IdSet {
+  std::string select;
+  bool excluded = false;
+};
+
+IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type,
+                 std::int64_t now) {
+  IdSet out;
   const char* table = table_of(clause.param->type);
-  if (table == nullptr) return "1 = 0";
-  std::string ids = std::string("(SELECT i.res_id FROM ") + table +
-                    " i WHERE i.res_type = " + b.text(type) +
-                    " AND i.param = " + b.text(std::string(clause.code));
+  out.select = std::string("SELECT i.res_id FROM ") + table +
+               " i WHERE i.res_type = " + b.text(type) +
+               " AND i.param = " + b.text(std::string(clause.code));
   if (clause.modifier == Modifier::kMissing) {
-    return std::string(clause.values.front().missing ? "r.res_id NOT IN " : "r.res_id IN ") + ids +
-           ")";
+    out.excluded = clause.values.front().missing;
+    return out;
   }
-  std::string any;
-  for (const SearchValue& v : clause.values) {
-    if (!any.empty()) any += " OR ";
-    any += "(" + value_condition(b, clause, v, now) + ")";
-  }
-  ids += " AND (" + any + "))";
-  return (clause.modifier == Modifier::kNot ? "r.res_id NOT IN " : "r.res_id IN ") + ids;
+  std::vector<std::string> any;
+  any.reserve(clause.values.size());
+  for (const SearchValue& v : clause.values) any.push_back(value_condition(b, clause, v, now));
+  out.select += " AND " + balanced(any, " OR ");
+  out.excluded = clause.modifier == Modifier::kNot;
+  return out;
 }
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const std::string& part : parts) out += (out.empty() ? "" : std::string(sep)) + part;
+  return out;
+}
+
+// Up to this many index clauses, each is its own "r.res_id [NOT] IN (...)" (the shape the
+// planners handle best for ordinary queries). Beyond it PostgreSQL plans one semi-join per
+// clause and its join search grows much faster than linearly (100 clauses: seconds of planning),
+// so the sets are combined first: IN (a INTERSECT b ...) and NOT IN (x UNION y ...).
+constexpr std::size_t kSeparateIdSets = 8;
 
 // The sort value of one key: the smallest (ascending) or largest (descending) indexed value.
 std::string sort_sql(Builder& b, const fhir::search::SortKey& key) {
@@ -248,10 +281,28 @@ std::string placeholder_name(std::size_t index) {
 SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros) {
   Builder b;
   SearchSql out;
+  std::vector<std::string> all;  // conditions on r
+  std::vector<std::string> required, excluded;
   for (const SearchClause& clause : query.clauses) {
     if (clause.values.empty() && clause.modifier != Modifier::kMissing) continue;
-    out.where += " AND " + clause_sql(b, clause, query.resource_type, now_micros);
+    if (clause.code == "_id" || clause.code == "_lastUpdated") {
+      all.push_back(column_clause(b, clause, now_micros));
+    } else if (table_of(clause.param->type) == nullptr) {
+      all.emplace_back("1 = 0");
+    } else {
+      IdSet ids = clause_ids(b, clause, query.resource_type, now_micros);
+      (ids.excluded ? excluded : required).push_back(std::move(ids.select));
+    }
   }
+  if (required.size() + excluded.size() <= kSeparateIdSets) {
+    for (const std::string& s : required) all.push_back("r.res_id IN (" + s + ")");
+    for (const std::string& s : excluded) all.push_back("r.res_id NOT IN (" + s + ")");
+  } else {
+    // Bare SELECTs: SQLite accepts no parentheses around the members of a compound.
+    if (!required.empty()) all.push_back("r.res_id IN (" + join(required, " INTERSECT ") + ")");
+    if (!excluded.empty()) all.push_back("r.res_id NOT IN (" + join(excluded, " UNION ") + ")");
+  }
+  if (!all.empty()) out.where = " AND " + balanced(all, " AND ");
   out.where_values = b.values.size();
   for (const fhir::search::SortKey& key : query.sort) {
     out.order_by += sort_sql(b, key) + ", ";

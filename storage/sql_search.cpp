@@ -21,6 +21,11 @@ void bind_values(soci::statement& st, std::vector<detail::SqlValue>& values, std
   }
 }
 
+// SQLite's default SQLITE_MAX_VARIABLE_NUMBER (PostgreSQL allows 65,535). The default
+// SearchLimits stay far below it (about 20,000); raised limits may not, and must then answer 400
+// instead of the engine's error.
+constexpr std::size_t kMaxBoundValues = 32766;
+
 void prepare(soci::statement& st, const std::string& text) {
   st.alloc();
   st.prepare(text);
@@ -30,9 +35,15 @@ void prepare(soci::statement& st, const std::string& text) {
 }  // namespace
 
 Result<SearchPage> SqlStore::search(const fhir::search::SearchQuery& query) {
+  detail::SearchSql compiled = detail::compile_search(query, clock_.now_micros());
+  if (compiled.values.size() + 3 > kMaxBoundValues) {  // + type, limit and offset
+    return Status(Code::kInvalidArgument,
+                  "search too large for the database: " + std::to_string(compiled.values.size()) +
+                      " distinct values to bind, at most " + std::to_string(kMaxBoundValues - 3) +
+                      " (lower --search-max-params or --search-max-values)");
+  }
   Result<SessionPool::Lease> lease = pool_->acquire(Lane::kQuery);
   if (!lease.is_ok()) return std::move(lease).take_status();
-  detail::SearchSql compiled = detail::compile_search(query, clock_.now_micros());
   std::string type = query.resource_type;
   const std::string from = " FROM resource r WHERE r.res_type = :rt AND r.deleted = 0";
   SearchPage page;

@@ -244,7 +244,7 @@ bool is_indexed(const SearchParamDef& param) {
          param.xpath_usage != "phonetic";
 }
 
-Result<IndexValues> extract_index(const JsonValue& resource) {
+Result<IndexValues> extract_index(const JsonValue& resource, std::size_t max_rows) {
   std::string_view type;
   if (resource.IsObject()) {
     auto it = resource.FindMember("resourceType");
@@ -275,6 +275,13 @@ Result<IndexValues> extract_index(const JsonValue& resource) {
     drop_duplicates(out.quantities, starts[4]);
     drop_duplicates(out.references, starts[5]);
     drop_duplicates(out.uris, starts[6]);
+    if (out.size() > max_rows) {
+      return Status(Code::kUnprocessable,
+                    "the resource produces more than " + std::to_string(max_rows) +
+                        " search index rows (--max-index-rows); '" + std::string(p.param->code) +
+                        "' reached the limit",
+                    std::string(type), "too-costly");
+    }
   }
   return out;
 }

@@ -92,16 +92,23 @@ struct IndexValues {
   }
 };
 
+// The default cap on the rows one resource may produce (--max-index-rows). The largest of the
+// 5,305 official R4 examples, ValueSet-c80-doc-typecodes, produces 6,412 rows (printed by
+// tests/unit/fhir/search_extract_test.cpp); the default leaves ten times that room.
+inline constexpr std::size_t kDefaultMaxIndexRows = 65536;
+
 // Thread-safe; the expressions are compiled on the first call (about 10 ms), once per process.
 // resolve() in an expression yields an empty resource of the type a literal reference names, so
 // `subject.where(resolve() is Patient)` keeps "Patient/1" without loading anything.
 // Evaluates every SearchParameter that applies to the resource's type (its own and the
 // Resource/DomainResource ones) except `_id` and `_lastUpdated`, which the store answers from
 // the resource row, and composite/special ones. Duplicate rows of one parameter are dropped.
-// Errors: kInvalidArgument when `resource` has no known resourceType. An expression that
-// fails on this resource (e.g. a singleton expected) contributes nothing, never an error:
-// a valid resource must always be storable.
-Result<IndexValues> extract_index(const JsonValue& resource);
+// Errors: kInvalidArgument when `resource` has no known resourceType; kUnprocessable when it
+// produces more than `max_rows` rows (after dropping duplicates; checked after each parameter,
+// so at most one parameter's values are held beyond the cap). An expression that fails on this
+// resource (e.g. a singleton expected) contributes nothing, never an error.
+Result<IndexValues> extract_index(const JsonValue& resource,
+                                  std::size_t max_rows = kDefaultMaxIndexRows);
 
 // Does the index hold this parameter's values? False for composite and special parameters,
 // for parameters without an expression, for phonetic ones (xpathUsage "phonetic": sound-alike

@@ -118,9 +118,15 @@ bool has_values(const SearchParamDef& param) {
 }
 
 // _sort=a,-b: known parameters of a sortable type (search.html#sort).
-Result<std::vector<SortKey>> parse_sort(std::string_view resource_type, std::string_view value) {
+Result<std::vector<SortKey>> parse_sort(std::string_view resource_type, std::string_view value,
+                                        std::size_t max_keys) {
   std::vector<SortKey> keys;
-  for (const std::string& item : detail::split_unescaped(value, ',')) {
+  std::vector<std::string> items = detail::split_unescaped(value, ',', max_keys);
+  if (items.size() > max_keys) {
+    return invalid("too many _sort keys: at most " + std::to_string(max_keys) +
+                   " per search (--search-max-sort)");
+  }
+  for (const std::string& item : items) {
     std::string_view code = item;
     if (code.empty()) continue;
     SortKey key;
@@ -142,8 +148,15 @@ Result<std::vector<SortKey>> parse_sort(std::string_view resource_type, std::str
   return keys;
 }
 
+// The names SearchLimits::max_params does not count (search.html#count and the others).
+bool is_result_param(std::string_view name) {
+  return name == "_count" || name == "_offset" || name == "_sort" || name == "_total" ||
+         name == "_summary" || name == "_format" || name == "_pretty";
+}
+
 // Sets the result parameter `name` on `query`. false when `name` is not one.
-Result<bool> parse_result_param(std::string_view name, std::string_view value, SearchQuery& query) {
+Result<bool> parse_result_param(std::string_view name, std::string_view value,
+                                const SearchLimits& limits, SearchQuery& query) {
   if (name == "_count") {
     Result<std::int64_t> count = parse_non_negative(name, value, kMaxCount);
     if (!count) return count.status();
@@ -153,7 +166,7 @@ Result<bool> parse_result_param(std::string_view name, std::string_view value, S
     if (!offset) return offset.status();
     query.offset = *offset;
   } else if (name == "_sort") {
-    Result<std::vector<SortKey>> keys = parse_sort(query.resource_type, value);
+    Result<std::vector<SortKey>> keys = parse_sort(query.resource_type, value, limits.max_sort);
     if (!keys) return keys.status();
     query.sort = std::move(*keys);
   } else if (name == "_total") {
@@ -183,9 +196,17 @@ Result<bool> parse_result_param(std::string_view name, std::string_view value, S
 
 }  // namespace
 
+Status too_many_params(const SearchLimits& limits) {
+  return invalid("too many search parameters: at most " + std::to_string(limits.max_params) +
+                 " per search (--search-max-params), plus at most " +
+                 std::to_string(kMaxResultParams) +
+                 " result parameters (_sort, _count, _offset, _total, _summary, _format, _pretty)");
+}
+
 Result<SearchQuery> parse_search(std::string_view resource_type,
                                  const std::vector<std::pair<std::string, std::string>>& params,
-                                 std::string_view base_url, bool strict) {
+                                 std::string_view base_url, bool strict,
+                                 const SearchLimits& limits) {
   if (!is_resource_type(resource_type)) {
     return invalid("unknown resource type '" + std::string(resource_type) + "'");
   }
@@ -194,13 +215,21 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
   // The last occurrence of a result parameter wins; only it goes into `used`.
   std::vector<std::pair<std::string, std::string>> used_results;
 
+  std::size_t search_params = 0;
+  std::size_t result_params = 0;
+  for (const auto& param_value : params) {
+    const bool over = is_result_param(param_value.first) ? ++result_params > kMaxResultParams
+                                                         : ++search_params > limits.max_params;
+    if (over) return too_many_params(limits);
+  }
+
   for (const auto& param_value : params) {
     // Named references, not a structured binding: clang 14 cannot capture those in a lambda.
     const std::string& name = param_value.first;
     const std::string& value = param_value.second;
     if (value.empty()) continue;  // search.html: a parameter without a value is ignored
     if (name == "_format" || name == "_pretty") continue;  // the HTTP layer's
-    Result<bool> result_param = parse_result_param(name, value, query);
+    Result<bool> result_param = parse_result_param(name, value, limits, query);
     if (!result_param) return result_param.status();
     if (*result_param) {
       if (name != "_count" && name != "_offset") {
@@ -240,7 +269,13 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
     clause.code = param->code;
     clause.modifier = modifier->modifier;
     clause.target_type = modifier->target_type;
-    for (const std::string& part : detail::split_unescaped(value, ',')) {
+    std::vector<std::string> parts = detail::split_unescaped(value, ',', limits.max_values);
+    if (parts.size() > limits.max_values) {
+      return invalid("too many values for search parameter '" + name + "': at most " +
+                     std::to_string(limits.max_values) +
+                     " comma-separated values per parameter (--search-max-values)");
+    }
+    for (const std::string& part : parts) {
       if (part.empty()) continue;
       Result<SearchValue> parsed =
           detail::parse_value(*param, clause.modifier, clause.target_type, part, base_url);

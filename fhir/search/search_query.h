@@ -107,15 +107,40 @@ struct SearchQuery {
 inline constexpr int kDefaultCount = 20;
 inline constexpr int kMaxCount = 1000;
 
+// How much one search may ask for (issue 11: bounded memory whatever the input). Checked while
+// the query is read, before any value past the limit is split or parsed and before any SQL
+// exists, so an oversized query costs about its own size. The defaults are the server's
+// (--search-max-params, --search-max-values, --search-max-sort).
+struct SearchLimits {
+  // Search parameters (filters, known or unknown, empty or not) per search. The result
+  // parameters (_sort, _count, _offset, _total, _summary) and _format / _pretty are not
+  // search parameters; at most kMaxResultParams of those may come on top.
+  std::size_t max_params = 100;
+  // Comma-separated (OR-ed) values of one parameter occurrence, empty ones included.
+  std::size_t max_values = 100;
+  // Keys of _sort.
+  std::size_t max_sort = 10;
+};
+// Occurrences of result parameters and _format / _pretty per search (each is read; the last
+// one wins): room for every one of them, some twice.
+inline constexpr std::size_t kMaxResultParams = 16;
+
 // Parses the query parameters of a type-level search. `base_url` (no trailing slash) tells
 // local absolute references from foreign ones. A parameter with an empty value is ignored.
 // Errors (all kInvalidArgument, the message naming the parameter or value): `resource_type`
 // is not a resource type; an unknown name when `strict`; _include, _revinclude, _elements,
 // _contained, _containedType, _text, _content, _list, _has, _query, _filter, chains
 // ("subject.name"), composite and special parameters (not supported); a modifier its type does
-// not allow; a malformed value, prefix, _count, _offset, _sort, _total or _summary.
+// not allow; a malformed value, prefix, _count, _offset, _sort, _total or _summary; more
+// parameters, values of one parameter or _sort keys than `limits` allow (the message names the
+// limit and its flag).
 Result<SearchQuery> parse_search(std::string_view resource_type,
                                  const std::vector<std::pair<std::string, std::string>>& params,
-                                 std::string_view base_url, bool strict);
+                                 std::string_view base_url, bool strict,
+                                 const SearchLimits& limits = {});
+
+// The error parse_search returns for too many parameters, for callers that count before
+// reading (a form body): kInvalidArgument naming the limits.
+Status too_many_params(const SearchLimits& limits);
 
 }  // namespace hearth::fhir::search

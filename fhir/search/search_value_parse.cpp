@@ -145,7 +145,7 @@ Status parse_token(const SearchParamDef& param, Modifier modifier, std::string_v
     value.folded = fold_text(value.raw);
     return Status::ok();
   }
-  std::vector<std::string> parts = split_unescaped(text, '|');
+  std::vector<std::string> parts = split_unescaped(text, '|', 2);
   if (parts.size() == 1) {
     value.code = unescape(parts[0]);
     return Status::ok();
@@ -162,7 +162,7 @@ Status parse_token(const SearchParamDef& param, Modifier modifier, std::string_v
 
 // [prefix]number, [prefix]number|system|code, [prefix]number||code (any system).
 Status parse_quantity(const SearchParamDef& param, std::string_view text, SearchValue& value) {
-  std::vector<std::string> parts = split_unescaped(text, '|');
+  std::vector<std::string> parts = split_unescaped(text, '|', 3);
   if (parts.size() != 1 && parts.size() != 3) {
     return bad_value("quantity", value.raw, param.code,
                      "expected [number], [number]|[system]|[code] or [number]||[code]");
@@ -178,7 +178,7 @@ Status parse_quantity(const SearchParamDef& param, std::string_view text, Search
 
 }  // namespace
 
-std::vector<std::string> split_unescaped(std::string_view text, char sep) {
+std::vector<std::string> split_unescaped(std::string_view text, char sep, std::size_t max_parts) {
   std::vector<std::string> parts(1);
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
@@ -186,6 +186,7 @@ std::vector<std::string> split_unescaped(std::string_view text, char sep) {
       parts.back() += c;
       parts.back() += text[++i];
     } else if (c == sep) {
+      if (parts.size() > max_parts) break;
       parts.emplace_back();
     } else {
       parts.back() += c;
@@ -268,7 +269,15 @@ Result<SearchValue> parse_value(const SearchParamDef& param, Modifier modifier,
     return value;
   }
   switch (param.type) {
-    case SearchParamType::kString: value.folded = fold_text(value.raw); return value;
+    case SearchParamType::kString:
+      // A :contains value becomes a LIKE pattern; SQLite refuses patterns over 50,000 bytes.
+      if (modifier == Modifier::kContains && value.raw.size() > kMaxContainsBytes) {
+        return Status(Code::kInvalidArgument, "a :contains value of search parameter '" +
+                                                  std::string(param.code) + "' may be at most " +
+                                                  std::to_string(kMaxContainsBytes) + " bytes");
+      }
+      value.folded = fold_text(value.raw);
+      return value;
     case SearchParamType::kUri: return value;
     case SearchParamType::kNumber:
       HEARTH_RETURN_IF_ERROR(set_number(param, text, value));

@@ -15,8 +15,12 @@
 namespace hearth::fhir::search::detail {
 
 // Splits `text` on each `sep` that is not escaped by a backslash. The parts keep their escapes
-// (so a later split on another separator still sees them); unescape() removes them.
-std::vector<std::string> split_unescaped(std::string_view text, char sep);
+// (so a later split on another separator still sees them); unescape() removes them. Stops after
+// max_parts + 1 parts (the last one then ends at the separator that follows it): a result with
+// more than max_parts entries means "too many", found without splitting (or copying) the rest,
+// so a million separators cost no more than max_parts + 1 strings.
+std::vector<std::string> split_unescaped(std::string_view text, char sep,
+                                         std::size_t max_parts = static_cast<std::size_t>(-1));
 
 // Removes the escapes of search.html#escaping: "\," "\$" "\|" "\\" become the character. A
 // backslash before anything else, or at the end, is kept as written.
@@ -35,9 +39,13 @@ struct Decimal {
 // `param` when malformed or out of double range.
 Result<Decimal> parse_decimal(std::string_view text, std::string_view param);
 
+// The longest :contains value (bytes, unescaped): it becomes a LIKE pattern, and engines bound
+// those (SQLite: 50,000 bytes, escapes included).
+inline constexpr std::size_t kMaxContainsBytes = 4096;
+
 // Reads one value (escapes still in place) of `param` used with `modifier` (kType with
 // `target_type`). `base_url` has no trailing slash. Errors: kInvalidArgument naming the
-// parameter and the value.
+// parameter and the value; a :contains value over kMaxContainsBytes.
 Result<SearchValue> parse_value(const SearchParamDef& param, Modifier modifier,
                                 std::string_view target_type, std::string_view text,
                                 std::string_view base_url);

@@ -90,7 +90,8 @@ class Reader {
     return Status(Code::kUnprocessable, std::move(message), std::move(where), "structure");
   }
   Status too_deep() const {
-    return malformed("elements nest deeper than " + std::to_string(max_depth_) + " levels");
+    return malformed("elements nest deeper than " + std::to_string(max_depth_) +
+                     " levels (--xml-max-depth)");
   }
 
   static JsonValue table_name(std::string_view name) {
@@ -355,7 +356,8 @@ Result<JsonDocument> parse_xml_resource(std::string_view xml, const XmlLimits& l
                                         " bytes exceeds the limit of " +
                                         std::to_string(limits.max_bytes));
   }
-  Result<detail::XmlDocPtr> tree = detail::parse_xml_tree(xml);
+  Result<detail::XmlDocPtr> tree = detail::parse_xml_tree(
+      xml, detail::XmlTreeLimits{.max_nodes = limits.max_nodes, .max_depth = limits.max_depth});
   if (!tree.is_ok()) return std::move(tree).take_status();
   const xmlNode* root = xmlDocGetRootElement(tree->get());
   if (root == nullptr) return Status(Code::kMalformed, "XML has no root element");

@@ -7,6 +7,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
+#include <algorithm>
 #include <climits>
 #include <string>
 
@@ -32,18 +33,65 @@ void init_libxml_once() {
   (void)quiet;
 }
 
+// One parse's state, at the context's _private: why the parser was stopped, and the counts the
+// limits are checked against.
+struct ParseState {
+  XmlTreeLimits limits;
+  bool doctype = false;
+  bool too_many_nodes = false;
+  bool too_deep = false;
+  std::size_t nodes = 0;
+  int depth = 0;
+};
+
+ParseState& state_of(void* ctx) {
+  return *static_cast<ParseState*>(static_cast<xmlParserCtxtPtr>(ctx)->_private);
+}
+
 // Called by libxml2 at "<!DOCTYPE": stop before the internal subset (entity declarations,
-// external identifiers) is read. The context's _private points at the flag to raise.
+// external identifiers) is read.
 void refuse_doctype(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
-  auto* ctxt = static_cast<xmlParserCtxtPtr>(ctx);
-  *static_cast<bool*>(ctxt->_private) = true;
-  xmlStopParser(ctxt);
+  state_of(ctx).doctype = true;
+  xmlStopParser(static_cast<xmlParserCtxtPtr>(ctx));
+}
+
+// Counts `n` nodes about to be built; false (and the parser stopped) beyond the limit.
+bool count_nodes(void* ctx, std::size_t n) {
+  ParseState& state = state_of(ctx);
+  state.nodes += n;
+  if (state.nodes <= state.limits.max_nodes) return true;
+  state.too_many_nodes = true;
+  xmlStopParser(static_cast<xmlParserCtxtPtr>(ctx));
+  return false;
+}
+
+void start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri,
+                   int nb_namespaces, const xmlChar** namespaces, int nb_attributes,
+                   int nb_defaulted, const xmlChar** attributes) {
+  ParseState& state = state_of(ctx);
+  if (++state.depth > state.limits.max_depth) {
+    state.too_deep = true;
+    xmlStopParser(static_cast<xmlParserCtxtPtr>(ctx));
+    return;
+  }
+  if (!count_nodes(ctx, 1 + static_cast<std::size_t>(std::max(0, nb_attributes)))) return;
+  xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+                        nb_defaulted, attributes);
+}
+
+void comment(void* ctx, const xmlChar* value) {
+  if (count_nodes(ctx, 1)) xmlSAX2Comment(ctx, value);
+}
+
+void processing_instruction(void* ctx, const xmlChar* target, const xmlChar* data) {
+  if (count_nodes(ctx, 1)) xmlSAX2ProcessingInstruction(ctx, target, data);
 }
 
 // libxml2 keeps no trace of whether an element was written <td/> or <td></td>; the narrative
 // JSON of the official examples uses both, so an element closed by "/>" is marked here (its
 // _private, the field libxml2 leaves to applications) for xhtml_text to reproduce.
 void end_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri) {
+  --state_of(ctx).depth;
   auto* ctxt = static_cast<xmlParserCtxtPtr>(ctx);
   const xmlParserInput* in = ctxt->input;
   if (ctxt->node != nullptr && in != nullptr && in->cur - in->base >= 2 && in->cur[-1] == '>' &&
@@ -81,22 +129,35 @@ std::string error_text(xmlParserCtxt* ctxt) {
 
 const char kEmptyTagMarker = 0;
 
-Result<XmlDocPtr> parse_xml_tree(std::string_view xml) {
+Result<XmlDocPtr> parse_xml_tree(std::string_view xml, const XmlTreeLimits& limits) {
   if (xml.size() > static_cast<std::size_t>(INT_MAX)) {
     return Status(Code::kMalformed, "XML larger than 2 GiB");
   }
   init_libxml_once();
   std::unique_ptr<xmlParserCtxt, ContextFree> ctxt(xmlNewParserCtxt());
   if (!ctxt || ctxt->sax == nullptr) return Status(Code::kInternal, "libxml2: out of memory");
-  bool doctype = false;
-  ctxt->_private = &doctype;
+  ParseState state{.limits = limits};
+  ctxt->_private = &state;
   ctxt->sax->internalSubset = &refuse_doctype;
+  ctxt->sax->startElementNs = &start_element;
   ctxt->sax->endElementNs = &end_element;
+  ctxt->sax->comment = &comment;
+  ctxt->sax->processingInstruction = &processing_instruction;
   XmlDocPtr doc(xmlCtxtReadMemory(ctxt.get(), xml.data(), static_cast<int>(xml.size()), nullptr,
                                   nullptr, kParseOptions));
-  if (doctype || (doc && (doc->intSubset != nullptr || doc->extSubset != nullptr))) {
+  if (state.doctype || (doc && (doc->intSubset != nullptr || doc->extSubset != nullptr))) {
     return Status(Code::kMalformed,
                   "XML with a DOCTYPE declaration is refused (no DTDs or entities)");
+  }
+  if (state.too_many_nodes) {
+    return Status(Code::kPayloadTooLarge,
+                  "XML with more than " + std::to_string(limits.max_nodes) +
+                      " nodes (elements, attributes, comments) is refused (--xml-max-nodes)");
+  }
+  if (state.too_deep) {
+    return Status(Code::kMalformed, "XML elements nest deeper than " +
+                                        std::to_string(limits.max_depth) +
+                                        " levels (--xml-max-depth)");
   }
   if (!doc || !ctxt->wellFormed || !ctxt->nsWellFormed) {
     return Status(Code::kMalformed, error_text(ctxt.get()));

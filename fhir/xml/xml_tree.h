@@ -24,10 +24,20 @@ inline bool written_as_empty_tag(const xmlNode* node) {
   return node->_private == &kEmptyTagMarker;
 }
 
+// Bounds on the tree, enforced while libxml2 builds it (SAX callbacks count and stop the
+// parser), so an input of many tiny nodes costs at most max_nodes nodes, whatever its size.
+struct XmlTreeLimits {
+  // Elements, attributes, comments and processing instructions. Text nodes are not counted:
+  // there is at most one between two counted nodes.
+  std::size_t max_nodes = static_cast<std::size_t>(-1);
+  int max_depth = 1 << 30;  // element nesting, the root at 1
+};
+
 // Parses `xml` (at most INT_MAX bytes; callers apply their own smaller limit first).
-// Errors: kMalformed for XML that is not well-formed (libxml2's message and line) or that has a
-// DOCTYPE; kInternal when libxml2 cannot allocate.
-Result<XmlDocPtr> parse_xml_tree(std::string_view xml);
+// Errors: kMalformed for XML that is not well-formed (libxml2's message and line), that has a
+// DOCTYPE or that nests elements deeper than limits.max_depth; kPayloadTooLarge for more than
+// limits.max_nodes nodes; kInternal when libxml2 cannot allocate.
+Result<XmlDocPtr> parse_xml_tree(std::string_view xml, const XmlTreeLimits& limits = {});
 
 inline std::string_view xml_view(const xmlChar* s) {
   return s == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(s));

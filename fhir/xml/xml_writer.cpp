@@ -11,6 +11,7 @@
 #include "fhir/xml/xhtml_text.h"
 #include "fhir/xml/xml_escape.h"
 #include "fhir/xml/xml_model.h"
+#include "fhir/xml/xml_reader.h"
 #include "fhir/xml/xml_tree.h"
 
 namespace hearth::fhir {
@@ -285,7 +286,10 @@ class Writer {
   // its own as one element, so no text can escape it; the xhtml namespace is added when the
   // JSON left it out.
   Status write_div(std::string_view div, int depth) {
-    Result<detail::XmlDocPtr> tree = detail::parse_xml_tree(div);
+    // Bounded like an XML body (xml_reader.h): a stored JSON div of millions of tiny elements
+    // must not cost a tree of millions of nodes on every read as XML.
+    Result<detail::XmlDocPtr> tree =
+        detail::parse_xml_tree(div, detail::XmlTreeLimits{.max_nodes = kDefaultXmlMaxNodes});
     if (!tree.is_ok()) {
       return invalid("the div is not well-formed XHTML: " + tree.status().message());
     }

@@ -20,8 +20,8 @@ namespace hearth::fhir {
 // whitespace between elements. Errors: kInvalidArgument, with a FHIRPath-like location, for JSON
 // that is not a resource the model knows (unknown resourceType or property, wrong JSON kind for
 // an element, arrays where one value is allowed or the reverse, null outside an aligned primitive
-// array, characters XML cannot carry, a div that is not one well-formed XHTML element). On error
-// `out` is left as it was.
+// array, characters XML cannot carry, a div that is not one well-formed XHTML element or has more
+// than kDefaultXmlMaxNodes nodes, xml_reader.h). On error `out` is left as it was.
 Status write_xml_resource(const JsonValue& resource, bool pretty, std::string& out);
 
 }  // namespace hearth::fhir

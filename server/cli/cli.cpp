@@ -66,7 +66,7 @@ int serve(Config config) {
   }
   auto clock = make_system_clock();
   auto ids = make_uuid_generator(*clock);
-  api::RestHandler rest(**store, *clock, *ids);
+  api::RestHandler rest(**store, *clock, *ids, config.rest_limits);
   api::Hl7Ingest ingest(
       **store, *clock, *ids,
       api::Hl7IngestOptions{.message_types = config.hl7_accept_types,

@@ -298,6 +298,8 @@ std::string read_file(const std::filesystem::path& path) {
 TEST_CASE("extract_index succeeds on every official example") {
   int examples = 0, failed = 0, patients = 0, empty_patients = 0;
   std::size_t counts[7] = {};
+  std::size_t most_rows = 0;  // of one example: what --max-index-rows must leave room for
+  std::string most_rows_name;
   std::set<std::pair<std::string, std::string>> producing;  // (type, code)
   std::set<std::string> types;
   for (const auto& entry : std::filesystem::directory_iterator(HEARTH_FHIR_PACKAGE_DIR)) {
@@ -319,6 +321,10 @@ TEST_CASE("extract_index succeeds on every official example") {
       ++failed;
       FAIL_CHECK(name << ": " << v.status().message());
       continue;
+    }
+    if (v->size() > most_rows) {
+      most_rows = v->size();
+      most_rows_name = name;
     }
     if (type == "Patient") {
       ++patients;
@@ -343,10 +349,13 @@ TEST_CASE("extract_index succeeds on every official example") {
   std::printf(
       "search extract: %d examples of %zu resource types (%d failed); rows: %zu string, %zu "
       "token, %zu date, %zu number, %zu quantity, %zu reference, %zu uri; %zu (type, param) "
-      "pairs and %zu distinct codes produced rows; %d of %zu SearchParameters indexed\n",
+      "pairs and %zu distinct codes produced rows; %d of %zu SearchParameters indexed; most rows "
+      "of one example: %zu (%s), default --max-index-rows %zu\n",
       examples, types.size(), failed, counts[0], counts[1], counts[2], counts[3], counts[4],
       counts[5], counts[6], producing.size(), producing_codes.size(), indexed,
-      search_params().size());
+      search_params().size(), most_rows, most_rows_name.c_str(), kDefaultMaxIndexRows);
+  // The default cap leaves every official example ten times its rows.
+  CHECK(most_rows * 10 <= kDefaultMaxIndexRows);
   CHECK(failed == 0);
   CHECK(examples > 2000);
   CHECK(types.size() >= 140);
@@ -358,4 +367,32 @@ TEST_CASE("extract_index succeeds on every official example") {
 }
 
 }  // namespace
+}  // namespace hearth::fhir::search
+
+namespace hearth::fhir::search {
+
+TEST_CASE("extract_index: more rows than max_rows is a 422 naming the limit") {
+  std::string patient = R"({"resourceType":"Patient","identifier":[)";
+  for (int i = 0; i < 500; ++i) {
+    patient += (i > 0 ? "," : "") + std::string(R"({"system":"urn:s","value":"v)") +
+               std::to_string(i) + "\"}";
+  }
+  patient += R"(],"gender":"male"})";
+  auto doc = parse_json(patient);
+  REQUIRE(doc.is_ok());
+  auto all = extract_index(*doc, static_cast<std::size_t>(-1));
+  REQUIRE(all.is_ok());
+  const std::size_t rows = all->size();
+  CHECK(rows > 500);
+  CHECK(extract_index(*doc, rows).is_ok());
+  auto over = extract_index(*doc, rows - 1);
+  REQUIRE_FALSE(over.is_ok());
+  CHECK(over.status().code() == Code::kUnprocessable);
+  CHECK(over.status().message().find("more than " + std::to_string(rows - 1) +
+                                     " search index rows (--max-index-rows)") != std::string::npos);
+  CHECK(over.status().issues()[0].type == "too-costly");
+  // The default leaves room for the official examples (see the test over all of them).
+  CHECK(extract_index(*doc).is_ok());
+}
+
 }  // namespace hearth::fhir::search

@@ -270,3 +270,49 @@ TEST_CASE("xml reader: nesting beyond the default depth limit is refused, also i
 }
 
 }  // namespace hearth::fhir
+
+namespace hearth::fhir {
+
+TEST_CASE("xml reader: node count is bounded while the tree is built (413 beyond)") {
+  // <Patient> + 3 x (<given> + value) + <name> = 1 + 1 + 6 nodes.
+  const std::string patient = R"(<Patient xmlns="http://hl7.org/fhir"><name>)"
+                              R"(<given value="a"/><given value="b"/><given value="c"/>)"
+                              R"(</name></Patient>)";
+  CHECK(read_status(patient, XmlLimits{.max_nodes = 8}).is_ok());
+  Status over = read_status(patient, XmlLimits{.max_nodes = 7});
+  CHECK(over.code() == Code::kPayloadTooLarge);
+  CHECK(over.message().find("more than 7 nodes") != std::string::npos);
+  CHECK(over.message().find("--xml-max-nodes") != std::string::npos);
+  // Comments count: each is a node libxml2 would allocate.
+  const std::string commented = R"(<Patient xmlns="http://hl7.org/fhir"><!----><!----></Patient>)";
+  CHECK(read_status(commented, XmlLimits{.max_nodes = 3}).is_ok());
+  CHECK(read_status(commented, XmlLimits{.max_nodes = 2}).code() == Code::kPayloadTooLarge);
+}
+
+TEST_CASE("xml reader: 16 MiB of tiny elements stops at the node limit, not at the end") {
+  std::string body = R"(<Patient xmlns="http://hl7.org/fhir">)";
+  body.reserve(16u << 20);
+  while (body.size() < (16u << 20) - 16) body += "<a/>";
+  body += "</Patient>";
+  Status status = read_status(body);
+  CHECK(status.code() == Code::kPayloadTooLarge);
+  // Well below the limit the same body is an unknown element, found after the whole parse.
+  CHECK(read_status(body, XmlLimits{.max_nodes = 1u << 24}).code() == Code::kUnprocessable);
+}
+
+TEST_CASE("xml reader: depth is checked while the tree is built, naming the flag") {
+  std::string deep = R"(<Questionnaire xmlns="http://hl7.org/fhir"><status value="draft"/>)";
+  for (int i = 0; i < 300; ++i) deep += "<item>";
+  for (int i = 0; i < 300; ++i) deep += "</item>";
+  deep += "</Questionnaire>";
+  Status status = read_status(deep);
+  CHECK(status.code() == Code::kMalformed);
+  CHECK(status.message().find("--xml-max-depth") != std::string::npos);
+  // At the limit (root at 1): 3 levels pass with max_depth 3, 4 do not.
+  const std::string three = R"(<Basic xmlns="http://hl7.org/fhir"><code><text value="c"/>)"
+                            R"(</code></Basic>)";
+  CHECK(read_status(three, XmlLimits{.max_depth = 3}).is_ok());
+  CHECK(read_status(three, XmlLimits{.max_depth = 2}).code() == Code::kMalformed);
+}
+
+}  // namespace hearth::fhir

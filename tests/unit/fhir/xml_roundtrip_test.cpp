@@ -16,6 +16,7 @@
 #include "fhir/json.h"
 #include "fhir/model.h"
 #include "fhir/xml/xml_reader.h"
+#include "fhir/xml/xml_tree.h"
 #include "fhir/xml/xml_writer.h"
 #include "xml_test_support.h"
 
@@ -33,6 +34,22 @@ bool is_resource_file(const JsonDocument& doc) {
   auto rt = doc.FindMember("resourceType");
   return rt != doc.MemberEnd() && is_json_string(rt->value) &&
          is_resource_type(json_string(rt->value));
+}
+
+// The nodes XmlLimits::max_nodes counts: elements, attributes, comments, processing
+// instructions.
+std::size_t counted_nodes(const xmlNode* node) {
+  std::size_t n = 0;
+  for (; node != nullptr; node = node->next) {
+    if (node->type == XML_ELEMENT_NODE) {
+      ++n;
+      for (const xmlAttr* a = node->properties; a != nullptr; a = a->next) ++n;
+      n += counted_nodes(node->children);
+    } else if (node->type == XML_COMMENT_NODE || node->type == XML_PI_NODE) {
+      ++n;
+    }
+  }
+  return n;
 }
 
 }  // namespace
@@ -54,6 +71,9 @@ TEST_CASE("xml round-trip of every official example, each output well-formed per
 
   int total = 0, passed = 0, reported = 0;
   std::size_t xml_bytes = 0;
+  // Of one example that fits a default-sized body: what --xml-max-nodes must leave room for.
+  std::size_t most_nodes = 0;
+  std::string most_nodes_name;
   Clock::duration write_time{}, read_time{};
   std::string xml;
   for (const auto& path : files) {
@@ -71,8 +91,18 @@ TEST_CASE("xml round-trip of every official example, each output well-formed per
     } else {
       xml_bytes += xml.size();
       std::ofstream(out_dir / (path.stem().string() + ".xml"), std::ios::binary) << xml;
+      if (auto tree = detail::parse_xml_tree(xml); tree.is_ok()) {
+        std::size_t nodes = counted_nodes(xmlDocGetRootElement(tree->get()));
+        // Bodies over the server's default --max-body (16 MiB) never reach the XML reader.
+        if (nodes > most_nodes && xml.size() <= (16u << 20)) {
+          most_nodes = nodes;
+          most_nodes_name = path.filename().string();
+        }
+      }
       auto t2 = Clock::now();
-      Result<JsonDocument> back = parse_xml_resource(xml);
+      // The definition Bundles (up to 32 MB, 819,118 nodes) exceed the server's default limits.
+      Result<JsonDocument> back =
+          parse_xml_resource(xml, XmlLimits{.max_nodes = static_cast<std::size_t>(-1)});
       read_time += Clock::now() - t2;
       if (!back.is_ok()) {
         failure = "read: " + back.status().message() + " @ " + back.status().issues()[0].expression;
@@ -90,8 +120,12 @@ TEST_CASE("xml round-trip of every official example, each output well-formed per
   std::cout << "xml round-trip: " << passed << "/" << total << " official examples ("
             << static_cast<int>(mb) << " MB of XML; write "
             << static_cast<int>(mb / seconds(write_time)) << " MB/s, read "
-            << static_cast<int>(mb / seconds(read_time)) << " MB/s)\n";
+            << static_cast<int>(mb / seconds(read_time))
+            << " MB/s); most nodes of one example within 16 MiB: " << most_nodes << " ("
+            << most_nodes_name << "), default --xml-max-nodes " << kDefaultXmlMaxNodes << "\n";
   CHECK(passed == total);
+  // Every official example that fits the default body limit passes the default node cap.
+  CHECK(most_nodes <= kDefaultXmlMaxNodes);
 
   // xmllint in a few invocations (xargs batches); any output is a failure.
   std::string log = (out_dir / "xmllint.log").string();

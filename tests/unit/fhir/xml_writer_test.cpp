@@ -150,3 +150,21 @@ TEST_CASE("xml writer: the div is the only thing written; trailing whitespace dr
 }
 
 }  // namespace hearth::fhir
+
+namespace hearth::fhir {
+
+TEST_CASE("xml writer: a div of more nodes than an XML body may have is refused, not built") {
+  auto basic = [](std::size_t elements) {
+    std::string div = R"(<div xmlns=\"http://www.w3.org/1999/xhtml\">)";
+    for (std::size_t i = 0; i < elements; ++i) div += "<b/>";
+    return R"({"resourceType":"Basic","code":{"text":"c"},"text":{"status":"generated","div":")" +
+           div + R"(</div>"}})";
+  };
+  CHECK(to_xml(basic(1000)).find("<b/><b/>") != std::string::npos);
+  // The div element and its <b/>s (namespace declarations are not attributes to libxml2).
+  Status over = write_status(basic(kDefaultXmlMaxNodes));
+  CHECK(over.code() == Code::kInvalidArgument);
+  CHECK(over.message().find("--xml-max-nodes") != std::string::npos);
+}
+
+}  // namespace hearth::fhir
