@@ -194,38 +194,39 @@ Status finalize(Config& config) {
   if (config.max_connections == 0 || config.mllp_max_connections == 0) {
     return Status(Code::kInvalidArgument,
                   "--max-connections and --mllp-max-connections must be > 0");
-    const api::RestLimits& limits = config.rest_limits;
-    if (limits.search.max_params == 0 || limits.search.max_values == 0 ||
-        limits.search.max_sort == 0 || limits.xml.max_nodes == 0 || limits.max_index_rows == 0) {
-      return Status(Code::kInvalidArgument,
-                    "--search-max-params, --search-max-values, --search-max-sort, --xml-max-nodes "
-                    "and --max-index-rows must be > 0");
-    }
-    for (const std::string& type : config.hl7_accept_types) {
-      if (!is_message_type(type)) {
-        return Status(Code::kInvalidArgument, "--hl7-accept-types: '" + type +
-                                                  "' is not a message type like ORU or ORU^R01");
-      }
-    }
-    for (const std::string& version : config.hl7_accept_versions) {
-      if (!hl7::is_supported_version(version)) {
-        return Status(Code::kInvalidArgument,
-                      "--hl7-accept-versions: '" + version +
-                          "' is not an HL7 v2 version Hearth reads (2.1 to 2.8.2)");
-      }
-    }
-    for (std::string& host : config.allowed_hosts) {
-      while (!host.empty() && host.back() == ' ') host.pop_back();
-      while (!host.empty() && host.front() == ' ') host.erase(0, 1);
-      if (host.empty()) return Status(Code::kInvalidArgument, "--allowed-hosts: empty entry");
-    }
-    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    if (config.threads == 0) config.threads = cores;
-    // Store calls block their worker; SQLite writes wait for a group commit, whose batch holds
-    // every writer waiting then. Too few workers caps the batch, and with the search index a
-    // commit costs most of a write: 32 lets a batch hold a busy client's requests.
-    if (config.workers < 0) config.workers = static_cast<int>(std::max(2 * cores, 32u));
-    return Status::ok();
   }
+  const api::RestLimits& limits = config.rest_limits;
+  if (limits.search.max_params == 0 || limits.search.max_values == 0 ||
+      limits.search.max_sort == 0 || limits.xml.max_nodes == 0 || limits.max_index_rows == 0) {
+    return Status(Code::kInvalidArgument,
+                  "--search-max-params, --search-max-values, --search-max-sort, --xml-max-nodes "
+                  "and --max-index-rows must be > 0");
+  }
+  for (const std::string& type : config.hl7_accept_types) {
+    if (!is_message_type(type)) {
+      return Status(Code::kInvalidArgument,
+                    "--hl7-accept-types: '" + type + "' is not a message type like ORU or ORU^R01");
+    }
+  }
+  for (const std::string& version : config.hl7_accept_versions) {
+    if (!hl7::is_supported_version(version)) {
+      return Status(Code::kInvalidArgument,
+                    "--hl7-accept-versions: '" + version +
+                        "' is not an HL7 v2 version Hearth reads (2.1 to 2.8.2)");
+    }
+  }
+  for (std::string& host : config.allowed_hosts) {
+    while (!host.empty() && host.back() == ' ') host.pop_back();
+    while (!host.empty() && host.front() == ' ') host.erase(0, 1);
+    if (host.empty()) return Status(Code::kInvalidArgument, "--allowed-hosts: empty entry");
+  }
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  if (config.threads == 0) config.threads = cores;
+  // Store calls block their worker; SQLite writes wait for a group commit, whose batch holds
+  // every writer waiting then. Too few workers caps the batch, and with the search index a
+  // commit costs most of a write: 32 lets a batch hold a busy client's requests.
+  if (config.workers < 0) config.workers = static_cast<int>(std::max(2 * cores, 32u));
+  return Status::ok();
+}
 
 }  // namespace hearth::server
