@@ -147,11 +147,13 @@ TEST_CASE(
     "the six official R4 TestScript examples against Hearth: results and the reasons for "
     "failures") {
   // Passing ones.
-  for (const auto& [file, name] : std::vector<std::pair<std::string, std::string>>{
+  // No structured binding: clang 14 cannot name one inside doctest's assertion lambdas.
+  for (const auto& script : std::vector<std::pair<std::string, std::string>>{
            {"TestScript-testscript-example.json", "TestScript Example"},
            {"TestScript-testscript-example-update.json", "TestScript Example Update"},
            {"TestScript-testscript-example-history.json", "TestScript Example History"}}) {
-    OfficialRun run = run_official(file, name, {}, false);
+    const std::string& file = script.first;
+    OfficialRun run = run_official(file, script.second, {}, false);
     INFO(run.result.out);
     CHECK_MESSAGE(run.result.exit_code == 0, file);
     CHECK(run.row.ends_with("PASS"));

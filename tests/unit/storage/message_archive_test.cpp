@@ -261,7 +261,7 @@ TEST_CASE("8 threads archiving overlapping messages: each distinct message store
     CHECK(static_cast<int>(rows->size()) == distinct);
     std::map<std::string, int> per_id;
     for (const auto& row : *rows) ++per_id[row.control_id];
-    for (const auto& [id, count] : per_id) CHECK_MESSAGE(count == 1, id);
+    for (const auto& entry : per_id) CHECK_MESSAGE(entry.second == 1, entry.first);
   }
 }
 
