@@ -18,7 +18,9 @@
 # Measured throughout, from the end of the fill to the end of the last attack:
 #   - the server's RSS: VmRSS sampled every 200 ms (at the start of each attack and its max
 #     during it: memory kept from an earlier attack shows as a high start) and VmHWM at the end;
-#   - GET /fhir/metadata polled every ~100 ms with curl (10 s timeout): worst, p99, non-200s;
+#   - GET /fhir/metadata every ~100 ms (`bench_hostile poll`, a new connection each time, 10 s
+#     timeout): worst, p99, non-200s, and the longest gap between two polls (a starved client
+#     polls less often; the gap shows it);
 #   - a lab feed: `bench_hostile feed` sends good ORU^R01 over 4 MLLP connections at 100 msg/s
 #     in total and counts, per wall-clock second, AA ACKs and anything else;
 #   - per attack: the HTTP statuses (or ACK codes) seen, the slowest answer, and how many answer
@@ -113,17 +115,6 @@ sample_rss() {
     fi
     sleep 0.2
   done >"$TMP/rss.log"
-}
-
-# "epoch_ms status seconds" for GET /fhir/metadata every ~100 ms until $TMP/stop exists.
-poll_metadata() {
-  while [[ ! -e $TMP/stop ]]; do
-    local t r
-    t=$(now)
-    r=$(curl -s -o /dev/null --max-time 10 -w '%{http_code} %{time_total}' "$BASE/metadata")
-    echo "$t $r"
-    sleep 0.1
-  done >"$TMP/metadata.log"
 }
 
 PHASES=()  # "name start_ms end_ms"
@@ -244,7 +235,10 @@ attack_slow() {
 
 sample_rss & HELPERS+=($!)
 fill_store
-poll_metadata & HELPERS+=($!)
+# "epoch_ms status seconds" for GET /fhir/metadata every ~100 ms (new connection, 10 s timeout).
+"$CLIENT" poll "$HOST" "${ORIGIN##*:}" /fhir/metadata 600 100 >"$TMP/metadata.log" &
+POLLER=$!
+HELPERS+=("$POLLER")
 "$CLIENT" feed "$HOST" "$MLLP_PORT" 600 "$FEED_CONNECTIONS" "$FEED_RATE" >"$TMP/feed.log" &
 FEED=$!
 HELPERS+=("$FEED")
@@ -256,8 +250,7 @@ for attack in ${ATTACKS:-xml form queries hl7-sp trickle slow}; do
 done
 RUN_T1=$(now)
 HWM=$(awk '/^VmHWM:/ {print $2}' "/proc/$PID/status" 2>/dev/null)
-kill "$FEED" 2>/dev/null; wait "$FEED" 2>/dev/null
-touch "$TMP/stop"
+kill "$FEED" "$POLLER" 2>/dev/null; wait "$FEED" "$POLLER" 2>/dev/null
 ALIVE_AT_END=0
 alive && ALIVE_AT_END=1
 # Searches the clients left may still run: stop the server before reporting, or the report's
@@ -328,7 +321,10 @@ read -r META_N META_BAD META_P99 META_WORST <<<"$(awk -v a="$RUN_T0" -v b="$RUN_
        END { if (n == 0) { print "0 0 0 0"; exit }
              i = int(0.99 * n); if (i < 1) i = 1
              printf "%d %d %.3f %.3f\n", n, bad, t[i], t[n] }')"
-echo "GET /fhir/metadata: $META_N polls, worst $META_WORST s, p99 $META_P99 s, non-200 $META_BAD"
+META_GAP=$(awk -v a="$RUN_T0" -v b="$RUN_T1" '$1 >= a && $1 <= b { if (p && $1 - p > g) g = $1 - p; p = $1 }
+  END {printf "%.2f", g / 1000}' "$TMP/metadata.log")
+echo "GET /fhir/metadata: $META_N polls, worst $META_WORST s, p99 $META_P99 s, non-200 $META_BAD," \
+     "longest gap between two polls $META_GAP s"
 FEED_TOTAL=$(grep '^total' "$TMP/feed.log" | sed 's/^total //')
 field() { grep -o "$1=[^ ]*" <<<"$FEED_TOTAL" | cut -d= -f2; }
 FEED_OTHER=$(field other); FEED_FAIL=$(field failures); FEED_UNANSWERED=$(field unanswered)

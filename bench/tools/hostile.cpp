@@ -22,12 +22,18 @@
 //               first_close_s=X last_close_s=X
 //       (seconds from a connection's open to the server closing it; -1 when none was closed).
 //
+//   bench_hostile poll HOST PORT PATH SECONDS [INTERVAL_MS]
+//       GET PATH on a new connection every INTERVAL_MS (100; at once when the last answer took
+//       longer), each with a 10 s timeout, for SECONDS. One line per request:
+//         EPOCH_MS STATUS SECONDS     (STATUS 000: no answer: refused, reset or timed out)
+//       The time runs from connect to the end of the answer, measured with steady_clock.
+//
 //   bench_hostile send HOST PORT FILE [TIMEOUT_SECONDS]
 //       Sends FILE as one MLLP frame on a new connection and waits (default 60 s) for the answer.
 //       Prints: ack=CODE seconds=X bytes=N  (CODE: MSA-1, "none" when the connection closed or
 //       the time ran out without an answer, "connect-failed").
 //
-// feed and trickle stop early on SIGTERM or SIGINT and still print their last lines.
+// feed, trickle and poll stop early on SIGTERM or SIGINT and still print their last lines.
 // Exit status: 0 when the run completed (whatever the server answered), 2 on bad usage.
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -52,7 +58,7 @@
 
 namespace {
 
-// SIGTERM or SIGINT: feed and trickle stop early and still print their summary.
+// SIGTERM or SIGINT: feed, trickle and poll stop early and still print their summary.
 volatile std::sig_atomic_t g_stop = 0;
 void request_stop(int) {
   g_stop = 1;
@@ -423,6 +429,76 @@ int trickle(const sockaddr_in& server, double seconds, int connections, std::siz
   return 0;
 }
 
+// ---- poll ---------------------------------------------------------------------------------
+
+// One GET on a new connection (Connection: close), read to the end: the status code, 0 when
+// there was no complete status line before the timeout or the connection failed.
+int http_get(const sockaddr_in& server, const std::string& request, double timeout_s) {
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(timeout_s));
+  const int fd = open_connection(server);
+  if (fd < 0) return 0;
+  bool connecting = true;
+  std::string out = request, in;
+  std::vector<char> buffer(16 * 1024);
+  while (Clock::now() < deadline) {
+    pollfd p{fd, static_cast<short>(POLLIN | (connecting || !out.empty() ? POLLOUT : 0)), 0};
+    ::poll(&p, 1, 20);
+    if (p.revents == 0) continue;
+    if (connecting) {
+      if (connect_failed(fd)) break;
+      connecting = false;
+    }
+    if ((p.revents & POLLOUT) && !out.empty()) {
+      const ssize_t n = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) break;
+      if (n > 0) out.erase(0, static_cast<std::size_t>(n));
+    }
+    if (p.revents & (POLLIN | POLLERR | POLLHUP)) {
+      const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
+      if (n > 0) {
+        in.append(buffer.data(), static_cast<std::size_t>(n));
+        continue;
+      }
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+      ::close(fd);
+      // "HTTP/1.1 200 OK"
+      if (in.size() < 12 || in.rfind("HTTP/", 0) != 0) return 0;
+      return std::atoi(in.c_str() + in.find(' ') + 1);
+    }
+  }
+  ::close(fd);
+  return 0;
+}
+
+int poll_http(const sockaddr_in& server, const std::string& path, double seconds,
+              double interval_ms) {
+  const auto start = Clock::now();
+  const auto deadline =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto interval = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double, std::milli>(interval_ms));
+  char host[64];
+  char address[INET_ADDRSTRLEN] = "";
+  ::inet_ntop(AF_INET, &server.sin_addr, address, sizeof address);
+  std::snprintf(host, sizeof host, "%s:%u", address, ntohs(server.sin_port));
+  const std::string request = "GET " + path + " HTTP/1.1\r\nHost: " + host +
+                              "\r\nAccept: application/fhir+json\r\nConnection: close\r\n\r\n";
+  auto next = start;
+  while (!g_stop && Clock::now() < deadline) {
+    const auto begin = Clock::now();
+    const long long epoch_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
+    const int status = http_get(server, request, 10.0);
+    std::printf("%lld %03d %.6f\n", epoch_ms, status, seconds_between(begin, Clock::now()));
+    std::fflush(stdout);
+    next = std::max(next + interval, Clock::now());
+    while (!g_stop && Clock::now() < next) ::usleep(5000);
+  }
+  return 0;
+}
+
 // ---- send -------------------------------------------------------------------------------
 
 int send_file(const sockaddr_in& server, const std::string& path, double timeout_s) {
@@ -482,6 +558,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: bench_hostile feed HOST PORT SECONDS CONNECTIONS RATE\n"
                "       bench_hostile trickle HOST PORT SECONDS CONNECTIONS [PREFIX_BYTES]\n"
+               "       bench_hostile poll HOST PORT PATH SECONDS [INTERVAL_MS]\n"
                "       bench_hostile send HOST PORT FILE [TIMEOUT_SECONDS]\n");
   return 2;
 }
@@ -506,6 +583,9 @@ int main(int argc, char** argv) {
     const long prefix = argc == 7 ? std::atol(argv[6]) : 16;
     return trickle(server, std::atof(argv[4]), connections,
                    static_cast<std::size_t>(std::max(prefix, 0L)));
+  }
+  if (command == "poll" && (argc == 6 || argc == 7)) {
+    return poll_http(server, argv[4], std::atof(argv[5]), argc == 7 ? std::atof(argv[6]) : 100.0);
   }
   if (command == "send" && (argc == 5 || argc == 6)) {
     return send_file(server, argv[4], argc == 6 ? std::atof(argv[5]) : 60.0);
