@@ -101,13 +101,15 @@ alive() { kill -0 "$PID" 2>/dev/null; }
 
 # ---- the measurements that run throughout --------------------------------------------------
 
-# "epoch_ms rss_kb" every 200 ms; kills the server past RSS_GUARD_MB.
+# "epoch_ms rss_kb anon_kb" every 200 ms (anon: RssAnon, the private memory; the rest of RSS is
+# file pages, mostly SQLite's memory-mapped store); kills the server past RSS_GUARD_MB.
 sample_rss() {
   while alive; do
-    local kb
-    kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$PID/status" 2>/dev/null) || break
+    local kb anon
+    read -r kb anon < <(awk '/^VmRSS:/ {r = $2} /^RssAnon:/ {a = $2} END {print r, a}' \
+      "/proc/$PID/status" 2>/dev/null) || break
     [[ -n $kb ]] || break
-    echo "$(now) $kb"
+    echo "$(now) $kb $anon"
     if (( kb > RSS_GUARD_MB * 1024 )); then
       echo "guard: RSS ${kb} kB over ${RSS_GUARD_MB} MB at $(now), server killed" >"$TMP/guard"
       kill -9 "$PID"
@@ -315,8 +317,10 @@ done
 
 echo
 PEAK_SAMPLED=$(rss_max 0 99999999999999)
+PEAK_ANON=$(awk '$3 > m {m = $3} END {print m + 0}' "$TMP/rss.log")
 echo "peak RSS: VmHWM $(mb "$HWM") MB, sampled VmRSS max $(mb "$PEAK_SAMPLED") MB" \
-     "(after the fill: $(mb "$(rss_max 0 "$RUN_T0")") MB)"
+     "(after the fill: $(mb "$(rss_max 0 "$RUN_T0")") MB); private (RssAnon) max" \
+     "$(mb "$PEAK_ANON") MB, the rest file pages (the store's memory map)"
 read -r META_N META_BAD META_P99 META_WORST <<<"$(awk -v a="$RUN_T0" -v b="$RUN_T1" '
   $1 >= a && $1 <= b { print ($2 == "200" ? 0 : 1), $3 }' "$TMP/metadata.log" | sort -k2,2g |
   awk '{ n++; bad += $1; t[n] = $2 }
