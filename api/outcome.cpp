@@ -13,51 +13,12 @@
 namespace hearth::api {
 namespace {
 
-// The length of the sequence at text[i] when JSON and XML 1.0 both carry it (well-formed
-// UTF-8, not U+FFFE/U+FFFF, no control character other than tab, CR and LF); else 0.
-std::size_t carried_length(std::string_view text, std::size_t i) {
-  const auto c = static_cast<unsigned char>(text[i]);
-  if (c < 0x20 && c != '\t' && c != '\r' && c != '\n') return 0;
-  const std::size_t length = utf8_sequence_length(text, i);
-  if (length == 3 && c == 0xEF && text[i + 1] == '\xBF' &&
-      (text[i + 2] == '\xBE' || text[i + 2] == '\xBF')) {
-    return 0;
-  }
-  return length;
-}
-
-bool is_clean(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = carried_length(text, i);
-    if (length == 0) return false;
-    i += length;
-  }
-  return true;
-}
-
-// Each byte that starts no carried sequence becomes U+FFFD.
-std::string clean_text(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = carried_length(text, i);
-    if (length == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      out.append(text, i, length);
-      i += length;
-    }
-  }
-  return out;
-}
-
 template <typename Writer>
 void write_text(Writer& w, std::string_view text) {
-  if (is_clean(text)) {
+  if (is_xml_text(text)) {
     w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
   } else {
-    const std::string clean = clean_text(text);
+    const std::string clean = xml_text(text);
     w.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
   }
 }

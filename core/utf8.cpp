@@ -1,3 +1,4 @@
+// UTF-8 checks: one walk over the sequences, parameterised by what a sequence may be.
 #include "core/utf8.h"
 
 namespace hearth {
@@ -20,20 +21,24 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
   return length;
 }
 
-bool is_valid_utf8(std::string_view text) {
+namespace {
+
+using SequenceLength = std::size_t (*)(std::string_view, std::size_t);
+
+bool all_sequences(std::string_view text, SequenceLength length_at) {
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = utf8_sequence_length(text, i);
+    const std::size_t length = length_at(text, i);
     if (length == 0) return false;
     i += length;
   }
   return true;
 }
 
-std::string valid_utf8(std::string_view text) {
+std::string replace_others(std::string_view text, SequenceLength length_at) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = utf8_sequence_length(text, i);
+    const std::size_t length = length_at(text, i);
     if (length == 0) {
       out += "\xEF\xBF\xBD";
       ++i;
@@ -43,6 +48,35 @@ std::string valid_utf8(std::string_view text) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+  return all_sequences(text, utf8_sequence_length);
+}
+
+std::string valid_utf8(std::string_view text) {
+  return replace_others(text, utf8_sequence_length);
+}
+
+std::size_t xml_char_length(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c < 0x20 && c != '\t' && c != '\r' && c != '\n') return 0;
+  const std::size_t length = utf8_sequence_length(text, i);
+  if (length == 3 && c == 0xEF && text[i + 1] == '\xBF' &&
+      (text[i + 2] == '\xBE' || text[i + 2] == '\xBF')) {
+    return 0;
+  }
+  return length;
+}
+
+bool is_xml_text(std::string_view text) {
+  return all_sequences(text, xml_char_length);
+}
+
+std::string xml_text(std::string_view text) {
+  return replace_others(text, xml_char_length);
 }
 
 }  // namespace hearth

@@ -25,5 +25,19 @@ TEST_CASE("is_valid_utf8: well-formed text passes, every kind of malformed seque
   CHECK_FALSE(is_valid_utf8(std::string("\xc3\x28")));  // bad continuation
 }
 
+TEST_CASE("xml_text: what JSON and XML both carry; the rest becomes U+FFFD") {
+  CHECK(is_xml_text("tab\tCR\rLF\n M\xc3\xbcller \xe2\x82\xac"));
+  CHECK_FALSE(is_xml_text(std::string("nul\0", 4)));
+  CHECK_FALSE(is_xml_text("bell\x07"));
+  CHECK_FALSE(is_xml_text("\xef\xbf\xbe"));  // U+FFFE
+  CHECK_FALSE(is_xml_text("M\xfcller"));     // not UTF-8 at all
+  const std::string control = std::string("a") + '\x01' + "b";
+  CHECK(xml_text(control) == std::string("a\xef\xbf\xbd") + "b");
+  CHECK(xml_text("\xef\xbf\xbfx") == "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx");
+  CHECK(xml_text("M\xfcller") == "M\xef\xbf\xbdller");
+  CHECK(valid_utf8(control) == control);  // control characters are valid UTF-8
+  CHECK(xml_text("fine") == "fine");
+}
+
 }  // namespace
 }  // namespace hearth
