@@ -32,6 +32,17 @@ bool fits(__int128 m) {
   return m >= -kMaxMantissa && m <= kMaxMantissa;
 }
 
+// The decimal digits of |m|, least significant first; returns how many (at least one).
+int reversed_digits(__int128 m, char (&digits)[48]) {
+  int n = 0;
+  u128 v = m < 0 ? static_cast<u128>(-m) : static_cast<u128>(m);
+  do {
+    digits[n++] = static_cast<char>('0' + static_cast<int>(v % 10));
+    v /= 10;
+  } while (v != 0);
+  return n;
+}
+
 // m * 10^k when the result fits the mantissa range.
 std::optional<__int128> scale_up(__int128 m, int k) {
   if (k < 0 || k > Decimal::kMaxDigits) return std::nullopt;
@@ -185,12 +196,7 @@ std::optional<Decimal> Decimal::from_double(double value) {
 
 std::string Decimal::to_string() const {
   char digits[48];
-  int n = 0;
-  u128 v = mantissa_ < 0 ? static_cast<u128>(-mantissa_) : static_cast<u128>(mantissa_);
-  do {
-    digits[n++] = static_cast<char>('0' + static_cast<int>(v % 10));
-    v /= 10;
-  } while (v != 0);
+  int n = reversed_digits(mantissa_, digits);
   while (n <= scale_) digits[n++] = '0';  // at least one digit before the point
   std::string out;
   out.reserve(static_cast<size_t>(n) + 2);
@@ -212,12 +218,7 @@ double Decimal::to_double() const {
   char* p = buf;
   if (mantissa_ < 0) *p++ = '-';
   char digits[48];
-  int n = 0;
-  u128 v = mantissa_ < 0 ? static_cast<u128>(-mantissa_) : static_cast<u128>(mantissa_);
-  do {
-    digits[n++] = static_cast<char>('0' + static_cast<int>(v % 10));
-    v /= 10;
-  } while (v != 0);
+  int n = reversed_digits(mantissa_, digits);
   while (n > 0) *p++ = digits[--n];
   *p++ = 'e';
   *p++ = '-';
