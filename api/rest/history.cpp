@@ -2,11 +2,11 @@
 // by offset within a snapshot so pages stay stable while writes go on.
 #include <charconv>
 
-#include "api/bundle_links.h"
-#include "api/interactions.h"
-#include "api/json_writer.h"
-#include "api/outcome.h"
-#include "api/version_response.h"
+#include "api/rest/bundle_links.h"
+#include "api/rest/interactions.h"
+#include "api/rest/json_writer.h"
+#include "api/rest/outcome.h"
+#include "api/rest/version_response.h"
 #include "core/time_format.h"
 
 namespace hearth::api {

@@ -1,5 +1,5 @@
 // The archive API's stages: route (path + method) -> check parameters -> store call -> JSON.
-#include "api/hl7_archive_api.h"
+#include "api/hl7/archive_api.h"
 
 #include <array>
 #include <cctype>
@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "api/hl7_view_json.h"
-#include "api/outcome.h"
+#include "api/hl7/view_json.h"
+#include "api/rest/outcome.h"
 #include "core/time_format.h"
 #include "hl7/v2/ack.h"
 #include "hl7/v2/message.h"

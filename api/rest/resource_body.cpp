@@ -1,9 +1,9 @@
 // Decoding, validation and stamping of resource bodies.
-#include "api/resource_body.h"
+#include "api/rest/resource_body.h"
 
 #include <cassert>
 
-#include "api/format.h"
+#include "api/rest/format.h"
 #include "core/time_format.h"
 #include "fhir/model.h"
 #include "fhir/validate.h"

@@ -1,10 +1,10 @@
 // create, update (also update-as-create) and delete.
 #include <memory>
 
-#include "api/interactions.h"
-#include "api/outcome.h"
-#include "api/resource_body.h"
-#include "api/version_response.h"
+#include "api/rest/interactions.h"
+#include "api/rest/outcome.h"
+#include "api/rest/resource_body.h"
+#include "api/rest/version_response.h"
 #include "fhir/search/index_values.h"
 
 namespace hearth::api {

@@ -2,7 +2,7 @@
 // paging, strict parameters, the read view (parsed and rejected), routing errors, and replay
 // (an error message, an accepted one that must not be applied twice, a rejected one under
 // new rules).
-#include "api/hl7_archive_api.h"
+#include "api/hl7/archive_api.h"
 
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>

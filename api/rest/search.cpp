@@ -3,10 +3,10 @@
 // Bundle with self/first/previous/next/last links that repeat the effective parameters.
 #include <algorithm>
 
-#include "api/bundle_links.h"
-#include "api/interactions.h"
-#include "api/json_writer.h"
-#include "api/outcome.h"
+#include "api/rest/bundle_links.h"
+#include "api/rest/interactions.h"
+#include "api/rest/json_writer.h"
+#include "api/rest/outcome.h"
 #include "core/url_encoding.h"
 #include "fhir/search/search_query.h"
 

@@ -2,10 +2,10 @@
 // response out. rest_handler.cpp dispatches to them; errors come back as OperationOutcomes.
 #pragma once
 
-#include "api/format.h"
 #include "api/request.h"
-#include "api/rest_limits.h"
-#include "api/route.h"
+#include "api/rest/format.h"
+#include "api/rest/rest_limits.h"
+#include "api/rest/route.h"
 #include "core/clock.h"
 #include "storage/store.h"
 

@@ -7,7 +7,7 @@
 #pragma once
 
 #include "api/request.h"
-#include "api/rest_limits.h"
+#include "api/rest/rest_limits.h"
 #include "core/clock.h"
 #include "core/status.h"
 #include "storage/store.h"

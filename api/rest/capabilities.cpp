@@ -3,8 +3,8 @@
 // index answers (fhir/search/searchable.h), nothing more.
 #include <array>
 
-#include "api/interactions.h"
-#include "api/json_writer.h"
+#include "api/rest/interactions.h"
+#include "api/rest/json_writer.h"
 #include "api/version.h"
 #include "core/time_format.h"
 #include "fhir/model.h"

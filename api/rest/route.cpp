@@ -1,5 +1,5 @@
 // The route table: path shapes (segment patterns) x methods -> interaction.
-#include "api/route.h"
+#include "api/rest/route.h"
 
 #include <array>
 #include <charconv>

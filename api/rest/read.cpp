@@ -1,8 +1,8 @@
 // read and vread: the stored body is returned as stored (already carrying id and meta), so the
 // hot path copies bytes and never re-serialises.
-#include "api/interactions.h"
-#include "api/outcome.h"
-#include "api/version_response.h"
+#include "api/rest/interactions.h"
+#include "api/rest/outcome.h"
+#include "api/rest/version_response.h"
 #include "core/time_format.h"
 
 namespace hearth::api {

@@ -1,8 +1,8 @@
 // The REST core's stages: negotiate the response format, route, execute the interaction.
-#include "api/rest_handler.h"
+#include "api/rest/rest_handler.h"
 
-#include "api/interactions.h"
-#include "api/outcome.h"
+#include "api/rest/interactions.h"
+#include "api/rest/outcome.h"
 
 namespace hearth::api {
 
