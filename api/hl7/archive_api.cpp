@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/hl7/route.h"
 #include "api/hl7/view_json.h"
 #include "api/rest/outcome.h"
 #include "core/time_format.h"
@@ -23,14 +24,6 @@ constexpr std::array<std::string_view, 5> kListParameters = {"status", "type", "
 
 Response error(const Status& status) {
   return outcome_response(status, ResponseFormat{.format = Format::kJson, .pretty = true});
-}
-
-Response method_not_allowed(const Request& request, std::string_view allow) {
-  Response response =
-      error(Status(Code::kMethodNotAllowed, request.method + " is not allowed on /hl7/" +
-                                                request.path + "; allowed: " + std::string(allow)));
-  response.headers.emplace_back("Allow", std::string(allow));
-  return response;
 }
 
 Response json_response(const rapidjson::StringBuffer& buffer) {
@@ -209,39 +202,35 @@ void write_columns(PrettyJsonWriter& w, const storage::ArchivedMessage& m,
 Hl7ArchiveApi::Hl7ArchiveApi(storage::Store& store, Hl7Ingest& ingest)
     : store_(store), ingest_(ingest) {}
 
+StoreUse Hl7ArchiveApi::store_use(const Request& request) const {
+  std::string allow;
+  Result<Hl7Route> route = route_hl7_request(request.method, request.path, allow);
+  return route.is_ok() ? route->store_use : StoreUse::kNone;
+}
+
 Response Hl7ArchiveApi::handle(const Request& request) const {
-  std::vector<std::string_view> parts;
-  std::string_view rest = request.path;
-  while (!rest.empty()) {
-    const std::size_t slash = rest.find('/');
-    parts.push_back(rest.substr(0, slash));
-    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  std::string allow;
+  Result<Hl7Route> route = route_hl7_request(request.method, request.path, allow);
+  if (!route.is_ok()) {
+    Response response = error(route.status());
+    if (!allow.empty()) response.headers.emplace_back("Allow", std::move(allow));
+    return response;
   }
-  const bool get = request.method == "GET" || request.method == "HEAD";
-  const bool is_replay = parts.size() == 3 && parts[2] == "$replay";
-  if (parts.empty() || parts[0] != "messages" || parts.size() > 3 ||
-      (parts.size() == 3 && !is_replay)) {
-    return error(Status(Code::kNotFound,
-                        "no HL7 API endpoint at '/hl7/" + request.path + "'; see /hl7/messages"));
-  }
-  if (parts.size() == 1) return get ? list(request) : method_not_allowed(request, "GET");
-  if (is_replay ? request.method != "POST" : !get) {
-    return method_not_allowed(request, is_replay ? "POST" : "GET");
-  }
-  if (is_replay) {
+  if (route->operation == Hl7Operation::kList) return list(request);
+  if (route->operation == Hl7Operation::kReplay) {
     Status typed = require_json_content_type(request);
     if (!typed.is_ok()) return error(typed);
   }
-  auto id = positive_integer(parts[1]);
+  auto id = positive_integer(route->id);
   if (!id) {
     return error(
-        invalid("message id must be a positive integer, not '" + std::string(parts[1]) + "'"));
+        invalid("message id must be a positive integer, not '" + std::string(route->id) + "'"));
   }
   if (!request.query.empty()) {
     return error(invalid("unknown parameter '" + request.query.front().first + "'; /hl7/" +
                          request.path + " takes none"));
   }
-  return is_replay ? replay(request, *id) : read(request, *id);
+  return route->operation == Hl7Operation::kReplay ? replay(request, *id) : read(request, *id);
 }
 
 Response Hl7ArchiveApi::list(const Request& request) const {

@@ -1,5 +1,6 @@
 // The operating API of the inbound HL7 v2 archive, below the /hl7 base, as one plain function
 // like RestHandler: a Request value in (path below /hl7, e.g. "messages/12"), a Response out.
+// Its routes are a table (api/hl7/route.cpp):
 //
 //   GET  messages?status=&type=&since=&_count=&before=   list, newest first, paged
 //   GET  messages/{id}                                    one message: columns, raw, ack, parsed
@@ -26,19 +27,24 @@
 
 #include "api/hl7_ingest.h"
 #include "api/request.h"
+#include "api/service.h"
 #include "storage/store.h"
 
 namespace hearth::api {
 
-class Hl7ArchiveApi {
+class Hl7ArchiveApi final : public Service {
  public:
   static constexpr std::int64_t kDefaultCount = 100;
   static constexpr std::int64_t kMaxCount = 1000;
 
   Hl7ArchiveApi(storage::Store& store, Hl7Ingest& ingest);
 
+  // From the route table: every route reads or writes the archive (kRead, or kWrite for
+  // $replay); kNone for a request no route serves.
+  StoreUse store_use(const Request& request) const override;
+
   // Never throws for anything a client controls.
-  Response handle(const Request& request) const;
+  Response handle(const Request& request) const override;
 
  private:
   Response list(const Request& request) const;
