@@ -33,17 +33,10 @@ Response RestHandler::handle(const Request& request) const {
   return outcome_response(Status(Code::kInternal, "unrouted interaction"), *format);
 }
 
-bool RestHandler::answers_quickly(const Request& request) const {
-  std::string_view method = request.method;
-  if (method == "HEAD") method = "GET";
-  Result<Route> route = route_request(method, request.path);
-  if (!route.is_ok()) return true;  // an error answer, no store
-  switch (route->interaction) {
-    case Interaction::kCapabilities: return true;  // no store
-    case Interaction::kRead:
-    case Interaction::kVread: return store_.quick_reads();
-    default: return false;
-  }
+StoreUse RestHandler::store_use(const Request& request) const {
+  Result<Route> route =
+      route_request(request.method == "HEAD" ? "GET" : request.method, request.path);
+  return route.is_ok() ? route->store_use : StoreUse::kNone;
 }
 
 Response error_response(const Status& status, const Request& request) {
