@@ -12,6 +12,7 @@
 #include "api/hl7/view_json.h"
 #include "api/rest/outcome.h"
 #include "core/time_format.h"
+#include "core/url_encoding.h"
 #include "hl7/v2/ack.h"
 #include "hl7/v2/message.h"
 
@@ -43,24 +44,6 @@ std::string hl7_base(std::string_view fhir_base) {
   const std::size_t scheme = fhir_base.find("://");
   const std::size_t path = fhir_base.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
   return std::string(fhir_base.substr(0, path)) + "/hl7";
-}
-
-// Percent-encodes everything but RFC 3986 unreserved characters.
-std::string query_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0xF]);
-    }
-  }
-  return out;
 }
 
 // A positive decimal integer that fits in int64, or nullopt.
@@ -127,7 +110,7 @@ Result<ListQuery> parse_list_query(const Request& request) {
   ListQuery q;
   auto add_filter = [&q](std::string_view name, std::string_view value) {
     if (!q.filters.empty()) q.filters.push_back('&');
-    q.filters.append(name).append("=").append(query_encode(value));
+    q.filters.append(name).append("=").append(percent_encode(value));
   };
   if (const std::string* status = values[0]) {
     q.filter.status = storage::parse_message_status(*status);
