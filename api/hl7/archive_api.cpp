@@ -199,43 +199,45 @@ Response Hl7ArchiveApi::handle(const Request& request) const {
     if (!allow.empty()) response.headers.emplace_back("Allow", std::move(allow));
     return response;
   }
-  if (route->operation == Hl7Operation::kList) return list(request);
-  if (route->operation == Hl7Operation::kReplay) {
-    Status typed = require_json_content_type(request);
-    if (!typed.is_ok()) return error(typed);
-  }
-  auto id = positive_integer(route->id);
-  if (!id) {
-    return error(
-        invalid("message id must be a positive integer, not '" + std::string(route->id) + "'"));
-  }
-  if (!request.query.empty()) {
-    return error(invalid("unknown parameter '" + request.query.front().first + "'; /hl7/" +
-                         request.path + " takes none"));
-  }
-  return route->operation == Hl7Operation::kReplay ? replay(request, *id) : read(request, *id);
+  Result<Response> response = execute(request, *route);
+  if (!response.is_ok()) return error(response.status());
+  return std::move(response).value();
 }
 
-Response Hl7ArchiveApi::list(const Request& request) const {
-  Result<ListQuery> query = parse_list_query(request);
-  if (!query) return error(query.status());
-  auto rows = store_.list_messages(query->filter);
-  if (!rows) return error(rows.status());
-  const bool more = static_cast<std::int64_t>(rows->size()) > query->count;
-  if (more) rows->resize(static_cast<std::size_t>(query->count));
+Result<Response> Hl7ArchiveApi::execute(const Request& request, const Hl7Route& route) const {
+  if (route.operation == Hl7Operation::kList) return list(request);
+  if (route.operation == Hl7Operation::kReplay) {
+    HEARTH_RETURN_IF_ERROR(require_json_content_type(request));
+  }
+  auto id = positive_integer(route.id);
+  if (!id) {
+    return invalid("message id must be a positive integer, not '" + std::string(route.id) + "'");
+  }
+  if (!request.query.empty()) {
+    return invalid("unknown parameter '" + request.query.front().first + "'; /hl7/" + request.path +
+                   " takes none");
+  }
+  return route.operation == Hl7Operation::kReplay ? replay(request, *id) : read(request, *id);
+}
+
+Result<Response> Hl7ArchiveApi::list(const Request& request) const {
+  HEARTH_ASSIGN_OR_RETURN(const ListQuery query, parse_list_query(request));
+  HEARTH_ASSIGN_OR_RETURN(auto rows, store_.list_messages(query.filter));
+  const bool more = static_cast<std::int64_t>(rows.size()) > query.count;
+  if (more) rows.resize(static_cast<std::size_t>(query.count));
 
   const std::string base = hl7_base(request.base_url);
   rapidjson::StringBuffer buffer;
   PrettyJsonWriter w(buffer);
   w.SetIndent(' ', 2);
   w.StartObject();
-  write_string(w, "self", list_link(base, *query, query->filter.before_id));
-  if (more) write_string(w, "next", list_link(base, *query, rows->back().id));
+  write_string(w, "self", list_link(base, query, query.filter.before_id));
+  if (more) write_string(w, "next", list_link(base, query, rows.back().id));
   w.Key("count");
-  w.Int64(static_cast<std::int64_t>(rows->size()));
+  w.Int64(static_cast<std::int64_t>(rows.size()));
   w.Key("messages");
   w.StartArray();
-  for (const storage::ArchivedMessage& m : *rows) {
+  for (const storage::ArchivedMessage& m : rows) {
     w.StartObject();
     write_columns(w, m, base);
     w.EndObject();
@@ -245,18 +247,17 @@ Response Hl7ArchiveApi::list(const Request& request) const {
   return json_response(buffer);
 }
 
-Response Hl7ArchiveApi::read(const Request& request, std::int64_t id) const {
-  auto m = store_.read_message(id);
-  if (!m) return error(m.status());
+Result<Response> Hl7ArchiveApi::read(const Request& request, std::int64_t id) const {
+  HEARTH_ASSIGN_OR_RETURN(const storage::ArchivedMessage m, store_.read_message(id));
   rapidjson::StringBuffer buffer;
   PrettyJsonWriter w(buffer);
   w.SetIndent(' ', 2);
   w.StartObject();
-  write_columns(w, *m, hl7_base(request.base_url));
-  write_string(w, "raw", m->raw);
-  write_string(w, "ack", m->ack);
+  write_columns(w, m, hl7_base(request.base_url));
+  write_string(w, "raw", m.raw);
+  write_string(w, "ack", m.ack);
   hl7::ParseError parse_error;
-  auto parsed = hl7::Message::parse(std::string_view(m->raw), &parse_error);
+  auto parsed = hl7::Message::parse(std::string_view(m.raw), &parse_error);
   w.Key("parsed");
   if (parsed) {
     write_hl7_view(w, hl7::view_of(*parsed));
@@ -269,18 +270,17 @@ Response Hl7ArchiveApi::read(const Request& request, std::int64_t id) const {
   return json_response(buffer);
 }
 
-Response Hl7ArchiveApi::replay(const Request& request, std::int64_t id) const {
-  auto original = store_.read_message(id);
-  if (!original) return error(original.status());
-  Hl7IngestResult result = ingest_.ingest(original->raw, "replay:" + std::to_string(id));
+Result<Response> Hl7ArchiveApi::replay(const Request& request, std::int64_t id) const {
+  HEARTH_ASSIGN_OR_RETURN(const storage::ArchivedMessage original, store_.read_message(id));
+  Hl7IngestResult result = ingest_.ingest(original.raw, "replay:" + std::to_string(id));
   if (result.archive_id == 0) {
-    return error(Status(
+    return Status(
         Code::kUnavailable,
         "the replay was not archived: " +
-            (result.store_error.empty() ? std::string("no archive row") : result.store_error)));
+            (result.store_error.empty() ? std::string("no archive row") : result.store_error));
   }
-  auto row = store_.read_message(result.archive_id);
-  if (!row) return error(row.status());
+  HEARTH_ASSIGN_OR_RETURN(const storage::ArchivedMessage row,
+                          store_.read_message(result.archive_id));
 
   rapidjson::StringBuffer buffer;
   PrettyJsonWriter w(buffer);
@@ -292,7 +292,7 @@ Response Hl7ArchiveApi::replay(const Request& request, std::int64_t id) const {
   w.Int64(result.archive_id);
   w.Key("duplicate");
   w.Bool(result.duplicate);
-  write_string(w, "status", storage::message_status_text(row->status));
+  write_string(w, "status", storage::message_status_text(row.status));
   write_string(w, "ackCode", result.ack_code);
   write_string(w, "ack", result.ack);
   write_string(w, "self",

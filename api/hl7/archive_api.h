@@ -25,6 +25,7 @@
 
 #include <cstdint>
 
+#include "api/hl7/route.h"
 #include "api/hl7_ingest.h"
 #include "api/request.h"
 #include "api/service.h"
@@ -47,9 +48,12 @@ class Hl7ArchiveApi final : public Service {
   Response handle(const Request& request) const override;
 
  private:
-  Response list(const Request& request) const;
-  Response read(const Request& request, std::int64_t id) const;
-  Response replay(const Request& request, std::int64_t id) const;
+  // The operations: an error comes back as a Status, which handle() answers as an
+  // OperationOutcome.
+  Result<Response> execute(const Request& request, const Hl7Route& route) const;
+  Result<Response> list(const Request& request) const;
+  Result<Response> read(const Request& request, std::int64_t id) const;
+  Result<Response> replay(const Request& request, std::int64_t id) const;
 
   storage::Store& store_;
   Hl7Ingest& ingest_;

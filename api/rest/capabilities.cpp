@@ -75,7 +75,7 @@ void write_resource(JsonWriter& w, std::string_view type) {
 
 }  // namespace
 
-Response capabilities_interaction(const InteractionContext& ctx) {
+Result<Response> capabilities_interaction(const InteractionContext& ctx) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();

@@ -1,5 +1,7 @@
 // The FHIR REST interactions, one function each, all of the same shape: a routed request in, a
-// response out. rest_handler.cpp dispatches to them; errors come back as OperationOutcomes.
+// response out. rest_handler.cpp dispatches to them. An error comes back as a Status, which
+// rest_handler.cpp turns into an OperationOutcome in the negotiated format; an error response
+// that needs more than that (410 with the deleted version's ETag) comes back as a Response.
 #pragma once
 
 #include "api/request.h"
@@ -21,13 +23,13 @@ struct InteractionContext {
   const RestLimits& limits;
 };
 
-Response read_interaction(const InteractionContext& ctx);          // read.cpp
-Response vread_interaction(const InteractionContext& ctx);         // read.cpp
-Response create_interaction(const InteractionContext& ctx);        // write.cpp
-Response update_interaction(const InteractionContext& ctx);        // write.cpp
-Response delete_interaction(const InteractionContext& ctx);        // write.cpp
-Response history_interaction(const InteractionContext& ctx);       // history.cpp (all 3 levels)
-Response search_interaction(const InteractionContext& ctx);        // search.cpp
-Response capabilities_interaction(const InteractionContext& ctx);  // capabilities.cpp
+Result<Response> read_interaction(const InteractionContext& ctx);     // read.cpp
+Result<Response> vread_interaction(const InteractionContext& ctx);    // read.cpp
+Result<Response> create_interaction(const InteractionContext& ctx);   // write.cpp
+Result<Response> update_interaction(const InteractionContext& ctx);   // write.cpp
+Result<Response> delete_interaction(const InteractionContext& ctx);   // write.cpp
+Result<Response> history_interaction(const InteractionContext& ctx);  // history.cpp (all 3 levels)
+Result<Response> search_interaction(const InteractionContext& ctx);   // search.cpp
+Result<Response> capabilities_interaction(const InteractionContext& ctx);  // capabilities.cpp
 
 }  // namespace hearth::api

@@ -7,7 +7,7 @@
 
 namespace hearth::api {
 
-Response read_interaction(const InteractionContext& ctx) {
+Result<Response> read_interaction(const InteractionContext& ctx) {
   storage::ResourceVersion deleted;
   Result<storage::ResourceVersion> found = ctx.store.read(ctx.route.type, ctx.route.id, &deleted);
   if (!found.is_ok()) {
@@ -21,11 +21,10 @@ Response read_interaction(const InteractionContext& ctx) {
   return version_response(*found, ctx.format);
 }
 
-Response vread_interaction(const InteractionContext& ctx) {
-  Result<storage::ResourceVersion> found =
-      ctx.store.vread(ctx.route.type, ctx.route.id, ctx.route.version);
-  if (!found.is_ok()) return outcome_response(found.status(), ctx.format);
-  return version_response(*found, ctx.format);
+Result<Response> vread_interaction(const InteractionContext& ctx) {
+  HEARTH_ASSIGN_OR_RETURN(auto found,
+                          ctx.store.vread(ctx.route.type, ctx.route.id, ctx.route.version));
+  return version_response(found, ctx.format);
 }
 
 }  // namespace hearth::api

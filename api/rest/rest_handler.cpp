@@ -5,6 +5,25 @@
 #include "api/rest/outcome.h"
 
 namespace hearth::api {
+namespace {
+
+Result<Response> execute(const InteractionContext& ctx) {
+  switch (ctx.route.interaction) {
+    case Interaction::kCapabilities: return capabilities_interaction(ctx);
+    case Interaction::kRead: return read_interaction(ctx);
+    case Interaction::kVread: return vread_interaction(ctx);
+    case Interaction::kCreate: return create_interaction(ctx);
+    case Interaction::kUpdate: return update_interaction(ctx);
+    case Interaction::kDelete: return delete_interaction(ctx);
+    case Interaction::kHistoryInstance:
+    case Interaction::kHistoryType:
+    case Interaction::kHistorySystem: return history_interaction(ctx);
+    case Interaction::kSearchType: return search_interaction(ctx);
+  }
+  return Status(Code::kInternal, "unrouted interaction");
+}
+
+}  // namespace
 
 RestHandler::RestHandler(storage::Store& store, Clock& clock, IdGenerator& ids, RestLimits limits)
     : store_(store), clock_(clock), ids_(ids), limits_(limits) {}
@@ -18,19 +37,9 @@ Response RestHandler::handle(const Request& request) const {
   if (!route.is_ok()) return outcome_response(route.status(), *format);
 
   InteractionContext ctx{store_, clock_, ids_, request, *route, *format, limits_};
-  switch (route->interaction) {
-    case Interaction::kCapabilities: return capabilities_interaction(ctx);
-    case Interaction::kRead: return read_interaction(ctx);
-    case Interaction::kVread: return vread_interaction(ctx);
-    case Interaction::kCreate: return create_interaction(ctx);
-    case Interaction::kUpdate: return update_interaction(ctx);
-    case Interaction::kDelete: return delete_interaction(ctx);
-    case Interaction::kHistoryInstance:
-    case Interaction::kHistoryType:
-    case Interaction::kHistorySystem: return history_interaction(ctx);
-    case Interaction::kSearchType: return search_interaction(ctx);
-  }
-  return outcome_response(Status(Code::kInternal, "unrouted interaction"), *format);
+  Result<Response> response = execute(ctx);
+  if (!response.is_ok()) return outcome_response(response.status(), *format);
+  return std::move(response).value();
 }
 
 StoreUse RestHandler::store_use(const Request& request) const {

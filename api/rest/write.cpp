@@ -36,64 +36,48 @@ Result<storage::WriteRequest> make_write(const InteractionContext& ctx, std::str
 // If-Match -> expected_version; absent means unconditional.
 Status apply_if_match(const Request& request, storage::WriteRequest& write) {
   if (request.if_match.empty()) return Status::ok();
-  Result<std::int64_t> expected = parse_if_match(request.if_match);
-  if (!expected.is_ok()) return expected.status();
-  write.expected_version = *expected;
+  HEARTH_ASSIGN_OR_RETURN(write.expected_version, parse_if_match(request.if_match));
   return Status::ok();
 }
 
 }  // namespace
 
-Response create_interaction(const InteractionContext& ctx) {
+Result<Response> create_interaction(const InteractionContext& ctx) {
   if (!ctx.request.if_none_exist.empty()) {
-    return outcome_response(
-        Status(Code::kNotImplemented,
-               "conditional create (If-None-Exist) needs search, which this server does not "
-               "offer yet; the resource was not created"),
-        ctx.format);
+    return Status(Code::kNotImplemented,
+                  "conditional create (If-None-Exist) needs search, which this server does not "
+                  "offer yet; the resource was not created");
   }
-  Result<fhir::JsonDocument> doc = decode_resource(ctx.request, ctx.route.type, ctx.limits.xml);
-  if (!doc.is_ok()) return outcome_response(doc.status(), ctx.format);
+  HEARTH_ASSIGN_OR_RETURN(auto doc, decode_resource(ctx.request, ctx.route.type, ctx.limits.xml));
   // FHIR: the server ignores any id in a create body and assigns its own.
-  Result<storage::WriteRequest> write = make_write(ctx, ctx.ids.next_id(), &doc.value());
-  if (!write.is_ok()) return outcome_response(write.status(), ctx.format);
-  Result<storage::WriteOutcome> outcome = ctx.store.create(*write);
-  if (!outcome.is_ok()) return outcome_response(outcome.status(), ctx.format);
-  return write_response(201, outcome->stored, ctx.request, ctx.format);
+  HEARTH_ASSIGN_OR_RETURN(auto write, make_write(ctx, ctx.ids.next_id(), &doc));
+  HEARTH_ASSIGN_OR_RETURN(auto outcome, ctx.store.create(write));
+  return write_response(201, outcome.stored, ctx.request, ctx.format);
 }
 
-Response update_interaction(const InteractionContext& ctx) {
-  Result<fhir::JsonDocument> doc = decode_resource(ctx.request, ctx.route.type, ctx.limits.xml);
-  if (!doc.is_ok()) return outcome_response(doc.status(), ctx.format);
-  auto id = doc->FindMember("id");
-  if (id == doc->MemberEnd() || !fhir::is_json_string(id->value)) {
-    return outcome_response(
-        Status(Code::kMalformed, "an update body must carry the resource id", "id"), ctx.format);
+Result<Response> update_interaction(const InteractionContext& ctx) {
+  HEARTH_ASSIGN_OR_RETURN(auto doc, decode_resource(ctx.request, ctx.route.type, ctx.limits.xml));
+  auto id = doc.FindMember("id");
+  if (id == doc.MemberEnd() || !fhir::is_json_string(id->value)) {
+    return Status(Code::kMalformed, "an update body must carry the resource id", "id");
   }
   if (fhir::json_string(id->value) != ctx.route.id) {
-    return outcome_response(Status(Code::kMalformed,
-                                   "body id '" + std::string(fhir::json_string(id->value)) +
-                                       "' does not match the URL id '" + ctx.route.id + "'",
-                                   "id"),
-                            ctx.format);
+    return Status(Code::kMalformed,
+                  "body id '" + std::string(fhir::json_string(id->value)) +
+                      "' does not match the URL id '" + ctx.route.id + "'",
+                  "id");
   }
-  Result<storage::WriteRequest> write = make_write(ctx, ctx.route.id, &doc.value());
-  if (!write.is_ok()) return outcome_response(write.status(), ctx.format);
-  Status precondition = apply_if_match(ctx.request, *write);
-  if (!precondition.is_ok()) return outcome_response(precondition, ctx.format);
-  Result<storage::WriteOutcome> outcome = ctx.store.update(*write);
-  if (!outcome.is_ok()) return outcome_response(outcome.status(), ctx.format);
-  int status = outcome->kind == storage::WriteKind::kCreated ? 201 : 200;
-  return write_response(status, outcome->stored, ctx.request, ctx.format);
+  HEARTH_ASSIGN_OR_RETURN(auto write, make_write(ctx, ctx.route.id, &doc));
+  HEARTH_RETURN_IF_ERROR(apply_if_match(ctx.request, write));
+  HEARTH_ASSIGN_OR_RETURN(auto outcome, ctx.store.update(write));
+  int status = outcome.kind == storage::WriteKind::kCreated ? 201 : 200;
+  return write_response(status, outcome.stored, ctx.request, ctx.format);
 }
 
-Response delete_interaction(const InteractionContext& ctx) {
-  Result<storage::WriteRequest> write = make_write(ctx, ctx.route.id, nullptr);
-  if (!write.is_ok()) return outcome_response(write.status(), ctx.format);
-  Status precondition = apply_if_match(ctx.request, *write);
-  if (!precondition.is_ok()) return outcome_response(precondition, ctx.format);
-  Result<storage::WriteOutcome> outcome = ctx.store.remove(*write);
-  if (!outcome.is_ok()) return outcome_response(outcome.status(), ctx.format);
+Result<Response> delete_interaction(const InteractionContext& ctx) {
+  HEARTH_ASSIGN_OR_RETURN(auto write, make_write(ctx, ctx.route.id, nullptr));
+  HEARTH_RETURN_IF_ERROR(apply_if_match(ctx.request, write));
+  HEARTH_ASSIGN_OR_RETURN(auto outcome, ctx.store.remove(write));
   Response response;
   if (prefer_return(ctx.request) == PreferReturn::kMinimal) {
     response.status = 204;
@@ -101,14 +85,14 @@ Response delete_interaction(const InteractionContext& ctx) {
     response = fhir_response(
         200,
         information_outcome_json(
-            outcome->kind == storage::WriteKind::kDeleted
+            outcome.kind == storage::WriteKind::kDeleted
                 ? "deleted " + ctx.route.type + "/" + ctx.route.id
                 : ctx.route.type + "/" + ctx.route.id + " was already absent; nothing deleted",
             false),
         ctx.format);
   }
-  if (outcome->kind == storage::WriteKind::kDeleted) {
-    response.headers.emplace_back("ETag", etag_for(outcome->stored.version));
+  if (outcome.kind == storage::WriteKind::kDeleted) {
+    response.headers.emplace_back("ETag", etag_for(outcome.stored.version));
   }
   return response;
 }
