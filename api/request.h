@@ -11,7 +11,7 @@
 namespace hearth::api {
 
 // Which API a request is for: the FHIR REST core (below /fhir) or the HL7 v2 archive's
-// operating API (below /hl7, api/hl7_archive_api.h).
+// operating API (below /hl7, api/hl7/archive_api.h).
 enum class Endpoint { kFhir, kHl7 };
 
 struct Request {

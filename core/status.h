@@ -106,3 +106,17 @@ class Result {
     ::hearth::Status hearth_status_ = (expr);           \
     if (!hearth_status_.is_ok()) return hearth_status_; \
   } while (0)
+
+// Evaluates `expr` (a Result<T>) once: on an error returns its Status from the enclosing
+// function (which returns a Status or any Result), else moves the value into `lhs`, a
+// declaration (`auto doc`, `std::int64_t count`) or an assignable variable. It expands to
+// several statements: give it braces as the body of an if or a loop.
+#define HEARTH_ASSIGN_OR_RETURN(lhs, ...) \
+  HEARTH_ASSIGN_OR_RETURN_IMPL_(HEARTH_STATUS_CONCAT_(hearth_result_, __LINE__), lhs, __VA_ARGS__)
+
+#define HEARTH_ASSIGN_OR_RETURN_IMPL_(result, lhs, ...)        \
+  auto result = (__VA_ARGS__);                                 \
+  if (!result.is_ok()) return std::move(result).take_status(); \
+  lhs = std::move(result).value()
+#define HEARTH_STATUS_CONCAT_(a, b) HEARTH_STATUS_CONCAT_INNER_(a, b)
+#define HEARTH_STATUS_CONCAT_INNER_(a, b) a##b

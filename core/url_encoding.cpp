@@ -51,12 +51,13 @@ bool parse_query(std::string_view query, std::vector<std::pair<std::string, std:
   return true;
 }
 
-std::string url_encode(std::string_view s) {
+std::string percent_encode(std::string_view s, std::string_view keep) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
+  out.reserve(s.size());
   for (unsigned char c : s) {
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~' || c == ':') {
+        c == '.' || c == '_' || c == '~' || keep.find(static_cast<char>(c)) != keep.npos) {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');
@@ -65,6 +66,10 @@ std::string url_encode(std::string_view s) {
     }
   }
   return out;
+}
+
+std::string url_encode(std::string_view s) {
+  return percent_encode(s, ":");
 }
 
 }  // namespace hearth

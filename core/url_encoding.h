@@ -19,7 +19,12 @@ bool percent_decode(std::string_view in, bool plus_as_space, std::string& out);
 // malformed escape.
 bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>& out);
 
-// Percent-encodes everything but RFC 3986 unreserved characters and ':'.
+// Percent-encodes (uppercase hex) everything but RFC 3986 unreserved characters
+// (A-Z a-z 0-9 - . _ ~) and the characters of `keep`.
+std::string percent_encode(std::string_view s, std::string_view keep = {});
+
+// percent_encode keeping ':' too, which FHIR search values often hold (dates, URIs): the
+// Bundle links stay readable.
 std::string url_encode(std::string_view s);
 
 }  // namespace hearth

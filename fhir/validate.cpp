@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fhir/element_path.h"
 #include "fhir/model.h"
 #include "fhir/primitive.h"
 
@@ -66,10 +67,6 @@ class Validator {
   std::vector<Issue> take_issues() { return std::move(issues_); }
 
  private:
-  struct Segment {
-    std::string_view name;
-    std::int32_t index;  // -1: no [i]
-  };
   struct Matched {
     std::int32_t element;
     bool underscore;
@@ -81,14 +78,8 @@ class Validator {
 
   void report(std::string_view type, std::string diagnostics) {
     if (full()) return;
-    std::string expression;
-    for (const Segment& s : path_) {
-      if (!expression.empty()) expression += '.';
-      expression += s.name;
-      if (s.index >= 0) expression += "[" + std::to_string(s.index) + "]";
-    }
     issues_.push_back(
-        Issue{Severity::kError, std::string(type), std::move(diagnostics), std::move(expression)});
+        Issue{Severity::kError, std::string(type), std::move(diagnostics), element_path(path_)});
   }
 
   // Checks the resourceType of a resource object; the type, or nullptr after reporting.
@@ -351,7 +342,7 @@ class Validator {
   }
 
   std::vector<Issue> issues_;
-  std::vector<Segment> path_;
+  std::vector<PathStep> path_;
 };
 
 }  // namespace

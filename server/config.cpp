@@ -21,7 +21,7 @@ void add_store_option(CLI::App& app, Config& config) {
 
 namespace {
 
-// The bounds on what one FHIR request may make the server hold (api/rest_limits.h).
+// The bounds on what one FHIR request may make the server hold (api/rest/rest_limits.h).
 void add_limit_options(CLI::App& app, api::RestLimits& limits) {
   app.add_option("--search-max-params", limits.search.max_params,
                  "Search parameters per search (result parameters such as _sort not counted); "

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "api/rest_limits.h"
+#include "api/rest/rest_limits.h"
 #include "core/status.h"
 
 namespace CLI {
@@ -64,7 +64,7 @@ struct Config {
   std::uint32_t mllp_max_connections = 256;
   // Search parameters / values / _sort keys, XML nodes and depth, index rows per resource:
   // --search-max-params, --search-max-values, --search-max-sort, --xml-max-nodes,
-  // --xml-max-depth, --max-index-rows (api/rest_limits.h; each must be > 0).
+  // --xml-max-depth, --max-index-rows (api/rest/rest_limits.h; each must be > 0).
   api::RestLimits rest_limits;
 };
 

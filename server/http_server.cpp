@@ -127,7 +127,7 @@ std::string format_endpoint(const tcp::endpoint& endpoint) {
   return host + ":" + std::to_string(endpoint.port());
 }
 
-HttpServer::HttpServer(const Config& config, FhirHandlers handlers, MllpHandlers mllp)
+HttpServer::HttpServer(const Config& config, HttpHandlers handlers, MllpHandlers mllp)
     : state_(std::make_unique<ServerState>(config, std::move(handlers), std::move(mllp))) {}
 
 HttpServer::~HttpServer() = default;

@@ -1,10 +1,10 @@
 // The FHIR HTTP/1.1 server and the MLLP (HL7 v2) listener: an acceptor each and one coroutine
-// per connection on one io_context run
-// by `threads` io threads, with the REST core on a separate worker pool so io threads never
-// block on the store. Everything under /fhir goes to FhirHandlers::handle, everything under /hl7
-// to FhirHandlers::hl7; anything else, an
-// oversized body, a malformed request and a stray exception become OperationOutcome errors
-// built by FhirHandlers::error.
+// per connection on one io_context run by `threads` io threads. Everything under /fhir goes to
+// HttpHandlers::fhir, everything under /hl7 to HttpHandlers::hl7; where each request runs (its
+// io thread, or a worker pool so io threads never block on the store) follows from its route
+// row and the store's traits (server/scheduling.h). Anything else, an oversized body, a
+// malformed request and a stray exception become OperationOutcome errors
+// (api::error_response).
 //
 // Lifecycle: construct -> listen() -> run() (blocks) ; shutdown() from any thread (or a signal)
 // stops accepting, lets requests already being read or handled finish (bounded by
@@ -25,23 +25,19 @@
 
 #include "api/hl7_ingest.h"
 #include "api/request.h"
+#include "api/service.h"
 #include "core/status.h"
 #include "server/config.h"
 
 namespace hearth::server {
 
-// The two functions a session calls; cli.cpp wires them to api::RestHandler::handle and
-// api::error_response (tests may wire fakes). Neither should throw; if `handle` does, the
-// session answers 500 and logs it.
-struct FhirHandlers {
-  std::function<api::Response(const api::Request&)> handle;
-  std::function<api::Response(const Status&, const api::Request&)> error;
-  // Optional: true when handle(request) never waits (no network, no lock), so the session runs
-  // it on its io thread; the hop to the worker pool and back costs more than such a request.
-  std::function<bool(const api::Request&)> answers_inline;
-  // Optional: requests below /hl7 (api::Endpoint::kHl7), wired to api::Hl7ArchiveApi::handle.
-  // They always run on the worker pool. Empty: /hl7 answers 404 like any unknown path.
-  std::function<api::Response(const api::Request&)> hl7;
+// The API objects the HTTP sessions call, wired once by cli.cpp (tests wire fakes). A `handle`
+// that throws is answered 500 and logged.
+struct HttpHandlers {
+  api::Service& fhir;           // below /fhir: api::RestHandler
+  api::Service* hl7 = nullptr;  // below /hl7: api::Hl7ArchiveApi; null: /hl7 answers 404
+  // The store's trait, stated once at start: its point reads never wait, so they run inline.
+  bool cheap_reads = false;
 };
 
 // The MLLP listener's functions: a complete message (payload of one frame) and the peer's
@@ -73,7 +69,7 @@ class HttpServer {
   // `config` must have been through finalize().
   // With `mllp.ingest` set and config.mllp_listen not "off", listen() also opens the MLLP
   // listener.
-  HttpServer(const Config& config, FhirHandlers handlers, MllpHandlers mllp = {});
+  HttpServer(const Config& config, HttpHandlers handlers, MllpHandlers mllp = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

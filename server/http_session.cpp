@@ -1,8 +1,9 @@
 // One coroutine per connection, shaped like Beast's awaitable and advanced_server examples: a
 // fresh parser per request (body and header limits), a deadline on every read and write,
 // keep-alive, and pipelining for free because reads and writes are sequential over one
-// flat_buffer. The REST core runs on the worker pools (reads and writes apart); the session
-// waits for it without holding an io thread, watching the socket meanwhile so a read whose
+// flat_buffer. Each request runs where its route row and the store's traits put it
+// (server/scheduling.h): inline, or on the worker pools (reads and writes apart), which the
+// session waits for without holding an io thread, watching the socket meanwhile so a read whose
 // client leaves is cancelled.
 #include "server/http_session.h"
 
@@ -19,9 +20,11 @@
 #include <memory>
 #include <optional>
 
+#include "api/rest/rest_handler.h"
 #include "core/cancel.h"
 #include "server/access_log.h"
 #include "server/request_mapping.h"
+#include "server/scheduling.h"
 
 namespace hearth::server {
 namespace asio = boost::asio;
@@ -64,9 +67,9 @@ bool is_protocol_error(const beast::error_code& ec) {
          ec != http::error::need_more && ec != http::error::need_buffer;
 }
 
-api::Response safe_error(ServerState& state, const Status& status, const api::Request& request) {
+api::Response safe_error(const Status& status, const api::Request& request) {
   try {
-    return state.handlers.error(status, request);
+    return api::error_response(status, request);
   } catch (const std::exception& e) {
     log_line(std::string("error response failed: ") + e.what());
   } catch (...) {
@@ -85,14 +88,13 @@ api::Response call_handler(ServerState& state, const api::Request& request) {
   const bool hl7 = request.endpoint == api::Endpoint::kHl7;
   std::string what;
   try {
-    return hl7 ? state.handlers.hl7(request) : state.handlers.handle(request);
+    return hl7 ? state.handlers.hl7->handle(request) : state.handlers.fhir.handle(request);
   } catch (const std::exception& e) {
     what = e.what();
   } catch (...) {
     what = "non-standard exception";
   }
   return safe_error(
-      state,
       Status(Code::kInternal, "unhandled exception in " + request.method +
                                   (hl7 ? " /hl7/" : " /fhir/") + request.path + ": " + what),
       request);
@@ -183,13 +185,6 @@ asio::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buff
   co_return body_ec;
 }
 
-// GET, HEAD and POST [type/]_search only read the store: they run on the read workers.
-bool reads_only(const api::Request& request) {
-  if (request.method == "GET" || request.method == "HEAD") return true;
-  return request.method == "POST" &&
-         (request.path == "_search" || request.path.ends_with("/_search"));
-}
-
 // A read's cancellation, shared by the worker running it and the wait on its socket.
 struct PeerWatch {
   CancelToken token;
@@ -220,8 +215,7 @@ asio::awaitable<api::Response> run_read(ServerState& state, Stream& stream, api:
   api::Response response =
       co_await run_in_pool(state.readers->executor(), [&state, &request, shared] {
         if (shared->token.cancelled()) {
-          return safe_error(state, Status(Code::kUnavailable, "cancelled: the client went away"),
-                            request);
+          return safe_error(Status(Code::kUnavailable, "cancelled: the client went away"), request);
         }
         CancelScope scope(&shared->token);
         return call_handler(state, request);
@@ -241,7 +235,6 @@ asio::awaitable<api::Response> respond(ServerState& state, Stream& stream,
   Status mapped = map_request_head(message, mapping, request);
   if (read_ec) {
     co_return safe_error(
-        state,
         read_ec == http::error::body_limit
             ? Status(Code::kPayloadTooLarge, "request body exceeds the limit of " +
                                                  std::to_string(state.config.max_body) + " bytes")
@@ -250,18 +243,18 @@ asio::awaitable<api::Response> respond(ServerState& state, Stream& stream,
             : Status(Code::kMalformed, "malformed HTTP request: " + read_ec.message()),
         request);
   }
-  if (!mapped.is_ok()) co_return safe_error(state, mapped, request);
+  if (!mapped.is_ok()) co_return safe_error(mapped, request);
   if (message.method() == http::verb::head) request.method = "GET";
   request.body = std::move(message.body());
-  if (request.endpoint == api::Endpoint::kHl7 && !state.handlers.hl7) {
-    co_return safe_error(state, Status(Code::kNotFound, "the HL7 API is not served here"), request);
+  const bool hl7 = request.endpoint == api::Endpoint::kHl7;
+  if (hl7 && state.handlers.hl7 == nullptr) {
+    co_return safe_error(Status(Code::kNotFound, "the HL7 API is not served here"), request);
   }
-  // /hl7 requests always read the store, so they never take the inline shortcut.
-  if (!state.pool || (request.endpoint == api::Endpoint::kFhir && state.handlers.answers_inline &&
-                      state.handlers.answers_inline(request))) {
-    co_return call_handler(state, request);
-  }
-  if (reads_only(request)) co_return co_await run_read(state, stream, request);
+  const api::Service& service = hl7 ? *state.handlers.hl7 : state.handlers.fhir;
+  const Lane lane =
+      state.pool ? lane_for(service.store_use(request), state.handlers.cheap_reads) : Lane::kInline;
+  if (lane == Lane::kInline) co_return call_handler(state, request);
+  if (lane == Lane::kReaders) co_return co_await run_read(state, stream, request);
   co_return co_await run_in_pool(state.pool->executor(),
                                  [&state, &request] { return call_handler(state, request); });
 }

@@ -28,7 +28,7 @@ using Acceptor = boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Strand
 // completions on the stopped io_context), then the io_context destroys the suspended session
 // frames, whose destructors still touch `in_flight` and the connection counters.
 struct ServerState {
-  ServerState(const Config& c, FhirHandlers h, MllpHandlers m)
+  ServerState(const Config& c, HttpHandlers h, MllpHandlers m)
       : config(c),
         handlers(std::move(h)),
         mllp(std::move(m)),
@@ -37,7 +37,7 @@ struct ServerState {
         mllp_acceptor(boost::asio::make_strand(io)) {}
 
   Config config;
-  FhirHandlers handlers;
+  HttpHandlers handlers;
   MllpHandlers mllp;  // mllp.ingest empty: no MLLP listener
   // Requests whose header has arrived and whose response is not yet written.
   std::atomic<int> in_flight{0};
@@ -76,9 +76,9 @@ class ConnectionSlot {
 // "HOST:PORT", "[v6]:PORT".
 std::string format_endpoint(const boost::asio::ip::tcp::endpoint& endpoint);
 
-// Serves one connection until the peer closes, a timeout, an error, or shutdown. A read
-// (GET, HEAD, POST _search) whose client closes the connection while it runs is cancelled:
-// its store statements stop (core/cancel.h) and nothing is written back.
+// Serves one connection until the peer closes, a timeout, an error, or shutdown. A read on the
+// read workers (server/scheduling.h) whose client closes the connection while it runs is
+// cancelled: its store statements stop (core/cancel.h) and nothing is written back.
 boost::asio::awaitable<void> run_session(Socket socket, ServerState& state, ConnectionSlot slot);
 
 }  // namespace hearth::server

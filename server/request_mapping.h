@@ -21,7 +21,7 @@ namespace hearth::server {
 namespace http = boost::beast::http;
 
 inline constexpr std::string_view kFhirBase = "/fhir";
-// The HL7 v2 archive's operating API (api/hl7_archive_api.h).
+// The HL7 v2 archive's operating API (api/hl7/archive_api.h).
 inline constexpr std::string_view kHl7Base = "/hl7";
 
 // What the request head needs beyond itself.

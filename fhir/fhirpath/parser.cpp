@@ -93,9 +93,7 @@ class Parser {
   // `operand (op operand)*` for the operators of one precedence level, folded to the left.
   template <typename Operand>
   Result<NodePtr> left_associative(const Level& lv, Operand operand) {
-    auto left = operand();
-    if (!left.is_ok()) return left;
-    NodePtr node = std::move(*left);
+    HEARTH_ASSIGN_OR_RETURN(NodePtr node, operand());
     while (true) {
       int match = -1;
       for (int k = 0; k < lv.count; ++k) {
@@ -107,18 +105,15 @@ class Parser {
       n->op = lv.codes[static_cast<std::size_t>(match)];
       n->pos = cur().pos;
       ++i_;
-      auto right = operand();
-      if (!right.is_ok()) return right;
+      HEARTH_ASSIGN_OR_RETURN(NodePtr right, operand());
       n->base = std::move(node);
-      n->args.push_back(std::move(*right));
+      n->args.push_back(std::move(right));
       node = std::move(n);
     }
   }
 
   Result<NodePtr> type_expression() {
-    auto left = arithmetic(kAdditive, true);
-    if (!left.is_ok()) return left;
-    NodePtr node = std::move(*left);
+    HEARTH_ASSIGN_OR_RETURN(NodePtr node, arithmetic(kAdditive, true));
     while (is_op("is") || is_op("as")) {
       auto n = std::make_unique<Node>();
       n->kind = cur().text == "is" ? NodeKind::kIs : NodeKind::kAs;
@@ -168,26 +163,22 @@ class Parser {
   }
 
   Result<NodePtr> postfix() {
-    auto first = term();
-    if (!first.is_ok()) return first;
-    NodePtr node = std::move(*first);
+    HEARTH_ASSIGN_OR_RETURN(NodePtr node, term());
     while (true) {
       if (is_symbol(".")) {
         ++i_;
-        auto inv = invocation();
-        if (!inv.is_ok()) return inv;
-        (*inv)->base = std::move(node);
-        node = std::move(*inv);
+        HEARTH_ASSIGN_OR_RETURN(NodePtr inv, invocation());
+        inv->base = std::move(node);
+        node = std::move(inv);
       } else if (is_symbol("[")) {
         auto n = std::make_unique<Node>();
         n->kind = NodeKind::kIndexer;
         n->pos = cur().pos;
         ++i_;
-        auto index = expression(0);
-        if (!index.is_ok()) return index;
+        HEARTH_ASSIGN_OR_RETURN(NodePtr index, expression(0));
         HEARTH_RETURN_IF_ERROR(expect("]"));
         n->base = std::move(node);
-        n->args.push_back(std::move(*index));
+        n->args.push_back(std::move(index));
         node = std::move(n);
       } else {
         return node;
@@ -215,9 +206,8 @@ class Parser {
       n->kind = NodeKind::kFunction;
       if (!is_symbol(")")) {
         while (true) {
-          auto arg = expression(0);
-          if (!arg.is_ok()) return arg;
-          n->args.push_back(std::move(*arg));
+          HEARTH_ASSIGN_OR_RETURN(NodePtr arg, expression(0));
+          n->args.push_back(std::move(arg));
           if (is_symbol(",")) {
             ++i_;
             continue;
@@ -367,9 +357,8 @@ class Parser {
 }  // namespace
 
 Result<std::unique_ptr<Node>> parse(std::string_view text) {
-  auto tokens = tokenize(text);
-  if (!tokens.is_ok()) return std::move(tokens).take_status();
-  return Parser(std::move(*tokens)).run();
+  HEARTH_ASSIGN_OR_RETURN(auto tokens, tokenize(text));
+  return Parser(std::move(tokens)).run();
 }
 
 }  // namespace hearth::fhir::fhirpath::detail

@@ -2,7 +2,7 @@
 // non-empty fields by number, every field split into repetitions, components and
 // subcomponents with escapes decoded (Message::decode) and text in UTF-8. The operating API
 // (GET /hl7/messages/{id}, `parsed`) and `hearth hl7 parse` both show this one view, as JSON
-// (api/hl7_view_json.h) or as an indented text tree (server/cli/hl7_parse_command.cpp).
+// (api/hl7/view_json.h) or as an indented text tree (server/cli/hl7_parse_command.cpp).
 // MSH-1 and MSH-2 are the delimiters, kept as they are and never split. Empty fields are left
 // out; empty pieces inside a field are kept as "" so positions stay right.
 //

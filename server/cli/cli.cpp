@@ -8,9 +8,9 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "api/hl7_archive_api.h"
+#include "api/hl7/archive_api.h"
 #include "api/hl7_ingest.h"
-#include "api/rest_handler.h"
+#include "api/rest/rest_handler.h"
 #include "conformance/conformance_command.h"
 #include "core/clock.h"
 #include "core/redact.h"
@@ -77,13 +77,8 @@ int serve(Config config) {
   api::Hl7ArchiveApi hl7_api(**store, ingest);
   HttpServer server(
       config,
-      FhirHandlers{
-          .handle = [&rest](const api::Request& request) { return rest.handle(request); },
-          .error = [](const Status& status,
-                      const api::Request& request) { return api::error_response(status, request); },
-          .answers_inline =
-              [&rest](const api::Request& request) { return rest.answers_quickly(request); },
-          .hl7 = [&hl7_api](const api::Request& request) { return hl7_api.handle(request); }},
+      // The one place the store's traits are read: the server schedules from them.
+      HttpHandlers{.fhir = rest, .hl7 = &hl7_api, .cheap_reads = (*store)->quick_reads()},
       MllpHandlers{
           .ingest = [&ingest](std::string_view raw, std::string_view peer,
                               api::RejectAllowance* rejects) {

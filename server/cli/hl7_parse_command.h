@@ -23,7 +23,7 @@
 #include <iosfwd>
 #include <string>
 
-#include "api/hl7_view_json.h"
+#include "api/hl7/view_json.h"
 
 namespace hearth::server {
 

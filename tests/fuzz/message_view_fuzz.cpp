@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "api/hl7_view_json.h"
+#include "api/hl7/view_json.h"
 #include "hl7/v2/batch.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

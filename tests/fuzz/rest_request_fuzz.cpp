@@ -6,9 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include "api/format.h"
-#include "api/route.h"
-#include "api/version_response.h"
+#include "api/rest/format.h"
+#include "api/rest/route.h"
+#include "api/rest/version_response.h"
 #include "core/time_format.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

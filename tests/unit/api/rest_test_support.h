@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "api/rest_handler.h"
+#include "api/rest/rest_handler.h"
 #include "fhir/json.h"
 
 namespace hearth::api::testing {

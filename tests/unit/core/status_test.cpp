@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <set>
+#include <string>
 
 #include "core/clock.h"
 #include "core/code_table.h"
@@ -27,6 +28,47 @@ TEST_CASE("Result holds a value or an error") {
   Result<int> error = Status(Code::kNotFound, "no such thing");
   CHECK_FALSE(error.is_ok());
   CHECK(error.status().code() == Code::kNotFound);
+}
+
+namespace {
+Result<std::string> word(bool ok) {
+  if (!ok) return Status(Code::kInvalidArgument, "no word");
+  return std::string("word");
+}
+
+// Two values through the macros; the first error ends the function.
+Result<std::size_t> total_length(bool first_ok, bool second_ok, int* reached) {
+  HEARTH_ASSIGN_OR_RETURN(std::string first, word(first_ok));
+  ++*reached;
+  std::string second;
+  HEARTH_ASSIGN_OR_RETURN(second, word(second_ok));
+  ++*reached;
+  return first.size() + second.size();
+}
+
+Status check_both(bool first_ok, bool second_ok) {
+  int reached = 0;
+  HEARTH_RETURN_IF_ERROR(total_length(first_ok, second_ok, &reached).status());
+  return Status::ok();
+}
+}  // namespace
+
+TEST_CASE("HEARTH_ASSIGN_OR_RETURN: the value on success, the first error returned as it is") {
+  int reached = 0;
+  Result<std::size_t> both = total_length(true, true, &reached);
+  REQUIRE(both.is_ok());
+  CHECK(*both == 8);
+  CHECK(reached == 2);
+  reached = 0;
+  Result<std::size_t> second = total_length(true, false, &reached);
+  CHECK(second.status().code() == Code::kInvalidArgument);
+  CHECK(second.status().message() == "no word");
+  CHECK(reached == 1);
+  reached = 0;
+  CHECK_FALSE(total_length(false, true, &reached).is_ok());
+  CHECK(reached == 0);
+  CHECK(check_both(true, true).is_ok());
+  CHECK(check_both(true, false).code() == Code::kInvalidArgument);
 }
 
 TEST_CASE("code table maps codes to HTTP statuses and IssueTypes") {

@@ -38,5 +38,12 @@ TEST_CASE("url_encode keeps unreserved characters and escapes the rest") {
   CHECK(decoded == "ge2020-01-01+02:00,\\,x");
 }
 
+TEST_CASE("percent_encode keeps only unreserved characters and those asked for") {
+  CHECK(percent_encode("2026-11-23T18:02:02Z") == "2026-11-23T18%3A02%3A02Z");
+  CHECK(percent_encode("A^B ~_.") == "A%5EB%20~_.");
+  CHECK(percent_encode("a:b/c", ":/") == "a:b/c");
+  CHECK(percent_encode(std::string_view("\xC3\xA9\x00", 3)) == "%C3%A9%00");
+}
+
 }  // namespace
 }  // namespace hearth

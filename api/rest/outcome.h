@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "api/format.h"
 #include "api/request.h"
+#include "api/rest/format.h"
 #include "core/status.h"
 
 namespace hearth::api {

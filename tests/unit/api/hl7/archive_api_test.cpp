@@ -2,7 +2,7 @@
 // paging, strict parameters, the read view (parsed and rejected), routing errors, and replay
 // (an error message, an accepted one that must not be applied twice, a rejected one under
 // new rules).
-#include "api/hl7_archive_api.h"
+#include "api/hl7/archive_api.h"
 
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
@@ -306,6 +306,25 @@ TEST_CASE("unknown ids, paths and methods: 404, 400, 405") {
   CHECK(testing::header(get_replay, "Allow") == "POST");
   CHECK(f.call("HEAD", one).status == 200);
   CHECK(f.rows() == 1);
+}
+
+TEST_CASE("the route table: every /hl7 call uses the store, $replay writes") {
+  Fixture f;
+  auto use = [&f](std::string method, std::string path) {
+    Request request;
+    request.endpoint = Endpoint::kHl7;
+    request.method = std::move(method);
+    request.path = std::move(path);
+    return f.api->store_use(request);
+  };
+  CHECK(use("GET", "messages") == StoreUse::kRead);
+  CHECK(use("HEAD", "messages/12") == StoreUse::kRead);
+  CHECK(use("GET", "messages/abc") ==
+        StoreUse::kRead);  // 400 from the store-free check, but routed
+  CHECK(use("POST", "messages/12/$replay") == StoreUse::kWrite);
+  CHECK(use("POST", "messages") == StoreUse::kNone);  // 405
+  CHECK(use("GET", "foo") == StoreUse::kNone);        // 404
+  CHECK(use("GET", "messages/1/$replay") == StoreUse::kNone);
 }
 
 TEST_CASE("$replay needs a JSON content type: a cross-site form POST gets 415") {

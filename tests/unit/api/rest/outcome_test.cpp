@@ -2,7 +2,7 @@
 // travels in Response::error_detail for the server log), client input quoted back is always
 // valid UTF-8 without control characters, a body XML cannot carry is 400 in JSON, and paging
 // arithmetic saturates for any _offset/_count.
-#include "api/outcome.h"
+#include "api/rest/outcome.h"
 
 #include <doctest/doctest.h>
 
@@ -10,7 +10,7 @@
 #include <limits>
 #include <string>
 
-#include "api/bundle_links.h"
+#include "api/rest/bundle_links.h"
 #include "core/utf8.h"
 #include "rest_test_support.h"
 

@@ -4,8 +4,8 @@
 
 #include <string_view>
 
-#include "api/format.h"
 #include "api/request.h"
+#include "api/rest/format.h"
 #include "storage/store.h"
 
 namespace hearth::api {

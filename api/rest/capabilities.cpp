@@ -3,8 +3,8 @@
 // index answers (fhir/search/searchable.h), nothing more.
 #include <array>
 
-#include "api/interactions.h"
-#include "api/json_writer.h"
+#include "api/rest/interactions.h"
+#include "api/rest/json_writer.h"
 #include "api/version.h"
 #include "core/time_format.h"
 #include "fhir/model.h"
@@ -75,7 +75,7 @@ void write_resource(JsonWriter& w, std::string_view type) {
 
 }  // namespace
 
-Response capabilities_interaction(const InteractionContext& ctx) {
+Result<Response> capabilities_interaction(const InteractionContext& ctx) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();

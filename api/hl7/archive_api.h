@@ -1,5 +1,6 @@
 // The operating API of the inbound HL7 v2 archive, below the /hl7 base, as one plain function
 // like RestHandler: a Request value in (path below /hl7, e.g. "messages/12"), a Response out.
+// Its routes are a table (api/hl7/route.cpp):
 //
 //   GET  messages?status=&type=&since=&_count=&before=   list, newest first, paged
 //   GET  messages/{id}                                    one message: columns, raw, ack, parsed
@@ -12,7 +13,8 @@
 // bad status/since/_count/before value, a non-numeric id; 404 for an unknown path or id; 405
 // for another method (with an Allow header); 415 for a $replay whose Content-Type is not
 // application/json or application/fhir+json (a cross-site form POST cannot send those without
-// a CORS preflight); 503/500 when the store fails (generic text and a reference, api/outcome.h).
+// a CORS preflight); 503/500 when the store fails (generic text and a reference,
+// api/rest/outcome.h).
 //
 // Links (self, next) are absolute: the request's FHIR base_url with its final "/fhir" replaced
 // by "/hl7" (the server root + "/hl7" when it does not end in "/fhir").
@@ -23,26 +25,35 @@
 
 #include <cstdint>
 
+#include "api/hl7/route.h"
 #include "api/hl7_ingest.h"
 #include "api/request.h"
+#include "api/service.h"
 #include "storage/store.h"
 
 namespace hearth::api {
 
-class Hl7ArchiveApi {
+class Hl7ArchiveApi final : public Service {
  public:
   static constexpr std::int64_t kDefaultCount = 100;
   static constexpr std::int64_t kMaxCount = 1000;
 
   Hl7ArchiveApi(storage::Store& store, Hl7Ingest& ingest);
 
+  // From the route table: every route reads or writes the archive (kRead, or kWrite for
+  // $replay); kNone for a request no route serves.
+  StoreUse store_use(const Request& request) const override;
+
   // Never throws for anything a client controls.
-  Response handle(const Request& request) const;
+  Response handle(const Request& request) const override;
 
  private:
-  Response list(const Request& request) const;
-  Response read(const Request& request, std::int64_t id) const;
-  Response replay(const Request& request, std::int64_t id) const;
+  // The operations: an error comes back as a Status, which handle() answers as an
+  // OperationOutcome.
+  Result<Response> execute(const Request& request, const Hl7Route& route) const;
+  Result<Response> list(const Request& request) const;
+  Result<Response> read(const Request& request, std::int64_t id) const;
+  Result<Response> replay(const Request& request, std::int64_t id) const;
 
   storage::Store& store_;
   Hl7Ingest& ingest_;

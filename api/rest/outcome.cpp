@@ -1,5 +1,5 @@
 // OperationOutcome building with RapidJSON's writer.
-#include "api/outcome.h"
+#include "api/rest/outcome.h"
 
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>

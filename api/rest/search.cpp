@@ -3,10 +3,10 @@
 // Bundle with self/first/previous/next/last links that repeat the effective parameters.
 #include <algorithm>
 
-#include "api/bundle_links.h"
-#include "api/interactions.h"
-#include "api/json_writer.h"
-#include "api/outcome.h"
+#include "api/rest/bundle_links.h"
+#include "api/rest/interactions.h"
+#include "api/rest/json_writer.h"
+#include "api/rest/outcome.h"
 #include "core/url_encoding.h"
 #include "fhir/search/search_query.h"
 
@@ -95,32 +95,29 @@ void write_ignored(JsonWriter& w, const std::vector<std::string>& ignored) {
 
 }  // namespace
 
-Response search_interaction(const InteractionContext& ctx) {
-  auto params = search_params(ctx.request, ctx.limits.search);
-  if (!params.is_ok()) return outcome_response(params.status(), ctx.format);
-  Result<fhir::search::SearchQuery> query =
-      fhir::search::parse_search(ctx.route.type, *params, ctx.request.base_url,
-                                 strict_handling(ctx.request), ctx.limits.search);
-  if (!query.is_ok()) return outcome_response(query.status(), ctx.format);
-  if (query->summary_count) {
-    query->count = 0;
-    query->total = fhir::search::TotalMode::kAccurate;
+Result<Response> search_interaction(const InteractionContext& ctx) {
+  HEARTH_ASSIGN_OR_RETURN(auto params, search_params(ctx.request, ctx.limits.search));
+  HEARTH_ASSIGN_OR_RETURN(
+      auto query, fhir::search::parse_search(ctx.route.type, params, ctx.request.base_url,
+                                             strict_handling(ctx.request), ctx.limits.search));
+  if (query.summary_count) {
+    query.count = 0;
+    query.total = fhir::search::TotalMode::kAccurate;
   }
-  Result<storage::SearchPage> page = ctx.store.search(*query);
-  if (!page.is_ok()) return outcome_response(page.status(), ctx.format);
+  HEARTH_ASSIGN_OR_RETURN(auto page, ctx.store.search(query));
 
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   write_bundle_head(w, ctx.ids.next_id(), ctx.clock.now_micros(), "searchset");
-  if (page->total) {
+  if (page.total) {
     w.Key("total");
-    w.Int64(*page->total);
+    w.Int64(*page.total);
   }
-  write_links(w, ctx, *query, *page);
-  if (!page->entries.empty() || !query->ignored.empty()) {
+  write_links(w, ctx, query, page);
+  if (!page.entries.empty() || !query.ignored.empty()) {
     w.Key("entry");
     w.StartArray();
-    for (const storage::ResourceVersion& v : page->entries) {
+    for (const storage::ResourceVersion& v : page.entries) {
       w.StartObject();
       w.Key("fullUrl");
       write_str(w, ctx.request.base_url + "/" + v.type + "/" + v.id);
@@ -133,7 +130,7 @@ Response search_interaction(const InteractionContext& ctx) {
       w.EndObject();
       w.EndObject();
     }
-    if (!query->ignored.empty()) write_ignored(w, query->ignored);
+    if (!query.ignored.empty()) write_ignored(w, query.ignored);
     w.EndArray();
   }
   w.EndObject();

@@ -1,13 +1,13 @@
 // read and vread: the stored body is returned as stored (already carrying id and meta), so the
 // hot path copies bytes and never re-serialises.
-#include "api/interactions.h"
-#include "api/outcome.h"
-#include "api/version_response.h"
+#include "api/rest/interactions.h"
+#include "api/rest/outcome.h"
+#include "api/rest/version_response.h"
 #include "core/time_format.h"
 
 namespace hearth::api {
 
-Response read_interaction(const InteractionContext& ctx) {
+Result<Response> read_interaction(const InteractionContext& ctx) {
   storage::ResourceVersion deleted;
   Result<storage::ResourceVersion> found = ctx.store.read(ctx.route.type, ctx.route.id, &deleted);
   if (!found.is_ok()) {
@@ -21,11 +21,10 @@ Response read_interaction(const InteractionContext& ctx) {
   return version_response(*found, ctx.format);
 }
 
-Response vread_interaction(const InteractionContext& ctx) {
-  Result<storage::ResourceVersion> found =
-      ctx.store.vread(ctx.route.type, ctx.route.id, ctx.route.version);
-  if (!found.is_ok()) return outcome_response(found.status(), ctx.format);
-  return version_response(*found, ctx.format);
+Result<Response> vread_interaction(const InteractionContext& ctx) {
+  HEARTH_ASSIGN_OR_RETURN(auto found,
+                          ctx.store.vread(ctx.route.type, ctx.route.id, ctx.route.version));
+  return version_response(found, ctx.format);
 }
 
 }  // namespace hearth::api

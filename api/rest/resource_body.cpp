@@ -1,9 +1,9 @@
 // Decoding, validation and stamping of resource bodies.
-#include "api/resource_body.h"
+#include "api/rest/resource_body.h"
 
 #include <cassert>
 
-#include "api/format.h"
+#include "api/rest/format.h"
 #include "core/time_format.h"
 #include "fhir/model.h"
 #include "fhir/validate.h"
@@ -13,10 +13,9 @@ namespace hearth::api {
 
 Result<fhir::JsonDocument> decode_resource(const Request& request, std::string_view type,
                                            const fhir::XmlLimits& xml_limits) {
-  Result<Format> format = body_format(request);
-  if (!format.is_ok()) return format.status();
+  HEARTH_ASSIGN_OR_RETURN(const Format format, body_format(request));
   if (request.body.empty()) return Status(Code::kMalformed, "the request has no body");
-  Result<fhir::JsonDocument> parsed = *format == Format::kXml
+  Result<fhir::JsonDocument> parsed = format == Format::kXml
                                           ? fhir::parse_xml_resource(request.body, xml_limits)
                                           : fhir::parse_json(request.body);
   if (!parsed.is_ok()) return parsed;

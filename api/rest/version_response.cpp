@@ -1,9 +1,9 @@
 // Headers and bodies of single-version responses.
-#include "api/version_response.h"
+#include "api/rest/version_response.h"
 
 #include <charconv>
 
-#include "api/outcome.h"
+#include "api/rest/outcome.h"
 #include "core/time_format.h"
 
 namespace hearth::api {

@@ -1,5 +1,5 @@
 // The archive API's stages: route (path + method) -> check parameters -> store call -> JSON.
-#include "api/hl7_archive_api.h"
+#include "api/hl7/archive_api.h"
 
 #include <array>
 #include <cctype>
@@ -8,9 +8,11 @@
 #include <string_view>
 #include <vector>
 
-#include "api/hl7_view_json.h"
-#include "api/outcome.h"
+#include "api/hl7/route.h"
+#include "api/hl7/view_json.h"
+#include "api/rest/outcome.h"
 #include "core/time_format.h"
+#include "core/url_encoding.h"
 #include "hl7/v2/ack.h"
 #include "hl7/v2/message.h"
 
@@ -23,14 +25,6 @@ constexpr std::array<std::string_view, 5> kListParameters = {"status", "type", "
 
 Response error(const Status& status) {
   return outcome_response(status, ResponseFormat{.format = Format::kJson, .pretty = true});
-}
-
-Response method_not_allowed(const Request& request, std::string_view allow) {
-  Response response =
-      error(Status(Code::kMethodNotAllowed, request.method + " is not allowed on /hl7/" +
-                                                request.path + "; allowed: " + std::string(allow)));
-  response.headers.emplace_back("Allow", std::string(allow));
-  return response;
 }
 
 Response json_response(const rapidjson::StringBuffer& buffer) {
@@ -50,24 +44,6 @@ std::string hl7_base(std::string_view fhir_base) {
   const std::size_t scheme = fhir_base.find("://");
   const std::size_t path = fhir_base.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
   return std::string(fhir_base.substr(0, path)) + "/hl7";
-}
-
-// Percent-encodes everything but RFC 3986 unreserved characters.
-std::string query_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0xF]);
-    }
-  }
-  return out;
 }
 
 // A positive decimal integer that fits in int64, or nullopt.
@@ -134,7 +110,7 @@ Result<ListQuery> parse_list_query(const Request& request) {
   ListQuery q;
   auto add_filter = [&q](std::string_view name, std::string_view value) {
     if (!q.filters.empty()) q.filters.push_back('&');
-    q.filters.append(name).append("=").append(query_encode(value));
+    q.filters.append(name).append("=").append(percent_encode(value));
   };
   if (const std::string* status = values[0]) {
     q.filter.status = storage::parse_message_status(*status);
@@ -209,61 +185,59 @@ void write_columns(PrettyJsonWriter& w, const storage::ArchivedMessage& m,
 Hl7ArchiveApi::Hl7ArchiveApi(storage::Store& store, Hl7Ingest& ingest)
     : store_(store), ingest_(ingest) {}
 
-Response Hl7ArchiveApi::handle(const Request& request) const {
-  std::vector<std::string_view> parts;
-  std::string_view rest = request.path;
-  while (!rest.empty()) {
-    const std::size_t slash = rest.find('/');
-    parts.push_back(rest.substr(0, slash));
-    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
-  }
-  const bool get = request.method == "GET" || request.method == "HEAD";
-  const bool is_replay = parts.size() == 3 && parts[2] == "$replay";
-  if (parts.empty() || parts[0] != "messages" || parts.size() > 3 ||
-      (parts.size() == 3 && !is_replay)) {
-    return error(Status(Code::kNotFound,
-                        "no HL7 API endpoint at '/hl7/" + request.path + "'; see /hl7/messages"));
-  }
-  if (parts.size() == 1) return get ? list(request) : method_not_allowed(request, "GET");
-  if (is_replay ? request.method != "POST" : !get) {
-    return method_not_allowed(request, is_replay ? "POST" : "GET");
-  }
-  if (is_replay) {
-    Status typed = require_json_content_type(request);
-    if (!typed.is_ok()) return error(typed);
-  }
-  auto id = positive_integer(parts[1]);
-  if (!id) {
-    return error(
-        invalid("message id must be a positive integer, not '" + std::string(parts[1]) + "'"));
-  }
-  if (!request.query.empty()) {
-    return error(invalid("unknown parameter '" + request.query.front().first + "'; /hl7/" +
-                         request.path + " takes none"));
-  }
-  return is_replay ? replay(request, *id) : read(request, *id);
+StoreUse Hl7ArchiveApi::store_use(const Request& request) const {
+  std::string allow;
+  Result<Hl7Route> route = route_hl7_request(request.method, request.path, allow);
+  return route.is_ok() ? route->store_use : StoreUse::kNone;
 }
 
-Response Hl7ArchiveApi::list(const Request& request) const {
-  Result<ListQuery> query = parse_list_query(request);
-  if (!query) return error(query.status());
-  auto rows = store_.list_messages(query->filter);
-  if (!rows) return error(rows.status());
-  const bool more = static_cast<std::int64_t>(rows->size()) > query->count;
-  if (more) rows->resize(static_cast<std::size_t>(query->count));
+Response Hl7ArchiveApi::handle(const Request& request) const {
+  std::string allow;
+  Result<Hl7Route> route = route_hl7_request(request.method, request.path, allow);
+  if (!route.is_ok()) {
+    Response response = error(route.status());
+    if (!allow.empty()) response.headers.emplace_back("Allow", std::move(allow));
+    return response;
+  }
+  Result<Response> response = execute(request, *route);
+  if (!response.is_ok()) return error(response.status());
+  return std::move(response).value();
+}
+
+Result<Response> Hl7ArchiveApi::execute(const Request& request, const Hl7Route& route) const {
+  if (route.operation == Hl7Operation::kList) return list(request);
+  if (route.operation == Hl7Operation::kReplay) {
+    HEARTH_RETURN_IF_ERROR(require_json_content_type(request));
+  }
+  auto id = positive_integer(route.id);
+  if (!id) {
+    return invalid("message id must be a positive integer, not '" + std::string(route.id) + "'");
+  }
+  if (!request.query.empty()) {
+    return invalid("unknown parameter '" + request.query.front().first + "'; /hl7/" + request.path +
+                   " takes none");
+  }
+  return route.operation == Hl7Operation::kReplay ? replay(request, *id) : read(request, *id);
+}
+
+Result<Response> Hl7ArchiveApi::list(const Request& request) const {
+  HEARTH_ASSIGN_OR_RETURN(const ListQuery query, parse_list_query(request));
+  HEARTH_ASSIGN_OR_RETURN(auto rows, store_.list_messages(query.filter));
+  const bool more = static_cast<std::int64_t>(rows.size()) > query.count;
+  if (more) rows.resize(static_cast<std::size_t>(query.count));
 
   const std::string base = hl7_base(request.base_url);
   rapidjson::StringBuffer buffer;
   PrettyJsonWriter w(buffer);
   w.SetIndent(' ', 2);
   w.StartObject();
-  write_string(w, "self", list_link(base, *query, query->filter.before_id));
-  if (more) write_string(w, "next", list_link(base, *query, rows->back().id));
+  write_string(w, "self", list_link(base, query, query.filter.before_id));
+  if (more) write_string(w, "next", list_link(base, query, rows.back().id));
   w.Key("count");
-  w.Int64(static_cast<std::int64_t>(rows->size()));
+  w.Int64(static_cast<std::int64_t>(rows.size()));
   w.Key("messages");
   w.StartArray();
-  for (const storage::ArchivedMessage& m : *rows) {
+  for (const storage::ArchivedMessage& m : rows) {
     w.StartObject();
     write_columns(w, m, base);
     w.EndObject();
@@ -273,18 +247,17 @@ Response Hl7ArchiveApi::list(const Request& request) const {
   return json_response(buffer);
 }
 
-Response Hl7ArchiveApi::read(const Request& request, std::int64_t id) const {
-  auto m = store_.read_message(id);
-  if (!m) return error(m.status());
+Result<Response> Hl7ArchiveApi::read(const Request& request, std::int64_t id) const {
+  HEARTH_ASSIGN_OR_RETURN(const storage::ArchivedMessage m, store_.read_message(id));
   rapidjson::StringBuffer buffer;
   PrettyJsonWriter w(buffer);
   w.SetIndent(' ', 2);
   w.StartObject();
-  write_columns(w, *m, hl7_base(request.base_url));
-  write_string(w, "raw", m->raw);
-  write_string(w, "ack", m->ack);
+  write_columns(w, m, hl7_base(request.base_url));
+  write_string(w, "raw", m.raw);
+  write_string(w, "ack", m.ack);
   hl7::ParseError parse_error;
-  auto parsed = hl7::Message::parse(std::string_view(m->raw), &parse_error);
+  auto parsed = hl7::Message::parse(std::string_view(m.raw), &parse_error);
   w.Key("parsed");
   if (parsed) {
     write_hl7_view(w, hl7::view_of(*parsed));
@@ -297,18 +270,17 @@ Response Hl7ArchiveApi::read(const Request& request, std::int64_t id) const {
   return json_response(buffer);
 }
 
-Response Hl7ArchiveApi::replay(const Request& request, std::int64_t id) const {
-  auto original = store_.read_message(id);
-  if (!original) return error(original.status());
-  Hl7IngestResult result = ingest_.ingest(original->raw, "replay:" + std::to_string(id));
+Result<Response> Hl7ArchiveApi::replay(const Request& request, std::int64_t id) const {
+  HEARTH_ASSIGN_OR_RETURN(const storage::ArchivedMessage original, store_.read_message(id));
+  Hl7IngestResult result = ingest_.ingest(original.raw, "replay:" + std::to_string(id));
   if (result.archive_id == 0) {
-    return error(Status(
+    return Status(
         Code::kUnavailable,
         "the replay was not archived: " +
-            (result.store_error.empty() ? std::string("no archive row") : result.store_error)));
+            (result.store_error.empty() ? std::string("no archive row") : result.store_error));
   }
-  auto row = store_.read_message(result.archive_id);
-  if (!row) return error(row.status());
+  HEARTH_ASSIGN_OR_RETURN(const storage::ArchivedMessage row,
+                          store_.read_message(result.archive_id));
 
   rapidjson::StringBuffer buffer;
   PrettyJsonWriter w(buffer);
@@ -320,7 +292,7 @@ Response Hl7ArchiveApi::replay(const Request& request, std::int64_t id) const {
   w.Int64(result.archive_id);
   w.Key("duplicate");
   w.Bool(result.duplicate);
-  write_string(w, "status", storage::message_status_text(row->status));
+  write_string(w, "status", storage::message_status_text(row.status));
   write_string(w, "ackCode", result.ack_code);
   write_string(w, "ack", result.ack);
   write_string(w, "self",

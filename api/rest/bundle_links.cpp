@@ -1,4 +1,4 @@
-#include "api/bundle_links.h"
+#include "api/rest/bundle_links.h"
 
 #include <limits>
 

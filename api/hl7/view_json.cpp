@@ -1,5 +1,5 @@
 // Writing the decoded view as JSON: a field's components on one line, the rest indented.
-#include "api/hl7_view_json.h"
+#include "api/hl7/view_json.h"
 
 #include "hl7/v2/charset.h"
 

@@ -294,49 +294,6 @@ TEST_CASE("the server owns meta.versionId and meta.lastUpdated; other meta is th
 }
 
 namespace {
-// The fixture's store, claiming its reads are slow (as PostgreSQL's are).
-class SlowReadStore final : public storage::Store {
- public:
-  explicit SlowReadStore(storage::Store& inner) : inner_(inner) {}
-  Result<storage::ResourceVersion> read(std::string_view type, std::string_view id,
-                                        storage::ResourceVersion* deleted) override {
-    return inner_.read(type, id, deleted);
-  }
-  Result<storage::ResourceVersion> vread(std::string_view type, std::string_view id,
-                                         std::int64_t version) override {
-    return inner_.vread(type, id, version);
-  }
-  Result<storage::WriteOutcome> create(const storage::WriteRequest& r) override {
-    return inner_.create(r);
-  }
-  Result<storage::WriteOutcome> update(const storage::WriteRequest& r) override {
-    return inner_.update(r);
-  }
-  Result<storage::WriteOutcome> remove(const storage::WriteRequest& r) override {
-    return inner_.remove(r);
-  }
-  Result<storage::HistoryPage> history(const storage::HistoryQuery& q) override {
-    return inner_.history(q);
-  }
-  Result<storage::SearchPage> search(const fhir::search::SearchQuery& q) override {
-    return inner_.search(q);
-  }
-  Result<storage::ArchiveOutcome> archive_message(const storage::ArchiveRequest& r) override {
-    return inner_.archive_message(r);
-  }
-  Result<storage::ArchivedMessage> read_message(std::int64_t id) override {
-    return inner_.read_message(id);
-  }
-  Result<std::vector<storage::ArchivedMessage>> list_messages(
-      const storage::MessageFilter& f) override {
-    return inner_.list_messages(f);
-  }
-  std::string_view engine() const override { return "slow"; }
-
- private:
-  storage::Store& inner_;
-};
-
 Request make_request(std::string method, std::string path) {
   Request request;
   request.method = std::move(method);
@@ -345,26 +302,26 @@ Request make_request(std::string method, std::string path) {
 }
 }  // namespace
 
-TEST_CASE("answers_quickly: reads on a quick store, store-free answers; never writes or history") {
+TEST_CASE("store_use: the route row's column; metadata and routing errors need no store") {
   RestFixture f;
-  REQUIRE(f.store->quick_reads());  // the fixture's in-memory SQLite
-  const RestHandler& quick = *f.handler;
-  CHECK(quick.answers_quickly(make_request("GET", "Patient/a")));
-  CHECK(quick.answers_quickly(make_request("HEAD", "Patient/a")));
-  CHECK(quick.answers_quickly(make_request("GET", "Patient/a/_history/2")));
-  CHECK(quick.answers_quickly(make_request("GET", "metadata")));
-  CHECK(quick.answers_quickly(make_request("GET", "NoSuchType/a")));  // 404 without the store
-  CHECK_FALSE(quick.answers_quickly(make_request("POST", "Patient")));
-  CHECK_FALSE(quick.answers_quickly(make_request("PUT", "Patient/a")));
-  CHECK_FALSE(quick.answers_quickly(make_request("DELETE", "Patient/a")));
-  CHECK_FALSE(quick.answers_quickly(make_request("GET", "Patient/a/_history")));
-  CHECK_FALSE(quick.answers_quickly(make_request("GET", "_history")));
-
-  SlowReadStore slow_store(*f.store);
-  RestHandler slow(slow_store, f.clock, f.ids);
-  CHECK_FALSE(slow.answers_quickly(make_request("GET", "Patient/a")));
-  CHECK_FALSE(slow.answers_quickly(make_request("GET", "Patient/a/_history/2")));
-  CHECK(slow.answers_quickly(make_request("GET", "metadata")));
+  const RestHandler& rest = *f.handler;
+  auto use = [&rest](std::string method, std::string path) {
+    return rest.store_use(make_request(std::move(method), std::move(path)));
+  };
+  CHECK(use("GET", "Patient/a") == StoreUse::kPointRead);
+  CHECK(use("HEAD", "Patient/a") == StoreUse::kPointRead);
+  CHECK(use("GET", "Patient/a/_history/2") == StoreUse::kPointRead);
+  CHECK(use("GET", "metadata") == StoreUse::kNone);
+  CHECK(use("GET", "NoSuchType/a") == StoreUse::kNone);  // 404 without the store
+  CHECK(use("PATCH", "Patient/a") == StoreUse::kNone);   // 405 without the store
+  CHECK(use("POST", "Patient") == StoreUse::kWrite);
+  CHECK(use("PUT", "Patient/a") == StoreUse::kWrite);
+  CHECK(use("DELETE", "Patient/a") == StoreUse::kWrite);
+  CHECK(use("GET", "Patient/a/_history") == StoreUse::kRead);
+  CHECK(use("GET", "Patient/_history") == StoreUse::kRead);
+  CHECK(use("GET", "_history") == StoreUse::kRead);
+  CHECK(use("GET", "Patient") == StoreUse::kRead);
+  CHECK(use("POST", "Patient/_search") == StoreUse::kRead);
 }
 
 TEST_CASE("XML both ways: create, read, update, history and errors in FHIR XML") {

@@ -1,31 +1,31 @@
 // The FHIR REST core (https://hl7.org/fhir/R4/http.html) as one plain function: a Request value
 // in, a Response value out, in named stages (route -> decode -> execute -> encode). No sockets;
-// server/ calls handle() from its worker pool.
+// server/ calls handle() inline or from a worker pool, as store_use() and the store's traits say.
 //
 // Thread-safety: handle() may be called concurrently from many threads; the handler holds no
 // per-request state. The store, clock and id generator must outlive it and be thread-safe.
 #pragma once
 
 #include "api/request.h"
-#include "api/rest_limits.h"
+#include "api/rest/rest_limits.h"
+#include "api/service.h"
 #include "core/clock.h"
 #include "core/status.h"
 #include "storage/store.h"
 
 namespace hearth::api {
 
-class RestHandler {
+class RestHandler final : public Service {
  public:
   RestHandler(storage::Store& store, Clock& clock, IdGenerator& ids, RestLimits limits = {});
 
   // Never throws for anything a client controls; every error becomes an OperationOutcome
   // response with the status from core/code_table.h.
-  Response handle(const Request& request) const;
+  Response handle(const Request& request) const override;
 
-  // True when handle(request) will not wait on anything (a network round trip, the write lock),
-  // so the caller may run it on an event-loop thread: the CapabilityStatement, requests that
-  // fail before the store, and read/vread when the store's reads are quick.
-  bool answers_quickly(const Request& request) const;
+  // The StoreUse column of the route row serving `request` (api/rest/route.cpp); kNone when
+  // routing fails (the answer is a 404/405/400 without the store).
+  StoreUse store_use(const Request& request) const override;
 
  private:
   storage::Store& store_;

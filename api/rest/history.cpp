@@ -2,11 +2,11 @@
 // by offset within a snapshot so pages stay stable while writes go on.
 #include <charconv>
 
-#include "api/bundle_links.h"
-#include "api/interactions.h"
-#include "api/json_writer.h"
-#include "api/outcome.h"
-#include "api/version_response.h"
+#include "api/rest/bundle_links.h"
+#include "api/rest/interactions.h"
+#include "api/rest/json_writer.h"
+#include "api/rest/outcome.h"
+#include "api/rest/version_response.h"
 #include "core/time_format.h"
 
 namespace hearth::api {
@@ -91,53 +91,47 @@ void write_entry(JsonWriter& w, const InteractionContext& ctx, const storage::Re
 
 }  // namespace
 
-Response history_interaction(const InteractionContext& ctx) {
+Result<Response> history_interaction(const InteractionContext& ctx) {
   storage::HistoryQuery query;
   query.type = ctx.route.type;
   query.id = ctx.route.id;
-  Result<std::int64_t> count = integer_param(ctx.request, "_count", kDefaultCount, 0);
-  Result<std::int64_t> offset = integer_param(ctx.request, "_offset", 0, 0);
-  Result<std::int64_t> snapshot = integer_param(ctx.request, "_snapshot", -1, 0);
-  Result<std::optional<std::int64_t>> since = instant_param(ctx.request, "_since");
-  Result<std::optional<std::int64_t>> at = instant_param(ctx.request, "_at");
-  for (const Status& s :
-       {count.status(), offset.status(), snapshot.status(), since.status(), at.status()}) {
-    if (!s.is_ok()) return outcome_response(s, ctx.format);
-  }
-  query.count = std::min(*count, kMaxCount);
-  query.offset = *offset;
-  if (*snapshot >= 0) query.snapshot = *snapshot;
-  query.since_micros = *since;
-  query.at_micros = *at;
+  HEARTH_ASSIGN_OR_RETURN(const std::int64_t count,
+                          integer_param(ctx.request, "_count", kDefaultCount, 0));
+  HEARTH_ASSIGN_OR_RETURN(query.offset, integer_param(ctx.request, "_offset", 0, 0));
+  HEARTH_ASSIGN_OR_RETURN(const std::int64_t snapshot,
+                          integer_param(ctx.request, "_snapshot", -1, 0));
+  HEARTH_ASSIGN_OR_RETURN(query.since_micros, instant_param(ctx.request, "_since"));
+  HEARTH_ASSIGN_OR_RETURN(query.at_micros, instant_param(ctx.request, "_at"));
+  query.count = std::min(count, kMaxCount);
+  if (snapshot >= 0) query.snapshot = snapshot;
 
-  Result<storage::HistoryPage> page = ctx.store.history(query);
-  if (!page.is_ok()) return outcome_response(page.status(), ctx.format);
+  HEARTH_ASSIGN_OR_RETURN(const storage::HistoryPage page, ctx.store.history(query));
 
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   write_bundle_head(w, ctx.ids.next_id(), ctx.clock.now_micros(), "history");
   w.Key("total");
-  w.Int64(page->total);
+  w.Int64(page.total);
   w.Key("link");
   w.StartArray();
   write_link(w, "self", page_link(ctx, query, query.snapshot, query.offset));
-  write_link(w, "first", page_link(ctx, query, page->snapshot, 0));
+  write_link(w, "first", page_link(ctx, query, page.snapshot, 0));
   const std::int64_t next = next_page_offset(query.offset, query.count);
-  if (next < page->total && query.count > 0) {
-    write_link(w, "next", page_link(ctx, query, page->snapshot, next));
+  if (next < page.total && query.count > 0) {
+    write_link(w, "next", page_link(ctx, query, page.snapshot, next));
   }
   if (query.offset > 0) {
     write_link(w, "previous",
-               page_link(ctx, query, page->snapshot,
+               page_link(ctx, query, page.snapshot,
                          std::max<std::int64_t>(0, query.offset - query.count)));
   }
   write_link(w, "last",
-             page_link(ctx, query, page->snapshot, last_page_offset(page->total, query.count)));
+             page_link(ctx, query, page.snapshot, last_page_offset(page.total, query.count)));
   w.EndArray();
-  if (!page->entries.empty()) {
+  if (!page.entries.empty()) {
     w.Key("entry");
     w.StartArray();
-    for (const storage::ResourceVersion& v : page->entries) write_entry(w, ctx, v);
+    for (const storage::ResourceVersion& v : page.entries) write_entry(w, ctx, v);
     w.EndArray();
   }
   w.EndObject();

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/service.h"
 #include "core/status.h"
 
 namespace hearth::api {
@@ -28,6 +29,9 @@ struct Route {
   std::string type;
   std::string id;
   std::int64_t version = 0;
+  // The route row's word on the store (api/service.h): kNone for metadata, kPointRead for
+  // read/vread, kRead for search and history, kWrite for create, update and delete.
+  StoreUse store_use = StoreUse::kNone;
 };
 
 // Errors: kNotFound for an unknown resource type or path shape, kMethodNotAllowed when the path

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/json_writer.h"
+#include "api/rest/json_writer.h"
 #include "core/url_encoding.h"
 
 namespace hearth::api {

@@ -1,5 +1,5 @@
 // Media-type matching for _format, Accept and Content-Type.
-#include "api/format.h"
+#include "api/rest/format.h"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "api/outcome.h"
+#include "api/rest/outcome.h"
 #include "fhir/json.h"
 #include "fhir/xml/xml_writer.h"
 

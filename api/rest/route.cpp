@@ -1,5 +1,5 @@
 // The route table: path shapes (segment patterns) x methods -> interaction.
-#include "api/route.h"
+#include "api/rest/route.h"
 
 #include <array>
 #include <charconv>
@@ -16,20 +16,26 @@ struct RouteEntry {
   std::array<std::string_view, 4> pattern;
   std::size_t segments;
   Interaction interaction;
+  StoreUse store_use;
 };
 
 constexpr std::array kRoutes = {
-    RouteEntry{"GET", {"metadata"}, 1, Interaction::kCapabilities},
-    RouteEntry{"GET", {"_history"}, 1, Interaction::kHistorySystem},
-    RouteEntry{"GET", {"{type}"}, 1, Interaction::kSearchType},
-    RouteEntry{"POST", {"{type}"}, 1, Interaction::kCreate},
-    RouteEntry{"GET", {"{type}", "_history"}, 2, Interaction::kHistoryType},
-    RouteEntry{"POST", {"{type}", "_search"}, 2, Interaction::kSearchType},
-    RouteEntry{"GET", {"{type}", "{id}"}, 2, Interaction::kRead},
-    RouteEntry{"PUT", {"{type}", "{id}"}, 2, Interaction::kUpdate},
-    RouteEntry{"DELETE", {"{type}", "{id}"}, 2, Interaction::kDelete},
-    RouteEntry{"GET", {"{type}", "{id}", "_history"}, 3, Interaction::kHistoryInstance},
-    RouteEntry{"GET", {"{type}", "{id}", "_history", "{vid}"}, 4, Interaction::kVread},
+    RouteEntry{"GET", {"metadata"}, 1, Interaction::kCapabilities, StoreUse::kNone},
+    RouteEntry{"GET", {"_history"}, 1, Interaction::kHistorySystem, StoreUse::kRead},
+    RouteEntry{"GET", {"{type}"}, 1, Interaction::kSearchType, StoreUse::kRead},
+    RouteEntry{"POST", {"{type}"}, 1, Interaction::kCreate, StoreUse::kWrite},
+    RouteEntry{"GET", {"{type}", "_history"}, 2, Interaction::kHistoryType, StoreUse::kRead},
+    RouteEntry{"POST", {"{type}", "_search"}, 2, Interaction::kSearchType, StoreUse::kRead},
+    RouteEntry{"GET", {"{type}", "{id}"}, 2, Interaction::kRead, StoreUse::kPointRead},
+    RouteEntry{"PUT", {"{type}", "{id}"}, 2, Interaction::kUpdate, StoreUse::kWrite},
+    RouteEntry{"DELETE", {"{type}", "{id}"}, 2, Interaction::kDelete, StoreUse::kWrite},
+    RouteEntry{
+        "GET", {"{type}", "{id}", "_history"}, 3, Interaction::kHistoryInstance, StoreUse::kRead},
+    RouteEntry{"GET",
+               {"{type}", "{id}", "_history", "{vid}"},
+               4,
+               Interaction::kVread,
+               StoreUse::kPointRead},
 };
 
 std::vector<std::string_view> split_path(std::string_view path) {
@@ -79,7 +85,7 @@ Result<Route> route_request(std::string_view method, std::string_view path) {
       shape_only = &entry;
       continue;
     }
-    Route route{entry.interaction, {}, {}, 0};
+    Route route{entry.interaction, {}, {}, 0, entry.store_use};
     for (std::size_t i = 0; i < entry.segments; ++i) {
       std::string_view p = entry.pattern[i];
       std::string_view s = segments[i];

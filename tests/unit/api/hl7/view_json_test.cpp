@@ -1,7 +1,7 @@
 // The decoded view of a parsed message (hl7/v2/message_view.h) and its JSON: levels (field,
 // repetition, component, subcomponent), escapes, MSH-1/MSH-2, empty pieces, character sets,
 // the view's limits.
-#include "api/hl7_view_json.h"
+#include "api/hl7/view_json.h"
 
 #include <doctest/doctest.h>
 

@@ -1,0 +1,35 @@
+// The FHIR REST interactions, one function each, all of the same shape: a routed request in, a
+// response out. rest_handler.cpp dispatches to them. An error comes back as a Status, which
+// rest_handler.cpp turns into an OperationOutcome in the negotiated format; an error response
+// that needs more than that (410 with the deleted version's ETag) comes back as a Response.
+#pragma once
+
+#include "api/request.h"
+#include "api/rest/format.h"
+#include "api/rest/rest_limits.h"
+#include "api/rest/route.h"
+#include "core/clock.h"
+#include "storage/store.h"
+
+namespace hearth::api {
+
+struct InteractionContext {
+  storage::Store& store;
+  Clock& clock;
+  IdGenerator& ids;
+  const Request& request;
+  const Route& route;
+  ResponseFormat format;
+  const RestLimits& limits;
+};
+
+Result<Response> read_interaction(const InteractionContext& ctx);     // read.cpp
+Result<Response> vread_interaction(const InteractionContext& ctx);    // read.cpp
+Result<Response> create_interaction(const InteractionContext& ctx);   // write.cpp
+Result<Response> update_interaction(const InteractionContext& ctx);   // write.cpp
+Result<Response> delete_interaction(const InteractionContext& ctx);   // write.cpp
+Result<Response> history_interaction(const InteractionContext& ctx);  // history.cpp (all 3 levels)
+Result<Response> search_interaction(const InteractionContext& ctx);   // search.cpp
+Result<Response> capabilities_interaction(const InteractionContext& ctx);  // capabilities.cpp
+
+}  // namespace hearth::api

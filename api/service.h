@@ -1,0 +1,36 @@
+// What the server sees of each API product (the FHIR REST core, the /hl7 operating API): one
+// call that answers a request, and the word of the route row that serves it on what that call
+// does with the store. The server decides from that word and the store's traits, stated once at
+// start, where the call runs (ARCHITECTURE.md, "Requests"); nothing below it asks.
+#pragma once
+
+#include "api/request.h"
+
+namespace hearth::api {
+
+// What a route's operation does with the store: a column of every route table
+// (api/rest/route.cpp, api/hl7/route.cpp). A fact about the route, not a scheduling decision.
+enum class StoreUse {
+  kNone,       // answers without the store: the CapabilityStatement, errors found before it
+  kPointRead,  // reads by primary key (read, vread): waits only when the store's reads are not
+               // cheap (a network round trip)
+  kRead,       // other reads (search, history, the message archive): may take long; a read
+               // whose client leaves may be cancelled
+  kWrite,      // writes, and what runs ingest ($replay): waits on the write path, never cancelled
+};
+
+// An API product behind a base path. Implementations hold no per-request state: both calls may
+// run concurrently from many threads.
+class Service {
+ public:
+  virtual ~Service() = default;
+
+  // The StoreUse of the route that serves `request` ("HEAD" counts as "GET"); kNone when no
+  // route does (the answer is then an error found before the store).
+  virtual StoreUse store_use(const Request& request) const = 0;
+
+  // The answer. Never throws for anything a client controls.
+  virtual Response handle(const Request& request) const = 0;
+};
+
+}  // namespace hearth::api

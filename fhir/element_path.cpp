@@ -1,0 +1,20 @@
+// Joining steps into a location; called only when an issue is reported, never per element.
+#include "fhir/element_path.h"
+
+namespace hearth::fhir {
+
+std::string element_path(std::span<const PathStep> steps, std::string_view last) {
+  std::string out;
+  for (const PathStep& step : steps) {
+    if (!out.empty()) out += '.';
+    out += step.name;
+    if (step.index >= 0) out += "[" + std::to_string(step.index) + "]";
+  }
+  if (!last.empty()) {
+    if (!out.empty()) out += '.';
+    out += last;
+  }
+  return out;
+}
+
+}  // namespace hearth::fhir
