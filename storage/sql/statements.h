@@ -62,7 +62,7 @@ struct PreparedStatements {
   bool in_transaction() const;
 
   HistoryStatements& history(int shape);
-  // The message archive's write statements (message_archive.h), prepared on first use.
+  // The message archive's write statements (archive_rows.h), prepared on first use.
   detail::ArchiveStatements& archive();
   // The search index's write statements (search_index.h), prepared on first use.
   detail::IndexWriter& index();

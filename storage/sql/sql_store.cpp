@@ -1,6 +1,6 @@
 // The Store interactions, written once for both engines. Every call: lease a session, run
 // the prepared statements, translate any exception into a Status before returning.
-#include "storage/sql_store.h"
+#include "storage/sql/sql_store.h"
 
 #include <algorithm>
 #include <optional>
@@ -8,10 +8,10 @@
 #include <string>
 #include <utility>
 
-#include "storage/message_archive.h"
-#include "storage/search_index.h"
-#include "storage/sql_error.h"
-#include "storage/sql_statements.h"
+#include "storage/sql/archive_rows.h"
+#include "storage/sql/search_index.h"
+#include "storage/sql/sql_error.h"
+#include "storage/sql/statements.h"
 
 namespace hearth::storage {
 namespace {

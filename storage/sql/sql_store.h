@@ -1,5 +1,5 @@
 // The one Store implementation, over SOCI, for SQLite and PostgreSQL alike. What differs
-// between the engines is data (SQL snippets in sql_statements.h, the pool size, the write
+// between the engines is data (SQL snippets in statements.h, the pool size, the write
 // lock): the logic of every interaction is written once here.
 //
 // Concurrency: each call leases a session from the pool. SQLite writes are additionally
@@ -27,9 +27,9 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "storage/session_pool.h"
+#include "storage/sql/session_pool.h"
+#include "storage/sql/wal_checkpointer.h"
 #include "storage/store.h"
-#include "storage/wal_checkpointer.h"
 
 namespace hearth::storage {
 
@@ -55,7 +55,7 @@ class SqlStore final : public Store {
   Result<WriteOutcome> update(const WriteRequest& request) override;
   Result<WriteOutcome> remove(const WriteRequest& request) override;
   Result<HistoryPage> history(const HistoryQuery& query) override;
-  Result<SearchPage> search(const fhir::search::SearchQuery& query) override;  // sql_search.cpp
+  Result<SearchPage> search(const fhir::search::SearchQuery& query) override;  // search_runner.cpp
   ~SqlStore() override;
   Result<ArchiveOutcome> archive_message(const ArchiveRequest& request) override;
   // SQLite: queued for the group commit and run by the committer thread (or by a blocking

@@ -1,6 +1,6 @@
 // The archive's statements: the write path's are prepared once per session (ArchiveStatements);
 // the operator's reads (one message, a filtered list) are prepared per call.
-#include "storage/message_archive.h"
+#include "storage/sql/archive_rows.h"
 
 #include <limits>
 #include <optional>

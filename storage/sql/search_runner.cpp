@@ -1,10 +1,10 @@
-// SqlStore::search: the compiled query (search_sql.h) run as two statements, the page and (when
-// asked) the total. Each search prepares its own statements: their text depends on the query.
+// SqlStore::search: the compiled query (search_compiler.h) run as two statements, the page and
+// (when asked) the total. Each search prepares its own statements: their text depends on the query.
 #include <soci/soci.h>
 
-#include "storage/search_sql.h"
-#include "storage/sql_error.h"
-#include "storage/sql_store.h"
+#include "storage/sql/search_compiler.h"
+#include "storage/sql/sql_error.h"
+#include "storage/sql/sql_store.h"
 
 namespace hearth::storage {
 namespace {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "storage/sql_statements.h"
+#include "storage/sql/statements.h"
 #include "storage/store.h"
 #include "storage/store_url.h"
 

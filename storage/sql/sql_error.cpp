@@ -1,6 +1,6 @@
 // Exception classification. PostgreSQL errors are sorted by SQLSTATE, SQLite errors by their
 // primary result code; SOCI's own category is the fallback for both.
-#include "storage/sql_error.h"
+#include "storage/sql/sql_error.h"
 
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
