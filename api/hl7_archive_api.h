@@ -23,7 +23,7 @@
 
 #include <cstdint>
 
-#include "api/hl7_ingest.h"
+#include "api/hl7/ingest.h"
 #include "api/request.h"
 #include "storage/store.h"
 

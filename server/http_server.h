@@ -23,7 +23,7 @@
 #include <memory>
 #include <string>
 
-#include "api/hl7_ingest.h"
+#include "api/hl7/ingest.h"
 #include "api/request.h"
 #include "core/status.h"
 #include "server/config.h"

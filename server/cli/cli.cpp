@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "api/hl7/ingest.h"
 #include "api/hl7_archive_api.h"
-#include "api/hl7_ingest.h"
 #include "api/rest_handler.h"
 #include "conformance/conformance_command.h"
 #include "core/clock.h"

@@ -1,7 +1,7 @@
 // Ingest: decide the outcome from the parse and build its ACK before the store is asked; the
 // store decides duplicates and reused control ids inside its transaction and stores the ACK
 // that is then sent, so the archived ACK is exactly the one sent.
-#include "api/hl7_ingest.h"
+#include "api/hl7/ingest.h"
 
 #include <algorithm>
 #include <memory>
