@@ -206,7 +206,7 @@ void write_columns(PrettyJsonWriter& w, const storage::ArchivedMessage& m,
 
 }  // namespace
 
-Hl7ArchiveApi::Hl7ArchiveApi(storage::Store& store, Hl7Ingest& ingest)
+Hl7ArchiveApi::Hl7ArchiveApi(storage::MessageArchive& store, Hl7Ingest& ingest)
     : store_(store), ingest_(ingest) {}
 
 Response Hl7ArchiveApi::handle(const Request& request) const {
@@ -300,7 +300,7 @@ Response Hl7ArchiveApi::read(const Request& request, std::int64_t id) const {
 Response Hl7ArchiveApi::replay(const Request& request, std::int64_t id) const {
   auto original = store_.read_message(id);
   if (!original) return error(original.status());
-  Hl7IngestResult result = ingest_.ingest(original->raw, "replay:" + std::to_string(id));
+  Hl7IngestResult result = ingest_and_wait(ingest_, original->raw, "replay:" + std::to_string(id));
   if (result.archive_id == 0) {
     return error(Status(
         Code::kUnavailable,

@@ -25,7 +25,7 @@
 
 #include "api/hl7/ingest.h"
 #include "api/request.h"
-#include "storage/store.h"
+#include "storage/message_archive.h"
 
 namespace hearth::api {
 
@@ -34,7 +34,7 @@ class Hl7ArchiveApi {
   static constexpr std::int64_t kDefaultCount = 100;
   static constexpr std::int64_t kMaxCount = 1000;
 
-  Hl7ArchiveApi(storage::Store& store, Hl7Ingest& ingest);
+  Hl7ArchiveApi(storage::MessageArchive& store, Hl7Ingest& ingest);
 
   // Never throws for anything a client controls.
   Response handle(const Request& request) const;
@@ -44,7 +44,7 @@ class Hl7ArchiveApi {
   Response read(const Request& request, std::int64_t id) const;
   Response replay(const Request& request, std::int64_t id) const;
 
-  storage::Store& store_;
+  storage::MessageArchive& store_;
   Hl7Ingest& ingest_;
 };
 

@@ -7,12 +7,12 @@
 #include "api/rest_limits.h"
 #include "api/route.h"
 #include "core/clock.h"
-#include "storage/store.h"
+#include "storage/resource_store.h"
 
 namespace hearth::api {
 
 struct InteractionContext {
-  storage::Store& store;
+  storage::ResourceStore& store;
   Clock& clock;
   IdGenerator& ids;
   const Request& request;

@@ -6,8 +6,9 @@
 
 namespace hearth::api {
 
-RestHandler::RestHandler(storage::Store& store, Clock& clock, IdGenerator& ids, RestLimits limits)
-    : store_(store), clock_(clock), ids_(ids), limits_(limits) {}
+RestHandler::RestHandler(storage::ResourceStore& store, storage::StoreTraits traits, Clock& clock,
+                         IdGenerator& ids, RestLimits limits)
+    : store_(store), traits_(traits), clock_(clock), ids_(ids), limits_(limits) {}
 
 Response RestHandler::handle(const Request& request) const {
   Result<ResponseFormat> format = negotiate_response_format(request);
@@ -41,7 +42,7 @@ bool RestHandler::answers_quickly(const Request& request) const {
   switch (route->interaction) {
     case Interaction::kCapabilities: return true;  // no store
     case Interaction::kRead:
-    case Interaction::kVread: return store_.quick_reads();
+    case Interaction::kVread: return traits_.cheap_reads;
     default: return false;
   }
 }

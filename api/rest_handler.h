@@ -16,7 +16,9 @@ namespace hearth::api {
 
 class RestHandler {
  public:
-  RestHandler(storage::Store& store, Clock& clock, IdGenerator& ids, RestLimits limits = {});
+  // `traits` are the store's (Store::traits()), read once here.
+  RestHandler(storage::ResourceStore& store, storage::StoreTraits traits, Clock& clock,
+              IdGenerator& ids, RestLimits limits = {});
 
   // Never throws for anything a client controls; every error becomes an OperationOutcome
   // response with the status from core/code_table.h.
@@ -24,11 +26,12 @@ class RestHandler {
 
   // True when handle(request) will not wait on anything (a network round trip, the write lock),
   // so the caller may run it on an event-loop thread: the CapabilityStatement, requests that
-  // fail before the store, and read/vread when the store's reads are quick.
+  // fail before the store, and read/vread when the store's reads are cheap (traits).
   bool answers_quickly(const Request& request) const;
 
  private:
-  storage::Store& store_;
+  storage::ResourceStore& store_;
+  storage::StoreTraits traits_;
   Clock& clock_;
   IdGenerator& ids_;
   RestLimits limits_;

@@ -6,7 +6,7 @@
 
 #include "api/format.h"
 #include "api/request.h"
-#include "storage/store.h"
+#include "storage/resource_store.h"
 
 namespace hearth::api {
 

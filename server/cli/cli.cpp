@@ -66,7 +66,8 @@ int serve(Config config) {
   }
   auto clock = make_system_clock();
   auto ids = make_uuid_generator(*clock);
-  api::RestHandler rest(**store, *clock, *ids, config.rest_limits);
+  const storage::StoreTraits traits = (*store)->traits();
+  api::RestHandler rest(**store, traits, *clock, *ids, config.rest_limits);
   api::Hl7Ingest ingest(
       **store, *clock, *ids,
       api::Hl7IngestOptions{.message_types = config.hl7_accept_types,
@@ -84,23 +85,7 @@ int serve(Config config) {
           .answers_inline =
               [&rest](const api::Request& request) { return rest.answers_quickly(request); },
           .hl7 = [&hl7_api](const api::Request& request) { return hl7_api.handle(request); }},
-      MllpHandlers{
-          .ingest = [&ingest](std::string_view raw, std::string_view peer,
-                              api::RejectAllowance* rejects) {
-            return ingest.ingest(raw, peer, rejects);
-          },
-          .ingest_async =
-              ingest.ingests_quickly()
-                  ? [&ingest](std::string raw, std::string_view peer,
-                              api::RejectAllowance* rejects, MllpHandlers::Done done) {
-                      ingest.ingest_async(std::move(raw), peer, std::move(done), rejects);
-                    }
-                  : std::function<void(std::string, std::string_view, api::RejectAllowance*,
-                                       MllpHandlers::Done)>(),
-          .reject_oversize =
-              [&ingest](std::string_view head, std::uint64_t limit) {
-                return ingest.reject_oversize(head, limit);
-              }});
+      MllpHandlers{.ingest = &ingest});
   Status listening = server.listen();
   if (!listening.is_ok()) {
     log_line(listening.message());
@@ -108,7 +93,8 @@ int serve(Config config) {
   }
   ShutdownSignals signals(
       server.io_context(), [&server] { server.shutdown(); }, [&server] { server.stop_now(); });
-  log_line("store " + std::string((*store)->engine()) + ", " + std::to_string(config.threads) +
+  log_line("store " + std::string((*store)->engine()) +
+           (traits.group_commit ? " (group commit)" : "") + ", " + std::to_string(config.threads) +
            " io threads, " + std::to_string(config.workers) + " workers");
   // Before the HTTP line: tools that wait for "listening on" then know both addresses.
   if (!server.mllp_local_address().empty()) {

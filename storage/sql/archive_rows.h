@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "core/status.h"
+#include "storage/message_archive.h"
 #include "storage/sql/statements.h"
-#include "storage/store.h"
 #include "storage/store_url.h"
 
 namespace hearth::storage::detail {
@@ -59,7 +59,7 @@ struct ArchiveStatements {
   soci::statement insert;     // every column -> inserted_id
 };
 
-// Looks up, decides and inserts (see Store::archive_message). `now_micros` is received_at.
+// Looks up, decides and inserts (see MessageArchive::archive). `now_micros` is received_at.
 // On PostgreSQL it takes a transaction-scoped advisory lock on (sender, control_id) first, so
 // two racing copies of one message cannot both be inserted.
 // `ps` is the session's statements (ps.archive() holds the ones above).

@@ -20,6 +20,9 @@ namespace {
 // than a handful of losses in a row means something else is wrong.
 constexpr int kWriteAttempts = 5;
 
+// PostgreSQL: archivings run at once (each holds a write session for its transaction).
+constexpr std::size_t kArchiveThreads = 4;
+
 PreparedStatements& statements_of(PooledSession& session, Dialect dialect) {
   if (!session.statements) {
     session.statements = std::make_unique<PreparedStatements>(*session.sql, dialect);
@@ -84,9 +87,15 @@ SqlStore::SqlStore(std::unique_ptr<SessionPool> pool, const Clock& clock,
       owned_clock_(std::move(owned_clock)),
       clock_(clock),
       dialect_(pool_->url().dialect),
-      checkpointer_(std::move(checkpointer)) {}
+      checkpointer_(std::move(checkpointer)) {
+  // As many archivings at once as leave half the sessions to requests (8 sessions: 4).
+  if (dialect_ == Dialect::kPostgresql) {
+    archive_pool_ = std::make_unique<detail::TaskPool>(kArchiveThreads);
+  }
+}
 
 SqlStore::~SqlStore() {
+  archive_pool_.reset();  // runs what was queued, then joins
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
     stop_committer_ = true;
@@ -99,8 +108,9 @@ std::string_view SqlStore::engine() const {
   return dialect_ == Dialect::kSqlite ? "sqlite" : "postgresql";
 }
 
-bool SqlStore::quick_reads() const {
-  return dialect_ == Dialect::kSqlite;
+StoreTraits SqlStore::traits() const {
+  const bool sqlite = dialect_ == Dialect::kSqlite;
+  return StoreTraits{.cheap_reads = sqlite, .group_commit = sqlite};
 }
 
 Result<ResourceVersion> SqlStore::read(std::string_view type, std::string_view id,
@@ -360,14 +370,11 @@ void SqlStore::committer_loop() {
   }
 }
 
-bool SqlStore::async_archive() const {
-  return dialect_ == Dialect::kSqlite;
-}
-
-void SqlStore::archive_message_async(std::shared_ptr<const ArchiveRequest> request,
-                                     ArchiveDone done) {
+void SqlStore::archive(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done) {
   if (dialect_ != Dialect::kSqlite) {
-    done(archive_message(*request));
+    archive_pool_->post([this, request = std::move(request), done = std::move(done)] {
+      done(archive_now(*request));
+    });
     return;
   }
   auto pending = std::make_unique<PendingWrite>();
@@ -386,13 +393,6 @@ Result<WriteOutcome> SqlStore::write_grouped(Op op, const WriteRequest& request)
   PendingWrite me{op, &request, nullptr, std::nullopt, std::nullopt, false, nullptr, nullptr};
   enqueue_and_wait(me);
   return std::move(*me.result);
-}
-
-Result<ArchiveOutcome> SqlStore::archive_grouped(const ArchiveRequest& request) {
-  PendingWrite me{Op::kArchive, nullptr, &request, std::nullopt,
-                  std::nullopt, false,   nullptr,  nullptr};
-  enqueue_and_wait(me);
-  return std::move(*me.archive_result);
 }
 
 void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
@@ -478,8 +478,7 @@ void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
   }
 }
 
-Result<ArchiveOutcome> SqlStore::archive_message(const ArchiveRequest& request) {
-  if (dialect_ == Dialect::kSqlite) return archive_grouped(request);
+Result<ArchiveOutcome> SqlStore::archive_now(const ArchiveRequest& request) {
   const std::string what = "archive message " + request.control_id;
   for (int attempt = 1;; ++attempt) {
     Result<SessionPool::Lease> lease = pool_->acquire(Lane::kWrite);

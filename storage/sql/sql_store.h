@@ -28,6 +28,7 @@
 
 #include "core/clock.h"
 #include "storage/sql/session_pool.h"
+#include "storage/sql/task_pool.h"
 #include "storage/sql/wal_checkpointer.h"
 #include "storage/store.h"
 
@@ -57,17 +58,14 @@ class SqlStore final : public Store {
   Result<HistoryPage> history(const HistoryQuery& query) override;
   Result<SearchPage> search(const fhir::search::SearchQuery& query) override;  // search_runner.cpp
   ~SqlStore() override;
-  Result<ArchiveOutcome> archive_message(const ArchiveRequest& request) override;
   // SQLite: queued for the group commit and run by the committer thread (or by a blocking
-  // writer leading a batch). PostgreSQL: the blocking default.
-  void archive_message_async(std::shared_ptr<const ArchiveRequest> request,
-                             ArchiveDone done) override;
-  bool async_archive() const override;
+  // writer leading a batch). PostgreSQL: posted to archive_pool_, one transaction each.
+  void archive(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done) override;
   Result<ArchivedMessage> read_message(std::int64_t id) override;
   Result<std::vector<ArchivedMessage>> list_messages(const MessageFilter& filter) override;
+  // SQLite: cheap reads and group commit; PostgreSQL: neither.
+  StoreTraits traits() const override;
   std::string_view engine() const override;
-  // SQLite: WAL readers never wait for the writer. PostgreSQL: every read is a round trip.
-  bool quick_reads() const override;
 
  private:
   enum class Op { kCreate, kUpdate, kRemove, kArchive };
@@ -83,11 +81,12 @@ class SqlStore final : public Store {
   // transaction, each inside its own savepoint (a failing write rolls back alone), then one
   // COMMIT. Nobody gets an answer before that commit: an acknowledged write is committed.
   // Resource writes and message archivings share the queue (and so the commits).
-  // Asynchronous archivings (archive_message_async) have no thread waiting to lead: the
+  // Archivings have no thread waiting to lead: the
   // committer thread (started on first use) leads whenever one is queued and no batch runs.
   struct PendingWrite;
   Result<WriteOutcome> write_grouped(Op op, const WriteRequest& request);
-  Result<ArchiveOutcome> archive_grouped(const ArchiveRequest& request);
+  // PostgreSQL: one archiving in its own transaction, on an archive_pool_ thread.
+  Result<ArchiveOutcome> archive_now(const ArchiveRequest& request);
   void enqueue_and_wait(PendingWrite& me);
   // Called with `lock` held and no batch running; runs every queued write, hands out the
   // results and returns with `lock` held again.
@@ -107,7 +106,9 @@ class SqlStore final : public Store {
   bool stop_committer_ = false;
   std::condition_variable committer_wake_;
   std::thread committer_;
-  std::unique_ptr<WalCheckpointer> checkpointer_;  // SQLite file only; destroyed first
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // SQLite file only
+  // PostgreSQL archivings; declared last so it is destroyed (drained) first.
+  std::unique_ptr<detail::TaskPool> archive_pool_;
 };
 
 }  // namespace hearth::storage

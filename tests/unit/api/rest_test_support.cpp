@@ -8,7 +8,7 @@ RestFixture::RestFixture() {
   auto opened = storage::open_store("sqlite::memory:", clock);
   REQUIRE(opened.is_ok());
   store = std::move(opened.value());
-  handler = std::make_unique<RestHandler>(*store, clock, ids);
+  handler = std::make_unique<RestHandler>(*store, store->traits(), clock, ids);
 }
 
 Response RestFixture::call(std::string method, std::string path, std::string body,
