@@ -10,7 +10,6 @@
 #include "core/content_hash.h"
 
 namespace hearth::storage {
-
 namespace detail {
 namespace {
 

@@ -85,4 +85,27 @@ Status status_from_current_exception(std::string_view what) {
   return Status(code, std::string(what) + ": " + redact_credentials(message));
 }
 
+Status fail_session(SessionPool::Lease& lease, std::string_view what) {
+  const FailureKind kind = classify_current_exception();
+  if (kind == FailureKind::kInterrupted) {
+    // The session is fine (SQLite: the statement was reset; PostgreSQL: the error ended it).
+    return Status(
+        Code::kUnavailable,
+        std::string(what) + (lease.cancelled() ? ": cancelled, the client went away"
+                                               : ": took longer than the statement time limit"));
+  }
+  Status status = status_from_current_exception(what);
+  bool connected = kind != FailureKind::kConnection;
+  if (connected) {
+    try {
+      connected = lease->sql->is_connected();
+    } catch (...) {
+      connected = false;
+    }
+  }
+  if (connected) return status;
+  lease.discard();
+  return Status(Code::kUnavailable, status.message());
+}
+
 }  // namespace hearth::storage

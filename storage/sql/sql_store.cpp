@@ -1,34 +1,25 @@
-// The Store interactions, written once for both engines. Every call: lease a session, run
-// the prepared statements, translate any exception into a Status before returning.
+// The Store interactions, written once for both engines: reads lease a session, run the
+// prepared statements and translate any exception into a Status before returning; writes
+// decide their rows in write_rows() and leave the transaction to the group commit (SQLite) or
+// the write-transaction helper (PostgreSQL).
 #include "storage/sql/sql_store.h"
 
 #include <algorithm>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "storage/sql/archive_rows.h"
 #include "storage/sql/search_index.h"
+#include "storage/sql/search_runner.h"
 #include "storage/sql/sql_error.h"
 #include "storage/sql/statements.h"
 
 namespace hearth::storage {
 namespace {
 
-// Racing first writes of one id (PostgreSQL) and serialization failures are retried; more
-// than a handful of losses in a row means something else is wrong.
-constexpr int kWriteAttempts = 5;
-
 // PostgreSQL: archivings run at once (each holds a write session for its transaction).
 constexpr std::size_t kArchiveThreads = 4;
-
-PreparedStatements& statements_of(PooledSession& session, Dialect dialect) {
-  if (!session.statements) {
-    session.statements = std::make_unique<PreparedStatements>(*session.sql, dialect);
-  }
-  return *session.statements;
-}
 
 std::string ref(std::string_view type, std::string_view id) {
   std::string out(type);
@@ -55,31 +46,6 @@ const char* method_of(int op) {
 
 }  // namespace
 
-// The exception being handled, as a Status; drops the session when its connection is gone
-// (the next lease opens a fresh one), reporting kUnavailable.
-Status fail_session(SessionPool::Lease& lease, std::string_view what) {
-  const FailureKind kind = classify_current_exception();
-  if (kind == FailureKind::kInterrupted) {
-    // The session is fine (SQLite: the statement was reset; PostgreSQL: the error ended it).
-    return Status(
-        Code::kUnavailable,
-        std::string(what) + (lease.cancelled() ? ": cancelled, the client went away"
-                                               : ": took longer than the statement time limit"));
-  }
-  Status status = status_from_current_exception(what);
-  bool connected = kind != FailureKind::kConnection;
-  if (connected) {
-    try {
-      connected = lease->sql->is_connected();
-    } catch (...) {
-      connected = false;
-    }
-  }
-  if (connected) return status;
-  lease.discard();
-  return Status(Code::kUnavailable, status.message());
-}
-
 SqlStore::SqlStore(std::unique_ptr<SessionPool> pool, const Clock& clock,
                    std::unique_ptr<Clock> owned_clock,
                    std::unique_ptr<WalCheckpointer> checkpointer)
@@ -87,21 +53,14 @@ SqlStore::SqlStore(std::unique_ptr<SessionPool> pool, const Clock& clock,
       owned_clock_(std::move(owned_clock)),
       clock_(clock),
       dialect_(pool_->url().dialect),
-      checkpointer_(std::move(checkpointer)) {
-  // As many archivings at once as leave half the sessions to requests (8 sessions: 4).
-  if (dialect_ == Dialect::kPostgresql) {
+      checkpointer_(std::move(checkpointer)),
+      transactions_(*pool_, checkpointer_.get()) {
+  if (dialect_ == Dialect::kSqlite) {
+    group_commit_ = std::make_unique<detail::GroupCommit>(transactions_, clock_);
+  } else {
+    // As many archivings at once as leave half the sessions to requests (8 sessions: 4).
     archive_pool_ = std::make_unique<detail::TaskPool>(kArchiveThreads);
   }
-}
-
-SqlStore::~SqlStore() {
-  archive_pool_.reset();  // runs what was queued, then joins
-  {
-    std::lock_guard<std::mutex> lock(queue_mutex_);
-    stop_committer_ = true;
-  }
-  committer_wake_.notify_one();
-  if (committer_.joinable()) committer_.join();  // after it ran what was queued
 }
 
 std::string_view SqlStore::engine() const {
@@ -173,16 +132,6 @@ Result<WriteOutcome> SqlStore::remove(const WriteRequest& request) {
 
 namespace {
 
-// Rolls back a write transaction that failed part-way (nullptr: it never began), ignoring a
-// second failure: the engine may have rolled back already, or the connection is gone.
-void roll_back_quietly(PreparedStatements* open) {
-  if (open == nullptr) return;
-  try {
-    open->rollback.execute(true);
-  } catch (...) {
-  }
-}
-
 // The body of a write transaction, after BEGIN: decide, stamp, store. Returns without
 // writing for a conflict, a failed precondition or kNoChange (the caller rolls back). Sets
 // `*raced` (and returns kConflict) when another transaction inserted the row after our lookup
@@ -252,20 +201,51 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   return WriteOutcome{kind, std::move(next)};
 }
 
+// One resource write queued for the group commit.
+struct ResourceWrite final : detail::GroupCommit::Item {
+  ResourceWrite(int op, const WriteRequest& request, const Clock& clock)
+      : op(op), request(request), clock(clock) {}
+  bool apply(PreparedStatements& ps, std::int64_t) override {
+    bool raced = false;  // cannot happen: the batch is SQLite's only writer
+    result = write_rows(op, request, ps, clock, &raced);
+    return result->is_ok() && (*result)->kind != WriteKind::kNoChange;
+  }
+  void fail_current(FailureKind kind) override {
+    const std::string what = ref(request.type, request.id);
+    result = kind == FailureKind::kUnique && op == 0
+                 ? Status(Code::kConflict, what + " already exists")
+                 : status_from_current_exception("write " + what);
+  }
+  void fail(const Status& status) override { result = status; }
+
+  const int op;
+  const WriteRequest& request;
+  const Clock& clock;
+  std::optional<Result<WriteOutcome>> result;
+};
+
+// One archiving posted to the group commit; `done` runs after the batch.
+struct Archiving final : detail::GroupCommit::Item {
+  Archiving(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done)
+      : request(std::move(request)), done(std::move(done)) {}
+  bool apply(PreparedStatements& ps, std::int64_t now_micros) override {
+    result = detail::archive_rows(ps, *request, now_micros);
+    return result->is_ok() && !(*result)->duplicate;
+  }
+  void fail_current(FailureKind) override {
+    result = status_from_current_exception("archive message " + request->control_id);
+  }
+  void fail(const Status& status) override { result = status; }
+  // One INSERT, atomic on its own.
+  bool atomic() const override { return true; }
+  void complete() override { done(std::move(*result)); }
+
+  std::shared_ptr<const ArchiveRequest> request;
+  ArchiveDone done;
+  std::optional<Result<ArchiveOutcome>> result;
+};
+
 }  // namespace
-
-PreparedStatements& SqlStore::begin_write(SessionPool::Lease& lease) {
-  PreparedStatements& ps = statements_of(*lease, dialect_);
-  ps.begin_write.execute(true);
-  return ps;
-}
-
-void SqlStore::end_write(SessionPool::Lease& lease, PreparedStatements& ps, bool commit) {
-  // All the work is done: a COMMIT is never the statement a time limit aborts.
-  lease.clear_limits();
-  (commit ? ps.commit : ps.rollback).execute(true);
-  if (commit && checkpointer_) checkpointer_->note_commit();
-}
 
 Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
   const int op_index = static_cast<int>(op);
@@ -276,227 +256,53 @@ Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
   if (op != Op::kRemove && !request.make_body) {
     return Status(Code::kInternal, what + ": WriteRequest.make_body is not set");
   }
-  if (dialect_ == Dialect::kSqlite) return write_grouped(op, request);
-  for (int attempt = 1;; ++attempt) {
-    Result<SessionPool::Lease> lease = pool_->acquire(Lane::kWrite);
-    if (!lease.is_ok()) return std::move(lease).take_status();
-    PreparedStatements* open = nullptr;
-    try {
-      PreparedStatements& ps = begin_write(*lease);
-      open = &ps;
-      bool raced = false;
-      Result<WriteOutcome> outcome = write_rows(op_index, request, ps, clock_, &raced);
-      end_write(*lease, ps, outcome.is_ok() && outcome->kind != WriteKind::kNoChange);
-      open = nullptr;
-      // Lost a race to create the row: a create conflicts; an update or delete tries again
-      // and now finds (and locks) the row.
-      if (raced && op != Op::kCreate && attempt < kWriteAttempts) continue;
-      return outcome;
-    } catch (...) {
-      const FailureKind kind = classify_current_exception();
-      Status status = fail_session(*lease, what);
-      roll_back_quietly(open);
-      if (kind == FailureKind::kUnique && op == Op::kCreate) {
-        return Status(Code::kConflict, ref(request.type, request.id) + " already exists");
-      }
-      const bool retry = kind == FailureKind::kRetryable || kind == FailureKind::kUnique;
-      if (!retry || attempt >= kWriteAttempts) return status;
-    }
+  if (group_commit_) {
+    ResourceWrite item(op_index, request, clock_);
+    group_commit_->run(item);
+    return std::move(*item.result);
   }
-}
-
-struct SqlStore::PendingWrite {
-  Op op;
-  const WriteRequest* request = nullptr;    // resource writes
-  const ArchiveRequest* archive = nullptr;  // kArchive
-  // Set by the batch that ran it (the one matching `op`); `done` after both are final.
-  std::optional<Result<WriteOutcome>> result;
-  std::optional<Result<ArchiveOutcome>> archive_result;
-  bool done = false;
-  // Asynchronous archivings only: heap-allocated, owned by the queue, deleted after `on_done`.
-  std::shared_ptr<const ArchiveRequest> archive_owner;
-  ArchiveDone on_done;
-};
-
-void SqlStore::lead_batch(std::unique_lock<std::mutex>& lock) {
-  batch_running_ = true;
-  std::vector<PendingWrite*> batch;
-  batch.swap(queue_);
-  async_queued_ = 0;
-  lock.unlock();
-  run_batch(batch);
-  std::vector<PendingWrite*> finished_async;
-  for (PendingWrite* w : batch) {
-    if (w->on_done) finished_async.push_back(w);
-  }
-  lock.lock();
-  // From here a blocking writer may return and destroy its PendingWrite: touch them no more.
-  for (PendingWrite* w : batch) {
-    if (!w->on_done) w->done = true;
-  }
-  batch_running_ = false;
-  queue_changed_.notify_all();
-  if (async_queued_ > 0) committer_wake_.notify_one();
-  lock.unlock();
-  for (PendingWrite* w : finished_async) {
-    std::unique_ptr<PendingWrite> owned(w);
-    owned->on_done(std::move(*owned->archive_result));
-  }
-  lock.lock();
-}
-
-void SqlStore::enqueue_and_wait(PendingWrite& me) {
-  std::unique_lock<std::mutex> lock(queue_mutex_);
-  queue_.push_back(&me);
-  while (!me.done) {
-    if (batch_running_) {
-      queue_changed_.wait(lock);
-      continue;
-    }
-    lead_batch(lock);
-  }
-}
-
-void SqlStore::committer_loop() {
-  std::unique_lock<std::mutex> lock(queue_mutex_);
-  for (;;) {
-    committer_wake_.wait(
-        lock, [this] { return stop_committer_ || (async_queued_ > 0 && !batch_running_); });
-    if (async_queued_ > 0 && !batch_running_) {
-      lead_batch(lock);
-      continue;
-    }
-    if (stop_committer_ && async_queued_ == 0) return;
-  }
+  return transactions_.run<WriteOutcome>(
+      what,
+      [&](PreparedStatements& ps) {
+        bool raced = false;
+        Result<WriteOutcome> outcome = write_rows(op_index, request, ps, clock_, &raced);
+        const bool commit = outcome.is_ok() && outcome->kind != WriteKind::kNoChange;
+        // Lost a race to create the row: a create conflicts; an update or delete tries again
+        // and now finds (and locks) the row.
+        return detail::Attempt<WriteOutcome>{std::move(outcome), commit,
+                                             raced && op != Op::kCreate};
+      },
+      [&](FailureKind kind, const Status& status) -> std::optional<Status> {
+        if (kind == FailureKind::kUnique && op == Op::kCreate) {
+          return Status(Code::kConflict, ref(request.type, request.id) + " already exists");
+        }
+        if (kind == FailureKind::kRetryable || kind == FailureKind::kUnique) return std::nullopt;
+        return status;
+      });
 }
 
 void SqlStore::archive(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done) {
-  if (dialect_ != Dialect::kSqlite) {
-    archive_pool_->post([this, request = std::move(request), done = std::move(done)] {
-      done(archive_now(*request));
-    });
+  if (group_commit_) {
+    group_commit_->post(std::make_unique<Archiving>(std::move(request), std::move(done)));
     return;
   }
-  auto pending = std::make_unique<PendingWrite>();
-  pending->op = Op::kArchive;
-  pending->archive = request.get();
-  pending->archive_owner = std::move(request);
-  pending->on_done = std::move(done);
-  std::lock_guard<std::mutex> lock(queue_mutex_);
-  if (!committer_.joinable()) committer_ = std::thread([this] { committer_loop(); });
-  queue_.push_back(pending.release());
-  ++async_queued_;
-  if (!batch_running_) committer_wake_.notify_one();
-}
-
-Result<WriteOutcome> SqlStore::write_grouped(Op op, const WriteRequest& request) {
-  PendingWrite me{op, &request, nullptr, std::nullopt, std::nullopt, false, nullptr, nullptr};
-  enqueue_and_wait(me);
-  return std::move(*me.result);
-}
-
-void SqlStore::run_batch(const std::vector<PendingWrite*>& batch) {
-  auto fail_all = [&](const Status& status) {
-    for (PendingWrite* w : batch) {
-      if (w->op == Op::kArchive) {
-        w->archive_result = status;
-      } else {
-        w->result = status;
-      }
-    }
-  };
-  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kWrite);
-  if (!lease.is_ok()) return fail_all(lease.status());
-  PreparedStatements* open = nullptr;
-  // Outcomes are handed out only after COMMIT: kept aside until then.
-  std::vector<std::optional<Result<WriteOutcome>>> outcomes(batch.size());
-  std::vector<std::optional<Result<ArchiveOutcome>>> archived(batch.size());
-  try {
-    PreparedStatements& ps = begin_write(*lease);
-    open = &ps;
-    bool any_changed = false;
-    const std::int64_t now = clock_.now_micros();
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      const PendingWrite& w = *batch[i];
-      // An archiving writes one row with one INSERT, atomic on its own: no savepoint needed.
-      const bool isolated = w.op != Op::kArchive;
-      if (isolated) ps.savepoint.execute(true);
-      try {
-        bool changed = false;
-        if (w.op == Op::kArchive) {
-          Result<ArchiveOutcome> outcome = detail::archive_rows(ps, *w.archive, now);
-          changed = outcome.is_ok() && !outcome->duplicate;
-          archived[i] = std::move(outcome);
-        } else {
-          bool raced = false;  // cannot happen: this batch is SQLite's only writer
-          Result<WriteOutcome> outcome =
-              write_rows(static_cast<int>(w.op), *w.request, ps, clock_, &raced);
-          changed = outcome.is_ok() && outcome->kind != WriteKind::kNoChange;
-          outcomes[i] = std::move(outcome);
-        }
-        if (changed) {
-          any_changed = true;
-        } else if (isolated) {
-          ps.rollback_to_savepoint.execute(true);
-        }
-        if (isolated) ps.release_savepoint.execute(true);
-      } catch (...) {
-        const FailureKind kind = classify_current_exception();
-        // Past the batch's time limit SQLite rolled back the whole transaction: every write
-        // of the batch fails (kUnavailable), none is half-committed.
-        if (kind == FailureKind::kInterrupted) throw;
-        if (w.op == Op::kArchive) {
-          archived[i] = status_from_current_exception("archive message " + w.archive->control_id);
-        } else {
-          const std::string what = ref(w.request->type, w.request->id);
-          outcomes[i] = kind == FailureKind::kUnique && w.op == Op::kCreate
-                            ? Status(Code::kConflict, what + " already exists")
-                            : status_from_current_exception("write " + what);
-        }
-        if (isolated) {
-          ps.rollback_to_savepoint.execute(true);
-          ps.release_savepoint.execute(true);
-        } else if (!ps.in_transaction()) {
-          // SQLite rolled the whole transaction back (disk full, I/O error): fail the batch.
-          throw std::runtime_error("the write transaction was rolled back");
-        }
-      }
-    }
-    end_write(*lease, ps, any_changed);
-    open = nullptr;
-  } catch (...) {
-    Status status = fail_session(*lease, "write batch of " + std::to_string(batch.size()));
-    roll_back_quietly(open);
-    return fail_all(status);
-  }
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (batch[i]->op == Op::kArchive) {
-      batch[i]->archive_result = std::move(*archived[i]);
-    } else {
-      batch[i]->result = std::move(*outcomes[i]);
-    }
-  }
+  archive_pool_->post([this, request = std::move(request), done = std::move(done)] {
+    done(archive_now(*request));
+  });
 }
 
 Result<ArchiveOutcome> SqlStore::archive_now(const ArchiveRequest& request) {
-  const std::string what = "archive message " + request.control_id;
-  for (int attempt = 1;; ++attempt) {
-    Result<SessionPool::Lease> lease = pool_->acquire(Lane::kWrite);
-    if (!lease.is_ok()) return std::move(lease).take_status();
-    PreparedStatements* open = nullptr;
-    try {
-      PreparedStatements& ps = begin_write(*lease);
-      open = &ps;
-      Result<ArchiveOutcome> outcome = detail::archive_rows(ps, request, clock_.now_micros());
-      end_write(*lease, ps, outcome.is_ok() && !outcome->duplicate);
-      return outcome;
-    } catch (...) {
-      const FailureKind kind = classify_current_exception();
-      Status status = fail_session(*lease, what);
-      roll_back_quietly(open);
-      if (kind != FailureKind::kRetryable || attempt >= kWriteAttempts) return status;
-    }
-  }
+  return transactions_.run<ArchiveOutcome>(
+      "archive message " + request.control_id,
+      [&](PreparedStatements& ps) {
+        Result<ArchiveOutcome> outcome = detail::archive_rows(ps, request, clock_.now_micros());
+        const bool commit = outcome.is_ok() && !outcome->duplicate;
+        return detail::Attempt<ArchiveOutcome>{std::move(outcome), commit};
+      },
+      [](FailureKind kind, const Status& status) -> std::optional<Status> {
+        if (kind == FailureKind::kRetryable) return std::nullopt;
+        return status;
+      });
 }
 
 Result<ArchivedMessage> SqlStore::read_message(std::int64_t id) {
@@ -517,6 +323,10 @@ Result<std::vector<ArchivedMessage>> SqlStore::list_messages(const MessageFilter
   } catch (...) {
     return fail_session(*lease, "list messages");
   }
+}
+
+Result<SearchPage> SqlStore::search(const fhir::search::SearchQuery& query) {
+  return detail::run_search(*pool_, query, clock_.now_micros());
 }
 
 Result<HistoryPage> SqlStore::history(const HistoryQuery& query) {

@@ -180,4 +180,11 @@ HistoryStatements& PreparedStatements::history(int shape) {
   return *slot;
 }
 
+PreparedStatements& statements_of(PooledSession& session, Dialect dialect) {
+  if (!session.statements) {
+    session.statements = std::make_unique<PreparedStatements>(*session.sql, dialect);
+  }
+  return *session.statements;
+}
+
 }  // namespace hearth::storage

@@ -297,7 +297,8 @@ TEST_CASE("archive completions: 4 threads x 200 overlapping messages, each compl
       });
     }
     for (auto& th : threads) th.join();
-    for (int i = 0; i < 500 && completed.load() < kThreads * kMessages; ++i) {
+    // The completions run on store threads (PostgreSQL: the archive pool): wait for them.
+    for (int i = 0; i < 6000 && completed.load() < kThreads * kMessages; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     CHECK(completed.load() == kThreads * kMessages);
