@@ -23,7 +23,7 @@
 #include <memory>
 #include <string>
 
-#include "api/hl7_ingest.h"
+#include "api/hl7/ingest.h"
 #include "api/request.h"
 #include "api/service.h"
 #include "core/status.h"
@@ -40,23 +40,13 @@ struct HttpHandlers {
   bool cheap_reads = false;
 };
 
-// The MLLP listener's functions: a complete message (payload of one frame) and the peer's
-// address in, the ingest outcome with its ACK out. cli.cpp wires them to api::Hl7Ingest.
-// `ingest` blocks on the store, so it runs on the worker pool. `ingest_async` (optional) never
-// blocks: the session calls it on its io thread and `done` later, from any thread, after the
-// archive's COMMIT; when set it is preferred.
-// `rejects` is the connection's allowance for archiving frames that do not parse.
+// The MLLP listener's use case: every complete message (payload of one frame) goes to
+// Hl7Ingest::ingest, called on the session's io thread (its work before the archive, parse and
+// planned ACK, is cheap; the archive write runs on a store thread) with the completion posted
+// back to the session; a frame over --mllp-max-message to Hl7Ingest::reject_oversize. cli.cpp
+// wires the one api::Hl7Ingest of the process. Null: no MLLP listener.
 struct MllpHandlers {
-  using Done = std::function<void(api::Hl7IngestResult)>;
-  std::function<api::Hl7IngestResult(std::string_view raw, std::string_view peer,
-                                     api::RejectAllowance* rejects)>
-      ingest;
-  std::function<void(std::string raw, std::string_view peer, api::RejectAllowance* rejects,
-                     Done done)>
-      ingest_async;
-  // Optional: the reject for a frame over --mllp-max-message, from its first bytes. Unset:
-  // such a frame closes the connection.
-  std::function<api::Hl7IngestResult(std::string_view head, std::uint64_t limit)> reject_oversize;
+  api::Hl7Ingest* ingest = nullptr;
 };
 
 inline constexpr std::chrono::seconds kDrainTimeout{10};

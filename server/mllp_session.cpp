@@ -1,16 +1,16 @@
 // One coroutine per MLLP connection, shaped like the HTTP session: read what arrives, feed the
 // deframer, and answer each complete message in order. Between frames the connection may idle
 // for 5 minutes; once a frame has begun it must end within --mllp-frame-timeout, however its
-// bytes trickle in, so a slow sender cannot hold a large partial frame for long. With a store that
-// archives asynchronously (SQLite's group commit) the ingest starts on this io thread and completes
-// after the store's COMMIT; otherwise it runs on the worker pool because the store blocks.
-// Either way the ACK is written only after the COMMIT, so an acknowledged message is never
-// lost.
+// bytes trickle in, so a slow sender cannot hold a large partial frame for long. Each message's
+// ingest starts on this io thread (parse and planned ACK) and completes on a store thread after
+// the archive's COMMIT; the session resumes on its own executor and only then writes the ACK, so
+// an acknowledged message is never lost.
 #include "server/mllp_session.h"
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -20,7 +20,6 @@
 
 #include "hl7/mllp/mllp_framer.h"
 #include "server/access_log.h"
-#include "server/worker_pool.h"
 
 namespace hearth::server {
 namespace asio = boost::asio;
@@ -48,41 +47,31 @@ class InFlightMessage {
   ServerState& state_;
 };
 
-// The ingest behind a net: nullopt (and a log line) when it throws, so no ACK is claimed.
-std::optional<api::Hl7IngestResult> call_ingest(ServerState& state, const std::string& raw,
-                                                const std::string& peer,
-                                                api::RejectAllowance& rejects) {
-  try {
-    return state.mllp.ingest(raw, peer, &rejects);
-  } catch (const std::exception& e) {
-    log_line("mllp " + peer + ": unhandled exception in ingest: " + e.what());
-  } catch (...) {
-    log_line("mllp " + peer + ": unhandled non-standard exception in ingest");
-  }
-  return std::nullopt;
-}
-
-// Awaits the non-blocking ingest: started here (parse and ACK on this io thread), completed
-// by the store after its COMMIT on another thread, and resumed on this session's strand.
-// nullopt when starting it threw.
-auto async_ingest(ServerState& state, std::string raw, const std::string& peer,
+// Awaits Hl7Ingest::ingest: started here (parse and ACK on this io thread), completed by the
+// store after its COMMIT on another thread (or at once when nothing is archived), and resumed
+// through a post to this session's executor. nullopt (and a log line) when starting it threw,
+// so no ACK is claimed.
+auto async_ingest(api::Hl7Ingest& ingest, std::string raw, const std::string& peer,
                   api::RejectAllowance& rejects) {
   using Outcome = std::optional<api::Hl7IngestResult>;
   return asio::async_initiate<const asio::use_awaitable_t<>&, void(Outcome)>(
-      [&state, &peer, &rejects](auto handler, std::string text) {
+      [&ingest, &peer, &rejects](auto handler, std::string text) {
         // std::function wants a copyable callable; the coroutine's handler is move-only.
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         auto resume = [shared](Outcome outcome) {
           auto home = asio::get_associated_executor(*shared);
-          asio::dispatch(home, [shared, outcome = std::move(outcome)]() mutable {
+          asio::post(home, [shared, outcome = std::move(outcome)]() mutable {
             std::move (*shared)(std::move(outcome));
           });
         };
         try {
-          state.mllp.ingest_async(std::move(text), peer, &rejects,
-                                  [resume](api::Hl7IngestResult r) { resume(std::move(r)); });
+          ingest.ingest(std::move(text), peer, &rejects,
+                        [resume](api::Hl7IngestResult r) { resume(std::move(r)); });
         } catch (const std::exception& e) {
           log_line("mllp " + peer + ": unhandled exception in ingest: " + e.what());
+          resume(std::nullopt);
+        } catch (...) {
+          log_line("mllp " + peer + ": unhandled non-standard exception in ingest");
           resume(std::nullopt);
         }
       },
@@ -155,9 +144,8 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
       // go on with the next frame; without a reject function, close so the sender notices.
       log_line("mllp " + peer + ": message over " + std::to_string(state.config.mllp_max_message) +
                " bytes (--mllp-max-message) discarded");
-      if (!state.mllp.reject_oversize) co_return;
-      api::Hl7IngestResult reject =
-          state.mllp.reject_oversize(deframer.oversize_head(), state.config.mllp_max_message);
+      api::Hl7IngestResult reject = state.mllp.ingest->reject_oversize(
+          deframer.oversize_head(), state.config.mllp_max_message);
       wire = hl7::mllp_frame(reject.ack);
       stream.expires_after(kMllpWriteTimeout);
       auto [ec, written] = co_await asio::async_write(stream, asio::buffer(wire), kNoThrow);
@@ -167,15 +155,8 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
       continue;
     }
     std::string raw = std::move(frame->value());
-    std::optional<api::Hl7IngestResult> result;
-    if (state.mllp.ingest_async) {
-      result = co_await async_ingest(state, std::move(raw), peer, rejects);
-    } else if (state.pool) {
-      result = co_await run_in_pool(state.pool->executor(),
-                                    [&] { return call_ingest(state, raw, peer, rejects); });
-    } else {
-      result = call_ingest(state, raw, peer, rejects);
-    }
+    std::optional<api::Hl7IngestResult> result =
+        co_await async_ingest(*state.mllp.ingest, std::move(raw), peer, rejects);
     if (!result) co_return;
     if (!result->ack.empty()) {
       wire = hl7::mllp_frame(result->ack);

@@ -1,8 +1,8 @@
 // Internal to server/: the per-connection coroutine of the MLLP listener (mllp_session.cpp).
 // Messages on one connection are answered in the order they arrived; the connection closes on
 // peer close, 5 minutes idle between frames, a frame not complete --mllp-frame-timeout after
-// its first byte (the partial frame is dropped, with a log line), an oversize message
-// (--mllp-max-message) without a reject function, or shutdown.
+// its first byte (the partial frame is dropped, with a log line), or shutdown. A message over
+// --mllp-max-message is skipped and answered AR from its head (Hl7Ingest::reject_oversize).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

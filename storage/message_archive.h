@@ -1,75 +1,112 @@
-// Internal to storage/: the SQL of the inbound message archive (hl7_message), shared by both
-// engines. These run on a session the caller leased and, for archive_rows, inside a write
-// transaction the caller opened (SqlStore decides how: group commit on SQLite, one transaction
-// per call on PostgreSQL).
+// The inbound message archive (HL7 v2 today): every message received, kept raw with its
+// sender, control id, type, status (accepted / rejected / error), the ACK sent and a note, so a
+// message can be listed, inspected and replayed. The archive sees plain values: sender,
+// control id and type are extracted by the caller (storage does not parse HL7), and every ACK
+// it may store is built by the caller before the transaction (storage never calls back up).
 //
-// Errors: SOCI exceptions propagate (the caller translates them). Thread-safety: none beyond the
-// session's.
+// Thread-safety: shared by every connection; every method may be called concurrently.
+// archive() never blocks its caller: the write runs on a store thread (SQLite: the group
+// commit's, together with whatever else is queued; PostgreSQL: the archive's own small thread
+// pool) and completes there. read_message and list_messages block until the database answered.
+// Errors: kNotFound (read_message of an unknown id), kUnavailable / kInternal for backend
+// failures (then nothing was stored). No method throws.
 #pragma once
 
-#include <soci/soci.h>
-
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
-#include "storage/sql_statements.h"
-#include "storage/store.h"
-#include "storage/store_url.h"
 
-namespace hearth::storage::detail {
+namespace hearth::storage {
 
-// The output bindings of one hl7_message row, in column order (raw and ack as the column holds
-// them: hex on PostgreSQL); take() turns it into the row as stored.
-struct MessageRow {
-  long long id = 0, received_at = 0;
-  std::string peer, sender, control_id, message_type, version, status, raw, ack, note;
+enum class MessageStatus { kAccepted, kRejected, kError };
+// "accepted", "rejected", "error" (the `status` column).
+std::string_view message_status_text(MessageStatus status);
+std::optional<MessageStatus> parse_message_status(std::string_view text);
 
-  // Binds every column as an output of `st`, in order.
-  void bind(soci::statement& st);
-  ArchivedMessage take(Dialect dialect);
+// One archived message, as stored.
+struct ArchivedMessage {
+  std::int64_t id = 0;
+  std::int64_t received_at_micros = 0;
+  std::string peer;          // remote address, e.g. "127.0.0.1:53122"
+  std::string sender;        // MSH-3 + "|" + MSH-4, raw
+  std::string control_id;    // MSH-10
+  std::string message_type;  // "ORU^R01"
+  std::string version;       // MSH-12
+  MessageStatus status = MessageStatus::kAccepted;
+  std::string raw;   // the message as received
+  std::string ack;   // the ACK returned
+  std::string note;  // why it is 'error' / 'rejected'; "" otherwise
 };
 
-// The write path's statements, prepared once per session (a message costs one lookup and one
-// insert; preparing them per call was a tenth of the ingest's CPU). Inputs and outputs are
-// bound to the members below.
-struct ArchiveStatements {
-  ArchiveStatements(soci::session& sql, Dialect dialect);
+// What an accepted message does when an earlier accepted message of the same sender used its
+// control id (MSH-10) for other content. Senders do reuse control ids (counter resets, several
+// feeds behind one application name), so by default it is a new message; kReject restores the
+// strict reading (--hl7-duplicate-control-id=reject).
+enum class ReusedControlId { kAccept, kReject };
 
-  // Inputs of `lock`, `find_same` and `find_any`: (sender, control_id) and the new message's
-  // content hash; `lock_key` is sender|control_id.
-  std::string sender, control_id, lock_key;
-  long long content_hash = 0;
-  // `find_same`'s output, one row per fetch: accepted rows of (sender, control_id) whose hash
-  // matches or is unknown (rows from before schema 6), oldest first.
-  MessageRow found;
-  // `find_any`'s output: the oldest accepted row of (sender, control_id), any content.
-  long long any_id = 0;
-  // Inputs of `insert` (with sender, control_id and content_hash above; raw and ack in column
-  // form); `inserted_id` is its RETURNING.
-  long long received_at = 0, inserted_id = 0;
-  std::string peer, message_type, version, status, raw, ack, note;
-
-  soci::session& sql;
-  const Dialect dialect;
-  soci::statement lock;       // PostgreSQL only: advisory lock on lock_key
-  soci::statement find_same;  // (sender, control_id, content_hash) -> found
-  soci::statement find_any;   // (sender, control_id) -> any_id
-  soci::statement insert;     // every column -> inserted_id
+// What MessageArchive::archive should store. `status` is what the caller decided (accepted after a
+// good parse, rejected after a bad one). Everything the store writes is decided before the
+// transaction: the ACK for the normal case, and for kReject the one for a reused control id.
+struct ArchiveRequest {
+  std::string peer, sender, control_id, message_type, version;
+  MessageStatus status = MessageStatus::kAccepted;
+  std::string raw;
+  std::string note;
+  std::string ack;  // the ACK stored with the message and sent; "" when none is sent
+  ReusedControlId on_reused = ReusedControlId::kAccept;
+  std::string reused_ack;  // kReject only: the ACK stored and sent instead of `ack`
 };
 
-// Looks up, decides and inserts (see Store::archive_message). `now_micros` is received_at.
-// On PostgreSQL it takes a transaction-scoped advisory lock on (sender, control_id) first, so
-// two racing copies of one message cannot both be inserted.
-// `ps` is the session's statements (ps.archive() holds the ones above).
-Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest& request,
-                                    std::int64_t now_micros);
+struct ArchiveOutcome {
+  // True: an accepted message with this sender, control id and identical raw text was already
+  // archived; `stored` is that earlier row (send its ACK again) and nothing was written.
+  bool duplicate = false;
+  ArchivedMessage stored;
+  // True: an earlier accepted message of this sender had this control id with other content
+  // (the new row's note starts with "control-id-reused"; with kReject its status is 'error').
+  bool control_id_reused = false;
+};
 
-// kNotFound when absent.
-Result<ArchivedMessage> read_message_row(soci::session& sql, Dialect dialect, std::int64_t id);
+// Completion of MessageArchive::archive: called exactly once, after COMMIT (or with the
+// failure). It runs on a store thread: it must not block or throw (post to your executor).
+using ArchiveDone = std::function<void(Result<ArchiveOutcome>)>;
 
-std::vector<ArchivedMessage> list_message_rows(soci::session& sql, Dialect dialect,
-                                               const MessageFilter& filter);
+struct MessageFilter {
+  std::optional<MessageStatus> status;
+  std::string message_type;                  // exact, "" = any
+  std::optional<std::int64_t> since_micros;  // received_at >= since
+  std::optional<std::int64_t> before_id;     // id < before_id: the paging cursor
+  std::int64_t limit = 100;                  // newest first
+};
 
-}  // namespace hearth::storage::detail
+class MessageArchive {
+ public:
+  virtual ~MessageArchive() = default;
+
+  // Archives one inbound message in one transaction and calls `done` after its COMMIT (or
+  // with the failure: kUnavailable / kInternal, nothing stored). Requests with status
+  // accepted and a non-empty control id are checked against earlier accepted rows of the same
+  // (sender, control_id): identical raw text is a duplicate (that row is returned, nothing
+  // written); other raw text is a reused control id, stored as a new accepted message whose
+  // note starts with "control-id-reused" and names the earlier row (kReject: stored as
+  // 'error' with request.reused_ack). Everything else is stored as requested. The lookup is by
+  // a stored content hash, so a sender reusing one control id many times costs no more.
+  // Returns at once; `request` is kept alive until `done` has returned. Archivings still
+  // queued when the store is destroyed are run (and completed) first.
+  virtual void archive(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done) = 0;
+
+  // One archived message; kNotFound when absent.
+  virtual Result<ArchivedMessage> read_message(std::int64_t id) = 0;
+
+  // Archived messages matching `filter`, newest first, at most filter.limit, without their raw
+  // text (`raw` is empty: read_message has it), so a listing costs no message bodies.
+  virtual Result<std::vector<ArchivedMessage>> list_messages(const MessageFilter& filter) = 0;
+};
+
+}  // namespace hearth::storage

@@ -1,12 +1,12 @@
 // open_store / migrate_store: URL -> session pool -> schema migration -> SqlStore.
 #include <memory>
 
-#include "storage/schema.h"
-#include "storage/session_pool.h"
-#include "storage/sql_store.h"
+#include "storage/sql/schema.h"
+#include "storage/sql/session_pool.h"
+#include "storage/sql/sql_store.h"
+#include "storage/sql/wal_checkpointer.h"
 #include "storage/store.h"
 #include "storage/store_url.h"
-#include "storage/wal_checkpointer.h"
 
 namespace hearth::storage {
 namespace {

@@ -182,7 +182,7 @@ void write_columns(PrettyJsonWriter& w, const storage::ArchivedMessage& m,
 
 }  // namespace
 
-Hl7ArchiveApi::Hl7ArchiveApi(storage::Store& store, Hl7Ingest& ingest)
+Hl7ArchiveApi::Hl7ArchiveApi(storage::MessageArchive& store, Hl7Ingest& ingest)
     : store_(store), ingest_(ingest) {}
 
 StoreUse Hl7ArchiveApi::store_use(const Request& request) const {
@@ -272,7 +272,7 @@ Result<Response> Hl7ArchiveApi::read(const Request& request, std::int64_t id) co
 
 Result<Response> Hl7ArchiveApi::replay(const Request& request, std::int64_t id) const {
   HEARTH_ASSIGN_OR_RETURN(const storage::ArchivedMessage original, store_.read_message(id));
-  Hl7IngestResult result = ingest_.ingest(original.raw, "replay:" + std::to_string(id));
+  Hl7IngestResult result = ingest_and_wait(ingest_, original.raw, "replay:" + std::to_string(id));
   if (result.archive_id == 0) {
     return Status(
         Code::kUnavailable,

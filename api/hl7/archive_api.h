@@ -26,10 +26,10 @@
 #include <cstdint>
 
 #include "api/hl7/route.h"
-#include "api/hl7_ingest.h"
+#include "api/hl7/ingest.h"
 #include "api/request.h"
 #include "api/service.h"
-#include "storage/store.h"
+#include "storage/message_archive.h"
 
 namespace hearth::api {
 
@@ -38,7 +38,7 @@ class Hl7ArchiveApi final : public Service {
   static constexpr std::int64_t kDefaultCount = 100;
   static constexpr std::int64_t kMaxCount = 1000;
 
-  Hl7ArchiveApi(storage::Store& store, Hl7Ingest& ingest);
+  Hl7ArchiveApi(storage::MessageArchive& store, Hl7Ingest& ingest);
 
   // From the route table: every route reads or writes the archive (kRead, or kWrite for
   // $replay); kNone for a request no route serves.
@@ -55,7 +55,7 @@ class Hl7ArchiveApi final : public Service {
   Result<Response> read(const Request& request, std::int64_t id) const;
   Result<Response> replay(const Request& request, std::int64_t id) const;
 
-  storage::Store& store_;
+  storage::MessageArchive& store_;
   Hl7Ingest& ingest_;
 };
 

@@ -9,12 +9,12 @@
 #include "api/rest/rest_limits.h"
 #include "api/rest/route.h"
 #include "core/clock.h"
-#include "storage/store.h"
+#include "storage/resource_store.h"
 
 namespace hearth::api {
 
 struct InteractionContext {
-  storage::Store& store;
+  storage::ResourceStore& store;
   Clock& clock;
   IdGenerator& ids;
   const Request& request;

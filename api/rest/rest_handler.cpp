@@ -25,7 +25,8 @@ Result<Response> execute(const InteractionContext& ctx) {
 
 }  // namespace
 
-RestHandler::RestHandler(storage::Store& store, Clock& clock, IdGenerator& ids, RestLimits limits)
+RestHandler::RestHandler(storage::ResourceStore& store, Clock& clock, IdGenerator& ids,
+                         RestLimits limits)
     : store_(store), clock_(clock), ids_(ids), limits_(limits) {}
 
 Response RestHandler::handle(const Request& request) const {

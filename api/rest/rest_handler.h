@@ -11,13 +11,14 @@
 #include "api/service.h"
 #include "core/clock.h"
 #include "core/status.h"
-#include "storage/store.h"
+#include "storage/resource_store.h"
 
 namespace hearth::api {
 
 class RestHandler final : public Service {
  public:
-  RestHandler(storage::Store& store, Clock& clock, IdGenerator& ids, RestLimits limits = {});
+  RestHandler(storage::ResourceStore& store, Clock& clock, IdGenerator& ids,
+              RestLimits limits = {});
 
   // Never throws for anything a client controls; every error becomes an OperationOutcome
   // response with the status from core/code_table.h.
@@ -28,7 +29,7 @@ class RestHandler final : public Service {
   StoreUse store_use(const Request& request) const override;
 
  private:
-  storage::Store& store_;
+  storage::ResourceStore& store_;
   Clock& clock_;
   IdGenerator& ids_;
   RestLimits limits_;

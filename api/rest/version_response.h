@@ -6,7 +6,7 @@
 
 #include "api/request.h"
 #include "api/rest/format.h"
-#include "storage/store.h"
+#include "storage/resource_store.h"
 
 namespace hearth::api {
 

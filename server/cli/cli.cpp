@@ -9,7 +9,7 @@
 #include <iostream>
 
 #include "api/hl7/archive_api.h"
-#include "api/hl7_ingest.h"
+#include "api/hl7/ingest.h"
 #include "api/rest/rest_handler.h"
 #include "conformance/conformance_command.h"
 #include "core/clock.h"
@@ -66,6 +66,8 @@ int serve(Config config) {
   }
   auto clock = make_system_clock();
   auto ids = make_uuid_generator(*clock);
+  // The one place the store's traits are read: the server schedules from them.
+  const storage::StoreTraits traits = (*store)->traits();
   api::RestHandler rest(**store, *clock, *ids, config.rest_limits);
   api::Hl7Ingest ingest(
       **store, *clock, *ids,
@@ -77,25 +79,8 @@ int serve(Config config) {
   api::Hl7ArchiveApi hl7_api(**store, ingest);
   HttpServer server(
       config,
-      // The one place the store's traits are read: the server schedules from them.
-      HttpHandlers{.fhir = rest, .hl7 = &hl7_api, .cheap_reads = (*store)->quick_reads()},
-      MllpHandlers{
-          .ingest = [&ingest](std::string_view raw, std::string_view peer,
-                              api::RejectAllowance* rejects) {
-            return ingest.ingest(raw, peer, rejects);
-          },
-          .ingest_async =
-              ingest.ingests_quickly()
-                  ? [&ingest](std::string raw, std::string_view peer,
-                              api::RejectAllowance* rejects, MllpHandlers::Done done) {
-                      ingest.ingest_async(std::move(raw), peer, std::move(done), rejects);
-                    }
-                  : std::function<void(std::string, std::string_view, api::RejectAllowance*,
-                                       MllpHandlers::Done)>(),
-          .reject_oversize =
-              [&ingest](std::string_view head, std::uint64_t limit) {
-                return ingest.reject_oversize(head, limit);
-              }});
+      HttpHandlers{.fhir = rest, .hl7 = &hl7_api, .cheap_reads = traits.cheap_reads},
+      MllpHandlers{.ingest = &ingest});
   Status listening = server.listen();
   if (!listening.is_ok()) {
     log_line(listening.message());
@@ -103,7 +88,8 @@ int serve(Config config) {
   }
   ShutdownSignals signals(
       server.io_context(), [&server] { server.shutdown(); }, [&server] { server.stop_now(); });
-  log_line("store " + std::string((*store)->engine()) + ", " + std::to_string(config.threads) +
+  log_line("store " + std::string((*store)->engine()) +
+           (traits.group_commit ? " (group commit)" : "") + ", " + std::to_string(config.threads) +
            " io threads, " + std::to_string(config.workers) + " workers");
   // Before the HTTP line: tools that wait for "listening on" then know both addresses.
   if (!server.mllp_local_address().empty()) {

@@ -1,4 +1,4 @@
-// Store behaviour suite, part 5: the inbound message archive (archive_message, read_message,
+// Store behaviour suite, part 5: the inbound message archive (archive, read_message,
 // list_messages) on every backend, its migration from schema 2, and concurrent senders.
 #include <doctest/doctest.h>
 
@@ -16,6 +16,7 @@
 namespace hearth::storage {
 namespace {
 
+using testing::archive_and_wait;
 using testing::backends;
 using testing::ManualClock;
 using testing::open_or_die;
@@ -36,12 +37,12 @@ ArchiveRequest message(const std::string& control_id, const std::string& raw,
   return r;
 }
 
-TEST_CASE("archive_message stores a message with the ACK built for it") {
+TEST_CASE("archive stores a message with the ACK built for it") {
   for (const auto& b : backends()) {
     INFO("backend: " << b.name);
     ManualClock clock;
     auto store = open_or_die(b.url, clock);
-    auto first = store->archive_message(message("c1", "MSH|one"));
+    auto first = archive_and_wait(*store, message("c1", "MSH|one"));
     REQUIRE(first.is_ok());
     CHECK_FALSE(first->duplicate);
     CHECK(first->stored.id > 0);
@@ -62,7 +63,7 @@ TEST_CASE("archive_message stores a message with the ACK built for it") {
 
     ArchiveRequest no_ack = message("c2", "x");  // enhanced mode may ask for no ACK
     no_ack.ack.clear();
-    auto silent = store->archive_message(no_ack);
+    auto silent = archive_and_wait(*store, no_ack);
     REQUIRE(silent.is_ok());
     CHECK(silent->stored.ack.empty());
   }
@@ -73,16 +74,16 @@ TEST_CASE("a duplicate returns the original row and ACK; a reused control id is 
     INFO("backend: " << b.name);
     ManualClock clock;
     auto store = open_or_die(b.url, clock);
-    auto original = store->archive_message(message("c1", "MSH|one"));
+    auto original = archive_and_wait(*store, message("c1", "MSH|one"));
     REQUIRE(original.is_ok());
     clock.advance(10);
-    auto again = store->archive_message(message("c1", "MSH|one"));
+    auto again = archive_and_wait(*store, message("c1", "MSH|one"));
     REQUIRE(again.is_ok());
     CHECK(again->duplicate);
     CHECK(again->stored.id == original->stored.id);
     CHECK(again->stored.ack == original->stored.ack);
 
-    auto changed = store->archive_message(message("c1", "MSH|two"));
+    auto changed = archive_and_wait(*store, message("c1", "MSH|two"));
     REQUIRE(changed.is_ok());
     CHECK_FALSE(changed->duplicate);
     CHECK(changed->control_id_reused);
@@ -90,7 +91,7 @@ TEST_CASE("a duplicate returns the original row and ACK; a reused control id is 
     CHECK(changed->stored.note.rfind("control-id-reused: ", 0) == 0);
     CHECK(changed->stored.note.find(std::to_string(original->stored.id)) != std::string::npos);
     CHECK(changed->stored.ack == "ACK c1 MSH|two");
-    auto changed_again = store->archive_message(message("c1", "MSH|two"));
+    auto changed_again = archive_and_wait(*store, message("c1", "MSH|two"));
     REQUIRE(changed_again.is_ok());
     CHECK(changed_again->duplicate);
     CHECK(changed_again->stored.id == changed->stored.id);
@@ -100,7 +101,7 @@ TEST_CASE("a duplicate returns the original row and ACK; a reused control id is 
     // The strict reading stores it as an error with the reject's ACK.
     ArchiveRequest strict = message("c1", "MSH|three");
     strict.on_reused = ReusedControlId::kReject;
-    auto rejected_reuse = store->archive_message(strict);
+    auto rejected_reuse = archive_and_wait(*store, strict);
     REQUIRE(rejected_reuse.is_ok());
     CHECK(rejected_reuse->control_id_reused);
     CHECK(rejected_reuse->stored.status == MessageStatus::kError);
@@ -111,7 +112,7 @@ TEST_CASE("a duplicate returns the original row and ACK; a reused control id is 
     if (b.persistent) {
       raw_exec(b, "UPDATE hl7_message SET content_hash = NULL WHERE id = " +
                       std::to_string(hashless_row));
-      auto old_resend = store->archive_message(message("c1", "MSH|two"));
+      auto old_resend = archive_and_wait(*store, message("c1", "MSH|two"));
       REQUIRE(old_resend.is_ok());
       CHECK(old_resend->duplicate);
       CHECK(old_resend->stored.id == hashless_row);
@@ -120,11 +121,11 @@ TEST_CASE("a duplicate returns the original row and ACK; a reused control id is 
     // Another sender may use the same control id; a rejected message is never deduplicated.
     ArchiveRequest other = message("c1", "MSH|one");
     other.sender = "OTHER|X";
-    auto other_out = store->archive_message(other);
+    auto other_out = archive_and_wait(*store, other);
     REQUIRE(other_out.is_ok());
     CHECK(other_out->stored.status == MessageStatus::kAccepted);
-    auto bad1 = store->archive_message(message("", "garbage", MessageStatus::kRejected));
-    auto bad2 = store->archive_message(message("", "garbage", MessageStatus::kRejected));
+    auto bad1 = archive_and_wait(*store, message("", "garbage", MessageStatus::kRejected));
+    auto bad2 = archive_and_wait(*store, message("", "garbage", MessageStatus::kRejected));
     REQUIRE(bad1.is_ok());
     REQUIRE(bad2.is_ok());
     CHECK(bad1->stored.id != bad2->stored.id);
@@ -171,7 +172,7 @@ TEST_CASE("a schema-2 database migrates to the latest schema and keeps its resou
     CHECK(*reached == 6);
     auto store = open_or_die(b.url, clock);
     CHECK(store->read("Patient", "kept").is_ok());
-    CHECK(store->archive_message(message("m", "MSH|m")).is_ok());
+    CHECK(archive_and_wait(*store, message("m", "MSH|m")).is_ok());
   }
 }
 
@@ -185,7 +186,7 @@ TEST_CASE("raw messages and ACKs are bytes: 8859/1 round-trips; schema 3 -> 4 ke
     std::int64_t text_id = 0;
     {
       auto store = open_or_die(b.url, clock);
-      auto stored = store->archive_message(message("utf", "MSH|M\xc3\xbcller"));
+      auto stored = archive_and_wait(*store, message("utf", "MSH|M\xc3\xbcller"));
       REQUIRE(stored.is_ok());
       text_id = stored->stored.id;
     }
@@ -208,14 +209,14 @@ TEST_CASE("raw messages and ACKs are bytes: 8859/1 round-trips; schema 3 -> 4 ke
     const std::string latin1 = "MSH|M\xfcller\x80\xff\x01";
     ArchiveRequest request = message("latin", latin1);
     request.ack = "ACK \xe9";
-    auto stored = store->archive_message(request);
+    auto stored = archive_and_wait(*store, request);
     REQUIRE(stored.is_ok());
     auto read = store->read_message(stored->stored.id);
     REQUIRE(read.is_ok());
     CHECK(read->raw == latin1);
     CHECK(read->ack == "ACK \xe9");
     // The duplicate check compares the bytes too.
-    auto again = store->archive_message(message("latin", latin1));
+    auto again = archive_and_wait(*store, message("latin", latin1));
     REQUIRE(again.is_ok());
     CHECK(again->duplicate);
     CHECK(again->stored.ack == "ACK \xe9");
@@ -244,7 +245,7 @@ TEST_CASE("8 threads archiving overlapping messages: each distinct message store
       threads.emplace_back([&, t] {
         for (int i = 0; i < kMessages; ++i) {
           const std::string id = "c" + std::to_string(t * 25 + i);
-          auto out = store->archive_message(message(id, "MSH|" + id));
+          auto out = archive_and_wait(*store, message(id, "MSH|" + id));
           if (!out.is_ok() || out->stored.status != MessageStatus::kAccepted) ++failures;
           if (out.is_ok() && out->duplicate) ++duplicates;
         }
@@ -265,10 +266,10 @@ TEST_CASE("8 threads archiving overlapping messages: each distinct message store
   }
 }
 
-// The asynchronous path (SQLite's committer thread): every completion runs exactly once, after
-// the commit (the row is readable from another session when it runs), with duplicates and
-// reused control ids decided as for the blocking path, even inside one batch.
-TEST_CASE("archive_message_async: 4 threads x 200 overlapping messages, each completed once") {
+// Completions (SQLite: the committer thread; PostgreSQL: the archive's thread pool): every one
+// runs exactly once, after the commit (the row is readable from another session when it runs), with
+// duplicates and reused control ids decided as for one message at a time, even inside one batch.
+TEST_CASE("archive completions: 4 threads x 200 overlapping messages, each completed once") {
   for (const auto& b : backends()) {
     INFO("backend: " << b.name);
     auto clock = make_system_clock();
@@ -282,7 +283,7 @@ TEST_CASE("archive_message_async: 4 threads x 200 overlapping messages, each com
         for (int i = 0; i < kMessages; ++i) {
           const std::string id = "a" + std::to_string(t * 100 + i);  // overlap with t+1
           auto request = std::make_shared<ArchiveRequest>(message(id, "MSH|" + id));
-          store->archive_message_async(request, [&](Result<ArchiveOutcome> out) {
+          store->archive(request, [&](Result<ArchiveOutcome> out) {
             if (!out.is_ok() || out->stored.status != MessageStatus::kAccepted) {
               ++failures;
             } else {
@@ -296,7 +297,8 @@ TEST_CASE("archive_message_async: 4 threads x 200 overlapping messages, each com
       });
     }
     for (auto& th : threads) th.join();
-    for (int i = 0; i < 500 && completed.load() < kThreads * kMessages; ++i) {
+    // The completions run on store threads (PostgreSQL: the archive pool): wait for them.
+    for (int i = 0; i < 6000 && completed.load() < kThreads * kMessages; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     CHECK(completed.load() == kThreads * kMessages);
@@ -312,7 +314,7 @@ TEST_CASE("archive_message_async: 4 threads x 200 overlapping messages, each com
   }
 }
 
-TEST_CASE("archive_message_async: a reused control id is flagged; closing the store drains") {
+TEST_CASE("archive completions: a reused control id is flagged; closing the store drains") {
   for (const auto& b : backends()) {
     INFO("backend: " << b.name);
     ManualClock clock;
@@ -321,14 +323,14 @@ TEST_CASE("archive_message_async: a reused control id is flagged; closing the st
     std::atomic<int> completed{0};
     const std::vector<std::string> raws = {"MSH|first", "MSH|first", "MSH|second"};
     for (std::size_t i = 0; i < raws.size(); ++i) {
-      store->archive_message_async(std::make_shared<ArchiveRequest>(message("same", raws[i])),
-                                   [&, i](Result<ArchiveOutcome> out) {
-                                     REQUIRE(out.is_ok());
-                                     outcomes[i] = std::move(*out);
-                                     ++completed;
-                                   });
+      store->archive(std::make_shared<ArchiveRequest>(message("same", raws[i])),
+                     [&, i](Result<ArchiveOutcome> out) {
+                       REQUIRE(out.is_ok());
+                       outcomes[i] = std::move(*out);
+                       ++completed;
+                     });
     }
-    store.reset();  // joins the committer after it ran everything queued
+    store.reset();  // joins the store's threads after they ran everything queued
     REQUIRE(completed.load() == 3);
     CHECK_FALSE(outcomes[0].duplicate);
     CHECK(outcomes[1].duplicate);

@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -166,6 +168,16 @@ inline WriteRequest request(const std::string& type, const std::string& id,
     return body_for(type, id, v, lu, extra);
   };
   return r;
+}
+
+// MessageArchive::archive, waiting for its completion.
+inline Result<ArchiveOutcome> archive_and_wait(MessageArchive& archive,
+                                               const ArchiveRequest& request) {
+  std::promise<Result<ArchiveOutcome>> promise;
+  std::future<Result<ArchiveOutcome>> outcome = promise.get_future();
+  archive.archive(std::make_shared<ArchiveRequest>(request),
+                  [&promise](Result<ArchiveOutcome> out) { promise.set_value(std::move(out)); });
+  return outcome.get();
 }
 
 inline std::unique_ptr<Store> open_or_die(const std::string& url, const Clock& clock) {

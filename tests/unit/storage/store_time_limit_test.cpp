@@ -10,7 +10,7 @@
 
 #include "core/cancel.h"
 #include "fhir/search/search_query.h"
-#include "storage/session_pool.h"
+#include "storage/sql/session_pool.h"
 #include "storage/store.h"
 #include "storage/store_url.h"
 #include "store_backends.h"

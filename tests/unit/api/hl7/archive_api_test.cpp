@@ -73,7 +73,7 @@ struct Fixture {
   }
 
   std::int64_t send(std::string_view raw) {
-    Hl7IngestResult r = ingest->ingest(raw, "10.0.0.1:4000");
+    Hl7IngestResult r = ingest_and_wait(*ingest, std::string(raw), "10.0.0.1:4000");
     REQUIRE(r.archive_id > 0);
     clock.micros += 1'000'000;
     return r.archive_id;
@@ -398,7 +398,7 @@ TEST_CASE("$replay applies the current rules: a message rejected by type is acce
   Fixture f;
   Hl7Ingest strict(*f.store, f.clock, f.ids,
                    Hl7IngestOptions{.message_types = {"ADT"}, .versions = {}});
-  Hl7IngestResult first = strict.ingest(oru("M7"), "p");
+  Hl7IngestResult first = ingest_and_wait(strict, oru("M7"), "p");
   REQUIRE(first.ack_code == "AR");
   auto doc = json(f.call("POST", "messages/" + std::to_string(first.archive_id) + "/$replay"));
   CHECK(str(doc["status"]) == "accepted");
@@ -412,36 +412,14 @@ TEST_CASE("$replay applies the current rules: a message rejected by type is acce
   CHECK(f.rows() == 2);
 }
 
-// A real store whose archive calls fail on demand: reads of resources pass through.
-class FlakyStore final : public storage::Store {
+// A real archive whose calls fail on demand.
+class FlakyArchive final : public storage::MessageArchive {
  public:
-  explicit FlakyStore(storage::Store& inner) : inner_(inner) {}
-  Result<storage::ResourceVersion> read(std::string_view type, std::string_view id,
-                                        storage::ResourceVersion* deleted) override {
-    return inner_.read(type, id, deleted);
-  }
-  Result<storage::ResourceVersion> vread(std::string_view type, std::string_view id,
-                                         std::int64_t version) override {
-    return inner_.vread(type, id, version);
-  }
-  Result<storage::WriteOutcome> create(const storage::WriteRequest& r) override {
-    return inner_.create(r);
-  }
-  Result<storage::WriteOutcome> update(const storage::WriteRequest& r) override {
-    return inner_.update(r);
-  }
-  Result<storage::WriteOutcome> remove(const storage::WriteRequest& r) override {
-    return inner_.remove(r);
-  }
-  Result<storage::HistoryPage> history(const storage::HistoryQuery& q) override {
-    return inner_.history(q);
-  }
-  Result<storage::SearchPage> search(const fhir::search::SearchQuery& q) override {
-    return inner_.search(q);
-  }
-  Result<storage::ArchiveOutcome> archive_message(const storage::ArchiveRequest& r) override {
-    if (archive_down) return down();
-    return inner_.archive_message(r);
+  explicit FlakyArchive(storage::MessageArchive& inner) : inner_(inner) {}
+  void archive(std::shared_ptr<const storage::ArchiveRequest> r,
+               storage::ArchiveDone done) override {
+    if (archive_down) return done(down());
+    inner_.archive(std::move(r), std::move(done));
   }
   Result<storage::ArchivedMessage> read_message(std::int64_t id) override {
     if (reads_down) return down();
@@ -452,20 +430,19 @@ class FlakyStore final : public storage::Store {
     if (reads_down) return down();
     return inner_.list_messages(filter);
   }
-  std::string_view engine() const override { return "flaky"; }
 
   bool archive_down = false;
   bool reads_down = false;
 
  private:
   static Status down() { return Status(Code::kUnavailable, "database is down"); }
-  storage::Store& inner_;
+  storage::MessageArchive& inner_;
 };
 
 TEST_CASE("store failures: 503 OperationOutcomes, and a replay that could not be archived") {
   Fixture f;
   const std::int64_t id = f.send(oru("M1"));
-  FlakyStore flaky(*f.store);
+  FlakyArchive flaky(*f.store);
   Hl7Ingest ingest(flaky, f.clock, f.ids);
   Hl7ArchiveApi api(flaky, ingest);
   auto call = [&api](std::string method, std::string path) {

@@ -1,14 +1,14 @@
 // Statement text and binding. Placeholders are named :p1, :p2, ... in order and bound
 // positionally: SOCI rewrites them to $n for PostgreSQL, and distinct names keep SQLite from
 // merging repeated ones.
-#include "storage/sql_statements.h"
+#include "storage/sql/statements.h"
 
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <string>
 
-#include "storage/message_archive.h"
-#include "storage/search_index.h"
+#include "storage/sql/archive_rows.h"
+#include "storage/sql/search_index.h"
 
 namespace hearth::storage {
 namespace {
@@ -178,6 +178,13 @@ HistoryStatements& PreparedStatements::history(int shape) {
   std::unique_ptr<HistoryStatements>& slot = history_[shape];
   if (!slot) slot = std::make_unique<HistoryStatements>(sql, dialect, shape);
   return *slot;
+}
+
+PreparedStatements& statements_of(PooledSession& session, Dialect dialect) {
+  if (!session.statements) {
+    session.statements = std::make_unique<PreparedStatements>(*session.sql, dialect);
+  }
+  return *session.statements;
 }
 
 }  // namespace hearth::storage

@@ -1,6 +1,6 @@
 // Exception classification. PostgreSQL errors are sorted by SQLSTATE, SQLite errors by their
 // primary result code; SOCI's own category is the fallback for both.
-#include "storage/sql_error.h"
+#include "storage/sql/sql_error.h"
 
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
@@ -83,6 +83,29 @@ Status status_from_current_exception(std::string_view what) {
                   : Code::kInternal;
   // libpq and SOCI may quote the conninfo string, password included.
   return Status(code, std::string(what) + ": " + redact_credentials(message));
+}
+
+Status fail_session(SessionPool::Lease& lease, std::string_view what) {
+  const FailureKind kind = classify_current_exception();
+  if (kind == FailureKind::kInterrupted) {
+    // The session is fine (SQLite: the statement was reset; PostgreSQL: the error ended it).
+    return Status(
+        Code::kUnavailable,
+        std::string(what) + (lease.cancelled() ? ": cancelled, the client went away"
+                                               : ": took longer than the statement time limit"));
+  }
+  Status status = status_from_current_exception(what);
+  bool connected = kind != FailureKind::kConnection;
+  if (connected) {
+    try {
+      connected = lease->sql->is_connected();
+    } catch (...) {
+      connected = false;
+    }
+  }
+  if (connected) return status;
+  lease.discard();
+  return Status(Code::kUnavailable, status.message());
 }
 
 }  // namespace hearth::storage

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "storage/sql/session_pool.h"
 
 namespace hearth::storage {
 
@@ -28,5 +29,11 @@ FailureKind classify_current_exception();
 // interrupted statements, kInternal otherwise; `what` names the operation ("read Patient/1") in the
 // diagnostics.
 Status status_from_current_exception(std::string_view what);
+
+// The exception being handled (call inside a catch block), as a Status; drops the leased
+// session when its connection is gone (the next lease opens a fresh one), reporting
+// kUnavailable. An interrupted statement is kUnavailable naming its cause (time limit or a
+// client that went away).
+Status fail_session(SessionPool::Lease& lease, std::string_view what);
 
 }  // namespace hearth::storage

@@ -1,8 +1,9 @@
-// The HL7 v2 ingest use case as a plain function: raw ER7 bytes and the peer's address in, the
-// ACK bytes out. Parse -> check the accepted types/versions -> archive (one store transaction,
-// committed before we return) -> ACK. A message acknowledged AA/CA is in the archive; a
-// duplicate (same sender, MSH-10 and content) gets its original ACK again and is not stored
-// twice. Mapping to FHIR is not done yet: an accepted message is archived only.
+// The HL7 v2 ingest use case: raw ER7 bytes and the peer's address in, the ACK bytes out,
+// through one completion-based call. Parse -> check the accepted types/versions -> build the
+// planned ACK (all on the calling thread, no store) -> archive (one store transaction) -> the
+// completion, after the COMMIT. A message acknowledged AA/CA is in the archive; a duplicate
+// (same sender, MSH-10 and content) gets its original ACK again and is not stored twice.
+// Mapping to FHIR is not done yet: an accepted message is archived only.
 //
 // ACK codes: AA/CA accepted; AR/CR for bytes that do not parse (the ERR from
 // hl7::build_reject_ack) and for an unaccepted type (ERR 200) or version (ERR 203); AR/CR with
@@ -12,8 +13,8 @@
 // ReusedControlId::kReject it gets AE/CE with ERR 205 instead (archived as 'error').
 // In enhanced mode MSH-15 may ask for no accept ACK (NE, ER, SU): `ack` is then empty.
 //
-// Thread-safety: ingest() may be called concurrently; the store, clock and id generator must be
-// thread-safe and outlive the Hl7Ingest.
+// Thread-safety: ingest() may be called concurrently; the archive, clock and id generator must
+// be thread-safe and outlive the Hl7Ingest.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +25,7 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "storage/store.h"
+#include "storage/message_archive.h"
 
 namespace hearth::api {
 
@@ -66,25 +67,19 @@ class RejectAllowance {
 
 class Hl7Ingest {
  public:
-  Hl7Ingest(storage::Store& store, const Clock& clock, IdGenerator& ids,
+  Hl7Ingest(storage::MessageArchive& archive, const Clock& clock, IdGenerator& ids,
             Hl7IngestOptions options = {});
 
-  // Never fails: every outcome, store failures included, is an ACK. With `rejects` (the
-  // connection's allowance), a frame that does not parse is archived only while the allowance
-  // lasts (archive_id 0 otherwise).
-  Hl7IngestResult ingest(std::string_view raw, std::string_view peer,
-                         RejectAllowance* rejects = nullptr);
-
-  // The same, without blocking when ingests_quickly(): parsing and the ACK happen on the
-  // calling thread, the archive write is queued for the store's group commit, and `done`
-  // runs (on a store thread, after the COMMIT; on the calling thread when nothing is
-  // archived) with the outcome. `done` must not block.
-  using IngestDone = std::function<void(Hl7IngestResult)>;
-  void ingest_async(std::string raw, std::string_view peer, IngestDone done,
-                    RejectAllowance* rejects = nullptr);
-
-  // True when ingest_async never waits on the store (it is then fit for an event loop).
-  bool ingests_quickly() const;
+  // Ingests one message without blocking: parsing, the checks and the planned ACK run on the
+  // calling thread (microseconds, no store: an event-loop thread may call this), the archive
+  // write is handed to the store (MessageArchive::archive), and `done` runs exactly once with
+  // the outcome: on a store thread after the COMMIT, or on the calling thread, before ingest
+  // returns, when nothing is archived. `done` must not block or throw. Never fails: every
+  // outcome, store failures included, is an ACK. With `rejects` (the connection's allowance,
+  // used on the calling thread only), a frame that does not parse is archived only while the
+  // allowance lasts (archive_id 0 otherwise).
+  using Done = std::function<void(Hl7IngestResult)>;
+  void ingest(std::string raw, std::string_view peer, RejectAllowance* rejects, Done done);
 
   // The answer to a frame over the size limit, of which only `head` (its start) was kept: AR
   // (CR in enhanced mode) with ERR 207 naming the limit, addressed from whatever of the MSH is
@@ -98,10 +93,14 @@ class Hl7Ingest {
                                    RejectAllowance* rejects) const;
   static Hl7IngestResult finish(Pending& pending, Result<storage::ArchiveOutcome> archived);
 
-  storage::Store& store_;
+  storage::MessageArchive& archive_;
   const Clock& clock_;
   IdGenerator& ids_;
   Hl7IngestOptions options_;
 };
+
+// ingest() for a caller that may block (a worker thread, the CLI, tests): waits for the
+// completion and returns it. Never call it on an event-loop thread.
+Hl7IngestResult ingest_and_wait(Hl7Ingest& ingest, std::string raw, std::string_view peer);
 
 }  // namespace hearth::api

@@ -5,7 +5,8 @@
 //
 // Ownership: owned by a PooledSession; refers to that session's soci::session.
 // Thread-safety: none; used by the one thread holding the session's lease.
-// Errors: constructors and statements throw soci::soci_error; callers (sql_store.cpp) catch.
+// Errors: constructors and statements throw soci::soci_error; callers (sql_store.cpp,
+// write_transaction.h, group_commit.cpp) catch.
 #pragma once
 
 #include <soci/soci.h>
@@ -14,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "storage/sql/session_pool.h"
 #include "storage/store_url.h"
 
 namespace hearth::storage {
@@ -62,7 +64,7 @@ struct PreparedStatements {
   bool in_transaction() const;
 
   HistoryStatements& history(int shape);
-  // The message archive's write statements (message_archive.h), prepared on first use.
+  // The message archive's write statements (archive_rows.h), prepared on first use.
   detail::ArchiveStatements& archive();
   // The search index's write statements (search_index.h), prepared on first use.
   detail::IndexWriter& index();
@@ -99,5 +101,8 @@ struct PreparedStatements {
   std::unique_ptr<detail::ArchiveStatements> archive_;
   std::unique_ptr<detail::IndexWriter> index_;
 };
+
+// The session's statements, prepared on its first use.
+PreparedStatements& statements_of(PooledSession& session, Dialect dialect);
 
 }  // namespace hearth::storage

@@ -1,9 +1,10 @@
 // Ingest: decide the outcome from the parse and build its ACK before the store is asked; the
 // store decides duplicates and reused control ids inside its transaction and stores the ACK
 // that is then sent, so the archived ACK is exactly the one sent.
-#include "api/hl7_ingest.h"
+#include "api/hl7/ingest.h"
 
 #include <algorithm>
+#include <future>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -59,13 +60,13 @@ bool RejectAllowance::take(std::int64_t now_micros) {
   return false;
 }
 
-Hl7Ingest::Hl7Ingest(storage::Store& store, const Clock& clock, IdGenerator& ids,
+Hl7Ingest::Hl7Ingest(storage::MessageArchive& archive, const Clock& clock, IdGenerator& ids,
                      Hl7IngestOptions options)
-    : store_(store), clock_(clock), ids_(ids), options_(std::move(options)) {}
+    : archive_(archive), clock_(clock), ids_(ids), options_(std::move(options)) {}
 
 // One message between its arrival and its ACK: the raw text (which the parsed message
 // borrows), the decision taken before the store, and the archive request with its ACKs.
-// Heap-allocated and shared with the store's completion when asynchronous.
+// Heap-allocated and shared with the archive's completion.
 struct Hl7Ingest::Pending {
   storage::ArchiveRequest request;      // request.raw is the text `message` points into
   std::optional<hl7::Message> message;  // empty when the bytes did not parse
@@ -187,30 +188,18 @@ Hl7IngestResult Hl7Ingest::finish(Pending& p, Result<storage::ArchiveOutcome> ar
   return result;
 }
 
-Hl7IngestResult Hl7Ingest::ingest(std::string_view raw, std::string_view peer,
-                                  RejectAllowance* rejects) {
-  std::shared_ptr<Pending> pending = prepare(std::string(raw), peer, rejects);
-  if (!pending->archive) return finish(*pending, Status(Code::kUnavailable, "not archived"));
-  return finish(*pending, store_.archive_message(pending->request));
-}
-
-void Hl7Ingest::ingest_async(std::string raw, std::string_view peer, IngestDone done,
-                             RejectAllowance* rejects) {
+void Hl7Ingest::ingest(std::string raw, std::string_view peer, RejectAllowance* rejects,
+                       Done done) {
   std::shared_ptr<Pending> pending = prepare(std::move(raw), peer, rejects);
   if (!pending->archive) {
     done(finish(*pending, Status(Code::kUnavailable, "not archived")));
     return;
   }
   std::shared_ptr<const storage::ArchiveRequest> request(pending, &pending->request);
-  store_.archive_message_async(std::move(request),
-                               [pending = std::move(pending), done = std::move(done)](
-                                   Result<storage::ArchiveOutcome> archived) mutable {
-                                 done(finish(*pending, std::move(archived)));
-                               });
-}
-
-bool Hl7Ingest::ingests_quickly() const {
-  return store_.async_archive();
+  archive_.archive(std::move(request), [pending = std::move(pending), done = std::move(done)](
+                                           Result<storage::ArchiveOutcome> archived) mutable {
+    done(finish(*pending, std::move(archived)));
+  });
 }
 
 Hl7IngestResult Hl7Ingest::reject_oversize(std::string_view head, std::uint64_t limit_bytes) const {
@@ -228,6 +217,14 @@ Hl7IngestResult Hl7Ingest::reject_oversize(std::string_view head, std::uint64_t 
   result.control_id = std::move(h.control_id);
   result.message_type = std::move(h.message_type);
   return result;
+}
+
+Hl7IngestResult ingest_and_wait(Hl7Ingest& ingest, std::string raw, std::string_view peer) {
+  std::promise<Hl7IngestResult> promise;
+  std::future<Hl7IngestResult> result = promise.get_future();
+  ingest.ingest(std::move(raw), peer, nullptr,
+                [&promise](Hl7IngestResult r) { promise.set_value(std::move(r)); });
+  return result.get();
 }
 
 }  // namespace hearth::api

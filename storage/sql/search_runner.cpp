@@ -1,22 +1,22 @@
-// SqlStore::search: the compiled query (search_sql.h) run as two statements, the page and (when
-// asked) the total. Each search prepares its own statements: their text depends on the query.
+// run_search: the compiled query (search_compiler.h) bound and run as two statements.
+#include "storage/sql/search_runner.h"
+
 #include <soci/soci.h>
 
-#include "storage/search_sql.h"
-#include "storage/sql_error.h"
-#include "storage/sql_store.h"
+#include "storage/sql/search_compiler.h"
+#include "storage/sql/sql_error.h"
 
-namespace hearth::storage {
+namespace hearth::storage::detail {
 namespace {
 
-void bind_values(soci::statement& st, std::vector<detail::SqlValue>& values, std::size_t n) {
+void bind_values(soci::statement& st, std::vector<SqlValue>& values, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
-    detail::SqlValue& v = values[i];
-    const std::string name = detail::placeholder_name(i);
+    SqlValue& v = values[i];
+    const std::string name = placeholder_name(i);
     switch (v.kind) {
-      case detail::SqlValue::Kind::kText: st.exchange(soci::use(v.text, name)); break;
-      case detail::SqlValue::Kind::kInteger: st.exchange(soci::use(v.integer, name)); break;
-      case detail::SqlValue::Kind::kReal: st.exchange(soci::use(v.real, name)); break;
+      case SqlValue::Kind::kText: st.exchange(soci::use(v.text, name)); break;
+      case SqlValue::Kind::kInteger: st.exchange(soci::use(v.integer, name)); break;
+      case SqlValue::Kind::kReal: st.exchange(soci::use(v.real, name)); break;
     }
   }
 }
@@ -34,15 +34,16 @@ void prepare(soci::statement& st, const std::string& text) {
 
 }  // namespace
 
-Result<SearchPage> SqlStore::search(const fhir::search::SearchQuery& query) {
-  detail::SearchSql compiled = detail::compile_search(query, clock_.now_micros());
+Result<SearchPage> run_search(SessionPool& pool, const fhir::search::SearchQuery& query,
+                              std::int64_t now_micros) {
+  SearchSql compiled = compile_search(query, now_micros);
   if (compiled.values.size() + 3 > kMaxBoundValues) {  // + type, limit and offset
     return Status(Code::kInvalidArgument,
                   "search too large for the database: " + std::to_string(compiled.values.size()) +
                       " distinct values to bind, at most " + std::to_string(kMaxBoundValues - 3) +
                       " (lower --search-max-params or --search-max-values)");
   }
-  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kQuery);
+  Result<SessionPool::Lease> lease = pool.acquire(Lane::kQuery);
   if (!lease.is_ok()) return std::move(lease).take_status();
   std::string type = query.resource_type;
   const std::string from = " FROM resource r WHERE r.res_type = :rt AND r.deleted = 0";
@@ -94,4 +95,4 @@ Result<SearchPage> SqlStore::search(const fhir::search::SearchQuery& query) {
   }
 }
 
-}  // namespace hearth::storage
+}  // namespace hearth::storage::detail

@@ -1,4 +1,4 @@
-#include "storage/search_index.h"
+#include "storage/sql/search_index.h"
 
 #include <array>
 #include <charconv>

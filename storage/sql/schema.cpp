@@ -1,7 +1,7 @@
 // Migration steps per dialect. A step is a list of statements; steps are append-only: never
 // edit a released step, add a new one. The differences between dialects are small and kept
 // side by side so they stay in step.
-#include "storage/schema.h"
+#include "storage/sql/schema.h"
 
 #include <soci/soci.h>
 
@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "storage/search_index.h"
-#include "storage/sql_error.h"
+#include "storage/sql/search_index.h"
+#include "storage/sql/sql_error.h"
 
 namespace hearth::storage {
 namespace {

@@ -1,4 +1,4 @@
-#include "storage/search_sql.h"
+#include "storage/sql/search_compiler.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,6 +1,6 @@
 // The checkpoint thread. PASSIVE checkpoints copy as much of the WAL into the database as
 // readers allow and fsync; the WAL is then reused from its start by the next writer.
-#include "storage/wal_checkpointer.h"
+#include "storage/sql/wal_checkpointer.h"
 
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>

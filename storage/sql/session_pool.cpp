@@ -1,7 +1,7 @@
 // Session pool. Connections are set up here, once: SQLite gets its pragmas (WAL, synchronous,
 // busy timeout) and its progress handler per connection, PostgreSQL its statement_timeout, so
 // no store call ever does per-call setup.
-#include "storage/session_pool.h"
+#include "storage/sql/session_pool.h"
 
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
@@ -15,9 +15,9 @@
 #include <string>
 #include <system_error>
 
-#include "storage/sql_error.h"
-#include "storage/sql_statements.h"
-#include "storage/wal_checkpointer.h"
+#include "storage/sql/sql_error.h"
+#include "storage/sql/statements.h"
+#include "storage/sql/wal_checkpointer.h"
 
 namespace hearth::storage {
 namespace {

@@ -1,7 +1,5 @@
 // The HL7 v2 ingest use case over an in-memory store: ACK codes, archive rows, duplicates,
 // configuration, and a failing store that must never yield AA.
-#include "api/hl7_ingest.h"
-
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -10,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/hl7/ingest.h"
 #include "rest_test_support.h"
 #include "storage/store.h"
 
@@ -38,6 +37,20 @@ struct Fixture {
   std::unique_ptr<storage::Store> store;
 };
 
+// Hl7Ingest::ingest, waiting for its completion (on the store's thread, after the COMMIT).
+Hl7IngestResult run(Hl7Ingest& ingest, std::string_view raw, std::string_view peer,
+                    RejectAllowance* rejects = nullptr) {
+  std::promise<Hl7IngestResult> promise;
+  auto future = promise.get_future();
+  ingest.ingest(std::string(raw), peer, rejects,
+                [&promise](Hl7IngestResult r) { promise.set_value(std::move(r)); });
+  REQUIRE(future.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  return future.get();
+}
+Hl7IngestResult run(Hl7Ingest&& ingest, std::string_view raw, std::string_view peer) {
+  return run(ingest, raw, peer);
+}
+
 std::string segment(std::string_view ack, std::string_view id) {
   const std::size_t at = ack.find(std::string(id) + "|");
   if (at == std::string_view::npos) return "";
@@ -47,7 +60,7 @@ std::string segment(std::string_view ack, std::string_view id) {
 TEST_CASE("an ORU^R01 gets AA echoing its MSH-10 and is archived as accepted") {
   Fixture f;
   Hl7Ingest ingest = f.ingest();
-  Hl7IngestResult r = ingest.ingest(kOru, "10.0.0.1:4000");
+  Hl7IngestResult r = run(ingest, kOru, "10.0.0.1:4000");
   CHECK(r.ack_code == "AA");
   CHECK(segment(r.ack, "MSA") == "MSA|AA|MSG00003");
   CHECK(r.ack.find("|ACK^R01^ACK|id1|P|2.5.1") != std::string::npos);
@@ -67,15 +80,15 @@ TEST_CASE("an ORU^R01 gets AA echoing its MSH-10 and is archived as accepted") {
 TEST_CASE("a duplicate gets the identical original ACK; a reused control id is a new message") {
   Fixture f;
   Hl7Ingest ingest = f.ingest();
-  Hl7IngestResult first = ingest.ingest(kOru, "p");
-  Hl7IngestResult again = ingest.ingest(kOru, "p");
+  Hl7IngestResult first = run(ingest, kOru, "p");
+  Hl7IngestResult again = run(ingest, kOru, "p");
   CHECK(again.duplicate);
   CHECK(again.ack == first.ack);
   CHECK(again.archive_id == first.archive_id);
 
   std::string changed(kOru);
   changed.replace(changed.find("7.5"), 3, "9.9");
-  Hl7IngestResult reused = ingest.ingest(changed, "p");
+  Hl7IngestResult reused = run(ingest, changed, "p");
   CHECK(reused.ack_code == "AA");
   CHECK_FALSE(reused.duplicate);
   CHECK(reused.control_id_reused);
@@ -88,8 +101,8 @@ TEST_CASE("a duplicate gets the identical original ACK; a reused control id is a
   CHECK(f.store->list_messages(storage::MessageFilter{})->size() == 2);
 
   // Resends of either message are duplicates of their own row, with their own ACK.
-  Hl7IngestResult resend_first = ingest.ingest(kOru, "p");
-  Hl7IngestResult resend_second = ingest.ingest(changed, "p");
+  Hl7IngestResult resend_first = run(ingest, kOru, "p");
+  Hl7IngestResult resend_second = run(ingest, changed, "p");
   CHECK(resend_first.duplicate);
   CHECK(resend_first.archive_id == first.archive_id);
   CHECK(resend_second.duplicate);
@@ -103,12 +116,12 @@ TEST_CASE("--hl7-duplicate-control-id=reject: a reused control id gets AE 205, a
   Hl7IngestOptions strict;
   strict.on_reused_control_id = storage::ReusedControlId::kReject;
   Hl7Ingest ingest = f.ingest(strict);
-  Hl7IngestResult first = ingest.ingest(kOru, "p");
+  Hl7IngestResult first = run(ingest, kOru, "p");
   CHECK(first.ack_code == "AA");
-  CHECK(ingest.ingest(kOru, "p").duplicate);
+  CHECK(run(ingest, kOru, "p").duplicate);
   std::string changed(kOru);
   changed.replace(changed.find("7.5"), 3, "9.9");
-  Hl7IngestResult reused = ingest.ingest(changed, "p");
+  Hl7IngestResult reused = run(ingest, changed, "p");
   CHECK(reused.ack_code == "AE");
   CHECK(reused.control_id_reused);
   CHECK(segment(reused.ack, "ERR").find("205^") != std::string::npos);
@@ -119,18 +132,18 @@ TEST_CASE("--hl7-duplicate-control-id=reject: a reused control id gets AE 205, a
   // Enhanced mode answers CE.
   std::string enhanced = changed;
   enhanced.replace(enhanced.find("|P|2.5.1"), 8, "|P|2.5.1|||AL|NE");
-  CHECK(ingest.ingest(enhanced, "p").ack_code == "CE");
+  CHECK(run(ingest, enhanced, "p").ack_code == "CE");
 }
 
 TEST_CASE("bytes that do not parse get AR with an ERR and are archived as rejected") {
   Fixture f;
   Hl7Ingest ingest = f.ingest();
-  Hl7IngestResult no_msh = ingest.ingest("PID|1||123\r", "p");
+  Hl7IngestResult no_msh = run(ingest, "PID|1||123\r", "p");
   CHECK(no_msh.ack_code == "AR");
   CHECK(segment(no_msh.ack, "ERR").find("100") != std::string::npos);
   CHECK(f.store->read_message(no_msh.archive_id)->status == storage::MessageStatus::kRejected);
 
-  Hl7IngestResult bad_msh2 = ingest.ingest("MSH|^~|LAB|HOSP|||x||ORU^R01|C9|P|2.5.1\r", "p");
+  Hl7IngestResult bad_msh2 = run(ingest, "MSH|^~|LAB|HOSP|||x||ORU^R01|C9|P|2.5.1\r", "p");
   CHECK(bad_msh2.ack_code == "AR");
   // Unusable delimiters: the ACK cannot trust the header, the archive keeps a best guess.
   CHECK(segment(bad_msh2.ack, "MSA") == "MSA|AR|");
@@ -146,7 +159,7 @@ TEST_CASE("garbage frames are archived up to the connection's rate, the rest onl
   Hl7Ingest ingest = f.ingest();
   RejectAllowance rejects(2);  // two a minute
   std::vector<Hl7IngestResult> results;
-  for (int i = 0; i < 5; ++i) results.push_back(ingest.ingest("garbage", "p", &rejects));
+  for (int i = 0; i < 5; ++i) results.push_back(run(ingest, "garbage", "p", &rejects));
   for (const auto& r : results) CHECK(r.ack_code == "AR");  // every frame is still answered
   CHECK(results[0].archive_id > 0);
   CHECK(results[1].archive_id > 0);
@@ -155,15 +168,15 @@ TEST_CASE("garbage frames are archived up to the connection's rate, the rest onl
   CHECK(rejects.dropped() == 3);
   CHECK(f.store->list_messages(storage::MessageFilter{})->size() == 2);
   // Good messages never use the allowance up, and time refills it.
-  CHECK(ingest.ingest(kOru, "p", &rejects).archive_id > 0);
+  CHECK(run(ingest, kOru, "p", &rejects).archive_id > 0);
   f.clock.micros += 30'000'000;  // half a minute: one more
-  CHECK(ingest.ingest("garbage", "p", &rejects).archive_id > 0);
-  CHECK(ingest.ingest("garbage", "p", &rejects).archive_id == 0);
+  CHECK(run(ingest, "garbage", "p", &rejects).archive_id > 0);
+  CHECK(run(ingest, "garbage", "p", &rejects).archive_id == 0);
   CHECK(rejects.dropped() == 4);
-  // ingest_async answers a dropped frame at once, without the store.
+  // A dropped frame is answered at once, on the calling thread, without the store.
   std::promise<Hl7IngestResult> promise;
-  ingest.ingest_async(
-      "garbage", "p", [&promise](Hl7IngestResult r) { promise.set_value(std::move(r)); }, &rejects);
+  ingest.ingest("garbage", "p", &rejects,
+                [&promise](Hl7IngestResult r) { promise.set_value(std::move(r)); });
   auto future = promise.get_future();
   REQUIRE(future.wait_for(std::chrono::seconds(0)) == std::future_status::ready);
   Hl7IngestResult dropped = future.get();
@@ -177,11 +190,11 @@ TEST_CASE("enhanced mode: CA, and MSH-15 NE asks for no ACK at all") {
   Hl7Ingest ingest = f.ingest();
   std::string enhanced(kOru);
   enhanced.replace(enhanced.find("|P|2.5.1"), 8, "|P|2.5.1|||AL|NE");
-  CHECK(ingest.ingest(enhanced, "p").ack_code == "CA");
+  CHECK(run(ingest, enhanced, "p").ack_code == "CA");
   std::string silent(kOru);
   silent.replace(silent.find("|P|2.5.1"), 8, "|P|2.5.1|||NE|NE");
   silent.replace(silent.find("MSG00003"), 8, "MSG00004");
-  Hl7IngestResult r = ingest.ingest(silent, "p");
+  Hl7IngestResult r = run(ingest, silent, "p");
   CHECK(r.ack.empty());
   CHECK(r.archive_id > 0);
 }
@@ -190,46 +203,32 @@ TEST_CASE("types and versions not configured are rejected with ERR 200 / 203") {
   Fixture f;
   Hl7IngestOptions only_adt;
   only_adt.message_types = {"ADT"};
-  Hl7IngestResult type = f.ingest(only_adt).ingest(kOru, "p");
+  Hl7IngestResult type = run(f.ingest(only_adt), kOru, "p");
   CHECK(type.ack_code == "AR");
   CHECK(segment(type.ack, "ERR").find("200^") != std::string::npos);
   Hl7IngestOptions oru_r01;
   oru_r01.message_types = {"ORU^R01"};
-  CHECK(f.ingest(oru_r01).ingest(kOru, "p").ack_code == "AA");
+  CHECK(run(f.ingest(oru_r01), kOru, "p").ack_code == "AA");
   Hl7IngestOptions v24;
   v24.versions = {"2.4"};
   std::string other(kOru);
   other.replace(other.find("MSG00003"), 8, "MSG00005");
-  Hl7IngestResult version = f.ingest(v24).ingest(other, "p");
+  Hl7IngestResult version = run(f.ingest(v24), other, "p");
   CHECK(version.ack_code == "AR");
   CHECK(segment(version.ack, "ERR").find("203^") != std::string::npos);
 }
 
-// A store whose archive always fails.
-class BrokenStore final : public storage::Store {
+// An archive that always fails.
+class BrokenArchive final : public storage::MessageArchive {
  public:
-  Result<storage::ResourceVersion> read(std::string_view, std::string_view,
-                                        storage::ResourceVersion*) override {
-    return down();
-  }
-  Result<storage::ResourceVersion> vread(std::string_view, std::string_view,
-                                         std::int64_t) override {
-    return down();
-  }
-  Result<storage::WriteOutcome> create(const storage::WriteRequest&) override { return down(); }
-  Result<storage::WriteOutcome> update(const storage::WriteRequest&) override { return down(); }
-  Result<storage::WriteOutcome> remove(const storage::WriteRequest&) override { return down(); }
-  Result<storage::HistoryPage> history(const storage::HistoryQuery&) override { return down(); }
-  Result<storage::SearchPage> search(const fhir::search::SearchQuery&) override { return down(); }
-  Result<storage::ArchiveOutcome> archive_message(const storage::ArchiveRequest&) override {
-    return down();
+  void archive(std::shared_ptr<const storage::ArchiveRequest>, storage::ArchiveDone done) override {
+    done(down());
   }
   Result<storage::ArchivedMessage> read_message(std::int64_t) override { return down(); }
   Result<std::vector<storage::ArchivedMessage>> list_messages(
       const storage::MessageFilter&) override {
     return down();
   }
-  std::string_view engine() const override { return "broken"; }
 
  private:
   static Status down() { return Status(Code::kUnavailable, "database is down"); }
@@ -238,40 +237,32 @@ class BrokenStore final : public storage::Store {
 TEST_CASE("a store failure gives AR (CR in enhanced mode) with ERR 207, never AA or AE") {
   FixedClock clock;
   CountingIds ids;
-  BrokenStore store;
-  Hl7Ingest ingest(store, clock, ids);
-  Hl7IngestResult r = ingest.ingest(kOru, "p");
+  BrokenArchive archive;
+  Hl7Ingest ingest(archive, clock, ids);
+  Hl7IngestResult r = run(ingest, kOru, "p");
   CHECK(r.ack_code == "AR");
   CHECK(segment(r.ack, "MSA") == "MSA|AR|MSG00003");
   CHECK(segment(r.ack, "ERR").find("207^") != std::string::npos);
   CHECK(r.archive_id == 0);
   CHECK(r.store_error == "database is down");
   CHECK(r.ack.find("database is down") == std::string::npos);  // only in the server log
-  CHECK(ingest.ingest("garbage", "p").ack_code == "AR");
+  CHECK(run(ingest, "garbage", "p").ack_code == "AR");
   std::string enhanced(kOru);
   enhanced.replace(enhanced.find("|P|2.5.1"), 8, "|P|2.5.1|||AL|AL");
-  CHECK(ingest.ingest(enhanced, "p").ack_code == "CR");
+  CHECK(run(ingest, enhanced, "p").ack_code == "CR");
   // MSH-15 ER (accept ACK on errors only) still hears of the failure.
   std::string errors_only(kOru);
   errors_only.replace(errors_only.find("|P|2.5.1"), 8, "|P|2.5.1|||ER|NE");
-  CHECK(ingest.ingest(errors_only, "p").ack_code == "CR");
+  CHECK(run(ingest, errors_only, "p").ack_code == "CR");
 }
 
-// ingest_async: parse and ACK on the caller, archive on the store's committer thread.
-Hl7IngestResult ingest_and_wait(Hl7Ingest& ingest, std::string raw) {
-  std::promise<Hl7IngestResult> promise;
-  auto future = promise.get_future();
-  ingest.ingest_async(std::move(raw), "10.0.0.2:4000",
-                      [&promise](Hl7IngestResult r) { promise.set_value(std::move(r)); });
-  REQUIRE(future.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
-  return future.get();
-}
-
-TEST_CASE("ingest_async: the same outcomes as ingest, completed after the commit") {
+// The completion runs on the store's thread (SQLite: the group commit's committer), after the
+// COMMIT; api::ingest_and_wait is the blocking form for callers that may wait.
+TEST_CASE("ingest: parse and ACK on the caller, the archive's completion after the commit") {
   Fixture f;
   Hl7Ingest ingest = f.ingest();
-  CHECK(ingest.ingests_quickly());  // SQLite: the group commit's own thread writes
-  Hl7IngestResult first = ingest_and_wait(ingest, std::string(kOru));
+  REQUIRE(f.store->traits().group_commit);  // SQLite: the group commit's own thread writes
+  Hl7IngestResult first = ingest_and_wait(ingest, std::string(kOru), "10.0.0.2:4000");
   CHECK(first.ack_code == "AA");
   CHECK(segment(first.ack, "MSA") == "MSA|AA|MSG00003");
   REQUIRE(first.archive_id > 0);
@@ -281,11 +272,11 @@ TEST_CASE("ingest_async: the same outcomes as ingest, completed after the commit
   CHECK(row->ack == first.ack);
   CHECK(row->peer == "10.0.0.2:4000");
 
-  Hl7IngestResult again = ingest_and_wait(ingest, std::string(kOru));
+  Hl7IngestResult again = ingest_and_wait(ingest, std::string(kOru), "10.0.0.2:4000");
   CHECK(again.duplicate);
   CHECK(again.ack == first.ack);
 
-  Hl7IngestResult bad = ingest_and_wait(ingest, "PID|1||x\r");
+  Hl7IngestResult bad = ingest_and_wait(ingest, "PID|1||x\r", "10.0.0.2:4000");
   CHECK(bad.ack_code == "AR");
   CHECK(f.store->read_message(bad.archive_id)->status == storage::MessageStatus::kRejected);
   CHECK(f.store->list_messages(storage::MessageFilter{})->size() == 2);
@@ -295,7 +286,7 @@ TEST_CASE("the ACK's own MSH-10 fits the 20-character ST of HL7 v2") {
   Fixture f;
   auto ids = make_uuid_generator(f.clock);
   Hl7Ingest ingest(*f.store, f.clock, *ids);
-  Hl7IngestResult r = ingest.ingest(kOru, "p");
+  Hl7IngestResult r = run(ingest, kOru, "p");
   const std::string msh = segment(r.ack, "MSH");
   // MSH|^~\&|HEARTH|HUB|LAB|HOSP|ts||ACK^R01^ACK|<MSH-10>|P|2.5.1
   std::vector<std::string> fields;
@@ -307,7 +298,7 @@ TEST_CASE("the ACK's own MSH-10 fits the 20-character ST of HL7 v2") {
   REQUIRE(fields.size() > 9);
   CHECK(fields[9].size() == 20);  // fields[0] is "MSH": fields[n] is MSH-(n+1)
   Hl7IngestResult other =
-      ingest.ingest(std::string(kOru).replace(kOru.find("MSG00003"), 8, "MSG00004"), "p");
+      run(ingest, std::string(kOru).replace(kOru.find("MSG00003"), 8, "MSG00004"), "p");
   CHECK(segment(other.ack, "MSH") != msh);
 }
 
@@ -334,7 +325,7 @@ TEST_CASE("8859/1: the raw bytes are archived as received, the metadata as UTF-8
       "MSH|^~\\&|LAB|H\xd4PITAL|HEARTH|HUB|20260309140000||ORU^R01|M\xe9"
       "1|P|2.5.1|||||"
       "|8859/1\rPID|1||1^^^MRN||M\xfcLLER^J\xd6RG\r";
-  Hl7IngestResult r = ingest.ingest(latin1, "p");
+  Hl7IngestResult r = run(ingest, latin1, "p");
   CHECK(r.ack_code == "AA");
   auto row = f.store->read_message(r.archive_id);
   REQUIRE(row.is_ok());

@@ -50,7 +50,7 @@ class session;
 
 namespace hearth::storage {
 
-struct PreparedStatements;  // sql_statements.h
+struct PreparedStatements;  // statements.h
 
 struct PooledSession {
   PooledSession();

@@ -1,0 +1,141 @@
+// The resource store: FHIR resources kept as versioned JSON bodies, read by id and version,
+// written (create, update, delete) one transaction each, listed by history and searched through
+// the search index written with each version. The `resource` table holds each resource's
+// current version (found by primary key, never by scanning history) and `resource_version`
+// keeps every version, deletions included.
+//
+// Thread-safety: a ResourceStore is shared by all request workers; every method may be called
+// concurrently and blocks its caller until the database answered (see StoreTraits in store.h
+// for which calls are cheap enough for an event-loop thread). Implementations lease a database
+// session per call (storage/sql/session_pool.h): search and history together hold at most 12
+// of SQLite's 16 sessions (6 of PostgreSQL's 8), so reads by id and writes always find one.
+// Writes of one resource are serialised so versions are strictly increasing and never lost.
+//
+// Errors (as Status codes): kNotFound (no such resource/version), kGone (current version is a
+// deletion; read() also hands back that deletion's metadata through `deleted_out`),
+// kPreconditionFailed (expected_version mismatch), kConflict (create of an id that exists),
+// kInvalidArgument (a history query without its type, a search binding more values than the
+// engine allows), kUnavailable / kInternal (backend failures:
+// connection lost, database unreachable or busy, the statement time limit, a cancelled
+// search; the database's message is in the diagnostics). No method throws.
+//
+// Time: the store stamps last_updated itself from the Clock given to open_store (the system
+// clock by default). Per resource, last_updated is strictly increasing even when the clock
+// does not advance or steps back: max(now, previous + 1).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "fhir/search/index_values.h"
+#include "fhir/search/search_query.h"
+
+namespace hearth::storage {
+
+// One stored version of a resource.
+struct ResourceVersion {
+  std::string type;
+  std::string id;
+  std::int64_t version = 0;              // 1, 2, 3, ...
+  std::int64_t last_updated_micros = 0;  // UTC micros since epoch
+  bool deleted = false;                  // a deletion marker: body is empty
+  std::string method;                    // "POST", "PUT" or "DELETE": how it was made
+  std::string body;                      // FHIR JSON with id and meta.versionId/lastUpdated set
+};
+
+// What a write wants to store. The store assigns version and last_updated; `make_body`
+// receives them and returns the final body (so meta.versionId/lastUpdated inside the body match
+// the row exactly). It is called inside the write transaction; keep it cheap and pure.
+struct WriteRequest {
+  std::string type;
+  std::string id;
+  // Update only: the version the client saw (If-Match); nullopt = no precondition.
+  std::optional<std::int64_t> expected_version;
+  // Body builder: (version, last_updated_micros) -> body. Unused for deletes.
+  std::function<std::string(std::int64_t version, std::int64_t last_updated_micros)> make_body;
+  // The resource's search-index values (fhir::search::extract_index of the body), written in
+  // the same transaction; they replace the previous version's. Unused for deletes (a deleted
+  // resource has no index rows).
+  fhir::search::IndexValues index;
+};
+
+enum class WriteKind { kCreated, kUpdated, kDeleted, kNoChange };
+
+struct WriteOutcome {
+  WriteKind kind = WriteKind::kCreated;
+  // The version now current. For kNoChange: the unchanged current (the deletion version), or
+  // for a resource that never existed just type and id with version 0.
+  ResourceVersion stored;
+};
+
+// History query. Results are newest first. Paging is by offset within a snapshot: `snapshot`
+// bounds the result to versions recorded at or before the given sequence number, so later
+// writes never shift pages a client is walking. A fresh query passes snapshot = nullopt and
+// gets the current high-water mark back in HistoryPage::snapshot.
+struct HistoryQuery {
+  std::string type;                          // empty: system level
+  std::string id;                            // empty: type (or system) level
+  std::optional<std::int64_t> since_micros;  // _since: last_updated >= since
+  std::optional<std::int64_t> at_micros;     // _at: versions current at that instant
+  std::optional<std::int64_t> snapshot;
+  std::int64_t offset = 0;
+  std::int64_t count = 50;
+};
+
+struct HistoryPage {
+  std::vector<ResourceVersion> entries;
+  std::int64_t total = 0;     // number of versions matching (within the snapshot)
+  std::int64_t snapshot = 0;  // pass back for the following pages
+};
+
+// One page of a search: the matching current resources in the query's order, `offset` and
+// `count` applied.
+struct SearchPage {
+  std::vector<ResourceVersion> entries;
+  std::optional<std::int64_t> total;  // all matches; unset when the query asked for none
+};
+
+class ResourceStore {
+ public:
+  virtual ~ResourceStore() = default;
+
+  // The current version. kNotFound if never existed; kGone if its current version is a
+  // deletion (the deleted version is returned through `deleted_out` when non-null).
+  virtual Result<ResourceVersion> read(std::string_view type, std::string_view id,
+                                       ResourceVersion* deleted_out = nullptr) = 0;
+
+  // A specific version. kNotFound if absent; a deletion marker version yields kGone.
+  virtual Result<ResourceVersion> vread(std::string_view type, std::string_view id,
+                                        std::int64_t version) = 0;
+
+  // Creates a new resource with the given (server-assigned) id: version 1. kConflict if the id
+  // exists already (even deleted).
+  virtual Result<WriteOutcome> create(const WriteRequest& request) = 0;
+
+  // Updates (or creates, when absent or deleted: update-as-create) the resource. With
+  // expected_version set, the current version must equal it (kPreconditionFailed otherwise;
+  // a missing resource with an expected_version is kPreconditionFailed too).
+  virtual Result<WriteOutcome> update(const WriteRequest& request) = 0;
+
+  // Records a deletion as a new version. Deleting a missing or already-deleted resource is
+  // kNoChange (FHIR: 200/204 either way). expected_version as for update.
+  virtual Result<WriteOutcome> remove(const WriteRequest& request) = 0;
+
+  // kInvalidArgument for an instance history without a type.
+  virtual Result<HistoryPage> history(const HistoryQuery& query) = 0;
+
+  // Current (not deleted) resources of query.resource_type matching every clause of `query`
+  // (fhir/search/search_query.h), through the search index written with each version. The
+  // calling thread's CancelToken (core/cancel.h) stops it with kUnavailable.
+  virtual Result<SearchPage> search(const fhir::search::SearchQuery& query) = 0;
+
+  // Engine name for logs and the CapabilityStatement: "sqlite" or "postgresql".
+  virtual std::string_view engine() const = 0;
+};
+
+}  // namespace hearth::storage

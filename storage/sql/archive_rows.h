@@ -1,0 +1,75 @@
+// Internal to storage/: the SQL of the inbound message archive (hl7_message), shared by both
+// engines. These run on a session the caller leased and, for archive_rows, inside a write
+// transaction the caller opened (SqlStore decides how: group commit on SQLite, one transaction
+// per call on PostgreSQL).
+//
+// Errors: SOCI exceptions propagate (the caller translates them). Thread-safety: none beyond the
+// session's.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "storage/message_archive.h"
+#include "storage/sql/statements.h"
+#include "storage/store_url.h"
+
+namespace hearth::storage::detail {
+
+// The output bindings of one hl7_message row, in column order (raw and ack as the column holds
+// them: hex on PostgreSQL); take() turns it into the row as stored.
+struct MessageRow {
+  long long id = 0, received_at = 0;
+  std::string peer, sender, control_id, message_type, version, status, raw, ack, note;
+
+  // Binds every column as an output of `st`, in order.
+  void bind(soci::statement& st);
+  ArchivedMessage take(Dialect dialect);
+};
+
+// The write path's statements, prepared once per session (a message costs one lookup and one
+// insert; preparing them per call was a tenth of the ingest's CPU). Inputs and outputs are
+// bound to the members below.
+struct ArchiveStatements {
+  ArchiveStatements(soci::session& sql, Dialect dialect);
+
+  // Inputs of `lock`, `find_same` and `find_any`: (sender, control_id) and the new message's
+  // content hash; `lock_key` is sender|control_id.
+  std::string sender, control_id, lock_key;
+  long long content_hash = 0;
+  // `find_same`'s output, one row per fetch: accepted rows of (sender, control_id) whose hash
+  // matches or is unknown (rows from before schema 6), oldest first.
+  MessageRow found;
+  // `find_any`'s output: the oldest accepted row of (sender, control_id), any content.
+  long long any_id = 0;
+  // Inputs of `insert` (with sender, control_id and content_hash above; raw and ack in column
+  // form); `inserted_id` is its RETURNING.
+  long long received_at = 0, inserted_id = 0;
+  std::string peer, message_type, version, status, raw, ack, note;
+
+  soci::session& sql;
+  const Dialect dialect;
+  soci::statement lock;       // PostgreSQL only: advisory lock on lock_key
+  soci::statement find_same;  // (sender, control_id, content_hash) -> found
+  soci::statement find_any;   // (sender, control_id) -> any_id
+  soci::statement insert;     // every column -> inserted_id
+};
+
+// Looks up, decides and inserts (see MessageArchive::archive). `now_micros` is received_at.
+// On PostgreSQL it takes a transaction-scoped advisory lock on (sender, control_id) first, so
+// two racing copies of one message cannot both be inserted.
+// `ps` is the session's statements (ps.archive() holds the ones above).
+Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest& request,
+                                    std::int64_t now_micros);
+
+// kNotFound when absent.
+Result<ArchivedMessage> read_message_row(soci::session& sql, Dialect dialect, std::int64_t id);
+
+std::vector<ArchivedMessage> list_message_rows(soci::session& sql, Dialect dialect,
+                                               const MessageFilter& filter);
+
+}  // namespace hearth::storage::detail

@@ -1,0 +1,126 @@
+// The group commit's queue, its leader and the batch: one transaction, a savepoint per write.
+#include "storage/sql/group_commit.h"
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace hearth::storage::detail {
+
+GroupCommit::~GroupCommit() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_committer_ = true;
+  }
+  committer_wake_.notify_one();
+  if (committer_.joinable()) committer_.join();  // after it ran what was queued
+}
+
+void GroupCommit::run(Item& item) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  queue_.push_back(&item);
+  while (!item.done_) {
+    if (batch_running_) {
+      queue_changed_.wait(lock);
+      continue;
+    }
+    lead_batch(lock);
+  }
+}
+
+void GroupCommit::post(std::unique_ptr<Item> item) {
+  item->posted_ = true;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!committer_.joinable()) committer_ = std::thread([this] { committer_loop(); });
+  queue_.push_back(item.release());
+  ++posted_queued_;
+  if (!batch_running_) committer_wake_.notify_one();
+}
+
+void GroupCommit::lead_batch(std::unique_lock<std::mutex>& lock) {
+  batch_running_ = true;
+  std::vector<Item*> batch;
+  batch.swap(queue_);
+  posted_queued_ = 0;
+  lock.unlock();
+  run_batch(batch);
+  std::vector<Item*> finished_posted;
+  for (Item* w : batch) {
+    if (w->posted_) finished_posted.push_back(w);
+  }
+  lock.lock();
+  // From here a blocking writer may return and destroy its item: touch them no more.
+  for (Item* w : batch) {
+    if (!w->posted_) w->done_ = true;
+  }
+  batch_running_ = false;
+  queue_changed_.notify_all();
+  if (posted_queued_ > 0) committer_wake_.notify_one();
+  lock.unlock();
+  for (Item* w : finished_posted) {
+    std::unique_ptr<Item> owned(w);
+    owned->complete();
+  }
+  lock.lock();
+}
+
+void GroupCommit::committer_loop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    committer_wake_.wait(
+        lock, [this] { return stop_committer_ || (posted_queued_ > 0 && !batch_running_); });
+    if (posted_queued_ > 0 && !batch_running_) {
+      lead_batch(lock);
+      continue;
+    }
+    if (stop_committer_ && posted_queued_ == 0) return;
+  }
+}
+
+void GroupCommit::run_batch(const std::vector<Item*>& batch) {
+  Result<SessionPool::Lease> lease = transactions_.pool().acquire(Lane::kWrite);
+  if (!lease.is_ok()) {
+    for (Item* w : batch) w->fail(lease.status());
+    return;
+  }
+  PreparedStatements* open = nullptr;
+  try {
+    PreparedStatements& ps = transactions_.begin(*lease);
+    open = &ps;
+    bool any_changed = false;
+    const std::int64_t now = clock_.now_micros();
+    for (Item* w : batch) {
+      const bool isolated = !w->atomic();
+      if (isolated) ps.savepoint.execute(true);
+      try {
+        if (w->apply(ps, now)) {
+          any_changed = true;
+        } else if (isolated) {
+          ps.rollback_to_savepoint.execute(true);
+        }
+        if (isolated) ps.release_savepoint.execute(true);
+      } catch (...) {
+        const FailureKind kind = classify_current_exception();
+        // Past the batch's time limit SQLite rolled back the whole transaction: every write
+        // of the batch fails (kUnavailable), none is half-committed.
+        if (kind == FailureKind::kInterrupted) throw;
+        w->fail_current(kind);
+        if (isolated) {
+          ps.rollback_to_savepoint.execute(true);
+          ps.release_savepoint.execute(true);
+        } else if (!ps.in_transaction()) {
+          // SQLite rolled the whole transaction back (disk full, I/O error): fail the batch.
+          throw std::runtime_error("the write transaction was rolled back");
+        }
+      }
+    }
+    transactions_.end(*lease, ps, any_changed);
+    open = nullptr;
+  } catch (...) {
+    Status status = fail_session(*lease, "write batch of " + std::to_string(batch.size()));
+    roll_back_quietly(open);
+    for (Item* w : batch) w->fail(status);
+  }
+}
+
+}  // namespace hearth::storage::detail

@@ -1,0 +1,91 @@
+// Internal to storage/: SQLite's group commit. SQLite has one writer at a time, and in WAL mode
+// a commit costs a write of every page it touched. Concurrent writes therefore queue; whoever
+// finds no batch running becomes the leader and runs every queued write in one transaction,
+// each inside its own savepoint (a failing write rolls back alone), then one COMMIT. Nobody gets
+// an answer before that commit: an acknowledged write is committed. Resource writes and message
+// archivings share the queue (and so the commits).
+//
+// A blocking write (run()) leads a batch itself or waits for the one that takes it. A posted
+// write (post(): an archiving, whose caller does not wait) has no thread waiting to lead: the
+// committer thread, started on first use, leads whenever one is queued and no batch runs, and
+// calls the write's complete() after the batch.
+//
+// Ownership: posted items are owned by the queue until complete() has returned. The destructor
+// runs every write still queued, completes it, then joins the committer.
+// Thread-safety: run() and post() may be called from any thread.
+// Errors: each write's outcome is its own (Item); a batch that fails as a whole (no session, a
+// time limit, a failed COMMIT, SQLite rolling the transaction back) fails every write in it.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "storage/sql/sql_error.h"
+#include "storage/sql/statements.h"
+#include "storage/sql/write_transaction.h"
+
+namespace hearth::storage::detail {
+
+class GroupCommit {
+ public:
+  // One write of a batch, run by whichever thread leads it. Its outcome is kept in the item
+  // (a derived class) and read after run() returns or in complete().
+  class Item {
+   public:
+    virtual ~Item() = default;
+    // Runs the write in the batch's transaction; true when it changed the database (false: its
+    // savepoint is rolled back). SOCI errors propagate. `now_micros` is the batch's clock.
+    virtual bool apply(PreparedStatements& ps, std::int64_t now_micros) = 0;
+    // Records the exception being handled, classified as `kind`, as this write's failure.
+    virtual void fail_current(FailureKind kind) = 0;
+    // Records `status` as this write's outcome: the batch failed as a whole.
+    virtual void fail(const Status& status) = 0;
+    // True for a write of one statement, atomic by itself: it needs no savepoint.
+    virtual bool atomic() const { return false; }
+    // Posted items only: called once after the batch, without the queue's lock; must not
+    // block. The item is deleted afterwards.
+    virtual void complete() {}
+
+   private:
+    friend class GroupCommit;
+    bool posted_ = false;
+    bool done_ = false;  // blocking items: the batch that ran it has ended
+  };
+
+  GroupCommit(WriteTransactions& transactions, const Clock& clock)
+      : transactions_(transactions), clock_(clock) {}
+  ~GroupCommit();
+  GroupCommit(const GroupCommit&) = delete;
+  GroupCommit& operator=(const GroupCommit&) = delete;
+
+  // Queues `item` and returns once the batch that ran it has committed (or failed).
+  void run(Item& item);
+  // Queues `item` and returns at once; the committer thread runs it and calls complete().
+  void post(std::unique_ptr<Item> item);
+
+ private:
+  // Called with `lock` held and no batch running; runs every queued write, hands out the
+  // results and returns with `lock` held again.
+  void lead_batch(std::unique_lock<std::mutex>& lock);
+  void run_batch(const std::vector<Item*>& batch);
+  void committer_loop();
+
+  WriteTransactions& transactions_;
+  const Clock& clock_;
+  std::mutex mutex_;
+  std::condition_variable queue_changed_;
+  std::vector<Item*> queue_;
+  bool batch_running_ = false;
+  std::size_t posted_queued_ = 0;  // posted items in queue_
+  bool stop_committer_ = false;
+  std::condition_variable committer_wake_;
+  std::thread committer_;
+};
+
+}  // namespace hearth::storage::detail

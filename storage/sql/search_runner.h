@@ -1,0 +1,24 @@
+// Internal to storage/: running a search. The compiled query (search_compiler.h) becomes two
+// statements on a kQuery lease, the page and (when asked) the total; each search prepares its
+// own, since their text depends on the query.
+//
+// Thread-safety: may be called concurrently (one lease each).
+// Errors: kInvalidArgument when the query binds more values than the engine allows (400, not
+// the engine's error); kUnavailable / kInternal for backend failures, a time limit or a
+// cancelled search (fail_session).
+#pragma once
+
+#include <cstdint>
+
+#include "core/status.h"
+#include "fhir/search/search_query.h"
+#include "storage/resource_store.h"
+#include "storage/sql/session_pool.h"
+
+namespace hearth::storage::detail {
+
+// `now_micros` anchors the `ap` prefix on dates.
+Result<SearchPage> run_search(SessionPool& pool, const fhir::search::SearchQuery& query,
+                              std::int64_t now_micros);
+
+}  // namespace hearth::storage::detail

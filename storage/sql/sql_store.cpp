@@ -1,0 +1,384 @@
+// The Store interactions, written once for both engines: reads lease a session, run the
+// prepared statements and translate any exception into a Status before returning; writes
+// decide their rows in write_rows() and leave the transaction to the group commit (SQLite) or
+// the write-transaction helper (PostgreSQL).
+#include "storage/sql/sql_store.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "storage/sql/archive_rows.h"
+#include "storage/sql/search_index.h"
+#include "storage/sql/search_runner.h"
+#include "storage/sql/sql_error.h"
+#include "storage/sql/statements.h"
+
+namespace hearth::storage {
+namespace {
+
+// PostgreSQL: archivings run at once (each holds a write session for its transaction).
+constexpr std::size_t kArchiveThreads = 4;
+
+std::string ref(std::string_view type, std::string_view id) {
+  std::string out(type);
+  out.push_back('/');
+  out.append(id);
+  return out;
+}
+
+ResourceVersion current_row(const PreparedStatements& ps) {
+  ResourceVersion row;
+  row.type = ps.type;
+  row.id = ps.id;
+  row.version = ps.cur_version;
+  row.last_updated_micros = ps.cur_last_updated;
+  row.deleted = ps.cur_deleted != 0;
+  row.method = ps.cur_method;
+  return row;
+}
+
+const char* method_of(int op) {
+  static constexpr const char* kMethods[] = {"POST", "PUT", "DELETE"};
+  return kMethods[op];
+}
+
+}  // namespace
+
+SqlStore::SqlStore(std::unique_ptr<SessionPool> pool, const Clock& clock,
+                   std::unique_ptr<Clock> owned_clock,
+                   std::unique_ptr<WalCheckpointer> checkpointer)
+    : pool_(std::move(pool)),
+      owned_clock_(std::move(owned_clock)),
+      clock_(clock),
+      dialect_(pool_->url().dialect),
+      checkpointer_(std::move(checkpointer)),
+      transactions_(*pool_, checkpointer_.get()) {
+  if (dialect_ == Dialect::kSqlite) {
+    group_commit_ = std::make_unique<detail::GroupCommit>(transactions_, clock_);
+  } else {
+    // As many archivings at once as leave half the sessions to requests (8 sessions: 4).
+    archive_pool_ = std::make_unique<detail::TaskPool>(kArchiveThreads);
+  }
+}
+
+std::string_view SqlStore::engine() const {
+  return dialect_ == Dialect::kSqlite ? "sqlite" : "postgresql";
+}
+
+StoreTraits SqlStore::traits() const {
+  const bool sqlite = dialect_ == Dialect::kSqlite;
+  return StoreTraits{.cheap_reads = sqlite, .group_commit = sqlite};
+}
+
+Result<ResourceVersion> SqlStore::read(std::string_view type, std::string_view id,
+                                       ResourceVersion* deleted_out) {
+  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
+  if (!lease.is_ok()) return std::move(lease).take_status();
+  try {
+    PreparedStatements& ps = statements_of(**lease, dialect_);
+    ps.type.assign(type);
+    ps.id.assign(id);
+    ps.read_current.execute(true);
+    const bool found = ps.read_current.got_data();
+    ps.finish(ps.read_current);
+    if (!found) return Status(Code::kNotFound, ref(type, id) + " not found");
+    ResourceVersion row = current_row(ps);
+    if (row.deleted) {
+      if (deleted_out != nullptr) *deleted_out = std::move(row);
+      return Status(Code::kGone, ref(type, id) + " was deleted");
+    }
+    row.body = std::move(ps.cur_body);
+    return row;
+  } catch (...) {
+    return fail_session(*lease, "read " + ref(type, id));
+  }
+}
+
+Result<ResourceVersion> SqlStore::vread(std::string_view type, std::string_view id,
+                                        std::int64_t version) {
+  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
+  if (!lease.is_ok()) return std::move(lease).take_status();
+  const std::string what = ref(type, id) + "/_history/" + std::to_string(version);
+  try {
+    PreparedStatements& ps = statements_of(**lease, dialect_);
+    ps.type.assign(type);
+    ps.id.assign(id);
+    ps.version = version;
+    ps.read_version.execute(true);
+    const bool found = ps.read_version.got_data();
+    ps.finish(ps.read_version);
+    if (!found) return Status(Code::kNotFound, what + " not found");
+    ps.cur_version = version;
+    ResourceVersion row = current_row(ps);
+    if (row.deleted) return Status(Code::kGone, what + " is a deletion");
+    row.body = std::move(ps.cur_body);
+    return row;
+  } catch (...) {
+    return fail_session(*lease, "vread " + what);
+  }
+}
+
+Result<WriteOutcome> SqlStore::create(const WriteRequest& request) {
+  return write(Op::kCreate, request);
+}
+Result<WriteOutcome> SqlStore::update(const WriteRequest& request) {
+  return write(Op::kUpdate, request);
+}
+Result<WriteOutcome> SqlStore::remove(const WriteRequest& request) {
+  return write(Op::kRemove, request);
+}
+
+namespace {
+
+// The body of a write transaction, after BEGIN: decide, stamp, store. Returns without
+// writing for a conflict, a failed precondition or kNoChange (the caller rolls back). Sets
+// `*raced` (and returns kConflict) when another transaction inserted the row after our lookup
+// found none: PostgreSQL only, where the lookup cannot lock a row that does not exist yet.
+Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedStatements& ps,
+                                const Clock& clock, bool* raced) {
+  constexpr int kCreate = 0, kUpdate = 1, kRemove = 2;
+  ps.type = request.type;
+  ps.id = request.id;
+  ps.lock_current.execute(true);
+  const bool found = ps.lock_current.got_data();
+  ps.finish(ps.lock_current);
+  ResourceVersion current;
+  if (found) {
+    current = current_row(ps);
+  } else {
+    current.type = request.type;
+    current.id = request.id;
+  }
+  const std::string name = ref(request.type, request.id);
+  if (op != kCreate && request.expected_version &&
+      (!found || current.version != *request.expected_version)) {
+    return Status(Code::kPreconditionFailed,
+                  found ? name + " is at version " + std::to_string(current.version) + ", not " +
+                              std::to_string(*request.expected_version)
+                        : name + " does not exist (expected version " +
+                              std::to_string(*request.expected_version) + ")");
+  }
+  if (op == kCreate && found) return Status(Code::kConflict, name + " already exists");
+  if (op == kRemove && (!found || current.deleted)) {
+    return WriteOutcome{WriteKind::kNoChange, std::move(current)};
+  }
+  ResourceVersion next;
+  next.type = request.type;
+  next.id = request.id;
+  next.version = found ? current.version + 1 : 1;
+  const std::int64_t now = clock.now_micros();
+  next.last_updated_micros = found ? std::max(now, current.last_updated_micros + 1) : now;
+  next.deleted = op == kRemove;
+  next.method = method_of(op);
+  ps.body.clear();
+  if (!next.deleted) ps.body = request.make_body(next.version, next.last_updated_micros);
+  ps.version = next.version;
+  ps.last_updated = next.last_updated_micros;
+  ps.deleted = next.deleted ? 1 : 0;
+  ps.method = next.method;
+  // The version row first: its seq is what the current row points at.
+  ps.insert_version.execute(true);
+  ps.finish(ps.insert_version);
+  if (found) {
+    ps.update_current.execute(true);
+  } else {
+    ps.insert_current.execute(true);
+    if (ps.insert_current.get_affected_rows() == 0) {
+      *raced = true;
+      return Status(Code::kConflict, name + " already exists");
+    }
+  }
+  // The search index follows the current version: old rows out, the new body's rows in.
+  detail::IndexWriter& index = ps.index();
+  if (found && !current.deleted) index.remove(request.type, request.id);
+  if (!next.deleted) index.insert(request.type, request.id, request.index);
+  next.body.swap(ps.body);
+  WriteKind kind = op == kRemove                                ? WriteKind::kDeleted
+                   : op == kUpdate && found && !current.deleted ? WriteKind::kUpdated
+                                                                : WriteKind::kCreated;
+  return WriteOutcome{kind, std::move(next)};
+}
+
+// One resource write queued for the group commit.
+struct ResourceWrite final : detail::GroupCommit::Item {
+  ResourceWrite(int op, const WriteRequest& request, const Clock& clock)
+      : op(op), request(request), clock(clock) {}
+  bool apply(PreparedStatements& ps, std::int64_t) override {
+    bool raced = false;  // cannot happen: the batch is SQLite's only writer
+    result = write_rows(op, request, ps, clock, &raced);
+    return result->is_ok() && (*result)->kind != WriteKind::kNoChange;
+  }
+  void fail_current(FailureKind kind) override {
+    const std::string what = ref(request.type, request.id);
+    result = kind == FailureKind::kUnique && op == 0
+                 ? Status(Code::kConflict, what + " already exists")
+                 : status_from_current_exception("write " + what);
+  }
+  void fail(const Status& status) override { result = status; }
+
+  const int op;
+  const WriteRequest& request;
+  const Clock& clock;
+  std::optional<Result<WriteOutcome>> result;
+};
+
+// One archiving posted to the group commit; `done` runs after the batch.
+struct Archiving final : detail::GroupCommit::Item {
+  Archiving(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done)
+      : request(std::move(request)), done(std::move(done)) {}
+  bool apply(PreparedStatements& ps, std::int64_t now_micros) override {
+    result = detail::archive_rows(ps, *request, now_micros);
+    return result->is_ok() && !(*result)->duplicate;
+  }
+  void fail_current(FailureKind) override {
+    result = status_from_current_exception("archive message " + request->control_id);
+  }
+  void fail(const Status& status) override { result = status; }
+  // One INSERT, atomic on its own.
+  bool atomic() const override { return true; }
+  void complete() override { done(std::move(*result)); }
+
+  std::shared_ptr<const ArchiveRequest> request;
+  ArchiveDone done;
+  std::optional<Result<ArchiveOutcome>> result;
+};
+
+}  // namespace
+
+Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
+  const int op_index = static_cast<int>(op);
+  const std::string what = std::string(op == Op::kCreate   ? "create "
+                                       : op == Op::kUpdate ? "update "
+                                                           : "delete ") +
+                           ref(request.type, request.id);
+  if (op != Op::kRemove && !request.make_body) {
+    return Status(Code::kInternal, what + ": WriteRequest.make_body is not set");
+  }
+  if (group_commit_) {
+    ResourceWrite item(op_index, request, clock_);
+    group_commit_->run(item);
+    return std::move(*item.result);
+  }
+  return transactions_.run<WriteOutcome>(
+      what,
+      [&](PreparedStatements& ps) {
+        bool raced = false;
+        Result<WriteOutcome> outcome = write_rows(op_index, request, ps, clock_, &raced);
+        const bool commit = outcome.is_ok() && outcome->kind != WriteKind::kNoChange;
+        // Lost a race to create the row: a create conflicts; an update or delete tries again
+        // and now finds (and locks) the row.
+        return detail::Attempt<WriteOutcome>{std::move(outcome), commit,
+                                             raced && op != Op::kCreate};
+      },
+      [&](FailureKind kind, const Status& status) -> std::optional<Status> {
+        if (kind == FailureKind::kUnique && op == Op::kCreate) {
+          return Status(Code::kConflict, ref(request.type, request.id) + " already exists");
+        }
+        if (kind == FailureKind::kRetryable || kind == FailureKind::kUnique) return std::nullopt;
+        return status;
+      });
+}
+
+void SqlStore::archive(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done) {
+  if (group_commit_) {
+    group_commit_->post(std::make_unique<Archiving>(std::move(request), std::move(done)));
+    return;
+  }
+  archive_pool_->post([this, request = std::move(request), done = std::move(done)] {
+    done(archive_now(*request));
+  });
+}
+
+Result<ArchiveOutcome> SqlStore::archive_now(const ArchiveRequest& request) {
+  return transactions_.run<ArchiveOutcome>(
+      "archive message " + request.control_id,
+      [&](PreparedStatements& ps) {
+        Result<ArchiveOutcome> outcome = detail::archive_rows(ps, request, clock_.now_micros());
+        const bool commit = outcome.is_ok() && !outcome->duplicate;
+        return detail::Attempt<ArchiveOutcome>{std::move(outcome), commit};
+      },
+      [](FailureKind kind, const Status& status) -> std::optional<Status> {
+        if (kind == FailureKind::kRetryable) return std::nullopt;
+        return status;
+      });
+}
+
+Result<ArchivedMessage> SqlStore::read_message(std::int64_t id) {
+  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
+  if (!lease.is_ok()) return std::move(lease).take_status();
+  try {
+    return detail::read_message_row(*(*lease)->sql, dialect_, id);
+  } catch (...) {
+    return fail_session(*lease, "read message " + std::to_string(id));
+  }
+}
+
+Result<std::vector<ArchivedMessage>> SqlStore::list_messages(const MessageFilter& filter) {
+  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kQuery);
+  if (!lease.is_ok()) return std::move(lease).take_status();
+  try {
+    return detail::list_message_rows(*(*lease)->sql, dialect_, filter);
+  } catch (...) {
+    return fail_session(*lease, "list messages");
+  }
+}
+
+Result<SearchPage> SqlStore::search(const fhir::search::SearchQuery& query) {
+  return detail::run_search(*pool_, query, clock_.now_micros());
+}
+
+Result<HistoryPage> SqlStore::history(const HistoryQuery& query) {
+  if (!query.id.empty() && query.type.empty()) {
+    return Status(Code::kInvalidArgument, "instance history needs a resource type");
+  }
+  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kQuery);
+  if (!lease.is_ok()) return std::move(lease).take_status();
+  try {
+    PreparedStatements& ps = statements_of(**lease, dialect_);
+    HistoryPage page;
+    if (query.snapshot) {
+      page.snapshot = *query.snapshot;
+    } else {
+      ps.read_max_seq.execute(true);
+      ps.finish(ps.read_max_seq);
+      page.snapshot = ps.max_seq;
+    }
+    int shape = 0;
+    if (!query.type.empty()) shape |= kHistoryType;
+    if (!query.id.empty()) shape |= kHistoryInstance;
+    if (query.since_micros) shape |= kHistorySince;
+    if (query.at_micros) shape |= kHistoryAt;
+    HistoryStatements& h = ps.history(shape);
+    h.type = query.type;
+    h.id = query.id;
+    h.snapshot = page.snapshot;
+    h.since = query.since_micros.value_or(0);
+    h.at = query.at_micros.value_or(0);
+    h.limit = std::max<std::int64_t>(query.count, 0);
+    h.offset = std::max<std::int64_t>(query.offset, 0);
+    h.count.execute(true);
+    ps.finish(h.count);
+    page.total = h.total;
+    if (h.limit > 0 && h.offset < page.total) {
+      h.page.execute(false);
+      while (h.page.fetch()) {
+        ResourceVersion& row = page.entries.emplace_back();
+        row.type = h.row_type;
+        row.id = h.row_id;
+        row.version = h.row_version;
+        row.last_updated_micros = h.row_last_updated;
+        row.deleted = h.row_deleted != 0;
+        row.method = h.row_method;
+        row.body = std::move(h.row_body);
+      }
+      ps.finish(h.page);
+    }
+    return page;
+  } catch (...) {
+    return fail_session(*lease, "history");
+  }
+}
+
+}  // namespace hearth::storage
