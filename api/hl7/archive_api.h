@@ -25,8 +25,8 @@
 
 #include <cstdint>
 
-#include "api/hl7/route.h"
 #include "api/hl7/ingest.h"
+#include "api/hl7/route.h"
 #include "api/request.h"
 #include "api/service.h"
 #include "storage/message_archive.h"

@@ -77,10 +77,9 @@ int serve(Config config) {
                                                         ? storage::ReusedControlId::kReject
                                                         : storage::ReusedControlId::kAccept});
   api::Hl7ArchiveApi hl7_api(**store, ingest);
-  HttpServer server(
-      config,
-      HttpHandlers{.fhir = rest, .hl7 = &hl7_api, .cheap_reads = traits.cheap_reads},
-      MllpHandlers{.ingest = &ingest});
+  HttpServer server(config,
+                    HttpHandlers{.fhir = rest, .hl7 = &hl7_api, .cheap_reads = traits.cheap_reads},
+                    MllpHandlers{.ingest = &ingest});
   Status listening = server.listen();
   if (!listening.is_ok()) {
     log_line(listening.message());

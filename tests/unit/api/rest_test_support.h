@@ -8,6 +8,7 @@
 
 #include "api/rest/rest_handler.h"
 #include "fhir/json.h"
+#include "storage/store.h"
 
 namespace hearth::api::testing {
 

@@ -1,5 +1,7 @@
 // The HL7 v2 ingest use case over an in-memory store: ACK codes, archive rows, duplicates,
 // configuration, and a failing store that must never yield AA.
+#include "api/hl7/ingest.h"
+
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -8,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "api/hl7/ingest.h"
 #include "rest_test_support.h"
 #include "storage/store.h"
 
