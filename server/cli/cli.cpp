@@ -19,6 +19,7 @@
 #include "server/cli/send_command.h"
 #include "server/config.h"
 #include "server/http_server.h"
+#include "server/malloc_arenas.h"
 #include "server/signals.h"
 #include "storage/store.h"
 
@@ -56,6 +57,7 @@ int serve(Config config) {
   // A client or log pipe going away must not kill the server; socket writes already use
   // MSG_NOSIGNAL.
   std::signal(SIGPIPE, SIG_IGN);
+  limit_malloc_arenas();  // before any thread starts
 
   auto store = storage::open_store(
       config.store, storage::StoreOptions{.statement_timeout = std::chrono::milliseconds(
