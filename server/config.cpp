@@ -66,6 +66,12 @@ void add_serve_options(CLI::App& app, Config& config) {
       ->envname("HEARTH_MAX_BODY")
       ->transform(CLI::AsSizeValue(false))
       ->capture_default_str();
+  app.add_option("--max-buffered-body", config.max_buffered_body,
+                 "Request body bytes all HTTP connections may hold at once (suffixes: KiB, MiB, "
+                 "...); a body that does not fit waits for room, up to 30 s, then gets 503")
+      ->envname("HEARTH_MAX_BUFFERED_BODY")
+      ->transform(CLI::AsSizeValue(false))
+      ->capture_default_str();
   app.add_option("--threads", config.threads, "I/O threads (default: number of cores)")
       ->envname("HEARTH_THREADS");
   app.add_option("--workers", config.workers,
@@ -188,6 +194,9 @@ Status finalize(Config& config) {
     while (config.base_url.ends_with('/')) config.base_url.pop_back();
   }
   if (config.max_body == 0) return Status(Code::kInvalidArgument, "--max-body must be > 0");
+  if (config.max_buffered_body == 0) {
+    return Status(Code::kInvalidArgument, "--max-buffered-body must be > 0");
+  }
   if (config.mllp_frame_timeout_ms == 0) {
     return Status(Code::kInvalidArgument, "--mllp-frame-timeout must be > 0");
   }

@@ -22,6 +22,7 @@ namespace hearth::server {
 inline constexpr std::string_view kDefaultListen = "127.0.0.1:8080";
 inline constexpr std::string_view kDefaultStore = "sqlite:./hearth-data/hearth.db";
 inline constexpr std::uint64_t kDefaultMaxBody = 16ull * 1024 * 1024;
+inline constexpr std::uint64_t kDefaultMaxBufferedBody = 32ull * 1024 * 1024;
 inline constexpr std::string_view kDefaultMllpListen = "127.0.0.1:2575";
 inline constexpr std::uint64_t kDefaultMllpMaxMessage = 16ull * 1024 * 1024;
 
@@ -36,7 +37,12 @@ struct Config {
   std::string store = std::string(kDefaultStore);    // storage::open_store URL
   std::string base_url;                              // empty: "http://" + Host header + "/fhir"
   std::uint64_t max_body = kDefaultMaxBody;          // request bodies beyond this get 413
-  unsigned threads = 0;                              // io threads; 0 = number of cores
+  // Request body bytes all HTTP connections may hold at once, from reading a body to writing
+  // its response (server/body_budget.h); a body that does not fit waits, then gets 503.
+  std::uint64_t max_buffered_body = kDefaultMaxBufferedBody;
+  // How long such a body waits for room before its 503 (not a flag: tests shorten it).
+  std::uint64_t max_buffered_body_wait_ms = 30'000;
+  unsigned threads = 0;  // io threads; 0 = number of cores
   // Worker threads for the REST core (blocking store calls); 0 = run the REST core inline on
   // the io threads (no thread hop; only sensible when the store never blocks for long).
   // Unset (-1) = max(32, 2 x cores).
@@ -77,7 +83,8 @@ void add_store_option(CLI::App& app, Config& config);
 
 // Fills defaults that depend on the machine (threads, workers) and checks the values.
 // Errors: kInvalidArgument for an unparsable --listen or --mllp-listen, a base URL that is not
-// http(s)://, a zero max body, max message, frame timeout, connection cap or REST limit, an
+// http(s)://, a zero max body, max buffered body, max message, frame timeout, connection cap or
+// REST limit, an
 // --hl7-accept-types entry that is not CODE or CODE^EVENT, an --hl7-accept-versions entry the
 // parser does not support, or an empty --allowed-hosts entry.
 Status finalize(Config& config);

@@ -23,6 +23,7 @@
 #include "api/rest/rest_handler.h"
 #include "core/cancel.h"
 #include "server/access_log.h"
+#include "server/body_budget.h"
 #include "server/request_mapping.h"
 #include "server/scheduling.h"
 
@@ -129,8 +130,12 @@ bool unsupported_transfer_encoding(const http::request_header<>& head) {
   return !beast::iequals(value, "chunked") || head.count(http::field::transfer_encoding) > 1;
 }
 
-// Empties `request` for the next one on the connection, keeping the strings' capacity so a
-// keep-alive connection stops allocating for them after its first request.
+// A body buffer larger than this is freed after its response rather than kept for the
+// connection's next request: it was counted in the body budget only until then.
+constexpr std::size_t kKeptBodyCapacity = 64 * 1024;
+
+// Empties `request` for the next one on the connection, keeping the strings' capacity (a small
+// body's included) so a keep-alive connection stops allocating for them after its first request.
 void reset(api::Request& request) {
   request.endpoint = api::Endpoint::kFhir;
   request.method.clear();
@@ -142,7 +147,11 @@ void reset(api::Request& request) {
   request.if_none_match.clear();
   request.if_none_exist.clear();
   request.prefer.clear();
-  request.body.clear();
+  if (request.body.capacity() > kKeptBodyCapacity) {
+    std::string().swap(request.body);
+  } else {
+    request.body.clear();
+  }
   request.base_url.clear();
 }
 
@@ -160,11 +169,33 @@ asio::awaitable<void> linger_and_close(Stream& stream, beast::flat_buffer& buffe
   stream.socket().close(ignored);
 }
 
-// Reads one request: the header (from here the request counts as in flight), a
-// "100 Continue" when the client waits for it, then the body. The error is the read's.
+// read_request's error for a body the budget (--max-buffered-body) found no room for within
+// config.max_buffered_body_wait_ms: answered 503 with Retry-After, and the connection closed.
+bool over_budget(const beast::error_code& ec) {
+  return ec == asio::error::no_buffer_space;
+}
+constexpr std::string_view kRetryAfterSeconds = "5";
+
+// Takes `bytes` of body out of the budget into `reservation`, waiting for room; false when
+// none came in time.
+asio::awaitable<bool> reserve_body(ServerState& state, std::uint64_t bytes,
+                                   std::optional<BodyReservation>& reservation) {
+  // Each co_await result in a variable of its own: GCC 12 miscompiles a co_await inside a
+  // condition (the program hits an illegal instruction).
+  const bool reserved = co_await state.body_budget.reserve(
+      bytes, std::chrono::milliseconds(state.config.max_buffered_body_wait_ms));
+  if (reserved) reservation.emplace(state.body_budget, bytes);
+  co_return reserved;
+}
+
+// Reads one request: the header (from here the request counts as in flight), its body's room
+// in the budget (a declared length's before the body is read, a chunked body's once read), a
+// "100 Continue" when the client waits for it, then the body. The error is the read's, or
+// no_buffer_space when the budget had no room (see over_budget).
 asio::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buffer& buffer,
                                                 Parser& parser, ServerState& state,
-                                                std::optional<InFlight>& in_flight) {
+                                                std::optional<InFlight>& in_flight,
+                                                std::optional<BodyReservation>& reservation) {
   stream.expires_after(kIdleTimeout);
   auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
   if (ec) co_return ec;
@@ -173,6 +204,12 @@ asio::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buff
     co_return http::make_error_code(http::error::bad_transfer_encoding);
   }
   if (parser.is_done()) co_return ec;
+  std::optional<std::uint64_t> length;  // none: chunked
+  if (auto declared = parser.content_length()) length = *declared;
+  if (length) {
+    const bool reserved = co_await reserve_body(state, *length, reservation);
+    if (!reserved) co_return asio::error::no_buffer_space;
+  }
   auto& head = parser.get();
   if (beast::iequals(head[http::field::expect], "100-continue")) {
     http::response<http::empty_body> proceed{http::status::continue_, head.version()};
@@ -182,6 +219,10 @@ asio::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buff
   }
   stream.expires_after(kIdleTimeout);
   auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, kNoThrow);
+  if (!body_ec && !length) {
+    const bool reserved = co_await reserve_body(state, head.body().size(), reservation);
+    if (!reserved) co_return asio::error::no_buffer_space;
+  }
   co_return body_ec;
 }
 
@@ -233,6 +274,14 @@ asio::awaitable<api::Response> respond(ServerState& state, Stream& stream,
                                        api::Request& request) {
   auto& message = parser.get();
   Status mapped = map_request_head(message, mapping, request);
+  if (over_budget(read_ec)) {
+    api::Response busy = safe_error(
+        Status(Code::kUnavailable,
+               "too many large request bodies at once (--max-buffered-body); retry later"),
+        request);
+    busy.headers.emplace_back("Retry-After", kRetryAfterSeconds);
+    co_return busy;
+  }
   if (read_ec) {
     co_return safe_error(
         read_ec == http::error::body_limit
@@ -274,12 +323,14 @@ asio::awaitable<void> run_session(Socket socket, ServerState& state,
     parser->body_limit(state.config.max_body);
     parser->header_limit(kHeaderLimit);
     std::optional<InFlight> in_flight;
-    beast::error_code read_ec = co_await read_request(stream, buffer, *parser, state, in_flight);
+    std::optional<BodyReservation> body_reservation;  // released after `request` is reset
+    beast::error_code read_ec =
+        co_await read_request(stream, buffer, *parser, state, in_flight, body_reservation);
     auto started = std::chrono::steady_clock::now();
-    if (read_ec && !is_protocol_error(read_ec)) co_return;  // closed, reset, timed out
+    // Closed, reset, timed out.
+    if (read_ec && !is_protocol_error(read_ec) && !over_budget(read_ec)) co_return;
     if (!in_flight) in_flight.emplace(state);
 
-    reset(request);
     api::Response response = co_await respond(state, stream, mapping, read_ec, *parser, request);
     log_error_detail(response, response.status);
     const auto& head = parser->get();
@@ -295,6 +346,8 @@ asio::awaitable<void> run_session(Socket socket, ServerState& state,
         method.empty() ? std::string_view("-") : std::string_view(method.data(), method.size()),
         std::string_view(target.data(), target.size()), wire.result_int(),
         std::chrono::steady_clock::now() - started, state.config.log_query_values);
+    reset(request);
+    body_reservation.reset();
     if (write_ec) co_return;
     if (close_after) {
       in_flight.reset();

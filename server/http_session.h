@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "server/body_budget.h"
 #include "server/config.h"
 #include "server/host_check.h"
 #include "server/http_server.h"
@@ -32,6 +33,7 @@ struct ServerState {
       : config(c),
         handlers(std::move(h)),
         mllp(std::move(m)),
+        body_budget(c.max_buffered_body),
         io(static_cast<int>(c.threads)),
         acceptor(boost::asio::make_strand(io)),
         mllp_acceptor(boost::asio::make_strand(io)) {}
@@ -49,6 +51,9 @@ struct ServerState {
   std::string local_address;       // "HOST:PORT"
   std::string mllp_local_address;  // "HOST:PORT"; "" when not listening
   HostPolicy hosts;                // set by listen()
+  // Request bodies held by all HTTP connections (--max-buffered-body). Declared before `io`:
+  // session frames, destroyed with it, give their reservations back.
+  BodyBudget body_budget;
   boost::asio::io_context io;
   Acceptor acceptor;
   Acceptor mllp_acceptor;

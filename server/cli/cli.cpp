@@ -19,6 +19,7 @@
 #include "server/cli/send_command.h"
 #include "server/config.h"
 #include "server/http_server.h"
+#include "server/malloc_arenas.h"
 #include "server/signals.h"
 #include "storage/store.h"
 
@@ -31,6 +32,7 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_STORE      serve/migrate --store URL (default sqlite:./hearth-data/hearth.db)\n"
     "  HEARTH_BASE_URL   serve --base-url URL\n"
     "  HEARTH_MAX_BODY   serve --max-body BYTES (default 16 MiB)\n"
+    "  HEARTH_MAX_BUFFERED_BODY serve --max-buffered-body BYTES (default 32 MiB, all bodies)\n"
     "  HEARTH_THREADS    serve --threads N (default: number of cores)\n"
     "  HEARTH_WORKERS    serve --workers N (default: 32, or 2 x cores when more)\n"
     "  HEARTH_MLLP_LISTEN       serve --mllp-listen HOST:PORT|off (default 127.0.0.1:2575)\n"
@@ -55,6 +57,7 @@ int serve(Config config) {
   // A client or log pipe going away must not kill the server; socket writes already use
   // MSG_NOSIGNAL.
   std::signal(SIGPIPE, SIG_IGN);
+  limit_malloc_arenas();  // before any thread starts
 
   auto store = storage::open_store(
       config.store, storage::StoreOptions{.statement_timeout = std::chrono::milliseconds(

@@ -45,6 +45,7 @@ TEST_CASE("defaults and finalize") {
   CHECK(config.listen == "127.0.0.1:8080");
   CHECK(config.store == "sqlite:./hearth-data/hearth.db");
   CHECK(config.max_body == 16u * 1024 * 1024);
+  CHECK(config.max_buffered_body == 32u * 1024 * 1024);
   REQUIRE(finalize(config).is_ok());
   CHECK(config.threads >= 1);
   CHECK(config.workers == static_cast<int>(std::max(2 * config.threads, 32u)));
@@ -53,12 +54,13 @@ TEST_CASE("defaults and finalize") {
 TEST_CASE("flags") {
   Config config = parse({"--listen", "0.0.0.0:9000", "--store", "sqlite::memory:", "--base-url",
                          "https://example.org/fhir/", "--max-body", "1MiB", "--threads", "3",
-                         "--workers", "0"});
+                         "--workers", "0", "--max-buffered-body", "8MiB"});
   REQUIRE(finalize(config).is_ok());
   CHECK(config.listen == "0.0.0.0:9000");
   CHECK(config.store == "sqlite::memory:");
   CHECK(config.base_url == "https://example.org/fhir");
   CHECK(config.max_body == 1024 * 1024);
+  CHECK(config.max_buffered_body == 8 * 1024 * 1024);
   CHECK(config.threads == 3);
   CHECK(config.workers == 0);
 }
@@ -86,6 +88,9 @@ TEST_CASE("finalize rejects bad values") {
   Config zero_body;
   zero_body.max_body = 0;
   CHECK(finalize(zero_body).code() == Code::kInvalidArgument);
+  Config zero_budget;
+  zero_budget.max_buffered_body = 0;
+  CHECK(finalize(zero_budget).code() == Code::kInvalidArgument);
 }
 
 }  // namespace
