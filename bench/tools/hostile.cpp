@@ -207,9 +207,18 @@ int feed(const sockaddr_in& server, double seconds, int connections, double rate
 
   std::vector<pollfd> fds;
   std::vector<FeedConnection*> owners;
-  while (!g_stop && Clock::now() < deadline) {
+  // After the deadline nothing new is sent; ACKs still owed are awaited up to kDrain, so a
+  // message sent just before the end is not counted as unanswered.
+  constexpr auto kDrain = std::chrono::seconds(5);
+  auto owed = [&conns] {
+    return std::any_of(conns.begin(), conns.end(),
+                       [](const FeedConnection& c) { return c.fd >= 0 && c.waiting; });
+  };
+  while (!g_stop && (Clock::now() < deadline || (owed() && Clock::now() < deadline + kDrain))) {
     const auto now = Clock::now();
+    const bool sending = now < deadline;
     for (auto& c : conns) {
+      if (!sending) break;
       if (c.fd < 0 && now >= c.reconnect_at) {
         c.fd = open_connection(server);
         c.connecting = c.fd >= 0;
