@@ -72,6 +72,13 @@ void add_serve_options(CLI::App& app, Config& config) {
       ->envname("HEARTH_MAX_BUFFERED_BODY")
       ->transform(CLI::AsSizeValue(false))
       ->capture_default_str();
+  app.add_option("--mllp-max-buffered", config.mllp_max_buffered,
+                 "Bytes of unfinished MLLP frames (past each frame's first 1 MiB) all MLLP "
+                 "connections may hold at once (suffixes: KiB, MiB, ...); a sender that finds no "
+                 "room is not read until there is, within --mllp-frame-timeout")
+      ->envname("HEARTH_MLLP_MAX_BUFFERED")
+      ->transform(CLI::AsSizeValue(false))
+      ->capture_default_str();
   app.add_option("--threads", config.threads, "I/O threads (default: number of cores)")
       ->envname("HEARTH_THREADS");
   app.add_option("--workers", config.workers,
@@ -194,6 +201,9 @@ Status finalize(Config& config) {
     while (config.base_url.ends_with('/')) config.base_url.pop_back();
   }
   if (config.max_body == 0) return Status(Code::kInvalidArgument, "--max-body must be > 0");
+  if (config.mllp_max_buffered == 0) {
+    return Status(Code::kInvalidArgument, "--mllp-max-buffered must be > 0");
+  }
   if (config.max_buffered_body == 0) {
     return Status(Code::kInvalidArgument, "--max-buffered-body must be > 0");
   }

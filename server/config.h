@@ -40,6 +40,10 @@ struct Config {
   // Request body bytes all HTTP connections may hold at once, from reading a body to writing
   // its response (server/body_budget.h); a body that does not fit waits, then gets 503.
   std::uint64_t max_buffered_body = kDefaultMaxBufferedBody;
+  // Bytes of unfinished MLLP frames beyond the first kMllpFreeFrameBytes of each that all
+  // MLLP connections may hold at once; a connection that finds no room stops reading until
+  // there is, up to its frame deadline (--mllp-frame-timeout), then is closed.
+  std::uint64_t mllp_max_buffered = 64ull * 1024 * 1024;
   // How long such a body waits for room before its 503 (not a flag: tests shorten it).
   std::uint64_t max_buffered_body_wait_ms = 30'000;
   unsigned threads = 0;  // io threads; 0 = number of cores

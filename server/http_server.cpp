@@ -167,6 +167,7 @@ int HttpServer::run() {
   if (state.config.workers > 0) {
     state.pool = std::make_unique<WorkerPool>(static_cast<unsigned>(state.config.workers));
     state.readers = std::make_unique<WorkerPool>(static_cast<unsigned>(state.config.workers));
+    state.large = std::make_unique<WorkerPool>(1);
   }
   asio::co_spawn(state.acceptor.get_executor(),
                  accept_loop(state, Listener{state.acceptor, run_session, state.http_connections,
@@ -190,6 +191,7 @@ int HttpServer::run() {
   if (state.abandoned == 0 && state.pool) {
     state.pool->join();
     state.readers->join();
+    state.large->join();
   }
   return state.abandoned;
 }

@@ -304,7 +304,8 @@ asio::awaitable<api::Response> respond(ServerState& state, Stream& stream,
       state.pool ? lane_for(service.store_use(request), state.handlers.cheap_reads) : Lane::kInline;
   if (lane == Lane::kInline) co_return call_handler(state, request);
   if (lane == Lane::kReaders) co_return co_await run_read(state, stream, request);
-  co_return co_await run_in_pool(state.pool->executor(),
+  WorkerPool& writers = request.body.size() >= kLargeBody ? *state.large : *state.pool;
+  co_return co_await run_in_pool(writers.executor(),
                                  [&state, &request] { return call_handler(state, request); });
 }
 

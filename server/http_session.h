@@ -28,12 +28,16 @@ using Acceptor = boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Strand
 // Member order matters for destruction: the pools go first (their finished tasks only queue
 // completions on the stopped io_context), then the io_context destroys the suspended session
 // frames, whose destructors still touch `in_flight` and the connection counters.
+// A request body this large or larger makes a write run on ServerState::large.
+inline constexpr std::size_t kLargeBody = 1 << 20;
+
 struct ServerState {
   ServerState(const Config& c, HttpHandlers h, MllpHandlers m)
       : config(c),
         handlers(std::move(h)),
         mllp(std::move(m)),
         body_budget(c.max_buffered_body),
+        mllp_budget(c.mllp_max_buffered),
         io(static_cast<int>(c.threads)),
         acceptor(boost::asio::make_strand(io)),
         mllp_acceptor(boost::asio::make_strand(io)) {}
@@ -54,6 +58,9 @@ struct ServerState {
   // Request bodies held by all HTTP connections (--max-buffered-body). Declared before `io`:
   // session frames, destroyed with it, give their reservations back.
   BodyBudget body_budget;
+  // Bytes of unfinished MLLP frames past each one's first kMllpFreeFrameBytes
+  // (--mllp-max-buffered); the same order rule as body_budget.
+  BodyBudget mllp_budget;
   boost::asio::io_context io;
   Acceptor acceptor;
   Acceptor mllp_acceptor;
@@ -62,6 +69,11 @@ struct ServerState {
   // still never delay a write or an ACK. Both null: everything runs inline on io threads.
   std::unique_ptr<WorkerPool> pool;
   std::unique_ptr<WorkerPool> readers;
+  // Writes whose body is at least kLargeBody run here, one at a time: the transient memory of
+  // decoding a large body (a libxml2 tree is several times the body) then always comes from
+  // the same thread's malloc arena, so what glibc keeps after it is one arena's worth, not one
+  // per worker that happened to decode one.
+  std::unique_ptr<WorkerPool> large;
 };
 
 // One served connection, counted in its listener's counter from accept to close.

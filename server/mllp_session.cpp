@@ -7,6 +7,7 @@
 // an acknowledged message is never lost.
 #include "server/mllp_session.h"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -14,6 +15,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -34,6 +36,31 @@ constexpr std::chrono::minutes kMllpIdleTimeout{5};
 constexpr std::chrono::seconds kMllpWriteTimeout{30};
 
 using Stream = beast::basic_stream<asio::ip::tcp, Strand>;
+
+// Every frame may hold this much before it takes room in ServerState::mllp_budget: ordinary
+// messages never wait for it; only large frames (up to --mllp-max-message) do, in steps of
+// this size.
+constexpr std::uint64_t kMllpFreeFrameBytes = 1024 * 1024;
+
+// The room a connection's unfinished frame holds in the MLLP budget; given back when the frame
+// ends or the connection closes.
+class FrameRoom {
+ public:
+  explicit FrameRoom(BodyBudget& budget) : budget_(budget) {}
+  ~FrameRoom() { release(); }
+  FrameRoom(const FrameRoom&) = delete;
+  FrameRoom& operator=(const FrameRoom&) = delete;
+  std::uint64_t held() const { return held_; }
+  void add(std::uint64_t bytes) { held_ += bytes; }
+  void release() {
+    if (held_ > 0) budget_.release(held_);
+    held_ = 0;
+  }
+
+ private:
+  BodyBudget& budget_;
+  std::uint64_t held_ = 0;
+};
 
 // Counts a message from its last byte to its written ACK, for the shutdown drain.
 class InFlightMessage {
@@ -110,6 +137,7 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
   // and how many frames had ended then; a frame's deadline is never restarted by its bytes.
   std::chrono::steady_clock::time_point frame_started;
   std::size_t frames_ended = 0;
+  FrameRoom room(state.mllp_budget);
   for (;;) {
     // Plain statements around every co_await: GCC 12 mishandles temporaries of a co_await
     // inside a conditional expression or a loop condition.
@@ -117,6 +145,23 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
     if (!frame) {
       if (state.stopping.load()) co_return;
       const bool in_frame = deframer.in_frame();
+      if (!in_frame) room.release();
+      // Past its free bytes, a frame reads on only with room for one more read in the budget.
+      const std::uint64_t wanted = deframer.partial_bytes() + buffer.size();
+      if (in_frame && wanted > kMllpFreeFrameBytes + room.held()) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            frame_started + frame_timeout - std::chrono::steady_clock::now());
+        const bool roomy = co_await state.mllp_budget.reserve(
+            kMllpFreeFrameBytes, std::max(left, std::chrono::milliseconds(0)));
+        if (!roomy) {
+          log_line("mllp " + peer +
+                   ": no room for the frame in progress within its deadline "
+                   "(--mllp-max-buffered, --mllp-frame-timeout): partial frame dropped, "
+                   "connection closed");
+          co_return;
+        }
+        room.add(kMllpFreeFrameBytes);
+      }
       if (in_frame) {
         stream.expires_at(frame_started + frame_timeout);
       } else {
@@ -137,6 +182,7 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
       frames_ended = ended;
       continue;
     }
+    if (!deframer.in_frame()) room.release();
     InFlightMessage in_flight(state);
     const auto started = std::chrono::steady_clock::now();
     if (!frame->is_ok()) {

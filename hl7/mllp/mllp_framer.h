@@ -45,6 +45,8 @@ class MllpDeframer {
   std::size_t frames() const { return frames_; }
   // True while inside a frame (bytes buffered waiting for FS CR).
   bool in_frame() const { return state_ != State::kIdle; }
+  // Bytes of the frame in progress held so far (0 between frames and while skipping one).
+  std::size_t partial_bytes() const { return payload_.size(); }
 
  private:
   enum class State { kIdle, kPayload, kAfterEnd, kSkipping, kSkippingAfterEnd };

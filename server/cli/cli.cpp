@@ -33,6 +33,7 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_BASE_URL   serve --base-url URL\n"
     "  HEARTH_MAX_BODY   serve --max-body BYTES (default 16 MiB)\n"
     "  HEARTH_MAX_BUFFERED_BODY serve --max-buffered-body BYTES (default 32 MiB, all bodies)\n"
+    "  HEARTH_MLLP_MAX_BUFFERED serve --mllp-max-buffered BYTES (default 64 MiB, MLLP frames)\n"
     "  HEARTH_THREADS    serve --threads N (default: number of cores)\n"
     "  HEARTH_WORKERS    serve --workers N (default: 32, or 2 x cores when more)\n"
     "  HEARTH_MLLP_LISTEN       serve --mllp-listen HOST:PORT|off (default 127.0.0.1:2575)\n"

@@ -204,6 +204,29 @@ TEST_CASE("mllp: a frame must complete within --mllp-frame-timeout, however it t
   CHECK(server.wait_for_log("--mllp-frame-timeout"));
 }
 
+TEST_CASE("mllp: large unfinished frames share --mllp-max-buffered; one that finds no room waits") {
+  ServerProcess server(with_args({"--mllp-max-buffered", "1MiB", "--mllp-frame-timeout", "3s"}));
+  const std::string sender = "ROOM" + std::to_string(::getpid());
+  // A: 2.5 MiB of a frame that never ends. Its first MiB is free, the next takes the whole
+  // budget, and then it waits for room it cannot get until its frame deadline closes it.
+  MllpClient hog("127.0.0.1", server.mllp_port(), std::chrono::seconds(10));
+  hog.send_raw("\x0b" + make_oru(sender, "HOG", std::string(2'500'000, '7')));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // B: a complete 1.5 MiB message; past its free MiB it needs room A holds.
+  MllpClient patient("127.0.0.1", server.mllp_port(), std::chrono::seconds(30));
+  const auto sent = Clock::now();
+  const std::string ack = patient.exchange(make_oru(sender, "LARGE", std::string(1'500'000, '8')));
+  const auto waited = Clock::now() - sent;
+  CHECK(msa(ack, 1) == "AA");
+  CHECK(waited >= std::chrono::milliseconds(1500));  // until A's deadline, 3 s after its start
+  CHECK(hog.closed_by_peer());
+  CHECK(server.wait_for_log("--mllp-max-buffered"));
+  // Between frames nothing is held: a small message answers at once.
+  const auto small = Clock::now();
+  CHECK(msa(patient.exchange(make_oru(sender, "SMALL")), 1) == "AA");
+  CHECK(Clock::now() - small < std::chrono::seconds(5));
+}
+
 TEST_CASE("connections over --max-connections / --mllp-max-connections are closed at once") {
   ServerProcess server(with_args({"--max-connections", "2", "--mllp-max-connections", "2"}));
   const std::string sender = "CAP" + std::to_string(::getpid());
