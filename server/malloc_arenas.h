@@ -4,14 +4,17 @@
 // nodes, ~100 MB) leaves its freed pages in whichever arena its worker used, where the next
 // large request, decoded on another worker, does not find them: measured, four 16 MiB XML
 // bodies one after the other left RSS at 84, 148, 212, 276 MB. With two arenas the same
-// sequence stays at 84-116 MB, since freed memory is found again.
+// sequence stays at 84-116 MB, since freed memory is found again. Large bodies now decode on
+// one lane (ServerState::large), so four arenas are enough: under bench/run_hostile.sh the
+// peak was 267 MB with four, 291-375 MB with glibc's 16, while two cost ~7% of create
+// throughput (threads waiting on each other's arena lock) and four ~3%.
 //
 // Thread-safety: call once, before the server starts its threads.
 #pragma once
 
 namespace hearth::server {
 
-inline constexpr int kMallocArenas = 2;
+inline constexpr int kMallocArenas = 4;
 
 // Caps glibc's arenas at kMallocArenas (mallopt M_ARENA_MAX) unless the environment already
 // sets MALLOC_ARENA_MAX (the operator's choice wins). A no-op on other C libraries.
