@@ -219,15 +219,21 @@ TEST_CASE("limits: XML nodes (413) and depth (400) through their flags") {
   CHECK(has(too_deep, "deeper than 3 levels (--xml-max-depth)"));
 }
 
+// A 16 MiB XML Patient of empty elements: the most nodes a body of that size can hold.
+static std::string tiny_elements_16mib() {
+  std::string body = R"(<Patient xmlns="http://hl7.org/fhir">)";
+  body.reserve(16u << 20);
+  while (body.size() < (16u << 20) - 64) body += "<a/>";
+  body += "</Patient>";
+  return body;
+}
+
 TEST_CASE("limits: 16 MiB of tiny XML elements answers 413 with the tree bounded") {
   ServerProcess server;
   HttpClient client = server.client();
   CHECK(client.get("metadata").status == 200);
   const long long before = peak_rss(server);
-  std::string body = R"(<Patient xmlns="http://hl7.org/fhir">)";
-  body.reserve(16u << 20);
-  while (body.size() < (16u << 20) - 64) body += "<a/>";
-  body += "</Patient>";
+  const std::string body = tiny_elements_16mib();
   auto start = std::chrono::steady_clock::now();
   HttpResponse r = client.post("Patient", body, kXml);
   const double took = seconds_since(start);
@@ -241,16 +247,13 @@ TEST_CASE("limits: 16 MiB of tiny XML elements answers 413 with the tree bounded
 }
 
 TEST_CASE("limits: large XML bodies one after another do not pile up in memory") {
-  // Each decode runs on whichever worker takes it; with glibc's default arenas (8 x cores) the
+  // With glibc's default arenas (8 x cores) and each decode on whichever worker took it, the
   // freed tree of one stayed in its worker's arena and the next grew another: +64 MB a body.
   ServerProcess server;
   HttpClient client = server.client();
   CHECK(client.get("metadata").status == 200);
   const long long before = peak_rss(server);
-  std::string body = R"(<Patient xmlns="http://hl7.org/fhir">)";
-  body.reserve(16u << 20);
-  while (body.size() < (16u << 20) - 64) body += "<a/>";
-  body += "</Patient>";
+  const std::string body = tiny_elements_16mib();
   for (int i = 0; i < 4; ++i) {
     HttpClient fresh = server.client();  // a new connection: another session, another worker
     CHECK(fresh.post("Patient", body, kXml).status == 413);
