@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "fhir/element_path.h"
 #include "fhir/model.h"
 #include "fhir/xml/xhtml_text.h"
 #include "fhir/xml/xml_model.h"
@@ -60,24 +61,7 @@ class Reader {
   }
 
  private:
-  struct Segment {
-    std::string_view name;
-    std::int32_t index;  // -1: no [i]
-  };
-
-  std::string location(std::string_view last = {}) const {
-    std::string out;
-    for (const Segment& s : path_) {
-      if (!out.empty()) out += '.';
-      out += s.name;
-      if (s.index >= 0) out += "[" + std::to_string(s.index) + "]";
-    }
-    if (!last.empty()) {
-      if (!out.empty()) out += '.';
-      out += last;
-    }
-    return out;
-  }
+  std::string location(std::string_view last = {}) const { return element_path(path_, last); }
   Status malformed(std::string message) const {
     return Status(Code::kMalformed, std::move(message), location(), "structure");
   }
@@ -345,7 +329,7 @@ class Reader {
   JsonAllocator& alloc_;
   int max_depth_;
   std::string scratch_;  // an id/url attribute split over several text nodes
-  std::vector<Segment> path_;
+  std::vector<PathStep> path_;
 };
 
 }  // namespace

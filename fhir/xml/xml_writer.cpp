@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "fhir/element_path.h"
 #include "fhir/model.h"
 #include "fhir/xml/xhtml_text.h"
 #include "fhir/xml/xml_escape.h"
@@ -48,10 +49,6 @@ class Writer {
   }
 
  private:
-  struct Segment {
-    std::string_view name;
-    std::int32_t index;
-  };
   // One element to write: a JSON property and its "_name" sibling merged.
   struct Entry {
     std::uint32_t element;
@@ -62,14 +59,8 @@ class Writer {
   };
 
   Status invalid(std::string message, std::string_view last = {}) const {
-    std::string where;
-    for (const Segment& s : path_) {
-      if (!where.empty()) where += '.';
-      where += s.name;
-      if (s.index >= 0) where += "[" + std::to_string(s.index) + "]";
-    }
-    if (!last.empty()) where += (where.empty() ? "" : ".") + std::string(last);
-    return Status(Code::kInvalidArgument, std::move(message), std::move(where), "structure");
+    return Status(Code::kInvalidArgument, std::move(message), element_path(path_, last),
+                  "structure");
   }
 
   void indent(int depth) {
@@ -316,7 +307,7 @@ class Writer {
 
   std::string& out_;
   bool pretty_;
-  std::vector<Segment> path_;
+  std::vector<PathStep> path_;
   std::vector<Entry> stack_;
 };
 
