@@ -55,7 +55,8 @@ class BodyBudget {
   std::deque<std::shared_ptr<Waiter>> waiters_;
 };
 
-// Owns `bytes` of a BodyBudget from reserve() to its destruction (or reset()).
+// Owns bytes reserved from a BodyBudget (`bytes` at construction, plus each add()) until
+// release() or its destruction gives them back.
 class BodyReservation {
  public:
   BodyReservation(BodyBudget& budget, std::uint64_t bytes) : budget_(&budget), bytes_(bytes) {}
@@ -63,8 +64,14 @@ class BodyReservation {
     other.budget_ = nullptr;
   }
   BodyReservation& operator=(BodyReservation&&) = delete;
-  ~BodyReservation() {
-    if (budget_ != nullptr) budget_->release(bytes_);
+  ~BodyReservation() { release(); }
+
+  // `bytes` more, already reserved from the same budget.
+  void add(std::uint64_t bytes) { bytes_ += bytes; }
+  std::uint64_t held() const { return bytes_; }
+  void release() {
+    if (budget_ != nullptr && bytes_ > 0) budget_->release(bytes_);
+    bytes_ = 0;
   }
 
  private:

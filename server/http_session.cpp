@@ -300,11 +300,12 @@ asio::awaitable<api::Response> respond(ServerState& state, Stream& stream,
     co_return safe_error(Status(Code::kNotFound, "the HL7 API is not served here"), request);
   }
   const api::Service& service = hl7 ? *state.handlers.hl7 : state.handlers.fhir;
-  const Lane lane =
-      state.pool ? lane_for(service.store_use(request), state.handlers.cheap_reads) : Lane::kInline;
+  const Lane lane = state.pool ? lane_for(service.store_use(request), state.handlers.cheap_reads,
+                                          request.body.size())
+                               : Lane::kInline;
   if (lane == Lane::kInline) co_return call_handler(state, request);
   if (lane == Lane::kReaders) co_return co_await run_read(state, stream, request);
-  WorkerPool& writers = request.body.size() >= kLargeBody ? *state.large : *state.pool;
+  WorkerPool& writers = lane == Lane::kLargeWriter ? *state.large : *state.pool;
   co_return co_await run_in_pool(writers.executor(),
                                  [&state, &request] { return call_handler(state, request); });
 }

@@ -28,9 +28,6 @@ using Acceptor = boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Strand
 // Member order matters for destruction: the pools go first (their finished tasks only queue
 // completions on the stopped io_context), then the io_context destroys the suspended session
 // frames, whose destructors still touch `in_flight` and the connection counters.
-// A request body this large or larger makes a write run on ServerState::large.
-inline constexpr std::size_t kLargeBody = 1 << 20;
-
 struct ServerState {
   ServerState(const Config& c, HttpHandlers h, MllpHandlers m)
       : config(c),
@@ -69,10 +66,7 @@ struct ServerState {
   // still never delay a write or an ACK. Both null: everything runs inline on io threads.
   std::unique_ptr<WorkerPool> pool;
   std::unique_ptr<WorkerPool> readers;
-  // Writes whose body is at least kLargeBody run here, one at a time: the transient memory of
-  // decoding a large body (a libxml2 tree is several times the body) then always comes from
-  // the same thread's malloc arena, so what glibc keeps after it is one arena's worth, not one
-  // per worker that happened to decode one.
+  // One thread: Lane::kLargeWriter (server/scheduling.h).
   std::unique_ptr<WorkerPool> large;
 };
 

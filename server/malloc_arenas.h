@@ -5,9 +5,9 @@
 // large request, decoded on another worker, does not find them: measured, four 16 MiB XML
 // bodies one after the other left RSS at 84, 148, 212, 276 MB. With two arenas the same
 // sequence stays at 84-116 MB, since freed memory is found again. Large bodies now decode on
-// one lane (ServerState::large), so four arenas are enough: under bench/run_hostile.sh the
-// peak was 267 MB with four, 291-375 MB with glibc's 16, while two cost ~7% of create
-// throughput (threads waiting on each other's arena lock) and four ~3%.
+// one lane (Lane::kLargeWriter, server/scheduling.h), so four arenas are enough: under
+// bench/run_hostile.sh the peak was 267 MB with four, 291-375 MB with glibc's 16, while two cost
+// ~7% of create throughput (threads waiting on each other's arena lock) and four ~3%.
 //
 // Thread-safety: call once, before the server starts its threads.
 #pragma once

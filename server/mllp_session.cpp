@@ -42,26 +42,6 @@ using Stream = beast::basic_stream<asio::ip::tcp, Strand>;
 // this size.
 constexpr std::uint64_t kMllpFreeFrameBytes = 1024 * 1024;
 
-// The room a connection's unfinished frame holds in the MLLP budget; given back when the frame
-// ends or the connection closes.
-class FrameRoom {
- public:
-  explicit FrameRoom(BodyBudget& budget) : budget_(budget) {}
-  ~FrameRoom() { release(); }
-  FrameRoom(const FrameRoom&) = delete;
-  FrameRoom& operator=(const FrameRoom&) = delete;
-  std::uint64_t held() const { return held_; }
-  void add(std::uint64_t bytes) { held_ += bytes; }
-  void release() {
-    if (held_ > 0) budget_.release(held_);
-    held_ = 0;
-  }
-
- private:
-  BodyBudget& budget_;
-  std::uint64_t held_ = 0;
-};
-
 // Counts a message from its last byte to its written ACK, for the shutdown drain.
 class InFlightMessage {
  public:
@@ -137,7 +117,8 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
   // and how many frames had ended then; a frame's deadline is never restarted by its bytes.
   std::chrono::steady_clock::time_point frame_started;
   std::size_t frames_ended = 0;
-  FrameRoom room(state.mllp_budget);
+  // The room the unfinished frame holds in the MLLP budget; given back between frames.
+  BodyReservation room(state.mllp_budget, 0);
   for (;;) {
     // Plain statements around every co_await: GCC 12 mishandles temporaries of a co_await
     // inside a conditional expression or a loop condition.
@@ -145,7 +126,6 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
     if (!frame) {
       if (state.stopping.load()) co_return;
       const bool in_frame = deframer.in_frame();
-      if (!in_frame) room.release();
       // Past its free bytes, a frame reads on only with room for one more read in the budget.
       const std::uint64_t wanted = deframer.partial_bytes() + buffer.size();
       if (in_frame && wanted > kMllpFreeFrameBytes + room.held()) {
@@ -182,7 +162,7 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
       frames_ended = ended;
       continue;
     }
-    if (!deframer.in_frame()) room.release();
+    if (!deframer.in_frame()) room.release();  // a frame ended (whole or oversize)
     InFlightMessage in_flight(state);
     const auto started = std::chrono::steady_clock::now();
     if (!frame->is_ok()) {

@@ -3,25 +3,37 @@
 // the server asks "may I run inline?".
 #pragma once
 
+#include <cstddef>
+
 #include "api/service.h"
 
 namespace hearth::server {
+
+// A write whose request body is this large or larger goes to Lane::kLargeWriter.
+inline constexpr std::size_t kLargeBody = 1 << 20;
 
 enum class Lane {
   kInline,   // on the session's io thread: the hop to a pool and back costs more than the call
   kReaders,  // the read workers; the session watches the socket and cancels a read whose
              // client leaves
   kWriters,  // the write workers, which reads can never fill; never cancelled
+  // One thread for writes with a large body, one at a time: the transient memory of decoding
+  // such a body (a libxml2 tree is several times the body) then always comes from the same
+  // thread's malloc arena, so what glibc keeps after it is one arena's worth, not one per
+  // worker that happened to decode one.
+  kLargeWriter,
 };
 
 // `cheap_reads`: the store's point reads never wait (SQLite in WAL mode: readers never wait for
-// the writer); false for a store across the network (PostgreSQL).
-constexpr Lane lane_for(api::StoreUse use, bool cheap_reads) {
+// the writer); false for a store across the network (PostgreSQL). `body_bytes`: the request
+// body's size.
+constexpr Lane lane_for(api::StoreUse use, bool cheap_reads, std::size_t body_bytes = 0) {
   switch (use) {
     case api::StoreUse::kNone: return Lane::kInline;
     case api::StoreUse::kPointRead: return cheap_reads ? Lane::kInline : Lane::kReaders;
     case api::StoreUse::kRead: return Lane::kReaders;
-    case api::StoreUse::kWrite: return Lane::kWriters;
+    case api::StoreUse::kWrite:
+      return body_bytes >= kLargeBody ? Lane::kLargeWriter : Lane::kWriters;
   }
   return Lane::kWriters;
 }
