@@ -4,6 +4,8 @@
 #include <array>
 #include <vector>
 
+#include "api/path_segments.h"
+
 namespace hearth::api {
 namespace {
 
@@ -25,16 +27,6 @@ constexpr std::array kHl7Routes = {
         "POST", {"messages", "{id}", "$replay"}, 3, Hl7Operation::kReplay, StoreUse::kWrite},
 };
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> parts;
-  while (!path.empty()) {
-    const std::size_t slash = path.find('/');
-    parts.push_back(path.substr(0, slash));
-    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
-  }
-  return parts;
-}
-
 bool shape_matches(const Hl7RouteEntry& entry, const std::vector<std::string_view>& parts) {
   if (entry.segments != parts.size()) return false;
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -49,7 +41,7 @@ Result<Hl7Route> route_hl7_request(std::string_view method, std::string_view pat
                                    std::string& allow) {
   const std::string_view sent = method;
   if (method == "HEAD") method = "GET";
-  const std::vector<std::string_view> parts = split_path(path);
+  const std::vector<std::string_view> parts = split_path_segments(path);
   allow.clear();
   for (const Hl7RouteEntry& entry : kHl7Routes) {
     if (!shape_matches(entry, parts)) continue;

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <vector>
 
+#include "api/path_segments.h"
 #include "fhir/model.h"
 
 namespace hearth::api {
@@ -38,17 +39,6 @@ constexpr std::array kRoutes = {
                StoreUse::kPointRead},
 };
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> out;
-  while (!path.empty()) {
-    std::size_t slash = path.find('/');
-    out.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash + 1);
-  }
-  return out;
-}
-
 // Does `segment` fit pattern element `p`? Type/id/version validity is checked after matching
 // the shape, so a bad id gets a precise 400 rather than a 404.
 bool shape_matches(std::string_view p, std::string_view segment) {
@@ -72,7 +62,7 @@ bool is_valid_id(std::string_view id) {
 }
 
 Result<Route> route_request(std::string_view method, std::string_view path) {
-  std::vector<std::string_view> segments = split_path(path);
+  std::vector<std::string_view> segments = split_path_segments(path);
   const RouteEntry* shape_only = nullptr;
   for (const RouteEntry& entry : kRoutes) {
     if (entry.segments != segments.size()) continue;
