@@ -152,6 +152,26 @@ bool parse_endpoint(const char* host, const char* port, sockaddr_in& out) {
   return true;
 }
 
+// One round of poll(2) over `conns` (each with `fd`, `connecting` and `out`): every open
+// connection is watched for input, and for output while connecting or with bytes to send;
+// waits up to 10 ms, then calls ready(connection, revents) for each that has events.
+template <typename Connection, typename Ready>
+void poll_round(std::vector<Connection>& conns, Ready&& ready) {
+  std::vector<pollfd> fds;
+  std::vector<Connection*> owners;
+  for (auto& c : conns) {
+    if (c.fd < 0) continue;
+    short events = POLLIN;
+    if (c.connecting || !c.out.empty()) events |= POLLOUT;
+    fds.push_back({c.fd, events, 0});
+    owners.push_back(&c);
+  }
+  ::poll(fds.data(), fds.size(), 10);
+  for (std::size_t i = 0; i < fds.size(); ++i) {
+    if (fds[i].revents != 0) ready(*owners[i], fds[i].revents);
+  }
+}
+
 // ---- feed -------------------------------------------------------------------------------
 
 struct FeedConnection {
@@ -205,8 +225,6 @@ int feed(const sockaddr_in& server, double seconds, int connections, double rate
     now_counts = {};
   };
 
-  std::vector<pollfd> fds;
-  std::vector<FeedConnection*> owners;
   // After the deadline nothing new is sent; ACKs still owed are awaited up to kDrain, so a
   // message sent just before the end is not counted as unanswered.
   constexpr auto kDrain = std::chrono::seconds(5);
@@ -235,25 +253,12 @@ int feed(const sockaddr_in& server, double seconds, int connections, double rate
         c.next_send = std::max(now, c.next_send + interval);
       }
     }
-    fds.clear();
-    owners.clear();
-    for (auto& c : conns) {
-      if (c.fd < 0) continue;
-      short events = POLLIN;
-      if (c.connecting || !c.out.empty()) events |= POLLOUT;
-      fds.push_back({c.fd, events, 0});
-      owners.push_back(&c);
-    }
-    ::poll(fds.data(), fds.size(), 10);
-    for (std::size_t i = 0; i < fds.size(); ++i) {
-      FeedConnection& c = *owners[i];
-      const short revents = fds[i].revents;
-      if (revents == 0) continue;
+    poll_round(conns, [&](FeedConnection& c, short revents) {
       if (c.connecting) {
-        if (!(revents & (POLLOUT | POLLERR | POLLHUP))) continue;
+        if (!(revents & (POLLOUT | POLLERR | POLLHUP))) return;
         if (connect_failed(c.fd)) {
           fail(c);
-          continue;
+          return;
         }
         c.connecting = false;
       }
@@ -261,7 +266,7 @@ int feed(const sockaddr_in& server, double seconds, int connections, double rate
         const ssize_t n = ::send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
         if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
           fail(c);
-          continue;
+          return;
         }
         if (n > 0) c.out.erase(0, static_cast<std::size_t>(n));
       }
@@ -269,7 +274,7 @@ int feed(const sockaddr_in& server, double seconds, int connections, double rate
         const ssize_t n = ::recv(c.fd, buffer.data(), buffer.size(), 0);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
           fail(c);
-          continue;
+          return;
         }
         if (n > 0) c.in.append(buffer.data(), static_cast<std::size_t>(n));
         std::string ack;
@@ -291,7 +296,7 @@ int feed(const sockaddr_in& server, double seconds, int connections, double rate
           s.max_ms = std::max(s.max_ms, ms);
         }
       }
-    }
+    });
     const long long second = epoch_second();
     while (current_second < second) flush_second(current_second++);
   }
@@ -360,8 +365,6 @@ int trickle(const sockaddr_in& server, double seconds, int connections, std::siz
     return open;
   };
 
-  std::vector<pollfd> fds;
-  std::vector<TrickleConnection*> owners;
   auto next_report = start + std::chrono::seconds(5);
   while (!g_stop && Clock::now() < deadline) {
     const auto now = Clock::now();
@@ -375,30 +378,19 @@ int trickle(const sockaddr_in& server, double seconds, int connections, std::siz
       }
       c.out = prefix;
     }
-    fds.clear();
-    owners.clear();
     for (auto& c : conns) {
-      if (c.fd < 0) continue;
-      if (!c.connecting && c.out.empty() && now >= c.next_byte) {
+      if (c.fd >= 0 && !c.connecting && c.out.empty() && now >= c.next_byte) {
         c.out = "x";
         c.next_byte = now + std::chrono::seconds(1);
       }
-      short events = POLLIN;
-      if (c.connecting || !c.out.empty()) events |= POLLOUT;
-      fds.push_back({c.fd, events, 0});
-      owners.push_back(&c);
     }
-    ::poll(fds.data(), fds.size(), 10);
-    for (std::size_t i = 0; i < fds.size(); ++i) {
-      TrickleConnection& c = *owners[i];
-      const short revents = fds[i].revents;
-      if (revents == 0) continue;
+    poll_round(conns, [&](TrickleConnection& c, short revents) {
       if (c.connecting) {
-        if (!(revents & (POLLOUT | POLLERR | POLLHUP))) continue;
+        if (!(revents & (POLLOUT | POLLERR | POLLHUP))) return;
         if (connect_failed(c.fd)) {
           ++connect_failures;
           close_one(c, false);
-          continue;
+          return;
         }
         c.connecting = false;
         ++opened;
@@ -408,7 +400,7 @@ int trickle(const sockaddr_in& server, double seconds, int connections, std::siz
         const ssize_t n = ::send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
         if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
           close_one(c, true);
-          continue;
+          return;
         }
         if (n > 0) {
           c.out.erase(0, static_cast<std::size_t>(n));
@@ -421,7 +413,7 @@ int trickle(const sockaddr_in& server, double seconds, int connections, std::siz
         const ssize_t n = ::recv(c.fd, sink.data(), sink.size(), 0);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) close_one(c, true);
       }
-    }
+    });
     if (Clock::now() >= next_report) {
       report("t");
       next_report += std::chrono::seconds(5);
