@@ -101,19 +101,34 @@ struct SearchPage {
   std::optional<std::int64_t> total;  // all matches; unset when the query asked for none
 };
 
+// Reading resources: what the store offers to everyone and a transaction body offers inside
+// its transaction, so that the REST reads (read, vread, search) run on either.
+class ResourceReader {
+ public:
+  virtual ~ResourceReader() = default;
+
+  // The current version. kNotFound if never existed; kGone if its current version is a
+  // deletion (the deleted version is returned through `deleted_out` when non-null).
+  virtual Result<ResourceVersion> read(std::string_view type, std::string_view id,
+                                       ResourceVersion* deleted_out = nullptr) = 0;
+
+  // A specific version. kNotFound if absent; a deletion marker version yields kGone.
+  virtual Result<ResourceVersion> vread(std::string_view type, std::string_view id,
+                                        std::int64_t version) = 0;
+
+  // Current (not deleted) resources of query.resource_type matching every clause of `query`
+  // (fhir/search/search_query.h), through the search index written with each version. The
+  // calling thread's CancelToken (core/cancel.h) stops it with kUnavailable.
+  virtual Result<SearchPage> search(const fhir::search::SearchQuery& query) = 0;
+};
+
 // What one multi-resource write (a FHIR transaction Bundle, a mapped HL7 message) may do inside
 // a single store transaction, handed to the body passed to ResourceStore::transact(). Reads and
 // searches see the transaction's own earlier writes. Valid only while that body runs, and only
 // on the thread running it. Errors as for the ResourceStore methods of the same name; a
 // database failure (an exception inside) is reported by transact() itself, after rolling back.
-class StoreTransaction {
+class StoreTransaction : public ResourceReader {
  public:
-  virtual ~StoreTransaction() = default;
-  virtual Result<ResourceVersion> read(std::string_view type, std::string_view id,
-                                       ResourceVersion* deleted_out = nullptr) = 0;
-  virtual Result<ResourceVersion> vread(std::string_view type, std::string_view id,
-                                        std::int64_t version) = 0;
-  virtual Result<SearchPage> search(const fhir::search::SearchQuery& query) = 0;
   // Locks the current rows of these resources (those that exist) for the rest of the
   // transaction, in one fixed order whatever the order given, so that two transactions writing
   // the same resources wait for each other instead of deadlocking. A body that knows what it will
@@ -131,19 +146,8 @@ class StoreTransaction {
 // other than on its own results.
 using TransactionBody = std::function<Status(StoreTransaction&)>;
 
-class ResourceStore {
+class ResourceStore : public ResourceReader {
  public:
-  virtual ~ResourceStore() = default;
-
-  // The current version. kNotFound if never existed; kGone if its current version is a
-  // deletion (the deleted version is returned through `deleted_out` when non-null).
-  virtual Result<ResourceVersion> read(std::string_view type, std::string_view id,
-                                       ResourceVersion* deleted_out = nullptr) = 0;
-
-  // A specific version. kNotFound if absent; a deletion marker version yields kGone.
-  virtual Result<ResourceVersion> vread(std::string_view type, std::string_view id,
-                                        std::int64_t version) = 0;
-
   // Creates a new resource with the given (server-assigned) id: version 1. kConflict if the id
   // exists already (even deleted).
   virtual Result<WriteOutcome> create(const WriteRequest& request) = 0;
@@ -159,11 +163,6 @@ class ResourceStore {
 
   // kInvalidArgument for an instance history without a type.
   virtual Result<HistoryPage> history(const HistoryQuery& query) = 0;
-
-  // Current (not deleted) resources of query.resource_type matching every clause of `query`
-  // (fhir/search/search_query.h), through the search index written with each version. The
-  // calling thread's CancelToken (core/cancel.h) stops it with kUnavailable.
-  virtual Result<SearchPage> search(const fhir::search::SearchQuery& query) = 0;
 
   // Runs `body` in one database transaction: all of its writes commit together, or none does.
   // Returns the body's status, or kUnavailable / kInternal when the database fails (nothing of
