@@ -22,9 +22,8 @@ std::string string_member(const fhir::JsonValue& object, const char* name) {
 
 bool parse_method(std::string_view text, EntryMethod& method) {
   static constexpr std::pair<std::string_view, EntryMethod> kMethods[] = {
-      {"GET", EntryMethod::kGet},       {"HEAD", EntryMethod::kHead},
-      {"POST", EntryMethod::kPost},     {"PUT", EntryMethod::kPut},
-      {"PATCH", EntryMethod::kPatch},   {"DELETE", EntryMethod::kDelete}};
+      {"GET", EntryMethod::kGet}, {"HEAD", EntryMethod::kHead},   {"POST", EntryMethod::kPost},
+      {"PUT", EntryMethod::kPut}, {"PATCH", EntryMethod::kPatch}, {"DELETE", EntryMethod::kDelete}};
   for (const auto& [name, value] : kMethods) {
     if (name == text) {
       method = value;
@@ -46,9 +45,8 @@ std::string_view rest_path_of_url(std::string_view url) {
   std::size_t start = 0;
   while (start < path.size()) {
     const std::size_t slash = path.find('/', start);
-    std::string_view segment = path.substr(start, slash == std::string_view::npos
-                                                      ? std::string_view::npos
-                                                      : slash - start);
+    std::string_view segment = path.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     std::string_view rest = path.substr(start);
     if (fhir::is_resource_type(segment) && std::count(rest.begin(), rest.end(), '/') <= 3) {
       best = rest;
@@ -77,10 +75,10 @@ Result<std::vector<BundleEntry>> read_bundle_entries(fhir::JsonDocument& bundle,
                                                      std::string_view base_url, BundleKind& kind) {
   const std::string type = string_member(bundle, "type");
   if (type != "transaction" && type != "batch") {
-    return Status(Code::kInvalidArgument,
-                  "POST to the base takes a Bundle of type transaction or batch, not '" + type +
-                      "'",
-                  "Bundle.type");
+    return Status(
+        Code::kInvalidArgument,
+        "POST to the base takes a Bundle of type transaction or batch, not '" + type + "'",
+        "Bundle.type");
   }
   kind.transaction = type == "transaction";
   std::vector<BundleEntry> entries;
@@ -112,7 +110,8 @@ Result<std::vector<BundleEntry>> read_bundle_entries(fhir::JsonDocument& bundle,
     entry.url = string_member(r, "url");
     entry.if_none_exist = string_member(r, "ifNoneExist");
     // Some clients write the criteria as a whole search URL ("Patient?identifier=...").
-    if (const std::size_t q = entry.if_none_exist.find('?'); q != std::string::npos &&
+    if (const std::size_t q = entry.if_none_exist.find('?');
+        q != std::string::npos &&
         fhir::is_resource_type(std::string_view(entry.if_none_exist).substr(0, q))) {
       entry.if_none_exist.erase(0, q + 1);
     }
@@ -169,17 +168,17 @@ Result<std::vector<BundleEntry>> read_bundle_entries(fhir::JsonDocument& bundle,
     if (entry.method == EntryMethod::kPost || entry.method == EntryMethod::kPut) {
       const std::string rtype = string_member(*entry.resource, "resourceType");
       if (rtype != entry.route.type) {
-        return entry_error(i, "resource",
-                           "resource type '" + rtype + "' does not match the url's '" +
-                               entry.route.type + "'");
+        return entry_error(
+            i, "resource",
+            "resource type '" + rtype + "' does not match the url's '" + entry.route.type + "'");
       }
     }
     if (in == Interaction::kUpdate) {
       const std::string id = string_member(*entry.resource, "id");
       if (id != entry.route.id) {
-        return entry_error(i, "resource.id",
-                           "the resource id '" + id + "' does not match the url's id '" +
-                               entry.route.id + "'");
+        return entry_error(
+            i, "resource.id",
+            "the resource id '" + id + "' does not match the url's id '" + entry.route.id + "'");
       }
     }
     if ((in == Interaction::kConditionalUpdate || in == Interaction::kConditionalDelete) &&

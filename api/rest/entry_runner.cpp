@@ -100,7 +100,8 @@ bool needs_store(const BundleEntry& entry) {
 
 class Runner {
  public:
-  Runner(std::vector<BundleEntry>& entries, const EntryContext& ctx) : entries_(entries), ctx_(ctx) {}
+  Runner(std::vector<BundleEntry>& entries, const EntryContext& ctx)
+      : entries_(entries), ctx_(ctx) {}
 
   // Everything decided before the store: ids, duplicate targets, the fullUrl map, and (when no
   // entry needs the store to resolve anything) every write prepared.
@@ -212,9 +213,9 @@ class Runner {
           p.action = Action::kRead;
           return Status::ok();
         }
-        return at(entry, Status(Code::kNotImplemented,
-                                std::string(method_name(entry.method)) + " " + entry.url +
-                                    " is not supported in a Bundle"));
+        return at(entry,
+                  Status(Code::kNotImplemented, std::string(method_name(entry.method)) + " " +
+                                                    entry.url + " is not supported in a Bundle"));
     }
   }
 
@@ -227,11 +228,11 @@ class Runner {
   }
 
   Result<std::vector<storage::ResourceVersion>> matches(storage::StoreTransaction& tx,
-                                                       const BundleEntry& entry,
-                                                       const QueryParams& criteria,
-                                                       std::size_t most) {
-    return find_matches(tx, entry.route.type, criteria, ctx_.request.base_url,
-                        ctx_.limits.search, most);
+                                                        const BundleEntry& entry,
+                                                        const QueryParams& criteria,
+                                                        std::size_t most) {
+    return find_matches(tx, entry.route.type, criteria, ctx_.request.base_url, ctx_.limits.search,
+                        most);
   }
 
   Status too_many(const BundleEntry& entry, const std::string& what) {
@@ -271,19 +272,20 @@ class Runner {
       if (found->size() == 1) {
         p.id = (*found)[0].id;
         if (!given.empty() && given != p.id) {
-          return at(entry, Status(Code::kInvalidArgument,
-                                  "the resource id '" + given + "' differs from the id of the "
-                                  "resource the criteria match ('" + p.id + "')"));
+          return at(entry, Status(Code::kInvalidArgument, "the resource id '" + given +
+                                                              "' differs from the id of the "
+                                                              "resource the criteria match ('" +
+                                                              p.id + "')"));
         }
       } else {
         p.id = given.empty() ? entry.new_id : given;
         if (!given.empty()) {
           auto existing = tx.read(entry.route.type, given);
           if (existing.is_ok()) {
-            return at(entry, Status(Code::kConflict,
-                                    type_id(entry.route.type, given) +
-                                        " exists but does not match the criteria of PUT " +
-                                        entry.url));
+            return at(entry,
+                      Status(Code::kConflict,
+                             type_id(entry.route.type, given) +
+                                 " exists but does not match the criteria of PUT " + entry.url));
           }
         }
       }
@@ -295,11 +297,11 @@ class Runner {
       auto found = matches(tx, entry, entry.query, most);
       if (!found.is_ok()) return at(entry, found.status());
       if (found->size() > most) {
-        return at(entry, Status(Code::kPreconditionFailed,
-                                "DELETE " + entry.url + " matches more than " +
-                                    std::to_string(most) +
-                                    (most == 1 ? " resource" : " resources") +
-                                    " (--conditional-delete-max)"));
+        return at(
+            entry,
+            Status(Code::kPreconditionFailed,
+                   "DELETE " + entry.url + " matches more than " + std::to_string(most) +
+                       (most == 1 ? " resource" : " resources") + " (--conditional-delete-max)"));
       }
       p.action = Action::kDelete;
       for (const storage::ResourceVersion& v : *found) p.delete_ids.push_back(v.id);
@@ -329,7 +331,8 @@ class Runner {
         split_conditional_reference(ref, type, criteria_text);
         Result<QueryParams> criteria = parse_criteria(criteria_text);
         if (!criteria.is_ok()) return at(*p.entry, criteria.status());
-        auto found = find_matches(tx, type, *criteria, ctx_.request.base_url, ctx_.limits.search, 1);
+        auto found =
+            find_matches(tx, type, *criteria, ctx_.request.base_url, ctx_.limits.search, 1);
         if (!found.is_ok()) return at(*p.entry, found.status());
         if (found->empty()) {
           return at(*p.entry, Status(Code::kNotFound,
@@ -356,9 +359,9 @@ class Runner {
       if (dangling.empty() && is_placeholder(ref)) dangling = ref;
     });
     if (!dangling.empty()) {
-      return at(entry, Status(Code::kInvalidArgument,
-                              "reference '" + dangling +
-                                  "' names no entry's fullUrl in this Bundle"));
+      return at(entry,
+                Status(Code::kInvalidArgument,
+                       "reference '" + dangling + "' names no entry's fullUrl in this Bundle"));
     }
     p.write.type = entry.route.type;
     p.write.id = p.id;
@@ -432,9 +435,8 @@ class Runner {
     sub.base_url = ctx.request.base_url;
     sub.if_none_match = entry.if_none_match;
     sub.if_modified_since = entry.if_modified_since;
-    InteractionContext ictx{ctx.store,   reader,      ctx.clock, ctx.ids,
-                            sub,         entry.route, ResponseFormat{},
-                            ctx.limits};
+    InteractionContext ictx{ctx.store, reader,      ctx.clock,        ctx.ids,
+                            sub,       entry.route, ResponseFormat{}, ctx.limits};
     EntryResult result;
     Result<Response> response = run_interaction(ictx);
     if (!response.is_ok()) {

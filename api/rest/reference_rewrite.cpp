@@ -54,7 +54,7 @@ void visit_references(const fhir::JsonValue& value,
   }
   if (!value.IsObject()) return;
   for (const auto& member : value.GetObject()) {
-    if (member.value.IsString() && is_key(member.name, "reference")) {
+    if (fhir::is_json_string(member.value) && is_key(member.name, "reference")) {
       visit(fhir::json_string(member.value));
     } else if (member.value.IsObject() || member.value.IsArray()) {
       visit_references(member.value, visit);
@@ -78,7 +78,7 @@ std::size_t rewrite_references(fhir::JsonValue& value, fhir::JsonAllocator& allo
   }
   if (!value.IsObject()) return 0;
   for (auto& member : value.GetObject()) {
-    if (member.value.IsString()) {
+    if (fhir::is_json_string(member.value)) {
       if (is_key(member.name, "reference")) {
         auto hit = map.find(std::string(fhir::json_string(member.value)));
         if (hit != map.end()) {

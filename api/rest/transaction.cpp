@@ -156,8 +156,7 @@ BundleEntry rest_entry(const InteractionContext& ctx, EntryMethod method,
 Result<Response> transaction_interaction(const InteractionContext& ctx) {
   HEARTH_ASSIGN_OR_RETURN(auto bundle, decode_resource(ctx.request, "Bundle", ctx.limits.xml));
   BundleKind kind;
-  HEARTH_ASSIGN_OR_RETURN(auto entries,
-                          read_bundle_entries(bundle, ctx.request.base_url, kind));
+  HEARTH_ASSIGN_OR_RETURN(auto entries, read_bundle_entries(bundle, ctx.request.base_url, kind));
   const EntryContext ectx = entry_context(ctx);
   std::vector<EntryResult> results;
   if (kind.transaction) {
@@ -194,13 +193,12 @@ Result<Response> conditional_delete_interaction(const InteractionContext& ctx) {
   } else {
     response = fhir_response(
         200,
-        information_outcome_json(result.deleted == 0
-                                     ? "no " + ctx.route.type + " matched; nothing deleted"
-                                     : "deleted " + std::to_string(result.deleted) + " " +
-                                           ctx.route.type +
-                                           (result.deleted == 1 ? " (" + result.version->id + ")"
-                                                                : std::string()),
-                                 false),
+        information_outcome_json(
+            result.deleted == 0
+                ? "no " + ctx.route.type + " matched; nothing deleted"
+                : "deleted " + std::to_string(result.deleted) + " " + ctx.route.type +
+                      (result.deleted == 1 ? " (" + result.version->id + ")" : std::string()),
+            false),
         ctx.format);
   }
   if (result.deleted == 1) response.headers.emplace_back("ETag", etag_for(result.version->version));

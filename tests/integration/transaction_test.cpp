@@ -37,7 +37,9 @@ std::string unique(std::string_view prefix) {
          std::to_string(std::time(nullptr)) + "-" + std::to_string(++n);
 }
 
-std::string str(const hearth::fhir::JsonValue& v) { return std::string(v.GetString()); }
+std::string str(const hearth::fhir::JsonValue& v) {
+  return std::string(v.GetString());
+}
 
 // Bundle.total (numbers are kept as their text by the codec).
 std::int64_t total_of(const HttpResponse& r) {
@@ -53,8 +55,8 @@ std::int64_t history_total(HttpClient& client) {
 }
 
 std::int64_t search_total(HttpClient& client, const std::string& query) {
-  HttpResponse r = client.get(query + (query.find('?') == std::string::npos ? "?" : "&") +
-                              "_summary=count");
+  HttpResponse r =
+      client.get(query + (query.find('?') == std::string::npos ? "?" : "&") + "_summary=count");
   REQUIRE_MESSAGE(r.status == 200, r.body);
   return total_of(r);
 }
@@ -165,8 +167,9 @@ TEST_CASE("transaction: conditional references and conditional creates") {
   REQUIRE(client.post("Patient", patient(sys, "two")).status == 201);
   REQUIRE(client.post("Patient", patient(sys, "two")).status == 201);
 
-  const std::string obs_for = R"({"resourceType":"Observation","status":"final","code":{"text":"x"},)"
-                              R"("subject":{"reference":"Patient?identifier=)";
+  const std::string obs_for =
+      R"({"resourceType":"Observation","status":"final","code":{"text":"x"},)"
+      R"("subject":{"reference":"Patient?identifier=)";
   // One match: rewritten to the literal reference.
   HttpResponse r = client.post(
       "", bundle("transaction", {entry("", obs_for + sys + R"(|one"}})", "POST", "Observation")}));
@@ -177,10 +180,10 @@ TEST_CASE("transaction: conditional references and conditional creates") {
 
   const std::int64_t before = history_total(client);
   // Several matches: 412, nothing stored.
-  r = client.post("", bundle("transaction",
-                             {entry("urn:uuid:0e6b4d0e-0000-4000-8000-000000000001",
-                                    patient(sys, "three"), "POST", "Patient"),
-                              entry("", obs_for + sys + R"(|two"}})", "POST", "Observation")}));
+  r = client.post(
+      "", bundle("transaction", {entry("urn:uuid:0e6b4d0e-0000-4000-8000-000000000001",
+                                       patient(sys, "three"), "POST", "Patient"),
+                                 entry("", obs_for + sys + R"(|two"}})", "POST", "Observation")}));
   expect_failure(r, 412, "Bundle.entry[1]");
   // No match: 404, nothing stored.
   r = client.post("", bundle("transaction",
@@ -207,9 +210,9 @@ TEST_CASE("transaction: conditional references and conditional creates") {
   CHECK(str(doc["entry"][0]["response"]["status"]) == "200 OK");
   CHECK(str(doc["entry"][1]["resource"]["subject"]["reference"]) == subject);
   CHECK(search_total(client, "Patient?identifier=" + sys + "|one") == 1);
-  r = client.post("", bundle("transaction", {entry("", patient(sys, "two"), "POST", "Patient",
-                                                   R"(,"ifNoneExist":"identifier=)" + sys +
-                                                       R"(|two")")}));
+  r = client.post(
+      "", bundle("transaction", {entry("", patient(sys, "two"), "POST", "Patient",
+                                       R"(,"ifNoneExist":"identifier=)" + sys + R"(|two")")}));
   expect_failure(r, 412, "Bundle.entry[0]");
 }
 
@@ -218,8 +221,9 @@ TEST_CASE("transaction: a failing entry in the middle of 100 leaves the store as
   HttpClient client = server.client();
   const std::string sys = "http://hearth.test/" + unique("atomic");
   const std::string existing_id = unique("keep");
-  REQUIRE(client.put("Patient/" + existing_id,
-                     R"({"resourceType":"Patient","id":")" + existing_id + R"(","active":true})")
+  REQUIRE(client
+              .put("Patient/" + existing_id,
+                   R"({"resourceType":"Patient","id":")" + existing_id + R"(","active":true})")
               .status == 201);
   const std::int64_t before = history_total(client);
   const std::string before_history = client.get("_history?_count=1000").body;
@@ -257,10 +261,9 @@ TEST_CASE("transaction: a failing entry in the middle of 100 leaves the store as
   CHECK_MESSAGE(r.status == 422, r.body);
   CHECK(r.body.find("Bundle.entry[63].resource.birthDate") != std::string::npos);
   // Two entries writing one resource.
-  r = client.post("", bundle("transaction",
-                             {entry("", R"({"resourceType":"Patient","id":"dup1"})", "PUT",
-                                    "Patient/dup1"),
-                              entry("", "", "DELETE", "Patient/dup1")}));
+  r = client.post("", bundle("transaction", {entry("", R"({"resourceType":"Patient","id":"dup1"})",
+                                                   "PUT", "Patient/dup1"),
+                                             entry("", "", "DELETE", "Patient/dup1")}));
   expect_failure(r, 400, "Bundle.entry[1]");
 
   CHECK(history_total(client) == before);
@@ -320,8 +323,8 @@ TEST_CASE("batch: entries succeed or fail on their own") {
   const std::string sys = "http://hearth.test/" + unique("batch");
   HttpResponse r = client.post(
       "", bundle("batch", {entry("", patient(sys, "ok1"), "POST", "Patient"),
-                           entry("", R"({"resourceType":"Patient","id":"x","active":true})",
-                                 "PUT", "Patient/x", R"(,"ifMatch":"W/\"9\"")"),
+                           entry("", R"({"resourceType":"Patient","id":"x","active":true})", "PUT",
+                                 "Patient/x", R"(,"ifMatch":"W/\"9\"")"),
                            entry("", "", "GET", "Patient/" + unique("missing")),
                            entry("", patient(sys, "ok2"), "POST", "Patient")}));
   REQUIRE_MESSAGE(r.status == 200, r.body);
@@ -389,10 +392,12 @@ TEST_CASE("transaction: concurrent transactions over the same resources never in
   const std::string a = unique("A"), b = unique("B");
   {
     HttpClient client = server.client();
-    REQUIRE(client.put("Patient/" + a, R"({"resourceType":"Patient","id":")" + a + R"("})")
-                .status == 201);
-    REQUIRE(client.put("Patient/" + b, R"({"resourceType":"Patient","id":")" + b + R"("})")
-                .status == 201);
+    REQUIRE(
+        client.put("Patient/" + a, R"({"resourceType":"Patient","id":")" + a + R"("})").status ==
+        201);
+    REQUIRE(
+        client.put("Patient/" + b, R"({"resourceType":"Patient","id":")" + b + R"("})").status ==
+        201);
   }
   constexpr int kThreads = 4, kEach = 15;
   std::atomic<int> torn{0}, failed{0};
@@ -402,13 +407,14 @@ TEST_CASE("transaction: concurrent transactions over the same resources never in
       HttpClient client = server.client();
       const std::string first = t % 2 ? a : b, second = t % 2 ? b : a;
       for (int i = 0; i < kEach; ++i) {
-        HttpResponse r = client.post(
-            "", bundle("transaction",
-                       {entry("", R"({"resourceType":"Patient","id":")" + first + R"("})", "PUT",
-                              "Patient/" + first),
-                        entry("", R"({"resourceType":"Patient","id":")" + second + R"("})", "PUT",
-                              "Patient/" + second)}),
-            {{"Prefer", "return=minimal"}, {"Content-Type", "application/fhir+json"}});
+        HttpResponse r =
+            client.post("",
+                        bundle("transaction",
+                               {entry("", R"({"resourceType":"Patient","id":")" + first + R"("})",
+                                      "PUT", "Patient/" + first),
+                                entry("", R"({"resourceType":"Patient","id":")" + second + R"("})",
+                                      "PUT", "Patient/" + second)}),
+                        {{"Prefer", "return=minimal"}, {"Content-Type", "application/fhir+json"}});
         if (r.status != 200) {
           failed.fetch_add(1);
           continue;
@@ -468,9 +474,10 @@ TEST_CASE("transaction: the official transaction and batch examples") {
     entries += static_cast<int>(answer["entry"].Size());
     ++processed;
   }
-  std::printf("official transaction/batch examples: %d bundles, %d processed (%d entries), "
-              "%d refused for a documented reason\n",
-              bundles, processed, entries, refused);
+  std::printf(
+      "official transaction/batch examples: %d bundles, %d processed (%d entries), "
+      "%d refused for a documented reason\n",
+      bundles, processed, entries, refused);
   CHECK(bundles == processed + refused);
   CHECK(processed >= 5);
 }
