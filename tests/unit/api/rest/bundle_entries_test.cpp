@@ -62,19 +62,18 @@ TEST_CASE("entries that cannot run are refused with the element named") {
     CHECK(entries.status().code() == code);
     CHECK(entries.status().issues()[0].expression == expression);
   };
-  expect(R"({"resourceType":"Bundle","type":"collection"})", Code::kInvalidArgument,
-         "Bundle.type");
+  expect(R"({"resourceType":"Bundle","type":"collection"})", Code::kInvalidArgument, "Bundle.type");
   expect(one("FETCH", "Patient"), Code::kInvalidArgument, "Bundle.entry[0].request.method");
   expect(one("POST", "Patient"), Code::kInvalidArgument, "Bundle.entry[0].resource");
   expect(one("POST", "Patient/1", R"({"resourceType":"Patient"})"), Code::kInvalidArgument,
          "Bundle.entry[0].request.url");
   expect(one("POST", "Patient", R"({"resourceType":"Observation"})"), Code::kInvalidArgument,
          "Bundle.entry[0].resource");
-  expect(one("PUT", "Patient/1", R"({"resourceType":"Patient","id":"2"})"),
-         Code::kInvalidArgument, "Bundle.entry[0].resource.id");
+  expect(one("PUT", "Patient/1", R"({"resourceType":"Patient","id":"2"})"), Code::kInvalidArgument,
+         "Bundle.entry[0].resource.id");
   expect(one("DELETE", "Patient"), Code::kInvalidArgument, "Bundle.entry[0].request.url");
-  expect(one("POST", "ValueSet/$expand", R"({"resourceType":"Parameters"})"),
-         Code::kNotImplemented, "Bundle.entry[0].request.url");
+  expect(one("POST", "ValueSet/$expand", R"({"resourceType":"Parameters"})"), Code::kNotImplemented,
+         "Bundle.entry[0].request.url");
   expect(one("GET", "NotAType/1"), Code::kInvalidArgument, "Bundle.entry[0].request.url");
   expect(R"({"resourceType":"Bundle","type":"batch","entry":[{"resource":{}}]})",
          Code::kInvalidArgument, "Bundle.entry[0].request");

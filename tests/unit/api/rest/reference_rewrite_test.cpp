@@ -31,7 +31,7 @@ TEST_CASE("rewrite_references: references anywhere, narrative links, nothing els
   CHECK(out.find(R"("target":[{"reference":"Patient/p1"}])") != std::string::npos);
   CHECK(out.find(R"("valueReference":{"reference":"Patient/p1","display":"urn:uuid:1"})") !=
         std::string::npos);
-  CHECK(out.find(R"({"url":"urn:uuid:1")") != std::string::npos);  // a url, not a reference
+  CHECK(out.find(R"({"url":"urn:uuid:1")") != std::string::npos);         // a url, not a reference
   CHECK(out.find(R"({"reference":"urn:uuid:9"})") != std::string::npos);  // not in the map
   CHECK(out.find(R"({"text":"urn:uuid:1"})") != std::string::npos);
   CHECK(out.find(R"(<a href=\"Patient/p1\">p</a><img src='Patient/p1'/> urn:uuid:1 )"
