@@ -70,7 +70,9 @@ void report(const char* suite, const Counts& c) {
   CHECK(c.passed == c.applicable);
 }
 
-bool verbose() { return std::getenv("HEARTH_PATCH_VERBOSE") != nullptr; }
+bool verbose() {
+  return std::getenv("HEARTH_PATCH_VERBOSE") != nullptr;
+}
 
 // Rewrites every narrative div (a string member "div") the way the XML reader writes one.
 void normalise_divs(JsonValue& value, JsonAllocator& alloc) {
@@ -95,8 +97,9 @@ void normalise_divs(JsonValue& value, JsonAllocator& alloc) {
 // Runs one case: `ok` from the patch, the patched document, and what the case expects.
 bool judge(const std::string& name, const Status& applied, const JsonValue& result,
            const JsonValue* expected, bool expects_error) {
-  bool pass = expects_error ? !applied.is_ok()
-                            : applied.is_ok() && expected != nullptr && json_equal(result, *expected);
+  bool pass = expects_error
+                  ? !applied.is_ok()
+                  : applied.is_ok() && expected != nullptr && json_equal(result, *expected);
   if (!pass && verbose()) {
     std::printf("FAIL %s: %s\n    got %s\n", name.c_str(),
                 applied.is_ok() ? "applied" : applied.message().c_str(),
