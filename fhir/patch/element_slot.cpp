@@ -14,7 +14,9 @@ JsonValue* find(JsonValue& object, std::string_view name) {
   return it == object.MemberEnd() ? nullptr : &it->value;
 }
 
-std::string ext_key(std::string_view key) { return "_" + std::string(key); }
+std::string ext_key(std::string_view key) {
+  return "_" + std::string(key);
+}
 
 // Where `node` sits in `value`: the value itself, or the position in it when `value` is an array
 // holding `node`. nullopt (outer) when it is not there.
@@ -71,8 +73,9 @@ JsonValue& ext_array(JsonValue& object, std::string_view key, std::size_t size,
 
 Result<ElementSlot> locate_element(const fhirpath::Item& item) {
   if (!item.is_node() || item.parent == nullptr || !item.parent->IsObject()) {
-    return Status(Code::kUnprocessable, "the path selects something that is not an element of "
-                                        "the resource (the resource itself or a computed value)");
+    return Status(Code::kUnprocessable,
+                  "the path selects something that is not an element of "
+                  "the resource (the resource itself or a computed value)");
   }
   // The evaluation read the document through a const reference; the caller owns it mutably.
   JsonValue* parent = const_cast<JsonValue*>(item.parent);
@@ -191,8 +194,8 @@ JsonValue& ext_object(const ElementSlot& slot, JsonAllocator& allocator) {
 std::size_t element_count(const JsonValue& object, std::string_view key) {
   std::size_t count = 0;
   for (std::string name : {std::string(key), ext_key(key)}) {
-    auto it = object.FindMember(
-        JsonValue(rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()))));
+    auto it = object.FindMember(JsonValue(
+        rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()))));
     if (it == object.MemberEnd()) continue;
     count = std::max<std::size_t>(count, it->value.IsArray() ? it->value.Size() : 1);
   }

@@ -36,7 +36,7 @@ struct TypeShape {
   bool name, value, index, move;
 };
 constexpr TypeShape kTypes[] = {
-    {"add", true, true, false, false},     {"insert", false, true, true, false},
+    {"add", true, true, false, false},      {"insert", false, true, true, false},
     {"delete", false, false, false, false}, {"replace", false, true, false, false},
     {"move", false, false, false, true},
 };
@@ -52,8 +52,8 @@ struct OpError {
   std::size_t index;
   std::string type = "?";
   Status operator()(Code code, std::string_view message) const {
-    return Status(code, "operation " + std::to_string(index) + " (" + type +
-                            "): " + std::string(message));
+    return Status(
+        code, "operation " + std::to_string(index) + " (" + type + "): " + std::string(message));
   }
 };
 
@@ -72,8 +72,7 @@ Result<std::string_view> string_part(const OpError& err, const JsonValue& part,
   return text;
 }
 
-Result<std::size_t> integer_part(const OpError& err, const JsonValue& part,
-                                 std::string_view name) {
+Result<std::size_t> integer_part(const OpError& err, const JsonValue& part, std::string_view name) {
   const JsonValue* v = member(part, "valueInteger");
   std::size_t n = 0;
   if (v != nullptr && is_json_number(*v)) {
@@ -135,8 +134,7 @@ Result<Operation> read_operation(OpError& err, const JsonValue& parameter) {
     if (t.type == op.type) shape = &t;
   }
   if (shape == nullptr) {
-    return err(Code::kInvalidArgument,
-               "unknown type (add, insert, delete, replace, move)");
+    return err(Code::kInvalidArgument, "unknown type (add, insert, delete, replace, move)");
   }
   if (!seen_path) return err(Code::kInvalidArgument, "has no 'path' part");
   auto check = [&](bool wanted, bool present, std::string_view part) -> Status {
@@ -170,8 +168,8 @@ Result<Collection> select(const OpError& err, const Operation& op, const JsonDoc
   }
   for (const Item& item : *items) {
     if (!item.is_node()) {
-      return err(Code::kUnprocessable, "path '" + std::string(op.path) +
-                                           "' selects a computed value, not an element");
+      return err(Code::kUnprocessable,
+                 "path '" + std::string(op.path) + "' selects a computed value, not an element");
     }
   }
   return items;
@@ -187,8 +185,8 @@ Status count_error(const OpError& err, const Operation& op, std::size_t count,
 Result<ElementSlot> locate(const OpError& err, const Operation& op, const Item& item) {
   Result<ElementSlot> slot = locate_element(item);
   if (!slot.is_ok()) {
-    return err(Code::kUnprocessable, "path '" + std::string(op.path) + "': " +
-                                         slot.status().message());
+    return err(Code::kUnprocessable,
+               "path '" + std::string(op.path) + "': " + slot.status().message());
   }
   return slot;
 }
@@ -212,8 +210,7 @@ Result<ElementSlot> common_list(const OpError& err, const Operation& op, const C
   return list;
 }
 
-Status index_error(const OpError& err, std::string_view part, std::size_t value,
-                   std::size_t max) {
+Status index_error(const OpError& err, std::string_view part, std::size_t value, std::size_t max) {
   return err(Code::kUnprocessable, std::string(part) + " " + std::to_string(value) +
                                        " is out of range 0.." + std::to_string(max));
 }
@@ -252,8 +249,9 @@ Status apply_add(const OpError& err, const Operation& op, const Collection& item
     return Status::ok();
   }
   if (count > 0) {
-    return err(Code::kUnprocessable, "'" + *key + "' already exists and does not repeat; use "
-                                                  "replace");
+    return err(Code::kUnprocessable, "'" + *key +
+                                         "' already exists and does not repeat; use "
+                                         "replace");
   }
   put_element(ElementSlot{container, *key, std::nullopt}, value->element, alloc);
   return Status::ok();
@@ -308,11 +306,12 @@ Status apply_fhirpath_patch(const JsonValue& parameters, JsonDocument& resource)
   }
   const JsonValue* list = member(parameters, "parameter");
   if (list == nullptr) return Status::ok();
-  if (!list->IsArray()) return Status(Code::kInvalidArgument, "Parameters.parameter is not an array");
+  if (!list->IsArray())
+    return Status(Code::kInvalidArgument, "Parameters.parameter is not an array");
   if (list->Size() > kMaxPatchOperations) {
-    return Status(Code::kInvalidArgument,
-                  "the patch has " + std::to_string(list->Size()) + " operations; at most " +
-                      std::to_string(kMaxPatchOperations) + " are allowed");
+    return Status(Code::kInvalidArgument, "the patch has " + std::to_string(list->Size()) +
+                                              " operations; at most " +
+                                              std::to_string(kMaxPatchOperations) + " are allowed");
   }
   NodeBudget budget;
   for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {

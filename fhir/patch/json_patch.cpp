@@ -28,9 +28,9 @@ struct Op {
                             "): " + std::string(message));
   }
   Status missing(const Tokens& path, std::string_view role = "path") const {
-    return error(Code::kUnprocessable, std::string(role) + " " +
-                                           json_pointer_text(path, path.size()) +
-                                           " does not exist");
+    return error(
+        Code::kUnprocessable,
+        std::string(role) + " " + json_pointer_text(path, path.size()) + " does not exist");
   }
 };
 
@@ -48,8 +48,8 @@ Result<Tokens> pointer_member(const Op& op, const JsonValue& entry, std::string_
   }
   Result<Tokens> tokens = parse_json_pointer(json_string(*v));
   if (!tokens.is_ok()) {
-    return op.error(Code::kInvalidArgument, "'" + std::string(name) + "': " +
-                                                tokens.status().message());
+    return op.error(Code::kInvalidArgument,
+                    "'" + std::string(name) + "': " + tokens.status().message());
   }
   return tokens;
 }
@@ -63,12 +63,13 @@ Status add_at(const Op& op, const Tokens& path, JsonValue& value) {
   }
   JsonValue* parent = resolve_json_pointer(op.doc, path, path.size() - 1);
   if (parent == nullptr || (!parent->IsObject() && !parent->IsArray())) {
-    return op.error(Code::kUnprocessable,
-                    "path " + json_pointer_text(path, path.size()) + " does not exist (" +
-                        (parent == nullptr ? "its parent " + json_pointer_text(path, path.size() - 1) +
-                                                 " is missing"
-                                           : std::string("its parent is not an object or array")) +
-                        ")");
+    return op.error(
+        Code::kUnprocessable,
+        "path " + json_pointer_text(path, path.size()) + " does not exist (" +
+            (parent == nullptr
+                 ? "its parent " + json_pointer_text(path, path.size() - 1) + " is missing"
+                 : std::string("its parent is not an object or array")) +
+            ")");
   }
   auto& alloc = op.doc.GetAllocator();
   const std::string& last = path.back();
@@ -78,8 +79,9 @@ Status add_at(const Op& op, const Tokens& path, JsonValue& value) {
     if (it != parent->MemberEnd()) {
       it->value = value;
     } else {
-      parent->AddMember(JsonValue(last.data(), static_cast<rapidjson::SizeType>(last.size()), alloc),
-                        value, alloc);
+      parent->AddMember(
+          JsonValue(last.data(), static_cast<rapidjson::SizeType>(last.size()), alloc), value,
+          alloc);
     }
     return Status::ok();
   }
@@ -87,8 +89,8 @@ Status add_at(const Op& op, const Tokens& path, JsonValue& value) {
   if (last != "-") {
     std::optional<std::size_t> parsed = parse_array_index(last);
     if (!parsed || *parsed > parent->Size()) {
-      return op.error(Code::kUnprocessable, "path " + json_pointer_text(path, path.size()) +
-                                                ": '" + last + "' is not an index of 0.." +
+      return op.error(Code::kUnprocessable, "path " + json_pointer_text(path, path.size()) + ": '" +
+                                                last + "' is not an index of 0.." +
                                                 std::to_string(parent->Size()) + " or '-'");
     }
     index = *parsed;
@@ -157,13 +159,14 @@ Status apply_one(const Op& op, const JsonValue& entry) {
   HEARTH_ASSIGN_OR_RETURN(Tokens from, pointer_member(op, entry, "from"));
   if (op.name == "move") {
     if (from == path) {
-      if (resolve_json_pointer(op.doc, from, from.size()) == nullptr) return op.missing(from, "from");
+      if (resolve_json_pointer(op.doc, from, from.size()) == nullptr)
+        return op.missing(from, "from");
       return Status::ok();
     }
     if (is_proper_prefix(from, path)) {
-      return op.error(Code::kInvalidArgument, "cannot move " + json_pointer_text(from, from.size()) +
-                                                  " into its own child " +
-                                                  json_pointer_text(path, path.size()));
+      return op.error(Code::kInvalidArgument,
+                      "cannot move " + json_pointer_text(from, from.size()) +
+                          " into its own child " + json_pointer_text(path, path.size()));
     }
     HEARTH_ASSIGN_OR_RETURN(JsonValue taken, take_at(op, from, "from"));
     return add_at(op, path, taken);
@@ -183,9 +186,9 @@ Status apply_json_patch(const JsonValue& patch, JsonDocument& doc) {
     return Status(Code::kInvalidArgument, "a JSON Patch document must be an array of operations");
   }
   if (patch.Size() > kMaxPatchOperations) {
-    return Status(Code::kInvalidArgument,
-                  "the patch has " + std::to_string(patch.Size()) + " operations; at most " +
-                      std::to_string(kMaxPatchOperations) + " are allowed");
+    return Status(Code::kInvalidArgument, "the patch has " + std::to_string(patch.Size()) +
+                                              " operations; at most " +
+                                              std::to_string(kMaxPatchOperations) + " are allowed");
   }
   NodeBudget budget;
   for (rapidjson::SizeType i = 0; i < patch.Size(); ++i) {

@@ -9,8 +9,8 @@ namespace hearth::fhir::patch {
 
 Result<std::vector<std::string>> parse_json_pointer(std::string_view pointer) {
   if (pointer.size() > kMaxPatchPathBytes) {
-    return Status(Code::kInvalidArgument, "the pointer is longer than " +
-                                              std::to_string(kMaxPatchPathBytes) + " bytes");
+    return Status(Code::kInvalidArgument,
+                  "the pointer is longer than " + std::to_string(kMaxPatchPathBytes) + " bytes");
   }
   std::vector<std::string> tokens;
   if (pointer.empty()) return tokens;
@@ -55,8 +55,8 @@ JsonValue* resolve_json_pointer(JsonValue& root, const std::vector<std::string>&
   for (std::size_t i = 0; i < count && i < tokens.size(); ++i) {
     const std::string& token = tokens[i];
     if (at->IsObject()) {
-      auto it = at->FindMember(
-          JsonValue(rapidjson::StringRef(token.data(), static_cast<rapidjson::SizeType>(token.size()))));
+      auto it = at->FindMember(JsonValue(
+          rapidjson::StringRef(token.data(), static_cast<rapidjson::SizeType>(token.size()))));
       if (it == at->MemberEnd()) return nullptr;
       at = &it->value;
     } else if (at->IsArray()) {

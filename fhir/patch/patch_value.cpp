@@ -9,7 +9,9 @@ std::string_view key_of(const JsonValue& name) {
 }
 
 // A value[x] member name ("valueDate") or its `_` half ("_valueDate").
-bool is_value_key(std::string_view key) { return key.size() > 5 && key.starts_with("value"); }
+bool is_value_key(std::string_view key) {
+  return key.size() > 5 && key.starts_with("value");
+}
 
 // The context where the children of element `index` of `owner` are defined.
 ElementContext context_of(const TypeDef& owner, std::uint32_t index) {

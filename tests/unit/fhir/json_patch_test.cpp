@@ -1,12 +1,13 @@
 // JSON Patch (fhir/patch/json_patch.h) beyond the official cases: pointer escapes, array ends,
 // numbers kept as text, precise errors naming the operation, and the bounds of patch_limits.h.
+#include "fhir/patch/json_patch.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
 
 #include "fhir/json.h"
 #include "fhir/patch/json_equal.h"
-#include "fhir/patch/json_patch.h"
 #include "fhir/patch/json_pointer.h"
 #include "fhir/patch/patch_limits.h"
 
@@ -78,8 +79,9 @@ TEST_CASE("json patch: add, remove, replace, move, copy on objects and arrays") 
   check_result(R"({"a":1})", R"([{"op":"move","from":"/a","path":"/a"}])", R"({"a":1})");
   // Numbers keep their text through every operation.
   JsonDocument doc = json(R"({"a":1.50})");
-  REQUIRE(apply(doc, R"([{"op":"copy","from":"/a","path":"/b"},{"op":"add","path":"/c","value":1e2}])")
-              .is_ok());
+  REQUIRE(
+      apply(doc, R"([{"op":"copy","from":"/a","path":"/b"},{"op":"add","path":"/c","value":1e2}])")
+          .is_ok());
   CHECK(write_json(doc) == R"({"a":1.50,"b":1.50,"c":1e2})");
 }
 
