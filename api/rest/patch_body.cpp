@@ -74,8 +74,8 @@ Result<fhir::JsonDocument> apply_patch_body(const storage::ResourceVersion& curr
     HEARTH_RETURN_IF_ERROR(apply_fhirpath_body(content_type, body, xml_limits, doc));
   }
   if (!doc.IsObject() || string_member(doc, "resourceType") != current.type) {
-    return Status(Code::kUnprocessable, "the patch changes the resource type of " +
-                                            current.type + "/" + current.id);
+    return Status(Code::kUnprocessable,
+                  "the patch changes the resource type of " + current.type + "/" + current.id);
   }
   if (string_member(doc, "id") != current.id) {
     return Status(Code::kUnprocessable,

@@ -55,9 +55,8 @@ TEST_CASE("REST PATCH: JSON Patch and FHIRPath Patch over HTTP, with preconditio
   std::string id = put_patient(client);
   std::string path = "Patient/" + id;
 
-  HttpResponse r = client.request("PATCH", path,
-                                  R"([{"op":"replace","path":"/active","value":false}])",
-                                  kJsonPatch);
+  HttpResponse r = client.request(
+      "PATCH", path, R"([{"op":"replace","path":"/active","value":false}])", kJsonPatch);
   REQUIRE_MESSAGE(r.status == 200, r.body);
   CHECK(r.header("ETag") == "W/\"2\"");
   CHECK(r.header("Location") == server.base_url() + "/" + path + "/_history/2");
@@ -112,11 +111,10 @@ TEST_CASE("REST PATCH: concurrent patches never lose an update") {
     threads.emplace_back([&, t] {
       HttpClient client = server.client();
       for (int i = 0; i < kEach; ++i) {
-        HttpResponse r = client.request(
-            "PATCH", "Patient/" + id,
-            R"([{"op":"add","path":"/name/0/given/-","value":"g)" + std::to_string(t) + "-" +
-                std::to_string(i) + R"("}])",
-            kJsonPatch);
+        HttpResponse r = client.request("PATCH", "Patient/" + id,
+                                        R"([{"op":"add","path":"/name/0/given/-","value":"g)" +
+                                            std::to_string(t) + "-" + std::to_string(i) + R"("}])",
+                                        kJsonPatch);
         if (r.status == 200) {
           ++applied;
         } else if (r.status == 409) {
@@ -135,5 +133,5 @@ TEST_CASE("REST PATCH: concurrent patches never lose an update") {
   CHECK(static_cast<int>(doc["name"][0]["given"].Size()) == 1 + applied);
   CHECK(std::string(doc["meta"]["versionId"].GetString()) == std::to_string(1 + applied));
   MESSAGE("concurrent patches: " << applied.load() << " applied, " << conflicts.load()
-                                  << " refused (409)");
+                                 << " refused (409)");
 }

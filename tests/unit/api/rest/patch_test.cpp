@@ -96,8 +96,7 @@ TEST_CASE("PATCH honours If-Match: a stale version is 412 and changes nothing") 
   CHECK(r.status == 412);
   CHECK(issue(r).find("current version of Patient/id1 is 2") != std::string::npos);
   CHECK(header(f.call("GET", "Patient/id1"), "ETag") == "W/\"2\"");
-  CHECK(patch(f, "Patient/id1", "application/fhir+json", kFhirPathReplace, "banana").status ==
-        400);
+  CHECK(patch(f, "Patient/id1", "application/fhir+json", kFhirPathReplace, "banana").status == 400);
 }
 
 TEST_CASE("PATCH errors: 415, 404, 410, 400 for a malformed patch, 422 for one that fails") {
