@@ -14,9 +14,13 @@ namespace hearth::api {
 namespace {
 
 // The type-level and instance-level interactions of the route table (route.cpp).
-constexpr std::array<std::string_view, 8> kTypeInteractions = {
-    "read",         "vread",  "update",     "delete", "history-instance",
-    "history-type", "create", "search-type"};
+constexpr std::array<std::string_view, 9> kTypeInteractions = {
+    "read",         "vread",  "update",      "delete", "history-instance",
+    "history-type", "create", "search-type", "patch"};
+
+// The bodies PATCH takes (api/rest/patch_body.h).
+constexpr std::array<std::string_view, 3> kPatchFormats = {
+    "application/json-patch+json", "application/fhir+json", "application/fhir+xml"};
 
 std::string_view param_type_code(fhir::SearchParamType type) {
   static constexpr std::array<std::string_view, 9> kCodes = {
@@ -111,6 +115,10 @@ Result<Response> capabilities_interaction(const InteractionContext& ctx) {
   w.StartArray();
   w.String("application/fhir+json");
   w.String("json");
+  w.EndArray();
+  w.Key("patchFormat");
+  w.StartArray();
+  for (std::string_view format : kPatchFormats) write_str(w, format);
   w.EndArray();
   w.Key("rest");
   w.StartArray();

@@ -31,6 +31,7 @@ Result<Response> vread_interaction(const InteractionContext& ctx);    // read.cp
 Result<Response> create_interaction(const InteractionContext& ctx);   // write.cpp
 Result<Response> update_interaction(const InteractionContext& ctx);   // write.cpp
 Result<Response> delete_interaction(const InteractionContext& ctx);   // write.cpp
+Result<Response> patch_interaction(const InteractionContext& ctx);    // patch.cpp
 Result<Response> history_interaction(const InteractionContext& ctx);  // history.cpp (all 3 levels)
 Result<Response> search_interaction(const InteractionContext& ctx);   // search.cpp
 Result<Response> capabilities_interaction(const InteractionContext& ctx);  // capabilities.cpp

@@ -19,7 +19,11 @@ Result<fhir::JsonDocument> decode_resource(const Request& request, std::string_v
                                           ? fhir::parse_xml_resource(request.body, xml_limits)
                                           : fhir::parse_json(request.body);
   if (!parsed.is_ok()) return parsed;
-  fhir::JsonDocument& doc = parsed.value();
+  HEARTH_RETURN_IF_ERROR(check_resource(*parsed, type));
+  return parsed;
+}
+
+Status check_resource(const fhir::JsonDocument& doc, std::string_view type) {
   if (!doc.IsObject()) return Status(Code::kMalformed, "the body is not a JSON object");
   auto rt = doc.FindMember("resourceType");
   if (rt == doc.MemberEnd() || !fhir::is_json_string(rt->value)) {
@@ -32,8 +36,7 @@ Result<fhir::JsonDocument> decode_resource(const Request& request, std::string_v
                       std::string(type) + "'",
                   "resourceType");
   }
-  HEARTH_RETURN_IF_ERROR(fhir::validate_resource(doc, type));
-  return parsed;
+  return fhir::validate_resource(doc, type);
 }
 
 StampedBody::StampedBody(fhir::JsonValue& resource, fhir::JsonAllocator& alloc,

@@ -22,6 +22,12 @@ namespace hearth::api {
 Result<fhir::JsonDocument> decode_resource(const Request& request, std::string_view type,
                                            const fhir::XmlLimits& xml_limits = {});
 
+// The checks decode_resource makes once the body is parsed, for a resource made another way (a
+// patched one, patch_body.h): a JSON object of resourceType `type`, valid against the R4
+// definitions. Errors: kMalformed (not an object, no or wrong resourceType), kUnprocessable
+// (invalid FHIR content, all issues listed).
+Status check_resource(const fhir::JsonDocument& doc, std::string_view type);
+
 // A resource body with everything but meta.versionId and meta.lastUpdated serialised ahead of
 // time, so the store's write transaction (where the version and time are assigned, and where
 // SQLite writers queue) only concatenates strings.

@@ -14,6 +14,7 @@ Result<Response> run_interaction(const InteractionContext& ctx) {
     case Interaction::kCreate: return create_interaction(ctx);
     case Interaction::kUpdate: return update_interaction(ctx);
     case Interaction::kDelete: return delete_interaction(ctx);
+    case Interaction::kPatch: return patch_interaction(ctx);
     case Interaction::kHistoryInstance:
     case Interaction::kHistoryType:
     case Interaction::kHistorySystem: return history_interaction(ctx);

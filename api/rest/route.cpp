@@ -33,6 +33,7 @@ constexpr std::array kRoutes = {
     RouteEntry{"GET", {"{type}", "{id}"}, 2, Interaction::kRead, StoreUse::kPointRead},
     RouteEntry{"PUT", {"{type}", "{id}"}, 2, Interaction::kUpdate, StoreUse::kWrite},
     RouteEntry{"DELETE", {"{type}", "{id}"}, 2, Interaction::kDelete, StoreUse::kWrite},
+    RouteEntry{"PATCH", {"{type}", "{id}"}, 2, Interaction::kPatch, StoreUse::kWrite},
     RouteEntry{
         "GET", {"{type}", "{id}", "_history"}, 3, Interaction::kHistoryInstance, StoreUse::kRead},
     RouteEntry{"GET",

@@ -17,6 +17,7 @@ enum class Interaction {
   kVread,              // GET Type/id/_history/vid
   kUpdate,             // PUT Type/id
   kDelete,             // DELETE Type/id
+  kPatch,              // PATCH Type/id
   kCreate,             // POST Type
   kHistoryInstance,    // GET Type/id/_history
   kHistoryType,        // GET Type/_history
@@ -33,7 +34,7 @@ struct Route {
   std::string id;
   std::int64_t version = 0;
   // The route row's word on the store (api/service.h): kNone for metadata, kPointRead for
-  // read/vread, kRead for search and history, kWrite for create, update and delete.
+  // read/vread, kRead for search and history, kWrite for create, update, patch and delete.
   StoreUse store_use = StoreUse::kNone;
 };
 

@@ -48,6 +48,11 @@ struct Item {
   std::uint32_t element = 0;
   // kNode: the JSON property name the node was reached by (for FHIR path names and debugging).
   std::string_view name;
+  // kNode reached by navigation: the JSON object holding the property (`name`, or `_name` for a
+  // primitive with only an id/extension) whose value, or one element of whose array value, is
+  // this node. nullptr for the evaluated resource, %rootResource and resolved references. Lets
+  // an editor (fhir/patch/fhirpath_patch.h) find the node's place in a document it owns.
+  const JsonValue* parent = nullptr;
 
   bool is_node() const { return kind == ItemKind::kNode; }
 };

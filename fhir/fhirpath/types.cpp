@@ -34,16 +34,19 @@ const JsonValue* child_object(const Item& item) {
   return obj != nullptr && obj->IsObject() ? obj : nullptr;
 }
 
-// One child item for JSON value `v` (maybe null) and its `_` sibling `x` (maybe null) of
-// element `index` of `owner`, typed `ref` (nullptr for a contentReference element).
-void add_child(const JsonValue* v, const JsonValue* x, const TypeDef& owner, std::uint32_t index,
-               const TypeRef* ref, std::string_view name, Collection& out) {
+// One child item for JSON value `v` (maybe null) and its `_` sibling `x` (maybe null), both held
+// by object `parent`, of element `index` of `owner`, typed `ref` (nullptr for a contentReference
+// element).
+void add_child(const JsonValue* v, const JsonValue* x, const JsonValue& parent,
+               const TypeDef& owner, std::uint32_t index, const TypeRef* ref, std::string_view name,
+               Collection& out) {
   if (v != nullptr && v->IsNull()) v = nullptr;
   if (x != nullptr && !x->IsObject()) x = nullptr;
   if (v == nullptr && x == nullptr) return;
   const ElementDef& e = owner.elements[index];
   Item item;
   item.name = name;
+  item.parent = &parent;
   if (e.is_backbone() || !e.content_reference.empty()) {
     std::uint32_t target = resolve_content_reference(owner, index);
     const ElementDef& te = owner.elements[target];
@@ -58,6 +61,7 @@ void add_child(const JsonValue* v, const JsonValue* x, const TypeDef& owner, std
   if (t != nullptr && t->kind == TypeKind::kResource && v != nullptr) {
     Item r = resource_item(*v);
     r.name = name;
+    r.parent = &parent;
     out.push_back(std::move(r));
     return;
   }
@@ -94,28 +98,31 @@ void add_property(const JsonValue& obj, std::string_view prop, const TypeDef& ow
     for (rapidjson::SizeType i = 0; i < n; ++i) {
       const JsonValue* vi = v != nullptr ? &(*v)[i] : nullptr;
       const JsonValue* xi = x != nullptr && x->IsArray() && i < x->Size() ? &(*x)[i] : nullptr;
-      add_child(vi, xi, owner, index, ref, name, out);
+      add_child(vi, xi, obj, owner, index, ref, name, out);
     }
     return;
   }
-  add_child(v, x, owner, index, ref, name, out);
+  add_child(v, x, obj, owner, index, ref, name, out);
 }
 
-void add_untyped(const JsonValue* v, std::string_view name, Collection& out) {
+void add_untyped(const JsonValue* v, const JsonValue& parent, std::string_view name,
+                 Collection& out) {
   if (v == nullptr || v->IsNull()) return;
   if (v->IsArray()) {
-    for (const JsonValue& e : v->GetArray()) add_untyped(&e, name, out);
+    for (const JsonValue& e : v->GetArray()) add_untyped(&e, parent, name, out);
     return;
   }
   if (v->IsObject()) {
     Item r = resource_item(*v);
     r.name = name;
+    r.parent = &parent;
     out.push_back(std::move(r));
     return;
   }
   Item item;
   item.json = v;
   item.name = name;
+  item.parent = &parent;
   out.push_back(std::move(item));
 }
 
@@ -159,8 +166,8 @@ Navigation navigate(const Item& item, std::string_view name, Collection& out) {
       auto it = item.json->FindMember(rapidjson::StringRef(name.data(), name.size()));
       if (it != item.json->MemberEnd()) {
         // The name is taken from the document so items never point into the expression.
-        add_untyped(&it->value, std::string_view(it->name.GetString(), it->name.GetStringLength()),
-                    out);
+        add_untyped(&it->value, *item.json,
+                    std::string_view(it->name.GetString(), it->name.GetStringLength()), out);
       }
     }
     return Navigation::kOk;
@@ -210,7 +217,7 @@ void all_children(const Item& item, Collection& out) {
   if (item.type == nullptr) {
     for (const auto& m : obj->GetObject()) {
       std::string_view key(m.name.GetString(), m.name.GetStringLength());
-      if (key != "resourceType") add_untyped(&m.value, key, out);
+      if (key != "resourceType") add_untyped(&m.value, *obj, key, out);
     }
     return;
   }

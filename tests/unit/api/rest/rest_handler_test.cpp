@@ -155,7 +155,7 @@ TEST_CASE("errors are OperationOutcomes with the right status and location") {
   CHECK(f.call("GET", "Banana/1").status == 404);
   CHECK(f.call("GET", "Patient/bad$id").status == 400);
   CHECK(f.call("GET", "Patient/nope").status == 404);
-  CHECK(f.call("PATCH", "Patient/1").status == 405);
+  CHECK(f.call("PATCH", "Patient").status == 405);
   CHECK(f.call("POST", "Patient/1", kPatient).status == 405);
 
   Response malformed = f.call("POST", "Patient", "{not json");
@@ -246,8 +246,9 @@ TEST_CASE("metadata claims every resource type with exactly the served interacti
   CHECK(resources.Size() == 146);
   int params = 0;
   for (auto& res : resources.GetArray()) {
-    CHECK(res["interaction"].Size() == 8);
+    CHECK(res["interaction"].Size() == 9);
     CHECK(std::string(res["interaction"][7]["code"].GetString()) == "search-type");
+    CHECK(std::string(res["interaction"][8]["code"].GetString()) == "patch");
     REQUIRE(res.HasMember("searchParam"));
     std::set<std::string> names;
     for (auto& p : res["searchParam"].GetArray()) {
@@ -313,10 +314,11 @@ TEST_CASE("store_use: the route row's column; metadata and routing errors need n
   CHECK(use("GET", "Patient/a/_history/2") == StoreUse::kPointRead);
   CHECK(use("GET", "metadata") == StoreUse::kNone);
   CHECK(use("GET", "NoSuchType/a") == StoreUse::kNone);  // 404 without the store
-  CHECK(use("PATCH", "Patient/a") == StoreUse::kNone);   // 405 without the store
+  CHECK(use("PATCH", "Patient") == StoreUse::kNone);     // 405 without the store
   CHECK(use("POST", "Patient") == StoreUse::kWrite);
   CHECK(use("PUT", "Patient/a") == StoreUse::kWrite);
   CHECK(use("DELETE", "Patient/a") == StoreUse::kWrite);
+  CHECK(use("PATCH", "Patient/a") == StoreUse::kWrite);
   CHECK(use("GET", "Patient/a/_history") == StoreUse::kRead);
   CHECK(use("GET", "Patient/_history") == StoreUse::kRead);
   CHECK(use("GET", "_history") == StoreUse::kRead);

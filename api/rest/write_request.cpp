@@ -1,0 +1,38 @@
+// WriteRequest construction for every write interaction.
+#include "api/rest/write_request.h"
+
+#include <memory>
+
+#include "api/rest/resource_body.h"
+#include "api/rest/version_response.h"
+#include "fhir/search/index_values.h"
+
+namespace hearth::api {
+
+Result<storage::WriteRequest> make_write(const InteractionContext& ctx, std::string id,
+                                         fhir::JsonDocument* doc) {
+  storage::WriteRequest write;
+  write.type = ctx.route.type;
+  write.id = std::move(id);
+  if (doc != nullptr) {
+    // Index values come from the decoded resource, outside the store's write transaction
+    // (where SQLite writers queue). A resource of a known type always yields a value set; the
+    // row cap keeps one resource from holding every writer behind its index inserts.
+    auto index = fhir::search::extract_index(*doc, ctx.limits.max_index_rows);
+    if (!index.is_ok() && index.status().code() == Code::kUnprocessable) return index.status();
+    if (index.is_ok()) write.index = std::move(*index);
+    auto stamped = std::make_shared<const StampedBody>(*doc, write.id);
+    write.make_body = [stamped](std::int64_t version, std::int64_t last_updated) {
+      return stamped->render(version, last_updated);
+    };
+  }
+  return write;
+}
+
+Status apply_if_match(const Request& request, storage::WriteRequest& write) {
+  if (request.if_match.empty()) return Status::ok();
+  HEARTH_ASSIGN_OR_RETURN(write.expected_version, parse_if_match(request.if_match));
+  return Status::ok();
+}
+
+}  // namespace hearth::api

@@ -1,0 +1,27 @@
+// The store's WriteRequest for a create, update, patch or delete: built around a decoded
+// resource, with the If-Match precondition. Shared by write.cpp and patch.cpp so every write
+// indexes and stamps a body the same way.
+#pragma once
+
+#include <string>
+
+#include "api/rest/interactions.h"
+#include "core/status.h"
+#include "fhir/json.h"
+#include "storage/resource_store.h"
+
+namespace hearth::api {
+
+// Builds the store's WriteRequest around a decoded resource `doc` (nullptr for a delete) for
+// ctx.route.type/`id`: the index values are extracted now, outside the store's transaction, and
+// the body is stamped inside it with the version and time the store assigns. `doc` is rewritten
+// in place (id, meta; resource_body.h StampedBody). Errors: kUnprocessable when the resource
+// produces more index rows than ctx.limits.max_index_rows.
+Result<storage::WriteRequest> make_write(const InteractionContext& ctx, std::string id,
+                                         fhir::JsonDocument* doc);
+
+// If-Match -> write.expected_version; an absent header leaves the write unconditional.
+// Errors: kInvalidArgument for a header that is not W/"n" or "n".
+Status apply_if_match(const Request& request, storage::WriteRequest& write);
+
+}  // namespace hearth::api
