@@ -181,7 +181,17 @@ Result<std::vector<BundleEntry>> read_bundle_entries(fhir::JsonDocument& bundle,
             "the resource id '" + id + "' does not match the url's id '" + entry.route.id + "'");
       }
     }
-    if ((in == Interaction::kConditionalUpdate || in == Interaction::kConditionalDelete) &&
+    if (entry.method == EntryMethod::kPatch) {
+      const std::string rtype = string_member(*entry.resource, "resourceType");
+      if (rtype != "Parameters" && rtype != "Binary") {
+        return entry_error(i, "resource",
+                           "a PATCH entry carries a Parameters resource (FHIRPath Patch) or a "
+                           "Binary (JSON Patch), not " +
+                               (rtype.empty() ? std::string("a resource without type") : rtype));
+      }
+    }
+    if ((in == Interaction::kConditionalUpdate || in == Interaction::kConditionalDelete ||
+         in == Interaction::kConditionalPatch) &&
         entry.query.empty()) {
       return entry_error(i, "request.url",
                          method + " " + entry.route.type + " needs an id or search criteria");

@@ -30,6 +30,8 @@ struct BundleEntry {
   std::string full_url;
   fhir::JsonValue* resource = nullptr;  // POST, PUT; PATCH: the Parameters or Binary body
   fhir::JsonAllocator* allocator = nullptr;
+  // PATCH of a plain REST request: the body as sent and its Content-Type (no `resource`).
+  std::string patch_body, patch_content_type;
   std::string if_none_exist, if_match, if_none_match, if_modified_since;
   // POST, and a conditional PUT whose body has no id: the id if the entry creates a resource,
   // drawn once before the store transaction (which may run more than once).

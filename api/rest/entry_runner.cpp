@@ -9,11 +9,12 @@
 
 #include "api/rest/conditional.h"
 #include "api/rest/interactions.h"
+#include "api/rest/patch_body.h"
 #include "api/rest/reference_rewrite.h"
-#include "api/rest/resource_body.h"
 #include "api/rest/version_response.h"
+#include "api/rest/write_request.h"
+#include "core/base64.h"
 #include "core/code_table.h"
-#include "fhir/search/index_values.h"
 
 namespace hearth::api {
 namespace {
@@ -29,6 +30,7 @@ struct Planned {
   std::vector<std::string> delete_ids;  // what a delete removes
   std::optional<storage::ResourceVersion> matched;
   storage::WriteRequest write;
+  bool patch = false;  // an update whose body is the current version patched
 };
 
 // The specification's processing order (http.html#trules).
@@ -120,7 +122,7 @@ class Runner {
       if (in == Interaction::kConditionalUpdate && entry.new_id.empty() && body_id(entry).empty()) {
         entry.new_id = ctx_.ids.next_id();
       }
-      if (in == Interaction::kUpdate || in == Interaction::kDelete) {
+      if (in == Interaction::kUpdate || in == Interaction::kDelete || in == Interaction::kPatch) {
         auto [it, fresh] = targets.emplace(type_id(entry.route.type, entry.route.id), i);
         if (!fresh) {
           return at(entry, Status(Code::kInvalidArgument,
@@ -128,9 +130,7 @@ class Runner {
                                       " is also written by " + entries_[it->second].location +
                                       "; a transaction writes each resource once"));
         }
-        if (in == Interaction::kUpdate || in == Interaction::kDelete) {
-          locks_.emplace_back(entry.route.type, entry.route.id);
-        }
+        locks_.emplace_back(entry.route.type, entry.route.id);
       }
       if (!entry.full_url.empty() &&
           (entry.method == EntryMethod::kPost || entry.method == EntryMethod::kPut)) {
@@ -175,8 +175,14 @@ class Runner {
       map_ = full_urls_;
       for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(resolve(p, tx));
       HEARTH_RETURN_IF_ERROR(resolve_conditional_references(tx));
+      std::deque<fhir::JsonDocument> patched;
       for (Planned& p : planned_) {
-        if (p.entry->resource == nullptr || p.entry->method == EntryMethod::kPatch) continue;
+        if (p.patch) {
+          HEARTH_ASSIGN_OR_RETURN(fhir::JsonDocument * doc, patched_resource(p, tx, patched));
+          HEARTH_RETURN_IF_ERROR(prepare(p, doc, doc->GetAllocator()));
+          continue;
+        }
+        if (p.entry->resource == nullptr) continue;
         fhir::JsonValue& copy = copies.emplace_back(*p.entry->resource, scratch.GetAllocator());
         HEARTH_RETURN_IF_ERROR(prepare(p, &copy, scratch.GetAllocator()));
       }
@@ -292,6 +298,23 @@ class Runner {
       if (!entry.full_url.empty()) map_[entry.full_url] = type_id(entry.route.type, p.id);
       return expect_version(p);
     }
+    if (in == Interaction::kPatch || in == Interaction::kConditionalPatch) {
+      p.action = Action::kUpdate;
+      p.patch = true;
+      if (in == Interaction::kPatch) {
+        p.id = entry.route.id;
+      } else {
+        auto found = matches(tx, entry, entry.query, 1);
+        if (!found.is_ok()) return at(entry, found.status());
+        if (found->size() > 1) return too_many(entry, "PATCH " + entry.url);
+        if (found->empty()) {
+          return at(entry, Status(Code::kNotFound,
+                                  "PATCH " + entry.url + " matches no " + entry.route.type));
+        }
+        p.id = (*found)[0].id;
+      }
+      return expect_version(p);
+    }
     if (in == Interaction::kConditionalDelete) {
       const std::size_t most = std::max<std::size_t>(ctx_.limits.max_conditional_deletes, 1);
       auto found = matches(tx, entry, entry.query, most);
@@ -349,6 +372,56 @@ class Runner {
     return Status::ok();
   }
 
+  // The current version of a PATCH entry's target with the patch applied (patch_body.h), kept
+  // in `docs`. Its write expects the version patched: nothing can change it before the commit.
+  Result<fhir::JsonDocument*> patched_resource(Planned& p, storage::StoreTransaction& tx,
+                                               std::deque<fhir::JsonDocument>& docs) {
+    const BundleEntry& entry = *p.entry;
+    auto current = tx.read(entry.route.type, p.id);
+    if (!current.is_ok()) return at(entry, current.status());
+    if (p.write.expected_version && *p.write.expected_version != current->version) {
+      return at(entry,
+                Status(Code::kPreconditionFailed,
+                       "If-Match names version " + std::to_string(*p.write.expected_version) +
+                           " but the current version of " + type_id(entry.route.type, p.id) +
+                           " is " + std::to_string(current->version)));
+    }
+    std::string content_type = entry.patch_content_type;
+    std::string body = entry.patch_body;
+    if (entry.resource != nullptr) {
+      HEARTH_RETURN_IF_ERROR(patch_of_resource(entry, content_type, body));
+    }
+    auto doc = apply_patch_body(*current, content_type, body, ctx_.limits.xml);
+    if (!doc.is_ok()) return at(entry, doc.status());
+    p.write.expected_version = current->version;
+    return &docs.emplace_back(std::move(doc).value());
+  }
+
+  // A Bundle entry's patch as a body: a Parameters resource is a FHIRPath Patch; a Binary holds a
+  // JSON Patch (http.html#patch: "in a transaction, the JSON patch is a Binary").
+  Status patch_of_resource(const BundleEntry& entry, std::string& content_type, std::string& body) {
+    const fhir::JsonValue& resource = *entry.resource;
+    auto member = [&](const char* name) -> std::string {
+      auto it = resource.FindMember(name);
+      return it != resource.MemberEnd() && fhir::is_json_string(it->value)
+                 ? std::string(fhir::json_string(it->value))
+                 : std::string();
+    };
+    if (member("resourceType") == "Parameters") {
+      content_type = "application/fhir+json";
+      body = fhir::write_json(resource);
+      return Status::ok();
+    }
+    content_type = member("contentType");
+    std::optional<std::string> data = decode_base64(member("data"));
+    if (!data) {
+      return at(entry, Status(Code::kInvalidArgument, "the Binary's data is not valid base64",
+                              entry.location + ".resource.data"));
+    }
+    body = std::move(*data);
+    return Status::ok();
+  }
+
   // References rewritten, placeholders all resolved, body stamped, index extracted.
   Status prepare(Planned& p, fhir::JsonValue* resource, fhir::JsonAllocator& allocator) {
     if (p.action != Action::kCreate && p.action != Action::kUpdate) return Status::ok();
@@ -363,17 +436,12 @@ class Runner {
                 Status(Code::kInvalidArgument,
                        "reference '" + dangling + "' names no entry's fullUrl in this Bundle"));
     }
-    p.write.type = entry.route.type;
-    p.write.id = p.id;
-    auto index = fhir::search::extract_index(*resource, ctx_.limits.max_index_rows);
-    if (!index.is_ok() && index.status().code() == Code::kUnprocessable) {
-      return at(entry, index.status());
-    }
-    if (index.is_ok()) p.write.index = std::move(*index);
-    auto stamped = std::make_shared<const StampedBody>(*resource, allocator, p.id);
-    p.write.make_body = [stamped](std::int64_t version, std::int64_t last_updated) {
-      return stamped->render(version, last_updated);
-    };
+    const std::optional<std::int64_t> expected = p.write.expected_version;
+    auto write =
+        build_write(entry.route.type, p.id, *resource, allocator, ctx_.limits.max_index_rows);
+    if (!write.is_ok()) return at(entry, write.status());
+    p.write = std::move(write).value();
+    p.write.expected_version = expected;
     return Status::ok();
   }
 

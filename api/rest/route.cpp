@@ -28,6 +28,7 @@ constexpr std::array kRoutes = {
     RouteEntry{"POST", {"{type}"}, 1, Interaction::kCreate, StoreUse::kWrite},
     RouteEntry{"PUT", {"{type}"}, 1, Interaction::kConditionalUpdate, StoreUse::kWrite},
     RouteEntry{"DELETE", {"{type}"}, 1, Interaction::kConditionalDelete, StoreUse::kWrite},
+    RouteEntry{"PATCH", {"{type}"}, 1, Interaction::kConditionalPatch, StoreUse::kWrite},
     RouteEntry{"GET", {"{type}", "_history"}, 2, Interaction::kHistoryType, StoreUse::kRead},
     RouteEntry{"POST", {"{type}", "_search"}, 2, Interaction::kSearchType, StoreUse::kRead},
     RouteEntry{"GET", {"{type}", "{id}"}, 2, Interaction::kRead, StoreUse::kPointRead},

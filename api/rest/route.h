@@ -26,6 +26,7 @@ enum class Interaction {
   kTransaction,        // POST [base] with a transaction or batch Bundle
   kConditionalUpdate,  // PUT Type?params
   kConditionalDelete,  // DELETE Type?params
+  kConditionalPatch,   // PATCH Type?params
 };
 
 struct Route {

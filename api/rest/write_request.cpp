@@ -9,24 +9,35 @@
 
 namespace hearth::api {
 
+Result<storage::WriteRequest> build_write(std::string type, std::string id,
+                                          fhir::JsonValue& resource, fhir::JsonAllocator& allocator,
+                                          std::size_t max_index_rows) {
+  storage::WriteRequest write;
+  write.type = std::move(type);
+  write.id = std::move(id);
+  // Index values come from the decoded resource, outside the store's write transaction
+  // (where SQLite writers queue). A resource of a known type always yields a value set; the
+  // row cap keeps one resource from holding every writer behind its index inserts.
+  auto index = fhir::search::extract_index(resource, max_index_rows);
+  if (!index.is_ok() && index.status().code() == Code::kUnprocessable) return index.status();
+  if (index.is_ok()) write.index = std::move(*index);
+  auto stamped = std::make_shared<const StampedBody>(resource, allocator, write.id);
+  write.make_body = [stamped](std::int64_t version, std::int64_t last_updated) {
+    return stamped->render(version, last_updated);
+  };
+  return write;
+}
+
 Result<storage::WriteRequest> make_write(const InteractionContext& ctx, std::string id,
                                          fhir::JsonDocument* doc) {
-  storage::WriteRequest write;
-  write.type = ctx.route.type;
-  write.id = std::move(id);
-  if (doc != nullptr) {
-    // Index values come from the decoded resource, outside the store's write transaction
-    // (where SQLite writers queue). A resource of a known type always yields a value set; the
-    // row cap keeps one resource from holding every writer behind its index inserts.
-    auto index = fhir::search::extract_index(*doc, ctx.limits.max_index_rows);
-    if (!index.is_ok() && index.status().code() == Code::kUnprocessable) return index.status();
-    if (index.is_ok()) write.index = std::move(*index);
-    auto stamped = std::make_shared<const StampedBody>(*doc, write.id);
-    write.make_body = [stamped](std::int64_t version, std::int64_t last_updated) {
-      return stamped->render(version, last_updated);
-    };
+  if (doc == nullptr) {
+    storage::WriteRequest write;
+    write.type = ctx.route.type;
+    write.id = std::move(id);
+    return write;
   }
-  return write;
+  return build_write(ctx.route.type, std::move(id), *doc, doc->GetAllocator(),
+                     ctx.limits.max_index_rows);
 }
 
 Status apply_if_match(const Request& request, storage::WriteRequest& write) {

@@ -20,6 +20,13 @@ namespace hearth::api {
 Result<storage::WriteRequest> make_write(const InteractionContext& ctx, std::string id,
                                          fhir::JsonDocument* doc);
 
+// The same for any resource value: `resource` (in a document whose allocator is `allocator`:
+// a Bundle entry's, a patched copy) of `type`, stored as `id`. What make_write and the entry
+// runner (entry_runner.h) both use.
+Result<storage::WriteRequest> build_write(std::string type, std::string id,
+                                          fhir::JsonValue& resource, fhir::JsonAllocator& allocator,
+                                          std::size_t max_index_rows);
+
 // If-Match -> write.expected_version; an absent header leaves the write unconditional.
 // Errors: kInvalidArgument for a header that is not W/"n" or "n".
 Status apply_if_match(const Request& request, storage::WriteRequest& write);

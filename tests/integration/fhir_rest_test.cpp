@@ -153,7 +153,7 @@ TEST_CASE("REST: bad input gets the specified OperationOutcome and stores nothin
                  415, "not-supported");
   expect_outcome(client.get("Patient/" + id, {{"Accept", "text/plain"}}), 406, "not-supported");
   // Method not allowed on a known path.
-  expect_outcome(client.request("PATCH", "Patient", "{}"), 405, "not-supported");
+  expect_outcome(client.request("PUT", "Patient/" + id + "/_history", "{}"), 405, "not-supported");
 
   // Nothing above changed the stored resource.
   HttpResponse read = client.get("Patient/" + id);

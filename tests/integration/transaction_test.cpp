@@ -317,6 +317,54 @@ TEST_CASE("transaction: DELETE, POST, PUT and GET with ifMatch, conditional upda
   CHECK(search_total(client, "Patient?identifier=" + sys + "|new-by-put") == 1);
 }
 
+TEST_CASE(
+    "transaction: PATCH entries (FHIRPath Patch and JSON Patch in a Binary), conditional PATCH") {
+  ServerProcess server;
+  HttpClient client = server.client();
+  const std::string sys = "http://hearth.test/" + unique("patch");
+  const std::string id = unique("p");
+  REQUIRE(client
+              .put("Patient/" + id, R"({"resourceType":"Patient","id":")" + id +
+                                        R"(","active":true,"name":[{"family":"Old"}]})")
+              .status == 201);
+  REQUIRE(client.post("Patient", patient(sys, "cp", R"(,"name":[{"family":"Old"}])")).status ==
+          201);
+  const std::string fhirpath_patch =
+      R"({"resourceType":"Parameters","parameter":[{"name":"operation","part":[)"
+      R"({"name":"type","valueCode":"replace"},{"name":"path","valueString":"Patient.active"},)"
+      R"({"name":"value","valueBoolean":false}]}]})";
+  // [{"op":"replace","path":"/name/0/family","value":"New"}]
+  const std::string json_patch =
+      R"({"resourceType":"Binary","contentType":"application/json-patch+json","data":")"
+      R"(W3sib3AiOiJyZXBsYWNlIiwicGF0aCI6Ii9uYW1lLzAvZmFtaWx5IiwidmFsdWUiOiJOZXcifV0="})";
+  HttpResponse r = client.post(
+      "", bundle("transaction",
+                 {entry("", fhirpath_patch, "PATCH", "Patient/" + id, R"(,"ifMatch":"W/\"1\"")"),
+                  entry("", json_patch, "PATCH", "Patient?identifier=" + sys + "|cp")}));
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  auto doc = json(r);
+  CHECK(str(doc["entry"][0]["response"]["status"]) == "200 OK");
+  CHECK(str(doc["entry"][0]["response"]["etag"]) == "W/\"2\"");
+  auto patched = json(client.get("Patient/" + id));
+  CHECK_FALSE(patched["active"].GetBool());
+  CHECK(str(doc["entry"][1]["response"]["status"]) == "200 OK");
+  CHECK(search_total(client, "Patient?identifier=" + sys + "|cp&family=New") == 1);
+  // A stale ifMatch on a PATCH entry fails the whole transaction.
+  r = client.post("", bundle("transaction", {entry("", fhirpath_patch, "PATCH", "Patient/" + id,
+                                                   R"(,"ifMatch":"W/\"1\"")")}));
+  expect_failure(r, 412, "Bundle.entry[0]");
+  // Conditional PATCH over REST.
+  r = client.request("PATCH", "Patient?identifier=" + sys + "|cp",
+                     R"([{"op":"add","path":"/active","value":true}])",
+                     {{"Content-Type", "application/json-patch+json"}});
+  CHECK_MESSAGE(r.status == 200, r.body);
+  CHECK(search_total(client, "Patient?identifier=" + sys + "|cp&active=true") == 1);
+  r = client.request("PATCH", "Patient?identifier=" + sys + "|none",
+                     R"([{"op":"add","path":"/active","value":true}])",
+                     {{"Content-Type", "application/json-patch+json"}});
+  CHECK(r.status == 404);
+}
+
 TEST_CASE("batch: entries succeed or fail on their own") {
   ServerProcess server;
   HttpClient client = server.client();

@@ -155,7 +155,7 @@ TEST_CASE("errors are OperationOutcomes with the right status and location") {
   CHECK(f.call("GET", "Banana/1").status == 404);
   CHECK(f.call("GET", "Patient/bad$id").status == 400);
   CHECK(f.call("GET", "Patient/nope").status == 404);
-  CHECK(f.call("PATCH", "Patient").status == 405);
+  CHECK(f.call("PUT", "Patient/1/_history").status == 405);
   CHECK(f.call("POST", "Patient/1", kPatient).status == 405);
 
   Response malformed = f.call("POST", "Patient", "{not json");
@@ -313,8 +313,9 @@ TEST_CASE("store_use: the route row's column; metadata and routing errors need n
   CHECK(use("HEAD", "Patient/a") == StoreUse::kPointRead);
   CHECK(use("GET", "Patient/a/_history/2") == StoreUse::kPointRead);
   CHECK(use("GET", "metadata") == StoreUse::kNone);
-  CHECK(use("GET", "NoSuchType/a") == StoreUse::kNone);  // 404 without the store
-  CHECK(use("PATCH", "Patient") == StoreUse::kNone);     // 405 without the store
+  CHECK(use("GET", "NoSuchType/a") == StoreUse::kNone);        // 404 without the store
+  CHECK(use("PUT", "Patient/a/_history") == StoreUse::kNone);  // 405 without the store
+  CHECK(use("PATCH", "Patient") == StoreUse::kWrite);          // conditional patch
   CHECK(use("POST", "Patient") == StoreUse::kWrite);
   CHECK(use("PUT", "Patient/a") == StoreUse::kWrite);
   CHECK(use("DELETE", "Patient/a") == StoreUse::kWrite);

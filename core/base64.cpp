@@ -1,0 +1,56 @@
+// Base64 decoding.
+#include "core/base64.h"
+
+#include <array>
+#include <cstdint>
+
+namespace hearth {
+namespace {
+
+constexpr std::array<std::int8_t, 256> make_table() {
+  std::array<std::int8_t, 256> table{};
+  for (auto& v : table) v = -1;
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
+    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+  }
+  return table;
+}
+
+constexpr std::array<std::int8_t, 256> kTable = make_table();
+
+}  // namespace
+
+std::optional<std::string> decode_base64(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  std::uint32_t quantum = 0;
+  int filled = 0, padding = 0;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    if (c == '=') {
+      ++padding;
+      quantum <<= 6;
+      ++filled;
+    } else {
+      const std::int8_t v = kTable[static_cast<unsigned char>(c)];
+      if (v < 0 || padding > 0) return std::nullopt;
+      quantum = (quantum << 6) | static_cast<std::uint32_t>(v);
+      ++filled;
+    }
+    if (filled == 4) {
+      if (padding > 2) return std::nullopt;
+      out.push_back(static_cast<char>((quantum >> 16) & 0xff));
+      if (padding < 2) out.push_back(static_cast<char>((quantum >> 8) & 0xff));
+      if (padding < 1) out.push_back(static_cast<char>(quantum & 0xff));
+      quantum = 0;
+      filled = 0;
+      if (padding > 0) padding = 3;  // nothing may follow a padded quantum
+    }
+  }
+  if (filled != 0) return std::nullopt;
+  return out;
+}
+
+}  // namespace hearth
