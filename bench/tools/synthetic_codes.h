@@ -84,28 +84,44 @@ struct Condition {
   bool chronic;
 };
 inline constexpr Condition kConditions[] = {
-    {"44054006", "Diabetes mellitus type 2 (disorder)",
-     {"860975", "24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet"}, true},
-    {"59621000", "Essential hypertension (disorder)",
-     {"314076", "lisinopril 10 MG Oral Tablet"}, true},
+    {"44054006",
+     "Diabetes mellitus type 2 (disorder)",
+     {"860975", "24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet"},
+     true},
+    {"59621000",
+     "Essential hypertension (disorder)",
+     {"314076", "lisinopril 10 MG Oral Tablet"},
+     true},
     {"55822004", "Hyperlipidemia (disorder)", {"259255", "Atorvastatin 80 MG Oral Tablet"}, true},
     {"15777000", "Prediabetes (finding)", {}, true},
     {"162864005", "Body mass index 30+ - obesity (finding)", {}, true},
-    {"195662009", "Acute viral pharyngitis (disorder)",
-     {"313782", "Acetaminophen 325 MG Oral Tablet"}, false},
-    {"10509002", "Acute bronchitis (disorder)",
-     {"1043400", "Acetaminophen 21.7 MG/ML / Dextromethorphan Hydrobromide 1 MG/ML / doxylamine "
-                 "succinate 0.417 MG/ML Oral Solution"},
+    {"195662009",
+     "Acute viral pharyngitis (disorder)",
+     {"313782", "Acetaminophen 325 MG Oral Tablet"},
      false},
-    {"444814009", "Viral sinusitis (disorder)",
-     {"308182", "Amoxicillin 250 MG Oral Capsule"}, false},
-    {"233678006", "Childhood asthma (disorder)",
-     {"895994", "120 ACTUAT Fluticasone propionate 0.044 MG/ACTUAT Metered Dose Inhaler"}, true},
+    {"10509002",
+     "Acute bronchitis (disorder)",
+     {"1043400",
+      "Acetaminophen 21.7 MG/ML / Dextromethorphan Hydrobromide 1 MG/ML / doxylamine "
+      "succinate 0.417 MG/ML Oral Solution"},
+     false},
+    {"444814009",
+     "Viral sinusitis (disorder)",
+     {"308182", "Amoxicillin 250 MG Oral Capsule"},
+     false},
+    {"233678006",
+     "Childhood asthma (disorder)",
+     {"895994", "120 ACTUAT Fluticasone propionate 0.044 MG/ACTUAT Metered Dose Inhaler"},
+     true},
     {"271737000", "Anemia (disorder)", {}, true},
-    {"43878008", "Streptococcal sore throat (disorder)",
-     {"834061", "Penicillin V Potassium 250 MG Oral Tablet"}, false},
-    {"39848009", "Whiplash injury to neck (disorder)",
-     {"310965", "Ibuprofen 200 MG Oral Tablet"}, false},
+    {"43878008",
+     "Streptococcal sore throat (disorder)",
+     {"834061", "Penicillin V Potassium 250 MG Oral Tablet"},
+     false},
+    {"39848009",
+     "Whiplash injury to neck (disorder)",
+     {"310965", "Ibuprofen 200 MG Oral Tablet"},
+     false},
 };
 
 inline constexpr Code kProcedures[] = {
@@ -125,14 +141,14 @@ inline constexpr Code kVaccines[] = {
     {"133", "Pneumococcal conjugate PCV 13"},
     {"121", "zoster"},
     {"43", "Hep B, adult"},
-    {"208", "SARS-COV-2 (COVID-19) vaccine, mRNA, spike protein, LNP, preservative free, 30 mcg/0.3mL dose"},
+    {"208",
+     "SARS-COV-2 (COVID-19) vaccine, mRNA, spike protein, LNP, preservative free, 30 mcg/0.3mL "
+     "dose"},
 };
 
 inline constexpr Code kRaces[] = {
-    {"2106-3", "White"},
-    {"2054-5", "Black or African American"},
-    {"2028-9", "Asian"},
-    {"1002-5", "American Indian or Alaska Native"},
+    {"2106-3", "White"},      {"2054-5", "Black or African American"},
+    {"2028-9", "Asian"},      {"1002-5", "American Indian or Alaska Native"},
     {"2131-1", "Other Race"},
 };
 inline constexpr Code kEthnicities[] = {
@@ -140,15 +156,15 @@ inline constexpr Code kEthnicities[] = {
     {"2135-2", "Hispanic or Latino"},
 };
 
-inline constexpr std::string_view kGivenFemale[] = {"Jane",  "Maria", "Linda", "Aisha",
-                                                    "Mei",   "Olga",  "Rosa",  "Emily"};
+inline constexpr std::string_view kGivenFemale[] = {"Jane", "Maria", "Linda", "Aisha",
+                                                    "Mei",  "Olga",  "Rosa",  "Emily"};
 inline constexpr std::string_view kGivenMale[] = {"John",  "Carlos", "Ahmed", "Wei",
                                                   "David", "Ivan",   "Luis",  "Michael"};
-inline constexpr std::string_view kFamily[] = {"Smith",  "Garcia", "Nguyen",  "Johnson",
+inline constexpr std::string_view kFamily[] = {"Smith",  "Garcia", "Nguyen",   "Johnson",
                                                "Okafor", "Müller", "Kowalski", "Abbott",
                                                "Rempel", "Hoppe",  "Schaden",  "Brown"};
-inline constexpr std::string_view kStreets[] = {"Main St", "Oak Ave", "Maple Rd", "Ferry Ln",
-                                                "Harbor Way", "Elm Ct", "Summit Blvd"};
+inline constexpr std::string_view kStreets[] = {"Main St",    "Oak Ave", "Maple Rd",   "Ferry Ln",
+                                                "Harbor Way", "Elm Ct",  "Summit Blvd"};
 
 // Massachusetts towns, as Synthea's default population, with a plausible ZIP and position.
 struct Town {
@@ -158,10 +174,10 @@ struct Town {
   double longitude;
 };
 inline constexpr Town kTowns[] = {
-    {"Boston", "02108", 42.358, -71.064},   {"Worcester", "01608", 42.262, -71.802},
+    {"Boston", "02108", 42.358, -71.064},      {"Worcester", "01608", 42.262, -71.802},
     {"Springfield", "01103", 42.101, -72.590}, {"Lowell", "01852", 42.633, -71.316},
-    {"Cambridge", "02139", 42.365, -71.104},  {"Quincy", "02169", 42.253, -71.002},
-    {"Lynn", "01901", 42.466, -70.949},       {"Salem", "01970", 42.519, -70.896},
+    {"Cambridge", "02139", 42.365, -71.104},   {"Quincy", "02169", 42.253, -71.002},
+    {"Lynn", "01901", 42.466, -70.949},        {"Salem", "01970", 42.519, -70.896},
 };
 
 inline constexpr std::string_view kProviders[] = {

@@ -145,7 +145,7 @@ class Builder {
   }
   // "k": {"coding": [{system, code, display}], "text": display}
   void codeable(string_view k, string_view system, string_view code, string_view display,
-               bool text = true) {
+                bool text = true) {
     key(k);
     writer_.StartObject();
     key("coding");
@@ -156,7 +156,7 @@ class Builder {
     writer_.EndObject();
   }
   void codeable_list(string_view k, string_view system, string_view code, string_view display,
-                    bool text = true) {
+                     bool text = true) {
     key(k);
     writer_.StartArray();
     writer_.StartObject();
@@ -284,7 +284,8 @@ void Builder::patient() {
   const string_view prefix = !female ? "Mr." : married ? "Mrs." : "Ms.";
   const std::int64_t birth_day = days_from_civil(1940, 1, 1) + rng_.range(0, 65 * 365);
   zone_ = rng_.pick(kZones);
-  first_visit_day_ = std::max(birth_day + 18 * 365, days_from_civil(2008, 1, 1)) + rng_.range(0, 365);
+  first_visit_day_ =
+      std::max(birth_day + 18 * 365, days_from_civil(2008, 1, 1)) + rng_.range(0, 365);
   height_ = rng_.real(female ? 150 : 160, female ? 180 : c::kHeight.high);
   weight_ = rng_.real(c::kWeight.low, c::kWeight.high);
   patient_display_ = std::string(prefix) + " " + given + " " + family;
@@ -428,7 +429,7 @@ void Builder::patient() {
   writer_.EndArray();
 
   codeable("maritalStatus", "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus",
-          married ? "M" : "S", married ? "Married" : "Never Married");
+           married ? "M" : "S", married ? "Married" : "Never Married");
   key("multipleBirthBoolean");
   writer_.Bool(false);
   key("communication");
@@ -492,11 +493,11 @@ void Builder::vitals(const std::string& encounter, std::int64_t at) {
               rng_.real(c::kRespiratoryRate.low, c::kRespiratoryRate.high));
 }
 
-void Builder::observation_head(const std::string& encounter, std::int64_t at,
-                               string_view category, string_view code, string_view display) {
+void Builder::observation_head(const std::string& encounter, std::int64_t at, string_view category,
+                               string_view code, string_view display) {
   kv("status", "final");
-  codeable_list("category", "http://terminology.hl7.org/CodeSystem/observation-category",
-               category, category, false);
+  codeable_list("category", "http://terminology.hl7.org/CodeSystem/observation-category", category,
+                category, false);
   codeable("code", c::kLoinc, code, display);
   reference("subject", patient_uuid_);
   reference("encounter", encounter);
@@ -516,8 +517,7 @@ void Builder::observation(const std::string& encounter, std::int64_t at, string_
 void Builder::blood_pressure(const std::string& encounter, std::int64_t at) {
   if (room() == 0) return;
   begin("Observation");
-  observation_head(encounter, at, "vital-signs", c::kBloodPressure.code,
-                   c::kBloodPressure.display);
+  observation_head(encounter, at, "vital-signs", c::kBloodPressure.code, c::kBloodPressure.display);
   key("component");
   writer_.StartArray();
   for (const c::Measure* m : {&c::kDiastolic, &c::kSystolic}) {
@@ -536,11 +536,11 @@ std::string Builder::condition(const std::string& encounter, std::int64_t at,
   const bool abated = !cond.chronic && rng_.chance(80);
   std::string id = begin("Condition");
   codeable("clinicalStatus", "http://terminology.hl7.org/CodeSystem/condition-clinical",
-          abated ? "resolved" : "active", {}, false);
+           abated ? "resolved" : "active", {}, false);
   codeable("verificationStatus", "http://terminology.hl7.org/CodeSystem/condition-ver-status",
-          "confirmed", {}, false);
+           "confirmed", {}, false);
   codeable_list("category", "http://terminology.hl7.org/CodeSystem/condition-category",
-               "encounter-diagnosis", "Encounter Diagnosis", false);
+                "encounter-diagnosis", "Encounter Diagnosis", false);
   codeable("code", c::kSnomed, cond.code, cond.display);
   reference("subject", patient_uuid_);
   reference("encounter", encounter);
@@ -590,7 +590,7 @@ void Builder::medication(const std::string& encounter, std::int64_t at, const c:
   writer_.StartArray();
   writer_.StartObject();
   codeable("type", "http://terminology.hl7.org/CodeSystem/dose-rate-type", "ordered", "Ordered",
-          false);
+           false);
   key("doseQuantity");
   writer_.StartObject();
   number("value", "1");

@@ -24,8 +24,9 @@
 namespace hearth::bench {
 
 struct HistoryOptions {
-  std::size_t entries = 100;  // exactly this many entries (at least 2: the Patient and an Encounter)
-  bool batch = false;         // Bundle.type "batch" instead of "transaction"
+  std::size_t entries =
+      100;             // exactly this many entries (at least 2: the Patient and an Encounter)
+  bool batch = false;  // Bundle.type "batch" instead of "transaction"
 };
 
 struct History {

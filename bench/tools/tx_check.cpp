@@ -31,8 +31,8 @@ int failures = 0;
 
 void fail(std::uint64_t index, const std::string& what) {
   ++failures;
-  if (failures <= 30) std::printf("history %llu: %s\n", static_cast<unsigned long long>(index),
-                                  what.c_str());
+  if (failures <= 30)
+    std::printf("history %llu: %s\n", static_cast<unsigned long long>(index), what.c_str());
 }
 
 // Every issue as "expression: diagnostics; ...".

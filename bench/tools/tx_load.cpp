@@ -67,8 +67,7 @@ std::string_view string_member(const rapidjson::Value& object, const char* name)
 std::string outcome_text(const rapidjson::Value& outcome) {
   if (!outcome.IsObject()) return {};
   auto issues = outcome.FindMember("issue");
-  if (issues == outcome.MemberEnd() || !issues->value.IsArray() || issues->value.Empty())
-    return {};
+  if (issues == outcome.MemberEnd() || !issues->value.IsArray() || issues->value.Empty()) return {};
   const auto& issue = issues->value[0];
   std::string text(string_member(issue, "diagnostics"));
   auto expr = issue.FindMember("expression");
@@ -185,8 +184,8 @@ class Loader {
     return std::nullopt;
   }
 
-  static Failure close(tcp::socket& socket, boost::beast::flat_buffer& buffer,
-                       std::size_t history, std::string why) {
+  static Failure close(tcp::socket& socket, boost::beast::flat_buffer& buffer, std::size_t history,
+                       std::string why) {
     boost::system::error_code ec;
     socket.close(ec);
     buffer.clear();
@@ -228,8 +227,10 @@ int main(int argc, char** argv) {
     const std::string_view arg = argv[i];
     if ((arg == "--seed" || arg == "--entries") && i + 1 < argc) {
       const auto n = std::strtoull(argv[++i], nullptr, 10);
-      if (arg == "--seed") seed = n;
-      else options.entries = n;
+      if (arg == "--seed")
+        seed = n;
+      else
+        options.entries = n;
     } else if (arg == "--batch") {
       options.batch = true;
     } else if (arg == "--print") {
@@ -258,9 +259,8 @@ int main(int argc, char** argv) {
     entries += histories.back().entries;
     bytes += histories.back().json.size();
   }
-  std::fprintf(stderr,
-               "bench_tx_load: %zu %s bundles, %zu entries, %.1f MB, %d connections\n", count,
-               options.batch ? "batch" : "transaction", entries,
+  std::fprintf(stderr, "bench_tx_load: %zu %s bundles, %zu entries, %.1f MB, %d connections\n",
+               count, options.batch ? "batch" : "transaction", entries,
                static_cast<double>(bytes) / 1048576.0, connections);
 
   Loader loader(args[0], args[1], histories, options.batch);
