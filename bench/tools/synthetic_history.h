@@ -24,9 +24,10 @@
 namespace hearth::bench {
 
 struct HistoryOptions {
-  std::size_t entries =
-      100;             // exactly this many entries (at least 2: the Patient and an Encounter)
-  bool batch = false;  // Bundle.type "batch" instead of "transaction"
+  // Exactly this many entries (at least 2: the Patient and an Encounter).
+  std::size_t entries = 100;
+  // Bundle.type "batch" instead of "transaction".
+  bool batch = false;
 };
 
 struct History {
