@@ -28,6 +28,7 @@ struct Request {
   std::string if_match;
   std::string if_none_match;
   std::string if_none_exist;
+  std::string if_modified_since;  // an HTTP-date
   std::string prefer;
   std::string body;
   // Absolute FHIR base URL used in Location headers and Bundle links, e.g.

@@ -246,8 +246,70 @@ class TypeProbes {
   std::vector<std::string>& skipped_;
 };
 
-// The system-level tests: capabilities always, history-system when claimed.
-void system_tests(Writer& w, const fhir::JsonValue& rest, fhir::JsonValue& tests,
+// A resource type the server claims to create whose minimal resource can be built: the entry
+// of the transaction and batch probes. Empty when there is none.
+std::string creatable_type(const fhir::JsonValue& rest) {
+  for (const auto* r : object_array(rest, "resource")) {
+    for (const auto* i : object_array(*r, "interaction")) {
+      const std::string type = string_member(*r, "type");
+      if (string_member(*i, "code") == "create" && minimal_resource(type, "x").is_ok()) return type;
+    }
+  }
+  return {};
+}
+
+// The probe of a claimed transaction or batch: a Bundle of one POST, answered with a
+// `<code>-response` Bundle of one entry that says 201.
+void bundle_probe(Writer& w, const std::string& code, const std::string& type,
+                  fhir::JsonValue& contained, fhir::JsonValue& fixtures, fhir::JsonValue& tests) {
+  auto& a = w.allocator();
+  const std::string id = "smoke-" + code;
+  auto minimal = minimal_resource(type, "");
+  fhir::JsonValue resource;
+  resource.CopyFrom(*minimal, a);
+  resource.RemoveMember("id");
+  fhir::JsonValue request(rapidjson::kObjectType);
+  request.AddMember("method", "POST", a);
+  request.AddMember("url", w.str(type), a);
+  fhir::JsonValue entry(rapidjson::kObjectType);
+  entry.AddMember("fullUrl", "urn:uuid:6a1f4f3e-5f7c-4c1b-9a59-3c4f2d0e1b7a", a);
+  entry.AddMember("resource", resource, a);
+  entry.AddMember("request", request, a);
+  fhir::JsonValue entries(rapidjson::kArrayType);
+  entries.PushBack(entry, a);
+  fhir::JsonValue bundle(rapidjson::kObjectType);
+  bundle.AddMember("resourceType", "Bundle", a);
+  bundle.AddMember("id", w.str(id), a);
+  bundle.AddMember("type", w.str(code), a);
+  bundle.AddMember("entry", entries, a);
+  contained.PushBack(bundle, a);
+  fhir::JsonValue reference(rapidjson::kObjectType);
+  reference.AddMember("reference", w.str("#" + id), a);
+  fhir::JsonValue fixture(rapidjson::kObjectType);
+  fixture.AddMember("id", w.str(id), a);
+  fixture.AddMember("autocreate", false, a);
+  fixture.AddMember("autodelete", false, a);
+  fixture.AddMember("resource", reference, a);
+  fixtures.PushBack(fixture, a);
+
+  fhir::JsonValue actions(rapidjson::kArrayType);
+  actions.PushBack(w.operation(code, {{"sourceId", id}}), a);
+  actions.PushBack(w.check(code + "-200", {{"response", "okay"}}), a);
+  actions.PushBack(w.check(code + "-bundle", {{"resource", "Bundle"}}), a);
+  actions.PushBack(
+      w.check(code + "-type", {{"expression", "Bundle.type = '" + code + "-response'"}}), a);
+  actions.PushBack(w.check(code + "-created",
+                           {{"expression", "Bundle.entry.response.status.startsWith('201')"}}),
+                   a);
+  tests.PushBack(
+      w.test(code, "Claimed interaction " + code + ": one POST entry, created", std::move(actions)),
+      a);
+}
+
+// The system-level tests: capabilities always; history-system, transaction and batch when
+// claimed.
+void system_tests(Writer& w, const fhir::JsonValue& rest, fhir::JsonValue& contained,
+                  fhir::JsonValue& fixtures, fhir::JsonValue& tests,
                   std::vector<std::string>& skipped, int& count) {
   fhir::JsonValue caps(rapidjson::kArrayType);
   caps.PushBack(w.operation("capabilities", {}), w.allocator());
@@ -259,6 +321,16 @@ void system_tests(Writer& w, const fhir::JsonValue& rest, fhir::JsonValue& tests
   ++count;
   for (const auto* i : object_array(rest, "interaction")) {
     std::string code = string_member(*i, "code");
+    if (code == "transaction" || code == "batch") {
+      const std::string type = creatable_type(rest);
+      if (type.empty()) {
+        skipped.push_back("system " + code + ": no resource type the server claims to create");
+        continue;
+      }
+      bundle_probe(w, code, type, contained, fixtures, tests);
+      ++count;
+      continue;
+    }
     if (code != "history-system") {
       skipped.push_back("system " + code + ": the generator has no probe for this interaction");
       continue;
@@ -355,7 +427,7 @@ Result<SmokeSuite> smoke_suite(const fhir::JsonValue& cs) {
   fhir::JsonValue contained(rapidjson::kArrayType);
   fhir::JsonValue fixtures(rapidjson::kArrayType);
   fhir::JsonValue tests(rapidjson::kArrayType);
-  system_tests(w, *rest, tests, suite.skipped, suite.tests);
+  system_tests(w, *rest, contained, fixtures, tests, suite.skipped, suite.tests);
   for (const auto* r : object_array(*rest, "resource"))
     add_type(w, *r, contained, fixtures, tests, suite);
   doc.AddMember("resourceType", "TestScript", a);

@@ -156,3 +156,28 @@ std::optional<std::int64_t> parse_instant_lower_bound(std::string_view s) {
 }
 
 }  // namespace hearth
+
+namespace hearth {
+
+std::optional<std::int64_t> parse_http_date(std::string_view s) {
+  // "Sun, 06 Nov 1994 08:49:37 GMT": fixed width, 29 characters.
+  static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' ||
+      s[19] != ':' || s[22] != ':' || s.substr(25) != " GMT") {
+    return std::nullopt;
+  }
+  int day = 0, year = 0, hour = 0, minute = 0, second = 0;
+  const std::size_t month_at = kMonths.find(s.substr(8, 3));
+  if (month_at == std::string_view::npos || month_at % 3 != 0) return std::nullopt;
+  const unsigned month = static_cast<unsigned>(month_at / 3 + 1);
+  if (!digits(s, 5, 2, day) || !digits(s, 12, 4, year) || !digits(s, 17, 2, hour) ||
+      !digits(s, 20, 2, minute) || !digits(s, 23, 2, second) || day < 1 ||
+      static_cast<unsigned>(day) > days_in_month(year, month) || hour > 23 || minute > 59 ||
+      second > 60) {
+    return std::nullopt;
+  }
+  const std::int64_t days = days_from_civil(year, month, static_cast<unsigned>(day));
+  return ((days * kSecondsPerDay) + hour * 3600 + minute * 60 + second) * kMicrosPerSecond;
+}
+
+}  // namespace hearth

@@ -49,6 +49,12 @@ void add_limit_options(CLI::App& app, api::RestLimits& limits) {
                  "Search index rows one created or updated resource may produce; 422 beyond")
       ->envname("HEARTH_MAX_INDEX_ROWS")
       ->capture_default_str();
+  app.add_option("--conditional-delete-max", limits.max_conditional_deletes,
+                 "Resources one conditional delete (DELETE [type]?criteria) may delete; 412 "
+                 "when more match (1: FHIR's single-match rule)")
+      ->envname("HEARTH_CONDITIONAL_DELETE_MAX")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{999}))
+      ->capture_default_str();
 }
 
 }  // namespace

@@ -74,7 +74,8 @@ struct Config {
   std::uint32_t mllp_max_connections = 256;
   // Search parameters / values / _sort keys, XML nodes and depth, index rows per resource:
   // --search-max-params, --search-max-values, --search-max-sort, --xml-max-nodes,
-  // --xml-max-depth, --max-index-rows (api/rest/rest_limits.h; each must be > 0).
+  // --xml-max-depth, --max-index-rows (api/rest/rest_limits.h; each must be > 0),
+  // --conditional-delete-max (1..999: one search page of matches).
   api::RestLimits rest_limits;
 };
 

@@ -146,6 +146,7 @@ void reset(api::Request& request) {
   request.if_match.clear();
   request.if_none_match.clear();
   request.if_none_exist.clear();
+  request.if_modified_since.clear();
   request.prefer.clear();
   if (request.body.capacity() > kKeptBodyCapacity) {
     std::string().swap(request.body);

@@ -70,6 +70,7 @@ Status map_request_head(const http::request_header<>& head, const MappingContext
   copy_field(head, http::field::if_match, out.if_match);
   copy_field(head, http::field::if_none_match, out.if_none_match);
   copy_field(head, "If-None-Exist", out.if_none_exist);
+  copy_field(head, "If-Modified-Since", out.if_modified_since);
   copy_field(head, "Prefer", out.prefer);
   auto host = head.find(http::field::host);
   const std::string_view sent_host =

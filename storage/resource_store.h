@@ -29,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -100,9 +101,11 @@ struct SearchPage {
   std::optional<std::int64_t> total;  // all matches; unset when the query asked for none
 };
 
-class ResourceStore {
+// Reading resources: what the store offers to everyone and a transaction body offers inside
+// its transaction, so that the REST reads (read, vread, search) run on either.
+class ResourceReader {
  public:
-  virtual ~ResourceStore() = default;
+  virtual ~ResourceReader() = default;
 
   // The current version. kNotFound if never existed; kGone if its current version is a
   // deletion (the deleted version is returned through `deleted_out` when non-null).
@@ -113,6 +116,38 @@ class ResourceStore {
   virtual Result<ResourceVersion> vread(std::string_view type, std::string_view id,
                                         std::int64_t version) = 0;
 
+  // Current (not deleted) resources of query.resource_type matching every clause of `query`
+  // (fhir/search/search_query.h), through the search index written with each version. The
+  // calling thread's CancelToken (core/cancel.h) stops it with kUnavailable.
+  virtual Result<SearchPage> search(const fhir::search::SearchQuery& query) = 0;
+};
+
+// What one multi-resource write (a FHIR transaction Bundle, a mapped HL7 message) may do inside
+// a single store transaction, handed to the body passed to ResourceStore::transact(). Reads and
+// searches see the transaction's own earlier writes. Valid only while that body runs, and only
+// on the thread running it. Errors as for the ResourceStore methods of the same name; a
+// database failure (an exception inside) is reported by transact() itself, after rolling back.
+class StoreTransaction : public ResourceReader {
+ public:
+  // Locks the current rows of these resources (those that exist) for the rest of the
+  // transaction, in one fixed order whatever the order given, so that two transactions writing
+  // the same resources wait for each other instead of deadlocking. A body that knows what it will
+  // update or delete calls this first. A no-op where transactions run one at a time (SQLite).
+  virtual Status lock(std::vector<std::pair<std::string, std::string>> type_ids) = 0;
+  virtual Result<WriteOutcome> create(const WriteRequest& request) = 0;
+  virtual Result<WriteOutcome> update(const WriteRequest& request) = 0;
+  virtual Result<WriteOutcome> remove(const WriteRequest& request) = 0;
+};
+
+// The body of a transaction: returns ok to commit everything it wrote, an error to roll all of
+// it back (that error is what transact() returns). It may run more than once (PostgreSQL runs
+// it again from the start after a serialization failure, a deadlock or a lost race to create a
+// row), so it must start from a clean state each time and have no effect outside the store
+// other than on its own results.
+using TransactionBody = std::function<Status(StoreTransaction&)>;
+
+class ResourceStore : public ResourceReader {
+ public:
   // Creates a new resource with the given (server-assigned) id: version 1. kConflict if the id
   // exists already (even deleted).
   virtual Result<WriteOutcome> create(const WriteRequest& request) = 0;
@@ -129,10 +164,12 @@ class ResourceStore {
   // kInvalidArgument for an instance history without a type.
   virtual Result<HistoryPage> history(const HistoryQuery& query) = 0;
 
-  // Current (not deleted) resources of query.resource_type matching every clause of `query`
-  // (fhir/search/search_query.h), through the search index written with each version. The
-  // calling thread's CancelToken (core/cancel.h) stops it with kUnavailable.
-  virtual Result<SearchPage> search(const fhir::search::SearchQuery& query) = 0;
+  // Runs `body` in one database transaction: all of its writes commit together, or none does.
+  // Returns the body's status, or kUnavailable / kInternal when the database fails (nothing of
+  // the body's work persists then either). Concurrent transactions never interleave partially:
+  // SQLite runs them one at a time (inside the group commit, in a savepoint of their own);
+  // PostgreSQL locks every row a transaction writes until it commits.
+  virtual Status transact(const TransactionBody& body) = 0;
 
   // Engine name for logs and the CapabilityStatement: "sqlite" or "postgresql".
   virtual std::string_view engine() const = 0;

@@ -40,7 +40,7 @@ void write_search_params(JsonWriter& w, std::string_view type) {
   w.EndArray();
 }
 
-void write_resource(JsonWriter& w, std::string_view type) {
+void write_resource(JsonWriter& w, std::string_view type, bool multiple_delete) {
   w.StartObject();
   w.Key("type");
   write_str(w, type);
@@ -61,14 +61,16 @@ void write_resource(JsonWriter& w, std::string_view type) {
   w.Bool(true);
   w.Key("updateCreate");
   w.Bool(true);
+  // Conditional operations (transaction.cpp, read.cpp): If-None-Exist, If-None-Match and
+  // If-Modified-Since, PUT/DELETE [type]?criteria; several deletions only when allowed.
   w.Key("conditionalCreate");
-  w.Bool(false);
+  w.Bool(true);
   w.Key("conditionalRead");
-  w.String("not-supported");
+  w.String("full-support");
   w.Key("conditionalUpdate");
-  w.Bool(false);
+  w.Bool(true);
   w.Key("conditionalDelete");
-  w.String("not-supported");
+  w.String(multiple_delete ? "multiple" : "single");
   write_search_params(w, type);
   w.EndObject();
 }
@@ -117,14 +119,18 @@ Result<Response> capabilities_interaction(const InteractionContext& ctx) {
   w.String("server");
   w.Key("resource");
   w.StartArray();
-  for (std::string_view type : fhir::resource_types()) write_resource(w, type);
+  for (std::string_view type : fhir::resource_types()) {
+    write_resource(w, type, ctx.limits.max_conditional_deletes > 1);
+  }
   w.EndArray();
   w.Key("interaction");
   w.StartArray();
-  w.StartObject();
-  w.Key("code");
-  w.String("history-system");
-  w.EndObject();
+  for (std::string_view code : {"transaction", "batch", "history-system"}) {
+    w.StartObject();
+    w.Key("code");
+    write_str(w, code);
+    w.EndObject();
+  }
   w.EndArray();
   w.EndObject();
   w.EndArray();

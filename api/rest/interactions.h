@@ -15,6 +15,9 @@ namespace hearth::api {
 
 struct InteractionContext {
   storage::ResourceStore& store;
+  // What read, vread and search read through: the store, or the store transaction of the
+  // Bundle whose GET entry this is (it sees the transaction's writes).
+  storage::ResourceReader& reader;
   Clock& clock;
   IdGenerator& ids;
   const Request& request;
@@ -31,5 +34,15 @@ Result<Response> delete_interaction(const InteractionContext& ctx);   // write.c
 Result<Response> history_interaction(const InteractionContext& ctx);  // history.cpp (all 3 levels)
 Result<Response> search_interaction(const InteractionContext& ctx);   // search.cpp
 Result<Response> capabilities_interaction(const InteractionContext& ctx);  // capabilities.cpp
+// POST [base]: a transaction or batch Bundle (transaction.cpp).
+Result<Response> transaction_interaction(const InteractionContext& ctx);
+// PUT / DELETE [type]?criteria (transaction.cpp, through the entry runner).
+Result<Response> conditional_update_interaction(const InteractionContext& ctx);
+Result<Response> conditional_delete_interaction(const InteractionContext& ctx);
+// POST [type] with If-None-Exist (transaction.cpp, through the entry runner).
+Result<Response> conditional_create_interaction(const InteractionContext& ctx);
+
+// The interaction ctx.route names, run (rest_handler.cpp); what GET entries of a Bundle use.
+Result<Response> run_interaction(const InteractionContext& ctx);
 
 }  // namespace hearth::api

@@ -6,10 +6,30 @@
 #include "core/time_format.h"
 
 namespace hearth::api {
+namespace {
+
+// A conditional read (http.html#cread): If-None-Match naming the current version's ETag, or
+// If-Modified-Since at or after its last update (compared in whole seconds, as HTTP dates
+// have them) -> 304.
+bool not_modified(const Request& request, const storage::ResourceVersion& current) {
+  if (!request.if_none_match.empty()) {
+    Result<std::int64_t> version = parse_if_match(request.if_none_match);
+    return version.is_ok() && *version == current.version;
+  }
+  if (!request.if_modified_since.empty()) {
+    // A Bundle entry's ifModifiedSince is a FHIR instant; the HTTP header an HTTP date.
+    std::optional<std::int64_t> since = parse_http_date(request.if_modified_since);
+    if (!since) since = parse_instant_lower_bound(request.if_modified_since);
+    return since && current.last_updated_micros / 1'000'000 <= *since / 1'000'000;
+  }
+  return false;
+}
+
+}  // namespace
 
 Result<Response> read_interaction(const InteractionContext& ctx) {
   storage::ResourceVersion deleted;
-  Result<storage::ResourceVersion> found = ctx.store.read(ctx.route.type, ctx.route.id, &deleted);
+  Result<storage::ResourceVersion> found = ctx.reader.read(ctx.route.type, ctx.route.id, &deleted);
   if (!found.is_ok()) {
     Response response = outcome_response(found.status(), ctx.format);
     if (found.status().code() == Code::kGone) {
@@ -18,12 +38,19 @@ Result<Response> read_interaction(const InteractionContext& ctx) {
     }
     return response;
   }
+  if (not_modified(ctx.request, *found)) {
+    Response response;
+    response.status = 304;
+    response.headers.emplace_back("ETag", etag_for(found->version));
+    response.headers.emplace_back("Last-Modified", format_http_date(found->last_updated_micros));
+    return response;
+  }
   return version_response(*found, ctx.format);
 }
 
 Result<Response> vread_interaction(const InteractionContext& ctx) {
   HEARTH_ASSIGN_OR_RETURN(auto found,
-                          ctx.store.vread(ctx.route.type, ctx.route.id, ctx.route.version));
+                          ctx.reader.vread(ctx.route.type, ctx.route.id, ctx.route.version));
   return version_response(found, ctx.format);
 }
 

@@ -36,8 +36,8 @@ Result<fhir::JsonDocument> decode_resource(const Request& request, std::string_v
   return parsed;
 }
 
-StampedBody::StampedBody(fhir::JsonDocument& resource, std::string_view id) {
-  auto& alloc = resource.GetAllocator();
+StampedBody::StampedBody(fhir::JsonValue& resource, fhir::JsonAllocator& alloc,
+                         std::string_view id) {
   // versionId and lastUpdated go first in meta, empty, so their values sit at a known place.
   fhir::JsonValue meta(rapidjson::kObjectType);
   meta.AddMember("versionId", "", alloc);
@@ -71,7 +71,7 @@ StampedBody::StampedBody(fhir::JsonDocument& resource, std::string_view id) {
   for (auto& member : rest.GetObject()) {
     ordered.AddMember(std::move(member.name), std::move(member.value), alloc);
   }
-  static_cast<fhir::JsonValue&>(resource).Swap(ordered);
+  resource.Swap(ordered);
 
   // The type is a known resource name and the id matches [A-Za-z0-9-.]: neither is escaped,
   // so the text up to versionId's value has exactly this shape.

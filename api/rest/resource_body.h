@@ -30,7 +30,11 @@ class StampedBody {
   // Sets `id` and meta (the client's other meta elements kept; versionId/lastUpdated replaced)
   // in `resource` and serialises it. Element order: resourceType, id, meta, then the rest.
   // Precondition: `resource` passed decode_resource() and `id` is a valid FHIR id.
-  StampedBody(fhir::JsonDocument& resource, std::string_view id);
+  StampedBody(fhir::JsonDocument& resource, std::string_view id)
+      : StampedBody(resource, resource.GetAllocator(), id) {}
+  // The same for a resource inside a larger document (a Bundle entry's), whose allocator
+  // `allocator` is.
+  StampedBody(fhir::JsonValue& resource, fhir::JsonAllocator& allocator, std::string_view id);
 
   // The compact JSON to store for this version and time.
   std::string render(std::int64_t version, std::int64_t last_updated_micros) const;

@@ -5,9 +5,8 @@
 #include "api/rest/outcome.h"
 
 namespace hearth::api {
-namespace {
 
-Result<Response> execute(const InteractionContext& ctx) {
+Result<Response> run_interaction(const InteractionContext& ctx) {
   switch (ctx.route.interaction) {
     case Interaction::kCapabilities: return capabilities_interaction(ctx);
     case Interaction::kRead: return read_interaction(ctx);
@@ -19,11 +18,12 @@ Result<Response> execute(const InteractionContext& ctx) {
     case Interaction::kHistoryType:
     case Interaction::kHistorySystem: return history_interaction(ctx);
     case Interaction::kSearchType: return search_interaction(ctx);
+    case Interaction::kTransaction: return transaction_interaction(ctx);
+    case Interaction::kConditionalUpdate: return conditional_update_interaction(ctx);
+    case Interaction::kConditionalDelete: return conditional_delete_interaction(ctx);
   }
   return Status(Code::kInternal, "unrouted interaction");
 }
-
-}  // namespace
 
 RestHandler::RestHandler(storage::ResourceStore& store, Clock& clock, IdGenerator& ids,
                          RestLimits limits)
@@ -37,8 +37,8 @@ Response RestHandler::handle(const Request& request) const {
   Result<Route> route = route_request(method, request.path);
   if (!route.is_ok()) return outcome_response(route.status(), *format);
 
-  InteractionContext ctx{store_, clock_, ids_, request, *route, *format, limits_};
-  Result<Response> response = execute(ctx);
+  InteractionContext ctx{store_, store_, clock_, ids_, request, *route, *format, limits_};
+  Result<Response> response = run_interaction(ctx);
   if (!response.is_ok()) return outcome_response(response.status(), *format);
   return std::move(response).value();
 }

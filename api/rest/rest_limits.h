@@ -19,6 +19,10 @@ struct RestLimits {
   // Search index rows one created or updated resource may produce: 422 beyond
   // (fhir/search/index_values.h). The official R4 examples produce at most a few hundred.
   std::size_t max_index_rows = fhir::search::kDefaultMaxIndexRows;
+  // Resources one conditional delete (DELETE [type]?criteria) may delete: 412 when more match
+  // (--conditional-delete-max). 1, the default, is FHIR's single-match conditional delete;
+  // higher values allow HAPI's "multiple delete".
+  std::size_t max_conditional_deletes = 1;
 };
 
 }  // namespace hearth::api

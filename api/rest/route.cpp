@@ -21,10 +21,13 @@ struct RouteEntry {
 };
 
 constexpr std::array kRoutes = {
+    RouteEntry{"POST", {}, 0, Interaction::kTransaction, StoreUse::kWrite},
     RouteEntry{"GET", {"metadata"}, 1, Interaction::kCapabilities, StoreUse::kNone},
     RouteEntry{"GET", {"_history"}, 1, Interaction::kHistorySystem, StoreUse::kRead},
     RouteEntry{"GET", {"{type}"}, 1, Interaction::kSearchType, StoreUse::kRead},
     RouteEntry{"POST", {"{type}"}, 1, Interaction::kCreate, StoreUse::kWrite},
+    RouteEntry{"PUT", {"{type}"}, 1, Interaction::kConditionalUpdate, StoreUse::kWrite},
+    RouteEntry{"DELETE", {"{type}"}, 1, Interaction::kConditionalDelete, StoreUse::kWrite},
     RouteEntry{"GET", {"{type}", "_history"}, 2, Interaction::kHistoryType, StoreUse::kRead},
     RouteEntry{"POST", {"{type}", "_search"}, 2, Interaction::kSearchType, StoreUse::kRead},
     RouteEntry{"GET", {"{type}", "{id}"}, 2, Interaction::kRead, StoreUse::kPointRead},

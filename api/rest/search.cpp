@@ -104,7 +104,7 @@ Result<Response> search_interaction(const InteractionContext& ctx) {
     query.count = 0;
     query.total = fhir::search::TotalMode::kAccurate;
   }
-  HEARTH_ASSIGN_OR_RETURN(auto page, ctx.store.search(query));
+  HEARTH_ASSIGN_OR_RETURN(auto page, ctx.reader.search(query));
 
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);

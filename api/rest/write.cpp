@@ -43,11 +43,7 @@ Status apply_if_match(const Request& request, storage::WriteRequest& write) {
 }  // namespace
 
 Result<Response> create_interaction(const InteractionContext& ctx) {
-  if (!ctx.request.if_none_exist.empty()) {
-    return Status(Code::kNotImplemented,
-                  "conditional create (If-None-Exist) needs search, which this server does not "
-                  "offer yet; the resource was not created");
-  }
+  if (!ctx.request.if_none_exist.empty()) return conditional_create_interaction(ctx);
   HEARTH_ASSIGN_OR_RETURN(auto doc, decode_resource(ctx.request, ctx.route.type, ctx.limits.xml));
   // FHIR: the server ignores any id in a create body and assigns its own.
   HEARTH_ASSIGN_OR_RETURN(auto write, make_write(ctx, ctx.ids.next_id(), &doc));

@@ -34,8 +34,8 @@ void prepare(soci::statement& st, const std::string& text) {
 
 }  // namespace
 
-Result<SearchPage> run_search(SessionPool& pool, const fhir::search::SearchQuery& query,
-                              std::int64_t now_micros) {
+Result<SearchPage> run_search_in(soci::session& sql, const fhir::search::SearchQuery& query,
+                                 std::int64_t now_micros) {
   SearchSql compiled = compile_search(query, now_micros);
   if (compiled.values.size() + 3 > kMaxBoundValues) {  // + type, limit and offset
     return Status(Code::kInvalidArgument,
@@ -43,55 +43,59 @@ Result<SearchPage> run_search(SessionPool& pool, const fhir::search::SearchQuery
                       " distinct values to bind, at most " + std::to_string(kMaxBoundValues - 3) +
                       " (lower --search-max-params or --search-max-values)");
   }
-  Result<SessionPool::Lease> lease = pool.acquire(Lane::kQuery);
-  if (!lease.is_ok()) return std::move(lease).take_status();
   std::string type = query.resource_type;
   const std::string from = " FROM resource r WHERE r.res_type = :rt AND r.deleted = 0";
   SearchPage page;
+  if (query.total == fhir::search::TotalMode::kAccurate) {
+    long long total = 0;
+    soci::statement count(sql);
+    count.exchange(soci::into(total));
+    count.exchange(soci::use(type, "rt"));
+    bind_values(count, compiled.values, compiled.where_values);
+    prepare(count, "SELECT COUNT(*)" + from + compiled.where);
+    count.execute(true);
+    page.total = total;
+  }
+  if (query.count > 0 && !(page.total && query.offset >= *page.total)) {
+    std::string id, body;
+    long long version = 0, last_updated = 0;
+    long long limit = query.count, offset = query.offset;
+    soci::statement rows(sql);
+    rows.exchange(soci::into(id));
+    rows.exchange(soci::into(version));
+    rows.exchange(soci::into(last_updated));
+    rows.exchange(soci::into(body));
+    rows.exchange(soci::use(type, "rt"));
+    bind_values(rows, compiled.values, compiled.values.size());
+    rows.exchange(soci::use(limit, "lim"));
+    rows.exchange(soci::use(offset, "off"));
+    prepare(rows,
+            "SELECT r.res_id, r.version, r.last_updated, v.body FROM resource r"
+            " JOIN resource_version v ON v.seq = r.seq"
+            " WHERE r.res_type = :rt AND r.deleted = 0" +
+                compiled.where + " ORDER BY " + compiled.order_by + " LIMIT :lim OFFSET :off");
+    rows.execute(false);
+    while (rows.fetch()) {
+      ResourceVersion& row = page.entries.emplace_back();
+      row.type = type;
+      row.id = id;
+      row.version = version;
+      row.last_updated_micros = last_updated;
+      row.method = "";
+      row.body = std::move(body);
+    }
+  }
+  return page;
+}
+
+Result<SearchPage> run_search(SessionPool& pool, const fhir::search::SearchQuery& query,
+                              std::int64_t now_micros) {
+  Result<SessionPool::Lease> lease = pool.acquire(Lane::kQuery);
+  if (!lease.is_ok()) return std::move(lease).take_status();
   try {
-    soci::session& sql = *(*lease)->sql;
-    if (query.total == fhir::search::TotalMode::kAccurate) {
-      long long total = 0;
-      soci::statement count(sql);
-      count.exchange(soci::into(total));
-      count.exchange(soci::use(type, "rt"));
-      bind_values(count, compiled.values, compiled.where_values);
-      prepare(count, "SELECT COUNT(*)" + from + compiled.where);
-      count.execute(true);
-      page.total = total;
-    }
-    if (query.count > 0 && !(page.total && query.offset >= *page.total)) {
-      std::string id, body;
-      long long version = 0, last_updated = 0;
-      long long limit = query.count, offset = query.offset;
-      soci::statement rows(sql);
-      rows.exchange(soci::into(id));
-      rows.exchange(soci::into(version));
-      rows.exchange(soci::into(last_updated));
-      rows.exchange(soci::into(body));
-      rows.exchange(soci::use(type, "rt"));
-      bind_values(rows, compiled.values, compiled.values.size());
-      rows.exchange(soci::use(limit, "lim"));
-      rows.exchange(soci::use(offset, "off"));
-      prepare(rows,
-              "SELECT r.res_id, r.version, r.last_updated, v.body FROM resource r"
-              " JOIN resource_version v ON v.seq = r.seq"
-              " WHERE r.res_type = :rt AND r.deleted = 0" +
-                  compiled.where + " ORDER BY " + compiled.order_by + " LIMIT :lim OFFSET :off");
-      rows.execute(false);
-      while (rows.fetch()) {
-        ResourceVersion& row = page.entries.emplace_back();
-        row.type = type;
-        row.id = id;
-        row.version = version;
-        row.last_updated_micros = last_updated;
-        row.method = "";
-        row.body = std::move(body);
-      }
-    }
-    return page;
+    return run_search_in(*(*lease)->sql, query, now_micros);
   } catch (...) {
-    return fail_session(*lease, "search " + type);
+    return fail_session(*lease, "search " + query.resource_type);
   }
 }
 

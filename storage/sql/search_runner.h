@@ -8,6 +8,8 @@
 // cancelled search (fail_session).
 #pragma once
 
+#include <soci/soci.h>
+
 #include <cstdint>
 
 #include "core/status.h"
@@ -20,5 +22,11 @@ namespace hearth::storage::detail {
 // `now_micros` anchors the `ap` prefix on dates.
 Result<SearchPage> run_search(SessionPool& pool, const fhir::search::SearchQuery& query,
                               std::int64_t now_micros);
+
+// The same on a session the caller holds, inside its transaction (a conditional operation in a
+// store transaction sees that transaction's own writes). kInvalidArgument as above; database
+// errors propagate as SOCI exceptions, for the transaction frame to classify and roll back.
+Result<SearchPage> run_search_in(soci::session& sql, const fhir::search::SearchQuery& query,
+                                 std::int64_t now_micros);
 
 }  // namespace hearth::storage::detail

@@ -44,6 +44,42 @@ const char* method_of(int op) {
   return kMethods[op];
 }
 
+// read() on a session the caller holds; SOCI errors propagate.
+Result<ResourceVersion> read_row(PreparedStatements& ps, std::string_view type, std::string_view id,
+                                 ResourceVersion* deleted_out) {
+  ps.type.assign(type);
+  ps.id.assign(id);
+  ps.read_current.execute(true);
+  const bool found = ps.read_current.got_data();
+  ps.finish(ps.read_current);
+  if (!found) return Status(Code::kNotFound, ref(type, id) + " not found");
+  ResourceVersion row = current_row(ps);
+  if (row.deleted) {
+    if (deleted_out != nullptr) *deleted_out = std::move(row);
+    return Status(Code::kGone, ref(type, id) + " was deleted");
+  }
+  row.body = std::move(ps.cur_body);
+  return row;
+}
+
+// vread() on a session the caller holds; SOCI errors propagate.
+Result<ResourceVersion> vread_row(PreparedStatements& ps, std::string_view type,
+                                  std::string_view id, std::int64_t version) {
+  const std::string what = ref(type, id) + "/_history/" + std::to_string(version);
+  ps.type.assign(type);
+  ps.id.assign(id);
+  ps.version = version;
+  ps.read_version.execute(true);
+  const bool found = ps.read_version.got_data();
+  ps.finish(ps.read_version);
+  if (!found) return Status(Code::kNotFound, what + " not found");
+  ps.cur_version = version;
+  ResourceVersion row = current_row(ps);
+  if (row.deleted) return Status(Code::kGone, what + " is a deletion");
+  row.body = std::move(ps.cur_body);
+  return row;
+}
+
 }  // namespace
 
 SqlStore::SqlStore(std::unique_ptr<SessionPool> pool, const Clock& clock,
@@ -77,20 +113,7 @@ Result<ResourceVersion> SqlStore::read(std::string_view type, std::string_view i
   Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
-    PreparedStatements& ps = statements_of(**lease, dialect_);
-    ps.type.assign(type);
-    ps.id.assign(id);
-    ps.read_current.execute(true);
-    const bool found = ps.read_current.got_data();
-    ps.finish(ps.read_current);
-    if (!found) return Status(Code::kNotFound, ref(type, id) + " not found");
-    ResourceVersion row = current_row(ps);
-    if (row.deleted) {
-      if (deleted_out != nullptr) *deleted_out = std::move(row);
-      return Status(Code::kGone, ref(type, id) + " was deleted");
-    }
-    row.body = std::move(ps.cur_body);
-    return row;
+    return read_row(statements_of(**lease, dialect_), type, id, deleted_out);
   } catch (...) {
     return fail_session(*lease, "read " + ref(type, id));
   }
@@ -100,23 +123,10 @@ Result<ResourceVersion> SqlStore::vread(std::string_view type, std::string_view 
                                         std::int64_t version) {
   Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
   if (!lease.is_ok()) return std::move(lease).take_status();
-  const std::string what = ref(type, id) + "/_history/" + std::to_string(version);
   try {
-    PreparedStatements& ps = statements_of(**lease, dialect_);
-    ps.type.assign(type);
-    ps.id.assign(id);
-    ps.version = version;
-    ps.read_version.execute(true);
-    const bool found = ps.read_version.got_data();
-    ps.finish(ps.read_version);
-    if (!found) return Status(Code::kNotFound, what + " not found");
-    ps.cur_version = version;
-    ResourceVersion row = current_row(ps);
-    if (row.deleted) return Status(Code::kGone, what + " is a deletion");
-    row.body = std::move(ps.cur_body);
-    return row;
+    return vread_row(statements_of(**lease, dialect_), type, id, version);
   } catch (...) {
-    return fail_session(*lease, "vread " + what);
+    return fail_session(*lease, "vread " + ref(type, id) + "/_history/" + std::to_string(version));
   }
 }
 
@@ -224,6 +234,71 @@ struct ResourceWrite final : detail::GroupCommit::Item {
   std::optional<Result<WriteOutcome>> result;
 };
 
+// The StoreTransaction a transaction body sees: every call on the session of the transaction
+// that runs the body. `raced` as for write_rows (PostgreSQL: the whole body runs again).
+class SqlTransaction final : public StoreTransaction {
+ public:
+  // `lock_rows`: lock() takes row locks (PostgreSQL); SQLite's writer is alone anyway.
+  SqlTransaction(PreparedStatements& ps, const Clock& clock, bool* raced, bool lock_rows)
+      : ps_(ps), clock_(clock), raced_(raced), lock_rows_(lock_rows) {}
+  Result<ResourceVersion> read(std::string_view type, std::string_view id,
+                               ResourceVersion* deleted_out) override {
+    return read_row(ps_, type, id, deleted_out);
+  }
+  Result<ResourceVersion> vread(std::string_view type, std::string_view id,
+                                std::int64_t version) override {
+    return vread_row(ps_, type, id, version);
+  }
+  Result<SearchPage> search(const fhir::search::SearchQuery& query) override {
+    return detail::run_search_in(ps_.sql, query, clock_.now_micros());
+  }
+  Status lock(std::vector<std::pair<std::string, std::string>> type_ids) override {
+    if (!lock_rows_) return Status::ok();
+    std::sort(type_ids.begin(), type_ids.end());
+    type_ids.erase(std::unique(type_ids.begin(), type_ids.end()), type_ids.end());
+    for (auto& [type, id] : type_ids) {
+      ps_.type = std::move(type);
+      ps_.id = std::move(id);
+      ps_.lock_current.execute(true);
+      ps_.finish(ps_.lock_current);
+    }
+    return Status::ok();
+  }
+  Result<WriteOutcome> create(const WriteRequest& request) override { return write(0, request); }
+  Result<WriteOutcome> update(const WriteRequest& request) override { return write(1, request); }
+  Result<WriteOutcome> remove(const WriteRequest& request) override { return write(2, request); }
+
+ private:
+  Result<WriteOutcome> write(int op, const WriteRequest& request) {
+    if (op != 2 && !request.make_body) {
+      return Status(Code::kInternal, "WriteRequest.make_body is not set");
+    }
+    return write_rows(op, request, ps_, clock_, raced_);
+  }
+  PreparedStatements& ps_;
+  const Clock& clock_;
+  bool* raced_;
+  const bool lock_rows_;
+};
+
+// A transaction body queued for the group commit: it runs in its own savepoint, so an error
+// rolls back all of its writes and nothing else of the batch.
+struct TransactionRun final : detail::GroupCommit::Item {
+  TransactionRun(const TransactionBody& body, const Clock& clock) : body(body), clock(clock) {}
+  bool apply(PreparedStatements& ps, std::int64_t) override {
+    bool raced = false;  // cannot happen: the batch is SQLite's only writer
+    SqlTransaction transaction(ps, clock, &raced, false);
+    result = body(transaction);
+    return result.is_ok();
+  }
+  void fail_current(FailureKind) override { result = status_from_current_exception("transaction"); }
+  void fail(const Status& status) override { result = status; }
+
+  const TransactionBody& body;
+  const Clock& clock;
+  Status result = Status::ok();
+};
+
 // One archiving posted to the group commit; `done` runs after the batch.
 struct Archiving final : detail::GroupCommit::Item {
   Archiving(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done)
@@ -279,6 +354,29 @@ Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
         if (kind == FailureKind::kRetryable || kind == FailureKind::kUnique) return std::nullopt;
         return status;
       });
+}
+
+Status SqlStore::transact(const TransactionBody& body) {
+  if (group_commit_) {
+    TransactionRun item(body, clock_);
+    group_commit_->run(item);
+    return item.result;
+  }
+  Result<bool> done = transactions_.run<bool>(
+      "transaction",
+      [&](PreparedStatements& ps) {
+        bool raced = false;
+        SqlTransaction transaction(ps, clock_, &raced, true);
+        Status status = body(transaction);
+        const bool ok = status.is_ok();
+        return detail::Attempt<bool>{ok ? Result<bool>(true) : Result<bool>(std::move(status)), ok,
+                                     raced};
+      },
+      [](FailureKind kind, const Status& status) -> std::optional<Status> {
+        if (kind == FailureKind::kRetryable || kind == FailureKind::kUnique) return std::nullopt;
+        return status;
+      });
+  return done.is_ok() ? Status::ok() : done.status();
 }
 
 void SqlStore::archive(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done) {

@@ -52,6 +52,9 @@ class SqlStore final : public Store {
   Result<WriteOutcome> remove(const WriteRequest& request) override;
   Result<HistoryPage> history(const HistoryQuery& query) override;
   Result<SearchPage> search(const fhir::search::SearchQuery& query) override;
+  // SQLite: one item of the group commit, in its own savepoint. PostgreSQL: one transaction
+  // (write_transaction.h), run again from the start after a retryable failure or a lost race.
+  Status transact(const TransactionBody& body) override;
   // SQLite: posted to the group commit. PostgreSQL: posted to archive_pool_.
   void archive(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done) override;
   Result<ArchivedMessage> read_message(std::int64_t id) override;

@@ -1,0 +1,32 @@
+// Matching the criteria of a conditional operation through the search engine.
+#include "api/rest/conditional.h"
+
+#include "core/url_encoding.h"
+
+namespace hearth::api {
+
+Result<QueryParams> parse_criteria(std::string_view query) {
+  QueryParams params;
+  if (!parse_query(query, params)) {
+    return Status(Code::kInvalidArgument, "malformed percent-encoding in the search criteria");
+  }
+  return params;
+}
+
+Result<std::vector<storage::ResourceVersion>> find_matches(
+    storage::ResourceReader& reader, std::string_view type, const QueryParams& criteria,
+    std::string_view base_url, const fhir::search::SearchLimits& limits, std::size_t most) {
+  HEARTH_ASSIGN_OR_RETURN(
+      auto query, fhir::search::parse_search(type, criteria, base_url, /*strict=*/true, limits));
+  if (query.clauses.empty()) {
+    return Status(Code::kInvalidArgument,
+                  "a conditional operation needs search criteria that select resources");
+  }
+  query.count = static_cast<int>(std::min<std::size_t>(most + 1, fhir::search::kMaxCount));
+  query.offset = 0;
+  query.total = fhir::search::TotalMode::kNone;
+  HEARTH_ASSIGN_OR_RETURN(auto page, reader.search(query));
+  return std::move(page.entries);
+}
+
+}  // namespace hearth::api

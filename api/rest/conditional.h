@@ -1,0 +1,35 @@
+// Conditional operations' matching (https://hl7.org/fhir/R4/http.html#ccreate, #cond-update,
+// #3.1.0.7.1 conditional delete, bundle.html conditional references): the resources of a type
+// that a search query string ("identifier=sys|val&active=true", as in If-None-Exist or the query
+// of `PUT Patient?...`) selects, looked up with the same search engine as GET [type]?...
+//
+// The criteria are parsed strictly: an unknown parameter is an error, never ignored, since
+// ignoring it would widen the match and update or delete the wrong resource.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+#include "fhir/search/search_query.h"
+#include "storage/resource_store.h"
+
+namespace hearth::api {
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// Parses a query string ("a=1&b=2", percent-encoded) into parameters. Errors: kInvalidArgument
+// for bad percent-encoding.
+Result<QueryParams> parse_criteria(std::string_view query);
+
+// The current resources of `type` matching `criteria`, at most `most` + 1 of them (so that a
+// caller allowing `most` can tell "too many"). Errors: kInvalidArgument for no criteria, an
+// unknown parameter or a bad value (parse_search); the reader's errors.
+Result<std::vector<storage::ResourceVersion>> find_matches(
+    storage::ResourceReader& reader, std::string_view type, const QueryParams& criteria,
+    std::string_view base_url, const fhir::search::SearchLimits& limits, std::size_t most = 1);
+
+}  // namespace hearth::api

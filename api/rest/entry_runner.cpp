@@ -1,0 +1,499 @@
+// The entry runner: plan (ids, fullUrl map), resolve (conditionals, inside the transaction when
+// there are any), prepare (rewrite, stamp, index), write, then read.
+#include "api/rest/entry_runner.h"
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <unordered_map>
+
+#include "api/rest/conditional.h"
+#include "api/rest/interactions.h"
+#include "api/rest/reference_rewrite.h"
+#include "api/rest/resource_body.h"
+#include "api/rest/version_response.h"
+#include "core/code_table.h"
+#include "fhir/search/index_values.h"
+
+namespace hearth::api {
+namespace {
+
+enum class Action { kNone, kCreate, kUpdate, kDelete, kMatched, kRead };
+
+// One entry on its way through the transaction.
+struct Planned {
+  BundleEntry* entry = nullptr;
+  std::size_t position = 0;  // in the entries vector, and so in the results
+  Action action = Action::kNone;
+  std::string id;                       // create / update / literal delete target
+  std::vector<std::string> delete_ids;  // what a delete removes
+  std::optional<storage::ResourceVersion> matched;
+  storage::WriteRequest write;
+};
+
+// The specification's processing order (http.html#trules).
+int order_of(EntryMethod method) {
+  switch (method) {
+    case EntryMethod::kDelete: return 0;
+    case EntryMethod::kPost: return 1;
+    case EntryMethod::kPut:
+    case EntryMethod::kPatch: return 2;
+    case EntryMethod::kGet:
+    case EntryMethod::kHead: return 3;
+  }
+  return 3;
+}
+
+// `status` as the failure of `entry`: its expression names the entry, its text starts with it.
+Status at(const BundleEntry& entry, Status status) {
+  if (entry.location.empty() || status.is_ok()) return status;
+  for (Issue& issue : status.issues()) {
+    if (issue.expression.empty()) issue.expression = entry.location;
+    if (!issue.diagnostics.starts_with("Bundle.entry[")) {
+      issue.diagnostics = entry.location + ": " + issue.diagnostics;
+    }
+  }
+  return status;
+}
+
+std::string type_id(std::string_view type, std::string_view id) {
+  std::string out(type);
+  out.push_back('/');
+  out.append(id);
+  return out;
+}
+
+std::string body_id(const BundleEntry& entry) {
+  if (entry.resource == nullptr) return {};
+  auto id = entry.resource->FindMember("id");
+  if (id == entry.resource->MemberEnd() || !fhir::is_json_string(id->value)) return {};
+  return std::string(fhir::json_string(id->value));
+}
+
+// "Type/id" when `full_url` is an absolute URL ending in that, of `type`; else "".
+std::string relative_of(std::string_view full_url, std::string_view type) {
+  if (full_url.find("://") == std::string_view::npos) return {};
+  const std::size_t slash = full_url.rfind('/');
+  if (slash == std::string_view::npos || slash < type.size() + 1) return {};
+  std::string_view head = full_url.substr(0, slash);
+  if (!head.ends_with(type) || head[head.size() - type.size() - 1] != '/') return {};
+  return type_id(type, full_url.substr(slash + 1));
+}
+
+bool has_conditional_reference(const BundleEntry& entry) {
+  if (entry.resource == nullptr) return false;
+  bool found = false;
+  for_each_reference(*entry.resource, [&](std::string_view ref) {
+    std::string_view type, criteria;
+    if (split_conditional_reference(ref, type, criteria)) found = true;
+  });
+  return found;
+}
+
+// Does the entry need the store before its writes can be prepared?
+bool needs_store(const BundleEntry& entry) {
+  const Interaction in = entry.route.interaction;
+  return !entry.if_none_exist.empty() || in == Interaction::kConditionalUpdate ||
+         in == Interaction::kConditionalDelete || entry.method == EntryMethod::kPatch ||
+         has_conditional_reference(entry);
+}
+
+class Runner {
+ public:
+  Runner(std::vector<BundleEntry>& entries, const EntryContext& ctx)
+      : entries_(entries), ctx_(ctx) {}
+
+  // Everything decided before the store: ids, duplicate targets, the fullUrl map, and (when no
+  // entry needs the store to resolve anything) every write prepared.
+  Status plan() {
+    planned_.resize(entries_.size());
+    std::unordered_map<std::string, std::size_t> targets;
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      BundleEntry& entry = entries_[i];
+      Planned& p = planned_[i];
+      p.entry = &entry;
+      p.position = i;
+      const Interaction in = entry.route.interaction;
+      if (entry.method == EntryMethod::kPost && entry.new_id.empty()) {
+        entry.new_id = ctx_.ids.next_id();
+      }
+      if (in == Interaction::kConditionalUpdate && entry.new_id.empty() && body_id(entry).empty()) {
+        entry.new_id = ctx_.ids.next_id();
+      }
+      if (in == Interaction::kUpdate || in == Interaction::kDelete) {
+        auto [it, fresh] = targets.emplace(type_id(entry.route.type, entry.route.id), i);
+        if (!fresh) {
+          return at(entry, Status(Code::kInvalidArgument,
+                                  type_id(entry.route.type, entry.route.id) +
+                                      " is also written by " + entries_[it->second].location +
+                                      "; a transaction writes each resource once"));
+        }
+        if (in == Interaction::kUpdate || in == Interaction::kDelete) {
+          locks_.emplace_back(entry.route.type, entry.route.id);
+        }
+      }
+      if (!entry.full_url.empty() &&
+          (entry.method == EntryMethod::kPost || entry.method == EntryMethod::kPut)) {
+        std::string target;
+        if (entry.method == EntryMethod::kPost) target = type_id(entry.route.type, entry.new_id);
+        if (in == Interaction::kUpdate) target = type_id(entry.route.type, entry.route.id);
+        if (full_urls_.count(entry.full_url) > 0) {
+          return at(entry, Status(Code::kInvalidArgument,
+                                  "fullUrl '" + entry.full_url + "' is used by two entries"));
+        }
+        full_urls_[entry.full_url] = target;  // empty: known once its conditional is resolved
+        // A new resource with an absolute fullUrl (".../Patient/a2") is what other entries'
+        // relative references to "Patient/a2" mean (bundle.html#references).
+        if (entry.method == EntryMethod::kPost) {
+          const std::string relative = relative_of(entry.full_url, entry.route.type);
+          if (!relative.empty()) full_urls_.emplace(relative, target);
+        }
+      }
+      if (needs_store(entry)) lookup_ = true;
+    }
+    std::stable_sort(planned_.begin(), planned_.end(), [](const Planned& a, const Planned& b) {
+      return order_of(a.entry->method) < order_of(b.entry->method);
+    });
+    if (!lookup_) {
+      map_ = full_urls_;
+      for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(resolve_literal(p));
+      for (Planned& p : planned_) {
+        HEARTH_RETURN_IF_ERROR(prepare(p, p.entry->resource, *p.entry->allocator));
+      }
+    }
+    return Status::ok();
+  }
+
+  // The transaction's body. Starts from the plan each time (PostgreSQL may run it again).
+  Status run(storage::StoreTransaction& tx) {
+    results_.assign(entries_.size(), EntryResult{});
+    HEARTH_RETURN_IF_ERROR(tx.lock(locks_));
+    if (lookup_) {
+      // Prepared on copies: a second run must find the resources as the client sent them.
+      fhir::JsonDocument scratch;
+      std::deque<fhir::JsonValue> copies;
+      map_ = full_urls_;
+      for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(resolve(p, tx));
+      HEARTH_RETURN_IF_ERROR(resolve_conditional_references(tx));
+      for (Planned& p : planned_) {
+        if (p.entry->resource == nullptr || p.entry->method == EntryMethod::kPatch) continue;
+        fhir::JsonValue& copy = copies.emplace_back(*p.entry->resource, scratch.GetAllocator());
+        HEARTH_RETURN_IF_ERROR(prepare(p, &copy, scratch.GetAllocator()));
+      }
+    }
+    for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(write(p, tx));
+    for (Planned& p : planned_) {
+      if (p.action == Action::kRead) HEARTH_RETURN_IF_ERROR(read(p, tx));
+    }
+    return Status::ok();
+  }
+
+  std::vector<EntryResult>& results() { return results_; }
+
+ private:
+  // What an entry does when nothing about it is conditional.
+  Status resolve_literal(Planned& p) {
+    const BundleEntry& entry = *p.entry;
+    switch (entry.route.interaction) {
+      case Interaction::kCreate:
+        p.action = Action::kCreate;
+        p.id = entry.new_id;
+        return Status::ok();
+      case Interaction::kUpdate:
+        p.action = Action::kUpdate;
+        p.id = entry.route.id;
+        return expect_version(p);
+      case Interaction::kDelete:
+        p.action = Action::kDelete;
+        p.id = entry.route.id;
+        p.delete_ids = {entry.route.id};
+        return expect_version(p);
+      default:
+        if (entry.method == EntryMethod::kGet || entry.method == EntryMethod::kHead) {
+          p.action = Action::kRead;
+          return Status::ok();
+        }
+        return at(entry,
+                  Status(Code::kNotImplemented, std::string(method_name(entry.method)) + " " +
+                                                    entry.url + " is not supported in a Bundle"));
+    }
+  }
+
+  Status expect_version(Planned& p) {
+    if (p.entry->if_match.empty()) return Status::ok();
+    Result<std::int64_t> version = parse_if_match(p.entry->if_match);
+    if (!version.is_ok()) return at(*p.entry, version.status());
+    p.write.expected_version = *version;
+    return Status::ok();
+  }
+
+  Result<std::vector<storage::ResourceVersion>> matches(storage::StoreTransaction& tx,
+                                                        const BundleEntry& entry,
+                                                        const QueryParams& criteria,
+                                                        std::size_t most) {
+    return find_matches(tx, entry.route.type, criteria, ctx_.request.base_url, ctx_.limits.search,
+                        most);
+  }
+
+  Status too_many(const BundleEntry& entry, const std::string& what) {
+    return at(entry, Status(Code::kPreconditionFailed,
+                            what + " matches more than one " + entry.route.type));
+  }
+
+  // An entry's target, found in the store where it is conditional.
+  Status resolve(Planned& p, storage::StoreTransaction& tx) {
+    p.write = storage::WriteRequest{};
+    p.delete_ids.clear();
+    p.matched.reset();
+    BundleEntry& entry = *p.entry;
+    const Interaction in = entry.route.interaction;
+    if (in == Interaction::kCreate && !entry.if_none_exist.empty()) {
+      Result<QueryParams> criteria = parse_criteria(entry.if_none_exist);
+      if (!criteria.is_ok()) return at(entry, criteria.status());
+      auto found = matches(tx, entry, *criteria, 1);
+      if (!found.is_ok()) return at(entry, found.status());
+      if (found->size() > 1) {
+        return too_many(entry, "If-None-Exist '" + entry.if_none_exist + "'");
+      }
+      if (found->size() == 1) {
+        p.action = Action::kMatched;
+        p.matched = std::move((*found)[0]);
+        if (!entry.full_url.empty()) map_[entry.full_url] = type_id(p.matched->type, p.matched->id);
+        return Status::ok();
+      }
+      return resolve_literal(p);
+    }
+    if (in == Interaction::kConditionalUpdate) {
+      auto found = matches(tx, entry, entry.query, 1);
+      if (!found.is_ok()) return at(entry, found.status());
+      if (found->size() > 1) return too_many(entry, "PUT " + entry.url);
+      const std::string given = body_id(entry);
+      p.action = Action::kUpdate;
+      if (found->size() == 1) {
+        p.id = (*found)[0].id;
+        if (!given.empty() && given != p.id) {
+          return at(entry, Status(Code::kInvalidArgument, "the resource id '" + given +
+                                                              "' differs from the id of the "
+                                                              "resource the criteria match ('" +
+                                                              p.id + "')"));
+        }
+      } else {
+        p.id = given.empty() ? entry.new_id : given;
+        if (!given.empty()) {
+          auto existing = tx.read(entry.route.type, given);
+          if (existing.is_ok()) {
+            return at(entry,
+                      Status(Code::kConflict,
+                             type_id(entry.route.type, given) +
+                                 " exists but does not match the criteria of PUT " + entry.url));
+          }
+        }
+      }
+      if (!entry.full_url.empty()) map_[entry.full_url] = type_id(entry.route.type, p.id);
+      return expect_version(p);
+    }
+    if (in == Interaction::kConditionalDelete) {
+      const std::size_t most = std::max<std::size_t>(ctx_.limits.max_conditional_deletes, 1);
+      auto found = matches(tx, entry, entry.query, most);
+      if (!found.is_ok()) return at(entry, found.status());
+      if (found->size() > most) {
+        return at(
+            entry,
+            Status(Code::kPreconditionFailed,
+                   "DELETE " + entry.url + " matches more than " + std::to_string(most) +
+                       (most == 1 ? " resource" : " resources") + " (--conditional-delete-max)"));
+      }
+      p.action = Action::kDelete;
+      for (const storage::ResourceVersion& v : *found) p.delete_ids.push_back(v.id);
+      return expect_version(p);
+    }
+    return resolve_literal(p);
+  }
+
+  // Every conditional reference of the writes, looked up once each: exactly one match.
+  Status resolve_conditional_references(storage::StoreTransaction& tx) {
+    for (Planned& p : planned_) {
+      if (p.entry->resource == nullptr ||
+          (p.action != Action::kCreate && p.action != Action::kUpdate)) {
+        continue;
+      }
+      Status failure;
+      std::vector<std::string> refs;
+      for_each_reference(*p.entry->resource, [&](std::string_view ref) {
+        std::string_view type, criteria;
+        if (split_conditional_reference(ref, type, criteria) && map_.count(std::string(ref)) == 0) {
+          refs.emplace_back(ref);
+        }
+      });
+      for (const std::string& ref : refs) {
+        if (map_.count(ref) > 0) continue;
+        std::string_view type, criteria_text;
+        split_conditional_reference(ref, type, criteria_text);
+        Result<QueryParams> criteria = parse_criteria(criteria_text);
+        if (!criteria.is_ok()) return at(*p.entry, criteria.status());
+        auto found =
+            find_matches(tx, type, *criteria, ctx_.request.base_url, ctx_.limits.search, 1);
+        if (!found.is_ok()) return at(*p.entry, found.status());
+        if (found->empty()) {
+          return at(*p.entry, Status(Code::kNotFound,
+                                     "conditional reference '" + ref + "' matches no resource"));
+        }
+        if (found->size() > 1) {
+          return at(*p.entry,
+                    Status(Code::kPreconditionFailed,
+                           "conditional reference '" + ref + "' matches more than one resource"));
+        }
+        map_[ref] = type_id(type, (*found)[0].id);
+      }
+    }
+    return Status::ok();
+  }
+
+  // References rewritten, placeholders all resolved, body stamped, index extracted.
+  Status prepare(Planned& p, fhir::JsonValue* resource, fhir::JsonAllocator& allocator) {
+    if (p.action != Action::kCreate && p.action != Action::kUpdate) return Status::ok();
+    const BundleEntry& entry = *p.entry;
+    rewrite_references(*resource, allocator, map_);
+    std::string dangling;
+    for_each_reference(*resource, [&](std::string_view ref) {
+      if (dangling.empty() && is_placeholder(ref)) dangling = ref;
+    });
+    if (!dangling.empty()) {
+      return at(entry,
+                Status(Code::kInvalidArgument,
+                       "reference '" + dangling + "' names no entry's fullUrl in this Bundle"));
+    }
+    p.write.type = entry.route.type;
+    p.write.id = p.id;
+    auto index = fhir::search::extract_index(*resource, ctx_.limits.max_index_rows);
+    if (!index.is_ok() && index.status().code() == Code::kUnprocessable) {
+      return at(entry, index.status());
+    }
+    if (index.is_ok()) p.write.index = std::move(*index);
+    auto stamped = std::make_shared<const StampedBody>(*resource, allocator, p.id);
+    p.write.make_body = [stamped](std::int64_t version, std::int64_t last_updated) {
+      return stamped->render(version, last_updated);
+    };
+    return Status::ok();
+  }
+
+  Status write(Planned& p, storage::StoreTransaction& tx) {
+    EntryResult& result = results_[p.position];
+    switch (p.action) {
+      case Action::kCreate: {
+        auto outcome = tx.create(p.write);
+        if (!outcome.is_ok()) return at(*p.entry, outcome.status());
+        result.status = 201;
+        result.version = std::move(outcome->stored);
+        return Status::ok();
+      }
+      case Action::kUpdate: {
+        auto outcome = tx.update(p.write);
+        if (!outcome.is_ok()) return at(*p.entry, outcome.status());
+        result.status = outcome->kind == storage::WriteKind::kCreated ? 201 : 200;
+        result.version = std::move(outcome->stored);
+        return Status::ok();
+      }
+      case Action::kDelete: {
+        result.status = 204;
+        for (const std::string& id : p.delete_ids) {
+          storage::WriteRequest request;
+          request.type = p.entry->route.type;
+          request.id = id;
+          request.expected_version = p.write.expected_version;
+          auto outcome = tx.remove(request);
+          if (!outcome.is_ok()) return at(*p.entry, outcome.status());
+          if (outcome->kind == storage::WriteKind::kDeleted) {
+            ++result.deleted;
+            result.version = std::move(outcome->stored);
+          }
+        }
+        return Status::ok();
+      }
+      case Action::kMatched:
+        result.status = 200;
+        result.version = p.matched;
+        return Status::ok();
+      case Action::kNone:
+      case Action::kRead: return Status::ok();
+    }
+    return Status::ok();
+  }
+
+  Status read(Planned& p, storage::StoreTransaction& tx) {
+    results_[p.position] = read_entry(*p.entry, tx, ctx_);
+    return Status::ok();
+  }
+
+ public:
+  // A GET or HEAD entry, answered as the same HTTP request would be, through `reader`.
+  static EntryResult read_entry(const BundleEntry& entry, storage::ResourceReader& reader,
+                                const EntryContext& ctx) {
+    Request sub;
+    sub.method = "GET";
+    sub.query = entry.query;
+    sub.base_url = ctx.request.base_url;
+    sub.if_none_match = entry.if_none_match;
+    sub.if_modified_since = entry.if_modified_since;
+    InteractionContext ictx{ctx.store, reader,      ctx.clock,        ctx.ids,
+                            sub,       entry.route, ResponseFormat{}, ctx.limits};
+    EntryResult result;
+    Result<Response> response = run_interaction(ictx);
+    if (!response.is_ok()) {
+      result.status = http_status(response.status().code());
+      result.error = response.status();
+      return result;
+    }
+    result.status = response->status;
+    result.response = std::move(response).value();
+    return result;
+  }
+
+ private:
+  std::vector<BundleEntry>& entries_;
+  const EntryContext& ctx_;
+  std::vector<Planned> planned_;  // in processing order
+  std::vector<std::pair<std::string, std::string>> locks_;
+  ReferenceMap full_urls_;  // fullUrl -> Type/id as planned ("" until resolved)
+  ReferenceMap map_;        // what references are rewritten with
+  bool lookup_ = false;
+  std::vector<EntryResult> results_;
+};
+
+}  // namespace
+
+Result<std::vector<EntryResult>> run_transaction(std::vector<BundleEntry>& entries,
+                                                 const EntryContext& ctx) {
+  Runner runner(entries, ctx);
+  HEARTH_RETURN_IF_ERROR(runner.plan());
+  HEARTH_RETURN_IF_ERROR(
+      ctx.store.transact([&](storage::StoreTransaction& tx) { return runner.run(tx); }));
+  return std::move(runner.results());
+}
+
+std::vector<EntryResult> run_batch(std::vector<BundleEntry>& entries, const EntryContext& ctx) {
+  std::vector<EntryResult> results(entries.size());
+  std::vector<std::size_t> order(entries.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return order_of(entries[a].method) < order_of(entries[b].method);
+  });
+  for (std::size_t i : order) {
+    BundleEntry& entry = entries[i];
+    if (entry.method == EntryMethod::kGet || entry.method == EntryMethod::kHead) {
+      results[i] = Runner::read_entry(entry, ctx.store, ctx);
+      continue;
+    }
+    std::vector<BundleEntry> one{entry};
+    Result<std::vector<EntryResult>> done = run_transaction(one, ctx);
+    if (done.is_ok()) {
+      results[i] = std::move((*done)[0]);
+    } else {
+      results[i].status = http_status(done.status().code());
+      results[i].error = done.status();
+    }
+  }
+  return results;
+}
+
+}  // namespace hearth::api

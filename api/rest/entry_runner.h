@@ -1,0 +1,66 @@
+// Executing Bundle entries (bundle_entries.h) against the store: a transaction's entries all in
+// one store transaction, a batch's each in its own (https://hl7.org/fhir/R4/http.html#trules).
+//
+// In a transaction, entries run in the specification's order (DELETE, POST, PUT and PATCH, then
+// GET and HEAD) whatever their order in the Bundle; every POST gets its id before anything runs,
+// so each entry's fullUrl (urn:uuid:, urn:oid:, or a URL) maps to its Type/id up front and every
+// reference to it is rewritten (reference_rewrite.h). What only the store can answer, conditional
+// creates, updates and deletes and conditional references, is resolved inside the transaction;
+// when a Bundle has none of these, everything but the writes themselves (rewriting, stamping,
+// index extraction) is done before the transaction, so the store's single writer is held only
+// for the rows.
+//
+// A plain REST conditional request (POST with If-None-Exist, PUT or DELETE Type?criteria) runs as
+// a transaction of one entry: one code path for both.
+//
+// Thread-safety: reentrant; the store, clock and id generator must be thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/request.h"
+#include "api/rest/bundle_entries.h"
+#include "api/rest/rest_limits.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "storage/resource_store.h"
+
+namespace hearth::api {
+
+// One entry's answer.
+struct EntryResult {
+  int status = 0;
+  // A write's new version, a conditional create's match, or the last version of a conditional
+  // delete: location, etag, lastModified, and (body) the resource.
+  std::optional<storage::ResourceVersion> version;
+  // GET / HEAD: the whole answer of the read or search the entry asked for.
+  std::optional<Response> response;
+  // Conditional delete: how many resources it deleted.
+  std::size_t deleted = 0;
+  // Batch only: the entry's failure (status is then its HTTP status).
+  Status error;
+};
+
+struct EntryContext {
+  storage::ResourceStore& store;
+  Clock& clock;
+  IdGenerator& ids;
+  const RestLimits& limits;
+  const Request& request;  // the HTTP request carrying the Bundle (base URL, Prefer)
+};
+
+// Runs every entry in one store transaction. Errors: the first failing entry's, its expression
+// naming the entry ("Bundle.entry[3]") and its diagnostics starting with it; nothing persists.
+// Codes: kInvalidArgument (a reference to a fullUrl no entry has, two entries writing one
+// resource), kNotFound (a conditional reference matching nothing), kPreconditionFailed (a
+// conditional matching several, a stale ifMatch), kConflict, kUnprocessable, and the store's.
+Result<std::vector<EntryResult>> run_transaction(std::vector<BundleEntry>& entries,
+                                                 const EntryContext& ctx);
+
+// Runs each entry on its own (its own store transaction for a write); a failing entry gets its
+// error in EntryResult::error and the others still run.
+std::vector<EntryResult> run_batch(std::vector<BundleEntry>& entries, const EntryContext& ctx);
+
+}  // namespace hearth::api

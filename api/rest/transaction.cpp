@@ -1,0 +1,208 @@
+// POST [base] (transaction and batch Bundles) and the conditional create, update and delete of
+// single resources: entries for the entry runner (entry_runner.h), answers built from its
+// results.
+#include <rapidjson/stringbuffer.h>
+
+#include "api/rest/bundle_entries.h"
+#include "api/rest/bundle_links.h"
+#include "api/rest/entry_runner.h"
+#include "api/rest/interactions.h"
+#include "api/rest/json_writer.h"
+#include "api/rest/outcome.h"
+#include "api/rest/resource_body.h"
+#include "api/rest/version_response.h"
+#include "core/code_table.h"
+#include "core/time_format.h"
+
+namespace hearth::api {
+namespace {
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 412: return "Precondition Failed";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    default: return "";
+  }
+}
+
+std::string status_line(int status) {
+  std::string_view reason = reason_phrase(status);
+  return std::to_string(status) + (reason.empty() ? "" : " " + std::string(reason));
+}
+
+std::string_view header(const Response& response, std::string_view name) {
+  for (const auto& [key, value] : response.headers) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+void write_raw_object(JsonWriter& w, std::string_view json) {
+  w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+}
+
+// One Bundle.entry of a transaction-response or batch-response.
+void write_entry(JsonWriter& w, const EntryResult& result, const BundleEntry& entry,
+                 const Request& request, bool with_resource) {
+  w.StartObject();
+  if (result.version && !result.version->id.empty()) {
+    const storage::ResourceVersion& v = *result.version;
+    if (!v.deleted && result.status != 204) {
+      w.Key("fullUrl");
+      write_str(w, request.base_url + "/" + v.type + "/" + v.id);
+      if (with_resource && !v.body.empty()) {
+        w.Key("resource");
+        write_raw_object(w, v.body);
+      }
+    }
+  } else if (result.response && result.response->status < 300 && !result.response->body.empty() &&
+             entry.method == EntryMethod::kGet) {
+    w.Key("resource");
+    write_raw_object(w, result.response->body);
+  }
+  w.Key("response");
+  w.StartObject();
+  w.Key("status");
+  write_str(w, status_line(result.status));
+  if (result.version && result.version->version > 0 && result.status != 204) {
+    const storage::ResourceVersion& v = *result.version;
+    w.Key("location");
+    write_str(w, v.type + "/" + v.id + "/_history/" + std::to_string(v.version));
+    w.Key("etag");
+    write_str(w, etag_for(v.version));
+    w.Key("lastModified");
+    write_str(w, format_instant(v.last_updated_micros));
+  } else if (result.response) {
+    if (std::string_view etag = header(*result.response, "ETag"); !etag.empty()) {
+      w.Key("etag");
+      write_str(w, etag);
+    }
+    if (result.response->status >= 400 && !result.response->body.empty()) {
+      w.Key("outcome");
+      write_raw_object(w, result.response->body);
+    }
+  }
+  if (!result.error.is_ok()) {
+    // hides_details() codes: the generic text only, as for any HTTP answer.
+    Response outcome = outcome_response(result.error, ResponseFormat{});
+    w.Key("outcome");
+    write_raw_object(w, outcome.body);
+  }
+  w.EndObject();
+  w.EndObject();
+}
+
+std::string response_bundle(const InteractionContext& ctx, const std::vector<BundleEntry>& entries,
+                            const std::vector<EntryResult>& results, bool transaction) {
+  const bool with_resource = prefer_return(ctx.request) == PreferReturn::kRepresentation;
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  write_bundle_head(w, ctx.ids.next_id(), ctx.clock.now_micros(),
+                    transaction ? "transaction-response" : "batch-response");
+  w.Key("entry");
+  w.StartArray();
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    write_entry(w, results[i], entries[i], ctx.request, with_resource);
+  }
+  w.EndArray();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+EntryContext entry_context(const InteractionContext& ctx) {
+  return EntryContext{ctx.store, ctx.clock, ctx.ids, ctx.limits, ctx.request};
+}
+
+// A single REST request as the one entry of a transaction.
+BundleEntry rest_entry(const InteractionContext& ctx, EntryMethod method,
+                       fhir::JsonDocument* resource) {
+  BundleEntry entry;
+  entry.method = method;
+  entry.route = ctx.route;
+  entry.query = ctx.request.query;
+  entry.url = ctx.route.type;
+  for (std::size_t i = 0; i < ctx.request.query.size(); ++i) {
+    const auto& [name, value] = ctx.request.query[i];
+    entry.url += (i == 0 ? "?" : "&") + name + "=" + value;
+  }
+  entry.if_none_exist = ctx.request.if_none_exist;
+  entry.if_match = ctx.request.if_match;
+  if (resource != nullptr) {
+    entry.resource = resource;
+    entry.allocator = &resource->GetAllocator();
+  }
+  return entry;
+}
+
+}  // namespace
+
+Result<Response> transaction_interaction(const InteractionContext& ctx) {
+  HEARTH_ASSIGN_OR_RETURN(auto bundle, decode_resource(ctx.request, "Bundle", ctx.limits.xml));
+  BundleKind kind;
+  HEARTH_ASSIGN_OR_RETURN(auto entries, read_bundle_entries(bundle, ctx.request.base_url, kind));
+  const EntryContext ectx = entry_context(ctx);
+  std::vector<EntryResult> results;
+  if (kind.transaction) {
+    HEARTH_ASSIGN_OR_RETURN(results, run_transaction(entries, ectx));
+  } else {
+    results = run_batch(entries, ectx);
+  }
+  return fhir_response(200, response_bundle(ctx, entries, results, kind.transaction), ctx.format);
+}
+
+Result<Response> conditional_create_interaction(const InteractionContext& ctx) {
+  HEARTH_ASSIGN_OR_RETURN(auto doc, decode_resource(ctx.request, ctx.route.type, ctx.limits.xml));
+  std::vector<BundleEntry> entries{rest_entry(ctx, EntryMethod::kPost, &doc)};
+  HEARTH_ASSIGN_OR_RETURN(auto results, run_transaction(entries, entry_context(ctx)));
+  return write_response(results[0].status, *results[0].version, ctx.request, ctx.format);
+}
+
+Result<Response> conditional_update_interaction(const InteractionContext& ctx) {
+  HEARTH_ASSIGN_OR_RETURN(auto doc, decode_resource(ctx.request, ctx.route.type, ctx.limits.xml));
+  std::vector<BundleEntry> entries{rest_entry(ctx, EntryMethod::kPut, &doc)};
+  entries[0].if_none_exist.clear();
+  HEARTH_ASSIGN_OR_RETURN(auto results, run_transaction(entries, entry_context(ctx)));
+  return write_response(results[0].status, *results[0].version, ctx.request, ctx.format);
+}
+
+Result<Response> conditional_delete_interaction(const InteractionContext& ctx) {
+  std::vector<BundleEntry> entries{rest_entry(ctx, EntryMethod::kDelete, nullptr)};
+  entries[0].if_none_exist.clear();
+  HEARTH_ASSIGN_OR_RETURN(auto results, run_transaction(entries, entry_context(ctx)));
+  const EntryResult& result = results[0];
+  Response response;
+  if (prefer_return(ctx.request) == PreferReturn::kMinimal) {
+    response.status = 204;
+  } else {
+    response = fhir_response(
+        200,
+        information_outcome_json(
+            result.deleted == 0
+                ? "no " + ctx.route.type + " matched; nothing deleted"
+                : "deleted " + std::to_string(result.deleted) + " " + ctx.route.type +
+                      (result.deleted == 1 ? " (" + result.version->id + ")" : std::string()),
+            false),
+        ctx.format);
+  }
+  if (result.deleted == 1) response.headers.emplace_back("ETag", etag_for(result.version->version));
+  return response;
+}
+
+}  // namespace hearth::api
