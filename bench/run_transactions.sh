@@ -8,8 +8,9 @@
 # (one transaction Bundle of ~100 entries each) to /fhir over 4 keep-alive connections. With
 # --postgres (or BENCH_POSTGRES=1) the same again against a throwaway PostgreSQL started with
 # tools/pg_test_server.sh. Prints one row per store: resources committed per second,
-# transactions/s, p50/p99 latency per transaction, the server's peak RSS (VmHWM) and store size,
-# against the target of 10,000 resources/s on SQLite. Progress goes to stderr, the table to stdout.
+# transactions/s, p50/p99 latency per transaction, the server's CPU time (user + system) per
+# resource, its peak RSS (VmHWM) and the store size, against the target of 10,000 resources/s on
+# SQLite. Progress goes to stderr, the table to stdout.
 #
 # Environment: TX_HISTORIES (1000 on SQLite), TX_PG_HISTORIES (250 on PostgreSQL), TX_ENTRIES
 # (100 per history), TX_CONNECTIONS (4), TX_SEED (1).
@@ -90,6 +91,7 @@ start_hearth() {
   log "$name: hearth pid $HEARTH_PID on port $PORT"
 }
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, in clock ticks
 field() { grep -o "\b$1=[0-9.]*" <<<"$2" | head -1 | cut -d= -f2; }  # field KEY "k=v ..."
 mb() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
 
@@ -97,15 +99,17 @@ ROWS=()
 MISSED=0
 # run_case NAME STORE_URL HISTORIES SIZE_COMMAND...: one server, one load, one table row.
 run_case() {
-  local name=$1 store=$2 histories=$3 out status hwm size
+  local name=$1 store=$2 histories=$3 out status hwm size ticks
   shift 3
   start_hearth "$name" "$store"
   log "$name: $histories histories of $ENTRIES entries over $CONNECTIONS connections"
   out=$TMP/$name/load.txt
   status=0
+  ticks=$(cpu_ticks "$HEARTH_PID")
   "$LOADER" --seed "$SEED" --entries "$ENTRIES" 127.0.0.1 "$PORT" "$histories" "$CONNECTIONS" \
     >"$out" || status=$?
   cat "$out" >&2
+  ticks=$(($(cpu_ticks "$HEARTH_PID") - ticks))
   hwm=$(awk '$1 == "VmHWM:" {print $2}' "/proc/$HEARTH_PID/status")
   size=$("$@")
   stop "$HEARTH_PID"
@@ -116,10 +120,14 @@ run_case() {
   if [[ $name == sqlite ]]; then
     if ((rps >= TARGET)); then verdict="PASS (>= $TARGET)"; else verdict="MISS (>= $TARGET)"; MISSED=1; fi
   fi
-  ROWS+=("$(printf '%-10s | %9s | %11s | %7s | %8s | %7s | %8s | %8s | %9s | %s' "$name" \
-    "$(field histories "$line")" "$(field entries "$line")" "$(field seconds "$line")" "$rps" \
+  local entries cpu_us
+  entries=$(field entries "$line")
+  cpu_us=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$entries" \
+    'BEGIN { printf "%.0f", t / hz * 1e6 / n }')
+  ROWS+=("$(printf '%-10s | %9s | %9s | %7s | %7s | %6s | %6s | %6s | %15s | %8s | %s' "$name" \
+    "$(field histories "$line")" "$entries" "$(field seconds "$line")" "$rps" \
     "$(field transactions_per_second "$line")" "$(field p50_ms "$line")" \
-    "$(field p99_ms "$line")" "$((hwm / 1024)) MB" "$size") | $verdict")
+    "$(field p99_ms "$line")" "$cpu_us" "$((hwm / 1024)) MB" "$size") | $verdict")
 }
 
 sqlite_size() {
@@ -146,7 +154,8 @@ fi
 echo
 echo "Transaction ingest: $ENTRIES-entry patient histories, $CONNECTIONS connections," \
   "$(nproc) cores, load average $LOAD_AT_START at start"
-printf '%-10s | %9s | %11s | %7s | %8s | %7s | %8s | %8s | %9s | %s | %s\n' store histories \
-  resources seconds "res/s" "tx/s" "p50 ms" "p99 ms" "peak RSS" "store size" target
+printf '%-10s | %9s | %9s | %7s | %7s | %6s | %6s | %6s | %15s | %8s | %s | %s\n' store \
+  histories resources seconds "res/s" "tx/s" "p50 ms" "p99 ms" "CPU us/resource" "peak RSS" \
+  "store size" target
 for row in "${ROWS[@]}"; do echo "$row"; done
 ((MISSED == 0)) || exit 3
