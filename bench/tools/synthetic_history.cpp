@@ -108,7 +108,7 @@ class Builder {
   History build() {
     writer_.StartObject();
     kv("resourceType", "Bundle");
-    kv("type", options_.batch ? "batch" : "transaction");
+    kv("type", "transaction");
     key("entry");
     writer_.StartArray();
     patient();

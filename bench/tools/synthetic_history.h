@@ -1,5 +1,5 @@
 // Synthetic patient histories shaped like Synthea's output, for the transaction ingest benchmark
-// (bench/run_transactions.sh): one history is one FHIR R4 transaction (or batch) Bundle whose
+// (bench/run_transactions.sh): one history is one FHIR R4 transaction Bundle whose
 // first entry is a Patient (Synthea's identifiers, name, telecom, address with geolocation,
 // marital status, language, US Core race/ethnicity/birth-sex extensions, narrative) followed by
 // encounters in date order, each with the resources written during it: vital signs (height,
@@ -26,8 +26,6 @@ namespace hearth::bench {
 struct HistoryOptions {
   // Exactly this many entries (at least 2: the Patient and an Encounter).
   std::size_t entries = 100;
-  // Bundle.type "batch" instead of "transaction".
-  bool batch = false;
 };
 
 struct History {

@@ -1,16 +1,15 @@
 // bench_tx_load: posts synthetic patient histories (synthetic_history.h) to a running Hearth as
 // FHIR transactions and times them; the loader of bench/run_transactions.sh.
 //
-// Usage: bench_tx_load [--seed N] [--entries N] [--batch] [--print] HOST PORT HISTORIES
-//                      [CONNECTIONS]
+// Usage: bench_tx_load [--seed N] [--entries N] [--print] HOST PORT HISTORIES [CONNECTIONS]
 //
 // Generates histories 0..HISTORIES-1 of the seed (default 1; --entries per history, default
 // 100) before the clock starts, then CONNECTIONS threads (default 4) each hold one keep-alive
 // connection and POST the next history to /fhir (Content-Type application/fhir+json,
 // Prefer: return=minimal), waiting for each answer. The clock runs from the first request to the
 // last answer. A transaction succeeds when the answer is 200 with a Bundle of type
-// transaction-response (batch-response with --batch) holding as many entries as were sent, each
-// with a 2xx response.status. Nothing is retried: a transaction is not idempotent.
+// transaction-response holding as many entries as were sent, each with a 2xx response.status.
+// Nothing is retried: a transaction is not idempotent.
 //
 // --print writes history 0 (compact JSON) to stdout and exits; HOST, PORT and HISTORIES are
 // then not needed.
@@ -78,13 +77,12 @@ std::string outcome_text(const rapidjson::Value& outcome) {
 }
 
 // Empty when `body` is the expected response Bundle with `entries` successful entries; else why.
-std::string check_response(const std::string& body, std::size_t entries, bool batch) {
+std::string check_response(const std::string& body, std::size_t entries) {
   rapidjson::Document doc;
   if (doc.Parse(body.data(), body.size()).HasParseError() || !doc.IsObject())
     return "answer is not JSON: " + body.substr(0, 200);
   if (string_member(doc, "resourceType") != "Bundle") return "answer is not a Bundle";
-  const char* expected = batch ? "batch-response" : "transaction-response";
-  if (string_member(doc, "type") != expected)
+  if (string_member(doc, "type") != "transaction-response")
     return "Bundle.type is '" + std::string(string_member(doc, "type")) + "'";
   auto list = doc.FindMember("entry");
   const std::size_t count =
@@ -109,9 +107,8 @@ std::string check_response(const std::string& body, std::size_t entries, bool ba
 
 class Loader {
  public:
-  Loader(std::string host, std::string port, const std::vector<hearth::bench::History>& histories,
-         bool batch)
-      : host_(std::move(host)), port_(std::move(port)), histories_(histories), batch_(batch) {}
+  Loader(std::string host, std::string port, const std::vector<hearth::bench::History>& histories)
+      : host_(std::move(host)), port_(std::move(port)), histories_(histories) {}
 
   void run_connection() {
     asio::io_context io;
@@ -179,7 +176,7 @@ class Loader {
                                : outcome_text(doc);
       return Failure{history, status, std::move(detail)};
     }
-    std::string why = check_response(res.body(), entries, batch_);
+    std::string why = check_response(res.body(), entries);
     if (!why.empty()) return Failure{history, status, std::move(why)};
     return std::nullopt;
   }
@@ -194,7 +191,6 @@ class Loader {
 
   std::string host_, port_;
   const std::vector<hearth::bench::History>& histories_;
-  bool batch_;
   std::atomic<std::size_t> next_{0};
   std::atomic<std::size_t> ok_{0};
   std::atomic<std::size_t> committed_{0};
@@ -211,7 +207,7 @@ double percentile(const std::vector<double>& sorted, double p) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: bench_tx_load [--seed N] [--entries N] [--batch] [--print] HOST PORT "
+               "usage: bench_tx_load [--seed N] [--entries N] [--print] HOST PORT "
                "HISTORIES [CONNECTIONS]\n");
   return 2;
 }
@@ -231,8 +227,6 @@ int main(int argc, char** argv) {
         seed = n;
       else
         options.entries = n;
-    } else if (arg == "--batch") {
-      options.batch = true;
     } else if (arg == "--print") {
       print = true;
     } else if (arg.starts_with("--")) {
@@ -259,11 +253,11 @@ int main(int argc, char** argv) {
     entries += histories.back().entries;
     bytes += histories.back().json.size();
   }
-  std::fprintf(stderr, "bench_tx_load: %zu %s bundles, %zu entries, %.1f MB, %d connections\n",
-               count, options.batch ? "batch" : "transaction", entries,
-               static_cast<double>(bytes) / 1048576.0, connections);
+  std::fprintf(stderr,
+               "bench_tx_load: %zu transaction bundles, %zu entries, %.1f MB, %d connections\n",
+               count, entries, static_cast<double>(bytes) / 1048576.0, connections);
 
-  Loader loader(args[0], args[1], histories, options.batch);
+  Loader loader(args[0], args[1], histories);
   const auto start = Clock::now();
   std::vector<std::thread> threads;
   threads.reserve(static_cast<std::size_t>(connections));
