@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Hearth builds, runs and tests with; does nothing when they are
 # all present (idempotent and quick the second time). Usage: install_deps.sh [--test]
-# --test adds what only the test suite and benchmarks need (PostgreSQL server, wrk).
+# --test adds what only the test suite and benchmarks need (PostgreSQL server, wrk, Node.js for the
+# client-library tests of tests/clients).
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev rapidjson-dev libsoci-dev libsqlite3-dev libpq-dev libxml2-dev libssl-dev
@@ -10,8 +11,10 @@ if [ "${1:-}" = "--test" ]; then
   packages+=(postgresql wrk libxml2-utils clang-14 libclang-rt-14-dev clang-format-14)
 fi
 missing=()
-# npm may come from outside Debian (a Node.js install); only Debian's is installed when none runs.
+# npm and node may come from outside Debian (a Node.js install); Debian's are installed only when
+# none runs (Debian 12: Node.js 18, which tests/clients/package.json's versions support).
 command -v npm >/dev/null || packages+=(npm)
+if [ "${1:-}" = "--test" ]; then command -v node >/dev/null || packages+=(nodejs); fi
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
