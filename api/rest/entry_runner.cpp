@@ -528,6 +528,25 @@ class Runner {
   std::vector<EntryResult> results_;
 };
 
+// A batch entry whose resource refers to another entry's fullUrl: batch entries are independent
+// (http.html#brules), so the reference cannot be resolved; say why instead of "no such entry".
+Status refers_to_other_entry(const BundleEntry& entry, std::size_t self,
+                             const std::unordered_map<std::string, std::size_t>& full_urls,
+                             const std::vector<BundleEntry>& entries) {
+  if (entry.resource == nullptr) return Status::ok();
+  Status found;
+  for_each_reference(*entry.resource, [&](std::string_view ref) {
+    auto it = full_urls.find(std::string(ref));
+    if (!found.is_ok() || it == full_urls.end() || it->second == self) return;
+    found = at(entry, Status(Code::kInvalidArgument,
+                             "reference '" + std::string(ref) + "' is the fullUrl of " +
+                                 entries[it->second].location +
+                                 ": the entries of a batch are independent and cannot refer to "
+                                 "each other (send a transaction)"));
+  });
+  return found;
+}
+
 }  // namespace
 
 Result<std::vector<EntryResult>> run_transaction(std::vector<BundleEntry>& entries,
@@ -546,8 +565,18 @@ std::vector<EntryResult> run_batch(std::vector<BundleEntry>& entries, const Entr
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return order_of(entries[a].method) < order_of(entries[b].method);
   });
+  std::unordered_map<std::string, std::size_t> full_urls;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (!entries[i].full_url.empty()) full_urls.emplace(entries[i].full_url, i);
+  }
   for (std::size_t i : order) {
     BundleEntry& entry = entries[i];
+    if (Status dependent = refers_to_other_entry(entry, i, full_urls, entries);
+        !dependent.is_ok()) {
+      results[i].status = http_status(dependent.code());
+      results[i].error = std::move(dependent);
+      continue;
+    }
     if (entry.method == EntryMethod::kGet || entry.method == EntryMethod::kHead) {
       results[i] = Runner::read_entry(entry, ctx.store, ctx);
       continue;

@@ -384,6 +384,20 @@ TEST_CASE("batch: entries succeed or fail on their own") {
   CHECK(str(doc["entry"][2]["response"]["status"]) == "404 Not Found");
   CHECK(str(doc["entry"][3]["response"]["status"]) == "201 Created");
   CHECK(search_total(client, "Patient?identifier=" + sys + "|") == 2);
+
+  // An entry that refers to another entry's fullUrl is refused, with the reason.
+  r = client.post("", bundle("batch", {entry("urn:uuid:7d0c0e6a-0000-4000-8000-000000000001",
+                                             patient(sys, "ok3"), "POST", "Patient"),
+                                       entry("",
+                                             R"({"resourceType":"Observation","status":"final",)"
+                                             R"("code":{"text":"x"},"subject":{"reference":)"
+                                             R"("urn:uuid:7d0c0e6a-0000-4000-8000-000000000001"}})",
+                                             "POST", "Observation")}));
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  doc = json(r);
+  CHECK(str(doc["entry"][0]["response"]["status"]) == "201 Created");
+  CHECK(str(doc["entry"][1]["response"]["status"]) == "400 Bad Request");
+  CHECK(r.body.find("cannot refer to each other") != std::string::npos);
 }
 
 TEST_CASE("REST: conditional create, update, delete and read") {
