@@ -44,6 +44,13 @@ void configure_sqlite(soci::session& sql, bool memory, bool sync_every_commit) {
   // req/s either way, bench/run.sh): the OS page cache serves them.
 }
 
+// The page cache of the session SQLite writes go through (the group commit's: one writer at a
+// time). Every commit touches the pages of the resource tables and of each index table a
+// resource has rows in; with SQLite's default 2 MiB they are read back from the OS page cache
+// (a pread each) on every batch. Reads keep the default: 16 sessions with large caches would
+// multiply the memory without helping point reads, which the OS cache serves.
+constexpr int kWriterCacheKiB = 65536;
+
 std::int64_t steady_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -194,9 +201,19 @@ Result<SessionPool::Lease> SessionPool::acquire(Lane lane) {
   }
   if (lane == Lane::kQuery) ++query_count_;
   std::unique_ptr<PooledSession> session;
+  bool make_writer = false;
+  const bool sqlite_file = url_.dialect == Dialect::kSqlite && !url_.memory;
   if (!idle_.empty()) {
-    session = std::move(idle_.back());
-    idle_.pop_back();
+    // Writes go to the writer session (SQLite file stores), everything else elsewhere when it can.
+    std::size_t pick = idle_.size() - 1;
+    for (std::size_t i = idle_.size(); sqlite_file && i-- > 0;) {
+      if (idle_[i]->writer == (lane == Lane::kWrite)) {
+        pick = i;
+        break;
+      }
+    }
+    session = std::move(idle_[pick]);
+    idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(pick));
   } else {
     ++open_count_;
     lock.unlock();  // connecting may take a network round trip: not under the lock
@@ -210,12 +227,25 @@ Result<SessionPool::Lease> SessionPool::acquire(Lane lane) {
     }
     session = std::move(fresh).value();
   }
+  if (sqlite_file && lane == Lane::kWrite && !session->writer && !has_writer_) {
+    session->writer = make_writer = has_writer_ = true;
+  }
   session->deadline_ns.store(
       timeout_.count() > 0 ? steady_now_ns() + std::chrono::nanoseconds(timeout_).count() : 0,
       std::memory_order_relaxed);
   session->cancel.store(token, std::memory_order_relaxed);
   session->hang_cut = false;
-  if (url_.dialect != Dialect::kPostgresql) return Lease(this, std::move(session), lane);
+  if (url_.dialect != Dialect::kPostgresql) {
+    lock.unlock();
+    if (make_writer) {
+      try {
+        *session->sql << ("PRAGMA cache_size = -" + std::to_string(kWriterCacheKiB));
+      } catch (...) {
+        // The default cache only costs speed.
+      }
+    }
+    return Lease(this, std::move(session), lane);
+  }
   leased_.push_back(session.get());
   lock.unlock();
   PGconn* connection = pg_connection(*session->sql);
@@ -249,6 +279,13 @@ void SessionPool::give_back(std::unique_ptr<PooledSession> session, Lane lane, b
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (lane == Lane::kQuery) --query_count_;
+    if (discard || session->hang_cut || retire) {
+      // The writer may be among the sessions dropped below: the next write marks a new one.
+      if (session->writer) has_writer_ = false;
+      for (const auto& idle : idle_) {
+        if (idle->writer && (discard || session->hang_cut)) has_writer_ = false;
+      }
+    }
     if (url_.dialect == Dialect::kPostgresql) std::erase(leased_, session.get());
     if (discard || session->hang_cut) {
       // Its siblings talk to the same server and are likely broken too: reconnect them lazily.

@@ -62,6 +62,9 @@ struct PooledSession {
   std::atomic<std::int64_t> deadline_ns{0};
   std::atomic<const CancelToken*> cancel{nullptr};
   bool hang_cut = false;  // the watchdog shut its socket down (guarded by the pool's mutex)
+  // SQLite file stores: the session writes take, with a page cache of kWriterCacheKiB (guarded
+  // by the pool's mutex while idle).
+  bool writer = false;
 };
 
 // What a lease is for; see the lanes above.
@@ -132,6 +135,7 @@ class SessionPool {
   std::vector<PooledSession*> leased_;  // PostgreSQL: for the watchdog
   std::size_t open_count_ = 0;          // idle + leased
   std::size_t query_count_ = 0;         // kQuery leases out
+  bool has_writer_ = false;             // a session is marked PooledSession::writer
   bool stop_ = false;
   std::condition_variable stop_changed_;
   std::thread watchdog_;  // PostgreSQL with a timeout only
