@@ -246,6 +246,20 @@ class TypeProbes {
   std::vector<std::string>& skipped_;
 };
 
+// The fixture {"id": NAME, "resource": {"reference": "#smoke-NAME"}}: a type's minimal resource,
+// or the Bundle of a system probe.
+fhir::JsonValue fixture_for(Writer& w, const std::string& type) {
+  auto& a = w.allocator();
+  fhir::JsonValue reference(rapidjson::kObjectType);
+  reference.AddMember("reference", w.str("#smoke-" + type), a);
+  fhir::JsonValue fixture(rapidjson::kObjectType);
+  fixture.AddMember("id", w.str(type), a);
+  fixture.AddMember("autocreate", false, a);
+  fixture.AddMember("autodelete", false, a);
+  fixture.AddMember("resource", reference, a);
+  return fixture;
+}
+
 // A resource type the server claims to create whose minimal resource can be built: the entry
 // of the transaction and batch probes. Empty when there is none.
 std::string creatable_type(const fhir::JsonValue& rest) {
@@ -263,7 +277,6 @@ std::string creatable_type(const fhir::JsonValue& rest) {
 void bundle_probe(Writer& w, const std::string& code, const std::string& type,
                   fhir::JsonValue& contained, fhir::JsonValue& fixtures, fhir::JsonValue& tests) {
   auto& a = w.allocator();
-  const std::string id = "smoke-" + code;
   auto minimal = minimal_resource(type, "");
   fhir::JsonValue resource;
   resource.CopyFrom(*minimal, a);
@@ -279,21 +292,14 @@ void bundle_probe(Writer& w, const std::string& code, const std::string& type,
   entries.PushBack(entry, a);
   fhir::JsonValue bundle(rapidjson::kObjectType);
   bundle.AddMember("resourceType", "Bundle", a);
-  bundle.AddMember("id", w.str(id), a);
+  bundle.AddMember("id", w.str("smoke-" + code), a);
   bundle.AddMember("type", w.str(code), a);
   bundle.AddMember("entry", entries, a);
   contained.PushBack(bundle, a);
-  fhir::JsonValue reference(rapidjson::kObjectType);
-  reference.AddMember("reference", w.str("#" + id), a);
-  fhir::JsonValue fixture(rapidjson::kObjectType);
-  fixture.AddMember("id", w.str(id), a);
-  fixture.AddMember("autocreate", false, a);
-  fixture.AddMember("autodelete", false, a);
-  fixture.AddMember("resource", reference, a);
-  fixtures.PushBack(fixture, a);
+  fixtures.PushBack(fixture_for(w, code), a);
 
   fhir::JsonValue actions(rapidjson::kArrayType);
-  actions.PushBack(w.operation(code, {{"sourceId", id}}), a);
+  actions.PushBack(w.operation(code, {{"sourceId", code}}), a);
   actions.PushBack(w.check(code + "-200", {{"response", "okay"}}), a);
   actions.PushBack(w.check(code + "-bundle", {{"resource", "Bundle"}}), a);
   actions.PushBack(
@@ -346,19 +352,6 @@ void system_tests(Writer& w, const fhir::JsonValue& rest, fhir::JsonValue& conta
         w.allocator());
     ++count;
   }
-}
-
-// The fixture {"id": TYPE, "resource": {"reference": "#smoke-TYPE"}} of a type's minimal resource.
-fhir::JsonValue fixture_for(Writer& w, const std::string& type) {
-  auto& a = w.allocator();
-  fhir::JsonValue reference(rapidjson::kObjectType);
-  reference.AddMember("reference", w.str("#smoke-" + type), a);
-  fhir::JsonValue fixture(rapidjson::kObjectType);
-  fixture.AddMember("id", w.str(type), a);
-  fixture.AddMember("autocreate", false, a);
-  fixture.AddMember("autodelete", false, a);
-  fixture.AddMember("resource", reference, a);
-  return fixture;
 }
 
 // The probes of one CapabilityStatement.rest.resource entry, with its minimal resource (contained)

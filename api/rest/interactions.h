@@ -30,16 +30,16 @@ Result<Response> read_interaction(const InteractionContext& ctx);     // read.cp
 Result<Response> vread_interaction(const InteractionContext& ctx);    // read.cpp
 Result<Response> create_interaction(const InteractionContext& ctx);   // write.cpp
 Result<Response> update_interaction(const InteractionContext& ctx);   // write.cpp
-Result<Response> delete_interaction(const InteractionContext& ctx);   // write.cpp
+Result<Response> delete_interaction(const InteractionContext& ctx);   // transaction.cpp
 Result<Response> patch_interaction(const InteractionContext& ctx);    // patch.cpp
 Result<Response> history_interaction(const InteractionContext& ctx);  // history.cpp (all 3 levels)
 Result<Response> search_interaction(const InteractionContext& ctx);   // search.cpp
 Result<Response> capabilities_interaction(const InteractionContext& ctx);  // capabilities.cpp
 // POST [base]: a transaction or batch Bundle (transaction.cpp).
 Result<Response> transaction_interaction(const InteractionContext& ctx);
-// PUT / DELETE [type]?criteria (transaction.cpp, through the entry runner).
+// PUT [type]?criteria (transaction.cpp, through the entry runner; DELETE [type]?criteria is
+// delete_interaction's).
 Result<Response> conditional_update_interaction(const InteractionContext& ctx);
-Result<Response> conditional_delete_interaction(const InteractionContext& ctx);
 // POST [type] with If-None-Exist (transaction.cpp, through the entry runner).
 Result<Response> conditional_create_interaction(const InteractionContext& ctx);
 

@@ -21,7 +21,7 @@ Result<Response> run_interaction(const InteractionContext& ctx) {
     case Interaction::kSearchType: return search_interaction(ctx);
     case Interaction::kTransaction: return transaction_interaction(ctx);
     case Interaction::kConditionalUpdate: return conditional_update_interaction(ctx);
-    case Interaction::kConditionalDelete: return conditional_delete_interaction(ctx);
+    case Interaction::kConditionalDelete: return delete_interaction(ctx);
     case Interaction::kConditionalPatch: return patch_interaction(ctx);
   }
   return Status(Code::kInternal, "unrouted interaction");

@@ -1,5 +1,5 @@
-// POST [base] (transaction and batch Bundles) and the conditional create, update and delete of
-// single resources: entries for the entry runner (entry_runner.h), answers built from its
+// POST [base] (transaction and batch Bundles), the conditional create and update of single
+// resources and every delete: entries for the entry runner (entry_runner.h), answers built from its
 // results.
 #include <rapidjson/stringbuffer.h>
 
@@ -182,24 +182,30 @@ Result<Response> conditional_update_interaction(const InteractionContext& ctx) {
   return write_response(results[0].status, *results[0].version, ctx.request, ctx.format);
 }
 
-Result<Response> conditional_delete_interaction(const InteractionContext& ctx) {
+// DELETE Type/id and DELETE Type?criteria: 200 with an OperationOutcome saying what was deleted
+// (204 for Prefer: return=minimal); the ETag of the deletion when exactly one resource went.
+Result<Response> delete_interaction(const InteractionContext& ctx) {
   std::vector<BundleEntry> entries{rest_entry(ctx, EntryMethod::kDelete, nullptr)};
   entries[0].if_none_exist.clear();
   HEARTH_ASSIGN_OR_RETURN(auto results, run_transaction(entries, entry_context(ctx)));
   const EntryResult& result = results[0];
+  const bool literal = ctx.route.interaction == Interaction::kDelete;
+  const std::string what = ctx.route.type + "/" + ctx.route.id;
   Response response;
   if (prefer_return(ctx.request) == PreferReturn::kMinimal) {
     response.status = 204;
   } else {
-    response = fhir_response(
-        200,
-        information_outcome_json(
-            result.deleted == 0
-                ? "no " + ctx.route.type + " matched; nothing deleted"
-                : "deleted " + std::to_string(result.deleted) + " " + ctx.route.type +
-                      (result.deleted == 1 ? " (" + result.version->id + ")" : std::string()),
-            false),
-        ctx.format);
+    std::string text;
+    if (literal) {
+      text =
+          result.deleted == 1 ? "deleted " + what : what + " was already absent; nothing deleted";
+    } else {
+      text = result.deleted == 0
+                 ? "no " + ctx.route.type + " matched; nothing deleted"
+                 : "deleted " + std::to_string(result.deleted) + " " + ctx.route.type +
+                       (result.deleted == 1 ? " (" + result.version->id + ")" : std::string());
+    }
+    response = fhir_response(200, information_outcome_json(text, false), ctx.format);
   }
   if (result.deleted == 1) response.headers.emplace_back("ETag", etag_for(result.version->version));
   return response;

@@ -1,4 +1,5 @@
-// create, update (also update-as-create) and delete.
+// create and update (also update-as-create); their conditional forms and delete run through the
+// entry runner (transaction.cpp).
 #include "api/rest/interactions.h"
 #include "api/rest/outcome.h"
 #include "api/rest/resource_body.h"
@@ -33,29 +34,6 @@ Result<Response> update_interaction(const InteractionContext& ctx) {
   HEARTH_ASSIGN_OR_RETURN(auto outcome, ctx.store.update(write));
   int status = outcome.kind == storage::WriteKind::kCreated ? 201 : 200;
   return write_response(status, outcome.stored, ctx.request, ctx.format);
-}
-
-Result<Response> delete_interaction(const InteractionContext& ctx) {
-  HEARTH_ASSIGN_OR_RETURN(auto write, make_write(ctx, ctx.route.id, nullptr));
-  HEARTH_RETURN_IF_ERROR(apply_if_match(ctx.request, write));
-  HEARTH_ASSIGN_OR_RETURN(auto outcome, ctx.store.remove(write));
-  Response response;
-  if (prefer_return(ctx.request) == PreferReturn::kMinimal) {
-    response.status = 204;
-  } else {
-    response = fhir_response(
-        200,
-        information_outcome_json(
-            outcome.kind == storage::WriteKind::kDeleted
-                ? "deleted " + ctx.route.type + "/" + ctx.route.id
-                : ctx.route.type + "/" + ctx.route.id + " was already absent; nothing deleted",
-            false),
-        ctx.format);
-  }
-  if (outcome.kind == storage::WriteKind::kDeleted) {
-    response.headers.emplace_back("ETag", etag_for(outcome.stored.version));
-  }
-  return response;
 }
 
 }  // namespace hearth::api
