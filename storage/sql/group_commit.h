@@ -1,7 +1,8 @@
 // Internal to storage/: SQLite's group commit. SQLite has one writer at a time, and in WAL mode
 // a commit costs a write of every page it touched. Concurrent writes therefore queue; whoever
 // finds no batch running becomes the leader and runs every queued write in one transaction,
-// each inside its own savepoint (a failing write rolls back alone), then one COMMIT. Nobody gets
+// each inside its own savepoint (a failing write rolls back alone; writes that fail only before
+// writing need none, see Item), then one COMMIT. Nobody gets
 // an answer before that commit: an acknowledged write is committed. Resource writes and message
 // archivings share the queue (and so the commits).
 //
@@ -48,6 +49,11 @@ class GroupCommit {
     virtual void fail(const Status& status) = 0;
     // True for a write of one statement, atomic by itself: it needs no savepoint.
     virtual bool atomic() const { return false; }
+    // True when apply() changes nothing unless it succeeds, except when the engine fails under
+    // it (I/O, a constraint): it runs without a savepoint (which costs a copy of every page the
+    // write touches), and such a failure rolls the whole batch back, which then runs again
+    // without it (each other write is applied anew, so apply() must be safe to repeat).
+    virtual bool fails_before_writing() const { return false; }
     // Posted items only: called once after the batch, without the queue's lock; must not
     // block. The item is deleted afterwards.
     virtual void complete() {}
