@@ -19,6 +19,7 @@ GroupCommit::~GroupCommit() {
 void GroupCommit::run(Item& item) {
   std::unique_lock<std::mutex> lock(mutex_);
   queue_.push_back(&item);
+  if (gathering_) arrived_.notify_one();
   while (!item.done_) {
     if (batch_running_) {
       queue_changed_.wait(lock);
@@ -34,13 +35,23 @@ void GroupCommit::post(std::unique_ptr<Item> item) {
   if (!committer_.joinable()) committer_ = std::thread([this] { committer_loop(); });
   queue_.push_back(item.release());
   ++posted_queued_;
+  if (gathering_) arrived_.notify_one();
   if (!batch_running_) committer_wake_.notify_one();
 }
 
 void GroupCommit::lead_batch(std::unique_lock<std::mutex>& lock) {
   batch_running_ = true;
+  // Writers whose last batch just ended are on their way back: a commit costs about the same
+  // for one write as for many (its pages are shared), so wait briefly for as many as came last
+  // time. A lone writer (last batch of one) never waits.
+  if (queue_.size() < last_batch_size_) {
+    gathering_ = true;
+    arrived_.wait_for(lock, kGatherWait, [this] { return queue_.size() >= last_batch_size_; });
+    gathering_ = false;
+  }
   std::vector<Item*> batch;
   batch.swap(queue_);
+  last_batch_size_ = batch.size();
   posted_queued_ = 0;
   lock.unlock();
   run_batch(batch);

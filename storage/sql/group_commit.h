@@ -6,6 +6,8 @@
 // an answer before that commit: an acknowledged write is committed. Resource writes and message
 // archivings share the queue (and so the commits).
 //
+// Before it starts, a leader that finds fewer writes queued than its previous batch held waits up
+// to kGatherWait for them (writers answered by that batch come back with their next write).
 // A blocking write (run()) leads a batch itself or waits for the one that takes it. A posted
 // write (post(): an archiving, whose caller does not wait) has no thread waiting to lead: the
 // committer thread, started on first use, leads whenever one is queued and no batch runs, and
@@ -18,6 +20,7 @@
 // time limit, a failed COMMIT, SQLite rolling the transaction back) fails every write in it.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -82,12 +85,20 @@ class GroupCommit {
   void run_batch(const std::vector<Item*>& batch);
   void committer_loop();
 
+  // How long a leader waits for the writers of the previous batch to queue again (see
+  // lead_batch): measured with bench/store/create_cost, 32 writers of a 2 KB Patient, a quarter
+  // less CPU and 1.6x the creates/s; a lone writer never waits.
+  static constexpr std::chrono::microseconds kGatherWait{200};
+
   WriteTransactions& transactions_;
   const Clock& clock_;
   std::mutex mutex_;
   std::condition_variable queue_changed_;
   std::vector<Item*> queue_;
   bool batch_running_ = false;
+  std::size_t last_batch_size_ = 0;
+  bool gathering_ = false;  // a leader waits in lead_batch for `arrived_`
+  std::condition_variable arrived_;
   std::size_t posted_queued_ = 0;  // posted items in queue_
   bool stop_committer_ = false;
   std::condition_variable committer_wake_;
