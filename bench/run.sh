@@ -301,7 +301,7 @@ CPU=${CPU:-$(lscpu 2>/dev/null | awk -F': *' '/Model name/ {print $2; exit}')}
   printf '%-44s %16s  %-18s %s\n' "c. POST Patient (all 201), fresh SQLite" "$CREATE_RPS /s" ">= 5,000/s" "$(pct "$CREATE_RPS" 5000) of target, $CREATE_RATIO of hello: $V_CREATE"
   printf '%-44s %16s  %-18s %s\n' "   create latency p50 / p99" "$CREATE_P50 / $CREATE_P99 ms" "-" "$CREATE_COUNT creates; $CREATE_STORE"
   [[ -z $CREATE_PER_RESOURCE ]] ||
-    printf '%-44s %16s  %-18s %s\n' "   store per Patient (db + WAL) / resources" "${CREATE_PER_RESOURCE%% (*}" "-" "${CREATE_PER_RESOURCE#* (}; after the stop: $CREATE_TABLES"
+    printf '%-44s %16s  %-18s %s\n' "   store per Patient (db + WAL) / resources" "${CREATE_PER_RESOURCE%% (*}" "-" "${CREATE_RESOURCES:-?} resources; after the stop: $CREATE_TABLES"
   printf '%-44s %16s  %-18s %s\n' "d. PUT all $LOAD_COUNT official examples" "$LOAD_SECONDS s" "-" "$LOAD_PER_S/s, $LOAD_FAILED failed ($V_LOAD)"
   printf '%-44s %16s  %-18s %s\n' "   server peak RSS (VmHWM) after the load" "$HWM_MB MB" "-" "$LOAD_STORE"
   printf '%-44s %16s  %-18s %s\n' "e. idle RSS of a fresh hearth serve" "$IDLE_MB MB" "<= 40 MB" "$(pct "$IDLE_MB" 40) of budget: $V_IDLE"
