@@ -130,6 +130,34 @@ status_of() {  # status_of METHOD URL [curl args...]: the HTTP status, body in $
 }
 
 field() { grep -o "\b$1=[0-9.]*" <<<"$2" | head -1 | cut -d= -f2; }  # field KEY "k=v ..."
+# store_per_resource DIR: "X B/resource (N resources)": (database + WAL) / the resources it holds,
+# read while the server runs (sqlite3's shell counts them; "" without it).
+store_per_resource() {
+  command -v sqlite3 >/dev/null || return 0
+  local n db wal
+  n=$(sqlite3 "file:$1/hearth.db?mode=ro" "PRAGMA busy_timeout = 10000; SELECT COUNT(*) FROM resource" 2>/dev/null | tail -1)
+  db=$(stat -c %s "$1/hearth.db" 2>/dev/null || echo 0)
+  wal=$(stat -c %s "$1/hearth.db-wal" 2>/dev/null || echo 0)
+  [[ ${n:-0} -gt 0 ]] && awk -v d="$db" -v w="$wal" -v n="$n" \
+    'BEGIN { printf "%.0f B/resource (%d resources)", (d + w) / n, n }'
+}
+# store_tables DIR N: bytes per resource of the database's tables and their indexes (dbstat),
+# resource rows, the index tables together and each idx_* table with its _find index.
+store_tables() {
+  command -v sqlite3 >/dev/null || return 0
+  sqlite3 "$1/hearth.db" "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name" 2>/dev/null |
+    awk -F'|' -v n="$2" '
+      $1 ~ /^resource_version|^sqlite_autoindex_resource_version/ { version += $2; next }
+      $1 ~ /^resource/ { current += $2; next }
+      $1 ~ /^idx_/ { t = $1; sub(/_find$|_owner$|_target$/, "", t); idx[t] += $2; all += $2; next }
+      END {
+        if (n <= 0) exit
+        printf "versions+bodies %.0f B, resource %.0f B, index %.0f B (", version / n, current / n, all / n
+        sep = ""
+        for (t in idx) if (idx[t] / n >= 1) { printf "%s%s %.0f", sep, t, idx[t] / n; sep = ", " }
+        printf ")"
+      }'
+}
 store_mb() {  # store_mb DIR: "db X MB + WAL Y MB" of DIR/hearth.db
   local db wal
   db=$(stat -c %s "$1/hearth.db" 2>/dev/null || echo 0)
@@ -181,8 +209,12 @@ run_wrk create "$BASE/Patient" -s "$ROOT/bench/post_patient.lua"
 CREATE_RPS=$RPS CREATE_P50=$P50 CREATE_P99=$P99 CREATE_SOCKERR=$SOCKERR
 ((NON2XX == 0)) || die "POST Patient: $NON2XX of the creates were not 2xx"
 CREATE_STORE=$(store_mb "$TMP/create")
+CREATE_PER_RESOURCE=$(store_per_resource "$TMP/create")
 CREATE_COUNT=$(awk '/requests in/ {print $1}' "$TMP/wrk-create.txt")
 stop "$HEARTH_PID"
+# After the stop the WAL is checkpointed into the database: the bytes of each table.
+CREATE_RESOURCES=$(sed -n 's/.*(\([0-9]*\) resources)/\1/p' <<<"$CREATE_PER_RESOURCE")
+CREATE_TABLES=$(store_tables "$TMP/create" "${CREATE_RESOURCES:-0}")
 
 # --- d. load the official examples ------------------------------------------------------------
 # The package's three largest bundles exceed the default 16 MiB body limit: raise it so that
@@ -268,6 +300,8 @@ CPU=${CPU:-$(lscpu 2>/dev/null | awk -F': *' '/Model name/ {print $2; exit}')}
   printf '%-44s %16s  %-18s %s\n' "   read latency p50 / p99" "$READ_P50 / $READ_P99 ms" "-" "-"
   printf '%-44s %16s  %-18s %s\n' "c. POST Patient (all 201), fresh SQLite" "$CREATE_RPS /s" ">= 5,000/s" "$(pct "$CREATE_RPS" 5000) of target, $CREATE_RATIO of hello: $V_CREATE"
   printf '%-44s %16s  %-18s %s\n' "   create latency p50 / p99" "$CREATE_P50 / $CREATE_P99 ms" "-" "$CREATE_COUNT creates; $CREATE_STORE"
+  [[ -z $CREATE_PER_RESOURCE ]] ||
+    printf '%-44s %16s  %-18s %s\n' "   store per Patient (db + WAL) / resources" "${CREATE_PER_RESOURCE%% (*}" "-" "${CREATE_RESOURCES:-?} resources; after the stop: $CREATE_TABLES"
   printf '%-44s %16s  %-18s %s\n' "d. PUT all $LOAD_COUNT official examples" "$LOAD_SECONDS s" "-" "$LOAD_PER_S/s, $LOAD_FAILED failed ($V_LOAD)"
   printf '%-44s %16s  %-18s %s\n' "   server peak RSS (VmHWM) after the load" "$HWM_MB MB" "-" "$LOAD_STORE"
   printf '%-44s %16s  %-18s %s\n' "e. idle RSS of a fresh hearth serve" "$IDLE_MB MB" "<= 40 MB" "$(pct "$IDLE_MB" 40) of budget: $V_IDLE"

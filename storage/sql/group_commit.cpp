@@ -19,6 +19,7 @@ GroupCommit::~GroupCommit() {
 void GroupCommit::run(Item& item) {
   std::unique_lock<std::mutex> lock(mutex_);
   queue_.push_back(&item);
+  if (gathering_) arrived_.notify_one();
   while (!item.done_) {
     if (batch_running_) {
       queue_changed_.wait(lock);
@@ -34,13 +35,23 @@ void GroupCommit::post(std::unique_ptr<Item> item) {
   if (!committer_.joinable()) committer_ = std::thread([this] { committer_loop(); });
   queue_.push_back(item.release());
   ++posted_queued_;
+  if (gathering_) arrived_.notify_one();
   if (!batch_running_) committer_wake_.notify_one();
 }
 
 void GroupCommit::lead_batch(std::unique_lock<std::mutex>& lock) {
   batch_running_ = true;
+  // Writers whose last batch just ended are on their way back: a commit costs about the same
+  // for one write as for many (its pages are shared), so wait briefly for as many as came last
+  // time. A lone writer (last batch of one) never waits.
+  if (queue_.size() < last_batch_size_) {
+    gathering_ = true;
+    arrived_.wait_for(lock, kGatherWait, [this] { return queue_.size() >= last_batch_size_; });
+    gathering_ = false;
+  }
   std::vector<Item*> batch;
   batch.swap(queue_);
+  last_batch_size_ = batch.size();
   posted_queued_ = 0;
   lock.unlock();
   run_batch(batch);
@@ -83,43 +94,58 @@ void GroupCommit::run_batch(const std::vector<Item*>& batch) {
     for (Item* w : batch) w->fail(lease.status());
     return;
   }
-  PreparedStatements* open = nullptr;
-  try {
-    PreparedStatements& ps = transactions_.begin(*lease);
-    open = &ps;
-    bool any_changed = false;
-    const std::int64_t now = clock_.now_micros();
-    for (Item* w : batch) {
-      const bool isolated = !w->atomic();
-      if (isolated) ps.savepoint.execute(true);
-      try {
-        if (w->apply(ps, now)) {
-          any_changed = true;
-        } else if (isolated) {
-          ps.rollback_to_savepoint.execute(true);
-        }
-        if (isolated) ps.release_savepoint.execute(true);
-      } catch (...) {
-        const FailureKind kind = classify_current_exception();
-        // Past the batch's time limit SQLite rolled back the whole transaction: every write
-        // of the batch fails (kUnavailable), none is half-committed.
-        if (kind == FailureKind::kInterrupted) throw;
-        w->fail_current(kind);
-        if (isolated) {
-          ps.rollback_to_savepoint.execute(true);
-          ps.release_savepoint.execute(true);
-        } else if (!ps.in_transaction()) {
-          // SQLite rolled the whole transaction back (disk full, I/O error): fail the batch.
-          throw std::runtime_error("the write transaction was rolled back");
+  std::vector<Item*> pending = batch;
+  for (;;) {  // again, without a write that failed part-way outside a savepoint
+    PreparedStatements* open = nullptr;
+    try {
+      PreparedStatements& ps = transactions_.begin(*lease);
+      open = &ps;
+      bool any_changed = false;
+      auto broken = pending.end();
+      const std::int64_t now = clock_.now_micros();
+      for (auto it = pending.begin(); it != pending.end(); ++it) {
+        Item* w = *it;
+        const bool isolated = !w->atomic() && !w->fails_before_writing();
+        if (isolated) ps.savepoint.execute(true);
+        try {
+          if (w->apply(ps, now)) {
+            any_changed = true;
+          } else if (isolated) {
+            ps.rollback_to_savepoint.execute(true);
+          }
+          if (isolated) ps.release_savepoint.execute(true);
+        } catch (...) {
+          const FailureKind kind = classify_current_exception();
+          // Past the batch's time limit SQLite rolled back the whole transaction: every write
+          // of the batch fails (kUnavailable), none is half-committed.
+          if (kind == FailureKind::kInterrupted) throw;
+          w->fail_current(kind);
+          if (isolated) {
+            ps.rollback_to_savepoint.execute(true);
+            ps.release_savepoint.execute(true);
+          } else if (!ps.in_transaction()) {
+            // SQLite rolled the whole transaction back (disk full, I/O error): fail the batch.
+            throw std::runtime_error("the write transaction was rolled back");
+          } else if (!w->atomic()) {
+            broken = it;  // part of it may be written, and only a rollback takes that back
+            break;
+          }
         }
       }
+      if (broken != pending.end()) {
+        open = nullptr;
+        ps.rollback.execute(true);
+        pending.erase(broken);
+        continue;
+      }
+      transactions_.end(*lease, ps, any_changed);
+      return;
+    } catch (...) {
+      Status status = fail_session(*lease, "write batch of " + std::to_string(pending.size()));
+      roll_back_quietly(open);
+      for (Item* w : pending) w->fail(status);
+      return;
     }
-    transactions_.end(*lease, ps, any_changed);
-    open = nullptr;
-  } catch (...) {
-    Status status = fail_session(*lease, "write batch of " + std::to_string(batch.size()));
-    roll_back_quietly(open);
-    for (Item* w : batch) w->fail(status);
   }
 }
 

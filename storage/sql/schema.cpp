@@ -102,6 +102,53 @@ const std::vector<Step>& sqlite_steps() {
           "CREATE INDEX hl7_message_resend ON hl7_message (sender, control_id, content_hash)",
           "DROP INDEX hl7_message_sender_control",
       },
+      // 7: the search index, smaller and cheaper to write. Each resource gets `rid`, a stable
+      // integer key (its first version's seq), and each (resource type, parameter code) a small
+      // integer id in `search_param` (search_index.h). Index rows carry (rid, pid) instead of
+      // (res_type, res_id, param) texts, and each table is clustered on its owner (WITHOUT ROWID,
+      // primary key from rid): a create appends its rows at the b-tree's right edge, a delete is
+      // one range, and the only other b-tree per table is the one searches use (`_find`). The
+      // rows are rebuilt by the reindex that follows this step.
+      {
+          "ALTER TABLE resource ADD COLUMN rid INTEGER NOT NULL DEFAULT 0",
+          "UPDATE resource SET rid = seq",
+          "CREATE INDEX resource_rid ON resource (rid)",
+          "CREATE TABLE search_param (id INTEGER PRIMARY KEY, res_type TEXT NOT NULL,"
+          " code TEXT NOT NULL, UNIQUE (res_type, code))",
+          "DROP TABLE idx_string",
+          "DROP TABLE idx_token",
+          "DROP TABLE idx_date",
+          "DROP TABLE idx_number",
+          "DROP TABLE idx_quantity",
+          "DROP TABLE idx_reference",
+          "DROP TABLE idx_uri",
+          "CREATE TABLE idx_string (rid INTEGER NOT NULL, pid INTEGER NOT NULL,"
+          " folded TEXT NOT NULL, exact TEXT NOT NULL,"
+          " PRIMARY KEY (rid, pid, folded, exact)) WITHOUT ROWID",
+          "CREATE INDEX idx_string_find ON idx_string (pid, folded)",
+          "CREATE TABLE idx_token (rid INTEGER NOT NULL, pid INTEGER NOT NULL,"
+          " system TEXT NOT NULL, code TEXT NOT NULL, text TEXT NOT NULL,"
+          " PRIMARY KEY (rid, pid, code, system, text)) WITHOUT ROWID",
+          "CREATE INDEX idx_token_find ON idx_token (pid, code, system)",
+          "CREATE TABLE idx_date (rid INTEGER NOT NULL, pid INTEGER NOT NULL,"
+          " low INTEGER NOT NULL, high INTEGER NOT NULL,"
+          " PRIMARY KEY (rid, pid, low, high)) WITHOUT ROWID",
+          "CREATE INDEX idx_date_find ON idx_date (pid, low, high)",
+          "CREATE TABLE idx_number (rid INTEGER NOT NULL, pid INTEGER NOT NULL,"
+          " value REAL NOT NULL, PRIMARY KEY (rid, pid, value)) WITHOUT ROWID",
+          "CREATE INDEX idx_number_find ON idx_number (pid, value)",
+          "CREATE TABLE idx_quantity (rid INTEGER NOT NULL, pid INTEGER NOT NULL,"
+          " value REAL NOT NULL, system TEXT NOT NULL, code TEXT NOT NULL,"
+          " PRIMARY KEY (rid, pid, value, system, code)) WITHOUT ROWID",
+          "CREATE INDEX idx_quantity_find ON idx_quantity (pid, value)",
+          "CREATE TABLE idx_reference (rid INTEGER NOT NULL, pid INTEGER NOT NULL,"
+          " target_type TEXT NOT NULL, target_id TEXT NOT NULL, url TEXT NOT NULL,"
+          " PRIMARY KEY (rid, pid, url, target_type, target_id)) WITHOUT ROWID",
+          "CREATE INDEX idx_reference_find ON idx_reference (pid, target_id)",
+          "CREATE TABLE idx_uri (rid INTEGER NOT NULL, pid INTEGER NOT NULL,"
+          " uri TEXT NOT NULL, PRIMARY KEY (rid, pid, uri)) WITHOUT ROWID",
+          "CREATE INDEX idx_uri_find ON idx_uri (pid, uri)",
+      },
   };
   return steps;
 }
@@ -187,6 +234,47 @@ const std::vector<Step>& postgresql_steps() {
           "CREATE INDEX hl7_message_resend ON hl7_message (sender, control_id, content_hash)",
           "DROP INDEX hl7_message_sender_control",
       },
+      // 7: the search index keyed by (rid, pid) (as for SQLite). PostgreSQL has no clustered
+      // tables: each idx_* table is a heap with an owner index (rid, pid: deletes and _sort) and
+      // the find index, which ends in rid so that a search reads the index alone.
+      {
+          "ALTER TABLE resource ADD COLUMN rid BIGINT",
+          "UPDATE resource SET rid = seq",
+          "ALTER TABLE resource ALTER COLUMN rid SET NOT NULL",
+          "CREATE INDEX resource_rid ON resource (rid)",
+          "CREATE TABLE search_param (id INTEGER PRIMARY KEY, res_type TEXT NOT NULL,"
+          " code TEXT NOT NULL, UNIQUE (res_type, code))",
+          "DROP TABLE idx_string, idx_token, idx_date, idx_number, idx_quantity, idx_reference,"
+          " idx_uri",
+          "CREATE TABLE idx_string (rid BIGINT NOT NULL, pid INTEGER NOT NULL,"
+          " folded TEXT COLLATE \"C\" NOT NULL, exact TEXT NOT NULL)",
+          "CREATE INDEX idx_string_owner ON idx_string (rid, pid)",
+          "CREATE INDEX idx_string_find ON idx_string (pid, folded, rid)",
+          "CREATE TABLE idx_token (rid BIGINT NOT NULL, pid INTEGER NOT NULL,"
+          " system TEXT NOT NULL, code TEXT NOT NULL, text TEXT COLLATE \"C\" NOT NULL)",
+          "CREATE INDEX idx_token_owner ON idx_token (rid, pid)",
+          "CREATE INDEX idx_token_find ON idx_token (pid, code, system, rid)",
+          "CREATE TABLE idx_date (rid BIGINT NOT NULL, pid INTEGER NOT NULL,"
+          " low BIGINT NOT NULL, high BIGINT NOT NULL)",
+          "CREATE INDEX idx_date_owner ON idx_date (rid, pid)",
+          "CREATE INDEX idx_date_find ON idx_date (pid, low, high, rid)",
+          "CREATE TABLE idx_number (rid BIGINT NOT NULL, pid INTEGER NOT NULL,"
+          " value DOUBLE PRECISION NOT NULL)",
+          "CREATE INDEX idx_number_owner ON idx_number (rid, pid)",
+          "CREATE INDEX idx_number_find ON idx_number (pid, value, rid)",
+          "CREATE TABLE idx_quantity (rid BIGINT NOT NULL, pid INTEGER NOT NULL,"
+          " value DOUBLE PRECISION NOT NULL, system TEXT NOT NULL, code TEXT NOT NULL)",
+          "CREATE INDEX idx_quantity_owner ON idx_quantity (rid, pid)",
+          "CREATE INDEX idx_quantity_find ON idx_quantity (pid, value, rid)",
+          "CREATE TABLE idx_reference (rid BIGINT NOT NULL, pid INTEGER NOT NULL,"
+          " target_type TEXT NOT NULL, target_id TEXT NOT NULL, url TEXT NOT NULL)",
+          "CREATE INDEX idx_reference_owner ON idx_reference (rid, pid)",
+          "CREATE INDEX idx_reference_find ON idx_reference (pid, target_id, rid)",
+          "CREATE TABLE idx_uri (rid BIGINT NOT NULL, pid INTEGER NOT NULL,"
+          " uri TEXT COLLATE \"C\" NOT NULL)",
+          "CREATE INDEX idx_uri_owner ON idx_uri (rid, pid)",
+          "CREATE INDEX idx_uri_find ON idx_uri (pid, uri, rid)",
+      },
   };
   return steps;
 }
@@ -197,7 +285,7 @@ const std::vector<Step>& steps_for(Dialect dialect) {
 
 // Steps after which every current resource is indexed again: the search index appeared (5), or
 // what it holds changed. Append a new (possibly empty) step to this list to trigger a reindex.
-constexpr std::array<int, 1> kReindexSteps = {5};
+constexpr std::array<int, 2> kReindexSteps = {5, 7};
 
 // Any constant: serialises concurrent migrators (replicas starting together).
 constexpr long long kMigrationLockKey = 0x4865617274680001LL;
@@ -232,6 +320,8 @@ Result<int> apply_steps(soci::session& sql, Dialect dialect) {
     reindex =
         reindex || std::find(kReindexSteps.begin(), kReindexSteps.end(), v) != kReindexSteps.end();
   }
+  // Every parameter this binary indexes has its id before any index row is written.
+  detail::sync_search_params(sql);
   // Resources stored before the index existed (or before its rules changed) are indexed in
   // the same transaction: a database is never at a schema version with a stale index.
   if (reindex && current > 0) detail::reindex_all(sql, dialect);

@@ -1,10 +1,12 @@
 // The store's schema and its migrations: for each dialect an ordered list of steps, each
 // taking the database from version N-1 to N. The version in place is kept in the one-row
 // table `schema_version`. Tables (docs/storage.md):
-//   resource(res_type, res_id, version, last_updated, deleted, method, body)
-//       the CURRENT version of each resource, primary key (res_type, res_id)
+//   resource(res_type, res_id, version, last_updated, deleted, method, seq, rid)
+//       the CURRENT version of each resource, primary key (res_type, res_id); seq is that
+//       version's row, rid the resource's key in the search index (search_index.h)
 //   resource_version(seq, res_type, res_id, version, last_updated, deleted, method, body)
 //       every version ever written; seq is a global insertion order used by history paging
+//   hl7_message, search_param, idx_*: the message archive and the search index (docs/storage.md)
 // last_updated is int64 microseconds since the epoch (UTC); deleted is 0/1; body is FHIR JSON
 // text (empty for deletions).
 //

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <span>
 #include <string_view>
 #include <unordered_map>
+
+#include "fhir/search/param_parts.h"
 
 namespace hearth::storage::detail {
 namespace {
@@ -205,10 +208,26 @@ std::string column_clause(Builder& b, const SearchClause& clause, std::int64_t n
   return balanced(any, " OR ");
 }
 
-// A clause selects the ids its index rows match, driven by the table's (res_type, param, value)
-// index: "r.res_id IN (...)" lets the engine start from the few matching rows instead of
+// The condition on i.pid that selects the rows of parameter `code` of `type`: its id in
+// search_param, looked up by the engine once per statement (the compiler stays free of the
+// database), and its parts' ids for an umbrella parameter, whose rows they hold too
+// (fhir/search/param_parts.h).
+std::string pid_condition(Builder& b, const std::string& type, std::string_view code) {
+  const std::span<const std::string_view> parts = fhir::search::param_parts(type, code);
+  if (parts.empty()) {
+    return "i.pid = (SELECT p.id FROM search_param p WHERE p.res_type = " + b.text(type) +
+           " AND p.code = " + b.text(std::string(code)) + ")";
+  }
+  std::string codes = b.text(std::string(code));
+  for (std::string_view part : parts) codes += ", " + b.text(std::string(part));
+  return "i.pid IN (SELECT p.id FROM search_param p WHERE p.res_type = " + b.text(type) +
+         " AND p.code IN (" + codes + "))";
+}
+
+// A clause selects the resource keys its index rows match, driven by the table's (pid, value)
+// index: "r.rid IN (...)" lets the engine start from the few matching rows instead of
 // probing the index once per resource of the type. Negations (:not, :missing=true) select the
-// ids that have a matching row and exclude them. IdSet is that selection ("SELECT i.res_id
+// keys that have a matching row and exclude them. IdSet is that selection ("SELECT i.rid
 // FROM ...") and whether the clause excludes it.
 struct IdSet {
   std::string select;
@@ -219,9 +238,8 @@ IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type
                  std::int64_t now) {
   IdSet out;
   const char* table = table_of(clause.param->type);
-  out.select = std::string("SELECT i.res_id FROM ") + table +
-               " i WHERE i.res_type = " + b.text(type) +
-               " AND i.param = " + b.text(std::string(clause.code));
+  out.select =
+      std::string("SELECT i.rid FROM ") + table + " i WHERE " + pid_condition(b, type, clause.code);
   if (clause.modifier == Modifier::kMissing) {
     out.excluded = clause.values.front().missing;
     return out;
@@ -240,14 +258,14 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-// Up to this many index clauses, each is its own "r.res_id [NOT] IN (...)" (the shape the
+// Up to this many index clauses, each is its own "r.rid [NOT] IN (...)" (the shape the
 // planners handle best for ordinary queries). Beyond it PostgreSQL plans one semi-join per
 // clause and its join search grows much faster than linearly (100 clauses: seconds of planning),
 // so the sets are combined first: IN (a INTERSECT b ...) and NOT IN (x UNION y ...).
 constexpr std::size_t kSeparateIdSets = 8;
 
 // The sort value of one key: the smallest (ascending) or largest (descending) indexed value.
-std::string sort_sql(Builder& b, const fhir::search::SortKey& key) {
+std::string sort_sql(Builder& b, const std::string& type, const fhir::search::SortKey& key) {
   const std::string_view code = key.param->code;
   const char* dir = key.descending ? " DESC" : "";
   if (code == "_id") return std::string("r.res_id") + dir;
@@ -265,9 +283,7 @@ std::string sort_sql(Builder& b, const fhir::search::SortKey& key) {
   }
   const std::string value = std::string("(SELECT ") + (key.descending ? "MAX" : "MIN") + "(i." +
                             column + ") FROM " + table_of(key.param->type) +
-                            " i WHERE i.res_type = r.res_type AND i.res_id = r.res_id"
-                            " AND i.param = " +
-                            b.text(std::string(code)) + ")";
+                            " i WHERE i.rid = r.rid AND " + pid_condition(b, type, code) + ")";
   // Resources without a value come last either way (engines disagree on where NULL sorts).
   return "CASE WHEN " + value + " IS NULL THEN 1 ELSE 0 END, " + value + dir;
 }
@@ -295,17 +311,17 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t no
     }
   }
   if (required.size() + excluded.size() <= kSeparateIdSets) {
-    for (const std::string& s : required) all.push_back("r.res_id IN (" + s + ")");
-    for (const std::string& s : excluded) all.push_back("r.res_id NOT IN (" + s + ")");
+    for (const std::string& s : required) all.push_back("r.rid IN (" + s + ")");
+    for (const std::string& s : excluded) all.push_back("r.rid NOT IN (" + s + ")");
   } else {
     // Bare SELECTs: SQLite accepts no parentheses around the members of a compound.
-    if (!required.empty()) all.push_back("r.res_id IN (" + join(required, " INTERSECT ") + ")");
-    if (!excluded.empty()) all.push_back("r.res_id NOT IN (" + join(excluded, " UNION ") + ")");
+    if (!required.empty()) all.push_back("r.rid IN (" + join(required, " INTERSECT ") + ")");
+    if (!excluded.empty()) all.push_back("r.rid NOT IN (" + join(excluded, " UNION ") + ")");
   }
   if (!all.empty()) out.where = " AND " + balanced(all, " AND ");
   out.where_values = b.values.size();
   for (const fhir::search::SortKey& key : query.sort) {
-    out.order_by += sort_sql(b, key) + ", ";
+    out.order_by += sort_sql(b, query.resource_type, key) + ", ";
   }
   // Without _sort: by id, the resource table's own key order (no sort step). Server-assigned ids
   // are time-ordered, so this is creation order for created resources.

@@ -1,6 +1,6 @@
 // Internal to storage/: the search query compiler. A typed query (fhir/search/search_query.h)
 // becomes the WHERE and ORDER BY of a statement over `resource r`, each clause an
-// "r.res_id [NOT] IN (SELECT res_id FROM idx_<type> ...)" over the table of its parameter's
+// "r.rid [NOT] IN (SELECT rid FROM idx_<type> ...)" over the table of its parameter's
 // type (beyond 8 clauses their selections are combined by INTERSECT / UNION first), plus the
 // values to bind. OR lists and ANDs nest as balanced trees, so the SQL of any query the
 // SearchLimits allow stays within SQLite's and PostgreSQL's expression and parameter limits.

@@ -1,11 +1,19 @@
 #include "storage/sql/search_index.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <set>
+#include <span>
+#include <stdexcept>
 #include <string_view>
+#include <utility>
 
 #include "fhir/json.h"
+#include "fhir/search/param_parts.h"
+#include "fhir/search/searchable.h"
+#include "storage/sql/sqlite_statement.h"
 
 namespace hearth::storage::detail {
 namespace {
@@ -16,7 +24,7 @@ constexpr std::array<const char*, 7> kTables = {"idx_string", "idx_token",    "i
                                                 "idx_number", "idx_quantity", "idx_reference",
                                                 "idx_uri"};
 
-// The value columns of each table (after res_type, res_id, param), in kTables order.
+// The value columns of each table (after rid, pid), in kTables order.
 enum class Col { kText1, kText2, kText3, kLow, kHigh, kReal };
 struct TableColumns {
   const char* names;
@@ -35,12 +43,23 @@ const std::array<TableColumns, 7>& table_columns() {
   return columns;
 }
 
+}  // namespace
+
 // One row's values, whichever table it goes to.
-struct Row {
+struct IndexWriter::Row {
   std::string_view param, text1, text2, text3;
   long long low = 0, high = 0;
   double real = 0;
 };
+
+namespace {
+
+using Row = IndexWriter::Row;
+
+bool same_values(const Row& a, const Row& b) {
+  return a.text1 == b.text1 && a.text2 == b.text2 && a.text3 == b.text3 && a.low == b.low &&
+         a.high == b.high && a.real == b.real;
+}
 
 void prepare(soci::statement& st, const std::string& text) {
   st.alloc();
@@ -68,83 +87,170 @@ void append_number_element(std::string& array, Number value) {
 
 }  // namespace
 
-IndexWriter::IndexWriter(soci::session& sql, Dialect dialect) : dialect_(dialect) {
+IndexWriter::IndexWriter(soci::session& sql, Dialect dialect) : sql_(sql), dialect_(dialect) {
+  if (dialect_ == Dialect::kSqlite) {
+    rid_lookup_ = std::make_unique<SqliteStatement>(
+        sql, "SELECT rid FROM resource WHERE res_type = ?1 AND res_id = ?2");
+  }
   for (std::size_t t = 0; t < kTables.size(); ++t) {
+    const TableColumns& columns = table_columns()[t];
+    if (dialect_ == Dialect::kSqlite) {
+      // OR IGNORE: a row equal to one already there (the whole row is the primary key) is the
+      // same fact; extract_index drops duplicates, so this does not happen in practice.
+      std::string values = "?1, ?2";
+      for (std::size_t i = 0; i < columns.cols.size(); ++i) values += ", ?" + std::to_string(i + 3);
+      sqlite_deletes_.push_back(std::make_unique<SqliteStatement>(
+          sql, std::string("DELETE FROM ") + kTables[t] + " WHERE rid = ?1"));
+      sqlite_inserts_.push_back(std::make_unique<SqliteStatement>(
+          sql, std::string("INSERT OR IGNORE INTO ") + kTables[t] + " (rid, pid, " + columns.names +
+                   ") VALUES (" + values + ")"));
+      continue;
+    }
+    // PostgreSQL finds the resource's key inside each statement: one round trip per table.
+    const std::string rid_sql = "(SELECT rid FROM resource WHERE res_type = :p1 AND res_id = :p2)";
     auto del = std::make_unique<soci::statement>(sql);
     del->exchange(use(type_));
     del->exchange(use(id_));
-    prepare(*del,
-            std::string("DELETE FROM ") + kTables[t] + " WHERE res_type = :p1 AND res_id = :p2");
+    prepare(*del, std::string("DELETE FROM ") + kTables[t] + " WHERE rid = " + rid_sql);
     deletes_.push_back(std::move(del));
 
-    const TableColumns& columns = table_columns()[t];
     auto ins = std::make_unique<soci::statement>(sql);
     ins->exchange(use(type_));
     ins->exchange(use(id_));
-    ins->exchange(use(param_));
-    std::string values = ":p1, :p2, ";
-    std::string arrays = "CAST(:p3 AS TEXT[])";
+    ins->exchange(use(pid_array_));
+    std::string arrays = "CAST(:p3 AS INTEGER[])";
     int n = 3;
-    const bool pg = dialect_ == Dialect::kPostgresql;
     for (Col col : columns.cols) {
       const std::string placeholder = ":p" + std::to_string(++n);
       switch (col) {
         case Col::kText1: ins->exchange(use(text1_)); break;
         case Col::kText2: ins->exchange(use(text2_)); break;
         case Col::kText3: ins->exchange(use(text3_)); break;
-        case Col::kLow: pg ? ins->exchange(use(low_)) : ins->exchange(use(low_value_)); break;
-        case Col::kHigh: pg ? ins->exchange(use(high_)) : ins->exchange(use(high_value_)); break;
-        case Col::kReal: pg ? ins->exchange(use(value_)) : ins->exchange(use(real_value_)); break;
+        case Col::kLow: ins->exchange(use(low_)); break;
+        case Col::kHigh: ins->exchange(use(high_)); break;
+        case Col::kReal: ins->exchange(use(value_)); break;
       }
       const char* array_type = col == Col::kReal                       ? "DOUBLE PRECISION[]"
                                : col == Col::kLow || col == Col::kHigh ? "BIGINT[]"
                                                                        : "TEXT[]";
       arrays += ", CAST(" + placeholder + " AS " + array_type + ")";
     }
-    std::string scalars = ":p3";
-    for (int i = 4; i <= n; ++i) scalars += ", :p" + std::to_string(i);
-    const std::string head = std::string("INSERT INTO ") + kTables[t] +
-                             " (res_type, res_id, param, " + columns.names + ") ";
-    prepare(*ins, pg ? head + "SELECT :p1, :p2, u.* FROM unnest(" + arrays + ") AS u"
-                     : head + "VALUES (" + values + scalars + ")");
+    prepare(*ins, std::string("INSERT INTO ") + kTables[t] + " (rid, pid, " + columns.names +
+                      ") SELECT " + rid_sql + ", u.* FROM unnest(" + arrays + ") AS u");
     inserts_.push_back(std::move(ins));
   }
+  load_params();
 }
 
 IndexWriter::~IndexWriter() = default;
 
-void IndexWriter::remove(const std::string& type, const std::string& id) {
+void IndexWriter::load_params() {
+  pids_.clear();
+  type_pids_ = nullptr;
+  long long pid = 0;
+  std::string type, code;
+  soci::statement st(sql_);
+  st.exchange(soci::into(pid));
+  st.exchange(soci::into(type));
+  st.exchange(soci::into(code));
+  prepare(st, "SELECT id, res_type, code FROM search_param");
+  st.execute(false);
+  while (st.fetch()) pids_[type][code] = pid;
+}
+
+long long IndexWriter::pid_of(std::string_view code) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (type_pids_ != nullptr) {
+      auto it = type_pids_->find(code);
+      if (it != type_pids_->end()) return it->second;
+    }
+    if (attempt == 0) {  // written by a newer replica since this session loaded the table
+      load_params();
+      auto type = pids_.find(type_);
+      type_pids_ = type == pids_.end() ? nullptr : &type->second;
+    }
+  }
+  throw std::runtime_error("search parameter " + type_ + "." + std::string(code) +
+                           " has no id in search_param");
+}
+
+bool IndexWriter::find_rid(const std::string& type, const std::string& id) {
   type_ = type;
   id_ = id;
+  auto it = pids_.find(type_);
+  type_pids_ = it == pids_.end() ? nullptr : &it->second;
+  if (dialect_ != Dialect::kSqlite) return true;  // found inside each statement
+  rid_lookup_->bind(1, std::string_view(type_));
+  rid_lookup_->bind(2, std::string_view(id_));
+  return rid_lookup_->step_into(rid_);
+}
+
+void IndexWriter::remove(const std::string& type, const std::string& id) {
+  if (!find_rid(type, id)) return;
+  if (dialect_ == Dialect::kSqlite) {
+    for (auto& st : sqlite_deletes_) {
+      st->bind(1, rid_);
+      st->step();
+    }
+    return;
+  }
   for (auto& st : deletes_) st->execute(true);
+}
+
+template <typename Rows, typename Fill>
+bool IndexWriter::covered_by_part(const Row& row, const Rows& rows, Fill&& fill) const {
+  const std::span<const std::string_view> parts = fhir::search::param_parts(type_, row.param);
+  if (parts.empty()) return false;
+  for (const auto& source : rows) {
+    const Row other = fill(source);
+    if (other.param != row.param && std::binary_search(parts.begin(), parts.end(), other.param) &&
+        same_values(other, row)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 template <typename Rows, typename Fill>
 void IndexWriter::insert_rows(int table, const Rows& rows, Fill&& fill) {
   if (rows.empty()) return;
-  soci::statement& st = *inserts_[static_cast<std::size_t>(table)];
+  const auto t = static_cast<std::size_t>(table);
+  // A row of an umbrella parameter that one of its parts holds too is stored once, as the
+  // part's (fhir/search/param_parts.h); searches on the umbrella read its parts' rows.
+  const auto keep = [&](const Row& row) {
+    return std::isfinite(row.real) && !covered_by_part(row, rows, fill);
+  };
   if (dialect_ == Dialect::kSqlite) {
+    SqliteStatement& st = *sqlite_inserts_[t];
+    const std::vector<Col>& cols = table_columns()[t].cols;
     for (const auto& source : rows) {
       Row row = fill(source);
-      if (!std::isfinite(row.real)) continue;
-      param_.assign(row.param);
-      text1_.assign(row.text1);
-      text2_.assign(row.text2);
-      text3_.assign(row.text3);
-      low_value_ = row.low;
-      high_value_ = row.high;
-      real_value_ = row.real;
-      st.execute(true);
+      if (!keep(row)) continue;
+      st.bind(1, rid_);
+      st.bind(2, std::int64_t{pid_of(row.param)});
+      int i = 3;
+      for (Col col : cols) {
+        switch (col) {
+          case Col::kText1: st.bind(i++, row.text1); break;
+          case Col::kText2: st.bind(i++, row.text2); break;
+          case Col::kText3: st.bind(i++, row.text3); break;
+          case Col::kLow: st.bind(i++, std::int64_t{row.low}); break;
+          case Col::kHigh: st.bind(i++, std::int64_t{row.high}); break;
+          case Col::kReal: st.bind(i++, row.real); break;
+        }
+      }
+      st.step();
     }
     return;
   }
-  for (std::string* array : {&param_, &text1_, &text2_, &text3_, &low_, &high_, &value_}) {
+  soci::statement& st = *inserts_[t];
+  for (std::string* array : {&pid_array_, &text1_, &text2_, &text3_, &low_, &high_, &value_}) {
     array->assign("{");
   }
   for (const auto& source : rows) {
     Row row = fill(source);
-    if (!std::isfinite(row.real)) continue;
-    append_text_element(param_, row.param);
+    if (!keep(row)) continue;
+    append_number_element(pid_array_, pid_of(row.param));
     append_text_element(text1_, row.text1);
     append_text_element(text2_, row.text2);
     append_text_element(text3_, row.text3);
@@ -152,17 +258,19 @@ void IndexWriter::insert_rows(int table, const Rows& rows, Fill&& fill) {
     append_number_element(high_, row.high);
     append_number_element(value_, row.real);
   }
-  for (std::string* array : {&param_, &text1_, &text2_, &text3_, &low_, &high_, &value_}) {
+  for (std::string* array : {&pid_array_, &text1_, &text2_, &text3_, &low_, &high_, &value_}) {
     array->push_back('}');
   }
-  if (param_ != "{}") st.execute(true);
+  if (pid_array_ != "{}") st.execute(true);
 }
 
 void IndexWriter::insert(const std::string& type, const std::string& id,
                          const fhir::search::IndexValues& values) {
   using namespace fhir::search;
-  type_ = type;
-  id_ = id;
+  if (values.size() == 0) return;
+  if (!find_rid(type, id)) {
+    throw std::runtime_error("index rows for " + type + "/" + id + ", which has no resource row");
+  }
   insert_rows(0, values.strings, [](const StringIndex& r) {
     Row row;
     row.param = r.param;
@@ -213,6 +321,42 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
     row.text1 = r.uri;
     return row;
   });
+}
+
+void sync_search_params(soci::session& sql) {
+  std::set<std::pair<std::string, std::string>> known;
+  long long max_id = 0;
+  {
+    long long id = 0;
+    std::string type, code;
+    soci::statement st(sql);
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(type));
+    st.exchange(soci::into(code));
+    prepare(st, "SELECT id, res_type, code FROM search_param");
+    st.execute(false);
+    while (st.fetch()) {
+      known.emplace(type, code);
+      max_id = std::max(max_id, id);
+    }
+  }
+  long long id = 0;
+  std::string type, code;
+  soci::statement insert(sql);
+  insert.exchange(use(id));
+  insert.exchange(use(type));
+  insert.exchange(use(code));
+  prepare(insert, "INSERT INTO search_param (id, res_type, code) VALUES (:p1, :p2, :p3)");
+  for (std::string_view t : fhir::resource_types()) {
+    for (const fhir::SearchParamDef* param : fhir::search::searchable_params(t)) {
+      if (!fhir::search::is_indexed(*param)) continue;
+      type.assign(t);
+      code.assign(param->code);
+      if (known.contains({type, code})) continue;
+      id = ++max_id;
+      insert.execute(true);
+    }
+  }
 }
 
 long long reindex_all(soci::session& sql, Dialect dialect) {

@@ -2,48 +2,88 @@
 // the idx_* tables, inside the write transaction of the resource itself, and rebuilding the
 // whole index (after a migration that changes it).
 //
-// Errors: SOCI exceptions propagate (callers translate them). Thread-safety: none beyond the
-// session's.
+// Keys (schema 7, docs/storage.md): an index row names its resource by `rid` (resource.rid, a
+// stable integer per resource) and its parameter by `pid`, the id of (resource type, code) in
+// the `search_param` table, which sync_search_params fills at every migration, so every
+// parameter this binary indexes has an id before anything is written. A row of an umbrella
+// parameter that one of its parts also holds is not written (fhir/search/param_parts.h): the
+// search compiler reads the parts' rows for the umbrella.
+//
+// Errors: SOCI exceptions propagate (callers translate them); a parameter without an id (the
+// table was emptied behind the store's back) is a std::runtime_error. Thread-safety: none beyond
+// the session's.
 #pragma once
 
 #include <soci/soci.h>
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "fhir/search/index_values.h"
+#include "storage/sql/sqlite_statement.h"
 #include "storage/store_url.h"
 
 namespace hearth::storage::detail {
 
 // The index's write statements for one session, prepared once. SQLite (in-process) runs one
-// prepared INSERT per row; PostgreSQL, where each execute is a network round trip, inserts each
-// table's rows with one statement, the columns bound as arrays and expanded by unnest().
+// prepared INSERT per row, bound through SQLite's C API; PostgreSQL, where each execute is a
+// network round trip, inserts each table's rows with one statement, the columns bound as arrays
+// and expanded by unnest().
 class IndexWriter {
  public:
+  struct Row;  // one row's values, whichever table it goes to
+
   IndexWriter(soci::session& sql, Dialect dialect);
   ~IndexWriter();
 
   // Deletes every index row of (type, id).
   void remove(const std::string& type, const std::string& id);
-  // Inserts `values` as the rows of (type, id); the caller removed older rows first.
+  // Inserts `values` as the rows of (type, id), whose resource row is already written; the
+  // caller removed older rows first.
   void insert(const std::string& type, const std::string& id,
               const fhir::search::IndexValues& values);
 
  private:
   template <typename Rows, typename Fill>
   void insert_rows(int table, const Rows& rows, Fill&& fill);
+  // Does a part of row.param (fhir/search/param_parts.h) hold a row with the same values?
+  template <typename Rows, typename Fill>
+  bool covered_by_part(const Row& row, const Rows& rows, Fill&& fill) const;
+  // The id of parameter `code` of type_ (loads the table on a miss, once).
+  long long pid_of(std::string_view code);
+  // Sets rid_ to the resource's key; false when (type, id) has no resource row.
+  bool find_rid(const std::string& type, const std::string& id);
+  void load_params();
 
+  soci::session& sql_;
   const Dialect dialect_;
   std::string type_, id_;
-  // One row's columns (SQLite) or each column's array literal (PostgreSQL).
-  std::string param_, text1_, text2_, text3_, low_, high_, value_;
-  // The same numbers as values, for SQLite's per-row binds.
-  long long low_value_ = 0, high_value_ = 0;
-  double real_value_ = 0;
+  std::int64_t rid_ = 0;
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using CodeIds = std::unordered_map<std::string, long long, TextHash, std::equal_to<>>;
+  // pids by type, then code (the session's copy of search_param).
+  std::unordered_map<std::string, CodeIds> pids_;
+  const CodeIds* type_pids_ = nullptr;
+  // SQLite: statements through the C API (sqlite_statement.h), in kTables order.
+  std::unique_ptr<SqliteStatement> rid_lookup_;
+  std::vector<std::unique_ptr<SqliteStatement>> sqlite_deletes_, sqlite_inserts_;
+  // PostgreSQL: each column's array literal, bound to SOCI statements in kTables order.
+  std::string pid_array_, text1_, text2_, text3_, low_, high_, value_;
   std::vector<std::unique_ptr<soci::statement>> deletes_, inserts_;
 };
+
+// Gives every (resource type, code) that extract_index produces a row in `search_param`, with
+// ids after the largest one in use (ids already given never change). Runs in the caller's
+// transaction (the migration's, which serialises concurrent callers).
+void sync_search_params(soci::session& sql);
 
 // Rebuilds the index of every current (not deleted) resource: deletes all idx_* rows, then
 // parses each stored body and inserts its values. Runs in the caller's transaction.

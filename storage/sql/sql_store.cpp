@@ -227,6 +227,8 @@ struct ResourceWrite final : detail::GroupCommit::Item {
                  : status_from_current_exception("write " + what);
   }
   void fail(const Status& status) override { result = status; }
+  // write_rows decides (conflict, precondition, no change) before its first statement.
+  bool fails_before_writing() const override { return true; }
 
   const int op;
   const WriteRequest& request;

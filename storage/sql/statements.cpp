@@ -129,12 +129,14 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
                                    " AND res_id = :p2 AND version = :p3",
                     use(type), use(id), use(version), into(cur_last_updated), into(cur_deleted),
                     into(cur_method), into(cur_body))),
+      // rid, the resource's key in the search index, is the seq of the version that created
+      // it and never changes (search_index.h).
       insert_current((sql.prepare << "INSERT INTO resource (res_type, res_id, version,"
-                                     " last_updated, deleted, method, seq)"
-                                     " VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7)"
+                                     " last_updated, deleted, method, seq, rid)"
+                                     " VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8)"
                                      " ON CONFLICT (res_type, res_id) DO NOTHING",
                       use(type), use(id), use(version), use(last_updated), use(deleted),
-                      use(method), use(seq))),
+                      use(method), use(seq), use(seq))),
       update_current((sql.prepare << "UPDATE resource SET version = :p1, last_updated = :p2,"
                                      " deleted = :p3, method = :p4, seq = :p5"
                                      " WHERE res_type = :p6 AND res_id = :p7",

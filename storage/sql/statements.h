@@ -88,8 +88,8 @@ struct PreparedStatements {
   soci::statement read_current;  // (type, id) -> cur_* including the body (of row `seq`)
   soci::statement lock_current;  // (type, id) -> cur_* without body; row-locked on PostgreSQL
   soci::statement read_version;  // (type, id, version) -> cur_last_updated..cur_body
-  // (type, id, version, last_updated, deleted, method, seq); inserts nothing (0 affected rows)
-  // when a racing transaction created the row first, so the race costs no exception.
+  // (type, id, version, last_updated, deleted, method, seq; rid = seq); inserts nothing (0 affected
+  // rows) when a racing transaction created the row first, so the race costs no exception.
   soci::statement insert_current;
   soci::statement update_current;  // (version, last_updated, deleted, method, seq, type, id)
   // (type, id, version, last_updated, deleted, method, body) -> seq

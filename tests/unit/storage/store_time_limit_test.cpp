@@ -40,12 +40,12 @@ void fill(const testing::Backend& b) {
         " FROM generate_series(1, " +
             n +
             ") g;"
-            "INSERT INTO resource (res_type, res_id, version, last_updated, deleted, method, seq)"
-            " SELECT res_type, res_id, version, last_updated, deleted, method, seq"
+            "INSERT INTO resource (res_type, res_id, version, last_updated, deleted, method, seq,"
+            " rid) SELECT res_type, res_id, version, last_updated, deleted, method, seq, seq"
             " FROM resource_version;"
-            "INSERT INTO idx_string SELECT 'Patient', 'p' || g, 'family', 'name' || g,"
-            " 'name' || g FROM generate_series(1, " +
-            n + ") g");
+            "INSERT INTO idx_string (rid, pid, folded, exact) SELECT r.rid, p.id,"
+            " 'name' || substr(r.res_id, 2), 'name' || substr(r.res_id, 2) FROM resource r,"
+            " search_param p WHERE p.res_type = 'Patient' AND p.code = 'family'");
   } else {
     raw_exec(b,
              "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < " + n +
@@ -53,12 +53,11 @@ void fill(const testing::Backend& b) {
                  " deleted, method, body) SELECT 'Patient', 'p' || x, 1, 1, 0, 'POST', '{}'"
                  " FROM g;"
                  "INSERT INTO resource (res_type, res_id, version, last_updated, deleted, method,"
-                 " seq) SELECT res_type, res_id, version, last_updated, deleted, method, seq"
-                 " FROM resource_version;"
-                 "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < " +
-                 n +
-                 ") INSERT INTO idx_string SELECT 'Patient', 'p' || x, 'family', 'name' || x,"
-                 " 'name' || x FROM g");
+                 " seq, rid) SELECT res_type, res_id, version, last_updated, deleted, method, seq,"
+                 " seq FROM resource_version;"
+                 "INSERT INTO idx_string (rid, pid, folded, exact) SELECT r.rid, p.id,"
+                 " 'name' || substr(r.res_id, 2), 'name' || substr(r.res_id, 2) FROM resource r,"
+                 " search_param p WHERE p.res_type = 'Patient' AND p.code = 'family'");
   }
 }
 

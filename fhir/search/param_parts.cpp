@@ -1,0 +1,133 @@
+// param_parts: derived once from the model's search parameters, per resource type.
+#include "fhir/search/param_parts.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fhir/search/expression_branches.h"
+#include "fhir/search/index_values.h"
+#include "fhir/search/searchable.h"
+
+namespace hearth::fhir::search {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// ".where(...)" with its parentheses closing at the very end (outside quotes).
+bool is_where_suffix(std::string_view rest) {
+  if (!rest.starts_with(".where(") || rest.back() != ')') return false;
+  int depth = 0;
+  char quote = 0;
+  for (std::size_t i = 6; i < rest.size(); ++i) {
+    const char c = rest[i];
+    if (quote != 0) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == quote) {
+        quote = 0;
+      }
+    } else if (c == '\'' || c == '`') {
+      quote = c;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      return i + 1 == rest.size();
+    }
+  }
+  return false;
+}
+
+// The elements the string conversion of a HumanName / Address item includes.
+bool converted_member(std::string_view type, std::string_view member) {
+  static const std::vector<std::string_view> kHumanName = {"family", "given", "prefix", "suffix",
+                                                           "text"};
+  static const std::vector<std::string_view> kAddress = {
+      "line", "city", "district", "state", "postalCode", "country", "text"};
+  const auto& names = type == "HumanName" ? kHumanName
+                      : type == "Address" ? kAddress
+                                          : std::vector<std::string_view>();
+  return std::find(names.begin(), names.end(), member) != names.end();
+}
+
+// The single type of the element at `path` ("Patient.name" -> HumanName), "" otherwise.
+std::string_view element_type(std::string_view path) {
+  const ElementDef* element = find_element(path);
+  return element != nullptr && element->types.size() == 1 ? element->types[0].code
+                                                          : std::string_view();
+}
+
+bool is_simple_path(std::string_view expression) {
+  return !expression.empty() && expression.find_first_not_of(
+                                    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                    "0123456789_.") == std::string_view::npos;
+}
+
+bool is_part(const SearchParamDef& umbrella, std::string_view u, const SearchParamDef& part,
+             std::string_view p) {
+  if (umbrella.type != part.type || u.empty() || p.size() <= u.size() || !p.starts_with(u)) {
+    return false;
+  }
+  std::string_view rest = p.substr(u.size());
+  if (is_where_suffix(rest)) {
+    // A reference parameter converts a resource item only when its type is one of the
+    // parameter's targets: the part's targets must all be the umbrella's.
+    if (umbrella.type != SearchParamType::kReference || umbrella.target.empty()) return true;
+    return std::all_of(part.target.begin(), part.target.end(), [&](std::string_view t) {
+      return std::find(umbrella.target.begin(), umbrella.target.end(), t) != umbrella.target.end();
+    });
+  }
+  if (umbrella.type != SearchParamType::kString || !is_simple_path(u) || rest.front() != '.') {
+    return false;
+  }
+  std::string_view member = rest.substr(1);
+  return member.find('.') == std::string_view::npos && converted_member(element_type(u), member);
+}
+
+using PartsByCode = std::map<std::string_view, std::vector<std::string_view>, std::less<>>;
+
+PartsByCode parts_of_type(std::string_view resource_type) {
+  const TypeDef* type = find_type(resource_type);
+  std::vector<std::pair<const SearchParamDef*, std::string>> indexed;
+  for (const SearchParamDef* param : searchable_params(resource_type)) {
+    if (!is_indexed(*param)) continue;
+    indexed.emplace_back(param, std::string(trim(detail::branches_for(type, param->expression))));
+  }
+  PartsByCode out;
+  for (const auto& [umbrella, u] : indexed) {
+    for (const auto& [part, p] : indexed) {
+      if (part != umbrella && is_part(*umbrella, u, *part, p)) {
+        out[umbrella->code].push_back(part->code);
+      }
+    }
+  }
+  for (auto& [code, parts] : out) std::sort(parts.begin(), parts.end());
+  return out;
+}
+
+}  // namespace
+
+std::span<const std::string_view> param_parts(std::string_view resource_type,
+                                              std::string_view code) {
+  static const std::map<std::string_view, PartsByCode, std::less<>> table = [] {
+    std::map<std::string_view, PartsByCode, std::less<>> t;
+    for (std::string_view type : resource_types()) {
+      PartsByCode parts = parts_of_type(type);
+      if (!parts.empty()) t.emplace(type, std::move(parts));
+    }
+    return t;
+  }();
+  auto type = table.find(resource_type);
+  if (type == table.end()) return {};
+  auto it = type->second.find(code);
+  if (it == type->second.end()) return {};
+  return it->second;
+}
+
+}  // namespace hearth::fhir::search

@@ -1,0 +1,28 @@
+// Umbrella search parameters and their parts. Some parameters hold, for every resource, all the
+// rows of other parameters of the same type and resource type: Patient `name` (every part of
+// every HumanName) holds all of `family` and `given`; `address` holds `address-city`,
+// `address-state` ...; `telecom` holds `phone` and `email`. The index need not store those rows
+// twice: the umbrella's own rows minus its parts' rows, plus the parts' rows, are exactly its
+// rows, so a search on the umbrella reads all of them (storage/sql/search_index.h).
+//
+// A parameter P is a part of U (same resource type, same parameter type, both indexed) when the
+// expressions as they apply to the type (expression_branches.h) show it by their text alone:
+//   P = U.where(...)   a filter of U's items (telecom.where(system='phone'),
+//   subject.where(resolve()
+//                      is Patient)), converted alike (for references: P's targets are U's);
+//   P = U.m            U's items are HumanName or Address (string parameters), and m is one of
+//                      the elements their conversion (item_to_index.h) already includes.
+// tests/unit/fhir/search_extract_test.cpp checks the claim on every official example.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace hearth::fhir::search {
+
+// The codes of the parts of parameter `code` of `resource_type` (empty for most parameters and
+// for unknown ones), sorted. The span views static storage built once; thread-safe.
+std::span<const std::string_view> param_parts(std::string_view resource_type,
+                                              std::string_view code);
+
+}  // namespace hearth::fhir::search

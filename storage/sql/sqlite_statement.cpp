@@ -1,0 +1,70 @@
+// SqliteStatement: sqlite3_prepare_v3 / bind / step / reset on the connection SOCI opened.
+#include "storage/sql/sqlite_statement.h"
+
+#include <soci/sqlite3/soci-sqlite3.h>
+
+namespace hearth::storage::detail {
+
+using sqlite_api::sqlite3;
+using sqlite_api::sqlite3_stmt;
+
+struct SqliteStatement::Handle {
+  sqlite3_stmt* stmt = nullptr;
+};
+
+namespace {
+
+sqlite3* connection_of(soci::session& sql) {
+  return static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
+}
+
+[[noreturn]] void fail(sqlite3* db, int rc) {
+  throw soci::sqlite3_soci_error(sqlite_api::sqlite3_errmsg(db), rc);
+}
+
+}  // namespace
+
+SqliteStatement::SqliteStatement(soci::session& sql, const std::string& text)
+    : handle_(new Handle), db_(connection_of(sql)) {
+  auto* db = static_cast<sqlite3*>(db_);
+  const int rc = sqlite_api::sqlite3_prepare_v3(db, text.c_str(), static_cast<int>(text.size()),
+                                                SQLITE_PREPARE_PERSISTENT, &handle_->stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    delete handle_;
+    fail(db, rc);
+  }
+}
+
+SqliteStatement::~SqliteStatement() {
+  sqlite_api::sqlite3_finalize(handle_->stmt);
+  delete handle_;
+}
+
+void SqliteStatement::bind(int index, std::string_view text) {
+  // A non-null pointer even for "": SQLite binds NULL for a null pointer.
+  sqlite_api::sqlite3_bind_text(handle_->stmt, index, text.empty() ? "" : text.data(),
+                                static_cast<int>(text.size()), SQLITE_STATIC);
+}
+
+void SqliteStatement::bind(int index, std::int64_t value) {
+  sqlite_api::sqlite3_bind_int64(handle_->stmt, index, value);
+}
+
+void SqliteStatement::bind(int index, double value) {
+  sqlite_api::sqlite3_bind_double(handle_->stmt, index, value);
+}
+
+bool SqliteStatement::step() {
+  std::int64_t ignored = 0;
+  return step_into(ignored);
+}
+
+bool SqliteStatement::step_into(std::int64_t& value) {
+  const int rc = sqlite_api::sqlite3_step(handle_->stmt);
+  if (rc == SQLITE_ROW) value = sqlite_api::sqlite3_column_int64(handle_->stmt, 0);
+  const int reset = sqlite_api::sqlite3_reset(handle_->stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(static_cast<sqlite3*>(db_), reset);
+  return rc == SQLITE_ROW;
+}
+
+}  // namespace hearth::storage::detail

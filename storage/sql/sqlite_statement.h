@@ -1,0 +1,45 @@
+// Internal to storage/: one SQLite prepared statement used through the C API on a SOCI
+// session's connection, for the few statements run so often that SOCI's per-execute work (a
+// conversion and copy of every bound value) costs more than the statement: the search index's
+// row inserts. Text is bound without a copy, so a bound view must outlive step().
+//
+// Ownership: finalizes its statement; the session must outlive it (PreparedStatements, which
+// owns the index writer, is destroyed before its session). Thread-safety: none, as the session.
+// Errors: step() throws soci::sqlite3_soci_error with SQLite's result code, which
+// classify_current_exception (sql_error.h) sorts like any SOCI failure.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace hearth::storage::detail {
+
+class SqliteStatement {
+ public:
+  // Prepares `text` (placeholders ?1, ?2 ...) on `sql`, a SQLite session. Throws like step().
+  SqliteStatement(soci::session& sql, const std::string& text);
+  ~SqliteStatement();
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+  // Bind the 1-based parameter `index`. `text` is not copied.
+  void bind(int index, std::string_view text);
+  void bind(int index, std::int64_t value);
+  void bind(int index, double value);
+
+  // Runs the statement to its first row (true) or its end (false), then resets it so that it
+  // holds no read snapshot (a row's columns are read by the callback before the reset).
+  bool step();
+  // Like step(), reading column 0 of the first row as an integer into `value` when there is one.
+  bool step_into(std::int64_t& value);
+
+ private:
+  struct Handle;
+  Handle* handle_;
+  void* db_;
+};
+
+}  // namespace hearth::storage::detail
