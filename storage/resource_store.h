@@ -45,7 +45,7 @@ struct ResourceVersion {
   std::int64_t version = 0;              // 1, 2, 3, ...
   std::int64_t last_updated_micros = 0;  // UTC micros since epoch
   bool deleted = false;                  // a deletion marker: body is empty
-  std::string method;                    // "POST", "PUT" or "DELETE": how it was made
+  std::string method;                    // "POST", "PUT", "PATCH" or "DELETE": how it was made
   std::string body;                      // FHIR JSON with id and meta.versionId/lastUpdated set
 };
 
@@ -63,6 +63,9 @@ struct WriteRequest {
   // the same transaction; they replace the previous version's. Unused for deletes (a deleted
   // resource has no index rows).
   fhir::search::IndexValues index;
+  // How the version was made, as history reports it (ResourceVersion::method): empty for the
+  // operation's own ("POST" create, "PUT" update, "DELETE"); "PATCH" for a patched update.
+  std::string method;
 };
 
 enum class WriteKind { kCreated, kUpdated, kDeleted, kNoChange };

@@ -180,6 +180,7 @@ class Runner {
         if (p.patch) {
           HEARTH_ASSIGN_OR_RETURN(fhir::JsonDocument * doc, patched_resource(p, tx, patched));
           HEARTH_RETURN_IF_ERROR(prepare(p, doc, doc->GetAllocator()));
+          p.write.method = "PATCH";
           continue;
         }
         if (p.entry->resource == nullptr) continue;

@@ -181,7 +181,7 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   const std::int64_t now = clock.now_micros();
   next.last_updated_micros = found ? std::max(now, current.last_updated_micros + 1) : now;
   next.deleted = op == kRemove;
-  next.method = method_of(op);
+  next.method = request.method.empty() ? method_of(op) : request.method;
   ps.body.clear();
   if (!next.deleted) ps.body = request.make_body(next.version, next.last_updated_micros);
   ps.version = next.version;

@@ -347,6 +347,10 @@ TEST_CASE(
   CHECK(str(doc["entry"][0]["response"]["etag"]) == "W/\"2\"");
   auto patched = json(client.get("Patient/" + id));
   CHECK_FALSE(patched["active"].GetBool());
+  // History says how the version was made.
+  auto history = json(client.get("Patient/" + id + "/_history"));
+  CHECK(str(history["entry"][0]["request"]["method"]) == "PATCH");
+  CHECK(str(history["entry"][1]["request"]["method"]) == "PUT");
   CHECK(str(doc["entry"][1]["response"]["status"]) == "200 OK");
   CHECK(search_total(client, "Patient?identifier=" + sys + "|cp&family=New") == 1);
   // A stale ifMatch on a PATCH entry fails the whole transaction.
