@@ -53,37 +53,9 @@ fi
 command -v curl >/dev/null || die "curl is needed"
 
 # --- processes --------------------------------------------------------------------------------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hearth-bench.XXXXXX")
-PIDS=()
-# shellcheck disable=SC2317  # called by the trap
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-stop() {  # stop PID: SIGTERM, wait up to 10 s, then SIGKILL
-  local pid=$1 i
-  kill "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
-# wait_line FILE PATTERN PID: waits (30 s at most) for PATTERN in FILE while PID lives.
-wait_line() {
-  local file=$1 pattern=$2 pid=$3 i
-  for ((i = 0; i < 300; i++)); do
-    grep -q "$pattern" "$file" 2>/dev/null && return 0
-    kill -0 "$pid" 2>/dev/null || { cat "$file" >&2; die "process $pid exited before '$pattern'"; }
-    sleep 0.1
-  done
-  cat "$file" >&2
-  die "no '$pattern' in $file after 30 s"
-}
+# shellcheck source=bench/lib/processes.sh
+. "$ROOT/bench/lib/processes.sh"
+bench_processes hearth-bench
 
 # start_hearth NAME [ARGS...]: a hearth on a fresh SQLite store; sets HEARTH_PID and BASE.
 start_hearth() {

@@ -50,41 +50,24 @@ HEARTH=$BUILD/hearth
 LOADER=$BUILD/bench/tools/bench_tx_load
 
 # --- processes --------------------------------------------------------------------------------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hearth-txbench.XXXXXX")
+# shellcheck source=bench/lib/processes.sh
+. "$ROOT/bench/lib/processes.sh"
+bench_processes hearth-txbench
 PGDIR=""
-PIDS=()
-# shellcheck disable=SC2317  # called by the trap
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+# shellcheck disable=SC2317  # called by bench_cleanup
+cleanup_extra() {
   [[ -z $PGDIR ]] || "$ROOT/tools/pg_test_server.sh" stop "$PGDIR" >/dev/null 2>&1 || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-stop() {  # stop PID: SIGTERM, wait up to 10 s, then SIGKILL
-  local pid=$1 i
-  kill "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
 }
 
 # start_hearth NAME STORE_URL: sets HEARTH_PID and PORT.
 start_hearth() {
-  local name=$1 store=$2 i
+  local name=$1 store=$2
   mkdir -p "$TMP/$name"
   "$HEARTH" serve --listen 127.0.0.1:0 --mllp-listen off --store "$store" \
     2>"$TMP/$name/stderr.log" &
   HEARTH_PID=$!
   PIDS+=("$HEARTH_PID")
-  for ((i = 0; i < 300; i++)); do
-    grep -q "listening on http://" "$TMP/$name/stderr.log" && break
-    kill -0 "$HEARTH_PID" 2>/dev/null || { cat "$TMP/$name/stderr.log" >&2; die "hearth exited"; }
-    sleep 0.1
-  done
+  wait_line "$TMP/$name/stderr.log" "listening on http://" "$HEARTH_PID"
   PORT=$(grep -o 'listening on http://[^ ]*' "$TMP/$name/stderr.log" | head -1 |
     sed 's/.*:\([0-9]*\).*/\1/')
   [[ -n $PORT ]] || { cat "$TMP/$name/stderr.log" >&2; die "hearth did not start"; }
