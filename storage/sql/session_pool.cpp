@@ -51,6 +51,20 @@ void configure_sqlite(soci::session& sql, bool memory, bool sync_every_commit) {
 // multiply the memory without helping point reads, which the OS cache serves.
 constexpr int kWriterCacheKiB = 65536;
 
+// SQLite's process-wide settings, made once before its first connection: connections run in
+// multi-thread mode (no per-connection mutex around every call: a session is used by one thread
+// at a time, the lease's holder) and without memory statistics (a global mutex on every
+// allocation). Too late when something else initialised SQLite first (SQLITE_MISUSE): the
+// defaults are then kept, which only costs speed.
+void configure_sqlite_library() {
+  static const bool done = [] {
+    sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)done;
+}
+
 std::int64_t steady_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -127,6 +141,7 @@ Result<std::unique_ptr<SessionPool>> SessionPool::open(const StoreUrl& url,
                     "cannot create directory " + parent.string() + ": " + ec.message());
     }
   }
+  if (url.dialect == Dialect::kSqlite) configure_sqlite_library();
   if (url.memory) max_sessions = 1;  // every connection to :memory: is a separate database
   std::unique_ptr<SessionPool> pool(new SessionPool(url, max_sessions == 0 ? 1 : max_sessions));
   Result<std::unique_ptr<PooledSession>> first = pool->connect();
