@@ -158,7 +158,7 @@ class Runner {
       map_ = full_urls_;
       for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(resolve_literal(p));
       for (Planned& p : planned_) {
-        HEARTH_RETURN_IF_ERROR(prepare(p, p.entry->resource, *p.entry->allocator));
+        HEARTH_RETURN_IF_ERROR(prepare(p, p.entry->resource, p.entry->allocator));
       }
     }
     return Status::ok();
@@ -179,13 +179,13 @@ class Runner {
       for (Planned& p : planned_) {
         if (p.patch) {
           HEARTH_ASSIGN_OR_RETURN(fhir::JsonDocument * doc, patched_resource(p, tx, patched));
-          HEARTH_RETURN_IF_ERROR(prepare(p, doc, doc->GetAllocator()));
+          HEARTH_RETURN_IF_ERROR(prepare(p, doc, &doc->GetAllocator()));
           p.write.method = "PATCH";
           continue;
         }
         if (p.entry->resource == nullptr) continue;
         fhir::JsonValue& copy = copies.emplace_back(*p.entry->resource, scratch.GetAllocator());
-        HEARTH_RETURN_IF_ERROR(prepare(p, &copy, scratch.GetAllocator()));
+        HEARTH_RETURN_IF_ERROR(prepare(p, &copy, &scratch.GetAllocator()));
       }
     }
     for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(write(p, tx));
@@ -424,10 +424,11 @@ class Runner {
   }
 
   // References rewritten, placeholders all resolved, body stamped, index extracted.
-  Status prepare(Planned& p, fhir::JsonValue* resource, fhir::JsonAllocator& allocator) {
+  // `allocator` is null for entries without a body (DELETE, GET), which return first.
+  Status prepare(Planned& p, fhir::JsonValue* resource, fhir::JsonAllocator* allocator) {
     if (p.action != Action::kCreate && p.action != Action::kUpdate) return Status::ok();
     const BundleEntry& entry = *p.entry;
-    rewrite_references(*resource, allocator, map_);
+    rewrite_references(*resource, *allocator, map_);
     std::string dangling;
     for_each_reference(*resource, [&](std::string_view ref) {
       if (dangling.empty() && is_placeholder(ref)) dangling = ref;
@@ -439,7 +440,7 @@ class Runner {
     }
     const std::optional<std::int64_t> expected = p.write.expected_version;
     auto write =
-        build_write(entry.route.type, p.id, *resource, allocator, ctx_.limits.max_index_rows);
+        build_write(entry.route.type, p.id, *resource, *allocator, ctx_.limits.max_index_rows);
     if (!write.is_ok()) return at(entry, write.status());
     p.write = std::move(write).value();
     p.write.expected_version = expected;

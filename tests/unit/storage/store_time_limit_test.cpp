@@ -141,9 +141,11 @@ TEST_CASE("SQLite: a search whose CancelToken is cancelled stops; writes are nev
 TEST_CASE("SQLite: a write batch past the time limit is rolled back whole") {
   const auto b = backends(/*persistent_only=*/true).front();
   ManualClock clock;
-  auto store = open_with(b.url, clock, std::chrono::milliseconds(1));
+  // 50 ms: far below what 400,000 index rows take, far above a one-row create even under
+  // sanitizers on a loaded machine (1 ms made the small create below fail now and then).
+  auto store = open_with(b.url, clock, std::chrono::milliseconds(50));
   WriteRequest big = testing::request("Patient", "big");
-  for (int i = 0; i < 200'000; ++i) {
+  for (int i = 0; i < 400'000; ++i) {
     const std::string s = "value" + std::to_string(i);
     big.index.strings.push_back({.param = "family", .folded = s, .exact = s});
   }
