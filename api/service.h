@@ -4,6 +4,8 @@
 // start, where the call runs (ARCHITECTURE.md, "Requests"); nothing below it asks.
 #pragma once
 
+#include <functional>
+
 #include "api/request.h"
 
 namespace hearth::api {
@@ -31,6 +33,18 @@ class Service {
 
   // The answer. Never throws for anything a client controls.
   virtual Response handle(const Request& request) const = 0;
+
+  // The completion-based form of handle(), for the routes whose store call can complete on its
+  // own (writes on a group-committing store, StoreTraits::group_commit): the work before the
+  // store call runs on the calling thread, `done` is called exactly once with the answer handle()
+  // would give, on whatever thread completed it (the store's committer thread; the calling thread
+  // for an answer found before the store, or where the store's completion forms block, see
+  // storage/resource_store.h). `request` must stay alive until `done` has been called. Returns
+  // false, without calling `done`, when the route has no completion form: call handle() then.
+  virtual bool handle_async(const Request& /*request*/,
+                            std::function<void(Response)> /*done*/) const {
+    return false;
+  }
 };
 
 }  // namespace hearth::api
