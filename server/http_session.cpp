@@ -199,23 +199,34 @@ asio::awaitable<bool> reserve_body(ServerState& state, std::uint64_t bytes,
 // without a completion form runs on the write workers. Exceptions as call_handler.
 asio::awaitable<api::Response> run_completion(ServerState& state, const api::Service& service,
                                               api::Request& request) {
+  using Finish = api::Service::Finish;
   const api::Request* const req = &request;
   const api::Service* const svc = &service;
-  std::optional<api::Response> answered = co_await await_completion<std::optional<api::Response>>(
-      [svc, req](std::function<void(std::optional<api::Response>)> resume) {
+  std::optional<Finish> finish = co_await await_completion<std::optional<Finish>>(
+      [svc, req](std::function<void(std::optional<Finish>)> resume) {
         try {
-          if (!svc->handle_async(*req, [resume](api::Response r) { resume(std::move(r)); })) {
+          if (!svc->handle_async(*req, [resume](Finish f) { resume(std::move(f)); })) {
             resume(std::nullopt);
           }
         } catch (const std::exception& e) {
-          resume(unhandled(*req, e.what()));
+          const std::string what = e.what();
+          resume([req, what] { return unhandled(*req, what); });
         } catch (...) {
-          resume(unhandled(*req, "non-standard exception"));
+          resume([req] { return unhandled(*req, "non-standard exception"); });
         }
       });
-  if (answered) co_return std::move(*answered);
-  co_return co_await run_in_pool(state.pool->executor(),
-                                 [&state, &request] { return call_handler(state, request); });
+  if (!finish) {
+    co_return co_await run_in_pool(state.pool->executor(),
+                                   [&state, &request] { return call_handler(state, request); });
+  }
+  // The answer is built here, on the io thread, not on the store's committer thread.
+  try {
+    co_return (*finish)();
+  } catch (const std::exception& e) {
+    co_return unhandled(request, e.what());
+  } catch (...) {
+    co_return unhandled(request, "non-standard exception");
+  }
 }
 
 // Reads one request: the header (from here the request counts as in flight), its body's room

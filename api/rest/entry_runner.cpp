@@ -554,9 +554,11 @@ void run_transaction(std::shared_ptr<EntryWork> work, EntriesDone done) {
   if (Status planned = runner->plan(); !planned.is_ok()) return done(std::move(planned));
   storage::ResourceStore& store = work->ctx.store;
   store.transact([runner](storage::StoreTransaction& tx) { return runner->run(tx); },
-                 [work, runner, done = std::move(done)](Status status) {
+                 [work, runner, done = std::move(done)](Status status) mutable {
+                   std::vector<EntryResult> results = std::move(runner->results());
+                   work->state = std::move(runner);
                    if (!status.is_ok()) return done(std::move(status));
-                   done(std::move(runner->results()));
+                   done(std::move(results));
                  });
 }
 

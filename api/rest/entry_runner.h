@@ -63,6 +63,9 @@ struct EntryWork {
   EntryContext ctx;
   std::shared_ptr<const void> keep;  // the decoded document the entries' resources live in
   std::vector<BundleEntry> entries;
+  // The run's own state (its plan: stamped bodies, index values), released with the work where
+  // the answer is built rather than on the store's committer thread, which serves every write.
+  std::shared_ptr<void> state;
 };
 
 using EntriesDone = std::function<void(Result<std::vector<EntryResult>>)>;

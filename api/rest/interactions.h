@@ -5,11 +5,11 @@
 //
 // The writes are completion-based, written once: the work before the store (decode, validate,
 // index extraction, planning) runs on the calling thread, the store's completion form
-// (storage/resource_store.h) is handed a continuation that builds the response and calls
-// `respond` (on the store's committer thread, on SQLite); RestHandler::handle() waits for it.
-// What a continuation uses of the context stays alive until it has called `respond`: the
-// request (the caller's), the route (RestHandler's call state, owned by `respond`), the store,
-// clock and id generator (RestHandler's).
+// (storage/resource_store.h) is handed a continuation that calls `respond` with the Answer,
+// which builds the response when called (the store's committer thread, on SQLite, only hands it
+// over); RestHandler::handle() waits for it. What an Answer uses of the context stays alive
+// until it has been called: the request (the caller's), the route (RestHandler's call state,
+// owned by `respond`'s caller), the store, clock and id generator (RestHandler's).
 #pragma once
 
 #include <functional>
@@ -36,8 +36,17 @@ struct InteractionContext {
   const RestLimits& limits;
 };
 
-// A write interaction's answer: called exactly once, from whichever thread completed it.
-using Respond = std::function<void(Result<Response>)>;
+// A write interaction's answer, built when called: the continuation hands it over on the
+// thread that completed the store call (SQLite: the committer, which must stay free for the
+// next batch), and the caller builds it where it likes (the server: its io thread), once.
+using Answer = std::function<Result<Response>()>;
+// Called exactly once with the answer, from whichever thread completed the interaction.
+using Respond = std::function<void(Answer)>;
+
+// The answer to an interaction that failed with `status`.
+inline Answer failed(Status status) {
+  return [status = std::move(status)]() -> Result<Response> { return status; };
+}
 
 Result<Response> read_interaction(const InteractionContext& ctx);         // read.cpp
 Result<Response> vread_interaction(const InteractionContext& ctx);        // read.cpp

@@ -24,8 +24,10 @@ void patch_interaction(const InteractionContext& ctx, Respond respond) {
   entry.patch_content_type = ctx.request.content_type;
   run_transaction(std::move(work),
                   [ctx, respond = std::move(respond)](Result<std::vector<EntryResult>> results) {
-                    if (!results.is_ok()) return respond(results.status());
-                    respond(write_response(200, *(*results)[0].version, ctx.request, ctx.format));
+                    respond([ctx, results = std::move(results)]() -> Result<Response> {
+                      if (!results.is_ok()) return results.status();
+                      return write_response(200, *(*results)[0].version, ctx.request, ctx.format);
+                    });
                   });
 }
 

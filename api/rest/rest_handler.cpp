@@ -26,10 +26,10 @@ WriteInteraction write_interaction(Interaction interaction) {
 
 Result<Response> run_interaction(const InteractionContext& ctx) {
   if (WriteInteraction write = write_interaction(ctx.route.interaction)) {
-    std::promise<Result<Response>> answer;
-    std::future<Result<Response>> answered = answer.get_future();
-    write(ctx, [&answer](Result<Response> response) { answer.set_value(std::move(response)); });
-    return answered.get();
+    std::promise<Answer> answer;
+    std::future<Answer> answered = answer.get_future();
+    write(ctx, [&answer](Answer built) { answer.set_value(std::move(built)); });
+    return answered.get()();
   }
   switch (ctx.route.interaction) {
     case Interaction::kCapabilities: return capabilities_interaction(ctx);
@@ -48,16 +48,16 @@ RestHandler::RestHandler(storage::ResourceStore& store, Clock& clock, IdGenerato
                          RestLimits limits)
     : store_(store), clock_(clock), ids_(ids), limits_(limits) {}
 
-bool RestHandler::handle_async(const Request& request, std::function<void(Response)> done) const {
+bool RestHandler::handle_async(const Request& request, std::function<void(Finish)> done) const {
   Result<ResponseFormat> format = negotiate_response_format(request);
   if (!format.is_ok()) {
-    done(error_response(format.status(), request));
+    done([status = format.status(), &request] { return error_response(status, request); });
     return true;
   }
   Result<Route> route =
       route_request(request.method == "HEAD" ? "GET" : request.method, request.path);
   if (!route.is_ok()) {
-    done(outcome_response(route.status(), *format));
+    done([status = route.status(), format = *format] { return outcome_response(status, format); });
     return true;
   }
   WriteInteraction write = write_interaction(route->interaction);
@@ -69,12 +69,12 @@ bool RestHandler::handle_async(const Request& request, std::function<void(Respon
   };
   auto call = std::make_shared<Call>(Call{std::move(route).value(), *format});
   InteractionContext ctx{store_, store_, clock_, ids_, request, call->route, call->format, limits_};
-  write(ctx, [call, done = std::move(done)](Result<Response> response) {
-    if (!response.is_ok()) {
-      done(outcome_response(response.status(), call->format));
-      return;
-    }
-    done(std::move(response).value());
+  write(ctx, [call, done = std::move(done)](Answer answer) {
+    done([call, answer = std::move(answer)]() -> Response {
+      Result<Response> response = answer();
+      if (!response.is_ok()) return outcome_response(response.status(), call->format);
+      return std::move(response).value();
+    });
   });
   return true;
 }

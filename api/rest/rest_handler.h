@@ -28,7 +28,7 @@ class RestHandler final : public Service {
 
   // Service::handle_async: taken (true) for every write route, and for a request whose answer
   // is an error found before routing; false for reads and metadata.
-  bool handle_async(const Request& request, std::function<void(Response)> done) const override;
+  bool handle_async(const Request& request, std::function<void(Finish)> done) const override;
 
   // The StoreUse column of the route row serving `request` (api/rest/route.cpp); kNone when
   // routing fails (the answer is a 404/405/400 without the store).

@@ -159,20 +159,22 @@ BundleEntry rest_entry(const InteractionContext& ctx, EntryMethod method,
 
 void transaction_interaction(const InteractionContext& ctx, Respond respond) {
   auto bundle = decode_resource(ctx.request, "Bundle", ctx.limits.xml);
-  if (!bundle.is_ok()) return respond(bundle.status());
+  if (!bundle.is_ok()) return respond(failed(bundle.status()));
   auto doc = std::make_shared<fhir::JsonDocument>(std::move(bundle).value());
   BundleKind kind;
   auto entries = read_bundle_entries(*doc, ctx.request.base_url, kind);
-  if (!entries.is_ok()) return respond(entries.status());
+  if (!entries.is_ok()) return respond(failed(entries.status()));
   auto work = std::make_shared<EntryWork>(entry_context(ctx));
   work->keep = doc;
   work->entries = std::move(entries).value();
   const bool transaction = kind.transaction;
   auto answer = [ctx, work, transaction,
                  respond = std::move(respond)](Result<std::vector<EntryResult>> results) {
-    if (!results.is_ok()) return respond(results.status());
-    respond(
-        fhir_response(200, response_bundle(ctx, work->entries, *results, transaction), ctx.format));
+    respond([ctx, work, transaction, results = std::move(results)]() -> Result<Response> {
+      if (!results.is_ok()) return results.status();
+      return fhir_response(200, response_bundle(ctx, work->entries, *results, transaction),
+                           ctx.format);
+    });
   };
   if (transaction) return run_transaction(std::move(work), std::move(answer));
   run_batch(std::move(work), std::move(answer));
@@ -198,16 +200,18 @@ void run_rest_entry(const InteractionContext& ctx, BundleEntry entry,
 // The conditional create and update: the decoded body as the one entry, answered as a write.
 void run_conditional_write(const InteractionContext& ctx, EntryMethod method, Respond respond) {
   auto decoded = decode_resource(ctx.request, ctx.route.type, ctx.limits.xml);
-  if (!decoded.is_ok()) return respond(decoded.status());
+  if (!decoded.is_ok()) return respond(failed(decoded.status()));
   auto doc = std::make_shared<fhir::JsonDocument>(std::move(decoded).value());
   BundleEntry entry = rest_entry(ctx, method, doc.get());
   if (method == EntryMethod::kPut) entry.if_none_exist.clear();
-  run_rest_entry(
-      ctx, std::move(entry), std::move(doc),
-      [ctx, respond = std::move(respond)](Result<EntryResult> result) {
-        if (!result.is_ok()) return respond(result.status());
-        respond(write_response(result->status, *result->version, ctx.request, ctx.format));
-      });
+  run_rest_entry(ctx, std::move(entry), std::move(doc),
+                 [ctx, respond = std::move(respond)](Result<EntryResult> result) {
+                   respond([ctx, result = std::move(result)]() -> Result<Response> {
+                     if (!result.is_ok()) return result.status();
+                     return write_response(result->status, *result->version, ctx.request,
+                                           ctx.format);
+                   });
+                 });
 }
 
 // DELETE Type/id and DELETE Type?criteria: the answer: 200 with an OperationOutcome saying what was
@@ -251,8 +255,10 @@ void delete_interaction(const InteractionContext& ctx, Respond respond) {
   entry.if_none_exist.clear();
   run_rest_entry(ctx, std::move(entry), nullptr,
                  [ctx, respond = std::move(respond)](Result<EntryResult> done) {
-                   if (!done.is_ok()) return respond(done.status());
-                   respond(delete_response(ctx, *done));
+                   respond([ctx, done = std::move(done)]() -> Result<Response> {
+                     if (!done.is_ok()) return done.status();
+                     return delete_response(ctx, *done);
+                   });
                  });
 }
 

@@ -18,9 +18,11 @@ void store_write(const InteractionContext& ctx, storage::WriteOp op, storage::Wr
                  int status, Respond respond) {
   ctx.store.write(op, std::move(write),
                   [ctx, status, respond = std::move(respond)](Result<storage::WriteOutcome> r) {
-                    if (!r.is_ok()) return respond(r.status());
-                    const int code = r->kind == storage::WriteKind::kCreated ? 201 : status;
-                    respond(write_response(code, r->stored, ctx.request, ctx.format));
+                    respond([ctx, status, r = std::move(r)]() -> Result<Response> {
+                      if (!r.is_ok()) return r.status();
+                      const int code = r->kind == storage::WriteKind::kCreated ? 201 : status;
+                      return write_response(code, r->stored, ctx.request, ctx.format);
+                    });
                   });
 }
 
@@ -48,17 +50,17 @@ void create_interaction(const InteractionContext& ctx, Respond respond) {
     return conditional_create_interaction(ctx, std::move(respond));
   }
   auto doc = decode_resource(ctx.request, ctx.route.type, ctx.limits.xml);
-  if (!doc.is_ok()) return respond(doc.status());
+  if (!doc.is_ok()) return respond(failed(doc.status()));
   // FHIR: the server ignores any id in a create body and assigns its own. The stamped body is
   // rendered from a copy (write_request.h), so `doc` may go when this returns.
   auto write = make_write(ctx, ctx.ids.next_id(), &*doc);
-  if (!write.is_ok()) return respond(write.status());
+  if (!write.is_ok()) return respond(failed(write.status()));
   store_write(ctx, storage::WriteOp::kCreate, std::move(write).value(), 201, std::move(respond));
 }
 
 void update_interaction(const InteractionContext& ctx, Respond respond) {
   auto write = prepare_update(ctx);
-  if (!write.is_ok()) return respond(write.status());
+  if (!write.is_ok()) return respond(failed(write.status()));
   store_write(ctx, storage::WriteOp::kUpdate, std::move(write).value(), 200, std::move(respond));
 }
 
