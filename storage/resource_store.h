@@ -6,9 +6,10 @@
 //
 // Thread-safety: a ResourceStore is shared by all request workers; every method may be called
 // concurrently and blocks its caller until the database answered (see StoreTraits in store.h
-// for which calls are cheap enough for an event-loop thread). Implementations lease a database
-// session per call (storage/sql/session_pool.h): search and history together hold at most 12
-// of SQLite's 16 sessions (6 of PostgreSQL's 8), so reads by id and writes always find one.
+// for which calls are cheap enough for an event-loop thread), except the completion forms of
+// write() and transact() on a group-committing store, which return at once. Implementations lease a
+// database session per call (storage/sql/session_pool.h): search and history together hold at most
+// 12 of SQLite's 16 sessions (6 of PostgreSQL's 8), so reads by id and writes always find one.
 // Writes of one resource are serialised so versions are strictly increasing and never lost.
 //
 // Errors (as Status codes): kNotFound (no such resource/version), kGone (current version is a
