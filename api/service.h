@@ -4,6 +4,8 @@
 // start, where the call runs (ARCHITECTURE.md, "Requests"); nothing below it asks.
 #pragma once
 
+#include <functional>
+
 #include "api/request.h"
 
 namespace hearth::api {
@@ -31,6 +33,24 @@ class Service {
 
   // The answer. Never throws for anything a client controls.
   virtual Response handle(const Request& request) const = 0;
+
+  // What handle_async() hands over: builds the answer handle() would give, when called.
+  using Finish = std::function<Response()>;
+
+  // The completion-based form of handle(), for the routes whose store call can complete on its
+  // own (writes on a group-committing store, StoreTraits::group_commit): the work before the
+  // store call runs on the calling thread; `done` is called exactly once, on whatever thread
+  // completed the call (the store's committer thread; the calling thread for an answer found
+  // before the store, or where the store's completion forms block, see
+  // storage/resource_store.h), with the Finish that builds the answer. `done` must not block
+  // and should leave building the answer to another thread (the committer serves every write):
+  // call the Finish once, anywhere, while `request` is alive. `request` must stay alive until
+  // then. Returns false, without calling `done`, when the route has no completion form: call
+  // handle() then.
+  virtual bool handle_async(const Request& /*request*/,
+                            std::function<void(Finish)> /*done*/) const {
+    return false;
+  }
 };
 
 }  // namespace hearth::api

@@ -38,6 +38,9 @@ struct HttpHandlers {
   api::Service* hl7 = nullptr;  // below /hl7: api::Hl7ArchiveApi; null: /hl7 answers 404
   // The store's trait, stated once at start: its point reads never wait, so they run inline.
   bool cheap_reads = false;
+  // The store's trait: its writes are group-committed, so writes complete without a worker
+  // (Lane::kCompletion, Service::handle_async).
+  bool group_commit = false;
 };
 
 // The MLLP listener's use case: every complete message (payload of one frame) goes to

@@ -23,6 +23,7 @@
 #include "api/rest/rest_handler.h"
 #include "core/cancel.h"
 #include "server/access_log.h"
+#include "server/await_completion.h"
 #include "server/body_budget.h"
 #include "server/request_mapping.h"
 #include "server/scheduling.h"
@@ -83,22 +84,26 @@ api::Response safe_error(const Status& status, const api::Request& request) {
   return fallback;
 }
 
-// The REST core (or the /hl7 API) behind a net that turns any exception into a 500
-// OperationOutcome; the exception's text goes to the log only (log_error_detail).
-api::Response call_handler(ServerState& state, const api::Request& request) {
+// The 500 OperationOutcome for an exception out of the REST core (or the /hl7 API); the
+// exception's text goes to the log only (log_error_detail).
+api::Response unhandled(const api::Request& request, const std::string& what) {
   const bool hl7 = request.endpoint == api::Endpoint::kHl7;
-  std::string what;
-  try {
-    return hl7 ? state.handlers.hl7->handle(request) : state.handlers.fhir.handle(request);
-  } catch (const std::exception& e) {
-    what = e.what();
-  } catch (...) {
-    what = "non-standard exception";
-  }
   return safe_error(
       Status(Code::kInternal, "unhandled exception in " + request.method +
                                   (hl7 ? " /hl7/" : " /fhir/") + request.path + ": " + what),
       request);
+}
+
+// The REST core (or the /hl7 API) behind a net that turns any exception into a 500.
+api::Response call_handler(ServerState& state, const api::Request& request) {
+  const bool hl7 = request.endpoint == api::Endpoint::kHl7;
+  try {
+    return hl7 ? state.handlers.hl7->handle(request) : state.handlers.fhir.handle(request);
+  } catch (const std::exception& e) {
+    return unhandled(request, e.what());
+  } catch (...) {
+    return unhandled(request, "non-standard exception");
+  }
 }
 
 // A 500/503 body says only "reference <id>"; the text it stands for is logged here, once, cut
@@ -187,6 +192,41 @@ asio::awaitable<bool> reserve_body(ServerState& state, std::uint64_t bytes,
       bytes, std::chrono::milliseconds(state.config.max_buffered_body_wait_ms));
   if (reserved) reservation.emplace(state.body_budget, bytes);
   co_return reserved;
+}
+
+// A write on a group-committing store: the REST core runs on this io thread up to the store
+// call and the answer comes back through the store's completion (await_completion.h); a route
+// without a completion form runs on the write workers. Exceptions as call_handler.
+asio::awaitable<api::Response> run_completion(ServerState& state, const api::Service& service,
+                                              api::Request& request) {
+  using Finish = api::Service::Finish;
+  const api::Request* const req = &request;
+  const api::Service* const svc = &service;
+  std::optional<Finish> finish = co_await await_completion<std::optional<Finish>>(
+      [svc, req](std::function<void(std::optional<Finish>)> resume) {
+        try {
+          if (!svc->handle_async(*req, [resume](Finish f) { resume(std::move(f)); })) {
+            resume(std::nullopt);
+          }
+        } catch (const std::exception& e) {
+          const std::string what = e.what();
+          resume([req, what] { return unhandled(*req, what); });
+        } catch (...) {
+          resume([req] { return unhandled(*req, "non-standard exception"); });
+        }
+      });
+  if (!finish) {
+    co_return co_await run_in_pool(state.pool->executor(),
+                                   [&state, &request] { return call_handler(state, request); });
+  }
+  // The answer is built here, on the io thread, not on the store's committer thread.
+  try {
+    co_return (*finish)();
+  } catch (const std::exception& e) {
+    co_return unhandled(request, e.what());
+  } catch (...) {
+    co_return unhandled(request, "non-standard exception");
+  }
 }
 
 // Reads one request: the header (from here the request counts as in flight), its body's room
@@ -302,10 +342,11 @@ asio::awaitable<api::Response> respond(ServerState& state, Stream& stream,
   }
   const api::Service& service = hl7 ? *state.handlers.hl7 : state.handlers.fhir;
   const Lane lane = state.pool ? lane_for(service.store_use(request), state.handlers.cheap_reads,
-                                          request.body.size())
+                                          request.body.size(), state.handlers.group_commit)
                                : Lane::kInline;
   if (lane == Lane::kInline) co_return call_handler(state, request);
   if (lane == Lane::kReaders) co_return co_await run_read(state, stream, request);
+  if (lane == Lane::kCompletion) co_return co_await run_completion(state, service, request);
   WorkerPool& writers = lane == Lane::kLargeWriter ? *state.large : *state.pool;
   co_return co_await run_in_pool(writers.executor(),
                                  [&state, &request] { return call_handler(state, request); });

@@ -22,6 +22,7 @@
 
 #include "hl7/mllp/mllp_framer.h"
 #include "server/access_log.h"
+#include "server/await_completion.h"
 
 namespace hearth::server {
 namespace asio = boost::asio;
@@ -61,28 +62,19 @@ class InFlightMessage {
 auto async_ingest(api::Hl7Ingest& ingest, std::string raw, const std::string& peer,
                   api::RejectAllowance& rejects) {
   using Outcome = std::optional<api::Hl7IngestResult>;
-  return asio::async_initiate<const asio::use_awaitable_t<>&, void(Outcome)>(
-      [&ingest, &peer, &rejects](auto handler, std::string text) {
-        // std::function wants a copyable callable; the coroutine's handler is move-only.
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        auto resume = [shared](Outcome outcome) {
-          auto home = asio::get_associated_executor(*shared);
-          asio::post(home, [shared, outcome = std::move(outcome)]() mutable {
-            std::move (*shared)(std::move(outcome));
-          });
-        };
-        try {
-          ingest.ingest(std::move(text), peer, &rejects,
-                        [resume](api::Hl7IngestResult r) { resume(std::move(r)); });
-        } catch (const std::exception& e) {
-          log_line("mllp " + peer + ": unhandled exception in ingest: " + e.what());
-          resume(std::nullopt);
-        } catch (...) {
-          log_line("mllp " + peer + ": unhandled non-standard exception in ingest");
-          resume(std::nullopt);
-        }
-      },
-      asio::use_awaitable, std::move(raw));
+  return await_completion<Outcome>([&ingest, &peer, &rejects, text = std::move(raw)](
+                                       std::function<void(Outcome)> resume) mutable {
+    try {
+      ingest.ingest(std::move(text), peer, &rejects,
+                    [resume](api::Hl7IngestResult r) { resume(std::move(r)); });
+    } catch (const std::exception& e) {
+      log_line("mllp " + peer + ": unhandled exception in ingest: " + e.what());
+      resume(std::nullopt);
+    } catch (...) {
+      log_line("mllp " + peer + ": unhandled non-standard exception in ingest");
+      resume(std::nullopt);
+    }
+  });
 }
 
 std::string peer_of(const Stream& stream) {

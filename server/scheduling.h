@@ -17,6 +17,10 @@ enum class Lane {
   kReaders,  // the read workers; the session watches the socket and cancels a read whose
              // client leaves
   kWriters,  // the write workers, which reads can never fill; never cancelled
+  // On the session's io thread up to the store call, which completes on its own (a write on a
+  // group-committing store, Service::handle_async): no worker waits for the commit. Never
+  // cancelled.
+  kCompletion,
   // One thread for writes with a large body, one at a time: the transient memory of decoding
   // such a body (a libxml2 tree is several times the body) then always comes from the same
   // thread's malloc arena, so what glibc keeps after it is one arena's worth, not one per
@@ -26,14 +30,17 @@ enum class Lane {
 
 // `cheap_reads`: the store's point reads never wait (SQLite in WAL mode: readers never wait for
 // the writer); false for a store across the network (PostgreSQL). `body_bytes`: the request
-// body's size.
-constexpr Lane lane_for(api::StoreUse use, bool cheap_reads, std::size_t body_bytes = 0) {
+// body's size. `group_commit`: the store group-commits its writes, so a write's store call
+// completes without a thread waiting for it (SQLite).
+constexpr Lane lane_for(api::StoreUse use, bool cheap_reads, std::size_t body_bytes = 0,
+                        bool group_commit = false) {
   switch (use) {
     case api::StoreUse::kNone: return Lane::kInline;
     case api::StoreUse::kPointRead: return cheap_reads ? Lane::kInline : Lane::kReaders;
     case api::StoreUse::kRead: return Lane::kReaders;
     case api::StoreUse::kWrite:
-      return body_bytes >= kLargeBody ? Lane::kLargeWriter : Lane::kWriters;
+      if (body_bytes >= kLargeBody) return Lane::kLargeWriter;  // its decode is heavy
+      return group_commit ? Lane::kCompletion : Lane::kWriters;
   }
   return Lane::kWriters;
 }

@@ -6,9 +6,10 @@
 //
 // Thread-safety: a ResourceStore is shared by all request workers; every method may be called
 // concurrently and blocks its caller until the database answered (see StoreTraits in store.h
-// for which calls are cheap enough for an event-loop thread). Implementations lease a database
-// session per call (storage/sql/session_pool.h): search and history together hold at most 12
-// of SQLite's 16 sessions (6 of PostgreSQL's 8), so reads by id and writes always find one.
+// for which calls are cheap enough for an event-loop thread), except the completion forms of
+// write() and transact() on a group-committing store, which return at once. Implementations lease a
+// database session per call (storage/sql/session_pool.h): search and history together hold at most
+// 12 of SQLite's 16 sessions (6 of PostgreSQL's 8), so reads by id and writes always find one.
 // Writes of one resource are serialised so versions are strictly increasing and never lost.
 //
 // Errors (as Status codes): kNotFound (no such resource/version), kGone (current version is a
@@ -149,6 +150,11 @@ class StoreTransaction : public ResourceReader {
 // other than on its own results.
 using TransactionBody = std::function<Status(StoreTransaction&)>;
 
+// The completion-based writes (ResourceStore::write, ResourceStore::transact with a done).
+enum class WriteOp { kCreate, kUpdate, kRemove };
+using WriteDone = std::function<void(Result<WriteOutcome>)>;
+using TransactionDone = std::function<void(Status)>;
+
 class ResourceStore : public ResourceReader {
  public:
   // Creates a new resource with the given (server-assigned) id: version 1. kConflict if the id
@@ -173,6 +179,18 @@ class ResourceStore : public ResourceReader {
   // SQLite runs them one at a time (inside the group commit, in a savepoint of their own);
   // PostgreSQL locks every row a transaction writes until it commits.
   virtual Status transact(const TransactionBody& body) = 0;
+
+  // The completion-based forms of create/update/remove (`op`) and transact(): the same
+  // semantics and errors, delivered to `done`, called exactly once, after the write committed
+  // (or failed). Where the store group-commits its writes (StoreTraits::group_commit, SQLite)
+  // the call queues the write and returns at once, and `done` runs on the store's committer
+  // thread: it must not block (post the rest of the work elsewhere) and must not throw.
+  // Elsewhere (PostgreSQL) the call blocks as the synchronous form does and calls `done` on the
+  // calling thread before returning: callers that must not block use those only on a
+  // group-committing store. The request, the body and `done` are owned by the store until
+  // `done` has returned.
+  virtual void write(WriteOp op, WriteRequest request, WriteDone done) = 0;
+  virtual void transact(TransactionBody body, TransactionDone done) = 0;
 
   // Engine name for logs and the CapabilityStatement: "sqlite" or "postgresql".
   virtual std::string_view engine() const = 0;

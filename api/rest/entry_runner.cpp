@@ -551,48 +551,84 @@ Status refers_to_other_entry(const BundleEntry& entry, std::size_t self,
 
 }  // namespace
 
-Result<std::vector<EntryResult>> run_transaction(std::vector<BundleEntry>& entries,
-                                                 const EntryContext& ctx) {
-  Runner runner(entries, ctx);
-  HEARTH_RETURN_IF_ERROR(runner.plan());
-  HEARTH_RETURN_IF_ERROR(
-      ctx.store.transact([&](storage::StoreTransaction& tx) { return runner.run(tx); }));
-  return std::move(runner.results());
+void run_transaction(std::shared_ptr<EntryWork> work, EntriesDone done) {
+  auto runner = std::make_shared<Runner>(work->entries, work->ctx);
+  if (Status planned = runner->plan(); !planned.is_ok()) return done(std::move(planned));
+  storage::ResourceStore& store = work->ctx.store;
+  store.transact([runner](storage::StoreTransaction& tx) { return runner->run(tx); },
+                 [work, runner, done = std::move(done)](Status status) mutable {
+                   std::vector<EntryResult> results = std::move(runner->results());
+                   work->state = std::move(runner);
+                   if (!status.is_ok()) return done(std::move(status));
+                   done(std::move(results));
+                 });
 }
 
-std::vector<EntryResult> run_batch(std::vector<BundleEntry>& entries, const EntryContext& ctx) {
-  std::vector<EntryResult> results(entries.size());
-  std::vector<std::size_t> order(entries.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return order_of(entries[a].method) < order_of(entries[b].method);
-  });
+namespace {
+
+// A batch on its way: the entries in the order they run, and each one's result.
+struct BatchRun {
+  std::shared_ptr<EntryWork> work;
+  std::vector<std::size_t> order;
   std::unordered_map<std::string, std::size_t> full_urls;
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (!entries[i].full_url.empty()) full_urls.emplace(entries[i].full_url, i);
-  }
-  for (std::size_t i : order) {
+  std::vector<EntryResult> results;
+  EntriesDone done;
+};
+
+// Runs the batch's entries from order[next] on: reads and refusals at once, each write as a
+// transaction of one whose completion continues with the entry after it.
+void continue_batch(std::shared_ptr<BatchRun> batch, std::size_t next) {
+  std::vector<BundleEntry>& entries = batch->work->entries;
+  const EntryContext& ctx = batch->work->ctx;
+  for (; next < batch->order.size(); ++next) {
+    const std::size_t i = batch->order[next];
     BundleEntry& entry = entries[i];
-    if (Status dependent = refers_to_other_entry(entry, i, full_urls, entries);
+    EntryResult& result = batch->results[i];
+    if (Status dependent = refers_to_other_entry(entry, i, batch->full_urls, entries);
         !dependent.is_ok()) {
-      results[i].status = http_status(dependent.code());
-      results[i].error = std::move(dependent);
+      result.status = http_status(dependent.code());
+      result.error = std::move(dependent);
       continue;
     }
     if (entry.method == EntryMethod::kGet || entry.method == EntryMethod::kHead) {
-      results[i] = Runner::read_entry(entry, ctx.store, ctx);
+      result = Runner::read_entry(entry, ctx.store, ctx);
       continue;
     }
-    std::vector<BundleEntry> one{entry};
-    Result<std::vector<EntryResult>> done = run_transaction(one, ctx);
-    if (done.is_ok()) {
-      results[i] = std::move((*done)[0]);
-    } else {
-      results[i].status = http_status(done.status().code());
-      results[i].error = done.status();
-    }
+    auto one = std::make_shared<EntryWork>(ctx);
+    one->keep = batch->work->keep;
+    one->entries.push_back(entry);
+    run_transaction(std::move(one), [batch, i, next](Result<std::vector<EntryResult>> done) {
+      EntryResult& result = batch->results[i];
+      if (done.is_ok()) {
+        result = std::move((*done)[0]);
+      } else {
+        result.status = http_status(done.status().code());
+        result.error = done.status();
+      }
+      continue_batch(batch, next + 1);
+    });
+    return;
   }
-  return results;
+  batch->done(std::move(batch->results));
+}
+
+}  // namespace
+
+void run_batch(std::shared_ptr<EntryWork> work, EntriesDone done) {
+  auto batch = std::make_shared<BatchRun>();
+  std::vector<BundleEntry>& entries = work->entries;
+  batch->results.resize(entries.size());
+  batch->order.resize(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) batch->order[i] = i;
+  std::stable_sort(batch->order.begin(), batch->order.end(), [&](std::size_t a, std::size_t b) {
+    return order_of(entries[a].method) < order_of(entries[b].method);
+  });
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (!entries[i].full_url.empty()) batch->full_urls.emplace(entries[i].full_url, i);
+  }
+  batch->work = std::move(work);
+  batch->done = std::move(done);
+  continue_batch(std::move(batch), 0);
 }
 
 }  // namespace hearth::api

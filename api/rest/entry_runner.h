@@ -13,9 +13,15 @@
 // A plain REST conditional request (POST with If-None-Exist, PUT or DELETE Type?criteria) runs as
 // a transaction of one entry: one code path for both.
 //
+// Both runners are completion-based (the store's completion forms, storage/resource_store.h):
+// planning runs on the calling thread, `done` wherever the store completes the transaction (on
+// SQLite its committer thread; a batch's following entries are then planned there too).
+//
 // Thread-safety: reentrant; the store, clock and id generator must be thread-safe.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,16 +57,28 @@ struct EntryContext {
   const Request& request;  // the HTTP request carrying the Bundle (base URL, Prefer)
 };
 
+// The entries of one run and what they point into, kept alive until the run's `done` returned.
+struct EntryWork {
+  explicit EntryWork(const EntryContext& context) : ctx(context) {}
+  EntryContext ctx;
+  std::shared_ptr<const void> keep;  // the decoded document the entries' resources live in
+  std::vector<BundleEntry> entries;
+  // The run's own state (its plan: stamped bodies, index values), released with the work where
+  // the answer is built rather than on the store's committer thread, which serves every write.
+  std::shared_ptr<void> state;
+};
+
+using EntriesDone = std::function<void(Result<std::vector<EntryResult>>)>;
+
 // Runs every entry in one store transaction. Errors: the first failing entry's, its expression
 // naming the entry ("Bundle.entry[3]") and its diagnostics starting with it; nothing persists.
 // Codes: kInvalidArgument (a reference to a fullUrl no entry has, two entries writing one
 // resource), kNotFound (a conditional reference matching nothing), kPreconditionFailed (a
 // conditional matching several, a stale ifMatch), kConflict, kUnprocessable, and the store's.
-Result<std::vector<EntryResult>> run_transaction(std::vector<BundleEntry>& entries,
-                                                 const EntryContext& ctx);
+void run_transaction(std::shared_ptr<EntryWork> work, EntriesDone done);
 
-// Runs each entry on its own (its own store transaction for a write); a failing entry gets its
-// error in EntryResult::error and the others still run.
-std::vector<EntryResult> run_batch(std::vector<BundleEntry>& entries, const EntryContext& ctx);
+// Runs each entry on its own, one after the other (its own store transaction for a write); a
+// failing entry gets its error in EntryResult::error and the others still run. Never an error.
+void run_batch(std::shared_ptr<EntryWork> work, EntriesDone done);
 
 }  // namespace hearth::api

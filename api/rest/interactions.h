@@ -2,7 +2,17 @@
 // response out. rest_handler.cpp dispatches to them. An error comes back as a Status, which
 // rest_handler.cpp turns into an OperationOutcome in the negotiated format; an error response
 // that needs more than that (410 with the deleted version's ETag) comes back as a Response.
+//
+// The writes are completion-based, written once: the work before the store (decode, validate,
+// index extraction, planning) runs on the calling thread, the store's completion form
+// (storage/resource_store.h) is handed a continuation that calls `respond` with the Answer,
+// which builds the response when called (the store's committer thread, on SQLite, only hands it
+// over); RestHandler::handle() waits for it. What an Answer uses of the context stays alive
+// until it has been called: the request (the caller's), the route (RestHandler's call state,
+// owned by `respond`'s caller), the store, clock and id generator (RestHandler's).
 #pragma once
+
+#include <functional>
 
 #include "api/request.h"
 #include "api/rest/format.h"
@@ -26,24 +36,41 @@ struct InteractionContext {
   const RestLimits& limits;
 };
 
-Result<Response> read_interaction(const InteractionContext& ctx);     // read.cpp
-Result<Response> vread_interaction(const InteractionContext& ctx);    // read.cpp
-Result<Response> create_interaction(const InteractionContext& ctx);   // write.cpp
-Result<Response> update_interaction(const InteractionContext& ctx);   // write.cpp
-Result<Response> delete_interaction(const InteractionContext& ctx);   // transaction.cpp
-Result<Response> patch_interaction(const InteractionContext& ctx);    // patch.cpp
+// A write interaction's answer, built when called: the continuation hands it over on the
+// thread that completed the store call (SQLite: the committer, which must stay free for the
+// next batch), and the caller builds it where it likes (the server: its io thread), once.
+using Answer = std::function<Result<Response>()>;
+// Called exactly once with the answer, from whichever thread completed the interaction.
+using Respond = std::function<void(Answer)>;
+
+// The answer to an interaction that failed with `status`.
+inline Answer failed(Status status) {
+  return [status = std::move(status)]() -> Result<Response> { return status; };
+}
+
+Result<Response> read_interaction(const InteractionContext& ctx);         // read.cpp
+Result<Response> vread_interaction(const InteractionContext& ctx);        // read.cpp
+void create_interaction(const InteractionContext& ctx, Respond respond);  // write.cpp
+void update_interaction(const InteractionContext& ctx, Respond respond);  // write.cpp
+void delete_interaction(const InteractionContext& ctx, Respond respond);  // transaction.cpp
+void patch_interaction(const InteractionContext& ctx, Respond respond);   // patch.cpp
 Result<Response> history_interaction(const InteractionContext& ctx);  // history.cpp (all 3 levels)
 Result<Response> search_interaction(const InteractionContext& ctx);   // search.cpp
 Result<Response> capabilities_interaction(const InteractionContext& ctx);  // capabilities.cpp
 // POST [base]: a transaction or batch Bundle (transaction.cpp).
-Result<Response> transaction_interaction(const InteractionContext& ctx);
+void transaction_interaction(const InteractionContext& ctx, Respond respond);
 // PUT [type]?criteria (transaction.cpp, through the entry runner; DELETE [type]?criteria is
 // delete_interaction's).
-Result<Response> conditional_update_interaction(const InteractionContext& ctx);
+void conditional_update_interaction(const InteractionContext& ctx, Respond respond);
 // POST [type] with If-None-Exist (transaction.cpp, through the entry runner).
-Result<Response> conditional_create_interaction(const InteractionContext& ctx);
+void conditional_create_interaction(const InteractionContext& ctx, Respond respond);
 
 // The interaction ctx.route names, run (rest_handler.cpp); what GET entries of a Bundle use.
+// A write interaction is waited for.
 Result<Response> run_interaction(const InteractionContext& ctx);
+
+// The write interaction ctx.route names, or null for a route that does not write.
+using WriteInteraction = void (*)(const InteractionContext&, Respond);
+WriteInteraction write_interaction(Interaction interaction);
 
 }  // namespace hearth::api

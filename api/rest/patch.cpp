@@ -2,15 +2,19 @@
 // transaction of one entry (entry_runner.h): the current version is read, the body applied to a
 // copy (patch_body.h) and the result stored, all in one store transaction, so a concurrent write
 // waits instead of being lost or failing the patch.
+#include <memory>
+#include <utility>
+
 #include "api/rest/entry_runner.h"
 #include "api/rest/interactions.h"
 #include "api/rest/version_response.h"
 
 namespace hearth::api {
 
-Result<Response> patch_interaction(const InteractionContext& ctx) {
-  std::vector<BundleEntry> entries(1);
-  BundleEntry& entry = entries[0];
+void patch_interaction(const InteractionContext& ctx, Respond respond) {
+  auto work = std::make_shared<EntryWork>(
+      EntryContext{ctx.store, ctx.clock, ctx.ids, ctx.limits, ctx.request});
+  BundleEntry& entry = work->entries.emplace_back();
   entry.method = EntryMethod::kPatch;
   entry.route = ctx.route;
   entry.query = ctx.request.query;
@@ -18,10 +22,13 @@ Result<Response> patch_interaction(const InteractionContext& ctx) {
   entry.if_match = ctx.request.if_match;
   entry.patch_body = ctx.request.body;
   entry.patch_content_type = ctx.request.content_type;
-  HEARTH_ASSIGN_OR_RETURN(
-      auto results, run_transaction(entries, EntryContext{ctx.store, ctx.clock, ctx.ids, ctx.limits,
-                                                          ctx.request}));
-  return write_response(200, *results[0].version, ctx.request, ctx.format);
+  run_transaction(std::move(work),
+                  [ctx, respond = std::move(respond)](Result<std::vector<EntryResult>> results) {
+                    respond([ctx, results = std::move(results)]() -> Result<Response> {
+                      if (!results.is_ok()) return results.status();
+                      return write_response(200, *(*results)[0].version, ctx.request, ctx.format);
+                    });
+                  });
 }
 
 }  // namespace hearth::api

@@ -1,28 +1,45 @@
 // The REST core's stages: negotiate the response format, route, execute the interaction.
 #include "api/rest/rest_handler.h"
 
+#include <future>
+#include <memory>
+#include <utility>
+
 #include "api/rest/interactions.h"
 #include "api/rest/outcome.h"
 
 namespace hearth::api {
 
+WriteInteraction write_interaction(Interaction interaction) {
+  switch (interaction) {
+    case Interaction::kCreate: return create_interaction;
+    case Interaction::kUpdate: return update_interaction;
+    case Interaction::kDelete:
+    case Interaction::kConditionalDelete: return delete_interaction;
+    case Interaction::kPatch:
+    case Interaction::kConditionalPatch: return patch_interaction;
+    case Interaction::kTransaction: return transaction_interaction;
+    case Interaction::kConditionalUpdate: return conditional_update_interaction;
+    default: return nullptr;
+  }
+}
+
 Result<Response> run_interaction(const InteractionContext& ctx) {
+  if (WriteInteraction write = write_interaction(ctx.route.interaction)) {
+    std::promise<Answer> answer;
+    std::future<Answer> answered = answer.get_future();
+    write(ctx, [&answer](Answer built) { answer.set_value(std::move(built)); });
+    return answered.get()();
+  }
   switch (ctx.route.interaction) {
     case Interaction::kCapabilities: return capabilities_interaction(ctx);
     case Interaction::kRead: return read_interaction(ctx);
     case Interaction::kVread: return vread_interaction(ctx);
-    case Interaction::kCreate: return create_interaction(ctx);
-    case Interaction::kUpdate: return update_interaction(ctx);
-    case Interaction::kDelete: return delete_interaction(ctx);
-    case Interaction::kPatch: return patch_interaction(ctx);
     case Interaction::kHistoryInstance:
     case Interaction::kHistoryType:
     case Interaction::kHistorySystem: return history_interaction(ctx);
     case Interaction::kSearchType: return search_interaction(ctx);
-    case Interaction::kTransaction: return transaction_interaction(ctx);
-    case Interaction::kConditionalUpdate: return conditional_update_interaction(ctx);
-    case Interaction::kConditionalDelete: return delete_interaction(ctx);
-    case Interaction::kConditionalPatch: return patch_interaction(ctx);
+    default: break;
   }
   return Status(Code::kInternal, "unrouted interaction");
 }
@@ -30,6 +47,37 @@ Result<Response> run_interaction(const InteractionContext& ctx) {
 RestHandler::RestHandler(storage::ResourceStore& store, Clock& clock, IdGenerator& ids,
                          RestLimits limits)
     : store_(store), clock_(clock), ids_(ids), limits_(limits) {}
+
+bool RestHandler::handle_async(const Request& request, std::function<void(Finish)> done) const {
+  Result<ResponseFormat> format = negotiate_response_format(request);
+  if (!format.is_ok()) {
+    done([status = format.status(), &request] { return error_response(status, request); });
+    return true;
+  }
+  Result<Route> route =
+      route_request(request.method == "HEAD" ? "GET" : request.method, request.path);
+  if (!route.is_ok()) {
+    done([status = route.status(), format = *format] { return outcome_response(status, format); });
+    return true;
+  }
+  WriteInteraction write = write_interaction(route->interaction);
+  if (write == nullptr) return false;
+  // What the interaction's continuation refers to (ctx.route), owned by `respond`.
+  struct Call {
+    Route route;
+    ResponseFormat format;
+  };
+  auto call = std::make_shared<Call>(Call{std::move(route).value(), *format});
+  InteractionContext ctx{store_, store_, clock_, ids_, request, call->route, call->format, limits_};
+  write(ctx, [call, done = std::move(done)](Answer answer) {
+    done([call, answer = std::move(answer)]() -> Response {
+      Result<Response> response = answer();
+      if (!response.is_ok()) return outcome_response(response.status(), call->format);
+      return std::move(response).value();
+    });
+  });
+  return true;
+}
 
 Response RestHandler::handle(const Request& request) const {
   Result<ResponseFormat> format = negotiate_response_format(request);

@@ -1,6 +1,8 @@
 // The FHIR REST core (https://hl7.org/fhir/R4/http.html) as one plain function: a Request value
 // in, a Response value out, in named stages (route -> decode -> execute -> encode). No sockets;
-// server/ calls handle() inline or from a worker pool, as store_use() and the store's traits say.
+// server/ calls handle() inline or from a worker pool, or handle_async() on its io thread for a
+// write on a group-committing store, as store_use() and the store's traits say. Every write
+// interaction is completion-based and written once (interactions.h): handle() waits for it.
 //
 // Thread-safety: handle() may be called concurrently from many threads; the handler holds no
 // per-request state. The store, clock and id generator must outlive it and be thread-safe.
@@ -23,6 +25,10 @@ class RestHandler final : public Service {
   // Never throws for anything a client controls; every error becomes an OperationOutcome
   // response with the status from core/code_table.h.
   Response handle(const Request& request) const override;
+
+  // Service::handle_async: taken (true) for every write route, and for a request whose answer
+  // is an error found before routing; false for reads and metadata.
+  bool handle_async(const Request& request, std::function<void(Finish)> done) const override;
 
   // The StoreUse column of the route row serving `request` (api/rest/route.cpp); kNone when
   // routing fails (the answer is a 404/405/400 without the store).

@@ -3,6 +3,10 @@
 // results.
 #include <rapidjson/stringbuffer.h>
 
+#include <functional>
+#include <memory>
+#include <utility>
+
 #include "api/rest/bundle_entries.h"
 #include "api/rest/bundle_links.h"
 #include "api/rest/entry_runner.h"
@@ -153,42 +157,67 @@ BundleEntry rest_entry(const InteractionContext& ctx, EntryMethod method,
 
 }  // namespace
 
-Result<Response> transaction_interaction(const InteractionContext& ctx) {
-  HEARTH_ASSIGN_OR_RETURN(auto bundle, decode_resource(ctx.request, "Bundle", ctx.limits.xml));
+void transaction_interaction(const InteractionContext& ctx, Respond respond) {
+  auto bundle = decode_resource(ctx.request, "Bundle", ctx.limits.xml);
+  if (!bundle.is_ok()) return respond(failed(bundle.status()));
+  auto doc = std::make_shared<fhir::JsonDocument>(std::move(bundle).value());
   BundleKind kind;
-  HEARTH_ASSIGN_OR_RETURN(auto entries, read_bundle_entries(bundle, ctx.request.base_url, kind));
-  const EntryContext ectx = entry_context(ctx);
-  std::vector<EntryResult> results;
-  if (kind.transaction) {
-    HEARTH_ASSIGN_OR_RETURN(results, run_transaction(entries, ectx));
-  } else {
-    results = run_batch(entries, ectx);
-  }
-  return fhir_response(200, response_bundle(ctx, entries, results, kind.transaction), ctx.format);
+  auto entries = read_bundle_entries(*doc, ctx.request.base_url, kind);
+  if (!entries.is_ok()) return respond(failed(entries.status()));
+  auto work = std::make_shared<EntryWork>(entry_context(ctx));
+  work->keep = doc;
+  work->entries = std::move(entries).value();
+  const bool transaction = kind.transaction;
+  auto answer = [ctx, work, transaction,
+                 respond = std::move(respond)](Result<std::vector<EntryResult>> results) {
+    respond([ctx, work, transaction, results = std::move(results)]() -> Result<Response> {
+      if (!results.is_ok()) return results.status();
+      return fhir_response(200, response_bundle(ctx, work->entries, *results, transaction),
+                           ctx.format);
+    });
+  };
+  if (transaction) return run_transaction(std::move(work), std::move(answer));
+  run_batch(std::move(work), std::move(answer));
 }
 
-Result<Response> conditional_create_interaction(const InteractionContext& ctx) {
-  HEARTH_ASSIGN_OR_RETURN(auto doc, decode_resource(ctx.request, ctx.route.type, ctx.limits.xml));
-  std::vector<BundleEntry> entries{rest_entry(ctx, EntryMethod::kPost, &doc)};
-  HEARTH_ASSIGN_OR_RETURN(auto results, run_transaction(entries, entry_context(ctx)));
-  return write_response(results[0].status, *results[0].version, ctx.request, ctx.format);
+namespace {
+
+// A single REST request as a transaction of its one entry; `doc` (the decoded body, if any)
+// is what the entry's resource lives in. The continuation gets the entry's result.
+void run_rest_entry(const InteractionContext& ctx, BundleEntry entry,
+                    std::shared_ptr<fhir::JsonDocument> doc,
+                    std::function<void(Result<EntryResult>)> done) {
+  auto work = std::make_shared<EntryWork>(entry_context(ctx));
+  work->keep = std::move(doc);
+  work->entries.push_back(std::move(entry));
+  run_transaction(std::move(work),
+                  [done = std::move(done)](Result<std::vector<EntryResult>> results) {
+                    if (!results.is_ok()) return done(results.status());
+                    done(std::move((*results)[0]));
+                  });
 }
 
-Result<Response> conditional_update_interaction(const InteractionContext& ctx) {
-  HEARTH_ASSIGN_OR_RETURN(auto doc, decode_resource(ctx.request, ctx.route.type, ctx.limits.xml));
-  std::vector<BundleEntry> entries{rest_entry(ctx, EntryMethod::kPut, &doc)};
-  entries[0].if_none_exist.clear();
-  HEARTH_ASSIGN_OR_RETURN(auto results, run_transaction(entries, entry_context(ctx)));
-  return write_response(results[0].status, *results[0].version, ctx.request, ctx.format);
+// The conditional create and update: the decoded body as the one entry, answered as a write.
+void run_conditional_write(const InteractionContext& ctx, EntryMethod method, Respond respond) {
+  auto decoded = decode_resource(ctx.request, ctx.route.type, ctx.limits.xml);
+  if (!decoded.is_ok()) return respond(failed(decoded.status()));
+  auto doc = std::make_shared<fhir::JsonDocument>(std::move(decoded).value());
+  BundleEntry entry = rest_entry(ctx, method, doc.get());
+  if (method == EntryMethod::kPut) entry.if_none_exist.clear();
+  run_rest_entry(ctx, std::move(entry), std::move(doc),
+                 [ctx, respond = std::move(respond)](Result<EntryResult> result) {
+                   respond([ctx, result = std::move(result)]() -> Result<Response> {
+                     if (!result.is_ok()) return result.status();
+                     return write_response(result->status, *result->version, ctx.request,
+                                           ctx.format);
+                   });
+                 });
 }
 
-// DELETE Type/id and DELETE Type?criteria: 200 with an OperationOutcome saying what was deleted
-// (204 for Prefer: return=minimal); the ETag of the deletion when exactly one resource went.
-Result<Response> delete_interaction(const InteractionContext& ctx) {
-  std::vector<BundleEntry> entries{rest_entry(ctx, EntryMethod::kDelete, nullptr)};
-  entries[0].if_none_exist.clear();
-  HEARTH_ASSIGN_OR_RETURN(auto results, run_transaction(entries, entry_context(ctx)));
-  const EntryResult& result = results[0];
+// DELETE Type/id and DELETE Type?criteria: the answer: 200 with an OperationOutcome saying what was
+// deleted (204 for Prefer: return=minimal); the ETag of the deletion when exactly one resource
+// went.
+Response delete_response(const InteractionContext& ctx, const EntryResult& result) {
   const bool literal = ctx.route.interaction == Interaction::kDelete;
   const std::string what = ctx.route.type + "/" + ctx.route.id;
   Response response;
@@ -209,6 +238,28 @@ Result<Response> delete_interaction(const InteractionContext& ctx) {
   }
   if (result.deleted == 1) response.headers.emplace_back("ETag", etag_for(result.version->version));
   return response;
+}
+
+}  // namespace
+
+void conditional_create_interaction(const InteractionContext& ctx, Respond respond) {
+  run_conditional_write(ctx, EntryMethod::kPost, std::move(respond));
+}
+
+void conditional_update_interaction(const InteractionContext& ctx, Respond respond) {
+  run_conditional_write(ctx, EntryMethod::kPut, std::move(respond));
+}
+
+void delete_interaction(const InteractionContext& ctx, Respond respond) {
+  BundleEntry entry = rest_entry(ctx, EntryMethod::kDelete, nullptr);
+  entry.if_none_exist.clear();
+  run_rest_entry(ctx, std::move(entry), nullptr,
+                 [ctx, respond = std::move(respond)](Result<EntryResult> done) {
+                   respond([ctx, done = std::move(done)]() -> Result<Response> {
+                     if (!done.is_ok()) return done.status();
+                     return delete_response(ctx, *done);
+                   });
+                 });
 }
 
 }  // namespace hearth::api

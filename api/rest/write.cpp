@@ -1,5 +1,8 @@
 // create and update (also update-as-create); their conditional forms and delete run through the
 // entry runner (transaction.cpp).
+#include <memory>
+#include <utility>
+
 #include "api/rest/interactions.h"
 #include "api/rest/outcome.h"
 #include "api/rest/resource_body.h"
@@ -7,17 +10,23 @@
 #include "api/rest/write_request.h"
 
 namespace hearth::api {
+namespace {
 
-Result<Response> create_interaction(const InteractionContext& ctx) {
-  if (!ctx.request.if_none_exist.empty()) return conditional_create_interaction(ctx);
-  HEARTH_ASSIGN_OR_RETURN(auto doc, decode_resource(ctx.request, ctx.route.type, ctx.limits.xml));
-  // FHIR: the server ignores any id in a create body and assigns its own.
-  HEARTH_ASSIGN_OR_RETURN(auto write, make_write(ctx, ctx.ids.next_id(), &doc));
-  HEARTH_ASSIGN_OR_RETURN(auto outcome, ctx.store.create(write));
-  return write_response(201, outcome.stored, ctx.request, ctx.format);
+// Hands `write` to the store; the continuation answers `status` (201 for an update that
+// created), with the stored version.
+void store_write(const InteractionContext& ctx, storage::WriteOp op, storage::WriteRequest write,
+                 int status, Respond respond) {
+  ctx.store.write(op, std::move(write),
+                  [ctx, status, respond = std::move(respond)](Result<storage::WriteOutcome> r) {
+                    respond([ctx, status, r = std::move(r)]() -> Result<Response> {
+                      if (!r.is_ok()) return r.status();
+                      const int code = r->kind == storage::WriteKind::kCreated ? 201 : status;
+                      return write_response(code, r->stored, ctx.request, ctx.format);
+                    });
+                  });
 }
 
-Result<Response> update_interaction(const InteractionContext& ctx) {
+Result<storage::WriteRequest> prepare_update(const InteractionContext& ctx) {
   HEARTH_ASSIGN_OR_RETURN(auto doc, decode_resource(ctx.request, ctx.route.type, ctx.limits.xml));
   auto id = doc.FindMember("id");
   if (id == doc.MemberEnd() || !fhir::is_json_string(id->value)) {
@@ -31,9 +40,28 @@ Result<Response> update_interaction(const InteractionContext& ctx) {
   }
   HEARTH_ASSIGN_OR_RETURN(auto write, make_write(ctx, ctx.route.id, &doc));
   HEARTH_RETURN_IF_ERROR(apply_if_match(ctx.request, write));
-  HEARTH_ASSIGN_OR_RETURN(auto outcome, ctx.store.update(write));
-  int status = outcome.kind == storage::WriteKind::kCreated ? 201 : 200;
-  return write_response(status, outcome.stored, ctx.request, ctx.format);
+  return write;
+}
+
+}  // namespace
+
+void create_interaction(const InteractionContext& ctx, Respond respond) {
+  if (!ctx.request.if_none_exist.empty()) {
+    return conditional_create_interaction(ctx, std::move(respond));
+  }
+  auto doc = decode_resource(ctx.request, ctx.route.type, ctx.limits.xml);
+  if (!doc.is_ok()) return respond(failed(doc.status()));
+  // FHIR: the server ignores any id in a create body and assigns its own. The stamped body is
+  // rendered from a copy (write_request.h), so `doc` may go when this returns.
+  auto write = make_write(ctx, ctx.ids.next_id(), &*doc);
+  if (!write.is_ok()) return respond(failed(write.status()));
+  store_write(ctx, storage::WriteOp::kCreate, std::move(write).value(), 201, std::move(respond));
+}
+
+void update_interaction(const InteractionContext& ctx, Respond respond) {
+  auto write = prepare_update(ctx);
+  if (!write.is_ok()) return respond(failed(write.status()));
+  store_write(ctx, storage::WriteOp::kUpdate, std::move(write).value(), 200, std::move(respond));
 }
 
 }  // namespace hearth::api

@@ -82,7 +82,10 @@ int serve(Config config) {
                                                         : storage::ReusedControlId::kAccept});
   api::Hl7ArchiveApi hl7_api(**store, ingest);
   HttpServer server(config,
-                    HttpHandlers{.fhir = rest, .hl7 = &hl7_api, .cheap_reads = traits.cheap_reads},
+                    HttpHandlers{.fhir = rest,
+                                 .hl7 = &hl7_api,
+                                 .cheap_reads = traits.cheap_reads,
+                                 .group_commit = traits.group_commit},
                     MllpHandlers{.ingest = &ingest});
   Status listening = server.listen();
   if (!listening.is_ok()) {

@@ -1,6 +1,7 @@
 // The group commit's queue, its leader and the batch: one transaction, a savepoint per write.
 #include "storage/sql/group_commit.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -22,7 +23,7 @@ void GroupCommit::run(Item& item) {
   if (gathering_) arrived_.notify_one();
   while (!item.done_) {
     if (batch_running_) {
-      queue_changed_.wait(lock);
+      item.wake_.wait(lock);
       continue;
     }
     lead_batch(lock);
@@ -60,13 +61,21 @@ void GroupCommit::lead_batch(std::unique_lock<std::mutex>& lock) {
     if (w->posted_) finished_posted.push_back(w);
   }
   lock.lock();
-  // From here a blocking writer may return and destroy its item: touch them no more.
+  // Once the lock is released a blocking writer may return and destroy its item: each is
+  // notified under the lock, then touched no more.
   for (Item* w : batch) {
-    if (!w->posted_) w->done_ = true;
+    if (w->posted_) continue;
+    w->done_ = true;
+    w->wake_.notify_one();
   }
   batch_running_ = false;
-  queue_changed_.notify_all();
-  if (posted_queued_ > 0) committer_wake_.notify_one();
+  // One thread leads the next batch: the first blocking writer queued, else the committer.
+  auto next = std::find_if(queue_.begin(), queue_.end(), [](Item* w) { return !w->posted_; });
+  if (next != queue_.end()) {
+    (*next)->wake_.notify_one();
+  } else if (posted_queued_ > 0) {
+    committer_wake_.notify_one();
+  }
   lock.unlock();
   for (Item* w : finished_posted) {
     std::unique_ptr<Item> owned(w);

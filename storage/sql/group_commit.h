@@ -8,7 +8,10 @@
 //
 // Before it starts, a leader that finds fewer writes queued than its previous batch held waits up
 // to kGatherWait for them (writers answered by that batch come back with their next write).
-// A blocking write (run()) leads a batch itself or waits for the one that takes it. A posted
+// A blocking write (run()) leads a batch itself or waits for the one that takes it; each waiter
+// sleeps on its own condition, woken when its write is done or, for the first blocking write
+// still queued, when the batch before it ended and someone must lead the next (never a herd of
+// waiters whose writes are still queued). A posted
 // write (post(): an archiving, whose caller does not wait) has no thread waiting to lead: the
 // committer thread, started on first use, leads whenever one is queued and no batch runs, and
 // calls the write's complete() after the batch.
@@ -64,7 +67,8 @@ class GroupCommit {
    private:
     friend class GroupCommit;
     bool posted_ = false;
-    bool done_ = false;  // blocking items: the batch that ran it has ended
+    bool done_ = false;             // blocking items: the batch that ran it has ended
+    std::condition_variable wake_;  // blocking items: done_, or lead the next batch
   };
 
   GroupCommit(WriteTransactions& transactions, const Clock& clock)
@@ -93,7 +97,6 @@ class GroupCommit {
   WriteTransactions& transactions_;
   const Clock& clock_;
   std::mutex mutex_;
-  std::condition_variable queue_changed_;
   std::vector<Item*> queue_;
   bool batch_running_ = false;
   std::size_t last_batch_size_ = 0;

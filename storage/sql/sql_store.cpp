@@ -131,13 +131,13 @@ Result<ResourceVersion> SqlStore::vread(std::string_view type, std::string_view 
 }
 
 Result<WriteOutcome> SqlStore::create(const WriteRequest& request) {
-  return write(Op::kCreate, request);
+  return write_now(Op::kCreate, request);
 }
 Result<WriteOutcome> SqlStore::update(const WriteRequest& request) {
-  return write(Op::kUpdate, request);
+  return write_now(Op::kUpdate, request);
 }
 Result<WriteOutcome> SqlStore::remove(const WriteRequest& request) {
-  return write(Op::kRemove, request);
+  return write_now(Op::kRemove, request);
 }
 
 namespace {
@@ -211,10 +211,17 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   return WriteOutcome{kind, std::move(next)};
 }
 
-// One resource write queued for the group commit.
+// One resource write queued for the group commit: run() (the caller's request, borrowed) or
+// post() (the request and `done` owned; done called in complete()).
 struct ResourceWrite final : detail::GroupCommit::Item {
   ResourceWrite(int op, const WriteRequest& request, const Clock& clock)
       : op(op), request(request), clock(clock) {}
+  ResourceWrite(int op, WriteRequest owned_request, WriteDone done, const Clock& clock)
+      : op(op),
+        owned(std::move(owned_request)),
+        request(owned),
+        clock(clock),
+        done(std::move(done)) {}
   bool apply(PreparedStatements& ps, std::int64_t) override {
     bool raced = false;  // cannot happen: the batch is SQLite's only writer
     result = write_rows(op, request, ps, clock, &raced);
@@ -229,10 +236,13 @@ struct ResourceWrite final : detail::GroupCommit::Item {
   void fail(const Status& status) override { result = status; }
   // write_rows decides (conflict, precondition, no change) before its first statement.
   bool fails_before_writing() const override { return true; }
+  void complete() override { done(std::move(*result)); }
 
   const int op;
+  WriteRequest owned;
   const WriteRequest& request;
   const Clock& clock;
+  WriteDone done;
   std::optional<Result<WriteOutcome>> result;
 };
 
@@ -285,8 +295,10 @@ class SqlTransaction final : public StoreTransaction {
 
 // A transaction body queued for the group commit: it runs in its own savepoint, so an error
 // rolls back all of its writes and nothing else of the batch.
+// Blocking (run()): `done` unset. Posted: `done` called in complete().
 struct TransactionRun final : detail::GroupCommit::Item {
-  TransactionRun(const TransactionBody& body, const Clock& clock) : body(body), clock(clock) {}
+  TransactionRun(TransactionBody body, const Clock& clock, TransactionDone done = {})
+      : body(std::move(body)), clock(clock), done(std::move(done)) {}
   bool apply(PreparedStatements& ps, std::int64_t) override {
     bool raced = false;  // cannot happen: the batch is SQLite's only writer
     SqlTransaction transaction(ps, clock, &raced, false);
@@ -295,9 +307,11 @@ struct TransactionRun final : detail::GroupCommit::Item {
   }
   void fail_current(FailureKind) override { result = status_from_current_exception("transaction"); }
   void fail(const Status& status) override { result = status; }
+  void complete() override { done(std::move(result)); }
 
-  const TransactionBody& body;
+  const TransactionBody body;
   const Clock& clock;
+  TransactionDone done;
   Status result = Status::ok();
 };
 
@@ -324,7 +338,24 @@ struct Archiving final : detail::GroupCommit::Item {
 
 }  // namespace
 
-Result<WriteOutcome> SqlStore::write(Op op, const WriteRequest& request) {
+void SqlStore::write(WriteOp op, WriteRequest request, WriteDone done) {
+  if (!group_commit_ || (op != Op::kRemove && !request.make_body)) {
+    done(write_now(op, request));
+    return;
+  }
+  group_commit_->post(std::make_unique<ResourceWrite>(static_cast<int>(op), std::move(request),
+                                                      std::move(done), clock_));
+}
+
+void SqlStore::transact(TransactionBody body, TransactionDone done) {
+  if (!group_commit_) {
+    done(transact(body));
+    return;
+  }
+  group_commit_->post(std::make_unique<TransactionRun>(std::move(body), clock_, std::move(done)));
+}
+
+Result<WriteOutcome> SqlStore::write_now(Op op, const WriteRequest& request) {
   const int op_index = static_cast<int>(op);
   const std::string what = std::string(op == Op::kCreate   ? "create "
                                        : op == Op::kUpdate ? "update "

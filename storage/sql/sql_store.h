@@ -55,6 +55,11 @@ class SqlStore final : public Store {
   // SQLite: one item of the group commit, in its own savepoint. PostgreSQL: one transaction
   // (write_transaction.h), run again from the start after a retryable failure or a lost race.
   Status transact(const TransactionBody& body) override;
+  // SQLite: posted to the group commit, `done` called on its committer thread. PostgreSQL: the
+  // blocking call above, `done` called before returning (the server keeps PostgreSQL writes on
+  // its worker pool).
+  void write(WriteOp op, WriteRequest request, WriteDone done) override;
+  void transact(TransactionBody body, TransactionDone done) override;
   // SQLite: posted to the group commit. PostgreSQL: posted to archive_pool_.
   void archive(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done) override;
   Result<ArchivedMessage> read_message(std::int64_t id) override;
@@ -64,8 +69,8 @@ class SqlStore final : public Store {
   std::string_view engine() const override;
 
  private:
-  enum class Op { kCreate, kUpdate, kRemove };
-  Result<WriteOutcome> write(Op op, const WriteRequest& request);
+  using Op = WriteOp;
+  Result<WriteOutcome> write_now(Op op, const WriteRequest& request);
   // PostgreSQL: one archiving in its own transaction, on an archive_pool_ thread.
   Result<ArchiveOutcome> archive_now(const ArchiveRequest& request);
 
