@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/content_hash.h"
+#include "storage/sql/sqlite_statement.h"
 
 namespace hearth::storage {
 namespace detail {
@@ -133,14 +134,15 @@ ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine)
     insert.exchange(use(*in));
   }
   insert.exchange(use(content_hash));
-  insert.exchange(into(inserted_id));
+  // SQLite: the id from last_insert_rowid (sqlite_statement.h says why not RETURNING).
+  if (dialect != Dialect::kSqlite) insert.exchange(into(inserted_id));
   insert.alloc();
   insert.prepare(
       "INSERT INTO hl7_message (received_at, peer, sender, control_id, message_type,"
       " version, status, raw, ack, note, content_hash) VALUES (:p1, :p2, :p3, :p4, :p5, :p6,"
       " :p7, " +
       bytes_placeholder(dialect, ":p8") + ", " + bytes_placeholder(dialect, ":p9") +
-      ", :p10, :p11) RETURNING id");
+      ", :p10, :p11)" + (dialect == Dialect::kSqlite ? "" : " RETURNING id"));
   insert.define_and_bind();
 }
 
@@ -216,6 +218,7 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
   st.note.assign(note);
   st.insert.execute(true);
   ps.finish(st.insert);
+  if (st.dialect == Dialect::kSqlite) st.inserted_id = last_insert_rowid(ps.sql);
   ArchivedMessage row;
   row.id = st.inserted_id;
   row.received_at_micros = now_micros;

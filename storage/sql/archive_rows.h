@@ -47,7 +47,7 @@ struct ArchiveStatements {
   // `find_any`'s output: the oldest accepted row of (sender, control_id), any content.
   long long any_id = 0;
   // Inputs of `insert` (with sender, control_id and content_hash above; raw and ack in column
-  // form); `inserted_id` is its RETURNING.
+  // form); `inserted_id` is its key (RETURNING on PostgreSQL).
   long long received_at = 0, inserted_id = 0;
   std::string peer, message_type, version, status, raw, ack, note;
 

@@ -189,8 +189,7 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   ps.deleted = next.deleted ? 1 : 0;
   ps.method = next.method;
   // The version row first: its seq is what the current row points at.
-  ps.insert_version.execute(true);
-  ps.finish(ps.insert_version);
+  ps.insert_version_row();
   if (found) {
     ps.update_current.execute(true);
   } else {

@@ -67,4 +67,8 @@ bool SqliteStatement::step_into(std::int64_t& value) {
   return rc == SQLITE_ROW;
 }
 
+std::int64_t last_insert_rowid(soci::session& sql) {
+  return sqlite_api::sqlite3_last_insert_rowid(connection_of(sql));
+}
+
 }  // namespace hearth::storage::detail

@@ -42,4 +42,10 @@ class SqliteStatement {
   void* db_;
 };
 
+// The rowid of the last row inserted on `sql`, a SQLite session. Hearth's inserts read their key
+// here instead of through RETURNING, which SQLite runs as a trigger: that gives the INSERT a
+// statement journal, and in a group commit's savepoint releasing it walks the whole sub-journal
+// after every row.
+std::int64_t last_insert_rowid(soci::session& sql);
+
 }  // namespace hearth::storage::detail

@@ -9,6 +9,7 @@
 
 #include "storage/sql/archive_rows.h"
 #include "storage/sql/search_index.h"
+#include "storage/sql/sqlite_statement.h"
 
 namespace hearth::storage {
 namespace {
@@ -142,13 +143,27 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
                                      " WHERE res_type = :p6 AND res_id = :p7",
                       use(version), use(last_updated), use(deleted), use(method), use(seq),
                       use(type), use(id))),
-      insert_version((sql.prepare << "INSERT INTO resource_version (" << kVersionColumns
-                                  << ") VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7)"
-                                     " RETURNING seq",
-                      use(type), use(id), use(version), use(last_updated), use(deleted),
-                      use(method), use(body), into(seq))),
+      insert_version(
+          d == Dialect::kSqlite
+              ? soci::statement((sql.prepare << "INSERT INTO resource_version (" << kVersionColumns
+                                             << ") VALUES (:p1, :p2, :p3, :p4, :p5,"
+                                                " :p6, :p7)",
+                                 use(type), use(id), use(version), use(last_updated), use(deleted),
+                                 use(method), use(body)))
+              : soci::statement((sql.prepare << "INSERT INTO resource_version (" << kVersionColumns
+                                             << ") VALUES (:p1, :p2, :p3, :p4, :p5,"
+                                                " :p6, :p7) RETURNING seq",
+                                 use(type), use(id), use(version), use(last_updated), use(deleted),
+                                 use(method), use(body), into(seq)))),
       read_max_seq(
           (sql.prepare << "SELECT COALESCE(MAX(seq), 0) FROM resource_version", into(max_seq))) {}
+
+void PreparedStatements::insert_version_row() {
+  insert_version.execute(true);
+  finish(insert_version);
+  if (dialect != Dialect::kSqlite) return;  // RETURNING filled `seq`
+  seq = detail::last_insert_rowid(sql);
+}
 
 void PreparedStatements::finish(soci::statement& statement) const {
   if (dialect != Dialect::kSqlite) return;

@@ -58,6 +58,8 @@ struct PreparedStatements {
   // Makes a statement that returned a row release its read snapshot (SQLite keeps a stepped
   // statement's read transaction open until it is reset). No-op on PostgreSQL.
   void finish(soci::statement& statement) const;
+  // Inserts the version row from the inputs and sets `seq` to its key.
+  void insert_version_row();
 
   // SQLite: false when no transaction is open (SQLite rolls one back by itself after some
   // errors, e.g. a full disk). Always true on PostgreSQL (errors there abort via exceptions).
@@ -76,7 +78,7 @@ struct PreparedStatements {
   std::string type, id, method, body;
   long long version = 0, last_updated = 0;
   int deleted = 0;
-  long long seq = 0;  // the version row just inserted (insert_version's RETURNING)
+  long long seq = 0;  // the version row just inserted (insert_version_row)
   // Outputs of the current-row and version lookups.
   long long cur_version = 0, cur_last_updated = 0, max_seq = 0;
   int cur_deleted = 0;
@@ -92,7 +94,8 @@ struct PreparedStatements {
   // rows) when a racing transaction created the row first, so the race costs no exception.
   soci::statement insert_current;
   soci::statement update_current;  // (version, last_updated, deleted, method, seq, type, id)
-  // (type, id, version, last_updated, deleted, method, body) -> seq
+  // (type, id, version, last_updated, deleted, method, body) -> seq. Run through
+  // insert_version_row(). SQLite: without RETURNING (detail::last_insert_rowid says why).
   soci::statement insert_version;
   soci::statement read_max_seq;  // -> max_seq
 
