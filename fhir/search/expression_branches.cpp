@@ -11,10 +11,17 @@ bool is_identifier_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-// The top-level operands of `expression`'s unions ("A.x | (B.y as Z) | C.z"): split at each '|'
-// outside parentheses, brackets and quotes. Only the whole expression when something binding
-// looser than '|' (comparison, equality, and/or/xor/implies, in/contains) stands at top level,
-// since splitting would then change its meaning.
+bool derives_from(const TypeDef* type, std::string_view base) {
+  for (; type != nullptr; type = type->base.empty() ? nullptr : find_type(type->base)) {
+    if (type->name == base) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// Split at each '|' outside parentheses, brackets and quotes. Not split when a comparison,
+// equality, and/or/xor/implies or in/contains stands at top level: that would change the meaning.
 std::vector<std::string_view> union_branches(std::string_view expression) {
   std::vector<std::string_view> out;
   int depth = 0;
@@ -57,15 +64,6 @@ std::vector<std::string_view> union_branches(std::string_view expression) {
   out.push_back(expression.substr(start));
   return out;
 }
-
-bool derives_from(const TypeDef* type, std::string_view base) {
-  for (; type != nullptr; type = type->base.empty() ? nullptr : find_type(type->base)) {
-    if (type->name == base) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 // `expression` without the union branches that start at another resource type
 // ("AllergyIntolerance.code | Condition.code | ..." on a Condition -> " Condition.code "): they

@@ -7,10 +7,16 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fhir/model.h"
 
 namespace hearth::fhir::search::detail {
+
+// The top-level operands of `expression`'s unions ("A.x | (B.y as Z) | C.z" -> three views into
+// `expression`, untrimmed); only the whole expression when something binding looser than '|'
+// stands at its top level.
+std::vector<std::string_view> union_branches(std::string_view expression);
 
 // `expression` without the union branches that start at a resource type `type` does not derive
 // from, the kept branches joined by '|' as written; "" when no branch applies. The whole

@@ -69,20 +69,33 @@ bool is_simple_path(std::string_view expression) {
                                     "0123456789_.") == std::string_view::npos;
 }
 
+// A reference parameter converts a resource item only when its type is one of the parameter's
+// targets: a part's targets must all be the umbrella's.
+bool targets_within(const SearchParamDef& umbrella, const SearchParamDef& part) {
+  if (umbrella.type != SearchParamType::kReference || umbrella.target.empty()) return true;
+  return std::all_of(part.target.begin(), part.target.end(), [&](std::string_view t) {
+    return std::find(umbrella.target.begin(), umbrella.target.end(), t) != umbrella.target.end();
+  });
+}
+
+// U = "A | P1 | P2 ...": P's union branches (often just one) are some of U's.
+bool is_union_part(std::string_view u, std::string_view p) {
+  const std::vector<std::string_view> of_u = detail::union_branches(u);
+  const std::vector<std::string_view> of_p = detail::union_branches(p);
+  if (of_u.size() <= of_p.size()) return false;
+  return std::all_of(of_p.begin(), of_p.end(), [&](std::string_view pb) {
+    return std::any_of(of_u.begin(), of_u.end(),
+                       [&](std::string_view ub) { return trim(ub) == trim(pb); });
+  });
+}
+
 bool is_part(const SearchParamDef& umbrella, std::string_view u, const SearchParamDef& part,
              std::string_view p) {
-  if (umbrella.type != part.type || u.empty() || p.size() <= u.size() || !p.starts_with(u)) {
-    return false;
-  }
+  if (umbrella.type != part.type || u.empty() || p.empty()) return false;
+  if (is_union_part(u, p)) return targets_within(umbrella, part);
+  if (p.size() <= u.size() || !p.starts_with(u)) return false;
   std::string_view rest = p.substr(u.size());
-  if (is_where_suffix(rest)) {
-    // A reference parameter converts a resource item only when its type is one of the
-    // parameter's targets: the part's targets must all be the umbrella's.
-    if (umbrella.type != SearchParamType::kReference || umbrella.target.empty()) return true;
-    return std::all_of(part.target.begin(), part.target.end(), [&](std::string_view t) {
-      return std::find(umbrella.target.begin(), umbrella.target.end(), t) != umbrella.target.end();
-    });
-  }
+  if (is_where_suffix(rest)) return targets_within(umbrella, part);
   if (umbrella.type != SearchParamType::kString || !is_simple_path(u) || rest.front() != '.') {
     return false;
   }

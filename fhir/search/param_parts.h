@@ -11,7 +11,9 @@
 //   subject.where(resolve()
 //                      is Patient)), converted alike (for references: P's targets are U's);
 //   P = U.m            U's items are HumanName or Address (string parameters), and m is one of
-//                      the elements their conversion (item_to_index.h) already includes.
+//                      the elements their conversion (item_to_index.h) already includes;
+//   U = A | P | ...    P's union branches are some of U's (Observation `combo-code` = code |
+//                      component.code), converted alike (references as above).
 // tests/unit/fhir/search_extract_test.cpp checks the claim on every official example.
 #pragma once
 

@@ -26,7 +26,7 @@ std::vector<std::string_view> parts_of(std::string_view type, std::string_view c
   return {parts.begin(), parts.end()};
 }
 
-TEST_CASE("param_parts: names, addresses, telecoms and subject references") {
+TEST_CASE("param_parts: names, addresses, telecoms, subject references and combo parameters") {
   using V = std::vector<std::string_view>;
   CHECK(parts_of("Patient", "name") == V{"family", "given"});
   CHECK(parts_of("Practitioner", "name") == V{"family", "given"});
@@ -34,6 +34,10 @@ TEST_CASE("param_parts: names, addresses, telecoms and subject references") {
         V{"address-city", "address-country", "address-postalcode", "address-state"});
   CHECK(parts_of("Patient", "telecom") == V{"email", "phone"});
   CHECK(parts_of("Observation", "subject") == V{"patient"});
+  // Unions of other parameters' expressions.
+  CHECK(parts_of("Observation", "combo-code") == V{"code", "component-code"});
+  CHECK(parts_of("Observation", "combo-value-quantity") ==
+        V{"component-value-quantity", "value-quantity"});
   CHECK(parts_of("Patient", "family").empty());
   CHECK(parts_of("Patient", "phonetic").empty());  // not indexed
   CHECK(parts_of("Observation", "code").empty());
