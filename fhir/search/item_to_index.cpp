@@ -169,10 +169,20 @@ void token_rows(std::string_view code, const Item& item, IndexValues& out) {
   if (type == "Coding") {
     coding_row(code, j, out);
   } else if (type == "CodeableConcept") {
+    const std::size_t first = out.tokens.size();
     if (const JsonValue* codings = member(j, "coding"); codings != nullptr && codings->IsArray()) {
       for (const JsonValue& c : codings->GetArray()) coding_row(code, c, out);
     }
-    add_token(code, "", "", member_string(j, "text"), out);
+    // The text on a row of its own, unless a coding's row already carries it as its display
+    // (the common case): `:text` matches any row's text, so that row would say nothing new.
+    const std::string_view text = member_string(j, "text");
+    if (!text.empty()) {
+      const std::string folded = fold_text(text);
+      const bool carried =
+          std::any_of(out.tokens.begin() + static_cast<std::ptrdiff_t>(first), out.tokens.end(),
+                      [&](const TokenIndex& row) { return row.text == folded; });
+      if (!carried) add_token(code, "", "", text, out);
+    }
   } else if (type == "Identifier") {
     std::string_view type_text;
     if (const JsonValue* t = member(j, "type")) type_text = member_string(*t, "text");

@@ -281,9 +281,13 @@ std::string sort_sql(Builder& b, const std::string& type, const fhir::search::So
     case SearchParamType::kUri: column = "uri"; break;
     default: return "r.res_id";
   }
-  const std::string value = std::string("(SELECT ") + (key.descending ? "MAX" : "MIN") + "(i." +
-                            column + ") FROM " + table_of(key.param->type) +
-                            " i WHERE i.rid = r.rid AND " + pid_condition(b, type, code) + ")";
+  // A token row with only a text (a CodeableConcept's text) has no code to sort by.
+  const std::string of = key.param->type == SearchParamType::kToken
+                             ? std::string("NULLIF(i.code, '')")
+                             : std::string("i.") + column;
+  const std::string value = std::string("(SELECT ") + (key.descending ? "MAX" : "MIN") + "(" + of +
+                            ") FROM " + table_of(key.param->type) + " i WHERE i.rid = r.rid AND " +
+                            pid_condition(b, type, code) + ")";
   // Resources without a value come last either way (engines disagree on where NULL sorts).
   return "CASE WHEN " + value + " IS NULL THEN 1 ELSE 0 END, " + value + dir;
 }

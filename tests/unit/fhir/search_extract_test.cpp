@@ -196,6 +196,16 @@ TEST_CASE("extract_index: Observation codes, subject, effective, value-quantity"
   CHECK(quantities(w, "value-quantity") == V{"3.000000||mmHg"});
   CHECK(references(w, "patient").empty());
   CHECK(references(w, "subject") == V{"Group|g1|Group/g1"});
+  CHECK(tokens(w, "code") == V{"||x"});  // a text alone is a row
+}
+
+TEST_CASE("extract_index: a CodeableConcept's text a coding shows as its display is one row") {
+  IndexValues v = extract(R"({"resourceType": "Observation", "status": "final",
+    "code": {"coding": [{"system": "http://loinc.org", "code": "8480-6",
+                         "display": "Systolic blood pressure"}],
+             "text": "SYSTOLIC Blood Pressure"}})");
+  // Folded alike: `:text` finds the coding's row, so a text-only row would add nothing.
+  CHECK(tokens(v, "code") == V{"http://loinc.org|8480-6|systolic blood pressure"});
 }
 
 TEST_CASE("extract_index: Resource-level meta params") {

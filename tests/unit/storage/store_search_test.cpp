@@ -243,8 +243,19 @@ TEST_CASE("search: numbers, quantities, uris, _lastUpdated, sort, paging and tot
       v.uris.push_back(
           {.param = "_profile",
            .uri = "http://example.org/fhir/StructureDefinition/obs-" + std::to_string(i)});
+      // A code, and a text-only row (a CodeableConcept's text) that sorting must not see.
+      v.tokens.push_back({.param = "code",
+                          .system = "http://loinc.org",
+                          .code = std::string(1, static_cast<char>('c' - i)),
+                          .text = ""});
+      v.tokens.push_back({.param = "code", .system = "", .code = "", .text = "a text"});
       REQUIRE(store->create(indexed("Observation", "o" + std::to_string(i), v)).is_ok());
       clock.advance(1'000'000);
+    }
+    {  // sort by a token: by its codes, not by an empty one of a text-only row
+      SearchQuery q = query("Observation", {});
+      q.sort = {{.param = fhir::find_search_param("Observation", "code"), .descending = false}};
+      CHECK(ids(*store, q) == Ids{"o2", "o1", "o0"});
     }
     {  // quantity: value within the implied precision, and the unit
       SearchClause q = clause("Observation", "value-quantity");
