@@ -174,12 +174,17 @@ long long IndexWriter::pid_of(std::string_view code) {
                            " has no id in search_param");
 }
 
-bool IndexWriter::find_rid(const std::string& type, const std::string& id) {
+bool IndexWriter::find_rid(const std::string& type, const std::string& id,
+                           std::optional<std::int64_t> known) {
   type_ = type;
   id_ = id;
   auto it = pids_.find(type_);
   type_pids_ = it == pids_.end() ? nullptr : &it->second;
   if (dialect_ != Dialect::kSqlite) return true;  // found inside each statement
+  if (known) {
+    rid_ = *known;
+    return true;
+  }
   rid_lookup_->bind(1, std::string_view(type_));
   rid_lookup_->bind(2, std::string_view(id_));
   return rid_lookup_->step_into(rid_);
@@ -265,10 +270,10 @@ void IndexWriter::insert_rows(int table, const Rows& rows, Fill&& fill) {
 }
 
 void IndexWriter::insert(const std::string& type, const std::string& id,
-                         const fhir::search::IndexValues& values) {
+                         const fhir::search::IndexValues& values, std::optional<std::int64_t> rid) {
   using namespace fhir::search;
   if (values.size() == 0) return;
-  if (!find_rid(type, id)) {
+  if (!find_rid(type, id, rid)) {
     throw std::runtime_error("index rows for " + type + "/" + id + ", which has no resource row");
   }
   insert_rows(0, values.strings, [](const StringIndex& r) {

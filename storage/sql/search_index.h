@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -44,9 +45,10 @@ class IndexWriter {
   // Deletes every index row of (type, id).
   void remove(const std::string& type, const std::string& id);
   // Inserts `values` as the rows of (type, id), whose resource row is already written; the
-  // caller removed older rows first.
+  // caller removed older rows first. `rid`: the resource's key when the caller knows it (a
+  // resource created in this transaction: the seq of its first version), which saves a lookup.
   void insert(const std::string& type, const std::string& id,
-              const fhir::search::IndexValues& values);
+              const fhir::search::IndexValues& values, std::optional<std::int64_t> rid = {});
 
  private:
   template <typename Rows, typename Fill>
@@ -56,8 +58,10 @@ class IndexWriter {
   bool covered_by_part(const Row& row, const Rows& rows, Fill&& fill) const;
   // The id of parameter `code` of type_ (loads the table on a miss, once).
   long long pid_of(std::string_view code);
-  // Sets rid_ to the resource's key; false when (type, id) has no resource row.
-  bool find_rid(const std::string& type, const std::string& id);
+  // Sets rid_ to the resource's key (`known` if given); false when (type, id) has no resource
+  // row.
+  bool find_rid(const std::string& type, const std::string& id,
+                std::optional<std::int64_t> known = {});
   void load_params();
 
   soci::session& sql_;

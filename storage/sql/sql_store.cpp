@@ -202,7 +202,11 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   // The search index follows the current version: old rows out, the new body's rows in.
   detail::IndexWriter& index = ps.index();
   if (found && !current.deleted) index.remove(request.type, request.id);
-  if (!next.deleted) index.insert(request.type, request.id, request.index);
+  if (!next.deleted) {
+    // A new resource's key is the seq of its first version (insert_current: rid = seq).
+    index.insert(request.type, request.id, request.index,
+                 found ? std::nullopt : std::optional<std::int64_t>(ps.seq));
+  }
   next.body.swap(ps.body);
   WriteKind kind = op == kRemove                                ? WriteKind::kDeleted
                    : op == kUpdate && found && !current.deleted ? WriteKind::kUpdated
