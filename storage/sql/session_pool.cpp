@@ -18,6 +18,7 @@
 #include "storage/sql/sql_error.h"
 #include "storage/sql/statements.h"
 #include "storage/sql/wal_checkpointer.h"
+#include "storage/sql/wal_write_buffer.h"
 
 namespace hearth::storage {
 namespace {
@@ -60,6 +61,8 @@ void configure_sqlite_library() {
   static const bool done = [] {
     sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    // After the configuration: finding the default VFS initializes the library.
+    detail::register_wal_write_buffer();
     return true;
   }();
   (void)done;
