@@ -1,6 +1,6 @@
 // Internal to storage/: a SQLite VFS over the default one that gathers a commit's writes to the
-// -wal file into few large writes. SQLite appends a commit to the WAL as two write() calls per page (a
-// 24-byte frame header, then the page), and on this kind of machine a system call costs more
+// -wal file into few large writes. SQLite appends a commit to the WAL as two write() calls per page
+// (a 24-byte frame header, then the page), and on this kind of machine a system call costs more
 // than the bytes: a third of the group commit's time went to them under load.
 //
 // Only -wal files are buffered, and only contiguous appends: the buffer is written out when the

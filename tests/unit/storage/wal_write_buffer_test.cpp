@@ -2,16 +2,15 @@
 // it is on the -wal file when the commit returns, as another connection that bypasses it (the
 // plain "unix" VFS) sees; a rolled-back transaction that spilled frames leaves nothing; a
 // transaction past the 4 MiB buffer and SQLite's page cache commits whole.
+#include "storage/sql/wal_write_buffer.h"
+
 #include <doctest/doctest.h>
 #include <sqlite3.h>
-
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <string>
-
-#include "storage/sql/wal_write_buffer.h"
 
 namespace hearth::storage::detail {
 namespace {
@@ -19,8 +18,8 @@ namespace {
 struct Db {
   sqlite3* db = nullptr;
   Db(const std::string& path, const char* vfs) {
-    REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                            vfs) == SQLITE_OK);
+    REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs) ==
+            SQLITE_OK);
   }
   ~Db() { sqlite3_close(db); }
   void exec(const std::string& sql) {
@@ -51,8 +50,8 @@ void insert(Db& db, int rows, bool commit) {
 TEST_CASE("WAL write buffer: commits are on the file for other connections at once") {
   REQUIRE(register_wal_write_buffer());
   REQUIRE(std::string(sqlite3_vfs_find(nullptr)->zName) == "hearth-wal-buffer");
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("hearth-walbuf-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("hearth-walbuf-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "t.db").string();
