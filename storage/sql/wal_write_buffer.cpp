@@ -49,6 +49,15 @@ int flush(File* f) {
   return rc;
 }
 
+// Writes out what is buffered, then runs `call` on the wrapped file: for every operation that
+// must see the file as SQLite wrote it.
+template <typename Call>
+int after_flush(sqlite3_file* file, Call call) {
+  auto* f = reinterpret_cast<File*>(file);
+  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  return call(f->real);
+}
+
 std::uint32_t big_endian_u32(const char* p) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
   return (std::uint32_t{u[0]} << 24) | (std::uint32_t{u[1]} << 16) | (std::uint32_t{u[2]} << 8) |
@@ -65,9 +74,8 @@ int x_close(sqlite3_file* file) {
 }
 
 int x_read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
-  auto* f = reinterpret_cast<File*>(file);
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return f->real->pMethods->xRead(f->real, out, amount, offset);
+  return after_flush(file,
+                     [&](sqlite3_file* r) { return r->pMethods->xRead(r, out, amount, offset); });
 }
 
 int x_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
@@ -89,33 +97,23 @@ int x_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offs
 }
 
 int x_truncate(sqlite3_file* file, sqlite3_int64 size) {
-  auto* f = reinterpret_cast<File*>(file);
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return f->real->pMethods->xTruncate(f->real, size);
+  return after_flush(file, [&](sqlite3_file* r) { return r->pMethods->xTruncate(r, size); });
 }
 
 int x_sync(sqlite3_file* file, int flags) {
-  auto* f = reinterpret_cast<File*>(file);
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return f->real->pMethods->xSync(f->real, flags);
+  return after_flush(file, [&](sqlite3_file* r) { return r->pMethods->xSync(r, flags); });
 }
 
 int x_file_size(sqlite3_file* file, sqlite3_int64* size) {
-  auto* f = reinterpret_cast<File*>(file);
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return f->real->pMethods->xFileSize(f->real, size);
+  return after_flush(file, [&](sqlite3_file* r) { return r->pMethods->xFileSize(r, size); });
 }
 
 int x_lock(sqlite3_file* file, int level) {
-  auto* f = reinterpret_cast<File*>(file);
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return f->real->pMethods->xLock(f->real, level);
+  return after_flush(file, [&](sqlite3_file* r) { return r->pMethods->xLock(r, level); });
 }
 
 int x_unlock(sqlite3_file* file, int level) {
-  auto* f = reinterpret_cast<File*>(file);
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return f->real->pMethods->xUnlock(f->real, level);
+  return after_flush(file, [&](sqlite3_file* r) { return r->pMethods->xUnlock(r, level); });
 }
 
 int x_check_reserved_lock(sqlite3_file* file, int* out) {
@@ -123,9 +121,7 @@ int x_check_reserved_lock(sqlite3_file* file, int* out) {
 }
 
 int x_file_control(sqlite3_file* file, int op, void* arg) {
-  auto* f = reinterpret_cast<File*>(file);
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return f->real->pMethods->xFileControl(f->real, op, arg);
+  return after_flush(file, [&](sqlite3_file* r) { return r->pMethods->xFileControl(r, op, arg); });
 }
 
 int x_sector_size(sqlite3_file* file) {
@@ -153,9 +149,8 @@ int x_shm_unmap(sqlite3_file* file, int delete_flag) {
 }
 
 int x_fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
-  auto* f = reinterpret_cast<File*>(file);
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return f->real->pMethods->xFetch(f->real, offset, amount, out);
+  return after_flush(file,
+                     [&](sqlite3_file* r) { return r->pMethods->xFetch(r, offset, amount, out); });
 }
 
 int x_unfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
