@@ -190,9 +190,12 @@ sqlite3_io_methods make_methods(int version) {
 const sqlite3_io_methods g_methods[3] = {make_methods(1), make_methods(2), make_methods(3)};
 
 int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
+  // Any other file is the wrapped VFS's own, in place: SQLite calls its methods directly, so
+  // the database file's reads pay nothing for this VFS.
+  if ((flags & SQLITE_OPEN_WAL) == 0) return g_base->xOpen(g_base, name, file, flags, out_flags);
   auto* f = reinterpret_cast<File*>(file);
   f->real = reinterpret_cast<sqlite3_file*>(f + 1);
-  f->wal = (flags & SQLITE_OPEN_WAL) != 0;
+  f->wal = true;
   f->commit_page_next = false;
   f->start = 0;
   f->buffer = nullptr;
