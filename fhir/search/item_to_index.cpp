@@ -175,13 +175,13 @@ void token_rows(std::string_view code, const Item& item, IndexValues& out) {
     }
     // The text on a row of its own, unless a coding's row already carries it as its display
     // (the common case): `:text` matches any row's text, so that row would say nothing new.
-    const std::string_view text = member_string(j, "text");
-    if (!text.empty()) {
-      const std::string folded = fold_text(text);
+    if (const std::string_view text = member_string(j, "text"); !text.empty()) {
+      std::string folded = fold_text(text);
       const bool carried =
           std::any_of(out.tokens.begin() + static_cast<std::ptrdiff_t>(first), out.tokens.end(),
                       [&](const TokenIndex& row) { return row.text == folded; });
-      if (!carried) add_token(code, "", "", text, out);
+      if (!carried)
+        out.tokens.push_back({.param = code, .system = {}, .code = {}, .text = std::move(folded)});
     }
   } else if (type == "Identifier") {
     std::string_view type_text;

@@ -143,20 +143,23 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
                                      " WHERE res_type = :p6 AND res_id = :p7",
                       use(version), use(last_updated), use(deleted), use(method), use(seq),
                       use(type), use(id))),
-      insert_version(
-          d == Dialect::kSqlite
-              ? soci::statement((sql.prepare << "INSERT INTO resource_version (" << kVersionColumns
-                                             << ") VALUES (:p1, :p2, :p3, :p4, :p5,"
-                                                " :p6, :p7)",
-                                 use(type), use(id), use(version), use(last_updated), use(deleted),
-                                 use(method), use(body)))
-              : soci::statement((sql.prepare << "INSERT INTO resource_version (" << kVersionColumns
-                                             << ") VALUES (:p1, :p2, :p3, :p4, :p5,"
-                                                " :p6, :p7) RETURNING seq",
-                                 use(type), use(id), use(version), use(last_updated), use(deleted),
-                                 use(method), use(body), into(seq)))),
+      insert_version(sql),
       read_max_seq(
-          (sql.prepare << "SELECT COALESCE(MAX(seq), 0) FROM resource_version", into(max_seq))) {}
+          (sql.prepare << "SELECT COALESCE(MAX(seq), 0) FROM resource_version", into(max_seq))) {
+  for (auto* in : {&type, &id}) insert_version.exchange(use(*in));
+  insert_version.exchange(use(version));
+  insert_version.exchange(use(last_updated));
+  insert_version.exchange(use(deleted));
+  insert_version.exchange(use(method));
+  insert_version.exchange(use(body));
+  // SQLite: `seq` from last_insert_rowid (sqlite_statement.h says why not RETURNING).
+  if (d != Dialect::kSqlite) insert_version.exchange(into(seq));
+  insert_version.alloc();
+  insert_version.prepare(std::string("INSERT INTO resource_version (") + kVersionColumns +
+                         ") VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7)" +
+                         (d == Dialect::kSqlite ? "" : " RETURNING seq"));
+  insert_version.define_and_bind();
+}
 
 void PreparedStatements::insert_version_row() {
   insert_version.execute(true);

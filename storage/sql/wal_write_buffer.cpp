@@ -1,12 +1,12 @@
-// The WAL write buffer VFS: every method forwards to the wrapped VFS's file; -wal files gather
-// contiguous appends until the commit frame's page is written.
+// The WAL write buffer VFS: -wal files gather contiguous appends until the commit frame's page
+// is written, every other method forwards to the wrapped VFS's file; any other file is the
+// wrapped VFS's own.
 #include "storage/sql/wal_write_buffer.h"
 
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <new>
 #include <vector>
 
@@ -19,17 +19,18 @@ constexpr int kFrameHeaderBytes = 24;  // wal.c: a frame is a 24-byte header and
 sqlite3_vfs* g_base = nullptr;
 sqlite3_vfs g_vfs;
 
+// A -wal file: SQLite's handle, then ours. Built with placement new in x_open, destroyed in
+// x_close; the wrapped VFS's file lies right after it (szOsFile counts both).
 struct File {
-  sqlite3_file base;      // must be first: SQLite hands this pointer to the methods
-  sqlite3_file* real;     // the wrapped VFS's file, allocated right after this struct
-  bool wal;               // a -wal file: writes are gathered
-  bool commit_page_next;  // the last write was a commit frame's header
-  sqlite3_int64 start;    // file offset of buffer[0]
-  std::vector<char>* buffer;
+  sqlite3_file base;              // must be first: SQLite hands this pointer to the methods
+  sqlite3_file* real = nullptr;   // the wrapped VFS's file
+  bool commit_page_next = false;  // the last write was a commit frame's header
+  sqlite3_int64 start = 0;        // file offset of buffer[0]
+  std::vector<char> buffer;
 };
 
-sqlite3_file* real(sqlite3_file* f) {
-  return reinterpret_cast<File*>(f)->real;
+File* file_of(sqlite3_file* f) {
+  return reinterpret_cast<File*>(f);
 }
 
 // The unix VFS writes at most 128 KiB - 1 per call (os_unix.c seekAndWrite masks the length to
@@ -37,15 +38,13 @@ sqlite3_file* real(sqlite3_file* f) {
 constexpr std::size_t kMaxWrite = 120u << 10;
 
 int flush(File* f) {
-  if (f->buffer == nullptr || f->buffer->empty()) return SQLITE_OK;
-  const std::vector<char>& buffer = *f->buffer;
   int rc = SQLITE_OK;
-  for (std::size_t at = 0; at < buffer.size() && rc == SQLITE_OK; at += kMaxWrite) {
-    const std::size_t n = std::min(kMaxWrite, buffer.size() - at);
-    rc = f->real->pMethods->xWrite(f->real, buffer.data() + at, static_cast<int>(n),
+  for (std::size_t at = 0; at < f->buffer.size() && rc == SQLITE_OK; at += kMaxWrite) {
+    const std::size_t n = std::min(kMaxWrite, f->buffer.size() - at);
+    rc = f->real->pMethods->xWrite(f->real, f->buffer.data() + at, static_cast<int>(n),
                                    f->start + static_cast<sqlite3_int64>(at));
   }
-  f->buffer->clear();
+  f->buffer.clear();
   return rc;
 }
 
@@ -53,7 +52,7 @@ int flush(File* f) {
 // must see the file as SQLite wrote it.
 template <typename Call>
 int after_flush(sqlite3_file* file, Call call) {
-  auto* f = reinterpret_cast<File*>(file);
+  File* f = file_of(file);
   if (const int rc = flush(f); rc != SQLITE_OK) return rc;
   return call(f->real);
 }
@@ -65,11 +64,10 @@ std::uint32_t big_endian_u32(const char* p) {
 }
 
 int x_close(sqlite3_file* file) {
-  auto* f = reinterpret_cast<File*>(file);
+  File* f = file_of(file);
   const int flushed = flush(f);
-  const int rc = f->real->pMethods != nullptr ? f->real->pMethods->xClose(f->real) : SQLITE_OK;
-  delete f->buffer;
-  f->buffer = nullptr;
+  const int rc = f->real->pMethods->xClose(f->real);
+  f->~File();
   return flushed != SQLITE_OK ? flushed : rc;
 }
 
@@ -79,20 +77,22 @@ int x_read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
 }
 
 int x_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
-  auto* f = reinterpret_cast<File*>(file);
-  if (!f->wal) return f->real->pMethods->xWrite(f->real, data, amount, offset);
-  std::vector<char>& buffer = *f->buffer;
-  if (!buffer.empty() && offset != f->start + static_cast<sqlite3_int64>(buffer.size())) {
+  File* f = file_of(file);
+  if (!f->buffer.empty() && offset != f->start + static_cast<sqlite3_int64>(f->buffer.size())) {
     if (const int rc = flush(f); rc != SQLITE_OK) return rc;
   }
-  if (buffer.empty()) f->start = offset;
+  if (f->buffer.empty()) f->start = offset;
   const char* bytes = static_cast<const char*>(data);
-  buffer.insert(buffer.end(), bytes, bytes + amount);
+  try {
+    f->buffer.insert(f->buffer.end(), bytes, bytes + amount);
+  } catch (const std::bad_alloc&) {
+    return SQLITE_IOERR_NOMEM;
+  }
   // A frame header's second field is the database size in pages after a commit, 0 otherwise.
   const bool commit_header = amount == kFrameHeaderBytes && big_endian_u32(bytes + 4) != 0;
   const bool commit_done = f->commit_page_next && amount != kFrameHeaderBytes;
   f->commit_page_next = commit_header;
-  if (commit_done || buffer.size() >= kMaxBuffered) return flush(f);
+  if (commit_done || f->buffer.size() >= kMaxBuffered) return flush(f);
   return SQLITE_OK;
 }
 
@@ -117,7 +117,8 @@ int x_unlock(sqlite3_file* file, int level) {
 }
 
 int x_check_reserved_lock(sqlite3_file* file, int* out) {
-  return real(file)->pMethods->xCheckReservedLock(real(file), out);
+  sqlite3_file* r = file_of(file)->real;
+  return r->pMethods->xCheckReservedLock(r, out);
 }
 
 int x_file_control(sqlite3_file* file, int op, void* arg) {
@@ -125,43 +126,20 @@ int x_file_control(sqlite3_file* file, int op, void* arg) {
 }
 
 int x_sector_size(sqlite3_file* file) {
-  return real(file)->pMethods->xSectorSize(real(file));
+  sqlite3_file* r = file_of(file)->real;
+  return r->pMethods->xSectorSize(r);
 }
 
 int x_device_characteristics(sqlite3_file* file) {
-  return real(file)->pMethods->xDeviceCharacteristics(real(file));
+  sqlite3_file* r = file_of(file)->real;
+  return r->pMethods->xDeviceCharacteristics(r);
 }
 
-int x_shm_map(sqlite3_file* file, int page, int size, int extend, void volatile** out) {
-  return real(file)->pMethods->xShmMap(real(file), page, size, extend, out);
-}
-
-int x_shm_lock(sqlite3_file* file, int offset, int n, int flags) {
-  return real(file)->pMethods->xShmLock(real(file), offset, n, flags);
-}
-
-void x_shm_barrier(sqlite3_file* file) {
-  real(file)->pMethods->xShmBarrier(real(file));
-}
-
-int x_shm_unmap(sqlite3_file* file, int delete_flag) {
-  return real(file)->pMethods->xShmUnmap(real(file), delete_flag);
-}
-
-int x_fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
-  return after_flush(file,
-                     [&](sqlite3_file* r) { return r->pMethods->xFetch(r, offset, amount, out); });
-}
-
-int x_unfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
-  return real(file)->pMethods->xUnfetch(real(file), offset, page);
-}
-
-// One table per version of the wrapped file's methods, so SQLite never calls a method the
-// wrapped file lacks.
-sqlite3_io_methods make_methods(int version) {
+// Version 1: SQLite uses shared memory and memory-mapped reads through the database file only,
+// never through its -wal file.
+const sqlite3_io_methods g_wal_methods = [] {
   sqlite3_io_methods m{};
-  m.iVersion = version;
+  m.iVersion = 1;
   m.xClose = x_close;
   m.xRead = x_read;
   m.xWrite = x_write;
@@ -174,40 +152,22 @@ sqlite3_io_methods make_methods(int version) {
   m.xFileControl = x_file_control;
   m.xSectorSize = x_sector_size;
   m.xDeviceCharacteristics = x_device_characteristics;
-  if (version >= 2) {
-    m.xShmMap = x_shm_map;
-    m.xShmLock = x_shm_lock;
-    m.xShmBarrier = x_shm_barrier;
-    m.xShmUnmap = x_shm_unmap;
-  }
-  if (version >= 3) {
-    m.xFetch = x_fetch;
-    m.xUnfetch = x_unfetch;
-  }
   return m;
-}
-
-const sqlite3_io_methods g_methods[3] = {make_methods(1), make_methods(2), make_methods(3)};
+}();
 
 int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
   // Any other file is the wrapped VFS's own, in place: SQLite calls its methods directly, so
   // the database file's reads pay nothing for this VFS.
   if ((flags & SQLITE_OPEN_WAL) == 0) return g_base->xOpen(g_base, name, file, flags, out_flags);
-  auto* f = reinterpret_cast<File*>(file);
+  File* f = new (file) File();
+  f->base.pMethods = nullptr;  // until the wrapped file is open: SQLite then skips x_close
   f->real = reinterpret_cast<sqlite3_file*>(f + 1);
-  f->wal = true;
-  f->commit_page_next = false;
-  f->start = 0;
-  f->buffer = nullptr;
-  f->base.pMethods = nullptr;
   const int rc = g_base->xOpen(g_base, name, f->real, flags, out_flags);
-  if (rc != SQLITE_OK || f->real->pMethods == nullptr) return rc;
-  if (f->wal) {
-    f->buffer = new (std::nothrow) std::vector<char>();
-    if (f->buffer == nullptr) f->wal = false;  // unbuffered, still correct
+  if (rc != SQLITE_OK || f->real->pMethods == nullptr) {
+    f->~File();
+    return rc;
   }
-  const int version = f->real->pMethods->iVersion;
-  f->base.pMethods = &g_methods[(version < 1 ? 1 : version > 3 ? 3 : version) - 1];
+  f->base.pMethods = &g_wal_methods;
   return rc;
 }
 
