@@ -1,26 +1,15 @@
-// Formats into a per-thread buffer and writes each line in one system call; no lock.
+// Formats into a per-thread buffer and hands the line to the log sink: per-request lines are
+// written behind the caller, the others at once (server/log_sink.h).
 #include "server/access_log.h"
-
-#include <unistd.h>
 
 #include <charconv>
 #include <string>
 
 #include "core/redact.h"
+#include "server/log_sink.h"
 
 namespace hearth::server {
 namespace {
-
-void write_all(const std::string& line) {
-  const char* data = line.data();
-  std::size_t left = line.size();
-  while (left > 0) {
-    ssize_t n = ::write(STDERR_FILENO, data, left);
-    if (n <= 0) return;  // stderr closed or full beyond retry: drop the line, never block serving
-    data += n;
-    left -= static_cast<std::size_t>(n);
-  }
-}
 
 void append_number(std::string& out, long long value) {
   char digits[24];
@@ -75,7 +64,7 @@ void log_access(std::string_view method, std::string_view target, int status,
   append_number(line, status);
   line += ' ';
   append_duration(line, duration);
-  write_all(line);
+  log_deferred(line);
 }
 
 void log_mllp(std::string_view peer, std::string_view message_type, std::string_view control_id,
@@ -92,7 +81,7 @@ void log_mllp(std::string_view peer, std::string_view message_type, std::string_
   line += or_dash(ack_code);
   line += ' ';
   append_duration(line, duration);
-  write_all(line);
+  log_deferred(line);
 }
 
 void log_line(std::string_view text) {
@@ -101,7 +90,7 @@ void log_line(std::string_view text) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
   }
   line += '\n';
-  write_all(line);
+  log_now(line);
 }
 
 }  // namespace hearth::server

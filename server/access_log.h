@@ -1,6 +1,6 @@
-// Server log lines on stderr: one line per request (method, target, status, duration) and
-// free-form lines for startup, shutdown and errors. Each line is written with a single write(2)
-// so lines from concurrent threads never interleave. Logs carry no PHI: the access line shows
+// Server log lines on stderr (through server/log_sink.h): one line per request (method, target,
+// status, duration), written behind the request, and free-form lines for startup, shutdown and
+// errors, written at once. Lines never interleave. Logs carry no PHI: the access line shows
 // the path and the query parameter names, not their values, unless asked for.
 //
 // Thread-safety: all functions may be called from any thread.

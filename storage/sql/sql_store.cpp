@@ -49,9 +49,7 @@ Result<ResourceVersion> read_row(PreparedStatements& ps, std::string_view type, 
                                  ResourceVersion* deleted_out) {
   ps.type.assign(type);
   ps.id.assign(id);
-  ps.read_current.execute(true);
-  const bool found = ps.read_current.got_data();
-  ps.finish(ps.read_current);
+  const bool found = ps.read_current_row();
   if (!found) return Status(Code::kNotFound, ref(type, id) + " not found");
   ResourceVersion row = current_row(ps);
   if (row.deleted) {

@@ -60,11 +60,34 @@ bool SqliteStatement::step() {
 }
 
 bool SqliteStatement::step_into(std::int64_t& value) {
+  return step_row([&value](const Row& row) { value = row.integer(0); });
+}
+
+bool SqliteStatement::step_row(const std::function<void(const Row&)>& read) {
   const int rc = sqlite_api::sqlite3_step(handle_->stmt);
-  if (rc == SQLITE_ROW) value = sqlite_api::sqlite3_column_int64(handle_->stmt, 0);
+  if (rc == SQLITE_ROW) {
+    try {
+      read(Row(handle_->stmt));
+    } catch (...) {
+      sqlite_api::sqlite3_reset(handle_->stmt);  // release the read snapshot, then rethrow
+      throw;
+    }
+  }
   const int reset = sqlite_api::sqlite3_reset(handle_->stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(static_cast<sqlite3*>(db_), reset);
   return rc == SQLITE_ROW;
+}
+
+std::int64_t SqliteStatement::Row::integer(int column) const {
+  return sqlite_api::sqlite3_column_int64(static_cast<sqlite3_stmt*>(stmt_), column);
+}
+
+std::string_view SqliteStatement::Row::text(int column) const {
+  auto* stmt = static_cast<sqlite3_stmt*>(stmt_);
+  const unsigned char* bytes = sqlite_api::sqlite3_column_text(stmt, column);
+  if (bytes == nullptr) return {};
+  return {reinterpret_cast<const char*>(bytes),
+          static_cast<std::size_t>(sqlite_api::sqlite3_column_bytes(stmt, column))};
 }
 
 std::int64_t last_insert_rowid(soci::session& sql) {

@@ -1,7 +1,8 @@
 // Internal to storage/: one SQLite prepared statement used through the C API on a SOCI
 // session's connection, for the few statements run so often that SOCI's per-execute work (a
 // conversion and copy of every bound value) costs more than the statement: the search index's
-// row inserts. Text is bound without a copy, so a bound view must outlive step().
+// row inserts and the point read of a current resource. Text is bound without a copy, so a bound
+// view must outlive step().
 //
 // Ownership: finalizes its statement; the session must outlive it (PreparedStatements, which
 // owns the index writer, is destroyed before its session). Thread-safety: none, as the session.
@@ -12,6 +13,7 @@
 #include <soci/soci.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +37,20 @@ class SqliteStatement {
   bool step();
   // Like step(), reading column 0 of the first row as an integer into `value` when there is one.
   bool step_into(std::int64_t& value);
+
+  // The first row's columns (0-based), valid only inside step_row's callback.
+  class Row {
+   public:
+    std::int64_t integer(int column) const;
+    std::string_view text(int column) const;  // "" for NULL
+
+   private:
+    friend class SqliteStatement;
+    explicit Row(void* stmt) : stmt_(stmt) {}
+    void* stmt_;
+  };
+  // Like step(), calling `read` with the first row, when there is one, before the reset.
+  bool step_row(const std::function<void(const Row&)>& read);
 
  private:
   struct Handle;

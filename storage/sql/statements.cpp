@@ -105,6 +105,13 @@ HistoryStatements::HistoryStatements(soci::session& sql, Dialect, int shape)
           std::string("SELECT ") + kVersionColumns + " FROM resource_version v" + where.text());
 }
 
+namespace {
+// The current row of (type, id), with its body.
+constexpr const char* kReadCurrent =
+    "SELECT r.version, r.last_updated, r.deleted, r.method, v.body FROM resource r"
+    " JOIN resource_version v ON v.seq = r.seq WHERE r.res_type = :p1 AND r.res_id = :p2";
+}  // namespace
+
 PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
     : sql(session),
       dialect(d),
@@ -114,11 +121,8 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
       savepoint(sql.prepare << "SAVEPOINT one_write"),
       release_savepoint(sql.prepare << "RELEASE one_write"),
       rollback_to_savepoint(sql.prepare << "ROLLBACK TO one_write"),
-      read_current((sql.prepare << "SELECT r.version, r.last_updated, r.deleted, r.method,"
-                                   " v.body FROM resource r JOIN resource_version v"
-                                   " ON v.seq = r.seq WHERE r.res_type = :p1 AND r.res_id = :p2",
-                    use(type), use(id), into(cur_version), into(cur_last_updated),
-                    into(cur_deleted), into(cur_method), into(cur_body))),
+      read_current((sql.prepare << kReadCurrent, use(type), use(id), into(cur_version),
+                    into(cur_last_updated), into(cur_deleted), into(cur_method), into(cur_body))),
       lock_current((sql.prepare << std::string("SELECT version, last_updated, deleted, method"
                                                " FROM resource WHERE res_type = :p1"
                                                " AND res_id = :p2") +
@@ -159,6 +163,9 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
                          ") VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7)" +
                          (d == Dialect::kSqlite ? "" : " RETURNING seq"));
   insert_version.define_and_bind();
+  if (d == Dialect::kSqlite) {
+    read_current_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kReadCurrent);
+  }
 }
 
 void PreparedStatements::insert_version_row() {
@@ -166,6 +173,22 @@ void PreparedStatements::insert_version_row() {
   finish(insert_version);
   if (dialect != Dialect::kSqlite) return;  // RETURNING filled `seq`
   seq = detail::last_insert_rowid(sql);
+}
+
+bool PreparedStatements::read_current_row() {
+  if (dialect != Dialect::kSqlite) {
+    read_current.execute(true);
+    return read_current.got_data();  // PostgreSQL holds no snapshot: nothing to finish
+  }
+  read_current_sqlite_->bind(1, std::string_view(type));
+  read_current_sqlite_->bind(2, std::string_view(id));
+  return read_current_sqlite_->step_row([this](const detail::SqliteStatement::Row& row) {
+    cur_version = row.integer(0);
+    cur_last_updated = row.integer(1);
+    cur_deleted = static_cast<int>(row.integer(2));
+    cur_method.assign(row.text(3));
+    cur_body.assign(row.text(4));
+  });
 }
 
 void PreparedStatements::finish(soci::statement& statement) const {

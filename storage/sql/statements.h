@@ -22,6 +22,7 @@ namespace hearth::storage {
 namespace detail {
 struct ArchiveStatements;
 class IndexWriter;
+class SqliteStatement;
 }  // namespace detail
 
 // SQL text that differs between dialects.
@@ -60,6 +61,9 @@ struct PreparedStatements {
   void finish(soci::statement& statement) const;
   // Inserts the version row from the inputs and sets `seq` to its key.
   void insert_version_row();
+  // Reads the current row of (type, id) with its body into cur_*; false when there is none.
+  // SQLite: through the C API (a point read is the hottest statement; sqlite_statement.h).
+  bool read_current_row();
 
   // SQLite: false when no transaction is open (SQLite rolls one back by itself after some
   // errors, e.g. a full disk). Always true on PostgreSQL (errors there abort via exceptions).
@@ -87,7 +91,7 @@ struct PreparedStatements {
   soci::statement begin_write, commit, rollback;
   // One write inside a group commit (SQLite): isolates it from the others in the transaction.
   soci::statement savepoint, release_savepoint, rollback_to_savepoint;
-  soci::statement read_current;  // (type, id) -> cur_* including the body (of row `seq`)
+  soci::statement read_current;  // (type, id) -> cur_* including the body; read_current_row()
   soci::statement lock_current;  // (type, id) -> cur_* without body; row-locked on PostgreSQL
   soci::statement read_version;  // (type, id, version) -> cur_last_updated..cur_body
   // (type, id, version, last_updated, deleted, method, seq; rid = seq); inserts nothing (0 affected
@@ -100,6 +104,7 @@ struct PreparedStatements {
   soci::statement read_max_seq;  // -> max_seq
 
  private:
+  std::unique_ptr<detail::SqliteStatement> read_current_sqlite_;  // SQLite only
   std::map<int, std::unique_ptr<HistoryStatements>> history_;
   std::unique_ptr<detail::ArchiveStatements> archive_;
   std::unique_ptr<detail::IndexWriter> index_;
