@@ -18,6 +18,7 @@ namespace {
 class StderrPipe {
  public:
   StderrPipe() {
+    flush_log();  // what other tests logged goes to the real stderr
     REQUIRE(::pipe(fds_) == 0);
     saved_ = ::dup(STDERR_FILENO);
     REQUIRE(::dup2(fds_[1], STDERR_FILENO) == STDERR_FILENO);
