@@ -1,0 +1,195 @@
+// Navigation by fhir::find_child over the generated model; JSON through RapidJSON's writer, with
+// a primitive's id and extensions under "_name" as FHIR JSON puts them.
+#include "hl7/to_fhir/resource_builder.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+
+namespace hearth::hl7::to_fhir {
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+const fhir::TypeDef* type_at(std::int16_t index) {
+  if (index < 0) return nullptr;
+  return &fhir::all_types()[static_cast<std::size_t>(index)];
+}
+
+// How FHIR JSON writes a primitive of this type.
+enum class JsonKind { kString, kNumber, kBoolean };
+JsonKind json_kind(std::string_view type) {
+  if (type == "boolean") return JsonKind::kBoolean;
+  if (type == "integer" || type == "positiveInt" || type == "unsignedInt" || type == "decimal") {
+    return JsonKind::kNumber;
+  }
+  return JsonKind::kString;
+}
+
+}  // namespace
+
+bool Node::is_primitive() const {
+  return type_->kind == fhir::TypeKind::kPrimitive;
+}
+
+bool Node::empty() const {
+  if (has_value_) return false;
+  for (const Member& member : members_) {
+    for (const auto& item : member.items) {
+      if (!item.second->empty()) return false;
+    }
+  }
+  return true;
+}
+
+void Node::set(std::string value) {
+  if (has_value_) return;
+  value_ = std::move(value);
+  has_value_ = true;
+}
+
+Result<Node*> Node::child(std::string_view json_name, const InstanceKey& key) {
+  const std::uint32_t parent = fhir::resolve_content_reference(*type_, element_);
+  const fhir::ChildMatch match = fhir::find_child(*type_, parent, json_name);
+  if (!match.found()) {
+    return Status(Code::kInvalidArgument,
+                  std::string(type_->name) + " has no element '" + std::string(json_name) + "'");
+  }
+  const auto index = static_cast<std::uint32_t>(match.index);
+  const fhir::ElementDef& def = type_->elements[index];
+  const fhir::TypeDef* child_type = type_;
+  std::uint32_t child_element = index;
+  if (!def.is_backbone() && def.content_reference.empty()) {
+    child_type = match.type == nullptr ? nullptr : type_at(match.type->type_index);
+    child_element = 0;
+    if (child_type == nullptr) {
+      return Status(Code::kInvalidArgument, "element '" + std::string(json_name) + "' of " +
+                                                std::string(type_->name) + " has no FHIR type");
+    }
+  }
+  auto member = std::find_if(members_.begin(), members_.end(),
+                             [&](const Member& m) { return m.name == json_name; });
+  if (member == members_.end()) {
+    members_.push_back(Member{std::string(json_name), def.is_repeating(), {}});
+    member = members_.end() - 1;
+  }
+  const InstanceKey item_key = member->repeating ? key : InstanceKey{};
+  auto& items = member->items;
+  auto it = std::lower_bound(items.begin(), items.end(), item_key,
+                             [](const auto& item, const InstanceKey& k) { return item.first < k; });
+  if (it == items.end() || it->first != item_key) {
+    it = items.insert(
+        it, {item_key, std::unique_ptr<Node>(new Node(resource_, child_type, child_element))});
+  }
+  return it->second.get();
+}
+
+template <class Writer>
+void Node::write_primitive(Writer& writer) const {
+  switch (json_kind(type_->name)) {
+    case JsonKind::kBoolean: writer.Bool(value_ == "true"); return;
+    case JsonKind::kNumber:
+      // RawValue, not RawNumber: the writer quotes what RawNumber gets.
+      writer.RawValue(value_.data(), value_.size(), rapidjson::kNumberType);
+      return;
+    case JsonKind::kString:
+      writer.String(value_.data(), static_cast<rapidjson::SizeType>(value_.size()));
+      return;
+  }
+}
+
+template <class Writer>
+void Node::write_object(Writer& writer) const {
+  for (const Member& member : members_) {
+    std::vector<const Node*> items;
+    for (const auto& item : member.items) {
+      if (!item.second->empty()) items.push_back(item.second.get());
+    }
+    if (items.empty()) continue;
+    if (!items.front()->is_primitive()) {
+      writer.Key(member.name.c_str());
+      if (member.repeating) writer.StartArray();
+      for (const Node* item : items) {
+        writer.StartObject();
+        item->write_object(writer);
+        writer.EndObject();
+      }
+      if (member.repeating) writer.EndArray();
+      continue;
+    }
+    // A primitive: its values under "name", its id and extensions under "_name" (null where an
+    // item has none of one or the other).
+    const bool values =
+        std::any_of(items.begin(), items.end(), [](const Node* n) { return n->has_value_; });
+    const bool extras =
+        std::any_of(items.begin(), items.end(), [](const Node* n) { return !n->members_.empty(); });
+    if (values) {
+      writer.Key(member.name.c_str());
+      if (member.repeating) writer.StartArray();
+      for (const Node* item : items) {
+        item->has_value_ ? item->write_primitive(writer) : static_cast<void>(writer.Null());
+      }
+      if (member.repeating) writer.EndArray();
+    }
+    if (extras) {
+      writer.Key(("_" + member.name).c_str());
+      if (member.repeating) writer.StartArray();
+      for (const Node* item : items) {
+        if (item->members_.empty()) {
+          writer.Null();
+          continue;
+        }
+        writer.StartObject();
+        item->write_object(writer);
+        writer.EndObject();
+      }
+      if (member.repeating) writer.EndArray();
+    }
+  }
+}
+
+ResourceBuilder::ResourceBuilder(std::function<std::string()> make_id)
+    : make_id_(std::move(make_id)) {}
+
+ResourceBuilder::~ResourceBuilder() = default;
+
+Result<Resource*> ResourceBuilder::add(std::string_view type) {
+  const fhir::TypeDef* def = fhir::find_type(type);
+  if (def == nullptr || def->kind != fhir::TypeKind::kResource || def->is_abstract) {
+    return Status(Code::kInvalidArgument, "'" + std::string(type) + "' is not a resource type");
+  }
+  auto resource = std::make_unique<Resource>();
+  resource->type = std::string(type);
+  resource->full_url = "urn:uuid:" + make_id_();
+  resource->root = std::unique_ptr<Node>(new Node(resource.get(), def, 0));
+  resources_.push_back(std::move(resource));
+  return resources_.back().get();
+}
+
+Result<Resource*> ResourceBuilder::referenced(Node& element, std::string_view type, int instance) {
+  auto key = std::make_tuple(static_cast<const Node*>(&element), std::string(type), instance);
+  if (auto found = references_.find(key); found != references_.end()) return found->second;
+  if (element.type().name != "Reference") {
+    return Status(Code::kInvalidArgument,
+                  "a " + std::string(element.type().name) + " cannot reference a resource");
+  }
+  HEARTH_ASSIGN_OR_RETURN(Resource * resource, add(type));
+  HEARTH_ASSIGN_OR_RETURN(Node * reference, element.child("reference", {}));
+  reference->set(resource->full_url);
+  references_.emplace(std::move(key), resource);
+  return resource;
+}
+
+std::string ResourceBuilder::to_json(const Resource& resource) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("resourceType");
+  writer.String(resource.type.c_str());
+  resource.root->write_object(writer);
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace hearth::hl7::to_fhir

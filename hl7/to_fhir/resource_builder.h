@@ -1,0 +1,117 @@
+// The resources one message maps to, built element by element as the map rows write values at
+// their target paths, guided by the R4 model (fhir/model.h): an element the model repeats is an
+// array, a primitive is written as its JSON type (boolean, number or string), and a path that
+// names no element of the type is refused rather than written.
+//
+// Instances. Rows name instances with the IG's numbers ("identifier[2]"); each repetition of a
+// v2 field makes another instance. An instance is found by its key: the IG number followed by
+// the repetition (and, inside a data type map, the map's own "[k]"), so rows of one field write
+// into one element and instances come out in the IG's order, then the message's.
+//
+// References. "asserter(Practitioner)" makes the element a Reference to another resource of the
+// builder (a urn:uuid: reference; created on first use for that element instance).
+//
+// Ownership: nodes are owned by their resource, resources by the builder; a Slot or Node
+// pointer stays valid while the builder lives. Thread-safety: none.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "core/status.h"
+#include "fhir/model.h"
+
+namespace hearth::hl7::to_fhir {
+
+// An instance key: the IG's instance number, then repetition ordinals (see above).
+using InstanceKey = std::vector<int>;
+
+class ResourceBuilder;
+struct Resource;
+
+// One element value in a resource: an object with members, or a primitive.
+class Node {
+ public:
+  // The FHIR type of this node ("Patient", "HumanName", "dateTime", "BackboneElement").
+  const fhir::TypeDef& type() const { return *type_; }
+  std::uint32_t element() const { return element_; }
+
+  // The child element `json_name` ("identifier", "valueQuantity"), instance `key` of it (the key
+  // is ignored for an element that does not repeat). kInvalidArgument when the type has no such
+  // element.
+  Result<Node*> child(std::string_view json_name, const InstanceKey& key);
+
+  // Sets this node's primitive value, already in FHIR's form for the node's type (primitive.h);
+  // written as a JSON boolean, number or string by the type. A later set does not overwrite.
+  void set(std::string value);
+  bool has_value() const { return has_value_; }
+  bool is_primitive() const;
+  // True when nothing was set in it or below it.
+  bool empty() const;
+
+  // The resource this node belongs to.
+  Resource& resource() const { return *resource_; }
+
+ private:
+  friend class ResourceBuilder;
+  friend struct Resource;
+  struct Member {
+    std::string name;
+    bool repeating = false;
+    std::vector<std::pair<InstanceKey, std::unique_ptr<Node>>> items;  // sorted by key
+  };
+  Node(Resource* resource, const fhir::TypeDef* type, std::uint32_t element)
+      : resource_(resource), type_(type), element_(element) {}
+  template <class Writer>
+  void write_object(Writer& writer) const;
+  template <class Writer>
+  void write_primitive(Writer& writer) const;
+
+  Resource* resource_;
+  const fhir::TypeDef* type_;
+  std::uint32_t element_;  // index in type_->elements (a backbone element's own index)
+  std::vector<Member> members_;
+  std::string value_;
+  bool has_value_ = false;
+};
+
+// One resource of the builder.
+struct Resource {
+  std::string type;      // "Patient"
+  std::string full_url;  // "urn:uuid:..."
+  std::unique_ptr<Node> root;
+};
+
+class ResourceBuilder {
+ public:
+  // `make_id` gives each new resource its id (the fullUrl is "urn:uuid:" + id).
+  explicit ResourceBuilder(std::function<std::string()> make_id);
+  ~ResourceBuilder();
+
+  // A new resource of `type` (kInvalidArgument for a name that is not a resource type).
+  Result<Resource*> add(std::string_view type);
+
+  // The resource of `type` that `element` references as instance `instance` of it: made on first
+  // use (and the element's "reference" set to its fullUrl), the same one afterwards.
+  Result<Resource*> referenced(Node& element, std::string_view type, int instance);
+
+  // Every resource in the order they were made.
+  const std::vector<std::unique_ptr<Resource>>& resources() const { return resources_; }
+
+  // The resource as FHIR JSON (resourceType first, then elements in the order they were first
+  // written; empty elements left out).
+  static std::string to_json(const Resource& resource);
+
+ private:
+  std::function<std::string()> make_id_;
+  std::vector<std::unique_ptr<Resource>> resources_;
+  std::map<std::tuple<const Node*, std::string, int>, Resource*> references_;
+};
+
+}  // namespace hearth::hl7::to_fhir
