@@ -35,6 +35,13 @@ bool Node::is_primitive() const {
 
 bool Node::empty() const {
   if (has_value_) return false;
+  if (type_->name == "Extension") {
+    const auto url = std::find_if(members_.begin(), members_.end(),
+                                  [](const Member& m) { return m.name == "url"; });
+    if (url == members_.end() || url->items.empty() || !url->items.front().second->has_value_) {
+      return true;
+    }
+  }
   for (const Member& member : members_) {
     for (const auto& item : member.items) {
       if (!item.second->empty()) return false;
@@ -43,13 +50,23 @@ bool Node::empty() const {
   return true;
 }
 
+bool Node::choice_taken(std::uint32_t element) const {
+  for (const Member& member : members_) {
+    if (member.element != element) continue;
+    for (const auto& item : member.items) {
+      if (!item.second->empty()) return true;
+    }
+  }
+  return false;
+}
+
 void Node::set(std::string value) {
   if (has_value_) return;
   value_ = std::move(value);
   has_value_ = true;
 }
 
-Result<Node*> Node::child(std::string_view json_name, const InstanceKey& key) {
+Result<Node*> Node::child(std::string_view json_name, const InstanceKey& key, bool* repeating) {
   const std::uint32_t parent = fhir::resolve_content_reference(*type_, element_);
   const fhir::ChildMatch match = fhir::find_child(*type_, parent, json_name);
   if (!match.found()) {
@@ -71,9 +88,14 @@ Result<Node*> Node::child(std::string_view json_name, const InstanceKey& key) {
   auto member = std::find_if(members_.begin(), members_.end(),
                              [&](const Member& m) { return m.name == json_name; });
   if (member == members_.end()) {
-    members_.push_back(Member{std::string(json_name), def.is_repeating(), {}});
+    if (def.is_choice() && choice_taken(index)) {
+      return Status(Code::kInvalidArgument, std::string(type_->name) + "." + std::string(def.name) +
+                                                " already holds a value");
+    }
+    members_.push_back(Member{std::string(json_name), index, def.is_repeating(), {}});
     member = members_.end() - 1;
   }
+  if (repeating != nullptr) *repeating = member->repeating;
   const InstanceKey item_key = member->repeating ? key : InstanceKey{};
   auto& items = member->items;
   auto it = std::lower_bound(items.begin(), items.end(), item_key,
@@ -81,6 +103,7 @@ Result<Node*> Node::child(std::string_view json_name, const InstanceKey& key) {
   if (it == items.end() || it->first != item_key) {
     it = items.insert(
         it, {item_key, std::unique_ptr<Node>(new Node(resource_, child_type, child_element))});
+    it->second->definition_ = &def;
   }
   return it->second.get();
 }
@@ -101,12 +124,21 @@ void Node::write_primitive(Writer& writer) const {
 
 template <class Writer>
 void Node::write_object(Writer& writer) const {
+  std::vector<std::uint32_t> choices_written;
   for (const Member& member : members_) {
     std::vector<const Node*> items;
     for (const auto& item : member.items) {
       if (!item.second->empty()) items.push_back(item.second.get());
     }
     if (items.empty()) continue;
+    const fhir::ElementDef& def = type_->elements[member.element];
+    if (def.is_choice()) {  // one type of a choice: the first written
+      if (std::find(choices_written.begin(), choices_written.end(), member.element) !=
+          choices_written.end()) {
+        continue;
+      }
+      choices_written.push_back(member.element);
+    }
     if (!items.front()->is_primitive()) {
       writer.Key(member.name.c_str());
       if (member.repeating) writer.StartArray();

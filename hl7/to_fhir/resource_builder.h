@@ -41,18 +41,24 @@ class Node {
   // The FHIR type of this node ("Patient", "HumanName", "dateTime", "BackboneElement").
   const fhir::TypeDef& type() const { return *type_; }
   std::uint32_t element() const { return element_; }
+  // The element definition this node is an instance of (nullptr for a resource's root): its
+  // binding says which code system a code may come from.
+  const fhir::ElementDef* definition() const { return definition_; }
 
   // The child element `json_name` ("identifier", "valueQuantity"), instance `key` of it (the key
-  // is ignored for an element that does not repeat). kInvalidArgument when the type has no such
-  // element.
-  Result<Node*> child(std::string_view json_name, const InstanceKey& key);
+  // is ignored for an element that does not repeat; `repeating`, when given, says which).
+  // kInvalidArgument when the type has no such element, or when it is a choice ("value[x]")
+  // that already holds another type (the first row to write a choice wins).
+  Result<Node*> child(std::string_view json_name, const InstanceKey& key,
+                      bool* repeating = nullptr);
 
   // Sets this node's primitive value, already in FHIR's form for the node's type (primitive.h);
   // written as a JSON boolean, number or string by the type. A later set does not overwrite.
   void set(std::string value);
   bool has_value() const { return has_value_; }
   bool is_primitive() const;
-  // True when nothing was set in it or below it.
+  // True when nothing was set in it or below it. An Extension without its url counts as empty:
+  // FHIR requires the url, and an IG row may set a value whose url row does not apply.
   bool empty() const;
 
   // The resource this node belongs to.
@@ -63,11 +69,13 @@ class Node {
   friend struct Resource;
   struct Member {
     std::string name;
+    std::uint32_t element = 0;  // its ElementDef's index: a choice's types share one
     bool repeating = false;
     std::vector<std::pair<InstanceKey, std::unique_ptr<Node>>> items;  // sorted by key
   };
   Node(Resource* resource, const fhir::TypeDef* type, std::uint32_t element)
       : resource_(resource), type_(type), element_(element) {}
+  bool choice_taken(std::uint32_t element) const;
   template <class Writer>
   void write_object(Writer& writer) const;
   template <class Writer>
@@ -76,6 +84,7 @@ class Node {
   Resource* resource_;
   const fhir::TypeDef* type_;
   std::uint32_t element_;  // index in type_->elements (a backbone element's own index)
+  const fhir::ElementDef* definition_ = nullptr;
   std::vector<Member> members_;
   std::string value_;
   bool has_value_ = false;

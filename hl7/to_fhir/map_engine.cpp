@@ -1,0 +1,361 @@
+// The compiled rows (condition, target path, nested maps resolved by name) are built once for
+// every segment and data type map; a Walk carries one segment's application.
+#include "hl7/to_fhir/map_engine.h"
+
+#include <mutex>
+#include <optional>
+#include <utility>
+
+#include "hl7/to_fhir/condition.h"
+#include "hl7/to_fhir/target_path.h"
+#include "hl7/to_fhir/v2_value.h"
+
+namespace hearth::hl7::to_fhir {
+namespace {
+
+// Data type maps nest (XCN -> HD -> ...); deeper than this is a loop in the tables.
+constexpr int kMaxDepth = 8;
+// "[each]" instances sort after every numbered one, in the order they were made.
+constexpr int kEachBase = 1 << 20;
+
+struct CompiledRow {
+  const MapRow* row = nullptr;
+  std::optional<Condition> condition;  // none: the IG's prose, not computed
+  std::optional<TargetPath> path;      // none: not a path
+  const MapTable* type_map = nullptr;
+  const ConceptMapTable* vocabulary = nullptr;
+};
+
+struct CompiledMaps {
+  std::vector<std::vector<CompiledRow>> segments;    // by index in segment_maps()
+  std::vector<std::vector<CompiledRow>> data_types;  // by index in data_type_maps()
+};
+
+std::vector<std::vector<CompiledRow>> compile_all(std::span<const MapTable> maps) {
+  std::vector<std::vector<CompiledRow>> out;
+  out.reserve(maps.size());
+  for (const MapTable& map : maps) {
+    std::vector<CompiledRow>& rows = out.emplace_back();
+    for (const MapRow& row : map.rows) {
+      CompiledRow c;
+      c.row = &row;
+      ValueRef subject;
+      parse_value_ref(row.source, subject);
+      if (Result<Condition> condition = compile_condition(row.condition, subject)) {
+        c.condition.emplace(std::move(*condition));
+      }
+      if (Result<TargetPath> path = parse_target_path(row.target)) c.path = std::move(*path);
+      if (!row.type_map.empty()) c.type_map = find_data_type_map(row.type_map);
+      if (!row.vocabulary.empty()) c.vocabulary = find_concept_map(row.vocabulary);
+      rows.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+const CompiledMaps& compiled_maps() {
+  static const CompiledMaps maps{compile_all(segment_maps()), compile_all(data_type_maps())};
+  return maps;
+}
+
+const std::vector<CompiledRow>* rows_of(const MapTable& map) {
+  const CompiledMaps& all = compiled_maps();
+  const auto segments = segment_maps();
+  const auto types = data_type_maps();
+  if (&map >= segments.data() && &map < segments.data() + segments.size()) {
+    return &all.segments[static_cast<std::size_t>(&map - segments.data())];
+  }
+  if (&map >= types.data() && &map < types.data() + types.size()) {
+    return &all.data_types[static_cast<std::size_t>(&map - types.data())];
+  }
+  return nullptr;
+}
+
+// "FN[HumanName]" -> "HumanName", "EI[Identifier-Extension]" -> "Identifier": the FHIR type the
+// map's rows are relative to.
+std::string_view anchor_type(const MapTable& map) {
+  const std::size_t open = map.name.find('[');
+  if (open == std::string_view::npos) return {};
+  std::string_view inner = map.name.substr(open + 1);
+  return inner.substr(0, inner.find_first_of("-]"));
+}
+
+// The last path segment of a canonical without its version:
+// ".../ValueSet/contact-point-system|4.0.1"
+// -> "contact-point-system".
+std::string_view tail_of(std::string_view url) {
+  url = url.substr(0, url.find('|'));
+  return url.substr(url.rfind('/') + 1);
+}
+
+// False when `node` is bound to a FHIR value set named after another code system than `system`
+// (the IG maps HL70202 "CP" to contact-point-use "mobile", which ContactPoint.system must not
+// hold).
+bool fits_binding(const Node& node, std::string_view system) {
+  const fhir::ElementDef* def = node.definition();
+  if (def == nullptr || def->value_set.empty() || system.empty()) return true;
+  if (system.substr(0, 20) != "http://hl7.org/fhir/" ||
+      def->value_set.substr(0, 29) != "http://hl7.org/fhir/ValueSet/") {
+    return true;
+  }
+  return tail_of(def->value_set) == tail_of(system);
+}
+
+// True when a row of `map` writes "$value": the map fills the element it is given, whatever the
+// map's name says (NM[Quantity] at "valueQuantity.value").
+bool writes_value(const MapTable& map) {
+  for (const MapRow& row : map.rows) {
+    if (row.target == "$value") return true;
+  }
+  return false;
+}
+
+const ConceptRow* translate(const ConceptMapTable& vocabulary, std::string_view code) {
+  for (const ConceptRow& row : vocabulary.rows) {
+    if (row.v2_code == code) return &row;
+  }
+  return nullptr;
+}
+
+// An assignment that joins values and quoted text (OBX-5 of a structured numeric:
+// OBX-5.1+" "+OBX-5.2+" "+OBX-5.3 ...; the IG once forgets a '+'): the joined text with runs of
+// spaces from unvalued parts made one; nullopt when `text` holds no value reference (a plain
+// constant) or is not such a join.
+std::optional<std::string> joined_assignment(std::string_view text, const ValueSource& source) {
+  std::string out;
+  bool any_ref = false;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == ' ' || c == '+') {
+      ++i;
+    } else if (c == '"') {
+      const std::size_t end = text.find('"', i + 1);
+      if (end == std::string_view::npos) {
+        if (i + 1 == text.size()) break;  // a stray quote at the very end (the IG's OBX-5)
+        return std::nullopt;
+      }
+      out.append(text.substr(i + 1, end - i - 1));
+      i = end + 1;
+    } else {
+      std::size_t end = i;
+      while (end < text.size() && text[end] != ' ' && text[end] != '+' && text[end] != '"') {
+        ++end;
+      }
+      ValueRef ref;
+      if (!parse_value_ref(text.substr(i, end - i), ref)) return std::nullopt;
+      out += source.text(ref);
+      any_ref = true;
+      i = end;
+    }
+  }
+  if (!any_ref) return std::nullopt;
+  std::string collapsed;
+  for (const char ch : out) {
+    if (ch == ' ' && (collapsed.empty() || collapsed.back() == ' ')) continue;
+    collapsed += ch;
+  }
+  while (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
+  return collapsed;
+}
+
+// Where a map writes: `node` itself, or, for a data type map filling an element of a repeating
+// member, other instances of that member too ("[2].given" of XPN).
+struct Slot {
+  Node* node = nullptr;
+  Node* parent = nullptr;
+  std::string member;
+  InstanceKey key;
+};
+
+class Walk {
+ public:
+  Walk(const Message& message, std::size_t segment, ResourceBuilder& builder,
+       std::vector<MappingIssue>& issues, const ConversionOptions& options)
+      : message_(message),
+        segment_(segment),
+        builder_(builder),
+        issues_(issues),
+        options_(options),
+        context_(message, segment) {}
+
+  void segment_map(const MapTable& map, Node& target) {
+    const std::vector<CompiledRow>* rows = rows_of(map);
+    if (rows == nullptr) return;
+    for (const CompiledRow& row : *rows) {
+      if (!row.condition || !row.path) continue;
+      const std::vector<V2Value> reps = field_repetitions(message_, segment_, row.row->position);
+      for (std::size_t r = 0; r < reps.size(); ++r) {
+        if (!reps[r].valued()) continue;
+        context_.set_current_field(row.row->position, reps[r]);
+        context_.set_current_value(reps[r]);
+        if (!row.condition->evaluate(context_)) continue;
+        field_ = row.row->position;
+        repetition_ = static_cast<int>(r) + 1;
+        component_ = 0;
+        write(row, reps[r], repetition_, Slot{&target, nullptr, {}, {}}, 0);
+      }
+    }
+  }
+
+ private:
+  // Applies data type map `map` to `value` into `slot`.
+  void data_type_map(const MapTable& map, const V2Value& value, const Slot& slot, int depth) {
+    const std::vector<CompiledRow>* rows = rows_of(map);
+    if (rows == nullptr || depth > kMaxDepth) return;
+    const int outer_component = component_;
+    for (const CompiledRow& row : *rows) {
+      if (!row.condition || !row.path) continue;
+      const V2Value part = value.part(row.row->position);
+      if (!part.valued()) continue;
+      context_.set_current_value(value);
+      if (!row.condition->evaluate(context_)) continue;
+      if (depth == 1) component_ = row.row->position;
+      write(row, part, 1, slot, depth);
+    }
+    component_ = outer_component;
+  }
+
+  void write(const CompiledRow& row, const V2Value& value, int repetition, const Slot& slot,
+             int depth) {
+    const std::vector<TargetStep>& steps = row.path->steps;
+    std::size_t i = 0;
+    Node* node = slot.node;
+    if (steps.front().name.empty()) {  // "[2].given": another instance of the slot's member
+      if (slot.parent == nullptr) {
+        if (steps.front().instance > 1) return;
+      } else {
+        InstanceKey key = slot.key;
+        key.push_back(steps.front().instance);
+        Result<Node*> other = slot.parent->child(slot.member, key);
+        if (!other) return;
+        node = *other;
+      }
+      i = 1;
+    } else if (steps.size() > 1 && steps.front().name == node->type().name) {
+      i = 1;  // "Quantity.unit" in CWE[Quantity]: the map's own type named again
+    }
+    bool repetition_used = false;
+    for (; i < steps.size(); ++i) {
+      const TargetStep& step = steps[i];
+      if (step.name == "$value") continue;
+      int instance = step.instance > 0 ? step.instance : 1;
+      if (step.instance == kEachInstance) instance = kEachBase + ++each_;
+      InstanceKey key{instance};
+      if (!repetition_used) key.push_back(repetition);
+      bool repeating = false;
+      Result<Node*> child = node->child(step.name, key, &repeating);
+      if (!child) return;  // the model has no such element: the row is not applied
+      repetition_used = repetition_used || repeating;
+      const bool last = i + 1 == steps.size();
+      if (last && row.type_map != nullptr && step.reference_type.empty()) {
+        // The map's rows are relative to its FHIR type: the element itself ("identifier[2]" with
+        // CX[Identifier]) or the one holding it ("[1].family" with FN[HumanName]).
+        const std::string_view anchor = anchor_type(*row.type_map);
+        if ((*child)->type().name != anchor && node->type().name == anchor &&
+            !writes_value(*row.type_map)) {
+          data_type_map(*row.type_map, value, Slot{node, nullptr, {}, {}}, depth + 1);
+          return;
+        }
+        pre_translate(row, value, **child);
+        data_type_map(*row.type_map, value, Slot{*child, node, step.name, key}, depth + 1);
+        return;
+      }
+      node = *child;
+      if (!step.reference_type.empty()) {
+        Result<Resource*> referenced =
+            builder_.referenced(*node, step.reference_type, step.reference_instance);
+        if (!referenced) return;
+        node = (*referenced)->root.get();
+      }
+    }
+    if (row.type_map != nullptr) {  // "$value" or "asserter(Practitioner)" with a data type map
+      pre_translate(row, value, *node);
+      data_type_map(*row.type_map, value, Slot{node, nullptr, {}, {}}, depth + 1);
+      return;
+    }
+    set_value(row, value, *node);
+  }
+
+  // A row with both a data type map and a vocabulary (PID-8 CWE[code] AdministrativeSex): the
+  // vocabulary's FHIR code is written first, so the data type map's copy of the v2 code does
+  // not replace it.
+  void pre_translate(const CompiledRow& row, const V2Value& value, Node& node) {
+    if (row.vocabulary == nullptr) return;
+    const ConceptRow* mapped = translate(*row.vocabulary, value.text());
+    if (mapped == nullptr) return;
+    write_concept(*mapped, node);
+  }
+
+  void write_concept(const ConceptRow& mapped, Node& node) {
+    if (node.is_primitive()) {
+      if (fits_binding(node, mapped.fhir_system)) node.set(std::string(mapped.fhir_code));
+      return;
+    }
+    Node* coding = &node;
+    if (node.type().name == "CodeableConcept") {
+      Result<Node*> first = node.child("coding", {1, 1});
+      if (!first) return;
+      coding = *first;
+    }
+    if (coding->type().name != "Coding") return;
+    const std::pair<const char*, std::string_view> parts[] = {
+        {"system", mapped.fhir_system}, {"code", mapped.fhir_code}, {"display", mapped.display}};
+    for (const auto& [name, text] : parts) {
+      if (text.empty()) continue;
+      if (Result<Node*> part = coding->child(name, {})) (*part)->set(std::string(text));
+    }
+  }
+
+  void set_value(const CompiledRow& row, const V2Value& value, Node& node) {
+    std::string text;
+    if (!row.path->constant.empty()) {
+      text = row.path->constant;
+    } else if (!row.row->assignment.empty()) {
+      const std::optional<std::string> joined = joined_assignment(row.row->assignment, context_);
+      text = joined ? *joined : std::string(row.row->assignment);
+      if (text.empty()) return;
+    } else if (row.vocabulary != nullptr) {
+      const ConceptRow* mapped = translate(*row.vocabulary, value.text());
+      if (mapped != nullptr) {
+        write_concept(*mapped, node);
+        return;
+      }
+      text = value.text();
+    } else {
+      text = value.text();
+    }
+    if (!node.is_primitive()) return;  // a complex element without a data type map
+    Result<std::string> converted = to_fhir_primitive(text, node.type().name, options_);
+    if (!converted) {
+      issues_.push_back(MappingIssue{std::string(message_.segment_id(segment_)),
+                                     static_cast<int>(segment_) + 1, field_, repetition_,
+                                     component_, converted.status().message()});
+      return;
+    }
+    node.set(std::move(*converted));
+  }
+
+  const Message& message_;
+  std::size_t segment_;
+  ResourceBuilder& builder_;
+  std::vector<MappingIssue>& issues_;
+  const ConversionOptions& options_;
+  RowContext context_;
+  int each_ = 0;
+  int field_ = 0;  // where the value being written is, for issues
+  int repetition_ = 0;
+  int component_ = 0;
+};
+
+}  // namespace
+
+MapEngine::MapEngine(ConversionOptions options) : options_(std::move(options)) {}
+
+void MapEngine::apply_segment(const Message& message, std::size_t segment, const MapTable& map,
+                              Node& target, ResourceBuilder& builder,
+                              std::vector<MappingIssue>& issues) const {
+  Walk(message, segment, builder, issues, options_).segment_map(map, target);
+}
+
+}  // namespace hearth::hl7::to_fhir
