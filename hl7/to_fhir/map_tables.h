@@ -39,6 +39,7 @@ struct MapTable {
 // One row of a vocabulary map.
 struct ConceptRow {
   std::string_view v2_code;    // "F"
+  std::string_view v2_text;    // "Female"; MessageStructure: its events ("A01, A04, A08, A13")
   std::string_view v2_system;  // "HL70001"
   std::string_view condition;
   std::string_view fhir_code;    // "female"

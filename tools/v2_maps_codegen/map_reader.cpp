@@ -99,14 +99,16 @@ std::vector<ConceptMapRow> concept_rows(const std::vector<CsvRow>& csv) {
   if (csv.size() < 2) return rows;
   const CsvRow& header = csv[1];
   const int v2_code = column_of(header, "Code");
+  const int v2_text = column_of(header, "Text");
   const int v2_system = column_of(header, "Code System");
   const int condition = column_of(header, "Computable");
   const int fhir_code = column_of(header, "Code", 2);  // "Code", "Code System", then "Code"
   const int display = column_of(header, "Display");
   const int fhir_system = column_of(header, "Code System", 1);
   for (std::size_t i = 2; i < csv.size(); ++i) {
-    ConceptMapRow row{cell(csv[i], v2_code),   cell(csv[i], v2_system), cell(csv[i], condition),
-                      cell(csv[i], fhir_code), cell(csv[i], display),   cell(csv[i], fhir_system)};
+    ConceptMapRow row{cell(csv[i], v2_code),    cell(csv[i], v2_text),   cell(csv[i], v2_system),
+                      cell(csv[i], condition),  cell(csv[i], fhir_code), cell(csv[i], display),
+                      cell(csv[i], fhir_system)};
     if (row.v2_code.empty() && row.fhir_code.empty()) continue;
     rows.push_back(std::move(row));
   }

@@ -18,7 +18,7 @@ struct FieldMapRow {
   int position = 0;
 };
 struct ConceptMapRow {
-  std::string v2_code, v2_system, condition, fhir_code, display, fhir_system;
+  std::string v2_code, v2_text, v2_system, condition, fhir_code, display, fhir_system;
 };
 struct MessageMapRow {
   std::string sort_order, identifier, segment, syntax, condition, target, segment_map, references;

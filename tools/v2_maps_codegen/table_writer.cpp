@@ -36,9 +36,9 @@ void row_text(std::string& out, const FieldMapRow& r) {
 }
 
 void row_text(std::string& out, const ConceptMapRow& r) {
-  out += "    {" + literal(r.v2_code) + ", " + literal(r.v2_system) + ", " + literal(r.condition) +
-         ", " + literal(r.fhir_code) + ", " + literal(r.display) + ", " + literal(r.fhir_system) +
-         "},\n";
+  out += "    {" + literal(r.v2_code) + ", " + literal(r.v2_text) + ", " + literal(r.v2_system) +
+         ", " + literal(r.condition) + ", " + literal(r.fhir_code) + ", " + literal(r.display) +
+         ", " + literal(r.fhir_system) + "},\n";
 }
 
 void row_text(std::string& out, const MessageMapRow& r) {
