@@ -7,7 +7,7 @@
 //   test      := ["IS"] ["NOT"] ("VALUED" | "EMPTY" | operand | "IN" list)
 //              | ["NOT"] ("EQUALS" | "=" | "EQUAL" "TO") operand | "DOES" "NOT" "EXIST"
 //              | "LENGTH" "GREATER" "THAN" n | ("COUNT" | "LST.COUNT") (">" | "=" | "EQUALS"
-//                | "GREATER" "THAN") n
+//                | ("GREATER" | "LESS") "THAN" ["OR" "EQUALS"]) n
 // "IF PID-33 AND PID-34 VALUED" applies the test to each ref. A missing ")" at the end is
 // forgiven (two IG rows lack it).
 #include "hl7/to_fhir/condition.h"
@@ -29,7 +29,8 @@ struct Condition::Node {
     kIn,
     kLongerThan,
     kCountAbove,
-    kCountIs
+    kCountIs,
+    kCountBelow
   };
   Kind kind = Kind::kAlways;
   std::vector<std::shared_ptr<const Node>> children;
@@ -192,8 +193,21 @@ class Parser {
       if (accept(TokenKind::kEquals) || accept_word("EQUALS")) {
         return counted(Kind::kCountIs, ref);
       }
-      if (accept_word("GREATER") && accept_word("THAN")) return counted(Kind::kCountAbove, ref);
-      return fail("expected a count comparison");
+      // "GREATER THAN [OR EQUALS] n", "LESS THAN [OR EQUALS] n"
+      const bool greater = accept_word("GREATER");
+      if (!greater && !accept_word("LESS")) return fail("expected a count comparison");
+      if (!accept_word("THAN")) return fail("expected THAN");
+      const bool or_equal = accept_word("OR");
+      if (or_equal && !accept_word("EQUALS") && !accept_word("EQUAL")) {
+        return fail("expected OR EQUALS");
+      }
+      // n < x <= n + 1 on whole counts: "> n" is ">= n + 1", "<= n" is "< n + 1".
+      HEARTH_ASSIGN_OR_RETURN(NodePtr node,
+                              counted(greater ? Kind::kCountAbove : Kind::kCountBelow, ref));
+      auto adjusted = std::make_shared<Node>(*node);
+      if (greater && or_equal) adjusted->number -= 1;
+      if (!greater && or_equal) adjusted->number += 1;
+      return NodePtr(adjusted);
     }
     accept_word("IS");
     const bool negated = accept_word("NOT");
@@ -326,6 +340,7 @@ bool evaluate_node(const Node& node, const ValueSource& source) {
       return source.text(node.ref).size() > static_cast<std::size_t>(node.number);
     case Kind::kCountAbove: return source.repetitions(node.ref) > node.number;
     case Kind::kCountIs: return source.repetitions(node.ref) == node.number;
+    case Kind::kCountBelow: return source.repetitions(node.ref) < node.number;
   }
   return false;
 }

@@ -194,6 +194,7 @@ std::vector<SegmentPlace> place_segments(const Message& message, const Structure
       }
       const Place& p = places[static_cast<std::size_t>(found)];
       place.node = p.segment;
+      place.groups = p.groups;
       for (const StructureNode* group : p.groups) place.occurrences.push_back(occurrence[group]);
       place.occurrences.push_back(occurrence[p.segment]);
     }

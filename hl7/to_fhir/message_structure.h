@@ -44,8 +44,9 @@ std::string structure_of(const Message& message);
 Result<std::unique_ptr<StructureNode>> build_structure(const MessageMapTable& map);
 
 struct SegmentPlace {
-  const StructureNode* node = nullptr;  // nullptr: no place (left unmapped)
-  // The occurrence (1-based) of each group enclosing the place, outermost first, then the
+  const StructureNode* node = nullptr;       // nullptr: no place (left unmapped)
+  std::vector<const StructureNode*> groups;  // the groups enclosing it, outermost first
+  // The occurrence (1-based) of each of `groups`, then the
   // segment's own repetition there: {2, 1, 3} = third OBX of the first OBSERVATION of the second
   // ORDER_OBSERVATION.
   std::vector<int> occurrences;

@@ -88,6 +88,10 @@ TEST_CASE("v2 map conditions: valued, equality, lists, lengths, counts") {
   CHECK(holds("IF PID-11 LST.COUNT GREATER THAN 1", s, "PID-12"));
   CHECK_FALSE(holds("IF PID-11 LST.COUNT EQUALS 1", s, "PID-12"));
   CHECK(holds("IF PID-11 COUNT>1", s, "PID-12"));
+  CHECK(holds("IF PID-11 LST.count LESS THAN OR EQUALS 2", s, "PID-12"));
+  CHECK_FALSE(holds("IF PID-11 LST.count LESS THAN OR EQUALS 1", s, "PID-12"));
+  CHECK_FALSE(holds("IF PID-11 LST.COUNT LESS THAN 2", s, "PID-12"));
+  CHECK(holds("IF PID-11 LST.COUNT GREATER THAN OR EQUALS 2", s, "PID-12"));
   CHECK_FALSE(holds("IF PID-11.9 IS VALUED NOT EQUAL PID-12", s, "PID-12"));
   CHECK(holds("IF PID-11.9 DOES NOT EXIST AND IF PID-20 DOES NOT EXIST", s, "PID-12") == false);
   CHECK(holds("IF PID-20 DOES NOT EXIST", s, "PID-12"));

@@ -1,0 +1,364 @@
+// Each message map is compiled once (its structure, each row's place, condition, segment map
+// and resource, and each resource's home); map() walks the placed segments, then the References.
+#include "hl7/to_fhir/message_mapper.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <set>
+#include <tuple>
+
+#include "hl7/to_fhir/condition.h"
+#include "hl7/to_fhir/message_structure.h"
+#include "hl7/to_fhir/target_path.h"
+#include "hl7/to_fhir/v2_value.h"
+
+namespace hearth::hl7::to_fhir {
+namespace {
+
+// Resource types whose rows make the IG's FHIR message rather than clinical data.
+bool message_only(std::string_view type) {
+  return type == "Bundle" || type == "MessageHeader" || type == "Provenance";
+}
+
+// "Observation[2].note" -> {"Observation", 2, "note"}; "Specimen[n]" -> instance 1 (the group
+// occurrences tell the instances apart); nullopt for a target that names no resource.
+struct ResourceTarget {
+  std::string type;
+  int instance = 1;
+  std::string rest;  // the path inside the resource, "" for the resource itself
+};
+std::optional<ResourceTarget> parse_resource_target(std::string_view text) {
+  ResourceTarget target;
+  std::size_t i = 0;
+  while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])) != 0) ++i;
+  if (i == 0 || std::isupper(static_cast<unsigned char>(text[0])) == 0) return std::nullopt;
+  target.type = std::string(text.substr(0, i));
+  if (i < text.size() && text[i] == '[') {
+    const std::size_t close = text.find(']', i);
+    if (close == std::string_view::npos) return std::nullopt;
+    const std::string_view n = text.substr(i + 1, close - i - 1);
+    if (!n.empty() && std::isdigit(static_cast<unsigned char>(n[0])) != 0) {
+      target.instance = std::stoi(std::string(n));
+    }
+    i = close + 1;
+  }
+  if (i < text.size()) {
+    if (text[i] != '.') return std::nullopt;
+    target.rest = std::string(text.substr(i + 1));
+  }
+  return target;
+}
+
+struct RowPlan {
+  const MessageRow* row = nullptr;
+  const StructureNode* node = nullptr;
+  std::optional<Condition> condition;
+  const MapTable* segment_map = nullptr;
+  std::optional<ResourceTarget> target;
+};
+
+using ResourceName = std::pair<std::string, int>;  // ("Observation", 2)
+
+struct CompiledMessageMap {
+  const MessageMapTable* table = nullptr;
+  std::unique_ptr<StructureNode> root;
+  std::map<const StructureNode*, const StructureNode*> parent;
+  std::vector<RowPlan> rows;
+  std::map<ResourceName, const StructureNode*> home;
+};
+
+void index_nodes(const StructureNode& node, std::map<std::string, const StructureNode*>& by_id,
+                 std::map<const StructureNode*, const StructureNode*>& parent) {
+  for (const auto& child : node.children) {
+    by_id.emplace(child->identifier, child.get());
+    parent[child.get()] = &node;
+    index_nodes(*child, by_id, parent);
+  }
+}
+
+const StructureNode* common_ancestor(
+    const StructureNode* a, const StructureNode* b,
+    const std::map<const StructureNode*, const StructureNode*>& parent) {
+  std::set<const StructureNode*> chain;
+  for (const StructureNode* n = a; n != nullptr;) {
+    chain.insert(n);
+    auto it = parent.find(n);
+    n = it == parent.end() ? nullptr : it->second;
+  }
+  for (const StructureNode* n = b; n != nullptr;) {
+    if (chain.count(n) != 0) return n;
+    auto it = parent.find(n);
+    n = it == parent.end() ? nullptr : it->second;
+  }
+  return nullptr;
+}
+
+std::optional<CompiledMessageMap> compile(const MessageMapTable& table) {
+  Result<std::unique_ptr<StructureNode>> root = build_structure(table);
+  if (!root.is_ok()) return std::nullopt;
+  CompiledMessageMap out;
+  out.table = &table;
+  out.root = std::move(*root);
+  std::map<std::string, const StructureNode*> by_id;
+  index_nodes(*out.root, by_id, out.parent);
+  for (const MessageRow& row : table.rows) {
+    std::string_view id = row.identifier;
+    if (id.substr(0, 1) == "/") id.remove_prefix(1);
+    auto node = by_id.find(std::string(id));
+    if (node == by_id.end() || node->second->group) continue;
+    RowPlan plan;
+    plan.row = &row;
+    plan.node = node->second;
+    if (Result<Condition> condition = compile_condition(row.condition, ValueRef{})) {
+      plan.condition.emplace(std::move(*condition));
+    }
+    if (!row.segment_map.empty()) plan.segment_map = find_segment_map(row.segment_map);
+    plan.target = parse_resource_target(row.target);
+    if (plan.target && plan.target->rest.empty() && plan.segment_map != nullptr &&
+        !message_only(plan.target->type)) {
+      const ResourceName name{plan.target->type, plan.target->instance};
+      auto [it, inserted] = out.home.try_emplace(name, plan.node);
+      if (!inserted) it->second = common_ancestor(it->second, plan.node, out.parent);
+    }
+    out.rows.push_back(std::move(plan));
+  }
+  return out;
+}
+
+const CompiledMessageMap* compiled_for(const MessageMapTable& table) {
+  static const std::vector<std::optional<CompiledMessageMap>> all = [] {
+    std::vector<std::optional<CompiledMessageMap>> maps;
+    for (const MessageMapTable& t : message_maps()) maps.push_back(compile(t));
+    return maps;
+  }();
+  const auto index = static_cast<std::size_t>(&table - message_maps().data());
+  return index < all.size() && all[index] ? &*all[index] : nullptr;
+}
+
+// The instance key of a resource whose home is `home`, seen from a segment at `place`: the
+// occurrence of each repeating group from the top down to the home, and the segment's own
+// repetition when the home is that (repeating) segment. Groups the place is not in count as
+// their first occurrence.
+std::vector<int> instance_key(const CompiledMessageMap& map, const StructureNode* home,
+                              const SegmentPlace& place) {
+  std::vector<const StructureNode*> chain;
+  for (const StructureNode* n = home; n != nullptr && n != map.root.get();) {
+    chain.insert(chain.begin(), n);
+    auto it = map.parent.find(n);
+    n = it == map.parent.end() ? nullptr : it->second;
+  }
+  std::vector<int> key;
+  for (const StructureNode* n : chain) {
+    if (!n->repeating) continue;
+    if (!n->group) {
+      key.push_back(n == place.node ? place.occurrences.back() : 1);
+      continue;
+    }
+    int occurrence = 1;
+    for (std::size_t g = 0; g < place.groups.size(); ++g) {
+      if (place.groups[g] == n) occurrence = place.occurrences[g];
+    }
+    key.push_back(occurrence);
+  }
+  return key;
+}
+
+class Mapping {
+ public:
+  Mapping(const CompiledMessageMap& map, const Message& message, const MapEngine& engine,
+          std::function<std::string()> make_id)
+      : map_(map), message_(message), engine_(engine), builder_(std::move(make_id)) {}
+
+  MappedMessage run() {
+    const std::vector<SegmentPlace> places = place_segments(message_, *map_.root);
+    std::vector<std::pair<const RowPlan*, std::size_t>> references;
+    for (std::size_t i = 0; i < places.size(); ++i) {
+      if (places[i].node == nullptr) continue;
+      for (const RowPlan& plan : map_.rows) {
+        if (plan.node != places[i].node || !plan.condition) continue;
+        RowContext context(message_, i);
+        if (!plan.condition->evaluate(context)) continue;
+        if (!plan.target || !plan.target->rest.empty() || plan.segment_map == nullptr ||
+            message_only(plan.target->type)) {
+          continue;
+        }
+        Resource* resource = instance(plan.target->type, plan.target->instance, places[i]);
+        if (resource == nullptr) continue;
+        engine_.apply_segment(message_, i, *plan.segment_map, *resource->root, builder_,
+                              out_.issues);
+        if (!plan.row->references.empty()) references.emplace_back(&plan, i);
+      }
+    }
+    for (const auto& [plan, segment] : references) link(*plan, places[segment]);
+    link_the_patient();
+    write_bundle();
+    return std::move(out_);
+  }
+
+ private:
+  Resource* instance(const std::string& type, int n, const SegmentPlace& place) {
+    auto home = map_.home.find({type, n});
+    if (home == map_.home.end()) return nullptr;
+    auto key = std::make_tuple(type, n, instance_key(map_, home->second, place));
+    if (auto found = instances_.find(key); found != instances_.end()) return found->second;
+    Result<Resource*> added = builder_.add(type);
+    if (!added) return nullptr;
+    instances_.emplace(std::move(key), *added);
+    return *added;
+  }
+
+  // The existing instance a reference clause names, seen from `place`; nullptr when there is
+  // none (or it is empty).
+  Resource* existing(const std::string& type, int n, const SegmentPlace& place) {
+    auto home = map_.home.find({type, n});
+    if (home == map_.home.end()) return nullptr;
+    auto found = instances_.find(std::make_tuple(type, n, instance_key(map_, home->second, place)));
+    if (found == instances_.end() || found->second->root->empty()) return nullptr;
+    return found->second;
+  }
+
+  // "Observation[2].subject.reference=Patient[1].id; DiagnosticReport.result.reference=..."
+  void link(const RowPlan& plan, const SegmentPlace& place) {
+    std::string_view text = plan.row->references;
+    while (!text.empty()) {
+      const std::size_t end = text.find_first_of(";\n");
+      std::string_view clause = text.substr(0, end);
+      text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+      const std::size_t eq = clause.find('=');
+      if (eq == std::string_view::npos) continue;
+      std::optional<ResourceTarget> left = parse_resource_target(trim(clause.substr(0, eq)));
+      std::optional<ResourceTarget> right = parse_resource_target(trim(clause.substr(eq + 1)));
+      if (!left || !right || left->rest.empty() || right->rest != "id") continue;
+      if (left->type == plan.target->type && clause.substr(0, eq).find('[') == std::string::npos) {
+        left->instance = plan.target->instance;  // "Observation.performer": the row's own
+      }
+      Resource* from = existing(left->type, left->instance, place);
+      Resource* to = existing(right->type, right->instance, place);
+      if (from == nullptr || to == nullptr || from == to) continue;
+      set_reference(*from, left->rest, *to);
+    }
+  }
+
+  // Where the IG's References are silent (DiagnosticReport.subject of ORU, AllergyIntolerance
+  // .patient of ADT), a message about one patient is about that patient: each resource whose
+  // `subject` or `patient` may reference a Patient and is unset references it.
+  void link_the_patient() {
+    const Resource* patient = nullptr;
+    for (const auto& r : builder_.resources()) {
+      if (r->type != "Patient" || r->root->empty()) continue;
+      if (patient != nullptr) return;  // several patients: only the IG's References apply
+      patient = r.get();
+    }
+    if (patient == nullptr) return;
+    for (const auto& r : builder_.resources()) {
+      if (r.get() == patient || r->root->empty()) continue;
+      for (const char* element : {"subject", "patient"}) {
+        const fhir::ChildMatch match = fhir::find_child(r->root->type(), 0, element);
+        if (!match.found() || match.type == nullptr || match.type->code != "Reference") continue;
+        const auto& targets = match.type->targets;
+        if (!targets.empty() &&
+            std::find(targets.begin(), targets.end(), "Patient") == targets.end()) {
+          continue;
+        }
+        Result<Node*> node = r->root->child(element, {1});
+        if (!node || !(*node)->empty()) break;
+        if (Result<Node*> ref = (*node)->child("reference", {})) (*ref)->set(patient->full_url);
+        break;
+      }
+    }
+  }
+
+  static std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) {
+      s.remove_prefix(1);
+    }
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) {
+      s.remove_suffix(1);
+    }
+    return s;
+  }
+
+  // Walks `path` ("result.reference") in `from` and sets it to `to`'s fullUrl; a repeating
+  // element on the way gets an instance per referenced resource, so several results append.
+  void set_reference(Resource& from, const std::string& path, const Resource& to) {
+    Result<TargetPath> parsed = parse_target_path(path);
+    if (!parsed || parsed->steps.empty() || parsed->steps.back().name != "reference") return;
+    int ordinal = 0;
+    for (const auto& r : builder_.resources()) {
+      ++ordinal;
+      if (r.get() == &to) break;
+    }
+    Node* node = from.root.get();
+    for (const TargetStep& step : parsed->steps) {
+      if (!step.reference_type.empty()) return;  // a path through another resource: not here
+      Result<Node*> child = node->child(step.name, {ordinal});
+      if (!child) return;
+      node = *child;
+    }
+    node->set(to.full_url);
+  }
+
+  void write_bundle() {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    writer.StartObject();
+    writer.Key("resourceType");
+    writer.String("Bundle");
+    writer.Key("type");
+    writer.String("transaction");
+    writer.Key("entry");
+    writer.StartArray();
+    for (const auto& resource : builder_.resources()) {
+      if (resource->root->empty()) continue;
+      const std::string json = ResourceBuilder::to_json(*resource);
+      writer.StartObject();
+      writer.Key("fullUrl");
+      writer.String(resource->full_url.c_str());
+      writer.Key("resource");
+      writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+      writer.Key("request");
+      writer.StartObject();
+      writer.Key("method");
+      writer.String("POST");
+      writer.Key("url");
+      writer.String(resource->type.c_str());
+      writer.EndObject();
+      writer.EndObject();
+      ++out_.resources;
+    }
+    writer.EndArray();
+    writer.EndObject();
+    out_.map_name = std::string(map_.table->name);
+    out_.bundle.assign(buffer.GetString(), buffer.GetSize());
+  }
+
+  const CompiledMessageMap& map_;
+  const Message& message_;
+  const MapEngine& engine_;
+  ResourceBuilder builder_;
+  std::map<std::tuple<std::string, int, std::vector<int>>, Resource*> instances_;
+  MappedMessage out_;
+};
+
+}  // namespace
+
+MessageMapper::MessageMapper(ConversionOptions options) : engine_(std::move(options)) {}
+
+Result<MappedMessage> MessageMapper::map(const Message& message,
+                                         std::function<std::string()> make_id) const {
+  const MessageMapTable* table = message_map_for(message);
+  const CompiledMessageMap* compiled = table == nullptr ? nullptr : compiled_for(*table);
+  if (compiled == nullptr) {
+    return Status(Code::kNotImplemented, "no V2-to-FHIR map for " +
+                                             std::string(message.message_code()) + "^" +
+                                             std::string(message.trigger_event()));
+  }
+  return Mapping(*compiled, message, engine_, std::move(make_id)).run();
+}
+
+}  // namespace hearth::hl7::to_fhir

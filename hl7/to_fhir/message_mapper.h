@@ -1,0 +1,51 @@
+// One HL7 v2 message -> one FHIR transaction Bundle, by the IG's message map: each segment is
+// placed in the map's structure (message_structure.h), each of the map's rows for that place
+// whose condition holds applies its segment map (map_engine.h) to the row's resource instance,
+// and the rows' References ("Observation[2].subject.reference=Patient[1].id") link the
+// instances once every segment is mapped.
+//
+// Instances. "Observation[2]" names one resource per occurrence of the groups it lives in: its
+// home is the innermost part of the structure holding every row that writes it (the OBSERVATION
+// group for ORU's Observation[2], the whole message for ADT's Patient[1], written by PID, PD1,
+// NK1 and PV1), and each occurrence of a repeating group on the way there (or of the segment
+// itself, when the home is one repeating segment such as AL1) is another instance.
+//
+// Not mapped here, by decision (docs/mapping/v2-to-fhir.md): the rows that make the message's
+// own Bundle, MessageHeader and Provenance (Hearth archives the message and writes its own
+// provenance), rows that write into an element of another row's resource ("Observation[2].note")
+// and resources left empty by their rows.
+//
+// Thread-safety: the compiled message maps are built once per process; map() may run
+// concurrently.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "hl7/to_fhir/map_engine.h"
+#include "hl7/v2/message.h"
+
+namespace hearth::hl7::to_fhir {
+
+struct MappedMessage {
+  std::string map_name;  // "ADT_A01"
+  std::string bundle;    // a FHIR transaction Bundle (JSON), POST entries with urn:uuid fullUrls
+  std::size_t resources = 0;
+  std::vector<MappingIssue> issues;  // values left out (a bad date), where they are
+};
+
+class MessageMapper {
+ public:
+  explicit MessageMapper(ConversionOptions options = {});
+
+  // kNotImplemented when the IG has no map for the message's type and event (the message is
+  // "unmapped"). `make_id` names each resource (its fullUrl is "urn:uuid:" + the id).
+  Result<MappedMessage> map(const Message& message, std::function<std::string()> make_id) const;
+
+ private:
+  MapEngine engine_;
+};
+
+}  // namespace hearth::hl7::to_fhir

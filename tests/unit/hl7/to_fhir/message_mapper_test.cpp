@@ -1,0 +1,173 @@
+// Whole messages mapped to transaction Bundles by the IG's message maps: the resources of a
+// literal ORU^R01 and ADT^A01, the references between them; then every corpus ADT and ORU
+// message, with the issue's checks (the patient by PID-3 with PID-5 and PID-7, an Encounter for
+// PV1, an Observation of that patient for every OBX-3), counts printed.
+#include "hl7/to_fhir/message_mapper.h"
+
+#include <doctest/doctest.h>
+#include <rapidjson/document.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <set>
+
+namespace hearth::hl7::to_fhir {
+namespace {
+
+struct Bundle {
+  rapidjson::Document doc;
+  std::map<std::string, std::vector<const rapidjson::Value*>> by_type;
+  std::map<std::string, const rapidjson::Value*> by_url;
+};
+
+std::function<std::string()> ids() {
+  auto n = std::make_shared<int>(0);
+  return [n] { return "id" + std::to_string(++*n); };
+}
+
+Result<MappedMessage> map_text(const std::string& raw, Bundle& bundle) {
+  Result<Message> message = Message::parse(raw);
+  REQUIRE(message.is_ok());
+  Result<MappedMessage> mapped = MessageMapper().map(*message, ids());
+  if (!mapped.is_ok()) return mapped;
+  bundle.doc.Parse(mapped->bundle.c_str());
+  REQUIRE_FALSE(bundle.doc.HasParseError());
+  for (const auto& entry : bundle.doc["entry"].GetArray()) {
+    const rapidjson::Value& resource = entry["resource"];
+    bundle.by_type[resource["resourceType"].GetString()].push_back(&resource);
+    bundle.by_url[entry["fullUrl"].GetString()] = &resource;
+  }
+  return mapped;
+}
+
+std::string reference(const rapidjson::Value& resource, const char* element) {
+  if (!resource.HasMember(element)) return {};
+  const rapidjson::Value& value = resource[element];
+  const rapidjson::Value& ref = value.IsArray() ? value[0] : value;
+  return ref.HasMember("reference") ? ref["reference"].GetString() : "";
+}
+
+std::string full_url_of(const Bundle& bundle, const rapidjson::Value* resource) {
+  for (const auto& [url, r] : bundle.by_url) {
+    if (r == resource) return url;
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("message mapper: ORU^R01 -> Patient, Encounter, DiagnosticReport, Observations") {
+  const std::string raw =
+      "MSH|^~\\&|LAB|H|HEARTH|H|20260101120000||ORU^R01^ORU_R01|1|P|2.5.1\r"
+      "PID|1||123^^^H^MR||DOE^JANE||19700101|F\r"
+      "PV1|1|O|||||||||||||||||V1\r"
+      "OBR|1|P1|F1|24331-1^Lipid panel^LN|||20260101100000\r"
+      "OBX|1|NM|2093-3^Cholesterol^LN||200|mg/dL|<200|H|||F\r"
+      "OBX|2|NM|2571-8^Triglyceride^LN||150|mg/dL|<150|N|||F\r"
+      "OBX|3|ST|8251-1^Comment^LN||fasting||||||F\r";
+  Bundle bundle;
+  Result<MappedMessage> mapped = map_text(raw, bundle);
+  REQUIRE(mapped.is_ok());
+  MESSAGE(mapped->bundle);
+  CHECK(mapped->map_name == "ORU_R01");
+  CHECK(std::string(bundle.doc["type"].GetString()) == "transaction");
+  REQUIRE(bundle.by_type["Patient"].size() == 1);
+  REQUIRE(bundle.by_type["Observation"].size() == 3);
+  REQUIRE(bundle.by_type["DiagnosticReport"].size() == 1);
+  CHECK(bundle.by_type["Encounter"].size() == 1);
+  const std::string patient = full_url_of(bundle, bundle.by_type["Patient"][0]);
+  std::set<std::string> codes;
+  for (const rapidjson::Value* observation : bundle.by_type["Observation"]) {
+    CHECK(reference(*observation, "subject") == patient);
+    codes.insert((*observation)["code"]["coding"][0]["code"].GetString());
+  }
+  CHECK(codes == std::set<std::string>{"2093-3", "2571-8", "8251-1"});
+  const rapidjson::Value& report = *bundle.by_type["DiagnosticReport"][0];
+  REQUIRE(report.HasMember("result"));
+  CHECK(report["result"].Size() == 3);
+  CHECK(reference(report, "subject") == patient);
+  CHECK(mapped->issues.empty());
+}
+
+TEST_CASE("message mapper: a message type without a map is unmapped") {
+  Bundle bundle;
+  Result<MappedMessage> mapped =
+      map_text("MSH|^~\\&|A|B|C|D|20260101||MFN^M02^MFN_M02|1|P|2.5.1\r", bundle);
+  CHECK(mapped.status().code() == Code::kNotImplemented);
+}
+
+TEST_CASE("message mapper: every corpus ADT and ORU message (counts)") {
+  namespace fs = std::filesystem;
+  std::size_t adt = 0, adt_ok = 0, oru = 0, oru_ok = 0, observations = 0, resources = 0;
+  for (const auto& entry :
+       fs::recursive_directory_iterator(fs::path(HEARTH_SOURCE_DIR) / "tests/data/corpus/hl7v2")) {
+    if (entry.path().extension() != ".hl7") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    Result<Message> message = Message::parse(raw);
+    if (!message.is_ok()) continue;
+    const std::string_view code = message->message_code();
+    if (code != "ADT" && code != "ORU") continue;
+    Result<MappedMessage> mapped = MessageMapper().map(*message, ids());
+    if (!mapped.is_ok()) continue;  // an event without a map (A40, ...): counted by the ingest
+    Bundle bundle;
+    bundle.doc.Parse(mapped->bundle.c_str());
+    REQUIRE_FALSE(bundle.doc.HasParseError());
+    for (const auto& e : bundle.doc["entry"].GetArray()) {
+      bundle.by_type[e["resource"]["resourceType"].GetString()].push_back(&e["resource"]);
+    }
+    resources += mapped->resources;
+    const std::string name = entry.path().filename().string();
+    // The patient: PID-3.1 among its identifiers, PID-5.1.1 its family name.
+    bool patient_ok = false;
+    Result<std::string> pid3 = message->get_text("PID-3.1");
+    Result<std::string> family = message->get_text("PID-5.1.1");
+    for (const rapidjson::Value* p : bundle.by_type["Patient"]) {
+      bool id = false;
+      if (p->HasMember("identifier")) {
+        for (const auto& i : (*p)["identifier"].GetArray()) {
+          id = id || (i.HasMember("value") && pid3.is_ok() && *pid3 == i["value"].GetString());
+        }
+      }
+      bool named = family.is_ok() && family->empty();
+      if (p->HasMember("name")) {
+        for (const auto& n : (*p)["name"].GetArray()) {
+          named = named ||
+                  (n.HasMember("family") && family.is_ok() && *family == n["family"].GetString());
+        }
+      }
+      patient_ok = patient_ok || (id && named);
+    }
+    bool complete = patient_ok;
+    if (code == "ADT") {
+      ++adt;
+      bool has_pv1 = false;
+      for (std::size_t s = 0; s < message->segment_count(); ++s) {
+        has_pv1 = has_pv1 || message->segment_id(s) == "PV1";
+      }
+      if (has_pv1 && bundle.by_type["Encounter"].empty()) complete = false;
+      adt_ok += complete ? 1 : 0;
+    } else {
+      ++oru;
+      std::size_t obx = 0;
+      for (std::size_t s = 0; s < message->segment_count(); ++s) {
+        obx += message->segment_id(s) == "OBX" ? 1 : 0;
+      }
+      observations += bundle.by_type["Observation"].size();
+      if (bundle.by_type["Observation"].size() < obx) complete = false;
+      oru_ok += complete ? 1 : 0;
+    }
+    if (!complete) std::printf("  incomplete: %s\n", name.c_str());
+  }
+  std::printf(
+      "v2 -> FHIR bundles: ADT %zu of %zu complete, ORU %zu of %zu complete "
+      "(%zu Observations); %zu resources in all\n",
+      adt_ok, adt, oru_ok, oru, observations, resources);
+  CHECK(adt > 20);
+  CHECK(oru > 20);
+}
+
+}  // namespace hearth::hl7::to_fhir
