@@ -289,7 +289,14 @@ class Walk {
 
   void write_concept(const ConceptRow& mapped, Node& node) {
     if (node.is_primitive()) {
-      if (fits_binding(node, mapped.fhir_system)) node.set(std::string(mapped.fhir_code));
+      if (!fits_binding(node, mapped.fhir_system)) return;
+      node.set(std::string(mapped.fhir_code));
+      // A Coding's code ("type.coding.code" of CX.5): its system and display come with it.
+      Node* coding = node.parent();
+      if (coding != nullptr && coding->type().name == "Coding" && node.definition() != nullptr &&
+          node.definition()->name == "code") {
+        write_coding_parts(mapped, *coding, /*with_code=*/false);
+      }
       return;
     }
     Node* coding = &node;
@@ -299,11 +306,17 @@ class Walk {
       coding = *first;
     }
     if (coding->type().name != "Coding") return;
+    write_coding_parts(mapped, *coding, /*with_code=*/true);
+  }
+
+  static void write_coding_parts(const ConceptRow& mapped, Node& coding, bool with_code) {
     const std::pair<const char*, std::string_view> parts[] = {
-        {"system", mapped.fhir_system}, {"code", mapped.fhir_code}, {"display", mapped.display}};
+        {"system", mapped.fhir_system},
+        {"code", with_code ? mapped.fhir_code : std::string_view()},
+        {"display", mapped.display}};
     for (const auto& [name, text] : parts) {
       if (text.empty()) continue;
-      if (Result<Node*> part = coding->child(name, {})) (*part)->set(std::string(text));
+      if (Result<Node*> part = coding.child(name, {})) (*part)->set(std::string(text));
     }
   }
 

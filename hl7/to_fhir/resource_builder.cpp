@@ -104,6 +104,7 @@ Result<Node*> Node::child(std::string_view json_name, const InstanceKey& key, bo
     it = items.insert(
         it, {item_key, std::unique_ptr<Node>(new Node(resource_, child_type, child_element))});
     it->second->definition_ = &def;
+    it->second->parent_ = this;
   }
   return it->second.get();
 }

@@ -44,6 +44,8 @@ class Node {
   // The element definition this node is an instance of (nullptr for a resource's root): its
   // binding says which code system a code may come from.
   const fhir::ElementDef* definition() const { return definition_; }
+  // The node holding this one (nullptr for a resource's root).
+  Node* parent() const { return parent_; }
 
   // The child element `json_name` ("identifier", "valueQuantity"), instance `key` of it (the key
   // is ignored for an element that does not repeat; `repeating`, when given, says which).
@@ -85,6 +87,7 @@ class Node {
   const fhir::TypeDef* type_;
   std::uint32_t element_;  // index in type_->elements (a backbone element's own index)
   const fhir::ElementDef* definition_ = nullptr;
+  Node* parent_ = nullptr;
   std::vector<Member> members_;
   std::string value_;
   bool has_value_ = false;

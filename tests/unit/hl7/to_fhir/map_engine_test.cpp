@@ -78,6 +78,17 @@ TEST_CASE("map engine: PID -> Patient (FHIR-Converter's ADT^A01 sample)") {
   CHECK(has_identifier(p, text(*message, "PID-3[1].1")));
   CHECK(has_identifier(p, text(*message, "PID-3[2].1")));
   CHECK(has_identifier(p, text(*message, "PID-2.1")));
+  // CX.5 through the IdentifierType vocabulary: the Coding gets the map's system and display.
+  const ConceptMapTable* id_types = find_concept_map("IdentifierType");
+  REQUIRE(id_types != nullptr);
+  const ConceptRow* mr = nullptr;
+  for (const ConceptRow& row : id_types->rows) {
+    if (row.v2_code == text(*message, "PID-3[1].5")) mr = &row;
+  }
+  REQUIRE(mr != nullptr);
+  const auto& type_coding = p["identifier"][0]["type"]["coding"][0];
+  CHECK(std::string(type_coding["system"].GetString()) == mr->fhir_system);
+  CHECK(std::string(type_coding["display"].GetString()) == mr->display);
   // PID-5: family from XPN.1 (FN.1), given from XPN.2 and XPN.3.
   REQUIRE(p.HasMember("name"));
   const auto& name = p["name"][0];
