@@ -31,6 +31,24 @@ struct CompiledMaps {
   std::vector<std::vector<CompiledRow>> data_types;  // by index in data_type_maps()
 };
 
+// Rows whose condition the IG wrote as prose that Hearth takes as always true, each with why.
+struct ProseRow {
+  std::string_view map, source, target;
+};
+constexpr ProseRow kTakenAsTrue[] = {
+    // "IF CX.4 IN <the identifier registry web page>": the assigning authority becomes the
+    // identifier's system whatever registry lists it, so that a patient is found again by
+    // PID-3 and its authority (issue 14: identity by identifier).
+    {"CX[Identifier]", "CX.4", "system"},
+};
+
+bool taken_as_true(const MapTable& map, const MapRow& row) {
+  for (const ProseRow& p : kTakenAsTrue) {
+    if (p.map == map.name && p.source == row.source && p.target == row.target) return true;
+  }
+  return false;
+}
+
 std::vector<std::vector<CompiledRow>> compile_all(std::span<const MapTable> maps) {
   std::vector<std::vector<CompiledRow>> out;
   out.reserve(maps.size());
@@ -43,6 +61,8 @@ std::vector<std::vector<CompiledRow>> compile_all(std::span<const MapTable> maps
       parse_value_ref(row.source, subject);
       if (Result<Condition> condition = compile_condition(row.condition, subject)) {
         c.condition.emplace(std::move(*condition));
+      } else if (taken_as_true(map, row)) {
+        c.condition.emplace(*compile_condition("", subject));
       }
       if (Result<TargetPath> path = parse_target_path(row.target)) c.path = std::move(*path);
       if (!row.type_map.empty()) c.type_map = find_data_type_map(row.type_map);

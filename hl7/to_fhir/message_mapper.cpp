@@ -12,6 +12,7 @@
 #include <set>
 #include <tuple>
 
+#include "core/url_encoding.h"
 #include "hl7/to_fhir/condition.h"
 #include "hl7/to_fhir/message_structure.h"
 #include "hl7/to_fhir/target_path.h"
@@ -52,6 +53,38 @@ std::optional<ResourceTarget> parse_resource_target(std::string_view text) {
     target.rest = std::string(text.substr(i + 1));
   }
   return target;
+}
+
+// How a resource is found again when a later message speaks of it (issue 14: a patient by PID-3,
+// an encounter by its visit number, an order by its filler then placer number): the IG instance
+// of the identifier each map writes them into, in order of preference. The first one with a
+// system and a value makes the entry a conditional update; without one, a create.
+struct IdentityRule {
+  std::string_view type;
+  int identifier_instance;  // "identifier[n]" of the segment map
+  std::string_view why;
+};
+constexpr IdentityRule kIdentity[] = {
+    {"Patient", 2, "PID[Patient]: PID-3 -> identifier[2]"},
+    {"Encounter", 1, "PV1[Encounter]: PV1-19 (visit number) -> identifier[1]"},
+    {"ServiceRequest", 2, "ORC/OBR[ServiceRequest]: filler number -> identifier[2]"},
+    {"ServiceRequest", 1, "ORC/OBR[ServiceRequest]: placer number -> identifier[1]"},
+};
+
+// "identifier=<system>|<value>" for `resource`, or "" when no rule finds one.
+std::string identity_of(const Resource& resource) {
+  for (const IdentityRule& rule : kIdentity) {
+    if (rule.type != resource.type) continue;
+    const Node* id = resource.root->existing("identifier", {rule.identifier_instance, 1});
+    if (id == nullptr) continue;
+    const Node* system = id->existing("system", {});
+    const Node* value = id->existing("value", {});
+    if (system == nullptr || value == nullptr || !system->has_value() || !value->has_value()) {
+      continue;
+    }
+    return "identifier=" + url_encode(system->value() + "|" + value->value());
+  }
+  return {};
 }
 
 struct RowPlan {
@@ -321,12 +354,16 @@ class Mapping {
       writer.String(resource->full_url.c_str());
       writer.Key("resource");
       writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+      // A resource found again by its identity is a conditional update: created the first time,
+      // replaced by later messages (A08 after A01) instead of created again.
+      const std::string identity = identity_of(*resource);
+      const std::string url = identity.empty() ? resource->type : resource->type + "?" + identity;
       writer.Key("request");
       writer.StartObject();
       writer.Key("method");
-      writer.String("POST");
+      writer.String(identity.empty() ? "POST" : "PUT");
       writer.Key("url");
-      writer.String(resource->type.c_str());
+      writer.String(url.c_str());
       writer.EndObject();
       writer.EndObject();
       ++out_.resources;

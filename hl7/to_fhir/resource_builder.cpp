@@ -60,6 +60,17 @@ bool Node::choice_taken(std::uint32_t element) const {
   return false;
 }
 
+const Node* Node::existing(std::string_view json_name, const InstanceKey& key) const {
+  for (const Member& member : members_) {
+    if (member.name != json_name) continue;
+    const InstanceKey item_key = member.repeating ? key : InstanceKey{};
+    for (const auto& item : member.items) {
+      if (item.first == item_key) return item.second.get();
+    }
+  }
+  return nullptr;
+}
+
 void Node::set(std::string value) {
   if (has_value_) return;
   value_ = std::move(value);

@@ -54,6 +54,12 @@ class Node {
   Result<Node*> child(std::string_view json_name, const InstanceKey& key,
                       bool* repeating = nullptr);
 
+  // The instance `key` of child `json_name` when it was made (the key is ignored for an element
+  // that does not repeat), else nullptr; never makes one.
+  const Node* existing(std::string_view json_name, const InstanceKey& key) const;
+  // The primitive value set() gave ("" when none).
+  const std::string& value() const { return value_; }
+
   // Sets this node's primitive value, already in FHIR's form for the node's type (primitive.h);
   // written as a JSON boolean, number or string by the type. A later set does not overwrite.
   void set(std::string value);

@@ -62,6 +62,13 @@ std::vector<V2Value> field_repetitions(const Message& message, std::size_t segme
 
 V2Value RowContext::resolve(const ValueRef& ref) const {
   V2Value value;
+  if (ref.is_segment && ref.owner != message_.segment_id(segment_) && ref.owner.size() == 2) {
+    // "HD-3" in HD[uri]: a data type's component written with a segment's '-' (an IG typo; no
+    // segment id has two letters).
+    ValueRef component = ref;
+    component.is_segment = false;
+    return resolve(component);
+  }
   if (ref.is_segment) {
     if (ref.owner != message_.segment_id(segment_)) return {};  // another segment: not here
     if (ref.field == current_field_) {

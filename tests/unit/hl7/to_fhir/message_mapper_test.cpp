@@ -14,6 +14,8 @@
 #include <map>
 #include <set>
 
+#include "core/url_encoding.h"
+
 namespace hearth::hl7::to_fhir {
 namespace {
 
@@ -63,7 +65,7 @@ TEST_CASE("message mapper: ORU^R01 -> Patient, Encounter, DiagnosticReport, Obse
   const std::string raw =
       "MSH|^~\\&|LAB|H|HEARTH|H|20260101120000||ORU^R01^ORU_R01|1|P|2.5.1\r"
       "PID|1||123^^^H^MR||DOE^JANE||19700101|F\r"
-      "PV1|1|O|||||||||||||||||V1\r"
+      "PV1|1|O|||||||||||||||||V1^^^H\r"
       "OBR|1|P1|F1|24331-1^Lipid panel^LN|||20260101100000\r"
       "OBX|1|NM|2093-3^Cholesterol^LN||200|mg/dL|<200|H|||F\r"
       "OBX|2|NM|2571-8^Triglyceride^LN||150|mg/dL|<150|N|||F\r"
@@ -90,6 +92,22 @@ TEST_CASE("message mapper: ORU^R01 -> Patient, Encounter, DiagnosticReport, Obse
   CHECK(report["result"].Size() == 3);
   CHECK(reference(report, "subject") == patient);
   CHECK(mapped->issues.empty());
+  // The patient is found again by PID-3 and its assigning authority: a conditional update.
+  for (const auto& entry : bundle.doc["entry"].GetArray()) {
+    const std::string type = entry["resource"]["resourceType"].GetString();
+    const std::string method = entry["request"]["method"].GetString();
+    const std::string url = entry["request"]["url"].GetString();
+    if (type == "Patient") {
+      CHECK(method == "PUT");
+      CHECK(url == "Patient?identifier=" + url_encode("H|123"));  // PID-3.4 | PID-3.1
+    } else if (type == "Encounter") {
+      CHECK(method == "PUT");
+      CHECK(url == "Encounter?identifier=" + url_encode("H|V1"));  // PV1-19.4 | PV1-19.1
+    } else if (type == "Observation") {
+      CHECK(method == "POST");
+      CHECK(url == "Observation");
+    }
+  }
 }
 
 TEST_CASE("message mapper: a message type without a map is unmapped") {
