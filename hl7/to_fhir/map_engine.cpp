@@ -202,9 +202,13 @@ class Walk {
   void segment_map(const MapTable& map, Node& target) {
     const std::vector<CompiledRow>* rows = rows_of(map);
     if (rows == nullptr) return;
+    std::vector<std::optional<std::vector<V2Value>>> fields;  // by field number, when read
     for (const CompiledRow& row : *rows) {
       if (!row.condition || !row.path) continue;
-      const std::vector<V2Value> reps = field_repetitions(message_, segment_, row.row->position);
+      const auto field = static_cast<std::size_t>(row.row->position);
+      if (fields.size() <= field) fields.resize(field + 1);
+      if (!fields[field]) fields[field] = field_repetitions(message_, segment_, row.row->position);
+      const std::vector<V2Value>& reps = *fields[field];
       for (std::size_t r = 0; r < reps.size(); ++r) {
         if (!reps[r].valued()) continue;
         context_.set_current_field(row.row->position, reps[r]);

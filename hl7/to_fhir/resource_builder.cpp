@@ -34,6 +34,7 @@ bool Node::is_primitive() const {
 }
 
 bool Node::empty() const {
+  if (!has_content_) return true;
   if (has_value_) return false;
   if (type_->name == "Extension") {
     const auto url = std::find_if(members_.begin(), members_.end(),
@@ -75,35 +76,37 @@ void Node::set(std::string value) {
   if (has_value_) return;
   value_ = std::move(value);
   has_value_ = true;
+  for (Node* n = this; n != nullptr && !n->has_content_; n = n->parent_) n->has_content_ = true;
 }
 
 Result<Node*> Node::child(std::string_view json_name, const InstanceKey& key, bool* repeating) {
-  const std::uint32_t parent = fhir::resolve_content_reference(*type_, element_);
-  const fhir::ChildMatch match = fhir::find_child(*type_, parent, json_name);
-  if (!match.found()) {
-    return Status(Code::kInvalidArgument,
-                  std::string(type_->name) + " has no element '" + std::string(json_name) + "'");
-  }
-  const auto index = static_cast<std::uint32_t>(match.index);
-  const fhir::ElementDef& def = type_->elements[index];
-  const fhir::TypeDef* child_type = type_;
-  std::uint32_t child_element = index;
-  if (!def.is_backbone() && def.content_reference.empty()) {
-    child_type = match.type == nullptr ? nullptr : type_at(match.type->type_index);
-    child_element = 0;
-    if (child_type == nullptr) {
-      return Status(Code::kInvalidArgument, "element '" + std::string(json_name) + "' of " +
-                                                std::string(type_->name) + " has no FHIR type");
-    }
-  }
   auto member = std::find_if(members_.begin(), members_.end(),
                              [&](const Member& m) { return m.name == json_name; });
   if (member == members_.end()) {
+    const std::uint32_t parent = fhir::resolve_content_reference(*type_, element_);
+    const fhir::ChildMatch match = fhir::find_child(*type_, parent, json_name);
+    if (!match.found()) {
+      return Status(Code::kInvalidArgument,
+                    std::string(type_->name) + " has no element '" + std::string(json_name) + "'");
+    }
+    const auto index = static_cast<std::uint32_t>(match.index);
+    const fhir::ElementDef& def = type_->elements[index];
+    const fhir::TypeDef* child_type = type_;
+    std::uint32_t child_element = index;
+    if (!def.is_backbone() && def.content_reference.empty()) {
+      child_type = match.type == nullptr ? nullptr : type_at(match.type->type_index);
+      child_element = 0;
+      if (child_type == nullptr) {
+        return Status(Code::kInvalidArgument, "element '" + std::string(json_name) + "' of " +
+                                                  std::string(type_->name) + " has no FHIR type");
+      }
+    }
     if (def.is_choice() && choice_taken(index)) {
       return Status(Code::kInvalidArgument, std::string(type_->name) + "." + std::string(def.name) +
                                                 " already holds a value");
     }
-    members_.push_back(Member{std::string(json_name), index, def.is_repeating(), {}});
+    members_.push_back(
+        Member{std::string(json_name), index, child_type, child_element, def.is_repeating(), {}});
     member = members_.end() - 1;
   }
   if (repeating != nullptr) *repeating = member->repeating;
@@ -111,10 +114,10 @@ Result<Node*> Node::child(std::string_view json_name, const InstanceKey& key, bo
   auto& items = member->items;
   auto it = std::lower_bound(items.begin(), items.end(), item_key,
                              [](const auto& item, const InstanceKey& k) { return item.first < k; });
-  if (it == items.end() || it->first != item_key) {
-    it = items.insert(
-        it, {item_key, std::unique_ptr<Node>(new Node(resource_, child_type, child_element))});
-    it->second->definition_ = &def;
+  if (it == items.end() || !(it->first == item_key)) {
+    it = items.insert(it, {item_key, std::unique_ptr<Node>(new Node(resource_, member->child_type,
+                                                                    member->child_element))});
+    it->second->definition_ = &type_->elements[member->element];
     it->second->parent_ = this;
   }
   return it->second.get();

@@ -15,8 +15,10 @@
 // pointer stays valid while the builder lives. Thread-safety: none.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,8 +31,31 @@
 
 namespace hearth::hl7::to_fhir {
 
-// An instance key: the IG's instance number, then repetition ordinals (see above).
-using InstanceKey = std::vector<int>;
+// An instance key: the IG's instance number, then repetition ordinals (see above), compared
+// element by element. Fixed capacity (keys are short; a deeper one keeps its first kMax
+// numbers), so that keys cost no allocation on the mapping's hot path.
+class InstanceKey {
+ public:
+  static constexpr std::size_t kMax = 8;
+  InstanceKey() = default;
+  InstanceKey(std::initializer_list<int> values) {
+    for (int v : values) push_back(v);
+  }
+  void push_back(int value) {
+    if (size_ < kMax) values_[size_++] = value;
+  }
+  friend bool operator==(const InstanceKey& a, const InstanceKey& b) {
+    return a.size_ == b.size_ && std::equal(a.values_, a.values_ + a.size_, b.values_);
+  }
+  friend bool operator<(const InstanceKey& a, const InstanceKey& b) {
+    return std::lexicographical_compare(a.values_, a.values_ + a.size_, b.values_,
+                                        b.values_ + b.size_);
+  }
+
+ private:
+  int values_[kMax] = {};
+  std::size_t size_ = 0;
+};
 
 class ResourceBuilder;
 struct Resource;
@@ -78,6 +103,8 @@ class Node {
   struct Member {
     std::string name;
     std::uint32_t element = 0;  // its ElementDef's index: a choice's types share one
+    const fhir::TypeDef* child_type = nullptr;  // the items' type, and their element in it
+    std::uint32_t child_element = 0;
     bool repeating = false;
     std::vector<std::pair<InstanceKey, std::unique_ptr<Node>>> items;  // sorted by key
   };
@@ -97,6 +124,7 @@ class Node {
   std::vector<Member> members_;
   std::string value_;
   bool has_value_ = false;
+  bool has_content_ = false;  // a value was set here or below (empty() is cheap when not)
 };
 
 // One resource of the builder.
