@@ -91,7 +91,7 @@ TEST_CASE("a search past the statement time limit fails 503-style and frees its 
     // Open once to create the schema, fill behind its back, reopen with a limit.
     open_with(b.url, clock, std::chrono::milliseconds(0)).reset();
     fill(b);
-    auto store = open_with(b.url, clock, std::chrono::milliseconds(5));
+    auto store = open_with(b.url, clock, std::chrono::milliseconds(40));
     for (int i = 0; i < 3; ++i) {  // the session is fine afterwards, again and again
       auto page = store->search(slow_search());
       REQUIRE_FALSE(page.is_ok());
