@@ -7,6 +7,7 @@
 #include <optional>
 #include <system_error>
 
+#include "fhir/search/include_directive.h"
 #include "fhir/search/search_value_parse.h"
 #include "fhir/search/searchable.h"
 
@@ -20,8 +21,8 @@ Status invalid(std::string message) {
 // Recognised by search.html but not implemented: rejected, because ignoring them would return
 // other resources than the client asked for.
 constexpr std::string_view kUnsupported[] = {
-    "_include", "_revinclude", "_elements", "_contained", "_containedType", "_text",
-    "_content", "_list",       "_has",      "_query",     "_filter",
+    "_elements", "_contained", "_containedType", "_text",   "_content",
+    "_list",     "_has",       "_query",         "_filter",
 };
 
 bool is_unsupported(std::string_view name) {
@@ -241,14 +242,21 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
 
     std::size_t colon = name.find(':');
     std::string_view code = std::string_view(name).substr(0, colon);
-    std::string_view modifier_text =
-        colon == std::string::npos ? std::string_view() : std::string_view(name).substr(colon + 1);
+    if (detail::is_include(code)) {
+      Result<IncludeDirective> include = detail::parse_include(resource_type, name, value);
+      if (!include) return include.status();
+      query.includes.push_back(std::move(*include));
+      query.used.emplace_back(name, value);
+      continue;
+    }
     if (is_unsupported(code)) {
       return invalid("search parameter '" + name + "' is not supported");
     }
     if (name.find('.') != std::string::npos) {
       return invalid("chained search parameter '" + name + "' is not supported");
     }
+    std::string_view modifier_text =
+        colon == std::string::npos ? std::string_view() : std::string_view(name).substr(colon + 1);
     const SearchParamDef* param = find_search_param(resource_type, code);
     if (param == nullptr) {
       if (strict) {

@@ -7,6 +7,9 @@
 // kInvalidArgument when `strict` (Prefer: handling=strict). A known parameter with a bad value,
 // an unknown or unsupported modifier, a chain, or a prefix its type does not allow is always
 // kInvalidArgument: guessing would return wrong matches.
+//
+// _include and _revinclude (search.html#include) become IncludeDirectives, which the REST layer
+// resolves after the page.
 #pragma once
 
 #include <cstdint>
@@ -84,10 +87,27 @@ struct SortKey {
 
 enum class TotalMode : std::uint8_t { kAccurate, kNone };
 
+// One _include or _revinclude value (search.html#include): "Source:param[:Target]",
+// "Source:*" (every reference parameter of Source) or "*" (every reference parameter; for
+// _include without :iterate, of the searched type).
+// _include adds the resources that the page's resources (of `source_type`) reference through
+// `param`; _revinclude adds the resources of `source_type` that reference them through `param`.
+// Without :iterate a directive applies to the matches only; with it, also to every resource
+// included, round after round until nothing new comes (bounded by the caller).
+struct IncludeDirective {
+  bool reverse = false;                   // _revinclude
+  bool iterate = false;                   // :iterate
+  std::string source_type;                // the referring type; "" for any ("*")
+  const SearchParamDef* param = nullptr;  // nullptr: any reference parameter
+  std::string target_type;                // the referenced type; "" for any
+};
+
 struct SearchQuery {
   std::string resource_type;
   std::vector<SearchClause> clauses;
   std::vector<SortKey> sort;
+  // _include and _revinclude, in order of appearance (each counts as a search parameter).
+  std::vector<IncludeDirective> includes;
   int count = 20;           // _count: page size (0 = total only); larger values become kMaxCount
   std::int64_t offset = 0;  // _offset: entries to skip (the paging links' cursor)
   TotalMode total = TotalMode::kAccurate;
@@ -128,12 +148,13 @@ inline constexpr std::size_t kMaxResultParams = 16;
 // Parses the query parameters of a type-level search. `base_url` (no trailing slash) tells
 // local absolute references from foreign ones. A parameter with an empty value is ignored.
 // Errors (all kInvalidArgument, the message naming the parameter or value): `resource_type`
-// is not a resource type; an unknown name when `strict`; _include, _revinclude, _elements,
-// _contained, _containedType, _text, _content, _list, _has, _query, _filter, chains
-// ("subject.name"), composite and special parameters (not supported); a modifier its type does
-// not allow; a malformed value, prefix, _count, _offset, _sort, _total or _summary; more
-// parameters, values of one parameter or _sort keys than `limits` allow (the message names the
-// limit and its flag).
+// is not a resource type; an unknown name when `strict`; _elements, _contained,
+// _containedType, _text, _content, _list, _has, _query, _filter, chains ("subject.name"),
+// composite and special parameters (not supported); a modifier its type does not allow; an
+// _include or _revinclude that is malformed, names an unknown type or a non-reference
+// parameter, or cannot apply to the searched type without :iterate; a malformed value, prefix,
+// _count, _offset, _sort, _total or _summary; more parameters, values of one parameter or _sort
+// keys than `limits` allow (the message names the limit and its flag).
 Result<SearchQuery> parse_search(std::string_view resource_type,
                                  const std::vector<std::pair<std::string, std::string>>& params,
                                  std::string_view base_url, bool strict,

@@ -44,4 +44,8 @@ std::span<const SearchParamDef* const> searchable_params(std::string_view resour
   return it->second;
 }
 
+bool is_searchable_reference(const SearchParamDef& param) {
+  return param.type == SearchParamType::kReference && is_searchable(param);
+}
+
 }  // namespace hearth::fhir::search

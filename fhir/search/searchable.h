@@ -17,4 +17,7 @@ std::span<const SearchParamDef* const> searchable_params(std::string_view resour
 // Is `param` one Hearth answers (indexed, or _id / _lastUpdated)?
 bool is_searchable(const SearchParamDef& param);
 
+// Does searchable `param` of a reference type follow references (chains, _include, _has)?
+bool is_searchable_reference(const SearchParamDef& param);
+
 }  // namespace hearth::fhir::search

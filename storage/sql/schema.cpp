@@ -149,6 +149,11 @@ const std::vector<Step>& sqlite_steps() {
           " uri TEXT NOT NULL, PRIMARY KEY (rid, pid, uri)) WITHOUT ROWID",
           "CREATE INDEX idx_uri_find ON idx_uri (pid, uri)",
       },
+      // 8: references by target, whatever the parameter: `_revinclude=*` asks which rows of
+      // any type point at a page's resources (idx_reference_find needs the parameter first).
+      {
+          "CREATE INDEX idx_reference_target ON idx_reference (target_id, target_type)",
+      },
   };
   return steps;
 }
@@ -274,6 +279,10 @@ const std::vector<Step>& postgresql_steps() {
           " uri TEXT COLLATE \"C\" NOT NULL)",
           "CREATE INDEX idx_uri_owner ON idx_uri (rid, pid)",
           "CREATE INDEX idx_uri_find ON idx_uri (pid, uri, rid)",
+      },
+      // 8: references by target (see the SQLite step).
+      {
+          "CREATE INDEX idx_reference_target ON idx_reference (target_id, target_type, rid)",
       },
   };
   return steps;

@@ -242,7 +242,8 @@ TEST_CASE("search over HTTP: errors are OperationOutcomes; unknown parameters pe
   expect_400("Patient?_count=-1", "_count");
   expect_400("Patient?general-practitioner.name=x", "general-practitioner");
   expect_400("Patient?nonsense=1", "nonsense", {{"Prefer", "handling=strict"}});
-  expect_400("Patient?_include=Patient:organization", "_include");
+  expect_400("Patient?_include=Patient:name", "'_include=Patient:name'");
+  expect_400("Patient?_include=Observation:subject", "must be the searched type Patient");
 
   // lenient (the default): the unknown parameter is ignored, said so, and left out of self
   HttpResponse lenient = client.get("Patient?nonsense=1&_count=1");

@@ -303,22 +303,69 @@ TEST_CASE("search query: :missing on any type") {
   CHECK(contains(error, "yes"));
 }
 
-TEST_CASE("search query: special, composite, chained and unsupported parameters") {
+TEST_CASE("search query: special, composite and unsupported parameters") {
   CHECK(contains(parse_error("Location", {{"near", "1|2|3|km"}}), "'near'"));
   CHECK(contains(parse_error("Observation", {{"code-value-quantity", "a$5"}}),
                  "code-value-quantity"));
+  // Even lenient handling must not drop these: the results would be wrong.
   std::string chain = parse_error("Observation", {{"subject.name", "x"}});
   CHECK(contains(chain, "subject.name"));
   CHECK(contains(chain, "not supported"));
-  CHECK(contains(parse_error("Observation", {{"subject:Patient.name", "x"}}),
-                 "subject:Patient.name"));
-  // Even lenient handling must not drop these: the results would be wrong.
-  for (const char* name :
-       {"_include", "_revinclude", "_elements", "_contained", "_containedType", "_text", "_content",
-        "_list", "_has:Observation:patient:code", "_query", "_filter", "_include:iterate"}) {
+  for (const char* name : {"_elements", "_contained", "_containedType", "_text", "_content",
+                           "_list", "_has:Observation:patient:code", "_query", "_filter"}) {
     std::string error = parse_error("Patient", {{name, "x"}}, false);
     CHECK_MESSAGE(contains(error, name), error);
     CHECK(contains(error, "not supported"));
+  }
+}
+
+TEST_CASE("search query: _include and _revinclude") {
+  SearchQuery q = parse_ok("Observation", {{"_include", "Observation:subject:Patient"},
+                                           {"_revinclude", "Provenance:target"},
+                                           {"_include:iterate", "Patient:organization"},
+                                           {"_include", "*"},
+                                           {"_revinclude:iterate", "*"},
+                                           {"_include", "Observation:*"}});
+  REQUIRE(q.includes.size() == 6);
+  CHECK_FALSE(q.includes[0].reverse);
+  CHECK(q.includes[0].source_type == "Observation");
+  CHECK(q.includes[0].param->code == "subject");
+  CHECK(q.includes[0].target_type == "Patient");
+  CHECK(q.includes[1].reverse);
+  CHECK(q.includes[1].source_type == "Provenance");
+  CHECK(q.includes[1].target_type.empty());
+  CHECK(q.includes[2].iterate);
+  CHECK(q.includes[2].source_type == "Patient");
+  CHECK(q.includes[3].source_type == "Observation");  // "*": the searched type's references
+  CHECK(q.includes[3].param == nullptr);
+  CHECK(q.includes[4].source_type.empty());  // any referrer
+  CHECK(q.includes[5].param == nullptr);
+  CHECK(q.clauses.empty());
+  CHECK(q.used.size() == 6);  // the links repeat them
+
+  struct Case {
+    const char* name;
+    const char* value;
+    const char* expected;
+  };
+  const Case errors[] = {
+      {"_include", "Observation", "expected [type]:[parameter]"},
+      {"_include", "Observation:", "expected [type]:[parameter]"},
+      {"_include", "Nope:subject", "unknown resource type 'Nope'"},
+      {"_include", "Observation:nope", "unknown search parameter 'nope' for Observation"},
+      {"_include", "Observation:code", "'code' is not a reference parameter"},
+      {"_include", "Observation:subject:Medication", "'subject' does not reference Medication"},
+      {"_include", "Observation:subject:Nope", "unknown target type 'Nope'"},
+      {"_include", "Patient:organization", "the source type must be the searched type"},
+      {"_revinclude", "Observation:subject:Group", "the target type must be the searched type"},
+      {"_revinclude", "Observation:encounter", "'encounter' does not reference Observation"},
+      {"_include:recurse", "Observation:subject", "the only modifier is :iterate"},
+  };
+  for (const Case& c : errors) {
+    CAPTURE(c.value);
+    const std::string error = parse_error("Observation", {{c.name, c.value}}, false);
+    CHECK_MESSAGE(contains(error, c.expected), error);
+    CHECK(contains(error, c.value));
   }
 }
 

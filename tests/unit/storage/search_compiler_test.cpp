@@ -1,0 +1,106 @@
+// The search compiler alone (storage/sql/search_compiler.h): the shape of the SQL for include
+// directives, and that every bound value is one the text uses. The engines'
+// answers to the same queries are pinned by store_search_links_test.cpp.
+#include "storage/sql/search_compiler.h"
+
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fhir/search/search_query.h"
+
+namespace hearth::storage::detail {
+namespace {
+
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+fhir::search::SearchQuery parse(const std::string& type, const Params& params) {
+  auto q = fhir::search::parse_search(type, params, "http://h/fhir", true);
+  REQUIRE_MESSAGE(q.is_ok(), q.status().message());
+  return std::move(*q);
+}
+
+std::size_t occurrences(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+// The placeholders of `sql` are exactly :b1 .. :b<values>, each used at least once.
+void check_placeholders(const std::string& sql, std::size_t values) {
+  std::set<std::size_t> used;
+  for (std::size_t at = sql.find(":b"); at != std::string::npos; at = sql.find(":b", at + 1)) {
+    std::size_t n = 0, k = at + 2;
+    for (; k < sql.size() && sql[k] >= '0' && sql[k] <= '9'; ++k) n = n * 10 + (sql[k] - '0');
+    if (k > at + 2) used.insert(n);
+  }
+  CHECK_MESSAGE(used.size() == values, sql);
+  if (!used.empty()) {
+    CHECK(*used.begin() == 1);
+    CHECK(*used.rbegin() == values);
+  }
+}
+
+TEST_CASE(
+    "search compiler: include directives select by source or target, binding only what "
+    "they use") {
+  struct Case {
+    const char* type;
+    Params params;
+    std::vector<std::pair<std::string, std::string>> from;
+    const char* shape;  // a part of the WHERE, or "1 = 0" for nothing
+    std::size_t selects;
+  };
+  const std::vector<Case> cases = {
+      {"Observation",
+       {{"_include", "Observation:subject"}},
+       {{"Observation", "o1"}},
+       "JOIN resource t ON t.res_type = i.target_type AND t.res_id = i.target_id",
+       1},
+      {"Patient",
+       {{"_revinclude", "Observation:subject"}},
+       {{"Patient", "p1"}},
+       "SELECT i.rid FROM idx_reference i WHERE ",
+       1},
+      {"Patient",
+       {{"_revinclude", "Observation:*"}},
+       {{"Patient", "p1"}},
+       "i.pid IN (SELECT p.id FROM search_param p WHERE p.res_type = ",
+       1},
+      {"Patient",
+       {{"_revinclude", "*"}, {"_revinclude", "Observation:subject"}},
+       {{"Patient", "p1"}, {"Patient", "p2"}},
+       " UNION ",
+       2},
+      // A directive that cannot apply to `from`: nothing selected, nothing bound.
+      {"Observation", {{"_include", "Observation:subject"}}, {{"Patient", "p1"}}, "1 = 0", 0},
+      {"Patient", {{"_revinclude", "Observation:subject:Patient"}}, {{"Group", "g1"}}, "1 = 0", 0},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.params.front().second);
+    IncludeQuery q;
+    q.from = c.from;
+    q.directives = parse(c.type, c.params).includes;
+    q.limit = 10;
+    IncludeSql sql = compile_include(q);
+    CHECK_MESSAGE(sql.where.find(c.shape) != std::string::npos, sql.where);
+    CHECK(occurrences(sql.where, "SELECT ") - occurrences(sql.where, "(SELECT p.id") == c.selects);
+    check_placeholders(sql.where, sql.values.size());
+    if (c.selects == 0) CHECK(sql.values.empty());
+  }
+  // _revinclude=* needs no parameter: it is driven by the target alone.
+  IncludeQuery any;
+  any.from = {{"Patient", "p1"}};
+  any.directives = parse("Patient", {{"_revinclude", "*"}}).includes;
+  IncludeSql sql = compile_include(any);
+  CHECK(sql.where.find("pid") == std::string::npos);
+  CHECK(sql.where.find("i.target_type = ") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace hearth::storage::detail
