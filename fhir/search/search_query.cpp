@@ -7,6 +7,7 @@
 #include <optional>
 #include <system_error>
 
+#include "fhir/search/chain.h"
 #include "fhir/search/include_directive.h"
 #include "fhir/search/search_value_parse.h"
 #include "fhir/search/searchable.h"
@@ -21,8 +22,7 @@ Status invalid(std::string message) {
 // Recognised by search.html but not implemented: rejected, because ignoring them would return
 // other resources than the client asked for.
 constexpr std::string_view kUnsupported[] = {
-    "_elements", "_contained", "_containedType", "_text",   "_content",
-    "_list",     "_has",       "_query",         "_filter",
+    "_elements", "_contained", "_containedType", "_text", "_content", "_list", "_query", "_filter",
 };
 
 bool is_unsupported(std::string_view name) {
@@ -252,13 +252,40 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
     if (is_unsupported(code)) {
       return invalid("search parameter '" + name + "' is not supported");
     }
-    if (name.find('.') != std::string::npos) {
-      return invalid("chained search parameter '" + name + "' is not supported");
+    // A chain or _has: its links, then the parameter at its end on the type it leads to. An
+    // unknown first parameter is an unknown name like any other.
+    std::vector<ChainLink> chain;
+    std::string_view target_type = resource_type;
+    std::string_view terminal = name;
+    if (detail::is_chained(name)) {
+      const std::string_view first = std::string_view(name).substr(0, name.find_first_of(".:"));
+      if (first != "_has" && find_search_param(resource_type, first) == nullptr) {
+        if (strict) {
+          return invalid("unknown search parameter '" + name + "' for " +
+                         std::string(resource_type));
+        }
+        query.ignored.push_back(name);
+        continue;
+      }
+      Result<detail::ChainedName> chained = detail::parse_chain(resource_type, name);
+      if (!chained) return chained.status();
+      chain = std::move(chained->links);
+      terminal = chained->last;
+      target_type = chained->type;
+      code = terminal.substr(0, terminal.find(':'));
+      colon = terminal.find(':');
+    } else if (code == "_has") {
+      return invalid("malformed '" + name +
+                     "': expected _has:[type]:[reference parameter]:[parameter]");
     }
     std::string_view modifier_text =
-        colon == std::string::npos ? std::string_view() : std::string_view(name).substr(colon + 1);
-    const SearchParamDef* param = find_search_param(resource_type, code);
+        colon == std::string::npos ? std::string_view() : terminal.substr(colon + 1);
+    const SearchParamDef* param = find_search_param(target_type, code);
     if (param == nullptr) {
+      if (!chain.empty()) {
+        return invalid("unknown search parameter '" + std::string(code) + "' for " +
+                       std::string(target_type) + " in '" + name + "'");
+      }
       if (strict) {
         return invalid("unknown search parameter '" + name + "' for " + std::string(resource_type));
       }
@@ -271,8 +298,14 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
     }
     Result<ParsedModifier> modifier = parse_modifier(*param, name, modifier_text);
     if (!modifier) return modifier.status();
+    if (!chain.empty() &&
+        (modifier->modifier == Modifier::kMissing || modifier->modifier == Modifier::kNot)) {
+      return invalid("modifier ':" + std::string(modifier_text) +
+                     "' is not supported in a chain ('" + name + "')");
+    }
 
     SearchClause clause;
+    clause.chain = std::move(chain);
     clause.param = param;
     clause.code = param->code;
     clause.modifier = modifier->modifier;

@@ -8,8 +8,10 @@
 // an unknown or unsupported modifier, a chain, or a prefix its type does not allow is always
 // kInvalidArgument: guessing would return wrong matches.
 //
-// _include and _revinclude (search.html#include) become IncludeDirectives, which the REST layer
-// resolves after the page.
+// Chains (`subject:Patient.name=peter`, search.html#chaining) and reverse chains
+// (`_has:Observation:patient:code=x`, search.html#has) become a clause whose `chain` leads from
+// the searched type to the type its parameter belongs to; _include and _revinclude
+// (search.html#include) become IncludeDirectives, which the REST layer resolves after the page.
 #pragma once
 
 #include <cstdint>
@@ -71,8 +73,24 @@ struct SearchValue {
   bool missing = false;
 };
 
+// One step of a chain, from the type before it to the type after it (`type`).
+// Forward (`subject:Patient.name`): `param` is a reference parameter of the type before, and
+// the step goes to its target `type`. Reverse (`_has:Observation:patient:...`): `type` is the
+// referring type and `param` its reference parameter that points back at the type before.
+struct ChainLink {
+  bool reverse = false;
+  const SearchParamDef* param = nullptr;
+  std::string type;
+};
+
+// Links one chained parameter may have (`a.b.c.d=x` has 3): 400 beyond.
+inline constexpr std::size_t kMaxChainLinks = 4;
+
 // One parameter occurrence: its values are ORed; clauses are ANDed.
 struct SearchClause {
+  // The links from the searched type to `param`'s type (empty: `param` is the searched type's
+  // own). A chained clause has no :missing or :not (kInvalidArgument).
+  std::vector<ChainLink> chain;
   const SearchParamDef* param = nullptr;
   std::string_view code;  // param->code
   Modifier modifier = Modifier::kNone;
@@ -149,8 +167,10 @@ inline constexpr std::size_t kMaxResultParams = 16;
 // local absolute references from foreign ones. A parameter with an empty value is ignored.
 // Errors (all kInvalidArgument, the message naming the parameter or value): `resource_type`
 // is not a resource type; an unknown name when `strict`; _elements, _contained,
-// _containedType, _text, _content, _list, _has, _query, _filter, chains ("subject.name"),
-// composite and special parameters (not supported); a modifier its type does not allow; an
+// _containedType, _text, _content, _list, _query, _filter, composite and special parameters (not
+// supported); a modifier its type does not allow; a chain or _has that is malformed, names an
+// unknown or non-reference parameter or type, is ambiguous (`subject.name` where two target
+// types have `name`), has more than kMaxChainLinks links, or ends in :missing or :not; an
 // _include or _revinclude that is malformed, names an unknown type or a non-reference
 // parameter, or cannot apply to the searched type without :iterate; a malformed value, prefix,
 // _count, _offset, _sort, _total or _summary; more parameters, values of one parameter or _sort

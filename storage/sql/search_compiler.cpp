@@ -234,9 +234,54 @@ struct IdSet {
   bool excluded = false;
 };
 
+// The keys of `type`'s resources whose own values match the clause (a chain's last link).
+std::string own_ids(Builder& b, const SearchClause& clause, const std::string& type,
+                    std::int64_t now) {
+  if (clause.code == "_id" || clause.code == "_lastUpdated") {
+    return "SELECT r.rid FROM resource r WHERE r.res_type = " + b.text(type) +
+           " AND r.deleted = 0 AND " + column_clause(b, clause, now);
+  }
+  std::vector<std::string> any;
+  any.reserve(clause.values.size());
+  for (const SearchValue& v : clause.values) any.push_back(value_condition(b, clause, v, now));
+  return std::string("SELECT i.rid FROM ") + table_of(clause.param->type) + " i WHERE " +
+         pid_condition(b, type, clause.code) + " AND " + balanced(any, " OR ");
+}
+
+// A chained clause, innermost first: the keys of the last type that match, then at each link
+// the keys of the type before it that reach them. Forward (subject:Patient.name): the rows of
+// the reference parameter that point at one of those resources. Reverse (_has:Observation:
+// patient:...): the resources that those resources' rows point at. Each step is driven by an
+// index: idx_reference's (pid, target_id) forward, its rid key reverse.
+std::string chained_ids(Builder& b, const SearchClause& clause, const std::string& type,
+                        std::int64_t now) {
+  std::string ids = own_ids(b, clause, clause.chain.back().type, now);
+  for (std::size_t k = clause.chain.size(); k-- > 0;) {
+    const fhir::search::ChainLink& link = clause.chain[k];
+    const std::string& before = k == 0 ? type : clause.chain[k - 1].type;
+    if (!link.reverse) {
+      ids = "SELECT i.rid FROM idx_reference i WHERE " +
+            pid_condition(b, before, link.param->code) +
+            " AND i.target_type = " + b.text(link.type) +
+            " AND i.target_id IN (SELECT t.res_id FROM resource t WHERE t.res_type = " +
+            b.text(link.type) + " AND t.deleted = 0 AND t.rid IN (" + ids + "))";
+    } else {
+      ids = "SELECT t.rid FROM resource t WHERE t.res_type = " + b.text(before) +
+            " AND t.deleted = 0 AND t.res_id IN (SELECT i.target_id FROM idx_reference i WHERE " +
+            pid_condition(b, link.type, link.param->code) +
+            " AND i.target_type = " + b.text(before) + " AND i.rid IN (" + ids + "))";
+    }
+  }
+  return ids;
+}
+
 IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type,
                  std::int64_t now) {
   IdSet out;
+  if (!clause.chain.empty()) {
+    out.select = chained_ids(b, clause, type, now);
+    return out;
+  }
   const char* table = table_of(clause.param->type);
   out.select =
       std::string("SELECT i.rid FROM ") + table + " i WHERE " + pid_condition(b, type, clause.code);
@@ -384,7 +429,7 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t no
   std::vector<std::string> required, excluded;
   for (const SearchClause& clause : query.clauses) {
     if (clause.values.empty() && clause.modifier != Modifier::kMissing) continue;
-    if (clause.code == "_id" || clause.code == "_lastUpdated") {
+    if (clause.chain.empty() && (clause.code == "_id" || clause.code == "_lastUpdated")) {
       all.push_back(column_clause(b, clause, now_micros));
     } else if (table_of(clause.param->type) == nullptr) {
       all.emplace_back("1 = 0");

@@ -4,8 +4,8 @@
 // type (beyond 8 clauses their selections are combined by INTERSECT / UNION first), plus the
 // values to bind. OR lists and ANDs nest as balanced trees, so the SQL of any query the
 // SearchLimits allow stays within SQLite's and PostgreSQL's expression and parameter limits.
-// compile_include turns _include / _revinclude directives into the selection of the resources
-// they add.
+// Chained clauses nest one "IN (SELECT ...)" per link (see chained_ids). compile_include turns
+// _include / _revinclude directives into the selection of the resources they add.
 // Pure: no database here, so the SQL is testable on its own.
 #pragma once
 

@@ -1,6 +1,6 @@
 // Searches that follow references, over real HTTP against the real binary: _include and
 // _revinclude entries (search.mode "include", each resource once, never also a match, links
-// kept), :iterate to a fixed point through a cycle. Values
+// kept), :iterate to a fixed point through a cycle, chains and _has, and their 400s. Values
 // carry a per-run tag so a shared PostgreSQL store ($HEARTH_TEST_STORE) does not disturb them.
 #include <doctest/doctest.h>
 
@@ -178,6 +178,52 @@ TEST_CASE("search links over HTTP: _include, _revinclude and :iterate") {
   // _summary=count has no entries, so no includes.
   r = entries(client, base, by_code + "&_include=Observation:subject&_summary=count");
   CHECK(r["include"].empty());
+}
+
+TEST_CASE("search links over HTTP: chains and _has") {
+  ServerProcess server;
+  HttpClient client = server.client();
+  const std::string base = server.base_url();
+  const World w = load(client);
+  const std::string& tag = w.tag;
+  auto matches = [&](const std::string& target) { return entries(client, base, target)["match"]; };
+
+  CHECK(matches("Observation?subject:Patient.name=peterson" + tag) ==
+        Keys{"Observation/" + w.o1, "Observation/" + w.o2});
+  CHECK(matches("Observation?patient.name=paulsen" + tag) == Keys{"Observation/" + w.o3});
+  CHECK(matches("Observation?subject:Patient.organization.name=b" + tag) ==
+        Keys{"Observation/" + w.o3});
+  CHECK(matches("Observation?subject:Patient.organization.partof.name=b" + tag) ==
+        Keys{"Observation/" + w.o1, "Observation/" + w.o2});
+  CHECK(matches("Observation?encounter.subject:Patient.name=peterson" + tag) ==
+        Keys{"Observation/" + w.o1});
+  CHECK(matches("Patient?_has:Observation:patient:code=urn:t%7C" + w.code) ==
+        Keys{"Patient/" + w.p1, "Patient/" + w.p2});
+  CHECK(matches("Patient?_has:Encounter:subject:status=finished&name=peterson" + tag) ==
+        Keys{"Patient/" + w.p1});
+  CHECK(matches("Organization?_has:Patient:organization:_has:Observation:patient:encounter=" +
+                w.enc) == Keys{"Organization/" + w.org_a});
+  // A chain with _include: the matches' patients included.
+  auto r =
+      entries(client, base,
+              "Observation?subject:Patient.name=paulsen" + tag + "&_include=Observation:patient");
+  CHECK(r["include"] == Keys{"Patient/" + w.p2});
+
+  auto expect_400 = [&](const std::string& target, std::string_view words) {
+    HttpResponse bad = client.get(target);
+    CHECK_MESSAGE(bad.status == 400, target << " -> " << bad.body);
+    CHECK(std::string_view(json(bad)["resourceType"].GetString()) == "OperationOutcome");
+    CHECK_MESSAGE(bad.body.find(words) != std::string::npos, bad.body);
+  };
+  expect_400("Observation?subject.name=x", "ambiguous chain 'subject.name'");
+  expect_400("Observation?subject:Patient.nope=x", "unknown search parameter 'nope' for Patient");
+  expect_400("Observation?subject:Patient.gender:not=male", "not supported in a chain");
+  expect_400("Observation?subject:Patient.organization.partof.partof.partof.name=x",
+             "more than 4 chained links");
+  expect_400("Patient?_has:Observation:encounter:code=x", "does not reference Patient");
+  expect_400("Observation?_include=Observation:code", "not a reference parameter");
+  expect_400("Observation?_include:recurse=Observation:subject", "the only modifier is :iterate");
+  expect_400("Observation?_id=x&_include=Patient:organization", "(or use :iterate)");
 }
 
 }  // namespace

@@ -240,7 +240,7 @@ TEST_CASE("search over HTTP: errors are OperationOutcomes; unknown parameters pe
   expect_400("Patient?birthdate=yesterday", "birthdate");
   expect_400("Patient?family:fuzzy=x", "fuzzy");
   expect_400("Patient?_count=-1", "_count");
-  expect_400("Patient?general-practitioner.name=x", "general-practitioner");
+  expect_400("Patient?general-practitioner.name=x", "ambiguous chain 'general-practitioner.name'");
   expect_400("Patient?nonsense=1", "nonsense", {{"Prefer", "handling=strict"}});
   expect_400("Patient?_include=Patient:name", "'_include=Patient:name'");
   expect_400("Patient?_include=Observation:subject", "must be the searched type Patient");

@@ -1,5 +1,5 @@
-// The search compiler alone (storage/sql/search_compiler.h): the shape of the SQL for include
-// directives, and that every bound value is one the text uses. The engines'
+// The search compiler alone (storage/sql/search_compiler.h): the shape of the SQL for chains,
+// _has and include directives, and that every bound value is one the text uses. The engines'
 // answers to the same queries are pinned by store_search_links_test.cpp.
 #include "storage/sql/search_compiler.h"
 
@@ -44,6 +44,49 @@ void check_placeholders(const std::string& sql, std::size_t values) {
     CHECK(*used.begin() == 1);
     CHECK(*used.rbegin() == values);
   }
+}
+
+bool bound(const std::vector<SqlValue>& values, const std::string& text) {
+  for (const SqlValue& v : values) {
+    if (v.text == text) return true;
+  }
+  return false;
+}
+
+TEST_CASE("search compiler: one nested selection per chain link, innermost the parameter's own") {
+  struct Case {
+    const char* type;
+    const char* name;
+    std::size_t links;
+    std::size_t reverse;
+  };
+  const Case cases[] = {
+      {"Observation", "subject:Patient.name", 1, 0},
+      {"Observation", "subject:Patient.organization.name", 2, 0},
+      {"Patient", "_has:Observation:patient:code", 1, 1},
+      {"Patient", "_has:Observation:patient:_has:Observation:has-member:code", 2, 2},
+      {"Encounter", "_has:Observation:encounter:subject:Patient.name", 2, 1},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    SearchSql sql = compile_search(parse(c.type, {{c.name, "x"}}), 0);
+    // Forward links select reference rows; reverse links select resources by id.
+    CHECK(occurrences(sql.where, "FROM idx_reference i") == c.links);
+    CHECK(occurrences(sql.where, "SELECT t.rid FROM resource t") == c.reverse);
+    CHECK(occurrences(sql.where, "t.deleted = 0") == c.links);
+    CHECK(sql.where.starts_with(" AND (r.rid IN (SELECT "));
+    check_placeholders(sql.where, sql.where_values);
+  }
+  // The types the links reach are bound, and the terminal's value.
+  SearchSql sql =
+      compile_search(parse("Observation", {{"subject:Patient.organization.name", "acme"}}), 0);
+  CHECK(bound(sql.values, "Patient"));
+  CHECK(bound(sql.values, "Organization"));
+  CHECK(bound(sql.values, "acme"));
+  // _id at the end of a chain is the resource row's, not an index table's.
+  sql = compile_search(parse("Observation", {{"subject:Patient._id", "p1"}}), 0);
+  CHECK(sql.where.find("SELECT r.rid FROM resource r WHERE r.res_type = ") != std::string::npos);
+  CHECK(sql.where.find("r.res_id = ") != std::string::npos);
 }
 
 TEST_CASE(

@@ -1,5 +1,5 @@
-// Store behaviour suite, searches that follow references, on every backend: the resources
-// _include / _revinclude add.
+// Store behaviour suite, searches that follow references, on every backend: chains
+// (subject:Patient.name), reverse chains (_has), and the resources _include / _revinclude add.
 // The resources are indexed by the real extraction (fhir::search::extract_index) and the
 // queries read by the real parser, so each case states a query string and the ids it must find.
 #include <doctest/doctest.h>
@@ -79,6 +79,15 @@ fhir::search::SearchQuery parse(const std::string& type, const Params& params) {
   return std::move(*q);
 }
 
+Ids search_ids(Store& store, const std::string& type, const Params& params) {
+  auto page = store.search(parse(type, params));
+  REQUIRE_MESSAGE(page.is_ok(), page.status().message());
+  Ids out;
+  for (const auto& e : page->entries) out.push_back(e.id);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 // "Type/id" of what `directives` (the query's includes) add to `from`, sorted.
 Ids included(Store& store, const std::string& type, const Params& params,
              std::vector<std::pair<std::string, std::string>> from, std::size_t limit = 100) {
@@ -94,6 +103,51 @@ Ids included(Store& store, const std::string& type, const Params& params,
     out.push_back(r.type + "/" + r.id);
   }
   return out;
+}
+
+TEST_CASE("search: chains and _has follow references in both directions") {
+  struct Case {
+    const char* type;
+    const char* name;
+    const char* value;
+    Ids expected;
+  };
+  const std::vector<Case> cases = {
+      {"Observation", "subject:Patient.name", "peterson", {"o1"}},
+      {"Observation", "subject:Patient.name", "pe", {"o1", "o5"}},  // the deleted one is gone
+      {"Observation", "patient.name", "paul", {"o2"}},
+      {"Observation", "subject:Patient.gender", "female", {"o2", "o5"}},
+      {"Observation", "subject:Group.type", "person", {"o3"}},
+      {"Observation", "subject:Patient.organization.name", "acme", {"o1"}},
+      {"Observation", "subject:Patient.organization.partof.name", "acme", {"o2"}},
+      {"Observation", "subject:Patient._id", "p2,p3", {"o2", "o5"}},
+      {"Observation", "encounter.subject:Patient.name", "peterson", {"o1"}},
+      {"Observation", "has-member.code", "urn:c|c1", {"o5"}},
+      {"Patient", "_has:Observation:patient:code", "c2", {"p2", "p3"}},
+      {"Patient", "_has:Observation:subject:code", "c1", {"p1"}},  // o3's subject is a Group
+      {"Patient", "_has:Observation:patient:code", "c3", {}},      // its subject is deleted
+      {"Patient", "_has:Group:member:type", "person", {"p1"}},
+      {"Patient", "_has:Observation:patient:_has:Observation:has-member:code", "c2", {"p1"}},
+      {"Organization", "_has:Patient:organization:_has:Observation:patient:code", "c1", {"org1"}},
+      {"Encounter", "_has:Observation:encounter:subject:Patient.name", "peterson", {"e1"}},
+  };
+  for (const auto& b : backends()) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    auto store = open_or_die(b.url, clock);
+    load(*store);
+    for (const Case& c : cases) {
+      CAPTURE(c.name);
+      CAPTURE(c.value);
+      CHECK(search_ids(*store, c.type, {{c.name, c.value}}) == c.expected);
+    }
+    // A chain ANDs with the other clauses, and two chains with each other.
+    CHECK(search_ids(*store, "Observation", {{"subject:Patient.name", "pe"}, {"code", "c2"}}) ==
+          Ids{"o5"});
+    CHECK(search_ids(*store, "Observation",
+                     {{"subject:Patient.name", "pe"}, {"subject:Patient.gender", "male"}}) ==
+          Ids{"o1"});
+  }
 }
 
 TEST_CASE("search: _include and _revinclude select what the references reach") {
