@@ -154,6 +154,8 @@ const std::vector<Step>& sqlite_steps() {
       {
           "CREATE INDEX idx_reference_target ON idx_reference (target_id, target_type)",
       },
+      // 9: no statement; the reindex after it gives ContactPoint tokens their system.
+      {},
   };
   return steps;
 }
@@ -284,6 +286,8 @@ const std::vector<Step>& postgresql_steps() {
       {
           "CREATE INDEX idx_reference_target ON idx_reference (target_id, target_type, rid)",
       },
+      // 9: see the SQLite step.
+      {},
   };
   return steps;
 }
@@ -294,7 +298,7 @@ const std::vector<Step>& steps_for(Dialect dialect) {
 
 // Steps after which every current resource is indexed again: the search index appeared (5), or
 // what it holds changed. Append a new (possibly empty) step to this list to trigger a reindex.
-constexpr std::array<int, 2> kReindexSteps = {5, 7};
+constexpr std::array<int, 3> kReindexSteps = {5, 7, 9};
 
 // Any constant: serialises concurrent migrators (replicas starting together).
 constexpr long long kMigrationLockKey = 0x4865617274680001LL;
