@@ -142,6 +142,14 @@ Result<Response> capabilities_interaction(const InteractionContext& ctx) {
     write_resource(w, type, ctx.limits.max_conditional_deletes > 1);
   }
   w.EndArray();
+  // Compartment search (GET [base]/Patient/1/Observation) over the official definitions.
+  w.Key("compartment");
+  w.StartArray();
+  for (std::string_view name :
+       {"device", "encounter", "patient", "practitioner", "relatedperson"}) {
+    write_str(w, "http://hl7.org/fhir/CompartmentDefinition/" + std::string(name));
+  }
+  w.EndArray();
   w.Key("interaction");
   w.StartArray();
   for (std::string_view code : {"transaction", "batch", "history-system"}) {

@@ -1,4 +1,5 @@
-// search-type (GET [type]?..., POST [type]/_search): the query parsed into a typed search
+// search-type (GET [type]?..., POST [type]/_search) and compartment search (GET
+// [compartment]/[id]/[type]?..., fhir/search/compartment.h): the query parsed into a typed search
 // (fhir/search/search_query.h), run by the store over its index, answered as a searchset
 // Bundle with self/first/previous/next/last links that repeat the effective parameters, the
 // page's _include / _revinclude resources after its matches (search_includes.h).
@@ -10,6 +11,7 @@
 #include "api/rest/outcome.h"
 #include "api/rest/search_includes.h"
 #include "core/url_encoding.h"
+#include "fhir/search/compartment.h"
 #include "fhir/search/search_query.h"
 
 namespace hearth::api {
@@ -52,7 +54,9 @@ Result<std::vector<std::pair<std::string, std::string>>> search_params(
 
 std::string page_link(const InteractionContext& ctx, const fhir::search::SearchQuery& q,
                       std::int64_t offset) {
-  std::string url = ctx.request.base_url + "/" + q.resource_type + "?";
+  std::string url = ctx.request.base_url + "/";
+  if (q.compartment) url += q.compartment->type + "/" + q.compartment->id + "/";
+  url += q.resource_type + "?";
   for (const auto& [name, value] : q.used) url += url_encode(name) + "=" + url_encode(value) + "&";
   url += "_count=" + std::to_string(q.count);
   if (offset > 0) url += "&_offset=" + std::to_string(offset);
@@ -121,6 +125,11 @@ Result<Response> search_interaction(const InteractionContext& ctx) {
   HEARTH_ASSIGN_OR_RETURN(
       auto query, fhir::search::parse_search(ctx.route.type, params, ctx.request.base_url,
                                              strict_handling(ctx.request), ctx.limits.search));
+  if (ctx.route.interaction == Interaction::kSearchCompartment) {
+    HEARTH_ASSIGN_OR_RETURN(
+        query.compartment,
+        fhir::search::compartment_filter(ctx.route.compartment, ctx.route.id, ctx.route.type));
+  }
   if (query.summary_count) {
     query.count = 0;
     query.total = fhir::search::TotalMode::kAccurate;

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -120,8 +121,20 @@ struct IncludeDirective {
   std::string target_type;                // the referenced type; "" for any
 };
 
+// Compartment search (GET [base]/Patient/1/Observation, compartmentdefinition.html): the
+// resources of the searched type that the official CompartmentDefinition links to one resource,
+// through any of `params` (its reference parameters, ORed), or that resource itself (`self`,
+// "{def}"). ANDed with the clauses.
+struct CompartmentFilter {
+  std::string type;  // the compartment: Patient, Encounter, RelatedPerson, Practitioner, Device
+  std::string id;
+  std::vector<const SearchParamDef*> params;
+  bool self = false;
+};
+
 struct SearchQuery {
   std::string resource_type;
+  std::optional<CompartmentFilter> compartment;
   std::vector<SearchClause> clauses;
   std::vector<SortKey> sort;
   // _include and _revinclude, in order of appearance (each counts as a search parameter).

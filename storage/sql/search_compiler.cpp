@@ -337,6 +337,24 @@ std::string sort_sql(Builder& b, const std::string& type, const fhir::search::So
   return "CASE WHEN " + value + " IS NULL THEN 1 ELSE 0 END, " + value + dir;
 }
 
+// Compartment search: a reference row of one of the parameters pointing at the compartment's
+// resource (idx_reference_find: (pid, target_id)), or, for "{def}", that resource itself.
+std::string compartment_condition(Builder& b, const fhir::search::SearchQuery& query) {
+  const fhir::search::CompartmentFilter& c = *query.compartment;
+  std::vector<std::string> any;
+  if (!c.params.empty()) {
+    std::vector<std::string> pids;
+    for (const fhir::SearchParamDef* param : c.params) {
+      pids.push_back(pid_condition(b, query.resource_type, param->code));
+    }
+    any.push_back("r.rid IN (SELECT i.rid FROM idx_reference i WHERE " + balanced(pids, " OR ") +
+                  " AND i.target_type = " + b.text(c.type) + " AND i.target_id = " + b.text(c.id) +
+                  ")");
+  }
+  if (c.self) any.push_back("r.res_id = " + b.text(c.id));
+  return balanced(any, " OR ");
+}
+
 }  // namespace
 
 std::string placeholder_name(std::size_t index) {
@@ -438,6 +456,7 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t no
       (ids.excluded ? excluded : required).push_back(std::move(ids.select));
     }
   }
+  if (query.compartment) all.push_back(compartment_condition(b, query));
   if (required.size() + excluded.size() <= kSeparateIdSets) {
     for (const std::string& s : required) all.push_back("r.rid IN (" + s + ")");
     for (const std::string& s : excluded) all.push_back("r.rid NOT IN (" + s + ")");

@@ -226,4 +226,37 @@ TEST_CASE("search links over HTTP: chains and _has") {
   expect_400("Observation?_id=x&_include=Patient:organization", "(or use :iterate)");
 }
 
+TEST_CASE("search links over HTTP: compartment search") {
+  ServerProcess server;
+  HttpClient client = server.client();
+  const std::string base = server.base_url();
+  const World w = load(client);
+  std::string self;
+  auto r = entries(client, base, "Patient/" + w.p1 + "/Observation", &self);
+  CHECK(r["match"] == Keys{"Observation/" + w.o1, "Observation/" + w.o2});
+  CHECK(self.starts_with(base + "/Patient/" + w.p1 + "/Observation?"));
+  r = entries(
+      client, base,
+      "Patient/" + w.p2 + "/Observation?code=urn:t%7C" + w.code + "&_include=Observation:subject");
+  CHECK(r["match"] == Keys{"Observation/" + w.o3});
+  CHECK(r["include"] == Keys{"Patient/" + w.p2});
+  CHECK(entries(client, base, "Patient/" + w.p1 + "/Encounter")["match"] ==
+        Keys{"Encounter/" + w.enc});
+  CHECK(entries(client, base, "Encounter/" + w.enc + "/Observation")["match"] ==
+        Keys{"Observation/" + w.o1});
+  CHECK(entries(client, base, "Encounter/" + w.enc + "/Encounter")["match"] ==
+        Keys{"Encounter/" + w.enc});
+  CHECK(entries(client, base, "Patient/nobody-" + w.tag + "/Observation")["match"].empty());
+
+  HttpResponse outside = client.get("Patient/" + w.p1 + "/Organization");
+  CHECK(outside.status == 400);
+  CHECK_MESSAGE(
+      outside.body.find("Organization is not in the Patient compartment") != std::string::npos,
+      outside.body);
+  CHECK(client.get("Observation/" + w.o1 + "/Patient").status == 404);
+  CHECK(client.get("Unicorn/1/Observation").status == 404);
+  CHECK(client.get("Patient/" + w.p1 + "/Unicorn").status == 404);
+  CHECK(client.request("POST", "Patient/" + w.p1 + "/Observation", "{}").status == 405);
+}
+
 }  // namespace

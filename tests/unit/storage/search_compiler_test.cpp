@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "fhir/search/compartment.h"
 #include "fhir/search/search_query.h"
 
 namespace hearth::storage::detail {
@@ -143,6 +144,24 @@ TEST_CASE(
   IncludeSql sql = compile_include(any);
   CHECK(sql.where.find("pid") == std::string::npos);
   CHECK(sql.where.find("i.target_type = ") != std::string::npos);
+}
+
+TEST_CASE("search compiler: a compartment is its parameters' references, or the resource itself") {
+  auto query = parse("Encounter", {{"status", "finished"}});
+  query.compartment = fhir::search::compartment_filter("Encounter", "e1", "Encounter").value();
+  SearchSql sql = compile_search(query, 0);
+  CHECK(sql.where.find("r.res_id = ") != std::string::npos);  // "{def}", and nothing else
+  CHECK(sql.where.find("idx_reference") == std::string::npos);
+  check_placeholders(sql.where, sql.where_values);
+  query = parse("Observation", {});
+  query.compartment = fhir::search::compartment_filter("Patient", "p1", "Observation").value();
+  sql = compile_search(query, 0);
+  CHECK(occurrences(sql.where, "SELECT p.id FROM search_param p") == 2);  // subject, performer
+  CHECK(sql.where.find("i.target_type = ") != std::string::npos);
+  CHECK(bound(sql.values, "p1"));
+  CHECK(bound(sql.values, "Patient"));
+  CHECK(sql.where.find("r.res_id") == std::string::npos);
+  check_placeholders(sql.where, sql.where_values);
 }
 
 }  // namespace
