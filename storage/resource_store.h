@@ -105,6 +105,15 @@ struct SearchPage {
   std::optional<std::int64_t> total;  // all matches; unset when the query asked for none
 };
 
+// What _include / _revinclude add to a search page (fhir/search/search_query.h): the current
+// resources that `from` reference through the forward directives and those that reference
+// `from` through the reverse ones, each once, at most `limit` of them.
+struct IncludeQuery {
+  std::vector<std::pair<std::string, std::string>> from;   // (type, id)
+  std::vector<fhir::search::IncludeDirective> directives;  // `iterate` plays no part here
+  std::size_t limit = 0;
+};
+
 // Reading resources: what the store offers to everyone and a transaction body offers inside
 // its transaction, so that the REST reads (read, vread, search) run on either.
 class ResourceReader {
@@ -124,6 +133,11 @@ class ResourceReader {
   // (fhir/search/search_query.h), through the search index written with each version. The
   // calling thread's CancelToken (core/cancel.h) stops it with kUnavailable.
   virtual Result<SearchPage> search(const fhir::search::SearchQuery& query) = 0;
+
+  // The resources `query` includes, ordered by type and id (the first `limit` of them). A
+  // reference is followed by its type and id (relative, or absolute: its last two segments).
+  // Errors as search().
+  virtual Result<std::vector<ResourceVersion>> include(const IncludeQuery& query) = 0;
 };
 
 // What one multi-resource write (a FHIR transaction Bundle, a mapped HL7 message) may do inside

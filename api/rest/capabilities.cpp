@@ -1,6 +1,7 @@
 // GET /metadata: a CapabilityStatement that claims exactly what this server does — every R4
 // resource type with the interactions the route table serves and the search parameters the
-// index answers (fhir/search/searchable.h), nothing more.
+// index answers (fhir/search/searchable.h) with the _include / _revinclude values they allow,
+// nothing more.
 #include <array>
 
 #include "api/rest/interactions.h"
@@ -75,6 +76,16 @@ void write_resource(JsonWriter& w, std::string_view type, bool multiple_delete) 
   w.Bool(true);
   w.Key("conditionalDelete");
   w.String(multiple_delete ? "multiple" : "single");
+  // _include / _revinclude (search_includes.h): every reference parameter, from the official
+  // definitions, and the wildcard.
+  w.Key("searchInclude");
+  w.StartArray();
+  for (const std::string& value : fhir::search::include_values(type)) write_str(w, value);
+  w.EndArray();
+  w.Key("searchRevInclude");
+  w.StartArray();
+  for (const std::string& value : fhir::search::revinclude_values(type)) write_str(w, value);
+  w.EndArray();
   write_search_params(w, type);
   w.EndObject();
 }
@@ -129,6 +140,14 @@ Result<Response> capabilities_interaction(const InteractionContext& ctx) {
   w.StartArray();
   for (std::string_view type : fhir::resource_types()) {
     write_resource(w, type, ctx.limits.max_conditional_deletes > 1);
+  }
+  w.EndArray();
+  // Compartment search (GET [base]/Patient/1/Observation) over the official definitions.
+  w.Key("compartment");
+  w.StartArray();
+  for (std::string_view name :
+       {"device", "encounter", "patient", "practitioner", "relatedperson"}) {
+    write_str(w, "http://hl7.org/fhir/CompartmentDefinition/" + std::string(name));
   }
   w.EndArray();
   w.Key("interaction");

@@ -38,7 +38,8 @@ Result<Response> run_interaction(const InteractionContext& ctx) {
     case Interaction::kHistoryInstance:
     case Interaction::kHistoryType:
     case Interaction::kHistorySystem: return history_interaction(ctx);
-    case Interaction::kSearchType: return search_interaction(ctx);
+    case Interaction::kSearchType:
+    case Interaction::kSearchCompartment: return search_interaction(ctx);
     default: break;
   }
   return Status(Code::kInternal, "unrouted interaction");

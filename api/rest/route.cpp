@@ -38,6 +38,11 @@ constexpr std::array kRoutes = {
     RouteEntry{
         "GET", {"{type}", "{id}", "_history"}, 3, Interaction::kHistoryInstance, StoreUse::kRead},
     RouteEntry{"GET",
+               {"{compartment}", "{id}", "{type}"},
+               3,
+               Interaction::kSearchCompartment,
+               StoreUse::kRead},
+    RouteEntry{"GET",
                {"{type}", "{id}", "_history", "{vid}"},
                4,
                Interaction::kVread,
@@ -47,7 +52,9 @@ constexpr std::array kRoutes = {
 // Does `segment` fit pattern element `p`? Type/id/version validity is checked after matching
 // the shape, so a bad id gets a precise 400 rather than a 404.
 bool shape_matches(std::string_view p, std::string_view segment) {
-  if (p == "{type}") return !segment.empty() && segment[0] != '_' && segment != "metadata";
+  if (p == "{type}" || p == "{compartment}") {
+    return !segment.empty() && segment[0] != '_' && segment != "metadata";
+  }
   if (p == "{id}" || p == "{vid}") {
     return !segment.empty() && segment != "_history" && segment != "_search";
   }
@@ -80,7 +87,7 @@ Result<Route> route_request(std::string_view method, std::string_view path) {
       shape_only = &entry;
       continue;
     }
-    Route route{entry.interaction, {}, {}, 0, entry.store_use};
+    Route route{entry.interaction, {}, {}, {}, 0, entry.store_use};
     for (std::size_t i = 0; i < entry.segments; ++i) {
       std::string_view p = entry.pattern[i];
       std::string_view s = segments[i];
@@ -89,6 +96,11 @@ Result<Route> route_request(std::string_view method, std::string_view path) {
           return Status(Code::kNotFound, "unknown resource type '" + std::string(s) + "'");
         }
         route.type = s;
+      } else if (p == "{compartment}") {
+        if (!fhir::is_resource_type(s)) {
+          return Status(Code::kNotFound, "unknown resource type '" + std::string(s) + "'");
+        }
+        route.compartment = s;
       } else if (p == "{id}") {
         if (!is_valid_id(s)) {
           return Status(Code::kInvalidArgument,

@@ -23,6 +23,7 @@ enum class Interaction {
   kHistoryType,        // GET Type/_history
   kHistorySystem,      // GET _history
   kSearchType,         // GET Type?params, POST Type/_search
+  kSearchCompartment,  // GET Compartment/id/Type?params
   kTransaction,        // POST [base] with a transaction or batch Bundle
   kConditionalUpdate,  // PUT Type?params
   kConditionalDelete,  // DELETE Type?params
@@ -33,6 +34,7 @@ struct Route {
   Interaction interaction = Interaction::kCapabilities;
   std::string type;
   std::string id;
+  std::string compartment;  // kSearchCompartment: "Patient" of GET Patient/1/Observation
   std::int64_t version = 0;
   // The route row's word on the store (api/service.h): kNone for metadata, kPointRead for
   // read/vread, kRead for search and history, kWrite for create, update, patch and delete.

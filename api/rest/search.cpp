@@ -1,13 +1,17 @@
-// search-type (GET [type]?..., POST [type]/_search): the query parsed into a typed search
+// search-type (GET [type]?..., POST [type]/_search) and compartment search (GET
+// [compartment]/[id]/[type]?..., fhir/search/compartment.h): the query parsed into a typed search
 // (fhir/search/search_query.h), run by the store over its index, answered as a searchset
-// Bundle with self/first/previous/next/last links that repeat the effective parameters.
+// Bundle with self/first/previous/next/last links that repeat the effective parameters, the
+// page's _include / _revinclude resources after its matches (search_includes.h).
 #include <algorithm>
 
 #include "api/rest/bundle_links.h"
 #include "api/rest/interactions.h"
 #include "api/rest/json_writer.h"
 #include "api/rest/outcome.h"
+#include "api/rest/search_includes.h"
 #include "core/url_encoding.h"
+#include "fhir/search/compartment.h"
 #include "fhir/search/search_query.h"
 
 namespace hearth::api {
@@ -50,7 +54,9 @@ Result<std::vector<std::pair<std::string, std::string>>> search_params(
 
 std::string page_link(const InteractionContext& ctx, const fhir::search::SearchQuery& q,
                       std::int64_t offset) {
-  std::string url = ctx.request.base_url + "/" + q.resource_type + "?";
+  std::string url = ctx.request.base_url + "/";
+  if (q.compartment) url += q.compartment->type + "/" + q.compartment->id + "/";
+  url += q.resource_type + "?";
   for (const auto& [name, value] : q.used) url += url_encode(name) + "=" + url_encode(value) + "&";
   url += "_count=" + std::to_string(q.count);
   if (offset > 0) url += "&_offset=" + std::to_string(offset);
@@ -75,12 +81,9 @@ void write_links(JsonWriter& w, const InteractionContext& ctx, const fhir::searc
   w.EndArray();
 }
 
-// The unknown parameters a lenient search ignored, as an entry with search.mode "outcome".
-void write_ignored(JsonWriter& w, const std::vector<std::string>& ignored) {
-  std::string names;
-  for (const std::string& name : ignored) names += (names.empty() ? "'" : ", '") + name + "'";
-  Status warning(Code::kOk, {Issue{Severity::kWarning, "not-supported",
-                                   "unknown search parameter(s) ignored: " + names, ""}});
+// An entry with search.mode "outcome": a warning OperationOutcome.
+void write_warning(JsonWriter& w, std::string_view code, std::string message) {
+  Status warning(Code::kOk, {Issue{Severity::kWarning, std::string(code), std::move(message), ""}});
   const std::string outcome = operation_outcome_json(warning, false);
   w.StartObject();
   w.Key("resource");
@@ -93,6 +96,28 @@ void write_ignored(JsonWriter& w, const std::vector<std::string>& ignored) {
   w.EndObject();
 }
 
+// The unknown parameters a lenient search ignored.
+void write_ignored(JsonWriter& w, const std::vector<std::string>& ignored) {
+  std::string names;
+  for (const std::string& name : ignored) names += (names.empty() ? "'" : ", '") + name + "'";
+  write_warning(w, "not-supported", "unknown search parameter(s) ignored: " + names);
+}
+
+void write_entry(JsonWriter& w, const InteractionContext& ctx, const storage::ResourceVersion& v,
+                 std::string_view mode) {
+  w.StartObject();
+  w.Key("fullUrl");
+  write_str(w, ctx.request.base_url + "/" + v.type + "/" + v.id);
+  w.Key("resource");
+  w.RawValue(v.body.data(), v.body.size(), rapidjson::kObjectType);
+  w.Key("search");
+  w.StartObject();
+  w.Key("mode");
+  write_str(w, mode);
+  w.EndObject();
+  w.EndObject();
+}
+
 }  // namespace
 
 Result<Response> search_interaction(const InteractionContext& ctx) {
@@ -100,11 +125,18 @@ Result<Response> search_interaction(const InteractionContext& ctx) {
   HEARTH_ASSIGN_OR_RETURN(
       auto query, fhir::search::parse_search(ctx.route.type, params, ctx.request.base_url,
                                              strict_handling(ctx.request), ctx.limits.search));
+  if (ctx.route.interaction == Interaction::kSearchCompartment) {
+    HEARTH_ASSIGN_OR_RETURN(
+        query.compartment,
+        fhir::search::compartment_filter(ctx.route.compartment, ctx.route.id, ctx.route.type));
+  }
   if (query.summary_count) {
     query.count = 0;
     query.total = fhir::search::TotalMode::kAccurate;
   }
   HEARTH_ASSIGN_OR_RETURN(auto page, ctx.reader.search(query));
+  HEARTH_ASSIGN_OR_RETURN(auto included,
+                          resolve_includes(ctx.reader, ctx.request, query.includes, page.entries));
 
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -117,20 +149,15 @@ Result<Response> search_interaction(const InteractionContext& ctx) {
   if (!page.entries.empty() || !query.ignored.empty()) {
     w.Key("entry");
     w.StartArray();
-    for (const storage::ResourceVersion& v : page.entries) {
-      w.StartObject();
-      w.Key("fullUrl");
-      write_str(w, ctx.request.base_url + "/" + v.type + "/" + v.id);
-      w.Key("resource");
-      w.RawValue(v.body.data(), v.body.size(), rapidjson::kObjectType);
-      w.Key("search");
-      w.StartObject();
-      w.Key("mode");
-      w.String("match");
-      w.EndObject();
-      w.EndObject();
-    }
+    for (const storage::ResourceVersion& v : page.entries) write_entry(w, ctx, v, "match");
+    for (const storage::ResourceVersion& v : included.resources) write_entry(w, ctx, v, "include");
     if (!query.ignored.empty()) write_ignored(w, query.ignored);
+    if (included.truncated) {
+      write_warning(w, "too-costly",
+                    "_include / _revinclude results cut short at " + std::to_string(kMaxIncluded) +
+                        " resources or " + std::to_string(kMaxIncludeRounds) +
+                        " :iterate rounds; ask for smaller pages (_count)");
+    }
     w.EndArray();
   }
   w.EndObject();

@@ -190,8 +190,9 @@ void token_rows(std::string_view code, const Item& item, IndexValues& out) {
     std::string_view value = member_string(j, "value");
     if (!system.empty() || !value.empty()) add_token(code, system, value, type_text, out);
   } else if (type == "ContactPoint") {
+    // system|value: `telecom=phone|555-2003` (search.html#token, ContactPoint).
     if (std::string_view value = member_string(j, "value"); !value.empty()) {
-      add_token(code, "", value, "", out);
+      add_token(code, member_string(j, "system"), value, "", out);
     }
   }
 }

@@ -7,6 +7,8 @@
 #include <optional>
 #include <system_error>
 
+#include "fhir/search/chain.h"
+#include "fhir/search/include_directive.h"
 #include "fhir/search/search_value_parse.h"
 #include "fhir/search/searchable.h"
 
@@ -20,8 +22,7 @@ Status invalid(std::string message) {
 // Recognised by search.html but not implemented: rejected, because ignoring them would return
 // other resources than the client asked for.
 constexpr std::string_view kUnsupported[] = {
-    "_include", "_revinclude", "_elements", "_contained", "_containedType", "_text",
-    "_content", "_list",       "_has",      "_query",     "_filter",
+    "_elements", "_contained", "_containedType", "_text", "_content", "_list", "_query", "_filter",
 };
 
 bool is_unsupported(std::string_view name) {
@@ -241,16 +242,50 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
 
     std::size_t colon = name.find(':');
     std::string_view code = std::string_view(name).substr(0, colon);
-    std::string_view modifier_text =
-        colon == std::string::npos ? std::string_view() : std::string_view(name).substr(colon + 1);
+    if (detail::is_include(code)) {
+      Result<IncludeDirective> include = detail::parse_include(resource_type, name, value);
+      if (!include) return include.status();
+      query.includes.push_back(std::move(*include));
+      query.used.emplace_back(name, value);
+      continue;
+    }
     if (is_unsupported(code)) {
       return invalid("search parameter '" + name + "' is not supported");
     }
-    if (name.find('.') != std::string::npos) {
-      return invalid("chained search parameter '" + name + "' is not supported");
+    // A chain or _has: its links, then the parameter at its end on the type it leads to. An
+    // unknown first parameter is an unknown name like any other.
+    std::vector<ChainLink> chain;
+    std::string_view target_type = resource_type;
+    std::string_view terminal = name;
+    if (detail::is_chained(name)) {
+      const std::string_view first = std::string_view(name).substr(0, name.find_first_of(".:"));
+      if (first != "_has" && find_search_param(resource_type, first) == nullptr) {
+        if (strict) {
+          return invalid("unknown search parameter '" + name + "' for " +
+                         std::string(resource_type));
+        }
+        query.ignored.push_back(name);
+        continue;
+      }
+      Result<detail::ChainedName> chained = detail::parse_chain(resource_type, name);
+      if (!chained) return chained.status();
+      chain = std::move(chained->links);
+      terminal = chained->last;
+      target_type = chained->type;
+      code = terminal.substr(0, terminal.find(':'));
+      colon = terminal.find(':');
+    } else if (code == "_has") {
+      return invalid("malformed '" + name +
+                     "': expected _has:[type]:[reference parameter]:[parameter]");
     }
-    const SearchParamDef* param = find_search_param(resource_type, code);
+    std::string_view modifier_text =
+        colon == std::string::npos ? std::string_view() : terminal.substr(colon + 1);
+    const SearchParamDef* param = find_search_param(target_type, code);
     if (param == nullptr) {
+      if (!chain.empty()) {
+        return invalid("unknown search parameter '" + std::string(code) + "' for " +
+                       std::string(target_type) + " in '" + name + "'");
+      }
       if (strict) {
         return invalid("unknown search parameter '" + name + "' for " + std::string(resource_type));
       }
@@ -263,8 +298,14 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
     }
     Result<ParsedModifier> modifier = parse_modifier(*param, name, modifier_text);
     if (!modifier) return modifier.status();
+    if (!chain.empty() &&
+        (modifier->modifier == Modifier::kMissing || modifier->modifier == Modifier::kNot)) {
+      return invalid("modifier ':" + std::string(modifier_text) +
+                     "' is not supported in a chain ('" + name + "')");
+    }
 
     SearchClause clause;
+    clause.chain = std::move(chain);
     clause.param = param;
     clause.code = param->code;
     clause.modifier = modifier->modifier;

@@ -7,9 +7,15 @@
 // kInvalidArgument when `strict` (Prefer: handling=strict). A known parameter with a bad value,
 // an unknown or unsupported modifier, a chain, or a prefix its type does not allow is always
 // kInvalidArgument: guessing would return wrong matches.
+//
+// Chains (`subject:Patient.name=peter`, search.html#chaining) and reverse chains
+// (`_has:Observation:patient:code=x`, search.html#has) become a clause whose `chain` leads from
+// the searched type to the type its parameter belongs to; _include and _revinclude
+// (search.html#include) become IncludeDirectives, which the REST layer resolves after the page.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -68,8 +74,24 @@ struct SearchValue {
   bool missing = false;
 };
 
+// One step of a chain, from the type before it to the type after it (`type`).
+// Forward (`subject:Patient.name`): `param` is a reference parameter of the type before, and
+// the step goes to its target `type`. Reverse (`_has:Observation:patient:...`): `type` is the
+// referring type and `param` its reference parameter that points back at the type before.
+struct ChainLink {
+  bool reverse = false;
+  const SearchParamDef* param = nullptr;
+  std::string type;
+};
+
+// Links one chained parameter may have (`a.b.c.d=x` has 3): 400 beyond.
+inline constexpr std::size_t kMaxChainLinks = 4;
+
 // One parameter occurrence: its values are ORed; clauses are ANDed.
 struct SearchClause {
+  // The links from the searched type to `param`'s type (empty: `param` is the searched type's
+  // own). A chained clause has no :missing or :not (kInvalidArgument).
+  std::vector<ChainLink> chain;
   const SearchParamDef* param = nullptr;
   std::string_view code;  // param->code
   Modifier modifier = Modifier::kNone;
@@ -84,10 +106,39 @@ struct SortKey {
 
 enum class TotalMode : std::uint8_t { kAccurate, kNone };
 
+// One _include or _revinclude value (search.html#include): "Source:param[:Target]",
+// "Source:*" (every reference parameter of Source) or "*" (every reference parameter; for
+// _include without :iterate, of the searched type).
+// _include adds the resources that the page's resources (of `source_type`) reference through
+// `param`; _revinclude adds the resources of `source_type` that reference them through `param`.
+// Without :iterate a directive applies to the matches only; with it, also to every resource
+// included, round after round until nothing new comes (bounded by the caller).
+struct IncludeDirective {
+  bool reverse = false;                   // _revinclude
+  bool iterate = false;                   // :iterate
+  std::string source_type;                // the referring type; "" for any ("*")
+  const SearchParamDef* param = nullptr;  // nullptr: any reference parameter
+  std::string target_type;                // the referenced type; "" for any
+};
+
+// Compartment search (GET [base]/Patient/1/Observation, compartmentdefinition.html): the
+// resources of the searched type that the official CompartmentDefinition links to one resource,
+// through any of `params` (its reference parameters, ORed), or that resource itself (`self`,
+// "{def}"). ANDed with the clauses.
+struct CompartmentFilter {
+  std::string type;  // the compartment: Patient, Encounter, RelatedPerson, Practitioner, Device
+  std::string id;
+  std::vector<const SearchParamDef*> params;
+  bool self = false;
+};
+
 struct SearchQuery {
   std::string resource_type;
+  std::optional<CompartmentFilter> compartment;
   std::vector<SearchClause> clauses;
   std::vector<SortKey> sort;
+  // _include and _revinclude, in order of appearance (each counts as a search parameter).
+  std::vector<IncludeDirective> includes;
   int count = 20;           // _count: page size (0 = total only); larger values become kMaxCount
   std::int64_t offset = 0;  // _offset: entries to skip (the paging links' cursor)
   TotalMode total = TotalMode::kAccurate;
@@ -128,12 +179,15 @@ inline constexpr std::size_t kMaxResultParams = 16;
 // Parses the query parameters of a type-level search. `base_url` (no trailing slash) tells
 // local absolute references from foreign ones. A parameter with an empty value is ignored.
 // Errors (all kInvalidArgument, the message naming the parameter or value): `resource_type`
-// is not a resource type; an unknown name when `strict`; _include, _revinclude, _elements,
-// _contained, _containedType, _text, _content, _list, _has, _query, _filter, chains
-// ("subject.name"), composite and special parameters (not supported); a modifier its type does
-// not allow; a malformed value, prefix, _count, _offset, _sort, _total or _summary; more
-// parameters, values of one parameter or _sort keys than `limits` allow (the message names the
-// limit and its flag).
+// is not a resource type; an unknown name when `strict`; _elements, _contained,
+// _containedType, _text, _content, _list, _query, _filter, composite and special parameters (not
+// supported); a modifier its type does not allow; a chain or _has that is malformed, names an
+// unknown or non-reference parameter or type, is ambiguous (`subject.name` where two target
+// types have `name`), has more than kMaxChainLinks links, or ends in :missing or :not; an
+// _include or _revinclude that is malformed, names an unknown type or a non-reference
+// parameter, or cannot apply to the searched type without :iterate; a malformed value, prefix,
+// _count, _offset, _sort, _total or _summary; more parameters, values of one parameter or _sort
+// keys than `limits` allow (the message names the limit and its flag).
 Result<SearchQuery> parse_search(std::string_view resource_type,
                                  const std::vector<std::pair<std::string, std::string>>& params,
                                  std::string_view base_url, bool strict,

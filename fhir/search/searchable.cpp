@@ -44,4 +44,62 @@ std::span<const SearchParamDef* const> searchable_params(std::string_view resour
   return it->second;
 }
 
+bool is_searchable_reference(const SearchParamDef& param) {
+  return param.type == SearchParamType::kReference && is_searchable(param);
+}
+
+namespace {
+
+using Values = std::map<std::string, std::vector<std::string>, std::less<>>;
+
+Values build_includes() {
+  Values out;
+  for (std::string_view type : resource_types()) {
+    std::vector<std::string>& values = out[std::string(type)];
+    for (const SearchParamDef* param : searchable_params(type)) {
+      if (is_searchable_reference(*param)) {
+        values.push_back(std::string(type) + ":" + std::string(param->code));
+      }
+    }
+    values.emplace_back("*");
+  }
+  return out;
+}
+
+Values build_revincludes() {
+  Values out;
+  for (std::string_view type : resource_types()) out[std::string(type)];
+  for (auto& [target, values] : out) {
+    for (const auto& [source, _] : out) {  // sorted by type
+      for (const SearchParamDef* param : searchable_params(source)) {
+        if (!is_searchable_reference(*param)) continue;
+        if (param->target.empty() ||
+            std::find(param->target.begin(), param->target.end(), target) != param->target.end()) {
+          values.push_back(source + ":" + std::string(param->code));
+        }
+      }
+    }
+    values.emplace_back("*");
+  }
+  return out;
+}
+
+std::span<const std::string> find_values(const Values& values, std::string_view type) {
+  auto it = values.find(type);
+  if (it == values.end()) return {};
+  return it->second;
+}
+
+}  // namespace
+
+std::span<const std::string> include_values(std::string_view resource_type) {
+  static const Values values = build_includes();
+  return find_values(values, resource_type);
+}
+
+std::span<const std::string> revinclude_values(std::string_view resource_type) {
+  static const Values values = build_revincludes();
+  return find_values(values, resource_type);
+}
+
 }  // namespace hearth::fhir::search

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "fhir/model.h"
 
@@ -16,5 +18,18 @@ std::span<const SearchParamDef* const> searchable_params(std::string_view resour
 
 // Is `param` one Hearth answers (indexed, or _id / _lastUpdated)?
 bool is_searchable(const SearchParamDef& param);
+
+// Does searchable `param` of a reference type follow references (chains, _include, _has)?
+bool is_searchable_reference(const SearchParamDef& param);
+
+// The _include values a search of `resource_type` takes, as the CapabilityStatement lists them:
+// "Type:param" for each of its searchable reference parameters, sorted, then "*". Built once
+// per process (static storage, like the spans above); empty for an unknown type.
+std::span<const std::string> include_values(std::string_view resource_type);
+
+// The _revinclude values: "Source:param" for every searchable reference parameter of any type
+// that may reference `resource_type` (its targets name it, or it has none: any type), sorted by
+// source type then code, then "*". Built once per process; empty for an unknown type.
+std::span<const std::string> revinclude_values(std::string_view resource_type);
 
 }  // namespace hearth::fhir::search

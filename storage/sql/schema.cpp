@@ -149,6 +149,13 @@ const std::vector<Step>& sqlite_steps() {
           " uri TEXT NOT NULL, PRIMARY KEY (rid, pid, uri)) WITHOUT ROWID",
           "CREATE INDEX idx_uri_find ON idx_uri (pid, uri)",
       },
+      // 8: references by target, whatever the parameter: `_revinclude=*` asks which rows of
+      // any type point at a page's resources (idx_reference_find needs the parameter first).
+      {
+          "CREATE INDEX idx_reference_target ON idx_reference (target_id, target_type)",
+      },
+      // 9: no statement; the reindex after it gives ContactPoint tokens their system.
+      {},
   };
   return steps;
 }
@@ -275,6 +282,12 @@ const std::vector<Step>& postgresql_steps() {
           "CREATE INDEX idx_uri_owner ON idx_uri (rid, pid)",
           "CREATE INDEX idx_uri_find ON idx_uri (pid, uri, rid)",
       },
+      // 8: references by target (see the SQLite step).
+      {
+          "CREATE INDEX idx_reference_target ON idx_reference (target_id, target_type, rid)",
+      },
+      // 9: see the SQLite step.
+      {},
   };
   return steps;
 }
@@ -285,7 +298,7 @@ const std::vector<Step>& steps_for(Dialect dialect) {
 
 // Steps after which every current resource is indexed again: the search index appeared (5), or
 // what it holds changed. Append a new (possibly empty) step to this list to trigger a reindex.
-constexpr std::array<int, 2> kReindexSteps = {5, 7};
+constexpr std::array<int, 3> kReindexSteps = {5, 7, 9};
 
 // Any constant: serialises concurrent migrators (replicas starting together).
 constexpr long long kMigrationLockKey = 0x4865617274680001LL;

@@ -234,9 +234,54 @@ struct IdSet {
   bool excluded = false;
 };
 
+// The keys of `type`'s resources whose own values match the clause (a chain's last link).
+std::string own_ids(Builder& b, const SearchClause& clause, const std::string& type,
+                    std::int64_t now) {
+  if (clause.code == "_id" || clause.code == "_lastUpdated") {
+    return "SELECT r.rid FROM resource r WHERE r.res_type = " + b.text(type) +
+           " AND r.deleted = 0 AND " + column_clause(b, clause, now);
+  }
+  std::vector<std::string> any;
+  any.reserve(clause.values.size());
+  for (const SearchValue& v : clause.values) any.push_back(value_condition(b, clause, v, now));
+  return std::string("SELECT i.rid FROM ") + table_of(clause.param->type) + " i WHERE " +
+         pid_condition(b, type, clause.code) + " AND " + balanced(any, " OR ");
+}
+
+// A chained clause, innermost first: the keys of the last type that match, then at each link
+// the keys of the type before it that reach them. Forward (subject:Patient.name): the rows of
+// the reference parameter that point at one of those resources. Reverse (_has:Observation:
+// patient:...): the resources that those resources' rows point at. Each step is driven by an
+// index: idx_reference's (pid, target_id) forward, its rid key reverse.
+std::string chained_ids(Builder& b, const SearchClause& clause, const std::string& type,
+                        std::int64_t now) {
+  std::string ids = own_ids(b, clause, clause.chain.back().type, now);
+  for (std::size_t k = clause.chain.size(); k-- > 0;) {
+    const fhir::search::ChainLink& link = clause.chain[k];
+    const std::string& before = k == 0 ? type : clause.chain[k - 1].type;
+    if (!link.reverse) {
+      ids = "SELECT i.rid FROM idx_reference i WHERE " +
+            pid_condition(b, before, link.param->code) +
+            " AND i.target_type = " + b.text(link.type) +
+            " AND i.target_id IN (SELECT t.res_id FROM resource t WHERE t.res_type = " +
+            b.text(link.type) + " AND t.deleted = 0 AND t.rid IN (" + ids + "))";
+    } else {
+      ids = "SELECT t.rid FROM resource t WHERE t.res_type = " + b.text(before) +
+            " AND t.deleted = 0 AND t.res_id IN (SELECT i.target_id FROM idx_reference i WHERE " +
+            pid_condition(b, link.type, link.param->code) +
+            " AND i.target_type = " + b.text(before) + " AND i.rid IN (" + ids + "))";
+    }
+  }
+  return ids;
+}
+
 IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type,
                  std::int64_t now) {
   IdSet out;
+  if (!clause.chain.empty()) {
+    out.select = chained_ids(b, clause, type, now);
+    return out;
+  }
   const char* table = table_of(clause.param->type);
   out.select =
       std::string("SELECT i.rid FROM ") + table + " i WHERE " + pid_condition(b, type, clause.code);
@@ -292,10 +337,107 @@ std::string sort_sql(Builder& b, const std::string& type, const fhir::search::So
   return "CASE WHEN " + value + " IS NULL THEN 1 ELSE 0 END, " + value + dir;
 }
 
+// Compartment search: a reference row of one of the parameters pointing at the compartment's
+// resource (idx_reference_find: (pid, target_id)), or, for "{def}", that resource itself.
+std::string compartment_condition(Builder& b, const fhir::search::SearchQuery& query) {
+  const fhir::search::CompartmentFilter& c = *query.compartment;
+  std::vector<std::string> any;
+  if (!c.params.empty()) {
+    std::vector<std::string> pids;
+    for (const fhir::SearchParamDef* param : c.params) {
+      pids.push_back(pid_condition(b, query.resource_type, param->code));
+    }
+    any.push_back("r.rid IN (SELECT i.rid FROM idx_reference i WHERE " + balanced(pids, " OR ") +
+                  " AND i.target_type = " + b.text(c.type) + " AND i.target_id = " + b.text(c.id) +
+                  ")");
+  }
+  if (c.self) any.push_back("r.res_id = " + b.text(c.id));
+  return balanced(any, " OR ");
+}
+
 }  // namespace
 
 std::string placeholder_name(std::size_t index) {
   return "b" + std::to_string(index + 1);
+}
+
+namespace {
+
+// "(s.res_type = :T AND s.res_id IN (...)) OR ..." over the (type, id) pairs of `from` whose
+// type `keep` accepts; "" when none does. `type_col` and `id_col` name the columns.
+template <typename Keep>
+std::string keys_condition(Builder& b, const std::vector<std::pair<std::string, std::string>>& from,
+                           const std::string& type_col, const std::string& id_col, Keep keep) {
+  std::vector<std::string> per_type;
+  std::vector<std::pair<std::string, std::string>> sorted = from;
+  std::sort(sorted.begin(), sorted.end());
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t j = i;
+    while (j < sorted.size() && sorted[j].first == sorted[i].first) ++j;
+    if (keep(sorted[i].first)) {  // only what the SQL uses is bound
+      std::vector<std::string> ids;
+      for (std::size_t k = i; k < j; ++k) ids.push_back(b.text(sorted[k].second));
+      per_type.push_back(type_col + " = " + b.text(sorted[i].first) + " AND " + id_col + " IN (" +
+                         join(ids, ", ") + ")");
+    }
+    i = j;
+  }
+  return per_type.empty() ? std::string() : balanced(per_type, " OR ");
+}
+
+bool targets(const fhir::SearchParamDef* param, std::string_view type) {
+  return param == nullptr || param->target.empty() ||
+         std::find(param->target.begin(), param->target.end(), type) != param->target.end();
+}
+
+// _include: the resources that `from`'s rows of the directive's parameter point at.
+std::string forward_include(Builder& b, const IncludeQuery& query,
+                            const fhir::search::IncludeDirective& d) {
+  const std::string keys = keys_condition(
+      b, query.from, "s.res_type", "s.res_id",
+      [&](const std::string& type) { return d.source_type.empty() || type == d.source_type; });
+  if (keys.empty()) return "";
+  std::string out =
+      "SELECT t.rid FROM resource s JOIN idx_reference i ON i.rid = s.rid"
+      " JOIN resource t ON t.res_type = i.target_type AND t.res_id = i.target_id WHERE " +
+      keys;
+  if (d.param != nullptr) out += " AND " + pid_condition(b, d.source_type, d.param->code);
+  if (!d.target_type.empty()) out += " AND i.target_type = " + b.text(d.target_type);
+  return out;
+}
+
+// _revinclude: the resources whose rows of the directive's parameter point at one of `from`.
+std::string reverse_include(Builder& b, const IncludeQuery& query,
+                            const fhir::search::IncludeDirective& d) {
+  const std::string keys =
+      keys_condition(b, query.from, "i.target_type", "i.target_id", [&](const std::string& type) {
+        return (d.target_type.empty() || type == d.target_type) && targets(d.param, type);
+      });
+  if (keys.empty()) return "";
+  std::string out = "SELECT i.rid FROM idx_reference i WHERE " + keys;
+  if (d.param != nullptr) {
+    out += " AND " + pid_condition(b, d.source_type, d.param->code);
+  } else if (!d.source_type.empty()) {
+    out += " AND i.pid IN (SELECT p.id FROM search_param p WHERE p.res_type = " +
+           b.text(d.source_type) + ")";
+  }
+  return out;
+}
+
+}  // namespace
+
+IncludeSql compile_include(const IncludeQuery& query) {
+  Builder b;
+  std::vector<std::string> selects;
+  for (const fhir::search::IncludeDirective& d : query.directives) {
+    std::string select = d.reverse ? reverse_include(b, query, d) : forward_include(b, query, d);
+    if (!select.empty()) selects.push_back(std::move(select));
+  }
+  IncludeSql out;
+  out.where =
+      selects.empty() ? std::string("1 = 0") : "r.rid IN (" + join(selects, " UNION ") + ")";
+  out.values = std::move(b.values);
+  return out;
 }
 
 SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros) {
@@ -305,7 +447,7 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t no
   std::vector<std::string> required, excluded;
   for (const SearchClause& clause : query.clauses) {
     if (clause.values.empty() && clause.modifier != Modifier::kMissing) continue;
-    if (clause.code == "_id" || clause.code == "_lastUpdated") {
+    if (clause.chain.empty() && (clause.code == "_id" || clause.code == "_lastUpdated")) {
       all.push_back(column_clause(b, clause, now_micros));
     } else if (table_of(clause.param->type) == nullptr) {
       all.emplace_back("1 = 0");
@@ -314,6 +456,7 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t no
       (ids.excluded ? excluded : required).push_back(std::move(ids.select));
     }
   }
+  if (query.compartment) all.push_back(compartment_condition(b, query));
   if (required.size() + excluded.size() <= kSeparateIdSets) {
     for (const std::string& s : required) all.push_back("r.rid IN (" + s + ")");
     for (const std::string& s : excluded) all.push_back("r.rid NOT IN (" + s + ")");

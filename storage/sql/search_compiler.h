@@ -4,6 +4,8 @@
 // type (beyond 8 clauses their selections are combined by INTERSECT / UNION first), plus the
 // values to bind. OR lists and ANDs nest as balanced trees, so the SQL of any query the
 // SearchLimits allow stays within SQLite's and PostgreSQL's expression and parameter limits.
+// Chained clauses nest one "IN (SELECT ...)" per link (see chained_ids). compile_include turns
+// _include / _revinclude directives into the selection of the resources they add.
 // Pure: no database here, so the SQL is testable on its own.
 #pragma once
 
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "fhir/search/search_query.h"
+#include "storage/resource_store.h"
 
 namespace hearth::storage::detail {
 
@@ -37,6 +40,15 @@ struct SearchSql {
 // `now_micros` anchors the `ap` (approximately) prefix on dates. Precondition: the query came
 // from parse_search (parameters and modifiers fit their types).
 SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros);
+
+// The condition on `resource r` that selects what `query` includes: "r.rid IN (SELECT ...
+// UNION SELECT ...)", one selection per directive that can apply to `query.from` ("1 = 0" when
+// none can), and its bound values.
+struct IncludeSql {
+  std::string where;
+  std::vector<SqlValue> values;
+};
+IncludeSql compile_include(const IncludeQuery& query);
 
 // The placeholder name of value `index` ("b1" for 0).
 std::string placeholder_name(std::size_t index);

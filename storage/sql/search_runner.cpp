@@ -88,6 +88,52 @@ Result<SearchPage> run_search_in(soci::session& sql, const fhir::search::SearchQ
   return page;
 }
 
+Result<std::vector<ResourceVersion>> run_include_in(soci::session& sql, const IncludeQuery& query) {
+  std::vector<ResourceVersion> out;
+  if (query.from.empty() || query.directives.empty() || query.limit == 0) return out;
+  IncludeSql compiled = compile_include(query);
+  if (compiled.values.size() + 1 > kMaxBoundValues) {
+    return Status(Code::kInvalidArgument, "_include / _revinclude too large for the database: " +
+                                              std::to_string(compiled.values.size()) +
+                                              " distinct values to bind");
+  }
+  std::string type, id, body;
+  long long version = 0, last_updated = 0;
+  auto limit = static_cast<long long>(query.limit);
+  soci::statement rows(sql);
+  rows.exchange(soci::into(type));
+  rows.exchange(soci::into(id));
+  rows.exchange(soci::into(version));
+  rows.exchange(soci::into(last_updated));
+  rows.exchange(soci::into(body));
+  bind_values(rows, compiled.values, compiled.values.size());
+  rows.exchange(soci::use(limit, "lim"));
+  prepare(rows,
+          "SELECT r.res_type, r.res_id, r.version, r.last_updated, v.body FROM resource r"
+          " JOIN resource_version v ON v.seq = r.seq WHERE r.deleted = 0 AND " +
+              compiled.where + " ORDER BY r.res_type, r.res_id LIMIT :lim");
+  rows.execute(false);
+  while (rows.fetch()) {
+    ResourceVersion& row = out.emplace_back();
+    row.type = type;
+    row.id = id;
+    row.version = version;
+    row.last_updated_micros = last_updated;
+    row.body = std::move(body);
+  }
+  return out;
+}
+
+Result<std::vector<ResourceVersion>> run_include(SessionPool& pool, const IncludeQuery& query) {
+  Result<SessionPool::Lease> lease = pool.acquire(Lane::kQuery);
+  if (!lease.is_ok()) return std::move(lease).take_status();
+  try {
+    return run_include_in(*(*lease)->sql, query);
+  } catch (...) {
+    return fail_session(*lease, "include");
+  }
+}
+
 Result<SearchPage> run_search(SessionPool& pool, const fhir::search::SearchQuery& query,
                               std::int64_t now_micros) {
   Result<SessionPool::Lease> lease = pool.acquire(Lane::kQuery);

@@ -1,6 +1,6 @@
 // Internal to storage/: running a search. The compiled query (search_compiler.h) becomes two
 // statements on a kQuery lease, the page and (when asked) the total; each search prepares its
-// own, since their text depends on the query.
+// own, since their text depends on the query. An include query is one more statement.
 //
 // Thread-safety: may be called concurrently (one lease each).
 // Errors: kInvalidArgument when the query binds more values than the engine allows (400, not
@@ -28,5 +28,10 @@ Result<SearchPage> run_search(SessionPool& pool, const fhir::search::SearchQuery
 // errors propagate as SOCI exceptions, for the transaction frame to classify and roll back.
 Result<SearchPage> run_search_in(soci::session& sql, const fhir::search::SearchQuery& query,
                                  std::int64_t now_micros);
+
+// The resources an IncludeQuery adds (compile_include), on a kQuery lease or on the caller's
+// session; errors as above.
+Result<std::vector<ResourceVersion>> run_include(SessionPool& pool, const IncludeQuery& query);
+Result<std::vector<ResourceVersion>> run_include_in(soci::session& sql, const IncludeQuery& query);
 
 }  // namespace hearth::storage::detail

@@ -265,6 +265,9 @@ class SqlTransaction final : public StoreTransaction {
   Result<SearchPage> search(const fhir::search::SearchQuery& query) override {
     return detail::run_search_in(ps_.sql, query, clock_.now_micros());
   }
+  Result<std::vector<ResourceVersion>> include(const IncludeQuery& query) override {
+    return detail::run_include_in(ps_.sql, query);
+  }
   Status lock(std::vector<std::pair<std::string, std::string>> type_ids) override {
     if (!lock_rows_) return Status::ok();
     std::sort(type_ids.begin(), type_ids.end());
@@ -459,6 +462,10 @@ Result<std::vector<ArchivedMessage>> SqlStore::list_messages(const MessageFilter
 
 Result<SearchPage> SqlStore::search(const fhir::search::SearchQuery& query) {
   return detail::run_search(*pool_, query, clock_.now_micros());
+}
+
+Result<std::vector<ResourceVersion>> SqlStore::include(const IncludeQuery& query) {
+  return detail::run_include(*pool_, query);
 }
 
 Result<HistoryPage> SqlStore::history(const HistoryQuery& query) {

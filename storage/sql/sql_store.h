@@ -52,6 +52,7 @@ class SqlStore final : public Store {
   Result<WriteOutcome> remove(const WriteRequest& request) override;
   Result<HistoryPage> history(const HistoryQuery& query) override;
   Result<SearchPage> search(const fhir::search::SearchQuery& query) override;
+  Result<std::vector<ResourceVersion>> include(const IncludeQuery& query) override;
   // SQLite: one item of the group commit, in its own savepoint. PostgreSQL: one transaction
   // (write_transaction.h), run again from the start after a retryable failure or a lost race.
   Status transact(const TransactionBody& body) override;

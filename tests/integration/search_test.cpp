@@ -226,6 +226,27 @@ TEST_CASE(
   CHECK(xml.body.find("<total value=\"7\"/>") != std::string::npos);
 }
 
+TEST_CASE("search over HTTP: ContactPoint tokens are system|value") {
+  ServerProcess server;
+  HttpClient client = server.client();
+  const std::string tag = run_tag();
+  const std::string phone = "555-555-2003" + tag, mail = "p" + tag + "@example.org";
+  const std::string p = create(
+      client, "Patient",
+      R"({"resourceType":"Patient","telecom":[{"system":"phone","value":")" + phone +
+          R"("},{"system":"email","value":")" + mail + R"("},{"value":"x)" + tag + R"("}]})");
+  using Ids = std::set<std::string>;
+  CHECK(search_ids(client, "Patient?phone=phone%7C" + phone) == Ids{p});
+  CHECK(search_ids(client, "Patient?phone=" + phone) == Ids{p});
+  CHECK(search_ids(client, "Patient?telecom=phone%7C" + phone) == Ids{p});
+  CHECK(search_ids(client, "Patient?telecom=email%7C" + mail) == Ids{p});
+  CHECK(search_ids(client, "Patient?email=email%7C" + mail) == Ids{p});
+  CHECK(search_ids(client, "Patient?telecom=email%7C" + phone).empty());  // wrong system
+  CHECK(search_ids(client, "Patient?telecom=%7C" + phone).empty());       // "|v": no system
+  CHECK(search_ids(client, "Patient?telecom=%7Cx" + tag) == Ids{p});      // the one without
+  CHECK(search_ids(client, "Patient?telecom=phone%7C&telecom=" + phone) == Ids{p});
+}
+
 TEST_CASE("search over HTTP: errors are OperationOutcomes; unknown parameters per handling") {
   ServerProcess server;
   HttpClient client = server.client();
@@ -240,9 +261,10 @@ TEST_CASE("search over HTTP: errors are OperationOutcomes; unknown parameters pe
   expect_400("Patient?birthdate=yesterday", "birthdate");
   expect_400("Patient?family:fuzzy=x", "fuzzy");
   expect_400("Patient?_count=-1", "_count");
-  expect_400("Patient?general-practitioner.name=x", "general-practitioner");
+  expect_400("Patient?general-practitioner.name=x", "ambiguous chain 'general-practitioner.name'");
   expect_400("Patient?nonsense=1", "nonsense", {{"Prefer", "handling=strict"}});
-  expect_400("Patient?_include=Patient:organization", "_include");
+  expect_400("Patient?_include=Patient:name", "'_include=Patient:name'");
+  expect_400("Patient?_include=Observation:subject", "must be the searched type Patient");
 
   // lenient (the default): the unknown parameter is ignored, said so, and left out of self
   HttpResponse lenient = client.get("Patient?nonsense=1&_count=1");

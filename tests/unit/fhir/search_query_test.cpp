@@ -303,22 +303,144 @@ TEST_CASE("search query: :missing on any type") {
   CHECK(contains(error, "yes"));
 }
 
-TEST_CASE("search query: special, composite, chained and unsupported parameters") {
+TEST_CASE("search query: special, composite and unsupported parameters") {
   CHECK(contains(parse_error("Location", {{"near", "1|2|3|km"}}), "'near'"));
   CHECK(contains(parse_error("Observation", {{"code-value-quantity", "a$5"}}),
                  "code-value-quantity"));
-  std::string chain = parse_error("Observation", {{"subject.name", "x"}});
-  CHECK(contains(chain, "subject.name"));
-  CHECK(contains(chain, "not supported"));
-  CHECK(contains(parse_error("Observation", {{"subject:Patient.name", "x"}}),
-                 "subject:Patient.name"));
   // Even lenient handling must not drop these: the results would be wrong.
-  for (const char* name :
-       {"_include", "_revinclude", "_elements", "_contained", "_containedType", "_text", "_content",
-        "_list", "_has:Observation:patient:code", "_query", "_filter", "_include:iterate"}) {
+  for (const char* name : {"_elements", "_contained", "_containedType", "_text", "_content",
+                           "_list", "_query", "_filter"}) {
     std::string error = parse_error("Patient", {{name, "x"}}, false);
     CHECK_MESSAGE(contains(error, name), error);
     CHECK(contains(error, "not supported"));
+  }
+}
+
+TEST_CASE("search query: chains, each link checked and its target type resolved") {
+  // One row per chained name: the links (forward '>' / reverse '<' with the type reached),
+  // and the terminal parameter with its type.
+  struct Case {
+    const char* type;
+    const char* name;
+    const char* links;
+    const char* terminal;  // type.code
+  };
+  const Case cases[] = {
+      {"Observation", "subject:Patient.name", ">Patient", "Patient.name"},
+      {"Observation", "patient.name", ">Patient", "Patient.name"},  // one target type
+      {"Observation", "subject:Patient.organization.name", ">Patient>Organization",
+       "Organization.name"},
+      {"Observation", "subject:Patient.gender:not", "", ""},  // rejected below
+      {"Patient", "_has:Observation:patient:code", "<Observation", "Observation.code"},
+      {"Patient", "_has:Observation:patient:_has:AuditEvent:entity:agent",
+       "<Observation<AuditEvent", "AuditEvent.agent"},
+      {"Encounter", "_has:Observation:encounter:subject:Patient.name", "<Observation>Patient",
+       "Patient.name"},
+      {"Observation", "subject:Patient._id", ">Patient", "Patient._id"},
+  };
+  for (const Case& c : cases) {
+    if (std::string_view(c.terminal).empty()) continue;
+    CAPTURE(c.name);
+    SearchQuery q = parse_ok(c.type, {{c.name, "x"}});
+    REQUIRE(q.clauses.size() == 1);
+    std::string links;
+    for (const ChainLink& link : q.clauses[0].chain) {
+      links += (link.reverse ? "<" : ">") + link.type;
+    }
+    CHECK(links == c.links);
+    const std::string terminal =
+        q.clauses[0].chain.back().type + "." + std::string(q.clauses[0].code);
+    CHECK(terminal == c.terminal);
+    REQUIRE(q.used.size() == 1);
+    CHECK(q.used[0].first == c.name);
+  }
+  // The terminal's own modifier still applies.
+  SearchQuery exact = parse_ok("Observation", {{"subject:Patient.name:exact", "Peter"}});
+  CHECK(exact.clauses[0].modifier == Modifier::kExact);
+  CHECK(exact.clauses[0].values[0].raw == "Peter");
+}
+
+TEST_CASE("search query: chain errors name the part that is wrong") {
+  struct Case {
+    const char* type;
+    const char* name;
+    const char* expected;  // a part of the message
+  };
+  const Case cases[] = {
+      {"Observation", "subject.name", "ambiguous chain 'subject.name'"},
+      {"Observation", "subject.name", "subject:Patient.name"},
+      {"Observation", "subject:Patient.nope", "unknown search parameter 'nope' for Patient"},
+      {"Observation", "code.name", "'code' in 'code.name' is not a reference parameter"},
+      {"Observation", "subject:Medication.name", "'Medication' in 'subject:Medication.name'"},
+      {"Observation", "subject:Patient.gender:not", "not supported in a chain"},
+      {"Observation", "subject:Patient.gender:missing", "not supported in a chain"},
+      {"Observation", "subject.", "malformed chained parameter"},
+      {"Patient", "_has:Observation:patient", "malformed '_has:Observation:patient'"},
+      {"Patient", "_has", "malformed '_has'"},
+      {"Patient", "_has:Nope:patient:code", "unknown resource type 'Nope'"},
+      {"Patient", "_has:Observation:code:code", "'code' in '_has:Observation:code:code' is not"},
+      {"Patient", "_has:Observation:encounter:code", "does not reference Patient"},
+      {"Observation", "subject:Patient.organization.partof.partof.partof.name",
+       "more than 4 chained links"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    const std::string error = parse_error(c.type, {{c.name, "x"}}, false);
+    CHECK_MESSAGE(contains(error, c.expected), error);
+  }
+  // An unknown first parameter is an unknown name: ignored when lenient.
+  SearchQuery lenient = parse_ok("Observation", {{"nope.name", "x"}}, false);
+  CHECK(lenient.ignored == std::vector<std::string>{"nope.name"});
+  CHECK(contains(parse_error("Observation", {{"nope.name", "x"}}), "unknown search parameter"));
+}
+
+TEST_CASE("search query: _include and _revinclude") {
+  SearchQuery q = parse_ok("Observation", {{"_include", "Observation:subject:Patient"},
+                                           {"_revinclude", "Provenance:target"},
+                                           {"_include:iterate", "Patient:organization"},
+                                           {"_include", "*"},
+                                           {"_revinclude:iterate", "*"},
+                                           {"_include", "Observation:*"}});
+  REQUIRE(q.includes.size() == 6);
+  CHECK_FALSE(q.includes[0].reverse);
+  CHECK(q.includes[0].source_type == "Observation");
+  CHECK(q.includes[0].param->code == "subject");
+  CHECK(q.includes[0].target_type == "Patient");
+  CHECK(q.includes[1].reverse);
+  CHECK(q.includes[1].source_type == "Provenance");
+  CHECK(q.includes[1].target_type.empty());
+  CHECK(q.includes[2].iterate);
+  CHECK(q.includes[2].source_type == "Patient");
+  CHECK(q.includes[3].source_type == "Observation");  // "*": the searched type's references
+  CHECK(q.includes[3].param == nullptr);
+  CHECK(q.includes[4].source_type.empty());  // any referrer
+  CHECK(q.includes[5].param == nullptr);
+  CHECK(q.clauses.empty());
+  CHECK(q.used.size() == 6);  // the links repeat them
+
+  struct Case {
+    const char* name;
+    const char* value;
+    const char* expected;
+  };
+  const Case errors[] = {
+      {"_include", "Observation", "expected [type]:[parameter]"},
+      {"_include", "Observation:", "expected [type]:[parameter]"},
+      {"_include", "Nope:subject", "unknown resource type 'Nope'"},
+      {"_include", "Observation:nope", "unknown search parameter 'nope' for Observation"},
+      {"_include", "Observation:code", "'code' is not a reference parameter"},
+      {"_include", "Observation:subject:Medication", "'subject' does not reference Medication"},
+      {"_include", "Observation:subject:Nope", "unknown target type 'Nope'"},
+      {"_include", "Patient:organization", "the source type must be the searched type"},
+      {"_revinclude", "Observation:subject:Group", "the target type must be the searched type"},
+      {"_revinclude", "Observation:encounter", "'encounter' does not reference Observation"},
+      {"_include:recurse", "Observation:subject", "the only modifier is :iterate"},
+  };
+  for (const Case& c : errors) {
+    CAPTURE(c.value);
+    const std::string error = parse_error("Observation", {{c.name, c.value}}, false);
+    CHECK_MESSAGE(contains(error, c.expected), error);
+    CHECK(contains(error, c.value));
   }
 }
 
