@@ -231,14 +231,15 @@ TEST_CASE("mllp: large unfinished frames share --mllp-max-buffered; one that fin
   // budget, and then it waits for room it cannot get until its frame deadline closes it.
   MllpClient hog("127.0.0.1", server.mllp_port(), std::chrono::seconds(10));
   hog.send_raw("\x0b" + make_oru(sender, "HOG", std::string(2'500'000, '7')));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Time for the server to read A's bytes into the budget, even on a loaded machine.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   // B: a complete 1.5 MiB message; past its free MiB it needs room A holds.
   MllpClient patient("127.0.0.1", server.mllp_port(), std::chrono::seconds(30));
   const auto sent = Clock::now();
   const std::string ack = patient.exchange(make_oru(sender, "LARGE", std::string(1'500'000, '8')));
   const auto waited = Clock::now() - sent;
   CHECK(msa(ack, 1) == "AA");
-  CHECK(waited >= std::chrono::milliseconds(1500));  // until A's deadline, 3 s after its start
+  CHECK(waited >= std::chrono::milliseconds(750));  // until A's deadline, 3 s after its start
   CHECK(hog.closed_by_peer());
   CHECK(server.wait_for_log("--mllp-max-buffered"));
   // Between frames nothing is held: a small message answers at once.
