@@ -149,6 +149,11 @@ const std::vector<Step>& sqlite_steps() {
           " uri TEXT NOT NULL, PRIMARY KEY (rid, pid, uri)) WITHOUT ROWID",
           "CREATE INDEX idx_uri_find ON idx_uri (pid, uri)",
       },
+      // 8: the sender's verified identity (the client certificate subject of an MLLP/TLS
+      // connection under mutual TLS); "" for messages that came without one.
+      {
+          "ALTER TABLE hl7_message ADD COLUMN sender_identity TEXT NOT NULL DEFAULT ''",
+      },
   };
   return steps;
 }
@@ -274,6 +279,10 @@ const std::vector<Step>& postgresql_steps() {
           " uri TEXT COLLATE \"C\" NOT NULL)",
           "CREATE INDEX idx_uri_owner ON idx_uri (rid, pid)",
           "CREATE INDEX idx_uri_find ON idx_uri (pid, uri, rid)",
+      },
+      // 8: the sender's verified identity (as for SQLite).
+      {
+          "ALTER TABLE hl7_message ADD COLUMN sender_identity TEXT NOT NULL DEFAULT ''",
       },
   };
   return steps;
