@@ -97,6 +97,26 @@ void add_serve_options(CLI::App& app, Config& config) {
       ->envname("HEARTH_MLLP_LISTEN")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
       ->capture_default_str();
+  app.add_option("--tls-listen", config.tls_listen,
+                 "HTTPS address, HOST:PORT (port 0: ephemeral), or 'off'; needs --tls-cert and "
+                 "--tls-key. The plain --listen stays open")
+      ->envname("HEARTH_TLS_LISTEN")
+      ->capture_default_str();
+  app.add_option("--mllp-tls-listen", config.mllp_tls_listen,
+                 "MLLP over TLS address, HOST:PORT (port 0: ephemeral), or 'off'; needs "
+                 "--tls-cert and --tls-key")
+      ->envname("HEARTH_MLLP_TLS_LISTEN")
+      ->capture_default_str();
+  app.add_option("--tls-cert", config.tls_cert,
+                 "PEM certificate chain (leaf first) of the TLS listeners; re-read on SIGHUP")
+      ->envname("HEARTH_TLS_CERT");
+  app.add_option("--tls-key", config.tls_key,
+                 "PEM private key of --tls-cert (unencrypted); re-read on SIGHUP")
+      ->envname("HEARTH_TLS_KEY");
+  app.add_option("--mllp-client-ca", config.mllp_client_ca,
+                 "PEM CA certificates: MLLP/TLS clients must present a certificate they issued "
+                 "(mutual TLS); its subject is archived as the message's sender identity")
+      ->envname("HEARTH_MLLP_CLIENT_CA");
   app.add_option("--mllp-max-message", config.mllp_max_message,
                  "Largest HL7 v2 message accepted over MLLP, in bytes (suffixes: KiB, MiB, ...)")
       ->envname("HEARTH_MLLP_MAX_MESSAGE")
@@ -195,6 +215,25 @@ Status finalize(Config& config) {
     if (!mllp) {
       return Status(Code::kInvalidArgument, "--mllp-listen: " + mllp.status().message());
     }
+  }
+  for (auto [flag, value] : {std::pair{"--tls-listen", &config.tls_listen},
+                             std::pair{"--mllp-tls-listen", &config.mllp_tls_listen}}) {
+    if (*value == "off") continue;
+    auto parsed = parse_listen_address(*value);
+    if (!parsed) return Status(Code::kInvalidArgument, flag + (": " + parsed.status().message()));
+  }
+  const bool tls_listener = config.tls_listen != "off" || config.mllp_tls_listen != "off";
+  if (tls_listener && (config.tls_cert.empty() || config.tls_key.empty())) {
+    return Status(Code::kInvalidArgument,
+                  "--tls-listen and --mllp-tls-listen need --tls-cert FILE and --tls-key FILE");
+  }
+  if (!tls_listener && (!config.tls_cert.empty() || !config.tls_key.empty())) {
+    return Status(Code::kInvalidArgument,
+                  "--tls-cert and --tls-key serve a TLS listener: add --tls-listen HOST:PORT "
+                  "(HTTPS) or --mllp-tls-listen HOST:PORT");
+  }
+  if (!config.mllp_client_ca.empty() && config.mllp_tls_listen == "off") {
+    return Status(Code::kInvalidArgument, "--mllp-client-ca needs --mllp-tls-listen HOST:PORT");
   }
   if (config.mllp_max_message == 0) {
     return Status(Code::kInvalidArgument, "--mllp-max-message must be > 0");
