@@ -62,6 +62,7 @@ void add_limit_options(CLI::App& app, api::RestLimits& limits) {
 void add_serve_options(CLI::App& app, Config& config) {
   app.add_option("--listen", config.listen, "Address to listen on, HOST:PORT (port 0: ephemeral)")
       ->envname("HEARTH_LISTEN")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
       ->capture_default_str();
   add_store_option(app, config);
   app.add_option("--base-url", config.base_url,
@@ -117,6 +118,14 @@ void add_serve_options(CLI::App& app, Config& config) {
                  "PEM CA certificates: MLLP/TLS clients must present a certificate they issued "
                  "(mutual TLS); its subject is archived as the message's sender identity")
       ->envname("HEARTH_MLLP_CLIENT_CA");
+  app.add_option("--auth", config.auth, "How HTTP clients authenticate: none")
+      ->envname("HEARTH_AUTH")
+      ->check(CLI::IsMember({"none"}))
+      ->capture_default_str();
+  app.add_flag("--insecure-no-auth", config.insecure_no_auth,
+               "Allow listeners on addresses beyond loopback that do not authenticate clients "
+               "(HTTP with --auth none, MLLP without --mllp-client-ca)")
+      ->envname("HEARTH_INSECURE_NO_AUTH");
   app.add_option("--mllp-max-message", config.mllp_max_message,
                  "Largest HL7 v2 message accepted over MLLP, in bytes (suffixes: KiB, MiB, ...)")
       ->envname("HEARTH_MLLP_MAX_MESSAGE")

@@ -61,6 +61,11 @@ struct Config {
   std::string tls_cert;
   std::string tls_key;
   std::string mllp_client_ca;
+  // How HTTP clients authenticate: "none" or "jwt" (bearer tokens, server/auth/).
+  std::string auth = "none";
+  // Serve on addresses beyond loopback through listeners that do not authenticate their
+  // clients (HTTP without --auth jwt, MLLP without mutual TLS); refused without it.
+  bool insecure_no_auth = false;
   std::uint64_t mllp_max_message = kDefaultMllpMaxMessage;  // larger frames get AR 207
   // Accepted HL7 v2 messages: MSH-9 as "ORU^R01" (one event) or "ORU" (every event), and
   // MSH-12 versions; empty = all. Others get AR with ERR 200 / 203 (and are archived rejected).

@@ -189,6 +189,27 @@ std::string HttpServer::tls_base_url() const {
   return "https://" + state_->tls_local_address + "/fhir";
 }
 
+std::vector<std::string> HttpServer::unauthenticated_public_listeners() const {
+  const ServerState& state = *state_;
+  const bool http_authenticated = state.config.auth != "none";
+  const bool mllp_tls_authenticated = !state.config.mllp_client_ca.empty();
+  const std::pair<const Acceptor*, const char*> listeners[] = {
+      {http_authenticated ? nullptr : &state.acceptor, "--listen"},
+      {http_authenticated ? nullptr : &state.tls_acceptor, "--tls-listen"},
+      {&state.mllp_acceptor, "--mllp-listen"},
+      {mllp_tls_authenticated ? nullptr : &state.mllp_tls_acceptor, "--mllp-tls-listen"},
+  };
+  std::vector<std::string> out;
+  for (const auto& [acceptor, flag] : listeners) {
+    if (acceptor == nullptr || !acceptor->is_open()) continue;
+    boost::system::error_code ec;
+    const tcp::endpoint endpoint = acceptor->local_endpoint(ec);
+    if (ec || endpoint.address().is_loopback()) continue;
+    out.push_back(std::string(flag) + " " + format_endpoint(endpoint));
+  }
+  return out;
+}
+
 Status HttpServer::reload_tls() {
   for (auto* context : {state_->http_tls.get(), state_->mllp_tls.get()}) {
     if (context != nullptr) HEARTH_RETURN_IF_ERROR(context->reload());

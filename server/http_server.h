@@ -22,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/hl7/ingest.h"
 #include "api/request.h"
@@ -81,6 +82,11 @@ class HttpServer {
 
   // "https://HOST:PORT/fhir" for the bound --tls-listen address; "" without it.
   std::string tls_base_url() const;
+
+  // The listeners bound to an address beyond loopback that do not authenticate their clients,
+  // each as "--listen 0.0.0.0:8080": HTTP(S) without --auth jwt, plain MLLP, MLLP/TLS without
+  // --mllp-client-ca. Valid after listen().
+  std::vector<std::string> unauthenticated_public_listeners() const;
 
   // Re-reads --tls-cert and --tls-key (and --mllp-client-ca) into new TLS contexts for the
   // handshakes that follow; open connections keep theirs. On error (a missing or mismatched

@@ -42,6 +42,9 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_MLLP_TLS_LISTEN   serve --mllp-tls-listen HOST:PORT|off (default off)\n"
     "  HEARTH_TLS_CERT, HEARTH_TLS_KEY  serve --tls-cert FILE, --tls-key FILE (PEM)\n"
     "  HEARTH_MLLP_CLIENT_CA    serve --mllp-client-ca FILE (PEM; mutual TLS on MLLP/TLS)\n"
+    "  HEARTH_AUTH              serve --auth none (default none)\n"
+    "  HEARTH_INSECURE_NO_AUTH  serve --insecure-no-auth (allow unauthenticated listeners\n"
+    "                           beyond loopback)\n"
     "  HEARTH_HL7_ACCEPT_TYPES     serve --hl7-accept-types ORU^R01,ADT,... (default all)\n"
     "  HEARTH_HL7_ACCEPT_VERSIONS  serve --hl7-accept-versions 2.3,2.5.1,... (default all)\n"
     "  HEARTH_HL7_DUPLICATE_CONTROL_ID  serve --hl7-duplicate-control-id accept|reject\n"
@@ -95,6 +98,20 @@ int serve(Config config) {
   if (!listening.is_ok()) {
     log_line(listening.message());
     return 1;
+  }
+  // Secure default: nothing beyond loopback without authentication, unless asked for by name.
+  if (const auto exposed = server.unauthenticated_public_listeners();
+      !exposed.empty() && !config.insecure_no_auth) {
+    std::string list;
+    for (const std::string& listener : exposed) list += (list.empty() ? "" : ", ") + listener;
+    log_line("refusing to serve without authentication beyond loopback: " + list +
+             ". Authenticate clients (HTTP: --auth jwt; MLLP: --mllp-tls-listen with "
+             "--mllp-client-ca), bind to 127.0.0.1, or pass --insecure-no-auth to accept the "
+             "risk");
+    return 2;
+  }
+  for (const std::string& listener : server.unauthenticated_public_listeners()) {
+    log_line("warning: " + listener + " serves without authentication (--insecure-no-auth)");
   }
   ShutdownSignals signals(
       server.io_context(), [&server] { server.shutdown(); }, [&server] { server.stop_now(); });
