@@ -118,10 +118,26 @@ void add_serve_options(CLI::App& app, Config& config) {
                  "PEM CA certificates: MLLP/TLS clients must present a certificate they issued "
                  "(mutual TLS); its subject is archived as the message's sender identity")
       ->envname("HEARTH_MLLP_CLIENT_CA");
-  app.add_option("--auth", config.auth, "How HTTP clients authenticate: none")
+  app.add_option("--auth", config.auth,
+                 "How HTTP clients authenticate: none, or jwt (bearer JWTs, RS256/ES256, checked "
+                 "against --jwks-file, --issuer and --audience)")
       ->envname("HEARTH_AUTH")
-      ->check(CLI::IsMember({"none"}))
+      ->check(CLI::IsMember({"none", "jwt"}))
       ->capture_default_str();
+  app.add_option("--jwks-file", config.jwks_file,
+                 "JSON Web Key Set of the keys that sign bearer tokens (--auth jwt)")
+      ->envname("HEARTH_JWKS_FILE");
+  app.add_option("--issuer", config.issuer, "The \"iss\" every bearer token must carry")
+      ->envname("HEARTH_ISSUER");
+  app.add_option("--audience", config.audience,
+                 "The \"aud\" every bearer token must carry (this server's identifier)")
+      ->envname("HEARTH_AUDIENCE");
+  app.add_option("--oauth-authorize-url", config.oauth_authorize_url,
+                 "The authorization server's authorize endpoint, published for SMART clients")
+      ->envname("HEARTH_OAUTH_AUTHORIZE_URL");
+  app.add_option("--oauth-token-url", config.oauth_token_url,
+                 "The authorization server's token endpoint, published for SMART clients")
+      ->envname("HEARTH_OAUTH_TOKEN_URL");
   app.add_flag("--insecure-no-auth", config.insecure_no_auth,
                "Allow listeners on addresses beyond loopback that do not authenticate clients "
                "(HTTP with --auth none, MLLP without --mllp-client-ca)")
@@ -243,6 +259,17 @@ Status finalize(Config& config) {
   }
   if (!config.mllp_client_ca.empty() && config.mllp_tls_listen == "off") {
     return Status(Code::kInvalidArgument, "--mllp-client-ca needs --mllp-tls-listen HOST:PORT");
+  }
+  if (config.auth == "jwt") {
+    if (config.jwks_file.empty() || config.issuer.empty() || config.audience.empty()) {
+      return Status(Code::kInvalidArgument,
+                    "--auth jwt needs --jwks-file FILE, --issuer ISS and --audience AUD");
+    }
+  } else if (!(config.jwks_file + config.issuer + config.audience + config.oauth_authorize_url +
+               config.oauth_token_url)
+                  .empty()) {
+    return Status(Code::kInvalidArgument,
+                  "--jwks-file, --issuer, --audience and --oauth-*-url go with --auth jwt");
   }
   if (config.mllp_max_message == 0) {
     return Status(Code::kInvalidArgument, "--mllp-max-message must be > 0");

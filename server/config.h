@@ -63,6 +63,14 @@ struct Config {
   std::string mllp_client_ca;
   // How HTTP clients authenticate: "none" or "jwt" (bearer tokens, server/auth/).
   std::string auth = "none";
+  // --auth jwt: the keys (a JWKS file), and the issuer and audience every token must name.
+  std::string jwks_file;
+  std::string issuer;
+  std::string audience;
+  // The authorization server's endpoints, published in the CapabilityStatement and
+  // [base]/.well-known/smart-configuration (Hearth does not serve them).
+  std::string oauth_authorize_url;
+  std::string oauth_token_url;
   // Serve on addresses beyond loopback through listeners that do not authenticate their
   // clients (HTTP without --auth jwt, MLLP without mutual TLS); refused without it.
   bool insecure_no_auth = false;
@@ -103,7 +111,8 @@ void add_store_option(CLI::App& app, Config& config);
 // Errors: kInvalidArgument for an unparsable --listen or --mllp-listen, a base URL that is not
 // http(s)://, a zero max body, max buffered body, max message, frame timeout, connection cap or
 // REST limit, a TLS listener without --tls-cert/--tls-key (or those without a TLS listener),
-// --mllp-client-ca without --mllp-tls-listen, an
+// --mllp-client-ca without --mllp-tls-listen, --auth jwt without --jwks-file, --issuer and
+// --audience (or those without --auth jwt), an
 // --hl7-accept-types entry that is not CODE or CODE^EVENT, an --hl7-accept-versions entry the
 // parser does not support, or an empty --allowed-hosts entry.
 Status finalize(Config& config);

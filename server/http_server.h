@@ -28,6 +28,7 @@
 #include "api/request.h"
 #include "api/service.h"
 #include "core/status.h"
+#include "server/auth/bearer_auth.h"
 #include "server/config.h"
 
 namespace hearth::server {
@@ -42,6 +43,9 @@ struct HttpHandlers {
   // The store's trait: its writes are group-committed, so writes complete without a worker
   // (Lane::kCompletion, Service::handle_async).
   bool group_commit = false;
+  // --auth jwt: every request needs a valid bearer token (401 otherwise), except GET/HEAD of
+  // /fhir/metadata and /fhir/.well-known/smart-configuration. Null: no authentication.
+  const auth::BearerAuth* bearer = nullptr;
 };
 
 // The MLLP listener's use case: every complete message (payload of one frame) goes to

@@ -341,6 +341,13 @@ asio::awaitable<api::Response> run_read(ServerState& state, PlainStream& stream,
   co_return response;
 }
 
+// Under --auth jwt, what needs a bearer token: everything but the two documents that tell a
+// client how to get one (the CapabilityStatement and the SMART configuration).
+bool needs_token(const api::Request& request) {
+  if (request.endpoint != api::Endpoint::kFhir || request.method != "GET") return true;
+  return request.path != "metadata" && request.path != ".well-known/smart-configuration";
+}
+
 // The response to a request read with `read_ec` (a protocol error or none): an error
 // OperationOutcome, or the REST core's answer computed on a worker pool.
 asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
@@ -369,6 +376,20 @@ asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
   }
   if (!mapped.is_ok()) co_return safe_error(mapped, request);
   if (message.method() == http::verb::head) request.method = "GET";
+  if (state.handlers.bearer != nullptr && needs_token(request)) {
+    auto header = message.find(http::field::authorization);
+    const std::string_view authorization =
+        header == message.end() ? std::string_view()
+                                : std::string_view(header->value().data(), header->value().size());
+    auto claims = state.handlers.bearer->authenticate(authorization);
+    if (!claims.is_ok()) {
+      api::Response refused = safe_error(claims.status(), request);
+      refused.headers.emplace_back(
+          "WWW-Authenticate",
+          auth::bearer_challenge(!authorization.empty(), claims.status().message()));
+      co_return refused;
+    }
+  }
   request.body = std::move(message.body());
   const bool hl7 = request.endpoint == api::Endpoint::kHl7;
   if (hl7 && state.handlers.hl7 == nullptr) {

@@ -33,6 +33,7 @@ Result<Response> run_interaction(const InteractionContext& ctx) {
   }
   switch (ctx.route.interaction) {
     case Interaction::kCapabilities: return capabilities_interaction(ctx);
+    case Interaction::kSmartConfiguration: return smart_configuration_interaction(ctx);
     case Interaction::kRead: return read_interaction(ctx);
     case Interaction::kVread: return vread_interaction(ctx);
     case Interaction::kHistoryInstance:
@@ -45,8 +46,8 @@ Result<Response> run_interaction(const InteractionContext& ctx) {
 }
 
 RestHandler::RestHandler(storage::ResourceStore& store, Clock& clock, IdGenerator& ids,
-                         RestLimits limits)
-    : store_(store), clock_(clock), ids_(ids), limits_(limits) {}
+                         RestLimits limits, SecurityDescription security)
+    : store_(store), clock_(clock), ids_(ids), limits_(limits), security_(std::move(security)) {}
 
 bool RestHandler::handle_async(const Request& request, std::function<void(Finish)> done) const {
   Result<ResponseFormat> format = negotiate_response_format(request);
@@ -68,7 +69,8 @@ bool RestHandler::handle_async(const Request& request, std::function<void(Finish
     ResponseFormat format;
   };
   auto call = std::make_shared<Call>(Call{std::move(route).value(), *format});
-  InteractionContext ctx{store_, store_, clock_, ids_, request, call->route, call->format, limits_};
+  InteractionContext ctx{store_,      store_,       clock_,  ids_,     request,
+                         call->route, call->format, limits_, security_};
   write(ctx, [call, done = std::move(done)](Answer answer) {
     done([call, answer = std::move(answer)]() -> Response {
       Result<Response> response = answer();
@@ -87,7 +89,8 @@ Response RestHandler::handle(const Request& request) const {
   Result<Route> route = route_request(method, request.path);
   if (!route.is_ok()) return outcome_response(route.status(), *format);
 
-  InteractionContext ctx{store_, store_, clock_, ids_, request, *route, *format, limits_};
+  InteractionContext ctx{store_, store_,  clock_,  ids_,     request,
+                         *route, *format, limits_, security_};
   Result<Response> response = run_interaction(ctx);
   if (!response.is_ok()) return outcome_response(response.status(), *format);
   return std::move(response).value();

@@ -15,6 +15,9 @@
 #include "core/clock.h"
 #include "core/redact.h"
 #include "server/access_log.h"
+#include "server/auth/bearer_auth.h"
+#include "server/auth/jwks.h"
+#include "server/auth/jwt_validator.h"
 #include "server/cli/hl7_parse_command.h"
 #include "server/cli/send_command.h"
 #include "server/config.h"
@@ -42,7 +45,11 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_MLLP_TLS_LISTEN   serve --mllp-tls-listen HOST:PORT|off (default off)\n"
     "  HEARTH_TLS_CERT, HEARTH_TLS_KEY  serve --tls-cert FILE, --tls-key FILE (PEM)\n"
     "  HEARTH_MLLP_CLIENT_CA    serve --mllp-client-ca FILE (PEM; mutual TLS on MLLP/TLS)\n"
-    "  HEARTH_AUTH              serve --auth none (default none)\n"
+    "  HEARTH_AUTH              serve --auth none|jwt (default none)\n"
+    "  HEARTH_JWKS_FILE, HEARTH_ISSUER, HEARTH_AUDIENCE  serve --jwks-file, --issuer,\n"
+    "                           --audience (--auth jwt)\n"
+    "  HEARTH_OAUTH_AUTHORIZE_URL, HEARTH_OAUTH_TOKEN_URL  serve --oauth-authorize-url,\n"
+    "                           --oauth-token-url (published for SMART clients)\n"
     "  HEARTH_INSECURE_NO_AUTH  serve --insecure-no-auth (allow unauthenticated listeners\n"
     "                           beyond loopback)\n"
     "  HEARTH_HL7_ACCEPT_TYPES     serve --hl7-accept-types ORU^R01,ADT,... (default all)\n"
@@ -79,7 +86,26 @@ int serve(Config config) {
   auto ids = make_uuid_generator(*clock);
   // The one place the store's traits are read: the server schedules from them.
   const storage::StoreTraits traits = (*store)->traits();
-  api::RestHandler rest(**store, *clock, *ids, config.rest_limits);
+  // --auth jwt: the keys are read once at start; a bad file stops the server here.
+  std::unique_ptr<auth::JwtValidator> validator;
+  std::unique_ptr<auth::BearerAuth> bearer;
+  api::SecurityDescription security;
+  if (config.auth == "jwt") {
+    auto keys = auth::Jwks::load_file(config.jwks_file);
+    if (!keys) {
+      log_line(keys.status().message());
+      return 1;
+    }
+    validator = std::make_unique<auth::JwtValidator>(
+        std::make_shared<const auth::Jwks>(std::move(keys).value()),
+        auth::JwtPolicy{.issuer = config.issuer, .audience = config.audience}, *clock);
+    bearer = std::make_unique<auth::BearerAuth>(*validator);
+    security = api::SecurityDescription{.smart = true,
+                                        .issuer = config.issuer,
+                                        .authorize_url = config.oauth_authorize_url,
+                                        .token_url = config.oauth_token_url};
+  }
+  api::RestHandler rest(**store, *clock, *ids, config.rest_limits, security);
   api::Hl7Ingest ingest(
       **store, *clock, *ids,
       api::Hl7IngestOptions{.message_types = config.hl7_accept_types,
@@ -92,7 +118,8 @@ int serve(Config config) {
                     HttpHandlers{.fhir = rest,
                                  .hl7 = &hl7_api,
                                  .cheap_reads = traits.cheap_reads,
-                                 .group_commit = traits.group_commit},
+                                 .group_commit = traits.group_commit,
+                                 .bearer = bearer.get()},
                     MllpHandlers{.ingest = &ingest});
   Status listening = server.listen();
   if (!listening.is_ok()) {
