@@ -163,6 +163,7 @@ void reset(api::Request& request) {
     request.body.clear();
   }
   request.base_url.clear();
+  request.scopes = nullptr;
 }
 
 // The TCP stream under `stream`: deadlines, the socket.
@@ -355,6 +356,8 @@ asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
                                        const beast::error_code& read_ec, Parser& parser,
                                        api::Request& request) {
   auto& message = parser.get();
+  // The bearer's claims, alive until the answer is built (request.scopes points into them).
+  std::shared_ptr<const auth::TokenClaims> bearer_claims;
   Status mapped = map_request_head(message, mapping, request);
   if (over_budget(read_ec)) {
     api::Response busy = safe_error(
@@ -382,7 +385,10 @@ asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
         header == message.end() ? std::string_view()
                                 : std::string_view(header->value().data(), header->value().size());
     auto claims = state.handlers.bearer->authenticate(authorization);
-    if (!claims.is_ok()) {
+    if (claims.is_ok()) {
+      bearer_claims = std::move(claims).value();
+      request.scopes = &bearer_claims->scopes;
+    } else {
       api::Response refused = safe_error(claims.status(), request);
       refused.headers.emplace_back(
           "WWW-Authenticate",

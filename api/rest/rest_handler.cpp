@@ -7,6 +7,7 @@
 
 #include "api/rest/interactions.h"
 #include "api/rest/outcome.h"
+#include "api/rest/smart_scopes.h"
 
 namespace hearth::api {
 
@@ -22,6 +23,12 @@ WriteInteraction write_interaction(Interaction interaction) {
     case Interaction::kConditionalUpdate: return conditional_update_interaction;
     default: return nullptr;
   }
+}
+
+// The authorize stage: the bearer's scopes against the routed interaction (smart_scopes.h).
+Status authorize_route(const Request& request, const Route& route) {
+  if (request.scopes == nullptr) return Status::ok();
+  return authorize(*request.scopes, route.interaction, route.type);
 }
 
 Result<Response> run_interaction(const InteractionContext& ctx) {
@@ -61,6 +68,12 @@ bool RestHandler::handle_async(const Request& request, std::function<void(Finish
     done([status = route.status(), format = *format] { return outcome_response(status, format); });
     return true;
   }
+  if (Status allowed = authorize_route(request, *route); !allowed.is_ok()) {
+    done([status = std::move(allowed), format = *format] {
+      return outcome_response(status, format);
+    });
+    return true;
+  }
   WriteInteraction write = write_interaction(route->interaction);
   if (write == nullptr) return false;
   // What the interaction's continuation refers to (ctx.route), owned by `respond`.
@@ -88,6 +101,9 @@ Response RestHandler::handle(const Request& request) const {
   if (method == "HEAD") method = "GET";
   Result<Route> route = route_request(method, request.path);
   if (!route.is_ok()) return outcome_response(route.status(), *format);
+  if (Status allowed = authorize_route(request, *route); !allowed.is_ok()) {
+    return outcome_response(allowed, *format);
+  }
 
   InteractionContext ctx{store_, store_,  clock_,  ids_,     request,
                          *route, *format, limits_, security_};

@@ -165,6 +165,7 @@ Result<TokenClaims> JwtValidator::validate(std::string_view token) const {
   if (out.client_id.empty()) out.client_id = string_member(claims, "azp");
   out.scope = string_member(claims, "scope");
   out.patient = string_member(claims, "patient");
+  out.scopes = api::parse_smart_scopes(out.scope);
   out.expires_at = *exp;
   return out;
 }

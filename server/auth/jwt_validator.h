@@ -14,7 +14,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "api/rest/smart_scopes.h"
 #include "core/clock.h"
 #include "core/status.h"
 #include "server/auth/jwks.h"
@@ -29,11 +31,12 @@ struct JwtPolicy {
 
 // What a valid token says about its bearer.
 struct TokenClaims {
-  std::string subject;          // "sub"
-  std::string client_id;        // "client_id" or "azp"
-  std::string scope;            // "scope", space-separated (SMART scopes)
-  std::string patient;          // "patient" (SMART launch context)
-  std::int64_t expires_at = 0;  // "exp", seconds since the epoch
+  std::string subject;                  // "sub"
+  std::string client_id;                // "client_id" or "azp"
+  std::string scope;                    // "scope", space-separated (SMART scopes)
+  std::string patient;                  // "patient" (SMART launch context)
+  std::int64_t expires_at = 0;          // "exp", seconds since the epoch
+  std::vector<api::SmartScope> scopes;  // the resource scopes of `scope`, parsed
 };
 
 class JwtValidator {

@@ -134,6 +134,39 @@ TEST_CASE("jwt auth: metadata and the SMART configuration need no token and desc
   CHECK(server.client().post(".well-known/smart-configuration", "{}").status == 401);
 }
 
+TEST_CASE("jwt auth: scopes decide each interaction; 403 with an OperationOutcome otherwise") {
+  const TestSigningKey rsa = TestSigningKey::rsa("k1");
+  JwksFile file(hearth::testing::jwks_of({rsa.jwk()}));
+  ServerProcess server(jwt_options(file));
+  auto token = [&](const std::string& scope) {
+    return bearer(
+        rsa.token(rsa.header(), hearth::testing::claims_json(kIss, kAud, now() + 600, "", scope)));
+  };
+  auto client = server.client();
+  HttpResponse created =
+      client.post("Patient", R"({"resourceType":"Patient"})", token("user/Patient.c"));
+  REQUIRE(created.status == 201);
+  const std::string location = created.header("Location");
+  const auto reader = token("openid user/Patient.rs");
+  CHECK(client.get(location, reader).status == 200);
+  CHECK(client.get("Patient?_id=x", reader).status == 200);
+  HttpResponse refused = client.post("Patient", R"({"resourceType":"Patient"})", reader);
+  CHECK(refused.status == 403);
+  CHECK(refused.body.find("\"forbidden\"") != std::string::npos);
+  CHECK(refused.body.find("create on Patient") != std::string::npos);
+  const std::string instance = location.substr(
+      location.find("/fhir/"), location.find("/_history") - location.find("/fhir/"));
+  CHECK(client.put(instance, R"({"resourceType":"Patient"})", reader).status == 403);
+  CHECK(client.del(instance, reader).status == 403);
+  CHECK(client.get("Observation?code=x", reader).status == 403);
+  CHECK(client.get(location, token("patient/*.*")).status == 403);  // not honoured yet
+  const std::string batch =
+      R"({"resourceType":"Bundle","type":"batch","entry":[{"request":{"method":"GET",)"
+      R"("url":"Patient?_id=x"}}]})";
+  CHECK(client.post("", batch, token("user/Patient.cruds")).status == 403);
+  CHECK(client.post("", batch, token("system/*.*")).status == 200);
+}
+
 TEST_CASE("jwt auth: without --auth jwt there is no SMART configuration or rest.security") {
   ServerProcess server;
   CHECK(server.client().get(".well-known/smart-configuration").status == 404);

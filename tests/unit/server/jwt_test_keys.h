@@ -105,11 +105,12 @@ inline std::string jwks_of(const std::vector<std::string>& jwks) {
   return out + "]}";
 }
 
-// Claims with the given issuer, audience, exp and optional extras (",\"nbf\":1").
+// Claims with the given issuer, audience, exp, optional extras (",\"nbf\":1") and scope.
 inline std::string claims_json(const std::string& iss, const std::string& aud, long long exp,
-                               const std::string& extra = "") {
+                               const std::string& extra = "",
+                               const std::string& scope = "openid user/*.cruds") {
   return "{\"iss\":\"" + iss + "\",\"aud\":\"" + aud +
-         "\",\"sub\":\"user-1\",\"exp\":" + std::to_string(exp) + ",\"scope\":\"user/*.read\"" +
+         "\",\"sub\":\"user-1\",\"exp\":" + std::to_string(exp) + ",\"scope\":\"" + scope + "\"" +
          extra + "}";
 }
 

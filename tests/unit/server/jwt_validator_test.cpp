@@ -56,7 +56,9 @@ TEST_CASE("jwt: RS256 and ES256 tokens from the JWKS are accepted, claims read")
     auto claims = f.validator.validate(f.good(*key, ",\"patient\":\"p-7\",\"client_id\":\"app\""));
     REQUIRE_MESSAGE(claims.is_ok(), claims.status().message());
     CHECK(claims->subject == "user-1");
-    CHECK(claims->scope == "user/*.read");
+    CHECK(claims->scope == "openid user/*.cruds");
+    REQUIRE(claims->scopes.size() == 1);  // openid grants no resource
+    CHECK(claims->scopes[0].resource_type == "*");
     CHECK(claims->patient == "p-7");
     CHECK(claims->client_id == "app");
     CHECK(claims->expires_at == kNow + 300);
