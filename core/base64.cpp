@@ -53,4 +53,47 @@ std::optional<std::string> decode_base64(std::string_view text) {
   return out;
 }
 
+std::optional<std::string> decode_base64url(std::string_view text) {
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string standard;
+  standard.reserve(text.size() + 3);
+  for (char c : text) {
+    if (c == '-') {
+      standard.push_back('+');
+    } else if (c == '_') {
+      standard.push_back('/');
+    } else if (c == '+' || c == '/' || c == '=' || kTable[static_cast<unsigned char>(c)] < 0) {
+      return std::nullopt;
+    } else {
+      standard.push_back(c);
+    }
+  }
+  while (standard.size() % 4 != 0) standard.push_back('=');
+  return decode_base64(standard);
+}
+
+std::string encode_base64url(std::string_view bytes) {
+  static constexpr std::string_view kUrlAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16 |
+                            static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1]))
+                                << 8 |
+                            static_cast<unsigned char>(bytes[i + 2]);
+    for (int shift = 18; shift >= 0; shift -= 6) out.push_back(kUrlAlphabet[(v >> shift) & 63]);
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+    if (rest == 2) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    out.push_back(kUrlAlphabet[(v >> 18) & 63]);
+    out.push_back(kUrlAlphabet[(v >> 12) & 63]);
+    if (rest == 2) out.push_back(kUrlAlphabet[(v >> 6) & 63]);
+  }
+  return out;
+}
+
 }  // namespace hearth

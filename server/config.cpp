@@ -62,6 +62,7 @@ void add_limit_options(CLI::App& app, api::RestLimits& limits) {
 void add_serve_options(CLI::App& app, Config& config) {
   app.add_option("--listen", config.listen, "Address to listen on, HOST:PORT (port 0: ephemeral)")
       ->envname("HEARTH_LISTEN")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
       ->capture_default_str();
   add_store_option(app, config);
   app.add_option("--base-url", config.base_url,
@@ -97,6 +98,50 @@ void add_serve_options(CLI::App& app, Config& config) {
       ->envname("HEARTH_MLLP_LISTEN")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
       ->capture_default_str();
+  app.add_option("--tls-listen", config.tls_listen,
+                 "HTTPS address, HOST:PORT (port 0: ephemeral), or 'off'; needs --tls-cert and "
+                 "--tls-key. The plain --listen stays open")
+      ->envname("HEARTH_TLS_LISTEN")
+      ->capture_default_str();
+  app.add_option("--mllp-tls-listen", config.mllp_tls_listen,
+                 "MLLP over TLS address, HOST:PORT (port 0: ephemeral), or 'off'; needs "
+                 "--tls-cert and --tls-key")
+      ->envname("HEARTH_MLLP_TLS_LISTEN")
+      ->capture_default_str();
+  app.add_option("--tls-cert", config.tls_cert,
+                 "PEM certificate chain (leaf first) of the TLS listeners; re-read on SIGHUP")
+      ->envname("HEARTH_TLS_CERT");
+  app.add_option("--tls-key", config.tls_key,
+                 "PEM private key of --tls-cert (unencrypted); re-read on SIGHUP")
+      ->envname("HEARTH_TLS_KEY");
+  app.add_option("--mllp-client-ca", config.mllp_client_ca,
+                 "PEM CA certificates: MLLP/TLS clients must present a certificate they issued "
+                 "(mutual TLS); its subject is archived as the message's sender identity")
+      ->envname("HEARTH_MLLP_CLIENT_CA");
+  app.add_option("--auth", config.auth,
+                 "How HTTP clients authenticate: none, or jwt (bearer JWTs, RS256/ES256, checked "
+                 "against --jwks-file, --issuer and --audience)")
+      ->envname("HEARTH_AUTH")
+      ->check(CLI::IsMember({"none", "jwt"}))
+      ->capture_default_str();
+  app.add_option("--jwks-file", config.jwks_file,
+                 "JSON Web Key Set of the keys that sign bearer tokens (--auth jwt)")
+      ->envname("HEARTH_JWKS_FILE");
+  app.add_option("--issuer", config.issuer, "The \"iss\" every bearer token must carry")
+      ->envname("HEARTH_ISSUER");
+  app.add_option("--audience", config.audience,
+                 "The \"aud\" every bearer token must carry (this server's identifier)")
+      ->envname("HEARTH_AUDIENCE");
+  app.add_option("--oauth-authorize-url", config.oauth_authorize_url,
+                 "The authorization server's authorize endpoint, published for SMART clients")
+      ->envname("HEARTH_OAUTH_AUTHORIZE_URL");
+  app.add_option("--oauth-token-url", config.oauth_token_url,
+                 "The authorization server's token endpoint, published for SMART clients")
+      ->envname("HEARTH_OAUTH_TOKEN_URL");
+  app.add_flag("--insecure-no-auth", config.insecure_no_auth,
+               "Allow listeners on addresses beyond loopback that do not authenticate clients "
+               "(HTTP with --auth none, MLLP without --mllp-client-ca)")
+      ->envname("HEARTH_INSECURE_NO_AUTH");
   app.add_option("--mllp-max-message", config.mllp_max_message,
                  "Largest HL7 v2 message accepted over MLLP, in bytes (suffixes: KiB, MiB, ...)")
       ->envname("HEARTH_MLLP_MAX_MESSAGE")
@@ -195,6 +240,36 @@ Status finalize(Config& config) {
     if (!mllp) {
       return Status(Code::kInvalidArgument, "--mllp-listen: " + mllp.status().message());
     }
+  }
+  for (auto [flag, value] : {std::pair{"--tls-listen", &config.tls_listen},
+                             std::pair{"--mllp-tls-listen", &config.mllp_tls_listen}}) {
+    if (*value == "off") continue;
+    auto parsed = parse_listen_address(*value);
+    if (!parsed) return Status(Code::kInvalidArgument, flag + (": " + parsed.status().message()));
+  }
+  const bool tls_listener = config.tls_listen != "off" || config.mllp_tls_listen != "off";
+  if (tls_listener && (config.tls_cert.empty() || config.tls_key.empty())) {
+    return Status(Code::kInvalidArgument,
+                  "--tls-listen and --mllp-tls-listen need --tls-cert FILE and --tls-key FILE");
+  }
+  if (!tls_listener && (!config.tls_cert.empty() || !config.tls_key.empty())) {
+    return Status(Code::kInvalidArgument,
+                  "--tls-cert and --tls-key serve a TLS listener: add --tls-listen HOST:PORT "
+                  "(HTTPS) or --mllp-tls-listen HOST:PORT");
+  }
+  if (!config.mllp_client_ca.empty() && config.mllp_tls_listen == "off") {
+    return Status(Code::kInvalidArgument, "--mllp-client-ca needs --mllp-tls-listen HOST:PORT");
+  }
+  if (config.auth == "jwt") {
+    if (config.jwks_file.empty() || config.issuer.empty() || config.audience.empty()) {
+      return Status(Code::kInvalidArgument,
+                    "--auth jwt needs --jwks-file FILE, --issuer ISS and --audience AUD");
+    }
+  } else if (!(config.jwks_file + config.issuer + config.audience + config.oauth_authorize_url +
+               config.oauth_token_url)
+                  .empty()) {
+    return Status(Code::kInvalidArgument,
+                  "--jwks-file, --issuer, --audience and --oauth-*-url go with --auth jwt");
   }
   if (config.mllp_max_message == 0) {
     return Status(Code::kInvalidArgument, "--mllp-max-message must be > 0");

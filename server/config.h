@@ -53,6 +53,27 @@ struct Config {
   int workers = -1;
   // MLLP (HL7 v2) listener: HOST:PORT, or "off".
   std::string mllp_listen = std::string(kDefaultMllpListen);
+  // HTTPS (FHIR and /hl7 over TLS) and MLLP over TLS listeners: HOST:PORT, or "off". Both use
+  // --tls-cert / --tls-key (server/tls_context.h); MLLP/TLS with --mllp-client-ca requires
+  // and verifies a client certificate, whose subject is archived with each message.
+  std::string tls_listen = "off";
+  std::string mllp_tls_listen = "off";
+  std::string tls_cert;
+  std::string tls_key;
+  std::string mllp_client_ca;
+  // How HTTP clients authenticate: "none" or "jwt" (bearer tokens, server/auth/).
+  std::string auth = "none";
+  // --auth jwt: the keys (a JWKS file), and the issuer and audience every token must name.
+  std::string jwks_file;
+  std::string issuer;
+  std::string audience;
+  // The authorization server's endpoints, published in the CapabilityStatement and
+  // [base]/.well-known/smart-configuration (Hearth does not serve them).
+  std::string oauth_authorize_url;
+  std::string oauth_token_url;
+  // Serve on addresses beyond loopback through listeners that do not authenticate their
+  // clients (HTTP without --auth jwt, MLLP without mutual TLS); refused without it.
+  bool insecure_no_auth = false;
   std::uint64_t mllp_max_message = kDefaultMllpMaxMessage;  // larger frames get AR 207
   // Accepted HL7 v2 messages: MSH-9 as "ORU^R01" (one event) or "ORU" (every event), and
   // MSH-12 versions; empty = all. Others get AR with ERR 200 / 203 (and are archived rejected).
@@ -89,7 +110,9 @@ void add_store_option(CLI::App& app, Config& config);
 // Fills defaults that depend on the machine (threads, workers) and checks the values.
 // Errors: kInvalidArgument for an unparsable --listen or --mllp-listen, a base URL that is not
 // http(s)://, a zero max body, max buffered body, max message, frame timeout, connection cap or
-// REST limit, an
+// REST limit, a TLS listener without --tls-cert/--tls-key (or those without a TLS listener),
+// --mllp-client-ca without --mllp-tls-listen, --auth jwt without --jwks-file, --issuer and
+// --audience (or those without --auth jwt), an
 // --hl7-accept-types entry that is not CODE or CODE^EVENT, an --hl7-accept-versions entry the
 // parser does not support, or an empty --allowed-hosts entry.
 Status finalize(Config& config);

@@ -115,10 +115,6 @@ Status bind_acceptor(asio::io_context& io, Acceptor& acceptor, std::string_view 
   return Status::ok();
 }
 
-bool mllp_enabled(const ServerState& state) {
-  return state.mllp.ingest && state.config.mllp_listen != "off";
-}
-
 }  // namespace
 
 std::string format_endpoint(const tcp::endpoint& endpoint) {
@@ -137,16 +133,38 @@ asio::io_context& HttpServer::io_context() {
 }
 
 Status HttpServer::listen() {
+  const Config& config = state_->config;
   HEARTH_RETURN_IF_ERROR(
-      bind_acceptor(state_->io, state_->acceptor, state_->config.listen, state_->local_address));
+      bind_acceptor(state_->io, state_->acceptor, config.listen, state_->local_address));
   boost::system::error_code ec;
-  const bool loopback = state_->acceptor.local_endpoint(ec).address().is_loopback();
-  state_->hosts =
-      make_host_policy(state_->config.allowed_hosts, state_->config.base_url, loopback && !ec);
-  if (!mllp_enabled(*state_)) return Status::ok();
-  Status mllp = bind_acceptor(state_->io, state_->mllp_acceptor, state_->config.mllp_listen,
-                              state_->mllp_local_address);
-  if (!mllp.is_ok()) return Status(mllp.code(), "mllp: " + mllp.message());
+  bool loopback = state_->acceptor.local_endpoint(ec).address().is_loopback() && !ec;
+  if (config.tls_listen != "off") {
+    auto context = TlsContext::load(TlsFiles{config.tls_cert, config.tls_key, ""});
+    if (!context) return context.status();
+    state_->http_tls = std::move(*context);
+    Status bound = bind_acceptor(state_->io, state_->tls_acceptor, config.tls_listen,
+                                 state_->tls_local_address);
+    if (!bound.is_ok()) return Status(bound.code(), "--tls-listen: " + bound.message());
+    loopback = loopback && state_->tls_acceptor.local_endpoint(ec).address().is_loopback() && !ec;
+  }
+  // Names are checked against DNS rebinding by default only when every HTTP listener is on
+  // loopback (a public HTTPS listener is reached under names the server cannot know).
+  state_->hosts = make_host_policy(config.allowed_hosts, config.base_url, loopback);
+  if (!state_->mllp.ingest) return Status::ok();
+  if (config.mllp_listen != "off") {
+    Status mllp = bind_acceptor(state_->io, state_->mllp_acceptor, config.mllp_listen,
+                                state_->mllp_local_address);
+    if (!mllp.is_ok()) return Status(mllp.code(), "mllp: " + mllp.message());
+  }
+  if (config.mllp_tls_listen != "off") {
+    auto context =
+        TlsContext::load(TlsFiles{config.tls_cert, config.tls_key, config.mllp_client_ca});
+    if (!context) return context.status();
+    state_->mllp_tls = std::move(*context);
+    Status bound = bind_acceptor(state_->io, state_->mllp_tls_acceptor, config.mllp_tls_listen,
+                                 state_->mllp_tls_local_address);
+    if (!bound.is_ok()) return Status(bound.code(), "--mllp-tls-listen: " + bound.message());
+  }
   return Status::ok();
 }
 
@@ -158,8 +176,45 @@ std::string HttpServer::mllp_local_address() const {
   return state_->mllp_local_address;
 }
 
+std::string HttpServer::mllp_tls_local_address() const {
+  return state_->mllp_tls_local_address;
+}
+
 std::string HttpServer::local_base_url() const {
   return "http://" + state_->local_address + "/fhir";
+}
+
+std::string HttpServer::tls_base_url() const {
+  if (state_->tls_local_address.empty()) return {};
+  return "https://" + state_->tls_local_address + "/fhir";
+}
+
+std::vector<std::string> HttpServer::unauthenticated_public_listeners() const {
+  const ServerState& state = *state_;
+  const bool http_authenticated = state.config.auth != "none";
+  const bool mllp_tls_authenticated = !state.config.mllp_client_ca.empty();
+  const std::pair<const Acceptor*, const char*> listeners[] = {
+      {http_authenticated ? nullptr : &state.acceptor, "--listen"},
+      {http_authenticated ? nullptr : &state.tls_acceptor, "--tls-listen"},
+      {&state.mllp_acceptor, "--mllp-listen"},
+      {mllp_tls_authenticated ? nullptr : &state.mllp_tls_acceptor, "--mllp-tls-listen"},
+  };
+  std::vector<std::string> out;
+  for (const auto& [acceptor, flag] : listeners) {
+    if (acceptor == nullptr || !acceptor->is_open()) continue;
+    boost::system::error_code ec;
+    const tcp::endpoint endpoint = acceptor->local_endpoint(ec);
+    if (ec || endpoint.address().is_loopback()) continue;
+    out.push_back(std::string(flag) + " " + format_endpoint(endpoint));
+  }
+  return out;
+}
+
+Status HttpServer::reload_tls() {
+  for (auto* context : {state_->http_tls.get(), state_->mllp_tls.get()}) {
+    if (context != nullptr) HEARTH_RETURN_IF_ERROR(context->reload());
+  }
+  return Status::ok();
 }
 
 int HttpServer::run() {
@@ -173,11 +228,26 @@ int HttpServer::run() {
                  accept_loop(state, Listener{state.acceptor, run_session, state.http_connections,
                                              state.config.max_connections, "--max-connections"}),
                  asio::detached);
+  if (state.tls_acceptor.is_open()) {
+    asio::co_spawn(
+        state.tls_acceptor.get_executor(),
+        accept_loop(state, Listener{state.tls_acceptor, run_tls_session, state.http_connections,
+                                    state.config.max_connections, "--max-connections"}),
+        asio::detached);
+  }
   if (state.mllp_acceptor.is_open()) {
     asio::co_spawn(
         state.mllp_acceptor.get_executor(),
         accept_loop(state, Listener{state.mllp_acceptor, run_mllp_session, state.mllp_connections,
                                     state.config.mllp_max_connections, "--mllp-max-connections"}),
+        asio::detached);
+  }
+  if (state.mllp_tls_acceptor.is_open()) {
+    asio::co_spawn(
+        state.mllp_tls_acceptor.get_executor(),
+        accept_loop(state,
+                    Listener{state.mllp_tls_acceptor, run_mllp_tls_session, state.mllp_connections,
+                             state.config.mllp_max_connections, "--mllp-max-connections"}),
         asio::detached);
   }
   std::vector<std::thread> threads;
@@ -202,11 +272,13 @@ void HttpServer::shutdown() {
     if (state.stopping.exchange(true)) return;
     boost::system::error_code ignored;
     state.acceptor.close(ignored);
-    // The MLLP acceptor lives on its own strand.
-    asio::post(state.mllp_acceptor.get_executor(), [&state] {
-      boost::system::error_code ignored_too;
-      state.mllp_acceptor.close(ignored_too);
-    });
+    // The other acceptors live on strands of their own.
+    for (Acceptor* other : {&state.mllp_acceptor, &state.tls_acceptor, &state.mllp_tls_acceptor}) {
+      asio::post(other->get_executor(), [other] {
+        boost::system::error_code ignored_too;
+        other->close(ignored_too);
+      });
+    }
     asio::co_spawn(state.acceptor.get_executor(), drain(state), asio::detached);
   });
 }

@@ -22,11 +22,13 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/hl7/ingest.h"
 #include "api/request.h"
 #include "api/service.h"
 #include "core/status.h"
+#include "server/auth/bearer_auth.h"
 #include "server/config.h"
 
 namespace hearth::server {
@@ -41,6 +43,9 @@ struct HttpHandlers {
   // The store's trait: its writes are group-committed, so writes complete without a worker
   // (Lane::kCompletion, Service::handle_async).
   bool group_commit = false;
+  // --auth jwt: every request needs a valid bearer token (401 otherwise), except GET/HEAD of
+  // /fhir/metadata and /fhir/.well-known/smart-configuration. Null: no authentication.
+  const auth::BearerAuth* bearer = nullptr;
 };
 
 // The MLLP listener's use case: every complete message (payload of one frame) goes to
@@ -67,10 +72,10 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Resolves and binds --listen (and --mllp-listen) and starts listening (connections queue
-  // from here on).
-  // Errors: kInvalidArgument (bad address or unknown host), kUnavailable (bind/listen failed,
-  // e.g. the port is in use).
+  // Resolves and binds --listen (and --mllp-listen, --tls-listen, --mllp-tls-listen) and starts
+  // listening (connections queue from here on); loads the TLS certificate and key first.
+  // Errors: kInvalidArgument (bad address or unknown host, a TLS file that cannot be read or a
+  // key that does not match), kUnavailable (bind/listen failed, e.g. the port is in use).
   Status listen();
 
   // The bound address as "HOST:PORT" ("[::1]:PORT" for IPv6); valid after listen().
@@ -79,8 +84,23 @@ class HttpServer {
   // "http://HOST:PORT/fhir" for the bound address.
   std::string local_base_url() const;
 
+  // "https://HOST:PORT/fhir" for the bound --tls-listen address; "" without it.
+  std::string tls_base_url() const;
+
+  // The listeners bound to an address beyond loopback that do not authenticate their clients,
+  // each as "--listen 0.0.0.0:8080": HTTP(S) without --auth jwt, plain MLLP, MLLP/TLS without
+  // --mllp-client-ca. Valid after listen().
+  std::vector<std::string> unauthenticated_public_listeners() const;
+
+  // Re-reads --tls-cert and --tls-key (and --mllp-client-ca) into new TLS contexts for the
+  // handshakes that follow; open connections keep theirs. On error (a missing or mismatched
+  // file) every listener keeps its current context. Any thread. Errors: kInvalidArgument.
+  Status reload_tls();
+
   // The bound MLLP address as "HOST:PORT"; "" when the MLLP listener is off.
   std::string mllp_local_address() const;
+  // The bound MLLP/TLS address as "HOST:PORT"; "" without --mllp-tls-listen.
+  std::string mllp_tls_local_address() const;
 
   // Runs the io threads (the caller's thread is one of them) and the worker pool until
   // shutdown completes. Returns the number of requests abandoned at the drain deadline (0 on

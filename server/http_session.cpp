@@ -1,13 +1,15 @@
-// One coroutine per connection, shaped like Beast's awaitable and advanced_server examples: a
-// fresh parser per request (body and header limits), a deadline on every read and write,
-// keep-alive, and pipelining for free because reads and writes are sequential over one
-// flat_buffer. Each request runs where its route row and the store's traits put it
+// One coroutine per connection, shaped like Beast's awaitable and advanced_server_flex examples:
+// plain HTTP and HTTPS run the same session template over their stream type (the TLS one first
+// completes a handshake), a fresh parser per request (body and header limits), a deadline on every
+// read and write, keep-alive, and pipelining for free because reads and writes are sequential over
+// one flat_buffer. Each request runs where its route row and the store's traits put it
 // (server/scheduling.h): inline, or on the worker pools (reads and writes apart), which the
 // session waits for without holding an io thread, watching the socket meanwhile so a read whose
 // client leaves is cancelled.
 #include "server/http_session.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -16,6 +18,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -46,7 +49,8 @@ constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 constexpr std::chrono::milliseconds kLingerTime{500};
 constexpr std::size_t kLingerBytes = 4 * 1024 * 1024;
 
-using Stream = beast::basic_stream<asio::ip::tcp, Strand>;
+using PlainStream = beast::basic_stream<asio::ip::tcp, Strand>;
+using TlsStream = beast::ssl_stream<PlainStream>;
 using Parser = http::request_parser<http::string_body>;
 
 // Counts a request from its header to its written response, for the shutdown drain.
@@ -159,9 +163,37 @@ void reset(api::Request& request) {
     request.body.clear();
   }
   request.base_url.clear();
+  request.scopes = nullptr;
 }
 
-asio::awaitable<void> linger_and_close(Stream& stream, beast::flat_buffer& buffer) {
+// The TCP stream under `stream`: deadlines, the socket.
+PlainStream& tcp_of(PlainStream& stream) {
+  return stream;
+}
+PlainStream& tcp_of(TlsStream& stream) {
+  return beast::get_lowest_layer(stream);
+}
+
+// Ends the sending side: a FIN, after a TLS close_notify on a TLS stream (bounded by
+// kWriteTimeout; a peer that never answers it costs nothing more).
+asio::awaitable<void> close_write(PlainStream& stream) {
+  beast::error_code ignored;
+  stream.socket().shutdown(asio::socket_base::shutdown_send, ignored);
+  co_return;
+}
+asio::awaitable<void> close_write(TlsStream& stream) {
+  tcp_of(stream).expires_after(kWriteTimeout);
+  // A peer that closes without its own close_notify is common and harmless here.
+  auto [ignored_shutdown] = co_await stream.async_shutdown(kNoThrow);
+  static_cast<void>(ignored_shutdown);
+  beast::error_code ignored;
+  tcp_of(stream).socket().shutdown(asio::socket_base::shutdown_send, ignored);
+}
+
+// Reads and drops what the client still sends (TLS records too, undecrypted).
+template <typename Stream>
+asio::awaitable<void> linger_and_close(Stream& tls_or_plain, beast::flat_buffer& buffer) {
+  PlainStream& stream = tcp_of(tls_or_plain);
   beast::error_code ignored;
   stream.socket().shutdown(asio::socket_base::shutdown_send, ignored);
   stream.expires_after(kLingerTime);
@@ -233,11 +265,12 @@ asio::awaitable<api::Response> run_completion(ServerState& state, const api::Ser
 // in the budget (a declared length's before the body is read, a chunked body's once read), a
 // "100 Continue" when the client waits for it, then the body. The error is the read's, or
 // no_buffer_space when the budget had no room (see over_budget).
+template <typename Stream>
 asio::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buffer& buffer,
                                                 Parser& parser, ServerState& state,
                                                 std::optional<InFlight>& in_flight,
                                                 std::optional<BodyReservation>& reservation) {
-  stream.expires_after(kIdleTimeout);
+  tcp_of(stream).expires_after(kIdleTimeout);
   auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
   if (ec) co_return ec;
   in_flight.emplace(state);
@@ -254,11 +287,11 @@ asio::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buff
   auto& head = parser.get();
   if (beast::iequals(head[http::field::expect], "100-continue")) {
     http::response<http::empty_body> proceed{http::status::continue_, head.version()};
-    stream.expires_after(kWriteTimeout);
+    tcp_of(stream).expires_after(kWriteTimeout);
     auto [write_ec, written] = co_await http::async_write(stream, proceed, kNoThrow);
     if (write_ec) co_return write_ec;
   }
-  stream.expires_after(kIdleTimeout);
+  tcp_of(stream).expires_after(kIdleTimeout);
   auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, kNoThrow);
   if (!body_ec && !length) {
     const bool reserved = co_await reserve_body(state, head.body().size(), reservation);
@@ -276,8 +309,9 @@ struct PeerWatch {
 // Cancels `watch` when the peer closes or resets the connection. Bytes arriving instead (the
 // next pipelined request) end the watch without cancelling. The wait is cancelled with the
 // socket's operations (Socket::cancel) once the read is answered; the handler touches only
-// the shared watch.
-void watch_peer(Stream& stream, const std::shared_ptr<PeerWatch>& watch) {
+// the shared watch. On a TLS stream the probe sees the raw socket: a TLS record arriving
+// (a pipelined request, a close_notify) ends the watch too, only EOF or a reset cancels.
+void watch_peer(PlainStream& stream, const std::shared_ptr<PeerWatch>& watch) {
   stream.socket().async_receive(asio::buffer(&watch->probe, 1), asio::socket_base::message_peek,
                                 [watch](const boost::system::error_code& ec, std::size_t) {
                                   if (ec && ec != asio::error::operation_aborted) {
@@ -288,7 +322,8 @@ void watch_peer(Stream& stream, const std::shared_ptr<PeerWatch>& watch) {
 
 // Runs a read on the read workers with its cancel token installed; a read whose client left
 // before a worker took it is not started.
-asio::awaitable<api::Response> run_read(ServerState& state, Stream& stream, api::Request& request) {
+asio::awaitable<api::Response> run_read(ServerState& state, PlainStream& stream,
+                                        api::Request& request) {
   auto watch = std::make_shared<PeerWatch>();
   watch_peer(stream, watch);
   // A raw pointer (`watch` outlives the call): GCC 12 destroys a co_await operand's
@@ -307,13 +342,22 @@ asio::awaitable<api::Response> run_read(ServerState& state, Stream& stream, api:
   co_return response;
 }
 
+// Under --auth jwt, what needs a bearer token: everything but the two documents that tell a
+// client how to get one (the CapabilityStatement and the SMART configuration).
+bool needs_token(const api::Request& request) {
+  if (request.endpoint != api::Endpoint::kFhir || request.method != "GET") return true;
+  return request.path != "metadata" && request.path != ".well-known/smart-configuration";
+}
+
 // The response to a request read with `read_ec` (a protocol error or none): an error
 // OperationOutcome, or the REST core's answer computed on a worker pool.
-asio::awaitable<api::Response> respond(ServerState& state, Stream& stream,
+asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
                                        const MappingContext& mapping,
                                        const beast::error_code& read_ec, Parser& parser,
                                        api::Request& request) {
   auto& message = parser.get();
+  // The bearer's claims, alive until the answer is built (request.scopes points into them).
+  std::shared_ptr<const auth::TokenClaims> bearer_claims;
   Status mapped = map_request_head(message, mapping, request);
   if (over_budget(read_ec)) {
     api::Response busy = safe_error(
@@ -335,6 +379,23 @@ asio::awaitable<api::Response> respond(ServerState& state, Stream& stream,
   }
   if (!mapped.is_ok()) co_return safe_error(mapped, request);
   if (message.method() == http::verb::head) request.method = "GET";
+  if (state.handlers.bearer != nullptr && needs_token(request)) {
+    auto header = message.find(http::field::authorization);
+    const std::string_view authorization =
+        header == message.end() ? std::string_view()
+                                : std::string_view(header->value().data(), header->value().size());
+    auto claims = state.handlers.bearer->authenticate(authorization);
+    if (claims.is_ok()) {
+      bearer_claims = std::move(claims).value();
+      request.scopes = &bearer_claims->scopes;
+    } else {
+      api::Response refused = safe_error(claims.status(), request);
+      refused.headers.emplace_back(
+          "WWW-Authenticate",
+          auth::bearer_challenge(!authorization.empty(), claims.status().message()));
+      co_return refused;
+    }
+  }
   request.body = std::move(message.body());
   const bool hl7 = request.endpoint == api::Endpoint::kHl7;
   if (hl7 && state.handlers.hl7 == nullptr) {
@@ -352,14 +413,12 @@ asio::awaitable<api::Response> respond(ServerState& state, Stream& stream,
                                  [&state, &request] { return call_handler(state, request); });
 }
 
-}  // namespace
-
-asio::awaitable<void> run_session(Socket socket, ServerState& state,
-                                  [[maybe_unused]] ConnectionSlot slot) {
-  Stream stream(std::move(socket));
+// The connection's requests, one after another, over a plain or a TLS stream whose handshake is
+// done.
+template <typename Stream>
+asio::awaitable<void> serve(Stream& stream, ServerState& state, const MappingContext& mapping) {
   beast::flat_buffer buffer;  // reused for the connection's lifetime; holds pipelined bytes
   std::optional<Parser> parser;
-  const MappingContext mapping{state.config.base_url, state.local_address, &state.hosts};
   api::Request request;
 
   for (;;) {
@@ -375,14 +434,15 @@ asio::awaitable<void> run_session(Socket socket, ServerState& state,
     if (read_ec && !is_protocol_error(read_ec) && !over_budget(read_ec)) co_return;
     if (!in_flight) in_flight.emplace(state);
 
-    api::Response response = co_await respond(state, stream, mapping, read_ec, *parser, request);
+    api::Response response =
+        co_await respond(state, tcp_of(stream), mapping, read_ec, *parser, request);
     log_error_detail(response, response.status);
     const auto& head = parser->get();
     bool close_after = read_ec || !head.keep_alive() || state.stopping.load();
     bool head_only = !read_ec && head.method() == http::verb::head;
     auto wire = to_beast_response(std::move(response), head.version() == 10 ? 10 : 11, !close_after,
                                   head_only);
-    stream.expires_after(kWriteTimeout);
+    tcp_of(stream).expires_after(kWriteTimeout);
     auto [write_ec, written] = co_await http::async_write(stream, wire, kNoThrow);
     auto method = head.method_string();
     auto target = head.target();
@@ -395,12 +455,48 @@ asio::awaitable<void> run_session(Socket socket, ServerState& state,
     if (write_ec) co_return;
     if (close_after) {
       in_flight.reset();
-      if (read_ec) co_await linger_and_close(stream, buffer);
-      beast::error_code ignored;
-      stream.socket().shutdown(asio::socket_base::shutdown_send, ignored);
+      if (read_ec) {
+        co_await linger_and_close(stream, buffer);
+      } else {
+        co_await close_write(stream);
+      }
       co_return;
     }
   }
+}
+
+}  // namespace
+
+void log_tls_refusal(std::string_view listener, const Socket& socket,
+                     const boost::system::error_code& ec) {
+  boost::system::error_code ignored;
+  const auto peer = socket.remote_endpoint(ignored);
+  log_line(std::string(listener) + " " + (ignored ? std::string("-") : format_endpoint(peer)) +
+           ": TLS handshake failed: " + ec.message());
+}
+
+asio::awaitable<void> run_session(Socket socket, ServerState& state,
+                                  [[maybe_unused]] ConnectionSlot slot) {
+  PlainStream stream(std::move(socket));
+  const MappingContext mapping{state.config.base_url, state.local_address, &state.hosts};
+  co_await serve(stream, state, mapping);
+}
+
+asio::awaitable<void> run_tls_session(Socket socket, ServerState& state,
+                                      [[maybe_unused]] ConnectionSlot slot) {
+  // The context of this connection's handshake, kept for its lifetime (a reload swaps in
+  // another for later connections).
+  const std::shared_ptr<asio::ssl::context> context = state.http_tls->current();
+  TlsStream stream(PlainStream(std::move(socket)), *context);
+  tcp_of(stream).expires_after(kTlsHandshakeTimeout);
+  auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kNoThrow);
+  if (ec) {
+    log_tls_refusal("https", tcp_of(stream).socket(), ec);
+    co_return;
+  }
+  const MappingContext mapping{state.config.base_url, state.tls_local_address, &state.hosts,
+                               "https://"};
+  co_await serve(stream, state, mapping);
 }
 
 }  // namespace hearth::server

@@ -7,14 +7,17 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "server/body_budget.h"
 #include "server/config.h"
 #include "server/host_check.h"
 #include "server/http_server.h"
+#include "server/tls_context.h"
 #include "server/worker_pool.h"
 
 namespace hearth::server {
@@ -37,7 +40,9 @@ struct ServerState {
         mllp_budget(c.mllp_max_buffered),
         io(static_cast<int>(c.threads)),
         acceptor(boost::asio::make_strand(io)),
-        mllp_acceptor(boost::asio::make_strand(io)) {}
+        mllp_acceptor(boost::asio::make_strand(io)),
+        tls_acceptor(boost::asio::make_strand(io)),
+        mllp_tls_acceptor(boost::asio::make_strand(io)) {}
 
   Config config;
   HttpHandlers handlers;
@@ -49,9 +54,15 @@ struct ServerState {
   std::atomic<int> mllp_connections{0};
   std::atomic<bool> stopping{false};
   int abandoned = 0;
-  std::string local_address;       // "HOST:PORT"
-  std::string mllp_local_address;  // "HOST:PORT"; "" when not listening
-  HostPolicy hosts;                // set by listen()
+  std::string local_address;           // "HOST:PORT"
+  std::string mllp_local_address;      // "HOST:PORT"; "" when not listening
+  std::string tls_local_address;       // HTTPS, "HOST:PORT"; "" when not listening
+  std::string mllp_tls_local_address;  // MLLP/TLS, "HOST:PORT"; "" when not listening
+  // The TLS listeners' contexts (set by listen(); null without the listener). The MLLP one
+  // verifies client certificates under --mllp-client-ca.
+  std::unique_ptr<TlsContext> http_tls;
+  std::unique_ptr<TlsContext> mllp_tls;
+  HostPolicy hosts;  // set by listen()
   // Request bodies held by all HTTP connections (--max-buffered-body). Declared before `io`:
   // session frames, destroyed with it, give their reservations back.
   BodyBudget body_budget;
@@ -61,6 +72,8 @@ struct ServerState {
   boost::asio::io_context io;
   Acceptor acceptor;
   Acceptor mllp_acceptor;
+  Acceptor tls_acceptor;
+  Acceptor mllp_tls_acceptor;
   // Store calls: `pool` runs writes (creates, updates, deletes, HL7 ingest, /hl7 POSTs),
   // `readers` runs reads (GET, HEAD, POST _search), so slow searches can hold every reader and
   // still never delay a write or an ACK. Both null: everything runs inline on io threads.
@@ -91,5 +104,17 @@ std::string format_endpoint(const boost::asio::ip::tcp::endpoint& endpoint);
 // read workers (server/scheduling.h) whose client closes the connection while it runs is
 // cancelled: its store statements stop (core/cancel.h) and nothing is written back.
 boost::asio::awaitable<void> run_session(Socket socket, ServerState& state, ConnectionSlot slot);
+// The same over TLS (--tls-listen): a handshake within kTlsHandshakeTimeout, then run_session's
+// loop; base URLs built from the Host header say https://.
+boost::asio::awaitable<void> run_tls_session(Socket socket, ServerState& state,
+                                             ConnectionSlot slot);
+
+// A TLS handshake (HTTPS and MLLP/TLS) must complete within this of the accept.
+inline constexpr std::chrono::seconds kTlsHandshakeTimeout{10};
+
+// One log line for a failed TLS handshake: the listener, the peer's address and OpenSSL's
+// reason (no certificate, unknown CA, protocol version, ...).
+void log_tls_refusal(std::string_view listener, const Socket& socket,
+                     const boost::system::error_code& ec);
 
 }  // namespace hearth::server

@@ -1,5 +1,7 @@
-// One coroutine per MLLP connection, shaped like the HTTP session: read what arrives, feed the
-// deframer, and answer each complete message in order. Between frames the connection may idle
+// One coroutine per MLLP connection, shaped like the HTTP session (one template over the plain
+// and the TLS stream): read what arrives, feed the deframer, and answer each complete message in
+// order. On MLLP/TLS under mutual TLS the handshake's verified client certificate subject goes
+// with every message into the archive (its sender identity). Between frames the connection may idle
 // for 5 minutes; once a frame has begun it must end within --mllp-frame-timeout, however its
 // bytes trickle in, so a slow sender cannot hold a large partial frame for long. Each message's
 // ingest starts on this io thread (parse and planned ACK) and completes on a store thread after
@@ -12,9 +14,11 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -36,7 +40,15 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::chrono::minutes kMllpIdleTimeout{5};
 constexpr std::chrono::seconds kMllpWriteTimeout{30};
 
-using Stream = beast::basic_stream<asio::ip::tcp, Strand>;
+using PlainStream = beast::basic_stream<asio::ip::tcp, Strand>;
+using TlsStream = beast::ssl_stream<PlainStream>;
+
+PlainStream& tcp_of(PlainStream& stream) {
+  return stream;
+}
+PlainStream& tcp_of(TlsStream& stream) {
+  return beast::get_lowest_layer(stream);
+}
 
 // Every frame may hold this much before it takes room in ServerState::mllp_budget: ordinary
 // messages never wait for it; only large frames (up to --mllp-max-message) do, in steps of
@@ -60,12 +72,12 @@ class InFlightMessage {
 // through a post to this session's executor. nullopt (and a log line) when starting it threw,
 // so no ACK is claimed.
 auto async_ingest(api::Hl7Ingest& ingest, std::string raw, const std::string& peer,
-                  api::RejectAllowance& rejects) {
+                  const std::string& identity, api::RejectAllowance& rejects) {
   using Outcome = std::optional<api::Hl7IngestResult>;
-  return await_completion<Outcome>([&ingest, &peer, &rejects, text = std::move(raw)](
+  return await_completion<Outcome>([&ingest, &peer, &identity, &rejects, text = std::move(raw)](
                                        std::function<void(Outcome)> resume) mutable {
     try {
-      ingest.ingest(std::move(text), peer, &rejects,
+      ingest.ingest(std::move(text), api::Hl7Peer(peer, identity), &rejects,
                     [resume](api::Hl7IngestResult r) { resume(std::move(r)); });
     } catch (const std::exception& e) {
       log_line("mllp " + peer + ": unhandled exception in ingest: " + e.what());
@@ -77,19 +89,18 @@ auto async_ingest(api::Hl7Ingest& ingest, std::string raw, const std::string& pe
   });
 }
 
-std::string peer_of(const Stream& stream) {
+std::string peer_of(const PlainStream& stream) {
   boost::system::error_code ec;
   auto endpoint = stream.socket().remote_endpoint(ec);
   if (ec) return "-";
   return format_endpoint(endpoint);
 }
 
-}  // namespace
-
-asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
-                                       [[maybe_unused]] ConnectionSlot slot) {
-  Stream stream(std::move(socket));
-  const std::string peer = peer_of(stream);
+// The connection's frames, one after another, over a plain or a TLS stream whose handshake is
+// done; `identity` is the verified client certificate's subject ("" without one).
+template <typename Stream>
+asio::awaitable<void> serve(Stream& stream, ServerState& state, const std::string& peer,
+                            const std::string& identity) {
   hl7::MllpDeframer deframer(state.config.mllp_max_message);
   api::RejectAllowance rejects;  // frames that do not parse: archived up to a rate
   struct ReportDropped {
@@ -135,9 +146,9 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
         room.add(kMllpFreeFrameBytes);
       }
       if (in_frame) {
-        stream.expires_at(frame_started + frame_timeout);
+        tcp_of(stream).expires_at(frame_started + frame_timeout);
       } else {
-        stream.expires_after(kMllpIdleTimeout);
+        tcp_of(stream).expires_after(kMllpIdleTimeout);
       }
       auto [ec, n] = co_await stream.async_read_some(asio::buffer(buffer), kNoThrow);
       if (ec == beast::error::timeout && in_frame) {
@@ -165,7 +176,7 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
       api::Hl7IngestResult reject = state.mllp.ingest->reject_oversize(
           deframer.oversize_head(), state.config.mllp_max_message);
       wire = hl7::mllp_frame(reject.ack);
-      stream.expires_after(kMllpWriteTimeout);
+      tcp_of(stream).expires_after(kMllpWriteTimeout);
       auto [ec, written] = co_await asio::async_write(stream, asio::buffer(wire), kNoThrow);
       if (ec) co_return;
       log_mllp(peer, reject.message_type, reject.control_id, reject.ack_code,
@@ -174,11 +185,11 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
     }
     std::string raw = std::move(frame->value());
     std::optional<api::Hl7IngestResult> result =
-        co_await async_ingest(*state.mllp.ingest, std::move(raw), peer, rejects);
+        co_await async_ingest(*state.mllp.ingest, std::move(raw), peer, identity, rejects);
     if (!result) co_return;
     if (!result->ack.empty()) {
       wire = hl7::mllp_frame(result->ack);
-      stream.expires_after(kMllpWriteTimeout);
+      tcp_of(stream).expires_after(kMllpWriteTimeout);
       auto [ec, written] = co_await asio::async_write(stream, asio::buffer(wire), kNoThrow);
       if (ec) co_return;
     }
@@ -191,6 +202,33 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
              std::chrono::steady_clock::now() - started);
     if (state.stopping.load()) co_return;
   }
+}
+
+}  // namespace
+
+asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
+                                       [[maybe_unused]] ConnectionSlot slot) {
+  PlainStream stream(std::move(socket));
+  const std::string peer = peer_of(stream);
+  co_await serve(stream, state, peer, std::string());
+}
+
+asio::awaitable<void> run_mllp_tls_session(Socket socket, ServerState& state,
+                                           [[maybe_unused]] ConnectionSlot slot) {
+  const std::shared_ptr<asio::ssl::context> context = state.mllp_tls->current();
+  TlsStream stream(PlainStream(std::move(socket)), *context);
+  const std::string peer = peer_of(tcp_of(stream));
+  tcp_of(stream).expires_after(kTlsHandshakeTimeout);
+  auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kNoThrow);
+  if (ec) {
+    log_tls_refusal("mllp-tls", tcp_of(stream).socket(), ec);
+    co_return;
+  }
+  // Verified by the handshake (--mllp-client-ca) or absent: never a certificate taken on trust.
+  const std::string identity = state.mllp_tls->requires_client_certificate()
+                                   ? peer_certificate_subject(stream.native_handle())
+                                   : std::string();
+  co_await serve(stream, state, peer, identity);
 }
 
 }  // namespace hearth::server

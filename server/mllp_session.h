@@ -13,5 +13,10 @@ namespace hearth::server {
 
 boost::asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
                                               ConnectionSlot slot);
+// The same over TLS (--mllp-tls-listen): a handshake within kTlsHandshakeTimeout (under
+// --mllp-client-ca it requires a client certificate the CA issued), then the same loop; the
+// verified certificate's subject is archived with each message (its sender identity).
+boost::asio::awaitable<void> run_mllp_tls_session(Socket socket, ServerState& state,
+                                                  ConnectionSlot slot);
 
 }  // namespace hearth::server

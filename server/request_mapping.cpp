@@ -77,11 +77,11 @@ Status map_request_head(const http::request_header<>& head, const MappingContext
       host != head.end() ? std::string_view(host->value().data(), host->value().size())
                          : std::string_view();
   if (!is_host_syntax(sent_host)) {
-    out.base_url.assign("http://").append(context.fallback_host).append(kFhirBase);
+    out.base_url.assign(context.scheme).append(context.fallback_host).append(kFhirBase);
     return Status(Code::kMalformed, "malformed Host header '" + std::string(sent_host) + "'");
   }
   if (context.hosts != nullptr && !host_allowed(*context.hosts, sent_host)) {
-    out.base_url.assign("http://").append(context.fallback_host).append(kFhirBase);
+    out.base_url.assign(context.scheme).append(context.fallback_host).append(kFhirBase);
     return Status(Code::kInvalidArgument,
                   "Host '" + std::string(sent_host) +
                       "' is not served here (DNS rebinding guard; see --allowed-hosts)");
@@ -90,8 +90,8 @@ Status map_request_head(const http::request_header<>& head, const MappingContext
     out.base_url.assign(context.base_url);
   } else {
     std::string_view host_text = !sent_host.empty() ? sent_host : context.fallback_host;
-    out.base_url.reserve(7 + host_text.size() + kFhirBase.size());
-    out.base_url.assign("http://");
+    out.base_url.reserve(context.scheme.size() + host_text.size() + kFhirBase.size());
+    out.base_url.assign(context.scheme);
     out.base_url += host_text;
     out.base_url += kFhirBase;
   }

@@ -26,9 +26,10 @@ inline constexpr std::string_view kHl7Base = "/hl7";
 
 // What the request head needs beyond itself.
 struct MappingContext {
-  std::string_view base_url;          // --base-url, without trailing '/'; empty: from Host
-  std::string_view fallback_host;     // "HOST:PORT" we listen on, when there is no Host header
-  const HostPolicy* hosts = nullptr;  // null: any Host is served
+  std::string_view base_url;            // --base-url, without trailing '/'; empty: from Host
+  std::string_view fallback_host;       // "HOST:PORT" we listen on, when there is no Host header
+  const HostPolicy* hosts = nullptr;    // null: any Host is served
+  std::string_view scheme = "http://";  // of the listener: "https://" on a TLS one
 };
 
 // Fills `out` from `head`: method, Accept/Content-Type/If-Match/If-None-Match/If-None-Exist/

@@ -1,4 +1,4 @@
-// First signal: graceful shutdown; second: stop now.
+// First SIGINT/SIGTERM: graceful shutdown; second: stop now. SIGHUP: reload.
 #include "server/signals.h"
 
 #include <csignal>
@@ -26,6 +26,19 @@ void ShutdownSignals::wait() {
     } else {
       immediate_();
     }
+    wait();
+  });
+}
+
+ReloadSignal::ReloadSignal(boost::asio::io_context& io, std::function<void()> reload)
+    : signals_(io, SIGHUP), reload_(std::move(reload)) {
+  wait();
+}
+
+void ReloadSignal::wait() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    reload_();
     wait();
   });
 }

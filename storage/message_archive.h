@@ -33,8 +33,11 @@ std::optional<MessageStatus> parse_message_status(std::string_view text);
 struct ArchivedMessage {
   std::int64_t id = 0;
   std::int64_t received_at_micros = 0;
-  std::string peer;          // remote address, e.g. "127.0.0.1:53122"
-  std::string sender;        // MSH-3 + "|" + MSH-4, raw
+  std::string peer;    // remote address, e.g. "127.0.0.1:53122"
+  std::string sender;  // MSH-3 + "|" + MSH-4, raw
+  // Who the connection proved to be: the subject of the client certificate verified on an
+  // MLLP/TLS connection with --mllp-client-ca ("CN=lab-1,O=Acme Labs"); "" otherwise.
+  std::string sender_identity;
   std::string control_id;    // MSH-10
   std::string message_type;  // "ORU^R01"
   std::string version;       // MSH-12
@@ -55,6 +58,7 @@ enum class ReusedControlId { kAccept, kReject };
 // transaction: the ACK for the normal case, and for kReject the one for a reused control id.
 struct ArchiveRequest {
   std::string peer, sender, control_id, message_type, version;
+  std::string sender_identity;  // as ArchivedMessage::sender_identity
   MessageStatus status = MessageStatus::kAccepted;
   std::string raw;
   std::string note;

@@ -171,6 +171,7 @@ void write_columns(PrettyJsonWriter& w, const storage::ArchivedMessage& m,
   write_string(w, "receivedAt", format_instant(m.received_at_micros));
   write_string(w, "peer", m.peer);
   write_string(w, "sender", m.sender);
+  write_string(w, "senderIdentity", m.sender_identity);
   write_string(w, "controlId", m.control_id);
   write_string(w, "type", m.message_type);
   write_string(w, "version", m.version);
@@ -272,7 +273,10 @@ Result<Response> Hl7ArchiveApi::read(const Request& request, std::int64_t id) co
 
 Result<Response> Hl7ArchiveApi::replay(const Request& request, std::int64_t id) const {
   HEARTH_ASSIGN_OR_RETURN(const storage::ArchivedMessage original, store_.read_message(id));
-  Hl7IngestResult result = ingest_and_wait(ingest_, original.raw, "replay:" + std::to_string(id));
+  // The replayed copy keeps the identity the original's connection proved.
+  const std::string address = "replay:" + std::to_string(id);
+  Hl7IngestResult result =
+      ingest_and_wait(ingest_, original.raw, Hl7Peer(address, original.sender_identity));
   if (result.archive_id == 0) {
     return Status(
         Code::kUnavailable,

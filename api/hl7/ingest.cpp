@@ -91,14 +91,15 @@ std::string Hl7Ingest::ack_control_id() const {
   return id;
 }
 
-std::shared_ptr<Hl7Ingest::Pending> Hl7Ingest::prepare(std::string raw_text, std::string_view peer,
+std::shared_ptr<Hl7Ingest::Pending> Hl7Ingest::prepare(std::string raw_text, const Hl7Peer& peer,
                                                        RejectAllowance* rejects) const {
   auto pending = std::make_shared<Pending>();
   Pending& p = *pending;
   p.ack_options.control_id = ack_control_id();
   p.ack_options.timestamp = hl7_timestamp(clock_.now_micros());
   storage::ArchiveRequest& request = p.request;
-  request.peer = std::string(peer);
+  request.peer = std::string(peer.address);
+  request.sender_identity = std::string(peer.identity);
   request.raw = std::move(raw_text);
   const std::string_view raw = request.raw;
 
@@ -188,8 +189,7 @@ Hl7IngestResult Hl7Ingest::finish(Pending& p, Result<storage::ArchiveOutcome> ar
   return result;
 }
 
-void Hl7Ingest::ingest(std::string raw, std::string_view peer, RejectAllowance* rejects,
-                       Done done) {
+void Hl7Ingest::ingest(std::string raw, const Hl7Peer& peer, RejectAllowance* rejects, Done done) {
   std::shared_ptr<Pending> pending = prepare(std::move(raw), peer, rejects);
   if (!pending->archive) {
     done(finish(*pending, Status(Code::kUnavailable, "not archived")));
@@ -219,7 +219,7 @@ Hl7IngestResult Hl7Ingest::reject_oversize(std::string_view head, std::uint64_t 
   return result;
 }
 
-Hl7IngestResult ingest_and_wait(Hl7Ingest& ingest, std::string raw, std::string_view peer) {
+Hl7IngestResult ingest_and_wait(Hl7Ingest& ingest, std::string raw, const Hl7Peer& peer) {
   std::promise<Hl7IngestResult> promise;
   std::future<Hl7IngestResult> result = promise.get_future();
   ingest.ingest(std::move(raw), peer, nullptr,

@@ -38,6 +38,19 @@ struct Hl7IngestOptions {
   storage::ReusedControlId on_reused_control_id = storage::ReusedControlId::kAccept;
 };
 
+// Where a message came from: the connection's remote address ("127.0.0.1:53122", "replay:12")
+// and, on an MLLP/TLS connection under mutual TLS, the subject of the client certificate the
+// handshake verified ("" otherwise). Both are archived (storage::ArchivedMessage::peer,
+// sender_identity). Views: the strings must outlive the call they are passed to.
+struct Hl7Peer {
+  Hl7Peer(std::string_view address_text, std::string_view identity_text = {})
+      : address(address_text), identity(identity_text) {}
+  Hl7Peer(const char* address_text) : address(address_text) {}
+  Hl7Peer(const std::string& address_text) : address(address_text) {}
+  std::string_view address;
+  std::string_view identity;
+};
+
 struct Hl7IngestResult {
   std::string ack;              // ER7, CR-separated; empty when no ACK is to be sent
   std::string ack_code;         // "AA", "AE", "AR", "CA", "CE", "CR", or "" with no ACK
@@ -79,7 +92,7 @@ class Hl7Ingest {
   // used on the calling thread only), a frame that does not parse is archived only while the
   // allowance lasts (archive_id 0 otherwise).
   using Done = std::function<void(Hl7IngestResult)>;
-  void ingest(std::string raw, std::string_view peer, RejectAllowance* rejects, Done done);
+  void ingest(std::string raw, const Hl7Peer& peer, RejectAllowance* rejects, Done done);
 
   // The answer to a frame over the size limit, of which only `head` (its start) was kept: AR
   // (CR in enhanced mode) with ERR 207 naming the limit, addressed from whatever of the MSH is
@@ -89,7 +102,7 @@ class Hl7Ingest {
  private:
   struct Pending;
   std::string ack_control_id() const;  // a fresh MSH-10 for an ACK
-  std::shared_ptr<Pending> prepare(std::string raw, std::string_view peer,
+  std::shared_ptr<Pending> prepare(std::string raw, const Hl7Peer& peer,
                                    RejectAllowance* rejects) const;
   static Hl7IngestResult finish(Pending& pending, Result<storage::ArchiveOutcome> archived);
 
@@ -101,6 +114,6 @@ class Hl7Ingest {
 
 // ingest() for a caller that may block (a worker thread, the CLI, tests): waits for the
 // completion and returns it. Never call it on an event-loop thread.
-Hl7IngestResult ingest_and_wait(Hl7Ingest& ingest, std::string raw, std::string_view peer);
+Hl7IngestResult ingest_and_wait(Hl7Ingest& ingest, std::string raw, const Hl7Peer& peer);
 
 }  // namespace hearth::api

@@ -45,6 +45,53 @@ void write_search_params(JsonWriter& w, std::string_view type) {
   w.EndArray();
 }
 
+// rest.security: the SMART-on-FHIR service, and the authorization server's endpoints in the
+// oauth-uris extension SMART clients read (SMART App Launch 1.0 "Conformance").
+void write_security(JsonWriter& w, const SecurityDescription& security) {
+  w.Key("security");
+  w.StartObject();
+  if (!security.authorize_url.empty() || !security.token_url.empty()) {
+    w.Key("extension");
+    w.StartArray();
+    w.StartObject();
+    w.Key("url");
+    write_str(w, "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris");
+    w.Key("extension");
+    w.StartArray();
+    for (auto [name, url] : {std::pair{"authorize", &security.authorize_url},
+                             std::pair{"token", &security.token_url}}) {
+      if (url->empty()) continue;
+      w.StartObject();
+      w.Key("url");
+      write_str(w, name);
+      w.Key("valueUri");
+      write_str(w, *url);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    w.EndArray();
+  }
+  w.Key("service");
+  w.StartArray();
+  w.StartObject();
+  w.Key("coding");
+  w.StartArray();
+  w.StartObject();
+  w.Key("system");
+  write_str(w, "http://terminology.hl7.org/CodeSystem/restful-security-service");
+  w.Key("code");
+  write_str(w, "SMART-on-FHIR");
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  w.EndArray();
+  w.Key("description");
+  write_str(w, "Bearer JWTs (RS256 or ES256) issued by " + security.issuer +
+                   " are required on every request but this one");
+  w.EndObject();
+}
+
 void write_resource(JsonWriter& w, std::string_view type, bool multiple_delete) {
   w.StartObject();
   w.Key("type");
@@ -136,6 +183,7 @@ Result<Response> capabilities_interaction(const InteractionContext& ctx) {
   w.StartObject();
   w.Key("mode");
   w.String("server");
+  if (ctx.security.smart) write_security(w, ctx.security);
   w.Key("resource");
   w.StartArray();
   for (std::string_view type : fhir::resource_types()) {

@@ -505,8 +505,10 @@ class Runner {
     sub.base_url = ctx.request.base_url;
     sub.if_none_match = entry.if_none_match;
     sub.if_modified_since = entry.if_modified_since;
-    InteractionContext ictx{ctx.store, reader,      ctx.clock,        ctx.ids,
-                            sub,       entry.route, ResponseFormat{}, ctx.limits};
+    // A GET entry reads resources; what the server publishes about security is not its to read.
+    static const SecurityDescription kUndescribed;
+    InteractionContext ictx{ctx.store,   reader,           ctx.clock,  ctx.ids,     sub,
+                            entry.route, ResponseFormat{}, ctx.limits, kUndescribed};
     EntryResult result;
     Result<Response> response = run_interaction(ictx);
     if (!response.is_ok()) {

@@ -18,6 +18,7 @@
 #include "api/rest/format.h"
 #include "api/rest/rest_limits.h"
 #include "api/rest/route.h"
+#include "api/rest/security_description.h"
 #include "core/clock.h"
 #include "storage/resource_store.h"
 
@@ -34,6 +35,7 @@ struct InteractionContext {
   const Route& route;
   ResponseFormat format;
   const RestLimits& limits;
+  const SecurityDescription& security;
 };
 
 // A write interaction's answer, built when called: the continuation hands it over on the
@@ -57,6 +59,7 @@ void patch_interaction(const InteractionContext& ctx, Respond respond);   // pat
 Result<Response> history_interaction(const InteractionContext& ctx);  // history.cpp (all 3 levels)
 Result<Response> search_interaction(const InteractionContext& ctx);   // search.cpp
 Result<Response> capabilities_interaction(const InteractionContext& ctx);  // capabilities.cpp
+Result<Response> smart_configuration_interaction(const InteractionContext& ctx);  // smart_*.cpp
 // POST [base]: a transaction or batch Bundle (transaction.cpp).
 void transaction_interaction(const InteractionContext& ctx, Respond respond);
 // PUT [type]?criteria (transaction.cpp, through the entry runner; DELETE [type]?criteria is

@@ -7,6 +7,7 @@
 
 #include "api/rest/interactions.h"
 #include "api/rest/outcome.h"
+#include "api/rest/smart_scopes.h"
 
 namespace hearth::api {
 
@@ -24,6 +25,12 @@ WriteInteraction write_interaction(Interaction interaction) {
   }
 }
 
+// The authorize stage: the bearer's scopes against the routed interaction (smart_scopes.h).
+Status authorize_route(const Request& request, const Route& route) {
+  if (request.scopes == nullptr) return Status::ok();
+  return authorize(*request.scopes, route.interaction, route.type);
+}
+
 Result<Response> run_interaction(const InteractionContext& ctx) {
   if (WriteInteraction write = write_interaction(ctx.route.interaction)) {
     std::promise<Answer> answer;
@@ -33,6 +40,7 @@ Result<Response> run_interaction(const InteractionContext& ctx) {
   }
   switch (ctx.route.interaction) {
     case Interaction::kCapabilities: return capabilities_interaction(ctx);
+    case Interaction::kSmartConfiguration: return smart_configuration_interaction(ctx);
     case Interaction::kRead: return read_interaction(ctx);
     case Interaction::kVread: return vread_interaction(ctx);
     case Interaction::kHistoryInstance:
@@ -46,8 +54,8 @@ Result<Response> run_interaction(const InteractionContext& ctx) {
 }
 
 RestHandler::RestHandler(storage::ResourceStore& store, Clock& clock, IdGenerator& ids,
-                         RestLimits limits)
-    : store_(store), clock_(clock), ids_(ids), limits_(limits) {}
+                         RestLimits limits, SecurityDescription security)
+    : store_(store), clock_(clock), ids_(ids), limits_(limits), security_(std::move(security)) {}
 
 bool RestHandler::handle_async(const Request& request, std::function<void(Finish)> done) const {
   Result<ResponseFormat> format = negotiate_response_format(request);
@@ -61,6 +69,12 @@ bool RestHandler::handle_async(const Request& request, std::function<void(Finish
     done([status = route.status(), format = *format] { return outcome_response(status, format); });
     return true;
   }
+  if (Status allowed = authorize_route(request, *route); !allowed.is_ok()) {
+    done([status = std::move(allowed), format = *format] {
+      return outcome_response(status, format);
+    });
+    return true;
+  }
   WriteInteraction write = write_interaction(route->interaction);
   if (write == nullptr) return false;
   // What the interaction's continuation refers to (ctx.route), owned by `respond`.
@@ -69,7 +83,8 @@ bool RestHandler::handle_async(const Request& request, std::function<void(Finish
     ResponseFormat format;
   };
   auto call = std::make_shared<Call>(Call{std::move(route).value(), *format});
-  InteractionContext ctx{store_, store_, clock_, ids_, request, call->route, call->format, limits_};
+  InteractionContext ctx{store_,      store_,       clock_,  ids_,     request,
+                         call->route, call->format, limits_, security_};
   write(ctx, [call, done = std::move(done)](Answer answer) {
     done([call, answer = std::move(answer)]() -> Response {
       Result<Response> response = answer();
@@ -87,8 +102,12 @@ Response RestHandler::handle(const Request& request) const {
   if (method == "HEAD") method = "GET";
   Result<Route> route = route_request(method, request.path);
   if (!route.is_ok()) return outcome_response(route.status(), *format);
+  if (Status allowed = authorize_route(request, *route); !allowed.is_ok()) {
+    return outcome_response(allowed, *format);
+  }
 
-  InteractionContext ctx{store_, store_, clock_, ids_, request, *route, *format, limits_};
+  InteractionContext ctx{store_, store_,  clock_,  ids_,     request,
+                         *route, *format, limits_, security_};
   Result<Response> response = run_interaction(ctx);
   if (!response.is_ok()) return outcome_response(response.status(), *format);
   return std::move(response).value();

@@ -10,6 +10,7 @@
 
 #include "api/request.h"
 #include "api/rest/rest_limits.h"
+#include "api/rest/security_description.h"
 #include "api/service.h"
 #include "core/clock.h"
 #include "core/status.h"
@@ -19,8 +20,10 @@ namespace hearth::api {
 
 class RestHandler final : public Service {
  public:
-  RestHandler(storage::ResourceStore& store, Clock& clock, IdGenerator& ids,
-              RestLimits limits = {});
+  // `security` is only described (CapabilityStatement rest.security, the SMART configuration):
+  // authentication itself happens before the REST core (server/).
+  RestHandler(storage::ResourceStore& store, Clock& clock, IdGenerator& ids, RestLimits limits = {},
+              SecurityDescription security = {});
 
   // Never throws for anything a client controls; every error becomes an OperationOutcome
   // response with the status from core/code_table.h.
@@ -39,6 +42,7 @@ class RestHandler final : public Service {
   Clock& clock_;
   IdGenerator& ids_;
   RestLimits limits_;
+  SecurityDescription security_;
 };
 
 // An OperationOutcome response for an error found before the REST core (oversized body, bad

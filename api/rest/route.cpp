@@ -23,6 +23,11 @@ struct RouteEntry {
 constexpr std::array kRoutes = {
     RouteEntry{"POST", {}, 0, Interaction::kTransaction, StoreUse::kWrite},
     RouteEntry{"GET", {"metadata"}, 1, Interaction::kCapabilities, StoreUse::kNone},
+    RouteEntry{"GET",
+               {".well-known", "smart-configuration"},
+               2,
+               Interaction::kSmartConfiguration,
+               StoreUse::kNone},
     RouteEntry{"GET", {"_history"}, 1, Interaction::kHistorySystem, StoreUse::kRead},
     RouteEntry{"GET", {"{type}"}, 1, Interaction::kSearchType, StoreUse::kRead},
     RouteEntry{"POST", {"{type}"}, 1, Interaction::kCreate, StoreUse::kWrite},

@@ -28,6 +28,7 @@ enum class Interaction {
   kConditionalUpdate,  // PUT Type?params
   kConditionalDelete,  // DELETE Type?params
   kConditionalPatch,   // PATCH Type?params
+  kSmartConfiguration,  // GET .well-known/smart-configuration
 };
 
 struct Route {

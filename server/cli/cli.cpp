@@ -15,6 +15,9 @@
 #include "core/clock.h"
 #include "core/redact.h"
 #include "server/access_log.h"
+#include "server/auth/bearer_auth.h"
+#include "server/auth/jwks.h"
+#include "server/auth/jwt_validator.h"
 #include "server/cli/hl7_parse_command.h"
 #include "server/cli/send_command.h"
 #include "server/config.h"
@@ -38,6 +41,17 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_WORKERS    serve --workers N (default: 32, or 2 x cores when more)\n"
     "  HEARTH_MLLP_LISTEN       serve --mllp-listen HOST:PORT|off (default 127.0.0.1:2575)\n"
     "  HEARTH_MLLP_MAX_MESSAGE  serve --mllp-max-message BYTES (default 16 MiB)\n"
+    "  HEARTH_TLS_LISTEN        serve --tls-listen HOST:PORT|off (HTTPS; default off)\n"
+    "  HEARTH_MLLP_TLS_LISTEN   serve --mllp-tls-listen HOST:PORT|off (default off)\n"
+    "  HEARTH_TLS_CERT, HEARTH_TLS_KEY  serve --tls-cert FILE, --tls-key FILE (PEM)\n"
+    "  HEARTH_MLLP_CLIENT_CA    serve --mllp-client-ca FILE (PEM; mutual TLS on MLLP/TLS)\n"
+    "  HEARTH_AUTH              serve --auth none|jwt (default none)\n"
+    "  HEARTH_JWKS_FILE, HEARTH_ISSUER, HEARTH_AUDIENCE  serve --jwks-file, --issuer,\n"
+    "                           --audience (--auth jwt)\n"
+    "  HEARTH_OAUTH_AUTHORIZE_URL, HEARTH_OAUTH_TOKEN_URL  serve --oauth-authorize-url,\n"
+    "                           --oauth-token-url (published for SMART clients)\n"
+    "  HEARTH_INSECURE_NO_AUTH  serve --insecure-no-auth (allow unauthenticated listeners\n"
+    "                           beyond loopback)\n"
     "  HEARTH_HL7_ACCEPT_TYPES     serve --hl7-accept-types ORU^R01,ADT,... (default all)\n"
     "  HEARTH_HL7_ACCEPT_VERSIONS  serve --hl7-accept-versions 2.3,2.5.1,... (default all)\n"
     "  HEARTH_HL7_DUPLICATE_CONTROL_ID  serve --hl7-duplicate-control-id accept|reject\n"
@@ -72,7 +86,26 @@ int serve(Config config) {
   auto ids = make_uuid_generator(*clock);
   // The one place the store's traits are read: the server schedules from them.
   const storage::StoreTraits traits = (*store)->traits();
-  api::RestHandler rest(**store, *clock, *ids, config.rest_limits);
+  // --auth jwt: the keys are read once at start; a bad file stops the server here.
+  std::unique_ptr<auth::JwtValidator> validator;
+  std::unique_ptr<auth::BearerAuth> bearer;
+  api::SecurityDescription security;
+  if (config.auth == "jwt") {
+    auto keys = auth::Jwks::load_file(config.jwks_file);
+    if (!keys) {
+      log_line(keys.status().message());
+      return 1;
+    }
+    validator = std::make_unique<auth::JwtValidator>(
+        std::make_shared<const auth::Jwks>(std::move(keys).value()),
+        auth::JwtPolicy{.issuer = config.issuer, .audience = config.audience}, *clock);
+    bearer = std::make_unique<auth::BearerAuth>(*validator);
+    security = api::SecurityDescription{.smart = true,
+                                        .issuer = config.issuer,
+                                        .authorize_url = config.oauth_authorize_url,
+                                        .token_url = config.oauth_token_url};
+  }
+  api::RestHandler rest(**store, *clock, *ids, config.rest_limits, security);
   api::Hl7Ingest ingest(
       **store, *clock, *ids,
       api::Hl7IngestOptions{.message_types = config.hl7_accept_types,
@@ -85,15 +118,37 @@ int serve(Config config) {
                     HttpHandlers{.fhir = rest,
                                  .hl7 = &hl7_api,
                                  .cheap_reads = traits.cheap_reads,
-                                 .group_commit = traits.group_commit},
+                                 .group_commit = traits.group_commit,
+                                 .bearer = bearer.get()},
                     MllpHandlers{.ingest = &ingest});
   Status listening = server.listen();
   if (!listening.is_ok()) {
     log_line(listening.message());
     return 1;
   }
+  // Secure default: nothing beyond loopback without authentication, unless asked for by name.
+  if (const auto exposed = server.unauthenticated_public_listeners();
+      !exposed.empty() && !config.insecure_no_auth) {
+    std::string list;
+    for (const std::string& listener : exposed) list += (list.empty() ? "" : ", ") + listener;
+    log_line("refusing to serve without authentication beyond loopback: " + list +
+             ". Authenticate clients (HTTP: --auth jwt; MLLP: --mllp-tls-listen with "
+             "--mllp-client-ca), bind to 127.0.0.1, or pass --insecure-no-auth to accept the "
+             "risk");
+    return 2;
+  }
+  for (const std::string& listener : server.unauthenticated_public_listeners()) {
+    log_line("warning: " + listener + " serves without authentication (--insecure-no-auth)");
+  }
   ShutdownSignals signals(
       server.io_context(), [&server] { server.shutdown(); }, [&server] { server.stop_now(); });
+  ReloadSignal reload(server.io_context(), [&server] {
+    Status reloaded = server.reload_tls();
+    log_line(reloaded.is_ok() ? std::string("received SIGHUP, TLS certificates reloaded")
+                              : "received SIGHUP, TLS certificates NOT reloaded (the old ones "
+                                "stay): " +
+                                    reloaded.message());
+  });
   log_line("store " + std::string((*store)->engine()) +
            (traits.group_commit ? " (group commit)" : "") + ", " + std::to_string(config.threads) +
            " io threads, " + std::to_string(config.workers) + " workers");
@@ -101,6 +156,11 @@ int serve(Config config) {
   if (!server.mllp_local_address().empty()) {
     log_line("mllp listening on " + server.mllp_local_address());
   }
+  if (!server.mllp_tls_local_address().empty()) {
+    log_line("mllp tls listening on " + server.mllp_tls_local_address() +
+             (config.mllp_client_ca.empty() ? "" : " (client certificates required)"));
+  }
+  if (!server.tls_base_url().empty()) log_line("tls listening on " + server.tls_base_url());
   log_line("listening on " + server.local_base_url());
 
   int abandoned = server.run();
@@ -191,6 +251,12 @@ int run_cli(int argc, char** argv) {
                    "Seconds to wait for the ACK of a message whose MSH-15 is ER or SU (sent "
                    "only on error / success)")
       ->capture_default_str();
+  send_command->add_flag("--tls", send_options.tls, "MLLP over TLS (needs --ca)");
+  send_command->add_option("--ca", send_options.ca,
+                           "PEM CA certificates that verify the server (with --tls)");
+  send_command->add_option("--cert", send_options.cert,
+                           "PEM client certificate for mutual TLS (with --tls and --key)");
+  send_command->add_option("--key", send_options.key, "PEM private key of --cert");
   send_command->add_option("paths", send_options.paths, "Files or directories")->required();
   MessagesOptions messages_options;
   CLI::App* messages_command =
@@ -222,7 +288,22 @@ int run_cli(int argc, char** argv) {
   if (serve_command->parsed()) return serve(config);
   if (migrate_command->parsed()) return migrate(config);
   if (messages_command->parsed()) return list_messages(config, messages_options);
-  if (send_command->parsed()) return run_send(send_options, std::cout, std::cerr);
+  if (send_command->parsed()) {
+    if (send_options.tls && send_options.ca.empty()) {
+      std::cerr << "hearth send: --tls needs --ca FILE (the CA that issued the server's "
+                   "certificate)\n";
+      return 2;
+    }
+    if (!send_options.tls && !(send_options.ca + send_options.cert + send_options.key).empty()) {
+      std::cerr << "hearth send: --ca, --cert and --key go with --tls\n";
+      return 2;
+    }
+    if (send_options.cert.empty() != send_options.key.empty()) {
+      std::cerr << "hearth send: --cert and --key go together\n";
+      return 2;
+    }
+    return run_send(send_options, std::cout, std::cerr);
+  }
   if (hl7_parse_command->parsed()) return run_hl7_parse(hl7_parse_options, std::cout, std::cerr);
   if (conformance_command->parsed()) {
     return conformance::run_conformance_command(conformance_options, std::cout, std::cerr);

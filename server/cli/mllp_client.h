@@ -1,8 +1,12 @@
 // A blocking MLLP client: one TCP connection, one message at a time (frame, send, wait for
-// the framed ACK). Used by `hearth send` and the MLLP load bench.
+// the framed ACK), optionally over TLS (the server verified against a CA file and the host
+// name, a client certificate presented for mutual TLS). Used by `hearth send` and the MLLP
+// load bench.
 //
-// Errors: kUnavailable for a failed connect, a timeout (the connection is then closed) or the
-// server closing before an ACK; kPayloadTooLarge for an ACK over 16 MiB.
+// Errors: kUnavailable for a failed connect or TLS handshake (the message says why: unknown
+// CA, wrong name, refused client), a timeout (the connection is then closed) or the server
+// closing before an ACK; kInvalidArgument for a TLS file that cannot be read; kPayloadTooLarge
+// for an ACK over 16 MiB.
 // Thread-safety: none; one client per thread.
 #pragma once
 
@@ -17,10 +21,20 @@
 
 namespace hearth::server {
 
+// MLLP over TLS: `ca` verifies the server (required); `cert` and `key` (PEM) are presented
+// when the server asks for a client certificate.
+struct MllpTlsOptions {
+  std::string ca;
+  std::string cert;
+  std::string key;
+};
+
 class MllpClient {
  public:
+  // `tls` null: plain TCP.
   static Result<std::unique_ptr<MllpClient>> connect(const std::string& host, std::uint16_t port,
-                                                     std::chrono::milliseconds timeout);
+                                                     std::chrono::milliseconds timeout,
+                                                     const MllpTlsOptions* tls = nullptr);
   ~MllpClient();
   MllpClient(const MllpClient&) = delete;
   MllpClient& operator=(const MllpClient&) = delete;

@@ -100,10 +100,12 @@ int run_send(const SendOptions& options, std::ostream& out, std::ostream& err) {
       static_cast<long long>(std::max(0.001, options.timeout_seconds) * 1000));
   const auto conditional_wait = std::chrono::milliseconds(
       static_cast<long long>(std::max(0.0, options.conditional_ack_seconds) * 1000));
-  auto client = MllpClient::connect(options.host, options.port, timeout);
+  const MllpTlsOptions tls{options.ca, options.cert, options.key};
+  auto client =
+      MllpClient::connect(options.host, options.port, timeout, options.tls ? &tls : nullptr);
   if (!client) {
     err << "hearth send: " << client.status().message() << "\n";
-    return 3;
+    return client.status().code() == Code::kInvalidArgument ? 2 : 3;
   }
   const auto started = std::chrono::steady_clock::now();
   std::map<std::string, int> codes;

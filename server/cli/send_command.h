@@ -6,7 +6,8 @@
 // `conditional_ack_seconds`: silence then means accepted (ER) or not accepted (SU). An ACK whose
 // MSA-2 names another message (one that came after its wait) is skipped.
 // Returns the exit code: 0 when every message was accepted, 1 when some were not, 2 for
-// unreadable paths, 3 when the connection failed (sending stops there).
+// unreadable paths or TLS files, 3 when the connection or its TLS handshake failed (sending
+// stops there).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,10 @@ struct SendOptions {
   std::vector<std::string> paths;
   double timeout_seconds = 30;         // per ACK
   double conditional_ack_seconds = 1;  // MSH-15 ER/SU: how long an ACK may take to come
+  // --tls: MLLP over TLS, the server verified against --ca (and --host as its name);
+  // --cert/--key present a client certificate (mutual TLS).
+  bool tls = false;
+  std::string ca, cert, key;
 };
 
 int run_send(const SendOptions& options, std::ostream& out, std::ostream& err);

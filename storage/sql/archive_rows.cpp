@@ -25,7 +25,8 @@ std::string columns(Dialect dialect, bool with_raw = true) {
                     : dialect == Dialect::kPostgresql ? "encode(raw, 'hex')"
                                                       : "raw";
   return std::string("id, received_at, peer, sender, control_id, message_type, version, status, ") +
-         raw + (dialect == Dialect::kPostgresql ? ", encode(ack, 'hex'), note" : ", ack, note");
+         raw + (dialect == Dialect::kPostgresql ? ", encode(ack, 'hex'), note" : ", ack, note") +
+         ", sender_identity";
 }
 
 // The placeholder of a bytes value in an INSERT.
@@ -75,8 +76,8 @@ soci::statement prepare(soci::session& sql, const std::string& text, MessageRow&
 
 void MessageRow::bind(soci::statement& st) {
   for (auto* out : {&id, &received_at}) st.exchange(into(*out));
-  for (auto* out :
-       {&peer, &sender, &control_id, &message_type, &version, &status, &raw, &ack, &note}) {
+  for (auto* out : {&peer, &sender, &control_id, &message_type, &version, &status, &raw, &ack,
+                    &note, &sender_identity}) {
     st.exchange(into(*out));
   }
 }
@@ -94,6 +95,7 @@ ArchivedMessage MessageRow::take(Dialect dialect) {
   m.raw = bytes_from_column(dialect, std::move(raw));
   m.ack = bytes_from_column(dialect, std::move(ack));
   m.note = std::move(note);
+  m.sender_identity = std::move(sender_identity);
   return m;
 }
 
@@ -134,15 +136,16 @@ ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine)
     insert.exchange(use(*in));
   }
   insert.exchange(use(content_hash));
+  insert.exchange(use(sender_identity));
   // SQLite: the id from last_insert_rowid (sqlite_statement.h says why not RETURNING).
   if (dialect != Dialect::kSqlite) insert.exchange(into(inserted_id));
   insert.alloc();
   insert.prepare(
       "INSERT INTO hl7_message (received_at, peer, sender, control_id, message_type,"
-      " version, status, raw, ack, note, content_hash) VALUES (:p1, :p2, :p3, :p4, :p5, :p6,"
-      " :p7, " +
+      " version, status, raw, ack, note, content_hash, sender_identity) VALUES (:p1, :p2, :p3,"
+      " :p4, :p5, :p6, :p7, " +
       bytes_placeholder(dialect, ":p8") + ", " + bytes_placeholder(dialect, ":p9") +
-      ", :p10, :p11)" + (dialect == Dialect::kSqlite ? "" : " RETURNING id"));
+      ", :p10, :p11, :p12)" + (dialect == Dialect::kSqlite ? "" : " RETURNING id"));
   insert.define_and_bind();
 }
 
@@ -216,6 +219,7 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
   bytes_to_column(st.dialect, request.raw, st.raw);
   bytes_to_column(st.dialect, *ack, st.ack);
   st.note.assign(note);
+  st.sender_identity.assign(request.sender_identity);
   st.insert.execute(true);
   ps.finish(st.insert);
   if (st.dialect == Dialect::kSqlite) st.inserted_id = last_insert_rowid(ps.sql);
@@ -231,6 +235,7 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
   row.raw = st.dialect == Dialect::kPostgresql ? request.raw : std::move(st.raw);
   row.ack = *ack;
   row.note = std::move(note);
+  row.sender_identity = request.sender_identity;
   return ArchiveOutcome{false, std::move(row), reused};
 }
 

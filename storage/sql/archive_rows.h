@@ -24,7 +24,8 @@ namespace hearth::storage::detail {
 // them: hex on PostgreSQL); take() turns it into the row as stored.
 struct MessageRow {
   long long id = 0, received_at = 0;
-  std::string peer, sender, control_id, message_type, version, status, raw, ack, note;
+  std::string peer, sender, control_id, message_type, version, status, raw, ack, note,
+      sender_identity;
 
   // Binds every column as an output of `st`, in order.
   void bind(soci::statement& st);
@@ -49,7 +50,7 @@ struct ArchiveStatements {
   // Inputs of `insert` (with sender, control_id and content_hash above; raw and ack in column
   // form); `inserted_id` is its key (RETURNING on PostgreSQL).
   long long received_at = 0, inserted_id = 0;
-  std::string peer, message_type, version, status, raw, ack, note;
+  std::string peer, message_type, version, status, raw, ack, note, sender_identity;
 
   soci::session& sql;
   const Dialect dialect;

@@ -156,6 +156,11 @@ const std::vector<Step>& sqlite_steps() {
       },
       // 9: no statement; the reindex after it gives ContactPoint tokens their system.
       {},
+      // 10: the sender's verified identity (the client certificate subject of an MLLP/TLS
+      // connection under mutual TLS); "" for messages that came without one.
+      {
+          "ALTER TABLE hl7_message ADD COLUMN sender_identity TEXT NOT NULL DEFAULT ''",
+      },
   };
   return steps;
 }
@@ -288,6 +293,10 @@ const std::vector<Step>& postgresql_steps() {
       },
       // 9: see the SQLite step.
       {},
+      // 10: the sender's verified identity (as for SQLite).
+      {
+          "ALTER TABLE hl7_message ADD COLUMN sender_identity TEXT NOT NULL DEFAULT ''",
+      },
   };
   return steps;
 }

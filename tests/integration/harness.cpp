@@ -430,11 +430,16 @@ void ServerProcess::start() {
   port_ = static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1)));
   // Logged before the HTTP line, so it is there by now (absent with --mllp-listen off).
   static constexpr std::string_view kMllpMarker = "hearth: mllp listening on ";
-  mllp_port_ = 0;
+  static constexpr std::string_view kTlsMarker = "hearth: tls listening on https://";
+  static constexpr std::string_view kMllpTlsMarker = "hearth: mllp tls listening on ";
+  mllp_port_ = tls_port_ = mllp_tls_port_ = 0;
   for (const auto& line : log_lines()) {
-    if (line.starts_with(kMllpMarker)) {
-      mllp_port_ = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
-    }
+    auto port_of = [&line](std::size_t colon) {
+      return static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
+    };
+    if (line.starts_with(kMllpMarker)) mllp_port_ = port_of(line.rfind(':'));
+    if (line.starts_with(kMllpTlsMarker)) mllp_tls_port_ = port_of(line.rfind(':'));
+    if (line.starts_with(kTlsMarker)) tls_port_ = port_of(line.find(':', kTlsMarker.size()));
   }
 }
 

@@ -128,6 +128,9 @@ class ServerProcess {
   const std::string& base_url() const { return base_url_; }  // "http://127.0.0.1:PORT/fhir"
   std::uint16_t port() const { return port_; }
   std::uint16_t mllp_port() const { return mllp_port_; }  // 0: MLLP off
+  // The --tls-listen (HTTPS) and --mllp-tls-listen ports; 0 when not listening.
+  std::uint16_t tls_port() const { return tls_port_; }
+  std::uint16_t mllp_tls_port() const { return mllp_tls_port_; }
   const std::string& store_url() const { return store_url_; }
   pid_t pid() const { return pid_; }
   HttpClient client() const;
@@ -161,6 +164,8 @@ class ServerProcess {
   std::string base_url_;
   std::uint16_t port_ = 0;
   std::uint16_t mllp_port_ = 0;
+  std::uint16_t tls_port_ = 0;
+  std::uint16_t mllp_tls_port_ = 0;
   pid_t pid_ = -1;
   std::optional<int> exit_code_;
   int stderr_fd_ = -1;

@@ -66,6 +66,20 @@ TEST_CASE("archive stores a message with the ACK built for it") {
     auto silent = archive_and_wait(*store, no_ack);
     REQUIRE(silent.is_ok());
     CHECK(silent->stored.ack.empty());
+    CHECK(silent->stored.sender_identity.empty());
+
+    // A sender identity (a verified client certificate's subject) is stored and listed.
+    ArchiveRequest proven = message("c3", "MSH|three");
+    proven.sender_identity = "CN=lab-1,O=Acme Labs";
+    auto stored = archive_and_wait(*store, proven);
+    REQUIRE(stored.is_ok());
+    CHECK(stored->stored.sender_identity == "CN=lab-1,O=Acme Labs");
+    CHECK(store->read_message(stored->stored.id)->sender_identity == "CN=lab-1,O=Acme Labs");
+    auto listed = store->list_messages(MessageFilter{});
+    REQUIRE(listed.is_ok());
+    REQUIRE_FALSE(listed->empty());
+    CHECK(listed->front().sender_identity == "CN=lab-1,O=Acme Labs");
+    CHECK(store->read_message(first->stored.id)->sender_identity.empty());
   }
 }
 
@@ -169,7 +183,7 @@ TEST_CASE("a schema-2 database migrates to the latest schema and keeps its resou
     raw_exec(b, "UPDATE schema_version SET version = 2");
     auto reached = migrate_store(b.url);
     REQUIRE_MESSAGE(reached.is_ok(), reached.status().message());
-    CHECK(*reached == 9);
+    CHECK(*reached == 10);
     auto store = open_or_die(b.url, clock);
     CHECK(store->read("Patient", "kept").is_ok());
     CHECK(archive_and_wait(*store, message("m", "MSH|m")).is_ok());
@@ -200,7 +214,7 @@ TEST_CASE("raw messages and ACKs are bytes: 8859/1 round-trips; schema 3 -> 4 ke
       raw_exec(b, "UPDATE schema_version SET version = 3");
       auto reached = migrate_store(b.url);
       REQUIRE_MESSAGE(reached.is_ok(), reached.status().message());
-      CHECK(*reached == 9);
+      CHECK(*reached == 10);
     }
     auto store = open_or_die(b.url, clock);
     auto kept = store->read_message(text_id);

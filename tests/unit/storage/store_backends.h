@@ -110,6 +110,7 @@ inline void drop_message_hash(const Backend& backend) {
   raw_exec(backend, "DROP INDEX hl7_message_resend");
   raw_exec(backend, "ALTER TABLE hl7_message DROP COLUMN content_hash");
   raw_exec(backend, "CREATE INDEX hl7_message_sender_control ON hl7_message (sender, control_id)");
+  raw_exec(backend, "ALTER TABLE hl7_message DROP COLUMN sender_identity");  // schema 10
 }
 
 inline const char* pg_url() {

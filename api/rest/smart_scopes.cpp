@@ -1,0 +1,178 @@
+// Scope text -> values, and the permission table of the interactions.
+#include "api/rest/smart_scopes.h"
+
+namespace hearth::api {
+namespace {
+
+bool is_type_name(std::string_view text) {
+  if (text == "*") return true;
+  if (text.empty() || text.front() < 'A' || text.front() > 'Z') return false;
+  for (char c : text) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// v1 "read", "write", "*"; v2 a subsequence of "cruds".
+bool parse_permissions(std::string_view text, ScopePermissions& out) {
+  if (text == "read") {
+    out.read = out.search = true;
+    return true;
+  }
+  if (text == "write") {
+    out.create = out.update = out.remove = true;
+    return true;
+  }
+  if (text == "*") {
+    out = ScopePermissions{true, true, true, true, true};
+    return true;
+  }
+  static constexpr std::string_view kOrder = "cruds";
+  std::size_t next = 0;
+  if (text.empty()) return false;
+  for (char c : text) {
+    const std::size_t at = kOrder.find(c, next);
+    if (at == std::string_view::npos) return false;
+    next = at + 1;
+    bool* flag[] = {&out.create, &out.read, &out.update, &out.remove, &out.search};
+    *flag[at] = true;
+  }
+  return true;
+}
+
+Status bad(std::string_view scope) {
+  return Status(Code::kInvalidArgument, "not a SMART resource scope: '" + std::string(scope) + "'");
+}
+
+}  // namespace
+
+Result<SmartScope> parse_smart_scope(std::string_view scope) {
+  SmartScope out;
+  const std::size_t slash = scope.find('/');
+  if (slash == std::string_view::npos) return bad(scope);
+  const std::string_view context = scope.substr(0, slash);
+  if (context == "patient") {
+    out.context = ScopeContext::kPatient;
+  } else if (context == "user") {
+    out.context = ScopeContext::kUser;
+  } else if (context == "system") {
+    out.context = ScopeContext::kSystem;
+  } else {
+    return bad(scope);
+  }
+  std::string_view rest = scope.substr(slash + 1);
+  std::string_view query;
+  if (const std::size_t mark = rest.find('?'); mark != std::string_view::npos) {
+    query = rest.substr(mark + 1);
+    rest = rest.substr(0, mark);
+    if (query.empty()) return bad(scope);
+  }
+  const std::size_t dot = rest.find('.');
+  if (dot == std::string_view::npos) return bad(scope);
+  const std::string_view type = rest.substr(0, dot);
+  if (!is_type_name(type) || !parse_permissions(rest.substr(dot + 1), out.permissions)) {
+    return bad(scope);
+  }
+  out.resource_type = std::string(type);
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    const std::size_t eq = pair.find('=');
+    if (eq == std::string_view::npos || eq == 0 || eq + 1 == pair.size()) return bad(scope);
+    out.restriction.emplace_back(std::string(pair.substr(0, eq)), std::string(pair.substr(eq + 1)));
+  }
+  return out;
+}
+
+std::vector<SmartScope> parse_smart_scopes(std::string_view scope_claim) {
+  std::vector<SmartScope> out;
+  while (!scope_claim.empty()) {
+    const std::size_t space = scope_claim.find(' ');
+    const std::string_view one = scope_claim.substr(0, space);
+    scope_claim =
+        space == std::string_view::npos ? std::string_view() : scope_claim.substr(space + 1);
+    if (one.empty()) continue;
+    if (auto parsed = parse_smart_scope(one); parsed.is_ok()) out.push_back(std::move(*parsed));
+  }
+  return out;
+}
+
+namespace {
+
+// What `interaction` needs; nullopt: nothing (metadata, the SMART configuration).
+std::optional<ScopePermissions> needed(Interaction interaction) {
+  ScopePermissions p;
+  switch (interaction) {
+    case Interaction::kCapabilities:
+    case Interaction::kSmartConfiguration: return std::nullopt;
+    case Interaction::kRead:
+    case Interaction::kVread: p.read = true; break;
+    case Interaction::kSearchType:
+    case Interaction::kHistoryInstance:
+    case Interaction::kHistoryType:
+    case Interaction::kHistorySystem: p.search = true; break;
+    case Interaction::kCreate: p.create = true; break;
+    case Interaction::kUpdate:
+    case Interaction::kPatch: p.update = true; break;
+    case Interaction::kDelete: p.remove = true; break;
+    case Interaction::kConditionalUpdate:
+    case Interaction::kConditionalPatch: p.update = p.search = true; break;
+    case Interaction::kConditionalDelete: p.remove = p.search = true; break;
+    case Interaction::kTransaction: p = ScopePermissions{true, true, true, true, true}; break;
+  }
+  return p;
+}
+
+const char* name_of(Interaction interaction) {
+  switch (interaction) {
+    case Interaction::kRead: return "read";
+    case Interaction::kVread: return "vread";
+    case Interaction::kSearchType: return "search";
+    case Interaction::kHistoryInstance:
+    case Interaction::kHistoryType:
+    case Interaction::kHistorySystem: return "history";
+    case Interaction::kCreate: return "create";
+    case Interaction::kUpdate:
+    case Interaction::kConditionalUpdate: return "update";
+    case Interaction::kPatch:
+    case Interaction::kConditionalPatch: return "patch";
+    case Interaction::kDelete:
+    case Interaction::kConditionalDelete: return "delete";
+    case Interaction::kTransaction: return "transaction/batch";
+    default: return "this interaction";
+  }
+}
+
+}  // namespace
+
+Status authorize(const std::vector<SmartScope>& scopes, Interaction interaction,
+                 std::string_view type) {
+  const std::optional<ScopePermissions> want = needed(interaction);
+  if (!want) return Status::ok();
+  // System-level routes (history, transaction) need the permission on every type.
+  const bool every_type = type.empty();
+  ScopePermissions have;
+  for (const SmartScope& scope : scopes) {
+    if (scope.context == ScopeContext::kPatient || !scope.restriction.empty()) continue;
+    if (scope.resource_type != "*" && (every_type || scope.resource_type != type)) continue;
+    have.create = have.create || scope.permissions.create;
+    have.read = have.read || scope.permissions.read;
+    have.update = have.update || scope.permissions.update;
+    have.remove = have.remove || scope.permissions.remove;
+    have.search = have.search || scope.permissions.search;
+  }
+  const bool allowed = (!want->create || have.create) && (!want->read || have.read) &&
+                       (!want->update || have.update) && (!want->remove || have.remove) &&
+                       (!want->search || have.search);
+  if (allowed) return Status::ok();
+  return Status(
+      Code::kForbidden,
+      std::string("the token's scopes do not allow ") + name_of(interaction) +
+          (every_type ? std::string(" at the system level") : " on " + std::string(type)) +
+          " (user/ or system/ scopes; patient/ scopes are not honoured yet)");
+}
+
+}  // namespace hearth::api

@@ -1,0 +1,129 @@
+// MLLP over TLS (--mllp-tls-listen) against the real binary: `hearth send --tls` with and
+// without a client certificate, mutual TLS refusing clients without one (or with one from an
+// untrusted CA), and the verified certificate subject archived as the sender identity.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <string>
+
+#include "harness.h"
+#include "mllp_harness.h"
+#include "tls_harness.h"
+
+using hearth::testing::HttpResponse;
+using hearth::testing::ServerOptions;
+using hearth::testing::ServerProcess;
+using hearth::testing::TestPki;
+
+namespace {
+
+std::string unique_sender(std::string_view prefix) {
+  const auto now = std::chrono::steady_clock::now().time_since_epoch();
+  return std::string(prefix) + std::to_string(::getpid()) + "X" +
+         std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count() %
+                        100000000);
+}
+
+ServerOptions mllp_tls_options(const TestPki& pki, bool mutual) {
+  ServerOptions options;
+  options.args = {"--mllp-tls-listen",    "127.0.0.1:0", "--tls-cert",
+                  pki.path("server.pem"), "--tls-key",   pki.path("server.key")};
+  if (mutual) {
+    options.args.insert(options.args.end(), {"--mllp-client-ca", pki.path("ca.pem")});
+  }
+  return options;
+}
+
+// `hearth send --tls` of one ORU from `sender`; `extra` adds --cert/--key or replaces --ca.
+hearth::testing::CommandResult send_tls(const ServerProcess& server, const TestPki& pki,
+                                        const std::string& sender, std::vector<std::string> extra) {
+  const std::string file = pki.path(sender + ".hl7");
+  std::ofstream(file, std::ios::binary) << hearth::testing::make_oru(sender, "T1");
+  std::vector<std::string> args{"send", "--tls", "--port", std::to_string(server.mllp_tls_port())};
+  bool has_ca = false;
+  for (const auto& arg : extra) has_ca = has_ca || arg == "--ca";
+  if (!has_ca) args.insert(args.end(), {"--ca", pki.path("ca.pem")});
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.push_back(file);
+  return hearth::testing::run_hearth(args);
+}
+
+// The archive's listing (plain HTTP, /hl7/messages) as text.
+std::string archive_listing(const ServerProcess& server) {
+  HttpResponse list = server.client().get("/hl7/messages?_count=1000");
+  REQUIRE(list.status == 200);
+  return list.body;
+}
+
+}  // namespace
+
+TEST_CASE("mllp tls: mutual TLS archives the client certificate subject as sender identity") {
+  TestPki pki;
+  ServerProcess server(mllp_tls_options(pki, true));
+  REQUIRE(server.mllp_tls_port() != 0);
+  CHECK(server.wait_for_log("client certificates required"));
+  const std::string sender = unique_sender("MTLS");
+  auto sent = send_tls(server, pki, sender,
+                       {"--cert", pki.path("client.pem"), "--key", pki.path("client.key")});
+  CHECK_MESSAGE(sent.exit_code == 0, sent.err);
+  CHECK(sent.out.find(" T1 AA\n") != std::string::npos);
+  const std::string listing = archive_listing(server);
+  const std::size_t at = listing.find("\"sender\": \"" + sender);
+  REQUIRE(at != std::string::npos);
+  CHECK(listing.find("\"senderIdentity\": \"CN=lab-1,O=Hearth Test Lab\"", at) ==
+        listing.find("\"senderIdentity\"", at));
+
+  // The plain MLLP listener still answers; its messages carry no identity.
+  const std::string plain_sender = unique_sender("PLAIN");
+  hearth::testing::MllpClient plain("127.0.0.1", server.mllp_port());
+  CHECK(hearth::testing::msa(plain.exchange(hearth::testing::make_oru(plain_sender, "P1")), 1) ==
+        "AA");
+  const std::string after = archive_listing(server);
+  const std::size_t plain_at = after.find("\"sender\": \"" + plain_sender);
+  REQUIRE(plain_at != std::string::npos);
+  CHECK(after.find("\"senderIdentity\": \"\"", plain_at) ==
+        after.find("\"senderIdentity\"", plain_at));
+}
+
+TEST_CASE("mllp tls: mutual TLS refuses a client without a certificate or with an unknown CA's") {
+  TestPki pki;
+  ServerProcess server(mllp_tls_options(pki, true));
+  const std::string sender = unique_sender("NOCERT");
+  auto without = send_tls(server, pki, sender, {});
+  CHECK(without.exit_code == 3);
+  CHECK(server.wait_for_log("mllp-tls 127.0.0.1:"));
+  CHECK(server.wait_for_log("TLS handshake failed"));
+  auto rogue = send_tls(server, pki, unique_sender("ROGUE"),
+                        {"--cert", pki.path("rogue.pem"), "--key", pki.path("rogue.key")});
+  CHECK(rogue.exit_code == 3);
+  CHECK(archive_listing(server).find(sender) == std::string::npos);
+  CHECK(archive_listing(server).find("ROGUE") == std::string::npos);
+}
+
+TEST_CASE("mllp tls: without --mllp-client-ca any client may send; the server is verified") {
+  TestPki pki;
+  ServerProcess server(mllp_tls_options(pki, false));
+  auto sent = send_tls(server, pki, unique_sender("ANY"), {});
+  CHECK_MESSAGE(sent.exit_code == 0, sent.err);
+  CHECK(sent.out.find(" T1 AA\n") != std::string::npos);
+  // A client that does not trust the server's CA stops before sending anything.
+  auto untrusted =
+      send_tls(server, pki, unique_sender("UNTRUSTED"), {"--ca", pki.path("rogue-ca.pem")});
+  CHECK(untrusted.exit_code == 3);
+  CHECK(untrusted.err.find("certificate verify failed") != std::string::npos);
+  // Usage errors.
+  auto no_ca = hearth::testing::run_hearth(
+      {"send", "--tls", "--port", std::to_string(server.mllp_tls_port()), pki.path("x.hl7")});
+  CHECK(no_ca.exit_code == 2);
+  CHECK(no_ca.err.find("--ca") != std::string::npos);
+}
+
+TEST_CASE("mllp tls: --mllp-client-ca without --mllp-tls-listen is refused") {
+  TestPki pki;
+  auto result = hearth::testing::run_hearth(
+      {"serve", "--store", "sqlite::memory:", "--mllp-client-ca", pki.path("ca.pem")});
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find("--mllp-tls-listen") != std::string::npos);
+}

@@ -1,0 +1,118 @@
+// api/rest/smart_scopes.h: v1 and v2 scope forms, and the authorisation of each interaction.
+#include "api/rest/smart_scopes.h"
+
+#include <doctest/doctest.h>
+
+namespace hearth::api {
+namespace {
+
+ScopePermissions perms(std::string_view letters) {
+  ScopePermissions p;
+  for (char c : letters) {
+    if (c == 'c') p.create = true;
+    if (c == 'r') p.read = true;
+    if (c == 'u') p.update = true;
+    if (c == 'd') p.remove = true;
+    if (c == 's') p.search = true;
+  }
+  return p;
+}
+
+TEST_CASE("smart scopes: v1 forms") {
+  auto read = parse_smart_scope("patient/Observation.read");
+  REQUIRE(read.is_ok());
+  CHECK(read->context == ScopeContext::kPatient);
+  CHECK(read->resource_type == "Observation");
+  CHECK(read->permissions == perms("rs"));
+  auto write = parse_smart_scope("user/*.write");
+  REQUIRE(write.is_ok());
+  CHECK(write->context == ScopeContext::kUser);
+  CHECK(write->resource_type == "*");
+  CHECK(write->permissions == perms("cud"));
+  auto all = parse_smart_scope("system/*.*");
+  REQUIRE(all.is_ok());
+  CHECK(all->context == ScopeContext::kSystem);
+  CHECK(all->permissions == perms("cruds"));
+}
+
+TEST_CASE("smart scopes: v2 forms with letters in order and granular restrictions") {
+  auto rs = parse_smart_scope("patient/Observation.rs");
+  REQUIRE(rs.is_ok());
+  CHECK(rs->permissions == perms("rs"));
+  CHECK(parse_smart_scope("user/Encounter.cruds")->permissions == perms("cruds"));
+  CHECK(parse_smart_scope("user/Encounter.cd")->permissions == perms("cd"));
+  auto granular = parse_smart_scope(
+      "patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/"
+      "observation-category|laboratory");
+  REQUIRE(granular.is_ok());
+  REQUIRE(granular->restriction.size() == 1);
+  CHECK(granular->restriction[0].first == "category");
+  CHECK(granular->restriction[0].second ==
+        "http://terminology.hl7.org/CodeSystem/observation-category|laboratory");
+  for (const char* bad :
+       {"openid", "fhirUser", "launch/patient", "offline_access", "patient/Observation",
+        "patient/Observation.", "user/*.rr", "user/*.sr", "user/*.x", "user/observation.read",
+        "admin/*.read", "user/Observation.rs?", "user/Observation.rs?category",
+        "user/Obs-ervation.read"}) {
+    CAPTURE(bad);
+    CHECK(parse_smart_scope(bad).status().code() == Code::kInvalidArgument);
+  }
+  auto list = parse_smart_scopes("openid  fhirUser user/Patient.rs launch system/*.c bogus/x.y");
+  REQUIRE(list.size() == 2);
+  CHECK(list[0].resource_type == "Patient");
+  CHECK(list[1].context == ScopeContext::kSystem);
+}
+
+TEST_CASE("smart scopes: each interaction needs its permission on its type") {
+  const auto reader = parse_smart_scopes("user/Patient.rs");
+  CHECK(authorize(reader, Interaction::kRead, "Patient").is_ok());
+  CHECK(authorize(reader, Interaction::kVread, "Patient").is_ok());
+  CHECK(authorize(reader, Interaction::kSearchType, "Patient").is_ok());
+  CHECK(authorize(reader, Interaction::kHistoryInstance, "Patient").is_ok());
+  CHECK(authorize(reader, Interaction::kCapabilities, "").is_ok());
+  CHECK(authorize(reader, Interaction::kSmartConfiguration, "").is_ok());
+  for (Interaction write : {Interaction::kCreate, Interaction::kUpdate, Interaction::kPatch,
+                            Interaction::kDelete, Interaction::kConditionalUpdate,
+                            Interaction::kConditionalDelete, Interaction::kConditionalPatch}) {
+    CHECK(authorize(reader, write, "Patient").code() == Code::kForbidden);
+  }
+  CHECK(authorize(reader, Interaction::kRead, "Observation").code() == Code::kForbidden);
+  CHECK(authorize(reader, Interaction::kHistorySystem, "").code() == Code::kForbidden);
+  CHECK(authorize(reader, Interaction::kTransaction, "").code() == Code::kForbidden);
+  Status refused = authorize(reader, Interaction::kCreate, "Patient");
+  CHECK(refused.message().find("create on Patient") != std::string::npos);
+
+  const auto creator = parse_smart_scopes("user/Observation.c");
+  CHECK(authorize(creator, Interaction::kCreate, "Observation").is_ok());
+  CHECK(authorize(creator, Interaction::kRead, "Observation").code() == Code::kForbidden);
+  // A conditional update also searches; u alone is not enough.
+  const auto updater = parse_smart_scopes("user/Observation.u");
+  CHECK(authorize(updater, Interaction::kUpdate, "Observation").is_ok());
+  CHECK(authorize(updater, Interaction::kConditionalUpdate, "Observation").code() ==
+        Code::kForbidden);
+  CHECK(authorize(parse_smart_scopes("user/Observation.us"), Interaction::kConditionalUpdate,
+                  "Observation")
+            .is_ok());
+
+  // Everything on every type: system-level history and transactions too.
+  const auto admin = parse_smart_scopes("system/*.*");
+  CHECK(authorize(admin, Interaction::kTransaction, "").is_ok());
+  CHECK(authorize(admin, Interaction::kHistorySystem, "").is_ok());
+  CHECK(authorize(parse_smart_scopes("user/*.read user/*.write"), Interaction::kTransaction, "")
+            .is_ok());
+  // Write scopes on every type are not read scopes.
+  CHECK(authorize(parse_smart_scopes("user/*.write"), Interaction::kRead, "Patient").code() ==
+        Code::kForbidden);
+}
+
+TEST_CASE("smart scopes: patient/ and granular scopes grant nothing until enforced") {
+  CHECK(authorize(parse_smart_scopes("patient/*.*"), Interaction::kRead, "Patient").code() ==
+        Code::kForbidden);
+  CHECK(authorize(parse_smart_scopes("user/Observation.rs?category=laboratory"),
+                  Interaction::kSearchType, "Observation")
+            .code() == Code::kForbidden);
+  CHECK(authorize({}, Interaction::kRead, "Patient").code() == Code::kForbidden);
+}
+
+}  // namespace
+}  // namespace hearth::api
