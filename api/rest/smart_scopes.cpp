@@ -111,6 +111,7 @@ std::optional<ScopePermissions> needed(Interaction interaction) {
     case Interaction::kRead:
     case Interaction::kVread: p.read = true; break;
     case Interaction::kSearchType:
+    case Interaction::kSearchCompartment:
     case Interaction::kHistoryInstance:
     case Interaction::kHistoryType:
     case Interaction::kHistorySystem: p.search = true; break;
@@ -130,7 +131,8 @@ const char* name_of(Interaction interaction) {
   switch (interaction) {
     case Interaction::kRead: return "read";
     case Interaction::kVread: return "vread";
-    case Interaction::kSearchType: return "search";
+    case Interaction::kSearchType:
+    case Interaction::kSearchCompartment: return "search";
     case Interaction::kHistoryInstance:
     case Interaction::kHistoryType:
     case Interaction::kHistorySystem: return "history";
