@@ -196,3 +196,52 @@ TEST_CASE("--allowed-hosts and --log-query-values: flags, variables, defaults") 
 
 }  // namespace
 }  // namespace hearth::server
+
+namespace hearth::server {
+namespace {
+
+TEST_CASE("TLS and auth flags: defaults, environment, and the pairs finalize insists on") {
+  Config defaults = parse({});
+  CHECK(defaults.tls_listen == "off");
+  CHECK(defaults.mllp_tls_listen == "off");
+  CHECK(defaults.auth == "none");
+  CHECK_FALSE(defaults.insecure_no_auth);
+  REQUIRE(finalize(defaults).is_ok());
+
+  auto refused = [](std::vector<std::string> args, std::string_view needle) {
+    Config config = parse(std::move(args));
+    Status status = finalize(config);
+    CHECK(status.code() == Code::kInvalidArgument);
+    CHECK_MESSAGE(status.message().find(needle) != std::string::npos, status.message());
+  };
+  refused({"--tls-listen", "127.0.0.1:8443"}, "--tls-cert");
+  refused({"--mllp-tls-listen", "127.0.0.1:2576", "--tls-cert", "c.pem"}, "--tls-key");
+  refused({"--tls-cert", "c.pem", "--tls-key", "k.pem"}, "--tls-listen");
+  refused({"--tls-listen", "nowhere", "--tls-cert", "c", "--tls-key", "k"}, "--tls-listen");
+  refused({"--mllp-client-ca", "ca.pem"}, "--mllp-tls-listen");
+  refused({"--auth", "jwt", "--jwks-file", "j.json", "--issuer", "i"}, "--audience");
+  refused({"--audience", "a"}, "--auth jwt");
+  refused({"--oauth-token-url", "https://idp/token"}, "--auth jwt");
+  CHECK_THROWS(parse({"--auth", "basic"}));
+
+  Config tls = parse({"--tls-listen", "127.0.0.1:8443", "--mllp-tls-listen", "[::1]:2576",
+                      "--tls-cert", "c.pem", "--tls-key", "k.pem", "--mllp-client-ca", "ca.pem"});
+  CHECK(finalize(tls).is_ok());
+  ::setenv("HEARTH_AUTH", "jwt", 1);
+  ::setenv("HEARTH_JWKS_FILE", "j.json", 1);
+  ::setenv("HEARTH_ISSUER", "https://idp", 1);
+  ::setenv("HEARTH_AUDIENCE", "hearth", 1);
+  ::setenv("HEARTH_INSECURE_NO_AUTH", "true", 1);
+  Config env = parse({});
+  for (const char* name : {"HEARTH_AUTH", "HEARTH_JWKS_FILE", "HEARTH_ISSUER", "HEARTH_AUDIENCE",
+                           "HEARTH_INSECURE_NO_AUTH"}) {
+    ::unsetenv(name);
+  }
+  CHECK(env.auth == "jwt");
+  CHECK(env.issuer == "https://idp");
+  CHECK(env.insecure_no_auth);
+  CHECK(finalize(env).is_ok());
+}
+
+}  // namespace
+}  // namespace hearth::server
