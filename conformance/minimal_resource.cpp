@@ -6,6 +6,7 @@
 
 #include "fhir/model.h"
 #include "fhir/validate.h"
+#include "fhir/value_set.h"
 
 namespace hearth::conformance {
 namespace {
@@ -96,6 +97,15 @@ class Builder {
       if (e.is_choice()) name = name.substr(0, name.size() - 3) + capitalised(t.code);
       if (is_primitive(t)) {
         value = primitive_value(t.code, a_);
+        if (e.value_set_index >= 0 && t.code == "code") {
+          // A required binding: "unknown" when the value set has it, else its first code.
+          const fhir::ValueSetDef& vs =
+              fhir::value_sets()[static_cast<std::size_t>(e.value_set_index)];
+          if (fhir::check_code(vs, {}, "unknown") == fhir::Membership::kNotMember &&
+              !vs.codes.empty()) {
+            value = fhir::make_json_string(fhir::code_text(vs.codes[0]), a_);
+          }
+        }
       } else {
         const fhir::TypeDef& def = fhir::all_types()[t.type_index];
         if (def.kind == fhir::TypeKind::kResource) {

@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "fhir/binding_check.h"
 #include "fhir/element_path.h"
 #include "fhir/model.h"
 #include "fhir/primitive.h"
+#include "fhir/value_set.h"
 
 namespace hearth::fhir {
 namespace {
@@ -19,6 +21,7 @@ constexpr std::string_view kStructure = "structure";
 constexpr std::string_view kRequired = "required";
 constexpr std::string_view kValue = "value";
 constexpr std::string_view kInvalid = "invalid";
+constexpr std::string_view kCodeInvalid = "code-invalid";
 
 // For each type index of all_types(): its Primitive + 1, or 0 for a non-primitive type.
 const std::vector<std::uint8_t>& primitive_table() {
@@ -76,10 +79,11 @@ class Validator {
 
   bool full() const { return issues_.size() >= kMaxValidationIssues; }
 
-  void report(std::string_view type, std::string diagnostics) {
+  void report(std::string_view type, std::string diagnostics,
+              Severity severity = Severity::kError) {
     if (full()) return;
     issues_.push_back(
-        Issue{Severity::kError, std::string(type), std::move(diagnostics), element_path(path_)});
+        Issue{severity, std::string(type), std::move(diagnostics), element_path(path_)});
   }
 
   // Checks the resourceType of a resource object; the type, or nullptr after reporting.
@@ -124,6 +128,9 @@ class Validator {
       std::string_view base = underscore ? name.substr(1) : name;
       ChildMatch match = find_child(type, parent, base);
       path_.push_back({base, -1});
+      if (match.found() && match.type != nullptr && type.elements[match.index].is_choice()) {
+        path_.back().choice_type = match.type->code;
+      }
       if (!match.found()) {
         report(kStructure, "unknown property " + quoted(name));
         path_.pop_back();
@@ -288,6 +295,12 @@ class Validator {
       return;
     }
     if (match.type == nullptr || match.type->type_index < 0) return;  // system type: unused
+    if (e.value_set_index >= 0) {
+      const ValueSetDef& vs = value_sets()[static_cast<std::size_t>(e.value_set_index)];
+      if (auto problem = check_binding(v, match.type->code, vs)) {
+        report(kCodeInvalid, std::move(problem->diagnostics), problem->severity);
+      }
+    }
     int prim = primitive_index(match);
     if (prim >= 0) {
       primitive(v, static_cast<Primitive>(prim));
@@ -347,12 +360,20 @@ class Validator {
 
 }  // namespace
 
-Status validate_resource(const JsonValue& resource, std::string_view expected_type) {
+std::vector<Issue> validation_issues(const JsonValue& resource, std::string_view expected_type) {
   Validator validator;
   validator.validate_root(resource, expected_type);
-  std::vector<Issue> issues = validator.take_issues();
-  if (issues.empty()) return Status::ok();
-  return {Code::kUnprocessable, std::move(issues)};
+  return validator.take_issues();
+}
+
+Status validate_resource(const JsonValue& resource, std::string_view expected_type) {
+  std::vector<Issue> issues = validation_issues(resource, expected_type);
+  for (const Issue& issue : issues) {
+    if (issue.severity == Severity::kError || issue.severity == Severity::kFatal) {
+      return {Code::kUnprocessable, std::move(issues)};
+    }
+  }
+  return Status::ok();
 }
 
 }  // namespace hearth::fhir

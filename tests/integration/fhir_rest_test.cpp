@@ -125,7 +125,13 @@ TEST_CASE("REST: bad input gets the specified OperationOutcome and stores nothin
       client.post(
           "Observation",
           R"({"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":"1.5"}})"),
-      422, "value", "Observation.valueQuantity.value");
+      422, "value", "Observation.value.ofType(Quantity).value");
+  // A code outside a required binding's value set.
+  expect_outcome(client.post("Patient", R"({"resourceType":"Patient","gender":"robot"})"), 422,
+                 "code-invalid", "Patient.gender");
+  expect_outcome(client.put("Patient/" + id, R"({"resourceType":"Patient","id":")" + id +
+                                                 R"(","contact":[{"gender":"f"}]})"),
+                 422, "code-invalid", "Patient.contact[0].gender");
   // Cardinality: a required element missing, a single element given as an array.
   expect_outcome(
       client.post("Observation", R"({"resourceType":"Observation","code":{"text":"x"}})"), 422,

@@ -115,18 +115,18 @@ TEST_CASE("primitive values") {
   expect_issue(R"({"resourceType":"Patient","name":[{"given":["ok",""]}]})", "value",
                "Patient.name[0].given[1]");
   expect_issue(R"({"resourceType":"Patient","multipleBirthInteger":"2"})", "value",
-               "Patient.multipleBirthInteger");
+               "Patient.multipleBirth.ofType(integer)");
   expect_issue(R"({"resourceType":"Patient","multipleBirthInteger":2.5})", "value",
-               "Patient.multipleBirthInteger");
+               "Patient.multipleBirth.ofType(integer)");
   expect_issue(R"({"resourceType":"Patient","multipleBirthInteger":2147483648})", "value",
-               "Patient.multipleBirthInteger");
+               "Patient.multipleBirth.ofType(integer)");
   expect_issue(R"({"resourceType":"Patient","photo":[{"size":-1}]})", "value",
                "Patient.photo[0].size");
   expect_issue(R"({"resourceType":"Patient","photo":[{"data":"abc"}]})", "value",
                "Patient.photo[0].data");
   expect_issue(R"({"resourceType":"Observation","status":"final","code":{"text":"x"},
       "valueQuantity":{"value":"1.5"}})",
-               "value", "Observation.valueQuantity.value");
+               "value", "Observation.value.ofType(Quantity).value");
   expect_issue(R"({"resourceType":"Observation","status":"final","code":{"text":"x"},
       "issued":"2015-02-07"})",
                "value", "Observation.issued");
@@ -135,7 +135,7 @@ TEST_CASE("primitive values") {
   expect_issue(R"({"resourceType":"Patient","implicitRules":"a b"})", "value",
                "Patient.implicitRules");
   expect_issue(R"({"resourceType":"Patient","extension":[{"url":"http://x","valueUuid":"x"}]})",
-               "value", "Patient.extension[0].valueUuid");
+               "value", "Patient.extension[0].value.ofType(uuid)");
 }
 
 TEST_CASE("primitive extensions") {
@@ -160,11 +160,11 @@ TEST_CASE("choice types") {
   expect_issue(R"({"resourceType":"Patient","deceasedString":"x"})", "structure",
                "Patient.deceasedString");
   expect_issue(R"({"resourceType":"Patient","deceasedBoolean":true,"deceasedDateTime":"2020"})",
-               "structure", "Patient.deceasedDateTime");
+               "structure", "Patient.deceased.ofType(dateTime)");
   expect_issue(R"({"resourceType":"Patient","deceased":true})", "structure", "Patient.deceased");
   expect_issue(R"({"resourceType":"Patient","extension":[{"url":"http://x",
       "valueString":"a","valueCode":"b"}]})",
-               "structure", "Patient.extension[0].valueCode");
+               "structure", "Patient.extension[0].value.ofType(code)");
 }
 
 TEST_CASE("nested resources, backbones and contentReference") {
@@ -253,13 +253,19 @@ TEST_CASE("every official example validates") {
     }
   }
   std::sort(files.begin(), files.end());
-  int validated = 0, definitions = 0, failed = 0;
+  int validated = 0, definitions = 0, failed = 0, warnings = 0;
   for (const auto& path : files) {
     std::string name = path.filename().string();
     Result<JsonDocument> doc = parse_json(read_file(path));
     if (!doc.is_ok() || !doc->IsObject() || !doc->HasMember("resourceType")) continue;
     if (!is_resource_type(json_string((*doc)["resourceType"]))) continue;
-    Status s = validate_resource(*doc);
+    std::vector<Issue> issues = validation_issues(*doc);
+    bool has_error = false;
+    for (const Issue& i : issues) {
+      has_error = has_error || i.severity == Severity::kError;
+      warnings += i.severity == Severity::kWarning ? 1 : 0;
+    }
+    Status s = has_error ? Status(Code::kUnprocessable, std::move(issues)) : Status::ok();
     const KnownBad* known = nullptr;
     for (const KnownBad& k : kKnownBad) {
       if (name == k.file) known = &k;
@@ -290,7 +296,8 @@ TEST_CASE("every official example validates") {
     }
   }
   MESSAGE("official examples validated: ", validated, " examples + ", definitions,
-          " definitions; failures: ", failed, "; known-bad: ", kKnownBad.size());
+          " definitions; failures: ", failed, "; known-bad: ", kKnownBad.size(),
+          "; warnings (codes of systems Hearth cannot expand): ", warnings);
   CHECK(validated + definitions + static_cast<int>(kKnownBad.size()) > 5300);
 }
 
