@@ -143,8 +143,16 @@ Result<fhir::JsonDocument> minimal_resource(std::string_view type, std::string_v
   Builder builder(a);
   HEARTH_RETURN_IF_ERROR(builder.fill(*def, 0, doc, 0, std::string(type)));
   if (Status valid = fhir::validate_resource(doc, type); !valid.is_ok()) {
-    return Status(Code::kNotImplemented,
-                  "the generated " + std::string(type) + " does not validate: " + valid.message());
+    const Issue* first = &valid.issues().front();
+    for (const Issue& issue : valid.issues()) {
+      if (issue.severity == Severity::kError) {
+        first = &issue;
+        break;
+      }
+    }
+    return Status(Code::kNotImplemented, "the generated " + std::string(type) +
+                                             " does not validate (" + first->type +
+                                             "): " + first->diagnostics);
   }
   return doc;
 }

@@ -5,6 +5,7 @@
 #include <span>
 #include <string_view>
 
+#include "fhir/constraint.h"
 #include "fhir/model.h"
 #include "fhir/value_set.h"
 
@@ -19,5 +20,8 @@ extern const std::span<const CompartmentEntry> kCompartments;      // sorted by 
 extern const std::span<const std::string_view> kCodeTexts;    // sorted, unique
 extern const std::span<const std::string_view> kCodeSystems;  // sorted, unique
 extern const std::span<const ValueSetDef> kValueSets;         // sorted by url
+// constraint_tables.gen.cpp
+extern const std::span<const ConstraintDef> kConstraints;
+extern const std::span<const ElementConstraints> kElementConstraints;  // by (type, element)
 
 }  // namespace hearth::fhir::detail

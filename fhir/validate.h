@@ -5,8 +5,10 @@
 // primitive extensions ("_birthDate"), choice types, and nested complex types, backbone
 // elements and resources (contained, Bundle.entry.resource, Parameters.parameter.resource), and
 // the required bindings of code, Coding and CodeableConcept elements (binding_check.h).
-// Not checked here: invariants (FHIRPath constraints), extensible and preferred bindings,
-// profiles, reference targets, XHTML content beyond "starts with <div".
+// Then, when the structure has no error, the invariants of the base definitions (invariants.h:
+// IssueType "invariant", diagnostics starting with the constraint's key, "pat-1: ...").
+// Not checked here: the invariants invariants.h lists as skipped, extensible and preferred
+// bindings, profiles, reference targets, XHTML content beyond "starts with <div".
 //
 // Reentrant and thread-safe; allocates only for the issues it reports (and a small path stack).
 #pragma once
@@ -37,8 +39,9 @@ inline constexpr std::size_t kMaxValidationIssues = 100;
 // warning, which alone does not make the resource invalid but is carried with any error.
 Status validate_resource(const JsonValue& resource, std::string_view expected_type = {});
 
-// Every issue validate_resource finds, warnings included, in the order found.
-std::vector<Issue> validation_issues(const JsonValue& resource,
-                                     std::string_view expected_type = {});
+// Every issue validate_resource finds, warnings included, in the order found; invariants only
+// when `invariants` (the structure alone otherwise).
+std::vector<Issue> validation_issues(const JsonValue& resource, std::string_view expected_type = {},
+                                     bool invariants = true);
 
 }  // namespace hearth::fhir

@@ -1,12 +1,14 @@
 // fhir_codegen PACKAGE_DIR OUT_DIR: reads the official R4 package and writes the model tables
 // (OUT_DIR/model_tables.gen.cpp) and the expanded required value sets
-// (OUT_DIR/value_set_tables.gen.cpp). Exit status 0 on success, 1 on a package problem, 2 on
+// (OUT_DIR/value_set_tables.gen.cpp) and the invariants
+// (OUT_DIR/constraint_tables.gen.cpp). Exit status 0 on success, 1 on a package problem, 2 on
 // usage.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
+#include "tools/fhir_codegen/constraint_writer.h"
 #include "tools/fhir_codegen/cpp_writer.h"
 #include "tools/fhir_codegen/model_builder.h"
 #include "tools/fhir_codegen/package_reader.h"
@@ -53,7 +55,9 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(out_dir);
   if (!write_file(out_dir, "model_tables.gen.cpp", hc::write_model_tables(*tables, source)) ||
       !write_file(out_dir, "value_set_tables.gen.cpp",
-                  hc::write_value_set_tables(tables->value_sets, source))) {
+                  hc::write_value_set_tables(tables->value_sets, source)) ||
+      !write_file(out_dir, "constraint_tables.gen.cpp",
+                  hc::write_constraint_tables(*tables, source))) {
     return 1;
   }
   std::size_t codes = 0, unknown = 0;

@@ -36,6 +36,11 @@ Result<Type> build_type(RawType raw) {
     out.content_reference = e.content_reference;
     out.binding_strength = e.binding_strength;
     out.value_set = e.value_set;
+    for (RawConstraint& c : e.constraints) {
+      if (c.severity != "error" || c.expression.empty()) continue;
+      bool own = c.source.empty() || c.source == raw.url;
+      if (e.path == raw.name || own) out.constraints.push_back(std::move(c));
+    }
     if (out.name.ends_with("[x]")) out.flags |= fhir::kElementChoice;
     if (e.summary) out.flags |= fhir::kElementSummary;
     if (e.modifier) out.flags |= fhir::kElementModifier;

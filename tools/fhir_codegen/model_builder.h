@@ -27,6 +27,9 @@ struct Element {
   std::string binding_strength;
   std::string value_set;
   std::int32_t value_set_index = -1;  // into Tables::value_sets, for a required binding only
+  // Severity error only. On the root, all (inherited ones included: dom-* on a resource); on
+  // other elements, those this type declares, not the repeats of its element types' own.
+  std::vector<RawConstraint> constraints;
 };
 
 struct Type {

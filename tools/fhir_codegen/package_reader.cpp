@@ -110,6 +110,12 @@ RawElement read_element(const Value& e, bool primitive_value, bool resource_id) 
     out.binding_strength = str(it->value, "strength");
     out.value_set = str(it->value, "valueSet");
   }
+  if (auto it = e.FindMember("constraint"); it != e.MemberEnd() && it->value.IsArray()) {
+    for (const Value& c : it->value.GetArray()) {
+      out.constraints.push_back(RawConstraint{str(c, "key"), str(c, "severity"), str(c, "human"),
+                                              str(c, "expression"), str(c, "source")});
+    }
+  }
   return out;
 }
 

@@ -18,6 +18,12 @@ struct RawTypeRef {
   std::vector<std::string> targets;  // last URL segment of each targetProfile
 };
 
+// An invariant of an element (ElementDefinition.constraint).
+struct RawConstraint {
+  std::string key, severity, human, expression;
+  std::string source;  // the StructureDefinition that declares it ("" when this one)
+};
+
 struct RawElement {
   std::string path;  // full path, "Patient.contact.name"
   std::uint32_t min = 0;
@@ -30,6 +36,7 @@ struct RawElement {
   bool xhtml = false;
   std::string binding_strength;  // "", "required", "extensible", "preferred", "example"
   std::string value_set;
+  std::vector<RawConstraint> constraints;
 };
 
 struct RawType {
