@@ -5,10 +5,10 @@
 // primitive extensions ("_birthDate"), choice types, and nested complex types, backbone
 // elements and resources (contained, Bundle.entry.resource, Parameters.parameter.resource), and
 // the required bindings of code, Coding and CodeableConcept elements (binding_check.h).
-// Then, when the structure has no error, the invariants of the base definitions (invariants.h:
-// IssueType "invariant", diagnostics starting with the constraint's key, "pat-1: ...").
-// Not checked here: the invariants invariants.h lists as skipped, extensible and preferred
-// bindings, profiles, reference targets, XHTML content beyond "starts with <div".
+// Then, when the structure has no error (a code outside its value set aside), the invariants of the
+// base definitions (invariants.h: IssueType "invariant", diagnostics starting with the constraint's
+// key, "pat-1: ..."). Not checked here: the invariants invariants.h lists as skipped, extensible
+// and preferred bindings, profiles, reference targets, XHTML content beyond "starts with <div".
 //
 // Reentrant and thread-safe; allocates only for the issues it reports (and a small path stack).
 #pragma once

@@ -44,6 +44,19 @@ void write_search_params(JsonWriter& w, std::string_view type) {
   w.EndArray();
 }
 
+// The operations served (validate_operation.cpp), at the type level and for the whole server.
+void write_operations(JsonWriter& w) {
+  w.Key("operation");
+  w.StartArray();
+  w.StartObject();
+  w.Key("name");
+  w.String("validate");
+  w.Key("definition");
+  w.String("http://hl7.org/fhir/OperationDefinition/Resource-validate");
+  w.EndObject();
+  w.EndArray();
+}
+
 void write_resource(JsonWriter& w, std::string_view type, bool multiple_delete) {
   w.StartObject();
   w.Key("type");
@@ -76,6 +89,7 @@ void write_resource(JsonWriter& w, std::string_view type, bool multiple_delete) 
   w.Key("conditionalDelete");
   w.String(multiple_delete ? "multiple" : "single");
   write_search_params(w, type);
+  write_operations(w);
   w.EndObject();
 }
 
@@ -140,6 +154,7 @@ Result<Response> capabilities_interaction(const InteractionContext& ctx) {
     w.EndObject();
   }
   w.EndArray();
+  write_operations(w);
   w.EndObject();
   w.EndArray();
   w.EndObject();

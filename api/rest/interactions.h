@@ -57,6 +57,10 @@ void patch_interaction(const InteractionContext& ctx, Respond respond);   // pat
 Result<Response> history_interaction(const InteractionContext& ctx);  // history.cpp (all 3 levels)
 Result<Response> search_interaction(const InteractionContext& ctx);   // search.cpp
 Result<Response> capabilities_interaction(const InteractionContext& ctx);  // capabilities.cpp
+// POST [base]/$validate, [type]/$validate, [type]/[id]/$validate: always 200 with an
+// OperationOutcome of every issue, unless the body's media type is unsupported (415) or it is
+// too large (413) (validate_operation.cpp).
+Result<Response> validate_operation(const InteractionContext& ctx);
 // POST [base]: a transaction or batch Bundle (transaction.cpp).
 void transaction_interaction(const InteractionContext& ctx, Respond respond);
 // PUT [type]?criteria (transaction.cpp, through the entry runner; DELETE [type]?criteria is

@@ -39,6 +39,7 @@ Result<Response> run_interaction(const InteractionContext& ctx) {
     case Interaction::kHistoryType:
     case Interaction::kHistorySystem: return history_interaction(ctx);
     case Interaction::kSearchType: return search_interaction(ctx);
+    case Interaction::kValidate: return validate_operation(ctx);
     default: break;
   }
   return Status(Code::kInternal, "unrouted interaction");

@@ -22,6 +22,9 @@ struct RouteEntry {
 
 constexpr std::array kRoutes = {
     RouteEntry{"POST", {}, 0, Interaction::kTransaction, StoreUse::kWrite},
+    RouteEntry{"POST", {"$validate"}, 1, Interaction::kValidate, StoreUse::kNone},
+    RouteEntry{"POST", {"{type}", "$validate"}, 2, Interaction::kValidate, StoreUse::kNone},
+    RouteEntry{"POST", {"{type}", "{id}", "$validate"}, 3, Interaction::kValidate, StoreUse::kNone},
     RouteEntry{"GET", {"metadata"}, 1, Interaction::kCapabilities, StoreUse::kNone},
     RouteEntry{"GET", {"_history"}, 1, Interaction::kHistorySystem, StoreUse::kRead},
     RouteEntry{"GET", {"{type}"}, 1, Interaction::kSearchType, StoreUse::kRead},
@@ -47,9 +50,11 @@ constexpr std::array kRoutes = {
 // Does `segment` fit pattern element `p`? Type/id/version validity is checked after matching
 // the shape, so a bad id gets a precise 400 rather than a 404.
 bool shape_matches(std::string_view p, std::string_view segment) {
-  if (p == "{type}") return !segment.empty() && segment[0] != '_' && segment != "metadata";
+  if (p == "{type}") {
+    return !segment.empty() && segment[0] != '_' && segment[0] != '$' && segment != "metadata";
+  }
   if (p == "{id}" || p == "{vid}") {
-    return !segment.empty() && segment != "_history" && segment != "_search";
+    return !segment.empty() && segment[0] != '$' && segment != "_history" && segment != "_search";
   }
   return p == segment;
 }

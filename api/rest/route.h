@@ -27,6 +27,7 @@ enum class Interaction {
   kConditionalUpdate,  // PUT Type?params
   kConditionalDelete,  // DELETE Type?params
   kConditionalPatch,   // PATCH Type?params
+  kValidate,           // POST $validate, Type/$validate, Type/id/$validate
 };
 
 struct Route {
