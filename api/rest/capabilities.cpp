@@ -45,7 +45,8 @@ void write_search_params(JsonWriter& w, std::string_view type) {
 }
 
 // The operations served (validate_operation.cpp), at the type level and for the whole server.
-void write_operations(JsonWriter& w) {
+// ValueSet also has $validate-code (validate_code_operation.cpp).
+void write_operations(JsonWriter& w, std::string_view type = {}) {
   w.Key("operation");
   w.StartArray();
   w.StartObject();
@@ -54,6 +55,14 @@ void write_operations(JsonWriter& w) {
   w.Key("definition");
   w.String("http://hl7.org/fhir/OperationDefinition/Resource-validate");
   w.EndObject();
+  if (type == "ValueSet") {
+    w.StartObject();
+    w.Key("name");
+    w.String("validate-code");
+    w.Key("definition");
+    w.String("http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code");
+    w.EndObject();
+  }
   w.EndArray();
 }
 
@@ -89,7 +98,7 @@ void write_resource(JsonWriter& w, std::string_view type, bool multiple_delete) 
   w.Key("conditionalDelete");
   w.String(multiple_delete ? "multiple" : "single");
   write_search_params(w, type);
-  write_operations(w);
+  write_operations(w, type);
   w.EndObject();
 }
 

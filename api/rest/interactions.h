@@ -61,6 +61,10 @@ Result<Response> capabilities_interaction(const InteractionContext& ctx);  // ca
 // OperationOutcome of every issue, unless the body's media type is unsupported (415) or it is
 // too large (413) (validate_operation.cpp).
 Result<Response> validate_operation(const InteractionContext& ctx);
+// GET/POST ValueSet/$validate-code over the built-in value sets (validate_code_operation.cpp):
+// 200 with a Parameters (result, message); kInvalidArgument without url and code, kNotFound
+// for a value set that is not built in.
+Result<Response> validate_code_operation(const InteractionContext& ctx);
 // POST [base]: a transaction or batch Bundle (transaction.cpp).
 void transaction_interaction(const InteractionContext& ctx, Respond respond);
 // PUT [type]?criteria (transaction.cpp, through the entry runner; DELETE [type]?criteria is

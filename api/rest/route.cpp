@@ -23,6 +23,10 @@ struct RouteEntry {
 constexpr std::array kRoutes = {
     RouteEntry{"POST", {}, 0, Interaction::kTransaction, StoreUse::kWrite},
     RouteEntry{"POST", {"$validate"}, 1, Interaction::kValidate, StoreUse::kNone},
+    RouteEntry{
+        "GET", {"ValueSet", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
+    RouteEntry{
+        "POST", {"ValueSet", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
     RouteEntry{"POST", {"{type}", "$validate"}, 2, Interaction::kValidate, StoreUse::kNone},
     RouteEntry{"POST", {"{type}", "{id}", "$validate"}, 3, Interaction::kValidate, StoreUse::kNone},
     RouteEntry{"GET", {"metadata"}, 1, Interaction::kCapabilities, StoreUse::kNone},

@@ -28,6 +28,7 @@ enum class Interaction {
   kConditionalDelete,  // DELETE Type?params
   kConditionalPatch,   // PATCH Type?params
   kValidate,           // POST $validate, Type/$validate, Type/id/$validate
+  kValidateCode,       // GET or POST ValueSet/$validate-code
 };
 
 struct Route {
