@@ -6,6 +6,7 @@
 
 #include "fhir/model.h"
 #include "fhir/validate.h"
+#include "fhir/value_set.h"
 
 namespace hearth::conformance {
 namespace {
@@ -96,6 +97,15 @@ class Builder {
       if (e.is_choice()) name = name.substr(0, name.size() - 3) + capitalised(t.code);
       if (is_primitive(t)) {
         value = primitive_value(t.code, a_);
+        if (e.value_set_index >= 0 && t.code == "code") {
+          // A required binding: "unknown" when the value set has it, else its first code.
+          const fhir::ValueSetDef& vs =
+              fhir::value_sets()[static_cast<std::size_t>(e.value_set_index)];
+          if (fhir::check_code(vs, {}, "unknown") == fhir::Membership::kNotMember &&
+              !vs.codes.empty()) {
+            value = fhir::make_json_string(fhir::code_text(vs.codes[0]), a_);
+          }
+        }
       } else {
         const fhir::TypeDef& def = fhir::all_types()[t.type_index];
         if (def.kind == fhir::TypeKind::kResource) {
@@ -133,8 +143,16 @@ Result<fhir::JsonDocument> minimal_resource(std::string_view type, std::string_v
   Builder builder(a);
   HEARTH_RETURN_IF_ERROR(builder.fill(*def, 0, doc, 0, std::string(type)));
   if (Status valid = fhir::validate_resource(doc, type); !valid.is_ok()) {
-    return Status(Code::kNotImplemented,
-                  "the generated " + std::string(type) + " does not validate: " + valid.message());
+    const Issue* first = &valid.issues().front();
+    for (const Issue& issue : valid.issues()) {
+      if (issue.severity == Severity::kError) {
+        first = &issue;
+        break;
+      }
+    }
+    return Status(Code::kNotImplemented, "the generated " + std::string(type) +
+                                             " does not validate (" + first->type +
+                                             "): " + first->diagnostics);
   }
   return doc;
 }

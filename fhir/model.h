@@ -57,6 +57,9 @@ struct ElementDef {
   std::uint8_t flags;                  // ElementFlag bits
   BindingStrength binding_strength;
   std::string_view value_set;  // binding valueSet canonical (may carry "|4.0.1"), or ""
+  // For a required binding: the expanded value set's index in value_sets() (fhir/value_set.h);
+  // -1 otherwise.
+  std::int16_t value_set_index;
 
   bool is_backbone() const { return (flags & kElementBackbone) != 0; }
   bool is_choice() const { return (flags & kElementChoice) != 0; }

@@ -8,9 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "fhir/binding_check.h"
 #include "fhir/element_path.h"
+#include "fhir/invariants.h"
 #include "fhir/model.h"
 #include "fhir/primitive.h"
+#include "fhir/value_set.h"
 
 namespace hearth::fhir {
 namespace {
@@ -19,6 +22,16 @@ constexpr std::string_view kStructure = "structure";
 constexpr std::string_view kRequired = "required";
 constexpr std::string_view kValue = "value";
 constexpr std::string_view kInvalid = "invalid";
+constexpr std::string_view kCodeInvalid = "code-invalid";
+constexpr std::string_view kInvariant = "invariant";
+constexpr std::string_view kEle1 = "ele-1: All FHIR elements must have a @value or children";
+constexpr std::string_view kExt1 = "ext-1: Must have either extensions or value[x], not both";
+
+// Is `obj` an object whose only property is "id"?
+bool only_id(const JsonValue& obj) {
+  return obj.MemberCount() == 1 && obj.MemberBegin()->name.GetStringLength() == 2 &&
+         std::string_view(obj.MemberBegin()->name.GetString(), 2) == "id";
+}
 
 // For each type index of all_types(): its Primitive + 1, or 0 for a non-primitive type.
 const std::vector<std::uint8_t>& primitive_table() {
@@ -56,12 +69,20 @@ class Validator {
  public:
   Validator() { path_.reserve(32); }
 
-  void validate_root(const JsonValue& v, std::string_view expected) {
+  void validate_root(const JsonValue& v, std::string_view expected, bool invariants) {
     const TypeDef* type = resource_type_of(v, expected);
     if (type == nullptr) return;
+    resource_ = root_ = &v;
     path_.push_back({type->name, -1});
     members(v, *type, 0, true);
     path_.pop_back();
+    // Invariants assume the structure they navigate: evaluated only over a sound one (a code
+    // outside its value set does not make it unsound).
+    if (!invariants) return;
+    for (const Issue& issue : issues_) {
+      if (issue.severity == Severity::kError && issue.type != kCodeInvalid) return;
+    }
+    check_invariants(sites_, issues_, kMaxValidationIssues);
   }
 
   std::vector<Issue> take_issues() { return std::move(issues_); }
@@ -76,10 +97,11 @@ class Validator {
 
   bool full() const { return issues_.size() >= kMaxValidationIssues; }
 
-  void report(std::string_view type, std::string diagnostics) {
+  void report(std::string_view type, std::string diagnostics,
+              Severity severity = Severity::kError) {
     if (full()) return;
     issues_.push_back(
-        Issue{Severity::kError, std::string(type), std::move(diagnostics), element_path(path_)});
+        Issue{severity, std::string(type), std::move(diagnostics), element_path(path_)});
   }
 
   // Checks the resourceType of a resource object; the type, or nullptr after reporting.
@@ -114,6 +136,12 @@ class Validator {
   // Validates the properties of `obj` against the children of element `parent` of `type`.
   void members(const JsonValue& obj, const TypeDef& type, std::uint32_t parent,
                bool resource_root) {
+    if (parent == 0) {
+      record_site(obj, type, 0, &type, &type, 0);
+    } else {
+      record_site(obj, type, parent, backbone_type(type, parent), &type, parent);
+    }
+    if (parent == 0 && type.name == "Extension") extension_rule(obj);
     std::array<Matched, kMaxMembers> matched;
     std::size_t matched_count = 0;
     for (const auto& m : obj.GetObject()) {
@@ -124,6 +152,9 @@ class Validator {
       std::string_view base = underscore ? name.substr(1) : name;
       ChildMatch match = find_child(type, parent, base);
       path_.push_back({base, -1});
+      if (match.found() && match.type != nullptr && type.elements[match.index].is_choice()) {
+        path_.back().choice_type = match.type->code;
+      }
       if (!match.found()) {
         report(kStructure, "unknown property " + quoted(name));
         path_.pop_back();
@@ -237,7 +268,8 @@ class Validator {
       if (v.IsArray()) {
         report(kStructure, "'_" + std::string(base) + "' has max 1 and must not be an array");
       } else {
-        element_object(v);
+        const JsonValue* value = find_member(obj, base);
+        element_object(v, value != nullptr && !value->IsNull());
       }
       return;
     }
@@ -251,24 +283,25 @@ class Validator {
     }
     for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
       path_.back().index = static_cast<std::int32_t>(i);
-      if (!v[i].IsNull()) {
-        element_object(v[i]);
-        continue;
-      }
       bool has_value =
           values != nullptr && values->IsArray() && i < values->Size() && !(*values)[i].IsNull();
+      if (!v[i].IsNull()) {
+        element_object(v[i], has_value);
+        continue;
+      }
       if (!has_value) report(kStructure, "null in both " + quoted(base) + " and its extension");
     }
     path_.back().index = -1;
   }
 
   // The Element part of a primitive: {"id": ..., "extension": [...]}.
-  void element_object(const JsonValue& v) {
+  void element_object(const JsonValue& v, bool has_value) {
     static const TypeDef* const kElement = find_type("Element");
     if (!v.IsObject() || v.ObjectEmpty()) {
       report(kStructure, "a primitive's extension part must be a non-empty JSON object");
       return;
     }
+    if (!has_value && only_id(v)) report(kInvariant, std::string(kEle1));
     members(v, *kElement, 0, false);
   }
 
@@ -288,6 +321,16 @@ class Validator {
       return;
     }
     if (match.type == nullptr || match.type->type_index < 0) return;  // system type: unused
+    const TypeDef& value_type = all_types()[match.type->type_index];
+    if (value_type.kind != TypeKind::kResource) {
+      record_site(v, type, match.index, &value_type, &value_type, 0);
+    }
+    if (e.value_set_index >= 0) {
+      const ValueSetDef& vs = value_sets()[static_cast<std::size_t>(e.value_set_index)];
+      if (auto problem = check_binding(v, match.type->code, vs)) {
+        report(kCodeInvalid, std::move(problem->diagnostics), problem->severity);
+      }
+    }
     int prim = primitive_index(match);
     if (prim >= 0) {
       primitive(v, static_cast<Primitive>(prim));
@@ -303,7 +346,55 @@ class Validator {
 
   void nested_resource(const JsonValue& v) {
     const TypeDef* type = resource_type_of(v, {});
-    if (type != nullptr) members(v, *type, 0, true);
+    if (type == nullptr) return;
+    // A contained resource keeps its container as %rootResource; any other (a Bundle entry's, a
+    // Parameters value) is a root of its own.
+    const JsonValue* saved_resource = resource_;
+    const JsonValue* saved_root = root_;
+    resource_ = &v;
+    if (path_.back().name != "contained") root_ = &v;
+    members(v, *type, 0, true);
+    resource_ = saved_resource;
+    root_ = saved_root;
+  }
+
+  // The type a backbone element's values have for FHIRPath (BackboneElement, or Element).
+  static const TypeDef* backbone_type(const TypeDef& type, std::uint32_t element) {
+    static const TypeDef* const kBackbone = find_type("BackboneElement");
+    const ElementDef& e = type.elements[element];
+    if (e.types.empty() || e.types[0].type_index < 0) return kBackbone;
+    return &all_types()[e.types[0].type_index];
+  }
+
+  // Records value `v` of element `element` of `owner` when the element declares constraints
+  // that FHIRPath must evaluate (invariants.h). The value's FHIRPath node has type `node_type`
+  // and takes its children from element `node_element` of `node_owner` (fhirpath/item.h).
+  void record_site(const JsonValue& v, const TypeDef& owner, std::uint32_t element,
+                   const TypeDef* node_type, const TypeDef* node_owner,
+                   std::uint32_t node_element) {
+    std::span<const ConstraintDef> constraints = constraints_of(owner, element);
+    if (constraints.empty() || !needs_evaluation(constraints)) return;
+    InvariantSite& site = sites_.emplace_back();
+    site.constraints = constraints;
+    site.resource = resource_;
+    site.root_resource = root_;
+    site.path = element_path(path_);
+    site.node.json = &v;
+    site.node.type = node_type;
+    site.node.owner = node_owner;
+    site.node.element = node_element;
+    if (!path_.empty()) site.node.name = path_.back().name;
+  }
+
+  // ext-1, natively: an extension has a value or nested extensions, not both, not neither.
+  void extension_rule(const JsonValue& obj) {
+    bool has_extensions = false, has_value = false;
+    for (const auto& m : obj.GetObject()) {
+      std::string_view name = key(m);
+      if (name == "extension") has_extensions = m.value.IsArray() && !m.value.Empty();
+      if (name.starts_with("value") || name.starts_with("_value")) has_value = true;
+    }
+    if (has_extensions == has_value) report(kInvariant, std::string(kExt1));
   }
 
   bool object_ok(const JsonValue& v) {
@@ -315,6 +406,7 @@ class Validator {
       report(kStructure, "empty JSON object");
       return false;
     }
+    if (only_id(v)) report(kInvariant, std::string(kEle1));  // ele-1, natively
     return true;
   }
 
@@ -343,16 +435,28 @@ class Validator {
 
   std::vector<Issue> issues_;
   std::vector<PathStep> path_;
+  std::vector<InvariantSite> sites_;
+  const JsonValue* resource_ = nullptr;  // the resource holding the current value
+  const JsonValue* root_ = nullptr;      // its container, or itself (%rootResource)
 };
 
 }  // namespace
 
-Status validate_resource(const JsonValue& resource, std::string_view expected_type) {
+std::vector<Issue> validation_issues(const JsonValue& resource, std::string_view expected_type,
+                                     bool invariants) {
   Validator validator;
-  validator.validate_root(resource, expected_type);
-  std::vector<Issue> issues = validator.take_issues();
-  if (issues.empty()) return Status::ok();
-  return {Code::kUnprocessable, std::move(issues)};
+  validator.validate_root(resource, expected_type, invariants);
+  return validator.take_issues();
+}
+
+Status validate_resource(const JsonValue& resource, std::string_view expected_type) {
+  std::vector<Issue> issues = validation_issues(resource, expected_type);
+  for (const Issue& issue : issues) {
+    if (issue.severity == Severity::kError || issue.severity == Severity::kFatal) {
+      return {Code::kUnprocessable, std::move(issues)};
+    }
+  }
+  return Status::ok();
 }
 
 }  // namespace hearth::fhir

@@ -3,15 +3,19 @@
 // cardinality and array-ness, no empty objects or arrays, nulls only where a primitive array is
 // aligned with its "_name" extension array, primitive lexical rules (fhir/primitive.h),
 // primitive extensions ("_birthDate"), choice types, and nested complex types, backbone
-// elements and resources (contained, Bundle.entry.resource, Parameters.parameter.resource).
-// Not checked here: invariants (FHIRPath constraints), terminology bindings, profiles,
-// reference targets, XHTML content beyond "starts with <div".
+// elements and resources (contained, Bundle.entry.resource, Parameters.parameter.resource), and
+// the required bindings of code, Coding and CodeableConcept elements (binding_check.h).
+// Then, when the structure has no error (a code outside its value set aside), the invariants of the
+// base definitions (invariants.h: IssueType "invariant", diagnostics starting with the constraint's
+// key, "pat-1: ..."). Not checked here: the invariants invariants.h lists as skipped, extensible
+// and preferred bindings, profiles, reference targets, XHTML content beyond "starts with <div".
 //
 // Reentrant and thread-safe; allocates only for the issues it reports (and a small path stack).
 #pragma once
 
 #include <cstddef>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 #include "fhir/json.h"
@@ -23,13 +27,21 @@ inline constexpr std::size_t kMaxValidationIssues = 100;
 
 // Ok when `resource` is a valid R4 resource (of `expected_type` when not empty). Otherwise
 // Code::kUnprocessable carrying every issue found (up to kMaxValidationIssues), each with
-// severity error, a FHIR IssueType ("structure": shape of the JSON, unknown or duplicate
-// property, cardinality; "required": a missing mandatory element; "value": a bad primitive;
-// "invalid": unknown or unexpected resourceType), diagnostics, and a FHIRPath-like expression
-// naming the place ("Patient.name[1].given[0]"). Choice elements appear under their JSON name
-// ("Observation.valueQuantity"), primitive extensions under the primitive's name
-// ("Patient.birthDate.extension[0].url"), nested resources continue the path of the element
-// holding them ("Bundle.entry[0].resource.name[0]").
+// a severity, a FHIR IssueType ("structure": shape of the JSON, unknown or duplicate property,
+// cardinality; "required": a missing mandatory element; "value": a bad primitive; "invalid":
+// unknown or unexpected resourceType; "code-invalid": a required binding), diagnostics, and a
+// FHIRPath expression naming the place ("Patient.name[1].given[0]"). Choice elements appear as
+// the official validator writes them ("Observation.value.ofType(Quantity)"), primitive
+// extensions under the primitive's name ("Patient.birthDate.extension[0].url"), nested
+// resources continue the path of the element holding them ("Bundle.entry[0].resource.name[0]").
+// A code outside a required binding's value set is an
+// error of IssueType "code-invalid"; one Hearth cannot check (an external code system) is a
+// warning, which alone does not make the resource invalid but is carried with any error.
 Status validate_resource(const JsonValue& resource, std::string_view expected_type = {});
+
+// Every issue validate_resource finds, warnings included, in the order found; invariants only
+// when `invariants` (the structure alone otherwise).
+std::vector<Issue> validation_issues(const JsonValue& resource, std::string_view expected_type = {},
+                                     bool invariants = true);
 
 }  // namespace hearth::fhir

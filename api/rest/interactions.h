@@ -60,6 +60,14 @@ Result<Response> history_interaction(const InteractionContext& ctx);  // history
 Result<Response> search_interaction(const InteractionContext& ctx);   // search.cpp
 Result<Response> capabilities_interaction(const InteractionContext& ctx);  // capabilities.cpp
 Result<Response> smart_configuration_interaction(const InteractionContext& ctx);  // smart_*.cpp
+// POST [base]/$validate, [type]/$validate, [type]/[id]/$validate: always 200 with an
+// OperationOutcome of every issue, unless the body's media type is unsupported (415) or it is
+// too large (413) (validate_operation.cpp).
+Result<Response> validate_operation(const InteractionContext& ctx);
+// GET/POST ValueSet/$validate-code over the built-in value sets (validate_code_operation.cpp):
+// 200 with a Parameters (result, message); kInvalidArgument without url and code, kNotFound
+// for a value set that is not built in.
+Result<Response> validate_code_operation(const InteractionContext& ctx);
 // POST [base]: a transaction or batch Bundle (transaction.cpp).
 void transaction_interaction(const InteractionContext& ctx, Respond respond);
 // PUT [type]?criteria (transaction.cpp, through the entry runner; DELETE [type]?criteria is

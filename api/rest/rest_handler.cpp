@@ -48,6 +48,8 @@ Result<Response> run_interaction(const InteractionContext& ctx) {
     case Interaction::kHistorySystem: return history_interaction(ctx);
     case Interaction::kSearchType:
     case Interaction::kSearchCompartment: return search_interaction(ctx);
+    case Interaction::kValidate: return validate_operation(ctx);
+    case Interaction::kValidateCode: return validate_code_operation(ctx);
     default: break;
   }
   return Status(Code::kInternal, "unrouted interaction");

@@ -22,6 +22,13 @@ struct RouteEntry {
 
 constexpr std::array kRoutes = {
     RouteEntry{"POST", {}, 0, Interaction::kTransaction, StoreUse::kWrite},
+    RouteEntry{"POST", {"$validate"}, 1, Interaction::kValidate, StoreUse::kNone},
+    RouteEntry{
+        "GET", {"ValueSet", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
+    RouteEntry{
+        "POST", {"ValueSet", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
+    RouteEntry{"POST", {"{type}", "$validate"}, 2, Interaction::kValidate, StoreUse::kNone},
+    RouteEntry{"POST", {"{type}", "{id}", "$validate"}, 3, Interaction::kValidate, StoreUse::kNone},
     RouteEntry{"GET", {"metadata"}, 1, Interaction::kCapabilities, StoreUse::kNone},
     RouteEntry{"GET",
                {".well-known", "smart-configuration"},
@@ -58,10 +65,10 @@ constexpr std::array kRoutes = {
 // the shape, so a bad id gets a precise 400 rather than a 404.
 bool shape_matches(std::string_view p, std::string_view segment) {
   if (p == "{type}" || p == "{compartment}") {
-    return !segment.empty() && segment[0] != '_' && segment != "metadata";
+    return !segment.empty() && segment[0] != '_' && segment[0] != '$' && segment != "metadata";
   }
   if (p == "{id}" || p == "{vid}") {
-    return !segment.empty() && segment != "_history" && segment != "_search";
+    return !segment.empty() && segment[0] != '$' && segment != "_history" && segment != "_search";
   }
   return p == segment;
 }

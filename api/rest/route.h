@@ -12,23 +12,25 @@
 namespace hearth::api {
 
 enum class Interaction {
-  kCapabilities,       // GET metadata
-  kRead,               // GET Type/id
-  kVread,              // GET Type/id/_history/vid
-  kUpdate,             // PUT Type/id
-  kDelete,             // DELETE Type/id
-  kPatch,              // PATCH Type/id
-  kCreate,             // POST Type
-  kHistoryInstance,    // GET Type/id/_history
-  kHistoryType,        // GET Type/_history
-  kHistorySystem,      // GET _history
-  kSearchType,         // GET Type?params, POST Type/_search
-  kSearchCompartment,  // GET Compartment/id/Type?params
-  kTransaction,        // POST [base] with a transaction or batch Bundle
-  kConditionalUpdate,  // PUT Type?params
-  kConditionalDelete,  // DELETE Type?params
-  kConditionalPatch,   // PATCH Type?params
+  kCapabilities,        // GET metadata
+  kRead,                // GET Type/id
+  kVread,               // GET Type/id/_history/vid
+  kUpdate,              // PUT Type/id
+  kDelete,              // DELETE Type/id
+  kPatch,               // PATCH Type/id
+  kCreate,              // POST Type
+  kHistoryInstance,     // GET Type/id/_history
+  kHistoryType,         // GET Type/_history
+  kHistorySystem,       // GET _history
+  kSearchType,          // GET Type?params, POST Type/_search
+  kSearchCompartment,   // GET Compartment/id/Type?params
+  kTransaction,         // POST [base] with a transaction or batch Bundle
+  kConditionalUpdate,   // PUT Type?params
+  kConditionalDelete,   // DELETE Type?params
+  kConditionalPatch,    // PATCH Type?params
   kSmartConfiguration,  // GET .well-known/smart-configuration
+  kValidate,            // POST $validate, Type/$validate, Type/id/$validate
+  kValidateCode,        // GET or POST ValueSet/$validate-code
 };
 
 struct Route {

@@ -56,6 +56,19 @@ Result<Collection> evaluate(const Expression& expression, const JsonValue& resou
   return out;
 }
 
+Result<Collection> evaluate(const Expression& expression, const Item& context,
+                            const JsonValue& resource, const EvalOptions& options) {
+  Item res = detail::resource_item(resource);
+  Item root =
+      options.root_resource != nullptr ? detail::resource_item(*options.root_resource) : res;
+  detail::Evaluator ev(expression, options, &res, &root);
+  Collection focus{context};
+  detail::Scope scope{&focus, &focus[0], -1, nullptr};
+  Collection out;
+  HEARTH_RETURN_IF_ERROR(ev.eval(expression.root(), scope, out));
+  return out;
+}
+
 Result<Collection> evaluate(const Expression& expression, const EvalOptions& options) {
   detail::Evaluator ev(expression, options, nullptr, nullptr);
   Collection focus;

@@ -15,7 +15,8 @@
 // 1-based position in the expression text; Issue::expression holds the expression.
 //
 // Deviations from FHIRPath N1, each for a reason: the `as` operator filters a collection of
-// several items (the R4 SearchParameter expressions rely on it; the as() function errors);
+// several items (the R4 SearchParameter expressions rely on it; the as() function errors, unless
+// EvalOptions::as_function_filters);
 // hasExtension(url) exists because one R4 SearchParameter calls it; lowBoundary(),
 // highBoundary(), precision(), comparable(), sort(), matchesFull(), trim(), split(), join(),
 // encode()/decode(), escape()/unescape() come from FHIRPath 2.0 as the R4 suite uses them.
@@ -85,12 +86,20 @@ struct EvalOptions {
   // Ordered functions (first, last, tail, skip, take, single, an indexer) applied directly to
   // children() or descendants(), whose order is undefined, are an error.
   bool check_ordered_functions = false;
+  // as() on several items filters them, as the `as` operator does, instead of an error: the R4
+  // invariants are written for an engine that does so (dom-3, on every DomainResource, applies
+  // as(canonical) to descendants()). fhir/invariants.h sets it.
+  bool as_function_filters = false;
 };
 
 // Evaluates with %resource, %context and $this = `resource` (a FHIR JSON resource; its type is
 // its resourceType; any other JSON value is evaluated untyped).
 Result<Collection> evaluate(const Expression& expression, const JsonValue& resource,
                             const EvalOptions& options = {});
+// Evaluates with $this = `context`, a node of `resource` (an invariant's element: see
+// fhir/invariants.h, which builds the node as navigation would), and %resource = `resource`.
+Result<Collection> evaluate(const Expression& expression, const Item& context,
+                            const JsonValue& resource, const EvalOptions& options = {});
 // Evaluates with no input (an empty context), for expressions made only of literals.
 Result<Collection> evaluate(const Expression& expression, const EvalOptions& options = {});
 

@@ -89,7 +89,9 @@ Status fn_is(Call& c) {
   return push_bool(c, is_type(c.input[0], c.node.type));
 }
 Status fn_as(Call& c) {
-  if (c.input.size() > 1) return c.error("as() needs a single item");
+  if (c.input.size() > 1 && !c.ev.options().as_function_filters) {
+    return c.error("as() needs a single item");
+  }
   for (const Item& i : c.input) {
     if (is_type(i, c.node.type, true)) c.out.push_back(i);
   }

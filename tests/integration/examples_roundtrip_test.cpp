@@ -55,6 +55,14 @@ struct KnownBad {
 const std::map<std::string, KnownBad> kKnownBad = {
     {"Questionnaire-qs1.json",
      {"Questionnaire.item.linkId is required (min 1); nested items omit it", ".linkId"}},
+    {"ActivityDefinition-blood-tubes-supply.json",
+     {"txt-2: the narrative div is empty", "ActivityDefinition.text.div"}},
+    {"ActivityDefinition-heart-valve-replacement.json",
+     {"txt-2: the narrative div is empty", "ActivityDefinition.text.div"}},
+    {"EventDefinition-example.json",
+     {"txt-2: the narrative div is empty", "EventDefinition.text.div"}},
+    {"Questionnaire-zika-virus-exposure-assessment.json",
+     {"txt-2: the narrative div is empty", "Questionnaire.text.div"}},
 };
 
 // Removes what the server owns: meta.versionId, meta.lastUpdated (meta itself when it is left

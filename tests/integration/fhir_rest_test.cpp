@@ -125,7 +125,22 @@ TEST_CASE("REST: bad input gets the specified OperationOutcome and stores nothin
       client.post(
           "Observation",
           R"({"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":"1.5"}})"),
-      422, "value", "Observation.valueQuantity.value");
+      422, "value", "Observation.value.ofType(Quantity).value");
+  // A code outside a required binding's value set.
+  expect_outcome(client.post("Patient", R"({"resourceType":"Patient","gender":"robot"})"), 422,
+                 "code-invalid", "Patient.gender");
+  // $validate answers the same issues with 200 and stores nothing, at all three URLs.
+  expect_outcome(client.post("Patient/$validate", R"({"resourceType":"Patient","gender":"robot"})"),
+                 200, "code-invalid", "Patient.gender");
+  expect_outcome(client.post("$validate", R"({"resourceType":"Parameters","parameter":[{"name":
+      "resource","resource":{"resourceType":"Patient","contact":[{"gender":"male"}]}}]})"),
+                 200, "invariant", "Patient.contact[0]");
+  expect_outcome(client.post("Patient/" + id + "/$validate",
+                             R"({"resourceType":"Patient","id":")" + id + R"("})"),
+                 200, "informational");
+  expect_outcome(client.put("Patient/" + id, R"({"resourceType":"Patient","id":")" + id +
+                                                 R"(","contact":[{"gender":"f"}]})"),
+                 422, "code-invalid", "Patient.contact[0].gender");
   // Cardinality: a required element missing, a single element given as an array.
   expect_outcome(
       client.post("Observation", R"({"resourceType":"Observation","code":{"text":"x"}})"), 422,

@@ -108,8 +108,8 @@ TEST_CASE("transaction: placeholders in references, extensions, contained and na
       R"("agent":[{"who":{"reference":")" +
       pat + R"("}}],"target":[{"reference":")" + pat +
       R"("}]}],"extension":[{"url":"http://x/e","valueReference":{"reference":")" + pat +
-      R"("}}],"subject":{"reference":")" + pat + R"("},"encounter":{"reference":")" + enc +
-      R"("})" + narrative + "}";
+      R"("}},{"url":"http://x/p","valueReference":{"reference":"#p"}}],"subject":{"reference":")" +
+      pat + R"("},"encounter":{"reference":")" + enc + R"("})" + narrative + "}";
   // Entries out of processing order: the GET comes first, the Patient last.
   HttpResponse r = client.post(
       "", bundle("transaction",

@@ -7,9 +7,7 @@
 #include <string_view>
 
 namespace hearth::codegen {
-namespace {
-
-std::string lit(std::string_view s) {
+std::string cpp_literal(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     if (c == '"' || c == '\\') {
@@ -26,6 +24,12 @@ std::string lit(std::string_view s) {
   // A `sv` literal has its length from the literal's type: no constexpr strlen per string,
   // which would exceed clang's constexpr step limit over tables this size.
   return out + "\"sv";
+}
+
+namespace {
+
+std::string lit(std::string_view s) {
+  return cpp_literal(s);
 }
 
 // A pool of string lists; identical lists are stored once.
@@ -99,7 +103,7 @@ std::string write_model_tables(const Tables& t, const std::string& source) {
                   max_text(e.max) + ", " + ref_span + ", " + lit(e.content_reference) + ", " +
                   std::to_string(e.content_ref_index) + ", " + std::to_string(e.subtree_end) +
                   ", " + std::to_string(e.flags) + ", " + strength_enum(e.binding_strength) + ", " +
-                  lit(e.value_set) + "},\n";
+                  lit(e.value_set) + ", " + std::to_string(e.value_set_index) + "},\n";
       ++element_count;
     }
     types += "    {" + lit(type.name) + ", " + kind_enum(type.kind) + ", " +

@@ -4,10 +4,14 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "tools/fhir_codegen/model_builder.h"
 
 namespace hearth::codegen {
+
+// `s` as a C++ string_view literal ("..."sv), escaped byte by byte.
+std::string cpp_literal(std::string_view s);
 
 // The full text of model_tables.gen.cpp; `source` names the package in the header line.
 std::string write_model_tables(const Tables& tables, const std::string& source);

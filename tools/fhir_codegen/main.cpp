@@ -1,13 +1,38 @@
 // fhir_codegen PACKAGE_DIR OUT_DIR: reads the official R4 package and writes the model tables
-// (OUT_DIR/model_tables.gen.cpp). Exit status 0 on success, 1 on a package problem, 2 on usage.
+// (OUT_DIR/model_tables.gen.cpp) and the expanded required value sets
+// (OUT_DIR/value_set_tables.gen.cpp) and the invariants
+// (OUT_DIR/constraint_tables.gen.cpp). Exit status 0 on success, 1 on a package problem, 2 on
+// usage.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
+#include "tools/fhir_codegen/constraint_writer.h"
 #include "tools/fhir_codegen/cpp_writer.h"
 #include "tools/fhir_codegen/model_builder.h"
 #include "tools/fhir_codegen/package_reader.h"
+#include "tools/fhir_codegen/value_set_writer.h"
+
+namespace {
+
+// Writes `text` to dir/name through a temporary file, so a reader never sees half a file.
+bool write_file(const std::filesystem::path& dir, const std::string& name,
+                const std::string& text) {
+  std::filesystem::path tmp = dir / (name + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) {
+      std::cerr << "fhir_codegen: cannot write " << tmp << "\n";
+      return false;
+    }
+  }
+  std::filesystem::rename(tmp, dir / name);
+  return true;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 3) {
@@ -25,23 +50,25 @@ int main(int argc, char** argv) {
     std::cerr << "fhir_codegen: " << tables.status().message() << "\n";
     return 1;
   }
-  std::string text = hc::write_model_tables(*tables, "hl7.fhir.r4 4.0.1 (package/*.json)");
+  const std::string source = "hl7.fhir.r4 4.0.1 (package/*.json)";
   std::filesystem::path out_dir(argv[2]);
   std::filesystem::create_directories(out_dir);
-  std::filesystem::path out_file = out_dir / "model_tables.gen.cpp";
-  std::filesystem::path tmp = out_dir / "model_tables.gen.cpp.tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) {
-      std::cerr << "fhir_codegen: cannot write " << tmp << "\n";
-      return 1;
-    }
+  if (!write_file(out_dir, "model_tables.gen.cpp", hc::write_model_tables(*tables, source)) ||
+      !write_file(out_dir, "value_set_tables.gen.cpp",
+                  hc::write_value_set_tables(tables->value_sets, source)) ||
+      !write_file(out_dir, "constraint_tables.gen.cpp",
+                  hc::write_constraint_tables(*tables, source))) {
+    return 1;
   }
-  std::filesystem::rename(tmp, out_file);
+  std::size_t codes = 0, unknown = 0;
+  for (const hc::ExpandedValueSet& vs : tables->value_sets) {
+    codes += vs.codes.size();
+    unknown += vs.unknown_systems.empty() ? 0 : 1;
+  }
   std::printf(
-      "fhir_codegen: %zu types (%zu resources), %zu search parameters, %zu compartment rows\n",
+      "fhir_codegen: %zu types (%zu resources), %zu search parameters, %zu compartment rows, "
+      "%zu required value sets (%zu codes; %zu with codes of unknown systems)\n",
       tables->types.size(), tables->resource_types.size(), tables->search_params.size(),
-      tables->compartments.size());
+      tables->compartments.size(), tables->value_sets.size(), codes, unknown);
   return 0;
 }

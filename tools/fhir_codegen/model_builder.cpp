@@ -2,6 +2,7 @@
 #include "tools/fhir_codegen/model_builder.h"
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 #include "fhir/model.h"
@@ -35,6 +36,11 @@ Result<Type> build_type(RawType raw) {
     out.content_reference = e.content_reference;
     out.binding_strength = e.binding_strength;
     out.value_set = e.value_set;
+    for (RawConstraint& c : e.constraints) {
+      if (c.severity != "error" || c.expression.empty()) continue;
+      bool own = c.source.empty() || c.source == raw.url;
+      if (e.path == raw.name || own) out.constraints.push_back(std::move(c));
+    }
     if (out.name.ends_with("[x]")) out.flags |= fhir::kElementChoice;
     if (e.summary) out.flags |= fhir::kElementSummary;
     if (e.modifier) out.flags |= fhir::kElementModifier;
@@ -84,6 +90,24 @@ Result<Tables> build_tables(Package package) {
   }
   std::sort(tables.types.begin(), tables.types.end(),
             [](const Type& a, const Type& b) { return a.name < b.name; });
+
+  std::vector<std::string> required;
+  for (const Type& type : tables.types) {
+    for (const Element& e : type.elements) {
+      if (e.binding_strength == "required" && !e.value_set.empty()) required.push_back(e.value_set);
+    }
+  }
+  tables.value_sets = expand_value_sets(package, required);
+  std::map<std::string, std::int32_t> vs_index;
+  for (const ExpandedValueSet& vs : tables.value_sets) {
+    vs_index.emplace(vs.url, static_cast<std::int32_t>(vs_index.size()));
+  }
+  for (Type& type : tables.types) {
+    for (Element& e : type.elements) {
+      if (e.binding_strength != "required" || e.value_set.empty()) continue;
+      e.value_set_index = vs_index.at(e.value_set.substr(0, e.value_set.find('|')));
+    }
+  }
   std::sort(tables.resource_types.begin(), tables.resource_types.end());
 
   tables.search_params = std::move(package.search_params);

@@ -10,6 +10,7 @@
 
 #include "core/status.h"
 #include "tools/fhir_codegen/package_reader.h"
+#include "tools/fhir_codegen/value_set_expander.h"
 
 namespace hearth::codegen {
 
@@ -25,6 +26,10 @@ struct Element {
   std::uint8_t flags = 0;  // fhir::ElementFlag bits
   std::string binding_strength;
   std::string value_set;
+  std::int32_t value_set_index = -1;  // into Tables::value_sets, for a required binding only
+  // Severity error only. On the root, all (inherited ones included: dom-* on a resource); on
+  // other elements, those this type declares, not the repeats of its element types' own.
+  std::vector<RawConstraint> constraints;
 };
 
 struct Type {
@@ -51,6 +56,7 @@ struct Tables {
   std::vector<RawSearchParam> search_params;  // sorted by id
   std::vector<IndexEntry> search_index;       // sorted by (type, code, id)
   std::vector<CompartmentRow> compartments;   // sorted by (compartment, type)
+  std::vector<ExpandedValueSet> value_sets;   // the required bindings' value sets, by url
 };
 
 // Errors: kMalformed when an element path does not start with its type's name, or a

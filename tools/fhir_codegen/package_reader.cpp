@@ -110,6 +110,12 @@ RawElement read_element(const Value& e, bool primitive_value, bool resource_id) 
     out.binding_strength = str(it->value, "strength");
     out.value_set = str(it->value, "valueSet");
   }
+  if (auto it = e.FindMember("constraint"); it != e.MemberEnd() && it->value.IsArray()) {
+    for (const Value& c : it->value.GetArray()) {
+      out.constraints.push_back(RawConstraint{str(c, "key"), str(c, "severity"), str(c, "human"),
+                                              str(c, "expression"), str(c, "source")});
+    }
+  }
   return out;
 }
 
@@ -176,6 +182,57 @@ RawCompartment read_compartment(const Value& doc) {
   return c;
 }
 
+std::string without_version(std::string url) {
+  auto bar = url.find('|');
+  if (bar != std::string::npos) url.resize(bar);
+  return url;
+}
+
+std::vector<RawInclude> read_includes(const Value& compose, const char* key) {
+  std::vector<RawInclude> out;
+  auto it = compose.FindMember(key);
+  if (it == compose.MemberEnd() || !it->value.IsArray()) return out;
+  for (const Value& inc : it->value.GetArray()) {
+    RawInclude r;
+    r.system = str(inc, "system");
+    for (std::string& vs : strings(inc, "valueSet")) r.value_sets.push_back(without_version(vs));
+    if (auto c = inc.FindMember("concept"); c != inc.MemberEnd() && c->value.IsArray()) {
+      for (const Value& item : c->value.GetArray()) r.concepts.push_back(str(item, "code"));
+    }
+    auto f = inc.FindMember("filter");
+    r.has_filter = f != inc.MemberEnd() && f->value.IsArray() && !f->value.Empty();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+RawValueSet read_value_set(const Value& doc) {
+  RawValueSet vs;
+  vs.url = str(doc, "url");
+  if (auto it = doc.FindMember("compose"); it != doc.MemberEnd() && it->value.IsObject()) {
+    vs.include = read_includes(it->value, "include");
+    vs.exclude = read_includes(it->value, "exclude");
+  }
+  return vs;
+}
+
+void add_concepts(const Value& owner, std::vector<std::string>& codes) {
+  auto it = owner.FindMember("concept");
+  if (it == owner.MemberEnd() || !it->value.IsArray()) return;
+  for (const Value& c : it->value.GetArray()) {
+    codes.push_back(str(c, "code"));
+    add_concepts(c, codes);
+  }
+}
+
+RawCodeSystem read_code_system(const Value& doc) {
+  RawCodeSystem cs;
+  cs.url = str(doc, "url");
+  cs.content = str(doc, "content");
+  add_concepts(doc, cs.codes);
+  return cs;
+}
+
 }  // namespace
 
 Result<Package> read_package(const std::filesystem::path& dir) {
@@ -193,7 +250,9 @@ Result<Package> read_package(const std::filesystem::path& dir) {
     bool sd = name.starts_with("StructureDefinition-");
     bool sp = name.starts_with("SearchParameter-");
     bool cd = name.starts_with("CompartmentDefinition-");
-    if (!(sd || sp || cd) || file.extension() != ".json") continue;
+    bool vs = name.starts_with("ValueSet-");
+    bool cs = name.starts_with("CodeSystem-");
+    if (!(sd || sp || cd || vs || cs) || file.extension() != ".json") continue;
     Result<rapidjson::Document> doc = load(file);
     if (!doc) return doc.status();
     std::string resource_type = str(*doc, "resourceType");
@@ -205,6 +264,10 @@ Result<Package> read_package(const std::filesystem::path& dir) {
       package.search_params.push_back(read_search_param(*doc));
     } else if (cd && resource_type == "CompartmentDefinition") {
       package.compartments.push_back(read_compartment(*doc));
+    } else if (vs && resource_type == "ValueSet") {
+      package.value_sets.push_back(read_value_set(*doc));
+    } else if (cs && resource_type == "CodeSystem") {
+      package.code_systems.push_back(read_code_system(*doc));
     }
   }
   return package;

@@ -18,6 +18,12 @@ struct RawTypeRef {
   std::vector<std::string> targets;  // last URL segment of each targetProfile
 };
 
+// An invariant of an element (ElementDefinition.constraint).
+struct RawConstraint {
+  std::string key, severity, human, expression;
+  std::string source;  // the StructureDefinition that declares it ("" when this one)
+};
+
 struct RawElement {
   std::string path;  // full path, "Patient.contact.name"
   std::uint32_t min = 0;
@@ -30,6 +36,7 @@ struct RawElement {
   bool xhtml = false;
   std::string binding_strength;  // "", "required", "extensible", "preferred", "example"
   std::string value_set;
+  std::vector<RawConstraint> constraints;
 };
 
 struct RawType {
@@ -53,13 +60,37 @@ struct RawCompartment {
   std::vector<std::pair<std::string, std::vector<std::string>>> resources;  // type, params
 };
 
+// One include or exclude of a ValueSet's compose: a whole code system (`system` alone), listed
+// concepts, or other value sets. A filter is not expanded: `has_filter` marks it.
+struct RawInclude {
+  std::string system;
+  std::vector<std::string> concepts;
+  std::vector<std::string> value_sets;  // canonicals, "|version" removed
+  bool has_filter = false;
+};
+
+struct RawValueSet {
+  std::string url;
+  std::vector<RawInclude> include, exclude;
+};
+
+// A CodeSystem's codes, the nested concept hierarchy flattened in document order.
+struct RawCodeSystem {
+  std::string url;
+  std::string content;  // "complete", "fragment", "example", "not-present", "supplement"
+  std::vector<std::string> codes;
+};
+
 struct Package {
   std::vector<RawType> types;
   std::vector<RawSearchParam> search_params;
   std::vector<RawCompartment> compartments;
+  std::vector<RawValueSet> value_sets;
+  std::vector<RawCodeSystem> code_systems;
 };
 
-// Reads every StructureDefinition-, SearchParameter- and CompartmentDefinition- file of `dir`.
+// Reads every StructureDefinition-, SearchParameter-, CompartmentDefinition-, ValueSet- and
+// CodeSystem- file of `dir`.
 // Keeps StructureDefinitions of kind primitive-type, complex-type and resource that are
 // specializations or roots (no derivation); skips constraint profiles and logical models.
 // Errors: kNotFound when `dir` is missing, kMalformed for a file that is not the JSON expected.

@@ -132,11 +132,27 @@ TEST_CASE("minimal resources come from the model and validate") {
   REQUIRE(patient.is_ok());
   CHECK(fhir::write_json(*patient) == R"({"resourceType":"Patient"})");
   CHECK(minimal_resource("HumanName", "x").status().code() == Code::kInvalidArgument);
+  // Types whose invariants need more than their required elements (org-1: a name or an
+  // identifier, ...): no minimal resource, and the smoke suite skips them.
+  const std::set<std::string_view> kNeedMore = {"AllergyIntolerance",
+                                                "Appointment",
+                                                "AppointmentResponse",
+                                                "CapabilityStatement",
+                                                "Consent",
+                                                "EventDefinition",
+                                                "ImmunizationRecommendation",
+                                                "InsurancePlan",
+                                                "Linkage",
+                                                "Organization",
+                                                "StructureDefinition",
+                                                "TerminologyCapabilities"};
   int made = 0;
   for (std::string_view type : fhir::resource_types()) {
     auto r = minimal_resource(type, "x");
     if (!r) {
       MESSAGE(std::string(type) << ": " << r.status().message());
+      CHECK_MESSAGE(kNeedMore.count(type) == 1, type);
+      CHECK(r.status().message().find("invariant") != std::string::npos);
       continue;
     }
     CHECK(fhir::validate_resource(*r, type).is_ok());
@@ -144,7 +160,7 @@ TEST_CASE("minimal resources come from the model and validate") {
   }
   MESSAGE("minimal resources made for " << made << " of " << fhir::resource_types().size()
                                         << " types");
-  CHECK(made == static_cast<int>(fhir::resource_types().size()));
+  CHECK(made + kNeedMore.size() == fhir::resource_types().size());
 }
 
 TEST_CASE("the smoke suite has one test per claimed interaction and lists what it skips") {
