@@ -90,73 +90,75 @@ void write_security(JsonWriter& w, const SecurityDescription& security) {
   write_str(w, "Bearer JWTs (RS256 or ES256) issued by " + security.issuer +
                    " are required on every request but this one");
   w.EndObject();
-  // The operations served (validate_operation.cpp), at the type level and for the whole server.
-  // ValueSet also has $validate-code (validate_code_operation.cpp).
-  void write_operations(JsonWriter & w, std::string_view type = {}) {
-    w.Key("operation");
-    w.StartArray();
+}
+
+// The operations served (validate_operation.cpp), at the type level and for the whole server.
+// ValueSet also has $validate-code (validate_code_operation.cpp).
+void write_operations(JsonWriter& w, std::string_view type = {}) {
+  w.Key("operation");
+  w.StartArray();
+  w.StartObject();
+  w.Key("name");
+  w.String("validate");
+  w.Key("definition");
+  w.String("http://hl7.org/fhir/OperationDefinition/Resource-validate");
+  w.EndObject();
+  if (type == "ValueSet") {
     w.StartObject();
     w.Key("name");
-    w.String("validate");
+    w.String("validate-code");
     w.Key("definition");
-    w.String("http://hl7.org/fhir/OperationDefinition/Resource-validate");
+    w.String("http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code");
     w.EndObject();
-    if (type == "ValueSet") {
-      w.StartObject();
-      w.Key("name");
-      w.String("validate-code");
-      w.Key("definition");
-      w.String("http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code");
-      w.EndObject();
-    }
-    w.EndArray();
   }
+  w.EndArray();
+}
 
-  void write_resource(JsonWriter & w, std::string_view type, bool multiple_delete) {
+void write_resource(JsonWriter& w, std::string_view type, bool multiple_delete) {
+  w.StartObject();
+  w.Key("type");
+  write_str(w, type);
+  w.Key("profile");
+  write_str(w, "http://hl7.org/fhir/StructureDefinition/" + std::string(type));
+  w.Key("interaction");
+  w.StartArray();
+  for (std::string_view code : kTypeInteractions) {
     w.StartObject();
-    w.Key("type");
-    write_str(w, type);
-    w.Key("profile");
-    write_str(w, "http://hl7.org/fhir/StructureDefinition/" + std::string(type));
-    w.Key("interaction");
-    w.StartArray();
-    for (std::string_view code : kTypeInteractions) {
-      w.StartObject();
-      w.Key("code");
-      write_str(w, code);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.Key("versioning");
-    w.String("versioned-update");
-    w.Key("readHistory");
-    w.Bool(true);
-    w.Key("updateCreate");
-    w.Bool(true);
-    // Conditional operations (transaction.cpp, read.cpp): If-None-Exist, If-None-Match and
-    // If-Modified-Since, PUT/DELETE [type]?criteria; several deletions only when allowed.
-    w.Key("conditionalCreate");
-    w.Bool(true);
-    w.Key("conditionalRead");
-    w.String("full-support");
-    w.Key("conditionalUpdate");
-    w.Bool(true);
-    w.Key("conditionalDelete");
-    w.String(multiple_delete ? "multiple" : "single");
-    // _include / _revinclude (search_includes.h): every reference parameter, from the official
-    // definitions, and the wildcard.
-    w.Key("searchInclude");
-    w.StartArray();
-    for (const std::string& value : fhir::search::include_values(type)) write_str(w, value);
-    w.EndArray();
-    w.Key("searchRevInclude");
-    w.StartArray();
-    for (const std::string& value : fhir::search::revinclude_values(type)) write_str(w, value);
-    w.EndArray();
-    write_search_params(w, type);
-    write_operations(w, type);
+    w.Key("code");
+    write_str(w, code);
     w.EndObject();
   }
+  w.EndArray();
+  w.Key("versioning");
+  w.String("versioned-update");
+  w.Key("readHistory");
+  w.Bool(true);
+  w.Key("updateCreate");
+  w.Bool(true);
+  // Conditional operations (transaction.cpp, read.cpp): If-None-Exist, If-None-Match and
+  // If-Modified-Since, PUT/DELETE [type]?criteria; several deletions only when allowed.
+  w.Key("conditionalCreate");
+  w.Bool(true);
+  w.Key("conditionalRead");
+  w.String("full-support");
+  w.Key("conditionalUpdate");
+  w.Bool(true);
+  w.Key("conditionalDelete");
+  w.String(multiple_delete ? "multiple" : "single");
+  // _include / _revinclude (search_includes.h): every reference parameter, from the official
+  // definitions, and the wildcard.
+  w.Key("searchInclude");
+  w.StartArray();
+  for (const std::string& value : fhir::search::include_values(type)) write_str(w, value);
+  w.EndArray();
+  w.Key("searchRevInclude");
+  w.StartArray();
+  for (const std::string& value : fhir::search::revinclude_values(type)) write_str(w, value);
+  w.EndArray();
+  write_search_params(w, type);
+  write_operations(w, type);
+  w.EndObject();
+}
 
 }  // namespace
 

@@ -109,7 +109,11 @@ std::optional<ScopePermissions> needed(Interaction interaction) {
     case Interaction::kCapabilities:
     case Interaction::kSmartConfiguration: return std::nullopt;
     case Interaction::kRead:
-    case Interaction::kVread: p.read = true; break;
+    case Interaction::kVread:
+    // $validate reads nothing stored at the type level, but it shows what the server accepts
+    // of a type: it needs that type's read permission, as $validate-code needs ValueSet's.
+    case Interaction::kValidate:
+    case Interaction::kValidateCode: p.read = true; break;
     case Interaction::kSearchType:
     case Interaction::kSearchCompartment:
     case Interaction::kHistoryInstance:
@@ -144,6 +148,8 @@ const char* name_of(Interaction interaction) {
     case Interaction::kDelete:
     case Interaction::kConditionalDelete: return "delete";
     case Interaction::kTransaction: return "transaction/batch";
+    case Interaction::kValidate: return "$validate";
+    case Interaction::kValidateCode: return "$validate-code";
     default: return "this interaction";
   }
 }
