@@ -66,21 +66,27 @@ Values build_includes() {
   return out;
 }
 
+// One pass over every type's reference parameters, each appended to the lists of the types it
+// may point at: sources come in sorted order, so each list is sorted by source, then code.
 Values build_revincludes() {
   Values out;
-  for (std::string_view type : resource_types()) out[std::string(type)];
-  for (auto& [target, values] : out) {
-    for (const auto& [source, _] : out) {  // sorted by type
-      for (const SearchParamDef* param : searchable_params(source)) {
-        if (!is_searchable_reference(*param)) continue;
-        if (param->target.empty() ||
-            std::find(param->target.begin(), param->target.end(), target) != param->target.end()) {
-          values.push_back(source + ":" + std::string(param->code));
-        }
+  std::vector<std::vector<std::string>*> all;
+  for (std::string_view type : resource_types()) all.push_back(&out[std::string(type)]);
+  for (std::string_view source : resource_types()) {
+    for (const SearchParamDef* param : searchable_params(source)) {
+      if (!is_searchable_reference(*param)) continue;
+      const std::string value = std::string(source) + ":" + std::string(param->code);
+      if (param->target.empty()) {
+        for (std::vector<std::string>* values : all) values->push_back(value);
+        continue;
+      }
+      for (std::string_view target : param->target) {
+        auto it = out.find(target);
+        if (it != out.end()) it->second.push_back(value);
       }
     }
-    values.emplace_back("*");
   }
+  for (std::vector<std::string>* values : all) values->emplace_back("*");
   return out;
 }
 
