@@ -231,10 +231,10 @@ TEST_CASE("search over HTTP: ContactPoint tokens are system|value") {
   HttpClient client = server.client();
   const std::string tag = run_tag();
   const std::string phone = "555-555-2003" + tag, mail = "p" + tag + "@example.org";
-  const std::string p = create(
-      client, "Patient",
-      R"({"resourceType":"Patient","telecom":[{"system":"phone","value":")" + phone +
-          R"("},{"system":"email","value":")" + mail + R"("},{"value":"x)" + tag + R"("}]})");
+  const std::string p =
+      create(client, "Patient",
+             R"({"resourceType":"Patient","telecom":[{"system":"phone","value":")" + phone +
+                 R"("},{"system":"email","value":")" + mail + R"("}]})");
   using Ids = std::set<std::string>;
   CHECK(search_ids(client, "Patient?phone=phone%7C" + phone) == Ids{p});
   CHECK(search_ids(client, "Patient?phone=" + phone) == Ids{p});
@@ -243,7 +243,7 @@ TEST_CASE("search over HTTP: ContactPoint tokens are system|value") {
   CHECK(search_ids(client, "Patient?email=email%7C" + mail) == Ids{p});
   CHECK(search_ids(client, "Patient?telecom=email%7C" + phone).empty());  // wrong system
   CHECK(search_ids(client, "Patient?telecom=%7C" + phone).empty());       // "|v": no system
-  CHECK(search_ids(client, "Patient?telecom=%7Cx" + tag) == Ids{p});      // the one without
+  // (A ContactPoint with a value and no system is refused on write: cpt-2.)
   CHECK(search_ids(client, "Patient?telecom=phone%7C&telecom=" + phone) == Ids{p});
 }
 
