@@ -164,9 +164,10 @@ TEST_CASE("structural comparison with other converters' outputs (counts)") {
     std::printf("  %-28s theirs %zu, Hearth %zu\n", type.c_str(), n.first, n.second);
   }
   CHECK(files > 40);
-  for (const auto& [what, tally] : tallies) {
+  for (const auto& tally : tallies) {
     // Floors below today's figures: a regression fails, the open gaps (docs) do not.
-    CHECK_MESSAGE(tally.agreed * 100 >= tally.checked * 60, what);
+    const std::string& what = tally.first;  // not a structured binding: clang's CHECK lambda
+    CHECK_MESSAGE(tally.second.agreed * 100 >= tally.second.checked * 60, what);
   }
 }
 
