@@ -255,6 +255,7 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
     // A chain or _has: its links, then the parameter at its end on the type it leads to. An
     // unknown first parameter is an unknown name like any other.
     std::vector<ChainLink> chain;
+    std::string chained_type;  // owns what target_type views for a chain
     std::string_view target_type = resource_type;
     std::string_view terminal = name;
     if (detail::is_chained(name)) {
@@ -271,7 +272,8 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
       if (!chained) return chained.status();
       chain = std::move(chained->links);
       terminal = chained->last;
-      target_type = chained->type;
+      chained_type = std::move(chained->type);
+      target_type = chained_type;
       code = terminal.substr(0, terminal.find(':'));
       colon = terminal.find(':');
     } else if (code == "_has") {
