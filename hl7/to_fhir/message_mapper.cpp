@@ -212,9 +212,9 @@ class Mapping {
     std::vector<std::pair<const RowPlan*, std::size_t>> references;
     for (std::size_t i = 0; i < places.size(); ++i) {
       if (places[i].node == nullptr) continue;
+      const RowContext context(message_, i);
       for (const RowPlan& plan : map_.rows) {
         if (plan.node != places[i].node || !plan.condition) continue;
-        RowContext context(message_, i);
         if (!plan.condition->evaluate(context)) continue;
         if (!plan.target || !plan.target->rest.empty() || plan.segment_map == nullptr ||
             message_only(plan.target->type)) {
@@ -234,23 +234,32 @@ class Mapping {
   }
 
  private:
-  Resource* instance(const std::string& type, int n, const SegmentPlace& place) {
+  using InstanceId = std::tuple<std::string, int, std::vector<int>>;
+
+  // The id of `type[n]` seen from `place`; nullopt when no row of the map writes that resource.
+  std::optional<InstanceId> id_of(const std::string& type, int n, const SegmentPlace& place) const {
     auto home = map_.home.find({type, n});
-    if (home == map_.home.end()) return nullptr;
-    auto key = std::make_tuple(type, n, instance_key(map_, home->second, place));
-    if (auto found = instances_.find(key); found != instances_.end()) return found->second;
+    if (home == map_.home.end()) return std::nullopt;
+    return InstanceId{type, n, instance_key(map_, home->second, place)};
+  }
+
+  // The instance a row writes, made on first use.
+  Resource* instance(const std::string& type, int n, const SegmentPlace& place) {
+    std::optional<InstanceId> id = id_of(type, n, place);
+    if (!id) return nullptr;
+    if (auto found = instances_.find(*id); found != instances_.end()) return found->second;
     Result<Resource*> added = builder_.add(type);
     if (!added) return nullptr;
-    instances_.emplace(std::move(key), *added);
+    instances_.emplace(std::move(*id), *added);
     return *added;
   }
 
   // The existing instance a reference clause names, seen from `place`; nullptr when there is
   // none (or it is empty).
-  Resource* existing(const std::string& type, int n, const SegmentPlace& place) {
-    auto home = map_.home.find({type, n});
-    if (home == map_.home.end()) return nullptr;
-    auto found = instances_.find(std::make_tuple(type, n, instance_key(map_, home->second, place)));
+  Resource* existing(const std::string& type, int n, const SegmentPlace& place) const {
+    std::optional<InstanceId> id = id_of(type, n, place);
+    if (!id) return nullptr;
+    auto found = instances_.find(*id);
     if (found == instances_.end() || found->second->root->empty()) return nullptr;
     return found->second;
   }
@@ -378,7 +387,7 @@ class Mapping {
   const Message& message_;
   const MapEngine& engine_;
   ResourceBuilder builder_;
-  std::map<std::tuple<std::string, int, std::vector<int>>, Resource*> instances_;
+  std::map<InstanceId, Resource*> instances_;
   MappedMessage out_;
 };
 

@@ -62,12 +62,12 @@ bool Node::choice_taken(std::uint32_t element) const {
 }
 
 const Node* Node::existing(std::string_view json_name, const InstanceKey& key) const {
-  for (const Member& member : members_) {
-    if (member.name != json_name) continue;
-    const InstanceKey item_key = member.repeating ? key : InstanceKey{};
-    for (const auto& item : member.items) {
-      if (item.first == item_key) return item.second.get();
-    }
+  const auto member = std::find_if(members_.begin(), members_.end(),
+                                   [&](const Member& m) { return m.name == json_name; });
+  if (member == members_.end()) return nullptr;
+  const InstanceKey item_key = member->repeating ? key : InstanceKey{};
+  for (const auto& item : member->items) {
+    if (item.first == item_key) return item.second.get();
   }
   return nullptr;
 }

@@ -23,6 +23,11 @@ constexpr SqlDialect kPostgresql{"BEGIN", " FOR UPDATE"};
 constexpr const char* kVersionColumns =
     "res_type, res_id, version, last_updated, deleted, method, body";
 
+// The current row of (type, id), with its body.
+constexpr const char* kReadCurrent =
+    "SELECT r.version, r.last_updated, r.deleted, r.method, v.body FROM resource r"
+    " JOIN resource_version v ON v.seq = r.seq WHERE r.res_type = :p1 AND r.res_id = :p2";
+
 // Builds the WHERE clause of a history shape and binds its parameters in placeholder order.
 class Where {
  public:
@@ -105,13 +110,6 @@ HistoryStatements::HistoryStatements(soci::session& sql, Dialect, int shape)
           std::string("SELECT ") + kVersionColumns + " FROM resource_version v" + where.text());
 }
 
-namespace {
-// The current row of (type, id), with its body.
-constexpr const char* kReadCurrent =
-    "SELECT r.version, r.last_updated, r.deleted, r.method, v.body FROM resource r"
-    " JOIN resource_version v ON v.seq = r.seq WHERE r.res_type = :p1 AND r.res_id = :p2";
-}  // namespace
-
 PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
     : sql(session),
       dialect(d),
@@ -121,8 +119,7 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
       savepoint(sql.prepare << "SAVEPOINT one_write"),
       release_savepoint(sql.prepare << "RELEASE one_write"),
       rollback_to_savepoint(sql.prepare << "ROLLBACK TO one_write"),
-      read_current((sql.prepare << kReadCurrent, use(type), use(id), into(cur_version),
-                    into(cur_last_updated), into(cur_deleted), into(cur_method), into(cur_body))),
+      read_current(sql),
       lock_current((sql.prepare << std::string("SELECT version, last_updated, deleted, method"
                                                " FROM resource WHERE res_type = :p1"
                                                " AND res_id = :p2") +
@@ -163,9 +160,21 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
                          ") VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7)" +
                          (d == Dialect::kSqlite ? "" : " RETURNING seq"));
   insert_version.define_and_bind();
+  // The point read: SQLite's through the C API (read_current_row), so SOCI's is prepared only
+  // for PostgreSQL.
   if (d == Dialect::kSqlite) {
     read_current_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kReadCurrent);
+    return;
   }
+  for (auto* in : {&type, &id}) read_current.exchange(use(*in));
+  read_current.exchange(into(cur_version));
+  read_current.exchange(into(cur_last_updated));
+  read_current.exchange(into(cur_deleted));
+  read_current.exchange(into(cur_method));
+  read_current.exchange(into(cur_body));
+  read_current.alloc();
+  read_current.prepare(kReadCurrent);
+  read_current.define_and_bind();
 }
 
 void PreparedStatements::insert_version_row() {

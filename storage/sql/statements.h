@@ -91,7 +91,7 @@ struct PreparedStatements {
   soci::statement begin_write, commit, rollback;
   // One write inside a group commit (SQLite): isolates it from the others in the transaction.
   soci::statement savepoint, release_savepoint, rollback_to_savepoint;
-  soci::statement read_current;  // (type, id) -> cur_* including the body; read_current_row()
+  soci::statement read_current;  // PostgreSQL only (prepared there): read_current_row()
   soci::statement lock_current;  // (type, id) -> cur_* without body; row-locked on PostgreSQL
   soci::statement read_version;  // (type, id, version) -> cur_last_updated..cur_body
   // (type, id, version, last_updated, deleted, method, seq; rid = seq); inserts nothing (0 affected

@@ -10,14 +10,15 @@
 #include <iterator>
 #include <string>
 
+#include "to_fhir/corpus_support.h"
+
 namespace hearth::hl7::to_fhir {
 namespace {
 
 std::string corpus(const std::string& path) {
-  std::ifstream in(std::string(HEARTH_SOURCE_DIR) + "/tests/data/corpus/hl7v2/" + path,
-                   std::ios::binary);
-  REQUIRE(in);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text = testing::read_file(testing::corpus_dir() / path);
+  REQUIRE_FALSE(text.empty());
+  return text;
 }
 
 std::size_t segment_index(const Message& message, std::string_view id) {

@@ -15,6 +15,7 @@
 #include <set>
 
 #include "core/url_encoding.h"
+#include "to_fhir/corpus_support.h"
 
 namespace hearth::hl7::to_fhir {
 namespace {
@@ -118,13 +119,9 @@ TEST_CASE("message mapper: a message type without a map is unmapped") {
 }
 
 TEST_CASE("message mapper: every corpus ADT and ORU message (counts)") {
-  namespace fs = std::filesystem;
   std::size_t adt = 0, adt_ok = 0, oru = 0, oru_ok = 0, observations = 0, resources = 0;
-  for (const auto& entry :
-       fs::recursive_directory_iterator(fs::path(HEARTH_SOURCE_DIR) / "tests/data/corpus/hl7v2")) {
-    if (entry.path().extension() != ".hl7") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& path : testing::corpus_files(".hl7")) {
+    const std::string raw = testing::read_file(path);
     Result<Message> message = Message::parse(raw);
     if (!message.is_ok()) continue;
     const std::string_view code = message->message_code();
@@ -138,7 +135,7 @@ TEST_CASE("message mapper: every corpus ADT and ORU message (counts)") {
       bundle.by_type[e["resource"]["resourceType"].GetString()].push_back(&e["resource"]);
     }
     resources += mapped->resources;
-    const std::string name = entry.path().filename().string();
+    const std::string name = path.filename().string();
     // The patient: PID-3.1 among its identifiers, PID-5.1.1 its family name.
     bool patient_ok = false;
     Result<std::string> pid3 = message->get_text("PID-3.1");

@@ -11,6 +11,8 @@
 #include <iterator>
 #include <map>
 
+#include "to_fhir/corpus_support.h"
+
 namespace hearth::hl7::to_fhir {
 namespace {
 
@@ -124,17 +126,13 @@ TEST_CASE("message structure: ADT^A01 next of kin and insurance groups") {
 namespace hearth::hl7::to_fhir {
 
 TEST_CASE("message structure: every corpus message with a map (counts)") {
-  namespace fs = std::filesystem;
   std::size_t messages = 0;
   std::size_t segments = 0;
   std::size_t unplaced = 0;
   std::size_t z_segments = 0;
   std::map<std::string, std::size_t> unplaced_ids;
-  for (const auto& entry :
-       fs::recursive_directory_iterator(fs::path(HEARTH_SOURCE_DIR) / "tests/data/corpus/hl7v2")) {
-    if (entry.path().extension() != ".hl7") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& path : testing::corpus_files(".hl7")) {
+    const std::string raw = testing::read_file(path);
     Result<Message> message = Message::parse(raw);
     if (!message.is_ok()) continue;  // batches and refused files: the corpus test covers them
     const MessageMapTable* map = message_map_for(*message);

@@ -16,16 +16,12 @@
 #include <string>
 
 #include "hl7/to_fhir/message_mapper.h"
+#include "to_fhir/corpus_support.h"
 
 namespace hearth::hl7::to_fhir {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 using Resources = std::map<std::string, std::vector<const rapidjson::Value*>>;
 
@@ -85,16 +81,12 @@ TEST_CASE("structural comparison with other converters' outputs (counts)") {
   std::map<std::string, Tally> tallies;
   std::map<std::string, std::pair<std::size_t, std::size_t>> counts;  // type -> (theirs, ours)
   std::size_t files = 0;
-  for (const auto& entry :
-       fs::recursive_directory_iterator(fs::path(HEARTH_SOURCE_DIR) / "tests/data/corpus/hl7v2")) {
-    const std::string name = entry.path().filename().string();
-    const std::string suffix = ".expected.json";
-    if (name.size() <= suffix.size() || name.substr(name.size() - suffix.size()) != suffix) {
-      continue;
-    }
+  const std::string suffix = ".expected.json";
+  for (const auto& path : testing::corpus_files(suffix)) {
+    const std::string name = path.filename().string();
     const fs::path hl7 =
-        entry.path().parent_path() / (name.substr(0, name.size() - suffix.size()) + ".hl7");
-    const std::string raw = read(hl7);
+        path.parent_path() / (name.substr(0, name.size() - suffix.size()) + ".hl7");
+    const std::string raw = testing::read_file(hl7);
     Result<Message> message = Message::parse(raw);
     if (!message.is_ok()) continue;
     int ids = 0;
@@ -102,7 +94,7 @@ TEST_CASE("structural comparison with other converters' outputs (counts)") {
         MessageMapper().map(*message, [&ids] { return std::to_string(++ids); });
     if (!mapped.is_ok()) continue;  // a type the IG has no map for
     rapidjson::Document theirs;
-    const std::string expected = read(entry.path());
+    const std::string expected = testing::read_file(path);
     theirs.Parse(expected.c_str());
     rapidjson::Document ours;
     ours.Parse(mapped->bundle.c_str());
