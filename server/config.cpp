@@ -164,6 +164,18 @@ void add_serve_options(CLI::App& app, Config& config) {
       ->envname("HEARTH_HL7_DUPLICATE_CONTROL_ID")
       ->check(CLI::IsMember({"accept", "reject"}))
       ->capture_default_str();
+  app.add_option("--hl7-mapping", config.hl7_mapping,
+                 "Accepted HL7 v2 messages are mapped to FHIR resources in the transaction that "
+                 "archives them ('map'), or only archived ('off')")
+      ->envname("HEARTH_HL7_MAPPING")
+      ->check(CLI::IsMember({"map", "off"}))
+      ->capture_default_str();
+  app.add_option("--hl7-unmapped", config.hl7_unmapped,
+                 "A message type the V2-to-FHIR IG has no map for: 'accept' it (archived, "
+                 "noted unmapped) or 'reject' it with AR (ERR 200)")
+      ->envname("HEARTH_HL7_UNMAPPED")
+      ->check(CLI::IsMember({"accept", "reject"}))
+      ->capture_default_str();
   app.add_option("--allowed-hosts", config.allowed_hosts,
                  "Host header values served, comma-separated: NAME (any port), NAME:PORT or * "
                  "(any); others get 400. Default: loopback names on a loopback bind, else any")

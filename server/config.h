@@ -82,6 +82,11 @@ struct Config {
   // A control id (MSH-10) the same sender used before for other content: "accept" (a new
   // message, flagged control-id-reused in the archive) or "reject" (AE, ERR 205).
   std::string hl7_duplicate_control_id = "accept";
+  // Accepted messages are mapped to FHIR in the transaction that archives them ("map"), or only
+  // archived ("off"). A type the V2-to-FHIR IG has no map for: "accept" (archived, noted
+  // unmapped) or "reject" (AR, ERR 200).
+  std::string hl7_mapping = "map";
+  std::string hl7_unmapped = "accept";
   // Host header names served (server/host_check.h): "name" (any port) or "name:port"; "*" any.
   // Empty: loopback names on a loopback bind, any Host otherwise.
   std::vector<std::string> allowed_hosts;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "storage/resource_store.h"
 
 namespace hearth::storage {
 
@@ -53,6 +54,16 @@ struct ArchivedMessage {
 // strict reading (--hl7-duplicate-control-id=reject).
 enum class ReusedControlId { kAccept, kReject };
 
+// What an accepted message does to the resource store (an HL7 v2 message's mapped FHIR
+// transaction), run inside the archive's transaction right after the message's row is inserted,
+// with that row's id (for meta.source and Provenance). Its writes commit with the row or not at
+// all. It returns ok to keep them, or an error: its writes are then rolled back (a savepoint of
+// its own) and the row is kept with status 'error', `effect_failed_ack` as its ACK and the
+// error's diagnostics as its note. As a TransactionBody it may run more than once (PostgreSQL
+// runs the whole archiving again after a retryable failure) and must start clean each time. A
+// database failure inside it fails the whole archiving (nothing stored, kUnavailable/kInternal).
+using MessageEffect = std::function<Status(StoreTransaction&, std::int64_t message_id)>;
+
 // What MessageArchive::archive should store. `status` is what the caller decided (accepted after a
 // good parse, rejected after a bad one). Everything the store writes is decided before the
 // transaction: the ACK for the normal case, and for kReject the one for a reused control id.
@@ -65,6 +76,10 @@ struct ArchiveRequest {
   std::string ack;  // the ACK stored with the message and sent; "" when none is sent
   ReusedControlId on_reused = ReusedControlId::kAccept;
   std::string reused_ack;  // kReject only: the ACK stored and sent instead of `ack`
+  // Run for a new accepted message only (never for a duplicate, a rejected one, or one stored
+  // as 'error' for a reused control id). Unset: the message is archived only.
+  MessageEffect effect;
+  std::string effect_failed_ack;  // the ACK stored and sent when `effect` returned an error
 };
 
 struct ArchiveOutcome {
@@ -75,6 +90,8 @@ struct ArchiveOutcome {
   // True: an earlier accepted message of this sender had this control id with other content
   // (the new row's note starts with "control-id-reused"; with kReject its status is 'error').
   bool control_id_reused = false;
+  // The error `effect` returned (the row is then 'error' with effect_failed_ack); ok otherwise.
+  Status effect_error;
 };
 
 // Completion of MessageArchive::archive: called exactly once, after COMMIT (or with the

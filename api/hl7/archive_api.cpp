@@ -13,6 +13,7 @@
 #include "api/rest/outcome.h"
 #include "core/time_format.h"
 #include "core/url_encoding.h"
+#include "fhir/json.h"
 #include "hl7/v2/ack.h"
 #include "hl7/v2/message.h"
 
@@ -183,8 +184,9 @@ void write_columns(PrettyJsonWriter& w, const storage::ArchivedMessage& m,
 
 }  // namespace
 
-Hl7ArchiveApi::Hl7ArchiveApi(storage::MessageArchive& store, Hl7Ingest& ingest)
-    : store_(store), ingest_(ingest) {}
+Hl7ArchiveApi::Hl7ArchiveApi(storage::MessageArchive& store, Hl7Ingest& ingest,
+                             storage::ResourceReader* resources)
+    : store_(store), ingest_(ingest), resources_(resources) {}
 
 StoreUse Hl7ArchiveApi::store_use(const Request& request) const {
   std::string allow;
@@ -248,6 +250,30 @@ Result<Response> Hl7ArchiveApi::list(const Request& request) const {
   return json_response(buffer);
 }
 
+// What the message wrote, from its Provenance: `provenance` and `produced` (versioned
+// references); nothing for a message that wrote nothing (unmapped, rejected, error).
+void Hl7ArchiveApi::write_produced(PrettyJsonWriter& w, const storage::ArchivedMessage& m) const {
+  if (resources_ == nullptr || m.status != storage::MessageStatus::kAccepted) return;
+  const std::string id = std::string(kMessageProvenancePrefix) + std::to_string(m.id);
+  Result<storage::ResourceVersion> provenance = resources_->read("Provenance", id);
+  if (!provenance.is_ok()) return;
+  Result<fhir::JsonDocument> doc = fhir::parse_json(provenance->body);
+  if (!doc.is_ok()) return;
+  write_string(w, "provenance", "Provenance/" + id);
+  w.Key("produced");
+  w.StartArray();
+  auto targets = doc->FindMember("target");
+  if (targets != doc->MemberEnd() && targets->value.IsArray()) {
+    for (const fhir::JsonValue& target : targets->value.GetArray()) {
+      auto ref = target.FindMember("reference");
+      if (ref != target.MemberEnd() && fhir::is_json_string(ref->value)) {
+        write_text(w, fhir::json_string(ref->value));
+      }
+    }
+  }
+  w.EndArray();
+}
+
 Result<Response> Hl7ArchiveApi::read(const Request& request, std::int64_t id) const {
   HEARTH_ASSIGN_OR_RETURN(const storage::ArchivedMessage m, store_.read_message(id));
   rapidjson::StringBuffer buffer;
@@ -257,6 +283,7 @@ Result<Response> Hl7ArchiveApi::read(const Request& request, std::int64_t id) co
   write_columns(w, m, hl7_base(request.base_url));
   write_string(w, "raw", m.raw);
   write_string(w, "ack", m.ack);
+  write_produced(w, m);
   hl7::ParseError parse_error;
   auto parsed = hl7::Message::parse(std::string_view(m.raw), &parse_error);
   w.Key("parsed");
@@ -299,6 +326,10 @@ Result<Response> Hl7ArchiveApi::replay(const Request& request, std::int64_t id) 
   write_string(w, "status", storage::message_status_text(row.status));
   write_string(w, "ackCode", result.ack_code);
   write_string(w, "ack", result.ack);
+  w.Key("produced");
+  w.StartArray();
+  for (const std::string& written : result.written) write_text(w, written);
+  w.EndArray();
   write_string(w, "self",
                hl7_base(request.base_url) + "/messages/" + std::to_string(result.archive_id));
   w.EndObject();

@@ -27,9 +27,11 @@
 
 #include "api/hl7/ingest.h"
 #include "api/hl7/route.h"
+#include "api/hl7/view_json.h"
 #include "api/request.h"
 #include "api/service.h"
 #include "storage/message_archive.h"
+#include "storage/resource_store.h"
 
 namespace hearth::api {
 
@@ -38,7 +40,10 @@ class Hl7ArchiveApi final : public Service {
   static constexpr std::int64_t kDefaultCount = 100;
   static constexpr std::int64_t kMaxCount = 1000;
 
-  Hl7ArchiveApi(storage::MessageArchive& store, Hl7Ingest& ingest);
+  // `resources` (null: not shown) is where a message's produced resources are read from: its
+  // Provenance (message_mapping.h) lists them in GET messages/{id} as `produced`.
+  Hl7ArchiveApi(storage::MessageArchive& store, Hl7Ingest& ingest,
+                storage::ResourceReader* resources = nullptr);
 
   // From the route table: every route reads or writes the archive (kRead, or kWrite for
   // $replay); kNone for a request no route serves.
@@ -54,9 +59,11 @@ class Hl7ArchiveApi final : public Service {
   Result<Response> list(const Request& request) const;
   Result<Response> read(const Request& request, std::int64_t id) const;
   Result<Response> replay(const Request& request, std::int64_t id) const;
+  void write_produced(PrettyJsonWriter& w, const storage::ArchivedMessage& m) const;
 
   storage::MessageArchive& store_;
   Hl7Ingest& ingest_;
+  storage::ResourceReader* resources_;
 };
 
 }  // namespace hearth::api

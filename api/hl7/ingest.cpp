@@ -75,6 +75,7 @@ struct Hl7Ingest::Pending {
   std::vector<hl7::AckError> errors;
 
   bool archive = true;  // false: a reject over the connection's allowance, only counted
+  MessageMapping mapping;
 
   std::string ack_for(hl7::AckCode code, const std::vector<hl7::AckError>& errs) const {
     std::optional<hl7::AckCode> wire = hl7::ack_code_for(*message, code);
@@ -142,6 +143,9 @@ std::shared_ptr<Hl7Ingest::Pending> Hl7Ingest::prepare(std::string raw_text, con
     p.errors.push_back(error_of(hl7::ErrorCode::kUnsupportedMessageType,
                                 "message type " + request.message_type + " is not accepted"));
   }
+  if (p.outcome == hl7::AckCode::kAA && options_.mapping != nullptr) {
+    map(p);
+  }
   if (p.outcome == hl7::AckCode::kAR) {
     request.status = MessageStatus::kRejected;
     request.note = p.errors.front().diagnostics;
@@ -149,6 +153,14 @@ std::shared_ptr<Hl7Ingest::Pending> Hl7Ingest::prepare(std::string raw_text, con
   // Both ACKs the store may send are built here, on the caller's thread: the store's
   // transaction (one writer for every connection) only picks one.
   request.ack = p.ack_for(p.outcome, p.errors);
+  if (p.mapping.outcome == MessageMapping::Outcome::kMapped) {
+    request.effect = std::move(p.mapping.effect);
+    request.effect_failed_ack = p.ack_for(
+        hl7::AckCode::kAE,
+        {error_of(hl7::ErrorCode::kApplicationInternalError,
+                  "the message's resources could not be written, so nothing of it was stored "
+                  "(the archived message's note says why)")});
+  }
   request.on_reused = options_.on_reused_control_id;
   if (p.outcome == hl7::AckCode::kAA && request.on_reused == storage::ReusedControlId::kReject) {
     request.reused_ack =
@@ -158,6 +170,34 @@ std::shared_ptr<Hl7Ingest::Pending> Hl7Ingest::prepare(std::string raw_text, con
                                 "' was already used by a different message from this sender")});
   }
   return pending;
+}
+
+// Maps an accepted message; decides AE for content that cannot be mapped, AR for an unmapped
+// type when so configured.
+void Hl7Ingest::map(Pending& p) const {
+  storage::ArchiveRequest& request = p.request;
+  p.mapping = map_message(*p.message, request.message_type, request.sender, *options_.mapping);
+  switch (p.mapping.outcome) {
+    case MessageMapping::Outcome::kMapped:
+      p.errors = p.mapping.errors;  // warnings: values left out
+      return;
+    case MessageMapping::Outcome::kUnmapped:
+      if (options_.mapping->reject_unmapped) {
+        p.outcome = hl7::AckCode::kAR;
+        p.errors.push_back(error_of(hl7::ErrorCode::kUnsupportedMessageType,
+                                    "message type " + request.message_type +
+                                        " has no map to FHIR (--hl7-unmapped=reject)"));
+        return;
+      }
+      request.note = p.mapping.note;
+      return;
+    case MessageMapping::Outcome::kFailed:
+      p.outcome = hl7::AckCode::kAE;
+      p.errors = p.mapping.errors;
+      request.status = MessageStatus::kError;
+      request.note = p.mapping.note;
+      return;
+  }
 }
 
 Hl7IngestResult Hl7Ingest::finish(Pending& p, Result<storage::ArchiveOutcome> archived) {
@@ -184,6 +224,19 @@ Hl7IngestResult Hl7Ingest::finish(Pending& p, Result<storage::ArchiveOutcome> ar
     result.duplicate = archived->duplicate;
     result.control_id_reused = archived->control_id_reused;
     result.ack = std::move(archived->stored.ack);
+    if (!archived->duplicate) {
+      result.unmapped = p.mapping.outcome == MessageMapping::Outcome::kUnmapped &&
+                        p.request.status == MessageStatus::kAccepted;
+      result.mapping_failed =
+          p.mapping.outcome == MessageMapping::Outcome::kFailed || !archived->effect_error.is_ok();
+      if (p.mapping.written && archived->effect_error.is_ok() &&
+          archived->stored.status == MessageStatus::kAccepted) {
+        result.written = std::move(*p.mapping.written);
+        if (!result.written.empty())
+          result.written.push_back("Provenance/" + std::string(kMessageProvenancePrefix) +
+                                   std::to_string(archived->stored.id));
+      }
+    }
   }
   result.ack_code = hl7::ack_code_of(result.ack);
   return result;

@@ -3,7 +3,13 @@
 // planned ACK (all on the calling thread, no store) -> archive (one store transaction) -> the
 // completion, after the COMMIT. A message acknowledged AA/CA is in the archive; a duplicate
 // (same sender, MSH-10 and content) gets its original ACK again and is not stored twice.
-// Mapping to FHIR is not done yet: an accepted message is archived only.
+// With a mapping context (Hl7IngestOptions::mapping), an accepted message is also mapped to FHIR
+// (message_mapping.h) before the store is asked, and its resources are written in the same
+// transaction as its archive row: AA/CA means archived and mapped. Content that cannot be mapped
+// is AE/CE with ERR segments naming where, archived as 'error', with no resource written; a type
+// the IG has no map for is archived and acknowledged with the note `unmapped` (or AR with ERR
+// 200 under Hl7MappingContext::reject_unmapped). Values the mapping had to leave out are ERR
+// warnings (severity W) in an AA.
 //
 // ACK codes: AA/CA accepted; AR/CR for bytes that do not parse (the ERR from
 // hl7::build_reject_ack) and for an unaccepted type (ERR 200) or version (ERR 203); AR/CR with
@@ -24,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/hl7/message_mapping.h"
 #include "core/clock.h"
 #include "storage/message_archive.h"
 
@@ -36,6 +43,8 @@ struct Hl7IngestOptions {
   std::vector<std::string> versions;
   // A control id reused by the same sender for other content (--hl7-duplicate-control-id).
   storage::ReusedControlId on_reused_control_id = storage::ReusedControlId::kAccept;
+  // Where accepted messages are mapped to FHIR; null: archived only.
+  const Hl7MappingContext* mapping = nullptr;
 };
 
 // Where a message came from: the connection's remote address ("127.0.0.1:53122", "replay:12")
@@ -60,6 +69,11 @@ struct Hl7IngestResult {
   bool duplicate = false;
   bool control_id_reused = false;  // a new message under a control id used before
   std::string store_error;  // why the archive failed (the ACK is then AR/CR 207); "" otherwise
+  bool unmapped = false;    // accepted and archived, but the IG has no map for its type
+  // The versions the message wrote ("Patient/1/_history/2"), its Provenance last; empty when
+  // nothing was mapped or the mapped resources could not be written (mapping_failed).
+  std::vector<std::string> written;
+  bool mapping_failed = false;  // AE/CE: the content could not be mapped or written
 };
 
 // How many frames that do not parse one connection may have archived: a sender spraying
@@ -104,6 +118,7 @@ class Hl7Ingest {
   std::string ack_control_id() const;  // a fresh MSH-10 for an ACK
   std::shared_ptr<Pending> prepare(std::string raw, const Hl7Peer& peer,
                                    RejectAllowance* rejects) const;
+  void map(Pending& pending) const;
   static Hl7IngestResult finish(Pending& pending, Result<storage::ArchiveOutcome> archived);
 
   storage::MessageArchive& archive_;

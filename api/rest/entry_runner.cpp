@@ -11,6 +11,7 @@
 #include "api/rest/interactions.h"
 #include "api/rest/patch_body.h"
 #include "api/rest/reference_rewrite.h"
+#include "api/rest/resource_body.h"
 #include "api/rest/version_response.h"
 #include "api/rest/write_request.h"
 #include "core/base64.h"
@@ -100,14 +101,15 @@ bool needs_store(const BundleEntry& entry) {
          has_conditional_reference(entry);
 }
 
-class Runner {
+class Runner final : public PlannedTransaction {
  public:
   Runner(std::vector<BundleEntry>& entries, const EntryContext& ctx)
       : entries_(entries), ctx_(ctx) {}
 
   // Everything decided before the store: ids, duplicate targets, the fullUrl map, and (when no
-  // entry needs the store to resolve anything) every write prepared.
-  Status plan() {
+  // entry needs the store to resolve anything, and `at_run` is false) every write prepared.
+  Status plan(bool at_run = false) {
+    lookup_ = at_run;
     planned_.resize(entries_.size());
     std::unordered_map<std::string, std::size_t> targets;
     for (std::size_t i = 0; i < entries_.size(); ++i) {
@@ -165,7 +167,8 @@ class Runner {
   }
 
   // The transaction's body. Starts from the plan each time (PostgreSQL may run it again).
-  Status run(storage::StoreTransaction& tx) {
+  Status run(storage::StoreTransaction& tx, std::string_view meta_source = {}) override {
+    meta_source_ = meta_source;
     results_.assign(entries_.size(), EntryResult{});
     HEARTH_RETURN_IF_ERROR(tx.lock(locks_));
     if (lookup_) {
@@ -195,7 +198,7 @@ class Runner {
     return Status::ok();
   }
 
-  std::vector<EntryResult>& results() { return results_; }
+  std::vector<EntryResult>& results() override { return results_; }
 
  private:
   // What an entry does when nothing about it is conditional.
@@ -438,6 +441,7 @@ class Runner {
                 Status(Code::kInvalidArgument,
                        "reference '" + dangling + "' names no entry's fullUrl in this Bundle"));
     }
+    if (!meta_source_.empty()) set_meta_source(*resource, *allocator, meta_source_);
     const std::optional<std::int64_t> expected = p.write.expected_version;
     auto write =
         build_write(entry.route.type, p.id, *resource, *allocator, ctx_.limits.max_index_rows);
@@ -529,8 +533,19 @@ class Runner {
   ReferenceMap full_urls_;  // fullUrl -> Type/id as planned ("" until resolved)
   ReferenceMap map_;        // what references are rewritten with
   bool lookup_ = false;
+  std::string_view meta_source_;  // set for the length of run()
   std::vector<EntryResult> results_;
 };
+
+}  // namespace
+
+Result<std::shared_ptr<PlannedTransaction>> plan_transaction(EntryWork& work, bool at_run) {
+  auto runner = std::make_shared<Runner>(work.entries, work.ctx);
+  HEARTH_RETURN_IF_ERROR(runner->plan(at_run));
+  return std::shared_ptr<PlannedTransaction>(std::move(runner));
+}
+
+namespace {
 
 // A batch entry whose resource refers to another entry's fullUrl: batch entries are independent
 // (http.html#brules), so the reference cannot be resolved; say why instead of "no such entry".
@@ -554,8 +569,9 @@ Status refers_to_other_entry(const BundleEntry& entry, std::size_t self,
 }  // namespace
 
 void run_transaction(std::shared_ptr<EntryWork> work, EntriesDone done) {
-  auto runner = std::make_shared<Runner>(work->entries, work->ctx);
-  if (Status planned = runner->plan(); !planned.is_ok()) return done(std::move(planned));
+  Result<std::shared_ptr<PlannedTransaction>> planned = plan_transaction(*work);
+  if (!planned.is_ok()) return done(planned.status());
+  std::shared_ptr<PlannedTransaction> runner = std::move(planned).value();
   storage::ResourceStore& store = work->ctx.store;
   store.transact([runner](storage::StoreTransaction& tx) { return runner->run(tx); },
                  [work, runner, done = std::move(done)](Status status) mutable {

@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/request.h"
@@ -76,6 +77,27 @@ using EntriesDone = std::function<void(Result<std::vector<EntryResult>>)>;
 // resource), kNotFound (a conditional reference matching nothing), kPreconditionFailed (a
 // conditional matching several, a stale ifMatch), kConflict, kUnprocessable, and the store's.
 void run_transaction(std::shared_ptr<EntryWork> work, EntriesDone done);
+
+// A transaction's entries, planned (ids, the fullUrl map; what needs no store prepared) and ready
+// to run inside a store transaction its caller opens: an HL7 message's mapped resources run in
+// the transaction that archives the message (api/hl7/ingest.h). run() may be called more than
+// once (PostgreSQL runs a transaction again after a retryable failure); each run starts from the
+// plan. Valid while the EntryWork it was planned from lives.
+class PlannedTransaction {
+ public:
+  virtual ~PlannedTransaction() = default;
+  // Runs every entry on `tx`; errors as run_transaction's (the caller rolls back). With
+  // `meta_source` non-empty, every resource written carries it as meta.source (indexed as
+  // _source): the runner then prepares every write inside the transaction.
+  virtual Status run(storage::StoreTransaction& tx, std::string_view meta_source = {}) = 0;
+  // Each entry's answer, in the Bundle's order, after a successful run().
+  virtual std::vector<EntryResult>& results() = 0;
+};
+
+// Plans `work`'s entries as a transaction. Errors: what is known before the store, as
+// run_transaction's (a reference to a fullUrl no entry has, two entries writing one resource).
+// `at_run`: prepare nothing now, every write at run() (for a meta_source known only then).
+Result<std::shared_ptr<PlannedTransaction>> plan_transaction(EntryWork& work, bool at_run = false);
 
 // Runs each entry on its own, one after the other (its own store transaction for a write); a
 // failing entry gets its error in EntryResult::error and the others still run. Never an error.

@@ -39,6 +39,22 @@ Status check_resource(const fhir::JsonDocument& doc, std::string_view type) {
   return fhir::validate_resource(doc, type);
 }
 
+void set_meta_source(fhir::JsonValue& resource, fhir::JsonAllocator& alloc,
+                     std::string_view source) {
+  auto meta = resource.FindMember("meta");
+  if (meta == resource.MemberEnd()) {
+    resource.AddMember("meta", fhir::JsonValue(rapidjson::kObjectType), alloc);
+    meta = resource.FindMember("meta");
+  }
+  if (!meta->value.IsObject()) meta->value.SetObject();
+  auto existing = meta->value.FindMember("source");
+  if (existing != meta->value.MemberEnd()) {
+    existing->value = fhir::make_json_string(source, alloc);
+  } else {
+    meta->value.AddMember("source", fhir::make_json_string(source, alloc), alloc);
+  }
+}
+
 StampedBody::StampedBody(fhir::JsonValue& resource, fhir::JsonAllocator& alloc,
                          std::string_view id) {
   // versionId and lastUpdated go first in meta, empty, so their values sit at a known place.

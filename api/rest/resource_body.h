@@ -28,6 +28,11 @@ Result<fhir::JsonDocument> decode_resource(const Request& request, std::string_v
 // (invalid FHIR content, all issues listed).
 Status check_resource(const fhir::JsonDocument& doc, std::string_view type);
 
+// Sets meta.source (a uri naming where the resource came from: an archived HL7 message) in
+// `resource`, replacing one already there.
+void set_meta_source(fhir::JsonValue& resource, fhir::JsonAllocator& alloc,
+                     std::string_view source);
+
 // A resource body with everything but meta.versionId and meta.lastUpdated serialised ahead of
 // time, so the store's write transaction (where the version and time are assigned, and where
 // SQLite writers queue) only concatenates strings.

@@ -48,12 +48,18 @@ std::string oru(const std::string& control_id) {
   };
   std::string m = "MSH|^~\\&|BENCH|LAB|HEARTH|HUB|20260309140000||ORU^R01^ORU_R01|" + control_id +
                   "|P|2.5.1\r"
-                  "PID|1||67890^^^MRN^MR~123-45-6789^^^SSA^SS||SMITH^JANE^B^^^^L||19901215|F|||"
+                  "PID|1||" +
+                  control_id +
+                  "^^^MRN^MR~123-45-6789^^^SSA^SS||SMITH^JANE^B^^^^L||19901215|F|||"
                   "12 MAIN ST^^SPRINGFIELD^IL^62701^USA^H||^PRN^PH^^1^217^5550123|||S||"
                   "ACC00042\r"
                   "PV1|1|O|LAB^^^MAIN||||1234^WELBY^MARCUS^^^DR^MD|||LAB||||||||OP|V0001\r"
-                  "ORC|RE|ORD001^EMR|LAB001^LIS||CM||||20260309093000|||1234^WELBY^MARCUS^^^DR^MD\r"
-                  "OBR|1|ORD001^EMR|LAB001^LIS|58410-2^CBC panel - Blood by Automated count^LN|||"
+                  "ORC|RE|ORD001^EMR|" +
+                  control_id +
+                  "^LIS||CM||||20260309093000|||1234^WELBY^MARCUS^^^DR^MD\r"
+                  "OBR|1|ORD001^EMR|" +
+                  control_id +
+                  "^LIS|58410-2^CBC panel - Blood by Automated count^LN|||"
                   "20260309093000|||||||20260309094500||1234^WELBY^MARCUS^^^DR^MD||||||"
                   "20260309135900|||F\r";
   for (int i = 0; i < 15; ++i) {
@@ -71,7 +77,9 @@ std::string adt(const std::string& control_id) {
   return "MSH|^~\\&|BENCH|ADT|HEARTH|HUB|20260309140000||ADT^A01^ADT_A01|" + control_id +
          "|P|2.5.1\r"
          "EVN|A01|20260309140000|||NURSE01^RATCHED^MILDRED\r"
-         "PID|1||67890^^^MRN^MR||SMITH^JANE^B^^^^L|DOE^^^^^^M|19901215|F||2106-3^White^CDCREC|"
+         "PID|1||" +
+         control_id +
+         "^^^MRN^MR||SMITH^JANE^B^^^^L|DOE^^^^^^M|19901215|F||2106-3^White^CDCREC|"
          "12 MAIN ST^^SPRINGFIELD^IL^62701^USA^H||^PRN^PH^^1^217^5550123|^WPN^PH^^1^217^5559876|"
          "EN^English^ISO639|M^Married^HL70002|||123-45-6789\r"
          "NK1|1|SMITH^JOHN^A|SPO^Spouse^HL70063|12 MAIN ST^^SPRINGFIELD^IL^62701^USA|"
@@ -97,20 +105,28 @@ using asio::ip::tcp;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
 // The framed message around its control id, built once: each send only splices a new id in
-// (the client must stay cheap; it shares the cores with the server it measures).
+// (the client must stay cheap; it shares the cores with the server it measures). The makers use
+// the id for MSH-10 and for the identifiers a mapping server finds resources by (PID-3, the
+// filler order number), so each message is a new patient and order, as a feed of admissions or
+// of new results is, rather than a stream of updates to one resource.
 struct Template {
-  std::string before, after;  // VT + message up to MSH-10, and the rest + FS CR
+  std::vector<std::string> pieces;  // the framed message split at each use of the id
   explicit Template(MessageMaker make) {
     constexpr std::string_view kMarker = "@@CONTROL-ID@@";
     const std::string framed = hearth::hl7::mllp_frame(make(std::string(kMarker)));
-    const std::size_t at = framed.find(kMarker);
-    before = framed.substr(0, at);
-    after = framed.substr(at + kMarker.size());
+    std::size_t from = 0;
+    for (std::size_t at; (at = framed.find(kMarker, from)) != std::string::npos;
+         from = at + kMarker.size()) {
+      pieces.push_back(framed.substr(from, at - from));
+    }
+    pieces.push_back(framed.substr(from));
   }
   void fill(std::string& out, std::string_view control_id) const {
-    out.assign(before);
-    out.append(control_id);
-    out.append(after);
+    out.assign(pieces[0]);
+    for (std::size_t i = 1; i < pieces.size(); ++i) {
+      out.append(control_id);
+      out.append(pieces[i]);
+    }
   }
 };
 

@@ -6,6 +6,8 @@
 #include <optional>
 #include <utility>
 
+#include "fhir/value_set.h"
+#include "hl7/to_fhir/coding_system.h"
 #include "hl7/to_fhir/condition.h"
 #include "hl7/to_fhir/target_path.h"
 #include "hl7/to_fhir/v2_value.h"
@@ -312,6 +314,7 @@ class Walk {
   }
 
   void write_concept(const ConceptRow& mapped, Node& node) {
+    if (mapped.fhir_code.empty()) return;  // the vocabulary has no FHIR code for it
     if (node.is_primitive()) {
       if (!fits_binding(node, mapped.fhir_system)) return;
       node.set(std::string(mapped.fhir_code));
@@ -344,6 +347,26 @@ class Walk {
     }
   }
 
+  // False for a code that a required binding of its element rules out (a v2 code the IG's
+  // vocabulary left untranslated, "HM" as a report status): such a value is left out rather than
+  // make the resource invalid. Codes of systems Hearth cannot expand pass.
+  static bool in_required_binding(const Node& node, std::string_view code) {
+    const fhir::ElementDef* def = node.definition();
+    if (def == nullptr || def->binding_strength != fhir::BindingStrength::kRequired ||
+        def->value_set_index < 0 || node.type().name != "code") {
+      return true;
+    }
+    const fhir::ValueSetDef& vs =
+        fhir::value_sets()[static_cast<std::size_t>(def->value_set_index)];
+    return fhir::check_code(vs, {}, code) != fhir::Membership::kNotMember;
+  }
+
+  // Coding.system written from a v2 coding system name (CWE.3, CWE.6, ...).
+  static bool is_coding_system(const Node& node) {
+    return node.definition() != nullptr && node.definition()->name == "system" &&
+           node.parent() != nullptr && node.parent()->type().name == "Coding";
+  }
+
   void set_value(const CompiledRow& row, const V2Value& value, Node& node) {
     std::string text;
     if (!row.path->constant.empty()) {
@@ -363,11 +386,24 @@ class Walk {
       text = value.text();
     }
     if (!node.is_primitive()) return;  // a complex element without a data type map
+    if (node.has_value()) return;      // written before (a vocabulary's code): the first wins
     Result<std::string> converted = to_fhir_primitive(text, node.type().name, options_);
     if (!converted) {
       issues_.push_back(MappingIssue{std::string(message_.segment_id(segment_)),
                                      static_cast<int>(segment_) + 1, field_, repetition_,
                                      component_, converted.status().message()});
+      return;
+    }
+    if (!in_required_binding(node, *converted)) {
+      issues_.push_back(MappingIssue{
+          std::string(message_.segment_id(segment_)), static_cast<int>(segment_) + 1, field_,
+          repetition_, component_,
+          "'" + *converted + "' is not a code of " + std::string(node.definition()->value_set) +
+              " (a required binding); left out"});
+      return;
+    }
+    if (is_coding_system(node) && row.path->constant.empty()) {
+      node.set(coding_system_uri(*converted));  // "the vocabulary table will give the uri"
       return;
     }
     node.set(std::move(*converted));

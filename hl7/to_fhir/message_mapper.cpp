@@ -69,13 +69,30 @@ constexpr IdentityRule kIdentity[] = {
     {"Encounter", 1, "PV1[Encounter]: PV1-19 (visit number) -> identifier[1]"},
     {"ServiceRequest", 2, "ORC/OBR[ServiceRequest]: filler number -> identifier[2]"},
     {"ServiceRequest", 1, "ORC/OBR[ServiceRequest]: placer number -> identifier[1]"},
+    {"DiagnosticReport", 2, "OBR[DiagnosticReport]: OBR-3 filler number -> identifier[2]"},
+    {"DiagnosticReport", 9, "Hearth's report key (identify_results): the filler number"},
+    {"Observation", 1, "OBX[Observation]: OBX-21 observation instance identifier -> identifier"},
+    {"Observation", 9, "Hearth's results key (identify_results): filler, OBX-3, occurrence"},
 };
+
+// The system of the results key an Observation without OBX-21 gets (identify_results), and the
+// identifier instance it is written to (after every instance the IG's rows use).
+constexpr std::string_view kResultKeySystem = "urn:hearth:hl7-result";
+constexpr std::string_view kReportKeySystem = "urn:hearth:hl7-report";
+constexpr int kResultKeyInstance = 9;
+
+// Instance n of a resource's identifier: keyed (n, repetition 1) when its field repeats, (n)
+// when it does not.
+const Node* identifier_at(const Node& root, int n) {
+  if (const Node* repeated = root.existing("identifier", {n, 1})) return repeated;
+  return root.existing("identifier", {n});
+}
 
 // "identifier=<system>|<value>" for `resource`, or "" when no rule finds one.
 std::string identity_of(const Resource& resource) {
   for (const IdentityRule& rule : kIdentity) {
     if (rule.type != resource.type) continue;
-    const Node* id = resource.root->existing("identifier", {rule.identifier_instance, 1});
+    const Node* id = identifier_at(*resource.root, rule.identifier_instance);
     if (id == nullptr) continue;
     const Node* system = id->existing("system", {});
     const Node* value = id->existing("value", {});
@@ -83,6 +100,46 @@ std::string identity_of(const Resource& resource) {
       continue;
     }
     return "identifier=" + url_encode(system->value() + "|" + value->value());
+  }
+  return {};
+}
+
+// Resources the patient administration feed (ADT) owns: other messages only link to them.
+bool administered_by_adt(std::string_view type) {
+  return type == "Patient" || type == "Encounter";
+}
+
+// Resources a message mentions rather than describes: found again by their first identifier,
+// with or without a system (an assigning authority "H", a provider's number).
+bool mentioned(std::string_view type) {
+  return type == "Organization" || type == "Practitioner" || type == "Location" ||
+         type == "Device" || type == "PractitionerRole";
+}
+
+// "identifier=<system>|<value>" of a mentioned resource: its first identifier with a system (an
+// HD's universal id names the entity). An identifier without a system (an HD's namespace id, a
+// local alias that several entities may share: "AccMgr" of two OIDs) identifies nothing: such a
+// resource is created with the message, as FHIR-Converter does. "" when it has none.
+std::string mention_identity(const Resource& resource) {
+  if (!mentioned(resource.type)) return {};
+  for (const Node* id : resource.root->all("identifier")) {
+    const Node* value = id->existing("value", {});
+    const Node* system = id->existing("system", {});
+    if (value == nullptr || !value->has_value() || system == nullptr || !system->has_value()) {
+      continue;
+    }
+    return "identifier=" + url_encode(system->value() + "|" + value->value());
+  }
+  return {};
+}
+
+// The first identifier value of a mentioned resource, without a system: what makes two mentions
+// in one message the same resource ("" when it has none).
+std::string local_identity(const Resource& resource) {
+  if (!mentioned(resource.type)) return {};
+  for (const Node* id : resource.root->all("identifier")) {
+    const Node* value = id->existing("value", {});
+    if (value != nullptr && value->has_value()) return "identifier=" + url_encode(value->value());
   }
   return {};
 }
@@ -229,6 +286,7 @@ class Mapping {
     }
     for (const auto& [plan, segment] : references) link(*plan, places[segment]);
     link_the_patient();
+    identify_results();
     write_bundle();
     return std::move(out_);
   }
@@ -315,6 +373,53 @@ class Mapping {
     }
   }
 
+  // Results identity (issue 14; the IG leaves it to the receiver): an Observation without
+  // OBX-21 is found again by its report's filler order number (OBR-3), its code (OBX-3) and its
+  // place among the report's results with that code, kept as an identifier of Hearth's own
+  // system, so a corrected result (OBX-11 = C) replaces the one it corrects instead of adding
+  // another. Results outside a report with a filler number keep no identity (created anew).
+  void identify_results() {
+    for (const auto& report : builder_.resources()) {
+      if (report->type != "DiagnosticReport" || report->root->empty()) continue;
+      const Node* filler = identifier_at(*report->root, 2);
+      const Node* filler_value = filler == nullptr ? nullptr : filler->existing("value", {});
+      if (filler_value == nullptr || !filler_value->has_value()) continue;
+      const Node* filler_system = filler->existing("system", {});
+      const std::string report_key =
+          (filler_system != nullptr ? filler_system->value() : std::string()) + "^" +
+          filler_value->value();
+      // A filler number without a system is found again with Hearth's own system.
+      if (filler_system == nullptr || !filler_system->has_value()) {
+        set_identifier(*report->root, kReportKeySystem, report_key);
+      }
+      const std::string prefix = report_key + "^";
+      std::map<std::string, int> seen;  // code -> results with it so far
+      int ordinal = 0;
+      for (const auto& r : builder_.resources()) {
+        ++ordinal;
+        if (r->type != "Observation" || r->root->empty()) continue;
+        const Node* result = report->root->existing("result", {ordinal});
+        const Node* ref = result == nullptr ? nullptr : result->existing("reference", {});
+        if (ref == nullptr || ref->value() != r->full_url) continue;
+        if (identifier_at(*r->root, 1) != nullptr) continue;  // OBX-21 given
+        const Node* code = r->root->existing("code", {});
+        const Node* coding = code == nullptr ? nullptr : code->first("coding");
+        const Node* code_value = coding == nullptr ? nullptr : coding->existing("code", {});
+        if (code_value == nullptr || !code_value->has_value()) continue;
+        const int occurrence = ++seen[code_value->value()];
+        set_identifier(*r->root, kResultKeySystem,
+                       prefix + code_value->value() + "^" + std::to_string(occurrence));
+      }
+    }
+  }
+
+  static void set_identifier(Node& root, std::string_view system, const std::string& value) {
+    Result<Node*> id = root.child("identifier", {kResultKeyInstance, 1});
+    if (!id) return;
+    if (Result<Node*> s = (*id)->child("system", {})) (*s)->set(std::string(system));
+    if (Result<Node*> v = (*id)->child("value", {})) (*v)->set(value);
+  }
+
   static std::string_view trim(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) {
       s.remove_prefix(1);
@@ -345,7 +450,62 @@ class Mapping {
     node->set(to.full_url);
   }
 
+  // How an entry writes `resource`: its request (method, url, ifNoneExist) and the key that
+  // makes two resources of one message the same one ("" when it has no identity).
+  struct EntryRequest {
+    std::string method = "POST", url, if_none_exist, key;
+  };
+  EntryRequest request_for(const Resource& resource) const {
+    EntryRequest request;
+    request.url = resource.type;
+    // A resource found again by its identity is a conditional update: created the first time,
+    // replaced by later messages (A08 after A01) instead of created again. Demographics and
+    // visits belong to the patient administration feed: other messages (an ORU's PID) create
+    // the patient or visit when it is new and otherwise only link to it, so a lab result
+    // never replaces what an ADT registered.
+    const std::string identity = identity_of(resource);
+    if (!identity.empty()) {
+      request.key = resource.type + "?" + identity;
+      if (administered_by_adt(resource.type) && message_.message_code() != "ADT") {
+        request.if_none_exist = identity;
+      } else {
+        request.method = "PUT";
+        request.url = request.key;
+      }
+      return request;
+    }
+    // The people, places and organisations a message mentions (an assigning authority, an
+    // ordering provider) are created once and then linked, by an identifier with a system;
+    // within one message, one without a system names one resource too.
+    const std::string mention = mention_identity(resource);
+    if (!mention.empty()) {
+      request.key = resource.type + "?" + mention;
+      request.if_none_exist = mention;
+    } else if (const std::string local = local_identity(resource); !local.empty()) {
+      request.key = resource.type + "?" + local;
+    }
+    return request;
+  }
+
   void write_bundle() {
+    builder_.drop_references_to_empty();
+    // One entry per identity: a later resource with the identity of an earlier one (the same
+    // assigning authority named by PID-3 and PV1-19) is that one; references to it move.
+    std::map<std::string, std::string> first_by_key;           // key -> fullUrl
+    std::vector<std::pair<std::string, std::string>> aliases;  // (fullUrl, the one it is)
+    std::vector<std::pair<const Resource*, EntryRequest>> entries;
+    for (const auto& resource : builder_.resources()) {
+      if (resource->root->empty()) continue;
+      EntryRequest request = request_for(*resource);
+      if (!request.key.empty()) {
+        auto [it, fresh] = first_by_key.emplace(request.key, resource->full_url);
+        if (!fresh) {
+          aliases.emplace_back(resource->full_url, it->second);
+          continue;
+        }
+      }
+      entries.emplace_back(resource.get(), std::move(request));
+    }
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
     writer.StartObject();
@@ -355,24 +515,29 @@ class Mapping {
     writer.String("transaction");
     writer.Key("entry");
     writer.StartArray();
-    for (const auto& resource : builder_.resources()) {
-      if (resource->root->empty()) continue;
-      const std::string json = ResourceBuilder::to_json(*resource);
+    for (const auto& [resource, request] : entries) {
+      std::string json = ResourceBuilder::to_json(*resource);
+      for (const auto& [alias, target] : aliases) {
+        const std::string quoted = "\"" + alias + "\"";
+        for (std::size_t at; (at = json.find(quoted)) != std::string::npos;) {
+          json.replace(at, quoted.size(), "\"" + target + "\"");
+        }
+      }
       writer.StartObject();
       writer.Key("fullUrl");
       writer.String(resource->full_url.c_str());
       writer.Key("resource");
       writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
-      // A resource found again by its identity is a conditional update: created the first time,
-      // replaced by later messages (A08 after A01) instead of created again.
-      const std::string identity = identity_of(*resource);
-      const std::string url = identity.empty() ? resource->type : resource->type + "?" + identity;
       writer.Key("request");
       writer.StartObject();
       writer.Key("method");
-      writer.String(identity.empty() ? "POST" : "PUT");
+      writer.String(request.method.c_str());
       writer.Key("url");
-      writer.String(url.c_str());
+      writer.String(request.url.c_str());
+      if (!request.if_none_exist.empty()) {
+        writer.Key("ifNoneExist");
+        writer.String(request.if_none_exist.c_str());
+      }
       writer.EndObject();
       writer.EndObject();
       ++out_.resources;

@@ -72,6 +72,45 @@ const Node* Node::existing(std::string_view json_name, const InstanceKey& key) c
   return nullptr;
 }
 
+const Node* Node::first(std::string_view json_name) const {
+  const auto member = std::find_if(members_.begin(), members_.end(),
+                                   [&](const Member& m) { return m.name == json_name; });
+  if (member == members_.end() || member->items.empty()) return nullptr;
+  return member->items.front().second.get();
+}
+
+std::vector<const Node*> Node::all(std::string_view json_name) const {
+  std::vector<const Node*> out;
+  for (const Member& member : members_) {
+    if (member.name != json_name) continue;
+    for (const auto& item : member.items) out.push_back(item.second.get());
+  }
+  return out;
+}
+
+bool Node::prune_references(const std::set<std::string>& dead) {
+  bool intact = true;
+  for (Member& member : members_) {
+    std::erase_if(member.items, [&](const auto& item) {
+      Node& n = *item.second;
+      if (n.type_->name == "Reference") {
+        const Node* ref = n.existing("reference", {});
+        if (ref != nullptr && ref->has_value_ && dead.count(ref->value_) != 0) {
+          if (n.definition_ != nullptr && n.definition_->min >= 1) intact = false;
+          return true;
+        }
+      }
+      return !n.prune_references(dead);  // it lost a reference it requires
+    });
+  }
+  bool content = has_value_;
+  for (const Member& member : members_) {
+    for (const auto& item : member.items) content = content || item.second->has_content_;
+  }
+  has_content_ = content;
+  return intact;
+}
+
 void Node::set(std::string value) {
   if (has_value_) return;
   value_ = std::move(value);
@@ -226,6 +265,21 @@ Result<Resource*> ResourceBuilder::referenced(Node& element, std::string_view ty
   reference->set(resource->full_url);
   references_.emplace(std::move(key), resource);
   return resource;
+}
+
+void ResourceBuilder::drop_references_to_empty() {
+  std::set<std::string> dead;
+  for (;;) {
+    const std::size_t before = dead.size();
+    for (const auto& r : resources_) {
+      if (r->root->empty()) dead.insert(r->full_url);
+    }
+    if (dead.size() == before && before != 0) return;
+    if (dead.empty()) return;
+    for (const auto& r : resources_) {
+      if (dead.count(r->full_url) == 0) r->root->prune_references(dead);
+    }
+  }
 }
 
 std::string ResourceBuilder::to_json(const Resource& resource) {

@@ -21,6 +21,7 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -82,6 +83,10 @@ class Node {
   // The instance `key` of child `json_name` when it was made (the key is ignored for an element
   // that does not repeat), else nullptr; never makes one.
   const Node* existing(std::string_view json_name, const InstanceKey& key) const;
+  // The first instance of child `json_name` (in key order) when one was made, else nullptr.
+  const Node* first(std::string_view json_name) const;
+  // Every instance of child `json_name`, in key order.
+  std::vector<const Node*> all(std::string_view json_name) const;
   // The primitive value set() gave ("" when none).
   const std::string& value() const { return value_; }
 
@@ -93,6 +98,12 @@ class Node {
   // True when nothing was set in it or below it. An Extension without its url counts as empty:
   // FHIR requires the url, and an IG row may set a value whose url row does not apply.
   bool empty() const;
+
+  // Removes every Reference below this node whose `reference` is one of `dead` (the fullUrls
+  // of resources left empty, which the Bundle will not hold), and every element that required
+  // such a reference (Encounter.location without its location), and recomputes what is empty.
+  // False: this node itself required a removed reference (its holder removes it).
+  bool prune_references(const std::set<std::string>& dead);
 
   // The resource this node belongs to.
   Resource& resource() const { return *resource_; }
@@ -149,6 +160,10 @@ class ResourceBuilder {
 
   // Every resource in the order they were made.
   const std::vector<std::unique_ptr<Resource>>& resources() const { return resources_; }
+
+  // Drops the references to resources left empty (which no Bundle entry will hold), again until
+  // none is left: a resource only such references kept alive becomes empty in turn.
+  void drop_references_to_empty();
 
   // The resource as FHIR JSON (resourceType first, then elements in the order they were first
   // written; empty elements left out).

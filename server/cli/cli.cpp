@@ -55,6 +55,8 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_HL7_ACCEPT_TYPES     serve --hl7-accept-types ORU^R01,ADT,... (default all)\n"
     "  HEARTH_HL7_ACCEPT_VERSIONS  serve --hl7-accept-versions 2.3,2.5.1,... (default all)\n"
     "  HEARTH_HL7_DUPLICATE_CONTROL_ID  serve --hl7-duplicate-control-id accept|reject\n"
+    "  HEARTH_HL7_MAPPING          serve --hl7-mapping map|off (default map)\n"
+    "  HEARTH_HL7_UNMAPPED         serve --hl7-unmapped accept|reject (default accept)\n"
     "  HEARTH_ALLOWED_HOSTS     serve --allowed-hosts NAME[:PORT],...|* (default: loopback\n"
     "                           names on a loopback bind, any Host otherwise)\n"
     "  HEARTH_LOG_QUERY_VALUES  serve --log-query-values (access log shows query values)\n"
@@ -106,14 +108,22 @@ int serve(Config config) {
                                         .token_url = config.oauth_token_url};
   }
   api::RestHandler rest(**store, *clock, *ids, config.rest_limits, security);
+  const hl7::to_fhir::MessageMapper mapper;
+  const api::Hl7MappingContext mapping{.store = **store,
+                                       .clock = *clock,
+                                       .ids = *ids,
+                                       .limits = config.rest_limits,
+                                       .mapper = mapper,
+                                       .reject_unmapped = config.hl7_unmapped == "reject"};
   api::Hl7Ingest ingest(
       **store, *clock, *ids,
       api::Hl7IngestOptions{.message_types = config.hl7_accept_types,
                             .versions = config.hl7_accept_versions,
                             .on_reused_control_id = config.hl7_duplicate_control_id == "reject"
                                                         ? storage::ReusedControlId::kReject
-                                                        : storage::ReusedControlId::kAccept});
-  api::Hl7ArchiveApi hl7_api(**store, ingest);
+                                                        : storage::ReusedControlId::kAccept,
+                            .mapping = config.hl7_mapping == "map" ? &mapping : nullptr});
+  api::Hl7ArchiveApi hl7_api(**store, ingest, store->get());
   HttpServer server(config,
                     HttpHandlers{.fhir = rest,
                                  .hl7 = &hl7_api,

@@ -105,7 +105,11 @@ ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine)
       lock(session),
       find_same(session),
       find_any(session),
-      insert(session) {
+      insert(session),
+      effect_savepoint(session.prepare << "SAVEPOINT message_effect"),
+      effect_release(session.prepare << "RELEASE message_effect"),
+      effect_rollback(session.prepare << "ROLLBACK TO message_effect"),
+      mark_failed(session) {
   if (dialect == Dialect::kPostgresql) {
     lock.exchange(use(lock_key));
     lock.alloc();
@@ -147,6 +151,14 @@ ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine)
       bytes_placeholder(dialect, ":p8") + ", " + bytes_placeholder(dialect, ":p9") +
       ", :p10, :p11, :p12)" + (dialect == Dialect::kSqlite ? "" : " RETURNING id"));
   insert.define_and_bind();
+  mark_failed.exchange(use(status));
+  mark_failed.exchange(use(ack));
+  mark_failed.exchange(use(note));
+  mark_failed.exchange(use(inserted_id));
+  mark_failed.alloc();
+  mark_failed.prepare("UPDATE hl7_message SET status = :p1, ack = " +
+                      bytes_placeholder(dialect, ":p2") + ", note = :p3 WHERE id = :p4");
+  mark_failed.define_and_bind();
 }
 
 namespace {
@@ -178,7 +190,8 @@ std::optional<ArchivedMessage> find_resend(PreparedStatements& ps, std::string_v
 }  // namespace
 
 Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest& request,
-                                    std::int64_t now_micros) {
+                                    std::int64_t now_micros, const RunEffect& run_effect,
+                                    bool& raced) {
   ArchiveStatements& st = ps.archive();
   MessageStatus status = request.status;
   std::string note = request.note;
@@ -194,7 +207,7 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
       ps.finish(st.lock);
     }
     std::optional<ArchivedMessage> earlier = find_resend(ps, request.raw);
-    if (earlier) return ArchiveOutcome{true, std::move(*earlier), false};
+    if (earlier) return ArchiveOutcome{true, std::move(*earlier), false, Status::ok()};
     if (st.any_id != 0) {
       reused = true;
       const std::string what = "control id '" + request.control_id + "' from '" + request.sender +
@@ -236,7 +249,29 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
   row.ack = *ack;
   row.note = std::move(note);
   row.sender_identity = request.sender_identity;
-  return ArchiveOutcome{false, std::move(row), reused};
+  ArchiveOutcome outcome{false, std::move(row), reused, Status::ok()};
+  if (status == MessageStatus::kAccepted && request.effect && run_effect) {
+    st.effect_savepoint.execute(true);
+    Status applied = run_effect(st.inserted_id, raced);
+    if (raced) return Status(Code::kUnavailable, "lost a race to create a resource; run again");
+    if (applied.is_ok()) {
+      st.effect_release.execute(true);
+    } else {
+      st.effect_rollback.execute(true);
+      st.effect_release.execute(true);
+      // The row stays, as 'error', with the ACK that says so: nothing of the effect persists.
+      outcome.stored.status = MessageStatus::kError;
+      outcome.stored.ack = request.effect_failed_ack;
+      outcome.stored.note = applied.message();
+      st.status.assign(message_status_text(MessageStatus::kError));
+      bytes_to_column(st.dialect, request.effect_failed_ack, st.ack);
+      st.note.assign(outcome.stored.note);
+      st.mark_failed.execute(true);
+      ps.finish(st.mark_failed);
+      outcome.effect_error = std::move(applied);
+    }
+  }
+  return outcome;
 }
 
 Result<ArchivedMessage> read_message_row(soci::session& sql, Dialect dialect, std::int64_t id) {

@@ -10,6 +10,7 @@
 #include <soci/soci.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -58,14 +59,26 @@ struct ArchiveStatements {
   soci::statement find_same;  // (sender, control_id, content_hash) -> found
   soci::statement find_any;   // (sender, control_id) -> any_id
   soci::statement insert;     // every column -> inserted_id
+  // The message effect's own savepoint (nested in the group commit's), and what marks the row
+  // 'error' when the effect failed: inputs status, ack, note, then inserted_id.
+  soci::statement effect_savepoint, effect_release, effect_rollback;
+  soci::statement mark_failed;
 };
 
-// Looks up, decides and inserts (see MessageArchive::archive). `now_micros` is received_at.
+// Runs request.effect on the archiving's transaction for the row `message_id` (SqlStore binds
+// the transaction); sets `raced` when a PostgreSQL write inside lost a race to create a row
+// (the whole archiving must then run again).
+using RunEffect = std::function<Status(std::int64_t message_id, bool& raced)>;
+
+// Looks up, decides and inserts (see MessageArchive::archive), then runs the request's effect
+// through `run_effect` for a new accepted message. `now_micros` is received_at. Returns
+// kUnavailable with `raced` set when the effect lost a race (roll back, run it all again).
 // On PostgreSQL it takes a transaction-scoped advisory lock on (sender, control_id) first, so
 // two racing copies of one message cannot both be inserted.
 // `ps` is the session's statements (ps.archive() holds the ones above).
 Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest& request,
-                                    std::int64_t now_micros);
+                                    std::int64_t now_micros, const RunEffect& run_effect,
+                                    bool& raced);
 
 // kNotFound when absent.
 Result<ArchivedMessage> read_message_row(soci::session& sql, Dialect dialect, std::int64_t id);

@@ -319,24 +319,37 @@ struct TransactionRun final : detail::GroupCommit::Item {
   Status result = Status::ok();
 };
 
+// Runs an archiving's effect (MessageArchive::MessageEffect) on the archiving's own session, as a
+// transaction body would run (row locks where the engine has concurrent writers).
+detail::RunEffect effect_runner(PreparedStatements& ps, const Clock& clock,
+                                const ArchiveRequest& request) {
+  return [&ps, &clock, &request](std::int64_t message_id, bool& raced) -> Status {
+    SqlTransaction transaction(ps, clock, &raced, ps.dialect == Dialect::kPostgresql);
+    return request.effect(transaction, message_id);
+  };
+}
+
 // One archiving posted to the group commit; `done` runs after the batch.
 struct Archiving final : detail::GroupCommit::Item {
-  Archiving(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done)
-      : request(std::move(request)), done(std::move(done)) {}
+  Archiving(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done, const Clock& clock)
+      : request(std::move(request)), done(std::move(done)), clock(clock) {}
   bool apply(PreparedStatements& ps, std::int64_t now_micros) override {
-    result = detail::archive_rows(ps, *request, now_micros);
+    bool raced = false;  // cannot happen: the batch is SQLite's only writer
+    result =
+        detail::archive_rows(ps, *request, now_micros, effect_runner(ps, clock, *request), raced);
     return result->is_ok() && !(*result)->duplicate;
   }
   void fail_current(FailureKind) override {
     result = status_from_current_exception("archive message " + request->control_id);
   }
   void fail(const Status& status) override { result = status; }
-  // One INSERT, atomic on its own.
-  bool atomic() const override { return true; }
+  // Without an effect, one INSERT: atomic on its own.
+  bool atomic() const override { return !request->effect; }
   void complete() override { done(std::move(*result)); }
 
   std::shared_ptr<const ArchiveRequest> request;
   ArchiveDone done;
+  const Clock& clock;
   std::optional<Result<ArchiveOutcome>> result;
 };
 
@@ -418,7 +431,7 @@ Status SqlStore::transact(const TransactionBody& body) {
 
 void SqlStore::archive(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done) {
   if (group_commit_) {
-    group_commit_->post(std::make_unique<Archiving>(std::move(request), std::move(done)));
+    group_commit_->post(std::make_unique<Archiving>(std::move(request), std::move(done), clock_));
     return;
   }
   archive_pool_->post([this, request = std::move(request), done = std::move(done)] {
@@ -430,9 +443,11 @@ Result<ArchiveOutcome> SqlStore::archive_now(const ArchiveRequest& request) {
   return transactions_.run<ArchiveOutcome>(
       "archive message " + request.control_id,
       [&](PreparedStatements& ps) {
-        Result<ArchiveOutcome> outcome = detail::archive_rows(ps, request, clock_.now_micros());
+        bool raced = false;
+        Result<ArchiveOutcome> outcome = detail::archive_rows(
+            ps, request, clock_.now_micros(), effect_runner(ps, clock_, request), raced);
         const bool commit = outcome.is_ok() && !outcome->duplicate;
-        return detail::Attempt<ArchiveOutcome>{std::move(outcome), commit};
+        return detail::Attempt<ArchiveOutcome>{std::move(outcome), commit, raced};
       },
       [](FailureKind kind, const Status& status) -> std::optional<Status> {
         if (kind == FailureKind::kRetryable) return std::nullopt;

@@ -74,7 +74,6 @@ TEST_CASE("message mapper: ORU^R01 -> Patient, Encounter, DiagnosticReport, Obse
   Bundle bundle;
   Result<MappedMessage> mapped = map_text(raw, bundle);
   REQUIRE(mapped.is_ok());
-  MESSAGE(mapped->bundle);
   CHECK(mapped->map_name == "ORU_R01");
   CHECK(std::string(bundle.doc["type"].GetString()) == "transaction");
   REQUIRE(bundle.by_type["Patient"].size() == 1);
@@ -93,22 +92,59 @@ TEST_CASE("message mapper: ORU^R01 -> Patient, Encounter, DiagnosticReport, Obse
   CHECK(report["result"].Size() == 3);
   CHECK(reference(report, "subject") == patient);
   CHECK(mapped->issues.empty());
-  // The patient is found again by PID-3 and its assigning authority: a conditional update.
+  // The patient is found again by PID-3 and its assigning authority; an ORU does not own the
+  // demographics: a conditional create (created when new, else only linked).
   for (const auto& entry : bundle.doc["entry"].GetArray()) {
     const std::string type = entry["resource"]["resourceType"].GetString();
     const std::string method = entry["request"]["method"].GetString();
     const std::string url = entry["request"]["url"].GetString();
+    const std::string if_none_exist = entry["request"].HasMember("ifNoneExist")
+                                          ? entry["request"]["ifNoneExist"].GetString()
+                                          : "";
     if (type == "Patient") {
-      CHECK(method == "PUT");
-      CHECK(url == "Patient?identifier=" + url_encode("H|123"));  // PID-3.4 | PID-3.1
-    } else if (type == "Encounter") {
-      CHECK(method == "PUT");
-      CHECK(url == "Encounter?identifier=" + url_encode("H|V1"));  // PV1-19.4 | PV1-19.1
-    } else if (type == "Observation") {
       CHECK(method == "POST");
-      CHECK(url == "Observation");
+      CHECK(if_none_exist == "identifier=" + url_encode("H|123"));  // PID-3.4 | PID-3.1
+    } else if (type == "Encounter") {
+      CHECK(method == "POST");
+      CHECK(if_none_exist == "identifier=" + url_encode("H|V1"));  // PV1-19.4 | PV1-19.1
+    } else if (type == "Observation") {
+      // Found again by the report's filler number (OBR-3), its code and its occurrence: a
+      // corrected result replaces the one it corrects.
+      CHECK(method == "PUT");
+      const std::string code = entry["resource"]["code"]["coding"][0]["code"].GetString();
+      CHECK(url ==
+            "Observation?identifier=" + url_encode("urn:hearth:hl7-result|^F1^" + code + "^1"));
+      CHECK(std::string(entry["resource"]["code"]["coding"][0]["system"].GetString()) ==
+            "http://loinc.org");  // CWE.3 "LN", through table 0396
     }
   }
+}
+
+TEST_CASE("message mapper: an ADT owns the patient and the visit: conditional updates") {
+  Bundle bundle;
+  Result<MappedMessage> mapped = map_text(
+      "MSH|^~\\&|ADT|H|HEARTH|H|20260101120000||ADT^A08^ADT_A01|1|P|2.5.1\r"
+      "EVN|A08|20260101120000\r"
+      "PID|1||123^^^H^MR||DOE^JANE||19700101|F\r"
+      "PV1|1|I|WARD1^101^A||||||||||||||||V1^^^H\r",
+      bundle);
+  REQUIRE(mapped.is_ok());
+  std::map<std::string, std::string> urls;
+  for (const auto& entry : bundle.doc["entry"].GetArray()) {
+    const std::string type = entry["resource"]["resourceType"].GetString();
+    if (type != "Patient" && type != "Encounter") continue;
+    CHECK(std::string(entry["request"]["method"].GetString()) == "PUT");
+    CHECK_FALSE(entry["request"].HasMember("ifNoneExist"));
+    urls[type] = entry["request"]["url"].GetString();
+  }
+  // PV1-3's point of care makes no Location here: the Encounter keeps no location entry
+  // without its required reference, and no reference points outside the Bundle.
+  for (const auto& entry : bundle.doc["entry"].GetArray()) {
+    CHECK_FALSE(entry["resource"].HasMember("location"));
+  }
+  CHECK(bundle.by_type["Organization"].size() == 1);  // PID-3.4 and PV1-19.4 name one authority
+  CHECK(urls["Patient"] == "Patient?identifier=" + url_encode("H|123"));
+  CHECK(urls["Encounter"] == "Encounter?identifier=" + url_encode("H|V1"));
 }
 
 TEST_CASE("message mapper: a message type without a map is unmapped") {

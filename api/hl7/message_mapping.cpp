@@ -1,0 +1,269 @@
+// Mapping an accepted message: map, check, plan on the calling thread; the effect runs the plan
+// in the archive's transaction and writes the Provenance.
+#include "api/hl7/message_mapping.h"
+
+#include <rapidjson/stringbuffer.h>
+
+#include <utility>
+
+#include "api/rest/bundle_entries.h"
+#include "api/rest/entry_runner.h"
+#include "api/rest/json_writer.h"
+#include "api/rest/resource_body.h"
+#include "api/rest/write_request.h"
+#include "core/time_format.h"
+#include "fhir/json.h"
+#include "fhir/validate.h"
+#include "hl7/to_fhir/bundle_repair.h"
+#include "hl7/v2/charset.h"
+
+namespace hearth::api {
+namespace {
+
+using hl7::to_fhir::MappingIssue;
+
+hl7::AckError ack_error(hl7::ErrorCode code, std::string diagnostics,
+                        hl7::AckSeverity severity = hl7::AckSeverity::kError) {
+  hl7::AckError e;
+  e.code = code;
+  e.severity = severity;
+  e.diagnostics = std::move(diagnostics);
+  return e;
+}
+
+hl7::AckError issue_error(const MappingIssue& issue, hl7::AckSeverity severity) {
+  hl7::AckError e = ack_error(hl7::ErrorCode::kDataTypeError, issue.message, severity);
+  e.location.segment_id = issue.segment;
+  e.location.segment_sequence = issue.sequence;
+  e.location.field = issue.field;
+  e.location.repetition = issue.repetition;
+  e.location.component = issue.component;
+  return e;
+}
+
+MessageMapping failed(std::string note, std::vector<hl7::AckError> errors) {
+  MessageMapping m;
+  m.outcome = MessageMapping::Outcome::kFailed;
+  m.note = std::move(note);
+  m.errors = std::move(errors);
+  return m;
+}
+
+// "Bundle.entry[2].resource.status" as "DiagnosticReport.status" (the entry's resource type):
+// what a reader of the ERR segment or the archive's note can place.
+std::string resource_path(const fhir::JsonDocument& bundle, const std::string& expression) {
+  constexpr std::string_view kEntry = "Bundle.entry[";
+  constexpr std::string_view kResource = "].resource";
+  if (!expression.starts_with(kEntry)) return expression;
+  const std::size_t close = expression.find(kResource, kEntry.size());
+  if (close == std::string::npos) return expression;
+  const std::string index = expression.substr(kEntry.size(), close - kEntry.size());
+  std::size_t n = 0;
+  for (char c : index) {
+    if (c < '0' || c > '9') return expression;
+    n = n * 10 + static_cast<std::size_t>(c - '0');
+  }
+  auto entries = bundle.FindMember("entry");
+  if (entries == bundle.MemberEnd() || !entries->value.IsArray() || n >= entries->value.Size()) {
+    return expression;
+  }
+  const fhir::JsonValue& entry = entries->value[static_cast<rapidjson::SizeType>(n)];
+  auto resource = entry.FindMember("resource");
+  if (resource == entry.MemberEnd() || !resource->value.IsObject()) return expression;
+  auto type = resource->value.FindMember("resourceType");
+  if (type == resource->value.MemberEnd() || !fhir::is_json_string(type->value)) return expression;
+  return std::string(fhir::json_string(type->value)) +
+         expression.substr(close + kResource.size());
+}
+
+// Everything one message's effect needs, alive until the archiving completed.
+struct MappingState {
+  explicit MappingState(const Hl7MappingContext& context) : ctx(context) {}
+  const Hl7MappingContext& ctx;
+  Request request;  // the base the entries' URLs are read against (none: relative URLs only)
+  std::shared_ptr<EntryWork> work;
+  std::shared_ptr<PlannedTransaction> planned;
+  std::string sender, control_id, message_type;
+  std::shared_ptr<std::vector<std::string>> written = std::make_shared<std::vector<std::string>>();
+};
+
+// Provenance/hl7-message-<id>: what the message produced (each version written), the message as
+// its source entity, the sending application as its author.
+std::string provenance_json(const MappingState& state, std::int64_t message_id,
+                            std::int64_t now_micros) {
+  const std::string id = std::to_string(message_id);
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("resourceType");
+  w.String("Provenance");
+  w.Key("target");
+  w.StartArray();
+  for (const std::string& target : *state.written) {
+    w.StartObject();
+    w.Key("reference");
+    write_str(w, target);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("recorded");
+  write_str(w, format_instant(now_micros));
+  w.Key("agent");
+  w.StartArray();
+  w.StartObject();
+  w.Key("type");
+  w.StartObject();
+  w.Key("coding");
+  w.StartArray();
+  w.StartObject();
+  w.Key("system");
+  w.String("http://terminology.hl7.org/CodeSystem/provenance-participant-type");
+  w.Key("code");
+  w.String("author");
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  w.Key("who");
+  w.StartObject();
+  w.Key("display");
+  write_str(w, state.sender);
+  w.EndObject();
+  w.EndObject();
+  w.EndArray();
+  w.Key("entity");
+  w.StartArray();
+  w.StartObject();
+  w.Key("role");
+  w.String("source");
+  w.Key("what");
+  w.StartObject();
+  w.Key("reference");
+  write_str(w, std::string(kMessageSourcePrefix) + id);
+  w.Key("display");
+  write_str(w, state.message_type + " " + state.control_id + " from " + state.sender);
+  w.EndObject();
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Status write_provenance(MappingState& state, storage::StoreTransaction& tx,
+                        std::int64_t message_id) {
+  if (state.written->empty()) return Status::ok();
+  Result<fhir::JsonDocument> doc =
+      fhir::parse_json(provenance_json(state, message_id, state.ctx.clock.now_micros()));
+  if (!doc.is_ok()) return doc.status();
+  set_meta_source(*doc, doc->GetAllocator(), std::string(kMessageSourcePrefix) + std::to_string(message_id));
+  auto write = build_write("Provenance", std::string(kMessageProvenancePrefix) +
+                                             std::to_string(message_id),
+                           *doc, doc->GetAllocator(), state.ctx.limits.max_index_rows);
+  if (!write.is_ok()) return write.status();
+  return tx.update(*write).status();
+}
+
+}  // namespace
+
+MessageMapping map_message(const hl7::Message& message, std::string_view message_type,
+                           std::string_view sender, const Hl7MappingContext& context) {
+  IdGenerator& ids = context.ids;
+  Result<hl7::to_fhir::MappedMessage> mapped =
+      context.mapper.map(message, [&ids] { return ids.next_id(); });
+  if (!mapped.is_ok()) {
+    if (mapped.status().code() == Code::kNotImplemented) {
+      MessageMapping m;
+      m.outcome = MessageMapping::Outcome::kUnmapped;
+      m.note = "unmapped: the V2-to-FHIR IG has no map for " + std::string(message_type);
+      return m;
+    }
+    return failed("not mapped: " + mapped.status().message(),
+                  {ack_error(hl7::ErrorCode::kApplicationInternalError,
+                             "the message could not be mapped: " + mapped.status().message())});
+  }
+  if (mapped->resources == 0) {
+    MessageMapping m;
+    m.outcome = MessageMapping::Outcome::kUnmapped;
+    m.note = "unmapped: nothing in the message maps to a resource by the " + mapped->map_name +
+             " map";
+    return m;
+  }
+  auto doc = std::make_shared<fhir::JsonDocument>();
+  if (Result<fhir::JsonDocument> parsed = fhir::parse_json(mapped->bundle); parsed.is_ok()) {
+    *doc = std::move(parsed).value();
+  } else {
+    return failed("not mapped: " + parsed.status().message(),
+                  {ack_error(hl7::ErrorCode::kApplicationInternalError,
+                             "the mapped resources are not valid JSON")});
+  }
+  // The resources are checked as a Bundle posted to the REST API would be: nothing the API
+  // would refuse is stored through a message either. What can be repaired without inventing
+  // data is (bundle_repair.h), and reported with the values the mapping left out.
+  std::vector<MappingIssue> repairs = std::move(mapped->issues);
+  if (Status valid = hl7::to_fhir::repair_bundle(*doc, message.trigger_event(), repairs); !valid.is_ok()) {
+    // What the validator found first, then the values the mapping left out (one may be why).
+    std::vector<hl7::AckError> errors;
+    std::string note;
+    for (const Issue& issue : valid.issues()) {
+      if (issue.severity != Severity::kError && issue.severity != Severity::kFatal) continue;
+      if (errors.size() >= 10) break;
+      const std::string where = resource_path(*doc, issue.expression);
+      const std::string text = (where.empty() ? "" : where + ": ") + issue.diagnostics;
+      if (note.empty()) note = text;
+      errors.push_back(ack_error(hl7::ErrorCode::kApplicationInternalError,
+                                 "the mapped resources are not valid FHIR: " + text));
+    }
+    for (const MappingIssue& issue : repairs) {
+      errors.push_back(issue_error(issue, hl7::AckSeverity::kWarning));
+    }
+    return failed("not mapped: " + note, std::move(errors));
+  }
+  std::vector<hl7::AckError> warnings;
+  for (const MappingIssue& issue : repairs) {
+    warnings.push_back(issue_error(issue, hl7::AckSeverity::kWarning));
+  }
+  auto state = std::make_shared<MappingState>(context);
+  state->sender = sender;
+  state->control_id = hl7::to_utf8(message.control_id(), message.charset());
+  state->message_type = message_type;
+  BundleKind kind;
+  Result<std::vector<BundleEntry>> entries = read_bundle_entries(*doc, "", kind);
+  if (!entries.is_ok()) {
+    return failed("not mapped: " + entries.status().message(),
+                  {ack_error(hl7::ErrorCode::kApplicationInternalError,
+                             "the mapped resources could not be planned: " +
+                                 entries.status().message())});
+  }
+  state->work = std::make_shared<EntryWork>(EntryContext{context.store, context.clock, context.ids,
+                                                         context.limits, state->request});
+  state->work->keep = doc;
+  state->work->entries = std::move(entries).value();
+  Result<std::shared_ptr<PlannedTransaction>> planned =
+      plan_transaction(*state->work, /*at_run=*/true);
+  if (!planned.is_ok()) {
+    return failed("not mapped: " + planned.status().message(),
+                  {ack_error(hl7::ErrorCode::kApplicationInternalError,
+                             "the mapped resources could not be planned: " +
+                                 planned.status().message())});
+  }
+  state->planned = std::move(planned).value();
+
+  MessageMapping m;
+  m.outcome = MessageMapping::Outcome::kMapped;
+  m.errors = std::move(warnings);
+  m.resources = mapped->resources;
+  m.written = state->written;
+  m.effect = [state](storage::StoreTransaction& tx, std::int64_t message_id) -> Status {
+    state->written->clear();
+    const std::string source = std::string(kMessageSourcePrefix) + std::to_string(message_id);
+    HEARTH_RETURN_IF_ERROR(state->planned->run(tx, source));
+    for (const EntryResult& result : state->planned->results()) {
+      if (!result.version || result.version->version == 0) continue;
+      const storage::ResourceVersion& v = *result.version;
+      state->written->push_back(v.type + "/" + v.id + "/_history/" + std::to_string(v.version));
+    }
+    return write_provenance(*state, tx, message_id);
+  };
+  return m;
+}
+
+}  // namespace hearth::api

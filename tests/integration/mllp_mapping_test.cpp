@@ -1,0 +1,133 @@
+// HL7 v2 to FHIR end to end: messages sent over MLLP to the real server, the resources they
+// produced read back over FHIR REST. A01 then A08 updates one Patient and one Encounter; an
+// identical resend and a replay write nothing again; an ORU gives its Observations with
+// meta.source and a Provenance naming the message; a message that cannot be mapped gets AE,
+// is archived as error, and leaves the FHIR store unchanged. Identifiers are unique per run, so
+// a shared PostgreSQL database may hold earlier runs.
+#include <doctest/doctest.h>
+#include <rapidjson/document.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+
+#include "harness.h"
+#include "mllp_harness.h"
+
+namespace {
+
+using hearth::testing::HttpClient;
+using hearth::testing::HttpResponse;
+using hearth::testing::MllpClient;
+using hearth::testing::msa;
+using hearth::testing::ServerProcess;
+
+std::string unique(std::string_view prefix) {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return std::string(prefix) + std::to_string(::getpid()) + "x" +
+         std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+}
+
+std::string adt(std::string_view event, std::string_view control_id, std::string_view mrn,
+                std::string_view visit, std::string_view given, std::string_view ward) {
+  return "MSH|^~\\&|ADT|HOSP|HEARTH|HUB|20260309140000||ADT^" + std::string(event) +
+         "^ADT_A01|" + std::string(control_id) + "|P|2.5.1\rEVN|" + std::string(event) +
+         "|20260309140000\rPID|1||" + std::string(mrn) + "^^^HOSP^MR||CHALMERS^PETER^" +
+         std::string(given) + "||19740612|M\rPV1|1|I|" + std::string(ward) +
+         "^101^A||||||||||||||||" + std::string(visit) + "^^^HOSP^VN\r";
+}
+
+std::string oru(std::string_view control_id, std::string_view mrn, std::string_view code) {
+  return "MSH|^~\\&|LAB|HOSP|HEARTH|HUB|20260309140000||ORU^R01^ORU_R01|" +
+         std::string(control_id) + "|P|2.5.1\rPID|1||" + std::string(mrn) +
+         "^^^HOSP^MR||CHALMERS^PETER\rOBR|1|PL1^ORDERS|FL1^LAB|24331-1^Lipid panel^LN|||"
+         "20260309120000||||||||||||||||||F\rOBX|1|NM|" +
+         std::string(code) +
+         "||196|mg/dL|<200|N|||F|||20260309120000\r"
+         "OBX|2|NM|2571-8^Triglyceride^LN||90|mg/dL|<150|N|||F|||20260309120000\r";
+}
+
+rapidjson::Document json(const HttpResponse& response) {
+  rapidjson::Document doc;
+  doc.Parse(response.body.data(), response.body.size());
+  REQUIRE_MESSAGE(!doc.HasParseError(), response.body);
+  return doc;
+}
+
+std::string str(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
+
+int total(HttpClient& client, const std::string& search) {
+  HttpResponse r = client.get(search + (search.find('?') == std::string::npos ? "?" : "&") +
+                              "_summary=count");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  return json(r)["total"].GetInt();
+}
+
+// The archive id of the newest message with this control id.
+std::int64_t archive_id(HttpClient& client, std::string_view type) {
+  auto list = json(client.get("/hl7/messages?_count=1&type=" + std::string(type)));
+  REQUIRE(list["messages"].Size() == 1);
+  return list["messages"][0]["id"].GetInt64();
+}
+
+TEST_CASE("mllp mapping: A01 then A08 update one Patient and one Encounter; resend and replay "
+          "write nothing") {
+  ServerProcess server;
+  MllpClient mllp("127.0.0.1", server.mllp_port());
+  auto client = server.client();
+  const std::string mrn = unique("M");
+  const std::string visit = unique("V");
+  REQUIRE(msa(mllp.exchange(adt("A01", unique("C"), mrn, visit, "J", "WARD1")), 1) == "AA");
+  const std::string a08 = adt("A08", unique("C"), mrn, visit, "JAMES", "WARD2");
+  REQUIRE(msa(mllp.exchange(a08), 1) == "AA");
+
+  const std::string by_mrn = "Patient?identifier=" + mrn;
+  REQUIRE(total(client, by_mrn) == 1);
+  auto found = json(client.get(by_mrn));
+  const auto& patient = found["entry"][0]["resource"];
+  CHECK(str(patient["meta"]["versionId"]) == "2");
+  CHECK(str(patient["name"][0]["given"][1]) == "JAMES");
+  CHECK(str(patient["birthDate"]) == "1974-06-12");
+  CHECK(total(client, "Encounter?identifier=" + visit) == 1);
+
+  // The same A08 again: its original ACK, nothing applied twice.
+  CHECK(msa(mllp.exchange(a08), 1) == "AA");
+  const std::int64_t id = archive_id(client, "ADT%5EA08");
+  HttpResponse replayed = client.post("/hl7/messages/" + std::to_string(id) + "/$replay", "",
+                                      {{"Content-Type", "application/json"}});
+  REQUIRE(replayed.status == 200);
+  CHECK(json(replayed)["duplicate"].GetBool());
+  auto after = json(client.get(by_mrn));
+  CHECK(str(after["entry"][0]["resource"]["meta"]["versionId"]) == "2");
+  CHECK(total(client, "Encounter?identifier=" + visit) == 1);
+}
+
+TEST_CASE("mllp mapping: an ORU's results carry their message; one that cannot be mapped "
+          "changes nothing") {
+  ServerProcess server;
+  MllpClient mllp("127.0.0.1", server.mllp_port());
+  auto client = server.client();
+  const std::string mrn = unique("R");
+  REQUIRE(msa(mllp.exchange(oru(unique("C"), mrn, "2093-3^Cholesterol^LN")), 1) == "AA");
+  const std::string results = "Observation?subject:Patient.identifier=" + mrn;
+  CHECK(total(client, results) == 2);
+  const std::int64_t id = archive_id(client, "ORU%5ER01");
+  const std::string source = "urn:hearth:hl7-message:" + std::to_string(id);
+  CHECK(total(client, "Observation?_source=" + source) == 2);
+  auto provenance = json(client.get("Provenance/hl7-message-" + std::to_string(id)));
+  CHECK(str(provenance["entity"][0]["what"]["reference"]) == source);
+  CHECK(provenance["target"].Size() >= 3);  // the patient, its two results, ...
+
+  // OBX-3 empty: an Observation without its code. AE, archived as error, nothing written.
+  const std::string bad = oru(unique("C"), mrn, "");
+  const std::string ack = mllp.exchange(bad);
+  CHECK(msa(ack, 1) == "AE");
+  CHECK(ack.find("\rERR|") != std::string::npos);
+  const std::int64_t bad_id = archive_id(client, "ORU%5ER01");
+  auto row = json(client.get("/hl7/messages/" + std::to_string(bad_id)));
+  CHECK(str(row["status"]) == "error");
+  CHECK(total(client, results) == 2);
+  CHECK(total(client, "Provenance?entity=urn:hearth:hl7-message:" + std::to_string(bad_id)) == 0);
+}
+
+}  // namespace

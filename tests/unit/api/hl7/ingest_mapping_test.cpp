@@ -1,0 +1,218 @@
+// The HL7 v2 ingest with mapping to FHIR, over an in-memory store read back through the REST
+// core: resources written in the archive's transaction, identity (a later message updates), an
+// identical resend applied once, AE with nothing written for content that cannot be mapped or
+// written, unmapped types, meta.source and the Provenance.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <future>
+#include <string>
+#include <vector>
+
+#include "api/hl7/ingest.h"
+#include "api/hl7/message_mapping.h"
+#include "rest_test_support.h"
+
+namespace hearth::api {
+namespace {
+
+using testing::body_json;
+
+constexpr std::string_view kA01 =
+    "MSH|^~\\&|ADT|HOSP|HEARTH|HUB|20260309140000||ADT^A01^ADT_A01|A01-1|P|2.5.1\r"
+    "EVN|A01|20260309140000\r"
+    "PID|1||55501^^^HOSP^MR||CHALMERS^PETER^J||19740612|M\r"
+    "PV1|1|I|WARD1^101^A||||||||||||||||V7001^^^HOSP^VN\r";
+
+constexpr std::string_view kA08 =
+    "MSH|^~\\&|ADT|HOSP|HEARTH|HUB|20260310090000||ADT^A08^ADT_A01|A08-1|P|2.5.1\r"
+    "EVN|A08|20260310090000\r"
+    "PID|1||55501^^^HOSP^MR||CHALMERS^PETER^JAMES||19740612|M\r"
+    "PV1|1|I|WARD2^201^B||||||||||||||||V7001^^^HOSP^VN\r";
+
+constexpr std::string_view kOru =
+    "MSH|^~\\&|LAB|HOSP|HEARTH|HUB|20260309140000||ORU^R01^ORU_R01|ORU-1|P|2.5.1\r"
+    "PID|1||55501^^^HOSP^MR||CHALMERS^PETER\r"
+    "OBR|1|PL1^ORDERS|FL1^LAB|24331-1^Lipid panel^LN|||20260309120000||||||||||||||||||F\r"
+    "OBX|1|NM|2093-3^Cholesterol^LN||196|mg/dL|<200|N|||F|||20260309120000\r"
+    "OBX|2|NM|2571-8^Triglyceride^LN||90|mg/dL|<150|N|||F|||20260309120000\r";
+
+struct Fixture : testing::RestFixture {
+  Fixture() : context{*store, clock, ids, limits, mapper} {}
+  Hl7Ingest ingest(bool reject_unmapped = false) {
+    context.reject_unmapped = reject_unmapped;
+    Hl7IngestOptions options;
+    options.mapping = &context;
+    return Hl7Ingest(*store, clock, ids, std::move(options));
+  }
+  // The number of resources of `type` a search finds.
+  int count(const std::string& type, std::vector<std::pair<std::string, std::string>> query = {}) {
+    query.emplace_back("_summary", "count");
+    Response r = call("GET", type, {}, std::move(query));
+    REQUIRE(r.status == 200);
+    return std::stoi(std::string(fhir::json_number_text(body_json(r)["total"])));
+  }
+  RestLimits limits;
+  const hl7::to_fhir::MessageMapper mapper;
+  Hl7MappingContext context;
+};
+
+Hl7IngestResult run(Hl7Ingest& ingest, std::string_view raw) {
+  return ingest_and_wait(ingest, std::string(raw), "10.0.0.1:4000");
+}
+
+std::string replaced(std::string_view text, std::string_view from, std::string_view to) {
+  std::string out(text);
+  const std::size_t at = out.find(from);
+  REQUIRE(at != std::string::npos);
+  return out.replace(at, from.size(), to);
+}
+
+bool wrote(const Hl7IngestResult& r, std::string_view type) {
+  for (const std::string& w : r.written) {
+    if (w.starts_with(std::string(type) + "/")) return true;
+  }
+  return false;
+}
+
+TEST_CASE("an ORU^R01 is archived and mapped in one commit: AA, patient, results, provenance") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  Hl7IngestResult r = run(ingest, kOru);
+  REQUIRE_MESSAGE(r.ack_code == "AA", r.ack);
+  CHECK_FALSE(r.mapping_failed);
+  CHECK(wrote(r, "Patient"));
+  CHECK(wrote(r, "Observation"));
+  CHECK(r.written.back() == "Provenance/hl7-message-" + std::to_string(r.archive_id));
+  CHECK(f.count("Patient", {{"identifier", "55501"}}) == 1);
+  CHECK(f.count("Observation", {{"code", "http://loinc.org|2093-3"}}) == 1);
+  CHECK(f.count("Observation", {{"code", "http://loinc.org|2571-8"}}) == 1);
+  // Everything written names the archived message, and the Provenance lists it.
+  const std::string source = "urn:hearth:hl7-message:" + std::to_string(r.archive_id);
+  CHECK(f.count("Observation", {{"_source", source}}) == 2);
+  Response provenance = f.call("GET", "Provenance/hl7-message-" + std::to_string(r.archive_id));
+  REQUIRE(provenance.status == 200);
+  fhir::JsonDocument p = body_json(provenance);
+  CHECK(p["target"].Size() + 1 == r.written.size());
+  CHECK(std::string(p["entity"][0]["what"]["reference"].GetString()) == source);
+  CHECK(f.count("Provenance", {{"entity", source}}) == 1);
+  auto row = f.store->read_message(r.archive_id);
+  REQUIRE(row.is_ok());
+  CHECK(row->status == storage::MessageStatus::kAccepted);
+}
+
+TEST_CASE("A01 then A08 for the same PID-3 updates one Patient and one Encounter") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  Hl7IngestResult a01 = run(ingest, kA01);
+  REQUIRE_MESSAGE(a01.ack_code == "AA", f.store->read_message(a01.archive_id)->note);
+  Hl7IngestResult r = run(ingest, kA08);
+  REQUIRE(r.ack_code == "AA");
+  CHECK(f.count("Patient") == 1);
+  CHECK(f.count("Encounter") == 1);
+  Response found = f.call("GET", "Patient", {}, {{"identifier", "55501"}});
+  fhir::JsonDocument bundle = body_json(found);
+  REQUIRE(bundle["entry"].Size() == 1);
+  const fhir::JsonValue& patient = bundle["entry"][0]["resource"];
+  CHECK(std::string(patient["meta"]["versionId"].GetString()) == "2");
+  CHECK(std::string(patient["name"][0]["given"][1].GetString()) == "JAMES");
+}
+
+TEST_CASE("a corrected ORU (OBX-11 = C) replaces the results it corrects") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  REQUIRE(run(ingest, kOru).ack_code == "AA");
+  std::string corrected = replaced(kOru, "ORU-1", "ORU-2");
+  corrected = replaced(corrected, "||196|mg/dL|<200|N|||F|", "||214|mg/dL|<200|H|||C|");
+  Hl7IngestResult r = run(ingest, corrected);
+  REQUIRE(r.ack_code == "AA");
+  CHECK(f.count("Observation") == 2);
+  CHECK(f.count("DiagnosticReport") == 1);
+  fhir::JsonDocument found =
+      body_json(f.call("GET", "Observation", {}, {{"code", "http://loinc.org|2093-3"}}));
+  REQUIRE(found["entry"].Size() == 1);
+  const fhir::JsonValue& cholesterol = found["entry"][0]["resource"];
+  CHECK(std::string(cholesterol["meta"]["versionId"].GetString()) == "2");
+  CHECK(std::string(cholesterol["status"].GetString()) == "corrected");
+  CHECK(fhir::json_number_text(cholesterol["valueQuantity"]["value"]) == "214");
+  // The patient the ORU names is linked, never rewritten by a lab message.
+  CHECK(std::string(body_json(f.call("GET", "Patient"))["entry"][0]["resource"]["meta"]
+                                                       ["versionId"]
+                        .GetString()) == "1");
+}
+
+TEST_CASE("an identical resend gets its original ACK and writes nothing again") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  Hl7IngestResult first = run(ingest, kOru);
+  Hl7IngestResult again = run(ingest, kOru);
+  CHECK(again.duplicate);
+  CHECK(again.ack == first.ack);
+  CHECK(again.written.empty());
+  CHECK(f.count("Observation") == 2);
+  CHECK(f.count("Provenance") == 1);
+}
+
+TEST_CASE("content that cannot be mapped: AE with ERR, archived as error, nothing written") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  // OBX-3 empty: an Observation without its required code.
+  Hl7IngestResult r = run(ingest, replaced(kOru, "2093-3^Cholesterol^LN", ""));
+  CHECK(r.ack_code == "AE");
+  CHECK(r.mapping_failed);
+  CHECK(r.ack.find("\rERR|") != std::string::npos);
+  CHECK(r.written.empty());
+  auto row = f.store->read_message(r.archive_id);
+  REQUIRE(row.is_ok());
+  CHECK(row->status == storage::MessageStatus::kError);
+  CHECK(row->note.starts_with("not mapped: "));
+  CHECK(f.count("Patient") == 0);
+  CHECK(f.count("Observation") == 0);
+}
+
+TEST_CASE("a write that fails in the store: AE, the row kept as error, nothing of it persists") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  REQUIRE(run(ingest, kOru).ack_code == "AA");
+  // A second Patient with the same identifier: the next message's conditional update of its
+  // patient now matches two resources.
+  fhir::JsonDocument found = body_json(f.call("GET", "Patient", {}, {{"identifier", "55501"}}));
+  REQUIRE(found["entry"].Size() == 1);
+  const std::string system =
+      found["entry"][0]["resource"]["identifier"][0]["system"].GetString();
+  Response twin = f.call("POST", "Patient",
+                         R"({"resourceType":"Patient","identifier":[{"system":")" + system +
+                             R"(","value":"55501"}]})");
+  REQUIRE(twin.status == 201);
+  const int observations = f.count("Observation");
+  Hl7IngestResult r = run(ingest, replaced(kOru, "ORU-1", "ORU-2"));
+  CHECK(r.ack_code == "AE");
+  CHECK(r.mapping_failed);
+  CHECK(r.written.empty());
+  auto row = f.store->read_message(r.archive_id);
+  REQUIRE(row.is_ok());
+  CHECK(row->status == storage::MessageStatus::kError);
+  CHECK(row->ack == r.ack);
+  CHECK(row->note.find("more than one") != std::string::npos);
+  CHECK(f.count("Observation") == observations);
+  CHECK(f.count("Provenance") == 1);
+}
+
+TEST_CASE("a type without a map is archived and acknowledged as unmapped, or refused") {
+  Fixture f;
+  constexpr std::string_view kMfn =
+      "MSH|^~\\&|APP|HOSP|HEARTH|HUB|20260309140000||MFN^M02|MFN-1|P|2.5.1\r"
+      "MFI|PRA||UPD|||AL\r";
+  Hl7Ingest accepting = f.ingest();
+  Hl7IngestResult r = run(accepting, kMfn);
+  CHECK(r.ack_code == "AA");
+  CHECK(r.unmapped);
+  CHECK(f.store->read_message(r.archive_id)->note.starts_with("unmapped"));
+  Hl7Ingest refusing = f.ingest(/*reject_unmapped=*/true);
+  Hl7IngestResult refused = run(refusing, replaced(kMfn, "MFN-1", "MFN-2"));
+  CHECK(refused.ack_code == "AR");
+  CHECK(refused.ack.find("200^") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace hearth::api
