@@ -72,8 +72,7 @@ std::string resource_path(const fhir::JsonDocument& bundle, const std::string& e
   if (resource == entry.MemberEnd() || !resource->value.IsObject()) return expression;
   auto type = resource->value.FindMember("resourceType");
   if (type == resource->value.MemberEnd() || !fhir::is_json_string(type->value)) return expression;
-  return std::string(fhir::json_string(type->value)) +
-         expression.substr(close + kResource.size());
+  return std::string(fhir::json_string(type->value)) + expression.substr(close + kResource.size());
 }
 
 // Everything one message's effect needs, alive until the archiving completed.
@@ -154,10 +153,11 @@ Status write_provenance(MappingState& state, storage::StoreTransaction& tx,
   Result<fhir::JsonDocument> doc =
       fhir::parse_json(provenance_json(state, message_id, state.ctx.clock.now_micros()));
   if (!doc.is_ok()) return doc.status();
-  set_meta_source(*doc, doc->GetAllocator(), std::string(kMessageSourcePrefix) + std::to_string(message_id));
-  auto write = build_write("Provenance", std::string(kMessageProvenancePrefix) +
-                                             std::to_string(message_id),
-                           *doc, doc->GetAllocator(), state.ctx.limits.max_index_rows);
+  set_meta_source(*doc, doc->GetAllocator(),
+                  std::string(kMessageSourcePrefix) + std::to_string(message_id));
+  auto write =
+      build_write("Provenance", std::string(kMessageProvenancePrefix) + std::to_string(message_id),
+                  *doc, doc->GetAllocator(), state.ctx.limits.max_index_rows);
   if (!write.is_ok()) return write.status();
   return tx.update(*write).status();
 }
@@ -183,8 +183,8 @@ MessageMapping map_message(const hl7::Message& message, std::string_view message
   if (mapped->resources == 0) {
     MessageMapping m;
     m.outcome = MessageMapping::Outcome::kUnmapped;
-    m.note = "unmapped: nothing in the message maps to a resource by the " + mapped->map_name +
-             " map";
+    m.note =
+        "unmapped: nothing in the message maps to a resource by the " + mapped->map_name + " map";
     return m;
   }
   auto doc = std::make_shared<fhir::JsonDocument>();
@@ -199,7 +199,8 @@ MessageMapping map_message(const hl7::Message& message, std::string_view message
   // would refuse is stored through a message either. What can be repaired without inventing
   // data is (bundle_repair.h), and reported with the values the mapping left out.
   std::vector<MappingIssue> repairs = std::move(mapped->issues);
-  if (Status valid = hl7::to_fhir::repair_bundle(*doc, message.trigger_event(), repairs); !valid.is_ok()) {
+  if (Status valid = hl7::to_fhir::repair_bundle(*doc, message.trigger_event(), repairs);
+      !valid.is_ok()) {
     // What the validator found first, then the values the mapping left out (one may be why).
     std::vector<hl7::AckError> errors;
     std::string note;
@@ -228,22 +229,22 @@ MessageMapping map_message(const hl7::Message& message, std::string_view message
   BundleKind kind;
   Result<std::vector<BundleEntry>> entries = read_bundle_entries(*doc, "", kind);
   if (!entries.is_ok()) {
-    return failed("not mapped: " + entries.status().message(),
-                  {ack_error(hl7::ErrorCode::kApplicationInternalError,
-                             "the mapped resources could not be planned: " +
-                                 entries.status().message())});
+    return failed(
+        "not mapped: " + entries.status().message(),
+        {ack_error(hl7::ErrorCode::kApplicationInternalError,
+                   "the mapped resources could not be planned: " + entries.status().message())});
   }
-  state->work = std::make_shared<EntryWork>(EntryContext{context.store, context.clock, context.ids,
-                                                         context.limits, state->request});
+  state->work = std::make_shared<EntryWork>(
+      EntryContext{context.store, context.clock, context.ids, context.limits, state->request});
   state->work->keep = doc;
   state->work->entries = std::move(entries).value();
   Result<std::shared_ptr<PlannedTransaction>> planned =
       plan_transaction(*state->work, /*at_run=*/true);
   if (!planned.is_ok()) {
-    return failed("not mapped: " + planned.status().message(),
-                  {ack_error(hl7::ErrorCode::kApplicationInternalError,
-                             "the mapped resources could not be planned: " +
-                                 planned.status().message())});
+    return failed(
+        "not mapped: " + planned.status().message(),
+        {ack_error(hl7::ErrorCode::kApplicationInternalError,
+                   "the mapped resources could not be planned: " + planned.status().message())});
   }
   state->planned = std::move(planned).value();
 

@@ -23,8 +23,7 @@ struct RequiredDefault {
 constexpr RequiredDefault kDefaults[] = {
     {"Account.status", "", R"("unknown")", "no v2 field gives it; the value set has unknown"},
     {"DiagnosticReport.status", "", R"("unknown")", "OBR-25 empty; the value set has unknown"},
-    {"Encounter.status", "", R"("unknown")",
-     "no PV1/PV2 field gave it; the value set has unknown"},
+    {"Encounter.status", "", R"("unknown")", "no PV1/PV2 field gave it; the value set has unknown"},
     {"Encounter.class", "",
      R"({"system":"http://terminology.hl7.org/CodeSystem/v3-NullFlavor","code":"UNK"})",
      "PV1-2 (patient class) empty: unknown"},
@@ -157,7 +156,8 @@ bool remove(fhir::JsonValue& root, const std::vector<Step>& steps, std::size_t c
 }
 
 // "Appointment.participant.status" for steps below the resource ("participant[0]", "status").
-std::string definition_path(std::string_view type, const std::vector<Step>& steps, std::size_t from) {
+std::string definition_path(std::string_view type, const std::vector<Step>& steps,
+                            std::size_t from) {
   std::string path(type);
   for (std::size_t i = from; i < steps.size(); ++i) path += "." + steps[i].name;
   return path;
@@ -177,7 +177,6 @@ std::string_view contact_system(std::string_view value) {
   }
   return "other";
 }
-
 
 // Invariants a default meets: the element whose kDefaults row satisfies it.
 struct InvariantDefault {

@@ -30,8 +30,8 @@ std::string unique(std::string_view prefix) {
 
 std::string adt(std::string_view event, std::string_view control_id, std::string_view mrn,
                 std::string_view visit, std::string_view given, std::string_view ward) {
-  return "MSH|^~\\&|ADT|HOSP|HEARTH|HUB|20260309140000||ADT^" + std::string(event) +
-         "^ADT_A01|" + std::string(control_id) + "|P|2.5.1\rEVN|" + std::string(event) +
+  return "MSH|^~\\&|ADT|HOSP|HEARTH|HUB|20260309140000||ADT^" + std::string(event) + "^ADT_A01|" +
+         std::string(control_id) + "|P|2.5.1\rEVN|" + std::string(event) +
          "|20260309140000\rPID|1||" + std::string(mrn) + "^^^HOSP^MR||CHALMERS^PETER^" +
          std::string(given) + "||19740612|M\rPV1|1|I|" + std::string(ward) +
          "^101^A||||||||||||||||" + std::string(visit) + "^^^HOSP^VN\r";
@@ -54,11 +54,13 @@ rapidjson::Document json(const HttpResponse& response) {
   return doc;
 }
 
-std::string str(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
+std::string str(const rapidjson::Value& v) {
+  return std::string(v.GetString(), v.GetStringLength());
+}
 
 int total(HttpClient& client, const std::string& search) {
-  HttpResponse r = client.get(search + (search.find('?') == std::string::npos ? "?" : "&") +
-                              "_summary=count");
+  HttpResponse r =
+      client.get(search + (search.find('?') == std::string::npos ? "?" : "&") + "_summary=count");
   REQUIRE_MESSAGE(r.status == 200, r.body);
   return json(r)["total"].GetInt();
 }
@@ -70,8 +72,9 @@ std::int64_t archive_id(HttpClient& client, std::string_view type) {
   return list["messages"][0]["id"].GetInt64();
 }
 
-TEST_CASE("mllp mapping: A01 then A08 update one Patient and one Encounter; resend and replay "
-          "write nothing") {
+TEST_CASE(
+    "mllp mapping: A01 then A08 update one Patient and one Encounter; resend and replay "
+    "write nothing") {
   ServerProcess server;
   MllpClient mllp("127.0.0.1", server.mllp_port());
   auto client = server.client();
@@ -102,8 +105,9 @@ TEST_CASE("mllp mapping: A01 then A08 update one Patient and one Encounter; rese
   CHECK(total(client, "Encounter?identifier=" + visit) == 1);
 }
 
-TEST_CASE("mllp mapping: an ORU's results carry their message; one that cannot be mapped "
-          "changes nothing") {
+TEST_CASE(
+    "mllp mapping: an ORU's results carry their message; one that cannot be mapped "
+    "changes nothing") {
   ServerProcess server;
   MllpClient mllp("127.0.0.1", server.mllp_port());
   auto client = server.client();

@@ -11,6 +11,7 @@
 #include "core/time_format.h"
 #include "fhir/search/date_range.h"
 #include "fhir/search/search_query.h"
+#include "storage/sql/schema.h"
 #include "storage/store.h"
 #include "store_backends.h"
 
@@ -352,7 +353,8 @@ TEST_CASE("search: migrating a schema-4 database indexes the resources it alread
     testing::raw_exec(b, "UPDATE schema_version SET version = 4");
     auto reached = migrate_store(b.url);
     REQUIRE_MESSAGE(reached.is_ok(), reached.status().message());
-    CHECK(*reached == 10);
+    CHECK(*reached ==
+          latest_schema_version(b.postgresql ? Dialect::kPostgresql : Dialect::kSqlite));
     auto store = open_or_die(b.url, clock);
     SearchClause family = clause("Patient", "family");
     family.values = {text("dalm")};  // folded: the stored "Dälmerstein" matches

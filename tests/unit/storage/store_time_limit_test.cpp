@@ -67,9 +67,12 @@ SearchQuery slow_search() {
   REQUIRE(contains.param != nullptr);
   contains.code = contains.param->code;
   contains.modifier = Modifier::kContains;
-  SearchValue v;
-  v.raw = v.folded = "zzz";  // matches nothing: every row is looked at
-  contains.values = {v};
+  // Values that match nothing: every row is looked at, for each of them.
+  for (const char* text : {"zzz", "yyy", "xxx", "www"}) {
+    SearchValue v;
+    v.raw = v.folded = text;
+    contains.values.push_back(v);
+  }
   SearchQuery q;
   q.resource_type = "Patient";
   q.clauses = {contains};

@@ -136,8 +136,7 @@ TEST_CASE("a corrected ORU (OBX-11 = C) replaces the results it corrects") {
   CHECK(std::string(cholesterol["status"].GetString()) == "corrected");
   CHECK(fhir::json_number_text(cholesterol["valueQuantity"]["value"]) == "214");
   // The patient the ORU names is linked, never rewritten by a lab message.
-  CHECK(std::string(body_json(f.call("GET", "Patient"))["entry"][0]["resource"]["meta"]
-                                                       ["versionId"]
+  CHECK(std::string(body_json(f.call("GET", "Patient"))["entry"][0]["resource"]["meta"]["versionId"]
                         .GetString()) == "1");
 }
 
@@ -178,8 +177,7 @@ TEST_CASE("a write that fails in the store: AE, the row kept as error, nothing o
   // patient now matches two resources.
   fhir::JsonDocument found = body_json(f.call("GET", "Patient", {}, {{"identifier", "55501"}}));
   REQUIRE(found["entry"].Size() == 1);
-  const std::string system =
-      found["entry"][0]["resource"]["identifier"][0]["system"].GetString();
+  const std::string system = found["entry"][0]["resource"]["identifier"][0]["system"].GetString();
   Response twin = f.call("POST", "Patient",
                          R"({"resourceType":"Patient","identifier":[{"system":")" + system +
                              R"(","value":"55501"}]})");

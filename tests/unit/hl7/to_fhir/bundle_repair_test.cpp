@@ -38,28 +38,26 @@ TEST_CASE("bundle repair: a valid Bundle is left as it is") {
 TEST_CASE("bundle repair: absent required elements take their documented defaults") {
   fhir::JsonDocument b = bundle_of(
       entry("urn:uuid:1", R"({"resourceType":"Patient"})") + "," +
-      entry("urn:uuid:2",
-            R"({"resourceType":"DiagnosticReport","code":{"text":"CBC"}})") +
-      "," + entry("urn:uuid:3", R"({"resourceType":"Coverage","payor":[{"display":"Acme"}]})") +
-      "," + entry("urn:uuid:4", R"({"resourceType":"Appointment","participant":[{"actor":)"
-                                R"({"display":"Dr X"}}],"start":"2026-01-01T10:00:00Z",)"
-                                R"("end":"2026-01-01T10:30:00Z"})"));
+      entry("urn:uuid:2", R"({"resourceType":"DiagnosticReport","code":{"text":"CBC"}})") + "," +
+      entry("urn:uuid:3", R"({"resourceType":"Coverage","payor":[{"display":"Acme"}]})") + "," +
+      entry("urn:uuid:4", R"({"resourceType":"Appointment","participant":[{"actor":)"
+                          R"({"display":"Dr X"}}],"start":"2026-01-01T10:00:00Z",)"
+                          R"("end":"2026-01-01T10:30:00Z"})"));
   std::vector<MappingIssue> repairs;
   REQUIRE(repair_bundle(b, "S15", repairs).is_ok());
   CHECK(std::string(resource_at(b, 1)["status"].GetString()) == "unknown");
   CHECK(std::string(resource_at(b, 2)["status"].GetString()) == "active");
   CHECK(std::string(resource_at(b, 2)["beneficiary"]["reference"].GetString()) == "urn:uuid:1");
   CHECK(std::string(resource_at(b, 3)["status"].GetString()) == "cancelled");  // S15
-  CHECK(std::string(resource_at(b, 3)["participant"][0]["status"].GetString()) ==
-        "needs-action");
+  CHECK(std::string(resource_at(b, 3)["participant"][0]["status"].GetString()) == "needs-action");
   CHECK(repairs.size() == 5);
   for (const MappingIssue& r : repairs) CHECK(r.message.find(" set to ") != std::string::npos);
 }
 
 TEST_CASE("bundle repair: a ContactPoint gets the system its value shows") {
-  fhir::JsonDocument b = bundle_of(entry(
-      "urn:uuid:1",
-      R"({"resourceType":"Patient","telecom":[{"value":"555-0100"},{"value":"a@b.org"}]})"));
+  fhir::JsonDocument b = bundle_of(
+      entry("urn:uuid:1",
+            R"({"resourceType":"Patient","telecom":[{"value":"555-0100"},{"value":"a@b.org"}]})"));
   std::vector<MappingIssue> repairs;
   REQUIRE(repair_bundle(b, "A01", repairs).is_ok());
   CHECK(std::string(resource_at(b, 0)["telecom"][0]["system"].GetString()) == "phone");
@@ -74,8 +72,8 @@ TEST_CASE("bundle repair: elements FHIR refuses are left out and reported") {
       R"([{"url":"y","valueString":"b"}]}]},"birthDate":"1990-01-01"})"));
   std::vector<MappingIssue> repairs;
   Status repaired = repair_bundle(b, "A01", repairs);
-  REQUIRE_MESSAGE(repaired.is_ok(), repaired.issues().front().expression << ": "
-                                                                         << repaired.message());
+  REQUIRE_MESSAGE(repaired.is_ok(),
+                  repaired.issues().front().expression << ": " << repaired.message());
   const fhir::JsonValue& patient = resource_at(b, 0);
   CHECK_FALSE(patient.HasMember("contact"));     // pat-1: no name, telecom, address
   CHECK_FALSE(patient.HasMember("_birthDate"));  // ext-1, and nothing left beside it
@@ -97,8 +95,8 @@ TEST_CASE("bundle repair: a supporting resource that stays invalid goes, with re
 }
 
 TEST_CASE("bundle repair: an Observation without its code is refused, not repaired") {
-  fhir::JsonDocument b = bundle_of(
-      entry("urn:uuid:1", R"({"resourceType":"Observation","status":"final"})"));
+  fhir::JsonDocument b =
+      bundle_of(entry("urn:uuid:1", R"({"resourceType":"Observation","status":"final"})"));
   std::vector<MappingIssue> repairs;
   Status status = repair_bundle(b, "R01", repairs);
   REQUIRE_FALSE(status.is_ok());

@@ -1,0 +1,56 @@
+// SQLite's fixed planner statistics (schema step 11): a search by a selective parameter starts
+// from the search index's rows, never from a walk over every resource of the type, whatever the
+// store holds (an empty store included, where SQLite would otherwise guess).
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "storage/store.h"
+
+namespace hearth::storage {
+namespace {
+
+std::string query_plan(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &st, nullptr) ==
+          SQLITE_OK);
+  std::string plan;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    plan += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+    plan += "\n";
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return plan;
+}
+
+TEST_CASE("planner statistics: a token search starts from the index, not the resource table") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("hearth-plan-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string path = (dir / "hearth.db").string();
+  {
+    auto store = open_store("sqlite:" + path);
+    REQUIRE(store.is_ok());
+  }
+  // The shape of the search compiler's statement for Observation?identifier=s|v.
+  const std::string plan = query_plan(
+      path,
+      "SELECT r.res_id FROM resource r WHERE r.res_type = 'Observation' AND r.deleted = 0"
+      " AND r.rid IN (SELECT i.rid FROM idx_token i WHERE i.pid = (SELECT p.id FROM search_param"
+      " p WHERE p.res_type = 'Observation' AND p.code = 'identifier') AND i.system = 's' AND"
+      " i.code = 'v') ORDER BY r.res_id LIMIT 2");
+  MESSAGE(plan);
+  CHECK(plan.find("idx_token_find") != std::string::npos);
+  CHECK(plan.find("USING INDEX resource_rid") != std::string::npos);
+  CHECK(plan.find("USING PRIMARY KEY (res_type=?)") == std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace hearth::storage
