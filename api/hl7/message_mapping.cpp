@@ -4,6 +4,7 @@
 
 #include <rapidjson/stringbuffer.h>
 
+#include <optional>
 #include <utility>
 
 #include "api/rest/bundle_entries.h"
@@ -73,6 +74,35 @@ std::string resource_path(const fhir::JsonDocument& bundle, const std::string& e
   auto type = resource->value.FindMember("resourceType");
   if (type == resource->value.MemberEnd() || !fhir::is_json_string(type->value)) return expression;
   return std::string(fhir::json_string(type->value)) + expression.substr(close + kResource.size());
+}
+
+// A required FHIR element the message left empty ("Observation.code"), as v2 names it: ERR 101
+// (required field missing) at the field the IG maps it from (OBX-3), in the first segment of
+// that kind. nullopt when the issue is of another kind or no map writes the element.
+std::optional<hl7::AckError> required_field_error(const hl7::Message& message, const Issue& issue,
+                                                  const std::string& where) {
+  if (issue.type != "required") return std::nullopt;
+  const std::size_t dot = where.find('.');
+  if (dot == std::string::npos || where.find('.', dot + 1) != std::string::npos) {
+    return std::nullopt;  // a resource's own element only
+  }
+  const std::string type = where.substr(0, dot);
+  const std::string element = where.substr(dot + 1);
+  std::optional<hl7::to_fhir::V2Source> source = hl7::to_fhir::v2_source_of(type, element);
+  if (!source) return std::nullopt;
+  hl7::AckError e =
+      ack_error(hl7::ErrorCode::kRequiredFieldMissing,
+                std::string(source->segment) + "-" + std::to_string(source->field) +
+                    " is required: " + type + "." + element + " cannot be made without it");
+  e.location.segment_id = std::string(source->segment);
+  e.location.field = source->field;
+  for (std::size_t i = 0; i < message.segment_count(); ++i) {
+    if (message.segment_id(i) == source->segment) {
+      e.location.segment_sequence = static_cast<int>(i) + 1;
+      break;
+    }
+  }
+  return e;
 }
 
 // Everything one message's effect needs, alive until the archiving completed.
@@ -210,8 +240,10 @@ MessageMapping map_message(const hl7::Message& message, std::string_view message
       const std::string where = resource_path(*doc, issue.expression);
       const std::string text = (where.empty() ? "" : where + ": ") + issue.diagnostics;
       if (note.empty()) note = text;
-      errors.push_back(ack_error(hl7::ErrorCode::kApplicationInternalError,
-                                 "the mapped resources are not valid FHIR: " + text));
+      errors.push_back(
+          required_field_error(message, issue, where)
+              .value_or(ack_error(hl7::ErrorCode::kApplicationInternalError,
+                                  "the mapped resources are not valid FHIR: " + text)));
     }
     for (const MappingIssue& issue : repairs) {
       errors.push_back(issue_error(issue, hl7::AckSeverity::kWarning));

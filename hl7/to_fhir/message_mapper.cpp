@@ -558,6 +558,25 @@ class Mapping {
 
 }  // namespace
 
+std::optional<V2Source> v2_source_of(std::string_view resource_type, std::string_view element) {
+  for (const MapTable& map : segment_maps()) {
+    const std::size_t open = map.name.find('[');
+    if (open == std::string_view::npos || map.name.size() != open + resource_type.size() + 2 ||
+        map.name.substr(open + 1, resource_type.size()) != resource_type) {
+      continue;
+    }
+    for (const MapRow& row : map.rows) {
+      const std::string_view t = row.target;
+      if (!t.starts_with(element) ||
+          (t.size() > element.size() && t[element.size()] != '.' && t[element.size()] != '[')) {
+        continue;
+      }
+      return V2Source{map.name.substr(0, open), row.position};
+    }
+  }
+  return std::nullopt;
+}
+
 MessageMapper::MessageMapper(ConversionOptions options) : engine_(std::move(options)) {}
 
 Result<MappedMessage> MessageMapper::map(const Message& message,

@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,15 @@ struct MappedMessage {
   std::size_t resources = 0;
   std::vector<MappingIssue> issues;  // values left out (a bad date), where they are
 };
+
+// Where a FHIR element comes from in v2: the segment and field of the first row of a segment map
+// "<SEG>[<resource type>]" that writes `element` ("code" of Observation -> OBX-3), so that a
+// refusal can name the v2 field a sender has to fill. nullopt when no map writes it.
+struct V2Source {
+  std::string_view segment;  // "OBX"
+  int field = 0;             // 3
+};
+std::optional<V2Source> v2_source_of(std::string_view resource_type, std::string_view element);
 
 class MessageMapper {
  public:

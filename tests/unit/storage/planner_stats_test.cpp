@@ -30,8 +30,8 @@ std::string query_plan(const std::string& path, const std::string& sql) {
 }
 
 TEST_CASE("planner statistics: a token search starts from the index, not the resource table") {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("hearth-plan-" + std::to_string(::getpid()));
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("hearth-plan-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   const std::string path = (dir / "hearth.db").string();
   {

@@ -159,7 +159,8 @@ TEST_CASE("content that cannot be mapped: AE with ERR, archived as error, nothin
   Hl7IngestResult r = run(ingest, replaced(kOru, "2093-3^Cholesterol^LN", ""));
   CHECK(r.ack_code == "AE");
   CHECK(r.mapping_failed);
-  CHECK(r.ack.find("\rERR|") != std::string::npos);
+  // ERR 101 at OBX-3 of the OBX segment (the message's 4th): the field the sender must fill.
+  CHECK(r.ack.find("\rERR||OBX^4^3|101^") != std::string::npos);
   CHECK(r.written.empty());
   auto row = f.store->read_message(r.archive_id);
   REQUIRE(row.is_ok());

@@ -222,3 +222,20 @@ TEST_CASE("message mapper: every corpus ADT and ORU message (counts)") {
 }
 
 }  // namespace hearth::hl7::to_fhir
+
+namespace hearth::hl7::to_fhir {
+
+TEST_CASE("message mapper: the v2 field a FHIR element is mapped from, by the segment maps") {
+  auto code = v2_source_of("Observation", "code");
+  REQUIRE(code.has_value());
+  CHECK(code->segment == "OBX");
+  CHECK(code->field == 3);
+  auto report = v2_source_of("DiagnosticReport", "code");
+  REQUIRE(report.has_value());
+  CHECK(report->segment == "OBR");
+  CHECK(report->field == 4);
+  CHECK_FALSE(v2_source_of("Observation", "nosuchelement").has_value());
+  CHECK_FALSE(v2_source_of("NoSuchType", "code").has_value());
+}
+
+}  // namespace hearth::hl7::to_fhir
