@@ -264,7 +264,14 @@ class Walk {
     bool repetition_used = false;
     for (; i < steps.size(); ++i) {
       const TargetStep& step = steps[i];
+      // "$value": the element given. A whole target "$this": the resource itself, when the data
+      // type map is one of its type (SCH-11 TQ[Appointment] fills start and end); one of another
+      // type (PID-21 CX[RelatedPerson-Mother]) makes a resource of its own, not done here.
       if (step.name == "$value") continue;
+      if (step.name == "$this" && steps.size() == 1) {
+        if (row.type_map == nullptr || anchor_type(*row.type_map) != node->type().name) return;
+        continue;
+      }
       int instance = step.instance > 0 ? step.instance : 1;
       if (step.instance == kEachInstance) instance = kEachBase + ++each_;
       InstanceKey key{instance};

@@ -286,6 +286,9 @@ int run_cli(int argc, char** argv) {
       ->required();
   hl7_parse_command->add_flag("--json", hl7_parse_options.json,
                               "Print the JSON view of GET /hl7/messages/{id} (parsed)");
+  hl7_parse_command->add_flag("--fhir", hl7_parse_options.fhir,
+                              "Print the FHIR transaction Bundle the ingest would write for each "
+                              "message (values left out and repairs on stderr); nothing is stored");
 
   conformance::CommandOptions conformance_options;
   CLI::App* conformance_command = conformance::add_conformance_command(app, conformance_options);

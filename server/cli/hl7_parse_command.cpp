@@ -6,6 +6,9 @@
 #include <ostream>
 #include <sstream>
 
+#include "fhir/json.h"
+#include "hl7/to_fhir/bundle_repair.h"
+#include "hl7/to_fhir/message_mapper.h"
 #include "hl7/v2/batch.h"
 
 namespace hearth::server {
@@ -101,6 +104,54 @@ std::string hl7_tree_text(const hl7::MessageView& view) {
   return out;
 }
 
+namespace {
+
+// --fhir: each message's mapped and repaired Bundle on `out`, its issues on `err`.
+int print_fhir(const hl7::Batch& batch, std::ostream& out, std::ostream& err) {
+  const hl7::to_fhir::MessageMapper mapper;
+  int n = 0, status = 0;
+  for (const hl7::BatchGroup& group : batch.groups()) {
+    for (const hl7::Message& message : group.messages) {
+      ++n;
+      const std::string prefix = "message " + std::to_string(n) + ": ";
+      auto mapped = mapper.map(message, [&n, i = 0]() mutable {
+        return "m" + std::to_string(n) + "-" + std::to_string(++i);
+      });
+      if (!mapped) {
+        err << prefix << mapped.status().message() << '\n';
+        status = 1;
+        continue;
+      }
+      auto doc = fhir::parse_json(mapped->bundle);
+      if (!doc) {
+        err << prefix << doc.status().message() << '\n';
+        status = 1;
+        continue;
+      }
+      std::vector<hl7::to_fhir::MappingIssue> issues = std::move(mapped->issues);
+      Status valid = hl7::to_fhir::repair_bundle(*doc, message.trigger_event(), issues);
+      for (const hl7::to_fhir::MappingIssue& issue : issues) {
+        err << prefix
+            << (issue.segment.empty() ? ""
+                                      : issue.segment + "-" + std::to_string(issue.field) + ": ")
+            << issue.message << '\n';
+      }
+      if (!valid.is_ok()) {
+        for (const Issue& issue : valid.issues()) {
+          if (issue.severity == Severity::kError || issue.severity == Severity::kFatal) {
+            err << prefix << "refused: " << issue.expression << ": " << issue.diagnostics << '\n';
+          }
+        }
+        status = 1;
+      }
+      out << fhir::write_json(*doc) << '\n';
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
 int run_hl7_parse(const Hl7ParseOptions& options, std::ostream& out, std::ostream& err) {
   auto text = read_file(options.path);
   if (!text) {
@@ -116,6 +167,7 @@ int run_hl7_parse(const Hl7ParseOptions& options, std::ostream& out, std::ostrea
         << (location.empty() ? std::string() : ", at " + location) << ")\n";
     return 1;
   }
+  if (options.fhir) return print_fhir(*batch, out, err);
   std::vector<hl7::MessageView> views;
   for (const hl7::BatchGroup& group : batch->groups()) {
     for (const hl7::Message& message : group.messages) views.push_back(hl7::view_of(message));

@@ -1,5 +1,5 @@
-// `hearth hl7 parse FILE [--json]`: reads one HL7 v2 message, a batch, or several messages one
-// after the other (CR, LF or CRLF, as hl7::Batch reads them) and prints each message's decoded
+// `hearth hl7 parse FILE [--json | --fhir]`: reads one HL7 v2 message, a batch, or several messages
+// one after the other (CR, LF or CRLF, as hl7::Batch reads them) and prints each message's decoded
 // structure (api/hl7_message_view.h): by default as an indented text tree, with --json as the
 // JSON view the operating API shows in `parsed` (one message: that object; several: an array of
 // them). Batch envelope segments (FHS, BHS, BTS, FTS) are not shown.
@@ -16,6 +16,10 @@
 // Values are decoded (escapes, MSH-18 charset); a line break inside a value continues on the
 // next line at the same indent.
 //
+// --fhir prints instead what the ingest would write for each message: the transaction Bundle
+// of the V2-to-FHIR mapping after its repairs (hl7/to_fhir/bundle_repair.h), one per line, with
+// the values left out, the repairs and any refusal on `err` (nothing is stored).
+//
 // Returns the exit code: 0 printed; 1 when the file cannot be read or does not parse (the
 // parser's message, table 0357 code and location on `err`).
 #pragma once
@@ -30,6 +34,7 @@ namespace hearth::server {
 struct Hl7ParseOptions {
   std::string path;
   bool json = false;
+  bool fhir = false;
 };
 
 int run_hl7_parse(const Hl7ParseOptions& options, std::ostream& out, std::ostream& err);
