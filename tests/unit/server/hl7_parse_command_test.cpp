@@ -105,3 +105,45 @@ TEST_CASE("hl7 parse: malformed or missing input exits 1 with the error on stder
 
 }  // namespace
 }  // namespace hearth::server
+
+namespace hearth::server {
+namespace {
+
+Run parse_fhir(const std::string& path) {
+  std::ostringstream out, err;
+  Run run;
+  run.code = run_hl7_parse(Hl7ParseOptions{.path = path, .json = false, .fhir = true}, out, err);
+  run.out = out.str();
+  run.err = err.str();
+  return run;
+}
+
+TEST_CASE("hl7 parse --fhir prints the transaction Bundle the ingest would write") {
+  Run run = parse_fhir(corpus("fhir-converter/SIU-S12-01.hl7"));
+  INFO(run.err);
+  rapidjson::Document bundle;
+  bundle.Parse(run.out.c_str());
+  REQUIRE_FALSE(bundle.HasParseError());
+  CHECK(std::string(bundle["type"].GetString()) == "transaction");
+  bool appointment = false;
+  for (const auto& entry : bundle["entry"].GetArray()) {
+    const auto& resource = entry["resource"];
+    if (std::string(resource["resourceType"].GetString()) != "Appointment") continue;
+    appointment = true;
+    // SCH-11.4 / .5 (TQ[Appointment]); the status from the event (S12, SCH-25 empty).
+    CHECK(std::string(resource["start"].GetString()) == "2020-10-01T11:26:00+02:15");
+    CHECK(std::string(resource["status"].GetString()) == "booked");
+  }
+  CHECK(appointment);
+  CHECK(run.err.find("set to") != std::string::npos);  // the repairs are listed
+  CHECK(run.code == 0);
+}
+
+TEST_CASE("hl7 parse --fhir names a refusal and exits 1") {
+  Run run = parse_fhir(corpus("google-whistle/oru_r01_ex1.hl7"));
+  CHECK(run.code == 1);
+  CHECK(run.err.find("refused: ") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace hearth::server
