@@ -75,6 +75,10 @@ class DocumentParser {
     if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
     while (pos < text.size() && is_space(text[pos])) ++pos;
     doc_.prefix_ = text.substr(0, pos);
+    // Generous reservations (pages are only touched as they fill) spare the hot loop the copies
+    // of vector growth: a segment takes at least 4 bytes, an element at least 1.
+    doc_.segments_.reserve(std::min(text.size() / 4 + 16, limits_.max_segments + 1));
+    doc_.elements_.reserve(text.size() / 2 + 16);
     if (text.substr(pos, 3) != "ISA") {
       return Status(Code::kMalformed, "X12 input does not start with an ISA segment", "ISA",
                     "structure");
