@@ -161,6 +161,9 @@ const std::vector<Step>& sqlite_steps() {
       {
           "ALTER TABLE hl7_message ADD COLUMN sender_identity TEXT NOT NULL DEFAULT ''",
       },
+      // 11: no statement; the reindex after it adds the identifier:of-type rows and the target
+      // type and id of canonical references (fhir/search/index_values.h).
+      {},
   };
   return steps;
 }
@@ -297,6 +300,8 @@ const std::vector<Step>& postgresql_steps() {
       {
           "ALTER TABLE hl7_message ADD COLUMN sender_identity TEXT NOT NULL DEFAULT ''",
       },
+      // 11: see the SQLite step.
+      {},
   };
   return steps;
 }
@@ -307,7 +312,7 @@ const std::vector<Step>& steps_for(Dialect dialect) {
 
 // Steps after which every current resource is indexed again: the search index appeared (5), or
 // what it holds changed. Append a new (possibly empty) step to this list to trigger a reindex.
-constexpr std::array<int, 3> kReindexSteps = {5, 7, 9};
+constexpr std::array<int, 4> kReindexSteps = {5, 7, 9, 11};
 
 // Any constant: serialises concurrent migrators (replicas starting together).
 constexpr long long kMigrationLockKey = 0x4865617274680001LL;
