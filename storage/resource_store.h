@@ -103,6 +103,12 @@ struct HistoryPage {
 struct SearchPage {
   std::vector<ResourceVersion> entries;
   std::optional<std::int64_t> total;  // all matches; unset when the query asked for none
+  // Opaque paging cursors (SearchQuery::cursor; keyset, stable under concurrent writes): the
+  // page after this one when one follows, the page before it when one may precede it, and the
+  // last page (whenever the query asked for entries). Empty when there is none.
+  std::string next_cursor;
+  std::string previous_cursor;
+  std::string last_cursor;
 };
 
 // What _include / _revinclude add to a search page (fhir/search/search_query.h): the current

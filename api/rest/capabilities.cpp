@@ -223,13 +223,16 @@ Result<Response> capabilities_interaction(const InteractionContext& ctx) {
   w.EndArray();
   w.Key("interaction");
   w.StartArray();
-  for (std::string_view code : {"transaction", "batch", "history-system"}) {
+  for (std::string_view code : {"transaction", "batch", "history-system", "search-system"}) {
     w.StartObject();
     w.Key("code");
     write_str(w, code);
     w.EndObject();
   }
   w.EndArray();
+  // search-system (GET [base]?...): the parameters every type has; with _type, those of the
+  // types named.
+  write_search_params(w, "Resource");
   write_operations(w);
   w.EndObject();
   w.EndArray();

@@ -1,9 +1,11 @@
 // read and vread: the stored body is returned as stored (already carrying id and meta), so the
-// hot path copies bytes and never re-serialises.
+// hot path copies bytes and never re-serialises; only _summary / _elements (search.html#summary,
+// fhir/resource_view.h) cut a copy down.
 #include "api/rest/interactions.h"
 #include "api/rest/outcome.h"
 #include "api/rest/version_response.h"
 #include "core/time_format.h"
+#include "fhir/resource_view.h"
 
 namespace hearth::api {
 namespace {
@@ -25,9 +27,40 @@ bool not_modified(const Request& request, const storage::ResourceVersion& curren
   return false;
 }
 
+// _summary=true|text|data|false and _elements on a read (the last of each wins); together they
+// are a 400, as on a search.
+Result<fhir::ResourceView> read_view(const InteractionContext& ctx) {
+  fhir::ResourceView view;
+  for (const auto& param : ctx.request.query) {
+    if (param.second.empty()) continue;
+    if (param.first == "_summary") {
+      HEARTH_ASSIGN_OR_RETURN(view.summary, fhir::parse_summary_mode(param.second));
+    } else if (param.first == "_elements") {
+      const std::vector<std::string> types{ctx.route.type};
+      HEARTH_ASSIGN_OR_RETURN(
+          view.elements, fhir::parse_elements(param.second, types, ctx.limits.search.max_values));
+    }
+  }
+  if (!view.elements.empty() && view.summary != fhir::SummaryMode::kFalse) {
+    return Status(Code::kInvalidArgument,
+                  "_elements cannot be combined with _summary=true, text or data");
+  }
+  return view;
+}
+
+// The version's response, cut down to `view`.
+Result<Response> viewed_response(storage::ResourceVersion version, const fhir::ResourceView& view,
+                                 const ResponseFormat& format) {
+  if (!view.full()) {
+    HEARTH_ASSIGN_OR_RETURN(version.body, fhir::apply_view(version.body, view));
+  }
+  return version_response(version, format);
+}
+
 }  // namespace
 
 Result<Response> read_interaction(const InteractionContext& ctx) {
+  HEARTH_ASSIGN_OR_RETURN(auto view, read_view(ctx));
   storage::ResourceVersion deleted;
   Result<storage::ResourceVersion> found = ctx.reader.read(ctx.route.type, ctx.route.id, &deleted);
   if (!found.is_ok()) {
@@ -45,13 +78,14 @@ Result<Response> read_interaction(const InteractionContext& ctx) {
     response.headers.emplace_back("Last-Modified", format_http_date(found->last_updated_micros));
     return response;
   }
-  return version_response(*found, ctx.format);
+  return viewed_response(std::move(*found), view, ctx.format);
 }
 
 Result<Response> vread_interaction(const InteractionContext& ctx) {
+  HEARTH_ASSIGN_OR_RETURN(auto view, read_view(ctx));
   HEARTH_ASSIGN_OR_RETURN(auto found,
                           ctx.reader.vread(ctx.route.type, ctx.route.id, ctx.route.version));
-  return version_response(found, ctx.format);
+  return viewed_response(std::move(found), view, ctx.format);
 }
 
 }  // namespace hearth::api

@@ -47,7 +47,8 @@ Result<Response> run_interaction(const InteractionContext& ctx) {
     case Interaction::kHistoryType:
     case Interaction::kHistorySystem: return history_interaction(ctx);
     case Interaction::kSearchType:
-    case Interaction::kSearchCompartment: return search_interaction(ctx);
+    case Interaction::kSearchCompartment:
+    case Interaction::kSearchSystem: return search_interaction(ctx);
     case Interaction::kValidate: return validate_operation(ctx);
     case Interaction::kValidateCode: return validate_code_operation(ctx);
     default: break;

@@ -35,6 +35,8 @@ constexpr std::array kRoutes = {
                2,
                Interaction::kSmartConfiguration,
                StoreUse::kNone},
+    RouteEntry{"GET", {}, 0, Interaction::kSearchSystem, StoreUse::kRead},
+    RouteEntry{"POST", {"_search"}, 1, Interaction::kSearchSystem, StoreUse::kRead},
     RouteEntry{"GET", {"_history"}, 1, Interaction::kHistorySystem, StoreUse::kRead},
     RouteEntry{"GET", {"{type}"}, 1, Interaction::kSearchType, StoreUse::kRead},
     RouteEntry{"POST", {"{type}"}, 1, Interaction::kCreate, StoreUse::kWrite},

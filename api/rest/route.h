@@ -24,6 +24,7 @@ enum class Interaction {
   kHistorySystem,       // GET _history
   kSearchType,          // GET Type?params, POST Type/_search
   kSearchCompartment,   // GET Compartment/id/Type?params
+  kSearchSystem,        // GET [base]?params, POST [base]/_search (_type=A,B)
   kTransaction,         // POST [base] with a transaction or batch Bundle
   kConditionalUpdate,   // PUT Type?params
   kConditionalDelete,   // DELETE Type?params

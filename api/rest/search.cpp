@@ -1,5 +1,6 @@
-// search-type (GET [type]?..., POST [type]/_search) and compartment search (GET
-// [compartment]/[id]/[type]?..., fhir/search/compartment.h): the query parsed into a typed search
+// search-type (GET [type]?..., POST [type]/_search), search-system (GET [base]?_type=A,B&...,
+// POST [base]/_search) and compartment search (GET [compartment]/[id]/[type]?...,
+// fhir/search/compartment.h): the query parsed into a typed search
 // (fhir/search/search_query.h), run by the store over its index, answered as a searchset
 // Bundle with self/first/previous/next/last links that repeat the effective parameters, the
 // page's _include / _revinclude resources after its matches (search_includes.h).
@@ -52,32 +53,36 @@ Result<std::vector<std::pair<std::string, std::string>>> search_params(
   return params;
 }
 
+// The search's link with the page `cursor` ("" for the first page, or the offset a client
+// started from).
 std::string page_link(const InteractionContext& ctx, const fhir::search::SearchQuery& q,
-                      std::int64_t offset) {
-  std::string url = ctx.request.base_url + "/";
-  if (q.compartment) url += q.compartment->type + "/" + q.compartment->id + "/";
-  url += q.resource_type + "?";
+                      std::string_view cursor, std::int64_t offset = 0) {
+  std::string url = ctx.request.base_url;
+  if (q.compartment) url += "/" + q.compartment->type + "/" + q.compartment->id;
+  if (!q.resource_type.empty()) url += "/" + q.resource_type;
+  url += "?";
   for (const auto& [name, value] : q.used) url += url_encode(name) + "=" + url_encode(value) + "&";
   url += "_count=" + std::to_string(q.count);
+  if (!cursor.empty()) url += "&_cursor=" + url_encode(cursor);
   if (offset > 0) url += "&_offset=" + std::to_string(offset);
   return url;
 }
 
+// Paging by keyset (search.html#paging): next and previous carry the store's opaque cursors, so
+// a write between two page requests shifts nothing; last when the total is known.
 void write_links(JsonWriter& w, const InteractionContext& ctx, const fhir::search::SearchQuery& q,
                  const storage::SearchPage& page) {
-  const std::int64_t count = q.count;
   w.Key("link");
   w.StartArray();
-  write_link(w, "self", page_link(ctx, q, q.offset));
-  write_link(w, "first", page_link(ctx, q, 0));
-  if (q.offset > 0 && count > 0) {
-    write_link(w, "previous", page_link(ctx, q, std::max<std::int64_t>(0, q.offset - count)));
+  write_link(w, "self", page_link(ctx, q, q.cursor, q.cursor.empty() ? q.offset : 0));
+  write_link(w, "first", page_link(ctx, q, ""));
+  if (!page.previous_cursor.empty()) {
+    write_link(w, "previous", page_link(ctx, q, page.previous_cursor));
   }
-  const std::int64_t next = next_page_offset(q.offset, count);
-  const bool more =
-      page.total ? next < *page.total : static_cast<std::int64_t>(page.entries.size()) == count;
-  if (more && count > 0 && next > q.offset) write_link(w, "next", page_link(ctx, q, next));
-  if (page.total) write_link(w, "last", page_link(ctx, q, last_page_offset(*page.total, count)));
+  if (!page.next_cursor.empty()) write_link(w, "next", page_link(ctx, q, page.next_cursor));
+  if (page.total && !page.last_cursor.empty()) {
+    write_link(w, "last", page_link(ctx, q, page.last_cursor));
+  }
   w.EndArray();
 }
 
@@ -103,19 +108,26 @@ void write_ignored(JsonWriter& w, const std::vector<std::string>& ignored) {
   write_warning(w, "not-supported", "unknown search parameter(s) ignored: " + names);
 }
 
-void write_entry(JsonWriter& w, const InteractionContext& ctx, const storage::ResourceVersion& v,
-                 std::string_view mode) {
+// One entry; its resource cut down to `view` (_summary, _elements) unless that is full.
+Status write_entry(JsonWriter& w, const InteractionContext& ctx, const storage::ResourceVersion& v,
+                   std::string_view mode, const fhir::ResourceView& view) {
+  std::string viewed;
+  if (!view.full()) {
+    HEARTH_ASSIGN_OR_RETURN(viewed, fhir::apply_view(v.body, view));
+  }
+  const std::string& body = view.full() ? v.body : viewed;
   w.StartObject();
   w.Key("fullUrl");
   write_str(w, ctx.request.base_url + "/" + v.type + "/" + v.id);
   w.Key("resource");
-  w.RawValue(v.body.data(), v.body.size(), rapidjson::kObjectType);
+  w.RawValue(body.data(), body.size(), rapidjson::kObjectType);
   w.Key("search");
   w.StartObject();
   w.Key("mode");
   write_str(w, mode);
   w.EndObject();
   w.EndObject();
+  return Status::ok();
 }
 
 }  // namespace
@@ -149,8 +161,12 @@ Result<Response> search_interaction(const InteractionContext& ctx) {
   if (!page.entries.empty() || !query.ignored.empty()) {
     w.Key("entry");
     w.StartArray();
-    for (const storage::ResourceVersion& v : page.entries) write_entry(w, ctx, v, "match");
-    for (const storage::ResourceVersion& v : included.resources) write_entry(w, ctx, v, "include");
+    for (const storage::ResourceVersion& v : page.entries) {
+      HEARTH_RETURN_IF_ERROR(write_entry(w, ctx, v, "match", query.view));
+    }
+    for (const storage::ResourceVersion& v : included.resources) {
+      HEARTH_RETURN_IF_ERROR(write_entry(w, ctx, v, "include", query.view));
+    }
     if (!query.ignored.empty()) write_ignored(w, query.ignored);
     if (included.truncated) {
       write_warning(w, "too-costly",

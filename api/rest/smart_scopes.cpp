@@ -116,6 +116,7 @@ std::optional<ScopePermissions> needed(Interaction interaction) {
     case Interaction::kValidateCode: p.read = true; break;
     case Interaction::kSearchType:
     case Interaction::kSearchCompartment:
+    case Interaction::kSearchSystem:
     case Interaction::kHistoryInstance:
     case Interaction::kHistoryType:
     case Interaction::kHistorySystem: p.search = true; break;
@@ -136,7 +137,8 @@ const char* name_of(Interaction interaction) {
     case Interaction::kRead: return "read";
     case Interaction::kVread: return "vread";
     case Interaction::kSearchType:
-    case Interaction::kSearchCompartment: return "search";
+    case Interaction::kSearchCompartment:
+    case Interaction::kSearchSystem: return "search";
     case Interaction::kHistoryInstance:
     case Interaction::kHistoryType:
     case Interaction::kHistorySystem: return "history";

@@ -157,6 +157,14 @@ void drop_duplicates(std::vector<Row>& rows, std::size_t start) {
 
 }  // namespace
 
+std::string of_type_system(std::string_view type_system, std::string_view type_code) {
+  std::string out(kOfTypeMark);
+  out += type_system;
+  out += '|';
+  out += type_code;
+  return out;
+}
+
 bool is_indexed(const SearchParamDef& param) {
   // xpathUsage "phonetic" (Patient.phonetic, ...) asks for sound-alike matching, which Hearth
   // does not do: indexing the plain name parts again would claim a match it does not make.

@@ -31,12 +31,21 @@ struct StringIndex {
 // system and code (so :text finds it); each coding row's text is its folded display.
 // ContactPoint rows hold the value with an empty system (R4 matches telecom on the value);
 // booleans are "true" / "false".
+// An Identifier with a type also gives, per type coding with a system and a code, a row for
+// :of-type (search.html#token): system = kOfTypeMark + type system + "|" + type code, code = the
+// identifier's value (of_type_system() builds it on both sides).
 struct TokenIndex {
   std::string_view param;
   std::string system;  // "" when the value has none
   std::string code;    // the code / identifier value / "true" ...
   std::string text;    // folded display or CodeableConcept.text / Identifier.type.text: :text
 };
+
+// The start of an :of-type row's system: a control character no system a client searches by
+// begins with (it may send one percent-encoded, and then finds these rows: the same resources).
+inline constexpr std::string_view kOfTypeMark = "\x1f";
+// The system of an :of-type row for an identifier whose type has the coding system|code.
+std::string of_type_system(std::string_view type_system, std::string_view type_code);
 
 // date: date, dateTime, instant, Period, Timing (events and repeat.boundsPeriod), and strings
 // that parse as a date, as inclusive UTC micros (fhir/search/date_range.h). An open Period end
@@ -62,8 +71,10 @@ struct QuantityIndex {
   std::string code;    // Quantity.code, else Quantity.unit
 };
 
-// reference: Reference.reference (and canonical / uri reference parameters, url only). A
-// Reference with only an identifier or a display gives no row.
+// reference: Reference.reference, and canonical / uri reference parameters (the url as written;
+// the target type and id too when the url, its "|version" aside, ends in Type/id:
+// "http://x.org/fhir/Questionnaire/q1|2.0" -> Questionnaire, q1). A Reference with only an
+// identifier or a display gives no row.
 struct ReferenceIndex {
   std::string_view param;
   std::string target_type;  // "Patient" for "Patient/1" or ".../fhir/Patient/1"; "" unknown

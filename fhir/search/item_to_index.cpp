@@ -189,6 +189,17 @@ void token_rows(std::string_view code, const Item& item, IndexValues& out) {
     std::string_view system = member_string(j, "system");
     std::string_view value = member_string(j, "value");
     if (!system.empty() || !value.empty()) add_token(code, system, value, type_text, out);
+    // identifier:of-type=system|code|value
+    const JsonValue* type = member(j, "type");
+    const JsonValue* codings = type == nullptr ? nullptr : member(*type, "coding");
+    if (!value.empty() && codings != nullptr && codings->IsArray()) {
+      for (const JsonValue& c : codings->GetArray()) {
+        const std::string_view type_system = member_string(c, "system");
+        const std::string_view type_code = member_string(c, "code");
+        if (type_system.empty() || type_code.empty()) continue;
+        add_token(code, of_type_system(type_system, type_code), value, "", out);
+      }
+    }
   } else if (type == "ContactPoint") {
     // system|value: `telecom=phone|555-2003` (search.html#token, ContactPoint).
     if (std::string_view value = member_string(j, "value"); !value.empty()) {
@@ -297,8 +308,10 @@ void reference_rows(std::string_view code, std::span<const std::string_view> tar
   Primitive p;
   if (read_primitive(item, p)) {
     if (one_of(p.type, {"canonical", "uri", "url"})) {
-      out.references.push_back(
-          {.param = code, .target_type = {}, .target_id = {}, .url = std::string(p.text)});
+      // A canonical's version is no part of the target it names.
+      ReferenceIndex row = parse_reference(code, p.text.substr(0, p.text.find('|')));
+      row.url = std::string(p.text);
+      out.references.push_back(std::move(row));
     }
     return;
   }

@@ -22,7 +22,7 @@ Status invalid(std::string message) {
 // Recognised by search.html but not implemented: rejected, because ignoring them would return
 // other resources than the client asked for.
 constexpr std::string_view kUnsupported[] = {
-    "_elements", "_contained", "_containedType", "_text", "_content", "_list", "_query", "_filter",
+    "_contained", "_containedType", "_text", "_content", "_list", "_query", "_filter",
 };
 
 bool is_unsupported(std::string_view name) {
@@ -90,8 +90,11 @@ Result<ParsedModifier> parse_modifier(const SearchParamDef& param, std::string_v
     case SearchParamType::kToken:
       if (text == "not") return plain(Modifier::kNot);
       if (text == "text") return plain(Modifier::kText);
+      // search.html#token: on identifier parameters (all R4 ones are named "identifier").
+      if (text == "of-type" && param.code == "identifier") return plain(Modifier::kOfType);
       break;
     case SearchParamType::kUri:
+      if (text == "contains") return plain(Modifier::kContains);
       if (text == "below") return plain(Modifier::kBelow);
       if (text == "above") return plain(Modifier::kAbove);
       break;
@@ -118,8 +121,91 @@ bool has_values(const SearchParamDef& param) {
   return is_searchable(param);
 }
 
+// The parameter `code` in the query's scope: the searched type's; in a system search, the one
+// every _type type defines (the first type's definition; all of one parameter type), or
+// Resource's without _type. nullptr when unknown (to one of the types).
+Result<const SearchParamDef*> scope_param(const SearchQuery& query, std::string_view code) {
+  if (!query.resource_type.empty()) return find_search_param(query.resource_type, code);
+  if (query.types.empty()) return find_search_param("Resource", code);
+  const SearchParamDef* first = nullptr;
+  for (const std::string& type : query.types) {
+    const SearchParamDef* param = find_search_param(type, code);
+    if (param == nullptr) return static_cast<const SearchParamDef*>(nullptr);
+    if (first == nullptr) {
+      first = param;
+    } else if (param->type != first->type) {
+      return invalid("search parameter '" + std::string(code) + "' is a " +
+                     std::string(type_name(first->type)) + " parameter of " + query.types[0] +
+                     " but a " + std::string(type_name(param->type)) + " parameter of " + type +
+                     ": search one type at a time");
+    }
+  }
+  return first;
+}
+
+// What a search covers, for messages: "Patient", "Patient, Observation", "any resource type".
+std::string scope_text(const SearchQuery& query) {
+  if (query.types.empty()) return "any resource type";
+  std::string out;
+  for (const std::string& type : query.types) out += (out.empty() ? "" : ", ") + type;
+  return out;
+}
+
+// _type=A,B (system search only): the resource types searched, each once, in order.
+Result<std::vector<std::string>> parse_types(std::string_view value, std::size_t max_values) {
+  std::vector<std::string> types;
+  std::vector<std::string> items = detail::split_unescaped(value, ',', max_values);
+  if (items.size() > max_values) {
+    return invalid("too many values for _type: at most " + std::to_string(max_values) +
+                   " (--search-max-values)");
+  }
+  for (const std::string& item : items) {
+    if (item.empty()) continue;
+    if (!is_resource_type(item)) return invalid("_type: unknown resource type '" + item + "'");
+    if (std::find(types.begin(), types.end(), item) == types.end()) types.push_back(item);
+  }
+  return types;
+}
+
+bool in_scope(const SearchQuery& query, std::string_view type) {
+  return query.types.empty() ||
+         std::find(query.types.begin(), query.types.end(), type) != query.types.end();
+}
+
+// _include / _revinclude. In a system search a directive without :iterate must apply to one of
+// the types searched: an _include's source is one of them, a _revinclude's parameter may point
+// at one; "*" applies to all.
+Result<IncludeDirective> parse_include_in(const SearchQuery& query, std::string_view name,
+                                          std::string_view value) {
+  if (!query.resource_type.empty()) return detail::parse_include(query.resource_type, name, value);
+  const bool plain = name.find(':') == std::string_view::npos;
+  // Read as :iterate (which checks the names only), then checked against the types here.
+  HEARTH_ASSIGN_OR_RETURN(
+      auto directive,
+      detail::parse_include("", plain ? std::string(name) + ":iterate" : std::string(name), value));
+  if (!plain) return directive;
+  directive.iterate = false;
+  bool applies = false;
+  if (!directive.reverse) {
+    applies = directive.source_type.empty() || in_scope(query, directive.source_type);
+  } else if (!directive.target_type.empty()) {
+    applies = in_scope(query, directive.target_type);
+  } else if (directive.param == nullptr || directive.param->target.empty() || query.types.empty()) {
+    applies = true;
+  } else {
+    for (std::string_view target : directive.param->target)
+      applies = applies || in_scope(query, target);
+  }
+  if (!applies) {
+    return invalid("invalid '" + std::string(name) + "=" + std::string(value) +
+                   "': it applies to none of the types searched (" + scope_text(query) +
+                   "; or use :iterate)");
+  }
+  return directive;
+}
+
 // _sort=a,-b: known parameters of a sortable type (search.html#sort).
-Result<std::vector<SortKey>> parse_sort(std::string_view resource_type, std::string_view value,
+Result<std::vector<SortKey>> parse_sort(const SearchQuery& query, std::string_view value,
                                         std::size_t max_keys) {
   std::vector<SortKey> keys;
   std::vector<std::string> items = detail::split_unescaped(value, ',', max_keys);
@@ -135,10 +221,10 @@ Result<std::vector<SortKey>> parse_sort(std::string_view resource_type, std::str
       key.descending = true;
       code.remove_prefix(1);
     }
-    key.param = find_search_param(resource_type, code);
+    HEARTH_ASSIGN_OR_RETURN(key.param, scope_param(query, code));
     if (key.param == nullptr) {
       return invalid("unknown _sort parameter '" + std::string(code) + "' for " +
-                     std::string(resource_type));
+                     scope_text(query));
     }
     if (!has_values(*key.param)) {
       return invalid("_sort by '" + std::string(code) + "' (a " +
@@ -150,9 +236,13 @@ Result<std::vector<SortKey>> parse_sort(std::string_view resource_type, std::str
 }
 
 // The names SearchLimits::max_params does not count (search.html#count and the others).
+// The longest _cursor read (the store's own limit is lower, storage/sql/page_cursor.h).
+constexpr std::size_t kMaxCursorText = 16384;
+
 bool is_result_param(std::string_view name) {
-  return name == "_count" || name == "_offset" || name == "_sort" || name == "_total" ||
-         name == "_summary" || name == "_format" || name == "_pretty";
+  return name == "_count" || name == "_offset" || name == "_cursor" || name == "_sort" ||
+         name == "_total" || name == "_summary" || name == "_elements" || name == "_format" ||
+         name == "_pretty";
 }
 
 // Sets the result parameter `name` on `query`. false when `name` is not one.
@@ -166,8 +256,13 @@ Result<bool> parse_result_param(std::string_view name, std::string_view value,
     Result<std::int64_t> offset = parse_non_negative(name, value, 0);
     if (!offset) return offset.status();
     query.offset = *offset;
+  } else if (name == "_cursor") {
+    if (value.size() > kMaxCursorText) {
+      return invalid("invalid _cursor: longer than " + std::to_string(kMaxCursorText) + " bytes");
+    }
+    query.cursor = std::string(value);
   } else if (name == "_sort") {
-    Result<std::vector<SortKey>> keys = parse_sort(query.resource_type, value, limits.max_sort);
+    Result<std::vector<SortKey>> keys = parse_sort(query, value, limits.max_sort);
     if (!keys) return keys.status();
     query.sort = std::move(*keys);
   } else if (name == "_total") {
@@ -180,15 +275,18 @@ Result<bool> parse_result_param(std::string_view name, std::string_view value,
                      "': expected none, estimate or accurate");
     }
   } else if (name == "_summary") {
-    // "false" asks for the full resources, which is what search returns anyway.
-    if (value == "count") {
-      query.summary_count = true;
-    } else if (value == "false") {
-      query.summary_count = false;
+    query.summary_count = value == "count";
+    if (query.summary_count) {
+      query.view.summary = SummaryMode::kFalse;
     } else {
-      return invalid("_summary=" + std::string(value) +
-                     " is not supported (only _summary=count and _summary=false)");
+      Result<SummaryMode> mode = parse_summary_mode(value);
+      if (!mode) return mode.status();
+      query.view.summary = *mode;
     }
+  } else if (name == "_elements") {
+    Result<std::vector<std::string>> names = parse_elements(value, query.types, limits.max_values);
+    if (!names) return names.status();
+    query.view.elements = std::move(*names);
   } else {
     return false;
   }
@@ -201,18 +299,20 @@ Status too_many_params(const SearchLimits& limits) {
   return invalid("too many search parameters: at most " + std::to_string(limits.max_params) +
                  " per search (--search-max-params), plus at most " +
                  std::to_string(kMaxResultParams) +
-                 " result parameters (_sort, _count, _offset, _total, _summary, _format, _pretty)");
+                 " result parameters (_sort, _count, _offset, _cursor, _total, _summary, _elements,"
+                 " _format, _pretty)");
 }
 
 Result<SearchQuery> parse_search(std::string_view resource_type,
                                  const std::vector<std::pair<std::string, std::string>>& params,
                                  std::string_view base_url, bool strict,
                                  const SearchLimits& limits) {
-  if (!is_resource_type(resource_type)) {
+  if (!resource_type.empty() && !is_resource_type(resource_type)) {
     return invalid("unknown resource type '" + std::string(resource_type) + "'");
   }
   SearchQuery query;
   query.resource_type = std::string(resource_type);
+  const bool system = resource_type.empty();
   // The last occurrence of a result parameter wins; only it goes into `used`.
   std::vector<std::pair<std::string, std::string>> used_results;
 
@@ -222,6 +322,21 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
     const bool over = is_result_param(param_value.first) ? ++result_params > kMaxResultParams
                                                          : ++search_params > limits.max_params;
     if (over) return too_many_params(limits);
+  }
+  // The scope first: every other parameter is looked up in it. Repeated _type lists add up.
+  if (!system) query.types.emplace_back(resource_type);
+  for (const auto& param_value : params) {
+    if (param_value.first != "_type" || param_value.second.empty()) continue;
+    if (!system) {
+      return invalid("_type is a system-level search parameter (GET [base]?_type=" +
+                     param_value.second + "), not one of " + std::string(resource_type));
+    }
+    HEARTH_ASSIGN_OR_RETURN(auto types, parse_types(param_value.second, limits.max_values));
+    for (std::string& type : types) {
+      if (std::find(query.types.begin(), query.types.end(), type) == query.types.end()) {
+        query.types.push_back(std::move(type));
+      }
+    }
   }
 
   for (const auto& param_value : params) {
@@ -233,19 +348,22 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
     Result<bool> result_param = parse_result_param(name, value, limits, query);
     if (!result_param) return result_param.status();
     if (*result_param) {
-      if (name != "_count" && name != "_offset") {
+      if (name != "_count" && name != "_offset" && name != "_cursor") {
         std::erase_if(used_results, [&](const auto& entry) { return entry.first == name; });
         used_results.emplace_back(name, value);
       }
       continue;
     }
 
+    if (name == "_type") {
+      query.used.emplace_back(name, value);
+      continue;
+    }
     std::size_t colon = name.find(':');
     std::string_view code = std::string_view(name).substr(0, colon);
     if (detail::is_include(code)) {
-      Result<IncludeDirective> include = detail::parse_include(resource_type, name, value);
-      if (!include) return include.status();
-      query.includes.push_back(std::move(*include));
+      HEARTH_ASSIGN_OR_RETURN(auto include, parse_include_in(query, name, value));
+      query.includes.push_back(std::move(include));
       query.used.emplace_back(name, value);
       continue;
     }
@@ -258,6 +376,11 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
     std::string chained_type;  // owns what target_type views for a chain
     std::string_view target_type = resource_type;
     std::string_view terminal = name;
+    if (system && (detail::is_chained(name) || code == "_has")) {
+      return invalid("'" + name +
+                     "': chains and _has are not supported in a system-level search (search "
+                     "one type: GET [base]/[type]?...)");
+    }
     if (detail::is_chained(name)) {
       const std::string_view first = std::string_view(name).substr(0, name.find_first_of(".:"));
       if (first != "_has" && find_search_param(resource_type, first) == nullptr) {
@@ -282,14 +405,19 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
     }
     std::string_view modifier_text =
         colon == std::string::npos ? std::string_view() : terminal.substr(colon + 1);
-    const SearchParamDef* param = find_search_param(target_type, code);
+    const SearchParamDef* param = nullptr;
+    if (!chain.empty()) {
+      param = find_search_param(target_type, code);
+    } else {
+      HEARTH_ASSIGN_OR_RETURN(param, scope_param(query, code));
+    }
     if (param == nullptr) {
       if (!chain.empty()) {
         return invalid("unknown search parameter '" + std::string(code) + "' for " +
                        std::string(target_type) + " in '" + name + "'");
       }
       if (strict) {
-        return invalid("unknown search parameter '" + name + "' for " + std::string(resource_type));
+        return invalid("unknown search parameter '" + name + "' for " + scope_text(query));
       }
       query.ignored.push_back(name);
       continue;
@@ -330,6 +458,9 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
     query.used.emplace_back(name, value);
   }
 
+  if (!query.view.elements.empty() && query.view.summary != SummaryMode::kFalse) {
+    return invalid("_elements cannot be combined with _summary=true, text or data");
+  }
   query.used.insert(query.used.end(), used_results.begin(), used_results.end());
   std::stable_sort(query.used.begin(), query.used.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -23,6 +23,7 @@
 
 #include "core/status.h"
 #include "fhir/model.h"
+#include "fhir/resource_view.h"
 
 namespace hearth::fhir::search {
 
@@ -32,12 +33,13 @@ enum class Modifier : std::uint8_t {
   kNone,
   kMissing,   // any type: value "true"/"false" in SearchValue::missing
   kExact,     // string
-  kContains,  // string
+  kContains,  // string; uri: the value occurs in the stored uri (case-sensitive)
   kText,      // token: folded prefix match on display / text
   kNot,       // token: no row matches
   kType,      // reference: [param]:[Type]=id (type in SearchClause::target_type)
   kBelow,     // uri: prefix match
   kAbove,     // uri: the value starts with the stored uri
+  kOfType,    // token (identifiers): type-system|type-code|value (search.html#token)
 };
 
 // One value of a comma-separated (OR) list, parsed for its parameter type.
@@ -49,6 +51,7 @@ struct SearchValue {
   std::string folded;
   // token: "system|code" -> has_system, system, code. "|code": has_system with "" (no system).
   // "system|": has_system, code "" (any code). "code": !has_system. :text: `folded` instead.
+  // :of-type "tsystem|tcode|value": has_system, system of_type_system(tsystem, tcode), code value.
   // quantity: "n|system|code" -> has_system; "n||code" -> !has_system (any system), code;
   // "n" -> !has_system, code "". code also matches the stored unit.
   bool has_system = false;
@@ -64,8 +67,9 @@ struct SearchValue {
   double number_low = 0;
   double number_high = 0;
   // reference: "Patient/1" or an absolute URL under `base_url` -> type + id; "1" -> id only
-  // (any target type); another absolute URL, a canonical ("url|version", kept whole) or a
-  // "#fragment" -> url, as written. "Patient/1/_history/2" drops the version. With the :[Type]
+  // (any target type); another absolute URL, a canonical ("url|version", kept whole; without a
+  // version it matches every version, search.html#versions) or a "#fragment" -> url, as
+  // written; so does "Type/id|version". "Patient/1/_history/2" drops the version. With the :[Type]
   // modifier the value is the id and target_type is the modifier's type.
   std::string target_type;
   std::string target_id;
@@ -133,18 +137,27 @@ struct CompartmentFilter {
 };
 
 struct SearchQuery {
+  // The searched type; "" for a system-level search (GET [base]?..., search.html#searchall).
   std::string resource_type;
+  // The types searched: {resource_type} for a type search; for a system search the _type list,
+  // or empty for every type.
+  std::vector<std::string> types;
   std::optional<CompartmentFilter> compartment;
   std::vector<SearchClause> clauses;
   std::vector<SortKey> sort;
   // _include and _revinclude, in order of appearance (each counts as a search parameter).
   std::vector<IncludeDirective> includes;
   int count = 20;           // _count: page size (0 = total only); larger values become kMaxCount
-  std::int64_t offset = 0;  // _offset: entries to skip (the paging links' cursor)
+  std::int64_t offset = 0;  // _offset: entries to skip (before the first page only)
+  // _cursor: the opaque keyset cursor of the paging links (storage::SearchPage), "" for the
+  // first page. The store checks it.
+  std::string cursor;
   TotalMode total = TotalMode::kAccurate;
-  // _summary=count. _summary=false (full resources) is accepted and changes nothing; the other
-  // values (true, text, data) are kInvalidArgument: Hearth has no summary views yet.
+  // _summary=count: the total only.
   bool summary_count = false;
+  // _summary=true|text|data and _elements (fhir/resource_view.h): how each returned resource is
+  // cut down; full() when neither was given (or _summary=false).
+  ResourceView view;
   // The parameters that took effect, in a canonical order and form, for the self link and
   // for building paging links (without _count / _offset): name as given (with its modifier)
   // and value as given, sorted by name, equal names in order of appearance. _sort, _total and
@@ -164,7 +177,8 @@ inline constexpr int kMaxCount = 1000;
 // (--search-max-params, --search-max-values, --search-max-sort).
 struct SearchLimits {
   // Search parameters (filters, known or unknown, empty or not) per search. The result
-  // parameters (_sort, _count, _offset, _total, _summary) and _format / _pretty are not
+  // parameters (_sort, _count, _offset, _cursor, _total, _summary, _elements) and _format /
+  // _pretty are not
   // search parameters; at most kMaxResultParams of those may come on top.
   std::size_t max_params = 100;
   // Comma-separated (OR-ed) values of one parameter occurrence, empty ones included.
@@ -176,18 +190,26 @@ struct SearchLimits {
 // one wins): room for every one of them, some twice.
 inline constexpr std::size_t kMaxResultParams = 16;
 
-// Parses the query parameters of a type-level search. `base_url` (no trailing slash) tells
-// local absolute references from foreign ones. A parameter with an empty value is ignored.
+// Parses the query parameters of a type-level search, or of a system-level search when
+// `resource_type` is "" (search.html#searchall): then `_type=A,B` names the types searched (every
+// type without it) and the other parameters must be defined, with one type, for each of them
+// (without _type: the parameters of Resource, _id, _lastUpdated, _tag, ...). `base_url` (no
+// trailing slash) tells local absolute references from foreign ones. A parameter with an empty
+// value is ignored.
 // Errors (all kInvalidArgument, the message naming the parameter or value): `resource_type`
-// is not a resource type; an unknown name when `strict`; _elements, _contained,
+// is not a resource type; _type on a type search, or naming an unknown type; in a system
+// search, a chain or _has, a parameter whose type differs between the _type types, and an
+// _include / _revinclude without :iterate whose source is none of them; an unknown name when
+// `strict` (in a system search: a name one of the types lacks); _contained,
 // _containedType, _text, _content, _list, _query, _filter, composite and special parameters (not
 // supported); a modifier its type does not allow; a chain or _has that is malformed, names an
 // unknown or non-reference parameter or type, is ambiguous (`subject.name` where two target
 // types have `name`), has more than kMaxChainLinks links, or ends in :missing or :not; an
 // _include or _revinclude that is malformed, names an unknown type or a non-reference
 // parameter, or cannot apply to the searched type without :iterate; a malformed value, prefix,
-// _count, _offset, _sort, _total or _summary; more parameters, values of one parameter or _sort
-// keys than `limits` allow (the message names the limit and its flag).
+// _count, _offset, _sort, _total, _summary or _elements (fhir/resource_view.h: unknown element
+// names), or _elements with _summary=true|text|data; more parameters, values of one parameter or
+// _sort keys than `limits` allow (the message names the limit and its flag).
 Result<SearchQuery> parse_search(std::string_view resource_type,
                                  const std::vector<std::pair<std::string, std::string>>& params,
                                  std::string_view base_url, bool strict,

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "fhir/search/date_range.h"
+#include "fhir/search/index_values.h"
 #include "fhir/search/text_fold.h"
 
 namespace hearth::fhir::search::detail {
@@ -100,7 +101,8 @@ Status parse_reference(const SearchParamDef& param, std::string_view target_type
     value.target_id = std::string(ref);
     return Status::ok();
   }
-  if (ref.starts_with('#')) {
+  // "#fragment", and a versioned canonical written relative ("Questionnaire/q|2"): as written.
+  if (ref.starts_with('#') || (!is_absolute(ref) && ref.find('|') != std::string_view::npos)) {
     value.url = value.raw;
     return Status::ok();
   }
@@ -143,6 +145,17 @@ Status parse_token(const SearchParamDef& param, Modifier modifier, std::string_v
                    SearchValue& value) {
   if (modifier == Modifier::kText) {
     value.folded = fold_text(value.raw);
+    return Status::ok();
+  }
+  if (modifier == Modifier::kOfType) {
+    std::vector<std::string> parts = split_unescaped(text, '|', 3);
+    if (parts.size() != 3 || parts[0].empty() || parts[1].empty() || parts[2].empty()) {
+      return bad_value("token", value.raw, std::string(param.code) + ":of-type",
+                       "expected [type system]|[type code]|[identifier value]");
+    }
+    value.has_system = true;
+    value.system = of_type_system(unescape(parts[0]), unescape(parts[1]));
+    value.code = unescape(parts[2]);
     return Status::ok();
   }
   std::vector<std::string> parts = split_unescaped(text, '|', 2);
@@ -278,7 +291,13 @@ Result<SearchValue> parse_value(const SearchParamDef& param, Modifier modifier,
       }
       value.folded = fold_text(value.raw);
       return value;
-    case SearchParamType::kUri: return value;
+    case SearchParamType::kUri:
+      if (modifier == Modifier::kContains && value.raw.size() > kMaxContainsBytes) {
+        return Status(Code::kInvalidArgument, "a :contains value of search parameter '" +
+                                                  std::string(param.code) + "' may be at most " +
+                                                  std::to_string(kMaxContainsBytes) + " bytes");
+      }
+      return value;
     case SearchParamType::kNumber:
       HEARTH_RETURN_IF_ERROR(set_number(param, text, value));
       return value;

@@ -12,9 +12,12 @@ namespace {
 
 using Table = std::map<std::string, std::vector<const SearchParamDef*>, std::less<>>;
 
+// Every concrete type's parameters, and Resource's own (those of a system search).
 Table build() {
   Table table;
-  for (std::string_view type : resource_types()) {
+  std::vector<std::string_view> types(resource_types().begin(), resource_types().end());
+  types.emplace_back("Resource");
+  for (std::string_view type : types) {
     std::vector<const SearchParamDef*>& params = table[std::string(type)];
     for (const TypeDef* t = find_type(type); t != nullptr;
          t = t->base.empty() ? nullptr : find_type(t->base)) {

@@ -13,7 +13,8 @@
 namespace hearth::fhir::search {
 
 // The parameters of `resource_type` that Hearth searches, sorted by code; empty for an
-// unknown type. The span views static storage built once.
+// unknown type. "Resource" gives those every type has (_id, _lastUpdated, _tag, ...), which a
+// system-level search takes. The span views static storage built once.
 std::span<const SearchParamDef* const> searchable_params(std::string_view resource_type);
 
 // Is `param` one Hearth answers (indexed, or _id / _lastUpdated)?

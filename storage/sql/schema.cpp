@@ -198,6 +198,9 @@ const std::vector<Step>& sqlite_steps() {
           " ('hl7_message', 'hl7_message_resend', '1000000 2 1 1')",
           "ANALYZE sqlite_schema",
       },
+      // 12: no statement; the reindex after it adds the identifier:of-type rows and the target
+      // type and id of canonical references (fhir/search/index_values.h).
+      {},
   };
   return steps;
 }
@@ -336,6 +339,8 @@ const std::vector<Step>& postgresql_steps() {
       },
       // 11: nothing: PostgreSQL's own ANALYZE (autovacuum) keeps its statistics (see SQLite).
       {},
+      // 12: see the SQLite step.
+      {},
   };
   return steps;
 }
@@ -346,7 +351,7 @@ const std::vector<Step>& steps_for(Dialect dialect) {
 
 // Steps after which every current resource is indexed again: the search index appeared (5), or
 // what it holds changed. Append a new (possibly empty) step to this list to trigger a reindex.
-constexpr std::array<int, 3> kReindexSteps = {5, 7, 9};
+constexpr std::array<int, 4> kReindexSteps = {5, 7, 9, 12};
 
 // Any constant: serialises concurrent migrators (replicas starting together).
 constexpr long long kMigrationLockKey = 0x4865617274680001LL;

@@ -154,6 +154,18 @@ std::string token_condition(Builder& b, const SearchClause& clause, const Search
   return out;
 }
 
+// A reference matched by its url as written (search.html#versions): a canonical searched
+// without "|version" matches every version of it, "url|version" only that one.
+std::string url_condition(Builder& b, const std::string& url) {
+  std::string out = "i.url = " + b.text(url);
+  if (url.find('|') != std::string::npos || url.starts_with('#')) return out;
+  // Characters, not bytes: substr counts characters on both engines.
+  long long chars = 0;
+  for (unsigned char c : url) chars += (c & 0xC0) != 0x80 ? 1 : 0;
+  return "(" + out + " OR substr(i.url, 1, " + b.integer(chars + 1) + ") = " + b.text(url + "|") +
+         ")";
+}
+
 std::string value_condition(Builder& b, const SearchClause& clause, const SearchValue& v,
                             std::int64_t now) {
   switch (clause.param->type) {
@@ -174,13 +186,17 @@ std::string value_condition(Builder& b, const SearchClause& clause, const Search
       return out;
     }
     case SearchParamType::kReference: {
-      if (!v.url.empty()) return "i.url = " + b.text(v.url);
+      if (!v.url.empty()) return url_condition(b, v.url);
       std::string out = "i.target_id = " + b.text(v.target_id);
       const std::string& type = !v.target_type.empty() ? v.target_type : clause.target_type;
       if (!type.empty()) out += " AND i.target_type = " + b.text(type);
       return out;
     }
     case SearchParamType::kUri:
+      // Case-sensitive on both engines (SQLite's LIKE folds ASCII case, PostgreSQL's does not).
+      if (clause.modifier == Modifier::kContains) {
+        return "replace(i.uri, " + b.text(v.raw) + ", '') <> i.uri";
+      }
       if (clause.modifier == Modifier::kBelow) return prefix_range(b, "i.uri", v.raw);
       if (clause.modifier == Modifier::kAbove) {
         return "substr(CAST(" + b.text(v.raw) + " AS TEXT), 1, length(i.uri)) = i.uri";
@@ -222,6 +238,26 @@ std::string pid_condition(Builder& b, const std::string& type, std::string_view 
   for (std::string_view part : parts) codes += ", " + b.text(std::string(part));
   return "i.pid IN (SELECT p.id FROM search_param p WHERE p.res_type = " + b.text(type) +
          " AND p.code IN (" + codes + "))";
+}
+
+// The same over the types a search covers (SearchQuery::types): one type as above; several,
+// each type's own ids; none (a system search of every type), the code's ids in any type.
+std::string pid_condition(Builder& b, const std::vector<std::string>& types,
+                          std::string_view code) {
+  if (types.size() == 1) return pid_condition(b, types.front(), code);
+  if (types.empty()) {
+    return "i.pid IN (SELECT p.id FROM search_param p WHERE p.code = " + b.text(std::string(code)) +
+           ")";
+  }
+  std::vector<std::string> per_type;
+  for (const std::string& type : types) {
+    std::string codes = b.text(std::string(code));
+    for (std::string_view part : fhir::search::param_parts(type, code)) {
+      codes += ", " + b.text(std::string(part));
+    }
+    per_type.push_back("p.res_type = " + b.text(type) + " AND p.code IN (" + codes + ")");
+  }
+  return "i.pid IN (SELECT p.id FROM search_param p WHERE " + balanced(per_type, " OR ") + ")";
 }
 
 // A clause selects the resource keys its index rows match, driven by the table's (pid, value)
@@ -275,16 +311,17 @@ std::string chained_ids(Builder& b, const SearchClause& clause, const std::strin
   return ids;
 }
 
+// `types`: the searched types (search_types); a chain starts from the one `type`.
 IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type,
-                 std::int64_t now) {
+                 const std::vector<std::string>& types, std::int64_t now) {
   IdSet out;
   if (!clause.chain.empty()) {
     out.select = chained_ids(b, clause, type, now);
     return out;
   }
   const char* table = table_of(clause.param->type);
-  out.select =
-      std::string("SELECT i.rid FROM ") + table + " i WHERE " + pid_condition(b, type, clause.code);
+  out.select = std::string("SELECT i.rid FROM ") + table + " i WHERE " +
+               pid_condition(b, types, clause.code);
   if (clause.modifier == Modifier::kMissing) {
     out.excluded = clause.values.front().missing;
     return out;
@@ -309,32 +346,59 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
 // so the sets are combined first: IN (a INTERSECT b ...) and NOT IN (x UNION y ...).
 constexpr std::size_t kSeparateIdSets = 8;
 
-// The sort value of one key: the smallest (ascending) or largest (descending) indexed value.
-std::string sort_sql(Builder& b, const std::string& type, const fhir::search::SortKey& key) {
+// The sort term of one key: the smallest (ascending) or largest (descending) indexed value.
+SortTerm sort_term(Builder& b, const std::vector<std::string>& types,
+                   const fhir::search::SortKey& key) {
   const std::string_view code = key.param->code;
-  const char* dir = key.descending ? " DESC" : "";
-  if (code == "_id") return std::string("r.res_id") + dir;
-  if (code == "_lastUpdated") return std::string("r.last_updated") + dir;
+  SortTerm term{.expr = "r.res_id", .descending = key.descending, .kind = KeyKind::kText};
+  if (code == "_id") return term;
+  if (code == "_lastUpdated") {
+    term.expr = "r.last_updated";
+    term.kind = KeyKind::kInteger;
+    return term;
+  }
   const char* column = "";
   switch (key.param->type) {
     case SearchParamType::kString: column = "folded"; break;
     case SearchParamType::kToken: column = "code"; break;
-    case SearchParamType::kDate: column = key.descending ? "high" : "low"; break;
+    case SearchParamType::kDate:
+      column = key.descending ? "high" : "low";
+      term.kind = KeyKind::kInteger;
+      break;
     case SearchParamType::kNumber:
-    case SearchParamType::kQuantity: column = "value"; break;
+    case SearchParamType::kQuantity:
+      column = "value";
+      term.kind = KeyKind::kReal;
+      break;
     case SearchParamType::kReference: column = "url"; break;
     case SearchParamType::kUri: column = "uri"; break;
-    default: return "r.res_id";
+    default: return term;
   }
   // A token row with only a text (a CodeableConcept's text) has no code to sort by.
   const std::string of = key.param->type == SearchParamType::kToken
                              ? std::string("NULLIF(i.code, '')")
                              : std::string("i.") + column;
-  const std::string value = std::string("(SELECT ") + (key.descending ? "MAX" : "MIN") + "(" + of +
-                            ") FROM " + table_of(key.param->type) + " i WHERE i.rid = r.rid AND " +
-                            pid_condition(b, type, code) + ")";
-  // Resources without a value come last either way (engines disagree on where NULL sorts).
-  return "CASE WHEN " + value + " IS NULL THEN 1 ELSE 0 END, " + value + dir;
+  term.expr = std::string("(SELECT ") + (key.descending ? "MAX" : "MIN") + "(" + of + ") FROM " +
+              table_of(key.param->type) + " i WHERE i.rid = r.rid AND " +
+              pid_condition(b, types, code) + ")";
+  term.nullable = true;
+  return term;
+}
+
+// The ORDER BY of `terms`, each direction flipped when `backward`. Resources without a value
+// come last either way (engines disagree on where NULL sorts), so a nullable term sorts by
+// "value IS NULL" first.
+std::string order_by(const std::vector<SortTerm>& terms, bool backward) {
+  std::string out;
+  for (const SortTerm& t : terms) {
+    if (!out.empty()) out += ", ";
+    if (t.nullable) {
+      out +=
+          "CASE WHEN " + t.expr + " IS NULL THEN 1 ELSE 0 END" + (backward ? " DESC" : "") + ", ";
+    }
+    out += t.expr + (t.descending != backward ? " DESC" : "");
+  }
+  return out;
 }
 
 // Compartment search: a reference row of one of the parameters pointing at the compartment's
@@ -443,7 +507,18 @@ IncludeSql compile_include(const IncludeQuery& query) {
 SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros) {
   Builder b;
   SearchSql out;
+  // A type search covers its type whatever `types` says; a system search its `types` (all
+  // when empty).
+  const std::vector<std::string> types =
+      query.resource_type.empty() ? query.types : std::vector<std::string>{query.resource_type};
   std::vector<std::string> all;  // conditions on r
+  if (types.size() == 1) {
+    all.push_back("r.res_type = " + b.text(types.front()));
+  } else if (!types.empty()) {
+    std::vector<std::string> names;
+    for (const std::string& type : types) names.push_back(b.text(type));
+    all.push_back("r.res_type IN (" + join(names, ", ") + ")");
+  }
   std::vector<std::string> required, excluded;
   for (const SearchClause& clause : query.clauses) {
     if (clause.values.empty() && clause.modifier != Modifier::kMissing) continue;
@@ -452,7 +527,7 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t no
     } else if (table_of(clause.param->type) == nullptr) {
       all.emplace_back("1 = 0");
     } else {
-      IdSet ids = clause_ids(b, clause, query.resource_type, now_micros);
+      IdSet ids = clause_ids(b, clause, query.resource_type, types, now_micros);
       (ids.excluded ? excluded : required).push_back(std::move(ids.select));
     }
   }
@@ -467,14 +542,77 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t no
   }
   if (!all.empty()) out.where = " AND " + balanced(all, " AND ");
   out.where_values = b.values.size();
-  for (const fhir::search::SortKey& key : query.sort) {
-    out.order_by += sort_sql(b, query.resource_type, key) + ", ";
-  }
+  for (const fhir::search::SortKey& key : query.sort) out.terms.push_back(sort_term(b, types, key));
   // Without _sort: by id, the resource table's own key order (no sort step). Server-assigned ids
-  // are time-ordered, so this is creation order for created resources.
-  out.order_by += "r.res_id";
+  // are time-ordered, so this is creation order for created resources. Ids are unique within a
+  // type only: a search of several types orders equal ids by type.
+  out.terms.push_back(SortTerm{.expr = "r.res_id", .descending = false, .kind = KeyKind::kText});
+  if (types.size() != 1) {
+    out.terms.push_back(
+        SortTerm{.expr = "r.res_type", .descending = false, .kind = KeyKind::kText});
+  }
+  out.order_by = order_by(out.terms, false);
   out.values = std::move(b.values);
   return out;
+}
+
+namespace {
+
+// The condition "the row sorts after (or, `before`, ahead of) `keys`" over terms [k, end): the
+// terms compared one after the other, the first that differs deciding; a row equal on every
+// term is neither.
+std::string keyset_from(std::vector<SqlValue>& values, const std::vector<SortTerm>& terms,
+                        const std::vector<CursorValue>& keys, std::size_t k, bool before) {
+  if (k == terms.size()) return "1 = 0";
+  const SortTerm& t = terms[k];
+  const CursorValue& key = keys[k];
+  const std::string rest = keyset_from(values, terms, keys, k + 1, before);
+  // A NULL sorts after every value (the IS NULL term comes first).
+  if (key.null) {
+    return before ? "(" + t.expr + " IS NOT NULL OR (" + t.expr + " IS NULL AND (" + rest + ")))"
+                  : "(" + t.expr + " IS NULL AND (" + rest + "))";
+  }
+  std::string literal;
+  switch (key.kind) {
+    case KeyKind::kText: {
+      SqlValue& v = values.emplace_back();
+      v.text = key.text;
+      literal = ":" + placeholder_name(values.size() - 1);
+      break;
+    }
+    case KeyKind::kInteger: literal = std::to_string(key.integer); break;
+    case KeyKind::kReal: literal = Builder::real(key.real); break;
+  }
+  const char* op = (t.descending != before) ? " < " : " > ";
+  // The last term alone: a plain range the engine can start an index scan from.
+  std::string out = k + 1 == terms.size() ? t.expr + op + literal
+                                          : "(" + t.expr + op + literal + " OR (" + t.expr + " = " +
+                                                literal + " AND (" + rest + ")))";
+  if (t.nullable) {
+    out = before ? "(" + t.expr + " IS NOT NULL AND " + out + ")"
+                 : "(" + t.expr + " IS NULL OR " + out + ")";
+  }
+  return out;
+}
+
+}  // namespace
+
+Status add_keyset(SearchSql& sql, const PageCursor& cursor) {
+  const bool before = cursor.direction != PageCursor::Direction::kAfter;
+  sql.order_by = order_by(sql.terms, before);
+  if (cursor.direction == PageCursor::Direction::kLast) return Status::ok();
+  bool fits = cursor.keys.size() == sql.terms.size();
+  for (std::size_t k = 0; fits && k < cursor.keys.size(); ++k) {
+    const CursorValue& key = cursor.keys[k];
+    fits = key.null ? sql.terms[k].nullable : key.kind == sql.terms[k].kind;
+  }
+  if (!fits) {
+    return Status(Code::kInvalidArgument,
+                  "invalid _cursor: it does not fit this search's sort keys (use the paging links "
+                  "as the server wrote them)");
+  }
+  sql.keyset = " AND " + keyset_from(sql.values, sql.terms, cursor.keys, 0, before);
+  return Status::ok();
 }
 
 }  // namespace hearth::storage::detail

@@ -13,8 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "core/status.h"
 #include "fhir/search/search_query.h"
 #include "storage/resource_store.h"
+#include "storage/sql/page_cursor.h"
 
 namespace hearth::storage::detail {
 
@@ -26,13 +28,29 @@ struct SqlValue {
   double real = 0;
 };
 
+// One term of the ORDER BY: an expression over `resource r` (a column, or the subquery of a
+// _sort key's value, NULL when the resource has none).
+struct SortTerm {
+  std::string expr;
+  bool descending = false;
+  KeyKind kind = KeyKind::kText;  // what the expression yields (its cursor value)
+  bool nullable = false;          // sorted by "expr IS NULL" first: no value sorts last
+};
+
 struct SearchSql {
-  // Conditions to AND after "r.res_type = ... AND r.deleted = 0": "" or " AND (...) AND ...".
+  // Conditions to AND after "r.deleted = 0", the searched types' first: "" (a system search of
+  // every type without filters) or " AND (...) AND ...".
   std::string where;
-  // The ORDER BY list (without the keywords), always ending in r.res_id for a stable order;
-  // without _sort just r.res_id.
+  // The ORDER BY list (without the keywords), always ending in r.res_id (then r.res_type, when
+  // several types are searched) for a stable order; without _sort just those. add_keyset
+  // reverses it for a page read backwards.
   std::string order_by;
-  // The values of `where` first (a count needs only those), then those of `order_by`.
+  // The terms of order_by, in order: the page query selects them too, for the next cursor.
+  std::vector<SortTerm> terms;
+  // add_keyset: " AND (...)", the page query's own condition (not the count's).
+  std::string keyset;
+  // The values of `where` first (a count needs only those), then those of `order_by`, then
+  // those of `keyset`.
   std::vector<SqlValue> values;
   std::size_t where_values = 0;
 };
@@ -40,6 +58,11 @@ struct SearchSql {
 // `now_micros` anchors the `ap` (approximately) prefix on dates. Precondition: the query came
 // from parse_search (parameters and modifiers fit their types).
 SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros);
+
+// Restricts `sql` to the page `cursor` names (page_cursor.h): the rows after (or before) its
+// keys; for a page read backwards (previous, last), order_by is reversed: the caller reverses the
+// rows it reads. Errors: kInvalidArgument when the cursor's keys do not fit `sql.terms`.
+Status add_keyset(SearchSql& sql, const PageCursor& cursor);
 
 // The condition on `resource r` that selects what `query` includes: "r.rid IN (SELECT ...
 // UNION SELECT ...)", one selection per directive that can apply to `query.from` ("1 = 0" when

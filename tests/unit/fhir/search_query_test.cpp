@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/time_format.h"
+#include "fhir/search/index_values.h"
 #include "fhir/search/search_value_parse.h"
 
 namespace hearth::fhir::search {
@@ -133,6 +134,81 @@ TEST_CASE("search query: token :not and :text; other token modifiers are rejecte
     CHECK_MESSAGE(contains(error, name), error);
     CHECK(contains(error, "not supported"));
   }
+
+  // identifier:of-type=type-system|type-code|value (the rows of index_values.h).
+  SearchQuery of_type = parse_ok("Patient", {{"identifier:of-type", "http://t|MR|12\\|3"}});
+  CHECK(of_type.clauses[0].modifier == Modifier::kOfType);
+  CHECK(only_value(of_type).has_system);
+  CHECK(only_value(of_type).system == of_type_system("http://t", "MR"));
+  CHECK(only_value(of_type).code == "12|3");
+  for (const char* bad : {"http://t|MR", "|MR|1", "http://t||1", "http://t|MR|"}) {
+    CHECK(contains(parse_error("Patient", {{"identifier:of-type", bad}}), "of-type"));
+  }
+}
+
+TEST_CASE("search query: uri :contains, canonical versions") {
+  SearchQuery contains_query = parse_ok("ValueSet", {{"url:contains", "loinc"}});
+  CHECK(contains_query.clauses[0].modifier == Modifier::kContains);
+  CHECK(only_value(contains_query).raw == "loinc");
+  CHECK(contains(parse_error("ValueSet", {{"url:contains", std::string(5000, 'a')}}), "4096"));
+  // A canonical with its version, absolute or relative, is matched as written.
+  SearchValue versioned =
+      only_value(parse_ok("QuestionnaireResponse", {{"questionnaire", "http://x/q|1.0"}}));
+  CHECK(versioned.url == "http://x/q|1.0");
+  SearchValue relative =
+      only_value(parse_ok("QuestionnaireResponse", {{"questionnaire", "Questionnaire/q|1.0"}}));
+  CHECK(relative.url == "Questionnaire/q|1.0");
+  CHECK(relative.target_id.empty());
+  SearchValue plain =
+      only_value(parse_ok("QuestionnaireResponse", {{"questionnaire", "Questionnaire/q"}}));
+  CHECK(plain.target_type == "Questionnaire");
+  CHECK(plain.target_id == "q");
+}
+
+TEST_CASE("search query: system-level search and _type") {
+  SearchQuery all = parse_ok("", {{"_lastUpdated", "gt2020"}, {"_tag", "x"}});
+  CHECK(all.resource_type.empty());
+  CHECK(all.types.empty());
+  CHECK(all.clauses.size() == 2);
+  SearchQuery two = parse_ok("", {{"_type", "Patient,Practitioner,Patient"}, {"family", "a"}});
+  CHECK(two.types == std::vector<std::string>{"Patient", "Practitioner"});
+  REQUIRE(two.clauses.size() == 1);
+  CHECK(two.clauses[0].param->type == SearchParamType::kString);
+  CHECK(two.used == Params{{"_type", "Patient,Practitioner,Patient"}, {"family", "a"}});
+  // Repeats add up; the scope decides what is known.
+  CHECK(parse_ok("", {{"_type", "Patient"}, {"_type", "Observation"}}).types.size() == 2);
+  CHECK(contains(parse_error("", {{"family", "a"}}), "any resource type"));
+  CHECK(contains(parse_error("", {{"_type", "Patient,Observation"}, {"family", "a"}}),
+                 "Patient, Observation"));
+  CHECK(contains(parse_error("", {{"_type", "Nope"}}), "Nope"));
+  CHECK(contains(parse_error("Patient", {{"_type", "Patient"}}), "_type"));
+  CHECK(contains(parse_error("", {{"_type", "Observation"}, {"subject.name", "x"}}), "chains"));
+  CHECK(contains(
+      parse_error("", {{"_type", "Observation"}, {"_has:Observation:patient:code", "x"}}), "_has"));
+  // A name with one parameter type per type: Organization type is a token, StructureDefinition
+  // type a uri; refused rather than guessed.
+  CHECK(contains(parse_error("", {{"_type", "Organization,StructureDefinition"}, {"type", "x"}}),
+                 "one type at a time"));
+  SearchQuery sorted = parse_ok("", {{"_type", "Patient,Practitioner"}, {"_sort", "-family"}});
+  REQUIRE(sorted.sort.size() == 1);
+  CHECK(contains(parse_error("", {{"_sort", "family"}}), "family"));
+  // _include: without :iterate it must apply to one of the types.
+  CHECK(parse_ok("", {{"_type", "Observation"}, {"_include", "Observation:subject"}})
+            .includes.size() == 1);
+  CHECK(contains(parse_error("", {{"_type", "Observation"}, {"_include", "Patient:organization"}}),
+                 "none of the types"));
+  CHECK(parse_ok("", {{"_type", "Observation"}, {"_include:iterate", "Patient:organization"}})
+            .includes[0]
+            .iterate);
+  CHECK(parse_ok("", {{"_type", "Patient"}, {"_revinclude", "Observation:subject"}})
+            .includes[0]
+            .reverse);
+  CHECK(
+      contains(parse_error("", {{"_type", "Organization"}, {"_revinclude", "Observation:subject"}}),
+               "none of the types"));
+  SearchQuery elements =
+      parse_ok("", {{"_type", "Patient,Observation"}, {"_elements", "status,gender"}});
+  CHECK(elements.view.elements.size() == 2);
 }
 
 TEST_CASE("search query: _id is a token, _lastUpdated a date") {
@@ -308,8 +384,8 @@ TEST_CASE("search query: special, composite and unsupported parameters") {
   CHECK(contains(parse_error("Observation", {{"code-value-quantity", "a$5"}}),
                  "code-value-quantity"));
   // Even lenient handling must not drop these: the results would be wrong.
-  for (const char* name : {"_elements", "_contained", "_containedType", "_text", "_content",
-                           "_list", "_query", "_filter"}) {
+  for (const char* name :
+       {"_contained", "_containedType", "_text", "_content", "_list", "_query", "_filter"}) {
     std::string error = parse_error("Patient", {{name, "x"}}, false);
     CHECK_MESSAGE(contains(error, name), error);
     CHECK(contains(error, "not supported"));
@@ -508,11 +584,43 @@ TEST_CASE("search query: _total and _summary") {
   CHECK(count.summary_count);
   CHECK(count.used == std::vector<std::pair<std::string, std::string>>{{"_summary", "count"}});
   CHECK_FALSE(parse_ok("Patient", {{"_summary", "false"}}).summary_count);
-  for (const char* other : {"true", "text", "data", "bogus"}) {
+  CHECK(parse_ok("Patient", {{"_summary", "false"}}).view.full());
+  CHECK(parse_ok("Patient", {{"_summary", "true"}}).view.summary == SummaryMode::kTrue);
+  CHECK(parse_ok("Patient", {{"_summary", "text"}}).view.summary == SummaryMode::kText);
+  CHECK(parse_ok("Patient", {{"_summary", "data"}}).view.summary == SummaryMode::kData);
+  CHECK_FALSE(parse_ok("Patient", {{"_summary", "data"}}).summary_count);
+  // The last one wins, count included.
+  SearchQuery last = parse_ok("Patient", {{"_summary", "true"}, {"_summary", "count"}});
+  CHECK(last.summary_count);
+  CHECK(last.view.full());
+  for (const char* other : {"bogus", "TRUE", "1"}) {
     std::string error = parse_error("Patient", {{"_summary", other}});
     CHECK(contains(error, "_summary"));
     CHECK(contains(error, other));
   }
+}
+
+TEST_CASE("search query: _elements") {
+  SearchQuery query = parse_ok("Observation", {{"_elements", "status,,value,subject"}});
+  CHECK(query.view.elements == std::vector<std::string>{"status", "value", "subject"});
+  CHECK(query.used == Params{{"_elements", "status,,value,subject"}});
+  CHECK(query.clauses.empty());
+  // Names are top-level elements of the searched type: no paths, no [x], no other type's.
+  for (const char* bad : {"value[x]", "code.coding", "birthDate", "nope"}) {
+    std::string error = parse_error("Observation", {{"_elements", bad}});
+    CHECK_MESSAGE(contains(error, bad), error);
+    CHECK(contains(error, "Observation"));
+  }
+  CHECK(contains(parse_error("Patient", {{"_elements", std::string(65, 'a')}}), "64"));
+  const SearchLimits three{.max_params = 100, .max_values = 3, .max_sort = 10};
+  Result<SearchQuery> over =
+      parse_search("Patient", {{"_elements", "name,gender,active,birthDate"}}, kBase, true, three);
+  REQUIRE_FALSE(over.is_ok());
+  CHECK(contains(over.status().message(), "--search-max-values"));
+  CHECK(
+      contains(parse_error("Patient", {{"_elements", "name"}, {"_summary", "true"}}), "_elements"));
+  CHECK(parse_ok("Patient", {{"_elements", "name"}, {"_summary", "false"}}).view.elements.size() ==
+        1);
 }
 
 TEST_CASE("search query: _format and _pretty are left to the HTTP layer") {

@@ -75,7 +75,9 @@ TEST_CASE("search compiler: one nested selection per chain link, innermost the p
     CHECK(occurrences(sql.where, "FROM idx_reference i") == c.links);
     CHECK(occurrences(sql.where, "SELECT t.rid FROM resource t") == c.reverse);
     CHECK(occurrences(sql.where, "t.deleted = 0") == c.links);
-    CHECK(sql.where.starts_with(" AND (r.rid IN (SELECT "));
+    // The searched type, then the chain's selection.
+    CHECK(sql.where.starts_with(" AND ((r.res_type = :b"));
+    CHECK(occurrences(sql.where, "(r.rid IN (SELECT ") == 1);
     check_placeholders(sql.where, sql.where_values);
   }
   // The types the links reach are bound, and the terminal's value.
@@ -162,6 +164,109 @@ TEST_CASE("search compiler: a compartment is its parameters' references, or the 
   CHECK(bound(sql.values, "Patient"));
   CHECK(sql.where.find("r.res_id") == std::string::npos);
   check_placeholders(sql.where, sql.where_values);
+}
+
+TEST_CASE("search compiler: the searched types, one, several or every") {
+  SearchSql one = compile_search(parse("Patient", {{"family", "a"}}), 0);
+  CHECK(one.where.find("r.res_type = :b") != std::string::npos);
+  CHECK(one.order_by == "r.res_id");
+  check_placeholders(one.where, one.where_values);
+
+  SearchSql two =
+      compile_search(parse("", {{"_type", "Patient,Practitioner"}, {"family", "a"}}), 0);
+  CHECK(two.where.find("r.res_type IN (") != std::string::npos);
+  CHECK(occurrences(two.where, "p.res_type = ") == 2);  // each type's own parameter ids
+  CHECK(bound(two.values, "Practitioner"));
+  CHECK(two.order_by == "r.res_id, r.res_type");
+  check_placeholders(two.where, two.where_values);
+
+  SearchSql every = compile_search(parse("", {{"_tag", "x"}}), 0);
+  CHECK(every.where.find("res_type") == std::string::npos);
+  CHECK(every.where.find("p.code = ") != std::string::npos);
+  check_placeholders(every.where, every.where_values);
+}
+
+TEST_CASE("search compiler: keyset terms and conditions") {
+  const auto query = parse("Patient", {{"_sort", "-birthdate,family"}});
+  SearchSql sql = compile_search(query, 0);
+  REQUIRE(sql.terms.size() == 3);
+  CHECK(sql.terms[0].kind == KeyKind::kInteger);
+  CHECK(sql.terms[0].nullable);
+  CHECK(sql.terms[0].descending);
+  CHECK(sql.terms[1].kind == KeyKind::kText);
+  CHECK(sql.terms[2].expr == "r.res_id");
+  CHECK_FALSE(sql.terms[2].nullable);
+  const std::string forward = sql.order_by;
+
+  CursorValue year{.null = false, .kind = KeyKind::kInteger, .text = {}, .integer = 5, .real = 0};
+  CursorValue none{.null = true, .kind = KeyKind::kText, .text = {}, .integer = 0, .real = 0};
+  CursorValue id{.null = false, .kind = KeyKind::kText, .text = "p'9", .integer = 0, .real = 0};
+  PageCursor after{.direction = PageCursor::Direction::kAfter, .keys = {year, none, id}};
+  REQUIRE(add_keyset(sql, after).is_ok());
+  CHECK(sql.order_by == forward);
+  CHECK(sql.keyset.find(" < 5") != std::string::npos);  // descending: after is smaller
+  CHECK(sql.keyset.find("p'9") == std::string::npos);   // texts are bound, never spliced
+  CHECK(bound(sql.values, "p'9"));
+  check_placeholders(sql.where + sql.order_by + sql.keyset, sql.values.size());
+
+  SearchSql back = compile_search(query, 0);
+  PageCursor before{.direction = PageCursor::Direction::kBefore, .keys = {year, none, id}};
+  REQUIRE(add_keyset(back, before).is_ok());
+  CHECK(back.order_by != forward);
+  CHECK(back.keyset.find(" > 5") != std::string::npos);
+  SearchSql last = compile_search(query, 0);
+  REQUIRE(
+      add_keyset(last, PageCursor{.direction = PageCursor::Direction::kLast, .keys = {}}).is_ok());
+  CHECK(last.order_by == back.order_by);
+  CHECK(last.keyset.empty());
+
+  // Cursors that do not fit the terms: too few keys, a wrong kind, NULL for a column.
+  for (const std::vector<CursorValue>& keys :
+       {std::vector<CursorValue>{id}, std::vector<CursorValue>{id, none, id},
+        std::vector<CursorValue>{year, none, none}}) {
+    SearchSql misfit = compile_search(query, 0);
+    PageCursor cursor{.direction = PageCursor::Direction::kAfter, .keys = keys};
+    CHECK(add_keyset(misfit, cursor).code() == Code::kInvalidArgument);
+  }
+}
+
+TEST_CASE("page cursor: round trip, signature, damage") {
+  CursorValue real{
+      .null = false, .kind = KeyKind::kReal, .text = {}, .integer = 0, .real = 0.1 + 0.2};
+  CursorValue text{
+      .null = false, .kind = KeyKind::kText, .text = "a:1|\n", .integer = 0, .real = 0};
+  CursorValue integer{
+      .null = false, .kind = KeyKind::kInteger, .text = {}, .integer = -42, .real = 0};
+  CursorValue none{.null = true, .kind = KeyKind::kText, .text = {}, .integer = 0, .real = 0};
+  PageCursor cursor{.direction = PageCursor::Direction::kBefore,
+                    .keys = {real, text, integer, none}};
+  const std::string encoded = encode_cursor(cursor, "family,1");
+  CHECK(encoded.find_first_not_of(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+        std::string::npos);
+  Result<PageCursor> decoded = decode_cursor(encoded, "family,1");
+  REQUIRE(decoded.is_ok());
+  CHECK(decoded->direction == PageCursor::Direction::kBefore);
+  REQUIRE(decoded->keys.size() == 4);
+  CHECK(decoded->keys[0].real == 0.1 + 0.2);  // exactly, not to 15 digits
+  CHECK(decoded->keys[1].text == "a:1|\n");
+  CHECK(decoded->keys[2].integer == -42);
+  CHECK(decoded->keys[3].null);
+  CHECK(decode_cursor(encoded, "-family,1").status().code() == Code::kInvalidArgument);
+  CHECK(decode_cursor("", "family,1").status().code() == Code::kInvalidArgument);
+  CHECK(decode_cursor(encoded.substr(0, encoded.size() - 3), "family,1").status().code() ==
+        Code::kInvalidArgument);
+  CHECK(decode_cursor(std::string(kMaxCursorBytes + 1, 'A'), "").status().code() ==
+        Code::kInvalidArgument);
+  // A last-page cursor has no keys; any other has some.
+  const std::string last =
+      encode_cursor(PageCursor{.direction = PageCursor::Direction::kLast, .keys = {}}, "1");
+  CHECK(decode_cursor(last, "1").is_ok());
+  CHECK_FALSE(
+      decode_cursor(
+          encode_cursor(PageCursor{.direction = PageCursor::Direction::kAfter, .keys = {}}, "1"),
+          "1")
+          .is_ok());
 }
 
 }  // namespace

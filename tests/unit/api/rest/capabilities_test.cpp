@@ -80,5 +80,36 @@ TEST_CASE("the CapabilityStatement's searchInclude and searchRevInclude are serv
   CHECK(f.call("GET", "Patient", {}, {{"_revinclude", "Observation:encounter"}}).status == 400);
 }
 
+TEST_CASE("the CapabilityStatement claims search-system with the parameters it serves") {
+  RestFixture f;
+  auto doc = body_json(f.call("GET", "metadata"));
+  const auto& rest = doc["rest"][0];
+  std::vector<std::string> interactions;
+  for (const auto& i : rest["interaction"].GetArray())
+    interactions.emplace_back(i["code"].GetString());
+  CHECK(has(interactions, "search-system"));
+  std::vector<std::string> names;
+  for (const auto& p : rest["searchParam"].GetArray()) names.emplace_back(p["name"].GetString());
+  for (const char* common : {"_id", "_lastUpdated", "_tag", "_profile", "_security", "_source"}) {
+    CHECK_MESSAGE(has(names, common), common);
+  }
+  CHECK_FALSE(has(names, "_text"));   // not served
+  CHECK_FALSE(has(names, "family"));  // not every type's
+  // Each claimed parameter is served by a system-level search, strictly.
+  auto strict = [&](const std::string& name, const std::string& value) {
+    Request request;
+    request.method = "GET";
+    request.path = "";
+    request.query = {{name, value}};
+    request.prefer = "handling=strict";
+    return f.call(std::move(request)).status;
+  };
+  for (const std::string& name : names) {
+    CAPTURE(name);
+    CHECK(strict(name, name == "_lastUpdated" ? "gt2020" : "x") == 200);
+  }
+  CHECK(strict("family", "x") == 400);
+}
+
 }  // namespace
 }  // namespace hearth::api
