@@ -67,8 +67,8 @@ bool is_known_variable(std::string_view name) {
 // String functions (functions_string.cpp) whose empty input gives an empty result before any
 // argument is looked at.
 bool is_string_function(std::string_view name) {
-  constexpr std::string_view kNames[] = {"startsWith", "endsWith", "contains",       "matches",
-                                         "length",     "upper",    "lower",          "replace",
+  constexpr std::string_view kNames[] = {"startsWith", "endsWith",  "contains",      "matches",
+                                         "length",     "upper",     "lower",         "replace",
                                          "indexOf",    "substring", "replaceMatches"};
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
@@ -207,10 +207,8 @@ class Analysis {
       case BinaryOp::kNe: return l_empty || r_empty ? empty(fails) : unknown(true, fails);
       case BinaryOp::kEquiv:
       case BinaryOp::kNotEquiv: return unknown(true, fails);
-      case BinaryOp::kIn:
-        return l_empty ? empty(fails) : unknown(true, fails || !l.single);
-      case BinaryOp::kContains:
-        return r_empty ? empty(fails) : unknown(true, fails || !r.single);
+      case BinaryOp::kIn: return l_empty ? empty(fails) : unknown(true, fails || !l.single);
+      case BinaryOp::kContains: return r_empty ? empty(fails) : unknown(true, fails || !r.single);
       case BinaryOp::kConcat: return kFailing;
       default:  // comparisons and arithmetic: empty on an empty side, before any check
         return l_empty || r_empty ? empty(fails) : kFailing;

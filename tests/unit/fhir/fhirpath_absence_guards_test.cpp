@@ -3,14 +3,13 @@
 // not decide (a lambda's own names, a side that may fail, a function the analysis does not
 // model); and, for every guard of every invariant, that the expression really holds without
 // error on a focus lacking the child.
-#include "fhir/fhirpath/absence_guards.h"
-
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
 #include "fhir/constraint.h"
+#include "fhir/fhirpath/absence_guards.h"
 #include "fhir/fhirpath/fhirpath.h"
 #include "fhir/json.h"
 
@@ -31,7 +30,7 @@ TEST_CASE("invariants of the base definitions have the guards their shape gives"
   CHECK(guards_of("contained.contained.empty()") == Names{"contained"});  // dom-2
   CHECK(guards_of("contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()") ==
         Names{"contained"});                                               // dom-4
-  CHECK(guards_of("code.empty() or system.exists()") == Names{"code"});  // qty-3
+  CHECK(guards_of("code.empty() or system.exists()") == Names{"code"});    // qty-3
   CHECK(guards_of("value.empty() or system.exists()") == Names{"value"});  // cpt-2
   CHECK(guards_of("start.hasValue().not() or end.hasValue().not() or (start <= end)") ==
         Names{"start", "end"});  // per-1
