@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "fhir/fhirpath/absence_guards.h"
 #include "fhir/fhirpath/fhirpath.h"
 
 namespace hearth::fhir {
@@ -26,22 +27,59 @@ bool is_skipped(std::string_view key) {
                      [&](const SkippedConstraint& s) { return s.key == key; });
 }
 
-// The compiled expression of each constraint of all_constraints(), by position; nullopt for a
-// skipped one.
-const std::vector<std::optional<fhirpath::Expression>>& compiled() {
-  static const std::vector<std::optional<fhirpath::Expression>> table = [] {
-    std::vector<std::optional<fhirpath::Expression>> out;
+struct Compiled {
+  std::optional<fhirpath::Expression> expression;  // nullopt for a skipped one
+  std::vector<std::string> guards;
+};
+
+// Each constraint of all_constraints(), by position, compiled with its absence guards.
+const std::vector<Compiled>& compiled() {
+  static const std::vector<Compiled> table = [] {
+    std::vector<Compiled> out;
     for (const ConstraintDef& c : all_constraints()) {
-      std::optional<fhirpath::Expression> e;
+      Compiled entry;
       if (!is_skipped(c.key)) {
         Result<fhirpath::Expression> r = fhirpath::compile(c.expression);
-        if (r.is_ok()) e = std::move(*r);
+        if (r.is_ok()) {
+          entry.guards = fhirpath::absence_guards(*r);
+          entry.expression = std::move(*r);
+        }
       }
-      out.push_back(std::move(e));
+      out.push_back(std::move(entry));
     }
     return out;
   }();
   return table;
+}
+
+const Compiled* compiled_of(const ConstraintDef& c) {
+  std::span<const ConstraintDef> all = all_constraints();
+  if (&c < all.data() || &c >= all.data() + all.size()) return nullptr;
+  return &compiled()[static_cast<std::size_t>(&c - all.data())];
+}
+
+// Does the object FHIRPath navigates `node`'s children in (types.cpp child_object) lack child
+// `name`? A property counts when it is `name`, `_name`, or a choice's `nameType`/`_nameType`;
+// anything that might be the child makes it present.
+bool lacks_child(const fhirpath::Item& node, std::string_view name) {
+  const JsonValue* obj = node.json;
+  if (node.type != nullptr && node.type->kind == TypeKind::kPrimitive) obj = node.json_ext;
+  if (obj == nullptr || !obj->IsObject()) return true;
+  for (const auto& m : obj->GetObject()) {
+    std::string_view key(m.name.GetString(), m.name.GetStringLength());
+    if (key.starts_with('_')) key.remove_prefix(1);
+    if (!key.starts_with(name)) continue;
+    if (key.size() == name.size()) return false;
+    char next = key[name.size()];
+    if (next >= 'A' && next <= 'Z') return false;
+  }
+  return true;
+}
+
+// Is constraint `c` decided (it holds) by the absence of one of its guards from `node`?
+bool decided_by_absence(const Compiled& c, const fhirpath::Item& node) {
+  return std::any_of(c.guards.begin(), c.guards.end(),
+                     [&](const std::string& g) { return lacks_child(node, g); });
 }
 
 // Does the constraint hold at `site`? An empty result holds; an evaluation error is an error.
@@ -59,13 +97,23 @@ std::span<const SkippedConstraint> skipped_constraints() {
   return kSkipped;
 }
 
-bool needs_evaluation(std::span<const ConstraintDef> constraints) {
-  return std::any_of(constraints.begin(), constraints.end(),
-                     [](const ConstraintDef& c) { return !is_skipped(c.key); });
+std::span<const std::string> constraint_guards(const ConstraintDef& constraint) {
+  const Compiled* c = compiled_of(constraint);
+  if (c == nullptr) return {};
+  return c->guards;
+}
+
+bool needs_evaluation(std::span<const ConstraintDef> constraints, const fhirpath::Item& node,
+                      Guarding guarding) {
+  return std::any_of(constraints.begin(), constraints.end(), [&](const ConstraintDef& c) {
+    const Compiled* entry = compiled_of(c);
+    if (entry == nullptr || !entry->expression) return false;
+    return guarding == Guarding::kOff || !decided_by_absence(*entry, node);
+  });
 }
 
 void check_invariants(std::span<const InvariantSite> sites, std::vector<Issue>& issues,
-                      std::size_t cap) {
+                      std::size_t cap, Guarding guarding) {
   if (sites.empty()) return;
   const auto& expressions = compiled();
   const ConstraintDef* base = all_constraints().data();
@@ -78,10 +126,11 @@ void check_invariants(std::span<const InvariantSite> sites, std::vector<Issue>& 
     Result<bool> last = false;
     for (const ConstraintDef& c : site.constraints) {
       if (issues.size() >= cap) return;
-      const std::optional<fhirpath::Expression>& e = expressions[&c - base];
-      if (!e) continue;
+      const Compiled& entry = expressions[&c - base];
+      if (!entry.expression) continue;
+      if (guarding == Guarding::kOn && decided_by_absence(entry, site.node)) continue;
       if (last_text.empty() || c.expression != last_text) {
-        last = passes(*e, site, options);
+        last = passes(*entry.expression, site, options);
         last_text = c.expression;
       }
       if (!last.is_ok()) {

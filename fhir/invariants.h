@@ -9,9 +9,17 @@
 // with the reason. A constraint whose result is empty passes (only `false` fails); one whose
 // evaluation fails is reported as a warning, not an error.
 //
+// Most constraints are decided by the absence of one child of the value they are declared on
+// (dom-2 `contained.contained.empty()` holds on every resource without `contained`). Each
+// constraint's absence guards are found when it is compiled (fhirpath/absence_guards.h); a value
+// that lacks a guard's child passes that constraint without any FHIRPath evaluation, with the
+// same outcome the evaluation would have had. Guarding::kOff evaluates every constraint (the
+// tests compare both ways on the official examples).
+//
 // Thread-safe: the compiled expressions are immutable once built.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,13 +50,25 @@ struct SkippedConstraint {
 // (ele-1 and ext-1 among them: checked natively).
 std::span<const SkippedConstraint> skipped_constraints();
 
-// Does a site with these constraints need FHIRPath at all (one not natively checked or skipped)?
-bool needs_evaluation(std::span<const ConstraintDef> constraints);
+enum class Guarding : std::uint8_t {
+  kOn,   // a constraint whose guard's child is absent from the value passes unevaluated
+  kOff,  // every constraint is evaluated through FHIRPath
+};
+
+// The absence guards of a constraint (fhirpath/absence_guards.h): element names; empty for one
+// without guards, a skipped one, or one that is not in all_constraints().
+std::span<const std::string> constraint_guards(const ConstraintDef& constraint);
+
+// Does `node` (a value of the element the constraints are declared on) need FHIRPath at all: is
+// one of the constraints neither natively checked nor skipped, nor (Guarding::kOn) decided by the
+// absence of a child of `node`?
+bool needs_evaluation(std::span<const ConstraintDef> constraints, const fhirpath::Item& node,
+                      Guarding guarding = Guarding::kOn);
 
 // Evaluates every site's constraints; appends one issue per failing constraint (severity error,
 // IssueType "invariant", diagnostics "key: human text", expression = the site's path) and one
 // warning per constraint that could not be evaluated. Stops adding once `issues` holds `cap`.
 void check_invariants(std::span<const InvariantSite> sites, std::vector<Issue>& issues,
-                      std::size_t cap);
+                      std::size_t cap, Guarding guarding = Guarding::kOn);
 
 }  // namespace hearth::fhir

@@ -7,6 +7,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstdint>
 #include <cstring>
 
 namespace hearth::fhir {
@@ -18,14 +19,60 @@ constexpr char kNumberMarker = '\0';
 constexpr int kMaxDepth = 256;
 
 // RapidJSON 1.1 decodes an unpaired \uD800-\uDFFF escape into the 3-byte form of a surrogate
-// (ED A0..BF xx), which is not UTF-8. Raw input is validated (kParseValidateEncodingFlag), so
-// such bytes can only come from an escape: the string is refused rather than stored broken.
+// (ED A0..BF xx), which is not UTF-8. Raw input is validated (is_utf8, else RapidJSON's
+// kParseValidateEncodingFlag), so such bytes can only come from an escape: the string is refused
+// rather than stored broken.
 bool has_encoded_surrogate(const char* str, rapidjson::SizeType length) {
   const char* end = str + length;
   for (const char* p = str; (p = static_cast<const char*>(std::memchr(p, 0xED, end - p))); ++p) {
     if (p + 1 < end && static_cast<unsigned char>(p[1]) >= 0xA0) return true;
   }
   return false;
+}
+
+// Is `text` well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
+// U+10FFFF)? Checked in one pass, eight ASCII bytes at a time, so that the parse can skip
+// RapidJSON's per-character validation of every string when the whole input is sound.
+bool is_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned char* end = p + text.size();
+  while (p < end) {
+    if (end - p >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        p += 8;
+        continue;
+      }
+    }
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int more;
+    unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      more = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      more = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      more = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (end - p <= more) return false;
+    if (p[1] < lo || p[1] > hi) return false;
+    for (int i = 2; i <= more; ++i) {
+      if (p[i] < 0x80 || p[i] > 0xBF) return false;
+    }
+    p += more + 1;
+  }
+  return true;
 }
 
 // Forwards every SAX event to the document, turning raw numbers into marked strings and
@@ -139,12 +186,15 @@ Result<JsonDocument> parse_json(std::string_view text) {
   MarkingHandler handler{doc};
   // Recursive parsing (faster than RapidJSON's iterative mode): the handler refuses to go past
   // kMaxDepth levels, which bounds the recursion at a few hundred small frames.
-  constexpr unsigned kFlags = rapidjson::kParseNumbersAsStringsFlag |
-                              rapidjson::kParseValidateEncodingFlag |
-                              rapidjson::kParseStopWhenDoneFlag;
+  // Input that is well-formed UTF-8 as a whole cannot fail RapidJSON's encoding validation, so
+  // it is parsed without it; any other input is parsed with it, for RapidJSON's own error.
+  constexpr unsigned kFlags =
+      rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseStopWhenDoneFlag;
+  const bool sound = is_utf8(text);
   rapidjson::ParseResult result;
   auto generate = [&](JsonDocument&) {
-    result = reader.Parse<kFlags>(stream, handler);
+    result = sound ? reader.Parse<kFlags>(stream, handler)
+                   : reader.Parse<kFlags | rapidjson::kParseValidateEncodingFlag>(stream, handler);
     return static_cast<bool>(result);
   };
   doc.Populate(generate);

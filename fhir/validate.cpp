@@ -67,9 +67,9 @@ std::string quoted(std::string_view text) {
 
 class Validator {
  public:
-  Validator() { path_.reserve(32); }
+  explicit Validator(Invariants invariants) : invariants_(invariants) { path_.reserve(32); }
 
-  void validate_root(const JsonValue& v, std::string_view expected, bool invariants) {
+  void validate_root(const JsonValue& v, std::string_view expected) {
     const TypeDef* type = resource_type_of(v, expected);
     if (type == nullptr) return;
     resource_ = root_ = &v;
@@ -78,11 +78,11 @@ class Validator {
     path_.pop_back();
     // Invariants assume the structure they navigate: evaluated only over a sound one (a code
     // outside its value set does not make it unsound).
-    if (!invariants) return;
+    if (invariants_ == Invariants::kNone) return;
     for (const Issue& issue : issues_) {
       if (issue.severity == Severity::kError && issue.type != kCodeInvalid) return;
     }
-    check_invariants(sites_, issues_, kMaxValidationIssues);
+    check_invariants(sites_, issues_, kMaxValidationIssues, guarding());
   }
 
   std::vector<Issue> take_issues() { return std::move(issues_); }
@@ -372,18 +372,26 @@ class Validator {
   void record_site(const JsonValue& v, const TypeDef& owner, std::uint32_t element,
                    const TypeDef* node_type, const TypeDef* node_owner,
                    std::uint32_t node_element) {
+    if (invariants_ == Invariants::kNone) return;
     std::span<const ConstraintDef> constraints = constraints_of(owner, element);
-    if (constraints.empty() || !needs_evaluation(constraints)) return;
+    if (constraints.empty()) return;
+    fhirpath::Item node;
+    node.json = &v;
+    node.type = node_type;
+    node.owner = node_owner;
+    node.element = node_element;
+    if (!path_.empty()) node.name = path_.back().name;
+    if (!needs_evaluation(constraints, node, guarding())) return;
     InvariantSite& site = sites_.emplace_back();
     site.constraints = constraints;
     site.resource = resource_;
     site.root_resource = root_;
     site.path = element_path(path_);
-    site.node.json = &v;
-    site.node.type = node_type;
-    site.node.owner = node_owner;
-    site.node.element = node_element;
-    if (!path_.empty()) site.node.name = path_.back().name;
+    site.node = std::move(node);
+  }
+
+  Guarding guarding() const {
+    return invariants_ == Invariants::kUnguarded ? Guarding::kOff : Guarding::kOn;
   }
 
   // ext-1, natively: an extension has a value or nested extensions, not both, not neither.
@@ -436,6 +444,7 @@ class Validator {
   std::vector<Issue> issues_;
   std::vector<PathStep> path_;
   std::vector<InvariantSite> sites_;
+  const Invariants invariants_;
   const JsonValue* resource_ = nullptr;  // the resource holding the current value
   const JsonValue* root_ = nullptr;      // its container, or itself (%rootResource)
 };
@@ -443,9 +452,9 @@ class Validator {
 }  // namespace
 
 std::vector<Issue> validation_issues(const JsonValue& resource, std::string_view expected_type,
-                                     bool invariants) {
-  Validator validator;
-  validator.validate_root(resource, expected_type, invariants);
+                                     Invariants invariants) {
+  Validator validator(invariants);
+  validator.validate_root(resource, expected_type);
   return validator.take_issues();
 }
 

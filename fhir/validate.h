@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -39,9 +40,15 @@ inline constexpr std::size_t kMaxValidationIssues = 100;
 // warning, which alone does not make the resource invalid but is carried with any error.
 Status validate_resource(const JsonValue& resource, std::string_view expected_type = {});
 
-// Every issue validate_resource finds, warnings included, in the order found; invariants only
-// when `invariants` (the structure alone otherwise).
+// Which invariants validation_issues checks.
+enum class Invariants : std::uint8_t {
+  kNone,       // the structure alone
+  kChecked,    // every invariant; one decided by an absent child is not evaluated (invariants.h)
+  kUnguarded,  // every invariant evaluated through FHIRPath (same issues as kChecked, slower)
+};
+
+// Every issue validate_resource finds, warnings included, in the order found.
 std::vector<Issue> validation_issues(const JsonValue& resource, std::string_view expected_type = {},
-                                     bool invariants = true);
+                                     Invariants invariants = Invariants::kChecked);
 
 }  // namespace hearth::fhir

@@ -148,6 +148,50 @@ TEST_CASE("a failing invariant is an error naming its key and element") {
                    "pat-1", "Bundle.entry[0].resource.contact[0]");
 }
 
+TEST_CASE("a constraint decided by an absent child still fires when the child is present") {
+  const TypeDef* patient = find_type("Patient");
+  REQUIRE(patient != nullptr);
+  std::span<const ConstraintDef> root = constraints_of(*patient, 0);
+  bool dom2_guarded = false;
+  for (const ConstraintDef& c : root) {
+    if (c.key != "dom-2") continue;
+    for (const std::string& g : constraint_guards(c))
+      dom2_guarded = dom2_guarded || g == "contained";
+  }
+  CHECK(dom2_guarded);
+  // Without `contained` the DomainResource constraints need no evaluation; with it they do.
+  Result<JsonDocument> bare = parse_json(R"({"resourceType":"Patient","active":true})");
+  Result<JsonDocument> with =
+      parse_json(R"({"resourceType":"Patient","contained":[{"resourceType":"Patient","id":"c"}]})");
+  REQUIRE(bare.is_ok());
+  REQUIRE(with.is_ok());
+  fhirpath::Item node;
+  node.type = node.owner = patient;
+  node.json = &*bare;
+  CHECK_FALSE(needs_evaluation(root, node));
+  CHECK(needs_evaluation(root, node, Guarding::kOff));
+  node.json = &*with;
+  CHECK(needs_evaluation(root, node));
+  // Each guarded constraint of a Patient's datatypes, with its child present, still fails.
+  expect_invariant(R"({"resourceType":"Patient","telecom":[{"value":"555"}]})", "cpt-2",
+                   "Patient.telecom[0]");
+  expect_invariant(R"({"resourceType":"Patient","telecom":[{"_value":{"extension":[
+      {"url":"http://x","valueString":"y"}]}}]})",
+                   "cpt-2", "Patient.telecom[0]");
+  expect_invariant(R"({"resourceType":"Observation","status":"final","code":{"text":"x"},
+      "valueQuantity":{"value":1,"code":"mg"}})",
+                   "qty-3", "Observation.value.ofType(Quantity)");
+  expect_invariant(R"({"resourceType":"Observation","status":"final","code":{"text":"x"},
+      "valueBoolean":true,"dataAbsentReason":{"text":"b"}})",
+                   "obs-6", "Observation");
+  expect_invariant(R"({"resourceType":"Patient","contained":[{"resourceType":"Patient","id":"c",
+      "meta":{"versionId":"1"}}],"link":[{"other":{"reference":"#c"},"type":"seealso"}]})",
+                   "dom-4", "Patient");
+  // Absent, the same resources pass.
+  CHECK(valid(R"({"resourceType":"Patient","telecom":[{"system":"phone","value":"555"}]})"));
+  CHECK(valid(R"({"resourceType":"Patient","telecom":[{"system":"phone"}]})"));
+}
+
 TEST_CASE("invariants are not evaluated over a broken structure") {
   std::vector<Issue> issues =
       issues_of(R"({"resourceType":"Patient","active":"yes","contact":[{"gender":"male"}]})");

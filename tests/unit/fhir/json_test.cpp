@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 using namespace hearth;
 using namespace hearth::fhir;
 
@@ -66,6 +68,32 @@ TEST_CASE("deep nesting is refused without exhausting the stack") {
   CHECK(doc.status().message().find("deeper than 256") != std::string::npos);
   std::string ok_depth = std::string(200, '[') + std::string(200, ']');
   CHECK(parse_json(ok_depth).is_ok());
+}
+
+TEST_CASE("raw UTF-8 is kept byte for byte when well-formed and refused otherwise") {
+  // Well-formed: 2-, 3- and 4-byte forms at the edges of their ranges, beside and after runs of
+  // ASCII longer than the eight bytes checked at once.
+  for (std::string text : {"\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xEE\x80\x80",
+                           "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF",
+                           "du March\xC3\xA9, B\xC3\xA9n\xC3\xA9"
+                           "dicte and more text"}) {
+    auto doc = parse_json("{\"name\":\"" + text + "\"}");
+    INFO(text);
+    REQUIRE(doc.is_ok());
+    CHECK(json_string((*doc)["name"]) == text);
+  }
+  // Ill-formed: overlong, surrogate, past U+10FFFF, a lone continuation, a cut sequence (also
+  // as the last bytes of the input), a bad continuation; in a string value or a name.
+  for (std::string text : {"\xC0\xAF", "\xC1\xBF", "\xE0\x9F\xBF", "\xED\xA0\x80",
+                           "\xF0\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\x80",
+                           "\xC3", "\xE2\x82", "\xC3\x28", "\xE2\x28\xA1"}) {
+    INFO(text);
+    auto value = parse_json("{\"a\":\"abcdefghij" + text + "\"}");
+    REQUIRE_FALSE(value.is_ok());
+    CHECK(value.status().message().find("Invalid encoding") != std::string::npos);
+    CHECK_FALSE(parse_json("{\"" + text + "\":1}").is_ok());
+    CHECK_FALSE(parse_json("{\"a\":\"x\"}" + text).is_ok());
+  }
 }
 
 TEST_CASE("an unpaired surrogate escape is refused; a paired one decodes to UTF-8") {

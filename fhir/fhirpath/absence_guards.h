@@ -1,0 +1,33 @@
+// Absence guards of a boolean FHIRPath expression: the child names of its focus whose absence
+// alone decides it. An invariant such as dom-2, `contained.contained.empty()`, holds on every
+// resource that has no `contained`, whatever else the resource holds; fhir/invariants.h skips
+// the evaluation of such an invariant on a value that lacks the child, which is most of them.
+//
+// A guard is found by evaluating the compiled tree abstractly, once per candidate name (each
+// name navigated from the focus at the top of the expression): the candidate's navigation is
+// the empty collection, every other value unknown. The candidate is a guard when the result is
+// then known to be `true` or empty (which an invariant takes as holding) and no step can fail:
+// and/or on a collection of several items, an operator on values of unknown type, a function
+// whose behaviour on unknown input is not modelled, an unknown variable, a JSON choice name.
+// The model is deliberately small: any node it does not know makes the result unknown and
+// failing, so an expression it cannot decide simply has no guards.
+//
+// The analysis assumes the evaluation options of the invariants (fhirpath.h EvalOptions): not
+// strict, no check of ordered functions, as() filtering several items, and no trace sink or
+// extra variables.
+//
+// Thread-safe (pure function of the immutable Expression).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "fhir/fhirpath/fhirpath.h"
+
+namespace hearth::fhir::fhirpath {
+
+// The FHIRPath element names ("contained", "value" for a choice element) that are guards of
+// `expression`, in the order they first appear; empty when there is none.
+std::vector<std::string> absence_guards(const Expression& expression);
+
+}  // namespace hearth::fhir::fhirpath
