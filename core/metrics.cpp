@@ -138,7 +138,8 @@ void TextWriter::histogram(std::string_view name, std::initializer_list<Label> l
     if (i < bounds.size()) {
       char digits[48];
       const double bound = static_cast<double>(bounds[i]) / static_cast<double>(per_unit);
-      auto [end, ec] = std::to_chars(digits, digits + sizeof digits, bound, std::chars_format::fixed);
+      auto [end, ec] =
+          std::to_chars(digits, digits + sizeof digits, bound, std::chars_format::fixed);
       le.assign(digits, end);
     } else {
       le = "+Inf";

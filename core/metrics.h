@@ -50,8 +50,8 @@ inline constexpr std::size_t kMaxBounds = 16;
 
 // Latency in microseconds, 100 us to 10 s: the shape of a FHIR request, a store commit, an ACK.
 inline constexpr std::array<std::uint64_t, 16> kLatencyMicros = {
-    100,     250,     500,       1'000,     2'500,     5'000,     10'000,    25'000,
-    50'000,  100'000, 250'000,   500'000,   1'000'000, 2'500'000, 5'000'000, 10'000'000};
+    100,    250,     500,     1'000,   2'500,     5'000,     10'000,    25'000,
+    50'000, 100'000, 250'000, 500'000, 1'000'000, 2'500'000, 5'000'000, 10'000'000};
 
 class Histogram {
  public:

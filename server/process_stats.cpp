@@ -68,8 +68,8 @@ ProcessStats read_process_stats() {
       }
       out.cpu_seconds = static_cast<double>(utime + stime) / static_cast<double>(ticks);
       if (boot_time > 0) {
-        out.start_time_seconds =
-            static_cast<double>(boot_time) + static_cast<double>(start) / static_cast<double>(ticks);
+        out.start_time_seconds = static_cast<double>(boot_time) +
+                                 static_cast<double>(start) / static_cast<double>(ticks);
       }
     }
   }

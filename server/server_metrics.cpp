@@ -13,8 +13,7 @@ namespace hearth::server {
 namespace {
 
 constexpr std::array<std::string_view, 5> kStatusClasses = {"1xx", "2xx", "3xx", "4xx", "5xx"};
-constexpr std::array<std::string_view, 7> kAckCodes = {"AA", "AE", "AR", "CA",
-                                                       "CE", "CR", "none"};
+constexpr std::array<std::string_view, 7> kAckCodes = {"AA", "AE", "AR", "CA", "CE", "CR", "none"};
 
 std::uint64_t micros(std::chrono::steady_clock::duration duration) {
   const auto count = std::chrono::duration_cast<std::chrono::microseconds>(duration).count();
@@ -30,8 +29,7 @@ struct ServerMetrics::Http {
   };
   // Column 0 is "no resource type"; column t + 1 is fhir::resource_types()[t].
   const std::size_t types = fhir::resource_types().size() + 1;
-  std::unique_ptr<Cell[]> cells =
-      std::make_unique<Cell[]>(api::kInteractionLabels.size() * types);
+  std::unique_ptr<Cell[]> cells = std::make_unique<Cell[]>(api::kInteractionLabels.size() * types);
 
   Cell& at(std::size_t interaction, std::size_t type) { return cells[interaction * types + type]; }
   const Cell& at(std::size_t interaction, std::size_t type) const {

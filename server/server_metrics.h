@@ -52,7 +52,8 @@ class ServerMetrics {
   void record_http(const api::RouteFacts& route, int status,
                    std::chrono::steady_clock::duration duration) noexcept;
   // One MLLP message answered with `ack_code` ("" when no ACK was sent).
-  void record_mllp(std::string_view ack_code, std::chrono::steady_clock::duration duration) noexcept;
+  void record_mllp(std::string_view ack_code,
+                   std::chrono::steady_clock::duration duration) noexcept;
 
   // Requests waiting for a worker of each pool: +1 when queued, -1 when a worker takes it.
   metrics::Gauge writers_queued;

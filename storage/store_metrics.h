@@ -13,7 +13,8 @@
 namespace hearth::storage {
 
 // Writes per group-commit batch (SQLite): 1 to 512.
-inline constexpr std::array<std::uint64_t, 10> kBatchBounds = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
+inline constexpr std::array<std::uint64_t, 10> kBatchBounds = {1,  2,  4,   8,   16,
+                                                               32, 64, 128, 256, 512};
 
 struct StoreMetrics {
   // Each COMMIT statement of a write transaction, in microseconds (on SQLite one per

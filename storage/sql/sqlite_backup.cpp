@@ -74,7 +74,8 @@ Result<StoreUrl> sqlite_file_url(std::string_view url, std::string_view command,
   if (!parsed.is_ok()) return parsed;
   if (parsed->dialect == Dialect::kPostgresql) {
     return Status(Code::kInvalidArgument,
-                  std::string(command) + " copies SQLite stores; a PostgreSQL store is copied with " +
+                  std::string(command) +
+                      " copies SQLite stores; a PostgreSQL store is copied with " +
                       std::string(postgresql_tool) + " (docs/operations.md#postgresql)");
   }
   if (parsed->memory) {
@@ -177,9 +178,10 @@ Result<BackupCounts> restore_store(std::string_view url, const std::string& in_p
   {
     HEARTH_ASSIGN_OR_RETURN(Db target,
                             open_db(store.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
-    const std::int64_t versions = has_table(target.get(), "resource_version")
-                                      ? scalar(target.get(), "SELECT COUNT(*) FROM resource_version")
-                                      : 0;
+    const std::int64_t versions =
+        has_table(target.get(), "resource_version")
+            ? scalar(target.get(), "SELECT COUNT(*) FROM resource_version")
+            : 0;
     const std::int64_t messages = has_table(target.get(), "hl7_message")
                                       ? scalar(target.get(), "SELECT COUNT(*) FROM hl7_message")
                                       : 0;

@@ -96,18 +96,19 @@ TEST_CASE("backup while writes run, restore into an empty store: every row compa
   auto client = server.client();
   std::vector<std::string> ids;
   for (int i = 0; i < 40; ++i) {
-    HttpResponse created = client.post(
-        "Patient", R"({"resourceType":"Patient","name":[{"family":"Backup)" + std::to_string(i) +
-                       R"("}]})");
+    HttpResponse created =
+        client.post("Patient", R"({"resourceType":"Patient","name":[{"family":"Backup)" +
+                                   std::to_string(i) + R"("}]})");
     REQUIRE(created.status == 201);
     const std::string location = created.header("Location");
     ids.push_back(location.substr(location.find("Patient/") + 8, 36));
   }
   for (int round = 0; round < 2; ++round) {  // three versions each
     for (const std::string& id : ids) {
-      REQUIRE(client.put("Patient/" + id, R"({"resourceType":"Patient","id":")" + id +
-                                              R"(","active":)" + (round ? "true" : "false") +
-                                              R"(,"name":[{"family":"Backup"}]})")
+      REQUIRE(client
+                  .put("Patient/" + id, R"({"resourceType":"Patient","id":")" + id +
+                                            R"(","active":)" + (round ? "true" : "false") +
+                                            R"(,"name":[{"family":"Backup"}]})")
                   .status == 200);
     }
   }
@@ -242,13 +243,13 @@ TEST_CASE("backup and restore refuse what they must not do, precisely") {
   const std::string empty = "sqlite:" + dir.path + "/empty/hearth.db";
   REQUIRE(run_hearth({"migrate", "--store", empty}).exit_code == 0);
   CHECK(run_hearth({"restore", "--store", empty, "--in", backup}).exit_code == 0);
-  auto missing = run_hearth({"restore", "--store", "sqlite:" + dir.path + "/x.db", "--in",
-                             dir.path + "/none.backup"});
+  auto missing = run_hearth(
+      {"restore", "--store", "sqlite:" + dir.path + "/x.db", "--in", dir.path + "/none.backup"});
   CHECK(missing.exit_code == 1);
   CHECK(missing.err.find("no backup file at") != std::string::npos);
   auto memory = run_hearth({"backup", "--store", "sqlite::memory:", "--out", dir.path + "/m"});
   CHECK(memory.exit_code == 2);
-  CHECK(run_hearth({"backup", "--store", "postgresql://u:pw@127.0.0.1:1/x", "--out",
-                    dir.path + "/p"})
-            .err.find("pg_dump") != std::string::npos);
+  CHECK(
+      run_hearth({"backup", "--store", "postgresql://u:pw@127.0.0.1:1/x", "--out", dir.path + "/p"})
+          .err.find("pg_dump") != std::string::npos);
 }

@@ -1,13 +1,13 @@
 // The metric instruments and the Prometheus text format they are rendered in.
 #include "core/metrics.h"
 
+#include <doctest/doctest.h>
+
 #include <array>
 #include <limits>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <doctest/doctest.h>
 
 namespace hearth::metrics {
 namespace {

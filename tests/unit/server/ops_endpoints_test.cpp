@@ -36,8 +36,8 @@ TEST_CASE("readyz: ready, shutting down, schema mismatch shown, store reason hid
       false);
   CHECK(schema.status == 503);
   CHECK(schema.body == "not ready: store schema version 9, this binary writes version 10\n");
-  const api::Response down =
-      readiness_response(Status(Code::kUnavailable, "could not connect to db.internal:5432"), false);
+  const api::Response down = readiness_response(
+      Status(Code::kUnavailable, "could not connect to db.internal:5432"), false);
   CHECK(down.status == 503);
   CHECK(down.body == "not ready: store unavailable\n");
 }
@@ -46,7 +46,8 @@ TEST_CASE("ops endpoints: other methods are 405 with Allow") {
   const api::Response refused = ops_method_not_allowed("POST");
   CHECK(refused.status == 405);
   bool allow = false;
-  for (const auto& [name, value] : refused.headers) allow = allow || (name == "Allow" && value == "GET, HEAD");
+  for (const auto& [name, value] : refused.headers)
+    allow = allow || (name == "Allow" && value == "GET, HEAD");
   CHECK(allow);
 }
 

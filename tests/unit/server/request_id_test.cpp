@@ -15,8 +15,8 @@ bool is_hex32(const std::string& id) {
 
 TEST_CASE("request id: plausible ids are kept") {
   std::string out;
-  for (std::string_view id : {"abc", "0f3e2d1c-aaaa-4bbb-8ccc-123456789abc", "01ARZ3NDEKTSV4RRFFQ69G5FAV",
-                              "trace:span/1+x=@y_z.q"}) {
+  for (std::string_view id : {"abc", "0f3e2d1c-aaaa-4bbb-8ccc-123456789abc",
+                              "01ARZ3NDEKTSV4RRFFQ69G5FAV", "trace:span/1+x=@y_z.q"}) {
     assign_request_id(id, out);
     CHECK(out == id);
   }
@@ -27,8 +27,8 @@ TEST_CASE("request id: plausible ids are kept") {
 
 TEST_CASE("request id: anything else is replaced by a generated id") {
   std::string out;
-  for (std::string_view id : {"", "has space", "quote\"", "new\nline", "caf\xc3\xa9", "a;b",
-                              "<script>"}) {
+  for (std::string_view id :
+       {"", "has space", "quote\"", "new\nline", "caf\xc3\xa9", "a;b", "<script>"}) {
     assign_request_id(id, out);
     CHECK(is_hex32(out));
   }

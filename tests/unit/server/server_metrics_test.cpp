@@ -35,20 +35,26 @@ TEST_CASE("server metrics: HTTP requests by interaction, type and status class")
   metrics.record_http(api::RouteFacts{}, 400, std::chrono::microseconds(50));
   metrics.record_http(read, 999, std::chrono::microseconds(50));  // out of range: 5xx
   const std::string text = metrics.render(ServerGauges{.http_connections = 3, .in_flight = 1});
-  CHECK(has_line(text, "hearth_http_requests_total{interaction=\"read\",type=\"Patient\",code=\"2xx\"} 2"));
-  CHECK(has_line(text, "hearth_http_requests_total{interaction=\"read\",type=\"Patient\",code=\"4xx\"} 1"));
-  CHECK(has_line(text, "hearth_http_requests_total{interaction=\"read\",type=\"Patient\",code=\"5xx\"} 1"));
-  CHECK(has_line(text, "hearth_http_requests_total{interaction=\"unknown\",type=\"\",code=\"4xx\"} 1"));
+  CHECK(has_line(
+      text, "hearth_http_requests_total{interaction=\"read\",type=\"Patient\",code=\"2xx\"} 2"));
+  CHECK(has_line(
+      text, "hearth_http_requests_total{interaction=\"read\",type=\"Patient\",code=\"4xx\"} 1"));
+  CHECK(has_line(
+      text, "hearth_http_requests_total{interaction=\"read\",type=\"Patient\",code=\"5xx\"} 1"));
+  CHECK(has_line(text,
+                 "hearth_http_requests_total{interaction=\"unknown\",type=\"\",code=\"4xx\"} 1"));
   // Only what happened is listed.
   CHECK(text.find("interaction=\"create\"") == std::string::npos);
-  CHECK(has_line(text,
-                 "hearth_http_request_duration_seconds_bucket{interaction=\"read\",type=\"Patient\","
-                 "le=\"0.0001\"} 2"));
-  CHECK(has_line(text,
-                 "hearth_http_request_duration_seconds_bucket{interaction=\"read\",type=\"Patient\","
-                 "le=\"0.0005\"} 3"));
-  CHECK(has_line(text,
-                 "hearth_http_request_duration_seconds_count{interaction=\"read\",type=\"Patient\"} 4"));
+  CHECK(
+      has_line(text,
+               "hearth_http_request_duration_seconds_bucket{interaction=\"read\",type=\"Patient\","
+               "le=\"0.0001\"} 2"));
+  CHECK(
+      has_line(text,
+               "hearth_http_request_duration_seconds_bucket{interaction=\"read\",type=\"Patient\","
+               "le=\"0.0005\"} 3"));
+  CHECK(has_line(
+      text, "hearth_http_request_duration_seconds_count{interaction=\"read\",type=\"Patient\"} 4"));
   CHECK(has_line(text, "hearth_open_connections{listener=\"http\"} 3"));
   CHECK(has_line(text, "hearth_requests_in_flight 1"));
   CHECK(text.find("# TYPE hearth_http_request_duration_seconds histogram") != std::string::npos);
