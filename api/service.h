@@ -4,7 +4,10 @@
 // start, where the call runs (ARCHITECTURE.md, "Requests"); nothing below it asks.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <functional>
+#include <string_view>
 
 #include "api/request.h"
 
@@ -21,6 +24,44 @@ enum class StoreUse {
   kWrite,      // writes, and what runs ingest ($replay): waits on the write path, never cancelled
 };
 
+// The closed set of interaction labels the routes of every API product map to, for metrics and
+// log lines (never an id or a value): FHIR's interaction codes ("transaction" also stands for
+// batch), the operations, the /hl7 API's, and the server's own endpoints (GET /metrics,
+// /healthz, /readyz). Index 0 is a request no route serves.
+inline constexpr std::array<std::string_view, 26> kInteractionLabels = {"unknown",
+                                                                        "capabilities",
+                                                                        "read",
+                                                                        "vread",
+                                                                        "update",
+                                                                        "delete",
+                                                                        "patch",
+                                                                        "create",
+                                                                        "history-instance",
+                                                                        "history-type",
+                                                                        "history-system",
+                                                                        "search-type",
+                                                                        "search-compartment",
+                                                                        "transaction",
+                                                                        "conditional-update",
+                                                                        "conditional-delete",
+                                                                        "conditional-patch",
+                                                                        "smart-configuration",
+                                                                        "validate",
+                                                                        "validate-code",
+                                                                        "hl7-list",
+                                                                        "hl7-read",
+                                                                        "hl7-replay",
+                                                                        "metrics",
+                                                                        "healthz",
+                                                                        "readyz"};
+
+// What the route serving a request is, decided by routing alone (no store, no body).
+struct RouteFacts {
+  StoreUse store_use = StoreUse::kNone;
+  std::uint8_t interaction = 0;  // index into kInteractionLabels
+  std::int16_t type = -1;        // index into fhir::resource_types(); -1: no resource type
+};
+
 // An API product behind a base path. Implementations hold no per-request state: both calls may
 // run concurrently from many threads.
 class Service {
@@ -30,6 +71,11 @@ class Service {
   // The StoreUse of the route that serves `request` ("HEAD" counts as "GET"); kNone when no
   // route does (the answer is then an error found before the store).
   virtual StoreUse store_use(const Request& request) const = 0;
+
+  // store_use() with the route's labels, from one routing; the default knows no labels.
+  virtual RouteFacts route_facts(const Request& request) const {
+    return RouteFacts{store_use(request)};
+  }
 
   // The answer. Never throws for anything a client controls.
   virtual Response handle(const Request& request) const = 0;

@@ -184,6 +184,13 @@ void add_serve_options(CLI::App& app, Config& config) {
   app.add_flag("--log-query-values", config.log_query_values,
                "Write query parameter values (PHI) to the access log, for debugging")
       ->envname("HEARTH_LOG_QUERY_VALUES");
+  app.add_option("--log-format", config.log_format,
+                 "Log lines as text ('hearth: GET /fhir/Patient 200 1ms id=...') or json (one "
+                 "object per line: time, level, event, request_id, route, status, latency_us, "
+                 "peer)")
+      ->envname("HEARTH_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   const std::map<std::string, std::uint64_t> millis{{"ms", 1}, {"s", 1000}, {"min", 60'000}};
   app.add_option("--statement-timeout", config.statement_timeout_ms,
                  "Time limit of each store call (ms; suffixes ms, s, min; 0: none); past it 503 "

@@ -91,6 +91,8 @@ struct Config {
   // Empty: loopback names on a loopback bind, any Host otherwise.
   std::vector<std::string> allowed_hosts;
   bool log_query_values = false;  // the access log shows query values (PHI): debugging only
+  // Log lines as "text" (hearth: ...) or "json" (one object per line; server/access_log.h).
+  std::string log_format = "text";
   // Bounded time: each store call's statements (storage::StoreOptions; 0 = no limit), and an
   // MLLP frame from its first byte to its last (the connection is closed past it).
   std::uint64_t statement_timeout_ms = 10'000;

@@ -46,6 +46,9 @@ struct HttpHandlers {
   // --auth jwt: every request needs a valid bearer token (401 otherwise), except GET/HEAD of
   // /fhir/metadata and /fhir/.well-known/smart-configuration. Null: no authentication.
   const auth::BearerAuth* bearer = nullptr;
+  // GET /readyz's store check (storage::Store::check_ready), run on a read worker; it must be
+  // bounded in time (the store's statement timeout). Null: the store is taken as ready.
+  std::function<Status()> readiness = {};
 };
 
 // The MLLP listener's use case: every complete message (payload of one frame) goes to

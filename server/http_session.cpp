@@ -24,10 +24,14 @@
 #include <optional>
 
 #include "api/rest/rest_handler.h"
+#include "api/rest/smart_scopes.h"
 #include "core/cancel.h"
+#include "fhir/model.h"
 #include "server/access_log.h"
 #include "server/await_completion.h"
 #include "server/body_budget.h"
+#include "server/ops_endpoints.h"
+#include "server/request_id.h"
 #include "server/request_mapping.h"
 #include "server/scheduling.h"
 
@@ -124,7 +128,7 @@ void log_error_detail(const api::Response& response, int status) {
     line.append(detail, 0, kMaxLoggedDetail);
     line += "... (" + std::to_string(detail.size() - kMaxLoggedDetail) + " more bytes)";
   }
-  log_line(line);
+  log_line(line, LogLevel::kError);
 }
 
 // Beast decodes chunked only; any other Transfer-Encoding (gzip, "chunked, gzip", identity)
@@ -248,8 +252,9 @@ asio::awaitable<api::Response> run_completion(ServerState& state, const api::Ser
         }
       });
   if (!finish) {
-    co_return co_await run_in_pool(state.pool->executor(),
-                                   [&state, &request] { return call_handler(state, request); });
+    co_return co_await run_in_pool(
+        state.pool->executor(), [&state, &request] { return call_handler(state, request); },
+        &state.metrics.writers_queued);
   }
   // The answer is built here, on the io thread, not on the store's committer thread.
   try {
@@ -329,14 +334,16 @@ asio::awaitable<api::Response> run_read(ServerState& state, PlainStream& stream,
   // A raw pointer (`watch` outlives the call): GCC 12 destroys a co_await operand's
   // temporaries twice when they own something, such as a captured shared_ptr.
   PeerWatch* const shared = watch.get();
-  api::Response response =
-      co_await run_in_pool(state.readers->executor(), [&state, &request, shared] {
+  api::Response response = co_await run_in_pool(
+      state.readers->executor(),
+      [&state, &request, shared] {
         if (shared->token.cancelled()) {
           return safe_error(Status(Code::kUnavailable, "cancelled: the client went away"), request);
         }
         CancelScope scope(&shared->token);
         return call_handler(state, request);
-      });
+      },
+      &state.metrics.readers_queued);
   boost::system::error_code ignored;
   stream.socket().cancel(ignored);
   co_return response;
@@ -349,13 +356,106 @@ bool needs_token(const api::Request& request) {
   return request.path != "metadata" && request.path != ".well-known/smart-configuration";
 }
 
+// The bearer token of `message` (--auth jwt). Errors: kUnauthorized (auth::BearerAuth).
+Result<std::shared_ptr<const auth::TokenClaims>> authenticate(
+    ServerState& state, const http::request_header<>& message) {
+  auto header = message.find(http::field::authorization);
+  const std::string_view authorization =
+      header == message.end() ? std::string_view()
+                              : std::string_view(header->value().data(), header->value().size());
+  return state.handlers.bearer->authenticate(authorization);
+}
+
+// The 401 for a refused token, with its WWW-Authenticate challenge.
+api::Response refuse(const Status& status, const http::request_header<>& message,
+                     const api::Request& request) {
+  const bool presented = message.find(http::field::authorization) != message.end();
+  api::Response refused = safe_error(status, request);
+  refused.headers.emplace_back("WWW-Authenticate",
+                               auth::bearer_challenge(presented, status.message()));
+  return refused;
+}
+
+// The ready/not-ready transitions of GET /readyz, logged once each with the store's reason
+// (the probe's body shows no internals).
+void note_readiness(ServerState& state, const Status& store) {
+  const int now = store.is_ok() ? 1 : 0;
+  if (state.last_readiness.exchange(now) == now) return;
+  if (now == 1) {
+    log_line("readyz: ready");
+  } else {
+    log_line("readyz: not ready: " + store.message(), LogLevel::kWarning);
+  }
+}
+
+// GET /healthz, /readyz and /metrics (ops_endpoints.h).
+asio::awaitable<api::Response> respond_ops(ServerState& state, const MappingContext& mapping,
+                                           OpsEndpoint ops, const http::request_header<>& message,
+                                           api::Request& request) {
+  const auto method = message.method();
+  if (method != http::verb::get && method != http::verb::head) {
+    const auto name = message.method_string();
+    co_return ops_method_not_allowed(std::string_view(name.data(), name.size()));
+  }
+  switch (ops) {
+    case OpsEndpoint::kHealthz: co_return plain_text(200, "ok");
+    case OpsEndpoint::kReadyz: {
+      if (state.stopping.load()) co_return readiness_response(Status::ok(), true);
+      if (!state.handlers.readiness) co_return readiness_response(Status::ok(), false);
+      auto check = [&state] { return state.handlers.readiness(); };
+      // Plain statements around the co_await: GCC 12 miscompiles one inside a conditional
+      // expression.
+      Status store = Status::ok();
+      if (state.readers) {
+        store =
+            co_await run_in_pool(state.readers->executor(), check, &state.metrics.readers_queued);
+      } else {
+        store = check();
+      }
+      note_readiness(state, store);
+      co_return readiness_response(store, state.stopping.load());
+    }
+    case OpsEndpoint::kMetrics: {
+      if (Status host = check_host(message, mapping); !host.is_ok()) {
+        co_return safe_error(host, request);
+      }
+      if (state.handlers.bearer != nullptr) {
+        Result<std::shared_ptr<const auth::TokenClaims>> claims = authenticate(state, message);
+        if (!claims.is_ok()) co_return refuse(claims.status(), message, request);
+        if (Status allowed = api::authorize_operations((*claims)->scopes); !allowed.is_ok()) {
+          co_return safe_error(allowed, request);
+        }
+      }
+      api::Response response;
+      response.content_type = kMetricsContentType;
+      response.body = state.metrics.render(ServerGauges{
+          .http_connections = state.http_connections.load(),
+          .mllp_connections = state.mllp_connections.load(),
+          .in_flight = state.in_flight.load(),
+      });
+      response.headers.emplace_back("Cache-Control", "no-store");
+      co_return response;
+    }
+    case OpsEndpoint::kNone: break;
+  }
+  co_return plain_text(404, "not found");
+}
+
 // The response to a request read with `read_ec` (a protocol error or none): an error
 // OperationOutcome, or the REST core's answer computed on a worker pool.
 asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
                                        const MappingContext& mapping,
                                        const beast::error_code& read_ec, Parser& parser,
-                                       api::Request& request) {
+                                       api::Request& request, api::RouteFacts& facts) {
   auto& message = parser.get();
+  if (!read_ec) {
+    const OpsEndpoint ops =
+        ops_endpoint(std::string_view(message.target().data(), message.target().size()));
+    if (ops != OpsEndpoint::kNone) {
+      facts = api::RouteFacts{api::StoreUse::kNone, ops_interaction_label(ops)};
+      co_return co_await respond_ops(state, mapping, ops, message, request);
+    }
+  }
   // The bearer's claims, alive until the answer is built (request.scopes points into them).
   std::shared_ptr<const auth::TokenClaims> bearer_claims;
   Status mapped = map_request_head(message, mapping, request);
@@ -379,38 +479,30 @@ asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
   }
   if (!mapped.is_ok()) co_return safe_error(mapped, request);
   if (message.method() == http::verb::head) request.method = "GET";
-  if (state.handlers.bearer != nullptr && needs_token(request)) {
-    auto header = message.find(http::field::authorization);
-    const std::string_view authorization =
-        header == message.end() ? std::string_view()
-                                : std::string_view(header->value().data(), header->value().size());
-    auto claims = state.handlers.bearer->authenticate(authorization);
-    if (claims.is_ok()) {
-      bearer_claims = std::move(claims).value();
-      request.scopes = &bearer_claims->scopes;
-    } else {
-      api::Response refused = safe_error(claims.status(), request);
-      refused.headers.emplace_back(
-          "WWW-Authenticate",
-          auth::bearer_challenge(!authorization.empty(), claims.status().message()));
-      co_return refused;
-    }
-  }
-  request.body = std::move(message.body());
   const bool hl7 = request.endpoint == api::Endpoint::kHl7;
   if (hl7 && state.handlers.hl7 == nullptr) {
     co_return safe_error(Status(Code::kNotFound, "the HL7 API is not served here"), request);
   }
   const api::Service& service = hl7 ? *state.handlers.hl7 : state.handlers.fhir;
-  const Lane lane = state.pool ? lane_for(service.store_use(request), state.handlers.cheap_reads,
+  facts = service.route_facts(request);
+  if (state.handlers.bearer != nullptr && needs_token(request)) {
+    Result<std::shared_ptr<const auth::TokenClaims>> claims = authenticate(state, message);
+    if (!claims.is_ok()) co_return refuse(claims.status(), message, request);
+    bearer_claims = std::move(claims).value();
+    request.scopes = &bearer_claims->scopes;
+  }
+  request.body = std::move(message.body());
+  const Lane lane = state.pool ? lane_for(facts.store_use, state.handlers.cheap_reads,
                                           request.body.size(), state.handlers.group_commit)
                                : Lane::kInline;
   if (lane == Lane::kInline) co_return call_handler(state, request);
   if (lane == Lane::kReaders) co_return co_await run_read(state, stream, request);
   if (lane == Lane::kCompletion) co_return co_await run_completion(state, service, request);
-  WorkerPool& writers = lane == Lane::kLargeWriter ? *state.large : *state.pool;
-  co_return co_await run_in_pool(writers.executor(),
-                                 [&state, &request] { return call_handler(state, request); });
+  const bool large = lane == Lane::kLargeWriter;
+  WorkerPool& writers = large ? *state.large : *state.pool;
+  co_return co_await run_in_pool(
+      writers.executor(), [&state, &request] { return call_handler(state, request); },
+      large ? &state.metrics.large_queued : &state.metrics.writers_queued);
 }
 
 // The connection's requests, one after another, over a plain or a TLS stream whose handshake is
@@ -420,6 +512,10 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const MappingCon
   beast::flat_buffer buffer;  // reused for the connection's lifetime; holds pipelined bytes
   std::optional<Parser> parser;
   api::Request request;
+  std::string request_id;  // X-Request-Id of the current request, its capacity reused
+  boost::system::error_code peer_ec;
+  const auto peer_endpoint = tcp_of(stream).socket().remote_endpoint(peer_ec);
+  const std::string peer = peer_ec ? std::string("-") : format_endpoint(peer_endpoint);
 
   for (;;) {
     parser.emplace();
@@ -434,10 +530,17 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const MappingCon
     if (read_ec && !is_protocol_error(read_ec) && !over_budget(read_ec)) co_return;
     if (!in_flight) in_flight.emplace(state);
 
+    api::RouteFacts facts;
     api::Response response =
-        co_await respond(state, tcp_of(stream), mapping, read_ec, *parser, request);
+        co_await respond(state, tcp_of(stream), mapping, read_ec, *parser, request, facts);
     log_error_detail(response, response.status);
     const auto& head = parser->get();
+    auto sent_id = head.find(beast::string_view(kRequestIdHeader.data(), kRequestIdHeader.size()));
+    assign_request_id(sent_id == head.end()
+                          ? std::string_view()
+                          : std::string_view(sent_id->value().data(), sent_id->value().size()),
+                      request_id);
+    response.headers.emplace_back(kRequestIdHeader, request_id);
     bool close_after = read_ec || !head.keep_alive() || state.stopping.load();
     bool head_only = !read_ec && head.method() == http::verb::head;
     auto wire = to_beast_response(std::move(response), head.version() == 10 ? 10 : 11, !close_after,
@@ -446,10 +549,22 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const MappingCon
     auto [write_ec, written] = co_await http::async_write(stream, wire, kNoThrow);
     auto method = head.method_string();
     auto target = head.target();
-    log_access(
-        method.empty() ? std::string_view("-") : std::string_view(method.data(), method.size()),
-        std::string_view(target.data(), target.size()), wire.result_int(),
-        std::chrono::steady_clock::now() - started, state.config.log_query_values);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    state.metrics.record_http(facts, static_cast<int>(wire.result_int()), elapsed);
+    log_access(AccessEntry{
+        .method = std::string_view(method.data(), method.size()),
+        .target = std::string_view(target.data(), target.size()),
+        .status = static_cast<int>(wire.result_int()),
+        .duration = elapsed,
+        .query_values = state.config.log_query_values,
+        .request_id = request_id,
+        .interaction = api::kInteractionLabels[facts.interaction < api::kInteractionLabels.size()
+                                                   ? facts.interaction
+                                                   : 0],
+        .type = facts.type >= 0 ? fhir::resource_types()[static_cast<std::size_t>(facts.type)]
+                                : std::string_view(),
+        .peer = peer,
+    });
     reset(request);
     body_reservation.reset();
     if (write_ec) co_return;

@@ -17,6 +17,7 @@
 #include "server/config.h"
 #include "server/host_check.h"
 #include "server/http_server.h"
+#include "server/server_metrics.h"
 #include "server/tls_context.h"
 #include "server/worker_pool.h"
 
@@ -53,6 +54,8 @@ struct ServerState {
   std::atomic<int> http_connections{0};
   std::atomic<int> mllp_connections{0};
   std::atomic<bool> stopping{false};
+  // GET /readyz's last answer, so each change is logged once: -1 none yet, 0 not ready, 1 ready.
+  std::atomic<int> last_readiness{-1};
   int abandoned = 0;
   std::string local_address;           // "HOST:PORT"
   std::string mllp_local_address;      // "HOST:PORT"; "" when not listening
@@ -63,6 +66,7 @@ struct ServerState {
   std::unique_ptr<TlsContext> http_tls;
   std::unique_ptr<TlsContext> mllp_tls;
   HostPolicy hosts;  // set by listen()
+  ServerMetrics metrics;
   // Request bodies held by all HTTP connections (--max-buffered-body). Declared before `io`:
   // session frames, destroyed with it, give their reservations back.
   BodyBudget body_budget;

@@ -179,8 +179,9 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const std::strin
       tcp_of(stream).expires_after(kMllpWriteTimeout);
       auto [ec, written] = co_await asio::async_write(stream, asio::buffer(wire), kNoThrow);
       if (ec) co_return;
-      log_mllp(peer, reject.message_type, reject.control_id, reject.ack_code,
-               std::chrono::steady_clock::now() - started);
+      const auto elapsed = std::chrono::steady_clock::now() - started;
+      state.metrics.record_mllp(reject.ack_code, elapsed);
+      log_mllp(MllpEntry{peer, reject.message_type, reject.control_id, reject.ack_code, elapsed});
       continue;
     }
     std::string raw = std::move(frame->value());
@@ -197,9 +198,10 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const std::strin
       log_line("mllp " + peer + ": message " + result->control_id +
                " not archived: " + result->store_error);
     }
-    log_mllp(peer, result->message_type, result->control_id,
-             result->ack_code.empty() ? std::string_view("-") : result->ack_code,
-             std::chrono::steady_clock::now() - started);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    const std::string_view ack = result->ack_code;
+    state.metrics.record_mllp(ack, elapsed);
+    log_mllp(MllpEntry{peer, result->message_type, result->control_id, ack, elapsed});
     if (state.stopping.load()) co_return;
   }
 }

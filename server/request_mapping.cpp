@@ -59,7 +59,26 @@ bool is_host_syntax(std::string_view host) {
   });
 }
 
+std::string_view host_of(const http::request_header<>& head) {
+  auto host = head.find(http::field::host);
+  return host != head.end() ? std::string_view(host->value().data(), host->value().size())
+                            : std::string_view();
+}
+
 }  // namespace
+
+Status check_host(const http::request_header<>& head, const MappingContext& context) {
+  const std::string_view sent_host = host_of(head);
+  if (!is_host_syntax(sent_host)) {
+    return Status(Code::kMalformed, "malformed Host header '" + std::string(sent_host) + "'");
+  }
+  if (context.hosts != nullptr && !host_allowed(*context.hosts, sent_host)) {
+    return Status(Code::kInvalidArgument,
+                  "Host '" + std::string(sent_host) +
+                      "' is not served here (DNS rebinding guard; see --allowed-hosts)");
+  }
+  return Status::ok();
+}
 
 Status map_request_head(const http::request_header<>& head, const MappingContext& context,
                         api::Request& out) {
@@ -72,19 +91,10 @@ Status map_request_head(const http::request_header<>& head, const MappingContext
   copy_field(head, "If-None-Exist", out.if_none_exist);
   copy_field(head, "If-Modified-Since", out.if_modified_since);
   copy_field(head, "Prefer", out.prefer);
-  auto host = head.find(http::field::host);
-  const std::string_view sent_host =
-      host != head.end() ? std::string_view(host->value().data(), host->value().size())
-                         : std::string_view();
-  if (!is_host_syntax(sent_host)) {
+  const std::string_view sent_host = host_of(head);
+  if (Status host = check_host(head, context); !host.is_ok()) {
     out.base_url.assign(context.scheme).append(context.fallback_host).append(kFhirBase);
-    return Status(Code::kMalformed, "malformed Host header '" + std::string(sent_host) + "'");
-  }
-  if (context.hosts != nullptr && !host_allowed(*context.hosts, sent_host)) {
-    out.base_url.assign(context.scheme).append(context.fallback_host).append(kFhirBase);
-    return Status(Code::kInvalidArgument,
-                  "Host '" + std::string(sent_host) +
-                      "' is not served here (DNS rebinding guard; see --allowed-hosts)");
+    return host;
   }
   if (!context.base_url.empty()) {
     out.base_url.assign(context.base_url);

@@ -32,6 +32,11 @@ struct MappingContext {
   std::string_view scheme = "http://";  // of the listener: "https://" on a TLS one
 };
 
+// The Host header check map_request_head starts with. Errors: kMalformed for a Host header
+// with characters no host name has, then kInvalidArgument (400) for a Host the policy does not
+// serve.
+Status check_host(const http::request_header<>& head, const MappingContext& context);
+
 // Fills `out` from `head`: method, Accept/Content-Type/If-Match/If-None-Match/If-None-Exist/
 // Prefer, base_url, then path and query. The headers and base_url are filled even when the
 // target is rejected, so an error response can still honour Accept.

@@ -15,6 +15,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/metrics.h"
+
 namespace hearth::server {
 
 class WorkerPool {
@@ -37,20 +39,24 @@ class WorkerPool {
 };
 
 // Runs `function` (which must not throw) on `pool` and completes the awaiting coroutine on the
-// coroutine's own executor with its result: one post to the pool, one dispatch back.
+// coroutine's own executor with its result: one post to the pool, one dispatch back. `queued`,
+// when given, counts the call from its post until a worker takes it (a queue-depth gauge).
 template <typename PoolExecutor, typename Function>
-auto run_in_pool(PoolExecutor pool, Function function) {
+auto run_in_pool(PoolExecutor pool, Function function, metrics::Gauge* queued = nullptr) {
   using Value = std::invoke_result_t<Function&>;
   return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(Value)>(
-      [pool](auto handler, Function fn) {
-        boost::asio::post(pool, [handler = std::move(handler), fn = std::move(fn)]() mutable {
-          Value value = fn();
-          auto home = boost::asio::get_associated_executor(handler);
-          boost::asio::dispatch(home,
-                                [handler = std::move(handler), value = std::move(value)]() mutable {
-                                  std::move(handler)(std::move(value));
-                                });
-        });
+      [pool, queued](auto handler, Function fn) {
+        if (queued != nullptr) queued->add(1);
+        boost::asio::post(
+            pool, [handler = std::move(handler), fn = std::move(fn), queued]() mutable {
+              if (queued != nullptr) queued->add(-1);
+              Value value = fn();
+              auto home = boost::asio::get_associated_executor(handler);
+              boost::asio::dispatch(
+                  home, [handler = std::move(handler), value = std::move(value)]() mutable {
+                    std::move(handler)(std::move(value));
+                  });
+            });
       },
       boost::asio::use_awaitable, std::move(function));
 }

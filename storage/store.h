@@ -42,6 +42,13 @@ class Store : public ResourceStore, public MessageArchive {
 
   // Fixed for the store's life.
   virtual StoreTraits traits() const = 0;
+
+  // Readiness, for GET /readyz: the database answers a query within the statement timeout and
+  // its schema is the version this binary writes. Errors: kUnavailable when the database
+  // cannot be reached or does not answer (the reason, without the URL's password);
+  // kPreconditionFailed when its schema version differs from latest_schema_version (another
+  // replica migrated it further, or someone rolled it back).
+  virtual Status check_ready() = 0;
 };
 
 // Limits every store call obeys.

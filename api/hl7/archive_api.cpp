@@ -194,6 +194,17 @@ StoreUse Hl7ArchiveApi::store_use(const Request& request) const {
   return route.is_ok() ? route->store_use : StoreUse::kNone;
 }
 
+RouteFacts Hl7ArchiveApi::route_facts(const Request& request) const {
+  std::string allow;
+  Result<Hl7Route> route = route_hl7_request(request.method, request.path, allow);
+  if (!route.is_ok()) return RouteFacts{};
+  // hl7-list, hl7-read, hl7-replay follow "validate-code" in kInteractionLabels.
+  constexpr int kFirst = 20;
+  static_assert(kInteractionLabels[kFirst] == "hl7-list");
+  return RouteFacts{route->store_use,
+                    static_cast<std::uint8_t>(kFirst + static_cast<int>(route->operation))};
+}
+
 Response Hl7ArchiveApi::handle(const Request& request) const {
   std::string allow;
   Result<Hl7Route> route = route_hl7_request(request.method, request.path, allow);

@@ -48,6 +48,8 @@ class Hl7ArchiveApi final : public Service {
   // From the route table: every route reads or writes the archive (kRead, or kWrite for
   // $replay); kNone for a request no route serves.
   StoreUse store_use(const Request& request) const override;
+  // With the labels hl7-list, hl7-read and hl7-replay.
+  RouteFacts route_facts(const Request& request) const override;
 
   // Never throws for anything a client controls.
   Response handle(const Request& request) const override;

@@ -122,6 +122,12 @@ StoreUse RestHandler::store_use(const Request& request) const {
   return route.is_ok() ? route->store_use : StoreUse::kNone;
 }
 
+RouteFacts RestHandler::route_facts(const Request& request) const {
+  Result<Route> route =
+      route_request(request.method == "HEAD" ? "GET" : request.method, request.path);
+  return route.is_ok() ? route_facts_of(*route) : RouteFacts{};
+}
+
 Response error_response(const Status& status, const Request& request) {
   return outcome_response(status, response_format_or_default(request));
 }

@@ -36,6 +36,8 @@ class RestHandler final : public Service {
   // The StoreUse column of the route row serving `request` (api/rest/route.cpp); kNone when
   // routing fails (the answer is a 404/405/400 without the store).
   StoreUse store_use(const Request& request) const override;
+  // The same routing with the interaction and resource type labels.
+  RouteFacts route_facts(const Request& request) const override;
 
  private:
   storage::ResourceStore& store_;

@@ -1,6 +1,7 @@
 // The route table: path shapes (segment patterns) x methods -> interaction.
 #include "api/rest/route.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <vector>
@@ -75,7 +76,28 @@ bool shape_matches(std::string_view p, std::string_view segment) {
   return p == segment;
 }
 
+// kInteractionLabels lists the Interaction enumerators in order, after "unknown".
+static_assert(kInteractionLabels[static_cast<int>(Interaction::kCapabilities) + 1] ==
+              "capabilities");
+static_assert(kInteractionLabels[static_cast<int>(Interaction::kConditionalPatch) + 1] ==
+              "conditional-patch");
+static_assert(kInteractionLabels[static_cast<int>(Interaction::kValidateCode) + 1] ==
+              "validate-code");
+
 }  // namespace
+
+RouteFacts route_facts_of(const Route& route) {
+  RouteFacts facts{route.store_use,
+                   static_cast<std::uint8_t>(static_cast<int>(route.interaction) + 1)};
+  if (!route.type.empty()) {
+    const std::span<const std::string_view> types = fhir::resource_types();
+    auto it = std::lower_bound(types.begin(), types.end(), std::string_view(route.type));
+    if (it != types.end() && *it == route.type) {
+      facts.type = static_cast<std::int16_t>(it - types.begin());
+    }
+  }
+  return facts;
+}
 
 bool is_valid_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;

@@ -50,6 +50,10 @@ struct Route {
 // version ("Patient/a b").
 Result<Route> route_request(std::string_view method, std::string_view path);
 
+// The route's facts for the server (api/service.h): its store use and its labels, the resource
+// type's index in fhir::resource_types().
+RouteFacts route_facts_of(const Route& route);
+
 // FHIR id rule: [A-Za-z0-9\-\.]{1,64}.
 bool is_valid_id(std::string_view id);
 

@@ -185,4 +185,16 @@ Status authorize(const std::vector<SmartScope>& scopes, Interaction interaction,
           " (user/ or system/ scopes; patient/ scopes are not honoured yet)");
 }
 
+Status authorize_operations(const std::vector<SmartScope>& scopes) {
+  for (const SmartScope& scope : scopes) {
+    if (scope.context == ScopeContext::kSystem && scope.resource_type == "*" &&
+        scope.permissions.read && scope.restriction.empty()) {
+      return Status::ok();
+    }
+  }
+  return Status(Code::kForbidden,
+                "the server's metrics need a system-level read scope on every type "
+                "(system/*.read or system/*.rs)");
+}
+
 }  // namespace hearth::api

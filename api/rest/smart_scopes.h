@@ -53,4 +53,10 @@ std::vector<SmartScope> parse_smart_scopes(std::string_view scope_claim);
 Status authorize(const std::vector<SmartScope>& scopes, Interaction interaction,
                  std::string_view type);
 
+// May a bearer granted `scopes` read the server's operational endpoint GET /metrics? It shows
+// no resource, but it describes the whole server's traffic: a system-level scope that reads
+// every type (system/*.read, system/*.r, system/*.rs, system/*.*, system/*.cruds), without a
+// granular restriction, is required. Errors: kForbidden naming the scope needed.
+Status authorize_operations(const std::vector<SmartScope>& scopes);
+
 }  // namespace hearth::api

@@ -1,5 +1,5 @@
 // Subcommands: wiring Config -> store -> REST core / HL7 ingest -> server; `migrate`,
-// `messages` (the archive), `send` (an MLLP client) and `hl7 parse`.
+// `messages` (the archive), `backup` and `restore`, `send` (an MLLP client) and `hl7 parse`.
 #include "server/cli/cli.h"
 
 #include <CLI/CLI.hpp>
@@ -18,6 +18,7 @@
 #include "server/auth/bearer_auth.h"
 #include "server/auth/jwks.h"
 #include "server/auth/jwt_validator.h"
+#include "server/cli/backup_command.h"
 #include "server/cli/hl7_parse_command.h"
 #include "server/cli/send_command.h"
 #include "server/config.h"
@@ -60,12 +61,14 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_ALLOWED_HOSTS     serve --allowed-hosts NAME[:PORT],...|* (default: loopback\n"
     "                           names on a loopback bind, any Host otherwise)\n"
     "  HEARTH_LOG_QUERY_VALUES  serve --log-query-values (access log shows query values)\n"
+    "  HEARTH_LOG_FORMAT        serve --log-format text|json (default text)\n"
     "  HEARTH_STATEMENT_TIMEOUT    serve --statement-timeout MS|Ns (default 10s; 0 none)\n"
     "  HEARTH_MLLP_FRAME_TIMEOUT   serve --mllp-frame-timeout MS|Ns (default 60s)\n"
     "  HEARTH_MAX_CONNECTIONS      serve --max-connections N (default 1024)\n"
     "  HEARTH_MLLP_MAX_CONNECTIONS serve --mllp-max-connections N (default 256)\n";
 
 int serve(Config config) {
+  set_log_format(config.log_format == "json" ? LogFormat::kJson : LogFormat::kText);
   Status valid = finalize(config);
   if (!valid.is_ok()) {
     log_line(valid.message());
@@ -129,7 +132,8 @@ int serve(Config config) {
                                  .hl7 = &hl7_api,
                                  .cheap_reads = traits.cheap_reads,
                                  .group_commit = traits.group_commit,
-                                 .bearer = bearer.get()},
+                                 .bearer = bearer.get(),
+                                 .readiness = [&store] { return (*store)->check_ready(); }},
                     MllpHandlers{.ingest = &ingest});
   Status listening = server.listen();
   if (!listening.is_ok()) {
@@ -148,7 +152,8 @@ int serve(Config config) {
     return 2;
   }
   for (const std::string& listener : server.unauthenticated_public_listeners()) {
-    log_line("warning: " + listener + " serves without authentication (--insecure-no-auth)");
+    log_line("warning: " + listener + " serves without authentication (--insecure-no-auth)",
+             LogLevel::kWarning);
   }
   ShutdownSignals signals(
       server.io_context(), [&server] { server.shutdown(); }, [&server] { server.stop_now(); });
@@ -277,6 +282,16 @@ int run_cli(int argc, char** argv) {
   messages_command->add_option("--type", messages_options.type, "Only this type, e.g. ORU^R01");
   messages_command->add_option("--limit", messages_options.limit, "At most this many")
       ->capture_default_str();
+  std::string backup_file;
+  CLI::App* backup_command = app.add_subcommand(
+      "backup", "Copy a SQLite store, consistently, while servers keep using it");
+  add_store_option(*backup_command, config);
+  backup_command->add_option("--out", backup_file, "The backup file to create (must not exist)")
+      ->required();
+  CLI::App* restore_command = app.add_subcommand(
+      "restore", "Restore a backup into an empty store (no server running on it)");
+  add_store_option(*restore_command, config);
+  restore_command->add_option("--in", backup_file, "A file made by hearth backup")->required();
   Hl7ParseOptions hl7_parse_options;
   CLI::App* hl7_command = app.add_subcommand("hl7", "HL7 v2 tools");
   hl7_command->require_subcommand(1);
@@ -301,6 +316,10 @@ int run_cli(int argc, char** argv) {
   if (serve_command->parsed()) return serve(config);
   if (migrate_command->parsed()) return migrate(config);
   if (messages_command->parsed()) return list_messages(config, messages_options);
+  if (backup_command->parsed()) return run_backup(config.store, backup_file, std::cout, std::cerr);
+  if (restore_command->parsed()) {
+    return run_restore(config.store, backup_file, std::cout, std::cerr);
+  }
   if (send_command->parsed()) {
     if (send_options.tls && send_options.ca.empty()) {
       std::cerr << "hearth send: --tls needs --ca FILE (the CA that issued the server's "

@@ -1,4 +1,5 @@
-// The `hearth` command line: subcommands `serve` and `migrate` (CLI11). Every flag also reads a
+// The `hearth` command line: subcommands `serve`, `migrate`, `messages`, `backup`, `restore`,
+// `send`, `hl7 parse` and `conformance` (CLI11). Every flag also reads a
 // HEARTH_* environment variable; `hearth --help` and `hearth <subcommand> --help` list them.
 #pragma once
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "storage/store_metrics.h"
+
 namespace hearth::storage::detail {
 
 GroupCommit::~GroupCommit() {
@@ -55,6 +57,7 @@ void GroupCommit::lead_batch(std::unique_lock<std::mutex>& lock) {
   last_batch_size_ = batch.size();
   posted_queued_ = 0;
   lock.unlock();
+  store_metrics().batch_writes.observe(batch.size());
   run_batch(batch);
   std::vector<Item*> finished_posted;
   for (Item* w : batch) {

@@ -4,12 +4,15 @@
 // the write-transaction helper (PostgreSQL).
 #include "storage/sql/sql_store.h"
 
+#include <soci/soci.h>
+
 #include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "storage/sql/archive_rows.h"
+#include "storage/sql/schema.h"
 #include "storage/sql/search_index.h"
 #include "storage/sql/search_runner.h"
 #include "storage/sql/sql_error.h"
@@ -104,6 +107,26 @@ std::string_view SqlStore::engine() const {
 StoreTraits SqlStore::traits() const {
   const bool sqlite = dialect_ == Dialect::kSqlite;
   return StoreTraits{.cheap_reads = sqlite, .group_commit = sqlite};
+}
+
+Status SqlStore::check_ready() {
+  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
+  if (!lease.is_ok()) return std::move(lease).take_status();
+  int version = 0;
+  try {
+    soci::indicator ind = soci::i_ok;
+    *(*lease)->sql << "SELECT MAX(version) FROM schema_version", soci::into(version, ind);
+    if (ind != soci::i_ok) version = 0;
+  } catch (...) {
+    return fail_session(*lease, "readiness check");
+  }
+  const int latest = latest_schema_version(dialect_);
+  if (version != latest) {
+    return Status(Code::kPreconditionFailed, "store schema version " + std::to_string(version) +
+                                                 ", this binary writes version " +
+                                                 std::to_string(latest));
+  }
+  return Status::ok();
 }
 
 Result<ResourceVersion> SqlStore::read(std::string_view type, std::string_view id,

@@ -68,6 +68,8 @@ class SqlStore final : public Store {
   // SQLite: cheap reads and group commit; PostgreSQL: neither.
   StoreTraits traits() const override;
   std::string_view engine() const override;
+  // SELECT MAX(version) FROM schema_version on a point-read session.
+  Status check_ready() override;
 
  private:
   using Op = WriteOp;

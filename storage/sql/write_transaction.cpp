@@ -1,10 +1,15 @@
 // The write-transaction frame: BEGIN, COMMIT or ROLLBACK on a leased session.
 #include "storage/sql/write_transaction.h"
 
+#include <chrono>
+
+#include "storage/store_metrics.h"
+
 namespace hearth::storage::detail {
 
 void roll_back_quietly(PreparedStatements* open) {
   if (open == nullptr) return;
+  store_metrics().rollbacks.add();
   try {
     open->rollback.execute(true);
   } catch (...) {
@@ -19,8 +24,17 @@ PreparedStatements& WriteTransactions::begin(SessionPool::Lease& lease) {
 
 void WriteTransactions::end(SessionPool::Lease& lease, PreparedStatements& ps, bool commit) {
   lease.clear_limits();
-  (commit ? ps.commit : ps.rollback).execute(true);
-  if (commit && checkpointer_ != nullptr) checkpointer_->note_commit();
+  if (!commit) {
+    ps.rollback.execute(true);
+    return;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  ps.commit.execute(true);
+  store_metrics().commit_micros.observe(
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now() - started)
+                                     .count()));
+  if (checkpointer_ != nullptr) checkpointer_->note_commit();
 }
 
 }  // namespace hearth::storage::detail

@@ -272,6 +272,21 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view targe
 
 namespace {
 
+// A --log-format json line ({"time":...,"event":"listening on ..."}) as its text form
+// ("hearth: listening on ..."), so the start markers read both formats; other lines unchanged.
+std::string as_text_line(const std::string& line) {
+  static constexpr std::string_view kEvent = "\"event\":\"";
+  if (!line.starts_with("{\"time\"")) return line;
+  const std::size_t start = line.find(kEvent);
+  if (start == std::string::npos) return line;
+  std::string out = "hearth: ";
+  for (std::size_t i = start + kEvent.size(); i < line.size() && line[i] != '"'; ++i) {
+    if (line[i] == '\\' && i + 1 < line.size()) ++i;
+    out += line[i];
+  }
+  return out;
+}
+
 std::vector<std::string> make_environment(const Headers& extra) {
   std::vector<std::string> env;
   for (char** entry = environ; *entry != nullptr; ++entry) {
@@ -410,7 +425,8 @@ void ServerProcess::start() {
   {
     std::unique_lock lock(mutex_);
     changed_.wait_for(lock, options_.start_timeout, [&] {
-      for (const auto& line : lines_) {
+      for (const auto& raw : lines_) {
+        const std::string line = as_text_line(raw);
         if (line.starts_with(kMarker)) {
           url = line.substr(std::string_view("hearth: listening on ").size());
           return true;
@@ -433,7 +449,8 @@ void ServerProcess::start() {
   static constexpr std::string_view kTlsMarker = "hearth: tls listening on https://";
   static constexpr std::string_view kMllpTlsMarker = "hearth: mllp tls listening on ";
   mllp_port_ = tls_port_ = mllp_tls_port_ = 0;
-  for (const auto& line : log_lines()) {
+  for (const auto& raw : log_lines()) {
+    const std::string line = as_text_line(raw);
     auto port_of = [&line](std::size_t colon) {
       return static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
     };

@@ -213,6 +213,23 @@ TEST_CASE("a schema-1 database (bodies stored twice) migrates with its data inta
   }
 }
 
+TEST_CASE("check_ready: ready on its own schema, precondition failed on any other") {
+  for (const auto& b : backends(/*persistent_only=*/true)) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    auto store = open_or_die(b.url, clock);
+    CHECK(store->check_ready().is_ok());
+    raw_exec(b, "UPDATE schema_version SET version = version + 1");
+    Status newer = store->check_ready();
+    CHECK(newer.code() == Code::kPreconditionFailed);
+    CHECK(newer.message().find("this binary writes version") != std::string::npos);
+    raw_exec(b, "UPDATE schema_version SET version = version - 2");
+    CHECK(store->check_ready().code() == Code::kPreconditionFailed);
+    raw_exec(b, "UPDATE schema_version SET version = version + 1");
+    CHECK(store->check_ready().is_ok());
+  }
+}
+
 TEST_CASE("a database with a newer schema than the binary knows is refused, untouched") {
   for (const auto& b : backends(/*persistent_only=*/true)) {
     INFO("backend: " << b.name);

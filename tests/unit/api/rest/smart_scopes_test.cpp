@@ -114,5 +114,22 @@ TEST_CASE("smart scopes: patient/ and granular scopes grant nothing until enforc
   CHECK(authorize({}, Interaction::kRead, "Patient").code() == Code::kForbidden);
 }
 
+TEST_CASE("smart scopes: the server's metrics need a system-level read on every type") {
+  auto allowed = [](std::string_view claim) {
+    return authorize_operations(parse_smart_scopes(claim)).is_ok();
+  };
+  CHECK(allowed("system/*.read"));
+  CHECK(allowed("system/*.rs"));
+  CHECK(allowed("openid system/*.*"));
+  CHECK(allowed("system/*.cruds"));
+  CHECK_FALSE(allowed(""));
+  CHECK_FALSE(allowed("user/*.read"));
+  CHECK_FALSE(allowed("patient/*.read"));
+  CHECK_FALSE(allowed("system/Patient.read"));
+  CHECK_FALSE(allowed("system/*.write"));
+  CHECK_FALSE(allowed("system/*.rs?category=laboratory"));
+  CHECK(authorize_operations({}).code() == Code::kForbidden);
+}
+
 }  // namespace
 }  // namespace hearth::api
