@@ -198,9 +198,15 @@ RouteFacts Hl7ArchiveApi::route_facts(const Request& request) const {
   std::string allow;
   Result<Hl7Route> route = route_hl7_request(request.method, request.path, allow);
   if (!route.is_ok()) return RouteFacts{};
-  // hl7-list, hl7-read, hl7-replay follow "validate-code" in kInteractionLabels.
-  constexpr int kFirst = 20;
-  static_assert(kInteractionLabels[kFirst] == "hl7-list");
+  // hl7-list, hl7-read, hl7-replay, in that order, in kInteractionLabels.
+  constexpr int kFirst = [] {
+    for (std::size_t i = 0; i < kInteractionLabels.size(); ++i) {
+      if (kInteractionLabels[i] == "hl7-list") return static_cast<int>(i);
+    }
+    return 0;
+  }();
+  static_assert(kInteractionLabels[kFirst] == "hl7-list" &&
+                kInteractionLabels[kFirst + 2] == "hl7-replay");
   return RouteFacts{route->store_use,
                     static_cast<std::uint8_t>(kFirst + static_cast<int>(route->operation))};
 }

@@ -79,6 +79,8 @@ bool shape_matches(std::string_view p, std::string_view segment) {
 // kInteractionLabels lists the Interaction enumerators in order, after "unknown".
 static_assert(kInteractionLabels[static_cast<int>(Interaction::kCapabilities) + 1] ==
               "capabilities");
+static_assert(kInteractionLabels[static_cast<int>(Interaction::kSearchSystem) + 1] ==
+              "search-system");
 static_assert(kInteractionLabels[static_cast<int>(Interaction::kConditionalPatch) + 1] ==
               "conditional-patch");
 static_assert(kInteractionLabels[static_cast<int>(Interaction::kValidateCode) + 1] ==
