@@ -232,9 +232,6 @@ Hl7IngestResult Hl7Ingest::finish(Pending& p, Result<storage::ArchiveOutcome> ar
       if (p.mapping.written && archived->effect_error.is_ok() &&
           archived->stored.status == MessageStatus::kAccepted) {
         result.written = std::move(*p.mapping.written);
-        if (!result.written.empty())
-          result.written.push_back("Provenance/" + std::string(kMessageProvenancePrefix) +
-                                   std::to_string(archived->stored.id));
       }
     }
   }

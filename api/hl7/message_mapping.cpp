@@ -10,7 +10,6 @@
 #include "api/rest/bundle_entries.h"
 #include "api/rest/entry_runner.h"
 #include "api/rest/json_writer.h"
-#include "api/rest/resource_body.h"
 #include "api/rest/write_request.h"
 #include "core/time_format.h"
 #include "fhir/json.h"
@@ -42,38 +41,19 @@ hl7::AckError issue_error(const MappingIssue& issue, hl7::AckSeverity severity) 
   return e;
 }
 
+MessageMapping unmapped(std::string note) {
+  MessageMapping m;
+  m.outcome = MessageMapping::Outcome::kUnmapped;
+  m.note = std::move(note);
+  return m;
+}
+
 MessageMapping failed(std::string note, std::vector<hl7::AckError> errors) {
   MessageMapping m;
   m.outcome = MessageMapping::Outcome::kFailed;
   m.note = std::move(note);
   m.errors = std::move(errors);
   return m;
-}
-
-// "Bundle.entry[2].resource.status" as "DiagnosticReport.status" (the entry's resource type):
-// what a reader of the ERR segment or the archive's note can place.
-std::string resource_path(const fhir::JsonDocument& bundle, const std::string& expression) {
-  constexpr std::string_view kEntry = "Bundle.entry[";
-  constexpr std::string_view kResource = "].resource";
-  if (!expression.starts_with(kEntry)) return expression;
-  const std::size_t close = expression.find(kResource, kEntry.size());
-  if (close == std::string::npos) return expression;
-  const std::string index = expression.substr(kEntry.size(), close - kEntry.size());
-  std::size_t n = 0;
-  for (char c : index) {
-    if (c < '0' || c > '9') return expression;
-    n = n * 10 + static_cast<std::size_t>(c - '0');
-  }
-  auto entries = bundle.FindMember("entry");
-  if (entries == bundle.MemberEnd() || !entries->value.IsArray() || n >= entries->value.Size()) {
-    return expression;
-  }
-  const fhir::JsonValue& entry = entries->value[static_cast<rapidjson::SizeType>(n)];
-  auto resource = entry.FindMember("resource");
-  if (resource == entry.MemberEnd() || !resource->value.IsObject()) return expression;
-  auto type = resource->value.FindMember("resourceType");
-  if (type == resource->value.MemberEnd() || !fhir::is_json_string(type->value)) return expression;
-  return std::string(fhir::json_string(type->value)) + expression.substr(close + kResource.size());
 }
 
 // A required FHIR element the message left empty ("Observation.code"), as v2 names it: ERR 101
@@ -126,6 +106,11 @@ std::string provenance_json(const MappingState& state, std::int64_t message_id,
   w.StartObject();
   w.Key("resourceType");
   w.String("Provenance");
+  w.Key("meta");
+  w.StartObject();
+  w.Key("source");
+  write_str(w, std::string(kMessageSourcePrefix) + id);
+  w.EndObject();
   w.Key("target");
   w.StartArray();
   for (const std::string& target : *state.written) {
@@ -183,13 +168,13 @@ Status write_provenance(MappingState& state, storage::StoreTransaction& tx,
   Result<fhir::JsonDocument> doc =
       fhir::parse_json(provenance_json(state, message_id, state.ctx.clock.now_micros()));
   if (!doc.is_ok()) return doc.status();
-  set_meta_source(*doc, doc->GetAllocator(),
-                  std::string(kMessageSourcePrefix) + std::to_string(message_id));
+  const std::string id = std::string(kMessageProvenancePrefix) + std::to_string(message_id);
   auto write =
-      build_write("Provenance", std::string(kMessageProvenancePrefix) + std::to_string(message_id),
-                  *doc, doc->GetAllocator(), state.ctx.limits.max_index_rows);
+      build_write("Provenance", id, *doc, doc->GetAllocator(), state.ctx.limits.max_index_rows);
   if (!write.is_ok()) return write.status();
-  return tx.update(*write).status();
+  HEARTH_RETURN_IF_ERROR(tx.update(*write).status());
+  state.written->push_back("Provenance/" + id);  // listed last, after the targets it names
+  return Status::ok();
 }
 
 }  // namespace
@@ -201,21 +186,15 @@ MessageMapping map_message(const hl7::Message& message, std::string_view message
       context.mapper.map(message, [&ids] { return ids.next_id(); });
   if (!mapped.is_ok()) {
     if (mapped.status().code() == Code::kNotImplemented) {
-      MessageMapping m;
-      m.outcome = MessageMapping::Outcome::kUnmapped;
-      m.note = "unmapped: the V2-to-FHIR IG has no map for " + std::string(message_type);
-      return m;
+      return unmapped("unmapped: the V2-to-FHIR IG has no map for " + std::string(message_type));
     }
     return failed("not mapped: " + mapped.status().message(),
                   {ack_error(hl7::ErrorCode::kApplicationInternalError,
                              "the message could not be mapped: " + mapped.status().message())});
   }
   if (mapped->resources == 0) {
-    MessageMapping m;
-    m.outcome = MessageMapping::Outcome::kUnmapped;
-    m.note =
-        "unmapped: nothing in the message maps to a resource by the " + mapped->map_name + " map";
-    return m;
+    return unmapped("unmapped: nothing in the message maps to a resource by the " +
+                    mapped->map_name + " map");
   }
   auto doc = std::make_shared<fhir::JsonDocument>();
   if (Result<fhir::JsonDocument> parsed = fhir::parse_json(mapped->bundle); parsed.is_ok()) {
@@ -237,7 +216,7 @@ MessageMapping map_message(const hl7::Message& message, std::string_view message
     for (const Issue& issue : valid.issues()) {
       if (issue.severity != Severity::kError && issue.severity != Severity::kFatal) continue;
       if (errors.size() >= 10) break;
-      const std::string where = resource_path(*doc, issue.expression);
+      const std::string where = hl7::to_fhir::resource_expression(*doc, issue.expression);
       const std::string text = (where.empty() ? "" : where + ": ") + issue.diagnostics;
       if (note.empty()) note = text;
       errors.push_back(

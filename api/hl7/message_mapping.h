@@ -59,7 +59,8 @@ struct MessageMapping {
                                       // left out), severity W
   storage::MessageEffect effect;      // kMapped
   std::size_t resources = 0;          // kMapped: entries of the Bundle
-  // kMapped, after a successful commit: "Type/id/_history/n" of every version written.
+  // kMapped, after a successful commit: "Type/id/_history/n" of every version written, then
+  // "Provenance/hl7-message-<id>".
   std::shared_ptr<std::vector<std::string>> written;
 };
 

@@ -261,11 +261,8 @@ class Repairer {
     fhir::JsonValue* resource = locate(bundle_, steps, 3);
     if (resource == nullptr || !resource->IsObject()) return false;
     const std::string type(string_member(*resource, "resourceType"));
-    std::string where = type;  // the resource's own path ("Patient.contact[0]") for messages
-    for (std::size_t i = 3; i < steps.size(); ++i) {
-      where += "." + steps[i].name;
-      if (steps[i].index >= 0) where += "[" + std::to_string(steps[i].index) + "]";
-    }
+    // The resource's own path ("Patient.contact[0]") for messages.
+    const std::string where = resource_expression(bundle_, issue.expression);
     if (steps.size() == 3) {  // an invariant of the resource itself
       for (const InvariantDefault& d : kInvariantDefaults) {
         if (!issue.diagnostics.starts_with(std::string(d.key) + ":")) continue;
@@ -360,6 +357,32 @@ class Repairer {
 };
 
 }  // namespace
+
+std::string resource_expression(const fhir::JsonDocument& bundle, std::string_view expression) {
+  constexpr std::string_view kEntry = "Bundle.entry[";
+  constexpr std::string_view kResource = "].resource";
+  if (!expression.starts_with(kEntry)) return std::string(expression);
+  const std::size_t close = expression.find(kResource, kEntry.size());
+  if (close == std::string::npos) return std::string(expression);
+  const std::string_view index = expression.substr(kEntry.size(), close - kEntry.size());
+  std::size_t n = 0;
+  for (char c : index) {
+    if (c < '0' || c > '9') return std::string(expression);
+    n = n * 10 + static_cast<std::size_t>(c - '0');
+  }
+  auto entries = bundle.FindMember("entry");
+  if (entries == bundle.MemberEnd() || !entries->value.IsArray() || n >= entries->value.Size()) {
+    return std::string(expression);
+  }
+  const fhir::JsonValue& entry = entries->value[static_cast<rapidjson::SizeType>(n)];
+  auto resource = entry.FindMember("resource");
+  if (resource == entry.MemberEnd() || !resource->value.IsObject()) return std::string(expression);
+  auto type = resource->value.FindMember("resourceType");
+  if (type == resource->value.MemberEnd() || !fhir::is_json_string(type->value))
+    return std::string(expression);
+  return std::string(fhir::json_string(type->value)) +
+         std::string(expression.substr(close + kResource.size()));
+}
 
 Status repair_bundle(fhir::JsonDocument& bundle, std::string_view event,
                      std::vector<MappingIssue>& repairs) {

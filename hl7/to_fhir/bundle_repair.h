@@ -19,6 +19,7 @@
 // Thread-safety: none needed (a pure function of its arguments).
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -34,5 +35,10 @@ namespace hearth::hl7::to_fhir {
 // `event` is the message's trigger event (MSH-9.2: "S15"), which some defaults depend on.
 Status repair_bundle(fhir::JsonDocument& bundle, std::string_view event,
                      std::vector<MappingIssue>& repairs);
+
+// "Bundle.entry[2].resource.status" as "DiagnosticReport.status": a validator expression inside
+// a Bundle entry as the expression of that entry's resource, what a reader of an ERR segment or
+// an archive note can place; `expression` itself when it is not of that shape.
+std::string resource_expression(const fhir::JsonDocument& bundle, std::string_view expression);
 
 }  // namespace hearth::hl7::to_fhir

@@ -116,32 +116,29 @@ bool mentioned(std::string_view type) {
          type == "Device" || type == "PractitionerRole";
 }
 
-// "identifier=<system>|<value>" of a mentioned resource: its first identifier with a system (an
-// HD's universal id names the entity). An identifier without a system (an HD's namespace id, a
-// local alias that several entities may share: "AccMgr" of two OIDs) identifies nothing: such a
-// resource is created with the message, as FHIR-Converter does. "" when it has none.
-std::string mention_identity(const Resource& resource) {
-  if (!mentioned(resource.type)) return {};
+// How a mentioned resource is found: `found` = "identifier=<system>|<value>" of its first
+// identifier with a system (an HD's universal id names the entity), found again across messages;
+// else `local` = "identifier=<value>" of its first identifier, which only makes two mentions in
+// one message the same resource (an HD's namespace id is an alias that several entities may
+// share: "AccMgr" of two OIDs; such a resource is created with the message, as FHIR-Converter
+// does). Both "" when it has no identifier.
+struct MentionIdentity {
+  std::string found, local;
+};
+MentionIdentity mention_identity(const Resource& resource) {
+  MentionIdentity out;
+  if (!mentioned(resource.type)) return out;
   for (const Node* id : resource.root->all("identifier")) {
     const Node* value = id->existing("value", {});
+    if (value == nullptr || !value->has_value()) continue;
     const Node* system = id->existing("system", {});
-    if (value == nullptr || !value->has_value() || system == nullptr || !system->has_value()) {
-      continue;
+    if (system != nullptr && system->has_value()) {
+      out.found = "identifier=" + url_encode(system->value() + "|" + value->value());
+      return out;
     }
-    return "identifier=" + url_encode(system->value() + "|" + value->value());
+    if (out.local.empty()) out.local = "identifier=" + url_encode(value->value());
   }
-  return {};
-}
-
-// The first identifier value of a mentioned resource, without a system: what makes two mentions
-// in one message the same resource ("" when it has none).
-std::string local_identity(const Resource& resource) {
-  if (!mentioned(resource.type)) return {};
-  for (const Node* id : resource.root->all("identifier")) {
-    const Node* value = id->existing("value", {});
-    if (value != nullptr && value->has_value()) return "identifier=" + url_encode(value->value());
-  }
-  return {};
+  return out;
 }
 
 struct RowPlan {
@@ -477,12 +474,12 @@ class Mapping {
     // The people, places and organisations a message mentions (an assigning authority, an
     // ordering provider) are created once and then linked, by an identifier with a system;
     // within one message, one without a system names one resource too.
-    const std::string mention = mention_identity(resource);
-    if (!mention.empty()) {
-      request.key = resource.type + "?" + mention;
-      request.if_none_exist = mention;
-    } else if (const std::string local = local_identity(resource); !local.empty()) {
-      request.key = resource.type + "?" + local;
+    const MentionIdentity mention = mention_identity(resource);
+    if (!mention.found.empty()) {
+      request.key = resource.type + "?" + mention.found;
+      request.if_none_exist = mention.found;
+    } else if (!mention.local.empty()) {
+      request.key = resource.type + "?" + mention.local;
     }
     return request;
   }

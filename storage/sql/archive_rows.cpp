@@ -190,8 +190,8 @@ std::optional<ArchivedMessage> find_resend(PreparedStatements& ps, std::string_v
 }  // namespace
 
 Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest& request,
-                                    std::int64_t now_micros, const RunEffect& run_effect,
-                                    bool& raced) {
+                                    std::int64_t now_micros, StoreTransaction& effect_tx,
+                                    const bool& raced) {
   ArchiveStatements& st = ps.archive();
   MessageStatus status = request.status;
   std::string note = request.note;
@@ -250,9 +250,9 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
   row.note = std::move(note);
   row.sender_identity = request.sender_identity;
   ArchiveOutcome outcome{false, std::move(row), reused, Status::ok()};
-  if (status == MessageStatus::kAccepted && request.effect && run_effect) {
+  if (status == MessageStatus::kAccepted && request.effect) {
     st.effect_savepoint.execute(true);
-    Status applied = run_effect(st.inserted_id, raced);
+    Status applied = request.effect(effect_tx, st.inserted_id);
     if (raced) return Status(Code::kUnavailable, "lost a race to create a resource; run again");
     if (applied.is_ok()) {
       st.effect_release.execute(true);

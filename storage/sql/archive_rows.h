@@ -10,7 +10,6 @@
 #include <soci/soci.h>
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -65,20 +64,16 @@ struct ArchiveStatements {
   soci::statement mark_failed;
 };
 
-// Runs request.effect on the archiving's transaction for the row `message_id` (SqlStore binds
-// the transaction); sets `raced` when a PostgreSQL write inside lost a race to create a row
-// (the whole archiving must then run again).
-using RunEffect = std::function<Status(std::int64_t message_id, bool& raced)>;
-
 // Looks up, decides and inserts (see MessageArchive::archive), then runs the request's effect
-// through `run_effect` for a new accepted message. `now_micros` is received_at. Returns
-// kUnavailable with `raced` set when the effect lost a race (roll back, run it all again).
+// on `effect_tx` (the transaction of `ps`) for a new accepted message. `now_micros` is
+// received_at. `raced` is the flag `effect_tx` sets when a PostgreSQL write inside the effect
+// lost a race to create a row: then kUnavailable (roll back, run it all again).
 // On PostgreSQL it takes a transaction-scoped advisory lock on (sender, control_id) first, so
 // two racing copies of one message cannot both be inserted.
 // `ps` is the session's statements (ps.archive() holds the ones above).
 Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest& request,
-                                    std::int64_t now_micros, const RunEffect& run_effect,
-                                    bool& raced);
+                                    std::int64_t now_micros, StoreTransaction& effect_tx,
+                                    const bool& raced);
 
 // kNotFound when absent.
 Result<ArchivedMessage> read_message_row(soci::session& sql, Dialect dialect, std::int64_t id);

@@ -342,24 +342,14 @@ struct TransactionRun final : detail::GroupCommit::Item {
   Status result = Status::ok();
 };
 
-// Runs an archiving's effect (MessageArchive::MessageEffect) on the archiving's own session, as a
-// transaction body would run (row locks where the engine has concurrent writers).
-detail::RunEffect effect_runner(PreparedStatements& ps, const Clock& clock,
-                                const ArchiveRequest& request) {
-  return [&ps, &clock, &request](std::int64_t message_id, bool& raced) -> Status {
-    SqlTransaction transaction(ps, clock, &raced, ps.dialect == Dialect::kPostgresql);
-    return request.effect(transaction, message_id);
-  };
-}
-
 // One archiving posted to the group commit; `done` runs after the batch.
 struct Archiving final : detail::GroupCommit::Item {
   Archiving(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done, const Clock& clock)
       : request(std::move(request)), done(std::move(done)), clock(clock) {}
   bool apply(PreparedStatements& ps, std::int64_t now_micros) override {
     bool raced = false;  // cannot happen: the batch is SQLite's only writer
-    result =
-        detail::archive_rows(ps, *request, now_micros, effect_runner(ps, clock, *request), raced);
+    SqlTransaction effect_tx(ps, clock, &raced, false);
+    result = detail::archive_rows(ps, *request, now_micros, effect_tx, raced);
     return result->is_ok() && !(*result)->duplicate;
   }
   void fail_current(FailureKind) override {
@@ -467,8 +457,9 @@ Result<ArchiveOutcome> SqlStore::archive_now(const ArchiveRequest& request) {
       "archive message " + request.control_id,
       [&](PreparedStatements& ps) {
         bool raced = false;
-        Result<ArchiveOutcome> outcome = detail::archive_rows(
-            ps, request, clock_.now_micros(), effect_runner(ps, clock_, request), raced);
+        SqlTransaction effect_tx(ps, clock_, &raced, dialect_ == Dialect::kPostgresql);
+        Result<ArchiveOutcome> outcome =
+            detail::archive_rows(ps, request, clock_.now_micros(), effect_tx, raced);
         const bool commit = outcome.is_ok() && !outcome->duplicate;
         return detail::Attempt<ArchiveOutcome>{std::move(outcome), commit, raced};
       },

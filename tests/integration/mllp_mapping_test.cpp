@@ -13,6 +13,7 @@
 
 #include "harness.h"
 #include "mllp_harness.h"
+#include "search_support.h"
 
 namespace {
 
@@ -58,14 +59,13 @@ std::string str(const rapidjson::Value& v) {
   return std::string(v.GetString(), v.GetStringLength());
 }
 
-int total(HttpClient& client, const std::string& search) {
-  HttpResponse r =
-      client.get(search + (search.find('?') == std::string::npos ? "?" : "&") + "_summary=count");
-  REQUIRE_MESSAGE(r.status == 200, r.body);
-  return json(r)["total"].GetInt();
+int total(HttpClient& client, const std::string& target) {
+  namespace search = hearth::testing::search;
+  return search::total(search::search(
+      client, target + (target.find('?') == std::string::npos ? "?" : "&") + "_summary=count"));
 }
 
-// The archive id of the newest message with this control id.
+// The archive id of the newest message of this type.
 std::int64_t archive_id(HttpClient& client, std::string_view type) {
   auto list = json(client.get("/hl7/messages?_count=1&type=" + std::string(type)));
   REQUIRE(list["messages"].Size() == 1);
