@@ -369,7 +369,8 @@ Result<std::shared_ptr<const auth::TokenClaims>> authenticate(
 // The 401 for a refused token, with its WWW-Authenticate challenge.
 api::Response refuse(const Status& status, const http::request_header<>& message,
                      const api::Request& request) {
-  const bool presented = message.find(http::field::authorization) != message.end();
+  auto header = message.find(http::field::authorization);
+  const bool presented = header != message.end() && !header->value().empty();
   api::Response refused = safe_error(status, request);
   refused.headers.emplace_back("WWW-Authenticate",
                                auth::bearer_challenge(presented, status.message()));
@@ -480,17 +481,18 @@ asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
   if (!mapped.is_ok()) co_return safe_error(mapped, request);
   if (message.method() == http::verb::head) request.method = "GET";
   const bool hl7 = request.endpoint == api::Endpoint::kHl7;
-  if (hl7 && state.handlers.hl7 == nullptr) {
-    co_return safe_error(Status(Code::kNotFound, "the HL7 API is not served here"), request);
-  }
-  const api::Service& service = hl7 ? *state.handlers.hl7 : state.handlers.fhir;
-  facts = service.route_facts(request);
+  const api::Service* const served = hl7 ? state.handlers.hl7 : &state.handlers.fhir;
+  if (served != nullptr) facts = served->route_facts(request);  // labels for a 401 too
   if (state.handlers.bearer != nullptr && needs_token(request)) {
     Result<std::shared_ptr<const auth::TokenClaims>> claims = authenticate(state, message);
     if (!claims.is_ok()) co_return refuse(claims.status(), message, request);
     bearer_claims = std::move(claims).value();
     request.scopes = &bearer_claims->scopes;
   }
+  if (served == nullptr) {
+    co_return safe_error(Status(Code::kNotFound, "the HL7 API is not served here"), request);
+  }
+  const api::Service& service = *served;
   request.body = std::move(message.body());
   const Lane lane = state.pool ? lane_for(facts.store_use, state.handlers.cheap_reads,
                                           request.body.size(), state.handlers.group_commit)
