@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/thread_name.h"
 #include "server/access_log.h"
 #include "server/http_session.h"
 #include "server/mllp_session.h"
@@ -253,7 +254,12 @@ int HttpServer::run() {
   std::vector<std::thread> threads;
   unsigned extra = state.config.threads > 1 ? state.config.threads - 1 : 0;
   threads.reserve(extra);
-  for (unsigned i = 0; i < extra; ++i) threads.emplace_back([&state] { state.io.run(); });
+  for (unsigned i = 0; i < extra; ++i) {
+    threads.emplace_back([&state] {
+      set_thread_name("hearth-io");
+      state.io.run();
+    });
+  }
   state.io.run();
   for (auto& thread : threads) thread.join();
   // With requests abandoned at the deadline a worker may still be inside the store; the caller

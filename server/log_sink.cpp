@@ -11,6 +11,8 @@
 #include <string>
 #include <thread>
 
+#include "core/thread_name.h"
+
 namespace hearth::server {
 namespace {
 
@@ -29,7 +31,12 @@ void write_all(std::string_view bytes) {
 class Sink {
  public:
   void defer(std::string_view line) {
-    std::call_once(started_, [this] { std::thread([this] { run(); }).detach(); });
+    std::call_once(started_, [this] {
+      std::thread([this] {
+        set_thread_name("hearth-log");
+        run();
+      }).detach();
+    });
     bool was_empty = false;
     {
       std::lock_guard lock(buffer_mutex_);

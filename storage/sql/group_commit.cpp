@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "core/thread_name.h"
 #include "storage/store_metrics.h"
 
 namespace hearth::storage::detail {
@@ -88,6 +89,7 @@ void GroupCommit::lead_batch(std::unique_lock<std::mutex>& lock) {
 }
 
 void GroupCommit::committer_loop() {
+  set_thread_name("hearth-commit");
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     committer_wake_.wait(

@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "core/thread_name.h"
+
 namespace hearth::storage::detail {
 
 TaskPool::TaskPool(std::size_t threads) : size_(threads == 0 ? 1 : threads) {}
@@ -21,7 +23,10 @@ void TaskPool::post(std::function<void()> task) {
     std::lock_guard<std::mutex> lock(mutex_);
     tasks_.push_back(std::move(task));
     if (threads_.size() < size_) {
-      threads_.emplace_back([this] { run(); });
+      threads_.emplace_back([this] {
+        set_thread_name("hearth-store");
+        run();
+      });
     }
   }
   wake_.notify_one();

@@ -7,6 +7,8 @@
 
 #include <chrono>
 
+#include "core/thread_name.h"
+
 namespace hearth::storage {
 
 void disable_auto_checkpoint(soci::session& sql) {
@@ -25,7 +27,10 @@ std::unique_ptr<WalCheckpointer> WalCheckpointer::start(const StoreUrl& url) {
 }
 
 WalCheckpointer::WalCheckpointer(std::unique_ptr<soci::session> sql)
-    : sql_(std::move(sql)), thread_([this] { run(); }) {}
+    : sql_(std::move(sql)), thread_([this] {
+        set_thread_name("hearth-checkpt");
+        run();
+      }) {}
 
 WalCheckpointer::~WalCheckpointer() {
   {
