@@ -6,6 +6,7 @@
 #include "api/rest/resource_body.h"
 #include "api/rest/version_response.h"
 #include "fhir/search/index_values.h"
+#include "fhir/search/param_parts.h"
 
 namespace hearth::api {
 
@@ -20,7 +21,12 @@ Result<storage::WriteRequest> build_write(std::string type, std::string id,
   // row cap keeps one resource from holding every writer behind its index inserts.
   auto index = fhir::search::extract_index(resource, max_index_rows);
   if (!index.is_ok() && index.status().code() == Code::kUnprocessable) return index.status();
-  if (index.is_ok()) write.index = std::move(*index);
+  if (index.is_ok()) {
+    // Umbrella rows that a part holds are dropped here, on the request's thread, not by the
+    // store's writer, where every writer queues (storage/sql/search_index.h).
+    fhir::search::drop_rows_held_by_parts(write.type, *index);
+    write.index = std::move(*index);
+  }
   auto stamped = std::make_shared<const StampedBody>(resource, allocator, write.id);
   write.make_body = [stamped](std::int64_t version, std::int64_t last_updated) {
     return stamped->render(version, last_updated);

@@ -12,6 +12,7 @@
 
 #include "fhir/fhirpath/fhirpath.h"
 #include "fhir/search/expression_branches.h"
+#include "fhir/search/index_row_key.h"
 #include "fhir/search/item_to_index.h"
 
 namespace hearth::fhir::search {
@@ -108,27 +109,7 @@ const fhirpath::EvalOptions& eval_options() {
   return options;
 }
 
-auto key(const StringIndex& r) {
-  return std::tie(r.folded, r.exact);
-}
-auto key(const TokenIndex& r) {
-  return std::tie(r.system, r.code, r.text);
-}
-auto key(const DateIndex& r) {
-  return std::tie(r.low, r.high);
-}
-auto key(const NumberIndex& r) {
-  return std::tie(r.value);
-}
-auto key(const QuantityIndex& r) {
-  return std::tie(r.value, r.system, r.code);
-}
-auto key(const ReferenceIndex& r) {
-  return std::tie(r.target_type, r.target_id, r.url);
-}
-auto key(const UriIndex& r) {
-  return std::tie(r.uri);
-}
+using detail::row_key;
 
 // Removes duplicate rows among rows[start..] (all of one parameter), keeping first occurrences
 // in order for the common short case.
@@ -140,7 +121,7 @@ void drop_duplicates(std::vector<Row>& rows, std::size_t start) {
   if (n <= 32) {
     auto end = first;
     for (auto it = first; it != rows.end(); ++it) {
-      bool dup = std::any_of(first, end, [&](const Row& r) { return key(r) == key(*it); });
+      bool dup = std::any_of(first, end, [&](const Row& r) { return row_key(r) == row_key(*it); });
       if (!dup) {
         if (end != it) *end = std::move(*it);
         ++end;
@@ -149,10 +130,10 @@ void drop_duplicates(std::vector<Row>& rows, std::size_t start) {
     rows.erase(end, rows.end());
     return;
   }
-  std::sort(first, rows.end(), [](const Row& a, const Row& b) { return key(a) < key(b); });
-  rows.erase(
-      std::unique(first, rows.end(), [](const Row& a, const Row& b) { return key(a) == key(b); }),
-      rows.end());
+  std::sort(first, rows.end(), [](const Row& a, const Row& b) { return row_key(a) < row_key(b); });
+  rows.erase(std::unique(first, rows.end(),
+                         [](const Row& a, const Row& b) { return row_key(a) == row_key(b); }),
+             rows.end());
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fhir/search/expression_branches.h"
+#include "fhir/search/index_row_key.h"
 #include "fhir/search/index_values.h"
 #include "fhir/search/searchable.h"
 
@@ -124,10 +125,7 @@ PartsByCode parts_of_type(std::string_view resource_type) {
   return out;
 }
 
-}  // namespace
-
-std::span<const std::string_view> param_parts(std::string_view resource_type,
-                                              std::string_view code) {
+const PartsByCode* parts_table(std::string_view resource_type) {
   static const std::map<std::string_view, PartsByCode, std::less<>> table = [] {
     std::map<std::string_view, PartsByCode, std::less<>> t;
     for (std::string_view type : resource_types()) {
@@ -137,10 +135,85 @@ std::span<const std::string_view> param_parts(std::string_view resource_type,
     return t;
   }();
   auto type = table.find(resource_type);
-  if (type == table.end()) return {};
-  auto it = type->second.find(code);
-  if (it == type->second.end()) return {};
+  return type == table.end() ? nullptr : &type->second;
+}
+
+// The rows of one table: those of a parameter that is a part of another are sorted by value;
+// each row of an umbrella looks for its values among them.
+template <typename Row>
+void drop_held(const PartsByCode& parts, std::vector<Row>& rows) {
+  if (rows.size() < 2) return;
+  const auto parts_of = [&](std::string_view code) -> const std::vector<std::string_view>* {
+    auto it = parts.find(code);
+    return it == parts.end() ? nullptr : &it->second;
+  };
+  // Rows of one parameter are contiguous (extract_index appends them parameter by parameter), so
+  // the lookups run once per parameter, not per row.
+  std::vector<const std::vector<std::string_view>*> umbrella(rows.size(), nullptr);
+  bool any_umbrella = false;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    umbrella[i] =
+        i > 0 && rows[i].param == rows[i - 1].param ? umbrella[i - 1] : parts_of(rows[i].param);
+    any_umbrella = any_umbrella || umbrella[i] != nullptr;
+  }
+  if (!any_umbrella) return;
+  std::vector<std::string_view> part_codes;
+  for (const auto* p : umbrella) {
+    if (p != nullptr) part_codes.insert(part_codes.end(), p->begin(), p->end());
+  }
+  std::sort(part_codes.begin(), part_codes.end());
+  std::vector<std::size_t> part_rows;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (std::binary_search(part_codes.begin(), part_codes.end(), rows[i].param)) {
+      part_rows.push_back(i);
+    }
+  }
+  if (part_rows.empty()) return;
+  const auto by_value = [&](std::size_t a, std::size_t b) {
+    return detail::row_key(rows[a]) < detail::row_key(rows[b]);
+  };
+  std::sort(part_rows.begin(), part_rows.end(), by_value);
+  std::vector<bool> held(rows.size(), false);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (umbrella[i] == nullptr) continue;
+    const auto [first, last] =
+        std::equal_range(part_rows.begin(), part_rows.end(), i,
+                         [&](std::size_t a, std::size_t b) { return by_value(a, b); });
+    held[i] = std::any_of(first, last, [&](std::size_t j) {
+      return j != i && rows[j].param != rows[i].param &&
+             std::binary_search(umbrella[i]->begin(), umbrella[i]->end(), rows[j].param);
+    });
+  }
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (held[i]) continue;
+    if (out != i) rows[out] = std::move(rows[i]);
+    ++out;
+  }
+  rows.resize(out);
+}
+
+}  // namespace
+
+std::span<const std::string_view> param_parts(std::string_view resource_type,
+                                              std::string_view code) {
+  const PartsByCode* parts = parts_table(resource_type);
+  if (parts == nullptr) return {};
+  auto it = parts->find(code);
+  if (it == parts->end()) return {};
   return it->second;
+}
+
+void drop_rows_held_by_parts(std::string_view resource_type, IndexValues& values) {
+  const PartsByCode* parts = parts_table(resource_type);
+  if (parts == nullptr) return;
+  drop_held(*parts, values.strings);
+  drop_held(*parts, values.tokens);
+  drop_held(*parts, values.dates);
+  drop_held(*parts, values.numbers);
+  drop_held(*parts, values.quantities);
+  drop_held(*parts, values.references);
+  drop_held(*parts, values.uris);
 }
 
 }  // namespace hearth::fhir::search

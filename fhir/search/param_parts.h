@@ -20,11 +20,19 @@
 #include <span>
 #include <string_view>
 
+#include "fhir/search/index_values.h"
+
 namespace hearth::fhir::search {
 
 // The codes of the parts of parameter `code` of `resource_type` (empty for most parameters and
 // for unknown ones), sorted. The span views static storage built once; thread-safe.
 std::span<const std::string_view> param_parts(std::string_view resource_type,
                                               std::string_view code);
+
+// Removes from `values` (extract_index's rows of a resource of `resource_type`) every row of an
+// umbrella parameter that a row of one of its parts holds with the same values: the index stores
+// such a row once, as the part's. Keeps the order of the rows left. O(n log n) in the rows of
+// one table; runs where the rows are built, outside the store's write transaction.
+void drop_rows_held_by_parts(std::string_view resource_type, IndexValues& values);
 
 }  // namespace hearth::fhir::search

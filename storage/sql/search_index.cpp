@@ -43,6 +43,9 @@ const std::array<TableColumns, 7>& table_columns() {
   return columns;
 }
 
+// SQLite inserts at most 2^kMaxLog2Rows rows per statement (5 values each: 160 parameters).
+constexpr std::size_t kMaxLog2Rows = 5;
+
 }  // namespace
 
 // One row's values, whichever table it goes to.
@@ -55,11 +58,6 @@ struct IndexWriter::Row {
 namespace {
 
 using Row = IndexWriter::Row;
-
-bool same_values(const Row& a, const Row& b) {
-  return a.text1 == b.text1 && a.text2 == b.text2 && a.text3 == b.text3 && a.low == b.low &&
-         a.high == b.high && a.real == b.real;
-}
 
 void prepare(soci::statement& st, const std::string& text) {
   st.alloc();
@@ -95,15 +93,9 @@ IndexWriter::IndexWriter(soci::session& sql, Dialect dialect) : sql_(sql), diale
   for (std::size_t t = 0; t < kTables.size(); ++t) {
     const TableColumns& columns = table_columns()[t];
     if (dialect_ == Dialect::kSqlite) {
-      // OR IGNORE: a row equal to one already there (the whole row is the primary key) is the
-      // same fact; extract_index drops duplicates, so this does not happen in practice.
-      std::string values = "?1, ?2";
-      for (std::size_t i = 0; i < columns.cols.size(); ++i) values += ", ?" + std::to_string(i + 3);
       sqlite_deletes_.push_back(std::make_unique<SqliteStatement>(
           sql, std::string("DELETE FROM ") + kTables[t] + " WHERE rid = ?1"));
-      sqlite_inserts_.push_back(std::make_unique<SqliteStatement>(
-          sql, std::string("INSERT OR IGNORE INTO ") + kTables[t] + " (rid, pid, " + columns.names +
-                   ") VALUES (" + values + ")"));
+      sqlite_inserts_.emplace_back(kMaxLog2Rows + 1);
       continue;
     }
     // PostgreSQL finds the resource's key inside each statement: one round trip per table.
@@ -158,6 +150,28 @@ void IndexWriter::load_params() {
   while (st.fetch()) pids_[type][code] = pid;
 }
 
+SqliteStatement& IndexWriter::sqlite_insert(std::size_t table, std::size_t log2_rows) {
+  std::unique_ptr<SqliteStatement>& st = sqlite_inserts_[table][log2_rows];
+  if (!st) {
+    // OR IGNORE: a row equal to one already there (the whole row is the primary key) is the
+    // same fact; extract_index drops duplicates, so this does not happen in practice.
+    const TableColumns& columns = table_columns()[table];
+    const std::size_t width = columns.cols.size() + 2;
+    std::string text = std::string("INSERT OR IGNORE INTO ") + kTables[table] + " (rid, pid, " +
+                       columns.names + ") VALUES ";
+    int parameter = 0;
+    for (std::size_t row = 0; row < (std::size_t{1} << log2_rows); ++row) {
+      text += row == 0 ? "(" : ", (";
+      for (std::size_t i = 0; i < width; ++i) {
+        text += (i == 0 ? "?" : ", ?") + std::to_string(++parameter);
+      }
+      text += ")";
+    }
+    st = std::make_unique<SqliteStatement>(sql_, text);
+  }
+  return *st;
+}
+
 long long IndexWriter::pid_of(std::string_view code) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (type_pids_ != nullptr) {
@@ -203,48 +217,41 @@ void IndexWriter::remove(const std::string& type, const std::string& id) {
 }
 
 template <typename Rows, typename Fill>
-bool IndexWriter::covered_by_part(const Row& row, const Rows& rows, Fill&& fill) const {
-  const std::span<const std::string_view> parts = fhir::search::param_parts(type_, row.param);
-  if (parts.empty()) return false;
-  for (const auto& source : rows) {
-    const Row other = fill(source);
-    if (other.param != row.param && std::binary_search(parts.begin(), parts.end(), other.param) &&
-        same_values(other, row)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-template <typename Rows, typename Fill>
 void IndexWriter::insert_rows(int table, const Rows& rows, Fill&& fill) {
   if (rows.empty()) return;
   const auto t = static_cast<std::size_t>(table);
-  // A row of an umbrella parameter that one of its parts holds too is stored once, as the
-  // part's (fhir/search/param_parts.h); searches on the umbrella read its parts' rows.
-  const auto keep = [&](const Row& row) {
-    return std::isfinite(row.real) && !covered_by_part(row, rows, fill);
-  };
+  const auto keep = [](const Row& row) { return std::isfinite(row.real); };
   if (dialect_ == Dialect::kSqlite) {
-    SqliteStatement& st = *sqlite_inserts_[t];
-    const std::vector<Col>& cols = table_columns()[t].cols;
+    kept_.clear();
     for (const auto& source : rows) {
       Row row = fill(source);
-      if (!keep(row)) continue;
-      st.bind(1, rid_);
-      st.bind(2, std::int64_t{pid_of(row.param)});
-      int i = 3;
-      for (Col col : cols) {
-        switch (col) {
-          case Col::kText1: st.bind(i++, row.text1); break;
-          case Col::kText2: st.bind(i++, row.text2); break;
-          case Col::kText3: st.bind(i++, row.text3); break;
-          case Col::kLow: st.bind(i++, std::int64_t{row.low}); break;
-          case Col::kHigh: st.bind(i++, std::int64_t{row.high}); break;
-          case Col::kReal: st.bind(i++, row.real); break;
+      if (keep(row)) kept_.push_back(row);
+    }
+    const std::vector<Col>& cols = table_columns()[t].cols;
+    // The rows in statements of 2^k rows, largest first: 11 rows are 8 + 2 + 1.
+    std::size_t next = 0;
+    for (std::size_t k = kMaxLog2Rows + 1; k-- > 0;) {
+      const std::size_t chunk = std::size_t{1} << k;
+      while (kept_.size() - next >= chunk) {
+        SqliteStatement& st = sqlite_insert(t, k);
+        int i = 1;
+        for (const Row& row : std::span(kept_).subspan(next, chunk)) {
+          st.bind(i++, rid_);
+          st.bind(i++, std::int64_t{pid_of(row.param)});
+          for (Col col : cols) {
+            switch (col) {
+              case Col::kText1: st.bind(i++, row.text1); break;
+              case Col::kText2: st.bind(i++, row.text2); break;
+              case Col::kText3: st.bind(i++, row.text3); break;
+              case Col::kLow: st.bind(i++, std::int64_t{row.low}); break;
+              case Col::kHigh: st.bind(i++, std::int64_t{row.high}); break;
+              case Col::kReal: st.bind(i++, row.real); break;
+            }
+          }
         }
+        st.step();
+        next += chunk;
       }
-      st.step();
     }
     return;
   }
@@ -382,6 +389,7 @@ long long reindex_all(soci::session& sql, Dialect dialect) {
       if (!doc.is_ok()) continue;  // stored bodies were valid JSON; nothing to index otherwise
       Result<fhir::search::IndexValues> values = fhir::search::extract_index(*doc);
       if (!values.is_ok()) continue;
+      fhir::search::drop_rows_held_by_parts(types[i], *values);
       writer.insert(types[i], ids[i], *values);
       ++indexed;
     }

@@ -6,8 +6,9 @@
 // stable integer per resource) and its parameter by `pid`, the id of (resource type, code) in
 // the `search_param` table, which sync_search_params fills at every migration, so every
 // parameter this binary indexes has an id before anything is written. A row of an umbrella
-// parameter that one of its parts also holds is not written (fhir/search/param_parts.h): the
-// search compiler reads the parts' rows for the umbrella.
+// parameter that one of its parts also holds is not stored: callers drop it before the write
+// transaction (fhir::search::drop_rows_held_by_parts), and the search compiler reads the parts'
+// rows for the umbrella. Rows passed anyway are stored: redundant, never wrong.
 //
 // Errors: SOCI exceptions propagate (callers translate them); a parameter without an id (the
 // table was emptied behind the store's back) is a std::runtime_error. Thread-safety: none beyond
@@ -31,10 +32,12 @@
 
 namespace hearth::storage::detail {
 
-// The index's write statements for one session, prepared once. SQLite (in-process) runs one
-// prepared INSERT per row, bound through SQLite's C API; PostgreSQL, where each execute is a
-// network round trip, inserts each table's rows with one statement, the columns bound as arrays
-// and expanded by unnest().
+// The index's write statements for one session, prepared once. SQLite (in-process) inserts a
+// resource's rows of one table with few statements of several VALUES rows each (a statement's
+// per-execute work, opening its cursors and halting, cost about as much as a row's b-tree
+// insert), bound through SQLite's C API; PostgreSQL, where each execute is a network round trip,
+// inserts each table's rows with one statement, the columns bound as arrays and expanded by
+// unnest().
 class IndexWriter {
  public:
   struct Row;  // one row's values, whichever table it goes to
@@ -53,9 +56,6 @@ class IndexWriter {
  private:
   template <typename Rows, typename Fill>
   void insert_rows(int table, const Rows& rows, Fill&& fill);
-  // Does a part of row.param (fhir/search/param_parts.h) hold a row with the same values?
-  template <typename Rows, typename Fill>
-  bool covered_by_part(const Row& row, const Rows& rows, Fill&& fill) const;
   // The id of parameter `code` of type_ (loads the table on a miss, once).
   long long pid_of(std::string_view code);
   // Sets rid_ to the resource's key (`known` if given); false when (type, id) has no resource
@@ -76,9 +76,13 @@ class IndexWriter {
   // pids by type, then code (the session's copy of search_param).
   std::unordered_map<std::string, CodeIds> pids_;
   const CodeIds* type_pids_ = nullptr;
-  // SQLite: statements through the C API (sqlite_statement.h), in kTables order.
+  // SQLite: statements through the C API (sqlite_statement.h), in kTables order; the inserts of
+  // table t with 2^k VALUES rows at sqlite_inserts_[t][k], prepared on first use.
   std::unique_ptr<SqliteStatement> rid_lookup_;
-  std::vector<std::unique_ptr<SqliteStatement>> sqlite_deletes_, sqlite_inserts_;
+  std::vector<std::unique_ptr<SqliteStatement>> sqlite_deletes_;
+  std::vector<std::vector<std::unique_ptr<SqliteStatement>>> sqlite_inserts_;
+  std::vector<Row> kept_;  // one table's rows to insert, reused
+  SqliteStatement& sqlite_insert(std::size_t table, std::size_t log2_rows);
   // PostgreSQL: each column's array literal, bound to SOCI statements in kTables order.
   std::string pid_array_, text1_, text2_, text3_, low_, high_, value_;
   std::vector<std::unique_ptr<soci::statement>> deletes_, inserts_;

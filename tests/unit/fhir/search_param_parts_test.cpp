@@ -108,7 +108,7 @@ int missing_from_umbrella(std::string_view type, const Rows& rows, int& saved) {
 }
 
 TEST_CASE("param_parts: every part row is an umbrella row, on every official example") {
-  int examples = 0, missing = 0, saved = 0, rows = 0, pairs = 0;
+  int examples = 0, missing = 0, saved = 0, rows = 0, pairs = 0, dropped_wrong = 0;
   for (std::string_view type : resource_types()) {
     for (const SearchParamDef* p : searchable_params(type)) {
       pairs += static_cast<int>(param_parts(type, p->code).size());
@@ -126,6 +126,7 @@ TEST_CASE("param_parts: every part row is an umbrella row, on every official exa
     if (!v.is_ok()) continue;
     ++examples;
     rows += static_cast<int>(v->size());
+    const int saved_before = saved;
     missing += missing_from_umbrella(type, v->strings, saved);
     missing += missing_from_umbrella(type, v->tokens, saved);
     missing += missing_from_umbrella(type, v->dates, saved);
@@ -133,6 +134,13 @@ TEST_CASE("param_parts: every part row is an umbrella row, on every official exa
     missing += missing_from_umbrella(type, v->quantities, saved);
     missing += missing_from_umbrella(type, v->references, saved);
     missing += missing_from_umbrella(type, v->uris, saved);
+    // drop_rows_held_by_parts removes exactly the rows the plain search above counted.
+    const std::size_t before = v->size();
+    drop_rows_held_by_parts(type, *v);
+    if (before - v->size() != static_cast<std::size_t>(saved - saved_before)) {
+      ++dropped_wrong;
+      MESSAGE(name << ": dropped " << before - v->size() << ", held " << saved - saved_before);
+    }
   }
   std::printf(
       "param parts: %d (umbrella, part) pairs; %d official examples, %d index rows, %d umbrella "
@@ -142,6 +150,44 @@ TEST_CASE("param_parts: every part row is an umbrella row, on every official exa
   CHECK(pairs > 50);
   CHECK(saved > 300);
   CHECK(missing == 0);
+  CHECK(dropped_wrong == 0);
+}
+
+TEST_CASE("drop_rows_held_by_parts: an umbrella keeps only the rows no part holds, in order") {
+  auto doc = parse_json(R"({"resourceType": "Patient", "gender": "male",
+      "name": [{"prefix": ["Mr."], "family": "Chalmers", "given": ["Peter", "James"]}],
+      "telecom": [{"system": "phone", "value": "555"}, {"system": "fax", "value": "556"}]})");
+  REQUIRE(doc.is_ok());
+  auto v = extract_index(*doc);
+  REQUIRE(v.is_ok());
+  using S = std::vector<std::string>;
+  const auto strings = [&] {
+    S out;
+    for (const StringIndex& r : v->strings) out.push_back(std::string(r.param) + "=" + r.folded);
+    return out;
+  };
+  const auto tokens = [&] {
+    S out;
+    for (const TokenIndex& r : v->tokens) out.push_back(std::string(r.param) + "=" + r.code);
+    return out;
+  };
+  S strings_left = strings(), tokens_left = tokens();
+  // `name` holds every part of the HumanName, so only its prefix row is no part's (family,
+  // given); `telecom` keeps the fax, the phone is `phone`'s.
+  for (const char* held : {"name=chalmers", "name=peter", "name=james"}) {
+    REQUIRE(std::count(strings_left.begin(), strings_left.end(), held) == 1);
+    strings_left.erase(std::find(strings_left.begin(), strings_left.end(), held));
+  }
+  REQUIRE(std::count(tokens_left.begin(), tokens_left.end(), "telecom=555") == 1);
+  tokens_left.erase(std::find(tokens_left.begin(), tokens_left.end(), "telecom=555"));
+  drop_rows_held_by_parts("Patient", *v);
+  CHECK(strings() == strings_left);
+  CHECK(tokens() == tokens_left);
+  CHECK(std::count(strings_left.begin(), strings_left.end(), "name=mr.") == 1);
+  CHECK(std::count(tokens_left.begin(), tokens_left.end(), "telecom=556") == 1);
+  CHECK(std::count(tokens_left.begin(), tokens_left.end(), "gender=male") == 1);
+  drop_rows_held_by_parts("NoSuchType", *v);  // a type without umbrellas: nothing changes
+  CHECK(strings() == strings_left);
 }
 
 }  // namespace
