@@ -10,14 +10,26 @@
 
 namespace hearth::fhir::search::detail {
 
-inline auto row_key(const StringIndex& r) { return std::tie(r.folded, r.exact); }
-inline auto row_key(const TokenIndex& r) { return std::tie(r.system, r.code, r.text); }
-inline auto row_key(const DateIndex& r) { return std::tie(r.low, r.high); }
-inline auto row_key(const NumberIndex& r) { return std::tie(r.value); }
-inline auto row_key(const QuantityIndex& r) { return std::tie(r.value, r.system, r.code); }
+inline auto row_key(const StringIndex& r) {
+  return std::tie(r.folded, r.exact);
+}
+inline auto row_key(const TokenIndex& r) {
+  return std::tie(r.system, r.code, r.text);
+}
+inline auto row_key(const DateIndex& r) {
+  return std::tie(r.low, r.high);
+}
+inline auto row_key(const NumberIndex& r) {
+  return std::tie(r.value);
+}
+inline auto row_key(const QuantityIndex& r) {
+  return std::tie(r.value, r.system, r.code);
+}
 inline auto row_key(const ReferenceIndex& r) {
   return std::tie(r.target_type, r.target_id, r.url);
 }
-inline auto row_key(const UriIndex& r) { return std::tie(r.uri); }
+inline auto row_key(const UriIndex& r) {
+  return std::tie(r.uri);
+}
 
 }  // namespace hearth::fhir::search::detail
