@@ -174,6 +174,31 @@ std::string collapse_space(std::string_view text) {
   return out;
 }
 
+// `text` with runs of leading and trailing white space dropped and each inner white space
+// character written %20 (space), %09 (tab) ...; empty is not a uri.
+Result<std::string> percent_encode_space(std::string_view text, std::string_view fhir_type) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
+    text.remove_suffix(1);
+  }
+  if (text.empty()) return not_a(fhir_type, text);
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c)) == 0) {
+      out += c;
+      continue;
+    }
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    out += '%';
+    out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+    out += kHex[static_cast<unsigned char>(c) & 0xF];
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::string> to_fhir_primitive(std::string_view text, std::string_view fhir_type,
@@ -192,8 +217,13 @@ Result<std::string> to_fhir_primitive(std::string_view text, std::string_view fh
     if (code.empty()) return not_a(fhir_type, text);
     return code;
   }
-  if (fhir_type == "id" || fhir_type == "uri" || fhir_type == "url" || fhir_type == "oid" ||
-      fhir_type == "uuid" || fhir_type == "canonical") {
+  if (fhir_type == "uri" || fhir_type == "url") {
+    // A local namespace as a uri (HD[uri]: an assigning authority "NIST MPI" as the system of
+    // PID-3's identifier, as the IG maps HD.1): white space inside it percent-encoded, as a URI
+    // writes it, so the patient keeps an identity it is found again by.
+    return percent_encode_space(text, fhir_type);
+  }
+  if (fhir_type == "id" || fhir_type == "oid" || fhir_type == "uuid" || fhir_type == "canonical") {
     for (char c : text) {
       if (std::isspace(static_cast<unsigned char>(c)) != 0) return not_a(fhir_type, text);
     }

@@ -7,7 +7,8 @@
 //   time      "1230", "123045"                                       -> "12:30:00", "12:30:45"
 //   boolean   Y / N (also T / F, 1 / 0, true / false, any case)     -> "true", "false"
 //   integer, positiveInt, unsignedInt, decimal: a v2 number ("+007.50" -> "7.50")
-//   code      the text with runs of white space made one space; id, uri: no white space
+//   code      the text with runs of white space made one space; id: no white space
+//   uri, url  white space inside percent-encoded ("NIST MPI" -> "NIST%20MPI"), none around
 //   anything else (string, markdown, ...): the text as it is
 // A v2 time without an offset is read in `default_offset` ("Z" unless configured): FHIR requires
 // one whenever a time is given.

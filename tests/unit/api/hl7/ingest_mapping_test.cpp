@@ -118,6 +118,19 @@ TEST_CASE("A01 then A08 for the same PID-3 updates one Patient and one Encounter
   CHECK(std::string(patient["name"][0]["given"][1].GetString()) == "JAMES");
 }
 
+TEST_CASE("an assigning authority with a space (\"NIST MPI\") still identifies the patient") {
+  // HD.1 becomes the identifier's system (HD[uri]); its space is percent-encoded, so the A08
+  // finds the A01's Patient instead of creating a second one.
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  Hl7IngestResult a01 = run(ingest, replaced(kA01, "55501^^^HOSP^MR", "55501^^^NIST MPI^MR"));
+  REQUIRE_MESSAGE(a01.ack_code == "AA", f.store->read_message(a01.archive_id)->note);
+  Hl7IngestResult a08 = run(ingest, replaced(kA08, "55501^^^HOSP^MR", "55501^^^NIST MPI^MR"));
+  REQUIRE_MESSAGE(a08.ack_code == "AA", f.store->read_message(a08.archive_id)->note);
+  CHECK(f.count("Patient") == 1);
+  CHECK(f.count("Patient", {{"identifier", "NIST%20MPI|55501"}}) == 1);
+}
+
 TEST_CASE("a corrected ORU (OBX-11 = C) replaces the results it corrects") {
   Fixture f;
   Hl7Ingest ingest = f.ingest();

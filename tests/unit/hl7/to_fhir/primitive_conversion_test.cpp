@@ -61,7 +61,10 @@ TEST_CASE("v2 to FHIR primitives: numbers, booleans, codes") {
   CHECK(refused("maybe", "boolean"));
   CHECK(converted("  in   patient ", "code") == "in patient");
   CHECK(refused("   ", "code"));
-  CHECK(refused("urn:a b", "uri"));
+  CHECK(converted(" NIST MPI ", "uri") == "NIST%20MPI");  // HD.1 as a system, found again
+  CHECK(converted("urn:a\tb", "url") == "urn:a%09b");
+  CHECK(refused("  ", "uri"));
+  CHECK(refused("a b", "id"));
   CHECK(converted("Free  text ", "string") == "Free  text ");
 }
 
