@@ -193,9 +193,10 @@ struct Slot {
 class Walk {
  public:
   Walk(const Message& message, std::size_t segment, ResourceBuilder& builder,
-       std::vector<MappingIssue>& issues, const ConversionOptions& options)
+       std::vector<MappingIssue>& issues, const ConversionOptions& options, int occurrence)
       : message_(message),
         segment_(segment),
+        occurrence_(occurrence),
         builder_(builder),
         issues_(issues),
         options_(options),
@@ -275,6 +276,9 @@ class Walk {
       int instance = step.instance > 0 ? step.instance : 1;
       if (step.instance == kEachInstance) instance = kEachBase + ++each_;
       InstanceKey key{instance};
+      // A segment's first step, written into another segment's resource: per occurrence.
+      if (occurrence_ > 0 && depth == 0 && node == slot.node)
+        key = InstanceKey{occurrence_, instance};
       if (!repetition_used) key.push_back(repetition);
       bool repeating = false;
       Result<Node*> child = node->child(step.name, key, &repeating);
@@ -418,6 +422,7 @@ class Walk {
 
   const Message& message_;
   std::size_t segment_;
+  int occurrence_;  // apply_segment's `occurrence`
   ResourceBuilder& builder_;
   std::vector<MappingIssue>& issues_;
   const ConversionOptions& options_;
@@ -434,8 +439,8 @@ MapEngine::MapEngine(ConversionOptions options) : options_(std::move(options)) {
 
 void MapEngine::apply_segment(const Message& message, std::size_t segment, const MapTable& map,
                               Node& target, ResourceBuilder& builder,
-                              std::vector<MappingIssue>& issues) const {
-  Walk(message, segment, builder, issues, options_).segment_map(map, target);
+                              std::vector<MappingIssue>& issues, int occurrence) const {
+  Walk(message, segment, builder, issues, options_, occurrence).segment_map(map, target);
 }
 
 }  // namespace hearth::hl7::to_fhir

@@ -40,8 +40,13 @@ class MapEngine {
 
   // Applies `map` (a segment map, e.g. "PID[Patient]") to segment `segment` of `message`,
   // writing into `target` (a resource's root). Issues are appended to `issues`.
+  // `occurrence` > 0: the segment is that occurrence of a repeating segment whose rows write an
+  // element of a resource another segment made (an OBX's NTEs into its Observation's `note`):
+  // the elements its rows start from are instances of their own for each occurrence, so every
+  // NTE is a note of its own.
   void apply_segment(const Message& message, std::size_t segment, const MapTable& map, Node& target,
-                     ResourceBuilder& builder, std::vector<MappingIssue>& issues) const;
+                     ResourceBuilder& builder, std::vector<MappingIssue>& issues,
+                     int occurrence = 0) const;
 
  private:
   ConversionOptions options_;

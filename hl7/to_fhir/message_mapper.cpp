@@ -270,8 +270,11 @@ class Mapping {
       for (const RowPlan& plan : map_.rows) {
         if (plan.node != places[i].node || !plan.condition) continue;
         if (!plan.condition->evaluate(context)) continue;
-        if (!plan.target || !plan.target->rest.empty() || plan.segment_map == nullptr ||
-            message_only(plan.target->type)) {
+        if (!plan.target || plan.segment_map == nullptr || message_only(plan.target->type)) {
+          continue;
+        }
+        if (!plan.target->rest.empty()) {
+          write_into_element(plan, places[i], i);
           continue;
         }
         Resource* resource = instance(plan.target->type, plan.target->instance, places[i]);
@@ -307,6 +310,20 @@ class Mapping {
     if (!added) return nullptr;
     instances_.emplace(std::move(*id), *added);
     return *added;
+  }
+
+  // A row whose primary target is an element of a resource another segment made
+  // ("Observation[2].note" for an OBX's NTE, with NTE[ServiceRequest], whose rows write
+  // `note.text` ...): its segment map runs on that resource, each occurrence of the segment
+  // making its own instance of the element (a note per NTE). A resource that no segment made
+  // (an NTE without its OBX) gets nothing. A target that makes a resource of its own
+  // ("ServiceRequest[1].reasonReference(Condition)") is not done here.
+  void write_into_element(const RowPlan& plan, const SegmentPlace& place, std::size_t segment) {
+    if (plan.target->rest.find('(') != std::string::npos) return;
+    Resource* resource = existing(plan.target->type, plan.target->instance, place);
+    if (resource == nullptr || place.occurrences.empty()) return;
+    engine_.apply_segment(message_, segment, *plan.segment_map, *resource->root, builder_,
+                          out_.issues, place.occurrences.back());
   }
 
   // The existing instance a reference clause names, seen from `place`; nullptr when there is

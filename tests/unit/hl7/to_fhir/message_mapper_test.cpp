@@ -120,6 +120,38 @@ TEST_CASE("message mapper: ORU^R01 -> Patient, Encounter, DiagnosticReport, Obse
   }
 }
 
+TEST_CASE("message mapper: an OBX's NTEs become its Observation's notes, one per NTE") {
+  Bundle bundle;
+  Result<MappedMessage> mapped = map_text(
+      "MSH|^~\\&|LAB|HOSP|HEARTH|HUB|20260309140000||ORU^R01^ORU_R01|N-1|P|2.5.1\r"
+      "PID|1||55501^^^HOSP^MR||CHALMERS^PETER\r"
+      "OBR|1|PL1^ORDERS|FL1^LAB|24331-1^Lipid panel^LN|||20260309120000\r"
+      "NTE|1|L|About the order, not a result\r"
+      "OBX|1|NM|2093-3^Cholesterol^LN||196|mg/dL|<200|N|||F\r"
+      "NTE|1|L|Fasting specimen|||20260309130000\r"
+      "NTE|2|L|Repeat advised\r"
+      "OBX|2|NM|2571-8^Triglyceride^LN||90|mg/dL|<150|N|||F\r"
+      "NTE|1|L|Lipemic\r"
+      "OBX|3|NM|2085-9^HDL^LN||50|mg/dL|>40|N|||F\r",
+      bundle);
+  REQUIRE(mapped.is_ok());
+  std::map<std::string, std::vector<std::string>> notes;  // by OBX-3 code
+  std::string fasting_time;
+  for (const rapidjson::Value* obs : bundle.by_type["Observation"]) {
+    std::vector<std::string>& texts = notes[(*obs)["code"]["coding"][0]["code"].GetString()];
+    if (!obs->HasMember("note")) continue;
+    for (const auto& note : (*obs)["note"].GetArray()) {
+      texts.emplace_back(note["text"].GetString());
+      if (note.HasMember("time")) fasting_time = note["time"].GetString();
+    }
+  }
+  using S = std::vector<std::string>;
+  CHECK(notes["2093-3"] == S{"Fasting specimen", "Repeat advised"});
+  CHECK(notes["2571-8"] == S{"Lipemic"});
+  CHECK(notes["2085-9"].empty());
+  CHECK(fasting_time.starts_with("2026-03-09T13:00:00"));  // NTE-6 -> note.time
+}
+
 TEST_CASE("message mapper: an ADT owns the patient and the visit: conditional updates") {
   Bundle bundle;
   Result<MappedMessage> mapped = map_text(
