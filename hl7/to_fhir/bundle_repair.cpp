@@ -3,16 +3,21 @@
 #include "hl7/to_fhir/bundle_repair.h"
 
 #include <cctype>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "core/time_format.h"
 #include "fhir/validate.h"
 
 namespace hearth::hl7::to_fhir {
 namespace {
 
 // An absent required element and the value it takes, with the reason (docs/mapping/v2-to-fhir.md).
-// `value` is JSON; "@patient" is a reference to the message's one Patient. `event` limits a row
+// `value` is JSON; "@patient" is a reference to the message's one Patient; "@start+duration" is
+// the holder's `start` plus its `minutesDuration`. `event` limits a row
 // to one trigger event (MSH-9.2), "" for every event.
 struct RequiredDefault {
   std::string_view path;  // "Type.element" or "Type.backbone.element"
@@ -48,7 +53,13 @@ constexpr RequiredDefault kDefaults[] = {
     {"Appointment.status", "S13", R"("booked")", "SCH-25 empty; S13 reschedules a booking"},
     {"Appointment.status", "S14", R"("booked")", "SCH-25 empty; S14 modifies a booking"},
     {"Appointment.status", "S15", R"("cancelled")", "SCH-25 empty; S15 cancels a booking"},
+    {"Appointment.status", "S16", R"("cancelled")",
+     "SCH-25 empty; S16 discontinues the appointment"},
+    {"Appointment.status", "S17", R"("entered-in-error")", "SCH-25 empty; S17 deletes it"},
     {"Appointment.status", "S26", R"("noshow")", "SCH-25 empty; S26 reports a no-show"},
+    {"Appointment.end", "", R"("@start+duration")",
+     "SCH-11 gives the start only: the end is the start plus SCH-9's minutes (app-2: both or "
+     "neither)"},
     {"Appointment.participant.status", "", R"("needs-action")",
      "the AIS/AIG/AIL/AIP filler status (table 0278) is empty or not a participation status"},
 };
@@ -184,7 +195,28 @@ struct InvariantDefault {
 };
 constexpr InvariantDefault kInvariantDefaults[] = {
     {"ait-1", "AllergyIntolerance.clinicalStatus"},
+    {"app-2", "Appointment.end"},
 };
+
+// `start` (a FHIR dateTime with a time: "2018-10-17T22:28:05Z", "...+02:15") plus `minutes`, in
+// the start's own offset, to the second; "" when `start` has no time of day or no zone.
+std::string plus_minutes(std::string_view start, std::int64_t minutes) {
+  if (start.size() < 20 || start[10] != 'T') return {};
+  int offset_minutes = 0;
+  std::string zone = "Z";
+  if (start.back() != 'Z') {
+    if (start.size() < 25) return {};
+    zone = std::string(start.substr(start.size() - 6));
+    if ((zone[0] != '+' && zone[0] != '-') || zone[3] != ':') return {};
+    const int hours = std::atoi(zone.substr(1, 2).c_str());
+    const int mins = std::atoi(zone.substr(4, 2).c_str());
+    offset_minutes = (zone[0] == '-' ? -1 : 1) * (hours * 60 + mins);
+  }
+  const std::optional<std::int64_t> utc = parse_instant_lower_bound(start);
+  if (!utc) return {};
+  const std::int64_t local = *utc + (minutes + offset_minutes) * 60'000'000LL;
+  return format_instant(local).substr(0, 19) + zone;  // "YYYY-MM-DDThh:mm:ss" + zone
+}
 
 // The fullUrl of the Bundle's one Patient entry ("" when none or several).
 std::string patient_url(const fhir::JsonDocument& bundle) {
@@ -307,7 +339,24 @@ class Repairer {
     for (const RequiredDefault& d : kDefaults) {
       if (d.path != path || (!d.event.empty() && d.event != event_)) continue;
       fhir::JsonDocument value(&bundle_.GetAllocator());
-      if (d.value == R"("@patient")") {
+      std::string shown(d.value);  // what the report says was set
+      if (d.value == R"("@start+duration")") {
+        auto start = holder.FindMember("start");
+        auto duration = holder.FindMember("minutesDuration");
+        if (start == holder.MemberEnd() || duration == holder.MemberEnd() ||
+            !fhir::is_json_string(start->value)) {
+          return false;
+        }
+        const std::string minutes(fhir::json_number_text(duration->value));
+        if (minutes.empty() || minutes.find_first_not_of("0123456789") != std::string::npos) {
+          return false;
+        }
+        const std::string end = plus_minutes(fhir::json_string(start->value), std::stoll(minutes));
+        if (end.empty()) return false;
+        shown = "\"" + end + "\"";
+        value.SetString(end.c_str(), static_cast<rapidjson::SizeType>(end.size()),
+                        bundle_.GetAllocator());
+      } else if (d.value == R"("@patient")") {
         const std::string patient = patient_url(bundle_);
         if (patient.empty()) return false;
         value.SetObject();
@@ -320,7 +369,7 @@ class Repairer {
       if (holder.HasMember(element.c_str())) holder.RemoveMember(element.c_str());
       holder.AddMember(fhir::make_json_string(element, bundle_.GetAllocator()),
                        fhir::JsonValue(value, bundle_.GetAllocator()), bundle_.GetAllocator());
-      report(where + " set to " + std::string(d.value) + ": " + std::string(d.why));
+      report(where + " set to " + shown + ": " + std::string(d.why));
       return true;
     }
     return false;

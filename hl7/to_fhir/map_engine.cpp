@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "fhir/model.h"
 #include "fhir/value_set.h"
 #include "hl7/to_fhir/coding_system.h"
 #include "hl7/to_fhir/condition.h"
@@ -285,7 +286,17 @@ class Walk {
       if (!child) return;  // the model has no such element: the row is not applied
       repetition_used = repetition_used || repeating;
       const bool last = i + 1 == steps.size();
-      if (last && row.type_map != nullptr && step.reference_type.empty()) {
+      std::string_view reference_type = step.reference_type;
+      int reference_instance = step.reference_instance;
+      if (last && row.type_map != nullptr && reference_type.empty() &&
+          (*child)->type().name == "Reference" &&
+          fhir::is_resource_type(anchor_type(*row.type_map))) {
+        // "participant.actor[1]" with XCN[Practitioner]: a Reference filled by a map of a
+        // resource type is a reference to a resource that map makes, as "actor(Practitioner)".
+        reference_type = anchor_type(*row.type_map);
+        reference_instance = instance;
+      }
+      if (last && row.type_map != nullptr && reference_type.empty()) {
         // The map's rows are relative to its FHIR type: the element itself ("identifier[2]" with
         // CX[Identifier]) or the one holding it ("[1].family" with FN[HumanName]).
         const std::string_view anchor = anchor_type(*row.type_map);
@@ -299,9 +310,9 @@ class Walk {
         return;
       }
       node = *child;
-      if (!step.reference_type.empty()) {
+      if (!reference_type.empty()) {
         Result<Resource*> referenced =
-            builder_.referenced(*node, step.reference_type, step.reference_instance);
+            builder_.referenced(*node, reference_type, reference_instance);
         if (!referenced) return;
         node = (*referenced)->root.get();
       }

@@ -280,7 +280,7 @@ class Mapping {
         Resource* resource = instance(plan.target->type, plan.target->instance, places[i]);
         if (resource == nullptr) continue;
         engine_.apply_segment(message_, i, *plan.segment_map, *resource->root, builder_,
-                              out_.issues);
+                              out_.issues, occurrence_of(*plan.target, places[i], i));
         if (!plan.row->references.empty()) references.emplace_back(&plan, i);
       }
     }
@@ -321,9 +321,29 @@ class Mapping {
   void write_into_element(const RowPlan& plan, const SegmentPlace& place, std::size_t segment) {
     if (plan.target->rest.find('(') != std::string::npos) return;
     Resource* resource = existing(plan.target->type, plan.target->instance, place);
-    if (resource == nullptr || place.occurrences.empty()) return;
+    if (resource == nullptr) return;
     engine_.apply_segment(message_, segment, *plan.segment_map, *resource->root, builder_,
-                          out_.issues, place.occurrences.back());
+                          out_.issues, static_cast<int>(segment) + 1);
+  }
+
+  // A resource several occurrences of a segment write (its home is above a repeating group or
+  // segment on the way to it: SIU's Appointment[1], written by every AIS, AIG, AIL and AIP of
+  // the repeating RESOURCES, and by PID; ADT's Patient[1], by each NK1) gets, from each
+  // occurrence, instances of its repeating elements of their own: a participant per AIP, a
+  // contact per NK1, instead of all of them writing (first write wins) into one. The segment's
+  // index in the message tells them apart; 0 (no such separation) when the segment writes
+  // a resource of its own occurrence (PID's Patient, OBX's Observation).
+  int occurrence_of(const ResourceTarget& target, const SegmentPlace& place,
+                    std::size_t segment) const {
+    auto home = map_.home.find({target.type, target.instance});
+    if (home == map_.home.end()) return 0;
+    bool below = home->second == map_.root.get();
+    for (const StructureNode* group : place.groups) {
+      if (below && group->repeating) return static_cast<int>(segment) + 1;
+      if (group == home->second) below = true;
+    }
+    const bool separate = below && place.node != home->second && place.node->repeating;
+    return separate ? static_cast<int>(segment) + 1 : 0;
   }
 
   // The existing instance a reference clause names, seen from `place`; nullptr when there is
@@ -448,7 +468,7 @@ class Mapping {
   // element on the way gets an instance per referenced resource, so several results append.
   void set_reference(Resource& from, const std::string& path, const Resource& to) {
     Result<TargetPath> parsed = parse_target_path(path);
-    if (!parsed || parsed->steps.empty() || parsed->steps.back().name != "reference") return;
+    if (!parsed || parsed->steps.empty()) return;
     int ordinal = 0;
     for (const auto& r : builder_.resources()) {
       ++ordinal;
@@ -460,6 +480,15 @@ class Mapping {
       Result<Node*> child = node->child(step.name, {ordinal});
       if (!child) return;
       node = *child;
+    }
+    // "Appointment.participant.actor=Patient[1].id" names the Reference, not its `reference`;
+    // any other element ("Observation.subject.id" of ORM) is not a reference to set (the nodes
+    // walked to it stay empty, and empty elements are not written).
+    if (parsed->steps.back().name != "reference") {
+      if (node->type().name != "Reference") return;
+      Result<Node*> reference = node->child("reference", {});
+      if (!reference) return;
+      node = *reference;
     }
     node->set(to.full_url);
   }

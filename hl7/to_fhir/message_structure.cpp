@@ -54,9 +54,7 @@ bool lists_event(std::string_view events, std::string_view event) {
 
 }  // namespace
 
-std::string structure_of(const Message& message) {
-  Result<std::string> declared = message.get_text("MSH-9.3");
-  if (declared.is_ok() && !declared->empty()) return *declared;
+std::string standard_structure_of(const Message& message) {
   const std::string_view code = message.message_code();
   const std::string_view event = message.trigger_event();
   const ConceptMapTable* table = find_concept_map("MessageStructure");
@@ -74,7 +72,11 @@ const MessageMapTable* message_map_for(const Message& message) {
   const std::string by_event =
       std::string(message.message_code()) + "_" + std::string(message.trigger_event());
   if (const MessageMapTable* map = find_message_map(by_event)) return map;
-  return find_message_map(structure_of(message));
+  Result<std::string> declared = message.get_text("MSH-9.3");
+  if (declared.is_ok() && !declared->empty()) {
+    if (const MessageMapTable* map = find_message_map(*declared)) return map;
+  }
+  return find_message_map(standard_structure_of(message));
 }
 
 Result<std::unique_ptr<StructureNode>> build_structure(const MessageMapTable& map) {

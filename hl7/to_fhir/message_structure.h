@@ -32,13 +32,15 @@ struct StructureNode {
 };
 
 // The message map for `message`: the one named after its message type and event ("ADT_A11"),
-// else after its structure: MSH-9.3, or, when the sender left it out (v2.3), the structure
-// HL7 table 0354 lists for the event (the IG's MessageStructure vocabulary: ADT^A04 ->
-// ADT_A01). nullptr when the IG has no map for it.
+// else after its structure: MSH-9.3, or, when the sender left it out (v2.3) or named one that
+// has no map ("SIU^S15^SIU_S15", where table 0354 lists S15 under SIU_S12), the structure HL7
+// table 0354 lists for the event (the IG's MessageStructure vocabulary: ADT^A04 -> ADT_A01).
+// nullptr when the IG has no map for it.
 const MessageMapTable* message_map_for(const Message& message);
 
-// The structure of `message` ("ADT_A01") as above; "" when neither MSH-9.3 nor table 0354 says.
-std::string structure_of(const Message& message);
+// The structure table 0354 lists for `message`'s event ("ADT_A01" for ADT^A04); "" when it
+// lists none.
+std::string standard_structure_of(const Message& message);
 
 // kInvalidArgument when the rows do not nest (a group closed that was not open).
 Result<std::unique_ptr<StructureNode>> build_structure(const MessageMapTable& map);

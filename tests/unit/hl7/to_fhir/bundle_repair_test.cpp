@@ -54,6 +54,28 @@ TEST_CASE("bundle repair: absent required elements take their documented default
   for (const MappingIssue& r : repairs) CHECK(r.message.find(" set to ") != std::string::npos);
 }
 
+TEST_CASE("bundle repair: an appointment with a start and a duration gets its end (app-2)") {
+  const std::string appointment =
+      R"({"resourceType":"Appointment","status":"booked","minutesDuration":45,)"
+      R"("start":"2018-10-17T23:28:05+02:15","participant":[{"actor":{"display":"Dr A"},)"
+      R"("status":"accepted"}]})";
+  fhir::JsonDocument b = bundle_of(entry("urn:uuid:1", appointment));
+  std::vector<MappingIssue> repairs;
+  REQUIRE(repair_bundle(b, "S12", repairs).is_ok());
+  // In the start's own offset, across midnight.
+  CHECK(std::string(resource_at(b, 0)["end"].GetString()) == "2018-10-18T00:13:05+02:15");
+  REQUIRE(repairs.size() == 1);
+  CHECK(repairs[0].message.find("Appointment.end set to \"2018-10-18T00:13:05+02:15\"") !=
+        std::string::npos);
+  // Without a duration nothing gives the end: the invariant stays and the message is refused.
+  fhir::JsonDocument no_duration = bundle_of(entry(
+      "urn:uuid:1", R"({"resourceType":"Appointment","status":"booked",)"
+                    R"("start":"2018-10-17T23:28:05Z","participant":[{"actor":{"display":"A"},)"
+                    R"("status":"accepted"}]})"));
+  repairs.clear();
+  CHECK_FALSE(repair_bundle(no_duration, "S12", repairs).is_ok());
+}
+
 TEST_CASE("bundle repair: a ContactPoint gets the system its value shows") {
   fhir::JsonDocument b = bundle_of(
       entry("urn:uuid:1",

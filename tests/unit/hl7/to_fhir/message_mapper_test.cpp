@@ -152,6 +152,34 @@ TEST_CASE("message mapper: an OBX's NTEs become its Observation's notes, one per
   CHECK(fasting_time.starts_with("2026-03-09T13:00:00"));  // NTE-6 -> note.time
 }
 
+TEST_CASE("message mapper: SIU participants, one per AIP, and the patient's") {
+  // MSH-9.3 names SIU_S15, which table 0354 does not list: the event's structure (SIU_S12) maps.
+  Bundle bundle;
+  Result<MappedMessage> mapped = map_text(
+      "MSH|^~\\&|A|B|C|D|20181017222805||SIU^S15^SIU_S15|1|P|2.5.1\r"
+      "SCH||1234|||||^Check up||15|MIN|^^^20181017222805\r"
+      "PID|||0000000001^^^HOSP^MR||Bixby^Timothy\r"
+      "RGS|1||3N\r"
+      "AIP|1||111^Granite^Pat^^^^^^NPI|||20181017222805\r"
+      "AIP|2||222^Slate^Sam^^^^^^NPI|||20181017223000\r",
+      bundle);
+  REQUIRE(mapped.is_ok());
+  REQUIRE(bundle.by_type["Appointment"].size() == 1);
+  const rapidjson::Value& appointment = *bundle.by_type["Appointment"][0];
+  REQUIRE(appointment.HasMember("participant"));
+  std::multiset<std::string> actors;
+  for (const auto& p : appointment["participant"].GetArray()) {
+    REQUIRE(p.HasMember("actor"));
+    const rapidjson::Value* target = bundle.by_url[p["actor"]["reference"].GetString()];
+    REQUIRE(target != nullptr);
+    std::string who = (*target)["resourceType"].GetString();
+    if (who == "Practitioner") who += ":" + std::string((*target)["name"][0]["family"].GetString());
+    actors.insert(who);
+  }
+  CHECK(actors ==
+        std::multiset<std::string>{"Patient", "Practitioner:Granite", "Practitioner:Slate"});
+}
+
 TEST_CASE("message mapper: an ADT owns the patient and the visit: conditional updates") {
   Bundle bundle;
   Result<MappedMessage> mapped = map_text(
