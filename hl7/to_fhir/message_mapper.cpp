@@ -73,12 +73,15 @@ constexpr IdentityRule kIdentity[] = {
     {"DiagnosticReport", 9, "Hearth's report key (identify_results): the filler number"},
     {"Observation", 1, "OBX[Observation]: OBX-21 observation instance identifier -> identifier"},
     {"Observation", 9, "Hearth's results key (identify_results): filler, OBX-3, occurrence"},
+    {"Appointment", 2, "SCH[Appointment]: SCH-2 filler appointment ID -> identifier[2]"},
+    {"Appointment", 9, "Hearth's appointment key (identify_appointments): the filler ID"},
 };
 
 // The system of the results key an Observation without OBX-21 gets (identify_results), and the
 // identifier instance it is written to (after every instance the IG's rows use).
 constexpr std::string_view kResultKeySystem = "urn:hearth:hl7-result";
 constexpr std::string_view kReportKeySystem = "urn:hearth:hl7-report";
+constexpr std::string_view kAppointmentKeySystem = "urn:hearth:hl7-appointment";
 constexpr int kResultKeyInstance = 9;
 
 // Instance n of a resource's identifier: keyed (n, repetition 1) when its field repeats, (n)
@@ -287,6 +290,7 @@ class Mapping {
     for (const auto& [plan, segment] : references) link(*plan, places[segment]);
     link_the_patient();
     identify_results();
+    identify_appointments();
     write_bundle();
     return std::move(out_);
   }
@@ -444,6 +448,22 @@ class Mapping {
         set_identifier(*r->root, kResultKeySystem,
                        prefix + code_value->value() + "^" + std::to_string(occurrence));
       }
+    }
+  }
+
+  // Appointment identity, as a report's (identify_results): SCH-2's filler appointment ID has
+  // no system (the IG leaves its namespace to an extension), so an Appointment is found again,
+  // by the S13/S14/S15 that reschedules, modifies or cancels it, through Hearth's own system.
+  void identify_appointments() {
+    for (const auto& appointment : builder_.resources()) {
+      if (appointment->type != "Appointment" || appointment->root->empty()) continue;
+      const Node* filler = identifier_at(*appointment->root, 2);
+      const Node* value = filler == nullptr ? nullptr : filler->existing("value", {});
+      const Node* system = filler == nullptr ? nullptr : filler->existing("system", {});
+      if (value == nullptr || !value->has_value() || (system != nullptr && system->has_value())) {
+        continue;
+      }
+      set_identifier(*appointment->root, kAppointmentKeySystem, "^" + value->value());
     }
   }
 

@@ -131,6 +131,25 @@ TEST_CASE("an assigning authority with a space (\"NIST MPI\") still identifies t
   CHECK(f.count("Patient", {{"identifier", "NIST%20MPI|55501"}}) == 1);
 }
 
+TEST_CASE("S12 then S15 for the same filler appointment ID: one Appointment, cancelled") {
+  constexpr std::string_view kS12 =
+      "MSH|^~\\&|SCHED|HOSP|HEARTH|HUB|20260309140000||SIU^S12^SIU_S12|S12-1|P|2.5.1\r"
+      "SCH|P77^SCHED|F88^SCHED|||||^Check up||15|MIN|^^^20260320090000\r"
+      "PID|1||55501^^^HOSP^MR||CHALMERS^PETER\r"
+      "RGS|1\r"
+      "AIP|1||111^Granite^Pat^^^^^^NPI|||20260320090000\r";
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  Hl7IngestResult s12 = run(ingest, kS12);
+  REQUIRE_MESSAGE(s12.ack_code == "AA", f.store->read_message(s12.archive_id)->note);
+  std::string s15 = replaced(kS12, "SIU^S12^SIU_S12|S12-1", "SIU^S15^SIU_S12|S15-1");
+  Hl7IngestResult r = run(ingest, s15);
+  REQUIRE_MESSAGE(r.ack_code == "AA", f.store->read_message(r.archive_id)->note);
+  CHECK(f.count("Appointment") == 1);
+  CHECK(f.count("Appointment", {{"status", "cancelled"}}) == 1);
+  CHECK(f.count("Appointment", {{"practitioner:Practitioner.family", "Granite"}}) == 1);
+}
+
 TEST_CASE("a corrected ORU (OBX-11 = C) replaces the results it corrects") {
   Fixture f;
   Hl7Ingest ingest = f.ingest();
