@@ -15,6 +15,7 @@
 #include "core/url_encoding.h"
 #include "hl7/to_fhir/condition.h"
 #include "hl7/to_fhir/message_structure.h"
+#include "hl7/to_fhir/patient_merge.h"
 #include "hl7/to_fhir/target_path.h"
 #include "hl7/to_fhir/v2_value.h"
 
@@ -646,6 +647,9 @@ Result<MappedMessage> MessageMapper::map(const Message& message,
                                          std::function<std::string()> make_id) const {
   const MessageMapTable* table = message_map_for(message);
   const CompiledMessageMap* compiled = table == nullptr ? nullptr : compiled_for(*table);
+  if (compiled == nullptr && is_patient_merge(message)) {
+    return map_patient_merge(*this, message, make_id);
+  }
   if (compiled == nullptr) {
     return Status(Code::kNotImplemented, "no V2-to-FHIR map for " +
                                              std::string(message.message_code()) + "^" +

@@ -12,8 +12,8 @@
 //
 // Not mapped here, by decision (docs/mapping/v2-to-fhir.md): the rows that make the message's
 // own Bundle, MessageHeader and Provenance (Hearth archives the message and writes its own
-// provenance), rows that write into an element of another row's resource ("Observation[2].note")
-// and resources left empty by their rows.
+// provenance) and resources left empty by their rows. Patient merges (A40, A39), which the IG
+// has no map for, are mapped by patient_merge.h.
 //
 // Thread-safety: the compiled message maps are built once per process; map() may run
 // concurrently.

@@ -150,6 +150,51 @@ TEST_CASE("S12 then S15 for the same filler appointment ID: one Appointment, can
   CHECK(f.count("Appointment", {{"practitioner:Practitioner.family", "Granite"}}) == 1);
 }
 
+TEST_CASE("A40 merges: the survivor replaces the merged patient, which becomes inactive") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  const std::string other =
+      replaced(replaced(kA01, "55501^^^HOSP^MR", "44401^^^HOSP^MR"), "|A01-1|", "|A01-2|");
+  REQUIRE(run(ingest, kA01).ack_code == "AA");
+  REQUIRE(run(ingest, other).ack_code == "AA");
+  // 44401 is merged into 55501.
+  constexpr std::string_view kA40 =
+      "MSH|^~\\&|ADT|HOSP|HEARTH|HUB|20260311090000||ADT^A40^ADT_A39|A40-1|P|2.5.1\r"
+      "EVN|A40|20260311090000\r"
+      "PID|1||55501^^^HOSP^MR||CHALMERS^PETER^J||19740612|M\r"
+      "MRG|44401^^^HOSP^MR\r";
+  Hl7IngestResult merge = run(ingest, kA40);
+  REQUIRE_MESSAGE(merge.ack_code == "AA", f.store->read_message(merge.archive_id)->note);
+  CHECK(f.count("Patient") == 2);
+  const auto patient = [&](const char* mrn) {
+    Response r = f.call("GET", "Patient", {}, {{"identifier", std::string("HOSP|") + mrn}});
+    fhir::JsonDocument bundle = body_json(r);
+    REQUIRE(bundle["entry"].Size() == 1);
+    fhir::JsonDocument copy;
+    copy.CopyFrom(bundle["entry"][0]["resource"], copy.GetAllocator());
+    return copy;
+  };
+  fhir::JsonDocument survivor = patient("55501");
+  fhir::JsonDocument merged = patient("44401");
+  const std::string survivor_ref = std::string("Patient/") + survivor["id"].GetString();
+  const std::string merged_ref = std::string("Patient/") + merged["id"].GetString();
+  REQUIRE(survivor.HasMember("link"));
+  CHECK(std::string(survivor["link"][0]["type"].GetString()) == "replaces");
+  CHECK(std::string(survivor["link"][0]["other"]["reference"].GetString()) == merged_ref);
+  CHECK(merged["active"].IsFalse());
+  REQUIRE(merged.HasMember("link"));
+  CHECK(std::string(merged["link"][0]["type"].GetString()) == "replaced-by");
+  CHECK(std::string(merged["link"][0]["other"]["reference"].GetString()) == survivor_ref);
+  // Both writes name the message.
+  const std::string source = "urn:hearth:hl7-message:" + std::to_string(merge.archive_id);
+  CHECK(f.count("Patient", {{"_source", source}}) == 2);
+  // A merge of a patient nobody has: AE, nothing written.
+  Hl7IngestResult unknown =
+      run(ingest, replaced(replaced(kA40, "MRG|44401", "MRG|99999"), "|A40-1|", "|A40-2|"));
+  CHECK(unknown.ack_code == "AE");
+  CHECK(f.count("Patient") == 2);
+}
+
 TEST_CASE("a corrected ORU (OBX-11 = C) replaces the results it corrects") {
   Fixture f;
   Hl7Ingest ingest = f.ingest();
