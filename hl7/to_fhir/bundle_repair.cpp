@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/time_format.h"
 #include "fhir/validate.h"
+#include "hl7/to_fhir/primitive_conversion.h"
 
 namespace hearth::hl7::to_fhir {
 namespace {
@@ -198,26 +198,6 @@ constexpr InvariantDefault kInvariantDefaults[] = {
     {"app-2", "Appointment.end"},
 };
 
-// `start` (a FHIR dateTime with a time: "2018-10-17T22:28:05Z", "...+02:15") plus `minutes`, in
-// the start's own offset, to the second; "" when `start` has no time of day or no zone.
-std::string plus_minutes(std::string_view start, std::int64_t minutes) {
-  if (start.size() < 20 || start[10] != 'T') return {};
-  int offset_minutes = 0;
-  std::string zone = "Z";
-  if (start.back() != 'Z') {
-    if (start.size() < 25) return {};
-    zone = std::string(start.substr(start.size() - 6));
-    if ((zone[0] != '+' && zone[0] != '-') || zone[3] != ':') return {};
-    const int hours = std::atoi(zone.substr(1, 2).c_str());
-    const int mins = std::atoi(zone.substr(4, 2).c_str());
-    offset_minutes = (zone[0] == '-' ? -1 : 1) * (hours * 60 + mins);
-  }
-  const std::optional<std::int64_t> utc = parse_instant_lower_bound(start);
-  if (!utc) return {};
-  const std::int64_t local = *utc + (minutes + offset_minutes) * 60'000'000LL;
-  return format_instant(local).substr(0, 19) + zone;  // "YYYY-MM-DDThh:mm:ss" + zone
-}
-
 // The fullUrl of the Bundle's one Patient entry ("" when none or several).
 std::string patient_url(const fhir::JsonDocument& bundle) {
   std::string found;
@@ -351,7 +331,8 @@ class Repairer {
         if (minutes.empty() || minutes.find_first_not_of("0123456789") != std::string::npos) {
           return false;
         }
-        const std::string end = plus_minutes(fhir::json_string(start->value), std::stoll(minutes));
+        const std::string end =
+            add_seconds(fhir::json_string(start->value), std::stoll(minutes) * 60);
         if (end.empty()) return false;
         shown = "\"" + end + "\"";
         value.SetString(end.c_str(), static_cast<rapidjson::SizeType>(end.size()),

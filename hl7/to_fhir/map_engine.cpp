@@ -10,6 +10,7 @@
 #include "fhir/value_set.h"
 #include "hl7/to_fhir/coding_system.h"
 #include "hl7/to_fhir/condition.h"
+#include "hl7/to_fhir/primitive_conversion.h"
 #include "hl7/to_fhir/target_path.h"
 #include "hl7/to_fhir/v2_value.h"
 
@@ -389,11 +390,41 @@ class Walk {
            node.parent() != nullptr && node.parent()->type().name == "Coding";
   }
 
+  // "Appointment.participant.period.start + AIS-7" (AIS, AIG, AIL, AIP): a Period's end is its
+  // start plus the duration in this field, in the units of the next one (minutes when empty).
+  static bool is_start_plus_duration(std::string_view assignment) {
+    return assignment.find(".start + ") != std::string_view::npos &&
+           assignment.find('/') == std::string_view::npos;
+  }
+
+  void end_from_duration(const V2Value& value, Node& end) {
+    Node* period = end.parent();
+    const Node* start = period == nullptr ? nullptr : period->existing("start", {});
+    if (start == nullptr || !start->has_value() || end.has_value()) return;
+    const std::vector<V2Value> units = field_repetitions(message_, segment_, field_ + 1);
+    const std::string unit = units.empty() ? std::string() : units[0].part(1).text();
+    const std::optional<std::int64_t> seconds = duration_seconds(value.text(), unit);
+    const std::string text = seconds ? add_seconds(start->value(), *seconds) : std::string();
+    if (text.empty()) {
+      issues_.push_back(MappingIssue{std::string(message_.segment_id(segment_)),
+                                     static_cast<int>(segment_) + 1, field_, repetition_,
+                                     component_,
+                                     "duration '" + value.text() + " " + unit +
+                                         "' does not give an end after '" + start->value() + "'"});
+      return;
+    }
+    end.set(text);
+  }
+
   void set_value(const CompiledRow& row, const V2Value& value, Node& node) {
     std::string text;
     if (!row.path->constant.empty()) {
       text = row.path->constant;
     } else if (!row.row->assignment.empty()) {
+      if (is_start_plus_duration(row.row->assignment)) {
+        end_from_duration(value, node);
+        return;
+      }
       const std::optional<std::string> joined = joined_assignment(row.row->assignment, context_);
       text = joined ? *joined : std::string(row.row->assignment);
       if (text.empty()) return;

@@ -99,8 +99,7 @@ Result<MappedMessage> map_patient_merge(const MessageMapper& mapper, const Messa
       fields_of(message.segment_text(mrg), message.delimiters().field);
   const std::string_view prior = mrg_fields.size() > 1 ? mrg_fields[1] : std::string_view();
   const char f = message.delimiters().field;
-  const std::string merged_text =
-      msh + '\r' + "PID" + f + "1" + f + f + std::string(prior) + '\r';
+  const std::string merged_text = msh + '\r' + "PID" + f + "1" + f + f + std::string(prior) + '\r';
 
   MappedMessage out;
   HEARTH_ASSIGN_OR_RETURN(rapidjson::Document bundle,

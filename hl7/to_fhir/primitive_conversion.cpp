@@ -3,6 +3,9 @@
 #include "hl7/to_fhir/primitive_conversion.h"
 
 #include <cctype>
+#include <cstdlib>
+
+#include "core/time_format.h"
 
 namespace hearth::hl7::to_fhir {
 namespace {
@@ -200,6 +203,41 @@ Result<std::string> percent_encode_space(std::string_view text, std::string_view
 }
 
 }  // namespace
+
+std::string add_seconds(std::string_view date_time, std::int64_t seconds) {
+  if (date_time.size() < 20 || date_time[10] != 'T') return {};
+  int offset_minutes = 0;
+  std::string zone = "Z";
+  if (date_time.back() != 'Z') {
+    if (date_time.size() < 25) return {};
+    zone = std::string(date_time.substr(date_time.size() - 6));
+    if ((zone[0] != '+' && zone[0] != '-') || zone[3] != ':') return {};
+    const int hours = std::atoi(zone.substr(1, 2).c_str());
+    const int minutes = std::atoi(zone.substr(4, 2).c_str());
+    offset_minutes = (zone[0] == '-' ? -1 : 1) * (hours * 60 + minutes);
+  }
+  const std::optional<std::int64_t> utc = parse_instant_lower_bound(date_time);
+  if (!utc) return {};
+  const std::int64_t local = *utc + (seconds + offset_minutes * 60LL) * 1'000'000LL;
+  return format_instant(local).substr(0, 19) + zone;  // "YYYY-MM-DDThh:mm:ss" + zone
+}
+
+std::optional<std::int64_t> duration_seconds(std::string_view count, std::string_view unit) {
+  if (count.empty() || count.size() > 9 ||
+      count.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::string u;
+  for (char c : unit) u += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::int64_t per = 0;
+  if (u.empty() || u == "min" || u == "mn") per = 60;
+  if (u == "s" || u == "sec") per = 1;
+  if (u == "h" || u == "hr") per = 3600;
+  if (u == "d") per = 86400;
+  if (u == "wk") per = 7 * 86400;
+  if (per == 0) return std::nullopt;
+  return std::stoll(std::string(count)) * per;
+}
 
 Result<std::string> to_fhir_primitive(std::string_view text, std::string_view fhir_type,
                                       const ConversionOptions& options) {

@@ -16,6 +16,8 @@
 // Pure functions, thread-safe.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +28,15 @@ namespace hearth::hl7::to_fhir {
 struct ConversionOptions {
   std::string default_offset = "Z";  // "Z" or "+hh:mm" / "-hh:mm"
 };
+
+// A FHIR dateTime with a time of day and a zone ("2018-10-17T22:28:05Z", "...+02:15") plus
+// `seconds`, written in the same zone, to the second; "" when `date_time` has no time or zone.
+std::string add_seconds(std::string_view date_time, std::int64_t seconds);
+
+// The seconds in `count` of a v2 duration unit (AIS-8, AIG-12, SCH-10: "MIN", "min", "s", "h",
+// "d", "wk"; ISO+ or UCUM, any case); minutes when `unit` is empty (the v2 default). nullopt for
+// a unit that is not a duration or a count that is not a whole number.
+std::optional<std::int64_t> duration_seconds(std::string_view count, std::string_view unit);
 
 // kInvalidArgument naming the FHIR type when `text` is not a value of it.
 Result<std::string> to_fhir_primitive(std::string_view text, std::string_view fhir_type,

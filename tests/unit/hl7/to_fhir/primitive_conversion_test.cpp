@@ -68,4 +68,18 @@ TEST_CASE("v2 to FHIR primitives: numbers, booleans, codes") {
   CHECK(converted("Free  text ", "string") == "Free  text ");
 }
 
+TEST_CASE("durations: a start plus a v2 duration, in the start's zone") {
+  CHECK(duration_seconds("15", "") == 900);  // minutes when the unit is empty
+  CHECK(duration_seconds("15", "MIN") == 900);
+  CHECK(duration_seconds("2", "h") == 7200);
+  CHECK(duration_seconds("30", "s") == 30);
+  CHECK_FALSE(duration_seconds("1.5", "h"));
+  CHECK_FALSE(duration_seconds("3", "furlong"));
+  CHECK(add_seconds("2018-10-17T22:28:05Z", 900) == "2018-10-17T22:43:05Z");
+  CHECK(add_seconds("2018-10-17T23:50:00+02:15", 1800) == "2018-10-18T00:20:00+02:15");
+  CHECK(add_seconds("2018-12-31T23:59:59-05:00", 1) == "2019-01-01T00:00:00-05:00");
+  CHECK(add_seconds("2018-10-17", 60).empty());           // no time of day
+  CHECK(add_seconds("2018-10-17T22:28:05", 60).empty());  // no zone
+}
+
 }  // namespace hearth::hl7::to_fhir
