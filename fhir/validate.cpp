@@ -67,7 +67,10 @@ std::string quoted(std::string_view text) {
 
 class Validator {
  public:
-  explicit Validator(Invariants invariants) : invariants_(invariants) { path_.reserve(32); }
+  Validator(Invariants invariants, AdvisoryBindings advisory)
+      : invariants_(invariants), advisory_(advisory == AdvisoryBindings::kOn) {
+    path_.reserve(32);
+  }
 
   void validate_root(const JsonValue& v, std::string_view expected) {
     const TypeDef* type = resource_type_of(v, expected);
@@ -330,6 +333,12 @@ class Validator {
       if (auto problem = check_binding(v, match.type->code, vs)) {
         report(kCodeInvalid, std::move(problem->diagnostics), problem->severity);
       }
+    } else if (advisory_ && (e.binding_strength == BindingStrength::kExtensible ||
+                             e.binding_strength == BindingStrength::kPreferred)) {
+      if (auto problem =
+              check_advisory_binding(v, match.type->code, e.value_set, e.binding_strength)) {
+        report(kCodeInvalid, std::move(*problem), Severity::kInformation);
+      }
     }
     int prim = primitive_index(match);
     if (prim >= 0) {
@@ -445,6 +454,7 @@ class Validator {
   std::vector<PathStep> path_;
   std::vector<InvariantSite> sites_;
   const Invariants invariants_;
+  const bool advisory_;
   const JsonValue* resource_ = nullptr;  // the resource holding the current value
   const JsonValue* root_ = nullptr;      // its container, or itself (%rootResource)
 };
@@ -452,8 +462,8 @@ class Validator {
 }  // namespace
 
 std::vector<Issue> validation_issues(const JsonValue& resource, std::string_view expected_type,
-                                     Invariants invariants) {
-  Validator validator(invariants);
+                                     Invariants invariants, AdvisoryBindings advisory) {
+  Validator validator(invariants, advisory);
   validator.validate_root(resource, expected_type);
   return validator.take_issues();
 }

@@ -8,7 +8,8 @@
 // Then, when the structure has no error (a code outside its value set aside), the invariants of the
 // base definitions (invariants.h: IssueType "invariant", diagnostics starting with the constraint's
 // key, "pat-1: ..."). Not checked here: the invariants invariants.h lists as skipped, extensible
-// and preferred bindings, profiles, reference targets, XHTML content beyond "starts with <div".
+// and preferred bindings (validation_issues checks them on request), profiles, reference targets,
+// XHTML content beyond "starts with <div".
 //
 // Reentrant and thread-safe; allocates only for the issues it reports (and a small path stack).
 #pragma once
@@ -47,8 +48,14 @@ enum class Invariants : std::uint8_t {
   kUnguarded,  // every invariant evaluated through FHIRPath (same issues as kChecked, slower)
 };
 
+// Whether validation_issues also checks the extensible and preferred bindings whose value sets
+// Hearth can expand (binding_check.h): each code outside is an issue of severity information,
+// IssueType "code-invalid". For $validate only: never a reason to refuse a write.
+enum class AdvisoryBindings : std::uint8_t { kOff, kOn };
+
 // Every issue validate_resource finds, warnings included, in the order found.
 std::vector<Issue> validation_issues(const JsonValue& resource, std::string_view expected_type = {},
-                                     Invariants invariants = Invariants::kChecked);
+                                     Invariants invariants = Invariants::kChecked,
+                                     AdvisoryBindings advisory = AdvisoryBindings::kOff);
 
 }  // namespace hearth::fhir

@@ -82,6 +82,29 @@ TEST_CASE("$validate of a valid resource answers one information issue") {
   CHECK(found[0].severity == "information");
 }
 
+TEST_CASE("$validate reports codes outside extensible and preferred bindings as information") {
+  RestFixture f;
+  // Patient.maritalStatus: extensible, marital-status (v3 MaritalStatus and NullFlavor UNK).
+  // Patient.language: preferred, languages (BCP-47 codes listed in the compose).
+  std::string body = R"({"resourceType":"Patient","language":"xx-nowhere","maritalStatus":{
+      "coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-MaritalStatus","code":"Q"}]},
+      "contact":[{"relationship":[{"coding":[{"system":
+      "http://terminology.hl7.org/CodeSystem/v2-0131","code":"C"}]}],"name":{"family":"Doe"}}]})";
+  std::vector<Found> found = issues(f.call("POST", "Patient/$validate", body));
+  CHECK(has(found, "information", "code-invalid", "Patient.maritalStatus"));
+  CHECK(has(found, "information", "code-invalid", "Patient.language"));
+  CHECK_FALSE(has(found, "information", "code-invalid", "Patient.contact[0].relationship[0]"));
+  for (const Found& x : found) CHECK(x.severity != "error");
+  // Codes inside the value sets: only the "all OK" issue.
+  std::string good = R"({"resourceType":"Patient","language":"en-US","maritalStatus":{
+      "coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-NullFlavor","code":"UNK"}]}})";
+  found = issues(f.call("POST", "Patient/$validate", good));
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].code != "code-invalid");
+  // A write is never refused for them.
+  CHECK(f.call("POST", "Patient", body).status == 201);
+}
+
 TEST_CASE("$validate of a Parameters roots the issues at the resource, not the wrapper") {
   RestFixture f;
   Response r = f.call("POST", "Patient/$validate", wrapped(kBad, "create"));
