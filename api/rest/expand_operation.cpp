@@ -86,8 +86,7 @@ Result<Response> expand_operation(const InteractionContext& ctx) {
     }
     options.active_only = *active == "true";
   }
-  HEARTH_ASSIGN_OR_RETURN(options.offset,
-                          non_negative(params, "offset", 0, term::kMaxExpansion));
+  HEARTH_ASSIGN_OR_RETURN(options.offset, non_negative(params, "offset", 0, term::kMaxExpansion));
   HEARTH_ASSIGN_OR_RETURN(options.count,
                           non_negative(params, "count", kMaxExpandCount, kMaxExpandCount));
   HEARTH_ASSIGN_OR_RETURN(term::Expansion expansion, term::expand(*vs, options));

@@ -35,7 +35,8 @@ Result<Response> lookup_operation(const InteractionContext& ctx) {
   ParametersWriter out;
   out.add_string("name", cs->name.empty() ? cs->url : cs->name);
   if (!cs->version.empty()) out.add_string("version", cs->version);
-  out.add_string("display", term::display_of(*c).empty() ? term::code_of(*c) : term::display_of(*c));
+  out.add_string("display",
+                 term::display_of(*c).empty() ? term::code_of(*c) : term::display_of(*c));
   if (const term::Concept* parent = term::parent_of(*cs, *c)) {
     add_property(out, "parent", term::code_of(*parent));
   }

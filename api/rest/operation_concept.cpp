@@ -5,8 +5,9 @@
 
 namespace hearth::api {
 
-Result<ConceptRef> find_operation_concept(const OperationParams& params, std::string_view system_key,
-                       std::string_view code_key, std::string_view coding_key) {
+Result<ConceptRef> find_operation_concept(const OperationParams& params,
+                                          std::string_view system_key, std::string_view code_key,
+                                          std::string_view coding_key) {
   const std::string* system = params.get(system_key);
   const std::string* code = params.get(code_key);
   if (system == nullptr || code == nullptr) {
@@ -14,9 +15,9 @@ Result<ConceptRef> find_operation_concept(const OperationParams& params, std::st
     code = params.get(std::string(coding_key) + ".code");
   }
   if (system == nullptr || code == nullptr) {
-    return Status(Code::kInvalidArgument,
-                  "the operation needs " + std::string(system_key) + " and " +
-                      std::string(code_key) + ", or " + std::string(coding_key));
+    return Status(Code::kInvalidArgument, "the operation needs " + std::string(system_key) +
+                                              " and " + std::string(code_key) + ", or " +
+                                              std::string(coding_key));
   }
   const fhir::terminology::CodeSystem* cs = fhir::terminology::find_code_system(*system);
   if (cs == nullptr) {

@@ -11,7 +11,8 @@
 
 namespace hearth::api {
 
-using ConceptRef = std::pair<const fhir::terminology::CodeSystem*, const fhir::terminology::Concept*>;
+using ConceptRef =
+    std::pair<const fhir::terminology::CodeSystem*, const fhir::terminology::Concept*>;
 
 // The code system and concept `params` names by `system_key` and `code_key`, or else by the
 // Coding `coding_key` ("<coding_key>.system", "<coding_key>.code"). Errors: kInvalidArgument

@@ -19,8 +19,8 @@ Result<Response> subsumes_operation(const InteractionContext& ctx) {
     params.add("codeA", *params.get("codingA.code"));
   }
   if (params.get("codeB") == nullptr && params.get("codingB.code") != nullptr) {
-    if (const std::string* s = params.get("codingB.system"); s != nullptr && params.get("system") &&
-                                                               *s != *params.get("system")) {
+    if (const std::string* s = params.get("codingB.system");
+        s != nullptr && params.get("system") && *s != *params.get("system")) {
       return Status(Code::kInvalidArgument, "codingA and codingB must be of the same system",
                     "codingB");
     }

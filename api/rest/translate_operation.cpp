@@ -24,9 +24,9 @@ Result<Response> translate_operation(const InteractionContext& ctx) {
   }
   q.system = *system;
   q.code = *code;
-  for (auto [name, field] : {std::pair{"url", &q.url}, std::pair{"source", &q.source},
-                             std::pair{"target", &q.target},
-                             std::pair{"targetsystem", &q.target_system}}) {
+  for (auto [name, field] :
+       {std::pair{"url", &q.url}, std::pair{"source", &q.source}, std::pair{"target", &q.target},
+        std::pair{"targetsystem", &q.target_system}}) {
     if (const std::string* v = params.get(name)) *field = *v;
   }
   if (const std::string* reverse = params.get("reverse")) {
@@ -48,9 +48,9 @@ Result<Response> translate_operation(const InteractionContext& ctx) {
   ParametersWriter out;
   out.add_bool("result", result);
   out.add_string("message", matches.empty() ? std::string("no built-in concept map maps the code")
-                            : result ? "the code has " + std::to_string(matches.size()) +
-                                           " mapping(s)"
-                                     : "the code is mapped as unmatched or disjoint only");
+                            : result
+                                ? "the code has " + std::to_string(matches.size()) + " mapping(s)"
+                                : "the code is mapped as unmatched or disjoint only");
   for (const term::TranslateMatch& m : matches) {
     out.begin_part("match");
     if (!m.equivalence.empty()) out.add_code("equivalence", m.equivalence);

@@ -13,9 +13,9 @@ namespace hearth::fhir::terminology {
 
 struct Mapping {
   std::string_view source_code;
-  std::string_view target_code;     // "" for an unmatched source
+  std::string_view target_code;  // "" for an unmatched source
   std::string_view target_display;
-  std::string_view equivalence;     // ConceptMapEquivalence code
+  std::string_view equivalence;  // ConceptMapEquivalence code
 };
 
 struct ConceptMapGroup {
@@ -39,19 +39,19 @@ const ConceptMap* find_concept_map(std::string_view url);  // "|version" ignored
 
 // What $translate asks. Empty fields match anything; `system` and `code` are required.
 struct TranslateQuery {
-  std::string_view url;           // a concept map
-  std::string_view source;        // the source value set
-  std::string_view target;        // the target value set
-  std::string_view system;        // the code's system
+  std::string_view url;     // a concept map
+  std::string_view source;  // the source value set
+  std::string_view target;  // the target value set
+  std::string_view system;  // the code's system
   std::string_view code;
   std::string_view target_system;
-  bool reverse = false;           // map from target to source
+  bool reverse = false;  // map from target to source
 };
 
 struct TranslateMatch {
   const ConceptMap* map;
   std::string_view equivalence;
-  std::string_view system;   // the system of the result
+  std::string_view system;  // the system of the result
   std::string_view code;
   std::string_view display;
 };

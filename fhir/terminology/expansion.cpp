@@ -27,8 +27,8 @@ class CodeList {
     if (!seen_.insert({item.system, item.code}).second) return Status::ok();
     if (items_.size() >= kMaxExpansion) {
       return Status(Code::kUnprocessable,
-                    "the expansion has more than " + std::to_string(kMaxExpansion) + " codes",
-                    {}, "too-costly");
+                    "the expansion has more than " + std::to_string(kMaxExpansion) + " codes", {},
+                    "too-costly");
     }
     items_.push_back(item);
     return Status::ok();
@@ -82,8 +82,7 @@ class FilterTest {
       if (f.value.size() > kMaxRegexPattern) return not_supported("the regex filter is too long");
       UErrorCode status = U_ZERO_ERROR;
       std::string pattern(f.value);
-      t.regex_.reset(
-          icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(pattern), 0, status));
+      t.regex_.reset(icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(pattern), 0, status));
       if (U_FAILURE(status)) return not_supported("the regex filter does not compile");
       return t;
     }
@@ -162,8 +161,8 @@ class Expander {
     for (std::string_view url : inc.value_sets) {
       const ValueSet* other = find_value_set_compose(url);
       if (other == nullptr) {
-        return Status(Code::kNotFound, "the value set " + std::string(url) + " is not built in",
-                      {}, "not-found");
+        return Status(Code::kNotFound, "the value set " + std::string(url) + " is not built in", {},
+                      "not-found");
       }
       CodeList codes;
       HEARTH_RETURN_IF_ERROR(add_value_set(*other, codes, depth + 1));

@@ -33,14 +33,14 @@ struct ExpansionItem {
 };
 
 struct ExpandOptions {
-  std::string_view filter;  // keep codes whose display or code contains it (ASCII case folded)
+  std::string_view filter;   // keep codes whose display or code contains it (ASCII case folded)
   bool active_only = false;  // drop inactive (deprecated, retired) concepts
   std::size_t offset = 0;    // paging over the filtered expansion
   std::size_t count = kMaxExpansion;
 };
 
 struct Expansion {
-  std::size_t total = 0;  // codes after the text filter, before paging
+  std::size_t total = 0;             // codes after the text filter, before paging
   std::vector<ExpansionItem> items;  // the page: [offset, offset + count) of them
 };
 

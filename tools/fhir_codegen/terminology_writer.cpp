@@ -12,8 +12,8 @@ namespace {
 
 std::string span_of(const char* array, std::size_t offset, std::size_t count) {
   if (count == 0) return "{}";
-  return "{" + std::string(array) + " + " + std::to_string(offset) + ", " +
-         std::to_string(count) + "}";
+  return "{" + std::string(array) + " + " + std::to_string(offset) + ", " + std::to_string(count) +
+         "}";
 }
 
 template <typename T>
@@ -24,9 +24,9 @@ std::vector<const T*> sorted_by_url(const std::vector<T>& items) {
   }
   std::stable_sort(out.begin(), out.end(), [](const T* a, const T* b) { return a->url < b->url; });
   // The package holds each canonical once; keep the first should that ever change.
-  out.erase(std::unique(out.begin(), out.end(),
-                        [](const T* a, const T* b) { return a->url == b->url; }),
-            out.end());
+  out.erase(
+      std::unique(out.begin(), out.end(), [](const T* a, const T* b) { return a->url == b->url; }),
+      out.end());
   return out;
 }
 
@@ -81,9 +81,8 @@ std::string write_code_systems(const Package& package, TextPool& text, std::size
     for (const RawConcept& c : cs->concepts) {
       int flags = (c.not_selectable ? 1 : 0) | (c.inactive ? 2 : 0);
       concepts.add("{" + std::to_string(text.add(c.code)) + ", " +
-                   std::to_string(text.add(c.display)) + ", " +
-                   std::to_string(c.parent) + ", " + std::to_string(c.subtree_end) + ", " +
-                   std::to_string(flags) + "}");
+                   std::to_string(text.add(c.display)) + ", " + std::to_string(c.parent) + ", " +
+                   std::to_string(c.subtree_end) + ", " + std::to_string(flags) + "}");
     }
     std::vector<std::uint32_t> order(cs->concepts.size());
     std::iota(order.begin(), order.end(), 0U);
@@ -99,8 +98,7 @@ std::string write_code_systems(const Package& package, TextPool& text, std::size
                 span_of("kByCode", first_index, order.size()) + "}");
   }
   count = systems.size;
-  return concepts.emit("Concept kConcepts", "{}") +
-         by_code.emit("std::uint32_t kByCode", "0") +
+  return concepts.emit("Concept kConcepts", "{}") + by_code.emit("std::uint32_t kByCode", "0") +
          systems.emit("CodeSystem kCodeSystemData", "{}");
 }
 
@@ -135,8 +133,7 @@ std::string write_value_sets(const Package& package, TextPool& text, std::size_t
   }
   count = sets.size;
   return concepts.emit("ComposeConcept kComposeConcepts", "{}") +
-         filters.emit("Filter kFilters", "{}") +
-         refs.emit("std::string_view kValueSetRefs", "{}") +
+         filters.emit("Filter kFilters", "{}") + refs.emit("std::string_view kValueSetRefs", "{}") +
          includes.emit("Include kIncludes", "{}") + sets.emit("ValueSet kValueSetData", "{}");
 }
 
@@ -152,9 +149,8 @@ std::string write_concept_maps(const Package& package, std::size_t& count) {
       });
       std::size_t first = mappings.size;
       for (const RawMapping* m : sorted) {
-        mappings.add("{" + cpp_literal(m->source_code) + ", " + cpp_literal(m->target_code) +
-                     ", " + cpp_literal(m->target_display) + ", " + cpp_literal(m->equivalence) +
-                     "}");
+        mappings.add("{" + cpp_literal(m->source_code) + ", " + cpp_literal(m->target_code) + ", " +
+                     cpp_literal(m->target_display) + ", " + cpp_literal(m->equivalence) + "}");
       }
       groups.add("{" + cpp_literal(g.source) + ", " + cpp_literal(g.target) + ", " +
                  span_of("kMappings", first, sorted.size()) + "}");

@@ -55,9 +55,8 @@ TEST_CASE(":in and :not-in become the value set's codes") {
   CHECK(in.values[0].system == "http://hl7.org/fhir/administrative-gender");
 
   SearchClause not_in = only_clause(
-      "Encounter",
-      {{"participant-type:not-in",
-        "http://terminology.hl7.org/ValueSet/v3-ParticipationInformationGenerator"}});
+      "Encounter", {{"participant-type:not-in",
+                     "http://terminology.hl7.org/ValueSet/v3-ParticipationInformationGenerator"}});
   CHECK(not_in.modifier == Modifier::kNot);
   CHECK(codes(not_in) == std::set<std::string>{"AUT", "INF", "TRANS", "ENT", "WIT"});
 
@@ -74,13 +73,13 @@ TEST_CASE(":below and :above follow the code system's hierarchy") {
       "Encounter", {{"participant-type:below", std::string(kParticipation) + "|TRANS"}});
   CHECK(below.modifier == Modifier::kNone);
   CHECK(codes(below) == std::set<std::string>{"TRANS", "ENT"});
-  SearchClause above = only_clause(
-      "Encounter", {{"participant-type:above", std::string(kParticipation) + "|ENT"}});
+  SearchClause above =
+      only_clause("Encounter", {{"participant-type:above", std::string(kParticipation) + "|ENT"}});
   CHECK(codes(above) ==
         std::set<std::string>{"ENT", "TRANS", "_ParticipationInformationGenerator", "PART"});
   // A leaf's :below is itself.
-  CHECK(codes(only_clause("Encounter", {{"participant-type:below",
-                                          std::string(kParticipation) + "|AUT"}})) ==
+  CHECK(codes(only_clause("Encounter",
+                          {{"participant-type:below", std::string(kParticipation) + "|AUT"}})) ==
         std::set<std::string>{"AUT"});
 }
 

@@ -110,9 +110,8 @@ TEST_CASE("expansion: whole systems, is-a with an exclude, is-not-a, descendent-
 
   // is-not-a O: every v2-0131 code but O.
   Expansion contact = expand_url("http://hl7.org/fhir/ValueSet/patient-contactrelationship");
-  CHECK(contact.total == find_code_system("http://terminology.hl7.org/CodeSystem/v2-0131")
-                                 ->concepts.size() -
-                             1);
+  CHECK(contact.total ==
+        find_code_system("http://terminology.hl7.org/CodeSystem/v2-0131")->concepts.size() - 1);
   CHECK(codes_of(contact).count("O") == 0);
   CHECK(codes_of(contact).count("C") == 1);
 
@@ -160,7 +159,8 @@ TEST_CASE("expansion: what Hearth cannot expand is an error naming it") {
   CHECK(e.status().message().find("urn:iso:std:iso:3166") != std::string::npos);
 
   // Membership through expansion.
-  const ValueSet* gender = find_value_set_compose("http://hl7.org/fhir/ValueSet/administrative-gender");
+  const ValueSet* gender =
+      find_value_set_compose("http://hl7.org/fhir/ValueSet/administrative-gender");
   REQUIRE(gender != nullptr);
   CHECK(contains(*gender, "", "male").value());
   CHECK(contains(*gender, "http://hl7.org/fhir/administrative-gender", "other").value());
