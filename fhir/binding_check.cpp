@@ -1,6 +1,8 @@
 // Required-binding checks over the JSON shapes of code, Coding and CodeableConcept.
 #include "fhir/binding_check.h"
 
+#include "fhir/terminology/expansion_cache.h"
+
 namespace hearth::fhir {
 namespace {
 
@@ -87,6 +89,50 @@ std::optional<BindingProblem> check_binding(const JsonValue& value, std::string_
   }
   if (type_code == "CodeableConcept") return check_codeable_concept(value, vs);
   return std::nullopt;
+}
+
+std::optional<std::string> check_advisory_binding(const JsonValue& value,
+                                                  std::string_view type_code,
+                                                  std::string_view value_set_url,
+                                                  BindingStrength strength) {
+  const terminology::ExpansionIndex* vs = nullptr;
+  auto outside = [&](std::string_view system, std::string_view code) -> std::optional<std::string> {
+    if (vs->contains(system, code)) return std::nullopt;
+    return "the code " + shown(system, code) + " is not in the value set " +
+           std::string(value_set_url.substr(0, value_set_url.find('|'))) + " of " +
+           (strength == BindingStrength::kExtensible ? "an extensible" : "a preferred") +
+           " binding";
+  };
+  if (type_code == "code") {
+    if (!is_json_string(value) || (vs = terminology::cached_expansion(value_set_url)) == nullptr) {
+      return std::nullopt;
+    }
+    return outside({}, json_string(value));
+  }
+  if (!value.IsObject()) return std::nullopt;
+  if (type_code == "Coding") {
+    std::string_view code = string_member(value, "code");
+    if (code.empty() || (vs = terminology::cached_expansion(value_set_url)) == nullptr) {
+      return std::nullopt;
+    }
+    return outside(string_member(value, "system"), code);
+  }
+  if (type_code != "CodeableConcept") return std::nullopt;
+  auto codings = value.FindMember("coding");
+  if (codings == value.MemberEnd() || !codings->value.IsArray()) return std::nullopt;
+  std::optional<std::string> first;
+  for (const JsonValue& coding : codings->value.GetArray()) {
+    if (!coding.IsObject()) continue;
+    std::string_view code = string_member(coding, "code");
+    if (code.empty()) continue;
+    if (vs == nullptr && (vs = terminology::cached_expansion(value_set_url)) == nullptr) {
+      return std::nullopt;
+    }
+    std::optional<std::string> problem = outside(string_member(coding, "system"), code);
+    if (!problem) return std::nullopt;
+    if (!first) first = std::move(problem);
+  }
+  return first;
 }
 
 }  // namespace hearth::fhir

@@ -14,6 +14,7 @@
 
 #include "core/status.h"
 #include "fhir/json.h"
+#include "fhir/model.h"
 #include "fhir/value_set.h"
 
 namespace hearth::fhir {
@@ -27,5 +28,15 @@ struct BindingProblem {
 // values of the wrong JSON shape (reported elsewhere) give nullopt, as does a value that passes.
 std::optional<BindingProblem> check_binding(const JsonValue& value, std::string_view type_code,
                                             const ValueSetDef& vs);
+
+// The check of a coded value against an extensible or preferred binding (`strength`), for
+// $validate: the diagnostics of an information issue when a code, a Coding or every coding of a
+// CodeableConcept is outside the value set `value_set_url`; nullopt when the value passes, has
+// text only, or when the value set is not built in or Hearth cannot expand it
+// (fhir/terminology/expansion_cache.h).
+std::optional<std::string> check_advisory_binding(const JsonValue& value,
+                                                  std::string_view type_code,
+                                                  std::string_view value_set_url,
+                                                  BindingStrength strength);
 
 }  // namespace hearth::fhir

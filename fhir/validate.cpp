@@ -67,7 +67,10 @@ std::string quoted(std::string_view text) {
 
 class Validator {
  public:
-  explicit Validator(Invariants invariants) : invariants_(invariants) { path_.reserve(32); }
+  Validator(Invariants invariants, ValidationScope scope)
+      : invariants_(invariants), operation_(scope == ValidationScope::kOperation) {
+    path_.reserve(32);
+  }
 
   void validate_root(const JsonValue& v, std::string_view expected) {
     const TypeDef* type = resource_type_of(v, expected);
@@ -76,11 +79,12 @@ class Validator {
     path_.push_back({type->name, -1});
     members(v, *type, 0, true);
     path_.pop_back();
-    // Invariants assume the structure they navigate: evaluated only over a sound one (a code
-    // outside its value set does not make it unsound).
+    // Invariants assume the structure they navigate: on a write, evaluated only over a sound
+    // one (a code outside its value set does not make it unsound); $validate evaluates them
+    // anyway, to list every issue.
     if (invariants_ == Invariants::kNone) return;
     for (const Issue& issue : issues_) {
-      if (issue.severity == Severity::kError && issue.type != kCodeInvalid) return;
+      if (!operation_ && issue.severity == Severity::kError && issue.type != kCodeInvalid) return;
     }
     check_invariants(sites_, issues_, kMaxValidationIssues, guarding());
   }
@@ -330,6 +334,12 @@ class Validator {
       if (auto problem = check_binding(v, match.type->code, vs)) {
         report(kCodeInvalid, std::move(problem->diagnostics), problem->severity);
       }
+    } else if (operation_ && (e.binding_strength == BindingStrength::kExtensible ||
+                              e.binding_strength == BindingStrength::kPreferred)) {
+      if (auto problem =
+              check_advisory_binding(v, match.type->code, e.value_set, e.binding_strength)) {
+        report(kCodeInvalid, std::move(*problem), Severity::kInformation);
+      }
     }
     int prim = primitive_index(match);
     if (prim >= 0) {
@@ -445,6 +455,7 @@ class Validator {
   std::vector<PathStep> path_;
   std::vector<InvariantSite> sites_;
   const Invariants invariants_;
+  const bool operation_;                 // ValidationScope::kOperation
   const JsonValue* resource_ = nullptr;  // the resource holding the current value
   const JsonValue* root_ = nullptr;      // its container, or itself (%rootResource)
 };
@@ -452,8 +463,8 @@ class Validator {
 }  // namespace
 
 std::vector<Issue> validation_issues(const JsonValue& resource, std::string_view expected_type,
-                                     Invariants invariants) {
-  Validator validator(invariants);
+                                     Invariants invariants, ValidationScope scope) {
+  Validator validator(invariants, scope);
   validator.validate_root(resource, expected_type);
   return validator.take_issues();
 }

@@ -5,10 +5,12 @@
 // primitive extensions ("_birthDate"), choice types, and nested complex types, backbone
 // elements and resources (contained, Bundle.entry.resource, Parameters.parameter.resource), and
 // the required bindings of code, Coding and CodeableConcept elements (binding_check.h).
-// Then, when the structure has no error (a code outside its value set aside), the invariants of the
+// Then, when the structure has no error (a code outside its value set aside; for $validate,
+// always: ValidationScope), the invariants of the
 // base definitions (invariants.h: IssueType "invariant", diagnostics starting with the constraint's
 // key, "pat-1: ..."). Not checked here: the invariants invariants.h lists as skipped, extensible
-// and preferred bindings, profiles, reference targets, XHTML content beyond "starts with <div".
+// and preferred bindings (validation_issues checks them on request), profiles, reference targets,
+// XHTML content beyond "starts with <div".
 //
 // Reentrant and thread-safe; allocates only for the issues it reports (and a small path stack).
 #pragma once
@@ -47,8 +49,16 @@ enum class Invariants : std::uint8_t {
   kUnguarded,  // every invariant evaluated through FHIRPath (same issues as kChecked, slower)
 };
 
+// What $validate adds to the checks of a write (kOperation), never a reason to refuse a write:
+// the extensible and preferred bindings whose value sets Hearth can expand (binding_check.h),
+// each code outside an issue of severity information, IssueType "code-invalid"; and the
+// invariants evaluated even when the structure has errors, so that every issue is listed (one
+// that cannot be evaluated over the broken structure is a warning, as always).
+enum class ValidationScope : std::uint8_t { kWrite, kOperation };
+
 // Every issue validate_resource finds, warnings included, in the order found.
 std::vector<Issue> validation_issues(const JsonValue& resource, std::string_view expected_type = {},
-                                     Invariants invariants = Invariants::kChecked);
+                                     Invariants invariants = Invariants::kChecked,
+                                     ValidationScope scope = ValidationScope::kWrite);
 
 }  // namespace hearth::fhir

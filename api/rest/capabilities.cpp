@@ -92,8 +92,21 @@ void write_security(JsonWriter& w, const SecurityDescription& security) {
   w.EndObject();
 }
 
-// The operations served (validate_operation.cpp), at the type level and for the whole server.
-// ValueSet also has $validate-code (validate_code_operation.cpp).
+// The operations served (validate_operation.cpp), at the type level and for the whole server,
+// and the terminology operations of CodeSystem, ValueSet and ConceptMap (interactions.h).
+struct TypeOperation {
+  std::string_view type, name, definition;
+};
+constexpr TypeOperation kTypeOperations[] = {
+    {"CodeSystem", "lookup", "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup"},
+    {"CodeSystem", "subsumes", "http://hl7.org/fhir/OperationDefinition/CodeSystem-subsumes"},
+    {"CodeSystem", "validate-code",
+     "http://hl7.org/fhir/OperationDefinition/CodeSystem-validate-code"},
+    {"ConceptMap", "translate", "http://hl7.org/fhir/OperationDefinition/ConceptMap-translate"},
+    {"ValueSet", "expand", "http://hl7.org/fhir/OperationDefinition/ValueSet-expand"},
+    {"ValueSet", "validate-code", "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code"},
+};
+
 void write_operations(JsonWriter& w, std::string_view type = {}) {
   w.Key("operation");
   w.StartArray();
@@ -103,12 +116,13 @@ void write_operations(JsonWriter& w, std::string_view type = {}) {
   w.Key("definition");
   w.String("http://hl7.org/fhir/OperationDefinition/Resource-validate");
   w.EndObject();
-  if (type == "ValueSet") {
+  for (const TypeOperation& op : kTypeOperations) {
+    if (op.type != type) continue;
     w.StartObject();
     w.Key("name");
-    w.String("validate-code");
+    write_str(w, op.name);
     w.Key("definition");
-    w.String("http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code");
+    write_str(w, op.definition);
     w.EndObject();
   }
   w.EndArray();

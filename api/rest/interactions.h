@@ -64,10 +64,18 @@ Result<Response> smart_configuration_interaction(const InteractionContext& ctx);
 // OperationOutcome of every issue, unless the body's media type is unsupported (415) or it is
 // too large (413) (validate_operation.cpp).
 Result<Response> validate_operation(const InteractionContext& ctx);
-// GET/POST ValueSet/$validate-code over the built-in value sets (validate_code_operation.cpp):
-// 200 with a Parameters (result, message); kInvalidArgument without url and code, kNotFound
-// for a value set that is not built in.
+// The terminology operations over the built-in code systems, value sets and concept maps of the
+// official package (fhir/terminology/), GET or POST; each answers 200 with a Parameters (a
+// ValueSet for $expand). Errors: kInvalidArgument for a missing or malformed input
+// (operation_parameters.h) or a code not in the named system, kNotFound for a code system, value
+// set or concept map that is not built in, kUnprocessable for an expansion Hearth cannot make
+// (fhir/terminology/expansion.h).
+// ValueSet/$validate-code and CodeSystem/$validate-code: result, message, display.
 Result<Response> validate_code_operation(const InteractionContext& ctx);
+Result<Response> lookup_operation(const InteractionContext& ctx);     // CodeSystem/$lookup
+Result<Response> expand_operation(const InteractionContext& ctx);     // ValueSet/$expand
+Result<Response> subsumes_operation(const InteractionContext& ctx);   // CodeSystem/$subsumes
+Result<Response> translate_operation(const InteractionContext& ctx);  // ConceptMap/$translate
 // POST [base]: a transaction or batch Bundle (transaction.cpp).
 void transaction_interaction(const InteractionContext& ctx, Respond respond);
 // PUT [type]?criteria (transaction.cpp, through the entry runner; DELETE [type]?criteria is

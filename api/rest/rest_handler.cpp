@@ -51,6 +51,10 @@ Result<Response> run_interaction(const InteractionContext& ctx) {
     case Interaction::kSearchSystem: return search_interaction(ctx);
     case Interaction::kValidate: return validate_operation(ctx);
     case Interaction::kValidateCode: return validate_code_operation(ctx);
+    case Interaction::kLookup: return lookup_operation(ctx);
+    case Interaction::kExpand: return expand_operation(ctx);
+    case Interaction::kSubsumes: return subsumes_operation(ctx);
+    case Interaction::kTranslate: return translate_operation(ctx);
     default: break;
   }
   return Status(Code::kInternal, "unrouted interaction");

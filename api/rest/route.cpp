@@ -28,6 +28,18 @@ constexpr std::array kRoutes = {
         "GET", {"ValueSet", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
     RouteEntry{
         "POST", {"ValueSet", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
+    RouteEntry{
+        "GET", {"CodeSystem", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
+    RouteEntry{
+        "POST", {"CodeSystem", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
+    RouteEntry{"GET", {"CodeSystem", "$lookup"}, 2, Interaction::kLookup, StoreUse::kNone},
+    RouteEntry{"POST", {"CodeSystem", "$lookup"}, 2, Interaction::kLookup, StoreUse::kNone},
+    RouteEntry{"GET", {"CodeSystem", "$subsumes"}, 2, Interaction::kSubsumes, StoreUse::kNone},
+    RouteEntry{"POST", {"CodeSystem", "$subsumes"}, 2, Interaction::kSubsumes, StoreUse::kNone},
+    RouteEntry{"GET", {"ValueSet", "$expand"}, 2, Interaction::kExpand, StoreUse::kNone},
+    RouteEntry{"POST", {"ValueSet", "$expand"}, 2, Interaction::kExpand, StoreUse::kNone},
+    RouteEntry{"GET", {"ConceptMap", "$translate"}, 2, Interaction::kTranslate, StoreUse::kNone},
+    RouteEntry{"POST", {"ConceptMap", "$translate"}, 2, Interaction::kTranslate, StoreUse::kNone},
     RouteEntry{"POST", {"{type}", "$validate"}, 2, Interaction::kValidate, StoreUse::kNone},
     RouteEntry{"POST", {"{type}", "{id}", "$validate"}, 3, Interaction::kValidate, StoreUse::kNone},
     RouteEntry{"GET", {"metadata"}, 1, Interaction::kCapabilities, StoreUse::kNone},
@@ -85,6 +97,7 @@ static_assert(kInteractionLabels[static_cast<int>(Interaction::kConditionalPatch
               "conditional-patch");
 static_assert(kInteractionLabels[static_cast<int>(Interaction::kValidateCode) + 1] ==
               "validate-code");
+static_assert(kInteractionLabels[static_cast<int>(Interaction::kTranslate) + 1] == "translate");
 
 }  // namespace
 
@@ -145,6 +158,8 @@ Result<Route> route_request(std::string_view method, std::string_view path) {
                         "'" + std::string(s) + "' is not a valid FHIR id ([A-Za-z0-9-.]{1,64})");
         }
         route.id = s;
+      } else if (i == 0 && fhir::is_resource_type(p)) {
+        route.type = p;  // ValueSet/$expand: the operation's type, for scopes and metrics
       } else if (p == "{vid}") {
         auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), route.version);
         if (ec != std::errc() || end != s.data() + s.size() || route.version < 1) {

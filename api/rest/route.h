@@ -31,7 +31,11 @@ enum class Interaction {
   kConditionalPatch,    // PATCH Type?params
   kSmartConfiguration,  // GET .well-known/smart-configuration
   kValidate,            // POST $validate, Type/$validate, Type/id/$validate
-  kValidateCode,        // GET or POST ValueSet/$validate-code
+  kValidateCode,        // GET or POST ValueSet/$validate-code, CodeSystem/$validate-code
+  kLookup,              // GET or POST CodeSystem/$lookup
+  kExpand,              // GET or POST ValueSet/$expand
+  kSubsumes,            // GET or POST CodeSystem/$subsumes
+  kTranslate,           // GET or POST ConceptMap/$translate
 };
 
 struct Route {

@@ -113,7 +113,11 @@ std::optional<ScopePermissions> needed(Interaction interaction) {
     // $validate reads nothing stored at the type level, but it shows what the server accepts
     // of a type: it needs that type's read permission, as $validate-code needs ValueSet's.
     case Interaction::kValidate:
-    case Interaction::kValidateCode: p.read = true; break;
+    case Interaction::kValidateCode:
+    case Interaction::kLookup:
+    case Interaction::kExpand:
+    case Interaction::kSubsumes:
+    case Interaction::kTranslate: p.read = true; break;
     case Interaction::kSearchType:
     case Interaction::kSearchCompartment:
     case Interaction::kSearchSystem:
@@ -152,6 +156,10 @@ const char* name_of(Interaction interaction) {
     case Interaction::kTransaction: return "transaction/batch";
     case Interaction::kValidate: return "$validate";
     case Interaction::kValidateCode: return "$validate-code";
+    case Interaction::kLookup: return "$lookup";
+    case Interaction::kExpand: return "$expand";
+    case Interaction::kSubsumes: return "$subsumes";
+    case Interaction::kTranslate: return "$translate";
     default: return "this interaction";
   }
 }

@@ -1,13 +1,18 @@
-// ValueSet/$validate-code (https://hl7.org/fhir/R4/valueset-operation-validate-code.html) over
-// the value sets Hearth holds built in: those of the base definitions' required bindings,
-// expanded at build time (fhir/value_set.h). `url` and `code` (and `system`) come from the query
-// string (GET) or a Parameters body (POST); the answer is a Parameters with `result` and
-// `message`. Nothing is read from the store.
+// ValueSet/$validate-code (https://hl7.org/fhir/R4/valueset-operation-validate-code.html) and
+// CodeSystem/$validate-code (codesystem-operation-validate-code.html) over what Hearth holds
+// built in. A ValueSet `url` is looked up first among the required bindings' value sets
+// (fhir/value_set.h: they know which systems Hearth cannot expand), then among every value set
+// of the package (fhir/terminology/expansion.h); a CodeSystem `url` among the built-in code
+// systems. `url`, `code` and `system` (or a `coding`) come from the query string or a
+// Parameters body; the answer is a Parameters with `result`, `message` and, for a known
+// concept, `display`. Nothing is read from the store; only text from the tables is echoed (the
+// client's may not be valid UTF-8).
 #include <string>
 
 #include "api/rest/interactions.h"
-#include "api/rest/json_writer.h"
-#include "fhir/json.h"
+#include "api/rest/operation_parameters.h"
+#include "fhir/terminology/code_system.h"
+#include "fhir/terminology/expansion.h"
 #include "fhir/value_set.h"
 
 namespace hearth::api {
@@ -17,83 +22,83 @@ struct CodeQuery {
   std::string url, system, code;
 };
 
-// url, system and code of a Parameters body (value[x] of any string-like type).
-Result<CodeQuery> from_parameters(const std::string& body) {
-  HEARTH_ASSIGN_OR_RETURN(fhir::JsonDocument doc, fhir::parse_json(body));
+Result<CodeQuery> code_query(const OperationParams& params) {
   CodeQuery q;
-  auto params = doc.IsObject() ? doc.FindMember("parameter") : doc.MemberEnd();
-  if (!doc.IsObject() || params == doc.MemberEnd() || !params->value.IsArray()) {
-    return Status(Code::kInvalidArgument, "the body must be a Parameters with url and code");
+  for (auto [name, field] :
+       {std::pair{"url", &q.url}, std::pair{"code", &q.code}, std::pair{"system", &q.system}}) {
+    if (const std::string* v = params.get(name)) *field = *v;
   }
-  for (const fhir::JsonValue& p : params->value.GetArray()) {
-    if (!p.IsObject() || !p.HasMember("name") || !fhir::is_json_string(p["name"])) continue;
-    std::string_view name = fhir::json_string(p["name"]);
-    std::string* target = name == "url"      ? &q.url
-                          : name == "code"   ? &q.code
-                          : name == "system" ? &q.system
-                                             : nullptr;
-    if (target == nullptr) continue;
-    for (const auto& m : p.GetObject()) {
-      std::string_view key(m.name.GetString(), m.name.GetStringLength());
-      if (key.starts_with("value") && fhir::is_json_string(m.value)) {
-        *target = std::string(fhir::json_string(m.value));
-      }
-    }
+  if (q.code.empty()) {
+    if (const std::string* v = params.get("coding.code")) q.code = *v;
+    if (const std::string* v = params.get("coding.system")) q.system = *v;
+  }
+  if (q.url.empty() || q.code.empty()) {
+    return Status(Code::kInvalidArgument, "$validate-code needs url and code (or coding)");
   }
   return q;
+}
+
+// The display of (system, code) when Hearth holds the system, else "".
+std::string_view display_of(std::string_view system, std::string_view code) {
+  const fhir::terminology::CodeSystem* cs = fhir::terminology::find_code_system(system);
+  const fhir::terminology::Concept* c =
+      cs == nullptr ? nullptr : fhir::terminology::find_concept(*cs, code);
+  return c == nullptr ? std::string_view() : fhir::terminology::display_of(*c);
+}
+
+Response answer(const InteractionContext& ctx, bool result, const std::string& message,
+                std::string_view display) {
+  ParametersWriter out;
+  out.add_bool("result", result);
+  out.add_string("message", message);
+  if (result && !display.empty()) out.add_string("display", display);
+  return out.finish(ctx.format);
+}
+
+Result<Response> validate_in_code_system(const InteractionContext& ctx, const CodeQuery& q) {
+  const fhir::terminology::CodeSystem* cs = fhir::terminology::find_code_system(q.url);
+  if (cs == nullptr) {
+    return Status(Code::kNotFound, "the code system is not built in", "url", "not-found");
+  }
+  const fhir::terminology::Concept* c = fhir::terminology::find_concept(*cs, q.code);
+  std::string url(cs->url);
+  return answer(ctx, c != nullptr,
+                c != nullptr ? "the code is in " + url : "the code is not in " + url,
+                c != nullptr ? fhir::terminology::display_of(*c) : std::string_view());
+}
+
+Result<Response> validate_in_value_set(const InteractionContext& ctx, const CodeQuery& q) {
+  if (const fhir::ValueSetDef* vs = fhir::find_value_set(q.url)) {
+    fhir::Membership m = fhir::check_code(*vs, q.system, q.code);
+    std::string url(vs->url);
+    std::string message = m == fhir::Membership::kMember      ? "the code is in " + url
+                          : m == fhir::Membership::kNotMember ? "the code is not in " + url
+                                                              : "the code is of a code system "
+                                                                "Hearth cannot expand, in " +
+                                                                    url;
+    bool member = m == fhir::Membership::kMember;
+    return answer(ctx, member, message, member ? display_of(q.system, q.code) : "");
+  }
+  const fhir::terminology::ValueSet* vs = fhir::terminology::find_value_set_compose(q.url);
+  if (vs == nullptr) {
+    return Status(Code::kNotFound, "the value set is not built in", "url", "not-found");
+  }
+  HEARTH_ASSIGN_OR_RETURN(fhir::terminology::Expansion e, fhir::terminology::expand(*vs));
+  for (const fhir::terminology::ExpansionItem& item : e.items) {
+    if (item.code == q.code && (q.system.empty() || item.system == q.system)) {
+      return answer(ctx, true, "the code is in " + std::string(vs->url), item.display);
+    }
+  }
+  return answer(ctx, false, "the code is not in " + std::string(vs->url), {});
 }
 
 }  // namespace
 
 Result<Response> validate_code_operation(const InteractionContext& ctx) {
-  CodeQuery q;
-  if (ctx.request.method == "POST") {
-    HEARTH_ASSIGN_OR_RETURN(q, from_parameters(ctx.request.body));
-  } else {
-    for (auto [name, field] :
-         {std::pair{"url", &q.url}, std::pair{"code", &q.code}, std::pair{"system", &q.system}}) {
-      if (const std::string* v = ctx.request.param(name)) *field = *v;
-    }
-  }
-  if (q.url.empty() || q.code.empty()) {
-    return Status(Code::kInvalidArgument, "$validate-code needs url and code");
-  }
-  const fhir::ValueSetDef* vs = fhir::find_value_set(q.url);
-  if (vs == nullptr) {
-    return Status(Code::kNotFound,
-                  "the value set is not built in (only those of the R4 required bindings are)",
-                  "url");
-  }
-  fhir::Membership m = fhir::check_code(*vs, q.system, q.code);
-  // Only text from the tables is echoed: the client's may not be valid UTF-8.
-  std::string url(vs->url);
-  std::string message = m == fhir::Membership::kMember      ? "the code is in " + url
-                        : m == fhir::Membership::kNotMember ? "the code is not in " + url
-                                                            : "the code is of a code system "
-                                                              "Hearth cannot expand, in " +
-                                                                  url;
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("resourceType");
-  w.String("Parameters");
-  w.Key("parameter");
-  w.StartArray();
-  w.StartObject();
-  w.Key("name");
-  w.String("result");
-  w.Key("valueBoolean");
-  w.Bool(m == fhir::Membership::kMember);
-  w.EndObject();
-  w.StartObject();
-  w.Key("name");
-  w.String("message");
-  w.Key("valueString");
-  write_str(w, message);
-  w.EndObject();
-  w.EndArray();
-  w.EndObject();
-  return fhir_response(200, std::string(buffer.GetString(), buffer.GetSize()), ctx.format);
+  HEARTH_ASSIGN_OR_RETURN(OperationParams params, read_operation_params(ctx));
+  HEARTH_ASSIGN_OR_RETURN(CodeQuery q, code_query(params));
+  if (ctx.route.type == "CodeSystem") return validate_in_code_system(ctx, q);
+  return validate_in_value_set(ctx, q);
 }
 
 }  // namespace hearth::api

@@ -123,7 +123,9 @@ Result<Response> validate_operation(const InteractionContext& ctx) {
                                " is unknown to Hearth; validated against the base definition",
                            ""});
   }
-  std::vector<Issue> found = fhir::validation_issues(*body.resource, ctx.route.type);
+  std::vector<Issue> found =
+      fhir::validation_issues(*body.resource, ctx.route.type, fhir::Invariants::kChecked,
+                              fhir::ValidationScope::kOperation);
   issues.insert(issues.end(), std::make_move_iterator(found.begin()),
                 std::make_move_iterator(found.end()));
   std::string_view id = string_member(*body.resource, "id");

@@ -11,6 +11,7 @@
 #include "fhir/search/include_directive.h"
 #include "fhir/search/search_value_parse.h"
 #include "fhir/search/searchable.h"
+#include "fhir/search/token_terminology.h"
 
 namespace hearth::fhir::search {
 namespace {
@@ -92,6 +93,10 @@ Result<ParsedModifier> parse_modifier(const SearchParamDef& param, std::string_v
       if (text == "text") return plain(Modifier::kText);
       // search.html#token: on identifier parameters (all R4 ones are named "identifier").
       if (text == "of-type" && param.code == "identifier") return plain(Modifier::kOfType);
+      if (text == "in") return plain(Modifier::kIn);
+      if (text == "not-in") return plain(Modifier::kNotIn);
+      if (text == "below") return plain(Modifier::kBelow);
+      if (text == "above") return plain(Modifier::kAbove);
       break;
     case SearchParamType::kUri:
       if (text == "contains") return plain(Modifier::kContains);
@@ -429,7 +434,8 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
     Result<ParsedModifier> modifier = parse_modifier(*param, name, modifier_text);
     if (!modifier) return modifier.status();
     if (!chain.empty() &&
-        (modifier->modifier == Modifier::kMissing || modifier->modifier == Modifier::kNot)) {
+        (modifier->modifier == Modifier::kMissing || modifier->modifier == Modifier::kNot ||
+         modifier->modifier == Modifier::kNotIn)) {
       return invalid("modifier ':" + std::string(modifier_text) +
                      "' is not supported in a chain ('" + name + "')");
     }
@@ -454,6 +460,11 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
       clause.values.push_back(std::move(*parsed));
     }
     if (clause.values.empty()) continue;  // only empty alternatives ("family=,")
+    if (param->type == SearchParamType::kToken &&
+        (clause.modifier == Modifier::kIn || clause.modifier == Modifier::kNotIn ||
+         clause.modifier == Modifier::kBelow || clause.modifier == Modifier::kAbove)) {
+      HEARTH_RETURN_IF_ERROR(detail::expand_terminology_clause(clause));
+    }
     query.clauses.push_back(std::move(clause));
     query.used.emplace_back(name, value);
   }

@@ -37,8 +37,10 @@ enum class Modifier : std::uint8_t {
   kText,      // token: folded prefix match on display / text
   kNot,       // token: no row matches
   kType,      // reference: [param]:[Type]=id (type in SearchClause::target_type)
-  kBelow,     // uri: prefix match
-  kAbove,     // uri: the value starts with the stored uri
+  kBelow,     // uri: prefix match; token: the code or one it subsumes (token_terminology.h)
+  kAbove,     // uri: the value starts with the stored uri; token: the code or one subsuming it
+  kIn,        // token: a code of the value set (rewritten at parse time, token_terminology.h)
+  kNotIn,     // token: no code of the value set (rewritten into kNot)
   kOfType,    // token (identifiers): type-system|type-code|value (search.html#token)
 };
 

@@ -197,10 +197,17 @@ std::vector<RawInclude> read_includes(const Value& compose, const char* key) {
     r.system = str(inc, "system");
     for (std::string& vs : strings(inc, "valueSet")) r.value_sets.push_back(without_version(vs));
     if (auto c = inc.FindMember("concept"); c != inc.MemberEnd() && c->value.IsArray()) {
-      for (const Value& item : c->value.GetArray()) r.concepts.push_back(str(item, "code"));
+      for (const Value& item : c->value.GetArray()) {
+        r.concepts.push_back(str(item, "code"));
+        r.concept_displays.push_back(str(item, "display"));
+      }
     }
-    auto f = inc.FindMember("filter");
-    r.has_filter = f != inc.MemberEnd() && f->value.IsArray() && !f->value.Empty();
+    if (auto f = inc.FindMember("filter"); f != inc.MemberEnd() && f->value.IsArray()) {
+      for (const Value& item : f->value.GetArray()) {
+        r.filters.push_back(RawFilter{str(item, "property"), str(item, "op"), str(item, "value")});
+      }
+    }
+    r.has_filter = !r.filters.empty();
     out.push_back(std::move(r));
   }
   return out;
@@ -209,6 +216,10 @@ std::vector<RawInclude> read_includes(const Value& compose, const char* key) {
 RawValueSet read_value_set(const Value& doc) {
   RawValueSet vs;
   vs.url = str(doc, "url");
+  vs.name = str(doc, "name");
+  vs.title = str(doc, "title");
+  vs.version = str(doc, "version");
+  vs.status = str(doc, "status");
   if (auto it = doc.FindMember("compose"); it != doc.MemberEnd() && it->value.IsObject()) {
     vs.include = read_includes(it->value, "include");
     vs.exclude = read_includes(it->value, "exclude");
@@ -216,21 +227,79 @@ RawValueSet read_value_set(const Value& doc) {
   return vs;
 }
 
-void add_concepts(const Value& owner, std::vector<std::string>& codes) {
+// Reads the concept's properties that the terminology tables keep.
+void read_concept_properties(const Value& c, RawConcept& out) {
+  auto it = c.FindMember("property");
+  if (it == c.MemberEnd() || !it->value.IsArray()) return;
+  for (const Value& p : it->value.GetArray()) {
+    std::string code = str(p, "code");
+    if ((code == "notSelectable" || code == "abstract") && boolean(p, "valueBoolean")) {
+      out.not_selectable = true;
+    }
+    std::string status = str(p, "valueCode");
+    if (code == "status" && (status == "deprecated" || status == "retired")) {
+      out.inactive = true;
+    }
+  }
+}
+
+void add_concepts(const Value& owner, std::int32_t parent, RawCodeSystem& cs) {
   auto it = owner.FindMember("concept");
   if (it == owner.MemberEnd() || !it->value.IsArray()) return;
   for (const Value& c : it->value.GetArray()) {
-    codes.push_back(str(c, "code"));
-    add_concepts(c, codes);
+    auto index = static_cast<std::int32_t>(cs.concepts.size());
+    RawConcept item;
+    item.code = str(c, "code");
+    item.display = str(c, "display");
+    item.parent = parent;
+    read_concept_properties(c, item);
+    cs.codes.push_back(item.code);
+    cs.concepts.push_back(std::move(item));
+    add_concepts(c, index, cs);
+    cs.concepts[index].subtree_end = static_cast<std::uint32_t>(cs.concepts.size());
   }
 }
 
 RawCodeSystem read_code_system(const Value& doc) {
   RawCodeSystem cs;
   cs.url = str(doc, "url");
+  cs.name = str(doc, "name");
+  cs.title = str(doc, "title");
+  cs.version = str(doc, "version");
   cs.content = str(doc, "content");
-  add_concepts(doc, cs.codes);
+  cs.case_sensitive = !doc.HasMember("caseSensitive") || boolean(doc, "caseSensitive");
+  add_concepts(doc, -1, cs);
   return cs;
+}
+
+RawConceptMap read_concept_map(const Value& doc) {
+  RawConceptMap cm;
+  cm.url = str(doc, "url");
+  cm.name = str(doc, "name");
+  cm.version = str(doc, "version");
+  cm.source = without_version(str(doc, "sourceUri").empty() ? str(doc, "sourceCanonical")
+                                                            : str(doc, "sourceUri"));
+  cm.target = without_version(str(doc, "targetUri").empty() ? str(doc, "targetCanonical")
+                                                            : str(doc, "targetUri"));
+  auto groups = doc.FindMember("group");
+  if (groups == doc.MemberEnd() || !groups->value.IsArray()) return cm;
+  for (const Value& g : groups->value.GetArray()) {
+    RawConceptMapGroup group;
+    group.source = without_version(str(g, "source"));
+    group.target = without_version(str(g, "target"));
+    auto elements = g.FindMember("element");
+    if (elements == g.MemberEnd() || !elements->value.IsArray()) continue;
+    for (const Value& e : elements->value.GetArray()) {
+      auto targets = e.FindMember("target");
+      if (targets == e.MemberEnd() || !targets->value.IsArray()) continue;
+      for (const Value& t : targets->value.GetArray()) {
+        group.mappings.push_back(
+            RawMapping{str(e, "code"), str(t, "code"), str(t, "display"), str(t, "equivalence")});
+      }
+    }
+    cm.groups.push_back(std::move(group));
+  }
+  return cm;
 }
 
 }  // namespace
@@ -252,7 +321,8 @@ Result<Package> read_package(const std::filesystem::path& dir) {
     bool cd = name.starts_with("CompartmentDefinition-");
     bool vs = name.starts_with("ValueSet-");
     bool cs = name.starts_with("CodeSystem-");
-    if (!(sd || sp || cd || vs || cs) || file.extension() != ".json") continue;
+    bool cm = name.starts_with("ConceptMap-");
+    if (!(sd || sp || cd || vs || cs || cm) || file.extension() != ".json") continue;
     Result<rapidjson::Document> doc = load(file);
     if (!doc) return doc.status();
     std::string resource_type = str(*doc, "resourceType");
@@ -268,6 +338,8 @@ Result<Package> read_package(const std::filesystem::path& dir) {
       package.value_sets.push_back(read_value_set(*doc));
     } else if (cs && resource_type == "CodeSystem") {
       package.code_systems.push_back(read_code_system(*doc));
+    } else if (cm && resource_type == "ConceptMap") {
+      package.concept_maps.push_back(read_concept_map(*doc));
     }
   }
   return package;

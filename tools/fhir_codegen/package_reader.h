@@ -60,25 +60,59 @@ struct RawCompartment {
   std::vector<std::pair<std::string, std::vector<std::string>>> resources;  // type, params
 };
 
+struct RawFilter {
+  std::string property, op, value;
+};
+
 // One include or exclude of a ValueSet's compose: a whole code system (`system` alone), listed
-// concepts, or other value sets. A filter is not expanded: `has_filter` marks it.
+// concepts, or other value sets. The required-binding expander does not expand filters:
+// `has_filter` marks them.
 struct RawInclude {
   std::string system;
   std::vector<std::string> concepts;
-  std::vector<std::string> value_sets;  // canonicals, "|version" removed
+  std::vector<std::string> concept_displays;  // aligned with `concepts`, "" when none
+  std::vector<std::string> value_sets;        // canonicals, "|version" removed
+  std::vector<RawFilter> filters;
   bool has_filter = false;
 };
 
 struct RawValueSet {
-  std::string url;
+  std::string url, name, title, version, status;
   std::vector<RawInclude> include, exclude;
+};
+
+// One concept of a CodeSystem, in document order (depth first): its nested concepts follow it,
+// up to `subtree_end` (exclusive), so the concepts it subsumes are one range.
+struct RawConcept {
+  std::string code, display;
+  std::int32_t parent = -1;  // index of the enclosing concept, -1 at the top
+  std::uint32_t subtree_end = 0;
+  bool not_selectable = false;  // property notSelectable or abstract = true
+  bool inactive = false;        // property status deprecated or retired
 };
 
 // A CodeSystem's codes, the nested concept hierarchy flattened in document order.
 struct RawCodeSystem {
-  std::string url;
+  std::string url, name, title, version;
   std::string content;  // "complete", "fragment", "example", "not-present", "supplement"
+  bool case_sensitive = true;
   std::vector<std::string> codes;
+  std::vector<RawConcept> concepts;  // aligned with `codes`
+};
+
+// One source -> target mapping of a ConceptMap group.
+struct RawMapping {
+  std::string source_code, target_code, target_display, equivalence;
+};
+
+struct RawConceptMapGroup {
+  std::string source, target;  // code system URLs ("|version" removed)
+  std::vector<RawMapping> mappings;
+};
+
+struct RawConceptMap {
+  std::string url, name, version, source, target;  // source/target: value set canonicals
+  std::vector<RawConceptMapGroup> groups;
 };
 
 struct Package {
@@ -87,10 +121,11 @@ struct Package {
   std::vector<RawCompartment> compartments;
   std::vector<RawValueSet> value_sets;
   std::vector<RawCodeSystem> code_systems;
+  std::vector<RawConceptMap> concept_maps;
 };
 
-// Reads every StructureDefinition-, SearchParameter-, CompartmentDefinition-, ValueSet- and
-// CodeSystem- file of `dir`.
+// Reads every StructureDefinition-, SearchParameter-, CompartmentDefinition-, ValueSet-,
+// CodeSystem- and ConceptMap- file of `dir`.
 // Keeps StructureDefinitions of kind primitive-type, complex-type and resource that are
 // specializations or roots (no derivation); skips constraint profiles and logical models.
 // Errors: kNotFound when `dir` is missing, kMalformed for a file that is not the JSON expected.

@@ -61,15 +61,15 @@ TEST_CASE("$validate lists every issue, at all three URLs, always 200") {
     std::vector<Found> found = issues(r);
     CHECK(has(found, "error", "code-invalid", "Patient.gender"));
     CHECK(has(found, "error", "value", "Patient.name[0].given[0]"));
-    CHECK(found.size() == 2);  // invariants wait for a sound structure
+    // The invariants too, although the structure has an error (a write stops before them).
+    CHECK(has(found, "error", "invariant", "Patient.contact[0]"));
+    CHECK(found.size() == 3);
   }
-  // With the structure sound, the invariant is listed too.
-  Response r =
-      f.call("POST", "Patient/$validate",
-             R"({"resourceType":"Patient","gender":"robot","contact":[{"gender":"male"}]})");
+  Response r = f.call("POST", "Patient", kBad);
+  CHECK(r.status == 422);
   std::vector<Found> found = issues(r);
-  CHECK(has(found, "error", "code-invalid", "Patient.gender"));
-  CHECK(has(found, "error", "invariant", "Patient.contact[0]"));
+  CHECK(has(found, "error", "value", "Patient.name[0].given[0]"));
+  CHECK_FALSE(has(found, "error", "invariant", "Patient.contact[0]"));
   CHECK(f.call("GET", "Patient").body.find("\"total\":0") != std::string::npos);  // nothing stored
 }
 
@@ -80,6 +80,29 @@ TEST_CASE("$validate of a valid resource answers one information issue") {
   std::vector<Found> found = issues(r);
   REQUIRE(found.size() == 1);
   CHECK(found[0].severity == "information");
+}
+
+TEST_CASE("$validate reports codes outside extensible and preferred bindings as information") {
+  RestFixture f;
+  // Patient.maritalStatus: extensible, marital-status (v3 MaritalStatus and NullFlavor UNK).
+  // Patient.language: preferred, languages (BCP-47 codes listed in the compose).
+  std::string body = R"({"resourceType":"Patient","language":"xx-nowhere","maritalStatus":{
+      "coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-MaritalStatus","code":"Q"}]},
+      "contact":[{"relationship":[{"coding":[{"system":
+      "http://terminology.hl7.org/CodeSystem/v2-0131","code":"C"}]}],"name":{"family":"Doe"}}]})";
+  std::vector<Found> found = issues(f.call("POST", "Patient/$validate", body));
+  CHECK(has(found, "information", "code-invalid", "Patient.maritalStatus"));
+  CHECK(has(found, "information", "code-invalid", "Patient.language"));
+  CHECK_FALSE(has(found, "information", "code-invalid", "Patient.contact[0].relationship[0]"));
+  for (const Found& x : found) CHECK(x.severity != "error");
+  // Codes inside the value sets: only the "all OK" issue.
+  std::string good = R"({"resourceType":"Patient","language":"en-US","maritalStatus":{
+      "coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-NullFlavor","code":"UNK"}]}})";
+  found = issues(f.call("POST", "Patient/$validate", good));
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].code != "code-invalid");
+  // A write is never refused for them.
+  CHECK(f.call("POST", "Patient", body).status == 201);
 }
 
 TEST_CASE("$validate of a Parameters roots the issues at the resource, not the wrapper") {
