@@ -78,8 +78,7 @@ std::vector<std::string> phonetic_keys(std::string_view text) {
   return keys;
 }
 
-const SearchParamDef* phonetic_source(std::string_view resource_type,
-                                      const SearchParamDef& param) {
+const SearchParamDef* phonetic_source(std::string_view resource_type, const SearchParamDef& param) {
   const TypeDef* type = find_type(resource_type);
   const SearchParamDef* name = find_search_param(resource_type, "name");
   if (type == nullptr || name == nullptr || name->type != SearchParamType::kString) return nullptr;

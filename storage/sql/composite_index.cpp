@@ -9,7 +9,6 @@
 
 #include "fhir/model.h"
 #include "fhir/search/searchable.h"
-
 #include "storage/sql/pg_array.h"
 
 namespace hearth::storage::detail {
@@ -72,8 +71,7 @@ void CompositeIndexWriter::remove(const std::string& type, const std::string& id
   delete_->execute(true);
 }
 
-void CompositeIndexWriter::insert(const std::string& type, const std::string& id,
-                                  std::int64_t rid,
+void CompositeIndexWriter::insert(const std::string& type, const std::string& id, std::int64_t rid,
                                   const std::vector<fhir::search::CompositeIndex>& rows,
                                   const std::function<long long(std::string_view)>& pid_of) {
   if (rows.empty()) return;
@@ -105,10 +103,9 @@ void CompositeIndexWriter::insert(const std::string& type, const std::string& id
     }
     return;
   }
-  const std::array<std::string*, 14> arrays = {&pid_,    &grp_,    &comp_,        &system_,
-                                               &code_,   &text_,   &folded_,      &exact_,
-                                               &low_,    &high_,   &value_,       &target_type_,
-                                               &target_id_, &url_};
+  const std::array<std::string*, 14> arrays = {
+      &pid_,   &grp_, &comp_, &system_, &code_,        &text_,      &folded_,
+      &exact_, &low_, &high_, &value_,  &target_type_, &target_id_, &url_};
   if (!insert_) {
     insert_ = std::make_unique<soci::statement>(sql_);
     insert_->exchange(soci::use(type_));

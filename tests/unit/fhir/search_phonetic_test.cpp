@@ -21,8 +21,8 @@ TEST_CASE("soundex: the US National Archives examples") {
   CHECK(soundex("Rubin") == "R150");
   CHECK(soundex("Ashcraft") == "A261");  // h between s and c: one code
   CHECK(soundex("Ashcroft") == "A261");
-  CHECK(soundex("Tymczak") == "T522");   // a vowel between c and k keeps both
-  CHECK(soundex("Pfister") == "P236");   // f has the first letter's code
+  CHECK(soundex("Tymczak") == "T522");  // a vowel between c and k keeps both
+  CHECK(soundex("Pfister") == "P236");  // f has the first letter's code
   CHECK(soundex("Honeyman") == "H555");
   CHECK(soundex("Lee") == "L000");
   CHECK(soundex("Gutierrez") == "G362");
@@ -64,8 +64,7 @@ TEST_CASE("phonetic: indexed as keys, searched by the value's key") {
   const SearchParamDef* individual = find_search_param("Practitioner", "phonetic");
   REQUIRE(individual != nullptr);
   CHECK(is_indexed(*individual));
-  CHECK(phonetic_source("Practitioner", *individual) ==
-        find_search_param("Practitioner", "name"));
+  CHECK(phonetic_source("Practitioner", *individual) == find_search_param("Practitioner", "name"));
   auto query = parse_search("Patient", {{"phonetic", "Smyth"}}, "http://h", true);
   REQUIRE(query.is_ok());
   CHECK(query->clauses.front().values.front().folded == "S530");

@@ -27,7 +27,8 @@ using Ids = std::vector<std::string>;
 
 // A resource stored (created or replaced) with the index rows its JSON yields.
 void put(Store& store, const std::string& type, const std::string& id, const std::string& fields) {
-  const std::string json = R"({"resourceType":")" + type + R"(","id":")" + id + "\"," + fields + "}";
+  const std::string json =
+      R"({"resourceType":")" + type + R"(","id":")" + id + "\"," + fields + "}";
   auto doc = fhir::parse_json(json);
   REQUIRE_MESSAGE(doc.is_ok(), json);
   auto index = fhir::search::extract_index(*doc);
@@ -52,10 +53,9 @@ std::string quantity(const char* value, const char* unit) {
 
 std::string blood_pressure(const char* systolic, const char* diastolic) {
   return R"("status":"final","code":)" + code("http://loinc.org", "85354-9") +
-         R"(,"component":[{"code":)" + code("http://loinc.org", "8480-6") +
-         R"(,"valueQuantity":)" + quantity(systolic, "mm[Hg]") + R"(},{"code":)" +
-         code("http://loinc.org", "8462-4") + R"(,"valueQuantity":)" +
-         quantity(diastolic, "mm[Hg]") + "}]";
+         R"(,"component":[{"code":)" + code("http://loinc.org", "8480-6") + R"(,"valueQuantity":)" +
+         quantity(systolic, "mm[Hg]") + R"(},{"code":)" + code("http://loinc.org", "8462-4") +
+         R"(,"valueQuantity":)" + quantity(diastolic, "mm[Hg]") + "}]";
 }
 
 std::string weight(const char* kg) {
@@ -69,20 +69,18 @@ void load(Store& store) {
   put(store, "Observation", "w1", weight("70"));
   put(store, "Observation", "w2", weight("90"));
   put(store, "Observation", "smoker",
-      R"("status":"final","code":)" + code("urn:c", "smoke") +
-          R"(,"valueCodeableConcept":)" + code("urn:v", "yes"));
+      R"("status":"final","code":)" + code("urn:c", "smoke") + R"(,"valueCodeableConcept":)" +
+          code("urn:v", "yes"));
   put(store, "Observation", "note",
-      R"("status":"final","code":)" + code("urn:c", "note") +
-          R"(,"valueString":"Hello World")");
+      R"("status":"final","code":)" + code("urn:c", "note") + R"(,"valueString":"Hello World")");
   put(store, "Observation", "onset",
-      R"("status":"final","code":)" + code("urn:c", "onset") +
-          R"(,"valueDateTime":"2020-05-01")");
+      R"("status":"final","code":)" + code("urn:c", "onset") + R"(,"valueDateTime":"2020-05-01")");
   put(store, "Library", "lib1",
       R"("status":"active","type":)" + code("urn:t", "logic-library") +
           R"(,"useContext":[{"code":{"system":"urn:u","code":"focus"},"valueCodeableConcept":)" +
           code("urn:x", "diabetes") +
-          R"(},{"code":{"system":"urn:u","code":"age"},"valueQuantity":)" +
-          quantity("65", "a") + "}]");
+          R"(},{"code":{"system":"urn:u","code":"age"},"valueQuantity":)" + quantity("65", "a") +
+          "}]");
   put(store, "DocumentReference", "doc2",
       R"("status":"current","content":[{"attachment":{"url":"http://x/2"}}],)"
       R"("relatesTo":[{"code":"replaces","target":{"reference":"DocumentReference/doc1"}}])");
@@ -117,8 +115,10 @@ TEST_CASE("search: composite parameters match their parts within one element") {
       {"Observation", "component-code-value-quantity", "8462-4$lt90", {"bp1"}},
       // bp1's diastolic is under 90, but its systolic component is not: no match across parts.
       {"Observation", "component-code-value-quantity", "8480-6$lt90", {}},
-      {"Observation", "component-code-value-quantity",
-       "8462-4$95|http://unitsofmeasure.org|mm[Hg]", {"bp2"}},
+      {"Observation",
+       "component-code-value-quantity",
+       "8462-4$95|http://unitsofmeasure.org|mm[Hg]",
+       {"bp2"}},
       {"Observation", "component-code-value-quantity", "8462-4$95||kg", {}},
       {"Observation", "code-value-quantity", "http://loinc.org|29463-7$70", {"w1"}},
       {"Observation", "code-value-quantity", "29463-7$gt80,29463-7$lt50", {"w2"}},
@@ -187,7 +187,7 @@ TEST_CASE("search: phonetic matches names that sound alike, and nothing else") {
     put(*store, "Patient", "p1", R"("name":[{"family":"Smith","given":["Robert"]}])");
     put(*store, "Patient", "p2", R"("name":[{"family":"Smyth","given":["Rupert","Jon"]}])");
     put(*store, "Patient", "p3", R"("name":[{"family":"van Dyke","given":["Ann"]}])");
-    put(*store, "Patient", "p4", R"("name":[{"family":"Schmidt"}])");  // S530, as Smith
+    put(*store, "Patient", "p4", R"("name":[{"family":"Schmidt"}])");    // S530, as Smith
     put(*store, "Patient", "p5", R"("name":[{"family":"Schneider"}])");  // S536
     put(*store, "Practitioner", "d1", R"("name":[{"family":"Smithe"}])");
     CHECK(search_ids(*store, "Patient", {{"phonetic", "smith"}}) == Ids{"p1", "p2", "p4"});
@@ -201,6 +201,26 @@ TEST_CASE("search: phonetic matches names that sound alike, and nothing else") {
     // The keys are not names: a name search never meets them, nor a key a phonetic search.
     CHECK(search_ids(*store, "Patient", {{"name", "S530"}}).empty());
     CHECK(search_ids(*store, "Patient", {{"phonetic", "smith"}, {"given", "rup"}}) == Ids{"p2"});
+  }
+}
+
+TEST_CASE("search: migrating a schema-12 database fills the composite rows and the dictionary") {
+  for (const auto& b : backends(/*persistent_only=*/true)) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    {
+      auto store = open_or_die(b.url, clock);
+      put(*store, "Observation", "w1", weight("70"));
+      put(*store, "Patient", "p1", R"("name":[{"family":"Smith"}])");
+    }
+    testing::raw_exec(b, "DROP TABLE idx_composite");
+    testing::raw_exec(b, "DROP TABLE phonetic_name");
+    testing::raw_exec(b, "UPDATE schema_version SET version = 12");
+    auto reached = migrate_store(b.url);
+    REQUIRE_MESSAGE(reached.is_ok(), reached.status().message());
+    auto store = open_or_die(b.url, clock);
+    CHECK(search_ids(*store, "Observation", {{"code-value-quantity", "29463-7$70"}}) == Ids{"w1"});
+    CHECK(search_ids(*store, "Patient", {{"phonetic", "smyth"}}) == Ids{"p1"});
   }
 }
 
