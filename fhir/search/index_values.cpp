@@ -11,9 +11,12 @@
 #include <vector>
 
 #include "fhir/fhirpath/fhirpath.h"
+#include "fhir/search/composite.h"
+#include "fhir/search/composite_rows.h"
 #include "fhir/search/expression_branches.h"
 #include "fhir/search/index_row_key.h"
 #include "fhir/search/item_to_index.h"
+#include "fhir/search/phonetic.h"
 
 namespace hearth::fhir::search {
 namespace {
@@ -21,7 +24,21 @@ namespace {
 struct CompiledParam {
   const SearchParamDef* param;
   std::shared_ptr<const fhirpath::Expression> expression;  // shared by all its base types
+  // A composite's component expressions, in composite_components() order.
+  std::shared_ptr<const std::vector<fhirpath::Expression>> components;
 };
+
+// The compiled component expressions of composite `param`; nullptr when one does not compile.
+std::shared_ptr<const std::vector<fhirpath::Expression>> compile_components(
+    const SearchParamDef& param) {
+  auto out = std::make_shared<std::vector<fhirpath::Expression>>();
+  for (std::size_t i = 0; i < param.components.size(); ++i) {
+    auto expr = fhirpath::compile(composite_expression(param, i));
+    if (!expr.is_ok()) return nullptr;
+    out->push_back(std::move(*expr));
+  }
+  return out;
+}
 
 // Per resource type, the indexed parameters that apply (its own, then DomainResource's and
 // Resource's; a code declared on the type hides the same code of a base). Expressions that do
@@ -45,13 +62,19 @@ std::vector<CompiledParam> params_of(
       if (std::find(seen.begin(), seen.end(), e.code) != seen.end()) continue;
       seen.push_back(e.code);
       if (!is_indexed(*e.param)) continue;
+      std::shared_ptr<const std::vector<fhirpath::Expression>> components;
+      if (e.param->type == SearchParamType::kComposite) {
+        components = compile_components(*e.param);
+        if (!components) continue;
+      }
       std::string pruned = detail::branches_for(find_type(resource_type), e.param->expression);
       if (pruned.empty()) continue;
       if (pruned.size() != e.param->expression.size()) {
         if (auto expr = fhirpath::compile(pruned); expr.is_ok()) {
           out.push_back(
               {.param = e.param,
-               .expression = std::make_shared<const fhirpath::Expression>(std::move(*expr))});
+               .expression = std::make_shared<const fhirpath::Expression>(std::move(*expr)),
+               .components = components});
           continue;
         }
       }
@@ -62,7 +85,9 @@ std::vector<CompiledParam> params_of(
         if (expr.is_ok()) shared = std::make_shared<const fhirpath::Expression>(std::move(*expr));
         it = compiled.emplace(e.param, std::move(shared)).first;
       }
-      if (it->second) out.push_back({.param = e.param, .expression = it->second});
+      if (it->second) {
+        out.push_back({.param = e.param, .expression = it->second, .components = components});
+      }
     }
   }
   return out;
@@ -136,6 +161,29 @@ void drop_duplicates(std::vector<Row>& rows, std::size_t start) {
              rows.end());
 }
 
+// Moves the string rows from `start` (a phonetic parameter's name parts) into `names`, as the
+// sound-alike keys of each part (fhir/search/phonetic.h), each (key, part) once.
+void to_phonetic_names(std::vector<StringIndex>& rows, std::size_t start,
+                       std::vector<PhoneticName>& names) {
+  for (std::size_t i = start; i < rows.size(); ++i) {
+    for (std::string& key : phonetic_keys(rows[i].exact)) {
+      const bool seen = std::any_of(names.begin(), names.end(), [&](const PhoneticName& n) {
+        return n.key == key && n.folded == rows[i].folded;
+      });
+      if (!seen) names.push_back({.key = std::move(key), .folded = rows[i].folded});
+    }
+  }
+  rows.resize(start);
+}
+
+Status too_many_rows(std::size_t max_rows, const SearchParamDef& param, std::string_view type) {
+  return Status(Code::kUnprocessable,
+                "the resource produces more than " + std::to_string(max_rows) +
+                    " search index rows (--max-index-rows); '" + std::string(param.code) +
+                    "' reached the limit",
+                std::string(type), "too-costly");
+}
+
 }  // namespace
 
 std::string of_type_system(std::string_view type_system, std::string_view type_code) {
@@ -146,12 +194,17 @@ std::string of_type_system(std::string_view type_system, std::string_view type_c
   return out;
 }
 
+bool is_phonetic(const SearchParamDef& param) {
+  return param.xpath_usage == "phonetic";
+}
+
 bool is_indexed(const SearchParamDef& param) {
-  // xpathUsage "phonetic" (Patient.phonetic, ...) asks for sound-alike matching, which Hearth
-  // does not do: indexing the plain name parts again would claim a match it does not make.
-  return param.type != SearchParamType::kComposite && param.type != SearchParamType::kSpecial &&
-         !param.expression.empty() && param.code != "_id" && param.code != "_lastUpdated" &&
-         param.xpath_usage != "phonetic";
+  if (param.type == SearchParamType::kComposite && composite_components(param).empty()) {
+    return false;
+  }
+  if (is_phonetic(param) && !has_phonetic_source(param)) return false;
+  return param.type != SearchParamType::kSpecial && !param.expression.empty() &&
+         param.code != "_id" && param.code != "_lastUpdated";
 }
 
 Result<IndexValues> extract_index(const JsonValue& resource, std::size_t max_rows) {
@@ -172,12 +225,18 @@ Result<IndexValues> extract_index(const JsonValue& resource, std::size_t max_row
   for (const CompiledParam& p : params->second) {
     auto items = fhirpath::evaluate(*p.expression, resource, options);
     if (!items.is_ok() || items->empty()) continue;
+    if (p.components) {
+      detail::composite_rows(*p.param, *p.components, *items, resource, options, out.composites);
+      if (out.size() > max_rows) return too_many_rows(max_rows, *p.param, type);
+      continue;
+    }
     std::size_t starts[] = {out.strings.size(), out.tokens.size(),     out.dates.size(),
                             out.numbers.size(), out.quantities.size(), out.references.size(),
                             out.uris.size()};
     for (const fhirpath::Item& item : *items) {
       detail::item_to_index(*p.param, item, out);
     }
+    if (is_phonetic(*p.param)) to_phonetic_names(out.strings, starts[0], out.phonetic_names);
     drop_duplicates(out.strings, starts[0]);
     drop_duplicates(out.tokens, starts[1]);
     drop_duplicates(out.dates, starts[2]);
@@ -185,13 +244,7 @@ Result<IndexValues> extract_index(const JsonValue& resource, std::size_t max_row
     drop_duplicates(out.quantities, starts[4]);
     drop_duplicates(out.references, starts[5]);
     drop_duplicates(out.uris, starts[6]);
-    if (out.size() > max_rows) {
-      return Status(Code::kUnprocessable,
-                    "the resource produces more than " + std::to_string(max_rows) +
-                        " search index rows (--max-index-rows); '" + std::string(p.param->code) +
-                        "' reached the limit",
-                    std::string(type), "too-costly");
-    }
+    if (out.size() > max_rows) return too_many_rows(max_rows, *p.param, type);
   }
   return out;
 }

@@ -88,6 +88,32 @@ struct UriIndex {
   std::string uri;
 };
 
+// composite (fhir/search/composite.h): the values of one component of one element the
+// parameter's expression selects. `group` numbers those elements (from 0, per resource and
+// parameter), `component` the component (0-based, the SearchParameter's order); the value sits
+// in the fields its component parameter's type fills in that type's own row above (token:
+// system, code, text; string: folded, exact; date: low, high; number: value; quantity: value,
+// system, code; reference: target_type, target_id, url), the others stay empty.
+struct CompositeIndex {
+  std::string_view param;  // the composite's code
+  std::uint32_t group = 0;
+  std::uint32_t component = 0;
+  std::string system, code, text, folded, exact;
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+  double value = 0;
+  std::string target_type, target_id, url;
+};
+
+// phonetic (fhir/search/phonetic.h): a sound-alike key and the folded name part that gives it.
+// Not a row of the resource: an entry of the store's dictionary of the names it has seen, which a
+// phonetic search reads to find the spellings of its key among the name rows (string rows of
+// the parameter with the same expression, Patient `name`).
+struct PhoneticName {
+  std::string key;     // "S530"
+  std::string folded;  // fold_text of the part: "smith", "van dyke"
+};
+
 struct IndexValues {
   std::vector<StringIndex> strings;
   std::vector<TokenIndex> tokens;
@@ -96,10 +122,12 @@ struct IndexValues {
   std::vector<QuantityIndex> quantities;
   std::vector<ReferenceIndex> references;
   std::vector<UriIndex> uris;
+  std::vector<CompositeIndex> composites;
+  std::vector<PhoneticName> phonetic_names;  // not counted by size(): no rows of the resource
 
   std::size_t size() const {
     return strings.size() + tokens.size() + dates.size() + numbers.size() + quantities.size() +
-           references.size() + uris.size();
+           references.size() + uris.size() + composites.size();
   }
 };
 
@@ -113,7 +141,7 @@ inline constexpr std::size_t kDefaultMaxIndexRows = 65536;
 // `subject.where(resolve() is Patient)` keeps "Patient/1" without loading anything.
 // Evaluates every SearchParameter that applies to the resource's type (its own and the
 // Resource/DomainResource ones) except `_id` and `_lastUpdated`, which the store answers from
-// the resource row, and composite/special ones. Duplicate rows of one parameter are dropped.
+// the resource row, and special ones. Duplicate rows of one parameter are dropped.
 // Errors: kInvalidArgument when `resource` has no known resourceType; kUnprocessable when it
 // produces more than `max_rows` rows (after dropping duplicates; checked after each parameter,
 // so at most one parameter's values are held beyond the cap). An expression that fails on this
@@ -121,9 +149,13 @@ inline constexpr std::size_t kDefaultMaxIndexRows = 65536;
 Result<IndexValues> extract_index(const JsonValue& resource,
                                   std::size_t max_rows = kDefaultMaxIndexRows);
 
-// Does the index hold this parameter's values? False for composite and special parameters,
-// for parameters without an expression, for phonetic ones (xpathUsage "phonetic": sound-alike
-// matching is not implemented), and for _id / _lastUpdated (resource row columns).
+// Does the index hold this parameter's values? False for special parameters, composites whose
+// components composite_components() does not resolve, parameters without an expression, and
+// _id / _lastUpdated (resource row columns).
 bool is_indexed(const SearchParamDef& param);
+
+// Is `param` a sound-alike one (xpathUsage "phonetic", fhir/search/phonetic.h)? It has no rows
+// of its own: its values become PhoneticName entries, and a search value is read as its key.
+bool is_phonetic(const SearchParamDef& param);
 
 }  // namespace hearth::fhir::search

@@ -110,7 +110,8 @@ PartsByCode parts_of_type(std::string_view resource_type) {
   const TypeDef* type = find_type(resource_type);
   std::vector<std::pair<const SearchParamDef*, std::string>> indexed;
   for (const SearchParamDef* param : searchable_params(resource_type)) {
-    if (!is_indexed(*param)) continue;
+    // A phonetic parameter's rows hold sound-alike keys, not the texts its parts hold.
+    if (!is_indexed(*param) || is_phonetic(*param)) continue;
     indexed.emplace_back(param, std::string(trim(detail::branches_for(type, param->expression))));
   }
   PartsByCode out;

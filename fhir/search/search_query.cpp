@@ -9,6 +9,7 @@
 
 #include "fhir/search/chain.h"
 #include "fhir/search/include_directive.h"
+#include "fhir/search/index_values.h"
 #include "fhir/search/search_value_parse.h"
 #include "fhir/search/searchable.h"
 #include "fhir/search/token_terminology.h"
@@ -85,6 +86,7 @@ Result<ParsedModifier> parse_modifier(const SearchParamDef& param, std::string_v
   if (text == "missing") return plain(Modifier::kMissing);
   switch (param.type) {
     case SearchParamType::kString:
+      if (is_phonetic(param)) break;  // its rows hold keys: no :exact or :contains text
       if (text == "exact") return plain(Modifier::kExact);
       if (text == "contains") return plain(Modifier::kContains);
       break;
@@ -231,7 +233,8 @@ Result<std::vector<SortKey>> parse_sort(const SearchQuery& query, std::string_vi
       return invalid("unknown _sort parameter '" + std::string(code) + "' for " +
                      scope_text(query));
     }
-    if (!has_values(*key.param)) {
+    if (!has_values(*key.param) || key.param->type == SearchParamType::kComposite ||
+        is_phonetic(*key.param)) {
       return invalid("_sort by '" + std::string(code) + "' (a " +
                      std::string(type_name(key.param->type)) + " parameter) is not supported");
     }

@@ -78,6 +78,9 @@ struct SearchValue {
   std::string url;
   // :missing
   bool missing = false;
+  // composite (fhir/search/composite.h): "a$b" -> one value per component, each read as its
+  // component parameter reads it (prefixes included: "...|8480-6$gt100").
+  std::vector<SearchValue> components;
 };
 
 // One step of a chain, from the type before it to the type after it (`type`).

@@ -4,12 +4,15 @@
 
 #include <charconv>
 #include <cmath>
+#include <span>
 #include <string>
 #include <system_error>
 #include <utility>
 
+#include "fhir/search/composite.h"
 #include "fhir/search/date_range.h"
 #include "fhir/search/index_values.h"
+#include "fhir/search/phonetic.h"
 #include "fhir/search/text_fold.h"
 
 namespace hearth::fhir::search::detail {
@@ -268,6 +271,31 @@ Result<Decimal> parse_decimal(std::string_view text, std::string_view param) {
   return decimal;
 }
 
+namespace {
+
+// "a$b": one value per component of `param`, each read by its component parameter.
+Status parse_composite(const SearchParamDef& param, std::string_view text,
+                       std::string_view base_url, SearchValue& value) {
+  const std::span<const SearchParamDef* const> parts = composite_components(param);
+  std::vector<std::string> texts = split_unescaped(text, '$', parts.size());
+  if (parts.empty() || texts.size() != parts.size()) {
+    return bad_value("composite", value.raw, param.code,
+                     "expected " + std::to_string(parts.size()) + " parts separated by '$'");
+  }
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    Result<SearchValue> part = parse_value(*parts[i], Modifier::kNone, "", texts[i], base_url);
+    if (!part.is_ok()) {
+      return Status(Code::kInvalidArgument,
+                    "part " + std::to_string(i + 1) + " of composite search parameter '" +
+                        std::string(param.code) + "': " + part.status().message());
+    }
+    value.components.push_back(std::move(*part));
+  }
+  return Status();
+}
+
+}  // namespace
+
 Result<SearchValue> parse_value(const SearchParamDef& param, Modifier modifier,
                                 std::string_view target_type, std::string_view text,
                                 std::string_view base_url) {
@@ -288,6 +316,13 @@ Result<SearchValue> parse_value(const SearchParamDef& param, Modifier modifier,
         return Status(Code::kInvalidArgument, "a :contains value of search parameter '" +
                                                   std::string(param.code) + "' may be at most " +
                                                   std::to_string(kMaxContainsBytes) + " bytes");
+      }
+      if (is_phonetic(param)) {
+        value.folded = soundex(value.raw);
+        if (value.folded.empty()) {
+          return bad_value("phonetic value", value.raw, param.code, "it has no letter to encode");
+        }
+        return value;
       }
       value.folded = fold_text(value.raw);
       return value;
@@ -319,6 +354,8 @@ Result<SearchValue> parse_value(const SearchParamDef& param, Modifier modifier,
       HEARTH_RETURN_IF_ERROR(parse_reference(param, target_type, base_url, value));
       return value;
     case SearchParamType::kComposite:
+      HEARTH_RETURN_IF_ERROR(parse_composite(param, text, base_url, value));
+      return value;
     case SearchParamType::kSpecial: break;
   }
   return Status(Code::kInvalidArgument,

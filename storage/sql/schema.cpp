@@ -201,6 +201,31 @@ const std::vector<Step>& sqlite_steps() {
       // 12: no statement; the reindex after it adds the identifier:of-type rows and the target
       // type and id of canonical references (fhir/search/index_values.h).
       {},
+      // 13: composite search parameters (storage/sql/composite_index.h): one row per value of
+      // each component of each element, grouped by `grp`; a search probes a group's further
+      // components through the key. Filled by the reindex that follows. Statistics as for 11.
+      {
+          "CREATE TABLE idx_composite (rid INTEGER NOT NULL, pid INTEGER NOT NULL,"
+          " grp INTEGER NOT NULL, comp INTEGER NOT NULL, system TEXT NOT NULL,"
+          " code TEXT NOT NULL, text TEXT NOT NULL, folded TEXT NOT NULL, exact TEXT NOT NULL,"
+          " low INTEGER NOT NULL, high INTEGER NOT NULL, value REAL NOT NULL,"
+          " target_type TEXT NOT NULL, target_id TEXT NOT NULL, url TEXT NOT NULL,"
+          " PRIMARY KEY (rid, pid, grp, comp, code, system, text, folded, exact, low, high,"
+          " value, target_type, target_id, url)) WITHOUT ROWID",
+          "CREATE INDEX idx_composite_find ON idx_composite (pid, comp, code, system)",
+          "INSERT INTO sqlite_stat1 VALUES"
+          " ('idx_composite', 'idx_composite', '1000000 4 2 1 1 1 1 1 1 1 1 1 1 1 1 1'),"
+          " ('idx_composite', 'idx_composite_find', '1000000 20000 10000 20 10')",
+          "ANALYZE sqlite_schema",
+      },
+      // 14: the dictionary of sound-alike keys (storage/sql/phonetic_index.h): each name part
+      // the store has indexed, under each Soundex key it gives. Filled by the reindex after it.
+      {
+          "CREATE TABLE phonetic_name (sound TEXT NOT NULL, folded TEXT NOT NULL,"
+          " PRIMARY KEY (sound, folded)) WITHOUT ROWID",
+          "INSERT INTO sqlite_stat1 VALUES ('phonetic_name', 'phonetic_name', '100000 20 1')",
+          "ANALYZE sqlite_schema",
+      },
   };
   return steps;
 }
@@ -341,6 +366,23 @@ const std::vector<Step>& postgresql_steps() {
       {},
       // 12: see the SQLite step.
       {},
+      // 13: composite search parameters (see the SQLite step); the owner index serves deletes
+      // and the probe of a group's further components.
+      {
+          "CREATE TABLE idx_composite (rid BIGINT NOT NULL, pid INTEGER NOT NULL,"
+          " grp INTEGER NOT NULL, comp INTEGER NOT NULL, system TEXT NOT NULL,"
+          " code TEXT NOT NULL, text TEXT COLLATE \"C\" NOT NULL,"
+          " folded TEXT COLLATE \"C\" NOT NULL, exact TEXT NOT NULL, low BIGINT NOT NULL,"
+          " high BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL, target_type TEXT NOT NULL,"
+          " target_id TEXT NOT NULL, url TEXT NOT NULL)",
+          "CREATE INDEX idx_composite_owner ON idx_composite (rid, pid, grp, comp)",
+          "CREATE INDEX idx_composite_find ON idx_composite (pid, comp, code, system, rid)",
+      },
+      // 14: the dictionary of sound-alike keys (see the SQLite step).
+      {
+          "CREATE TABLE phonetic_name (sound TEXT NOT NULL, folded TEXT COLLATE \"C\" NOT NULL,"
+          " PRIMARY KEY (sound, folded))",
+      },
   };
   return steps;
 }
@@ -351,7 +393,7 @@ const std::vector<Step>& steps_for(Dialect dialect) {
 
 // Steps after which every current resource is indexed again: the search index appeared (5), or
 // what it holds changed. Append a new (possibly empty) step to this list to trigger a reindex.
-constexpr std::array<int, 4> kReindexSteps = {5, 7, 9, 12};
+constexpr std::array<int, 6> kReindexSteps = {5, 7, 9, 12, 13, 14};
 
 // Any constant: serialises concurrent migrators (replicas starting together).
 constexpr long long kMigrationLockKey = 0x4865617274680001LL;

@@ -1,12 +1,15 @@
 #include "storage/sql/search_compiler.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <span>
 #include <string_view>
 #include <unordered_map>
 
+#include "fhir/search/composite.h"
+#include "fhir/search/index_values.h"
 #include "fhir/search/param_parts.h"
 
 namespace hearth::storage::detail {
@@ -74,7 +77,8 @@ const char* table_of(SearchParamType type) {
     case SearchParamType::kQuantity: return "idx_quantity";
     case SearchParamType::kReference: return "idx_reference";
     case SearchParamType::kUri: return "idx_uri";
-    default: return nullptr;  // composite, special: never reach the compiler
+    case SearchParamType::kComposite: return "idx_composite";
+    default: return nullptr;  // special: never reaches the compiler
   }
 }
 
@@ -167,9 +171,63 @@ std::string url_condition(Builder& b, const std::string& url) {
 }
 
 std::string value_condition(Builder& b, const SearchClause& clause, const SearchValue& v,
+                            std::int64_t now);
+
+// `condition` (columns of the index row `i`) over the row `alias` instead. The conditions this
+// file writes name columns as "i.<column>" and hold no other "i." (texts are bound, numbers are
+// plain literals), so a whole-word replace is exact.
+std::string with_alias(const std::string& condition, const std::string& alias) {
+  std::string out;
+  for (std::size_t k = 0; k < condition.size(); ++k) {
+    const bool word_start =
+        k == 0 ||
+        !(std::isalnum(static_cast<unsigned char>(condition[k - 1])) || condition[k - 1] == '_');
+    if (word_start && condition.compare(k, 2, "i.") == 0) {
+      out += alias + ".";
+      ++k;
+      continue;
+    }
+    out.push_back(condition[k]);
+  }
+  return out;
+}
+
+// A composite value (fhir/search/composite.h) against idx_composite: the row `i` matches the
+// first component, and its group (same rid, pid, grp) holds a row matching each further one,
+// found through the table's key (rid, pid, grp, comp).
+std::string composite_condition(Builder& b, const SearchClause& clause, const SearchValue& v,
+                                std::int64_t now) {
+  const std::span<const fhir::SearchParamDef* const> parts =
+      fhir::search::composite_components(*clause.param);
+  if (parts.empty() || parts.size() != v.components.size()) return "1 = 0";
+  std::string out;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    SearchClause part;
+    part.param = parts[k];
+    part.code = parts[k]->code;
+    const std::string condition = value_condition(b, part, v.components[k], now);
+    if (k == 0) {
+      out = "i.comp = 0 AND (" + condition + ")";
+      continue;
+    }
+    const std::string c = "c" + std::to_string(k);
+    out += " AND EXISTS (SELECT 1 FROM idx_composite " + c + " WHERE " + c + ".rid = i.rid AND " +
+           c + ".pid = i.pid AND " + c + ".grp = i.grp AND " + c +
+           ".comp = " + b.integer(static_cast<long long>(k)) + " AND (" + with_alias(condition, c) +
+           "))";
+  }
+  return out;
+}
+
+std::string value_condition(Builder& b, const SearchClause& clause, const SearchValue& v,
                             std::int64_t now) {
   switch (clause.param->type) {
+    case SearchParamType::kComposite: return composite_condition(b, clause, v, now);
     case SearchParamType::kString:
+      if (fhir::search::is_phonetic(*clause.param)) {
+        return "i.folded IN (SELECT d.folded FROM phonetic_name d WHERE d.sound = " +
+               b.text(v.folded) + ")";
+      }
       if (clause.modifier == Modifier::kExact) return "i.exact = " + b.text(v.raw);
       if (clause.modifier == Modifier::kContains) {
         return "i.folded LIKE " + b.text(like_contains(v.folded)) + " ESCAPE '\\'";
@@ -260,6 +318,12 @@ std::string pid_condition(Builder& b, const std::vector<std::string>& types,
   return "i.pid IN (SELECT p.id FROM search_param p WHERE " + balanced(per_type, " OR ") + ")";
 }
 
+// The parameter whose rows a clause reads: its own, or for a phonetic one the type's `name`,
+// whose rows hold the spellings (fhir/search/phonetic.h, phonetic_source).
+std::string_view rows_code(const SearchClause& clause) {
+  return fhir::search::is_phonetic(*clause.param) ? std::string_view("name") : clause.code;
+}
+
 // A clause selects the resource keys its index rows match, driven by the table's (pid, value)
 // index: "r.rid IN (...)" lets the engine start from the few matching rows instead of
 // probing the index once per resource of the type. Negations (:not, :missing=true) select the
@@ -281,7 +345,7 @@ std::string own_ids(Builder& b, const SearchClause& clause, const std::string& t
   any.reserve(clause.values.size());
   for (const SearchValue& v : clause.values) any.push_back(value_condition(b, clause, v, now));
   return std::string("SELECT i.rid FROM ") + table_of(clause.param->type) + " i WHERE " +
-         pid_condition(b, type, clause.code) + " AND " + balanced(any, " OR ");
+         pid_condition(b, type, rows_code(clause)) + " AND " + balanced(any, " OR ");
 }
 
 // A chained clause, innermost first: the keys of the last type that match, then at each link
@@ -321,7 +385,7 @@ IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type
   }
   const char* table = table_of(clause.param->type);
   out.select = std::string("SELECT i.rid FROM ") + table + " i WHERE " +
-               pid_condition(b, types, clause.code);
+               pid_condition(b, types, rows_code(clause));
   if (clause.modifier == Modifier::kMissing) {
     out.excluded = clause.values.front().missing;
     return out;

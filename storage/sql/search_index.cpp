@@ -85,7 +85,8 @@ void append_number_element(std::string& array, Number value) {
 
 }  // namespace
 
-IndexWriter::IndexWriter(soci::session& sql, Dialect dialect) : sql_(sql), dialect_(dialect) {
+IndexWriter::IndexWriter(soci::session& sql, Dialect dialect)
+    : sql_(sql), dialect_(dialect), composite_(sql, dialect), phonetic_(sql, dialect) {
   if (dialect_ == Dialect::kSqlite) {
     rid_lookup_ = std::make_unique<SqliteStatement>(
         sql, "SELECT rid FROM resource WHERE res_type = ?1 AND res_id = ?2");
@@ -211,9 +212,10 @@ void IndexWriter::remove(const std::string& type, const std::string& id) {
       st->bind(1, rid_);
       st->step();
     }
-    return;
+  } else {
+    for (auto& st : deletes_) st->execute(true);
   }
-  for (auto& st : deletes_) st->execute(true);
+  composite_.remove(type_, id_, rid_);
 }
 
 template <typename Rows, typename Fill>
@@ -279,6 +281,7 @@ void IndexWriter::insert_rows(int table, const Rows& rows, Fill&& fill) {
 void IndexWriter::insert(const std::string& type, const std::string& id,
                          const fhir::search::IndexValues& values, std::optional<std::int64_t> rid) {
   using namespace fhir::search;
+  phonetic_.insert(values.phonetic_names);
   if (values.size() == 0) return;
   if (!find_rid(type, id, rid)) {
     throw std::runtime_error("index rows for " + type + "/" + id + ", which has no resource row");
@@ -333,6 +336,10 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
     row.text1 = r.uri;
     return row;
   });
+  if (!values.composites.empty()) {
+    composite_.insert(type_, id_, rid_, values.composites,
+                      [this](std::string_view code) { return pid_of(code); });
+  }
 }
 
 void sync_search_params(soci::session& sql) {
@@ -373,6 +380,7 @@ void sync_search_params(soci::session& sql) {
 
 long long reindex_all(soci::session& sql, Dialect dialect) {
   for (const char* table : kTables) sql << "DELETE FROM " << table;
+  sql << "DELETE FROM idx_composite";
   IndexWriter writer(sql, dialect);
   long long indexed = 0;
   long long after = 0;  // keyset over resource_version.seq, a page at a time

@@ -27,6 +27,8 @@
 #include <vector>
 
 #include "fhir/search/index_values.h"
+#include "storage/sql/composite_index.h"
+#include "storage/sql/phonetic_index.h"
 #include "storage/sql/sqlite_statement.h"
 #include "storage/store_url.h"
 
@@ -86,6 +88,10 @@ class IndexWriter {
   // PostgreSQL: each column's array literal, bound to SOCI statements in kTables order.
   std::string pid_array_, text1_, text2_, text3_, low_, high_, value_;
   std::vector<std::unique_ptr<soci::statement>> deletes_, inserts_;
+  // idx_composite, in its own file (composite_index.h).
+  CompositeIndexWriter composite_;
+  // phonetic_name, in its own file (phonetic_index.h).
+  PhoneticIndexWriter phonetic_;
 };
 
 // Gives every (resource type, code) that extract_index produces a row in `search_param`, with

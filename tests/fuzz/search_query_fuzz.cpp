@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "fhir/search/composite.h"
 #include "fhir/search/search_query.h"
 
 namespace search = hearth::fhir::search;
@@ -31,6 +32,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (query->count < 0 || query->count > search::kMaxCount || query->offset < 0) std::abort();
       for (const search::SearchClause& clause : query->clauses) {
         if (clause.param == nullptr || clause.values.empty()) std::abort();
+        // A composite value has one part per component (the compiler pairs them up).
+        if (clause.param->type == hearth::fhir::SearchParamType::kComposite &&
+            clause.modifier != search::Modifier::kMissing) {
+          for (const search::SearchValue& v : clause.values) {
+            if (v.components.size() != search::composite_components(*clause.param).size()) {
+              std::abort();
+            }
+          }
+        }
       }
       for (const search::SortKey& key : query->sort) {
         if (key.param == nullptr) std::abort();

@@ -15,6 +15,7 @@
 
 #include "fhir/json.h"
 #include "fhir/model.h"
+#include "fhir/search/composite.h"
 #include "fhir/search/date_range.h"
 #include "fhir/search/index_values.h"
 
@@ -285,7 +286,7 @@ TEST_CASE("extract_index: rejects resources without a known type") {
   CHECK(extract_index(*none).status().code() == Code::kInvalidArgument);
 }
 
-TEST_CASE("is_indexed leaves out _id, _lastUpdated, composite, special, expressionless") {
+TEST_CASE("is_indexed leaves out _id, _lastUpdated, special, expressionless") {
   const SearchParamDef* id = find_search_param("Patient", "_id");
   const SearchParamDef* updated = find_search_param("Patient", "_lastUpdated");
   const SearchParamDef* family = find_search_param("Patient", "family");
@@ -296,7 +297,53 @@ TEST_CASE("is_indexed leaves out _id, _lastUpdated, composite, special, expressi
   CHECK_FALSE(is_indexed(*updated));
   CHECK(is_indexed(*family));
   CHECK_FALSE(is_indexed(*near));
-  CHECK_FALSE(is_indexed(*code_value));
+  CHECK(is_indexed(*code_value));
+  // Every R4 composite resolves its components (none is of a type a composite cannot hold).
+  int composites = 0;
+  for (const SearchParamDef& p : search_params()) {
+    if (p.type != SearchParamType::kComposite) continue;
+    ++composites;
+    CHECK_MESSAGE(is_indexed(p), p.id);
+    CHECK(composite_components(p).size() == p.components.size());
+  }
+  CHECK(composites == 46);
+}
+
+TEST_CASE("extract_index: composite rows keep each element's values in one group") {
+  auto doc = parse_json(R"({"resourceType":"Observation","status":"final",
+    "code":{"coding":[{"system":"http://loinc.org","code":"85354-9"}]},
+    "component":[
+      {"code":{"coding":[{"system":"http://loinc.org","code":"8480-6"},{"code":"sys"}]},
+       "valueQuantity":{"value":120,"system":"http://unitsofmeasure.org","code":"mm[Hg]"}},
+      {"code":{"coding":[{"system":"http://loinc.org","code":"8462-4"}]},
+       "valueQuantity":{"value":80,"system":"http://unitsofmeasure.org","code":"mm[Hg]"}},
+      {"code":{"coding":[{"system":"http://loinc.org","code":"no-value"}]}}]})");
+  REQUIRE(doc.is_ok());
+  auto v = extract_index(*doc);
+  REQUIRE(v.is_ok());
+  std::vector<const CompositeIndex*> rows;
+  for (const CompositeIndex& r : v->composites) {
+    if (r.param == "component-code-value-quantity") rows.push_back(&r);
+  }
+  // Group 0: two codings and one quantity; group 1: one of each; the third element has no
+  // value, so no group. code-value-quantity: the Observation has no value, so no rows.
+  REQUIRE(rows.size() == 5);
+  CHECK(rows[0]->group == 0);
+  CHECK(rows[0]->component == 0);
+  CHECK(rows[0]->code == "8480-6");
+  CHECK(rows[1]->code == "sys");
+  CHECK(rows[2]->component == 1);
+  CHECK(rows[2]->value == 120);
+  CHECK(rows[2]->code == "mm[Hg]");
+  CHECK(rows[3]->group == 1);
+  CHECK(rows[3]->code == "8462-4");
+  CHECK(rows[4]->value == 80);
+  CHECK(std::none_of(v->composites.begin(), v->composites.end(),
+                     [](const CompositeIndex& r) { return r.param == "code-value-quantity"; }));
+  // combo-: the Observation (no value) gives nothing, each component a group.
+  CHECK(std::count_if(v->composites.begin(), v->composites.end(), [](const CompositeIndex& r) {
+          return r.param == "combo-code-value-quantity" && r.group == 1 && r.component == 1;
+        }) == 1);
 }
 
 std::string read_file(const std::filesystem::path& path) {
@@ -309,6 +356,7 @@ std::string read_file(const std::filesystem::path& path) {
 TEST_CASE("extract_index succeeds on every official example") {
   int examples = 0, failed = 0, patients = 0, empty_patients = 0;
   std::size_t counts[7] = {};
+  std::size_t composite_rows = 0;
   std::size_t most_rows = 0;  // of one example: what --max-index-rows must leave room for
   std::string most_rows_name;
   std::set<std::pair<std::string, std::string>> producing;  // (type, code)
@@ -352,6 +400,8 @@ TEST_CASE("extract_index succeeds on every official example") {
     note(v->quantities, 4);
     note(v->references, 5);
     note(v->uris, 6);
+    composite_rows += v->composites.size();
+    for (const auto& r : v->composites) producing.emplace(type, std::string(r.param));
   }
   std::set<std::string> producing_codes;
   for (const auto& [t, c] : producing) producing_codes.insert(c);
@@ -359,11 +409,12 @@ TEST_CASE("extract_index succeeds on every official example") {
   for (const SearchParamDef& p : search_params()) indexed += is_indexed(p) ? 1 : 0;
   std::printf(
       "search extract: %d examples of %zu resource types (%d failed); rows: %zu string, %zu "
-      "token, %zu date, %zu number, %zu quantity, %zu reference, %zu uri; %zu (type, param) "
+      "token, %zu date, %zu number, %zu quantity, %zu reference, %zu uri, %zu composite; %zu "
+      "(type, param) "
       "pairs and %zu distinct codes produced rows; %d of %zu SearchParameters indexed; most rows "
       "of one example: %zu (%s), default --max-index-rows %zu\n",
       examples, types.size(), failed, counts[0], counts[1], counts[2], counts[3], counts[4],
-      counts[5], counts[6], producing.size(), producing_codes.size(), indexed,
+      counts[5], counts[6], composite_rows, producing.size(), producing_codes.size(), indexed,
       search_params().size(), most_rows, most_rows_name.c_str(), kDefaultMaxIndexRows);
   // The default cap leaves every official example ten times its rows.
   CHECK(most_rows * 10 <= kDefaultMaxIndexRows);
@@ -373,6 +424,7 @@ TEST_CASE("extract_index succeeds on every official example") {
   CHECK(patients > 5);
   CHECK(empty_patients == 0);
   for (std::size_t kind = 0; kind < 7; ++kind) CHECK(counts[kind] > 0);
+  CHECK(composite_rows > 0);
   CHECK(producing.size() > 1000);
   CHECK(indexed > 1000);
 }

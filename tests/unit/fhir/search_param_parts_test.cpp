@@ -39,7 +39,7 @@ TEST_CASE("param_parts: names, addresses, telecoms, subject references and combo
   CHECK(parts_of("Observation", "combo-value-quantity") ==
         V{"component-value-quantity", "value-quantity"});
   CHECK(parts_of("Patient", "family").empty());
-  CHECK(parts_of("Patient", "phonetic").empty());  // not indexed
+  CHECK(parts_of("Patient", "phonetic").empty());  // its values are dictionary entries
   CHECK(parts_of("Observation", "code").empty());
   CHECK(parts_of("NoSuchType", "name").empty());
 }

@@ -380,10 +380,39 @@ TEST_CASE("search query: :missing on any type") {
   CHECK(contains(error, "yes"));
 }
 
-TEST_CASE("search query: special, composite and unsupported parameters") {
+TEST_CASE("search query: composite values, one part per component, each read by its type") {
+  SearchValue v = only_value(parse_ok(
+      "Observation", {{"component-code-value-quantity", "http://loinc.org|8480-6$gt1.5"}}));
+  REQUIRE(v.components.size() == 2);
+  CHECK(v.components[0].has_system);
+  CHECK(v.components[0].system == "http://loinc.org");
+  CHECK(v.components[0].code == "8480-6");
+  CHECK(v.components[1].prefix == Prefix::kGt);
+  CHECK(v.components[1].number == doctest::Approx(1.5));
+  // An escaped '$' belongs to its part; three components for the coordinates.
+  SearchValue escaped = only_value(parse_ok("Observation", {{"code-value-string", "a\\$b$c"}}));
+  REQUIRE(escaped.components.size() == 2);
+  CHECK(escaped.components[0].code == "a$b");
+  SearchValue three =
+      only_value(parse_ok("MolecularSequence", {{"chromosome-variant-coordinate", "1$ge10$lt20"}}));
+  REQUIRE(three.components.size() == 3);
+  CHECK(three.components[2].prefix == Prefix::kLt);
+  // Comma-separated tuples are ORed.
+  SearchQuery any = parse_ok("Observation", {{"code-value-concept", "a$b,c$d"}});
+  CHECK(any.clauses.front().values.size() == 2);
+  // Too few or too many parts, a part its type refuses, a modifier: 400 naming the parameter.
+  for (const char* bad : {"a", "a$5$6", "a$five", "a$eb5|u|x"}) {
+    const std::string error = parse_error("Observation", {{"code-value-quantity", bad}});
+    CHECK_MESSAGE(contains(error, "'code-value-quantity'"), bad);
+  }
+  CHECK(contains(parse_error("Observation", {{"code-value-quantity:exact", "a$5"}}), ":exact"));
+  CHECK(contains(parse_error("Observation", {{"code-value-date", "a$2020-13"}}), "2020-13"));
+  SearchQuery missing = parse_ok("Observation", {{"code-value-quantity:missing", "true"}});
+  CHECK(missing.clauses.front().modifier == Modifier::kMissing);
+}
+
+TEST_CASE("search query: special and unsupported parameters") {
   CHECK(contains(parse_error("Location", {{"near", "1|2|3|km"}}), "'near'"));
-  CHECK(contains(parse_error("Observation", {{"code-value-quantity", "a$5"}}),
-                 "code-value-quantity"));
   // Even lenient handling must not drop these: the results would be wrong.
   for (const char* name :
        {"_contained", "_containedType", "_text", "_content", "_list", "_query", "_filter"}) {

@@ -97,8 +97,9 @@ inline void raw_exec(const Backend& backend, const std::string& sql) {
 // Takes a database back to before schema 5 (no search index tables, and none of schema 7's
 // resource keys and parameter ids).
 inline void drop_search_index(const Backend& backend) {
-  for (const char* table : {"idx_string", "idx_token", "idx_date", "idx_number", "idx_quantity",
-                            "idx_reference", "idx_uri", "search_param"}) {
+  for (const char* table :
+       {"idx_string", "idx_token", "idx_date", "idx_number", "idx_quantity", "idx_reference",
+        "idx_uri", "idx_composite", "phonetic_name", "search_param"}) {
     raw_exec(backend, std::string("DROP TABLE ") + table);
   }
   raw_exec(backend, "DROP INDEX resource_rid");
@@ -136,7 +137,7 @@ inline std::vector<Backend> backends(bool persistent_only = false) {
     pg_exec(url,
             "DROP TABLE IF EXISTS resource, resource_version, hl7_message, schema_version,"
             " idx_string, idx_token, idx_date, idx_number, idx_quantity, idx_reference, idx_uri,"
-            " search_param");
+            " idx_composite, phonetic_name, search_param");
     out.push_back(Backend{"postgresql", url, "", true, true});
   }
   return out;

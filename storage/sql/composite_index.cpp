@@ -1,0 +1,149 @@
+// CompositeIndexWriter: SQLite inserts one prepared row at a time through the C API;
+// PostgreSQL inserts a resource's rows with one unnest() statement, as IndexWriter does.
+#include "storage/sql/composite_index.h"
+
+#include <array>
+#include <cmath>
+#include <set>
+#include <string_view>
+
+#include "fhir/model.h"
+#include "fhir/search/searchable.h"
+#include "storage/sql/pg_array.h"
+
+namespace hearth::storage::detail {
+namespace {
+
+constexpr const char* kColumns =
+    "rid, pid, grp, comp, system, code, text, folded, exact, low, high, value, target_type,"
+    " target_id, url";
+
+constexpr const char* kRidOf = "(SELECT rid FROM resource WHERE res_type = :p1 AND res_id = :p2)";
+
+// Does `type` have a composite parameter the index holds? (A Patient has none: its updates run
+// no delete here.) Built once; thread-safe.
+bool has_composites(std::string_view type) {
+  static const std::set<std::string, std::less<>> types = [] {
+    std::set<std::string, std::less<>> out;
+    for (std::string_view t : fhir::resource_types()) {
+      for (const fhir::SearchParamDef* p : fhir::search::searchable_params(t)) {
+        if (p->type == fhir::SearchParamType::kComposite) out.emplace(t);
+      }
+    }
+    return out;
+  }();
+  return types.contains(type);
+}
+
+void prepare(soci::statement& st, const std::string& text) {
+  st.alloc();
+  st.prepare(text);
+  st.define_and_bind();
+}
+
+}  // namespace
+
+CompositeIndexWriter::CompositeIndexWriter(soci::session& sql, Dialect dialect)
+    : sql_(sql), dialect_(dialect) {}
+
+CompositeIndexWriter::~CompositeIndexWriter() = default;
+
+void CompositeIndexWriter::remove(const std::string& type, const std::string& id,
+                                  std::int64_t rid) {
+  if (!has_composites(type)) return;
+  if (dialect_ == Dialect::kSqlite) {
+    if (!sqlite_delete_) {
+      sqlite_delete_ =
+          std::make_unique<SqliteStatement>(sql_, "DELETE FROM idx_composite WHERE rid = ?1");
+    }
+    sqlite_delete_->bind(1, rid);
+    sqlite_delete_->step();
+    return;
+  }
+  if (!delete_) {
+    delete_ = std::make_unique<soci::statement>(sql_);
+    delete_->exchange(soci::use(type_));
+    delete_->exchange(soci::use(id_));
+    prepare(*delete_, std::string("DELETE FROM idx_composite WHERE rid = ") + kRidOf);
+  }
+  type_ = type;
+  id_ = id;
+  delete_->execute(true);
+}
+
+void CompositeIndexWriter::insert(const std::string& type, const std::string& id, std::int64_t rid,
+                                  const std::vector<fhir::search::CompositeIndex>& rows,
+                                  const std::function<long long(std::string_view)>& pid_of) {
+  if (rows.empty()) return;
+  if (dialect_ == Dialect::kSqlite) {
+    if (!sqlite_insert_) {
+      sqlite_insert_ = std::make_unique<SqliteStatement>(
+          sql_, std::string("INSERT OR IGNORE INTO idx_composite (") + kColumns +
+                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+    }
+    SqliteStatement& st = *sqlite_insert_;
+    for (const fhir::search::CompositeIndex& r : rows) {
+      if (!std::isfinite(r.value)) continue;
+      st.bind(1, rid);
+      st.bind(2, std::int64_t{pid_of(r.param)});
+      st.bind(3, std::int64_t{r.group});
+      st.bind(4, std::int64_t{r.component});
+      st.bind(5, std::string_view(r.system));
+      st.bind(6, std::string_view(r.code));
+      st.bind(7, std::string_view(r.text));
+      st.bind(8, std::string_view(r.folded));
+      st.bind(9, std::string_view(r.exact));
+      st.bind(10, r.low);
+      st.bind(11, r.high);
+      st.bind(12, r.value);
+      st.bind(13, std::string_view(r.target_type));
+      st.bind(14, std::string_view(r.target_id));
+      st.bind(15, std::string_view(r.url));
+      st.step();
+    }
+    return;
+  }
+  const std::array<std::string*, 14> arrays = {
+      &pid_,   &grp_, &comp_, &system_, &code_,        &text_,      &folded_,
+      &exact_, &low_, &high_, &value_,  &target_type_, &target_id_, &url_};
+  if (!insert_) {
+    insert_ = std::make_unique<soci::statement>(sql_);
+    insert_->exchange(soci::use(type_));
+    insert_->exchange(soci::use(id_));
+    for (std::string* array : arrays) insert_->exchange(soci::use(*array));
+    prepare(*insert_,
+            std::string("INSERT INTO idx_composite (") + kColumns + ") SELECT " + kRidOf +
+                ", u.* FROM unnest(CAST(:p3 AS INTEGER[]), CAST(:p4 AS INTEGER[]),"
+                " CAST(:p5 AS INTEGER[]), CAST(:p6 AS TEXT[]), CAST(:p7 AS TEXT[]),"
+                " CAST(:p8 AS TEXT[]), CAST(:p9 AS TEXT[]), CAST(:p10 AS TEXT[]),"
+                " CAST(:p11 AS BIGINT[]), CAST(:p12 AS BIGINT[]),"
+                " CAST(:p13 AS DOUBLE PRECISION[]), CAST(:p14 AS TEXT[]), CAST(:p15 AS TEXT[]),"
+                " CAST(:p16 AS TEXT[])) AS u");
+  }
+  type_ = type;
+  id_ = id;
+  for (std::string* array : arrays) array->assign("{");
+  bool any = false;
+  for (const fhir::search::CompositeIndex& r : rows) {
+    if (!std::isfinite(r.value)) continue;
+    any = true;
+    append_number_element(pid_, pid_of(r.param));
+    append_number_element(grp_, r.group);
+    append_number_element(comp_, r.component);
+    append_text_element(system_, r.system);
+    append_text_element(code_, r.code);
+    append_text_element(text_, r.text);
+    append_text_element(folded_, r.folded);
+    append_text_element(exact_, r.exact);
+    append_number_element(low_, r.low);
+    append_number_element(high_, r.high);
+    append_number_element(value_, r.value);
+    append_text_element(target_type_, r.target_type);
+    append_text_element(target_id_, r.target_id);
+    append_text_element(url_, r.url);
+  }
+  for (std::string* array : arrays) array->push_back('}');
+  if (any) insert_->execute(true);
+}
+
+}  // namespace hearth::storage::detail

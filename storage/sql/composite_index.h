@@ -1,0 +1,55 @@
+// Internal to storage/: the composite search index (idx_composite, schema 13), written beside
+// the other index tables by IndexWriter (storage/sql/search_index.h) in the same transaction.
+// A row holds one value of one component of one element a composite parameter selects
+// (fhir/search/index_values.h, CompositeIndex): (rid, pid, grp, comp) then the columns of the
+// component's type, named as in that type's own table (system, code, text; folded, exact; low,
+// high; value; target_type, target_id, url) so the search compiler matches them alike; columns
+// of other types hold '' or 0.
+//
+// Errors: SOCI exceptions propagate (callers translate them). Thread-safety: none beyond the
+// session's.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fhir/search/index_values.h"
+#include "storage/sql/sqlite_statement.h"
+#include "storage/store_url.h"
+
+namespace hearth::storage::detail {
+
+// The table's statements for one session, prepared on first use (a store that never holds a
+// composite value prepares nothing but the delete).
+class CompositeIndexWriter {
+ public:
+  CompositeIndexWriter(soci::session& sql, Dialect dialect);
+  ~CompositeIndexWriter();
+
+  // Deletes the rows of the resource: by `rid` on SQLite, by (type, id) on PostgreSQL (which
+  // finds the key inside the statement, as IndexWriter does). Nothing for a type without
+  // composite parameters.
+  void remove(const std::string& type, const std::string& id, std::int64_t rid);
+  // Inserts `rows` for the resource (keys as for remove); `pid_of` gives a parameter code's id.
+  void insert(const std::string& type, const std::string& id, std::int64_t rid,
+              const std::vector<fhir::search::CompositeIndex>& rows,
+              const std::function<long long(std::string_view)>& pid_of);
+
+ private:
+  soci::session& sql_;
+  const Dialect dialect_;
+  std::unique_ptr<SqliteStatement> sqlite_delete_, sqlite_insert_;
+  // PostgreSQL: the bound key and the columns' array literals.
+  std::string type_, id_;
+  std::string pid_, grp_, comp_, system_, code_, text_, folded_, exact_, low_, high_, value_,
+      target_type_, target_id_, url_;
+  std::unique_ptr<soci::statement> delete_, insert_;
+};
+
+}  // namespace hearth::storage::detail
