@@ -73,8 +73,8 @@ X12Ingest::X12Ingest(storage::MessageArchive& archive, const Clock& clock, IdGen
 struct X12Ingest::Pending {
   storage::ArchiveRequest request;
   std::optional<x12::Document> document;
-  std::string code;      // summary_code of the ack stored with the request
-  bool archive = true;   // false: an unreadable payload over the connection's allowance
+  std::string code;     // summary_code of the ack stored with the request
+  bool archive = true;  // false: an unreadable payload over the connection's allowance
   MessageMapping mapping;
 };
 
@@ -98,7 +98,8 @@ std::shared_ptr<X12Ingest::Pending> X12Ingest::prepare(std::string raw_text, con
   p.document.emplace(std::move(parsed).value());
   const x12::Document& doc = *p.document;
   const x12::Interchange& first = doc.interchanges().front();
-  request.sender = std::string(trim(first.sender_qualifier)) + ":" + std::string(trim(first.sender));
+  request.sender =
+      std::string(trim(first.sender_qualifier)) + ":" + std::string(trim(first.sender));
   request.control_id = std::string(first.control_number);
   request.message_type = "X12";
   if (!first.groups.empty()) {
@@ -164,13 +165,11 @@ std::shared_ptr<X12Ingest::Pending> X12Ingest::prepare(std::string raw_text, con
         request.note += std::to_string(p.mapping.errors.size()) +
                         " values left out of the resources (first: " +
                         p.mapping.errors.front().location.segment_id + " at segment " +
-                        std::to_string(p.mapping.errors.front().location.segment_sequence) +
-                        ": " + p.mapping.errors.front().diagnostics + ")";
+                        std::to_string(p.mapping.errors.front().location.segment_sequence) + ": " +
+                        p.mapping.errors.front().diagnostics + ")";
       }
       break;
-    case MessageMapping::Outcome::kUnmapped:
-      request.note = p.mapping.note;
-      break;
+    case MessageMapping::Outcome::kUnmapped: request.note = p.mapping.note; break;
     case MessageMapping::Outcome::kFailed:
       request.status = MessageStatus::kError;
       request.note = p.mapping.note;

@@ -47,8 +47,7 @@ class X12Ingest {
 
   // As Hl7Ingest::ingest: never blocks, `done` runs exactly once (on a store thread after the
   // COMMIT, or on the calling thread when nothing is archived). Never fails.
-  void ingest(std::string raw, const Hl7Peer& peer, RejectAllowance* rejects,
-              Hl7Ingest::Done done);
+  void ingest(std::string raw, const Hl7Peer& peer, RejectAllowance* rejects, Hl7Ingest::Done done);
 
  private:
   struct Pending;

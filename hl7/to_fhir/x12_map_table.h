@@ -50,8 +50,8 @@ struct X12PathStep {
   enum class Instance { kNone, kFixed, kElement, kSegment, kLoop };
   std::string name;
   Instance instance = Instance::kNone;
-  int fixed = 0;          // kFixed
-  std::string loop;       // kLoop
+  int fixed = 0;     // kFixed
+  std::string loop;  // kLoop
 };
 
 struct X12Condition {
@@ -60,7 +60,16 @@ struct X12Condition {
   std::vector<std::string> values;
 };
 
-enum class X12Conversion { kNone, kDate, kPeriodStart, kPeriodEnd, kDecimal, kPosition, kConst, kLookup };
+enum class X12Conversion {
+  kNone,
+  kDate,
+  kPeriodStart,
+  kPeriodEnd,
+  kDecimal,
+  kPosition,
+  kConst,
+  kLookup
+};
 
 struct X12ResourceDecl {
   std::string key, type, loop;
@@ -100,7 +109,8 @@ struct X12MapTable {
 };
 
 // Reads a table (its text may come in parts: shared rows, then the set's own; line numbers
-// count across them). kInvalidArgument naming the line for a malformed row, an unknown KEY or lookup.
+// count across them). kInvalidArgument naming the line for a malformed row, an unknown KEY or
+// lookup.
 Result<X12MapTable> parse_x12_map_table(std::string_view set_id, std::string_view guide,
                                         std::string_view text);
 

@@ -72,7 +72,8 @@ class SetMapping {
   Status run() {
     place_segments();
     HEARTH_RETURN_IF_ERROR(make_instances());
-    const std::uint32_t last = txn_.trailer == kNone ? txn_.loops.front().last_segment : txn_.trailer;
+    const std::uint32_t last =
+        txn_.trailer == kNone ? txn_.loops.front().last_segment : txn_.trailer;
     for (std::uint32_t s = txn_.header; s <= last; ++s) {
       auto rows = rows_by_segment_.find(doc_.segment_id(s));
       if (rows == rows_by_segment_.end()) continue;
@@ -171,8 +172,8 @@ class SetMapping {
   // Whether condition `c` holds in segment s while element e is read.
   bool holds(const X12Condition& c, std::uint32_t s, int e) const {
     const int element = c.element == 0 ? e : c.element;
-    const std::string_view v = c.component == 0 ? doc_.element(s, element)
-                                                : doc_.component(s, element, c.component);
+    const std::string_view v =
+        c.component == 0 ? doc_.element(s, element) : doc_.component(s, element, c.component);
     for (const std::string& allowed : c.values) {
       if (v == allowed) return true;
     }
@@ -339,8 +340,8 @@ class SetMapping {
           for (const X12PathStep& step : row.source_path) {
             if (from == nullptr) break;
             from = from->existing(step.name, step.instance == X12PathStep::Instance::kFixed
-                                                  ? InstanceKey{step.fixed}
-                                                  : InstanceKey{});
+                                                 ? InstanceKey{step.fixed}
+                                                 : InstanceKey{});
           }
           if (from == nullptr || !from->has_value()) continue;
           value = row.argument + from->value();
@@ -365,8 +366,8 @@ class SetMapping {
   ResourceBuilder& builder_;
   std::map<const Resource*, X12EntryMode>& modes_;
   std::vector<MappingIssue>& issues_;
-  std::vector<std::uint32_t> node_of_;  // per segment of the set, from its header
-  std::vector<int> ordinal_;            // per loop occurrence: its number among its kind
+  std::vector<std::uint32_t> node_of_;            // per segment of the set, from its header
+  std::vector<int> ordinal_;                      // per loop occurrence: its number among its kind
   std::vector<std::vector<Instance>> instances_;  // per resource declaration
   // (declaration, loop occurrence) -> its resource; (declaration, loop occurrence) -> the
   // resource of its first child occurrence holding one.

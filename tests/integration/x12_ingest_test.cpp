@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -35,30 +37,31 @@ std::string control_number() {
 
 std::string interchange(std::string_view control, std::string_view claim_id,
                         std::string_view iea_control = {}) {
-  const std::vector<std::string> body = {
-      "BHT*0019*00*REF1*20260301*1200*CH",
-      "NM1*41*2*SUBMITTER CO*****46*TGJ23",
-      "PER*IC*JERRY*TE*3055552222",
-      "NM1*40*2*PAYER RECEIVER*****46*66783JJT",
-      "HL*1**20*1",
-      "NM1*85*2*BEN KILDARE SERVICE*****XX*9876543210",
-      "N3*234 SEAWAY ST",
-      "N4*MIAMI*FL*33111",
-      "REF*EI*587654321",
-      "HL*2*1*22*0",
-      "SBR*P*18*GRP12345******CI",
-      "NM1*IL*1*SMITH*JANE****MI*M" + std::string(claim_id),
-      "DMG*D8*19430501*F",
-      "NM1*PR*2*KEY INSURANCE COMPANY*****PI*999996666",
-      "CLM*" + std::string(claim_id) + "*100***11:B:1*Y*A*Y*I",
-      "HI*ABK:J449",
-      "LX*1",
-      "SV1*HC:99213*100*UN*1***1",
-      "DTP*472*D8*20260215"};
-  std::string out = "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260301*"
-                    "1200*^*00501*" +
-                    std::string(control) + "*0*T*:~GS*HC*SUBMITTER*RECEIVER*20260301*1200*7*X*"
-                                           "005010X222A1~ST*837*0001*005010X222A1~";
+  const std::vector<std::string> body = {"BHT*0019*00*REF1*20260301*1200*CH",
+                                         "NM1*41*2*SUBMITTER CO*****46*TGJ23",
+                                         "PER*IC*JERRY*TE*3055552222",
+                                         "NM1*40*2*PAYER RECEIVER*****46*66783JJT",
+                                         "HL*1**20*1",
+                                         "NM1*85*2*BEN KILDARE SERVICE*****XX*9876543210",
+                                         "N3*234 SEAWAY ST",
+                                         "N4*MIAMI*FL*33111",
+                                         "REF*EI*587654321",
+                                         "HL*2*1*22*0",
+                                         "SBR*P*18*GRP12345******CI",
+                                         "NM1*IL*1*SMITH*JANE****MI*M" + std::string(claim_id),
+                                         "DMG*D8*19430501*F",
+                                         "NM1*PR*2*KEY INSURANCE COMPANY*****PI*999996666",
+                                         "CLM*" + std::string(claim_id) + "*100***11:B:1*Y*A*Y*I",
+                                         "HI*ABK:J449",
+                                         "LX*1",
+                                         "SV1*HC:99213*100*UN*1***1",
+                                         "DTP*472*D8*20260215"};
+  std::string out =
+      "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260301*"
+      "1200*^*00501*" +
+      std::string(control) +
+      "*0*T*:~GS*HC*SUBMITTER*RECEIVER*20260301*1200*7*X*"
+      "005010X222A1~ST*837*0001*005010X222A1~";
   for (const std::string& s : body) out += s + "~";
   out += "SE*" + std::to_string(body.size() + 2) + "*0001~GE*1*7~IEA*1*" +
          std::string(iea_control.empty() ? control : iea_control) + "~";
@@ -126,9 +129,30 @@ TEST_CASE("x12: POST /x12 answers the 999 in the body; a TA1 rejects an envelope
   CHECK(rejected.body.find("TA1*" + bad_control + "*260301*1200*R*001~") != std::string::npos);
   CHECK(total(client, "Claim?identifier=BAD" + bad_control) == 0);
 
-  CHECK(client.post("/x12", interchange(control, claim), {{"Content-Type", "text/plain"}})
-            .status == 415);
+  CHECK(client.post("/x12", interchange(control, claim), {{"Content-Type", "text/plain"}}).status ==
+        415);
   CHECK(client.post("/x12", "MSH|^~\\&|", kX12).status == 400);
+}
+
+TEST_CASE("x12: hearth send sends an X12 file whole and prints its 999's verdict") {
+  ServerProcess server;
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("hearth-x12-send-" + std::to_string(::getpid()) + "-" + control_number());
+  std::filesystem::create_directories(dir);
+  const std::string good = control_number(), bad = control_number();
+  std::ofstream(dir / "a.x12", std::ios::binary) << interchange(good, "SEND" + good);
+  std::ofstream(dir / "b.x12", std::ios::binary)
+      << interchange(bad, "SEND" + bad, "999999999");  // IEA02 differs: TA1 R
+  const std::string port = std::to_string(server.mllp_port());
+  auto sent = hearth::testing::run_hearth({"send", "--port", port, (dir / "a.x12").string()});
+  CHECK(sent.exit_code == 0);
+  CHECK(sent.out.find("a.x12#1 " + good + " A\n") != std::string::npos);
+  auto rejected = hearth::testing::run_hearth({"send", "--port", port, dir.string()});
+  CHECK(rejected.exit_code == 1);
+  CHECK(rejected.out.find("b.x12#1 " + bad + " R\n") != std::string::npos);
+  auto client = server.client();
+  CHECK(total(client, "Claim?identifier=SEND" + good) == 1);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("x12: a store failure gets no acknowledgment: MLLP hangs up, HTTP answers 503") {

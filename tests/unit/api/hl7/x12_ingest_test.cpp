@@ -3,6 +3,8 @@
 // a 999 that accepts it; an identical resend gets the original 999 and writes nothing; the same
 // claim under a new ISA13 updates the Claim; an envelope error is a TA1 rejection with nothing
 // written; a store failure gives no acknowledgment at all.
+#include "api/hl7/x12_ingest.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
@@ -10,7 +12,6 @@
 
 #include "api/hl7/ingest.h"
 #include "api/hl7/message_mapping.h"
-#include "api/hl7/x12_ingest.h"
 #include "rest_test_support.h"
 
 namespace hearth::api {
@@ -23,10 +24,12 @@ using testing::FixedClock;
 // An interchange around `body` (segments without terminators): ISA13 `control`, SE01 counted.
 std::string interchange(const std::vector<std::string>& body, std::string_view control,
                         std::string_view iea_control = {}) {
-  std::string out = "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260301*"
-                    "1200*^*00501*" +
-                    std::string(control) + "*0*T*:~\nGS*HC*SUBMITTER*RECEIVER*20260301*1200*7*X*"
-                                           "005010X222A1~\nST*837*0001*005010X222A1~\n";
+  std::string out =
+      "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260301*"
+      "1200*^*00501*" +
+      std::string(control) +
+      "*0*T*:~\nGS*HC*SUBMITTER*RECEIVER*20260301*1200*7*X*"
+      "005010X222A1~\nST*837*0001*005010X222A1~\n";
   for (const std::string& s : body) out += s + "~\n";
   out += "SE*" + std::to_string(body.size() + 2) + "*0001~\nGE*1*7~\nIEA*1*" +
          std::string(iea_control.empty() ? control : iea_control) + "~\n";
@@ -193,8 +196,7 @@ TEST_CASE("an identical resend gets its original 999 and writes nothing; a new I
 TEST_CASE("an envelope error is a TA1 rejection: archived as rejected, nothing written") {
   Fixture f;
   Hl7Ingest ingest = f.ingest();
-  Hl7IngestResult r =
-      run(ingest, interchange(claim_837p("C-2", "100"), "000000301", "000000399"));
+  Hl7IngestResult r = run(ingest, interchange(claim_837p("C-2", "100"), "000000301", "000000399"));
   CHECK(r.ack_code == "R");
   CHECK(r.ack.find("TA1*000000301*260301*1200*R*001~") != std::string::npos);
   CHECK(r.ack.find("ST*999") == std::string::npos);

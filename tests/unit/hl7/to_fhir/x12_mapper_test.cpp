@@ -2,6 +2,8 @@
 // refused with their line; an 837P maps to the expected entries (literal resources); and every
 // transaction set of the corpus that the 999 accepts and a map covers (837P/I/D, 835) maps to a
 // Bundle that is valid FHIR after repair (the counts are printed).
+#include "hl7/to_fhir/x12_mapper.h"
+
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -18,7 +20,6 @@
 #include "fhir/json.h"
 #include "hl7/to_fhir/bundle_repair.h"
 #include "hl7/to_fhir/x12_map_table.h"
-#include "hl7/to_fhir/x12_mapper.h"
 #include "hl7/x12/ack.h"
 #include "hl7/x12/document.h"
 #include "x12/x12_samples.h"
@@ -77,8 +78,8 @@ TEST_CASE("a malformed map row is refused with its line") {
   CHECK(bad("resource c Claim 2300 sometimes\n").find("unknown mode") != std::string::npos);
   CHECK(bad("resource c Claim 2300 update\nvalue c 2300/CLM x total.value\n").find("line 2") !=
         std::string::npos);
-  CHECK(bad("resource c Claim 2300 update\nvalue c 2300/CLM 1 item[?].sequence\n")
-            .find("line 2") != std::string::npos);
+  CHECK(bad("resource c Claim 2300 update\nvalue c 2300/CLM 1 item[?].sequence\n").find("line 2") !=
+        std::string::npos);
   CHECK(bad("resource c Claim 2300 update\nvalue c 2300/CLM 1 total lookup:none\n")
             .find("unknown lookup") != std::string::npos);
   CHECK(bad("resource c Claim 2300 update\nref c patient nobody\n").find("unknown key") !=
@@ -135,8 +136,8 @@ TEST_CASE("an 837P maps to Claim, Patient, Coverage and two Organizations with t
 // `body` (ST..SE without SE) wrapped in an interchange with one group of `guide`, SE counted.
 std::string wrapped(std::string_view functional_id, std::string_view guide,
                     const std::vector<std::string>& body) {
-  std::string out = x12::test::isa() + "GS*" + std::string(functional_id) + "*S*R*20190323*1200*1*X*" +
-                    std::string(guide) + "~";
+  std::string out = x12::test::isa() + "GS*" + std::string(functional_id) +
+                    "*S*R*20190323*1200*1*X*" + std::string(guide) + "~";
   for (const std::string& seg : body) out += seg + "~";
   return out + "SE*" + std::to_string(body.size() + 1) + "*0001~GE*1*1~IEA*1*000000905~";
 }
@@ -177,8 +178,7 @@ TEST_CASE("an 835 maps to an ExplanationOfBenefit per claim and a PaymentReconci
   CHECK(str(eob["identifier"][0]["system"]) ==
         "urn:hearth:x12:payer-claim-control-number:999996666");
   CHECK(str(eob["identifier"][0]["value"]) == "119932404007801");
-  CHECK(str(eob["identifier"][1]["system"]) ==
-        "urn:hearth:x12:patient-control-number:1811901945");
+  CHECK(str(eob["identifier"][1]["system"]) == "urn:hearth:x12:patient-control-number:1811901945");
   CHECK(str(eob["created"]) == "2019-03-22");
   CHECK(fhir::json_number_text(eob["total"][0]["amount"]["value"]) == "226");
   CHECK(str(eob["total"][1]["category"]["coding"][0]["code"]) == "benefit");
