@@ -12,8 +12,8 @@ std::size_t Document::transaction_count() const {
 }
 
 std::string_view Document::segment_id(std::size_t index) const {
-  const ElementSpan span = elements_[segments_[index].first_element];
-  return text_.substr(span.begin, span.end - span.begin);
+  const SegmentRecord& rec = segments_[index];
+  return text_.substr(rec.begin, element_ends_[rec.first_element] - rec.begin);
 }
 
 std::string_view Document::segment_text(std::size_t index) const {
@@ -28,8 +28,9 @@ int Document::element_count(std::size_t index) const {
 std::string_view Document::element(std::size_t index, int number) const {
   const SegmentRecord& rec = segments_[index];
   if (number < 1 || static_cast<std::uint32_t>(number) >= rec.element_count) return {};
-  const ElementSpan span = elements_[rec.first_element + static_cast<std::uint32_t>(number)];
-  return text_.substr(span.begin, span.end - span.begin);
+  const auto k = static_cast<std::uint32_t>(number);
+  const std::uint32_t begin = element_begin(rec, k);
+  return text_.substr(begin, element_ends_[rec.first_element + k] - begin);
 }
 
 namespace {
@@ -75,8 +76,8 @@ std::string Document::write() const {
     const char sep = interchanges_[rec.interchange].delimiters.element;
     for (std::uint32_t e = 0; e < rec.element_count; ++e) {
       if (e > 0) out += sep;
-      const ElementSpan span = elements_[rec.first_element + e];
-      out.append(text_.substr(span.begin, span.end - span.begin));
+      const std::uint32_t begin = element_begin(rec, e);
+      out.append(text_.substr(begin, element_ends_[rec.first_element + e] - begin));
     }
     out.append(text_.substr(rec.end, rec.terminator_end - rec.end));
   }

@@ -34,8 +34,9 @@ enum class ScanEnd {
 // scanning stopped at. Fails (returns false) only when the segment bound is exceeded.
 bool scan_interchange(std::string_view text, std::size_t start, const Delimiters& d,
                       std::uint32_t interchange, const Limits& limits,
-                      std::vector<SegmentRecord>& segments, std::vector<ElementSpan>& elements,
-                      std::vector<SyntaxNote>& notes, std::size_t* end, ScanEnd* how);
+                      std::vector<SegmentRecord>& segments,
+                      std::vector<std::uint32_t>& element_ends, std::vector<SyntaxNote>& notes,
+                      std::size_t* end, ScanEnd* how);
 
 // True for a syntactically valid segment id: 2 or 3 characters, an upper-case letter then
 // upper-case letters or digits.
