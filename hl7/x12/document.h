@@ -34,13 +34,13 @@ struct Limits {
   bool check_structure = true;            // run the loop tables (false: envelopes only)
 };
 
+// 16 bytes: the content's end is the last element's end, and the interchange a segment belongs
+// to is found from the interchanges' segment ranges.
 struct SegmentRecord {
   std::uint32_t begin = 0;           // first byte of the segment id
-  std::uint32_t end = 0;             // end of the content, before the terminator
   std::uint32_t terminator_end = 0;  // after the terminator and any line breaks that follow
   std::uint32_t first_element = 0;   // index of element 0 (the id) in the element-end table
   std::uint32_t element_count = 0;   // entries in the element table, the id included
-  std::uint32_t interchange = 0;
 };
 
 // One loop occurrence found by the structure check. `parent` indexes the same vector (kNone for
@@ -142,6 +142,10 @@ class Document {
   std::vector<std::uint32_t> element_ends_;
   std::uint32_t element_begin(const SegmentRecord& rec, std::uint32_t k) const {
     return k == 0 ? rec.begin : element_ends_[rec.first_element + k - 1] + 1;
+  }
+  // The end of the segment's content, before its terminator.
+  std::uint32_t content_end(const SegmentRecord& rec) const {
+    return element_ends_[rec.first_element + rec.element_count - 1];
   }
   std::vector<Interchange> interchanges_;
   std::vector<Finding> findings_;

@@ -99,7 +99,7 @@ class DocumentParser {
       ic.header = static_cast<std::uint32_t>(doc_.segments_.size());
       std::size_t end = 0;
       detail::ScanEnd how = detail::ScanEnd::kEndOfText;
-      if (!detail::scan_interchange(text, pos, layout.delimiters, index, limits_, doc_.segments_,
+      if (!detail::scan_interchange(text, pos, layout.delimiters, limits_, doc_.segments_,
                                     doc_.element_ends_, notes_, &end, &how)) {
         return Status(
             Code::kPayloadTooLarge,

@@ -18,8 +18,7 @@ bool valid_segment_id(std::string_view id) {
 }
 
 bool scan_interchange(std::string_view text, std::size_t start, const Delimiters& d,
-                      std::uint32_t interchange, const Limits& limits,
-                      std::vector<SegmentRecord>& segments,
+                      const Limits& limits, std::vector<SegmentRecord>& segments,
                       std::vector<std::uint32_t>& element_ends, std::vector<SyntaxNote>& notes,
                       std::size_t* end, ScanEnd* how) {
   enum : std::uint8_t { kData = 0, kElement = 1, kTerminator = 2, kControl = 3 };
@@ -42,7 +41,6 @@ bool scan_interchange(std::string_view text, std::size_t start, const Delimiters
     SegmentRecord rec;
     rec.begin = static_cast<std::uint32_t>(i);
     rec.first_element = static_cast<std::uint32_t>(element_ends.size());
-    rec.interchange = interchange;
     const auto seg_index = static_cast<std::uint32_t>(segments.size());
     std::size_t element_begin = i;
     while (i < n) {
@@ -72,7 +70,6 @@ bool scan_interchange(std::string_view text, std::size_t start, const Delimiters
                                  ik4::kTooLong, static_cast<std::uint32_t>(element_begin)});
     }
     element_ends.push_back(static_cast<std::uint32_t>(i));
-    rec.end = static_cast<std::uint32_t>(i);
     rec.element_count = static_cast<std::uint32_t>(element_ends.size()) - rec.first_element;
     if (rec.element_count - 1 > limits.max_elements) {
       notes.push_back(

@@ -30,11 +30,10 @@ enum class ScanEnd {
 };
 
 // Scans from `start` (the first byte of this interchange's ISA) with delimiters `d`, appending
-// to `segments` and `elements`. Returns how the interchange ended; `*end` receives the offset
+// to `segments` and `element_ends`. Returns how the interchange ended; `*end` receives the offset
 // scanning stopped at. Fails (returns false) only when the segment bound is exceeded.
 bool scan_interchange(std::string_view text, std::size_t start, const Delimiters& d,
-                      std::uint32_t interchange, const Limits& limits,
-                      std::vector<SegmentRecord>& segments,
+                      const Limits& limits, std::vector<SegmentRecord>& segments,
                       std::vector<std::uint32_t>& element_ends, std::vector<SyntaxNote>& notes,
                       std::size_t* end, ScanEnd* how);
 
