@@ -2,8 +2,6 @@
 #include "hl7/to_fhir/x12_map_table.h"
 
 #include <charconv>
-#include <memory>
-#include <mutex>
 
 #include "hl7/to_fhir/x12_maps/map_source.h"
 
@@ -250,15 +248,20 @@ Result<X12MapTable> parse_x12_map_table(std::string_view set_id, std::string_vie
 }
 
 const std::vector<const X12MapTable*>& x12_maps() {
-  static const std::vector<const X12MapTable*> maps = [] {
-    std::vector<const X12MapTable*> out;
+  static const std::vector<X12MapTable> tables = [] {
+    std::vector<X12MapTable> out;
     for (const x12_map_sources::MapSource* source : x12_map_sources::kAll) {
       std::string text(source->shared);
       text += source->text;
       Result<X12MapTable> table = parse_x12_map_table(source->set_id, source->guide, text);
       // The built-in tables are ours: a unit test parses each, so a bad one never ships.
-      if (table.is_ok()) out.push_back(new X12MapTable(std::move(table).value()));
+      if (table.is_ok()) out.push_back(std::move(table).value());
     }
+    return out;
+  }();
+  static const std::vector<const X12MapTable*> maps = [] {
+    std::vector<const X12MapTable*> out;
+    for (const X12MapTable& table : tables) out.push_back(&table);
     return out;
   }();
   return maps;

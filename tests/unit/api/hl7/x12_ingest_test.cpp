@@ -188,7 +188,8 @@ TEST_CASE("an identical resend gets its original 999 and writes nothing; a new I
   CHECK(f.count("Coverage") == 1);
   CHECK(f.count("Organization") == 2);
   Response found = f.call("GET", "Claim", {}, {{"identifier", "C-1"}});
-  const fhir::JsonValue& claim = body_json(found)["entry"][0]["resource"];
+  const fhir::JsonDocument bundle = body_json(found);
+  const fhir::JsonValue& claim = bundle["entry"][0]["resource"];
   CHECK(str(claim["meta"]["versionId"]) == "2");
   CHECK(std::string(fhir::json_number_text(claim["total"]["value"])) == "125.50");
 }
