@@ -29,6 +29,7 @@ enum class StoreUse {
 // batch), the operations, the /hl7 API's, and the server's own endpoints (GET /metrics,
 // /healthz, /readyz). Index 0 is a request no route serves.
 inline constexpr std::array<std::string_view, 31> kInteractionLabels = {"unknown",
+inline constexpr std::array<std::string_view, 28> kInteractionLabels = {"unknown",
                                                                         "capabilities",
                                                                         "read",
                                                                         "vread",
@@ -56,6 +57,7 @@ inline constexpr std::array<std::string_view, 31> kInteractionLabels = {"unknown
                                                                         "hl7-list",
                                                                         "hl7-read",
                                                                         "hl7-replay",
+                                                                        "x12-ingest",
                                                                         "metrics",
                                                                         "healthz",
                                                                         "readyz"};

@@ -6,7 +6,8 @@
 // bytes trickle in, so a slow sender cannot hold a large partial frame for long. Each message's
 // ingest starts on this io thread (parse and planned ACK) and completes on a store thread after
 // the archive's COMMIT; the session resumes on its own executor and only then writes the ACK, so
-// an acknowledged message is never lost.
+// an acknowledged message is never lost. A payload that opens with "ISA" is an X12 interchange
+// (answered with its TA1/999; the connection is closed when none can be given).
 #include "server/mllp_session.h"
 
 #include <algorithm>
@@ -188,6 +189,16 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const std::strin
     std::optional<api::Hl7IngestResult> result =
         co_await async_ingest(*state.mllp.ingest, std::move(raw), peer, identity, rejects);
     if (!result) co_return;
+    if (result->hang_up) {
+      // No acknowledgment can be given (an X12 interchange the store did not take, or one
+      // without a readable ISA): closing tells the sender to send it again.
+      log_line("mllp " + peer + ": interchange " + result->control_id + " not acknowledged" +
+               (result->store_error.empty() ? std::string(" (no readable ISA)")
+                                            : ": " + result->store_error) +
+               "; connection closed");
+      state.metrics.record_mllp("", std::chrono::steady_clock::now() - started);
+      co_return;
+    }
     if (!result->ack.empty()) {
       wire = hl7::mllp_frame(result->ack);
       tcp_of(stream).expires_after(kMllpWriteTimeout);

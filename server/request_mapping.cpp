@@ -119,6 +119,15 @@ Status map_request_head(const http::request_header<>& head, const MappingContext
     return path.starts_with(base) && (path.size() == base.size() || path[base.size()] == '/');
   };
   std::string_view base = kFhirBase;
+  if (path == kX12Path) {
+    // POST /x12: served by the /hl7 API as its "x12" route (api/hl7/route.cpp).
+    out.endpoint = api::Endpoint::kHl7;
+    out.path = "x12";
+    if (!parse_query(query, out.query)) {
+      return Status(Code::kMalformed, "malformed percent-encoding in the query string");
+    }
+    return Status::ok();
+  }
   if (!below(kFhirBase)) {
     if (!below(kHl7Base)) {
       return Status(Code::kNotFound, "no FHIR endpoint at '" + std::string(path) +

@@ -23,6 +23,8 @@ namespace http = boost::beast::http;
 inline constexpr std::string_view kFhirBase = "/fhir";
 // The HL7 v2 archive's operating API (api/hl7/archive_api.h).
 inline constexpr std::string_view kHl7Base = "/hl7";
+// X12 interchanges are posted here (the /hl7 API's "x12" route).
+inline constexpr std::string_view kX12Path = "/x12";
 
 // What the request head needs beyond itself.
 struct MappingContext {

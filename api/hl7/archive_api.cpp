@@ -10,6 +10,7 @@
 
 #include "api/hl7/route.h"
 #include "api/hl7/view_json.h"
+#include "api/hl7/x12_ingest.h"
 #include "api/rest/outcome.h"
 #include "core/time_format.h"
 #include "core/url_encoding.h"
@@ -198,7 +199,7 @@ RouteFacts Hl7ArchiveApi::route_facts(const Request& request) const {
   std::string allow;
   Result<Hl7Route> route = route_hl7_request(request.method, request.path, allow);
   if (!route.is_ok()) return RouteFacts{};
-  // hl7-list, hl7-read, hl7-replay, in that order, in kInteractionLabels.
+  // hl7-list, hl7-read, hl7-replay, x12-ingest, in that order, in kInteractionLabels.
   constexpr int kFirst = [] {
     for (std::size_t i = 0; i < kInteractionLabels.size(); ++i) {
       if (kInteractionLabels[i] == "hl7-list") return static_cast<int>(i);
@@ -206,7 +207,8 @@ RouteFacts Hl7ArchiveApi::route_facts(const Request& request) const {
     return 0;
   }();
   static_assert(kInteractionLabels[kFirst] == "hl7-list" &&
-                kInteractionLabels[kFirst + 2] == "hl7-replay");
+                kInteractionLabels[kFirst + 2] == "hl7-replay" &&
+                kInteractionLabels[kFirst + 3] == "x12-ingest");
   return RouteFacts{route->store_use,
                     static_cast<std::uint8_t>(kFirst + static_cast<int>(route->operation))};
 }
@@ -226,6 +228,7 @@ Response Hl7ArchiveApi::handle(const Request& request) const {
 
 Result<Response> Hl7ArchiveApi::execute(const Request& request, const Hl7Route& route) const {
   if (route.operation == Hl7Operation::kList) return list(request);
+  if (route.operation == Hl7Operation::kX12) return post_x12(request);
   if (route.operation == Hl7Operation::kReplay) {
     HEARTH_RETURN_IF_ERROR(require_json_content_type(request));
   }
@@ -313,6 +316,42 @@ Result<Response> Hl7ArchiveApi::read(const Request& request, std::int64_t id) co
   }
   w.EndObject();
   return json_response(buffer);
+}
+
+Result<Response> Hl7ArchiveApi::post_x12(const Request& request) const {
+  std::string_view type = request.content_type;
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  if (type != "application/edi-x12") {
+    return Status(Code::kUnsupportedMediaType,
+                  "POST /x12 takes Content-Type application/edi-x12, not '" +
+                      std::string(request.content_type) + "'");
+  }
+  if (!request.query.empty()) {
+    return invalid("unknown parameter '" + request.query.front().first + "'; /x12 takes none");
+  }
+  if (!looks_like_x12(request.body)) {
+    return invalid("the body is not an X12 interchange (it must open with ISA)");
+  }
+  Hl7IngestResult result = ingest_and_wait(ingest_, request.body, Hl7Peer("http"));
+  if (!result.store_error.empty()) {
+    return Status(Code::kUnavailable, "the interchange was not stored; send it again");
+  }
+  if (result.ack.empty()) {
+    return invalid("the interchange has no readable ISA segment; nothing can acknowledge it");
+  }
+  Response response;
+  response.status = 200;
+  response.content_type = "application/edi-x12";
+  response.body = std::move(result.ack);
+  response.headers.emplace_back("X-Hearth-Ack-Code", result.ack_code);
+  if (result.archive_id > 0) {
+    response.headers.emplace_back("Content-Location", hl7_base(request.base_url) + "/messages/" +
+                                                          std::to_string(result.archive_id));
+  }
+  response.headers.emplace_back("X-Hearth-Duplicate", result.duplicate ? "true" : "false");
+  response.headers.emplace_back("X-Hearth-Resources", std::to_string(result.written.size()));
+  return response;
 }
 
 Result<Response> Hl7ArchiveApi::replay(const Request& request, std::int64_t id) const {

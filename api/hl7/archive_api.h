@@ -6,6 +6,16 @@
 //   GET  messages/{id}                                    one message: columns, raw, ack, parsed
 //   POST messages/{id}/$replay                            run the stored raw text through
 //                                                         Hl7Ingest again (peer "replay:{id}")
+//   POST x12 (the server's POST /x12)                    an X12 interchange (application/edi-x12)
+//                                                         through Hl7Ingest (peer "http"): 200
+//                                                         with its TA1/999 as the body (whatever
+//                                                         they say), headers X-Hearth-Ack-Code
+//                                                         (A, P, R), X-Hearth-Duplicate,
+//                                                         X-Hearth-Resources (versions written)
+//                                                         and Content-Location (the archived
+//                                                         message); 400 without a readable ISA;
+//                                                         503 when the store failed (nothing
+//                                                         stored, no acknowledgment)
 //
 // HEAD is answered as GET. Success bodies are application/json, indented and ending in a
 // newline (docs/hl7.md has the shapes). Errors are FHIR OperationOutcome JSON with the code
@@ -61,6 +71,7 @@ class Hl7ArchiveApi final : public Service {
   Result<Response> list(const Request& request) const;
   Result<Response> read(const Request& request, std::int64_t id) const;
   Result<Response> replay(const Request& request, std::int64_t id) const;
+  Result<Response> post_x12(const Request& request) const;
   void write_produced(PrettyJsonWriter& w, const storage::ArchivedMessage& m) const;
 
   storage::MessageArchive& store_;

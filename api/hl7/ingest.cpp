@@ -9,6 +9,7 @@
 #include <optional>
 #include <utility>
 
+#include "api/hl7/x12_ingest.h"
 #include "core/time_format.h"
 #include "hl7/v2/ack.h"
 #include "hl7/v2/charset.h"
@@ -62,7 +63,14 @@ bool RejectAllowance::take(std::int64_t now_micros) {
 
 Hl7Ingest::Hl7Ingest(storage::MessageArchive& archive, const Clock& clock, IdGenerator& ids,
                      Hl7IngestOptions options)
-    : archive_(archive), clock_(clock), ids_(ids), options_(std::move(options)) {}
+    : archive_(archive),
+      clock_(clock),
+      ids_(ids),
+      options_(std::move(options)),
+      x12_(std::make_unique<X12Ingest>(archive, clock, ids, options_.mapping,
+                                       options_.on_reused_control_id)) {}
+
+Hl7Ingest::~Hl7Ingest() = default;
 
 // One message between its arrival and its ACK: the raw text (which the parsed message
 // borrows), the decision taken before the store, and the archive request with its ACKs.
@@ -240,6 +248,10 @@ Hl7IngestResult Hl7Ingest::finish(Pending& p, Result<storage::ArchiveOutcome> ar
 }
 
 void Hl7Ingest::ingest(std::string raw, const Hl7Peer& peer, RejectAllowance* rejects, Done done) {
+  if (looks_like_x12(raw)) {
+    x12_->ingest(std::move(raw), peer, rejects, std::move(done));
+    return;
+  }
   std::shared_ptr<Pending> pending = prepare(std::move(raw), peer, rejects);
   if (!pending->archive) {
     done(finish(*pending, Status(Code::kUnavailable, "not archived")));

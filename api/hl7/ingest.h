@@ -19,6 +19,9 @@
 // ReusedControlId::kReject it gets AE/CE with ERR 205 instead (archived as 'error').
 // In enhanced mode MSH-15 may ask for no accept ACK (NE, ER, SU): `ack` is then empty.
 //
+// X12: a payload that opens with "ISA" is an X12 interchange, handed to X12Ingest
+// (x12_ingest.h) with the same archive, clock, ids, mapping context and reused-control-id policy.
+//
 // Thread-safety: ingest() may be called concurrently; the archive, clock and id generator must
 // be thread-safe and outlive the Hl7Ingest.
 #pragma once
@@ -61,9 +64,9 @@ struct Hl7Peer {
 };
 
 struct Hl7IngestResult {
-  std::string ack;              // ER7, CR-separated; empty when no ACK is to be sent
-  std::string ack_code;         // "AA", "AE", "AR", "CA", "CE", "CR", or "" with no ACK
-  std::string control_id;       // received MSH-10 ("" when unreadable)
+  std::string ack;         // ER7, CR-separated (X12: TA1/999 interchanges); empty when none is sent
+  std::string ack_code;    // "AA", "AE", "AR", "CA", "CE", "CR" (X12: "A", "P", "R"), "" with none
+  std::string control_id;  // received MSH-10 ("" when unreadable)
   std::string message_type;     // received MSH-9 as "ORU^R01" ("" when unreadable)
   std::int64_t archive_id = 0;  // the archive row (the original one for a duplicate); 0: none
   bool duplicate = false;
@@ -74,6 +77,9 @@ struct Hl7IngestResult {
   // nothing was mapped or the mapped resources could not be written (mapping_failed).
   std::vector<std::string> written;
   bool mapping_failed = false;  // AE/CE: the content could not be mapped or written
+  // No acknowledgment can be given (X12 only: the store failed, or no readable ISA): a
+  // connection-based sender is hung up on, so that it sends the interchange again.
+  bool hang_up = false;
 };
 
 // How many frames that do not parse one connection may have archived: a sender spraying
@@ -92,10 +98,13 @@ class RejectAllowance {
   std::uint64_t dropped_ = 0;
 };
 
+class X12Ingest;
+
 class Hl7Ingest {
  public:
   Hl7Ingest(storage::MessageArchive& archive, const Clock& clock, IdGenerator& ids,
             Hl7IngestOptions options = {});
+  ~Hl7Ingest();
 
   // Ingests one message without blocking: parsing, the checks and the planned ACK run on the
   // calling thread (microseconds, no store: an event-loop thread may call this), the archive
@@ -125,6 +134,7 @@ class Hl7Ingest {
   const Clock& clock_;
   IdGenerator& ids_;
   Hl7IngestOptions options_;
+  std::unique_ptr<X12Ingest> x12_;
 };
 
 // ingest() for a caller that may block (a worker thread, the CLI, tests): waits for the

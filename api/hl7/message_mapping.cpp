@@ -233,10 +233,20 @@ MessageMapping map_message(const hl7::Message& message, std::string_view message
   for (const MappingIssue& issue : repairs) {
     warnings.push_back(issue_error(issue, hl7::AckSeverity::kWarning));
   }
+  MessageMapping m = plan_mapped_bundle(std::move(doc), mapped->resources, std::string(sender),
+                                        hl7::to_utf8(message.control_id(), message.charset()),
+                                        std::string(message_type), context);
+  if (m.outcome == MessageMapping::Outcome::kMapped) m.errors = std::move(warnings);
+  return m;
+}
+
+MessageMapping plan_mapped_bundle(std::shared_ptr<fhir::JsonDocument> doc, std::size_t resources,
+                                  std::string sender, std::string control_id,
+                                  std::string message_type, const Hl7MappingContext& context) {
   auto state = std::make_shared<MappingState>(context);
-  state->sender = sender;
-  state->control_id = hl7::to_utf8(message.control_id(), message.charset());
-  state->message_type = message_type;
+  state->sender = std::move(sender);
+  state->control_id = std::move(control_id);
+  state->message_type = std::move(message_type);
   BundleKind kind;
   Result<std::vector<BundleEntry>> entries = read_bundle_entries(*doc, "", kind);
   if (!entries.is_ok()) {
@@ -261,8 +271,7 @@ MessageMapping map_message(const hl7::Message& message, std::string_view message
 
   MessageMapping m;
   m.outcome = MessageMapping::Outcome::kMapped;
-  m.errors = std::move(warnings);
-  m.resources = mapped->resources;
+  m.resources = resources;
   m.written = state->written;
   m.effect = [state](storage::StoreTransaction& tx, std::int64_t message_id) -> Status {
     state->written->clear();

@@ -20,6 +20,7 @@
 #include "api/request.h"
 #include "api/rest/rest_limits.h"
 #include "core/clock.h"
+#include "fhir/json.h"
 #include "hl7/to_fhir/message_mapper.h"
 #include "hl7/v2/ack.h"
 #include "hl7/v2/message.h"
@@ -69,5 +70,13 @@ struct MessageMapping {
 // in its Provenance.
 MessageMapping map_message(const hl7::Message& message, std::string_view message_type,
                            std::string_view sender, const Hl7MappingContext& context);
+
+// The planning half of map_message, shared with X12 (x12_mapping.h): `bundle`, a transaction
+// Bundle already checked as valid FHIR holding `resources` entries, planned by the entry runner
+// into the effect that writes it and the Provenance naming the message (`message_type`,
+// `control_id`, `sender`). kFailed with a note and one error when it cannot be planned.
+MessageMapping plan_mapped_bundle(std::shared_ptr<fhir::JsonDocument> bundle, std::size_t resources,
+                                  std::string sender, std::string control_id,
+                                  std::string message_type, const Hl7MappingContext& context);
 
 }  // namespace hearth::api

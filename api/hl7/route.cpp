@@ -25,6 +25,7 @@ constexpr std::array kHl7Routes = {
     Hl7RouteEntry{"GET", {"messages", "{id}"}, 2, Hl7Operation::kRead, StoreUse::kRead},
     Hl7RouteEntry{
         "POST", {"messages", "{id}", "$replay"}, 3, Hl7Operation::kReplay, StoreUse::kWrite},
+    Hl7RouteEntry{"POST", {"x12"}, 1, Hl7Operation::kX12, StoreUse::kWrite},
 };
 
 bool shape_matches(const Hl7RouteEntry& entry, const std::vector<std::string_view>& parts) {
@@ -50,7 +51,8 @@ Result<Hl7Route> route_hl7_request(std::string_view method, std::string_view pat
       allow += entry.method;
       continue;
     }
-    return Hl7Route{entry.operation, entry.store_use, entry.segments > 1 ? parts[1] : ""};
+    const bool has_id = entry.segments > 1 && entry.pattern[1] == "{id}";
+    return Hl7Route{entry.operation, entry.store_use, has_id ? parts[1] : ""};
   }
   if (allow.empty()) {
     return Status(Code::kNotFound,

@@ -15,6 +15,7 @@ enum class Hl7Operation {
   kList,    // GET messages
   kRead,    // GET messages/{id}
   kReplay,  // POST messages/{id}/$replay
+  kX12,     // POST x12 (the server's POST /x12)
 };
 
 struct Hl7Route {

@@ -224,4 +224,23 @@ std::string write_acknowledgment(const Document& document, std::size_t index,
   return w.take();
 }
 
+char acknowledgment_verdict(const Document& ack) {
+  bool ta1_accepts = false, any_ak9 = false, all_accepted = true, any_accepted = false;
+  for (std::size_t i = 0; i < ack.segment_count(); ++i) {
+    const std::string_view id = ack.segment_id(i);
+    if (id == "TA1") {
+      if (ack.element(i, 4) == "R") return 'R';
+      ta1_accepts = true;
+    } else if (id == "AK9") {
+      any_ak9 = true;
+      const std::string_view code = ack.element(i, 1);
+      all_accepted = all_accepted && code == "A";
+      any_accepted = any_accepted || code != "R";
+    }
+  }
+  if (!any_ak9) return ta1_accepts ? 'A' : '\0';
+  if (all_accepted) return 'A';
+  return any_accepted ? 'P' : 'R';
+}
+
 }  // namespace hearth::hl7::x12

@@ -88,4 +88,10 @@ struct AckEnvelope {
 std::string write_acknowledgment(const Document& document, std::size_t index,
                                  const InterchangeAck& ack, const AckEnvelope& envelope);
 
+// The verdict a received acknowledgment (a parsed TA1/999 interchange) carries, for a sender:
+// 'R' when a TA1 rejects (TA104 R) or no AK9 accepts anything (every AK901 R); 'A' when every
+// AK901 is A (or the only answer is a TA1 A); 'P' otherwise; '\0' when it holds neither a TA1
+// nor an AK9.
+char acknowledgment_verdict(const Document& ack);
+
 }  // namespace hearth::hl7::x12

@@ -1,6 +1,9 @@
 // Document access and the writer; the parse itself (envelopes and findings) is in envelope.cpp.
 #include "hl7/x12/document.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace hearth::hl7::x12 {
 
 std::size_t Document::transaction_count() const {
@@ -12,13 +15,13 @@ std::size_t Document::transaction_count() const {
 }
 
 std::string_view Document::segment_id(std::size_t index) const {
-  const ElementSpan span = elements_[segments_[index].first_element];
-  return text_.substr(span.begin, span.end - span.begin);
+  const SegmentRecord& rec = segments_[index];
+  return text_.substr(rec.begin, element_ends_[rec.first_element] - rec.begin);
 }
 
 std::string_view Document::segment_text(std::size_t index) const {
   const SegmentRecord& rec = segments_[index];
-  return text_.substr(rec.begin, rec.end - rec.begin);
+  return text_.substr(rec.begin, content_end(rec) - rec.begin);
 }
 
 int Document::element_count(std::size_t index) const {
@@ -28,8 +31,9 @@ int Document::element_count(std::size_t index) const {
 std::string_view Document::element(std::size_t index, int number) const {
   const SegmentRecord& rec = segments_[index];
   if (number < 1 || static_cast<std::uint32_t>(number) >= rec.element_count) return {};
-  const ElementSpan span = elements_[rec.first_element + static_cast<std::uint32_t>(number)];
-  return text_.substr(span.begin, span.end - span.begin);
+  const auto k = static_cast<std::uint32_t>(number);
+  const std::uint32_t begin = element_begin(rec, k);
+  return text_.substr(begin, element_ends_[rec.first_element + k] - begin);
 }
 
 namespace {
@@ -59,7 +63,11 @@ std::string_view Document::component(std::size_t index, int number, int componen
 }
 
 const Delimiters& Document::delimiters_of(std::size_t index) const {
-  return interchanges_[segments_[index].interchange].delimiters;
+  // The last interchange whose header is at or before the segment (segments are in order).
+  auto after = std::upper_bound(interchanges_.begin(), interchanges_.end(), index,
+                                [](std::size_t i, const Interchange& ic) { return i < ic.header; });
+  return after == interchanges_.begin() ? interchanges_.front().delimiters
+                                        : std::prev(after)->delimiters;
 }
 
 std::string_view Document::loop_of(std::size_t index) const {
@@ -71,14 +79,16 @@ std::string Document::write() const {
   std::string out;
   out.reserve(text_.size());
   out.append(prefix_);
-  for (const SegmentRecord& rec : segments_) {
-    const char sep = interchanges_[rec.interchange].delimiters.element;
+  for (std::size_t index = 0; index < segments_.size(); ++index) {
+    const SegmentRecord& rec = segments_[index];
+    const char sep = delimiters_of(index).element;
     for (std::uint32_t e = 0; e < rec.element_count; ++e) {
       if (e > 0) out += sep;
-      const ElementSpan span = elements_[rec.first_element + e];
-      out.append(text_.substr(span.begin, span.end - span.begin));
+      const std::uint32_t begin = element_begin(rec, e);
+      out.append(text_.substr(begin, element_ends_[rec.first_element + e] - begin));
     }
-    out.append(text_.substr(rec.end, rec.terminator_end - rec.end));
+    const std::uint32_t end = content_end(rec);
+    out.append(text_.substr(end, rec.terminator_end - end));
   }
   out.append(suffix_);
   return out;

@@ -34,18 +34,13 @@ struct Limits {
   bool check_structure = true;            // run the loop tables (false: envelopes only)
 };
 
-struct ElementSpan {
-  std::uint32_t begin;
-  std::uint32_t end;
-};
-
+// 16 bytes: the content's end is the last element's end, and the interchange a segment belongs
+// to is found from the interchanges' segment ranges.
 struct SegmentRecord {
   std::uint32_t begin = 0;           // first byte of the segment id
-  std::uint32_t end = 0;             // end of the content, before the terminator
   std::uint32_t terminator_end = 0;  // after the terminator and any line breaks that follow
-  std::uint32_t first_element = 0;   // index of element 0 (the id) in the element table
+  std::uint32_t first_element = 0;   // index of element 0 (the id) in the element-end table
   std::uint32_t element_count = 0;   // entries in the element table, the id included
-  std::uint32_t interchange = 0;
 };
 
 // One loop occurrence found by the structure check. `parent` indexes the same vector (kNone for
@@ -140,7 +135,18 @@ class Document {
   std::string_view prefix_;  // BOM and line breaks before the first ISA
   std::string_view suffix_;  // bytes after the last segment
   std::vector<SegmentRecord> segments_;
-  std::vector<ElementSpan> elements_;
+  // Where each element ends (the offset of the separator or terminator after it), 4 bytes per
+  // element: element k of a segment begins at the segment's begin (k = 0) or one byte after the
+  // end of element k - 1 (separators are one byte). Half the table of begin/end pairs: its pages
+  // are most of what a parse touches.
+  std::vector<std::uint32_t> element_ends_;
+  std::uint32_t element_begin(const SegmentRecord& rec, std::uint32_t k) const {
+    return k == 0 ? rec.begin : element_ends_[rec.first_element + k - 1] + 1;
+  }
+  // The end of the segment's content, before its terminator.
+  std::uint32_t content_end(const SegmentRecord& rec) const {
+    return element_ends_[rec.first_element + rec.element_count - 1];
+  }
   std::vector<Interchange> interchanges_;
   std::vector<Finding> findings_;
   // Per segment: the loop the structure check placed it in (empty when nothing was checked).

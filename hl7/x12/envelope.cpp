@@ -78,7 +78,7 @@ class DocumentParser {
     // Generous reservations (pages are only touched as they fill) spare the hot loop the copies
     // of vector growth: a segment takes at least 4 bytes, an element at least 1.
     doc_.segments_.reserve(std::min(text.size() / 4 + 16, limits_.max_segments + 1));
-    doc_.elements_.reserve(text.size() / 2 + 16);
+    doc_.element_ends_.reserve(text.size() / 2 + 16);
     if (text.substr(pos, 3) != "ISA") {
       return Status(Code::kMalformed, "X12 input does not start with an ISA segment", "ISA",
                     "structure");
@@ -99,8 +99,8 @@ class DocumentParser {
       ic.header = static_cast<std::uint32_t>(doc_.segments_.size());
       std::size_t end = 0;
       detail::ScanEnd how = detail::ScanEnd::kEndOfText;
-      if (!detail::scan_interchange(text, pos, layout.delimiters, index, limits_, doc_.segments_,
-                                    doc_.elements_, notes_, &end, &how)) {
+      if (!detail::scan_interchange(text, pos, layout.delimiters, limits_, doc_.segments_,
+                                    doc_.element_ends_, notes_, &end, &how)) {
         return Status(
             Code::kPayloadTooLarge,
             "X12 input holds more than " + std::to_string(limits_.max_segments) + " segments");

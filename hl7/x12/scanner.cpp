@@ -1,5 +1,5 @@
-// The hot loop: one table lookup per byte, one push per element, no allocation beyond the
-// tables' growth.
+// The hot loop: one table lookup per byte, one 4-byte push per element (its end), no allocation
+// beyond the tables' growth.
 #include "hl7/x12/scanner.h"
 
 #include <algorithm>
@@ -18,9 +18,9 @@ bool valid_segment_id(std::string_view id) {
 }
 
 bool scan_interchange(std::string_view text, std::size_t start, const Delimiters& d,
-                      std::uint32_t interchange, const Limits& limits,
-                      std::vector<SegmentRecord>& segments, std::vector<ElementSpan>& elements,
-                      std::vector<SyntaxNote>& notes, std::size_t* end, ScanEnd* how) {
+                      const Limits& limits, std::vector<SegmentRecord>& segments,
+                      std::vector<std::uint32_t>& element_ends, std::vector<SyntaxNote>& notes,
+                      std::size_t* end, ScanEnd* how) {
   enum : std::uint8_t { kData = 0, kElement = 1, kTerminator = 2, kControl = 3 };
   std::array<std::uint8_t, 256> cls{};
   for (int c = 0; c < 0x20; ++c) cls[c] = kControl;
@@ -40,8 +40,7 @@ bool scan_interchange(std::string_view text, std::size_t start, const Delimiters
     }
     SegmentRecord rec;
     rec.begin = static_cast<std::uint32_t>(i);
-    rec.first_element = static_cast<std::uint32_t>(elements.size());
-    rec.interchange = interchange;
+    rec.first_element = static_cast<std::uint32_t>(element_ends.size());
     const auto seg_index = static_cast<std::uint32_t>(segments.size());
     std::size_t element_begin = i;
     while (i < n) {
@@ -51,36 +50,35 @@ bool scan_interchange(std::string_view text, std::size_t start, const Delimiters
       } else if (k == kElement) {
         if (i - element_begin > max_len) {
           notes.push_back(SyntaxNote{seg_index,
-                                     static_cast<int>(elements.size() - rec.first_element),
+                                     static_cast<int>(element_ends.size() - rec.first_element),
                                      ik4::kTooLong, static_cast<std::uint32_t>(element_begin)});
         }
-        elements.push_back(
-            {static_cast<std::uint32_t>(element_begin), static_cast<std::uint32_t>(i)});
+        element_ends.push_back(static_cast<std::uint32_t>(i));
         element_begin = ++i;
       } else if (k == kTerminator) {
         break;
       } else {
-        notes.push_back(SyntaxNote{seg_index, static_cast<int>(elements.size() - rec.first_element),
+        notes.push_back(SyntaxNote{seg_index,
+                                   static_cast<int>(element_ends.size() - rec.first_element),
                                    ik4::kInvalidCharacter, static_cast<std::uint32_t>(i)});
         ++i;
       }
     }
     if (i - element_begin > max_len) {
-      notes.push_back(SyntaxNote{seg_index, static_cast<int>(elements.size() - rec.first_element),
+      notes.push_back(SyntaxNote{seg_index,
+                                 static_cast<int>(element_ends.size() - rec.first_element),
                                  ik4::kTooLong, static_cast<std::uint32_t>(element_begin)});
     }
-    elements.push_back({static_cast<std::uint32_t>(element_begin), static_cast<std::uint32_t>(i)});
-    rec.end = static_cast<std::uint32_t>(i);
-    rec.element_count = static_cast<std::uint32_t>(elements.size()) - rec.first_element;
+    element_ends.push_back(static_cast<std::uint32_t>(i));
+    rec.element_count = static_cast<std::uint32_t>(element_ends.size()) - rec.first_element;
     if (rec.element_count - 1 > limits.max_elements) {
       notes.push_back(
           SyntaxNote{seg_index, 0, ik4::kTooManyElements, static_cast<std::uint32_t>(rec.begin)});
     }
-    const ElementSpan id_span = elements[rec.first_element];
-    const std::string_view id(p + id_span.begin, id_span.end - id_span.begin);
+    const std::string_view id(p + rec.begin, element_ends[rec.first_element] - rec.begin);
     if (id == "ISA" && rec.begin != start) {
       // A new interchange begins before this one's IEA.
-      elements.resize(rec.first_element);
+      element_ends.resize(rec.first_element);
       notes.erase(std::remove_if(notes.begin(), notes.end(),
                                  [&](const SyntaxNote& note) { return note.segment == seg_index; }),
                   notes.end());

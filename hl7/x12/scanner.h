@@ -30,12 +30,12 @@ enum class ScanEnd {
 };
 
 // Scans from `start` (the first byte of this interchange's ISA) with delimiters `d`, appending
-// to `segments` and `elements`. Returns how the interchange ended; `*end` receives the offset
+// to `segments` and `element_ends`. Returns how the interchange ended; `*end` receives the offset
 // scanning stopped at. Fails (returns false) only when the segment bound is exceeded.
 bool scan_interchange(std::string_view text, std::size_t start, const Delimiters& d,
-                      std::uint32_t interchange, const Limits& limits,
-                      std::vector<SegmentRecord>& segments, std::vector<ElementSpan>& elements,
-                      std::vector<SyntaxNote>& notes, std::size_t* end, ScanEnd* how);
+                      const Limits& limits, std::vector<SegmentRecord>& segments,
+                      std::vector<std::uint32_t>& element_ends, std::vector<SyntaxNote>& notes,
+                      std::size_t* end, ScanEnd* how);
 
 // True for a syntactically valid segment id: 2 or 3 characters, an upper-case letter then
 // upper-case letters or digits.

@@ -255,8 +255,8 @@ int run_cli(int argc, char** argv) {
       app.add_subcommand("migrate", "Apply pending store migrations and print the schema version");
   add_store_option(*migrate_command, config);
   SendOptions send_options;
-  CLI::App* send_command =
-      app.add_subcommand("send", "Send HL7 v2 files over MLLP, one message at a time");
+  CLI::App* send_command = app.add_subcommand(
+      "send", "Send HL7 v2 files over MLLP, one message at a time (an X12 file whole)");
   send_command->add_option("--host", send_options.host, "MLLP host")->capture_default_str();
   send_command->add_option("--port", send_options.port, "MLLP port")->capture_default_str();
   send_command->add_option("--timeout", send_options.timeout_seconds, "Seconds to wait per ACK")

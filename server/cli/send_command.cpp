@@ -1,5 +1,6 @@
 // Files -> messages (hl7::Batch splits them; a file that does not parse is sent whole, so the
-// server's AR says why) -> one MLLP exchange each.
+// server's AR says why) -> one MLLP exchange each. An X12 file (opening with ISA) is sent whole
+// as one frame; its TA1/999 answer is printed as A, P or R (acknowledgment_verdict).
 #include "server/cli/send_command.h"
 
 #include <algorithm>
@@ -10,8 +11,11 @@
 #include <ostream>
 #include <sstream>
 
+#include "api/hl7/x12_ingest.h"
 #include "hl7/v2/ack.h"
 #include "hl7/v2/batch.h"
+#include "hl7/x12/ack.h"
+#include "hl7/x12/document.h"
 #include "server/cli/mllp_client.h"
 
 namespace hearth::server {
@@ -62,7 +66,16 @@ struct Outgoing {
   std::string control_id;
   std::string er7;
   AcceptAck accept_ack = AcceptAck::kAlways;
+  bool x12 = false;  // an X12 file, sent whole: its answer is a TA1/999
 };
+
+// The code `hearth send` prints for an X12 acknowledgment: "A", "P", "R", "" when unreadable.
+std::string x12_code(const std::string& ack) {
+  Result<hl7::x12::Document> parsed = hl7::x12::Document::parse(std::string_view(ack));
+  if (!parsed.is_ok()) return "";
+  const char verdict = hl7::x12::acknowledgment_verdict(*parsed);
+  return verdict == '\0' ? std::string() : std::string(1, verdict);
+}
 
 // MSA-2 of an ACK (the control id it answers), "" when unreadable.
 std::string acknowledged_id(const std::string& ack) {
@@ -77,6 +90,13 @@ std::string acknowledged_id(const std::string& ack) {
 // The messages in `text`; the whole text as one when it does not parse.
 std::vector<Outgoing> split(const std::string& text) {
   std::vector<Outgoing> out;
+  if (api::looks_like_x12(text)) {
+    Result<hl7::x12::Document> parsed = hl7::x12::Document::parse(std::string_view(text));
+    const std::string isa13 =
+        parsed.is_ok() ? std::string(parsed->interchanges().front().control_number) : "-";
+    out.push_back(Outgoing{isa13, text, AcceptAck::kAlways, true});
+    return out;
+  }
   Result<hl7::Batch> batch = hl7::Batch::parse(text);
   if (!batch.is_ok()) {
     out.push_back(Outgoing{"-", text, AcceptAck::kAlways});
@@ -136,6 +156,10 @@ int run_send(const SendOptions& options, std::ostream& out, std::ostream& err) {
                 std::string(message.accept_ack == AcceptAck::kOnError ? "no-ack-ER" : "no-ack-SU");
             break;
           }
+          if (message.x12) {
+            code = x12_code(**ack);
+            break;
+          }
           // A late ACK of an earlier message (its conditional wait ran out): skip it.
           const std::string answered = acknowledged_id(**ack);
           if (!answered.empty() && control_id != "-" && answered != control_id) continue;
@@ -154,7 +178,7 @@ int run_send(const SendOptions& options, std::ostream& out, std::ostream& err) {
       ++codes[*code];
       ++sent;
       // ER's silence means accepted; SU's means it was not.
-      all_accepted = all_accepted && (*code == "AA" || *code == "CA" ||
+      all_accepted = all_accepted && (*code == "AA" || *code == "CA" || *code == "A" ||
                                       *code == "no-ack-requested" || *code == "no-ack-ER");
     }
   }

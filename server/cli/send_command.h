@@ -4,7 +4,10 @@
 // summary. MSH-15 (enhanced mode) decides whether an accept ACK will come: NE never (sent
 // without waiting), ER only on error and SU only on success, so for those we wait at most
 // `conditional_ack_seconds`: silence then means accepted (ER) or not accepted (SU). An ACK whose
-// MSA-2 names another message (one that came after its wait) is skipped.
+// MSA-2 names another message (one that came after its wait) is skipped. An X12 file (it opens
+// with ISA) is sent whole as one frame and its line reads "FILE#1 ISA13 A|P|R" from the TA1/999
+// it gets (A counts as accepted); a closed connection instead (the server stored nothing) is a
+// connection failure.
 // Returns the exit code: 0 when every message was accepted, 1 when some were not, 2 for
 // unreadable paths or TLS files, 3 when the connection or its TLS handshake failed (sending
 // stops there).

@@ -112,3 +112,25 @@ TEST_CASE("x12 ack: an envelope error rejects the interchange with a TA1 and no 
   CHECK(out.find("GS*") == std::string::npos);
   CHECK(out.find("IEA*0*000000077~") != std::string::npos);
 }
+
+TEST_CASE("acknowledgment_verdict reads a received TA1/999: A, P, R, or nothing") {
+  auto verdict = [](const std::string& body) {
+    const std::string text = test::isa() + body + "IEA*1*000000905~";
+    auto doc = Document::parse(text);
+    REQUIRE(doc.is_ok());
+    return acknowledgment_verdict(*doc);
+  };
+  auto group = [](std::string_view ak9) {
+    return "GS*FA*R*S*20260301*1200*1*X*005010X231A1~ST*999*0001*005010X231A1~"
+           "AK1*HC*7*005010X222A1~" +
+           std::string(ak9) + "~SE*3*0001~GE*1*1~";
+  };
+  CHECK(verdict(group("AK9*A*1*1*1")) == 'A');
+  CHECK(verdict(group("AK9*A*1*1*1") + group("AK9*R*1*1*0")) == 'P');
+  CHECK(verdict(group("AK9*P*2*2*1")) == 'P');
+  CHECK(verdict(group("AK9*R*1*1*0")) == 'R');
+  CHECK(verdict("TA1*000000101*260301*1200*R*001~") == 'R');
+  CHECK(verdict("TA1*000000101*260301*1200*A*000~" + group("AK9*A*1*1*1")) == 'A');
+  CHECK(verdict("TA1*000000101*260301*1200*A*000~") == 'A');
+  CHECK(verdict("GS*FA*R*S*20260301*1200*1*X*005010X231A1~GE*0*1~") == '\0');
+}

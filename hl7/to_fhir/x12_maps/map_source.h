@@ -1,0 +1,27 @@
+// The text of each built-in X12 -> FHIR map (x12_map_table.h has the row format), one per file
+// in this folder, named after the transaction set and implementation guide.
+#pragma once
+
+#include <string_view>
+
+namespace hearth::hl7::to_fhir::x12_map_sources {
+
+struct MapSource {
+  std::string_view set_id;
+  std::string_view guide;
+  std::string_view shared;  // rows several maps share (k837Parties), read first; or ""
+  std::string_view text;
+};
+
+// The billing provider, subscriber, patient, payer and coverage of every 837.
+extern const std::string_view k837Parties;
+
+extern const MapSource k837Professional;   // 005010X222A1
+extern const MapSource k837Institutional;  // 005010X223A2
+extern const MapSource k837Dental;         // 005010X224A2
+extern const MapSource k835;               // 005010X221A1
+
+inline constexpr const MapSource* kAll[] = {&k837Professional, &k837Institutional, &k837Dental,
+                                            &k835};
+
+}  // namespace hearth::hl7::to_fhir::x12_map_sources
