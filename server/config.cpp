@@ -132,6 +132,16 @@ void add_serve_options(CLI::App& app, Config& config) {
   app.add_option("--audience", config.audience,
                  "The \"aud\" every bearer token must carry (this server's identifier)")
       ->envname("HEARTH_AUDIENCE");
+  app.add_option("--admin-claim", config.admin_claim,
+                 "The token claim that marks an administrator, who may use the /hl7 operating "
+                 "API (a dotted name walks objects: realm_access.roles)")
+      ->envname("HEARTH_ADMIN_CLAIM")
+      ->capture_default_str();
+  app.add_option("--admin-value", config.admin_value,
+                 "The value --admin-claim must hold (a word of \"scope\", or the string or an "
+                 "array element of another claim)")
+      ->envname("HEARTH_ADMIN_VALUE")
+      ->capture_default_str();
   app.add_option("--oauth-authorize-url", config.oauth_authorize_url,
                  "The authorization server's authorize endpoint, published for SMART clients")
       ->envname("HEARTH_OAUTH_AUTHORIZE_URL");

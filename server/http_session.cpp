@@ -167,7 +167,7 @@ void reset(api::Request& request) {
     request.body.clear();
   }
   request.base_url.clear();
-  request.scopes = nullptr;
+  request.grant = nullptr;
 }
 
 // The TCP stream under `stream`: deadlines, the socket.
@@ -423,7 +423,7 @@ asio::awaitable<api::Response> respond_ops(ServerState& state, const MappingCont
       if (state.handlers.bearer != nullptr) {
         Result<std::shared_ptr<const auth::TokenClaims>> claims = authenticate(state, message);
         if (!claims.is_ok()) co_return refuse(claims.status(), message, request);
-        if (Status allowed = api::authorize_operations((*claims)->scopes); !allowed.is_ok()) {
+        if (Status allowed = api::authorize_operations((*claims)->grant.scopes); !allowed.is_ok()) {
           co_return safe_error(allowed, request);
         }
       }
@@ -457,7 +457,7 @@ asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
       co_return co_await respond_ops(state, mapping, ops, message, request);
     }
   }
-  // The bearer's claims, alive until the answer is built (request.scopes points into them).
+  // The bearer's claims, alive until the answer is built (request.grant points into them).
   std::shared_ptr<const auth::TokenClaims> bearer_claims;
   Status mapped = map_request_head(message, mapping, request);
   if (over_budget(read_ec)) {
@@ -487,7 +487,7 @@ asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
     Result<std::shared_ptr<const auth::TokenClaims>> claims = authenticate(state, message);
     if (!claims.is_ok()) co_return refuse(claims.status(), message, request);
     bearer_claims = std::move(claims).value();
-    request.scopes = &bearer_claims->scopes;
+    request.grant = &bearer_claims->grant;
   }
   if (served == nullptr) {
     co_return safe_error(Status(Code::kNotFound, "the HL7 API is not served here"), request);

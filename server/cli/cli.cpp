@@ -103,7 +103,11 @@ int serve(Config config) {
     }
     validator = std::make_unique<auth::JwtValidator>(
         std::make_shared<const auth::Jwks>(std::move(keys).value()),
-        auth::JwtPolicy{.issuer = config.issuer, .audience = config.audience}, *clock);
+        auth::JwtPolicy{.issuer = config.issuer,
+                        .audience = config.audience,
+                        .admin_claim = config.admin_claim,
+                        .admin_value = config.admin_value},
+        *clock);
     bearer = std::make_unique<auth::BearerAuth>(*validator);
     security = api::SecurityDescription{.smart = true,
                                         .issuer = config.issuer,
