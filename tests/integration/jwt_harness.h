@@ -65,8 +65,8 @@ inline Headers bearer(const std::string& token) {
 // A bearer header for a token of `key` granting `scope`, with `extra` claims (",\"patient\":...").
 inline Headers bearer_for(const TestSigningKey& key, const std::string& scope,
                           const std::string& extra = "") {
-  return bearer(key.token(key.header(), claims_json(kJwtIssuer, kJwtAudience, unix_now() + 600,
-                                                    extra, scope)));
+  return bearer(key.token(key.header(),
+                          claims_json(kJwtIssuer, kJwtAudience, unix_now() + 600, extra, scope)));
 }
 
 }  // namespace hearth::testing

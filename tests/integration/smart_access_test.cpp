@@ -49,7 +49,8 @@ struct TwoPatients {
             R"("}]})");
     put(client, admin, "Practitioner/dr-" + sfx,
         R"({"resourceType":"Practitioner","id":"dr-)" + sfx + R"("})");
-    put(client, admin, "Observation/" + oa, observation(oa, a, ",{\"reference\":\"Practitioner/dr-" + sfx + "\"}"));
+    put(client, admin, "Observation/" + oa,
+        observation(oa, a, ",{\"reference\":\"Practitioner/dr-" + sfx + "\"}"));
     put(client, admin, "Observation/" + ob, observation(ob, b));
     put(client, admin, "Observation/" + both,
         observation(both, a, ",{\"reference\":\"Patient/" + b + "\"}"));
@@ -144,10 +145,10 @@ TEST_CASE("smart access: a patient/ token sees nothing of another patient, in an
   CHECK_FALSE(has_id(revincluded, data.ob));
 
   // Transaction GET entries hold themselves the same way.
-  const std::string gets =
-      R"({"resourceType":"Bundle","type":"transaction","entry":[)"
-      R"({"request":{"method":"GET","url":"Observation?code=)" +
-      data.code + R"("}},{"request":{"method":"GET","url":"Observation/)" + data.ob + R"("}}]})";
+  const std::string gets = R"({"resourceType":"Bundle","type":"transaction","entry":[)"
+                           R"({"request":{"method":"GET","url":"Observation?code=)" +
+                           data.code + R"("}},{"request":{"method":"GET","url":"Observation/)" +
+                           data.ob + R"("}}]})";
   HttpResponse tx = client.post("", gets, mine);
   REQUIRE(tx.status == 200);
   CHECK(has_id(tx, data.oa));
@@ -158,8 +159,7 @@ TEST_CASE("smart access: a patient/ token sees nothing of another patient, in an
   HttpResponse everything = client.get("Observation?code=" + data.code, admin);
   CHECK(everything.body.find("\"total\":3") != std::string::npos);
   // patient/ scopes without a patient claim grant nothing.
-  CHECK(client.get("Observation?code=" + data.code, bearer_for(rsa, "patient/*.rs")).status ==
-        403);
+  CHECK(client.get("Observation?code=" + data.code, bearer_for(rsa, "patient/*.rs")).status == 403);
 }
 
 TEST_CASE("smart access: patient/ writes stay in the compartment") {
