@@ -16,12 +16,12 @@ struct AuditRecord {
   // The interaction's label (api/service.h kInteractionLabels: "read", "search-type",
   // "hl7-replay", ...) or "hl7-message" for a message received over MLLP.
   std::string interaction;
-  int status = 0;            // the HTTP status answered; for an MLLP message 200 (AA) or 400
-  std::string subject;       // the token's "sub" or the MLLP peer's certificate subject; "" none
-  std::string client_id;     // the token's client_id / azp; "" none
-  std::string address;       // the peer's address ("127.0.0.1:5123")
-  std::string reference;     // "Observation/1" when the access names one resource; "" else
-  std::string query;         // the request's query string (without '?'), "" when none
+  int status = 0;         // the HTTP status answered; for an MLLP message 200 (AA) or 400
+  std::string subject;    // the token's "sub" or the MLLP peer's certificate subject; "" none
+  std::string client_id;  // the token's client_id / azp; "" none
+  std::string address;    // the peer's address ("127.0.0.1:5123")
+  std::string reference;  // "Observation/1" when the access names one resource; "" else
+  std::string query;      // the request's query string (without '?'), "" when none
   // entity.description: "request <X-Request-Id>" (to join the access log), or for a message
   // "message <archive id> <type> ACK <code>".
   std::string description;

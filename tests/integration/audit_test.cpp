@@ -69,9 +69,9 @@ TEST_CASE("audit: every access is an AuditEvent, stored by a clean shutdown and 
   server.restart();  // SIGTERM: the queue is written before the store closes
   const std::vector<std::string> lines = lines_of(audit_file);
   CHECK(lines.size() == 5);
-  CHECK(count_with(lines, {"\"code\":\"create\"", "\"reference\":\"" + patient + "\"",
-                           "\"action\":\"C\"", "\"altId\":\"audit-app\"",
-                           "\"value\":\"user-1\""}) == 1);
+  CHECK(count_with(lines,
+                   {"\"code\":\"create\"", "\"reference\":\"" + patient + "\"", "\"action\":\"C\"",
+                    "\"altId\":\"audit-app\"", "\"value\":\"user-1\""}) == 1);
   CHECK(count_with(lines, {"\"code\":\"read\"", "\"reference\":\"" + patient + "\"",
                            "\"outcome\":\"0\""}) == 1);
   CHECK(count_with(lines, {"\"code\":\"read\"", "\"outcomeDesc\":\"401\""}) == 1);
@@ -128,7 +128,6 @@ TEST_CASE("audit: an MLLP message received and acknowledged is an AuditEvent") {
   }
   server.restart();
   const std::vector<std::string> lines = lines_of(audit_file);
-  CHECK(count_with(lines, {"\"code\":\"hl7v2\"", "\"code\":\"hl7-message\"",
-                           "ORU^R01 ACK AA", "\"reference\":\"Provenance/",
-                           "\"outcome\":\"0\""}) == 1);
+  CHECK(count_with(lines, {"\"code\":\"hl7v2\"", "\"code\":\"hl7-message\"", "ORU^R01 ACK AA",
+                           "\"reference\":\"Provenance/", "\"outcome\":\"0\""}) == 1);
 }
