@@ -14,7 +14,7 @@ namespace hearth::api {
 // operating API (below /hl7, api/hl7/archive_api.h).
 enum class Endpoint { kFhir, kHl7 };
 
-struct SmartScope;  // api/rest/smart_scopes.h
+struct Grant;  // api/rest/smart_scopes.h
 
 struct Request {
   Endpoint endpoint = Endpoint::kFhir;
@@ -36,10 +36,11 @@ struct Request {
   // Absolute FHIR base URL used in Location headers and Bundle links, e.g.
   // "http://127.0.0.1:8080/fhir" (no trailing slash); the FHIR base for /hl7 requests too.
   std::string base_url;
-  // The SMART scopes the request's bearer token grants (server/auth), owned by the caller and
-  // alive until the response is built; null when the server authenticates no one (--auth none):
-  // then nothing is authorised. The REST core refuses an interaction they do not allow (403).
-  const std::vector<SmartScope>* scopes = nullptr;
+  // What the request's bearer token grants (server/auth: SMART scopes, launch patient, admin),
+  // owned by the caller and alive until the response is built; null when the server
+  // authenticates no one (--auth none): then nothing is authorised. The REST core refuses an
+  // interaction it does not allow (403) and holds patient/ scopes to the patient's compartment.
+  const Grant* grant = nullptr;
 
   // The first value of a query parameter, or nullptr.
   const std::string* param(std::string_view name) const {

@@ -132,6 +132,25 @@ void add_serve_options(CLI::App& app, Config& config) {
   app.add_option("--audience", config.audience,
                  "The \"aud\" every bearer token must carry (this server's identifier)")
       ->envname("HEARTH_AUDIENCE");
+  app.add_option("--audit", config.audit,
+                 "Record every access as a FHIR AuditEvent in the store: on, off, or auto (on "
+                 "with --auth jwt)")
+      ->envname("HEARTH_AUDIT")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
+      ->capture_default_str();
+  app.add_option("--audit-file", config.audit_file,
+                 "Also append every AuditEvent as one JSON line to this file (for a SIEM)")
+      ->envname("HEARTH_AUDIT_FILE");
+  app.add_option("--admin-claim", config.admin_claim,
+                 "The token claim that marks an administrator, who may use the /hl7 operating "
+                 "API (a dotted name walks objects: realm_access.roles)")
+      ->envname("HEARTH_ADMIN_CLAIM")
+      ->capture_default_str();
+  app.add_option("--admin-value", config.admin_value,
+                 "The value --admin-claim must hold (a word of \"scope\", or the string or an "
+                 "array element of another claim)")
+      ->envname("HEARTH_ADMIN_VALUE")
+      ->capture_default_str();
   app.add_option("--oauth-authorize-url", config.oauth_authorize_url,
                  "The authorization server's authorize endpoint, published for SMART clients")
       ->envname("HEARTH_OAUTH_AUTHORIZE_URL");
@@ -289,6 +308,9 @@ Status finalize(Config& config) {
                   .empty()) {
     return Status(Code::kInvalidArgument,
                   "--jwks-file, --issuer, --audience and --oauth-*-url go with --auth jwt");
+  }
+  if (!config.audit_file.empty() && config.audit == "off") {
+    return Status(Code::kInvalidArgument, "--audit-file needs the audit trail (--audit on)");
   }
   if (config.mllp_max_message == 0) {
     return Status(Code::kInvalidArgument, "--mllp-max-message must be > 0");

@@ -67,6 +67,14 @@ struct Config {
   std::string jwks_file;
   std::string issuer;
   std::string audience;
+  // --auth jwt: the token claim and value that make its bearer an administrator (the /hl7
+  // operating API); auth::JwtPolicy says how the claim is read.
+  // The audit trail (server/audit_writer.h): "on", "off", or "auto" (on with --auth jwt).
+  std::string audit = "auto";
+  // --audit-file: the AuditEvents also as JSON lines appended to this file; "" none.
+  std::string audit_file;
+  std::string admin_claim = "scope";
+  std::string admin_value = "hearth/admin";
   // The authorization server's endpoints, published in the CapabilityStatement and
   // [base]/.well-known/smart-configuration (Hearth does not serve them).
   std::string oauth_authorize_url;

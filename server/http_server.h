@@ -28,6 +28,7 @@
 #include "api/request.h"
 #include "api/service.h"
 #include "core/status.h"
+#include "server/audit_writer.h"
 #include "server/auth/bearer_auth.h"
 #include "server/config.h"
 
@@ -49,6 +50,8 @@ struct HttpHandlers {
   // GET /readyz's store check (storage::Store::check_ready), run on a read worker; it must be
   // bounded in time (the store's statement timeout). Null: the store is taken as ready.
   std::function<Status()> readiness = {};
+  // --audit on: every answered request is recorded as an AuditEvent. Null: no audit trail.
+  AuditWriter* audit = nullptr;
 };
 
 // The MLLP listener's use case: every complete message (payload of one frame) goes to

@@ -24,10 +24,12 @@
 #include <optional>
 
 #include "api/rest/rest_handler.h"
+#include "api/rest/route.h"
 #include "api/rest/smart_scopes.h"
 #include "core/cancel.h"
 #include "fhir/model.h"
 #include "server/access_log.h"
+#include "server/audit_writer.h"
 #include "server/await_completion.h"
 #include "server/body_budget.h"
 #include "server/ops_endpoints.h"
@@ -167,7 +169,7 @@ void reset(api::Request& request) {
     request.body.clear();
   }
   request.base_url.clear();
-  request.scopes = nullptr;
+  request.grant = nullptr;
 }
 
 // The TCP stream under `stream`: deadlines, the socket.
@@ -423,7 +425,7 @@ asio::awaitable<api::Response> respond_ops(ServerState& state, const MappingCont
       if (state.handlers.bearer != nullptr) {
         Result<std::shared_ptr<const auth::TokenClaims>> claims = authenticate(state, message);
         if (!claims.is_ok()) co_return refuse(claims.status(), message, request);
-        if (Status allowed = api::authorize_operations((*claims)->scopes); !allowed.is_ok()) {
+        if (Status allowed = api::authorize_operations((*claims)->grant.scopes); !allowed.is_ok()) {
           co_return safe_error(allowed, request);
         }
       }
@@ -447,7 +449,8 @@ asio::awaitable<api::Response> respond_ops(ServerState& state, const MappingCont
 asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
                                        const MappingContext& mapping,
                                        const beast::error_code& read_ec, Parser& parser,
-                                       api::Request& request, api::RouteFacts& facts) {
+                                       api::Request& request, api::RouteFacts& facts,
+                                       std::shared_ptr<const auth::TokenClaims>& who) {
   auto& message = parser.get();
   if (!read_ec) {
     const OpsEndpoint ops =
@@ -457,7 +460,7 @@ asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
       co_return co_await respond_ops(state, mapping, ops, message, request);
     }
   }
-  // The bearer's claims, alive until the answer is built (request.scopes points into them).
+  // The bearer's claims, alive until the answer is built (request.grant points into them).
   std::shared_ptr<const auth::TokenClaims> bearer_claims;
   Status mapped = map_request_head(message, mapping, request);
   if (over_budget(read_ec)) {
@@ -487,7 +490,8 @@ asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
     Result<std::shared_ptr<const auth::TokenClaims>> claims = authenticate(state, message);
     if (!claims.is_ok()) co_return refuse(claims.status(), message, request);
     bearer_claims = std::move(claims).value();
-    request.scopes = &bearer_claims->scopes;
+    request.grant = &bearer_claims->grant;
+    who = bearer_claims;
   }
   if (served == nullptr) {
     co_return safe_error(Status(Code::kNotFound, "the HL7 API is not served here"), request);
@@ -505,6 +509,67 @@ asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
   co_return co_await run_in_pool(
       writers.executor(), [&state, &request] { return call_handler(state, request); },
       large ? &state.metrics.large_queued : &state.metrics.writers_queued);
+}
+
+// What the audit trail records of one answered request.
+struct AccessFacts {
+  const api::RouteFacts& facts;
+  int status;
+  const api::Request& request;
+  std::string_view target;
+  const auth::TokenClaims* who;  // null: no valid token came (or none was needed)
+  std::string_view peer;
+  std::string_view request_id;
+  std::string_view location;  // the response's Location header, "" when none
+};
+
+// The "Type/id" a FHIR path or Location names first ("Observation/1/_history/2" ->
+// "Observation/1"; ".../fhir/Patient/7/_history/1" -> "Patient/7"), "" when it names none.
+std::string named_resource(std::string_view path) {
+  if (const std::size_t fhir = path.find("/fhir/"); fhir != std::string_view::npos) {
+    path.remove_prefix(fhir + 6);
+  }
+  const std::size_t slash = path.find('/');
+  if (slash == std::string_view::npos || slash == 0) return {};
+  const std::string_view type = path.substr(0, slash);
+  std::string_view id = path.substr(slash + 1);
+  id = id.substr(0, id.find('/'));
+  if (!fhir::is_resource_type(type) || id.empty() || !api::is_valid_id(id)) return {};
+  return std::string(type) + "/" + std::string(id);
+}
+
+// One AuditEvent for the access (audit_writer.h); the server's own endpoints, metadata and the
+// SMART configuration are not accesses to data and are not recorded.
+void record_access(AuditWriter& audit, const AccessFacts& access) {
+  const std::string_view label =
+      api::kInteractionLabels[access.facts.interaction < api::kInteractionLabels.size()
+                                  ? access.facts.interaction
+                                  : 0];
+  if (label == "metrics" || label == "healthz" || label == "readyz" || label == "capabilities" ||
+      label == "smart-configuration") {
+    return;
+  }
+  api::AuditRecord record;
+  record.recorded_micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  record.interaction = std::string(label);
+  record.status = access.status;
+  if (access.who != nullptr) {
+    record.subject = access.who->subject;
+    record.client_id = access.who->client_id;
+  }
+  record.address = std::string(access.peer);
+  const std::size_t mark = access.target.find('?');
+  if (mark != std::string_view::npos) record.query = std::string(access.target.substr(mark + 1));
+  if (access.request.endpoint == api::Endpoint::kHl7) {
+    record.query = std::string(access.target);  // "/hl7/messages/12": no FHIR reference
+  } else {
+    record.reference =
+        named_resource(access.location.empty() ? access.request.path : access.location);
+  }
+  record.description = "request " + std::string(access.request_id);
+  audit.record(std::move(record));
 }
 
 // The connection's requests, one after another, over a plain or a TLS stream whose handshake is
@@ -533,8 +598,9 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const MappingCon
     if (!in_flight) in_flight.emplace(state);
 
     api::RouteFacts facts;
+    std::shared_ptr<const auth::TokenClaims> who;
     api::Response response =
-        co_await respond(state, tcp_of(stream), mapping, read_ec, *parser, request, facts);
+        co_await respond(state, tcp_of(stream), mapping, read_ec, *parser, request, facts, who);
     log_error_detail(response, response.status);
     const auto& head = parser->get();
     auto sent_id = head.find(beast::string_view(kRequestIdHeader.data(), kRequestIdHeader.size()));
@@ -545,6 +611,10 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const MappingCon
     response.headers.emplace_back(kRequestIdHeader, request_id);
     bool close_after = read_ec || !head.keep_alive() || state.stopping.load();
     bool head_only = !read_ec && head.method() == http::verb::head;
+    std::string location;  // what a create named, for the audit trail
+    for (const auto& header : response.headers) {
+      if (state.handlers.audit != nullptr && header.first == "Location") location = header.second;
+    }
     auto wire = to_beast_response(std::move(response), head.version() == 10 ? 10 : 11, !close_after,
                                   head_only);
     tcp_of(stream).expires_after(kWriteTimeout);
@@ -567,6 +637,19 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const MappingCon
                                 : std::string_view(),
         .peer = peer,
     });
+    if (state.handlers.audit != nullptr) {
+      record_access(*state.handlers.audit,
+                    AccessFacts{
+                        .facts = facts,
+                        .status = static_cast<int>(wire.result_int()),
+                        .request = request,
+                        .target = std::string_view(target.data(), target.size()),
+                        .who = who.get(),
+                        .peer = peer,
+                        .request_id = request_id,
+                        .location = location,
+                    });
+    }
     reset(request);
     body_reservation.reset();
     if (write_ec) co_return;

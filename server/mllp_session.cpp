@@ -27,6 +27,7 @@
 
 #include "hl7/mllp/mllp_framer.h"
 #include "server/access_log.h"
+#include "server/audit_writer.h"
 #include "server/await_completion.h"
 
 namespace hearth::server {
@@ -67,6 +68,29 @@ class InFlightMessage {
  private:
   ServerState& state_;
 };
+
+// The AuditEvent of a message received and acknowledged (audit_writer.h): who is the client
+// certificate's subject, what the Provenance the message wrote (its resources), the outcome the
+// ACK's: accepted 200, error 422, reject 400.
+void record_message(AuditWriter& audit, const api::Hl7IngestResult& result, const std::string& peer,
+                    const std::string& identity) {
+  api::AuditRecord record;
+  record.recorded_micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  record.interaction = "hl7-message";
+  const char kind = result.ack_code.size() == 2 ? result.ack_code[1] : 'R';
+  record.status = kind == 'A' ? 200 : kind == 'E' ? 422 : 400;
+  record.subject = identity;
+  record.address = peer;
+  if (!result.written.empty()) {
+    const std::string& provenance = result.written.back();
+    record.reference = provenance.substr(0, provenance.find("/_history"));
+  }
+  record.description = "message " + std::to_string(result.archive_id) + " " + result.message_type +
+                       " ACK " + result.ack_code;
+  audit.record(std::move(record));
+}
 
 // Awaits Hl7Ingest::ingest: started here (parse and ACK on this io thread), completed by the
 // store after its COMMIT on another thread (or at once when nothing is archived), and resumed
@@ -213,6 +237,8 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const std::strin
     const std::string_view ack = result->ack_code;
     state.metrics.record_mllp(ack, elapsed);
     log_mllp(MllpEntry{peer, result->message_type, result->control_id, ack, elapsed});
+    if (state.handlers.audit != nullptr)
+      record_message(*state.handlers.audit, *result, peer, identity);
     if (state.stopping.load()) co_return;
   }
 }

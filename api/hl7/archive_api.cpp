@@ -12,6 +12,7 @@
 #include "api/hl7/view_json.h"
 #include "api/hl7/x12_ingest.h"
 #include "api/rest/outcome.h"
+#include "api/rest/smart_scopes.h"
 #include "core/time_format.h"
 #include "core/url_encoding.h"
 #include "fhir/json.h"
@@ -214,6 +215,9 @@ RouteFacts Hl7ArchiveApi::route_facts(const Request& request) const {
 }
 
 Response Hl7ArchiveApi::handle(const Request& request) const {
+  if (request.grant != nullptr) {
+    if (Status admin = authorize_admin(*request.grant); !admin.is_ok()) return error(admin);
+  }
   std::string allow;
   Result<Hl7Route> route = route_hl7_request(request.method, request.path, allow);
   if (!route.is_ok()) {

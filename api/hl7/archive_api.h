@@ -19,12 +19,13 @@
 //
 // HEAD is answered as GET. Success bodies are application/json, indented and ending in a
 // newline (docs/hl7.md has the shapes). Errors are FHIR OperationOutcome JSON with the code
-// table's status: 400 (kInvalidArgument) for an unknown parameter, a repeated or empty one, a
-// bad status/since/_count/before value, a non-numeric id; 404 for an unknown path or id; 405
-// for another method (with an Allow header); 415 for a $replay whose Content-Type is not
-// application/json or application/fhir+json (a cross-site form POST cannot send those without
-// a CORS preflight); 503/500 when the store fails (generic text and a reference,
-// api/rest/outcome.h).
+// table's status: 403 (kForbidden) for a bearer without the administrator claim (Grant::admin,
+// checked before anything else when the request carries a grant); 400 (kInvalidArgument) for an
+// unknown parameter, a repeated or empty one, a bad status/since/_count/before value, a non-numeric
+// id; 404 for an unknown path or id; 405 for another method (with an Allow header); 415 for a
+// $replay whose Content-Type is not application/json or application/fhir+json (a cross-site form
+// POST cannot send those without a CORS preflight); 503/500 when the store fails (generic text and
+// a reference, api/rest/outcome.h).
 //
 // Links (self, next) are absolute: the request's FHIR base_url with its final "/fhir" replaced
 // by "/hl7" (the server root + "/hl7" when it does not end in "/fhir").

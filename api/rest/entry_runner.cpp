@@ -7,11 +7,13 @@
 #include <memory>
 #include <unordered_map>
 
+#include "api/rest/compartment_access.h"
 #include "api/rest/conditional.h"
 #include "api/rest/interactions.h"
 #include "api/rest/patch_body.h"
 #include "api/rest/reference_rewrite.h"
 #include "api/rest/resource_body.h"
+#include "api/rest/smart_scopes.h"
 #include "api/rest/version_response.h"
 #include "api/rest/write_request.h"
 #include "core/base64.h"
@@ -32,6 +34,8 @@ struct Planned {
   std::optional<storage::ResourceVersion> matched;
   storage::WriteRequest write;
   bool patch = false;  // an update whose body is the current version patched
+  // The patient the entry is held to under patient/ scopes (compartment_access.h); "" if none.
+  std::string patient;
 };
 
 // The specification's processing order (http.html#trules).
@@ -118,6 +122,7 @@ class Runner final : public PlannedTransaction {
       p.entry = &entry;
       p.position = i;
       const Interaction in = entry.route.interaction;
+      HEARTH_RETURN_IF_ERROR(authorize_entry(entry, p.patient));
       if (entry.method == EntryMethod::kPost && entry.new_id.empty()) {
         entry.new_id = ctx_.ids.next_id();
       }
@@ -191,6 +196,7 @@ class Runner final : public PlannedTransaction {
         HEARTH_RETURN_IF_ERROR(prepare(p, &copy, &scratch.GetAllocator()));
       }
     }
+    for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(hold_to_patient(p, tx));
     for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(write(p, tx));
     for (Planned& p : planned_) {
       if (p.action == Action::kRead) HEARTH_RETURN_IF_ERROR(read(p, tx));
@@ -201,6 +207,50 @@ class Runner final : public PlannedTransaction {
   std::vector<EntryResult>& results() override { return results_; }
 
  private:
+  // The entry authorised as the request it stands for (smart_scopes.h); `patient` set to the
+  // patient it is held to. A conditional create would search beyond the compartment: refused
+  // under patient/ scopes.
+  Status authorize_entry(const BundleEntry& entry, std::string& patient) {
+    if (ctx_.request.grant == nullptr) return Status::ok();
+    Result<Reach> reach = authorize(*ctx_.request.grant, entry.route);
+    if (!reach.is_ok()) return at(entry, reach.status());
+    if (*reach != Reach::kPatientCompartment) return Status::ok();
+    patient = ctx_.request.grant->patient;
+    if (!entry.if_none_exist.empty()) {
+      return at(entry, Status(Code::kForbidden,
+                              "a conditional create (ifNoneExist) searches beyond the patient "
+                              "compartment the token's patient/ scopes reach"));
+    }
+    return Status::ok();
+  }
+
+  // A write held to its patient: what it replaces or deletes is the patient's (an update may
+  // create what never existed), and what it stores stays so. Reads hold themselves.
+  Status hold_to_patient(const Planned& p, storage::StoreTransaction& tx) {
+    if (p.patient.empty()) return Status::ok();
+    const BundleEntry& entry = *p.entry;
+    const std::string& type = entry.route.type;
+    switch (p.action) {
+      case Action::kCreate:
+        return at(entry, require_write_in_patient_compartment(p.patient, p.write));
+      case Action::kUpdate: {
+        auto member = in_patient_compartment(tx, p.patient, type, p.id);
+        if (!member.is_ok()) return at(entry, member.status());
+        if (!*member && tx.read(type, p.id).status().code() != Code::kNotFound) {
+          return at(entry, require_in_patient_compartment(tx, p.patient, type, p.id));
+        }
+        return at(entry, require_write_in_patient_compartment(p.patient, p.write));
+      }
+      case Action::kDelete:
+        for (const std::string& id : p.delete_ids) {
+          HEARTH_RETURN_IF_ERROR(
+              at(entry, require_in_patient_compartment(tx, p.patient, type, id)));
+        }
+        return Status::ok();
+      default: return Status::ok();
+    }
+  }
+
   // What an entry does when nothing about it is conditional.
   Status resolve_literal(Planned& p) {
     const BundleEntry& entry = *p.entry;
@@ -509,6 +559,7 @@ class Runner final : public PlannedTransaction {
     sub.base_url = ctx.request.base_url;
     sub.if_none_match = entry.if_none_match;
     sub.if_modified_since = entry.if_modified_since;
+    sub.grant = ctx.request.grant;  // the entry's read or search holds itself to it
     // A GET entry reads resources; what the server publishes about security is not its to read.
     static const SecurityDescription kUndescribed;
     InteractionContext ictx{ctx.store,   reader,           ctx.clock,  ctx.ids,     sub,
@@ -602,6 +653,13 @@ void continue_batch(std::shared_ptr<BatchRun> batch, std::size_t next) {
     const std::size_t i = batch->order[next];
     BundleEntry& entry = entries[i];
     EntryResult& result = batch->results[i];
+    Status refused;
+    if (ctx.request.grant != nullptr) refused = authorize(*ctx.request.grant, entry.route).status();
+    if (!refused.is_ok()) {
+      result.status = http_status(refused.code());
+      result.error = at(entry, std::move(refused));
+      continue;
+    }
     if (Status dependent = refers_to_other_entry(entry, i, batch->full_urls, entries);
         !dependent.is_ok()) {
       result.status = http_status(dependent.code());

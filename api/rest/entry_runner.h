@@ -10,6 +10,13 @@
 // index extraction) is done before the transaction, so the store's single writer is held only
 // for the rows.
 //
+// Every entry is authorised as the request it stands for (smart_scopes.h authorize, with the
+// grant of the request carrying the Bundle): a transaction with one entry refused is refused
+// whole (kForbidden naming the entry), a batch answers 403 for that entry alone. An entry its
+// patient/ scopes reach is held to the patient's compartment (compartment_access.h): what a
+// write replaces or deletes must be in it, what it stores must stay in it, a GET entry reads
+// and searches only inside it; a conditional create is refused.
+//
 // A plain REST conditional request (POST with If-None-Exist, PUT or DELETE Type?criteria) runs as
 // a transaction of one entry: one code path for both.
 //

@@ -92,6 +92,11 @@ void write_entry(JsonWriter& w, const InteractionContext& ctx, const storage::Re
 }  // namespace
 
 Result<Response> history_interaction(const InteractionContext& ctx) {
+  // Instance history under patient/ scopes: the resource must be in the patient's compartment
+  // (type and system history are refused under them by the authorize stage).
+  if (ctx.route.interaction == Interaction::kHistoryInstance) {
+    HEARTH_RETURN_IF_ERROR(require_reachable(ctx));
+  }
   storage::HistoryQuery query;
   query.type = ctx.route.type;
   query.id = ctx.route.id;

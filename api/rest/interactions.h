@@ -84,6 +84,11 @@ void conditional_update_interaction(const InteractionContext& ctx, Respond respo
 // POST [type] with If-None-Exist (transaction.cpp, through the entry runner).
 void conditional_create_interaction(const InteractionContext& ctx, Respond respond);
 
+// kForbidden unless ctx.route's resource (type/id) is reachable by the request's grant: under
+// patient/ scopes, in the patient's compartment (compartment_access.h); read.cpp. What read,
+// vread and instance history check before they look.
+Status require_reachable(const InteractionContext& ctx);
+
 // The interaction ctx.route names, run (rest_handler.cpp); what GET entries of a Bundle use.
 // A write interaction is waited for.
 Result<Response> run_interaction(const InteractionContext& ctx);

@@ -1,6 +1,8 @@
 // read and vread: the stored body is returned as stored (already carrying id and meta), so the
 // hot path copies bytes and never re-serialises; only _summary / _elements (search.html#summary,
-// fhir/resource_view.h) cut a copy down.
+// fhir/resource_view.h) cut a copy down. Under patient/ scopes the resource must be in the
+// patient's compartment first (compartment_access.h), whether it exists or not: 403.
+#include "api/rest/compartment_access.h"
 #include "api/rest/interactions.h"
 #include "api/rest/outcome.h"
 #include "api/rest/version_response.h"
@@ -59,8 +61,15 @@ Result<Response> viewed_response(storage::ResourceVersion version, const fhir::R
 
 }  // namespace
 
+Status require_reachable(const InteractionContext& ctx) {
+  const std::string patient = held_to_patient(ctx.request, ctx.route);
+  if (patient.empty()) return Status::ok();
+  return require_in_patient_compartment(ctx.reader, patient, ctx.route.type, ctx.route.id);
+}
+
 Result<Response> read_interaction(const InteractionContext& ctx) {
   HEARTH_ASSIGN_OR_RETURN(auto view, read_view(ctx));
+  HEARTH_RETURN_IF_ERROR(require_reachable(ctx));
   storage::ResourceVersion deleted;
   Result<storage::ResourceVersion> found = ctx.reader.read(ctx.route.type, ctx.route.id, &deleted);
   if (!found.is_ok()) {
@@ -83,6 +92,7 @@ Result<Response> read_interaction(const InteractionContext& ctx) {
 
 Result<Response> vread_interaction(const InteractionContext& ctx) {
   HEARTH_ASSIGN_OR_RETURN(auto view, read_view(ctx));
+  HEARTH_RETURN_IF_ERROR(require_reachable(ctx));
   HEARTH_ASSIGN_OR_RETURN(auto found,
                           ctx.reader.vread(ctx.route.type, ctx.route.id, ctx.route.version));
   return viewed_response(std::move(found), view, ctx.format);

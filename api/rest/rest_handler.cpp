@@ -25,10 +25,13 @@ WriteInteraction write_interaction(Interaction interaction) {
   }
 }
 
-// The authorize stage: the bearer's scopes against the routed interaction (smart_scopes.h).
+// The authorize stage: the bearer's grant against the routed interaction (smart_scopes.h). A
+// route its patient/ scopes reach is held to the compartment by the interaction itself
+// (compartment_access.h); a Bundle's entries are authorised one by one (entry_runner.h).
 Status authorize_route(const Request& request, const Route& route) {
-  if (request.scopes == nullptr) return Status::ok();
-  return authorize(*request.scopes, route.interaction, route.type);
+  if (request.grant == nullptr) return Status::ok();
+  Result<Reach> reach = authorize(*request.grant, route);
+  return reach.is_ok() ? Status::ok() : reach.status();
 }
 
 Result<Response> run_interaction(const InteractionContext& ctx) {

@@ -3,10 +3,12 @@
 // fhir/search/compartment.h): the query parsed into a typed search
 // (fhir/search/search_query.h), run by the store over its index, answered as a searchset
 // Bundle with self/first/previous/next/last links that repeat the effective parameters, the
-// page's _include / _revinclude resources after its matches (search_includes.h).
+// page's _include / _revinclude resources after its matches (search_includes.h). Under patient/
+// scopes the matches are those of the patient's compartment (compartment_access.h).
 #include <algorithm>
 
 #include "api/rest/bundle_links.h"
+#include "api/rest/compartment_access.h"
 #include "api/rest/interactions.h"
 #include "api/rest/json_writer.h"
 #include "api/rest/outcome.h"
@@ -141,6 +143,12 @@ Result<Response> search_interaction(const InteractionContext& ctx) {
     HEARTH_ASSIGN_OR_RETURN(
         query.compartment,
         fhir::search::compartment_filter(ctx.route.compartment, ctx.route.id, ctx.route.type));
+  }
+  // patient/ scopes: the search runs in the patient's compartment (the compartment search of
+  // Patient/{patient} itself is already there; authorize refuses any other).
+  if (const std::string patient = held_to_patient(ctx.request, ctx.route);
+      !patient.empty() && !query.compartment) {
+    HEARTH_ASSIGN_OR_RETURN(query.compartment, patient_compartment(patient, ctx.route.type));
   }
   if (query.summary_count) {
     query.count = 0;

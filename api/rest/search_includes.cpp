@@ -46,7 +46,7 @@ Result<Included> resolve_includes(storage::ResourceReader& reader, const Request
     query.limit = room + seen.size() + 1;
     HEARTH_ASSIGN_OR_RETURN(std::vector<storage::ResourceVersion> found, reader.include(query));
     const bool more_rows = found.size() == query.limit;
-    filter_visible(request, found);
+    HEARTH_RETURN_IF_ERROR(filter_visible(reader, request, found));
     const std::size_t before = out.resources.size();
     for (storage::ResourceVersion& r : found) {
       if (!seen.emplace(r.type, r.id).second) continue;

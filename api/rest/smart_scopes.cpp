@@ -1,6 +1,8 @@
 // Scope text -> values, and the permission table of the interactions.
 #include "api/rest/smart_scopes.h"
 
+#include "fhir/model.h"
+
 namespace hearth::api {
 namespace {
 
@@ -131,7 +133,8 @@ std::optional<ScopePermissions> needed(Interaction interaction) {
     case Interaction::kConditionalUpdate:
     case Interaction::kConditionalPatch: p.update = p.search = true; break;
     case Interaction::kConditionalDelete: p.remove = p.search = true; break;
-    case Interaction::kTransaction: p = ScopePermissions{true, true, true, true, true}; break;
+    // Each entry is authorised as the request it stands for (entry_runner.h).
+    case Interaction::kTransaction: return std::nullopt;
   }
   return p;
 }
@@ -166,31 +169,108 @@ const char* name_of(Interaction interaction) {
 
 }  // namespace
 
-Status authorize(const std::vector<SmartScope>& scopes, Interaction interaction,
-                 std::string_view type) {
-  const std::optional<ScopePermissions> want = needed(interaction);
-  if (!want) return Status::ok();
-  // System-level routes (history, transaction) need the permission on every type.
-  const bool every_type = type.empty();
+namespace {
+
+// The permissions `scopes` of `context` (or of user/ and system/ when `patient` is false) give
+// on `type` ("" for every type: then only "*" scopes count). Restricted scopes count for
+// nothing.
+ScopePermissions granted(const std::vector<SmartScope>& scopes, bool patient,
+                         std::string_view type) {
   ScopePermissions have;
   for (const SmartScope& scope : scopes) {
-    if (scope.context == ScopeContext::kPatient || !scope.restriction.empty()) continue;
-    if (scope.resource_type != "*" && (every_type || scope.resource_type != type)) continue;
+    if ((scope.context == ScopeContext::kPatient) != patient || !scope.restriction.empty()) {
+      continue;
+    }
+    if (scope.resource_type != "*" && (type.empty() || scope.resource_type != type)) continue;
     have.create = have.create || scope.permissions.create;
     have.read = have.read || scope.permissions.read;
     have.update = have.update || scope.permissions.update;
     have.remove = have.remove || scope.permissions.remove;
     have.search = have.search || scope.permissions.search;
   }
-  const bool allowed = (!want->create || have.create) && (!want->read || have.read) &&
-                       (!want->update || have.update) && (!want->remove || have.remove) &&
-                       (!want->search || have.search);
-  if (allowed) return Status::ok();
+  return have;
+}
+
+bool covers(const ScopePermissions& have, const ScopePermissions& want) {
+  return (!want.create || have.create) && (!want.read || have.read) &&
+         (!want.update || have.update) && (!want.remove || have.remove) &&
+         (!want.search || have.search);
+}
+
+Status refusal(Interaction interaction, std::string_view type, std::string_view why = {}) {
   return Status(
       Code::kForbidden,
       std::string("the token's scopes do not allow ") + name_of(interaction) +
-          (every_type ? std::string(" at the system level") : " on " + std::string(type)) +
-          " (user/ or system/ scopes; patient/ scopes are not honoured yet)");
+          (type.empty() ? std::string(" at the system level") : " on " + std::string(type)) +
+          std::string(why));
+}
+
+bool in_patient_compartment(std::string_view type) {
+  return !type.empty() && !fhir::compartment_params("Patient", type).empty();
+}
+
+// Can `route` be held to Patient/`patient`'s compartment? (authorize's header lists them.)
+bool holdable(const Route& route, std::string_view patient) {
+  switch (route.interaction) {
+    case Interaction::kRead:
+    case Interaction::kVread:
+    case Interaction::kHistoryInstance:
+    case Interaction::kCreate:
+    case Interaction::kUpdate:
+    case Interaction::kPatch:
+    case Interaction::kDelete:
+    case Interaction::kSearchType: return in_patient_compartment(route.type);
+    case Interaction::kSearchCompartment:
+      return route.compartment == "Patient" && route.id == patient &&
+             in_patient_compartment(route.type);
+    case Interaction::kValidate:
+    case Interaction::kValidateCode: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+Status authorize(const std::vector<SmartScope>& scopes, Interaction interaction,
+                 std::string_view type) {
+  const std::optional<ScopePermissions> want = needed(interaction);
+  if (!want || covers(granted(scopes, false, type), *want)) return Status::ok();
+  return refusal(interaction, type);
+}
+
+Result<Reach> authorize(const Grant& grant, const Route& route) {
+  const std::optional<ScopePermissions> want = needed(route.interaction);
+  if (!want || covers(granted(grant.scopes, false, route.type), *want)) return Reach::kAll;
+  if (!covers(granted(grant.scopes, true, route.type), *want)) {
+    return refusal(route.interaction, route.type);
+  }
+  if (grant.patient.empty()) {
+    return refusal(route.interaction, route.type,
+                   " (its patient/ scopes need a patient claim naming the patient)");
+  }
+  if (!holdable(route, grant.patient)) {
+    return refusal(route.interaction, route.type,
+                   " (its patient/ scopes reach only the patient's compartment, which this "
+                   "request cannot be held to)");
+  }
+  return Reach::kPatientCompartment;
+}
+
+std::optional<Reach> reach_of_type(const Grant& grant, std::string_view type) {
+  auto reads = [](const ScopePermissions& p) { return p.read || p.search; };
+  if (reads(granted(grant.scopes, false, type))) return Reach::kAll;
+  if (!grant.patient.empty() && in_patient_compartment(type) &&
+      reads(granted(grant.scopes, true, type))) {
+    return Reach::kPatientCompartment;
+  }
+  return std::nullopt;
+}
+
+Status authorize_admin(const Grant& grant) {
+  if (grant.admin) return Status::ok();
+  return Status(Code::kForbidden,
+                "the HL7 operating API needs the administrator claim (--admin-claim, "
+                "--admin-value)");
 }
 
 Status authorize_operations(const std::vector<SmartScope>& scopes) {

@@ -9,6 +9,7 @@
 // malformed ones are skipped: they grant nothing.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,17 +42,54 @@ Result<SmartScope> parse_smart_scope(std::string_view scope);
 // Every resource scope of a space-separated `scope` claim, in order; others skipped.
 std::vector<SmartScope> parse_smart_scopes(std::string_view scope_claim);
 
-// May a bearer granted `scopes` run `interaction` on `type` ("" for system-level routes)?
-// user/ and system/ scopes grant what their letters say: read and vread need r; search and
-// history s; create c; update and patch u; delete d; a conditional update or patch also s, a
-// conditional delete d and s. A transaction or batch needs c, r, u, d and s on every type
-// (its entries are not yet authorised one by one). patient/ scopes grant nothing yet: the
-// patient compartment is not enforced, so they cannot be honoured safely. A restricted (v2
-// `?...`) scope grants nothing either, for the same reason. metadata and the SMART
-// configuration need nothing.
+// What a request's bearer was granted, from its validated token (server/auth): its resource
+// scopes, its SMART launch patient and whether it is an administrator.
+struct Grant {
+  std::vector<SmartScope> scopes;
+  // The token's "patient" claim (SMART launch context); "" when it has none. patient/ scopes
+  // grant access to this patient's compartment only, and nothing without it.
+  std::string patient;
+  // The configured administrator claim and value were in the token (server/auth JwtPolicy):
+  // the /hl7 operating API (message views, $replay) needs it.
+  bool admin = false;
+};
+
+// May a bearer granted `scopes` run `interaction` on `type` ("" for system-level routes), with
+// user/ or system/ scopes? They grant what their letters say: read and vread need r; search
+// and history s; create c; update and patch u; delete d; a conditional update or patch also s,
+// a conditional delete d and s. A transaction or batch needs nothing itself: each entry is
+// authorised as the request it stands for (entry_runner.h). metadata and the SMART
+// configuration need nothing. patient/ scopes and restricted (v2 `?...`) scopes are not
+// counted here.
 // Errors: kForbidden naming the interaction and the type.
 Status authorize(const std::vector<SmartScope>& scopes, Interaction interaction,
                  std::string_view type);
+
+// How far an allowed interaction reaches.
+enum class Reach {
+  kAll,                 // every resource of the type (user/ or system/ scopes)
+  kPatientCompartment,  // only resources in Patient/{grant.patient}'s compartment
+};
+
+// The one authorisation decision of the REST core, for a routed request or a Bundle entry:
+// user/ and system/ scopes as authorize() above (Reach::kAll); failing those, patient/ scopes
+// with the same letters reach the compartment of the grant's patient (the official Patient
+// CompartmentDefinition) when the route can be held to it: read, vread, instance history,
+// create, update, patch and delete of a type in the compartment, its type search and the
+// compartment search of Patient/{patient} itself, $validate. Not held to it, so refused under
+// patient/ scopes: system and type history, system search, the conditional update, patch and
+// delete, another compartment's search, a type outside the compartment. Restricted v2 scopes
+// (`?category=...`) grant nothing yet.
+// Errors: kForbidden naming the interaction and the type.
+Result<Reach> authorize(const Grant& grant, const Route& route);
+
+// May a bearer granted `grant` see resources of `type` that a search adds on its own
+// (_include, _revinclude)? The type's read or search permission, and the reach it comes with;
+// nullopt when neither is granted.
+std::optional<Reach> reach_of_type(const Grant& grant, std::string_view type);
+
+// The /hl7 operating API: the administrator claim. Errors: kForbidden saying what is needed.
+Status authorize_admin(const Grant& grant);
 
 // May a bearer granted `scopes` read the server's operational endpoint GET /metrics? It shows
 // no resource, but it describes the whole server's traffic: a system-level scope that reads

@@ -1,8 +1,10 @@
 // create and update (also update-as-create); their conditional forms and delete run through the
-// entry runner (transaction.cpp).
+// entry runner (transaction.cpp). Under patient/ scopes (compartment_access.h) the stored body
+// must stay in the patient's compartment, and an update may only replace the patient's own.
 #include <memory>
 #include <utility>
 
+#include "api/rest/compartment_access.h"
 #include "api/rest/interactions.h"
 #include "api/rest/outcome.h"
 #include "api/rest/resource_body.h"
@@ -40,6 +42,18 @@ Result<storage::WriteRequest> prepare_update(const InteractionContext& ctx) {
   }
   HEARTH_ASSIGN_OR_RETURN(auto write, make_write(ctx, ctx.route.id, &doc));
   HEARTH_RETURN_IF_ERROR(apply_if_match(ctx.request, write));
+  if (const std::string patient = held_to_patient(ctx.request, ctx.route); !patient.empty()) {
+    // Under patient/ scopes: what is there now must be the patient's (or nothing ever was),
+    // and the new body must stay so.
+    HEARTH_ASSIGN_OR_RETURN(
+        bool member, in_patient_compartment(ctx.reader, patient, ctx.route.type, ctx.route.id));
+    if (!member &&
+        ctx.reader.read(ctx.route.type, ctx.route.id).status().code() != Code::kNotFound) {
+      HEARTH_RETURN_IF_ERROR(
+          require_in_patient_compartment(ctx.reader, patient, ctx.route.type, ctx.route.id));
+    }
+    HEARTH_RETURN_IF_ERROR(require_write_in_patient_compartment(patient, write));
+  }
   return write;
 }
 
@@ -55,6 +69,11 @@ void create_interaction(const InteractionContext& ctx, Respond respond) {
   // rendered from a copy (write_request.h), so `doc` may go when this returns.
   auto write = make_write(ctx, ctx.ids.next_id(), &*doc);
   if (!write.is_ok()) return respond(failed(write.status()));
+  if (const std::string patient = held_to_patient(ctx.request, ctx.route); !patient.empty()) {
+    if (Status held = require_write_in_patient_compartment(patient, *write); !held.is_ok()) {
+      return respond(failed(std::move(held)));
+    }
+  }
   store_write(ctx, storage::WriteOp::kCreate, std::move(write).value(), 201, std::move(respond));
 }
 

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "core/base64.h"
@@ -98,6 +99,40 @@ bool audience_matches(const rapidjson::Value& claims, const std::string& audienc
   return false;
 }
 
+// JwtPolicy::admin_claim holds admin_value (its comment says how).
+bool has_admin_claim(const rapidjson::Value& claims, const JwtPolicy& policy) {
+  if (policy.admin_claim.empty() || policy.admin_value.empty()) return false;
+  const rapidjson::Value* at = &claims;
+  std::string_view path = policy.admin_claim;
+  while (!path.empty()) {
+    const std::size_t dot = path.find('.');
+    const std::string name(path.substr(0, dot));
+    path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+    if (!at->IsObject()) return false;
+    auto member = at->FindMember(name.c_str());
+    if (member == at->MemberEnd()) return false;
+    at = &member->value;
+  }
+  const std::string_view want = policy.admin_value;
+  if (at->IsString()) {
+    const std::string_view text(at->GetString(), at->GetStringLength());
+    if (policy.admin_claim != "scope") return text == want;
+    for (std::size_t start = 0; start <= text.size();) {
+      const std::size_t space = std::min(text.find(' ', start), text.size());
+      if (text.substr(start, space - start) == want) return true;
+      start = space + 1;
+    }
+    return false;
+  }
+  if (!at->IsArray()) return false;
+  for (const rapidjson::Value& item : at->GetArray()) {
+    if (item.IsString() && std::string_view(item.GetString(), item.GetStringLength()) == want) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 JwtValidator::JwtValidator(std::shared_ptr<const Jwks> keys, JwtPolicy policy, const Clock& clock)
@@ -164,8 +199,9 @@ Result<TokenClaims> JwtValidator::validate(std::string_view token) const {
   out.client_id = string_member(claims, "client_id");
   if (out.client_id.empty()) out.client_id = string_member(claims, "azp");
   out.scope = string_member(claims, "scope");
-  out.patient = string_member(claims, "patient");
-  out.scopes = api::parse_smart_scopes(out.scope);
+  out.grant.patient = string_member(claims, "patient");
+  out.grant.scopes = api::parse_smart_scopes(out.scope);
+  out.grant.admin = has_admin_claim(claims, policy_);
   out.expires_at = *exp;
   return out;
 }

@@ -27,16 +27,22 @@ struct JwtPolicy {
   std::string issuer;    // "iss" must equal it
   std::string audience;  // "aud" (a string or an array) must contain it
   std::chrono::seconds skew{60};
+  // The administrator claim (Grant::admin): the claim `admin_claim` holds `admin_value`. A
+  // dotted name walks objects ("realm_access.roles"); the claim may be a string (for "scope":
+  // one of its space-separated words, otherwise equal) or an array of strings containing it.
+  std::string admin_claim = "scope";
+  std::string admin_value = "hearth/admin";
 };
 
 // What a valid token says about its bearer.
 struct TokenClaims {
-  std::string subject;                  // "sub"
-  std::string client_id;                // "client_id" or "azp"
-  std::string scope;                    // "scope", space-separated (SMART scopes)
-  std::string patient;                  // "patient" (SMART launch context)
-  std::int64_t expires_at = 0;          // "exp", seconds since the epoch
-  std::vector<api::SmartScope> scopes;  // the resource scopes of `scope`, parsed
+  std::string subject;          // "sub"
+  std::string client_id;        // "client_id" or "azp"
+  std::string scope;            // "scope", space-separated (SMART scopes)
+  std::int64_t expires_at = 0;  // "exp", seconds since the epoch
+  // What the REST core authorises with: the resource scopes of `scope` parsed, the "patient"
+  // claim (SMART launch context), the administrator claim.
+  api::Grant grant;
 };
 
 class JwtValidator {

@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/redact.h"
 #include "server/access_log.h"
+#include "server/audit_writer.h"
 #include "server/auth/bearer_auth.h"
 #include "server/auth/jwks.h"
 #include "server/auth/jwt_validator.h"
@@ -103,7 +104,11 @@ int serve(Config config) {
     }
     validator = std::make_unique<auth::JwtValidator>(
         std::make_shared<const auth::Jwks>(std::move(keys).value()),
-        auth::JwtPolicy{.issuer = config.issuer, .audience = config.audience}, *clock);
+        auth::JwtPolicy{.issuer = config.issuer,
+                        .audience = config.audience,
+                        .admin_claim = config.admin_claim,
+                        .admin_value = config.admin_value},
+        *clock);
     bearer = std::make_unique<auth::BearerAuth>(*validator);
     security = api::SecurityDescription{.smart = true,
                                         .issuer = config.issuer,
@@ -127,13 +132,22 @@ int serve(Config config) {
                                                         : storage::ReusedControlId::kAccept,
                             .mapping = config.hl7_mapping == "map" ? &mapping : nullptr});
   api::Hl7ArchiveApi hl7_api(**store, ingest, store->get());
+  std::unique_ptr<AuditWriter> audit;
+  if (config.audit == "on" || (config.audit == "auto" && config.auth == "jwt")) {
+    audit = std::make_unique<AuditWriter>(**store, *ids, config.audit_file);
+    if (Status started = audit->start(); !started.is_ok()) {
+      log_line(started.message());
+      return 1;
+    }
+  }
   HttpServer server(config,
                     HttpHandlers{.fhir = rest,
                                  .hl7 = &hl7_api,
                                  .cheap_reads = traits.cheap_reads,
                                  .group_commit = traits.group_commit,
                                  .bearer = bearer.get(),
-                                 .readiness = [&store] { return (*store)->check_ready(); }},
+                                 .readiness = [&store] { return (*store)->check_ready(); },
+                                 .audit = audit.get()},
                     MllpHandlers{.ingest = &ingest});
   Status listening = server.listen();
   if (!listening.is_ok()) {
@@ -183,6 +197,11 @@ int serve(Config config) {
     // A worker may still be blocked in the store; do not wait for it in destructors.
     log_line("stopped");
     std::_Exit(0);
+  }
+  if (audit) {
+    audit->stop();  // every event recorded so far is stored before the store closes
+    log_line("audit: " + std::to_string(audit->written()) + " events stored, " +
+             std::to_string(audit->dropped()) + " dropped");
   }
   log_line("stopped");
   return 0;

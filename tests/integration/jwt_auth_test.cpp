@@ -4,62 +4,23 @@
 // bind beyond loopback allowed because clients are authenticated.
 #include <doctest/doctest.h>
 
-#include <ctime>
-#include <filesystem>
-#include <fstream>
+#include "jwt_harness.h"
 
-#include "../unit/server/jwt_test_keys.h"
-#include "harness.h"
-
+using hearth::testing::bearer;
 using hearth::testing::HttpResponse;
+using hearth::testing::JwksFile;
+using hearth::testing::jwt_options;
 using hearth::testing::ServerOptions;
 using hearth::testing::ServerProcess;
 using hearth::testing::TestSigningKey;
 
 namespace {
 
-constexpr const char* kIss = "https://idp.example.org/realms/clinic";
-constexpr const char* kAud = "hearth-test";
-
-// A JWKS file in a temp directory of its own, removed with it.
-struct JwksFile {
-  explicit JwksFile(const std::string& jwks) {
-    char pattern[] = "/tmp/hearth-jwks-XXXXXX";
-    if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir = pattern;
-    std::ofstream(path()) << jwks;
-  }
-  ~JwksFile() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-  }
-  std::string path() const { return dir + "/jwks.json"; }
-  std::string dir;
-};
-
-ServerOptions jwt_options(const JwksFile& file) {
-  ServerOptions options;
-  options.args = {"--auth",
-                  "jwt",
-                  "--jwks-file",
-                  file.path(),
-                  "--issuer",
-                  kIss,
-                  "--audience",
-                  kAud,
-                  "--oauth-authorize-url",
-                  "https://idp.example.org/authorize",
-                  "--oauth-token-url",
-                  "https://idp.example.org/token"};
-  return options;
-}
+constexpr const char* kIss = hearth::testing::kJwtIssuer;
+constexpr const char* kAud = hearth::testing::kJwtAudience;
 
 long long now() {
-  return static_cast<long long>(std::time(nullptr));
-}
-
-hearth::testing::Headers bearer(const std::string& token) {
-  return {{"Authorization", "Bearer " + token}};
+  return hearth::testing::unix_now();
 }
 
 }  // namespace
@@ -98,7 +59,8 @@ TEST_CASE("jwt auth: no token or a bad one is 401 with a challenge; a valid one 
     REQUIRE(created.status == 201);
     CHECK(client.get(created.header("Location"), bearer(token)).status == 200);
     CHECK(client.get("Patient?active=true", bearer(token)).status == 200);
-    CHECK(client.get("/hl7/messages", bearer(token)).status == 200);
+    // The HL7 operating API needs the administrator claim (--admin-claim/--admin-value).
+    CHECK(client.get("/hl7/messages", bearer(token)).status == 403);
     CHECK(client.get(created.header("Location")).status == 401);  // each request needs it
     // The token never reaches the log, nor does the Authorization header.
     for (const std::string& line : server.log_lines()) {
@@ -159,12 +121,42 @@ TEST_CASE("jwt auth: scopes decide each interaction; 403 with an OperationOutcom
   CHECK(client.put(instance, R"({"resourceType":"Patient"})", reader).status == 403);
   CHECK(client.del(instance, reader).status == 403);
   CHECK(client.get("Observation?code=x", reader).status == 403);
-  CHECK(client.get(location, token("patient/*.*")).status == 403);  // not honoured yet
+  CHECK(client.get(location, token("patient/*.*")).status == 403);  // no patient claim
   const std::string batch =
       R"({"resourceType":"Bundle","type":"batch","entry":[{"request":{"method":"GET",)"
       R"("url":"Patient?_id=x"}}]})";
-  CHECK(client.post("", batch, token("user/Patient.cruds")).status == 403);
-  CHECK(client.post("", batch, token("system/*.*")).status == 200);
+  // A batch's entries are authorised one by one: this one's search needs s on Patient.
+  CHECK(client.post("", batch, token("user/Patient.cruds")).status == 200);
+  HttpResponse entry_refused = client.post("", batch, token("user/Patient.c"));
+  CHECK(entry_refused.status == 200);
+  CHECK(entry_refused.body.find("\"status\":\"403 Forbidden\"") != std::string::npos);
+}
+
+TEST_CASE("jwt auth: the HL7 operating API needs the administrator claim, configurable") {
+  const TestSigningKey rsa = TestSigningKey::rsa("k1");
+  JwksFile file(hearth::testing::jwks_of({rsa.jwk()}));
+  {
+    ServerProcess server(jwt_options(file));
+    auto client = server.client();
+    HttpResponse refused =
+        client.get("/hl7/messages", hearth::testing::bearer_for(rsa, "system/*.*"));
+    CHECK(refused.status == 403);
+    CHECK(refused.body.find("administrator claim") != std::string::npos);
+    CHECK(client.get("/hl7/messages", hearth::testing::bearer_for(rsa, "openid hearth/admin"))
+              .status == 200);
+  }
+  ServerOptions roles = jwt_options(file);
+  roles.args.insert(roles.args.end(),
+                    {"--admin-claim", "realm_access.roles", "--admin-value", "hl7-admin"});
+  ServerProcess server(roles);
+  auto client = server.client();
+  CHECK(client.get("/hl7/messages", hearth::testing::bearer_for(rsa, "hearth/admin")).status ==
+        403);
+  CHECK(client
+            .get("/hl7/messages",
+                 hearth::testing::bearer_for(rsa, "openid",
+                                             ",\"realm_access\":{\"roles\":[\"x\",\"hl7-admin\"]}"))
+            .status == 200);
 }
 
 TEST_CASE("jwt auth: without --auth jwt there is no SMART configuration or rest.security") {

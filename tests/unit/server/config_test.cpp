@@ -243,5 +243,27 @@ TEST_CASE("TLS and auth flags: defaults, environment, and the pairs finalize ins
   CHECK(finalize(env).is_ok());
 }
 
+TEST_CASE("config: the audit trail and the administrator claim") {
+  Config defaults = parse({});
+  CHECK(defaults.audit == "auto");
+  CHECK(defaults.audit_file.empty());
+  CHECK(defaults.admin_claim == "scope");
+  CHECK(defaults.admin_value == "hearth/admin");
+  Config set = parse({"--audit", "on", "--audit-file", "/var/log/audit.jsonl", "--admin-claim",
+                      "realm_access.roles", "--admin-value", "hl7-admin"});
+  CHECK(finalize(set).is_ok());
+  CHECK(set.audit_file == "/var/log/audit.jsonl");
+  CHECK(set.admin_claim == "realm_access.roles");
+  CHECK_THROWS(parse({"--audit", "sometimes"}));
+  Config off = parse({"--audit", "off", "--audit-file", "a.jsonl"});
+  Status refused = finalize(off);
+  CHECK(refused.code() == Code::kInvalidArgument);
+  CHECK(refused.message().find("--audit-file") != std::string::npos);
+  ::setenv("HEARTH_AUDIT", "off", 1);
+  Config env = parse({});
+  ::unsetenv("HEARTH_AUDIT");
+  CHECK(env.audit == "off");
+}
+
 }  // namespace
 }  // namespace hearth::server

@@ -57,9 +57,9 @@ TEST_CASE("jwt: RS256 and ES256 tokens from the JWKS are accepted, claims read")
     REQUIRE_MESSAGE(claims.is_ok(), claims.status().message());
     CHECK(claims->subject == "user-1");
     CHECK(claims->scope == "openid user/*.cruds");
-    REQUIRE(claims->scopes.size() == 1);  // openid grants no resource
-    CHECK(claims->scopes[0].resource_type == "*");
-    CHECK(claims->patient == "p-7");
+    REQUIRE(claims->grant.scopes.size() == 1);  // openid grants no resource
+    CHECK(claims->grant.scopes[0].resource_type == "*");
+    CHECK(claims->grant.patient == "p-7");
     CHECK(claims->client_id == "app");
     CHECK(claims->expires_at == kNow + 300);
   }
@@ -197,6 +197,30 @@ TEST_CASE("bearer: header forms, the cache, and expiry of a cached token") {
   CHECK(bearer_challenge(false, "") == "Bearer realm=\"hearth\"");
   CHECK(bearer_challenge(true, "token \"expired\"") ==
         "Bearer realm=\"hearth\", error=\"invalid_token\", error_description=\"token 'expired'\"");
+}
+
+TEST_CASE("jwt: the administrator claim: a word of scope, or a dotted claim's string or array") {
+  Fixture f;
+  auto admin = [&](const JwtPolicy& policy, const std::string& scope, const std::string& extra) {
+    JwtValidator validator{f.keys, policy, f.clock};
+    auto claims = validator.validate(
+        f.rsa.token(f.rsa.header(), claims_json(kIss, kAud, kNow + 300, extra, scope)));
+    REQUIRE_MESSAGE(claims.is_ok(), claims.status().message());
+    return claims->grant.admin;
+  };
+  const JwtPolicy by_scope{kIss, kAud};
+  CHECK(admin(by_scope, "openid hearth/admin", ""));
+  CHECK(admin(by_scope, "hearth/admin", ""));
+  CHECK_FALSE(admin(by_scope, "openid hearth/administrator", ""));
+  CHECK_FALSE(admin(by_scope, "system/*.*", ""));
+  JwtPolicy by_role{kIss, kAud};
+  by_role.admin_claim = "realm_access.roles";
+  by_role.admin_value = "hl7-admin";
+  CHECK(admin(by_role, "openid", R"(,"realm_access":{"roles":["x","hl7-admin"]})"));
+  CHECK(admin(by_role, "openid", R"(,"realm_access":{"roles":"hl7-admin"})"));
+  CHECK_FALSE(admin(by_role, "hl7-admin", R"(,"realm_access":{"roles":["hl7"]})"));
+  CHECK_FALSE(admin(by_role, "openid", R"(,"realm_access":"hl7-admin")"));
+  CHECK_FALSE(admin(by_role, "openid", R"(,"roles":["hl7-admin"])"));
 }
 
 }  // namespace

@@ -78,7 +78,8 @@ TEST_CASE("smart scopes: each interaction needs its permission on its type") {
   }
   CHECK(authorize(reader, Interaction::kRead, "Observation").code() == Code::kForbidden);
   CHECK(authorize(reader, Interaction::kHistorySystem, "").code() == Code::kForbidden);
-  CHECK(authorize(reader, Interaction::kTransaction, "").code() == Code::kForbidden);
+  // A Bundle needs nothing itself: its entries are authorised one by one (entry_runner.h).
+  CHECK(authorize(reader, Interaction::kTransaction, "").is_ok());
   Status refused = authorize(reader, Interaction::kCreate, "Patient");
   CHECK(refused.message().find("create on Patient") != std::string::npos);
 
@@ -105,13 +106,88 @@ TEST_CASE("smart scopes: each interaction needs its permission on its type") {
         Code::kForbidden);
 }
 
-TEST_CASE("smart scopes: patient/ and granular scopes grant nothing until enforced") {
+TEST_CASE("smart scopes: user/ checks ignore patient/ and granular scopes") {
   CHECK(authorize(parse_smart_scopes("patient/*.*"), Interaction::kRead, "Patient").code() ==
         Code::kForbidden);
   CHECK(authorize(parse_smart_scopes("user/Observation.rs?category=laboratory"),
                   Interaction::kSearchType, "Observation")
             .code() == Code::kForbidden);
   CHECK(authorize({}, Interaction::kRead, "Patient").code() == Code::kForbidden);
+}
+
+Route route_of(Interaction interaction, std::string type, std::string id = {},
+               std::string compartment = {}) {
+  Route route;
+  route.interaction = interaction;
+  route.type = std::move(type);
+  route.id = std::move(id);
+  route.compartment = std::move(compartment);
+  return route;
+}
+
+Grant grant_of(std::string_view claim, std::string patient = {}) {
+  return Grant{parse_smart_scopes(claim), std::move(patient), false};
+}
+
+TEST_CASE("smart scopes: patient/ scopes reach the patient's compartment where it can hold") {
+  const Grant patient = grant_of("patient/*.cruds", "p1");
+  auto reach = [&](const Route& route) { return authorize(patient, route); };
+  for (Interaction held : {Interaction::kRead, Interaction::kVread, Interaction::kHistoryInstance,
+                           Interaction::kCreate, Interaction::kUpdate, Interaction::kPatch,
+                           Interaction::kDelete, Interaction::kSearchType}) {
+    CAPTURE(static_cast<int>(held));
+    auto r = reach(route_of(held, "Observation", "o1"));
+    REQUIRE(r.is_ok());
+    CHECK(*r == Reach::kPatientCompartment);
+  }
+  // Patient itself is in its own compartment ({def}).
+  CHECK(*reach(route_of(Interaction::kRead, "Patient", "p1")) == Reach::kPatientCompartment);
+  CHECK(*reach(route_of(Interaction::kSearchCompartment, "Observation", "p1", "Patient")) ==
+        Reach::kPatientCompartment);
+  // Not holdable: another patient's compartment search, another compartment, type and system
+  // history, system search, conditional forms, a type outside the compartment.
+  for (const Route& refused :
+       {route_of(Interaction::kSearchCompartment, "Observation", "p2", "Patient"),
+        route_of(Interaction::kSearchCompartment, "Observation", "e1", "Encounter"),
+        route_of(Interaction::kHistoryType, "Observation"),
+        route_of(Interaction::kHistorySystem, ""), route_of(Interaction::kSearchSystem, ""),
+        route_of(Interaction::kConditionalUpdate, "Observation"),
+        route_of(Interaction::kConditionalDelete, "Observation"),
+        route_of(Interaction::kConditionalPatch, "Observation"),
+        route_of(Interaction::kRead, "Organization", "o1"),
+        route_of(Interaction::kSearchType, "Medication")}) {
+    CAPTURE(refused.type);
+    CHECK(reach(refused).status().code() == Code::kForbidden);
+  }
+  // The letters still count, and without a patient claim patient/ scopes grant nothing.
+  const Grant reader = grant_of("patient/Observation.rs", "p1");
+  CHECK(authorize(reader, route_of(Interaction::kCreate, "Observation")).status().code() ==
+        Code::kForbidden);
+  CHECK(authorize(reader, route_of(Interaction::kRead, "Condition", "c")).status().code() ==
+        Code::kForbidden);
+  Status no_patient =
+      authorize(grant_of("patient/*.rs"), route_of(Interaction::kRead, "Observation", "o"))
+          .status();
+  CHECK(no_patient.code() == Code::kForbidden);
+  CHECK(no_patient.message().find("patient claim") != std::string::npos);
+  // user/ scopes win: they reach everything of the type.
+  const Grant both = grant_of("patient/*.rs user/Observation.rs", "p1");
+  CHECK(*authorize(both, route_of(Interaction::kSearchType, "Observation")) == Reach::kAll);
+  CHECK(*authorize(both, route_of(Interaction::kSearchType, "Condition")) ==
+        Reach::kPatientCompartment);
+}
+
+TEST_CASE("smart scopes: the types a search may add on its own, and the admin claim") {
+  const Grant grant = grant_of("patient/Observation.rs user/Practitioner.r", "p1");
+  CHECK(reach_of_type(grant, "Observation") == Reach::kPatientCompartment);
+  CHECK(reach_of_type(grant, "Practitioner") == Reach::kAll);
+  CHECK_FALSE(reach_of_type(grant, "Patient").has_value());
+  CHECK_FALSE(reach_of_type(grant_of("patient/*.rs"), "Observation").has_value());
+  CHECK_FALSE(reach_of_type(grant_of("user/*.c"), "Observation").has_value());
+  CHECK(authorize_admin(grant).code() == Code::kForbidden);
+  Grant admin = grant;
+  admin.admin = true;
+  CHECK(authorize_admin(admin).is_ok());
 }
 
 TEST_CASE("smart scopes: the server's metrics need a system-level read on every type") {

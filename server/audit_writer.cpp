@@ -1,0 +1,128 @@
+// AuditWriter: a queue, one thread, one store transaction per batch.
+#include "server/audit_writer.h"
+
+#include <utility>
+#include <vector>
+
+#include "api/rest/write_request.h"
+#include "fhir/json.h"
+#include "fhir/search/index_values.h"
+#include "server/access_log.h"
+
+namespace hearth::server {
+
+AuditWriter::AuditWriter(storage::ResourceStore& store, IdGenerator& ids, std::string jsonl_path)
+    : store_(store), ids_(ids), jsonl_path_(std::move(jsonl_path)) {}
+
+AuditWriter::~AuditWriter() {
+  stop();
+}
+
+Status AuditWriter::start() {
+  if (!jsonl_path_.empty()) {
+    jsonl_.open(jsonl_path_, std::ios::app);
+    if (!jsonl_) {
+      return Status(Code::kInvalidArgument,
+                    "--audit-file: cannot open '" + jsonl_path_ + "' for appending");
+    }
+  }
+  thread_ = std::thread([this] { run(); });
+  return Status::ok();
+}
+
+void AuditWriter::record(api::AuditRecord record) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (queue_.size() >= kAuditQueueLimit) {
+      ++dropped_;
+      if (!overflowing_) {
+        overflowing_ = true;
+        log_line("audit: queue full (" + std::to_string(kAuditQueueLimit) +
+                     " events); dropping events until the store catches up",
+                 LogLevel::kWarning);
+      }
+      return;
+    }
+    overflowing_ = false;
+    queue_.push_back(std::move(record));
+  }
+  wake_.notify_one();
+}
+
+void AuditWriter::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::uint64_t AuditWriter::written() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return written_;
+}
+
+std::uint64_t AuditWriter::dropped() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return dropped_;
+}
+
+void AuditWriter::run() {
+  std::deque<api::AuditRecord> batch;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything recorded is written
+      while (!queue_.empty() && batch.size() < kAuditBatch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    write_batch(batch);
+    batch.clear();
+  }
+}
+
+void AuditWriter::write_batch(std::deque<api::AuditRecord>& batch) {
+  std::vector<std::string> bodies;
+  std::vector<storage::WriteRequest> writes;
+  bodies.reserve(batch.size());
+  writes.reserve(batch.size());
+  for (const api::AuditRecord& record : batch) {
+    const std::string id = ids_.next_id();
+    bodies.push_back(api::audit_event_json(record, id));
+    auto doc = fhir::parse_json(bodies.back());
+    if (!doc.is_ok()) continue;  // our own JSON: cannot fail
+    auto write = api::build_write("AuditEvent", id, *doc, doc->GetAllocator(),
+                                  fhir::search::kDefaultMaxIndexRows);
+    if (write.is_ok()) writes.push_back(std::move(write).value());
+  }
+  Status status;
+  for (int attempt = 0; attempt < kAuditRetries; ++attempt) {
+    status = store_.transact([&writes](storage::StoreTransaction& tx) {
+      for (const storage::WriteRequest& write : writes) {
+        auto created = tx.create(write);
+        if (!created.is_ok()) return created.status();
+      }
+      return Status::ok();
+    });
+    if (status.is_ok()) break;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!status.is_ok()) {
+    dropped_ += batch.size();
+    log_line("audit: " + std::to_string(batch.size()) + " events not stored: " + status.message(),
+             LogLevel::kError);
+    return;
+  }
+  written_ += writes.size();
+  dropped_ += batch.size() - writes.size();
+  if (jsonl_.is_open()) {
+    for (const std::string& body : bodies) jsonl_ << body << '\n';
+    jsonl_.flush();
+  }
+}
+
+}  // namespace hearth::server
