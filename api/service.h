@@ -28,8 +28,7 @@ enum class StoreUse {
 // log lines (never an id or a value): FHIR's interaction codes ("transaction" also stands for
 // batch), the operations, the /hl7 API's, and the server's own endpoints (GET /metrics,
 // /healthz, /readyz). Index 0 is a request no route serves.
-inline constexpr std::array<std::string_view, 31> kInteractionLabels = {"unknown",
-inline constexpr std::array<std::string_view, 28> kInteractionLabels = {"unknown",
+inline constexpr std::array<std::string_view, 32> kInteractionLabels = {"unknown",
                                                                         "capabilities",
                                                                         "read",
                                                                         "vread",
