@@ -9,6 +9,7 @@
 #include "api/rest/smart_scopes.h"
 #include "fhir/model.h"
 #include "fhir/search/compartment.h"
+#include "fhir/search/param_parts.h"
 #include "fhir/search/search_query.h"
 
 namespace hearth::api {
@@ -76,9 +77,19 @@ Status require_write_in_patient_compartment(std::string_view patient,
                                             const storage::WriteRequest& write) {
   if (write.type == "Patient" && write.id == patient) return Status::ok();
   const auto params = fhir::compartment_params("Patient", write.type);
+  // A compartment parameter's row may be stored as one of its parts' (Observation `subject` as
+  // `patient`: fhir::search::drop_rows_held_by_parts), so a part's row counts as its own.
+  const auto through_compartment_param = [&](std::string_view code) {
+    for (const auto& param : params) {
+      if (param == code) return true;
+      const auto parts = fhir::search::param_parts(write.type, param);
+      if (std::find(parts.begin(), parts.end(), code) != parts.end()) return true;
+    }
+    return false;
+  };
   for (const fhir::search::ReferenceIndex& ref : write.index.references) {
     if (ref.target_type != "Patient" || ref.target_id != patient) continue;
-    if (std::find(params.begin(), params.end(), ref.param) != params.end()) return Status::ok();
+    if (through_compartment_param(ref.param)) return Status::ok();
   }
   return Status(Code::kForbidden,
                 write.type + "/" + write.id +
