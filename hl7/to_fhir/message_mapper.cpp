@@ -2,9 +2,6 @@
 // and resource, and each resource's home); map() walks the placed segments, then the References.
 #include "hl7/to_fhir/message_mapper.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -17,6 +14,7 @@
 #include "hl7/to_fhir/message_structure.h"
 #include "hl7/to_fhir/patient_merge.h"
 #include "hl7/to_fhir/target_path.h"
+#include "hl7/to_fhir/transaction_bundle.h"
 #include "hl7/to_fhir/v2_value.h"
 
 namespace hearth::hl7::to_fhir {
@@ -514,11 +512,7 @@ class Mapping {
     node->set(to.full_url);
   }
 
-  // How an entry writes `resource`: its request (method, url, ifNoneExist) and the key that
-  // makes two resources of one message the same one ("" when it has no identity).
-  struct EntryRequest {
-    std::string method = "POST", url, if_none_exist, key;
-  };
+  // How an entry writes `resource` (transaction_bundle.h).
   EntryRequest request_for(const Resource& resource) const {
     EntryRequest request;
     request.url = resource.type;
@@ -552,64 +546,12 @@ class Mapping {
   }
 
   void write_bundle() {
-    builder_.drop_references_to_empty();
     // One entry per identity: a later resource with the identity of an earlier one (the same
     // assigning authority named by PID-3 and PV1-19) is that one; references to it move.
-    std::map<std::string, std::string> first_by_key;           // key -> fullUrl
-    std::vector<std::pair<std::string, std::string>> aliases;  // (fullUrl, the one it is)
-    std::vector<std::pair<const Resource*, EntryRequest>> entries;
-    for (const auto& resource : builder_.resources()) {
-      if (resource->root->empty()) continue;
-      EntryRequest request = request_for(*resource);
-      if (!request.key.empty()) {
-        auto [it, fresh] = first_by_key.emplace(request.key, resource->full_url);
-        if (!fresh) {
-          aliases.emplace_back(resource->full_url, it->second);
-          continue;
-        }
-      }
-      entries.emplace_back(resource.get(), std::move(request));
-    }
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    writer.StartObject();
-    writer.Key("resourceType");
-    writer.String("Bundle");
-    writer.Key("type");
-    writer.String("transaction");
-    writer.Key("entry");
-    writer.StartArray();
-    for (const auto& [resource, request] : entries) {
-      std::string json = ResourceBuilder::to_json(*resource);
-      for (const auto& [alias, target] : aliases) {
-        const std::string quoted = "\"" + alias + "\"";
-        for (std::size_t at; (at = json.find(quoted)) != std::string::npos;) {
-          json.replace(at, quoted.size(), "\"" + target + "\"");
-        }
-      }
-      writer.StartObject();
-      writer.Key("fullUrl");
-      writer.String(resource->full_url.c_str());
-      writer.Key("resource");
-      writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
-      writer.Key("request");
-      writer.StartObject();
-      writer.Key("method");
-      writer.String(request.method.c_str());
-      writer.Key("url");
-      writer.String(request.url.c_str());
-      if (!request.if_none_exist.empty()) {
-        writer.Key("ifNoneExist");
-        writer.String(request.if_none_exist.c_str());
-      }
-      writer.EndObject();
-      writer.EndObject();
-      ++out_.resources;
-    }
-    writer.EndArray();
-    writer.EndObject();
+    out_.bundle = write_transaction_bundle(
+        builder_, [this](const Resource& resource) { return request_for(resource); },
+        &out_.resources);
     out_.map_name = std::string(map_.table->name);
-    out_.bundle.assign(buffer.GetString(), buffer.GetSize());
   }
 
   const CompiledMessageMap& map_;

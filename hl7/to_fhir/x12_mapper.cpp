@@ -2,15 +2,13 @@
 // declare per loop, write the rows' values, then the copies and references, then one Bundle.
 #include "hl7/to_fhir/x12_mapper.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <map>
 #include <unordered_map>
 #include <utility>
 
 #include "core/url_encoding.h"
 #include "hl7/to_fhir/resource_builder.h"
+#include "hl7/to_fhir/transaction_bundle.h"
 #include "hl7/to_fhir/x12_map_table.h"
 #include "hl7/v2/charset.h"
 
@@ -388,92 +386,23 @@ std::string identity_of(const Resource& resource) {
   return {};
 }
 
-// `json` with every "urn:uuid:..." string that is an alias replaced by the one it stands for.
-std::string replace_aliases(const std::string& json,
-                            const std::unordered_map<std::string, std::string>& aliases) {
-  constexpr std::string_view kOpen = "\"urn:uuid:";
-  std::string out;
-  out.reserve(json.size());
-  std::size_t from = 0;
-  for (std::size_t at; (at = json.find(kOpen, from)) != std::string::npos;) {
-    const std::size_t close = json.find('"', at + 1);
-    if (close == std::string::npos) break;
-    out.append(json, from, at + 1 - from);
-    const std::string url = json.substr(at + 1, close - at - 1);
-    auto alias = aliases.find(url);
-    out += alias == aliases.end() ? url : alias->second;
-    from = close;
-  }
-  out.append(json, from, std::string::npos);
-  return out;
-}
-
-struct EntryRequest {
-  std::string method = "POST", url, if_none_exist, key;
-};
-
-std::string write_bundle(ResourceBuilder& builder,
-                         const std::map<const Resource*, X12EntryMode>& modes, std::size_t* count) {
-  builder.drop_references_to_empty();
-  std::map<std::string, std::string> first_by_key;
-  std::unordered_map<std::string, std::string> aliases;  // fullUrl -> the entry it is
-  std::vector<std::pair<const Resource*, EntryRequest>> entries;
-  for (const auto& resource : builder.resources()) {
-    if (resource->root->empty()) continue;
-    EntryRequest request;
-    request.url = resource->type;
-    const std::string identity = identity_of(*resource);
-    const auto mode = modes.find(resource.get());
-    if (!identity.empty() && mode != modes.end() && mode->second != X12EntryMode::kCreate) {
-      request.key = resource->type + "?" + identity;
-      if (mode->second == X12EntryMode::kUpdate) {
-        request.method = "PUT";
-        request.url = request.key;
-      } else {
-        request.if_none_exist = identity;
-      }
-      auto [it, fresh] = first_by_key.emplace(request.key, resource->full_url);
-      if (!fresh) {
-        aliases.emplace(resource->full_url, it->second);
-        continue;
-      }
+// How an entry writes `resource`: by the mode its map row gave, when it has an identity.
+EntryRequest request_for(const Resource& resource,
+                         const std::map<const Resource*, X12EntryMode>& modes) {
+  EntryRequest request;
+  request.url = resource.type;
+  const std::string identity = identity_of(resource);
+  const auto mode = modes.find(&resource);
+  if (!identity.empty() && mode != modes.end() && mode->second != X12EntryMode::kCreate) {
+    request.key = resource.type + "?" + identity;
+    if (mode->second == X12EntryMode::kUpdate) {
+      request.method = "PUT";
+      request.url = request.key;
+    } else {
+      request.if_none_exist = identity;
     }
-    entries.emplace_back(resource.get(), std::move(request));
   }
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  writer.StartObject();
-  writer.Key("resourceType");
-  writer.String("Bundle");
-  writer.Key("type");
-  writer.String("transaction");
-  writer.Key("entry");
-  writer.StartArray();
-  for (const auto& [resource, request] : entries) {
-    std::string json = ResourceBuilder::to_json(*resource);
-    if (!aliases.empty()) json = replace_aliases(json, aliases);
-    writer.StartObject();
-    writer.Key("fullUrl");
-    writer.String(resource->full_url.c_str());
-    writer.Key("resource");
-    writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
-    writer.Key("request");
-    writer.StartObject();
-    writer.Key("method");
-    writer.String(request.method.c_str());
-    writer.Key("url");
-    writer.String(request.url.c_str());
-    if (!request.if_none_exist.empty()) {
-      writer.Key("ifNoneExist");
-      writer.String(request.if_none_exist.c_str());
-    }
-    writer.EndObject();
-    writer.EndObject();
-    ++*count;
-  }
-  writer.EndArray();
-  writer.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return request;
 }
 
 }  // namespace
@@ -495,7 +424,8 @@ Result<MappedMessage> map_x12(const x12::Document& document, const std::vector<X
     ++mapped;
   }
   if (mapped == 0) return Status(Code::kNotImplemented, "no X12 map for these transaction sets");
-  out.bundle = write_bundle(builder, modes, &out.resources);
+  out.bundle = write_transaction_bundle(
+      builder, [&modes](const Resource& r) { return request_for(r, modes); }, &out.resources);
   return out;
 }
 
