@@ -35,9 +35,9 @@ std::string replace_aliases(const std::string& json,
 
 }  // namespace
 
-std::string write_transaction_bundle(
-    ResourceBuilder& builder, const std::function<EntryRequest(const Resource&)>& request_of,
-    std::size_t* entry_count) {
+std::string write_transaction_bundle(ResourceBuilder& builder,
+                                     const std::function<EntryRequest(const Resource&)>& request_of,
+                                     std::size_t* entry_count) {
   builder.drop_references_to_empty();
   std::map<std::string, std::string> first_by_key;       // key -> fullUrl
   std::unordered_map<std::string, std::string> aliases;  // fullUrl -> the entry it is

@@ -22,8 +22,8 @@ struct EntryRequest {
 
 // Drops references to resources left empty (ResourceBuilder::drop_references_to_empty), then
 // writes the Bundle as above; `*entries` is set to the number of entries written.
-std::string write_transaction_bundle(
-    ResourceBuilder& builder, const std::function<EntryRequest(const Resource&)>& request_of,
-    std::size_t* entries);
+std::string write_transaction_bundle(ResourceBuilder& builder,
+                                     const std::function<EntryRequest(const Resource&)>& request_of,
+                                     std::size_t* entries);
 
 }  // namespace hearth::hl7::to_fhir
