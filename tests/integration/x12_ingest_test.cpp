@@ -2,8 +2,9 @@
 // answered with its 999 after the commit, archived with the v2 messages (GET /hl7/messages) and
 // mapped (Claim?_summary=count); an identical resend gets its original 999 and writes nothing; an
 // envelope error gets a TA1 rejection; a store failure gets no acknowledgment (MLLP hangs up,
-// HTTP answers 503). Claim ids and ISA13s are unique per run, so a shared PostgreSQL database
-// may hold earlier runs.
+// HTTP answers 503); `hearth import` ingests X12 and v2 files as MLLP would; every well-formed
+// corpus file of a mapped set answers 200 with A over POST /x12. Claim ids and ISA13s are unique
+// per run, so a shared PostgreSQL database may hold earlier runs.
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 #include <sqlite3.h>
@@ -179,6 +180,46 @@ TEST_CASE("x12: a store failure gets no acknowledgment: MLLP hangs up, HTTP answ
   HttpResponse posted = client.post("/x12", interchange(control, "DOWN" + control), kX12);
   CHECK(posted.status == 503);
   CHECK(posted.body.find("ISA") == std::string::npos);
+}
+
+TEST_CASE("x12: hearth import writes X12 and HL7 v2 files as MLLP would, once") {
+  ServerProcess server;
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("hearth-import-" + std::to_string(::getpid()) + "-" + control_number());
+  std::filesystem::create_directories(dir / "sub");
+  const std::string good = control_number(), bad = control_number();
+  std::ofstream(dir / "a.x12", std::ios::binary) << interchange(good, "IMP" + good);
+  std::ofstream(dir / "sub" / "b.x12", std::ios::binary)
+      << interchange(bad, "IMP" + bad, "999999999");  // IEA02 differs: TA1 R
+  std::ofstream(dir / "c.hl7", std::ios::binary)
+      << hearth::testing::make_oru("LAB", "IMP1" + good) +
+             hearth::testing::make_oru("LAB", "IMP2" + good);
+  auto imported =
+      hearth::testing::run_hearth({"import", "--store", server.store_url(), dir.string()});
+  CHECK(imported.exit_code == 1);  // b.x12 is rejected
+  INFO(imported.out, imported.err);
+  CHECK(imported.out.find("b.x12#1 " + bad + " R\n") != std::string::npos);
+  CHECK(imported.out.find("imported 4 unit(s) from 3 file(s)") != std::string::npos);
+  CHECK(imported.out.find(" 1 A 2 AA 1 R; 0 duplicate(s)") != std::string::npos);
+  CHECK(imported.out.find(", 1 Claim(s)") != std::string::npos);
+  auto client = server.client();
+  CHECK(total(client, "Claim?identifier=IMP" + good) == 1);
+  CHECK(total(client, "Claim?identifier=IMP" + bad) == 0);
+  HttpResponse list = client.get("/hl7/messages?type=837&_count=50");
+  CHECK(list.body.find("\"controlId\": \"" + good + "\"") != std::string::npos);
+
+  // Again: every unit a duplicate, nothing written twice.
+  auto again = hearth::testing::run_hearth({"import", "--store", server.store_url(),
+                                            (dir / "a.x12").string(), (dir / "c.hl7").string()});
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.find("3 duplicate(s), 0 resource version(s) written") != std::string::npos);
+  CHECK(total(client, "Claim?identifier=IMP" + good) == 1);
+
+  auto missing = hearth::testing::run_hearth(
+      {"import", "--store", server.store_url(), (dir / "none.x12").string()});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("no such file or directory") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 // The corpus's X12 files (tests/data/corpus/x12, or $HEARTH_CORPUS_DIR/x12).
