@@ -21,6 +21,7 @@
 #include "server/auth/jwt_validator.h"
 #include "server/cli/backup_command.h"
 #include "server/cli/hl7_parse_command.h"
+#include "server/cli/import_command.h"
 #include "server/cli/send_command.h"
 #include "server/config.h"
 #include "server/http_server.h"
@@ -292,6 +293,17 @@ int run_cli(int argc, char** argv) {
                            "PEM client certificate for mutual TLS (with --tls and --key)");
   send_command->add_option("--key", send_options.key, "PEM private key of --cert");
   send_command->add_option("paths", send_options.paths, "Files or directories")->required();
+  ImportOptions import_options;
+  std::string import_mapping = "map";
+  CLI::App* import_command = app.add_subcommand(
+      "import",
+      "Ingest HL7 v2 and X12 files into a store as MLLP would (archive, map, acknowledge)");
+  add_store_option(*import_command, config);
+  import_command
+      ->add_option("--mapping", import_mapping, "map: write FHIR resources; off: archive only")
+      ->check(CLI::IsMember({"map", "off"}))
+      ->capture_default_str();
+  import_command->add_option("paths", import_options.paths, "Files or directories")->required();
   MessagesOptions messages_options;
   CLI::App* messages_command =
       app.add_subcommand("messages", "List archived HL7 v2 messages, newest first (tab-separated)");
@@ -338,6 +350,11 @@ int run_cli(int argc, char** argv) {
   if (backup_command->parsed()) return run_backup(config.store, backup_file, std::cout, std::cerr);
   if (restore_command->parsed()) {
     return run_restore(config.store, backup_file, std::cout, std::cerr);
+  }
+  if (import_command->parsed()) {
+    import_options.store = config.store;
+    import_options.map = import_mapping == "map";
+    return run_import(import_options, std::cout, std::cerr);
   }
   if (send_command->parsed()) {
     if (send_options.tls && send_options.ca.empty()) {
