@@ -26,13 +26,12 @@ Result<fhir::search::SearchQuery> restricted_query(
   Result<fhir::search::SearchQuery> query =
       fhir::search::parse_search(type, params, request.base_url, true, limits);
   if (!query.is_ok()) {
-    return Status(Code::kForbidden, "the token's granular scope on " + std::string(type) +
-                                        " is not a search Hearth can run: " +
-                                        query.status().message());
+    return Status(Code::kForbidden,
+                  "the token's granular scope on " + std::string(type) +
+                      " is not a search Hearth can run: " + query.status().message());
   }
   if (restriction.patient && request.grant != nullptr) {
-    HEARTH_ASSIGN_OR_RETURN(query->compartment,
-                            patient_compartment(request.grant->patient, type));
+    HEARTH_ASSIGN_OR_RETURN(query->compartment, patient_compartment(request.grant->patient, type));
   }
   return query;
 }
@@ -99,7 +98,8 @@ Status keep_matching(storage::ResourceReader& reader, const Request& request,
   if (by_type.empty()) return Status::ok();
   std::set<Key> members;
   for (const auto& [type, ids] : by_type) {
-    Result<ScopeRestriction> restriction = restriction_of(grant, type, ScopePermissions{.read = true});
+    Result<ScopeRestriction> restriction =
+        restriction_of(grant, type, ScopePermissions{.read = true});
     if (!restriction.is_ok()) continue;  // none are members
     for (std::size_t from = 0; from < ids.size(); from += kIdsPerSearch) {
       const std::vector<std::string> chunk(

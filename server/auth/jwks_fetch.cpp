@@ -28,8 +28,8 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
 Status invalid(std::string_view url, std::string_view why) {
-  return Status(Code::kInvalidArgument, "--jwks-url '" + std::string(url) + "': " +
-                                            std::string(why));
+  return Status(Code::kInvalidArgument,
+                "--jwks-url '" + std::string(url) + "': " + std::string(why));
 }
 
 struct Exchange {
@@ -41,8 +41,8 @@ struct Exchange {
     const std::string cause = ec == beast::error::timeout
                                   ? "timed out after " + std::to_string(timeout.count()) + " ms"
                                   : ec.message();
-    result = Status(Code::kUnavailable,
-                    "JWKS " + url.text + ": " + std::string(step) + ": " + cause);
+    result =
+        Status(Code::kUnavailable, "JWKS " + url.text + ": " + std::string(step) + ": " + cause);
   }
 
   template <typename Stream>
@@ -59,7 +59,8 @@ struct Exchange {
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(kMaxJwksBytes);
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await http::async_read(stream, buffer, parser,
+                              asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::body_limit) {
       result = Status(Code::kUnavailable, "JWKS " + url.text + ": larger than " +
                                               std::to_string(kMaxJwksBytes) + " bytes");

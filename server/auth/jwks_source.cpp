@@ -19,9 +19,9 @@ std::shared_ptr<JwksSource> JwksSource::fixed(std::shared_ptr<const Jwks> keys) 
   return source;
 }
 
-Result<std::shared_ptr<JwksSource>> JwksSource::fetched(
-    JwksFetch fetch, const Clock& clock, JwksRefresh refresh,
-    std::function<void(std::string_view)> log) {
+Result<std::shared_ptr<JwksSource>> JwksSource::fetched(JwksFetch fetch, const Clock& clock,
+                                                        JwksRefresh refresh,
+                                                        std::function<void(std::string_view)> log) {
   std::shared_ptr<JwksSource> source(new JwksSource());
   source->fetch_ = std::move(fetch);
   source->clock_ = &clock;

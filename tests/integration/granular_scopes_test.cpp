@@ -104,8 +104,7 @@ TEST_CASE("granular scopes: a category-restricted token sees matching resources 
   const Headers writer = bearer_for(rsa, "user/Observation.cruds?category=laboratory");
   CHECK(client.put("Observation/" + lab_a, observation(lab_a, a, "laboratory", code), writer)
             .status == 403);
-  CHECK(client.post("Observation", observation("x", a, "laboratory", code), writer).status ==
-        403);
+  CHECK(client.post("Observation", observation("x", a, "laboratory", code), writer).status == 403);
 
   // patient/ granular scopes: the compartment and the restriction together.
   const Headers mine =

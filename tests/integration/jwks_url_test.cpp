@@ -10,8 +10,8 @@
 #include "tls_harness.h"
 
 using hearth::testing::bearer_for;
-using hearth::testing::JwksServer;
 using hearth::testing::jwks_of;
+using hearth::testing::JwksServer;
 using hearth::testing::kJwtAudience;
 using hearth::testing::kJwtIssuer;
 using hearth::testing::ServerOptions;
@@ -23,8 +23,8 @@ namespace {
 
 ServerOptions url_options(const std::string& url) {
   ServerOptions options;
-  options.args = {"--auth",   "jwt",       "--jwks-url",   url, "--issuer",
-                  kJwtIssuer, "--audience", kJwtAudience};
+  options.args = {"--auth",   "jwt",      "--jwks-url", url,
+                  "--issuer", kJwtIssuer, "--audience", kJwtAudience};
   return options;
 }
 
@@ -71,11 +71,11 @@ TEST_CASE("jwks url: https verified against the trusted CAs; an untrusted server
     CHECK(server.client().get("Patient", bearer_for(k1, kScope)).status == 200);
     CHECK(keys.served() == 1);
   }
-  auto untrusted = hearth::testing::run_hearth(
-      {"serve", "--store", "sqlite::memory:", "--listen", "127.0.0.1:0", "--mllp-listen", "off",
-       "--auth", "jwt", "--jwks-url", keys.url(), "--issuer", kJwtIssuer, "--audience",
-       kJwtAudience},
-      {{"SSL_CERT_FILE", pki.path("rogue-ca.pem")}});
+  auto untrusted =
+      hearth::testing::run_hearth({"serve", "--store", "sqlite::memory:", "--listen", "127.0.0.1:0",
+                                   "--mllp-listen", "off", "--auth", "jwt", "--jwks-url",
+                                   keys.url(), "--issuer", kJwtIssuer, "--audience", kJwtAudience},
+                                  {{"SSL_CERT_FILE", pki.path("rogue-ca.pem")}});
   CHECK(untrusted.exit_code == 1);
   CHECK(untrusted.err.find("TLS handshake") != std::string::npos);
   CHECK(untrusted.err.find(keys.url()) != std::string::npos);
@@ -89,10 +89,10 @@ TEST_CASE("jwks url: clear-text http beyond 127.0.0.1 and both key sources are r
     CHECK(refused.exit_code == 2);
     CHECK(refused.err.find("https://") != std::string::npos);
   }
-  auto both = hearth::testing::run_hearth(
-      {"serve", "--store", "sqlite::memory:", "--auth", "jwt", "--jwks-url",
-       "https://idp.example.org/jwks.json", "--jwks-file", "/dev/null", "--issuer", kJwtIssuer,
-       "--audience", kJwtAudience});
+  auto both = hearth::testing::run_hearth({"serve", "--store", "sqlite::memory:", "--auth", "jwt",
+                                           "--jwks-url", "https://idp.example.org/jwks.json",
+                                           "--jwks-file", "/dev/null", "--issuer", kJwtIssuer,
+                                           "--audience", kJwtAudience});
   CHECK(both.exit_code == 2);
   CHECK(both.err.find("one of --jwks-file FILE and --jwks-url URL") != std::string::npos);
 }

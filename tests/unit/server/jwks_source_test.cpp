@@ -75,9 +75,9 @@ TEST_CASE("jwks url: https anywhere, http for 127.0.0.1 only") {
   REQUIRE(loopback.is_ok());
   CHECK_FALSE(loopback->tls);
   CHECK(loopback->port == "8081");
-  for (const char* refused : {"http://idp.example.org/keys", "http://localhost:8081/keys",
-                              "http://[::1]:8081/keys", "http://10.0.0.1/keys",
-                              "ftp://idp.example.org/keys", "idp.example.org/keys", ""}) {
+  for (const char* refused :
+       {"http://idp.example.org/keys", "http://localhost:8081/keys", "http://[::1]:8081/keys",
+        "http://10.0.0.1/keys", "ftp://idp.example.org/keys", "idp.example.org/keys", ""}) {
     CAPTURE(refused);
     auto parsed = parse_jwks_url(refused);
     REQUIRE_FALSE(parsed.is_ok());
