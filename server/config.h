@@ -63,8 +63,10 @@ struct Config {
   std::string mllp_client_ca;
   // How HTTP clients authenticate: "none" or "jwt" (bearer tokens, server/auth/).
   std::string auth = "none";
-  // --auth jwt: the keys (a JWKS file), and the issuer and audience every token must name.
+  // --auth jwt: the keys (a JWKS file, or a URL they are fetched from: auth/jwks_source.h), and
+  // the issuer and audience every token must name.
   std::string jwks_file;
+  std::string jwks_url;
   std::string issuer;
   std::string audience;
   // --auth jwt: the token claim and value that make its bearer an administrator (the /hl7
@@ -126,7 +128,8 @@ void add_store_option(CLI::App& app, Config& config);
 // Errors: kInvalidArgument for an unparsable --listen or --mllp-listen, a base URL that is not
 // http(s)://, a zero max body, max buffered body, max message, frame timeout, connection cap or
 // REST limit, a TLS listener without --tls-cert/--tls-key (or those without a TLS listener),
-// --mllp-client-ca without --mllp-tls-listen, --auth jwt without --jwks-file, --issuer and
+// --mllp-client-ca without --mllp-tls-listen, --auth jwt without one of --jwks-file and --jwks-url
+// (a URL of the wrong form), --issuer and
 // --audience (or those without --auth jwt), an
 // --hl7-accept-types entry that is not CODE or CODE^EVENT, an --hl7-accept-versions entry the
 // parser does not support, or an empty --allowed-hosts entry.

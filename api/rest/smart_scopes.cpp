@@ -229,7 +229,71 @@ bool holdable(const Route& route, std::string_view patient) {
   }
 }
 
+// Routes restricted scopes may allow: reads of stored resources a search can test.
+bool restrictable(const Route& route, std::string_view patient, bool patient_scopes) {
+  switch (route.interaction) {
+    case Interaction::kRead:
+    case Interaction::kVread:
+    case Interaction::kHistoryInstance:
+    case Interaction::kSearchType: return !route.type.empty();
+    case Interaction::kSearchCompartment:
+      return patient_scopes && route.compartment == "Patient" && route.id == patient;
+    default: return false;
+  }
+}
+
+// The restricted scopes of one context that cover `want` on `type`.
+std::vector<const SmartScope*> covering_restricted(const std::vector<SmartScope>& scopes,
+                                                   bool patient, std::string_view type,
+                                                   const ScopePermissions& want) {
+  std::vector<const SmartScope*> out;
+  for (const SmartScope& scope : scopes) {
+    if ((scope.context == ScopeContext::kPatient) != patient || scope.restriction.empty()) {
+      continue;
+    }
+    if (scope.resource_type != "*" && scope.resource_type != type) continue;
+    if (covers(scope.permissions, want)) out.push_back(&scope);
+  }
+  return out;
+}
+
+// The restriction of restriction_of(); nullopt when no restricted scope covers `want`.
+std::optional<Result<ScopeRestriction>> find_restriction(const Grant& grant, std::string_view type,
+                                                         const ScopePermissions& want) {
+  bool patient = false;
+  std::vector<const SmartScope*> scopes = covering_restricted(grant.scopes, false, type, want);
+  if (scopes.empty() && !grant.patient.empty() && in_patient_compartment(type)) {
+    scopes = covering_restricted(grant.scopes, true, type, want);
+    patient = true;
+  }
+  if (scopes.empty()) return std::nullopt;
+  ScopeRestriction out{.patient = patient, .params = scopes.front()->restriction};
+  if (scopes.size() == 1) return out;
+  const std::string& name = out.params.front().first;
+  std::string values;
+  for (const SmartScope* scope : scopes) {
+    if (scope->restriction.size() != 1 || scope->restriction.front().first != name) {
+      return Status(Code::kForbidden,
+                    "the token's granular scopes on " + std::string(type) +
+                        " restrict by different parameters, whose union a search cannot express "
+                        "(one parameter, the same in each, can be combined)");
+    }
+    values += (values.empty() ? "" : ",") + scope->restriction.front().second;
+  }
+  out.params = {{name, values}};
+  return out;
+}
+
 }  // namespace
+
+Result<ScopeRestriction> restriction_of(const Grant& grant, std::string_view type,
+                                        const ScopePermissions& want) {
+  std::optional<Result<ScopeRestriction>> found = find_restriction(grant, type, want);
+  if (!found) {
+    return Status(Code::kForbidden, "no granular scope of the token covers " + std::string(type));
+  }
+  return std::move(*found);
+}
 
 Status authorize(const std::vector<SmartScope>& scopes, Interaction interaction,
                  std::string_view type) {
@@ -242,7 +306,16 @@ Result<Reach> authorize(const Grant& grant, const Route& route) {
   const std::optional<ScopePermissions> want = needed(route.interaction);
   if (!want || covers(granted(grant.scopes, false, route.type), *want)) return Reach::kAll;
   if (!covers(granted(grant.scopes, true, route.type), *want)) {
-    return refusal(route.interaction, route.type);
+    // Restricted (v2 granular) scopes, for the reads they can be held to.
+    std::optional<Result<ScopeRestriction>> restriction =
+        find_restriction(grant, route.type, *want);
+    if (!restriction) return refusal(route.interaction, route.type);
+    if (!restriction->is_ok()) return restriction->status();
+    if (!restrictable(route, grant.patient, (*restriction)->patient)) {
+      return refusal(route.interaction, route.type,
+                     " (its granular scopes allow only reads and searches of the type)");
+    }
+    return Reach::kRestricted;
   }
   if (grant.patient.empty()) {
     return refusal(route.interaction, route.type,
@@ -263,6 +336,9 @@ std::optional<Reach> reach_of_type(const Grant& grant, std::string_view type) {
       reads(granted(grant.scopes, true, type))) {
     return Reach::kPatientCompartment;
   }
+  // Included resources are shown as a read would show them: the read letter of granular scopes.
+  if (restriction_of(grant, type, ScopePermissions{.read = true}).is_ok())
+    return Reach::kRestricted;
   return std::nullopt;
 }
 

@@ -18,6 +18,8 @@
 #include "server/audit_writer.h"
 #include "server/auth/bearer_auth.h"
 #include "server/auth/jwks.h"
+#include "server/auth/jwks_fetch.h"
+#include "server/auth/jwks_source.h"
 #include "server/auth/jwt_validator.h"
 #include "server/cli/backup_command.h"
 #include "server/cli/hl7_parse_command.h"
@@ -49,8 +51,8 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_TLS_CERT, HEARTH_TLS_KEY  serve --tls-cert FILE, --tls-key FILE (PEM)\n"
     "  HEARTH_MLLP_CLIENT_CA    serve --mllp-client-ca FILE (PEM; mutual TLS on MLLP/TLS)\n"
     "  HEARTH_AUTH              serve --auth none|jwt (default none)\n"
-    "  HEARTH_JWKS_FILE, HEARTH_ISSUER, HEARTH_AUDIENCE  serve --jwks-file, --issuer,\n"
-    "                           --audience (--auth jwt)\n"
+    "  HEARTH_JWKS_FILE, HEARTH_JWKS_URL, HEARTH_ISSUER, HEARTH_AUDIENCE  serve\n"
+    "                           --jwks-file, --jwks-url, --issuer, --audience (--auth jwt)\n"
     "  HEARTH_OAUTH_AUTHORIZE_URL, HEARTH_OAUTH_TOKEN_URL  serve --oauth-authorize-url,\n"
     "                           --oauth-token-url (published for SMART clients)\n"
     "  HEARTH_INSECURE_NO_AUTH  serve --insecure-no-auth (allow unauthenticated listeners\n"
@@ -68,6 +70,18 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_MLLP_FRAME_TIMEOUT   serve --mllp-frame-timeout MS|Ns (default 60s)\n"
     "  HEARTH_MAX_CONNECTIONS      serve --max-connections N (default 1024)\n"
     "  HEARTH_MLLP_MAX_CONNECTIONS serve --mllp-max-connections N (default 256)\n";
+
+// --auth jwt: the keys of --jwks-file, or of --jwks-url fetched now and kept fresh.
+Result<std::shared_ptr<auth::JwksSource>> load_jwks(const Config& config, const Clock& clock) {
+  if (config.jwks_url.empty()) {
+    HEARTH_ASSIGN_OR_RETURN(auth::Jwks keys, auth::Jwks::load_file(config.jwks_file));
+    return auth::JwksSource::fixed(std::make_shared<const auth::Jwks>(std::move(keys)));
+  }
+  HEARTH_ASSIGN_OR_RETURN(auth::JwksUrl url, auth::parse_jwks_url(config.jwks_url));
+  return auth::JwksSource::fetched(
+      [url] { return auth::fetch_jwks(url); }, clock, auth::JwksRefresh{},
+      [](std::string_view line) { log_line(line, LogLevel::kWarning); });
+}
 
 int serve(Config config) {
   set_log_format(config.log_format == "json" ? LogFormat::kJson : LogFormat::kText);
@@ -93,23 +107,23 @@ int serve(Config config) {
   auto ids = make_uuid_generator(*clock);
   // The one place the store's traits are read: the server schedules from them.
   const storage::StoreTraits traits = (*store)->traits();
-  // --auth jwt: the keys are read once at start; a bad file stops the server here.
+  // --auth jwt: the keys are read (or first fetched) at start; a failure stops the server here.
   std::unique_ptr<auth::JwtValidator> validator;
   std::unique_ptr<auth::BearerAuth> bearer;
   api::SecurityDescription security;
   if (config.auth == "jwt") {
-    auto keys = auth::Jwks::load_file(config.jwks_file);
+    auto keys = load_jwks(config, *clock);
     if (!keys) {
       log_line(keys.status().message());
       return 1;
     }
-    validator = std::make_unique<auth::JwtValidator>(
-        std::make_shared<const auth::Jwks>(std::move(keys).value()),
-        auth::JwtPolicy{.issuer = config.issuer,
-                        .audience = config.audience,
-                        .admin_claim = config.admin_claim,
-                        .admin_value = config.admin_value},
-        *clock);
+    validator =
+        std::make_unique<auth::JwtValidator>(std::move(keys).value(),
+                                             auth::JwtPolicy{.issuer = config.issuer,
+                                                             .audience = config.audience,
+                                                             .admin_claim = config.admin_claim,
+                                                             .admin_value = config.admin_value},
+                                             *clock);
     bearer = std::make_unique<auth::BearerAuth>(*validator);
     security = api::SecurityDescription{.smart = true,
                                         .issuer = config.issuer,
