@@ -287,6 +287,23 @@ class Runner final : public PlannedTransaction {
     return Status::ok();
   }
 
+  // Before a search whose "none found" creates a resource (a conditional create, a conditional
+  // update): transactions with the same criteria take turns, so two racing ones make one
+  // resource, not two (storage::StoreTransaction::lock_criteria). The key is the type and the
+  // criteria sorted, so the same criteria in another order meet on the same lock.
+  Status lock_criteria(storage::StoreTransaction& tx, const BundleEntry& entry,
+                       const QueryParams& criteria) {
+    QueryParams sorted = criteria;
+    std::sort(sorted.begin(), sorted.end());
+    std::string key = entry.route.type;
+    char separator = '?';
+    for (const auto& [name, value] : sorted) {
+      key.append(1, separator).append(name).append(1, '=').append(value);
+      separator = '&';
+    }
+    return at(entry, tx.lock_criteria(key));
+  }
+
   Result<std::vector<storage::ResourceVersion>> matches(storage::StoreTransaction& tx,
                                                         const BundleEntry& entry,
                                                         const QueryParams& criteria,
@@ -310,6 +327,7 @@ class Runner final : public PlannedTransaction {
     if (in == Interaction::kCreate && !entry.if_none_exist.empty()) {
       Result<QueryParams> criteria = parse_criteria(entry.if_none_exist);
       if (!criteria.is_ok()) return at(entry, criteria.status());
+      HEARTH_RETURN_IF_ERROR(lock_criteria(tx, entry, *criteria));
       auto found = matches(tx, entry, *criteria, 1);
       if (!found.is_ok()) return at(entry, found.status());
       if (found->size() > 1) {
@@ -324,6 +342,7 @@ class Runner final : public PlannedTransaction {
       return resolve_literal(p);
     }
     if (in == Interaction::kConditionalUpdate) {
+      HEARTH_RETURN_IF_ERROR(lock_criteria(tx, entry, entry.query));
       auto found = matches(tx, entry, entry.query, 1);
       if (!found.is_ok()) return at(entry, found.status());
       if (found->size() > 1) return too_many(entry, "PUT " + entry.url);
