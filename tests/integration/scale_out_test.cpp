@@ -16,8 +16,8 @@
 #include <array>
 #include <atomic>
 #include <chrono>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -98,10 +98,10 @@ std::string oru(const std::string& sender, const std::string& control_id, const 
 // What the load saw acknowledged, and what went wrong beyond a replica dying.
 struct Ledger {
   std::mutex mutex;
-  std::set<std::string> created;                  // ids answered 201
-  std::map<std::string, std::string> acked;       // "<shared id>/<version>" -> the writer's mark
-  std::set<std::string> acked_messages;           // control ids answered AA
-  std::vector<std::string> errors;                // unexpected answers (never a dead replica)
+  std::set<std::string> created;             // ids answered 201
+  std::map<std::string, std::string> acked;  // "<shared id>/<version>" -> the writer's mark
+  std::set<std::string> acked_messages;      // control ids answered AA
+  std::vector<std::string> errors;           // unexpected answers (never a dead replica)
   std::atomic<int> requests{0}, unknown{0}, retries_412{0}, searches{0};
 
   void error(std::string what) {
@@ -222,10 +222,9 @@ TEST_CASE("scale-out: three replicas on one PostgreSQL, one killed mid-load, los
               ledger.error("read shared " + std::to_string(current.status));
               break;
             }
-            HttpResponse put =
-                client->put("Patient/" + id, patient(system, "shared", id, mark),
-                            {{"Content-Type", "application/fhir+json"},
-                             {"If-Match", current.header("ETag")}});
+            HttpResponse put = client->put(
+                "Patient/" + id, patient(system, "shared", id, mark),
+                {{"Content-Type", "application/fhir+json"}, {"If-Match", current.header("ETag")}});
             if (put.status == 412) {
               ledger.retries_412++;
               continue;
@@ -243,8 +242,8 @@ TEST_CASE("scale-out: three replicas on one PostgreSQL, one killed mid-load, los
         } else if (!last_created.empty()) {
           // Read-your-writes through search, whichever replica wrote it.
           ledger.searches++;
-          HttpResponse found = client->get("Patient?_id=" + last_created + "&identifier=" +
-                                           system + "%7C&_elements=id");
+          HttpResponse found = client->get("Patient?_id=" + last_created + "&identifier=" + system +
+                                           "%7C&_elements=id");
           rapidjson::Document bundle = parse(found.body);
           if (found.status != 200 || !bundle.HasMember("total") || bundle["total"].GetInt() != 1) {
             ledger.error("search missed " + last_created + ": " + found.body.substr(0, 300));
@@ -292,11 +291,11 @@ TEST_CASE("scale-out: three replicas on one PostgreSQL, one killed mid-load, los
 
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   std::cout << "scale-out: " << ledger.requests << " requests in " << seconds << " s over "
-            << kReplicas << " replicas (one SIGKILLed at " << kKillAfter.count() << " ms): "
-            << ledger.created.size() << " creates, " << ledger.acked.size() << " updates ("
-            << ledger.retries_412 << " retried on 412), " << ledger.searches << " searches, "
-            << ledger.acked_messages.size() << " ORU acknowledged, " << ledger.unknown
-            << " outcomes unknown (the killed replica's)" << std::endl;
+            << kReplicas << " replicas (one SIGKILLed at " << kKillAfter.count()
+            << " ms): " << ledger.created.size() << " creates, " << ledger.acked.size()
+            << " updates (" << ledger.retries_412 << " retried on 412), " << ledger.searches
+            << " searches, " << ledger.acked_messages.size() << " ORU acknowledged, "
+            << ledger.unknown << " outcomes unknown (the killed replica's)" << std::endl;
   for (const std::string& e : ledger.errors) MESSAGE(e);
   CHECK(ledger.errors.empty());
   CHECK(ledger.unknown > 0);  // the kill did land mid-load
@@ -311,7 +310,8 @@ TEST_CASE("scale-out: three replicas on one PostgreSQL, one killed mid-load, los
 
     // Every acknowledged create is found by a search on this replica.
     std::set<std::string> found = search_ids(
-        client, "Patient?identifier=" + system + "%7C&name=created&_count=500&_elements=id", ledger);
+        client, "Patient?identifier=" + system + "%7C&name=created&_count=500&_elements=id",
+        ledger);
     std::size_t missing = 0;
     for (const std::string& id : ledger.created) missing += found.count(id) == 0 ? 1 : 0;
     CHECK_MESSAGE(missing == 0, missing << " acknowledged creates not found on replica " << r);
@@ -338,11 +338,14 @@ TEST_CASE("scale-out: three replicas on one PostgreSQL, one killed mid-load, los
       CHECK(versions.rbegin()->first == static_cast<long>(versions.size()));  // none missing
       HttpResponse current = client.get("Patient/" + id);
       CHECK(etag_version(current.header("ETag")) == versions.rbegin()->first);
-      for (const auto& [key, mark] : ledger.acked) {
+      for (const auto& acked : ledger.acked) {  // no structured binding: clang and CHECK
+        const std::string& key = acked.first;
+        const std::string& mark = acked.second;
         if (key.rfind(id + "/", 0) != 0) continue;
         const long v = std::strtol(key.c_str() + id.size() + 1, nullptr, 10);
         CHECK_MESSAGE(versions.count(v) == 1, "acknowledged " << key << " missing");
-        if (versions.count(v) == 1) CHECK_MESSAGE(versions[v] == mark, key << " holds another write");
+        if (versions.count(v) == 1)
+          CHECK_MESSAGE(versions[v] == mark, key << " holds another write");
       }
     }
 
