@@ -260,8 +260,7 @@ Result<std::string> BulkExportJobs::start(ExportJobSpec spec) {
   return id;
 }
 
-void BulkExportJobs::run(const std::string& job, const ExportJobSpec& spec,
-                         const Running& self) {
+void BulkExportJobs::run(const std::string& job, const ExportJobSpec& spec, const Running& self) {
   const std::string dir = options_.directory + "/" + job;
   ExportManifest manifest{.transaction_time_micros = spec.transaction_time_micros,
                           .request = spec.request_url,
@@ -331,8 +330,8 @@ void BulkExportJobs::run(const std::string& job, const ExportJobSpec& spec,
         if (!page.entries.empty()) {
           // Batches sized by bytes: the next page holds about page_bytes of bodies.
           const std::size_t average = std::max<std::size_t>(1, bytes / page.entries.size());
-          count = static_cast<int>(std::clamp<std::size_t>(options_.page_bytes / average, 10,
-                                                           fhir::search::kMaxCount));
+          count = static_cast<int>(
+              std::clamp<std::size_t>(options_.page_bytes / average, 10, fhir::search::kMaxCount));
         }
         cursor = std::move(page.next_cursor);
         beat(t, false);
@@ -360,8 +359,8 @@ Result<ExportStatus> BulkExportJobs::status(std::string_view job) const {
   Result<fhir::JsonDocument> doc =
       spec ? fhir::parse_json(*spec) : Result<fhir::JsonDocument>(Status(Code::kNotFound, ""));
   if (!doc.is_ok() || !doc->IsObject() || !doc->HasMember("types")) {
-    return Status(Code::kNotFound, "no export job '" + std::string(job) +
-                                       "' (never started, deleted, or expired)");
+    return Status(Code::kNotFound,
+                  "no export job '" + std::string(job) + "' (never started, deleted, or expired)");
   }
   ExportStatus out;
   for (const auto& type : (*doc)["types"].GetArray()) out.types.emplace_back(type.GetString());

@@ -42,8 +42,8 @@
 namespace hearth::api {
 
 struct BulkExportOptions {
-  std::string directory;       // created when missing
-  std::size_t max_jobs = 2;    // jobs running at once in this process; more are refused (503)
+  std::string directory;     // created when missing
+  std::size_t max_jobs = 2;  // jobs running at once in this process; more are refused (503)
   std::chrono::seconds expiry{3600};
   std::size_t max_file_bytes = 64u << 20;  // an output file is closed and another begun past it
   std::size_t flush_bytes = 1u << 20;      // the write buffer

@@ -9,8 +9,8 @@
 namespace hearth::api {
 
 struct ExportOutputFile {
-  std::string type;  // the resource type of every line
-  std::string url;   // absolute, served by Hearth ($export-file)
+  std::string type;        // the resource type of every line
+  std::string url;         // absolute, served by Hearth ($export-file)
   std::int64_t count = 0;  // resources (lines) in the file
 };
 

@@ -1,4 +1,5 @@
-// parse_export_params: the kick-off's query string, checked strictly (export.html#query-parameters).
+// parse_export_params: the kick-off's query string, checked strictly
+// (export.html#query-parameters).
 #include "api/rest/bulk_export_params.h"
 
 #include <algorithm>
@@ -61,8 +62,7 @@ Status parse_types(std::string_view list, ExportLevel level, std::vector<std::st
 Result<ExportParams> parse_export_params(const Route& route, const Request& request) {
   if (!prefers(request, "respond-async")) {
     return Status(Code::kInvalidArgument,
-                  "$export runs asynchronously: send the header 'Prefer: respond-async'",
-                  "Prefer");
+                  "$export runs asynchronously: send the header 'Prefer: respond-async'", "Prefer");
   }
   ExportParams p;
   if (route.type == "Group") {

@@ -9,6 +9,7 @@
 // (clinical dates) are refused with 400 rather than ignored. Resources the compartment
 // references but that are outside it (a Practitioner, a Medication) are not included.
 // Under a token, types the grant may not read are left out (as _include does).
+#include <algorithm>
 #include <charconv>
 #include <optional>
 

@@ -59,8 +59,8 @@ std::map<std::string, int> download(HttpClient& client, const hearth::fhir::Json
                                     const Headers& auth = {}) {
   std::map<std::string, int> out;
   for (const auto& file : manifest["output"].GetArray()) {
-    HttpResponse r = client.get(file["url"].GetString(),
-                                with(auth, {{"Accept", "application/fhir+ndjson"}}));
+    HttpResponse r =
+        client.get(file["url"].GetString(), with(auth, {{"Accept", "application/fhir+ndjson"}}));
     REQUIRE_MESSAGE(r.status == 200, r.body);
     CHECK(r.header("Content-Type").find("application/fhir+ndjson") == 0);
     std::istringstream lines(r.body);
@@ -94,8 +94,9 @@ TEST_CASE("$export: kick-off, status, manifest, files and delete at the three le
   const std::string p2 = create(client, "Patient", R"({"resourceType":"Patient"})");
   for (int i = 0; i < 4; ++i) create(client, "Observation", observation(p1));
   create(client, "Observation", observation(p2));
-  create(client, "Observation", R"({"resourceType":"Observation","status":"final","code":)"
-                                R"({"text":"orphan"}})");
+  create(client, "Observation",
+         R"({"resourceType":"Observation","status":"final","code":)"
+         R"({"text":"orphan"}})");
   const std::string group =
       create(client, "Group",
              R"({"resourceType":"Group","type":"person","actual":true,"member":[{"entity":)"
@@ -103,10 +104,9 @@ TEST_CASE("$export: kick-off, status, manifest, files and delete at the three le
                  p2 + R"("}}]})");
 
   // System level.
-  HttpResponse kick =
-      client.get("$export?_type=Patient,Observation&_since=" + since +
-                     "&_outputFormat=application%2Ffhir%2Bndjson",
-                 kAsync);
+  HttpResponse kick = client.get("$export?_type=Patient,Observation&_since=" + since +
+                                     "&_outputFormat=application%2Ffhir%2Bndjson",
+                                 kAsync);
   REQUIRE_MESSAGE(kick.status == 202, kick.body);
   const std::string status_url = kick.header("Content-Location");
   REQUIRE(status_url.find("/fhir/$export-status/") != std::string::npos);
@@ -120,7 +120,8 @@ TEST_CASE("$export: kick-off, status, manifest, files and delete at the three le
   CHECK_FALSE(manifest["requiresAccessToken"].GetBool());
   CHECK(std::string(manifest["transactionTime"].GetString()).size() >= 20);
   CHECK(manifest["error"].Size() == 0);
-  CHECK(download(client, manifest) == std::map<std::string, int>{{"Observation", 6}, {"Patient", 2}});
+  CHECK(download(client, manifest) ==
+        std::map<std::string, int>{{"Observation", 6}, {"Patient", 2}});
 
   // Patient level: the orphan Observation is in no compartment.
   kick = client.get("Patient/$export?_type=Observation&_since=" + since, kAsync);
@@ -189,8 +190,7 @@ TEST_CASE("$export under --auth jwt: system/ scopes on kick-off, status and file
 
   CHECK(client.get("$export?_type=Patient", kAsync).status == 401);
   CHECK(client.get("$export?_type=Patient", with(kAsync, user)).status == 403);
-  CHECK(client.get("$export?_type=Patient,Observation", with(kAsync, patients_only)).status ==
-        403);
+  CHECK(client.get("$export?_type=Patient,Observation", with(kAsync, patients_only)).status == 403);
   CHECK(client.get("$export", with(kAsync, patients_only)).status == 403);  // every type
 
   HttpResponse kick =

@@ -11,10 +11,10 @@
 #include "core/url_encoding.h"
 #include "search_support.h"
 
+using hearth::url_encode;
 using hearth::testing::HttpClient;
 using hearth::testing::HttpResponse;
 using hearth::testing::ServerProcess;
-using hearth::url_encode;
 using namespace hearth::testing::search;
 
 namespace {
@@ -54,7 +54,8 @@ TEST_CASE("$everything: the patient's compartment, paged, with _type and _since"
   const std::string p2 = create(client, "Patient", R"({"resourceType":"Patient"})");
   std::set<std::string> mine{"Patient/" + p1};
   for (int i = 0; i < 7; ++i) {
-    mine.insert("Observation/" + create(client, "Observation", observation(p1, "o" + std::to_string(i))));
+    mine.insert("Observation/" +
+                create(client, "Observation", observation(p1, "o" + std::to_string(i))));
   }
   mine.insert("Encounter/" + create(client, "Encounter",
                                     R"({"resourceType":"Encounter","status":"finished","class":)"

@@ -3,6 +3,7 @@
 #include "api/rest/bulk_export_jobs.h"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -11,8 +12,6 @@
 #include <map>
 #include <mutex>
 #include <thread>
-
-#include <unistd.h>
 
 #include "rest_test_support.h"
 
@@ -89,8 +88,7 @@ std::string observation(const std::string& patient) {
   return R"({"resourceType":"Observation","status":"final","code":{"text":"x"},)"
          R"("note":[{"text":")" +
          std::string(200, 'n') + R"("}])" +
-         (patient.empty() ? "" : R"(,"subject":{"reference":"Patient/)" + patient + R"("})") +
-         "}";
+         (patient.empty() ? "" : R"(,"subject":{"reference":"Patient/)" + patient + R"("})") + "}";
 }
 
 ExportStatus wait_done(BulkExportJobs& jobs, const std::string& job) {

@@ -9,13 +9,13 @@ namespace hearth::api {
 namespace {
 
 TEST_CASE("export manifest: every field, output in order, error present and empty") {
-  ExportManifest m{.transaction_time_micros = 1'767'323'045'123'456,
-                   .request = "http://h/fhir/$export?_type=Patient",
-                   .requires_access_token = true,
-                   .output = {{"Observation", "http://h/fhir/$export-file/j/Observation-1.ndjson",
-                               1000},
-                              {"Patient", "http://h/fhir/$export-file/j/Patient-1.ndjson", 7}},
-                   .error = {}};
+  ExportManifest m{
+      .transaction_time_micros = 1'767'323'045'123'456,
+      .request = "http://h/fhir/$export?_type=Patient",
+      .requires_access_token = true,
+      .output = {{"Observation", "http://h/fhir/$export-file/j/Observation-1.ndjson", 1000},
+                 {"Patient", "http://h/fhir/$export-file/j/Patient-1.ndjson", 7}},
+      .error = {}};
   auto doc = fhir::parse_json(manifest_json(m));
   REQUIRE(doc.is_ok());
   CHECK(std::string((*doc)["transactionTime"].GetString()) == "2026-01-02T03:04:05.123456Z");

@@ -45,8 +45,7 @@ TEST_CASE("export params: levels and defaults") {
   CHECK(patient->level == ExportLevel::kPatient);
   CHECK(std::find(patient->types.begin(), patient->types.end(), "Observation") !=
         patient->types.end());
-  CHECK(std::find(patient->types.begin(), patient->types.end(), "Patient") !=
-        patient->types.end());
+  CHECK(std::find(patient->types.begin(), patient->types.end(), "Patient") != patient->types.end());
   CHECK(std::find(patient->types.begin(), patient->types.end(), "Medication") ==
         patient->types.end());
   CHECK(patient->types.size() < system->types.size());
@@ -59,18 +58,17 @@ TEST_CASE("export params: levels and defaults") {
 }
 
 TEST_CASE("export params: _type, _since, _outputFormat") {
-  auto p = parse_export_params(
-      level(""), kickoff({{"_type", "Observation,Patient, Observation"},
-                          {"_since", "2026-01-02T03:04:05Z"},
-                          {"_outputFormat", "application/fhir+ndjson"}}));
+  auto p = parse_export_params(level(""), kickoff({{"_type", "Observation,Patient, Observation"},
+                                                   {"_since", "2026-01-02T03:04:05Z"},
+                                                   {"_outputFormat", "application/fhir+ndjson"}}));
   REQUIRE(p.is_ok());
   CHECK(p->types == std::vector<std::string>{"Observation", "Patient"});
   REQUIRE(p->since_micros);
   CHECK(*p->since_micros == 1'767'323'045'000'000);
   // Repeated _type adds up; the other output formats the specification names.
-  auto q = parse_export_params(level(""), kickoff({{"_type", "Patient"},
-                                                   {"_type", "Encounter"},
-                                                   {"_outputFormat", "ndjson"}}));
+  auto q = parse_export_params(
+      level(""),
+      kickoff({{"_type", "Patient"}, {"_type", "Encounter"}, {"_outputFormat", "ndjson"}}));
   REQUIRE(q.is_ok());
   CHECK(q->types == std::vector<std::string>{"Encounter", "Patient"});
   for (const char* format : {"application/ndjson", "application/fhir ndjson"}) {
