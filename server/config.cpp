@@ -222,6 +222,24 @@ void add_serve_options(CLI::App& app, Config& config) {
       ->envname("HEARTH_STATEMENT_TIMEOUT")
       ->transform(CLI::AsNumberWithUnit(millis))
       ->capture_default_str();
+  app.add_option("--export-dir", config.export_dir,
+                 "Directory of the Bulk Data $export files (default: bulk-export/ beside a SQLite "
+                 "store's file, else $TMPDIR/hearth-bulk-export); share it between replicas to "
+                 "let any replica answer a job's status")
+      ->envname("HEARTH_EXPORT_DIR");
+  app.add_option("--export-max-jobs", config.export_max_jobs,
+                 "Bulk Data exports running at once in this process; a kick-off beyond is 503 "
+                 "with Retry-After")
+      ->envname("HEARTH_EXPORT_MAX_JOBS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--export-expiry", config.export_expiry_s,
+                 "How long a finished export's files are kept (s; suffixes s, min, h)")
+      ->envname("HEARTH_EXPORT_EXPIRY")
+      ->transform(CLI::AsNumberWithUnit(
+          std::map<std::string, std::uint64_t>{{"s", 1}, {"min", 60}, {"h", 3600}}))
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{30} * 24 * 3600))
+      ->capture_default_str();
   app.add_option("--mllp-frame-timeout", config.mllp_frame_timeout_ms,
                  "An MLLP frame must complete within this from its first byte (ms; suffixes ms, "
                  "s, min), else the connection is closed and the partial frame dropped")

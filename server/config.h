@@ -106,6 +106,12 @@ struct Config {
   // Bounded time: each store call's statements (storage::StoreOptions; 0 = no limit), and an
   // MLLP frame from its first byte to its last (the connection is closed past it).
   std::uint64_t statement_timeout_ms = 10'000;
+  // Bulk Data $export (api/rest/bulk_export_jobs.h): where the jobs' files go ("" = next to a
+  // SQLite file store, as <dir>/bulk-export; else $TMPDIR/hearth-bulk-export), how many run at
+  // once, and how long a finished job's files stay (seconds).
+  std::string export_dir;
+  std::uint32_t export_max_jobs = 2;
+  std::uint64_t export_expiry_s = 3600;
   std::uint64_t mllp_frame_timeout_ms = 60'000;
   // Connections served at once; one more is accepted and closed at once.
   std::uint32_t max_connections = 1024;

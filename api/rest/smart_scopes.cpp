@@ -123,9 +123,16 @@ std::optional<ScopePermissions> needed(Interaction interaction) {
     case Interaction::kSearchType:
     case Interaction::kSearchCompartment:
     case Interaction::kSearchSystem:
+    case Interaction::kEverything:
     case Interaction::kHistoryInstance:
     case Interaction::kHistoryType:
     case Interaction::kHistorySystem: p.search = true; break;
+    // Bulk Data needs system/ read scopes on every type it exports, which only the export
+    // knows (its _type, or every type): authorize_bulk_export() decides, not the route.
+    case Interaction::kExport:
+    case Interaction::kExportStatus:
+    case Interaction::kExportDelete:
+    case Interaction::kExportFile: return std::nullopt;
     case Interaction::kCreate: p.create = true; break;
     case Interaction::kUpdate:
     case Interaction::kPatch: p.update = true; break;
@@ -163,6 +170,7 @@ const char* name_of(Interaction interaction) {
     case Interaction::kExpand: return "$expand";
     case Interaction::kSubsumes: return "$subsumes";
     case Interaction::kTranslate: return "$translate";
+    case Interaction::kEverything: return "$everything";
     default: return "this interaction";
   }
 }
@@ -220,6 +228,7 @@ bool holdable(const Route& route, std::string_view patient) {
     case Interaction::kPatch:
     case Interaction::kDelete:
     case Interaction::kSearchType: return in_patient_compartment(route.type);
+    case Interaction::kEverything: return route.id == patient;
     case Interaction::kSearchCompartment:
       return route.compartment == "Patient" && route.id == patient &&
              in_patient_compartment(route.type);
@@ -340,6 +349,23 @@ std::optional<Reach> reach_of_type(const Grant& grant, std::string_view type) {
   if (restriction_of(grant, type, ScopePermissions{.read = true}).is_ok())
     return Reach::kRestricted;
   return std::nullopt;
+}
+
+Status authorize_bulk_export(const Grant& grant, const std::vector<std::string>& types) {
+  for (const std::string& type : types) {
+    bool reads = false;
+    for (const SmartScope& scope : grant.scopes) {
+      reads = reads || (scope.context == ScopeContext::kSystem && scope.restriction.empty() &&
+                        scope.permissions.read &&
+                        (scope.resource_type == "*" || scope.resource_type == type));
+    }
+    if (!reads) {
+      return Status(Code::kForbidden, "a bulk export of " + type +
+                                          " needs a system/ scope that reads it (system/" + type +
+                                          ".read, system/*.read or system/*.rs)");
+    }
+  }
+  return Status::ok();
 }
 
 Status authorize_admin(const Grant& grant) {

@@ -109,6 +109,12 @@ Result<ScopeRestriction> restriction_of(const Grant& grant, std::string_view typ
 // (kRestricted: restriction_of with read); nullopt when neither is granted.
 std::optional<Reach> reach_of_type(const Grant& grant, std::string_view type);
 
+// May a bearer granted `grant` export `types` in bulk (Bulk Data $export, and its status and
+// file URLs)? Each type needs a system/ scope that reads it (system/Type.read, system/*.rs,
+// ...) without a granular restriction; user/ and patient/ scopes do not count.
+// Errors: kForbidden naming the first type without one.
+Status authorize_bulk_export(const Grant& grant, const std::vector<std::string>& types);
+
 // The /hl7 operating API: the administrator claim. Errors: kForbidden saying what is needed.
 Status authorize_admin(const Grant& grant);
 

@@ -10,6 +10,7 @@
 
 #include "api/hl7/archive_api.h"
 #include "api/hl7/ingest.h"
+#include "api/rest/bulk_export_jobs.h"
 #include "api/rest/rest_handler.h"
 #include "conformance/conformance_command.h"
 #include "core/clock.h"
@@ -30,6 +31,7 @@
 #include "server/malloc_arenas.h"
 #include "server/signals.h"
 #include "storage/store.h"
+#include "storage/store_url.h"
 
 namespace hearth::server {
 namespace {
@@ -83,6 +85,21 @@ Result<std::shared_ptr<auth::JwksSource>> load_jwks(const Config& config, const 
       [](std::string_view line) { log_line(line, LogLevel::kWarning); });
 }
 
+// --export-dir, or its default: bulk-export/ beside a SQLite store's file (the data volume a
+// single-replica deployment already has), else $TMPDIR/hearth-bulk-export (PostgreSQL; in
+// Kubernetes an emptyDir, or a shared volume mounted on every replica).
+std::string export_directory(const Config& config) {
+  if (!config.export_dir.empty()) return config.export_dir;
+  Result<storage::StoreUrl> url = storage::parse_store_url(config.store);
+  if (url.is_ok() && url->dialect == storage::Dialect::kSqlite && !url->memory) {
+    const std::string::size_type slash = url->path.rfind('/');
+    return (slash == std::string::npos ? std::string(".") : url->path.substr(0, slash)) +
+           "/bulk-export";
+  }
+  const char* tmp = std::getenv("TMPDIR");
+  return std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/hearth-bulk-export";
+}
+
 int serve(Config config) {
   set_log_format(config.log_format == "json" ? LogFormat::kJson : LogFormat::kText);
   Status valid = finalize(config);
@@ -130,7 +147,16 @@ int serve(Config config) {
                                         .authorize_url = config.oauth_authorize_url,
                                         .token_url = config.oauth_token_url};
   }
-  api::RestHandler rest(**store, *clock, *ids, config.rest_limits, security);
+  api::BulkExportJobs exports(
+      **store, *clock, *ids,
+      api::BulkExportOptions{.directory = export_directory(config),
+                             .max_jobs = config.export_max_jobs,
+                             .expiry = std::chrono::seconds(config.export_expiry_s)});
+  if (Status opened = exports.open(); !opened.is_ok()) {
+    log_line(opened.message() + " (--export-dir)");
+    return 1;
+  }
+  api::RestHandler rest(**store, *clock, *ids, config.rest_limits, security, &exports);
   const hl7::to_fhir::MessageMapper mapper;
   const api::Hl7MappingContext mapping{.store = **store,
                                        .clock = *clock,
