@@ -23,7 +23,7 @@ constexpr const char* kColumns =
 // SQLite: at most 2^kMaxLog2Rows rows per statement (15 values each). A blood-pressure
 // Observation has 8 rows.
 constexpr std::size_t kMaxLog2Rows = 3;
-constexpr int kColumnCount = 15;
+constexpr std::size_t kColumnCount = 15;
 
 constexpr const char* kRidOf = "(SELECT rid FROM resource WHERE res_type = :p1 AND res_id = :p2)";
 
@@ -82,17 +82,9 @@ SqliteStatement& CompositeIndexWriter::sqlite_insert(std::size_t log2_rows) {
   static_assert(std::tuple_size_v<decltype(sqlite_inserts_)> == kMaxLog2Rows + 1);
   std::unique_ptr<SqliteStatement>& st = sqlite_inserts_[log2_rows];
   if (!st) {
-    // OR IGNORE: the whole row is the primary key, and an equal row is the same fact.
-    std::string text =
-        std::string("INSERT OR IGNORE INTO idx_composite (") + kColumns + ") VALUES ";
-    int parameter = 0;
-    for (std::size_t row = 0; row < (std::size_t{1} << log2_rows); ++row) {
-      text += row == 0 ? "(" : ", (";
-      for (int i = 0; i < kColumnCount; ++i)
-        text += (i == 0 ? "?" : ", ?") + std::to_string(++parameter);
-      text += ")";
-    }
-    st = std::make_unique<SqliteStatement>(sql_, text);
+    st = std::make_unique<SqliteStatement>(
+        sql_,
+        multi_row_insert_sql("idx_composite", kColumns, kColumnCount, std::size_t{1} << log2_rows));
   }
   return *st;
 }
