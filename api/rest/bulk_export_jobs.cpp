@@ -33,6 +33,9 @@ constexpr int kFirstPage = 100;
 
 // Job ids are the id generator's UUIDs: hex digits and dashes only, so one never names a path
 // outside the export directory ("..").
+// A deleted job's directory is renamed to "<id>.removed" before its files go.
+constexpr std::string_view kRemovedSuffix = ".removed";
+
 bool is_job_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
@@ -392,9 +395,16 @@ Status BulkExportJobs::remove(std::string_view job) {
     std::lock_guard lock(mutex_);
     if (auto it = jobs_.find(job); it != jobs_.end()) it->second->cancel = true;
   }
+  // The worker may be writing into the directory right now, and remove_all fails with ENOTEMPTY
+  // when a file appears behind it. Renaming is atomic: the job is gone at once, the worker's next
+  // write fails, and the renamed tree (not a job id, so never served) is deleted now or by sweep.
+  const std::string dir = options_.directory + "/" + std::string(job);
+  const std::string trash = dir + std::string(kRemovedSuffix);
   std::error_code ec;
-  fs::remove_all(options_.directory + "/" + std::string(job), ec);
+  fs::remove_all(trash, ec);
+  fs::rename(dir, trash, ec);
   if (ec) return Status(Code::kInternal, "cannot delete the export's files");
+  fs::remove_all(trash, ec);
   return Status::ok();
 }
 
@@ -417,6 +427,10 @@ void BulkExportJobs::sweep() {
   std::error_code ec;
   for (const fs::directory_entry& entry : fs::directory_iterator(options_.directory, ec)) {
     const std::string job = entry.path().filename().string();
+    if (job.ends_with(kRemovedSuffix)) {
+      fs::remove_all(entry.path(), ec);
+      continue;
+    }
     if (!is_job_id(job) || !entry.is_directory(ec) || running_here(job)) continue;
     const std::string dir = entry.path().string();
     std::int64_t last = 0;
