@@ -18,6 +18,10 @@ void add_store_option(CLI::App& app, Config& config) {
                  "Store URL: sqlite:PATH, sqlite::memory: or postgresql://user:pass@host:port/db")
       ->envname("HEARTH_STORE")
       ->capture_default_str();
+  app.add_option("--blob-dir", config.blob_dir,
+                 "Directory for Binary contents and large attachment data (docs/storage.md); "
+                 "default: in the database. A store written with it must always be opened with it")
+      ->envname("HEARTH_BLOB_DIR");
 }
 
 namespace {
