@@ -181,7 +181,8 @@ Result<std::uint32_t> parse_cardinality(const JsonValue& e, const char* name, bo
     if (s == "*") return kUnbounded;
     std::uint32_t v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size()) return bad("bad max '" + std::string(s.substr(0, 20)) + "'", where);
+    if (ec != std::errc() || p != s.data() + s.size())
+      return bad("bad max '" + std::string(s.substr(0, 20)) + "'", where);
     return v;
   }
   if (!is_json_number(it->value)) return bad("min must be an integer", where);
@@ -192,7 +193,9 @@ Result<std::uint32_t> parse_cardinality(const JsonValue& e, const char* name, bo
   return v;
 }
 
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
 
 class Compiler {
  public:
@@ -207,7 +210,8 @@ class Compiler {
       const Segment& s = segs[i];
       bool last = i + 1 == segs.size();
       HEARTH_RETURN_IF_ERROR(b_.unfold(cur));
-      HEARTH_ASSIGN_OR_RETURN(std::uint32_t child, find_child(cur, s.name, last && has_type, where));
+      HEARTH_ASSIGN_OR_RETURN(std::uint32_t child,
+                              find_child(cur, s.name, last && has_type, where));
       if (!s.slice.empty()) {
         HEARTH_ASSIGN_OR_RETURN(child, slice_of(child, s.slice, where));
       }
@@ -291,9 +295,9 @@ class Compiler {
   Result<std::uint32_t> new_slice(std::uint32_t base, std::string_view slice,
                                   std::string_view where) {
     if (p_.elements[base].slices.size() >= kMaxProfileSlices) {
-      return bad(p_.elements[base].id + " has more than " + std::to_string(kMaxProfileSlices) +
-                     " slices",
-                 where);
+      return bad(
+          p_.elements[base].id + " has more than " + std::to_string(kMaxProfileSlices) + " slices",
+          where);
     }
     std::int32_t parent = p_.elements[base].parent;
     HEARTH_ASSIGN_OR_RETURN(std::uint32_t s, b_.clone(base, parent, true));
@@ -413,8 +417,7 @@ class Compiler {
         } else if (type == "exists") {
           k = DiscriminatorKind::kExists;
         } else {
-          return bad("unknown discriminator type '" + std::string(type.substr(0, 20)) + "'",
-                     where);
+          return bad("unknown discriminator type '" + std::string(type.substr(0, 20)) + "'", where);
         }
         if (path.empty()) return bad("a discriminator without path", where);
         slicing.discriminators.push_back({k, std::string(path)});
@@ -489,8 +492,8 @@ Result<std::shared_ptr<const Profile>> compile_profile(const JsonValue& sd,
     }
     if (base->type != p->type) return bad("type differs from the base profile's");
     if (base->depth + 1 > kMaxProfileBaseDepth) {
-      return bad("profiles derive from profiles more than " +
-                 std::to_string(kMaxProfileBaseDepth) + " deep");
+      return bad("profiles derive from profiles more than " + std::to_string(kMaxProfileBaseDepth) +
+                 " deep");
     }
     p->kind = base->kind;
     p->depth = base->depth + 1;
@@ -522,8 +525,7 @@ Result<std::shared_ptr<const Profile>> compile_profile(const JsonValue& sd,
       return bad("an element id deeper than " + std::to_string(kMaxProfilePathDepth), where);
     }
     if (segs.front().name != p->type) return bad("the path is outside " + p->type, where);
-    HEARTH_ASSIGN_OR_RETURN(std::uint32_t at,
-                            compiler.locate(segs, d.HasMember("type"), where));
+    HEARTH_ASSIGN_OR_RETURN(std::uint32_t at, compiler.locate(segs, d.HasMember("type"), where));
     HEARTH_RETURN_IF_ERROR(compiler.apply(at, d, where));
   }
   return std::shared_ptr<const Profile>(p);

@@ -66,8 +66,8 @@ void gather(const JsonValue& obj, const ProfileElement& child, const std::string
                  std::string step) {
     if (v.IsArray()) {
       for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
-        out.push_back({&v[i], base_path + "." + step + "[" + std::to_string(i) + "]", json_name,
-                       type});
+        out.push_back(
+            {&v[i], base_path + "." + step + "[" + std::to_string(i) + "]", json_name, type});
       }
     } else {
       out.push_back({&v, base_path + "." + step, json_name, type});
@@ -127,10 +127,10 @@ class Checker {
   void check_profile(const JsonValue& value, const Profile& profile, const std::string& path,
                      int nesting) {
     if (nesting > kMaxProfileNesting) {
-      report(Severity::kWarning, "not-supported",
-             "profiles nested deeper than " + std::to_string(kMaxProfileNesting) +
-                 " are not followed",
-             path);
+      report(
+          Severity::kWarning, "not-supported",
+          "profiles nested deeper than " + std::to_string(kMaxProfileNesting) + " are not followed",
+          path);
       return;
     }
     Frame f{&profile, nesting};
@@ -182,8 +182,8 @@ class Checker {
     for (std::size_t i = 0; i < found.size(); ++i) {
       check_element(f, c, *found[i].value, found[i].path, found[i].type);
       if (slice_of[i] >= 0) {
-        check_element(f, static_cast<std::uint32_t>(slice_of[i]), *found[i].value,
-                      found[i].path, found[i].type);
+        check_element(f, static_cast<std::uint32_t>(slice_of[i]), *found[i].value, found[i].path,
+                      found[i].type);
       }
     }
   }
@@ -286,11 +286,11 @@ class Checker {
         return values.empty() != required;
       }
       case DiscriminatorKind::kType: {
-        std::string actual = d.path == "$this" && !item.type.empty()
-                                 ? item.type
-                                 : (values.empty() ? std::string()
-                                                   : std::string(str_member(*values[0],
-                                                                            "resourceType")));
+        std::string actual =
+            d.path == "$this" && !item.type.empty()
+                ? item.type
+                : (values.empty() ? std::string()
+                                  : std::string(str_member(*values[0], "resourceType")));
         for (const ProfileElement* t : targets) {
           for (const ProfileType& ty : t->types) {
             if (ty.code == actual) return true;
@@ -350,7 +350,8 @@ class Checker {
         std::string name(s);
         if (i + 1 < segs.size() && segs[i + 1].starts_with("ofType(")) {
           std::string_view t = call_argument(segs[i + 1]);
-          name += static_cast<char>(t.empty() ? ' ' : (t[0] >= 'a' && t[0] <= 'z' ? t[0] - 32 : t[0]));
+          name +=
+              static_cast<char>(t.empty() ? ' ' : (t[0] >= 'a' && t[0] <= 'z' ? t[0] - 32 : t[0]));
           name += t.substr(t.empty() ? 0 : 1);
         }
         for (const JsonValue* v : cur) {
@@ -384,9 +385,9 @@ class Checker {
           if (!by_url) next.push_back(&k);
           for (std::uint32_t sl : k.slices) {
             const ProfileElement& x = p.elements[sl];
-            if (!by_url || (x.types.size() == 1 && !x.types[0].profiles.empty() &&
-                            canonical_without_version(x.types[0].profiles[0]) ==
-                                call_argument(s))) {
+            if (!by_url ||
+                (x.types.size() == 1 && !x.types[0].profiles.empty() &&
+                 canonical_without_version(x.types[0].profiles[0]) == call_argument(s))) {
               next.push_back(&x);
             }
           }
@@ -410,8 +411,7 @@ class Checker {
         std::string list;
         for (const ProfileType& t : e.types) list += (list.empty() ? "" : ", ") + t.code;
         report(Severity::kError, "structure",
-               "type " + type_code + " is not allowed here; " + e.id + " allows " + list +
-                   from(f),
+               "type " + type_code + " is not allowed here; " + e.id + " allows " + list + from(f),
                path);
         return;
       }
@@ -436,9 +436,8 @@ class Checker {
     std::size_t last = ref.rfind('/');
     if (last == std::string_view::npos || last == 0) return;
     std::string_view head = ref.substr(0, last);
-    std::string_view type = head.substr(head.rfind('/') == std::string_view::npos
-                                            ? 0
-                                            : head.rfind('/') + 1);
+    std::string_view type =
+        head.substr(head.rfind('/') == std::string_view::npos ? 0 : head.rfind('/') + 1);
     if (!is_resource_type(type)) return;
     std::string list;
     for (const std::string& target : t.target_profiles) {
@@ -457,8 +456,7 @@ class Checker {
       list += (list.empty() ? "" : ", ") + std::string(target_type);
     }
     report(Severity::kError, "structure",
-           "the type '" + std::string(type) + "' is not valid - must be one of " + list +
-               from(f),
+           "the type '" + std::string(type) + "' is not valid - must be one of " + list + from(f),
            path);
   }
 
@@ -493,9 +491,8 @@ class Checker {
 
   enum class Member : std::uint8_t { kIn, kOut, kUnknown };
 
-  static Member membership(const ValueSetDef* table,
-                           const terminology::ExpansionIndex* index, std::string_view system,
-                           std::string_view code) {
+  static Member membership(const ValueSetDef* table, const terminology::ExpansionIndex* index,
+                           std::string_view system, std::string_view code) {
     if (table != nullptr) {
       Membership m = check_code(*table, system, code);
       return m == Membership::kMember      ? Member::kIn
@@ -556,8 +553,8 @@ std::vector<Issue> validate_against_profile(const JsonValue& value, const Profil
                                             std::string_view root_path) {
   std::vector<Issue> issues;
   Checker checker(lookup, issues);
-  checker.check_profile(value, profile,
-                        root_path.empty() ? profile.type : std::string(root_path), 0);
+  checker.check_profile(value, profile, root_path.empty() ? profile.type : std::string(root_path),
+                        0);
   return issues;
 }
 

@@ -56,6 +56,10 @@ void add_limit_options(CLI::App& app, api::RestLimits& limits) {
       ->envname("HEARTH_CONDITIONAL_DELETE_MAX")
       ->check(CLI::Range(std::size_t{1}, std::size_t{999}))
       ->capture_default_str();
+  app.add_flag("--enforce-profiles", limits.enforce_profiles,
+               "Refuse (422) a create or update that breaks a profile it claims in meta.profile "
+               "(StructureDefinitions stored in Hearth)")
+      ->envname("HEARTH_ENFORCE_PROFILES");
 }
 
 }  // namespace

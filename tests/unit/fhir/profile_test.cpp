@@ -3,6 +3,8 @@
 // snapshot; every official example that claims a shipped profile validated against it; one
 // failing case per feature (cardinality, fixed, pattern, type, target, binding, slices,
 // extensions) and one per compile error.
+#include "fhir/profile.h"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -13,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "fhir/profile.h"
 #include "fhir/profile_validate.h"
 #include "fhir/validate.h"
 
@@ -79,8 +80,8 @@ bool is_constraint(const JsonValue& sd) {
 std::string issues_text(const std::vector<Issue>& issues) {
   std::string out;
   for (const Issue& i : issues) {
-    out += (i.severity == Severity::kError ? "error " : "other ") + i.type + " @ " +
-           i.expression + ": " + i.diagnostics + "\n";
+    out += (i.severity == Severity::kError ? "error " : "other ") + i.type + " @ " + i.expression +
+           ": " + i.diagnostics + "\n";
   }
   return out;
 }
@@ -99,13 +100,15 @@ TEST_CASE("the snapshot of every shipped profile has the official snapshot's ele
   std::size_t without_snapshot = 0;
   std::size_t known = 0;
   std::vector<std::string> differing;
-  for (const auto& [url, doc] : package().docs()) {
+  for (const auto& entry : package().docs()) {
+    const std::string url = entry.first;
+    const std::shared_ptr<JsonDocument>& doc = entry.second;
     if (!is_constraint(*doc)) continue;
     ++profiles;
     Result<std::shared_ptr<const Profile>> p = compile_profile(*doc, package().lookup());
-    std::string why = p.is_ok() ? std::string()
-                                : url + ": " + p.status().message() + " at " +
-                                      p.status().issues()[0].expression;
+    std::string why =
+        p.is_ok() ? std::string()
+                  : url + ": " + p.status().message() + " at " + p.status().issues()[0].expression;
     CHECK_MESSAGE(p.is_ok(), why);
     if (!p.is_ok()) continue;
     if (!doc->HasMember("snapshot")) {
@@ -195,7 +198,9 @@ TEST_CASE("every official example that claims a shipped profile validates agains
     std::vector<std::pair<const JsonValue*, std::string>> found;
     claims(*doc, found);
     bool any = false;
-    for (const auto& [resource, url] : found) {
+    for (const auto& claim : found) {
+      const JsonValue* resource = claim.first;
+      const std::string url = claim.second;
       std::shared_ptr<const Profile> p = package().get(canonical_without_version(url));
       if (p == nullptr) {
         ++unknown;
@@ -213,10 +218,9 @@ TEST_CASE("every official example that claims a shipped profile validates agains
   }
   std::string by;
   for (const auto& [name, n] : per_profile) by += " " + name + "=" + std::to_string(n);
-  MESSAGE("examples with a shipped profile: " << files << " files, " << checked
-                                               << " resources validated (" << by
-                                               << "), warnings " << warnings
-                                               << ", claims of profiles not shipped " << unknown);
+  MESSAGE("examples with a shipped profile: "
+          << files << " files, " << checked << " resources validated (" << by << "), warnings "
+          << warnings << ", claims of profiles not shipped " << unknown);
   CHECK(checked > 1900);
 }
 
@@ -234,7 +238,9 @@ TEST_CASE("the vital-signs examples validate against their specific profiles") {
       {"Observation-vitals-panel.json", "vitalspanel"},
       {"Observation-example.json", "bodyweight"},
   };
-  for (const auto& [file, name] : kPairs) {
+  for (const auto& pair : kPairs) {
+    const char* file = pair.first;
+    const char* name = pair.second;
     JsonDocument doc = parse(read_file(std::filesystem::path(HEARTH_FHIR_PACKAGE_DIR) / file));
     auto p = package().get(std::string("http://hl7.org/fhir/StructureDefinition/") + name);
     REQUIRE(p != nullptr);
@@ -266,7 +272,8 @@ void expect_error(const std::vector<Issue>& issues, std::string_view type,
                   std::string_view expression) {
   bool found = false;
   for (const Issue& i : issues) {
-    found = found || (i.severity == Severity::kError && i.type == type && i.expression == expression);
+    found =
+        found || (i.severity == Severity::kError && i.type == type && i.expression == expression);
   }
   INFO(issues_text(issues));
   CHECK(found);
@@ -298,8 +305,8 @@ TEST_CASE("profile features: each one refuses what breaks it") {
     expect_error(against(json, "bp"), "structure", "Observation");
   }
   SUBCASE("cardinality: a type slice with max 0 (bp has no valueQuantity)") {
-    std::string json = replace(kBp, R"("status":"final",)",
-                               R"("status":"final","valueQuantity":{"value":1},)");
+    std::string json =
+        replace(kBp, R"("status":"final",)", R"("status":"final","valueQuantity":{"value":1},)");
     expect_error(against(json, "bp"), "structure", "Observation");
   }
   SUBCASE("slices: a required slice not found (the VSCat category)") {
@@ -307,7 +314,8 @@ TEST_CASE("profile features: each one refuses what breaks it") {
     std::vector<Issue> issues = against(json, "bp");
     expect_error(issues, "structure", "Observation");
     bool named = false;
-    for (const Issue& i : issues) named = named || i.diagnostics.find("category:VSCat") != std::string::npos;
+    for (const Issue& i : issues)
+      named = named || i.diagnostics.find("category:VSCat") != std::string::npos;
     CHECK(named);
   }
   SUBCASE("slices: every issue is collected (both component slices missing)") {
@@ -398,13 +406,14 @@ TEST_CASE("a stored-style profile: pattern, closed slices, binding, exists, exte
     expect_error(against(json, p), "code-invalid", "Patient.maritalStatus");
   }
   SUBCASE("exists discriminator: two current telecoms") {
-    std::string json = replace(kGoodPatient, R"([{"system":"phone","value":"1"}])",
-                               R"([{"system":"phone","value":"1"},{"system":"email","value":"a"}])");
+    std::string json =
+        replace(kGoodPatient, R"([{"system":"phone","value":"1"}])",
+                R"([{"system":"phone","value":"1"},{"system":"email","value":"a"}])");
     expect_error(against(json, p), "structure", "Patient");
   }
   SUBCASE("type: deceasedDateTime removed by the profile") {
-    std::string json = replace(kGoodPatient, R"("deceasedBoolean":false)",
-                               R"("deceasedDateTime":"2020-01-01")");
+    std::string json =
+        replace(kGoodPatient, R"("deceasedBoolean":false)", R"("deceasedDateTime":"2020-01-01")");
     expect_error(against(json, p), "structure", "Patient.deceased.ofType(dateTime)");
   }
   SUBCASE("extension: the slice by URL is required") {
@@ -412,8 +421,8 @@ TEST_CASE("a stored-style profile: pattern, closed slices, binding, exists, exte
     expect_error(against(json, p), "structure", "Patient");
   }
   SUBCASE("extension: validated against its own profile (birthPlace holds an Address)") {
-    std::string json = replace(kGoodPatient, R"("valueAddress":{"city":"Paris"})",
-                               R"("valueString":"Paris")");
+    std::string json =
+        replace(kGoodPatient, R"("valueAddress":{"city":"Paris"})", R"("valueString":"Paris")");
     expect_error(against(json, p), "structure", "Patient.extension[0].value.ofType(string)");
   }
   SUBCASE("an unknown extension profile is a warning naming the URL") {
@@ -425,9 +434,9 @@ TEST_CASE("a stored-style profile: pattern, closed slices, binding, exists, exte
     std::vector<Issue> issues = against(json, **q);
     bool warned = false;
     for (const Issue& i : issues) {
-      warned = warned || (i.severity == Severity::kWarning &&
-                          i.diagnostics.find("StructureDefinition/no-such-extension") !=
-                              std::string::npos);
+      warned = warned ||
+               (i.severity == Severity::kWarning &&
+                i.diagnostics.find("StructureDefinition/no-such-extension") != std::string::npos);
     }
     INFO(issues_text(issues));
     CHECK(warned);
