@@ -338,8 +338,9 @@ class Checker {
       if (s.starts_with("extension(")) {
         std::string_view url = call_argument(s);
         for (const JsonValue* v : cur) {
-          auto it = v->IsObject() ? v->FindMember("extension") : v->MemberEnd();
-          if (!v->IsObject() || it == v->MemberEnd() || !it->value.IsArray()) continue;
+          if (!v->IsObject()) continue;
+          auto it = v->FindMember("extension");
+          if (it == v->MemberEnd() || !it->value.IsArray()) continue;
           for (const JsonValue& x : it->value.GetArray()) {
             if (str_member(x, "url") == url) next.push_back(&x);
           }

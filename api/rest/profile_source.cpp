@@ -42,8 +42,7 @@ struct Lookup {
     {
       std::lock_guard<std::mutex> lock(cache_mutex);
       auto it = cache().find(url);
-      if (it != cache().end() && it->second.id == found.id &&
-          it->second.version == found.version) {
+      if (it != cache().end() && it->second.id == found.id && it->second.version == found.version) {
         return it->second.profile;
       }
     }
@@ -51,16 +50,16 @@ struct Lookup {
     if (!doc.is_ok()) return nullptr;
     ++depth;
     Lookup inner = *this;
-    Result<std::shared_ptr<const fhir::Profile>> compiled = fhir::compile_profile(
-        *doc, [&inner](std::string_view u) { return inner(u); });
+    Result<std::shared_ptr<const fhir::Profile>> compiled =
+        fhir::compile_profile(*doc, [&inner](std::string_view u) { return inner(u); });
     --depth;
     if (!compiled.is_ok()) {
       if (problems != nullptr) {
         problems->push_back(Issue{Severity::kWarning, "not-supported",
                                   "profile " + std::string(url) + " (StructureDefinition/" +
-                                      found.id + ") does not compile: " +
-                                      compiled.status().message() + " at " +
-                                      compiled.status().issues()[0].expression,
+                                      found.id +
+                                      ") does not compile: " + compiled.status().message() +
+                                      " at " + compiled.status().issues()[0].expression,
                                   ""});
       }
       return nullptr;

@@ -81,7 +81,8 @@ TEST_CASE("$validate checks a stored profile named by the profile parameter") {
   RestFixture f;
   std::string bp = package_file("Observation-blood-pressure.json");
   // Before the profile is stored: a warning naming it, no error.
-  std::vector<Found> found = issues(f.call("POST", "Observation/$validate", with_profile(bp, kBpUrl)));
+  std::vector<Found> found =
+      issues(f.call("POST", "Observation/$validate", with_profile(bp, kBpUrl)));
   bool named = false;
   for (const Found& i : found) {
     named = named || (i.severity == "warning" && i.diagnostics.find(kBpUrl) != std::string::npos);
@@ -91,8 +92,9 @@ TEST_CASE("$validate checks a stored profile named by the profile parameter") {
 
   REQUIRE(f.call("POST", "StructureDefinition", package_file("StructureDefinition-vitalsigns.json"))
               .status == 201);
-  REQUIRE(f.call("POST", "StructureDefinition", package_file("StructureDefinition-bp.json")).status ==
-          201);
+  REQUIRE(
+      f.call("POST", "StructureDefinition", package_file("StructureDefinition-bp.json")).status ==
+      201);
   found = issues(f.call("POST", "Observation/$validate", with_profile(bp, kBpUrl)));
   CHECK(errors(found) == 0);
   CHECK(found.size() == 1);  // "no issues found"
@@ -104,7 +106,8 @@ TEST_CASE("$validate checks a stored profile named by the profile parameter") {
   // The bare resource: its meta.profile claim (vitalsigns) is checked too.
   std::string no_subject = replace(bp, R"("subject": {
     "reference": "Patient/example"
-  },)", "");
+  },)",
+                                   "");
   found = issues(f.call("POST", "Observation/$validate", no_subject));
   CHECK(has(found, "error", "structure", "Observation"));
 }
@@ -114,7 +117,8 @@ TEST_CASE("an updated StructureDefinition changes what its profile checks") {
   const std::string patient = R"({"resourceType":"Patient"})";
   const std::string url = "http://example.org/StructureDefinition/gendered";
   REQUIRE(f.call("PUT", "StructureDefinition/gp", kGenderProfile).status == 201);
-  std::vector<Found> found = issues(f.call("POST", "Patient/$validate", with_profile(patient, url)));
+  std::vector<Found> found =
+      issues(f.call("POST", "Patient/$validate", with_profile(patient, url)));
   CHECK(has(found, "error", "structure", "Patient"));
   // Now gender is optional, birthDate required.
   std::string updated = replace(kGenderProfile, R"("id":"Patient.gender","path":"Patient.gender")",
@@ -123,7 +127,8 @@ TEST_CASE("an updated StructureDefinition changes what its profile checks") {
   found = issues(f.call("POST", "Patient/$validate",
                         with_profile(R"({"resourceType":"Patient","gender":"male"})", url)));
   bool birth = false;
-  for (const Found& i : found) birth = birth || i.diagnostics.find("Patient.birthDate") != std::string::npos;
+  for (const Found& i : found)
+    birth = birth || i.diagnostics.find("Patient.birthDate") != std::string::npos;
   CHECK(birth);
   found = issues(f.call("POST", "Patient/$validate",
                         with_profile(R"({"resourceType":"Patient","birthDate":"2000"})", url)));
@@ -157,8 +162,9 @@ TEST_CASE("--enforce-profiles refuses a write that breaks a claimed profile; off
   Response refused = call("POST", "Patient", claims);
   CHECK(refused.status == 422);
   CHECK(has(issues(refused), "error", "structure", "Patient"));
-  CHECK(call("PUT", "Patient/x1", replace(claims, "{\"resourceType\":\"Patient\",",
-                                          "{\"resourceType\":\"Patient\",\"id\":\"x1\","))
+  CHECK(call("PUT", "Patient/x1",
+             replace(claims, "{\"resourceType\":\"Patient\",",
+                     "{\"resourceType\":\"Patient\",\"id\":\"x1\","))
             .status == 422);
   CHECK(call("POST", "Patient", replace(claims, "\"Patient\",", "\"Patient\",\"gender\":\"male\","))
             .status == 201);
