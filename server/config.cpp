@@ -58,7 +58,7 @@ void add_limit_options(CLI::App& app, api::RestLimits& limits) {
       ->capture_default_str();
   app.add_flag("--enforce-profiles", limits.enforce_profiles,
                "Refuse (422) a create or update that breaks a profile it claims in meta.profile "
-               "(StructureDefinitions stored in Hearth)")
+               "(StructureDefinitions stored in Hearth, or shipped in the R4 package)")
       ->envname("HEARTH_ENFORCE_PROFILES");
 }
 

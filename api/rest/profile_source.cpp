@@ -7,6 +7,7 @@
 
 #include "fhir/profile_validate.h"
 #include "fhir/search/search_query.h"
+#include "fhir/shipped_profiles.h"
 
 namespace hearth::api {
 namespace {
@@ -37,7 +38,8 @@ struct Lookup {
     if (!query.is_ok()) return nullptr;
     query->count = 1;
     Result<storage::SearchPage> page = reader->search(*query);
-    if (!page.is_ok() || page->entries.empty()) return nullptr;
+    // Not stored: the package's own profile by that URL, if it ships one.
+    if (!page.is_ok() || page->entries.empty()) return fhir::shipped_profile(url);
     const storage::ResourceVersion& found = page->entries.front();
     {
       std::lock_guard<std::mutex> lock(cache_mutex);
@@ -95,7 +97,7 @@ std::vector<Issue> validate_against_stored_profile(storage::ResourceReader& read
     issues.push_back(Issue{Severity::kWarning, "not-supported",
                            "profile " + std::string(canonical.substr(0, 300)) +
                                " is unknown to Hearth (no StructureDefinition with this url is "
-                               "stored); not checked",
+                               "stored or shipped in the R4 package); not checked",
                            ""});
     return issues;
   }

@@ -3,7 +3,8 @@
 // stored in Hearth, found by canonical URL (`StructureDefinition?url=...`, the newest current
 // one), compiled (fhir/profile.h) and kept in a process-wide cache keyed by URL and checked
 // against the stored (id, version) on every lookup: an update or a delete of the
-// StructureDefinition is seen by the next request, on every replica.
+// StructureDefinition is seen by the next request, on every replica. A URL with none stored is
+// the official package's profile by that URL when it ships one (fhir/shipped_profiles.h).
 //
 // Thread-safe (one mutex around the cache; a compiled Profile is immutable and shared).
 #pragma once
@@ -23,21 +24,23 @@ namespace hearth::api {
 inline constexpr std::size_t kMaxCachedProfiles = 512;
 
 // A lookup of stored profiles through `reader`, for fhir::compile_profile and
-// fhir::validate_against_profile. A URL with no current StructureDefinition, or one that does
-// not compile, is nullptr; the reason of the latter is added to `problems` (when non-null) as a
-// warning naming the URL. Base profiles are looked up the same way (at most
-// fhir::kMaxProfileBaseDepth deep, which also ends a cycle of bases). Valid while `reader` is.
+// fhir::validate_against_profile. A URL with no current StructureDefinition and no shipped
+// profile, or a stored one that does not compile, is nullptr; the reason of the latter is added to
+// `problems` (when non-null) as a warning naming the URL. Base profiles are looked up the same way
+// (at most fhir::kMaxProfileBaseDepth deep, which also ends a cycle of bases). Valid while `reader`
+// is.
 fhir::ProfileLookup stored_profiles(storage::ResourceReader& reader, std::vector<Issue>* problems);
 
 // Validates `resource` against the profile `url`: its issues, or one warning naming the URL when
-// no such profile is stored (IssueType "not-supported"), or when its type is not the resource's.
+// no such profile is stored or shipped (IssueType "not-supported"), or when its type is not the
+// resource's.
 std::vector<Issue> validate_against_stored_profile(storage::ResourceReader& reader,
                                                    const fhir::JsonValue& resource,
                                                    std::string_view url);
 
 // The check a write makes under --enforce-profiles: ok, or kUnprocessable with every issue of
 // every profile `resource` claims in meta.profile when one of them is an error. A claimed
-// profile that is not stored is not an error (only $validate reports its warning).
+// profile that is neither stored nor shipped is not an error (only $validate reports its warning).
 Status enforce_claimed_profiles(storage::ResourceReader& reader, const fhir::JsonValue& resource);
 
 // The canonical URLs `resource` claims in meta.profile (at most 16 of them).

@@ -24,7 +24,7 @@ struct RestLimits {
   // higher values allow HAPI's "multiple delete".
   std::size_t max_conditional_deletes = 1;
   // --enforce-profiles: a create or update whose resource breaks a profile it claims in
-  // meta.profile (a StructureDefinition stored in Hearth, api/rest/profile_source.h) is 422.
+  // meta.profile (stored in Hearth or shipped in the package, api/rest/profile_source.h) is 422.
   bool enforce_profiles = false;
 };
 

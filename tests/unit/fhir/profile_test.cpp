@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "fhir/profile_validate.h"
+#include "fhir/shipped_profiles.h"
 #include "fhir/validate.h"
 
 namespace hearth::fhir {
@@ -222,6 +223,44 @@ TEST_CASE("every official example that claims a shipped profile validates agains
           << files << " files, " << checked << " resources validated (" << by << "), warnings "
           << warnings << ", claims of profiles not shipped " << unknown);
   CHECK(checked > 1900);
+}
+
+TEST_CASE("the shipped profile tables compile like the package's full files") {
+  std::size_t compared = 0;
+  std::size_t bytes = 0;
+  for (const ShippedProfile& sp : shipped_profiles()) bytes += sp.json.size();
+  for (const auto& entry : package().docs()) {
+    if (!is_constraint(*entry.second)) continue;
+    const std::string url = entry.first;
+    std::shared_ptr<const Profile> shipped = shipped_profile(url);
+    std::shared_ptr<const Profile> full = package().get(url);
+    INFO(url);
+    REQUIRE(shipped != nullptr);
+    REQUIRE(full != nullptr);
+    std::vector<std::uint32_t> a = snapshot_order(*shipped);
+    std::vector<std::uint32_t> b = snapshot_order(*full);
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const ProfileElement& x = shipped->elements[a[i]];
+      const ProfileElement& y = full->elements[b[i]];
+      CHECK(x.id == y.id);
+      CHECK(x.min == y.min);
+      CHECK(x.max == y.max);
+      CHECK(x.types.size() == y.types.size());
+      CHECK(x.value_set == y.value_set);
+      CHECK((x.fixed == nullptr) == (y.fixed == nullptr));
+      if (x.fixed != nullptr && y.fixed != nullptr)
+        CHECK(write_json(*x.fixed) == write_json(*y.fixed));
+    }
+    ++compared;
+  }
+  MESSAGE("shipped profiles: " << shipped_profiles().size() << " (" << bytes
+                               << " bytes of reduced JSON), each compiled like its full file: "
+                               << compared);
+  CHECK(compared == shipped_profiles().size());
+  CHECK(shipped_profile("http://hl7.org/fhir/StructureDefinition/bp|4.0.1") != nullptr);
+  CHECK(shipped_profile("http://hl7.org/fhir/StructureDefinition/Patient") == nullptr);
+  CHECK(shipped_profile("http://example.org/none") == nullptr);
 }
 
 TEST_CASE("the vital-signs examples validate against their specific profiles") {

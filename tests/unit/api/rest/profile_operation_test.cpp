@@ -77,31 +77,39 @@ const std::string kGenderProfile = R"({"resourceType":"StructureDefinition","id"
 
 }  // namespace
 
-TEST_CASE("$validate checks a stored profile named by the profile parameter") {
+TEST_CASE("$validate checks the profile parameter: shipped, stored, unknown") {
   RestFixture f;
   std::string bp = package_file("Observation-blood-pressure.json");
-  // Before the profile is stored: a warning naming it, no error.
+  // The package ships bp: checked before any StructureDefinition is stored.
   std::vector<Found> found =
       issues(f.call("POST", "Observation/$validate", with_profile(bp, kBpUrl)));
+  CHECK(found.size() == 1);  // "no issues found"
+  CHECK(errors(found) == 0);
+  std::string kpa = replace(bp, R"("code": "mm[Hg]")", R"("code": "kPa")");
+  found = issues(f.call("POST", "Observation/$validate", with_profile(kpa, kBpUrl)));
+  CHECK(has(found, "error", "value", "Observation.component[0].value.ofType(Quantity).code"));
+  // A profile neither stored nor shipped: a warning naming it, no error.
+  const std::string unknown = "http://example.org/StructureDefinition/bp-like";
+  found = issues(f.call("POST", "Observation/$validate", with_profile(bp, unknown)));
   bool named = false;
   for (const Found& i : found) {
-    named = named || (i.severity == "warning" && i.diagnostics.find(kBpUrl) != std::string::npos);
+    named = named || (i.severity == "warning" && i.diagnostics.find(unknown) != std::string::npos);
   }
   CHECK(named);
   CHECK(errors(found) == 0);
 
-  REQUIRE(f.call("POST", "StructureDefinition", package_file("StructureDefinition-vitalsigns.json"))
-              .status == 201);
-  REQUIRE(
-      f.call("POST", "StructureDefinition", package_file("StructureDefinition-bp.json")).status ==
-      201);
-  found = issues(f.call("POST", "Observation/$validate", with_profile(bp, kBpUrl)));
+  // Stored under that URL (the shipped bp, renamed): now checked.
+  std::string stored = replace(package_file("StructureDefinition-bp.json"),
+                               "\"url\":\"http://hl7.org/fhir/StructureDefinition/bp\"",
+                               "\"url\":\"" + unknown + "\"");
+  REQUIRE(f.call("POST", "StructureDefinition", stored).status == 201);
+  found = issues(f.call("POST", "Observation/$validate", with_profile(bp, unknown)));
   CHECK(errors(found) == 0);
-  CHECK(found.size() == 1);  // "no issues found"
+  CHECK(found.size() == 1);
 
   // A broken fixed value inside a component slice, located as the official validator does.
   std::string broken = replace(bp, R"("code": "mm[Hg]")", R"("code": "kPa")");
-  found = issues(f.call("POST", "Observation/$validate", with_profile(broken, kBpUrl)));
+  found = issues(f.call("POST", "Observation/$validate", with_profile(broken, unknown)));
   CHECK(has(found, "error", "value", "Observation.component[0].value.ofType(Quantity).code"));
   // The bare resource: its meta.profile claim (vitalsigns) is checked too.
   std::string no_subject = replace(bp, R"("subject": {
