@@ -18,7 +18,9 @@ std::map<std::string, std::shared_ptr<const Profile>, std::less<>>& cache() {
 
 }  // namespace
 
-std::span<const ShippedProfile> shipped_profiles() { return detail::kShippedProfiles; }
+std::span<const ShippedProfile> shipped_profiles() {
+  return detail::kShippedProfiles;
+}
 
 std::shared_ptr<const Profile> shipped_profile(std::string_view url) {
   url = canonical_without_version(url);
