@@ -43,8 +43,8 @@ Result<std::string> read_reachable(const InteractionContext& ctx, std::string_vi
   route.interaction = Interaction::kRead;
   route.type = std::string(type);
   route.id = std::string(id);
-  const InteractionContext sub{ctx.store,    ctx.reader, ctx.clock,  ctx.ids,     ctx.request,
-                               route,        ctx.format, ctx.limits, ctx.security};
+  const InteractionContext sub{ctx.store, ctx.reader, ctx.clock,  ctx.ids,     ctx.request,
+                               route,     ctx.format, ctx.limits, ctx.security};
   HEARTH_RETURN_IF_ERROR(require_reachable(sub));
   HEARTH_ASSIGN_OR_RETURN(storage::ResourceVersion found, ctx.reader.read(type, id));
   return std::move(found.body);
@@ -73,9 +73,9 @@ std::string reference_of(const rapidjson::Value& element) {
 Result<std::string> current_encounter(const InteractionContext& ctx) {
   const std::vector<std::pair<std::string, std::string>> params = {
       {"subject", "Patient/" + ctx.route.id}, {"_sort", "-date"}};
-  HEARTH_ASSIGN_OR_RETURN(fhir::search::SearchQuery query,
-                          fhir::search::parse_search("Encounter", params, ctx.request.base_url,
-                                                     true));
+  HEARTH_ASSIGN_OR_RETURN(
+      fhir::search::SearchQuery query,
+      fhir::search::parse_search("Encounter", params, ctx.request.base_url, true));
   query.count = kMaxEncounters;
   query.total = fhir::search::TotalMode::kNone;
   HEARTH_ASSIGN_OR_RETURN(storage::SearchPage page, ctx.reader.search(query));
@@ -130,9 +130,10 @@ Result<Response> patient_message(const InteractionContext& ctx) {
 Result<Response> report_message(const InteractionContext& ctx) {
   HEARTH_ASSIGN_OR_RETURN(std::string event, event_param(ctx.request, "R01"));
   if (event != "R01") {
-    return Status(Code::kInvalidArgument,
-                  "event '" + event + "' cannot be rendered from a DiagnosticReport (supported: R01)",
-                  "event");
+    return Status(
+        Code::kInvalidArgument,
+        "event '" + event + "' cannot be rendered from a DiagnosticReport (supported: R01)",
+        "event");
   }
   HEARTH_ASSIGN_OR_RETURN(std::string report,
                           read_reachable(ctx, "DiagnosticReport", ctx.route.id));

@@ -58,8 +58,7 @@ std::optional<BackwardTest> compile_test(std::string_view s) {
   s = trim(s);
   BackwardTest test;
   const std::size_t space = s.find(' ');
-  if (space != std::string_view::npos &&
-      to_fhir::parse_value_ref(s.substr(0, space), test.ref)) {
+  if (space != std::string_view::npos && to_fhir::parse_value_ref(s.substr(0, space), test.ref)) {
     s.remove_prefix(space);
   }
   consume(s, "IS");

@@ -38,17 +38,17 @@ const to_fhir::MapTable& segment_map(std::string_view name) {
 void write_msh(MessageBuilder& b, std::string_view type, std::string_view event,
                std::string_view structure, const MessageHeaderValues& header) {
   b.segment("MSH")
-      .field(header.sending_application)            // MSH-3
-      .field(header.sending_facility)               // MSH-4
-      .skip(2)                                      // MSH-5, MSH-6
+      .field(header.sending_application)                 // MSH-3
+      .field(header.sending_facility)                    // MSH-4
+      .skip(2)                                           // MSH-5, MSH-6
       .field(v2_from_fhir(header.timestamp, "instant"))  // MSH-7
-      .skip()                                       // MSH-8
-      .components({type, event, structure})         // MSH-9
-      .field(header.control_id)                     // MSH-10
-      .field("P")                                   // MSH-11 processing id
-      .field(kVersion)                              // MSH-12
-      .skip(5)                                      // MSH-13 .. MSH-17
-      .field("UNICODE UTF-8");                      // MSH-18
+      .skip()                                            // MSH-8
+      .components({type, event, structure})              // MSH-9
+      .field(header.control_id)                          // MSH-10
+      .field("P")                                        // MSH-11 processing id
+      .field(kVersion)                                   // MSH-12
+      .skip(5)                                           // MSH-13 .. MSH-17
+      .field("UNICODE UTF-8");                           // MSH-18
 }
 
 void append(MessageBuilder& b, const SegmentValues& segment) {
@@ -96,9 +96,10 @@ Result<std::string> render_adt(std::string_view event, std::string_view patient,
     listed += (listed.empty() ? "" : ", ") + e;
   }
   if (!known) {
-    return Status(Code::kInvalidArgument,
-                  "event '" + std::string(event) + "' cannot be rendered (supported: " + listed + ")",
-                  "event");
+    return Status(
+        Code::kInvalidArgument,
+        "event '" + std::string(event) + "' cannot be rendered (supported: " + listed + ")",
+        "event");
   }
   HEARTH_ASSIGN_OR_RETURN(rapidjson::Document p, parse_resource(patient, "Patient"));
   MessageBuilder b;

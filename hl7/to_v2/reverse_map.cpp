@@ -126,7 +126,8 @@ std::vector<ReverseRow> compile(const MapTable& map) {
       r.path.steps.erase(r.path.steps.begin());
     }
     bool reference = false;
-    for (const TargetStep& step : r.path.steps) reference = reference || !step.reference_type.empty();
+    for (const TargetStep& step : r.path.steps)
+      reference = reference || !step.reference_type.empty();
     std::optional<std::vector<BackwardTest>> tests = compile_backward(row.condition);
     if (!tests && to_fhir::condition_taken_as_true(map, row)) tests.emplace();
     const bool constant = !row.assignment.empty() || !r.path.constant.empty();
@@ -233,10 +234,9 @@ class Reverse {
                    std::string_view element, const Value& item) {
     // Hearth's own identity keys (urn:hearth:hl7-result, -report, -appointment: the inbound
     // mapper's kIdentity) are no field's: the sender never sent them.
-    if (const Value* system = member(item, "system"); element == "identifier" && system &&
-                                                      system->IsString() &&
-                                                      std::string_view(system->GetString())
-                                                              .substr(0, 11) == "urn:hearth:") {
+    if (const Value* system = member(item, "system");
+        element == "identifier" && system && system->IsString() &&
+        std::string_view(system->GetString()).substr(0, 11) == "urn:hearth:") {
       return 0;
     }
     for (const ReverseRow& r : rows) {

@@ -65,7 +65,9 @@ void SegmentValues::put(const Position& at, std::string_view text) {
   }
 }
 
-void SegmentValues::lock(const Position& at) { locks_.insert(at); }
+void SegmentValues::lock(const Position& at) {
+  locks_.insert(at);
+}
 
 bool SegmentValues::valued(const Position& at) const {
   for (const auto& [where, text] : values_) {

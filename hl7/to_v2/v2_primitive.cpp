@@ -6,7 +6,9 @@
 namespace hearth::hl7::to_v2 {
 namespace {
 
-bool digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+bool digit(char c) {
+  return std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
 
 // A v2 DTM carries at most 4 digits of a second's fraction.
 constexpr std::size_t kMaxFraction = 4;

@@ -87,7 +87,8 @@ TEST_CASE("Patient/[id]/$hl7v2?event=A08 renders the patient an A01 made, with i
   CHECK(plain.body.find("ADT^A08^ADT_A01") != std::string::npos);
 }
 
-TEST_CASE("$hl7v2 errors: an unknown event is 400, a missing resource 404, both OperationOutcomes") {
+TEST_CASE(
+    "$hl7v2 errors: an unknown event is 400, a missing resource 404, both OperationOutcomes") {
   Fixture f;
   REQUIRE(f.ingest(kA01).ack_code == "AA");
   const std::string id = f.only_id("Patient", {{"identifier", "55501"}});
@@ -132,7 +133,8 @@ std::string instant(const std::string& v2) {
 
 // Deliberate differences, each checked below: OBX-14 keeps its instant but gains the offset the
 // ingest read it in (+0000); PID-2 (deprecated) comes back as a repetition of PID-3.
-TEST_CASE("round trip: a corpus ORU^R01 ingested, then DiagnosticReport/[id]/$hl7v2, same results") {
+TEST_CASE(
+    "round trip: a corpus ORU^R01 ingested, then DiagnosticReport/[id]/$hl7v2, same results") {
   Fixture f;
   const std::string original = hl7::to_fhir::testing::read_file(
       hl7::to_fhir::testing::corpus_dir() / "mirth-connect/nonbatch08-ORU_R01-CBC.hl7");

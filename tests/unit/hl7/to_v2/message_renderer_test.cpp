@@ -1,7 +1,6 @@
 // The outbound renderer: hand-made resources to ADT^A08, and a corpus ORU^R01 mapped to FHIR by
 // the inbound mapper then rendered back, both read with Hearth's own parser.
 #include "hl7/to_v2/message_renderer.h"
-#include "hl7/to_v2/v2_primitive.h"
 
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
@@ -13,6 +12,7 @@
 #include "../to_fhir/corpus_support.h"
 #include "hl7/to_fhir/message_mapper.h"
 #include "hl7/to_fhir/primitive_conversion.h"
+#include "hl7/to_v2/v2_primitive.h"
 #include "hl7/v2/message.h"
 
 namespace hearth::hl7::to_v2 {
@@ -172,9 +172,8 @@ std::string instant(const std::string& v2) {
 }
 
 TEST_CASE("ORU^R01 in -> FHIR (the inbound mapper) -> ORU^R01 out carries the same results") {
-  const std::string original =
-      to_fhir::testing::read_file(to_fhir::testing::corpus_dir() /
-                                  "mirth-connect/nonbatch08-ORU_R01-CBC.hl7");
+  const std::string original = to_fhir::testing::read_file(
+      to_fhir::testing::corpus_dir() / "mirth-connect/nonbatch08-ORU_R01-CBC.hl7");
   REQUIRE_FALSE(original.empty());
   Result<Message> in = Message::parse(original);
   REQUIRE(in.is_ok());
@@ -188,9 +187,9 @@ TEST_CASE("ORU^R01 in -> FHIR (the inbound mapper) -> ORU^R01 out carries the sa
     observations.push_back(it->second);
   }
   REQUIRE(resources.count("DiagnosticReport") == 1);
-  Result<std::string> er7 = render_oru(resources.find("Patient")->second,
-                                       resources.find("DiagnosticReport")->second, observations,
-                                       header());
+  Result<std::string> er7 =
+      render_oru(resources.find("Patient")->second, resources.find("DiagnosticReport")->second,
+                 observations, header());
   REQUIRE(er7.is_ok());
   Result<Message> out = Message::parse_owned(*er7);
   REQUIRE_MESSAGE(out.is_ok(), *er7);
@@ -203,8 +202,8 @@ TEST_CASE("ORU^R01 in -> FHIR (the inbound mapper) -> ORU^R01 out carries the sa
     if (!in->get(at + "1").is_ok()) break;
     ++count;
     CAPTURE(i);
-    for (const char* part : {"2", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "5", "6", "7", "8",
-                             "11"}) {
+    for (const char* part :
+         {"2", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "5", "6", "7", "8", "11"}) {
       CAPTURE(part);
       CHECK(text(*out, at + part) == text(*in, at + part));
     }
