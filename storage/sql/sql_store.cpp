@@ -246,8 +246,9 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
     ps.body = request.make_body(next.version, next.last_updated_micros);
     // The blobs go to their files before the row that names them commits; without a directory
     // they stay in the row.
-    if (!request.blobs.empty() && blobs == nullptr) ps.body = attach_blobs(ps.body, request.blobs);
-    if (!request.blobs.empty() && blobs != nullptr) {
+    if (blobs == nullptr) {
+      if (!request.blobs.empty()) ps.body = attach_blobs(ps.body, request.blobs);
+    } else {
       for (const Blob& blob : request.blobs) HEARTH_RETURN_IF_ERROR(blobs->put(blob));
     }
   }

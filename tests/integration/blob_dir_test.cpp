@@ -18,21 +18,9 @@
 using hearth::testing::run_hearth;
 using hearth::testing::ServerOptions;
 using hearth::testing::ServerProcess;
+using hearth::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  TempDir() {
-    char pattern[] = "/tmp/hearth-blobs-XXXXXX";
-    if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::string path;
-};
 
 std::string base64_text(std::size_t size, char seed) {
   static constexpr char kAlphabet[] =
