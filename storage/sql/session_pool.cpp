@@ -30,7 +30,7 @@ namespace {
 // the last commits (the database stays consistent). FULL adds an fsync per commit, which the
 // group commit shares among every write of a batch.
 void configure_sqlite(soci::session& sql, bool memory, bool sync_every_commit) {
-  sql << "PRAGMA busy_timeout = 10000";
+  sql << "PRAGMA busy_timeout = " + std::to_string(WalCheckpointer::kSessionBusyMillis);
   if (!memory) {
     sql << "PRAGMA journal_mode = WAL";
     sql << (sync_every_commit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");

@@ -34,7 +34,7 @@ void WriteTransactions::end(SessionPool::Lease& lease, PreparedStatements& ps, b
       static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now() - started)
                                      .count()));
-  if (checkpointer_ != nullptr) checkpointer_->note_commit();
+  if (checkpointer_ != nullptr) checkpointer_->after_commit(*lease->sql);
 }
 
 }  // namespace hearth::storage::detail
