@@ -15,6 +15,7 @@
 #include <string>
 #include <system_error>
 
+#include "storage/sql/read_snapshot.h"
 #include "storage/sql/sql_error.h"
 #include "storage/sql/statements.h"
 #include "storage/sql/wal_checkpointer.h"
@@ -261,6 +262,14 @@ Result<SessionPool::Lease> SessionPool::acquire(Lane lane) {
   session->hang_cut = false;
   if (url_.dialect != Dialect::kPostgresql) {
     lock.unlock();
+    if (sqlite_file) {
+      if (lane == Lane::kKey && !session->writer) {
+        detail::enter_read_snapshot(*session, commit_epoch_.load(std::memory_order_acquire),
+                                    steady_now_ns());
+      } else {
+        detail::end_read_snapshot(*session);
+      }
+    }
     if (make_writer) {
       try {
         *session->sql << ("PRAGMA cache_size = -" + std::to_string(kWriterCacheKiB));
@@ -311,6 +320,11 @@ void SessionPool::give_back(std::unique_ptr<PooledSession> session, Lane lane, b
       }
     }
     if (url_.dialect == Dialect::kPostgresql) std::erase(leased_, session.get());
+    // A snapshot that a commit made stale while the lease was out would otherwise wait idle,
+    // holding back checkpoints.
+    if (detail::holds_snapshot_before(*session, commit_epoch_.load(std::memory_order_acquire))) {
+      detail::end_read_snapshot(*session);
+    }
     if (discard || session->hang_cut) {
       // Its siblings talk to the same server and are likely broken too: reconnect them lazily.
       dropped.swap(idle_);
@@ -325,6 +339,13 @@ void SessionPool::give_back(std::unique_ptr<PooledSession> session, Lane lane, b
   }
   returned_.notify_all();
   // `dropped` closes its connections here, outside the lock.
+}
+
+void SessionPool::note_commit() {
+  if (url_.dialect != Dialect::kSqlite || url_.memory) return;  // no snapshots kept
+  commit_epoch_.fetch_add(1, std::memory_order_acq_rel);
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& idle : idle_) detail::end_read_snapshot(*idle);
 }
 
 void SessionPool::watchdog_loop() {

@@ -8,6 +8,9 @@
 // one writer); an in-memory database is a single connection, so the pool holds exactly one.
 // PostgreSQL: each session is one server connection.
 //
+// SQLite file stores: point reads (Lane::kKey) share read transactions until the next commit
+// (read_snapshot.h); a lease for any other lane starts outside a transaction.
+//
 // Lanes keep slow reads from taking what writes need: a kQuery lease (search, history,
 // message lists: statements of unbounded cost) is granted only while fewer than
 // max_queries() are out, so at least max_sessions - max_queries sessions stay for point reads
@@ -67,6 +70,11 @@ struct PooledSession {
   // SQLite file stores: the session writes take, with a page cache of kWriterCacheKiB (guarded
   // by the pool's mutex while idle).
   bool writer = false;
+  // SQLite file stores: a read transaction kept open for point reads (read_snapshot.h), the
+  // commit epoch it began at and when (steady-clock nanoseconds). Guarded like `writer`.
+  bool snapshot = false;
+  std::uint64_t snapshot_epoch = 0;
+  std::int64_t snapshot_began_ns = 0;
 };
 
 // What a lease is for; see the lanes above.
@@ -115,6 +123,10 @@ class SessionPool {
   Status set_statement_timeout(std::chrono::milliseconds timeout);
   std::chrono::milliseconds statement_timeout() const { return timeout_; }
 
+  // Called after every COMMIT of this process, before the writer answers anyone: point reads
+  // begin new snapshots from here on, and idle sessions end theirs (read_snapshot.h).
+  void note_commit();
+
   const StoreUrl& url() const { return url_; }
   std::size_t max_queries() const { return max_queries_; }
 
@@ -134,10 +146,11 @@ class SessionPool {
   std::mutex mutex_;
   std::condition_variable returned_;
   std::vector<std::unique_ptr<PooledSession>> idle_;
-  std::vector<PooledSession*> leased_;  // PostgreSQL: for the watchdog
-  std::size_t open_count_ = 0;          // idle + leased
-  std::size_t query_count_ = 0;         // kQuery leases out
-  bool has_writer_ = false;             // a session is marked PooledSession::writer
+  std::vector<PooledSession*> leased_;          // PostgreSQL: for the watchdog
+  std::size_t open_count_ = 0;                  // idle + leased
+  std::size_t query_count_ = 0;                 // kQuery leases out
+  bool has_writer_ = false;                     // a session is marked PooledSession::writer
+  std::atomic<std::uint64_t> commit_epoch_{0};  // COMMITs so far (note_commit)
   bool stop_ = false;
   std::condition_variable stop_changed_;
   std::thread watchdog_;  // PostgreSQL with a timeout only

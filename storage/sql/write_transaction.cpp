@@ -34,6 +34,7 @@ void WriteTransactions::end(SessionPool::Lease& lease, PreparedStatements& ps, b
       static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now() - started)
                                      .count()));
+  pool_.note_commit();
   if (checkpointer_ != nullptr) checkpointer_->after_commit(*lease->sql);
 }
 
