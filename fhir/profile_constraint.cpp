@@ -26,8 +26,8 @@ Result<std::string_view> text_member(const JsonValue& c, const char* name, std::
   }
   std::string_view s = json_string(it->value);
   if (s.size() > max) {
-    return bad(std::string("the constraint's ") + name + " is longer than " +
-                   std::to_string(max) + " bytes",
+    return bad(std::string("the constraint's ") + name + " is longer than " + std::to_string(max) +
+                   " bytes",
                where);
   }
   return s;
@@ -84,8 +84,7 @@ void check_profile_constraints(std::span<const ProfileConstraint> constraints,
                                const ConstraintContext& context, std::vector<Issue>& issues,
                                std::size_t cap) {
   if (constraints.empty() || context.node.json == nullptr) return;
-  const JsonValue& resource =
-      context.resource != nullptr ? *context.resource : *context.node.json;
+  const JsonValue& resource = context.resource != nullptr ? *context.resource : *context.node.json;
   fhirpath::EvalOptions options;
   options.strict = true;
   options.as_function_filters = true;
@@ -95,13 +94,13 @@ void check_profile_constraints(std::span<const ProfileConstraint> constraints,
     if (issues.size() >= cap) return;
     Result<fhirpath::Collection> result =
         fhirpath::evaluate(*c.compiled, context.node, resource, options);
-    Result<std::optional<bool>> b =
-        result.is_ok() ? fhirpath::as_boolean(*result) : Result<std::optional<bool>>(result.status());
+    Result<std::optional<bool>> b = result.is_ok() ? fhirpath::as_boolean(*result)
+                                                   : Result<std::optional<bool>>(result.status());
     if (!b.is_ok()) {
-      issues.push_back(Issue{Severity::kWarning, "invariant",
-                             c.key + ": could not be evaluated (" + b.status().message() + ")" +
-                                 from,
-                             std::string(context.path)});
+      issues.push_back(
+          Issue{Severity::kWarning, "invariant",
+                c.key + ": could not be evaluated (" + b.status().message() + ")" + from,
+                std::string(context.path)});
     } else if (!b->value_or(true)) {
       issues.push_back(
           Issue{c.severity, "invariant", c.key + ": " + c.human + from, std::string(context.path)});

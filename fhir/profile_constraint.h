@@ -29,14 +29,14 @@
 namespace hearth::fhir {
 
 // Bounds on what read_profile_constraints() accepts (kInvalidArgument beyond each).
-inline constexpr std::size_t kMaxElementConstraints = 64;     // constraints of one element
+inline constexpr std::size_t kMaxElementConstraints = 64;      // constraints of one element
 inline constexpr std::size_t kMaxConstraintExpression = 4096;  // bytes of one expression
 inline constexpr std::size_t kMaxConstraintText = 1024;        // bytes of a key or human text
 
 struct ProfileConstraint {
-  std::string key;       // "vs-2"
+  std::string key;  // "vs-2"
   Severity severity = Severity::kError;
-  std::string human;     // the definition's sentence
+  std::string human;       // the definition's sentence
   std::string expression;  // as written
   std::shared_ptr<const fhirpath::Expression> compiled;
 };

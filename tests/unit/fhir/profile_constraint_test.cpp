@@ -84,10 +84,9 @@ TEST_CASE("vitalsigns' own invariants vs-1, vs-2 and vs-3 come from the shipped 
   CHECK(count_errors(issues) == 0);
 
   // vs-2 at the root: neither a value nor a dataAbsentReason, no component or hasMember.
-  std::string no_value = replace(
-      kVital, R"(,
+  std::string no_value = replace(kVital, R"(,
   "valueQuantity":{"value":44,"unit":"/min","system":"http://unitsofmeasure.org","code":"/min"})",
-      "");
+                                 "");
   issues = against(no_value, *vitals);
   INFO(text_of(issues));
   CHECK(has(issues, Severity::kError, "vs-2", "Observation"));

@@ -179,7 +179,8 @@ TEST_CASE("$validate reports a stored profile's own invariant with its key") {
   RestFixture f;
   REQUIRE(f.call("PUT", "StructureDefinition/gp", kGendered).status == 201);
   const std::string patient = R"({"resourceType":"Patient","gender":"male",
-    "name":[{"family":"A"},{"given":["B"]}],)" + kClaims + "}";
+    "name":[{"family":"A"},{"given":["B"]}],)" +
+                              kClaims + "}";
   std::vector<Found> found = issues(f.call("POST", "Patient/$validate", patient));
   INFO(all_of(found));
   CHECK(has(found, "error", "invariant", "Patient.name[1]"));
