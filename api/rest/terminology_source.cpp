@@ -30,12 +30,13 @@ std::map<std::string, std::shared_ptr<const CachedExpansion>, std::less<>>& expa
   return c;
 }
 
-std::string_view without_version(std::string_view url) { return url.substr(0, url.find('|')); }
+std::string_view without_version(std::string_view url) {
+  return url.substr(0, url.find('|'));
+}
 
 // A stored ValueSet whose compose cannot be read: kUnprocessable naming it, with the path.
 Status not_expandable(const std::string& id, const Status& why) {
-  return Status(Code::kUnprocessable,
-                "ValueSet/" + id + " cannot be expanded: " + why.message(),
+  return Status(Code::kUnprocessable, "ValueSet/" + id + " cannot be expanded: " + why.message(),
                 why.issues().empty() ? std::string() : why.issues()[0].expression, "invalid");
 }
 
@@ -143,12 +144,14 @@ const term::Compose* StoredTerminology::value_set(std::string_view url) {
 
 Result<std::shared_ptr<const CachedExpansion>> StoredTerminology::expansion(std::string_view url) {
   url = without_version(url);
-  return expand_cached("url:" + std::string(url), TerminologyDependency{"ValueSet", std::string(url), "", 0});
+  return expand_cached("url:" + std::string(url),
+                       TerminologyDependency{"ValueSet", std::string(url), "", 0});
 }
 
 Result<std::shared_ptr<const CachedExpansion>> StoredTerminology::expansion_by_id(
     std::string_view id) {
-  return expand_cached("id:" + std::string(id), TerminologyDependency{"ValueSet", "", std::string(id), 0});
+  return expand_cached("id:" + std::string(id),
+                       TerminologyDependency{"ValueSet", "", std::string(id), 0});
 }
 
 Result<std::shared_ptr<const CachedExpansion>> StoredTerminology::expand_cached(
@@ -215,8 +218,8 @@ Result<std::shared_ptr<const CachedExpansion>> StoredTerminology::expand_cached(
 }
 
 std::vector<const term::ConceptMap*> StoredTerminology::concept_maps(std::string_view url,
-                                                                    std::string_view code,
-                                                                    bool reverse) {
+                                                                     std::string_view code,
+                                                                     bool reverse) {
   std::vector<const term::ConceptMap*> out;
   url = without_version(url);
   std::vector<storage::ResourceVersion> stored;

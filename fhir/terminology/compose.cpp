@@ -17,7 +17,9 @@ std::string_view str(const JsonValue& obj, const char* name) {
                                                             : std::string_view();
 }
 
-std::string_view without_version(std::string_view url) { return url.substr(0, url.find('|')); }
+std::string_view without_version(std::string_view url) {
+  return url.substr(0, url.find('|'));
+}
 
 ComposeInclude include_of(const Include& inc) {
   ComposeInclude out;
@@ -112,13 +114,15 @@ Result<Compose> read_compose(const JsonValue& value_set) {
                where);
   }
   for (rapidjson::SizeType i = 0; i < includes->Size(); ++i) {
-    HEARTH_ASSIGN_OR_RETURN(ComposeInclude inc,
-                            read_include((*includes)[i], where + ".include[" + std::to_string(i) + "]"));
+    HEARTH_ASSIGN_OR_RETURN(
+        ComposeInclude inc,
+        read_include((*includes)[i], where + ".include[" + std::to_string(i) + "]"));
     out.include.push_back(std::move(inc));
   }
   for (rapidjson::SizeType i = 0; i < excludes->Size(); ++i) {
-    HEARTH_ASSIGN_OR_RETURN(ComposeInclude exc,
-                            read_include((*excludes)[i], where + ".exclude[" + std::to_string(i) + "]"));
+    HEARTH_ASSIGN_OR_RETURN(
+        ComposeInclude exc,
+        read_include((*excludes)[i], where + ".exclude[" + std::to_string(i) + "]"));
     out.exclude.push_back(std::move(exc));
   }
   return out;

@@ -15,13 +15,13 @@
 namespace hearth::fhir::terminology {
 
 // Bounds on what read_compose() accepts (kInvalidArgument beyond each).
-inline constexpr std::size_t kMaxComposeIncludes = 1000;       // includes plus excludes
-inline constexpr std::size_t kMaxComposeConcepts = 10000;      // listed concepts of one include
-inline constexpr std::size_t kMaxComposeFilters = 32;          // filters of one include
-inline constexpr std::size_t kMaxComposeValueSets = 32;        // value sets of one include
+inline constexpr std::size_t kMaxComposeIncludes = 1000;   // includes plus excludes
+inline constexpr std::size_t kMaxComposeConcepts = 10000;  // listed concepts of one include
+inline constexpr std::size_t kMaxComposeFilters = 32;      // filters of one include
+inline constexpr std::size_t kMaxComposeValueSets = 32;    // value sets of one include
 
 struct ComposeInclude {
-  std::string_view system;  // "" when only value sets
+  std::string_view system;                                              // "" when only value sets
   std::vector<std::pair<std::string_view, std::string_view>> concepts;  // (code, display)
   std::vector<Filter> filters;
   std::vector<std::string_view> value_sets;  // canonicals without "|version"

@@ -49,8 +49,7 @@ class Builder {
   Builder(std::vector<Concept>& concepts, std::vector<std::string>& texts, bool case_sensitive)
       : concepts_(concepts), texts_(texts), case_sensitive_(case_sensitive) {}
 
-  Status add_list(const JsonValue& list, const std::string& where, std::int32_t parent,
-                  int depth) {
+  Status add_list(const JsonValue& list, const std::string& where, std::int32_t parent, int depth) {
     if (!list.IsArray()) return bad("concept must be an array", where);
     if (depth > kMaxConceptDepth) {
       return bad("concepts nest deeper than " + std::to_string(kMaxConceptDepth), where);
@@ -62,8 +61,7 @@ class Builder {
       std::string_view code = str(c, "code");
       if (code.empty()) return bad("a concept needs a code", at + ".code");
       if (code.size() > kMaxCodeLength) {
-        return bad("a code longer than " + std::to_string(kMaxCodeLength) + " bytes",
-                   at + ".code");
+        return bad("a code longer than " + std::to_string(kMaxCodeLength) + " bytes", at + ".code");
       }
       if (!seen_.insert(case_sensitive_ ? std::string(code) : folded(code)).second) {
         return bad("the code '" + std::string(code.substr(0, 64)) + "' is defined twice",
@@ -129,9 +127,8 @@ Result<std::shared_ptr<const CompiledCodeSystem>> compile_code_system(const Json
   std::sort(out->by_code_.begin(), out->by_code_.end(), [&](std::uint32_t a, std::uint32_t b) {
     return texts[concepts[a].code] < texts[concepts[b].code];
   });
-  out->view_ = CodeSystem{out->url_,      out->name_,     out->title_,
-                          out->version_,  case_sensitive, out->concepts_,
-                          out->by_code_,  out->texts_.data()};
+  out->view_ = CodeSystem{out->url_,      out->name_,     out->title_,   out->version_,
+                          case_sensitive, out->concepts_, out->by_code_, out->texts_.data()};
   return std::shared_ptr<const CompiledCodeSystem>(std::move(out));
 }
 

@@ -85,8 +85,9 @@ Result<std::shared_ptr<const CompiledConceptMap>> compile_concept_map(const Json
     }
   }
   std::string_view url = str(doc, "url");
-  out->view_ = ConceptMap{url.substr(0, url.find('|')), str(doc, "name"), str(doc, "version"),
-                          canonical(doc, "source"),     canonical(doc, "target"), out->groups_};
+  out->view_ =
+      ConceptMap{url.substr(0, url.find('|')), str(doc, "name"),         str(doc, "version"),
+                 canonical(doc, "source"),     canonical(doc, "target"), out->groups_};
   return std::shared_ptr<const CompiledConceptMap>(std::move(out));
 }
 

@@ -106,7 +106,8 @@ TEST_CASE("compile and read errors name their path; the bounds hold") {
   CHECK(code_system_error(R"({"resourceType":"CodeSystem","url":"u","caseSensitive":false,
     "concept":[{"code":"a"},{"code":"A"}]})") == "CodeSystem.concept[1].code");
   std::string deep = R"({"resourceType":"CodeSystem","url":"u","concept":)";
-  for (int i = 0; i <= kMaxConceptDepth; ++i) deep += R"([{"code":"c)" + std::to_string(i) + R"(","concept":)";
+  for (int i = 0; i <= kMaxConceptDepth; ++i)
+    deep += R"([{"code":"c)" + std::to_string(i) + R"(","concept":)";
   deep += "[]";
   for (int i = 0; i <= kMaxConceptDepth; ++i) deep += "}]";
   deep += "}";
@@ -116,7 +117,8 @@ TEST_CASE("compile and read errors name their path; the bounds hold") {
     many += std::string(i ? "," : "") + R"({"code":"c)" + std::to_string(i) + R"("})";
   }
   many += "]}";
-  CHECK(code_system_error(many) == "CodeSystem.concept[" + std::to_string(kMaxStoredConcepts) + "]");
+  CHECK(code_system_error(many) ==
+        "CodeSystem.concept[" + std::to_string(kMaxStoredConcepts) + "]");
 
   CHECK(compose_error(R"({"resourceType":"ValueSet","url":"u"})") == "ValueSet.compose");
   CHECK(compose_error(R"({"resourceType":"ValueSet","compose":{"include":[{}]}})") ==

@@ -196,9 +196,11 @@ TEST_CASE("$lookup, $subsumes and $validate-code on stored code systems and valu
   for (std::size_t i = 0; i <= 32; ++i) {
     filters += std::string(i ? "," : "") + R"({"property":"concept","op":"=","value":"red"})";
   }
-  REQUIRE(f.call("PUT", "ValueSet/bad", R"({"resourceType":"ValueSet","id":"bad",
+  REQUIRE(f.call("PUT", "ValueSet/bad",
+                 R"({"resourceType":"ValueSet","id":"bad",
     "url":"http://example.org/ValueSet/bad","status":"active","compose":{"include":[
-    {"system":"http://example.org/CodeSystem/colours","filter":[)" + filters + "]}]}}")
+    {"system":"http://example.org/CodeSystem/colours","filter":[)" +
+                     filters + "]}]}}")
               .status == 201);
   r = f.call("GET", "ValueSet/bad/$expand");
   CHECK(r.status == 422);
@@ -223,7 +225,8 @@ TEST_CASE("$translate over a stored ConceptMap, by url and without") {
   CHECK(param(r, "result") == "true");
   CHECK(r.body.find(R"("code":"FF0000")") != std::string::npos);
   // Without url: the stored maps that map the code are searched, then the built-in ones.
-  r = f.call("GET", "ConceptMap/$translate", "", {{"system", std::string(kCsUrl)}, {"code", "red"}});
+  r = f.call("GET", "ConceptMap/$translate", "",
+             {{"system", std::string(kCsUrl)}, {"code", "red"}});
   CHECK(param(r, "result") == "true");
   r = f.call("GET", "ConceptMap/$translate", "",
              {{"system", std::string(kCsUrl)}, {"code", "amber"}});
