@@ -20,7 +20,8 @@ namespace {
 
 // A per-run tag: the database may be shared with other integration tests and runs.
 std::string tag() {
-  static const std::string t = "t" + std::to_string(::getpid()) + "x" + std::to_string(::time(nullptr));
+  static const std::string t =
+      "t" + std::to_string(::getpid()) + "x" + std::to_string(::time(nullptr));
   return t;
 }
 
@@ -41,10 +42,10 @@ TEST_CASE("stored CodeSystem and ValueSet: $expand by url and by id follows upda
                          cs_url + R"(","status":"active","content":"complete","concept":[
     {"code":"root","concept":[{"code":"a","display":"Alpha"},{"code":"b"}]},{"code":"other"}]})";
   REQUIRE(client.put("CodeSystem/cs-" + tag(), cs).status == 201);
-  const std::string vs = R"({"resourceType":"ValueSet","id":"vs-)" + tag() + R"(","url":")" +
-                         vs_url + R"(","status":"active","compose":{"include":[{"system":")" +
-                         cs_url +
-                         R"(","filter":[{"property":"concept","op":"descendent-of","value":"root"}]}]}})";
+  const std::string vs =
+      R"({"resourceType":"ValueSet","id":"vs-)" + tag() + R"(","url":")" + vs_url +
+      R"(","status":"active","compose":{"include":[{"system":")" + cs_url +
+      R"(","filter":[{"property":"concept","op":"descendent-of","value":"root"}]}]}})";
   REQUIRE(client.put("ValueSet/vs-" + tag(), vs).status == 201);
 
   HttpResponse r = client.get("ValueSet/$expand?url=" + vs_url);
@@ -55,8 +56,9 @@ TEST_CASE("stored CodeSystem and ValueSet: $expand by url and by id follows upda
   REQUIRE_MESSAGE(r.status == 200, r.body);
   CHECK(r.body.find(R"("total":1)") != std::string::npos);
 
-  REQUIRE(client.put("CodeSystem/cs-" + tag(),
-                     replace(cs, R"({"code":"b"})", R"({"code":"b"},{"code":"c"})"))
+  REQUIRE(client
+              .put("CodeSystem/cs-" + tag(),
+                   replace(cs, R"({"code":"b"})", R"({"code":"b"},{"code":"c"})"))
               .status == 200);
   r = client.get("ValueSet/$expand?url=" + vs_url);
   CHECK(r.body.find(R"("total":3)") != std::string::npos);
@@ -65,13 +67,15 @@ TEST_CASE("stored CodeSystem and ValueSet: $expand by url and by id follows upda
   CHECK(r.body.find(R"("valueCode":"root")") != std::string::npos);
 }
 
-TEST_CASE("--enforce-profiles refuses a PATCH and a transaction entry that break a stored profile") {
+TEST_CASE(
+    "--enforce-profiles refuses a PATCH and a transaction entry that break a stored profile") {
   ServerOptions options;
   options.args = {"--enforce-profiles"};
   ServerProcess server(options);
   HttpClient client = server.client();
   const std::string url = "http://example.org/StructureDefinition/" + tag();
-  REQUIRE(client.put("StructureDefinition/sd-" + tag(), R"({"resourceType":"StructureDefinition",
+  REQUIRE(client
+              .put("StructureDefinition/sd-" + tag(), R"({"resourceType":"StructureDefinition",
     "id":"sd-)" + tag() + R"(","url":")" + url + R"json(","name":"Gendered","status":"active",
     "kind":"resource","abstract":false,"type":"Patient","derivation":"constraint",
     "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Patient",
@@ -81,15 +85,16 @@ TEST_CASE("--enforce-profiles refuses a PATCH and a transaction entry that break
               .status == 201);
   const std::string claims = R"("meta":{"profile":[")" + url + R"("]})";
   const std::string id = "p-" + tag();
-  REQUIRE(client.put("Patient/" + id, R"({"resourceType":"Patient","id":")" + id +
-                                          R"(","gender":"male",)" + claims + "}")
+  REQUIRE(client
+              .put("Patient/" + id, R"({"resourceType":"Patient","id":")" + id +
+                                        R"(","gender":"male",)" + claims + "}")
               .status == 201);
   HttpResponse r = client.request("PATCH", "Patient/" + id, R"([{"op":"remove","path":"/gender"}])",
                                   {{"Content-Type", "application/json-patch+json"}});
   CHECK(r.status == 422);
   r = client.post("", R"({"resourceType":"Bundle","type":"transaction","entry":[{"resource":
-    {"resourceType":"Patient","gender":"male","name":[{"given":["J"]}],)" + claims +
-                          R"(},"request":{"method":"POST","url":"Patient"}}]})");
+    {"resourceType":"Patient","gender":"male","name":[{"given":["J"]}],)" +
+                          claims + R"(},"request":{"method":"POST","url":"Patient"}}]})");
   CHECK(r.status == 422);
   CHECK(r.body.find("it-1") != std::string::npos);
   CHECK(r.body.find("Bundle.entry[0].resource.name[0]") != std::string::npos);
