@@ -91,8 +91,8 @@ int main(int argc, char** argv) {
           }
           char id[40];
           std::snprintf(id, sizeof id, "0190a1b2-c3d4-7e5f-8a9b-%012d", i);
-          auto write = hearth::api::build_write(type, id, *doc, doc->GetAllocator(),
-                                                limits.max_index_rows);
+          auto write =
+              hearth::api::build_write(type, id, *doc, doc->GetAllocator(), limits.max_index_rows);
           if (!write.is_ok()) die("build: " + write.status().message());
           auto created = store.create(*write);
           if (!created.is_ok()) die("create: " + created.status().message());

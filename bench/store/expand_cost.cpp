@@ -47,7 +47,8 @@ std::string code_system(int concepts, int version) {
   const int tops = 100;
   const int per = concepts / tops - 1;
   std::string cs = R"({"resourceType":"CodeSystem","id":"big","url":"http://example.org/big",)"
-                   R"("version":")" + std::to_string(version) +
+                   R"("version":")" +
+                   std::to_string(version) +
                    R"(","status":"active","content":"complete","concept":[)";
   int made = 0;
   for (int t = 0; t < tops; ++t) {
@@ -56,8 +57,7 @@ std::string code_system(int concepts, int version) {
     ++made;
     for (int c = 0; c < per && made < concepts; ++c, ++made) {
       cs += std::string(c ? "," : "") + R"({"code":"C)" + std::to_string(t) + "-" +
-            std::to_string(c) + R"(","display":"Concept )" + std::to_string(t * 1000 + c) +
-            R"("})";
+            std::to_string(c) + R"(","display":"Concept )" + std::to_string(t * 1000 + c) + R"("})";
     }
     cs += "]}";
   }

@@ -241,3 +241,34 @@ TEST_CASE("$translate over a stored ConceptMap, by url and without") {
                {{"url", "http://example.org/none"}, {"system", "s"}, {"code", "c"}})
             .status == 404);
 }
+
+TEST_CASE("token :in and :below over a stored value set and code system") {
+  RestFixture f;
+  REQUIRE(f.call("PUT", "CodeSystem/colours", kColours).status == 201);
+  REQUIRE(f.call("PUT", "ValueSet/warm", kWarm).status == 201);
+  for (const char* code : {"red", "scarlet", "blue", "orange"}) {
+    REQUIRE(f.call("POST", "Observation",
+                   R"({"resourceType":"Observation","status":"final","code":{"coding":[
+                     {"system":"http://example.org/CodeSystem/colours","code":")" +
+                       std::string(code) + R"("}]}})")
+                .status == 201);
+  }
+  auto total = [&](std::string param, std::string value) {
+    Response r = f.call("GET", "Observation", "", {{param, value}});
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const std::size_t at = r.body.find("\"total\":");
+    REQUIRE(at != std::string::npos);
+    return std::atoi(r.body.c_str() + at + 8);
+  };
+  CHECK(total("code:in", std::string(kVsUrl)) == 2);      // red, scarlet (orange excluded)
+  CHECK(total("code:not-in", std::string(kVsUrl)) == 2);  // blue, orange
+  CHECK(total("code:below", std::string(kCsUrl) + "|warm") == 3);
+  CHECK(total("code:above", std::string(kCsUrl) + "|scarlet") == 2);  // scarlet, red
+  // The value set follows its update.
+  REQUIRE(
+      f.call("PUT", "ValueSet/warm",
+             replace(kWarm, R"("concept":[{"code":"orange"}])", R"("concept":[{"code":"red"}])"))
+          .status == 200);
+  CHECK(total("code:in", std::string(kVsUrl)) == 2);  // scarlet, orange
+  CHECK(f.call("GET", "Observation", "", {{"code:in", "http://example.org/none"}}).status == 400);
+}
