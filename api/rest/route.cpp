@@ -23,24 +23,24 @@ struct RouteEntry {
 
 constexpr std::array kRoutes = {
     RouteEntry{"POST", {}, 0, Interaction::kTransaction, StoreUse::kWrite},
-    RouteEntry{"POST", {"$validate"}, 1, Interaction::kValidate, StoreUse::kNone},
+    RouteEntry{"POST", {"$validate"}, 1, Interaction::kValidate, StoreUse::kRead},
     RouteEntry{
-        "GET", {"ValueSet", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
+        "GET", {"ValueSet", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kRead},
     RouteEntry{
-        "POST", {"ValueSet", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
+        "POST", {"ValueSet", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kRead},
     RouteEntry{
-        "GET", {"CodeSystem", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
+        "GET", {"CodeSystem", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kRead},
     RouteEntry{
-        "POST", {"CodeSystem", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
-    RouteEntry{"GET", {"CodeSystem", "$lookup"}, 2, Interaction::kLookup, StoreUse::kNone},
-    RouteEntry{"POST", {"CodeSystem", "$lookup"}, 2, Interaction::kLookup, StoreUse::kNone},
-    RouteEntry{"GET", {"CodeSystem", "$subsumes"}, 2, Interaction::kSubsumes, StoreUse::kNone},
-    RouteEntry{"POST", {"CodeSystem", "$subsumes"}, 2, Interaction::kSubsumes, StoreUse::kNone},
-    RouteEntry{"GET", {"ValueSet", "$expand"}, 2, Interaction::kExpand, StoreUse::kNone},
-    RouteEntry{"POST", {"ValueSet", "$expand"}, 2, Interaction::kExpand, StoreUse::kNone},
-    RouteEntry{"GET", {"ConceptMap", "$translate"}, 2, Interaction::kTranslate, StoreUse::kNone},
-    RouteEntry{"POST", {"ConceptMap", "$translate"}, 2, Interaction::kTranslate, StoreUse::kNone},
-    RouteEntry{"POST", {"{type}", "$validate"}, 2, Interaction::kValidate, StoreUse::kNone},
+        "POST", {"CodeSystem", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kRead},
+    RouteEntry{"GET", {"CodeSystem", "$lookup"}, 2, Interaction::kLookup, StoreUse::kRead},
+    RouteEntry{"POST", {"CodeSystem", "$lookup"}, 2, Interaction::kLookup, StoreUse::kRead},
+    RouteEntry{"GET", {"CodeSystem", "$subsumes"}, 2, Interaction::kSubsumes, StoreUse::kRead},
+    RouteEntry{"POST", {"CodeSystem", "$subsumes"}, 2, Interaction::kSubsumes, StoreUse::kRead},
+    RouteEntry{"GET", {"ValueSet", "$expand"}, 2, Interaction::kExpand, StoreUse::kRead},
+    RouteEntry{"POST", {"ValueSet", "$expand"}, 2, Interaction::kExpand, StoreUse::kRead},
+    RouteEntry{"GET", {"ConceptMap", "$translate"}, 2, Interaction::kTranslate, StoreUse::kRead},
+    RouteEntry{"POST", {"ConceptMap", "$translate"}, 2, Interaction::kTranslate, StoreUse::kRead},
+    RouteEntry{"POST", {"{type}", "$validate"}, 2, Interaction::kValidate, StoreUse::kRead},
     RouteEntry{
         "GET", {"Patient", "{id}", "$everything"}, 3, Interaction::kEverything, StoreUse::kRead},
     RouteEntry{"GET", {"Patient", "{id}", "$hl7v2"}, 3, Interaction::kHl7v2, StoreUse::kRead},
@@ -54,7 +54,9 @@ constexpr std::array kRoutes = {
         "DELETE", {"$export-status", "{id}"}, 2, Interaction::kExportDelete, StoreUse::kRead},
     RouteEntry{
         "GET", {"$export-file", "{id}", "{file}"}, 3, Interaction::kExportFile, StoreUse::kRead},
-    RouteEntry{"POST", {"{type}", "{id}", "$validate"}, 3, Interaction::kValidate, StoreUse::kNone},
+    RouteEntry{"POST", {"{type}", "{id}", "$validate"}, 3, Interaction::kValidate, StoreUse::kRead},
+    RouteEntry{"GET", {"ValueSet", "{id}", "$expand"}, 3, Interaction::kExpand, StoreUse::kRead},
+    RouteEntry{"POST", {"ValueSet", "{id}", "$expand"}, 3, Interaction::kExpand, StoreUse::kRead},
     RouteEntry{"GET", {"metadata"}, 1, Interaction::kCapabilities, StoreUse::kNone},
     RouteEntry{"GET",
                {".well-known", "smart-configuration"},
