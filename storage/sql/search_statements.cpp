@@ -32,8 +32,7 @@ std::string SearchStatements::key_of(const std::string& text, const std::vector<
 
 // Element by element, so the strings SOCI holds references to stay where they are.
 void SearchStatements::assign_values(SearchStatement& statement,
-                                     const std::vector<SqlValue>& values,
-                                     std::size_t value_count) {
+                                     const std::vector<SqlValue>& values, std::size_t value_count) {
   for (std::size_t i = 0; i < value_count; ++i) {
     SqlValue& to = statement.values[i];
     const SqlValue& from = values[i];
