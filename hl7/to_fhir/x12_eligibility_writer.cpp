@@ -132,8 +132,7 @@ Result<std::string> write_270(const JsonValue& request, const FhirResolver& reso
     w.segment({"NM1", "1P", "1", text(name, "family"), text(nth(at(name, "given"), 0)), "", "", "",
                qualifier, provider_id});
   } else {
-    w.segment(
-        {"NM1", "1P", "2", text(provider, "name"), "", "", "", "", qualifier, provider_id});
+    w.segment({"NM1", "1P", "2", text(provider, "name"), "", "", "", "", qualifier, provider_id});
   }
 
   // 2000C/2100C subscriber; 2000D/2100D the patient when another person.

@@ -48,11 +48,11 @@ std::string pad(std::string_view s, std::size_t width);
 // The envelope values a writer is given (by the caller: the ids, the control number, the clock).
 struct Envelope {
   std::string sender_qualifier = "ZZ", sender = "HEARTH";  // ISA05/06 (GS02)
-  std::string receiver_qualifier = "ZZ", receiver;  // ISA07/08 (GS03); "": the payer id
-  std::string control_number = "000000001";         // ISA13, IEA02: 9 digits
-  std::string date = "20260101";                    // GS04 CCYYMMDD (ISA09: its last 6)
-  std::string time = "1200";                        // HHMM
-  char usage = 'P';                                 // ISA15
+  std::string receiver_qualifier = "ZZ", receiver;         // ISA07/08 (GS03); "": the payer id
+  std::string control_number = "000000001";                // ISA13, IEA02: 9 digits
+  std::string date = "20260101";                           // GS04 CCYYMMDD (ISA09: its last 6)
+  std::string time = "1200";                               // HHMM
+  char usage = 'P';                                        // ISA15
 };
 
 // True when the envelope's values fit their elements (control number 9 digits wide, date 8,

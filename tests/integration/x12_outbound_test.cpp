@@ -106,8 +106,8 @@ std::string percent_encoded(std::string_view value) {
 // The id of the newest resource of `type` whose identifier is `value`; "" when none.
 std::string newest(HttpClient& client, const std::string& type, const std::string& value) {
   namespace search = hearth::testing::search;
-  const auto bundle = search::search(client, type + "?identifier=" + percent_encoded(value) +
-                                                 "&_sort=-_lastUpdated&_count=1");
+  const auto bundle = search::search(
+      client, type + "?identifier=" + percent_encoded(value) + "&_sort=-_lastUpdated&_count=1");
   if (!bundle.HasMember("entry") || bundle["entry"].Empty()) return "";
   return bundle["entry"][0]["resource"]["id"].GetString();
 }
@@ -251,9 +251,10 @@ TEST_CASE("x12 outbound: every corpus 837P claim posted and read back through $x
       if (got.at(number) == values) ++same;
     }
   }
-  std::printf("x12 outbound over HTTP: %d corpus 837P files, %d claims, %d the same after "
-              "POST /x12 and Claim/[id]/$x12\n",
-              files, claims, same);
+  std::printf(
+      "x12 outbound over HTTP: %d corpus 837P files, %d claims, %d the same after "
+      "POST /x12 and Claim/[id]/$x12\n",
+      files, claims, same);
   CHECK(claims >= 16);
 }
 

@@ -280,9 +280,10 @@ TEST_CASE("every 5010 270 of the corpus survives the outbound round trip") {
       if (got == want) ++same;
     }
   }
-  std::printf("x12 outbound 270 round trip: %d files, %d requests, %d the same after 270 out and "
-              "back in\n",
-              files, requests, same);
+  std::printf(
+      "x12 outbound 270 round trip: %d files, %d requests, %d the same after 270 out and "
+      "back in\n",
+      files, requests, same);
   CHECK(requests >= 2);
 }
 
