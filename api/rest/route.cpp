@@ -46,6 +46,12 @@ constexpr std::array kRoutes = {
     RouteEntry{"GET", {"Patient", "{id}", "$hl7v2"}, 3, Interaction::kHl7v2, StoreUse::kRead},
     RouteEntry{
         "GET", {"DiagnosticReport", "{id}", "$hl7v2"}, 3, Interaction::kHl7v2, StoreUse::kRead},
+    RouteEntry{"GET", {"Claim", "{id}", "$x12"}, 3, Interaction::kX12, StoreUse::kRead},
+    RouteEntry{"GET",
+               {"CoverageEligibilityRequest", "{id}", "$x12"},
+               3,
+               Interaction::kX12,
+               StoreUse::kRead},
     RouteEntry{"GET", {"$export"}, 1, Interaction::kExport, StoreUse::kRead},
     RouteEntry{"GET", {"Patient", "$export"}, 2, Interaction::kExport, StoreUse::kRead},
     RouteEntry{"GET", {"Group", "{id}", "$export"}, 3, Interaction::kExport, StoreUse::kRead},
@@ -115,6 +121,7 @@ static_assert(kInteractionLabels[static_cast<int>(Interaction::kValidateCode) + 
 static_assert(kInteractionLabels[static_cast<int>(Interaction::kTranslate) + 1] == "translate");
 static_assert(kInteractionLabels[static_cast<int>(Interaction::kExportFile) + 1] == "export-file");
 static_assert(kInteractionLabels[static_cast<int>(Interaction::kHl7v2) + 1] == "hl7v2");
+static_assert(kInteractionLabels[static_cast<int>(Interaction::kX12) + 1] == "x12");
 
 }  // namespace
 

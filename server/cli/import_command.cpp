@@ -1,11 +1,16 @@
-// Files -> units (message_files.h) -> api::Hl7Ingest, one at a time, each waited for
-// (ingest_and_wait): the store commits one unit before the next is read.
+// Files -> units (message_files.h) -> api::Hl7Ingest, at most kInFlight at a time: the next unit
+// is parsed, acknowledged and mapped on this thread while the store commits the one before (on
+// its own thread), so the two halves of an import use two cores. The store applies the units in
+// the order they were handed over, each in its own transaction, and conditional writes resolve
+// inside that transaction: a unit sees every unit before it, as one at a time would.
 #include "server/cli/import_command.h"
 
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <deque>
+#include <future>
 #include <map>
 #include <ostream>
 #include <utility>
@@ -19,6 +24,9 @@
 
 namespace hearth::server {
 namespace {
+
+// Units handed to the store and not yet reported: one committing, one being mapped.
+constexpr std::size_t kInFlight = 2;
 
 bool accepted(const std::string& code) {
   return code == "AA" || code == "CA" || code == "A";
@@ -62,6 +70,29 @@ int run_import(const ImportOptions& options, std::ostream& out, std::ostream& er
   std::map<std::string, int> codes;
   std::size_t units = 0, duplicates = 0, versions = 0, claims = 0, bytes = 0, done_files = 0;
   bool all_accepted = true;
+  struct InFlight {
+    std::string where;  // "FILE#N CONTROL-ID"
+    std::future<api::Hl7IngestResult> result;
+  };
+  std::deque<InFlight> in_flight;
+  auto report_oldest = [&] {
+    InFlight unit = std::move(in_flight.front());
+    in_flight.pop_front();
+    api::Hl7IngestResult result = unit.result.get();
+    std::string code = result.ack_code.empty() ? "none" : result.ack_code;
+    if (result.hang_up && !result.store_error.empty()) code = "store-error";
+    ++codes[code];
+    duplicates += result.duplicate ? 1 : 0;
+    versions += result.written.size();
+    for (const std::string& v : result.written) claims += v.starts_with("Claim/") ? 1 : 0;
+    if (!accepted(code)) {
+      all_accepted = false;
+      if (terminal) err << "\r";
+      out << unit.where << " " << code;
+      if (!result.store_error.empty()) out << " " << result.store_error;
+      out << "\n";
+    }
+  };
   for (const std::string& file : files) {
     const std::string text = read_file(file);
     bytes += text.size();
@@ -69,25 +100,17 @@ int run_import(const ImportOptions& options, std::ostream& out, std::ostream& er
     for (FileMessage& unit : split_messages(text)) {
       ++index;
       ++units;
-      api::Hl7IngestResult result =
-          api::ingest_and_wait(ingest, std::move(unit.text), api::Hl7Peer("import:" + file));
-      std::string code = result.ack_code.empty() ? "none" : result.ack_code;
-      if (result.hang_up && !result.store_error.empty()) code = "store-error";
-      ++codes[code];
-      duplicates += result.duplicate ? 1 : 0;
-      versions += result.written.size();
-      for (const std::string& v : result.written) claims += v.starts_with("Claim/") ? 1 : 0;
-      if (!accepted(code)) {
-        all_accepted = false;
-        if (terminal) err << "\r";
-        out << file << "#" << index << " " << unit.control_id << " " << code;
-        if (!result.store_error.empty()) out << " " << result.store_error;
-        out << "\n";
-      }
+      auto promise = std::make_shared<std::promise<api::Hl7IngestResult>>();
+      in_flight.push_back(
+          {file + "#" + std::to_string(index) + " " + unit.control_id, promise->get_future()});
+      ingest.ingest(std::move(unit.text), api::Hl7Peer("import:" + file), nullptr,
+                    [promise](api::Hl7IngestResult r) { promise->set_value(std::move(r)); });
+      if (in_flight.size() >= kInFlight) report_oldest();
     }
     ++done_files;
     if (terminal) progress(err, done_files, files.size());
   }
+  while (!in_flight.empty()) report_oldest();
   if (terminal) err << "\n";
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -343,10 +343,10 @@ class SqlTransaction final : public StoreTransaction {
     return with_blobs(blobs_, vread_row(ps_, type, id, version));
   }
   Result<SearchPage> search(const fhir::search::SearchQuery& query) override {
-    return with_blobs(blobs_, detail::run_search_in(ps_.sql, query, clock_.now_micros()));
+    return with_blobs(blobs_, detail::run_search_in(ps_, query, clock_.now_micros()));
   }
   Result<std::vector<ResourceVersion>> include(const IncludeQuery& query) override {
-    return with_blobs(blobs_, detail::run_include_in(ps_.sql, query));
+    return with_blobs(blobs_, detail::run_include_in(ps_, query));
   }
   Status lock(std::vector<std::pair<std::string, std::string>> type_ids) override {
     if (!lock_rows_) return Status::ok();

@@ -9,6 +9,7 @@
 
 #include "storage/sql/archive_rows.h"
 #include "storage/sql/search_index.h"
+#include "storage/sql/search_statements.h"
 #include "storage/sql/sqlite_statement.h"
 
 namespace hearth::storage {
@@ -224,6 +225,11 @@ detail::ArchiveStatements& PreparedStatements::archive() {
 detail::IndexWriter& PreparedStatements::index() {
   if (!index_) index_ = std::make_unique<detail::IndexWriter>(sql, dialect);
   return *index_;
+}
+
+detail::SearchStatements& PreparedStatements::searches() {
+  if (!searches_) searches_ = std::make_unique<detail::SearchStatements>(sql, dialect);
+  return *searches_;
 }
 
 HistoryStatements& PreparedStatements::history(int shape) {
