@@ -3,19 +3,13 @@
 
 #include <string>
 
+#include "fhir/terminology/resource_fields.h"
+
 namespace hearth::fhir::terminology {
 namespace {
 
-Status bad(std::string diagnostics, std::string where) {
-  return Status(Code::kInvalidArgument, std::move(diagnostics), std::move(where), "invalid");
-}
-
-std::string_view str(const JsonValue& obj, const char* name) {
-  if (!obj.IsObject()) return {};
-  auto it = obj.FindMember(name);
-  return it != obj.MemberEnd() && is_json_string(it->value) ? json_string(it->value)
-                                                            : std::string_view();
-}
+using detail::invalid_member;
+using detail::string_member;
 
 std::string_view without_version(std::string_view url) {
   return url.substr(0, url.find('|'));
@@ -36,26 +30,27 @@ Result<const JsonValue*> array_of(const JsonValue& obj, const char* name, std::s
   static const JsonValue kEmpty(rapidjson::kArrayType);
   auto it = obj.FindMember(name);
   if (it == obj.MemberEnd()) return &kEmpty;
-  if (!it->value.IsArray()) return bad(std::string(name) + " must be an array", where + "." + name);
+  if (!it->value.IsArray())
+    return invalid_member(std::string(name) + " must be an array", where + "." + name);
   if (it->value.Size() > max) {
-    return bad("more than " + std::to_string(max) + " " + name, where + "." + name);
+    return invalid_member("more than " + std::to_string(max) + " " + name, where + "." + name);
   }
   return &it->value;
 }
 
 Result<ComposeInclude> read_include(const JsonValue& inc, const std::string& where) {
-  if (!inc.IsObject()) return bad("an include is not an object", where);
+  if (!inc.IsObject()) return invalid_member("an include is not an object", where);
   ComposeInclude out;
-  out.system = str(inc, "system");
+  out.system = string_member(inc, "system");
   HEARTH_ASSIGN_OR_RETURN(const JsonValue* concepts,
                           array_of(inc, "concept", kMaxComposeConcepts, where));
   for (rapidjson::SizeType i = 0; i < concepts->Size(); ++i) {
-    std::string_view code = str((*concepts)[i], "code");
+    std::string_view code = string_member((*concepts)[i], "code");
     if (code.empty()) {
-      return bad("a listed concept needs a code",
-                 where + ".concept[" + std::to_string(i) + "].code");
+      return invalid_member("a listed concept needs a code",
+                            where + ".concept[" + std::to_string(i) + "].code");
     }
-    out.concepts.emplace_back(code, str((*concepts)[i], "display"));
+    out.concepts.emplace_back(code, string_member((*concepts)[i], "display"));
   }
   HEARTH_ASSIGN_OR_RETURN(const JsonValue* filters,
                           array_of(inc, "filter", kMaxComposeFilters, where));
@@ -63,9 +58,11 @@ Result<ComposeInclude> read_include(const JsonValue& inc, const std::string& whe
     const JsonValue& f = (*filters)[i];
     std::string at = where + ".filter[" + std::to_string(i) + "]";
     for (const char* key : {"property", "op", "value"}) {
-      if (str(f, key).empty()) return bad(std::string("a filter needs ") + key, at + "." + key);
+      if (string_member(f, key).empty())
+        return invalid_member(std::string("a filter needs ") + key, at + "." + key);
     }
-    out.filters.push_back(Filter{str(f, "property"), str(f, "op"), str(f, "value")});
+    out.filters.push_back(
+        Filter{string_member(f, "property"), string_member(f, "op"), string_member(f, "value")});
   }
   HEARTH_ASSIGN_OR_RETURN(const JsonValue* sets,
                           array_of(inc, "valueSet", kMaxComposeValueSets, where));
@@ -73,10 +70,10 @@ Result<ComposeInclude> read_include(const JsonValue& inc, const std::string& whe
     if (is_json_string(v)) out.value_sets.push_back(without_version(json_string(v)));
   }
   if (out.system.empty() && out.value_sets.empty()) {
-    return bad("an include names neither a system nor a value set", where);
+    return invalid_member("an include names neither a system nor a value set", where);
   }
   if (out.system.empty() && (!out.concepts.empty() || !out.filters.empty())) {
-    return bad("concepts or filters without a system", where + ".system");
+    return invalid_member("concepts or filters without a system", where + ".system");
   }
   return out;
 }
@@ -91,18 +88,18 @@ Compose compose_of(const ValueSet& vs) {
 }
 
 Result<Compose> read_compose(const JsonValue& value_set) {
-  if (!value_set.IsObject() || str(value_set, "resourceType") != "ValueSet") {
-    return bad("not a ValueSet", "ValueSet");
+  if (!value_set.IsObject() || string_member(value_set, "resourceType") != "ValueSet") {
+    return invalid_member("not a ValueSet", "ValueSet");
   }
   Compose out;
-  out.url = without_version(str(value_set, "url"));
-  out.name = str(value_set, "name");
-  out.title = str(value_set, "title");
-  out.version = str(value_set, "version");
-  out.status = str(value_set, "status");
+  out.url = without_version(string_member(value_set, "url"));
+  out.name = string_member(value_set, "name");
+  out.title = string_member(value_set, "title");
+  out.version = string_member(value_set, "version");
+  out.status = string_member(value_set, "status");
   auto compose = value_set.FindMember("compose");
   if (compose == value_set.MemberEnd() || !compose->value.IsObject()) {
-    return bad("the value set has no compose to expand", "ValueSet.compose");
+    return invalid_member("the value set has no compose to expand", "ValueSet.compose");
   }
   const std::string where = "ValueSet.compose";
   HEARTH_ASSIGN_OR_RETURN(const JsonValue* includes,
@@ -110,8 +107,8 @@ Result<Compose> read_compose(const JsonValue& value_set) {
   HEARTH_ASSIGN_OR_RETURN(const JsonValue* excludes,
                           array_of(compose->value, "exclude", kMaxComposeIncludes, where));
   if (includes->Size() + excludes->Size() > kMaxComposeIncludes) {
-    return bad("more than " + std::to_string(kMaxComposeIncludes) + " includes and excludes",
-               where);
+    return invalid_member(
+        "more than " + std::to_string(kMaxComposeIncludes) + " includes and excludes", where);
   }
   for (rapidjson::SizeType i = 0; i < includes->Size(); ++i) {
     HEARTH_ASSIGN_OR_RETURN(

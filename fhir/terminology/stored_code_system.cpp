@@ -5,18 +5,13 @@
 #include <algorithm>
 #include <set>
 
+#include "fhir/terminology/resource_fields.h"
+
 namespace hearth::fhir::terminology {
 namespace {
 
-Status bad(std::string diagnostics, std::string where) {
-  return Status(Code::kInvalidArgument, std::move(diagnostics), std::move(where), "invalid");
-}
-
-std::string_view str(const JsonValue& obj, const char* name) {
-  auto it = obj.FindMember(name);
-  return it != obj.MemberEnd() && is_json_string(it->value) ? json_string(it->value)
-                                                            : std::string_view();
-}
+using detail::invalid_member;
+using detail::string_member;
 
 std::string folded(std::string_view s) {
   std::string out(s);
@@ -31,12 +26,12 @@ std::uint8_t flags_of(const JsonValue& node) {
   if (props == node.MemberEnd() || !props->value.IsArray()) return flags;
   for (const JsonValue& p : props->value.GetArray()) {
     if (!p.IsObject()) continue;
-    std::string_view code = str(p, "code");
+    std::string_view code = string_member(p, "code");
     auto b = p.FindMember("valueBoolean");
     bool is_true = b != p.MemberEnd() && b->value.IsBool() && b->value.GetBool();
     if ((code == "notSelectable" || code == "abstract") && is_true) flags |= kConceptNotSelectable;
     if (code == "inactive" && is_true) flags |= kConceptInactive;
-    std::string_view status = str(p, "valueCode");
+    std::string_view status = string_member(p, "valueCode");
     if (code == "status" && (status == "deprecated" || status == "retired")) {
       flags |= kConceptInactive;
     }
@@ -50,30 +45,31 @@ class Builder {
       : concepts_(concepts), texts_(texts), case_sensitive_(case_sensitive) {}
 
   Status add_list(const JsonValue& list, const std::string& where, std::int32_t parent, int depth) {
-    if (!list.IsArray()) return bad("concept must be an array", where);
+    if (!list.IsArray()) return invalid_member("concept must be an array", where);
     if (depth > kMaxConceptDepth) {
-      return bad("concepts nest deeper than " + std::to_string(kMaxConceptDepth), where);
+      return invalid_member("concepts nest deeper than " + std::to_string(kMaxConceptDepth), where);
     }
     for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
       std::string at = where + "[" + std::to_string(i) + "]";
       const JsonValue& c = list[i];
-      if (!c.IsObject()) return bad("a concept is not an object", at);
-      std::string_view code = str(c, "code");
-      if (code.empty()) return bad("a concept needs a code", at + ".code");
+      if (!c.IsObject()) return invalid_member("a concept is not an object", at);
+      std::string_view code = string_member(c, "code");
+      if (code.empty()) return invalid_member("a concept needs a code", at + ".code");
       if (code.size() > kMaxCodeLength) {
-        return bad("a code longer than " + std::to_string(kMaxCodeLength) + " bytes", at + ".code");
+        return invalid_member("a code longer than " + std::to_string(kMaxCodeLength) + " bytes",
+                              at + ".code");
       }
       if (!seen_.insert(case_sensitive_ ? std::string(code) : folded(code)).second) {
-        return bad("the code '" + std::string(code.substr(0, 64)) + "' is defined twice",
-                   at + ".code");
+        return invalid_member("the code '" + std::string(code.substr(0, 64)) + "' is defined twice",
+                              at + ".code");
       }
       if (concepts_.size() >= kMaxStoredConcepts) {
-        return bad("more than " + std::to_string(kMaxStoredConcepts) + " concepts", at);
+        return invalid_member("more than " + std::to_string(kMaxStoredConcepts) + " concepts", at);
       }
       auto index = static_cast<std::uint32_t>(concepts_.size());
       Concept& added = concepts_.emplace_back();
       added.code = text(code);
-      added.display = text(str(c, "display"));
+      added.display = text(string_member(c, "display"));
       added.parent = parent;
       added.flags = flags_of(c);
       if (auto kids = c.FindMember("concept"); kids != c.MemberEnd()) {
@@ -100,16 +96,16 @@ class Builder {
 }  // namespace
 
 Result<std::shared_ptr<const CompiledCodeSystem>> compile_code_system(const JsonValue& resource) {
-  if (!resource.IsObject() || str(resource, "resourceType") != "CodeSystem") {
-    return bad("not a CodeSystem", "CodeSystem");
+  if (!resource.IsObject() || string_member(resource, "resourceType") != "CodeSystem") {
+    return invalid_member("not a CodeSystem", "CodeSystem");
   }
   std::shared_ptr<CompiledCodeSystem> out(new CompiledCodeSystem());
-  std::string_view url = str(resource, "url");
-  if (url.empty()) return bad("a code system needs a url", "CodeSystem.url");
+  std::string_view url = string_member(resource, "url");
+  if (url.empty()) return invalid_member("a code system needs a url", "CodeSystem.url");
   out->url_ = std::string(url.substr(0, url.find('|')));
-  out->name_ = std::string(str(resource, "name"));
-  out->title_ = std::string(str(resource, "title"));
-  out->version_ = std::string(str(resource, "version"));
+  out->name_ = std::string(string_member(resource, "name"));
+  out->title_ = std::string(string_member(resource, "title"));
+  out->version_ = std::string(string_member(resource, "version"));
   // FHIR: caseSensitive has no default; the built-in tables treat a missing one as sensitive.
   bool case_sensitive = true;
   if (auto cs = resource.FindMember("caseSensitive");

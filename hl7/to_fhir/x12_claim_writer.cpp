@@ -38,12 +38,7 @@ Result<std::string> write_837p(const JsonValue& claim, const FhirResolver& resol
   if (billing == nullptr) return invalid("Claim.provider does not resolve");
   const JsonValue* payer = follow(at(&claim, "insurer"));
   if (payer == nullptr) return invalid("Claim.insurer does not resolve");
-  const JsonValue* insurances = at(&claim, "insurance");
-  const JsonValue* insurance = nth(insurances, 0);
-  for (std::size_t i = 0; nth(insurances, i) != nullptr; ++i) {
-    const JsonValue* focal = at(nth(insurances, i), "focal");
-    if (focal != nullptr && focal->IsBool() && focal->GetBool()) insurance = nth(insurances, i);
-  }
+  const JsonValue* insurance = focal_insurance(at(&claim, "insurance"));
   const JsonValue* coverage = nullptr;
   if (at(insurance, "coverage") != nullptr) {
     coverage = follow(at(insurance, "coverage"));

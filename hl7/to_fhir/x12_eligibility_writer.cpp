@@ -70,12 +70,7 @@ Result<std::string> write_270(const JsonValue& request, const FhirResolver& reso
   if (payer == nullptr) return invalid("CoverageEligibilityRequest.insurer does not resolve");
   const JsonValue* provider = follow(at(&request, "provider"));
   if (provider == nullptr) return invalid("CoverageEligibilityRequest.provider does not resolve");
-  const JsonValue* insurances = at(&request, "insurance");
-  const JsonValue* insurance = nth(insurances, 0);
-  for (std::size_t i = 0; nth(insurances, i) != nullptr; ++i) {
-    const JsonValue* focal = at(nth(insurances, i), "focal");
-    if (focal != nullptr && focal->IsBool() && focal->GetBool()) insurance = nth(insurances, i);
-  }
+  const JsonValue* insurance = focal_insurance(at(&request, "insurance"));
   const JsonValue* coverage = nullptr;
   if (at(insurance, "coverage") != nullptr) {
     coverage = follow(at(insurance, "coverage"));

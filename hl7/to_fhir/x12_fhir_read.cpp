@@ -92,4 +92,12 @@ void person(x12::SegmentWriter& w, std::string_view entity, const JsonValue* p,
   if (!birth.empty()) w.segment({"DMG", "D8", birth, code});
 }
 
+const fhir::JsonValue* focal_insurance(const fhir::JsonValue* insurances) {
+  for (std::size_t i = 0; nth(insurances, i) != nullptr; ++i) {
+    const fhir::JsonValue* focal = at(nth(insurances, i), "focal");
+    if (focal != nullptr && focal->IsBool() && focal->GetBool()) return nth(insurances, i);
+  }
+  return nth(insurances, 0);
+}
+
 }  // namespace hearth::hl7::to_fhir::x12_out

@@ -36,6 +36,10 @@ inline std::string_view text(const fhir::JsonValue* v, std::string_view name) {
 std::string_view identifier(const fhir::JsonValue* resource, std::string_view system,
                             bool prefix = false);
 
+// The `insurance` item marked focal (Claim and CoverageEligibilityRequest alike), else the first;
+// nullptr when there is none.
+const fhir::JsonValue* focal_insurance(const fhir::JsonValue* insurances);
+
 // The first coding's (code, system) of a CodeableConcept.
 std::pair<std::string_view, std::string_view> coding(const fhir::JsonValue* codeable);
 
