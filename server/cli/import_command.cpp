@@ -2,7 +2,8 @@
 // is parsed, acknowledged and mapped on this thread while the store commits the one before (on
 // its own thread), so the two halves of an import use two cores. The store applies the units in
 // the order they were handed over, each in its own transaction, and conditional writes resolve
-// inside that transaction: a unit sees every unit before it, as one at a time would.
+// inside that transaction: a unit sees every unit before it, as one at a time would. A FHIR file
+// (bundle_import.h) goes through the REST core once the units before it are committed.
 #include "server/cli/import_command.h"
 
 #include <unistd.h>
@@ -12,13 +13,16 @@
 #include <deque>
 #include <future>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <utility>
 
 #include "api/hl7/ingest.h"
+#include "api/rest/rest_handler.h"
 #include "api/rest/rest_limits.h"
 #include "core/clock.h"
 #include "hl7/to_fhir/message_mapper.h"
+#include "server/cli/bundle_import.h"
 #include "server/cli/message_files.h"
 #include "storage/store.h"
 
@@ -65,6 +69,7 @@ int run_import(const ImportOptions& options, std::ostream& out, std::ostream& er
   api::Hl7IngestOptions ingest_options;
   ingest_options.mapping = options.map ? &mapping : nullptr;
   api::Hl7Ingest ingest(**store, *clock, *ids, std::move(ingest_options));
+  const api::RestHandler rest(**store, *clock, *ids, limits);
   const bool terminal = ::isatty(STDERR_FILENO) == 1;
   const auto started = std::chrono::steady_clock::now();
   std::map<std::string, int> codes;
@@ -93,9 +98,31 @@ int run_import(const ImportOptions& options, std::ostream& out, std::ostream& er
       out << "\n";
     }
   };
+  // A FHIR file: after the units before it (its conditionals may name what they wrote).
+  auto import_fhir = [&](const std::string& file, std::string text, std::string_view type) {
+    while (!in_flight.empty()) report_oldest();
+    ++units;
+    const BundleImport result = import_bundle(rest, std::move(text), type);
+    ++codes[std::to_string(result.status)];
+    versions += result.written;
+    if (result.status != 200 || result.failed > 0) {
+      all_accepted = false;
+      if (terminal) err << "\r";
+      out << file << " " << result.status;
+      if (result.failed > 0) out << " " << result.failed << " entry(ies) failed";
+      if (!result.error.empty()) out << " " << result.error;
+      out << "\n";
+    }
+  };
   for (const std::string& file : files) {
-    const std::string text = read_file(file);
+    std::string text = read_file(file);
     bytes += text.size();
+    if (std::optional<std::string_view> type = fhir_content_type(text)) {
+      import_fhir(file, std::move(text), *type);
+      ++done_files;
+      if (terminal) progress(err, done_files, files.size());
+      continue;
+    }
     int index = 0;
     for (FileMessage& unit : split_messages(text)) {
       ++index;
