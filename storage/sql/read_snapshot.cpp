@@ -5,6 +5,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include "storage/sql/session_pool.h"
+#include "storage/sql/sqlite_statement.h"
 
 namespace hearth::storage::detail {
 namespace {
@@ -12,7 +13,7 @@ namespace {
 using sqlite_api::sqlite3;
 
 sqlite3* connection_of(const PooledSession& session) {
-  return static_cast<soci::sqlite3_session_backend*>(session.sql->get_backend())->conn_;
+  return sqlite_connection(*session.sql);
 }
 
 bool in_transaction(const PooledSession& session) {

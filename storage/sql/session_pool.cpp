@@ -17,6 +17,7 @@
 
 #include "storage/sql/read_snapshot.h"
 #include "storage/sql/sql_error.h"
+#include "storage/sql/sqlite_statement.h"
 #include "storage/sql/statements.h"
 #include "storage/sql/wal_checkpointer.h"
 #include "storage/sql/wal_write_buffer.h"
@@ -177,9 +178,8 @@ Result<std::unique_ptr<PooledSession>> SessionPool::connect() {
     if (url_.dialect == Dialect::kSqlite) {
       session->sql = std::make_unique<soci::session>(soci::sqlite3, url_.connect);
       configure_sqlite(*session->sql, url_.memory, url_.sync_every_commit);
-      sqlite3_progress_handler(
-          static_cast<soci::sqlite3_session_backend*>(session->sql->get_backend())->conn_,
-          kProgressSteps, &sqlite_progress, session.get());
+      sqlite3_progress_handler(detail::sqlite_connection(*session->sql), kProgressSteps,
+                               &sqlite_progress, session.get());
     } else {
       session->sql = std::make_unique<soci::session>(soci::postgresql, url_.connect);
       // NOTICEs ("relation already exists, skipping") would go to stderr via libpq.

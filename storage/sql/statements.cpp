@@ -213,8 +213,7 @@ PreparedStatements::~PreparedStatements() = default;
 
 bool PreparedStatements::in_transaction() const {
   if (dialect != Dialect::kSqlite) return true;
-  auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
-  return backend != nullptr && sqlite_api::sqlite3_get_autocommit(backend->conn_) == 0;
+  return sqlite_api::sqlite3_get_autocommit(detail::sqlite_connection(sql)) == 0;
 }
 
 detail::ArchiveStatements& PreparedStatements::archive() {

@@ -9,15 +9,12 @@
 #include <string>
 
 #include "core/thread_name.h"
+#include "storage/sql/sqlite_statement.h"
 
 namespace hearth::storage {
 namespace {
 
 using sqlite_api::sqlite3;
-
-sqlite3* connection_of(soci::session& sql) {
-  return static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
-}
 
 std::int64_t steady_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -87,7 +84,7 @@ void WalCheckpointer::wake() {
 }
 
 void WalCheckpointer::after_commit(soci::session& writer) {
-  sqlite3* db = connection_of(writer);
+  sqlite3* db = detail::sqlite_connection(writer);
   // Set on every commit rather than when the session opens: it costs two stores, and the
   // sessions are the pool's, made before this object.
   sqlite_api::sqlite3_wal_hook(db, &record_wal_pages, &wal_pages_);
@@ -115,7 +112,7 @@ void WalCheckpointer::after_commit(soci::session& writer) {
 }
 
 void WalCheckpointer::run() {
-  sqlite3* db = connection_of(*sql_);
+  sqlite3* db = detail::sqlite_connection(*sql_);
   unsigned seen_commits = commits_.load(std::memory_order_relaxed);
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stop_) {
