@@ -22,7 +22,12 @@ bool in_transaction(const PooledSession& session) {
 
 }  // namespace
 
-void enter_read_snapshot(PooledSession& session, std::uint64_t epoch, std::int64_t now_ns) {
+void enter_read_snapshot(PooledSession& session, std::uint64_t state, std::int64_t now_ns) {
+  if (state % kCommitStep != 0) {  // a commit in flight
+    end_read_snapshot(session);
+    return;
+  }
+  const std::uint64_t epoch = state;
   const std::int64_t max_age = std::chrono::nanoseconds(kMaxSnapshotAge).count();
   if (session.snapshot && session.snapshot_epoch == epoch &&
       now_ns - session.snapshot_began_ns <= max_age && in_transaction(session)) {
@@ -30,7 +35,7 @@ void enter_read_snapshot(PooledSession& session, std::uint64_t epoch, std::int64
   }
   end_read_snapshot(session);
   // A deferred BEGIN takes its snapshot at the read that follows: after every commit counted
-  // in `epoch`, since the epoch moves only once a COMMIT has returned.
+  // in `state`, all of which had returned (none was in flight).
   if (sqlite_api::sqlite3_exec(connection_of(session), "BEGIN", nullptr, nullptr, nullptr) !=
       SQLITE_OK) {
     return;
@@ -50,8 +55,8 @@ void end_read_snapshot(PooledSession& session) noexcept {
   }
 }
 
-bool holds_snapshot_before(const PooledSession& session, std::uint64_t epoch) {
-  return session.snapshot && session.snapshot_epoch != epoch;
+bool holds_snapshot_before(const PooledSession& session, std::uint64_t state) {
+  return session.snapshot && session.snapshot_epoch != state;
 }
 
 }  // namespace hearth::storage::detail

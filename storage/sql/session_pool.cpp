@@ -264,7 +264,7 @@ Result<SessionPool::Lease> SessionPool::acquire(Lane lane) {
     lock.unlock();
     if (sqlite_file) {
       if (lane == Lane::kKey && !session->writer) {
-        detail::enter_read_snapshot(*session, commit_epoch_.load(std::memory_order_acquire),
+        detail::enter_read_snapshot(*session, commit_state_.load(std::memory_order_acquire),
                                     steady_now_ns());
       } else {
         detail::end_read_snapshot(*session);
@@ -322,7 +322,7 @@ void SessionPool::give_back(std::unique_ptr<PooledSession> session, Lane lane, b
     if (url_.dialect == Dialect::kPostgresql) std::erase(leased_, session.get());
     // A snapshot that a commit made stale while the lease was out would otherwise wait idle,
     // holding back checkpoints.
-    if (detail::holds_snapshot_before(*session, commit_epoch_.load(std::memory_order_acquire))) {
+    if (detail::holds_snapshot_before(*session, commit_state_.load(std::memory_order_acquire))) {
       detail::end_read_snapshot(*session);
     }
     if (discard || session->hang_cut) {
@@ -341,9 +341,14 @@ void SessionPool::give_back(std::unique_ptr<PooledSession> session, Lane lane, b
   // `dropped` closes its connections here, outside the lock.
 }
 
-void SessionPool::note_commit() {
+void SessionPool::commit_starting() {
   if (url_.dialect != Dialect::kSqlite || url_.memory) return;  // no snapshots kept
-  commit_epoch_.fetch_add(1, std::memory_order_acq_rel);
+  commit_state_.fetch_add(detail::kCommitStep + 1, std::memory_order_acq_rel);
+}
+
+void SessionPool::commit_ended() {
+  if (url_.dialect != Dialect::kSqlite || url_.memory) return;
+  commit_state_.fetch_add(detail::kCommitStep - 1, std::memory_order_acq_rel);
   std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& idle : idle_) detail::end_read_snapshot(*idle);
 }

@@ -123,9 +123,12 @@ class SessionPool {
   Status set_statement_timeout(std::chrono::milliseconds timeout);
   std::chrono::milliseconds statement_timeout() const { return timeout_; }
 
-  // Called after every COMMIT of this process, before the writer answers anyone: point reads
-  // begin new snapshots from here on, and idle sessions end theirs (read_snapshot.h).
-  void note_commit();
+  // Bracket every COMMIT of this process: commit_starting() just before it, commit_ended() once
+  // it returned or threw, before the writer answers anyone. While a commit is in flight point
+  // reads keep no snapshot (a fresh one may or may not hold it); afterwards they begin new
+  // ones, and idle sessions end theirs (read_snapshot.h).
+  void commit_starting();
+  void commit_ended();
 
   const StoreUrl& url() const { return url_; }
   std::size_t max_queries() const { return max_queries_; }
@@ -146,11 +149,12 @@ class SessionPool {
   std::mutex mutex_;
   std::condition_variable returned_;
   std::vector<std::unique_ptr<PooledSession>> idle_;
-  std::vector<PooledSession*> leased_;          // PostgreSQL: for the watchdog
-  std::size_t open_count_ = 0;                  // idle + leased
-  std::size_t query_count_ = 0;                 // kQuery leases out
-  bool has_writer_ = false;                     // a session is marked PooledSession::writer
-  std::atomic<std::uint64_t> commit_epoch_{0};  // COMMITs so far (note_commit)
+  std::vector<PooledSession*> leased_;  // PostgreSQL: for the watchdog
+  std::size_t open_count_ = 0;          // idle + leased
+  std::size_t query_count_ = 0;         // kQuery leases out
+  bool has_writer_ = false;             // a session is marked PooledSession::writer
+  // (commits started and ended) << 16 | commits in flight: see read_snapshot.h.
+  std::atomic<std::uint64_t> commit_state_{0};
   bool stop_ = false;
   std::condition_variable stop_changed_;
   std::thread watchdog_;  // PostgreSQL with a timeout only
