@@ -168,8 +168,10 @@ class StoreTransaction : public ResourceReader {
   // one ends, so that of two racing conditional creates the second searches only after the
   // first committed, and finds its resource instead of creating a twin. Call it before the
   // search. PostgreSQL: a transaction-scoped advisory lock on a hash of `key` (a hash collision
-  // only serialises more); a no-op where transactions run one at a time (SQLite).
-  virtual Status lock_criteria(std::string_view key) = 0;
+  // only serialises more): true, and a search made before the call must be made again under
+  // the lock. False where transactions run one at a time (SQLite): no lock is needed, and a
+  // search made earlier in this transaction stands.
+  virtual Result<bool> lock_criteria(std::string_view key) = 0;
   virtual Result<WriteOutcome> create(const WriteRequest& request) = 0;
   virtual Result<WriteOutcome> update(const WriteRequest& request) = 0;
   virtual Result<WriteOutcome> remove(const WriteRequest& request) = 0;

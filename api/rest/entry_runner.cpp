@@ -294,8 +294,8 @@ class Runner final : public PlannedTransaction {
   // (storage::StoreTransaction::lock_criteria), while those that find it at once (the usual
   // case: many messages for one patient) never wait. The key is the type and the criteria
   // sorted, so the same criteria in another order meet on the same lock.
-  Status lock_criteria(storage::StoreTransaction& tx, const BundleEntry& entry,
-                       const QueryParams& criteria) {
+  Result<bool> lock_criteria(storage::StoreTransaction& tx, const BundleEntry& entry,
+                             const QueryParams& criteria) {
     QueryParams sorted = criteria;
     std::sort(sorted.begin(), sorted.end());
     std::string key = entry.route.type;
@@ -304,7 +304,9 @@ class Runner final : public PlannedTransaction {
       key.append(1, separator).append(name).append(1, '=').append(value);
       separator = '&';
     }
-    return at(entry, tx.lock_criteria(key));
+    Result<bool> locked = tx.lock_criteria(key);
+    if (!locked.is_ok()) return at(entry, locked.status());
+    return locked;
   }
 
   Result<std::vector<storage::ResourceVersion>> matches(storage::StoreTransaction& tx,
@@ -332,8 +334,8 @@ class Runner final : public PlannedTransaction {
       if (!criteria.is_ok()) return at(entry, criteria.status());
       auto found = matches(tx, entry, *criteria, 1);
       if (found.is_ok() && found->empty()) {  // about to create: look again under the lock
-        HEARTH_RETURN_IF_ERROR(lock_criteria(tx, entry, *criteria));
-        found = matches(tx, entry, *criteria, 1);
+        HEARTH_ASSIGN_OR_RETURN(const bool locked, lock_criteria(tx, entry, *criteria));
+        if (locked) found = matches(tx, entry, *criteria, 1);
       }
       if (!found.is_ok()) return at(entry, found.status());
       if (found->size() > 1) {
@@ -350,8 +352,8 @@ class Runner final : public PlannedTransaction {
     if (in == Interaction::kConditionalUpdate) {
       auto found = matches(tx, entry, entry.query, 1);
       if (found.is_ok() && found->empty()) {  // about to create: look again under the lock
-        HEARTH_RETURN_IF_ERROR(lock_criteria(tx, entry, entry.query));
-        found = matches(tx, entry, entry.query, 1);
+        HEARTH_ASSIGN_OR_RETURN(const bool locked, lock_criteria(tx, entry, entry.query));
+        if (locked) found = matches(tx, entry, entry.query, 1);
       }
       if (!found.is_ok()) return at(entry, found.status());
       if (found->size() > 1) return too_many(entry, "PUT " + entry.url);

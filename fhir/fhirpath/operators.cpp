@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "fhir/fhirpath/types.h"
 #include "fhir/fhirpath/values.h"
@@ -336,9 +337,36 @@ void add_distinct(Collection& out, const Item& item) {
   out.push_back(item);
 }
 
+namespace {
+
+// `and`, `or` and `implies` whose left operand alone decides them (false, true, false): the
+// result, without the right operand, as the reference (Java) engine short-circuits; nullopt when
+// the right operand is needed. Invariants such as ref-1 (`reference.startsWith('#').not() or
+// ...`) then never walk the resource for the usual value.
+std::optional<bool> decided_by_left(Evaluator& ev, const Node& node, const Collection& l) {
+  if (node.op != BinaryOp::kAnd && node.op != BinaryOp::kOr && node.op != BinaryOp::kImplies) {
+    return std::nullopt;
+  }
+  auto lb = singleton_boolean(l, ev, node);
+  if (!lb.is_ok() || !lb->has_value()) return std::nullopt;
+  const bool a = **lb;
+  switch (node.op) {
+    case BinaryOp::kAnd: return a ? std::nullopt : std::optional<bool>(false);
+    case BinaryOp::kOr: return a ? std::optional<bool>(true) : std::nullopt;
+    case BinaryOp::kImplies: return a ? std::nullopt : std::optional<bool>(true);
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
 Status eval_binary(Evaluator& ev, const Node& node, const Scope& scope, Collection& out) {
   Collection l, r;
   HEARTH_RETURN_IF_ERROR(ev.eval(*node.base, scope, l));
+  if (const std::optional<bool> decided = decided_by_left(ev, node, l)) {
+    out.push_back(make_boolean(*decided));
+    return Status::ok();
+  }
   HEARTH_RETURN_IF_ERROR(ev.eval(*node.args[0], scope, r));
   switch (node.op) {
     case BinaryOp::kAnd:

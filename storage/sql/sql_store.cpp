@@ -360,13 +360,13 @@ class SqlTransaction final : public StoreTransaction {
     }
     return Status::ok();
   }
-  Status lock_criteria(std::string_view key) override {
-    if (!lock_rows_) return Status::ok();
+  Result<bool> lock_criteria(std::string_view key) override {
+    if (!lock_rows_) return false;
     // The two-key form: its key space is apart from the archive's and the migrations' locks.
     const std::string text(key);
     ps_.sql << "SELECT pg_advisory_xact_lock(" << kCriteriaLockSpace << ", hashtext(:key))",
         soci::use(text);
-    return Status::ok();
+    return true;
   }
   Result<WriteOutcome> create(const WriteRequest& request) override { return write(0, request); }
   Result<WriteOutcome> update(const WriteRequest& request) override { return write(1, request); }

@@ -37,6 +37,18 @@ TEST_CASE("precedence follows the grammar") {
   CHECK(eval("1 is Integer and 'x' is String") == "true");
 }
 
+TEST_CASE("and, or and implies decided by their left operand do not evaluate the right one") {
+  // (1 | 2).single() fails: the right operand is evaluated only when the left does not decide.
+  CHECK(eval("true or (1 | 2).single() = 1") == "true");
+  CHECK(eval("false and (1 | 2).single() = 1") == "false");
+  CHECK(eval("false implies (1 | 2).single() = 1") == "true");
+  CHECK(eval("false or (1 | 2).single() = 1") == "!");
+  CHECK(eval("true and (1 | 2).single() = 1") == "!");
+  CHECK(eval("true implies (1 | 2).single() = 1") == "!");
+  CHECK(eval("{} or (1 | 2).single() = 1") == "!");                 // empty decides nothing
+  CHECK(eval("xor_left.empty() xor (1 | 2).single() = 1") == "!");  // xor needs both
+}
+
 TEST_CASE("literals and escapes") {
   CHECK(eval("'it\\'s \\u00e9\\t!'") == "it's \xC3\xA9\t!");
   CHECK(eval("`a b`") == "{}");  // a delimited name: nothing to navigate
