@@ -19,6 +19,54 @@ std::size_t index_of(const CodeSystem& cs, const Concept& c) {
   return static_cast<std::size_t>(&c - cs.concepts.data());
 }
 
+// Concept i's links (parents or children) in a ConceptGraph.
+std::span<const std::uint32_t> links(std::span<const std::uint32_t> begin,
+                                     std::span<const std::uint32_t> all, std::size_t i) {
+  return all.subspan(begin[i], begin[i + 1] - begin[i]);
+}
+
+// Every concept reachable from `c` by the links given (not `c` itself), in document order. Each
+// concept is visited once, so the walk is bounded by the size of the graph.
+std::vector<const Concept*> reachable(const CodeSystem& cs, const Concept& c,
+                                      std::span<const std::uint32_t> begin,
+                                      std::span<const std::uint32_t> all) {
+  std::vector<char> seen(cs.concepts.size(), 0);
+  std::vector<std::uint32_t> stack{static_cast<std::uint32_t>(index_of(cs, c))};
+  while (!stack.empty()) {
+    std::uint32_t at = stack.back();
+    stack.pop_back();
+    for (std::uint32_t next : links(begin, all, at)) {
+      if (seen[next] == 0) {
+        seen[next] = 1;
+        stack.push_back(next);
+      }
+    }
+  }
+  std::vector<const Concept*> out;
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    if (seen[i] != 0) out.push_back(&cs.concepts[i]);
+  }
+  return out;
+}
+
+// Is `ancestor` reached from concept `from` by parent links? A walk up from `from`.
+bool reaches(const CodeSystem& cs, std::size_t from, std::size_t ancestor) {
+  std::vector<char> seen(cs.concepts.size(), 0);
+  std::vector<std::size_t> stack{from};
+  while (!stack.empty()) {
+    std::size_t at = stack.back();
+    stack.pop_back();
+    for (std::uint32_t p : links(cs.graph->parent_begin, cs.graph->parents, at)) {
+      if (p == ancestor) return true;
+      if (seen[p] == 0) {
+        seen[p] = 1;
+        stack.push_back(p);
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string_view code_of(const Concept& c) {
@@ -60,27 +108,59 @@ const Concept* find_concept(const CodeSystem& cs, std::string_view code) {
   return nullptr;
 }
 
-const Concept* parent_of(const CodeSystem& cs, const Concept& c) {
-  return c.parent < 0 ? nullptr : &cs.concepts[static_cast<std::size_t>(c.parent)];
-}
-
-std::span<const Concept> descendants_of(const CodeSystem& cs, const Concept& c) {
-  std::size_t i = index_of(cs, c);
-  return cs.concepts.subspan(i + 1, c.subtree_end - (i + 1));
+std::vector<const Concept*> parents_of(const CodeSystem& cs, const Concept& c) {
+  std::vector<const Concept*> out;
+  if (cs.graph != nullptr) {
+    for (std::uint32_t p : links(cs.graph->parent_begin, cs.graph->parents, index_of(cs, c))) {
+      out.push_back(&cs.concepts[p]);
+    }
+  } else if (c.parent >= 0) {
+    out.push_back(&cs.concepts[static_cast<std::size_t>(c.parent)]);
+  }
+  return out;
 }
 
 std::vector<const Concept*> children_of(const CodeSystem& cs, const Concept& c) {
   std::vector<const Concept*> out;
-  std::span<const Concept> below = descendants_of(cs, c);
-  for (std::size_t i = 0; i < below.size(); i = below[i].subtree_end - index_of(cs, below[0])) {
-    out.push_back(&below[i]);
+  if (cs.graph != nullptr) {
+    for (std::uint32_t k : links(cs.graph->child_begin, cs.graph->children, index_of(cs, c))) {
+      out.push_back(&cs.concepts[k]);
+    }
+    return out;
   }
+  for (std::size_t i = index_of(cs, c) + 1; i < c.subtree_end; i = cs.concepts[i].subtree_end) {
+    out.push_back(&cs.concepts[i]);
+  }
+  return out;
+}
+
+std::vector<const Concept*> descendants_of(const CodeSystem& cs, const Concept& c) {
+  if (cs.graph != nullptr) return reachable(cs, c, cs.graph->child_begin, cs.graph->children);
+  std::vector<const Concept*> out;
+  for (std::size_t i = index_of(cs, c) + 1; i < c.subtree_end; ++i) {
+    out.push_back(&cs.concepts[i]);
+  }
+  return out;
+}
+
+std::vector<const Concept*> ancestors_of(const CodeSystem& cs, const Concept& c) {
+  if (cs.graph != nullptr) return reachable(cs, c, cs.graph->parent_begin, cs.graph->parents);
+  std::vector<const Concept*> out;
+  for (std::int32_t p = c.parent; p >= 0; p = cs.concepts[static_cast<std::size_t>(p)].parent) {
+    out.push_back(&cs.concepts[static_cast<std::size_t>(p)]);
+  }
+  std::reverse(out.begin(), out.end());
   return out;
 }
 
 Subsumption subsumes(const CodeSystem& cs, const Concept& a, const Concept& b) {
   std::size_t ia = index_of(cs, a), ib = index_of(cs, b);
   if (ia == ib) return Subsumption::kEquivalent;
+  if (cs.graph != nullptr) {
+    if (reaches(cs, ib, ia)) return Subsumption::kSubsumes;
+    if (reaches(cs, ia, ib)) return Subsumption::kSubsumedBy;
+    return Subsumption::kNotSubsumed;
+  }
   if (ib > ia && ib < a.subtree_end) return Subsumption::kSubsumes;
   if (ia > ib && ia < b.subtree_end) return Subsumption::kSubsumedBy;
   return Subsumption::kNotSubsumed;

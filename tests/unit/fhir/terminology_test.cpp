@@ -76,8 +76,13 @@ TEST_CASE("code system lookups: display, parent, children, subsumption") {
   const Concept* aut = find_concept(*pt, "AUT");
   const Concept* generator = find_concept(*pt, "_ParticipationInformationGenerator");
   REQUIRE((trans && ent && aut && generator));
-  CHECK(parent_of(*pt, *ent) == trans);
-  CHECK(parent_of(*pt, *trans) == generator);
+  CHECK(parents_of(*pt, *ent) == std::vector<const Concept*>{trans});
+  CHECK(parents_of(*pt, *trans) == std::vector<const Concept*>{generator});
+  std::vector<const Concept*> up = ancestors_of(*pt, *ent);
+  REQUIRE(up.size() >= 2);  // ..., generator, trans: from the top
+  CHECK(up[up.size() - 2] == generator);
+  CHECK(up.back() == trans);
+  CHECK(ancestors_of(*pt, *up.front()).empty());
   CHECK((generator->flags & kConceptNotSelectable) != 0);
   CHECK((aut->flags & kConceptNotSelectable) == 0);
   std::vector<const Concept*> children = children_of(*pt, *generator);
