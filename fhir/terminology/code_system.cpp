@@ -2,7 +2,10 @@
 #include "fhir/terminology/code_system.h"
 
 #include <algorithm>
+#include <deque>
+#include <limits>
 
+#include "fhir/terminology/concept_graph.h"
 #include "fhir/terminology/tables.h"
 
 namespace hearth::fhir::terminology {
@@ -85,15 +88,62 @@ std::string_view display_of(const CodeSystem& cs, const Concept& c) {
   return cs.texts == nullptr ? detail::text(c.display) : std::string_view(cs.texts[c.display]);
 }
 
+namespace {
+
+// The built-in code systems, those whose properties name hierarchy links given their graph: built
+// once, on first use (a few milliseconds), so that a process that never reads them pays nothing.
+struct BuiltinSystems {
+  std::vector<CodeSystem> systems;
+  std::deque<ConceptGraphData> graphs;
+  std::deque<ConceptGraph> views;
+};
+
+const BuiltinSystems& builtin_systems() {
+  static const BuiltinSystems built = [] {
+    BuiltinSystems out;
+    out.systems.assign(detail::kCodeSystems.begin(), detail::kCodeSystems.end());
+    for (const detail::CodeSystemLinks& l : detail::kCodeSystemLinks) {
+      auto it =
+          std::lower_bound(out.systems.begin(), out.systems.end(), l.url,
+                           [](const CodeSystem& cs, std::string_view u) { return cs.url < u; });
+      if (it == out.systems.end() || it->url != l.url) continue;
+      std::vector<ConceptLink> links;
+      for (std::uint32_t i = 0; i < it->concepts.size(); ++i) {
+        if (it->concepts[i].parent >= 0) {
+          links.push_back({static_cast<std::uint32_t>(it->concepts[i].parent), i, {}});
+        }
+      }
+      for (std::size_t k = 0; k + 1 < l.pairs.size(); k += 2) {
+        links.push_back({l.pairs[k], l.pairs[k + 1], "CodeSystem.concept"});
+      }
+      const CodeSystem& cs = *it;
+      Result<ConceptGraphData> graph =
+          build_concept_graph(cs.concepts.size(), std::move(links), std::numeric_limits<int>::max(),
+                              [&](std::uint32_t i) { return code_of(cs, cs.concepts[i]); });
+      // The package's graphs are acyclic (terminology_test.cpp checks that each is used); one that
+      // were not would keep its nesting alone.
+      if (!graph.is_ok()) continue;
+      out.graphs.push_back(std::move(graph).value());
+      out.views.push_back(out.graphs.back().view());
+      it->graph = &out.views.back();
+    }
+    return out;
+  }();
+  return built;
+}
+
+}  // namespace
+
 std::span<const CodeSystem> code_systems() {
-  return detail::kCodeSystems;
+  return builtin_systems().systems;
 }
 
 const CodeSystem* find_code_system(std::string_view url) {
   url = url.substr(0, url.find('|'));
-  auto it = std::lower_bound(detail::kCodeSystems.begin(), detail::kCodeSystems.end(), url,
+  std::span<const CodeSystem> all = code_systems();
+  auto it = std::lower_bound(all.begin(), all.end(), url,
                              [](const CodeSystem& cs, std::string_view u) { return cs.url < u; });
-  return it != detail::kCodeSystems.end() && it->url == url ? &*it : nullptr;
+  return it != all.end() && it->url == url ? &*it : nullptr;
 }
 
 const Concept* find_concept(const CodeSystem& cs, std::string_view code) {

@@ -1,15 +1,17 @@
 // The code systems of the official R4 package that it holds in full (content "complete": the
 // FHIR ones, the HL7 v2 tables and v3 vocabularies it ships), compiled into constant tables by
 // tools/fhir_codegen (terminology_writer.h): each concept's code, display, place in the
-// hierarchy (the nesting of CodeSystem.concept) and whether it is abstract or inactive.
+// hierarchy (the nesting of CodeSystem.concept, and the links its properties name) and whether
+// it is abstract or inactive.
 // Definitions, designations and other properties are not kept.
 //
 // A concept's descendants are the concepts that follow it up to `subtree_end` (document order,
-// depth first), so subsumption is a range test. A stored code system (stored_code_system.h) may
-// also say its hierarchy by `parent`/`child` properties, where a concept can have several
-// parents: it then carries a ConceptGraph, and the functions below follow that instead (the
-// same answers, by a bounded walk of an acyclic graph). Everything points into constant data;
-// thread-safe.
+// depth first), so subsumption is a range test. A code system may also say its hierarchy by
+// `parent`/`child` properties, where a concept can have several parents (13 built-in v3 ones;
+// stored ones, stored_code_system.h): it then carries a ConceptGraph, and the functions below
+// follow that instead (the same answers, by a bounded walk of an acyclic graph). The built-in
+// graphs are built once, on the first call of code_systems() or find_code_system(). Everything
+// points into constant data; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -58,8 +60,8 @@ struct CodeSystem {
   // The texts a concept's code and display index: nullptr for a built-in code system (the
   // pooled tables), the compiled texts of a stored one (stored_code_system.h).
   const std::string* texts;
-  // The hierarchy when it is not the nesting alone; nullptr for the built-in code systems and
-  // stored ones without `parent`/`child` properties.
+  // The hierarchy when it is not the nesting alone; nullptr for a code system whose concepts
+  // name no `parent`/`child` links.
   const ConceptGraph* graph;
 };
 

@@ -32,8 +32,8 @@ void adjacency(std::size_t n, const std::vector<ConceptLink>& links,
 // A cycle among the concepts Kahn's order left (each has a parent left too), walking up from
 // one of them until a concept repeats: its indices, each a parent of the one before.
 std::vector<std::uint32_t> find_cycle(const ConceptGraphData& g, const std::vector<char>& left) {
-  std::uint32_t at = static_cast<std::uint32_t>(std::find(left.begin(), left.end(), 1) -
-                                                left.begin());
+  std::uint32_t at =
+      static_cast<std::uint32_t>(std::find(left.begin(), left.end(), 1) - left.begin());
   std::vector<std::int64_t> visited_at(left.size(), -1);
   std::vector<std::uint32_t> walk;
   while (visited_at[at] < 0) {

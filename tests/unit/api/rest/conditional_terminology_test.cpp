@@ -94,7 +94,7 @@ TEST_CASE("If-None-Exist, conditional update, patch and delete with :in/:below o
 
   // Conditional delete of what is not in the value set (orange).
   REQUIRE(f.call("DELETE", "Observation", "", {{"code:not-in", "http://example.org/ValueSet/warm"}})
-              .status /
+                  .status /
               100 ==
           2);
   CHECK(total(f, "Observation", "code", kCs + "|orange") == 0);

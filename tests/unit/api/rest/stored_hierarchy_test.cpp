@@ -40,7 +40,8 @@ std::vector<std::string> properties(const Response& r, std::string_view name) {
     if (std::string_view(p["name"].GetString()) != "property") continue;
     std::string code, value;
     for (auto& part : p["part"].GetArray()) {
-      if (std::string_view(part["name"].GetString()) == "code") code = part["valueCode"].GetString();
+      if (std::string_view(part["name"].GetString()) == "code")
+        code = part["valueCode"].GetString();
       if (std::string_view(part["name"].GetString()) == "value" && part.HasMember("valueCode")) {
         value = part["valueCode"].GetString();
       }
