@@ -17,10 +17,9 @@ Result<QueryParams> parse_criteria(std::string_view query) {
 Result<std::vector<storage::ResourceVersion>> find_matches(
     storage::ResourceReader& reader, std::string_view type, const QueryParams& criteria,
     std::string_view base_url, const fhir::search::SearchLimits& limits, std::size_t most) {
-  // :in, :not-in, :below and :above over the value sets and code systems `reader` sees (in a
-  // transaction, those written earlier in it too), as a search does. What is compiled for a
-  // reader that may roll back is not kept for other requests.
-  StoredTerminology terminology(reader, /*fill_caches=*/false);
+  // :in, :not-in, :below and :above over the value sets and code systems `reader` sees, as a
+  // search does.
+  StoredTerminology terminology(reader);
   fhir::search::SearchLimits with_terminology = limits;
   if (with_terminology.terminology == nullptr) with_terminology.terminology = &terminology;
   HEARTH_ASSIGN_OR_RETURN(auto query,

@@ -56,10 +56,13 @@ struct CachedExpansion {
 
 class StoredTerminology final : public fhir::terminology::TerminologySource {
  public:
-  // `fill_caches` false: what is compiled or expanded is not added to the process-wide caches
-  // (they are still read), for a reader inside a store transaction that may roll back.
-  explicit StoredTerminology(storage::ResourceReader& reader, bool fill_caches = true)
-      : reader_(reader), fill_caches_(fill_caches) {}
+  // Through a storage::StoreTransaction (a conditional write's criteria, a transaction's GET
+  // entries), what is compiled or expanded is not added to the process-wide caches (they are
+  // still read): the transaction may roll back, and a version it wrote be written again with
+  // other content.
+  explicit StoredTerminology(storage::ResourceReader& reader)
+      : reader_(reader),
+        fill_caches_(dynamic_cast<storage::StoreTransaction*>(&reader) == nullptr) {}
 
   // TerminologySource: stored first, then built in. A stored CodeSystem that does not compile
   // counts as absent (its error is kept: compile_problem()).
