@@ -1,6 +1,7 @@
 // Matching the criteria of a conditional operation through the search engine.
 #include "api/rest/conditional.h"
 
+#include "api/rest/terminology_source.h"
 #include "core/url_encoding.h"
 
 namespace hearth::api {
@@ -16,8 +17,14 @@ Result<QueryParams> parse_criteria(std::string_view query) {
 Result<std::vector<storage::ResourceVersion>> find_matches(
     storage::ResourceReader& reader, std::string_view type, const QueryParams& criteria,
     std::string_view base_url, const fhir::search::SearchLimits& limits, std::size_t most) {
-  HEARTH_ASSIGN_OR_RETURN(
-      auto query, fhir::search::parse_search(type, criteria, base_url, /*strict=*/true, limits));
+  // :in, :not-in, :below and :above over the value sets and code systems `reader` sees, as a
+  // search does.
+  StoredTerminology terminology(reader);
+  fhir::search::SearchLimits with_terminology = limits;
+  if (with_terminology.terminology == nullptr) with_terminology.terminology = &terminology;
+  HEARTH_ASSIGN_OR_RETURN(auto query,
+                          fhir::search::parse_search(type, criteria, base_url,
+                                                     /*strict=*/true, with_terminology));
   if (query.clauses.empty()) {
     return Status(Code::kInvalidArgument,
                   "a conditional operation needs search criteria that select resources");

@@ -4,7 +4,9 @@
 // of `PUT Patient?...`) selects, looked up with the same search engine as GET [type]?...
 //
 // The criteria are parsed strictly: an unknown parameter is an error, never ignored, since
-// ignoring it would widen the match and update or delete the wrong resource.
+// ignoring it would widen the match and update or delete the wrong resource. Token `:in`,
+// `:not-in`, `:below` and `:above` use the CodeSystems and ValueSets stored in Hearth (as read
+// through the same reader) before the built-in ones, as a search does (terminology_source.h).
 #pragma once
 
 #include <cstddef>
@@ -26,8 +28,10 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 Result<QueryParams> parse_criteria(std::string_view query);
 
 // The current resources of `type` matching `criteria`, at most `most` + 1 of them (so that a
-// caller allowing `most` can tell "too many"). Errors: kInvalidArgument for no criteria, an
-// unknown parameter or a bad value (parse_search); the reader's errors.
+// caller allowing `most` can tell "too many"). `limits.terminology`, when null, is the stored
+// terminology `reader` sees. Errors: kInvalidArgument for no criteria, an unknown parameter or a
+// bad value (parse_search; a value set or code system of a modifier that is not held or cannot be
+// used); the reader's errors.
 Result<std::vector<storage::ResourceVersion>> find_matches(
     storage::ResourceReader& reader, std::string_view type, const QueryParams& criteria,
     std::string_view base_url, const fhir::search::SearchLimits& limits, std::size_t most = 1);

@@ -2,8 +2,9 @@
 // CodeSystems stored in Hearth and those built in from the official package
 // (terminology_source.h): `system` and
 // `code` (or a `coding`) in, a Parameters out with name, version, display, and as properties
-// the concept's parent and children, and whether it is abstract or inactive. Only text from the
-// code system is echoed (the client's may not be valid UTF-8).
+// the concept's parents (several where the hierarchy is a graph) and children, and whether it is
+// abstract or inactive. Only text from the code system is echoed (the client's may not be valid
+// UTF-8).
 #include "api/rest/interactions.h"
 #include "api/rest/operation_concept.h"
 #include "api/rest/operation_parameters.h"
@@ -41,7 +42,7 @@ Result<Response> lookup_operation(const InteractionContext& ctx) {
   if (!cs->version.empty()) out.add_string("version", cs->version);
   out.add_string("display", term::display_of(*cs, *c).empty() ? term::code_of(*cs, *c)
                                                               : term::display_of(*cs, *c));
-  if (const term::Concept* parent = term::parent_of(*cs, *c)) {
+  for (const term::Concept* parent : term::parents_of(*cs, *c)) {
     add_property(out, "parent", term::code_of(*cs, *parent));
   }
   for (const term::Concept* child : term::children_of(*cs, *c)) {

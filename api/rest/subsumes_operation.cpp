@@ -1,8 +1,8 @@
 // CodeSystem/$subsumes (https://hl7.org/fhir/R4/codesystem-operation-subsumes.html) over the
 // CodeSystems stored in Hearth and the built-in ones (terminology_source.h): `system`, `codeA` and
 // `codeB` (or `codingA` and `codingB` of one system) in, a Parameters with `outcome` (equivalent,
-// subsumes, subsumed-by, not-subsumed) out, from the concepts' nesting in the CodeSystem
-// (fhir/terminology/code_system.h).
+// subsumes, subsumed-by, not-subsumed) out, from the CodeSystem's hierarchy: the concepts'
+// nesting, and the links its `parent`/`child` properties name (fhir/terminology/code_system.h).
 #include "api/rest/interactions.h"
 #include "api/rest/operation_concept.h"
 #include "api/rest/operation_parameters.h"

@@ -99,12 +99,15 @@ const term::CodeSystem* StoredTerminology::code_system(std::string_view url) {
                          : term::compile_code_system(*doc);
       if (r.is_ok()) {
         compiled = *r;
-        std::lock_guard<std::mutex> lock(systems_mutex);
-        if (system_cache().size() >= kMaxCachedCodeSystems) system_cache().clear();
-        system_cache()[std::string(url)] = CachedSystem{found->id, found->version, compiled};
+        if (fill_caches_) {
+          std::lock_guard<std::mutex> lock(systems_mutex);
+          if (system_cache().size() >= kMaxCachedCodeSystems) system_cache().clear();
+          system_cache()[std::string(url)] = CachedSystem{found->id, found->version, compiled};
+        }
       } else {
         problem_ = "CodeSystem/" + found->id + " does not compile: " + r.status().message() +
                    " at " + r.status().issues()[0].expression;
+        unusable_[std::string(url)] = problem_;
       }
     }
     if (compiled != nullptr) {
@@ -115,6 +118,11 @@ const term::CodeSystem* StoredTerminology::code_system(std::string_view url) {
   deps_.push_back(std::move(dep));
   systems_.emplace(std::string(url), out);
   return out;
+}
+
+std::string StoredTerminology::why_unusable(std::string_view url) {
+  auto it = unusable_.find(without_version(url));
+  return it == unusable_.end() ? std::string() : it->second;
 }
 
 const term::Compose* StoredTerminology::value_set(std::string_view url) {
@@ -211,6 +219,7 @@ Result<std::shared_ptr<const CachedExpansion>> StoredTerminology::expand_cached(
   made->compose = *compose;
   made->dependencies = deps_;
   made->keep = keep_;
+  if (!fill_caches_) return std::shared_ptr<const CachedExpansion>(made);
   std::lock_guard<std::mutex> lock(expansions_mutex);
   if (expansion_cache().size() >= kMaxCachedExpansions) expansion_cache().clear();
   expansion_cache()[key] = made;

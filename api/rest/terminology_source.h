@@ -56,12 +56,19 @@ struct CachedExpansion {
 
 class StoredTerminology final : public fhir::terminology::TerminologySource {
  public:
-  explicit StoredTerminology(storage::ResourceReader& reader) : reader_(reader) {}
+  // Through a storage::StoreTransaction (a conditional write's criteria, a transaction's GET
+  // entries), what is compiled or expanded is not added to the process-wide caches (they are
+  // still read): the transaction may roll back, and a version it wrote be written again with
+  // other content.
+  explicit StoredTerminology(storage::ResourceReader& reader)
+      : reader_(reader),
+        fill_caches_(dynamic_cast<storage::StoreTransaction*>(&reader) == nullptr) {}
 
   // TerminologySource: stored first, then built in. A stored CodeSystem that does not compile
   // counts as absent (its error is kept: compile_problem()).
   const fhir::terminology::CodeSystem* code_system(std::string_view url) override;
   const fhir::terminology::Compose* value_set(std::string_view url) override;
+  std::string why_unusable(std::string_view url) override;
 
   // The whole expansion of value set `url` (stored or built in), cached. Errors: kNotFound
   // ("not-found") when neither holds it; kUnprocessable for a stored ValueSet whose compose is
@@ -88,6 +95,7 @@ class StoredTerminology final : public fhir::terminology::TerminologySource {
   bool unchanged(const TerminologyDependency& dep);
 
   storage::ResourceReader& reader_;
+  bool fill_caches_;
   std::vector<TerminologyDependency> deps_;
   std::vector<std::shared_ptr<const void>> keep_;
   std::map<std::string, const fhir::terminology::CodeSystem*, std::less<>> systems_;
@@ -95,6 +103,7 @@ class StoredTerminology final : public fhir::terminology::TerminologySource {
   std::deque<fhir::terminology::Compose> owned_composes_;
   fhir::terminology::BuiltinTerminology builtin_;
   std::string problem_;
+  std::map<std::string, std::string, std::less<>> unusable_;  // url -> why it did not compile
 };
 
 // Stored ConceptMaps read per request are bounded to this many.

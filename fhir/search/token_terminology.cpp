@@ -73,20 +73,22 @@ Status add_hierarchy(const SearchClause& clause, const SearchValue& value, Codes
     return invalid(clause, ":below and :above need [system]|[code]");
   }
   const term::CodeSystem* cs = source.code_system(value.system);
-  if (cs == nullptr) return invalid(clause, "the code system of :below/:above is not held");
+  if (cs == nullptr) {
+    std::string why = source.why_unusable(value.system);
+    return invalid(clause, why.empty() ? "the code system of :below/:above is not held" : why);
+  }
   const term::Concept* c = term::find_concept(*cs, value.code);
   if (c == nullptr) {
     return invalid(clause, "the code of :below/:above is not in " + std::string(cs->url));
   }
   HEARTH_RETURN_IF_ERROR(codes.add(clause, cs->url, term::code_of(*cs, *c)));
   if (clause.modifier == Modifier::kBelow) {
-    for (const term::Concept& d : term::descendants_of(*cs, *c)) {
-      HEARTH_RETURN_IF_ERROR(codes.add(clause, cs->url, term::code_of(*cs, d)));
+    for (const term::Concept* d : term::descendants_of(*cs, *c)) {
+      HEARTH_RETURN_IF_ERROR(codes.add(clause, cs->url, term::code_of(*cs, *d)));
     }
     return Status::ok();
   }
-  for (const term::Concept* p = term::parent_of(*cs, *c); p != nullptr;
-       p = term::parent_of(*cs, *p)) {
+  for (const term::Concept* p : term::ancestors_of(*cs, *c)) {
     HEARTH_RETURN_IF_ERROR(codes.add(clause, cs->url, term::code_of(*cs, *p)));
   }
   return Status::ok();

@@ -1,12 +1,17 @@
 // The code systems of the official R4 package that it holds in full (content "complete": the
 // FHIR ones, the HL7 v2 tables and v3 vocabularies it ships), compiled into constant tables by
 // tools/fhir_codegen (terminology_writer.h): each concept's code, display, place in the
-// hierarchy (the nesting of CodeSystem.concept) and whether it is abstract or inactive.
+// hierarchy (the nesting of CodeSystem.concept, and the links its properties name) and whether
+// it is abstract or inactive.
 // Definitions, designations and other properties are not kept.
 //
 // A concept's descendants are the concepts that follow it up to `subtree_end` (document order,
-// depth first), so subsumption is a range test. Everything points into static constant data;
-// thread-safe.
+// depth first), so subsumption is a range test. A code system may also say its hierarchy by
+// `parent`/`child` properties, where a concept can have several parents (13 built-in v3 ones;
+// stored ones, stored_code_system.h): it then carries a ConceptGraph, and the functions below
+// follow that instead (the same answers, by a bounded walk of an acyclic graph). The built-in
+// graphs are built once, on the first call of code_systems() or find_code_system(). Everything
+// points into constant data; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -26,9 +31,22 @@ enum ConceptFlag : std::uint8_t {
 struct Concept {
   std::uint32_t code;
   std::uint32_t display;
-  std::int32_t parent;        // index in the code system's concepts; -1 at the top
-  std::uint32_t subtree_end;  // the concepts in (this, subtree_end) are its descendants
-  std::uint8_t flags;         // ConceptFlag bits
+  std::int32_t parent;        // the `concept` nesting's parent index; -1 at the top
+  std::uint32_t subtree_end;  // the concepts in (this, subtree_end) are nested in it
+  // (with a ConceptGraph, the hierarchy is the graph's: use parents_of() and descendants_of())
+  std::uint8_t flags;  // ConceptFlag bits
+};
+
+// A hierarchy that is more than the `concept` nesting (codesystem.html#hierarchy: properties
+// `parent` and `child`, several parents allowed): every link, the nesting's included, as
+// adjacency lists over concept indices. Concept i's parents are
+// parents[parent_begin[i], parent_begin[i + 1]), its children likewise. Acyclic, each list in
+// document order without repeats.
+struct ConceptGraph {
+  std::span<const std::uint32_t> parent_begin;  // concepts + 1 offsets
+  std::span<const std::uint32_t> parents;
+  std::span<const std::uint32_t> child_begin;  // concepts + 1 offsets
+  std::span<const std::uint32_t> children;
 };
 
 struct CodeSystem {
@@ -42,6 +60,9 @@ struct CodeSystem {
   // The texts a concept's code and display index: nullptr for a built-in code system (the
   // pooled tables), the compiled texts of a stored one (stored_code_system.h).
   const std::string* texts;
+  // The hierarchy when it is not the nesting alone; nullptr for a code system whose concepts
+  // name no `parent`/`child` links.
+  const ConceptGraph* graph;
 };
 
 // A built-in concept's code and display ("" when the code system gives none).
@@ -58,16 +79,18 @@ const CodeSystem* find_code_system(std::string_view url);
 // The concept with `code` (case-insensitively when the system says so), or nullptr.
 const Concept* find_concept(const CodeSystem& cs, std::string_view code);
 
-// The concept's parent, or nullptr at the top.
-const Concept* parent_of(const CodeSystem& cs, const Concept& c);
-// Its descendants (children, their children, ...), in document order.
-std::span<const Concept> descendants_of(const CodeSystem& cs, const Concept& c);
-// Its direct children.
+// The concept's parents (none at the top; at most one without a ConceptGraph), document order.
+std::vector<const Concept*> parents_of(const CodeSystem& cs, const Concept& c);
+// Its direct children, in document order.
 std::vector<const Concept*> children_of(const CodeSystem& cs, const Concept& c);
+// Its descendants (children, their children, ...), each once, in document order.
+std::vector<const Concept*> descendants_of(const CodeSystem& cs, const Concept& c);
+// Its ancestors (parents, theirs, ...), each once, in document order.
+std::vector<const Concept*> ancestors_of(const CodeSystem& cs, const Concept& c);
 
 // CodeSystem/$subsumes outcomes (codesystem-operation-subsumes.html).
 enum class Subsumption : std::uint8_t { kEquivalent, kSubsumes, kSubsumedBy, kNotSubsumed };
-// How `a` relates to `b`: a subsumes b when b is a descendant of a.
+// How `a` relates to `b`: a subsumes b when b is a descendant of a (through any of its parents).
 Subsumption subsumes(const CodeSystem& cs, const Concept& a, const Concept& b);
 // "equivalent", "subsumes", "subsumed-by", "not-subsumed".
 std::string_view subsumption_code(Subsumption s);

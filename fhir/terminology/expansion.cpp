@@ -75,6 +75,14 @@ class FilterTest {
     if (on_code && (f.op == "is-a" || f.op == "descendent-of" || f.op == "descendant-of" ||
                     f.op == "is-not-a" || f.op == "generalizes")) {
       t.anchor_ = find_concept(cs, f.value);
+      if (cs.graph != nullptr && t.anchor_ != nullptr) {
+        // A graph is walked once per filter, not once per concept tested.
+        t.related_.assign(cs.concepts.size(), 0);
+        for (const Concept* r : f.op == "generalizes" ? ancestors_of(cs, *t.anchor_)
+                                                      : descendants_of(cs, *t.anchor_)) {
+          t.related_[static_cast<std::size_t>(r - cs.concepts.data())] = 1;
+        }
+      }
       return t;
     }
     if (on_code && (f.op == "=" || f.op == "in" || f.op == "not-in")) return t;
@@ -98,8 +106,10 @@ class FilterTest {
   Result<bool> test(const Concept& c) const {
     const Filter& f = *filter_;
     if (f.property == "parent") {
-      const Concept* p = parent_of(*cs_, c);
-      return p != nullptr && code_of(*cs_, *p) == f.value;
+      for (const Concept* p : parents_of(*cs_, c)) {
+        if (code_of(*cs_, *p) == f.value) return true;
+      }
+      return false;
     }
     if (f.property == "notSelectable" || f.property == "abstract") {
       return ((c.flags & kConceptNotSelectable) != 0) == (f.value == "true");
@@ -109,14 +119,22 @@ class FilterTest {
     if (f.op == "not-in") return !in_list(f.value, code_of(*cs_, c));
     if (f.op == "regex") return matches(code_of(*cs_, c));
     if (anchor_ == nullptr) return f.op == "is-not-a";
-    if (f.op == "is-a") return &c == anchor_ || is_descendant(*cs_, *anchor_, c);
-    if (f.op == "is-not-a") return &c != anchor_ && !is_descendant(*cs_, *anchor_, c);
-    if (f.op == "generalizes") return &c == anchor_ || is_descendant(*cs_, c, *anchor_);
-    return is_descendant(*cs_, *anchor_, c);  // descendent-of
+    if (f.op == "is-a") return &c == anchor_ || related(c);
+    if (f.op == "is-not-a") return &c != anchor_ && !related(c);
+    if (f.op == "generalizes") return &c == anchor_ || related(c);
+    return related(c);  // descendent-of
   }
 
  private:
   FilterTest(const CodeSystem& cs, const Filter& f) : cs_(&cs), filter_(&f) {}
+
+  // Is `c` a descendant of the anchor (an ancestor, for generalizes)?
+  bool related(const Concept& c) const {
+    if (!related_.empty())
+      return related_[static_cast<std::size_t>(&c - cs_->concepts.data())] != 0;
+    return filter_->op == "generalizes" ? is_descendant(*cs_, c, *anchor_)
+                                        : is_descendant(*cs_, *anchor_, c);
+  }
 
   Result<bool> matches(std::string_view code) const {
     UErrorCode status = U_ZERO_ERROR;
@@ -132,6 +150,7 @@ class FilterTest {
   const CodeSystem* cs_;
   const Filter* filter_;
   const Concept* anchor_ = nullptr;
+  std::vector<char> related_;  // with a ConceptGraph: the anchor's descendants (or ancestors)
   std::shared_ptr<icu::RegexPattern> regex_;
 };
 
@@ -201,6 +220,8 @@ class Expander {
       return Status::ok();
     }
     if (cs == nullptr) {
+      std::string why = source_.why_unusable(inc.system);
+      if (!why.empty()) return not_supported(std::move(why));
       return not_supported("the code system " + std::string(inc.system) +
                            " is not held in full by Hearth");
     }

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -59,6 +60,9 @@ class TerminologySource {
   virtual const CodeSystem* code_system(std::string_view url) = 0;
   // The compose of value set `url` ("|version" ignored), or nullptr when unknown.
   virtual const Compose* value_set(std::string_view url) = 0;
+  // Why code_system(url) found none though one is stored (it does not compile: a cycle in its
+  // hierarchy, a code defined twice, ...), with the path; "" otherwise. Call after code_system().
+  virtual std::string why_unusable(std::string_view /*url*/) { return {}; }
 };
 
 // The built-in code systems and value sets only. Not thread-safe (it keeps the composes it

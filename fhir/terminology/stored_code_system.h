@@ -3,7 +3,14 @@
 // each concept of the `concept` nesting in document order with its parent and subtree range,
 // an index by code, and the flags the built-in tables keep (property notSelectable or abstract
 // true; status deprecated or retired, or inactive true). Definitions, designations and the other
-// properties are not kept; a hierarchy given only by `parent`/`child` properties is not followed.
+// properties are not kept.
+//
+// The hierarchy is the `concept` nesting, plus the links the concepts' `parent` and `child`
+// properties name (codesystem.html#hierarchy: the property codes `parent` and `child`, or any
+// code the CodeSystem declares with uri http://hl7.org/fhir/concept-properties#parent or #child,
+// valueCode a code of the system). With any such link the code system gets a ConceptGraph
+// (code_system.h), built once here: a concept may then have several parents; a cycle is refused.
+// `hierarchyMeaning` is not read: every hierarchy is used as is-a for subsumption.
 //
 // No I/O. A compiled code system is immutable and may be shared between threads.
 #pragma once
@@ -16,6 +23,7 @@
 #include "core/status.h"
 #include "fhir/json.h"
 #include "fhir/terminology/code_system.h"
+#include "fhir/terminology/concept_graph.h"
 
 namespace hearth::fhir::terminology {
 
@@ -23,6 +31,8 @@ namespace hearth::fhir::terminology {
 inline constexpr std::size_t kMaxStoredConcepts = 100000;  // concepts of one code system
 inline constexpr int kMaxConceptDepth = 64;                // nesting of `concept`
 inline constexpr std::size_t kMaxCodeLength = 1024;        // bytes of a code
+inline constexpr std::size_t kMaxHierarchyLinks = 400000;  // parent-child links, nesting too
+// The longest chain of parents in a ConceptGraph is bounded by kMaxConceptDepth as well.
 
 class CompiledCodeSystem {
  public:
@@ -38,13 +48,18 @@ class CompiledCodeSystem {
   std::vector<Concept> concepts_;
   std::vector<std::uint32_t> by_code_;
   std::vector<std::string> texts_;
+  ConceptGraphData graph_data_;
+  ConceptGraph graph_{};
   CodeSystem view_{};
 };
 
 // Compiles `resource`, a CodeSystem as FHIR JSON. Errors, kInvalidArgument with the FHIRPath of
 // the culprit (`CodeSystem.concept[2].concept[0].code`): not a CodeSystem, no url, a concept
 // that is not an object or has no code, a code that repeats (exactly, or case-insensitively when
-// `caseSensitive` is false), `concept` not an array, and every bound above.
+// `caseSensitive` is false), `concept` not an array, a `parent`/`child` property without a
+// valueCode or naming a code the system does not define
+// (`CodeSystem.concept[0].property[1].valueCode`), a cycle in the hierarchy (the message lists
+// its codes; the path is the valueCode of a property link in it), and every bound above.
 Result<std::shared_ptr<const CompiledCodeSystem>> compile_code_system(const JsonValue& resource);
 
 }  // namespace hearth::fhir::terminology

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <string_view>
 
@@ -260,6 +262,48 @@ void add_concepts(const Value& owner, std::int32_t parent, RawCodeSystem& cs) {
   }
 }
 
+// The property codes naming a parent or a child: `parent` and `child` unless declared with another
+// uri, and any code declared with the concept-properties uri of either.
+void link_codes(const Value& doc, std::set<std::string>& parent, std::set<std::string>& child) {
+  parent = {"parent"};
+  child = {"child"};
+  auto it = doc.FindMember("property");
+  if (it == doc.MemberEnd() || !it->value.IsArray()) return;
+  for (const Value& p : it->value.GetArray()) {
+    std::string code = str(p, "code"), uri = str(p, "uri");
+    if (code.empty() || uri.empty()) continue;
+    parent.erase(code);
+    child.erase(code);
+    if (uri == "http://hl7.org/fhir/concept-properties#parent") parent.insert(code);
+    if (uri == "http://hl7.org/fhir/concept-properties#child") child.insert(code);
+  }
+}
+
+// The links of every concept's parent/child properties, in document order (the order
+// add_concepts() numbered the concepts in).
+void add_links(const Value& owner, const std::set<std::string>& parent_codes,
+               const std::set<std::string>& child_codes,
+               const std::map<std::string, std::uint32_t>& index, std::uint32_t& next,
+               RawCodeSystem& cs) {
+  auto it = owner.FindMember("concept");
+  if (it == owner.MemberEnd() || !it->value.IsArray()) return;
+  for (const Value& c : it->value.GetArray()) {
+    const std::uint32_t self = next++;
+    if (auto props = c.FindMember("property"); props != c.MemberEnd() && props->value.IsArray()) {
+      for (const Value& p : props->value.GetArray()) {
+        std::string code = str(p, "code");
+        bool names_parent = parent_codes.count(code) != 0;
+        if (!names_parent && child_codes.count(code) == 0) continue;
+        auto other = index.find(str(p, "valueCode"));
+        if (other == index.end()) continue;
+        cs.links.emplace_back(names_parent ? other->second : self,
+                              names_parent ? self : other->second);
+      }
+    }
+    add_links(c, parent_codes, child_codes, index, next, cs);
+  }
+}
+
 RawCodeSystem read_code_system(const Value& doc) {
   RawCodeSystem cs;
   cs.url = str(doc, "url");
@@ -269,6 +313,12 @@ RawCodeSystem read_code_system(const Value& doc) {
   cs.content = str(doc, "content");
   cs.case_sensitive = !doc.HasMember("caseSensitive") || boolean(doc, "caseSensitive");
   add_concepts(doc, -1, cs);
+  std::set<std::string> parent_codes, child_codes;
+  link_codes(doc, parent_codes, child_codes);
+  std::map<std::string, std::uint32_t> index;
+  for (std::uint32_t i = 0; i < cs.codes.size(); ++i) index.emplace(cs.codes[i], i);
+  std::uint32_t next = 0;
+  add_links(doc, parent_codes, child_codes, index, next, cs);
   return cs;
 }
 

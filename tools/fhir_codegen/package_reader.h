@@ -98,6 +98,11 @@ struct RawCodeSystem {
   bool case_sensitive = true;
   std::vector<std::string> codes;
   std::vector<RawConcept> concepts;  // aligned with `codes`
+  // The hierarchy links the concepts' `parent`/`child` properties name (codesystem.html#hierarchy;
+  // the codes `parent`, `child` or any declared with the concept-properties #parent/#child uri),
+  // as (parent, child) concept indices, in document order; a valueCode the system does not define
+  // is left out. The nesting's links are not repeated here.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> links;
 };
 
 // One source -> target mapping of a ConceptMap group.

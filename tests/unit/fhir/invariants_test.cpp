@@ -6,7 +6,10 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "fhir/fhirpath/fhirpath.h"
@@ -91,6 +94,57 @@ TEST_CASE("every invariant compiles, or is listed as skipped with a reason") {
     compiled += e.is_ok() ? 1 : 0;
   }
   MESSAGE("invariants evaluated through FHIRPath: ", compiled, "; skipped: ", skipped.size());
+}
+
+TEST_CASE("the tables hold every error constraint of the package's base definitions") {
+  // Read from the package here, not through the generator: every StructureDefinition that
+  // defines a type (derivation specialization; logical models aside), every constraint of
+  // severity error in its snapshot.
+  std::set<std::string> in_package;
+  for (const auto& e : std::filesystem::directory_iterator(HEARTH_FHIR_PACKAGE_DIR)) {
+    if (!e.path().filename().string().starts_with("StructureDefinition-")) continue;
+    std::ifstream in(e.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    Result<JsonDocument> sd = parse_json(text.str());
+    REQUIRE_MESSAGE(sd.is_ok(), e.path().string());
+    auto member = [&](const char* name) {
+      auto it = sd->FindMember(name);
+      return it != sd->MemberEnd() && it->value.IsString() ? std::string(it->value.GetString())
+                                                           : std::string();
+    };
+    if (member("derivation") != "specialization" || member("kind") == "logical") continue;
+    for (const JsonValue& el : (*sd)["snapshot"]["element"].GetArray()) {
+      if (!el.HasMember("constraint")) continue;
+      for (const JsonValue& c : el["constraint"].GetArray()) {
+        if (std::string_view(c["severity"].GetString()) == "error") {
+          in_package.insert(c["key"].GetString());
+        }
+      }
+    }
+  }
+  std::set<std::string> in_tables;
+  for (const ConstraintDef& c : all_constraints()) in_tables.emplace(c.key);
+  MESSAGE("error constraints in the package: ", in_package.size(),
+          ", in the tables: ", in_tables.size());
+  CHECK(in_package.size() > 190);
+  CHECK(in_tables == in_package);
+}
+
+TEST_CASE("docs/validation.md lists exactly the skipped constraints") {
+  std::ifstream in(std::string(HEARTH_SOURCE_DIR) + "/docs/validation.md");
+  REQUIRE(in.good());
+  std::set<std::string> listed;
+  bool in_table = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("### ")) in_table = line == "### Checked natively, or skipped";
+    if (in_table && line.starts_with("| `")) {
+      listed.insert(line.substr(3, line.find('`', 3) - 3));
+    }
+  }
+  std::set<std::string> skipped;
+  for (const SkippedConstraint& s : skipped_constraints()) skipped.emplace(s.key);
+  CHECK(listed == skipped);
 }
 
 TEST_CASE("ele-1 and ext-1 are checked natively") {

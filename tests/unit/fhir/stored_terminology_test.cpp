@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "fhir/terminology/compose.h"
 #include "fhir/terminology/expansion.h"
@@ -71,7 +72,9 @@ TEST_CASE("a compiled CodeSystem: hierarchy, flags, lookup, expansion") {
   REQUIRE(c != nullptr);
   CHECK(display_of(cs, *a) == "A");
   CHECK(subsumes(cs, *a, *c) == Subsumption::kSubsumes);
-  CHECK(code_of(cs, *parent_of(cs, *c)) == "b");
+  REQUIRE(parents_of(cs, *c).size() == 1);
+  CHECK(code_of(cs, *parents_of(cs, *c)[0]) == "b");
+  CHECK(cs.graph == nullptr);  // the nesting alone: range tests
   CHECK((c->flags & kConceptInactive) != 0);
   CHECK((find_concept(cs, "d")->flags & kConceptNotSelectable) != 0);
   CHECK(find_concept(cs, "A") == nullptr);  // case-sensitive by default
@@ -92,6 +95,125 @@ TEST_CASE("a compiled CodeSystem: hierarchy, flags, lookup, expansion") {
   ExpandOptions active;
   active.active_only = true;
   CHECK(page_of(*all, active).total == 1);
+}
+
+// animal > mammal (nested); dog: parents mammal (property `parent`) and pet (pet's `child`);
+// puppy: parent dog by a property code declared with the #parent uri; cat: parents mammal and
+// pet, both by `parent`.
+constexpr std::string_view kDag = R"({"resourceType":"CodeSystem","url":"http://x/dag",
+  "property":[{"code":"subsumedBy","uri":"http://hl7.org/fhir/concept-properties#parent",
+               "type":"code"}],
+  "concept":[{"code":"animal","concept":[{"code":"mammal"}]},
+    {"code":"pet","property":[{"code":"child","valueCode":"dog"}]},
+    {"code":"dog","property":[{"code":"parent","valueCode":"mammal"}]},
+    {"code":"puppy","property":[{"code":"subsumedBy","valueCode":"dog"}]},
+    {"code":"cat","property":[{"code":"parent","valueCode":"mammal"},
+                              {"code":"parent","valueCode":"pet"}]}]})";
+
+std::vector<std::string_view> codes(const CodeSystem& cs, const std::vector<const Concept*>& cs_) {
+  std::vector<std::string_view> out;
+  for (const Concept* c : cs_) out.push_back(code_of(cs, *c));
+  return out;
+}
+
+using Codes = std::vector<std::string_view>;
+
+TEST_CASE("a hierarchy by parent/child properties: several parents, nesting mixed in") {
+  JsonDocument doc = parse(kDag);
+  auto compiled = compile_code_system(doc);
+  REQUIRE_MESSAGE(compiled.is_ok(), compiled.status().message());
+  const CodeSystem& cs = (*compiled)->view();
+  REQUIRE(cs.graph != nullptr);
+  auto at = [&](std::string_view code) {
+    const Concept* c = find_concept(cs, code);
+    REQUIRE(c != nullptr);
+    return c;
+  };
+  CHECK(codes(cs, parents_of(cs, *at("dog"))) == Codes{"mammal", "pet"});
+  CHECK(codes(cs, parents_of(cs, *at("puppy"))) == Codes{"dog"});
+  CHECK(codes(cs, parents_of(cs, *at("mammal"))) == Codes{"animal"});
+  CHECK(parents_of(cs, *at("animal")).empty());
+  CHECK(codes(cs, children_of(cs, *at("pet"))) == Codes{"dog", "cat"});
+  CHECK(codes(cs, children_of(cs, *at("animal"))) == Codes{"mammal"});
+  CHECK(codes(cs, descendants_of(cs, *at("animal"))) == Codes{"mammal", "dog", "puppy", "cat"});
+  CHECK(codes(cs, ancestors_of(cs, *at("puppy"))) == Codes{"animal", "mammal", "pet", "dog"});
+  CHECK(subsumes(cs, *at("animal"), *at("puppy")) == Subsumption::kSubsumes);
+  CHECK(subsumes(cs, *at("puppy"), *at("pet")) == Subsumption::kSubsumedBy);
+  CHECK(subsumes(cs, *at("cat"), *at("dog")) == Subsumption::kNotSubsumed);
+  CHECK(subsumes(cs, *at("pet"), *at("mammal")) == Subsumption::kNotSubsumed);
+  CHECK(subsumes(cs, *at("dog"), *at("dog")) == Subsumption::kEquivalent);
+
+  // Each hierarchy filter of an expansion follows the graph.
+  auto expanded = [&](std::string_view filter) {
+    JsonDocument vs = parse(R"({"resourceType":"ValueSet","url":"http://x/vs","compose":{
+      "include":[{"system":"http://x/dag","filter":[)" +
+                            std::string(filter) + "]}]}}");
+    auto compose = read_compose(vs);
+    REQUIRE(compose.is_ok());
+    OneOfEach source(cs, *compose);
+    auto all = expand_all(*compose, source);
+    REQUIRE_MESSAGE(all.is_ok(), all.status().message());
+    std::vector<std::string> out;
+    for (const ExpansionItem& item : *all) out.emplace_back(item.code);
+    return out;
+  };
+  using Strings = std::vector<std::string>;
+  CHECK(expanded(R"({"property":"concept","op":"is-a","value":"pet"})") ==
+        Strings{"pet", "dog", "puppy", "cat"});
+  CHECK(expanded(R"({"property":"concept","op":"descendent-of","value":"mammal"})") ==
+        Strings{"dog", "puppy", "cat"});
+  CHECK(expanded(R"({"property":"concept","op":"is-not-a","value":"mammal"})") ==
+        Strings{"animal", "pet"});
+  CHECK(expanded(R"({"property":"concept","op":"generalizes","value":"puppy"})") ==
+        Strings{"animal", "mammal", "pet", "dog", "puppy"});
+  CHECK(expanded(R"({"property":"parent","op":"=","value":"pet"})") == Strings{"dog", "cat"});
+}
+
+TEST_CASE("a hierarchy graph is refused with its path: cycles, unknown codes, depth") {
+  // a > b > a: the property that closes it is named, the codes listed.
+  JsonDocument cycle = parse(R"({"resourceType":"CodeSystem","url":"u","concept":[
+    {"code":"a","property":[{"code":"parent","valueCode":"b"}]},
+    {"code":"b","property":[{"code":"parent","valueCode":"a"}]}]})");
+  auto r = compile_code_system(cycle);
+  REQUIRE_FALSE(r.is_ok());
+  CHECK(r.status().message().find("cycle") != std::string::npos);
+  CHECK(r.status().message().find("a, b, a") != std::string::npos);
+  CHECK(r.status().issues()[0].expression.find("CodeSystem.concept[") == 0);
+  CHECK(r.status().issues()[0].expression.ends_with("].property[0].valueCode"));
+  // A cycle through the nesting: b nested under a names a as its child.
+  CHECK(code_system_error(R"({"resourceType":"CodeSystem","url":"u","concept":[{"code":"a",
+    "concept":[{"code":"b","property":[{"code":"child","valueCode":"a"}]}]}]})") ==
+        "CodeSystem.concept[0].concept[0].property[0].valueCode");
+  // Its own parent; a cycle below a concept that is not in it.
+  CHECK(code_system_error(R"({"resourceType":"CodeSystem","url":"u","concept":[
+    {"code":"a","property":[{"code":"parent","valueCode":"a"}]}]})") ==
+        "CodeSystem.concept[0].property[0].valueCode");
+  CHECK(code_system_error(R"({"resourceType":"CodeSystem","url":"u","concept":[{"code":"top"},
+    {"code":"x","property":[{"code":"parent","valueCode":"top"},{"code":"parent","valueCode":"z"}]},
+    {"code":"y","property":[{"code":"parent","valueCode":"x"}]},
+    {"code":"z","property":[{"code":"parent","valueCode":"y"}]}]})")
+            .find("CodeSystem.concept[") == 0);
+  CHECK(code_system_error(R"({"resourceType":"CodeSystem","url":"u","concept":[
+    {"code":"a","property":[{"code":"parent","valueCode":"nope"}]}]})") ==
+        "CodeSystem.concept[0].property[0].valueCode");
+  CHECK(code_system_error(R"({"resourceType":"CodeSystem","url":"u","concept":[
+    {"code":"a","property":[{"code":"child","valueString":"b"}]},{"code":"b"}]})") ==
+        "CodeSystem.concept[0].property[0]");
+  // `parent` declared with another meaning is not a link.
+  JsonDocument other = parse(R"({"resourceType":"CodeSystem","url":"u",
+    "property":[{"code":"parent","uri":"http://example.org/guardian","type":"code"}],
+    "concept":[{"code":"a","property":[{"code":"parent","valueCode":"nope"}]}]})");
+  auto ok = compile_code_system(other);
+  REQUIRE(ok.is_ok());
+  CHECK((*ok)->view().graph == nullptr);
+  // A chain of parents longer than the bound, flat.
+  std::string chain = R"({"resourceType":"CodeSystem","url":"u","concept":[{"code":"c0"})";
+  for (int i = 1; i <= kMaxConceptDepth; ++i) {
+    chain += R"(,{"code":"c)" + std::to_string(i) +
+             R"(","property":[{"code":"parent","valueCode":"c)" + std::to_string(i - 1) + R"("}]})";
+  }
+  chain += "]}";
+  CHECK(code_system_error(chain) == "CodeSystem.concept");
 }
 
 TEST_CASE("compile and read errors name their path; the bounds hold") {

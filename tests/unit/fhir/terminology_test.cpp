@@ -9,6 +9,7 @@
 #include "fhir/terminology/code_system.h"
 #include "fhir/terminology/concept_map.h"
 #include "fhir/terminology/expansion.h"
+#include "fhir/terminology/tables.h"
 #include "fhir/terminology/value_set_compose.h"
 
 using namespace hearth;
@@ -76,8 +77,13 @@ TEST_CASE("code system lookups: display, parent, children, subsumption") {
   const Concept* aut = find_concept(*pt, "AUT");
   const Concept* generator = find_concept(*pt, "_ParticipationInformationGenerator");
   REQUIRE((trans && ent && aut && generator));
-  CHECK(parent_of(*pt, *ent) == trans);
-  CHECK(parent_of(*pt, *trans) == generator);
+  CHECK(parents_of(*pt, *ent) == std::vector<const Concept*>{trans});
+  CHECK(parents_of(*pt, *trans) == std::vector<const Concept*>{generator});
+  std::vector<const Concept*> up = ancestors_of(*pt, *ent);
+  REQUIRE(up.size() >= 2);  // ..., generator, trans: from the top
+  CHECK(up[up.size() - 2] == generator);
+  CHECK(up.back() == trans);
+  CHECK(ancestors_of(*pt, *up.front()).empty());
   CHECK((generator->flags & kConceptNotSelectable) != 0);
   CHECK((aut->flags & kConceptNotSelectable) == 0);
   std::vector<const Concept*> children = children_of(*pt, *generator);
@@ -94,6 +100,36 @@ TEST_CASE("code system lookups: display, parent, children, subsumption") {
   const Concept* tpa = find_concept(*pt, "TPA");
   REQUIRE(tpa != nullptr);
   CHECK((tpa->flags & kConceptInactive) != 0);
+}
+
+TEST_CASE("built-in hierarchies follow the package's child properties: several parents") {
+  // Every code system whose concepts name children by property has its graph.
+  int linked = 0;
+  for (const detail::CodeSystemLinks& l : detail::kCodeSystemLinks) {
+    const CodeSystem* cs = find_code_system(l.url);
+    REQUIRE(cs != nullptr);
+    CHECK_MESSAGE(cs->graph != nullptr, l.url);
+    ++linked;
+  }
+  MESSAGE("built-in code systems with property links: ", linked);
+  CHECK(linked > 0);
+  // v3 ActReason: NOUSERPERM is nested under NOPERM, and three other concepts name it as child.
+  const CodeSystem* reason = find_code_system("http://terminology.hl7.org/CodeSystem/v3-ActReason");
+  REQUIRE(reason != nullptr);
+  const Concept* user = find_concept(*reason, "NOUSERPERM");
+  const Concept* status = find_concept(*reason, "_StatusRevisionRefusalReasonCode");
+  const Concept* noperm = find_concept(*reason, "NOPERM");
+  REQUIRE((user && status && noperm));
+  std::set<std::string_view> parents;
+  for (const Concept* p : parents_of(*reason, *user)) parents.insert(code_of(*p));
+  CHECK(parents == std::set<std::string_view>{
+                       "NOPERM", "_PharmacySupplyRequestFulfillerRevisionRefusalReasonCode",
+                       "_StatusRevisionRefusalReasonCode",
+                       "_SubstanceAdministrationPermissionRefusalReasonCode"});
+  CHECK(subsumes(*reason, *status, *user) == Subsumption::kSubsumes);
+  CHECK(subsumes(*reason, *user, *noperm) == Subsumption::kSubsumedBy);
+  std::vector<const Concept*> below = descendants_of(*reason, *status);
+  CHECK(std::find(below.begin(), below.end(), user) != below.end());
 }
 
 TEST_CASE("expansion: whole systems, is-a with an exclude, is-not-a, descendent-of") {

@@ -101,6 +101,18 @@ TEST_CASE("CodeSystem/$subsumes: the four outcomes") {
   CHECK(has(params_named(posted, "outcome"), "\"subsumes\""));
   CHECK(f.call("GET", "CodeSystem/$subsumes", "", {{"system", kParticipation}, {"codeA", "AUT"}})
             .status == 400);
+  // A built-in hierarchy through a `child` property: NOUSERPERM is nested under NOPERM only.
+  const std::string reason = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+  Response linked = f.call(
+      "GET", "CodeSystem/$subsumes", "",
+      {{"system", reason}, {"codeA", "_StatusRevisionRefusalReasonCode"}, {"codeB", "NOUSERPERM"}});
+  REQUIRE(linked.status == 200);
+  CHECK(has(params_named(linked, "outcome"), "\"subsumes\""));
+  Response lookup =
+      f.call("GET", "CodeSystem/$lookup", "", {{"system", reason}, {"code", "NOUSERPERM"}});
+  auto parents = params_named(lookup, "property");
+  CHECK(has(parents, R"("valueCode":"NOPERM")"));
+  CHECK(has(parents, R"("valueCode":"_StatusRevisionRefusalReasonCode")"));
 }
 
 TEST_CASE("ValueSet/$expand: contains, total, paging, filter and errors") {

@@ -52,18 +52,22 @@ std::string wrapped(const std::string& resource, std::string_view mode = {}) {
 
 TEST_CASE("$validate lists every issue, at all three URLs, always 200") {
   RestFixture f;
+  // Each URL with each body form: the resource itself, or a Parameters holding it.
   for (std::string path : {"Patient/$validate", "$validate", "Patient/p1/$validate"}) {
-    INFO(path);
-    std::string body = kBad;
-    if (path.starts_with("Patient/p1")) body.insert(1, R"("id":"p1",)");
-    Response r = f.call("POST", path, body);
-    CHECK(r.status == 200);
-    std::vector<Found> found = issues(r);
-    CHECK(has(found, "error", "code-invalid", "Patient.gender"));
-    CHECK(has(found, "error", "value", "Patient.name[0].given[0]"));
-    // The invariants too, although the structure has an error (a write stops before them).
-    CHECK(has(found, "error", "invariant", "Patient.contact[0]"));
-    CHECK(found.size() == 3);
+    for (bool in_parameters : {false, true}) {
+      INFO(path, in_parameters ? " (Parameters)" : " (resource)");
+      std::string body = kBad;
+      if (path.starts_with("Patient/p1")) body.insert(1, R"("id":"p1",)");
+      if (in_parameters) body = wrapped(body);
+      Response r = f.call("POST", path, body);
+      CHECK(r.status == 200);
+      std::vector<Found> found = issues(r);
+      CHECK(has(found, "error", "code-invalid", "Patient.gender"));
+      CHECK(has(found, "error", "value", "Patient.name[0].given[0]"));
+      // The invariants too, although the structure has an error (a write stops before them).
+      CHECK(has(found, "error", "invariant", "Patient.contact[0]"));
+      CHECK(found.size() == 3);
+    }
   }
   Response r = f.call("POST", "Patient", kBad);
   CHECK(r.status == 422);
