@@ -27,6 +27,11 @@ std::map<std::string, Cached, std::less<>>& cache() {
 struct Lookup {
   storage::ResourceReader* reader;
   std::vector<Issue>* problems;
+  // False through a storage::StoreTransaction: what it reads may be its own (or, in a group
+  // commit, a neighbour's) uncommitted write, which a rollback takes back while the same
+  // (id, version) may later be written with other content. Reading the cache stays right: it
+  // only ever holds committed versions.
+  bool fill_cache = true;
   int depth = 0;
 
   std::shared_ptr<const fhir::Profile> operator()(std::string_view url) {
@@ -64,6 +69,7 @@ struct Lookup {
       }
       return nullptr;
     }
+    if (!fill_cache) return *compiled;
     std::lock_guard<std::mutex> lock(cache_mutex);
     if (cache().size() >= kMaxCachedProfiles) cache().clear();
     cache()[std::string(url)] = Cached{found.id, found.version, *compiled};
@@ -74,7 +80,8 @@ struct Lookup {
 }  // namespace
 
 fhir::ProfileLookup stored_profiles(storage::ResourceReader& reader, std::vector<Issue>* problems) {
-  auto lookup = std::make_shared<Lookup>(Lookup{&reader, problems});
+  auto lookup = std::make_shared<Lookup>(
+      Lookup{&reader, problems, dynamic_cast<storage::StoreTransaction*>(&reader) == nullptr});
   return [lookup](std::string_view url) { return (*lookup)(fhir::canonical_without_version(url)); };
 }
 

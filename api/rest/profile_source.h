@@ -3,8 +3,10 @@
 // stored in Hearth, found by canonical URL (`StructureDefinition?url=...`, the newest current
 // one), compiled (fhir/profile.h) and kept in a process-wide cache keyed by URL and checked
 // against the stored (id, version) on every lookup: an update or a delete of the
-// StructureDefinition is seen by the next request, on every replica. A URL with none stored is
-// the official package's profile by that URL when it ships one (fhir/shipped_profiles.h).
+// StructureDefinition is seen by the next request, on every replica. Profiles compiled from what a
+// storage::StoreTransaction reads are not cached (a rollback could take their version back). A URL
+// with none stored is the official package's profile by that URL when it ships one
+// (fhir/shipped_profiles.h).
 //
 // Thread-safe (one mutex around the cache; a compiled Profile is immutable and shared).
 #pragma once

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "api/rest/profile_source.h"
+#include "api/rest/write_request.h"
 #include "rest_test_support.h"
 
 using namespace hearth;
@@ -146,6 +148,32 @@ TEST_CASE("an updated StructureDefinition changes what its profile checks") {
   found = issues(f.call("POST", "Patient/$validate", with_profile(patient, url)));
   CHECK(errors(found) == 0);
   CHECK(has(found, "warning", "not-supported", ""));
+}
+
+TEST_CASE("a profile compiled inside a transaction that rolls back is not kept for later") {
+  // A transaction writes a version of the StructureDefinition, checks a resource against it
+  // (so through the transaction, as a conditional write or a group-committed neighbour would),
+  // and rolls back; the same version number is then written with other content.
+  RestFixture f;
+  const std::string url = "http://example.org/StructureDefinition/gendered";
+  const std::string birth_required =
+      replace(kGenderProfile, R"("id":"Patient.gender","path":"Patient.gender")",
+              R"("id":"Patient.birthDate","path":"Patient.birthDate")");
+  fhir::JsonDocument patient = fhir::parse_json(R"({"resourceType":"Patient"})").value();
+  Status rolled_back = f.store->transact([&](storage::StoreTransaction& tx) -> Status {
+    fhir::JsonDocument sd = fhir::parse_json(birth_required).value();
+    auto write = build_write("StructureDefinition", "gp", sd, sd.GetAllocator(), 1000);
+    REQUIRE(write.is_ok());
+    REQUIRE(tx.update(*write).is_ok());
+    std::vector<Issue> inside = validate_against_stored_profile(tx, patient, url);
+    CHECK(inside.size() == 1);  // birthDate missing
+    return Status(Code::kConflict, "roll back");
+  });
+  REQUIRE_FALSE(rolled_back.is_ok());
+  REQUIRE(f.call("PUT", "StructureDefinition/gp", kGenderProfile).status == 201);  // version 1
+  std::vector<Issue> after = validate_against_stored_profile(*f.store, patient, url);
+  REQUIRE(after.size() == 1);
+  CHECK(after[0].diagnostics.find("Patient.gender") != std::string::npos);
 }
 
 TEST_CASE("--enforce-profiles refuses a write that breaks a claimed profile; off by default") {
