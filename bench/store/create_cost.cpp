@@ -10,6 +10,7 @@
 //
 // CPU is process CPU time (the machine may be shared; wall time says more about neighbours).
 // Under callgrind, HEARTH_COST_STAGE=decode|extract|render|store runs that stage only.
+// HEARTH_COST_NOINDEX=1 stores no index rows, HEARTH_COST_NOTEXT=1 no full-text row.
 #include <sqlite3.h>
 #include <time.h>
 #include <unistd.h>
@@ -162,6 +163,12 @@ int main(int argc, char** argv) {
       hearth::fhir::search::drop_rows_held_by_parts("Patient", *values);
     }
     print_stage("extract_index + drop", cpu_seconds() - cpu, n);
+    // Its share that builds the words of _text / _content (fhir/search/full_text.h).
+    const double text_cpu = cpu_seconds();
+    std::size_t words = 0;
+    for (int i = 0; i < n; ++i) words += hearth::fhir::search::full_text(kept).content.size();
+    print_stage("  of which full_text", cpu_seconds() - text_cpu, n);
+    if (words == 0) die("full_text");
   }
   if (stage_on("render")) {
     const double cpu = cpu_seconds();
@@ -199,6 +206,9 @@ int main(int argc, char** argv) {
     hearth::fhir::search::drop_rows_held_by_parts("Patient", *values);  // as api::build_write
     // HEARTH_COST_NOINDEX=1: the same creates without index rows (what the index costs).
     if (std::getenv("HEARTH_COST_NOINDEX") != nullptr) *values = {};
+    // HEARTH_COST_NOTEXT=1: the same creates without their full-text row (what _text and
+    // _content cost the store).
+    if (std::getenv("HEARTH_COST_NOTEXT") != nullptr) values->text = {};
     hearth::api::StampedBody stamped(kept, "x");
     std::atomic<int> next{0};
     const double cpu = cpu_seconds(), wall = wall_seconds(), written = written_bytes();

@@ -222,6 +222,7 @@ Result<IndexValues> extract_index(const JsonValue& resource, std::size_t max_row
   }
   const fhirpath::EvalOptions& options = eval_options();
   IndexValues out;
+  out.text = full_text(resource);
   for (const CompiledParam& p : params->second) {
     auto items = fhirpath::evaluate(*p.expression, resource, options);
     if (!items.is_ok() || items->empty()) continue;

@@ -226,6 +226,17 @@ const std::vector<Step>& sqlite_steps() {
           "INSERT INTO sqlite_stat1 VALUES ('phonetic_name', 'phonetic_name', '100000 20 1')",
           "ANALYZE sqlite_schema",
       },
+      // 15: the full-text table of _text and _content (storage/sql/text_index.h): one row per
+      // resource, its rowid the resource's key. detail=column keeps which column a word is in
+      // (the two parameters) but no positions (a search matches words, not phrases);
+      // columnsize=0 drops the per-row sizes that only ranking reads. Filled by the reindex.
+      {
+          "CREATE VIRTUAL TABLE idx_text USING fts5(narrative, content, detail=column,"
+          " columnsize=0)",
+      },
+      // 16: no statement; the reindex after it adds the canonical rows of UCUM quantities
+      // (fhir/search/ucum.h).
+      {},
   };
   return steps;
 }
@@ -383,6 +394,16 @@ const std::vector<Step>& postgresql_steps() {
           "CREATE TABLE phonetic_name (sound TEXT NOT NULL, folded TEXT COLLATE \"C\" NOT NULL,"
           " PRIMARY KEY (sound, folded))",
       },
+      // 15: the full-text table (see the SQLite step): the words as tsvectors of the 'simple'
+      // configuration (no stemming: they come folded), each under a GIN index.
+      {
+          "CREATE TABLE idx_text (rid BIGINT PRIMARY KEY, narrative TSVECTOR NOT NULL,"
+          " content TSVECTOR NOT NULL)",
+          "CREATE INDEX idx_text_narrative ON idx_text USING GIN (narrative)",
+          "CREATE INDEX idx_text_content ON idx_text USING GIN (content)",
+      },
+      // 16: see the SQLite step.
+      {},
   };
   return steps;
 }
@@ -393,7 +414,7 @@ const std::vector<Step>& steps_for(Dialect dialect) {
 
 // Steps after which every current resource is indexed again: the search index appeared (5), or
 // what it holds changed. Append a new (possibly empty) step to this list to trigger a reindex.
-constexpr std::array<int, 6> kReindexSteps = {5, 7, 9, 12, 13, 14};
+constexpr std::array<int, 8> kReindexSteps = {5, 7, 9, 12, 13, 14, 15, 16};
 
 // Any constant: serialises concurrent migrators (replicas starting together).
 constexpr long long kMigrationLockKey = 0x4865617274680001LL;

@@ -71,7 +71,9 @@ std::string select_list(const std::vector<SortTerm>& terms) {
 Result<SearchPage> run_search_in(soci::session& sql, const fhir::search::SearchQuery& query,
                                  std::int64_t now_micros) {
   using Direction = PageCursor::Direction;
-  SearchSql compiled = compile_search(query, now_micros);
+  SearchSql compiled = compile_search(
+      query, now_micros,
+      sql.get_backend_name() == "postgresql" ? Dialect::kPostgresql : Dialect::kSqlite);
   const std::string signature = sort_signature(query);
   Direction direction = Direction::kAfter;
   if (!query.cursor.empty()) {
@@ -87,14 +89,20 @@ Result<SearchPage> run_search_in(soci::session& sql, const fhir::search::SearchQ
   }
   const std::string from = " FROM resource r WHERE r.deleted = 0";
   SearchPage page;
-  if (query.total == fhir::search::TotalMode::kAccurate) {
+  if (query.total != fhir::search::TotalMode::kNone) {
+    // An estimate counts one match past its cap at most: the total when it stays under it,
+    // none when it does not.
+    const bool estimate = query.total == fhir::search::TotalMode::kEstimate;
+    const long long cap = std::max<long long>(query.estimate_cap, 0);
     long long total = 0;
     soci::statement count(sql);
     count.exchange(soci::into(total));
     bind_values(count, compiled.values, compiled.where_values);
-    prepare(count, "SELECT COUNT(*)" + from + compiled.where);
+    prepare(count, estimate ? "SELECT COUNT(*) FROM (SELECT 1" + from + compiled.where + " LIMIT " +
+                                  std::to_string(cap + 1) + ") AS capped"
+                            : "SELECT COUNT(*)" + from + compiled.where);
     count.execute(true);
-    page.total = total;
+    if (!estimate || total <= cap) page.total = total;
   }
   if (query.count <= 0) return page;
   page.last_cursor =

@@ -99,7 +99,7 @@ inline void raw_exec(const Backend& backend, const std::string& sql) {
 inline void drop_search_index(const Backend& backend) {
   for (const char* table :
        {"idx_string", "idx_token", "idx_date", "idx_number", "idx_quantity", "idx_reference",
-        "idx_uri", "idx_composite", "phonetic_name", "search_param"}) {
+        "idx_uri", "idx_composite", "phonetic_name", "idx_text", "search_param"}) {
     raw_exec(backend, std::string("DROP TABLE ") + table);
   }
   raw_exec(backend, "DROP INDEX resource_rid");

@@ -215,12 +215,113 @@ TEST_CASE("search: migrating a schema-12 database fills the composite rows and t
     }
     testing::raw_exec(b, "DROP TABLE idx_composite");
     testing::raw_exec(b, "DROP TABLE phonetic_name");
+    testing::raw_exec(b, "DROP TABLE idx_text");
     testing::raw_exec(b, "UPDATE schema_version SET version = 12");
     auto reached = migrate_store(b.url);
     REQUIRE_MESSAGE(reached.is_ok(), reached.status().message());
     auto store = open_or_die(b.url, clock);
     CHECK(search_ids(*store, "Observation", {{"code-value-quantity", "29463-7$70"}}) == Ids{"w1"});
     CHECK(search_ids(*store, "Patient", {{"phonetic", "smyth"}}) == Ids{"p1"});
+    CHECK(search_ids(*store, "Patient", {{"_content", "smith"}}) == Ids{"p1"});
+  }
+}
+
+TEST_CASE("search: UCUM quantities match in canonical units, others as written") {
+  for (const auto& b : backends()) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    auto store = open_or_die(b.url, clock);
+    auto lab = [&](const char* id, const char* value, const char* unit) {
+      put(*store, "Observation", id,
+          R"("status":"final","code":)" + code("http://loinc.org", "2345-7") +
+              R"(,"valueQuantity":)" + quantity(value, unit));
+    };
+    lab("mg", "5.4", "mg");
+    lab("ug", "5400", "ug");
+    lab("g", "0.0054", "g");
+    lab("kg", "70", "kg");
+    lab("lb", "154.3", "[lb_av]");  // 69.99 kg
+    lab("glu", "100", "mg/dL");
+    lab("mmol", "5.5", "mmol/L");
+    lab("cel", "37", "Cel");  // special: no canonical row
+    put(*store, "Observation", "other",
+        R"("status":"final","code":)" + code("http://loinc.org", "2345-7") +
+            R"(,"valueQuantity":{"value":5.4,"system":"http://other","code":"mg"})");
+    const std::string ucum = "|http://unitsofmeasure.org|";
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "5.4" + ucum + "mg"}}) ==
+          Ids{"g", "mg", "ug"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "5400" + ucum + "ug"}}) ==
+          Ids{"g", "mg", "ug"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "gt5" + ucum + "g"}}) ==
+          Ids{"kg", "lb"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "ge70" + ucum + "kg"}}) ==
+          Ids{"kg"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "ap70" + ucum + "kg"}}) ==
+          Ids{"kg", "lb"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "1" + ucum + "g/L"}}) ==
+          Ids{"glu"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "5500" + ucum + "umol/L"}}) ==
+          Ids{"mmol"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "37" + ucum + "Cel"}}) ==
+          Ids{"cel"});
+    // Another system, or none: the values as written; never the canonical rows.
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "5.4|http://other|mg"}}) ==
+          Ids{"other"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "5.4"}}) == Ids{"mg", "other"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "0.0054"}}) == Ids{"g"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "5.4||mg"}}) == Ids{"mg", "other"});
+    // Composite parts convert too.
+    CHECK(
+        search_ids(*store, "Observation", {{"code-value-quantity", "2345-7$5.4" + ucum + "mg"}}) ==
+        Ids{"g", "mg", "ug"});
+  }
+}
+
+TEST_CASE("search: _text reads the narrative, _content every string of the resource") {
+  for (const auto& b : backends()) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    auto store = open_or_die(b.url, clock);
+    put(*store, "Patient", "p1",
+        R"("text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">)"
+        R"(<p>Allergic to <b>penicillin</b> &amp; caf&#233;ine</p></div>"},)"
+        R"("name":[{"family":"Chalmers","given":["Peter"]}])");
+    put(*store, "Patient", "p2",
+        R"("text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">)"
+        R"(Peter's file</div>"},"name":[{"family":"M\u00fcller"}],)"
+        R"("address":[{"city":"Penicillin Springs"}])");
+    put(*store, "Observation", "o1",
+        R"("status":"final","code":{"text":"Body weight"},"valueString":"stable")");
+    // _text: the narrative's words, tags dropped and references decoded; folded as strings.
+    CHECK(search_ids(*store, "Patient", {{"_text", "PENICILLIN"}}) == Ids{"p1"});
+    CHECK(search_ids(*store, "Patient", {{"_text", "caféine"}}) == Ids{"p1"});
+    CHECK(search_ids(*store, "Patient", {{"_text", "cafeine allergic"}}) == Ids{"p1"});
+    CHECK(search_ids(*store, "Patient", {{"_text", "peter"}}) == Ids{"p2"});
+    CHECK(search_ids(*store, "Patient", {{"_text", "chalmers"}}).empty());  // not narrative
+    CHECK(search_ids(*store, "Patient", {{"_text", "div"}}).empty());       // a tag, not text
+    CHECK(search_ids(*store, "Patient", {{"_text", "penicillin file"}}).empty());  // all words
+    CHECK(search_ids(*store, "Patient", {{"_text", "penicillin,file"}}) == Ids{"p1", "p2"});
+    // Words, not prefixes.
+    CHECK(search_ids(*store, "Patient", {{"_text", "penic"}}).empty());
+    // _content: every string (the narrative's words too), accents folded.
+    CHECK(search_ids(*store, "Patient", {{"_content", "penicillin"}}) == Ids{"p1", "p2"});
+    CHECK(search_ids(*store, "Patient", {{"_content", "mueller,MULLER"}}) == Ids{"p2"});
+    CHECK(search_ids(*store, "Patient", {{"_content", "chalmers peter"}}) == Ids{"p1"});
+    CHECK(search_ids(*store, "Patient", {{"_content", "generated"}}) == Ids{"p1", "p2"});
+    CHECK(search_ids(*store, "Patient", {{"_content", "weight"}}).empty());  // another type
+    CHECK(search_ids(*store, "Observation", {{"_content", "weight stable"}}) == Ids{"o1"});
+    // ANDed with other clauses; in a chain; in a system search.
+    CHECK(search_ids(*store, "Patient", {{"_content", "peter"}, {"family", "mul"}}) == Ids{"p2"});
+    CHECK(search_ids(*store, "", {{"_content", "stable,chalmers"}}) == Ids{"o1", "p1"});
+    // An update replaces the words; a delete removes them.
+    put(*store, "Patient", "p1", R"("name":[{"family":"Chalmers"}])");
+    CHECK(search_ids(*store, "Patient", {{"_text", "penicillin"}}).empty());
+    CHECK(search_ids(*store, "Patient", {{"_content", "peter"}}) == Ids{"p2"});
+    WriteRequest del;
+    del.type = "Patient";
+    del.id = "p2";
+    REQUIRE(store->remove(del).is_ok());
+    CHECK(search_ids(*store, "Patient", {{"_content", "peter,penicillin"}}).empty());
   }
 }
 
