@@ -137,7 +137,7 @@ inline std::vector<Backend> backends(bool persistent_only = false) {
     pg_exec(url,
             "DROP TABLE IF EXISTS resource, resource_version, hl7_message, schema_version,"
             " idx_string, idx_token, idx_date, idx_number, idx_quantity, idx_reference, idx_uri,"
-            " idx_composite, phonetic_name, search_param");
+            " idx_composite, phonetic_name, idx_text, search_param");
     out.push_back(Backend{"postgresql", url, "", true, true});
   }
   return out;
