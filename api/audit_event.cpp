@@ -12,7 +12,7 @@ namespace hearth::api {
 namespace {
 
 // Label -> action, a table (AuditEvent.action: http://hl7.org/fhir/audit-event-action).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 20> kActions{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 24> kActions{{
     {"read", "R"},
     {"vread", "R"},
     {"history-instance", "R"},
@@ -21,6 +21,10 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 20> kActions
     {"search-type", "R"},
     {"search-compartment", "R"},
     {"search-system", "R"},
+    {"everything", "R"},
+    {"export-status", "R"},
+    {"export-file", "R"},
+    {"export-delete", "D"},
     {"hl7-list", "R"},
     {"hl7-read", "R"},
     {"create", "C"},

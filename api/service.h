@@ -28,7 +28,7 @@ enum class StoreUse {
 // log lines (never an id or a value): FHIR's interaction codes ("transaction" also stands for
 // batch), the operations, the /hl7 API's, and the server's own endpoints (GET /metrics,
 // /healthz, /readyz). Index 0 is a request no route serves.
-inline constexpr std::array<std::string_view, 32> kInteractionLabels = {"unknown",
+inline constexpr std::array<std::string_view, 37> kInteractionLabels = {"unknown",
                                                                         "capabilities",
                                                                         "read",
                                                                         "vread",
@@ -53,6 +53,11 @@ inline constexpr std::array<std::string_view, 32> kInteractionLabels = {"unknown
                                                                         "expand",
                                                                         "subsumes",
                                                                         "translate",
+                                                                        "everything",
+                                                                        "export",
+                                                                        "export-status",
+                                                                        "export-delete",
+                                                                        "export-file",
                                                                         "hl7-list",
                                                                         "hl7-read",
                                                                         "hl7-replay",

@@ -1,16 +1,14 @@
-// Lookups over the generated tables: binary searches over the sorted arrays, linear scans over
-// an element's direct children (a few dozen at most).
+// Lookups over the generated tables: a hash map of type names, binary searches over the other
+// sorted arrays, linear scans over an element's direct children (a few dozen at most).
 #include "fhir/model.h"
 
 #include <algorithm>
 #include <type_traits>
+#include <unordered_map>
 
 #include "fhir/model_tables.h"
 
 namespace hearth::fhir {
-namespace {
-
-// Does `suffix` name `code` with its first letter upper-cased ("String" vs "string")?
 bool is_capitalised(std::string_view suffix, std::string_view code) {
   if (suffix.size() != code.size() || code.empty()) return false;
   char first = code[0];
@@ -18,16 +16,21 @@ bool is_capitalised(std::string_view suffix, std::string_view code) {
   return suffix[0] == first && suffix.substr(1) == code.substr(1);
 }
 
-}  // namespace
-
 std::span<const TypeDef> all_types() {
   return detail::kTypes;
 }
 
+// A hash map, not a binary search: FHIRPath type tests and navigation look types up by name
+// several times per element, which made the search over ~900 names a visible share of indexing.
 const TypeDef* find_type(std::string_view name) {
-  auto it = std::lower_bound(detail::kTypes.begin(), detail::kTypes.end(), name,
-                             [](const TypeDef& t, std::string_view n) { return t.name < n; });
-  return it != detail::kTypes.end() && it->name == name ? &*it : nullptr;
+  static const std::unordered_map<std::string_view, const TypeDef*> by_name = [] {
+    std::unordered_map<std::string_view, const TypeDef*> map;
+    map.reserve(detail::kTypes.size());
+    for (const TypeDef& t : detail::kTypes) map.emplace(t.name, &t);
+    return map;
+  }();
+  auto it = by_name.find(name);
+  return it == by_name.end() ? nullptr : it->second;
 }
 
 std::span<const std::string_view> resource_types() {

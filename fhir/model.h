@@ -135,6 +135,10 @@ bool is_resource_type(std::string_view name);
 
 // --- Elements ------------------------------------------------------------------------------
 
+// Does `suffix`, what follows a choice element's prefix in a JSON name, name type `code` (its
+// first letter upper-cased: "String" for "string", "Quantity" for "Quantity")?
+bool is_capitalised(std::string_view suffix, std::string_view code);
+
 // Iterates the direct children of one element (by index into type.elements).
 class ChildRange {
  public:

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "hl7/v2/message.h"
+#include "server/auth/jwks_fetch.h"
 
 namespace hearth::server {
 
@@ -127,6 +128,10 @@ void add_serve_options(CLI::App& app, Config& config) {
   app.add_option("--jwks-file", config.jwks_file,
                  "JSON Web Key Set of the keys that sign bearer tokens (--auth jwt)")
       ->envname("HEARTH_JWKS_FILE");
+  app.add_option("--jwks-url", config.jwks_url,
+                 "URL of the JSON Web Key Set (--auth jwt): https://, or http://127.0.0.1 only; "
+                 "fetched at start, again for an unknown kid (at most every 10 s) and hourly")
+      ->envname("HEARTH_JWKS_URL");
   app.add_option("--issuer", config.issuer, "The \"iss\" every bearer token must carry")
       ->envname("HEARTH_ISSUER");
   app.add_option("--audience", config.audience,
@@ -217,6 +222,24 @@ void add_serve_options(CLI::App& app, Config& config) {
       ->envname("HEARTH_STATEMENT_TIMEOUT")
       ->transform(CLI::AsNumberWithUnit(millis))
       ->capture_default_str();
+  app.add_option("--export-dir", config.export_dir,
+                 "Directory of the Bulk Data $export files (default: bulk-export/ beside a SQLite "
+                 "store's file, else $TMPDIR/hearth-bulk-export); share it between replicas to "
+                 "let any replica answer a job's status")
+      ->envname("HEARTH_EXPORT_DIR");
+  app.add_option("--export-max-jobs", config.export_max_jobs,
+                 "Bulk Data exports running at once in this process; a kick-off beyond is 503 "
+                 "with Retry-After")
+      ->envname("HEARTH_EXPORT_MAX_JOBS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--export-expiry", config.export_expiry_s,
+                 "How long a finished export's files are kept (s; suffixes s, min, h)")
+      ->envname("HEARTH_EXPORT_EXPIRY")
+      ->transform(CLI::AsNumberWithUnit(
+          std::map<std::string, std::uint64_t>{{"s", 1}, {"min", 60}, {"h", 3600}}))
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{30} * 24 * 3600))
+      ->capture_default_str();
   app.add_option("--mllp-frame-timeout", config.mllp_frame_timeout_ms,
                  "An MLLP frame must complete within this from its first byte (ms; suffixes ms, "
                  "s, min), else the connection is closed and the partial frame dropped")
@@ -299,15 +322,21 @@ Status finalize(Config& config) {
     return Status(Code::kInvalidArgument, "--mllp-client-ca needs --mllp-tls-listen HOST:PORT");
   }
   if (config.auth == "jwt") {
-    if (config.jwks_file.empty() || config.issuer.empty() || config.audience.empty()) {
+    if (config.jwks_file.empty() == config.jwks_url.empty() || config.issuer.empty() ||
+        config.audience.empty()) {
       return Status(Code::kInvalidArgument,
-                    "--auth jwt needs --jwks-file FILE, --issuer ISS and --audience AUD");
+                    "--auth jwt needs one of --jwks-file FILE and --jwks-url URL, --issuer ISS and "
+                    "--audience AUD");
     }
-  } else if (!(config.jwks_file + config.issuer + config.audience + config.oauth_authorize_url +
-               config.oauth_token_url)
+    if (!config.jwks_url.empty()) {
+      HEARTH_RETURN_IF_ERROR(auth::parse_jwks_url(config.jwks_url).status());
+    }
+  } else if (!(config.jwks_file + config.jwks_url + config.issuer + config.audience +
+               config.oauth_authorize_url + config.oauth_token_url)
                   .empty()) {
     return Status(Code::kInvalidArgument,
-                  "--jwks-file, --issuer, --audience and --oauth-*-url go with --auth jwt");
+                  "--jwks-file, --jwks-url, --issuer, --audience and --oauth-*-url go with "
+                  "--auth jwt");
   }
   if (!config.audit_file.empty() && config.audit == "off") {
     return Status(Code::kInvalidArgument, "--audit-file needs the audit trail (--audit on)");

@@ -63,8 +63,10 @@ struct Config {
   std::string mllp_client_ca;
   // How HTTP clients authenticate: "none" or "jwt" (bearer tokens, server/auth/).
   std::string auth = "none";
-  // --auth jwt: the keys (a JWKS file), and the issuer and audience every token must name.
+  // --auth jwt: the keys (a JWKS file, or a URL they are fetched from: auth/jwks_source.h), and
+  // the issuer and audience every token must name.
   std::string jwks_file;
+  std::string jwks_url;
   std::string issuer;
   std::string audience;
   // --auth jwt: the token claim and value that make its bearer an administrator (the /hl7
@@ -104,6 +106,12 @@ struct Config {
   // Bounded time: each store call's statements (storage::StoreOptions; 0 = no limit), and an
   // MLLP frame from its first byte to its last (the connection is closed past it).
   std::uint64_t statement_timeout_ms = 10'000;
+  // Bulk Data $export (api/rest/bulk_export_jobs.h): where the jobs' files go ("" = next to a
+  // SQLite file store, as <dir>/bulk-export; else $TMPDIR/hearth-bulk-export), how many run at
+  // once, and how long a finished job's files stay (seconds).
+  std::string export_dir;
+  std::uint32_t export_max_jobs = 2;
+  std::uint64_t export_expiry_s = 3600;
   std::uint64_t mllp_frame_timeout_ms = 60'000;
   // Connections served at once; one more is accepted and closed at once.
   std::uint32_t max_connections = 1024;
@@ -126,7 +134,8 @@ void add_store_option(CLI::App& app, Config& config);
 // Errors: kInvalidArgument for an unparsable --listen or --mllp-listen, a base URL that is not
 // http(s)://, a zero max body, max buffered body, max message, frame timeout, connection cap or
 // REST limit, a TLS listener without --tls-cert/--tls-key (or those without a TLS listener),
-// --mllp-client-ca without --mllp-tls-listen, --auth jwt without --jwks-file, --issuer and
+// --mllp-client-ca without --mllp-tls-listen, --auth jwt without one of --jwks-file and --jwks-url
+// (a URL of the wrong form), --issuer and
 // --audience (or those without --auth jwt), an
 // --hl7-accept-types entry that is not CODE or CODE^EVENT, an --hl7-accept-versions entry the
 // parser does not support, or an empty --allowed-hosts entry.

@@ -160,6 +160,13 @@ class StoreTransaction : public ResourceReader {
   // the same resources wait for each other instead of deadlocking. A body that knows what it will
   // update or delete calls this first. A no-op where transactions run one at a time (SQLite).
   virtual Status lock(std::vector<std::pair<std::string, std::string>> type_ids) = 0;
+  // Serialises the transactions that resolve the same conditional criteria (`key`: the type and
+  // its criteria in one canonical text, e.g. a conditional create's If-None-Exist) until this
+  // one ends, so that of two racing conditional creates the second searches only after the
+  // first committed, and finds its resource instead of creating a twin. Call it before the
+  // search. PostgreSQL: a transaction-scoped advisory lock on a hash of `key` (a hash collision
+  // only serialises more); a no-op where transactions run one at a time (SQLite).
+  virtual Status lock_criteria(std::string_view key) = 0;
   virtual Result<WriteOutcome> create(const WriteRequest& request) = 0;
   virtual Result<WriteOutcome> update(const WriteRequest& request) = 0;
   virtual Result<WriteOutcome> remove(const WriteRequest& request) = 0;

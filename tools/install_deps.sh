@@ -3,13 +3,14 @@
 # all present (idempotent and quick the second time). Usage: install_deps.sh [--test]
 # --test adds what only the test suite and benchmarks need (PostgreSQL server, wrk, the openssl
 # command for the TLS tests' throwaway certificates, Node.js for the
-# client-library tests of tests/clients).
+# client-library tests of tests/clients, PyYAML for the deployment files' check).
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev rapidjson-dev libsoci-dev libsqlite3-dev libpq-dev libxml2-dev libssl-dev
   libcli11-dev doctest-dev libicu-dev ccache)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(postgresql wrk libxml2-utils clang-14 libclang-rt-14-dev clang-format-14 openssl)
+  packages+=(postgresql wrk libxml2-utils clang-14 libclang-rt-14-dev clang-format-14 openssl
+    python3-yaml)
 fi
 missing=()
 # npm and node may come from outside Debian (a Node.js install); Debian's are installed only when

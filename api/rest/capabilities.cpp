@@ -93,7 +93,8 @@ void write_security(JsonWriter& w, const SecurityDescription& security) {
 }
 
 // The operations served (validate_operation.cpp), at the type level and for the whole server,
-// and the terminology operations of CodeSystem, ValueSet and ConceptMap (interactions.h).
+// the terminology operations of CodeSystem, ValueSet and ConceptMap, and Patient's $everything
+// (interactions.h).
 struct TypeOperation {
   std::string_view type, name, definition;
 };
@@ -103,6 +104,11 @@ constexpr TypeOperation kTypeOperations[] = {
     {"CodeSystem", "validate-code",
      "http://hl7.org/fhir/OperationDefinition/CodeSystem-validate-code"},
     {"ConceptMap", "translate", "http://hl7.org/fhir/OperationDefinition/ConceptMap-translate"},
+    {"Patient", "everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything"},
+    // Bulk Data (bulk_export.h): "" is the system level.
+    {"", "export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"},
+    {"Patient", "export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export"},
+    {"Group", "export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export"},
     {"ValueSet", "expand", "http://hl7.org/fhir/OperationDefinition/ValueSet-expand"},
     {"ValueSet", "validate-code", "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code"},
 };
@@ -190,6 +196,11 @@ Result<Response> capabilities_interaction(const InteractionContext& ctx) {
   w.String("Hearth");
   w.Key("kind");
   w.String("instance");
+  // Bulk Data $export at the three levels (bulk_export.h).
+  w.Key("instantiates");
+  w.StartArray();
+  w.String("http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data");
+  w.EndArray();
   w.Key("software");
   w.StartObject();
   w.Key("name");

@@ -287,6 +287,25 @@ class Runner final : public PlannedTransaction {
     return Status::ok();
   }
 
+  // When a search whose "none found" creates a resource (a conditional create, a conditional
+  // update) found none, it runs again under this lock: transactions about to create for the
+  // same criteria take turns, so two racing ones make one resource, not two
+  // (storage::StoreTransaction::lock_criteria), while those that find it at once (the usual
+  // case: many messages for one patient) never wait. The key is the type and the criteria
+  // sorted, so the same criteria in another order meet on the same lock.
+  Status lock_criteria(storage::StoreTransaction& tx, const BundleEntry& entry,
+                       const QueryParams& criteria) {
+    QueryParams sorted = criteria;
+    std::sort(sorted.begin(), sorted.end());
+    std::string key = entry.route.type;
+    char separator = '?';
+    for (const auto& [name, value] : sorted) {
+      key.append(1, separator).append(name).append(1, '=').append(value);
+      separator = '&';
+    }
+    return at(entry, tx.lock_criteria(key));
+  }
+
   Result<std::vector<storage::ResourceVersion>> matches(storage::StoreTransaction& tx,
                                                         const BundleEntry& entry,
                                                         const QueryParams& criteria,
@@ -311,6 +330,10 @@ class Runner final : public PlannedTransaction {
       Result<QueryParams> criteria = parse_criteria(entry.if_none_exist);
       if (!criteria.is_ok()) return at(entry, criteria.status());
       auto found = matches(tx, entry, *criteria, 1);
+      if (found.is_ok() && found->empty()) {  // about to create: look again under the lock
+        HEARTH_RETURN_IF_ERROR(lock_criteria(tx, entry, *criteria));
+        found = matches(tx, entry, *criteria, 1);
+      }
       if (!found.is_ok()) return at(entry, found.status());
       if (found->size() > 1) {
         return too_many(entry, "If-None-Exist '" + entry.if_none_exist + "'");
@@ -325,6 +348,10 @@ class Runner final : public PlannedTransaction {
     }
     if (in == Interaction::kConditionalUpdate) {
       auto found = matches(tx, entry, entry.query, 1);
+      if (found.is_ok() && found->empty()) {  // about to create: look again under the lock
+        HEARTH_RETURN_IF_ERROR(lock_criteria(tx, entry, entry.query));
+        found = matches(tx, entry, entry.query, 1);
+      }
       if (!found.is_ok()) return at(entry, found.status());
       if (found->size() > 1) return too_many(entry, "PUT " + entry.url);
       const std::string given = body_id(entry);

@@ -76,6 +76,10 @@ Result<Response> lookup_operation(const InteractionContext& ctx);     // CodeSys
 Result<Response> expand_operation(const InteractionContext& ctx);     // ValueSet/$expand
 Result<Response> subsumes_operation(const InteractionContext& ctx);   // CodeSystem/$subsumes
 Result<Response> translate_operation(const InteractionContext& ctx);  // ConceptMap/$translate
+// GET Patient/[id]/$everything: the patient's compartment as a paged searchset Bundle
+// (everything_operation.cpp). Errors: kNotFound / kGone for the patient, kInvalidArgument for a
+// malformed or unsupported parameter, the store's.
+Result<Response> everything_operation(const InteractionContext& ctx);
 // POST [base]: a transaction or batch Bundle (transaction.cpp).
 void transaction_interaction(const InteractionContext& ctx, Respond respond);
 // PUT [type]?criteria (transaction.cpp, through the entry runner; DELETE [type]?criteria is

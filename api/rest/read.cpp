@@ -5,6 +5,7 @@
 #include "api/rest/compartment_access.h"
 #include "api/rest/interactions.h"
 #include "api/rest/outcome.h"
+#include "api/rest/scope_restriction.h"
 #include "api/rest/version_response.h"
 #include "core/time_format.h"
 #include "fhir/resource_view.h"
@@ -62,6 +63,11 @@ Result<Response> viewed_response(storage::ResourceVersion version, const fhir::R
 }  // namespace
 
 Status require_reachable(const InteractionContext& ctx) {
+  HEARTH_ASSIGN_OR_RETURN(std::optional<ScopeRestriction> restriction,
+                          held_to_restriction(ctx.request, ctx.route));
+  if (restriction) {
+    return require_matching(ctx.reader, *restriction, ctx.request, ctx.route.type, ctx.route.id);
+  }
   const std::string patient = held_to_patient(ctx.request, ctx.route);
   if (patient.empty()) return Status::ok();
   return require_in_patient_compartment(ctx.reader, patient, ctx.route.type, ctx.route.id);

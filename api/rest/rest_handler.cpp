@@ -5,6 +5,7 @@
 #include <memory>
 #include <utility>
 
+#include "api/rest/bulk_export.h"
 #include "api/rest/interactions.h"
 #include "api/rest/outcome.h"
 #include "api/rest/smart_scopes.h"
@@ -58,23 +59,57 @@ Result<Response> run_interaction(const InteractionContext& ctx) {
     case Interaction::kExpand: return expand_operation(ctx);
     case Interaction::kSubsumes: return subsumes_operation(ctx);
     case Interaction::kTranslate: return translate_operation(ctx);
+    case Interaction::kEverything: return everything_operation(ctx);
+    case Interaction::kExport:
+    case Interaction::kExportStatus:
+    case Interaction::kExportDelete:
+    case Interaction::kExportFile:
+      return Status(Code::kNotImplemented, "$export is not served in a Bundle");
     default: break;
   }
   return Status(Code::kInternal, "unrouted interaction");
 }
 
 RestHandler::RestHandler(storage::ResourceStore& store, Clock& clock, IdGenerator& ids,
-                         RestLimits limits, SecurityDescription security)
-    : store_(store), clock_(clock), ids_(ids), limits_(limits), security_(std::move(security)) {}
+                         RestLimits limits, SecurityDescription security, BulkExportJobs* exports)
+    : store_(store),
+      clock_(clock),
+      ids_(ids),
+      limits_(limits),
+      security_(std::move(security)),
+      exports_(exports) {}
+
+namespace {
+
+bool is_export(Interaction interaction) {
+  return interaction == Interaction::kExport || interaction == Interaction::kExportStatus ||
+         interaction == Interaction::kExportDelete || interaction == Interaction::kExportFile;
+}
+
+// The Bulk Data interactions, which need the handler's job runner (not in a Bundle: 501).
+Result<Response> run_export(const InteractionContext& ctx, BulkExportJobs* jobs) {
+  if (jobs == nullptr) {
+    return Status(Code::kNotImplemented, "Bulk Data export is not enabled on this server");
+  }
+  switch (ctx.route.interaction) {
+    case Interaction::kExport: return export_kickoff(ctx, *jobs);
+    case Interaction::kExportStatus: return export_status(ctx, *jobs);
+    case Interaction::kExportDelete: return export_delete(ctx, *jobs);
+    default: return export_file(ctx, *jobs);
+  }
+}
+
+}  // namespace
 
 bool RestHandler::handle_async(const Request& request, std::function<void(Finish)> done) const {
+  Result<Route> route =
+      route_request(request.method == "HEAD" ? "GET" : request.method, request.path);
+  if (route.is_ok() && is_export(route->interaction)) return false;  // handle()'s
   Result<ResponseFormat> format = negotiate_response_format(request);
   if (!format.is_ok()) {
     done([status = format.status(), &request] { return error_response(status, request); });
     return true;
   }
-  Result<Route> route =
-      route_request(request.method == "HEAD" ? "GET" : request.method, request.path);
   if (!route.is_ok()) {
     done([status = route.status(), format = *format] { return outcome_response(status, format); });
     return true;
@@ -106,11 +141,16 @@ bool RestHandler::handle_async(const Request& request, std::function<void(Finish
 }
 
 Response RestHandler::handle(const Request& request) const {
-  Result<ResponseFormat> format = negotiate_response_format(request);
-  if (!format.is_ok()) return error_response(format.status(), request);
   std::string_view method = request.method;
   if (method == "HEAD") method = "GET";
   Result<Route> route = route_request(method, request.path);
+  Result<ResponseFormat> format = negotiate_response_format(request);
+  // The Bulk Data status and file URLs answer JSON and NDJSON whatever the Accept asks for
+  // (clients send application/json and application/fhir+ndjson).
+  if (!format.is_ok() && route.is_ok() && is_export(route->interaction)) {
+    format = response_format_or_default(request);
+  }
+  if (!format.is_ok()) return error_response(format.status(), request);
   if (!route.is_ok()) return outcome_response(route.status(), *format);
   if (Status allowed = authorize_route(request, *route); !allowed.is_ok()) {
     return outcome_response(allowed, *format);
@@ -118,7 +158,8 @@ Response RestHandler::handle(const Request& request) const {
 
   InteractionContext ctx{store_, store_,  clock_,  ids_,     request,
                          *route, *format, limits_, security_};
-  Result<Response> response = run_interaction(ctx);
+  Result<Response> response =
+      is_export(route->interaction) ? run_export(ctx, exports_) : run_interaction(ctx);
   if (!response.is_ok()) return outcome_response(response.status(), *format);
   return std::move(response).value();
 }

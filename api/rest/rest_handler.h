@@ -18,12 +18,15 @@
 
 namespace hearth::api {
 
+class BulkExportJobs;  // api/rest/bulk_export_jobs.h
+
 class RestHandler final : public Service {
  public:
   // `security` is only described (CapabilityStatement rest.security, the SMART configuration):
   // authentication itself happens before the REST core (server/).
+  // `exports` runs Bulk Data $export jobs (bulk_export.h); null: $export answers 501.
   RestHandler(storage::ResourceStore& store, Clock& clock, IdGenerator& ids, RestLimits limits = {},
-              SecurityDescription security = {});
+              SecurityDescription security = {}, BulkExportJobs* exports = nullptr);
 
   // Never throws for anything a client controls; every error becomes an OperationOutcome
   // response with the status from core/code_table.h.
@@ -45,6 +48,7 @@ class RestHandler final : public Service {
   IdGenerator& ids_;
   RestLimits limits_;
   SecurityDescription security_;
+  BulkExportJobs* exports_;
 };
 
 // An OperationOutcome response for an error found before the REST core (oversized body, bad

@@ -41,6 +41,16 @@ constexpr std::array kRoutes = {
     RouteEntry{"GET", {"ConceptMap", "$translate"}, 2, Interaction::kTranslate, StoreUse::kNone},
     RouteEntry{"POST", {"ConceptMap", "$translate"}, 2, Interaction::kTranslate, StoreUse::kNone},
     RouteEntry{"POST", {"{type}", "$validate"}, 2, Interaction::kValidate, StoreUse::kNone},
+    RouteEntry{
+        "GET", {"Patient", "{id}", "$everything"}, 3, Interaction::kEverything, StoreUse::kRead},
+    RouteEntry{"GET", {"$export"}, 1, Interaction::kExport, StoreUse::kRead},
+    RouteEntry{"GET", {"Patient", "$export"}, 2, Interaction::kExport, StoreUse::kRead},
+    RouteEntry{"GET", {"Group", "{id}", "$export"}, 3, Interaction::kExport, StoreUse::kRead},
+    RouteEntry{"GET", {"$export-status", "{id}"}, 2, Interaction::kExportStatus, StoreUse::kRead},
+    RouteEntry{
+        "DELETE", {"$export-status", "{id}"}, 2, Interaction::kExportDelete, StoreUse::kRead},
+    RouteEntry{
+        "GET", {"$export-file", "{id}", "{file}"}, 3, Interaction::kExportFile, StoreUse::kRead},
     RouteEntry{"POST", {"{type}", "{id}", "$validate"}, 3, Interaction::kValidate, StoreUse::kNone},
     RouteEntry{"GET", {"metadata"}, 1, Interaction::kCapabilities, StoreUse::kNone},
     RouteEntry{"GET",
@@ -82,7 +92,7 @@ bool shape_matches(std::string_view p, std::string_view segment) {
   if (p == "{type}" || p == "{compartment}") {
     return !segment.empty() && segment[0] != '_' && segment[0] != '$' && segment != "metadata";
   }
-  if (p == "{id}" || p == "{vid}") {
+  if (p == "{id}" || p == "{vid}" || p == "{file}") {
     return !segment.empty() && segment[0] != '$' && segment != "_history" && segment != "_search";
   }
   return p == segment;
@@ -98,6 +108,7 @@ static_assert(kInteractionLabels[static_cast<int>(Interaction::kConditionalPatch
 static_assert(kInteractionLabels[static_cast<int>(Interaction::kValidateCode) + 1] ==
               "validate-code");
 static_assert(kInteractionLabels[static_cast<int>(Interaction::kTranslate) + 1] == "translate");
+static_assert(kInteractionLabels[static_cast<int>(Interaction::kExportFile) + 1] == "export-file");
 
 }  // namespace
 
@@ -138,7 +149,7 @@ Result<Route> route_request(std::string_view method, std::string_view path) {
       shape_only = &entry;
       continue;
     }
-    Route route{entry.interaction, {}, {}, {}, 0, entry.store_use};
+    Route route{entry.interaction, {}, {}, {}, 0, entry.store_use, {}};
     for (std::size_t i = 0; i < entry.segments; ++i) {
       std::string_view p = entry.pattern[i];
       std::string_view s = segments[i];
@@ -158,6 +169,11 @@ Result<Route> route_request(std::string_view method, std::string_view path) {
                         "'" + std::string(s) + "' is not a valid FHIR id ([A-Za-z0-9-.]{1,64})");
         }
         route.id = s;
+      } else if (p == "{file}") {
+        if (!is_valid_id(s)) {
+          return Status(Code::kNotFound, "no export file '" + std::string(s) + "'");
+        }
+        route.file = s;
       } else if (i == 0 && fhir::is_resource_type(p)) {
         route.type = p;  // ValueSet/$expand: the operation's type, for scopes and metrics
       } else if (p == "{vid}") {

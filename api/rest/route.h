@@ -36,6 +36,11 @@ enum class Interaction {
   kExpand,              // GET or POST ValueSet/$expand
   kSubsumes,            // GET or POST CodeSystem/$subsumes
   kTranslate,           // GET or POST ConceptMap/$translate
+  kEverything,          // GET Patient/id/$everything
+  kExport,              // GET $export, Patient/$export, Group/id/$export (Bulk Data kick-off)
+  kExportStatus,        // GET $export-status/job (Bulk Data status and manifest)
+  kExportDelete,        // DELETE $export-status/job (cancel, or delete the files)
+  kExportFile,          // GET $export-file/job/file (one NDJSON file of an export)
 };
 
 struct Route {
@@ -47,6 +52,7 @@ struct Route {
   // The route row's word on the store (api/service.h): kNone for metadata, kPointRead for
   // read/vread, kRead for search and history, kWrite for create, update, patch and delete.
   StoreUse store_use = StoreUse::kNone;
+  std::string file;  // kExportFile: the file name of GET $export-file/job/file
 };
 
 // Errors: kNotFound for an unknown resource type or path shape, kMethodNotAllowed when the path

@@ -12,6 +12,7 @@
 #include "api/rest/interactions.h"
 #include "api/rest/json_writer.h"
 #include "api/rest/outcome.h"
+#include "api/rest/scope_restriction.h"
 #include "api/rest/search_includes.h"
 #include "core/url_encoding.h"
 #include "fhir/search/compartment.h"
@@ -149,6 +150,12 @@ Result<Response> search_interaction(const InteractionContext& ctx) {
   if (const std::string patient = held_to_patient(ctx.request, ctx.route);
       !patient.empty() && !query.compartment) {
     HEARTH_ASSIGN_OR_RETURN(query.compartment, patient_compartment(patient, ctx.route.type));
+  }
+  // v2 granular scopes: their restriction is ANDed to the client's own parameters.
+  HEARTH_ASSIGN_OR_RETURN(std::optional<ScopeRestriction> restriction,
+                          held_to_restriction(ctx.request, ctx.route));
+  if (restriction) {
+    HEARTH_RETURN_IF_ERROR(restrict_search(*restriction, ctx.request, ctx.route.type, query));
   }
   if (query.summary_count) {
     query.count = 0;

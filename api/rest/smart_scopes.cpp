@@ -123,9 +123,16 @@ std::optional<ScopePermissions> needed(Interaction interaction) {
     case Interaction::kSearchType:
     case Interaction::kSearchCompartment:
     case Interaction::kSearchSystem:
+    case Interaction::kEverything:
     case Interaction::kHistoryInstance:
     case Interaction::kHistoryType:
     case Interaction::kHistorySystem: p.search = true; break;
+    // Bulk Data needs system/ read scopes on every type it exports, which only the export
+    // knows (its _type, or every type): authorize_bulk_export() decides, not the route.
+    case Interaction::kExport:
+    case Interaction::kExportStatus:
+    case Interaction::kExportDelete:
+    case Interaction::kExportFile: return std::nullopt;
     case Interaction::kCreate: p.create = true; break;
     case Interaction::kUpdate:
     case Interaction::kPatch: p.update = true; break;
@@ -163,6 +170,7 @@ const char* name_of(Interaction interaction) {
     case Interaction::kExpand: return "$expand";
     case Interaction::kSubsumes: return "$subsumes";
     case Interaction::kTranslate: return "$translate";
+    case Interaction::kEverything: return "$everything";
     default: return "this interaction";
   }
 }
@@ -220,6 +228,7 @@ bool holdable(const Route& route, std::string_view patient) {
     case Interaction::kPatch:
     case Interaction::kDelete:
     case Interaction::kSearchType: return in_patient_compartment(route.type);
+    case Interaction::kEverything: return route.id == patient;
     case Interaction::kSearchCompartment:
       return route.compartment == "Patient" && route.id == patient &&
              in_patient_compartment(route.type);
@@ -229,7 +238,71 @@ bool holdable(const Route& route, std::string_view patient) {
   }
 }
 
+// Routes restricted scopes may allow: reads of stored resources a search can test.
+bool restrictable(const Route& route, std::string_view patient, bool patient_scopes) {
+  switch (route.interaction) {
+    case Interaction::kRead:
+    case Interaction::kVread:
+    case Interaction::kHistoryInstance:
+    case Interaction::kSearchType: return !route.type.empty();
+    case Interaction::kSearchCompartment:
+      return patient_scopes && route.compartment == "Patient" && route.id == patient;
+    default: return false;
+  }
+}
+
+// The restricted scopes of one context that cover `want` on `type`.
+std::vector<const SmartScope*> covering_restricted(const std::vector<SmartScope>& scopes,
+                                                   bool patient, std::string_view type,
+                                                   const ScopePermissions& want) {
+  std::vector<const SmartScope*> out;
+  for (const SmartScope& scope : scopes) {
+    if ((scope.context == ScopeContext::kPatient) != patient || scope.restriction.empty()) {
+      continue;
+    }
+    if (scope.resource_type != "*" && scope.resource_type != type) continue;
+    if (covers(scope.permissions, want)) out.push_back(&scope);
+  }
+  return out;
+}
+
+// The restriction of restriction_of(); nullopt when no restricted scope covers `want`.
+std::optional<Result<ScopeRestriction>> find_restriction(const Grant& grant, std::string_view type,
+                                                         const ScopePermissions& want) {
+  bool patient = false;
+  std::vector<const SmartScope*> scopes = covering_restricted(grant.scopes, false, type, want);
+  if (scopes.empty() && !grant.patient.empty() && in_patient_compartment(type)) {
+    scopes = covering_restricted(grant.scopes, true, type, want);
+    patient = true;
+  }
+  if (scopes.empty()) return std::nullopt;
+  ScopeRestriction out{.patient = patient, .params = scopes.front()->restriction};
+  if (scopes.size() == 1) return out;
+  const std::string& name = out.params.front().first;
+  std::string values;
+  for (const SmartScope* scope : scopes) {
+    if (scope->restriction.size() != 1 || scope->restriction.front().first != name) {
+      return Status(Code::kForbidden,
+                    "the token's granular scopes on " + std::string(type) +
+                        " restrict by different parameters, whose union a search cannot express "
+                        "(one parameter, the same in each, can be combined)");
+    }
+    values += (values.empty() ? "" : ",") + scope->restriction.front().second;
+  }
+  out.params = {{name, values}};
+  return out;
+}
+
 }  // namespace
+
+Result<ScopeRestriction> restriction_of(const Grant& grant, std::string_view type,
+                                        const ScopePermissions& want) {
+  std::optional<Result<ScopeRestriction>> found = find_restriction(grant, type, want);
+  if (!found) {
+    return Status(Code::kForbidden, "no granular scope of the token covers " + std::string(type));
+  }
+  return std::move(*found);
+}
 
 Status authorize(const std::vector<SmartScope>& scopes, Interaction interaction,
                  std::string_view type) {
@@ -242,7 +315,16 @@ Result<Reach> authorize(const Grant& grant, const Route& route) {
   const std::optional<ScopePermissions> want = needed(route.interaction);
   if (!want || covers(granted(grant.scopes, false, route.type), *want)) return Reach::kAll;
   if (!covers(granted(grant.scopes, true, route.type), *want)) {
-    return refusal(route.interaction, route.type);
+    // Restricted (v2 granular) scopes, for the reads they can be held to.
+    std::optional<Result<ScopeRestriction>> restriction =
+        find_restriction(grant, route.type, *want);
+    if (!restriction) return refusal(route.interaction, route.type);
+    if (!restriction->is_ok()) return restriction->status();
+    if (!restrictable(route, grant.patient, (*restriction)->patient)) {
+      return refusal(route.interaction, route.type,
+                     " (its granular scopes allow only reads and searches of the type)");
+    }
+    return Reach::kRestricted;
   }
   if (grant.patient.empty()) {
     return refusal(route.interaction, route.type,
@@ -263,7 +345,27 @@ std::optional<Reach> reach_of_type(const Grant& grant, std::string_view type) {
       reads(granted(grant.scopes, true, type))) {
     return Reach::kPatientCompartment;
   }
+  // Included resources are shown as a read would show them: the read letter of granular scopes.
+  if (restriction_of(grant, type, ScopePermissions{.read = true}).is_ok())
+    return Reach::kRestricted;
   return std::nullopt;
+}
+
+Status authorize_bulk_export(const Grant& grant, const std::vector<std::string>& types) {
+  for (const std::string& type : types) {
+    bool reads = false;
+    for (const SmartScope& scope : grant.scopes) {
+      reads = reads || (scope.context == ScopeContext::kSystem && scope.restriction.empty() &&
+                        scope.permissions.read &&
+                        (scope.resource_type == "*" || scope.resource_type == type));
+    }
+    if (!reads) {
+      return Status(Code::kForbidden, "a bulk export of " + type +
+                                          " needs a system/ scope that reads it (system/" + type +
+                                          ".read, system/*.read or system/*.rs)");
+    }
+  }
+  return Status::ok();
 }
 
 Status authorize_admin(const Grant& grant) {

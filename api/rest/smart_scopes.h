@@ -69,6 +69,15 @@ Status authorize(const std::vector<SmartScope>& scopes, Interaction interaction,
 enum class Reach {
   kAll,                 // every resource of the type (user/ or system/ scopes)
   kPatientCompartment,  // only resources in Patient/{grant.patient}'s compartment
+  kRestricted,          // only resources matching restriction_of() (v2 granular scopes)
+};
+
+// What v2 granular scopes (`Observation.rs?category=laboratory`) hold a request to: resources
+// of the type that match every parameter of `params` as a search would (a value may list
+// alternatives with commas), and with `patient` also in Patient/{grant.patient}'s compartment.
+struct ScopeRestriction {
+  bool patient = false;
+  std::vector<std::pair<std::string, std::string>> params;
 };
 
 // The one authorisation decision of the REST core, for a routed request or a Bundle entry:
@@ -78,15 +87,33 @@ enum class Reach {
 // create, update, patch and delete of a type in the compartment, its type search and the
 // compartment search of Patient/{patient} itself, $validate. Not held to it, so refused under
 // patient/ scopes: system and type history, system search, the conditional update, patch and
-// delete, another compartment's search, a type outside the compartment. Restricted v2 scopes
-// (`?category=...`) grant nothing yet.
+// delete, another compartment's search, a type outside the compartment. Failing those,
+// restricted v2 scopes (`?category=...`) whose letters cover the interaction give
+// Reach::kRestricted (restriction_of) to read, vread, instance history, the type search and
+// (patient/ ones) the compartment search of Patient/{patient}; they never allow a write, a
+// system-level or type-level history, or a $validate.
 // Errors: kForbidden naming the interaction and the type.
 Result<Reach> authorize(const Grant& grant, const Route& route);
 
+// The restriction of the grant's restricted scopes on `type` whose letters cover `want`: of
+// user/ and system/ scopes if any cover it, else of patient/ ones (with a patient claim). One
+// scope gives its parameters; several give their union, which a search can express only when
+// each has one parameter of the same name (then their values become one comma list).
+// Errors: kForbidden when no restricted scope covers `want`, or their union cannot be
+// expressed (it names the scopes' parameters, never values).
+Result<ScopeRestriction> restriction_of(const Grant& grant, std::string_view type,
+                                        const ScopePermissions& want);
+
 // May a bearer granted `grant` see resources of `type` that a search adds on its own
-// (_include, _revinclude)? The type's read or search permission, and the reach it comes with;
-// nullopt when neither is granted.
+// (_include, _revinclude)? The type's read or search permission, and the reach it comes with
+// (kRestricted: restriction_of with read); nullopt when neither is granted.
 std::optional<Reach> reach_of_type(const Grant& grant, std::string_view type);
+
+// May a bearer granted `grant` export `types` in bulk (Bulk Data $export, and its status and
+// file URLs)? Each type needs a system/ scope that reads it (system/Type.read, system/*.rs,
+// ...) without a granular restriction; user/ and patient/ scopes do not count.
+// Errors: kForbidden naming the first type without one.
+Status authorize_bulk_export(const Grant& grant, const std::vector<std::string>& types);
 
 // The /hl7 operating API: the administrator claim. Errors: kForbidden saying what is needed.
 Status authorize_admin(const Grant& grant);

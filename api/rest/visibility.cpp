@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "api/rest/compartment_access.h"
+#include "api/rest/scope_restriction.h"
 #include "api/rest/smart_scopes.h"
 
 namespace hearth::api {
@@ -12,6 +13,7 @@ namespace hearth::api {
 Status filter_visible(storage::ResourceReader& reader, const Request& request,
                       std::vector<storage::ResourceVersion>& resources) {
   if (request.grant == nullptr) return Status::ok();
+  HEARTH_RETURN_IF_ERROR(keep_matching(reader, request, resources));
   const Grant& grant = *request.grant;
   std::vector<storage::ResourceVersion> kept, held;
   std::vector<bool> is_held;  // per resource of `kept` + `held` in order

@@ -15,8 +15,9 @@ namespace hearth::api {
 
 // Removes from `resources`, in place and keeping the order of the rest, those `request` may
 // not see: without a grant (--auth none) every one is visible; with one, a resource's type
-// must be readable (r or s) under its scopes, and one readable only through patient/ scopes
-// must be in the patient's compartment (compartment_access.h, looked up through `reader`).
+// must be readable (r or s) under its scopes, one readable only through patient/ scopes
+// must be in the patient's compartment (compartment_access.h, looked up through `reader`), and
+// one readable only through granular scopes must match them (scope_restriction.h).
 // Thread-safe as the reader is. Errors: the reader's.
 Status filter_visible(storage::ResourceReader& reader, const Request& request,
                       std::vector<storage::ResourceVersion>& resources);

@@ -64,10 +64,19 @@ double written_bytes() {
   std::exit(1);
 }
 
-hearth::api::Request request_of(const std::string& body) {
+// The body's resourceType, found without a parse (create_cost runs the real decode later).
+std::string type_of(const std::string& body) {
+  const auto key = body.find("\"resourceType\"");
+  if (key == std::string::npos) die("body has no resourceType");
+  const auto open = body.find('"', body.find(':', key) + 1);
+  if (open == std::string::npos) die("body has no resourceType");
+  return body.substr(open + 1, body.find('"', open + 1) - open - 1);
+}
+
+hearth::api::Request request_of(const std::string& body, const std::string& type) {
   hearth::api::Request request;
   request.method = "POST";
-  request.path = "Patient";
+  request.path = type;
   request.content_type = "application/fhir+json";
   request.body = body;
   return request;
@@ -126,20 +135,22 @@ int main(int argc, char** argv) {
   std::ifstream in(body_path, std::ios::binary);
   if (!in) die("cannot read " + body_path);
   const std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const hearth::api::Request request = request_of(body);
+  const std::string type = type_of(body);
+  const hearth::api::Request request = request_of(body, type);
 
   // Warm-up: the model tables and the compiled expressions (once per process).
   {
-    auto doc = hearth::api::decode_resource(request, "Patient");
+    auto doc = hearth::api::decode_resource(request, type);
     if (!doc.is_ok()) die("decode: " + doc.status().message());
     auto values = hearth::fhir::search::extract_index(*doc);
     if (!values.is_ok()) die("extract: " + values.status().message());
     std::printf(
         "%s: %zu B; %zu index rows (string %zu, token %zu, date %zu, number %zu,"
-        " quantity %zu, reference %zu, uri %zu)\n",
+        " quantity %zu, reference %zu, uri %zu, composite %zu)\n",
         body_path.c_str(), body.size(), values->size(), values->strings.size(),
         values->tokens.size(), values->dates.size(), values->numbers.size(),
-        values->quantities.size(), values->references.size(), values->uris.size());
+        values->quantities.size(), values->references.size(), values->uris.size(),
+        values->composites.size());
   }
   const int n = std::min(creates, 5000);
   std::printf("per-stage CPU, one thread, %d rounds:\n", n);
@@ -147,20 +158,20 @@ int main(int argc, char** argv) {
   if (stage_on("decode") || stage_on("render")) {
     const double cpu = cpu_seconds();
     for (int i = 0; i < n; ++i) {
-      auto doc = hearth::api::decode_resource(request, "Patient");
+      auto doc = hearth::api::decode_resource(request, type);
       if (!doc.is_ok()) die("decode");
     }
     decode_cpu = cpu_seconds() - cpu;
     print_stage("decode + validate", decode_cpu, n);
   }
-  auto decoded = hearth::api::decode_resource(request, "Patient");
+  auto decoded = hearth::api::decode_resource(request, type);
   hearth::fhir::JsonDocument& kept = *decoded;
   if (stage_on("extract")) {
     const double cpu = cpu_seconds();
     for (int i = 0; i < n; ++i) {
       auto values = hearth::fhir::search::extract_index(kept);
       if (!values.is_ok()) die("extract");
-      hearth::fhir::search::drop_rows_held_by_parts("Patient", *values);
+      hearth::fhir::search::drop_rows_held_by_parts(type, *values);
     }
     print_stage("extract_index + drop", cpu_seconds() - cpu, n);
     // Its share that builds the words of _text / _content (fhir/search/full_text.h).
@@ -174,7 +185,7 @@ int main(int argc, char** argv) {
     const double cpu = cpu_seconds();
     std::size_t bytes = 0;
     for (int i = 0; i < n; ++i) {
-      auto doc = hearth::api::decode_resource(request, "Patient");
+      auto doc = hearth::api::decode_resource(request, type);
       hearth::api::StampedBody stamped(*doc, "0190a1b2-c3d4-7e5f-8a9b-" + std::to_string(i));
       bytes += stamped.render(1, 1700000000000000).size();
     }
@@ -203,12 +214,13 @@ int main(int argc, char** argv) {
       sqlite3_close(conn);
     }
     auto values = hearth::fhir::search::extract_index(kept);
-    hearth::fhir::search::drop_rows_held_by_parts("Patient", *values);  // as api::build_write
+    hearth::fhir::search::drop_rows_held_by_parts(type, *values);  // as api::build_write
     // HEARTH_COST_NOINDEX=1: the same creates without index rows (what the index costs).
     if (std::getenv("HEARTH_COST_NOINDEX") != nullptr) *values = {};
     // HEARTH_COST_NOTEXT=1: the same creates without their full-text row (what _text and
     // _content cost the store).
     if (std::getenv("HEARTH_COST_NOTEXT") != nullptr) values->text = {};
+    if (std::getenv("HEARTH_COST_NOCOMPOSITE") != nullptr) values->composites.clear();
     hearth::api::StampedBody stamped(kept, "x");
     std::atomic<int> next{0};
     const double cpu = cpu_seconds(), wall = wall_seconds(), written = written_bytes();
@@ -216,7 +228,7 @@ int main(int argc, char** argv) {
     for (int t = 0; t < threads; ++t) {
       workers.emplace_back([&] {
         hearth::storage::WriteRequest write;
-        write.type = "Patient";
+        write.type = type;
         write.index = *values;
         write.make_body = [&](std::int64_t v, std::int64_t lu) { return stamped.render(v, lu); };
         for (int i = next++; i < creates; i = next++) {

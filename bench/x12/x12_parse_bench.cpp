@@ -5,11 +5,17 @@
 // full parse with the 837P loop table. Every round must parse without a finding.
 //
 //   build/bench/x12/x12_parse_bench [target_mb] [rounds]
+//   build/bench/x12/x12_parse_bench --generate DIR FILES CLAIMS_PER_FILE
+//
+// --generate writes FILES interchanges of the same 837P (sets of 100 claims; every claim id and
+// ISA13 unique) for an import run (bench/run_x12.sh) and exits.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
+#include <fstream>
 #include <string>
 
 #include "hl7/x12/document.h"
@@ -56,9 +62,39 @@ std::string transaction(int set, int claims) {
   return out;
 }
 
+// One interchange holding `sets` transaction sets of 100 claims from set number `first_set` on.
+std::string interchange(int first_set, int sets, int control) {
+  std::string body;
+  for (int k = 0; k < sets; ++k) body += transaction(first_set + k, 100);
+  std::string isa13 = std::to_string(control);
+  isa13.insert(0, 9 - isa13.size(), '0');
+  return "ISA*00*          *00*          *ZZ*SUBMITTERS.ID  *ZZ*RECEIVERS.ID   *240115*1023*^*"
+         "00501*" +
+         isa13 + "*0*P*:~\nGS*HC*SENDER*RECEIVER*20240115*1023*1*X*005010X222A1~\n" + body + "GE*" +
+         std::to_string(sets) + "*1~\nIEA*1*" + isa13 + "~\n";
+}
+
+int generate(const char* dir, int files, int claims_per_file) {
+  const int sets = std::max(1, claims_per_file / 100);
+  for (int f = 0; f < files; ++f) {
+    const std::string path = std::string(dir) + "/claims-" + std::to_string(100000 + f) + ".x12";
+    std::ofstream out(path, std::ios::binary);
+    out << interchange(f * sets, sets, f + 1);
+    if (!out) {
+      std::fprintf(stderr, "x12_parse_bench: cannot write %s\n", path.c_str());
+      return 1;
+    }
+  }
+  std::printf("generated %d interchanges of %d claims in %s\n", files, sets * 100, dir);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 5 && std::strcmp(argv[1], "--generate") == 0) {
+    return generate(argv[2], std::atoi(argv[3]), std::atoi(argv[4]));
+  }
   const double target_mb = argc > 1 ? std::atof(argv[1]) : 50.0;
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
   const auto target = static_cast<std::size_t>(target_mb * 1024 * 1024);

@@ -5,6 +5,7 @@
 #include "fhir/fhirpath/absence_guards.h"
 
 #include <algorithm>
+#include <span>
 #include <string_view>
 
 #include "fhir/fhirpath/ast.h"
@@ -81,9 +82,20 @@ bool is_projection(std::string_view name) {
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 
+// Is `n`, the base of a member, the focus at the top of the expression: none, $this, or one of
+// `focus_types`, names a resource of those types is filtered through unchanged ("Observation"
+// in "Observation.code", "Resource" in "Resource.meta.tag").
+bool is_focus(const Node* n, std::span<const std::string_view> focus_types) {
+  if (n == nullptr || n->kind == NodeKind::kThis) return true;
+  return n->kind == NodeKind::kMember && n->base == nullptr &&
+         std::find(focus_types.begin(), focus_types.end(), n->name) != focus_types.end();
+}
+
 class Analysis {
  public:
-  explicit Analysis(std::string_view absent) : absent_(absent) {}
+  // Every name in `absent` is navigated to nothing from the focus at the top.
+  Analysis(std::span<const std::string> absent, std::span<const std::string_view> focus_types)
+      : absent_(absent), focus_types_(focus_types) {}
 
   // `top`: the focus is the expression's $this (not an item of a where()/select()/...).
   Abstract eval(const Node& n, bool top) {
@@ -123,8 +135,10 @@ class Analysis {
 
  private:
   Abstract member(const Node& n, bool top) {
-    bool from_focus = n.base == nullptr || n.base->kind == NodeKind::kThis;
-    if (from_focus && top && n.name == absent_) return kEmpty;
+    bool from_focus = is_focus(n.base.get(), focus_types_);
+    if (from_focus && top && std::find(absent_.begin(), absent_.end(), n.name) != absent_.end()) {
+      return kEmpty;
+    }
     bool fails = may_be_choice_name(n.name);
     if (n.base == nullptr) return unknown(false, fails);
     Abstract in = eval(*n.base, top);
@@ -245,23 +259,24 @@ class Analysis {
     }
   }
 
-  std::string_view absent_;
+  std::span<const std::string> absent_;
+  std::span<const std::string_view> focus_types_;
 };
 
 // The names navigated from the focus at the top of the expression (not inside a lambda).
-void collect_candidates(const Node& n, bool top, std::vector<std::string>& out) {
-  if (n.kind == NodeKind::kMember && top &&
-      (n.base == nullptr || n.base->kind == NodeKind::kThis) && !n.name.empty() &&
-      n.name[0] >= 'a' && n.name[0] <= 'z' &&
+void collect_candidates(const Node& n, bool top, std::span<const std::string_view> focus_types,
+                        std::vector<std::string>& out) {
+  if (n.kind == NodeKind::kMember && top && is_focus(n.base.get(), focus_types) &&
+      !n.name.empty() && n.name[0] >= 'a' && n.name[0] <= 'z' &&
       std::find(out.begin(), out.end(), n.name) == out.end()) {
     out.push_back(n.name);
   }
-  if (n.base != nullptr) collect_candidates(*n.base, top, out);
+  if (n.base != nullptr) collect_candidates(*n.base, top, focus_types, out);
   bool lambda = n.kind == NodeKind::kFunction && n.fn->mode == ArgMode::kLambda;
   for (std::size_t i = 0; i < n.args.size(); ++i) {
     // trace()'s label is evaluated against the caller's focus.
     bool arg_top = top && (!lambda || (n.name == "trace" && i == 0));
-    collect_candidates(*n.args[i], arg_top, out);
+    collect_candidates(*n.args[i], arg_top, focus_types, out);
   }
 }
 
@@ -269,14 +284,30 @@ void collect_candidates(const Node& n, bool top, std::vector<std::string>& out) 
 
 std::vector<std::string> absence_guards(const Expression& expression) {
   std::vector<std::string> candidates;
-  collect_candidates(expression.root(), true, candidates);
+  collect_candidates(expression.root(), true, {}, candidates);
   std::vector<std::string> guards;
   for (std::string& name : candidates) {
-    Abstract result = Analysis(name).eval(expression.root(), true);
+    Abstract result = Analysis(std::span(&name, 1), {}).eval(expression.root(), true);
     bool holds = result.known == Known::kTrue || result.known == Known::kEmpty;
     if (holds && !result.may_fail) guards.push_back(std::move(name));
   }
   return guards;
+}
+
+std::vector<std::string> emptiness_guards(const Expression& expression, std::string_view type) {
+  std::vector<std::string_view> focus_types;
+  for (const TypeDef* t = find_type(type); t != nullptr && focus_types.size() < 8;
+       t = t->base.empty() ? nullptr : find_type(t->base)) {
+    focus_types.push_back(t->name);
+  }
+  std::vector<std::string> names;
+  collect_candidates(expression.root(), true, focus_types, names);
+  if (names.empty()) return names;
+  // An error indexes nothing, as the empty collection does: only the result matters here.
+  if (Analysis(names, focus_types).eval(expression.root(), true).known != Known::kEmpty) {
+    names.clear();
+  }
+  return names;
 }
 
 }  // namespace hearth::fhir::fhirpath

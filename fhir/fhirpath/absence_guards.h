@@ -20,6 +20,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fhir/fhirpath/fhirpath.h"
@@ -29,5 +30,13 @@ namespace hearth::fhir::fhirpath {
 // The FHIRPath element names ("contained", "value" for a choice element) that are guards of
 // `expression`, in the order they first appear; empty when there is none.
 std::vector<std::string> absence_guards(const Expression& expression);
+
+// For a search parameter's expression, evaluated on a resource of type `type`
+// ("Observation.code | Observation.component.code"): the child names of the resource it
+// navigates from its focus at the top (where the type's name stands for the focus), when a
+// resource that holds none of them is known to give the empty collection or an error, which
+// index nothing alike. Empty when there is no such set: the expression then has to be evaluated
+// on every resource. Assumes the evaluation options of the search index (no strict mode).
+std::vector<std::string> emptiness_guards(const Expression& expression, std::string_view type);
 
 }  // namespace hearth::fhir::fhirpath

@@ -78,31 +78,90 @@ const JsonValue* member(const JsonValue& obj, std::string_view key) {
   return it == obj.MemberEnd() ? nullptr : &it->value;
 }
 
-// Adds the values of JSON property `prop` (and `_prop`) of `obj`.
-void add_property(const JsonValue& obj, std::string_view prop, const TypeDef& owner,
-                  std::uint32_t index, const TypeRef* ref, Collection& out) {
-  const JsonValue* v = member(obj, prop);
-  std::string ext_key;
-  ext_key.reserve(prop.size() + 1);
-  ext_key += '_';
-  ext_key += prop;
-  const JsonValue* x = member(obj, ext_key);
+// Adds the values of members `v` (the property) and `x` (its `_` sibling) of `obj`; either may
+// be nullptr. Item names point at the document's keys, never into the expression.
+void add_members(const JsonValue::Member* v, const JsonValue::Member* x, const JsonValue& obj,
+                 const TypeDef& owner, std::uint32_t index, const TypeRef* ref, Collection& out) {
   if (v == nullptr && x == nullptr) return;
-  std::string_view name = v != nullptr ? prop : std::string_view{};
-  if (v != nullptr) {
-    auto key = obj.FindMember(rapidjson::StringRef(prop.data(), prop.size()));
-    name = std::string_view(key->name.GetString(), key->name.GetStringLength());
-  }
-  if ((v != nullptr && v->IsArray()) || (v == nullptr && x->IsArray())) {
-    rapidjson::SizeType n = v != nullptr ? v->Size() : x->Size();
+  const JsonValue* vv = v != nullptr ? &v->value : nullptr;
+  const JsonValue* xv = x != nullptr ? &x->value : nullptr;
+  std::string_view name;
+  if (v != nullptr) name = std::string_view(v->name.GetString(), v->name.GetStringLength());
+  if ((vv != nullptr && vv->IsArray()) || (vv == nullptr && xv->IsArray())) {
+    rapidjson::SizeType n = vv != nullptr ? vv->Size() : xv->Size();
     for (rapidjson::SizeType i = 0; i < n; ++i) {
-      const JsonValue* vi = v != nullptr ? &(*v)[i] : nullptr;
-      const JsonValue* xi = x != nullptr && x->IsArray() && i < x->Size() ? &(*x)[i] : nullptr;
+      const JsonValue* vi = vv != nullptr ? &(*vv)[i] : nullptr;
+      const JsonValue* xi = xv != nullptr && xv->IsArray() && i < xv->Size() ? &(*xv)[i] : nullptr;
       add_child(vi, xi, obj, owner, index, ref, name, out);
     }
     return;
   }
-  add_child(v, x, obj, owner, index, ref, name, out);
+  add_child(vv, xv, obj, owner, index, ref, name, out);
+}
+
+std::string_view key_of(const JsonValue::Member& m) {
+  return {m.name.GetString(), m.name.GetStringLength()};
+}
+
+// Adds the values of JSON property `prop` (and `_prop`) of `obj`, found in one pass over its
+// members (RapidJSON's FindMember is a linear scan too; this avoids two of them and a string).
+void add_property(const JsonValue& obj, std::string_view prop, const TypeDef& owner,
+                  std::uint32_t index, const TypeRef* ref, Collection& out) {
+  const JsonValue::Member* v = nullptr;
+  const JsonValue::Member* x = nullptr;
+  for (const JsonValue::Member& m : obj.GetObject()) {
+    std::string_view key = key_of(m);
+    if (v == nullptr && key == prop) {
+      v = &m;
+    } else if (x == nullptr && key.size() == prop.size() + 1 && key[0] == '_' &&
+               key.substr(1) == prop) {
+      x = &m;
+    }
+  }
+  add_members(v, x, obj, owner, index, ref, out);
+}
+
+// Adds the values of choice element `index` (JSON names `prefix` + a type, and their `_`
+// siblings), in the order of the element's types. One pass over `obj` finds the candidates; a
+// choice like Extension.value[x] has 50 types, so looking each name up would cost 100 scans.
+void add_choice(const JsonValue& obj, std::string_view prefix, const TypeDef& owner,
+                std::uint32_t index, Collection& out) {
+  std::array<const JsonValue::Member*, 8> found{};
+  std::size_t n = 0;
+  bool overflow = false;
+  for (const JsonValue::Member& m : obj.GetObject()) {
+    std::string_view key = key_of(m);
+    if (!key.empty() && key[0] == '_') key.remove_prefix(1);
+    if (key.size() <= prefix.size() || !key.starts_with(prefix)) continue;
+    if (n == found.size()) {
+      overflow = true;
+      break;
+    }
+    found[n++] = &m;
+  }
+  if (overflow) {  // more look-alike keys than a valid resource has: one lookup per type
+    for (const TypeRef& ref : owner.elements[index].types) {
+      std::string name(prefix);
+      name += ref.code;
+      name[prefix.size()] = static_cast<char>(std::toupper(name[prefix.size()]));
+      add_property(obj, name, owner, index, &ref, out);
+    }
+    return;
+  }
+  if (n == 0) return;
+  for (const TypeRef& ref : owner.elements[index].types) {
+    const JsonValue::Member* v = nullptr;
+    const JsonValue::Member* x = nullptr;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string_view key = key_of(*found[i]);
+      const bool ext = key[0] == '_';
+      if (ext) key.remove_prefix(1);
+      if (!is_capitalised(key.substr(prefix.size()), ref.code)) continue;
+      if (ext && x == nullptr) x = found[i];
+      if (!ext && v == nullptr) v = found[i];
+    }
+    add_members(v, x, obj, owner, index, &ref, out);
+  }
 }
 
 void add_untyped(const JsonValue* v, const JsonValue& parent, std::string_view name,
@@ -124,13 +183,6 @@ void add_untyped(const JsonValue* v, const JsonValue& parent, std::string_view n
   item.name = name;
   item.parent = &parent;
   out.push_back(std::move(item));
-}
-
-std::string capitalised(std::string_view prefix, std::string_view code) {
-  std::string s(prefix);
-  s += code;
-  if (!code.empty()) s[prefix.size()] = static_cast<char>(std::toupper(s[prefix.size()]));
-  return s;
 }
 
 }  // namespace
@@ -182,9 +234,7 @@ Navigation navigate(const Item& item, std::string_view name, Collection& out) {
     if (ename != name) continue;
     if (obj == nullptr) return Navigation::kOk;
     if (e.is_choice()) {
-      for (const TypeRef& ref : e.types) {
-        add_property(*obj, capitalised(ename, ref.code), owner, c, &ref, out);
-      }
+      add_choice(*obj, ename, owner, c, out);
     } else {
       add_property(*obj, ename, owner, c, e.types.empty() ? nullptr : &e.types[0], out);
     }

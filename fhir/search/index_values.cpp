@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fhir/fhirpath/absence_guards.h"
 #include "fhir/fhirpath/fhirpath.h"
 #include "fhir/search/composite.h"
 #include "fhir/search/composite_rows.h"
@@ -26,6 +27,9 @@ struct CompiledParam {
   std::shared_ptr<const fhirpath::Expression> expression;  // shared by all its base types
   // A composite's component expressions, in composite_components() order.
   std::shared_ptr<const std::vector<fhirpath::Expression>> components;
+  // Children of the resource (fhirpath::emptiness_guards): when it holds none of them, the
+  // expression indexes nothing and is not evaluated. Empty: always evaluated.
+  std::vector<std::string> guards;
 };
 
 // The compiled component expressions of composite `param`; nullptr when one does not compile.
@@ -71,10 +75,12 @@ std::vector<CompiledParam> params_of(
       if (pruned.empty()) continue;
       if (pruned.size() != e.param->expression.size()) {
         if (auto expr = fhirpath::compile(pruned); expr.is_ok()) {
-          out.push_back(
-              {.param = e.param,
-               .expression = std::make_shared<const fhirpath::Expression>(std::move(*expr)),
-               .components = components});
+          auto shared = std::make_shared<const fhirpath::Expression>(std::move(*expr));
+          std::vector<std::string> guards = fhirpath::emptiness_guards(*shared, resource_type);
+          out.push_back({.param = e.param,
+                         .expression = std::move(shared),
+                         .components = components,
+                         .guards = std::move(guards)});
           continue;
         }
       }
@@ -86,7 +92,10 @@ std::vector<CompiledParam> params_of(
         it = compiled.emplace(e.param, std::move(shared)).first;
       }
       if (it->second) {
-        out.push_back({.param = e.param, .expression = it->second, .components = components});
+        out.push_back({.param = e.param,
+                       .expression = it->second,
+                       .components = components,
+                       .guards = fhirpath::emptiness_guards(*it->second, resource_type)});
       }
     }
   }
@@ -184,6 +193,20 @@ Status too_many_rows(std::size_t max_rows, const SearchParamDef& param, std::str
                 std::string(type), "too-costly");
 }
 
+// Does `resource` hold one of `children`: a key that is one of them, or extends one (a choice
+// element's JSON name, "valueQuantity" for "value"), maybe behind '_'? Extending is looser than
+// the model's names, so this may say yes where navigation finds nothing, never the reverse.
+bool holds_any(const JsonValue& resource, const std::vector<std::string>& children) {
+  for (const auto& m : resource.GetObject()) {
+    std::string_view key(m.name.GetString(), m.name.GetStringLength());
+    if (!key.empty() && key[0] == '_') key.remove_prefix(1);
+    for (const std::string& child : children) {
+      if (key.starts_with(child)) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string of_type_system(std::string_view type_system, std::string_view type_code) {
@@ -207,7 +230,8 @@ bool is_indexed(const SearchParamDef& param) {
          param.code != "_id" && param.code != "_lastUpdated";
 }
 
-Result<IndexValues> extract_index(const JsonValue& resource, std::size_t max_rows) {
+Result<IndexValues> extract_index(const JsonValue& resource, std::size_t max_rows,
+                                  IndexGuards guards) {
   std::string_view type;
   if (resource.IsObject()) {
     auto it = resource.FindMember("resourceType");
@@ -224,6 +248,9 @@ Result<IndexValues> extract_index(const JsonValue& resource, std::size_t max_row
   IndexValues out;
   out.text = full_text(resource);
   for (const CompiledParam& p : params->second) {
+    if (guards == IndexGuards::kOn && !p.guards.empty() && !holds_any(resource, p.guards)) {
+      continue;
+    }
     auto items = fhirpath::evaluate(*p.expression, resource, options);
     if (!items.is_ok() || items->empty()) continue;
     if (p.components) {

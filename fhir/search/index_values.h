@@ -151,8 +151,15 @@ inline constexpr std::size_t kDefaultMaxIndexRows = 65536;
 // produces more than `max_rows` rows (after dropping duplicates; checked after each parameter,
 // so at most one parameter's values are held beyond the cap). An expression that fails on this
 // resource (e.g. a singleton expected) contributes nothing, never an error.
+//
+// A parameter whose expression cannot give anything on a resource that lacks certain children
+// (fhirpath::emptiness_guards: `Observation.basedOn` without `basedOn`) is not evaluated on such
+// a resource: most of a type's parameters, on most resources. IndexGuards::kOff evaluates every
+// one (the tests compare both ways on the official examples).
+enum class IndexGuards : std::uint8_t { kOn, kOff };
 Result<IndexValues> extract_index(const JsonValue& resource,
-                                  std::size_t max_rows = kDefaultMaxIndexRows);
+                                  std::size_t max_rows = kDefaultMaxIndexRows,
+                                  IndexGuards guards = IndexGuards::kOn);
 
 // Does the index hold this parameter's values? False for special parameters, composites whose
 // components composite_components() does not resolve, parameters without an expression, and

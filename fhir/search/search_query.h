@@ -147,6 +147,13 @@ struct CompartmentFilter {
   std::string id;
   std::vector<const SearchParamDef*> params;
   bool self = false;
+  // Several compartments at once (Bulk Data's Group export): when not empty, the resources in
+  // the compartment of any of these ids, and `id` plays no part.
+  std::vector<std::string> ids;
+  // Every compartment of `type` at once (Bulk Data's Patient export): the resources that link to
+  // some `type` resource through `params`, and every `type` resource itself when `self`; `id`
+  // and `ids` play no part.
+  bool any_member = false;
 };
 
 struct SearchQuery {

@@ -1,6 +1,7 @@
 // Reading the X12 map tables' text (row format in the header).
 #include "hl7/to_fhir/x12_map_table.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "hl7/to_fhir/x12_maps/map_source.h"
@@ -59,7 +60,7 @@ bool parse_path(std::string_view text, std::vector<X12PathStep>& out) {
         step.instance = X12PathStep::Instance::kSegment;
       } else if (spec.starts_with('@') && spec.size() > 1) {
         step.instance = X12PathStep::Instance::kLoop;
-        step.loop = std::string(spec.substr(1));
+        for (std::string_view l : split(spec.substr(1), '|')) step.loops.emplace_back(l);
       } else if (number(spec, step.fixed)) {
         step.instance = X12PathStep::Instance::kFixed;
       } else {
@@ -71,15 +72,12 @@ bool parse_path(std::string_view text, std::vector<X12PathStep>& out) {
   return !out.empty();
 }
 
-// "2300/HI[1.1=ABK,BK;2=X]"
-bool parse_source(std::string_view text, X12Row& row) {
-  const std::size_t slash = text.find('/');
-  if (slash == std::string_view::npos || slash == 0) return false;
-  row.loop = std::string(text.substr(0, slash));
-  std::string_view seg = text.substr(slash + 1);
+// "HI[1.1=ABK,BK;2=X]"
+bool parse_segment(std::string_view seg, std::string& segment,
+                   std::vector<X12Condition>& conditions) {
   const std::size_t open = seg.find('[');
-  row.segment = std::string(seg.substr(0, open));
-  if (row.segment.empty()) return false;
+  segment = std::string(seg.substr(0, open));
+  if (segment.empty()) return false;
   if (open == std::string_view::npos) return true;
   if (!seg.ends_with(']')) return false;
   for (std::string_view cond : split(seg.substr(open + 1, seg.size() - open - 2), ';')) {
@@ -93,9 +91,20 @@ bool parse_source(std::string_view text, X12Row& row) {
       return false;
     }
     for (std::string_view v : split(cond.substr(eq + 1), ',')) c.values.emplace_back(v);
-    row.conditions.push_back(std::move(c));
+    conditions.push_back(std::move(c));
   }
   return true;
+}
+
+// "2300|2310/HI[1.1=ABK,BK;2=X]"
+bool parse_source(std::string_view text, X12Row& row) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string_view::npos || slash == 0) return false;
+  for (std::string_view l : split(text.substr(0, slash), '|')) {
+    if (l.empty()) return false;
+    row.loops.emplace_back(l);
+  }
+  return parse_segment(text.substr(slash + 1), row.segment, row.conditions);
 }
 
 // "9", "1.2", "1-12.2", "1-12.1?2"
@@ -131,6 +140,9 @@ bool parse_conversion(std::string_view text, X12Row& row) {
   } else if (text.starts_with("const:")) {
     row.conversion = X12Conversion::kConst;
     row.argument = std::string(text.substr(6));
+  } else if (text.starts_with("prefix:")) {
+    row.conversion = X12Conversion::kPrefix;
+    row.argument = std::string(text.substr(7));
   } else if (text.starts_with("lookup:")) {
     row.conversion = X12Conversion::kLookup;
     row.argument = std::string(text.substr(7));
@@ -146,6 +158,13 @@ Status bad(std::size_t line, std::string_view set_id, std::string what) {
 }
 
 }  // namespace
+
+bool x12_loop_in(const std::vector<std::string>& alternatives, std::string_view loop) {
+  for (const std::string& a : alternatives) {
+    if (a == loop) return true;
+  }
+  return false;
+}
 
 const std::string* X12Lookup::find(std::string_view code) const {
   for (const auto& [k, v] : entries) {
@@ -180,8 +199,19 @@ Result<X12MapTable> parse_x12_map_table(std::string_view set_id, std::string_vie
     if (w.empty() || w[0].starts_with('#')) continue;
     const std::string_view kind = w[0];
     if (kind == "resource") {
-      if (w.size() != 5) return bad(line_number, set_id, "resource KEY TYPE LOOP MODE");
-      X12ResourceDecl r{std::string(w[1]), std::string(w[2]), std::string(w[3])};
+      X12ResourceDecl r;
+      r.key = std::string(w.size() > 1 ? w[1] : "");
+      r.type = std::string(w.size() > 2 ? w[2] : "");
+      if (w.size() == 6) {
+        const bool ok = parse_segment(w[5], r.when_segment, r.when) &&
+                        std::all_of(r.when.begin(), r.when.end(),
+                                    [](const X12Condition& c) { return c.element > 0; });
+        if (!ok) return bad(line_number, set_id, "resource condition SEG[COND]");
+      }
+      if (w.size() != 5 && w.size() != 6) {
+        return bad(line_number, set_id, "resource KEY TYPE LOOP MODE [SEG[COND]]");
+      }
+      for (std::string_view l : split(w[3], '|')) r.loops.emplace_back(l);
       if (w[4] == "update") {
         r.mode = X12EntryMode::kUpdate;
       } else if (w[4] == "ifnone") {
@@ -217,10 +247,11 @@ Result<X12MapTable> parse_x12_map_table(std::string_view set_id, std::string_vie
       if (row.conversion == X12Conversion::kLookup && table.lookup(row.argument) == nullptr) {
         return bad(line_number, set_id, "unknown lookup '" + row.argument + "'");
       }
-    } else if (kind == "const") {
+    } else if (kind == "const" || kind == "default") {
       row.kind = X12Row::Kind::kConst;
+      row.if_absent = kind == "default";
       if (w.size() != 4 || !parse_path(w[2], row.path)) {
-        return bad(line_number, set_id, "const KEY PATH VALUE");
+        return bad(line_number, set_id, std::string(kind) + " KEY PATH VALUE");
       }
       row.argument = std::string(w[3]);
     } else if (kind == "ref") {

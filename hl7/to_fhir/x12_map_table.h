@@ -1,11 +1,14 @@
 // The X12 -> FHIR maps as data: one table per transaction set and guide (x12_maps/), written in a
 // small text form and read here; x12_mapper.h applies them. One row per line, `#` comments:
 //
-//   resource KEY TYPE LOOP MODE    one KEY resource per occurrence of LOOP ("2300"; "HDR" for
-//                                  the transaction set itself); MODE says how its Bundle entry
-//                                  writes it: `update` (PUT Type?identifier=, the first
-//                                  identifier with system and value), `ifnone` (POST with
-//                                  ifNoneExist on that identifier), `create` (POST)
+//   resource KEY TYPE LOOP MODE [SEG[COND]]
+//                                  one KEY resource per occurrence of LOOP ("2300"; "HDR" for
+//                                  the transaction set itself; "2000C|2000D" either); MODE says
+//                                  how its Bundle entry writes it: `update` (PUT
+//                                  Type?identifier=, the first identifier with system and
+//                                  value), `ifnone` (POST with ifNoneExist on that identifier),
+//                                  `create` (POST); with SEG[COND], only the occurrences whose
+//                                  own first SEG satisfies COND ("INS[1=N]": dependents)
 //   value KEY LOOP/SEG[COND] ELEM PATH [CONV]
 //                                  element ELEM ("9", "1.2" its component 2, "1-12.2" the
 //                                  component 2 of elements 1 to 12, each its own instance) of
@@ -14,8 +17,11 @@
 //                                  "1-12.1?2": component 1 of the elements whose component 2 is
 //                                  present; "*.1=BBR": component 1 of the element being read,
 //                                  for a range)
-//                                  goes to PATH of the KEY resource that segment belongs to
+//                                  goes to PATH of the KEY resource that segment belongs to;
+//                                  LOOP may list alternatives ("2110C|2110D/EB")
 //   const KEY PATH VALUE           VALUE at PATH of every KEY resource
+//   default KEY PATH VALUE         VALUE at PATH of every KEY resource that has none there
+//                                  after the value rows (an outcome no code table gave)
 //   ref KEY PATH KEY2[|KEY3...]    PATH of each KEY resource references the nearest KEY2 (else
 //                                  KEY3...) resource (nearest: see x12_mapper.h)
 //   copy KEY PATH KEY2 PATH2 PREFIX
@@ -27,11 +33,11 @@
 // PATH is FHIR JSON element names joined by '.', each optionally with an instance: [n] a fixed
 // one, [#] one per element of a range in a segment (in document order), [$] one per segment
 // (the segments of one kind in a loop: CAS adjustments), [@LOOP] one per
-// occurrence of LOOP (service lines: item[@2400]). CONV: date (CCYYMMDD -> YYYY-MM-DD),
-// period-start / period-end (RD8 CCYYMMDD-CCYYMMDD), decimal (X12 R -> FHIR decimal), pos (the
-// 1-based position of the path's last repeated instance, e.g. a sequence number), const:TEXT
-// (TEXT when the element is present), lookup:NAME (TEXT of the element's CODE; no row when the
-// code is not in the table).
+// occurrence of LOOP (service lines: item[@2400]; [@2110C|2110D] either loop). CONV: date (CCYYMMDD
+// -> YYYY-MM-DD), period-start / period-end (RD8 CCYYMMDD-CCYYMMDD), decimal (X12 R -> FHIR
+// decimal), pos (the 1-based position of the path's last repeated instance, e.g. a sequence
+// number), const:TEXT (TEXT when the element is present), prefix:TEXT (TEXT + the value),
+// lookup:NAME (TEXT of the element's CODE; no row when the code is not in the table).
 //
 // Thread-safety: tables are parsed once and immutable.
 #pragma once
@@ -50,8 +56,8 @@ struct X12PathStep {
   enum class Instance { kNone, kFixed, kElement, kSegment, kLoop };
   std::string name;
   Instance instance = Instance::kNone;
-  int fixed = 0;     // kFixed
-  std::string loop;  // kLoop
+  int fixed = 0;                   // kFixed
+  std::vector<std::string> loops;  // kLoop: its alternatives
 };
 
 struct X12Condition {
@@ -68,26 +74,35 @@ enum class X12Conversion {
   kDecimal,
   kPosition,
   kConst,
+  kPrefix,
   kLookup
 };
 
 struct X12ResourceDecl {
-  std::string key, type, loop;
+  std::string key, type;
+  std::vector<std::string> loops;  // alternatives
   X12EntryMode mode = X12EntryMode::kCreate;
+  std::string when_segment;  // "": every occurrence; else its first such segment must satisfy
+  std::vector<X12Condition> when;
 };
+
+// Whether `loop` is one of `alternatives`.
+bool x12_loop_in(const std::vector<std::string>& alternatives, std::string_view loop);
 
 struct X12Row {
   enum class Kind { kValue, kConst, kRef, kCopy };
   Kind kind = Kind::kValue;
+  bool if_absent = false;  // kConst from a `default` row
   std::string key;
   std::vector<X12PathStep> path;
   // kValue
-  std::string loop, segment;
+  std::vector<std::string> loops;  // alternatives
+  std::string segment;
   std::vector<X12Condition> conditions;
   int element_from = 0, element_to = 0, component = 0;
   int required_component = 0;  // "1-12.1?2": only elements whose component 2 is present
   X12Conversion conversion = X12Conversion::kNone;
-  std::string argument;  // kConst: the value; kConst conversion: its text; kLookup: the table
+  std::string argument;  // kConst: the value; kConst/kPrefix conversion: its text; kLookup: table
   // kRef: targets in order of preference; kCopy: targets[0] and its path, `argument` the prefix
   std::vector<std::string> targets;
   std::vector<X12PathStep> source_path;

@@ -109,7 +109,8 @@ class SetMapping {
     instances_.resize(map_.resources.size());
     for (std::uint32_t n = 0; n < txn_.loops.size(); ++n) {
       for (std::size_t k = 0; k < map_.resources.size(); ++k) {
-        if (map_.resources[k].loop != loop_name(txn_.loops[n])) continue;
+        if (!x12_loop_in(map_.resources[k].loops, loop_name(txn_.loops[n]))) continue;
+        if (!satisfies_when(map_.resources[k], n)) continue;
         HEARTH_ASSIGN_OR_RETURN(Resource * r, builder_.add(map_.resources[k].type));
         instances_[k].push_back(Instance{n, r});
         modes_[r] = map_.resources[k].mode;
@@ -121,6 +122,22 @@ class SetMapping {
       if (row.kind == X12Row::Kind::kValue) rows_by_segment_[row.segment].push_back(&row);
     }
     return Status::ok();
+  }
+
+  // Whether loop occurrence n qualifies for `decl`: its own first segment with the declared id
+  // satisfies the declared conditions (no such segment: it does not).
+  bool satisfies_when(const X12ResourceDecl& decl, std::uint32_t n) const {
+    if (decl.when_segment.empty()) return true;
+    const x12::LoopNode& loop = txn_.loops[n];
+    for (std::uint32_t s = loop.first_segment; s <= loop.last_segment; ++s) {
+      if (s < txn_.header || node_of_[s - txn_.header] != n) continue;
+      if (doc_.segment_id(s) != decl.when_segment) continue;
+      for (const X12Condition& c : decl.when) {
+        if (!holds(c, s, 0)) return false;
+      }
+      return true;
+    }
+    return false;
   }
 
   static std::uint64_t slot(std::size_t key, std::uint32_t node) {
@@ -161,6 +178,8 @@ class SetMapping {
   Resource* nearest(std::size_t key, std::uint32_t node) const {
     for (std::uint32_t a = node; a != kNone; a = parent(a)) {
       if (Resource* r = at_node(key, a)) return r;
+      // An occurrence of the target's own loop without one (its condition failed): none.
+      if (x12_loop_in(map_.resources[key].loops, loop_name(txn_.loops[a]))) return nullptr;
       auto child = under_node_.find(slot(key, a));
       if (child != under_node_.end()) return child->second;
     }
@@ -206,12 +225,12 @@ class SetMapping {
         case X12PathStep::Instance::kLoop: {
           int ordinal = -1;
           for (std::uint32_t a = node; a != kNone; a = parent(a)) {
-            if (loop_name(txn_.loops[a]) == step.loop) {
+            if (x12_loop_in(step.loops, loop_name(txn_.loops[a]))) {
               ordinal = ordinal_[a];
               break;
             }
           }
-          if (ordinal < 0) return Status(Code::kNotFound, "not inside loop " + step.loop);
+          if (ordinal < 0) return Status(Code::kNotFound, "not inside loop " + step.loops[0]);
           key = {ordinal};
           break;
         }
@@ -232,6 +251,7 @@ class SetMapping {
       case X12Conversion::kNone:
       case X12Conversion::kPosition: return to_utf8(raw, Charset::kOther);
       case X12Conversion::kConst: return row.argument;
+      case X12Conversion::kPrefix: return row.argument + to_utf8(raw, Charset::kOther);
       case X12Conversion::kLookup: {
         const std::string* text = map_.lookup(row.argument)->find(raw);
         return text == nullptr ? std::string() : *text;
@@ -261,7 +281,7 @@ class SetMapping {
   void apply_value(const X12Row& row, std::uint32_t s) {
     if (doc_.segment_id(s) != row.segment) return;
     const std::uint32_t node = node_of_[s - txn_.header];
-    if (loop_name(txn_.loops[node]) != row.loop) return;
+    if (!x12_loop_in(row.loops, loop_name(txn_.loops[node]))) return;
     for (const X12Condition& c : row.conditions) {
       if (c.element != 0 && !holds(c, s, 0)) return;
     }
@@ -306,23 +326,33 @@ class SetMapping {
     return 0;
   }
 
-  // Whether the element holding the path's last step was made (a copy qualifies what a value
-  // row wrote; it never makes an element of its own).
-  static bool holder_exists(const Resource& resource, const std::vector<X12PathStep>& path) {
+  // The element at the first `steps` steps of `path` when it was made; nullptr otherwise.
+  static const Node* existing_at(const Resource& resource, const std::vector<X12PathStep>& path,
+                                 std::size_t steps) {
     const Node* at = resource.root.get();
-    for (std::size_t i = 0; i + 1 < path.size() && at != nullptr; ++i) {
+    for (std::size_t i = 0; i < steps && at != nullptr; ++i) {
       const X12PathStep& step = path[i];
       at = at->existing(step.name, step.instance == X12PathStep::Instance::kFixed
                                        ? InstanceKey{step.fixed}
                                        : InstanceKey{});
     }
-    return at != nullptr;
+    return at;
+  }
+
+  // Whether the element holding the path's last step was made (a copy qualifies what a value
+  // row wrote; it never makes an element of its own).
+  static bool holder_exists(const Resource& resource, const std::vector<X12PathStep>& path) {
+    return existing_at(resource, path, path.size() - 1) != nullptr;
   }
 
   void apply_to_all(const X12Row& row) {
     const std::size_t key = key_index(row.key);
     for (const Instance& i : instances_[key]) {
       if (row.kind == X12Row::Kind::kConst) {
+        if (row.if_absent) {
+          const Node* there = existing_at(*i.resource, row.path, row.path.size());
+          if (there != nullptr && there->has_value()) continue;
+        }
         Result<Node*> at = walk(*i.resource, row.path, kNone, 0, i.node);
         if (at.is_ok()) (*at)->set(row.argument);
         continue;

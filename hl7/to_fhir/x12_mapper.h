@@ -7,7 +7,9 @@
 // enclosing loop has one, into every KEY resource below the segment's loop (BHT, in the header,
 // into every Claim). References (`ref`, `copy`) go to the nearest target: walking up from the
 // resource's loop, the first loop that is, or directly holds, a target's loop (a claim under a
-// 2000C refers to that 2000C's patient, a claim under a 2000B to the subscriber).
+// 2000C refers to that 2000C's patient, a claim under a 2000B to the subscriber); an occurrence
+// of the target's loop that has none (its `resource` condition failed) ends the walk with none
+// (an 834 subscriber's coverage does not refer to another member's RelatedPerson).
 //
 // Identity. Entries are written by their map's mode: `update` is a conditional update on the
 // resource's first identifier that has a system (a repeated claim replaces the earlier one),

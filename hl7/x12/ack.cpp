@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "hl7/x12/segment_writer.h"
+
 namespace hearth::hl7::x12 {
 
 namespace {
@@ -104,50 +106,6 @@ InterchangeAck acknowledge(const Document& document, std::size_t index) {
 
 namespace {
 
-class Writer {
- public:
-  explicit Writer(const Delimiters& d) : d_(d) {}
-
-  // Appends a segment from its elements; trailing empty elements are dropped, and delimiter
-  // bytes inside a value are replaced by spaces (X12 has no escape), except in the ISA, whose
-  // ISA11 and ISA16 are the delimiters themselves.
-  void segment(std::initializer_list<std::string_view> elements) {
-    const bool header = *elements.begin() == "ISA";
-    std::size_t last = elements.size();
-    while (last > 1 && (elements.begin() + last - 1)->empty()) --last;
-    std::size_t i = 0;
-    for (std::string_view e : elements) {
-      if (i == last) break;
-      if (i > 0) out_ += d_.element;
-      for (char c : e) {
-        const bool delimiter =
-            !header && (c == d_.element || c == d_.segment || c == d_.component ||
-                        (d_.repetition != '\0' && c == d_.repetition));
-        out_ += delimiter ? ' ' : c;
-      }
-      ++i;
-    }
-    out_ += d_.segment;
-    if (d_.segment != '\n') out_ += '\n';
-    ++count_;
-  }
-  // The IK401 composite: element[:component[:repetition]].
-  std::string position(int element, int component, int repetition) const {
-    std::string s = std::to_string(element);
-    if (component > 0 || repetition > 0) s += d_.component + std::to_string(component);
-    if (repetition > 0) s += d_.component + std::to_string(repetition);
-    return s;
-  }
-  void reset_count() { count_ = 0; }
-  std::size_t count() const { return count_; }
-  std::string take() { return std::move(out_); }
-
- private:
-  Delimiters d_;
-  std::string out_;
-  std::size_t count_ = 0;
-};
-
 std::string zero_pad(std::string_view s, std::size_t width) {
   std::string out(s.substr(0, width));
   if (out.size() < width) out.insert(0, width - out.size(), '0');
@@ -174,7 +132,7 @@ std::string write_acknowledgment(const Document& document, std::size_t index,
       }
     }
   }
-  Writer w(d);
+  SegmentWriter w(d);
   const std::string date6 =
       envelope.date.size() >= 6 ? envelope.date.substr(envelope.date.size() - 6) : envelope.date;
   const std::string rep(1, d.repetition), comp(1, d.component);

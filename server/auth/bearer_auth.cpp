@@ -40,8 +40,13 @@ Result<std::shared_ptr<const TokenClaims>> BearerAuth::authenticate(
 
   const std::int64_t now = validator_.clock().now_micros() / 1'000'000;
   const std::int64_t skew = validator_.policy().skew.count();
+  const std::uint64_t generation = validator_.key_generation();
   {
     std::lock_guard lock(mutex_);
+    if (generation != generation_) {
+      cache_.clear();
+      generation_ = generation;
+    }
     auto it = cache_.find(std::string(token));
     if (it != cache_.end()) {
       if (now < it->second->expires_at + skew) return it->second;
@@ -53,6 +58,8 @@ Result<std::shared_ptr<const TokenClaims>> BearerAuth::authenticate(
   if (!claims) return claims.status();
   auto shared = std::make_shared<const TokenClaims>(std::move(claims).value());
   std::lock_guard lock(mutex_);
+  // Validated under keys that have since changed: answer, but do not cache.
+  if (validator_.key_generation() != generation_) return shared;
   if (cache_.size() >= capacity_) {
     // Expired tokens go first; then arbitrary ones down to half the capacity (a revalidation
     // costs one signature check, so nothing finer is worth its bookkeeping).

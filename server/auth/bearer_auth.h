@@ -1,7 +1,9 @@
 // The HTTP side of --auth jwt: an Authorization header -> the bearer's claims, through a
 // bounded cache of tokens already validated, so a keep-alive client's requests after the first
 // cost one hash lookup instead of a signature check. A cached token is still refused once its
-// exp (plus the skew) has passed; tokens that fail are never cached.
+// exp (plus the skew) has passed; tokens that fail are never cached; when the keys change
+// (JwksSource::generation: a refetch found a rotated set) the whole cache is dropped, so a token
+// of a withdrawn key is checked again, and refused.
 //
 // Thread-safety: authenticate() may be called concurrently (one mutex around the cache).
 // Errors: kUnauthorized, the reason fit for a client (JwtValidator's, or a missing or
@@ -9,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -39,6 +42,7 @@ class BearerAuth {
   std::size_t capacity_;
   mutable std::mutex mutex_;
   mutable std::unordered_map<std::string, std::shared_ptr<const TokenClaims>> cache_;
+  mutable std::uint64_t generation_ = 0;  // the keys' generation the cache was filled under
 };
 
 // The WWW-Authenticate value of a 401 (RFC 6750 3): the bare challenge when no token came,

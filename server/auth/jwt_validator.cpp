@@ -136,6 +136,9 @@ bool has_admin_claim(const rapidjson::Value& claims, const JwtPolicy& policy) {
 }  // namespace
 
 JwtValidator::JwtValidator(std::shared_ptr<const Jwks> keys, JwtPolicy policy, const Clock& clock)
+    : JwtValidator(JwksSource::fixed(std::move(keys)), std::move(policy), clock) {}
+
+JwtValidator::JwtValidator(std::shared_ptr<JwksSource> keys, JwtPolicy policy, const Clock& clock)
     : keys_(std::move(keys)), policy_(std::move(policy)), clock_(clock) {}
 
 Result<TokenClaims> JwtValidator::validate(std::string_view token) const {
@@ -161,13 +164,22 @@ Result<TokenClaims> JwtValidator::validate(std::string_view token) const {
   if (header.HasMember("crit")) return refused("token header has critical extensions");
 
   // The key: the one named by kid; without a kid, the only key that can do `alg`.
+  // A kid the set lacks may be a key the provider has just added: the source refetches (rate
+  // limited) and the search runs once more.
   const std::string kid = string_member(header, "kid");
+  std::shared_ptr<const Jwks> keys = keys_->keys();
   const PublicKey* key = nullptr;
   int candidates = 0;
-  for (const PublicKey& k : keys_->keys()) {
-    if (!kid.empty() ? k.kid != kid : k.type != wanted) continue;
-    key = &k;
-    ++candidates;
+  for (int attempt = 0; attempt < 2 && key == nullptr; ++attempt) {
+    if (attempt == 1) {
+      if (kid.empty()) break;
+      keys = keys_->keys_for_unknown_kid();
+    }
+    for (const PublicKey& k : keys->keys()) {
+      if (!kid.empty() ? k.kid != kid : k.type != wanted) continue;
+      key = &k;
+      ++candidates;
+    }
   }
   if (key == nullptr) return refused("no key for the token's kid");
   if (candidates > 1) return refused("token names no kid and several keys could verify it");

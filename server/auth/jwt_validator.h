@@ -1,5 +1,6 @@
 // Bearer token validation: a compact JWS (RFC 7515) signed with RS256 or ES256 by a key of the
-// configured JWKS, whose claims (RFC 7519) name the configured issuer and audience and whose
+// configured JWKS (jwks_source.h: a file, or fetched from a URL and refetched for a kid it
+// lacks), whose claims (RFC 7519) name the configured issuer and audience and whose
 // exp/nbf hold with a skew (60 s by default). Anything else is refused: "none", HS256 and every
 // other alg, an alg the selected key cannot do (RS256 with an EC key, a JWK whose "alg" says
 // otherwise), a "crit" header, unknown kid, bad signature, malformed parts or claims.
@@ -20,6 +21,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "server/auth/jwks.h"
+#include "server/auth/jwks_source.h"
 
 namespace hearth::server::auth {
 
@@ -48,14 +50,17 @@ struct TokenClaims {
 class JwtValidator {
  public:
   JwtValidator(std::shared_ptr<const Jwks> keys, JwtPolicy policy, const Clock& clock);
+  JwtValidator(std::shared_ptr<JwksSource> keys, JwtPolicy policy, const Clock& clock);
 
   Result<TokenClaims> validate(std::string_view token) const;
 
   const JwtPolicy& policy() const { return policy_; }
   const Clock& clock() const { return clock_; }
+  // Moves when the keys change (JwksSource::generation).
+  std::uint64_t key_generation() const { return keys_->generation(); }
 
  private:
-  std::shared_ptr<const Jwks> keys_;
+  std::shared_ptr<JwksSource> keys_;
   JwtPolicy policy_;
   const Clock& clock_;
 };

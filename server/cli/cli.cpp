@@ -10,6 +10,7 @@
 
 #include "api/hl7/archive_api.h"
 #include "api/hl7/ingest.h"
+#include "api/rest/bulk_export_jobs.h"
 #include "api/rest/rest_handler.h"
 #include "conformance/conformance_command.h"
 #include "core/clock.h"
@@ -18,15 +19,19 @@
 #include "server/audit_writer.h"
 #include "server/auth/bearer_auth.h"
 #include "server/auth/jwks.h"
+#include "server/auth/jwks_fetch.h"
+#include "server/auth/jwks_source.h"
 #include "server/auth/jwt_validator.h"
 #include "server/cli/backup_command.h"
 #include "server/cli/hl7_parse_command.h"
+#include "server/cli/import_command.h"
 #include "server/cli/send_command.h"
 #include "server/config.h"
 #include "server/http_server.h"
 #include "server/malloc_arenas.h"
 #include "server/signals.h"
 #include "storage/store.h"
+#include "storage/store_url.h"
 
 namespace hearth::server {
 namespace {
@@ -48,8 +53,8 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_TLS_CERT, HEARTH_TLS_KEY  serve --tls-cert FILE, --tls-key FILE (PEM)\n"
     "  HEARTH_MLLP_CLIENT_CA    serve --mllp-client-ca FILE (PEM; mutual TLS on MLLP/TLS)\n"
     "  HEARTH_AUTH              serve --auth none|jwt (default none)\n"
-    "  HEARTH_JWKS_FILE, HEARTH_ISSUER, HEARTH_AUDIENCE  serve --jwks-file, --issuer,\n"
-    "                           --audience (--auth jwt)\n"
+    "  HEARTH_JWKS_FILE, HEARTH_JWKS_URL, HEARTH_ISSUER, HEARTH_AUDIENCE  serve\n"
+    "                           --jwks-file, --jwks-url, --issuer, --audience (--auth jwt)\n"
     "  HEARTH_OAUTH_AUTHORIZE_URL, HEARTH_OAUTH_TOKEN_URL  serve --oauth-authorize-url,\n"
     "                           --oauth-token-url (published for SMART clients)\n"
     "  HEARTH_INSECURE_NO_AUTH  serve --insecure-no-auth (allow unauthenticated listeners\n"
@@ -67,6 +72,33 @@ constexpr const char* kEnvironmentHelp =
     "  HEARTH_MLLP_FRAME_TIMEOUT   serve --mllp-frame-timeout MS|Ns (default 60s)\n"
     "  HEARTH_MAX_CONNECTIONS      serve --max-connections N (default 1024)\n"
     "  HEARTH_MLLP_MAX_CONNECTIONS serve --mllp-max-connections N (default 256)\n";
+
+// --auth jwt: the keys of --jwks-file, or of --jwks-url fetched now and kept fresh.
+Result<std::shared_ptr<auth::JwksSource>> load_jwks(const Config& config, const Clock& clock) {
+  if (config.jwks_url.empty()) {
+    HEARTH_ASSIGN_OR_RETURN(auth::Jwks keys, auth::Jwks::load_file(config.jwks_file));
+    return auth::JwksSource::fixed(std::make_shared<const auth::Jwks>(std::move(keys)));
+  }
+  HEARTH_ASSIGN_OR_RETURN(auth::JwksUrl url, auth::parse_jwks_url(config.jwks_url));
+  return auth::JwksSource::fetched(
+      [url] { return auth::fetch_jwks(url); }, clock, auth::JwksRefresh{},
+      [](std::string_view line) { log_line(line, LogLevel::kWarning); });
+}
+
+// --export-dir, or its default: bulk-export/ beside a SQLite store's file (the data volume a
+// single-replica deployment already has), else $TMPDIR/hearth-bulk-export (PostgreSQL; in
+// Kubernetes an emptyDir, or a shared volume mounted on every replica).
+std::string export_directory(const Config& config) {
+  if (!config.export_dir.empty()) return config.export_dir;
+  Result<storage::StoreUrl> url = storage::parse_store_url(config.store);
+  if (url.is_ok() && url->dialect == storage::Dialect::kSqlite && !url->memory) {
+    const std::string::size_type slash = url->path.rfind('/');
+    return (slash == std::string::npos ? std::string(".") : url->path.substr(0, slash)) +
+           "/bulk-export";
+  }
+  const char* tmp = std::getenv("TMPDIR");
+  return std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/hearth-bulk-export";
+}
 
 int serve(Config config) {
   set_log_format(config.log_format == "json" ? LogFormat::kJson : LogFormat::kText);
@@ -92,30 +124,39 @@ int serve(Config config) {
   auto ids = make_uuid_generator(*clock);
   // The one place the store's traits are read: the server schedules from them.
   const storage::StoreTraits traits = (*store)->traits();
-  // --auth jwt: the keys are read once at start; a bad file stops the server here.
+  // --auth jwt: the keys are read (or first fetched) at start; a failure stops the server here.
   std::unique_ptr<auth::JwtValidator> validator;
   std::unique_ptr<auth::BearerAuth> bearer;
   api::SecurityDescription security;
   if (config.auth == "jwt") {
-    auto keys = auth::Jwks::load_file(config.jwks_file);
+    auto keys = load_jwks(config, *clock);
     if (!keys) {
       log_line(keys.status().message());
       return 1;
     }
-    validator = std::make_unique<auth::JwtValidator>(
-        std::make_shared<const auth::Jwks>(std::move(keys).value()),
-        auth::JwtPolicy{.issuer = config.issuer,
-                        .audience = config.audience,
-                        .admin_claim = config.admin_claim,
-                        .admin_value = config.admin_value},
-        *clock);
+    validator =
+        std::make_unique<auth::JwtValidator>(std::move(keys).value(),
+                                             auth::JwtPolicy{.issuer = config.issuer,
+                                                             .audience = config.audience,
+                                                             .admin_claim = config.admin_claim,
+                                                             .admin_value = config.admin_value},
+                                             *clock);
     bearer = std::make_unique<auth::BearerAuth>(*validator);
     security = api::SecurityDescription{.smart = true,
                                         .issuer = config.issuer,
                                         .authorize_url = config.oauth_authorize_url,
                                         .token_url = config.oauth_token_url};
   }
-  api::RestHandler rest(**store, *clock, *ids, config.rest_limits, security);
+  api::BulkExportJobs exports(
+      **store, *clock, *ids,
+      api::BulkExportOptions{.directory = export_directory(config),
+                             .max_jobs = config.export_max_jobs,
+                             .expiry = std::chrono::seconds(config.export_expiry_s)});
+  if (Status opened = exports.open(); !opened.is_ok()) {
+    log_line(opened.message() + " (--export-dir)");
+    return 1;
+  }
+  api::RestHandler rest(**store, *clock, *ids, config.rest_limits, security, &exports);
   const hl7::to_fhir::MessageMapper mapper;
   const api::Hl7MappingContext mapping{.store = **store,
                                        .clock = *clock,
@@ -292,6 +333,17 @@ int run_cli(int argc, char** argv) {
                            "PEM client certificate for mutual TLS (with --tls and --key)");
   send_command->add_option("--key", send_options.key, "PEM private key of --cert");
   send_command->add_option("paths", send_options.paths, "Files or directories")->required();
+  ImportOptions import_options;
+  std::string import_mapping = "map";
+  CLI::App* import_command = app.add_subcommand(
+      "import",
+      "Ingest HL7 v2 and X12 files into a store as MLLP would (archive, map, acknowledge)");
+  add_store_option(*import_command, config);
+  import_command
+      ->add_option("--mapping", import_mapping, "map: write FHIR resources; off: archive only")
+      ->check(CLI::IsMember({"map", "off"}))
+      ->capture_default_str();
+  import_command->add_option("paths", import_options.paths, "Files or directories")->required();
   MessagesOptions messages_options;
   CLI::App* messages_command =
       app.add_subcommand("messages", "List archived HL7 v2 messages, newest first (tab-separated)");
@@ -338,6 +390,11 @@ int run_cli(int argc, char** argv) {
   if (backup_command->parsed()) return run_backup(config.store, backup_file, std::cout, std::cerr);
   if (restore_command->parsed()) {
     return run_restore(config.store, backup_file, std::cout, std::cerr);
+  }
+  if (import_command->parsed()) {
+    import_options.store = config.store;
+    import_options.map = import_mapping == "map";
+    return run_import(import_options, std::cout, std::cerr);
   }
   if (send_command->parsed()) {
     if (send_options.tls && send_options.ca.empty()) {

@@ -5,52 +5,18 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <ostream>
-#include <sstream>
 
-#include "api/hl7/x12_ingest.h"
 #include "hl7/v2/ack.h"
-#include "hl7/v2/batch.h"
+#include "hl7/v2/message.h"
 #include "hl7/x12/ack.h"
 #include "hl7/x12/document.h"
+#include "server/cli/message_files.h"
 #include "server/cli/mllp_client.h"
 
 namespace hearth::server {
 namespace {
-
-namespace fs = std::filesystem;
-
-// Regular files under `paths`, directories expanded recursively and sorted by name.
-bool collect(const std::vector<std::string>& paths, std::vector<std::string>& files,
-             std::ostream& err) {
-  for (const auto& path : paths) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-      std::vector<std::string> found;
-      for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
-        if (entry.is_regular_file()) found.push_back(entry.path().string());
-      }
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-    } else if (fs::is_regular_file(path, ec)) {
-      files.push_back(path);
-    } else {
-      err << "hearth send: no such file or directory: " << path << "\n";
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // MSH-15, the accept acknowledgment the sender asks for (table 0155); empty = AL.
 enum class AcceptAck { kAlways, kNever, kOnError, kOnSuccess };
@@ -61,13 +27,6 @@ AcceptAck accept_ack_of(std::string_view msh15) {
   if (msh15 == "SU") return AcceptAck::kOnSuccess;
   return AcceptAck::kAlways;
 }
-
-struct Outgoing {
-  std::string control_id;
-  std::string er7;
-  AcceptAck accept_ack = AcceptAck::kAlways;
-  bool x12 = false;  // an X12 file, sent whole: its answer is a TA1/999
-};
 
 // The code `hearth send` prints for an X12 acknowledgment: "A", "P", "R", "" when unreadable.
 std::string x12_code(const std::string& ack) {
@@ -87,35 +46,11 @@ std::string acknowledged_id(const std::string& ack) {
   return "";
 }
 
-// The messages in `text`; the whole text as one when it does not parse.
-std::vector<Outgoing> split(const std::string& text) {
-  std::vector<Outgoing> out;
-  if (api::looks_like_x12(text)) {
-    Result<hl7::x12::Document> parsed = hl7::x12::Document::parse(std::string_view(text));
-    const std::string isa13 =
-        parsed.is_ok() ? std::string(parsed->interchanges().front().control_number) : "-";
-    out.push_back(Outgoing{isa13, text, AcceptAck::kAlways, true});
-    return out;
-  }
-  Result<hl7::Batch> batch = hl7::Batch::parse(text);
-  if (!batch.is_ok()) {
-    out.push_back(Outgoing{"-", text, AcceptAck::kAlways});
-    return out;
-  }
-  for (const auto& group : batch->groups()) {
-    for (const auto& message : group.messages) {
-      out.push_back(Outgoing{std::string(message.control_id()), message.write(),
-                             accept_ack_of(message.field(0, 15).raw)});
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 int run_send(const SendOptions& options, std::ostream& out, std::ostream& err) {
   std::vector<std::string> files;
-  if (!collect(options.paths, files, err)) return 2;
+  if (!collect_files(options.paths, "hearth send", files, err)) return 2;
   const auto timeout = std::chrono::milliseconds(
       static_cast<long long>(std::max(0.001, options.timeout_seconds) * 1000));
   const auto conditional_wait = std::chrono::milliseconds(
@@ -133,13 +68,14 @@ int run_send(const SendOptions& options, std::ostream& out, std::ostream& err) {
   bool all_accepted = true;
   for (const auto& file : files) {
     int index = 0;
-    for (const Outgoing& message : split(read_all(file))) {
+    for (const FileMessage& message : split_messages(read_file(file))) {
+      const AcceptAck accept_ack = message.x12 ? AcceptAck::kAlways : accept_ack_of(message.msh15);
       const std::string& control_id = message.control_id;
-      Status sent_ok = (*client)->send(message.er7);
+      Status sent_ok = (*client)->send(message.text);
       // The ACK code, or what the silence of a conditional ACK means.
       Result<std::string> code = std::string("no-ack-requested");
-      if (sent_ok.is_ok() && message.accept_ack != AcceptAck::kNever) {
-        const bool conditional = message.accept_ack != AcceptAck::kAlways;
+      if (sent_ok.is_ok() && accept_ack != AcceptAck::kNever) {
+        const bool conditional = accept_ack != AcceptAck::kAlways;
         for (;;) {
           Result<std::optional<std::string>> ack =
               (*client)->read_ack_within(conditional ? conditional_wait : timeout);
@@ -152,8 +88,7 @@ int run_send(const SendOptions& options, std::ostream& out, std::ostream& err) {
             break;
           }
           if (!ack->has_value()) {
-            code =
-                std::string(message.accept_ack == AcceptAck::kOnError ? "no-ack-ER" : "no-ack-SU");
+            code = std::string(accept_ack == AcceptAck::kOnError ? "no-ack-ER" : "no-ack-SU");
             break;
           }
           if (message.x12) {

@@ -12,6 +12,7 @@
 
 #include <soci/soci.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -44,7 +45,12 @@ class CompositeIndexWriter {
  private:
   soci::session& sql_;
   const Dialect dialect_;
-  std::unique_ptr<SqliteStatement> sqlite_delete_, sqlite_insert_;
+  // SQLite: the insert of 2^k rows, k = 0..3, prepared on first use.
+  SqliteStatement& sqlite_insert(std::size_t log2_rows);
+
+  std::unique_ptr<SqliteStatement> sqlite_delete_;
+  std::array<std::unique_ptr<SqliteStatement>, 4> sqlite_inserts_;
+  std::vector<const fhir::search::CompositeIndex*> kept_;  // the rows with a finite value
   // PostgreSQL: the bound key and the columns' array literals.
   std::string type_, id_;
   std::string pid_, grp_, comp_, system_, code_, text_, folded_, exact_, low_, high_, value_,

@@ -517,6 +517,14 @@ std::string order_by(const std::vector<SortTerm>& terms, bool backward) {
   return out;
 }
 
+// " = id" or " IN (ids...)" of a compartment filter.
+std::string id_match(Builder& b, const fhir::search::CompartmentFilter& c) {
+  if (c.ids.empty()) return " = " + b.text(c.id);
+  std::string out = " IN (";
+  for (std::size_t i = 0; i < c.ids.size(); ++i) out += (i == 0 ? "" : ", ") + b.text(c.ids[i]);
+  return out + ")";
+}
+
 // Compartment search: a reference row of one of the parameters pointing at the compartment's
 // resource (idx_reference_find: (pid, target_id)), or, for "{def}", that resource itself.
 std::string compartment_condition(Builder& b, const fhir::search::SearchQuery& query) {
@@ -527,11 +535,18 @@ std::string compartment_condition(Builder& b, const fhir::search::SearchQuery& q
     for (const fhir::SearchParamDef* param : c.params) {
       pids.push_back(pid_condition(b, query.resource_type, param->code));
     }
-    any.push_back("r.rid IN (SELECT i.rid FROM idx_reference i WHERE " + balanced(pids, " OR ") +
-                  " AND i.target_type = " + b.text(c.type) + " AND i.target_id = " + b.text(c.id) +
-                  ")");
+    if (c.any_member) {
+      // Correlated on the row's own key (idx_reference's primary key starts with rid), so a
+      // keyset page reads only its rows' references, not every reference of the parameters.
+      any.push_back("EXISTS (SELECT 1 FROM idx_reference i WHERE i.rid = r.rid AND (" +
+                    balanced(pids, " OR ") + ") AND i.target_type = " + b.text(c.type) + ")");
+    } else {
+      any.push_back("r.rid IN (SELECT i.rid FROM idx_reference i WHERE " + balanced(pids, " OR ") +
+                    " AND i.target_type = " + b.text(c.type) + " AND i.target_id" + id_match(b, c) +
+                    ")");
+    }
   }
-  if (c.self) any.push_back("r.res_id = " + b.text(c.id));
+  if (c.self) any.push_back(c.any_member ? std::string("1 = 1") : "r.res_id" + id_match(b, c));
   return balanced(any, " OR ");
 }
 

@@ -158,21 +158,11 @@ void IndexWriter::load_params() {
 SqliteStatement& IndexWriter::sqlite_insert(std::size_t table, std::size_t log2_rows) {
   std::unique_ptr<SqliteStatement>& st = sqlite_inserts_[table][log2_rows];
   if (!st) {
-    // OR IGNORE: a row equal to one already there (the whole row is the primary key) is the
-    // same fact; extract_index drops duplicates, so this does not happen in practice.
+    // extract_index drops duplicate rows, so OR IGNORE does not happen in practice.
     const TableColumns& columns = table_columns()[table];
-    const std::size_t width = columns.cols.size() + 2;
-    std::string text = std::string("INSERT OR IGNORE INTO ") + kTables[table] + " (rid, pid, " +
-                       columns.names + ") VALUES ";
-    int parameter = 0;
-    for (std::size_t row = 0; row < (std::size_t{1} << log2_rows); ++row) {
-      text += row == 0 ? "(" : ", (";
-      for (std::size_t i = 0; i < width; ++i) {
-        text += (i == 0 ? "?" : ", ?") + std::to_string(++parameter);
-      }
-      text += ")";
-    }
-    st = std::make_unique<SqliteStatement>(sql_, text);
+    st = std::make_unique<SqliteStatement>(
+        sql_, multi_row_insert_sql(kTables[table], std::string("rid, pid, ") + columns.names,
+                                   columns.cols.size() + 2, std::size_t{1} << log2_rows));
   }
   return *st;
 }

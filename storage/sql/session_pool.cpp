@@ -221,7 +221,13 @@ Result<SessionPool::Lease> SessionPool::acquire(Lane lane) {
   std::unique_ptr<PooledSession> session;
   bool make_writer = false;
   const bool sqlite_file = url_.dialect == Dialect::kSqlite && !url_.memory;
-  if (!idle_.empty()) {
+  // A read does not take the writer session while another may still be opened: the writer's
+  // page cache (kWriterCacheKiB) would fill with whatever the read scans (a Bulk Data export
+  // reading every body grew the process by the whole 64 MB).
+  const bool only_writer_idle =
+      sqlite_file && lane != Lane::kWrite && open_count_ < max_sessions_ &&
+      std::all_of(idle_.begin(), idle_.end(), [](const auto& s) { return s->writer; });
+  if (!idle_.empty() && !only_writer_idle) {
     // Writes go to the writer session (SQLite file stores), everything else elsewhere when it can.
     std::size_t pick = idle_.size() - 1;
     for (std::size_t i = idle_.size(); sqlite_file && i-- > 0;) {

@@ -11,7 +11,9 @@
 // Lanes keep slow reads from taking what writes need: a kQuery lease (search, history,
 // message lists: statements of unbounded cost) is granted only while fewer than
 // max_queries() are out, so at least max_sessions - max_queries sessions stay for point reads
-// and writes (the SQLite group commit, the HL7 archive) whatever the searches do.
+// and writes (the SQLite group commit, the HL7 archive) whatever the searches do. On a SQLite
+// file store, writes take the one writer session (a large page cache); reads take it only when
+// no other session is idle and none more may be opened.
 //
 // Time limits (set_statement_timeout): every lease gets a deadline of now + timeout. SQLite
 // checks it from a progress handler and aborts the running statement past it (the call fails

@@ -303,11 +303,20 @@ class SqlTransaction final : public StoreTransaction {
     }
     return Status::ok();
   }
+  Status lock_criteria(std::string_view key) override {
+    if (!lock_rows_) return Status::ok();
+    // The two-key form: its key space is apart from the archive's and the migrations' locks.
+    const std::string text(key);
+    ps_.sql << "SELECT pg_advisory_xact_lock(" << kCriteriaLockSpace << ", hashtext(:key))",
+        soci::use(text);
+    return Status::ok();
+  }
   Result<WriteOutcome> create(const WriteRequest& request) override { return write(0, request); }
   Result<WriteOutcome> update(const WriteRequest& request) override { return write(1, request); }
   Result<WriteOutcome> remove(const WriteRequest& request) override { return write(2, request); }
 
  private:
+  static constexpr int kCriteriaLockSpace = 0x48656172;  // any constant: "Hear"
   Result<WriteOutcome> write(int op, const WriteRequest& request) {
     if (op != 2 && !request.make_body) {
       return Status(Code::kInternal, "WriteRequest.make_body is not set");

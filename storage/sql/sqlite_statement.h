@@ -64,4 +64,11 @@ class SqliteStatement {
 // after every row.
 std::int64_t last_insert_rowid(soci::session& sql);
 
+// "INSERT OR IGNORE INTO `table` (`columns`) VALUES (?1, ..., ?w), (...)": `rows` rows of `width`
+// numbered parameters each. The index writers insert a resource's rows in a few such statements,
+// since one statement per row cost about as much as the row itself. OR IGNORE: in the index
+// tables the whole row is the primary key, and an equal row is the same fact.
+std::string multi_row_insert_sql(std::string_view table, std::string_view columns,
+                                 std::size_t width, std::size_t rows);
+
 }  // namespace hearth::storage::detail

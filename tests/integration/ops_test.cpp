@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,7 @@
 
 using hearth::testing::HttpResponse;
 using hearth::testing::MllpClient;
+using hearth::testing::run_hearth;
 using hearth::testing::ServerOptions;
 using hearth::testing::ServerProcess;
 
@@ -90,6 +92,27 @@ TEST_CASE("ops: /readyz is 503 while the store's schema is not the one this bina
   sqlite_exec(server.store_url(), "UPDATE schema_version SET version = version - 100");
   CHECK(client.get("/readyz").status == 200);
   CHECK(server.wait_for_log("readyz: ready"));
+}
+
+// Rolling upgrades: a replica of an older release, started on a store a newer release has
+// migrated, refuses to serve (and to migrate) instead of writing without the newer index rows.
+TEST_CASE("ops: an older binary refuses to start on a store with a newer schema") {
+  ServerProcess server;
+  if (server.store_url().rfind("sqlite:", 0) != 0)
+    return;  // the schema is changed through the file
+  const std::string store = server.store_url();
+  server.signal(SIGTERM);
+  REQUIRE(server.wait_exit(std::chrono::seconds(10)).has_value());
+  sqlite_exec(store, "UPDATE schema_version SET version = version + 1");
+  auto served =
+      run_hearth({"serve", "--listen", "127.0.0.1:0", "--mllp-listen", "off", "--store", store});
+  CHECK(served.exit_code != 0);
+  CHECK(served.err.find("is newer than this Hearth binary supports") != std::string::npos);
+  auto migrated = run_hearth({"migrate", "--store", store});
+  CHECK(migrated.exit_code != 0);
+  CHECK(migrated.err.find("upgrade Hearth") != std::string::npos);
+  sqlite_exec(store, "UPDATE schema_version SET version = version - 1");
+  CHECK(run_hearth({"migrate", "--store", store}).exit_code == 0);
 }
 
 TEST_CASE("ops: /metrics counts requests by route and MLLP messages by ACK, without PHI") {

@@ -2,8 +2,9 @@
 // answered with its 999 after the commit, archived with the v2 messages (GET /hl7/messages) and
 // mapped (Claim?_summary=count); an identical resend gets its original 999 and writes nothing; an
 // envelope error gets a TA1 rejection; a store failure gets no acknowledgment (MLLP hangs up,
-// HTTP answers 503). Claim ids and ISA13s are unique per run, so a shared PostgreSQL database
-// may hold earlier runs.
+// HTTP answers 503); `hearth import` ingests X12 and v2 files as MLLP would; every well-formed
+// corpus file of a mapped set answers 200 with A over POST /x12. Claim ids and ISA13s are unique
+// per run, so a shared PostgreSQL database may hold earlier runs.
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 #include <sqlite3.h>
@@ -12,10 +13,15 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "harness.h"
+#include "hl7/x12/ack.h"
+#include "hl7/x12/document.h"
 #include "mllp_harness.h"
 #include "search_support.h"
 
@@ -174,6 +180,112 @@ TEST_CASE("x12: a store failure gets no acknowledgment: MLLP hangs up, HTTP answ
   HttpResponse posted = client.post("/x12", interchange(control, "DOWN" + control), kX12);
   CHECK(posted.status == 503);
   CHECK(posted.body.find("ISA") == std::string::npos);
+}
+
+TEST_CASE("x12: hearth import writes X12 and HL7 v2 files as MLLP would, once") {
+  ServerProcess server;
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("hearth-import-" + std::to_string(::getpid()) + "-" + control_number());
+  std::filesystem::create_directories(dir / "sub");
+  const std::string good = control_number(), bad = control_number();
+  std::ofstream(dir / "a.x12", std::ios::binary) << interchange(good, "IMP" + good);
+  std::ofstream(dir / "sub" / "b.x12", std::ios::binary)
+      << interchange(bad, "IMP" + bad, "999999999");  // IEA02 differs: TA1 R
+  std::ofstream(dir / "c.hl7", std::ios::binary)
+      << hearth::testing::make_oru("LAB", "IMP1" + good) +
+             hearth::testing::make_oru("LAB", "IMP2" + good);
+  auto imported =
+      hearth::testing::run_hearth({"import", "--store", server.store_url(), dir.string()});
+  CHECK(imported.exit_code == 1);  // b.x12 is rejected
+  INFO(imported.out, imported.err);
+  CHECK(imported.out.find("b.x12#1 " + bad + " R\n") != std::string::npos);
+  CHECK(imported.out.find("imported 4 unit(s) from 3 file(s)") != std::string::npos);
+  CHECK(imported.out.find(" 1 A 2 AA 1 R; 0 duplicate(s)") != std::string::npos);
+  CHECK(imported.out.find(", 1 Claim(s)") != std::string::npos);
+  auto client = server.client();
+  CHECK(total(client, "Claim?identifier=IMP" + good) == 1);
+  CHECK(total(client, "Claim?identifier=IMP" + bad) == 0);
+  HttpResponse list = client.get("/hl7/messages?type=837&_count=50");
+  CHECK(list.body.find("\"controlId\": \"" + good + "\"") != std::string::npos);
+
+  // Again: every unit a duplicate, nothing written twice.
+  auto again = hearth::testing::run_hearth({"import", "--store", server.store_url(),
+                                            (dir / "a.x12").string(), (dir / "c.hl7").string()});
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.find("3 duplicate(s), 0 resource version(s) written") != std::string::npos);
+  CHECK(total(client, "Claim?identifier=IMP" + good) == 1);
+
+  auto missing = hearth::testing::run_hearth(
+      {"import", "--store", server.store_url(), (dir / "none.x12").string()});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("no such file or directory") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+// The corpus's X12 files (tests/data/corpus/x12, or $HEARTH_CORPUS_DIR/x12).
+std::filesystem::path x12_corpus() {
+  if (const char* dir = std::getenv("HEARTH_CORPUS_DIR"); dir != nullptr && *dir != '\0') {
+    return std::filesystem::path(dir) / "x12";
+  }
+  return std::filesystem::path(HEARTH_SOURCE_DIR) / "tests/data/corpus/x12";
+}
+
+// Whether every interchange of `doc` is accepted whole by its TA1/999 (a well-formed file) and
+// every set is one of `sets`.
+bool well_formed_of(const hearth::hl7::x12::Document& doc, const std::set<std::string>& sets) {
+  namespace x12 = hearth::hl7::x12;
+  if (doc.interchanges().empty()) return false;
+  for (std::size_t i = 0; i < doc.interchanges().size(); ++i) {
+    const x12::InterchangeAck ack = x12::acknowledge(doc, i);
+    if (ack.rejected) return false;
+    if (ack.groups.empty()) return false;
+    for (const x12::GroupAck& group : ack.groups) {
+      for (const x12::TransactionAck& t : group.transactions) {
+        if (t.code != 'A') return false;
+      }
+    }
+    for (const x12::Group& group : doc.interchanges()[i].groups) {
+      for (const x12::Transaction& t : group.transactions) {
+        if (sets.count(std::string(t.set_id)) == 0) return false;
+      }
+    }
+  }
+  return true;
+}
+
+TEST_CASE("x12: POST /x12 of every well-formed 837, 835, 270, 271, 276, 277, 834 of the corpus") {
+  ServerProcess server;
+  auto client = server.client();
+  const std::set<std::string> sets = {"837", "835", "270", "271", "276", "277", "834"};
+  std::map<std::string, int> posted;  // by the first set's id
+  int files = 0, accepted = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(x12_corpus())) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto doc = hearth::hl7::x12::Document::parse(text);
+    if (!doc.is_ok() || !well_formed_of(*doc, sets)) continue;
+    INFO(entry.path().string());
+    HttpResponse answer = client.post("/x12", text, kX12);
+    ++files;
+    CHECK(answer.status / 100 == 2);
+    CHECK(answer.header("X-Hearth-Ack-Code") == "A");
+    if (answer.status / 100 == 2 && answer.header("X-Hearth-Ack-Code") == "A") ++accepted;
+    ++posted[std::string(doc->interchanges()[0].groups[0].transactions[0].set_id)];
+  }
+  std::printf("x12 corpus over POST /x12: %d well-formed files, %d answered 2xx and accepted (",
+              files, accepted);
+  for (const auto& [set, n] : posted) std::printf(" %s %d", set.c_str(), n);
+  std::printf(" )\n");
+  CHECK(files >= 60);
+  for (const char* set : {"837", "835", "270", "271", "834"}) CHECK(posted[set] >= 1);
+  CHECK(total(client, "Claim?_count=0") > 0);
+  CHECK(total(client, "ExplanationOfBenefit?_count=0") > 0);
+  CHECK(total(client, "CoverageEligibilityRequest?_count=0") > 0);
+  CHECK(total(client, "CoverageEligibilityResponse?_count=0") > 0);
+  CHECK(total(client, "Coverage?_count=0") > 0);
+  CHECK(total(client, "Task?_count=0") > 0);
+  CHECK(total(client, "ClaimResponse?_count=0") > 0);
 }
 
 }  // namespace

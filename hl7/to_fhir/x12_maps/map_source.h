@@ -21,7 +21,19 @@ extern const MapSource k837Institutional;  // 005010X223A2
 extern const MapSource k837Dental;         // 005010X224A2
 extern const MapSource k835;               // 005010X221A1
 
-inline constexpr const MapSource* kAll[] = {&k837Professional, &k837Institutional, &k837Dental,
-                                            &k835};
+// The payer, receiver, subscriber, dependent and coverage of a 270 and a 271.
+extern const std::string_view kEligibilityParties;
+extern const MapSource k270;  // 005010X279A1
+extern const MapSource k271;  // 005010X279A1
+
+// The payer, receiver, provider, subscriber and dependent of a 276 and a 277.
+extern const std::string_view kClaimStatusParties;
+extern const MapSource k276;  // 005010X212
+extern const MapSource k277;  // 005010X212
+
+extern const MapSource k834;  // 005010X220A1
+
+inline constexpr const MapSource* kAll[] = {
+    &k837Professional, &k837Institutional, &k837Dental, &k835, &k270, &k271, &k276, &k277, &k834};
 
 }  // namespace hearth::hl7::to_fhir::x12_map_sources

@@ -24,7 +24,32 @@ std::vector<std::string> guards_of(std::string_view text) {
 
 using Names = std::vector<std::string>;
 
+Names emptiness_of(std::string_view text, std::string_view type) {
+  Result<Expression> e = compile(text);
+  REQUIRE_MESSAGE(e.is_ok(), e.status().message());
+  return emptiness_guards(*e, type);
+}
+
 }  // namespace
+
+TEST_CASE("search expressions: the children whose absence leaves nothing to index") {
+  CHECK(emptiness_of("Observation.basedOn", "Observation") == Names{"basedOn"});
+  CHECK(emptiness_of("Observation.subject.where(resolve() is Patient)", "Observation") ==
+        Names{"subject"});
+  CHECK(emptiness_of("(Observation.value as Quantity) | (Observation.value as Period)",
+                     "Observation") == Names{"value"});
+  // Every branch's child must be absent: the set is all of them.
+  CHECK(emptiness_of("Observation.code | Observation.component.code", "Observation") ==
+        Names{"code", "component"});
+  // A base type's name stands for the resource too.
+  CHECK(emptiness_of("Resource.meta.tag", "Observation") == Names{"meta"});
+  // Another type's name filters the resource out: no child of it is navigated from the focus.
+  CHECK(emptiness_of("Patient.name", "Observation").empty());
+  // The resource itself, and results that are not empty without the child, have no set.
+  CHECK(emptiness_of("Observation", "Observation").empty());
+  CHECK(emptiness_of("Patient.deceased.exists() and Patient.deceased != false", "Patient").empty());
+  CHECK(emptiness_of("Patient.link.empty()", "Patient").empty());
+}
 
 TEST_CASE("invariants of the base definitions have the guards their shape gives") {
   CHECK(guards_of("contained.contained.empty()") == Names{"contained"});  // dom-2

@@ -88,6 +88,21 @@ TEST_CASE("navigation follows the model: choice types, primitives and their exte
   CHECK(eval("name.given1").empty());
 }
 
+// A choice element's value is found by one pass over the object's keys: only keys that name one
+// of its types count, a value given only by its `_` sibling still navigates, and an object with
+// more look-alike keys than the pass keeps (8) is still read exactly.
+TEST_CASE("choice elements: look-alike keys, `_` siblings and many candidates") {
+  auto ext = doc(R"({"resourceType":"Basic","code":{"text":"x"},"extension":[
+    {"url":"a","valueNotAType":"no","valueString":"yes"},
+    {"url":"b","_valueCode":{"id":"c1"}},
+    {"url":"c","valueA":1,"valueB":2,"valueC":3,"valueD":4,"valueE":5,"valueF":6,"valueG":7,
+     "valueH":8,"valueI":9,"valueInteger":42}]})");
+  CHECK(eval("Basic.extension.where(url = 'b').value.id", ext) == V{"c1"});
+  CHECK(eval("Basic.extension.where(url = 'b').value is code", ext) == V{"true"});
+  CHECK(eval("Basic.extension.where(url = 'c').value", ext) == V{"42"});
+  CHECK(eval("Basic.extension.where(url = 'a').value", ext) == V{"yes"});
+}
+
 TEST_CASE("contentReference elements reuse their target's children") {
   auto q = doc(R"({"resourceType":"Questionnaire","status":"draft","item":[{"linkId":"1",
     "type":"group","item":[{"linkId":"1.1","type":"string","item":[{"linkId":"1.1.1",

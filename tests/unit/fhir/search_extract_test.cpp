@@ -17,6 +17,7 @@
 #include "fhir/model.h"
 #include "fhir/search/composite.h"
 #include "fhir/search/date_range.h"
+#include "fhir/search/index_row_key.h"
 #include "fhir/search/index_values.h"
 #include "fhir/search/ucum.h"
 
@@ -363,6 +364,14 @@ std::string read_file(const std::filesystem::path& path) {
   return ss.str();
 }
 
+// Do `a` and `b` hold the same rows, in the same order (parameter and values)?
+template <typename Row>
+bool same_rows(const std::vector<Row>& a, const std::vector<Row>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Row& x, const Row& y) {
+    return x.param == y.param && detail::row_key(x) == detail::row_key(y);
+  });
+}
+
 TEST_CASE("extract_index succeeds on every official example") {
   int examples = 0, failed = 0, patients = 0, empty_patients = 0;
   std::size_t counts[7] = {};
@@ -371,6 +380,7 @@ TEST_CASE("extract_index succeeds on every official example") {
   std::string most_rows_name;
   std::set<std::pair<std::string, std::string>> producing;  // (type, code)
   std::set<std::string> types;
+  int same_guarded = 0;
   for (const auto& entry : std::filesystem::directory_iterator(HEARTH_FHIR_PACKAGE_DIR)) {
     std::string name = entry.path().filename().string();
     std::size_t dash = name.find('-');
@@ -412,6 +422,21 @@ TEST_CASE("extract_index succeeds on every official example") {
     note(v->uris, 6);
     composite_rows += v->composites.size();
     for (const auto& r : v->composites) producing.emplace(type, std::string(r.param));
+    // Skipping the parameters a resource's missing children decide changes no row.
+    auto unguarded = extract_index(*doc, kDefaultMaxIndexRows, IndexGuards::kOff);
+    REQUIRE(unguarded.is_ok());
+    const bool same =
+        same_rows(v->strings, unguarded->strings) && same_rows(v->tokens, unguarded->tokens) &&
+        same_rows(v->dates, unguarded->dates) && same_rows(v->numbers, unguarded->numbers) &&
+        same_rows(v->quantities, unguarded->quantities) &&
+        same_rows(v->references, unguarded->references) && same_rows(v->uris, unguarded->uris) &&
+        v->composites.size() == unguarded->composites.size() &&
+        v->phonetic_names.size() == unguarded->phonetic_names.size();
+    if (same) {
+      ++same_guarded;
+    } else {
+      FAIL_CHECK(name << ": guarded extraction differs from evaluating every parameter");
+    }
   }
   std::set<std::string> producing_codes;
   for (const auto& [t, c] : producing) producing_codes.insert(c);
@@ -426,6 +451,9 @@ TEST_CASE("extract_index succeeds on every official example") {
       examples, types.size(), failed, counts[0], counts[1], counts[2], counts[3], counts[4],
       counts[5], counts[6], composite_rows, producing.size(), producing_codes.size(), indexed,
       search_params().size(), most_rows, most_rows_name.c_str(), kDefaultMaxIndexRows);
+  std::printf("search extract: %d of %d examples give the same rows with and without guards\n",
+              same_guarded, examples);
+  CHECK(same_guarded == examples - failed);
   // The default cap leaves every official example ten times its rows.
   CHECK(most_rows * 10 <= kDefaultMaxIndexRows);
   CHECK(failed == 0);

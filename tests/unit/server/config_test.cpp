@@ -220,6 +220,15 @@ TEST_CASE("TLS and auth flags: defaults, environment, and the pairs finalize ins
   refused({"--tls-listen", "nowhere", "--tls-cert", "c", "--tls-key", "k"}, "--tls-listen");
   refused({"--mllp-client-ca", "ca.pem"}, "--mllp-tls-listen");
   refused({"--auth", "jwt", "--jwks-file", "j.json", "--issuer", "i"}, "--audience");
+  refused({"--auth", "jwt", "--jwks-file", "j.json", "--jwks-url", "https://idp/keys", "--issuer",
+           "i", "--audience", "a"},
+          "one of --jwks-file FILE and --jwks-url URL");
+  refused({"--auth", "jwt", "--jwks-url", "http://idp/keys", "--issuer", "i", "--audience", "a"},
+          "http:// is allowed for 127.0.0.1 alone");
+  refused({"--jwks-url", "https://idp/keys"}, "--auth jwt");
+  Config by_url = parse({"--auth", "jwt", "--jwks-url", "https://idp.example.org/keys", "--issuer",
+                         "i", "--audience", "a"});
+  CHECK(finalize(by_url).is_ok());
   refused({"--audience", "a"}, "--auth jwt");
   refused({"--oauth-token-url", "https://idp/token"}, "--auth jwt");
   CHECK_THROWS(parse({"--auth", "basic"}));

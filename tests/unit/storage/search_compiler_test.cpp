@@ -166,6 +166,44 @@ TEST_CASE("search compiler: a compartment is its parameters' references, or the 
   check_placeholders(sql.where, sql.where_values);
 }
 
+TEST_CASE("search compiler: several compartments, or every one of a type (Bulk Data)") {
+  auto query = parse("Observation", {});
+  auto filter = fhir::search::compartment_filter("Patient", "", "Observation").value();
+  filter.ids = {"p1", "p2", "p3"};
+  query.compartment = filter;
+  SearchSql sql = compile_search(query, 0);
+  CHECK(occurrences(sql.where, "i.target_id IN (") == 1);
+  CHECK(bound(sql.values, "p1"));
+  CHECK(bound(sql.values, "p3"));
+  check_placeholders(sql.where, sql.where_values);
+
+  filter.ids.clear();
+  filter.any_member = true;
+  query.compartment = filter;
+  sql = compile_search(query, 0);
+  CHECK(sql.where.find("EXISTS (SELECT 1 FROM idx_reference i WHERE i.rid = r.rid") !=
+        std::string::npos);
+  CHECK(sql.where.find("target_id") == std::string::npos);
+  CHECK(bound(sql.values, "Patient"));
+  check_placeholders(sql.where, sql.where_values);
+
+  // The compartment's own type: the resources themselves, by id or all of them.
+  query = parse("Patient", {});
+  filter = fhir::search::compartment_filter("Patient", "", "Patient").value();
+  filter.self = true;
+  filter.params.clear();
+  filter.ids = {"p1", "p2"};
+  query.compartment = filter;
+  sql = compile_search(query, 0);
+  CHECK(sql.where.find("r.res_id IN (") != std::string::npos);
+  filter.ids.clear();
+  filter.any_member = true;
+  query.compartment = filter;
+  sql = compile_search(query, 0);
+  CHECK(sql.where.find("1 = 1") != std::string::npos);
+  check_placeholders(sql.where, sql.where_values);
+}
+
 TEST_CASE("search compiler: the searched types, one, several or every") {
   SearchSql one = compile_search(parse("Patient", {{"family", "a"}}), 0);
   CHECK(one.where.find("r.res_type = :b") != std::string::npos);

@@ -177,6 +177,72 @@ TEST_CASE("smart scopes: patient/ scopes reach the patient's compartment where i
         Reach::kPatientCompartment);
 }
 
+TEST_CASE("smart scopes: granular (v2 ?param=value) scopes reach matching reads and searches") {
+  const Grant lab = grant_of("user/Observation.rs?category=laboratory");
+  for (Interaction held : {Interaction::kRead, Interaction::kVread, Interaction::kHistoryInstance,
+                           Interaction::kSearchType}) {
+    CAPTURE(static_cast<int>(held));
+    auto r = authorize(lab, route_of(held, "Observation", "o1"));
+    REQUIRE_MESSAGE(r.is_ok(), r.status().message());
+    CHECK(*r == Reach::kRestricted);
+  }
+  auto restriction = restriction_of(lab, "Observation", ScopePermissions{.search = true});
+  REQUIRE(restriction.is_ok());
+  CHECK_FALSE(restriction->patient);
+  REQUIRE(restriction->params.size() == 1);
+  CHECK(restriction->params[0] ==
+        std::make_pair(std::string("category"), std::string("laboratory")));
+  // Never a write, a type or system history, another type, a system search.
+  for (const Route& refused : {route_of(Interaction::kCreate, "Observation"),
+                               route_of(Interaction::kUpdate, "Observation", "o1"),
+                               route_of(Interaction::kDelete, "Observation", "o1"),
+                               route_of(Interaction::kHistoryType, "Observation"),
+                               route_of(Interaction::kSearchType, "Condition"),
+                               route_of(Interaction::kSearchSystem, "")}) {
+    CAPTURE(refused.type);
+    CHECK(authorize(lab, refused).status().code() == Code::kForbidden);
+  }
+  // The letters count per scope: r alone does not allow a search.
+  CHECK(authorize(grant_of("user/Observation.r?category=laboratory"),
+                  route_of(Interaction::kSearchType, "Observation"))
+            .status()
+            .code() == Code::kForbidden);
+  // An unrestricted scope wins.
+  CHECK(*authorize(grant_of("user/Observation.rs?category=laboratory user/Observation.rs"),
+                   route_of(Interaction::kSearchType, "Observation")) == Reach::kAll);
+  // Several scopes on one parameter: their values become one list (OR).
+  const Grant two = grant_of(
+      "user/Observation.rs?category=laboratory "
+      "user/Observation.rs?category=vital-signs");
+  auto merged = restriction_of(two, "Observation", ScopePermissions{.read = true});
+  REQUIRE(merged.is_ok());
+  REQUIRE(merged->params.size() == 1);
+  CHECK(merged->params[0].second == "laboratory,vital-signs");
+  // Different parameters cannot be united in one search: refused, with the reason.
+  const Grant mixed =
+      grant_of("user/Observation.rs?category=laboratory user/Observation.rs?code=1");
+  Status refused = authorize(mixed, route_of(Interaction::kSearchType, "Observation")).status();
+  CHECK(refused.code() == Code::kForbidden);
+  CHECK(refused.message().find("different parameters") != std::string::npos);
+  // patient/ granular scopes: also held to the compartment, and its compartment search allowed.
+  const Grant patient = grant_of("patient/Observation.rs?category=laboratory", "p1");
+  CHECK(*authorize(patient, route_of(Interaction::kSearchCompartment, "Observation", "p1",
+                                     "Patient")) == Reach::kRestricted);
+  CHECK(
+      authorize(patient, route_of(Interaction::kSearchCompartment, "Observation", "p2", "Patient"))
+          .status()
+          .code() == Code::kForbidden);
+  auto held = restriction_of(patient, "Observation", ScopePermissions{.read = true});
+  REQUIRE(held.is_ok());
+  CHECK(held->patient);
+  CHECK_FALSE(restriction_of(grant_of("patient/Observation.rs?category=laboratory"), "Observation",
+                             ScopePermissions{.read = true})
+                  .is_ok());  // no patient claim
+  // Included resources: a type read only through granular scopes is restricted.
+  CHECK(reach_of_type(lab, "Observation") == Reach::kRestricted);
+  CHECK_FALSE(reach_of_type(lab, "Condition").has_value());
+}
+
 TEST_CASE("smart scopes: the types a search may add on its own, and the admin claim") {
   const Grant grant = grant_of("patient/Observation.rs user/Practitioner.r", "p1");
   CHECK(reach_of_type(grant, "Observation") == Reach::kPatientCompartment);
