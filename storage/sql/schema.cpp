@@ -226,13 +226,19 @@ const std::vector<Step>& sqlite_steps() {
           "INSERT INTO sqlite_stat1 VALUES ('phonetic_name', 'phonetic_name', '100000 20 1')",
           "ANALYZE sqlite_schema",
       },
-      // 15: the full-text table of _text and _content (storage/sql/text_index.h): one row per
-      // resource, its rowid the resource's key. detail=column keeps which column a word is in
-      // (the two parameters) but no positions (a search matches words, not phrases);
-      // columnsize=0 drops the per-row sizes that only ranking reads. Filled by the reindex.
+      // 15: the full-text rows of _text and _content (storage/sql/text_index.h): the words of
+      // each resource (key `rid`), a narrative word with a '_' before it, in idx_text_pending
+      // when written and in idx_text_words once moved, in batches, into idx_text, the FTS5 index
+      // over idx_text_words (external content: the words are stored once). The ascii tokenizer
+      // splits the words as they were written (single spaces; other bytes are word bytes);
+      // detail=none keeps no positions or columns (a search matches words, not phrases, and the
+      // '_' tells narrative from content); columnsize=0 drops the sizes only ranking reads.
+      // Filled by the reindex.
       {
-          "CREATE VIRTUAL TABLE idx_text USING fts5(narrative, content, detail=column,"
-          " columnsize=0)",
+          "CREATE TABLE idx_text_words (rid INTEGER PRIMARY KEY, words TEXT NOT NULL)",
+          "CREATE TABLE idx_text_pending (rid INTEGER PRIMARY KEY, words TEXT NOT NULL)",
+          "CREATE VIRTUAL TABLE idx_text USING fts5(words, content='idx_text_words',"
+          " content_rowid='rid', detail=none, columnsize=0, tokenize=\"ascii tokenchars '_'\")",
       },
       // 16: no statement; the reindex after it adds the canonical rows of UCUM quantities
       // (fhir/search/ucum.h).

@@ -340,32 +340,37 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
 }
 
 // The keys of the resources whose full-text row (text_index.h) holds every word of one of the
-// clause's values in the parameter's column (_text: narrative, _content: content). The words
-// are letters and digits only (full_text.h), so they need no escaping inside the match
-// expression, which is bound as one text.
+// clause's values (_text: in the narrative, _content: anywhere). The words are letters and
+// digits only (full_text.h), so they need no escaping inside the match expression, which is
+// bound as one text. SQLite: a narrative word is kept as "_word" in the one text of the row,
+// and the rows still pending (not yet in the FTS5 index; a few hundred at most) are read by
+// their words, which are single-space separated, so " word " in " words " finds a whole word.
 std::string full_text_ids(Builder& b, const SearchClause& clause) {
   const bool narrative = clause.code == "_text";
-  std::vector<std::string> any;
+  std::vector<std::string> any, pending_any;
   for (const SearchValue& v : clause.values) {
     std::string all;
+    std::vector<std::string> pending_all;
     std::size_t from = 0;
     while (from < v.folded.size()) {
       std::size_t to = v.folded.find(' ', from);
       if (to == std::string::npos) to = v.folded.size();
       const std::string word = v.folded.substr(from, to - from);
       if (b.dialect == Dialect::kSqlite) {
-        all += (all.empty() ? "\"" : " AND \"") + word + "\"";
+        const std::string kept = (narrative ? "_" : "") + word;
+        all += (all.empty() ? "\"" : " AND \"") + kept + "\"";
+        pending_all.push_back("instr(' ' || p.words || ' ', " + b.text(" " + kept + " ") + ") > 0");
       } else {
         all += (all.empty() ? "'" : " & '") + word + "'";
       }
       from = to + 1;
     }
     any.push_back("(" + all + ")");
+    pending_any.push_back("(" + join(pending_all, " AND ") + ")");
   }
   if (b.dialect == Dialect::kSqlite) {
-    return std::string("SELECT rowid FROM idx_text WHERE idx_text MATCH ") +
-           b.text(std::string(narrative ? "{narrative}" : "{content}") + " : (" +
-                  join(any, " OR ") + ")");
+    return "SELECT rowid FROM idx_text WHERE idx_text MATCH " + b.text(join(any, " OR ")) +
+           " UNION ALL SELECT p.rid FROM idx_text_pending p WHERE " + join(pending_any, " OR ");
   }
   return std::string("SELECT t.rid FROM idx_text t WHERE t.") +
          (narrative ? "narrative" : "content") + " @@ to_tsquery('simple', " +

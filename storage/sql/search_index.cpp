@@ -378,7 +378,14 @@ void sync_search_params(soci::session& sql) {
 long long reindex_all(soci::session& sql, Dialect dialect) {
   for (const char* table : kTables) sql << "DELETE FROM " << table;
   sql << "DELETE FROM idx_composite";
-  sql << "DELETE FROM idx_text";
+  if (dialect == Dialect::kSqlite) {
+    // idx_text reads its words from idx_text_words: it is emptied by its own command.
+    sql << "INSERT INTO idx_text (idx_text) VALUES ('delete-all')";
+    sql << "DELETE FROM idx_text_pending";
+    sql << "DELETE FROM idx_text_words";
+  } else {
+    sql << "DELETE FROM idx_text";
+  }
   IndexWriter writer(sql, dialect);
   long long indexed = 0;
   long long after = 0;  // keyset over resource_version.seq, a page at a time
@@ -402,6 +409,7 @@ long long reindex_all(soci::session& sql, Dialect dialect) {
     after = seqs.back();
     if (types.size() < 500) break;
   }
+  writer.drain_text();
   return indexed;
 }
 

@@ -55,6 +55,8 @@ class IndexWriter {
   // resource created in this transaction: the seq of its first version), which saves a lookup.
   void insert(const std::string& type, const std::string& id,
               const fhir::search::IndexValues& values, std::optional<std::int64_t> rid = {});
+  // SQLite: moves the full-text rows still pending into the FTS5 index (text_index.h).
+  void drain_text() { text_.drain(); }
 
  private:
   template <typename Rows, typename Fill>

@@ -94,6 +94,14 @@ inline void raw_exec(const Backend& backend, const std::string& sql) {
   }
 }
 
+// SQLite keeps the words of idx_text in two tables of their own (storage/sql/text_index.h):
+// dropping idx_text drops them with it.
+inline void drop_text_words(const Backend& backend) {
+  if (backend.postgresql) return;
+  raw_exec(backend, "DROP TABLE idx_text_pending");
+  raw_exec(backend, "DROP TABLE idx_text_words");
+}
+
 // Takes a database back to before schema 5 (no search index tables, and none of schema 7's
 // resource keys and parameter ids).
 inline void drop_search_index(const Backend& backend) {
@@ -102,6 +110,7 @@ inline void drop_search_index(const Backend& backend) {
         "idx_uri", "idx_composite", "phonetic_name", "idx_text", "search_param"}) {
     raw_exec(backend, std::string("DROP TABLE ") + table);
   }
+  drop_text_words(backend);
   raw_exec(backend, "DROP INDEX resource_rid");
   raw_exec(backend, "ALTER TABLE resource DROP COLUMN rid");
 }

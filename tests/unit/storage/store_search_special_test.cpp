@@ -4,6 +4,7 @@
 // indexed by the real extraction and the queries read by the real parser, so each case states a
 // query string and the ids it must find.
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <string>
@@ -13,6 +14,7 @@
 #include "fhir/json.h"
 #include "fhir/search/index_values.h"
 #include "fhir/search/search_query.h"
+#include "storage/sql/text_index.h"
 #include "storage/store.h"
 #include "store_backends.h"
 
@@ -216,6 +218,7 @@ TEST_CASE("search: migrating a schema-12 database fills the composite rows and t
     testing::raw_exec(b, "DROP TABLE idx_composite");
     testing::raw_exec(b, "DROP TABLE phonetic_name");
     testing::raw_exec(b, "DROP TABLE idx_text");
+    testing::drop_text_words(b);
     testing::raw_exec(b, "UPDATE schema_version SET version = 12");
     auto reached = migrate_store(b.url);
     REQUIRE_MESSAGE(reached.is_ok(), reached.status().message());
@@ -277,6 +280,22 @@ TEST_CASE("search: UCUM quantities match in canonical units, others as written")
   }
 }
 
+// A number read from the SQLite file of `b` (the first column of `sql`'s first row).
+long long sqlite_number(const testing::Backend& b, const char* sql) {
+  sqlite3* conn = nullptr;
+  long long out = -1;
+  if (sqlite3_open(b.sqlite_path.c_str(), &conn) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(conn, sql, -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      out = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(conn);
+  return out;
+}
+
 TEST_CASE("search: _text reads the narrative, _content every string of the resource") {
   for (const auto& b : backends()) {
     INFO("backend: " << b.name);
@@ -292,36 +311,79 @@ TEST_CASE("search: _text reads the narrative, _content every string of the resou
         R"("address":[{"city":"Penicillin Springs"}])");
     put(*store, "Observation", "o1",
         R"("status":"final","code":{"text":"Body weight"},"valueString":"stable")");
-    // _text: the narrative's words, tags dropped and references decoded; folded as strings.
-    CHECK(search_ids(*store, "Patient", {{"_text", "PENICILLIN"}}) == Ids{"p1"});
-    CHECK(search_ids(*store, "Patient", {{"_text", "caféine"}}) == Ids{"p1"});
-    CHECK(search_ids(*store, "Patient", {{"_text", "cafeine allergic"}}) == Ids{"p1"});
-    CHECK(search_ids(*store, "Patient", {{"_text", "peter"}}) == Ids{"p2"});
-    CHECK(search_ids(*store, "Patient", {{"_text", "chalmers"}}).empty());  // not narrative
-    CHECK(search_ids(*store, "Patient", {{"_text", "div"}}).empty());       // a tag, not text
-    CHECK(search_ids(*store, "Patient", {{"_text", "penicillin file"}}).empty());  // all words
-    CHECK(search_ids(*store, "Patient", {{"_text", "penicillin,file"}}) == Ids{"p1", "p2"});
-    // Words, not prefixes.
-    CHECK(search_ids(*store, "Patient", {{"_text", "penic"}}).empty());
-    // _content: every string (the narrative's words too), accents folded.
-    CHECK(search_ids(*store, "Patient", {{"_content", "penicillin"}}) == Ids{"p1", "p2"});
-    CHECK(search_ids(*store, "Patient", {{"_content", "mueller,MULLER"}}) == Ids{"p2"});
-    CHECK(search_ids(*store, "Patient", {{"_content", "chalmers peter"}}) == Ids{"p1"});
-    CHECK(search_ids(*store, "Patient", {{"_content", "generated"}}) == Ids{"p1", "p2"});
-    CHECK(search_ids(*store, "Patient", {{"_content", "weight"}}).empty());  // another type
-    CHECK(search_ids(*store, "Observation", {{"_content", "weight stable"}}) == Ids{"o1"});
-    // ANDed with other clauses; in a chain; in a system search.
-    CHECK(search_ids(*store, "Patient", {{"_content", "peter"}, {"family", "mul"}}) == Ids{"p2"});
-    CHECK(search_ids(*store, "", {{"_content", "stable,chalmers"}}) == Ids{"o1", "p1"});
-    // An update replaces the words; a delete removes them.
+    const auto check_words = [&] {
+      // _text: the narrative's words, tags dropped and references decoded; folded as strings.
+      CHECK(search_ids(*store, "Patient", {{"_text", "PENICILLIN"}}) == Ids{"p1"});
+      CHECK(search_ids(*store, "Patient", {{"_text", "caféine"}}) == Ids{"p1"});
+      CHECK(search_ids(*store, "Patient", {{"_text", "cafeine allergic"}}) == Ids{"p1"});
+      CHECK(search_ids(*store, "Patient", {{"_text", "peter"}}) == Ids{"p2"});
+      CHECK(search_ids(*store, "Patient", {{"_text", "chalmers"}}).empty());  // not narrative
+      CHECK(search_ids(*store, "Patient", {{"_text", "div"}}).empty());       // a tag, not text
+      CHECK(search_ids(*store, "Patient", {{"_text", "penicillin file"}}).empty());  // all words
+      CHECK(search_ids(*store, "Patient", {{"_text", "penicillin,file"}}) == Ids{"p1", "p2"});
+      // Words, not prefixes, nor parts of words.
+      CHECK(search_ids(*store, "Patient", {{"_text", "penic"}}).empty());
+      CHECK(search_ids(*store, "Patient", {{"_text", "llergic"}}).empty());
+      // _content: every string (the narrative's words too), accents folded.
+      CHECK(search_ids(*store, "Patient", {{"_content", "penicillin"}}) == Ids{"p1", "p2"});
+      CHECK(search_ids(*store, "Patient", {{"_content", "mueller,MULLER"}}) == Ids{"p2"});
+      CHECK(search_ids(*store, "Patient", {{"_content", "chalmers peter"}}) == Ids{"p1"});
+      CHECK(search_ids(*store, "Patient", {{"_content", "generated"}}) == Ids{"p1", "p2"});
+      CHECK(search_ids(*store, "Patient", {{"_content", "weight"}}).empty());  // another type
+      CHECK(search_ids(*store, "Observation", {{"_content", "weight stable"}}) == Ids{"o1"});
+      // ANDed with other clauses; in a system search.
+      CHECK(search_ids(*store, "Patient", {{"_content", "peter"}, {"family", "mul"}}) == Ids{"p2"});
+      CHECK(search_ids(*store, "", {{"_content", "stable,chalmers"}}) == Ids{"o1", "p1"});
+    };
+    // SQLite: the rows are still pending (text_index.h), searched by their words.
+    if (!b.postgresql && b.persistent) {
+      CHECK(sqlite_number(b, "SELECT count(*) FROM idx_text_pending") == 3);
+    }
+    check_words();
+    // Enough writes for the session to move the pending rows into the FTS5 index; the same
+    // answers from there.
+    for (int i = 0; i < storage::detail::kTextDrainRows; ++i) {
+      put(*store, "Basic", "filler" + std::to_string(i), R"("code":{"text":"filler"})");
+    }
+    if (!b.postgresql && b.persistent) {
+      CHECK(sqlite_number(b,
+                          "SELECT count(*) FROM idx_text_pending WHERE rid IN (SELECT rid FROM"
+                          " resource WHERE res_id IN ('p1', 'p2', 'o1'))") == 0);
+      CHECK(sqlite_number(b,
+                          "SELECT (SELECT count(*) FROM idx_text_words) +"
+                          " (SELECT count(*) FROM idx_text_pending)") ==
+            storage::detail::kTextDrainRows + 3);
+    }
+    check_words();
+    CHECK(search_ids(*store, "Basic", {{"_content", "filler"}, {"_count", "1000"}}).size() ==
+          static_cast<std::size_t>(storage::detail::kTextDrainRows));
+    // An update replaces the words (an indexed row leaves the FTS5 index, its new one is
+    // pending); a delete removes them.
     put(*store, "Patient", "p1", R"("name":[{"family":"Chalmers"}])");
     CHECK(search_ids(*store, "Patient", {{"_text", "penicillin"}}).empty());
     CHECK(search_ids(*store, "Patient", {{"_content", "peter"}}) == Ids{"p2"});
+    CHECK(search_ids(*store, "Patient", {{"_content", "chalmers"}}) == Ids{"p1"});
+    put(*store, "Patient", "p1", R"("name":[{"family":"Chalmers","given":["Ann"]}])");
+    CHECK(search_ids(*store, "Patient", {{"_content", "chalmers ann"}}) == Ids{"p1"});
     WriteRequest del;
     del.type = "Patient";
     del.id = "p2";
     REQUIRE(store->remove(del).is_ok());
     CHECK(search_ids(*store, "Patient", {{"_content", "peter,penicillin"}}).empty());
+    if (!b.postgresql && b.persistent) {
+      CHECK(sqlite_number(b,
+                          "SELECT (SELECT count(*) FROM idx_text_words) +"
+                          " (SELECT count(*) FROM idx_text_pending)") ==
+            storage::detail::kTextDrainRows + 2);
+      // With the pending rows moved, FTS5's own check of its index against the words (external
+      // content): deleted rows left it with the words they were indexed with.
+      store.reset();
+      testing::raw_exec(b,
+                        "INSERT INTO idx_text_words SELECT rid, words FROM idx_text_pending;"
+                        " INSERT INTO idx_text (rowid, words) SELECT rid, words FROM"
+                        " idx_text_pending; DELETE FROM idx_text_pending;"
+                        " INSERT INTO idx_text (idx_text) VALUES ('integrity-check')");
+    }
   }
 }
 
