@@ -18,6 +18,10 @@ void add_store_option(CLI::App& app, Config& config) {
                  "Store URL: sqlite:PATH, sqlite::memory: or postgresql://user:pass@host:port/db")
       ->envname("HEARTH_STORE")
       ->capture_default_str();
+  app.add_option("--blob-dir", config.blob_dir,
+                 "Directory for Binary contents and large attachment data (docs/storage.md); "
+                 "default: in the database. A store written with it must always be opened with it")
+      ->envname("HEARTH_BLOB_DIR");
 }
 
 namespace {
@@ -56,6 +60,10 @@ void add_limit_options(CLI::App& app, api::RestLimits& limits) {
       ->envname("HEARTH_CONDITIONAL_DELETE_MAX")
       ->check(CLI::Range(std::size_t{1}, std::size_t{999}))
       ->capture_default_str();
+  app.add_flag("--enforce-profiles", limits.enforce_profiles,
+               "Refuse (422) a create or update that breaks a profile it claims in meta.profile "
+               "(StructureDefinitions stored in Hearth, or shipped in the R4 package)")
+      ->envname("HEARTH_ENFORCE_PROFILES");
 }
 
 }  // namespace

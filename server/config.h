@@ -35,8 +35,9 @@ struct ListenAddress {
 struct Config {
   std::string listen = std::string(kDefaultListen);  // HOST:PORT; "[v6]:PORT" for IPv6
   std::string store = std::string(kDefaultStore);    // storage::open_store URL
-  std::string base_url;                              // empty: "http://" + Host header + "/fhir"
-  std::uint64_t max_body = kDefaultMaxBody;          // request bodies beyond this get 413
+  std::string blob_dir;  // storage::StoreOptions::blob_dir (--blob-dir): "" keeps blobs in rows
+  std::string base_url;  // empty: "http://" + Host header + "/fhir"
+  std::uint64_t max_body = kDefaultMaxBody;  // request bodies beyond this get 413
   // Request body bytes all HTTP connections may hold at once, from reading a body to writing
   // its response (server/body_budget.h); a body that does not fit waits, then gets 503.
   std::uint64_t max_buffered_body = kDefaultMaxBufferedBody;

@@ -27,7 +27,13 @@ struct BackupCounts {
   std::int64_t messages = 0;   // archived HL7 v2 messages
   std::int64_t schema_version = 0;
   std::uint64_t bytes = 0;  // size of the backup file
+  std::int64_t blobs = 0;   // files of the blob directory copied (--blob-dir)
 };
+
+// The directory beside a backup file that holds the store's blobs (storage/blob_dir.h).
+inline std::string backup_blob_dir(const std::string& backup_file) {
+  return backup_file + ".blobs";
+}
 
 // Copies the store at `url` into the new file `out_path`.
 // Errors: kInvalidArgument for a URL that is not a SQLite file (sqlite::memory:, PostgreSQL:
@@ -35,7 +41,12 @@ struct BackupCounts {
 // file does not exist; kPreconditionFailed when it is not a Hearth store (no schema_version);
 // kUnavailable when the copy fails (I/O, the store stayed locked for 30 s), with SQLite's
 // message.
-Result<BackupCounts> backup_store(std::string_view url, const std::string& out_path);
+// `blob_dir`: the store's blob directory (--blob-dir), copied after the database (its blobs are
+// never changed or removed, so every one the copy names is there) into backup_blob_dir(out_path),
+// hard-linked where it can be. Give the directory the servers use: without it the backup's
+// rows may name blobs it does not hold.
+Result<BackupCounts> backup_store(std::string_view url, const std::string& out_path,
+                                  const std::string& blob_dir = "");
 
 // Copies the backup `in_path` into the store at `url`, which must be empty (no file, or a
 // store without resource versions and messages), then migrates it to this binary's schema.
@@ -44,6 +55,9 @@ Result<BackupCounts> backup_store(std::string_view url, const std::string& out_p
 // kNotFound when `in_path` does not exist; kPreconditionFailed when `in_path` is not a Hearth
 // backup, holds a schema newer than this binary's, or the target store is not empty (the
 // message counts what it holds); kUnavailable when the copy fails.
-Result<BackupCounts> restore_store(std::string_view url, const std::string& in_path);
+// A backup with blobs (backup_blob_dir(in_path) exists) needs `blob_dir`, where they are copied
+// before the database is: kInvalidArgument without it.
+Result<BackupCounts> restore_store(std::string_view url, const std::string& in_path,
+                                   const std::string& blob_dir = "");
 
 }  // namespace hearth::storage

@@ -47,8 +47,13 @@ Result<std::unique_ptr<Store>> open_with(std::string_view url, const Clock& cloc
       return Status(Code::kUnavailable, "cannot open the checkpoint connection to " + parsed.path);
     }
   }
-  return std::unique_ptr<Store>(std::make_unique<SqlStore>(
-      std::move(pool).value(), clock, std::move(owned_clock), std::move(checkpointer)));
+  std::unique_ptr<BlobDir> blobs;
+  if (!options.blob_dir.empty()) {
+    HEARTH_ASSIGN_OR_RETURN(blobs, BlobDir::open(options.blob_dir));
+  }
+  return std::unique_ptr<Store>(
+      std::make_unique<SqlStore>(std::move(pool).value(), clock, std::move(owned_clock),
+                                 std::move(checkpointer), std::move(blobs)));
 }
 
 }  // namespace

@@ -36,6 +36,7 @@
 #include "core/status.h"
 #include "fhir/search/index_values.h"
 #include "fhir/search/search_query.h"
+#include "storage/blob_marker.h"
 
 namespace hearth::storage {
 
@@ -67,6 +68,10 @@ struct WriteRequest {
   // How the version was made, as history reports it (ResourceVersion::method): empty for the
   // operation's own ("POST" create, "PUT" update, "DELETE"); "PATCH" for a patched update.
   std::string method;
+  // The strings make_body's text names by marker (storage/blob_marker.h): written to the blob
+  // directory before the row, or put back into the row when the store has none. Every body the
+  // store returns has them in place.
+  std::vector<Blob> blobs;
 };
 
 enum class WriteKind { kCreated, kUpdated, kDeleted, kNoChange };

@@ -59,6 +59,10 @@ struct StoreOptions {
   // stops, with kUnavailable, once the calling thread's CancelToken (core/cancel.h) is
   // cancelled (SQLite). Migrations at open run without a limit.
   std::chrono::milliseconds statement_timeout{10'000};
+  // --blob-dir: where large `data` strings are kept (storage/blob_dir.h); empty: in the rows.
+  // A store written with a directory must be opened with it: a body naming a missing blob reads
+  // as kInternal.
+  std::string blob_dir = {};
 };
 
 // Opens (creating and migrating when needed) the store named by `url`:

@@ -89,7 +89,7 @@ as_owner "$pgbin/pg_ctl" -D "$dir/pgdata" -l "$dir/pgdata/server.log" -w -t 20 \
   start >&2 || { cat "$dir/pgdata/server.log" >&2; exit 1; }
 
 as_owner "$pgbin/psql" -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d postgres >&2 <<SQL
-CREATE ROLE hearth LOGIN PASSWORD 'hearth';
+CREATE ROLE hearth LOGIN CREATEDB PASSWORD 'hearth';
 CREATE DATABASE hearth_test OWNER hearth;
 SQL
 

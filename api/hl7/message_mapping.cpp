@@ -7,6 +7,7 @@
 #include <optional>
 #include <utility>
 
+#include "api/hl7/merge_references.h"
 #include "api/rest/bundle_entries.h"
 #include "api/rest/entry_runner.h"
 #include "api/rest/json_writer.h"
@@ -235,14 +236,16 @@ MessageMapping map_message(const hl7::Message& message, std::string_view message
   }
   MessageMapping m = plan_mapped_bundle(std::move(doc), mapped->resources, std::string(sender),
                                         hl7::to_utf8(message.control_id(), message.charset()),
-                                        std::string(message_type), context);
+                                        std::string(message_type), context, mapped->survivor_entry,
+                                        mapped->merged_entry);
   if (m.outcome == MessageMapping::Outcome::kMapped) m.errors = std::move(warnings);
   return m;
 }
 
 MessageMapping plan_mapped_bundle(std::shared_ptr<fhir::JsonDocument> doc, std::size_t resources,
                                   std::string sender, std::string control_id,
-                                  std::string message_type, const Hl7MappingContext& context) {
+                                  std::string message_type, const Hl7MappingContext& context,
+                                  int survivor_entry, int merged_entry) {
   auto state = std::make_shared<MappingState>(context);
   state->sender = std::move(sender);
   state->control_id = std::move(control_id);
@@ -273,7 +276,8 @@ MessageMapping plan_mapped_bundle(std::shared_ptr<fhir::JsonDocument> doc, std::
   m.outcome = MessageMapping::Outcome::kMapped;
   m.resources = resources;
   m.written = state->written;
-  m.effect = [state](storage::StoreTransaction& tx, std::int64_t message_id) -> Status {
+  m.effect = [state, survivor_entry, merged_entry](storage::StoreTransaction& tx,
+                                                   std::int64_t message_id) -> Status {
     state->written->clear();
     const std::string source = std::string(kMessageSourcePrefix) + std::to_string(message_id);
     HEARTH_RETURN_IF_ERROR(state->planned->run(tx, source));
@@ -281,6 +285,24 @@ MessageMapping plan_mapped_bundle(std::shared_ptr<fhir::JsonDocument> doc, std::
       if (!result.version || result.version->version == 0) continue;
       const storage::ResourceVersion& v = *result.version;
       state->written->push_back(v.type + "/" + v.id + "/_history/" + std::to_string(v.version));
+    }
+    if (survivor_entry >= 0 && merged_entry >= 0) {
+      const std::vector<EntryResult>& results = state->planned->results();
+      const auto id_of = [&results](int entry) -> std::string {
+        const std::size_t i = static_cast<std::size_t>(entry);
+        return i < results.size() && results[i].version ? results[i].version->id : std::string();
+      };
+      const std::string survivor = id_of(survivor_entry);
+      const std::string merged = id_of(merged_entry);
+      if (survivor.empty() || merged.empty()) {
+        return Status(Code::kInternal, "the merge's patients were not written");
+      }
+      HEARTH_ASSIGN_OR_RETURN(
+          std::vector<storage::ResourceVersion> moved,
+          move_patient_references(tx, merged, survivor, source, state->ctx.limits.max_index_rows));
+      for (const storage::ResourceVersion& v : moved) {
+        state->written->push_back(v.type + "/" + v.id + "/_history/" + std::to_string(v.version));
+      }
     }
     return write_provenance(*state, tx, message_id);
   };

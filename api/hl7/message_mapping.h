@@ -75,8 +75,12 @@ MessageMapping map_message(const hl7::Message& message, std::string_view message
 // Bundle already checked as valid FHIR holding `resources` entries, planned by the entry runner
 // into the effect that writes it and the Provenance naming the message (`message_type`,
 // `control_id`, `sender`). kFailed with a note and one error when it cannot be planned.
+// `survivor_entry` / `merged_entry` (>= 0 for a patient merge, hl7::to_fhir::MappedMessage): after
+// the Bundle, the resources referencing the merged patient are moved to the survivor
+// (merge_references.h), listed in `written` and the Provenance.
 MessageMapping plan_mapped_bundle(std::shared_ptr<fhir::JsonDocument> bundle, std::size_t resources,
                                   std::string sender, std::string control_id,
-                                  std::string message_type, const Hl7MappingContext& context);
+                                  std::string message_type, const Hl7MappingContext& context,
+                                  int survivor_entry = -1, int merged_entry = -1);
 
 }  // namespace hearth::api

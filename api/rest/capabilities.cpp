@@ -105,6 +105,9 @@ constexpr TypeOperation kTypeOperations[] = {
      "http://hl7.org/fhir/OperationDefinition/CodeSystem-validate-code"},
     {"ConceptMap", "translate", "http://hl7.org/fhir/OperationDefinition/ConceptMap-translate"},
     {"Patient", "everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything"},
+    // Outbound HL7 v2 (interactions.h, hl7v2_operation): Hearth's own, no published definition.
+    {"Patient", "hl7v2", "urn:hearth:OperationDefinition/Patient-hl7v2"},
+    {"DiagnosticReport", "hl7v2", "urn:hearth:OperationDefinition/DiagnosticReport-hl7v2"},
     // Bulk Data (bulk_export.h): "" is the system level.
     {"", "export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"},
     {"Patient", "export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export"},

@@ -80,6 +80,11 @@ Result<Response> translate_operation(const InteractionContext& ctx);  // Concept
 // (everything_operation.cpp). Errors: kNotFound / kGone for the patient, kInvalidArgument for a
 // malformed or unsupported parameter, the store's.
 Result<Response> everything_operation(const InteractionContext& ctx);
+// GET Patient/[id]/$hl7v2?event=A08 and DiagnosticReport/[id]/$hl7v2: the resource (with its
+// current Encounter; with its Patient and Observations) as an outbound HL7 v2 message,
+// x-application/hl7-v2+er7 (hl7v2_operation.cpp). Errors: kNotFound / kGone for the resource,
+// kInvalidArgument for an unknown event or parameter, kForbidden as read, the store's.
+Result<Response> hl7v2_operation(const InteractionContext& ctx);
 // POST [base]: a transaction or batch Bundle (transaction.cpp).
 void transaction_interaction(const InteractionContext& ctx, Respond respond);
 // PUT [type]?criteria (transaction.cpp, through the entry runner; DELETE [type]?criteria is

@@ -105,6 +105,10 @@ StampedBody::StampedBody(fhir::JsonValue& resource, fhir::JsonAllocator& alloc,
   tail_ = text.substr(head_size + kBetween.size());
 }
 
+std::vector<storage::Blob> StampedBody::detach_blobs(bool binary) {
+  return storage::detach_blobs(tail_, binary);  // head_ holds resourceType, id and "meta" only
+}
+
 std::string StampedBody::render(std::int64_t version, std::int64_t last_updated_micros) const {
   std::string version_text = std::to_string(version);
   std::string instant = format_instant(last_updated_micros);

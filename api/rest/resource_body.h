@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/request.h"
 #include "core/status.h"
 #include "fhir/json.h"
 #include "fhir/xml/xml_reader.h"
+#include "storage/blob_marker.h"
 
 namespace hearth::api {
 
@@ -49,6 +51,10 @@ class StampedBody {
 
   // The compact JSON to store for this version and time.
   std::string render(std::int64_t version, std::int64_t last_updated_micros) const;
+
+  // Moves the large `data` strings out of the text (storage/blob_marker.h), leaving markers;
+  // the store writes them to its blob directory or back into the row. `binary`: a Binary's body.
+  std::vector<storage::Blob> detach_blobs(bool binary);
 
  private:
   std::string head_;  // ... "meta":{"versionId":"

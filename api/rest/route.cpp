@@ -43,6 +43,9 @@ constexpr std::array kRoutes = {
     RouteEntry{"POST", {"{type}", "$validate"}, 2, Interaction::kValidate, StoreUse::kNone},
     RouteEntry{
         "GET", {"Patient", "{id}", "$everything"}, 3, Interaction::kEverything, StoreUse::kRead},
+    RouteEntry{"GET", {"Patient", "{id}", "$hl7v2"}, 3, Interaction::kHl7v2, StoreUse::kRead},
+    RouteEntry{
+        "GET", {"DiagnosticReport", "{id}", "$hl7v2"}, 3, Interaction::kHl7v2, StoreUse::kRead},
     RouteEntry{"GET", {"$export"}, 1, Interaction::kExport, StoreUse::kRead},
     RouteEntry{"GET", {"Patient", "$export"}, 2, Interaction::kExport, StoreUse::kRead},
     RouteEntry{"GET", {"Group", "{id}", "$export"}, 3, Interaction::kExport, StoreUse::kRead},
@@ -109,6 +112,7 @@ static_assert(kInteractionLabels[static_cast<int>(Interaction::kValidateCode) + 
               "validate-code");
 static_assert(kInteractionLabels[static_cast<int>(Interaction::kTranslate) + 1] == "translate");
 static_assert(kInteractionLabels[static_cast<int>(Interaction::kExportFile) + 1] == "export-file");
+static_assert(kInteractionLabels[static_cast<int>(Interaction::kHl7v2) + 1] == "hl7v2");
 
 }  // namespace
 

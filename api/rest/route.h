@@ -41,6 +41,7 @@ enum class Interaction {
   kExportStatus,        // GET $export-status/job (Bulk Data status and manifest)
   kExportDelete,        // DELETE $export-status/job (cancel, or delete the files)
   kExportFile,          // GET $export-file/job/file (one NDJSON file of an export)
+  kHl7v2,               // GET Patient/id/$hl7v2, DiagnosticReport/id/$hl7v2 (outbound v2)
 };
 
 struct Route {

@@ -119,7 +119,9 @@ std::optional<ScopePermissions> needed(Interaction interaction) {
     case Interaction::kLookup:
     case Interaction::kExpand:
     case Interaction::kSubsumes:
-    case Interaction::kTranslate: p.read = true; break;
+    case Interaction::kTranslate:
+    // $hl7v2 reads the resource and those it renders with, each held to the grant as a read.
+    case Interaction::kHl7v2: p.read = true; break;
     case Interaction::kSearchType:
     case Interaction::kSearchCompartment:
     case Interaction::kSearchSystem:
@@ -171,6 +173,7 @@ const char* name_of(Interaction interaction) {
     case Interaction::kSubsumes: return "$subsumes";
     case Interaction::kTranslate: return "$translate";
     case Interaction::kEverything: return "$everything";
+    case Interaction::kHl7v2: return "$hl7v2";
     default: return "this interaction";
   }
 }
@@ -222,6 +225,7 @@ bool holdable(const Route& route, std::string_view patient) {
   switch (route.interaction) {
     case Interaction::kRead:
     case Interaction::kVread:
+    case Interaction::kHl7v2:
     case Interaction::kHistoryInstance:
     case Interaction::kCreate:
     case Interaction::kUpdate:

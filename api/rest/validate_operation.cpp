@@ -2,12 +2,16 @@
 // instance levels: the body is the resource, or a Parameters with `resource` (and `mode`,
 // `profile`); the answer is always 200 with an OperationOutcome listing every issue the write
 // path's validation finds (fhir/validate.h), warnings included, rooted at the resource, never
-// at the Parameters wrapper. Nothing is read from or written to the store.
+// at the Parameters wrapper, then the issues of the `profile` asked for and of each profile the
+// resource claims in meta.profile, stored StructureDefinitions (profile_source.h). Nothing is
+// written to the store.
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "api/rest/interactions.h"
 #include "api/rest/outcome.h"
+#include "api/rest/profile_source.h"
 #include "fhir/validate.h"
 #include "fhir/xml/xml_reader.h"
 
@@ -116,12 +120,18 @@ Result<Response> validate_operation(const InteractionContext& ctx) {
   }
   if (body.resource == nullptr) return outcome(std::move(issues), ctx.format);
   std::string_view type = string_member(*body.resource, "resourceType");
-  if (!body.profile.empty() &&
-      body.profile != "http://hl7.org/fhir/StructureDefinition/" + std::string(type)) {
-    issues.push_back(Issue{Severity::kWarning, "not-supported",
-                           "profile " + std::string(body.profile.substr(0, 200)) +
-                               " is unknown to Hearth; validated against the base definition",
-                           ""});
+  // The profile asked for, then those the resource claims (each once).
+  std::vector<std::string_view> profiles;
+  if (!body.profile.empty()) profiles.push_back(body.profile);
+  for (std::string_view claimed : claimed_profiles(*body.resource)) {
+    if (std::find(profiles.begin(), profiles.end(), claimed) == profiles.end()) {
+      profiles.push_back(claimed);
+    }
+  }
+  for (std::string_view url : profiles) {
+    std::vector<Issue> found = validate_against_stored_profile(ctx.reader, *body.resource, url);
+    issues.insert(issues.end(), std::make_move_iterator(found.begin()),
+                  std::make_move_iterator(found.end()));
   }
   std::vector<Issue> found =
       fhir::validation_issues(*body.resource, ctx.route.type, fhir::Invariants::kChecked,

@@ -7,6 +7,7 @@
 #include "api/rest/compartment_access.h"
 #include "api/rest/interactions.h"
 #include "api/rest/outcome.h"
+#include "api/rest/profile_source.h"
 #include "api/rest/resource_body.h"
 #include "api/rest/version_response.h"
 #include "api/rest/write_request.h"
@@ -30,6 +31,8 @@ void store_write(const InteractionContext& ctx, storage::WriteOp op, storage::Wr
 
 Result<storage::WriteRequest> prepare_update(const InteractionContext& ctx) {
   HEARTH_ASSIGN_OR_RETURN(auto doc, decode_resource(ctx.request, ctx.route.type, ctx.limits.xml));
+  if (ctx.limits.enforce_profiles)
+    HEARTH_RETURN_IF_ERROR(enforce_claimed_profiles(ctx.reader, doc));
   auto id = doc.FindMember("id");
   if (id == doc.MemberEnd() || !fhir::is_json_string(id->value)) {
     return Status(Code::kMalformed, "an update body must carry the resource id", "id");
@@ -65,6 +68,11 @@ void create_interaction(const InteractionContext& ctx, Respond respond) {
   }
   auto doc = decode_resource(ctx.request, ctx.route.type, ctx.limits.xml);
   if (!doc.is_ok()) return respond(failed(doc.status()));
+  if (ctx.limits.enforce_profiles) {
+    if (Status s = enforce_claimed_profiles(ctx.reader, *doc); !s.is_ok()) {
+      return respond(failed(std::move(s)));
+    }
+  }
   // FHIR: the server ignores any id in a create body and assigns its own. The stamped body is
   // rendered from a copy (write_request.h), so `doc` may go when this returns.
   auto write = make_write(ctx, ctx.ids.next_id(), &*doc);

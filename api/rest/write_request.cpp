@@ -27,7 +27,8 @@ Result<storage::WriteRequest> build_write(std::string type, std::string id,
     fhir::search::drop_rows_held_by_parts(write.type, *index);
     write.index = std::move(*index);
   }
-  auto stamped = std::make_shared<const StampedBody>(resource, allocator, write.id);
+  auto stamped = std::make_shared<StampedBody>(resource, allocator, write.id);
+  write.blobs = stamped->detach_blobs(write.type == "Binary");
   write.make_body = [stamped](std::int64_t version, std::int64_t last_updated) {
     return stamped->render(version, last_updated);
   };

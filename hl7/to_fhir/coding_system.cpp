@@ -55,4 +55,15 @@ std::string coding_system_uri(std::string_view name) {
   return std::string(name);
 }
 
+std::string coding_system_name(std::string_view uri) {
+  for (const KnownSystem& known : kKnown) {
+    if (known.uri == uri) return std::string(known.name);
+  }
+  constexpr std::string_view kV2Tables = "http://terminology.hl7.org/CodeSystem/v2-";
+  if (uri.size() == kV2Tables.size() + 4 && uri.substr(0, kV2Tables.size()) == kV2Tables) {
+    return "HL7" + std::string(uri.substr(kV2Tables.size()));
+  }
+  return std::string(uri);
+}
+
 }  // namespace hearth::hl7::to_fhir

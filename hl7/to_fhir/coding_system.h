@@ -15,4 +15,9 @@ namespace hearth::hl7::to_fhir {
 // local system such as "99ABC" or "L" stays as the sender named it).
 std::string coding_system_uri(std::string_view name);
 
+// The other way, for outbound messages (hl7/to_v2/): the table 0396 name of `uri` (the first
+// name the table above gives it: "http://loinc.org" -> "LN"; a v2 table's URI -> "HL7nnnn");
+// `uri` itself when it has none (a local system "99ABC" stays as it came).
+std::string coding_system_name(std::string_view uri);
+
 }  // namespace hearth::hl7::to_fhir

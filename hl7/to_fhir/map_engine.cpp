@@ -46,13 +46,6 @@ constexpr ProseRow kTakenAsTrue[] = {
     {"CX[Identifier]", "CX.4", "system"},
 };
 
-bool taken_as_true(const MapTable& map, const MapRow& row) {
-  for (const ProseRow& p : kTakenAsTrue) {
-    if (p.map == map.name && p.source == row.source && p.target == row.target) return true;
-  }
-  return false;
-}
-
 std::vector<std::vector<CompiledRow>> compile_all(std::span<const MapTable> maps) {
   std::vector<std::vector<CompiledRow>> out;
   out.reserve(maps.size());
@@ -65,7 +58,7 @@ std::vector<std::vector<CompiledRow>> compile_all(std::span<const MapTable> maps
       parse_value_ref(row.source, subject);
       if (Result<Condition> condition = compile_condition(row.condition, subject)) {
         c.condition.emplace(std::move(*condition));
-      } else if (taken_as_true(map, row)) {
+      } else if (condition_taken_as_true(map, row)) {
         c.condition.emplace(*compile_condition("", subject));
       }
       if (Result<TargetPath> path = parse_target_path(row.target)) c.path = std::move(*path);
@@ -476,6 +469,13 @@ class Walk {
 };
 
 }  // namespace
+
+bool condition_taken_as_true(const MapTable& map, const MapRow& row) {
+  for (const ProseRow& p : kTakenAsTrue) {
+    if (p.map == map.name && p.source == row.source && p.target == row.target) return true;
+  }
+  return false;
+}
 
 MapEngine::MapEngine(ConversionOptions options) : options_(std::move(options)) {}
 

@@ -34,6 +34,11 @@ struct MappingIssue {
   std::string message;  // "'19621320' is not a FHIR date"
 };
 
+// True for the rows whose condition the IG wrote as prose and that Hearth takes as always true
+// (CX[Identifier] CX.4 -> system: the assigning authority is the identifier's system). The
+// outbound maps (hl7/to_v2/reverse_map.h) read them backwards alike.
+bool condition_taken_as_true(const MapTable& map, const MapRow& row);
+
 class MapEngine {
  public:
   explicit MapEngine(ConversionOptions options = {});

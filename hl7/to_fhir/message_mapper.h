@@ -35,6 +35,11 @@ struct MappedMessage {
   std::string bundle;    // a FHIR transaction Bundle (JSON), POST entries with urn:uuid fullUrls
   std::size_t resources = 0;
   std::vector<MappingIssue> issues;  // values left out (a bad date), where they are
+  // A patient merge (patient_merge.h): the Bundle entries (0-based) writing the surviving
+  // patient and patching the merged one, whose referrers the ingest moves to the survivor;
+  // -1 for any other message.
+  int survivor_entry = -1;
+  int merged_entry = -1;
 };
 
 // Where a FHIR element comes from in v2: the segment and field of the first row of a segment map

@@ -120,6 +120,8 @@ Result<MappedMessage> map_patient_merge(const MessageMapper& mapper, const Messa
                   "cannot be found",
                   "MRG-1");
   }
+  // Its index now: the PATCH entry pushed below may move the array.
+  out.survivor_entry = static_cast<int>(survivor - bundle["entry"].Begin());
   const std::string merged_url = (*merged)["request"]["url"].GetString();
   const std::string survivor_full_url = (*survivor)["fullUrl"].GetString();
   if (merged_url == (*survivor)["request"]["url"].GetString()) {
@@ -200,6 +202,7 @@ Result<MappedMessage> map_patient_merge(const MessageMapper& mapper, const Messa
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   bundle.Accept(writer);
   out.map_name = "ADT_A39";
+  out.merged_entry = static_cast<int>(bundle["entry"].Size()) - 1;
   out.bundle.assign(buffer.GetString(), buffer.GetSize());
   out.resources = bundle["entry"].Size();
   return out;

@@ -4,8 +4,10 @@
 // (https://hl7.org/fhir/R4/patient.html#links): the survivor, mapped from PID exactly as an
 // ADT^A08 would map it (a conditional update by PID-3), gets `link` {other: the merged patient,
 // type: replaces}; the merged patient, found by MRG-1 read as a PID-3 would be, is patched to
-// `active` false with `link` {other: the survivor, type: replaced-by}. Resources that reference
-// the merged patient keep their references (a reader follows the link); moving them is not done.
+// `active` false with `link` {other: the survivor, type: replaced-by}. The Bundle's entries of the
+// two are named in MappedMessage (survivor_entry, merged_entry): the ingest moves the references
+// of resources that point at the merged patient in the same transaction
+// (api/hl7/merge_references.h).
 //
 // Thread-safety: as MessageMapper (pure functions of their arguments).
 #pragma once

@@ -22,16 +22,17 @@ void report(std::ostream& out, std::string_view what, const std::string& file,
                 static_cast<double>(counts.bytes) / (1024.0 * 1024.0), seconds);
   out << what << ' ' << file << ": " << counts.resources << " resources, " << counts.versions
       << " versions, " << counts.messages << " messages, schema " << counts.schema_version;
+  if (counts.blobs > 0) out << ", " << counts.blobs << " blobs";
   if (counts.bytes > 0) out << ", " << figures;
   out << std::endl;
 }
 
 }  // namespace
 
-int run_backup(const std::string& store, const std::string& out_path, std::ostream& out,
-               std::ostream& err) {
+int run_backup(const std::string& store, const std::string& blob_dir, const std::string& out_path,
+               std::ostream& out, std::ostream& err) {
   const auto started = std::chrono::steady_clock::now();
-  Result<storage::BackupCounts> counts = storage::backup_store(store, out_path);
+  Result<storage::BackupCounts> counts = storage::backup_store(store, out_path, blob_dir);
   if (!counts.is_ok()) {
     err << "hearth backup: " << counts.status().message() << std::endl;
     return exit_code(counts.status());
@@ -40,10 +41,10 @@ int run_backup(const std::string& store, const std::string& out_path, std::ostre
   return 0;
 }
 
-int run_restore(const std::string& store, const std::string& in_path, std::ostream& out,
-                std::ostream& err) {
+int run_restore(const std::string& store, const std::string& blob_dir, const std::string& in_path,
+                std::ostream& out, std::ostream& err) {
   const auto started = std::chrono::steady_clock::now();
-  Result<storage::BackupCounts> counts = storage::restore_store(store, in_path);
+  Result<storage::BackupCounts> counts = storage::restore_store(store, in_path, blob_dir);
   if (!counts.is_ok()) {
     err << "hearth restore: " << counts.status().message() << std::endl;
     return exit_code(counts.status());

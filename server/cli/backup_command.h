@@ -13,9 +13,10 @@
 
 namespace hearth::server {
 
-int run_backup(const std::string& store, const std::string& out_path, std::ostream& out,
-               std::ostream& err);
-int run_restore(const std::string& store, const std::string& in_path, std::ostream& out,
-                std::ostream& err);
+// `blob_dir`: --blob-dir, copied beside the backup file (storage/backup.h); "" for none.
+int run_backup(const std::string& store, const std::string& blob_dir, const std::string& out_path,
+               std::ostream& out, std::ostream& err);
+int run_restore(const std::string& store, const std::string& blob_dir, const std::string& in_path,
+                std::ostream& out, std::ostream& err);
 
 }  // namespace hearth::server

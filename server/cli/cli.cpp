@@ -113,8 +113,9 @@ int serve(Config config) {
   limit_malloc_arenas();  // before any thread starts
 
   auto store = storage::open_store(
-      config.store, storage::StoreOptions{.statement_timeout = std::chrono::milliseconds(
-                                              config.statement_timeout_ms)});
+      config.store, storage::StoreOptions{
+                        .statement_timeout = std::chrono::milliseconds(config.statement_timeout_ms),
+                        .blob_dir = config.blob_dir});
   if (!store) {
     log_line("cannot open store '" + redact_credentials(config.store) +
              "': " + store.status().message());
@@ -259,7 +260,8 @@ struct MessagesOptions {
 int list_messages(const Config& config, const MessagesOptions& options) {
   // An operator's listing of a large archive may take its time: no statement limit.
   auto store = storage::open_store(
-      config.store, storage::StoreOptions{.statement_timeout = std::chrono::milliseconds(0)});
+      config.store, storage::StoreOptions{.statement_timeout = std::chrono::milliseconds(0),
+                                          .blob_dir = config.blob_dir});
   if (!store) {
     log_line("cannot open store '" + redact_credentials(config.store) +
              "': " + store.status().message());
@@ -387,12 +389,14 @@ int run_cli(int argc, char** argv) {
   if (serve_command->parsed()) return serve(config);
   if (migrate_command->parsed()) return migrate(config);
   if (messages_command->parsed()) return list_messages(config, messages_options);
-  if (backup_command->parsed()) return run_backup(config.store, backup_file, std::cout, std::cerr);
+  if (backup_command->parsed())
+    return run_backup(config.store, config.blob_dir, backup_file, std::cout, std::cerr);
   if (restore_command->parsed()) {
-    return run_restore(config.store, backup_file, std::cout, std::cerr);
+    return run_restore(config.store, config.blob_dir, backup_file, std::cout, std::cerr);
   }
   if (import_command->parsed()) {
     import_options.store = config.store;
+    import_options.blob_dir = config.blob_dir;
     import_options.map = import_mapping == "map";
     return run_import(import_options, std::cout, std::cerr);
   }

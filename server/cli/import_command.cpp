@@ -37,7 +37,9 @@ void progress(std::ostream& err, std::size_t done, std::size_t total) {
 int run_import(const ImportOptions& options, std::ostream& out, std::ostream& err) {
   std::vector<std::string> files;
   if (!collect_files(options.paths, "hearth import", files, err)) return 2;
-  auto store = storage::open_store(options.store, storage::StoreOptions{});
+  storage::StoreOptions store_options;
+  store_options.blob_dir = options.blob_dir;
+  auto store = storage::open_store(options.store, store_options);
   if (!store) {
     err << "hearth import: cannot open store: " << store.status().message() << "\n";
     return 3;

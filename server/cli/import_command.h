@@ -21,6 +21,7 @@ namespace hearth::server {
 
 struct ImportOptions {
   std::string store;
+  std::string blob_dir;  // --blob-dir
   std::vector<std::string> paths;
   bool map = true;  // --mapping map|off: write FHIR resources, or archive and acknowledge only
 };

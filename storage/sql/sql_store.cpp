@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "storage/blob_marker.h"
 #include "storage/sql/archive_rows.h"
 #include "storage/sql/schema.h"
 #include "storage/sql/search_index.h"
@@ -29,6 +30,41 @@ std::string ref(std::string_view type, std::string_view id) {
   out.push_back('/');
   out.append(id);
   return out;
+}
+
+// Puts back the strings a body names by marker (blob_marker.h). Errors: kInternal when the body
+// names one and the store has no blob directory, or the directory lacks the file.
+Status restore_blobs(const BlobDir* blobs, std::string& body) {
+  if (!has_blob_markers(body)) return Status::ok();
+  if (blobs == nullptr) {
+    return Status(Code::kInternal,
+                  "a stored resource keeps a document in a blob directory; start with --blob-dir");
+  }
+  HEARTH_ASSIGN_OR_RETURN(
+      body, attach_blobs(body, [blobs](std::string_view name) { return blobs->get(name); }));
+  return Status::ok();
+}
+
+Status restore_blobs(const BlobDir* blobs, std::vector<ResourceVersion>& rows) {
+  for (ResourceVersion& row : rows) HEARTH_RETURN_IF_ERROR(restore_blobs(blobs, row.body));
+  return Status::ok();
+}
+
+Status restore_blobs(const BlobDir* blobs, ResourceVersion& row) {
+  return restore_blobs(blobs, row.body);
+}
+Status restore_blobs(const BlobDir* blobs, SearchPage& page) {
+  return restore_blobs(blobs, page.entries);
+}
+Status restore_blobs(const BlobDir* blobs, HistoryPage& page) {
+  return restore_blobs(blobs, page.entries);
+}
+
+// `result` with its bodies' blobs in place.
+template <class T>
+Result<T> with_blobs(const BlobDir* blobs, Result<T> result) {
+  if (result.is_ok()) HEARTH_RETURN_IF_ERROR(restore_blobs(blobs, *result));
+  return result;
 }
 
 ResourceVersion current_row(const PreparedStatements& ps) {
@@ -85,12 +121,13 @@ Result<ResourceVersion> vread_row(PreparedStatements& ps, std::string_view type,
 
 SqlStore::SqlStore(std::unique_ptr<SessionPool> pool, const Clock& clock,
                    std::unique_ptr<Clock> owned_clock,
-                   std::unique_ptr<WalCheckpointer> checkpointer)
+                   std::unique_ptr<WalCheckpointer> checkpointer, std::unique_ptr<BlobDir> blobs)
     : pool_(std::move(pool)),
       owned_clock_(std::move(owned_clock)),
       clock_(clock),
       dialect_(pool_->url().dialect),
       checkpointer_(std::move(checkpointer)),
+      blobs_(std::move(blobs)),
       transactions_(*pool_, checkpointer_.get()) {
   if (dialect_ == Dialect::kSqlite) {
     group_commit_ = std::make_unique<detail::GroupCommit>(transactions_, clock_);
@@ -134,7 +171,8 @@ Result<ResourceVersion> SqlStore::read(std::string_view type, std::string_view i
   Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
-    return read_row(statements_of(**lease, dialect_), type, id, deleted_out);
+    return with_blobs(blobs_.get(),
+                      read_row(statements_of(**lease, dialect_), type, id, deleted_out));
   } catch (...) {
     return fail_session(*lease, "read " + ref(type, id));
   }
@@ -145,7 +183,7 @@ Result<ResourceVersion> SqlStore::vread(std::string_view type, std::string_view 
   Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
-    return vread_row(statements_of(**lease, dialect_), type, id, version);
+    return with_blobs(blobs_.get(), vread_row(statements_of(**lease, dialect_), type, id, version));
   } catch (...) {
     return fail_session(*lease, "vread " + ref(type, id) + "/_history/" + std::to_string(version));
   }
@@ -168,7 +206,7 @@ namespace {
 // `*raced` (and returns kConflict) when another transaction inserted the row after our lookup
 // found none: PostgreSQL only, where the lookup cannot lock a row that does not exist yet.
 Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedStatements& ps,
-                                const Clock& clock, bool* raced) {
+                                const Clock& clock, const BlobDir* blobs, bool* raced) {
   constexpr int kCreate = 0, kUpdate = 1, kRemove = 2;
   ps.type = request.type;
   ps.id = request.id;
@@ -204,7 +242,16 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   next.deleted = op == kRemove;
   next.method = request.method.empty() ? method_of(op) : request.method;
   ps.body.clear();
-  if (!next.deleted) ps.body = request.make_body(next.version, next.last_updated_micros);
+  if (!next.deleted) {
+    ps.body = request.make_body(next.version, next.last_updated_micros);
+    // The blobs go to their files before the row that names them commits; without a directory
+    // they stay in the row.
+    if (blobs == nullptr) {
+      if (!request.blobs.empty()) ps.body = attach_blobs(ps.body, request.blobs);
+    } else {
+      for (const Blob& blob : request.blobs) HEARTH_RETURN_IF_ERROR(blobs->put(blob));
+    }
+  }
   ps.version = next.version;
   ps.last_updated = next.last_updated_micros;
   ps.deleted = next.deleted ? 1 : 0;
@@ -229,6 +276,8 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
                  found ? std::nullopt : std::optional<std::int64_t>(ps.seq));
   }
   next.body.swap(ps.body);
+  if (!request.blobs.empty() && blobs != nullptr)
+    next.body = attach_blobs(next.body, request.blobs);
   WriteKind kind = op == kRemove                                ? WriteKind::kDeleted
                    : op == kUpdate && found && !current.deleted ? WriteKind::kUpdated
                                                                 : WriteKind::kCreated;
@@ -238,17 +287,19 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
 // One resource write queued for the group commit: run() (the caller's request, borrowed) or
 // post() (the request and `done` owned; done called in complete()).
 struct ResourceWrite final : detail::GroupCommit::Item {
-  ResourceWrite(int op, const WriteRequest& request, const Clock& clock)
-      : op(op), request(request), clock(clock) {}
-  ResourceWrite(int op, WriteRequest owned_request, WriteDone done, const Clock& clock)
+  ResourceWrite(int op, const WriteRequest& request, const Clock& clock, const BlobDir* blobs)
+      : op(op), request(request), clock(clock), blobs(blobs) {}
+  ResourceWrite(int op, WriteRequest owned_request, WriteDone done, const Clock& clock,
+                const BlobDir* blobs)
       : op(op),
         owned(std::move(owned_request)),
         request(owned),
         clock(clock),
+        blobs(blobs),
         done(std::move(done)) {}
   bool apply(PreparedStatements& ps, std::int64_t) override {
     bool raced = false;  // cannot happen: the batch is SQLite's only writer
-    result = write_rows(op, request, ps, clock, &raced);
+    result = write_rows(op, request, ps, clock, blobs, &raced);
     return result->is_ok() && (*result)->kind != WriteKind::kNoChange;
   }
   void fail_current(FailureKind kind) override {
@@ -266,6 +317,7 @@ struct ResourceWrite final : detail::GroupCommit::Item {
   WriteRequest owned;
   const WriteRequest& request;
   const Clock& clock;
+  const BlobDir* blobs;
   WriteDone done;
   std::optional<Result<WriteOutcome>> result;
 };
@@ -275,21 +327,22 @@ struct ResourceWrite final : detail::GroupCommit::Item {
 class SqlTransaction final : public StoreTransaction {
  public:
   // `lock_rows`: lock() takes row locks (PostgreSQL); SQLite's writer is alone anyway.
-  SqlTransaction(PreparedStatements& ps, const Clock& clock, bool* raced, bool lock_rows)
-      : ps_(ps), clock_(clock), raced_(raced), lock_rows_(lock_rows) {}
+  SqlTransaction(PreparedStatements& ps, const Clock& clock, const BlobDir* blobs, bool* raced,
+                 bool lock_rows)
+      : ps_(ps), clock_(clock), blobs_(blobs), raced_(raced), lock_rows_(lock_rows) {}
   Result<ResourceVersion> read(std::string_view type, std::string_view id,
                                ResourceVersion* deleted_out) override {
-    return read_row(ps_, type, id, deleted_out);
+    return with_blobs(blobs_, read_row(ps_, type, id, deleted_out));
   }
   Result<ResourceVersion> vread(std::string_view type, std::string_view id,
                                 std::int64_t version) override {
-    return vread_row(ps_, type, id, version);
+    return with_blobs(blobs_, vread_row(ps_, type, id, version));
   }
   Result<SearchPage> search(const fhir::search::SearchQuery& query) override {
-    return detail::run_search_in(ps_.sql, query, clock_.now_micros());
+    return with_blobs(blobs_, detail::run_search_in(ps_.sql, query, clock_.now_micros()));
   }
   Result<std::vector<ResourceVersion>> include(const IncludeQuery& query) override {
-    return detail::run_include_in(ps_.sql, query);
+    return with_blobs(blobs_, detail::run_include_in(ps_.sql, query));
   }
   Status lock(std::vector<std::pair<std::string, std::string>> type_ids) override {
     if (!lock_rows_) return Status::ok();
@@ -321,10 +374,11 @@ class SqlTransaction final : public StoreTransaction {
     if (op != 2 && !request.make_body) {
       return Status(Code::kInternal, "WriteRequest.make_body is not set");
     }
-    return write_rows(op, request, ps_, clock_, raced_);
+    return write_rows(op, request, ps_, clock_, blobs_, raced_);
   }
   PreparedStatements& ps_;
   const Clock& clock_;
+  const BlobDir* blobs_;
   bool* raced_;
   const bool lock_rows_;
 };
@@ -333,11 +387,12 @@ class SqlTransaction final : public StoreTransaction {
 // rolls back all of its writes and nothing else of the batch.
 // Blocking (run()): `done` unset. Posted: `done` called in complete().
 struct TransactionRun final : detail::GroupCommit::Item {
-  TransactionRun(TransactionBody body, const Clock& clock, TransactionDone done = {})
-      : body(std::move(body)), clock(clock), done(std::move(done)) {}
+  TransactionRun(TransactionBody body, const Clock& clock, const BlobDir* blobs,
+                 TransactionDone done = {})
+      : body(std::move(body)), clock(clock), blobs(blobs), done(std::move(done)) {}
   bool apply(PreparedStatements& ps, std::int64_t) override {
     bool raced = false;  // cannot happen: the batch is SQLite's only writer
-    SqlTransaction transaction(ps, clock, &raced, false);
+    SqlTransaction transaction(ps, clock, blobs, &raced, false);
     result = body(transaction);
     return result.is_ok();
   }
@@ -347,17 +402,19 @@ struct TransactionRun final : detail::GroupCommit::Item {
 
   const TransactionBody body;
   const Clock& clock;
+  const BlobDir* blobs;
   TransactionDone done;
   Status result = Status::ok();
 };
 
 // One archiving posted to the group commit; `done` runs after the batch.
 struct Archiving final : detail::GroupCommit::Item {
-  Archiving(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done, const Clock& clock)
-      : request(std::move(request)), done(std::move(done)), clock(clock) {}
+  Archiving(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done, const Clock& clock,
+            const BlobDir* blobs)
+      : request(std::move(request)), done(std::move(done)), clock(clock), blobs(blobs) {}
   bool apply(PreparedStatements& ps, std::int64_t now_micros) override {
     bool raced = false;  // cannot happen: the batch is SQLite's only writer
-    SqlTransaction effect_tx(ps, clock, &raced, false);
+    SqlTransaction effect_tx(ps, clock, blobs, &raced, false);
     result = detail::archive_rows(ps, *request, now_micros, effect_tx, raced);
     return result->is_ok() && !(*result)->duplicate;
   }
@@ -372,6 +429,7 @@ struct Archiving final : detail::GroupCommit::Item {
   std::shared_ptr<const ArchiveRequest> request;
   ArchiveDone done;
   const Clock& clock;
+  const BlobDir* blobs;
   std::optional<Result<ArchiveOutcome>> result;
 };
 
@@ -383,7 +441,7 @@ void SqlStore::write(WriteOp op, WriteRequest request, WriteDone done) {
     return;
   }
   group_commit_->post(std::make_unique<ResourceWrite>(static_cast<int>(op), std::move(request),
-                                                      std::move(done), clock_));
+                                                      std::move(done), clock_, blobs_.get()));
 }
 
 void SqlStore::transact(TransactionBody body, TransactionDone done) {
@@ -391,7 +449,8 @@ void SqlStore::transact(TransactionBody body, TransactionDone done) {
     done(transact(body));
     return;
   }
-  group_commit_->post(std::make_unique<TransactionRun>(std::move(body), clock_, std::move(done)));
+  group_commit_->post(
+      std::make_unique<TransactionRun>(std::move(body), clock_, blobs_.get(), std::move(done)));
 }
 
 Result<WriteOutcome> SqlStore::write_now(Op op, const WriteRequest& request) {
@@ -404,7 +463,7 @@ Result<WriteOutcome> SqlStore::write_now(Op op, const WriteRequest& request) {
     return Status(Code::kInternal, what + ": WriteRequest.make_body is not set");
   }
   if (group_commit_) {
-    ResourceWrite item(op_index, request, clock_);
+    ResourceWrite item(op_index, request, clock_, blobs_.get());
     group_commit_->run(item);
     return std::move(*item.result);
   }
@@ -412,7 +471,8 @@ Result<WriteOutcome> SqlStore::write_now(Op op, const WriteRequest& request) {
       what,
       [&](PreparedStatements& ps) {
         bool raced = false;
-        Result<WriteOutcome> outcome = write_rows(op_index, request, ps, clock_, &raced);
+        Result<WriteOutcome> outcome =
+            write_rows(op_index, request, ps, clock_, blobs_.get(), &raced);
         const bool commit = outcome.is_ok() && outcome->kind != WriteKind::kNoChange;
         // Lost a race to create the row: a create conflicts; an update or delete tries again
         // and now finds (and locks) the row.
@@ -430,7 +490,7 @@ Result<WriteOutcome> SqlStore::write_now(Op op, const WriteRequest& request) {
 
 Status SqlStore::transact(const TransactionBody& body) {
   if (group_commit_) {
-    TransactionRun item(body, clock_);
+    TransactionRun item(body, clock_, blobs_.get());
     group_commit_->run(item);
     return item.result;
   }
@@ -438,7 +498,7 @@ Status SqlStore::transact(const TransactionBody& body) {
       "transaction",
       [&](PreparedStatements& ps) {
         bool raced = false;
-        SqlTransaction transaction(ps, clock_, &raced, true);
+        SqlTransaction transaction(ps, clock_, blobs_.get(), &raced, true);
         Status status = body(transaction);
         const bool ok = status.is_ok();
         return detail::Attempt<bool>{ok ? Result<bool>(true) : Result<bool>(std::move(status)), ok,
@@ -453,7 +513,8 @@ Status SqlStore::transact(const TransactionBody& body) {
 
 void SqlStore::archive(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done) {
   if (group_commit_) {
-    group_commit_->post(std::make_unique<Archiving>(std::move(request), std::move(done), clock_));
+    group_commit_->post(
+        std::make_unique<Archiving>(std::move(request), std::move(done), clock_, blobs_.get()));
     return;
   }
   archive_pool_->post([this, request = std::move(request), done = std::move(done)] {
@@ -466,7 +527,8 @@ Result<ArchiveOutcome> SqlStore::archive_now(const ArchiveRequest& request) {
       "archive message " + request.control_id,
       [&](PreparedStatements& ps) {
         bool raced = false;
-        SqlTransaction effect_tx(ps, clock_, &raced, dialect_ == Dialect::kPostgresql);
+        SqlTransaction effect_tx(ps, clock_, blobs_.get(), &raced,
+                                 dialect_ == Dialect::kPostgresql);
         Result<ArchiveOutcome> outcome =
             detail::archive_rows(ps, request, clock_.now_micros(), effect_tx, raced);
         const bool commit = outcome.is_ok() && !outcome->duplicate;
@@ -499,11 +561,11 @@ Result<std::vector<ArchivedMessage>> SqlStore::list_messages(const MessageFilter
 }
 
 Result<SearchPage> SqlStore::search(const fhir::search::SearchQuery& query) {
-  return detail::run_search(*pool_, query, clock_.now_micros());
+  return with_blobs(blobs_.get(), detail::run_search(*pool_, query, clock_.now_micros()));
 }
 
 Result<std::vector<ResourceVersion>> SqlStore::include(const IncludeQuery& query) {
-  return detail::run_include(*pool_, query);
+  return with_blobs(blobs_.get(), detail::run_include(*pool_, query));
 }
 
 Result<HistoryPage> SqlStore::history(const HistoryQuery& query) {
@@ -552,6 +614,7 @@ Result<HistoryPage> SqlStore::history(const HistoryQuery& query) {
       }
       ps.finish(h.page);
     }
+    HEARTH_RETURN_IF_ERROR(restore_blobs(blobs_.get(), page));
     return page;
   } catch (...) {
     return fail_session(*lease, "history");

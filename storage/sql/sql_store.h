@@ -27,6 +27,7 @@
 #include <string_view>
 
 #include "core/clock.h"
+#include "storage/blob_dir.h"
 #include "storage/sql/group_commit.h"
 #include "storage/sql/session_pool.h"
 #include "storage/sql/task_pool.h"
@@ -39,9 +40,11 @@ namespace hearth::storage {
 class SqlStore final : public Store {
  public:
   // `checkpointer` is required for a SQLite file (its sessions run without auto-checkpoint)
-  // and null otherwise.
+  // and null otherwise. `blobs`: the blob directory (--blob-dir), or null to keep every string
+  // in the rows.
   SqlStore(std::unique_ptr<SessionPool> pool, const Clock& clock,
-           std::unique_ptr<Clock> owned_clock, std::unique_ptr<WalCheckpointer> checkpointer);
+           std::unique_ptr<Clock> owned_clock, std::unique_ptr<WalCheckpointer> checkpointer,
+           std::unique_ptr<BlobDir> blobs = nullptr);
 
   Result<ResourceVersion> read(std::string_view type, std::string_view id,
                                ResourceVersion* deleted_out) override;
@@ -84,6 +87,7 @@ class SqlStore final : public Store {
   const Clock& clock_;
   const Dialect dialect_;
   std::unique_ptr<WalCheckpointer> checkpointer_;  // SQLite file only
+  std::unique_ptr<BlobDir> blobs_;                 // null: every string in the rows
   detail::WriteTransactions transactions_;
   std::unique_ptr<detail::GroupCommit> group_commit_;  // SQLite only
   std::unique_ptr<detail::TaskPool> archive_pool_;     // PostgreSQL only

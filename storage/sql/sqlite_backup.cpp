@@ -9,6 +9,7 @@
 
 #include "core/redact.h"
 #include "storage/backup.h"
+#include "storage/blob_dir.h"
 #include "storage/sql/schema.h"
 #include "storage/store.h"
 #include "storage/store_url.h"
@@ -117,7 +118,8 @@ Status exec(sqlite3* db, const char* sql, std::string_view what) {
 
 }  // namespace
 
-Result<BackupCounts> backup_store(std::string_view url, const std::string& out_path) {
+Result<BackupCounts> backup_store(std::string_view url, const std::string& out_path,
+                                  const std::string& blob_dir) {
   HEARTH_ASSIGN_OR_RETURN(StoreUrl store, sqlite_file_url(url, "hearth backup", "pg_dump"));
   std::error_code ec;
   if (!std::filesystem::exists(store.path, ec)) {
@@ -132,10 +134,11 @@ Result<BackupCounts> backup_store(std::string_view url, const std::string& out_p
   }
   const std::string partial = out_path + ".partial";
   std::filesystem::remove(partial, ec);
-  auto fail = [&partial](Status status) {
+  auto fail = [&partial, &out_path](Status status) {
     std::error_code ignored;
     std::filesystem::remove(partial, ignored);
     std::filesystem::remove(partial + "-journal", ignored);
+    std::filesystem::remove_all(backup_blob_dir(out_path), ignored);
     return status;
   };
   BackupCounts counts;
@@ -150,13 +153,19 @@ Result<BackupCounts> backup_store(std::string_view url, const std::string& out_p
     if (!settled.is_ok()) return fail(settled);
     counts = count(target->get());
   }
+  if (!blob_dir.empty()) {
+    Result<std::int64_t> blobs = copy_blob_dir(blob_dir, backup_blob_dir(out_path));
+    if (!blobs.is_ok()) return fail(blobs.status());
+    counts.blobs = *blobs;
+  }
   std::filesystem::rename(partial, out_path, ec);
   if (ec) return fail(Status(Code::kUnavailable, "cannot rename the backup to " + out_path));
   counts.bytes = std::filesystem::file_size(out_path, ec);
   return counts;
 }
 
-Result<BackupCounts> restore_store(std::string_view url, const std::string& in_path) {
+Result<BackupCounts> restore_store(std::string_view url, const std::string& in_path,
+                                   const std::string& blob_dir) {
   HEARTH_ASSIGN_OR_RETURN(StoreUrl store, sqlite_file_url(url, "hearth restore", "pg_restore"));
   std::error_code ec;
   if (!std::filesystem::exists(in_path, ec)) {
@@ -173,6 +182,13 @@ Result<BackupCounts> restore_store(std::string_view url, const std::string& in_p
                       ", newer than this binary's " +
                       std::to_string(latest_schema_version(Dialect::kSqlite)) + ": upgrade Hearth");
   }
+  const bool has_blobs = std::filesystem::is_directory(backup_blob_dir(in_path), ec);
+  if (has_blobs && blob_dir.empty()) {
+    return Status(
+        Code::kInvalidArgument,
+        in_path + " keeps documents in " + backup_blob_dir(in_path) + ": restore with --blob-dir");
+  }
+  std::int64_t restored_blobs = 0;
   const std::filesystem::path parent = std::filesystem::path(store.path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   {
@@ -192,6 +208,9 @@ Result<BackupCounts> restore_store(std::string_view url, const std::string& in_p
                         std::to_string(messages) +
                         " archived messages): restore only into an empty store");
     }
+    if (has_blobs) {  // before the rows that name them
+      HEARTH_ASSIGN_OR_RETURN(restored_blobs, copy_blob_dir(backup_blob_dir(in_path), blob_dir));
+    }
     HEARTH_RETURN_IF_ERROR(copy_pages(backup.get(), target.get(), "restore into " + store.path));
     HEARTH_RETURN_IF_ERROR(exec(target.get(), "PRAGMA journal_mode = WAL", "restored store"));
   }
@@ -199,7 +218,9 @@ Result<BackupCounts> restore_store(std::string_view url, const std::string& in_p
   Result<int> migrated = migrate_store(url);
   if (!migrated.is_ok()) return std::move(migrated).take_status();
   HEARTH_ASSIGN_OR_RETURN(Db restored, open_db(store.path, SQLITE_OPEN_READONLY));
-  return count(restored.get());
+  BackupCounts counts = count(restored.get());
+  counts.blobs = restored_blobs;
+  return counts;
 }
 
 }  // namespace hearth::storage

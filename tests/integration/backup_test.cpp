@@ -23,6 +23,7 @@ using hearth::testing::MllpClient;
 using hearth::testing::run_hearth;
 using hearth::testing::ServerOptions;
 using hearth::testing::ServerProcess;
+using hearth::testing::TempDir;
 
 namespace {
 
@@ -60,19 +61,6 @@ constexpr const char* kCurrent =
 constexpr const char* kMessages =
     "SELECT id, received_at, peer, sender, control_id, message_type, version, status, raw, ack, "
     "note FROM hl7_message";
-
-struct TempDir {
-  TempDir() {
-    char pattern[] = "/tmp/hearth-backup-XXXXXX";
-    if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::string path;
-};
 
 // The version column of a kCurrent row ("type\x1fid\x1fversion\x1f...").
 long long version_of(const std::string& row) {

@@ -22,14 +22,17 @@
 #pragma once
 
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -174,6 +177,22 @@ class ServerProcess {
   mutable std::condition_variable changed_;
   std::vector<std::string> lines_;
   bool stderr_closed_ = false;
+};
+
+// A fresh directory under /tmp, removed with everything in it when this goes.
+struct TempDir {
+  TempDir() {
+    char pattern[] = "/tmp/hearth-test-XXXXXX";
+    if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string path;
 };
 
 // Runs `hearth <args...>` to completion (e.g. {"--help"}) and returns its exit code and output.

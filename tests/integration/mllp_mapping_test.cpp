@@ -134,4 +134,34 @@ TEST_CASE(
   CHECK(total(client, "Provenance?entity=urn:hearth:hl7-message:" + std::to_string(bad_id)) == 0);
 }
 
+TEST_CASE("mllp mapping: an A40 moves the merged patient's encounter and results to the survivor") {
+  ServerProcess server;
+  MllpClient mllp("127.0.0.1", server.mllp_port());
+  auto client = server.client();
+  const std::string survivor = unique("S");
+  const std::string merged = unique("D");
+  REQUIRE(msa(mllp.exchange(adt("A01", unique("C"), survivor, unique("V"), "J", "WARD1")), 1) ==
+          "AA");
+  REQUIRE(msa(mllp.exchange(adt("A01", unique("C"), merged, unique("V"), "J", "WARD2")), 1) ==
+          "AA");
+  REQUIRE(msa(mllp.exchange(oru(unique("C"), merged, "2093-3^Cholesterol^LN")), 1) == "AA");
+  const auto of = [](const std::string& type, const std::string& mrn) {
+    return type + "?subject:Patient.identifier=HOSP|" + mrn;
+  };
+  REQUIRE(total(client, of("Observation", merged)) == 2);
+  REQUIRE(total(client, of("Encounter", merged)) == 1);
+  const std::string a40 = "MSH|^~\\&|ADT|HOSP|HEARTH|HUB|20260311090000||ADT^A40^ADT_A39|" +
+                          unique("C") + "|P|2.5.1\rEVN|A40|20260311090000\rPID|1||" + survivor +
+                          "^^^HOSP^MR||CHALMERS^PETER^J||19740612|M\rMRG|" + merged +
+                          "^^^HOSP^MR\r";
+  REQUIRE(msa(mllp.exchange(a40), 1) == "AA");
+  CHECK(total(client, of("Observation", merged)) == 0);
+  CHECK(total(client, of("Encounter", merged)) == 0);
+  CHECK(total(client, of("Observation", survivor)) == 2);
+  CHECK(total(client, of("Encounter", survivor)) == 2);
+  const std::string source =
+      "urn:hearth:hl7-message:" + std::to_string(archive_id(client, "ADT%5EA40"));
+  CHECK(total(client, "Observation?_source=" + source) == 2);
+}
+
 }  // namespace

@@ -1,7 +1,8 @@
 // fhir_codegen PACKAGE_DIR OUT_DIR: reads the official R4 package and writes the model tables
 // (OUT_DIR/model_tables.gen.cpp) and the expanded required value sets
 // (OUT_DIR/value_set_tables.gen.cpp), the invariants (OUT_DIR/constraint_tables.gen.cpp) and
-// the code systems, value sets and concept maps (OUT_DIR/terminology_tables.gen.cpp). Exit status 0
+// the code systems, value sets and concept maps (OUT_DIR/terminology_tables.gen.cpp) and the
+// shipped profiles (OUT_DIR/profile_tables.gen.cpp). Exit status 0
 // on success, 1 on a package problem, 2 on usage.
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "tools/fhir_codegen/cpp_writer.h"
 #include "tools/fhir_codegen/model_builder.h"
 #include "tools/fhir_codegen/package_reader.h"
+#include "tools/fhir_codegen/profile_writer.h"
 #include "tools/fhir_codegen/terminology_writer.h"
 #include "tools/fhir_codegen/value_set_writer.h"
 
@@ -48,6 +50,11 @@ int main(int argc, char** argv) {
   }
   const std::string source = "hl7.fhir.r4 4.0.1 (package/*.json)";
   const std::string terminology = hc::write_terminology_tables(*package, source);
+  hearth::Result<std::string> profiles = hc::write_profile_tables(argv[1], source);
+  if (!profiles) {
+    std::cerr << "fhir_codegen: " << profiles.status().message() << "\n";
+    return 1;
+  }
   hearth::Result<hc::Tables> tables = hc::build_tables(std::move(*package));
   if (!tables) {
     std::cerr << "fhir_codegen: " << tables.status().message() << "\n";
@@ -60,7 +67,8 @@ int main(int argc, char** argv) {
                   hc::write_value_set_tables(tables->value_sets, source)) ||
       !write_file(out_dir, "constraint_tables.gen.cpp",
                   hc::write_constraint_tables(*tables, source)) ||
-      !write_file(out_dir, "terminology_tables.gen.cpp", terminology)) {
+      !write_file(out_dir, "terminology_tables.gen.cpp", terminology) ||
+      !write_file(out_dir, "profile_tables.gen.cpp", *profiles)) {
     return 1;
   }
   std::size_t codes = 0, unknown = 0;

@@ -18,6 +18,7 @@
 #include "fhir/xml/xml_reader.h"
 #include "fhir/xml/xml_tree.h"
 #include "fhir/xml/xml_writer.h"
+#include "official_examples.h"
 #include "xml_test_support.h"
 
 namespace hearth::fhir {
@@ -55,15 +56,8 @@ std::size_t counted_nodes(const xmlNode* node) {
 }  // namespace
 
 TEST_CASE("xml round-trip of every official example, each output well-formed per xmllint") {
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(HEARTH_FHIR_PACKAGE_DIR)) {
-    std::string name = e.path().filename().string();
-    if (e.path().extension() == ".json" && !name.starts_with(".") && name != "package.json") {
-      files.push_back(e.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  REQUIRE(files.size() > 1000);
+  const std::vector<std::filesystem::path> files = testing::official_example_files();
+  REQUIRE(static_cast<int>(files.size()) > testing::at_least(1000));
 
   auto out_dir = std::filesystem::temp_directory_path() /
                  ("hearth-xml-roundtrip-" + std::to_string(::getpid()));

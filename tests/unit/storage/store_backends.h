@@ -195,8 +195,9 @@ inline Result<ArchiveOutcome> archive_and_wait(MessageArchive& archive,
   return outcome.get();
 }
 
-inline std::unique_ptr<Store> open_or_die(const std::string& url, const Clock& clock) {
-  Result<std::unique_ptr<Store>> store = open_store(url, clock);
+inline std::unique_ptr<Store> open_or_die(const std::string& url, const Clock& clock,
+                                          const StoreOptions& options = {}) {
+  Result<std::unique_ptr<Store>> store = open_store(url, clock, options);
   if (!store.is_ok())
     throw std::runtime_error("open_store(" + url + "): " + store.status().message());
   return std::move(store).value();

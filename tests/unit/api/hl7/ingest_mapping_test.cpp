@@ -195,6 +195,79 @@ TEST_CASE("A40 merges: the survivor replaces the merged patient, which becomes i
   CHECK(f.count("Patient") == 2);
 }
 
+TEST_CASE("A40 moves the references: what pointed at the merged patient points at the survivor") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  REQUIRE(run(ingest, kA01).ack_code == "AA");
+  // 44401 with a visit of its own, a lab result, and an allergy recorded over REST.
+  std::string other = replaced(kA01, "55501^^^HOSP^MR", "44401^^^HOSP^MR");
+  other = replaced(replaced(other, "|A01-1|", "|A01-2|"), "V7001^", "V7002^");
+  REQUIRE(run(ingest, other).ack_code == "AA");
+  Hl7IngestResult oru =
+      run(ingest, replaced(replaced(kOru, "55501^", "44401^"), "|ORU-1|", "|ORU-9|"));
+  REQUIRE(oru.ack_code == "AA");
+  const auto id_of = [&](const char* mrn) {
+    fhir::JsonDocument bundle =
+        body_json(f.call("GET", "Patient", {}, {{"identifier", std::string("HOSP|") + mrn}}));
+    REQUIRE(bundle["entry"].Size() == 1);
+    return std::string(bundle["entry"][0]["resource"]["id"].GetString());
+  };
+  const std::string survivor = "Patient/" + id_of("55501");
+  const std::string merged = "Patient/" + id_of("44401");
+  Response allergy =
+      f.call("POST", "AllergyIntolerance",
+             R"({"resourceType":"AllergyIntolerance","patient":{"reference":")" + merged +
+                 R"("},"code":{"text":"penicillin"},"clinicalStatus":{"coding":[{"system":
+                                "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical",
+                                "code":"active"}]}})");
+  REQUIRE_MESSAGE(allergy.status == 201, allergy.body);
+  REQUIRE(f.count("Encounter", {{"subject", merged}}) == 1);
+  REQUIRE(f.count("Observation", {{"subject", merged}}) == 2);
+  REQUIRE(f.count("DiagnosticReport", {{"subject", merged}}) == 1);
+
+  constexpr std::string_view kA40 =
+      "MSH|^~\\&|ADT|HOSP|HEARTH|HUB|20260311090000||ADT^A40^ADT_A39|A40-1|P|2.5.1\r"
+      "EVN|A40|20260311090000\r"
+      "PID|1||55501^^^HOSP^MR||CHALMERS^PETER^J||19740612|M\r"
+      "MRG|44401^^^HOSP^MR\r";
+  // A merge that fails (MRG-1 names nobody) moves nothing: the references stay with 44401.
+  Hl7IngestResult failed =
+      run(ingest, replaced(replaced(kA40, "MRG|44401", "MRG|99999"), "|A40-1|", "|A40-0|"));
+  CHECK(failed.ack_code == "AE");
+  CHECK(f.count("Observation", {{"subject", merged}}) == 2);
+
+  Hl7IngestResult merge = run(ingest, kA40);
+  REQUIRE_MESSAGE(merge.ack_code == "AA", f.store->read_message(merge.archive_id)->note);
+  for (const char* type : {"Encounter", "Observation", "DiagnosticReport", "Specimen"}) {
+    CAPTURE(type);
+    CHECK(f.count(type, {{"subject", merged}}) == 0);
+  }
+  CHECK(f.count("Encounter", {{"subject", survivor}}) == 2);
+  CHECK(f.count("Observation", {{"subject", survivor}}) == 2);
+  CHECK(f.count("DiagnosticReport", {{"subject", survivor}}) == 1);
+  CHECK(f.count("AllergyIntolerance", {{"patient", survivor}}) == 1);
+  CHECK(f.count("AllergyIntolerance", {{"patient", merged}}) == 0);
+  // Moved in the merge's transaction: they name the merge message, and its Provenance lists them
+  // (two patients and the survivor's assigning Organization, one encounter, two observations,
+  // their specimen and report, one allergy, the Provenance).
+  const std::string source = "urn:hearth:hl7-message:" + std::to_string(merge.archive_id);
+  CHECK(f.count("Observation", {{"_source", source}}) == 2);
+  CHECK(f.count("AllergyIntolerance", {{"_source", source}}) == 1);
+  CHECK(wrote(merge, "Encounter"));
+  CHECK(wrote(merge, "DiagnosticReport"));
+  CHECK(wrote(merge, "Specimen"));
+  CHECK(merge.written.size() == 10);
+  // The patients' links still name each other; the ORU's Provenance (a record) is unchanged.
+  fhir::JsonDocument s = body_json(f.call("GET", survivor));
+  CHECK(std::string(s["link"][0]["other"]["reference"].GetString()) == merged);
+  fhir::JsonDocument m = body_json(f.call("GET", merged));
+  CHECK(m["active"].IsFalse());
+  CHECK(std::string(m["link"][0]["other"]["reference"].GetString()) == survivor);
+  fhir::JsonDocument provenance =
+      body_json(f.call("GET", "Provenance/hl7-message-" + std::to_string(oru.archive_id)));
+  CHECK(std::string(provenance["meta"]["versionId"].GetString()) == "1");
+}
+
 TEST_CASE("a corrected ORU (OBX-11 = C) replaces the results it corrects") {
   Fixture f;
   Hl7Ingest ingest = f.ingest();

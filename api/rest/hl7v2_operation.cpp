@@ -1,0 +1,184 @@
+// GET [base]/Patient/[id]/$hl7v2?event=A08 and GET [base]/DiagnosticReport/[id]/$hl7v2: stored
+// resources rendered as an outbound HL7 v2 message (hl7/to_v2/message_renderer.h), answered as
+// x-application/hl7-v2+er7. This file reads: the resource asked for, then for a Patient its
+// current Encounter (an Encounter of the patient whose status is in-progress, arrived, triaged
+// or onleave, else the latest by period; among the first kMaxEncounters by date), for a report
+// its subject Patient and its results in order (a result the store no longer has is left out).
+// Every resource read is held to the token's grant as a read is.
+// Errors: kNotFound / kGone for the resource asked for, kInvalidArgument for an event the
+// message type does not have or a parameter other than `event` (and _format / _pretty, which
+// shape only an error's OperationOutcome).
+#include <rapidjson/document.h>
+
+#include <algorithm>
+
+#include "api/rest/interactions.h"
+#include "core/time_format.h"
+#include "hl7/to_v2/message_renderer.h"
+
+namespace hearth::api {
+namespace {
+
+constexpr int kMaxEncounters = 100;
+constexpr std::string_view kEr7MediaType = "x-application/hl7-v2+er7";
+
+Result<std::string> event_param(const Request& request, std::string_view fallback) {
+  std::string event(fallback);
+  for (const auto& [name, value] : request.query) {
+    if (name == "event") {
+      event = value;
+    } else if (name != "_format" && name != "_pretty") {
+      return Status(Code::kInvalidArgument,
+                    "$hl7v2 does not support the parameter '" + name + "' (supported: event)",
+                    name);
+    }
+  }
+  return event;
+}
+
+// The stored body of type/id, held to the grant as a read is.
+Result<std::string> read_reachable(const InteractionContext& ctx, std::string_view type,
+                                   std::string_view id) {
+  Route route = ctx.route;
+  route.interaction = Interaction::kRead;
+  route.type = std::string(type);
+  route.id = std::string(id);
+  const InteractionContext sub{ctx.store, ctx.reader, ctx.clock,  ctx.ids,     ctx.request,
+                               route,     ctx.format, ctx.limits, ctx.security};
+  HEARTH_RETURN_IF_ERROR(require_reachable(sub));
+  HEARTH_ASSIGN_OR_RETURN(storage::ResourceVersion found, ctx.reader.read(type, id));
+  return std::move(found.body);
+}
+
+// "Patient/12", ".../fhir/Patient/12", "Patient/12/_history/3" -> ("Patient", "12").
+std::pair<std::string, std::string> type_and_id(std::string_view reference) {
+  if (const std::size_t history = reference.find("/_history/"); history != std::string::npos) {
+    reference = reference.substr(0, history);
+  }
+  const std::size_t slash = reference.rfind('/');
+  if (slash == std::string_view::npos) return {};
+  const std::string_view id = reference.substr(slash + 1);
+  std::string_view head = reference.substr(0, slash);
+  const std::size_t type_start = head.rfind('/');
+  if (type_start != std::string_view::npos) head = head.substr(type_start + 1);
+  return {std::string(head), std::string(id)};
+}
+
+std::string reference_of(const rapidjson::Value& element) {
+  if (!element.IsObject()) return {};
+  const auto it = element.FindMember("reference");
+  return it != element.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
+}
+
+Result<std::string> current_encounter(const InteractionContext& ctx) {
+  const std::vector<std::pair<std::string, std::string>> params = {
+      {"subject", "Patient/" + ctx.route.id}, {"_sort", "-date"}};
+  HEARTH_ASSIGN_OR_RETURN(
+      fhir::search::SearchQuery query,
+      fhir::search::parse_search("Encounter", params, ctx.request.base_url, true));
+  query.count = kMaxEncounters;
+  query.total = fhir::search::TotalMode::kNone;
+  HEARTH_ASSIGN_OR_RETURN(storage::SearchPage page, ctx.reader.search(query));
+  const storage::ResourceVersion* chosen = nullptr;
+  for (const storage::ResourceVersion& v : page.entries) {
+    rapidjson::Document doc;
+    doc.Parse(v.body.data(), v.body.size());
+    const auto status = doc.IsObject() ? doc.FindMember("status") : doc.MemberEnd();
+    const std::string_view s =
+        doc.IsObject() && status != doc.MemberEnd() && status->value.IsString()
+            ? status->value.GetString()
+            : "";
+    if (s == "in-progress" || s == "arrived" || s == "triaged" || s == "onleave") {
+      chosen = &v;
+      break;
+    }
+    if (chosen == nullptr) chosen = &v;
+  }
+  if (chosen == nullptr) return std::string();
+  return read_reachable(ctx, "Encounter", chosen->id);
+}
+
+hl7::to_v2::MessageHeaderValues header_values(const InteractionContext& ctx) {
+  hl7::to_v2::MessageHeaderValues header;
+  header.control_id = ctx.ids.next_id();
+  header.timestamp = format_instant(ctx.clock.now_micros());
+  return header;
+}
+
+Response er7_response(std::string message) {
+  Response response;
+  response.status = 200;
+  response.content_type = std::string(kEr7MediaType);
+  response.body = std::move(message);
+  return response;
+}
+
+Result<Response> patient_message(const InteractionContext& ctx) {
+  HEARTH_ASSIGN_OR_RETURN(std::string event, event_param(ctx.request, "A08"));
+  // The event first: a wrong one is 400 whether or not the patient exists.
+  const std::vector<std::string> events = hl7::to_v2::adt_events();
+  if (std::find(events.begin(), events.end(), event) == events.end()) {
+    HEARTH_RETURN_IF_ERROR(hl7::to_v2::render_adt(event, "", "", {}).status());
+  }
+  HEARTH_ASSIGN_OR_RETURN(std::string patient, read_reachable(ctx, "Patient", ctx.route.id));
+  HEARTH_ASSIGN_OR_RETURN(std::string encounter, current_encounter(ctx));
+  HEARTH_ASSIGN_OR_RETURN(std::string message,
+                          hl7::to_v2::render_adt(event, patient, encounter, header_values(ctx)));
+  return er7_response(std::move(message));
+}
+
+Result<Response> report_message(const InteractionContext& ctx) {
+  HEARTH_ASSIGN_OR_RETURN(std::string event, event_param(ctx.request, "R01"));
+  if (event != "R01") {
+    return Status(
+        Code::kInvalidArgument,
+        "event '" + event + "' cannot be rendered from a DiagnosticReport (supported: R01)",
+        "event");
+  }
+  HEARTH_ASSIGN_OR_RETURN(std::string report,
+                          read_reachable(ctx, "DiagnosticReport", ctx.route.id));
+  rapidjson::Document doc;
+  doc.Parse(report.data(), report.size());
+  std::string patient;
+  std::vector<std::string> observations;
+  if (doc.IsObject()) {
+    if (const auto subject = doc.FindMember("subject"); subject != doc.MemberEnd()) {
+      const auto [type, id] = type_and_id(reference_of(subject->value));
+      if (type == "Patient") {
+        Result<std::string> found = read_reachable(ctx, type, id);
+        if (found.is_ok()) patient = std::move(*found);
+      }
+    }
+    if (const auto results = doc.FindMember("result");
+        results != doc.MemberEnd() && results->value.IsArray()) {
+      if (results->value.Size() > hl7::to_v2::kMaxObservations) {
+        return Status(Code::kUnprocessable,
+                      "the report has more results than one message carries (at most " +
+                          std::to_string(hl7::to_v2::kMaxObservations) + ")");
+      }
+      for (const rapidjson::Value& result : results->value.GetArray()) {
+        const auto [type, id] = type_and_id(reference_of(result));
+        if (type != "Observation") continue;
+        Result<std::string> found = read_reachable(ctx, type, id);
+        if (found.is_ok()) {
+          observations.push_back(std::move(*found));
+        } else if (found.status().code() != Code::kNotFound &&
+                   found.status().code() != Code::kGone) {
+          return found.status();
+        }
+      }
+    }
+  }
+  HEARTH_ASSIGN_OR_RETURN(std::string message, hl7::to_v2::render_oru(patient, report, observations,
+                                                                      header_values(ctx)));
+  return er7_response(std::move(message));
+}
+
+}  // namespace
+
+Result<Response> hl7v2_operation(const InteractionContext& ctx) {
+  if (ctx.route.type == "Patient") return patient_message(ctx);
+  return report_message(ctx);
+}
+
+}  // namespace hearth::api
