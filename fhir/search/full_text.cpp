@@ -3,30 +3,26 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <array>
 #include <cstdint>
-#include <unordered_set>
+#include <cstring>
 
 #include "fhir/search/text_fold.h"
 
 namespace hearth::fhir::search {
 namespace {
 
-// The words of one text, each kept once, up to kMaxTextBytes.
+// The words of one text, each kept once, up to kMaxTextBytes. The words are appended to one
+// string and told apart by a flat hash set of their places in it, so a word costs no allocation
+// of its own; ASCII text (the common case) is split and lowered here without fold_text (ICU).
 class Words {
  public:
   // Adds the words of `text` (folded here).
   void add_text(std::string_view text) {
-    bool ascii = true;
-    for (char c : text) {
-      if (static_cast<unsigned char>(c) >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) {
-      split(text, true);
+    if (has_non_ascii(text)) {
+      split_folded(fold_text(text));
     } else {
-      split(fold_text(text), false);
+      split_ascii(text);
     }
   }
   std::string take() { return std::move(out_); }
@@ -34,19 +30,75 @@ class Words {
   bool keep_list = false;
 
  private:
-  // `lower`: fold ASCII letters here (the text is ASCII and not folded yet).
-  void split(std::string_view text, bool lower) {
+  static bool ascii_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+
+  // Each ASCII byte's lowered form when it is a letter or a digit, else 0.
+  static constexpr std::array<char, 128> kLowered = [] {
+    std::array<char, 128> table{};
+    for (int c = '0'; c <= '9'; ++c) table[c] = static_cast<char>(c);
+    for (int c = 'a'; c <= 'z'; ++c) table[c] = static_cast<char>(c);
+    for (int c = 'A'; c <= 'Z'; ++c) table[c] = static_cast<char>(c - 'A' + 'a');
+    return table;
+  }();
+
+  static bool has_non_ascii(std::string_view text) {
     std::size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+      std::uint64_t block = 0;
+      std::memcpy(&block, text.data() + i, 8);
+      if ((block & 0x8080808080808080ULL) != 0) return true;
+    }
+    for (; i < text.size(); ++i) {
+      if (static_cast<unsigned char>(text[i]) >= 0x80) return true;
+    }
+    return false;
+  }
+
+  // FNV-1a, one byte at a time (the words are short).
+  static std::uint32_t hash_step(std::uint32_t h, char c) {
+    return (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  }
+  static constexpr std::uint32_t kHashStart = 2166136261u;
+  static std::uint32_t hash_of(std::string_view word) {
+    std::uint32_t h = kHashStart;
+    for (char c : word) h = hash_step(h, c);
+    return h;
+  }
+
+  // ASCII text: runs of letters and digits, lowered into a buffer (a longer run is no word).
+  void split_ascii(std::string_view text) {
+    char word[kMaxWordBytes];
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    while (i < n) {
+      char c = kLowered[static_cast<unsigned char>(text[i])];
+      if (c == 0) {
+        ++i;
+        continue;
+      }
+      const std::size_t from = i;
+      std::uint32_t h = kHashStart;
+      do {
+        if (i - from < kMaxWordBytes) word[i - from] = c;
+        h = hash_step(h, c);
+        ++i;
+      } while (i < n && (c = kLowered[static_cast<unsigned char>(text[i])]) != 0);
+      if (i - from <= kMaxWordBytes) add_word(std::string_view(word, i - from), h);
+    }
+  }
+
+  // Folded text: runs of letters and digits (ASCII, or any Unicode letter or digit).
+  void split_folded(std::string_view text) {
     const auto n = static_cast<std::int32_t>(text.size());
-    auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    // One pass: letters and digits extend the word, anything else ends it.
-    word_.clear();
+    std::size_t i = 0, from = 0;
+    bool in_word = false;
     while (i < text.size()) {
       const std::size_t here = i;
       bool letter = false;
-      if (at(i) < 0x80) {
-        const char c = text[i];
-        letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (static_cast<unsigned char>(text[i]) < 0x80) {
+        letter = ascii_alnum(text[i]);
         ++i;
       } else {
         auto k = static_cast<std::int32_t>(i);
@@ -55,34 +107,57 @@ class Words {
         i = static_cast<std::size_t>(k);
         letter = cp >= 0 && u_isalnum(cp);
       }
-      if (!letter) {
-        add_word();
-        continue;
-      }
-      for (std::size_t k = here; k < i; ++k) {
-        char c = text[k];
-        if (lower && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        word_.push_back(c);
-      }
+      if (letter && !in_word) from = here;
+      if (!letter && in_word) add_word(text.substr(from, here - from));
+      in_word = letter;
     }
-    add_word();
+    if (in_word) add_word(text.substr(from));
   }
 
-  // Adds the word read so far (if any) and starts the next.
-  void add_word() {
-    if (word_.empty()) return;
-    if (word_.size() <= kMaxWordBytes && out_.size() + word_.size() + 1 <= kMaxTextBytes &&
-        seen_.insert(word_).second) {
-      if (!out_.empty()) out_.push_back(' ');
-      out_ += word_;
-      if (keep_list) list_.push_back(word_);
-    }
-    word_.clear();
+  void add_word(std::string_view word) {
+    if (word.size() <= kMaxWordBytes) add_word(word, hash_of(word));
   }
 
-  std::string out_, word_;
+  // `hash`: hash_of(word).
+  void add_word(std::string_view word, std::uint32_t hash) {
+    if (word.size() > kMaxWordBytes || out_.size() + word.size() + 1 > kMaxTextBytes) return;
+    if (slots_.empty()) slots_.assign(kFirstSlots, 0);
+    std::size_t slot = hash & (slots_.size() - 1);
+    for (; slots_[slot] != 0; slot = (slot + 1) & (slots_.size() - 1)) {
+      if (at(slots_[slot]) == word) return;
+    }
+    if (!out_.empty()) out_.push_back(' ');
+    slots_[slot] = place(out_.size(), word.size());
+    out_ += word;
+    if (keep_list) list_.emplace_back(word);
+    if (++count_ * 2 > slots_.size()) grow();
+  }
+
+  // A word's place in out_: offset and length packed, never 0 (an empty slot).
+  static std::uint32_t place(std::size_t offset, std::size_t length) {
+    static_assert(kMaxTextBytes <= (std::size_t{1} << 24) && kMaxWordBytes < 128);
+    return static_cast<std::uint32_t>((offset << 7) | length) + 1;
+  }
+  std::string_view at(std::uint32_t slot) const {
+    return std::string_view(out_).substr((slot - 1) >> 7, (slot - 1) & 127);
+  }
+
+  void grow() {
+    std::vector<std::uint32_t> old(slots_.size() * 2, 0);
+    old.swap(slots_);
+    for (std::uint32_t kept : old) {
+      if (kept == 0) continue;
+      std::size_t slot = hash_of(at(kept)) & (slots_.size() - 1);
+      while (slots_[slot] != 0) slot = (slot + 1) & (slots_.size() - 1);
+      slots_[slot] = kept;
+    }
+  }
+
+  static constexpr std::size_t kFirstSlots = 256;  // a power of two
+  std::string out_;
   std::vector<std::string> list_;
-  std::unordered_set<std::string> seen_;
+  std::vector<std::uint32_t> slots_;
+  std::size_t count_ = 0;
 };
 
 // The character a reference names (&amp; &#233; &#xE9;), or 0 when unknown: a separator.
