@@ -31,6 +31,7 @@
 #include "core/clock.h"
 #include "fhir/search/index_values.h"
 #include "fhir/search/param_parts.h"
+#include "storage/sql/words_tokenizer.h"
 #include "storage/store.h"
 
 namespace {
@@ -208,6 +209,7 @@ int main(int argc, char** argv) {
     if (const char* sql = std::getenv("HEARTH_COST_SQL")) {
       sqlite3* conn = nullptr;
       sqlite3_open(path.c_str(), &conn);
+      hearth::storage::detail::register_words_tokenizer(conn);  // idx_text's tokenizer
       if (sqlite3_exec(conn, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
         die(std::string("HEARTH_COST_SQL: ") + sqlite3_errmsg(conn));
       }

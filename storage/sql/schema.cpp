@@ -243,6 +243,15 @@ const std::vector<Step>& sqlite_steps() {
       // 16: no statement; the reindex after it adds the canonical rows of UCUM quantities
       // (fhir/search/ucum.h).
       {},
+      // 17: the FTS5 index splits its texts with hearth_words (words_tokenizer.h), which only
+      // splits at spaces, instead of the ascii tokenizer; rebuilt from idx_text_words, which
+      // holds exactly the rows it indexed (the pending rows wait in idx_text_pending).
+      {
+          "DROP TABLE idx_text",
+          "CREATE VIRTUAL TABLE idx_text USING fts5(words, content='idx_text_words',"
+          " content_rowid='rid', detail=none, columnsize=0, tokenize='hearth_words')",
+          "INSERT INTO idx_text (idx_text) VALUES ('rebuild')",
+      },
   };
   return steps;
 }
@@ -409,6 +418,8 @@ const std::vector<Step>& postgresql_steps() {
           "CREATE INDEX idx_text_content ON idx_text USING GIN (content)",
       },
       // 16: see the SQLite step.
+      {},
+      // 17: SQLite only (its full-text tokenizer).
       {},
   };
   return steps;

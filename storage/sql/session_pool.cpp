@@ -19,6 +19,7 @@
 #include "storage/sql/statements.h"
 #include "storage/sql/wal_checkpointer.h"
 #include "storage/sql/wal_write_buffer.h"
+#include "storage/sql/words_tokenizer.h"
 
 namespace hearth::storage {
 namespace {
@@ -176,6 +177,7 @@ Result<std::unique_ptr<PooledSession>> SessionPool::connect() {
     if (url_.dialect == Dialect::kSqlite) {
       session->sql = std::make_unique<soci::session>(soci::sqlite3, url_.connect);
       configure_sqlite(*session->sql, url_.memory, url_.sync_every_commit);
+      detail::register_words_tokenizer(*session->sql);  // before anything opens idx_text
       sqlite3_progress_handler(
           static_cast<soci::sqlite3_session_backend*>(session->sql->get_backend())->conn_,
           kProgressSteps, &sqlite_progress, session.get());

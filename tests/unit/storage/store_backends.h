@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "storage/sql/words_tokenizer.h"
 #include "storage/store.h"
 
 namespace hearth::storage::testing {
@@ -77,6 +78,8 @@ inline void pg_exec(const std::string& url, const std::string& sql) {
 inline void sqlite_exec(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) throw std::runtime_error("sqlite open");
+  // The full-text index's tokenizer, as the store's own connections have it.
+  if (!storage::detail::register_words_tokenizer(db)) throw std::runtime_error("no FTS5");
   char* error = nullptr;
   const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
   std::string message = error != nullptr ? error : "";

@@ -387,5 +387,52 @@ TEST_CASE("search: _text reads the narrative, _content every string of the resou
   }
 }
 
+TEST_CASE("search: schema 17 rebuilds the full-text index of schema 16 with hearth_words") {
+  for (const auto& b : backends(/*persistent_only=*/true)) {
+    if (b.postgresql) continue;  // a SQLite step: PostgreSQL's tsvectors have no tokenizer
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    {
+      auto store = open_or_die(b.url, clock);
+      put(*store, "Patient", "p1",
+          R"("text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">)"
+          R"(Allergic to penicillin</div>"},"name":[{"family":"Chalmers"}])");
+      for (int i = 0; i < storage::detail::kTextDrainRows; ++i) {
+        put(*store, "Basic", "filler" + std::to_string(i), R"("code":{"text":"filler"})");
+      }
+      put(*store, "Patient", "p2", R"("name":[{"family":"Windsor"}])");
+    }
+    // The index as schema 16 built it: FTS5's ascii tokenizer over the same words.
+    testing::raw_exec(b,
+                      "DROP TABLE idx_text; CREATE VIRTUAL TABLE idx_text USING fts5(words,"
+                      " content='idx_text_words', content_rowid='rid', detail=none,"
+                      " columnsize=0, tokenize=\"ascii tokenchars '_'\");"
+                      " INSERT INTO idx_text (idx_text) VALUES ('rebuild');"
+                      " UPDATE schema_version SET version = 16");
+    CHECK(sqlite_number(b,
+                        "SELECT count(*) FROM sqlite_master WHERE name = 'idx_text'"
+                        " AND sql LIKE '%hearth_words%'") == 0);
+    auto reached = migrate_store(b.url);
+    REQUIRE_MESSAGE(reached.is_ok(), reached.status().message());
+    CHECK(sqlite_number(b,
+                        "SELECT count(*) FROM sqlite_master WHERE name = 'idx_text'"
+                        " AND sql LIKE '%hearth_words%'") == 1);
+    // The 256th write moved every row into the index; the last filler and p2 stay pending.
+    CHECK(sqlite_number(b, "SELECT count(*) FROM idx_text_pending") == 2);
+    auto store = open_or_die(b.url, clock);
+    CHECK(search_ids(*store, "Patient", {{"_text", "penicillin"}}) == Ids{"p1"});
+    CHECK(search_ids(*store, "Patient", {{"_text", "chalmers"}}).empty());
+    CHECK(search_ids(*store, "Patient", {{"_content", "chalmers allergic"}}) == Ids{"p1"});
+    CHECK(search_ids(*store, "Patient", {{"_content", "windsor"}}) == Ids{"p2"});
+    CHECK(search_ids(*store, "Basic", {{"_content", "filler"}, {"_count", "1000"}}).size() ==
+          static_cast<std::size_t>(storage::detail::kTextDrainRows));
+    // An indexed row replaced through the new tokenizer leaves no stale word behind.
+    put(*store, "Patient", "p1", R"("name":[{"family":"Chalmers"}])");
+    CHECK(search_ids(*store, "Patient", {{"_text", "penicillin"}}).empty());
+    store.reset();
+    testing::raw_exec(b, "INSERT INTO idx_text (idx_text) VALUES ('integrity-check')");
+  }
+}
+
 }  // namespace
 }  // namespace hearth::storage
