@@ -245,11 +245,15 @@ const std::vector<Step>& sqlite_steps() {
       {},
       // 17: the FTS5 index splits its texts with hearth_words (words_tokenizer.h), which only
       // splits at spaces, instead of the ascii tokenizer; rebuilt from idx_text_words, which
-      // holds exactly the rows it indexed (the pending rows wait in idx_text_pending).
+      // holds exactly the rows it indexed (the pending rows wait in idx_text_pending). Its
+      // segments are merged 16 at a time instead of 4 (automerge): each word of a resource is
+      // rewritten by half as many merges, which were most of a create's full-text cost at
+      // 20,000 resources, and a search reads at most 15 segments per level instead of 3.
       {
           "DROP TABLE idx_text",
           "CREATE VIRTUAL TABLE idx_text USING fts5(words, content='idx_text_words',"
           " content_rowid='rid', detail=none, columnsize=0, tokenize='hearth_words')",
+          "INSERT INTO idx_text (idx_text, rank) VALUES ('automerge', 16)",
           "INSERT INTO idx_text (idx_text) VALUES ('rebuild')",
       },
   };

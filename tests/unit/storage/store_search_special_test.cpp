@@ -417,6 +417,7 @@ TEST_CASE("search: schema 17 rebuilds the full-text index of schema 16 with hear
     CHECK(sqlite_number(b,
                         "SELECT count(*) FROM sqlite_master WHERE name = 'idx_text'"
                         " AND sql LIKE '%hearth_words%'") == 1);
+    CHECK(sqlite_number(b, "SELECT v FROM idx_text_config WHERE k = 'automerge'") == 16);
     // The 256th write moved every row into the index; the last filler and p2 stay pending.
     CHECK(sqlite_number(b, "SELECT count(*) FROM idx_text_pending") == 2);
     auto store = open_or_die(b.url, clock);
