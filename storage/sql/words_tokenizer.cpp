@@ -27,7 +27,8 @@ int tokenize(Fts5Tokenizer* /*tokenizer*/, void* context, int /*flags*/, const c
   int from = 0;
   while (from < length) {
     const void* space = std::memchr(text + from, ' ', static_cast<std::size_t>(length - from));
-    const int to = space == nullptr ? length : static_cast<int>(static_cast<const char*>(space) - text);
+    const int to =
+        space == nullptr ? length : static_cast<int>(static_cast<const char*>(space) - text);
     if (to > from) {
       const int rc = token(context, 0, text + from, to - from, from, to);
       if (rc != SQLITE_OK) return rc;
