@@ -28,7 +28,7 @@ enum class StoreUse {
 // log lines (never an id or a value): FHIR's interaction codes ("transaction" also stands for
 // batch), the operations, the /hl7 API's, and the server's own endpoints (GET /metrics,
 // /healthz, /readyz). Index 0 is a request no route serves.
-inline constexpr std::array<std::string_view, 38> kInteractionLabels = {"unknown",
+inline constexpr std::array<std::string_view, 39> kInteractionLabels = {"unknown",
                                                                         "capabilities",
                                                                         "read",
                                                                         "vread",
@@ -59,6 +59,7 @@ inline constexpr std::array<std::string_view, 38> kInteractionLabels = {"unknown
                                                                         "export-delete",
                                                                         "export-file",
                                                                         "hl7v2",
+                                                                        "x12",
                                                                         "hl7-list",
                                                                         "hl7-read",
                                                                         "hl7-replay",

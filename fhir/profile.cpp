@@ -359,7 +359,7 @@ class Compiler {
     if (auto it = d.FindMember("slicing"); it != d.MemberEnd() && it->value.IsObject()) {
       HEARTH_RETURN_IF_ERROR(apply_slicing(at, it->value, where));
     }
-    return Status::ok();
+    return read_profile_constraints(d, where, p_.elements[at].constraints);
   }
 
  private:

@@ -7,11 +7,12 @@
 //
 // What compile_profile() keeps of each element: cardinality, allowed types with their
 // profiles and target profiles, fixed[x] and pattern[x] values, the binding (strength and
-// value set), slicing (discriminators value, pattern, type, profile, exists; ordered; rules)
-// and the slice name. A choice element renamed in a differential ("Observation.valueQuantity")
-// either restricts the choice to that type (when the differential gives a type), or becomes a
-// type slice of it ("Observation.value[x]:valueQuantity"). A slice of `extension` or
-// `modifierExtension` without declared slicing is sliced by `url`, as the base snapshots are.
+// value set), slicing (discriminators value, pattern, type, profile, exists; ordered; rules),
+// the slice name, and the profile's own constraints, their FHIRPath compiled. A choice element
+// renamed in a differential ("Observation.valueQuantity") either restricts the choice to that type
+// (when the differential gives a type), or becomes a type slice of it
+// ("Observation.value[x]:valueQuantity"). A slice of `extension` or `modifierExtension` without
+// declared slicing is sliced by `url`, as the base snapshots are.
 //
 // No I/O: a base profile is asked of the caller. A Profile is immutable once compiled and may
 // be shared between threads.
@@ -27,6 +28,7 @@
 #include "core/status.h"
 #include "fhir/json.h"
 #include "fhir/model.h"
+#include "fhir/profile_constraint.h"
 
 namespace hearth::fhir {
 
@@ -73,6 +75,9 @@ struct ProfileElement {
   std::string value_set;  // canonical, possibly with "|version"
   bool sliced = false;    // `slicing` holds the slicing of this element
   Slicing slicing;
+  // The profile's own invariants on this element (and its base profiles'), compiled
+  // (fhir/profile_constraint.h); the base definitions' are not repeated here.
+  std::vector<ProfileConstraint> constraints;
   // Set on the elements a differential changed (in this profile or a base profile): only
   // these are checked beyond what base validation does.
   bool constrained = false;
@@ -117,7 +122,8 @@ using ProfileLookup = std::function<std::shared_ptr<const Profile>(std::string_v
 // an unknown base type or profile, a type that differs from its base's, a differential element
 // whose path is outside the type or that names an element which does not exist, a slice of an
 // element that is not sliced, a cardinality that widens the base's (min below, max above), a
-// type not among the base element's types, an unparsable min/max, and every bound above.
+// type not among the base element's types, an unparsable min/max, a constraint that is
+// malformed or whose expression does not compile (profile_constraint.h), and every bound above.
 Result<std::shared_ptr<const Profile>> compile_profile(const JsonValue& sd,
                                                        const ProfileLookup& lookup = {});
 

@@ -121,8 +121,9 @@ std::string_view call_argument(std::string_view seg) {
 
 class Checker {
  public:
-  Checker(const ProfileLookup& lookup, std::vector<Issue>& issues)
-      : lookup_(lookup), issues_(issues) {}
+  // `resource`: %resource for the profiles' invariants (nullptr: each value is its own).
+  Checker(const ProfileLookup& lookup, std::vector<Issue>& issues, const JsonValue* resource)
+      : lookup_(lookup), issues_(issues), resource_(resource) {}
 
   void check_profile(const JsonValue& value, const Profile& profile, const std::string& path,
                      int nesting) {
@@ -167,8 +168,37 @@ class Checker {
                           e.binding_strength == BindingStrength::kExtensible)) {
       check_binding_of(f, e, v, path, type_code);
     }
+    if (!e.constraints.empty()) check_constraints(f, at, v, path, type_code);
     if (!v.IsObject()) return;
     for (std::uint32_t c : e.children) check_children(f, c, v, path);
+  }
+
+  // The profile's own invariants on value `v` of element `at`, $this typed as navigation would
+  // type it (fhirpath/item.h): the profile's type at its root, a backbone element's own children,
+  // else the value's type.
+  void check_constraints(const Frame& f, std::uint32_t at, const JsonValue& v,
+                         const std::string& path, const std::string& type_code) {
+    const ProfileElement& e = f.profile->elements[at];
+    ConstraintContext context;
+    fhirpath::Item& node = context.node;
+    node.json = &v;
+    if (at == 0) {
+      node.type = node.owner = find_type(f.profile->type);
+    } else if (e.source_type != nullptr && e.source_index != 0) {
+      static const TypeDef* const kBackbone = find_type("BackboneElement");
+      const ElementDef& def = e.source_type->elements[e.source_index];
+      node.type = def.types.empty() || def.types[0].type_index < 0
+                      ? kBackbone
+                      : &all_types()[def.types[0].type_index];
+      node.owner = e.source_type;
+      node.element = e.source_index;
+    } else {
+      node.type = node.owner = type_code.empty() ? nullptr : find_type(type_code);
+    }
+    context.resource = resource_;
+    context.path = path;
+    context.profile_url = f.profile->url;
+    check_profile_constraints(e.constraints, context, issues_, kMaxValidationIssues);
   }
 
   void check_children(const Frame& f, std::uint32_t c, const JsonValue& obj,
@@ -306,7 +336,7 @@ class Checker {
               if (prof == nullptr) continue;
               for (const JsonValue* v : values) {
                 std::vector<Issue> sub;
-                Checker inner(lookup_, sub);
+                Checker inner(lookup_, sub, resource_);
                 inner.check_profile(*v, *prof, item.path, f.nesting + 1);
                 bool ok = true;
                 for (const Issue& i : sub) ok = ok && i.severity != Severity::kError;
@@ -470,7 +500,7 @@ class Checker {
       if (prof == nullptr) continue;
       any_known = true;
       std::vector<Issue> sub;
-      Checker inner(lookup_, sub);
+      Checker inner(lookup_, sub, resource_);
       inner.check_profile(v, *prof, path, f.nesting + 1);
       bool ok = true;
       for (const Issue& i : sub) ok = ok && i.severity != Severity::kError;
@@ -544,6 +574,7 @@ class Checker {
 
   const ProfileLookup& lookup_;
   std::vector<Issue>& issues_;
+  const JsonValue* resource_;
   bool warned_resolve_ = false;
 };
 
@@ -553,7 +584,9 @@ std::vector<Issue> validate_against_profile(const JsonValue& value, const Profil
                                             const ProfileLookup& lookup,
                                             std::string_view root_path) {
   std::vector<Issue> issues;
-  Checker checker(lookup, issues);
+  const JsonValue* resource =
+      value.IsObject() && value.HasMember("resourceType") ? &value : nullptr;
+  Checker checker(lookup, issues, resource);
   checker.check_profile(value, profile, root_path.empty() ? profile.type : std::string(root_path),
                         0);
   return issues;

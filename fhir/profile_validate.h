@@ -19,7 +19,9 @@
 //   without the store: such a slice matches nothing, and one warning says so.
 // - a profile URL that `lookup` does not know (a type profile, a target profile's type): a
 //   warning naming the URL (IssueType "not-supported").
-// Not checked: the profile's own invariants (`constraint`), mustSupport, ordered slicing.
+// - the profile's own invariants (profile_constraint.h): each failing constraint an issue of its
+//   severity (IssueType "invariant", "vs-2: <human> (from <url>)"), at the value's path.
+// Not checked: mustSupport, ordered slicing.
 //
 // Reentrant; thread-safe when `lookup` is.
 #pragma once

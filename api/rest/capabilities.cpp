@@ -108,6 +108,10 @@ constexpr TypeOperation kTypeOperations[] = {
     // Outbound HL7 v2 (interactions.h, hl7v2_operation): Hearth's own, no published definition.
     {"Patient", "hl7v2", "urn:hearth:OperationDefinition/Patient-hl7v2"},
     {"DiagnosticReport", "hl7v2", "urn:hearth:OperationDefinition/DiagnosticReport-hl7v2"},
+    // Outbound X12 (interactions.h, x12_operation): Hearth's own, no published definition.
+    {"Claim", "x12", "urn:hearth:OperationDefinition/Claim-x12"},
+    {"CoverageEligibilityRequest", "x12",
+     "urn:hearth:OperationDefinition/CoverageEligibilityRequest-x12"},
     // Bulk Data (bulk_export.h): "" is the system level.
     {"", "export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"},
     {"Patient", "export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export"},

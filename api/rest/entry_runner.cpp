@@ -11,6 +11,7 @@
 #include "api/rest/conditional.h"
 #include "api/rest/interactions.h"
 #include "api/rest/patch_body.h"
+#include "api/rest/profile_source.h"
 #include "api/rest/reference_rewrite.h"
 #include "api/rest/resource_body.h"
 #include "api/rest/smart_scopes.h"
@@ -165,7 +166,7 @@ class Runner final : public PlannedTransaction {
       map_ = full_urls_;
       for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(resolve_literal(p));
       for (Planned& p : planned_) {
-        HEARTH_RETURN_IF_ERROR(prepare(p, p.entry->resource, p.entry->allocator));
+        HEARTH_RETURN_IF_ERROR(prepare(p, p.entry->resource, p.entry->allocator, ctx_.store));
       }
     }
     return Status::ok();
@@ -187,13 +188,13 @@ class Runner final : public PlannedTransaction {
       for (Planned& p : planned_) {
         if (p.patch) {
           HEARTH_ASSIGN_OR_RETURN(fhir::JsonDocument * doc, patched_resource(p, tx, patched));
-          HEARTH_RETURN_IF_ERROR(prepare(p, doc, &doc->GetAllocator()));
+          HEARTH_RETURN_IF_ERROR(prepare(p, doc, &doc->GetAllocator(), tx));
           p.write.method = "PATCH";
           continue;
         }
         if (p.entry->resource == nullptr) continue;
         fhir::JsonValue& copy = copies.emplace_back(*p.entry->resource, scratch.GetAllocator());
-        HEARTH_RETURN_IF_ERROR(prepare(p, &copy, &scratch.GetAllocator()));
+        HEARTH_RETURN_IF_ERROR(prepare(p, &copy, &scratch.GetAllocator(), tx));
       }
     }
     for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(hold_to_patient(p, tx));
@@ -503,9 +504,11 @@ class Runner final : public PlannedTransaction {
     return Status::ok();
   }
 
-  // References rewritten, placeholders all resolved, body stamped, index extracted.
+  // References rewritten, placeholders all resolved, under --enforce-profiles the profiles it
+  // claims checked (found through `reader`), body stamped, index extracted.
   // `allocator` is null for entries without a body (DELETE, GET), which return first.
-  Status prepare(Planned& p, fhir::JsonValue* resource, fhir::JsonAllocator* allocator) {
+  Status prepare(Planned& p, fhir::JsonValue* resource, fhir::JsonAllocator* allocator,
+                 storage::ResourceReader& reader) {
     if (p.action != Action::kCreate && p.action != Action::kUpdate) return Status::ok();
     const BundleEntry& entry = *p.entry;
     rewrite_references(*resource, *allocator, map_);
@@ -517,6 +520,11 @@ class Runner final : public PlannedTransaction {
       return at(entry,
                 Status(Code::kInvalidArgument,
                        "reference '" + dangling + "' names no entry's fullUrl in this Bundle"));
+    }
+    if (ctx_.limits.enforce_profiles) {
+      const std::string root =
+          entry.location.empty() ? entry.route.type : entry.location + ".resource";
+      HEARTH_RETURN_IF_ERROR(at(entry, enforce_claimed_profiles(reader, *resource, root)));
     }
     if (!meta_source_.empty()) set_meta_source(*resource, *allocator, meta_source_);
     const std::optional<std::int64_t> expected = p.write.expected_version;

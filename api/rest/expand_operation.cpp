@@ -1,12 +1,14 @@
-// ValueSet/$expand (https://hl7.org/fhir/R4/valueset-operation-expand.html) of a value set built
-// in from the official package (fhir/terminology/expansion.h), named by `url`; `filter` (text in
-// the code or display), `offset`, `count` (at most kMaxExpandCount per page) and `activeOnly`.
-// The answer is the ValueSet with an `expansion` (total, offset, the parameters used and the
-// page of `contains`). Nothing is read from the store.
+// ValueSet/$expand (https://hl7.org/fhir/R4/valueset-operation-expand.html) of a value set named
+// by `url` (stored in Hearth, else built in from the official package), or of the stored
+// ValueSet/[id] (the instance level), over the stored and built-in code systems
+// (terminology_source.h, which caches whole expansions); `filter` (text in the code or display),
+// `offset`, `count` (at most kMaxExpandCount per page) and `activeOnly`. The answer is the
+// ValueSet with an `expansion` (total, offset, the parameters used and the page of `contains`).
 #include <charconv>
 
 #include "api/rest/interactions.h"
 #include "api/rest/operation_parameters.h"
+#include "api/rest/terminology_source.h"
 #include "core/time_format.h"
 #include "fhir/terminology/code_system.h"
 #include "fhir/terminology/expansion.h"
@@ -70,13 +72,9 @@ Result<Response> expand_operation(const InteractionContext& ctx) {
   namespace term = fhir::terminology;
   HEARTH_ASSIGN_OR_RETURN(OperationParams params, read_operation_params(ctx));
   const std::string* url = params.get("url");
-  if (url == nullptr) {
+  if (url == nullptr && ctx.route.id.empty()) {
     return Status(Code::kInvalidArgument,
-                  "$expand needs url: the canonical URL of a built-in value set", "url");
-  }
-  const term::ValueSet* vs = term::find_value_set_compose(*url);
-  if (vs == nullptr) {
-    return Status(Code::kNotFound, "the value set is not built in", "url", "not-found");
+                  "$expand needs url: the canonical URL of a stored or built-in value set", "url");
   }
   term::ExpandOptions options;
   if (const std::string* filter = params.get("filter")) options.filter = *filter;
@@ -89,15 +87,25 @@ Result<Response> expand_operation(const InteractionContext& ctx) {
   HEARTH_ASSIGN_OR_RETURN(options.offset, non_negative(params, "offset", 0, term::kMaxExpansion));
   HEARTH_ASSIGN_OR_RETURN(options.count,
                           non_negative(params, "count", kMaxExpandCount, kMaxExpandCount));
-  HEARTH_ASSIGN_OR_RETURN(term::Expansion expansion, term::expand(*vs, options));
+  StoredTerminology source(ctx.reader);
+  HEARTH_ASSIGN_OR_RETURN(auto whole, ctx.route.id.empty() ? source.expansion(*url)
+                                                           : source.expansion_by_id(ctx.route.id));
+  const term::Compose* vs = &whole->compose;
+  term::Expansion expansion = term::page_of(whole->items, options);
 
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
   w.Key("resourceType");
   w.String("ValueSet");
-  w.Key("url");
-  write_str(w, vs->url);
+  if (!ctx.route.id.empty()) {
+    w.Key("id");
+    write_str(w, ctx.route.id);
+  }
+  if (!vs->url.empty()) {
+    w.Key("url");
+    write_str(w, vs->url);
+  }
   for (auto [key, value] : {std::pair{"version", vs->version}, std::pair{"name", vs->name},
                             std::pair{"title", vs->title}}) {
     if (value.empty()) continue;

@@ -85,6 +85,12 @@ Result<Response> everything_operation(const InteractionContext& ctx);
 // x-application/hl7-v2+er7 (hl7v2_operation.cpp). Errors: kNotFound / kGone for the resource,
 // kInvalidArgument for an unknown event or parameter, kForbidden as read, the store's.
 Result<Response> hl7v2_operation(const InteractionContext& ctx);
+// GET Claim/[id]/$x12 and CoverageEligibilityRequest/[id]/$x12: the resource and the resources it
+// references as an outbound 837P or 270 interchange, application/edi-x12 (x12_operation.cpp).
+// Errors: kNotFound / kGone for the resource, kInvalidArgument for a parameter other than
+// _format / _pretty or a resource that cannot make the interchange (naming what is missing),
+// kForbidden as read, the store's.
+Result<Response> x12_operation(const InteractionContext& ctx);
 // POST [base]: a transaction or batch Bundle (transaction.cpp).
 void transaction_interaction(const InteractionContext& ctx, Respond respond);
 // PUT [type]?criteria (transaction.cpp, through the entry runner; DELETE [type]?criteria is

@@ -5,7 +5,7 @@
 
 namespace hearth::api {
 
-Result<ConceptRef> find_operation_concept(const OperationParams& params,
+Result<ConceptRef> find_operation_concept(StoredTerminology& source, const OperationParams& params,
                                           std::string_view system_key, std::string_view code_key,
                                           std::string_view coding_key) {
   const std::string* system = params.get(system_key);
@@ -19,10 +19,13 @@ Result<ConceptRef> find_operation_concept(const OperationParams& params,
                                               " and " + std::string(code_key) + ", or " +
                                               std::string(coding_key));
   }
-  const fhir::terminology::CodeSystem* cs = fhir::terminology::find_code_system(*system);
+  const fhir::terminology::CodeSystem* cs = source.code_system(*system);
   if (cs == nullptr) {
-    return Status(Code::kNotFound, "the code system is not built in", std::string(system_key),
-                  "not-found");
+    return Status(Code::kNotFound,
+                  source.compile_problem().empty()
+                      ? std::string("the code system is neither stored nor built in")
+                      : "the stored code system cannot be used: " + source.compile_problem(),
+                  std::string(system_key), "not-found");
   }
   const fhir::terminology::Concept* c = fhir::terminology::find_concept(*cs, *code);
   if (c == nullptr) {

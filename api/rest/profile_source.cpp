@@ -24,8 +24,6 @@ std::map<std::string, Cached, std::less<>>& cache() {
   return c;
 }
 
-constexpr std::size_t kMaxClaims = 16;
-
 struct Lookup {
   storage::ResourceReader* reader;
   std::vector<Issue>* problems;
@@ -82,7 +80,8 @@ fhir::ProfileLookup stored_profiles(storage::ResourceReader& reader, std::vector
 
 std::vector<Issue> validate_against_stored_profile(storage::ResourceReader& reader,
                                                    const fhir::JsonValue& resource,
-                                                   std::string_view url) {
+                                                   std::string_view url,
+                                                   std::string_view root_path) {
   std::vector<Issue> issues;
   fhir::ProfileLookup lookup = stored_profiles(reader, &issues);
   std::string_view canonical = fhir::canonical_without_version(url);
@@ -98,46 +97,117 @@ std::vector<Issue> validate_against_stored_profile(storage::ResourceReader& read
                            "profile " + std::string(canonical.substr(0, 300)) +
                                " is unknown to Hearth (no StructureDefinition with this url is "
                                "stored or shipped in the R4 package); not checked",
-                           ""});
+                           std::string(root_path)});
     return issues;
   }
   if (profile->type != type) {
     issues.push_back(Issue{Severity::kWarning, "not-supported",
                            "profile " + std::string(canonical.substr(0, 300)) + " constrains " +
                                profile->type + ", not " + std::string(type),
-                           ""});
+                           std::string(root_path)});
     return issues;
   }
-  std::vector<Issue> found = fhir::validate_against_profile(resource, *profile, lookup);
+  std::vector<Issue> found = fhir::validate_against_profile(resource, *profile, lookup, root_path);
   issues.insert(issues.end(), std::make_move_iterator(found.begin()),
                 std::make_move_iterator(found.end()));
   return issues;
 }
 
-Status enforce_claimed_profiles(storage::ResourceReader& reader, const fhir::JsonValue& resource) {
-  std::vector<Issue> all;
-  bool error = false;
-  for (std::string_view url : claimed_profiles(resource)) {
-    for (Issue& i : validate_against_stored_profile(reader, resource, url)) {
-      error = error || i.severity == Severity::kError;
-      all.push_back(std::move(i));
-    }
-  }
-  if (!error) return Status::ok();
-  return Status(Code::kUnprocessable, std::move(all));
+namespace {
+
+std::string_view resource_type(const fhir::JsonValue& v) {
+  auto rt = v.FindMember("resourceType");
+  return rt != v.MemberEnd() && fhir::is_json_string(rt->value) ? fhir::json_string(rt->value)
+                                                                : std::string_view();
 }
 
-std::vector<std::string_view> claimed_profiles(const fhir::JsonValue& resource) {
-  std::vector<std::string_view> out;
-  auto meta = resource.FindMember("meta");
-  if (meta == resource.MemberEnd() || !meta->value.IsObject()) return out;
-  auto profiles = meta->value.FindMember("profile");
-  if (profiles == meta->value.MemberEnd() || !profiles->value.IsArray()) return out;
-  for (const fhir::JsonValue& p : profiles->value.GetArray()) {
-    if (out.size() >= kMaxClaims) break;
-    if (fhir::is_json_string(p)) out.push_back(fhir::json_string(p));
+// Appends the claims of `resource` (at `path`) and of the resources inside it; false once past
+// the bound.
+bool collect_claims(const fhir::JsonValue& resource, const std::string& path, int depth,
+                    std::vector<ProfileClaim>& out) {
+  if (!resource.IsObject()) return true;
+  if (auto meta = resource.FindMember("meta");
+      meta != resource.MemberEnd() && meta->value.IsObject()) {
+    auto profiles = meta->value.FindMember("profile");
+    if (profiles != meta->value.MemberEnd() && profiles->value.IsArray()) {
+      for (const fhir::JsonValue& p : profiles->value.GetArray()) {
+        if (!fhir::is_json_string(p)) continue;
+        if (out.size() >= kMaxProfileClaims) return false;
+        out.push_back(ProfileClaim{&resource, path, fhir::json_string(p)});
+      }
+    }
+  }
+  if (depth >= kMaxClaimNesting) return true;
+  auto nested = [&](const char* name, const char* member) {
+    auto list = resource.FindMember(name);
+    if (list == resource.MemberEnd() || !list->value.IsArray()) return true;
+    for (rapidjson::SizeType i = 0; i < list->value.Size(); ++i) {
+      const fhir::JsonValue* inner = &list->value[i];
+      std::string at = path + "." + name + "[" + std::to_string(i) + "]";
+      if (member != nullptr) {
+        if (!inner->IsObject()) continue;
+        auto it = inner->FindMember(member);
+        if (it == inner->MemberEnd()) continue;
+        inner = &it->value;
+        at += std::string(".") + member;
+      }
+      if (!inner->IsObject() || resource_type(*inner).empty()) continue;
+      if (!collect_claims(*inner, at, depth + 1, out)) return false;
+    }
+    return true;
+  };
+  if (!nested("contained", nullptr)) return false;
+  if (resource_type(resource) == "Bundle" && !nested("entry", "resource")) return false;
+  return true;
+}
+
+}  // namespace
+
+Result<std::vector<ProfileClaim>> profile_claims(const fhir::JsonValue& resource,
+                                                 std::string_view root_path) {
+  std::vector<ProfileClaim> out;
+  std::string root(!root_path.empty()    ? root_path
+                   : resource.IsObject() ? resource_type(resource)
+                                         : std::string_view());
+  if (!collect_claims(resource, root, 0, out)) {
+    return Status(Code::kUnprocessable,
+                  "more than " + std::to_string(kMaxProfileClaims) +
+                      " meta.profile claims in one resource (its contained resources and Bundle "
+                      "entries included); Hearth checks at most that many",
+                  root, "too-costly");
   }
   return out;
+}
+
+std::vector<Issue> claimed_profile_issues(storage::ResourceReader& reader,
+                                          const fhir::JsonValue& resource, std::string_view except,
+                                          std::string_view root_path) {
+  Result<std::vector<ProfileClaim>> claims = profile_claims(resource, root_path);
+  if (!claims.is_ok()) return claims.status().issues();
+  std::vector<Issue> all;
+  for (std::size_t i = 0; i < claims->size(); ++i) {
+    const ProfileClaim& c = (*claims)[i];
+    if (c.resource == &resource && c.url == except) continue;
+    // The same claim twice on one resource is checked once.
+    bool repeated = false;
+    for (std::size_t j = 0; j < i && !repeated; ++j) {
+      repeated = (*claims)[j].resource == c.resource && (*claims)[j].url == c.url;
+    }
+    if (repeated) continue;
+    for (Issue& issue : validate_against_stored_profile(reader, *c.resource, c.url, c.path)) {
+      all.push_back(std::move(issue));
+    }
+  }
+  return all;
+}
+
+Status enforce_claimed_profiles(storage::ResourceReader& reader, const fhir::JsonValue& resource,
+                                std::string_view root_path) {
+  std::vector<Issue> all = claimed_profile_issues(reader, resource, {}, root_path);
+  bool error = false;
+  for (const Issue& i : all) error = error || i.severity == Severity::kError;
+  if (!error) return Status::ok();
+  return Status(Code::kUnprocessable, std::move(all));
 }
 
 }  // namespace hearth::api

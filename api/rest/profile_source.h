@@ -31,19 +31,47 @@ inline constexpr std::size_t kMaxCachedProfiles = 512;
 // is.
 fhir::ProfileLookup stored_profiles(storage::ResourceReader& reader, std::vector<Issue>* problems);
 
-// Validates `resource` against the profile `url`: its issues, or one warning naming the URL when
-// no such profile is stored or shipped (IssueType "not-supported"), or when its type is not the
-// resource's.
+// Validates `resource` against the profile `url`: its issues, rooted at `root_path` (the
+// resource type when empty; "Bundle.entry[1].resource" for a resource inside another), or one
+// warning naming the URL when no such profile is stored or shipped (IssueType "not-supported"),
+// or when its type is not the resource's.
 std::vector<Issue> validate_against_stored_profile(storage::ResourceReader& reader,
                                                    const fhir::JsonValue& resource,
-                                                   std::string_view url);
+                                                   std::string_view url,
+                                                   std::string_view root_path = {});
+
+// At most this many profile claims are checked in one resource, its nested ones included.
+inline constexpr std::size_t kMaxProfileClaims = 1000;
+// Resources inside resources are searched for claims this deep (a Bundle in a Bundle's entry).
+inline constexpr int kMaxClaimNesting = 4;
+
+// One meta.profile claim: the resource making it and where its issues are rooted.
+struct ProfileClaim {
+  const fhir::JsonValue* resource;
+  std::string path;  // "Patient", "Patient.contained[0]", "Bundle.entry[2].resource"
+  std::string_view url;
+};
+
+// Every claim in `resource`: its own meta.profile, then those of the resources inside it
+// (`contained`, a Bundle's `entry.resource`, at most kMaxClaimNesting deep), in document order.
+// `root_path` is where the resource itself is (its type when empty: "Bundle.entry[3].resource"
+// for a transaction entry's). Beyond kMaxProfileClaims: kUnprocessable naming the bound.
+Result<std::vector<ProfileClaim>> profile_claims(const fhir::JsonValue& resource,
+                                                 std::string_view root_path = {});
+
+// The issues of every claim of `resource` (profile_claims), each claim validated as
+// validate_against_stored_profile does; skipping `except` (a profile already checked) on the
+// resource itself. A claim beyond the bound is one error issue.
+std::vector<Issue> claimed_profile_issues(storage::ResourceReader& reader,
+                                          const fhir::JsonValue& resource,
+                                          std::string_view except = {},
+                                          std::string_view root_path = {});
 
 // The check a write makes under --enforce-profiles: ok, or kUnprocessable with every issue of
-// every profile `resource` claims in meta.profile when one of them is an error. A claimed
-// profile that is neither stored nor shipped is not an error (only $validate reports its warning).
-Status enforce_claimed_profiles(storage::ResourceReader& reader, const fhir::JsonValue& resource);
-
-// The canonical URLs `resource` claims in meta.profile (at most 16 of them).
-std::vector<std::string_view> claimed_profiles(const fhir::JsonValue& resource);
+// every claim (claimed_profile_issues: the resource's own, its contained resources', a Bundle's
+// entries') when one of them is an error. A claimed profile that is neither stored nor shipped
+// is not an error (only $validate reports its warning).
+Status enforce_claimed_profiles(storage::ResourceReader& reader, const fhir::JsonValue& resource,
+                                std::string_view root_path = {});
 
 }  // namespace hearth::api

@@ -61,6 +61,7 @@ Result<Response> run_interaction(const InteractionContext& ctx) {
     case Interaction::kTranslate: return translate_operation(ctx);
     case Interaction::kEverything: return everything_operation(ctx);
     case Interaction::kHl7v2: return hl7v2_operation(ctx);
+    case Interaction::kX12: return x12_operation(ctx);
     case Interaction::kExport:
     case Interaction::kExportStatus:
     case Interaction::kExportDelete:

@@ -23,8 +23,9 @@ struct RestLimits {
   // (--conditional-delete-max). 1, the default, is FHIR's single-match conditional delete;
   // higher values allow HAPI's "multiple delete".
   std::size_t max_conditional_deletes = 1;
-  // --enforce-profiles: a create or update whose resource breaks a profile it claims in
-  // meta.profile (stored in Hearth or shipped in the package, api/rest/profile_source.h) is 422.
+  // --enforce-profiles: a write (create, update, patch, transaction or batch entry) whose
+  // resource breaks a profile it or a resource inside it claims in meta.profile (stored in Hearth
+  // or shipped in the package, api/rest/profile_source.h) is 422.
   bool enforce_profiles = false;
 };
 

@@ -23,29 +23,35 @@ struct RouteEntry {
 
 constexpr std::array kRoutes = {
     RouteEntry{"POST", {}, 0, Interaction::kTransaction, StoreUse::kWrite},
-    RouteEntry{"POST", {"$validate"}, 1, Interaction::kValidate, StoreUse::kNone},
+    RouteEntry{"POST", {"$validate"}, 1, Interaction::kValidate, StoreUse::kRead},
     RouteEntry{
-        "GET", {"ValueSet", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
+        "GET", {"ValueSet", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kRead},
     RouteEntry{
-        "POST", {"ValueSet", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
+        "POST", {"ValueSet", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kRead},
     RouteEntry{
-        "GET", {"CodeSystem", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
+        "GET", {"CodeSystem", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kRead},
     RouteEntry{
-        "POST", {"CodeSystem", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kNone},
-    RouteEntry{"GET", {"CodeSystem", "$lookup"}, 2, Interaction::kLookup, StoreUse::kNone},
-    RouteEntry{"POST", {"CodeSystem", "$lookup"}, 2, Interaction::kLookup, StoreUse::kNone},
-    RouteEntry{"GET", {"CodeSystem", "$subsumes"}, 2, Interaction::kSubsumes, StoreUse::kNone},
-    RouteEntry{"POST", {"CodeSystem", "$subsumes"}, 2, Interaction::kSubsumes, StoreUse::kNone},
-    RouteEntry{"GET", {"ValueSet", "$expand"}, 2, Interaction::kExpand, StoreUse::kNone},
-    RouteEntry{"POST", {"ValueSet", "$expand"}, 2, Interaction::kExpand, StoreUse::kNone},
-    RouteEntry{"GET", {"ConceptMap", "$translate"}, 2, Interaction::kTranslate, StoreUse::kNone},
-    RouteEntry{"POST", {"ConceptMap", "$translate"}, 2, Interaction::kTranslate, StoreUse::kNone},
-    RouteEntry{"POST", {"{type}", "$validate"}, 2, Interaction::kValidate, StoreUse::kNone},
+        "POST", {"CodeSystem", "$validate-code"}, 2, Interaction::kValidateCode, StoreUse::kRead},
+    RouteEntry{"GET", {"CodeSystem", "$lookup"}, 2, Interaction::kLookup, StoreUse::kRead},
+    RouteEntry{"POST", {"CodeSystem", "$lookup"}, 2, Interaction::kLookup, StoreUse::kRead},
+    RouteEntry{"GET", {"CodeSystem", "$subsumes"}, 2, Interaction::kSubsumes, StoreUse::kRead},
+    RouteEntry{"POST", {"CodeSystem", "$subsumes"}, 2, Interaction::kSubsumes, StoreUse::kRead},
+    RouteEntry{"GET", {"ValueSet", "$expand"}, 2, Interaction::kExpand, StoreUse::kRead},
+    RouteEntry{"POST", {"ValueSet", "$expand"}, 2, Interaction::kExpand, StoreUse::kRead},
+    RouteEntry{"GET", {"ConceptMap", "$translate"}, 2, Interaction::kTranslate, StoreUse::kRead},
+    RouteEntry{"POST", {"ConceptMap", "$translate"}, 2, Interaction::kTranslate, StoreUse::kRead},
+    RouteEntry{"POST", {"{type}", "$validate"}, 2, Interaction::kValidate, StoreUse::kRead},
     RouteEntry{
         "GET", {"Patient", "{id}", "$everything"}, 3, Interaction::kEverything, StoreUse::kRead},
     RouteEntry{"GET", {"Patient", "{id}", "$hl7v2"}, 3, Interaction::kHl7v2, StoreUse::kRead},
     RouteEntry{
         "GET", {"DiagnosticReport", "{id}", "$hl7v2"}, 3, Interaction::kHl7v2, StoreUse::kRead},
+    RouteEntry{"GET", {"Claim", "{id}", "$x12"}, 3, Interaction::kX12, StoreUse::kRead},
+    RouteEntry{"GET",
+               {"CoverageEligibilityRequest", "{id}", "$x12"},
+               3,
+               Interaction::kX12,
+               StoreUse::kRead},
     RouteEntry{"GET", {"$export"}, 1, Interaction::kExport, StoreUse::kRead},
     RouteEntry{"GET", {"Patient", "$export"}, 2, Interaction::kExport, StoreUse::kRead},
     RouteEntry{"GET", {"Group", "{id}", "$export"}, 3, Interaction::kExport, StoreUse::kRead},
@@ -54,7 +60,9 @@ constexpr std::array kRoutes = {
         "DELETE", {"$export-status", "{id}"}, 2, Interaction::kExportDelete, StoreUse::kRead},
     RouteEntry{
         "GET", {"$export-file", "{id}", "{file}"}, 3, Interaction::kExportFile, StoreUse::kRead},
-    RouteEntry{"POST", {"{type}", "{id}", "$validate"}, 3, Interaction::kValidate, StoreUse::kNone},
+    RouteEntry{"POST", {"{type}", "{id}", "$validate"}, 3, Interaction::kValidate, StoreUse::kRead},
+    RouteEntry{"GET", {"ValueSet", "{id}", "$expand"}, 3, Interaction::kExpand, StoreUse::kRead},
+    RouteEntry{"POST", {"ValueSet", "{id}", "$expand"}, 3, Interaction::kExpand, StoreUse::kRead},
     RouteEntry{"GET", {"metadata"}, 1, Interaction::kCapabilities, StoreUse::kNone},
     RouteEntry{"GET",
                {".well-known", "smart-configuration"},
@@ -113,6 +121,7 @@ static_assert(kInteractionLabels[static_cast<int>(Interaction::kValidateCode) + 
 static_assert(kInteractionLabels[static_cast<int>(Interaction::kTranslate) + 1] == "translate");
 static_assert(kInteractionLabels[static_cast<int>(Interaction::kExportFile) + 1] == "export-file");
 static_assert(kInteractionLabels[static_cast<int>(Interaction::kHl7v2) + 1] == "hl7v2");
+static_assert(kInteractionLabels[static_cast<int>(Interaction::kX12) + 1] == "x12");
 
 }  // namespace
 

@@ -42,6 +42,7 @@ enum class Interaction {
   kExportDelete,        // DELETE $export-status/job (cancel, or delete the files)
   kExportFile,          // GET $export-file/job/file (one NDJSON file of an export)
   kHl7v2,               // GET Patient/id/$hl7v2, DiagnosticReport/id/$hl7v2 (outbound v2)
+  kX12,                 // GET Claim/id/$x12, CoverageEligibilityRequest/id/$x12 (outbound X12)
 };
 
 struct Route {

@@ -14,6 +14,7 @@
 #include "api/rest/outcome.h"
 #include "api/rest/scope_restriction.h"
 #include "api/rest/search_includes.h"
+#include "api/rest/terminology_source.h"
 #include "core/url_encoding.h"
 #include "fhir/search/compartment.h"
 #include "fhir/search/search_query.h"
@@ -137,9 +138,13 @@ Status write_entry(JsonWriter& w, const InteractionContext& ctx, const storage::
 
 Result<Response> search_interaction(const InteractionContext& ctx) {
   HEARTH_ASSIGN_OR_RETURN(auto params, search_params(ctx.request, ctx.limits.search));
-  HEARTH_ASSIGN_OR_RETURN(
-      auto query, fhir::search::parse_search(ctx.route.type, params, ctx.request.base_url,
-                                             strict_handling(ctx.request), ctx.limits.search));
+  // :in, :not-in, :below and :above over the stored value sets and code systems too.
+  StoredTerminology terminology(ctx.reader);
+  fhir::search::SearchLimits limits = ctx.limits.search;
+  limits.terminology = &terminology;
+  HEARTH_ASSIGN_OR_RETURN(auto query,
+                          fhir::search::parse_search(ctx.route.type, params, ctx.request.base_url,
+                                                     strict_handling(ctx.request), limits));
   if (ctx.route.interaction == Interaction::kSearchCompartment) {
     HEARTH_ASSIGN_OR_RETURN(
         query.compartment,

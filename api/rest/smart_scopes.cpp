@@ -120,8 +120,10 @@ std::optional<ScopePermissions> needed(Interaction interaction) {
     case Interaction::kExpand:
     case Interaction::kSubsumes:
     case Interaction::kTranslate:
-    // $hl7v2 reads the resource and those it renders with, each held to the grant as a read.
-    case Interaction::kHl7v2: p.read = true; break;
+    // $hl7v2 and $x12 read the resource and those they render with, each held to the grant as
+    // a read.
+    case Interaction::kHl7v2:
+    case Interaction::kX12: p.read = true; break;
     case Interaction::kSearchType:
     case Interaction::kSearchCompartment:
     case Interaction::kSearchSystem:
@@ -174,6 +176,7 @@ const char* name_of(Interaction interaction) {
     case Interaction::kTranslate: return "$translate";
     case Interaction::kEverything: return "$everything";
     case Interaction::kHl7v2: return "$hl7v2";
+    case Interaction::kX12: return "$x12";
     default: return "this interaction";
   }
 }
@@ -226,6 +229,7 @@ bool holdable(const Route& route, std::string_view patient) {
     case Interaction::kRead:
     case Interaction::kVread:
     case Interaction::kHl7v2:
+    case Interaction::kX12:
     case Interaction::kHistoryInstance:
     case Interaction::kCreate:
     case Interaction::kUpdate:

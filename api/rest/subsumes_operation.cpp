@@ -1,10 +1,12 @@
 // CodeSystem/$subsumes (https://hl7.org/fhir/R4/codesystem-operation-subsumes.html) over the
-// built-in code systems: `system`, `codeA` and `codeB` (or `codingA` and `codingB` of one system)
-// in, a Parameters with `outcome` (equivalent, subsumes, subsumed-by, not-subsumed) out, from
-// the concepts' nesting in the CodeSystem (fhir/terminology/code_system.h).
+// CodeSystems stored in Hearth and the built-in ones (terminology_source.h): `system`, `codeA` and
+// `codeB` (or `codingA` and `codingB` of one system) in, a Parameters with `outcome` (equivalent,
+// subsumes, subsumed-by, not-subsumed) out, from the concepts' nesting in the CodeSystem
+// (fhir/terminology/code_system.h).
 #include "api/rest/interactions.h"
 #include "api/rest/operation_concept.h"
 #include "api/rest/operation_parameters.h"
+#include "api/rest/terminology_source.h"
 #include "fhir/terminology/code_system.h"
 
 namespace hearth::api {
@@ -26,8 +28,11 @@ Result<Response> subsumes_operation(const InteractionContext& ctx) {
     }
     params.add("codeB", *params.get("codingB.code"));
   }
-  HEARTH_ASSIGN_OR_RETURN(auto a, find_operation_concept(params, "system", "codeA", "codingA"));
-  HEARTH_ASSIGN_OR_RETURN(auto b, find_operation_concept(params, "system", "codeB", "codingB"));
+  StoredTerminology source(ctx.reader);
+  HEARTH_ASSIGN_OR_RETURN(auto a,
+                          find_operation_concept(source, params, "system", "codeA", "codingA"));
+  HEARTH_ASSIGN_OR_RETURN(auto b,
+                          find_operation_concept(source, params, "system", "codeB", "codingB"));
   ParametersWriter out;
   out.add_code("outcome", fhir::terminology::subsumption_code(
                               fhir::terminology::subsumes(*a.first, *a.second, *b.second)));

@@ -1,10 +1,12 @@
 // ConceptMap/$translate (https://hl7.org/fhir/R4/conceptmap-operation-translate.html) over the
-// concept maps built in from the official package (fhir/terminology/concept_map.h): `system` and
+// ConceptMaps stored in Hearth and those built in from the official package
+// (terminology_source.h, fhir/terminology/concept_map.h): `system` and
 // `code` (or a `coding`), optionally `url` (the map), `source`/`target` (value sets),
 // `targetsystem` and `reverse`, in; a Parameters with `result`, `message` and one `match` per
-// mapping (equivalence, concept, source) out. Nothing is read from the store.
+// mapping (equivalence, concept, source) out.
 #include "api/rest/interactions.h"
 #include "api/rest/operation_parameters.h"
+#include "api/rest/terminology_source.h"
 #include "fhir/terminology/concept_map.h"
 
 namespace hearth::api {
@@ -35,10 +37,13 @@ Result<Response> translate_operation(const InteractionContext& ctx) {
     }
     q.reverse = *reverse == "true";
   }
-  if (!q.url.empty() && term::find_concept_map(q.url) == nullptr) {
-    return Status(Code::kNotFound, "the concept map is not built in", "url", "not-found");
+  StoredTerminology source(ctx.reader);
+  std::vector<const term::ConceptMap*> maps = source.concept_maps(q.url, q.code, q.reverse);
+  if (!q.url.empty() && maps.empty()) {
+    return Status(Code::kNotFound, "the concept map is neither stored nor built in", "url",
+                  "not-found");
   }
-  std::vector<term::TranslateMatch> matches = term::translate(q);
+  std::vector<term::TranslateMatch> matches = term::translate(q, maps);
   bool result = false;
   for (const term::TranslateMatch& m : matches) {
     if (m.equivalence != "unmatched" && m.equivalence != "disjoint" && !m.code.empty()) {
@@ -47,7 +52,7 @@ Result<Response> translate_operation(const InteractionContext& ctx) {
   }
   ParametersWriter out;
   out.add_bool("result", result);
-  out.add_string("message", matches.empty() ? std::string("no built-in concept map maps the code")
+  out.add_string("message", matches.empty() ? std::string("no concept map maps the code")
                             : result
                                 ? "the code has " + std::to_string(matches.size()) + " mapping(s)"
                                 : "the code is mapped as unmatched or disjoint only");

@@ -1,16 +1,17 @@
 // ValueSet/$validate-code (https://hl7.org/fhir/R4/valueset-operation-validate-code.html) and
-// CodeSystem/$validate-code (codesystem-operation-validate-code.html) over what Hearth holds
-// built in. A ValueSet `url` is looked up first among the required bindings' value sets
-// (fhir/value_set.h: they know which systems Hearth cannot expand), then among every value set
-// of the package (fhir/terminology/expansion.h); a CodeSystem `url` among the built-in code
+// CodeSystem/$validate-code (codesystem-operation-validate-code.html) over what Hearth holds:
+// the CodeSystems and ValueSets stored in it and the built-in ones (terminology_source.h). A
+// ValueSet `url` is looked up first among the required bindings' value sets (fhir/value_set.h:
+// they know which systems Hearth cannot expand), then among the stored value sets and every value
+// set of the package, expanded (cached); a CodeSystem `url` among the stored and built-in code
 // systems. `url`, `code` and `system` (or a `coding`) come from the query string or a
 // Parameters body; the answer is a Parameters with `result`, `message` and, for a known
-// concept, `display`. Nothing is read from the store; only text from the tables is echoed (the
-// client's may not be valid UTF-8).
+// concept, `display`. Only text Hearth holds is echoed (the client's may not be valid UTF-8).
 #include <string>
 
 #include "api/rest/interactions.h"
 #include "api/rest/operation_parameters.h"
+#include "api/rest/terminology_source.h"
 #include "fhir/terminology/code_system.h"
 #include "fhir/terminology/expansion.h"
 #include "fhir/value_set.h"
@@ -39,11 +40,12 @@ Result<CodeQuery> code_query(const OperationParams& params) {
 }
 
 // The display of (system, code) when Hearth holds the system, else "".
-std::string_view display_of(std::string_view system, std::string_view code) {
-  const fhir::terminology::CodeSystem* cs = fhir::terminology::find_code_system(system);
+std::string_view display_of(StoredTerminology& source, std::string_view system,
+                            std::string_view code) {
+  const fhir::terminology::CodeSystem* cs = source.code_system(system);
   const fhir::terminology::Concept* c =
       cs == nullptr ? nullptr : fhir::terminology::find_concept(*cs, code);
-  return c == nullptr ? std::string_view() : fhir::terminology::display_of(*c);
+  return c == nullptr ? std::string_view() : fhir::terminology::display_of(*cs, *c);
 }
 
 Response answer(const InteractionContext& ctx, bool result, const std::string& message,
@@ -56,18 +58,24 @@ Response answer(const InteractionContext& ctx, bool result, const std::string& m
 }
 
 Result<Response> validate_in_code_system(const InteractionContext& ctx, const CodeQuery& q) {
-  const fhir::terminology::CodeSystem* cs = fhir::terminology::find_code_system(q.url);
+  StoredTerminology source(ctx.reader);
+  const fhir::terminology::CodeSystem* cs = source.code_system(q.url);
   if (cs == nullptr) {
-    return Status(Code::kNotFound, "the code system is not built in", "url", "not-found");
+    return Status(Code::kNotFound,
+                  source.compile_problem().empty()
+                      ? std::string("the code system is neither stored nor built in")
+                      : "the stored code system cannot be used: " + source.compile_problem(),
+                  "url", "not-found");
   }
   const fhir::terminology::Concept* c = fhir::terminology::find_concept(*cs, q.code);
   std::string url(cs->url);
   return answer(ctx, c != nullptr,
                 c != nullptr ? "the code is in " + url : "the code is not in " + url,
-                c != nullptr ? fhir::terminology::display_of(*c) : std::string_view());
+                c != nullptr ? fhir::terminology::display_of(*cs, *c) : std::string_view());
 }
 
 Result<Response> validate_in_value_set(const InteractionContext& ctx, const CodeQuery& q) {
+  StoredTerminology source(ctx.reader);
   if (const fhir::ValueSetDef* vs = fhir::find_value_set(q.url)) {
     fhir::Membership m = fhir::check_code(*vs, q.system, q.code);
     std::string url(vs->url);
@@ -77,19 +85,17 @@ Result<Response> validate_in_value_set(const InteractionContext& ctx, const Code
                                                                 "Hearth cannot expand, in " +
                                                                     url;
     bool member = m == fhir::Membership::kMember;
-    return answer(ctx, member, message, member ? display_of(q.system, q.code) : "");
+    return answer(ctx, member, message, member ? display_of(source, q.system, q.code) : "");
   }
-  const fhir::terminology::ValueSet* vs = fhir::terminology::find_value_set_compose(q.url);
-  if (vs == nullptr) {
-    return Status(Code::kNotFound, "the value set is not built in", "url", "not-found");
-  }
-  HEARTH_ASSIGN_OR_RETURN(fhir::terminology::Expansion e, fhir::terminology::expand(*vs));
-  for (const fhir::terminology::ExpansionItem& item : e.items) {
+  HEARTH_ASSIGN_OR_RETURN(auto expansion, source.expansion(q.url));
+  const std::string url(expansion->compose.url.empty() ? std::string_view(q.url)
+                                                       : expansion->compose.url);
+  for (const fhir::terminology::ExpansionItem& item : expansion->items) {
     if (item.code == q.code && (q.system.empty() || item.system == q.system)) {
-      return answer(ctx, true, "the code is in " + std::string(vs->url), item.display);
+      return answer(ctx, true, "the code is in " + url, item.display);
     }
   }
-  return answer(ctx, false, "the code is not in " + std::string(vs->url), {});
+  return answer(ctx, false, "the code is not in " + url, {});
 }
 
 }  // namespace

@@ -3,8 +3,8 @@
 // `profile`); the answer is always 200 with an OperationOutcome listing every issue the write
 // path's validation finds (fhir/validate.h), warnings included, rooted at the resource, never
 // at the Parameters wrapper, then the issues of the `profile` asked for and of each profile the
-// resource claims in meta.profile, stored StructureDefinitions (profile_source.h). Nothing is
-// written to the store.
+// resource and the resources inside it claim in meta.profile, stored StructureDefinitions
+// (profile_source.h). Nothing is written to the store.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -120,16 +120,16 @@ Result<Response> validate_operation(const InteractionContext& ctx) {
   }
   if (body.resource == nullptr) return outcome(std::move(issues), ctx.format);
   std::string_view type = string_member(*body.resource, "resourceType");
-  // The profile asked for, then those the resource claims (each once).
-  std::vector<std::string_view> profiles;
-  if (!body.profile.empty()) profiles.push_back(body.profile);
-  for (std::string_view claimed : claimed_profiles(*body.resource)) {
-    if (std::find(profiles.begin(), profiles.end(), claimed) == profiles.end()) {
-      profiles.push_back(claimed);
-    }
+  // The profile asked for, then every claim (the resource's own, each once, then its contained
+  // resources' and a Bundle's entries').
+  if (!body.profile.empty()) {
+    std::vector<Issue> found =
+        validate_against_stored_profile(ctx.reader, *body.resource, body.profile);
+    issues.insert(issues.end(), std::make_move_iterator(found.begin()),
+                  std::make_move_iterator(found.end()));
   }
-  for (std::string_view url : profiles) {
-    std::vector<Issue> found = validate_against_stored_profile(ctx.reader, *body.resource, url);
+  {
+    std::vector<Issue> found = claimed_profile_issues(ctx.reader, *body.resource, body.profile);
     issues.insert(issues.end(), std::make_move_iterator(found.begin()),
                   std::make_move_iterator(found.end()));
   }

@@ -473,7 +473,7 @@ Result<SearchQuery> parse_search(std::string_view resource_type,
     if (param->type == SearchParamType::kToken &&
         (clause.modifier == Modifier::kIn || clause.modifier == Modifier::kNotIn ||
          clause.modifier == Modifier::kBelow || clause.modifier == Modifier::kAbove)) {
-      HEARTH_RETURN_IF_ERROR(detail::expand_terminology_clause(clause));
+      HEARTH_RETURN_IF_ERROR(detail::expand_terminology_clause(clause, limits.terminology));
     }
     query.clauses.push_back(std::move(clause));
     query.used.emplace_back(name, value);

@@ -25,6 +25,10 @@
 #include "fhir/model.h"
 #include "fhir/resource_view.h"
 
+namespace hearth::fhir::terminology {
+class TerminologySource;
+}
+
 namespace hearth::fhir::search {
 
 enum class Prefix : std::uint8_t { kEq, kNe, kGt, kLt, kGe, kLe, kSa, kEb, kAp };
@@ -206,6 +210,10 @@ struct SearchLimits {
   std::size_t max_values = 100;
   // Keys of _sort.
   std::size_t max_sort = 10;
+  // Where :in, :not-in, :below and :above find value sets and code systems (token_terminology.h):
+  // the built-in ones when null; the REST search adds those stored in Hearth
+  // (api/rest/terminology_source.h). Not owned; must outlive the parse.
+  terminology::TerminologySource* terminology = nullptr;
 };
 // Occurrences of result parameters and _format / _pretty per search (each is read; the last
 // one wins): room for every one of them, some twice.

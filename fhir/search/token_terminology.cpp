@@ -52,52 +52,56 @@ class Codes {
   std::vector<SearchValue> values_;
 };
 
-Status add_value_set(const SearchClause& clause, const SearchValue& value, Codes& codes) {
-  const term::ValueSet* vs = term::find_value_set_compose(value.raw);
-  if (vs == nullptr) return invalid(clause, "the value set of :in/:not-in is not built in");
-  Result<term::Expansion> expansion = term::expand(*vs);
+Status add_value_set(const SearchClause& clause, const SearchValue& value, Codes& codes,
+                     term::TerminologySource& source) {
+  const term::Compose* vs = source.value_set(value.raw);
+  if (vs == nullptr) return invalid(clause, "the value set of :in/:not-in is not held");
+  Result<std::vector<term::ExpansionItem>> expansion = term::expand_all(*vs, source);
   if (!expansion.is_ok()) {
     return invalid(clause, "the value set " + std::string(vs->url) +
                                " cannot be expanded: " + expansion.status().message());
   }
-  for (const term::ExpansionItem& item : expansion.value().items) {
+  for (const term::ExpansionItem& item : expansion.value()) {
     HEARTH_RETURN_IF_ERROR(codes.add(clause, item.system, item.code));
   }
   return Status::ok();
 }
 
-Status add_hierarchy(const SearchClause& clause, const SearchValue& value, Codes& codes) {
+Status add_hierarchy(const SearchClause& clause, const SearchValue& value, Codes& codes,
+                     term::TerminologySource& source) {
   if (!value.has_system || value.system.empty() || value.code.empty()) {
     return invalid(clause, ":below and :above need [system]|[code]");
   }
-  const term::CodeSystem* cs = term::find_code_system(value.system);
-  if (cs == nullptr) return invalid(clause, "the code system of :below/:above is not built in");
+  const term::CodeSystem* cs = source.code_system(value.system);
+  if (cs == nullptr) return invalid(clause, "the code system of :below/:above is not held");
   const term::Concept* c = term::find_concept(*cs, value.code);
   if (c == nullptr) {
     return invalid(clause, "the code of :below/:above is not in " + std::string(cs->url));
   }
-  HEARTH_RETURN_IF_ERROR(codes.add(clause, cs->url, term::code_of(*c)));
+  HEARTH_RETURN_IF_ERROR(codes.add(clause, cs->url, term::code_of(*cs, *c)));
   if (clause.modifier == Modifier::kBelow) {
     for (const term::Concept& d : term::descendants_of(*cs, *c)) {
-      HEARTH_RETURN_IF_ERROR(codes.add(clause, cs->url, term::code_of(d)));
+      HEARTH_RETURN_IF_ERROR(codes.add(clause, cs->url, term::code_of(*cs, d)));
     }
     return Status::ok();
   }
   for (const term::Concept* p = term::parent_of(*cs, *c); p != nullptr;
        p = term::parent_of(*cs, *p)) {
-    HEARTH_RETURN_IF_ERROR(codes.add(clause, cs->url, term::code_of(*p)));
+    HEARTH_RETURN_IF_ERROR(codes.add(clause, cs->url, term::code_of(*cs, *p)));
   }
   return Status::ok();
 }
 
 }  // namespace
 
-Status expand_terminology_clause(SearchClause& clause) {
+Status expand_terminology_clause(SearchClause& clause, term::TerminologySource* source) {
+  term::BuiltinTerminology builtin;
+  term::TerminologySource& from = source != nullptr ? *source : builtin;
   Codes codes;
   bool value_sets = clause.modifier == Modifier::kIn || clause.modifier == Modifier::kNotIn;
   for (const SearchValue& value : clause.values) {
-    HEARTH_RETURN_IF_ERROR(value_sets ? add_value_set(clause, value, codes)
-                                      : add_hierarchy(clause, value, codes));
+    HEARTH_RETURN_IF_ERROR(value_sets ? add_value_set(clause, value, codes, from)
+                                      : add_hierarchy(clause, value, codes, from));
   }
   clause.values = codes.take();
   clause.modifier = clause.modifier == Modifier::kNotIn ? Modifier::kNot : Modifier::kNone;

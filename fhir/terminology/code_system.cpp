@@ -29,6 +29,14 @@ std::string_view display_of(const Concept& c) {
   return detail::text(c.display);
 }
 
+std::string_view code_of(const CodeSystem& cs, const Concept& c) {
+  return cs.texts == nullptr ? detail::text(c.code) : std::string_view(cs.texts[c.code]);
+}
+
+std::string_view display_of(const CodeSystem& cs, const Concept& c) {
+  return cs.texts == nullptr ? detail::text(c.display) : std::string_view(cs.texts[c.display]);
+}
+
 std::span<const CodeSystem> code_systems() {
   return detail::kCodeSystems;
 }
@@ -43,11 +51,11 @@ const CodeSystem* find_code_system(std::string_view url) {
 const Concept* find_concept(const CodeSystem& cs, std::string_view code) {
   auto it = std::lower_bound(
       cs.by_code.begin(), cs.by_code.end(), code,
-      [&](std::uint32_t i, std::string_view c) { return code_of(cs.concepts[i]) < c; });
-  if (it != cs.by_code.end() && code_of(cs.concepts[*it]) == code) return &cs.concepts[*it];
+      [&](std::uint32_t i, std::string_view c) { return code_of(cs, cs.concepts[i]) < c; });
+  if (it != cs.by_code.end() && code_of(cs, cs.concepts[*it]) == code) return &cs.concepts[*it];
   if (cs.case_sensitive) return nullptr;
   for (const Concept& c : cs.concepts) {
-    if (iequals(code_of(c), code)) return &c;
+    if (iequals(code_of(cs, c), code)) return &c;
   }
   return nullptr;
 }

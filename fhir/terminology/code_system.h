@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,10 +39,17 @@ struct CodeSystem {
   bool case_sensitive;
   std::span<const Concept> concepts;       // document order
   std::span<const std::uint32_t> by_code;  // indices into `concepts`, sorted by code
+  // The texts a concept's code and display index: nullptr for a built-in code system (the
+  // pooled tables), the compiled texts of a stored one (stored_code_system.h).
+  const std::string* texts;
 };
 
+// A built-in concept's code and display ("" when the code system gives none).
 std::string_view code_of(const Concept& c);
-std::string_view display_of(const Concept& c);  // "" when the code system gives none
+std::string_view display_of(const Concept& c);
+// A concept of `cs`, built in or stored.
+std::string_view code_of(const CodeSystem& cs, const Concept& c);
+std::string_view display_of(const CodeSystem& cs, const Concept& c);
 
 // The built-in code systems, sorted by url.
 std::span<const CodeSystem> code_systems();

@@ -22,9 +22,17 @@ const ConceptMap* find_concept_map(std::string_view url) {
 }
 
 std::vector<TranslateMatch> translate(const TranslateQuery& q) {
+  std::vector<const ConceptMap*> maps;
+  for (const ConceptMap& map : detail::kConceptMaps) maps.push_back(&map);
+  return translate(q, maps);
+}
+
+std::vector<TranslateMatch> translate(const TranslateQuery& q,
+                                      std::span<const ConceptMap* const> maps) {
   std::vector<TranslateMatch> out;
   auto strip = [](std::string_view s) { return s.substr(0, s.find('|')); };
-  for (const ConceptMap& map : detail::kConceptMaps) {
+  for (const ConceptMap* map_ptr : maps) {
+    const ConceptMap& map = *map_ptr;
     if (!q.url.empty() && map.url != strip(q.url)) continue;
     std::string_view from_vs = q.reverse ? map.target : map.source;
     std::string_view to_vs = q.reverse ? map.source : map.target;

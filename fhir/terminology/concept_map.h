@@ -56,8 +56,11 @@ struct TranslateMatch {
   std::string_view display;
 };
 
-// Every mapping of the code by the maps the query selects, in map order. Bounded by the size of
-// the tables (a code has a handful of mappings).
+// Every mapping of the code by the built-in maps the query selects, in map order. Bounded by the
+// size of the tables (a code has a handful of mappings).
 std::vector<TranslateMatch> translate(const TranslateQuery& q);
+// The same over `maps` (stored ones, stored_concept_map.h, and built-in ones).
+std::vector<TranslateMatch> translate(const TranslateQuery& q,
+                                      std::span<const ConceptMap* const> maps);
 
 }  // namespace hearth::fhir::terminology

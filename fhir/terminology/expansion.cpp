@@ -46,7 +46,7 @@ Status not_supported(std::string message) {
 }
 
 ExpansionItem item_of(const CodeSystem& cs, const Concept& c) {
-  return {cs.url, cs.version, code_of(c), display_of(c), c.flags};
+  return {cs.url, cs.version, code_of(cs, c), display_of(cs, c), c.flags};
 }
 
 bool is_descendant(const CodeSystem& cs, const Concept& ancestor, const Concept& c) {
@@ -99,15 +99,15 @@ class FilterTest {
     const Filter& f = *filter_;
     if (f.property == "parent") {
       const Concept* p = parent_of(*cs_, c);
-      return p != nullptr && code_of(*p) == f.value;
+      return p != nullptr && code_of(*cs_, *p) == f.value;
     }
     if (f.property == "notSelectable" || f.property == "abstract") {
       return ((c.flags & kConceptNotSelectable) != 0) == (f.value == "true");
     }
-    if (f.op == "=") return code_of(c) == f.value;
-    if (f.op == "in") return in_list(f.value, code_of(c));
-    if (f.op == "not-in") return !in_list(f.value, code_of(c));
-    if (f.op == "regex") return matches(code_of(c));
+    if (f.op == "=") return code_of(*cs_, c) == f.value;
+    if (f.op == "in") return in_list(f.value, code_of(*cs_, c));
+    if (f.op == "not-in") return !in_list(f.value, code_of(*cs_, c));
+    if (f.op == "regex") return matches(code_of(*cs_, c));
     if (anchor_ == nullptr) return f.op == "is-not-a";
     if (f.op == "is-a") return &c == anchor_ || is_descendant(*cs_, *anchor_, c);
     if (f.op == "is-not-a") return &c != anchor_ && !is_descendant(*cs_, *anchor_, c);
@@ -137,16 +137,22 @@ class FilterTest {
 
 class Expander {
  public:
-  Status add_value_set(const ValueSet& vs, CodeList& out, int depth) {
+  explicit Expander(TerminologySource& source) : source_(source) {}
+
+  Status add_value_set(const Compose& vs, CodeList& out, int depth) {
     if (depth > kMaxNesting) {
       return Status(Code::kUnprocessable,
                     "value sets nest more than " + std::to_string(kMaxNesting) + " deep", {},
                     "too-costly");
     }
     CodeList included;
-    for (const Include& inc : vs.include) HEARTH_RETURN_IF_ERROR(add_include(inc, included, depth));
+    for (const ComposeInclude& inc : vs.include) {
+      HEARTH_RETURN_IF_ERROR(add_include(inc, included, depth));
+    }
     CodeList excluded;
-    for (const Include& exc : vs.exclude) HEARTH_RETURN_IF_ERROR(add_include(exc, excluded, depth));
+    for (const ComposeInclude& exc : vs.exclude) {
+      HEARTH_RETURN_IF_ERROR(add_include(exc, excluded, depth));
+    }
     for (const ExpansionItem& item : included.items()) {
       if (!excluded.has({item.system, item.code})) HEARTH_RETURN_IF_ERROR(out.add(item));
     }
@@ -154,14 +160,14 @@ class Expander {
   }
 
  private:
-  Status add_include(const Include& inc, CodeList& out, int depth) {
+  Status add_include(const ComposeInclude& inc, CodeList& out, int depth) {
     CodeList part;
     bool has_part = !inc.system.empty();
     if (has_part) HEARTH_RETURN_IF_ERROR(add_system_part(inc, part));
     for (std::string_view url : inc.value_sets) {
-      const ValueSet* other = find_value_set_compose(url);
+      const Compose* other = source_.value_set(url);
       if (other == nullptr) {
-        return Status(Code::kNotFound, "the value set " + std::string(url) + " is not built in", {},
+        return Status(Code::kNotFound, "the value set " + std::string(url) + " is not held", {},
                       "not-found");
       }
       CodeList codes;
@@ -181,16 +187,15 @@ class Expander {
     return Status::ok();
   }
 
-  static Status add_system_part(const Include& inc, CodeList& part) {
-    const CodeSystem* cs = find_code_system(inc.system);
+  Status add_system_part(const ComposeInclude& inc, CodeList& part) {
+    const CodeSystem* cs = source_.code_system(inc.system);
     if (!inc.concepts.empty()) {
-      for (const ComposeConcept& cc : inc.concepts) {
-        const Concept* c = cs == nullptr ? nullptr : find_concept(*cs, code_of(cc));
+      for (const auto& [code, display] : inc.concepts) {
+        const Concept* c = cs == nullptr ? nullptr : find_concept(*cs, code);
         if (cs != nullptr && c == nullptr) continue;  // not a code of the system
-        ExpansionItem item = c != nullptr
-                                 ? item_of(*cs, *c)
-                                 : ExpansionItem{inc.system, {}, code_of(cc), display_of(cc), 0};
-        if (!display_of(cc).empty()) item.display = display_of(cc);
+        ExpansionItem item =
+            c != nullptr ? item_of(*cs, *c) : ExpansionItem{inc.system, {}, code, display, 0};
+        if (!display.empty()) item.display = display;
         HEARTH_RETURN_IF_ERROR(part.add(item));
       }
       return Status::ok();
@@ -214,6 +219,8 @@ class Expander {
     }
     return Status::ok();
   }
+
+  TerminologySource& source_;
 };
 
 char fold(char c) {
@@ -227,11 +234,24 @@ bool contains_folded(std::string_view text, std::string_view needle) {
 
 }  // namespace
 
-Result<Expansion> expand(const ValueSet& vs, const ExpandOptions& options) {
+const CodeSystem* BuiltinTerminology::code_system(std::string_view url) {
+  return find_code_system(url);
+}
+
+const Compose* BuiltinTerminology::value_set(std::string_view url) {
+  const ValueSet* vs = find_value_set_compose(url);
+  return vs == nullptr ? nullptr : &composes_.emplace_back(compose_of(*vs));
+}
+
+Result<std::vector<ExpansionItem>> expand_all(const Compose& compose, TerminologySource& source) {
   CodeList codes;
-  HEARTH_RETURN_IF_ERROR(Expander().add_value_set(vs, codes, 0));
+  HEARTH_RETURN_IF_ERROR(Expander(source).add_value_set(compose, codes, 0));
+  return std::move(codes.items());
+}
+
+Expansion page_of(std::span<const ExpansionItem> all, const ExpandOptions& options) {
   Expansion out;
-  for (const ExpansionItem& item : codes.items()) {
+  for (const ExpansionItem& item : all) {
     if (options.active_only && (item.flags & kConceptInactive) != 0) continue;
     if (!options.filter.empty() && !contains_folded(item.display, options.filter) &&
         !contains_folded(item.code, options.filter)) {
@@ -243,6 +263,12 @@ Result<Expansion> expand(const ValueSet& vs, const ExpandOptions& options) {
     ++out.total;
   }
   return out;
+}
+
+Result<Expansion> expand(const ValueSet& vs, const ExpandOptions& options) {
+  BuiltinTerminology source;
+  HEARTH_ASSIGN_OR_RETURN(std::vector<ExpansionItem> all, expand_all(compose_of(vs), source));
+  return page_of(all, options);
 }
 
 Result<bool> contains(const ValueSet& vs, std::string_view system, std::string_view code) {

@@ -7,94 +7,19 @@
 #include <utility>
 #include <vector>
 
+#include "hl7/to_fhir/x12_fhir_read.h"
 #include "hl7/x12/segment_writer.h"
 
 namespace hearth::hl7::to_fhir {
 namespace {
 
 using fhir::JsonValue;
+using namespace x12_out;  // NOLINT(google-build-using-namespace): the writer's own vocabulary
 
-constexpr std::string_view kNpi = "http://hl7.org/fhir/sid/us-npi";
-constexpr std::string_view kTin = "urn:oid:2.16.840.1.113883.4.4";
-constexpr std::string_view kPayerId = "urn:hearth:x12:payer-id";
 constexpr std::string_view kIcd9 = "http://hl7.org/fhir/sid/icd-9-cm";
-
-const JsonValue* at(const JsonValue* v, std::string_view name) {
-  if (v == nullptr || !v->IsObject()) return nullptr;
-  auto m = v->FindMember(rapidjson::StringRef(name.data(), name.size()));
-  return m == v->MemberEnd() ? nullptr : &m->value;
-}
-
-const JsonValue* nth(const JsonValue* v, std::size_t i) {
-  if (v == nullptr || !v->IsArray() || i >= v->Size()) return nullptr;
-  return &(*v)[static_cast<rapidjson::SizeType>(i)];
-}
-
-// A string or number's text; "" otherwise.
-std::string_view text(const JsonValue* v) {
-  if (v == nullptr) return {};
-  if (fhir::is_json_string(*v)) return fhir::json_string(*v);
-  if (fhir::is_json_number(*v)) return fhir::json_number_text(*v);
-  return {};
-}
-
-std::string_view text(const JsonValue* v, std::string_view name) {
-  return text(at(v, name));
-}
-
-// The value of the first identifier whose system is `system` (or starts with it, with `prefix`).
-std::string_view identifier(const JsonValue* resource, std::string_view system,
-                            bool prefix = false) {
-  const JsonValue* ids = at(resource, "identifier");
-  for (std::size_t i = 0; nth(ids, i) != nullptr; ++i) {
-    const std::string_view s = text(nth(ids, i), "system");
-    if (prefix ? s.starts_with(system) : s == system) return text(nth(ids, i), "value");
-  }
-  return {};
-}
-
-// YYYY-MM-DD... -> CCYYMMDD; "" when it is not a full date.
-std::string d8(std::string_view date) {
-  if (date.size() < 10 || date[4] != '-' || date[7] != '-') return {};
-  return std::string(date.substr(0, 4)) + std::string(date.substr(5, 2)) +
-         std::string(date.substr(8, 2));
-}
-
-std::string pad(std::string_view s, std::size_t width) {
-  std::string out(s.substr(0, width));
-  out.resize(width, ' ');
-  return out;
-}
 
 Status invalid(std::string what) {
   return Status(Code::kInvalidArgument, "cannot write an 837P: " + std::move(what));
-}
-
-// What 2010BA/2010CA write of a person: NM1, N3, N4, DMG.
-void person(x12::SegmentWriter& w, std::string_view entity, const JsonValue* p,
-            std::string_view member_id) {
-  const JsonValue* name = nth(at(p, "name"), 0);
-  const JsonValue* given = at(name, "given");
-  w.segment({"NM1", entity, "1", text(name, "family"), text(nth(given, 0)), text(nth(given, 1)), "",
-             text(nth(at(name, "suffix"), 0)), member_id.empty() ? "" : "MI", member_id});
-  const JsonValue* address = nth(at(p, "address"), 0);
-  if (const std::string_view line = text(nth(at(address, "line"), 0)); !line.empty()) {
-    w.segment({"N3", line, text(nth(at(address, "line"), 1))});
-    w.segment({"N4", text(address, "city"), text(address, "state"), text(address, "postalCode")});
-  }
-  const std::string birth = d8(text(p, "birthDate"));
-  const std::string_view gender = text(p, "gender");
-  const std::string_view code = gender == "male"     ? "M"
-                                : gender == "female" ? "F"
-                                : gender.empty()     ? ""
-                                                     : "U";
-  if (!birth.empty()) w.segment({"DMG", "D8", birth, code});
-}
-
-// The first coding's code of a CodeableConcept, and its system.
-std::pair<std::string_view, std::string_view> coding(const JsonValue* codeable) {
-  const JsonValue* c = nth(at(codeable, "coding"), 0);
-  return {text(c, "code"), text(c, "system")};
 }
 
 }  // namespace
@@ -113,12 +38,7 @@ Result<std::string> write_837p(const JsonValue& claim, const FhirResolver& resol
   if (billing == nullptr) return invalid("Claim.provider does not resolve");
   const JsonValue* payer = follow(at(&claim, "insurer"));
   if (payer == nullptr) return invalid("Claim.insurer does not resolve");
-  const JsonValue* insurances = at(&claim, "insurance");
-  const JsonValue* insurance = nth(insurances, 0);
-  for (std::size_t i = 0; nth(insurances, i) != nullptr; ++i) {
-    const JsonValue* focal = at(nth(insurances, i), "focal");
-    if (focal != nullptr && focal->IsBool() && focal->GetBool()) insurance = nth(insurances, i);
-  }
+  const JsonValue* insurance = focal_insurance(at(&claim, "insurance"));
   const JsonValue* coverage = nullptr;
   if (at(insurance, "coverage") != nullptr) {
     coverage = follow(at(insurance, "coverage"));
@@ -128,21 +48,14 @@ Result<std::string> write_837p(const JsonValue& claim, const FhirResolver& resol
   if (subscriber == nullptr) subscriber = patient;
   const JsonValue* items = at(&claim, "item");
   if (nth(items, 0) == nullptr) return invalid("Claim.item is empty");
-  if (envelope.control_number.size() != 9 || envelope.date.size() != 8 ||
-      envelope.time.size() != 4 || envelope.sender.size() > 15 || envelope.receiver.size() > 15) {
+  if (!envelope_fits(envelope)) {
     return invalid("the envelope's control number, date, time or ids have the wrong width");
   }
 
   const std::string_view payer_id = identifier(payer, kPayerId);
   const std::string_view receiver = envelope.receiver.empty() ? payer_id : envelope.receiver;
   x12::SegmentWriter w(x12::Delimiters{'*', '^', ':', '~'});
-  w.segment({"ISA", "00", pad("", 10), "00", pad("", 10), pad(envelope.sender_qualifier, 2),
-             pad(envelope.sender, 15), pad(envelope.receiver_qualifier, 2), pad(receiver, 15),
-             envelope.date.substr(2), envelope.time, "^", "00501", envelope.control_number, "0",
-             std::string(1, envelope.usage), ":"});
-  w.segment({"GS", "HC", envelope.sender, receiver, envelope.date, envelope.time, "1", "X",
-             "005010X222A1"});
-  w.reset_count();
+  open_interchange(w, envelope, receiver, "HC", "005010X222A1");
   w.segment({"ST", "837", "0001", "005010X222A1"});
   w.segment({"BHT", "0019", "00", claim_id, d8(text(&claim, "created")), envelope.time, "CH"});
 
@@ -253,9 +166,7 @@ Result<std::string> write_837p(const JsonValue& claim, const FhirResolver& resol
       if (!start.empty() && !end.empty()) w.segment({"DTP", "472", "RD8", start + "-" + end});
     }
   }
-  w.segment({"SE", std::to_string(w.count() + 1), "0001"});
-  w.segment({"GE", "1", "1"});
-  w.segment({"IEA", "1", envelope.control_number});
+  close_interchange(w, envelope);
   return w.take();
 }
 

@@ -29,17 +29,11 @@
 
 #include "core/status.h"
 #include "fhir/json.h"
+#include "hl7/to_fhir/x12_fhir_read.h"
 
 namespace hearth::hl7::to_fhir {
 
-struct X12Envelope {
-  std::string sender_qualifier = "ZZ", sender = "HEARTH";  // ISA05/06 (GS02, NM1*41 NM109)
-  std::string receiver_qualifier = "ZZ", receiver;  // ISA07/08 (GS03, NM1*40); "": the payer id
-  std::string control_number = "000000001";         // ISA13, IEA02: 9 digits
-  std::string date = "20260101";                    // GS04 CCYYMMDD (ISA09: its last 6)
-  std::string time = "1200";                        // HHMM
-  char usage = 'P';                                 // ISA15
-};
+using X12Envelope = x12_out::Envelope;
 
 // The resource a reference ("Patient/1", "urn:uuid:...") names, nullptr when unknown.
 using FhirResolver = std::function<const fhir::JsonValue*(std::string_view reference)>;

@@ -1,24 +1,36 @@
-// Files -> units (message_files.h) -> api::Hl7Ingest, one at a time, each waited for
-// (ingest_and_wait): the store commits one unit before the next is read.
+// Files -> units (message_files.h) -> api::Hl7Ingest, at most kInFlight at a time: the next unit
+// is parsed, acknowledged and mapped on this thread while the store commits the one before (on
+// its own thread), so the two halves of an import use two cores. The store applies the units in
+// the order they were handed over, each in its own transaction, and conditional writes resolve
+// inside that transaction: a unit sees every unit before it, as one at a time would. A FHIR file
+// (bundle_import.h) goes through the REST core once the units before it are committed.
 #include "server/cli/import_command.h"
 
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <deque>
+#include <future>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <utility>
 
 #include "api/hl7/ingest.h"
+#include "api/rest/rest_handler.h"
 #include "api/rest/rest_limits.h"
 #include "core/clock.h"
 #include "hl7/to_fhir/message_mapper.h"
+#include "server/cli/bundle_import.h"
 #include "server/cli/message_files.h"
 #include "storage/store.h"
 
 namespace hearth::server {
 namespace {
+
+// Units handed to the store and not yet reported: one committing, one being mapped.
+constexpr std::size_t kInFlight = 2;
 
 bool accepted(const std::string& code) {
   return code == "AA" || code == "CA" || code == "A";
@@ -57,37 +69,75 @@ int run_import(const ImportOptions& options, std::ostream& out, std::ostream& er
   api::Hl7IngestOptions ingest_options;
   ingest_options.mapping = options.map ? &mapping : nullptr;
   api::Hl7Ingest ingest(**store, *clock, *ids, std::move(ingest_options));
+  const api::RestHandler rest(**store, *clock, *ids, limits);
   const bool terminal = ::isatty(STDERR_FILENO) == 1;
   const auto started = std::chrono::steady_clock::now();
   std::map<std::string, int> codes;
   std::size_t units = 0, duplicates = 0, versions = 0, claims = 0, bytes = 0, done_files = 0;
   bool all_accepted = true;
+  struct InFlight {
+    std::string where;  // "FILE#N CONTROL-ID"
+    std::future<api::Hl7IngestResult> result;
+  };
+  std::deque<InFlight> in_flight;
+  auto report_oldest = [&] {
+    InFlight unit = std::move(in_flight.front());
+    in_flight.pop_front();
+    api::Hl7IngestResult result = unit.result.get();
+    std::string code = result.ack_code.empty() ? "none" : result.ack_code;
+    if (result.hang_up && !result.store_error.empty()) code = "store-error";
+    ++codes[code];
+    duplicates += result.duplicate ? 1 : 0;
+    versions += result.written.size();
+    for (const std::string& v : result.written) claims += v.starts_with("Claim/") ? 1 : 0;
+    if (!accepted(code)) {
+      all_accepted = false;
+      if (terminal) err << "\r";
+      out << unit.where << " " << code;
+      if (!result.store_error.empty()) out << " " << result.store_error;
+      out << "\n";
+    }
+  };
+  // A FHIR file: after the units before it (its conditionals may name what they wrote).
+  auto import_fhir = [&](const std::string& file, std::string text, std::string_view type) {
+    while (!in_flight.empty()) report_oldest();
+    ++units;
+    const BundleImport result = import_bundle(rest, std::move(text), type);
+    ++codes[std::to_string(result.status)];
+    versions += result.written;
+    if (result.status != 200 || result.failed > 0) {
+      all_accepted = false;
+      if (terminal) err << "\r";
+      out << file << " " << result.status;
+      if (result.failed > 0) out << " " << result.failed << " entry(ies) failed";
+      if (!result.error.empty()) out << " " << result.error;
+      out << "\n";
+    }
+  };
   for (const std::string& file : files) {
-    const std::string text = read_file(file);
+    std::string text = read_file(file);
     bytes += text.size();
+    if (std::optional<std::string_view> type = fhir_content_type(text)) {
+      import_fhir(file, std::move(text), *type);
+      ++done_files;
+      if (terminal) progress(err, done_files, files.size());
+      continue;
+    }
     int index = 0;
     for (FileMessage& unit : split_messages(text)) {
       ++index;
       ++units;
-      api::Hl7IngestResult result =
-          api::ingest_and_wait(ingest, std::move(unit.text), api::Hl7Peer("import:" + file));
-      std::string code = result.ack_code.empty() ? "none" : result.ack_code;
-      if (result.hang_up && !result.store_error.empty()) code = "store-error";
-      ++codes[code];
-      duplicates += result.duplicate ? 1 : 0;
-      versions += result.written.size();
-      for (const std::string& v : result.written) claims += v.starts_with("Claim/") ? 1 : 0;
-      if (!accepted(code)) {
-        all_accepted = false;
-        if (terminal) err << "\r";
-        out << file << "#" << index << " " << unit.control_id << " " << code;
-        if (!result.store_error.empty()) out << " " << result.store_error;
-        out << "\n";
-      }
+      auto promise = std::make_shared<std::promise<api::Hl7IngestResult>>();
+      in_flight.push_back(
+          {file + "#" + std::to_string(index) + " " + unit.control_id, promise->get_future()});
+      ingest.ingest(std::move(unit.text), api::Hl7Peer("import:" + file), nullptr,
+                    [promise](api::Hl7IngestResult r) { promise->set_value(std::move(r)); });
+      if (in_flight.size() >= kInFlight) report_oldest();
     }
     ++done_files;
     if (terminal) progress(err, done_files, files.size());
   }
+  while (!in_flight.empty()) report_oldest();
   if (terminal) err << "\n";
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -6,19 +6,21 @@
 #include <algorithm>
 
 #include "storage/sql/search_compiler.h"
+#include "storage/sql/search_statements.h"
 #include "storage/sql/sql_error.h"
+#include "storage/sql/statements.h"
 
 namespace hearth::storage::detail {
 namespace {
 
-void bind_values(soci::statement& st, std::vector<SqlValue>& values, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    SqlValue& v = values[i];
+void bind_values(SearchStatement& st) {
+  for (std::size_t i = 0; i < st.values.size(); ++i) {
+    SqlValue& v = st.values[i];
     const std::string name = placeholder_name(i);
     switch (v.kind) {
-      case SqlValue::Kind::kText: st.exchange(soci::use(v.text, name)); break;
-      case SqlValue::Kind::kInteger: st.exchange(soci::use(v.integer, name)); break;
-      case SqlValue::Kind::kReal: st.exchange(soci::use(v.real, name)); break;
+      case SqlValue::Kind::kText: st.statement.exchange(soci::use(v.text, name)); break;
+      case SqlValue::Kind::kInteger: st.statement.exchange(soci::use(v.integer, name)); break;
+      case SqlValue::Kind::kReal: st.statement.exchange(soci::use(v.real, name)); break;
     }
   }
 }
@@ -28,36 +30,44 @@ void bind_values(soci::statement& st, std::vector<SqlValue>& values, std::size_t
 // instead of the engine's error.
 constexpr std::size_t kMaxBoundValues = 32766;
 
-void prepare(soci::statement& st, const std::string& text) {
-  st.alloc();
-  st.prepare(text);
-  st.define_and_bind();
-}
-
-// One page row's sort values (SearchSql::terms), read beside it for the cursors.
-struct RowKeys {
-  std::vector<CursorValue> values;
-  std::vector<soci::indicator> nulls;
-};
-
-void bind_keys(soci::statement& st, const std::vector<SortTerm>& terms, RowKeys& keys) {
-  keys.values.resize(terms.size());
-  keys.nulls.resize(terms.size());
+// The sort terms' values, read beside each page row for the cursors.
+void bind_keys(SearchStatement& st, const std::vector<SortTerm>& terms) {
+  st.keys.resize(terms.size());
+  st.key_nulls.resize(terms.size());
   for (std::size_t k = 0; k < terms.size(); ++k) {
-    CursorValue& v = keys.values[k];
+    CursorValue& v = st.keys[k];
     v.kind = terms[k].kind;
     switch (v.kind) {
-      case KeyKind::kText: st.exchange(soci::into(v.text, keys.nulls[k])); break;
-      case KeyKind::kInteger: st.exchange(soci::into(v.integer, keys.nulls[k])); break;
-      case KeyKind::kReal: st.exchange(soci::into(v.real, keys.nulls[k])); break;
+      case KeyKind::kText: st.statement.exchange(soci::into(v.text, st.key_nulls[k])); break;
+      case KeyKind::kInteger: st.statement.exchange(soci::into(v.integer, st.key_nulls[k])); break;
+      case KeyKind::kReal: st.statement.exchange(soci::into(v.real, st.key_nulls[k])); break;
     }
   }
 }
 
-std::vector<CursorValue> fetched_keys(const RowKeys& keys) {
-  std::vector<CursorValue> out = keys.values;
-  for (std::size_t k = 0; k < out.size(); ++k) out[k].null = keys.nulls[k] == soci::i_null;
+std::vector<CursorValue> fetched_keys(const SearchStatement& st) {
+  std::vector<CursorValue> out = st.keys;
+  for (std::size_t k = 0; k < out.size(); ++k) out[k].null = st.key_nulls[k] == soci::i_null;
   return out;
+}
+
+void bind_row(SearchStatement& st) {
+  st.statement.exchange(soci::into(st.type));
+  st.statement.exchange(soci::into(st.id));
+  st.statement.exchange(soci::into(st.version));
+  st.statement.exchange(soci::into(st.last_updated));
+  st.statement.exchange(soci::into(st.body));
+}
+
+ResourceVersion row_of(SearchStatement& st) {
+  ResourceVersion row;
+  row.type = st.type;
+  row.id = st.id;
+  row.version = st.version;
+  row.last_updated_micros = st.last_updated;
+  row.method = "";
+  row.body = std::move(st.body);
+  return row;
 }
 
 std::string select_list(const std::vector<SortTerm>& terms) {
@@ -66,14 +76,26 @@ std::string select_list(const std::vector<SortTerm>& terms) {
   return out;
 }
 
+// Runs `use` on the statement, then ends its run; a statement that threw is dropped from the
+// cache before the exception goes on.
+template <class Use>
+void run_statement(SearchStatements& cache, SearchStatement& st, Use&& use) {
+  try {
+    use(st);
+  } catch (...) {
+    cache.discard(st);
+    throw;
+  }
+  cache.finish(st);
+}
+
 }  // namespace
 
-Result<SearchPage> run_search_in(soci::session& sql, const fhir::search::SearchQuery& query,
+Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::SearchQuery& query,
                                  std::int64_t now_micros) {
   using Direction = PageCursor::Direction;
-  SearchSql compiled = compile_search(
-      query, now_micros,
-      sql.get_backend_name() == "postgresql" ? Dialect::kPostgresql : Dialect::kSqlite);
+  SearchStatements& cache = ps.searches();
+  SearchSql compiled = compile_search(query, now_micros, cache.dialect());
   const std::string signature = sort_signature(query);
   Direction direction = Direction::kAfter;
   if (!query.cursor.empty()) {
@@ -94,65 +116,58 @@ Result<SearchPage> run_search_in(soci::session& sql, const fhir::search::SearchQ
     // none when it does not.
     const bool estimate = query.total == fhir::search::TotalMode::kEstimate;
     const long long cap = std::max<long long>(query.estimate_cap, 0);
-    long long total = 0;
-    soci::statement count(sql);
-    count.exchange(soci::into(total));
-    bind_values(count, compiled.values, compiled.where_values);
-    prepare(count, estimate ? "SELECT COUNT(*) FROM (SELECT 1" + from + compiled.where + " LIMIT " +
-                                  std::to_string(cap + 1) + ") AS capped"
-                            : "SELECT COUNT(*)" + from + compiled.where);
-    count.execute(true);
-    if (!estimate || total <= cap) page.total = total;
+    SearchStatement& count = cache.statement(
+        estimate ? "SELECT COUNT(*) FROM (SELECT 1" + from + compiled.where + " LIMIT " +
+                       std::to_string(cap + 1) + ") AS capped"
+                 : "SELECT COUNT(*)" + from + compiled.where,
+        compiled.values, compiled.where_values, [](SearchStatement& st) {
+          st.statement.exchange(soci::into(st.total));
+          bind_values(st);
+        });
+    run_statement(cache, count, [](SearchStatement& st) { st.statement.execute(true); });
+    if (!estimate || count.total <= cap) page.total = count.total;
   }
   if (query.count <= 0) return page;
   page.last_cursor =
       encode_cursor(PageCursor{.direction = Direction::kLast, .keys = {}}, signature);
   long long limit = query.count;
   // _offset places the first page only; a cursor names its page itself.
-  long long offset = query.cursor.empty() ? query.offset : 0;
+  const long long offset = query.cursor.empty() ? query.offset : 0;
   if (direction == Direction::kLast && page.total) {
     // The last page holds what an offset walk would leave for it.
     limit = *page.total % query.count == 0 ? query.count : *page.total % query.count;
   }
   if (direction == Direction::kAfter && page.total && offset >= *page.total) return page;
+  const std::vector<SortTerm>& terms = compiled.terms;
+  SearchStatement& rows = cache.statement(
+      "SELECT r.res_type, r.res_id, r.version, r.last_updated, v.body" + select_list(terms) +
+          " FROM resource r JOIN resource_version v ON v.seq = r.seq"
+          " WHERE r.deleted = 0" +
+          compiled.where + compiled.keyset + " ORDER BY " + compiled.order_by +
+          " LIMIT :lim OFFSET :off",
+      compiled.values, compiled.values.size(), [&terms](SearchStatement& st) {
+        bind_row(st);
+        bind_keys(st, terms);
+        bind_values(st);
+        st.statement.exchange(soci::use(st.limit, "lim"));
+        st.statement.exchange(soci::use(st.offset, "off"));
+      });
   // One row more than the page: whether another page follows in the direction read.
-  long long fetch = limit + 1;
-  std::string type, id, body;
-  long long version = 0, last_updated = 0;
-  RowKeys keys;
-  soci::statement rows(sql);
-  rows.exchange(soci::into(type));
-  rows.exchange(soci::into(id));
-  rows.exchange(soci::into(version));
-  rows.exchange(soci::into(last_updated));
-  rows.exchange(soci::into(body));
-  bind_keys(rows, compiled.terms, keys);
-  bind_values(rows, compiled.values, compiled.values.size());
-  rows.exchange(soci::use(fetch, "lim"));
-  rows.exchange(soci::use(offset, "off"));
-  prepare(rows, "SELECT r.res_type, r.res_id, r.version, r.last_updated, v.body" +
-                    select_list(compiled.terms) +
-                    " FROM resource r JOIN resource_version v ON v.seq = r.seq"
-                    " WHERE r.deleted = 0" +
-                    compiled.where + compiled.keyset + " ORDER BY " + compiled.order_by +
-                    " LIMIT :lim OFFSET :off");
-  rows.execute(false);
+  rows.limit = limit + 1;
+  rows.offset = offset;
   std::vector<std::vector<CursorValue>> row_keys;
   bool more = false;
-  while (rows.fetch()) {
-    if (static_cast<long long>(page.entries.size()) == limit) {
-      more = true;
-      break;
+  run_statement(cache, rows, [&](SearchStatement& st) {
+    st.statement.execute(false);
+    while (st.statement.fetch()) {
+      if (static_cast<long long>(page.entries.size()) == limit) {
+        more = true;
+        break;
+      }
+      page.entries.push_back(row_of(st));
+      row_keys.push_back(fetched_keys(st));
     }
-    ResourceVersion& row = page.entries.emplace_back();
-    row.type = type;
-    row.id = id;
-    row.version = version;
-    row.last_updated_micros = last_updated;
-    row.method = "";
-    row.body = std::move(body);
-    row_keys.push_back(fetched_keys(keys));
-  }
+  });
   if (direction != Direction::kAfter) {
     std::reverse(page.entries.begin(), page.entries.end());
     std::reverse(row_keys.begin(), row_keys.end());
@@ -171,7 +186,8 @@ Result<SearchPage> run_search_in(soci::session& sql, const fhir::search::SearchQ
   return page;
 }
 
-Result<std::vector<ResourceVersion>> run_include_in(soci::session& sql, const IncludeQuery& query) {
+Result<std::vector<ResourceVersion>> run_include_in(PreparedStatements& ps,
+                                                    const IncludeQuery& query) {
   std::vector<ResourceVersion> out;
   if (query.from.empty() || query.directives.empty() || query.limit == 0) return out;
   IncludeSql compiled = compile_include(query);
@@ -180,30 +196,21 @@ Result<std::vector<ResourceVersion>> run_include_in(soci::session& sql, const In
                                               std::to_string(compiled.values.size()) +
                                               " distinct values to bind");
   }
-  std::string type, id, body;
-  long long version = 0, last_updated = 0;
-  auto limit = static_cast<long long>(query.limit);
-  soci::statement rows(sql);
-  rows.exchange(soci::into(type));
-  rows.exchange(soci::into(id));
-  rows.exchange(soci::into(version));
-  rows.exchange(soci::into(last_updated));
-  rows.exchange(soci::into(body));
-  bind_values(rows, compiled.values, compiled.values.size());
-  rows.exchange(soci::use(limit, "lim"));
-  prepare(rows,
-          "SELECT r.res_type, r.res_id, r.version, r.last_updated, v.body FROM resource r"
-          " JOIN resource_version v ON v.seq = r.seq WHERE r.deleted = 0 AND " +
-              compiled.where + " ORDER BY r.res_type, r.res_id LIMIT :lim");
-  rows.execute(false);
-  while (rows.fetch()) {
-    ResourceVersion& row = out.emplace_back();
-    row.type = type;
-    row.id = id;
-    row.version = version;
-    row.last_updated_micros = last_updated;
-    row.body = std::move(body);
-  }
+  SearchStatements& cache = ps.searches();
+  SearchStatement& rows = cache.statement(
+      "SELECT r.res_type, r.res_id, r.version, r.last_updated, v.body FROM resource r"
+      " JOIN resource_version v ON v.seq = r.seq WHERE r.deleted = 0 AND " +
+          compiled.where + " ORDER BY r.res_type, r.res_id LIMIT :lim",
+      compiled.values, compiled.values.size(), [](SearchStatement& st) {
+        bind_row(st);
+        bind_values(st);
+        st.statement.exchange(soci::use(st.limit, "lim"));
+      });
+  rows.limit = static_cast<long long>(query.limit);
+  run_statement(cache, rows, [&out](SearchStatement& st) {
+    st.statement.execute(false);
+    while (st.statement.fetch()) out.push_back(row_of(st));
+  });
   return out;
 }
 
@@ -211,7 +218,7 @@ Result<std::vector<ResourceVersion>> run_include(SessionPool& pool, const Includ
   Result<SessionPool::Lease> lease = pool.acquire(Lane::kQuery);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
-    return run_include_in(*(*lease)->sql, query);
+    return run_include_in(statements_of(**lease, pool.url().dialect), query);
   } catch (...) {
     return fail_session(*lease, "include");
   }
@@ -222,7 +229,7 @@ Result<SearchPage> run_search(SessionPool& pool, const fhir::search::SearchQuery
   Result<SessionPool::Lease> lease = pool.acquire(Lane::kQuery);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
-    return run_search_in(*(*lease)->sql, query, now_micros);
+    return run_search_in(statements_of(**lease, pool.url().dialect), query, now_micros);
   } catch (...) {
     return fail_session(*lease, "search " + (query.resource_type.empty() ? std::string("[base]")
                                                                          : query.resource_type));

@@ -1,6 +1,7 @@
 // Internal to storage/: running a search. The compiled query (search_compiler.h) becomes two
-// statements on a kQuery lease, the page and (when asked) the total; each search prepares its
-// own, since their text depends on the query. An include query is one more statement.
+// statements on a kQuery lease, the page and (when asked) the total, taken from the session's
+// search statement cache (search_statements.h): prepared on the first search of that shape, run
+// again for the next. An include query is one more statement.
 //
 // Thread-safety: may be called concurrently (one lease each).
 // Errors: kInvalidArgument when the query binds more values than the engine allows (400, not
@@ -16,6 +17,7 @@
 #include "fhir/search/search_query.h"
 #include "storage/resource_store.h"
 #include "storage/sql/session_pool.h"
+#include "storage/sql/statements.h"
 
 namespace hearth::storage::detail {
 
@@ -26,12 +28,13 @@ Result<SearchPage> run_search(SessionPool& pool, const fhir::search::SearchQuery
 // The same on a session the caller holds, inside its transaction (a conditional operation in a
 // store transaction sees that transaction's own writes). kInvalidArgument as above; database
 // errors propagate as SOCI exceptions, for the transaction frame to classify and roll back.
-Result<SearchPage> run_search_in(soci::session& sql, const fhir::search::SearchQuery& query,
+Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::SearchQuery& query,
                                  std::int64_t now_micros);
 
 // The resources an IncludeQuery adds (compile_include), on a kQuery lease or on the caller's
 // session; errors as above.
 Result<std::vector<ResourceVersion>> run_include(SessionPool& pool, const IncludeQuery& query);
-Result<std::vector<ResourceVersion>> run_include_in(soci::session& sql, const IncludeQuery& query);
+Result<std::vector<ResourceVersion>> run_include_in(PreparedStatements& ps,
+                                                    const IncludeQuery& query);
 
 }  // namespace hearth::storage::detail

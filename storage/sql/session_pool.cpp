@@ -15,7 +15,9 @@
 #include <string>
 #include <system_error>
 
+#include "storage/sql/read_snapshot.h"
 #include "storage/sql/sql_error.h"
+#include "storage/sql/sqlite_statement.h"
 #include "storage/sql/statements.h"
 #include "storage/sql/wal_checkpointer.h"
 #include "storage/sql/wal_write_buffer.h"
@@ -31,7 +33,7 @@ namespace {
 // the last commits (the database stays consistent). FULL adds an fsync per commit, which the
 // group commit shares among every write of a batch.
 void configure_sqlite(soci::session& sql, bool memory, bool sync_every_commit) {
-  sql << "PRAGMA busy_timeout = 10000";
+  sql << "PRAGMA busy_timeout = " + std::to_string(WalCheckpointer::kSessionBusyMillis);
   if (!memory) {
     sql << "PRAGMA journal_mode = WAL";
     sql << (sync_every_commit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
@@ -178,9 +180,8 @@ Result<std::unique_ptr<PooledSession>> SessionPool::connect() {
       session->sql = std::make_unique<soci::session>(soci::sqlite3, url_.connect);
       configure_sqlite(*session->sql, url_.memory, url_.sync_every_commit);
       detail::register_words_tokenizer(*session->sql);  // before anything opens idx_text
-      sqlite3_progress_handler(
-          static_cast<soci::sqlite3_session_backend*>(session->sql->get_backend())->conn_,
-          kProgressSteps, &sqlite_progress, session.get());
+      sqlite3_progress_handler(detail::sqlite_connection(*session->sql), kProgressSteps,
+                               &sqlite_progress, session.get());
     } else {
       session->sql = std::make_unique<soci::session>(soci::postgresql, url_.connect);
       // NOTICEs ("relation already exists, skipping") would go to stderr via libpq.
@@ -263,6 +264,14 @@ Result<SessionPool::Lease> SessionPool::acquire(Lane lane) {
   session->hang_cut = false;
   if (url_.dialect != Dialect::kPostgresql) {
     lock.unlock();
+    if (sqlite_file) {
+      if (lane == Lane::kKey && !session->writer) {
+        detail::enter_read_snapshot(*session, commit_state_.load(std::memory_order_acquire),
+                                    steady_now_ns());
+      } else {
+        detail::end_read_snapshot(*session);
+      }
+    }
     if (make_writer) {
       try {
         *session->sql << ("PRAGMA cache_size = -" + std::to_string(kWriterCacheKiB));
@@ -313,6 +322,11 @@ void SessionPool::give_back(std::unique_ptr<PooledSession> session, Lane lane, b
       }
     }
     if (url_.dialect == Dialect::kPostgresql) std::erase(leased_, session.get());
+    // A snapshot that a commit made stale while the lease was out would otherwise wait idle,
+    // holding back checkpoints.
+    if (detail::holds_snapshot_before(*session, commit_state_.load(std::memory_order_acquire))) {
+      detail::end_read_snapshot(*session);
+    }
     if (discard || session->hang_cut) {
       // Its siblings talk to the same server and are likely broken too: reconnect them lazily.
       dropped.swap(idle_);
@@ -327,6 +341,18 @@ void SessionPool::give_back(std::unique_ptr<PooledSession> session, Lane lane, b
   }
   returned_.notify_all();
   // `dropped` closes its connections here, outside the lock.
+}
+
+void SessionPool::commit_starting() {
+  if (url_.dialect != Dialect::kSqlite || url_.memory) return;  // no snapshots kept
+  commit_state_.fetch_add(detail::kCommitStep + 1, std::memory_order_acq_rel);
+}
+
+void SessionPool::commit_ended() {
+  if (url_.dialect != Dialect::kSqlite || url_.memory) return;
+  commit_state_.fetch_add(detail::kCommitStep - 1, std::memory_order_acq_rel);
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& idle : idle_) detail::end_read_snapshot(*idle);
 }
 
 void SessionPool::watchdog_loop() {

@@ -8,6 +8,9 @@
 // one writer); an in-memory database is a single connection, so the pool holds exactly one.
 // PostgreSQL: each session is one server connection.
 //
+// SQLite file stores: point reads (Lane::kKey) share read transactions until the next commit
+// (read_snapshot.h); a lease for any other lane starts outside a transaction.
+//
 // Lanes keep slow reads from taking what writes need: a kQuery lease (search, history,
 // message lists: statements of unbounded cost) is granted only while fewer than
 // max_queries() are out, so at least max_sessions - max_queries sessions stay for point reads
@@ -67,6 +70,11 @@ struct PooledSession {
   // SQLite file stores: the session writes take, with a page cache of kWriterCacheKiB (guarded
   // by the pool's mutex while idle).
   bool writer = false;
+  // SQLite file stores: a read transaction kept open for point reads (read_snapshot.h), the
+  // commit epoch it began at and when (steady-clock nanoseconds). Guarded like `writer`.
+  bool snapshot = false;
+  std::uint64_t snapshot_epoch = 0;
+  std::int64_t snapshot_began_ns = 0;
 };
 
 // What a lease is for; see the lanes above.
@@ -115,6 +123,13 @@ class SessionPool {
   Status set_statement_timeout(std::chrono::milliseconds timeout);
   std::chrono::milliseconds statement_timeout() const { return timeout_; }
 
+  // Bracket every COMMIT of this process: commit_starting() just before it, commit_ended() once
+  // it returned or threw, before the writer answers anyone. While a commit is in flight point
+  // reads keep no snapshot (a fresh one may or may not hold it); afterwards they begin new
+  // ones, and idle sessions end theirs (read_snapshot.h).
+  void commit_starting();
+  void commit_ended();
+
   const StoreUrl& url() const { return url_; }
   std::size_t max_queries() const { return max_queries_; }
 
@@ -138,6 +153,8 @@ class SessionPool {
   std::size_t open_count_ = 0;          // idle + leased
   std::size_t query_count_ = 0;         // kQuery leases out
   bool has_writer_ = false;             // a session is marked PooledSession::writer
+  // (commits started and ended) << 16 | commits in flight: see read_snapshot.h.
+  std::atomic<std::uint64_t> commit_state_{0};
   bool stop_ = false;
   std::condition_variable stop_changed_;
   std::thread watchdog_;  // PostgreSQL with a timeout only

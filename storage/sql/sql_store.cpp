@@ -13,6 +13,7 @@
 
 #include "storage/blob_marker.h"
 #include "storage/sql/archive_rows.h"
+#include "storage/sql/read_snapshot.h"
 #include "storage/sql/schema.h"
 #include "storage/sql/search_index.h"
 #include "storage/sql/search_runner.h"
@@ -149,6 +150,9 @@ StoreTraits SqlStore::traits() const {
 Status SqlStore::check_ready() {
   Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
   if (!lease.is_ok()) return std::move(lease).take_status();
+  // A probe reads the schema as it is now, not the point reads' shared snapshot: another
+  // process may have just migrated the file.
+  if (dialect_ == Dialect::kSqlite) detail::end_read_snapshot(**lease);
   int version = 0;
   try {
     soci::indicator ind = soci::i_ok;
@@ -339,10 +343,10 @@ class SqlTransaction final : public StoreTransaction {
     return with_blobs(blobs_, vread_row(ps_, type, id, version));
   }
   Result<SearchPage> search(const fhir::search::SearchQuery& query) override {
-    return with_blobs(blobs_, detail::run_search_in(ps_.sql, query, clock_.now_micros()));
+    return with_blobs(blobs_, detail::run_search_in(ps_, query, clock_.now_micros()));
   }
   Result<std::vector<ResourceVersion>> include(const IncludeQuery& query) override {
-    return with_blobs(blobs_, detail::run_include_in(ps_.sql, query));
+    return with_blobs(blobs_, detail::run_include_in(ps_, query));
   }
   Status lock(std::vector<std::pair<std::string, std::string>> type_ids) override {
     if (!lock_rows_) return Status::ok();

@@ -14,18 +14,18 @@ struct SqliteStatement::Handle {
 
 namespace {
 
-sqlite3* connection_of(soci::session& sql) {
-  return static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
-}
-
 [[noreturn]] void fail(sqlite3* db, int rc) {
   throw soci::sqlite3_soci_error(sqlite_api::sqlite3_errmsg(db), rc);
 }
 
 }  // namespace
 
+sqlite3* sqlite_connection(soci::session& sql) {
+  return static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
+}
+
 SqliteStatement::SqliteStatement(soci::session& sql, const std::string& text)
-    : handle_(new Handle), db_(connection_of(sql)) {
+    : handle_(new Handle), db_(sqlite_connection(sql)) {
   auto* db = static_cast<sqlite3*>(db_);
   const int rc = sqlite_api::sqlite3_prepare_v3(db, text.c_str(), static_cast<int>(text.size()),
                                                 SQLITE_PREPARE_PERSISTENT, &handle_->stmt, nullptr);
@@ -91,7 +91,7 @@ std::string_view SqliteStatement::Row::text(int column) const {
 }
 
 std::int64_t last_insert_rowid(soci::session& sql) {
-  return sqlite_api::sqlite3_last_insert_rowid(connection_of(sql));
+  return sqlite_api::sqlite3_last_insert_rowid(sqlite_connection(sql));
 }
 
 std::string multi_row_insert_sql(std::string_view table, std::string_view columns,

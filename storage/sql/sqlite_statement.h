@@ -11,6 +11,7 @@
 #pragma once
 
 #include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <cstdint>
 #include <functional>
@@ -57,6 +58,9 @@ class SqliteStatement {
   Handle* handle_;
   void* db_;
 };
+
+// The SQLite connection SOCI opened for `sql`, a SQLite session.
+sqlite_api::sqlite3* sqlite_connection(soci::session& sql);
 
 // The rowid of the last row inserted on `sql`, a SQLite session. Hearth's inserts read their key
 // here instead of through RETURNING, which SQLite runs as a trigger: that gives the INSERT a

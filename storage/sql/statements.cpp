@@ -9,6 +9,7 @@
 
 #include "storage/sql/archive_rows.h"
 #include "storage/sql/search_index.h"
+#include "storage/sql/search_statements.h"
 #include "storage/sql/sqlite_statement.h"
 
 namespace hearth::storage {
@@ -212,8 +213,7 @@ PreparedStatements::~PreparedStatements() = default;
 
 bool PreparedStatements::in_transaction() const {
   if (dialect != Dialect::kSqlite) return true;
-  auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
-  return backend != nullptr && sqlite_api::sqlite3_get_autocommit(backend->conn_) == 0;
+  return sqlite_api::sqlite3_get_autocommit(detail::sqlite_connection(sql)) == 0;
 }
 
 detail::ArchiveStatements& PreparedStatements::archive() {
@@ -224,6 +224,11 @@ detail::ArchiveStatements& PreparedStatements::archive() {
 detail::IndexWriter& PreparedStatements::index() {
   if (!index_) index_ = std::make_unique<detail::IndexWriter>(sql, dialect);
   return *index_;
+}
+
+detail::SearchStatements& PreparedStatements::searches() {
+  if (!searches_) searches_ = std::make_unique<detail::SearchStatements>(sql, dialect);
+  return *searches_;
 }
 
 HistoryStatements& PreparedStatements::history(int shape) {

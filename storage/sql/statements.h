@@ -22,6 +22,7 @@ namespace hearth::storage {
 namespace detail {
 struct ArchiveStatements;
 class IndexWriter;
+class SearchStatements;
 class SqliteStatement;
 }  // namespace detail
 
@@ -74,6 +75,8 @@ struct PreparedStatements {
   detail::ArchiveStatements& archive();
   // The search index's write statements (search_index.h), prepared on first use.
   detail::IndexWriter& index();
+  // The session's search statements (search_statements.h), kept by their text.
+  detail::SearchStatements& searches();
 
   soci::session& sql;
   const Dialect dialect;
@@ -108,6 +111,7 @@ struct PreparedStatements {
   std::map<int, std::unique_ptr<HistoryStatements>> history_;
   std::unique_ptr<detail::ArchiveStatements> archive_;
   std::unique_ptr<detail::IndexWriter> index_;
+  std::unique_ptr<detail::SearchStatements> searches_;
 };
 
 // The session's statements, prepared on its first use.

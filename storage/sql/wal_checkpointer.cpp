@@ -1,33 +1,67 @@
-// The checkpoint thread. PASSIVE checkpoints copy as much of the WAL into the database as
-// readers allow and fsync; the WAL is then reused from its start by the next writer.
+// The checkpoint thread and the writers' WAL resets (see the header for why resets run on the
+// writer). Checkpoints go through sqlite3_wal_checkpoint_v2, which says whether a RESTART got
+// its moment (SQLITE_BUSY when readers or a writer held on past the busy timeout).
 #include "storage/sql/wal_checkpointer.h"
 
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
-#include <chrono>
+#include <string>
 
 #include "core/thread_name.h"
+#include "storage/sql/sqlite_statement.h"
 
 namespace hearth::storage {
+namespace {
+
+using sqlite_api::sqlite3;
+
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// One checkpoint of `mode`; the WAL's size in pages after it, or -1 when it did not complete
+// (busy, or an I/O error: either way it is tried again later).
+int checkpoint(sqlite3* db, int mode) {
+  int log_pages = -1;
+  int copied = -1;
+  const int rc = sqlite_api::sqlite3_wal_checkpoint_v2(db, nullptr, mode, &log_pages, &copied);
+  return rc == SQLITE_OK ? log_pages : -1;
+}
+
+// SQLite's WAL hook, called after every commit of the connection with the WAL's size in pages.
+int record_wal_pages(void* pages, sqlite3* /*db*/, const char* /*schema*/, int wal_pages) {
+  static_cast<std::atomic<int>*>(pages)->store(wal_pages, std::memory_order_relaxed);
+  return SQLITE_OK;
+}
+
+}  // namespace
 
 void disable_auto_checkpoint(soci::session& sql) {
   sql << "PRAGMA wal_autocheckpoint = 0";
 }
 
-std::unique_ptr<WalCheckpointer> WalCheckpointer::start(const StoreUrl& url) {
+std::unique_ptr<WalCheckpointer> WalCheckpointer::start(const StoreUrl& url,
+                                                        int restart_above_pages) {
   if (url.dialect != Dialect::kSqlite || url.memory) return nullptr;
   try {
     auto sql = std::make_unique<soci::session>(soci::sqlite3, url.connect);
-    *sql << "PRAGMA busy_timeout = 10000";
-    return std::unique_ptr<WalCheckpointer>(new WalCheckpointer(std::move(sql)));
+    *sql << "PRAGMA busy_timeout = " + std::to_string(kSessionBusyMillis);
+    // A connection opens the file on its first statement, and only then knows it is in WAL
+    // mode: before that sqlite3_wal_checkpoint_v2 does nothing.
+    std::string journal_mode;
+    *sql << "PRAGMA journal_mode", soci::into(journal_mode);
+    return std::unique_ptr<WalCheckpointer>(
+        new WalCheckpointer(std::move(sql), restart_above_pages));
   } catch (...) {
     return nullptr;
   }
 }
 
-WalCheckpointer::WalCheckpointer(std::unique_ptr<soci::session> sql)
-    : sql_(std::move(sql)), thread_([this] {
+WalCheckpointer::WalCheckpointer(std::unique_ptr<soci::session> sql, int restart_above_pages)
+    : sql_(std::move(sql)), restart_above_pages_(restart_above_pages), thread_([this] {
         set_thread_name("hearth-checkpt");
         run();
       }) {}
@@ -41,10 +75,7 @@ WalCheckpointer::~WalCheckpointer() {
   thread_.join();
 }
 
-void WalCheckpointer::note_commit() {
-  if (commits_.fetch_add(1, std::memory_order_relaxed) % kCommitsPerWake != kCommitsPerWake - 1) {
-    return;
-  }
+void WalCheckpointer::wake() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     due_ = true;
@@ -52,27 +83,54 @@ void WalCheckpointer::note_commit() {
   wake_.notify_one();
 }
 
+void WalCheckpointer::after_commit(soci::session& writer) {
+  sqlite3* db = detail::sqlite_connection(writer);
+  // Set on every commit rather than when the session opens: it costs two stores, and the
+  // sessions are the pool's, made before this object.
+  sqlite_api::sqlite3_wal_hook(db, &record_wal_pages, &wal_pages_);
+  const int pages = wal_pages_.load(std::memory_order_relaxed);
+  int at_wake = pages_at_wake_.load(std::memory_order_relaxed);
+  if (pages < at_wake) pages_at_wake_.store(at_wake = pages, std::memory_order_relaxed);  // reset
+  const bool many_commits =
+      commits_.fetch_add(1, std::memory_order_relaxed) % kCommitsPerWake == kCommitsPerWake - 1;
+  if (many_commits || pages - at_wake >= kPagesPerWake) {
+    pages_at_wake_.store(pages, std::memory_order_relaxed);
+    wake();
+  }
+  if (!restart_due_.load(std::memory_order_acquire)) return;
+  const std::int64_t now = steady_ns();
+  if (now < retry_after_ns_.load(std::memory_order_relaxed)) return;
+  sqlite_api::sqlite3_busy_timeout(db, kRestartWaitMillis);
+  const int log_pages = checkpoint(db, SQLITE_CHECKPOINT_RESTART);
+  sqlite_api::sqlite3_busy_timeout(db, kSessionBusyMillis);
+  if (log_pages < 0) {  // readers held on: the writers go on, and one tries again in a second
+    retry_after_ns_.store(now + 1'000'000'000, std::memory_order_relaxed);
+    return;
+  }
+  restart_due_.store(false, std::memory_order_release);
+  restarts_.fetch_add(1, std::memory_order_relaxed);
+}
+
 void WalCheckpointer::run() {
+  sqlite3* db = detail::sqlite_connection(*sql_);
+  unsigned seen_commits = commits_.load(std::memory_order_relaxed);
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stop_) {
     wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_ || due_; });
     if (stop_) break;
     due_ = false;
     lock.unlock();
-    try {
-      int busy = 0, log_pages = 0, checkpointed = 0;
-      *sql_ << "PRAGMA wal_checkpoint(PASSIVE)", soci::into(busy), soci::into(log_pages),
-          soci::into(checkpointed);
-      // Under a steady stream of writes a PASSIVE checkpoint never finds the WAL idle, so it is
-      // never restarted and grows without bound. Past the limit, RESTART waits (busy_timeout)
-      // for a gap between writers so the next one writes from the WAL's start again: a short
-      // pause for writers, a bounded file whose blocks are reused (TRUNCATE would free them and
-      // make every later append allocate again).
-      if (log_pages > kRestartAbovePages) {
-        *sql_ << "PRAGMA wal_checkpoint(RESTART)", soci::into(busy), soci::into(log_pages),
-            soci::into(checkpointed);
+    const unsigned commits = commits_.load(std::memory_order_relaxed);
+    const bool idle = commits == seen_commits;
+    seen_commits = commits;
+    if (!restart_due_.load(std::memory_order_acquire)) {
+      if (checkpoint(db, SQLITE_CHECKPOINT_PASSIVE) > restart_above_pages_) {
+        restart_due_.store(true, std::memory_order_release);
       }
-    } catch (...) {  // busy or I/O trouble: try again on the next wake
+    } else if (idle && checkpoint(db, SQLITE_CHECKPOINT_RESTART) >= 0) {
+      // No writer committed for a whole wake: none will reset the WAL, and none is in the way.
+      restart_due_.store(false, std::memory_order_release);
+      restarts_.fetch_add(1, std::memory_order_relaxed);
     }
     lock.lock();
   }

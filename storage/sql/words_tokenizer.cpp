@@ -1,6 +1,8 @@
 // hearth_words: an FTS5 tokenizer that splits at spaces (words_tokenizer.h).
 #include "storage/sql/words_tokenizer.h"
 
+#include "storage/sql/sqlite_statement.h"
+
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <cstring>
@@ -56,7 +58,7 @@ int register_on(sqlite_api::sqlite3* db) {
 }  // namespace
 
 void register_words_tokenizer(soci::session& sql) {
-  auto* db = static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
+  auto* db = sqlite_connection(sql);
   const int rc = register_on(db);
   if (rc != SQLITE_OK) {
     throw soci::sqlite3_soci_error(

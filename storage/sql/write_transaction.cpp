@@ -29,12 +29,19 @@ void WriteTransactions::end(SessionPool::Lease& lease, PreparedStatements& ps, b
     return;
   }
   const auto started = std::chrono::steady_clock::now();
-  ps.commit.execute(true);
+  pool_.commit_starting();
+  try {
+    ps.commit.execute(true);
+  } catch (...) {
+    pool_.commit_ended();
+    throw;
+  }
   store_metrics().commit_micros.observe(
       static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now() - started)
                                      .count()));
-  if (checkpointer_ != nullptr) checkpointer_->note_commit();
+  pool_.commit_ended();
+  if (checkpointer_ != nullptr) checkpointer_->after_commit(*lease->sql);
 }
 
 }  // namespace hearth::storage::detail

@@ -29,8 +29,8 @@ bool keep_top(std::string_view key) {
 }
 
 bool keep_element(std::string_view key) {
-  static const std::set<std::string_view> kKeep = {"id",  "path", "sliceName", "min",
-                                                   "max", "type", "binding",   "slicing"};
+  static const std::set<std::string_view> kKeep = {
+      "id", "path", "sliceName", "min", "max", "type", "binding", "slicing", "constraint"};
   if (kKeep.contains(key)) return true;
   auto upper_at = [&](std::size_t i) { return key.size() > i && key[i] >= 'A' && key[i] <= 'Z'; };
   return (key.starts_with("fixed") && upper_at(5)) || (key.starts_with("pattern") && upper_at(7));

@@ -2,7 +2,8 @@
 // definitions, ...) as C++ constant data (profile_tables.gen.cpp) for fhir/shipped_profiles.h:
 // per profile its url and its JSON reduced to what fhir/profile.h compiles (url, name, type,
 // baseDefinition, derivation, kind and, of each differential element, id, path, sliceName,
-// min, max, type, binding, slicing, fixed[x], pattern[x]), numbers kept as their text.
+// min, max, type, binding, slicing, constraint, fixed[x], pattern[x]), numbers kept as their
+// text.
 // Deterministic text (profiles sorted by url).
 #pragma once
 

@@ -95,7 +95,7 @@ std::string write_code_systems(const Package& package, TextPool& text, std::size
                 cpp_literal(cs->title) + ", " + cpp_literal(cs->version) + ", " +
                 (cs->case_sensitive ? "true" : "false") + ", " +
                 span_of("kConcepts", first, cs->concepts.size()) + ", " +
-                span_of("kByCode", first_index, order.size()) + "}");
+                span_of("kByCode", first_index, order.size()) + ", nullptr}");
   }
   count = systems.size;
   return concepts.emit("Concept kConcepts", "{}") + by_code.emit("std::uint32_t kByCode", "0") +

@@ -84,14 +84,14 @@ TEST_CASE(":below and :above follow the code system's hierarchy") {
 }
 
 TEST_CASE("terminology modifiers refuse what they cannot answer") {
-  CHECK(error_of("Patient", {{"gender:in", "http://example.org/vs"}}).find("not built in") !=
+  CHECK(error_of("Patient", {{"gender:in", "http://example.org/vs"}}).find("not held") !=
         std::string::npos);
   CHECK(error_of("Patient", {{"gender:in", "http://hl7.org/fhir/ValueSet/iso3166-1-3"}})
             .find("cannot be expanded") != std::string::npos);
   CHECK(error_of("Encounter", {{"participant-type:below", "TRANS"}}).find("[system]|[code]") !=
         std::string::npos);
   CHECK(error_of("Encounter", {{"participant-type:below", "http://snomed.info/sct|1"}})
-            .find("not built in") != std::string::npos);
+            .find("not held") != std::string::npos);
   CHECK(error_of("Encounter", {{"participant-type:above", std::string(kParticipation) + "|NOPE"}})
             .find("is not in") != std::string::npos);
   // Past the bound: the v3 ActCode system has more codes than kMaxTerminologyCodes.
