@@ -116,14 +116,14 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
     // none when it does not.
     const bool estimate = query.total == fhir::search::TotalMode::kEstimate;
     const long long cap = std::max<long long>(query.estimate_cap, 0);
-    SearchStatement& count = cache.statement(
-        estimate ? "SELECT COUNT(*) FROM (SELECT 1" + from + compiled.where + " LIMIT " +
-                       std::to_string(cap + 1) + ") AS capped"
-                 : "SELECT COUNT(*)" + from + compiled.where,
-        compiled.values, compiled.where_values, [](SearchStatement& st) {
-          st.statement.exchange(soci::into(st.total));
-          bind_values(st);
-        });
+    SearchStatement& count =
+        cache.statement(estimate ? "SELECT COUNT(*) FROM (SELECT 1" + from + compiled.where +
+                                       " LIMIT " + std::to_string(cap + 1) + ") AS capped"
+                                 : "SELECT COUNT(*)" + from + compiled.where,
+                        compiled.values, compiled.where_values, [](SearchStatement& st) {
+                          st.statement.exchange(soci::into(st.total));
+                          bind_values(st);
+                        });
     run_statement(cache, count, [](SearchStatement& st) { st.statement.execute(true); });
     if (!estimate || count.total <= cap) page.total = count.total;
   }

@@ -1,12 +1,12 @@
 // hearth_words: an FTS5 tokenizer that splits at spaces (words_tokenizer.h).
 #include "storage/sql/words_tokenizer.h"
 
-#include "storage/sql/sqlite_statement.h"
-
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <cstring>
 #include <string>
+
+#include "storage/sql/sqlite_statement.h"
 
 namespace hearth::storage::detail {
 namespace {
