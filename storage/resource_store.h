@@ -107,7 +107,9 @@ struct HistoryPage {
 // `count` applied.
 struct SearchPage {
   std::vector<ResourceVersion> entries;
-  std::optional<std::int64_t> total;  // all matches; unset when the query asked for none
+  // All matches; unset when the query asked for none, or for an estimate (_total=estimate, the
+  // default) and there are more than its cap.
+  std::optional<std::int64_t> total;
   // Opaque paging cursors (SearchQuery::cursor; keyset, stable under concurrent writes): the
   // page after this one when one follows, the page before it when one may precede it, and the
   // last page (whenever the query asked for entries). Empty when there is none.

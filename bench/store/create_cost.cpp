@@ -10,6 +10,7 @@
 //
 // CPU is process CPU time (the machine may be shared; wall time says more about neighbours).
 // Under callgrind, HEARTH_COST_STAGE=decode|extract|render|store runs that stage only.
+// HEARTH_COST_NOINDEX=1 stores no index rows, HEARTH_COST_NOTEXT=1 no full-text row.
 #include <sqlite3.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@
 #include "core/clock.h"
 #include "fhir/search/index_values.h"
 #include "fhir/search/param_parts.h"
+#include "storage/sql/words_tokenizer.h"
 #include "storage/store.h"
 
 namespace {
@@ -173,6 +175,12 @@ int main(int argc, char** argv) {
       hearth::fhir::search::drop_rows_held_by_parts(type, *values);
     }
     print_stage("extract_index + drop", cpu_seconds() - cpu, n);
+    // Its share that builds the words of _text / _content (fhir/search/full_text.h).
+    const double text_cpu = cpu_seconds();
+    std::size_t words = 0;
+    for (int i = 0; i < n; ++i) words += hearth::fhir::search::full_text(kept).content.size();
+    print_stage("  of which full_text", cpu_seconds() - text_cpu, n);
+    if (words == 0) die("full_text");
   }
   if (stage_on("render")) {
     const double cpu = cpu_seconds();
@@ -201,6 +209,7 @@ int main(int argc, char** argv) {
     if (const char* sql = std::getenv("HEARTH_COST_SQL")) {
       sqlite3* conn = nullptr;
       sqlite3_open(path.c_str(), &conn);
+      hearth::storage::detail::register_words_tokenizer(conn);  // idx_text's tokenizer
       if (sqlite3_exec(conn, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
         die(std::string("HEARTH_COST_SQL: ") + sqlite3_errmsg(conn));
       }
@@ -210,6 +219,9 @@ int main(int argc, char** argv) {
     hearth::fhir::search::drop_rows_held_by_parts(type, *values);  // as api::build_write
     // HEARTH_COST_NOINDEX=1: the same creates without index rows (what the index costs).
     if (std::getenv("HEARTH_COST_NOINDEX") != nullptr) *values = {};
+    // HEARTH_COST_NOTEXT=1: the same creates without their full-text row (what _text and
+    // _content cost the store).
+    if (std::getenv("HEARTH_COST_NOTEXT") != nullptr) values->text = {};
     if (std::getenv("HEARTH_COST_NOCOMPOSITE") != nullptr) values->composites.clear();
     hearth::api::StampedBody stamped(kept, "x");
     std::atomic<int> next{0};

@@ -246,6 +246,7 @@ Result<IndexValues> extract_index(const JsonValue& resource, std::size_t max_row
   }
   const fhirpath::EvalOptions& options = eval_options();
   IndexValues out;
+  out.text = full_text(resource);
   for (const CompiledParam& p : params->second) {
     if (guards == IndexGuards::kOn && !p.guards.empty() && !holds_any(resource, p.guards)) {
       continue;

@@ -16,6 +16,7 @@
 #include "core/status.h"
 #include "fhir/json.h"
 #include "fhir/model.h"
+#include "fhir/search/full_text.h"
 
 namespace hearth::fhir::search {
 
@@ -124,6 +125,9 @@ struct IndexValues {
   std::vector<UriIndex> uris;
   std::vector<CompositeIndex> composites;
   std::vector<PhoneticName> phonetic_names;  // not counted by size(): no rows of the resource
+  // _text and _content (fhir/search/full_text.h): one row of the full-text table, not counted by
+  // size().
+  FullText text;
 
   std::size_t size() const {
     return strings.size() + tokens.size() + dates.size() + numbers.size() + quantities.size() +
@@ -141,7 +145,8 @@ inline constexpr std::size_t kDefaultMaxIndexRows = 65536;
 // `subject.where(resolve() is Patient)` keeps "Patient/1" without loading anything.
 // Evaluates every SearchParameter that applies to the resource's type (its own and the
 // Resource/DomainResource ones) except `_id` and `_lastUpdated`, which the store answers from
-// the resource row, and special ones. Duplicate rows of one parameter are dropped.
+// the resource row, and special ones. Duplicate rows of one parameter are dropped. The words of
+// _text and _content come from the same document (full_text), in `text`.
 // Errors: kInvalidArgument when `resource` has no known resourceType; kUnprocessable when it
 // produces more than `max_rows` rows (after dropping duplicates; checked after each parameter,
 // so at most one parameter's values are held beyond the cap). An expression that fails on this

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "fhir/json.h"
 #include "fhir/search/date_range.h"
 #include "fhir/search/text_fold.h"
+#include "fhir/search/ucum.h"
 
 namespace hearth::fhir::search::detail {
 namespace {
@@ -276,10 +278,18 @@ void quantity_rows(std::string_view code, const Item& item, IndexValues& out) {
                     "MoneyQuantity"})) {
     std::string_view unit = member_string(j, "code");
     if (unit.empty()) unit = member_string(j, "unit");
-    out.quantities.push_back({.param = code,
-                              .value = value,
-                              .system = std::string(member_string(j, "system")),
-                              .code = std::string(unit)});
+    const std::string_view system = member_string(j, "system");
+    out.quantities.push_back(
+        {.param = code, .value = value, .system = std::string(system), .code = std::string(unit)});
+    // A UCUM code that converts gives its canonical row too (fhir/search/ucum.h).
+    if (system == kUcumSystem && !member_string(j, "code").empty()) {
+      if (std::optional<UcumCanonical> canonical = ucum_canonical(member_string(j, "code"))) {
+        out.quantities.push_back({.param = code,
+                                  .value = value * canonical->factor,
+                                  .system = std::string(kUcumCanonicalSystem),
+                                  .code = std::move(canonical->unit)});
+      }
+    }
   } else if (type == "Money") {
     std::string_view currency = member_string(j, "currency");
     out.quantities.push_back({.param = code,

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "fhir/search/chain.h"
+#include "fhir/search/full_text.h"
 #include "fhir/search/include_directive.h"
 #include "fhir/search/index_values.h"
 #include "fhir/search/search_value_parse.h"
@@ -24,7 +25,7 @@ Status invalid(std::string message) {
 // Recognised by search.html but not implemented: rejected, because ignoring them would return
 // other resources than the client asked for.
 constexpr std::string_view kUnsupported[] = {
-    "_contained", "_containedType", "_text", "_content", "_list", "_query", "_filter",
+    "_contained", "_containedType", "_list", "_query", "_filter",
 };
 
 bool is_unsupported(std::string_view name) {
@@ -83,6 +84,10 @@ ParsedModifier plain(Modifier modifier) {
 Result<ParsedModifier> parse_modifier(const SearchParamDef& param, std::string_view name,
                                       std::string_view text) {
   if (text.empty()) return ParsedModifier{};
+  if (is_full_text(param)) {
+    return invalid("modifier ':" + std::string(text) + "' in '" + std::string(name) +
+                   "' is not supported: _text and _content take words only");
+  }
   if (text == "missing") return plain(Modifier::kMissing);
   switch (param.type) {
     case SearchParamType::kString:
@@ -234,7 +239,7 @@ Result<std::vector<SortKey>> parse_sort(const SearchQuery& query, std::string_vi
                      scope_text(query));
     }
     if (!has_values(*key.param) || key.param->type == SearchParamType::kComposite ||
-        is_phonetic(*key.param)) {
+        is_phonetic(*key.param) || is_full_text(*key.param)) {
       return invalid("_sort by '" + std::string(code) + "' (a " +
                      std::string(type_name(key.param->type)) + " parameter) is not supported");
     }
@@ -276,7 +281,9 @@ Result<bool> parse_result_param(std::string_view name, std::string_view value,
   } else if (name == "_total") {
     if (value == "none") {
       query.total = TotalMode::kNone;
-    } else if (value == "estimate" || value == "accurate") {
+    } else if (value == "estimate") {
+      query.total = TotalMode::kEstimate;
+    } else if (value == "accurate") {
       query.total = TotalMode::kAccurate;
     } else {
       return invalid("invalid _total '" + std::string(value) +

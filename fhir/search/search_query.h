@@ -53,7 +53,8 @@ struct SearchValue {
   Prefix prefix = Prefix::kEq;
   // The value as given (prefix included), escapes (\, \$ \| \\) removed.
   std::string raw;
-  // string: fold_text(raw); :exact uses raw.
+  // string: fold_text(raw); :exact uses raw. _text / _content: the value's words
+  // (fhir/search/full_text.h), each once, separated by one space; all must occur.
   std::string folded;
   // token: "system|code" -> has_system, system, code. "|code": has_system with "" (no system).
   // "system|": has_system, code "" (any code). "code": !has_system. :text: `folded` instead.
@@ -117,7 +118,14 @@ struct SortKey {
   bool descending = false;
 };
 
-enum class TotalMode : std::uint8_t { kAccurate, kNone };
+// _total (search.html#total): how Bundle.total is found. kAccurate counts every match; kNone
+// counts nothing; kEstimate (the default) counts at most SearchQuery::estimate_cap matches: the
+// exact total when there are no more, no total when there are (a first page never pays for
+// counting a large set).
+enum class TotalMode : std::uint8_t { kAccurate, kEstimate, kNone };
+
+// The matches a _total=estimate search (the default) counts at most.
+inline constexpr std::int64_t kEstimateCap = 1000;
 
 // One _include or _revinclude value (search.html#include): "Source:param[:Target]",
 // "Source:*" (every reference parameter of Source) or "*" (every reference parameter; for
@@ -168,7 +176,8 @@ struct SearchQuery {
   // _cursor: the opaque keyset cursor of the paging links (storage::SearchPage), "" for the
   // first page. The store checks it.
   std::string cursor;
-  TotalMode total = TotalMode::kAccurate;
+  TotalMode total = TotalMode::kEstimate;
+  std::int64_t estimate_cap = kEstimateCap;  // for kEstimate
   // _summary=count: the total only.
   bool summary_count = false;
   // _summary=true|text|data and _elements (fhir/resource_view.h): how each returned resource is
@@ -221,7 +230,7 @@ inline constexpr std::size_t kMaxResultParams = 16;
 // search, a chain or _has, a parameter whose type differs between the _type types, and an
 // _include / _revinclude without :iterate whose source is none of them; an unknown name when
 // `strict` (in a system search: a name one of the types lacks); _contained,
-// _containedType, _text, _content, _list, _query, _filter, composite and special parameters (not
+// _containedType, _list, _query, _filter, composite and special parameters (not
 // supported); a modifier its type does not allow; a chain or _has that is malformed, names an
 // unknown or non-reference parameter or type, is ambiguous (`subject.name` where two target
 // types have `name`), has more than kMaxChainLinks links, or ends in :missing or :not; an

@@ -11,9 +11,11 @@
 
 #include "fhir/search/composite.h"
 #include "fhir/search/date_range.h"
+#include "fhir/search/full_text.h"
 #include "fhir/search/index_values.h"
 #include "fhir/search/phonetic.h"
 #include "fhir/search/text_fold.h"
+#include "fhir/search/ucum.h"
 
 namespace hearth::fhir::search::detail {
 namespace {
@@ -189,6 +191,17 @@ Status parse_quantity(const SearchParamDef& param, std::string_view text, Search
     value.code = unescape(parts[2]);
     value.has_system = !value.system.empty();
   }
+  // A UCUM unit that converts is searched in canonical units, against the canonical rows
+  // (fhir/search/ucum.h): 5.4 mg as 0.0054 g, its precision range scaled alike.
+  if (value.system == kUcumSystem && !value.code.empty()) {
+    if (std::optional<UcumCanonical> canonical = ucum_canonical(value.code)) {
+      value.system = kUcumCanonicalSystem;
+      value.code = std::move(canonical->unit);
+      value.number *= canonical->factor;
+      value.number_low *= canonical->factor;
+      value.number_high *= canonical->factor;
+    }
+  }
   return Status::ok();
 }
 
@@ -316,6 +329,21 @@ Result<SearchValue> parse_value(const SearchParamDef& param, Modifier modifier,
         return Status(Code::kInvalidArgument, "a :contains value of search parameter '" +
                                                   std::string(param.code) + "' may be at most " +
                                                   std::to_string(kMaxContainsBytes) + " bytes");
+      }
+      if (is_full_text(param)) {
+        // The words, each once, space-separated (the storage compiler splits them again).
+        const std::vector<std::string> words = full_text_words(value.raw);
+        if (words.size() > kMaxQueryWords) {
+          return bad_value("text", value.raw, param.code,
+                           "it has more than " + std::to_string(kMaxQueryWords) + " words");
+        }
+        for (const std::string& word : words) {
+          value.folded += (value.folded.empty() ? "" : " ") + word;
+        }
+        if (value.folded.empty()) {
+          return bad_value("text", value.raw, param.code, "it has no word (letters or digits)");
+        }
+        return value;
       }
       if (is_phonetic(param)) {
         value.folded = soundex(value.raw);

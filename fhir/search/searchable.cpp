@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "fhir/search/full_text.h"
 #include "fhir/search/index_values.h"
 
 namespace hearth::fhir::search {
@@ -37,7 +38,8 @@ Table build() {
 }  // namespace
 
 bool is_searchable(const SearchParamDef& param) {
-  return param.code == "_id" || param.code == "_lastUpdated" || is_indexed(param);
+  return param.code == "_id" || param.code == "_lastUpdated" || is_indexed(param) ||
+         is_full_text(param);
 }
 
 std::span<const SearchParamDef* const> searchable_params(std::string_view resource_type) {

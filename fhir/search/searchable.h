@@ -17,7 +17,8 @@ namespace hearth::fhir::search {
 // system-level search takes. The span views static storage built once.
 std::span<const SearchParamDef* const> searchable_params(std::string_view resource_type);
 
-// Is `param` one Hearth answers (indexed, or _id / _lastUpdated)?
+// Is `param` one Hearth answers (indexed, _id / _lastUpdated, or _text / _content from the
+// full-text table)?
 bool is_searchable(const SearchParamDef& param);
 
 // Does searchable `param` of a reference type follow references (chains, _include, _has)?

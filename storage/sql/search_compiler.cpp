@@ -9,8 +9,10 @@
 #include <unordered_map>
 
 #include "fhir/search/composite.h"
+#include "fhir/search/full_text.h"
 #include "fhir/search/index_values.h"
 #include "fhir/search/param_parts.h"
+#include "fhir/search/ucum.h"
 
 namespace hearth::storage::detail {
 namespace {
@@ -49,6 +51,7 @@ class Builder {
     return ec == std::errc() ? std::string(buffer, end) : std::string("0");
   }
   std::vector<SqlValue> values;
+  Dialect dialect = Dialect::kSqlite;
 
  private:
   std::unordered_map<std::string, std::size_t> index_;
@@ -238,8 +241,14 @@ std::string value_condition(Builder& b, const SearchClause& clause, const Search
     case SearchParamType::kNumber: return number_condition(b, v, "i.value");
     case SearchParamType::kQuantity: {
       std::string out = number_condition(b, v, "i.value");
-      if (v.has_system && !v.system.empty())
+      if (v.has_system && !v.system.empty()) {
         out = "(" + out + ") AND i.system = " + b.text(v.system);
+      } else {
+        // Without a system: any row but the canonical ones (fhir/search/ucum.h), whose values
+        // are in other units.
+        out = "(" + out + ") AND i.system <> " +
+              b.text(std::string(fhir::search::kUcumCanonicalSystem));
+      }
       if (!v.code.empty()) out = "(" + out + ") AND i.code = " + b.text(v.code);
       return out;
     }
@@ -324,6 +333,50 @@ std::string_view rows_code(const SearchClause& clause) {
   return fhir::search::is_phonetic(*clause.param) ? std::string_view("name") : clause.code;
 }
 
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const std::string& part : parts) out += (out.empty() ? "" : std::string(sep)) + part;
+  return out;
+}
+
+// The keys of the resources whose full-text row (text_index.h) holds every word of one of the
+// clause's values (_text: in the narrative, _content: anywhere). The words are letters and
+// digits only (full_text.h), so they need no escaping inside the match expression, which is
+// bound as one text. SQLite: a narrative word is kept as "_word" in the one text of the row,
+// and the rows still pending (not yet in the FTS5 index; a few hundred at most) are read by
+// their words, which are single-space separated, so " word " in " words " finds a whole word.
+std::string full_text_ids(Builder& b, const SearchClause& clause) {
+  const bool narrative = clause.code == "_text";
+  std::vector<std::string> any, pending_any;
+  for (const SearchValue& v : clause.values) {
+    std::string all;
+    std::vector<std::string> pending_all;
+    std::size_t from = 0;
+    while (from < v.folded.size()) {
+      std::size_t to = v.folded.find(' ', from);
+      if (to == std::string::npos) to = v.folded.size();
+      const std::string word = v.folded.substr(from, to - from);
+      if (b.dialect == Dialect::kSqlite) {
+        const std::string kept = (narrative ? "_" : "") + word;
+        all += (all.empty() ? "\"" : " AND \"") + kept + "\"";
+        pending_all.push_back("instr(' ' || p.words || ' ', " + b.text(" " + kept + " ") + ") > 0");
+      } else {
+        all += (all.empty() ? "'" : " & '") + word + "'";
+      }
+      from = to + 1;
+    }
+    any.push_back("(" + all + ")");
+    pending_any.push_back("(" + join(pending_all, " AND ") + ")");
+  }
+  if (b.dialect == Dialect::kSqlite) {
+    return "SELECT rowid FROM idx_text WHERE idx_text MATCH " + b.text(join(any, " OR ")) +
+           " UNION ALL SELECT p.rid FROM idx_text_pending p WHERE " + join(pending_any, " OR ");
+  }
+  return std::string("SELECT t.rid FROM idx_text t WHERE t.") +
+         (narrative ? "narrative" : "content") + " @@ to_tsquery('simple', " +
+         b.text(join(any, " | ")) + ")";
+}
+
 // A clause selects the resource keys its index rows match, driven by the table's (pid, value)
 // index: "r.rid IN (...)" lets the engine start from the few matching rows instead of
 // probing the index once per resource of the type. Negations (:not, :missing=true) select the
@@ -341,6 +394,7 @@ std::string own_ids(Builder& b, const SearchClause& clause, const std::string& t
     return "SELECT r.rid FROM resource r WHERE r.res_type = " + b.text(type) +
            " AND r.deleted = 0 AND " + column_clause(b, clause, now);
   }
+  if (fhir::search::is_full_text(*clause.param)) return full_text_ids(b, clause);
   std::vector<std::string> any;
   any.reserve(clause.values.size());
   for (const SearchValue& v : clause.values) any.push_back(value_condition(b, clause, v, now));
@@ -383,6 +437,10 @@ IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type
     out.select = chained_ids(b, clause, type, now);
     return out;
   }
+  if (fhir::search::is_full_text(*clause.param)) {
+    out.select = full_text_ids(b, clause);
+    return out;
+  }
   const char* table = table_of(clause.param->type);
   out.select = std::string("SELECT i.rid FROM ") + table + " i WHERE " +
                pid_condition(b, types, rows_code(clause));
@@ -395,12 +453,6 @@ IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type
   for (const SearchValue& v : clause.values) any.push_back(value_condition(b, clause, v, now));
   out.select += " AND " + balanced(any, " OR ");
   out.excluded = clause.modifier == Modifier::kNot;
-  return out;
-}
-
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (const std::string& part : parts) out += (out.empty() ? "" : std::string(sep)) + part;
   return out;
 }
 
@@ -442,9 +494,14 @@ SortTerm sort_term(Builder& b, const std::vector<std::string>& types,
   const std::string of = key.param->type == SearchParamType::kToken
                              ? std::string("NULLIF(i.code, '')")
                              : std::string("i.") + column;
+  // Quantities sort by their values as written, not by their canonical rows (other units).
+  const std::string canonical =
+      key.param->type == SearchParamType::kQuantity
+          ? " AND i.system <> " + b.text(std::string(fhir::search::kUcumCanonicalSystem))
+          : std::string();
   term.expr = std::string("(SELECT ") + (key.descending ? "MAX" : "MIN") + "(" + of + ") FROM " +
               table_of(key.param->type) + " i WHERE i.rid = r.rid AND " +
-              pid_condition(b, types, code) + ")";
+              pid_condition(b, types, code) + canonical + ")";
   term.nullable = true;
   return term;
 }
@@ -583,8 +640,10 @@ IncludeSql compile_include(const IncludeQuery& query) {
   return out;
 }
 
-SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros) {
+SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros,
+                         Dialect dialect) {
   Builder b;
+  b.dialect = dialect;
   SearchSql out;
   // A type search covers its type whatever `types` says; a system search its `types` (all
   // when empty).

@@ -17,6 +17,7 @@
 #include "fhir/search/search_query.h"
 #include "storage/resource_store.h"
 #include "storage/sql/page_cursor.h"
+#include "storage/store_url.h"
 
 namespace hearth::storage::detail {
 
@@ -55,9 +56,11 @@ struct SearchSql {
   std::size_t where_values = 0;
 };
 
-// `now_micros` anchors the `ap` (approximately) prefix on dates. Precondition: the query came
-// from parse_search (parameters and modifiers fit their types).
-SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros);
+// `now_micros` anchors the `ap` (approximately) prefix on dates. `dialect`: the engine, which
+// only _text / _content clauses depend on (FTS5 MATCH or tsvector @@). Precondition: the query
+// came from parse_search (parameters and modifiers fit their types).
+SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros,
+                         Dialect dialect = Dialect::kSqlite);
 
 // Restricts `sql` to the page `cursor` names (page_cursor.h): the rows after (or before) its
 // keys; for a page read backwards (previous, last), order_by is reversed: the caller reverses the

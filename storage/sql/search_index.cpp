@@ -86,7 +86,11 @@ void append_number_element(std::string& array, Number value) {
 }  // namespace
 
 IndexWriter::IndexWriter(soci::session& sql, Dialect dialect)
-    : sql_(sql), dialect_(dialect), composite_(sql, dialect), phonetic_(sql, dialect) {
+    : sql_(sql),
+      dialect_(dialect),
+      composite_(sql, dialect),
+      phonetic_(sql, dialect),
+      text_(sql, dialect) {
   if (dialect_ == Dialect::kSqlite) {
     rid_lookup_ = std::make_unique<SqliteStatement>(
         sql, "SELECT rid FROM resource WHERE res_type = ?1 AND res_id = ?2");
@@ -206,6 +210,7 @@ void IndexWriter::remove(const std::string& type, const std::string& id) {
     for (auto& st : deletes_) st->execute(true);
   }
   composite_.remove(type_, id_, rid_);
+  text_.remove(type_, id_, rid_);
 }
 
 template <typename Rows, typename Fill>
@@ -272,10 +277,12 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
                          const fhir::search::IndexValues& values, std::optional<std::int64_t> rid) {
   using namespace fhir::search;
   phonetic_.insert(values.phonetic_names);
-  if (values.size() == 0) return;
+  const bool has_text = !values.text.narrative.empty() || !values.text.content.empty();
+  if (values.size() == 0 && !has_text) return;
   if (!find_rid(type, id, rid)) {
     throw std::runtime_error("index rows for " + type + "/" + id + ", which has no resource row");
   }
+  text_.insert(type_, id_, rid_, values.text);
   insert_rows(0, values.strings, [](const StringIndex& r) {
     Row row;
     row.param = r.param;
@@ -371,6 +378,14 @@ void sync_search_params(soci::session& sql) {
 long long reindex_all(soci::session& sql, Dialect dialect) {
   for (const char* table : kTables) sql << "DELETE FROM " << table;
   sql << "DELETE FROM idx_composite";
+  if (dialect == Dialect::kSqlite) {
+    // idx_text reads its words from idx_text_words: it is emptied by its own command.
+    sql << "INSERT INTO idx_text (idx_text) VALUES ('delete-all')";
+    sql << "DELETE FROM idx_text_pending";
+    sql << "DELETE FROM idx_text_words";
+  } else {
+    sql << "DELETE FROM idx_text";
+  }
   IndexWriter writer(sql, dialect);
   long long indexed = 0;
   long long after = 0;  // keyset over resource_version.seq, a page at a time
@@ -394,6 +409,7 @@ long long reindex_all(soci::session& sql, Dialect dialect) {
     after = seqs.back();
     if (types.size() < 500) break;
   }
+  writer.drain_text();
   return indexed;
 }
 

@@ -30,6 +30,7 @@
 #include "storage/sql/composite_index.h"
 #include "storage/sql/phonetic_index.h"
 #include "storage/sql/sqlite_statement.h"
+#include "storage/sql/text_index.h"
 #include "storage/store_url.h"
 
 namespace hearth::storage::detail {
@@ -54,6 +55,8 @@ class IndexWriter {
   // resource created in this transaction: the seq of its first version), which saves a lookup.
   void insert(const std::string& type, const std::string& id,
               const fhir::search::IndexValues& values, std::optional<std::int64_t> rid = {});
+  // SQLite: moves the full-text rows still pending into the FTS5 index (text_index.h).
+  void drain_text() { text_.drain(); }
 
  private:
   template <typename Rows, typename Fill>
@@ -92,6 +95,8 @@ class IndexWriter {
   CompositeIndexWriter composite_;
   // phonetic_name, in its own file (phonetic_index.h).
   PhoneticIndexWriter phonetic_;
+  // idx_text, the full-text table (text_index.h).
+  TextIndexWriter text_;
 };
 
 // Gives every (resource type, code) that extract_index produces a row in `search_param`, with
@@ -100,8 +105,8 @@ class IndexWriter {
 void sync_search_params(soci::session& sql);
 
 // Rebuilds the index of every current (not deleted) resource: deletes all idx_* rows, then
-// parses each stored body and inserts its values. Runs in the caller's transaction.
-// Returns the number of resources indexed.
+// parses each stored body and inserts its values (full-text rows included). Runs in the caller's
+// transaction. Returns the number of resources indexed.
 long long reindex_all(soci::session& sql, Dialect dialect);
 
 }  // namespace hearth::storage::detail

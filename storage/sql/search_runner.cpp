@@ -94,7 +94,8 @@ void run_statement(SearchStatements& cache, SearchStatement& st, Use&& use) {
 Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::SearchQuery& query,
                                  std::int64_t now_micros) {
   using Direction = PageCursor::Direction;
-  SearchSql compiled = compile_search(query, now_micros);
+  SearchStatements& cache = ps.searches();
+  SearchSql compiled = compile_search(query, now_micros, cache.dialect());
   const std::string signature = sort_signature(query);
   Direction direction = Direction::kAfter;
   if (!query.cursor.empty()) {
@@ -108,18 +109,23 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
                       " distinct values to bind, at most " + std::to_string(kMaxBoundValues - 2) +
                       " (lower --search-max-params or --search-max-values)");
   }
-  SearchStatements& cache = ps.searches();
   const std::string from = " FROM resource r WHERE r.deleted = 0";
   SearchPage page;
-  if (query.total == fhir::search::TotalMode::kAccurate) {
+  if (query.total != fhir::search::TotalMode::kNone) {
+    // An estimate counts one match past its cap at most: the total when it stays under it,
+    // none when it does not.
+    const bool estimate = query.total == fhir::search::TotalMode::kEstimate;
+    const long long cap = std::max<long long>(query.estimate_cap, 0);
     SearchStatement& count =
-        cache.statement("SELECT COUNT(*)" + from + compiled.where, compiled.values,
-                        compiled.where_values, [](SearchStatement& st) {
+        cache.statement(estimate ? "SELECT COUNT(*) FROM (SELECT 1" + from + compiled.where +
+                                       " LIMIT " + std::to_string(cap + 1) + ") AS capped"
+                                 : "SELECT COUNT(*)" + from + compiled.where,
+                        compiled.values, compiled.where_values, [](SearchStatement& st) {
                           st.statement.exchange(soci::into(st.total));
                           bind_values(st);
                         });
     run_statement(cache, count, [](SearchStatement& st) { st.statement.execute(true); });
-    page.total = count.total;
+    if (!estimate || count.total <= cap) page.total = count.total;
   }
   if (query.count <= 0) return page;
   page.last_cursor =

@@ -81,6 +81,7 @@ class SearchStatements {
   // Drops the statement (after it threw); a no-op for one not in the cache.
   void discard(const SearchStatement& statement);
 
+  Dialect dialect() const { return dialect_; }
   std::size_t size() const { return entries_.size(); }
   std::size_t prepared() const { return prepared_; }  // statements prepared so far
 

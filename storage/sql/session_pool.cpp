@@ -21,6 +21,7 @@
 #include "storage/sql/statements.h"
 #include "storage/sql/wal_checkpointer.h"
 #include "storage/sql/wal_write_buffer.h"
+#include "storage/sql/words_tokenizer.h"
 
 namespace hearth::storage {
 namespace {
@@ -178,6 +179,7 @@ Result<std::unique_ptr<PooledSession>> SessionPool::connect() {
     if (url_.dialect == Dialect::kSqlite) {
       session->sql = std::make_unique<soci::session>(soci::sqlite3, url_.connect);
       configure_sqlite(*session->sql, url_.memory, url_.sync_every_commit);
+      detail::register_words_tokenizer(*session->sql);  // before anything opens idx_text
       sqlite3_progress_handler(detail::sqlite_connection(*session->sql), kProgressSteps,
                                &sqlite_progress, session.get());
     } else {

@@ -11,12 +11,17 @@
 #pragma once
 
 #include <soci/soci.h>
-#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
+
+// SOCI includes <sqlite3.h> inside this namespace; declared here so that files which include
+// <sqlite3.h> themselves can include this header too.
+namespace sqlite_api {
+struct sqlite3;
+}
 
 namespace hearth::storage::detail {
 

@@ -19,6 +19,7 @@
 #include "fhir/search/date_range.h"
 #include "fhir/search/index_row_key.h"
 #include "fhir/search/index_values.h"
+#include "fhir/search/ucum.h"
 #include "official_examples.h"
 
 // Failed checks print the rows instead of {?}.
@@ -184,7 +185,10 @@ TEST_CASE("extract_index: Observation codes, subject, effective, value-quantity"
   // `subject.where(resolve() is Patient)`: resolve() knows the type from the reference.
   CHECK(references(v, "patient") == V{"Patient|example|Patient/example"});
   CHECK(references(v, "device").empty());
-  CHECK(quantities(v, "value-quantity") == V{"185.500000|http://unitsofmeasure.org|[lb_av]"});
+  // The UCUM quantity gives its canonical row too (fhir/search/ucum.h): 185.5 lb in g.
+  CHECK(quantities(v, "value-quantity") ==
+        V{"185.500000|http://unitsofmeasure.org|[lb_av]",
+          "84141.384635|" + std::string(kUcumCanonicalSystem) + "|g"});
   auto effective = dates(v, "date");
   REQUIRE(effective.size() == 1);
   CHECK(effective[0].low == range("2013-04-02T09:30:10+01:00").low);
@@ -327,9 +331,10 @@ TEST_CASE("extract_index: composite rows keep each element's values in one group
   for (const CompositeIndex& r : v->composites) {
     if (r.param == "component-code-value-quantity") rows.push_back(&r);
   }
-  // Group 0: two codings and one quantity; group 1: one of each; the third element has no
-  // value, so no group. code-value-quantity: the Observation has no value, so no rows.
-  REQUIRE(rows.size() == 5);
+  // Group 0: two codings and one quantity (as written and in canonical units); group 1: one
+  // code, one quantity and its canonical row; the third element has no value, so no group.
+  // code-value-quantity: the Observation has no value, so no rows.
+  REQUIRE(rows.size() == 7);
   CHECK(rows[0]->group == 0);
   CHECK(rows[0]->component == 0);
   CHECK(rows[0]->code == "8480-6");
@@ -337,15 +342,20 @@ TEST_CASE("extract_index: composite rows keep each element's values in one group
   CHECK(rows[2]->component == 1);
   CHECK(rows[2]->value == 120);
   CHECK(rows[2]->code == "mm[Hg]");
-  CHECK(rows[3]->group == 1);
-  CHECK(rows[3]->code == "8462-4");
-  CHECK(rows[4]->value == 80);
+  CHECK(rows[3]->component == 1);
+  CHECK(rows[3]->system == kUcumCanonicalSystem);
+  CHECK(rows[3]->code == "m-1.s-2.g");
+  CHECK(rows[4]->group == 1);
+  CHECK(rows[4]->code == "8462-4");
+  CHECK(rows[5]->value == 80);
+  CHECK(rows[6]->group == 1);
   CHECK(std::none_of(v->composites.begin(), v->composites.end(),
                      [](const CompositeIndex& r) { return r.param == "code-value-quantity"; }));
-  // combo-: the Observation (no value) gives nothing, each component a group.
+  // combo-: the Observation (no value) gives nothing, each component a group (its quantity as
+  // written and in canonical units).
   CHECK(std::count_if(v->composites.begin(), v->composites.end(), [](const CompositeIndex& r) {
           return r.param == "combo-code-value-quantity" && r.group == 1 && r.component == 1;
-        }) == 1);
+        }) == 2);
 }
 
 std::string read_file(const std::filesystem::path& path) {

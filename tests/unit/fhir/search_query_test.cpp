@@ -278,15 +278,20 @@ TEST_CASE("search query: number values carry their implied precision") {
 }
 
 TEST_CASE("search query: quantity values") {
-  SearchValue full = only_value(
-      parse_ok("Observation", {{"value-quantity", "le5.4|http://unitsofmeasure.org|mg"}}));
+  SearchValue full =
+      only_value(parse_ok("Observation", {{"value-quantity", "le5.4|http://x.org/units|mg"}}));
   CHECK(full.prefix == Prefix::kLe);
   CHECK(full.number == doctest::Approx(5.4));
   CHECK(full.number_low == doctest::Approx(5.35));
   CHECK(full.number_high == doctest::Approx(5.45));
   CHECK(full.has_system);
-  CHECK(full.system == "http://unitsofmeasure.org");
+  CHECK(full.system == "http://x.org/units");
   CHECK(full.code == "mg");
+  // UCUM: in canonical units (fhir/search/ucum.h; search_ucum_test.cpp).
+  SearchValue ucum = only_value(
+      parse_ok("Observation", {{"value-quantity", "le5.4|http://unitsofmeasure.org|mg"}}));
+  CHECK(ucum.number == doctest::Approx(0.0054));
+  CHECK(ucum.code == "g");
 
   SearchValue any_system = only_value(parse_ok("Observation", {{"value-quantity", "5.4||mg"}}));
   CHECK_FALSE(any_system.has_system);
@@ -414,12 +419,28 @@ TEST_CASE("search query: composite values, one part per component, each read by 
 TEST_CASE("search query: special and unsupported parameters") {
   CHECK(contains(parse_error("Location", {{"near", "1|2|3|km"}}), "'near'"));
   // Even lenient handling must not drop these: the results would be wrong.
-  for (const char* name :
-       {"_contained", "_containedType", "_text", "_content", "_list", "_query", "_filter"}) {
+  for (const char* name : {"_contained", "_containedType", "_list", "_query", "_filter"}) {
     std::string error = parse_error("Patient", {{name, "x"}}, false);
     CHECK_MESSAGE(contains(error, name), error);
     CHECK(contains(error, "not supported"));
   }
+}
+
+TEST_CASE("search query: _text and _content take words, folded, each once") {
+  SearchQuery q = parse_ok("Patient", {{"_text", "Café, cafe-AU-lait!,x"}});
+  REQUIRE(q.clauses.size() == 1);
+  REQUIRE(q.clauses[0].values.size() == 3);
+  CHECK(q.clauses[0].values[0].folded == "cafe");
+  CHECK(q.clauses[0].values[1].folded == "cafe au lait");
+  CHECK(q.clauses[0].values[2].folded == "x");
+  CHECK(parse_ok("", {{"_content", "a a b"}}).clauses[0].values[0].folded == "a b");
+  CHECK(contains(parse_error("Patient", {{"_text", "--"}}), "no word"));
+  CHECK(contains(parse_error("Patient", {{"_content:exact", "a"}}), "words only"));
+  CHECK(contains(parse_error("Patient", {{"_text:missing", "true"}}), "words only"));
+  CHECK(contains(parse_error("Patient", {{"_sort", "_content"}}), "not supported"));
+  std::string many;
+  for (int i = 0; i <= 32; ++i) many += "w" + std::to_string(i) + " ";
+  CHECK(contains(parse_error("Patient", {{"_content", many}}), "more than 32 words"));
 }
 
 TEST_CASE("search query: chains, each link checked and its target type resolved") {
@@ -568,7 +589,7 @@ TEST_CASE("search query: _count and _offset") {
   SearchQuery defaults = parse_ok("Patient", {});
   CHECK(defaults.count == kDefaultCount);
   CHECK(defaults.offset == 0);
-  CHECK(defaults.total == TotalMode::kAccurate);
+  CHECK(defaults.total == TotalMode::kEstimate);
   CHECK_FALSE(defaults.summary_count);
 
   SearchQuery query = parse_ok("Patient", {{"_count", "5"}, {"_offset", "40"}});
@@ -606,7 +627,7 @@ TEST_CASE("search query: _sort") {
 
 TEST_CASE("search query: _total and _summary") {
   CHECK(parse_ok("Patient", {{"_total", "none"}}).total == TotalMode::kNone);
-  CHECK(parse_ok("Patient", {{"_total", "estimate"}}).total == TotalMode::kAccurate);
+  CHECK(parse_ok("Patient", {{"_total", "estimate"}}).total == TotalMode::kEstimate);
   CHECK(parse_ok("Patient", {{"_total", "accurate"}}).total == TotalMode::kAccurate);
   CHECK(contains(parse_error("Patient", {{"_total", "some"}}), "_total"));
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "storage/sql/words_tokenizer.h"
 #include "storage/store.h"
 
 namespace hearth::storage::testing {
@@ -77,6 +78,8 @@ inline void pg_exec(const std::string& url, const std::string& sql) {
 inline void sqlite_exec(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) throw std::runtime_error("sqlite open");
+  // The full-text index's tokenizer, as the store's own connections have it.
+  if (!storage::detail::register_words_tokenizer(db)) throw std::runtime_error("no FTS5");
   char* error = nullptr;
   const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
   std::string message = error != nullptr ? error : "";
@@ -94,14 +97,23 @@ inline void raw_exec(const Backend& backend, const std::string& sql) {
   }
 }
 
+// SQLite keeps the words of idx_text in two tables of their own (storage/sql/text_index.h):
+// dropping idx_text drops them with it.
+inline void drop_text_words(const Backend& backend) {
+  if (backend.postgresql) return;
+  raw_exec(backend, "DROP TABLE idx_text_pending");
+  raw_exec(backend, "DROP TABLE idx_text_words");
+}
+
 // Takes a database back to before schema 5 (no search index tables, and none of schema 7's
 // resource keys and parameter ids).
 inline void drop_search_index(const Backend& backend) {
   for (const char* table :
        {"idx_string", "idx_token", "idx_date", "idx_number", "idx_quantity", "idx_reference",
-        "idx_uri", "idx_composite", "phonetic_name", "search_param"}) {
+        "idx_uri", "idx_composite", "phonetic_name", "idx_text", "search_param"}) {
     raw_exec(backend, std::string("DROP TABLE ") + table);
   }
+  drop_text_words(backend);
   raw_exec(backend, "DROP INDEX resource_rid");
   raw_exec(backend, "ALTER TABLE resource DROP COLUMN rid");
 }
@@ -137,7 +149,7 @@ inline std::vector<Backend> backends(bool persistent_only = false) {
     pg_exec(url,
             "DROP TABLE IF EXISTS resource, resource_version, hl7_message, schema_version,"
             " idx_string, idx_token, idx_date, idx_number, idx_quantity, idx_reference, idx_uri,"
-            " idx_composite, phonetic_name, search_param");
+            " idx_composite, phonetic_name, idx_text, search_param");
     out.push_back(Backend{"postgresql", url, "", true, true});
   }
   return out;

@@ -4,6 +4,7 @@
 // indexed by the real extraction and the queries read by the real parser, so each case states a
 // query string and the ids it must find.
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <string>
@@ -13,6 +14,7 @@
 #include "fhir/json.h"
 #include "fhir/search/index_values.h"
 #include "fhir/search/search_query.h"
+#include "storage/sql/text_index.h"
 #include "storage/store.h"
 #include "store_backends.h"
 
@@ -215,12 +217,221 @@ TEST_CASE("search: migrating a schema-12 database fills the composite rows and t
     }
     testing::raw_exec(b, "DROP TABLE idx_composite");
     testing::raw_exec(b, "DROP TABLE phonetic_name");
+    testing::raw_exec(b, "DROP TABLE idx_text");
+    testing::drop_text_words(b);
     testing::raw_exec(b, "UPDATE schema_version SET version = 12");
     auto reached = migrate_store(b.url);
     REQUIRE_MESSAGE(reached.is_ok(), reached.status().message());
     auto store = open_or_die(b.url, clock);
     CHECK(search_ids(*store, "Observation", {{"code-value-quantity", "29463-7$70"}}) == Ids{"w1"});
     CHECK(search_ids(*store, "Patient", {{"phonetic", "smyth"}}) == Ids{"p1"});
+    CHECK(search_ids(*store, "Patient", {{"_content", "smith"}}) == Ids{"p1"});
+  }
+}
+
+TEST_CASE("search: UCUM quantities match in canonical units, others as written") {
+  for (const auto& b : backends()) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    auto store = open_or_die(b.url, clock);
+    auto lab = [&](const char* id, const char* value, const char* unit) {
+      put(*store, "Observation", id,
+          R"("status":"final","code":)" + code("http://loinc.org", "2345-7") +
+              R"(,"valueQuantity":)" + quantity(value, unit));
+    };
+    lab("mg", "5.4", "mg");
+    lab("ug", "5400", "ug");
+    lab("g", "0.0054", "g");
+    lab("kg", "70", "kg");
+    lab("lb", "154.3", "[lb_av]");  // 69.99 kg
+    lab("glu", "100", "mg/dL");
+    lab("mmol", "5.5", "mmol/L");
+    lab("cel", "37", "Cel");  // special: no canonical row
+    put(*store, "Observation", "other",
+        R"("status":"final","code":)" + code("http://loinc.org", "2345-7") +
+            R"(,"valueQuantity":{"value":5.4,"system":"http://other","code":"mg"})");
+    const std::string ucum = "|http://unitsofmeasure.org|";
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "5.4" + ucum + "mg"}}) ==
+          Ids{"g", "mg", "ug"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "5400" + ucum + "ug"}}) ==
+          Ids{"g", "mg", "ug"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "gt5" + ucum + "g"}}) ==
+          Ids{"kg", "lb"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "ge70" + ucum + "kg"}}) ==
+          Ids{"kg"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "ap70" + ucum + "kg"}}) ==
+          Ids{"kg", "lb"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "1" + ucum + "g/L"}}) ==
+          Ids{"glu"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "5500" + ucum + "umol/L"}}) ==
+          Ids{"mmol"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "37" + ucum + "Cel"}}) ==
+          Ids{"cel"});
+    // Another system, or none: the values as written; never the canonical rows.
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "5.4|http://other|mg"}}) ==
+          Ids{"other"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "5.4"}}) == Ids{"mg", "other"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "0.0054"}}) == Ids{"g"});
+    CHECK(search_ids(*store, "Observation", {{"value-quantity", "5.4||mg"}}) == Ids{"mg", "other"});
+    // Composite parts convert too.
+    CHECK(
+        search_ids(*store, "Observation", {{"code-value-quantity", "2345-7$5.4" + ucum + "mg"}}) ==
+        Ids{"g", "mg", "ug"});
+  }
+}
+
+// A number read from the SQLite file of `b` (the first column of `sql`'s first row).
+long long sqlite_number(const testing::Backend& b, const char* sql) {
+  sqlite3* conn = nullptr;
+  long long out = -1;
+  if (sqlite3_open(b.sqlite_path.c_str(), &conn) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(conn, sql, -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      out = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(conn);
+  return out;
+}
+
+TEST_CASE("search: _text reads the narrative, _content every string of the resource") {
+  for (const auto& b : backends()) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    auto store = open_or_die(b.url, clock);
+    put(*store, "Patient", "p1",
+        R"("text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">)"
+        R"(<p>Allergic to <b>penicillin</b> &amp; caf&#233;ine</p></div>"},)"
+        R"("name":[{"family":"Chalmers","given":["Peter"]}])");
+    put(*store, "Patient", "p2",
+        R"("text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">)"
+        R"(Peter's file</div>"},"name":[{"family":"M\u00fcller"}],)"
+        R"("address":[{"city":"Penicillin Springs"}])");
+    put(*store, "Observation", "o1",
+        R"("status":"final","code":{"text":"Body weight"},"valueString":"stable")");
+    const auto check_words = [&] {
+      // _text: the narrative's words, tags dropped and references decoded; folded as strings.
+      CHECK(search_ids(*store, "Patient", {{"_text", "PENICILLIN"}}) == Ids{"p1"});
+      CHECK(search_ids(*store, "Patient", {{"_text", "caféine"}}) == Ids{"p1"});
+      CHECK(search_ids(*store, "Patient", {{"_text", "cafeine allergic"}}) == Ids{"p1"});
+      CHECK(search_ids(*store, "Patient", {{"_text", "peter"}}) == Ids{"p2"});
+      CHECK(search_ids(*store, "Patient", {{"_text", "chalmers"}}).empty());  // not narrative
+      CHECK(search_ids(*store, "Patient", {{"_text", "div"}}).empty());       // a tag, not text
+      CHECK(search_ids(*store, "Patient", {{"_text", "penicillin file"}}).empty());  // all words
+      CHECK(search_ids(*store, "Patient", {{"_text", "penicillin,file"}}) == Ids{"p1", "p2"});
+      // Words, not prefixes, nor parts of words.
+      CHECK(search_ids(*store, "Patient", {{"_text", "penic"}}).empty());
+      CHECK(search_ids(*store, "Patient", {{"_text", "llergic"}}).empty());
+      // _content: every string (the narrative's words too), accents folded.
+      CHECK(search_ids(*store, "Patient", {{"_content", "penicillin"}}) == Ids{"p1", "p2"});
+      CHECK(search_ids(*store, "Patient", {{"_content", "mueller,MULLER"}}) == Ids{"p2"});
+      CHECK(search_ids(*store, "Patient", {{"_content", "chalmers peter"}}) == Ids{"p1"});
+      CHECK(search_ids(*store, "Patient", {{"_content", "generated"}}) == Ids{"p1", "p2"});
+      CHECK(search_ids(*store, "Patient", {{"_content", "weight"}}).empty());  // another type
+      CHECK(search_ids(*store, "Observation", {{"_content", "weight stable"}}) == Ids{"o1"});
+      // ANDed with other clauses; in a system search.
+      CHECK(search_ids(*store, "Patient", {{"_content", "peter"}, {"family", "mul"}}) == Ids{"p2"});
+      CHECK(search_ids(*store, "", {{"_content", "stable,chalmers"}}) == Ids{"o1", "p1"});
+    };
+    // SQLite: the rows are still pending (text_index.h), searched by their words.
+    if (!b.postgresql && b.persistent) {
+      CHECK(sqlite_number(b, "SELECT count(*) FROM idx_text_pending") == 3);
+    }
+    check_words();
+    // Enough writes for the session to move the pending rows into the FTS5 index; the same
+    // answers from there.
+    for (int i = 0; i < storage::detail::kTextDrainRows; ++i) {
+      put(*store, "Basic", "filler" + std::to_string(i), R"("code":{"text":"filler"})");
+    }
+    if (!b.postgresql && b.persistent) {
+      CHECK(sqlite_number(b,
+                          "SELECT count(*) FROM idx_text_pending WHERE rid IN (SELECT rid FROM"
+                          " resource WHERE res_id IN ('p1', 'p2', 'o1'))") == 0);
+      CHECK(sqlite_number(b,
+                          "SELECT (SELECT count(*) FROM idx_text_words) +"
+                          " (SELECT count(*) FROM idx_text_pending)") ==
+            storage::detail::kTextDrainRows + 3);
+    }
+    check_words();
+    CHECK(search_ids(*store, "Basic", {{"_content", "filler"}, {"_count", "1000"}}).size() ==
+          static_cast<std::size_t>(storage::detail::kTextDrainRows));
+    // An update replaces the words (an indexed row leaves the FTS5 index, its new one is
+    // pending); a delete removes them.
+    put(*store, "Patient", "p1", R"("name":[{"family":"Chalmers"}])");
+    CHECK(search_ids(*store, "Patient", {{"_text", "penicillin"}}).empty());
+    CHECK(search_ids(*store, "Patient", {{"_content", "peter"}}) == Ids{"p2"});
+    CHECK(search_ids(*store, "Patient", {{"_content", "chalmers"}}) == Ids{"p1"});
+    put(*store, "Patient", "p1", R"("name":[{"family":"Chalmers","given":["Ann"]}])");
+    CHECK(search_ids(*store, "Patient", {{"_content", "chalmers ann"}}) == Ids{"p1"});
+    WriteRequest del;
+    del.type = "Patient";
+    del.id = "p2";
+    REQUIRE(store->remove(del).is_ok());
+    CHECK(search_ids(*store, "Patient", {{"_content", "peter,penicillin"}}).empty());
+    if (!b.postgresql && b.persistent) {
+      CHECK(sqlite_number(b,
+                          "SELECT (SELECT count(*) FROM idx_text_words) +"
+                          " (SELECT count(*) FROM idx_text_pending)") ==
+            storage::detail::kTextDrainRows + 2);
+      // With the pending rows moved, FTS5's own check of its index against the words (external
+      // content): deleted rows left it with the words they were indexed with.
+      store.reset();
+      testing::raw_exec(b,
+                        "INSERT INTO idx_text_words SELECT rid, words FROM idx_text_pending;"
+                        " INSERT INTO idx_text (rowid, words) SELECT rid, words FROM"
+                        " idx_text_pending; DELETE FROM idx_text_pending;"
+                        " INSERT INTO idx_text (idx_text) VALUES ('integrity-check')");
+    }
+  }
+}
+
+TEST_CASE("search: schema 17 rebuilds the full-text index of schema 16 with hearth_words") {
+  for (const auto& b : backends(/*persistent_only=*/true)) {
+    if (b.postgresql) continue;  // a SQLite step: PostgreSQL's tsvectors have no tokenizer
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    {
+      auto store = open_or_die(b.url, clock);
+      put(*store, "Patient", "p1",
+          R"("text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">)"
+          R"(Allergic to penicillin</div>"},"name":[{"family":"Chalmers"}])");
+      for (int i = 0; i < storage::detail::kTextDrainRows; ++i) {
+        put(*store, "Basic", "filler" + std::to_string(i), R"("code":{"text":"filler"})");
+      }
+      put(*store, "Patient", "p2", R"("name":[{"family":"Windsor"}])");
+    }
+    // The index as schema 16 built it: FTS5's ascii tokenizer over the same words.
+    testing::raw_exec(b,
+                      "DROP TABLE idx_text; CREATE VIRTUAL TABLE idx_text USING fts5(words,"
+                      " content='idx_text_words', content_rowid='rid', detail=none,"
+                      " columnsize=0, tokenize=\"ascii tokenchars '_'\");"
+                      " INSERT INTO idx_text (idx_text) VALUES ('rebuild');"
+                      " UPDATE schema_version SET version = 16");
+    CHECK(sqlite_number(b,
+                        "SELECT count(*) FROM sqlite_master WHERE name = 'idx_text'"
+                        " AND sql LIKE '%hearth_words%'") == 0);
+    auto reached = migrate_store(b.url);
+    REQUIRE_MESSAGE(reached.is_ok(), reached.status().message());
+    CHECK(sqlite_number(b,
+                        "SELECT count(*) FROM sqlite_master WHERE name = 'idx_text'"
+                        " AND sql LIKE '%hearth_words%'") == 1);
+    CHECK(sqlite_number(b, "SELECT v FROM idx_text_config WHERE k = 'automerge'") == 16);
+    // The 256th write moved every row into the index; the last filler and p2 stay pending.
+    CHECK(sqlite_number(b, "SELECT count(*) FROM idx_text_pending") == 2);
+    auto store = open_or_die(b.url, clock);
+    CHECK(search_ids(*store, "Patient", {{"_text", "penicillin"}}) == Ids{"p1"});
+    CHECK(search_ids(*store, "Patient", {{"_text", "chalmers"}}).empty());
+    CHECK(search_ids(*store, "Patient", {{"_content", "chalmers allergic"}}) == Ids{"p1"});
+    CHECK(search_ids(*store, "Patient", {{"_content", "windsor"}}) == Ids{"p2"});
+    CHECK(search_ids(*store, "Basic", {{"_content", "filler"}, {"_count", "1000"}}).size() ==
+          static_cast<std::size_t>(storage::detail::kTextDrainRows));
+    // An indexed row replaced through the new tokenizer leaves no stale word behind.
+    put(*store, "Patient", "p1", R"("name":[{"family":"Chalmers"}])");
+    CHECK(search_ids(*store, "Patient", {{"_text", "penicillin"}}).empty());
+    store.reset();
+    testing::raw_exec(b, "INSERT INTO idx_text (idx_text) VALUES ('integrity-check')");
   }
 }
 

@@ -320,6 +320,19 @@ TEST_CASE("search: numbers, quantities, uris, _lastUpdated, sort, paging and tot
       REQUIRE(page.is_ok());
       CHECK_FALSE(page->total);
       CHECK(page->entries.size() == 2);
+      // _total=estimate: exact up to its cap, none past it; the page is the same either way.
+      q.total = fhir::search::TotalMode::kEstimate;
+      q.estimate_cap = 3;
+      page = store->search(q);
+      REQUIRE(page.is_ok());
+      REQUIRE(page->total);
+      CHECK(*page->total == 3);
+      q.estimate_cap = 2;
+      page = store->search(q);
+      REQUIRE(page.is_ok());
+      CHECK_FALSE(page->total);
+      CHECK(page->entries.size() == 2);
+      CHECK_FALSE(page->next_cursor.empty());
       q.count = 0;  // _summary=count style: total only
       q.total = fhir::search::TotalMode::kAccurate;
       page = store->search(q);

@@ -93,7 +93,8 @@ TEST_CASE("the CapabilityStatement claims search-system with the parameters it s
   for (const char* common : {"_id", "_lastUpdated", "_tag", "_profile", "_security", "_source"}) {
     CHECK_MESSAGE(has(names, common), common);
   }
-  CHECK_FALSE(has(names, "_text"));   // not served
+  CHECK(has(names, "_content"));      // every resource's words
+  CHECK_FALSE(has(names, "_text"));   // DomainResource's: not every type has a narrative
   CHECK_FALSE(has(names, "family"));  // not every type's
   // Each claimed parameter is served by a system-level search, strictly.
   auto strict = [&](const std::string& name, const std::string& value) {

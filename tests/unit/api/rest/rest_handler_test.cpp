@@ -278,7 +278,9 @@ TEST_CASE("metadata claims every resource type with exactly the served interacti
                            "general-practitioner", "_tag", "_profile"}) {
     CHECK_MESSAGE(names.contains(want), want);
   }
-  CHECK_FALSE(names.contains("_text"));  // special: not indexed, not claimed
+  CHECK(names.contains("_text"));  // the full-text table serves both
+  CHECK(names.contains("_content"));
+  CHECK_FALSE(names.contains("near"));  // special: not indexed, not claimed
   CHECK(f.call("GET", "Patient").status == 200);
 }
 

@@ -1,0 +1,124 @@
+// TextIndexWriter: on SQLite one pending row per write and a batched move into FTS5; on
+// PostgreSQL one statement per write.
+#include "storage/sql/text_index.h"
+
+#include <algorithm>
+
+namespace hearth::storage::detail {
+namespace {
+
+constexpr const char* kRidOf = "(SELECT rid FROM resource WHERE res_type = :p1 AND res_id = :p2)";
+
+std::unique_ptr<soci::statement> prepared(soci::session& sql, const std::string& text,
+                                          std::initializer_list<std::string*> bound) {
+  auto st = std::make_unique<soci::statement>(sql);
+  for (std::string* value : bound) st->exchange(soci::use(*value));
+  st->alloc();
+  st->prepare(text);
+  st->define_and_bind();
+  return st;
+}
+
+}  // namespace
+
+TextIndexWriter::TextIndexWriter(soci::session& sql, Dialect dialect)
+    : sql_(sql), dialect_(dialect) {}
+
+TextIndexWriter::~TextIndexWriter() = default;
+
+SqliteStatement& TextIndexWriter::sqlite(std::unique_ptr<SqliteStatement>& st, const char* text) {
+  if (!st) st = std::make_unique<SqliteStatement>(sql_, text);
+  return *st;
+}
+
+std::string sqlite_text_words(const fhir::search::FullText& text) {
+  std::string out;
+  out.reserve(text.content.size() + text.narrative.size() + text.narrative.size() / 4 + 2);
+  out = text.content;
+  std::size_t from = 0;
+  while (from < text.narrative.size()) {
+    std::size_t to = text.narrative.find(' ', from);
+    if (to == std::string::npos) to = text.narrative.size();
+    if (!out.empty()) out.push_back(' ');
+    out.push_back('_');
+    out.append(text.narrative, from, to - from);
+    from = to + 1;
+  }
+  return out;
+}
+
+void TextIndexWriter::remove(const std::string& type, const std::string& id, std::int64_t rid) {
+  if (dialect_ == Dialect::kSqlite) {
+    SqliteStatement& pending =
+        sqlite(delete_pending_, "DELETE FROM idx_text_pending WHERE rid = ?1");
+    pending.bind(1, rid);
+    pending.step();
+    // An indexed row leaves the FTS5 index through its 'delete' command, which needs the words
+    // the row was indexed with: still in idx_text_words until the next statement.
+    SqliteStatement& indexed =
+        sqlite(delete_indexed_,
+               "INSERT INTO idx_text (idx_text, rowid, words)"
+               " SELECT 'delete', rid, words FROM idx_text_words WHERE rid = ?1");
+    indexed.bind(1, rid);
+    indexed.step();
+    SqliteStatement& words = sqlite(delete_words_, "DELETE FROM idx_text_words WHERE rid = ?1");
+    words.bind(1, rid);
+    words.step();
+    return;
+  }
+  if (!delete_) {
+    delete_ =
+        prepared(sql_, std::string("DELETE FROM idx_text WHERE rid = ") + kRidOf, {&type_, &id_});
+  }
+  type_ = type;
+  id_ = id;
+  delete_->execute(true);
+}
+
+void TextIndexWriter::insert(const std::string& type, const std::string& id, std::int64_t rid,
+                             const fhir::search::FullText& text) {
+  if (text.narrative.empty() && text.content.empty()) return;
+  if (dialect_ == Dialect::kSqlite) {
+    if (written_ < 0) {  // first write of the session: rows an earlier process left pending
+      std::int64_t left = 0;
+      SqliteStatement(sql_, "SELECT count(*) FROM idx_text_pending").step_into(left);
+      written_ = static_cast<int>(std::min<std::int64_t>(left, kTextDrainRows));
+    }
+    words_ = sqlite_text_words(text);
+    SqliteStatement& pending =
+        sqlite(insert_pending_, "INSERT INTO idx_text_pending (rid, words) VALUES (?1, ?2)");
+    pending.bind(1, rid);
+    pending.bind(2, std::string_view(words_));
+    pending.step();
+    if (++written_ >= kTextDrainRows) drain();
+    return;
+  }
+  if (!insert_) {
+    insert_ =
+        prepared(sql_,
+                 std::string("INSERT INTO idx_text (rid, narrative, content) SELECT ") + kRidOf +
+                     ", to_tsvector('simple', CAST(:p3 AS TEXT)),"
+                     " to_tsvector('simple', CAST(:p4 AS TEXT))",
+                 {&type_, &id_, &narrative_, &content_});
+  }
+  type_ = type;
+  id_ = id;
+  narrative_ = text.narrative;
+  content_ = text.content;
+  insert_->execute(true);
+}
+
+void TextIndexWriter::drain() {
+  if (dialect_ != Dialect::kSqlite) return;
+  // Every pending row, whichever session wrote it (others may have stopped before draining).
+  sqlite(drain_words_,
+         "INSERT INTO idx_text_words (rid, words) SELECT rid, words FROM idx_text_pending")
+      .step();
+  sqlite(drain_index_,
+         "INSERT INTO idx_text (rowid, words) SELECT rid, words FROM idx_text_pending")
+      .step();
+  sqlite(drain_clear_, "DELETE FROM idx_text_pending").step();
+  written_ = 0;
+}
+
+}  // namespace hearth::storage::detail

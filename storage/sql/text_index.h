@@ -1,0 +1,74 @@
+// Internal to storage/: the full-text rows of _text and _content (fhir/search/full_text.h), one
+// per resource holding its narrative's words and its content's words, written by IndexWriter in
+// the resource's write transaction (schema 15, docs/search.md#full-text).
+//
+// SQLite: one text per resource, its content's words and then its narrative's words each with
+// a '_' before it (words hold no '_': full_text.h), so that one FTS5 index with detail=none (no
+// columns, no positions: the cheapest FTS5 keeps) serves both parameters. A write puts the text
+// in `idx_text_pending (rid, words)`, not in the FTS5 index: FTS5 writes a new segment of its
+// index at every commit that touched it and merges segments as they pile up, which cost more
+// than the rest of a create. Once a session has written kTextDrainRows pending rows, its next
+// write moves every pending row to `idx_text_words (rid, words)` and into `idx_text`, the FTS5
+// index over it (external content: the text is stored once), in one statement each, so a
+// segment holds hundreds of resources. A search reads both: the FTS5 index, and the few pending
+// rows by their words (search_compiler.cpp). Moving rows is plain SQL inside the writing
+// transaction, so a rollback takes it back with the rest; what the writer counts in memory only
+// decides when to move. A row is pending or indexed, never both.
+//
+// PostgreSQL: `idx_text (rid, narrative tsvector, content tsvector)`, each column under a GIN
+// index (whose own pending list batches the index work), built by to_tsvector('simple', ...): the
+// words come folded already, so no dictionary or stemming is wanted.
+//
+// A resource without a word has no row. Errors: SOCI exceptions propagate (callers translate
+// them). Thread-safety: none beyond the session's.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "fhir/search/full_text.h"
+#include "storage/sql/sqlite_statement.h"
+#include "storage/store_url.h"
+
+namespace hearth::storage::detail {
+
+// SQLite: pending rows a session writes before it moves them into the FTS5 index.
+inline constexpr int kTextDrainRows = 256;
+
+// SQLite: the text of one row: `text.content`, then each word of `text.narrative` as "_word".
+std::string sqlite_text_words(const fhir::search::FullText& text);
+
+class TextIndexWriter {
+ public:
+  TextIndexWriter(soci::session& sql, Dialect dialect);
+  ~TextIndexWriter();
+
+  // Deletes the row of the resource (SQLite: key `rid`; PostgreSQL: found by type and id).
+  void remove(const std::string& type, const std::string& id, std::int64_t rid);
+  // Writes the row of the resource, whose older row is gone; nothing when `text` has no word.
+  void insert(const std::string& type, const std::string& id, std::int64_t rid,
+              const fhir::search::FullText& text);
+  // SQLite: moves every pending row into the FTS5 index now. No-op on PostgreSQL.
+  void drain();
+
+ private:
+  SqliteStatement& sqlite(std::unique_ptr<SqliteStatement>& st, const char* text);
+
+  soci::session& sql_;
+  const Dialect dialect_;
+  // SQLite, prepared on first use.
+  std::unique_ptr<SqliteStatement> insert_pending_, delete_indexed_, delete_pending_, delete_words_,
+      drain_words_, drain_index_, drain_clear_;
+  std::string words_;  // the text of the row being inserted
+  // Pending rows since this session last drained (-1: not counted yet; the first write counts
+  // the rows already pending).
+  int written_ = -1;
+  // PostgreSQL: bound to delete_ and insert_.
+  std::string type_, id_, narrative_, content_;
+  std::unique_ptr<soci::statement> delete_, insert_;
+};
+
+}  // namespace hearth::storage::detail
