@@ -188,10 +188,12 @@ struct Slot {
 class Walk {
  public:
   Walk(const Message& message, std::size_t segment, ResourceBuilder& builder,
-       std::vector<MappingIssue>& issues, const ConversionOptions& options, int occurrence)
+       std::vector<MappingIssue>& issues, const ConversionOptions& options, int occurrence,
+       std::span<Resource* const> reuse)
       : message_(message),
         segment_(segment),
         occurrence_(occurrence),
+        reuse_(reuse),
         builder_(builder),
         issues_(issues),
         options_(options),
@@ -305,8 +307,14 @@ class Walk {
       }
       node = *child;
       if (!reference_type.empty()) {
+        Resource* existing = nullptr;
+        if (depth == 0) {
+          for (Resource* r : reuse_) {
+            if (r->type == reference_type) existing = r;
+          }
+        }
         Result<Resource*> referenced =
-            builder_.referenced(*node, reference_type, reference_instance);
+            builder_.referenced(*node, reference_type, reference_instance, existing);
         if (!referenced) return;
         node = (*referenced)->root.get();
       }
@@ -458,6 +466,7 @@ class Walk {
   const Message& message_;
   std::size_t segment_;
   int occurrence_;  // apply_segment's `occurrence`
+  std::span<Resource* const> reuse_;
   ResourceBuilder& builder_;
   std::vector<MappingIssue>& issues_;
   const ConversionOptions& options_;
@@ -481,8 +490,9 @@ MapEngine::MapEngine(ConversionOptions options) : options_(std::move(options)) {
 
 void MapEngine::apply_segment(const Message& message, std::size_t segment, const MapTable& map,
                               Node& target, ResourceBuilder& builder,
-                              std::vector<MappingIssue>& issues, int occurrence) const {
-  Walk(message, segment, builder, issues, options_, occurrence).segment_map(map, target);
+                              std::vector<MappingIssue>& issues, int occurrence,
+                              std::span<Resource* const> reuse) const {
+  Walk(message, segment, builder, issues, options_, occurrence, reuse).segment_map(map, target);
 }
 
 }  // namespace hearth::hl7::to_fhir

@@ -155,8 +155,11 @@ class ResourceBuilder {
   Result<Resource*> add(std::string_view type);
 
   // The resource of `type` that `element` references as instance `instance` of it: made on first
-  // use (and the element's "reference" set to its fullUrl), the same one afterwards.
-  Result<Resource*> referenced(Node& element, std::string_view type, int instance);
+  // use (and the element's "reference" set to its fullUrl), the same one afterwards. `existing`
+  // (of `type`), when given, is that resource instead of a new one (an Encounter's diagnosis
+  // whose condition is the Condition another row of the message made).
+  Result<Resource*> referenced(Node& element, std::string_view type, int instance,
+                               Resource* existing = nullptr);
 
   // Every resource in the order they were made.
   const std::vector<std::unique_ptr<Resource>>& resources() const { return resources_; }

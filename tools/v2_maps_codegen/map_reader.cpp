@@ -140,6 +140,7 @@ std::vector<MessageMapRow> message_rows(const std::vector<CsvRow>& csv) {
     row.syntax = cell(csv[i], 2);
     row.segment = segment_of(row.identifier, cell(csv[i], 3));
     row.condition = cell(csv[i], column_of(header, "Computable"));
+    row.narrative = cell(csv[i], column_of(header, "Narrative"));
     row.target = cell(csv[i], target);
     row.segment_map = cell(csv[i], column_of(header, "Segment Map"));
     row.references = cell(csv[i], column_of(header, "References"));

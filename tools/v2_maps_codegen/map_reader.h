@@ -21,7 +21,8 @@ struct ConceptMapRow {
   std::string v2_code, v2_text, v2_system, condition, fhir_code, display, fhir_system;
 };
 struct MessageMapRow {
-  std::string sort_order, identifier, segment, syntax, condition, target, segment_map, references;
+  std::string sort_order, identifier, segment, syntax, condition, narrative, target, segment_map,
+      references;
 };
 
 template <class Row>
