@@ -46,6 +46,20 @@ constexpr ProseRow kTakenAsTrue[] = {
     {"CX[Identifier]", "CX.4", "system"},
 };
 
+// Rows Hearth does not apply, each with why (docs/mapping/v2-to-fhir.md).
+constexpr ProseRow kNotApplied[] = {
+    // TXA-3 (table 0191: TX, FT, AP, IM, ...) says how the document is presented, not its MIME
+    // type; the content's type comes from its OBX-2 (document_content.h).
+    {"TXA[DocumentReference]", "TXA-3", "content.attachment.contentType"},
+};
+
+bool not_applied(const MapTable& map, const MapRow& row) {
+  for (const ProseRow& p : kNotApplied) {
+    if (p.map == map.name && p.source == row.source && p.target == row.target) return true;
+  }
+  return false;
+}
+
 std::vector<std::vector<CompiledRow>> compile_all(std::span<const MapTable> maps) {
   std::vector<std::vector<CompiledRow>> out;
   out.reserve(maps.size());
@@ -61,6 +75,7 @@ std::vector<std::vector<CompiledRow>> compile_all(std::span<const MapTable> maps
       } else if (condition_taken_as_true(map, row)) {
         c.condition.emplace(*compile_condition("", subject));
       }
+      if (not_applied(map, row)) c.condition.reset();
       if (Result<TargetPath> path = parse_target_path(row.target)) c.path = std::move(*path);
       if (!row.type_map.empty()) c.type_map = find_data_type_map(row.type_map);
       if (!row.vocabulary.empty()) c.vocabulary = find_concept_map(row.vocabulary);

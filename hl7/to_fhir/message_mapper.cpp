@@ -12,6 +12,7 @@
 #include "core/url_encoding.h"
 #include "fhir/model.h"
 #include "hl7/to_fhir/condition.h"
+#include "hl7/to_fhir/document_content.h"
 #include "hl7/to_fhir/message_structure.h"
 #include "hl7/to_fhir/patient_merge.h"
 #include "hl7/to_fhir/target_path.h"
@@ -74,6 +75,7 @@ constexpr IdentityRule kIdentity[] = {
     {"Observation", 1, "OBX[Observation]: OBX-21 observation instance identifier -> identifier"},
     {"Observation", 9, "Hearth's results key (identify_results): filler, OBX-3, occurrence"},
     {"Appointment", 2, "SCH[Appointment]: SCH-2 filler appointment ID -> identifier[2]"},
+    {"Account", 1, "PID[Account]: PID-18 patient account number -> identifier"},
     {"Appointment", 9, "Hearth's appointment key (identify_appointments): the filler ID"},
 };
 
@@ -358,6 +360,7 @@ class Mapping {
     }
     for (const auto& [plan, segment] : references) link(*plan, places[segment]);
     link_the_patient();
+    add_documents();
     identify_results();
     identify_appointments();
     write_bundle();
@@ -519,6 +522,17 @@ class Mapping {
         if (!node || !(*node)->empty()) break;
         if (Result<Node*> ref = (*node)->child("reference", {})) (*ref)->set(patient->full_url);
         break;
+      }
+    }
+  }
+
+  // MDM: the document its OBX segments carry, as the DocumentReference's content
+  // (document_content.h; the IG's OBX[DocumentReference] rows for OBX-5 are narrative).
+  void add_documents() {
+    if (map_.table->name != "MDM_T02") return;
+    for (const auto& r : builder_.resources()) {
+      if (r->type == "DocumentReference" && !r->root->empty()) {
+        add_document_content(message_, *r->root);
       }
     }
   }
