@@ -43,6 +43,7 @@ bool condition_taken_as_true(const MapTable& map, const MapRow& row);
 class MapEngine {
  public:
   explicit MapEngine(ConversionOptions options = {});
+  const ConversionOptions& options() const { return options_; }
 
   // Applies `map` (a segment map, e.g. "PID[Patient]") to segment `segment` of `message`,
   // writing into `target` (a resource's root). Issues are appended to `issues`.

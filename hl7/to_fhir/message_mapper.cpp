@@ -15,6 +15,7 @@
 #include "hl7/to_fhir/document_content.h"
 #include "hl7/to_fhir/message_structure.h"
 #include "hl7/to_fhir/patient_merge.h"
+#include "hl7/to_fhir/system_base.h"
 #include "hl7/to_fhir/target_path.h"
 #include "hl7/to_fhir/transaction_bundle.h"
 #include "hl7/to_fhir/v2_value.h"
@@ -361,6 +362,7 @@ class Mapping {
     for (const auto& [plan, segment] : references) link(*plan, places[segment]);
     link_the_patient();
     add_documents();
+    apply_system_base();
     identify_results();
     identify_appointments();
     write_bundle();
@@ -524,6 +526,37 @@ class Mapping {
         break;
       }
     }
+  }
+
+  // A configured system base for the sending facility (system_base.h): each identity
+  // identifier (kIdentity) with a value gets its local namespace under the base, so every lookup
+  // by identity (conditional update or create, a merge's MRG-1, a report's key) uses it.
+  void apply_system_base() {
+    const std::string_view base = system_base_for(message_, engine_.options().system_bases);
+    if (base.empty()) return;
+    for (const auto& r : builder_.resources()) {
+      if (r->root->empty()) continue;
+      for (const IdentityRule& rule : kIdentity) {
+        if (rule.type != r->type || rule.identifier_instance == kResultKeyInstance) continue;
+        Node* id = mutable_identifier_at(*r->root, rule.identifier_instance);
+        const Node* value = id == nullptr ? nullptr : id->existing("value", {});
+        if (value == nullptr || !value->has_value()) continue;
+        const Node* system = id->existing("system", {});
+        const std::string old = system == nullptr ? std::string() : system->value();
+        const std::string now = system_under_base(base, old);
+        if (now == old) continue;
+        if (Result<Node*> s = id->child("system", {})) (*s)->replace(now);
+      }
+    }
+  }
+
+  static Node* mutable_identifier_at(Node& root, int n) {
+    for (const InstanceKey& key : {InstanceKey{n, 1}, InstanceKey{n}}) {
+      if (root.existing("identifier", key) == nullptr) continue;
+      Result<Node*> id = root.child("identifier", key);
+      return id ? *id : nullptr;
+    }
+    return nullptr;
   }
 
   // MDM: the document its OBX segments carry, as the DocumentReference's content

@@ -111,6 +111,11 @@ bool Node::prune_references(const std::set<std::string>& dead) {
   return intact;
 }
 
+void Node::replace(std::string value) {
+  has_value_ = false;
+  set(std::move(value));
+}
+
 void Node::set(std::string value) {
   if (has_value_) return;
   value_ = std::move(value);

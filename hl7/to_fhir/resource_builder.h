@@ -93,6 +93,9 @@ class Node {
   // Sets this node's primitive value, already in FHIR's form for the node's type (primitive.h);
   // written as a JSON boolean, number or string by the type. A later set does not overwrite.
   void set(std::string value);
+  // Sets this node's primitive value even when one was set: a decision taken after the rows
+  // (an identifier's system under a configured base, system_base.h).
+  void replace(std::string value);
   bool has_value() const { return has_value_; }
   bool is_primitive() const;
   // True when nothing was set in it or below it. An Extension without its url counts as empty:

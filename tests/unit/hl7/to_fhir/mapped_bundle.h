@@ -37,7 +37,7 @@ inline Result<MappedMessage> map_text(const std::string& raw, Bundle& bundle,
   for (const auto& entry : bundle.doc["entry"].GetArray()) {
     const rapidjson::Value& resource = entry["resource"];
     bundle.by_type[resource["resourceType"].GetString()].push_back(&resource);
-    bundle.by_url[entry["fullUrl"].GetString()] = &resource;
+    if (entry.HasMember("fullUrl")) bundle.by_url[entry["fullUrl"].GetString()] = &resource;
   }
   return mapped;
 }
