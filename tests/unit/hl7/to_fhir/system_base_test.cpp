@@ -51,7 +51,8 @@ TEST_CASE("system base: FACILITY=URI values, and the base for a message") {
   CHECK(system_under_base("", "MRN") == "MRN");
 
   const std::vector<SystemBase> bases = {{"GHH", "https://ghh.org"}, {"2.16.1", "urn:x:oid"}};
-  Result<Message> by_name = Message::parse("MSH|^~\\&|APP|GHH^2.16.9^ISO|R|F|2026||ADT^A01|1|P|2.5\r");
+  Result<Message> by_name =
+      Message::parse("MSH|^~\\&|APP|GHH^2.16.9^ISO|R|F|2026||ADT^A01|1|P|2.5\r");
   Result<Message> by_oid = Message::parse("MSH|^~\\&|APP|^2.16.1^ISO|R|F|2026||ADT^A01|1|P|2.5\r");
   Result<Message> other = Message::parse("MSH|^~\\&|APP|ELSE|R|F|2026||ADT^A01|1|P|2.5\r");
   REQUIRE((by_name.is_ok() && by_oid.is_ok() && other.is_ok()));
@@ -102,8 +103,7 @@ TEST_CASE("system base: orders without a system get the sender's base, found aga
   Bundle bundle;
   REQUIRE(map_text(orm, bundle, with_bases()).is_ok());  // "*": urn:example:any
   CHECK(keys_of(bundle, "ServiceRequest") ==
-        std::vector<std::string>{"ServiceRequest?identifier=" +
-                                 url_encode("urn:example:any|P1")});
+        std::vector<std::string>{"ServiceRequest?identifier=" + url_encode("urn:example:any|P1")});
   CHECK(keys_of(bundle, "Patient") ==
         std::vector<std::string>{"identifier=" + url_encode("urn:example:any/MRN|123")});
   Bundle plain;
