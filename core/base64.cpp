@@ -72,9 +72,9 @@ std::optional<std::string> decode_base64url(std::string_view text) {
   return decode_base64(standard);
 }
 
-std::string encode_base64url(std::string_view bytes) {
-  static constexpr std::string_view kUrlAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+namespace {
+
+std::string encode_with(std::string_view bytes, std::string_view alphabet, bool pad) {
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
@@ -83,17 +83,30 @@ std::string encode_base64url(std::string_view bytes) {
                             static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1]))
                                 << 8 |
                             static_cast<unsigned char>(bytes[i + 2]);
-    for (int shift = 18; shift >= 0; shift -= 6) out.push_back(kUrlAlphabet[(v >> shift) & 63]);
+    for (int shift = 18; shift >= 0; shift -= 6) out.push_back(alphabet[(v >> shift) & 63]);
   }
   const std::size_t rest = bytes.size() - i;
   if (rest > 0) {
     std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
     if (rest == 2) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
-    out.push_back(kUrlAlphabet[(v >> 18) & 63]);
-    out.push_back(kUrlAlphabet[(v >> 12) & 63]);
-    if (rest == 2) out.push_back(kUrlAlphabet[(v >> 6) & 63]);
+    out.push_back(alphabet[(v >> 18) & 63]);
+    out.push_back(alphabet[(v >> 12) & 63]);
+    if (rest == 2) out.push_back(alphabet[(v >> 6) & 63]);
+    if (pad) out.append(rest == 1 ? "==" : "=");
   }
   return out;
+}
+
+}  // namespace
+
+std::string encode_base64url(std::string_view bytes) {
+  return encode_with(bytes, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+                     false);
+}
+
+std::string encode_base64(std::string_view bytes) {
+  return encode_with(bytes, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+                     true);
 }
 
 }  // namespace hearth

@@ -21,4 +21,7 @@ std::optional<std::string> decode_base64url(std::string_view text);
 // `bytes` in the URL-safe alphabet, unpadded.
 std::string encode_base64url(std::string_view bytes);
 
+// `bytes` in the standard alphabet with '=' padding (a FHIR base64Binary).
+std::string encode_base64(std::string_view bytes);
+
 }  // namespace hearth

@@ -208,6 +208,12 @@ void add_serve_options(CLI::App& app, Config& config) {
       ->envname("HEARTH_HL7_UNMAPPED")
       ->check(CLI::IsMember({"accept", "reject"}))
       ->capture_default_str();
+  app.add_option("--hl7-system-base", config.hl7_system_base_flags,
+                 "FACILITY=URI, repeatable: identifiers of HL7 v2 messages from that sending "
+                 "facility (MSH-4.1 or MSH-4.2; * for any other) whose assigning authority is a "
+                 "local namespace get the system URI/<namespace>, and those without one URI "
+                 "(patients, visits, orders, reports, appointments, accounts found again by it)")
+      ->take_all();
   app.add_option("--allowed-hosts", config.allowed_hosts,
                  "Host header values served, comma-separated: NAME (any port), NAME:PORT or * "
                  "(any); others get 400. Default: loopback names on a loopback bind, else any")
@@ -379,6 +385,21 @@ Status finalize(Config& config) {
     return Status(Code::kInvalidArgument,
                   "--search-max-params, --search-max-values, --search-max-sort, --xml-max-nodes "
                   "and --max-index-rows must be > 0");
+  }
+  config.hl7_system_bases.clear();
+  for (const std::string& flag : config.hl7_system_base_flags) {
+    Result<hl7::to_fhir::SystemBase> base = hl7::to_fhir::parse_system_base(flag);
+    if (!base) {
+      return Status(Code::kInvalidArgument,
+                    "--hl7-system-base '" + flag + "': " + base.status().message());
+    }
+    for (const auto& other : config.hl7_system_bases) {
+      if (other.facility == base->facility) {
+        return Status(Code::kInvalidArgument,
+                      "--hl7-system-base: two bases for facility '" + base->facility + "'");
+      }
+    }
+    config.hl7_system_bases.push_back(std::move(*base));
   }
   for (const std::string& type : config.hl7_accept_types) {
     if (!is_message_type(type)) {

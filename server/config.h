@@ -12,6 +12,7 @@
 
 #include "api/rest/rest_limits.h"
 #include "core/status.h"
+#include "hl7/to_fhir/system_base.h"
 
 namespace CLI {
 class App;
@@ -98,6 +99,10 @@ struct Config {
   // unmapped) or "reject" (AR, ERR 200).
   std::string hl7_mapping = "map";
   std::string hl7_unmapped = "accept";
+  // --hl7-system-base FACILITY=URI, repeatable: identifier systems per sending facility
+  // (hl7/to_fhir/system_base.h); finalize() parses them into hl7_system_bases.
+  std::vector<std::string> hl7_system_base_flags;
+  std::vector<hl7::to_fhir::SystemBase> hl7_system_bases;
   // Host header names served (server/host_check.h): "name" (any port) or "name:port"; "*" any.
   // Empty: loopback names on a loopback bind, any Host otherwise.
   std::vector<std::string> allowed_hosts;

@@ -71,6 +71,30 @@ Result<std::string> current_encounter(const InteractionContext& ctx) {
   return read_reachable(ctx, "Encounter", chosen->id);
 }
 
+// The resources of `type` the report's `element` references, in order, into `out`: one the store
+// no longer has is left out; more than one message carries is 422.
+Status read_all(const InteractionContext& ctx, const rapidjson::Value& report, const char* element,
+                std::string_view type, std::vector<std::string>& out) {
+  const auto refs = report.FindMember(element);
+  if (refs == report.MemberEnd() || !refs->value.IsArray()) return Status();
+  if (refs->value.Size() > hl7::to_v2::kMaxObservations) {
+    return Status(Code::kUnprocessable, "the report has more " + std::string(element) +
+                                            " references than one message carries (at most " +
+                                            std::to_string(hl7::to_v2::kMaxObservations) + ")");
+  }
+  for (const rapidjson::Value& ref : refs->value.GetArray()) {
+    const auto [ref_type, id] = type_and_id(reference_of(ref));
+    if (ref_type != type) continue;
+    Result<std::string> found = read_reachable(ctx, ref_type, id);
+    if (found.is_ok()) {
+      out.push_back(std::move(*found));
+    } else if (found.status().code() != Code::kNotFound && found.status().code() != Code::kGone) {
+      return found.status();
+    }
+  }
+  return Status();
+}
+
 hl7::to_v2::MessageHeaderValues header_values(const InteractionContext& ctx) {
   hl7::to_v2::MessageHeaderValues header;
   header.control_id = ctx.ids.next_id();
@@ -112,9 +136,23 @@ Result<Response> report_message(const InteractionContext& ctx) {
                           read_reachable(ctx, "DiagnosticReport", ctx.route.id));
   rapidjson::Document doc;
   doc.Parse(report.data(), report.size());
-  std::string patient;
-  std::vector<std::string> observations;
+  std::string patient, order;
+  std::vector<std::string> observations, specimens;
   if (doc.IsObject()) {
+    // ORC from the first order the report is based on that can be read; SPM from its specimens.
+    if (const auto based_on = doc.FindMember("basedOn");
+        based_on != doc.MemberEnd() && based_on->value.IsArray()) {
+      for (const rapidjson::Value& ref : based_on->value.GetArray()) {
+        const auto [type, id] = type_and_id(reference_of(ref));
+        if (type != "ServiceRequest") continue;
+        Result<std::string> found = read_reachable(ctx, type, id);
+        if (found.is_ok()) {
+          order = std::move(*found);
+          break;
+        }
+      }
+    }
+    HEARTH_RETURN_IF_ERROR(read_all(ctx, doc, "specimen", "Specimen", specimens));
     if (const auto subject = doc.FindMember("subject"); subject != doc.MemberEnd()) {
       const auto [type, id] = type_and_id(reference_of(subject->value));
       if (type == "Patient") {
@@ -122,28 +160,16 @@ Result<Response> report_message(const InteractionContext& ctx) {
         if (found.is_ok()) patient = std::move(*found);
       }
     }
-    if (const auto results = doc.FindMember("result");
-        results != doc.MemberEnd() && results->value.IsArray()) {
-      if (results->value.Size() > hl7::to_v2::kMaxObservations) {
-        return Status(Code::kUnprocessable,
-                      "the report has more results than one message carries (at most " +
-                          std::to_string(hl7::to_v2::kMaxObservations) + ")");
-      }
-      for (const rapidjson::Value& result : results->value.GetArray()) {
-        const auto [type, id] = type_and_id(reference_of(result));
-        if (type != "Observation") continue;
-        Result<std::string> found = read_reachable(ctx, type, id);
-        if (found.is_ok()) {
-          observations.push_back(std::move(*found));
-        } else if (found.status().code() != Code::kNotFound &&
-                   found.status().code() != Code::kGone) {
-          return found.status();
-        }
-      }
-    }
+    HEARTH_RETURN_IF_ERROR(read_all(ctx, doc, "result", "Observation", observations));
   }
-  HEARTH_ASSIGN_OR_RETURN(std::string message, hl7::to_v2::render_oru(patient, report, observations,
-                                                                      header_values(ctx)));
+  HEARTH_ASSIGN_OR_RETURN(
+      std::string message,
+      hl7::to_v2::render_oru(hl7::to_v2::OruResources{.patient = patient,
+                                                      .order = order,
+                                                      .report = report,
+                                                      .observations = std::move(observations),
+                                                      .specimens = std::move(specimens)},
+                             header_values(ctx)));
   return er7_response(std::move(message));
 }
 

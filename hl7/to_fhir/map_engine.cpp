@@ -2,6 +2,7 @@
 // every segment and data type map; a Walk carries one segment's application.
 #include "hl7/to_fhir/map_engine.h"
 
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <utility>
@@ -28,6 +29,7 @@ struct CompiledRow {
   std::optional<TargetPath> path;      // none: not a path
   const MapTable* type_map = nullptr;
   const ConceptMapTable* vocabulary = nullptr;
+  bool each = false;  // the path has an "[each]" step
 };
 
 struct CompiledMaps {
@@ -46,6 +48,20 @@ constexpr ProseRow kTakenAsTrue[] = {
     {"CX[Identifier]", "CX.4", "system"},
 };
 
+// Rows Hearth does not apply, each with why (docs/mapping/v2-to-fhir.md).
+constexpr ProseRow kNotApplied[] = {
+    // TXA-3 (table 0191: TX, FT, AP, IM, ...) says how the document is presented, not its MIME
+    // type; the content's type comes from its OBX-2 (document_content.h).
+    {"TXA[DocumentReference]", "TXA-3", "content.attachment.contentType"},
+};
+
+bool not_applied(const MapTable& map, const MapRow& row) {
+  for (const ProseRow& p : kNotApplied) {
+    if (p.map == map.name && p.source == row.source && p.target == row.target) return true;
+  }
+  return false;
+}
+
 std::vector<std::vector<CompiledRow>> compile_all(std::span<const MapTable> maps) {
   std::vector<std::vector<CompiledRow>> out;
   out.reserve(maps.size());
@@ -61,7 +77,12 @@ std::vector<std::vector<CompiledRow>> compile_all(std::span<const MapTable> maps
       } else if (condition_taken_as_true(map, row)) {
         c.condition.emplace(*compile_condition("", subject));
       }
+      if (not_applied(map, row)) c.condition.reset();
       if (Result<TargetPath> path = parse_target_path(row.target)) c.path = std::move(*path);
+      if (c.path) {
+        for (const TargetStep& step : c.path->steps)
+          c.each = c.each || step.instance == kEachInstance;
+      }
       if (!row.type_map.empty()) c.type_map = find_data_type_map(row.type_map);
       if (!row.vocabulary.empty()) c.vocabulary = find_concept_map(row.vocabulary);
       rows.push_back(std::move(c));
@@ -188,10 +209,12 @@ struct Slot {
 class Walk {
  public:
   Walk(const Message& message, std::size_t segment, ResourceBuilder& builder,
-       std::vector<MappingIssue>& issues, const ConversionOptions& options, int occurrence)
+       std::vector<MappingIssue>& issues, const ConversionOptions& options, int occurrence,
+       std::span<Resource* const> reuse)
       : message_(message),
         segment_(segment),
         occurrence_(occurrence),
+        reuse_(reuse),
         builder_(builder),
         issues_(issues),
         options_(options),
@@ -201,6 +224,19 @@ class Walk {
     const std::vector<CompiledRow>* rows = rows_of(map);
     if (rows == nullptr) return;
     std::vector<std::optional<std::vector<V2Value>>> fields;  // by field number, when read
+    // "[each]" (OBX[Observation-Component]: "component[each].code" from OBX-3,
+    // "component[each].valueQuantity" from OBX-5, ...): an instance per repetition of the most
+    // repeated field those rows read (OBX-5's values), and a field with one value (OBX-3's code,
+    // OBX-6's unit) written into each of them, so every component has its code and one value.
+    int each_count = 0;
+    for (const CompiledRow& row : *rows) {
+      if (!row.each || !row.condition || !row.path) continue;
+      int valued = 0;
+      for (const V2Value& v : field_repetitions(message_, segment_, row.row->position)) {
+        valued += v.valued() ? 1 : 0;
+      }
+      each_count = std::max(each_count, valued);
+    }
     for (const CompiledRow& row : *rows) {
       if (!row.condition || !row.path) continue;
       const auto field = static_cast<std::size_t>(row.row->position);
@@ -215,7 +251,16 @@ class Walk {
         field_ = row.row->position;
         repetition_ = static_cast<int>(r) + 1;
         component_ = 0;
+        if (row.each && reps.size() == 1 && each_count > 1) {
+          for (each_ = 1; each_ <= each_count; ++each_) {
+            write(row, reps[r], repetition_, Slot{&target, nullptr, {}, {}}, 0);
+          }
+          each_ = 0;
+          continue;
+        }
+        each_ = row.each ? repetition_ : 0;
         write(row, reps[r], repetition_, Slot{&target, nullptr, {}, {}}, 0);
+        each_ = 0;
       }
     }
   }
@@ -269,7 +314,11 @@ class Walk {
         continue;
       }
       int instance = step.instance > 0 ? step.instance : 1;
-      if (step.instance == kEachInstance) instance = kEachBase + ++each_;
+      // "[each]": the instance is the repetition's (segment_map), not the repetition again.
+      if (step.instance == kEachInstance) {
+        instance = kEachBase + each_;
+        repetition_used = true;
+      }
       InstanceKey key{instance};
       // A segment's first step, written into another segment's resource: per occurrence.
       if (occurrence_ > 0 && depth == 0 && node == slot.node)
@@ -305,8 +354,14 @@ class Walk {
       }
       node = *child;
       if (!reference_type.empty()) {
+        Resource* existing = nullptr;
+        if (depth == 0) {
+          for (Resource* r : reuse_) {
+            if (r->type == reference_type) existing = r;
+          }
+        }
         Result<Resource*> referenced =
-            builder_.referenced(*node, reference_type, reference_instance);
+            builder_.referenced(*node, reference_type, reference_instance, existing);
         if (!referenced) return;
         node = (*referenced)->root.get();
       }
@@ -315,6 +370,15 @@ class Walk {
       pre_translate(row, value, *node);
       data_type_map(*row.type_map, value, Slot{node, nullptr, {}, {}}, depth + 1);
       return;
+    }
+    // NM[Quantity]'s "$value" (a decimal) given a whole Quantity (OBX[Observation-Component]'s
+    // "component[each].valueQuantity", where OBX[Observation] writes "valueQuantity.value"): the
+    // Quantity's value.
+    if (row.row->fhir_type == "decimal" && !node->is_primitive() &&
+        (node->type().name == "Quantity" || node->type().name == "SimpleQuantity")) {
+      Result<Node*> number = node->child("value", {});
+      if (!number) return;
+      node = *number;
     }
     set_value(row, value, *node);
   }
@@ -458,11 +522,12 @@ class Walk {
   const Message& message_;
   std::size_t segment_;
   int occurrence_;  // apply_segment's `occurrence`
+  std::span<Resource* const> reuse_;
   ResourceBuilder& builder_;
   std::vector<MappingIssue>& issues_;
   const ConversionOptions& options_;
   RowContext context_;
-  int each_ = 0;
+  int each_ = 0;   // the "[each]" instance being written (segment_map)
   int field_ = 0;  // where the value being written is, for issues
   int repetition_ = 0;
   int component_ = 0;
@@ -481,8 +546,9 @@ MapEngine::MapEngine(ConversionOptions options) : options_(std::move(options)) {
 
 void MapEngine::apply_segment(const Message& message, std::size_t segment, const MapTable& map,
                               Node& target, ResourceBuilder& builder,
-                              std::vector<MappingIssue>& issues, int occurrence) const {
-  Walk(message, segment, builder, issues, options_, occurrence).segment_map(map, target);
+                              std::vector<MappingIssue>& issues, int occurrence,
+                              std::span<Resource* const> reuse) const {
+  Walk(message, segment, builder, issues, options_, occurrence, reuse).segment_map(map, target);
 }
 
 }  // namespace hearth::hl7::to_fhir

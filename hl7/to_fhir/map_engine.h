@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,7 @@ bool condition_taken_as_true(const MapTable& map, const MapRow& row);
 class MapEngine {
  public:
   explicit MapEngine(ConversionOptions options = {});
+  const ConversionOptions& options() const { return options_; }
 
   // Applies `map` (a segment map, e.g. "PID[Patient]") to segment `segment` of `message`,
   // writing into `target` (a resource's root). Issues are appended to `issues`.
@@ -49,9 +51,13 @@ class MapEngine {
   // element of a resource another segment made (an OBX's NTEs into its Observation's `note`):
   // the elements its rows start from are instances of their own for each occurrence, so every
   // NTE is a note of its own.
+  // `reuse`: resources the segment map's own rows reference instead of making new ones of their
+  // type (DG1[Encounter]'s `diagnosis.condition(Condition.code)` writing into the Condition that
+  // DG1[Condition] made, as the message map's References say); nested data type maps still make
+  // their own.
   void apply_segment(const Message& message, std::size_t segment, const MapTable& map, Node& target,
                      ResourceBuilder& builder, std::vector<MappingIssue>& issues,
-                     int occurrence = 0) const;
+                     int occurrence = 0, std::span<Resource* const> reuse = {}) const;
 
  private:
   ConversionOptions options_;

@@ -59,6 +59,7 @@ struct MessageRow {
   std::string_view segment;     // "NK1" ("" for a group's begin or end row)
   std::string_view syntax;      // "[{ NK1 }]", "[{" for a group
   std::string_view condition;
+  std::string_view narrative;    // the IG's prose condition: "If in context of an encounter"
   std::string_view target;       // "RelatedPerson[2]", "Patient[1]"
   std::string_view segment_map;  // "NK1[RelatedPerson]"
   std::string_view references;   // "RelatedPerson[2].patient.reference=Patient[1].id"

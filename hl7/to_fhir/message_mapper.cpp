@@ -10,9 +10,12 @@
 #include <tuple>
 
 #include "core/url_encoding.h"
+#include "fhir/model.h"
 #include "hl7/to_fhir/condition.h"
+#include "hl7/to_fhir/document_content.h"
 #include "hl7/to_fhir/message_structure.h"
 #include "hl7/to_fhir/patient_merge.h"
+#include "hl7/to_fhir/system_base.h"
 #include "hl7/to_fhir/target_path.h"
 #include "hl7/to_fhir/transaction_bundle.h"
 #include "hl7/to_fhir/v2_value.h"
@@ -73,6 +76,7 @@ constexpr IdentityRule kIdentity[] = {
     {"Observation", 1, "OBX[Observation]: OBX-21 observation instance identifier -> identifier"},
     {"Observation", 9, "Hearth's results key (identify_results): filler, OBX-3, occurrence"},
     {"Appointment", 2, "SCH[Appointment]: SCH-2 filler appointment ID -> identifier[2]"},
+    {"Account", 1, "PID[Account]: PID-18 patient account number -> identifier"},
     {"Appointment", 9, "Hearth's appointment key (identify_appointments): the filler ID"},
 };
 
@@ -143,13 +147,58 @@ MentionIdentity mention_identity(const Resource& resource) {
   return out;
 }
 
+// Rows whose condition the IG wrote as prose about the message's context (DG1 of ADT: "If in
+// context of the patient / an encounter / a episode of care"): such a row applies when the
+// message made that resource (instance 1) from another row, and a row whose own target is that
+// resource writes into it instead of making it. So one DG1 is one Condition of the patient, which
+// the visit's Encounter.diagnosis references when the message has a PV1; no EpisodeOfCare is made
+// for it (no row of the message makes EpisodeOfCare[1]).
+struct ContextRule {
+  std::string_view narrative;
+  std::string_view type;
+};
+constexpr ContextRule kContexts[] = {
+    {"If in context of the patient", "Patient"},
+    {"If in context of an encounter", "Encounter"},
+    {"If in context of a episode of care", "EpisodeOfCare"},
+};
+
+std::string_view context_of(std::string_view narrative) {
+  for (const ContextRule& rule : kContexts) {
+    if (narrative.starts_with(rule.narrative)) return rule.type;
+  }
+  return {};
+}
+
+// A target that makes a resource of its own and references it from an element of another
+// ("ServiceRequest[1].reasonReference(Condition)", ORM's DG1): the element ("reasonReference")
+// and the resource made ("Condition", one per occurrence of the segment). nullopt for any other.
+struct MadeResource {
+  std::string element;
+  std::string type;
+};
+std::optional<MadeResource> made_by(const ResourceTarget& target) {
+  const std::size_t open = target.rest.find('(');
+  if (open == std::string::npos || open == 0 || target.rest.back() != ')') return std::nullopt;
+  MadeResource out{target.rest.substr(0, open),
+                   target.rest.substr(open + 1, target.rest.size() - open - 2)};
+  if (!fhir::is_resource_type(out.type)) return std::nullopt;
+  return out;
+}
+
 struct RowPlan {
   const MessageRow* row = nullptr;
   const StructureNode* node = nullptr;
   std::optional<Condition> condition;
   const MapTable* segment_map = nullptr;
   std::optional<ResourceTarget> target;
+  std::optional<MadeResource> made;
+  int made_instance = 0;     // the made resource's instance number (kMadeInstance + row)
+  std::string_view context;  // kContexts: the resource type the row needs the message to have
 };
+
+// Instance numbers of resources a row makes through an element (made_by): after any the IG uses.
+constexpr int kMadeInstance = 1000;
 
 using ResourceName = std::pair<std::string, int>;  // ("Observation", 2)
 
@@ -208,8 +257,15 @@ std::optional<CompiledMessageMap> compile(const MessageMapTable& table) {
     }
     if (!row.segment_map.empty()) plan.segment_map = find_segment_map(row.segment_map);
     plan.target = parse_resource_target(row.target);
-    if (plan.target && plan.target->rest.empty() && plan.segment_map != nullptr &&
-        !message_only(plan.target->type)) {
+    plan.context = context_of(row.narrative);
+    if (plan.target && plan.segment_map != nullptr && !message_only(plan.target->type)) {
+      plan.made = made_by(*plan.target);
+      plan.made_instance = kMadeInstance + static_cast<int>(out.rows.size());
+    }
+    if (plan.made) {
+      out.home.emplace(ResourceName{plan.made->type, plan.made_instance}, plan.node);
+    } else if (plan.target && plan.target->rest.empty() && plan.segment_map != nullptr &&
+               !message_only(plan.target->type)) {
       const ResourceName name{plan.target->type, plan.target->instance};
       auto [it, inserted] = out.home.try_emplace(name, plan.node);
       if (!inserted) it->second = common_ancestor(it->second, plan.node, out.parent);
@@ -275,19 +331,38 @@ class Mapping {
         if (!plan.target || plan.segment_map == nullptr || message_only(plan.target->type)) {
           continue;
         }
+        if (plan.made) {
+          if (make_referenced(plan, places[i], i) && !plan.row->references.empty()) {
+            references.emplace_back(&plan, i);
+          }
+          continue;
+        }
         if (!plan.target->rest.empty()) {
           write_into_element(plan, places[i], i);
           continue;
         }
-        Resource* resource = instance(plan.target->type, plan.target->instance, places[i]);
+        Resource* resource = nullptr;
+        if (!plan.context.empty()) {
+          // kContexts: the row applies in the context of a resource the message made.
+          Resource* context = existing(std::string(plan.context), 1, places[i]);
+          if (context == nullptr) continue;
+          resource = plan.context == plan.target->type
+                         ? existing(plan.target->type, plan.target->instance, places[i])
+                         : instance(plan.target->type, plan.target->instance, places[i]);
+        } else {
+          resource = instance(plan.target->type, plan.target->instance, places[i]);
+        }
         if (resource == nullptr) continue;
+        const std::vector<Resource*> reuse = referenced_by(plan, places[i]);
         engine_.apply_segment(message_, i, *plan.segment_map, *resource->root, builder_,
-                              out_.issues, occurrence_of(*plan.target, places[i], i));
+                              out_.issues, occurrence_of(*plan.target, places[i], i), reuse);
         if (!plan.row->references.empty()) references.emplace_back(&plan, i);
       }
     }
     for (const auto& [plan, segment] : references) link(*plan, places[segment]);
     link_the_patient();
+    add_documents();
+    apply_system_base();
     identify_results();
     identify_appointments();
     write_bundle();
@@ -315,12 +390,51 @@ class Mapping {
     return *added;
   }
 
+  // ORM's DG1 row "ServiceRequest[1].reasonReference(Condition)" with DG1[Condition]: each DG1
+  // makes a Condition of its own, which the order's ServiceRequest[1] (made by the ORC and OBR
+  // of the same ORDER) lists in `reasonReference`. A DG1 whose order no segment made gets
+  // nothing. False when nothing was made.
+  bool make_referenced(const RowPlan& plan, const SegmentPlace& place, std::size_t segment) {
+    Resource* owner = existing(plan.target->type, plan.target->instance, place);
+    if (owner == nullptr) return false;
+    Resource* made = instance(plan.made->type, plan.made_instance, place);
+    if (made == nullptr) return false;
+    engine_.apply_segment(message_, segment, *plan.segment_map, *made->root, builder_, out_.issues);
+    if (made->root->empty()) return false;
+    set_reference(*owner, plan.made->element, *made);
+    return true;
+  }
+
+  // The resources a row's References name as what its own resource's elements reference
+  // ("Encounter[1].diagnosis.reference=Condition[1].id" of ADT's DG1[Encounter] row): the segment
+  // map's rows that make a resource of that type there (`diagnosis.condition(Condition.code)`)
+  // write into that one instead of making another (map_engine.h, `reuse`).
+  std::vector<Resource*> referenced_by(const RowPlan& plan, const SegmentPlace& place) const {
+    std::vector<Resource*> out;
+    std::string_view text = plan.row->references;
+    while (!text.empty()) {
+      const std::size_t end = text.find_first_of(";\n");
+      std::string_view clause = text.substr(0, end);
+      text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+      const std::size_t eq = clause.find('=');
+      if (eq == std::string_view::npos) continue;
+      std::optional<ResourceTarget> left = parse_resource_target(trim(clause.substr(0, eq)));
+      std::optional<ResourceTarget> right = parse_resource_target(trim(clause.substr(eq + 1)));
+      if (!left || !right || right->rest != "id" || left->type != plan.target->type ||
+          left->instance != plan.target->instance || left->type == right->type) {
+        continue;
+      }
+      if (Resource* to = existing(right->type, right->instance, place)) out.push_back(to);
+    }
+    return out;
+  }
+
   // A row whose primary target is an element of a resource another segment made
   // ("Observation[2].note" for an OBX's NTE, with NTE[ServiceRequest], whose rows write
   // `note.text` ...): its segment map runs on that resource, each occurrence of the segment
   // making its own instance of the element (a note per NTE). A resource that no segment made
   // (an NTE without its OBX) gets nothing. A target that makes a resource of its own
-  // ("ServiceRequest[1].reasonReference(Condition)") is not done here.
+  // ("ServiceRequest[1].reasonReference(Condition)") is make_referenced's.
   void write_into_element(const RowPlan& plan, const SegmentPlace& place, std::size_t segment) {
     if (plan.target->rest.find('(') != std::string::npos) return;
     Resource* resource = existing(plan.target->type, plan.target->instance, place);
@@ -371,7 +485,11 @@ class Mapping {
       std::optional<ResourceTarget> left = parse_resource_target(trim(clause.substr(0, eq)));
       std::optional<ResourceTarget> right = parse_resource_target(trim(clause.substr(eq + 1)));
       if (!left || !right || left->rest.empty() || right->rest != "id") continue;
-      if (left->type == plan.target->type && clause.substr(0, eq).find('[') == std::string::npos) {
+      if (plan.made && left->type == plan.made->type &&
+          clause.substr(0, eq).find('[') == std::string::npos) {
+        left->instance = plan.made_instance;  // "Condition.subject" of ORM's DG1: the made one
+      } else if (left->type == plan.target->type &&
+                 clause.substr(0, eq).find('[') == std::string::npos) {
         left->instance = plan.target->instance;  // "Observation.performer": the row's own
       }
       Resource* from = existing(left->type, left->instance, place);
@@ -406,6 +524,48 @@ class Mapping {
         if (!node || !(*node)->empty()) break;
         if (Result<Node*> ref = (*node)->child("reference", {})) (*ref)->set(patient->full_url);
         break;
+      }
+    }
+  }
+
+  // A configured system base for the sending facility (system_base.h): each identity
+  // identifier (kIdentity) with a value gets its local namespace under the base, so every lookup
+  // by identity (conditional update or create, a merge's MRG-1, a report's key) uses it.
+  void apply_system_base() {
+    const std::string_view base = system_base_for(message_, engine_.options().system_bases);
+    if (base.empty()) return;
+    for (const auto& r : builder_.resources()) {
+      if (r->root->empty()) continue;
+      for (const IdentityRule& rule : kIdentity) {
+        if (rule.type != r->type || rule.identifier_instance == kResultKeyInstance) continue;
+        Node* id = mutable_identifier_at(*r->root, rule.identifier_instance);
+        const Node* value = id == nullptr ? nullptr : id->existing("value", {});
+        if (value == nullptr || !value->has_value()) continue;
+        const Node* system = id->existing("system", {});
+        const std::string old = system == nullptr ? std::string() : system->value();
+        const std::string now = system_under_base(base, old);
+        if (now == old) continue;
+        if (Result<Node*> s = id->child("system", {})) (*s)->replace(now);
+      }
+    }
+  }
+
+  static Node* mutable_identifier_at(Node& root, int n) {
+    for (const InstanceKey& key : {InstanceKey{n, 1}, InstanceKey{n}}) {
+      if (root.existing("identifier", key) == nullptr) continue;
+      Result<Node*> id = root.child("identifier", key);
+      return id ? *id : nullptr;
+    }
+    return nullptr;
+  }
+
+  // MDM: the document its OBX segments carry, as the DocumentReference's content
+  // (document_content.h; the IG's OBX[DocumentReference] rows for OBX-5 are narrative).
+  void add_documents() {
+    if (map_.table->name != "MDM_T02") return;
+    for (const auto& r : builder_.resources()) {
+      if (r->type == "DocumentReference" && !r->root->empty()) {
+        add_document_content(message_, *r->root);
       }
     }
   }
@@ -488,6 +648,9 @@ class Mapping {
   void set_reference(Resource& from, const std::string& path, const Resource& to) {
     Result<TargetPath> parsed = parse_target_path(path);
     if (!parsed || parsed->steps.empty()) return;
+    // A reference a segment map's row made already (SIU's PID[Appointment] participant.actor
+    // to the message's Patient[1], map_engine.h `reuse`) is not made twice.
+    if (references_at(*from.root, parsed->steps, 0, to.full_url)) return;
     int ordinal = 0;
     for (const auto& r : builder_.resources()) {
       ++ordinal;
@@ -510,6 +673,20 @@ class Mapping {
       node = *reference;
     }
     node->set(to.full_url);
+  }
+
+  // True when an instance of `steps` from `node` (a Reference, or its `reference`) holds `url`.
+  static bool references_at(const Node& node, const std::vector<TargetStep>& steps, std::size_t i,
+                            const std::string& url) {
+    if (i == steps.size()) {
+      if (node.has_value()) return node.value() == url;
+      const Node* reference = node.existing("reference", {});
+      return reference != nullptr && reference->value() == url;
+    }
+    for (const Node* child : node.all(steps[i].name)) {
+      if (references_at(*child, steps, i + 1, url)) return true;
+    }
+    return false;
   }
 
   // How an entry writes `resource` (transaction_bundle.h).

@@ -177,9 +177,34 @@ std::vector<SegmentPlace> place_segments(const Message& message, const Structure
     const std::vector<const StructureNode*> none;
     const auto& enclosing = current >= 0 ? places[static_cast<std::size_t>(current)].groups : none;
     const auto next = static_cast<std::size_t>(current + 1);
+    // A segment that begins an enclosing repeating group (OML_O21's ORC, first of ORDER) begins
+    // a new occurrence of it rather than enter a group nested further in (the ORC of
+    // OBSERVATION_REQUEST.PRIOR_RESULT.ORDER_PRIOR, after an order's SPM): up to that group, a
+    // later place only counts when it is in the groups already open.
+    const StructureNode* anchor = nullptr;
+    for (auto g = enclosing.rbegin(); g != enclosing.rend(); ++g) {
+      if ((*g)->repeating && places[range[*g].first].segment->name == id) {
+        anchor = *g;
+        break;
+      }
+    }
+    auto find_open = [&](std::size_t from, std::size_t to) -> std::ptrdiff_t {
+      for (std::ptrdiff_t j = find_in(id, from, to); j >= 0;
+           j = find_in(id, static_cast<std::size_t>(j) + 1, to)) {
+        const auto& groups = places[static_cast<std::size_t>(j)].groups;
+        if (std::all_of(groups.begin(), groups.end(), [&](const StructureNode* group) {
+              return std::find(enclosing.begin(), enclosing.end(), group) != enclosing.end();
+            })) {
+          return j;
+        }
+      }
+      return -1;
+    };
+    bool inside_anchor = anchor != nullptr;
     for (auto g = enclosing.rbegin(); found < 0 && g != enclosing.rend(); ++g) {
       const auto [first, last] = range[*g];
-      found = find_in(id, next, last);
+      found = inside_anchor ? find_open(next, last) : find_in(id, next, last);
+      if (*g == anchor) inside_anchor = false;
       if (found < 0 && (*g)->repeating) {
         found = find_in(id, first, static_cast<std::size_t>(current));
         if (found >= 0) restart = *g;

@@ -20,13 +20,17 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
+#include "hl7/to_fhir/system_base.h"
 
 namespace hearth::hl7::to_fhir {
 
 struct ConversionOptions {
   std::string default_offset = "Z";  // "Z" or "+hh:mm" / "-hh:mm"
+  // Identifier systems per sending facility (system_base.h); empty: none configured.
+  std::vector<SystemBase> system_bases;
 };
 
 // A FHIR dateTime with a time of day and a zone ("2018-10-17T22:28:05Z", "...+02:15") plus

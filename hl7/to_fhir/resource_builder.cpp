@@ -111,6 +111,11 @@ bool Node::prune_references(const std::set<std::string>& dead) {
   return intact;
 }
 
+void Node::replace(std::string value) {
+  has_value_ = false;
+  set(std::move(value));
+}
+
 void Node::set(std::string value) {
   if (has_value_) return;
   value_ = std::move(value);
@@ -253,14 +258,18 @@ Result<Resource*> ResourceBuilder::add(std::string_view type) {
   return resources_.back().get();
 }
 
-Result<Resource*> ResourceBuilder::referenced(Node& element, std::string_view type, int instance) {
+Result<Resource*> ResourceBuilder::referenced(Node& element, std::string_view type, int instance,
+                                              Resource* existing) {
   auto key = std::make_tuple(static_cast<const Node*>(&element), std::string(type), instance);
   if (auto found = references_.find(key); found != references_.end()) return found->second;
   if (element.type().name != "Reference") {
     return Status(Code::kInvalidArgument,
                   "a " + std::string(element.type().name) + " cannot reference a resource");
   }
-  HEARTH_ASSIGN_OR_RETURN(Resource * resource, add(type));
+  Resource* resource = existing;
+  if (resource == nullptr || resource->type != type) {
+    HEARTH_ASSIGN_OR_RETURN(resource, add(type));
+  }
   HEARTH_ASSIGN_OR_RETURN(Node * reference, element.child("reference", {}));
   reference->set(resource->full_url);
   references_.emplace(std::move(key), resource);

@@ -93,6 +93,9 @@ class Node {
   // Sets this node's primitive value, already in FHIR's form for the node's type (primitive.h);
   // written as a JSON boolean, number or string by the type. A later set does not overwrite.
   void set(std::string value);
+  // Sets this node's primitive value even when one was set: a decision taken after the rows
+  // (an identifier's system under a configured base, system_base.h).
+  void replace(std::string value);
   bool has_value() const { return has_value_; }
   bool is_primitive() const;
   // True when nothing was set in it or below it. An Extension without its url counts as empty:
@@ -155,8 +158,11 @@ class ResourceBuilder {
   Result<Resource*> add(std::string_view type);
 
   // The resource of `type` that `element` references as instance `instance` of it: made on first
-  // use (and the element's "reference" set to its fullUrl), the same one afterwards.
-  Result<Resource*> referenced(Node& element, std::string_view type, int instance);
+  // use (and the element's "reference" set to its fullUrl), the same one afterwards. `existing`
+  // (of `type`), when given, is that resource instead of a new one (an Encounter's diagnosis
+  // whose condition is the Condition another row of the message made).
+  Result<Resource*> referenced(Node& element, std::string_view type, int instance,
+                               Resource* existing = nullptr);
 
   // Every resource in the order they were made.
   const std::vector<std::unique_ptr<Resource>>& resources() const { return resources_; }

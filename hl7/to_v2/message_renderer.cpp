@@ -65,6 +65,76 @@ SegmentValues pid(const rapidjson::Value& patient) {
   return out;
 }
 
+// True when `o` holds a value[x].
+bool has_value(const rapidjson::Value& o) {
+  for (auto it = o.MemberBegin(); it != o.MemberEnd(); ++it) {
+    const std::string_view name(it->name.GetString(), it->name.GetStringLength());
+    if (name.size() > 5 && name.starts_with("value")) return true;
+  }
+  return false;
+}
+
+// OBX[Observation] backwards; an Observation with components and no value of its own (what
+// OBX[Observation-Component] makes of a repeating OBX-5) gets OBX-5 back from its components:
+// each component read as an Observation of that code and value, its OBX-5 one repetition, its
+// OBX-2 and OBX-6 the segment's when the Observation gave none.
+SegmentValues obx(const rapidjson::Value& observation, int set_id) {
+  SegmentValues out("OBX");
+  out.put(Position{1}, std::to_string(set_id));  // OBX-1 set id: no map row
+  reverse_segment(segment_map("OBX[Observation]"), observation, out);
+  const auto components = observation.FindMember("component");
+  if (has_value(observation) || components == observation.MemberEnd() ||
+      !components->value.IsArray()) {
+    return out;
+  }
+  int repetition = 0;
+  for (const rapidjson::Value& component : components->value.GetArray()) {
+    if (!component.IsObject() || !has_value(component)) continue;
+    if (repetition == SegmentValues::kMaxRepetition) break;
+    rapidjson::Document one(rapidjson::kObjectType);
+    auto& a = one.GetAllocator();
+    one.AddMember("resourceType", "Observation", a);
+    for (auto it = component.MemberBegin(); it != component.MemberEnd(); ++it) {
+      one.AddMember(rapidjson::Value(it->name, a), rapidjson::Value(it->value, a), a);
+    }
+    SegmentValues part("OBX");
+    reverse_segment(segment_map("OBX[Observation]"), one, part);
+    if (!part.valued(Position{5, 1, 0, 0})) continue;
+    ++repetition;
+    out.copy_repetition(part, 5, 1, repetition);
+    for (const int field : {2, 6}) {
+      if (!out.valued(Position{field, 1, 0, 0})) out.copy_repetition(part, field, 1, 1);
+    }
+  }
+  return out;
+}
+
+// An NTE per note of `resource` (ORU's OBSERVATION.NTE row: Observation[2].note with
+// NTE[ServiceRequest], read backwards one note at a time), NTE-1 its set id.
+void append_notes(MessageBuilder& b, const rapidjson::Value& resource) {
+  const auto notes = resource.FindMember("note");
+  if (notes == resource.MemberEnd() || !notes->value.IsArray()) return;
+  int set_id = 0;
+  for (const rapidjson::Value& note : notes->value.GetArray()) {
+    rapidjson::Document one(rapidjson::kObjectType);
+    auto& a = one.GetAllocator();
+    one.AddMember("resourceType", "ServiceRequest", a);
+    rapidjson::Value list(rapidjson::kArrayType);
+    list.PushBack(rapidjson::Value(note, a), a);
+    one.AddMember("note", list, a);
+    SegmentValues nte("NTE");
+    reverse_segment(segment_map("NTE[ServiceRequest]"), one, nte);
+    if (nte.size() == 0) continue;
+    // NTE-6 -> note.time (the note's item belongs to NTE-3 in reverse_map.cpp).
+    if (const auto time = note.FindMember("time");
+        time != note.MemberEnd() && time->value.IsString()) {
+      nte.set(Position{6}, v2_from_fhir(time->value.GetString(), "dateTime"));
+    }
+    nte.put(Position{1}, std::to_string(++set_id));  // NTE-1 set id: no map row
+    append(b, nte);
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> adt_events() {
@@ -121,29 +191,57 @@ Result<std::string> render_adt(std::string_view event, std::string_view patient,
 Result<std::string> render_oru(std::string_view patient, std::string_view report,
                                const std::vector<std::string>& observations,
                                const MessageHeaderValues& header) {
-  if (observations.size() > kMaxObservations) {
-    return Status(Code::kInvalidArgument, "the report has " + std::to_string(observations.size()) +
-                                              " results; at most " +
-                                              std::to_string(kMaxObservations) + " are rendered");
+  return render_oru(OruResources{.patient = patient,
+                                 .order = {},
+                                 .report = report,
+                                 .observations = observations,
+                                 .specimens = {}},
+                    header);
+}
+
+Result<std::string> render_oru(const OruResources& in, const MessageHeaderValues& header) {
+  for (const std::vector<std::string>* list : {&in.observations, &in.specimens}) {
+    if (list->size() > kMaxObservations) {
+      return Status(Code::kInvalidArgument, "the report has " + std::to_string(list->size()) + " " +
+                                                (list == &in.specimens ? "specimens" : "results") +
+                                                "; at most " + std::to_string(kMaxObservations) +
+                                                " are rendered");
+    }
   }
-  HEARTH_ASSIGN_OR_RETURN(rapidjson::Document r, parse_resource(report, "DiagnosticReport"));
+  HEARTH_ASSIGN_OR_RETURN(rapidjson::Document r, parse_resource(in.report, "DiagnosticReport"));
   MessageBuilder b;
   write_msh(b, "ORU", "R01", "ORU_R01", header);
-  if (!patient.empty()) {
-    HEARTH_ASSIGN_OR_RETURN(rapidjson::Document p, parse_resource(patient, "Patient"));
+  if (!in.patient.empty()) {
+    HEARTH_ASSIGN_OR_RETURN(rapidjson::Document p, parse_resource(in.patient, "Patient"));
     append(b, pid(p));
   }
   SegmentValues obr("OBR");
   obr.put(Position{1}, "1");  // OBR-1 set id: no map row
   reverse_segment(segment_map("OBR[DiagnosticReport]"), r, obr);
+  if (!in.order.empty()) {
+    HEARTH_ASSIGN_OR_RETURN(rapidjson::Document o, parse_resource(in.order, "ServiceRequest"));
+    SegmentValues orc("ORC");
+    orc.put(Position{1}, "RE");  // ORC-1: observations to follow (the order control of a result)
+    reverse_segment(segment_map("ORC[ServiceRequest]"), o, orc);
+    // ORC-2 / ORC-3 -> identifier[1] / [2] apply "IF OBR-2 / OBR-3 NOT VALUED", which does not
+    // read backwards: the placer and filler numbers are OBR-2 and OBR-3's, as v2 repeats them.
+    for (const int field : {2, 3}) orc.copy_repetition(obr, field, 1, 1);
+    append(b, orc);
+  }
   append(b, obr);
   int set_id = 0;
-  for (const std::string& body : observations) {
+  for (const std::string& body : in.observations) {
     HEARTH_ASSIGN_OR_RETURN(rapidjson::Document o, parse_resource(body, "Observation"));
-    SegmentValues obx("OBX");
-    obx.put(Position{1}, std::to_string(++set_id));  // OBX-1 set id: no map row
-    reverse_segment(segment_map("OBX[Observation]"), o, obx);
-    append(b, obx);
+    append(b, obx(o, ++set_id));
+    append_notes(b, o);
+  }
+  int specimen_id = 0;
+  for (const std::string& body : in.specimens) {
+    HEARTH_ASSIGN_OR_RETURN(rapidjson::Document s, parse_resource(body, "Specimen"));
+    SegmentValues spm("SPM");
+    spm.put(Position{1}, std::to_string(++specimen_id));  // SPM-1 set id: no map row
+    reverse_segment(segment_map("SPM[Specimen]"), s, spm);
+    append(b, spm);
   }
   return b.finish();
 }

@@ -41,6 +41,9 @@ constexpr DefaultField kDefaultFields[] = {
     {"PV1[Encounter]", "identifier", 19},
     // OBR-2 -> identifier[1] ("PLAC"), OBR-3 -> identifier[2] ("FILL"): the filler's.
     {"OBR[DiagnosticReport]", "identifier", 3},
+    // NTE-3 -> note.text, NTE-6 -> note.time: a note is an NTE (message_renderer.cpp writes one
+    // NTE per note, NTE-6 from its time).
+    {"NTE[ServiceRequest]", "note", 3},
 };
 
 // Rows left out backwards although they would read: alternatives for one FHIR type of which the

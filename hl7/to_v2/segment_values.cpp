@@ -89,6 +89,14 @@ int SegmentValues::repetitions(int field) const {
   return most;
 }
 
+void SegmentValues::copy_repetition(const SegmentValues& from, int field, int from_repetition,
+                                    int to_repetition) {
+  for (const auto& [where, text] : from.values_) {
+    if (where.field != field || where.repetition != from_repetition) continue;
+    set(Position{field, to_repetition, where.component, where.subcomponent}, text);
+  }
+}
+
 std::string SegmentValues::to_er7(const Delimiters& d) const {
   // fields -> repetitions -> components -> subcomponents, escaped text at the leaves.
   std::vector<std::vector<std::vector<std::vector<std::string>>>> tree;

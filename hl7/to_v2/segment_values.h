@@ -57,6 +57,10 @@ class SegmentValues {
   std::size_t size() const { return values_.size(); }
   // The highest repetition of `field` written (0 when none).
   int repetitions(int field) const;
+  // Writes every value of `from`'s `field` repetition `from_repetition` into this segment's
+  // `field` repetition `to_repetition` (as set(): places already written keep theirs).
+  void copy_repetition(const SegmentValues& from, int field, int from_repetition,
+                       int to_repetition);
 
   // The segment as ER7 without its terminator: "PID|1||123^^^A^MR...". Not for MSH, whose first
   // fields are the delimiters (the renderer writes MSH itself).

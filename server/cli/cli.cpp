@@ -158,7 +158,8 @@ int serve(Config config) {
     return 1;
   }
   api::RestHandler rest(**store, *clock, *ids, config.rest_limits, security, &exports);
-  const hl7::to_fhir::MessageMapper mapper;
+  const hl7::to_fhir::MessageMapper mapper(
+      hl7::to_fhir::ConversionOptions{.system_bases = config.hl7_system_bases});
   const api::Hl7MappingContext mapping{.store = **store,
                                        .clock = *clock,
                                        .ids = *ids,

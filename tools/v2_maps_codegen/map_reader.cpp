@@ -140,6 +140,7 @@ std::vector<MessageMapRow> message_rows(const std::vector<CsvRow>& csv) {
     row.syntax = cell(csv[i], 2);
     row.segment = segment_of(row.identifier, cell(csv[i], 3));
     row.condition = cell(csv[i], column_of(header, "Computable"));
+    row.narrative = cell(csv[i], column_of(header, "Narrative"));
     row.target = cell(csv[i], target);
     row.segment_map = cell(csv[i], column_of(header, "Segment Map"));
     row.references = cell(csv[i], column_of(header, "References"));
@@ -149,9 +150,13 @@ std::vector<MessageMapRow> message_rows(const std::vector<CsvRow>& csv) {
 }
 
 template <class Row, class Read>
-Status read_kind(const fs::path& dir, std::vector<NamedMap<Row>>& out, Read read_rows) {
-  if (!fs::is_directory(dir)) return Status(Code::kNotFound, "no folder " + dir.string());
+Status read_kind(const fs::path& dir, std::vector<NamedMap<Row>>& out, Read read_rows,
+                 bool optional = false) {
+  if (!fs::is_directory(dir)) {
+    return optional ? Status() : Status(Code::kNotFound, "no folder " + dir.string());
+  }
   std::set<std::string> seen;
+  for (const auto& map : out) seen.insert(map.name);
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".csv") continue;
     const std::string name = map_name(entry.path().filename().string());
@@ -168,12 +173,19 @@ Status read_kind(const fs::path& dir, std::vector<NamedMap<Row>>& out, Read read
 
 }  // namespace
 
-Result<V2Maps> read_v2_maps(const fs::path& mappings_dir) {
+Result<V2Maps> read_v2_maps(const fs::path& mappings_dir, const fs::path& own_dir) {
   V2Maps maps;
   HEARTH_RETURN_IF_ERROR(read_kind(mappings_dir / "segments", maps.segments, field_rows));
   HEARTH_RETURN_IF_ERROR(read_kind(mappings_dir / "datatypes", maps.data_types, field_rows));
   HEARTH_RETURN_IF_ERROR(read_kind(mappings_dir / "codesystems", maps.concepts, concept_rows));
   HEARTH_RETURN_IF_ERROR(read_kind(mappings_dir / "messages", maps.messages, message_rows));
+  if (!own_dir.empty()) {
+    if (!fs::is_directory(own_dir)) return Status(Code::kNotFound, "no folder " + own_dir.string());
+    HEARTH_RETURN_IF_ERROR(read_kind(own_dir / "segments", maps.segments, field_rows, true));
+    HEARTH_RETURN_IF_ERROR(read_kind(own_dir / "datatypes", maps.data_types, field_rows, true));
+    HEARTH_RETURN_IF_ERROR(read_kind(own_dir / "codesystems", maps.concepts, concept_rows, true));
+    HEARTH_RETURN_IF_ERROR(read_kind(own_dir / "messages", maps.messages, message_rows, true));
+  }
   return maps;
 }
 

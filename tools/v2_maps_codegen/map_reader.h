@@ -21,7 +21,8 @@ struct ConceptMapRow {
   std::string v2_code, v2_text, v2_system, condition, fhir_code, display, fhir_system;
 };
 struct MessageMapRow {
-  std::string sort_order, identifier, segment, syntax, condition, target, segment_map, references;
+  std::string sort_order, identifier, segment, syntax, condition, narrative, target, segment_map,
+      references;
 };
 
 template <class Row>
@@ -38,6 +39,9 @@ struct V2Maps {
 
 // Each kind sorted by name. Errors: a missing folder, an unreadable file, a file name without
 // a map name, two files of one kind with the same map name.
-Result<V2Maps> read_v2_maps(const std::filesystem::path& mappings_dir);
+// `own_dir` (optional, "" for none): Hearth's own maps in the same CSV form, for messages the
+// IG has no map for (DFT_P03); its folders may be missing, and a name the IG uses is kConflict.
+Result<V2Maps> read_v2_maps(const std::filesystem::path& mappings_dir,
+                            const std::filesystem::path& own_dir = {});
 
 }  // namespace hearth::codegen

@@ -44,7 +44,8 @@ void row_text(std::string& out, const ConceptMapRow& r) {
 void row_text(std::string& out, const MessageMapRow& r) {
   out += "    {" + literal(r.sort_order) + ", " + literal(r.identifier) + ", " +
          literal(r.segment) + ", " + literal(r.syntax) + ", " + literal(r.condition) + ", " +
-         literal(r.target) + ", " + literal(r.segment_map) + ", " + literal(r.references) + "},\n";
+         literal(r.narrative) + ", " + literal(r.target) + ", " + literal(r.segment_map) + ", " +
+         literal(r.references) + "},\n";
 }
 
 // Rows arrays `<prefix><i>`, then the array of maps `array` and its accessor `accessor`.

@@ -27,3 +27,13 @@ TEST_CASE("base64url: round trip of every length, the URL-safe alphabet, strict 
 
 }  // namespace
 }  // namespace hearth
+
+TEST_CASE("base64: standard alphabet with padding, decoded back") {
+  CHECK(hearth::encode_base64("") == "");
+  CHECK(hearth::encode_base64("f") == "Zg==");
+  CHECK(hearth::encode_base64("fo") == "Zm8=");
+  CHECK(hearth::encode_base64("foo") == "Zm9v");
+  CHECK(hearth::encode_base64("\xfb\xff") == "+/8=");
+  const std::string text = "line one\nline two";
+  CHECK(hearth::decode_base64(hearth::encode_base64(text)) == text);
+}

@@ -276,3 +276,28 @@ TEST_CASE("config: the audit trail and the administrator claim") {
 
 }  // namespace
 }  // namespace hearth::server
+
+namespace hearth::server {
+
+TEST_CASE("--hl7-system-base: repeatable FACILITY=URI, parsed and checked by finalize") {
+  Config none = parse({});
+  CHECK(finalize(none).is_ok());
+  CHECK(none.hl7_system_bases.empty());
+  Config two = parse({"--hl7-system-base", "GHH Lab=https://ghh.example.org/id/",
+                      "--hl7-system-base", "*=urn:example:default"});
+  REQUIRE(finalize(two).is_ok());
+  REQUIRE(two.hl7_system_bases.size() == 2);
+  CHECK(two.hl7_system_bases[0].facility == "GHH Lab");
+  CHECK(two.hl7_system_bases[0].uri == "https://ghh.example.org/id");  // trailing '/' dropped
+  CHECK(two.hl7_system_bases[1].facility == "*");
+  for (const char* bad : {"GHH", "=https://x.org", "GHH=not a uri", "GHH=", "GHH=relative/path"}) {
+    CAPTURE(bad);
+    Config c = parse({"--hl7-system-base", bad});
+    CHECK(finalize(c).code() == Code::kInvalidArgument);
+  }
+  Config twice =
+      parse({"--hl7-system-base", "A=https://a.org", "--hl7-system-base", "A=https://b.org"});
+  CHECK(finalize(twice).code() == Code::kInvalidArgument);
+}
+
+}  // namespace hearth::server

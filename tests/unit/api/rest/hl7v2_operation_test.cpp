@@ -178,5 +178,56 @@ TEST_CASE(
         400);
 }
 
+// ORC, NTE, SPM and a repeating OBX-5 (an Observation with components) out as they came in.
+TEST_CASE("round trip: ORC, an OBX's NTEs, SPM and a repeating OBX-5 come back") {
+  Fixture f;
+  const std::string original =
+      "MSH|^~\\&|LAB|HOSP|HEARTH|HUB|20260310090000||ORU^R01^ORU_R01|ORU-7|P|2.5.1\r"
+      "PID|1||55501^^^HOSP^MR||CHALMERS^PETER^J||19740612|M\r"
+      "ORC|RE|PL-77^EHR|FL-77^LAB\r"
+      "OBR|1|PL-77^EHR|FL-77^LAB|57698-3^Lipid panel^LN|||20260310083000|||||||||||||||"
+      "20260310090000|||F\r"
+      "OBX|1|NM|2093-3^Cholesterol^LN||212|mg/dL^mg/dL^UCUM|<200|H|||F|||20260310083000\r"
+      "NTE|1||Fasting sample\r"
+      "NTE|2||Repeat in 3 months\r"
+      "OBX|2|NM|8480-6^Systolic BP^LN||120~118|mm[Hg]^mm[Hg]^UCUM||||F|||20260310083000\r"
+      "SPM|1|SP-1&LAB||119297000^Blood specimen^SCT|||||||||||||20260310083000\r";
+  Hl7IngestResult ingested = f.ingest(original);
+  REQUIRE_MESSAGE(ingested.ack_code == "AA", ingested.ack);
+  const std::string report = f.only_id("DiagnosticReport");
+  Response r = f.call("GET", "DiagnosticReport/" + report + "/$hl7v2");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  Result<hl7::Message> in = hl7::Message::parse(original);
+  Result<hl7::Message> out = hl7::Message::parse_owned(r.body);
+  REQUIRE(in.is_ok());
+  REQUIRE_MESSAGE(out.is_ok(), r.body);
+  CAPTURE(r.body);
+  // The segments in the ORU_R01 order: ORC before OBR, each OBX's NTEs after it, SPM last.
+  std::string order;
+  for (std::size_t i = 0; i < out->segment_count(); ++i) {
+    order += std::string(out->segment_id(i)) + " ";
+  }
+  CHECK(order == "MSH PID ORC OBR OBX NTE NTE OBX SPM ");
+  CHECK(text(*out, "ORC-1") == "RE");
+  CHECK(text(*out, "ORC-2.1") == "PL-77");
+  CHECK(text(*out, "ORC-3.1") == "FL-77");
+  for (const char* part : {"2", "3.1", "5", "6.1", "7", "8", "11"}) {
+    CAPTURE(part);
+    CHECK(text(*out, std::string("OBX[1]-") + part) == text(*in, std::string("OBX[1]-") + part));
+  }
+  CHECK(text(*out, "NTE[1]-3") == "Fasting sample");
+  CHECK(text(*out, "NTE[2]-3") == "Repeat in 3 months");
+  CHECK(text(*out, "NTE[2]-1") == "2");
+  // OBX-5 repeated: an Observation with two components, back as two repetitions.
+  CHECK(text(*out, "OBX[2]-3.1") == "8480-6");
+  CHECK(text(*out, "OBX[2]-2") == "NM");
+  CHECK(text(*out, "OBX[2]-5[1]") == "120");
+  CHECK(text(*out, "OBX[2]-5[2]") == "118");
+  CHECK(text(*out, "OBX[2]-6.1") == "mm[Hg]");
+  CHECK(text(*out, "SPM-1") == "1");
+  CHECK(text(*out, "SPM-4.1") == text(*in, "SPM-4.1"));
+  CHECK(text(*out, "SPM-4.3") == "SCT");
+}
+
 }  // namespace
 }  // namespace hearth::api

@@ -16,49 +16,16 @@
 
 #include "core/url_encoding.h"
 #include "to_fhir/corpus_support.h"
+#include "to_fhir/mapped_bundle.h"
 
 namespace hearth::hl7::to_fhir {
 namespace {
 
-struct Bundle {
-  rapidjson::Document doc;
-  std::map<std::string, std::vector<const rapidjson::Value*>> by_type;
-  std::map<std::string, const rapidjson::Value*> by_url;
-};
-
-std::function<std::string()> ids() {
-  auto n = std::make_shared<int>(0);
-  return [n] { return "id" + std::to_string(++*n); };
-}
-
-Result<MappedMessage> map_text(const std::string& raw, Bundle& bundle) {
-  Result<Message> message = Message::parse(raw);
-  REQUIRE(message.is_ok());
-  Result<MappedMessage> mapped = MessageMapper().map(*message, ids());
-  if (!mapped.is_ok()) return mapped;
-  bundle.doc.Parse(mapped->bundle.c_str());
-  REQUIRE_FALSE(bundle.doc.HasParseError());
-  for (const auto& entry : bundle.doc["entry"].GetArray()) {
-    const rapidjson::Value& resource = entry["resource"];
-    bundle.by_type[resource["resourceType"].GetString()].push_back(&resource);
-    bundle.by_url[entry["fullUrl"].GetString()] = &resource;
-  }
-  return mapped;
-}
-
-std::string reference(const rapidjson::Value& resource, const char* element) {
-  if (!resource.HasMember(element)) return {};
-  const rapidjson::Value& value = resource[element];
-  const rapidjson::Value& ref = value.IsArray() ? value[0] : value;
-  return ref.HasMember("reference") ? ref["reference"].GetString() : "";
-}
-
-std::string full_url_of(const Bundle& bundle, const rapidjson::Value* resource) {
-  for (const auto& [url, r] : bundle.by_url) {
-    if (r == resource) return url;
-  }
-  return {};
-}
+using testing::Bundle;
+using testing::full_url_of;
+using testing::ids;
+using testing::map_text;
+using testing::reference;
 
 }  // namespace
 

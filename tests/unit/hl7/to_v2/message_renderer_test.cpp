@@ -219,3 +219,62 @@ TEST_CASE("ORU^R01 in -> FHIR (the inbound mapper) -> ORU^R01 out carries the sa
 
 }  // namespace
 }  // namespace hearth::hl7::to_v2
+
+namespace hearth::hl7::to_v2 {
+
+TEST_CASE("ORU^R01 out: ORC from the order, an NTE per note, SPM per specimen, components") {
+  const std::string report =
+      R"({"resourceType":"DiagnosticReport","status":"final","code":{"coding":[{"system":
+      "http://loinc.org","code":"57698-3"}]},"identifier":[{"value":"FL-1","type":{"coding":[{
+      "system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"FILL"}]}}]})";
+  const std::string order =
+      R"({"resourceType":"ServiceRequest","status":"active","intent":"order","subject":{
+      "reference":"Patient/p1"},"identifier":[{"value":"PL-1","type":{"coding":[{"system":
+      "http://terminology.hl7.org/CodeSystem/v2-0203","code":"PLAC"}]}}]})";
+  const std::vector<std::string> observations = {
+      R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":
+      "http://loinc.org","code":"2093-3"}]},"valueQuantity":{"value":212,"unit":"mg/dL"},
+      "note":[{"text":"Fasting"},{"text":"Repeat|soon"}]})",
+      R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":
+      "http://loinc.org","code":"8480-6"}]},"component":[{"code":{"coding":[{"code":"8480-6"}]},
+      "valueQuantity":{"value":120,"unit":"mm[Hg]"}},{"code":{"coding":[{"code":"8480-6"}]},
+      "valueQuantity":{"value":118,"unit":"mm[Hg]"}}]})"};
+  const std::vector<std::string> specimens = {
+      R"({"resourceType":"Specimen","type":{"coding":[{"system":"http://snomed.info/sct",
+      "code":"119297000","display":"Blood specimen"}]}})"};
+  Result<std::string> er7 = render_oru(OruResources{.patient = {},
+                                                    .order = order,
+                                                    .report = report,
+                                                    .observations = observations,
+                                                    .specimens = specimens},
+                                       header());
+  REQUIRE(er7.is_ok());
+  CAPTURE(*er7);
+  Result<Message> m = Message::parse_owned(*er7);
+  REQUIRE(m.is_ok());
+  std::string order_of;
+  for (std::size_t i = 0; i < m->segment_count(); ++i)
+    order_of += std::string(m->segment_id(i)) + " ";
+  CHECK(order_of == "MSH ORC OBR OBX NTE NTE OBX SPM ");
+  CHECK(text(*m, "ORC-1") == "RE");
+  CHECK(text(*m, "ORC-3.1") == "FL-1");  // the report's filler number, as OBR-3
+  CHECK(text(*m, "NTE[1]-1") == "1");
+  CHECK(text(*m, "NTE[1]-3") == "Fasting");
+  CHECK(text(*m, "NTE[2]-3") == "Repeat|soon");  // escaped out, read back
+  CHECK(text(*m, "OBX[2]-2") == "NM");
+  CHECK(text(*m, "OBX[2]-5[1]") == "120");
+  CHECK(text(*m, "OBX[2]-5[2]") == "118");
+  CHECK(text(*m, "OBX[2]-6.1") == "mm[Hg]");
+  CHECK(text(*m, "SPM-1") == "1");
+  CHECK(text(*m, "SPM-4.1") == "119297000");
+  std::vector<std::string> too_many(kMaxObservations + 1, specimens[0]);
+  CHECK_FALSE(render_oru(OruResources{.patient = {},
+                                      .order = {},
+                                      .report = report,
+                                      .observations = {},
+                                      .specimens = too_many},
+                         header())
+                  .is_ok());
+}
+
+}  // namespace hearth::hl7::to_v2
