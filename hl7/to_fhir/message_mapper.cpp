@@ -411,6 +411,20 @@ class Mapping {
   // write into that one instead of making another (map_engine.h, `reuse`).
   std::vector<Resource*> referenced_by(const RowPlan& plan, const SegmentPlace& place) const {
     std::vector<Resource*> out;
+    for_each_clause(plan, [&](ResourceTarget& left, ResourceTarget& right, std::string_view) {
+      if (right.rest != "id" || left.type != plan.target->type ||
+          left.instance != plan.target->instance || left.type == right.type) {
+        return;
+      }
+      if (Resource* to = existing(right.type, right.instance, place)) out.push_back(to);
+    });
+    return out;
+  }
+
+  // Calls `use(left, right, left_text)` for each clause "left=right" of the row's References
+  // ("Observation[2].subject.reference=Patient[1].id; ...") whose sides both parse.
+  template <class Use>
+  static void for_each_clause(const RowPlan& plan, Use&& use) {
     std::string_view text = plan.row->references;
     while (!text.empty()) {
       const std::size_t end = text.find_first_of(";\n");
@@ -420,13 +434,8 @@ class Mapping {
       if (eq == std::string_view::npos) continue;
       std::optional<ResourceTarget> left = parse_resource_target(trim(clause.substr(0, eq)));
       std::optional<ResourceTarget> right = parse_resource_target(trim(clause.substr(eq + 1)));
-      if (!left || !right || right->rest != "id" || left->type != plan.target->type ||
-          left->instance != plan.target->instance || left->type == right->type) {
-        continue;
-      }
-      if (Resource* to = existing(right->type, right->instance, place)) out.push_back(to);
+      if (left && right) use(*left, *right, clause.substr(0, eq));
     }
-    return out;
   }
 
   // A row whose primary target is an element of a resource another segment made
@@ -475,28 +484,20 @@ class Mapping {
 
   // "Observation[2].subject.reference=Patient[1].id; DiagnosticReport.result.reference=..."
   void link(const RowPlan& plan, const SegmentPlace& place) {
-    std::string_view text = plan.row->references;
-    while (!text.empty()) {
-      const std::size_t end = text.find_first_of(";\n");
-      std::string_view clause = text.substr(0, end);
-      text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-      const std::size_t eq = clause.find('=');
-      if (eq == std::string_view::npos) continue;
-      std::optional<ResourceTarget> left = parse_resource_target(trim(clause.substr(0, eq)));
-      std::optional<ResourceTarget> right = parse_resource_target(trim(clause.substr(eq + 1)));
-      if (!left || !right || left->rest.empty() || right->rest != "id") continue;
-      if (plan.made && left->type == plan.made->type &&
-          clause.substr(0, eq).find('[') == std::string::npos) {
-        left->instance = plan.made_instance;  // "Condition.subject" of ORM's DG1: the made one
-      } else if (left->type == plan.target->type &&
-                 clause.substr(0, eq).find('[') == std::string::npos) {
-        left->instance = plan.target->instance;  // "Observation.performer": the row's own
+    for_each_clause(plan, [&](ResourceTarget& left, ResourceTarget& right,
+                              std::string_view left_text) {
+      if (left.rest.empty() || right.rest != "id") return;
+      if (plan.made && left.type == plan.made->type &&
+          left_text.find('[') == std::string_view::npos) {
+        left.instance = plan.made_instance;  // "Condition.subject" of ORM's DG1: the made one
+      } else if (left.type == plan.target->type && left_text.find('[') == std::string_view::npos) {
+        left.instance = plan.target->instance;  // "Observation.performer": the row's own
       }
-      Resource* from = existing(left->type, left->instance, place);
-      Resource* to = existing(right->type, right->instance, place);
-      if (from == nullptr || to == nullptr || from == to) continue;
-      set_reference(*from, left->rest, *to);
-    }
+      Resource* from = existing(left.type, left.instance, place);
+      Resource* to = existing(right.type, right.instance, place);
+      if (from == nullptr || to == nullptr || from == to) return;
+      set_reference(*from, left.rest, *to);
+    });
   }
 
   // Where the IG's References are silent (DiagnosticReport.subject of ORU, AllergyIntolerance
