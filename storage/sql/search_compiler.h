@@ -2,11 +2,11 @@
 // becomes the WHERE and ORDER BY of a statement over `resource r`, each clause an
 // "r.rid [NOT] IN (SELECT rid FROM idx_<type> ...)" over the table of its parameter's
 // type (beyond 8 clauses their selections are combined by INTERSECT / UNION first), or, as a
-// SearchPlan says, an "EXISTS" probe of the candidate row; plus the values to bind. OR lists and ANDs nest as balanced trees, so the SQL of any query the
-// SearchLimits allow stays within SQLite's and PostgreSQL's expression and parameter limits.
-// Chained clauses nest one "IN (SELECT ...)" per link (see chained_ids). compile_include turns
-// _include / _revinclude directives into the selection of the resources they add.
-// Pure: no database here, so the SQL is testable on its own.
+// SearchPlan says, an "EXISTS" probe of the candidate row; plus the values to bind. OR lists and
+// ANDs nest as balanced trees, so the SQL of any query the SearchLimits allow stays within SQLite's
+// and PostgreSQL's expression and parameter limits. Chained clauses nest one "IN (SELECT ...)" per
+// link (see chained_ids). compile_include turns _include / _revinclude directives into the
+// selection of the resources they add. Pure: no database here, so the SQL is testable on its own.
 #pragma once
 
 #include <cstddef>

@@ -28,8 +28,12 @@ using Ids = std::vector<std::string>;
 // multiple of 3 (then 1950). birthdate=ge1990 matches 1,600 and gender=female 1,200, both over
 // the probe cap (1,000); together 800.
 constexpr int kPatients = 2400;
-bool female(int i) { return i % 2 == 0; }
-int year(int i) { return i % 3 == 0 ? 1950 : 1995; }
+bool female(int i) {
+  return i % 2 == 0;
+}
+int year(int i) {
+  return i % 3 == 0 ? 1950 : 1995;
+}
 
 std::string id_of(int i) {
   std::string digits = std::to_string(i);
@@ -124,8 +128,7 @@ TEST_CASE("planning: an unselective AND pages in id order with the right links a
     SearchPage first = page(*store, q, "");
     CHECK(ids(first) == slice(both, 0, 20));
     // Walking, the estimate is not counted (SQLite); PostgreSQL counts it up to 1,000.
-    CHECK(first.total == (!b.postgresql ? std::nullopt
-                                                           : std::optional<long long>(800)));
+    CHECK(first.total == (!b.postgresql ? std::nullopt : std::optional<long long>(800)));
     CHECK(first.previous_cursor.empty());
     SearchPage second = page(*store, q, first.next_cursor);
     CHECK(ids(second) == slice(both, 20, 20));
