@@ -105,7 +105,9 @@ std::string prefix_range(Builder& b, const std::string& column, const std::strin
 std::string date_condition(Builder& b, const SearchValue& v, const std::string& lo,
                            const std::string& hi, std::int64_t now) {
   auto contained = [&] {
-    return lo + " >= " + b.integer(v.low) + " AND " + hi + " <= " + b.integer(v.high);
+    // lo <= hi in every row: "lo <= high" bounds the index range from above.
+    return lo + " >= " + b.integer(v.low) + " AND " + lo + " <= " + b.integer(v.high) + " AND " +
+           hi + " <= " + b.integer(v.high);
   };
   switch (v.prefix) {
     case Prefix::kEq: return contained();
@@ -382,8 +384,12 @@ std::string full_text_ids(Builder& b, const SearchClause& clause) {
 // probing the index once per resource of the type. Negations (:not, :missing=true) select the
 // keys that have a matching row and exclude them. IdSet is that selection ("SELECT i.rid
 // FROM ...") and whether the clause excludes it.
+// A plain clause (its parameter's own rows, no chain, not full-text) also has `probe`: the same
+// rows asked for one resource, "EXISTS (... WHERE i.rid = r.rid AND ...)", a point lookup on the
+// table's (rid, pid, ...) key (search_compiler.h, SearchPlan).
 struct IdSet {
   std::string select;
+  std::string probe;
   bool excluded = false;
 };
 
@@ -442,18 +448,27 @@ IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type
     return out;
   }
   const char* table = table_of(clause.param->type);
-  out.select = std::string("SELECT i.rid FROM ") + table + " i WHERE " +
-               pid_condition(b, types, rows_code(clause));
+  std::string condition = pid_condition(b, types, rows_code(clause));
   if (clause.modifier == Modifier::kMissing) {
     out.excluded = clause.values.front().missing;
-    return out;
+  } else {
+    std::vector<std::string> any;
+    any.reserve(clause.values.size());
+    for (const SearchValue& v : clause.values) any.push_back(value_condition(b, clause, v, now));
+    condition += " AND " + balanced(any, " OR ");
+    out.excluded = clause.modifier == Modifier::kNot;
   }
-  std::vector<std::string> any;
-  any.reserve(clause.values.size());
-  for (const SearchValue& v : clause.values) any.push_back(value_condition(b, clause, v, now));
-  out.select += " AND " + balanced(any, " OR ");
-  out.excluded = clause.modifier == Modifier::kNot;
+  out.select = std::string("SELECT i.rid FROM ") + table + " i WHERE " + condition;
+  out.probe = std::string("EXISTS (SELECT 1 FROM ") + table + " i WHERE i.rid = r.rid AND " +
+              condition + ")";
   return out;
+}
+
+// Whether clause_ids gives the clause a probe (a plain index clause).
+bool plain(const SearchClause& clause) {
+  return clause.chain.empty() && clause.code != "_id" && clause.code != "_lastUpdated" &&
+         table_of(clause.param->type) != nullptr && !fhir::search::is_full_text(*clause.param) &&
+         !(clause.values.empty() && clause.modifier != Modifier::kMissing);
 }
 
 // Up to this many index clauses, each is its own "r.rid [NOT] IN (...)" (the shape the
@@ -640,8 +655,49 @@ IncludeSql compile_include(const IncludeQuery& query) {
   return out;
 }
 
+std::vector<std::size_t> probe_clauses(const fhir::search::SearchQuery& query) {
+  std::vector<std::size_t> out;
+  std::size_t index_clauses = 0;
+  for (std::size_t k = 0; k < query.clauses.size(); ++k) {
+    const SearchClause& clause = query.clauses[k];
+    if (clause.values.empty() && clause.modifier != Modifier::kMissing) continue;
+    if (!clause.chain.empty() || (clause.code != "_id" && clause.code != "_lastUpdated" &&
+                                  table_of(clause.param->type) != nullptr)) {
+      ++index_clauses;
+    }
+    if (!plain(clause)) continue;
+    const bool excluded = clause.modifier == Modifier::kNot ||
+                          (clause.modifier == Modifier::kMissing && clause.values.front().missing);
+    if (!excluded) out.push_back(k);
+  }
+  if (index_clauses > kSeparateIdSets || query.compartment) out.clear();
+  return out;
+}
+
+ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::size_t clause,
+                       std::int64_t now_micros, long long cap) {
+  Builder b;
+  const std::vector<std::string> types =
+      query.resource_type.empty() ? query.types : std::vector<std::string>{query.resource_type};
+  const SearchClause& c = query.clauses[clause];
+  IdSet ids = clause_ids(b, c, query.resource_type, types, now_micros);
+  // A date range after a value ("hi > x") is no range of the (pid, low, high) index: read from
+  // the latest `low` down, where such rows are, so the count reaches its cap early.
+  const bool after =
+      c.param->type == SearchParamType::kDate && types.size() == 1 &&
+      fhir::search::param_parts(types.front(), c.code).empty() && c.modifier == Modifier::kNone &&
+      std::all_of(c.values.begin(), c.values.end(), [](const SearchValue& v) {
+        return v.prefix == Prefix::kGt || v.prefix == Prefix::kGe || v.prefix == Prefix::kSa;
+      });
+  ProbeSql out;
+  out.text = "SELECT COUNT(*) FROM (" + ids.select + (after ? " ORDER BY i.low DESC" : "") +
+             " LIMIT " + std::to_string(cap + 1) + ") AS probe";
+  out.values = std::move(b.values);
+  return out;
+}
+
 SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros,
-                         Dialect dialect) {
+                         Dialect dialect, const SearchPlan& plan) {
   Builder b;
   b.dialect = dialect;
   SearchSql out;
@@ -658,7 +714,8 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t no
     all.push_back("r.res_type IN (" + join(names, ", ") + ")");
   }
   std::vector<std::string> required, excluded;
-  for (const SearchClause& clause : query.clauses) {
+  for (std::size_t k = 0; k < query.clauses.size(); ++k) {
+    const SearchClause& clause = query.clauses[k];
     if (clause.values.empty() && clause.modifier != Modifier::kMissing) continue;
     if (clause.chain.empty() && (clause.code == "_id" || clause.code == "_lastUpdated")) {
       all.push_back(column_clause(b, clause, now_micros));
@@ -666,11 +723,15 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t no
       all.emplace_back("1 = 0");
     } else {
       IdSet ids = clause_ids(b, clause, query.resource_type, types, now_micros);
-      (ids.excluded ? excluded : required).push_back(std::move(ids.select));
+      if (plan.probe && !ids.probe.empty() && plan.driver != k) {
+        all.push_back(ids.excluded ? "NOT " + ids.probe : ids.probe);
+      } else {
+        (ids.excluded ? excluded : required).push_back(std::move(ids.select));
+      }
     }
   }
   if (query.compartment) all.push_back(compartment_condition(b, query));
-  if (required.size() + excluded.size() <= kSeparateIdSets) {
+  if (plan.probe || required.size() + excluded.size() <= kSeparateIdSets) {
     for (const std::string& s : required) all.push_back("r.rid IN (" + s + ")");
     for (const std::string& s : excluded) all.push_back("r.rid NOT IN (" + s + ")");
   } else {

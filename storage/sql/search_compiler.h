@@ -1,15 +1,17 @@
 // Internal to storage/: the search query compiler. A typed query (fhir/search/search_query.h)
 // becomes the WHERE and ORDER BY of a statement over `resource r`, each clause an
 // "r.rid [NOT] IN (SELECT rid FROM idx_<type> ...)" over the table of its parameter's
-// type (beyond 8 clauses their selections are combined by INTERSECT / UNION first), plus the
-// values to bind. OR lists and ANDs nest as balanced trees, so the SQL of any query the
-// SearchLimits allow stays within SQLite's and PostgreSQL's expression and parameter limits.
-// Chained clauses nest one "IN (SELECT ...)" per link (see chained_ids). compile_include turns
-// _include / _revinclude directives into the selection of the resources they add.
-// Pure: no database here, so the SQL is testable on its own.
+// type (beyond 8 clauses their selections are combined by INTERSECT / UNION first), or, as a
+// SearchPlan says, an "EXISTS" probe of the candidate row; plus the values to bind. OR lists and
+// ANDs nest as balanced trees, so the SQL of any query the SearchLimits allow stays within SQLite's
+// and PostgreSQL's expression and parameter limits. Chained clauses nest one "IN (SELECT ...)" per
+// link (see chained_ids). compile_include turns _include / _revinclude directives into the
+// selection of the resources they add. Pure: no database here, so the SQL is testable on its own.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,11 +58,37 @@ struct SearchSql {
   std::size_t where_values = 0;
 };
 
+// How the clauses meet (docs/search.md, Planning). Without `probe`, each index clause is a set,
+// "r.rid [NOT] IN (SELECT i.rid ...)", which SQLite materialises whole (every matching key of
+// an unselective clause). With it, every plain clause (probe_clauses) but `driver` is a probe
+// of the candidate row, "[NOT] EXISTS (SELECT 1 FROM idx_x i WHERE i.rid = r.rid AND ...)": a
+// point lookup on the table's key, so the rows come from the driver's set or, without a driver,
+// from the resource table in id order, and a page stops at its last row. The same matches
+// either way (a semi-join written two ways).
+struct SearchPlan {
+  bool probe = false;
+  std::optional<std::size_t> driver;  // an index into query.clauses, one of probe_clauses
+};
+
 // `now_micros` anchors the `ap` (approximately) prefix on dates. `dialect`: the engine, which
 // only _text / _content clauses depend on (FTS5 MATCH or tsvector @@). Precondition: the query
 // came from parse_search (parameters and modifiers fit their types).
 SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros,
-                         Dialect dialect = Dialect::kSqlite);
+                         Dialect dialect = Dialect::kSqlite, const SearchPlan& plan = {});
+
+// The clauses a plan may drive from: the plain required ones (own index rows, no chain, not
+// full-text, not negated), in query order; none when the query has more than 8 index clauses
+// (those stay sets, combined first) or a compartment (its set is the natural driver).
+std::vector<std::size_t> probe_clauses(const fhir::search::SearchQuery& query);
+
+// "SELECT COUNT(*)" of clause `clause`'s matching index rows, counting at most cap + 1: the
+// cheap estimate that picks a plan's driver. Its own values (placeholders from :b1).
+struct ProbeSql {
+  std::string text;
+  std::vector<SqlValue> values;
+};
+ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::size_t clause,
+                       std::int64_t now_micros, long long cap);
 
 // Restricts `sql` to the page `cursor` names (page_cursor.h): the rows after (or before) its
 // keys; for a page read backwards (previous, last), order_by is reversed: the caller reverses the

@@ -89,13 +89,60 @@ void run_statement(SearchStatements& cache, SearchStatement& st, Use&& use) {
   cache.finish(st);
 }
 
+// The probe counts stop here: a clause with more matches is dense.
+constexpr long long kDriveCap = 1000;
+
+// The plan of a search (search_compiler.h, SearchPlan; docs/search.md, Planning). SQLite: each
+// plain clause's matches are counted up to kDriveCap (one prepared statement each, through its
+// `_find` index); the smallest drives, the others are probed per candidate. When all are dense
+// and the page is in id order over one type, none drives: the resource table is read in id
+// order, each row probed, and the page stops at its last row (at density d, about
+// (_count + 1) / d rows read). PostgreSQL plans IN and EXISTS alike (both semi-joins) from its
+// own statistics: its statements keep the sets.
+SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery& query,
+                       std::int64_t now_micros) {
+  SearchPlan plan;
+  if (cache.dialect() != Dialect::kSqlite) return plan;
+  const std::vector<std::size_t> candidates = probe_clauses(query);
+  if (candidates.empty()) return plan;
+  plan.probe = true;
+  long long fewest = -1;
+  for (std::size_t k : candidates) {
+    ProbeSql probe = compile_probe(query, k, now_micros, kDriveCap);
+    SearchStatement& count =
+        cache.statement(probe.text, probe.values, probe.values.size(), [](SearchStatement& st) {
+          st.statement.exchange(soci::into(st.total));
+          bind_values(st);
+        });
+    run_statement(cache, count, [](SearchStatement& st) { st.statement.execute(true); });
+    if (fewest < 0 || count.total < fewest) {
+      fewest = count.total;
+      plan.driver = k;
+    }
+    if (fewest == 0) break;
+  }
+  const bool one_type = !query.resource_type.empty() || query.types.size() == 1;
+  const bool by_id =
+      std::all_of(query.sort.begin(), query.sort.end(),
+                  [](const fhir::search::SortKey& key) { return key.param->code == "_id"; });
+  if (fewest > kDriveCap && one_type && by_id) plan.driver.reset();
+  return plan;
+}
+
 }  // namespace
 
 Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::SearchQuery& query,
                                  std::int64_t now_micros) {
   using Direction = PageCursor::Direction;
   SearchStatements& cache = ps.searches();
-  SearchSql compiled = compile_search(query, now_micros, cache.dialect());
+  const SearchPlan plan = plan_search(cache, query, now_micros);
+  SearchSql compiled = compile_search(query, now_micros, cache.dialect(), plan);
+  // Walking (every clause dense), an estimate would read about cap / density rows to count
+  // what the page found in (_count + 1) / density: it is not counted, and is known only when
+  // the first page holds every match.
+  const bool walk = plan.probe && !plan.driver;
+  const bool estimate_from_page =
+      walk && query.total == fhir::search::TotalMode::kEstimate && query.count > 0;
   const std::string signature = sort_signature(query);
   Direction direction = Direction::kAfter;
   if (!query.cursor.empty()) {
@@ -111,7 +158,7 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
   }
   const std::string from = " FROM resource r WHERE r.deleted = 0";
   SearchPage page;
-  if (query.total != fhir::search::TotalMode::kNone) {
+  if (query.total != fhir::search::TotalMode::kNone && !estimate_from_page) {
     // An estimate counts one match past its cap at most: the total when it stays under it,
     // none when it does not.
     const bool estimate = query.total == fhir::search::TotalMode::kEstimate;
@@ -168,6 +215,9 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
       row_keys.push_back(fetched_keys(st));
     }
   });
+  if (estimate_from_page && !more && query.cursor.empty() && offset == 0) {
+    page.total = static_cast<long long>(page.entries.size());
+  }
   if (direction != Direction::kAfter) {
     std::reverse(page.entries.begin(), page.entries.end());
     std::reverse(row_keys.begin(), row_keys.end());

@@ -1,7 +1,8 @@
-// Internal to storage/: running a search. The compiled query (search_compiler.h) becomes two
-// statements on a kQuery lease, the page and (when asked) the total, taken from the session's
-// search statement cache (search_statements.h): prepared on the first search of that shape, run
-// again for the next. An include query is one more statement.
+// Internal to storage/: running a search. On SQLite a count probe per plain clause first picks
+// the plan (search_compiler.h, SearchPlan; docs/search.md, Planning); then the compiled query
+// becomes two statements on a kQuery lease, the page and (when asked) the total, taken from the
+// session's search statement cache (search_statements.h): prepared on the first search of that
+// shape, run again for the next (the probes too). An include query is one more statement.
 //
 // Thread-safety: may be called concurrently (one lease each).
 // Errors: kInvalidArgument when the query binds more values than the engine allows (400, not
