@@ -89,6 +89,18 @@ void run_statement(SearchStatements& cache, SearchStatement& st, Use&& use) {
   cache.finish(st);
 }
 
+// The one number `text` (a SELECT COUNT(*)) answers, binding the first `value_count` of
+// `values`, through the statement cache.
+long long count_rows(SearchStatements& cache, const std::string& text,
+                     const std::vector<SqlValue>& values, std::size_t value_count) {
+  SearchStatement& count = cache.statement(text, values, value_count, [](SearchStatement& st) {
+    st.statement.exchange(soci::into(st.total));
+    bind_values(st);
+  });
+  run_statement(cache, count, [](SearchStatement& st) { st.statement.execute(true); });
+  return count.total;
+}
+
 // The probe counts stop here: a clause with more matches is dense.
 constexpr long long kDriveCap = 1000;
 
@@ -109,14 +121,9 @@ SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery&
   long long fewest = -1;
   for (std::size_t k : candidates) {
     ProbeSql probe = compile_probe(query, k, now_micros, kDriveCap);
-    SearchStatement& count =
-        cache.statement(probe.text, probe.values, probe.values.size(), [](SearchStatement& st) {
-          st.statement.exchange(soci::into(st.total));
-          bind_values(st);
-        });
-    run_statement(cache, count, [](SearchStatement& st) { st.statement.execute(true); });
-    if (fewest < 0 || count.total < fewest) {
-      fewest = count.total;
+    const long long matches = count_rows(cache, probe.text, probe.values, probe.values.size());
+    if (fewest < 0 || matches < fewest) {
+      fewest = matches;
       plan.driver = k;
     }
     if (fewest == 0) break;
@@ -163,16 +170,13 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
     // none when it does not.
     const bool estimate = query.total == fhir::search::TotalMode::kEstimate;
     const long long cap = std::max<long long>(query.estimate_cap, 0);
-    SearchStatement& count =
-        cache.statement(estimate ? "SELECT COUNT(*) FROM (SELECT 1" + from + compiled.where +
-                                       " LIMIT " + std::to_string(cap + 1) + ") AS capped"
-                                 : "SELECT COUNT(*)" + from + compiled.where,
-                        compiled.values, compiled.where_values, [](SearchStatement& st) {
-                          st.statement.exchange(soci::into(st.total));
-                          bind_values(st);
-                        });
-    run_statement(cache, count, [](SearchStatement& st) { st.statement.execute(true); });
-    if (!estimate || count.total <= cap) page.total = count.total;
+    const long long total =
+        count_rows(cache,
+                   estimate ? "SELECT COUNT(*) FROM (SELECT 1" + from + compiled.where + " LIMIT " +
+                                  std::to_string(cap + 1) + ") AS capped"
+                            : "SELECT COUNT(*)" + from + compiled.where,
+                   compiled.values, compiled.where_values);
+    if (!estimate || total <= cap) page.total = total;
   }
   if (query.count <= 0) return page;
   page.last_cursor =
