@@ -441,10 +441,16 @@ class Walk {
     return fhir::check_code(vs, {}, code) != fhir::Membership::kNotMember;
   }
 
-  // Coding.system written from a v2 coding system name (CWE.3, CWE.6, ...).
+  // Coding.system or a quantity's system (CWE[Quantity]: OBX-6's "UCUM") written from a v2
+  // coding system name (CWE.3, CWE.6, ...), so units are searchable by their URI.
   static bool is_coding_system(const Node& node) {
-    return node.definition() != nullptr && node.definition()->name == "system" &&
-           node.parent() != nullptr && node.parent()->type().name == "Coding";
+    if (node.definition() == nullptr || node.definition()->name != "system" ||
+        node.parent() == nullptr) {
+      return false;
+    }
+    const std::string_view type = node.parent()->type().name;
+    return type == "Coding" || type == "Quantity" || type == "Age" || type == "Duration" ||
+           type == "Distance" || type == "Count";
   }
 
   // "Appointment.participant.period.start + AIS-7" (AIS, AIG, AIL, AIP): a Period's end is its

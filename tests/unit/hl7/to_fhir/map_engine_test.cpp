@@ -161,6 +161,25 @@ TEST_CASE("map engine: an OBX value type without a typed row falls back to the I
   CHECK(std::string(observation.doc["status"].GetString()) == "final");
 }
 
+TEST_CASE("map engine: OBX-6's coding system name becomes the quantity's system URI") {
+  // CWE[Quantity] writes CWE.3 to Quantity.system: "UCUM" is table 0396's name for
+  // http://unitsofmeasure.org, the system a value-quantity search names.
+  const std::string raw =
+      "MSH|^~\\&|LAB|HOSP|HEARTH|HOSP|20260101000000||ORU^R01|1|P|2.5.1\r"
+      "PID|1||123^^^HOSP^MR||DOE^JANE\r"
+      "OBR|1||F1|24331-1^Lipid panel^LN\r"
+      "OBX|1|NM|2093-3^Cholesterol^LN||182|mg/dL^milligram per deciliter^UCUM|||||F\r";
+  Result<Message> message = Message::parse(raw);
+  REQUIRE(message.is_ok());
+  Mapped observation = map_segment(*message, "OBX", "OBX[Observation]");
+  MESSAGE(observation.json);
+  REQUIRE(observation.doc.HasMember("valueQuantity"));
+  const rapidjson::Value& quantity = observation.doc["valueQuantity"];
+  CHECK(std::string(quantity["system"].GetString()) == "http://unitsofmeasure.org");
+  CHECK(std::string(quantity["code"].GetString()) == "mg/dL");
+  CHECK(std::string(quantity["unit"].GetString()) == "milligram per deciliter");
+}
+
 TEST_CASE("map engine: a value the FHIR type refuses is an issue at its v2 location") {
   const std::string raw =
       "MSH|^~\\&|LAB|HOSP|HEARTH|HOSP|20260101000000||ADT^A01|1|P|2.5.1\r"
