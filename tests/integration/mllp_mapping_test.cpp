@@ -3,7 +3,8 @@
 // identical resend and a replay write nothing again; an ORU gives its Observations with
 // meta.source and a Provenance naming the message; a message that cannot be mapped gets AE,
 // is archived as error, and leaves the FHIR store unchanged. Identifiers are unique per run, so
-// a shared PostgreSQL database may hold earlier runs.
+// a shared PostgreSQL database may hold earlier runs. Also: a corrected ORU replaces its result,
+// S12 then S15 cancels the booked Appointment, A01 then A03 finishes the visit.
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 #include <unistd.h>
@@ -165,3 +166,73 @@ TEST_CASE("mllp mapping: an A40 moves the merged patient's encounter and results
 }
 
 }  // namespace
+
+TEST_CASE("mllp mapping: a corrected ORU (OBX-11 = C) replaces the result it corrects") {
+  ServerProcess server;
+  MllpClient mllp("127.0.0.1", server.mllp_port());
+  auto client = server.client();
+  const std::string mrn = unique("K");
+  const std::string first = oru(unique("C"), mrn, "2093-3^Cholesterol^LN");
+  REQUIRE(msa(mllp.exchange(first), 1) == "AA");
+  std::string corrected = oru(unique("C"), mrn, "2093-3^Cholesterol^LN");
+  const std::string was = "||196|mg/dL|<200|N|||F|";
+  REQUIRE(corrected.find(was) != std::string::npos);
+  corrected.replace(corrected.find(was), was.size(), "||214|mg/dL|<200|H|||C|");
+  REQUIRE(msa(mllp.exchange(corrected), 1) == "AA");
+
+  const std::string results = "Observation?subject:Patient.identifier=" + mrn;
+  CHECK(total(client, results) == 2);
+  auto found = json(client.get(results + "&code=http://loinc.org|2093-3"));
+  REQUIRE(found["entry"].Size() == 1);
+  const auto& cholesterol = found["entry"][0]["resource"];
+  CHECK(str(cholesterol["meta"]["versionId"]) == "2");
+  CHECK(str(cholesterol["status"]) == "corrected");
+  CHECK(cholesterol["valueQuantity"]["value"].GetDouble() == 214);
+  CHECK(str(cholesterol["interpretation"][0]["coding"][0]["code"]) == "H");
+  CHECK(total(client, "DiagnosticReport?subject:Patient.identifier=" + mrn) == 1);
+}
+
+TEST_CASE("mllp mapping: S12 books an Appointment, S15 for its filler ID cancels that one") {
+  ServerProcess server;
+  MllpClient mllp("127.0.0.1", server.mllp_port());
+  auto client = server.client();
+  const std::string filler = unique("F");
+  const auto siu = [&](std::string_view event) {
+    return "MSH|^~\\&|SCHED|HOSP|HEARTH|HUB|20260309140000||SIU^" + std::string(event) +
+           "^SIU_S12|" + unique("C") + "|P|2.5.1\rSCH|P77^SCHED|" + filler +
+           "^SCHED|||||^Check up||15|MIN|^^^20260320090000\rPID|1||" + unique("S") +
+           "^^^HOSP^MR||CHALMERS^PETER\rRGS|1\rAIP|1||111^Granite^Pat^^^^^^NPI|||20260320090000\r";
+  };
+  REQUIRE(msa(mllp.exchange(siu("S12")), 1) == "AA");
+  const std::string booked = "Appointment?identifier=" + filler;
+  REQUIRE(total(client, booked) == 1);
+  auto appointment = json(client.get(booked));
+  CHECK(str(appointment["entry"][0]["resource"]["status"]) == "booked");
+  CHECK(str(appointment["entry"][0]["resource"]["start"]).rfind("2026-03-20T09:00:00", 0) == 0);
+
+  REQUIRE(msa(mllp.exchange(siu("S15")), 1) == "AA");
+  CHECK(total(client, booked) == 1);
+  CHECK(total(client, booked + "&status=cancelled") == 1);
+  CHECK(total(client, booked + "&practitioner:Practitioner.family=Granite") == 1);
+}
+
+TEST_CASE("mllp mapping: A01 admits, A03 for the same visit finishes that Encounter") {
+  ServerProcess server;
+  MllpClient mllp("127.0.0.1", server.mllp_port());
+  auto client = server.client();
+  const std::string mrn = unique("D");
+  const std::string visit = unique("V");
+  REQUIRE(msa(mllp.exchange(adt("A01", unique("C"), mrn, visit, "J", "WARD1")), 1) == "AA");
+  const std::string by_visit = "Encounter?identifier=" + visit;
+  REQUIRE(total(client, by_visit + "&status=in-progress") == 1);
+
+  // ADT^A03^ADT_A03 without PV1-45: the visit ends all the same (Hearth's ADT_A03 map).
+  std::string a03 = adt("A03", unique("C"), mrn, visit, "J", "WARD1");
+  a03.replace(a03.find("ADT^A03^ADT_A01"), 15, "ADT^A03^ADT_A03");
+  REQUIRE(msa(mllp.exchange(a03), 1) == "AA");
+  CHECK(total(client, by_visit) == 1);
+  auto encounter = json(client.get(by_visit));
+  CHECK(str(encounter["entry"][0]["resource"]["status"]) == "finished");
+  CHECK(str(encounter["entry"][0]["resource"]["meta"]["versionId"]) == "2");
+  CHECK(total(client, "Patient?identifier=" + mrn) == 1);
+}
