@@ -99,7 +99,8 @@ ArchivedMessage MessageRow::take(Dialect dialect) {
   return m;
 }
 
-ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine)
+ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine,
+                                     const std::string& tenant)
     : sql(session),
       dialect(engine),
       lock(session),
@@ -117,21 +118,23 @@ ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine)
     lock.define_and_bind();
   }
   found.bind(find_same);
+  find_same.exchange(use(tenant));
   find_same.exchange(use(sender));
   find_same.exchange(use(control_id));
   find_same.exchange(use(content_hash));
   find_same.alloc();
   find_same.prepare("SELECT " + columns(dialect) +
-                    " FROM hl7_message WHERE sender = :p1 AND control_id = :p2"
+                    " FROM hl7_message WHERE tenant = :p0 AND sender = :p1 AND control_id = :p2"
                     " AND (content_hash = :p3 OR content_hash IS NULL) AND status = 'accepted'"
                     " ORDER BY id");
   find_same.define_and_bind();
   find_any.exchange(into(any_id));
+  find_any.exchange(use(tenant));
   find_any.exchange(use(sender));
   find_any.exchange(use(control_id));
   find_any.alloc();
   find_any.prepare(
-      "SELECT id FROM hl7_message WHERE sender = :p1 AND control_id = :p2"
+      "SELECT id FROM hl7_message WHERE tenant = :p0 AND sender = :p1 AND control_id = :p2"
       " AND status = 'accepted' ORDER BY id LIMIT 1");
   find_any.define_and_bind();
   insert.exchange(use(received_at));
@@ -141,15 +144,16 @@ ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine)
   }
   insert.exchange(use(content_hash));
   insert.exchange(use(sender_identity));
+  insert.exchange(use(tenant));
   // SQLite: the id from last_insert_rowid (sqlite_statement.h says why not RETURNING).
   if (dialect != Dialect::kSqlite) insert.exchange(into(inserted_id));
   insert.alloc();
   insert.prepare(
       "INSERT INTO hl7_message (received_at, peer, sender, control_id, message_type,"
-      " version, status, raw, ack, note, content_hash, sender_identity) VALUES (:p1, :p2, :p3,"
-      " :p4, :p5, :p6, :p7, " +
+      " version, status, raw, ack, note, content_hash, sender_identity, tenant) VALUES (:p1,"
+      " :p2, :p3, :p4, :p5, :p6, :p7, " +
       bytes_placeholder(dialect, ":p8") + ", " + bytes_placeholder(dialect, ":p9") +
-      ", :p10, :p11, :p12)" + (dialect == Dialect::kSqlite ? "" : " RETURNING id"));
+      ", :p10, :p11, :p12, :p13)" + (dialect == Dialect::kSqlite ? "" : " RETURNING id"));
   insert.define_and_bind();
   mark_failed.exchange(use(status));
   mark_failed.exchange(use(ack));
@@ -274,12 +278,17 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
   return outcome;
 }
 
-Result<ArchivedMessage> read_message_row(soci::session& sql, Dialect dialect, std::int64_t id) {
+Result<ArchivedMessage> read_message_row(soci::session& sql, Dialect dialect,
+                                         std::string_view tenant, std::int64_t id) {
   MessageRow row;
   long long wanted = id;
-  soci::statement st =
-      prepare(sql, "SELECT " + columns(dialect) + " FROM hl7_message WHERE id = :p1", row,
-              [&](soci::statement& s) { s.exchange(use(wanted)); });
+  std::string owner(tenant);
+  soci::statement st = prepare(
+      sql, "SELECT " + columns(dialect) + " FROM hl7_message WHERE id = :p1 AND tenant = :p2", row,
+      [&](soci::statement& s) {
+        s.exchange(use(wanted));
+        s.exchange(use(owner));
+      });
   st.execute(true);
   if (!st.got_data()) {
     return Status(Code::kNotFound, "message " + std::to_string(id) + " not found");
@@ -288,7 +297,9 @@ Result<ArchivedMessage> read_message_row(soci::session& sql, Dialect dialect, st
 }
 
 std::vector<ArchivedMessage> list_message_rows(soci::session& sql, Dialect dialect,
+                                               std::string_view tenant,
                                                const MessageFilter& filter) {
+  std::string owner(tenant);
   // Unused filters are bound as neutral values so one statement text serves every filter.
   std::string status =
       filter.status ? std::string(message_status_text(*filter.status)) : std::string();
@@ -301,10 +312,11 @@ std::vector<ArchivedMessage> list_message_rows(soci::session& sql, Dialect diale
   soci::statement st =
       prepare(sql,
               "SELECT " + columns(dialect, /*with_raw=*/false) +
-                  " FROM hl7_message WHERE (:p1 = '' OR status = :p2) AND"
+                  " FROM hl7_message WHERE tenant = :p0 AND (:p1 = '' OR status = :p2) AND"
                   " (:p3 = '' OR message_type = :p4) AND received_at >= :p5 AND id < :p6"
                   " ORDER BY id DESC LIMIT :p7",
               row, [&](soci::statement& s) {
+                s.exchange(use(owner));
                 s.exchange(use(status));
                 s.exchange(use(status_again));
                 s.exchange(use(type));

@@ -36,7 +36,9 @@ struct MessageRow {
 // insert; preparing them per call was a tenth of the ingest's CPU). Inputs and outputs are
 // bound to the members below.
 struct ArchiveStatements {
-  ArchiveStatements(soci::session& sql, Dialect dialect);
+  // `tenant`: the owner's (PreparedStatements::tenant), bound into find_same, find_any and
+  // insert: a message is archived in, and a resend found within, the caller's tenant.
+  ArchiveStatements(soci::session& sql, Dialect dialect, const std::string& tenant);
 
   // Inputs of `lock`, `find_same` and `find_any`: (sender, control_id) and the new message's
   // content hash; `lock_key` is sender|control_id.
@@ -75,10 +77,13 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
                                     std::int64_t now_micros, StoreTransaction& effect_tx,
                                     const bool& raced);
 
-// kNotFound when absent.
-Result<ArchivedMessage> read_message_row(soci::session& sql, Dialect dialect, std::int64_t id);
+// kNotFound when absent, or archived in another tenant.
+Result<ArchivedMessage> read_message_row(soci::session& sql, Dialect dialect,
+                                         std::string_view tenant, std::int64_t id);
 
+// The tenant's messages matching `filter`.
 std::vector<ArchivedMessage> list_message_rows(soci::session& sql, Dialect dialect,
+                                               std::string_view tenant,
                                                const MessageFilter& filter);
 
 }  // namespace hearth::storage::detail

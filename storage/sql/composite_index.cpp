@@ -25,7 +25,8 @@ constexpr const char* kColumns =
 constexpr std::size_t kMaxLog2Rows = 3;
 constexpr std::size_t kColumnCount = 15;
 
-constexpr const char* kRidOf = "(SELECT rid FROM resource WHERE res_type = :p1 AND res_id = :p2)";
+constexpr const char* kRidOf =
+    "(SELECT rid FROM resource WHERE tenant = :p0 AND res_type = :p1 AND res_id = :p2)";
 
 // Does `type` have a composite parameter the index holds? (A Patient has none: its updates run
 // no delete here.) Built once; thread-safe.
@@ -50,8 +51,9 @@ void prepare(soci::statement& st, const std::string& text) {
 
 }  // namespace
 
-CompositeIndexWriter::CompositeIndexWriter(soci::session& sql, Dialect dialect)
-    : sql_(sql), dialect_(dialect) {}
+CompositeIndexWriter::CompositeIndexWriter(soci::session& sql, Dialect dialect,
+                                           const std::string& tenant)
+    : sql_(sql), dialect_(dialect), tenant_(tenant) {}
 
 CompositeIndexWriter::~CompositeIndexWriter() = default;
 
@@ -69,6 +71,7 @@ void CompositeIndexWriter::remove(const std::string& type, const std::string& id
   }
   if (!delete_) {
     delete_ = std::make_unique<soci::statement>(sql_);
+    delete_->exchange(soci::use(tenant_));
     delete_->exchange(soci::use(type_));
     delete_->exchange(soci::use(id_));
     prepare(*delete_, std::string("DELETE FROM idx_composite WHERE rid = ") + kRidOf);
@@ -133,6 +136,7 @@ void CompositeIndexWriter::insert(const std::string& type, const std::string& id
       &exact_, &low_, &high_, &value_,  &target_type_, &target_id_, &url_};
   if (!insert_) {
     insert_ = std::make_unique<soci::statement>(sql_);
+    insert_->exchange(soci::use(tenant_));
     insert_->exchange(soci::use(type_));
     insert_->exchange(soci::use(id_));
     for (std::string* array : arrays) insert_->exchange(soci::use(*array));

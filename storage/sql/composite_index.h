@@ -30,7 +30,8 @@ namespace hearth::storage::detail {
 // composite value prepares nothing but the delete).
 class CompositeIndexWriter {
  public:
-  CompositeIndexWriter(soci::session& sql, Dialect dialect);
+  // `tenant`: the owner's (IndexWriter), read at each PostgreSQL statement.
+  CompositeIndexWriter(soci::session& sql, Dialect dialect, const std::string& tenant);
   ~CompositeIndexWriter();
 
   // Deletes the rows of the resource: by `rid` on SQLite, by (type, id) on PostgreSQL (which
@@ -45,6 +46,7 @@ class CompositeIndexWriter {
  private:
   soci::session& sql_;
   const Dialect dialect_;
+  const std::string& tenant_;
   // SQLite: the insert of 2^k rows, k = 0..3, prepared on first use.
   SqliteStatement& sqlite_insert(std::size_t log2_rows);
 

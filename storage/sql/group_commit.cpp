@@ -112,7 +112,7 @@ void GroupCommit::run_batch(const std::vector<Item*>& batch) {
   for (;;) {  // again, without a write that failed part-way outside a savepoint
     PreparedStatements* open = nullptr;
     try {
-      PreparedStatements& ps = transactions_.begin(*lease);
+      PreparedStatements& ps = transactions_.begin(*lease, "");
       open = &ps;
       bool any_changed = false;
       auto broken = pending.end();
@@ -121,6 +121,7 @@ void GroupCommit::run_batch(const std::vector<Item*>& batch) {
         Item* w = *it;
         const bool isolated = !w->atomic() && !w->fails_before_writing();
         if (isolated) ps.savepoint.execute(true);
+        ps.tenant = w->tenant_;
         try {
           if (w->apply(ps, now)) {
             any_changed = true;

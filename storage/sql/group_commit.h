@@ -28,11 +28,13 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "core/tenant_scope.h"
 #include "storage/sql/sql_error.h"
 #include "storage/sql/statements.h"
 #include "storage/sql/write_transaction.h"
@@ -66,6 +68,9 @@ class GroupCommit {
 
    private:
     friend class GroupCommit;
+    // The tenant of the thread that made the item (core/tenant_scope.h): its statements are
+    // bound to it whichever thread runs the batch.
+    const std::string tenant_{TenantScope::current()};
     bool posted_ = false;
     bool done_ = false;             // blocking items: the batch that ran it has ended
     std::condition_variable wake_;  // blocking items: done_, or lead the next batch

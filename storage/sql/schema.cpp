@@ -256,6 +256,65 @@ const std::vector<Step>& sqlite_steps() {
           "INSERT INTO idx_text (idx_text, rank) VALUES ('automerge', 16)",
           "INSERT INTO idx_text (idx_text) VALUES ('rebuild')",
       },
+      // 18: tenants (docs/tenancy.md). Every resource row, version row, search parameter id
+      // and archived message names its tenant, first in its keys; "" is the tenant of
+      // `--tenancy none`, where every row stored before lands. The index rows (idx_*) are not
+      // touched: each names its parameter by `pid`, and a parameter's id now belongs to one
+      // tenant (search_param is keyed by (tenant, res_type, code)), so an index row is its
+      // tenant's through its pid, and every search reads the rows of its tenant's ids only.
+      // The full-text rows are keyed by rid, which belongs to one resource row and so to one
+      // tenant. SQLite cannot change a key in place: the three keyed tables are rebuilt (rowids
+      // and ids kept, so rid, seq and pid stay valid).
+      {
+          "CREATE TABLE resource_t (tenant TEXT NOT NULL DEFAULT '', res_type TEXT NOT NULL,"
+          " res_id TEXT NOT NULL, version INTEGER NOT NULL, last_updated INTEGER NOT NULL,"
+          " deleted INTEGER NOT NULL, method TEXT NOT NULL, seq INTEGER NOT NULL DEFAULT 0,"
+          " rid INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (tenant, res_type, res_id)) WITHOUT ROWID",
+          "INSERT INTO resource_t (tenant, res_type, res_id, version, last_updated, deleted,"
+          " method, seq, rid) SELECT '', res_type, res_id, version, last_updated, deleted, method,"
+          " seq, rid FROM resource",
+          "DROP TABLE resource",
+          "ALTER TABLE resource_t RENAME TO resource",
+          "CREATE INDEX resource_rid ON resource (rid)",
+          "CREATE TABLE resource_version_t (seq INTEGER PRIMARY KEY,"
+          " tenant TEXT NOT NULL DEFAULT '', res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+          " version INTEGER NOT NULL, last_updated INTEGER NOT NULL, deleted INTEGER NOT NULL,"
+          " method TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (tenant, res_type, res_id, version))",
+          "INSERT INTO resource_version_t (seq, tenant, res_type, res_id, version, last_updated,"
+          " deleted, method, body) SELECT seq, '', res_type, res_id, version, last_updated,"
+          " deleted, method, body FROM resource_version",
+          "DROP TABLE resource_version",
+          "ALTER TABLE resource_version_t RENAME TO resource_version",
+          "CREATE INDEX resource_version_type_seq ON resource_version (tenant, res_type, seq)",
+          "CREATE INDEX resource_version_last_updated ON resource_version"
+          " (tenant, last_updated)",
+          "CREATE TABLE search_param_t (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL DEFAULT '',"
+          " res_type TEXT NOT NULL, code TEXT NOT NULL, UNIQUE (tenant, res_type, code))",
+          "INSERT INTO search_param_t (id, tenant, res_type, code)"
+          " SELECT id, '', res_type, code FROM search_param",
+          "DROP TABLE search_param",
+          "ALTER TABLE search_param_t RENAME TO search_param",
+          "ALTER TABLE hl7_message ADD COLUMN tenant TEXT NOT NULL DEFAULT ''",
+          "DROP INDEX hl7_message_resend",
+          "DROP INDEX hl7_message_received_at",
+          "CREATE INDEX hl7_message_resend ON hl7_message"
+          " (tenant, sender, control_id, content_hash)",
+          "CREATE INDEX hl7_message_received_at ON hl7_message (tenant, received_at)",
+          // The statistics of step 11, with the tenant's column: one tenant holds everything.
+          "DELETE FROM sqlite_stat1 WHERE tbl IN"
+          " ('resource', 'resource_version', 'search_param', 'hl7_message')",
+          "INSERT INTO sqlite_stat1 VALUES"
+          " ('resource', 'resource', '1000000 1000000 20000 1'),"
+          " ('resource', 'resource_rid', '1000000 1'),"
+          " ('resource_version', 'resource_version_type_seq', '2000000 2000000 40000 1'),"
+          " ('resource_version', 'resource_version_last_updated', '2000000 2000000 1'),"
+          " ('resource_version', 'sqlite_autoindex_resource_version_1',"
+          " '2000000 2000000 40000 1 1'),"
+          " ('search_param', 'sqlite_autoindex_search_param_1', '2212 2212 16 1'),"
+          " ('hl7_message', 'hl7_message_received_at', '1000000 1000000 1'),"
+          " ('hl7_message', 'hl7_message_resend', '1000000 1000000 2 1 1')",
+          "ANALYZE sqlite_schema",
+      },
   };
   return steps;
 }
@@ -425,6 +484,32 @@ const std::vector<Step>& postgresql_steps() {
       {},
       // 17: SQLite only (its full-text tokenizer).
       {},
+      // 18: tenants (see the SQLite step): the column added, the keys rebuilt with it first.
+      {
+          "ALTER TABLE resource ADD COLUMN tenant TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE resource DROP CONSTRAINT resource_pkey",
+          "ALTER TABLE resource ADD PRIMARY KEY (tenant, res_type, res_id)",
+          "ALTER TABLE resource_version ADD COLUMN tenant TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE resource_version"
+          " DROP CONSTRAINT resource_version_res_type_res_id_version_key",
+          "ALTER TABLE resource_version ADD CONSTRAINT resource_version_key"
+          " UNIQUE (tenant, res_type, res_id, version)",
+          "DROP INDEX resource_version_type_seq",
+          "DROP INDEX resource_version_last_updated",
+          "CREATE INDEX resource_version_type_seq ON resource_version (tenant, res_type, seq)",
+          "CREATE INDEX resource_version_last_updated ON resource_version"
+          " (tenant, last_updated)",
+          "ALTER TABLE search_param ADD COLUMN tenant TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE search_param DROP CONSTRAINT search_param_res_type_code_key",
+          "ALTER TABLE search_param ADD CONSTRAINT search_param_key"
+          " UNIQUE (tenant, res_type, code)",
+          "ALTER TABLE hl7_message ADD COLUMN tenant TEXT NOT NULL DEFAULT ''",
+          "DROP INDEX hl7_message_resend",
+          "DROP INDEX hl7_message_received_at",
+          "CREATE INDEX hl7_message_resend ON hl7_message"
+          " (tenant, sender, control_id, content_hash)",
+          "CREATE INDEX hl7_message_received_at ON hl7_message (tenant, received_at)",
+      },
   };
   return steps;
 }

@@ -31,8 +31,14 @@ constexpr std::string_view kAfterPrefix = "\xF4\x8F\xBF\xBF";
 // a placeholder). Numbers are written into the SQL as literals: they cannot carry SQL, and
 // leaving them unbound keeps the largest legal query (SearchLimits: 100 x 100 values, each at
 // most two texts) at about 20,000 bound values, within SQLite's 32,766 and PostgreSQL's 65,535.
+// The tenant (docs/tenancy.md) is the Builder's from its construction: every condition on a
+// resource row or a parameter id takes it from tenant(), so no selection can leave it out.
 class Builder {
  public:
+  Builder(std::string_view tenant, Dialect dialect = Dialect::kSqlite)
+      : dialect(dialect), tenant_(tenant) {}
+  // The placeholder of the tenant (bound once, like every text).
+  std::string tenant() { return text(tenant_); }
   std::string text(std::string value) {
     auto [it, added] = index_.try_emplace(value, values.size());
     if (added) {
@@ -51,9 +57,10 @@ class Builder {
     return ec == std::errc() ? std::string(buffer, end) : std::string("0");
   }
   std::vector<SqlValue> values;
-  Dialect dialect = Dialect::kSqlite;
+  const Dialect dialect;
 
  private:
+  const std::string tenant_;
   std::unordered_map<std::string, std::size_t> index_;
 };
 
@@ -300,13 +307,13 @@ std::string column_clause(Builder& b, const SearchClause& clause, std::int64_t n
 std::string pid_condition(Builder& b, const std::string& type, std::string_view code) {
   const std::span<const std::string_view> parts = fhir::search::param_parts(type, code);
   if (parts.empty()) {
-    return "i.pid = (SELECT p.id FROM search_param p WHERE p.res_type = " + b.text(type) +
-           " AND p.code = " + b.text(std::string(code)) + ")";
+    return "i.pid = (SELECT p.id FROM search_param p WHERE p.tenant = " + b.tenant() +
+           " AND p.res_type = " + b.text(type) + " AND p.code = " + b.text(std::string(code)) + ")";
   }
   std::string codes = b.text(std::string(code));
   for (std::string_view part : parts) codes += ", " + b.text(std::string(part));
-  return "i.pid IN (SELECT p.id FROM search_param p WHERE p.res_type = " + b.text(type) +
-         " AND p.code IN (" + codes + "))";
+  return "i.pid IN (SELECT p.id FROM search_param p WHERE p.tenant = " + b.tenant() +
+         " AND p.res_type = " + b.text(type) + " AND p.code IN (" + codes + "))";
 }
 
 // The same over the types a search covers (SearchQuery::types): one type as above; several,
@@ -315,8 +322,8 @@ std::string pid_condition(Builder& b, const std::vector<std::string>& types,
                           std::string_view code) {
   if (types.size() == 1) return pid_condition(b, types.front(), code);
   if (types.empty()) {
-    return "i.pid IN (SELECT p.id FROM search_param p WHERE p.code = " + b.text(std::string(code)) +
-           ")";
+    return "i.pid IN (SELECT p.id FROM search_param p WHERE p.tenant = " + b.tenant() +
+           " AND p.code = " + b.text(std::string(code)) + ")";
   }
   std::vector<std::string> per_type;
   for (const std::string& type : types) {
@@ -326,7 +333,8 @@ std::string pid_condition(Builder& b, const std::vector<std::string>& types,
     }
     per_type.push_back("p.res_type = " + b.text(type) + " AND p.code IN (" + codes + ")");
   }
-  return "i.pid IN (SELECT p.id FROM search_param p WHERE " + balanced(per_type, " OR ") + ")";
+  return "i.pid IN (SELECT p.id FROM search_param p WHERE p.tenant = " + b.tenant() + " AND " +
+         balanced(per_type, " OR ") + ")";
 }
 
 // The parameter whose rows a clause reads: its own, or for a phonetic one the type's `name`,
@@ -397,8 +405,9 @@ struct IdSet {
 std::string own_ids(Builder& b, const SearchClause& clause, const std::string& type,
                     std::int64_t now) {
   if (clause.code == "_id" || clause.code == "_lastUpdated") {
-    return "SELECT r.rid FROM resource r WHERE r.res_type = " + b.text(type) +
-           " AND r.deleted = 0 AND " + column_clause(b, clause, now);
+    return "SELECT r.rid FROM resource r WHERE r.tenant = " + b.tenant() +
+           " AND r.res_type = " + b.text(type) + " AND r.deleted = 0 AND " +
+           column_clause(b, clause, now);
   }
   if (fhir::search::is_full_text(*clause.param)) return full_text_ids(b, clause);
   std::vector<std::string> any;
@@ -423,10 +432,12 @@ std::string chained_ids(Builder& b, const SearchClause& clause, const std::strin
       ids = "SELECT i.rid FROM idx_reference i WHERE " +
             pid_condition(b, before, link.param->code) +
             " AND i.target_type = " + b.text(link.type) +
-            " AND i.target_id IN (SELECT t.res_id FROM resource t WHERE t.res_type = " +
-            b.text(link.type) + " AND t.deleted = 0 AND t.rid IN (" + ids + "))";
+            " AND i.target_id IN (SELECT t.res_id FROM resource t WHERE t.tenant = " + b.tenant() +
+            " AND t.res_type = " + b.text(link.type) + " AND t.deleted = 0 AND t.rid IN (" + ids +
+            "))";
     } else {
-      ids = "SELECT t.rid FROM resource t WHERE t.res_type = " + b.text(before) +
+      ids = "SELECT t.rid FROM resource t WHERE t.tenant = " + b.tenant() +
+            " AND t.res_type = " + b.text(before) +
             " AND t.deleted = 0 AND t.res_id IN (SELECT i.target_id FROM idx_reference i WHERE " +
             pid_condition(b, link.type, link.param->code) +
             " AND i.target_type = " + b.text(before) + " AND i.rid IN (" + ids + "))";
@@ -614,8 +625,9 @@ std::string forward_include(Builder& b, const IncludeQuery& query,
   if (keys.empty()) return "";
   std::string out =
       "SELECT t.rid FROM resource s JOIN idx_reference i ON i.rid = s.rid"
-      " JOIN resource t ON t.res_type = i.target_type AND t.res_id = i.target_id WHERE " +
-      keys;
+      " JOIN resource t ON t.tenant = s.tenant AND t.res_type = i.target_type"
+      " AND t.res_id = i.target_id WHERE s.tenant = " +
+      b.tenant() + " AND (" + keys + ")";
   if (d.param != nullptr) out += " AND " + pid_condition(b, d.source_type, d.param->code);
   if (!d.target_type.empty()) out += " AND i.target_type = " + b.text(d.target_type);
   return out;
@@ -629,28 +641,31 @@ std::string reverse_include(Builder& b, const IncludeQuery& query,
         return (d.target_type.empty() || type == d.target_type) && targets(d.param, type);
       });
   if (keys.empty()) return "";
-  std::string out = "SELECT i.rid FROM idx_reference i WHERE " + keys;
+  std::string out = "SELECT i.rid FROM idx_reference i WHERE (" + keys + ")";
   if (d.param != nullptr) {
     out += " AND " + pid_condition(b, d.source_type, d.param->code);
   } else if (!d.source_type.empty()) {
-    out += " AND i.pid IN (SELECT p.id FROM search_param p WHERE p.res_type = " +
-           b.text(d.source_type) + ")";
+    out += " AND i.pid IN (SELECT p.id FROM search_param p WHERE p.tenant = " + b.tenant() +
+           " AND p.res_type = " + b.text(d.source_type) + ")";
+  } else {  // _revinclude=*: any parameter of the tenant
+    out += " AND i.pid IN (SELECT p.id FROM search_param p WHERE p.tenant = " + b.tenant() + ")";
   }
   return out;
 }
 
 }  // namespace
 
-IncludeSql compile_include(const IncludeQuery& query) {
-  Builder b;
+IncludeSql compile_include(const IncludeQuery& query, std::string_view tenant) {
+  Builder b(tenant);
   std::vector<std::string> selects;
   for (const fhir::search::IncludeDirective& d : query.directives) {
     std::string select = d.reverse ? reverse_include(b, query, d) : forward_include(b, query, d);
     if (!select.empty()) selects.push_back(std::move(select));
   }
   IncludeSql out;
-  out.where =
-      selects.empty() ? std::string("1 = 0") : "r.rid IN (" + join(selects, " UNION ") + ")";
+  out.where = selects.empty()
+                  ? std::string("1 = 0")
+                  : "r.tenant = " + b.tenant() + " AND r.rid IN (" + join(selects, " UNION ") + ")";
   out.values = std::move(b.values);
   return out;
 }
@@ -674,9 +689,9 @@ std::vector<std::size_t> probe_clauses(const fhir::search::SearchQuery& query) {
   return out;
 }
 
-ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::size_t clause,
-                       std::int64_t now_micros, long long cap) {
-  Builder b;
+ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::string_view tenant,
+                       std::size_t clause, std::int64_t now_micros, long long cap) {
+  Builder b(tenant);
   const std::vector<std::string> types =
       query.resource_type.empty() ? query.types : std::vector<std::string>{query.resource_type};
   const SearchClause& c = query.clauses[clause];
@@ -696,15 +711,17 @@ ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::size_t claus
   return out;
 }
 
-SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros,
-                         Dialect dialect, const SearchPlan& plan) {
-  Builder b;
-  b.dialect = dialect;
+SearchSql compile_search(const fhir::search::SearchQuery& query, std::string_view tenant,
+                         std::int64_t now_micros, Dialect dialect, const SearchPlan& plan) {
+  Builder b(tenant, dialect);
   SearchSql out;
   // A type search covers its type whatever `types` says; a system search its `types` (all
   // when empty).
   const std::vector<std::string> types =
       query.resource_type.empty() ? query.types : std::vector<std::string>{query.resource_type};
+  // The tenant's condition stays outside the balanced tree: it adds no nesting, and SQLite's
+  // parser stack bounds how deep the longest chains may nest.
+  const std::string tenant_condition = " AND r.tenant = " + b.tenant();
   std::vector<std::string> all;  // conditions on r
   if (types.size() == 1) {
     all.push_back("r.res_type = " + b.text(types.front()));
@@ -739,7 +756,8 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t no
     if (!required.empty()) all.push_back("r.rid IN (" + join(required, " INTERSECT ") + ")");
     if (!excluded.empty()) all.push_back("r.rid NOT IN (" + join(excluded, " UNION ") + ")");
   }
-  if (!all.empty()) out.where = " AND " + balanced(all, " AND ");
+  out.where = tenant_condition;
+  if (!all.empty()) out.where += " AND " + balanced(all, " AND ");
   out.where_values = b.values.size();
   for (const fhir::search::SortKey& key : query.sort) out.terms.push_back(sort_term(b, types, key));
   // Without _sort: by id, the resource table's own key order (no sort step). Server-assigned ids

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -41,8 +42,8 @@ struct SortTerm {
 };
 
 struct SearchSql {
-  // Conditions to AND after "r.deleted = 0", the searched types' first: "" (a system search of
-  // every type without filters) or " AND (...) AND ...".
+  // Conditions to AND after "r.deleted = 0", the tenant's first, then the searched types':
+  // " AND (...) AND ...".
   std::string where;
   // The ORDER BY list (without the keywords), always ending in r.res_id (then r.res_type, when
   // several types are searched) for a stable order; without _sort just those. add_keyset
@@ -70,11 +71,14 @@ struct SearchPlan {
   std::optional<std::size_t> driver;  // an index into query.clauses, one of probe_clauses
 };
 
+// Every form selects rows of `tenant` only (docs/tenancy.md): the resource rows it reads carry
+// it, and the index rows it reads are those of the tenant's parameter ids (search_param).
 // `now_micros` anchors the `ap` (approximately) prefix on dates. `dialect`: the engine, which
 // only _text / _content clauses depend on (FTS5 MATCH or tsvector @@). Precondition: the query
 // came from parse_search (parameters and modifiers fit their types).
-SearchSql compile_search(const fhir::search::SearchQuery& query, std::int64_t now_micros,
-                         Dialect dialect = Dialect::kSqlite, const SearchPlan& plan = {});
+SearchSql compile_search(const fhir::search::SearchQuery& query, std::string_view tenant,
+                         std::int64_t now_micros, Dialect dialect = Dialect::kSqlite,
+                         const SearchPlan& plan = {});
 
 // The clauses a plan may drive from: the plain required ones (own index rows, no chain, not
 // full-text, not negated), in query order; none when the query has more than 8 index clauses
@@ -87,8 +91,8 @@ struct ProbeSql {
   std::string text;
   std::vector<SqlValue> values;
 };
-ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::size_t clause,
-                       std::int64_t now_micros, long long cap);
+ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::string_view tenant,
+                       std::size_t clause, std::int64_t now_micros, long long cap);
 
 // Restricts `sql` to the page `cursor` names (page_cursor.h): the rows after (or before) its
 // keys; for a page read backwards (previous, last), order_by is reversed: the caller reverses the
@@ -102,7 +106,7 @@ struct IncludeSql {
   std::string where;
   std::vector<SqlValue> values;
 };
-IncludeSql compile_include(const IncludeQuery& query);
+IncludeSql compile_include(const IncludeQuery& query, std::string_view tenant);
 
 // The placeholder name of value `index` ("b1" for 0).
 std::string placeholder_name(std::size_t index);

@@ -8,6 +8,7 @@
 #include <span>
 #include <stdexcept>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "fhir/json.h"
@@ -85,15 +86,16 @@ void append_number_element(std::string& array, Number value) {
 
 }  // namespace
 
-IndexWriter::IndexWriter(soci::session& sql, Dialect dialect)
+IndexWriter::IndexWriter(soci::session& sql, Dialect dialect, const std::string& tenant)
     : sql_(sql),
       dialect_(dialect),
-      composite_(sql, dialect),
+      tenant_(tenant),
+      composite_(sql, dialect, tenant),
       phonetic_(sql, dialect),
-      text_(sql, dialect) {
+      text_(sql, dialect, tenant) {
   if (dialect_ == Dialect::kSqlite) {
     rid_lookup_ = std::make_unique<SqliteStatement>(
-        sql, "SELECT rid FROM resource WHERE res_type = ?1 AND res_id = ?2");
+        sql, "SELECT rid FROM resource WHERE tenant = ?1 AND res_type = ?2 AND res_id = ?3");
   }
   for (std::size_t t = 0; t < kTables.size(); ++t) {
     const TableColumns& columns = table_columns()[t];
@@ -104,14 +106,17 @@ IndexWriter::IndexWriter(soci::session& sql, Dialect dialect)
       continue;
     }
     // PostgreSQL finds the resource's key inside each statement: one round trip per table.
-    const std::string rid_sql = "(SELECT rid FROM resource WHERE res_type = :p1 AND res_id = :p2)";
+    const std::string rid_sql =
+        "(SELECT rid FROM resource WHERE tenant = :p0 AND res_type = :p1 AND res_id = :p2)";
     auto del = std::make_unique<soci::statement>(sql);
+    del->exchange(use(tenant_));
     del->exchange(use(type_));
     del->exchange(use(id_));
     prepare(*del, std::string("DELETE FROM ") + kTables[t] + " WHERE rid = " + rid_sql);
     deletes_.push_back(std::move(del));
 
     auto ins = std::make_unique<soci::statement>(sql);
+    ins->exchange(use(tenant_));
     ins->exchange(use(type_));
     ins->exchange(use(id_));
     ins->exchange(use(pid_array_));
@@ -141,18 +146,42 @@ IndexWriter::IndexWriter(soci::session& sql, Dialect dialect)
 
 IndexWriter::~IndexWriter() = default;
 
+namespace {
+
+// The key of a tenant's parameters of one type in IndexWriter::pids_ (a type has no '/').
+std::string pids_key(std::string_view tenant, std::string_view type) {
+  std::string key(tenant);
+  key.push_back('/');
+  key.append(type);
+  return key;
+}
+
+}  // namespace
+
 void IndexWriter::load_params() {
   pids_.clear();
   type_pids_ = nullptr;
   long long pid = 0;
-  std::string type, code;
+  std::string tenant, type, code;
   soci::statement st(sql_);
   st.exchange(soci::into(pid));
+  st.exchange(soci::into(tenant));
   st.exchange(soci::into(type));
   st.exchange(soci::into(code));
-  prepare(st, "SELECT id, res_type, code FROM search_param");
+  prepare(st, "SELECT id, tenant, res_type, code FROM search_param");
   st.execute(false);
-  while (st.fetch()) pids_[type][code] = pid;
+  while (st.fetch()) pids_[pids_key(tenant, type)][code] = pid;
+}
+
+void IndexWriter::add_tenant_params() {
+  if (tenant_.empty()) return;  // tenant "" has every parameter since the migration
+  // New ids above every id in use: p.id + top is distinct for distinct p.id, and > top.
+  sql_ << "INSERT INTO search_param (id, tenant, res_type, code)"
+          " SELECT p.id + m.top, :p1, p.res_type, p.code FROM search_param p,"
+          " (SELECT MAX(id) AS top FROM search_param) m WHERE p.tenant = ''"
+          " AND NOT EXISTS (SELECT 1 FROM search_param q WHERE q.tenant = :p2"
+          " AND q.res_type = p.res_type AND q.code = p.code)",
+      use(tenant_), use(tenant_);
 }
 
 SqliteStatement& IndexWriter::sqlite_insert(std::size_t table, std::size_t log2_rows) {
@@ -168,16 +197,18 @@ SqliteStatement& IndexWriter::sqlite_insert(std::size_t table, std::size_t log2_
 }
 
 long long IndexWriter::pid_of(std::string_view code) {
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
     if (type_pids_ != nullptr) {
       auto it = type_pids_->find(code);
       if (it != type_pids_->end()) return it->second;
     }
-    if (attempt == 0) {  // written by a newer replica since this session loaded the table
-      load_params();
-      auto type = pids_.find(type_);
-      type_pids_ = type == pids_.end() ? nullptr : &type->second;
-    }
+    if (attempt == 2) break;
+    // First miss: written by a newer replica (or another session) since this session loaded
+    // the table. Second: the tenant's first index row, which gives it its ids.
+    if (attempt == 1) add_tenant_params();
+    load_params();
+    auto type = pids_.find(pids_key(tenant_, type_));
+    type_pids_ = type == pids_.end() ? nullptr : &type->second;
   }
   throw std::runtime_error("search parameter " + type_ + "." + std::string(code) +
                            " has no id in search_param");
@@ -187,15 +218,16 @@ bool IndexWriter::find_rid(const std::string& type, const std::string& id,
                            std::optional<std::int64_t> known) {
   type_ = type;
   id_ = id;
-  auto it = pids_.find(type_);
+  auto it = pids_.find(pids_key(tenant_, type_));
   type_pids_ = it == pids_.end() ? nullptr : &it->second;
   if (dialect_ != Dialect::kSqlite) return true;  // found inside each statement
   if (known) {
     rid_ = *known;
     return true;
   }
-  rid_lookup_->bind(1, std::string_view(type_));
-  rid_lookup_->bind(2, std::string_view(id_));
+  rid_lookup_->bind(1, std::string_view(tenant_));
+  rid_lookup_->bind(2, std::string_view(type_));
+  rid_lookup_->bind(3, std::string_view(id_));
   return rid_lookup_->step_into(rid_);
 }
 
@@ -340,37 +372,45 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
 }
 
 void sync_search_params(soci::session& sql) {
-  std::set<std::pair<std::string, std::string>> known;
+  std::set<std::tuple<std::string, std::string, std::string>> known;
+  std::set<std::string> tenants = {""};
   long long max_id = 0;
   {
     long long id = 0;
-    std::string type, code;
+    std::string tenant, type, code;
     soci::statement st(sql);
     st.exchange(soci::into(id));
+    st.exchange(soci::into(tenant));
     st.exchange(soci::into(type));
     st.exchange(soci::into(code));
-    prepare(st, "SELECT id, res_type, code FROM search_param");
+    prepare(st, "SELECT id, tenant, res_type, code FROM search_param");
     st.execute(false);
     while (st.fetch()) {
-      known.emplace(type, code);
+      known.emplace(tenant, type, code);
+      tenants.insert(tenant);
       max_id = std::max(max_id, id);
     }
   }
   long long id = 0;
-  std::string type, code;
+  std::string tenant, type, code;
   soci::statement insert(sql);
   insert.exchange(use(id));
+  insert.exchange(use(tenant));
   insert.exchange(use(type));
   insert.exchange(use(code));
-  prepare(insert, "INSERT INTO search_param (id, res_type, code) VALUES (:p1, :p2, :p3)");
-  for (std::string_view t : fhir::resource_types()) {
-    for (const fhir::SearchParamDef* param : fhir::search::searchable_params(t)) {
-      if (!fhir::search::is_indexed(*param)) continue;
-      type.assign(t);
-      code.assign(param->code);
-      if (known.contains({type, code})) continue;
-      id = ++max_id;
-      insert.execute(true);
+  prepare(insert,
+          "INSERT INTO search_param (id, tenant, res_type, code) VALUES (:p1, :p2, :p3, :p4)");
+  for (const std::string& t : tenants) {
+    tenant = t;
+    for (std::string_view r : fhir::resource_types()) {
+      for (const fhir::SearchParamDef* param : fhir::search::searchable_params(r)) {
+        if (!fhir::search::is_indexed(*param)) continue;
+        type.assign(r);
+        code.assign(param->code);
+        if (known.contains({tenant, type, code})) continue;
+        id = ++max_id;
+        insert.execute(true);
+      }
     }
   }
 }
@@ -386,16 +426,18 @@ long long reindex_all(soci::session& sql, Dialect dialect) {
   } else {
     sql << "DELETE FROM idx_text";
   }
-  IndexWriter writer(sql, dialect);
+  std::string tenant;  // each row's, which the writer reads at each insert
+  IndexWriter writer(sql, dialect, tenant);
   long long indexed = 0;
   long long after = 0;  // keyset over resource_version.seq, a page at a time
   for (;;) {
-    std::vector<std::string> types(500), ids(500), bodies(500);
+    std::vector<std::string> tenants(500), types(500), ids(500), bodies(500);
     std::vector<long long> seqs(500);
-    sql << "SELECT r.res_type, r.res_id, v.body, v.seq FROM resource r"
+    sql << "SELECT r.tenant, r.res_type, r.res_id, v.body, v.seq FROM resource r"
            " JOIN resource_version v ON v.seq = r.seq"
            " WHERE r.deleted = 0 AND v.seq > :p1 ORDER BY v.seq LIMIT 500",
-        use(after), soci::into(types), soci::into(ids), soci::into(bodies), soci::into(seqs);
+        use(after), soci::into(tenants), soci::into(types), soci::into(ids), soci::into(bodies),
+        soci::into(seqs);
     if (types.empty()) break;
     for (std::size_t i = 0; i < types.size(); ++i) {
       Result<fhir::JsonDocument> doc = fhir::parse_json(bodies[i]);
@@ -403,6 +445,7 @@ long long reindex_all(soci::session& sql, Dialect dialect) {
       Result<fhir::search::IndexValues> values = fhir::search::extract_index(*doc);
       if (!values.is_ok()) continue;
       fhir::search::drop_rows_held_by_parts(types[i], *values);
+      tenant = tenants[i];
       writer.insert(types[i], ids[i], *values);
       ++indexed;
     }

@@ -45,7 +45,10 @@ class IndexWriter {
  public:
   struct Row;  // one row's values, whichever table it goes to
 
-  IndexWriter(soci::session& sql, Dialect dialect);
+  // `tenant`: the tenant of every row written, read at each call (the owner's string, which
+  // outlives the writer: PreparedStatements::tenant). Its parameter ids are its own
+  // (search_param's tenant): a tenant's first index row gives it a copy of tenant "" 's.
+  IndexWriter(soci::session& sql, Dialect dialect, const std::string& tenant);
   ~IndexWriter();
 
   // Deletes every index row of (type, id).
@@ -61,8 +64,11 @@ class IndexWriter {
  private:
   template <typename Rows, typename Fill>
   void insert_rows(int table, const Rows& rows, Fill&& fill);
-  // The id of parameter `code` of type_ (loads the table on a miss, once).
+  // The id of parameter `code` of type_ in the tenant (loads the table on a miss, once; gives
+  // the tenant its ids on its first row).
   long long pid_of(std::string_view code);
+  // Copies tenant "" 's parameters the tenant lacks into search_param under new ids.
+  void add_tenant_params();
   // Sets rid_ to the resource's key (`known` if given); false when (type, id) has no resource
   // row.
   bool find_rid(const std::string& type, const std::string& id,
@@ -71,6 +77,7 @@ class IndexWriter {
 
   soci::session& sql_;
   const Dialect dialect_;
+  const std::string& tenant_;
   std::string type_, id_;
   std::int64_t rid_ = 0;
   struct TextHash {
@@ -78,7 +85,7 @@ class IndexWriter {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   using CodeIds = std::unordered_map<std::string, long long, TextHash, std::equal_to<>>;
-  // pids by type, then code (the session's copy of search_param).
+  // pids by tenant and type (pids_key), then code (the session's copy of search_param).
   std::unordered_map<std::string, CodeIds> pids_;
   const CodeIds* type_pids_ = nullptr;
   // SQLite: statements through the C API (sqlite_statement.h), in kTables order; the inserts of
@@ -99,14 +106,15 @@ class IndexWriter {
   TextIndexWriter text_;
 };
 
-// Gives every (resource type, code) that extract_index produces a row in `search_param`, with
-// ids after the largest one in use (ids already given never change). Runs in the caller's
-// transaction (the migration's, which serialises concurrent callers).
+// Gives every (resource type, code) that extract_index produces a row in `search_param` in
+// tenant "" and in every tenant that has rows there, with ids after the largest one in use (ids
+// already given never change). Runs in the caller's transaction (the migration's, which
+// serialises concurrent callers).
 void sync_search_params(soci::session& sql);
 
-// Rebuilds the index of every current (not deleted) resource: deletes all idx_* rows, then
-// parses each stored body and inserts its values (full-text rows included). Runs in the caller's
-// transaction. Returns the number of resources indexed.
+// Rebuilds the index of every current (not deleted) resource of every tenant: deletes all idx_*
+// rows, then parses each stored body and inserts its values (full-text rows included). Runs in the
+// caller's transaction. Returns the number of resources indexed.
 long long reindex_all(soci::session& sql, Dialect dialect);
 
 }  // namespace hearth::storage::detail

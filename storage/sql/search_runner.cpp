@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/tenant_scope.h"
 #include "storage/sql/search_compiler.h"
 #include "storage/sql/search_statements.h"
 #include "storage/sql/sql_error.h"
@@ -112,7 +113,7 @@ constexpr long long kDriveCap = 1000;
 // (_count + 1) / d rows read). PostgreSQL plans IN and EXISTS alike (both semi-joins) from its
 // own statistics: its statements keep the sets.
 SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery& query,
-                       std::int64_t now_micros) {
+                       std::string_view tenant, std::int64_t now_micros) {
   SearchPlan plan;
   if (cache.dialect() != Dialect::kSqlite) return plan;
   const std::vector<std::size_t> candidates = probe_clauses(query);
@@ -120,7 +121,7 @@ SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery&
   plan.probe = true;
   long long fewest = -1;
   for (std::size_t k : candidates) {
-    ProbeSql probe = compile_probe(query, k, now_micros, kDriveCap);
+    ProbeSql probe = compile_probe(query, tenant, k, now_micros, kDriveCap);
     const long long matches = count_rows(cache, probe.text, probe.values, probe.values.size());
     if (fewest < 0 || matches < fewest) {
       fewest = matches;
@@ -142,8 +143,8 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
                                  std::int64_t now_micros) {
   using Direction = PageCursor::Direction;
   SearchStatements& cache = ps.searches();
-  const SearchPlan plan = plan_search(cache, query, now_micros);
-  SearchSql compiled = compile_search(query, now_micros, cache.dialect(), plan);
+  const SearchPlan plan = plan_search(cache, query, ps.tenant, now_micros);
+  SearchSql compiled = compile_search(query, ps.tenant, now_micros, cache.dialect(), plan);
   // Walking (every clause dense), an estimate would read about cap / density rows to count
   // what the page found in (_count + 1) / density: it is not counted, and is known only when
   // the first page holds every match.
@@ -244,7 +245,7 @@ Result<std::vector<ResourceVersion>> run_include_in(PreparedStatements& ps,
                                                     const IncludeQuery& query) {
   std::vector<ResourceVersion> out;
   if (query.from.empty() || query.directives.empty() || query.limit == 0) return out;
-  IncludeSql compiled = compile_include(query);
+  IncludeSql compiled = compile_include(query, ps.tenant);
   if (compiled.values.size() + 1 > kMaxBoundValues) {
     return Status(Code::kInvalidArgument, "_include / _revinclude too large for the database: " +
                                               std::to_string(compiled.values.size()) +
@@ -272,7 +273,8 @@ Result<std::vector<ResourceVersion>> run_include(SessionPool& pool, const Includ
   Result<SessionPool::Lease> lease = pool.acquire(Lane::kQuery);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
-    return run_include_in(statements_of(**lease, pool.url().dialect), query);
+    return run_include_in(statements_of(**lease, pool.url().dialect, TenantScope::current()),
+                          query);
   } catch (...) {
     return fail_session(*lease, "include");
   }
@@ -283,7 +285,8 @@ Result<SearchPage> run_search(SessionPool& pool, const fhir::search::SearchQuery
   Result<SessionPool::Lease> lease = pool.acquire(Lane::kQuery);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
-    return run_search_in(statements_of(**lease, pool.url().dialect), query, now_micros);
+    return run_search_in(statements_of(**lease, pool.url().dialect, TenantScope::current()), query,
+                         now_micros);
   } catch (...) {
     return fail_session(*lease, "search " + (query.resource_type.empty() ? std::string("[base]")
                                                                          : query.resource_type));

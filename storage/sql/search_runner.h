@@ -22,7 +22,9 @@
 
 namespace hearth::storage::detail {
 
-// `now_micros` anchors the `ap` prefix on dates.
+// Searches the calling thread's tenant (core/tenant_scope.h); the _in forms the tenant the
+// session's statements are bound to (PreparedStatements::tenant). `now_micros` anchors the `ap`
+// prefix on dates.
 Result<SearchPage> run_search(SessionPool& pool, const fhir::search::SearchQuery& query,
                               std::int64_t now_micros);
 

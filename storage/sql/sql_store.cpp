@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "core/tenant_scope.h"
 #include "storage/blob_marker.h"
 #include "storage/sql/archive_rows.h"
 #include "storage/sql/read_snapshot.h"
@@ -175,8 +176,9 @@ Result<ResourceVersion> SqlStore::read(std::string_view type, std::string_view i
   Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
-    return with_blobs(blobs_.get(),
-                      read_row(statements_of(**lease, dialect_), type, id, deleted_out));
+    return with_blobs(
+        blobs_.get(),
+        read_row(statements_of(**lease, dialect_, TenantScope::current()), type, id, deleted_out));
   } catch (...) {
     return fail_session(*lease, "read " + ref(type, id));
   }
@@ -187,7 +189,9 @@ Result<ResourceVersion> SqlStore::vread(std::string_view type, std::string_view 
   Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
-    return with_blobs(blobs_.get(), vread_row(statements_of(**lease, dialect_), type, id, version));
+    return with_blobs(
+        blobs_.get(),
+        vread_row(statements_of(**lease, dialect_, TenantScope::current()), type, id, version));
   } catch (...) {
     return fail_session(*lease, "vread " + ref(type, id) + "/_history/" + std::to_string(version));
   }
@@ -521,7 +525,10 @@ void SqlStore::archive(std::shared_ptr<const ArchiveRequest> request, ArchiveDon
         std::make_unique<Archiving>(std::move(request), std::move(done), clock_, blobs_.get()));
     return;
   }
-  archive_pool_->post([this, request = std::move(request), done = std::move(done)] {
+  // The caller's tenant, on the pool's thread.
+  archive_pool_->post([this, request = std::move(request), done = std::move(done),
+                       tenant = std::string(TenantScope::current())] {
+    const TenantScope scope(tenant);
     done(archive_now(*request));
   });
 }
@@ -548,7 +555,7 @@ Result<ArchivedMessage> SqlStore::read_message(std::int64_t id) {
   Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
-    return detail::read_message_row(*(*lease)->sql, dialect_, id);
+    return detail::read_message_row(*(*lease)->sql, dialect_, TenantScope::current(), id);
   } catch (...) {
     return fail_session(*lease, "read message " + std::to_string(id));
   }
@@ -558,7 +565,7 @@ Result<std::vector<ArchivedMessage>> SqlStore::list_messages(const MessageFilter
   Result<SessionPool::Lease> lease = pool_->acquire(Lane::kQuery);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
-    return detail::list_message_rows(*(*lease)->sql, dialect_, filter);
+    return detail::list_message_rows(*(*lease)->sql, dialect_, TenantScope::current(), filter);
   } catch (...) {
     return fail_session(*lease, "list messages");
   }
@@ -579,7 +586,7 @@ Result<HistoryPage> SqlStore::history(const HistoryQuery& query) {
   Result<SessionPool::Lease> lease = pool_->acquire(Lane::kQuery);
   if (!lease.is_ok()) return std::move(lease).take_status();
   try {
-    PreparedStatements& ps = statements_of(**lease, dialect_);
+    PreparedStatements& ps = statements_of(**lease, dialect_, TenantScope::current());
     HistoryPage page;
     if (query.snapshot) {
       page.snapshot = *query.snapshot;

@@ -23,16 +23,20 @@ constexpr SqlDialect kPostgresql{"BEGIN", " FOR UPDATE"};
 
 constexpr const char* kVersionColumns =
     "res_type, res_id, version, last_updated, deleted, method, body";
+constexpr const char* kInsertVersionColumns =
+    "tenant, res_type, res_id, version, last_updated, deleted, method, body";
 
 // The current row of (type, id), with its body.
 constexpr const char* kReadCurrent =
     "SELECT r.version, r.last_updated, r.deleted, r.method, v.body FROM resource r"
-    " JOIN resource_version v ON v.seq = r.seq WHERE r.res_type = :p1 AND r.res_id = :p2";
+    " JOIN resource_version v ON v.seq = r.seq"
+    " WHERE r.tenant = :p1 AND r.res_type = :p2 AND r.res_id = :p3";
 
 // Builds the WHERE clause of a history shape and binds its parameters in placeholder order.
 class Where {
  public:
-  Where(soci::statement& st, HistoryStatements& h, int shape) : st_(st) {
+  Where(soci::statement& st, HistoryStatements& h, int shape, const std::string& tenant) : st_(st) {
+    add("v.tenant = ", tenant);
     add("v.seq <= ", h.snapshot);
     if (shape & kHistoryType) add("v.res_type = ", h.type);
     if (shape & kHistoryInstance) add("v.res_id = ", h.id);
@@ -42,7 +46,7 @@ class Where {
       add("v.last_updated <= ", h.at);
       text_ +=
           " AND v.version = (SELECT MAX(w.version) FROM resource_version w"
-          " WHERE w.res_type = v.res_type AND w.res_id = v.res_id";
+          " WHERE w.tenant = v.tenant AND w.res_type = v.res_type AND w.res_id = v.res_id";
       add_raw(" AND w.seq <= ", h.snapshot);
       add_raw(" AND w.last_updated <= ", h.at);
       text_ += ")";
@@ -57,7 +61,7 @@ class Where {
 
  private:
   template <typename T>
-  void add(std::string_view condition, T& value) {
+  void add(std::string_view condition, const T& value) {
     text_ += text_.empty() ? " WHERE " : " AND ";
     text_ += condition;
     placeholder(value);
@@ -68,7 +72,7 @@ class Where {
     placeholder(value);
   }
   template <typename T>
-  void placeholder(T& value) {
+  void placeholder(const T& value) {
     text_ += ":p" + std::to_string(++count_);
     st_.exchange(use(value));
   }
@@ -90,11 +94,12 @@ const SqlDialect& sql_dialect(Dialect dialect) {
   return dialect == Dialect::kSqlite ? kSqlite : kPostgresql;
 }
 
-HistoryStatements::HistoryStatements(soci::session& sql, Dialect, int shape)
+HistoryStatements::HistoryStatements(soci::session& sql, Dialect, int shape,
+                                     const std::string& tenant)
     : count(sql), page(sql) {
   {
     count.exchange(into(total));
-    Where where(count, *this, shape);
+    Where where(count, *this, shape, tenant);
     prepare(count, "SELECT COUNT(*) FROM resource_version v" + where.text());
   }
   page.exchange(into(row_type));
@@ -104,7 +109,7 @@ HistoryStatements::HistoryStatements(soci::session& sql, Dialect, int shape)
   page.exchange(into(row_deleted));
   page.exchange(into(row_method));
   page.exchange(into(row_body));
-  Where where(page, *this, shape);
+  Where where(page, *this, shape, tenant);
   where.bind_more(" ORDER BY v.seq DESC LIMIT ", limit);
   where.bind_more(" OFFSET ", offset);
   prepare(page,
@@ -122,33 +127,33 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
       rollback_to_savepoint(sql.prepare << "ROLLBACK TO one_write"),
       read_current(sql),
       lock_current((sql.prepare << std::string("SELECT version, last_updated, deleted, method"
-                                               " FROM resource WHERE res_type = :p1"
-                                               " AND res_id = :p2") +
+                                               " FROM resource WHERE tenant = :p1"
+                                               " AND res_type = :p2 AND res_id = :p3") +
                                        sql_dialect(d).lock_suffix,
-                    use(type), use(id), into(cur_version), into(cur_last_updated),
+                    use(tenant), use(type), use(id), into(cur_version), into(cur_last_updated),
                     into(cur_deleted), into(cur_method))),
       read_version((sql.prepare << "SELECT last_updated, deleted, method, body"
-                                   " FROM resource_version WHERE res_type = :p1"
-                                   " AND res_id = :p2 AND version = :p3",
-                    use(type), use(id), use(version), into(cur_last_updated), into(cur_deleted),
-                    into(cur_method), into(cur_body))),
+                                   " FROM resource_version WHERE tenant = :p1"
+                                   " AND res_type = :p2 AND res_id = :p3 AND version = :p4",
+                    use(tenant), use(type), use(id), use(version), into(cur_last_updated),
+                    into(cur_deleted), into(cur_method), into(cur_body))),
       // rid, the resource's key in the search index, is the seq of the version that created
       // it and never changes (search_index.h).
-      insert_current((sql.prepare << "INSERT INTO resource (res_type, res_id, version,"
+      insert_current((sql.prepare << "INSERT INTO resource (tenant, res_type, res_id, version,"
                                      " last_updated, deleted, method, seq, rid)"
-                                     " VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8)"
-                                     " ON CONFLICT (res_type, res_id) DO NOTHING",
-                      use(type), use(id), use(version), use(last_updated), use(deleted),
-                      use(method), use(seq), use(seq))),
+                                     " VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8, :p9)"
+                                     " ON CONFLICT (tenant, res_type, res_id) DO NOTHING",
+                      use(tenant), use(type), use(id), use(version), use(last_updated),
+                      use(deleted), use(method), use(seq), use(seq))),
       update_current((sql.prepare << "UPDATE resource SET version = :p1, last_updated = :p2,"
                                      " deleted = :p3, method = :p4, seq = :p5"
-                                     " WHERE res_type = :p6 AND res_id = :p7",
+                                     " WHERE tenant = :p6 AND res_type = :p7 AND res_id = :p8",
                       use(version), use(last_updated), use(deleted), use(method), use(seq),
-                      use(type), use(id))),
+                      use(tenant), use(type), use(id))),
       insert_version(sql),
       read_max_seq(
           (sql.prepare << "SELECT COALESCE(MAX(seq), 0) FROM resource_version", into(max_seq))) {
-  for (auto* in : {&type, &id}) insert_version.exchange(use(*in));
+  for (auto* in : {&tenant, &type, &id}) insert_version.exchange(use(*in));
   insert_version.exchange(use(version));
   insert_version.exchange(use(last_updated));
   insert_version.exchange(use(deleted));
@@ -157,8 +162,8 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
   // SQLite: `seq` from last_insert_rowid (sqlite_statement.h says why not RETURNING).
   if (d != Dialect::kSqlite) insert_version.exchange(into(seq));
   insert_version.alloc();
-  insert_version.prepare(std::string("INSERT INTO resource_version (") + kVersionColumns +
-                         ") VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7)" +
+  insert_version.prepare(std::string("INSERT INTO resource_version (") + kInsertVersionColumns +
+                         ") VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8)" +
                          (d == Dialect::kSqlite ? "" : " RETURNING seq"));
   insert_version.define_and_bind();
   // The point read: SQLite's through the C API (read_current_row), so SOCI's is prepared only
@@ -167,7 +172,7 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
     read_current_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kReadCurrent);
     return;
   }
-  for (auto* in : {&type, &id}) read_current.exchange(use(*in));
+  for (auto* in : {&tenant, &type, &id}) read_current.exchange(use(*in));
   read_current.exchange(into(cur_version));
   read_current.exchange(into(cur_last_updated));
   read_current.exchange(into(cur_deleted));
@@ -190,8 +195,9 @@ bool PreparedStatements::read_current_row() {
     read_current.execute(true);
     return read_current.got_data();  // PostgreSQL holds no snapshot: nothing to finish
   }
-  read_current_sqlite_->bind(1, std::string_view(type));
-  read_current_sqlite_->bind(2, std::string_view(id));
+  read_current_sqlite_->bind(1, std::string_view(tenant));
+  read_current_sqlite_->bind(2, std::string_view(type));
+  read_current_sqlite_->bind(3, std::string_view(id));
   return read_current_sqlite_->step_row([this](const detail::SqliteStatement::Row& row) {
     cur_version = row.integer(0);
     cur_last_updated = row.integer(1);
@@ -217,12 +223,12 @@ bool PreparedStatements::in_transaction() const {
 }
 
 detail::ArchiveStatements& PreparedStatements::archive() {
-  if (!archive_) archive_ = std::make_unique<detail::ArchiveStatements>(sql, dialect);
+  if (!archive_) archive_ = std::make_unique<detail::ArchiveStatements>(sql, dialect, tenant);
   return *archive_;
 }
 
 detail::IndexWriter& PreparedStatements::index() {
-  if (!index_) index_ = std::make_unique<detail::IndexWriter>(sql, dialect);
+  if (!index_) index_ = std::make_unique<detail::IndexWriter>(sql, dialect, tenant);
   return *index_;
 }
 
@@ -233,14 +239,16 @@ detail::SearchStatements& PreparedStatements::searches() {
 
 HistoryStatements& PreparedStatements::history(int shape) {
   std::unique_ptr<HistoryStatements>& slot = history_[shape];
-  if (!slot) slot = std::make_unique<HistoryStatements>(sql, dialect, shape);
+  if (!slot) slot = std::make_unique<HistoryStatements>(sql, dialect, shape, tenant);
   return *slot;
 }
 
-PreparedStatements& statements_of(PooledSession& session, Dialect dialect) {
+PreparedStatements& statements_of(PooledSession& session, Dialect dialect,
+                                  std::string_view tenant) {
   if (!session.statements) {
     session.statements = std::make_unique<PreparedStatements>(*session.sql, dialect);
   }
+  session.statements->tenant.assign(tenant);
   return *session.statements;
 }
 

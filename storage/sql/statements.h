@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "storage/sql/session_pool.h"
 #include "storage/store_url.h"
@@ -35,7 +36,8 @@ const SqlDialect& sql_dialect(Dialect dialect);
 
 // The statements behind one history query shape (level x _since x _at); see history_sql().
 struct HistoryStatements {
-  HistoryStatements(soci::session& sql, Dialect dialect, int shape);
+  // `tenant`: the owner's (PreparedStatements::tenant), bound into both statements.
+  HistoryStatements(soci::session& sql, Dialect dialect, int shape, const std::string& tenant);
   // Inputs.
   std::string type, id;
   long long snapshot = 0, since = 0, at = 0, limit = 0, offset = 0;
@@ -81,6 +83,10 @@ struct PreparedStatements {
   soci::session& sql;
   const Dialect dialect;
 
+  // The tenant every statement of this session is bound to (core/tenant_scope.h), set by
+  // statements_of() for each call that leases the session, and by the group commit for each
+  // write of a batch: no statement runs without it (docs/tenancy.md).
+  std::string tenant;
   // Inputs of the resource statements.
   std::string type, id, method, body;
   long long version = 0, last_updated = 0;
@@ -114,7 +120,7 @@ struct PreparedStatements {
   std::unique_ptr<detail::SearchStatements> searches_;
 };
 
-// The session's statements, prepared on its first use.
-PreparedStatements& statements_of(PooledSession& session, Dialect dialect);
+// The session's statements, prepared on its first use, bound to `tenant` for this call.
+PreparedStatements& statements_of(PooledSession& session, Dialect dialect, std::string_view tenant);
 
 }  // namespace hearth::storage

@@ -7,11 +7,15 @@
 namespace hearth::storage::detail {
 namespace {
 
-constexpr const char* kRidOf = "(SELECT rid FROM resource WHERE res_type = :p1 AND res_id = :p2)";
+constexpr const char* kRidOf =
+    "(SELECT rid FROM resource WHERE tenant = :p0 AND res_type = :p1 AND res_id = :p2)";
 
+// `tenant` is bound first: kRidOf opens every statement's placeholders.
 std::unique_ptr<soci::statement> prepared(soci::session& sql, const std::string& text,
+                                          const std::string& tenant,
                                           std::initializer_list<std::string*> bound) {
   auto st = std::make_unique<soci::statement>(sql);
+  st->exchange(soci::use(tenant));
   for (std::string* value : bound) st->exchange(soci::use(*value));
   st->alloc();
   st->prepare(text);
@@ -21,8 +25,8 @@ std::unique_ptr<soci::statement> prepared(soci::session& sql, const std::string&
 
 }  // namespace
 
-TextIndexWriter::TextIndexWriter(soci::session& sql, Dialect dialect)
-    : sql_(sql), dialect_(dialect) {}
+TextIndexWriter::TextIndexWriter(soci::session& sql, Dialect dialect, const std::string& tenant)
+    : sql_(sql), dialect_(dialect), tenant_(tenant) {}
 
 TextIndexWriter::~TextIndexWriter() = default;
 
@@ -67,8 +71,8 @@ void TextIndexWriter::remove(const std::string& type, const std::string& id, std
     return;
   }
   if (!delete_) {
-    delete_ =
-        prepared(sql_, std::string("DELETE FROM idx_text WHERE rid = ") + kRidOf, {&type_, &id_});
+    delete_ = prepared(sql_, std::string("DELETE FROM idx_text WHERE rid = ") + kRidOf, tenant_,
+                       {&type_, &id_});
   }
   type_ = type;
   id_ = id;
@@ -99,7 +103,7 @@ void TextIndexWriter::insert(const std::string& type, const std::string& id, std
                  std::string("INSERT INTO idx_text (rid, narrative, content) SELECT ") + kRidOf +
                      ", to_tsvector('simple', CAST(:p3 AS TEXT)),"
                      " to_tsvector('simple', CAST(:p4 AS TEXT))",
-                 {&type_, &id_, &narrative_, &content_});
+                 tenant_, {&type_, &id_, &narrative_, &content_});
   }
   type_ = type;
   id_ = id;

@@ -43,7 +43,8 @@ std::string sqlite_text_words(const fhir::search::FullText& text);
 
 class TextIndexWriter {
  public:
-  TextIndexWriter(soci::session& sql, Dialect dialect);
+  // `tenant`: the owner's (IndexWriter), read at each PostgreSQL statement.
+  TextIndexWriter(soci::session& sql, Dialect dialect, const std::string& tenant);
   ~TextIndexWriter();
 
   // Deletes the row of the resource (SQLite: key `rid`; PostgreSQL: found by type and id).
@@ -59,6 +60,7 @@ class TextIndexWriter {
 
   soci::session& sql_;
   const Dialect dialect_;
+  const std::string& tenant_;
   // SQLite, prepared on first use.
   std::unique_ptr<SqliteStatement> insert_pending_, delete_indexed_, delete_pending_, delete_words_,
       drain_words_, drain_index_, drain_clear_;

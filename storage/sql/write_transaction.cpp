@@ -16,8 +16,8 @@ void roll_back_quietly(PreparedStatements* open) {
   }
 }
 
-PreparedStatements& WriteTransactions::begin(SessionPool::Lease& lease) {
-  PreparedStatements& ps = statements_of(*lease, pool_.url().dialect);
+PreparedStatements& WriteTransactions::begin(SessionPool::Lease& lease, std::string_view tenant) {
+  PreparedStatements& ps = statements_of(*lease, pool_.url().dialect, tenant);
   ps.begin_write.execute(true);
   return ps;
 }

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "core/status.h"
+#include "core/tenant_scope.h"
 #include "storage/sql/session_pool.h"
 #include "storage/sql/sql_error.h"
 #include "storage/sql/statements.h"
@@ -47,13 +48,15 @@ class WriteTransactions {
 
   SessionPool& pool() { return pool_; }
 
-  // BEGIN (SQLite: IMMEDIATE) on `lease`, its statements prepared on first use. Throws SOCI errors.
-  PreparedStatements& begin(SessionPool::Lease& lease);
+  // BEGIN (SQLite: IMMEDIATE) on `lease`, its statements prepared on first use and bound to
+  // `tenant`. Throws SOCI errors.
+  PreparedStatements& begin(SessionPool::Lease& lease, std::string_view tenant);
   // COMMIT or ROLLBACK, after lifting the lease's limits: all the work is done, and a COMMIT is
   // never the statement a time limit aborts. Throws SOCI errors.
   void end(SessionPool::Lease& lease, PreparedStatements& ps, bool commit);
 
-  // body(PreparedStatements&) -> Attempt<T> runs inside the transaction and may throw SOCI
+  // body(PreparedStatements&) -> Attempt<T> runs inside the transaction, in the calling
+  // thread's tenant (core/tenant_scope.h), and may throw SOCI
   // errors. On a failure, translate(kind, status) -> std::optional<Status> gives the status to
   // return, or nullopt to try again (the failure's own status once attempts run out). `what`
   // names the operation in failures ("update Patient/1").
@@ -72,7 +75,7 @@ Result<T> WriteTransactions::run(std::string_view what, Body&& body, Translate&&
     if (!lease.is_ok()) return std::move(lease).take_status();
     PreparedStatements* open = nullptr;
     try {
-      PreparedStatements& ps = begin(*lease);
+      PreparedStatements& ps = begin(*lease, TenantScope::current());
       open = &ps;
       Attempt<T> done = body(ps);
       end(*lease, ps, done.commit);

@@ -179,6 +179,7 @@ TEST_CASE("a schema-2 database migrates to the latest schema and keeps its resou
       REQUIRE(store->create(testing::request("Patient", "kept")).is_ok());
     }
     // Schema 2 is schema 3 without the archive table (and 4 without the search index).
+    testing::drop_tenants(b);
     raw_exec(b, "DROP TABLE hl7_message");
     testing::drop_search_index(b);
     raw_exec(b, "UPDATE schema_version SET version = 2");
@@ -211,6 +212,7 @@ TEST_CASE("raw messages and ACKs are bytes: 8859/1 round-trips; schema 3 -> 4 ke
           b, "ALTER TABLE hl7_message ALTER COLUMN raw TYPE TEXT USING convert_from(raw, 'UTF8')");
       raw_exec(
           b, "ALTER TABLE hl7_message ALTER COLUMN ack TYPE TEXT USING convert_from(ack, 'UTF8')");
+      testing::drop_tenants(b);
       testing::drop_search_index(b);
       testing::drop_message_hash(b);
       raw_exec(b, "UPDATE schema_version SET version = 3");

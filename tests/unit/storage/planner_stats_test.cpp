@@ -39,16 +39,19 @@ TEST_CASE("planner statistics: a token search starts from the index, not the res
     REQUIRE(store.is_ok());
   }
   // The shape of the search compiler's statement for Observation?identifier=s|v.
-  const std::string plan = query_plan(
-      path,
-      "SELECT r.res_id FROM resource r WHERE r.res_type = 'Observation' AND r.deleted = 0"
-      " AND r.rid IN (SELECT i.rid FROM idx_token i WHERE i.pid = (SELECT p.id FROM search_param"
-      " p WHERE p.res_type = 'Observation' AND p.code = 'identifier') AND i.system = 's' AND"
-      " i.code = 'v') ORDER BY r.res_id LIMIT 2");
+  const std::string plan =
+      query_plan(path,
+                 "SELECT r.res_id FROM resource r WHERE r.deleted = 0 AND r.tenant = ''"
+                 " AND r.res_type = 'Observation' AND r.rid IN (SELECT i.rid FROM idx_token i WHERE"
+                 " i.pid = (SELECT p.id FROM search_param p WHERE p.tenant = '' AND"
+                 " p.res_type = 'Observation' AND p.code = 'identifier') AND i.system = 's' AND"
+                 " i.code = 'v') ORDER BY r.res_id LIMIT 2");
   MESSAGE(plan);
   CHECK(plan.find("idx_token_find") != std::string::npos);
   CHECK(plan.find("USING INDEX resource_rid") != std::string::npos);
-  CHECK(plan.find("USING PRIMARY KEY (res_type=?)") == std::string::npos);
+  CHECK(plan.find("USING PRIMARY KEY (tenant=? AND res_type=?)") == std::string::npos);
+  // The parameter's id by the whole key of search_param (schema 18: tenant first).
+  CHECK(plan.find("(tenant=? AND res_type=? AND code=?)") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

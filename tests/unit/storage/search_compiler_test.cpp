@@ -70,25 +70,26 @@ TEST_CASE("search compiler: one nested selection per chain link, innermost the p
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);
-    SearchSql sql = compile_search(parse(c.type, {{c.name, "x"}}), 0);
+    SearchSql sql = compile_search(parse(c.type, {{c.name, "x"}}), "", 0);
     // Forward links select reference rows; reverse links select resources by id.
     CHECK(occurrences(sql.where, "FROM idx_reference i") == c.links);
     CHECK(occurrences(sql.where, "SELECT t.rid FROM resource t") == c.reverse);
     CHECK(occurrences(sql.where, "t.deleted = 0") == c.links);
     // The searched type, then the chain's selection.
-    CHECK(sql.where.starts_with(" AND ((r.res_type = :b"));
+    CHECK(sql.where.starts_with(" AND r.tenant = :b1 AND ((r.res_type = :b"));
     CHECK(occurrences(sql.where, "(r.rid IN (SELECT ") == 1);
     check_placeholders(sql.where, sql.where_values);
   }
   // The types the links reach are bound, and the terminal's value.
   SearchSql sql =
-      compile_search(parse("Observation", {{"subject:Patient.organization.name", "acme"}}), 0);
+      compile_search(parse("Observation", {{"subject:Patient.organization.name", "acme"}}), "", 0);
   CHECK(bound(sql.values, "Patient"));
   CHECK(bound(sql.values, "Organization"));
   CHECK(bound(sql.values, "acme"));
   // _id at the end of a chain is the resource row's, not an index table's.
-  sql = compile_search(parse("Observation", {{"subject:Patient._id", "p1"}}), 0);
-  CHECK(sql.where.find("SELECT r.rid FROM resource r WHERE r.res_type = ") != std::string::npos);
+  sql = compile_search(parse("Observation", {{"subject:Patient._id", "p1"}}), "", 0);
+  CHECK(sql.where.find("SELECT r.rid FROM resource r WHERE r.tenant = :b1 AND r.res_type = ") !=
+        std::string::npos);
   CHECK(sql.where.find("r.res_id = ") != std::string::npos);
 }
 
@@ -106,7 +107,8 @@ TEST_CASE(
       {"Observation",
        {{"_include", "Observation:subject"}},
        {{"Observation", "o1"}},
-       "JOIN resource t ON t.res_type = i.target_type AND t.res_id = i.target_id",
+       "JOIN resource t ON t.tenant = s.tenant AND t.res_type = i.target_type"
+       " AND t.res_id = i.target_id WHERE s.tenant = :b",
        1},
       {"Patient",
        {{"_revinclude", "Observation:subject"}},
@@ -116,7 +118,7 @@ TEST_CASE(
       {"Patient",
        {{"_revinclude", "Observation:*"}},
        {{"Patient", "p1"}},
-       "i.pid IN (SELECT p.id FROM search_param p WHERE p.res_type = ",
+       "i.pid IN (SELECT p.id FROM search_param p WHERE p.tenant = :b",
        1},
       {"Patient",
        {{"_revinclude", "*"}, {"_revinclude", "Observation:subject"}},
@@ -133,31 +135,86 @@ TEST_CASE(
     q.from = c.from;
     q.directives = parse(c.type, c.params).includes;
     q.limit = 10;
-    IncludeSql sql = compile_include(q);
+    IncludeSql sql = compile_include(q, "");
     CHECK_MESSAGE(sql.where.find(c.shape) != std::string::npos, sql.where);
     CHECK(occurrences(sql.where, "SELECT ") - occurrences(sql.where, "(SELECT p.id") == c.selects);
     check_placeholders(sql.where, sql.values.size());
     if (c.selects == 0) CHECK(sql.values.empty());
   }
-  // _revinclude=* needs no parameter: it is driven by the target alone.
+  // _revinclude=* needs no parameter: it is driven by the target, kept to the tenant's ids.
   IncludeQuery any;
   any.from = {{"Patient", "p1"}};
   any.directives = parse("Patient", {{"_revinclude", "*"}}).includes;
-  IncludeSql sql = compile_include(any);
-  CHECK(sql.where.find("pid") == std::string::npos);
+  IncludeSql sql = compile_include(any, "t1");
+  CHECK(sql.where.find("p.res_type") == std::string::npos);
+  CHECK(sql.where.find("p.code") == std::string::npos);
+  CHECK(sql.where.find("i.pid IN (SELECT p.id FROM search_param p WHERE p.tenant = :b") !=
+        std::string::npos);
   CHECK(sql.where.find("i.target_type = ") != std::string::npos);
+  CHECK(bound(sql.values, "t1"));
+}
+
+// Every resource row and parameter id a statement reads is the tenant's (docs/tenancy.md): each
+// "FROM resource x" / "JOIN resource x" and each search_param lookup names x.tenant / p.tenant,
+// whatever the form (chains, _has, _id, _type, _sort, compartments, includes of every kind).
+TEST_CASE("search compiler: every form binds the tenant to every resource row and parameter id") {
+  auto scoped = [](const std::string& where, const std::vector<SqlValue>& values) {
+    CAPTURE(where);
+    CHECK(bound(values, "t1"));
+    for (const char* alias : {"r", "s", "t"}) {
+      const std::string a(alias);
+      const std::size_t rows =
+          occurrences(where, "FROM resource " + a + " ") + occurrences(where, "JOIN resource " + a);
+      CHECK(occurrences(where, a + ".tenant = ") >= rows);
+    }
+    CHECK(occurrences(where, "FROM search_param p WHERE p.tenant = :b") ==
+          occurrences(where, "FROM search_param p"));
+  };
+  const std::vector<std::pair<std::string, Params>> searches = {
+      {"Observation", {{"subject:Patient.organization.name", "acme"}}},
+      {"Observation", {{"subject:Patient._id", "p1"}, {"code", "c"}, {"_sort", "-date"}}},
+      {"Patient", {{"_has:Observation:patient:_has:Observation:has-member:code", "c2"}}},
+      {"Patient", {{"_has:Observation:patient:_text", "penicillin"}}},
+      {"", {{"_type", "Patient,Practitioner"}, {"family", "a"}}},
+      {"", {{"_tag", "x"}}},
+  };
+  for (const auto& [type, params] : searches) {
+    SearchSql sql = compile_search(parse(type, params), "t1", 0);
+    CHECK(sql.where.starts_with(" AND r.tenant = :b1"));
+    scoped(sql.where + sql.order_by, sql.values);
+  }
+  auto compartment = parse("Observation", {});
+  compartment.compartment =
+      fhir::search::compartment_filter("Patient", "p1", "Observation").value();
+  SearchSql sql = compile_search(compartment, "t1", 0);
+  scoped(sql.where, sql.values);
+  for (const char* directive : {"Observation:subject", "*"}) {
+    IncludeQuery q;
+    q.from = {{"Observation", "o1"}};
+    q.directives = parse("Observation", {{"_include", directive}}).includes;
+    IncludeSql include = compile_include(q, "t1");
+    CHECK(include.where.starts_with("r.tenant = :b"));
+    scoped(include.where, include.values);
+  }
+  for (const char* directive : {"Observation:subject", "Observation:*", "*"}) {
+    IncludeQuery q;
+    q.from = {{"Patient", "p1"}};
+    q.directives = parse("Patient", {{"_revinclude", directive}}).includes;
+    IncludeSql include = compile_include(q, "t1");
+    scoped(include.where, include.values);
+  }
 }
 
 TEST_CASE("search compiler: a compartment is its parameters' references, or the resource itself") {
   auto query = parse("Encounter", {{"status", "finished"}});
   query.compartment = fhir::search::compartment_filter("Encounter", "e1", "Encounter").value();
-  SearchSql sql = compile_search(query, 0);
+  SearchSql sql = compile_search(query, "", 0);
   CHECK(sql.where.find("r.res_id = ") != std::string::npos);  // "{def}", and nothing else
   CHECK(sql.where.find("idx_reference") == std::string::npos);
   check_placeholders(sql.where, sql.where_values);
   query = parse("Observation", {});
   query.compartment = fhir::search::compartment_filter("Patient", "p1", "Observation").value();
-  sql = compile_search(query, 0);
+  sql = compile_search(query, "", 0);
   CHECK(occurrences(sql.where, "SELECT p.id FROM search_param p") == 2);  // subject, performer
   CHECK(sql.where.find("i.target_type = ") != std::string::npos);
   CHECK(bound(sql.values, "p1"));
@@ -171,7 +228,7 @@ TEST_CASE("search compiler: several compartments, or every one of a type (Bulk D
   auto filter = fhir::search::compartment_filter("Patient", "", "Observation").value();
   filter.ids = {"p1", "p2", "p3"};
   query.compartment = filter;
-  SearchSql sql = compile_search(query, 0);
+  SearchSql sql = compile_search(query, "", 0);
   CHECK(occurrences(sql.where, "i.target_id IN (") == 1);
   CHECK(bound(sql.values, "p1"));
   CHECK(bound(sql.values, "p3"));
@@ -180,7 +237,7 @@ TEST_CASE("search compiler: several compartments, or every one of a type (Bulk D
   filter.ids.clear();
   filter.any_member = true;
   query.compartment = filter;
-  sql = compile_search(query, 0);
+  sql = compile_search(query, "", 0);
   CHECK(sql.where.find("EXISTS (SELECT 1 FROM idx_reference i WHERE i.rid = r.rid") !=
         std::string::npos);
   CHECK(sql.where.find("target_id") == std::string::npos);
@@ -194,31 +251,31 @@ TEST_CASE("search compiler: several compartments, or every one of a type (Bulk D
   filter.params.clear();
   filter.ids = {"p1", "p2"};
   query.compartment = filter;
-  sql = compile_search(query, 0);
+  sql = compile_search(query, "", 0);
   CHECK(sql.where.find("r.res_id IN (") != std::string::npos);
   filter.ids.clear();
   filter.any_member = true;
   query.compartment = filter;
-  sql = compile_search(query, 0);
+  sql = compile_search(query, "", 0);
   CHECK(sql.where.find("1 = 1") != std::string::npos);
   check_placeholders(sql.where, sql.where_values);
 }
 
 TEST_CASE("search compiler: the searched types, one, several or every") {
-  SearchSql one = compile_search(parse("Patient", {{"family", "a"}}), 0);
+  SearchSql one = compile_search(parse("Patient", {{"family", "a"}}), "", 0);
   CHECK(one.where.find("r.res_type = :b") != std::string::npos);
   CHECK(one.order_by == "r.res_id");
   check_placeholders(one.where, one.where_values);
 
   SearchSql two =
-      compile_search(parse("", {{"_type", "Patient,Practitioner"}, {"family", "a"}}), 0);
+      compile_search(parse("", {{"_type", "Patient,Practitioner"}, {"family", "a"}}), "", 0);
   CHECK(two.where.find("r.res_type IN (") != std::string::npos);
   CHECK(occurrences(two.where, "p.res_type = ") == 2);  // each type's own parameter ids
   CHECK(bound(two.values, "Practitioner"));
   CHECK(two.order_by == "r.res_id, r.res_type");
   check_placeholders(two.where, two.where_values);
 
-  SearchSql every = compile_search(parse("", {{"_tag", "x"}}), 0);
+  SearchSql every = compile_search(parse("", {{"_tag", "x"}}), "", 0);
   CHECK(every.where.find("res_type") == std::string::npos);
   CHECK(every.where.find("p.code = ") != std::string::npos);
   check_placeholders(every.where, every.where_values);
@@ -226,7 +283,7 @@ TEST_CASE("search compiler: the searched types, one, several or every") {
 
 TEST_CASE("search compiler: keyset terms and conditions") {
   const auto query = parse("Patient", {{"_sort", "-birthdate,family"}});
-  SearchSql sql = compile_search(query, 0);
+  SearchSql sql = compile_search(query, "", 0);
   REQUIRE(sql.terms.size() == 3);
   CHECK(sql.terms[0].kind == KeyKind::kInteger);
   CHECK(sql.terms[0].nullable);
@@ -247,12 +304,12 @@ TEST_CASE("search compiler: keyset terms and conditions") {
   CHECK(bound(sql.values, "p'9"));
   check_placeholders(sql.where + sql.order_by + sql.keyset, sql.values.size());
 
-  SearchSql back = compile_search(query, 0);
+  SearchSql back = compile_search(query, "", 0);
   PageCursor before{.direction = PageCursor::Direction::kBefore, .keys = {year, none, id}};
   REQUIRE(add_keyset(back, before).is_ok());
   CHECK(back.order_by != forward);
   CHECK(back.keyset.find(" > 5") != std::string::npos);
-  SearchSql last = compile_search(query, 0);
+  SearchSql last = compile_search(query, "", 0);
   REQUIRE(
       add_keyset(last, PageCursor{.direction = PageCursor::Direction::kLast, .keys = {}}).is_ok());
   CHECK(last.order_by == back.order_by);
@@ -262,7 +319,7 @@ TEST_CASE("search compiler: keyset terms and conditions") {
   for (const std::vector<CursorValue>& keys :
        {std::vector<CursorValue>{id}, std::vector<CursorValue>{id, none, id},
         std::vector<CursorValue>{year, none, none}}) {
-    SearchSql misfit = compile_search(query, 0);
+    SearchSql misfit = compile_search(query, "", 0);
     PageCursor cursor{.direction = PageCursor::Direction::kAfter, .keys = keys};
     CHECK(add_keyset(misfit, cursor).code() == Code::kInvalidArgument);
   }

@@ -118,6 +118,55 @@ inline void drop_search_index(const Backend& backend) {
   raw_exec(backend, "ALTER TABLE resource DROP COLUMN rid");
 }
 
+// Takes a database back to before schema 18 (no tenant columns, keys without them).
+inline void drop_tenants(const Backend& b) {
+  if (b.postgresql) {
+    for (const char* statement : {
+             "ALTER TABLE resource DROP COLUMN tenant",
+             "ALTER TABLE resource ADD PRIMARY KEY (res_type, res_id)",
+             "ALTER TABLE resource_version DROP COLUMN tenant",
+             "ALTER TABLE resource_version ADD UNIQUE (res_type, res_id, version)",
+             "CREATE INDEX resource_version_type_seq ON resource_version (res_type, seq)",
+             "CREATE INDEX resource_version_last_updated ON resource_version (last_updated)",
+             "ALTER TABLE search_param DROP COLUMN tenant",
+             "ALTER TABLE search_param ADD UNIQUE (res_type, code)",
+             "ALTER TABLE hl7_message DROP COLUMN tenant",
+             "CREATE INDEX hl7_message_resend ON hl7_message (sender, control_id, content_hash)",
+             "CREATE INDEX hl7_message_received_at ON hl7_message (received_at)",
+         }) {
+      raw_exec(b, statement);
+    }
+  } else {
+    raw_exec(
+        b,
+        "CREATE TABLE r17 (res_type TEXT NOT NULL, res_id TEXT NOT NULL,"
+        " version INTEGER NOT NULL, last_updated INTEGER NOT NULL, deleted INTEGER NOT NULL,"
+        " method TEXT NOT NULL, seq INTEGER NOT NULL DEFAULT 0, rid INTEGER NOT NULL DEFAULT 0,"
+        " PRIMARY KEY (res_type, res_id)) WITHOUT ROWID;"
+        "INSERT INTO r17 SELECT res_type, res_id, version, last_updated, deleted, method, seq,"
+        " rid FROM resource;"
+        "DROP TABLE resource; ALTER TABLE r17 RENAME TO resource;"
+        "CREATE INDEX resource_rid ON resource (rid);"
+        "CREATE TABLE v17 (seq INTEGER PRIMARY KEY, res_type TEXT NOT NULL,"
+        " res_id TEXT NOT NULL, version INTEGER NOT NULL, last_updated INTEGER NOT NULL,"
+        " deleted INTEGER NOT NULL, method TEXT NOT NULL, body TEXT NOT NULL,"
+        " UNIQUE (res_type, res_id, version));"
+        "INSERT INTO v17 SELECT seq, res_type, res_id, version, last_updated, deleted, method,"
+        " body FROM resource_version;"
+        "DROP TABLE resource_version; ALTER TABLE v17 RENAME TO resource_version;"
+        "CREATE INDEX resource_version_type_seq ON resource_version (res_type, seq);"
+        "CREATE INDEX resource_version_last_updated ON resource_version (last_updated);"
+        "CREATE TABLE p17 (id INTEGER PRIMARY KEY, res_type TEXT NOT NULL,"
+        " code TEXT NOT NULL, UNIQUE (res_type, code));"
+        "INSERT INTO p17 SELECT id, res_type, code FROM search_param;"
+        "DROP TABLE search_param; ALTER TABLE p17 RENAME TO search_param;"
+        "DROP INDEX hl7_message_resend; DROP INDEX hl7_message_received_at;"
+        "ALTER TABLE hl7_message DROP COLUMN tenant;"
+        "CREATE INDEX hl7_message_resend ON hl7_message (sender, control_id, content_hash);"
+        "CREATE INDEX hl7_message_received_at ON hl7_message (received_at);");
+  }
+}
+
 // Takes a database back to before schema 6 (no message content hash).
 inline void drop_message_hash(const Backend& backend) {
   raw_exec(backend, "DROP INDEX hl7_message_resend");

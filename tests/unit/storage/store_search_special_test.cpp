@@ -219,6 +219,7 @@ TEST_CASE("search: migrating a schema-12 database fills the composite rows and t
     testing::raw_exec(b, "DROP TABLE phonetic_name");
     testing::raw_exec(b, "DROP TABLE idx_text");
     testing::drop_text_words(b);
+    testing::drop_tenants(b);
     testing::raw_exec(b, "UPDATE schema_version SET version = 12");
     auto reached = migrate_store(b.url);
     REQUIRE_MESSAGE(reached.is_ok(), reached.status().message());
@@ -403,6 +404,7 @@ TEST_CASE("search: schema 17 rebuilds the full-text index of schema 16 with hear
       put(*store, "Patient", "p2", R"("name":[{"family":"Windsor"}])");
     }
     // The index as schema 16 built it: FTS5's ascii tokenizer over the same words.
+    testing::drop_tenants(b);
     testing::raw_exec(b,
                       "DROP TABLE idx_text; CREATE VIRTUAL TABLE idx_text USING fts5(words,"
                       " content='idx_text_words', content_rowid='rid', detail=none,"

@@ -364,6 +364,7 @@ TEST_CASE("search: migrating a schema-4 database indexes the resources it alread
       REQUIRE(store->create(testing::request("Patient", "gone")).is_ok());
       REQUIRE(store->remove(testing::request("Patient", "gone")).is_ok());
     }
+    testing::drop_tenants(b);
     testing::drop_search_index(b);
     testing::drop_message_hash(b);
     testing::raw_exec(b, "UPDATE schema_version SET version = 4");
