@@ -57,10 +57,11 @@ enum class ReusedControlId { kAccept, kReject };
 // What an accepted message does to the resource store (an HL7 v2 message's mapped FHIR
 // transaction), run inside the archive's transaction right after the message's row is inserted,
 // with that row's id (for meta.source and Provenance). Its writes commit with the row or not at
-// all. It returns ok to keep them, or an error: its writes are then rolled back (a savepoint of
-// its own) and the row is kept with status 'error', `effect_failed_ack` as its ACK and the
-// error's diagnostics as its note. As a TransactionBody it may run more than once (PostgreSQL
-// runs the whole archiving again after a retryable failure) and must start clean each time. A
+// all. It returns ok to keep them, or an error: its writes are then rolled back (PostgreSQL: a
+// savepoint; SQLite: the batch, run again without the effect), the row kept as 'error' with
+// `effect_failed_ack` as its ACK and the error's diagnostics as its note. As a TransactionBody
+// it may run more than once (PostgreSQL runs the whole archiving again after a retryable failure;
+// SQLite's group commit a batch another write rolled back) and must start clean each time. A
 // database failure inside it fails the whole archiving (nothing stored, kUnavailable/kInternal).
 using MessageEffect = std::function<Status(StoreTransaction&, std::int64_t message_id)>;
 

@@ -195,7 +195,7 @@ std::optional<ArchivedMessage> find_resend(PreparedStatements& ps, std::string_v
 
 Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest& request,
                                     std::int64_t now_micros, StoreTransaction& effect_tx,
-                                    const bool& raced) {
+                                    const bool& raced, const EffectUndo& undo) {
   ArchiveStatements& st = ps.archive();
   MessageStatus status = request.status;
   std::string note = request.note;
@@ -255,14 +255,20 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
   row.sender_identity = request.sender_identity;
   ArchiveOutcome outcome{false, std::move(row), reused, Status::ok()};
   if (status == MessageStatus::kAccepted && request.effect) {
-    st.effect_savepoint.execute(true);
-    Status applied = request.effect(effect_tx, st.inserted_id);
-    if (raced) return Status(Code::kUnavailable, "lost a race to create a resource; run again");
-    if (applied.is_ok()) {
-      st.effect_release.execute(true);
-    } else {
-      st.effect_rollback.execute(true);
-      st.effect_release.execute(true);
+    Status applied = undo.known_failure != nullptr ? *undo.known_failure : Status::ok();
+    if (undo.known_failure == nullptr) {
+      if (!undo.by_caller) st.effect_savepoint.execute(true);
+      applied = request.effect(effect_tx, st.inserted_id);
+      if (raced) return Status(Code::kUnavailable, "lost a race to create a resource; run again");
+      if (!undo.by_caller) {
+        if (!applied.is_ok()) st.effect_rollback.execute(true);
+        st.effect_release.execute(true);
+      } else if (!applied.is_ok()) {
+        *undo.failed = std::move(applied);
+        return outcome;  // its writes are still in place: the caller rolls back, calls again
+      }
+    }
+    if (!applied.is_ok()) {
       // The row stays, as 'error', with the ACK that says so: nothing of the effect persists.
       outcome.stored.status = MessageStatus::kError;
       outcome.stored.ack = request.effect_failed_ack;

@@ -66,6 +66,20 @@ struct ArchiveStatements {
   soci::statement mark_failed;
 };
 
+// How the writes of an effect that failed are taken back.
+struct EffectUndo {
+  // False: the effect runs in a savepoint of its own, rolled back when it fails. True: it runs
+  // without one (a savepoint costs a copy of every page the effect touches, a tenth of a mapped
+  // message's store work), and when it fails archive_rows returns at once, its writes still in
+  // place and its error in `*failed`: the caller rolls the transaction back and calls again with
+  // that error as `known_failure`.
+  bool by_caller = false;
+  Status* failed = nullptr;  // by_caller only: set to the effect's error when it failed
+  // The error the effect returned in an earlier, rolled-back run: it is not run again, and the
+  // row is stored as 'error' as if it had just failed.
+  const Status* known_failure = nullptr;
+};
+
 // Looks up, decides and inserts (see MessageArchive::archive), then runs the request's effect
 // on `effect_tx` (the transaction of `ps`) for a new accepted message. `now_micros` is
 // received_at. `raced` is the flag `effect_tx` sets when a PostgreSQL write inside the effect
@@ -75,7 +89,7 @@ struct ArchiveStatements {
 // `ps` is the session's statements (ps.archive() holds the ones above).
 Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest& request,
                                     std::int64_t now_micros, StoreTransaction& effect_tx,
-                                    const bool& raced);
+                                    const bool& raced, const EffectUndo& undo = {});
 
 // kNotFound when absent, or archived in another tenant.
 Result<ArchivedMessage> read_message_row(soci::session& sql, Dialect dialect,

@@ -116,6 +116,7 @@ void GroupCommit::run_batch(const std::vector<Item*>& batch) {
       open = &ps;
       bool any_changed = false;
       auto broken = pending.end();
+      bool keep_broken = false;  // run `broken` again (RunAgain) rather than fail it
       const std::int64_t now = clock_.now_micros();
       for (auto it = pending.begin(); it != pending.end(); ++it) {
         Item* w = *it;
@@ -129,6 +130,11 @@ void GroupCommit::run_batch(const std::vector<Item*>& batch) {
             ps.rollback_to_savepoint.execute(true);
           }
           if (isolated) ps.release_savepoint.execute(true);
+        } catch (const RunAgain&) {
+          if (isolated) throw std::logic_error("RunAgain from a write in a savepoint");
+          broken = it;
+          keep_broken = true;
+          break;
         } catch (...) {
           const FailureKind kind = classify_current_exception();
           // Past the batch's time limit SQLite rolled back the whole transaction: every write
@@ -150,7 +156,7 @@ void GroupCommit::run_batch(const std::vector<Item*>& batch) {
       if (broken != pending.end()) {
         open = nullptr;
         ps.rollback.execute(true);
-        pending.erase(broken);
+        if (!keep_broken) pending.erase(broken);
         continue;
       }
       transactions_.end(*lease, ps, any_changed);

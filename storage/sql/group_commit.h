@@ -60,7 +60,8 @@ class GroupCommit {
     // True when apply() changes nothing unless it succeeds, except when the engine fails under
     // it (I/O, a constraint): it runs without a savepoint (which costs a copy of every page the
     // write touches), and such a failure rolls the whole batch back, which then runs again
-    // without it (each other write is applied anew, so apply() must be safe to repeat).
+    // without it (each other write is applied anew, so apply() must be safe to repeat). Such a
+    // write may also throw RunAgain after writing part of itself: see there.
     virtual bool fails_before_writing() const { return false; }
     // Posted items only: called once after the batch, without the queue's lock; must not
     // block. The item is deleted afterwards.
@@ -75,6 +76,12 @@ class GroupCommit {
     bool done_ = false;             // blocking items: the batch that ran it has ended
     std::condition_variable wake_;  // blocking items: done_, or lead the next batch
   };
+
+  // Thrown by apply() of a write without a savepoint (fails_before_writing()) that wrote part
+  // of itself and then found it must not keep it (an HL7 message whose mapping failed keeps its
+  // archive row as 'error', not the mapping's writes). The batch is rolled back and runs again
+  // with the write still in it: its apply() has recorded why and must not throw it again.
+  struct RunAgain {};
 
   GroupCommit(WriteTransactions& transactions, const Clock& clock)
       : transactions_(transactions), clock_(clock) {}

@@ -415,7 +415,10 @@ struct TransactionRun final : detail::GroupCommit::Item {
   Status result = Status::ok();
 };
 
-// One archiving posted to the group commit; `done` runs after the batch.
+// One archiving posted to the group commit; `done` runs after the batch. It runs without a
+// savepoint: it writes nothing before its checks pass, and an effect that fails after writing
+// has the batch rolled back and run again, this time storing the row as 'error' without running
+// the effect (detail::EffectUndo).
 struct Archiving final : detail::GroupCommit::Item {
   Archiving(std::shared_ptr<const ArchiveRequest> request, ArchiveDone done, const Clock& clock,
             const BlobDir* blobs)
@@ -423,7 +426,16 @@ struct Archiving final : detail::GroupCommit::Item {
   bool apply(PreparedStatements& ps, std::int64_t now_micros) override {
     bool raced = false;  // cannot happen: the batch is SQLite's only writer
     SqlTransaction effect_tx(ps, clock, blobs, &raced, false);
-    result = detail::archive_rows(ps, *request, now_micros, effect_tx, raced);
+    Status effect_failed;
+    result = detail::archive_rows(
+        ps, *request, now_micros, effect_tx, raced,
+        {.by_caller = true,
+         .failed = &effect_failed,
+         .known_failure = known_effect_failure ? &*known_effect_failure : nullptr});
+    if (!effect_failed.is_ok()) {
+      known_effect_failure = std::move(effect_failed);
+      throw detail::GroupCommit::RunAgain();
+    }
     return result->is_ok() && !(*result)->duplicate;
   }
   void fail_current(FailureKind) override {
@@ -432,6 +444,7 @@ struct Archiving final : detail::GroupCommit::Item {
   void fail(const Status& status) override { result = status; }
   // Without an effect, one INSERT: atomic on its own.
   bool atomic() const override { return !request->effect; }
+  bool fails_before_writing() const override { return true; }
   void complete() override { done(std::move(*result)); }
 
   std::shared_ptr<const ArchiveRequest> request;
@@ -439,6 +452,8 @@ struct Archiving final : detail::GroupCommit::Item {
   const Clock& clock;
   const BlobDir* blobs;
   std::optional<Result<ArchiveOutcome>> result;
+  // What the effect returned in a run the batch rolled back.
+  std::optional<Status> known_effect_failure;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <map>
 #include <memory>
 #include <string>
@@ -359,6 +360,73 @@ TEST_CASE("archive completions: a reused control id is flagged; closing the stor
     CHECK(outcomes[2].control_id_reused);
     CHECK(outcomes[2].stored.note.find("already used by message " +
                                        std::to_string(outcomes[0].stored.id)) != std::string::npos);
+  }
+}
+
+// An effect that fails after writing loses its writes and keeps its row as 'error'; the messages
+// archived in the same commit keep theirs. (SQLite runs an archiving without a savepoint: the
+// failure rolls the whole group-commit batch back and runs it again without that effect. The
+// first message's effect holds the committer until the other three are queued, so those three
+// are one batch.)
+TEST_CASE("an effect that fails after writing is undone alone; its batch keeps the others") {
+  for (const auto& b : backends()) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    auto store = open_or_die(b.url, clock);
+    std::promise<void> queued;
+    std::shared_future<void> all_queued = queued.get_future().share();
+    std::atomic<int> failing_runs{0};
+    const auto create = [](const std::string& id) {
+      return [id](StoreTransaction& tx, std::int64_t) -> Status {
+        return tx.create(testing::request("Patient", id)).status();
+      };
+    };
+    std::vector<std::shared_ptr<ArchiveRequest>> requests;
+    for (const char* id : {"m1", "m2", "m3", "m4"}) {
+      requests.push_back(std::make_shared<ArchiveRequest>(message(id, std::string("MSH|") + id)));
+      requests.back()->effect = create(std::string("p-") + id);
+      requests.back()->effect_failed_ack = std::string("AE ") + id;
+    }
+    requests[0]->effect = [all_queued, create](StoreTransaction& tx, std::int64_t id) {
+      all_queued.wait();
+      return create("p-m1")(tx, id);
+    };
+    requests[2]->effect = [&failing_runs](StoreTransaction& tx, std::int64_t) -> Status {
+      ++failing_runs;
+      HEARTH_RETURN_IF_ERROR(tx.create(testing::request("Patient", "p-m3")).status());
+      HEARTH_RETURN_IF_ERROR(tx.create(testing::request("Observation", "o-m3")).status());
+      return Status(Code::kPreconditionFailed, "m3 matched two patients");
+    };
+    std::vector<std::promise<Result<ArchiveOutcome>>> done(requests.size());
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      store->archive(requests[i],
+                     [&done, i](Result<ArchiveOutcome> out) { done[i].set_value(std::move(out)); });
+    }
+    queued.set_value();
+    std::vector<Result<ArchiveOutcome>> outcomes;
+    for (auto& d : done) outcomes.push_back(d.get_future().get());
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+      INFO("message " << i + 1);
+      REQUIRE(outcomes[i].is_ok());
+      const bool failing = i == 2;
+      CHECK(outcomes[i]->stored.status ==
+            (failing ? MessageStatus::kError : MessageStatus::kAccepted));
+      CHECK(outcomes[i]->effect_error.is_ok() == !failing);
+      auto row = store->read_message(outcomes[i]->stored.id);
+      REQUIRE(row.is_ok());
+      CHECK(row->status == outcomes[i]->stored.status);
+      CHECK(
+          row->ack ==
+          (failing ? "AE m3" : "ACK m" + std::to_string(i + 1) + " MSH|m" + std::to_string(i + 1)));
+      CHECK(store->read("Patient", "p-m" + std::to_string(i + 1)).is_ok() == !failing);
+    }
+    CHECK(outcomes[2]->stored.note == "m3 matched two patients");
+    CHECK(store->read("Observation", "o-m3").status().code() == Code::kNotFound);
+    CHECK(failing_runs.load() == 1);  // a failed effect is not run again
+    MessageFilter all;
+    auto rows = store->list_messages(all);
+    REQUIRE(rows.is_ok());
+    CHECK(rows->size() == 4);
   }
 }
 
