@@ -75,11 +75,61 @@ bool compile_union(const Node& n, std::vector<std::vector<Step>>& branches) {
   return true;
 }
 
+bool derives_from(const TypeDef* t, std::string_view name) {
+  for (int guard = 0; t != nullptr && guard < 16; ++guard) {
+    if (t->name == name) return true;
+    t = t->base.empty() ? nullptr : find_type(t->base);
+  }
+  return false;
+}
+
+// Fills in the kChild steps' expected element, following the types the model gives each step's
+// output from `focus` on; where that is not one type (a choice, a resource) it stops guessing.
+void expect_elements(std::vector<Step>& steps, const TypeDef* focus) {
+  const TypeDef* owner = focus;
+  std::uint32_t element = 0;
+  for (Step& s : steps) {
+    if (owner == nullptr) return;
+    switch (s.kind) {
+      case StepKind::kRootType:
+        if (!derives_from(owner, s.name)) return;
+        break;
+      case StepKind::kAs:
+      case StepKind::kAsFunction:
+        if (s.type.ns == "System") return;
+        owner = find_type(s.type.name);
+        element = 0;
+        break;
+      case StepKind::kResolveIs: break;
+      case StepKind::kChild: {
+        const std::int32_t c = detail::find_named_child(*owner, element, s.name);
+        if (c < 0) return;
+        s.owner = owner;
+        s.element = element;
+        s.child = c;
+        const ElementDef& e = owner->elements[static_cast<std::uint32_t>(c)];
+        if (e.is_backbone() || !e.content_reference.empty()) {
+          element = resolve_content_reference(*owner, static_cast<std::uint32_t>(c));
+          break;
+        }
+        if (e.is_choice() || e.types.size() != 1 || e.types[0].type_index < 0) return;
+        owner = &all_types()[static_cast<std::size_t>(e.types[0].type_index)];
+        element = 0;
+        if (owner->kind == TypeKind::kResource) return;
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
-std::optional<PathWalk> compile_path_walk(const Expression& expression) {
+std::optional<PathWalk> compile_path_walk(const Expression& expression, const TypeDef* focus_type) {
   PathWalk walk;
   if (!compile_union(expression.root(), walk.branches_)) return std::nullopt;
+  if (focus_type != nullptr) {
+    for (std::vector<Step>& branch : walk.branches_) expect_elements(branch, focus_type);
+  }
   return walk;
 }
 
@@ -121,6 +171,11 @@ Status PathWalk::walk_from(const Item& focus, const Item& res, const EvalOptions
             }
             [[fallthrough]];
           case StepKind::kChild:
+            if (s.owner != nullptr && item.is_node() && item.type != nullptr &&
+                item.owner == s.owner && item.element == s.element) {
+              detail::navigate_child(item, static_cast<std::uint32_t>(s.child), next);
+              break;
+            }
             if (detail::navigate(item, s.name, next) == detail::Navigation::kChoiceName) {
               return Status(Code::kInvalidArgument,
                             "'" + s.name + "' is not a FHIRPath name; use the choice element");

@@ -46,6 +46,12 @@ class PathWalk {
     StepKind kind;
     std::string name;       // kRootType, kChild
     detail::TypeSpec type;  // kAs, kAsFunction, kResolveIs; kRootType: ("", name)
+    // kChild: the element the step's input nodes most likely have (item.h owner and element;
+    // owner nullptr: unknown) and the child `name` names there (types.h find_named_child). A
+    // node that has them is navigated without looking the name up; any other is looked up.
+    const TypeDef* owner = nullptr;
+    std::uint32_t element = 0;
+    std::int32_t child = -1;
   };
 
   // Appends to `out` the result of the expression on `resource` (see the equivalence above),
@@ -61,13 +67,17 @@ class PathWalk {
   const std::vector<std::vector<Step>>& branches() const { return branches_; }
 
  private:
-  friend std::optional<PathWalk> compile_path_walk(const Expression& expression);
+  friend std::optional<PathWalk> compile_path_walk(const Expression& expression,
+                                                   const TypeDef* focus_type);
   Status walk_from(const Item& focus, const Item& resource, const EvalOptions& options,
                    Collection& out) const;
   std::vector<std::vector<Step>> branches_;
 };
 
-// The walk of `expression`, or nullopt when it is outside the subset above.
-std::optional<PathWalk> compile_path_walk(const Expression& expression);
+// The walk of `expression`, or nullopt when it is outside the subset above. `focus_type`, the
+// type of the resources it will walk (nullptr: unknown), only makes the walk cheaper: the
+// results are the same on any input.
+std::optional<PathWalk> compile_path_walk(const Expression& expression,
+                                          const TypeDef* focus_type = nullptr);
 
 }  // namespace hearth::fhir::fhirpath

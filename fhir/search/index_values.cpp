@@ -51,8 +51,8 @@ std::shared_ptr<const std::vector<detail::ComponentExpression>> compile_componen
 }
 
 std::shared_ptr<const fhirpath::PathWalk> walk_of(const fhirpath::Expression& expression,
-                                                  bool composite) {
-  std::optional<fhirpath::PathWalk> walk = fhirpath::compile_path_walk(expression);
+                                                  bool composite, std::string_view type) {
+  std::optional<fhirpath::PathWalk> walk = fhirpath::compile_path_walk(expression, find_type(type));
   if (!walk || (composite && walk->branches().size() > 1)) return nullptr;
   return std::make_shared<const fhirpath::PathWalk>(std::move(*walk));
 }
@@ -90,7 +90,7 @@ std::vector<CompiledParam> params_of(
         if (auto expr = fhirpath::compile(pruned); expr.is_ok()) {
           auto shared = std::make_shared<const fhirpath::Expression>(std::move(*expr));
           std::vector<std::string> guards = fhirpath::emptiness_guards(*shared, resource_type);
-          auto walk = walk_of(*shared, components != nullptr);
+          auto walk = walk_of(*shared, components != nullptr, resource_type);
           out.push_back({.param = e.param,
                          .expression = std::move(shared),
                          .walk = std::move(walk),
@@ -109,7 +109,7 @@ std::vector<CompiledParam> params_of(
       if (it->second) {
         out.push_back({.param = e.param,
                        .expression = it->second,
-                       .walk = walk_of(*it->second, components != nullptr),
+                       .walk = walk_of(*it->second, components != nullptr, resource_type),
                        .components = components,
                        .guards = fhirpath::emptiness_guards(*it->second, resource_type)});
       }

@@ -106,8 +106,9 @@ EvalOptions stub_resolver(std::map<std::string, JsonDocument, std::less<>>& stub
   return options;
 }
 
-// The path walk (fhirpath/path_walk.h) of every expression in its subset gives what evaluate()
-// gives on every official example of the parameter's base types: the same nodes in the same
+// The path walk (fhirpath/path_walk.h) of every expression in its subset, compiled with and
+// without the resource type, gives what evaluate() gives on every official example of the
+// parameter's base types: the same nodes in the same
 // order for one branch; for a union, the evaluated items in order among the walked ones (the
 // walk keeps what the union drops as equal to an earlier item). Errors alike.
 TEST_CASE("the path walk of R4 SearchParameter expressions agrees with evaluate()") {
@@ -128,11 +129,17 @@ TEST_CASE("the path walk of R4 SearchParameter expressions agrees with evaluate(
       std::string_view type = is_resource_type(base) ? base : std::string_view("Patient");
       auto it = examples.find(type);
       if (it == examples.end()) continue;
+      // Walked as the search index does: knowing the resource type (the expected elements).
+      std::optional<PathWalk> typed = compile_path_walk(*expr, find_type(type));
+      REQUIRE(typed.has_value());
       for (const auto& doc : it->second) {
         auto evaluated = evaluate(*expr, *doc, options);
-        Collection walked;
-        Status st = walk->walk(*doc, options, walked);
+        Collection walked, untyped;
+        Status st = typed->walk(*doc, options, walked);
+        Status st_untyped = walk->walk(*doc, options, untyped);
         ++walks;
+        REQUIRE(st.is_ok() == st_untyped.is_ok());
+        CHECK(std::equal(walked.begin(), walked.end(), untyped.begin(), untyped.end(), same_node));
         REQUIRE_MESSAGE(st.is_ok() == evaluated.is_ok(), std::string(p.id));
         if (!st.is_ok()) continue;
         if (!walked.empty()) ++non_empty;
