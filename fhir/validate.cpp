@@ -92,10 +92,13 @@ class Validator {
   std::vector<Issue> take_issues() { return std::move(issues_); }
 
  private:
+  // Trivially constructible (no string_view member), so that the array of them in members()
+  // is not cleared on every call: it is written before it is read.
   struct Matched {
     std::int32_t element;
     bool underscore;
-    std::string_view name;
+    const JsonValue::Member* member;
+    std::string_view name() const { return key(*member); }
   };
   static constexpr std::size_t kMaxMembers = 128;
 
@@ -168,10 +171,10 @@ class Validator {
       for (std::size_t i = 0; i < matched_count && !skip; ++i) {
         const Matched& other = matched[i];
         if (other.element != match.index) continue;
-        if (other.underscore == underscore && other.name == name) {
+        if (other.underscore == underscore && other.name() == name) {
           report(kStructure, "duplicate property " + quoted(name));
           skip = true;
-        } else if (other.name.substr(other.underscore ? 1 : 0) != base) {
+        } else if (other.name().substr(other.underscore ? 1 : 0) != base) {
           report(kStructure, "more than one type given for choice element " +
                                  quoted(type.elements[match.index].name));
           skip = true;
@@ -182,7 +185,7 @@ class Validator {
         skip = true;
       }
       if (!skip) {
-        matched[matched_count++] = Matched{match.index, underscore, name};
+        matched[matched_count++] = Matched{match.index, underscore, &m};
         if (underscore) {
           primitive_extension(m.value, obj, base, type, match);
         } else {

@@ -8,6 +8,8 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "fhir/fhirpath/fhirpath.h"
+#include "fhir/fhirpath/item.h"
 
 namespace hearth::fhir::fhirpath::detail {
 
@@ -44,5 +46,11 @@ std::span<const FunctionDef> math_functions();
 std::span<const FunctionDef> tree_functions();
 std::span<const FunctionDef> utility_functions();
 std::span<const FunctionDef> fhir_functions();
+
+// resolve() of one item (functions_fhir.cpp): the resource a Reference or reference string
+// names: a contained one ("#id") of `root`, else of `resource`; a Bundle entry of `root`; else
+// what options.resolver answers. nullptr when none (the item then resolves to nothing).
+const JsonValue* resolve_item(const Item& item, const Item* resource, const Item* root,
+                              const EvalOptions& options);
 
 }  // namespace hearth::fhir::fhirpath::detail

@@ -84,26 +84,37 @@ const JsonValue* find_in_bundle(const Item* root, std::string_view ref) {
   return nullptr;
 }
 
+}  // namespace
+
+const JsonValue* resolve_item(const Item& i, const Item* resource, const Item* root,
+                              const EvalOptions& options) {
+  std::string_view ref;
+  if (i.is_node() && i.json != nullptr && i.json->IsObject()) {
+    const JsonValue* r = member(*i.json, "reference");
+    if (r == nullptr || !is_json_string(*r)) return nullptr;
+    ref = json_string(*r);
+  } else if (auto v = system_value(i); v && v->kind == ItemKind::kString) {
+    ref = i.is_node() ? json_string(*i.json) : std::string_view(i.text);
+  } else {
+    return nullptr;
+  }
+  const JsonValue* target = nullptr;
+  if (!ref.empty() && ref[0] == '#') {
+    target = find_contained(root, ref.substr(1));
+    if (target == nullptr) target = find_contained(resource, ref.substr(1));
+  } else {
+    target = find_in_bundle(root, ref);
+    if (target == nullptr && options.resolver) target = options.resolver(ref);
+  }
+  return target;
+}
+
+namespace {
+
 Status fn_resolve(Call& c) {
   for (const Item& i : c.input) {
-    std::string_view ref;
-    if (i.is_node() && i.json != nullptr && i.json->IsObject()) {
-      const JsonValue* r = member(*i.json, "reference");
-      if (r == nullptr || !is_json_string(*r)) continue;
-      ref = json_string(*r);
-    } else if (auto v = system_value(i); v && v->kind == ItemKind::kString) {
-      ref = i.is_node() ? json_string(*i.json) : std::string_view(i.text);
-    } else {
-      continue;
-    }
-    const JsonValue* target = nullptr;
-    if (!ref.empty() && ref[0] == '#') {
-      target = find_contained(c.ev.root_resource(), ref.substr(1));
-      if (target == nullptr) target = find_contained(c.ev.resource(), ref.substr(1));
-    } else {
-      target = find_in_bundle(c.ev.root_resource(), ref);
-      if (target == nullptr && c.ev.options().resolver) target = c.ev.options().resolver(ref);
-    }
+    const JsonValue* target =
+        resolve_item(i, c.ev.resource(), c.ev.root_resource(), c.ev.options());
     if (target != nullptr) c.out.push_back(resource_item(*target));
   }
   return Status::ok();

@@ -225,28 +225,42 @@ Navigation navigate(const Item& item, std::string_view name, Collection& out) {
     return Navigation::kOk;
   }
   const TypeDef& owner = *item.owner;
-  std::uint32_t parent = resolve_content_reference(owner, item.element);
-  const JsonValue* obj = child_object(item);
-  for (std::uint32_t c : children(owner, parent)) {
-    const ElementDef& e = owner.elements[c];
-    std::string_view ename = e.name;
-    if (e.is_choice()) ename.remove_suffix(3);
-    if (ename != name) continue;
-    if (obj == nullptr) return Navigation::kOk;
-    if (e.is_choice()) {
-      add_choice(*obj, ename, owner, c, out);
-    } else {
-      add_property(*obj, ename, owner, c, e.types.empty() ? nullptr : &e.types[0], out);
-    }
+  const std::int32_t c = find_named_child(owner, item.element, name);
+  if (c >= 0) {
+    navigate_child(item, static_cast<std::uint32_t>(c), out);
     return Navigation::kOk;
   }
-  for (std::uint32_t c : children(owner, parent)) {
-    const ElementDef& e = owner.elements[c];
+  std::uint32_t parent = resolve_content_reference(owner, item.element);
+  for (std::uint32_t i : children(owner, parent)) {
+    const ElementDef& e = owner.elements[i];
     if (!e.is_choice()) continue;
     std::string_view prefix = e.name.substr(0, e.name.size() - 3);
     if (name.size() > prefix.size() && name.starts_with(prefix)) return Navigation::kChoiceName;
   }
   return Navigation::kUnknown;
+}
+
+std::int32_t find_named_child(const TypeDef& owner, std::uint32_t element, std::string_view name) {
+  std::uint32_t parent = resolve_content_reference(owner, element);
+  for (std::uint32_t c : children(owner, parent)) {
+    const ElementDef& e = owner.elements[c];
+    std::string_view ename = e.name;
+    if (e.is_choice()) ename.remove_suffix(3);
+    if (ename == name) return static_cast<std::int32_t>(c);
+  }
+  return -1;
+}
+
+void navigate_child(const Item& item, std::uint32_t child, Collection& out) {
+  const JsonValue* obj = child_object(item);
+  if (obj == nullptr) return;
+  const TypeDef& owner = *item.owner;
+  const ElementDef& e = owner.elements[child];
+  if (e.is_choice()) {
+    add_choice(*obj, e.name.substr(0, e.name.size() - 3), owner, child, out);
+  } else {
+    add_property(*obj, e.name, owner, child, e.types.empty() ? nullptr : &e.types[0], out);
+  }
 }
 
 bool type_has_element(std::string_view type_name, std::string_view name) {

@@ -29,6 +29,13 @@ enum class Navigation : std::uint8_t {
 // Appends the children of `item` named `name` (FHIRPath name) to `out`.
 Navigation navigate(const Item& item, std::string_view name, Collection& out);
 
+// The child navigate() reaches by FHIRPath name `name` from a node whose owner and element are
+// `owner` and `element` (item.h): its element index in `owner`, or -1 when there is none.
+std::int32_t find_named_child(const TypeDef& owner, std::uint32_t element, std::string_view name);
+// Appends the values of element `child` of typed node `item` (child: what find_named_child gives
+// for the item's owner and element): what navigate() appends for that child's name.
+void navigate_child(const Item& item, std::uint32_t child, Collection& out);
+
 // Does FHIR type `type_name` (complex or resource) define element `name`? true for unknown
 // types and system types, which are not checked.
 bool type_has_element(std::string_view type_name, std::string_view name);

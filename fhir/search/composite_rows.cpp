@@ -59,22 +59,35 @@ void append_rows(std::string_view param, std::uint32_t component, IndexValues& v
 
 }  // namespace
 
-void composite_rows(const SearchParamDef& param,
-                    const std::vector<fhirpath::Expression>& components,
+void composite_rows(const SearchParamDef& param, const std::vector<ComponentExpression>& components,
                     const fhirpath::Collection& items, const JsonValue& resource,
-                    const fhirpath::EvalOptions& options, std::vector<CompositeIndex>& out) {
+                    const fhirpath::EvalOptions& options, IndexPaths paths,
+                    std::vector<CompositeIndex>& out) {
   const std::span<const SearchParamDef* const> parts = composite_components(param);
   if (parts.size() != components.size()) return;
   std::uint32_t group = 0;
   std::vector<CompositeIndex> rows;
+  fhirpath::Collection walked;
   for (const fhirpath::Item& item : items) {
     rows.clear();
     bool complete = true;
     for (std::size_t j = 0; j < parts.size() && complete; ++j) {
-      auto values = fhirpath::evaluate(components[j], item, resource, options);
-      if (!values.is_ok()) {
-        complete = false;
-        break;
+      const ComponentExpression& c = components[j];
+      Result<fhirpath::Collection> evaluated = fhirpath::Collection();
+      const fhirpath::Collection* values = &walked;
+      if (c.walk && paths == IndexPaths::kWalk) {
+        walked.clear();
+        if (!c.walk->walk(item, resource, options, walked).is_ok()) {
+          complete = false;
+          break;
+        }
+      } else {
+        evaluated = fhirpath::evaluate(c.expression, item, resource, options);
+        if (!evaluated.is_ok()) {
+          complete = false;
+          break;
+        }
+        values = &*evaluated;
       }
       IndexValues converted;
       for (const fhirpath::Item& value : *values) item_to_index(*parts[j], value, converted);

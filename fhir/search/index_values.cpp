@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -12,6 +13,7 @@
 
 #include "fhir/fhirpath/absence_guards.h"
 #include "fhir/fhirpath/fhirpath.h"
+#include "fhir/fhirpath/path_walk.h"
 #include "fhir/search/composite.h"
 #include "fhir/search/composite_rows.h"
 #include "fhir/search/expression_branches.h"
@@ -25,23 +27,34 @@ namespace {
 struct CompiledParam {
   const SearchParamDef* param;
   std::shared_ptr<const fhirpath::Expression> expression;  // shared by all its base types
+  // The expression as a plain path walk (fhirpath/path_walk.h), when it is one; a composite's
+  // only when it has one branch (its groups number the items, which a union deduplicates).
+  std::shared_ptr<const fhirpath::PathWalk> walk;
   // A composite's component expressions, in composite_components() order.
-  std::shared_ptr<const std::vector<fhirpath::Expression>> components;
+  std::shared_ptr<const std::vector<detail::ComponentExpression>> components;
   // Children of the resource (fhirpath::emptiness_guards): when it holds none of them, the
   // expression indexes nothing and is not evaluated. Empty: always evaluated.
   std::vector<std::string> guards;
 };
 
 // The compiled component expressions of composite `param`; nullptr when one does not compile.
-std::shared_ptr<const std::vector<fhirpath::Expression>> compile_components(
+std::shared_ptr<const std::vector<detail::ComponentExpression>> compile_components(
     const SearchParamDef& param) {
-  auto out = std::make_shared<std::vector<fhirpath::Expression>>();
+  auto out = std::make_shared<std::vector<detail::ComponentExpression>>();
   for (std::size_t i = 0; i < param.components.size(); ++i) {
     auto expr = fhirpath::compile(composite_expression(param, i));
     if (!expr.is_ok()) return nullptr;
-    out->push_back(std::move(*expr));
+    std::optional<fhirpath::PathWalk> walk = fhirpath::compile_path_walk(*expr);
+    out->push_back({.expression = std::move(*expr), .walk = std::move(walk)});
   }
   return out;
+}
+
+std::shared_ptr<const fhirpath::PathWalk> walk_of(const fhirpath::Expression& expression,
+                                                  bool composite, std::string_view type) {
+  std::optional<fhirpath::PathWalk> walk = fhirpath::compile_path_walk(expression, find_type(type));
+  if (!walk || (composite && walk->branches().size() > 1)) return nullptr;
+  return std::make_shared<const fhirpath::PathWalk>(std::move(*walk));
 }
 
 // Per resource type, the indexed parameters that apply (its own, then DomainResource's and
@@ -66,7 +79,7 @@ std::vector<CompiledParam> params_of(
       if (std::find(seen.begin(), seen.end(), e.code) != seen.end()) continue;
       seen.push_back(e.code);
       if (!is_indexed(*e.param)) continue;
-      std::shared_ptr<const std::vector<fhirpath::Expression>> components;
+      std::shared_ptr<const std::vector<detail::ComponentExpression>> components;
       if (e.param->type == SearchParamType::kComposite) {
         components = compile_components(*e.param);
         if (!components) continue;
@@ -77,8 +90,10 @@ std::vector<CompiledParam> params_of(
         if (auto expr = fhirpath::compile(pruned); expr.is_ok()) {
           auto shared = std::make_shared<const fhirpath::Expression>(std::move(*expr));
           std::vector<std::string> guards = fhirpath::emptiness_guards(*shared, resource_type);
+          auto walk = walk_of(*shared, components != nullptr, resource_type);
           out.push_back({.param = e.param,
                          .expression = std::move(shared),
+                         .walk = std::move(walk),
                          .components = components,
                          .guards = std::move(guards)});
           continue;
@@ -94,6 +109,7 @@ std::vector<CompiledParam> params_of(
       if (it->second) {
         out.push_back({.param = e.param,
                        .expression = it->second,
+                       .walk = walk_of(*it->second, components != nullptr, resource_type),
                        .components = components,
                        .guards = fhirpath::emptiness_guards(*it->second, resource_type)});
       }
@@ -146,28 +162,38 @@ const fhirpath::EvalOptions& eval_options() {
 using detail::row_key;
 
 // Removes duplicate rows among rows[start..] (all of one parameter), keeping first occurrences
-// in order for the common short case.
+// in order (so rows do not depend on whether a union already dropped equal items).
 template <class Row>
 void drop_duplicates(std::vector<Row>& rows, std::size_t start) {
   std::size_t n = rows.size() - start;
   if (n < 2) return;
   auto first = rows.begin() + static_cast<std::ptrdiff_t>(start);
+  std::vector<bool> repeat(n, false);
   if (n <= 32) {
-    auto end = first;
-    for (auto it = first; it != rows.end(); ++it) {
-      bool dup = std::any_of(first, end, [&](const Row& r) { return row_key(r) == row_key(*it); });
-      if (!dup) {
-        if (end != it) *end = std::move(*it);
-        ++end;
+    for (std::size_t i = 1; i < n; ++i) {
+      for (std::size_t j = 0; j < i && !repeat[i]; ++j) {
+        repeat[i] = !repeat[j] && row_key(first[static_cast<std::ptrdiff_t>(i)]) ==
+                                      row_key(first[static_cast<std::ptrdiff_t>(j)]);
       }
     }
-    rows.erase(end, rows.end());
-    return;
+  } else {
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    auto at = [&](std::size_t i) -> const Row& { return first[static_cast<std::ptrdiff_t>(i)]; };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return row_key(at(a)) < row_key(at(b)); });
+    for (std::size_t k = 1; k < n; ++k) {
+      repeat[order[k]] = row_key(at(order[k])) == row_key(at(order[k - 1]));
+    }
   }
-  std::sort(first, rows.end(), [](const Row& a, const Row& b) { return row_key(a) < row_key(b); });
-  rows.erase(std::unique(first, rows.end(),
-                         [](const Row& a, const Row& b) { return row_key(a) == row_key(b); }),
-             rows.end());
+  auto end = first;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto it = first + static_cast<std::ptrdiff_t>(i);
+    if (repeat[i]) continue;
+    if (end != it) *end = std::move(*it);
+    ++end;
+  }
+  rows.erase(end, rows.end());
 }
 
 // Moves the string rows from `start` (a phonetic parameter's name parts) into `names`, as the
@@ -231,7 +257,7 @@ bool is_indexed(const SearchParamDef& param) {
 }
 
 Result<IndexValues> extract_index(const JsonValue& resource, std::size_t max_rows,
-                                  IndexGuards guards) {
+                                  IndexGuards guards, IndexPaths paths) {
   std::string_view type;
   if (resource.IsObject()) {
     auto it = resource.FindMember("resourceType");
@@ -251,10 +277,16 @@ Result<IndexValues> extract_index(const JsonValue& resource, std::size_t max_row
     if (guards == IndexGuards::kOn && !p.guards.empty() && !holds_any(resource, p.guards)) {
       continue;
     }
-    auto items = fhirpath::evaluate(*p.expression, resource, options);
+    Result<fhirpath::Collection> items = fhirpath::Collection();
+    if (p.walk != nullptr && paths == IndexPaths::kWalk) {
+      if (Status st = p.walk->walk(resource, options, *items); !st.is_ok()) continue;
+    } else {
+      items = fhirpath::evaluate(*p.expression, resource, options);
+    }
     if (!items.is_ok() || items->empty()) continue;
     if (p.components) {
-      detail::composite_rows(*p.param, *p.components, *items, resource, options, out.composites);
+      detail::composite_rows(*p.param, *p.components, *items, resource, options, paths,
+                             out.composites);
       if (out.size() > max_rows) return too_many_rows(max_rows, *p.param, type);
       continue;
     }

@@ -156,10 +156,17 @@ inline constexpr std::size_t kDefaultMaxIndexRows = 65536;
 // (fhirpath::emptiness_guards: `Observation.basedOn` without `basedOn`) is not evaluated on such
 // a resource: most of a type's parameters, on most resources. IndexGuards::kOff evaluates every
 // one (the tests compare both ways on the official examples).
+//
+// Most expressions are plain paths (`Observation.code`, `Observation.subject.where(resolve() is
+// Patient)`, unions of such): those are walked (fhirpath/path_walk.h) instead of evaluated, to
+// the same rows. IndexPaths::kEvaluate evaluates every one (the tests compare both ways on the
+// official examples).
 enum class IndexGuards : std::uint8_t { kOn, kOff };
+enum class IndexPaths : std::uint8_t { kWalk, kEvaluate };
 Result<IndexValues> extract_index(const JsonValue& resource,
                                   std::size_t max_rows = kDefaultMaxIndexRows,
-                                  IndexGuards guards = IndexGuards::kOn);
+                                  IndexGuards guards = IndexGuards::kOn,
+                                  IndexPaths paths = IndexPaths::kWalk);
 
 // Does the index hold this parameter's values? False for special parameters, composites whose
 // components composite_components() does not resolve, parameters without an expression, and

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "fhir/json.h"
@@ -373,6 +374,27 @@ bool same_rows(const std::vector<Row>& a, const std::vector<Row>& b) {
   });
 }
 
+bool same_composites(const std::vector<CompositeIndex>& a, const std::vector<CompositeIndex>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.param, x.group, x.component, x.system, x.code, x.text, x.folded, x.exact,
+                    x.low, x.high, x.value, x.target_type, x.target_id, x.url) ==
+           std::tie(y.param, y.group, y.component, y.system, y.code, y.text, y.folded, y.exact,
+                    y.low, y.high, y.value, y.target_type, y.target_id, y.url);
+  });
+}
+
+// Every row, phonetic name and full-text word of `a` and `b` alike, in the same order?
+bool same_values(const IndexValues& a, const IndexValues& b) {
+  return same_rows(a.strings, b.strings) && same_rows(a.tokens, b.tokens) &&
+         same_rows(a.dates, b.dates) && same_rows(a.numbers, b.numbers) &&
+         same_rows(a.quantities, b.quantities) && same_rows(a.references, b.references) &&
+         same_rows(a.uris, b.uris) && same_composites(a.composites, b.composites) &&
+         std::equal(a.phonetic_names.begin(), a.phonetic_names.end(), b.phonetic_names.begin(),
+                    b.phonetic_names.end(), [](const PhoneticName& x, const PhoneticName& y) {
+                      return x.key == y.key && x.folded == y.folded;
+                    });
+}
+
 TEST_CASE("extract_index succeeds on every official example") {
   int examples = 0, failed = 0, patients = 0, empty_patients = 0;
   std::size_t counts[7] = {};
@@ -381,7 +403,7 @@ TEST_CASE("extract_index succeeds on every official example") {
   std::string most_rows_name;
   std::set<std::pair<std::string, std::string>> producing;  // (type, code)
   std::set<std::string> types;
-  int same_guarded = 0;
+  int same_guarded = 0, same_walked = 0;
   for (const std::filesystem::path& path : testing::official_example_files()) {
     std::string name = path.filename().string();
     std::size_t dash = name.find('-');
@@ -438,6 +460,15 @@ TEST_CASE("extract_index succeeds on every official example") {
     } else {
       FAIL_CHECK(name << ": guarded extraction differs from evaluating every parameter");
     }
+    // Walking the plain-path expressions (fhirpath/path_walk.h) changes no row either.
+    auto evaluated =
+        extract_index(*doc, kDefaultMaxIndexRows, IndexGuards::kOn, IndexPaths::kEvaluate);
+    REQUIRE(evaluated.is_ok());
+    if (same_values(*v, *evaluated)) {
+      ++same_walked;
+    } else {
+      FAIL_CHECK(name << ": walked extraction differs from evaluating every expression");
+    }
   }
   std::set<std::string> producing_codes;
   for (const auto& [t, c] : producing) producing_codes.insert(c);
@@ -455,6 +486,9 @@ TEST_CASE("extract_index succeeds on every official example") {
   std::printf("search extract: %d of %d examples give the same rows with and without guards\n",
               same_guarded, examples);
   CHECK(same_guarded == examples - failed);
+  std::printf("search extract: %d of %d examples give the same rows walked and evaluated\n",
+              same_walked, examples);
+  CHECK(same_walked == examples - failed);
   // The default cap leaves every official example ten times its rows.
   CHECK(most_rows * 10 <= kDefaultMaxIndexRows);
   CHECK(failed == 0);
