@@ -23,49 +23,19 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${1:-build}
 [[ $BUILD == /* ]] || BUILD=$ROOT/$BUILD
-DURATION=${BENCH_DURATION:-10}
 PATIENTS=${BENCH_PATIENTS:-100000}
-HEARTH=${BENCH_HEARTH:-}
-HOST=127.0.0.1
 
 die() { echo "bench: $*" >&2; exit 1; }
 log() { echo "bench: $*" >&2; }
 # shellcheck source=bench/lib/processes.sh
 source "$ROOT/bench/lib/processes.sh"
+# shellcheck source=bench/lib/search_server.sh
+source "$ROOT/bench/lib/search_server.sh"
 
-if [[ -z $HEARTH ]]; then
-  cmake --build "$BUILD" --target hearth >/dev/null || die "build failed"
-  HEARTH=$BUILD/hearth
-fi
-command -v wrk >/dev/null || die "wrk is needed (apt-get install wrk)"
-
+search_hearth "$BUILD"
 bench_processes hearth-search-scale
-STORE=${BENCH_STORE_DIR:-$TMP}
-mkdir -p "$STORE"
-FILL=1
-[[ -f $STORE/hearth.db ]] && FILL=0
-
-"$HEARTH" serve --listen "$HOST:0" --mllp-listen off --store "sqlite:$STORE/hearth.db" \
-  2>"$TMP/stderr.log" &
-PIDS+=("$!")
-wait_line "$TMP/stderr.log" "listening on http://" "${PIDS[0]}"
-BASE=$(grep -o 'listening on http://[^ ]*' "$TMP/stderr.log" | head -1 | sed 's/listening on //')
-ORIGIN=${BASE%/fhir}
-
-to_ms() { awk '{ v = $1; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0;
-                 else if (v ~ /s$/) v = v * 1000; printf "%.2f", v }'; }
-
-# wrk_case NAME URL: prints "NAME req/s p50 p99"; fails on any non-2xx answer.
-wrk_case() {
-  local name=$1 url=$2
-  wrk -t2 -c32 -d2s "$url" >/dev/null
-  wrk -t2 -c32 -d"${DURATION}s" --latency "$url" >"$TMP/$name.txt"
-  if grep -q "Non-2xx" "$TMP/$name.txt"; then cat "$TMP/$name.txt" >&2; die "$name: non-2xx answers"; fi
-  printf "%-12s %9.0f req/s   p50 %7s ms   p99 %7s ms\n" "$name" \
-    "$(awk '/^Requests\/sec:/ {print $2}' "$TMP/$name.txt")" \
-    "$(awk '$1 == "50%" {print $2}' "$TMP/$name.txt" | to_ms)" \
-    "$(awk '$1 == "99%" {print $2}' "$TMP/$name.txt" | to_ms)"
-}
+search_store
+search_serve
 
 patients() { curl -sf "$BASE/Patient?_summary=count" | grep -o '"total":[0-9]*' | cut -d: -f2; }
 if [[ $FILL == 1 ]]; then

@@ -446,12 +446,75 @@ std::string chained_ids(Builder& b, const SearchClause& clause, const std::strin
   return ids;
 }
 
-// `types`: the searched types (search_types); a chain starts from the one `type`.
+// Whether the clause's last parameter has index rows of its own (not _id / _lastUpdated, which
+// live in the resource row, nor full text).
+bool own_rows(const SearchClause& clause) {
+  return clause.code != "_id" && clause.code != "_lastUpdated" &&
+         table_of(clause.param->type) != nullptr && !fhir::search::is_full_text(*clause.param);
+}
+
+// A chained clause as a probe of one resource (search_compiler.h, SearchPlan): whether the
+// resource of link k's type (k = 0: the searched type), whose key is `rid` and id `res_id` (SQL
+// over the enclosing rows; "" when only the key is at hand), matches the links from k on. Each
+// link is one correlated EXISTS through an index, so a probe reads a resource's own neighbours,
+// never a whole set: forward, the resource's reference rows (idx_reference's key starts with
+// rid) and their target's resource row (its key); reverse, the rows pointing at it
+// (idx_reference_find: pid, target_id). At the end, the last type's own rows through their key
+// (or, for _id, _lastUpdated and full text, their set). Each level names its rows after its
+// depth, so an inner alias never hides an outer one.
+std::string chain_probe(Builder& b, const SearchClause& clause, const std::string& type,
+                        std::size_t k, const std::string& rid, const std::string& res_id,
+                        std::int64_t now) {
+  const std::string n = std::to_string(k);
+  if (k == clause.chain.size()) {
+    const std::string& last = clause.chain.back().type;
+    if (!own_rows(clause)) return rid + " IN (" + own_ids(b, clause, last, now) + ")";
+    std::vector<std::string> any;
+    any.reserve(clause.values.size());
+    for (const SearchValue& v : clause.values) any.push_back(value_condition(b, clause, v, now));
+    const std::string e = "e" + n;
+    return std::string("EXISTS (SELECT 1 FROM ") + table_of(clause.param->type) + " " + e +
+           " WHERE " + e + ".rid = " + rid + " AND " +
+           with_alias(pid_condition(b, last, rows_code(clause)) + " AND " + balanced(any, " OR "),
+                      e) +
+           ")";
+  }
+  const fhir::search::ChainLink& link = clause.chain[k];
+  const std::string& before = k == 0 ? type : clause.chain[k - 1].type;
+  const std::string l = "l" + n;
+  if (!link.reverse) {
+    const std::string t = "t" + n;
+    // The target's row in this tenant (ids repeat across tenants), through resource's key.
+    return "EXISTS (SELECT 1 FROM idx_reference " + l + " JOIN resource " + t + " ON " + t +
+           ".tenant = " + b.tenant() + " AND " + t + ".res_type = " + l + ".target_type AND " + t +
+           ".res_id = " + l + ".target_id WHERE " + l + ".rid = " + rid + " AND " +
+           with_alias(pid_condition(b, before, link.param->code), l) + " AND " + l +
+           ".target_type = " + b.text(link.type) + " AND " + t + ".deleted = 0 AND " +
+           chain_probe(b, clause, type, k + 1, t + ".rid", t + ".res_id", now) + ")";
+  }
+  // A deleted resource has no index rows: the rows found point from live resources.
+  const std::string x = "x" + n;
+  const std::string id = !res_id.empty() ? res_id
+                                         : "(SELECT " + x + ".res_id FROM resource " + x +
+                                               " WHERE " + x + ".rid = " + rid + ")";
+  return "EXISTS (SELECT 1 FROM idx_reference " + l + " WHERE " +
+         with_alias(pid_condition(b, link.type, link.param->code), l) + " AND " + l +
+         ".target_type = " + b.text(before) + " AND " + l + ".target_id = " + id + " AND " +
+         chain_probe(b, clause, type, k + 1, l + ".rid", "", now) + ")";
+}
+
+// `types`: the searched types (search_types); a chain starts from the one `type`. `as_probe`:
+// the probe form is wanted (a probe_clauses clause that does not drive), else the set.
 IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type,
-                 const std::vector<std::string>& types, std::int64_t now) {
+                 const std::vector<std::string>& types, std::int64_t now, bool as_probe = false) {
   IdSet out;
   if (!clause.chain.empty()) {
-    out.select = chained_ids(b, clause, type, now);
+    // Only the form used is written: its values are the statement's.
+    if (as_probe) {
+      out.probe = chain_probe(b, clause, type, 0, "r.rid", "r.res_id", now);
+    } else {
+      out.select = chained_ids(b, clause, type, now);
+    }
     return out;
   }
   if (fhir::search::is_full_text(*clause.param)) {
@@ -475,11 +538,11 @@ IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type
   return out;
 }
 
-// Whether clause_ids gives the clause a probe (a plain index clause).
-bool plain(const SearchClause& clause) {
-  return clause.chain.empty() && clause.code != "_id" && clause.code != "_lastUpdated" &&
-         table_of(clause.param->type) != nullptr && !fhir::search::is_full_text(*clause.param) &&
-         !(clause.values.empty() && clause.modifier != Modifier::kMissing);
+// Whether the clause may be a probe (probe_clauses): a plain index clause (its parameter's own
+// rows), or a chain (whatever its last parameter).
+bool probeable(const SearchClause& clause) {
+  if (!clause.chain.empty()) return !clause.values.empty();
+  return own_rows(clause) && !(clause.values.empty() && clause.modifier != Modifier::kMissing);
 }
 
 // Up to this many index clauses, each is its own "r.rid [NOT] IN (...)" (the shape the
@@ -680,7 +743,7 @@ std::vector<std::size_t> probe_clauses(const fhir::search::SearchQuery& query) {
                                   table_of(clause.param->type) != nullptr)) {
       ++index_clauses;
     }
-    if (!plain(clause)) continue;
+    if (!probeable(clause)) continue;
     const bool excluded = clause.modifier == Modifier::kNot ||
                           (clause.modifier == Modifier::kMissing && clause.values.front().missing);
     if (!excluded) out.push_back(k);
@@ -690,12 +753,17 @@ std::vector<std::size_t> probe_clauses(const fhir::search::SearchQuery& query) {
 }
 
 ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::string_view tenant,
-                       std::size_t clause, std::int64_t now_micros, long long cap) {
+                       std::size_t clause, std::int64_t now_micros, long long cap, bool chain_end) {
   Builder b(tenant);
   const std::vector<std::string> types =
       query.resource_type.empty() ? query.types : std::vector<std::string>{query.resource_type};
   const SearchClause& c = query.clauses[clause];
-  IdSet ids = clause_ids(b, c, query.resource_type, types, now_micros);
+  IdSet ids;
+  if (chain_end && !c.chain.empty()) {
+    ids.select = own_ids(b, c, c.chain.back().type, now_micros);
+  } else {
+    ids = clause_ids(b, c, query.resource_type, types, now_micros);
+  }
   // A date range after a value ("hi > x") is no range of the (pid, low, high) index: read from
   // the latest `low` down, where such rows are, so the count reaches its cap early.
   const bool after =
@@ -705,7 +773,12 @@ ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::string_view 
         return v.prefix == Prefix::kGt || v.prefix == Prefix::kGe || v.prefix == Prefix::kSa;
       });
   ProbeSql out;
-  out.text = "SELECT COUNT(*) FROM (" + ids.select + (after ? " ORDER BY i.low DESC" : "") +
+  // Under the cap a plain clause's count is of resources, not rows (a resource may have several
+  // matching rows): the search's total when the clause is all it asks (SearchPlan::total).
+  const std::string counted = c.chain.empty() ? "CASE WHEN COUNT(*) > " + std::to_string(cap) +
+                                                    " THEN COUNT(*) ELSE COUNT(DISTINCT rid) END"
+                                              : std::string("COUNT(*)");
+  out.text = "SELECT " + counted + " FROM (" + ids.select + (after ? " ORDER BY i.low DESC" : "") +
              " LIMIT " + std::to_string(cap + 1) + ") AS probe";
   out.values = std::move(b.values);
   return out;
@@ -739,8 +812,9 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::string_vie
     } else if (table_of(clause.param->type) == nullptr) {
       all.emplace_back("1 = 0");
     } else {
-      IdSet ids = clause_ids(b, clause, query.resource_type, types, now_micros);
-      if (plan.probe && !ids.probe.empty() && plan.driver != k) {
+      const bool as_probe = plan.probe && plan.driver != k && probeable(clause);
+      IdSet ids = clause_ids(b, clause, query.resource_type, types, now_micros, as_probe);
+      if (as_probe && !ids.probe.empty()) {
         all.push_back(ids.excluded ? "NOT " + ids.probe : ids.probe);
       } else {
         (ids.excluded ? excluded : required).push_back(std::move(ids.select));

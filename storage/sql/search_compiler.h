@@ -69,6 +69,9 @@ struct SearchSql {
 struct SearchPlan {
   bool probe = false;
   std::optional<std::size_t> driver;  // an index into query.clauses, one of probe_clauses
+  // The number of matches, when the plan's counts already tell it: the driver is the query's
+  // only condition besides its type and its count stayed under the cap (compile_probe).
+  std::optional<long long> total;
 };
 
 // Every form selects rows of `tenant` only (docs/tenancy.md): the resource rows it reads carry
@@ -80,19 +83,27 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::string_vie
                          std::int64_t now_micros, Dialect dialect = Dialect::kSqlite,
                          const SearchPlan& plan = {});
 
-// The clauses a plan may drive from: the plain required ones (own index rows, no chain, not
-// full-text, not negated), in query order; none when the query has more than 8 index clauses
-// (those stay sets, combined first) or a compartment (its set is the natural driver).
+// The clauses a plan may drive from: the required ones that are plain (own index rows, not
+// full-text, not negated) or chained (chains and _has, whatever their last parameter), in query
+// order; none when the query has more than 8 index clauses (those stay sets, combined first) or
+// a compartment (its set is the natural driver). A chain that does not drive is probed link by
+// link: one correlated EXISTS per link through idx_reference's key (forward) or its
+// (pid, target_id) index (reverse).
 std::vector<std::size_t> probe_clauses(const fhir::search::SearchQuery& query);
 
 // "SELECT COUNT(*)" of clause `clause`'s matching index rows, counting at most cap + 1: the
-// cheap estimate that picks a plan's driver. Its own values (placeholders from :b1).
+// cheap estimate that picks a plan's driver. Its own values (placeholders from :b1). A chain's
+// rows are the searched type's keys it selects, each link's set nested in the next, which costs
+// what its last link's matches cost: `chain_end` counts those (the last type's own matches)
+// instead, to learn first whether the chain's set is worth counting. Under the cap a plain
+// clause's count is of distinct resources; over it, of rows (at most cap + 1).
 struct ProbeSql {
   std::string text;
   std::vector<SqlValue> values;
 };
 ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::string_view tenant,
-                       std::size_t clause, std::int64_t now_micros, long long cap);
+                       std::size_t clause, std::int64_t now_micros, long long cap,
+                       bool chain_end = false);
 
 // Restricts `sql` to the page `cursor` names (page_cursor.h): the rows after (or before) its
 // keys; for a page read backwards (previous, last), order_by is reversed: the caller reverses the

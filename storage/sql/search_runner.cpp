@@ -104,14 +104,33 @@ long long count_rows(SearchStatements& cache, const std::string& text,
 
 // The probe counts stop here: a clause with more matches is dense.
 constexpr long long kDriveCap = 1000;
+// A walk first tries this many resources; when none of them matches, the AND is sparse: the walk
+// would read over kWalkSample * (_count + 1) rows, up to the whole type. The clauses are then
+// counted again up to that many, and the smallest under it drives after all (it reads fewer).
+constexpr long long kWalkSample = 128;
+
+// Whether none of the first kWalkSample resources of the type (id order) meets the walk plan's
+// conditions. `where`: compile_search's, whose first values are the tenant (":b1") and the one
+// searched type (":b2").
+bool sparse_walk(SearchStatements& cache, const SearchSql& walk) {
+  const long long sampled = count_rows(
+      cache,
+      "SELECT COUNT(*) FROM (SELECT * FROM resource WHERE tenant = :b1 AND res_type = :b2"
+      " ORDER BY res_id LIMIT " +
+          std::to_string(kWalkSample) + ") AS r WHERE r.deleted = 0" + walk.where,
+      walk.values, walk.where_values);
+  return sampled == 0;
+}
 
 // The plan of a search (search_compiler.h, SearchPlan; docs/search.md, Planning). SQLite: each
-// plain clause's matches are counted up to kDriveCap (one prepared statement each, through its
-// `_find` index); the smallest drives, the others are probed per candidate. When all are dense
-// and the page is in id order over one type, none drives: the resource table is read in id
-// order, each row probed, and the page stops at its last row (at density d, about
-// (_count + 1) / d rows read). PostgreSQL plans IN and EXISTS alike (both semi-joins) from its
-// own statistics: its statements keep the sets.
+// plain or chained clause's matches are counted up to kDriveCap (one prepared statement each,
+// through its `_find` index; a chain's only when its last link's are under the cap); the
+// smallest drives, the others are probed per candidate. When all are dense and the page is in
+// id order over one type, none drives: the resource table is read in id order, each row probed,
+// and the page stops at its last row (at density d, about (_count + 1) / d rows read), unless a
+// sample of the walk finds no match (sparse_walk) and a clause has fewer matches than the walk
+// would then read. PostgreSQL plans IN and EXISTS alike (both semi-joins) from its own statistics:
+// its statements keep the sets.
 SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery& query,
                        std::string_view tenant, std::int64_t now_micros) {
   SearchPlan plan;
@@ -119,21 +138,49 @@ SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery&
   const std::vector<std::size_t> candidates = probe_clauses(query);
   if (candidates.empty()) return plan;
   plan.probe = true;
-  long long fewest = -1;
-  for (std::size_t k : candidates) {
-    ProbeSql probe = compile_probe(query, tenant, k, now_micros, kDriveCap);
-    const long long matches = count_rows(cache, probe.text, probe.values, probe.values.size());
-    if (fewest < 0 || matches < fewest) {
-      fewest = matches;
-      plan.driver = k;
+  auto count = [&](std::size_t k, bool chain_end, long long cap) {
+    ProbeSql probe = compile_probe(query, tenant, k, now_micros, cap, chain_end);
+    return count_rows(cache, probe.text, probe.values, probe.values.size());
+  };
+  // The clause with the fewest matches (up to `cap`) becomes the driver; returns their number.
+  auto pick = [&](long long cap) {
+    long long fewest = -1;
+    for (std::size_t k : candidates) {
+      // A chain's set costs what its last link's matches cost: counted only when those are few.
+      long long matches = 0;
+      if (!query.clauses[k].chain.empty()) matches = count(k, true, cap);
+      if (matches <= cap) matches = count(k, false, cap);
+      if (fewest < 0 || matches < fewest) {
+        fewest = matches;
+        plan.driver = k;
+      }
+      if (fewest == 0) break;
     }
-    if (fewest == 0) break;
-  }
+    return fewest;
+  };
+  long long fewest = pick(kDriveCap);
   const bool one_type = !query.resource_type.empty() || query.types.size() == 1;
   const bool by_id =
       std::all_of(query.sort.begin(), query.sort.end(),
                   [](const fhir::search::SortKey& key) { return key.param->code == "_id"; });
-  if (fewest > kDriveCap && one_type && by_id) plan.driver.reset();
+  if (fewest > kDriveCap && one_type && by_id) {
+    SearchPlan walk = plan;
+    walk.driver.reset();
+    const long long wide = kWalkSample * (std::max<long long>(query.count, 1) + 1);
+    if (!sparse_walk(cache, compile_search(query, tenant, now_micros, cache.dialect(), walk)) ||
+        pick(wide) > wide) {
+      return walk;
+    }
+  }
+  // The driver alone, under the cap, counted its resources: that is the total.
+  const auto conditions = std::count_if(
+      query.clauses.begin(), query.clauses.end(), [](const fhir::search::SearchClause& c) {
+        return !(c.values.empty() && c.modifier != fhir::search::Modifier::kMissing);
+      });
+  if (one_type && conditions == 1 && fewest <= kDriveCap &&
+      query.clauses[*plan.driver].chain.empty()) {
+    plan.total = fewest;
+  }
   return plan;
 }
 
@@ -166,17 +213,19 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
   }
   const std::string from = " FROM resource r WHERE r.deleted = 0";
   SearchPage page;
-  if (query.total != fhir::search::TotalMode::kNone && !estimate_from_page) {
+  if (query.total != fhir::search::TotalMode::kNone && (plan.total || !estimate_from_page)) {
     // An estimate counts one match past its cap at most: the total when it stays under it,
     // none when it does not.
     const bool estimate = query.total == fhir::search::TotalMode::kEstimate;
     const long long cap = std::max<long long>(query.estimate_cap, 0);
     const long long total =
-        count_rows(cache,
-                   estimate ? "SELECT COUNT(*) FROM (SELECT 1" + from + compiled.where + " LIMIT " +
-                                  std::to_string(cap + 1) + ") AS capped"
-                            : "SELECT COUNT(*)" + from + compiled.where,
-                   compiled.values, compiled.where_values);
+        plan.total
+            ? *plan.total
+            : count_rows(cache,
+                         estimate ? "SELECT COUNT(*) FROM (SELECT 1" + from + compiled.where +
+                                        " LIMIT " + std::to_string(cap + 1) + ") AS capped"
+                                  : "SELECT COUNT(*)" + from + compiled.where,
+                         compiled.values, compiled.where_values);
     if (!estimate || total <= cap) page.total = total;
   }
   if (query.count <= 0) return page;
