@@ -172,9 +172,15 @@ TEST_CASE("mllp mapping: a corrected ORU (OBX-11 = C) replaces the result it cor
   MllpClient mllp("127.0.0.1", server.mllp_port());
   auto client = server.client();
   const std::string mrn = unique("K");
-  const std::string first = oru(unique("C"), mrn, "2093-3^Cholesterol^LN");
+  // Results are found again by filler number + OBX-3: this run's own filler number, since a
+  // shared PostgreSQL database keeps other tests' "FL1" results.
+  const std::string filler = "|" + unique("FL") + "^LAB|";
+  const auto with_filler = [&](std::string message) {
+    return message.replace(message.find("|FL1^LAB|"), 9, filler);
+  };
+  const std::string first = with_filler(oru(unique("C"), mrn, "2093-3^Cholesterol^LN"));
   REQUIRE(msa(mllp.exchange(first), 1) == "AA");
-  std::string corrected = oru(unique("C"), mrn, "2093-3^Cholesterol^LN");
+  std::string corrected = with_filler(oru(unique("C"), mrn, "2093-3^Cholesterol^LN"));
   const std::string was = "||196|mg/dL|<200|N|||F|";
   REQUIRE(corrected.find(was) != std::string::npos);
   corrected.replace(corrected.find(was), was.size(), "||214|mg/dL|<200|H|||C|");
