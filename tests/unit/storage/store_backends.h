@@ -19,6 +19,8 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "fhir/json.h"
+#include "fhir/search/index_values.h"
 #include "storage/sql/words_tokenizer.h"
 #include "storage/store.h"
 
@@ -245,6 +247,31 @@ inline Result<ArchiveOutcome> archive_and_wait(MessageArchive& archive,
   archive.archive(std::make_shared<ArchiveRequest>(request),
                   [&promise](Result<ArchiveOutcome> out) { promise.set_value(std::move(out)); });
   return outcome.get();
+}
+
+// A write of `json` (a resource of `type` with id `id`) with the index rows it yields; a JSON or
+// extraction failure fails the test.
+inline WriteRequest indexed_write(const std::string& type, const std::string& id,
+                                  const std::string& json) {
+  auto doc = fhir::parse_json(json);
+  REQUIRE_MESSAGE(doc.is_ok(), json);
+  auto index = fhir::search::extract_index(*doc);
+  REQUIRE_MESSAGE(index.is_ok(), index.status().message());
+  WriteRequest r;
+  r.type = type;
+  r.id = id;
+  r.make_body = [json](std::int64_t, std::int64_t) { return json; };
+  r.index = std::move(*index);
+  return r;
+}
+
+// indexed_write of {"resourceType": type, "id": id, fields}: `fields` are the members after
+// "id" (JSON text without braces), possibly none.
+inline WriteRequest indexed_fields(const std::string& type, const std::string& id,
+                                   const std::string& fields) {
+  return indexed_write(type, id,
+                       R"({"resourceType":")" + type + R"(","id":")" + id + "\"" +
+                           (fields.empty() ? "" : ",") + fields + "}");
 }
 
 inline std::unique_ptr<Store> open_or_die(const std::string& url, const Clock& clock,

@@ -26,18 +26,7 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 using Ids = std::vector<std::string>;
 
 void put(Store& store, const std::string& type, const std::string& id, const std::string& fields) {
-  const std::string json = R"({"resourceType":")" + type + R"(","id":")" + id + "\"" +
-                           (fields.empty() ? "" : ",") + fields + "}";
-  auto doc = fhir::parse_json(json);
-  REQUIRE_MESSAGE(doc.is_ok(), json);
-  auto index = fhir::search::extract_index(*doc);
-  REQUIRE_MESSAGE(index.is_ok(), index.status().message());
-  WriteRequest r;
-  r.type = type;
-  r.id = id;
-  r.make_body = [json](std::int64_t, std::int64_t) { return json; };
-  r.index = std::move(*index);
-  REQUIRE(store.update(r).is_ok());
+  REQUIRE(store.update(testing::indexed_fields(type, id, fields)).is_ok());
 }
 
 void remove(Store& store, const std::string& type, const std::string& id) {

@@ -26,18 +26,7 @@ using Ids = std::vector<std::string>;
 
 // A resource stored with the index rows its JSON yields. `fields` follow "id".
 void put(Store& store, const std::string& type, const std::string& id, const std::string& fields) {
-  const std::string json = R"({"resourceType":")" + type + R"(","id":")" + id + "\"" +
-                           (fields.empty() ? "" : ",") + fields + "}";
-  auto doc = fhir::parse_json(json);
-  REQUIRE_MESSAGE(doc.is_ok(), json);
-  auto index = fhir::search::extract_index(*doc);
-  REQUIRE_MESSAGE(index.is_ok(), index.status().message());
-  WriteRequest r;
-  r.type = type;
-  r.id = id;
-  r.make_body = [json](std::int64_t, std::int64_t) { return json; };
-  r.index = std::move(*index);
-  auto done = store.update(r);
+  auto done = store.update(testing::indexed_fields(type, id, fields));
   REQUIRE_MESSAGE(done.is_ok(), done.status().message());
 }
 

@@ -41,16 +41,7 @@ std::string id_of(int i) {
 }
 
 WriteRequest resource(const std::string& type, const std::string& id, const std::string& json) {
-  auto doc = fhir::parse_json(json);
-  REQUIRE_MESSAGE(doc.is_ok(), json);
-  auto index = fhir::search::extract_index(*doc);
-  REQUIRE_MESSAGE(index.is_ok(), index.status().message());
-  WriteRequest r;
-  r.type = type;
-  r.id = id;
-  r.make_body = [json](std::int64_t, std::int64_t) { return json; };
-  r.index = std::move(*index);
-  return r;
+  return testing::indexed_write(type, id, json);
 }
 
 WriteRequest patient(int i) {

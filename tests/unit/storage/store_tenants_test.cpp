@@ -28,18 +28,7 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 using Ids = std::vector<std::string>;
 
 WriteRequest indexed(const std::string& type, const std::string& id, const std::string& fields) {
-  const std::string json =
-      R"({"resourceType":")" + type + R"(","id":")" + id + "\"," + fields + "}";
-  auto doc = fhir::parse_json(json);
-  REQUIRE_MESSAGE(doc.is_ok(), json);
-  auto index = fhir::search::extract_index(*doc);
-  REQUIRE_MESSAGE(index.is_ok(), index.status().message());
-  WriteRequest r;
-  r.type = type;
-  r.id = id;
-  r.make_body = [json](std::int64_t, std::int64_t) { return json; };
-  r.index = std::move(*index);
-  return r;
+  return testing::indexed_fields(type, id, fields);
 }
 
 void put(Store& store, const std::string& type, const std::string& id, const std::string& fields) {
