@@ -342,14 +342,23 @@ TEST_CASE("archive completions: a reused control id is flagged; closing the stor
     std::vector<ArchiveOutcome> outcomes(3);
     std::atomic<int> completed{0};
     const std::vector<std::string> raws = {"MSH|first", "MSH|first", "MSH|second"};
-    for (std::size_t i = 0; i < raws.size(); ++i) {
+    const auto submit = [&](std::size_t i) {
       store->archive(std::make_shared<ArchiveRequest>(message("same", raws[i])),
                      [&, i](Result<ArchiveOutcome> out) {
                        REQUIRE(out.is_ok());
                        outcomes[i] = std::move(*out);
                        ++completed;
                      });
+    };
+    // The first must commit first: PostgreSQL's archive pool runs concurrent requests in any
+    // order, and whichever commits first is the original. The other two stay queued at close.
+    submit(0);
+    for (int i = 0; i < 6000 && completed.load() < 1; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+    REQUIRE(completed.load() == 1);
+    submit(1);
+    submit(2);
     store.reset();  // joins the store's threads after they ran everything queued
     REQUIRE(completed.load() == 3);
     CHECK_FALSE(outcomes[0].duplicate);
