@@ -109,6 +109,13 @@ std::span<const SearchParamEntry> search_params_for(std::string_view resource_ty
   return {range.first, range.second};
 }
 
+bool derives_from(const TypeDef* type, std::string_view base) {
+  for (; type != nullptr; type = type->base.empty() ? nullptr : find_type(type->base)) {
+    if (type->name == base) return true;
+  }
+  return false;
+}
+
 const SearchParamDef* find_search_param(std::string_view resource_type, std::string_view code) {
   for (const TypeDef* type = find_type(resource_type); type != nullptr;
        type = type->base.empty() ? nullptr : find_type(type->base)) {

@@ -129,6 +129,9 @@ struct CompartmentEntry {
 std::span<const TypeDef> all_types();
 // The type named `name` (case-sensitive), or nullptr.
 const TypeDef* find_type(std::string_view name);
+// Whether `type` is the type named `base` or derives from it through its base chain ("Age"
+// derives from "Quantity", "Patient" from "DomainResource" and "Resource"). False for nullptr.
+bool derives_from(const TypeDef* type, std::string_view base);
 // The 146 concrete (non-abstract) resource types, sorted.
 std::span<const std::string_view> resource_types();
 bool is_resource_type(std::string_view name);

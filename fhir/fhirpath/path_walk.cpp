@@ -75,14 +75,6 @@ bool compile_union(const Node& n, std::vector<std::vector<Step>>& branches) {
   return true;
 }
 
-bool derives_from(const TypeDef* t, std::string_view name) {
-  for (int guard = 0; t != nullptr && guard < 16; ++guard) {
-    if (t->name == name) return true;
-    t = t->base.empty() ? nullptr : find_type(t->base);
-  }
-  return false;
-}
-
 // Fills in the kChild steps' expected element, following the types the model gives each step's
 // output from `focus` on; where that is not one type (a choice, a resource) it stops guessing.
 void expect_elements(std::vector<Step>& steps, const TypeDef* focus) {

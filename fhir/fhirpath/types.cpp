@@ -18,15 +18,6 @@ const TypeDef* type_of(const TypeRef& ref) {
   return &all_types()[static_cast<std::size_t>(ref.type_index)];
 }
 
-bool derives_from(const TypeDef* t, std::string_view name) {
-  for (int guard = 0; t != nullptr && guard < 16; ++guard) {
-    if (t->name == name) return true;
-    if (t->base.empty()) return false;
-    t = find_type(t->base);
-  }
-  return false;
-}
-
 // The object holding an item's child properties: a primitive keeps id/extension in `_name`.
 const JsonValue* child_object(const Item& item) {
   const JsonValue* obj = item.json;

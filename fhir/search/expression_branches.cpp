@@ -11,13 +11,6 @@ bool is_identifier_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-bool derives_from(const TypeDef* type, std::string_view base) {
-  for (; type != nullptr; type = type->base.empty() ? nullptr : find_type(type->base)) {
-    if (type->name == base) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 // Split at each '|' outside parentheses, brackets and quotes. Not split when a comparison,

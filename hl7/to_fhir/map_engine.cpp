@@ -448,9 +448,8 @@ class Walk {
         node.parent() == nullptr) {
       return false;
     }
-    const std::string_view type = node.parent()->type().name;
-    return type == "Coding" || type == "Quantity" || type == "Age" || type == "Duration" ||
-           type == "Distance" || type == "Count";
+    const fhir::TypeDef& type = node.parent()->type();
+    return type.name == "Coding" || fhir::derives_from(&type, "Quantity");
   }
 
   // "Appointment.participant.period.start + AIS-7" (AIS, AIG, AIL, AIP): a Period's end is its
