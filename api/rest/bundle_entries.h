@@ -36,20 +36,31 @@ struct BundleEntry {
   // POST, and a conditional PUT whose body has no id: the id if the entry creates a resource,
   // drawn once before the store transaction (which may run more than once).
   std::string new_id;
+  // A batch entry that cannot run (a malformed request, an invalid resource): it is answered
+  // with this error, and the other entries run.
+  Status invalid;
 };
 
 struct BundleKind {
   bool transaction = false;  // else batch
 };
 
-// Reads Bundle.type and every entry of a decoded, validated Bundle. `base_url` (no trailing
-// slash) is stripped from absolute request URLs. Errors (kInvalidArgument, the expression
-// naming the element, e.g. "Bundle.entry[2].request.url"): a type other than transaction or
-// batch; an entry without request, method or url; a url that is not a FHIR REST path of this
-// server; a method the url does not take; a POST or PUT without a resource, or whose resource
-// type differs from the url's; a PUT whose resource id differs from the url's.
+// Reads Bundle.type and every entry of a decoded Bundle. `base_url` (no trailing slash) is
+// stripped from absolute request URLs. Errors (kInvalidArgument, the expression naming the
+// element, e.g. "Bundle.entry[2].request.url"): a type other than transaction or batch; an
+// entry without request, method or url; a url that is not a FHIR REST path of this server; a
+// method the url does not take; a POST or PUT without a resource, or whose resource type
+// differs from the url's; a PUT whose resource id differs from the url's. A transaction fails
+// with the first of them; a batch keeps each in its entry's `invalid`, as a batch answers every
+// entry on its own (FHIR R4 http.html#brules).
 Result<std::vector<BundleEntry>> read_bundle_entries(fhir::JsonDocument& bundle,
                                                      std::string_view base_url, BundleKind& kind);
+
+// A batch Bundle that failed validation (`validation`, check_resource's error): when every error
+// lies inside an entry ("Bundle.entry[2].resource.gender"), each such entry gets its issues as
+// its `invalid` and true is returned, so the others still run. False when an error lies outside
+// every entry (the request then fails as a whole).
+bool confine_issues_to_entries(const Status& validation, std::vector<BundleEntry>& entries);
 
 // The method word of a Bundle entry ("GET", ...).
 std::string_view method_name(EntryMethod method);

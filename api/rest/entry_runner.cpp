@@ -690,6 +690,11 @@ void continue_batch(std::shared_ptr<BatchRun> batch, std::size_t next) {
     const std::size_t i = batch->order[next];
     BundleEntry& entry = entries[i];
     EntryResult& result = batch->results[i];
+    if (!entry.invalid.is_ok()) {
+      result.status = http_status(entry.invalid.code());
+      result.error = entry.invalid;
+      continue;
+    }
     Status refused;
     if (ctx.request.grant != nullptr) refused = authorize(*ctx.request.grant, entry.route).status();
     if (!refused.is_ok()) {

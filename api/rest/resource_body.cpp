@@ -11,13 +11,16 @@
 
 namespace hearth::api {
 
-Result<fhir::JsonDocument> decode_resource(const Request& request, std::string_view type,
-                                           const fhir::XmlLimits& xml_limits) {
+Result<fhir::JsonDocument> parse_body(const Request& request, const fhir::XmlLimits& xml_limits) {
   HEARTH_ASSIGN_OR_RETURN(const Format format, body_format(request));
   if (request.body.empty()) return Status(Code::kMalformed, "the request has no body");
-  Result<fhir::JsonDocument> parsed = format == Format::kXml
-                                          ? fhir::parse_xml_resource(request.body, xml_limits)
-                                          : fhir::parse_json(request.body);
+  return format == Format::kXml ? fhir::parse_xml_resource(request.body, xml_limits)
+                                : fhir::parse_json(request.body);
+}
+
+Result<fhir::JsonDocument> decode_resource(const Request& request, std::string_view type,
+                                           const fhir::XmlLimits& xml_limits) {
+  Result<fhir::JsonDocument> parsed = parse_body(request, xml_limits);
   if (!parsed.is_ok()) return parsed;
   HEARTH_RETURN_IF_ERROR(check_resource(*parsed, type));
   return parsed;

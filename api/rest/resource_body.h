@@ -24,6 +24,11 @@ namespace hearth::api {
 Result<fhir::JsonDocument> decode_resource(const Request& request, std::string_view type,
                                            const fhir::XmlLimits& xml_limits = {});
 
+// The first half of decode_resource: the body parsed (JSON or XML by Content-Type), nothing
+// checked. Errors: kUnsupportedMediaType, kMalformed, kPayloadTooLarge as decode_resource.
+Result<fhir::JsonDocument> parse_body(const Request& request,
+                                      const fhir::XmlLimits& xml_limits = {});
+
 // The checks decode_resource makes once the body is parsed, for a resource made another way (a
 // patched one, patch_body.h): a JSON object of resourceType `type`, valid against the R4
 // definitions. Errors: kMalformed (not an object, no or wrong resourceType), kUnprocessable

@@ -158,11 +158,19 @@ BundleEntry rest_entry(const InteractionContext& ctx, EntryMethod method,
 }  // namespace
 
 void transaction_interaction(const InteractionContext& ctx, Respond respond) {
-  auto bundle = decode_resource(ctx.request, "Bundle", ctx.limits.xml);
+  auto bundle = parse_body(ctx.request, ctx.limits.xml);
   if (!bundle.is_ok()) return respond(failed(bundle.status()));
   auto doc = std::make_shared<fhir::JsonDocument>(std::move(bundle).value());
+  const Status valid = check_resource(*doc, "Bundle");
+  if (valid.code() == Code::kMalformed) return respond(failed(valid));
   BundleKind kind;
   auto entries = read_bundle_entries(*doc, ctx.request.base_url, kind);
+  // A batch answers an invalid entry alone; a transaction, or an error outside the entries,
+  // fails the request.
+  if (!valid.is_ok() &&
+      (!entries.is_ok() || kind.transaction || !confine_issues_to_entries(valid, *entries))) {
+    return respond(failed(valid));
+  }
   if (!entries.is_ok()) return respond(failed(entries.status()));
   auto work = std::make_shared<EntryWork>(entry_context(ctx));
   work->keep = doc;

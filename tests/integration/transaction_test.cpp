@@ -402,6 +402,31 @@ TEST_CASE("batch: entries succeed or fail on their own") {
   CHECK(str(doc["entry"][0]["response"]["status"]) == "201 Created");
   CHECK(str(doc["entry"][1]["response"]["status"]) == "400 Bad Request");
   CHECK(r.body.find("cannot refer to each other") != std::string::npos);
+
+  // An entry whose resource is invalid, or whose request cannot run, is answered alone.
+  r = client.post(
+      "", bundle("batch", {entry("", patient(sys, "ok4"), "POST", "Patient"),
+                           entry("", R"({"resourceType":"Patient","birthDate":"yesterday"})",
+                                 "POST", "Patient"),
+                           entry("", "", "GET", "NotAType/1"),
+                           entry("", patient(sys, "ok5"), "POST", "Patient")}));
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  doc = json(r);
+  CHECK(str(doc["entry"][0]["response"]["status"]) == "201 Created");
+  CHECK(str(doc["entry"][1]["response"]["status"]).starts_with("4"));
+  CHECK(str(doc["entry"][1]["response"]["outcome"]["issue"][0]["expression"][0]) ==
+        "Bundle.entry[1].resource.birthDate");
+  CHECK(str(doc["entry"][2]["response"]["status"]) == "400 Bad Request");
+  CHECK(str(doc["entry"][3]["response"]["status"]) == "201 Created");
+  CHECK(search_total(client, "Patient?identifier=" + sys + "|") == 5);  // ok1 to ok5
+
+  // The same in a transaction fails it whole, and nothing of it is stored.
+  r = client.post(
+      "", bundle("transaction", {entry("", patient(sys, "ok6"), "POST", "Patient"),
+                                 entry("", R"({"resourceType":"Patient","birthDate":"yesterday"})",
+                                       "POST", "Patient")}));
+  CHECK(r.status >= 400);
+  CHECK(search_total(client, "Patient?identifier=" + sys + "|") == 5);
 }
 
 TEST_CASE("REST: conditional create, update, delete and read") {

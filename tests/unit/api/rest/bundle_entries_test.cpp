@@ -75,8 +75,63 @@ TEST_CASE("entries that cannot run are refused with the element named") {
   expect(one("POST", "ValueSet/$expand", R"({"resourceType":"Parameters"})"), Code::kNotImplemented,
          "Bundle.entry[0].request.url");
   expect(one("GET", "NotAType/1"), Code::kInvalidArgument, "Bundle.entry[0].request.url");
-  expect(R"({"resourceType":"Bundle","type":"batch","entry":[{"resource":{}}]})",
+  expect(R"({"resourceType":"Bundle","type":"transaction","entry":[{"resource":{}}]})",
          Code::kInvalidArgument, "Bundle.entry[0].request");
+}
+
+TEST_CASE("a batch keeps an entry that cannot run as that entry's error; the others are read") {
+  BundleKind kind;
+  auto entries = read(R"({"resourceType":"Bundle","type":"batch","entry":[
+      {"request":{"method":"GET","url":"Patient/1"}},
+      {"resource":{}},
+      {"request":{"method":"GET","url":"NotAType/1"}},
+      {"request":{"method":"DELETE","url":"Patient/2"}}]})",
+                      kind);
+  REQUIRE(entries.is_ok());
+  CHECK_FALSE(kind.transaction);
+  REQUIRE(entries->size() == 4);
+  CHECK((*entries)[0].invalid.is_ok());
+  CHECK((*entries)[0].route.interaction == Interaction::kRead);
+  REQUIRE_FALSE((*entries)[1].invalid.is_ok());
+  CHECK((*entries)[1].invalid.issues()[0].expression == "Bundle.entry[1].request");
+  REQUIRE_FALSE((*entries)[2].invalid.is_ok());
+  CHECK((*entries)[2].invalid.issues()[0].expression == "Bundle.entry[2].request.url");
+  CHECK((*entries)[3].invalid.is_ok());
+  CHECK((*entries)[3].route.interaction == Interaction::kDelete);
+}
+
+TEST_CASE("validation issues of a batch go to their entries, unless one lies outside them") {
+  std::vector<BundleEntry> entries(3);
+  const auto issue = [](Severity severity, std::string expression) {
+    return Issue{severity, "value", "bad", std::move(expression)};
+  };
+  Status validation(
+      Code::kUnprocessable,
+      {issue(Severity::kError, "Bundle.entry[1].resource.birthDate"),
+       issue(Severity::kWarning, "Bundle.entry[1].resource.name[0]"),
+       issue(Severity::kWarning, "Bundle.entry[2].resource.text"),
+       issue(Severity::kFatal, "Bundle.entry[12]"), issue(Severity::kWarning, "Bundle.meta")});
+  std::vector<BundleEntry> thirteen(13);
+  REQUIRE(confine_issues_to_entries(validation, thirteen));
+  CHECK(thirteen[0].invalid.is_ok());
+  REQUIRE_FALSE(thirteen[1].invalid.is_ok());
+  CHECK(thirteen[1].invalid.code() == Code::kUnprocessable);
+  CHECK(thirteen[1].invalid.issues().size() == 2);  // its warning travels with its error
+  CHECK(thirteen[2].invalid.is_ok());               // a warning alone does not stop an entry
+  CHECK_FALSE(thirteen[12].invalid.is_ok());
+
+  CHECK_FALSE(confine_issues_to_entries(
+      Status(Code::kUnprocessable, {issue(Severity::kError, "Bundle.entry[0].resource.active"),
+                                    issue(Severity::kError, "Bundle")}),
+      entries));
+  // "Bundle.entry[1]x" and "Bundle.entry" name no entry; an index past the entries neither.
+  CHECK_FALSE(confine_issues_to_entries(
+      Status(Code::kUnprocessable, {issue(Severity::kError, "Bundle.entry[1]x")}), entries));
+  CHECK_FALSE(confine_issues_to_entries(
+      Status(Code::kUnprocessable, {issue(Severity::kError, "Bundle.entry")}), entries));
+  CHECK_FALSE(confine_issues_to_entries(
+      Status(Code::kUnprocessable, {issue(Severity::kError, "Bundle.entry[3].resource")}),
+      entries));
 }
 
 }  // namespace
