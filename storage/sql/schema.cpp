@@ -315,6 +315,20 @@ const std::vector<Step>& sqlite_steps() {
           " ('hl7_message', 'hl7_message_resend', '1000000 1000000 2 1 1')",
           "ANALYZE sqlite_schema",
       },
+      // 19: the shape of each date parameter's rows (storage/sql/date_shape.h), which lets the
+      // planner read two clauses of one date parameter as one range of idx_date_find: the
+      // longest span of a row (capped at 2^62: an open Period's span overflows, and SQLite then
+      // computes it as a REAL) and whether a resource has two rows. Computed here from the rows
+      // there are (one pass over idx_date), then kept by the index writer.
+      {
+          "ALTER TABLE search_param ADD COLUMN date_span INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE search_param ADD COLUMN date_several INTEGER NOT NULL DEFAULT 0",
+          "UPDATE search_param SET date_span = (SELECT CAST(MIN(MAX(i.high - i.low),"
+          " 4611686018427387904) AS INTEGER) FROM idx_date i WHERE i.pid = search_param.id)"
+          " WHERE id IN (SELECT DISTINCT pid FROM idx_date)",
+          "UPDATE search_param SET date_several = 1 WHERE id IN"
+          " (SELECT pid FROM idx_date GROUP BY rid, pid HAVING COUNT(*) > 1)",
+      },
   };
   return steps;
 }
@@ -510,6 +524,8 @@ const std::vector<Step>& postgresql_steps() {
           " (tenant, sender, control_id, content_hash)",
           "CREATE INDEX hl7_message_received_at ON hl7_message (tenant, received_at)",
       },
+      // 19: SQLite only (its planner's date statistics; PostgreSQL keeps its own).
+      {},
   };
   return steps;
 }

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <span>
 #include <string_view>
 #include <unordered_map>
@@ -108,6 +109,12 @@ std::string prefix_range(Builder& b, const std::string& column, const std::strin
          b.text(prefix + std::string(kAfterPrefix));
 }
 
+// The `ap` prefix's slack: 10% of the distance between the value and now.
+std::int64_t ap_slack(const SearchValue& v, std::int64_t now) {
+  const double gap = std::abs(static_cast<double>(now) - static_cast<double>(v.low));
+  return static_cast<std::int64_t>(gap * 0.1);
+}
+
 // A date value against a stored range [lo, hi] (search.html#prefix): `lo`/`hi` are columns.
 std::string date_condition(Builder& b, const SearchValue& v, const std::string& lo,
                            const std::string& hi, std::int64_t now) {
@@ -128,8 +135,7 @@ std::string date_condition(Builder& b, const SearchValue& v, const std::string& 
     case Prefix::kAp: {
       // Within 10% of the distance between the value and now, and never narrower than the
       // value's own range.
-      const double gap = std::abs(static_cast<double>(now) - static_cast<double>(v.low));
-      const auto slack = static_cast<std::int64_t>(gap * 0.1);
+      const std::int64_t slack = ap_slack(v, now);
       return lo + " <= " + b.integer(v.high + slack) + " AND " + hi +
              " >= " + b.integer(v.low - slack);
     }
@@ -504,9 +510,11 @@ std::string chain_probe(Builder& b, const SearchClause& clause, const std::strin
 }
 
 // `types`: the searched types (search_types); a chain starts from the one `type`. `as_probe`:
-// the probe form is wanted (a probe_clauses clause that does not drive), else the set.
+// the probe form is wanted (a probe_clauses clause that does not drive), else the set. `outer`:
+// the key a plain clause's probe asks about (the resource row's, or a driver row's).
 IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type,
-                 const std::vector<std::string>& types, std::int64_t now, bool as_probe = false) {
+                 const std::vector<std::string>& types, std::int64_t now, bool as_probe = false,
+                 const std::string& outer = "r.rid") {
   IdSet out;
   if (!clause.chain.empty()) {
     // Only the form used is written: its values are the statement's.
@@ -533,8 +541,28 @@ IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type
     out.excluded = clause.modifier == Modifier::kNot;
   }
   out.select = std::string("SELECT i.rid FROM ") + table + " i WHERE " + condition;
-  out.probe = std::string("EXISTS (SELECT 1 FROM ") + table + " i WHERE i.rid = r.rid AND " +
-              condition + ")";
+  out.probe = std::string("EXISTS (SELECT 1 FROM ") + table + " i WHERE i.rid = " + outer +
+              " AND " + condition + ")";
+  return out;
+}
+
+// The keys of the resources with a row that meets every clause of `range` (DateRange), read as
+// one range of idx_date_find: the parameter, then `low` between the range's bounds. Its probe:
+// such a row of the resource `outer`, through the table's key.
+IdSet range_ids(Builder& b, const fhir::search::SearchQuery& query, const DateRange& range,
+                const std::vector<std::string>& types, std::int64_t now,
+                const std::string& outer = "r.rid") {
+  const SearchClause& first = query.clauses[range.clauses.front()];
+  std::string condition = pid_condition(b, types, first.code) +
+                          " AND i.low >= " + b.integer(range.low_min) +
+                          " AND i.low <= " + b.integer(range.low_max);
+  for (std::size_t k : range.clauses) {
+    const SearchClause& clause = query.clauses[k];
+    condition += " AND (" + value_condition(b, clause, clause.values.front(), now) + ")";
+  }
+  IdSet out;
+  out.select = "SELECT i.rid FROM idx_date i WHERE " + condition;
+  out.probe = "EXISTS (SELECT 1 FROM idx_date i WHERE i.rid = " + outer + " AND " + condition + ")";
   return out;
 }
 
@@ -752,14 +780,83 @@ std::vector<std::size_t> probe_clauses(const fhir::search::SearchQuery& query) {
   return out;
 }
 
+std::vector<std::size_t> date_range_clauses(const fhir::search::SearchQuery& query,
+                                            const std::vector<std::size_t>& candidates) {
+  const bool one_type = !query.resource_type.empty() || query.types.size() == 1;
+  if (!one_type) return {};
+  const std::string& type = query.resource_type.empty() ? query.types.front() : query.resource_type;
+  auto fits = [&](const SearchClause& c) {
+    return c.chain.empty() && c.param->type == SearchParamType::kDate && c.code != "_lastUpdated" &&
+           c.modifier == Modifier::kNone && c.values.size() == 1 &&
+           fhir::search::param_parts(type, c.code).empty();
+  };
+  for (std::size_t a = 0; a < candidates.size(); ++a) {
+    const SearchClause& first = query.clauses[candidates[a]];
+    if (!fits(first)) continue;
+    std::vector<std::size_t> out = {candidates[a]};
+    for (std::size_t k = a + 1; k < candidates.size(); ++k) {
+      const SearchClause& c = query.clauses[candidates[k]];
+      if (fits(c) && c.code == first.code) out.push_back(candidates[k]);
+    }
+    if (out.size() > 1) return out;
+  }
+  return {};
+}
+
+std::optional<DateRange> date_range(const fhir::search::SearchQuery& query,
+                                    const std::vector<std::size_t>& clauses, std::int64_t span,
+                                    std::int64_t now_micros) {
+  // Bounds on a matching row's `low` (lo), from each value: a row meeting "hi > x" starts after
+  // x - span. Computed wide, then kept within int64 (the index's values are).
+  using Wide = __int128;
+  std::optional<Wide> low_min, low_max;
+  auto at_least = [&](Wide x) { low_min = low_min ? std::max(*low_min, x) : x; };
+  auto at_most = [&](Wide x) { low_max = low_max ? std::min(*low_max, x) : x; };
+  for (std::size_t k : clauses) {
+    const SearchValue& v = query.clauses[k].values.front();
+    const Wide low = v.low, high = v.high, after = Wide{v.high} + 1 - span;
+    switch (v.prefix) {
+      case Prefix::kEq:
+        at_least(low);
+        at_most(high);
+        break;
+      case Prefix::kNe: break;
+      case Prefix::kGt: at_least(after); break;
+      case Prefix::kLt:
+      case Prefix::kEb: at_most(low - 1); break;
+      case Prefix::kGe: at_least(std::min(low, after)); break;
+      case Prefix::kLe: at_most(high); break;
+      case Prefix::kSa: at_least(high + 1); break;
+      case Prefix::kAp: {
+        const Wide slack = ap_slack(v, now_micros);
+        at_least(low - slack - span);
+        at_most(high + slack);
+        break;
+      }
+    }
+  }
+  if (!low_min || !low_max) return std::nullopt;
+  constexpr Wide kMin = std::numeric_limits<std::int64_t>::min();
+  constexpr Wide kMax = std::numeric_limits<std::int64_t>::max();
+  DateRange out;
+  out.clauses = clauses;
+  out.low_min = static_cast<std::int64_t>(std::clamp(*low_min, kMin, kMax));
+  out.low_max = static_cast<std::int64_t>(std::clamp(*low_max, kMin, kMax));
+  return out;
+}
+
 ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::string_view tenant,
-                       std::size_t clause, std::int64_t now_micros, long long cap, bool chain_end) {
+                       std::size_t clause, std::int64_t now_micros, long long cap, bool chain_end,
+                       const DateRange* range) {
   Builder b(tenant);
   const std::vector<std::string> types =
       query.resource_type.empty() ? query.types : std::vector<std::string>{query.resource_type};
   const SearchClause& c = query.clauses[clause];
   IdSet ids;
-  if (chain_end && !c.chain.empty()) {
+  const bool ranged = range != nullptr && range->clauses.front() == clause;
+  if (ranged) {
+    ids = range_ids(b, query, *range, types, now_micros);
+  } else if (chain_end && !c.chain.empty()) {
     ids.select = own_ids(b, c, c.chain.back().type, now_micros);
   } else {
     ids = clause_ids(b, c, query.resource_type, types, now_micros);
@@ -767,7 +864,7 @@ ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::string_view 
   // A date range after a value ("hi > x") is no range of the (pid, low, high) index: read from
   // the latest `low` down, where such rows are, so the count reaches its cap early.
   const bool after =
-      c.param->type == SearchParamType::kDate && types.size() == 1 &&
+      !ranged && c.param->type == SearchParamType::kDate && types.size() == 1 &&
       fhir::search::param_parts(types.front(), c.code).empty() && c.modifier == Modifier::kNone &&
       std::all_of(c.values.begin(), c.values.end(), [](const SearchValue& v) {
         return v.prefix == Prefix::kGt || v.prefix == Prefix::kGe || v.prefix == Prefix::kSa;
@@ -804,6 +901,14 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::string_vie
     all.push_back("r.res_type IN (" + join(names, ", ") + ")");
   }
   std::vector<std::string> required, excluded;
+  // With a driver, the plain probes are asked of its rows ("dr") inside its selection, so that
+  // only the resources that pass them are looked up (not every row of the driver's set).
+  std::string driver;
+  std::vector<std::string> pushed;
+  auto in_range = [&](std::size_t k) {
+    return plan.range && std::find(plan.range->clauses.begin(), plan.range->clauses.end(), k) !=
+                             plan.range->clauses.end();
+  };
   for (std::size_t k = 0; k < query.clauses.size(); ++k) {
     const SearchClause& clause = query.clauses[k];
     if (clause.values.empty() && clause.modifier != Modifier::kMissing) continue;
@@ -811,15 +916,28 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::string_vie
       all.push_back(column_clause(b, clause, now_micros));
     } else if (table_of(clause.param->type) == nullptr) {
       all.emplace_back("1 = 0");
+    } else if (in_range(k) && plan.range->clauses.front() != k) {
+      continue;  // the range's first clause meets it too (DateRange)
     } else {
       const bool as_probe = plan.probe && plan.driver != k && probeable(clause);
-      IdSet ids = clause_ids(b, clause, query.resource_type, types, now_micros, as_probe);
+      const bool push = as_probe && plan.driver && clause.chain.empty();
+      const std::string outer = push ? "dr.rid" : "r.rid";
+      IdSet ids = in_range(k) ? range_ids(b, query, *plan.range, types, now_micros, outer)
+                              : clause_ids(b, clause, query.resource_type, types, now_micros,
+                                           as_probe, outer);
       if (as_probe && !ids.probe.empty()) {
-        all.push_back(ids.excluded ? "NOT " + ids.probe : ids.probe);
+        (push ? pushed : all).push_back(ids.excluded ? "NOT " + ids.probe : ids.probe);
+      } else if (plan.driver == k) {
+        driver = std::move(ids.select);
       } else {
         (ids.excluded ? excluded : required).push_back(std::move(ids.select));
       }
     }
+  }
+  if (!driver.empty()) {
+    required.push_back(pushed.empty() ? driver
+                                      : "SELECT dr.rid FROM (" + driver + ") AS dr WHERE " +
+                                            balanced(pushed, " AND "));
   }
   if (query.compartment) all.push_back(compartment_condition(b, query));
   if (plan.probe || required.size() + excluded.size() <= kSeparateIdSets) {

@@ -66,12 +66,27 @@ struct SearchSql {
 // point lookup on the table's key, so the rows come from the driver's set or, without a driver,
 // from the resource table in id order, and a page stops at its last row. The same matches
 // either way (a semi-join written two ways).
+// Two or more required clauses of one date parameter (`date=ge2020-01-01&date=lt2020-01-08`),
+// each a dense set whose intersection is small, read as one range of idx_date_find (pid, low):
+// the rows that meet every clause at once and start between low_min and low_max. A resource
+// matches the clauses only through such a row when it has one row of the parameter at most, and
+// a row meeting the clauses starts within those bounds only when no row spans more than the
+// parameter's longest span: the planner forms a range from search_param's date shape
+// (date_shape.h) only then (date_range).
+struct DateRange {
+  std::vector<std::size_t> clauses;  // into query.clauses; the first stands for them all
+  std::int64_t low_min = 0, low_max = 0;
+};
+
 struct SearchPlan {
   bool probe = false;
   std::optional<std::size_t> driver;  // an index into query.clauses, one of probe_clauses
   // The number of matches, when the plan's counts already tell it: the driver is the query's
   // only condition besides its type and its count stayed under the cap (compile_probe).
   std::optional<long long> total;
+  // When set, the first of its clauses, as a driver or as counted by compile_probe, is the
+  // range; the others (and that one, when it does not drive) are probed as usual.
+  std::optional<DateRange> range;
 };
 
 // Every form selects rows of `tenant` only (docs/tenancy.md): the resource rows it reads carry
@@ -91,6 +106,19 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::string_vie
 // (pid, target_id) index (reverse).
 std::vector<std::size_t> probe_clauses(const fhir::search::SearchQuery& query);
 
+// The clauses of `candidates` (probe_clauses) that may form a DateRange: those of the first
+// date parameter that two or more of them search, each with one value and no modifier, over
+// one type and a parameter without parts (param_parts); empty when there are none.
+std::vector<std::size_t> date_range_clauses(const fhir::search::SearchQuery& query,
+                                            const std::vector<std::size_t>& candidates);
+
+// The range of `clauses` (date_range_clauses) when no row of their parameter spans more than
+// `span` micros: the bounds on `low` of a row that meets every clause; none when the clauses
+// leave `low` unbounded on a side (ge and gt only, say). `now_micros` as for compile_search.
+std::optional<DateRange> date_range(const fhir::search::SearchQuery& query,
+                                    const std::vector<std::size_t>& clauses, std::int64_t span,
+                                    std::int64_t now_micros);
+
 // "SELECT COUNT(*)" of clause `clause`'s matching index rows, counting at most cap + 1: the
 // cheap estimate that picks a plan's driver. Its own values (placeholders from :b1). A chain's
 // rows are the searched type's keys it selects, each link's set nested in the next, which costs
@@ -101,9 +129,10 @@ struct ProbeSql {
   std::string text;
   std::vector<SqlValue> values;
 };
+// With `range`, whose first clause is `clause`: the count of the range's rows instead.
 ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::string_view tenant,
                        std::size_t clause, std::int64_t now_micros, long long cap,
-                       bool chain_end = false);
+                       bool chain_end = false, const DateRange* range = nullptr);
 
 // Restricts `sql` to the page `cursor` names (page_cursor.h): the rows after (or before) its
 // keys; for a page read backwards (previous, last), order_by is reversed: the caller reverses the

@@ -96,6 +96,7 @@ IndexWriter::IndexWriter(soci::session& sql, Dialect dialect, const std::string&
   if (dialect_ == Dialect::kSqlite) {
     rid_lookup_ = std::make_unique<SqliteStatement>(
         sql, "SELECT rid FROM resource WHERE tenant = ?1 AND res_type = ?2 AND res_id = ?3");
+    date_shape_ = std::make_unique<DateShapeWriter>(sql);
   }
   for (std::size_t t = 0; t < kTables.size(); ++t) {
     const TableColumns& columns = table_columns()[t];
@@ -337,6 +338,9 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
     row.high = r.high;
     return row;
   });
+  if (date_shape_ && !values.dates.empty()) {
+    date_shape_->record(values.dates, [this](std::string_view code) { return pid_of(code); });
+  }
   insert_rows(3, values.numbers, [](const NumberIndex& r) {
     Row row;
     row.param = r.param;

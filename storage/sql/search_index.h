@@ -28,6 +28,7 @@
 
 #include "fhir/search/index_values.h"
 #include "storage/sql/composite_index.h"
+#include "storage/sql/date_shape.h"
 #include "storage/sql/phonetic_index.h"
 #include "storage/sql/sqlite_statement.h"
 #include "storage/sql/text_index.h"
@@ -104,6 +105,8 @@ class IndexWriter {
   PhoneticIndexWriter phonetic_;
   // idx_text, the full-text table (text_index.h).
   TextIndexWriter text_;
+  // SQLite: search_param's date columns (date_shape.h).
+  std::unique_ptr<DateShapeWriter> date_shape_;
 };
 
 // Gives every (resource type, code) that extract_index produces a row in `search_param` in

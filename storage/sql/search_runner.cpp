@@ -122,6 +122,21 @@ bool sparse_walk(SearchStatements& cache, const SearchSql& walk) {
   return sampled == 0;
 }
 
+// The longest span of clause `clause`'s date parameter's rows (date_shape.h), or -1 when a
+// resource has had two rows of it (or it has no id yet), when no range may stand for its clauses.
+long long date_span_of(SearchStatements& cache, const fhir::search::SearchQuery& query,
+                       std::string_view tenant, std::size_t clause) {
+  std::vector<SqlValue> values(3);
+  values[0].text = std::string(tenant);
+  values[1].text = query.resource_type.empty() ? query.types.front() : query.resource_type;
+  values[2].text = query.clauses[clause].code;
+  return count_rows(cache,
+                    "SELECT COALESCE((SELECT CASE WHEN date_several = 0 THEN date_span ELSE -1 END"
+                    " FROM search_param WHERE tenant = :b1 AND res_type = :b2 AND code = :b3),"
+                    " -1)",
+                    values, values.size());
+}
+
 // The plan of a search (search_compiler.h, SearchPlan; docs/search.md, Planning). SQLite: each
 // plain or chained clause's matches are counted up to kDriveCap (one prepared statement each,
 // through its `_find` index; a chain's only when its last link's are under the cap); the
@@ -135,11 +150,24 @@ SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery&
                        std::string_view tenant, std::int64_t now_micros) {
   SearchPlan plan;
   if (cache.dialect() != Dialect::kSqlite) return plan;
-  const std::vector<std::size_t> candidates = probe_clauses(query);
+  std::vector<std::size_t> candidates = probe_clauses(query);
   if (candidates.empty()) return plan;
   plan.probe = true;
+  // Two clauses of one date parameter: one candidate, their range, when the parameter's rows
+  // allow it (date_shape.h); the others are probed.
+  if (const std::vector<std::size_t> ranged = date_range_clauses(query, candidates);
+      !ranged.empty()) {
+    const long long span = date_span_of(cache, query, tenant, ranged.front());
+    if (span >= 0) plan.range = date_range(query, ranged, span, now_micros);
+    if (plan.range) {
+      std::erase_if(candidates, [&](std::size_t k) {
+        return k != ranged.front() && std::find(ranged.begin(), ranged.end(), k) != ranged.end();
+      });
+    }
+  }
   auto count = [&](std::size_t k, bool chain_end, long long cap) {
-    ProbeSql probe = compile_probe(query, tenant, k, now_micros, cap, chain_end);
+    ProbeSql probe = compile_probe(query, tenant, k, now_micros, cap, chain_end,
+                                   plan.range ? &*plan.range : nullptr);
     return count_rows(cache, probe.text, probe.values, probe.values.size());
   };
   // The clause with the fewest matches (up to `cap`) becomes the driver; returns their number.
@@ -172,12 +200,16 @@ SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery&
       return walk;
     }
   }
-  // The driver alone, under the cap, counted its resources: that is the total.
+  // The driver alone, under the cap, counted its resources: that is the total. So did a range
+  // that stands for every condition (its resources have one row of the parameter at most).
   const auto conditions = std::count_if(
       query.clauses.begin(), query.clauses.end(), [](const fhir::search::SearchClause& c) {
         return !(c.values.empty() && c.modifier != fhir::search::Modifier::kMissing);
       });
-  if (one_type && conditions == 1 && fewest <= kDriveCap &&
+  const long long driving = plan.range && plan.range->clauses.front() == plan.driver
+                                ? static_cast<long long>(plan.range->clauses.size())
+                                : 1;
+  if (one_type && conditions == driving && fewest <= kDriveCap &&
       query.clauses[*plan.driver].chain.empty()) {
     plan.total = fewest;
   }
