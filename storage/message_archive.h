@@ -59,7 +59,8 @@ enum class ReusedControlId { kAccept, kReject };
 // with that row's id (for meta.source and Provenance). Its writes commit with the row or not at
 // all. It returns ok to keep them, or an error: its writes are then rolled back (PostgreSQL: a
 // savepoint; SQLite: the batch, run again without the effect), the row kept as 'error' with
-// `effect_failed_ack` as its ACK and the error's diagnostics as its note. As a TransactionBody
+// `effect_failed_ack` as its ACK (`effect_not_found_ack` when the error is kNotFound and that ACK
+// is set) and the error's diagnostics as its note. As a TransactionBody
 // it may run more than once (PostgreSQL runs the whole archiving again after a retryable failure;
 // SQLite's group commit a batch another write rolled back) and must start clean each time. A
 // database failure inside it fails the whole archiving (nothing stored, kUnavailable/kInternal).
@@ -81,6 +82,9 @@ struct ArchiveRequest {
   // as 'error' for a reused control id). Unset: the message is archived only.
   MessageEffect effect;
   std::string effect_failed_ack;  // the ACK stored and sent when `effect` returned an error
+  // The ACK stored and sent instead when that error is kNotFound (the message names a resource
+  // the store does not have: HL7 ERR-3 204, unknown key identifier); "": effect_failed_ack.
+  std::string effect_not_found_ack;
 };
 
 struct ArchiveOutcome {

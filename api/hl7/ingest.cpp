@@ -168,6 +168,14 @@ std::shared_ptr<Hl7Ingest::Pending> Hl7Ingest::prepare(std::string raw_text, con
         {error_of(hl7::ErrorCode::kApplicationInternalError,
                   "the message's resources could not be written, so nothing of it was stored "
                   "(the archived message's note says why)")});
+    // A merged patient (MRG-1) the store does not have is an unknown key, which table 0357
+    // has a code for. Built for merges only: other messages make no reference that can miss.
+    if (p.mapping.merge) {
+      request.effect_not_found_ack = p.ack_for(
+          hl7::AckCode::kAE, {error_of(hl7::ErrorCode::kUnknownKeyIdentifier,
+                                       "the merged patient (MRG-1) is not in the store, so "
+                                       "nothing of the message was stored")});
+    }
   }
   request.on_reused = options_.on_reused_control_id;
   if (p.outcome == hl7::AckCode::kAA && request.on_reused == storage::ReusedControlId::kReject) {

@@ -275,6 +275,7 @@ MessageMapping plan_mapped_bundle(std::shared_ptr<fhir::JsonDocument> doc, std::
   MessageMapping m;
   m.outcome = MessageMapping::Outcome::kMapped;
   m.resources = resources;
+  m.merge = survivor_entry >= 0 && merged_entry >= 0;
   m.written = state->written;
   m.effect = [state, survivor_entry, merged_entry](storage::StoreTransaction& tx,
                                                    std::int64_t message_id) -> Status {

@@ -60,6 +60,9 @@ struct MessageMapping {
                                       // left out), severity W
   storage::MessageEffect effect;      // kMapped
   std::size_t resources = 0;          // kMapped: entries of the Bundle
+  // kMapped: a patient merge, whose effect fails with kNotFound when the store does not have the
+  // merged patient (MRG-1): the ingest then answers ERR 204 (unknown key identifier).
+  bool merge = false;
   // kMapped, after a successful commit: "Type/id/_history/n" of every version written, then
   // "Provenance/hl7-message-<id>".
   std::shared_ptr<std::vector<std::string>> written;

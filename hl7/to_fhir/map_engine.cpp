@@ -29,7 +29,8 @@ struct CompiledRow {
   std::optional<TargetPath> path;      // none: not a path
   const MapTable* type_map = nullptr;
   const ConceptMapTable* vocabulary = nullptr;
-  bool each = false;  // the path has an "[each]" step
+  bool closed_vocabulary = false;  // a code `vocabulary` lacks is left out (kAddedVocabularies)
+  bool each = false;               // the path has an "[each]" step
 };
 
 struct CompiledMaps {
@@ -54,6 +55,25 @@ constexpr ProseRow kNotApplied[] = {
     // type; the content's type comes from its OBX-2 (document_content.h).
     {"TXA[DocumentReference]", "TXA-3", "content.attachment.contentType"},
 };
+
+// Rows the IG left without a vocabulary whose FHIR element cannot hold the v2 code, each with
+// why: the value goes through Hearth's own concept map (maps/hearth/codesystems), and a code the
+// map lacks is left out with a warning rather than written as it came.
+struct AddedVocabulary {
+  std::string_view map, source, target, vocabulary;
+};
+constexpr AddedVocabulary kAddedVocabularies[] = {
+    // ED.3 is a data subtype (table 0291: "PDF", "JPEG"); Attachment.contentType is a MIME type
+    // ("application/pdf").
+    {"ED[Attachment]", "ED.3", "contentType", "DataSubtype[MimeType]"},
+};
+
+const AddedVocabulary* added_vocabulary(const MapTable& map, const MapRow& row) {
+  for (const AddedVocabulary& a : kAddedVocabularies) {
+    if (a.map == map.name && a.source == row.source && a.target == row.target) return &a;
+  }
+  return nullptr;
+}
 
 bool not_applied(const MapTable& map, const MapRow& row) {
   for (const ProseRow& p : kNotApplied) {
@@ -84,7 +104,12 @@ std::vector<std::vector<CompiledRow>> compile_all(std::span<const MapTable> maps
           c.each = c.each || step.instance == kEachInstance;
       }
       if (!row.type_map.empty()) c.type_map = find_data_type_map(row.type_map);
-      if (!row.vocabulary.empty()) c.vocabulary = find_concept_map(row.vocabulary);
+      if (!row.vocabulary.empty()) {
+        c.vocabulary = find_concept_map(row.vocabulary);
+      } else if (const AddedVocabulary* added = added_vocabulary(map, row)) {
+        c.vocabulary = find_concept_map(added->vocabulary);
+        c.closed_vocabulary = c.vocabulary != nullptr;
+      }
       rows.push_back(std::move(c));
     }
   }
@@ -494,6 +519,14 @@ class Walk {
       const ConceptRow* mapped = translate(*row.vocabulary, value.text());
       if (mapped != nullptr) {
         write_concept(*mapped, node);
+        return;
+      }
+      if (row.closed_vocabulary) {
+        issues_.push_back(MappingIssue{
+            std::string(message_.segment_id(segment_)), static_cast<int>(segment_) + 1, field_,
+            repetition_, component_,
+            "'" + value.text() + "' has no entry in Hearth's " + std::string(row.vocabulary->name) +
+                " map; " + std::string(row.row->target) + " left out"});
         return;
       }
       text = value.text();

@@ -270,11 +270,15 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
     }
     if (!applied.is_ok()) {
       // The row stays, as 'error', with the ACK that says so: nothing of the effect persists.
+      const std::string& ack =
+          applied.code() == Code::kNotFound && !request.effect_not_found_ack.empty()
+              ? request.effect_not_found_ack
+              : request.effect_failed_ack;
       outcome.stored.status = MessageStatus::kError;
-      outcome.stored.ack = request.effect_failed_ack;
+      outcome.stored.ack = ack;
       outcome.stored.note = applied.message();
       st.status.assign(message_status_text(MessageStatus::kError));
-      bytes_to_column(st.dialect, request.effect_failed_ack, st.ack);
+      bytes_to_column(st.dialect, ack, st.ack);
       st.note.assign(outcome.stored.note);
       st.mark_failed.execute(true);
       ps.finish(st.mark_failed);

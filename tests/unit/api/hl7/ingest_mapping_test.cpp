@@ -188,10 +188,22 @@ TEST_CASE("A40 merges: the survivor replaces the merged patient, which becomes i
   // Both writes name the message.
   const std::string source = "urn:hearth:hl7-message:" + std::to_string(merge.archive_id);
   CHECK(f.count("Patient", {{"_source", source}}) == 2);
-  // A merge of a patient nobody has: AE, nothing written.
+  // A merge of a patient nobody has: AE with ERR-3 204 (unknown key identifier, table 0357),
+  // nothing written; the archive keeps that ACK and says why.
   Hl7IngestResult unknown =
       run(ingest, replaced(replaced(kA40, "MRG|44401", "MRG|99999"), "|A40-1|", "|A40-2|"));
   CHECK(unknown.ack_code == "AE");
+  const std::size_t err = unknown.ack.find("\rERR|");
+  REQUIRE(err != std::string::npos);
+  const std::string err_segment =
+      unknown.ack.substr(err + 1, unknown.ack.find('\r', err + 1) - err - 1);
+  CHECK(err_segment.find("|204^") != std::string::npos);
+  CHECK(err_segment.find("207") == std::string::npos);
+  Result<storage::ArchivedMessage> row = f.store->read_message(unknown.archive_id);
+  REQUIRE(row.is_ok());
+  CHECK(row->status == storage::MessageStatus::kError);
+  CHECK(row->ack == unknown.ack);
+  CHECK(row->note.find("matches no") != std::string::npos);
   CHECK(f.count("Patient") == 2);
 }
 

@@ -21,6 +21,20 @@ inline std::string read_file(const std::filesystem::path& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+// `text` with its segments ended by CR, whatever the file used (the corpus has LF and CRLF
+// files), and no empty ones.
+inline std::string cr_segments(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c != '\r' && c != '\n') {
+      out += c;
+    } else if (!out.empty() && out.back() != '\r') {
+      out += '\r';
+    }
+  }
+  return out;
+}
+
 // Every corpus file whose name ends with `suffix` (".hl7", ".expected.json").
 inline std::vector<std::filesystem::path> corpus_files(std::string_view suffix) {
   std::vector<std::filesystem::path> out;

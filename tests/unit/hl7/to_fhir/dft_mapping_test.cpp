@@ -1,12 +1,14 @@
 // DFT^P03 by Hearth's own map (hl7/to_fhir/maps/hearth: DFT_P03, FT1[ChargeItem], PR1[ChargeItem],
 // CP[Money], MO[Money]; the IG has none): a ChargeItem per FT1 of the patient's Account and
 // visit, the Account from PID-18 listing each IN1's Coverage, a Procedure per PR1 as the
-// charge's service, a Condition per DG1.
+// charge's service, a Condition per DG1. DFT^P11 (DFT_P11) likewise, with the DG1 and IN1 of
+// the visit and those of each FINANCIAL group.
 #include <doctest/doctest.h>
 
 #include <string>
 
 #include "core/url_encoding.h"
+#include "to_fhir/corpus_support.h"
 #include "to_fhir/mapped_bundle.h"
 
 namespace hearth::hl7::to_fhir {
@@ -104,6 +106,80 @@ TEST_CASE("DFT^P03: an FT1 without any code makes a ChargeItem without one") {
   REQUIRE(source.has_value());
   CHECK(source->segment == "FT1");
   CHECK(source->field == 7);
+}
+
+TEST_CASE("DFT^P11: charges with the visit's and each charge's diagnoses and insurance") {
+  // DFT_P11's order: the visit's DG1 and INSURANCE before the FINANCIAL groups, each of which
+  // has its own PR1, DG1 and FINANCIAL_INSURANCE.
+  Bundle bundle;
+  Result<MappedMessage> mapped = map_text(
+      "MSH|^~\\&|BILL|H|FIN|H|20260401120000||DFT^P11^DFT_P11|F11|P|2.5.1\r"
+      "EVN|P11|20260401120000\r"
+      "PID|1||77889^^^H^MR||BROWN^MICHAEL||19550918|M||||||||||AC100^^^H^AN\r"
+      "PV1|1|I|SURG^601^A||||||||||||||||V1^^^H\r"
+      "DG1|1||R07.9^Chest pain^I10\r"
+      "IN1|1|PLAN1|INS1^^^H|Acme Insurance\r"
+      "FT1|1|T1||20260401|20260401|CG|71045^Xray chest^CPT|||1|100&USD\r"
+      "PR1|1||71045^Xray chest^CPT||20260401\r"
+      "DG1|1||R07.9^Chest pain^I10\r"
+      "IN1|1|PLAN2|INS2^^^H|Other Insurance\r"
+      "FT1|2|T2||20260401|20260401|CG|92002^Eye exam^CPT|||1|70&USD\r"
+      "DG1|1||H10.9^Conjunctivitis^I10\r",
+      bundle);
+  REQUIRE(mapped.is_ok());
+  CHECK(mapped->map_name == "DFT_P11");
+  REQUIRE(bundle.by_type["ChargeItem"].size() == 2);
+  REQUIRE(bundle.by_type["Account"].size() == 1);
+  REQUIRE(bundle.by_type["Coverage"].size() == 2);
+  CHECK(bundle.by_type["Condition"].size() == 3);
+  REQUIRE(bundle.by_type["Procedure"].size() == 1);
+  const std::string patient = full_url_of(bundle, bundle.by_type["Patient"][0]);
+  const std::string account = full_url_of(bundle, bundle.by_type["Account"][0]);
+
+  const rapidjson::Value& first = *bundle.by_type["ChargeItem"][0];
+  CHECK(std::string(first["code"]["coding"][0]["code"].GetString()) == "71045");
+  CHECK(std::string(first["account"][0]["reference"].GetString()) == account);
+  CHECK(std::string(first["subject"]["reference"].GetString()) == patient);
+  CHECK(std::string(first["context"]["reference"].GetString()) ==
+        full_url_of(bundle, bundle.by_type["Encounter"][0]));
+  CHECK(std::string(first["service"][0]["reference"].GetString()) ==
+        full_url_of(bundle, bundle.by_type["Procedure"][0]));
+  CHECK(std::string((*bundle.by_type["ChargeItem"][1])["code"]["coding"][0]["code"].GetString()) ==
+        "92002");
+  // The account lists both coverages: the visit's and the first charge's.
+  const rapidjson::Value& acct = *bundle.by_type["Account"][0];
+  REQUIRE(acct["coverage"].Size() == 2);
+  for (const rapidjson::Value* coverage : bundle.by_type["Coverage"]) {
+    CHECK(std::string((*coverage)["beneficiary"]["reference"].GetString()) == patient);
+  }
+  for (const rapidjson::Value* condition : bundle.by_type["Condition"]) {
+    CHECK(std::string((*condition)["subject"]["reference"].GetString()) == patient);
+  }
+}
+
+TEST_CASE("DFT^P11 of the corpus: a ChargeItem per FT1, a Condition per DG1, a Coverage per IN1") {
+  for (const char* file : {"fhir-converter/DFT-P11-01.hl7", "fhir-converter/DFT-P11-02.hl7"}) {
+    CAPTURE(file);
+    const std::string raw = testing::cr_segments(testing::read_file(testing::corpus_dir() / file));
+    REQUIRE_FALSE(raw.empty());
+    std::size_t ft1 = 0, dg1 = 0, in1 = 0;
+    for (std::size_t at = 0; at < raw.size(); at = raw.find('\r', at) + 1) {
+      const std::string_view id = std::string_view(raw).substr(at, 4);
+      ft1 += id == "FT1|";
+      dg1 += id == "DG1|";
+      in1 += id == "IN1|";
+      if (raw.find('\r', at) == std::string::npos) break;
+    }
+    Bundle bundle;
+    Result<MappedMessage> mapped = map_text(raw, bundle);
+    REQUIRE_MESSAGE(mapped.is_ok(), mapped.status().message());
+    CHECK(mapped->map_name == "DFT_P11");
+    CHECK(ft1 == 2);
+    CHECK(bundle.by_type["ChargeItem"].size() == ft1);
+    CHECK(bundle.by_type["Condition"].size() == dg1);
+    CHECK(bundle.by_type["Coverage"].size() == in1);
+    CHECK(bundle.by_type["Account"].size() == 1);
+  }
 }
 
 }  // namespace hearth::hl7::to_fhir

@@ -51,6 +51,53 @@ TEST_CASE("MDM^T02: TX lines, FT text and RP references as the document's conten
   CHECK_FALSE(content[2]["attachment"].HasMember("data"));
 }
 
+// ED.3 (table 0291) -> Attachment.contentType through Hearth's DataSubtype[MimeType] map: a
+// MIME type, never the bare subtype; an unknown subtype is left out with a warning.
+TEST_CASE("MDM^T02: an ED document's subtype (table 0291) becomes a MIME type") {
+  const std::string head =
+      "MSH|^~\\&|DOC|H|HEARTH|H|20260101120000||MDM^T02^MDM_T02|1|P|2.5.1\r"
+      "EVN|T02|20260101120000\r"
+      "PID|1||123^^^H^MR||DOE^JANE\r"
+      "TXA|1|DS^Discharge summary|AP|20260101||20260101120000|||||||DOC2||||AU||AV\r";
+  struct Case {
+    const char* ed;            // OBX-5
+    const char* content_type;  // expected contentType; "" when left out
+  };
+  const Case cases[] = {
+      {"^AP^PDF^Base64^JVBERi0xLjQ=", "application/pdf"},
+      {"^application^pdf^Base64^JVBERi0xLjQ=", "application/pdf"},
+      {"^IM^JPEG^Base64^/9j/4AAQ", "image/jpeg"},
+      {"^TEXT^XML^Base64^PGE+PC9hPg==", "application/xml"},
+      {"^IM^JOT^Base64^AAAA", ""},  // table 0291's ink data: no MIME type
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.ed);
+    Bundle bundle;
+    Result<MappedMessage> mapped =
+        map_text(head + "OBX|1|ED|DOC^Document||" + c.ed + "||||||F\r", bundle);
+    REQUIRE(mapped.is_ok());
+    REQUIRE(bundle.by_type["DocumentReference"].size() == 1);
+    const rapidjson::Value& document = *bundle.by_type["DocumentReference"][0];
+    REQUIRE(document.HasMember("content"));
+    REQUIRE(document["content"].Size() == 1);
+    const rapidjson::Value& attachment = document["content"][0]["attachment"];
+    CHECK(attachment.HasMember("data"));
+    bool warned = false;
+    for (const MappingIssue& issue : mapped->issues) {
+      warned = warned || (issue.segment == "OBX" && issue.field == 5 && issue.component == 3 &&
+                          issue.message.find("DataSubtype[MimeType]") != std::string::npos);
+    }
+    if (*c.content_type != '\0') {
+      REQUIRE(attachment.HasMember("contentType"));
+      CHECK(std::string(attachment["contentType"].GetString()) == c.content_type);
+      CHECK_FALSE(warned);
+    } else {
+      CHECK_FALSE(attachment.HasMember("contentType"));
+      CHECK(warned);
+    }
+  }
+}
+
 TEST_CASE("MDM^T02: no OBX, no content") {
   Result<Message> message = Message::parse(
       "MSH|^~\\&|DOC|H|HEARTH|H|20260101120000||MDM^T02^MDM_T02|1|P|2.5.1\r"

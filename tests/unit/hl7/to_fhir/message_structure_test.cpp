@@ -11,6 +11,7 @@
 #include <iterator>
 #include <map>
 
+#include "hl7/to_fhir/patient_merge.h"
 #include "to_fhir/corpus_support.h"
 
 namespace hearth::hl7::to_fhir {
@@ -160,7 +161,33 @@ TEST_CASE("message structure: every corpus message with a map (counts)") {
       messages, segments, unplaced, z_segments);
   for (const auto& [what, n] : unplaced_ids) std::printf("  no place: %s x%zu\n", what.c_str(), n);
   CHECK(messages > 100);
-  CHECK(unplaced * 100 <= segments * 2);
+  // 2.5%: of the 50 today, 14 are FHIR-Converter's SIU_12.hl7, an SIU labelled ADT^A60 (its SCH,
+  // RGS, AIS ... have no place in ADT_A60).
+  CHECK(unplaced * 1000 <= segments * 25);
+}
+
+// The corpus messages (one per file; batches are the MLLP corpus test's) that neither a message map
+// nor the patient merge takes: archived as `unmapped` by the ingest. Listed by MSH-9.
+TEST_CASE("message structure: corpus messages without a map (counts)") {
+  std::size_t messages = 0;
+  std::map<std::string, std::size_t> without;
+  std::size_t unmapped = 0;
+  for (const auto& path : testing::corpus_files(".hl7")) {
+    const std::string raw = testing::read_file(path);
+    Result<Message> message = Message::parse(raw);
+    if (!message.is_ok()) continue;
+    ++messages;
+    if (message_map_for(*message) != nullptr || is_patient_merge(*message)) continue;
+    ++unmapped;
+    ++without[std::string(message->message_code()) + "^" + std::string(message->trigger_event())];
+  }
+  std::printf("v2 corpus messages without a map: %zu of %zu\n", unmapped, messages);
+  for (const auto& [type, n] : without) std::printf("  without a map: %s x%zu\n", type.c_str(), n);
+  // Today's 53 (69 before Hearth's maps of ADT A15, A16, A25, A26, A60, DFT^P11 and OMG^O19):
+  // types a clinic's feeds send less, or whose meaning another structure's rows would get wrong
+  // (A27/A29 cancel and delete, MDM_T01 without its document, merges by account or visit).
+  // More means a map went missing.
+  CHECK(unmapped <= 53);
 }
 
 }  // namespace hearth::hl7::to_fhir
