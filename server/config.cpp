@@ -77,6 +77,12 @@ void add_serve_options(CLI::App& app, Config& config) {
   app.add_option("--base-url", config.base_url,
                  "Public base URL for links (default: http://<Host header>/fhir)")
       ->envname("HEARTH_BASE_URL");
+  app.add_option("--tenancy", config.tenancy,
+                 "Tenants: none (one tenant), or url (every path names its tenant first: "
+                 "/fhir/[tenant]/..., /hl7/[tenant]/..., /x12/[tenant])")
+      ->envname("HEARTH_TENANCY")
+      ->check(CLI::IsMember({"none", "url"}))
+      ->capture_default_str();
   app.add_option("--max-body", config.max_body,
                  "Largest request body accepted, in bytes (suffixes: KiB, MiB, ...); 413 beyond")
       ->envname("HEARTH_MAX_BODY")

@@ -38,6 +38,9 @@ struct Config {
   std::string store = std::string(kDefaultStore);    // storage::open_store URL
   std::string blob_dir;  // storage::StoreOptions::blob_dir (--blob-dir): "" keeps blobs in rows
   std::string base_url;  // empty: "http://" + Host header + "/fhir"
+  // Tenants (docs/tenancy.md): "none" (every request in tenant "") or "url" (every FHIR path
+  // is /fhir/[tenant]/..., /hl7/[tenant]/..., /x12/[tenant]; server/tenant_path.h).
+  std::string tenancy = "none";
   std::uint64_t max_body = kDefaultMaxBody;  // request bodies beyond this get 413
   // Request body bytes all HTTP connections may hold at once, from reading a body to writing
   // its response (server/body_budget.h); a body that does not fit waits, then gets 503.

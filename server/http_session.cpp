@@ -169,6 +169,7 @@ void reset(api::Request& request) {
     request.body.clear();
   }
   request.base_url.clear();
+  request.tenant.clear();
   request.grant = nullptr;
 }
 
@@ -569,6 +570,7 @@ void record_access(AuditWriter& audit, const AccessFacts& access) {
         named_resource(access.location.empty() ? access.request.path : access.location);
   }
   record.description = "request " + std::string(access.request_id);
+  record.tenant = access.request.tenant;
   audit.record(std::move(record));
 }
 
@@ -678,7 +680,10 @@ void log_tls_refusal(std::string_view listener, const Socket& socket,
 asio::awaitable<void> run_session(Socket socket, ServerState& state,
                                   [[maybe_unused]] ConnectionSlot slot) {
   PlainStream stream(std::move(socket));
-  const MappingContext mapping{state.config.base_url, state.local_address, &state.hosts};
+  const MappingContext mapping{.base_url = state.config.base_url,
+                               .fallback_host = state.local_address,
+                               .hosts = &state.hosts,
+                               .tenant_in_path = state.config.tenancy == "url"};
   co_await serve(stream, state, mapping);
 }
 
@@ -694,8 +699,11 @@ asio::awaitable<void> run_tls_session(Socket socket, ServerState& state,
     log_tls_refusal("https", tcp_of(stream).socket(), ec);
     co_return;
   }
-  const MappingContext mapping{state.config.base_url, state.tls_local_address, &state.hosts,
-                               "https://"};
+  const MappingContext mapping{.base_url = state.config.base_url,
+                               .fallback_host = state.tls_local_address,
+                               .hosts = &state.hosts,
+                               .scheme = "https://",
+                               .tenant_in_path = state.config.tenancy == "url"};
   co_await serve(stream, state, mapping);
 }
 

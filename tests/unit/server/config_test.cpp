@@ -301,3 +301,19 @@ TEST_CASE("--hl7-system-base: repeatable FACILITY=URI, parsed and checked by fin
 }
 
 }  // namespace hearth::server
+
+namespace hearth::server {
+namespace {
+
+TEST_CASE("--tenancy: none by default, url by flag or variable, nothing else") {
+  CHECK(parse({}).tenancy == "none");
+  CHECK(parse({"--tenancy", "url"}).tenancy == "url");
+  ::setenv("HEARTH_TENANCY", "url", 1);
+  CHECK(parse({}).tenancy == "url");
+  CHECK(parse({"--tenancy", "none"}).tenancy == "none");
+  ::unsetenv("HEARTH_TENANCY");
+  CHECK_THROWS(parse({"--tenancy", "header"}));
+}
+
+}  // namespace
+}  // namespace hearth::server
