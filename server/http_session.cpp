@@ -8,6 +8,7 @@
 // client leaves is cancelled.
 #include "server/http_session.h"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -369,6 +370,17 @@ Result<std::shared_ptr<const auth::TokenClaims>> authenticate(
   return state.handlers.bearer->authenticate(authorization);
 }
 
+// --tenant-claim: the token must list the request's tenant. Errors: kForbidden.
+Status allow_tenant(std::string_view claim, const auth::TokenClaims& claims,
+                    std::string_view tenant) {
+  if (std::find(claims.tenants.begin(), claims.tenants.end(), tenant) != claims.tenants.end()) {
+    return Status::ok();
+  }
+  return Status(Code::kForbidden, "the token does not grant tenant '" + std::string(tenant) +
+                                      "' (its claim '" + std::string(claim) +
+                                      "' lists the tenants it may use)");
+}
+
 // The 401 for a refused token, with its WWW-Authenticate challenge.
 api::Response refuse(const Status& status, const http::request_header<>& message,
                      const api::Request& request) {
@@ -493,6 +505,12 @@ asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
     bearer_claims = std::move(claims).value();
     request.grant = &bearer_claims->grant;
     who = bearer_claims;
+    if (!state.config.tenant_claim.empty()) {
+      if (Status tenant = allow_tenant(state.config.tenant_claim, *bearer_claims, request.tenant);
+          !tenant.is_ok()) {
+        co_return safe_error(tenant, request);
+      }
+    }
   }
   if (served == nullptr) {
     co_return safe_error(Status(Code::kNotFound, "the HL7 API is not served here"), request);

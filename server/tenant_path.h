@@ -22,4 +22,8 @@ namespace hearth::server {
 // base); kMalformed when its first segment is not a tenant name.
 Status take_tenant(std::string_view base, std::string_view& rest, std::string& tenant);
 
+// The rule alone, for a tenant named in configuration (--mllp-tenant). Errors: kMalformed for a
+// name that is not a tenant name, kNotFound for a word of a FHIR base.
+Status check_tenant_name(std::string_view name);
+
 }  // namespace hearth::server

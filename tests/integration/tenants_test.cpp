@@ -117,7 +117,8 @@ struct Tenants {
 
 ServerOptions url_tenancy(std::vector<std::string> more = {}) {
   ServerOptions options;
-  options.args = {"--tenancy", "url"};
+  // The harness's MLLP listener needs a tenant; nothing is sent to it here.
+  options.args = {"--tenancy", "url", "--mllp-tenant", "inbox"};
   options.args.insert(options.args.end(), more.begin(), more.end());
   return options;
 }
