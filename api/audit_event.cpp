@@ -136,6 +136,10 @@ std::string audit_event_json(const AuditRecord& record, std::string_view id) {
   w.EndArray();
   w.Key("source");
   w.StartObject();
+  if (!record.tenant.empty()) {
+    w.Key("site");
+    write_str(w, record.tenant);
+  }
   w.Key("observer");
   w.StartObject();
   w.Key("display");

@@ -25,13 +25,16 @@ struct AuditRecord {
   // entity.description: "request <X-Request-Id>" (to join the access log), or for a message
   // "message <archive id> <type> ACK <code>".
   std::string description;
+  // The tenant accessed (api::Request::tenant), "" for --tenancy none: the event is stored in
+  // it (server/audit_writer.h) and names it as source.site.
+  std::string tenant;
 };
 
 // The AuditEvent JSON of `record` with id `id`: type rest (or hl7v2 for a message), subtype
 // the interaction, action C/R/U/D/E from it, outcome 0 (2xx/3xx), 4 (4xx) or 8 (5xx), one
 // requestor agent (who.identifier = subject, altId = client id, network address), the source
-// "hearth", and one entity: what = the reference, query = the query in base64 (as the
-// specification stores it), description as given.
+// "hearth" (site: the tenant, when there is one), and one entity: what = the reference, query = the
+// query in base64 (as the specification stores it), description as given.
 std::string audit_event_json(const AuditRecord& record, std::string_view id);
 
 // The AuditEvent.action code of an interaction label (C, R, U, D or E).

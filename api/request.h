@@ -36,6 +36,12 @@ struct Request {
   // Absolute FHIR base URL used in Location headers and Bundle links, e.g.
   // "http://127.0.0.1:8080/fhir" (no trailing slash); the FHIR base for /hl7 requests too.
   std::string base_url;
+  // The tenant whose data the request sees (docs/tenancy.md): under `--tenancy url` the path's
+  // /fhir/[tenant]/... segment (and base_url ends with it), else "". The Service entry points
+  // (handle, handle_async and the Finish it hands over) install it as the TenantScope of the
+  // thread that runs them (core/tenant_scope.h), so the request's store calls run in it on
+  // whatever thread the server chose; work they hand to threads of their own carries it along.
+  std::string tenant;
   // What the request's bearer token grants (server/auth: SMART scopes, launch patient, admin),
   // owned by the caller and alive until the response is built; null when the server
   // authenticates no one (--auth none): then nothing is authorised. The REST core refuses an

@@ -1,7 +1,8 @@
 // The tenant whose data one thread's store calls see, without threading a parameter through
-// every layer (as CancelScope does for cancellation, core/cancel.h): the server installs the
-// request's tenant (`--tenancy url`: the path's `[root]/fhir/[tenant]/...`) for the thread that
-// runs the request, and the store reads it once per call and binds it into every statement of
+// every layer (as CancelScope does for cancellation, core/cancel.h): the server decides the
+// request's tenant (`--tenancy url`: the path's `[root]/fhir/[tenant]/...`) and carries it in
+// the request value (api::Request::tenant); the api's entry points install it for the thread
+// that runs them, and the store reads it once per call and binds it into every statement of
 // that call (docs/tenancy.md). "" is the tenant of `--tenancy none`, and of a thread that
 // installed none: every store opened before tenants existed holds its data there.
 //

@@ -2,7 +2,8 @@
 // in the store, where it is read and searched like any resource (GET AuditEvent?...), and, with
 // --audit-file, also appended as one JSON line per event for a SIEM. Recording is off the
 // request path: record() queues and returns; one thread writes the queue in batches (up to
-// kAuditBatch events in one store transaction). Writing AuditEvents is not itself audited.
+// kAuditBatch events, one store transaction per tenant among them, each event in the tenant of
+// its request). Writing AuditEvents is not itself audited.
 //
 // Lifecycle: start() -> record() from any thread -> stop() (also in the destructor) writes
 // everything recorded before it and joins the thread, so a clean shutdown loses nothing. The
@@ -22,6 +23,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "api/audit_event.h"
 #include "core/clock.h"
@@ -54,6 +56,8 @@ class AuditWriter {
  private:
   void run();
   void write_batch(std::deque<api::AuditRecord>& batch);
+  // One tenant's events of a batch in one store transaction; the caller installed its scope.
+  void write_tenant(const std::vector<const api::AuditRecord*>& records);
 
   storage::ResourceStore& store_;
   IdGenerator& ids_;

@@ -10,6 +10,7 @@
 
 #include "hl7/v2/message.h"
 #include "server/auth/jwks_fetch.h"
+#include "server/tenant_path.h"
 
 namespace hearth::server {
 
@@ -66,6 +67,30 @@ void add_limit_options(CLI::App& app, api::RestLimits& limits) {
       ->envname("HEARTH_ENFORCE_PROFILES");
 }
 
+// The tenant flags together (docs/tenancy.md).
+Status check_tenancy(const Config& config) {
+  const bool url = config.tenancy == "url";
+  if (!url && !(config.tenant_claim + config.mllp_tenant).empty()) {
+    return Status(Code::kInvalidArgument, "--tenant-claim and --mllp-tenant go with --tenancy url");
+  }
+  if (!config.tenant_claim.empty() && config.auth != "jwt") {
+    return Status(Code::kInvalidArgument, "--tenant-claim reads bearer tokens: add --auth jwt");
+  }
+  const bool mllp = config.mllp_listen != "off" || config.mllp_tls_listen != "off";
+  if (url && mllp && config.mllp_tenant.empty()) {
+    // Without it every message would land in tenant "", which no URL names.
+    return Status(Code::kInvalidArgument,
+                  "--tenancy url: MLLP messages need a tenant, --mllp-tenant NAME (or "
+                  "--mllp-listen off and --mllp-tls-listen off)");
+  }
+  if (!config.mllp_tenant.empty()) {
+    if (Status name = check_tenant_name(config.mllp_tenant); !name.is_ok()) {
+      return Status(Code::kInvalidArgument, "--mllp-tenant: " + name.message());
+    }
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 void add_serve_options(CLI::App& app, Config& config) {
@@ -77,6 +102,21 @@ void add_serve_options(CLI::App& app, Config& config) {
   app.add_option("--base-url", config.base_url,
                  "Public base URL for links (default: http://<Host header>/fhir)")
       ->envname("HEARTH_BASE_URL");
+  app.add_option("--tenancy", config.tenancy,
+                 "Tenants: none (one tenant), or url (every path names its tenant first: "
+                 "/fhir/[tenant]/..., /hl7/[tenant]/..., /x12/[tenant])")
+      ->envname("HEARTH_TENANCY")
+      ->check(CLI::IsMember({"none", "url"}))
+      ->capture_default_str();
+  app.add_option("--tenant-claim", config.tenant_claim,
+                 "With --tenancy url and --auth jwt: the token claim listing the tenants its "
+                 "bearer may use (an array, or a space-separated string; a dotted name walks "
+                 "objects); other tenants are 403")
+      ->envname("HEARTH_TENANT_CLAIM");
+  app.add_option("--mllp-tenant", config.mllp_tenant,
+                 "With --tenancy url: the tenant HL7 v2 messages received over MLLP (both "
+                 "listeners) land in")
+      ->envname("HEARTH_MLLP_TENANT");
   app.add_option("--max-body", config.max_body,
                  "Largest request body accepted, in bytes (suffixes: KiB, MiB, ...); 413 beyond")
       ->envname("HEARTH_MAX_BODY")
@@ -352,6 +392,7 @@ Status finalize(Config& config) {
                   "--jwks-file, --jwks-url, --issuer, --audience and --oauth-*-url go with "
                   "--auth jwt");
   }
+  HEARTH_RETURN_IF_ERROR(check_tenancy(config));
   if (!config.audit_file.empty() && config.audit == "off") {
     return Status(Code::kInvalidArgument, "--audit-file needs the audit trail (--audit on)");
   }

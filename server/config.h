@@ -38,6 +38,13 @@ struct Config {
   std::string store = std::string(kDefaultStore);    // storage::open_store URL
   std::string blob_dir;  // storage::StoreOptions::blob_dir (--blob-dir): "" keeps blobs in rows
   std::string base_url;  // empty: "http://" + Host header + "/fhir"
+  // Tenants (docs/tenancy.md): "none" (every request in tenant "") or "url" (every FHIR path
+  // is /fhir/[tenant]/..., /hl7/[tenant]/..., /x12/[tenant]; server/tenant_path.h).
+  std::string tenancy = "none";
+  // --tenancy url: the token claim listing the tenants a bearer may use (--auth jwt; "" = no
+  // check), and the tenant MLLP messages land in (required when an MLLP listener is on).
+  std::string tenant_claim;
+  std::string mllp_tenant;
   std::uint64_t max_body = kDefaultMaxBody;  // request bodies beyond this get 413
   // Request body bytes all HTTP connections may hold at once, from reading a body to writing
   // its response (server/body_budget.h); a body that does not fit waits, then gets 503.
@@ -144,7 +151,9 @@ void add_store_option(CLI::App& app, Config& config);
 // (a URL of the wrong form), --issuer and
 // --audience (or those without --auth jwt), an
 // --hl7-accept-types entry that is not CODE or CODE^EVENT, an --hl7-accept-versions entry the
-// parser does not support, or an empty --allowed-hosts entry.
+// parser does not support, an empty --allowed-hosts entry, --tenant-claim or --mllp-tenant
+// without --tenancy url (--tenant-claim also without --auth jwt), --tenancy url with an MLLP
+// listener but no --mllp-tenant, or an --mllp-tenant that is not a tenant name.
 Status finalize(Config& config);
 
 // Splits "HOST:PORT" / "[IPv6]:PORT". Errors: kInvalidArgument (no port, port > 65535,

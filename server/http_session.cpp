@@ -8,6 +8,7 @@
 // client leaves is cancelled.
 #include "server/http_session.h"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -169,6 +170,7 @@ void reset(api::Request& request) {
     request.body.clear();
   }
   request.base_url.clear();
+  request.tenant.clear();
   request.grant = nullptr;
 }
 
@@ -368,6 +370,17 @@ Result<std::shared_ptr<const auth::TokenClaims>> authenticate(
   return state.handlers.bearer->authenticate(authorization);
 }
 
+// --tenant-claim: the token must list the request's tenant. Errors: kForbidden.
+Status allow_tenant(std::string_view claim, const auth::TokenClaims& claims,
+                    std::string_view tenant) {
+  if (std::find(claims.tenants.begin(), claims.tenants.end(), tenant) != claims.tenants.end()) {
+    return Status::ok();
+  }
+  return Status(Code::kForbidden, "the token does not grant tenant '" + std::string(tenant) +
+                                      "' (its claim '" + std::string(claim) +
+                                      "' lists the tenants it may use)");
+}
+
 // The 401 for a refused token, with its WWW-Authenticate challenge.
 api::Response refuse(const Status& status, const http::request_header<>& message,
                      const api::Request& request) {
@@ -492,6 +505,12 @@ asio::awaitable<api::Response> respond(ServerState& state, PlainStream& stream,
     bearer_claims = std::move(claims).value();
     request.grant = &bearer_claims->grant;
     who = bearer_claims;
+    if (!state.config.tenant_claim.empty()) {
+      if (Status tenant = allow_tenant(state.config.tenant_claim, *bearer_claims, request.tenant);
+          !tenant.is_ok()) {
+        co_return safe_error(tenant, request);
+      }
+    }
   }
   if (served == nullptr) {
     co_return safe_error(Status(Code::kNotFound, "the HL7 API is not served here"), request);
@@ -569,6 +588,7 @@ void record_access(AuditWriter& audit, const AccessFacts& access) {
         named_resource(access.location.empty() ? access.request.path : access.location);
   }
   record.description = "request " + std::string(access.request_id);
+  record.tenant = access.request.tenant;
   audit.record(std::move(record));
 }
 
@@ -678,7 +698,10 @@ void log_tls_refusal(std::string_view listener, const Socket& socket,
 asio::awaitable<void> run_session(Socket socket, ServerState& state,
                                   [[maybe_unused]] ConnectionSlot slot) {
   PlainStream stream(std::move(socket));
-  const MappingContext mapping{state.config.base_url, state.local_address, &state.hosts};
+  const MappingContext mapping{.base_url = state.config.base_url,
+                               .fallback_host = state.local_address,
+                               .hosts = &state.hosts,
+                               .tenant_in_path = state.config.tenancy == "url"};
   co_await serve(stream, state, mapping);
 }
 
@@ -694,8 +717,11 @@ asio::awaitable<void> run_tls_session(Socket socket, ServerState& state,
     log_tls_refusal("https", tcp_of(stream).socket(), ec);
     co_return;
   }
-  const MappingContext mapping{state.config.base_url, state.tls_local_address, &state.hosts,
-                               "https://"};
+  const MappingContext mapping{.base_url = state.config.base_url,
+                               .fallback_host = state.tls_local_address,
+                               .hosts = &state.hosts,
+                               .scheme = "https://",
+                               .tenant_in_path = state.config.tenancy == "url"};
   co_await serve(stream, state, mapping);
 }
 

@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/tenant_scope.h"
 #include "hl7/mllp/mllp_framer.h"
 #include "server/access_log.h"
 #include "server/audit_writer.h"
@@ -73,7 +74,7 @@ class InFlightMessage {
 // certificate's subject, what the Provenance the message wrote (its resources), the outcome the
 // ACK's: accepted 200, error 422, reject 400.
 void record_message(AuditWriter& audit, const api::Hl7IngestResult& result, const std::string& peer,
-                    const std::string& identity) {
+                    const std::string& identity, const std::string& tenant) {
   api::AuditRecord record;
   record.recorded_micros = std::chrono::duration_cast<std::chrono::microseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
@@ -89,6 +90,7 @@ void record_message(AuditWriter& audit, const api::Hl7IngestResult& result, cons
   }
   record.description = "message " + std::to_string(result.archive_id) + " " + result.message_type +
                        " ACK " + result.ack_code;
+  record.tenant = tenant;
   audit.record(std::move(record));
 }
 
@@ -97,21 +99,25 @@ void record_message(AuditWriter& audit, const api::Hl7IngestResult& result, cons
 // through a post to this session's executor. nullopt (and a log line) when starting it threw,
 // so no ACK is claimed.
 auto async_ingest(api::Hl7Ingest& ingest, std::string raw, const std::string& peer,
-                  const std::string& identity, api::RejectAllowance& rejects) {
+                  const std::string& identity, api::RejectAllowance& rejects,
+                  const std::string& tenant) {
   using Outcome = std::optional<api::Hl7IngestResult>;
-  return await_completion<Outcome>([&ingest, &peer, &identity, &rejects, text = std::move(raw)](
-                                       std::function<void(Outcome)> resume) mutable {
-    try {
-      ingest.ingest(std::move(text), api::Hl7Peer(peer, identity), &rejects,
-                    [resume](api::Hl7IngestResult r) { resume(std::move(r)); });
-    } catch (const std::exception& e) {
-      log_line("mllp " + peer + ": unhandled exception in ingest: " + e.what());
-      resume(std::nullopt);
-    } catch (...) {
-      log_line("mllp " + peer + ": unhandled non-standard exception in ingest");
-      resume(std::nullopt);
-    }
-  });
+  return await_completion<Outcome>(
+      [&ingest, &peer, &identity, &rejects, &tenant,
+       text = std::move(raw)](std::function<void(Outcome)> resume) mutable {
+        // The listener's tenant (--mllp-tenant): the store captures it when the archive starts.
+        const TenantScope scope(tenant);
+        try {
+          ingest.ingest(std::move(text), api::Hl7Peer(peer, identity), &rejects,
+                        [resume](api::Hl7IngestResult r) { resume(std::move(r)); });
+        } catch (const std::exception& e) {
+          log_line("mllp " + peer + ": unhandled exception in ingest: " + e.what());
+          resume(std::nullopt);
+        } catch (...) {
+          log_line("mllp " + peer + ": unhandled non-standard exception in ingest");
+          resume(std::nullopt);
+        }
+      });
 }
 
 std::string peer_of(const PlainStream& stream) {
@@ -198,8 +204,11 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const std::strin
       // go on with the next frame; without a reject function, close so the sender notices.
       log_line("mllp " + peer + ": message over " + std::to_string(state.config.mllp_max_message) +
                " bytes (--mllp-max-message) discarded");
-      api::Hl7IngestResult reject = state.mllp.ingest->reject_oversize(
-          deframer.oversize_head(), state.config.mllp_max_message);
+      api::Hl7IngestResult reject = [&] {
+        const TenantScope scope(state.config.mllp_tenant);
+        return state.mllp.ingest->reject_oversize(deframer.oversize_head(),
+                                                  state.config.mllp_max_message);
+      }();
       wire = hl7::mllp_frame(reject.ack);
       tcp_of(stream).expires_after(kMllpWriteTimeout);
       auto [ec, written] = co_await asio::async_write(stream, asio::buffer(wire), kNoThrow);
@@ -210,8 +219,8 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const std::strin
       continue;
     }
     std::string raw = std::move(frame->value());
-    std::optional<api::Hl7IngestResult> result =
-        co_await async_ingest(*state.mllp.ingest, std::move(raw), peer, identity, rejects);
+    std::optional<api::Hl7IngestResult> result = co_await async_ingest(
+        *state.mllp.ingest, std::move(raw), peer, identity, rejects, state.config.mllp_tenant);
     if (!result) co_return;
     if (result->hang_up) {
       // No acknowledgment can be given (an X12 interchange the store did not take, or one
@@ -238,7 +247,7 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const std::strin
     state.metrics.record_mllp(ack, elapsed);
     log_mllp(MllpEntry{peer, result->message_type, result->control_id, ack, elapsed});
     if (state.handlers.audit != nullptr)
-      record_message(*state.handlers.audit, *result, peer, identity);
+      record_message(*state.handlers.audit, *result, peer, identity, state.config.mllp_tenant);
     if (state.stopping.load()) co_return;
   }
 }

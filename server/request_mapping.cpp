@@ -7,6 +7,7 @@
 
 #include "core/url_encoding.h"
 #include "server/date_cache.h"
+#include "server/tenant_path.h"
 
 namespace hearth::server {
 namespace {
@@ -119,16 +120,11 @@ Status map_request_head(const http::request_header<>& head, const MappingContext
     return path.starts_with(base) && (path.size() == base.size() || path[base.size()] == '/');
   };
   std::string_view base = kFhirBase;
-  if (path == kX12Path) {
+  if (below(kX12Path)) {
     // POST /x12: served by the /hl7 API as its "x12" route (api/hl7/route.cpp).
     out.endpoint = api::Endpoint::kHl7;
-    out.path = "x12";
-    if (!parse_query(query, out.query)) {
-      return Status(Code::kMalformed, "malformed percent-encoding in the query string");
-    }
-    return Status::ok();
-  }
-  if (!below(kFhirBase)) {
+    base = kX12Path;
+  } else if (!below(kFhirBase)) {
     if (!below(kHl7Base)) {
       return Status(Code::kNotFound, "no FHIR endpoint at '" + std::string(path) +
                                          "'; the FHIR base is " + std::string(kFhirBase));
@@ -136,7 +132,20 @@ Status map_request_head(const http::request_header<>& head, const MappingContext
     out.endpoint = api::Endpoint::kHl7;
     base = kHl7Base;
   }
-  if (!decode_path(path.substr(base.size()), out.path)) {
+  std::string_view rest = path.substr(base.size());
+  if (context.tenant_in_path) {
+    HEARTH_RETURN_IF_ERROR(take_tenant(base, rest, out.tenant));
+    out.base_url += '/';
+    out.base_url += out.tenant;
+  }
+  if (base == kX12Path) {
+    if (rest.find_first_not_of('/') != std::string_view::npos) {
+      return Status(Code::kNotFound,
+                    "no endpoint at '" + std::string(path) + "'; X12 interchanges are posted to " +
+                        std::string(kX12Path) + (context.tenant_in_path ? "/[tenant]" : ""));
+    }
+    out.path = "x12";
+  } else if (!decode_path(rest, out.path)) {
     return Status(Code::kMalformed, "malformed percent-encoding in the request path");
   }
   if (!parse_query(query, out.query)) {

@@ -32,6 +32,8 @@ struct MappingContext {
   std::string_view fallback_host;       // "HOST:PORT" we listen on, when there is no Host header
   const HostPolicy* hosts = nullptr;    // null: any Host is served
   std::string_view scheme = "http://";  // of the listener: "https://" on a TLS one
+  // --tenancy url: the first segment below the base names the tenant (server/tenant_path.h).
+  bool tenant_in_path = false;
 };
 
 // The Host header check map_request_head starts with. Errors: kMalformed for a Host header
@@ -43,10 +45,13 @@ Status check_host(const http::request_header<>& head, const MappingContext& cont
 // Prefer, base_url, then path and query. The headers and base_url are filled even when the
 // target is rejected, so an error response can still honour Accept.
 // Targets at or below /hl7 get endpoint kHl7 and the path below /hl7; base_url stays the FHIR
-// base. Errors: kMalformed for a Host header with characters no host name has, then
-// kInvalidArgument (400) for a Host the policy does not serve (both checked first); kNotFound when
-// the target is neither /fhir nor /hl7 nor below them; kMalformed for bad percent-encoding (%GG,
-// truncated %4).
+// base. With `tenant_in_path` the tenant segment (/fhir/[tenant]/..., /hl7/[tenant]/...,
+// /x12/[tenant]) is taken into `out.tenant`, the path is what follows it and base_url ends
+// with it ("http://host/fhir/[tenant]"); without, `out.tenant` stays "". Errors: kMalformed for a
+// Host header with characters no host name has, then kInvalidArgument (400) for a Host the policy
+// does not serve (both checked first); kNotFound when the target is neither /fhir nor /hl7 nor
+// below them; take_tenant's kNotFound / kMalformed for a missing or malformed tenant; kMalformed
+// for bad percent-encoding (%GG, truncated %4).
 Status map_request_head(const http::request_header<>& head, const MappingContext& context,
                         api::Request& out);
 

@@ -13,6 +13,7 @@
 #include "api/hl7/x12_ingest.h"
 #include "api/rest/outcome.h"
 #include "api/rest/smart_scopes.h"
+#include "core/tenant_scope.h"
 #include "core/time_format.h"
 #include "core/url_encoding.h"
 #include "fhir/json.h"
@@ -39,14 +40,21 @@ Response json_response(const rapidjson::StringBuffer& buffer) {
   return response;
 }
 
-// "http://h/fhir" -> "http://h/hl7"; "http://h/other" -> "http://h/hl7".
-std::string hl7_base(std::string_view fhir_base) {
+// The /hl7 base beside the request's FHIR base: "http://h/fhir" -> "http://h/hl7";
+// "http://h/other" -> "http://h/hl7"; with tenant t ("http://h/fhir/t") -> "http://h/hl7/t".
+std::string hl7_base(const Request& request) {
+  std::string_view fhir_base = request.base_url;
+  std::string tenant_part;
+  if (!request.tenant.empty()) {
+    tenant_part = "/" + request.tenant;
+    if (fhir_base.ends_with(tenant_part)) fhir_base.remove_suffix(tenant_part.size());
+  }
   if (fhir_base.ends_with("/fhir")) {
-    return std::string(fhir_base.substr(0, fhir_base.size() - 5)) + "/hl7";
+    return std::string(fhir_base.substr(0, fhir_base.size() - 5)) + "/hl7" + tenant_part;
   }
   const std::size_t scheme = fhir_base.find("://");
   const std::size_t path = fhir_base.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
-  return std::string(fhir_base.substr(0, path)) + "/hl7";
+  return std::string(fhir_base.substr(0, path)) + "/hl7" + tenant_part;
 }
 
 // A positive decimal integer that fits in int64, or nullopt.
@@ -215,6 +223,7 @@ RouteFacts Hl7ArchiveApi::route_facts(const Request& request) const {
 }
 
 Response Hl7ArchiveApi::handle(const Request& request) const {
+  const TenantScope tenant(request.tenant);  // api/request.h
   if (request.grant != nullptr) {
     if (Status admin = authorize_admin(*request.grant); !admin.is_ok()) return error(admin);
   }
@@ -253,7 +262,7 @@ Result<Response> Hl7ArchiveApi::list(const Request& request) const {
   const bool more = static_cast<std::int64_t>(rows.size()) > query.count;
   if (more) rows.resize(static_cast<std::size_t>(query.count));
 
-  const std::string base = hl7_base(request.base_url);
+  const std::string base = hl7_base(request);
   rapidjson::StringBuffer buffer;
   PrettyJsonWriter w(buffer);
   w.SetIndent(' ', 2);
@@ -304,7 +313,7 @@ Result<Response> Hl7ArchiveApi::read(const Request& request, std::int64_t id) co
   PrettyJsonWriter w(buffer);
   w.SetIndent(' ', 2);
   w.StartObject();
-  write_columns(w, m, hl7_base(request.base_url));
+  write_columns(w, m, hl7_base(request));
   write_string(w, "raw", m.raw);
   write_string(w, "ack", m.ack);
   write_produced(w, m);
@@ -350,8 +359,8 @@ Result<Response> Hl7ArchiveApi::post_x12(const Request& request) const {
   response.body = std::move(result.ack);
   response.headers.emplace_back("X-Hearth-Ack-Code", result.ack_code);
   if (result.archive_id > 0) {
-    response.headers.emplace_back("Content-Location", hl7_base(request.base_url) + "/messages/" +
-                                                          std::to_string(result.archive_id));
+    response.headers.emplace_back(
+        "Content-Location", hl7_base(request) + "/messages/" + std::to_string(result.archive_id));
   }
   response.headers.emplace_back("X-Hearth-Duplicate", result.duplicate ? "true" : "false");
   response.headers.emplace_back("X-Hearth-Resources", std::to_string(result.written.size()));
@@ -390,8 +399,7 @@ Result<Response> Hl7ArchiveApi::replay(const Request& request, std::int64_t id) 
   w.StartArray();
   for (const std::string& written : result.written) write_text(w, written);
   w.EndArray();
-  write_string(w, "self",
-               hl7_base(request.base_url) + "/messages/" + std::to_string(result.archive_id));
+  write_string(w, "self", hl7_base(request) + "/messages/" + std::to_string(result.archive_id));
   w.EndObject();
   return json_response(buffer);
 }

@@ -13,6 +13,7 @@
 #include "api/rest/bulk_export_manifest.h"
 #include "api/rest/compartment_access.h"
 #include "api/rest/json_writer.h"
+#include "core/tenant_scope.h"
 #include "core/thread_name.h"
 #include "core/time_format.h"
 #include "fhir/json.h"
@@ -67,10 +68,12 @@ bool write_atomic(const std::string& path, std::string_view content) {
   return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
-std::string job_json(const ExportJobSpec& spec) {
+std::string job_json(const ExportJobSpec& spec, std::string_view tenant) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
+  w.Key("tenant");
+  write_str(w, tenant);
   w.Key("request");
   write_str(w, spec.request_url);
   w.Key("transactionTime");
@@ -245,17 +248,19 @@ Result<std::string> BulkExportJobs::start(ExportJobSpec spec) {
   }
   std::string id = ids_.next_id();
   const std::string dir = options_.directory + "/" + id;
+  std::string tenant(TenantScope::current());
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !write_atomic(dir + "/progress", "queued") ||
-      !write_atomic(dir + "/job.json", job_json(spec))) {
+      !write_atomic(dir + "/job.json", job_json(spec, tenant))) {
     fs::remove_all(dir, ec);
     return Status(Code::kUnavailable, "cannot write the export directory");
   }
   auto job = std::make_unique<Running>();
   Running& self = *job;
-  job->thread = std::thread([this, id, spec = std::move(spec), &self] {
+  job->thread = std::thread([this, id, spec = std::move(spec), tenant = std::move(tenant), &self] {
     set_thread_name("hearth-export");
+    const TenantScope scope(tenant);  // the kick-off's: every search of the job runs in it
     run(id, spec, self);
     self.done = true;
   });
@@ -361,7 +366,13 @@ Result<ExportStatus> BulkExportJobs::status(std::string_view job) const {
   std::optional<std::string> spec = read_small(dir + "/job.json");
   Result<fhir::JsonDocument> doc =
       spec ? fhir::parse_json(*spec) : Result<fhir::JsonDocument>(Status(Code::kNotFound, ""));
-  if (!doc.is_ok() || !doc->IsObject() || !doc->HasMember("types")) {
+  // A job of another tenant is as unknown here as one never started.
+  const bool ours =
+      doc.is_ok() && doc->IsObject() &&
+      (doc->HasMember("tenant") ? fhir::is_json_string((*doc)["tenant"]) &&
+                                      fhir::json_string((*doc)["tenant"]) == TenantScope::current()
+                                : TenantScope::current().empty());
+  if (!ours || !doc->HasMember("types")) {
     return Status(Code::kNotFound,
                   "no export job '" + std::string(job) + "' (never started, deleted, or expired)");
   }

@@ -19,6 +19,10 @@
 // Expiry: a finished job's directory is removed `expiry` after it finished; a job no replica
 // has advanced for `expiry` is removed too. A sweeper thread looks every 30 s.
 //
+// Tenants (core/tenant_scope.h): like the store, start() captures the caller's tenant; the job
+// runs in it (job.json records it) and status(), remove() and file_path() know only the jobs of
+// the calling thread's tenant (another tenant's is kNotFound).
+//
 // Thread-safety: every method may be called from any thread.
 #pragma once
 

@@ -594,6 +594,7 @@ class Runner final : public PlannedTransaction {
     sub.method = "GET";
     sub.query = entry.query;
     sub.base_url = ctx.request.base_url;
+    sub.tenant = ctx.request.tenant;
     sub.if_none_match = entry.if_none_match;
     sub.if_modified_since = entry.if_modified_since;
     sub.grant = ctx.request.grant;  // the entry's read or search holds itself to it

@@ -9,6 +9,7 @@
 #include "api/rest/interactions.h"
 #include "api/rest/outcome.h"
 #include "api/rest/smart_scopes.h"
+#include "core/tenant_scope.h"
 
 namespace hearth::api {
 
@@ -104,6 +105,9 @@ Result<Response> run_export(const InteractionContext& ctx, BulkExportJobs* jobs)
 }  // namespace
 
 bool RestHandler::handle_async(const Request& request, std::function<void(Finish)> done) const {
+  // The store captures the tenant when the write starts (its committer runs it in it); the
+  // Finish installs it again on whatever thread builds the answer.
+  const TenantScope tenant(request.tenant);
   Result<Route> route =
       route_request(request.method == "HEAD" ? "GET" : request.method, request.path);
   if (route.is_ok() && is_export(route->interaction)) return false;  // handle()'s
@@ -132,8 +136,9 @@ bool RestHandler::handle_async(const Request& request, std::function<void(Finish
   auto call = std::make_shared<Call>(Call{std::move(route).value(), *format});
   InteractionContext ctx{store_,      store_,       clock_,  ids_,     request,
                          call->route, call->format, limits_, security_};
-  write(ctx, [call, done = std::move(done)](Answer answer) {
-    done([call, answer = std::move(answer)]() -> Response {
+  write(ctx, [call, done = std::move(done), &request](Answer answer) {
+    done([call, answer = std::move(answer), &request]() -> Response {
+      const TenantScope tenant(request.tenant);
       Result<Response> response = answer();
       if (!response.is_ok()) return outcome_response(response.status(), call->format);
       return std::move(response).value();
@@ -143,6 +148,7 @@ bool RestHandler::handle_async(const Request& request, std::function<void(Finish
 }
 
 Response RestHandler::handle(const Request& request) const {
+  const TenantScope tenant(request.tenant);  // api/request.h
   std::string_view method = request.method;
   if (method == "HEAD") method = "GET";
   Result<Route> route = route_request(method, request.path);

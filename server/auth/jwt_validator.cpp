@@ -99,38 +99,49 @@ bool audience_matches(const rapidjson::Value& claims, const std::string& audienc
   return false;
 }
 
-// JwtPolicy::admin_claim holds admin_value (its comment says how).
-bool has_admin_claim(const rapidjson::Value& claims, const JwtPolicy& policy) {
-  if (policy.admin_claim.empty() || policy.admin_value.empty()) return false;
+// The claim a dotted name leads to ("realm_access.roles"), or null.
+const rapidjson::Value* find_claim(const rapidjson::Value& claims, std::string_view path) {
   const rapidjson::Value* at = &claims;
-  std::string_view path = policy.admin_claim;
   while (!path.empty()) {
     const std::size_t dot = path.find('.');
     const std::string name(path.substr(0, dot));
     path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
-    if (!at->IsObject()) return false;
+    if (!at->IsObject()) return nullptr;
     auto member = at->FindMember(name.c_str());
-    if (member == at->MemberEnd()) return false;
+    if (member == at->MemberEnd()) return nullptr;
     at = &member->value;
   }
-  const std::string_view want = policy.admin_value;
-  if (at->IsString()) {
-    const std::string_view text(at->GetString(), at->GetStringLength());
-    if (policy.admin_claim != "scope") return text == want;
-    for (std::size_t start = 0; start <= text.size();) {
+  return at;
+}
+
+// The words of a claim: a string's space-separated words (`split`) or the string itself, or an
+// array's strings.
+std::vector<std::string_view> claim_words(const rapidjson::Value* claim, bool split) {
+  std::vector<std::string_view> out;
+  if (claim == nullptr) return out;
+  if (claim->IsString()) {
+    const std::string_view text(claim->GetString(), claim->GetStringLength());
+    if (!split) return {text};
+    for (std::size_t start = 0; start < text.size();) {
       const std::size_t space = std::min(text.find(' ', start), text.size());
-      if (text.substr(start, space - start) == want) return true;
+      if (space > start) out.push_back(text.substr(start, space - start));
       start = space + 1;
     }
-    return false;
+    return out;
   }
-  if (!at->IsArray()) return false;
-  for (const rapidjson::Value& item : at->GetArray()) {
-    if (item.IsString() && std::string_view(item.GetString(), item.GetStringLength()) == want) {
-      return true;
-    }
+  if (!claim->IsArray()) return out;
+  for (const rapidjson::Value& item : claim->GetArray()) {
+    if (item.IsString()) out.emplace_back(item.GetString(), item.GetStringLength());
   }
-  return false;
+  return out;
+}
+
+// JwtPolicy::admin_claim holds admin_value (its comment says how).
+bool has_admin_claim(const rapidjson::Value& claims, const JwtPolicy& policy) {
+  if (policy.admin_claim.empty() || policy.admin_value.empty()) return false;
+  const auto words =
+      claim_words(find_claim(claims, policy.admin_claim), policy.admin_claim == "scope");
+  return std::find(words.begin(), words.end(), policy.admin_value) != words.end();
 }
 
 }  // namespace
@@ -214,6 +225,11 @@ Result<TokenClaims> JwtValidator::validate(std::string_view token) const {
   out.grant.patient = string_member(claims, "patient");
   out.grant.scopes = api::parse_smart_scopes(out.scope);
   out.grant.admin = has_admin_claim(claims, policy_);
+  if (!policy_.tenant_claim.empty()) {
+    for (std::string_view tenant : claim_words(find_claim(claims, policy_.tenant_claim), true)) {
+      out.tenants.emplace_back(tenant);
+    }
+  }
   out.expires_at = *exp;
   return out;
 }

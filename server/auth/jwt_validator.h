@@ -34,6 +34,10 @@ struct JwtPolicy {
   // one of its space-separated words, otherwise equal) or an array of strings containing it.
   std::string admin_claim = "scope";
   std::string admin_value = "hearth/admin";
+  // --tenant-claim: the claim listing the tenants the bearer may use (TokenClaims::tenants),
+  // walked as admin_claim is; an array of strings, or a string of space-separated names. "":
+  // not read.
+  std::string tenant_claim = {};
 };
 
 // What a valid token says about its bearer.
@@ -45,6 +49,9 @@ struct TokenClaims {
   // What the REST core authorises with: the resource scopes of `scope` parsed, the "patient"
   // claim (SMART launch context), the administrator claim.
   api::Grant grant;
+  // The tenants JwtPolicy::tenant_claim lists; empty when it is not configured, or the token
+  // lacks it (then no tenant is allowed).
+  std::vector<std::string> tenants;
 };
 
 class JwtValidator {

@@ -140,7 +140,8 @@ int serve(Config config) {
                                              auth::JwtPolicy{.issuer = config.issuer,
                                                              .audience = config.audience,
                                                              .admin_claim = config.admin_claim,
-                                                             .admin_value = config.admin_value},
+                                                             .admin_value = config.admin_value,
+                                                             .tenant_claim = config.tenant_claim},
                                              *clock);
     bearer = std::make_unique<auth::BearerAuth>(*validator);
     security = api::SecurityDescription{.smart = true,

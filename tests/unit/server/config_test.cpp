@@ -301,3 +301,44 @@ TEST_CASE("--hl7-system-base: repeatable FACILITY=URI, parsed and checked by fin
 }
 
 }  // namespace hearth::server
+
+namespace hearth::server {
+namespace {
+
+TEST_CASE("--tenancy: none by default, url by flag or variable, nothing else") {
+  CHECK(parse({}).tenancy == "none");
+  CHECK(parse({"--tenancy", "url"}).tenancy == "url");
+  ::setenv("HEARTH_TENANCY", "url", 1);
+  CHECK(parse({}).tenancy == "url");
+  CHECK(parse({"--tenancy", "none"}).tenancy == "none");
+  ::unsetenv("HEARTH_TENANCY");
+  CHECK_THROWS(parse({"--tenancy", "header"}));
+}
+
+TEST_CASE("--tenant-claim and --mllp-tenant: checked together with --tenancy and --auth") {
+  auto checked = [](std::vector<std::string> args) {
+    Config config = parse(std::move(args));
+    return finalize(config);
+  };
+  CHECK(checked({"--tenancy", "url", "--mllp-tenant", "lab-1"}).is_ok());
+  CHECK(checked({"--tenancy", "url", "--mllp-listen", "off"}).is_ok());
+  Status no_inbox = checked({"--tenancy", "url"});  // MLLP on by default: where would it go?
+  CHECK(no_inbox.code() == Code::kInvalidArgument);
+  CHECK(no_inbox.message().find("--mllp-tenant") != std::string::npos);
+  CHECK(checked({"--tenancy", "url", "--mllp-tenant", "Patient"}).code() == Code::kInvalidArgument);
+  CHECK(checked({"--tenancy", "url", "--mllp-tenant", "a b"}).code() == Code::kInvalidArgument);
+  CHECK(checked({"--mllp-tenant", "lab"}).code() == Code::kInvalidArgument);
+  CHECK(checked({"--tenant-claim", "tenants"}).code() == Code::kInvalidArgument);
+  CHECK(checked({"--tenancy", "url", "--mllp-listen", "off", "--tenant-claim", "tenants"}).code() ==
+        Code::kInvalidArgument);  // no --auth jwt
+  ::setenv("HEARTH_TENANT_CLAIM", "tenants", 1);
+  ::setenv("HEARTH_MLLP_TENANT", "lab", 1);
+  Config env = parse({});
+  ::unsetenv("HEARTH_TENANT_CLAIM");
+  ::unsetenv("HEARTH_MLLP_TENANT");
+  CHECK(env.tenant_claim == "tenants");
+  CHECK(env.mllp_tenant == "lab");
+}
+
+}  // namespace
+}  // namespace hearth::server

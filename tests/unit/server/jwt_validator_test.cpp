@@ -223,5 +223,25 @@ TEST_CASE("jwt: the administrator claim: a word of scope, or a dotted claim's st
   CHECK_FALSE(admin(by_role, "openid", R"(,"roles":["hl7-admin"])"));
 }
 
+TEST_CASE("jwt: the tenant claim: an array or a space-separated string; absent: no tenant") {
+  Fixture f;
+  auto tenants = [&](const std::string& claim, const std::string& extra) {
+    JwtPolicy policy{kIss, kAud};
+    policy.tenant_claim = claim;
+    JwtValidator validator{f.keys, policy, f.clock};
+    auto claims = validator.validate(
+        f.rsa.token(f.rsa.header(), claims_json(kIss, kAud, kNow + 300, extra, "system/*.*")));
+    REQUIRE_MESSAGE(claims.is_ok(), claims.status().message());
+    return claims->tenants;
+  };
+  using List = std::vector<std::string>;
+  CHECK(tenants("tenants", R"(,"tenants":["a","b.c",7])") == List{"a", "b.c"});
+  CHECK(tenants("tenants", R"(,"tenants":" a  b ")") == List{"a", "b"});
+  CHECK(tenants("ext.tenants", R"(,"ext":{"tenants":["t1"]})") == List{"t1"});
+  CHECK(tenants("tenants", R"(,"tenant":["a"])").empty());
+  CHECK(tenants("tenants", R"(,"tenants":{"a":1})").empty());
+  CHECK(tenants("", R"(,"tenants":["a"])").empty());  // not configured: not read
+}
+
 }  // namespace
 }  // namespace hearth::server::auth

@@ -99,6 +99,71 @@ TEST_CASE("map_request_head: base URL from config or fallback host") {
   CHECK(fallback.base_url == "http://127.0.0.1:9/fhir");
 }
 
+// --tenancy url.
+MappingContext with_tenants(std::string_view base_url = {}) {
+  MappingContext context;
+  context.base_url = base_url;
+  context.tenant_in_path = true;
+  return context;
+}
+
+TEST_CASE("map_request_head: --tenancy url takes the tenant segment into the request and base") {
+  const MappingContext tenants = with_tenants();
+  api::Request request;
+  REQUIRE(map_request_head(make("/fhir/clinic-1/Patient/7?_count=2"), tenants, request).is_ok());
+  CHECK(request.tenant == "clinic-1");
+  CHECK(request.path == "Patient/7");
+  CHECK(request.base_url == "http://example.org:8080/fhir/clinic-1");
+  api::Request root;
+  REQUIRE(map_request_head(make("/fhir/a.b/"), tenants, root).is_ok());
+  CHECK(root.tenant == "a.b");
+  CHECK(root.path.empty());
+  api::Request configured;
+  REQUIRE(map_request_head(make("/fhir/t/metadata"), with_tenants("https://x.org/r4"), configured)
+              .is_ok());
+  CHECK(configured.base_url == "https://x.org/r4/t");
+  api::Request hl7;
+  REQUIRE(map_request_head(make("/hl7/t/messages/3"), tenants, hl7).is_ok());
+  CHECK(hl7.endpoint == api::Endpoint::kHl7);
+  CHECK(hl7.tenant == "t");
+  CHECK(hl7.path == "messages/3");
+  CHECK(hl7.base_url == "http://example.org:8080/fhir/t");
+  api::Request x12;
+  REQUIRE(map_request_head(make("/x12/t", http::verb::post), tenants, x12).is_ok());
+  CHECK(x12.path == "x12");
+  CHECK(x12.tenant == "t");
+  api::Request none;  // --tenancy none: the first segment is the path's
+  REQUIRE(map_request_head(make("/fhir/Patient/7"), MappingContext{}, none).is_ok());
+  CHECK(none.tenant.empty());
+  CHECK(none.path == "Patient/7");
+  CHECK(map_request_head(make("/x12/t"), MappingContext{}, none).code() == Code::kNotFound);
+}
+
+TEST_CASE("map_request_head: --tenancy url refuses a missing or malformed tenant") {
+  const MappingContext tenants = with_tenants();
+  for (const char* target :
+       {"/fhir", "/fhir/", "/fhir/Patient/1", "/fhir/metadata", "/fhir/$export", "/fhir/_history",
+        "/fhir/.well-known/smart-configuration", "/hl7", "/x12", "/fhir//Patient"}) {
+    CAPTURE(target);
+    api::Request request;
+    Status status = map_request_head(make(target), tenants, request);
+    CHECK(status.code() == Code::kNotFound);
+    CHECK(status.message().find("no tenant in the path") != std::string::npos);
+    CHECK(request.tenant.empty());
+  }
+  for (const char* target :
+       {"/fhir/a%20b/Patient", "/fhir/../Patient", "/fhir/a:b/Patient",
+        "/fhir/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}) {
+    CAPTURE(target);
+    api::Request request;
+    Status status = map_request_head(make(target), tenants, request);
+    CHECK(status.code() == Code::kMalformed);
+    CHECK(status.message().find("malformed tenant") != std::string::npos);
+  }
+  api::Request extra;
+  CHECK(map_request_head(make("/x12/t/more"), tenants, extra).code() == Code::kNotFound);
+}
+
 TEST_CASE("to_beast_response") {
   api::Response response;
   response.status = 201;

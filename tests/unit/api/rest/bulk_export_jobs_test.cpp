@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/tenant_scope.h"
 #include "rest_test_support.h"
 
 namespace hearth::api {
@@ -261,6 +262,42 @@ TEST_CASE("export jobs: file names") {
   CHECK_FALSE(is_export_file_name("Patient-1.json"));
   CHECK_FALSE(is_export_file_name("..-1.ndjson"));
   CHECK_FALSE(is_export_file_name("manifest.json"));
+}
+
+TEST_CASE("export jobs: a job runs in the tenant that started it, and only that tenant sees it") {
+  RestFixture f;
+  Request in_t1;
+  in_t1.method = "POST";
+  in_t1.path = "Patient";
+  in_t1.content_type = "application/fhir+json";
+  in_t1.body = R"({"resourceType":"Patient"})";
+  in_t1.tenant = "t1";
+  REQUIRE(f.call(in_t1).status == 201);
+  REQUIRE(f.call(in_t1).status == 201);
+  create(f, "Patient", R"({"resourceType":"Patient"})");  // tenant ""
+
+  TempDir dir;
+  HexIds ids;
+  BulkExportJobs jobs(*f.store, f.clock, ids, BulkExportOptions{.directory = dir.path.string()});
+  REQUIRE(jobs.open().is_ok());
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  Result<std::string> job = [&] {
+    const TenantScope tenant("t1");
+    return jobs.start(spec(ExportLevel::kSystem, {"Patient"}, now));
+  }();
+  REQUIRE(job.is_ok());
+  CHECK(jobs.status(*job).status().code() == Code::kNotFound);  // tenant ""
+  {
+    const TenantScope other("t2");
+    CHECK(jobs.status(*job).status().code() == Code::kNotFound);
+    CHECK(jobs.remove(*job).code() == Code::kNotFound);
+  }
+  const TenantScope tenant("t1");
+  ExportStatus done = wait_done(jobs, *job);
+  REQUIRE(done.state == ExportState::kComplete);
+  CHECK(contents(jobs, *job, done, 1u << 20) == std::map<std::string, int>{{"Patient", 2}});
 }
 
 }  // namespace
