@@ -30,6 +30,7 @@ bool is_skipped(std::string_view key) {
 struct Compiled {
   std::optional<fhirpath::Expression> expression;  // nullopt for a skipped one
   std::vector<std::string> guards;
+  std::vector<fhirpath::PrefixGuard> prefix_guards;
 };
 
 // Each constraint of all_constraints(), by position, compiled with its absence guards.
@@ -42,6 +43,7 @@ const std::vector<Compiled>& compiled() {
         Result<fhirpath::Expression> r = fhirpath::compile(c.expression);
         if (r.is_ok()) {
           entry.guards = fhirpath::absence_guards(*r);
+          entry.prefix_guards = fhirpath::prefix_guards(*r);
           entry.expression = std::move(*r);
         }
       }
@@ -76,10 +78,39 @@ bool lacks_child(const fhirpath::Item& node, std::string_view name) {
   return true;
 }
 
-// Is constraint `c` decided (it holds) by the absence of one of its guards from `node`?
+// FHIR types whose values FHIRPath reads as a System.String (the string functions take them).
+bool is_string_type(std::string_view code) {
+  constexpr std::string_view kCodes[] = {"string", "uri", "url",  "canonical", "code",
+                                         "id",     "oid", "uuid", "markdown"};
+  return std::find(std::begin(kCodes), std::end(kCodes), code) != std::end(kCodes);
+}
+
+// Is `node`'s child `g.name` one string value of a string type that does not start with
+// `g.prefix` (fhirpath/absence_guards.h PrefixGuard)? Anything else (absent, an array, only an
+// extension, another type) is not known to be, and the constraint is evaluated.
+bool has_other_prefix(const fhirpath::Item& node, const fhirpath::PrefixGuard& g) {
+  if (node.type == nullptr || node.owner == nullptr || node.json == nullptr ||
+      !node.json->IsObject()) {
+    return false;
+  }
+  const auto member = node.json->FindMember(
+      rapidjson::StringRef(g.name.data(), static_cast<rapidjson::SizeType>(g.name.size())));
+  if (member == node.json->MemberEnd() || !is_json_string(member->value)) return false;
+  const ChildMatch child = find_child(*node.owner, node.element, g.name);
+  if (!child.found() || child.type == nullptr || !is_string_type(child.type->code) ||
+      node.owner->elements[static_cast<std::size_t>(child.index)].is_repeating()) {
+    return false;
+  }
+  return !json_string(member->value).starts_with(g.prefix);
+}
+
+// Is constraint `c` decided (it holds) by the absence of one of its guards from `node`, or by
+// the value of one of its prefix guards?
 bool decided_by_absence(const Compiled& c, const fhirpath::Item& node) {
   return std::any_of(c.guards.begin(), c.guards.end(),
-                     [&](const std::string& g) { return lacks_child(node, g); });
+                     [&](const std::string& g) { return lacks_child(node, g); }) ||
+         std::any_of(c.prefix_guards.begin(), c.prefix_guards.end(),
+                     [&](const fhirpath::PrefixGuard& g) { return has_other_prefix(node, g); });
 }
 
 // Does the constraint hold at `site`? An empty result holds; an evaluation error is an error.

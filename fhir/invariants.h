@@ -13,8 +13,10 @@
 // (dom-2 `contained.contained.empty()` holds on every resource without `contained`). Each
 // constraint's absence guards are found when it is compiled (fhirpath/absence_guards.h); a value
 // that lacks a guard's child passes that constraint without any FHIRPath evaluation, with the
-// same outcome the evaluation would have had. Guarding::kOff evaluates every constraint (the
-// tests compare both ways on the official examples).
+// same outcome the evaluation would have had. Likewise a value whose prefix guard's child is one
+// string not starting with the guard's prefix (ref-1 on a Reference that is not "#id").
+// Guarding::kOff evaluates every constraint (the tests compare both ways on the official
+// examples).
 //
 // Thread-safe: the compiled expressions are immutable once built.
 #pragma once
@@ -51,7 +53,7 @@ struct SkippedConstraint {
 std::span<const SkippedConstraint> skipped_constraints();
 
 enum class Guarding : std::uint8_t {
-  kOn,   // a constraint whose guard's child is absent from the value passes unevaluated
+  kOn,   // a constraint decided by a guard (absent child, other prefix) passes unevaluated
   kOff,  // every constraint is evaluated through FHIRPath
 };
 

@@ -189,6 +189,11 @@ MessageMapping map_message(const hl7::Message& message, std::string_view message
     if (mapped.status().code() == Code::kNotImplemented) {
       return unmapped("unmapped: the V2-to-FHIR IG has no map for " + std::string(message_type));
     }
+    if (mapped.status().code() == Code::kMalformed) {  // a value JSON cannot carry
+      return failed("not mapped: " + mapped.status().message(),
+                    {ack_error(hl7::ErrorCode::kApplicationInternalError,
+                               "the mapped resources are not valid JSON")});
+    }
     return failed("not mapped: " + mapped.status().message(),
                   {ack_error(hl7::ErrorCode::kApplicationInternalError,
                              "the message could not be mapped: " + mapped.status().message())});
@@ -197,14 +202,7 @@ MessageMapping map_message(const hl7::Message& message, std::string_view message
     return unmapped("unmapped: nothing in the message maps to a resource by the " +
                     mapped->map_name + " map");
   }
-  auto doc = std::make_shared<fhir::JsonDocument>();
-  if (Result<fhir::JsonDocument> parsed = fhir::parse_json(mapped->bundle); parsed.is_ok()) {
-    *doc = std::move(parsed).value();
-  } else {
-    return failed("not mapped: " + parsed.status().message(),
-                  {ack_error(hl7::ErrorCode::kApplicationInternalError,
-                             "the mapped resources are not valid JSON")});
-  }
+  auto doc = std::make_shared<fhir::JsonDocument>(std::move(mapped->bundle));
   // The resources are checked as a Bundle posted to the REST API would be: nothing the API
   // would refuse is stored through a message either. What can be repaired without inventing
   // data is (bundle_repair.h), and reported with the values the mapping left out.

@@ -52,12 +52,7 @@ MessageMapping map_x12(const hl7::x12::Document& document, const std::vector<X12
     return outcome(MessageMapping::Outcome::kUnmapped,
                    "unmapped: nothing in the interchange maps to a resource");
   }
-  auto doc = std::make_shared<fhir::JsonDocument>();
-  if (Result<fhir::JsonDocument> parsed = fhir::parse_json(mapped->bundle); parsed.is_ok()) {
-    *doc = std::move(parsed).value();
-  } else {
-    return outcome(MessageMapping::Outcome::kFailed, "not mapped: " + parsed.status().message());
-  }
+  auto doc = std::make_shared<fhir::JsonDocument>(std::move(mapped->bundle));
   std::vector<hl7::to_fhir::MappingIssue> repairs = std::move(mapped->issues);
   if (Status valid = hl7::to_fhir::repair_bundle(*doc, "", repairs); !valid.is_ok()) {
     std::string note = "not mapped: the resources are not valid FHIR";

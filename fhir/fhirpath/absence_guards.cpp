@@ -24,8 +24,9 @@ enum class Known : std::uint8_t { kEmpty, kTrue, kFalse, kUnknown };
 
 struct Abstract {
   Known known = Known::kUnknown;
-  bool single = false;    // at most one item
-  bool may_fail = false;  // the evaluation may return an error
+  bool single = false;      // at most one item
+  bool may_fail = false;    // the evaluation may return an error
+  bool the_string = false;  // exactly the prefix guard's candidate: one string, not its prefix
 };
 
 constexpr Abstract kEmpty{Known::kEmpty, true, false};
@@ -91,11 +92,32 @@ bool is_focus(const Node* n, std::span<const std::string_view> focus_types) {
          std::find(focus_types.begin(), focus_types.end(), n->name) != focus_types.end();
 }
 
+// A string function's arguments all literals of the kinds it takes (functions_string.cpp), so
+// that on one string input it returns one value and cannot fail.
+bool literal_string_call(const Node& n) {
+  std::string_view f = n.name;
+  const auto all_of_kind = [&](ItemKind kind) {
+    return std::all_of(n.args.begin(), n.args.end(), [&](const auto& a) {
+      return a->kind == NodeKind::kLiteral && a->literal.kind == kind;
+    });
+  };
+  if (f == "startsWith" || f == "endsWith" || f == "contains") {
+    return n.args.size() == 1 && all_of_kind(ItemKind::kString);
+  }
+  if (f == "substring") {
+    return !n.args.empty() && n.args.size() <= 2 && all_of_kind(ItemKind::kInteger);
+  }
+  if (f == "length" || f == "upper" || f == "lower") return n.args.empty();
+  return false;
+}
+
 class Analysis {
  public:
-  // Every name in `absent` is navigated to nothing from the focus at the top.
-  Analysis(std::span<const std::string> absent, std::span<const std::string_view> focus_types)
-      : absent_(absent), focus_types_(focus_types) {}
+  // Every name in `absent` is navigated to nothing from the focus at the top; `string`, when
+  // given, to one string that does not start with its prefix.
+  Analysis(std::span<const std::string> absent, std::span<const std::string_view> focus_types,
+           const PrefixGuard* string = nullptr)
+      : absent_(absent), focus_types_(focus_types), string_(string) {}
 
   // `top`: the focus is the expression's $this (not an item of a where()/select()/...).
   Abstract eval(const Node& n, bool top) {
@@ -138,6 +160,9 @@ class Analysis {
     bool from_focus = is_focus(n.base.get(), focus_types_);
     if (from_focus && top && std::find(absent_.begin(), absent_.end(), n.name) != absent_.end()) {
       return kEmpty;
+    }
+    if (from_focus && top && string_ != nullptr && n.name == string_->name) {
+      return {Known::kUnknown, true, false, true};
     }
     bool fails = may_be_choice_name(n.name);
     if (n.base == nullptr) return unknown(false, fails);
@@ -196,6 +221,12 @@ class Analysis {
     if (is_projection(f)) {
       if (is_empty) return empty(fails);
       return unknown(in.single || f == "first" || f == "last", fails);
+    }
+    if (in.the_string && literal_string_call(n)) {
+      if (f == "startsWith" && n.args[0]->literal.text == string_->prefix) {
+        return boolean(false, fails);
+      }
+      return unknown(true, fails);
     }
     if (is_string_function(f)) {
       // Arguments are type-checked once the input is not empty; literals keep their type.
@@ -261,6 +292,7 @@ class Analysis {
 
   std::span<const std::string> absent_;
   std::span<const std::string_view> focus_types_;
+  const PrefixGuard* string_;
 };
 
 // The names navigated from the focus at the top of the expression (not inside a lambda).
@@ -280,7 +312,39 @@ void collect_candidates(const Node& n, bool top, std::span<const std::string_vie
   }
 }
 
+// The children tested with startsWith('<literal>') from the focus at the top.
+void collect_prefixes(const Node& n, bool top, std::vector<PrefixGuard>& out) {
+  if (n.kind == NodeKind::kFunction && top && n.name == "startsWith" && n.args.size() == 1 &&
+      n.args[0]->kind == NodeKind::kLiteral && n.args[0]->literal.kind == ItemKind::kString &&
+      n.base != nullptr && n.base->kind == NodeKind::kMember && is_focus(n.base->base.get(), {}) &&
+      !n.base->name.empty() && n.base->name[0] >= 'a' && n.base->name[0] <= 'z') {
+    PrefixGuard g{n.base->name, n.args[0]->literal.text};
+    if (std::none_of(out.begin(), out.end(), [&](const PrefixGuard& o) {
+          return o.name == g.name && o.prefix == g.prefix;
+        })) {
+      out.push_back(std::move(g));
+    }
+  }
+  if (n.base != nullptr) collect_prefixes(*n.base, top, out);
+  bool lambda = n.kind == NodeKind::kFunction && n.fn->mode == ArgMode::kLambda;
+  for (std::size_t i = 0; i < n.args.size(); ++i) {
+    collect_prefixes(*n.args[i], top && (!lambda || (n.name == "trace" && i == 0)), out);
+  }
+}
+
 }  // namespace
+
+std::vector<PrefixGuard> prefix_guards(const Expression& expression) {
+  std::vector<PrefixGuard> candidates;
+  collect_prefixes(expression.root(), true, candidates);
+  std::vector<PrefixGuard> guards;
+  for (PrefixGuard& candidate : candidates) {
+    Abstract result = Analysis({}, {}, &candidate).eval(expression.root(), true);
+    bool holds = result.known == Known::kTrue || result.known == Known::kEmpty;
+    if (holds && !result.may_fail) guards.push_back(std::move(candidate));
+  }
+  return guards;
+}
 
 std::vector<std::string> absence_guards(const Expression& expression) {
   std::vector<std::string> candidates;

@@ -31,6 +31,18 @@ namespace hearth::fhir::fhirpath {
 // `expression`, in the order they first appear; empty when there is none.
 std::vector<std::string> absence_guards(const Expression& expression);
 
+// A child of the focus whose value alone decides a boolean expression when it is one string that
+// does not start with `prefix`: ref-1, `reference.startsWith('#').not() or (...)`, holds on every
+// Reference whose `reference` is not a local "#id" one, which is nearly all of them. Found as the
+// absence guards are, with the child taken as one string of which only that is known: the result
+// must then be known `true` or empty, with no step that can fail. Candidates are the children
+// the expression tests with startsWith('<literal>') from its focus at the top.
+struct PrefixGuard {
+  std::string name;    // "reference"
+  std::string prefix;  // "#"
+};
+std::vector<PrefixGuard> prefix_guards(const Expression& expression);
+
 // For a search parameter's expression, evaluated on a resource of type `type`
 // ("Observation.code | Observation.component.code"): the child names of the resource it
 // navigates from its focus at the top (where the type's name stands for the focus), when a

@@ -319,7 +319,7 @@ class Mapping {
           std::function<std::string()> make_id)
       : map_(map), message_(message), engine_(engine), builder_(std::move(make_id)) {}
 
-  MappedMessage run() {
+  Result<MappedMessage> run() {
     const std::vector<SegmentPlace> places = place_segments(message_, *map_.root);
     std::vector<std::pair<const RowPlan*, std::size_t>> references;
     for (std::size_t i = 0; i < places.size(); ++i) {
@@ -365,7 +365,7 @@ class Mapping {
     apply_system_base();
     identify_results();
     identify_appointments();
-    write_bundle();
+    HEARTH_RETURN_IF_ERROR(write_bundle());
     return std::move(out_);
   }
 
@@ -723,13 +723,16 @@ class Mapping {
     return request;
   }
 
-  void write_bundle() {
+  Status write_bundle() {
     // One entry per identity: a later resource with the identity of an earlier one (the same
     // assigning authority named by PID-3 and PV1-19) is that one; references to it move.
-    out_.bundle = write_transaction_bundle(
-        builder_, [this](const Resource& resource) { return request_for(resource); },
-        &out_.resources);
+    HEARTH_ASSIGN_OR_RETURN(
+        out_.bundle,
+        write_transaction_bundle(
+            builder_, [this](const Resource& resource) { return request_for(resource); },
+            &out_.resources));
     out_.map_name = std::string(map_.table->name);
+    return Status::ok();
   }
 
   const CompiledMessageMap& map_;

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "fhir/json.h"
 #include "hl7/to_fhir/map_engine.h"
 #include "hl7/v2/message.h"
 
@@ -32,7 +33,9 @@ namespace hearth::hl7::to_fhir {
 
 struct MappedMessage {
   std::string map_name;  // "ADT_A01"
-  std::string bundle;    // a FHIR transaction Bundle (JSON), POST entries with urn:uuid fullUrls
+  // A FHIR transaction Bundle (fhir/json.h: numbers kept as text), POST entries with urn:uuid
+  // fullUrls; built as a value, never as text (fhir/json_builder.h).
+  fhir::JsonDocument bundle;
   std::size_t resources = 0;
   std::vector<MappingIssue> issues;  // values left out (a bad date), where they are
   // A patient merge (patient_merge.h): the Bundle entries (0-based) writing the surviving
@@ -56,7 +59,8 @@ class MessageMapper {
   explicit MessageMapper(ConversionOptions options = {});
 
   // kNotImplemented when the IG has no map for the message's type and event (the message is
-  // "unmapped"). `make_id` names each resource (its fullUrl is "urn:uuid:" + the id).
+  // "unmapped"); kMalformed when a mapped value cannot be JSON (write_transaction_bundle).
+  // `make_id` names each resource (its fullUrl is "urn:uuid:" + the id).
   Result<MappedMessage> map(const Message& message, std::function<std::string()> make_id) const;
 
  private:

@@ -3,8 +3,6 @@
 #include "hl7/to_fhir/patient_merge.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <string_view>
 #include <vector>
@@ -56,12 +54,10 @@ Result<rapidjson::Document> map_text(const MessageMapper& mapper, const std::str
   if (!message.is_ok()) return message.status();
   HEARTH_ASSIGN_OR_RETURN(MappedMessage mapped, mapper.map(*message, make_id));
   if (issues != nullptr) *issues = std::move(mapped.issues);
-  rapidjson::Document doc;
-  doc.Parse(mapped.bundle.c_str(), mapped.bundle.size());
-  if (doc.HasParseError() || !doc.HasMember("entry")) {
-    return Status(Code::kInternal, "the mapped Bundle is not JSON");
+  if (!mapped.bundle.IsObject() || !mapped.bundle.HasMember("entry")) {
+    return Status(Code::kInternal, "the mapped Bundle has no entries");
   }
-  return doc;
+  return std::move(mapped.bundle);
 }
 
 // The Patient entry of a mapped Bundle whose request is a conditional update by identity.
@@ -198,13 +194,10 @@ Result<MappedMessage> map_patient_merge(const MessageMapper& mapper, const Messa
     entry.AddMember("request", request, a);
     bundle["entry"].PushBack(entry, a);
   }
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  bundle.Accept(writer);
   out.map_name = "ADT_A39";
   out.merged_entry = static_cast<int>(bundle["entry"].Size()) - 1;
-  out.bundle.assign(buffer.GetString(), buffer.GetSize());
   out.resources = bundle["entry"].Size();
+  out.bundle = std::move(bundle);
   return out;
 }
 

@@ -302,4 +302,12 @@ std::string ResourceBuilder::to_json(const Resource& resource) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+void ResourceBuilder::write(const Resource& resource, fhir::JsonBuilder& json) {
+  json.StartObject();
+  json.Key("resourceType");
+  json.String(resource.type.data(), resource.type.size());
+  resource.root->write_object(json);
+  json.EndObject();
+}
+
 }  // namespace hearth::hl7::to_fhir

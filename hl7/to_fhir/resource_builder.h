@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "fhir/json_builder.h"
 #include "fhir/model.h"
 
 namespace hearth::hl7::to_fhir {
@@ -174,6 +175,8 @@ class ResourceBuilder {
   // The resource as FHIR JSON (resourceType first, then elements in the order they were first
   // written; empty elements left out).
   static std::string to_json(const Resource& resource);
+  // The same resource as calls on `json` (one object), for a document built without the text.
+  static void write(const Resource& resource, fhir::JsonBuilder& json);
 
  private:
   std::function<std::string()> make_id_;

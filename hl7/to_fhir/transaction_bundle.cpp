@@ -1,10 +1,9 @@
-// write_transaction_bundle: identity keys to aliases, then one rapidjson pass over the entries.
+// write_transaction_bundle: identity keys to aliases, one pass of builder calls over the entries,
+// then the aliases replaced in the built resources.
 #include "hl7/to_fhir/transaction_bundle.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <map>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -13,34 +12,33 @@
 namespace hearth::hl7::to_fhir {
 namespace {
 
-// `json` with every "urn:uuid:..." string that is an alias replaced by the one it stands for.
-std::string replace_aliases(const std::string& json,
-                            const std::unordered_map<std::string, std::string>& aliases) {
-  constexpr std::string_view kOpen = "\"urn:uuid:";
-  std::string out;
-  out.reserve(json.size());
-  std::size_t from = 0;
-  for (std::size_t at; (at = json.find(kOpen, from)) != std::string::npos;) {
-    const std::size_t close = json.find('"', at + 1);
-    if (close == std::string::npos) break;
-    out.append(json, from, at + 1 - from);
-    const std::string url = json.substr(at + 1, close - at - 1);
-    auto alias = aliases.find(url);
-    out += alias == aliases.end() ? url : alias->second;
-    from = close;
+using Aliases = std::unordered_map<std::string_view, std::string_view>;
+
+// Every string in `value` that is an alias ("urn:uuid:...") replaced by the fullUrl it stands for.
+void replace_aliases(fhir::JsonValue& value, const Aliases& aliases, fhir::JsonAllocator& a) {
+  if (value.IsObject()) {
+    for (auto& member : value.GetObject()) replace_aliases(member.value, aliases, a);
+  } else if (value.IsArray()) {
+    for (auto& item : value.GetArray()) replace_aliases(item, aliases, a);
+  } else if (fhir::is_json_string(value)) {
+    const std::string_view text = fhir::json_string(value);
+    if (!text.starts_with("urn:uuid:")) return;
+    if (auto alias = aliases.find(text); alias != aliases.end()) {
+      value.SetString(alias->second.data(), static_cast<rapidjson::SizeType>(alias->second.size()),
+                      a);
+    }
   }
-  out.append(json, from, std::string::npos);
-  return out;
 }
 
 }  // namespace
 
-std::string write_transaction_bundle(ResourceBuilder& builder,
-                                     const std::function<EntryRequest(const Resource&)>& request_of,
-                                     std::size_t* entry_count) {
+Result<fhir::JsonDocument> write_transaction_bundle(
+    ResourceBuilder& builder, const std::function<EntryRequest(const Resource&)>& request_of,
+    std::size_t* entry_count) {
   builder.drop_references_to_empty();
-  std::map<std::string, std::string> first_by_key;       // key -> fullUrl
-  std::unordered_map<std::string, std::string> aliases;  // fullUrl -> the entry it is
+  // fullUrls are viewed in the builder's resources, which outlive this call.
+  std::map<std::string, std::string_view> first_by_key;  // key -> fullUrl
+  Aliases aliases;                                       // fullUrl -> the entry it is
   std::vector<std::pair<const Resource*, EntryRequest>> entries;
   for (const auto& resource : builder.resources()) {
     if (resource->root->empty()) continue;
@@ -54,40 +52,44 @@ std::string write_transaction_bundle(ResourceBuilder& builder,
     }
     entries.emplace_back(resource.get(), std::move(request));
   }
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  writer.StartObject();
-  writer.Key("resourceType");
-  writer.String("Bundle");
-  writer.Key("type");
-  writer.String("transaction");
-  writer.Key("entry");
-  writer.StartArray();
-  for (const auto& [resource, request] : entries) {
-    std::string json = ResourceBuilder::to_json(*resource);
-    if (!aliases.empty()) json = replace_aliases(json, aliases);
-    writer.StartObject();
-    writer.Key("fullUrl");
-    writer.String(resource->full_url.c_str());
-    writer.Key("resource");
-    writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
-    writer.Key("request");
-    writer.StartObject();
-    writer.Key("method");
-    writer.String(request.method.c_str());
-    writer.Key("url");
-    writer.String(request.url.c_str());
-    if (!request.if_none_exist.empty()) {
-      writer.Key("ifNoneExist");
-      writer.String(request.if_none_exist.c_str());
+  const auto write = [&entries](fhir::JsonBuilder& json) {
+    json.StartObject();
+    json.Key("resourceType");
+    json.String("Bundle");
+    json.Key("type");
+    json.String("transaction");
+    json.Key("entry");
+    json.StartArray();
+    for (const auto& [resource, request] : entries) {
+      json.StartObject();
+      json.Key("fullUrl");
+      json.String(resource->full_url.data(), resource->full_url.size());
+      json.Key("resource");
+      ResourceBuilder::write(*resource, json);
+      json.Key("request");
+      json.StartObject();
+      json.Key("method");
+      json.String(request.method.data(), request.method.size());
+      json.Key("url");
+      json.String(request.url.data(), request.url.size());
+      if (!request.if_none_exist.empty()) {
+        json.Key("ifNoneExist");
+        json.String(request.if_none_exist.data(), request.if_none_exist.size());
+      }
+      json.EndObject();
+      json.EndObject();
     }
-    writer.EndObject();
-    writer.EndObject();
+    json.EndArray();
+    json.EndObject();
+  };
+  HEARTH_ASSIGN_OR_RETURN(fhir::JsonDocument doc, fhir::build_json(write));
+  if (!aliases.empty()) {
+    for (auto& entry : doc["entry"].GetArray()) {
+      replace_aliases(entry["resource"], aliases, doc.GetAllocator());
+    }
   }
-  writer.EndArray();
-  writer.EndObject();
   *entry_count = entries.size();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return doc;
 }
 
 }  // namespace hearth::hl7::to_fhir

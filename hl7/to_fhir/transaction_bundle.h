@@ -10,6 +10,8 @@
 #include <functional>
 #include <string>
 
+#include "core/status.h"
+#include "fhir/json.h"
 #include "hl7/to_fhir/resource_builder.h"
 
 namespace hearth::hl7::to_fhir {
@@ -21,9 +23,11 @@ struct EntryRequest {
 };
 
 // Drops references to resources left empty (ResourceBuilder::drop_references_to_empty), then
-// writes the Bundle as above; `*entries` is set to the number of entries written.
-std::string write_transaction_bundle(ResourceBuilder& builder,
-                                     const std::function<EntryRequest(const Resource&)>& request_of,
-                                     std::size_t* entries);
+// builds the Bundle as above, as a document (no JSON text: the write path takes it as it is);
+// `*entries` is set to the number of entries written. Errors: kMalformed when a value is one
+// that JSON text could not carry (fhir/json_builder.h: U+0000, bytes that are not UTF-8).
+Result<fhir::JsonDocument> write_transaction_bundle(
+    ResourceBuilder& builder, const std::function<EntryRequest(const Resource&)>& request_of,
+    std::size_t* entries);
 
 }  // namespace hearth::hl7::to_fhir

@@ -454,8 +454,10 @@ Result<MappedMessage> map_x12(const x12::Document& document, const std::vector<X
     ++mapped;
   }
   if (mapped == 0) return Status(Code::kNotImplemented, "no X12 map for these transaction sets");
-  out.bundle = write_transaction_bundle(
-      builder, [&modes](const Resource& r) { return request_for(r, modes); }, &out.resources);
+  HEARTH_ASSIGN_OR_RETURN(
+      out.bundle,
+      write_transaction_bundle(
+          builder, [&modes](const Resource& r) { return request_for(r, modes); }, &out.resources));
   return out;
 }
 

@@ -122,14 +122,9 @@ int print_fhir(const hl7::Batch& batch, std::ostream& out, std::ostream& err) {
         status = 1;
         continue;
       }
-      auto doc = fhir::parse_json(mapped->bundle);
-      if (!doc) {
-        err << prefix << doc.status().message() << '\n';
-        status = 1;
-        continue;
-      }
+      fhir::JsonDocument& doc = mapped->bundle;
       std::vector<hl7::to_fhir::MappingIssue> issues = std::move(mapped->issues);
-      Status valid = hl7::to_fhir::repair_bundle(*doc, message.trigger_event(), issues);
+      Status valid = hl7::to_fhir::repair_bundle(doc, message.trigger_event(), issues);
       for (const hl7::to_fhir::MappingIssue& issue : issues) {
         err << prefix
             << (issue.segment.empty() ? ""
@@ -144,7 +139,7 @@ int print_fhir(const hl7::Batch& batch, std::ostream& out, std::ostream& err) {
         }
         status = 1;
       }
-      out << fhir::write_json(*doc) << '\n';
+      out << fhir::write_json(doc) << '\n';
     }
   }
   return status;

@@ -1,13 +1,12 @@
 // HL7 v2 -> FHIR: map arbitrary bytes that parse as one message by the IG's maps. Invariants: no
-// crash, no hang, errors as values, and every Bundle produced is JSON whose entries each carry a
-// resource and a request.
-#include <rapidjson/document.h>
-
+// crash, no hang, errors as values, and every Bundle produced is one whose entries each carry a
+// resource and a request, and whose JSON text reads back.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "fhir/json.h"
 #include "hl7/to_fhir/message_mapper.h"
 #include "hl7/v2/message.h"
 
@@ -19,11 +18,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   int ids = 0;
   auto mapped = mapper.map(*message, [&ids] { return std::to_string(++ids); });
   if (!mapped.is_ok()) return 0;
-  rapidjson::Document bundle;
-  bundle.Parse(mapped->bundle.data(), mapped->bundle.size());
-  if (bundle.HasParseError() || !bundle.IsObject() || !bundle.HasMember("entry")) std::abort();
+  const hearth::fhir::JsonDocument& bundle = mapped->bundle;
+  if (!bundle.IsObject() || !bundle.HasMember("entry")) std::abort();
   for (const auto& entry : bundle["entry"].GetArray()) {
     if (!entry.HasMember("resource") || !entry.HasMember("request")) std::abort();
   }
+  if (!hearth::fhir::parse_json(hearth::fhir::write_json(bundle)).is_ok()) std::abort();
   return 0;
 }

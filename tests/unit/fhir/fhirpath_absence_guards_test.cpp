@@ -69,6 +69,26 @@ TEST_CASE("invariants of the base definitions have the guards their shape gives"
                   "'#').exists()).not()).trace('unmatched', id).empty()") == Names{"contained"});
 }
 
+TEST_CASE("prefix guards: a child that is one string without the tested prefix") {
+  const auto prefixes = [](std::string_view text) {
+    Result<Expression> e = compile(text);
+    REQUIRE_MESSAGE(e.is_ok(), e.status().message());
+    std::vector<std::string> out;
+    for (const PrefixGuard& g : prefix_guards(*e)) out.push_back(g.name + " " + g.prefix);
+    return out;
+  };
+  CHECK(prefixes("reference.startsWith('#').not() or (reference.substring(1).trace('url') in "
+                 "%rootResource.contained.id.trace('ids'))") == Names{"reference #"});  // ref-1
+  // Without the prefix the expression is false, or not decided.
+  CHECK(prefixes("reference.startsWith('#')").empty());
+  CHECK(prefixes("reference.startsWith('#') or a.exists()").empty());
+  // The other side may fail (substring of a string argument), or the test is in a lambda.
+  CHECK(prefixes("reference.startsWith('#').not() or reference.substring('1').exists()").empty());
+  CHECK(prefixes("a.where(reference.startsWith('#').not()).exists()").empty());
+  // No startsWith on a child of the focus: no candidate.
+  CHECK(prefixes("reference.exists()").empty());
+}
+
 TEST_CASE("an absence that does not decide the expression is no guard") {
   // pat-1: every name absent makes it false.
   CHECK(guards_of("name.exists() or telecom.exists() or address.exists() or "
@@ -117,6 +137,34 @@ TEST_CASE("every guard of every invariant holds on a focus without the child") {
   }
   MESSAGE("invariants with absence guards: ", guarded, " of ", constraints);
   CHECK(guarded > constraints / 2);
+}
+
+TEST_CASE("every prefix guard of every invariant holds on a focus with another string") {
+  // A focus whose guard child is one string that does not start with the prefix (untyped: the
+  // string is read as a string). The expression must give true or empty, without an error.
+  EvalOptions options;
+  options.as_function_filters = true;
+  int guarded = 0;
+  for (const ConstraintDef& c : all_constraints()) {
+    Result<Expression> e = compile(c.expression);
+    if (!e.is_ok()) continue;
+    for (const PrefixGuard& g : prefix_guards(*e)) {
+      ++guarded;
+      JsonDocument focus;
+      focus.SetObject();
+      const std::string value = "x" + g.prefix + "y";
+      focus.AddMember(JsonValue(g.name.c_str(), focus.GetAllocator()),
+                      JsonValue(value.c_str(), focus.GetAllocator()), focus.GetAllocator());
+      Result<Collection> r = evaluate(*e, focus, options);
+      INFO(c.key, ": ", c.expression);
+      REQUIRE(r.is_ok());
+      Result<std::optional<bool>> b = as_boolean(*r);
+      REQUIRE(b.is_ok());
+      CHECK(b->value_or(true));
+    }
+  }
+  MESSAGE("prefix guards of invariants: ", guarded);
+  CHECK(guarded >= 1);  // ref-1
 }
 
 }  // namespace hearth::fhir::fhirpath

@@ -246,6 +246,32 @@ TEST_CASE("a constraint decided by an absent child still fires when the child is
   CHECK(valid(R"({"resourceType":"Patient","telecom":[{"system":"phone"}]})"));
 }
 
+TEST_CASE("ref-1 is evaluated only on a local reference") {
+  const TypeDef* reference = find_type("Reference");
+  REQUIRE(reference != nullptr);
+  std::span<const ConstraintDef> constraints = constraints_of(*reference, 0);
+  const auto needs = [&](const char* json, Guarding guarding = Guarding::kOn) {
+    Result<JsonDocument> doc = parse_json(json);
+    REQUIRE(doc.is_ok());
+    fhirpath::Item node;
+    node.type = node.owner = reference;
+    node.json = &*doc;
+    return needs_evaluation(constraints, node, guarding);
+  };
+  CHECK_FALSE(needs(R"({"reference":"Patient/1"})"));
+  CHECK_FALSE(needs(R"({"reference":"urn:uuid:0a1b"})"));
+  CHECK(needs(R"({"reference":"#o"})"));
+  CHECK(needs(R"({"reference":"Patient/1"})", Guarding::kOff));
+  // Only an extension, no value: not known to be a string, evaluated.
+  CHECK(needs(R"({"_reference":{"extension":[{"url":"http://x","valueString":"y"}]}})"));
+  CHECK_FALSE(needs(R"({"display":"x"})"));  // absent: the absence guard
+  // The outcome is the evaluation's either way.
+  CHECK(
+      valid(R"({"resourceType":"Patient","managingOrganization":{"reference":"Organization/1"}})"));
+  expect_invariant(R"({"resourceType":"Patient","managingOrganization":{"reference":"#o"}})",
+                   "ref-1", "Patient.managingOrganization");
+}
+
 TEST_CASE("invariants are not evaluated over a broken structure") {
   std::vector<Issue> issues =
       issues_of(R"({"resourceType":"Patient","active":"yes","contact":[{"gender":"male"}]})");

@@ -32,7 +32,7 @@ inline Result<MappedMessage> map_text(const std::string& raw, Bundle& bundle,
   REQUIRE(message.is_ok());
   Result<MappedMessage> mapped = MessageMapper(std::move(options)).map(*message, ids());
   if (!mapped.is_ok()) return mapped;
-  bundle.doc.Parse(mapped->bundle.c_str());
+  bundle.doc.Parse(::hearth::fhir::write_json(mapped->bundle).c_str());
   REQUIRE_FALSE(bundle.doc.HasParseError());
   for (const auto& entry : bundle.doc["entry"].GetArray()) {
     const rapidjson::Value& resource = entry["resource"];

@@ -192,7 +192,7 @@ TEST_CASE("message mapper: every corpus ADT and ORU message (counts)") {
     Result<MappedMessage> mapped = MessageMapper().map(*message, ids());
     if (!mapped.is_ok()) continue;  // an event without a map (A40, ...): counted by the ingest
     Bundle bundle;
-    bundle.doc.Parse(mapped->bundle.c_str());
+    bundle.doc.Parse(::hearth::fhir::write_json(mapped->bundle).c_str());
     REQUIRE_FALSE(bundle.doc.HasParseError());
     for (const auto& e : bundle.doc["entry"].GetArray()) {
       bundle.by_type[e["resource"]["resourceType"].GetString()].push_back(&e["resource"]);

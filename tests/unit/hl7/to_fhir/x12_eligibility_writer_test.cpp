@@ -66,7 +66,7 @@ std::unique_ptr<Mapped> map_text(std::string_view text) {
   if (sets.empty()) return out;
   Result<MappedMessage> mapped = map_x12(*doc, sets, counter());
   if (!mapped.is_ok()) return out;
-  Result<fhir::JsonDocument> bundle = fhir::parse_json(mapped->bundle);
+  Result<fhir::JsonDocument> bundle = fhir::parse_json(::hearth::fhir::write_json(mapped->bundle));
   if (!bundle.is_ok()) return out;
   out->bundle = std::move(bundle).value();
   for (const JsonValue& e : out->bundle["entry"].GetArray()) {

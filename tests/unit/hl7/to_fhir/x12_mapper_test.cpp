@@ -114,7 +114,7 @@ TEST_CASE("an 837P maps to Claim, Patient, Coverage and two Organizations with t
   REQUIRE(mapped.is_ok());
   CHECK(mapped->resources == 5);
   CHECK(mapped->issues.empty());
-  Result<fhir::JsonDocument> bundle = fhir::parse_json(mapped->bundle);
+  Result<fhir::JsonDocument> bundle = fhir::parse_json(::hearth::fhir::write_json(mapped->bundle));
   REQUIRE(bundle.is_ok());
   const fhir::JsonValue& entries = (*bundle)["entry"];
   REQUIRE(entries.Size() == 5);
@@ -183,7 +183,7 @@ TEST_CASE("an 835 maps to an ExplanationOfBenefit per claim and a PaymentReconci
   Result<MappedMessage> mapped = map_x12(*doc, {{0, 0, 0}}, counter());
   REQUIRE(mapped.is_ok());
   CHECK(mapped->issues.empty());
-  Result<fhir::JsonDocument> bundle = fhir::parse_json(mapped->bundle);
+  Result<fhir::JsonDocument> bundle = fhir::parse_json(::hearth::fhir::write_json(mapped->bundle));
   REQUIRE(bundle.is_ok());
   std::vector<MappingIssue> repairs;
   Status valid = repair_bundle(*bundle, "", repairs);
@@ -235,7 +235,7 @@ TEST_CASE("an 837I maps diagnoses, ICD-10-PCS procedures and revenue-coded lines
   REQUIRE(doc.is_ok());
   Result<MappedMessage> mapped = map_x12(*doc, {{0, 0, 0}}, counter());
   REQUIRE(mapped.is_ok());
-  Result<fhir::JsonDocument> bundle = fhir::parse_json(mapped->bundle);
+  Result<fhir::JsonDocument> bundle = fhir::parse_json(::hearth::fhir::write_json(mapped->bundle));
   REQUIRE(bundle.is_ok());
   std::vector<MappingIssue> repairs;
   Status valid = repair_bundle(*bundle, "", repairs);
@@ -265,7 +265,7 @@ TEST_CASE("a value that does not convert is left out and reported with its segme
   REQUIRE(mapped->issues.size() == 1);
   CHECK(mapped->issues[0].segment == "DTP");
   CHECK(mapped->issues[0].field == 3);
-  CHECK(mapped->bundle.find("servicedDate") == std::string::npos);
+  CHECK(::hearth::fhir::write_json(mapped->bundle).find("servicedDate") == std::string::npos);
 }
 
 // Maps a one-set interchange of functional group `functional_id` and `guide` and checks the
@@ -284,7 +284,7 @@ fhir::JsonDocument mapped_bundle(std::string_view functional_id, std::string_vie
   Result<MappedMessage> mapped = map_x12(*doc, {{0, 0, 0}}, counter());
   REQUIRE(mapped.is_ok());
   CHECK(mapped->issues.empty());
-  Result<fhir::JsonDocument> bundle = fhir::parse_json(mapped->bundle);
+  Result<fhir::JsonDocument> bundle = fhir::parse_json(::hearth::fhir::write_json(mapped->bundle));
   REQUIRE(bundle.is_ok());
   std::vector<MappingIssue> repairs;
   Status valid = repair_bundle(*bundle, "", repairs);
@@ -527,7 +527,8 @@ TEST_CASE("every accepted set of the corpus that has a map maps to valid FHIR") 
     INFO(entry.path().string());
     Result<MappedMessage> mapped = map_x12(*doc, mine, counter());
     REQUIRE(mapped.is_ok());
-    Result<fhir::JsonDocument> bundle = fhir::parse_json(mapped->bundle);
+    Result<fhir::JsonDocument> bundle =
+        fhir::parse_json(::hearth::fhir::write_json(mapped->bundle));
     REQUIRE(bundle.is_ok());
     std::vector<MappingIssue> repairs;
     Status valid = repair_bundle(*bundle, "", repairs);

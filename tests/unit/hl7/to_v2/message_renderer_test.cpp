@@ -181,7 +181,7 @@ TEST_CASE("ORU^R01 in -> FHIR (the inbound mapper) -> ORU^R01 out carries the sa
   Result<to_fhir::MappedMessage> mapped =
       to_fhir::MessageMapper().map(*in, [&next] { return "id" + std::to_string(++next); });
   REQUIRE(mapped.is_ok());
-  const auto resources = resources_of(mapped->bundle);
+  const auto resources = resources_of(::hearth::fhir::write_json(mapped->bundle));
   std::vector<std::string> observations;
   for (auto [it, end] = resources.equal_range("Observation"); it != end; ++it) {
     observations.push_back(it->second);
