@@ -59,9 +59,13 @@ TEST_CASE("hl7 api: messages sent over MLLP are listed, read and replayed over H
   const std::string trigger = unique_trigger();
   const std::string type_query = "type=ZHL%5E" + trigger;
   MllpClient mllp("127.0.0.1", server.mllp_port());
-  const std::string accepted = message(trigger, "C1", "7.5");
-  const std::string reused = message(trigger, "C1", "9.9");
-  const std::string unsupported = message(trigger, "C2", "7.5", "2.9");
+  // Control ids of this run only: a shared PostgreSQL database keeps earlier runs' messages, and
+  // a reused id names the first message that had it.
+  const std::string c1 = "C1" + trigger.substr(trigger.size() - 9);
+  const std::string accepted = message(trigger, c1, "7.5");
+  const std::string reused = message(trigger, c1, "9.9");
+  const std::string unsupported =
+      message(trigger, "C2" + trigger.substr(trigger.size() - 9), "7.5", "2.9");
   CHECK(msa(mllp.exchange(accepted), 1) == "AA");
   CHECK(msa(mllp.exchange(reused), 1) == "AA");  // a new message under a reused control id
   CHECK(msa(mllp.exchange(unsupported), 1) == "AR");
