@@ -47,7 +47,10 @@ TEST_CASE("ADT A15, A16, A25, A26, A60 of the corpus: Hearth's maps give the A01
       {"fhir-converter/ADT-A60-01.hl7", "ADT_A60"},
       {"fhir-converter/ADT-A60-02.hl7", "ADT_A60"},
   };
-  for (const auto& [file, map_name] : files) {
+  for (const auto& entry : files) {
+    // Named copies: clang 14 cannot capture a structured binding in CAPTURE's lambda.
+    const auto& file = entry.first;
+    const auto& map_name = entry.second;
     CAPTURE(file);
     const std::string raw = testing::cr_segments(testing::read_file(testing::corpus_dir() / file));
     REQUIRE_FALSE(raw.empty());
