@@ -190,7 +190,11 @@ TEST_CASE("a search past --statement-timeout is 503 with an OperationOutcome, no
   REQUIRE(ref != std::string::npos);
   const std::string reference = response.body.substr(ref + 10, 16);
   CHECK(server.wait_for_log("error " + reference));
-  CHECK(server.wait_for_log("statement time limit"));
+  if (!server.wait_for_log("statement time limit")) {
+    for (const std::string& line : server.log_lines()) {
+      if (line.find(reference) != std::string::npos) FAIL_CHECK("not a time limit: " << line);
+    }
+  }
   CHECK(Clock::now() - started < std::chrono::seconds(30));
   CHECK(client.post("Patient", R"({"resourceType":"Patient"})").status == 201);
   unfill(server);
