@@ -11,6 +11,7 @@
 #include "hl7/v2/message.h"
 #include "server/auth/jwks_fetch.h"
 #include "server/tenant_path.h"
+#include "server/tls_context.h"
 
 namespace hearth::server {
 
@@ -70,18 +71,32 @@ void add_limit_options(CLI::App& app, api::RestLimits& limits) {
 // The tenant flags together (docs/tenancy.md).
 Status check_tenancy(const Config& config) {
   const bool url = config.tenancy == "url";
-  if (!url && !(config.tenant_claim + config.mllp_tenant).empty()) {
-    return Status(Code::kInvalidArgument, "--tenant-claim and --mllp-tenant go with --tenancy url");
+  if (!url && !(config.tenant_claim + config.mllp_tenant + config.mllp_cert_tenant).empty()) {
+    return Status(Code::kInvalidArgument,
+                  "--tenant-claim, --mllp-tenant and --mllp-cert-tenant go with --tenancy url");
+  }
+  if (!config.mllp_cert_tenant.empty()) {
+    if (config.mllp_client_ca.empty()) {
+      return Status(Code::kInvalidArgument,
+                    "--mllp-cert-tenant reads verified client certificates: add --mllp-client-ca");
+    }
+    if (!is_known_attribute(config.mllp_cert_tenant)) {
+      return Status(Code::kInvalidArgument,
+                    "--mllp-cert-tenant: no certificate attribute is called '" +
+                        config.mllp_cert_tenant + "' (e.g. O, OU, CN)");
+    }
   }
   if (!config.tenant_claim.empty() && config.auth != "jwt") {
     return Status(Code::kInvalidArgument, "--tenant-claim reads bearer tokens: add --auth jwt");
   }
-  const bool mllp = config.mllp_listen != "off" || config.mllp_tls_listen != "off";
-  if (url && mllp && config.mllp_tenant.empty()) {
-    // Without it every message would land in tenant "", which no URL names.
+  // A listener whose messages have no tenant would archive them in tenant "", which no URL names.
+  const bool tenantless = config.mllp_listen != "off" ||
+                          (config.mllp_tls_listen != "off" && config.mllp_cert_tenant.empty());
+  if (url && tenantless && config.mllp_tenant.empty()) {
     return Status(Code::kInvalidArgument,
-                  "--tenancy url: MLLP messages need a tenant, --mllp-tenant NAME (or "
-                  "--mllp-listen off and --mllp-tls-listen off)");
+                  "--tenancy url: MLLP messages need a tenant, --mllp-tenant NAME (on MLLP/TLS "
+                  "also --mllp-cert-tenant ATTRIBUTE; or --mllp-listen off and --mllp-tls-listen "
+                  "off)");
   }
   if (!config.mllp_tenant.empty()) {
     if (Status name = check_tenant_name(config.mllp_tenant); !name.is_ok()) {
@@ -117,6 +132,12 @@ void add_serve_options(CLI::App& app, Config& config) {
                  "With --tenancy url: the tenant HL7 v2 messages received over MLLP (both "
                  "listeners) land in")
       ->envname("HEARTH_MLLP_TENANT");
+  app.add_option("--mllp-cert-tenant", config.mllp_cert_tenant,
+                 "With --tenancy url and --mllp-client-ca: the subject attribute of the client "
+                 "certificate (e.g. O, OU, CN) naming the tenant of an MLLP/TLS connection's "
+                 "messages (instead of --mllp-tenant); a certificate without exactly one is "
+                 "refused")
+      ->envname("HEARTH_MLLP_CERT_TENANT");
   app.add_option("--max-body", config.max_body,
                  "Largest request body accepted, in bytes (suffixes: KiB, MiB, ...); 413 beyond")
       ->envname("HEARTH_MAX_BODY")

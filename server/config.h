@@ -45,6 +45,9 @@ struct Config {
   // check), and the tenant MLLP messages land in (required when an MLLP listener is on).
   std::string tenant_claim;
   std::string mllp_tenant;
+  // --tenancy url with --mllp-client-ca: the client certificate subject attribute ("O", "OU",
+  // "CN", ...) naming the tenant of an MLLP/TLS connection's messages, instead of mllp_tenant.
+  std::string mllp_cert_tenant;
   std::uint64_t max_body = kDefaultMaxBody;  // request bodies beyond this get 413
   // Request body bytes all HTTP connections may hold at once, from reading a body to writing
   // its response (server/body_budget.h); a body that does not fit waits, then gets 503.

@@ -1,9 +1,10 @@
 // One coroutine per MLLP connection, shaped like the HTTP session (one template over the plain
 // and the TLS stream): read what arrives, feed the deframer, and answer each complete message in
 // order. On MLLP/TLS under mutual TLS the handshake's verified client certificate subject goes
-// with every message into the archive (its sender identity). Between frames the connection may idle
-// for 5 minutes; once a frame has begun it must end within --mllp-frame-timeout, however its
-// bytes trickle in, so a slow sender cannot hold a large partial frame for long. Each message's
+// with every message into the archive (its sender identity), and with --mllp-cert-tenant one
+// of its attributes names the connection's tenant (docs/tenancy.md). Between frames the connection
+// may idle for 5 minutes; once a frame has begun it must end within --mllp-frame-timeout, however
+// its bytes trickle in, so a slow sender cannot hold a large partial frame for long. Each message's
 // ingest starts on this io thread (parse and planned ACK) and completes on a store thread after
 // the archive's COMMIT; the session resumes on its own executor and only then writes the ACK, so
 // an acknowledged message is never lost. A payload that opens with "ISA" is an X12 interchange
@@ -24,12 +25,15 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "core/tenant_scope.h"
 #include "hl7/mllp/mllp_framer.h"
 #include "server/access_log.h"
 #include "server/audit_writer.h"
 #include "server/await_completion.h"
+#include "server/tenant_path.h"
+#include "server/tls_context.h"
 
 namespace hearth::server {
 namespace asio = boost::asio;
@@ -105,7 +109,7 @@ auto async_ingest(api::Hl7Ingest& ingest, std::string raw, const std::string& pe
   return await_completion<Outcome>(
       [&ingest, &peer, &identity, &rejects, &tenant,
        text = std::move(raw)](std::function<void(Outcome)> resume) mutable {
-        // The listener's tenant (--mllp-tenant): the store captures it when the archive starts.
+        // The connection's tenant: the store captures it when the archive starts.
         const TenantScope scope(tenant);
         try {
           ingest.ingest(std::move(text), api::Hl7Peer(peer, identity), &rejects,
@@ -120,6 +124,23 @@ auto async_ingest(api::Hl7Ingest& ingest, std::string raw, const std::string& pe
       });
 }
 
+// The tenant named by attribute `attribute` of the verified client certificate's subject
+// (--mllp-cert-tenant). Errors: kUnauthorized when the subject has no such entry or several,
+// kMalformed (or kNotFound) when its value is not a tenant name (server/tenant_path.h).
+Result<std::string> certificate_tenant(void* ssl, const std::string& attribute) {
+  std::vector<std::string> values = peer_certificate_attribute(ssl, attribute);
+  if (values.size() != 1) {
+    return Status(Code::kUnauthorized, "its subject has " + std::to_string(values.size()) + " " +
+                                           attribute +
+                                           " entries; one names the tenant "
+                                           "(--mllp-cert-tenant)");
+  }
+  if (Status name = check_tenant_name(values.front()); !name.is_ok()) {
+    return Status(name.code(), attribute + " is not a tenant name: " + name.message());
+  }
+  return std::move(values.front());
+}
+
 std::string peer_of(const PlainStream& stream) {
   boost::system::error_code ec;
   auto endpoint = stream.socket().remote_endpoint(ec);
@@ -128,10 +149,11 @@ std::string peer_of(const PlainStream& stream) {
 }
 
 // The connection's frames, one after another, over a plain or a TLS stream whose handshake is
-// done; `identity` is the verified client certificate's subject ("" without one).
+// done; `identity` is the verified client certificate's subject ("" without one) and `tenant`
+// the tenant every message of the connection lands in.
 template <typename Stream>
 asio::awaitable<void> serve(Stream& stream, ServerState& state, const std::string& peer,
-                            const std::string& identity) {
+                            const std::string& identity, const std::string& tenant) {
   hl7::MllpDeframer deframer(state.config.mllp_max_message);
   api::RejectAllowance rejects;  // frames that do not parse: archived up to a rate
   struct ReportDropped {
@@ -205,7 +227,7 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const std::strin
       log_line("mllp " + peer + ": message over " + std::to_string(state.config.mllp_max_message) +
                " bytes (--mllp-max-message) discarded");
       api::Hl7IngestResult reject = [&] {
-        const TenantScope scope(state.config.mllp_tenant);
+        const TenantScope scope(tenant);
         return state.mllp.ingest->reject_oversize(deframer.oversize_head(),
                                                   state.config.mllp_max_message);
       }();
@@ -219,8 +241,8 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const std::strin
       continue;
     }
     std::string raw = std::move(frame->value());
-    std::optional<api::Hl7IngestResult> result = co_await async_ingest(
-        *state.mllp.ingest, std::move(raw), peer, identity, rejects, state.config.mllp_tenant);
+    std::optional<api::Hl7IngestResult> result =
+        co_await async_ingest(*state.mllp.ingest, std::move(raw), peer, identity, rejects, tenant);
     if (!result) co_return;
     if (result->hang_up) {
       // No acknowledgment can be given (an X12 interchange the store did not take, or one
@@ -247,7 +269,7 @@ asio::awaitable<void> serve(Stream& stream, ServerState& state, const std::strin
     state.metrics.record_mllp(ack, elapsed);
     log_mllp(MllpEntry{peer, result->message_type, result->control_id, ack, elapsed});
     if (state.handlers.audit != nullptr)
-      record_message(*state.handlers.audit, *result, peer, identity, state.config.mllp_tenant);
+      record_message(*state.handlers.audit, *result, peer, identity, tenant);
     if (state.stopping.load()) co_return;
   }
 }
@@ -258,7 +280,7 @@ asio::awaitable<void> run_mllp_session(Socket socket, ServerState& state,
                                        [[maybe_unused]] ConnectionSlot slot) {
   PlainStream stream(std::move(socket));
   const std::string peer = peer_of(stream);
-  co_await serve(stream, state, peer, std::string());
+  co_await serve(stream, state, peer, std::string(), state.config.mllp_tenant);
 }
 
 asio::awaitable<void> run_mllp_tls_session(Socket socket, ServerState& state,
@@ -276,7 +298,21 @@ asio::awaitable<void> run_mllp_tls_session(Socket socket, ServerState& state,
   const std::string identity = state.mllp_tls->requires_client_certificate()
                                    ? peer_certificate_subject(stream.native_handle())
                                    : std::string();
-  co_await serve(stream, state, peer, identity);
+  std::string tenant = state.config.mllp_tenant;
+  if (!state.config.mllp_cert_tenant.empty()) {
+    Result<std::string> named =
+        certificate_tenant(stream.native_handle(), state.config.mllp_cert_tenant);
+    if (!named.is_ok()) {
+      // No tenant, so nothing of this connection can be archived anywhere: the sender learns
+      // it from the closed connection, the operator from this line (a certificate subject
+      // names a sender, never a patient).
+      log_line("mllp-tls " + peer + ": connection closed, client certificate \"" + identity +
+               "\": " + named.status().message());
+      co_return;
+    }
+    tenant = std::move(named.value());
+  }
+  co_await serve(stream, state, peer, identity, tenant);
 }
 
 }  // namespace hearth::server

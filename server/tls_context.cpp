@@ -1,7 +1,9 @@
 // The TLS settings in one place, so HTTPS and MLLP/TLS cannot drift apart.
 #include "server/tls_context.h"
 
+#include <openssl/asn1.h>
 #include <openssl/bio.h>
+#include <openssl/objects.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -91,6 +93,32 @@ std::string peer_certificate_subject(void* ssl) {
   BIO_free(bio);
   X509_free(cert);
   return out;
+}
+
+std::vector<std::string> peer_certificate_attribute(void* ssl, const std::string& attribute) {
+  std::vector<std::string> values;
+  const int nid = OBJ_txt2nid(attribute.c_str());
+  if (nid == NID_undef) return values;
+  X509* cert = SSL_get1_peer_certificate(static_cast<SSL*>(ssl));
+  if (cert == nullptr) return values;
+  X509_NAME* subject = X509_get_subject_name(cert);
+  for (int at = X509_NAME_get_index_by_NID(subject, nid, -1); at >= 0;
+       at = X509_NAME_get_index_by_NID(subject, nid, at)) {
+    unsigned char* utf8 = nullptr;
+    const int size =
+        ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at)));
+    // An entry that does not convert still counts, as "": it is never a tenant name.
+    values.emplace_back(
+        size > 0 ? std::string(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(size))
+                 : std::string());
+    OPENSSL_free(utf8);
+  }
+  X509_free(cert);
+  return values;
+}
+
+bool is_known_attribute(const std::string& attribute) {
+  return OBJ_txt2nid(attribute.c_str()) != NID_undef;
 }
 
 }  // namespace hearth::server

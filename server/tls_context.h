@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 
@@ -49,5 +50,13 @@ class TlsContext {
 // string ("CN=lab-1,O=Acme Labs,C=US"); "" when there is none. `ssl` is the connection's
 // native handle (an SSL*).
 std::string peer_certificate_subject(void* ssl);
+
+// The values (UTF-8) of the subject entries named `attribute` ("CN", "O", "OU", ...: OpenSSL's
+// short or long name) in the certificate the peer presented and the handshake verified, in
+// subject order; none when there is no certificate or no such entry.
+std::vector<std::string> peer_certificate_attribute(void* ssl, const std::string& attribute);
+
+// Whether OpenSSL knows `attribute` as an object name (for checking --mllp-cert-tenant at start).
+bool is_known_attribute(const std::string& attribute);
 
 }  // namespace hearth::server

@@ -1,6 +1,7 @@
 // MLLP over TLS (--mllp-tls-listen) against the real binary: `hearth send --tls` with and
 // without a client certificate, mutual TLS refusing clients without one (or with one from an
-// untrusted CA), and the verified certificate subject archived as the sender identity.
+// untrusted CA), the verified certificate subject archived as the sender identity, and the
+// tenant read from it (--mllp-cert-tenant).
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -50,9 +51,10 @@ hearth::testing::CommandResult send_tls(const ServerProcess& server, const TestP
   return hearth::testing::run_hearth(args);
 }
 
-// The archive's listing (plain HTTP, /hl7/messages) as text.
-std::string archive_listing(const ServerProcess& server) {
-  HttpResponse list = server.client().get("/hl7/messages?_count=1000");
+// The archive's listing (plain HTTP, /hl7/messages; /hl7/[tenant]/messages) as text.
+std::string archive_listing(const ServerProcess& server, const std::string& tenant = {}) {
+  HttpResponse list =
+      server.client().get("/hl7" + (tenant.empty() ? "" : "/" + tenant) + "/messages?_count=1000");
   REQUIRE(list.status == 200);
   return list.body;
 }
@@ -100,6 +102,51 @@ TEST_CASE("mllp tls: mutual TLS refuses a client without a certificate or with a
   CHECK(rogue.exit_code == 3);
   CHECK(archive_listing(server).find(sender) == std::string::npos);
   CHECK(archive_listing(server).find("ROGUE") == std::string::npos);
+}
+
+TEST_CASE("mllp tls: --mllp-cert-tenant puts a connection's messages in its certificate's tenant") {
+  TestPki pki;
+  ServerOptions options = mllp_tls_options(pki, true);
+  options.args.insert(options.args.end(),
+                      {"--tenancy", "url", "--mllp-cert-tenant", "CN", "--mllp-tenant", "walk-in"});
+  ServerProcess server(options);
+  const std::string sender = unique_sender("CERTT");
+  auto sent = send_tls(server, pki, sender,
+                       {"--cert", pki.path("client.pem"), "--key", pki.path("client.key")});
+  CHECK_MESSAGE(sent.exit_code == 0, sent.err);
+  CHECK(sent.out.find(" T1 AA\n") != std::string::npos);
+  // client.pem is CN=lab-1: its tenant has the message, the plain listener's has not.
+  CHECK(archive_listing(server, "lab-1").find("\"sender\": \"" + sender) != std::string::npos);
+  CHECK(archive_listing(server, "walk-in").find(sender) == std::string::npos);
+
+  const std::string plain_sender = unique_sender("WALKIN");
+  hearth::testing::MllpClient plain("127.0.0.1", server.mllp_port());
+  CHECK(hearth::testing::msa(plain.exchange(hearth::testing::make_oru(plain_sender, "P1")), 1) ==
+        "AA");
+  CHECK(archive_listing(server, "walk-in").find(plain_sender) != std::string::npos);
+  CHECK(archive_listing(server, "lab-1").find(plain_sender) == std::string::npos);
+}
+
+TEST_CASE("mllp tls: a certificate whose attribute names no tenant is refused, nothing archived") {
+  TestPki pki;
+  ServerOptions options = mllp_tls_options(pki, true);
+  // client.pem's O is "Hearth Test Lab": spaces, so no tenant name; it has no OU at all.
+  for (const std::string attribute : {"O", "OU"}) {
+    CAPTURE(attribute);
+    ServerOptions with = options;
+    with.args.insert(with.args.end(), {"--tenancy", "url", "--mllp-cert-tenant", attribute,
+                                       "--mllp-tenant", "walk-in"});
+    ServerProcess server(with);
+    const std::string sender = unique_sender("NOTENANT");
+    auto sent = send_tls(server, pki, sender,
+                         {"--cert", pki.path("client.pem"), "--key", pki.path("client.key")});
+    CHECK(sent.exit_code != 0);
+    CHECK(sent.out.find(" AA\n") == std::string::npos);
+    CHECK(
+        server.wait_for_log("connection closed, client certificate \"CN=lab-1,O=Hearth Test "
+                            "Lab\": "));
+    CHECK(archive_listing(server, "walk-in").find(sender) == std::string::npos);
+  }
 }
 
 TEST_CASE("mllp tls: without --mllp-client-ca any client may send; the server is verified") {

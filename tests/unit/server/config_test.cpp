@@ -340,5 +340,43 @@ TEST_CASE("--tenant-claim and --mllp-tenant: checked together with --tenancy and
   CHECK(env.mllp_tenant == "lab");
 }
 
+TEST_CASE("--mllp-cert-tenant: a known attribute, with --tenancy url and --mllp-client-ca") {
+  auto checked = [](std::vector<std::string> args) {
+    Config config = parse(std::move(args));
+    return finalize(config);
+  };
+  const std::vector<std::string> mutual = {
+      "--tenancy", "url",   "--mllp-tls-listen", "127.0.0.1:0", "--tls-cert",    "s.pem",
+      "--tls-key", "s.key", "--mllp-client-ca",  "ca.pem",      "--mllp-listen", "off"};
+  auto with = [&](std::vector<std::string> more) {
+    std::vector<std::string> args = mutual;
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  };
+  CHECK(checked(with({"--mllp-cert-tenant", "O"})).is_ok());
+  CHECK(checked(with({"--mllp-cert-tenant", "organizationalUnitName"})).is_ok());
+  // Without it the TLS listener has no tenant either.
+  Status no_tenant = checked(mutual);
+  CHECK(no_tenant.code() == Code::kInvalidArgument);
+  CHECK(no_tenant.message().find("--mllp-cert-tenant") != std::string::npos);
+  Status unknown = checked(with({"--mllp-cert-tenant", "Tenant"}));
+  CHECK(unknown.code() == Code::kInvalidArgument);
+  CHECK(unknown.message().find("'Tenant'") != std::string::npos);
+  // The plain listener still needs --mllp-tenant.
+  std::vector<std::string> plain_on = with({"--mllp-cert-tenant", "O"});
+  plain_on.erase(plain_on.end() - 4, plain_on.end() - 2);  // drop "--mllp-listen off"
+  CHECK(checked(plain_on).code() == Code::kInvalidArgument);
+  plain_on.insert(plain_on.end(), {"--mllp-tenant", "walk-in"});
+  CHECK(checked(plain_on).is_ok());
+  // No verified certificate, nothing to read the tenant from.
+  std::vector<std::string> no_ca = with({"--mllp-cert-tenant", "O"});
+  no_ca.erase(no_ca.begin() + 8, no_ca.begin() + 10);
+  Status unverified = checked(no_ca);
+  CHECK(unverified.code() == Code::kInvalidArgument);
+  CHECK(unverified.message().find("--mllp-client-ca") != std::string::npos);
+  CHECK(checked({"--mllp-cert-tenant", "O", "--mllp-listen", "off"}).code() ==
+        Code::kInvalidArgument);  // no --tenancy url
+}
+
 }  // namespace
 }  // namespace hearth::server
