@@ -7,6 +7,7 @@
 #include "api/rest/json_writer.h"
 #include "core/base64.h"
 #include "core/time_format.h"
+#include "fhir/json_builder.h"
 
 namespace hearth::api {
 namespace {
@@ -49,7 +50,14 @@ std::string base64(std::string_view bytes) {
   return out;
 }
 
-void coding(JsonWriter& w, std::string_view system, std::string_view code) {
+// A string value through either writer (RapidJSON's Writer or fhir::JsonBuilder).
+template <class W>
+void write_str(W& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+template <class W>
+void coding(W& w, std::string_view system, std::string_view code) {
   w.StartObject();
   w.Key("system");
   write_str(w, system);
@@ -58,18 +66,9 @@ void coding(JsonWriter& w, std::string_view system, std::string_view code) {
   w.EndObject();
 }
 
-}  // namespace
-
-std::string_view audit_action(std::string_view interaction) {
-  for (const auto& [label, action] : kActions) {
-    if (label == interaction) return action;
-  }
-  return "E";
-}
-
-std::string audit_event_json(const AuditRecord& record, std::string_view id) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
+// The AuditEvent through `w`: one template, so the text and the document never differ.
+template <class W>
+void write_event(W& w, const AuditRecord& record, std::string_view id) {
   const bool message = record.interaction == "hl7-message";
   w.StartObject();
   w.Key("resourceType");
@@ -173,7 +172,26 @@ std::string audit_event_json(const AuditRecord& record, std::string_view id) {
     w.EndArray();
   }
   w.EndObject();
+}
+
+}  // namespace
+
+std::string_view audit_action(std::string_view interaction) {
+  for (const auto& [label, action] : kActions) {
+    if (label == interaction) return action;
+  }
+  return "E";
+}
+
+std::string audit_event_json(const AuditRecord& record, std::string_view id) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  write_event(w, record, id);
   return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Result<fhir::JsonDocument> audit_event_document(const AuditRecord& record, std::string_view id) {
+  return fhir::build_json([&](fhir::JsonBuilder& w) { write_event(w, record, id); });
 }
 
 }  // namespace hearth::api

@@ -9,6 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/status.h"
+#include "fhir/json.h"
+
 namespace hearth::api {
 
 struct AuditRecord {
@@ -36,6 +39,11 @@ struct AuditRecord {
 // "hearth" (site: the tenant, when there is one), and one entity: what = the reference, query = the
 // query in base64 (as the specification stores it), description as given.
 std::string audit_event_json(const AuditRecord& record, std::string_view id);
+
+// The same resource as the document parse_json would make of audit_event_json's text, built
+// without the text (the audit writer stores it). Errors: kMalformed when a value is not valid
+// UTF-8 or holds U+0000 (a token's subject, say), as parse_json would refuse that text.
+Result<fhir::JsonDocument> audit_event_document(const AuditRecord& record, std::string_view id);
 
 // The AuditEvent.action code of an interaction label (C, R, U, D or E).
 std::string_view audit_action(std::string_view interaction);

@@ -77,5 +77,32 @@ TEST_CASE("audit event: action and outcome from the interaction and the status")
   CHECK(audit_event_json(failed, "a3").find("\"outcome\":\"8\"") != std::string::npos);
 }
 
+TEST_CASE("audit event: the document is what parsing the text gives; no JSON, no document") {
+  AuditRecord message = read_record();
+  message.interaction = "hl7-message";
+  message.client_id.clear();
+  message.query.clear();
+  message.tenant = "lab-1";
+  AuditRecord search = read_record();
+  search.interaction = "search-type";
+  search.reference.clear();
+  search.query = "name=M\xc3\xbcller";
+  for (const AuditRecord& record : {read_record(), message, search}) {
+    CAPTURE(record.interaction);
+    auto built = audit_event_document(record, "d1");
+    REQUIRE(built.is_ok());
+    auto parsed = fhir::parse_json(audit_event_json(record, "d1"));
+    REQUIRE(parsed.is_ok());
+    CHECK(*built == *parsed);
+    CHECK(fhir::validate_resource(*built, "AuditEvent").is_ok());
+  }
+  AuditRecord bad = read_record();
+  bad.subject = std::string("user\0x", 6);  // a token's "sub" may decode to anything
+  CHECK(audit_event_document(bad, "d2").status().code() == Code::kMalformed);
+  CHECK_FALSE(fhir::parse_json(audit_event_json(bad, "d2")).is_ok());
+  bad.subject = "user\xff";
+  CHECK(audit_event_document(bad, "d3").status().code() == Code::kMalformed);
+}
+
 }  // namespace
 }  // namespace hearth::api
