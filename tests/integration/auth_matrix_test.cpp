@@ -17,14 +17,7 @@
 #include "mllp_harness.h"
 #include "search_support.h"
 
-using hearth::testing::bearer_for;
-using hearth::testing::Headers;
-using hearth::testing::HttpClient;
-using hearth::testing::HttpResponse;
-using hearth::testing::JwksFile;
-using hearth::testing::jwt_options;
-using hearth::testing::ServerProcess;
-using hearth::testing::TestSigningKey;
+using namespace hearth::testing;  // NOLINT(google-build-using-namespace): a test's own file
 
 namespace {
 
@@ -55,7 +48,7 @@ std::string first_export_file(HttpClient& client, const std::string& status_url,
   for (int i = 0; i < 1500; ++i) {
     HttpResponse r = client.get(status_url, auth);
     if (r.status == 200) {
-      auto manifest = hearth::testing::search::json(r);
+      auto manifest = search::json(r);
       REQUIRE(manifest["output"].Size() > 0);
       return manifest["output"][0]["url"].GetString();
     }
@@ -70,11 +63,11 @@ std::string first_export_file(HttpClient& client, const std::string& status_url,
 
 TEST_CASE("auth matrix: every interaction is 401 without a valid token, 403 short of scope") {
   const TestSigningKey key = TestSigningKey::rsa("k1");
-  JwksFile file(hearth::testing::jwks_of({key.jwk()}));
+  JwksFile file(jwks_of({key.jwk()}));
   ServerProcess server(jwt_options(file));
   HttpClient client = server.client();
   const Headers admin = bearer_for(key, "system/*.* hearth/admin");
-  const std::string tag = hearth::testing::search::fresh_tag("amx");
+  const std::string tag = search::fresh_tag("amx");
   const std::string kept = "amx-p-" + tag;
   const std::string doomed = "amx-d-" + tag;
   const std::string ident = "urn:hearth:test:amx|" + tag;
@@ -85,8 +78,7 @@ TEST_CASE("auth matrix: every interaction is 401 without a valid token, 403 shor
   };
 
   // What the rows act on, made with an administrator's token.
-  const std::string since =
-      hearth::testing::search::json(client.get("metadata"))["date"].GetString();
+  const std::string since = search::json(client.get("metadata"))["date"].GetString();
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   REQUIRE(client.put("Patient/" + kept, patient(kept), admin).status == 201);
   REQUIRE(client.put("Patient/" + doomed, patient(doomed), admin).status == 201);
@@ -104,10 +96,9 @@ TEST_CASE("auth matrix: every interaction is 401 without a valid token, 403 shor
   REQUIRE_MESSAGE(kicked.status == 202, kicked.body);
   const std::string status_url = kicked.header("Content-Location");
   const std::string file_url = first_export_file(client, status_url, admin);
-  hearth::testing::MllpClient mllp("127.0.0.1", server.mllp_port());
-  REQUIRE(hearth::testing::msa(mllp.exchange(hearth::testing::make_oru("AMX" + tag, "C" + tag)),
-                               1) == "AA");
-  auto listed = hearth::testing::search::json(client.get("/hl7/messages?_count=1", admin));
+  MllpClient mllp("127.0.0.1", server.mllp_port());
+  REQUIRE(msa(mllp.exchange(make_oru("AMX" + tag, "C" + tag)), 1) == "AA");
+  auto listed = search::json(client.get("/hl7/messages?_count=1", admin));
   REQUIRE(listed["messages"].Size() == 1);
   const std::string message =
       "/hl7/messages/" + std::string(hearth::fhir::json_number_text(listed["messages"][0]["id"]));
