@@ -180,6 +180,13 @@ const ConceptRow* translate(const ConceptMapTable& vocabulary, std::string_view 
   return nullptr;
 }
 
+// A segment-level row's assignment that is a constant ("active", "order"): the IG's other
+// segment-level assignments are prose ("/time of transformation/") or joins of message values
+// ("event - :"+MSG.1), which this engine does not compute there.
+bool is_constant(std::string_view assignment) {
+  return !assignment.empty() && assignment.find_first_of("\"+/") == std::string_view::npos;
+}
+
 // An assignment that joins values and quoted text (OBX-5 of a structured numeric:
 // OBX-5.1+" "+OBX-5.2+" "+OBX-5.3 ...; the IG once forgets a '+'): the joined text with runs of
 // spaces from unvalued parts made one; nullopt when `text` holds no value reference (a plain
@@ -262,12 +269,33 @@ class Walk {
       }
       each_count = std::max(each_count, valued);
     }
-    for (const CompiledRow& row : *rows) {
+    // The segment itself as the "value" of its segment-level rows (the IG's row 0: "PID ->
+    // status = "active"" of PID[Account], "OBR -> intent = "order""), written after the field
+    // rows and only into a resource they gave content: a constant alone makes no resource (an
+    // SCH whose order numbers the IG cannot map would otherwise leave a bare ServiceRequest per
+    // message), and a field's value wins over the constant (a later set does not overwrite).
+    const std::vector<V2Value> whole_segment{
+        V2Value(message_, message_.segment_id(segment_), V2Value::Level::kField)};
+    for (const bool segment_level : {false, true}) {
+      if (segment_level && target.empty()) break;
+      field_rows(*rows, fields, segment_level ? &whole_segment : nullptr, each_count, target);
+    }
+  }
+
+ private:
+  // The rows of a segment map that read a field (`whole_segment` null), or its segment-level
+  // rows with a constant assignment (the others are prose, not computable), into `target`.
+  void field_rows(const std::vector<CompiledRow>& rows,
+                  std::vector<std::optional<std::vector<V2Value>>>& fields,
+                  const std::vector<V2Value>* whole_segment, int each_count, Node& target) {
+    for (const CompiledRow& row : rows) {
       if (!row.condition || !row.path) continue;
       const auto field = static_cast<std::size_t>(row.row->position);
+      if ((field == 0) != (whole_segment != nullptr)) continue;
+      if (field == 0 && !is_constant(row.row->assignment)) continue;
       if (fields.size() <= field) fields.resize(field + 1);
       if (!fields[field]) fields[field] = field_repetitions(message_, segment_, row.row->position);
-      const std::vector<V2Value>& reps = *fields[field];
+      const std::vector<V2Value>& reps = field == 0 ? *whole_segment : *fields[field];
       for (std::size_t r = 0; r < reps.size(); ++r) {
         if (!reps[r].valued()) continue;
         context_.set_current_field(row.row->position, reps[r]);
@@ -290,7 +318,6 @@ class Walk {
     }
   }
 
- private:
   // Applies data type map `map` to `value` into `slot`.
   void data_type_map(const MapTable& map, const V2Value& value, const Slot& slot, int depth) {
     const std::vector<CompiledRow>* rows = rows_of(map);
