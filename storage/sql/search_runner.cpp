@@ -187,6 +187,7 @@ SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery&
     return fewest;
   };
   long long fewest = pick(kDriveCap);
+  plan.none = fewest == 0;
   const bool one_type = !query.resource_type.empty() || query.types.size() == 1;
   const bool by_id =
       std::all_of(query.sort.begin(), query.sort.end(),
@@ -251,9 +252,9 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
     const bool estimate = query.total == fhir::search::TotalMode::kEstimate;
     const long long cap = std::max<long long>(query.estimate_cap, 0);
     const long long total =
-        plan.total
-            ? *plan.total
-            : count_rows(cache,
+        plan.none    ? 0
+        : plan.total ? *plan.total
+                     : count_rows(cache,
                          estimate ? "SELECT COUNT(*) FROM (SELECT 1" + from + compiled.where +
                                         " LIMIT " + std::to_string(cap + 1) + ") AS capped"
                                   : "SELECT COUNT(*)" + from + compiled.where,
@@ -271,6 +272,9 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
     limit = *page.total % query.count == 0 ? query.count : *page.total % query.count;
   }
   if (direction == Direction::kAfter && page.total && offset >= *page.total) return page;
+  // A conditional create or update of a new resource asks for what does not exist yet: its
+  // lookup ends with the driver's count.
+  if (plan.none) return page;
   const std::vector<SortTerm>& terms = compiled.terms;
   SearchStatement& rows = cache.statement(
       "SELECT r.res_type, r.res_id, r.version, r.last_updated, v.body" + select_list(terms) +
