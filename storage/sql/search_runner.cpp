@@ -224,6 +224,18 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
   using Direction = PageCursor::Direction;
   SearchStatements& cache = ps.searches();
   const SearchPlan plan = plan_search(cache, query, ps.tenant, now_micros);
+  if (plan.none && query.cursor.empty() && query.clauses.size() == 1) {
+    // The lookup of a conditional create or update that finds nothing (a message's new
+    // patient, visit, order, results) ends here, uncompiled. One clause only: its probe bound
+    // the values the page query would, so no limit the page query checks is passed by.
+    SearchPage page;
+    if (query.total != fhir::search::TotalMode::kNone) page.total = 0;
+    if (query.count > 0) {
+      page.last_cursor = encode_cursor(PageCursor{.direction = Direction::kLast, .keys = {}},
+                                       sort_signature(query));
+    }
+    return page;
+  }
   SearchSql compiled = compile_search(query, ps.tenant, now_micros, cache.dialect(), plan);
   // Walking (every clause dense), an estimate would read about cap / density rows to count
   // what the page found in (_count + 1) / density: it is not counted, and is known only when
@@ -252,9 +264,10 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
     const bool estimate = query.total == fhir::search::TotalMode::kEstimate;
     const long long cap = std::max<long long>(query.estimate_cap, 0);
     const long long total =
-        plan.none    ? 0
-        : plan.total ? *plan.total
-                     : count_rows(cache,
+        plan.none ? 0
+        : plan.total
+            ? *plan.total
+            : count_rows(cache,
                          estimate ? "SELECT COUNT(*) FROM (SELECT 1" + from + compiled.where +
                                         " LIMIT " + std::to_string(cap + 1) + ") AS capped"
                                   : "SELECT COUNT(*)" + from + compiled.where,
