@@ -67,30 +67,30 @@ void composite_rows(const SearchParamDef& param, const std::vector<ComponentExpr
   if (parts.size() != components.size()) return;
   std::uint32_t group = 0;
   std::vector<CompositeIndex> rows;
-  fhirpath::Collection walked;
+  std::vector<fhirpath::Collection> selected(parts.size());
   for (const fhirpath::Item& item : items) {
-    rows.clear();
+    // Every component's values first: an element that lacks one (an Observation's code beside a
+    // Quantity, for code-value-concept) gives no group, and its other components are not
+    // converted.
     bool complete = true;
     for (std::size_t j = 0; j < parts.size() && complete; ++j) {
       const ComponentExpression& c = components[j];
-      Result<fhirpath::Collection> evaluated = fhirpath::Collection();
-      const fhirpath::Collection* values = &walked;
+      selected[j].clear();
       if (c.walk && paths == IndexPaths::kWalk) {
-        walked.clear();
-        if (!c.walk->walk(item, resource, options, walked).is_ok()) {
-          complete = false;
-          break;
-        }
+        complete = c.walk->walk(item, resource, options, selected[j]).is_ok();
       } else {
-        evaluated = fhirpath::evaluate(c.expression, item, resource, options);
-        if (!evaluated.is_ok()) {
-          complete = false;
-          break;
-        }
-        values = &*evaluated;
+        Result<fhirpath::Collection> evaluated =
+            fhirpath::evaluate(c.expression, item, resource, options);
+        complete = evaluated.is_ok();
+        if (complete) selected[j] = std::move(evaluated).value();
       }
+      complete = complete && !selected[j].empty();
+    }
+    if (!complete) continue;
+    rows.clear();
+    for (std::size_t j = 0; j < parts.size() && complete; ++j) {
       IndexValues converted;
-      for (const fhirpath::Item& value : *values) item_to_index(*parts[j], value, converted);
+      for (const fhirpath::Item& value : selected[j]) item_to_index(*parts[j], value, converted);
       const std::size_t start = rows.size();
       append_rows(param.code, static_cast<std::uint32_t>(j), converted, rows);
       // Drop repeats within the component (a coding given twice), keeping the first.

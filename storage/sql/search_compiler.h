@@ -84,6 +84,9 @@ struct SearchPlan {
   // The number of matches, when the plan's counts already tell it: the driver is the query's
   // only condition besides its type and its count stayed under the cap (compile_probe).
   std::optional<long long> total;
+  // The driver's count was 0: its clause (or range) is a condition every match meets, so
+  // nothing matches and the page query need not run.
+  bool none = false;
   // When set, the first of its clauses, as a driver or as counted by compile_probe, is the
   // range; the others (and that one, when it does not drive) are probed as usual.
   std::optional<DateRange> range;

@@ -187,6 +187,7 @@ SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery&
     return fewest;
   };
   long long fewest = pick(kDriveCap);
+  plan.none = fewest == 0;
   const bool one_type = !query.resource_type.empty() || query.types.size() == 1;
   const bool by_id =
       std::all_of(query.sort.begin(), query.sort.end(),
@@ -223,6 +224,18 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
   using Direction = PageCursor::Direction;
   SearchStatements& cache = ps.searches();
   const SearchPlan plan = plan_search(cache, query, ps.tenant, now_micros);
+  if (plan.none && query.cursor.empty() && query.clauses.size() == 1) {
+    // The lookup of a conditional create or update that finds nothing (a message's new
+    // patient, visit, order, results) ends here, uncompiled. One clause only: its probe bound
+    // the values the page query would, so no limit the page query checks is passed by.
+    SearchPage page;
+    if (query.total != fhir::search::TotalMode::kNone) page.total = 0;
+    if (query.count > 0) {
+      page.last_cursor = encode_cursor(PageCursor{.direction = Direction::kLast, .keys = {}},
+                                       sort_signature(query));
+    }
+    return page;
+  }
   SearchSql compiled = compile_search(query, ps.tenant, now_micros, cache.dialect(), plan);
   // Walking (every clause dense), an estimate would read about cap / density rows to count
   // what the page found in (_count + 1) / density: it is not counted, and is known only when
@@ -251,7 +264,8 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
     const bool estimate = query.total == fhir::search::TotalMode::kEstimate;
     const long long cap = std::max<long long>(query.estimate_cap, 0);
     const long long total =
-        plan.total
+        plan.none ? 0
+        : plan.total
             ? *plan.total
             : count_rows(cache,
                          estimate ? "SELECT COUNT(*) FROM (SELECT 1" + from + compiled.where +
@@ -271,6 +285,9 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
     limit = *page.total % query.count == 0 ? query.count : *page.total % query.count;
   }
   if (direction == Direction::kAfter && page.total && offset >= *page.total) return page;
+  // A conditional create or update of a new resource asks for what does not exist yet: its
+  // lookup ends with the driver's count.
+  if (plan.none) return page;
   const std::vector<SortTerm>& terms = compiled.terms;
   SearchStatement& rows = cache.statement(
       "SELECT r.res_type, r.res_id, r.version, r.last_updated, v.body" + select_list(terms) +

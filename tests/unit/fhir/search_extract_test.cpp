@@ -359,6 +359,34 @@ TEST_CASE("extract_index: composite rows keep each element's values in one group
         }) == 2);
 }
 
+TEST_CASE("extract_index: a composite group needs every component to give rows") {
+  // The code is there (an id only) but holds nothing a token row keeps: no group of
+  // code-value-quantity, though the value gives its rows (and value-quantity has them).
+  auto doc = parse_json(R"({"resourceType":"Observation","status":"final",
+    "code":{"id":"c1"},
+    "valueQuantity":{"value":5,"system":"http://unitsofmeasure.org","code":"mg"}})");
+  REQUIRE(doc.is_ok());
+  auto v = extract_index(*doc);
+  REQUIRE(v.is_ok());
+  CHECK(std::any_of(v->quantities.begin(), v->quantities.end(),
+                    [](const QuantityIndex& q) { return q.param == "value-quantity"; }));
+  CHECK(v->composites.empty());
+  // With a code, the two composites over the Observation itself give one group each; those
+  // whose value is of another type (concept, date, string) give none.
+  auto coded = parse_json(R"({"resourceType":"Observation","status":"final",
+    "code":{"coding":[{"system":"http://loinc.org","code":"2345-7"}]},
+    "valueQuantity":{"value":5,"system":"http://unitsofmeasure.org","code":"mg"}})");
+  REQUIRE(coded.is_ok());
+  auto c = extract_index(*coded);
+  REQUIRE(c.is_ok());
+  std::set<std::string> params;
+  for (const CompositeIndex& r : c->composites) {
+    params.insert(std::string(r.param));
+    CHECK(r.group == 0);
+  }
+  CHECK(params == std::set<std::string>{"code-value-quantity", "combo-code-value-quantity"});
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

@@ -391,5 +391,65 @@ TEST_CASE("planning: two clauses of one date parameter read as one range, exactl
   }
 }
 
+// A driver whose count is 0 ends the search (no page query): nothing matches, whatever the other
+// clauses, and the totals say 0. Inside a transaction the count sees the transaction's own
+// writes, as a conditional create or update of a message's resources needs.
+TEST_CASE("planning: a driver with no rows answers an empty page, and sees the transaction") {
+  for (const auto& b : backends()) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    auto store = open_or_die(b.url, clock);
+    REQUIRE(store
+                ->transact([](StoreTransaction& tx) {
+                  for (int i = 0; i < 30; ++i) {
+                    auto written = tx.update(patient(i));
+                    if (!written.is_ok()) return written.status();
+                  }
+                  return Status::ok();
+                })
+                .is_ok());
+    const auto unknown = parse({{"identifier", "urn:t|nobody"}, {"_total", "accurate"}});
+    SearchPage none = page(*store, unknown, "");
+    CHECK(none.entries.empty());
+    CHECK(none.total == 0);
+    CHECK(none.next_cursor.empty());
+    CHECK_FALSE(none.last_cursor.empty());
+    // With a negated clause (never a driver) and one that matches many; its page is the
+    // lone clause's page, links included.
+    SearchPage none_of_three = page(
+        *store,
+        parse({{"identifier", "urn:t|nobody"}, {"gender:not", "female"}, {"birthdate", "ge1900"}}),
+        "");
+    CHECK(none_of_three.entries.empty());
+    CHECK(none_of_three.last_cursor == none.last_cursor);
+    CHECK(ids(page(*store, unknown, none.last_cursor)).empty());
+    auto counted = unknown;
+    counted.count = 0;
+    CHECK(page(*store, counted, "").total == 0);
+    // The same lookups of an identifier that does exist find it.
+    CHECK(ids(page(*store, parse({{"identifier", "urn:t|p0007"}, {"gender:not", "female"}}), "")) ==
+          Ids{"p0007"});
+
+    // A lookup before and after a write in one transaction: none, then the written one.
+    std::vector<std::size_t> found;
+    REQUIRE(store
+                ->transact([&](StoreTransaction& tx) {
+                  const auto lookup = parse({{"identifier", "urn:t|p0040"}});
+                  for (int round = 0; round < 2; ++round) {
+                    auto hits = tx.search(lookup);
+                    if (!hits.is_ok()) return hits.status();
+                    found.push_back(hits->entries.size());
+                    if (round == 0) {
+                      auto written = tx.update(patient(40));
+                      if (!written.is_ok()) return written.status();
+                    }
+                  }
+                  return Status::ok();
+                })
+                .is_ok());
+    CHECK(found == std::vector<std::size_t>{0, 1});
+  }
+}
+
 }  // namespace
 }  // namespace hearth::storage
