@@ -287,11 +287,11 @@ Result<SearchPage> run_search_in(PreparedStatements& ps,
   }
   const std::string from = " FROM " + compiled.from + " WHERE r.deleted = 0";
   SearchPage page;
-  if (query.total != fhir::search::TotalMode::kNone && (plan.total || !estimate_from_page)) {
-    // An estimate counts one match past its cap at most: the total when it stays under it,
-    // none when it does not.
-    const bool estimate = query.total == fhir::search::TotalMode::kEstimate;
-    const long long cap = std::max<long long>(query.estimate_cap, 0);
+  // An estimate counts one match past its cap at most: the total when it stays under it, none
+  // when it does not.
+  const bool estimate = query.total == fhir::search::TotalMode::kEstimate;
+  const long long cap = std::max<long long>(query.estimate_cap, 0);
+  auto count_total = [&] {
     const long long total =
         plan.total
             ? *plan.total
@@ -301,6 +301,15 @@ Result<SearchPage> run_search_in(PreparedStatements& ps,
                                   : "SELECT COUNT(*)" + from + compiled.where,
                          compiled.values, compiled.where_values);
     if (!estimate || total <= cap) page.total = total;
+  };
+  // A first page that holds every match tells the estimate itself: counted only when it is full
+  // (a walk's estimate is never counted, above).
+  const bool first_page = query.cursor.empty() && query.offset == 0;
+  const bool count_after = estimate && !plan.total && !estimate_from_page && first_page &&
+                           query.count > 0 && query.count <= cap;
+  if (query.total != fhir::search::TotalMode::kNone && (plan.total || !estimate_from_page) &&
+      !count_after) {
+    count_total();
   }
   if (query.count <= 0) return page;
   page.last_cursor =
@@ -344,8 +353,10 @@ Result<SearchPage> run_search_in(PreparedStatements& ps,
       row_keys.push_back(fetched_keys(st));
     }
   });
-  if (estimate_from_page && !more && query.cursor.empty() && offset == 0) {
+  if ((estimate_from_page || count_after) && !more && query.cursor.empty() && offset == 0) {
     page.total = static_cast<long long>(page.entries.size());
+  } else if (count_after) {
+    count_total();
   }
   if (direction != Direction::kAfter) {
     std::reverse(page.entries.begin(), page.entries.end());
