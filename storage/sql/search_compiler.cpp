@@ -546,12 +546,11 @@ IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type
   return out;
 }
 
-// The keys of the resources with a row that meets every clause of `range` (DateRange), read as
-// one range of idx_date_find: the parameter, then `low` between the range's bounds. Its probe:
-// such a row of the resource `outer`, through the table's key.
-IdSet range_ids(Builder& b, const fhir::search::SearchQuery& query, const DateRange& range,
-                const std::vector<std::string>& types, std::int64_t now,
-                const std::string& outer = "r.rid") {
+// The rows of `range` (DateRange) that meet every one of its clauses, as one range of
+// idx_date_find: the parameter, then `low` between the range's bounds; columns of the row `i`.
+std::string range_condition(Builder& b, const fhir::search::SearchQuery& query,
+                            const DateRange& range, const std::vector<std::string>& types,
+                            std::int64_t now) {
   const SearchClause& first = query.clauses[range.clauses.front()];
   std::string condition = pid_condition(b, types, first.code) +
                           " AND i.low >= " + b.integer(range.low_min) +
@@ -560,6 +559,15 @@ IdSet range_ids(Builder& b, const fhir::search::SearchQuery& query, const DateRa
     const SearchClause& clause = query.clauses[k];
     condition += " AND (" + value_condition(b, clause, clause.values.front(), now) + ")";
   }
+  return condition;
+}
+
+// The keys of the resources with a row that meets every clause of `range` (range_condition).
+// Its probe: such a row of the resource `outer`, through the table's key.
+IdSet range_ids(Builder& b, const fhir::search::SearchQuery& query, const DateRange& range,
+                const std::vector<std::string>& types, std::int64_t now,
+                const std::string& outer = "r.rid") {
+  const std::string condition = range_condition(b, query, range, types, now);
   IdSet out;
   out.select = "SELECT i.rid FROM idx_date i WHERE " + condition;
   out.probe = "EXISTS (SELECT 1 FROM idx_date i WHERE i.rid = " + outer + " AND " + condition + ")";
@@ -780,27 +788,61 @@ std::vector<std::size_t> probe_clauses(const fhir::search::SearchQuery& query) {
   return out;
 }
 
+namespace {
+
+// Whether `c` may be one of a DateRange's clauses (date_range_clauses).
+bool fits_range(const fhir::search::SearchQuery& query, const SearchClause& c) {
+  const bool one_type = !query.resource_type.empty() || query.types.size() == 1;
+  if (!one_type || c.param == nullptr) return false;
+  const std::string& type = query.resource_type.empty() ? query.types.front() : query.resource_type;
+  return c.chain.empty() && c.param->type == SearchParamType::kDate && c.code != "_lastUpdated" &&
+         c.modifier == Modifier::kNone && c.values.size() == 1 &&
+         fhir::search::param_parts(type, c.code).empty();
+}
+
+// The clauses of `candidates` that fit a range and search `code`.
+std::vector<std::size_t> clauses_of(const fhir::search::SearchQuery& query,
+                                    const std::vector<std::size_t>& candidates,
+                                    std::string_view code) {
+  std::vector<std::size_t> out;
+  for (std::size_t k : candidates) {
+    const SearchClause& c = query.clauses[k];
+    if (c.code == code && fits_range(query, c)) out.push_back(k);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::size_t> date_range_clauses(const fhir::search::SearchQuery& query,
                                             const std::vector<std::size_t>& candidates) {
-  const bool one_type = !query.resource_type.empty() || query.types.size() == 1;
-  if (!one_type) return {};
-  const std::string& type = query.resource_type.empty() ? query.types.front() : query.resource_type;
-  auto fits = [&](const SearchClause& c) {
-    return c.chain.empty() && c.param->type == SearchParamType::kDate && c.code != "_lastUpdated" &&
-           c.modifier == Modifier::kNone && c.values.size() == 1 &&
-           fhir::search::param_parts(type, c.code).empty();
-  };
-  for (std::size_t a = 0; a < candidates.size(); ++a) {
-    const SearchClause& first = query.clauses[candidates[a]];
-    if (!fits(first)) continue;
-    std::vector<std::size_t> out = {candidates[a]};
-    for (std::size_t k = a + 1; k < candidates.size(); ++k) {
-      const SearchClause& c = query.clauses[candidates[k]];
-      if (fits(c) && c.code == first.code) out.push_back(candidates[k]);
-    }
+  for (std::size_t k : candidates) {
+    const SearchClause& first = query.clauses[k];
+    if (!fits_range(query, first)) continue;
+    std::vector<std::size_t> out = clauses_of(query, candidates, first.code);
     if (out.size() > 1) return out;
   }
   return {};
+}
+
+std::vector<std::size_t> date_order_clauses(const fhir::search::SearchQuery& query,
+                                            const std::vector<std::size_t>& candidates) {
+  if (query.sort.size() != 1 || query.sort.front().descending) return {};
+  return clauses_of(query, candidates, query.sort.front().param->code);
+}
+
+const fhir::SearchParamDef* default_date_order(const fhir::search::SearchQuery& query) {
+  if (!query.sort.empty() || query.compartment) return nullptr;
+  std::vector<std::size_t> all(query.clauses.size());
+  for (std::size_t k = 0; k < all.size(); ++k) all[k] = k;
+  for (std::size_t k : all) {
+    const SearchClause& first = query.clauses[k];
+    if (!fits_range(query, first)) continue;
+    // Bounded on both sides whatever the rows' span (any span gives bounds when one does).
+    if (date_range(query, clauses_of(query, all, first.code), 0, 0)) return first.param;
+    return nullptr;  // the first date parameter decides
+  }
+  return nullptr;
 }
 
 std::optional<DateRange> date_range(const fhir::search::SearchQuery& query,
@@ -909,6 +951,14 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::string_vie
     return plan.range && std::find(plan.range->clauses.begin(), plan.range->clauses.end(), k) !=
                              plan.range->clauses.end();
   };
+  // A date walk reads the range's rows ("w") in their index order and joins each one's
+  // resource: the range's clauses are conditions on the row, the plain probes ask about its key.
+  const bool date_walk = plan.date_walk && plan.range && !plan.driver;
+  if (date_walk) {
+    out.from = "idx_date w CROSS JOIN resource r";
+    all.push_back(with_alias(range_condition(b, query, *plan.range, types, now_micros), "w"));
+    all.emplace_back("r.rid = w.rid");
+  }
   for (std::size_t k = 0; k < query.clauses.size(); ++k) {
     const SearchClause& clause = query.clauses[k];
     if (clause.values.empty() && clause.modifier != Modifier::kMissing) continue;
@@ -916,12 +966,12 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::string_vie
       all.push_back(column_clause(b, clause, now_micros));
     } else if (table_of(clause.param->type) == nullptr) {
       all.emplace_back("1 = 0");
-    } else if (in_range(k) && plan.range->clauses.front() != k) {
-      continue;  // the range's first clause meets it too (DateRange)
+    } else if (in_range(k) && (date_walk || plan.range->clauses.front() != k)) {
+      continue;  // the range's first clause (or the walked row) meets it too (DateRange)
     } else {
       const bool as_probe = plan.probe && plan.driver != k && probeable(clause);
       const bool push = as_probe && plan.driver && clause.chain.empty();
-      const std::string outer = push ? "dr.rid" : "r.rid";
+      const std::string outer = push ? "dr.rid" : date_walk ? "w.rid" : "r.rid";
       IdSet ids = in_range(k) ? range_ids(b, query, *plan.range, types, now_micros, outer)
                               : clause_ids(b, clause, query.resource_type, types, now_micros,
                                            as_probe, outer);
@@ -952,6 +1002,11 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::string_vie
   if (!all.empty()) out.where += " AND " + balanced(all, " AND ");
   out.where_values = b.values.size();
   for (const fhir::search::SortKey& key : query.sort) out.terms.push_back(sort_term(b, types, key));
+  if (date_walk) {
+    // The planner walks only for one ascending key of the range's parameter: its value is the
+    // walked row's `low` (the parameter's one row; never NULL, the row matched).
+    out.terms.front() = SortTerm{.expr = "w.low", .kind = KeyKind::kInteger, .bounds = true};
+  }
   // Without _sort: by id, the resource table's own key order (no sort step). Server-assigned ids
   // are time-ordered, so this is creation order for created resources. Ids are unique within a
   // type only: a search of several types orders equal ids by type.
@@ -1021,6 +1076,12 @@ Status add_keyset(SearchSql& sql, const PageCursor& cursor) {
                   "as the server wrote them)");
   }
   sql.keyset = " AND " + keyset_from(sql.values, sql.terms, cursor.keys, 0, before);
+  const SortTerm& first = sql.terms.front();
+  if (first.bounds && !cursor.keys.front().null && first.kind == KeyKind::kInteger) {
+    // The same bound alone, which the engine reads as where to start its index range.
+    sql.keyset += " AND " + first.expr + ((first.descending != before) ? " <= " : " >= ") +
+                  std::to_string(cursor.keys.front().integer);
+  }
   return Status::ok();
 }
 

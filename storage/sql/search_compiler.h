@@ -39,9 +39,15 @@ struct SortTerm {
   bool descending = false;
   KeyKind kind = KeyKind::kText;  // what the expression yields (its cursor value)
   bool nullable = false;          // sorted by "expr IS NULL" first: no value sorts last
+  // A column of the index a date walk reads in order (SearchPlan::date_walk): a page after a
+  // cursor also bounds it alone, where the engine starts its index range.
+  bool bounds = false;
 };
 
 struct SearchSql {
+  // What the rows come from, named `r` (the resource row); the page joins its version `v`.
+  // "resource r", or for a date walk the index rows `w` joined to their resources.
+  std::string from = "resource r";
   // Conditions to AND after "r.deleted = 0", the tenant's first, then the searched types':
   // " AND (...) AND ...".
   std::string where;
@@ -90,6 +96,12 @@ struct SearchPlan {
   // When set, the first of its clauses, as a driver or as counted by compile_probe, is the
   // range; the others (and that one, when it does not drive) are probed as usual.
   std::optional<DateRange> range;
+  // With `range` and no driver: the page is in the order of the range's parameter (the query's
+  // one sort key, ascending) and is read by walking the range's rows of idx_date_find in index
+  // order, each joined to its resource and probed for the other clauses; it stops at its last
+  // row. Only for a parameter whose resources have one row of it at most (date_shape.h), whose
+  // row's `low` is then the resource's sort value.
+  bool date_walk = false;
 };
 
 // Every form selects rows of `tenant` only (docs/tenancy.md): the resource rows it reads carry
@@ -114,6 +126,19 @@ std::vector<std::size_t> probe_clauses(const fhir::search::SearchQuery& query);
 // one type and a parameter without parts (param_parts); empty when there are none.
 std::vector<std::size_t> date_range_clauses(const fhir::search::SearchQuery& query,
                                             const std::vector<std::size_t>& candidates);
+
+// The clauses of `candidates` that may form a DateRange walked in date order: those of the
+// query's only sort key's parameter when it is ascending (each with one value and no modifier,
+// over one type and a parameter without parts); empty otherwise.
+std::vector<std::size_t> date_order_clauses(const fhir::search::SearchQuery& query,
+                                            const std::vector<std::size_t>& candidates);
+
+// The order of a search without _sort (docs/search.md, Order): by id, except for a search of one
+// type (not a compartment's) whose first date parameter searched (one value, no modifier, no
+// parts) bounds the date on both sides (`date=2020-01-01`, `date=ge2020-01-01&date=lt2020-02`):
+// then by that parameter, as `_sort=<it>` would, and by id. Returns that parameter, or nullptr.
+// Decided by the query alone, so every page of a search is in one order.
+const fhir::SearchParamDef* default_date_order(const fhir::search::SearchQuery& query);
 
 // The range of `clauses` (date_range_clauses) when no row of their parameter spans more than
 // `span` micros: the bounds on `low` of a row that meets every clause; none when the clauses

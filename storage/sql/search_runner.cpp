@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "core/tenant_scope.h"
 #include "storage/sql/search_compiler.h"
@@ -144,7 +145,9 @@ long long date_span_of(SearchStatements& cache, const fhir::search::SearchQuery&
 // id order over one type, none drives: the resource table is read in id order, each row probed,
 // and the page stops at its last row (at density d, about (_count + 1) / d rows read), unless a
 // sample of the walk finds no match (sparse_walk) and a clause has fewer matches than the walk
-// would then read. PostgreSQL plans IN and EXISTS alike (both semi-joins) from its own statistics:
+// would then read. In the ascending order of a date parameter that the query bounds, the
+// range is walked in that order instead (SearchPlan::date_walk) unless another clause has fewer
+// matches. PostgreSQL plans IN and EXISTS alike (both semi-joins) from its own statistics:
 // its statements keep the sets.
 SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery& query,
                        std::string_view tenant, std::int64_t now_micros) {
@@ -153,10 +156,14 @@ SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery&
   std::vector<std::size_t> candidates = probe_clauses(query);
   if (candidates.empty()) return plan;
   plan.probe = true;
-  // Two clauses of one date parameter: one candidate, their range, when the parameter's rows
-  // allow it (date_shape.h); the others are probed.
-  if (const std::vector<std::size_t> ranged = date_range_clauses(query, candidates);
-      !ranged.empty()) {
+  // Sorted by a date parameter that the query bounds (default_date_order, or _sort): its
+  // clauses as one range, which may be walked in date order. Else two clauses of one date
+  // parameter: one candidate, their range. Either when the parameter's rows allow it
+  // (date_shape.h); the others are probed.
+  std::vector<std::size_t> ranged = date_order_clauses(query, candidates);
+  const bool date_order = !ranged.empty();
+  if (!date_order) ranged = date_range_clauses(query, candidates);
+  if (!ranged.empty()) {
     const long long span = date_span_of(cache, query, tenant, ranged.front());
     if (span >= 0) plan.range = date_range(query, ranged, span, now_micros);
     if (plan.range) {
@@ -170,14 +177,19 @@ SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery&
                                    plan.range ? &*plan.range : nullptr);
     return count_rows(cache, probe.text, probe.values, probe.values.size());
   };
+  // A clause's matches up to `cap`. A chain's set costs what its last link's matches cost: its
+  // set is counted only when those are few.
+  auto matches_of = [&](std::size_t k, long long cap) {
+    long long matches = 0;
+    if (!query.clauses[k].chain.empty()) matches = count(k, true, cap);
+    if (matches <= cap) matches = count(k, false, cap);
+    return matches;
+  };
   // The clause with the fewest matches (up to `cap`) becomes the driver; returns their number.
   auto pick = [&](long long cap) {
     long long fewest = -1;
     for (std::size_t k : candidates) {
-      // A chain's set costs what its last link's matches cost: counted only when those are few.
-      long long matches = 0;
-      if (!query.clauses[k].chain.empty()) matches = count(k, true, cap);
-      if (matches <= cap) matches = count(k, false, cap);
+      const long long matches = matches_of(k, cap);
       if (fewest < 0 || matches < fewest) {
         fewest = matches;
         plan.driver = k;
@@ -186,9 +198,30 @@ SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery&
     }
     return fewest;
   };
+  const bool one_type = !query.resource_type.empty() || query.types.size() == 1;
+  if (date_order && plan.range) {
+    // In date order the range is walked in that order (SearchPlan::date_walk), reading its rows
+    // until the page is full, unless another clause has fewer matches than the walk would read
+    // (at most the range's rows): the range is counted only when one has at most kDriveCap.
+    const std::size_t range = plan.range->clauses.front();
+    long long fewest = -1;
+    for (std::size_t k : candidates) {
+      if (k == range) continue;
+      const long long matches = matches_of(k, kDriveCap);
+      if (fewest < 0 || matches < fewest) {
+        fewest = matches;
+        plan.driver = k;
+      }
+      if (fewest == 0) break;
+    }
+    if (fewest < 0 || fewest > kDriveCap || matches_of(range, fewest) <= fewest) {
+      plan.driver.reset();
+      plan.date_walk = true;
+    }
+    return plan;  // or the other clause drives: the range is a condition too, so no total
+  }
   long long fewest = pick(kDriveCap);
   plan.none = fewest == 0;
-  const bool one_type = !query.resource_type.empty() || query.types.size() == 1;
   const bool by_id =
       std::all_of(query.sort.begin(), query.sort.end(),
                   [](const fhir::search::SortKey& key) { return key.param->code == "_id"; });
@@ -219,10 +252,19 @@ SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery&
 
 }  // namespace
 
-Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::SearchQuery& query,
+Result<SearchPage> run_search_in(PreparedStatements& ps,
+                                 const fhir::search::SearchQuery& query_asked,
                                  std::int64_t now_micros) {
   using Direction = PageCursor::Direction;
   SearchStatements& cache = ps.searches();
+  // Without _sort, a search that bounds a date is in that date's order (default_date_order):
+  // run as if asked with that _sort, the cursors included.
+  std::optional<fhir::search::SearchQuery> ordered;
+  if (const fhir::SearchParamDef* date = default_date_order(query_asked)) {
+    ordered = query_asked;
+    ordered->sort.push_back(fhir::search::SortKey{.param = date, .descending = false});
+  }
+  const fhir::search::SearchQuery& query = ordered ? *ordered : query_asked;
   const SearchPlan plan = plan_search(cache, query, ps.tenant, now_micros);
   if (plan.none && query.cursor.empty() && query.clauses.size() == 1) {
     // The lookup of a conditional create or update that finds nothing (a message's new
@@ -256,13 +298,13 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
                       " distinct values to bind, at most " + std::to_string(kMaxBoundValues - 2) +
                       " (lower --search-max-params or --search-max-values)");
   }
-  const std::string from = " FROM resource r WHERE r.deleted = 0";
+  const std::string from = " FROM " + compiled.from + " WHERE r.deleted = 0";
   SearchPage page;
-  if (query.total != fhir::search::TotalMode::kNone && (plan.total || !estimate_from_page)) {
-    // An estimate counts one match past its cap at most: the total when it stays under it,
-    // none when it does not.
-    const bool estimate = query.total == fhir::search::TotalMode::kEstimate;
-    const long long cap = std::max<long long>(query.estimate_cap, 0);
+  // An estimate counts one match past its cap at most: the total when it stays under it, none
+  // when it does not.
+  const bool estimate = query.total == fhir::search::TotalMode::kEstimate;
+  const long long cap = std::max<long long>(query.estimate_cap, 0);
+  auto count_total = [&] {
     const long long total =
         plan.none ? 0
         : plan.total
@@ -273,6 +315,15 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
                                   : "SELECT COUNT(*)" + from + compiled.where,
                          compiled.values, compiled.where_values);
     if (!estimate || total <= cap) page.total = total;
+  };
+  // A first page that holds every match tells the estimate itself: counted only when it is full
+  // (a walk's estimate is never counted, above).
+  const bool first_page = query.cursor.empty() && query.offset == 0;
+  const bool count_after = estimate && !plan.total && !estimate_from_page && first_page &&
+                           query.count > 0 && query.count <= cap;
+  if (query.total != fhir::search::TotalMode::kNone && (plan.total || !estimate_from_page) &&
+      !count_after) {
+    count_total();
   }
   if (query.count <= 0) return page;
   page.last_cursor =
@@ -289,19 +340,20 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
   // lookup ends with the driver's count.
   if (plan.none) return page;
   const std::vector<SortTerm>& terms = compiled.terms;
-  SearchStatement& rows = cache.statement(
-      "SELECT r.res_type, r.res_id, r.version, r.last_updated, v.body" + select_list(terms) +
-          " FROM resource r JOIN resource_version v ON v.seq = r.seq"
-          " WHERE r.deleted = 0" +
-          compiled.where + compiled.keyset + " ORDER BY " + compiled.order_by +
-          " LIMIT :lim OFFSET :off",
-      compiled.values, compiled.values.size(), [&terms](SearchStatement& st) {
-        bind_row(st);
-        bind_keys(st, terms);
-        bind_values(st);
-        st.statement.exchange(soci::use(st.limit, "lim"));
-        st.statement.exchange(soci::use(st.offset, "off"));
-      });
+  SearchStatement& rows =
+      cache.statement("SELECT r.res_type, r.res_id, r.version, r.last_updated, v.body" +
+                          select_list(terms) + " FROM " + compiled.from +
+                          " JOIN resource_version v ON v.seq = r.seq"
+                          " WHERE r.deleted = 0" +
+                          compiled.where + compiled.keyset + " ORDER BY " + compiled.order_by +
+                          " LIMIT :lim OFFSET :off",
+                      compiled.values, compiled.values.size(), [&terms](SearchStatement& st) {
+                        bind_row(st);
+                        bind_keys(st, terms);
+                        bind_values(st);
+                        st.statement.exchange(soci::use(st.limit, "lim"));
+                        st.statement.exchange(soci::use(st.offset, "off"));
+                      });
   // One row more than the page: whether another page follows in the direction read.
   rows.limit = limit + 1;
   rows.offset = offset;
@@ -318,8 +370,10 @@ Result<SearchPage> run_search_in(PreparedStatements& ps, const fhir::search::Sea
       row_keys.push_back(fetched_keys(st));
     }
   });
-  if (estimate_from_page && !more && query.cursor.empty() && offset == 0) {
+  if ((estimate_from_page || count_after) && !more && query.cursor.empty() && offset == 0) {
     page.total = static_cast<long long>(page.entries.size());
+  } else if (count_after) {
+    count_total();
   }
   if (direction != Direction::kAfter) {
     std::reverse(page.entries.begin(), page.entries.end());

@@ -1,8 +1,10 @@
 // Internal to storage/: running a search. On SQLite a count probe per plain clause first picks
 // the plan (search_compiler.h, SearchPlan; docs/search.md, Planning); then the compiled query
-// becomes two statements on a kQuery lease, the page and (when asked) the total, taken from the
-// session's search statement cache (search_statements.h): prepared on the first search of that
-// shape, run again for the next (the probes too). An include query is one more statement.
+// becomes two statements on a kQuery lease, the page and (when asked, and not told by a first
+// page that holds every match) the total, taken from the session's search statement cache
+// (search_statements.h): prepared on the first search of that shape, run again for the next (the
+// probes too). An include query is one more statement. A query without _sort that bounds a date
+// is run as if sorted by that date (default_date_order).
 //
 // Thread-safety: may be called concurrently (one lease each).
 // Errors: kInvalidArgument when the query binds more values than the engine allows (400, not

@@ -325,6 +325,64 @@ TEST_CASE("search compiler: keyset terms and conditions") {
   }
 }
 
+TEST_CASE("search compiler: the default date order and the date walk") {
+  // Bounded on both sides: the first date parameter orders; else (or with _sort, a
+  // compartment, a modifier) none does.
+  auto order_of = [](const std::string& type, const Params& params) {
+    const fhir::SearchParamDef* p = default_date_order(parse(type, params));
+    return p == nullptr ? std::string("-") : std::string(p->code);
+  };
+  CHECK(order_of("Observation", {{"date", "2020-05-01"}}) == "date");
+  CHECK(order_of("Observation", {{"date", "ge2020"}, {"date", "lt2021"}}) == "date");
+  CHECK(order_of("Observation", {{"code", "x"}, {"date", "le2021"}, {"date", "sa2019"}}) == "date");
+  CHECK(order_of("Observation", {{"date", "ge2020"}}) == "-");
+  CHECK(order_of("Observation", {{"date", "ne2020"}}) == "-");
+  CHECK(order_of("Observation", {{"date", "2020,2021"}}) == "-");
+  CHECK(order_of("Observation", {{"date:missing", "false"}}) == "-");
+  CHECK(order_of("Observation", {{"date", "2020"}, {"_sort", "_id"}}) == "-");
+  CHECK(order_of("Observation", {{"_lastUpdated", "2020"}}) == "-");
+  // The first date parameter decides, bounded or not.
+  CHECK(order_of("Patient", {{"birthdate", "ge1990"}, {"death-date", "2020"}}) == "-");
+  CHECK(order_of("Patient", {{"birthdate", "1990"}, {"gender", "male"}}) == "birthdate");
+
+  // The walk: the range's rows `w` in index order, joined to their resources; the other plain
+  // clauses asked of the row's key; its `low` is the first sort term, bounded alone after a
+  // cursor.
+  auto query = parse(
+      "Observation",
+      {{"code", "urn:c|x"}, {"date", "ge2020-01-01"}, {"date", "lt2020-01-08"}, {"_sort", "date"}});
+  const std::vector<std::size_t> clauses = date_order_clauses(query, probe_clauses(query));
+  REQUIRE(clauses.size() == 2);
+  SearchPlan plan{.probe = true, .driver = {}, .total = {}, .range = {}, .date_walk = true};
+  plan.range = date_range(query, clauses, 0, 0);
+  REQUIRE(plan.range.has_value());
+  SearchSql sql = compile_search(query, "", 0, Dialect::kSqlite, plan);
+  CHECK(sql.from == "idx_date w CROSS JOIN resource r");
+  CHECK(sql.where.find("r.rid = w.rid") != std::string::npos);
+  CHECK(sql.where.find("w.low >= ") != std::string::npos);
+  CHECK(sql.where.find("i.rid = w.rid") != std::string::npos);  // the code's probe
+  CHECK(occurrences(sql.where, "FROM idx_date") == 0);          // the range is the walk's rows
+  REQUIRE(sql.terms.size() == 2);
+  CHECK(sql.terms[0].expr == "w.low");
+  CHECK_FALSE(sql.terms[0].nullable);
+  CHECK(sql.order_by == "w.low, r.res_id");
+  check_placeholders(sql.where + sql.order_by, sql.values.size());
+  CursorValue day{.null = false, .kind = KeyKind::kInteger, .text = {}, .integer = 7, .real = 0};
+  CursorValue id{.null = false, .kind = KeyKind::kText, .text = "o1", .integer = 0, .real = 0};
+  REQUIRE(add_keyset(sql, PageCursor{.direction = PageCursor::Direction::kAfter, .keys = {day, id}})
+              .is_ok());
+  CHECK(sql.keyset.find(" AND w.low >= 7") != std::string::npos);
+  SearchSql back = compile_search(query, "", 0, Dialect::kSqlite, plan);
+  REQUIRE(
+      add_keyset(back, PageCursor{.direction = PageCursor::Direction::kBefore, .keys = {day, id}})
+          .is_ok());
+  CHECK(back.keyset.find(" AND w.low <= 7") != std::string::npos);
+  CHECK(back.order_by == "w.low DESC, r.res_id DESC");
+  // Without the walk, the same query reads from the resource rows.
+  plan.date_walk = false;
+  CHECK(compile_search(query, "", 0, Dialect::kSqlite, plan).from == "resource r");
+}
+
 TEST_CASE("page cursor: round trip, signature, damage") {
   CursorValue real{
       .null = false, .kind = KeyKind::kReal, .text = {}, .integer = 0, .real = 0.1 + 0.2};
