@@ -93,7 +93,8 @@ struct ArchiveOutcome {
   bool duplicate = false;
   ArchivedMessage stored;
   // True: an earlier accepted message of this sender had this control id with other content
-  // (the new row's note starts with "control-id-reused"; with kReject its status is 'error').
+  // (the new row's note starts with "control-id-reused", followed by "; " and the request's
+  // note when it has one; with kReject its status is 'error').
   bool control_id_reused = false;
   // The error `effect` returned (the row is then 'error' with effect_failed_ack); ok otherwise.
   Status effect_error;
@@ -120,7 +121,8 @@ class MessageArchive {
   // accepted and a non-empty control id are checked against earlier accepted rows of the same
   // (sender, control_id): identical raw text is a duplicate (that row is returned, nothing
   // written); other raw text is a reused control id, stored as a new accepted message whose
-  // note starts with "control-id-reused" and names the earlier row (kReject: stored as
+  // note starts with "control-id-reused", names the earlier row and ends with "; " and the
+  // request's note when it has one (kReject: stored as
   // 'error' with request.reused_ack). Everything else is stored as requested. The lookup is by
   // a stored content hash, so a sender reusing one control id many times costs no more.
   // Returns at once; `request` is kept alive until `done` has returned. Archivings still

@@ -222,7 +222,9 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
         note = "control-id-reused (rejected): " + what;
         ack = &request.reused_ack;
       } else {
-        note = "control-id-reused: " + what + "; accepted as a new message";
+        // The caller's note (e.g. "unmapped: ...") still holds for the new message: keep it.
+        note = "control-id-reused: " + what + "; accepted as a new message" +
+               (request.note.empty() ? "" : "; " + request.note);
       }
     }
   }

@@ -5,21 +5,13 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "jwt_harness.h"
 #include "mllp_harness.h"
 
-using hearth::testing::bearer_for;
-using hearth::testing::Headers;
-using hearth::testing::HttpResponse;
-using hearth::testing::JwksFile;
-using hearth::testing::jwt_options;
-using hearth::testing::ServerOptions;
-using hearth::testing::ServerProcess;
-using hearth::testing::TestSigningKey;
+using namespace hearth::testing;
 
 namespace {
 
@@ -51,8 +43,7 @@ TEST_CASE("audit: every access is an AuditEvent, stored by a clean shutdown and 
   ServerProcess server(options);
   auto client = server.client();
   const Headers admin = bearer_for(rsa, "system/*.*", ",\"client_id\":\"audit-app\"");
-  std::random_device random;
-  const std::string family = "Secret" + std::to_string(random());
+  const std::string family = unique_name("Secret");
 
   HttpResponse created = client.post(
       "Patient", R"({"resourceType":"Patient","name":[{"family":")" + family + R"("}]})", admin);
@@ -124,10 +115,8 @@ TEST_CASE("audit: an MLLP message received and acknowledged is an AuditEvent") {
   {
     hearth::testing::MllpClient mllp("127.0.0.1", server.mllp_port());
     // A control id of its own: on a shared database an identical resend would be a duplicate.
-    std::random_device random;
-    const std::string ack =
-        mllp.exchange(hearth::testing::make_oru("AUDITLAB", "AUD" + std::to_string(random())));
-    CHECK(hearth::testing::msa(ack, 1) == "AA");
+    const std::string ack = mllp.exchange(make_oru("AUDITLAB", unique_name("AUD")));
+    CHECK(msa(ack, 1) == "AA");
   }
   server.restart();
   const std::vector<std::string> lines = lines_of(audit_file);

@@ -10,10 +10,7 @@
 #include "fhir/json.h"
 #include "harness.h"
 
-using hearth::testing::HttpClient;
-using hearth::testing::HttpResponse;
-using hearth::testing::ServerOptions;
-using hearth::testing::ServerProcess;
+using namespace hearth::testing;
 
 namespace {
 
@@ -48,10 +45,6 @@ void expect_outcome(const HttpResponse& r, int status, std::string_view code,
 }
 
 // Versions in a store shared by tests (PostgreSQL) are counted relative to a unique id.
-std::string unique_id(std::string_view prefix) {
-  static std::atomic<int> n{0};
-  return std::string(prefix) + "-" + std::to_string(::getpid()) + "-" + std::to_string(++n);
-}
 
 std::string patient_with_id(const std::string& id, bool active = true) {
   return R"({"resourceType":"Patient","id":")" + id + R"(","active":)" +
@@ -103,7 +96,7 @@ TEST_CASE("REST: bad input gets the specified OperationOutcome and stores nothin
   options.args = {"--max-body", "4096"};
   ServerProcess server(options);
   HttpClient client = server.client();
-  std::string id = unique_id("bad");
+  std::string id = unique_name("bad");
   REQUIRE(client.put("Patient/" + id, patient_with_id(id)).status == 201);
 
   // Malformed JSON -> 400 structure.
@@ -182,7 +175,7 @@ TEST_CASE("REST: data acknowledged with 2xx survives kill -9 and restart") {
   {
     HttpClient client = server.client();
     for (int i = 0; i < 50; ++i) {
-      std::string id = unique_id("durable");
+      std::string id = unique_name("durable");
       REQUIRE(client.put("Patient/" + id, patient_with_id(id)).status == 201);
       ids.push_back(id);
     }
@@ -197,7 +190,7 @@ TEST_CASE("REST: data acknowledged with 2xx survives kill -9 and restart") {
 
 TEST_CASE("REST: concurrent updates of one resource never lose a version") {
   ServerProcess server;
-  std::string id = unique_id("contended");
+  std::string id = unique_name("contended");
   REQUIRE(server.client().put("Patient/" + id, patient_with_id(id)).status == 201);
   constexpr int kThreads = 8, kPerThread = 25;
   std::atomic<int> ok{0};

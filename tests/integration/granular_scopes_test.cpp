@@ -5,19 +5,11 @@
 // the patient compartment for patient/ scopes; it can write nothing.
 #include <doctest/doctest.h>
 
-#include <random>
 #include <string>
 
 #include "jwt_harness.h"
 
-using hearth::testing::bearer_for;
-using hearth::testing::Headers;
-using hearth::testing::HttpClient;
-using hearth::testing::HttpResponse;
-using hearth::testing::JwksFile;
-using hearth::testing::jwt_options;
-using hearth::testing::ServerProcess;
-using hearth::testing::TestSigningKey;
+using namespace hearth::testing;
 
 namespace {
 
@@ -44,12 +36,11 @@ std::string observation(const std::string& id, const std::string& patient,
 
 TEST_CASE("granular scopes: a category-restricted token sees matching resources only") {
   const TestSigningKey rsa = TestSigningKey::rsa("k1");
-  JwksFile file(hearth::testing::jwks_of({rsa.jwk()}));
+  JwksFile file(jwks_of({rsa.jwk()}));
   ServerProcess server(jwt_options(file));
   auto client = server.client();
   const Headers admin = bearer_for(rsa, "system/*.*");
-  std::random_device random;
-  const std::string sfx = std::to_string(random()) + std::to_string(random() % 1000);
+  const std::string sfx = unique_name();
   const std::string a = "ga-" + sfx, b = "gb-" + sfx, code = "gc-" + sfx;
   const std::string lab_a = "la-" + sfx, lab_b = "lb-" + sfx, vital_a = "va-" + sfx;
   put(client, admin, "Patient/" + a, R"({"resourceType":"Patient","id":")" + a + "\"}");

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -22,6 +23,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <random>
 #include <stdexcept>
 
 extern char** environ;
@@ -536,6 +538,36 @@ bool ServerProcess::wait_for_log(std::string_view needle, std::chrono::milliseco
     }
     return false;
   }();
+}
+
+namespace {
+
+// `value` in base 36, `width` digits (the lowest ones when it needs more).
+std::string base36(std::uint64_t value, int width) {
+  std::string out(static_cast<std::size_t>(width), '0');
+  for (int i = width - 1; i >= 0; --i, value /= 36) {
+    out[static_cast<std::size_t>(i)] = "0123456789abcdefghijklmnopqrstuvwxyz"[value % 36];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string unique_name(std::string_view prefix) {
+  // Microseconds since 1970 fit 10 base-36 digits until 2084; two random digits part runs that
+  // start in the same microsecond.
+  static const std::string run = [] {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return base36(static_cast<std::uint64_t>(
+                      std::chrono::duration_cast<std::chrono::microseconds>(now).count()),
+                  10) +
+           base36(std::random_device()(), 2);
+  }();
+  static std::atomic<std::uint64_t> calls{0};
+  constexpr std::uint64_t kMostCalls = 36ULL * 36 * 36 * 36;
+  const std::uint64_t n = calls++;
+  if (n >= kMostCalls) throw std::length_error("unique_name: more than 36^4 names in one run");
+  return std::string(prefix) + run + base36(n, 4);
 }
 
 CommandResult run_hearth(const std::vector<std::string>& args, const Headers& env) {

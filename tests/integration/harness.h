@@ -195,6 +195,14 @@ struct TempDir {
   std::string path;
 };
 
+// `prefix` followed by 16 characters of [0-9a-z] that no other call returns: not in this run
+// (a counter, safe from any thread) and not in another run against the same store, such as a
+// shared PostgreSQL database ($HEARTH_TEST_STORE) that keeps earlier runs' rows (the run's start
+// time in microseconds and random bits). Every value has the same length, so none is a prefix
+// of another (string searches match prefixes). Fits a FHIR id, a tenant name, an HL7 control id
+// or sender; throws std::length_error after 36^4 calls in one run.
+std::string unique_name(std::string_view prefix = {});
+
 // Runs `hearth <args...>` to completion (e.g. {"--help"}) and returns its exit code and output.
 struct CommandResult {
   int exit_code = -1;

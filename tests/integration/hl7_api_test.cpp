@@ -4,9 +4,7 @@
 // type-filtered lists.
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -15,16 +13,7 @@
 
 namespace {
 
-using hearth::testing::HttpResponse;
-using hearth::testing::MllpClient;
-using hearth::testing::msa;
-using hearth::testing::ServerProcess;
-
-std::string unique_trigger() {
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return "Z" + std::to_string(::getpid()) + "T" +
-         std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
-}
+using namespace hearth::testing;
 
 std::string message(const std::string& trigger, std::string_view control_id, std::string_view value,
                     std::string_view version = "2.5.1") {
@@ -56,16 +45,15 @@ const hearth::testing::Headers kJson = {{"Content-Type", "application/json"}};
 TEST_CASE("hl7 api: messages sent over MLLP are listed, read and replayed over HTTP") {
   ServerProcess server;
   REQUIRE(server.mllp_port() != 0);
-  const std::string trigger = unique_trigger();
+  const std::string trigger = unique_name("Z");
   const std::string type_query = "type=ZHL%5E" + trigger;
   MllpClient mllp("127.0.0.1", server.mllp_port());
   // Control ids of this run only: a shared PostgreSQL database keeps earlier runs' messages, and
   // a reused id names the first message that had it.
-  const std::string c1 = "C1" + trigger.substr(trigger.size() - 9);
+  const std::string c1 = unique_name("C");
   const std::string accepted = message(trigger, c1, "7.5");
   const std::string reused = message(trigger, c1, "9.9");
-  const std::string unsupported =
-      message(trigger, "C2" + trigger.substr(trigger.size() - 9), "7.5", "2.9");
+  const std::string unsupported = message(trigger, unique_name("C"), "7.5", "2.9");
   CHECK(msa(mllp.exchange(accepted), 1) == "AA");
   CHECK(msa(mllp.exchange(reused), 1) == "AA");  // a new message under a reused control id
   CHECK(msa(mllp.exchange(unsupported), 1) == "AR");
@@ -105,7 +93,7 @@ TEST_CASE("hl7 api: messages sent over MLLP are listed, read and replayed over H
   // One message: the raw text as received over MLLP, its ACK, the decoded view.
   auto read = json(client.get("/hl7/messages/" + std::to_string(accepted_id)));
   CHECK(str(read["raw"]) == accepted);
-  CHECK(str(read["ack"]).find("MSA|AA|C1") != std::string::npos);
+  CHECK(str(read["ack"]).find("MSA|AA|" + c1) != std::string::npos);
   CHECK(str(read["parsed"]["segments"][1]["fields"]["5"][0]) == "O^NEIL");
   auto rejected = json(client.get("/hl7/messages/" + std::to_string(rejected_id)));
   CHECK(rejected["parsed"].IsNull());

@@ -4,9 +4,7 @@
 // shared PostgreSQL database may hold earlier runs.
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -42,10 +40,7 @@ TEST_CASE("outbound: an ORU^R01 over MLLP, then DiagnosticReport/[id]/$hl7v2 ove
   std::ifstream in(file, std::ios::binary);
   std::string original((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   REQUIRE_FALSE(original.empty());
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  const std::string run =
-      std::to_string(::getpid()) + "x" +
-      std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+  const std::string run = hearth::testing::unique_name();
   // The patient (PID-2, PID-3), the order (ORC-3, OBR-3) and the control id made this run's.
   original = replace_all(original, "12345", "M" + run);
   original = replace_all(original, "12376", "F" + run);

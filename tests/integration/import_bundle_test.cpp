@@ -38,7 +38,7 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
 TEST_CASE("hearth import: FHIR transaction and batch Bundles through the REST core") {
   ServerProcess server;
   TempDir dir;
-  const std::string tag = search::fresh_tag("import");
+  const std::string tag = hearth::testing::unique_name("import");
   const std::filesystem::path root(dir.path);
   write_file(root / "a-transaction.json", transaction(tag));
   write_file(root / "b-refused.json",

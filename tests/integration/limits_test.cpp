@@ -99,8 +99,7 @@ TEST_CASE("limits: the largest legal search answers 200, one more parameter or v
   ServerProcess server;
   HttpClient client = server.client();
   // Unique per run: a shared PostgreSQL store ($HEARTH_TEST_STORE) keeps earlier runs' patients.
-  const std::string mrn =
-      "m" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  const std::string mrn = hearth::testing::unique_name("m");
   HttpResponse created = client.post(
       "Patient", R"({"resourceType":"Patient","name":[{"family":"Chalmers"}],"gender":"male",)"
                  R"("birthDate":"1974-12-25","identifier":[{"system":"urn:mrn","value":")" +

@@ -7,9 +7,7 @@
 // S12 then S15 cancels the booked Appointment, A01 then A03 finishes the visit.
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <string>
 
 #include "harness.h"
@@ -18,17 +16,7 @@
 
 namespace {
 
-using hearth::testing::HttpClient;
-using hearth::testing::HttpResponse;
-using hearth::testing::MllpClient;
-using hearth::testing::msa;
-using hearth::testing::ServerProcess;
-
-std::string unique(std::string_view prefix) {
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return std::string(prefix) + std::to_string(::getpid()) + "x" +
-         std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
-}
+using namespace hearth::testing;
 
 std::string adt(std::string_view event, std::string_view control_id, std::string_view mrn,
                 std::string_view visit, std::string_view given, std::string_view ward) {
@@ -79,10 +67,10 @@ TEST_CASE(
   ServerProcess server;
   MllpClient mllp("127.0.0.1", server.mllp_port());
   auto client = server.client();
-  const std::string mrn = unique("M");
-  const std::string visit = unique("V");
-  REQUIRE(msa(mllp.exchange(adt("A01", unique("C"), mrn, visit, "J", "WARD1")), 1) == "AA");
-  const std::string a08 = adt("A08", unique("C"), mrn, visit, "JAMES", "WARD2");
+  const std::string mrn = unique_name("M");
+  const std::string visit = unique_name("V");
+  REQUIRE(msa(mllp.exchange(adt("A01", unique_name("C"), mrn, visit, "J", "WARD1")), 1) == "AA");
+  const std::string a08 = adt("A08", unique_name("C"), mrn, visit, "JAMES", "WARD2");
   REQUIRE(msa(mllp.exchange(a08), 1) == "AA");
 
   const std::string by_mrn = "Patient?identifier=" + mrn;
@@ -112,8 +100,8 @@ TEST_CASE(
   ServerProcess server;
   MllpClient mllp("127.0.0.1", server.mllp_port());
   auto client = server.client();
-  const std::string mrn = unique("R");
-  REQUIRE(msa(mllp.exchange(oru(unique("C"), mrn, "2093-3^Cholesterol^LN")), 1) == "AA");
+  const std::string mrn = unique_name("R");
+  REQUIRE(msa(mllp.exchange(oru(unique_name("C"), mrn, "2093-3^Cholesterol^LN")), 1) == "AA");
   const std::string results = "Observation?subject:Patient.identifier=" + mrn;
   CHECK(total(client, results) == 2);
   const std::int64_t id = archive_id(client, "ORU%5ER01");
@@ -124,7 +112,7 @@ TEST_CASE(
   CHECK(provenance["target"].Size() >= 3);  // the patient, its two results, ...
 
   // OBX-3 empty: an Observation without its code. AE, archived as error, nothing written.
-  const std::string bad = oru(unique("C"), mrn, "");
+  const std::string bad = oru(unique_name("C"), mrn, "");
   const std::string ack = mllp.exchange(bad);
   CHECK(msa(ack, 1) == "AE");
   CHECK(ack.find("\rERR|") != std::string::npos);
@@ -139,21 +127,21 @@ TEST_CASE("mllp mapping: an A40 moves the merged patient's encounter and results
   ServerProcess server;
   MllpClient mllp("127.0.0.1", server.mllp_port());
   auto client = server.client();
-  const std::string survivor = unique("S");
-  const std::string merged = unique("D");
-  REQUIRE(msa(mllp.exchange(adt("A01", unique("C"), survivor, unique("V"), "J", "WARD1")), 1) ==
-          "AA");
-  REQUIRE(msa(mllp.exchange(adt("A01", unique("C"), merged, unique("V"), "J", "WARD2")), 1) ==
-          "AA");
-  REQUIRE(msa(mllp.exchange(oru(unique("C"), merged, "2093-3^Cholesterol^LN")), 1) == "AA");
+  const std::string survivor = unique_name("S");
+  const std::string merged = unique_name("D");
+  REQUIRE(msa(mllp.exchange(adt("A01", unique_name("C"), survivor, unique_name("V"), "J", "WARD1")),
+              1) == "AA");
+  REQUIRE(msa(mllp.exchange(adt("A01", unique_name("C"), merged, unique_name("V"), "J", "WARD2")),
+              1) == "AA");
+  REQUIRE(msa(mllp.exchange(oru(unique_name("C"), merged, "2093-3^Cholesterol^LN")), 1) == "AA");
   const auto of = [](const std::string& type, const std::string& mrn) {
     return type + "?subject:Patient.identifier=HOSP|" + mrn;
   };
   REQUIRE(total(client, of("Observation", merged)) == 2);
   REQUIRE(total(client, of("Encounter", merged)) == 1);
   const std::string a40 = "MSH|^~\\&|ADT|HOSP|HEARTH|HUB|20260311090000||ADT^A40^ADT_A39|" +
-                          unique("C") + "|P|2.5.1\rEVN|A40|20260311090000\rPID|1||" + survivor +
-                          "^^^HOSP^MR||CHALMERS^PETER^J||19740612|M\rMRG|" + merged +
+                          unique_name("C") + "|P|2.5.1\rEVN|A40|20260311090000\rPID|1||" +
+                          survivor + "^^^HOSP^MR||CHALMERS^PETER^J||19740612|M\rMRG|" + merged +
                           "^^^HOSP^MR\r";
   REQUIRE(msa(mllp.exchange(a40), 1) == "AA");
   CHECK(total(client, of("Observation", merged)) == 0);
@@ -171,16 +159,16 @@ TEST_CASE("mllp mapping: a corrected ORU (OBX-11 = C) replaces the result it cor
   ServerProcess server;
   MllpClient mllp("127.0.0.1", server.mllp_port());
   auto client = server.client();
-  const std::string mrn = unique("K");
+  const std::string mrn = unique_name("K");
   // Results are found again by filler number + OBX-3: this run's own filler number, since a
   // shared PostgreSQL database keeps other tests' "FL1" results.
-  const std::string filler = "|" + unique("FL") + "^LAB|";
+  const std::string filler = "|" + unique_name("FL") + "^LAB|";
   const auto with_filler = [&](std::string message) {
     return message.replace(message.find("|FL1^LAB|"), 9, filler);
   };
-  const std::string first = with_filler(oru(unique("C"), mrn, "2093-3^Cholesterol^LN"));
+  const std::string first = with_filler(oru(unique_name("C"), mrn, "2093-3^Cholesterol^LN"));
   REQUIRE(msa(mllp.exchange(first), 1) == "AA");
-  std::string corrected = with_filler(oru(unique("C"), mrn, "2093-3^Cholesterol^LN"));
+  std::string corrected = with_filler(oru(unique_name("C"), mrn, "2093-3^Cholesterol^LN"));
   const std::string was = "||196|mg/dL|<200|N|||F|";
   REQUIRE(corrected.find(was) != std::string::npos);
   corrected.replace(corrected.find(was), was.size(), "||214|mg/dL|<200|H|||C|");
@@ -202,11 +190,11 @@ TEST_CASE("mllp mapping: S12 books an Appointment, S15 for its filler ID cancels
   ServerProcess server;
   MllpClient mllp("127.0.0.1", server.mllp_port());
   auto client = server.client();
-  const std::string filler = unique("F");
+  const std::string filler = unique_name("F");
   const auto siu = [&](std::string_view event) {
     return "MSH|^~\\&|SCHED|HOSP|HEARTH|HUB|20260309140000||SIU^" + std::string(event) +
-           "^SIU_S12|" + unique("C") + "|P|2.5.1\rSCH|P77^SCHED|" + filler +
-           "^SCHED|||||^Check up||15|MIN|^^^20260320090000\rPID|1||" + unique("S") +
+           "^SIU_S12|" + unique_name("C") + "|P|2.5.1\rSCH|P77^SCHED|" + filler +
+           "^SCHED|||||^Check up||15|MIN|^^^20260320090000\rPID|1||" + unique_name("S") +
            "^^^HOSP^MR||CHALMERS^PETER\rRGS|1\rAIP|1||111^Granite^Pat^^^^^^NPI|||20260320090000\r";
   };
   REQUIRE(msa(mllp.exchange(siu("S12")), 1) == "AA");
@@ -226,14 +214,14 @@ TEST_CASE("mllp mapping: A01 admits, A03 for the same visit finishes that Encoun
   ServerProcess server;
   MllpClient mllp("127.0.0.1", server.mllp_port());
   auto client = server.client();
-  const std::string mrn = unique("D");
-  const std::string visit = unique("V");
-  REQUIRE(msa(mllp.exchange(adt("A01", unique("C"), mrn, visit, "J", "WARD1")), 1) == "AA");
+  const std::string mrn = unique_name("D");
+  const std::string visit = unique_name("V");
+  REQUIRE(msa(mllp.exchange(adt("A01", unique_name("C"), mrn, visit, "J", "WARD1")), 1) == "AA");
   const std::string by_visit = "Encounter?identifier=" + visit;
   REQUIRE(total(client, by_visit + "&status=in-progress") == 1);
 
   // ADT^A03^ADT_A03 without PV1-45: the visit ends all the same (Hearth's ADT_A03 map).
-  std::string a03 = adt("A03", unique("C"), mrn, visit, "J", "WARD1");
+  std::string a03 = adt("A03", unique_name("C"), mrn, visit, "J", "WARD1");
   a03.replace(a03.find("ADT^A03^ADT_A01"), 15, "ADT^A03^ADT_A03");
   REQUIRE(msa(mllp.exchange(a03), 1) == "AA");
   CHECK(total(client, by_visit) == 1);

@@ -2,7 +2,6 @@
 // PostgreSQL with HEARTH_TEST_STORE). Each test uses its own sender (MSH-3), so tests sharing a
 // PostgreSQL database never see each other's messages in the archive.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -26,20 +25,7 @@
 
 namespace {
 
-using hearth::testing::hl7_field;
-using hearth::testing::make_oru;
-using hearth::testing::MllpClient;
-using hearth::testing::msa;
-using hearth::testing::ServerOptions;
-using hearth::testing::ServerProcess;
-
-std::string unique_sender(std::string_view what) {
-  static std::atomic<int> counter{0};
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return std::string(what) + std::to_string(::getpid()) + "T" +
-         std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count()) + "N" +
-         std::to_string(++counter);
-}
+using namespace hearth::testing;
 
 struct ArchiveRow {
   std::string id, status, control_id, type, note;
@@ -47,8 +33,7 @@ struct ArchiveRow {
 
 // The archive rows of `sender` (MSH-3, facility HOSP), newest first, via `hearth messages`.
 std::vector<ArchiveRow> archive_of(const ServerProcess& server, const std::string& sender) {
-  auto result = hearth::testing::run_hearth(
-      {"messages", "--store", server.store_url(), "--limit", "1000000"});
+  auto result = run_hearth({"messages", "--store", server.store_url(), "--limit", "1000000"});
   REQUIRE(result.exit_code == 0);
   std::vector<ArchiveRow> rows;
   std::istringstream lines(result.out);
@@ -93,7 +78,7 @@ TEST_CASE("mllp: an ORU^R01 from the corpus gets AA echoing its MSH-10") {
 
 TEST_CASE("mllp: split into 1-byte writes, two frames in one write, garbage between frames") {
   ServerProcess server;
-  const std::string sender = unique_sender("SPLIT");
+  const std::string sender = unique_name("SPLIT");
   MllpClient client("127.0.0.1", server.mllp_port());
   const std::string framed = "\x0b" + make_oru(sender, "S1") + "\x1c\r";
   for (char c : framed) client.send_raw(std::string_view(&c, 1));
@@ -121,7 +106,7 @@ TEST_CASE("mllp: malformed messages get AR with an ERR segment and are archived 
   CHECK(msa(no_msh, 1) == "AR");
   CHECK_FALSE(hl7_field(no_msh, "ERR", 3).empty());
 
-  const std::string sender = unique_sender("BAD");
+  const std::string sender = unique_name("BAD");
   const std::string bad_msh2 =
       client.exchange("MSH|^~|" + sender + "|HOSP|||20260309||ORU^R01|B1|P|2.5.1\rPID|1\r");
   CHECK(msa(bad_msh2, 1) == "AR");
@@ -136,7 +121,7 @@ TEST_CASE("mllp: malformed messages get AR with an ERR segment and are archived 
 
 TEST_CASE("mllp: a duplicate gets the identical ACK and is archived once; reuse is flagged") {
   ServerProcess server;
-  const std::string sender = unique_sender("DUP");
+  const std::string sender = unique_name("DUP");
   MllpClient client("127.0.0.1", server.mllp_port());
   const std::string first = client.exchange(make_oru(sender, "D1"));
   CHECK(msa(first, 1) == "AA");
@@ -166,7 +151,7 @@ TEST_CASE("mllp: --hl7-duplicate-control-id=reject answers a reused control id A
   ServerOptions options;
   options.args = {"--hl7-duplicate-control-id", "reject"};
   ServerProcess server(options);
-  const std::string sender = unique_sender("STRICT");
+  const std::string sender = unique_name("STRICT");
   MllpClient client("127.0.0.1", server.mllp_port());
   CHECK(msa(client.exchange(make_oru(sender, "S1")), 1) == "AA");
   const std::string changed = client.exchange(make_oru(sender, "S1", "9.9"));
@@ -182,7 +167,7 @@ TEST_CASE("mllp: 100 concurrent connections x 20 messages all get AA") {
   constexpr int kConnections = 100;
   constexpr int kMessages = 20;
   ServerProcess server;
-  const std::string sender = unique_sender("LOAD");
+  const std::string sender = unique_name("LOAD");
   std::atomic<int> accepted{0};
   std::mutex mutex;
   std::vector<std::string> failures;
@@ -222,7 +207,7 @@ TEST_CASE("mllp: --hl7-accept-types/--hl7-accept-versions: others get AR 200 / 2
   ServerOptions options;
   options.args = {"--hl7-accept-types", "ADT,ORU^R01", "--hl7-accept-versions", "2.5.1"};
   ServerProcess server(options);
-  const std::string sender = unique_sender("RULE");
+  const std::string sender = unique_name("RULE");
   MllpClient client("127.0.0.1", server.mllp_port());
   CHECK(msa(client.exchange(make_oru(sender, "R1")), 1) == "AA");
   std::string orm = make_oru(sender, "R2");
@@ -244,7 +229,7 @@ TEST_CASE("mllp: --hl7-accept-types/--hl7-accept-versions: others get AR 200 / 2
 
 TEST_CASE("mllp: a stalled sender (half a frame, then silence) does not hold up others") {
   ServerProcess server;
-  const std::string sender = unique_sender("SLOW");
+  const std::string sender = unique_name("SLOW");
   MllpClient stalled("127.0.0.1", server.mllp_port());
   const std::string half = make_oru(sender, "S0");
   stalled.send_raw(std::string("\x0b") + half.substr(0, half.size() / 2));
@@ -262,7 +247,7 @@ TEST_CASE("mllp: a stalled sender (half a frame, then silence) does not hold up 
 
 TEST_CASE("mllp: a sender disconnecting mid-message loses only that message") {
   ServerProcess server;
-  const std::string sender = unique_sender("HALF");
+  const std::string sender = unique_name("HALF");
   {
     MllpClient quitter("127.0.0.1", server.mllp_port());
     CHECK(msa(quitter.exchange(make_oru(sender, "H1")), 1) == "AA");
@@ -288,7 +273,7 @@ TEST_CASE("mllp: 5,000 messages over 8 connections, kill -9 and restart x3: each
   constexpr int kKills = 3;
   constexpr int kTotal = kConnections * kPerConnection;
   ServerProcess server;
-  const std::string sender = unique_sender("KILL");
+  const std::string sender = unique_name("KILL");
   std::atomic<std::uint16_t> port{server.mllp_port()};
   std::atomic<int> acked_count{0}, resends{0}, not_aa{0};
   std::atomic<bool> give_up{false};
@@ -367,7 +352,7 @@ TEST_CASE("mllp: an oversize message gets AR with ERR 207; the connection goes o
   ServerOptions options;
   options.args = {"--mllp-max-message", "1000"};
   ServerProcess server(options);
-  const std::string sender = unique_sender("BIG");
+  const std::string sender = unique_name("BIG");
   MllpClient client("127.0.0.1", server.mllp_port());
   CHECK(msa(client.exchange(make_oru(sender, "OK1")), 1) == "AA");
   // Sent in pieces, so the limit is crossed mid-frame, before the frame's end arrives.
@@ -394,7 +379,7 @@ TEST_CASE("mllp: --mllp-listen off disables the listener; SIGTERM drains and exi
   }
   ServerProcess server;
   MllpClient client("127.0.0.1", server.mllp_port());
-  CHECK(msa(client.exchange(make_oru(unique_sender("TERM"), "T1")), 1) == "AA");
+  CHECK(msa(client.exchange(make_oru(unique_name("TERM"), "T1")), 1) == "AA");
   server.signal(SIGTERM);
   const std::optional<int> code = server.wait_exit(std::chrono::seconds(15));
   if (code != 0) {
@@ -410,8 +395,8 @@ TEST_CASE("hearth send: files and directories, one line per message, exit code b
   ServerOptions options;
   options.args = {"--hl7-duplicate-control-id", "reject"};
   ServerProcess server(options);
-  const std::string sender = unique_sender("SEND");
-  const auto dir = std::filesystem::temp_directory_path() / unique_sender("hearth-send-");
+  const std::string sender = unique_name("SEND");
+  const auto dir = std::filesystem::temp_directory_path() / unique_name("hearth-send-");
   std::filesystem::create_directories(dir / "sub");
   {
     std::ofstream(dir / "a.hl7", std::ios::binary)
@@ -421,7 +406,7 @@ TEST_CASE("hearth send: files and directories, one line per message, exit code b
     std::ofstream(dir / "sub" / "b.hl7", std::ios::binary) << silent;
   }
   const std::string port = std::to_string(server.mllp_port());
-  auto ok = hearth::testing::run_hearth({"send", "--port", port, dir.string()});
+  auto ok = run_hearth({"send", "--port", port, dir.string()});
   CHECK(ok.exit_code == 0);
   CHECK(ok.out.find("a.hl7#1 F1 AA\n") != std::string::npos);
   CHECK(ok.out.find("a.hl7#2 F2 AA\n") != std::string::npos);
@@ -430,11 +415,10 @@ TEST_CASE("hearth send: files and directories, one line per message, exit code b
   CHECK(archive_of(server, sender).size() == 3);
 
   std::ofstream(dir / "bad.hl7", std::ios::binary) << "PID|1\r";
-  auto rejected = hearth::testing::run_hearth({"send", "--port", port, (dir / "bad.hl7").string()});
+  auto rejected = run_hearth({"send", "--port", port, (dir / "bad.hl7").string()});
   CHECK(rejected.exit_code == 1);
   CHECK(rejected.out.find("bad.hl7#1 - AR\n") != std::string::npos);
-  CHECK(hearth::testing::run_hearth({"send", "--port", port, (dir / "none").string()}).exit_code ==
-        2);
+  CHECK(run_hearth({"send", "--port", port, (dir / "none").string()}).exit_code == 2);
 
   // MSH-15 ER (ACK only on error) and SU (only on success): silence is an answer too. The ER
   // message reuses F1's control id with other content, so it does get its error ACK.
@@ -448,7 +432,7 @@ TEST_CASE("hearth send: files and directories, one line per message, exit code b
         << with_msh15("C1", "ER", "7.5") << with_msh15("F1", "ER", "9.9")
         << with_msh15("C2", "SU", "7.5") << with_msh15("C3", "AL", "7.5");
   }
-  auto conditional = hearth::testing::run_hearth(
+  auto conditional = run_hearth(
       {"send", "--port", port, "--conditional-ack-wait", "0.3", (dir / "cond.hl7").string()});
   CHECK(conditional.exit_code == 1);  // the CE
   CHECK(conditional.out.find("cond.hl7#1 C1 no-ack-ER\n") != std::string::npos);

@@ -3,9 +3,7 @@
 // untrusted CA), the verified certificate subject archived as the sender identity, and the
 // tenant read from it (--mllp-cert-tenant).
 #include <doctest/doctest.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <fstream>
 #include <string>
 
@@ -13,19 +11,9 @@
 #include "mllp_harness.h"
 #include "tls_harness.h"
 
-using hearth::testing::HttpResponse;
-using hearth::testing::ServerOptions;
-using hearth::testing::ServerProcess;
-using hearth::testing::TestPki;
+using namespace hearth::testing;
 
 namespace {
-
-std::string unique_sender(std::string_view prefix) {
-  const auto now = std::chrono::steady_clock::now().time_since_epoch();
-  return std::string(prefix) + std::to_string(::getpid()) + "X" +
-         std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count() %
-                        100000000);
-}
 
 ServerOptions mllp_tls_options(const TestPki& pki, bool mutual) {
   ServerOptions options;
@@ -66,7 +54,7 @@ TEST_CASE("mllp tls: mutual TLS archives the client certificate subject as sende
   ServerProcess server(mllp_tls_options(pki, true));
   REQUIRE(server.mllp_tls_port() != 0);
   CHECK(server.wait_for_log("client certificates required"));
-  const std::string sender = unique_sender("MTLS");
+  const std::string sender = unique_name("MTLS");
   auto sent = send_tls(server, pki, sender,
                        {"--cert", pki.path("client.pem"), "--key", pki.path("client.key")});
   CHECK_MESSAGE(sent.exit_code == 0, sent.err);
@@ -78,7 +66,7 @@ TEST_CASE("mllp tls: mutual TLS archives the client certificate subject as sende
         listing.find("\"senderIdentity\"", at));
 
   // The plain MLLP listener still answers; its messages carry no identity.
-  const std::string plain_sender = unique_sender("PLAIN");
+  const std::string plain_sender = unique_name("PLAIN");
   hearth::testing::MllpClient plain("127.0.0.1", server.mllp_port());
   CHECK(hearth::testing::msa(plain.exchange(hearth::testing::make_oru(plain_sender, "P1")), 1) ==
         "AA");
@@ -92,12 +80,12 @@ TEST_CASE("mllp tls: mutual TLS archives the client certificate subject as sende
 TEST_CASE("mllp tls: mutual TLS refuses a client without a certificate or with an unknown CA's") {
   TestPki pki;
   ServerProcess server(mllp_tls_options(pki, true));
-  const std::string sender = unique_sender("NOCERT");
+  const std::string sender = unique_name("NOCERT");
   auto without = send_tls(server, pki, sender, {});
   CHECK(without.exit_code == 3);
   CHECK(server.wait_for_log("mllp-tls 127.0.0.1:"));
   CHECK(server.wait_for_log("TLS handshake failed"));
-  auto rogue = send_tls(server, pki, unique_sender("ROGUE"),
+  auto rogue = send_tls(server, pki, unique_name("ROGUE"),
                         {"--cert", pki.path("rogue.pem"), "--key", pki.path("rogue.key")});
   CHECK(rogue.exit_code == 3);
   CHECK(archive_listing(server).find(sender) == std::string::npos);
@@ -152,12 +140,12 @@ TEST_CASE("mllp tls: a certificate whose attribute names no tenant is refused, n
 TEST_CASE("mllp tls: without --mllp-client-ca any client may send; the server is verified") {
   TestPki pki;
   ServerProcess server(mllp_tls_options(pki, false));
-  auto sent = send_tls(server, pki, unique_sender("ANY"), {});
+  auto sent = send_tls(server, pki, unique_name("ANY"), {});
   CHECK_MESSAGE(sent.exit_code == 0, sent.err);
   CHECK(sent.out.find(" T1 AA\n") != std::string::npos);
   // A client that does not trust the server's CA stops before sending anything.
   auto untrusted =
-      send_tls(server, pki, unique_sender("UNTRUSTED"), {"--ca", pki.path("rogue-ca.pem")});
+      send_tls(server, pki, unique_name("UNTRUSTED"), {"--ca", pki.path("rogue-ca.pem")});
   CHECK(untrusted.exit_code == 3);
   CHECK(untrusted.err.find("certificate verify failed") != std::string::npos);
   // Usage errors.

@@ -18,11 +18,7 @@
 #include "harness.h"
 #include "mllp_harness.h"
 
-using hearth::testing::HttpResponse;
-using hearth::testing::MllpClient;
-using hearth::testing::run_hearth;
-using hearth::testing::ServerOptions;
-using hearth::testing::ServerProcess;
+using namespace hearth::testing;
 
 namespace {
 
@@ -35,12 +31,6 @@ double sample(const std::string& text, const std::string& series) {
 
 // A sender (MSH-3) no earlier run used: a PostgreSQL test database keeps its archive between
 // runs, and a resend of an archived message is answered from the archive, not committed again.
-std::string unique_sender(std::string_view what) {
-  return std::string(what) + std::to_string(::getpid()) + "T" +
-         std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count());
-}
 
 bool is_hex32(const std::string& id) {
   return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
@@ -128,8 +118,7 @@ TEST_CASE("ops: /metrics counts requests by route and MLLP messages by ACK, with
   CHECK(client.get("Patient/does-not-exist").status == 404);
   CHECK(client.get("Patient?family=Metricsfamilyname").status == 200);
   MllpClient mllp("127.0.0.1", server.mllp_port());
-  CHECK(hearth::testing::msa(
-            mllp.exchange(hearth::testing::make_oru(unique_sender("METRICS"), "M1")), 1) == "AA");
+  CHECK(msa(mllp.exchange(make_oru(unique_name("METRICS"), "M1")), 1) == "AA");
 
   // The message is counted once its ACK is written, just after the client may read it.
   HttpResponse scrape = client.get("/metrics");
@@ -209,7 +198,7 @@ TEST_CASE("ops: --log-format json writes one JSON object per line") {
   auto client = server.client();
   REQUIRE(client.get("Patient?family=Secretname", {{"X-Request-Id", "json-1"}}).status == 200);
   MllpClient mllp("127.0.0.1", server.mllp_port());
-  mllp.exchange(hearth::testing::make_oru(unique_sender("JSONLOG"), "J1"));
+  mllp.exchange(make_oru(unique_name("JSONLOG"), "J1"));
   REQUIRE(server.wait_for_log("\"request_id\":\"json-1\""));
   REQUIRE(server.wait_for_log("\"event\":\"mllp.message\""));
   bool request_line = false;
@@ -231,11 +220,11 @@ TEST_CASE("ops: --log-format json writes one JSON object per line") {
 }
 
 TEST_CASE("ops: under --auth jwt /metrics needs a token with a system-level read scope") {
-  const hearth::testing::TestSigningKey rsa = hearth::testing::TestSigningKey::rsa("k1");
+  const TestSigningKey rsa = TestSigningKey::rsa("k1");
   char pattern[] = "/tmp/hearth-ops-jwks-XXXXXX";
   REQUIRE(::mkdtemp(pattern) != nullptr);
   const std::string dir = pattern;
-  std::ofstream(dir + "/jwks.json") << hearth::testing::jwks_of({rsa.jwk()});
+  std::ofstream(dir + "/jwks.json") << jwks_of({rsa.jwk()});
   const std::string iss = "https://idp.example.org", aud = "hearth-ops";
   {
     ServerOptions options;
@@ -245,7 +234,7 @@ TEST_CASE("ops: under --auth jwt /metrics needs a token with a system-level read
     auto client = server.client();
     const long long exp = static_cast<long long>(std::time(nullptr)) + 600;
     auto token = [&](const std::string& scope) {
-      return rsa.token(rsa.header(), hearth::testing::claims_json(iss, aud, exp, "", scope));
+      return rsa.token(rsa.header(), claims_json(iss, aud, exp, "", scope));
     };
     CHECK(client.get("/healthz").status == 200);
     CHECK(client.get("/readyz").status == 200);

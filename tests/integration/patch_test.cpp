@@ -12,9 +12,7 @@
 #include "fhir/json.h"
 #include "harness.h"
 
-using hearth::testing::HttpClient;
-using hearth::testing::HttpResponse;
-using hearth::testing::ServerProcess;
+using namespace hearth::testing;
 
 namespace {
 
@@ -24,14 +22,9 @@ hearth::fhir::JsonDocument json(const HttpResponse& r) {
   return std::move(doc.value());
 }
 
-std::string unique_id(std::string_view prefix) {
-  static std::atomic<int> n{0};
-  return std::string(prefix) + "-" + std::to_string(::getpid()) + "-" + std::to_string(++n);
-}
-
 // A patient stored under a fresh id (version 1); returns the id.
 std::string put_patient(HttpClient& client) {
-  std::string id = unique_id("patch");
+  std::string id = unique_name("patch");
   HttpResponse r = client.put(
       "Patient/" + id, R"({"resourceType":"Patient","id":")" + id +
                            R"(","active":true,"name":[{"family":"Chalmers","given":["Peter"]}]})");
@@ -84,7 +77,7 @@ TEST_CASE("REST PATCH: JSON Patch and FHIRPath Patch over HTTP, with preconditio
                      kJsonPatch);
   CHECK(r.status == 422);
   CHECK(json(r)["issue"][0]["expression"][0].GetString() == std::string("Patient.birthDate"));
-  r = client.request("PATCH", "Patient/" + unique_id("absent"),
+  r = client.request("PATCH", "Patient/" + unique_name("absent"),
                      R"([{"op":"remove","path":"/active"}])", kJsonPatch);
   CHECK(r.status == 404);
   r = client.request("PATCH", path, R"([{"op":"move","path":"/x"}])", kJsonPatch);

@@ -48,12 +48,6 @@ constexpr int kMllpWorkers = 3;
 constexpr auto kLoad = std::chrono::milliseconds(8000);
 constexpr auto kKillAfter = std::chrono::milliseconds(3000);
 
-std::string run_tag() {
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return "so" + std::to_string(::getpid()) + "t" +
-         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
-}
-
 // "2026-12-05T01:02:03Z", a minute ago: the archive list's `since` (clock skew margin).
 std::string utc_now_minus_minute() {
   const std::time_t t = std::time(nullptr) - 60;
@@ -143,7 +137,7 @@ TEST_CASE("scale-out: three replicas on one PostgreSQL, one killed mid-load, los
     MESSAGE("skipped: needs HEARTH_TEST_STORE=postgresql://... (replicas share one PostgreSQL)");
     return;
   }
-  const std::string tag = run_tag();
+  const std::string tag = hearth::testing::unique_name("so");
   const std::string system = "urn:hearth:scale-out:" + tag;
   const std::string sender = "SO" + tag;
   const std::string mrn = "M" + tag;

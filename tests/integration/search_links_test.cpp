@@ -4,7 +4,6 @@
 // carry a per-run tag so a shared PostgreSQL store ($HEARTH_TEST_STORE) does not disturb them.
 #include <doctest/doctest.h>
 
-#include <chrono>
 #include <map>
 #include <set>
 #include <string>
@@ -27,13 +26,6 @@ hearth::fhir::JsonDocument json(const HttpResponse& r) {
 }
 
 // A tag unique to this run and call, usable inside names and codes.
-std::string fresh_tag() {
-  static const std::string run =
-      "l" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 100000000);
-  static int calls = 0;
-  return run + "x" + std::to_string(++calls);
-}
-
 std::string create(HttpClient& client, const std::string& type, const std::string& body) {
   HttpResponse r = client.post(type, body);
   REQUIRE_MESSAGE(r.status == 201, r.body);
@@ -77,7 +69,7 @@ struct World {
 // o2 and an encounter, patient p2 of B with o3.
 World load(HttpClient& client) {
   World w;
-  w.tag = fresh_tag();
+  w.tag = hearth::testing::unique_name("l");
   const std::string& tag = w.tag;
   w.code = "code-" + tag;
   w.org_a =

@@ -26,7 +26,7 @@ std::vector<std::string> ids(const hearth::fhir::JsonDocument& bundle) {
 TEST_CASE("search over HTTP: pages stay put while resources are created and deleted between them") {
   ServerProcess server;
   HttpClient client = server.client();
-  const std::string tag = s::fresh_tag("pg");
+  const std::string tag = hearth::testing::unique_name("pg");
   auto patient = [&](const std::string& given) {
     return s::create(client, "Patient",
                      R"({"resourceType":"Patient","name":[{"family":"Page)" + tag +

@@ -5,7 +5,6 @@
 
 #include <doctest/doctest.h>
 
-#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,14 +18,6 @@ inline fhir::JsonDocument json(const HttpResponse& r) {
   auto doc = fhir::parse_json(r.body);
   REQUIRE_MESSAGE(doc.is_ok(), r.body);
   return std::move(doc.value());
-}
-
-// A tag unique to this run and call (`prefix` + time + counter), usable inside names and codes.
-inline std::string fresh_tag(std::string_view prefix) {
-  static const std::string run =
-      std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 100000000);
-  static int calls = 0;
-  return std::string(prefix) + run + "x" + std::to_string(++calls);
 }
 
 inline std::string create(HttpClient& client, const std::string& type, const std::string& body) {

@@ -6,7 +6,6 @@
 // holding other runs' resources does not disturb the counts.
 #include <doctest/doctest.h>
 
-#include <chrono>
 #include <set>
 #include <string>
 
@@ -27,8 +26,7 @@ hearth::fhir::JsonDocument json(const HttpResponse& r) {
 
 // A tag unique to this run, usable inside names and codes.
 std::string run_tag() {
-  static const std::string tag =
-      "t" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 100000000);
+  static const std::string tag = hearth::testing::unique_name("t");
   return tag;
 }
 

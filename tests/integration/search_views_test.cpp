@@ -54,7 +54,7 @@ std::string patient_body(const std::string& family) {
 TEST_CASE("search over HTTP: _summary and _elements on search and read") {
   ServerProcess server;
   HttpClient client = server.client();
-  const std::string family = s::fresh_tag("Sum");
+  const std::string family = hearth::testing::unique_name("Sum");
   const std::string id = s::create(client, "Patient", patient_body(family));
   const std::string obs =
       s::create(client, "Observation",
@@ -121,7 +121,7 @@ TEST_CASE("search over HTTP: _summary and _elements on search and read") {
 TEST_CASE("search over HTTP: system-level search with and without _type, its paging links") {
   ServerProcess server;
   HttpClient client = server.client();
-  const std::string tag = s::fresh_tag("sys");
+  const std::string tag = hearth::testing::unique_name("sys");
   const std::string meta =
       R"("meta":{"tag":[{"system":"http://hearth.test/run","code":")" + tag + R"("}]})";
   const std::string by_tag = "_tag=" + hearth::url_encode("http://hearth.test/run|" + tag);
@@ -193,7 +193,7 @@ TEST_CASE("search over HTTP: system-level search with and without _type, its pag
 TEST_CASE("search over HTTP: identifier:of-type, uri:contains, canonical references") {
   ServerProcess server;
   HttpClient client = server.client();
-  const std::string tag = s::fresh_tag("ot");
+  const std::string tag = hearth::testing::unique_name("ot");
   const std::string v2 = "http://terminology.hl7.org/CodeSystem/v2-0203";
   const std::string p =
       s::create(client, "Patient",

@@ -6,26 +6,13 @@
 // as the request it stands for (a transaction refused whole, a batch entry by entry).
 #include <doctest/doctest.h>
 
-#include <random>
 #include <string>
 
 #include "jwt_harness.h"
 
-using hearth::testing::bearer_for;
-using hearth::testing::Headers;
-using hearth::testing::HttpClient;
-using hearth::testing::HttpResponse;
-using hearth::testing::JwksFile;
-using hearth::testing::jwt_options;
-using hearth::testing::ServerProcess;
-using hearth::testing::TestSigningKey;
+using namespace hearth::testing;
 
 namespace {
-
-std::string run_suffix() {
-  std::random_device random;
-  return std::to_string(random()) + std::to_string(random() % 1000);
-}
 
 bool has_id(const HttpResponse& response, const std::string& id) {
   return response.body.find("\"id\":\"" + id + "\"") != std::string::npos;
@@ -34,7 +21,7 @@ bool has_id(const HttpResponse& response, const std::string& id) {
 // Two patients, A and B, each with an Observation (code `code`), and one Observation of A's
 // that names B as its performer (so it is in both compartments); a Practitioner.
 struct TwoPatients {
-  explicit TwoPatients(HttpClient& client, const Headers& admin) : sfx(run_suffix()) {
+  explicit TwoPatients(HttpClient& client, const Headers& admin) : sfx(unique_name()) {
     a = "pa-" + sfx;
     b = "pb-" + sfx;
     oa = "oa-" + sfx;

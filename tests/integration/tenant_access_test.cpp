@@ -6,7 +6,6 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,26 +13,9 @@
 #include "jwt_harness.h"
 #include "mllp_harness.h"
 
-using hearth::testing::bearer_for;
-using hearth::testing::Headers;
-using hearth::testing::HttpClient;
-using hearth::testing::HttpResponse;
-using hearth::testing::JwksFile;
-using hearth::testing::jwt_options;
-using hearth::testing::make_oru;
-using hearth::testing::MllpClient;
-using hearth::testing::msa;
-using hearth::testing::run_hearth;
-using hearth::testing::ServerOptions;
-using hearth::testing::ServerProcess;
-using hearth::testing::TestSigningKey;
+using namespace hearth::testing;
 
 namespace {
-
-std::string run_suffix() {
-  std::random_device random;
-  return std::to_string(random() % 100000000);
-}
 
 bool has(const HttpResponse& r, const std::string& text) {
   return r.body.find(text) != std::string::npos;
@@ -42,11 +24,11 @@ bool has(const HttpResponse& r, const std::string& text) {
 }  // namespace
 
 TEST_CASE("tenant claim: a token reaches the tenants its claim lists, and no other") {
-  const std::string sfx = run_suffix();
+  const std::string sfx = unique_name();
   const std::string alpha = "alpha-" + sfx;
   const std::string beta = "beta-" + sfx;
   const TestSigningKey rsa = TestSigningKey::rsa("k1");
-  JwksFile file(hearth::testing::jwks_of({rsa.jwk()}));
+  JwksFile file(jwks_of({rsa.jwk()}));
   ServerOptions options = jwt_options(file);
   for (const char* arg : {"--tenancy", "url", "--tenant-claim", "hearth.tenants", "--mllp-tenant",
                           "inbox", "--admin-claim", "roles", "--admin-value", "admin"}) {
@@ -87,7 +69,7 @@ TEST_CASE("tenant claim: a token reaches the tenants its claim lists, and no oth
 }
 
 TEST_CASE("MLLP: a message lands in --mllp-tenant, and no other tenant sees it") {
-  const std::string sfx = run_suffix();
+  const std::string sfx = unique_name();
   const std::string inbox = "lab-" + sfx;
   const std::string other = "other-" + sfx;
   ServerOptions options;

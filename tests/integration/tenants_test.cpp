@@ -9,7 +9,6 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -21,6 +20,7 @@ using hearth::testing::HttpClient;
 using hearth::testing::HttpResponse;
 using hearth::testing::ServerOptions;
 using hearth::testing::ServerProcess;
+using hearth::testing::unique_name;
 using hearth::testing::search::json;
 using hearth::testing::search::link;
 using hearth::testing::search::match_keys;
@@ -28,11 +28,6 @@ using hearth::testing::search::search;
 using hearth::testing::search::total;
 
 namespace {
-
-std::string run_suffix() {
-  std::random_device random;
-  return std::to_string(random() % 100000000);
-}
 
 // The marker every resource of tenant `tenant` carries (meta.tag), so a body shows whose it is.
 std::string marker(const std::string& tenant) {
@@ -80,10 +75,15 @@ bool has(const HttpResponse& r, const std::string& text) {
   return r.body.find(text) != std::string::npos;
 }
 
+void check_total(HttpClient& client, const std::string& tenant, const std::string& query,
+                 int expected) {
+  CHECK_MESSAGE(total(search(client, query)) == expected, tenant << ": " << query);
+}
+
 // The tenant-scoped clients of one server.
 struct Tenants {
   explicit Tenants(const ServerProcess& server)
-      : sfx(run_suffix()),
+      : sfx(unique_name()),
         alpha("alpha-" + sfx),
         beta("beta-" + sfx),
         a("127.0.0.1", server.port(), "/fhir/" + alpha),
@@ -108,6 +108,12 @@ struct Tenants {
     CHECK_MESSAGE(!has(r, marker(beta)), r.body);
     CHECK_MESSAGE(!has(r, "Url\":\"" + origin + "/fhir/" + beta), r.body);
     CHECK_MESSAGE(!has(r, "\"url\":\"" + origin + "/fhir/" + beta), r.body);
+  }
+
+  // `query`'s total in each tenant: the same check, run in alpha and then in beta.
+  void check_totals(const std::string& query, int in_alpha, int in_beta) {
+    check_total(a, alpha, query, in_alpha);
+    check_total(b, beta, query, in_beta);
   }
 
   std::string sfx, alpha, beta;
@@ -144,9 +150,7 @@ TEST_CASE("tenants: read, vread and history see only their tenant") {
   REQUIRE(v1.status == 200);
   t.alpha_only(v1);
 
-  auto instance = search(t.a, "Patient/p1/_history");
-  CHECK(total(instance) == 1);
-  CHECK(total(search(t.b, "Patient/p1/_history")) == 2);
+  t.check_totals("Patient/p1/_history", 1, 2);
   for (const std::string& target :
        {std::string("Patient/p1/_history"), std::string("Patient/_history"),
         std::string("_history"), std::string("Observation/_history?_count=50")}) {
@@ -154,9 +158,9 @@ TEST_CASE("tenants: read, vread and history see only their tenant") {
     REQUIRE_MESSAGE(r.status == 200, target << " -> " << r.body);
     t.alpha_only(r);
   }
-  CHECK(total(search(t.a, "Patient/_history")) == 2);
-  CHECK(total(search(t.b, "Patient/_history")) == 4);  // p1 twice, p2, p3
-  CHECK(total(search(t.a, "_history")) == 6);          // org1, p1, p2, o1, dangling, abs
+  t.check_totals("Patient/_history", 2, 4);  // beta: p1 twice, p2, p3
+  // Alpha: org1, p1, p2, o1, dangling, abs; beta: org1, p1 twice, p2, o1, p3, o2, o3, borg.
+  t.check_totals("_history", 6, 9);
 }
 
 TEST_CASE("tenants: searches, includes, chains, _has and _content never cross tenants") {
@@ -165,11 +169,10 @@ TEST_CASE("tenants: searches, includes, chains, _has and _content never cross te
 
   auto shared = search(t.a, "Patient?family=Shared");
   CHECK(match_keys(shared) == std::vector<std::string>{"Patient/p1", "Patient/p2"});
-  CHECK(total(search(t.a, "Patient?identifier=urn:mrn|999")) == 0);
-  CHECK(total(search(t.b, "Patient?identifier=urn:mrn|999")) == 1);
-  CHECK(total(search(t.a, "Patient?identifier=urn:mrn|123")) == 1);
-  CHECK(total(search(t.a, "Patient?given=Betaonly")) == 0);
-  CHECK(total(search(t.a, "Organization?name=BetaOrg")) == 0);
+  t.check_totals("Patient?identifier=urn:mrn|999", 0, 1);
+  t.check_totals("Patient?identifier=urn:mrn|123", 1, 1);
+  t.check_totals("Patient?given=Betaonly", 0, 2);  // beta: p1, p3
+  t.check_totals("Organization?name=BetaOrg", 0, 1);
 
   // _revinclude: beta's o2 names p1 too.
   HttpResponse rev = t.a.get("Patient?_id=p1&_revinclude=Observation:subject");
@@ -195,20 +198,17 @@ TEST_CASE("tenants: searches, includes, chains, _has and _content never cross te
   t.alpha_only(wild);
 
   // Chains: beta's p3 is "Hidden"; in alpha no patient is.
-  CHECK(total(search(t.a, "Observation?subject:Patient.family=Hidden")) == 0);
-  CHECK(total(search(t.b, "Observation?subject:Patient.family=Hidden")) == 1);
-  CHECK(total(search(t.a, "Observation?subject:Patient.given=Betaonly")) == 0);
-  CHECK(total(search(t.a, "Observation?subject:Patient.given=Alphaonly")) == 1);
+  t.check_totals("Observation?subject:Patient.family=Hidden", 0, 1);
+  t.check_totals("Observation?subject:Patient.given=Betaonly", 0, 3);  // beta: o1, o2, o3
+  t.check_totals("Observation?subject:Patient.given=Alphaonly", 1, 0);
 
   // _has: only beta has an Observation 9999-9 of p1.
-  CHECK(total(search(t.a, "Patient?_has:Observation:subject:code=9999-9")) == 0);
-  CHECK(total(search(t.b, "Patient?_has:Observation:subject:code=9999-9")) == 1);
-  CHECK(total(search(t.a, "Patient?_has:Observation:subject:code=1234-5")) == 1);
+  t.check_totals("Patient?_has:Observation:subject:code=9999-9", 0, 1);
+  t.check_totals("Patient?_has:Observation:subject:code=1234-5", 1, 2);  // beta: p1, p3
 
   // _content: the full-text rows are the tenant's.
-  CHECK(total(search(t.a, "Patient?_content=Betaonly")) == 0);
-  CHECK(total(search(t.b, "Patient?_content=Betaonly")) == 2);
-  CHECK(total(search(t.a, "Patient?_content=Alphaonly")) == 1);
+  t.check_totals("Patient?_content=Betaonly", 0, 2);
+  t.check_totals("Patient?_content=Alphaonly", 1, 0);
 
   // A system search over every type.
   HttpResponse all = t.a.get("?_type=Patient,Observation,Organization&_count=50");
@@ -235,7 +235,7 @@ TEST_CASE("tenants: conditional writes and transaction GET entries match within 
   CHECK_MESSAGE(updated.status == 201, updated.body);
   HttpResponse borg = t.b.get("Organization/borg");
   CHECK(json(borg)["meta"]["versionId"].GetString() == std::string("1"));
-  CHECK(total(search(t.b, "Patient?identifier=urn:mrn|999")) == 1);
+  t.check_totals("Patient?identifier=urn:mrn|999", 1, 1);  // alpha's own, beta's p3
 
   const std::string bundle = R"({"resourceType":"Bundle","type":"batch","entry":[
     {"request":{"method":"GET","url":"Patient/p3"}},

@@ -4,7 +4,6 @@
 // update of the code system; and, under --enforce-profiles, a stored profile refusing a PATCH
 // and a transaction entry that break it (its own invariant included).
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <string>
@@ -20,8 +19,7 @@ namespace {
 
 // A per-run tag: the database may be shared with other integration tests and runs.
 std::string tag() {
-  static const std::string t =
-      "t" + std::to_string(::getpid()) + "x" + std::to_string(::time(nullptr));
+  static const std::string t = hearth::testing::unique_name("t");
   return t;
 }
 

@@ -4,7 +4,6 @@
 // official example Bundle of type transaction or batch. Runs on SQLite and, with
 // HEARTH_TEST_STORE, on PostgreSQL (a store shared by tests: identifiers are unique per run).
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
@@ -19,22 +18,12 @@
 
 namespace {
 
-using hearth::testing::Headers;
-using hearth::testing::HttpClient;
-using hearth::testing::HttpResponse;
-using hearth::testing::ServerOptions;
-using hearth::testing::ServerProcess;
+using namespace hearth::testing;
 
 hearth::fhir::JsonDocument json(const HttpResponse& r) {
   auto doc = hearth::fhir::parse_json(r.body);
   REQUIRE_MESSAGE(doc.is_ok(), r.body);
   return std::move(doc.value());
-}
-
-std::string unique(std::string_view prefix) {
-  static std::atomic<int> n{0};
-  return std::string(prefix) + "-" + std::to_string(::getpid()) + "-" +
-         std::to_string(std::time(nullptr)) + "-" + std::to_string(++n);
 }
 
 std::string str(const hearth::fhir::JsonValue& v) {
@@ -96,7 +85,7 @@ void expect_failure(const HttpResponse& r, int status, const std::string& expres
 TEST_CASE("transaction: placeholders in references, extensions, contained and narrative") {
   ServerProcess server;
   HttpClient client = server.client();
-  const std::string sys = "http://hearth.test/" + unique("tx");
+  const std::string sys = "http://hearth.test/" + unique_name("tx");
   const std::string pat = "urn:uuid:8f7a3c7e-1111-4e6f-9d7a-000000000001";
   const std::string enc = "urn:uuid:8f7a3c7e-1111-4e6f-9d7a-000000000002";
   const std::string narrative =
@@ -162,7 +151,7 @@ TEST_CASE("transaction: placeholders in references, extensions, contained and na
 TEST_CASE("transaction: conditional references and conditional creates") {
   ServerProcess server;
   HttpClient client = server.client();
-  const std::string sys = "http://hearth.test/" + unique("cref");
+  const std::string sys = "http://hearth.test/" + unique_name("cref");
   REQUIRE(client.post("Patient", patient(sys, "one")).status == 201);
   REQUIRE(client.post("Patient", patient(sys, "two")).status == 201);
   REQUIRE(client.post("Patient", patient(sys, "two")).status == 201);
@@ -219,8 +208,8 @@ TEST_CASE("transaction: conditional references and conditional creates") {
 TEST_CASE("transaction: a failing entry in the middle of 100 leaves the store as it was") {
   ServerProcess server;
   HttpClient client = server.client();
-  const std::string sys = "http://hearth.test/" + unique("atomic");
-  const std::string existing_id = unique("keep");
+  const std::string sys = "http://hearth.test/" + unique_name("atomic");
+  const std::string existing_id = unique_name("keep");
   REQUIRE(client
               .put("Patient/" + existing_id,
                    R"({"resourceType":"Patient","id":")" + existing_id + R"(","active":true})")
@@ -281,8 +270,8 @@ TEST_CASE("transaction: a failing entry in the middle of 100 leaves the store as
 TEST_CASE("transaction: DELETE, POST, PUT and GET with ifMatch, conditional update and delete") {
   ServerProcess server;
   HttpClient client = server.client();
-  const std::string sys = "http://hearth.test/" + unique("order");
-  const std::string a = unique("a"), gone = unique("gone");
+  const std::string sys = "http://hearth.test/" + unique_name("order");
+  const std::string a = unique_name("a"), gone = unique_name("gone");
   REQUIRE(client.put("Patient/" + a, R"({"resourceType":"Patient","id":")" + a + R"("})").status ==
           201);
   REQUIRE(client.put("Patient/" + gone, R"({"resourceType":"Patient","id":")" + gone + R"("})")
@@ -321,8 +310,8 @@ TEST_CASE(
     "transaction: PATCH entries (FHIRPath Patch and JSON Patch in a Binary), conditional PATCH") {
   ServerProcess server;
   HttpClient client = server.client();
-  const std::string sys = "http://hearth.test/" + unique("patch");
-  const std::string id = unique("p");
+  const std::string sys = "http://hearth.test/" + unique_name("patch");
+  const std::string id = unique_name("p");
   REQUIRE(client
               .put("Patient/" + id, R"({"resourceType":"Patient","id":")" + id +
                                         R"(","active":true,"name":[{"family":"Old"}]})")
@@ -372,12 +361,12 @@ TEST_CASE(
 TEST_CASE("batch: entries succeed or fail on their own") {
   ServerProcess server;
   HttpClient client = server.client();
-  const std::string sys = "http://hearth.test/" + unique("batch");
+  const std::string sys = "http://hearth.test/" + unique_name("batch");
   HttpResponse r = client.post(
       "", bundle("batch", {entry("", patient(sys, "ok1"), "POST", "Patient"),
                            entry("", R"({"resourceType":"Patient","id":"x","active":true})", "PUT",
                                  "Patient/x", R"(,"ifMatch":"W/\"9\"")"),
-                           entry("", "", "GET", "Patient/" + unique("missing")),
+                           entry("", "", "GET", "Patient/" + unique_name("missing")),
                            entry("", patient(sys, "ok2"), "POST", "Patient")}));
   REQUIRE_MESSAGE(r.status == 200, r.body);
   auto doc = json(r);
@@ -434,7 +423,7 @@ TEST_CASE("REST: conditional create, update, delete and read") {
   options.args = {"--conditional-delete-max", "3"};
   ServerProcess server(options);
   HttpClient client = server.client();
-  const std::string sys = "http://hearth.test/" + unique("rest");
+  const std::string sys = "http://hearth.test/" + unique_name("rest");
   const Headers none_exist = {{"If-None-Exist", "identifier=" + sys + "|c"}};
   HttpResponse first = client.post("Patient", patient(sys, "c"), none_exist);
   CHECK(first.status == 201);
@@ -480,7 +469,7 @@ TEST_CASE("REST: conditional create, update, delete and read") {
 // would show one moved and the other not.
 TEST_CASE("transaction: concurrent transactions over the same resources never interleave") {
   ServerProcess server;
-  const std::string a = unique("A"), b = unique("B");
+  const std::string a = unique_name("A"), b = unique_name("B");
   {
     HttpClient client = server.client();
     REQUIRE(

@@ -99,13 +99,18 @@ TEST_CASE("a duplicate returns the original row and ACK; a reused control id is 
     CHECK(again->stored.id == original->stored.id);
     CHECK(again->stored.ack == original->stored.ack);
 
-    auto changed = archive_and_wait(*store, message("c1", "MSH|two"));
+    ArchiveRequest unmapped = message("c1", "MSH|two");
+    unmapped.note = "unmapped: no map";
+    auto changed = archive_and_wait(*store, unmapped);
     REQUIRE(changed.is_ok());
     CHECK_FALSE(changed->duplicate);
     CHECK(changed->control_id_reused);
     CHECK(changed->stored.status == MessageStatus::kAccepted);
     CHECK(changed->stored.note.rfind("control-id-reused: ", 0) == 0);
     CHECK(changed->stored.note.find(std::to_string(original->stored.id)) != std::string::npos);
+    // The request's own note is kept after the flag.
+    CHECK(changed->stored.note.ends_with("; accepted as a new message; unmapped: no map"));
+    CHECK(store->read_message(changed->stored.id)->note == changed->stored.note);
     CHECK(changed->stored.ack == "ACK c1 MSH|two");
     auto changed_again = archive_and_wait(*store, message("c1", "MSH|two"));
     REQUIRE(changed_again.is_ok());

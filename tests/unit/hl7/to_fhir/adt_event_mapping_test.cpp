@@ -9,22 +9,15 @@
 #include <map>
 #include <string>
 
-#include "to_fhir/corpus_support.h"
 #include "to_fhir/mapped_bundle.h"
 
 namespace hearth::hl7::to_fhir {
 namespace {
 
 using testing::Bundle;
-using testing::full_url_of;
+using testing::count_segments;
 using testing::map_text;
 using testing::reference;
-
-std::size_t count_segments(const Message& message, std::string_view id) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < message.segment_count(); ++i) n += message.segment_id(i) == id;
-  return n;
-}
 
 std::string text_at(const Message& message, std::string_view path) {
   Result<std::string> text = message.get_text(path);
@@ -52,42 +45,38 @@ TEST_CASE("ADT A15, A16, A25, A26, A60 of the corpus: Hearth's maps give the A01
     const auto& file = entry.first;
     const auto& map_name = entry.second;
     CAPTURE(file);
-    const std::string raw = testing::cr_segments(testing::read_file(testing::corpus_dir() / file));
-    REQUIRE_FALSE(raw.empty());
-    Result<Message> message = Message::parse(raw);
-    REQUIRE(message.is_ok());
     Bundle bundle;
-    Result<MappedMessage> mapped = map_text(raw, bundle);
-    REQUIRE_MESSAGE(mapped.is_ok(), mapped.status().message());
-    CHECK(mapped->map_name == map_name);
+    const testing::CorpusMapping corpus = testing::map_corpus_file(file, bundle);
+    const Message& message = corpus.message;
+    CHECK(corpus.mapped.map_name == map_name);
 
     REQUIRE(bundle.by_type["Patient"].size() == 1);
     const rapidjson::Value& patient = *bundle.by_type["Patient"][0];
-    const std::string patient_url = full_url_of(bundle, &patient);
-    const std::string mrn = text_at(*message, "PID-3.1");
+    const std::string patient_url = bundle.url_of("Patient");
+    const std::string mrn = text_at(message, "PID-3.1");
     bool has_mrn = false;
     for (const auto& id : patient["identifier"].GetArray()) {
       has_mrn = has_mrn || (id.HasMember("value") && mrn == id["value"].GetString());
     }
     CHECK_MESSAGE(has_mrn, mrn);
-    CHECK(std::string(patient["name"][0]["family"].GetString()) == text_at(*message, "PID-5.1.1"));
+    CHECK(std::string(patient["name"][0]["family"].GetString()) == text_at(message, "PID-5.1.1"));
 
-    const bool visit = count_segments(*message, "PV1") > 0;
+    const bool visit = count_segments(message, "PV1") > 0;
     REQUIRE(bundle.by_type["Encounter"].size() == (visit ? 1U : 0U));
     if (visit) {
       const rapidjson::Value& encounter = *bundle.by_type["Encounter"][0];
       CHECK(reference(encounter, "subject") == patient_url);
-      const std::string visit_number = text_at(*message, "PV1-19.1");
+      const std::string visit_number = text_at(message, "PV1-19.1");
       if (!visit_number.empty()) {
         CHECK(std::string(encounter["identifier"][0]["value"].GetString()) == visit_number);
       }
     }
-    CHECK(bundle.by_type["Observation"].size() == count_segments(*message, "OBX"));
+    CHECK(bundle.by_type["Observation"].size() == count_segments(message, "OBX"));
     for (const rapidjson::Value* observation : bundle.by_type["Observation"]) {
       CHECK(reference(*observation, "subject") == patient_url);
     }
-    CHECK(bundle.by_type["Condition"].size() == count_segments(*message, "DG1"));
-    const std::size_t allergies = count_segments(*message, "AL1") + count_segments(*message, "IAM");
+    CHECK(bundle.by_type["Condition"].size() == count_segments(message, "DG1"));
+    const std::size_t allergies = count_segments(message, "AL1") + count_segments(message, "IAM");
     CHECK(bundle.by_type["AllergyIntolerance"].size() == allergies);
     for (const rapidjson::Value* allergy : bundle.by_type["AllergyIntolerance"]) {
       CHECK(reference(*allergy, "patient") == patient_url);

@@ -8,14 +8,13 @@
 #include <string>
 
 #include "core/url_encoding.h"
-#include "to_fhir/corpus_support.h"
 #include "to_fhir/mapped_bundle.h"
 
 namespace hearth::hl7::to_fhir {
 namespace {
 
 using testing::Bundle;
-using testing::full_url_of;
+using testing::count_segments;
 using testing::map_text;
 
 const char* kDft =
@@ -42,9 +41,9 @@ TEST_CASE("DFT^P03: a ChargeItem per FT1, the Account, its Coverage") {
   REQUIRE(bundle.by_type["ChargeItem"].size() == 2);
   REQUIRE(bundle.by_type["Account"].size() == 1);
   REQUIRE(bundle.by_type["Coverage"].size() == 1);
-  const std::string patient = full_url_of(bundle, bundle.by_type["Patient"][0]);
-  const std::string encounter = full_url_of(bundle, bundle.by_type["Encounter"][0]);
-  const std::string account = full_url_of(bundle, bundle.by_type["Account"][0]);
+  const std::string patient = bundle.url_of("Patient");
+  const std::string encounter = bundle.url_of("Encounter");
+  const std::string account = bundle.url_of("Account");
 
   const rapidjson::Value& first = *bundle.by_type["ChargeItem"][0];
   CHECK(std::string(first["status"].GetString()) == "billable");  // FT1-6 CG
@@ -71,14 +70,13 @@ TEST_CASE("DFT^P03: a ChargeItem per FT1, the Account, its Coverage") {
   CHECK_FALSE(second.HasMember("status"));  // the ingest's repair gives "unknown"
   // The PR1 of the second FT1's FINANCIAL group is its service.
   REQUIRE(bundle.by_type["Procedure"].size() == 1);
-  CHECK(std::string(second["service"][0]["reference"].GetString()) ==
-        full_url_of(bundle, bundle.by_type["Procedure"][0]));
+  CHECK(std::string(second["service"][0]["reference"].GetString()) == bundle.url_of("Procedure"));
 
   const rapidjson::Value& acct = *bundle.by_type["Account"][0];
   CHECK(std::string(acct["identifier"][0]["value"].GetString()) == "AC100");
   CHECK(std::string(acct["subject"][0]["reference"].GetString()) == patient);
   CHECK(std::string(acct["coverage"][0]["coverage"]["reference"].GetString()) ==
-        full_url_of(bundle, bundle.by_type["Coverage"][0]));
+        bundle.url_of("Coverage"));
   CHECK(bundle.by_type["Condition"].size() == 1);
 
   // The account is found again by PID-18 (identity, message_mapper.cpp kIdentity).
@@ -133,17 +131,15 @@ TEST_CASE("DFT^P11: charges with the visit's and each charge's diagnoses and ins
   REQUIRE(bundle.by_type["Coverage"].size() == 2);
   CHECK(bundle.by_type["Condition"].size() == 3);
   REQUIRE(bundle.by_type["Procedure"].size() == 1);
-  const std::string patient = full_url_of(bundle, bundle.by_type["Patient"][0]);
-  const std::string account = full_url_of(bundle, bundle.by_type["Account"][0]);
+  const std::string patient = bundle.url_of("Patient");
+  const std::string account = bundle.url_of("Account");
 
   const rapidjson::Value& first = *bundle.by_type["ChargeItem"][0];
   CHECK(std::string(first["code"]["coding"][0]["code"].GetString()) == "71045");
   CHECK(std::string(first["account"][0]["reference"].GetString()) == account);
   CHECK(std::string(first["subject"]["reference"].GetString()) == patient);
-  CHECK(std::string(first["context"]["reference"].GetString()) ==
-        full_url_of(bundle, bundle.by_type["Encounter"][0]));
-  CHECK(std::string(first["service"][0]["reference"].GetString()) ==
-        full_url_of(bundle, bundle.by_type["Procedure"][0]));
+  CHECK(std::string(first["context"]["reference"].GetString()) == bundle.url_of("Encounter"));
+  CHECK(std::string(first["service"][0]["reference"].GetString()) == bundle.url_of("Procedure"));
   CHECK(std::string((*bundle.by_type["ChargeItem"][1])["code"]["coding"][0]["code"].GetString()) ==
         "92002");
   // The account lists both coverages: the visit's and the first charge's.
@@ -160,24 +156,14 @@ TEST_CASE("DFT^P11: charges with the visit's and each charge's diagnoses and ins
 TEST_CASE("DFT^P11 of the corpus: a ChargeItem per FT1, a Condition per DG1, a Coverage per IN1") {
   for (const char* file : {"fhir-converter/DFT-P11-01.hl7", "fhir-converter/DFT-P11-02.hl7"}) {
     CAPTURE(file);
-    const std::string raw = testing::cr_segments(testing::read_file(testing::corpus_dir() / file));
-    REQUIRE_FALSE(raw.empty());
-    std::size_t ft1 = 0, dg1 = 0, in1 = 0;
-    for (std::size_t at = 0; at < raw.size(); at = raw.find('\r', at) + 1) {
-      const std::string_view id = std::string_view(raw).substr(at, 4);
-      ft1 += id == "FT1|";
-      dg1 += id == "DG1|";
-      in1 += id == "IN1|";
-      if (raw.find('\r', at) == std::string::npos) break;
-    }
     Bundle bundle;
-    Result<MappedMessage> mapped = map_text(raw, bundle);
-    REQUIRE_MESSAGE(mapped.is_ok(), mapped.status().message());
-    CHECK(mapped->map_name == "DFT_P11");
+    const testing::CorpusMapping corpus = testing::map_corpus_file(file, bundle);
+    CHECK(corpus.mapped.map_name == "DFT_P11");
+    const std::size_t ft1 = count_segments(corpus.message, "FT1");
     CHECK(ft1 == 2);
     CHECK(bundle.by_type["ChargeItem"].size() == ft1);
-    CHECK(bundle.by_type["Condition"].size() == dg1);
-    CHECK(bundle.by_type["Coverage"].size() == in1);
+    CHECK(bundle.by_type["Condition"].size() == count_segments(corpus.message, "DG1"));
+    CHECK(bundle.by_type["Coverage"].size() == count_segments(corpus.message, "IN1"));
     CHECK(bundle.by_type["Account"].size() == 1);
   }
 }

@@ -53,7 +53,7 @@ TEST_CASE("DG1 as an order's reason: ORM^O01, a Condition per DG1 of each order"
   CHECK(reason_codes(bundle, *bundle.by_type["ServiceRequest"][1]) ==
         std::multiset<std::string>{"G43.9"});
   // The References clause "Condition.subject.reference=Patient[1].id".
-  const std::string patient = full_url_of(bundle, bundle.by_type["Patient"][0]);
+  const std::string patient = bundle.url_of("Patient");
   for (const rapidjson::Value* condition : bundle.by_type["Condition"]) {
     CHECK(std::string((*condition)["subject"]["reference"].GetString()) == patient);
   }
@@ -111,8 +111,7 @@ TEST_CASE("DG1 in an ADT: one Condition, which the visit's Encounter.diagnosis r
   const rapidjson::Value& condition = *bundle.by_type["Condition"][0];
   CHECK(std::string(condition["code"]["coding"][0]["code"].GetString()) == "I63.9");
   CHECK(std::string(condition["code"]["text"].GetString()) == "Stroke");
-  CHECK(std::string(condition["subject"]["reference"].GetString()) ==
-        full_url_of(bundle, bundle.by_type["Patient"][0]));
+  CHECK(std::string(condition["subject"]["reference"].GetString()) == bundle.url_of("Patient"));
   REQUIRE(bundle.by_type["Encounter"].size() == 1);
   const rapidjson::Value& encounter = *bundle.by_type["Encounter"][0];
   REQUIRE(encounter.HasMember("diagnosis"));

@@ -12,7 +12,6 @@ namespace hearth::hl7::to_fhir {
 namespace {
 
 using testing::Bundle;
-using testing::full_url_of;
 using testing::map_text;
 
 // ADT_A03's order: ... DG1, PROCEDURE (PR1, ROL), OBX after it (ADT_A01 has OBX before AL1).
@@ -46,7 +45,7 @@ TEST_CASE("ADT^A03: the A01 resources, an OBX after PR1, a finished Encounter") 
   CHECK(bundle.by_type["Condition"].size() == 1);
   CHECK(bundle.by_type["Procedure"].size() == 1);
   REQUIRE(bundle.by_type["Observation"].size() == 1);
-  const std::string patient = full_url_of(bundle, bundle.by_type["Patient"][0]);
+  const std::string patient = bundle.url_of("Patient");
 
   const rapidjson::Value& encounter = *bundle.by_type["Encounter"][0];
   CHECK(std::string(encounter["status"].GetString()) == "finished");

@@ -1,5 +1,5 @@
-// A literal v2 message mapped by MessageMapper, its transaction Bundle parsed, and its resources
-// by type and by fullUrl: what the to_fhir tests look into.
+// A literal v2 message (or a corpus file) mapped by MessageMapper, its transaction Bundle parsed,
+// and its resources by type and by fullUrl: what the to_fhir tests look into.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -9,9 +9,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hl7/to_fhir/message_mapper.h"
+#include "to_fhir/corpus_support.h"
 
 namespace hearth::hl7::to_fhir::testing {
 
@@ -19,6 +22,17 @@ struct Bundle {
   rapidjson::Document doc;
   std::map<std::string, std::vector<const rapidjson::Value*>> by_type;
   std::map<std::string, const rapidjson::Value*> by_url;
+
+  // The fullUrl of the `index`th resource of `type` (REQUIREs that there is one).
+  std::string url_of(const std::string& type, std::size_t index = 0) const {
+    const auto found = by_type.find(type);
+    REQUIRE_MESSAGE((found != by_type.end() && index < found->second.size()),
+                    "no " << type << " [" << index << "] in the Bundle");
+    for (const auto& entry : by_url) {
+      if (entry.second == found->second[index]) return entry.first;
+    }
+    return {};
+  }
 };
 
 inline std::function<std::string()> ids() {
@@ -40,6 +54,31 @@ inline Result<MappedMessage> map_text(const std::string& raw, Bundle& bundle,
     if (entry.HasMember("fullUrl")) bundle.by_url[entry["fullUrl"].GetString()] = &resource;
   }
   return mapped;
+}
+
+// A corpus file mapped: the parsed message (to count its segments) and what the mapper made.
+struct CorpusMapping {
+  Message message;
+  MappedMessage mapped;
+};
+
+// The corpus file `file` (relative to corpus_dir()), its segments ended by CR, parsed and mapped
+// into `bundle`. REQUIREs that it reads, parses and maps (the mapper's message when it does not).
+inline CorpusMapping map_corpus_file(std::string_view file, Bundle& bundle) {
+  std::string raw = cr_segments(read_file(corpus_dir() / file));
+  REQUIRE_FALSE(raw.empty());
+  Result<Message> message = Message::parse_owned(raw);
+  REQUIRE(message.is_ok());
+  Result<MappedMessage> mapped = map_text(raw, bundle);
+  REQUIRE_MESSAGE(mapped.is_ok(), mapped.status().message());
+  return CorpusMapping{std::move(message).value(), std::move(mapped).value()};
+}
+
+// How many segments `id` the message has.
+inline std::size_t count_segments(const Message& message, std::string_view id) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < message.segment_count(); ++i) n += message.segment_id(i) == id;
+  return n;
 }
 
 // The reference of `element` (its first item when it repeats); "" when none.

@@ -22,7 +22,6 @@ namespace hearth::hl7::to_fhir {
 namespace {
 
 using testing::Bundle;
-using testing::full_url_of;
 using testing::ids;
 using testing::map_text;
 using testing::reference;
@@ -47,7 +46,7 @@ TEST_CASE("message mapper: ORU^R01 -> Patient, Encounter, DiagnosticReport, Obse
   REQUIRE(bundle.by_type["Observation"].size() == 3);
   REQUIRE(bundle.by_type["DiagnosticReport"].size() == 1);
   CHECK(bundle.by_type["Encounter"].size() == 1);
-  const std::string patient = full_url_of(bundle, bundle.by_type["Patient"][0]);
+  const std::string patient = bundle.url_of("Patient");
   std::set<std::string> codes;
   for (const rapidjson::Value* observation : bundle.by_type["Observation"]) {
     CHECK(reference(*observation, "subject") == patient);

@@ -5,14 +5,13 @@
 
 #include <string>
 
-#include "to_fhir/corpus_support.h"
 #include "to_fhir/mapped_bundle.h"
 
 namespace hearth::hl7::to_fhir {
 namespace {
 
 using testing::Bundle;
-using testing::full_url_of;
+using testing::count_segments;
 using testing::map_text;
 using testing::reference;
 
@@ -33,7 +32,7 @@ TEST_CASE("OMG^O19: a ServiceRequest per order, its DG1 a Condition it gives as 
   REQUIRE(mapped.is_ok());
   CHECK(mapped->map_name == "OMG_O19");
   REQUIRE(bundle.by_type["Patient"].size() == 1);
-  const std::string patient = full_url_of(bundle, bundle.by_type["Patient"][0]);
+  const std::string patient = bundle.url_of("Patient");
   REQUIRE(bundle.by_type["ServiceRequest"].size() == 2);
   const rapidjson::Value& consult = *bundle.by_type["ServiceRequest"][0];
   const rapidjson::Value& ct = *bundle.by_type["ServiceRequest"][1];
@@ -42,35 +41,24 @@ TEST_CASE("OMG^O19: a ServiceRequest per order, its DG1 a Condition it gives as 
   CHECK(reference(consult, "subject") == patient);
   CHECK(reference(ct, "subject") == patient);
   REQUIRE(bundle.by_type["Condition"].size() == 1);
-  CHECK(reference(consult, "reasonReference") ==
-        full_url_of(bundle, bundle.by_type["Condition"][0]));
+  CHECK(reference(consult, "reasonReference") == bundle.url_of("Condition"));
   CHECK_FALSE(ct.HasMember("reasonReference"));
 }
 
 TEST_CASE("OMG^O19 of the corpus: a ServiceRequest per ORC, a Condition per DG1") {
   for (const char* file : {"fhir-converter/OMG-O19-01.hl7", "fhir-converter/OMG-O19-02.hl7"}) {
     CAPTURE(file);
-    const std::string raw = testing::cr_segments(testing::read_file(testing::corpus_dir() / file));
-    REQUIRE_FALSE(raw.empty());
-    Result<Message> message = Message::parse(raw);
-    REQUIRE(message.is_ok());
-    std::size_t orc = 0, dg1 = 0;
-    for (std::size_t i = 0; i < message->segment_count(); ++i) {
-      orc += message->segment_id(i) == "ORC";
-      dg1 += message->segment_id(i) == "DG1";
-    }
     Bundle bundle;
-    Result<MappedMessage> mapped = map_text(raw, bundle);
-    REQUIRE_MESSAGE(mapped.is_ok(), mapped.status().message());
-    CHECK(mapped->map_name == "OMG_O19");
+    const testing::CorpusMapping corpus = testing::map_corpus_file(file, bundle);
+    CHECK(corpus.mapped.map_name == "OMG_O19");
     REQUIRE(bundle.by_type["Patient"].size() == 1);
-    const std::string patient = full_url_of(bundle, bundle.by_type["Patient"][0]);
-    CHECK(bundle.by_type["ServiceRequest"].size() == orc);
+    const std::string patient = bundle.url_of("Patient");
+    CHECK(bundle.by_type["ServiceRequest"].size() == count_segments(corpus.message, "ORC"));
     for (const rapidjson::Value* request : bundle.by_type["ServiceRequest"]) {
       CHECK(reference(*request, "subject") == patient);
       CHECK(request->HasMember("code"));
     }
-    CHECK(bundle.by_type["Condition"].size() == dg1);
+    CHECK(bundle.by_type["Condition"].size() == count_segments(corpus.message, "DG1"));
   }
 }
 
