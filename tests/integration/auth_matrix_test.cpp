@@ -67,7 +67,7 @@ TEST_CASE("auth matrix: every interaction is 401 without a valid token, 403 shor
   ServerProcess server(jwt_options(file));
   HttpClient client = server.client();
   const Headers admin = bearer_for(key, "system/*.* hearth/admin");
-  const std::string tag = search::fresh_tag("amx");
+  const std::string tag = unique_name("amx");
   const std::string kept = "amx-p-" + tag;
   const std::string doomed = "amx-d-" + tag;
   const std::string ident = "urn:hearth:test:amx|" + tag;

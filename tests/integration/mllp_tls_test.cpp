@@ -98,7 +98,7 @@ TEST_CASE("mllp tls: --mllp-cert-tenant puts a connection's messages in its cert
   options.args.insert(options.args.end(),
                       {"--tenancy", "url", "--mllp-cert-tenant", "CN", "--mllp-tenant", "walk-in"});
   ServerProcess server(options);
-  const std::string sender = unique_sender("CERTT");
+  const std::string sender = unique_name("CERTT");
   auto sent = send_tls(server, pki, sender,
                        {"--cert", pki.path("client.pem"), "--key", pki.path("client.key")});
   CHECK_MESSAGE(sent.exit_code == 0, sent.err);
@@ -107,7 +107,7 @@ TEST_CASE("mllp tls: --mllp-cert-tenant puts a connection's messages in its cert
   CHECK(archive_listing(server, "lab-1").find("\"sender\": \"" + sender) != std::string::npos);
   CHECK(archive_listing(server, "walk-in").find(sender) == std::string::npos);
 
-  const std::string plain_sender = unique_sender("WALKIN");
+  const std::string plain_sender = unique_name("WALKIN");
   hearth::testing::MllpClient plain("127.0.0.1", server.mllp_port());
   CHECK(hearth::testing::msa(plain.exchange(hearth::testing::make_oru(plain_sender, "P1")), 1) ==
         "AA");
@@ -125,7 +125,7 @@ TEST_CASE("mllp tls: a certificate whose attribute names no tenant is refused, n
     with.args.insert(with.args.end(), {"--tenancy", "url", "--mllp-cert-tenant", attribute,
                                        "--mllp-tenant", "walk-in"});
     ServerProcess server(with);
-    const std::string sender = unique_sender("NOTENANT");
+    const std::string sender = unique_name("NOTENANT");
     auto sent = send_tls(server, pki, sender,
                          {"--cert", pki.path("client.pem"), "--key", pki.path("client.key")});
     CHECK(sent.exit_code != 0);
