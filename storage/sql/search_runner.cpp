@@ -337,8 +337,11 @@ Result<SearchPage> run_search_in(PreparedStatements& ps,
   }
   if (direction == Direction::kAfter && page.total && offset >= *page.total) return page;
   // A conditional create or update of a new resource asks for what does not exist yet: its
-  // lookup ends with the driver's count.
-  if (plan.none) return page;
+  // lookup ends with the driver's count (which is then the total the page would have told).
+  if (plan.none) {
+    if (count_after) count_total();
+    return page;
+  }
   const std::vector<SortTerm>& terms = compiled.terms;
   SearchStatement& rows =
       cache.statement("SELECT r.res_type, r.res_id, r.version, r.last_updated, v.body" +

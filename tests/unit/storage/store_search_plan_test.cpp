@@ -472,6 +472,9 @@ TEST_CASE("planning: a driver with no rows answers an empty page, and sees the t
         "");
     CHECK(none_of_three.entries.empty());
     CHECK(none_of_three.last_cursor == none.last_cursor);
+    // The default _total (estimate) says 0 too, counted before the page or not.
+    CHECK(none_of_three.total == 0);
+    CHECK(page(*store, parse({{"identifier", "urn:t|nobody"}}), "").total == 0);
     CHECK(ids(page(*store, unknown, none.last_cursor)).empty());
     auto counted = unknown;
     counted.count = 0;
