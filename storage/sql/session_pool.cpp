@@ -124,6 +124,11 @@ bool SessionPool::Lease::cancelled() const {
   return token != nullptr && token->cancelled();
 }
 
+bool SessionPool::Lease::hang_cut() const {
+  std::lock_guard<std::mutex> lock(pool_->mutex_);
+  return session_->hang_cut;
+}
+
 SessionPool::SessionPool(StoreUrl url, std::size_t max_sessions)
     : url_(std::move(url)), max_sessions_(max_sessions), max_queries_(query_limit(max_sessions)) {}
 

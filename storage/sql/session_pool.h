@@ -98,6 +98,9 @@ class SessionPool {
     void clear_limits();
     // Why a statement of this lease was aborted (FailureKind::kInterrupted), for the message.
     bool cancelled() const;
+    // The watchdog shut this lease's connection down: its statement ran past the time limit
+    // and the database did not stop it (PostgreSQL busy planning, or not answering).
+    bool hang_cut() const;
 
    private:
     SessionPool* pool_;

@@ -94,6 +94,15 @@ Status fail_session(SessionPool::Lease& lease, std::string_view what) {
         std::string(what) + (lease.cancelled() ? ": cancelled, the client went away"
                                                : ": took longer than the statement time limit"));
   }
+  if (kind == FailureKind::kConnection && lease.hang_cut()) {
+    // Past the limit and its grace the watchdog closed the connection: the limit is the cause,
+    // the lost connection only its consequence.
+    lease.discard();
+    return Status(Code::kUnavailable,
+                  std::string(what) +
+                      ": took longer than the statement time limit (the database "
+                      "did not stop it; its connection was closed)");
+  }
   Status status = status_from_current_exception(what);
   bool connected = kind != FailureKind::kConnection;
   if (connected) {
