@@ -62,6 +62,14 @@ unsigned days_in_month(int year, unsigned month) {
   return month == 2 && leap ? 29 : kDays[month - 1];
 }
 
+// Writes `value` (>= 0) as `width` decimal digits at out[at], zero-padded.
+void put_digits(std::string& out, std::size_t at, std::size_t width, std::int64_t value) {
+  for (std::size_t i = width; i-- > 0;) {
+    out[at + i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
 }  // namespace
 
 std::string format_instant(std::int64_t micros) {
@@ -70,11 +78,24 @@ std::string format_instant(std::int64_t micros) {
   std::int64_t days = floor_div(secs, kSecondsPerDay);
   std::int64_t sod = secs - days * kSecondsPerDay;
   Civil c = civil_from_days(days);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ", c.year, c.month, c.day,
-                static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60),
-                static_cast<int>(sod % 60), static_cast<int>(frac));
-  return buf;
+  if (c.year < 0 || c.year > 9999) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ", c.year, c.month, c.day,
+                  static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60),
+                  static_cast<int>(sod % 60), static_cast<int>(frac));
+    return buf;
+  }
+  // Every write stamps one or two instants: digits by hand, as snprintf costs ~3.5k
+  // instructions a call (callgrind, the audit writer).
+  std::string out = "0000-00-00T00:00:00.000000Z";
+  put_digits(out, 0, 4, c.year);
+  put_digits(out, 5, 2, c.month);
+  put_digits(out, 8, 2, c.day);
+  put_digits(out, 11, 2, sod / 3600);
+  put_digits(out, 14, 2, sod / 60 % 60);
+  put_digits(out, 17, 2, sod % 60);
+  put_digits(out, 20, 6, frac);
+  return out;
 }
 
 std::string format_http_date(std::int64_t micros) {

@@ -64,13 +64,17 @@ class PathWalk {
   Status walk(const Item& context, const JsonValue& resource, const EvalOptions& options,
               Collection& out) const;
 
+  // The same from `focus` with %resource = `resource`, both items already made (by
+  // detail::resource_item for a resource): a caller walking many expressions over one resource
+  // makes its item once.
+  Status walk_from(const Item& focus, const Item& resource, const EvalOptions& options,
+                   Collection& out) const;
+
   const std::vector<std::vector<Step>>& branches() const { return branches_; }
 
  private:
   friend std::optional<PathWalk> compile_path_walk(const Expression& expression,
                                                    const TypeDef* focus_type);
-  Status walk_from(const Item& focus, const Item& resource, const EvalOptions& options,
-                   Collection& out) const;
   std::vector<std::vector<Step>> branches_;
 };
 

@@ -10,6 +10,19 @@ TEST_CASE("format_instant writes UTC with microseconds") {
   CHECK(format_instant(0) == "1970-01-01T00:00:00.000000Z");
   CHECK(format_instant(1'795'456'920'123'456) == "2026-11-23T18:02:00.123456Z");
   CHECK(format_instant(-1) == "1969-12-31T23:59:59.999999Z");
+  CHECK(format_instant(951'782'400'000'007) == "2000-02-29T00:00:00.000007Z");
+  CHECK(format_instant(253'402'300'799'999'999) == "9999-12-31T23:59:59.999999Z");
+  // Years of other widths take the general path.
+  CHECK(format_instant(253'402'300'800'000'000) == "10000-01-01T00:00:00.000000Z");
+  CHECK(format_instant(-62'167'219'200'000'001) == "-001-12-31T23:59:59.999999Z");
+}
+
+TEST_CASE("format_instant reads back as the same instant across the years") {
+  for (std::int64_t micros = -62'135'596'800'000'000; micros < 253'402'300'800'000'000;
+       micros += 7'777'777'777'777'777) {
+    CAPTURE(micros);
+    CHECK(parse_instant_lower_bound(format_instant(micros)) == micros);
+  }
 }
 
 TEST_CASE("format_http_date writes RFC 7231 dates") {
