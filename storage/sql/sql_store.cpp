@@ -218,9 +218,7 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   constexpr int kCreate = 0, kUpdate = 1, kRemove = 2;
   ps.type = request.type;
   ps.id = request.id;
-  ps.lock_current.execute(true);
-  const bool found = ps.lock_current.got_data();
-  ps.finish(ps.lock_current);
+  const bool found = ps.lock_current_row();
   ResourceVersion current;
   if (found) {
     current = current_row(ps);
@@ -267,10 +265,9 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   // The version row first: its seq is what the current row points at.
   ps.insert_version_row();
   if (found) {
-    ps.update_current.execute(true);
+    ps.update_current_row();
   } else {
-    ps.insert_current.execute(true);
-    if (ps.insert_current.get_affected_rows() == 0) {
+    if (!ps.insert_current_row()) {
       *raced = true;
       return Status(Code::kConflict, name + " already exists");
     }
@@ -359,8 +356,7 @@ class SqlTransaction final : public StoreTransaction {
     for (auto& [type, id] : type_ids) {
       ps_.type = std::move(type);
       ps_.id = std::move(id);
-      ps_.lock_current.execute(true);
-      ps_.finish(ps_.lock_current);
+      ps_.lock_current_row();
     }
     return Status::ok();
   }

@@ -94,6 +94,10 @@ std::int64_t last_insert_rowid(soci::session& sql) {
   return sqlite_api::sqlite3_last_insert_rowid(sqlite_connection(sql));
 }
 
+std::int64_t last_changes(soci::session& sql) {
+  return sqlite_api::sqlite3_changes(sqlite_connection(sql));
+}
+
 std::string multi_row_insert_sql(std::string_view table, std::string_view columns,
                                  std::size_t width, std::size_t rows) {
   std::string text = "INSERT OR IGNORE INTO ";

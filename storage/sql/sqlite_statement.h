@@ -73,6 +73,9 @@ sqlite_api::sqlite3* sqlite_connection(soci::session& sql);
 // after every row.
 std::int64_t last_insert_rowid(soci::session& sql);
 
+// The number of rows the last INSERT, UPDATE or DELETE on `sql` (a SQLite session) changed.
+std::int64_t last_changes(soci::session& sql);
+
 // "INSERT OR IGNORE INTO `table` (`columns`) VALUES (?1, ..., ?w), (...)": `rows` rows of `width`
 // numbered parameters each. The index writers insert a resource's rows in a few such statements,
 // since one statement per row cost about as much as the row itself. OR IGNORE: in the index

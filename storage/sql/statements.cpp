@@ -32,6 +32,19 @@ constexpr const char* kReadCurrent =
     " JOIN resource_version v ON v.seq = r.seq"
     " WHERE r.tenant = :p1 AND r.res_type = :p2 AND r.res_id = :p3";
 
+// SQLite's texts of lock_current, insert_current and update_current (the SOCI statements' texts,
+// numbered placeholders).
+constexpr const char* kLockCurrentSqlite =
+    "SELECT version, last_updated, deleted, method FROM resource"
+    " WHERE tenant = ?1 AND res_type = ?2 AND res_id = ?3";
+constexpr const char* kInsertCurrentSqlite =
+    "INSERT INTO resource (tenant, res_type, res_id, version, last_updated, deleted, method, seq,"
+    " rid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
+    " ON CONFLICT (tenant, res_type, res_id) DO NOTHING";
+constexpr const char* kUpdateCurrentSqlite =
+    "UPDATE resource SET version = ?1, last_updated = ?2, deleted = ?3, method = ?4, seq = ?5"
+    " WHERE tenant = ?6 AND res_type = ?7 AND res_id = ?8";
+
 // Builds the WHERE clause of a history shape and binds its parameters in placeholder order.
 class Where {
  public:
@@ -170,6 +183,12 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
   // for PostgreSQL.
   if (d == Dialect::kSqlite) {
     read_current_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kReadCurrent);
+    lock_current_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kLockCurrentSqlite);
+    insert_current_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kInsertCurrentSqlite);
+    update_current_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kUpdateCurrentSqlite);
+    insert_version_sqlite_ = std::make_unique<detail::SqliteStatement>(
+        sql, std::string("INSERT INTO resource_version (") + kInsertVersionColumns +
+                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     return;
   }
   for (auto* in : {&tenant, &type, &id}) read_current.exchange(use(*in));
@@ -184,10 +203,73 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
 }
 
 void PreparedStatements::insert_version_row() {
-  insert_version.execute(true);
-  finish(insert_version);
-  if (dialect != Dialect::kSqlite) return;  // RETURNING filled `seq`
+  if (dialect != Dialect::kSqlite) {
+    insert_version.execute(true);  // RETURNING fills `seq`
+    return;
+  }
+  detail::SqliteStatement& st = *insert_version_sqlite_;
+  st.bind(1, std::string_view(tenant));
+  st.bind(2, std::string_view(type));
+  st.bind(3, std::string_view(id));
+  st.bind(4, static_cast<std::int64_t>(version));
+  st.bind(5, static_cast<std::int64_t>(last_updated));
+  st.bind(6, static_cast<std::int64_t>(deleted));
+  st.bind(7, std::string_view(method));
+  st.bind(8, std::string_view(body));
+  st.step();
   seq = detail::last_insert_rowid(sql);
+}
+
+bool PreparedStatements::lock_current_row() {
+  if (dialect != Dialect::kSqlite) {
+    lock_current.execute(true);
+    return lock_current.got_data();
+  }
+  detail::SqliteStatement& st = *lock_current_sqlite_;
+  st.bind(1, std::string_view(tenant));
+  st.bind(2, std::string_view(type));
+  st.bind(3, std::string_view(id));
+  return st.step_row([this](const detail::SqliteStatement::Row& row) {
+    cur_version = row.integer(0);
+    cur_last_updated = row.integer(1);
+    cur_deleted = static_cast<int>(row.integer(2));
+    cur_method.assign(row.text(3));
+  });
+}
+
+bool PreparedStatements::insert_current_row() {
+  if (dialect != Dialect::kSqlite) {
+    insert_current.execute(true);
+    return insert_current.get_affected_rows() != 0;
+  }
+  detail::SqliteStatement& st = *insert_current_sqlite_;
+  st.bind(1, std::string_view(tenant));
+  st.bind(2, std::string_view(type));
+  st.bind(3, std::string_view(id));
+  st.bind(4, static_cast<std::int64_t>(version));
+  st.bind(5, static_cast<std::int64_t>(last_updated));
+  st.bind(6, static_cast<std::int64_t>(deleted));
+  st.bind(7, std::string_view(method));
+  st.bind(8, static_cast<std::int64_t>(seq));
+  st.step();
+  return detail::last_changes(sql) != 0;
+}
+
+void PreparedStatements::update_current_row() {
+  if (dialect != Dialect::kSqlite) {
+    update_current.execute(true);
+    return;
+  }
+  detail::SqliteStatement& st = *update_current_sqlite_;
+  st.bind(1, static_cast<std::int64_t>(version));
+  st.bind(2, static_cast<std::int64_t>(last_updated));
+  st.bind(3, static_cast<std::int64_t>(deleted));
+  st.bind(4, std::string_view(method));
+  st.bind(5, static_cast<std::int64_t>(seq));
+  st.bind(6, std::string_view(tenant));
+  st.bind(7, std::string_view(type));
+  st.bind(8, std::string_view(id));
+  st.step();
 }
 
 bool PreparedStatements::read_current_row() {

@@ -64,6 +64,14 @@ struct PreparedStatements {
   void finish(soci::statement& statement) const;
   // Inserts the version row from the inputs and sets `seq` to its key.
   void insert_version_row();
+  // Reads the current row of (type, id) without its body into cur_version..cur_method
+  // (row-locked on PostgreSQL); false when there is none.
+  bool lock_current_row();
+  // Inserts the current row of (type, id) from the inputs (rid = seq); false when a racing
+  // transaction created it first (nothing inserted, no exception).
+  bool insert_current_row();
+  // Points the current row of (type, id) at the inputs' version.
+  void update_current_row();
   // Reads the current row of (type, id) with its body into cur_*; false when there is none.
   // SQLite: through the C API (a point read is the hottest statement; sqlite_statement.h).
   bool read_current_row();
@@ -113,7 +121,9 @@ struct PreparedStatements {
   soci::statement read_max_seq;  // -> max_seq
 
  private:
-  std::unique_ptr<detail::SqliteStatement> read_current_sqlite_;  // SQLite only
+  // SQLite only: the statements of every write through the C API (sqlite_statement.h says why).
+  std::unique_ptr<detail::SqliteStatement> read_current_sqlite_, lock_current_sqlite_,
+      insert_current_sqlite_, update_current_sqlite_, insert_version_sqlite_;
   std::map<int, std::unique_ptr<HistoryStatements>> history_;
   std::unique_ptr<detail::ArchiveStatements> archive_;
   std::unique_ptr<detail::IndexWriter> index_;
