@@ -412,7 +412,13 @@ TEST_CASE("hearth send: files and directories, one line per message, exit code b
   CHECK(ok.out.find("a.hl7#2 F2 AA\n") != std::string::npos);
   CHECK(ok.out.find("b.hl7#1 F3 no-ack-requested\n") != std::string::npos);
   CHECK(ok.out.find("sent 3 message(s) from 2 file(s)") != std::string::npos);
-  CHECK(archive_of(server, sender).size() == 3);
+  // F3 asked for no ACK, so `send` may be done before the server archived it: wait for it.
+  std::size_t archived = 0;
+  for (int attempt = 0; attempt < 200 && archived < 3; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    archived = archive_of(server, sender).size();
+  }
+  CHECK(archived == 3);
 
   std::ofstream(dir / "bad.hl7", std::ios::binary) << "PID|1\r";
   auto rejected = run_hearth({"send", "--port", port, (dir / "bad.hl7").string()});

