@@ -107,12 +107,24 @@ std::string format_http_date(std::int64_t micros) {
   std::int64_t days = floor_div(secs, kSecondsPerDay);
   std::int64_t sod = secs - days * kSecondsPerDay;
   Civil c = civil_from_days(days);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d GMT",
-                kWeekdays[static_cast<std::size_t>(((days % 7) + 7) % 7)], c.day,
-                kMonths[c.month - 1], c.year, static_cast<int>(sod / 3600),
-                static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60));
-  return buf;
+  const char* weekday = kWeekdays[static_cast<std::size_t>(((days % 7) + 7) % 7)];
+  if (c.year < 0 || c.year > 9999) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d GMT", weekday, c.day,
+                  kMonths[c.month - 1], c.year, static_cast<int>(sod / 3600),
+                  static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60));
+    return buf;
+  }
+  // Every response carries one (the Date header): digits by hand, as in format_instant.
+  std::string out = "Thu, 00 Jan 0000 00:00:00 GMT";
+  out.replace(0, 3, weekday);
+  put_digits(out, 5, 2, c.day);
+  out.replace(8, 3, kMonths[c.month - 1]);
+  put_digits(out, 12, 4, c.year);
+  put_digits(out, 17, 2, sod / 3600);
+  put_digits(out, 20, 2, sod / 60 % 60);
+  put_digits(out, 23, 2, sod % 60);
+  return out;
 }
 
 std::optional<std::int64_t> parse_instant_lower_bound(std::string_view s) {

@@ -28,6 +28,9 @@ TEST_CASE("format_instant reads back as the same instant across the years") {
 TEST_CASE("format_http_date writes RFC 7231 dates") {
   CHECK(format_http_date(0) == "Thu, 01 Jan 1970 00:00:00 GMT");
   CHECK(format_http_date(1'795'456'920'123'456) == "Mon, 23 Nov 2026 18:02:00 GMT");
+  CHECK(format_http_date(951'782'400'000'007) == "Tue, 29 Feb 2000 00:00:00 GMT");
+  CHECK(format_http_date(253'402'300'799'999'999) == "Fri, 31 Dec 9999 23:59:59 GMT");
+  CHECK(format_http_date(-1) == "Wed, 31 Dec 1969 23:59:59 GMT");
 }
 
 TEST_CASE("parse_instant_lower_bound reads every FHIR dateTime precision") {
