@@ -39,5 +39,23 @@ TEST_CASE("xml_text: what JSON and XML both carry; the rest becomes U+FFFD") {
   CHECK(xml_text("fine") == "fine");
 }
 
+TEST_CASE("is_valid_utf8: the ASCII blocks and the sequences between them agree at every offset") {
+  // Each sequence at each offset of ASCII runs around the 8-byte blocks: the verdict is the one
+  // the sequence walk of valid_utf8 gives (it changes exactly the text that is not UTF-8).
+  const std::string sequences[] = {"\xc3\xbc",     "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+                                   "\xc3",         "\xe2\x82",     "\x80",
+                                   "\xed\xa0\x80", "\xff",         "\xf4\x90\x80\x80"};
+  for (const std::string& sequence : sequences) {
+    for (std::size_t before = 0; before <= 17; ++before) {
+      for (std::size_t after : {0, 1, 7, 8, 9}) {
+        const std::string text = std::string(before, 'a') + sequence + std::string(after, 'b');
+        CAPTURE(before);
+        CAPTURE(after);
+        CHECK(is_valid_utf8(text) == (valid_utf8(text) == text));
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hearth
