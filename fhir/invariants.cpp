@@ -31,6 +31,7 @@ struct Compiled {
   std::optional<fhirpath::Expression> expression;  // nullopt for a skipped one
   std::vector<std::string> guards;
   std::vector<fhirpath::PrefixGuard> prefix_guards;
+  std::vector<std::string> presence_guards;
 };
 
 // Each constraint of all_constraints(), by position, compiled with its absence guards.
@@ -44,6 +45,7 @@ const std::vector<Compiled>& compiled() {
         if (r.is_ok()) {
           entry.guards = fhirpath::absence_guards(*r);
           entry.prefix_guards = fhirpath::prefix_guards(*r);
+          entry.presence_guards = fhirpath::presence_guards(*r);
           entry.expression = std::move(*r);
         }
       }
@@ -78,6 +80,25 @@ bool lacks_child(const fhirpath::Item& node, std::string_view name) {
   return true;
 }
 
+// Does navigating child `name` of `node` surely give an item: a property of exactly that name (so
+// not a choice's typed name) holding a value, a non-empty object or an array with one such? Only
+// for a node whose children are its JSON object's (not a primitive's extension part).
+bool has_child(const fhirpath::Item& node, std::string_view name) {
+  if (node.type == nullptr || node.type->kind == TypeKind::kPrimitive || node.json == nullptr ||
+      !node.json->IsObject()) {
+    return false;
+  }
+  const auto member = node.json->FindMember(
+      rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size())));
+  if (member == node.json->MemberEnd()) return false;
+  const auto holds = [](const JsonValue& v) {
+    return !v.IsNull() && !(v.IsObject() && v.ObjectEmpty()) && !(v.IsArray());
+  };
+  const JsonValue& v = member->value;
+  if (!v.IsArray()) return holds(v);
+  return std::any_of(v.Begin(), v.End(), holds);
+}
+
 // FHIR types whose values FHIRPath reads as a System.String (the string functions take them).
 bool is_string_type(std::string_view code) {
   constexpr std::string_view kCodes[] = {"string", "uri", "url",  "canonical", "code",
@@ -104,11 +125,13 @@ bool has_other_prefix(const fhirpath::Item& node, const fhirpath::PrefixGuard& g
   return !json_string(member->value).starts_with(g.prefix);
 }
 
-// Is constraint `c` decided (it holds) by the absence of one of its guards from `node`, or by
-// the value of one of its prefix guards?
+// Is constraint `c` decided (it holds) by the absence of one of its guards from `node`, by the
+// presence of one of its presence guards, or by the value of one of its prefix guards?
 bool decided_by_absence(const Compiled& c, const fhirpath::Item& node) {
   return std::any_of(c.guards.begin(), c.guards.end(),
                      [&](const std::string& g) { return lacks_child(node, g); }) ||
+         std::any_of(c.presence_guards.begin(), c.presence_guards.end(),
+                     [&](const std::string& g) { return has_child(node, g); }) ||
          std::any_of(c.prefix_guards.begin(), c.prefix_guards.end(),
                      [&](const fhirpath::PrefixGuard& g) { return has_other_prefix(node, g); });
 }

@@ -25,6 +25,7 @@
 // does not advance or steps back: max(now, previous + 1).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -129,9 +130,29 @@ struct IncludeQuery {
 
 // Reading resources: what the store offers to everyone and a transaction body offers inside
 // its transaction, so that the REST reads (read, vread, search) run on either.
+// One token parameter's exact value (`identifier=system|code`), the one-clause search that the
+// conditional lookups of an ingest are (api/rest/conditional.h): ResourceReader::lookup_token.
+struct TokenLookup {
+  std::string_view type;    // the searched resource type
+  std::string_view param;   // a token parameter of `type` whose rows are its own (no param_parts)
+  std::string_view system;  // matched exactly, as a search's "system|code" does
+  std::string_view code;    // matched exactly; not empty
+  std::size_t limit = 0;    // at most this many resources
+};
+
 class ResourceReader {
  public:
   virtual ~ResourceReader() = default;
+
+  // The current (not deleted) resources of `lookup.type` with a `lookup.param` row of exactly
+  // (system, code), in id order, at most `lookup.limit` (when more match, which ones is not
+  // said): the matches search() gives for that one clause, without planning a search.
+  // kNotImplemented where the reader has no such path (the caller searches instead); otherwise
+  // errors as search().
+  virtual Result<std::vector<ResourceVersion>> lookup_token(const TokenLookup& lookup) {
+    (void)lookup;
+    return Status(Code::kNotImplemented, "no direct token lookup");
+  }
 
   // The current version. kNotFound if never existed; kGone if its current version is a
   // deletion (the deleted version is returned through `deleted_out` when non-null).

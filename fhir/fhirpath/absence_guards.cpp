@@ -27,6 +27,7 @@ struct Abstract {
   bool single = false;      // at most one item
   bool may_fail = false;    // the evaluation may return an error
   bool the_string = false;  // exactly the prefix guard's candidate: one string, not its prefix
+  bool nonempty = false;    // exactly the presence guard's candidate: at least one item
 };
 
 constexpr Abstract kEmpty{Known::kEmpty, true, false};
@@ -115,9 +116,10 @@ class Analysis {
  public:
   // Every name in `absent` is navigated to nothing from the focus at the top; `string`, when
   // given, to one string that does not start with its prefix.
+  // `present`, when given, to at least one item.
   Analysis(std::span<const std::string> absent, std::span<const std::string_view> focus_types,
-           const PrefixGuard* string = nullptr)
-      : absent_(absent), focus_types_(focus_types), string_(string) {}
+           const PrefixGuard* string = nullptr, const std::string* present = nullptr)
+      : absent_(absent), focus_types_(focus_types), string_(string), present_(present) {}
 
   // `top`: the focus is the expression's $this (not an item of a where()/select()/...).
   Abstract eval(const Node& n, bool top) {
@@ -165,6 +167,9 @@ class Analysis {
       return {Known::kUnknown, true, false, true};
     }
     bool fails = may_be_choice_name(n.name);
+    if (from_focus && top && present_ != nullptr && n.name == *present_) {
+      return {Known::kUnknown, false, fails, false, true};
+    }
     if (n.base == nullptr) return unknown(false, fails);
     Abstract in = eval(*n.base, top);
     if (in.known == Known::kEmpty) return empty(in.may_fail);
@@ -192,9 +197,13 @@ class Analysis {
     };
     bool fails = in.may_fail || args_fail;
     std::string_view f = n.name;
-    if (f == "empty") return is_empty ? boolean(true, fails) : unknown(true, fails);
+    if (f == "empty") {
+      if (in.nonempty) return boolean(false, fails);
+      return is_empty ? boolean(true, fails) : unknown(true, fails);
+    }
     if (f == "exists" || f == "all") {
       if (is_empty) return boolean(f == "all", fails);
+      if (f == "exists" && n.args.empty() && in.nonempty) return boolean(true, fails);
       bool criteria_fail = !n.args.empty() && lambda_fails(0, true);
       return unknown(true, fails || criteria_fail);
     }
@@ -293,6 +302,7 @@ class Analysis {
   std::span<const std::string> absent_;
   std::span<const std::string_view> focus_types_;
   const PrefixGuard* string_;
+  const std::string* present_;
 };
 
 // The names navigated from the focus at the top of the expression (not inside a lambda).
@@ -352,6 +362,18 @@ std::vector<std::string> absence_guards(const Expression& expression) {
   std::vector<std::string> guards;
   for (std::string& name : candidates) {
     Abstract result = Analysis(std::span(&name, 1), {}).eval(expression.root(), true);
+    bool holds = result.known == Known::kTrue || result.known == Known::kEmpty;
+    if (holds && !result.may_fail) guards.push_back(std::move(name));
+  }
+  return guards;
+}
+
+std::vector<std::string> presence_guards(const Expression& expression) {
+  std::vector<std::string> candidates;
+  collect_candidates(expression.root(), true, {}, candidates);
+  std::vector<std::string> guards;
+  for (std::string& name : candidates) {
+    Abstract result = Analysis({}, {}, nullptr, &name).eval(expression.root(), true);
     bool holds = result.known == Known::kTrue || result.known == Known::kEmpty;
     if (holds && !result.may_fail) guards.push_back(std::move(name));
   }

@@ -43,6 +43,16 @@ struct PrefixGuard {
 };
 std::vector<PrefixGuard> prefix_guards(const Expression& expression);
 
+// Presence guards: the children of the focus whose presence alone decides a boolean expression.
+// bdl-5, `resource.exists() or request.exists() or response.exists()`, holds on every entry that
+// has a `resource`; qty-3, `code.empty() or system.exists()`, on every Quantity with a `system`.
+// Found as the absence guards are, with the candidate's navigation taken as at least one item
+// (of which nothing else is known): exists() of it is true, empty() false, and the result must
+// then be known `true` or empty with no step that can fail. A caller may take a child as present
+// only when navigating it surely gives an item (fhir/invariants.cpp: a JSON property of exactly
+// that name holding a value).
+std::vector<std::string> presence_guards(const Expression& expression);
+
 // For a search parameter's expression, evaluated on a resource of type `type`
 // ("Observation.code | Observation.component.code"): the child names of the resource it
 // navigates from its focus at the top (where the type's name stands for the focus), when a

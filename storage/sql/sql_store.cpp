@@ -20,6 +20,7 @@
 #include "storage/sql/search_runner.h"
 #include "storage/sql/sql_error.h"
 #include "storage/sql/statements.h"
+#include "storage/sql/token_lookup.h"
 
 namespace hearth::storage {
 namespace {
@@ -348,6 +349,10 @@ class SqlTransaction final : public StoreTransaction {
   }
   Result<std::vector<ResourceVersion>> include(const IncludeQuery& query) override {
     return with_blobs(blobs_, detail::run_include_in(ps_, query));
+  }
+  Result<std::vector<ResourceVersion>> lookup_token(const TokenLookup& lookup) override {
+    return with_blobs(blobs_,
+                      Result<std::vector<ResourceVersion>>(detail::run_token_lookup(ps_, lookup)));
   }
   Status lock(std::vector<std::pair<std::string, std::string>> type_ids) override {
     if (!lock_rows_) return Status::ok();

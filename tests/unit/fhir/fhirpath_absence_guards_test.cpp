@@ -89,6 +89,55 @@ TEST_CASE("prefix guards: a child that is one string without the tested prefix")
   CHECK(prefixes("reference.exists()").empty());
 }
 
+TEST_CASE("presence guards: a child whose presence alone decides the expression") {
+  const auto present = [](std::string_view text) {
+    Result<Expression> e = compile(text);
+    REQUIRE_MESSAGE(e.is_ok(), e.status().message());
+    return presence_guards(*e);
+  };
+  CHECK(present("resource.exists() or request.exists() or response.exists()") ==
+        Names{"resource", "request", "response"});                       // bdl-5
+  CHECK(present("code.empty() or system.exists()") == Names{"system"});  // qty-3
+  CHECK(present("low.exists() or high.exists() or text.exists()") ==
+        Names{"low", "high", "text"});  // obs-3
+  // Present and then false, or not decided by presence.
+  CHECK(present("system.empty()").empty());
+  CHECK(present("system.exists().not() or code.exists()") == Names{"code"});
+  CHECK(present("system.exists() implies code.exists()") == Names{"code"});
+  CHECK(present("system.count() = 1").empty());
+  CHECK(present("a.exists(b) or c.empty()").empty());
+  // The other side may fail (and on several items), or the name is a lambda's.
+  CHECK(present("a.exists() and (b and c)").empty());
+  CHECK(present("a.where(b.exists()).exists()").empty());
+}
+
+TEST_CASE("every presence guard of every invariant holds on a focus with the child") {
+  // A focus whose guard child is one string (its type unknown: whatever else the expression
+  // asks of it must not matter). The expression must give true or empty, without an error.
+  EvalOptions options;
+  options.as_function_filters = true;
+  int guarded = 0;
+  for (const ConstraintDef& c : all_constraints()) {
+    Result<Expression> e = compile(c.expression);
+    if (!e.is_ok()) continue;
+    for (const std::string& g : presence_guards(*e)) {
+      ++guarded;
+      JsonDocument focus;
+      focus.SetObject();
+      focus.AddMember(JsonValue(g.c_str(), focus.GetAllocator()), JsonValue("x"),
+                      focus.GetAllocator());
+      Result<Collection> r = evaluate(*e, focus, options);
+      INFO(c.key, ": ", c.expression, " (present: ", g, ")");
+      REQUIRE(r.is_ok());
+      Result<std::optional<bool>> b = as_boolean(*r);
+      REQUIRE(b.is_ok());
+      CHECK(b->value_or(true));
+    }
+  }
+  MESSAGE("presence guards of invariants: ", guarded);
+  CHECK(guarded >= 3);  // bdl-5, qty-3, obs-3 at least
+}
+
 TEST_CASE("an absence that does not decide the expression is no guard") {
   // pat-1: every name absent makes it false.
   CHECK(guards_of("name.exists() or telecom.exists() or address.exists() or "

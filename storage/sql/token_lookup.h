@@ -1,0 +1,24 @@
+// Internal to storage/: the direct form of the one-clause token search that conditional
+// operations run for each resource a message mentions (`Patient?identifier=sys|val`,
+// storage::TokenLookup): one statement over idx_token's `_find` index and the resource rows,
+// with none of the search's planning (probe counts) or compilation. The matches are those of
+// run_search_in for the same clause: the current, not deleted resources of the type and tenant
+// with an index row of the parameter's id holding exactly that system and code, in id order (when
+// more than the limit match, which ones come is not said).
+//
+// Thread-safety: none; the session's thread. Errors: SOCI exceptions propagate (the caller's
+// transaction handles them as it does a search's).
+#pragma once
+
+#include <vector>
+
+#include "storage/resource_store.h"
+#include "storage/sql/statements.h"
+
+namespace hearth::storage::detail {
+
+// The matches of `lookup` (lookup.limit at most; none when the limit is 0) among the resources
+// of ps.tenant, through ps's search statement cache.
+std::vector<ResourceVersion> run_token_lookup(PreparedStatements& ps, const TokenLookup& lookup);
+
+}  // namespace hearth::storage::detail
