@@ -202,12 +202,7 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
   read_current.define_and_bind();
 }
 
-void PreparedStatements::insert_version_row() {
-  if (dialect != Dialect::kSqlite) {
-    insert_version.execute(true);  // RETURNING fills `seq`
-    return;
-  }
-  detail::SqliteStatement& st = *insert_version_sqlite_;
+void PreparedStatements::bind_version_columns(detail::SqliteStatement& st) const {
   st.bind(1, std::string_view(tenant));
   st.bind(2, std::string_view(type));
   st.bind(3, std::string_view(id));
@@ -215,6 +210,15 @@ void PreparedStatements::insert_version_row() {
   st.bind(5, static_cast<std::int64_t>(last_updated));
   st.bind(6, static_cast<std::int64_t>(deleted));
   st.bind(7, std::string_view(method));
+}
+
+void PreparedStatements::insert_version_row() {
+  if (dialect != Dialect::kSqlite) {
+    insert_version.execute(true);  // RETURNING fills `seq`
+    return;
+  }
+  detail::SqliteStatement& st = *insert_version_sqlite_;
+  bind_version_columns(st);
   st.bind(8, std::string_view(body));
   st.step();
   seq = detail::last_insert_rowid(sql);
@@ -243,13 +247,7 @@ bool PreparedStatements::insert_current_row() {
     return insert_current.get_affected_rows() != 0;
   }
   detail::SqliteStatement& st = *insert_current_sqlite_;
-  st.bind(1, std::string_view(tenant));
-  st.bind(2, std::string_view(type));
-  st.bind(3, std::string_view(id));
-  st.bind(4, static_cast<std::int64_t>(version));
-  st.bind(5, static_cast<std::int64_t>(last_updated));
-  st.bind(6, static_cast<std::int64_t>(deleted));
-  st.bind(7, std::string_view(method));
+  bind_version_columns(st);
   st.bind(8, static_cast<std::int64_t>(seq));
   st.step();
   return detail::last_changes(sql) != 0;

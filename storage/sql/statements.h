@@ -123,6 +123,9 @@ struct PreparedStatements {
   soci::statement read_max_seq;  // -> max_seq
 
  private:
+  // SQLite: binds ?1..?7 to tenant, type, id, version, last_updated, deleted, method (the
+  // leading columns of both the version insert and the current-row insert).
+  void bind_version_columns(detail::SqliteStatement& st) const;
   // SQLite only: the statements of every write through the C API (sqlite_statement.h says why).
   std::unique_ptr<detail::SqliteStatement> read_current_sqlite_, lock_current_sqlite_,
       insert_current_sqlite_, update_current_sqlite_, insert_version_sqlite_;
