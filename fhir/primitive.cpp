@@ -2,6 +2,8 @@
 #include "fhir/primitive.h"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <utility>
 
 namespace hearth::fhir {
@@ -29,6 +31,31 @@ constexpr std::array<std::pair<std::string_view, Primitive>, 20> kNames = {{
     {"uuid", Primitive::kUuid},
     {"xhtml", Primitive::kXhtml},
 }};
+
+// Does `s` hold a control character other than tab, CR and LF (no FHIR primitive may)? Eight
+// bytes at a time: a block with no byte below 0x20 (most of them) is passed whole.
+bool has_forbidden_control(std::string_view s) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t block = 0;
+    std::memcpy(&block, s.data() + i, 8);
+    // A byte below 0x20 borrows through bit 7 of (byte - 0x20) while its own bit 7 is clear.
+    if (((block - 0x20 * kOnes) & ~block & kHighs) == 0) continue;
+    for (std::size_t k = i; k < i + 8; ++k) {
+      const char c = s[k];
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r' && c != '\n') {
+        return true;
+      }
+    }
+  }
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r' && c != '\n') return true;
+  }
+  return false;
+}
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
@@ -181,11 +208,7 @@ bool valid_decimal(std::string_view s) {
 }
 
 bool valid_string(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r' && c != '\n') return false;
-  }
-  return true;
+  return !s.empty() && !has_forbidden_control(s);
 }
 
 bool valid_uri(std::string_view s) {
@@ -285,9 +308,7 @@ bool is_valid_primitive(Primitive p, std::string_view text) {
   // No FHIR primitive may hold a control character other than tab, CR and LF (string's rule,
   // and XML 1.0 cannot carry them): rejecting them here keeps every stored body writable as
   // XML.
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r' && c != '\n') return false;
-  }
+  if (has_forbidden_control(text)) return false;
   switch (p) {
     case Primitive::kBase64Binary: return valid_base64(text);
     case Primitive::kBoolean: return text == "true" || text == "false";

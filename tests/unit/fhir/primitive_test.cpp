@@ -227,4 +227,28 @@ TEST_CASE("xhtml and json shapes") {
   CHECK_FALSE(primitive_from_name("HumanName").has_value());
 }
 
+TEST_CASE("a control character is refused at every offset; tab, CR and LF anywhere are kept") {
+  // The check reads eight bytes at a time: every offset of a block and of the tail after it.
+  for (std::size_t length = 1; length <= 19; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      CAPTURE(length);
+      CAPTURE(at);
+      std::string text(length, 'x');
+      text[at] = '\x01';
+      CHECK_FALSE(is_valid_primitive(Primitive::kString, text));
+      text[at] = '\x1f';
+      CHECK_FALSE(is_valid_primitive(Primitive::kMarkdown, text));
+      for (char allowed : {'\t', '\r', '\n', ' ', '\x7f'}) {
+        text[at] = allowed;
+        CHECK(is_valid_primitive(Primitive::kString, text));
+      }
+      if (at + 1 < length) {  // é: bytes with bit 7 set, never control characters
+        text[at] = '\xc3';
+        text[at + 1] = '\xa9';
+        CHECK(is_valid_primitive(Primitive::kString, text));
+      }
+    }
+  }
+}
+
 }  // namespace hearth::fhir
