@@ -1,6 +1,7 @@
 // The primitive checkers: small scanners following each official regex character by character.
 #include "fhir/primitive.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -32,8 +33,13 @@ constexpr std::array<std::pair<std::string_view, Primitive>, 20> kNames = {{
     {"xhtml", Primitive::kXhtml},
 }};
 
-// Does `s` hold a control character other than tab, CR and LF (no FHIR primitive may)? Eight
-// bytes at a time: a block with no byte below 0x20 (most of them) is passed whole.
+// A control character no FHIR primitive may hold: all but tab, CR and LF.
+bool is_forbidden_control(char c) {
+  return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r' && c != '\n';
+}
+
+// Does `s` hold a forbidden control character? Eight bytes at a time: a block with no byte
+// below 0x20 (most of them) is passed whole.
 bool has_forbidden_control(std::string_view s) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
@@ -43,18 +49,12 @@ bool has_forbidden_control(std::string_view s) {
     std::memcpy(&block, s.data() + i, 8);
     // A byte below 0x20 borrows through bit 7 of (byte - 0x20) while its own bit 7 is clear.
     if (((block - 0x20 * kOnes) & ~block & kHighs) == 0) continue;
-    for (std::size_t k = i; k < i + 8; ++k) {
-      const char c = s[k];
-      if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r' && c != '\n') {
-        return true;
-      }
+    if (std::any_of(s.begin() + static_cast<std::ptrdiff_t>(i),
+                    s.begin() + static_cast<std::ptrdiff_t>(i + 8), is_forbidden_control)) {
+      return true;
     }
   }
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r' && c != '\n') return true;
-  }
-  return false;
+  return std::any_of(s.begin() + static_cast<std::ptrdiff_t>(i), s.end(), is_forbidden_control);
 }
 
 bool is_digit(char c) {

@@ -128,8 +128,6 @@ struct IncludeQuery {
   std::size_t limit = 0;
 };
 
-// Reading resources: what the store offers to everyone and a transaction body offers inside
-// its transaction, so that the REST reads (read, vread, search) run on either.
 // One token parameter's exact value (`identifier=system|code`), the one-clause search that the
 // conditional lookups of an ingest are (api/rest/conditional.h): ResourceReader::lookup_token.
 struct TokenLookup {
@@ -140,6 +138,8 @@ struct TokenLookup {
   std::size_t limit = 0;    // at most this many resources
 };
 
+// Reading resources: what the store offers to everyone and a transaction body offers inside
+// its transaction, so that the REST reads (read, vread, search) run on either.
 class ResourceReader {
  public:
   virtual ~ResourceReader() = default;

@@ -22,10 +22,10 @@ namespace {
 
 // The criteria as a direct token lookup (storage::TokenLookup) when they are one exact
 // "system|code" of a token parameter of the type's own rows, as a message's identifier lookups
-// are: the same matches (up to `most` + 1, in id order, as the search's first page) without
+// are: the same matches (at most `limit`, in id order, as the search's first page) without
 // planning and compiling a search. nullopt for anything else.
 std::optional<storage::TokenLookup> direct_lookup(const fhir::search::SearchQuery& query,
-                                                  std::size_t most) {
+                                                  std::size_t limit) {
   if (query.clauses.size() != 1 || query.resource_type.empty() || query.compartment) {
     return std::nullopt;
   }
@@ -42,7 +42,7 @@ std::optional<storage::TokenLookup> direct_lookup(const fhir::search::SearchQuer
                               .param = clause.code,
                               .system = v.system,
                               .code = v.code,
-                              .limit = std::min<std::size_t>(most + 1, fhir::search::kMaxCount)};
+                              .limit = limit};
 }
 
 }  // namespace
@@ -62,11 +62,13 @@ Result<std::vector<storage::ResourceVersion>> find_matches(
     return Status(Code::kInvalidArgument,
                   "a conditional operation needs search criteria that select resources");
   }
-  if (std::optional<storage::TokenLookup> lookup = direct_lookup(query, most)) {
+  // One more than `most`, so that the caller can tell "too many".
+  const std::size_t limit = std::min<std::size_t>(most + 1, fhir::search::kMaxCount);
+  if (std::optional<storage::TokenLookup> lookup = direct_lookup(query, limit)) {
     Result<std::vector<storage::ResourceVersion>> found = reader.lookup_token(*lookup);
     if (found.is_ok() || found.status().code() != Code::kNotImplemented) return found;
   }
-  query.count = static_cast<int>(std::min<std::size_t>(most + 1, fhir::search::kMaxCount));
+  query.count = static_cast<int>(limit);
   query.offset = 0;
   query.total = fhir::search::TotalMode::kNone;
   HEARTH_ASSIGN_OR_RETURN(auto page, reader.search(query));

@@ -23,8 +23,6 @@ constexpr SqlDialect kPostgresql{"BEGIN", " FOR UPDATE"};
 
 constexpr const char* kVersionColumns =
     "res_type, res_id, version, last_updated, deleted, method, body";
-constexpr const char* kInsertVersionColumns =
-    "tenant, res_type, res_id, version, last_updated, deleted, method, body";
 
 // The current row of (type, id), with its body.
 constexpr const char* kReadCurrent =
@@ -32,18 +30,23 @@ constexpr const char* kReadCurrent =
     " JOIN resource_version v ON v.seq = r.seq"
     " WHERE r.tenant = :p1 AND r.res_type = :p2 AND r.res_id = :p3";
 
-// SQLite's texts of lock_current, insert_current and update_current (the SOCI statements' texts,
-// numbered placeholders).
-constexpr const char* kLockCurrentSqlite =
+// The resource-row statements of a write, one text for both engines (SQLite's C API binds the
+// named placeholders by their order, :p1 first). kLockCurrent takes the dialect's lock suffix.
+constexpr const char* kLockCurrent =
     "SELECT version, last_updated, deleted, method FROM resource"
-    " WHERE tenant = ?1 AND res_type = ?2 AND res_id = ?3";
-constexpr const char* kInsertCurrentSqlite =
+    " WHERE tenant = :p1 AND res_type = :p2 AND res_id = :p3";
+// rid, the resource's key in the search index, is the seq of the version that created it and
+// never changes (search_index.h).
+constexpr const char* kInsertCurrent =
     "INSERT INTO resource (tenant, res_type, res_id, version, last_updated, deleted, method, seq,"
-    " rid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
+    " rid) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8, :p9)"
     " ON CONFLICT (tenant, res_type, res_id) DO NOTHING";
-constexpr const char* kUpdateCurrentSqlite =
-    "UPDATE resource SET version = ?1, last_updated = ?2, deleted = ?3, method = ?4, seq = ?5"
-    " WHERE tenant = ?6 AND res_type = ?7 AND res_id = ?8";
+constexpr const char* kUpdateCurrent =
+    "UPDATE resource SET version = :p1, last_updated = :p2, deleted = :p3, method = :p4,"
+    " seq = :p5 WHERE tenant = :p6 AND res_type = :p7 AND res_id = :p8";
+constexpr const char* kInsertVersion =
+    "INSERT INTO resource_version (tenant, res_type, res_id, version, last_updated, deleted,"
+    " method, body) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8)";
 
 // Builds the WHERE clause of a history shape and binds its parameters in placeholder order.
 class Where {
@@ -139,67 +142,63 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
       release_savepoint(sql.prepare << "RELEASE one_write"),
       rollback_to_savepoint(sql.prepare << "ROLLBACK TO one_write"),
       read_current(sql),
-      lock_current((sql.prepare << std::string("SELECT version, last_updated, deleted, method"
-                                               " FROM resource WHERE tenant = :p1"
-                                               " AND res_type = :p2 AND res_id = :p3") +
-                                       sql_dialect(d).lock_suffix,
-                    use(tenant), use(type), use(id), into(cur_version), into(cur_last_updated),
-                    into(cur_deleted), into(cur_method))),
+      lock_current(sql),
       read_version((sql.prepare << "SELECT last_updated, deleted, method, body"
                                    " FROM resource_version WHERE tenant = :p1"
                                    " AND res_type = :p2 AND res_id = :p3 AND version = :p4",
                     use(tenant), use(type), use(id), use(version), into(cur_last_updated),
                     into(cur_deleted), into(cur_method), into(cur_body))),
-      // rid, the resource's key in the search index, is the seq of the version that created
-      // it and never changes (search_index.h).
-      insert_current((sql.prepare << "INSERT INTO resource (tenant, res_type, res_id, version,"
-                                     " last_updated, deleted, method, seq, rid)"
-                                     " VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8, :p9)"
-                                     " ON CONFLICT (tenant, res_type, res_id) DO NOTHING",
-                      use(tenant), use(type), use(id), use(version), use(last_updated),
-                      use(deleted), use(method), use(seq), use(seq))),
-      update_current((sql.prepare << "UPDATE resource SET version = :p1, last_updated = :p2,"
-                                     " deleted = :p3, method = :p4, seq = :p5"
-                                     " WHERE tenant = :p6 AND res_type = :p7 AND res_id = :p8",
-                      use(version), use(last_updated), use(deleted), use(method), use(seq),
-                      use(tenant), use(type), use(id))),
+      insert_current(sql),
+      update_current(sql),
       insert_version(sql),
       read_max_seq(
           (sql.prepare << "SELECT COALESCE(MAX(seq), 0) FROM resource_version", into(max_seq))) {
+  // The point read and the resource rows of a write: SQLite's through the C API
+  // (read_current_row() and the others), so SOCI's are prepared only for PostgreSQL.
+  if (d == Dialect::kSqlite) {
+    read_current_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kReadCurrent);
+    lock_current_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kLockCurrent);
+    insert_current_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kInsertCurrent);
+    update_current_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kUpdateCurrent);
+    insert_version_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kInsertVersion);
+    return;
+  }
+  for (auto* in : {&tenant, &type, &id}) lock_current.exchange(use(*in));
+  lock_current.exchange(into(cur_version));
+  lock_current.exchange(into(cur_last_updated));
+  lock_current.exchange(into(cur_deleted));
+  lock_current.exchange(into(cur_method));
+  prepare(lock_current, std::string(kLockCurrent) + sql_dialect(d).lock_suffix);
+  for (auto* in : {&tenant, &type, &id}) insert_current.exchange(use(*in));
+  insert_current.exchange(use(version));
+  insert_current.exchange(use(last_updated));
+  insert_current.exchange(use(deleted));
+  insert_current.exchange(use(method));
+  insert_current.exchange(use(seq));
+  insert_current.exchange(use(seq));
+  prepare(insert_current, kInsertCurrent);
+  update_current.exchange(use(version));
+  update_current.exchange(use(last_updated));
+  update_current.exchange(use(deleted));
+  update_current.exchange(use(method));
+  update_current.exchange(use(seq));
+  for (auto* in : {&tenant, &type, &id}) update_current.exchange(use(*in));
+  prepare(update_current, kUpdateCurrent);
   for (auto* in : {&tenant, &type, &id}) insert_version.exchange(use(*in));
   insert_version.exchange(use(version));
   insert_version.exchange(use(last_updated));
   insert_version.exchange(use(deleted));
   insert_version.exchange(use(method));
   insert_version.exchange(use(body));
-  // SQLite: `seq` from last_insert_rowid (sqlite_statement.h says why not RETURNING).
-  if (d != Dialect::kSqlite) insert_version.exchange(into(seq));
-  insert_version.alloc();
-  insert_version.prepare(std::string("INSERT INTO resource_version (") + kInsertVersionColumns +
-                         ") VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8)" +
-                         (d == Dialect::kSqlite ? "" : " RETURNING seq"));
-  insert_version.define_and_bind();
-  // The point read: SQLite's through the C API (read_current_row), so SOCI's is prepared only
-  // for PostgreSQL.
-  if (d == Dialect::kSqlite) {
-    read_current_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kReadCurrent);
-    lock_current_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kLockCurrentSqlite);
-    insert_current_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kInsertCurrentSqlite);
-    update_current_sqlite_ = std::make_unique<detail::SqliteStatement>(sql, kUpdateCurrentSqlite);
-    insert_version_sqlite_ = std::make_unique<detail::SqliteStatement>(
-        sql, std::string("INSERT INTO resource_version (") + kInsertVersionColumns +
-                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    return;
-  }
+  insert_version.exchange(into(seq));
+  prepare(insert_version, std::string(kInsertVersion) + " RETURNING seq");
   for (auto* in : {&tenant, &type, &id}) read_current.exchange(use(*in));
   read_current.exchange(into(cur_version));
   read_current.exchange(into(cur_last_updated));
   read_current.exchange(into(cur_deleted));
   read_current.exchange(into(cur_method));
   read_current.exchange(into(cur_body));
-  read_current.alloc();
-  read_current.prepare(kReadCurrent);
-  read_current.define_and_bind();
+  prepare(read_current, kReadCurrent);
 }
 
 void PreparedStatements::bind_version_columns(detail::SqliteStatement& st) const {
@@ -249,6 +248,7 @@ bool PreparedStatements::insert_current_row() {
   detail::SqliteStatement& st = *insert_current_sqlite_;
   bind_version_columns(st);
   st.bind(8, static_cast<std::int64_t>(seq));
+  st.bind(9, static_cast<std::int64_t>(seq));
   st.step();
   return detail::last_changes(sql) != 0;
 }

@@ -109,8 +109,8 @@ struct PreparedStatements {
   // One write inside a group commit (SQLite): isolates it from the others in the transaction.
   soci::statement savepoint, release_savepoint, rollback_to_savepoint;
   soci::statement read_current;  // PostgreSQL only (prepared there): read_current_row()
-  // lock_current, insert_current, update_current and insert_version run on PostgreSQL; on SQLite
-  // their C API twins do (lock_current_row() and the others).
+  // lock_current, insert_current, update_current and insert_version: PostgreSQL only (prepared
+  // there); SQLite runs the same texts through the C API (lock_current_row() and the others).
   soci::statement lock_current;  // (type, id) -> cur_* without body; row-locked on PostgreSQL
   soci::statement read_version;  // (type, id, version) -> cur_last_updated..cur_body
   // (type, id, version, last_updated, deleted, method, seq; rid = seq); inserts nothing (0 affected
