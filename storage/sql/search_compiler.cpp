@@ -1064,6 +1064,7 @@ std::string keyset_from(std::vector<SqlValue>& values, const std::vector<SortTer
 Status add_keyset(SearchSql& sql, const PageCursor& cursor) {
   const bool before = cursor.direction != PageCursor::Direction::kAfter;
   sql.order_by = order_by(sql.terms, before);
+  sql.backward = before;
   if (cursor.direction == PageCursor::Direction::kLast) return Status::ok();
   bool fits = cursor.keys.size() == sql.terms.size();
   for (std::size_t k = 0; fits && k < cursor.keys.size(); ++k) {
@@ -1083,6 +1084,24 @@ Status add_keyset(SearchSql& sql, const PageCursor& cursor) {
                   std::to_string(cursor.keys.front().integer);
   }
   return Status::ok();
+}
+
+std::string page_select(const SearchSql& sql) {
+  std::string keys;
+  std::string inner_keys;
+  std::vector<SortTerm> outer = sql.terms;
+  for (std::size_t k = 0; k < outer.size(); ++k) {
+    const std::string alias = "pr.k" + std::to_string(k);
+    inner_keys += ", " + outer[k].expr + " AS k" + std::to_string(k);
+    keys += ", " + alias;
+    outer[k].expr = alias;
+  }
+  return "SELECT pr.res_type, pr.res_id, pr.version, pr.last_updated, v.body" + keys +
+         " FROM (SELECT r.res_type, r.res_id, r.version, r.last_updated, r.seq" + inner_keys +
+         " FROM " + sql.from + " WHERE r.deleted = 0" + sql.where + sql.keyset + " ORDER BY " +
+         sql.order_by +
+         " LIMIT :lim OFFSET :off) AS pr JOIN resource_version v ON v.seq = pr.seq ORDER BY " +
+         order_by(outer, sql.backward);
 }
 
 }  // namespace hearth::storage::detail

@@ -59,6 +59,8 @@ struct SearchSql {
   std::vector<SortTerm> terms;
   // add_keyset: " AND (...)", the page query's own condition (not the count's).
   std::string keyset;
+  // add_keyset: the page is read backwards (order_by reversed).
+  bool backward = false;
   // The values of `where` first (a count needs only those), then those of `order_by`, then
   // those of `keyset`.
   std::vector<SqlValue> values;
@@ -166,6 +168,13 @@ ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::string_view 
 // keys; for a page read backwards (previous, last), order_by is reversed: the caller reverses the
 // rows it reads. Errors: kInvalidArgument when the cursor's keys do not fit `sql.terms`.
 Status add_keyset(SearchSql& sql, const PageCursor& cursor);
+
+// The page query of `sql`: each row's type, id, version, last_updated and body, then its
+// `terms` (the cursor keys), in order_by's order, with ":lim" and ":off" placeholders. The rows
+// are ordered and cut to the page before their bodies are joined, so only the page's bodies are
+// read: ordered with them, every match's body was read and copied into the sort (481 bodies
+// for a page of 20 of a name prefix at 1M resources).
+std::string page_select(const SearchSql& sql);
 
 // The condition on `resource r` that selects what `query` includes: "r.rid IN (SELECT ...
 // UNION SELECT ...)", one selection per directive that can apply to `query.from` ("1 = 0" when

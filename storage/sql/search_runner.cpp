@@ -72,12 +72,6 @@ ResourceVersion row_of(SearchStatement& st) {
   return row;
 }
 
-std::string select_list(const std::vector<SortTerm>& terms) {
-  std::string out;
-  for (const SortTerm& t : terms) out += ", " + t.expr;
-  return out;
-}
-
 // Runs `use` on the statement, then ends its run; a statement that threw is dropped from the
 // cache before the exception goes on.
 template <class Use>
@@ -343,20 +337,14 @@ Result<SearchPage> run_search_in(PreparedStatements& ps,
     return page;
   }
   const std::vector<SortTerm>& terms = compiled.terms;
-  SearchStatement& rows =
-      cache.statement("SELECT r.res_type, r.res_id, r.version, r.last_updated, v.body" +
-                          select_list(terms) + " FROM " + compiled.from +
-                          " JOIN resource_version v ON v.seq = r.seq"
-                          " WHERE r.deleted = 0" +
-                          compiled.where + compiled.keyset + " ORDER BY " + compiled.order_by +
-                          " LIMIT :lim OFFSET :off",
-                      compiled.values, compiled.values.size(), [&terms](SearchStatement& st) {
-                        bind_row(st);
-                        bind_keys(st, terms);
-                        bind_values(st);
-                        st.statement.exchange(soci::use(st.limit, "lim"));
-                        st.statement.exchange(soci::use(st.offset, "off"));
-                      });
+  SearchStatement& rows = cache.statement(page_select(compiled), compiled.values,
+                                          compiled.values.size(), [&terms](SearchStatement& st) {
+                                            bind_row(st);
+                                            bind_keys(st, terms);
+                                            bind_values(st);
+                                            st.statement.exchange(soci::use(st.limit, "lim"));
+                                            st.statement.exchange(soci::use(st.offset, "off"));
+                                          });
   // One row more than the page: whether another page follows in the direction read.
   rows.limit = limit + 1;
   rows.offset = offset;

@@ -325,6 +325,38 @@ TEST_CASE("search compiler: keyset terms and conditions") {
   }
 }
 
+TEST_CASE("search compiler: the page query joins the bodies after its LIMIT, in its order") {
+  const auto query = parse("Patient", {{"_sort", "-birthdate,family"}, {"name", "smi"}});
+  for (const PageCursor::Direction direction :
+       {PageCursor::Direction::kAfter, PageCursor::Direction::kLast}) {
+    CAPTURE(static_cast<int>(direction));
+    SearchSql sql = compile_search(query, "", 0);
+    if (direction == PageCursor::Direction::kLast) {  // the first page has no cursor
+      REQUIRE(add_keyset(sql, PageCursor{.direction = direction, .keys = {}}).is_ok());
+    }
+    const std::string text = page_select(sql);
+    const std::size_t limit = text.find("LIMIT :lim OFFSET :off");
+    const std::size_t body = text.find("JOIN resource_version v");
+    REQUIRE(limit != std::string::npos);
+    REQUIRE(body != std::string::npos);
+    CHECK(limit < body);  // only the page's rows meet their bodies
+    CHECK(
+        text.starts_with("SELECT pr.res_type, pr.res_id, pr.version, pr.last_updated, v.body, "
+                         "pr.k0, pr.k1, pr.k2 FROM"));
+    // The outer order is the inner one over the selected keys, in the same direction.
+    const std::string inner = sql.order_by;
+    const std::string outer = text.substr(text.rfind(" ORDER BY ") + 10);
+    CHECK(outer.find("pr.k0") != std::string::npos);
+    CHECK(std::count(outer.begin(), outer.end(), ',') ==
+          std::count(inner.begin(), inner.end(), ','));
+    CHECK((outer.find("DESC") != std::string::npos) == (inner.find("DESC") != std::string::npos));
+    const bool backward = direction != PageCursor::Direction::kAfter;
+    CHECK(outer.find("pr.res_id") == std::string::npos);
+    CHECK(outer.ends_with(backward ? "pr.k2 DESC" : "pr.k2"));
+    check_placeholders(text, sql.values.size());
+  }
+}
+
 TEST_CASE("search compiler: the default date order and the date walk") {
   // Bounded on both sides: the first date parameter orders; else (or with _sort, a
   // compartment, a modifier) none does.
