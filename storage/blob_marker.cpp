@@ -9,6 +9,10 @@ namespace hearth::storage {
 namespace {
 
 constexpr std::string_view kDataMember = "\"data\":\"";
+// A marker as it stands in a body: the member, then the marker. Every stored body read is
+// searched for it (has_blob_markers), and memmem skips ahead by up to the needle's length.
+constexpr std::string_view kMarkedMember = "\"data\":\"hearth-blob:";
+static_assert(kMarkedMember.size() == kDataMember.size() + kBlobMarker.size());
 
 std::string random_name() {
   static thread_local std::random_device device;
@@ -33,17 +37,16 @@ bool is_hex_name(std::string_view s) {
 // The position of the next marker value at or after `from` in `body` (its first character, past
 // the opening quote), with its name; npos when there is none.
 std::size_t next_marker(std::string_view body, std::size_t from, std::string_view& name) {
+  // `from` may point at the marker itself (attach_blobs resumes past the previous one).
+  from = from < kDataMember.size() ? 0 : from - kDataMember.size();
   while (from < body.size()) {
     const void* hit =
-        memmem(body.data() + from, body.size() - from, kBlobMarker.data(), kBlobMarker.size());
+        memmem(body.data() + from, body.size() - from, kMarkedMember.data(), kMarkedMember.size());
     if (hit == nullptr) return std::string_view::npos;
-    const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - body.data());
+    const auto at =
+        static_cast<std::size_t>(static_cast<const char*>(hit) - body.data()) + kDataMember.size();
     from = at + 1;
     const std::size_t name_at = at + kBlobMarker.size();
-    if (at < kDataMember.size() ||
-        body.substr(at - kDataMember.size(), kDataMember.size()) != kDataMember) {
-      continue;
-    }
     if (name_at + kBlobNameLength >= body.size() || body[name_at + kBlobNameLength] != '"') {
       continue;
     }

@@ -39,6 +39,31 @@ TEST_CASE("blob markers: a large attachment moves out and comes back byte for by
   CHECK(*looked_up == original);
 }
 
+TEST_CASE("blob markers: several in one body come back each in its place") {
+  const std::string a = base64_of_size(kMinBlobBytes);
+  const std::string b = base64_of_size(kMinBlobBytes + 3);
+  // Side by side, and at the very start of the body's first member.
+  const std::string original = R"({"data":")" + a + R"(","content":[{"attachment":{"data":")" + b +
+                               R"("}},{"attachment":{"data":")" + a + R"("}}]})";
+  std::string text = original;
+  std::vector<Blob> blobs = detach_blobs(text, false);
+  REQUIRE(blobs.size() == 3);
+  CHECK(has_blob_markers(text));
+  CHECK(attach_blobs(text, blobs) == original);
+  std::vector<std::string> asked;
+  auto looked_up = attach_blobs(text, [&](std::string_view name) -> Result<std::string> {
+    asked.emplace_back(name);
+    for (const Blob& blob : blobs) {
+      if (blob.name == name) return blob.text;
+    }
+    return Status(Code::kInternal, "unknown");
+  });
+  REQUIRE(looked_up.is_ok());
+  CHECK(*looked_up == original);
+  REQUIRE(asked.size() == 3);
+  for (std::size_t k = 0; k < 3; ++k) CHECK(asked[k] == blobs[k].name);  // in body order
+}
+
 TEST_CASE("blob markers: a Binary's data moves whatever its size; names differ") {
   std::string one = R"({"resourceType":"Binary","contentType":"text/plain","data":"aGk="})";
   std::string two = one;
