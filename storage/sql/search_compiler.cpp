@@ -1096,11 +1096,12 @@ std::string page_select(const SearchSql& sql) {
     keys += ", " + alias;
     outer[k].expr = alias;
   }
-  return "SELECT pr.res_type, pr.res_id, pr.version, pr.last_updated, v.body" + keys +
-         " FROM (SELECT r.res_type, r.res_id, r.version, r.last_updated, r.seq" + inner_keys +
-         " FROM " + sql.from + " WHERE r.deleted = 0" + sql.where + sql.keyset + " ORDER BY " +
-         sql.order_by +
-         " LIMIT :lim OFFSET :off) AS pr JOIN resource_version v ON v.seq = pr.seq ORDER BY " +
+  return "SELECT c.res_type, c.res_id, c.version, c.last_updated, v.body" + keys +
+         " FROM (SELECT r.tenant, r.res_type, r.res_id" + inner_keys + " FROM " + sql.from +
+         " WHERE r.deleted = 0" + sql.where + sql.keyset + " ORDER BY " + sql.order_by +
+         " LIMIT :lim OFFSET :off) AS pr"
+         " JOIN resource c ON c.tenant = pr.tenant AND c.res_type = pr.res_type"
+         " AND c.res_id = pr.res_id JOIN resource_version v ON v.seq = c.seq ORDER BY " +
          order_by(outer, sql.backward);
 }
 

@@ -341,8 +341,8 @@ TEST_CASE("search compiler: the page query joins the bodies after its LIMIT, in 
     REQUIRE(body != std::string::npos);
     CHECK(limit < body);  // only the page's rows meet their bodies
     CHECK(
-        text.starts_with("SELECT pr.res_type, pr.res_id, pr.version, pr.last_updated, v.body, "
-                         "pr.k0, pr.k1, pr.k2 FROM"));
+        text.starts_with("SELECT c.res_type, c.res_id, c.version, c.last_updated, v.body, "
+                         "pr.k0, pr.k1, pr.k2 FROM (SELECT r.tenant, r.res_type, r.res_id, "));
     // The outer order is the inner one over the selected keys, in the same direction.
     const std::string inner = sql.order_by;
     const std::string outer = text.substr(text.rfind(" ORDER BY ") + 10);
