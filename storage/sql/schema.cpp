@@ -12,6 +12,7 @@
 
 #include "storage/sql/search_index.h"
 #include "storage/sql/sql_error.h"
+#include "storage/sql/token_date_index.h"
 
 namespace hearth::storage {
 namespace {
@@ -329,7 +330,18 @@ const std::vector<Step>& sqlite_steps() {
           "UPDATE search_param SET date_several = 1 WHERE id IN"
           " (SELECT pid FROM idx_date GROUP BY rid, pid HAVING COUNT(*) > 1)",
       },
-      // 20: resource_rid covers what a page's ordering reads of each match (search_compiler.h,
+      // 20: the token-by-date index (storage/sql/token_date_index.h), which lets the date walk
+      // read a token clause with its date range (`code=x&date=2008-05-01`) in date order: a
+      // row per (date parameter of which the resource has one row, coded token parameter,
+      // code), clustered in the walk's order, so a row costs a write one b-tree entry. Filled
+      // after the steps from the rows there are (fill_token_date_index: which parameters it
+      // pairs is the model's, not SQL's), then kept by the index writer.
+      {
+          "CREATE TABLE idx_token_date (pid INTEGER NOT NULL, tpid INTEGER NOT NULL,"
+          " code TEXT NOT NULL, low INTEGER NOT NULL, rid INTEGER NOT NULL,"
+          " high INTEGER NOT NULL, PRIMARY KEY (pid, tpid, code, low, rid)) WITHOUT ROWID",
+      },
+      // 21: resource_rid covers what a page's ordering reads of each match (search_compiler.h,
       // page_select): its rid, whether it is deleted, and its key (every index of a WITHOUT
       // ROWID table holds the key). A set of 481 name matches read each resource row to learn
       // `deleted` and the id: 137 -> 113 page reads (pread) a page, about 6 s at 1M resources.
@@ -536,7 +548,9 @@ const std::vector<Step>& postgresql_steps() {
       },
       // 19: SQLite only (its planner's date statistics; PostgreSQL keeps its own).
       {},
-      // 20: SQLite only (a covering index of its WITHOUT ROWID resource table).
+      // 20: SQLite only (the date walk is its planner's; PostgreSQL plans from its statistics).
+      {},
+      // 21: SQLite only (a covering index of its WITHOUT ROWID resource table).
       {},
   };
   return steps;
@@ -549,6 +563,9 @@ const std::vector<Step>& steps_for(Dialect dialect) {
 // Steps after which every current resource is indexed again: the search index appeared (5), or
 // what it holds changed. Append a new (possibly empty) step to this list to trigger a reindex.
 constexpr std::array<int, 8> kReindexSteps = {5, 7, 9, 12, 13, 14, 15, 16};
+
+// The SQLite step that creates idx_token_date, which fill_token_date_index fills after the steps.
+constexpr int kTokenDateStep = 20;
 
 // Any constant: serialises concurrent migrators (replicas starting together).
 constexpr long long kMigrationLockKey = 0x4865617274680001LL;
@@ -585,6 +602,10 @@ Result<int> apply_steps(soci::session& sql, Dialect dialect) {
   }
   // Every parameter this binary indexes has its id before any index row is written.
   detail::sync_search_params(sql);
+  // Schema 20's table is filled from the rows there are, by the parameters the model pairs.
+  if (dialect == Dialect::kSqlite && current < kTokenDateStep && latest >= kTokenDateStep) {
+    detail::fill_token_date_index(sql);
+  }
   // Resources stored before the index existed (or before its rules changed) are indexed in
   // the same transaction: a database is never at a schema version with a stale index.
   if (reindex && current > 0) detail::reindex_all(sql, dialect);

@@ -14,6 +14,7 @@
 #include "fhir/search/index_values.h"
 #include "fhir/search/param_parts.h"
 #include "fhir/search/ucum.h"
+#include "storage/sql/token_date_index.h"
 
 namespace hearth::storage::detail {
 namespace {
@@ -831,6 +832,23 @@ std::vector<std::size_t> date_order_clauses(const fhir::search::SearchQuery& que
   return clauses_of(query, candidates, query.sort.front().param->code);
 }
 
+std::optional<std::size_t> token_date_clause(const fhir::search::SearchQuery& query,
+                                             const std::vector<std::size_t>& candidates) {
+  if (query.resource_type.empty() && query.types.size() != 1) return std::nullopt;
+  const std::string& type = query.resource_type.empty() ? query.types.front() : query.resource_type;
+  // Only those idx_token_date holds rows of.
+  const std::vector<std::string_view>& paired = token_date_params(type).tokens;
+  for (std::size_t k : candidates) {
+    const SearchClause& c = query.clauses[k];
+    if (c.param != nullptr && c.param->type == SearchParamType::kToken && c.chain.empty() &&
+        c.modifier == Modifier::kNone && c.values.size() == 1 && !c.values.front().code.empty() &&
+        own_rows(c) && std::binary_search(paired.begin(), paired.end(), c.code)) {
+      return k;
+    }
+  }
+  return std::nullopt;
+}
+
 const fhir::SearchParamDef* default_date_order(const fhir::search::SearchQuery& query) {
   if (!query.sort.empty() || query.compartment) return nullptr;
   std::vector<std::size_t> all(query.clauses.size());
@@ -957,6 +975,15 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::string_vie
   if (date_walk) {
     out.from = "idx_date w CROSS JOIN resource r";
     all.push_back(with_alias(range_condition(b, query, *plan.range, types, now_micros), "w"));
+    if (plan.walk_token) {
+      // The same rows, those with the token's code only (token_date_index.h).
+      const SearchClause& token = query.clauses[*plan.walk_token];
+      out.from = "idx_token_date w CROSS JOIN resource r";
+      all.push_back("w.tpid = (SELECT p.id FROM search_param p WHERE p.tenant = " + b.tenant() +
+                    " AND p.res_type = " + b.text(types.front()) +
+                    " AND p.code = " + b.text(std::string(token.code)) +
+                    ") AND w.code = " + b.text(token.values.front().code));
+    }
     all.emplace_back("r.rid = w.rid");
   }
   for (std::size_t k = 0; k < query.clauses.size(); ++k) {

@@ -104,6 +104,11 @@ struct SearchPlan {
   // row. Only for a parameter whose resources have one row of it at most (date_shape.h), whose
   // row's `low` is then the resource's sort value.
   bool date_walk = false;
+  // With date_walk: a token clause (token_date_clause) whose code is read with the range, from
+  // idx_token_date's (date pid, token pid, code, low) key instead of idx_date's (schema 20,
+  // token_date_index.h): the walk then reads only the rows that have the code. The clause is
+  // still probed (its system), so the matches and their order are the same.
+  std::optional<std::size_t> walk_token;
 };
 
 // Every form selects rows of `tenant` only (docs/tenancy.md): the resource rows it reads carry
@@ -134,6 +139,13 @@ std::vector<std::size_t> date_range_clauses(const fhir::search::SearchQuery& que
 // over one type and a parameter without parts); empty otherwise.
 std::vector<std::size_t> date_order_clauses(const fhir::search::SearchQuery& query,
                                             const std::vector<std::size_t>& candidates);
+
+// The first clause of `candidates` (probe_clauses) that a date walk may read with its range
+// (SearchPlan::walk_token): a token clause of one type's parameter that idx_token_date pairs
+// (token_date_index.h, token_date_params: coded values, no parts), one value with a code, no
+// modifier, no chain; none otherwise (`status=final`, `identifier=x` are probed as before).
+std::optional<std::size_t> token_date_clause(const fhir::search::SearchQuery& query,
+                                             const std::vector<std::size_t>& candidates);
 
 // The order of a search without _sort (docs/search.md, Order): by id, except for a search of one
 // type (not a compartment's) whose first date parameter searched (one value, no modifier, no

@@ -97,6 +97,7 @@ IndexWriter::IndexWriter(soci::session& sql, Dialect dialect, const std::string&
     rid_lookup_ = std::make_unique<SqliteStatement>(
         sql, "SELECT rid FROM resource WHERE tenant = ?1 AND res_type = ?2 AND res_id = ?3");
     date_shape_ = std::make_unique<DateShapeWriter>(sql);
+    token_dates_ = std::make_unique<TokenDateIndexWriter>(sql);
   }
   for (std::size_t t = 0; t < kTables.size(); ++t) {
     const TableColumns& columns = table_columns()[t];
@@ -234,6 +235,8 @@ bool IndexWriter::find_rid(const std::string& type, const std::string& id,
 
 void IndexWriter::remove(const std::string& type, const std::string& id) {
   if (!find_rid(type, id)) return;
+  // Before the date and token rows it finds its rows by.
+  if (token_dates_) token_dates_->remove(rid_);
   if (dialect_ == Dialect::kSqlite) {
     for (auto& st : sqlite_deletes_) {
       st->bind(1, rid_);
@@ -341,6 +344,10 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
   if (date_shape_ && !values.dates.empty()) {
     date_shape_->record(values.dates, [this](std::string_view code) { return pid_of(code); });
   }
+  if (token_dates_) {
+    token_dates_->insert(rid_, type, values.tokens, values.dates,
+                         [this](std::string_view code) { return pid_of(code); });
+  }
   insert_rows(3, values.numbers, [](const NumberIndex& r) {
     Row row;
     row.param = r.param;
@@ -423,6 +430,7 @@ long long reindex_all(soci::session& sql, Dialect dialect) {
   for (const char* table : kTables) sql << "DELETE FROM " << table;
   sql << "DELETE FROM idx_composite";
   if (dialect == Dialect::kSqlite) {
+    sql << "DELETE FROM idx_token_date";
     // idx_text reads its words from idx_text_words: it is emptied by its own command.
     sql << "INSERT INTO idx_text (idx_text) VALUES ('delete-all')";
     sql << "DELETE FROM idx_text_pending";

@@ -32,6 +32,7 @@
 #include "storage/sql/phonetic_index.h"
 #include "storage/sql/sqlite_statement.h"
 #include "storage/sql/text_index.h"
+#include "storage/sql/token_date_index.h"
 #include "storage/store_url.h"
 
 namespace hearth::storage::detail {
@@ -107,6 +108,8 @@ class IndexWriter {
   TextIndexWriter text_;
   // SQLite: search_param's date columns (date_shape.h).
   std::unique_ptr<DateShapeWriter> date_shape_;
+  // SQLite: idx_token_date (token_date_index.h).
+  std::unique_ptr<TokenDateIndexWriter> token_dates_;
 };
 
 // Gives every (resource type, code) that extract_index produces a row in `search_param` in

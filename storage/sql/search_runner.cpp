@@ -197,10 +197,15 @@ SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery&
     // In date order the range is walked in that order (SearchPlan::date_walk), reading its rows
     // until the page is full, unless another clause has fewer matches than the walk would read
     // (at most the range's rows): the range is counted only when one has at most kDriveCap.
+    // A token clause read with the range (SearchPlan::walk_token) is not counted: the walk then
+    // reads the range's rows that have its code, never more than the clause's own matches, in
+    // order, where as a driver they would all be read and sorted.
     const std::size_t range = plan.range->clauses.front();
+    std::erase(candidates, range);
+    const std::optional<std::size_t> token = token_date_clause(query, candidates);
     long long fewest = -1;
     for (std::size_t k : candidates) {
-      if (k == range) continue;
+      if (k == token) continue;
       const long long matches = matches_of(k, kDriveCap);
       if (fewest < 0 || matches < fewest) {
         fewest = matches;
@@ -211,6 +216,7 @@ SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery&
     if (fewest < 0 || fewest > kDriveCap || matches_of(range, fewest) <= fewest) {
       plan.driver.reset();
       plan.date_walk = true;
+      plan.walk_token = token;
     }
     return plan;  // or the other clause drives: the range is a condition too, so no total
   }

@@ -78,6 +78,23 @@ bool SqliteStatement::step_row(const std::function<void(const Row&)>& read) {
   return rc == SQLITE_ROW;
 }
 
+std::size_t SqliteStatement::step_rows(const std::function<void(const Row&)>& read) {
+  std::size_t rows = 0;
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite_api::sqlite3_step(handle_->stmt)) == SQLITE_ROW) {
+    try {
+      read(Row(handle_->stmt));
+    } catch (...) {
+      sqlite_api::sqlite3_reset(handle_->stmt);  // release the read snapshot, then rethrow
+      throw;
+    }
+    ++rows;
+  }
+  const int reset = sqlite_api::sqlite3_reset(handle_->stmt);
+  if (rc != SQLITE_DONE) fail(static_cast<sqlite3*>(db_), reset);
+  return rows;
+}
+
 std::int64_t SqliteStatement::Row::integer(int column) const {
   return sqlite_api::sqlite3_column_int64(static_cast<sqlite3_stmt*>(stmt_), column);
 }

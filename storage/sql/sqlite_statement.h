@@ -57,6 +57,9 @@ class SqliteStatement {
   };
   // Like step(), calling `read` with the first row, when there is one, before the reset.
   bool step_row(const std::function<void(const Row&)>& read);
+  // Runs the statement to its end, calling `read` with each row, then resets it; returns the
+  // number of rows.
+  std::size_t step_rows(const std::function<void(const Row&)>& read);
 
  private:
   struct Handle;

@@ -385,7 +385,8 @@ TEST_CASE("search compiler: the default date order and the date walk") {
       {{"code", "urn:c|x"}, {"date", "ge2020-01-01"}, {"date", "lt2020-01-08"}, {"_sort", "date"}});
   const std::vector<std::size_t> clauses = date_order_clauses(query, probe_clauses(query));
   REQUIRE(clauses.size() == 2);
-  SearchPlan plan{.probe = true, .driver = {}, .total = {}, .range = {}, .date_walk = true};
+  SearchPlan plan{
+      .probe = true, .driver = {}, .total = {}, .range = {}, .date_walk = true, .walk_token = {}};
   plan.range = date_range(query, clauses, 0, 0);
   REQUIRE(plan.range.has_value());
   SearchSql sql = compile_search(query, "", 0, Dialect::kSqlite, plan);
@@ -410,6 +411,45 @@ TEST_CASE("search compiler: the default date order and the date walk") {
           .is_ok());
   CHECK(back.keyset.find(" AND w.low <= 7") != std::string::npos);
   CHECK(back.order_by == "w.low DESC, r.res_id DESC");
+  // The code read with the range (schema 20): the rows of idx_token_date that have it, and the
+  // code still probed (its system); the same sort terms, so the same cursors.
+  const std::optional<std::size_t> token = token_date_clause(query, probe_clauses(query));
+  REQUIRE(token == std::optional<std::size_t>(0));
+  plan.walk_token = token;
+  SearchSql paired = compile_search(query, "", 0, Dialect::kSqlite, plan);
+  CHECK(paired.from == "idx_token_date w CROSS JOIN resource r");
+  CHECK(paired.where.find("w.tpid = (SELECT p.id FROM search_param p") != std::string::npos);
+  CHECK(paired.where.find("w.code = :b") != std::string::npos);
+  CHECK(paired.where.find("w.low >= ") != std::string::npos);
+  CHECK(paired.where.find("i.rid = w.rid") != std::string::npos);  // the code's probe
+  CHECK(paired.order_by == "w.low, r.res_id");
+  check_placeholders(paired.where + paired.order_by, paired.values.size());
+  plan.walk_token.reset();
+  // Which token clauses a walk may read with its range: one code, no modifier, no chain, of a
+  // parameter with coded values and no parts (token_date_params); not an enumeration such as
+  // status or gender, not an identifier, not combo-code (an umbrella).
+  auto paired_of = [](const Params& params, const char* type = "Observation") {
+    auto q = parse(type, params);
+    return token_date_clause(q, probe_clauses(q));
+  };
+  CHECK(paired_of({{"status", "final"}, {"code", "x"}, {"date", "2020"}}) ==
+        std::optional<std::size_t>(1));
+  CHECK(paired_of({{"category", "laboratory"}, {"date", "2020"}}) == std::optional<std::size_t>(0));
+  CHECK(paired_of({{"value-concept", "urn:c|pos"}, {"date", "2020"}}) ==
+        std::optional<std::size_t>(0));
+  CHECK_FALSE(paired_of({{"status", "final"}, {"date", "2020"}}).has_value());
+  CHECK_FALSE(paired_of({{"identifier", "urn:i|1"}, {"date", "2020"}}).has_value());
+  CHECK_FALSE(paired_of({{"combo-code", "x"}, {"date", "2020"}}).has_value());
+  CHECK_FALSE(paired_of({{"gender", "female"}, {"birthdate", "1970"}}, "Patient").has_value());
+  CHECK(paired_of({{"language", "fr"}, {"birthdate", "1970"}}, "Patient") ==
+        std::optional<std::size_t>(0));
+  CHECK(paired_of({{"code", "|x"}, {"date", "2020"}}) == std::optional<std::size_t>(0));
+  CHECK_FALSE(paired_of({{"code", "x,y"}, {"date", "2020"}}).has_value());
+  CHECK_FALSE(paired_of({{"code", "urn:c|"}, {"date", "2020"}}).has_value());
+  CHECK_FALSE(paired_of({{"code:not", "x"}, {"date", "2020"}}).has_value());
+  CHECK_FALSE(paired_of({{"code:text", "x"}, {"date", "2020"}}).has_value());
+  CHECK_FALSE(paired_of({{"subject:Patient.identifier", "x"}, {"date", "2020"}}).has_value());
+  CHECK_FALSE(paired_of({{"value-quantity", "5"}, {"date", "2020"}}).has_value());
   // Without the walk, the same query reads from the resource rows.
   plan.date_walk = false;
   CHECK(compile_search(query, "", 0, Dialect::kSqlite, plan).from == "resource r");

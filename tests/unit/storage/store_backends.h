@@ -120,8 +120,18 @@ inline void drop_search_index(const Backend& backend) {
   raw_exec(backend, "ALTER TABLE resource DROP COLUMN rid");
 }
 
-// Takes a database back to before schema 18 (no tenant columns, keys without them).
+// Takes a SQLite database back to before schema 20 (no idx_token_date); nothing on PostgreSQL.
+inline void drop_token_dates(const Backend& b) {
+  if (b.postgresql) return;
+  raw_exec(b,
+           "DROP TABLE IF EXISTS idx_token_date;"
+           " DELETE FROM sqlite_stat1 WHERE tbl = 'idx_token_date'");
+}
+
+// Takes a database back to before schema 18 (no tenant columns, keys without them), and so
+// before 20.
 inline void drop_tenants(const Backend& b) {
+  drop_token_dates(b);
   if (b.postgresql) {
     for (const char* statement : {
              "ALTER TABLE resource DROP COLUMN tenant",
