@@ -60,6 +60,36 @@ std::vector<V2Value> field_repetitions(const Message& message, std::size_t segme
   return out;
 }
 
+V2Value first_repetition(const Message& message, std::size_t segment, int field) {
+  const FieldValue value = message.field(segment, field);
+  if (value.raw.empty()) return {};
+  if (message.segment_id(segment) == "MSH" && field <= 2) {
+    return V2Value(message, value.raw, V2Value::Level::kSubcomponent);
+  }
+  const std::size_t end = value.raw.find(message.delimiters().repetition);
+  return V2Value(message, value.raw.substr(0, end), V2Value::Level::kField);
+}
+
+int valued_repetitions(const Message& message, std::size_t segment, int field) {
+  const FieldValue value = message.field(segment, field);
+  if (value.raw.empty()) return 0;
+  if (message.segment_id(segment) == "MSH" && field <= 2) {
+    return V2Value(message, value.raw, V2Value::Level::kSubcomponent).valued() ? 1 : 0;
+  }
+  const char sep = message.delimiters().repetition;
+  int count = 0;
+  std::size_t begin = 0;
+  for (;;) {
+    const std::size_t end = value.raw.find(sep, begin);
+    count += V2Value(message, value.raw.substr(begin, end - begin), V2Value::Level::kField).valued()
+                 ? 1
+                 : 0;
+    if (end == std::string_view::npos) break;
+    begin = end + 1;
+  }
+  return count;
+}
+
 V2Value RowContext::resolve(const ValueRef& ref) const {
   V2Value value;
   if (ref.is_segment && ref.owner != message_.segment_id(segment_) && ref.owner.size() == 2) {
@@ -74,9 +104,7 @@ V2Value RowContext::resolve(const ValueRef& ref) const {
     if (ref.field == current_field_) {
       value = current_repetition_;
     } else {
-      std::vector<V2Value> reps = field_repetitions(message_, segment_, ref.field);
-      if (reps.empty()) return {};
-      value = reps.front();
+      value = first_repetition(message_, segment_, ref.field);
     }
     if (ref.component > 0) value = value.part(ref.component);
     if (ref.subcomponent > 0) value = value.part(ref.subcomponent);
@@ -91,11 +119,7 @@ V2Value RowContext::resolve(const ValueRef& ref) const {
 int RowContext::repetitions(const ValueRef& ref) const {
   if (!ref.is_segment) return resolve(ref).valued() ? 1 : 0;
   if (ref.owner != message_.segment_id(segment_)) return 0;
-  int count = 0;
-  for (const V2Value& rep : field_repetitions(message_, segment_, ref.field)) {
-    count += rep.valued() ? 1 : 0;
-  }
-  return count;
+  return valued_repetitions(message_, segment_, ref.field);
 }
 
 }  // namespace hearth::hl7::to_fhir
