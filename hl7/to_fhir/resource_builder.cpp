@@ -193,16 +193,21 @@ Result<Node*> Node::child(std::string_view json_name, const InstanceKey& key, bo
 }
 
 template <class Writer>
-void Node::write_primitive(Writer& writer) const {
+void Node::write_primitive(Writer& writer, const FullUrlAliases& aliases) const {
   switch (json_kind(type_->name)) {
     case JsonKind::kBoolean: writer.Bool(value_ == "true"); return;
     case JsonKind::kNumber:
       // RawValue, not RawNumber: the writer quotes what RawNumber gets.
       writer.RawValue(value_.data(), value_.size(), rapidjson::kNumberType);
       return;
-    case JsonKind::kString:
-      writer.String(value_.data(), static_cast<rapidjson::SizeType>(value_.size()));
+    case JsonKind::kString: {
+      std::string_view text = value_;
+      if (!aliases.empty() && text.starts_with("urn:uuid:")) {
+        if (auto alias = aliases.find(text); alias != aliases.end()) text = alias->second;
+      }
+      writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
       return;
+    }
   }
 }
 
@@ -210,7 +215,8 @@ void Node::write_primitive(Writer& writer) const {
 // above what its callers hold and pops them when done (indices, not iterators: a nested call
 // may grow it).
 template <class Writer>
-void Node::write_object(Writer& writer, std::vector<const Node*>& scratch) const {
+void Node::write_object(Writer& writer, std::vector<const Node*>& scratch,
+                        const FullUrlAliases& aliases) const {
   const std::size_t base = scratch.size();
   for (std::size_t m = 0; m < members_.size(); ++m) {
     const Member& member = members_[m];
@@ -240,7 +246,7 @@ void Node::write_object(Writer& writer, std::vector<const Node*>& scratch) const
       if (member.repeating) writer.StartArray();
       for (std::size_t i = base; i < end; ++i) {
         writer.StartObject();
-        scratch[i]->write_object(writer, scratch);
+        scratch[i]->write_object(writer, scratch, aliases);
         writer.EndObject();
       }
       if (member.repeating) writer.EndArray();
@@ -258,7 +264,7 @@ void Node::write_object(Writer& writer, std::vector<const Node*>& scratch) const
       key(member.name);
       if (member.repeating) writer.StartArray();
       for (std::size_t i = base; i < end; ++i) {
-        scratch[i]->has_value_ ? scratch[i]->write_primitive(writer)
+        scratch[i]->has_value_ ? scratch[i]->write_primitive(writer, aliases)
                                : static_cast<void>(writer.Null());
       }
       if (member.repeating) writer.EndArray();
@@ -272,7 +278,7 @@ void Node::write_object(Writer& writer, std::vector<const Node*>& scratch) const
           continue;
         }
         writer.StartObject();
-        scratch[i]->write_object(writer, scratch);
+        scratch[i]->write_object(writer, scratch, aliases);
         writer.EndObject();
       }
       if (member.repeating) writer.EndArray();
@@ -339,17 +345,18 @@ std::string ResourceBuilder::to_json(const Resource& resource) {
   writer.Key("resourceType");
   writer.String(resource.type.c_str());
   std::vector<const Node*> scratch;
-  resource.root->write_object(writer, scratch);
+  resource.root->write_object(writer, scratch, FullUrlAliases());
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-void ResourceBuilder::write(const Resource& resource, fhir::JsonBuilder& json) {
+void ResourceBuilder::write(const Resource& resource, fhir::JsonBuilder& json,
+                            const FullUrlAliases& aliases) {
   json.StartObject();
   json.Key("resourceType");
   json.String(resource.type.data(), resource.type.size());
   std::vector<const Node*> scratch;
-  resource.root->write_object(json, scratch);
+  resource.root->write_object(json, scratch, aliases);
   json.EndObject();
 }
 

@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
@@ -64,6 +65,10 @@ class InstanceKey {
 
 class ResourceBuilder;
 struct Resource;
+
+// fullUrl -> the fullUrl written in its place (transaction_bundle.h: a resource with the identity
+// of an earlier one is that one). Views of the builder's resources' fullUrls.
+using FullUrlAliases = std::unordered_map<std::string_view, std::string_view>;
 
 // One element value in a resource: an object with members, or a primitive.
 class Node {
@@ -142,9 +147,10 @@ class Node {
   const Member* member(std::string_view json_name) const;
   bool choice_taken(std::uint32_t element) const;
   template <class Writer>
-  void write_object(Writer& writer, std::vector<const Node*>& scratch) const;
+  void write_object(Writer& writer, std::vector<const Node*>& scratch,
+                    const FullUrlAliases& aliases) const;
   template <class Writer>
-  void write_primitive(Writer& writer) const;
+  void write_primitive(Writer& writer, const FullUrlAliases& aliases) const;
 
   Resource* resource_;
   const fhir::TypeDef* type_;
@@ -190,8 +196,10 @@ class ResourceBuilder {
   // The resource as FHIR JSON (resourceType first, then elements in the order they were first
   // written; empty elements left out).
   static std::string to_json(const Resource& resource);
-  // The same resource as calls on `json` (one object), for a document built without the text.
-  static void write(const Resource& resource, fhir::JsonBuilder& json);
+  // The same resource as calls on `json` (one object), for a document built without the text;
+  // a string value that is a fullUrl in `aliases` is written as the fullUrl it stands for.
+  static void write(const Resource& resource, fhir::JsonBuilder& json,
+                    const FullUrlAliases& aliases = {});
 
  private:
   std::function<std::string()> make_id_;

@@ -29,9 +29,20 @@ bool V2Value::valued() const {
 
 std::string V2Value::text() const {
   if (message_ == nullptr) return {};
-  if (level_ != Level::kSubcomponent) return part(1).text();
+  // The first part all the way down (part(1).part(1)...) is what comes before the first
+  // separator of any level below this one.
+  std::string_view first = raw_;
+  const Delimiters& d = message_->delimiters();
+  if (level_ == Level::kField) {
+    const char separators[] = {d.component, d.subcomponent};
+    first = first.substr(0, first.find_first_of(std::string_view(separators, 2)));
+  } else if (level_ == Level::kComponent) {
+    first = first.substr(0, first.find(d.subcomponent));
+  }
   std::string buffer;
-  return std::string(message_->decode(raw_, buffer));
+  const std::string_view decoded = message_->decode(first, buffer);
+  if (decoded.data() == buffer.data()) return buffer;
+  return std::string(decoded);
 }
 
 std::string V2Value::whole_text() const {
