@@ -263,11 +263,7 @@ class Walk {
     int each_count = 0;
     for (const CompiledRow& row : *rows) {
       if (!row.each || !row.condition || !row.path) continue;
-      int valued = 0;
-      for (const V2Value& v : field_repetitions(message_, segment_, row.row->position)) {
-        valued += v.valued() ? 1 : 0;
-      }
-      each_count = std::max(each_count, valued);
+      each_count = std::max(each_count, valued_repetitions(message_, segment_, row.row->position));
     }
     // The segment itself as the "value" of its segment-level rows (the IG's row 0: "PID ->
     // status = "active"" of PID[Account], "OBR -> intent = "order""), written after the field
@@ -415,7 +411,7 @@ class Walk {
         Result<Resource*> referenced =
             builder_.referenced(*node, reference_type, reference_instance, existing);
         if (!referenced) return;
-        node = (*referenced)->root.get();
+        node = (*referenced)->root;
       }
     }
     if (row.type_map != nullptr) {  // "$value" or "asserter(Practitioner)" with a data type map
@@ -449,7 +445,7 @@ class Walk {
     if (mapped.fhir_code.empty()) return;  // the vocabulary has no FHIR code for it
     if (node.is_primitive()) {
       if (!fits_binding(node, mapped.fhir_system)) return;
-      node.set(std::string(mapped.fhir_code));
+      node.set(mapped.fhir_code);
       // A Coding's code ("type.coding.code" of CX.5): its system and display come with it.
       Node* coding = node.parent();
       if (coding != nullptr && coding->type().name == "Coding" && node.definition() != nullptr &&
@@ -475,7 +471,7 @@ class Walk {
         {"display", mapped.display}};
     for (const auto& [name, text] : parts) {
       if (text.empty()) continue;
-      if (Result<Node*> part = coding.child(name, {})) (*part)->set(std::string(text));
+      if (Result<Node*> part = coding.child(name, {})) (*part)->set(text);
     }
   }
 
@@ -515,16 +511,15 @@ class Walk {
     Node* period = end.parent();
     const Node* start = period == nullptr ? nullptr : period->existing("start", {});
     if (start == nullptr || !start->has_value() || end.has_value()) return;
-    const std::vector<V2Value> units = field_repetitions(message_, segment_, field_ + 1);
-    const std::string unit = units.empty() ? std::string() : units[0].part(1).text();
+    const std::string unit = first_repetition(message_, segment_, field_ + 1).part(1).text();
     const std::optional<std::int64_t> seconds = duration_seconds(value.text(), unit);
     const std::string text = seconds ? add_seconds(start->value(), *seconds) : std::string();
     if (text.empty()) {
-      issues_.push_back(MappingIssue{std::string(message_.segment_id(segment_)),
-                                     static_cast<int>(segment_) + 1, field_, repetition_,
-                                     component_,
-                                     "duration '" + value.text() + " " + unit +
-                                         "' does not give an end after '" + start->value() + "'"});
+      issues_.push_back(
+          MappingIssue{std::string(message_.segment_id(segment_)), static_cast<int>(segment_) + 1,
+                       field_, repetition_, component_,
+                       "duration '" + value.text() + " " + unit + "' does not give an end after '" +
+                           std::string(start->value()) + "'"});
       return;
     }
     end.set(text);

@@ -105,7 +105,8 @@ std::string identity_of(const Resource& resource) {
     if (system == nullptr || value == nullptr || !system->has_value() || !value->has_value()) {
       continue;
     }
-    return "identifier=" + url_encode(system->value() + "|" + value->value());
+    return "identifier=" +
+           url_encode(std::string(system->value()) + "|" + std::string(value->value()));
   }
   return {};
 }
@@ -139,7 +140,8 @@ MentionIdentity mention_identity(const Resource& resource) {
     if (value == nullptr || !value->has_value()) continue;
     const Node* system = id->existing("system", {});
     if (system != nullptr && system->has_value()) {
-      out.found = "identifier=" + url_encode(system->value() + "|" + value->value());
+      out.found = "identifier=" +
+                  url_encode(std::string(system->value()) + "|" + std::string(value->value()));
       return out;
     }
     if (out.local.empty()) out.local = "identifier=" + url_encode(value->value());
@@ -186,6 +188,14 @@ std::optional<MadeResource> made_by(const ResourceTarget& target) {
   return out;
 }
 
+// One clause "left=right" of a row's References ("Observation[2].subject.reference=
+// Patient[1].id"), both sides parsed; `path` is left.rest as a target path (set_reference).
+struct Clause {
+  ResourceTarget left, right;
+  std::string_view left_text;  // "Observation[2].subject.reference"
+  std::optional<TargetPath> path;
+};
+
 struct RowPlan {
   const MessageRow* row = nullptr;
   const StructureNode* node = nullptr;
@@ -193,8 +203,10 @@ struct RowPlan {
   const MapTable* segment_map = nullptr;
   std::optional<ResourceTarget> target;
   std::optional<MadeResource> made;
-  int made_instance = 0;     // the made resource's instance number (kMadeInstance + row)
-  std::string_view context;  // kContexts: the resource type the row needs the message to have
+  std::optional<TargetPath> made_path;  // made->element as a target path
+  int made_instance = 0;                // the made resource's instance number (kMadeInstance + row)
+  std::string_view context;     // kContexts: the resource type the row needs the message to have
+  std::vector<Clause> clauses;  // the row's References, parsed
 };
 
 // Instance numbers of resources a row makes through an element (made_by): after any the IG uses.
@@ -202,12 +214,24 @@ constexpr int kMadeInstance = 1000;
 
 using ResourceName = std::pair<std::string, int>;  // ("Observation", 2)
 
+// Orders ResourceNames, and finds one by a view of its type (no string made per lookup).
+struct ResourceNameLess {
+  using is_transparent = void;
+  using View = std::pair<std::string_view, int>;
+  static View view(const ResourceName& n) { return {n.first, n.second}; }
+  static const View& view(const View& v) { return v; }
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return view(a) < view(b);
+  }
+};
+
 struct CompiledMessageMap {
   const MessageMapTable* table = nullptr;
   std::unique_ptr<StructureNode> root;
   std::map<const StructureNode*, const StructureNode*> parent;
   std::vector<RowPlan> rows;
-  std::map<ResourceName, const StructureNode*> home;
+  std::map<ResourceName, const StructureNode*, ResourceNameLess> home;
 };
 
 void index_nodes(const StructureNode& node, std::map<std::string, const StructureNode*>& by_id,
@@ -236,6 +260,36 @@ const StructureNode* common_ancestor(
   return nullptr;
 }
 
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// The clauses of a row's References ("Observation[2].subject.reference=Patient[1].id; ...")
+// whose sides both parse.
+std::vector<Clause> parse_clauses(std::string_view text) {
+  std::vector<Clause> out;
+  while (!text.empty()) {
+    const std::size_t end = text.find_first_of(";\n");
+    std::string_view clause = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    const std::size_t eq = clause.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::optional<ResourceTarget> left = parse_resource_target(trim(clause.substr(0, eq)));
+    std::optional<ResourceTarget> right = parse_resource_target(trim(clause.substr(eq + 1)));
+    if (!left || !right) continue;
+    Clause c{std::move(*left), std::move(*right), clause.substr(0, eq), std::nullopt};
+    if (Result<TargetPath> path = parse_target_path(c.left.rest)) c.path = std::move(*path);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 std::optional<CompiledMessageMap> compile(const MessageMapTable& table) {
   Result<std::unique_ptr<StructureNode>> root = build_structure(table);
   if (!root.is_ok()) return std::nullopt;
@@ -262,7 +316,11 @@ std::optional<CompiledMessageMap> compile(const MessageMapTable& table) {
       plan.made = made_by(*plan.target);
       plan.made_instance = kMadeInstance + static_cast<int>(out.rows.size());
     }
+    plan.clauses = parse_clauses(row.references);
     if (plan.made) {
+      if (Result<TargetPath> path = parse_target_path(plan.made->element)) {
+        plan.made_path = std::move(*path);
+      }
       out.home.emplace(ResourceName{plan.made->type, plan.made_instance}, plan.node);
     } else if (plan.target && plan.target->rest.empty() && plan.segment_map != nullptr &&
                !message_only(plan.target->type)) {
@@ -291,25 +349,21 @@ const CompiledMessageMap* compiled_for(const MessageMapTable& table) {
 // their first occurrence.
 std::vector<int> instance_key(const CompiledMessageMap& map, const StructureNode* home,
                               const SegmentPlace& place) {
-  std::vector<const StructureNode*> chain;
+  std::vector<int> key;  // from the home up, reversed at the end
   for (const StructureNode* n = home; n != nullptr && n != map.root.get();) {
-    chain.insert(chain.begin(), n);
+    if (n->repeating && !n->group) {
+      key.push_back(n == place.node ? place.occurrences.back() : 1);
+    } else if (n->repeating) {
+      int occurrence = 1;
+      for (std::size_t g = 0; g < place.groups.size(); ++g) {
+        if (place.groups[g] == n) occurrence = place.occurrences[g];
+      }
+      key.push_back(occurrence);
+    }
     auto it = map.parent.find(n);
     n = it == map.parent.end() ? nullptr : it->second;
   }
-  std::vector<int> key;
-  for (const StructureNode* n : chain) {
-    if (!n->repeating) continue;
-    if (!n->group) {
-      key.push_back(n == place.node ? place.occurrences.back() : 1);
-      continue;
-    }
-    int occurrence = 1;
-    for (std::size_t g = 0; g < place.groups.size(); ++g) {
-      if (place.groups[g] == n) occurrence = place.occurrences[g];
-    }
-    key.push_back(occurrence);
-  }
+  std::reverse(key.begin(), key.end());
   return key;
 }
 
@@ -344,7 +398,7 @@ class Mapping {
         Resource* resource = nullptr;
         if (!plan.context.empty()) {
           // kContexts: the row applies in the context of a resource the message made.
-          Resource* context = existing(std::string(plan.context), 1, places[i]);
+          Resource* context = existing(plan.context, 1, places[i]);
           if (context == nullptr) continue;
           resource = plan.context == plan.target->type
                          ? existing(plan.target->type, plan.target->instance, places[i])
@@ -370,17 +424,18 @@ class Mapping {
   }
 
  private:
-  using InstanceId = std::tuple<std::string, int, std::vector<int>>;
+  // type[n] (by its entry in the map's `home`, which names it once) and the instance key.
+  using InstanceId = std::pair<const ResourceName*, std::vector<int>>;
 
   // The id of `type[n]` seen from `place`; nullopt when no row of the map writes that resource.
-  std::optional<InstanceId> id_of(const std::string& type, int n, const SegmentPlace& place) const {
-    auto home = map_.home.find({type, n});
+  std::optional<InstanceId> id_of(std::string_view type, int n, const SegmentPlace& place) const {
+    auto home = map_.home.find(ResourceNameLess::View{type, n});
     if (home == map_.home.end()) return std::nullopt;
-    return InstanceId{type, n, instance_key(map_, home->second, place)};
+    return InstanceId{&home->first, instance_key(map_, home->second, place)};
   }
 
   // The instance a row writes, made on first use.
-  Resource* instance(const std::string& type, int n, const SegmentPlace& place) {
+  Resource* instance(std::string_view type, int n, const SegmentPlace& place) {
     std::optional<InstanceId> id = id_of(type, n, place);
     if (!id) return nullptr;
     if (auto found = instances_.find(*id); found != instances_.end()) return found->second;
@@ -400,8 +455,8 @@ class Mapping {
     Resource* made = instance(plan.made->type, plan.made_instance, place);
     if (made == nullptr) return false;
     engine_.apply_segment(message_, segment, *plan.segment_map, *made->root, builder_, out_.issues);
-    if (made->root->empty()) return false;
-    set_reference(*owner, plan.made->element, *made);
+    if (made->root->empty() || !plan.made_path) return false;
+    set_reference(*owner, *plan.made_path, *made);
     return true;
   }
 
@@ -411,31 +466,16 @@ class Mapping {
   // write into that one instead of making another (map_engine.h, `reuse`).
   std::vector<Resource*> referenced_by(const RowPlan& plan, const SegmentPlace& place) const {
     std::vector<Resource*> out;
-    for_each_clause(plan, [&](ResourceTarget& left, ResourceTarget& right, std::string_view) {
+    for (const Clause& clause : plan.clauses) {
+      const ResourceTarget& left = clause.left;
+      const ResourceTarget& right = clause.right;
       if (right.rest != "id" || left.type != plan.target->type ||
           left.instance != plan.target->instance || left.type == right.type) {
-        return;
+        continue;
       }
       if (Resource* to = existing(right.type, right.instance, place)) out.push_back(to);
-    });
-    return out;
-  }
-
-  // Calls `use(left, right, left_text)` for each clause "left=right" of the row's References
-  // ("Observation[2].subject.reference=Patient[1].id; ...") whose sides both parse.
-  template <class Use>
-  static void for_each_clause(const RowPlan& plan, Use&& use) {
-    std::string_view text = plan.row->references;
-    while (!text.empty()) {
-      const std::size_t end = text.find_first_of(";\n");
-      std::string_view clause = text.substr(0, end);
-      text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-      const std::size_t eq = clause.find('=');
-      if (eq == std::string_view::npos) continue;
-      std::optional<ResourceTarget> left = parse_resource_target(trim(clause.substr(0, eq)));
-      std::optional<ResourceTarget> right = parse_resource_target(trim(clause.substr(eq + 1)));
-      if (left && right) use(*left, *right, clause.substr(0, eq));
     }
+    return out;
   }
 
   // A row whose primary target is an element of a resource another segment made
@@ -461,7 +501,7 @@ class Mapping {
   // a resource of its own occurrence (PID's Patient, OBX's Observation).
   int occurrence_of(const ResourceTarget& target, const SegmentPlace& place,
                     std::size_t segment) const {
-    auto home = map_.home.find({target.type, target.instance});
+    auto home = map_.home.find(ResourceNameLess::View{target.type, target.instance});
     if (home == map_.home.end()) return 0;
     bool below = home->second == map_.root.get();
     for (const StructureNode* group : place.groups) {
@@ -474,7 +514,7 @@ class Mapping {
 
   // The existing instance a reference clause names, seen from `place`; nullptr when there is
   // none (or it is empty).
-  Resource* existing(const std::string& type, int n, const SegmentPlace& place) const {
+  Resource* existing(std::string_view type, int n, const SegmentPlace& place) const {
     std::optional<InstanceId> id = id_of(type, n, place);
     if (!id) return nullptr;
     auto found = instances_.find(*id);
@@ -484,20 +524,23 @@ class Mapping {
 
   // "Observation[2].subject.reference=Patient[1].id; DiagnosticReport.result.reference=..."
   void link(const RowPlan& plan, const SegmentPlace& place) {
-    for_each_clause(plan, [&](ResourceTarget& left, ResourceTarget& right,
-                              std::string_view left_text) {
-      if (left.rest.empty() || right.rest != "id") return;
+    for (const Clause& clause : plan.clauses) {
+      const ResourceTarget& left = clause.left;
+      const ResourceTarget& right = clause.right;
+      if (left.rest.empty() || right.rest != "id" || !clause.path) continue;
+      int left_instance = left.instance;
       if (plan.made && left.type == plan.made->type &&
-          left_text.find('[') == std::string_view::npos) {
-        left.instance = plan.made_instance;  // "Condition.subject" of ORM's DG1: the made one
-      } else if (left.type == plan.target->type && left_text.find('[') == std::string_view::npos) {
-        left.instance = plan.target->instance;  // "Observation.performer": the row's own
+          clause.left_text.find('[') == std::string_view::npos) {
+        left_instance = plan.made_instance;  // "Condition.subject" of ORM's DG1: the made one
+      } else if (left.type == plan.target->type &&
+                 clause.left_text.find('[') == std::string_view::npos) {
+        left_instance = plan.target->instance;  // "Observation.performer": the row's own
       }
-      Resource* from = existing(left.type, left.instance, place);
+      Resource* from = existing(left.type, left_instance, place);
       Resource* to = existing(right.type, right.instance, place);
-      if (from == nullptr || to == nullptr || from == to) return;
-      set_reference(*from, left.rest, *to);
-    });
+      if (from == nullptr || to == nullptr || from == to) continue;
+      set_reference(*from, *clause.path, *to);
+    }
   }
 
   // Where the IG's References are silent (DiagnosticReport.subject of ORU, AllergyIntolerance
@@ -543,7 +586,7 @@ class Mapping {
         const Node* value = id == nullptr ? nullptr : id->existing("value", {});
         if (value == nullptr || !value->has_value()) continue;
         const Node* system = id->existing("system", {});
-        const std::string old = system == nullptr ? std::string() : system->value();
+        const std::string_view old = system == nullptr ? std::string_view() : system->value();
         const std::string now = system_under_base(base, old);
         if (now == old) continue;
         if (Result<Node*> s = id->child("system", {})) (*s)->replace(now);
@@ -584,8 +627,8 @@ class Mapping {
       if (filler_value == nullptr || !filler_value->has_value()) continue;
       const Node* filler_system = filler->existing("system", {});
       const std::string report_key =
-          (filler_system != nullptr ? filler_system->value() : std::string()) + "^" +
-          filler_value->value();
+          std::string(filler_system != nullptr ? filler_system->value() : std::string_view()) +
+          "^" + std::string(filler_value->value());
       // A filler number without a system is found again with Hearth's own system.
       if (filler_system == nullptr || !filler_system->has_value()) {
         set_identifier(*report->root, kReportKeySystem, report_key);
@@ -604,9 +647,10 @@ class Mapping {
         const Node* coding = code == nullptr ? nullptr : code->first("coding");
         const Node* code_value = coding == nullptr ? nullptr : coding->existing("code", {});
         if (code_value == nullptr || !code_value->has_value()) continue;
-        const int occurrence = ++seen[code_value->value()];
+        const std::string code_text(code_value->value());
+        const int occurrence = ++seen[code_text];
         set_identifier(*r->root, kResultKeySystem,
-                       prefix + code_value->value() + "^" + std::to_string(occurrence));
+                       prefix + code_text + "^" + std::to_string(occurrence));
       }
     }
   }
@@ -623,42 +667,31 @@ class Mapping {
       if (value == nullptr || !value->has_value() || (system != nullptr && system->has_value())) {
         continue;
       }
-      set_identifier(*appointment->root, kAppointmentKeySystem, "^" + value->value());
+      set_identifier(*appointment->root, kAppointmentKeySystem, "^" + std::string(value->value()));
     }
   }
 
   static void set_identifier(Node& root, std::string_view system, const std::string& value) {
     Result<Node*> id = root.child("identifier", {kResultKeyInstance, 1});
     if (!id) return;
-    if (Result<Node*> s = (*id)->child("system", {})) (*s)->set(std::string(system));
+    if (Result<Node*> s = (*id)->child("system", {})) (*s)->set(system);
     if (Result<Node*> v = (*id)->child("value", {})) (*v)->set(value);
-  }
-
-  static std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) {
-      s.remove_prefix(1);
-    }
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) {
-      s.remove_suffix(1);
-    }
-    return s;
   }
 
   // Walks `path` ("result.reference") in `from` and sets it to `to`'s fullUrl; a repeating
   // element on the way gets an instance per referenced resource, so several results append.
-  void set_reference(Resource& from, const std::string& path, const Resource& to) {
-    Result<TargetPath> parsed = parse_target_path(path);
-    if (!parsed || parsed->steps.empty()) return;
+  void set_reference(Resource& from, const TargetPath& path, const Resource& to) {
+    if (path.steps.empty()) return;
     // A reference a segment map's row made already (SIU's PID[Appointment] participant.actor
     // to the message's Patient[1], map_engine.h `reuse`) is not made twice.
-    if (references_at(*from.root, parsed->steps, 0, to.full_url)) return;
+    if (references_at(*from.root, path.steps, 0, to.full_url)) return;
     int ordinal = 0;
     for (const auto& r : builder_.resources()) {
       ++ordinal;
       if (r.get() == &to) break;
     }
-    Node* node = from.root.get();
-    for (const TargetStep& step : parsed->steps) {
+    Node* node = from.root;
+    for (const TargetStep& step : path.steps) {
       if (!step.reference_type.empty()) return;  // a path through another resource: not here
       Result<Node*> child = node->child(step.name, {ordinal});
       if (!child) return;
@@ -667,7 +700,7 @@ class Mapping {
     // "Appointment.participant.actor=Patient[1].id" names the Reference, not its `reference`;
     // any other element ("Observation.subject.id" of ORM) is not a reference to set (the nodes
     // walked to it stay empty, and empty elements are not written).
-    if (parsed->steps.back().name != "reference") {
+    if (path.steps.back().name != "reference") {
       if (node->type().name != "Reference") return;
       Result<Node*> reference = node->child("reference", {});
       if (!reference) return;

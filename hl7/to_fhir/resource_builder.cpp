@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <new>
 
 namespace hearth::hl7::to_fhir {
 namespace {
@@ -27,25 +28,49 @@ JsonKind json_kind(std::string_view type) {
   return JsonKind::kString;
 }
 
+// A copy of `text` in `arena`.
+std::string_view copy_into(std::pmr::memory_resource* arena, std::string_view text) {
+  if (text.empty()) return {};
+  auto* data = static_cast<char*>(arena->allocate(text.size(), 1));
+  std::copy(text.begin(), text.end(), data);
+  return {data, text.size()};
+}
+
+// The size of the arena's first block: about what an ORU^R01 of 15 results takes, so most
+// messages ask the heap once or twice.
+constexpr std::size_t kFirstBlock = 64 * 1024;
+
 }  // namespace
+
+Node* Node::make(std::pmr::memory_resource* arena, Resource* resource, const fhir::TypeDef* type,
+                 std::uint32_t element) {
+  void* place = arena->allocate(sizeof(Node), alignof(Node));
+  return new (place) Node(resource, type, element, arena);
+}
 
 bool Node::is_primitive() const {
   return type_->kind == fhir::TypeKind::kPrimitive;
+}
+
+const Node::Member* Node::member(std::string_view json_name) const {
+  for (const Member& m : members_) {
+    if (m.name == json_name) return &m;
+  }
+  return nullptr;
 }
 
 bool Node::empty() const {
   if (!has_content_) return true;
   if (has_value_) return false;
   if (type_->name == "Extension") {
-    const auto url = std::find_if(members_.begin(), members_.end(),
-                                  [](const Member& m) { return m.name == "url"; });
-    if (url == members_.end() || url->items.empty() || !url->items.front().second->has_value_) {
+    const Member* url = member("url");
+    if (url == nullptr || url->items.empty() || !url->items.front().node->has_value_) {
       return true;
     }
   }
   for (const Member& member : members_) {
-    for (const auto& item : member.items) {
-      if (!item.second->empty()) return false;
+    for (const Item& item : member.items) {
+      if (!item.node->empty()) return false;
     }
   }
   return true;
@@ -54,48 +79,46 @@ bool Node::empty() const {
 bool Node::choice_taken(std::uint32_t element) const {
   for (const Member& member : members_) {
     if (member.element != element) continue;
-    for (const auto& item : member.items) {
-      if (!item.second->empty()) return true;
+    for (const Item& item : member.items) {
+      if (!item.node->empty()) return true;
     }
   }
   return false;
 }
 
 const Node* Node::existing(std::string_view json_name, const InstanceKey& key) const {
-  const auto member = std::find_if(members_.begin(), members_.end(),
-                                   [&](const Member& m) { return m.name == json_name; });
-  if (member == members_.end()) return nullptr;
-  const InstanceKey item_key = member->repeating ? key : InstanceKey{};
-  for (const auto& item : member->items) {
-    if (item.first == item_key) return item.second.get();
+  const Member* m = member(json_name);
+  if (m == nullptr) return nullptr;
+  const InstanceKey item_key = m->repeating ? key : InstanceKey{};
+  for (const Item& item : m->items) {
+    if (item.key == item_key) return item.node;
   }
   return nullptr;
 }
 
 const Node* Node::first(std::string_view json_name) const {
-  const auto member = std::find_if(members_.begin(), members_.end(),
-                                   [&](const Member& m) { return m.name == json_name; });
-  if (member == members_.end() || member->items.empty()) return nullptr;
-  return member->items.front().second.get();
+  const Member* m = member(json_name);
+  if (m == nullptr || m->items.empty()) return nullptr;
+  return m->items.front().node;
 }
 
 std::vector<const Node*> Node::all(std::string_view json_name) const {
   std::vector<const Node*> out;
   for (const Member& member : members_) {
     if (member.name != json_name) continue;
-    for (const auto& item : member.items) out.push_back(item.second.get());
+    for (const Item& item : member.items) out.push_back(item.node);
   }
   return out;
 }
 
-bool Node::prune_references(const std::set<std::string>& dead) {
+bool Node::prune_references(const std::set<std::string, std::less<>>& dead) {
   bool intact = true;
   for (Member& member : members_) {
-    std::erase_if(member.items, [&](const auto& item) {
-      Node& n = *item.second;
+    std::erase_if(member.items, [&](const Item& item) {
+      Node& n = *item.node;
       if (n.type_->name == "Reference") {
         const Node* ref = n.existing("reference", {});
-        if (ref != nullptr && ref->has_value_ && dead.count(ref->value_) != 0) {
+        if (ref != nullptr && ref->has_value_ && dead.contains(ref->value_)) {
           if (n.definition_ != nullptr && n.definition_->min >= 1) intact = false;
           return true;
         }
@@ -105,20 +128,20 @@ bool Node::prune_references(const std::set<std::string>& dead) {
   }
   bool content = has_value_;
   for (const Member& member : members_) {
-    for (const auto& item : member.items) content = content || item.second->has_content_;
+    for (const Item& item : member.items) content = content || item.node->has_content_;
   }
   has_content_ = content;
   return intact;
 }
 
-void Node::replace(std::string value) {
+void Node::replace(std::string_view value) {
   has_value_ = false;
-  set(std::move(value));
+  set(value);
 }
 
-void Node::set(std::string value) {
+void Node::set(std::string_view value) {
   if (has_value_) return;
-  value_ = std::move(value);
+  value_ = copy_into(arena(), value);
   has_value_ = true;
   for (Node* n = this; n != nullptr && !n->has_content_; n = n->parent_) n->has_content_ = true;
 }
@@ -149,61 +172,81 @@ Result<Node*> Node::child(std::string_view json_name, const InstanceKey& key, bo
       return Status(Code::kInvalidArgument, std::string(type_->name) + "." + std::string(def.name) +
                                                 " already holds a value");
     }
-    members_.push_back(
-        Member{std::string(json_name), index, child_type, child_element, def.is_repeating(), {}});
+    // The model's name outlives the builder; a choice's ("valueQuantity") is not in the model.
+    const std::string_view name = def.is_choice() ? copy_into(arena(), json_name) : def.name;
+    members_.push_back(Member{name, index, child_type, child_element, def.is_repeating(),
+                              std::pmr::vector<Item>(arena())});
     member = members_.end() - 1;
   }
   if (repeating != nullptr) *repeating = member->repeating;
   const InstanceKey item_key = member->repeating ? key : InstanceKey{};
   auto& items = member->items;
   auto it = std::lower_bound(items.begin(), items.end(), item_key,
-                             [](const auto& item, const InstanceKey& k) { return item.first < k; });
-  if (it == items.end() || !(it->first == item_key)) {
-    it = items.insert(it, {item_key, std::unique_ptr<Node>(new Node(resource_, member->child_type,
-                                                                    member->child_element))});
-    it->second->definition_ = &type_->elements[member->element];
-    it->second->parent_ = this;
+                             [](const Item& item, const InstanceKey& k) { return item.key < k; });
+  if (it == items.end() || !(it->key == item_key)) {
+    Node* made = make(arena(), resource_, member->child_type, member->child_element);
+    made->definition_ = &type_->elements[member->element];
+    made->parent_ = this;
+    it = items.insert(it, Item{item_key, made});
   }
-  return it->second.get();
+  return it->node;
 }
 
 template <class Writer>
-void Node::write_primitive(Writer& writer) const {
+void Node::write_primitive(Writer& writer, const FullUrlAliases& aliases) const {
   switch (json_kind(type_->name)) {
     case JsonKind::kBoolean: writer.Bool(value_ == "true"); return;
     case JsonKind::kNumber:
       // RawValue, not RawNumber: the writer quotes what RawNumber gets.
       writer.RawValue(value_.data(), value_.size(), rapidjson::kNumberType);
       return;
-    case JsonKind::kString:
-      writer.String(value_.data(), static_cast<rapidjson::SizeType>(value_.size()));
+    case JsonKind::kString: {
+      std::string_view text = value_;
+      if (!aliases.empty() && text.starts_with("urn:uuid:")) {
+        if (auto alias = aliases.find(text); alias != aliases.end()) text = alias->second;
+      }
+      writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
       return;
+    }
   }
 }
 
+// `scratch` is a stack shared by the whole walk: each call pushes a member's non-empty items
+// above what its callers hold and pops them when done (indices, not iterators: a nested call
+// may grow it).
 template <class Writer>
-void Node::write_object(Writer& writer) const {
-  std::vector<std::uint32_t> choices_written;
-  for (const Member& member : members_) {
-    std::vector<const Node*> items;
-    for (const auto& item : member.items) {
-      if (!item.second->empty()) items.push_back(item.second.get());
+void Node::write_object(Writer& writer, std::vector<const Node*>& scratch,
+                        const FullUrlAliases& aliases) const {
+  const std::size_t base = scratch.size();
+  for (std::size_t m = 0; m < members_.size(); ++m) {
+    const Member& member = members_[m];
+    scratch.resize(base);
+    for (const Item& item : member.items) {
+      if (!item.node->empty()) scratch.push_back(item.node);
     }
-    if (items.empty()) continue;
+    const std::size_t end = scratch.size();
+    if (end == base) continue;
     const fhir::ElementDef& def = type_->elements[member.element];
     if (def.is_choice()) {  // one type of a choice: the first written
-      if (std::find(choices_written.begin(), choices_written.end(), member.element) !=
-          choices_written.end()) {
+      const auto written = [&](const Member& other) {
+        return other.element == member.element &&
+               std::any_of(other.items.begin(), other.items.end(),
+                           [](const Item& item) { return !item.node->empty(); });
+      };
+      if (std::any_of(members_.begin(), members_.begin() + static_cast<std::ptrdiff_t>(m),
+                      written)) {
         continue;
       }
-      choices_written.push_back(member.element);
     }
-    if (!items.front()->is_primitive()) {
-      writer.Key(member.name.c_str());
+    const auto key = [&writer](std::string_view name) {
+      writer.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    };
+    if (!scratch[base]->is_primitive()) {
+      key(member.name);
       if (member.repeating) writer.StartArray();
-      for (const Node* item : items) {
+      for (std::size_t i = base; i < end; ++i) {
         writer.StartObject();
-        item->write_object(writer);
+        scratch[i]->write_object(writer, scratch, aliases);
         writer.EndObject();
       }
       if (member.repeating) writer.EndArray();
@@ -211,37 +254,41 @@ void Node::write_object(Writer& writer) const {
     }
     // A primitive: its values under "name", its id and extensions under "_name" (null where an
     // item has none of one or the other).
-    const bool values =
-        std::any_of(items.begin(), items.end(), [](const Node* n) { return n->has_value_; });
-    const bool extras =
-        std::any_of(items.begin(), items.end(), [](const Node* n) { return !n->members_.empty(); });
+    bool values = false;
+    bool extras = false;
+    for (std::size_t i = base; i < end; ++i) {
+      values = values || scratch[i]->has_value_;
+      extras = extras || !scratch[i]->members_.empty();
+    }
     if (values) {
-      writer.Key(member.name.c_str());
+      key(member.name);
       if (member.repeating) writer.StartArray();
-      for (const Node* item : items) {
-        item->has_value_ ? item->write_primitive(writer) : static_cast<void>(writer.Null());
+      for (std::size_t i = base; i < end; ++i) {
+        scratch[i]->has_value_ ? scratch[i]->write_primitive(writer, aliases)
+                               : static_cast<void>(writer.Null());
       }
       if (member.repeating) writer.EndArray();
     }
     if (extras) {
-      writer.Key(("_" + member.name).c_str());
+      key("_" + std::string(member.name));
       if (member.repeating) writer.StartArray();
-      for (const Node* item : items) {
-        if (item->members_.empty()) {
+      for (std::size_t i = base; i < end; ++i) {
+        if (scratch[i]->members_.empty()) {
           writer.Null();
           continue;
         }
         writer.StartObject();
-        item->write_object(writer);
+        scratch[i]->write_object(writer, scratch, aliases);
         writer.EndObject();
       }
       if (member.repeating) writer.EndArray();
     }
   }
+  scratch.resize(base);
 }
 
 ResourceBuilder::ResourceBuilder(std::function<std::string()> make_id)
-    : make_id_(std::move(make_id)) {}
+    : make_id_(std::move(make_id)), arena_(kFirstBlock) {}
 
 ResourceBuilder::~ResourceBuilder() = default;
 
@@ -253,7 +300,7 @@ Result<Resource*> ResourceBuilder::add(std::string_view type) {
   auto resource = std::make_unique<Resource>();
   resource->type = std::string(type);
   resource->full_url = "urn:uuid:" + make_id_();
-  resource->root = std::unique_ptr<Node>(new Node(resource.get(), def, 0));
+  resource->root = Node::make(&arena_, resource.get(), def, 0);
   resources_.push_back(std::move(resource));
   return resources_.back().get();
 }
@@ -277,7 +324,7 @@ Result<Resource*> ResourceBuilder::referenced(Node& element, std::string_view ty
 }
 
 void ResourceBuilder::drop_references_to_empty() {
-  std::set<std::string> dead;
+  std::set<std::string, std::less<>> dead;
   for (;;) {
     const std::size_t before = dead.size();
     for (const auto& r : resources_) {
@@ -297,16 +344,19 @@ std::string ResourceBuilder::to_json(const Resource& resource) {
   writer.StartObject();
   writer.Key("resourceType");
   writer.String(resource.type.c_str());
-  resource.root->write_object(writer);
+  std::vector<const Node*> scratch;
+  resource.root->write_object(writer, scratch, FullUrlAliases());
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-void ResourceBuilder::write(const Resource& resource, fhir::JsonBuilder& json) {
+void ResourceBuilder::write(const Resource& resource, fhir::JsonBuilder& json,
+                            const FullUrlAliases& aliases) {
   json.StartObject();
   json.Key("resourceType");
   json.String(resource.type.data(), resource.type.size());
-  resource.root->write_object(json);
+  std::vector<const Node*> scratch;
+  resource.root->write_object(json, scratch, aliases);
   json.EndObject();
 }
 

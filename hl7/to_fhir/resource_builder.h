@@ -11,8 +11,11 @@
 // References. "asserter(Practitioner)" makes the element a Reference to another resource of the
 // builder (a urn:uuid: reference; created on first use for that element instance).
 //
-// Ownership: nodes are owned by their resource, resources by the builder; a Slot or Node
-// pointer stays valid while the builder lives. Thread-safety: none.
+// Ownership: nodes, their members and their values live in the builder's arena (one per
+// message: an ORU^R01 makes about a thousand nodes, and allocating and freeing each node, member
+// list and value on the heap was a sixth of its mapping's instructions), resources in the
+// builder; a Node pointer or a value() view stays valid while the builder lives.
+// Thread-safety: none.
 #pragma once
 
 #include <algorithm>
@@ -21,10 +24,12 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
+#include <memory_resource>
 #include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
@@ -62,6 +67,10 @@ class InstanceKey {
 class ResourceBuilder;
 struct Resource;
 
+// fullUrl -> the fullUrl written in its place (transaction_bundle.h: a resource with the identity
+// of an earlier one is that one). Views of the builder's resources' fullUrls.
+using FullUrlAliases = std::unordered_map<std::string_view, std::string_view>;
+
 // One element value in a resource: an object with members, or a primitive.
 class Node {
  public:
@@ -88,15 +97,16 @@ class Node {
   const Node* first(std::string_view json_name) const;
   // Every instance of child `json_name`, in key order.
   std::vector<const Node*> all(std::string_view json_name) const;
-  // The primitive value set() gave ("" when none).
-  const std::string& value() const { return value_; }
+  // The primitive value set() gave ("" when none), in the builder's arena.
+  std::string_view value() const { return value_; }
 
-  // Sets this node's primitive value, already in FHIR's form for the node's type (primitive.h);
-  // written as a JSON boolean, number or string by the type. A later set does not overwrite.
-  void set(std::string value);
+  // Sets this node's primitive value (copied), already in FHIR's form for the node's type
+  // (primitive.h); written as a JSON boolean, number or string by the type. A later set does not
+  // overwrite.
+  void set(std::string_view value);
   // Sets this node's primitive value even when one was set: a decision taken after the rows
   // (an identifier's system under a configured base, system_base.h).
-  void replace(std::string value);
+  void replace(std::string_view value);
   bool has_value() const { return has_value_; }
   bool is_primitive() const;
   // True when nothing was set in it or below it. An Extension without its url counts as empty:
@@ -107,7 +117,7 @@ class Node {
   // of resources left empty, which the Bundle will not hold), and every element that required
   // such a reference (Encounter.location without its location), and recomputes what is empty.
   // False: this node itself required a removed reference (its holder removes it).
-  bool prune_references(const std::set<std::string>& dead);
+  bool prune_references(const std::set<std::string, std::less<>>& dead);
 
   // The resource this node belongs to.
   Resource& resource() const { return *resource_; }
@@ -115,29 +125,41 @@ class Node {
  private:
   friend class ResourceBuilder;
   friend struct Resource;
+  struct Item {
+    InstanceKey key;
+    Node* node;
+  };
   struct Member {
-    std::string name;
+    std::string_view name;      // the model's element name, or a choice's in the arena
     std::uint32_t element = 0;  // its ElementDef's index: a choice's types share one
     const fhir::TypeDef* child_type = nullptr;  // the items' type, and their element in it
     std::uint32_t child_element = 0;
     bool repeating = false;
-    std::vector<std::pair<InstanceKey, std::unique_ptr<Node>>> items;  // sorted by key
+    std::pmr::vector<Item> items;  // sorted by key
   };
-  Node(Resource* resource, const fhir::TypeDef* type, std::uint32_t element)
-      : resource_(resource), type_(type), element_(element) {}
+  // Made only by make() in `arena`, and never destroyed one by one: the arena releases
+  // everything with the builder (nothing a Node holds owns memory outside it).
+  Node(Resource* resource, const fhir::TypeDef* type, std::uint32_t element,
+       std::pmr::memory_resource* arena)
+      : resource_(resource), type_(type), element_(element), members_(arena) {}
+  static Node* make(std::pmr::memory_resource* arena, Resource* resource, const fhir::TypeDef* type,
+                    std::uint32_t element);
+  std::pmr::memory_resource* arena() const { return members_.get_allocator().resource(); }
+  const Member* member(std::string_view json_name) const;
   bool choice_taken(std::uint32_t element) const;
   template <class Writer>
-  void write_object(Writer& writer) const;
+  void write_object(Writer& writer, std::vector<const Node*>& scratch,
+                    const FullUrlAliases& aliases) const;
   template <class Writer>
-  void write_primitive(Writer& writer) const;
+  void write_primitive(Writer& writer, const FullUrlAliases& aliases) const;
 
   Resource* resource_;
   const fhir::TypeDef* type_;
   std::uint32_t element_;  // index in type_->elements (a backbone element's own index)
   const fhir::ElementDef* definition_ = nullptr;
   Node* parent_ = nullptr;
-  std::vector<Member> members_;
-  std::string value_;
+  std::pmr::vector<Member> members_;
+  std::string_view value_;
   bool has_value_ = false;
   bool has_content_ = false;  // a value was set here or below (empty() is cheap when not)
 };
@@ -146,7 +168,7 @@ class Node {
 struct Resource {
   std::string type;      // "Patient"
   std::string full_url;  // "urn:uuid:..."
-  std::unique_ptr<Node> root;
+  Node* root = nullptr;  // in the builder's arena
 };
 
 class ResourceBuilder {
@@ -175,11 +197,15 @@ class ResourceBuilder {
   // The resource as FHIR JSON (resourceType first, then elements in the order they were first
   // written; empty elements left out).
   static std::string to_json(const Resource& resource);
-  // The same resource as calls on `json` (one object), for a document built without the text.
-  static void write(const Resource& resource, fhir::JsonBuilder& json);
+  // The same resource as calls on `json` (one object), for a document built without the text;
+  // a string value that is a fullUrl in `aliases` is written as the fullUrl it stands for.
+  static void write(const Resource& resource, fhir::JsonBuilder& json,
+                    const FullUrlAliases& aliases = {});
 
  private:
   std::function<std::string()> make_id_;
+  // Before resources_: it outlives every resource that points into it.
+  std::pmr::monotonic_buffer_resource arena_;
   std::vector<std::unique_ptr<Resource>> resources_;
   std::map<std::tuple<const Node*, std::string, int>, Resource*> references_;
 };

@@ -1,5 +1,5 @@
-// write_transaction_bundle: identity keys to aliases, one pass of builder calls over the entries,
-// then the aliases replaced in the built resources.
+// write_transaction_bundle: identity keys to aliases, then one pass of builder calls over the
+// entries, each resource written with the aliases replaced (ResourceBuilder::write).
 #include "hl7/to_fhir/transaction_bundle.h"
 
 #include <map>
@@ -10,27 +10,6 @@
 #include <vector>
 
 namespace hearth::hl7::to_fhir {
-namespace {
-
-using Aliases = std::unordered_map<std::string_view, std::string_view>;
-
-// Every string in `value` that is an alias ("urn:uuid:...") replaced by the fullUrl it stands for.
-void replace_aliases(fhir::JsonValue& value, const Aliases& aliases, fhir::JsonAllocator& a) {
-  if (value.IsObject()) {
-    for (auto& member : value.GetObject()) replace_aliases(member.value, aliases, a);
-  } else if (value.IsArray()) {
-    for (auto& item : value.GetArray()) replace_aliases(item, aliases, a);
-  } else if (fhir::is_json_string(value)) {
-    const std::string_view text = fhir::json_string(value);
-    if (!text.starts_with("urn:uuid:")) return;
-    if (auto alias = aliases.find(text); alias != aliases.end()) {
-      value.SetString(alias->second.data(), static_cast<rapidjson::SizeType>(alias->second.size()),
-                      a);
-    }
-  }
-}
-
-}  // namespace
 
 Result<fhir::JsonDocument> write_transaction_bundle(
     ResourceBuilder& builder, const std::function<EntryRequest(const Resource&)>& request_of,
@@ -38,7 +17,7 @@ Result<fhir::JsonDocument> write_transaction_bundle(
   builder.drop_references_to_empty();
   // fullUrls are viewed in the builder's resources, which outlive this call.
   std::map<std::string, std::string_view> first_by_key;  // key -> fullUrl
-  Aliases aliases;                                       // fullUrl -> the entry it is
+  FullUrlAliases aliases;                                // fullUrl -> the entry it is
   std::vector<std::pair<const Resource*, EntryRequest>> entries;
   for (const auto& resource : builder.resources()) {
     if (resource->root->empty()) continue;
@@ -52,7 +31,7 @@ Result<fhir::JsonDocument> write_transaction_bundle(
     }
     entries.emplace_back(resource.get(), std::move(request));
   }
-  const auto write = [&entries](fhir::JsonBuilder& json) {
+  const auto write = [&entries, &aliases](fhir::JsonBuilder& json) {
     json.StartObject();
     json.Key("resourceType");
     json.String("Bundle");
@@ -65,7 +44,7 @@ Result<fhir::JsonDocument> write_transaction_bundle(
       json.Key("fullUrl");
       json.String(resource->full_url.data(), resource->full_url.size());
       json.Key("resource");
-      ResourceBuilder::write(*resource, json);
+      ResourceBuilder::write(*resource, json, aliases);
       json.Key("request");
       json.StartObject();
       json.Key("method");
@@ -83,11 +62,6 @@ Result<fhir::JsonDocument> write_transaction_bundle(
     json.EndObject();
   };
   HEARTH_ASSIGN_OR_RETURN(fhir::JsonDocument doc, fhir::build_json(write));
-  if (!aliases.empty()) {
-    for (auto& entry : doc["entry"].GetArray()) {
-      replace_aliases(entry["resource"], aliases, doc.GetAllocator());
-    }
-  }
   *entry_count = entries.size();
   return doc;
 }

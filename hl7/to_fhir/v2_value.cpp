@@ -29,9 +29,20 @@ bool V2Value::valued() const {
 
 std::string V2Value::text() const {
   if (message_ == nullptr) return {};
-  if (level_ != Level::kSubcomponent) return part(1).text();
+  // The first part all the way down (part(1).part(1)...) is what comes before the first
+  // separator of any level below this one.
+  std::string_view first = raw_;
+  const Delimiters& d = message_->delimiters();
+  if (level_ == Level::kField) {
+    const char separators[] = {d.component, d.subcomponent};
+    first = first.substr(0, first.find_first_of(std::string_view(separators, 2)));
+  } else if (level_ == Level::kComponent) {
+    first = first.substr(0, first.find(d.subcomponent));
+  }
   std::string buffer;
-  return std::string(message_->decode(raw_, buffer));
+  const std::string_view decoded = message_->decode(first, buffer);
+  if (decoded.data() == buffer.data()) return buffer;
+  return std::string(decoded);
 }
 
 std::string V2Value::whole_text() const {
@@ -60,6 +71,36 @@ std::vector<V2Value> field_repetitions(const Message& message, std::size_t segme
   return out;
 }
 
+V2Value first_repetition(const Message& message, std::size_t segment, int field) {
+  const FieldValue value = message.field(segment, field);
+  if (value.raw.empty()) return {};
+  if (message.segment_id(segment) == "MSH" && field <= 2) {
+    return V2Value(message, value.raw, V2Value::Level::kSubcomponent);
+  }
+  const std::size_t end = value.raw.find(message.delimiters().repetition);
+  return V2Value(message, value.raw.substr(0, end), V2Value::Level::kField);
+}
+
+int valued_repetitions(const Message& message, std::size_t segment, int field) {
+  const FieldValue value = message.field(segment, field);
+  if (value.raw.empty()) return 0;
+  if (message.segment_id(segment) == "MSH" && field <= 2) {
+    return V2Value(message, value.raw, V2Value::Level::kSubcomponent).valued() ? 1 : 0;
+  }
+  const char sep = message.delimiters().repetition;
+  int count = 0;
+  std::size_t begin = 0;
+  for (;;) {
+    const std::size_t end = value.raw.find(sep, begin);
+    count += V2Value(message, value.raw.substr(begin, end - begin), V2Value::Level::kField).valued()
+                 ? 1
+                 : 0;
+    if (end == std::string_view::npos) break;
+    begin = end + 1;
+  }
+  return count;
+}
+
 V2Value RowContext::resolve(const ValueRef& ref) const {
   V2Value value;
   if (ref.is_segment && ref.owner != message_.segment_id(segment_) && ref.owner.size() == 2) {
@@ -74,9 +115,7 @@ V2Value RowContext::resolve(const ValueRef& ref) const {
     if (ref.field == current_field_) {
       value = current_repetition_;
     } else {
-      std::vector<V2Value> reps = field_repetitions(message_, segment_, ref.field);
-      if (reps.empty()) return {};
-      value = reps.front();
+      value = first_repetition(message_, segment_, ref.field);
     }
     if (ref.component > 0) value = value.part(ref.component);
     if (ref.subcomponent > 0) value = value.part(ref.subcomponent);
@@ -91,11 +130,7 @@ V2Value RowContext::resolve(const ValueRef& ref) const {
 int RowContext::repetitions(const ValueRef& ref) const {
   if (!ref.is_segment) return resolve(ref).valued() ? 1 : 0;
   if (ref.owner != message_.segment_id(segment_)) return 0;
-  int count = 0;
-  for (const V2Value& rep : field_repetitions(message_, segment_, ref.field)) {
-    count += rep.valued() ? 1 : 0;
-  }
-  return count;
+  return valued_repetitions(message_, segment_, ref.field);
 }
 
 }  // namespace hearth::hl7::to_fhir

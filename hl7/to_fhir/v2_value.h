@@ -44,6 +44,10 @@ class V2Value {
 
 // The repetitions of field `field` of segment `segment` (none when it is empty).
 std::vector<V2Value> field_repetitions(const Message& message, std::size_t segment, int field);
+// The first of them (an empty value when there is none), and how many of them are valued: as
+// field_repetitions gives them, without the vector (conditions ask these for every row).
+V2Value first_repetition(const Message& message, std::size_t segment, int field);
+int valued_repetitions(const Message& message, std::size_t segment, int field);
 
 // What a row's condition reads, in the place the row is applied.
 class RowContext : public ValueSource {

@@ -212,7 +212,7 @@ class SetMapping {
   };
   Result<Node*> walk(Resource& resource, const std::vector<X12PathStep>& path, std::uint32_t s,
                      int e, std::uint32_t node, Positioned* positioned = nullptr) const {
-    Node* at = resource.root.get();
+    Node* at = resource.root;
     for (const X12PathStep& step : path) {
       InstanceKey key;
       switch (step.instance) {
@@ -329,7 +329,7 @@ class SetMapping {
   // The element at the first `steps` steps of `path` when it was made; nullptr otherwise.
   static const Node* existing_at(const Resource& resource, const std::vector<X12PathStep>& path,
                                  std::size_t steps) {
-    const Node* at = resource.root.get();
+    const Node* at = resource.root;
     for (std::size_t i = 0; i < steps && at != nullptr; ++i) {
       const X12PathStep& step = path[i];
       at = at->existing(step.name, step.instance == X12PathStep::Instance::kFixed
@@ -364,7 +364,7 @@ class SetMapping {
         if (row.kind == X12Row::Kind::kRef) {
           value = target->full_url;
         } else {
-          const Node* from = target->root.get();
+          const Node* from = target->root;
           for (const X12PathStep& step : row.source_path) {
             if (from == nullptr) break;
             from = from->existing(step.name, step.instance == X12PathStep::Instance::kFixed
@@ -372,7 +372,7 @@ class SetMapping {
                                                  : InstanceKey{});
           }
           if (from == nullptr || !from->has_value()) continue;
-          value = row.argument + from->value();
+          value = row.argument + std::string(from->value());
           if (!holder_exists(*i.resource, row.path)) break;  // no element to qualify
         }
         Result<Node*> at = walk(*i.resource, row.path, kNone, 0, i.node);
@@ -411,7 +411,8 @@ std::string identity_of(const Resource& resource) {
     if (system == nullptr || value == nullptr || !system->has_value() || !value->has_value()) {
       continue;
     }
-    return "identifier=" + url_encode(system->value() + "|" + value->value());
+    return "identifier=" +
+           url_encode(std::string(system->value()) + "|" + std::string(value->value()));
   }
   return {};
 }

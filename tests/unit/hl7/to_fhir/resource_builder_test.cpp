@@ -27,7 +27,7 @@ TEST_CASE("resource builder: arrays, instance order, primitives and their extens
   ResourceBuilder builder(counter());
   Result<Resource*> added = builder.add("Patient");
   REQUIRE(added.is_ok());
-  Node* patient = (*added)->root.get();
+  Node* patient = (*added)->root;
   // Written out of order: instance keys put identifier[1] before the repetitions of [2].
   at(at(patient, "identifier", {2, 2}), "value")->set("MRN-2");
   at(at(patient, "identifier", {2, 1}), "value")->set("MRN-1");
@@ -57,13 +57,13 @@ TEST_CASE("resource builder: arrays, instance order, primitives and their extens
 TEST_CASE("resource builder: backbone elements and references") {
   ResourceBuilder builder(counter());
   Resource* observation = *builder.add("Observation");
-  Node* component = at(observation->root.get(), "component", {-1});
+  Node* component = at(observation->root, "component", {-1});
   at(at(at(component, "code"), "coding", {1}), "code")->set("8480-6");
-  Node* performer = at(observation->root.get(), "performer", {1, 1});
+  Node* performer = at(observation->root, "performer", {1, 1});
   Result<Resource*> practitioner = builder.referenced(*performer, "Practitioner", 0);
   REQUIRE(practitioner.is_ok());
   CHECK(*builder.referenced(*performer, "Practitioner", 0) == *practitioner);  // the same one
-  at(at((*practitioner)->root.get(), "name", {1}), "family")->set("Careful");
+  at(at((*practitioner)->root, "name", {1}), "family")->set("Careful");
   REQUIRE(builder.resources().size() == 2);
   CHECK(ResourceBuilder::to_json(*observation) ==
         R"({"resourceType":"Observation","component":[{"code":{"coding":[{"code":"8480-6"}]}}],)"
@@ -79,7 +79,7 @@ TEST_CASE("resource builder: what the model refuses") {
   Resource* patient = *builder.add("Patient");
   CHECK_FALSE(patient->root->child("colour", {}).is_ok());
   CHECK_FALSE(patient->root->child("valueString", {}).is_ok());
-  Node* gender = at(patient->root.get(), "gender");
+  Node* gender = at(patient->root, "gender");
   CHECK_FALSE(builder.referenced(*gender, "Practitioner", 0).is_ok());
 }
 
