@@ -106,13 +106,15 @@ constexpr long long kWalkSample = 128;
 
 // Whether none of the first kWalkSample resources of the type (id order) meets the walk plan's
 // conditions. `where`: compile_search's, whose first values are the tenant (":b1") and the one
-// searched type (":b2").
+// searched type (":b2"). The sample stops at its first match: counting them all probed every
+// one of the 128 (for `_has`, each resource's references: two thirds of the request).
 bool sparse_walk(SearchStatements& cache, const SearchSql& walk) {
   const long long sampled = count_rows(
       cache,
-      "SELECT COUNT(*) FROM (SELECT * FROM resource WHERE tenant = :b1 AND res_type = :b2"
-      " ORDER BY res_id LIMIT " +
-          std::to_string(kWalkSample) + ") AS r WHERE r.deleted = 0" + walk.where,
+      "SELECT COUNT(*) FROM (SELECT 1 FROM (SELECT * FROM resource WHERE tenant = :b1 AND"
+      " res_type = :b2 ORDER BY res_id LIMIT " +
+          std::to_string(kWalkSample) + ") AS r WHERE r.deleted = 0" + walk.where +
+          " LIMIT 1) AS sampled",
       walk.values, walk.where_values);
   return sampled == 0;
 }
