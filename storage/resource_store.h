@@ -138,6 +138,13 @@ struct TokenLookup {
   std::size_t limit = 0;    // at most this many resources
 };
 
+// `query` as a TokenLookup (at most `limit` resources) when it is exactly one such clause: one
+// type, no compartment, one clause of a token parameter of the type's own rows (no
+// param_parts), no chain or modifier, one value with a system and a code. nullopt otherwise.
+// The lookup's views (type, param, system, code) point into `query`.
+std::optional<TokenLookup> direct_token_lookup(const fhir::search::SearchQuery& query,
+                                               std::size_t limit);
+
 // Reading resources: what the store offers to everyone and a transaction body offers inside
 // its transaction, so that the REST reads (read, vread, search) run on either.
 class ResourceReader {

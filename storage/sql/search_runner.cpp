@@ -11,6 +11,7 @@
 #include "storage/sql/search_statements.h"
 #include "storage/sql/sql_error.h"
 #include "storage/sql/statements.h"
+#include "storage/sql/token_lookup.h"
 
 namespace hearth::storage::detail {
 namespace {
@@ -252,6 +253,35 @@ SearchPlan plan_search(SearchStatements& cache, const fhir::search::SearchQuery&
   return plan;
 }
 
+// The first page of a search that is one exact token value (direct_token_lookup), read by the
+// direct lookup's one statement (token_lookup.h) when every match fits on it: the page the
+// general path gives (the same matches in id order, their number as the total, a last link),
+// without its plan's count and its page statement. nullopt when the search is not of that
+// shape, or has more matches than the page: the general path then reads it. SQLite only: the
+// lookup sorts ids bytewise, as SQLite's ORDER BY does, where PostgreSQL's follows its collation.
+std::optional<SearchPage> direct_first_page(PreparedStatements& ps,
+                                            const fhir::search::SearchQuery& query,
+                                            const std::string& signature) {
+  if (ps.searches().dialect() != Dialect::kSqlite || !query.sort.empty() || !query.cursor.empty() ||
+      query.offset != 0 || query.count <= 0 ||
+      (query.total == fhir::search::TotalMode::kEstimate && query.count > query.estimate_cap)) {
+    return std::nullopt;
+  }
+  const std::optional<TokenLookup> lookup =
+      direct_token_lookup(query, static_cast<std::size_t>(query.count) + 1);
+  if (!lookup) return std::nullopt;
+  std::vector<ResourceVersion> rows = run_token_lookup(ps, *lookup);
+  if (rows.size() > static_cast<std::size_t>(query.count)) return std::nullopt;
+  SearchPage page;
+  if (query.total != fhir::search::TotalMode::kNone) {
+    page.total = static_cast<std::int64_t>(rows.size());
+  }
+  page.entries = std::move(rows);
+  page.last_cursor =
+      encode_cursor(PageCursor{.direction = PageCursor::Direction::kLast, .keys = {}}, signature);
+  return page;
+}
+
 }  // namespace
 
 Result<SearchPage> run_search_in(PreparedStatements& ps,
@@ -267,6 +297,12 @@ Result<SearchPage> run_search_in(PreparedStatements& ps,
     ordered->sort.push_back(fhir::search::SortKey{.param = date, .descending = false});
   }
   const fhir::search::SearchQuery& query = ordered ? *ordered : query_asked;
+  if (!ordered) {
+    // Identifier searches, the commonest: one statement when their matches fit on the page.
+    if (std::optional<SearchPage> page = direct_first_page(ps, query, sort_signature(query))) {
+      return std::move(*page);
+    }
+  }
   const SearchPlan plan = plan_search(cache, query, ps.tenant, now_micros);
   if (plan.none && query.cursor.empty() && query.clauses.size() == 1) {
     // The lookup of a conditional create or update that finds nothing (a message's new

@@ -30,10 +30,12 @@ std::vector<std::string> ids_of(const std::vector<ResourceVersion>& rows) {
   return out;
 }
 
-// The search's answer for the same criteria, first page of `count`.
+// The search's answer for the same criteria, first page of `count`, through the planned search:
+// `_sort=_id` is the same order, and keeps the search off the direct first page.
 std::vector<std::string> searched(StoreTransaction& tx, const std::string& type,
                                   const std::string& criteria, int count) {
-  auto query = fhir::search::parse_search(type, {{"identifier", criteria}}, "", true);
+  auto query =
+      fhir::search::parse_search(type, {{"identifier", criteria}, {"_sort", "_id"}}, "", true);
   REQUIRE(query.is_ok());
   query->count = count;
   query->total = fhir::search::TotalMode::kNone;
@@ -98,6 +100,61 @@ TEST_CASE("lookup_token: the matches of the one-clause token search") {
       return Status(Code::kConflict, "leave the store as it was");
     });
     CHECK(status.code() == Code::kConflict);
+  }
+}
+
+// An identifier search's first page is read by the direct lookup when its matches fit on it
+// (SQLite; search_runner.cpp, direct_first_page): the same page as the planned search.
+TEST_CASE("search: an exact token search's first page, direct or planned, is the same page") {
+  for (const auto& b : backends()) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    auto store = open_or_die(b.url, clock);
+    for (const char* id : {"p3", "p1", "p2", "gone"}) {
+      REQUIRE(store
+                  ->create(indexed_fields("Patient", id,
+                                          R"("identifier":[)" + identifier("urn:a", "1") + "]"))
+                  .is_ok());
+    }
+    REQUIRE(store->remove(testing::request("Patient", "gone")).is_ok());
+    REQUIRE(store
+                ->create(indexed_fields("Patient", "q",
+                                        R"("identifier":[)" + identifier("urn:a", "2") + "]"))
+                .is_ok());
+    struct Case {
+      std::string value;
+      int count;
+      fhir::search::TotalMode total;
+    };
+    using fhir::search::TotalMode;
+    for (const Case& c :
+         {Case{"urn:a|1", 20, TotalMode::kEstimate},
+          Case{"urn:a|1", 3, TotalMode::kEstimate},  // exactly a page
+          Case{"urn:a|1", 2, TotalMode::kEstimate},  // more: planned, next
+          Case{"urn:a|1", 20, TotalMode::kNone}, Case{"urn:a|1", 20, TotalMode::kAccurate},
+          Case{"urn:a|2", 20, TotalMode::kEstimate}, Case{"urn:a|9", 20, TotalMode::kEstimate}}) {
+      CAPTURE(c.value);
+      CAPTURE(c.count);
+      CAPTURE(static_cast<int>(c.total));
+      SearchPage pages[2];
+      for (int planned = 0; planned < 2; ++planned) {
+        std::vector<std::pair<std::string, std::string>> params = {{"identifier", c.value}};
+        if (planned == 1) params.emplace_back("_sort", "_id");
+        auto query = fhir::search::parse_search("Patient", params, "", true);
+        REQUIRE(query.is_ok());
+        query->count = c.count;
+        query->total = c.total;
+        auto page = store->search(*query);
+        REQUIRE(page.is_ok());
+        pages[planned] = std::move(*page);
+      }
+      CHECK(ids_of(pages[0].entries) == ids_of(pages[1].entries));
+      CHECK(pages[0].total == pages[1].total);
+      CHECK(pages[0].next_cursor.empty() == pages[1].next_cursor.empty());
+      CHECK(pages[0].previous_cursor.empty());
+      CHECK_FALSE(pages[0].last_cursor.empty());
+      for (const ResourceVersion& v : pages[0].entries) CHECK_FALSE(v.body.empty());
+    }
   }
 }
 
