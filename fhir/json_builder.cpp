@@ -59,7 +59,8 @@ void JsonBuilder::counted() {
 }
 
 bool JsonBuilder::usable(std::string_view text, const char* what) {
-  if (std::memchr(text.data(), 0, text.size()) != nullptr) {
+  // An empty view may have no data pointer (memchr's is declared non-null).
+  if (!text.empty() && std::memchr(text.data(), 0, text.size()) != nullptr) {
     return refuse(std::string("JSON ") + what + " contains U+0000, which FHIR does not allow");
   }
   if (!is_valid_utf8(text)) return refuse(std::string("JSON ") + what + " is not UTF-8");
@@ -85,7 +86,8 @@ bool JsonBuilder::String(const char* text, std::size_t length) {
     doc_.Null();  // holds the place, so that the counts stay right until build_json reports
     return false;
   }
-  doc_.String(text, static_cast<rapidjson::SizeType>(length), true);
+  // An empty value may come as a view with no data pointer, which RapidJSON refuses.
+  doc_.String(length == 0 ? "" : text, static_cast<rapidjson::SizeType>(length), true);
   return refusal_.empty();
 }
 
