@@ -70,6 +70,11 @@ struct Node {
   Item literal;
   TypeSpec type;                    // kIs, kAs, and functions taking a type argument
   const FunctionDef* fn = nullptr;  // kFunction
+  // Set by compile(): a subtree that reads neither the focus nor $this/$index/$total (only
+  // literals, %variables and what follows from them), inside a function's argument, so it may
+  // be evaluated once per item of an iteration (`entry.all(request.exists() = (%resource.type =
+  // 'batch' or ...))`) with the same result each time: the evaluator keeps its first result.
+  bool reuse = false;
 };
 
 }  // namespace hearth::fhir::fhirpath::detail

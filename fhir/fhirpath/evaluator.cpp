@@ -67,6 +67,26 @@ Status Evaluator::eval(const Node& node, const Scope& scope, Collection& out) {
                std::make_move_iterator(fresh.end()));
     return Status::ok();
   }
+  return node.reuse ? eval_reused(node, scope, out) : eval_node(node, scope, out);
+}
+
+Status Evaluator::eval_reused(const Node& node, const Scope& scope, Collection& out) {
+  for (const Reused& r : reused_) {
+    // At another depth, or past the budget, it is evaluated again: the same error, if any.
+    if (r.node == &node && r.depth == depth_ && produced_ + r.produced <= kMaxProducedItems) {
+      out = r.items;
+      produced_ += r.produced;
+      return Status::ok();
+    }
+  }
+  const std::size_t before = produced_;
+  const int depth = depth_;
+  HEARTH_RETURN_IF_ERROR(eval_node(node, scope, out));
+  reused_.push_back(Reused{&node, depth, produced_ - before, out});
+  return Status::ok();
+}
+
+Status Evaluator::eval_node(const Node& node, const Scope& scope, Collection& out) {
   if (++depth_ > kMaxEvalDepth) {
     --depth_;
     return error(node, "expression too deep to evaluate");

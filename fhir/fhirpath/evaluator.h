@@ -38,6 +38,10 @@ class Evaluator {
   std::int64_t now_micros() const { return now_micros_; }
 
  private:
+  // eval() of a node into an empty `out`.
+  Status eval_node(const Node& node, const Scope& scope, Collection& out);
+  // A Node::reuse node: its first result at this depth, kept for the rest of the evaluation.
+  Status eval_reused(const Node& node, const Scope& scope, Collection& out);
   Status eval_member(const Node& node, const Scope& scope, Collection& out);
   Status check_static_member(const Node& node) const;
   Status eval_function(const Node& node, const Scope& scope, Collection& out);
@@ -53,6 +57,15 @@ class Evaluator {
   std::int64_t now_micros_;
   int depth_ = 0;
   std::size_t produced_ = 0;  // items produced so far (the work budget)
+  // Results of Node::reuse nodes: the items, and the depth and the budget their evaluation
+  // took, so that a reuse counts the same work and fails where an evaluation would.
+  struct Reused {
+    const Node* node;
+    int depth;
+    std::size_t produced;
+    Collection items;
+  };
+  std::vector<Reused> reused_;
 };
 
 // Bounds on one evaluation, so that a hostile expression fails instead of exhausting memory:

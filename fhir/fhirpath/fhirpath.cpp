@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fhir/fhirpath/evaluator.h"
+#include "fhir/fhirpath/functions.h"
 #include "fhir/fhirpath/lexer.h"
 #include "fhir/fhirpath/parser.h"
 #include "fhir/fhirpath/types.h"
@@ -30,6 +31,56 @@ Status check_height(const detail::Node& root) {
   return Status::ok();
 }
 
+bool is_trivial(const detail::Node& n) {
+  using detail::NodeKind;
+  return n.kind == NodeKind::kLiteral || n.kind == NodeKind::kEmpty ||
+         n.kind == NodeKind::kVariable;
+}
+
+// Whether `n` reads neither the focus nor $this/$index/$total. Marks Node::reuse on such
+// subtrees (not trivial ones) that may be evaluated more than once in one evaluation: an
+// argument of a function that evaluates its arguments per input item (ArgMode::kLambda), and the
+// top of such a subtree inside any function's argument (`in_arg`: some enclosing call may
+// iterate). trace() is never reused: its sink sees each call. Recursion depth is the tree's
+// height, bounded by check_height.
+bool mark_reusable(detail::Node& n, bool in_arg) {
+  using detail::NodeKind;
+  const bool base_free = n.base == nullptr || mark_reusable(*n.base, in_arg);
+  const bool is_call = n.kind == NodeKind::kFunction;
+  std::vector<bool> arg_free(n.args.size());
+  bool args_free = true;
+  for (std::size_t i = 0; i < n.args.size(); ++i) {
+    arg_free[i] = mark_reusable(*n.args[i], in_arg || is_call);
+    args_free = args_free && arg_free[i];
+  }
+  bool free = false;
+  switch (n.kind) {
+    case NodeKind::kLiteral:
+    case NodeKind::kEmpty:
+    case NodeKind::kVariable: free = true; break;
+    case NodeKind::kThis:
+    case NodeKind::kIndex:
+    case NodeKind::kTotal: free = false; break;
+    // Without a base a name navigates from the focus, and a function takes the focus as input.
+    case NodeKind::kMember: free = n.base != nullptr && base_free; break;
+    case NodeKind::kFunction:
+      free = n.base != nullptr && base_free && args_free && n.name != "trace";
+      break;
+    case NodeKind::kIndexer:
+    case NodeKind::kUnary:
+    case NodeKind::kBinary:
+    case NodeKind::kIs:
+    case NodeKind::kAs: free = base_free && args_free; break;
+  }
+  if (!free && in_arg && n.base && base_free && !is_trivial(*n.base)) n.base->reuse = true;
+  const bool per_item = is_call && n.fn != nullptr && n.fn->mode == detail::ArgMode::kLambda;
+  for (std::size_t i = 0; i < n.args.size(); ++i) {
+    if (!arg_free[i] || is_trivial(*n.args[i])) continue;
+    if (per_item || (!free && in_arg)) n.args[i]->reuse = true;
+  }
+  return free;
+}
+
 }  // namespace
 
 Result<Expression> compile(std::string_view text) {
@@ -40,6 +91,7 @@ Result<Expression> compile(std::string_view text) {
     return s;
   }
   HEARTH_RETURN_IF_ERROR(check_height(**root));
+  mark_reusable(**root, false);
   return Expression(std::string(text), std::shared_ptr<const detail::Node>(std::move(*root)));
 }
 

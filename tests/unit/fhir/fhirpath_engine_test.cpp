@@ -225,6 +225,27 @@ TEST_CASE("now(), today() and timeOfDay() use the injected instant") {
   CHECK(eval("now() = now()", patient(), options) == V{"true"});
 }
 
+TEST_CASE("a subtree free of the focus inside an iteration gives each item the same result") {
+  // `%resource.name.given.count()` reads no focus: evaluated once for the three items, and the
+  // answers are those of an evaluation per item.
+  CHECK(eval("name.given.where(length() < %resource.name.given.count() + 1)") == V{"Jim"});
+  CHECK(eval("name.given.all($this.length() > %resource.name.count())") == V{"true"});
+  CHECK(eval("name.given.all(length() = %resource.name.given.first().length())") == V{"false"});
+  CHECK(eval("name.select(given.count() = iif(%resource.gender = 'male', 2, 1))") ==
+        V{"true", "false"});
+  // Reused at another depth (nested iterations) and alongside $this/$index, which stay per item.
+  CHECK(eval("name.select(given.select($index + %resource.name.count()))") == V{"2", "3", "2"});
+  CHECK(eval("name.given.where($this in %resource.name.where(use = 'official').given)") ==
+        V{"Peter", "James"});
+  // trace() sees every call, also on a focus-free input.
+  EvalOptions options;
+  int traced = 0;
+  options.trace = [&](std::string_view, const Collection&) { ++traced; };
+  CHECK(eval("name.given.select(%resource.gender.trace('g'))", patient(), options) ==
+        V{"male", "male", "male"});
+  CHECK(traced == 3);
+}
+
 TEST_CASE("trace() reports to the sink and passes its input through") {
   EvalOptions options;
   std::vector<std::string> traced;
