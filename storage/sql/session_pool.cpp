@@ -15,12 +15,12 @@
 #include <string>
 #include <system_error>
 
+#include "storage/sql/hearth_vfs.h"
 #include "storage/sql/read_snapshot.h"
 #include "storage/sql/sql_error.h"
 #include "storage/sql/sqlite_statement.h"
 #include "storage/sql/statements.h"
 #include "storage/sql/wal_checkpointer.h"
-#include "storage/sql/wal_write_buffer.h"
 #include "storage/sql/words_tokenizer.h"
 
 namespace hearth::storage {
@@ -42,10 +42,12 @@ void configure_sqlite(soci::session& sql, bool memory, bool sync_every_commit) {
     sql << "PRAGMA journal_size_limit = 67108864";
   }
   sql << "PRAGMA temp_store = MEMORY";
-  // No memory map (SQLite's default): each connection would map the store, and a process's RSS
-  // counts a file page once per mapping, so 16 sessions scanning a 170 MB store showed as +750
-  // MB under slow searches (bench/run_hostile.sh). Reads measured the same without it (28.9k
-  // req/s either way, bench/run.sh): the OS page cache serves them.
+  if (!memory) {
+    // Pages come from the process's one map of the store (shared_map_file.h), used in place.
+    // SQLite's own map (one per connection, each page faulted in 16 times and counted in RSS
+    // 16 times, capped at 2 GiB) is never made: the VFS answers the size itself.
+    sql << "PRAGMA mmap_size = 1099511627776";
+  }
 }
 
 // The page cache of the session SQLite writes go through (the group commit's: one writer at a
@@ -65,7 +67,7 @@ void configure_sqlite_library() {
     sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     // After the configuration: finding the default VFS initializes the library.
-    detail::register_wal_write_buffer();
+    detail::register_hearth_vfs();
     return true;
   }();
   (void)done;

@@ -1,6 +1,5 @@
-// The WAL write buffer VFS: -wal files gather contiguous appends until the commit frame's page
-// is written, every other method forwards to the wrapped VFS's file; any other file is the
-// wrapped VFS's own.
+// The WAL write buffer: a -wal file gathers contiguous appends until the commit frame's page is
+// written; every other method forwards to the wrapped VFS's file.
 #include "storage/sql/wal_write_buffer.h"
 
 #include <sqlite3.h>
@@ -15,9 +14,6 @@ namespace {
 
 constexpr std::size_t kMaxBuffered = 4u << 20;
 constexpr int kFrameHeaderBytes = 24;  // wal.c: a frame is a 24-byte header and one page
-
-sqlite3_vfs* g_base = nullptr;
-sqlite3_vfs g_vfs;
 
 // A -wal file: SQLite's handle, then ours. Built with placement new in x_open, destroyed in
 // x_close; the wrapped VFS's file lies right after it (szOsFile counts both).
@@ -155,86 +151,24 @@ const sqlite3_io_methods g_wal_methods = [] {
   return m;
 }();
 
-int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
-  // Any other file is the wrapped VFS's own, in place: SQLite calls its methods directly, so
-  // the database file's reads pay nothing for this VFS.
-  if ((flags & SQLITE_OPEN_WAL) == 0) return g_base->xOpen(g_base, name, file, flags, out_flags);
+}  // namespace
+
+std::size_t wal_file_bytes() {
+  return sizeof(File);
+}
+
+int open_wal_file(sqlite3_vfs* base, sqlite3_filename name, sqlite3_file* file, int flags,
+                  int* out_flags) {
   File* f = new (file) File();
   f->base.pMethods = nullptr;  // until the wrapped file is open: SQLite then skips x_close
   f->real = reinterpret_cast<sqlite3_file*>(f + 1);
-  const int rc = g_base->xOpen(g_base, name, f->real, flags, out_flags);
+  const int rc = base->xOpen(base, name, f->real, flags, out_flags);
   if (rc != SQLITE_OK || f->real->pMethods == nullptr) {
     f->~File();
     return rc;
   }
   f->base.pMethods = &g_wal_methods;
   return rc;
-}
-
-int x_delete(sqlite3_vfs*, const char* name, int sync_dir) {
-  return g_base->xDelete(g_base, name, sync_dir);
-}
-int x_access(sqlite3_vfs*, const char* name, int flags, int* out) {
-  return g_base->xAccess(g_base, name, flags, out);
-}
-int x_full_pathname(sqlite3_vfs*, const char* name, int n, char* out) {
-  return g_base->xFullPathname(g_base, name, n, out);
-}
-void* x_dl_open(sqlite3_vfs*, const char* name) {
-  return g_base->xDlOpen(g_base, name);
-}
-void x_dl_error(sqlite3_vfs*, int n, char* out) {
-  g_base->xDlError(g_base, n, out);
-}
-void (*x_dl_sym(sqlite3_vfs*, void* handle, const char* symbol))(void) {
-  return g_base->xDlSym(g_base, handle, symbol);
-}
-void x_dl_close(sqlite3_vfs*, void* handle) {
-  g_base->xDlClose(g_base, handle);
-}
-int x_randomness(sqlite3_vfs*, int n, char* out) {
-  return g_base->xRandomness(g_base, n, out);
-}
-int x_sleep(sqlite3_vfs*, int micros) {
-  return g_base->xSleep(g_base, micros);
-}
-int x_current_time(sqlite3_vfs*, double* out) {
-  return g_base->xCurrentTime(g_base, out);
-}
-int x_get_last_error(sqlite3_vfs*, int n, char* out) {
-  return g_base->xGetLastError != nullptr ? g_base->xGetLastError(g_base, n, out) : 0;
-}
-int x_current_time_int64(sqlite3_vfs*, sqlite3_int64* out) {
-  return g_base->xCurrentTimeInt64(g_base, out);
-}
-
-}  // namespace
-
-bool register_wal_write_buffer() {
-  static const bool registered = [] {
-    g_base = sqlite3_vfs_find(nullptr);
-    if (g_base == nullptr || g_base->iVersion < 2) return false;
-    g_vfs = sqlite3_vfs{};
-    g_vfs.iVersion = 2;
-    g_vfs.szOsFile = static_cast<int>(sizeof(File)) + g_base->szOsFile;
-    g_vfs.mxPathname = g_base->mxPathname;
-    g_vfs.zName = "hearth-wal-buffer";
-    g_vfs.xOpen = x_open;
-    g_vfs.xDelete = x_delete;
-    g_vfs.xAccess = x_access;
-    g_vfs.xFullPathname = x_full_pathname;
-    g_vfs.xDlOpen = x_dl_open;
-    g_vfs.xDlError = x_dl_error;
-    g_vfs.xDlSym = x_dl_sym;
-    g_vfs.xDlClose = x_dl_close;
-    g_vfs.xRandomness = x_randomness;
-    g_vfs.xSleep = x_sleep;
-    g_vfs.xCurrentTime = x_current_time;
-    g_vfs.xGetLastError = x_get_last_error;
-    g_vfs.xCurrentTimeInt64 = x_current_time_int64;
-    return sqlite3_vfs_register(&g_vfs, /*makeDflt=*/1) == SQLITE_OK;
-  }();
-  return registered;
 }
 
 }  // namespace hearth::storage::detail

@@ -1,9 +1,7 @@
-// The WAL write buffer VFS (storage/sql/wal_write_buffer.h): what one connection commits through
-// it is on the -wal file when the commit returns, as another connection that bypasses it (the
-// plain "unix" VFS) sees; a rolled-back transaction that spilled frames leaves nothing; a
-// transaction past the 4 MiB buffer and SQLite's page cache commits whole.
-#include "storage/sql/wal_write_buffer.h"
-
+// The WAL write buffer of Hearth's VFS (storage/sql/wal_write_buffer.h): what one connection
+// commits through it is on the -wal file when the commit returns, as another connection that
+// bypasses it (the plain "unix" VFS) sees; a rolled-back transaction that spilled frames leaves
+// nothing; a transaction past the 4 MiB buffer and SQLite's page cache commits whole.
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -12,32 +10,13 @@
 #include <filesystem>
 #include <string>
 
+#include "sqlite_db.h"
+#include "storage/sql/hearth_vfs.h"
+
 namespace hearth::storage::detail {
 namespace {
 
-struct Db {
-  sqlite3* db = nullptr;
-  Db(const std::string& path, const char* vfs) {
-    REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs) ==
-            SQLITE_OK);
-  }
-  ~Db() { sqlite3_close(db); }
-  void exec(const std::string& sql) {
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-    INFO(sql << ": " << (error != nullptr ? error : ""));
-    sqlite3_free(error);
-    REQUIRE(rc == SQLITE_OK);
-  }
-  long long count() {
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM t", -1, &st, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    const long long n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-  }
-};
+using testing::Db;
 
 // Inserts `rows` rows of 1 KB of random bytes in one transaction, committed or rolled back.
 void insert(Db& db, int rows, bool commit) {
@@ -48,8 +27,8 @@ void insert(Db& db, int rows, bool commit) {
 }
 
 TEST_CASE("WAL write buffer: commits are on the file for other connections at once") {
-  REQUIRE(register_wal_write_buffer());
-  REQUIRE(std::string(sqlite3_vfs_find(nullptr)->zName) == "hearth-wal-buffer");
+  REQUIRE(register_hearth_vfs());
+  REQUIRE(std::string(sqlite3_vfs_find(nullptr)->zName) == kHearthVfsName);
   const auto dir =
       std::filesystem::temp_directory_path() / ("hearth-walbuf-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
