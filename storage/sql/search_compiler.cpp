@@ -1,10 +1,13 @@
 #include "storage/sql/search_compiler.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <map>
 #include <span>
 #include <string_view>
 #include <unordered_map>
@@ -30,9 +33,15 @@ using fhir::search::SearchValue;
 constexpr std::string_view kAfterPrefix = "\xF4\x8F\xBF\xBF";
 
 // Texts are bound, each distinct one once (the type and parameter names of every clause share
-// a placeholder). Numbers are written into the SQL as literals: they cannot carry SQL, and
-// leaving them unbound keeps the largest legal query (SearchLimits: 100 x 100 values, each at
-// most two texts) at about 20,000 bound values, within SQLite's 32,766 and PostgreSQL's 65,535.
+// a placeholder). Numbers (dates' bounds, quantities) are bound too on SQLite, each distinct one
+// once, so that one shape searched with other values is one prepared statement: written as
+// literals, every new date was a new text to prepare (a quarter of a token+date search's
+// instructions, and the session's statement cache filled with one-off texts). Past
+// kBoundNumbersBelow values they are literals (they cannot carry SQL), which keeps the largest
+// legal query (SearchLimits: 100 x 100 values, each at most two texts) within SQLite's 32,766
+// bound values. PostgreSQL keeps literals: it plans a statement with its values (a custom plan)
+// and, bound, may settle after five runs on a generic plan that guesses every range's
+// selectivity.
 // The tenant (docs/tenancy.md) is the Builder's from its construction: every condition on a
 // resource row or a parameter id takes it from tenant(), so no selection can leave it out.
 class Builder {
@@ -50,10 +59,23 @@ class Builder {
     }
     return ":" + placeholder_name(it->second);
   }
-  static std::string integer(long long value) { return std::to_string(value); }
+  std::string integer(long long value) {
+    if (!bind_numbers()) return std::to_string(value);
+    SqlValue v;
+    v.kind = SqlValue::Kind::kInteger;
+    v.integer = value;
+    return number(v, static_cast<std::uint64_t>(value));
+  }
+  std::string real(double value) {
+    if (!bind_numbers()) return real_literal(value);
+    SqlValue v;
+    v.kind = SqlValue::Kind::kReal;
+    v.real = value;
+    return number(v, std::bit_cast<std::uint64_t>(value));
+  }
   // The shortest text that reads back as `value` ("0.5", "1e+300"); always finite, since
   // parse_decimal refuses what does not fit a double.
-  static std::string real(double value) {
+  static std::string real_literal(double value) {
     char buffer[32];
     auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
     return ec == std::errc() ? std::string(buffer, end) : std::string("0");
@@ -62,8 +84,20 @@ class Builder {
   const Dialect dialect;
 
  private:
+  static constexpr std::size_t kBoundNumbersBelow = 10'000;
+  bool bind_numbers() const {
+    return dialect == Dialect::kSqlite && values.size() < kBoundNumbersBelow;
+  }
+  // The placeholder of the number `v` (its kind and bits the key), bound once.
+  std::string number(const SqlValue& v, std::uint64_t bits) {
+    auto [it, added] = numbers_.try_emplace({v.kind == SqlValue::Kind::kReal, bits}, values.size());
+    if (added) values.push_back(v);
+    return ":" + placeholder_name(it->second);
+  }
+
   const std::string tenant_;
   std::unordered_map<std::string, std::size_t> index_;
+  std::map<std::pair<bool, std::uint64_t>, std::size_t> numbers_;
 };
 
 // `terms` joined by `op` (" OR ", " AND ") as a balanced tree of parenthesised pairs: a list of
@@ -1072,7 +1106,7 @@ std::string keyset_from(std::vector<SqlValue>& values, const std::vector<SortTer
       break;
     }
     case KeyKind::kInteger: literal = std::to_string(key.integer); break;
-    case KeyKind::kReal: literal = Builder::real(key.real); break;
+    case KeyKind::kReal: literal = Builder::real_literal(key.real); break;
   }
   const char* op = (t.descending != before) ? " < " : " > ";
   // The last term alone: a plain range the engine can start an index scan from.
