@@ -4,6 +4,7 @@
 //     (shared_map_file.h);
 //   - a -wal file gathers a commit's appends into few writes (wal_write_buffer.h).
 // Every other file (journals, temporary files) is the wrapped VFS's own, in place.
+// Both wrappers start from wrapped_file.h's table of methods that pass every call on.
 #pragma once
 
 namespace hearth::storage::detail {

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "storage/sql/wrapped_file.h"
+
 namespace hearth::storage::detail {
 namespace {
 
@@ -210,8 +212,7 @@ void release(SharedMap* map) {
 
 // A main database file: SQLite's handle, then ours; the wrapped VFS's file lies right after it.
 struct MappedFile {
-  sqlite3_file base;  // must be first: SQLite hands this pointer to the methods
-  sqlite3_file* real = nullptr;
+  WrappedFile wrapped;  // must be first (wrapped_file.h)
   SharedMap* map = nullptr;
   int fd = -1;                   // the wrapped file's descriptor, to learn the file's size
   sqlite3_int64 mmap_limit = 0;  // the connection's PRAGMA mmap_size: 0 = no xFetch
@@ -235,7 +236,7 @@ const char* mapped(const MappedFile& f, sqlite3_int64 offset, int amount) {
 
 int x_close(sqlite3_file* file) {
   MappedFile* f = file_of(file);
-  const int rc = f->real->pMethods->xClose(f->real);
+  const int rc = f->wrapped.real->pMethods->xClose(f->wrapped.real);
   if (f->map != nullptr) release(f->map);
   f->~MappedFile();
   return rc;
@@ -248,12 +249,8 @@ int x_read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
     count_served();
     return SQLITE_OK;
   }
-  return f->real->pMethods->xRead(f->real, out, amount, offset);  // past the end: a short read
-}
-
-int x_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
-  sqlite3_file* r = file_of(file)->real;
-  return r->pMethods->xWrite(r, data, amount, offset);
+  return f->wrapped.real->pMethods->xRead(f->wrapped.real, out, amount,
+                                          offset);  // past the end: a short read
 }
 
 int x_truncate(sqlite3_file* file, sqlite3_int64 size) {
@@ -264,32 +261,7 @@ int x_truncate(sqlite3_file* file, sqlite3_int64 size) {
     while (seen > size && !f->map->known_size.compare_exchange_weak(seen, size)) {
     }
   }
-  return f->real->pMethods->xTruncate(f->real, size);
-}
-
-int x_sync(sqlite3_file* file, int flags) {
-  sqlite3_file* r = file_of(file)->real;
-  return r->pMethods->xSync(r, flags);
-}
-
-int x_file_size(sqlite3_file* file, sqlite3_int64* size) {
-  sqlite3_file* r = file_of(file)->real;
-  return r->pMethods->xFileSize(r, size);
-}
-
-int x_lock(sqlite3_file* file, int level) {
-  sqlite3_file* r = file_of(file)->real;
-  return r->pMethods->xLock(r, level);
-}
-
-int x_unlock(sqlite3_file* file, int level) {
-  sqlite3_file* r = file_of(file)->real;
-  return r->pMethods->xUnlock(r, level);
-}
-
-int x_check_reserved_lock(sqlite3_file* file, int* out) {
-  sqlite3_file* r = file_of(file)->real;
-  return r->pMethods->xCheckReservedLock(r, out);
+  return f->wrapped.real->pMethods->xTruncate(f->wrapped.real, size);
 }
 
 int x_file_control(sqlite3_file* file, int op, void* arg) {
@@ -302,37 +274,7 @@ int x_file_control(sqlite3_file* file, int op, void* arg) {
     *limit = f->mmap_limit;
     return SQLITE_OK;
   }
-  return f->real->pMethods->xFileControl(f->real, op, arg);
-}
-
-int x_sector_size(sqlite3_file* file) {
-  sqlite3_file* r = file_of(file)->real;
-  return r->pMethods->xSectorSize(r);
-}
-
-int x_device_characteristics(sqlite3_file* file) {
-  sqlite3_file* r = file_of(file)->real;
-  return r->pMethods->xDeviceCharacteristics(r);
-}
-
-int x_shm_map(sqlite3_file* file, int region, int size, int extend, void volatile** out) {
-  sqlite3_file* r = file_of(file)->real;
-  return r->pMethods->xShmMap(r, region, size, extend, out);
-}
-
-int x_shm_lock(sqlite3_file* file, int offset, int n, int flags) {
-  sqlite3_file* r = file_of(file)->real;
-  return r->pMethods->xShmLock(r, offset, n, flags);
-}
-
-void x_shm_barrier(sqlite3_file* file) {
-  sqlite3_file* r = file_of(file)->real;
-  r->pMethods->xShmBarrier(r);
-}
-
-int x_shm_unmap(sqlite3_file* file, int delete_flag) {
-  sqlite3_file* r = file_of(file)->real;
-  return r->pMethods->xShmUnmap(r, delete_flag);
+  return f->wrapped.real->pMethods->xFileControl(f->wrapped.real, op, arg);
 }
 
 int x_fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
@@ -354,26 +296,11 @@ int x_unfetch(sqlite3_file*, sqlite3_int64, void*) {
 // Our methods at the wrapped file's version (1: no shared memory, 2: no fetch): SQLite asks
 // for no more than that file can do.
 sqlite3_io_methods methods_at(int version) {
-  sqlite3_io_methods m{};
-  m.iVersion = version;
+  sqlite3_io_methods m = forwarding_methods(version);
   m.xClose = x_close;
   m.xRead = x_read;
-  m.xWrite = x_write;
   m.xTruncate = x_truncate;
-  m.xSync = x_sync;
-  m.xFileSize = x_file_size;
-  m.xLock = x_lock;
-  m.xUnlock = x_unlock;
-  m.xCheckReservedLock = x_check_reserved_lock;
   m.xFileControl = x_file_control;
-  m.xSectorSize = x_sector_size;
-  m.xDeviceCharacteristics = x_device_characteristics;
-  if (version >= 2) {
-    m.xShmMap = x_shm_map;
-    m.xShmLock = x_shm_lock;
-    m.xShmBarrier = x_shm_barrier;
-    m.xShmUnmap = x_shm_unmap;
-  }
   if (version >= 3) {
     m.xFetch = x_fetch;
     m.xUnfetch = x_unfetch;
@@ -401,12 +328,12 @@ int open_mapped_db_file(sqlite3_vfs* base, sqlite3_filename name, sqlite3_file* 
   // through us, read by the wrapped VFS: an open file is never moved.
   const int version = std::clamp(real->pMethods->iVersion, 1, 3);
   MappedFile* f = new (file) MappedFile();
-  f->real = real;
+  f->wrapped.real = real;
   if (struct stat st{}; version == 3) {
     f->fd = descriptor_of(base, real, name, st);
     if (f->fd >= 0) f->map = acquire(f->fd, st);
   }
-  f->base.pMethods = &g_methods[version - 1];
+  f->wrapped.base.pMethods = &g_methods[version - 1];
   return rc;
 }
 

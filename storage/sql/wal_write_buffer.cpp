@@ -9,6 +9,8 @@
 #include <new>
 #include <vector>
 
+#include "storage/sql/wrapped_file.h"
+
 namespace hearth::storage::detail {
 namespace {
 
@@ -18,8 +20,7 @@ constexpr int kFrameHeaderBytes = 24;  // wal.c: a frame is a 24-byte header and
 // A -wal file: SQLite's handle, then ours. Built with placement new in x_open, destroyed in
 // x_close; the wrapped VFS's file lies right after it (szOsFile counts both).
 struct File {
-  sqlite3_file base;              // must be first: SQLite hands this pointer to the methods
-  sqlite3_file* real = nullptr;   // the wrapped VFS's file
+  WrappedFile wrapped;            // must be first (wrapped_file.h)
   bool commit_page_next = false;  // the last write was a commit frame's header
   sqlite3_int64 start = 0;        // file offset of buffer[0]
   std::vector<char> buffer;
@@ -37,8 +38,9 @@ int flush(File* f) {
   int rc = SQLITE_OK;
   for (std::size_t at = 0; at < f->buffer.size() && rc == SQLITE_OK; at += kMaxWrite) {
     const std::size_t n = std::min(kMaxWrite, f->buffer.size() - at);
-    rc = f->real->pMethods->xWrite(f->real, f->buffer.data() + at, static_cast<int>(n),
-                                   f->start + static_cast<sqlite3_int64>(at));
+    rc = f->wrapped.real->pMethods->xWrite(f->wrapped.real, f->buffer.data() + at,
+                                           static_cast<int>(n),
+                                           f->start + static_cast<sqlite3_int64>(at));
   }
   f->buffer.clear();
   return rc;
@@ -50,7 +52,7 @@ template <typename Call>
 int after_flush(sqlite3_file* file, Call call) {
   File* f = file_of(file);
   if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return call(f->real);
+  return call(f->wrapped.real);
 }
 
 std::uint32_t big_endian_u32(const char* p) {
@@ -62,7 +64,7 @@ std::uint32_t big_endian_u32(const char* p) {
 int x_close(sqlite3_file* file) {
   File* f = file_of(file);
   const int flushed = flush(f);
-  const int rc = f->real->pMethods->xClose(f->real);
+  const int rc = f->wrapped.real->pMethods->xClose(f->wrapped.real);
   f->~File();
   return flushed != SQLITE_OK ? flushed : rc;
 }
@@ -112,30 +114,14 @@ int x_unlock(sqlite3_file* file, int level) {
   return after_flush(file, [&](sqlite3_file* r) { return r->pMethods->xUnlock(r, level); });
 }
 
-int x_check_reserved_lock(sqlite3_file* file, int* out) {
-  sqlite3_file* r = file_of(file)->real;
-  return r->pMethods->xCheckReservedLock(r, out);
-}
-
 int x_file_control(sqlite3_file* file, int op, void* arg) {
   return after_flush(file, [&](sqlite3_file* r) { return r->pMethods->xFileControl(r, op, arg); });
-}
-
-int x_sector_size(sqlite3_file* file) {
-  sqlite3_file* r = file_of(file)->real;
-  return r->pMethods->xSectorSize(r);
-}
-
-int x_device_characteristics(sqlite3_file* file) {
-  sqlite3_file* r = file_of(file)->real;
-  return r->pMethods->xDeviceCharacteristics(r);
 }
 
 // Version 1: SQLite uses shared memory and memory-mapped reads through the database file only,
 // never through its -wal file.
 const sqlite3_io_methods g_wal_methods = [] {
-  sqlite3_io_methods m{};
-  m.iVersion = 1;
+  sqlite3_io_methods m = forwarding_methods(1);
   m.xClose = x_close;
   m.xRead = x_read;
   m.xWrite = x_write;
@@ -144,10 +130,7 @@ const sqlite3_io_methods g_wal_methods = [] {
   m.xFileSize = x_file_size;
   m.xLock = x_lock;
   m.xUnlock = x_unlock;
-  m.xCheckReservedLock = x_check_reserved_lock;
   m.xFileControl = x_file_control;
-  m.xSectorSize = x_sector_size;
-  m.xDeviceCharacteristics = x_device_characteristics;
   return m;
 }();
 
@@ -160,14 +143,14 @@ std::size_t wal_file_bytes() {
 int open_wal_file(sqlite3_vfs* base, sqlite3_filename name, sqlite3_file* file, int flags,
                   int* out_flags) {
   File* f = new (file) File();
-  f->base.pMethods = nullptr;  // until the wrapped file is open: SQLite then skips x_close
-  f->real = reinterpret_cast<sqlite3_file*>(f + 1);
-  const int rc = base->xOpen(base, name, f->real, flags, out_flags);
-  if (rc != SQLITE_OK || f->real->pMethods == nullptr) {
+  f->wrapped.base.pMethods = nullptr;  // until the wrapped file is open: SQLite skips x_close
+  f->wrapped.real = reinterpret_cast<sqlite3_file*>(f + 1);
+  const int rc = base->xOpen(base, name, f->wrapped.real, flags, out_flags);
+  if (rc != SQLITE_OK || f->wrapped.real->pMethods == nullptr) {
     f->~File();
     return rc;
   }
-  f->base.pMethods = &g_wal_methods;
+  f->wrapped.base.pMethods = &g_wal_methods;
   return rc;
 }
 

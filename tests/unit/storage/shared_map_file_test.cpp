@@ -24,6 +24,7 @@ namespace hearth::storage::detail {
 namespace {
 
 using testing::Db;
+using testing::TempDb;
 
 constexpr long long kWholeStore = 1ll << 40;  // what the session pool asks for
 
@@ -48,11 +49,8 @@ void check_same(Db& reader, Db& plain) {
 
 TEST_CASE("shared map: one map per store file; reads follow the file as it grows and shrinks") {
   REQUIRE(register_hearth_vfs());
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("hearth-shmap-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / "t.db").string();
+  const TempDb temp("shmap");
+  const std::string& path = temp.path;
   const std::size_t maps_before = shared_maps_open();
   {
     Db writer(path, nullptr);
@@ -93,7 +91,6 @@ TEST_CASE("shared map: one map per store file; reads follow the file as it grows
     CHECK(reader.count() == 1000);
   }
   CHECK(shared_maps_open() == maps_before);  // released with the last connection
-  std::filesystem::remove_all(dir);
 }
 
 // The resident bytes of this process's maps of `path` (/proc/self/smaps: Rss of each mapping
@@ -118,11 +115,8 @@ std::size_t mapped_rss(const std::string& path) {
 
 TEST_CASE("shared map: pages read stay mapped up to the resident budget, then are unmapped") {
   REQUIRE(register_hearth_vfs());
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("hearth-shrss-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / "t.db").string();
+  const TempDb temp("shrss");
+  const std::string& path = temp.path;
   {
     Db writer(path, nullptr);
     writer.exec("PRAGMA journal_mode = WAL");
@@ -143,7 +137,6 @@ TEST_CASE("shared map: pages read stay mapped up to the resident budget, then ar
     CHECK(mapped_rss(path) < (8u << 20));  // at most ~1,024 pages since the last trim
     set_map_resident_budget(0);
   }
-  std::filesystem::remove_all(dir);
 }
 
 // Whether another process finds a lock on the store: a child asks the kernel (F_GETLK) whether
@@ -168,11 +161,8 @@ bool locked_for_other_processes(const std::string& path) {
 // closing store connections must never do that to a lock another connection holds.
 TEST_CASE("shared map: opening and closing connections keeps the locks others hold") {
   REQUIRE(register_hearth_vfs());
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("hearth-shlock-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / "t.db").string();
+  const TempDb temp("shlock");
+  const std::string& path = temp.path;
   {
     Db holder(path, "unix");
     holder.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, v BLOB)");
@@ -187,7 +177,6 @@ TEST_CASE("shared map: opening and closing connections keeps the locks others ho
     holder.exec("COMMIT");
     CHECK_FALSE(locked_for_other_processes(path));
   }
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

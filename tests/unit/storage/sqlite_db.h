@@ -5,7 +5,9 @@
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <string>
 
 namespace hearth::storage::detail::testing {
@@ -50,6 +52,25 @@ struct Db {
   }
 
   long long count() { return value("SELECT COUNT(*) FROM t"); }
+};
+
+// A fresh directory for one test's database file `path`, removed with it.
+struct TempDb {
+  std::filesystem::path dir;
+  std::string path;
+  explicit TempDb(const std::string& tag)
+      : dir(std::filesystem::temp_directory_path() /
+            ("hearth-" + tag + "-" + std::to_string(::getpid()))),
+        path((dir / "t.db").string()) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  ~TempDb() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+  TempDb(const TempDb&) = delete;
+  TempDb& operator=(const TempDb&) = delete;
 };
 
 }  // namespace hearth::storage::detail::testing

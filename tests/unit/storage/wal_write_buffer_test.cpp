@@ -17,6 +17,7 @@ namespace hearth::storage::detail {
 namespace {
 
 using testing::Db;
+using testing::TempDb;
 
 // Inserts `rows` rows of 1 KB of random bytes in one transaction, committed or rolled back.
 void insert(Db& db, int rows, bool commit) {
@@ -29,11 +30,8 @@ void insert(Db& db, int rows, bool commit) {
 TEST_CASE("WAL write buffer: commits are on the file for other connections at once") {
   REQUIRE(register_hearth_vfs());
   REQUIRE(std::string(sqlite3_vfs_find(nullptr)->zName) == kHearthVfsName);
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("hearth-walbuf-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / "t.db").string();
+  const TempDb temp("walbuf");
+  const std::string& path = temp.path;
   {
     Db writer(path, nullptr);  // the default VFS: the buffer
     writer.exec("PRAGMA journal_mode = WAL");
@@ -65,7 +63,6 @@ TEST_CASE("WAL write buffer: commits are on the file for other connections at on
     CHECK(again.count() == 20 * 3 + 6000 + 5);
     again.exec("PRAGMA integrity_check");
   }
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
