@@ -12,12 +12,14 @@
 #include "storage/blob_dir.h"
 #include "storage/store.h"
 #include "store_backends.h"
+#include "store_search_support.h"
 
 namespace hearth::storage {
 namespace {
 
 using testing::backends;
 using testing::ManualClock;
+using testing::sqlite_scalar;
 
 struct Fixture {
   std::string content = std::string(20000, 'Q');
@@ -48,22 +50,6 @@ std::string read_text(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// The first column of the first row of `sql` on a SQLite file, as an integer; -1 on failure.
-long long sqlite_scalar(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  long long out = -1;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      out = sqlite3_column_int64(stmt, 0);
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return out;
 }
 
 StoreOptions blob_options(const std::string& dir) {

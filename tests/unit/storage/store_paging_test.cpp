@@ -15,15 +15,18 @@
 #include "fhir/search/search_query.h"
 #include "storage/store.h"
 #include "store_backends.h"
+#include "store_search_support.h"
 
 namespace hearth::storage {
 namespace {
 
 using testing::backends;
+using testing::Ids;
 using testing::ManualClock;
 using testing::open_or_die;
-using Params = std::vector<std::pair<std::string, std::string>>;
-using Ids = std::vector<std::string>;
+using testing::page;
+using testing::Params;
+using testing::parse;
 
 void put(Store& store, const std::string& type, const std::string& id, const std::string& fields) {
   REQUIRE(store.update(testing::indexed_fields(type, id, fields)).is_ok());
@@ -34,19 +37,6 @@ void remove(Store& store, const std::string& type, const std::string& id) {
   del.type = type;
   del.id = id;
   REQUIRE(store.remove(del).is_ok());
-}
-
-fhir::search::SearchQuery parse(const std::string& type, const Params& params) {
-  auto q = fhir::search::parse_search(type, params, "http://h/fhir", true);
-  REQUIRE_MESSAGE(q.is_ok(), q.status().message());
-  return std::move(*q);
-}
-
-SearchPage page(Store& store, fhir::search::SearchQuery q, const std::string& cursor) {
-  q.cursor = cursor;
-  auto found = store.search(q);
-  REQUIRE_MESSAGE(found.is_ok(), found.status().message());
-  return std::move(*found);
 }
 
 Ids ids(const SearchPage& p) {

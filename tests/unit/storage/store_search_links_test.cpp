@@ -14,15 +14,18 @@
 #include "fhir/search/search_query.h"
 #include "storage/store.h"
 #include "store_backends.h"
+#include "store_search_support.h"
 
 namespace hearth::storage {
 namespace {
 
 using testing::backends;
+using testing::Ids;
 using testing::ManualClock;
 using testing::open_or_die;
-using Params = std::vector<std::pair<std::string, std::string>>;
-using Ids = std::vector<std::string>;
+using testing::Params;
+using testing::parse;
+using testing::search_ids;
 
 // A resource stored with the index rows its JSON yields. `fields` follow "id".
 void put(Store& store, const std::string& type, const std::string& id, const std::string& fields) {
@@ -60,21 +63,6 @@ void load(Store& store) {
   del.type = "Patient";
   del.id = "gone";
   REQUIRE(store.remove(del).is_ok());
-}
-
-fhir::search::SearchQuery parse(const std::string& type, const Params& params) {
-  auto q = fhir::search::parse_search(type, params, "http://h/fhir", true);
-  REQUIRE_MESSAGE(q.is_ok(), q.status().message());
-  return std::move(*q);
-}
-
-Ids search_ids(Store& store, const std::string& type, const Params& params) {
-  auto page = store.search(parse(type, params));
-  REQUIRE_MESSAGE(page.is_ok(), page.status().message());
-  Ids out;
-  for (const auto& e : page->entries) out.push_back(e.id);
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 // "Type/id" of what `directives` (the query's includes) add to `from`, sorted.

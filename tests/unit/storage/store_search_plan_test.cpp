@@ -15,15 +15,20 @@
 #include "fhir/search/search_query.h"
 #include "storage/store.h"
 #include "store_backends.h"
+#include "store_search_support.h"
 
 namespace hearth::storage {
 namespace {
 
 using testing::backends;
+using testing::Ids;
+using testing::ids;
 using testing::ManualClock;
 using testing::open_or_die;
-using Params = std::vector<std::pair<std::string, std::string>>;
-using Ids = std::vector<std::string>;
+using testing::page;
+using testing::Params;
+using testing::parse;
+using testing::walk;
 
 // 2,400 Patients p0000..p2399: even ones female, and born in 1995 unless their number is a
 // multiple of 3 (then 1950). birthdate=ge1990 matches 1,600 and gender=female 1,200, both over
@@ -65,25 +70,6 @@ WriteRequest observation(const std::string& id, const std::string& subject, cons
   return resource("Observation", id, json + "}");
 }
 
-fhir::search::SearchQuery parse(const Params& params, const std::string& type = "Patient") {
-  auto q = fhir::search::parse_search(type, params, "http://h/fhir", true);
-  REQUIRE_MESSAGE(q.is_ok(), q.status().message());
-  return std::move(*q);
-}
-
-SearchPage page(Store& store, fhir::search::SearchQuery q, const std::string& cursor) {
-  q.cursor = cursor;
-  auto found = store.search(q);
-  REQUIRE_MESSAGE(found.is_ok(), found.status().message());
-  return std::move(*found);
-}
-
-Ids ids(const SearchPage& p) {
-  Ids out;
-  for (const ResourceVersion& v : p.entries) out.push_back(v.id);
-  return out;
-}
-
 template <class Match>
 Ids expected(Match&& match) {
   Ids out;
@@ -96,22 +82,6 @@ Ids expected(Match&& match) {
 Ids slice(const Ids& all, std::size_t from, std::size_t count) {
   return Ids(all.begin() + static_cast<std::ptrdiff_t>(from),
              all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), from + count)));
-}
-
-// Every page from the first, following `next`; checks each page's `previous` leads back.
-Ids walk(Store& store, const fhir::search::SearchQuery& q) {
-  Ids seen;
-  Ids before;
-  std::string cursor;
-  for (int pages = 0; pages < 200; ++pages) {
-    SearchPage p = page(store, q, cursor);
-    if (!cursor.empty()) CHECK(ids(page(store, q, p.previous_cursor)) == before);
-    before = ids(p);
-    seen.insert(seen.end(), before.begin(), before.end());
-    if (p.next_cursor.empty()) break;
-    cursor = p.next_cursor;
-  }
-  return seen;
 }
 
 TEST_CASE("planning: an unselective AND pages in id order with the right links and totals") {
@@ -131,7 +101,8 @@ TEST_CASE("planning: an unselective AND pages in id order with the right links a
 
     const Ids both = expected([](int i) { return female(i) && year(i) >= 1990; });
     REQUIRE(both.size() == 800);
-    const auto q = parse({{"birthdate", "ge1990"}, {"gender", "female"}, {"_count", "20"}});
+    const auto q =
+        parse("Patient", {{"birthdate", "ge1990"}, {"gender", "female"}, {"_count", "20"}});
     SearchPage first = page(*store, q, "");
     CHECK(ids(first) == slice(both, 0, 20));
     // Walking, the estimate is not counted (SQLite); PostgreSQL counts it up to 1,000.
@@ -153,34 +124,37 @@ TEST_CASE("planning: an unselective AND pages in id order with the right links a
     SearchPage all = page(*store, whole, "");
     CHECK(ids(all) == both);
     CHECK(all.total == 800);
-    const auto accurate = parse({{"birthdate", "ge1990"},
-                                 {"gender", "female"},
-                                 {"_total", "accurate"},
-                                 {"_offset", "790"}});
+    const auto accurate = parse("Patient", {{"birthdate", "ge1990"},
+                                            {"gender", "female"},
+                                            {"_total", "accurate"},
+                                            {"_offset", "790"}});
     SearchPage tail = page(*store, accurate, "");
     CHECK(tail.total == 800);
     CHECK(ids(tail) == slice(both, 790, 20));
 
     // Descending id: the walk runs backwards.
     const auto down =
-        parse({{"gender", "female"}, {"birthdate", "ge1990"}, {"_sort", "-_id"}, {"_count", "7"}});
+        parse("Patient",
+              {{"gender", "female"}, {"birthdate", "ge1990"}, {"_sort", "-_id"}, {"_count", "7"}});
     const Ids reversed(both.rbegin(), both.rend());
     SearchPage top = page(*store, down, "");
     CHECK(ids(top) == slice(reversed, 0, 7));
     CHECK(ids(page(*store, down, top.next_cursor)) == slice(reversed, 7, 7));
 
     // A negated dense clause is a probe too (NOT EXISTS).
-    const auto males = parse({{"gender:not", "female"}, {"birthdate", "ge1990"}});
+    const auto males = parse("Patient", {{"gender:not", "female"}, {"birthdate", "ge1990"}});
     const Ids odd = expected([](int i) { return !female(i) && year(i) >= 1990; });
     CHECK(walk(*store, males) == odd);
 
     // A selective clause drives: one match, or none when the dense clause disagrees.
-    CHECK(ids(page(*store, parse({{"identifier", "urn:t|p0011"}, {"gender", "male"}}), "")) ==
-          Ids{"p0011"});
-    CHECK(ids(page(*store, parse({{"identifier", "urn:t|p0011"}, {"gender", "female"}}), ""))
+    CHECK(ids(page(*store, parse("Patient", {{"identifier", "urn:t|p0011"}, {"gender", "male"}}),
+                   "")) == Ids{"p0011"});
+    CHECK(ids(page(*store, parse("Patient", {{"identifier", "urn:t|p0011"}, {"gender", "female"}}),
+                   ""))
               .empty());
     // No match at all (the years are 1950 and 1995 only) while each clause alone is dense.
-    const auto none = parse({{"birthdate", "ge1990"}, {"birthdate", "lt1951"}, {"gender", "male"}});
+    const auto none =
+        parse("Patient", {{"birthdate", "ge1990"}, {"birthdate", "lt1951"}, {"gender", "male"}});
     SearchPage empty = page(*store, none, "");
     CHECK(empty.entries.empty());
     CHECK(empty.total == 0);
@@ -226,29 +200,32 @@ TEST_CASE("planning: chains and _has drive when selective and are probed link by
     // warns for each one a non-superuser may not analyze.)
     if (b.postgresql)
       raw_exec(b, "ANALYZE resource, search_param, idx_string, idx_token, idx_date, idx_reference");
-    const auto obs = [](const Params& params) { return parse(params, "Observation"); };
+    const auto obs = [](const Params& params) { return parse("Observation", params); };
 
     // _has over 1,600 Patients (dense: walked, each Patient probed through its references).
     const Ids coded_b = expected([](int i) { return i % 3 != 0; });
-    const auto has_b = parse({{"_has:Observation:subject:code", "b"}, {"_count", "25"}});
+    const auto has_b = parse("Patient", {{"_has:Observation:subject:code", "b"}, {"_count", "25"}});
     SearchPage first = page(*store, has_b, "");
     CHECK(ids(first) == slice(coded_b, 0, 25));
     CHECK(ids(page(*store, has_b, first.next_cursor)) == slice(coded_b, 25, 25));
     CHECK(walk(*store, has_b) == coded_b);
     // ... and with a dense clause of the Patient itself.
     const Ids b_female = expected([](int i) { return i % 3 != 0 && female(i); });
-    CHECK(walk(*store, parse({{"_has:Observation:subject:code", "b"}, {"gender", "female"}})) ==
-          b_female);
+    CHECK(walk(*store, parse("Patient", {{"_has:Observation:subject:code", "b"},
+                                         {"gender", "female"}})) == b_female);
     // Selective: the chain's set drives (a rare code: two Patients).
-    SearchPage rare = page(*store, parse({{"_has:Observation:subject:code", "rare"}}), "");
+    SearchPage rare =
+        page(*store, parse("Patient", {{"_has:Observation:subject:code", "rare"}}), "");
     CHECK(ids(rare) == Ids{"p0007", "p1500"});
     CHECK(rare.total == 2);
     // A selective clause drives and the _has is probed: agreeing, then not.
     CHECK(ids(page(*store,
-                   parse({{"identifier", "urn:t|p0011"}, {"_has:Observation:subject:code", "b"}}),
+                   parse("Patient",
+                         {{"identifier", "urn:t|p0011"}, {"_has:Observation:subject:code", "b"}}),
                    "")) == Ids{"p0011"});
     CHECK(ids(page(*store,
-                   parse({{"identifier", "urn:t|p0012"}, {"_has:Observation:subject:code", "b"}}),
+                   parse("Patient",
+                         {{"identifier", "urn:t|p0012"}, {"_has:Observation:subject:code", "b"}}),
                    ""))
               .empty());
 
@@ -283,12 +260,15 @@ TEST_CASE("planning: chains and _has drive when selective and are probed link by
                    obs({{"code", "rare"}, {"subject:Patient._has:Observation:subject:code", "b"}}),
                    "")) == Ids{"r0007"});
     const std::string nested = "_has:Observation:subject:_has:Observation:has-member:code";
-    CHECK(ids(page(*store, parse({{"identifier", "urn:t|p0007"}, {nested, "panel"}}), "")) ==
-          Ids{"p0007"});
-    CHECK(ids(page(*store, parse({{"identifier", "urn:t|p0008"}, {nested, "panel"}}), "")).empty());
-    CHECK(ids(page(*store, parse({{nested, "panel"}}), "")) == Ids{"p0007"});
-    CHECK(walk(*store, parse({{"_has:Observation:subject:subject:Patient.gender", "female"},
-                              {"birthdate", "ge1990"}})) ==
+    CHECK(ids(page(*store, parse("Patient", {{"identifier", "urn:t|p0007"}, {nested, "panel"}}),
+                   "")) == Ids{"p0007"});
+    CHECK(
+        ids(page(*store, parse("Patient", {{"identifier", "urn:t|p0008"}, {nested, "panel"}}), ""))
+            .empty());
+    CHECK(ids(page(*store, parse("Patient", {{nested, "panel"}}), "")) == Ids{"p0007"});
+    CHECK(walk(*store,
+               parse("Patient", {{"_has:Observation:subject:subject:Patient.gender", "female"},
+                                 {"birthdate", "ge1990"}})) ==
           expected([](int i) { return female(i) && year(i) >= 1990; }));
   }
 }
@@ -334,7 +314,7 @@ TEST_CASE("planning: two clauses of one date parameter read as one range, exactl
     std::vector<WriteRequest> writes;
     for (int i = 0; i < kDated; ++i) writes.push_back(dated(i));
     write(std::move(writes));
-    const auto obs = [](const Params& params) { return parse(params, "Observation"); };
+    const auto obs = [](const Params& params) { return parse("Observation", params); };
     // The matches in id order, evaluated from the days themselves (a day is within
     // [from, to) when its text is: same length, same format).
     auto between = [](const std::string& from, const std::string& to, const char* code) {
@@ -459,7 +439,7 @@ TEST_CASE("planning: a driver with no rows answers an empty page, and sees the t
                   return Status::ok();
                 })
                 .is_ok());
-    const auto unknown = parse({{"identifier", "urn:t|nobody"}, {"_total", "accurate"}});
+    const auto unknown = parse("Patient", {{"identifier", "urn:t|nobody"}, {"_total", "accurate"}});
     SearchPage none = page(*store, unknown, "");
     CHECK(none.entries.empty());
     CHECK(none.total == 0);
@@ -469,26 +449,28 @@ TEST_CASE("planning: a driver with no rows answers an empty page, and sees the t
     // lone clause's page, links included.
     SearchPage none_of_three = page(
         *store,
-        parse({{"identifier", "urn:t|nobody"}, {"gender:not", "female"}, {"birthdate", "ge1900"}}),
+        parse("Patient",
+              {{"identifier", "urn:t|nobody"}, {"gender:not", "female"}, {"birthdate", "ge1900"}}),
         "");
     CHECK(none_of_three.entries.empty());
     CHECK(none_of_three.last_cursor == none.last_cursor);
     // The default _total (estimate) says 0 too, counted before the page or not.
     CHECK(none_of_three.total == 0);
-    CHECK(page(*store, parse({{"identifier", "urn:t|nobody"}}), "").total == 0);
+    CHECK(page(*store, parse("Patient", {{"identifier", "urn:t|nobody"}}), "").total == 0);
     CHECK(ids(page(*store, unknown, none.last_cursor)).empty());
     auto counted = unknown;
     counted.count = 0;
     CHECK(page(*store, counted, "").total == 0);
     // The same lookups of an identifier that does exist find it.
-    CHECK(ids(page(*store, parse({{"identifier", "urn:t|p0007"}, {"gender:not", "female"}}), "")) ==
-          Ids{"p0007"});
+    CHECK(ids(page(*store,
+                   parse("Patient", {{"identifier", "urn:t|p0007"}, {"gender:not", "female"}}),
+                   "")) == Ids{"p0007"});
 
     // A lookup before and after a write in one transaction: none, then the written one.
     std::vector<std::size_t> found;
     REQUIRE(store
                 ->transact([&](StoreTransaction& tx) {
-                  const auto lookup = parse({{"identifier", "urn:t|p0040"}});
+                  const auto lookup = parse("Patient", {{"identifier", "urn:t|p0040"}});
                   for (int round = 0; round < 2; ++round) {
                     auto hits = tx.search(lookup);
                     if (!hits.is_ok()) return hits.status();

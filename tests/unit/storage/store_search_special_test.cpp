@@ -17,15 +17,18 @@
 #include "storage/sql/text_index.h"
 #include "storage/store.h"
 #include "store_backends.h"
+#include "store_search_support.h"
 
 namespace hearth::storage {
 namespace {
 
 using testing::backends;
+using testing::Ids;
 using testing::ManualClock;
 using testing::open_or_die;
-using Params = std::vector<std::pair<std::string, std::string>>;
-using Ids = std::vector<std::string>;
+using testing::Params;
+using testing::search_ids;
+using testing::sqlite_scalar;
 
 // A resource stored (created or replaced) with the index rows its JSON yields.
 void put(Store& store, const std::string& type, const std::string& id, const std::string& fields) {
@@ -80,17 +83,6 @@ void load(Store& store) {
       R"("coordinateSystem":1,"referenceSeq":{"chromosome":)" + code("urn:chr", "1") +
           R"(,"windowStart":100,"windowEnd":500},"variant":[{"start":120,"end":121},)"
           R"({"start":300,"end":310}])");
-}
-
-Ids search_ids(Store& store, const std::string& type, const Params& params) {
-  auto q = fhir::search::parse_search(type, params, "http://h/fhir", true);
-  REQUIRE_MESSAGE(q.is_ok(), q.status().message());
-  auto page = store.search(*q);
-  REQUIRE_MESSAGE(page.is_ok(), page.status().message());
-  Ids out;
-  for (const auto& e : page->entries) out.push_back(e.id);
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 TEST_CASE("search: composite parameters match their parts within one element") {
@@ -270,22 +262,6 @@ TEST_CASE("search: UCUM quantities match in canonical units, others as written")
   }
 }
 
-// A number read from the SQLite file of `b` (the first column of `sql`'s first row).
-long long sqlite_number(const testing::Backend& b, const char* sql) {
-  sqlite3* conn = nullptr;
-  long long out = -1;
-  if (sqlite3_open(b.sqlite_path.c_str(), &conn) == SQLITE_OK) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(conn, sql, -1, &st, nullptr) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-      out = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(conn);
-  return out;
-}
-
 TEST_CASE("search: _text reads the narrative, _content every string of the resource") {
   for (const auto& b : backends()) {
     INFO("backend: " << b.name);
@@ -327,7 +303,7 @@ TEST_CASE("search: _text reads the narrative, _content every string of the resou
     };
     // SQLite: the rows are still pending (text_index.h), searched by their words.
     if (!b.postgresql && b.persistent) {
-      CHECK(sqlite_number(b, "SELECT count(*) FROM idx_text_pending") == 3);
+      CHECK(sqlite_scalar(b.sqlite_path, "SELECT count(*) FROM idx_text_pending") == 3);
     }
     check_words();
     // Enough writes for the session to move the pending rows into the FTS5 index; the same
@@ -336,10 +312,10 @@ TEST_CASE("search: _text reads the narrative, _content every string of the resou
       put(*store, "Basic", "filler" + std::to_string(i), R"("code":{"text":"filler"})");
     }
     if (!b.postgresql && b.persistent) {
-      CHECK(sqlite_number(b,
+      CHECK(sqlite_scalar(b.sqlite_path,
                           "SELECT count(*) FROM idx_text_pending WHERE rid IN (SELECT rid FROM"
                           " resource WHERE res_id IN ('p1', 'p2', 'o1'))") == 0);
-      CHECK(sqlite_number(b,
+      CHECK(sqlite_scalar(b.sqlite_path,
                           "SELECT (SELECT count(*) FROM idx_text_words) +"
                           " (SELECT count(*) FROM idx_text_pending)") ==
             storage::detail::kTextDrainRows + 3);
@@ -361,7 +337,7 @@ TEST_CASE("search: _text reads the narrative, _content every string of the resou
     REQUIRE(store->remove(del).is_ok());
     CHECK(search_ids(*store, "Patient", {{"_content", "peter,penicillin"}}).empty());
     if (!b.postgresql && b.persistent) {
-      CHECK(sqlite_number(b,
+      CHECK(sqlite_scalar(b.sqlite_path,
                           "SELECT (SELECT count(*) FROM idx_text_words) +"
                           " (SELECT count(*) FROM idx_text_pending)") ==
             storage::detail::kTextDrainRows + 2);
@@ -400,17 +376,18 @@ TEST_CASE("search: schema 17 rebuilds the full-text index of schema 16 with hear
                       " columnsize=0, tokenize=\"ascii tokenchars '_'\");"
                       " INSERT INTO idx_text (idx_text) VALUES ('rebuild');"
                       " UPDATE schema_version SET version = 16");
-    CHECK(sqlite_number(b,
+    CHECK(sqlite_scalar(b.sqlite_path,
                         "SELECT count(*) FROM sqlite_master WHERE name = 'idx_text'"
                         " AND sql LIKE '%hearth_words%'") == 0);
     auto reached = migrate_store(b.url);
     REQUIRE_MESSAGE(reached.is_ok(), reached.status().message());
-    CHECK(sqlite_number(b,
+    CHECK(sqlite_scalar(b.sqlite_path,
                         "SELECT count(*) FROM sqlite_master WHERE name = 'idx_text'"
                         " AND sql LIKE '%hearth_words%'") == 1);
-    CHECK(sqlite_number(b, "SELECT v FROM idx_text_config WHERE k = 'automerge'") == 16);
+    CHECK(sqlite_scalar(b.sqlite_path, "SELECT v FROM idx_text_config WHERE k = 'automerge'") ==
+          16);
     // The 256th write moved every row into the index; the last filler and p2 stay pending.
-    CHECK(sqlite_number(b, "SELECT count(*) FROM idx_text_pending") == 2);
+    CHECK(sqlite_scalar(b.sqlite_path, "SELECT count(*) FROM idx_text_pending") == 2);
     auto store = open_or_die(b.url, clock);
     CHECK(search_ids(*store, "Patient", {{"_text", "penicillin"}}) == Ids{"p1"});
     CHECK(search_ids(*store, "Patient", {{"_text", "chalmers"}}).empty());

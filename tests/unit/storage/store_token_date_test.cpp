@@ -16,15 +16,21 @@
 #include "fhir/search/search_query.h"
 #include "storage/store.h"
 #include "store_backends.h"
+#include "store_search_support.h"
 
 namespace hearth::storage {
 namespace {
 
 using testing::backends;
+using testing::Ids;
+using testing::ids;
 using testing::ManualClock;
 using testing::open_or_die;
-using Params = std::vector<std::pair<std::string, std::string>>;
-using Ids = std::vector<std::string>;
+using testing::page;
+using testing::Params;
+using testing::parse;
+using testing::sqlite_scalar;
+using testing::walk;
 
 // 2,400 Observations: code urn:c|x on the even ones (1,200: more than the planner's probe cap of
 // 1,000, so the code alone never drives), urn:c|y on the odd ones; every sixth also has urn:d|x
@@ -64,40 +70,6 @@ WriteRequest write_of(const std::string& id, const Obs& o) {
                                     R"(]},"effectiveDateTime":")" + o.day + "\"}");
 }
 
-fhir::search::SearchQuery parse(const Params& params) {
-  auto q = fhir::search::parse_search("Observation", params, "http://h/fhir", true);
-  REQUIRE_MESSAGE(q.is_ok(), q.status().message());
-  return std::move(*q);
-}
-
-SearchPage page(Store& store, fhir::search::SearchQuery q, const std::string& cursor) {
-  q.cursor = cursor;
-  auto found = store.search(q);
-  REQUIRE_MESSAGE(found.is_ok(), found.status().message());
-  return std::move(*found);
-}
-
-Ids ids(const SearchPage& p) {
-  Ids out;
-  for (const ResourceVersion& v : p.entries) out.push_back(v.id);
-  return out;
-}
-
-// Every page from the first, following `next`; checks each page's `previous` leads back.
-Ids walk(Store& store, const fhir::search::SearchQuery& q) {
-  Ids seen, before;
-  std::string cursor;
-  for (int pages = 0; pages < 500; ++pages) {
-    SearchPage p = page(store, q, cursor);
-    if (!cursor.empty()) CHECK(ids(page(store, q, p.previous_cursor)) == before);
-    before = ids(p);
-    seen.insert(seen.end(), before.begin(), before.end());
-    if (p.next_cursor.empty()) break;
-    cursor = p.next_cursor;
-  }
-  return seen;
-}
-
 // The model's matches of a code (system "" for any) and days [from, to), by day then id, or by
 // id only.
 Ids expected(const std::map<std::string, Obs>& model, const std::string& system,
@@ -113,21 +85,6 @@ Ids expected(const std::map<std::string, Obs>& model, const std::string& system,
   std::sort(found.begin(), found.end());
   Ids out;
   for (const auto& f : found) out.push_back(f.second);
-  return out;
-}
-
-long long sqlite_scalar(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  long long out = -1;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      out = sqlite3_column_int64(stmt, 0);
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
   return out;
 }
 
@@ -152,41 +109,47 @@ TEST_CASE("token and date: the walk of a code's days gives the model's matches, 
       const Ids spring = expected(model, "", "x", "2020-03-10", "2020-05-20");
       REQUIRE(spring.size() > 20);
       REQUIRE(spring != expected(model, "", "x", "2020-03-10", "2020-05-20", false));
-      CHECK(walk(*store, parse({{"code", "x"},
-                                {"date", "ge2020-03-10"},
-                                {"date", "lt2020-05-20"},
-                                {"_count", "7"}})) == spring);
-      CHECK(walk(*store, parse({{"code", "urn:c|x"},
-                                {"date", "ge2020-03-10"},
-                                {"date", "lt2020-05-20"},
-                                {"_count", "9"}})) ==
+      CHECK(walk(*store, parse("Observation", {{"code", "x"},
+                                               {"date", "ge2020-03-10"},
+                                               {"date", "lt2020-05-20"},
+                                               {"_count", "7"}})) == spring);
+      CHECK(walk(*store, parse("Observation", {{"code", "urn:c|x"},
+                                               {"date", "ge2020-03-10"},
+                                               {"date", "lt2020-05-20"},
+                                               {"_count", "9"}})) ==
             expected(model, "urn:c", "x", "2020-03-10", "2020-05-20"));
       // The second system: the walk's rows hold the code only, the probe keeps the system.
-      CHECK(walk(*store, parse({{"code", "urn:d|x"},
-                                {"date", "ge2020-03-10"},
-                                {"date", "lt2020-05-20"},
-                                {"_count", "5"}})) ==
+      CHECK(walk(*store, parse("Observation", {{"code", "urn:d|x"},
+                                               {"date", "ge2020-03-10"},
+                                               {"date", "lt2020-05-20"},
+                                               {"_count", "5"}})) ==
             expected(model, "urn:d", "x", "2020-03-10", "2020-05-20"));
       // One month (eq bounds both sides), asked in date order, in id order, and the last page.
       const Ids may = expected(model, "", "x", "2020-05-01", "2020-06-01");
       REQUIRE(may.size() > 5);
-      CHECK(walk(*store, parse({{"code", "x"}, {"date", "2020-05"}, {"_count", "4"}})) == may);
+      CHECK(walk(*store, parse("Observation",
+                               {{"code", "x"}, {"date", "2020-05"}, {"_count", "4"}})) == may);
       CHECK(walk(*store,
-                 parse({{"code", "x"}, {"date", "2020-05"}, {"_sort", "date"}, {"_count", "6"}})) ==
+                 parse("Observation",
+                       {{"code", "x"}, {"date", "2020-05"}, {"_sort", "date"}, {"_count", "6"}})) ==
             may);
       CHECK(walk(*store,
-                 parse({{"code", "x"}, {"date", "2020-05"}, {"_sort", "_id"}, {"_count", "6"}})) ==
+                 parse("Observation",
+                       {{"code", "x"}, {"date", "2020-05"}, {"_sort", "_id"}, {"_count", "6"}})) ==
             expected(model, "", "x", "2020-05-01", "2020-06-01", false));
       auto accurate =
-          parse({{"code", "x"}, {"date", "2020-05"}, {"_count", "4"}, {"_total", "accurate"}});
+          parse("Observation",
+                {{"code", "x"}, {"date", "2020-05"}, {"_count", "4"}, {"_total", "accurate"}});
       const SearchPage first = page(*store, accurate, "");
       CHECK(first.total == static_cast<long long>(may.size()));
       const SearchPage last = page(*store, accurate, first.last_cursor);
       const std::size_t tail = may.size() % 4 == 0 ? 4 : may.size() % 4;
       CHECK(ids(last) == Ids(may.end() - static_cast<std::ptrdiff_t>(tail), may.end()));
       // A code no resource has in the range, and the other code.
-      CHECK(ids(page(*store, parse({{"code", "z"}, {"date", "2020-05"}}), "")).empty());
-      CHECK(walk(*store, parse({{"code", "y"}, {"date", "2020-05"}, {"_count", "8"}})) ==
+      CHECK(ids(page(*store, parse("Observation", {{"code", "z"}, {"date", "2020-05"}}), ""))
+                .empty());
+      CHECK(walk(*store,
+                 parse("Observation", {{"code", "y"}, {"date", "2020-05"}, {"_count", "8"}})) ==
             expected(model, "", "y", "2020-05-01", "2020-06-01"));
       // Token parameters the table leaves out (an enumeration, an identifier): the day's rows
       // walked and probed, as before it.
@@ -196,10 +159,11 @@ TEST_CASE("token and date: the walk of a code's days gives the model's matches, 
       std::sort(all_may.begin(), all_may.end(), [&](const std::string& a, const std::string& b) {
         return std::tie(model[a].day, a) < std::tie(model[b].day, b);
       });
-      CHECK(walk(*store, parse({{"status", "final"}, {"date", "2020-05"}, {"_count", "25"}})) ==
+      CHECK(walk(*store, parse("Observation",
+                               {{"status", "final"}, {"date", "2020-05"}, {"_count", "25"}})) ==
             all_may);
-      CHECK(walk(*store, parse({{"identifier", "urn:i|" + may.front()}, {"date", "2020-05"}})) ==
-            Ids{may.front()});
+      CHECK(walk(*store, parse("Observation", {{"identifier", "urn:i|" + may.front()},
+                                               {"date", "2020-05"}})) == Ids{may.front()});
     };
     check_all();
 
@@ -243,7 +207,8 @@ TEST_CASE("token and date: the walk of a code's days gives the model's matches, 
     // The walk reads those rows: without them the code's matches are gone.
     testing::sqlite_exec(b.sqlite_path, "DELETE FROM idx_token_date WHERE code = 'x'");
     store = open_or_die(b.url, clock);
-    CHECK(ids(page(*store, parse({{"code", "x"}, {"date", "2020-05"}}), "")).empty());
+    CHECK(
+        ids(page(*store, parse("Observation", {{"code", "x"}, {"date", "2020-05"}}), "")).empty());
     // A store migrated to schema 20 fills the table from the rows it holds.
     store.reset();
     testing::sqlite_exec(b.sqlite_path,
