@@ -41,11 +41,12 @@ struct SharedMap {
 std::mutex g_registry_mutex;
 std::vector<SharedMap*> g_registry;  // few: one per store file open in the process
 
-// The resident budget (see the header): checked every kTrimPeriod pages served from a map, by
-// the thread that served the last of them; one trim at a time.
+// The resident budget (see the header): checked every kTrimPeriod pages a thread served from a
+// map (counted per thread: a shared counter would bounce between the cores on every page); one
+// trim at a time.
 constexpr std::uint32_t kTrimPeriod = 1024;
 std::atomic<std::size_t> g_resident_budget{0};  // 0: not yet set (default_resident_budget)
-std::atomic<std::uint32_t> g_served{0};
+thread_local std::uint32_t t_served = 0;
 std::mutex g_trim_mutex;
 
 // A number of bytes from a cgroup file ("max" and unreadable files: none).
@@ -114,7 +115,7 @@ void trim_if_over_budget() {
 }
 
 void count_served() {
-  if (g_served.fetch_add(1, std::memory_order_relaxed) % kTrimPeriod == kTrimPeriod - 1) {
+  if (++t_served % kTrimPeriod == 0) {
     trim_if_over_budget();
   }
 }

@@ -22,8 +22,8 @@
 // it, until something unmaps it: RSS grows towards the part of the store that is read (these
 // are the OS page cache's pages, shared and reclaimable; a cgroup charges the page cache of a
 // pread() store all the same). To keep that within what the process may use, every 1,024 pages
-// served the process's resident file pages are compared with the budget, by default half the
-// machine's memory or of the cgroup's memory limit when lower, and past it every map's pages
+// a thread serves, the process's resident file pages are compared with the budget, by default half
+// the machine's memory or of the cgroup's memory limit when lower, and past it every map's pages
 // are unmapped at once (the next read of one costs a minor fault). The program's own mapped
 // code counts towards it too. Trimming is costly on a store read at random (a 1M-resource name
 // search with a 1 GiB budget under a 1.4 GiB working set took 2.5 times the CPU): a deployment
