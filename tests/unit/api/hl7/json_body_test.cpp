@@ -1,0 +1,66 @@
+// pretty_json: the same text RapidJSON's PrettyWriter writes into a StringBuffer, plus a newline,
+// in a string allocated at its final size.
+#include "api/hl7/json_body.h"
+
+#include <doctest/doctest.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <string>
+
+namespace hearth::api {
+namespace {
+
+// Writes an object with `n` string members, so the size grows with n.
+template <typename Writer>
+void emit_members(Writer& w, int n) {
+  w.StartObject();
+  for (int i = 0; i < n; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    w.Key(key.c_str());
+    w.String("line\nbreak \"quoted\" \\ caf\xc3\xa9");
+  }
+  w.Key("list");
+  w.SetFormatOptions(rapidjson::kFormatSingleLineArray);
+  w.StartArray();
+  w.Int(1);
+  w.Bool(false);
+  w.Null();
+  w.EndArray();
+  w.SetFormatOptions(rapidjson::kFormatDefault);
+  w.EndObject();
+}
+
+TEST_CASE("pretty_json writes what a PrettyWriter over a StringBuffer writes, and a newline") {
+  for (int n : {0, 1, 3, 5000}) {
+    CAPTURE(n);
+    rapidjson::StringBuffer buffer;
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> reference(buffer);
+    reference.SetIndent(' ', 2);
+    emit_members(reference, n);
+    const std::string expected = std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+
+    int runs = 0;
+    const std::string json = pretty_json([&](PrettyJsonWriter& w) {
+      ++runs;
+      emit_members(w, n);
+    });
+    CHECK(json == expected);
+    CHECK(runs == 2);  // one counting, one writing
+    // Reserved once at the counted size: no growth left spare room behind.
+    CHECK(json.capacity() - json.size() < 16);
+  }
+}
+
+TEST_CASE("JsonBodyStream counts without a string and appends with one") {
+  JsonBodyStream counter(nullptr);
+  for (char c : std::string("abc")) counter.Put(c);
+  CHECK(counter.count() == 3);
+  std::string out = "x";
+  JsonBodyStream stream(&out);
+  stream.Put('y');
+  stream.Flush();
+  CHECK(out == "xy");
+}
+
+}  // namespace
+}  // namespace hearth::api
