@@ -51,15 +51,16 @@ TEST_CASE("pretty_json writes what a PrettyWriter over a StringBuffer writes, an
   }
 }
 
-TEST_CASE("JsonBodyStream counts without a string and appends with one") {
-  JsonBodyStream counter(nullptr);
+TEST_CASE("JsonBodyStream counts, or stores within its range and drops the rest") {
+  JsonBodyStream counter;
   for (char c : std::string("abc")) counter.Put(c);
   CHECK(counter.count() == 3);
-  std::string out = "x";
-  JsonBodyStream stream(&out);
-  stream.Put('y');
+  std::string out = "xx";
+  JsonBodyStream stream(out.data(), out.data() + out.size());
+  for (char c : std::string("yzw")) stream.Put(c);
   stream.Flush();
-  CHECK(out == "xy");
+  CHECK(out == "yz");
+  CHECK(stream.count() == 3);
 }
 
 }  // namespace
