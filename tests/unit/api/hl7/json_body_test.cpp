@@ -51,6 +51,31 @@ TEST_CASE("pretty_json writes what a PrettyWriter over a StringBuffer writes, an
   }
 }
 
+TEST_CASE("pretty_json sizes every byte value as RapidJSON escapes it") {
+  std::string all;
+  for (int c = 0; c < 256; ++c) all.push_back(static_cast<char>(c));
+  const std::string values[] = {"", all, "\"\\/\b\f\n\r\t\x01\x1f\x7f", "caf\xc3\xa9 \xff"};
+  for (const std::string& value : values) {
+    CAPTURE(value.size());
+    rapidjson::StringBuffer buffer;
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> reference(buffer);
+    reference.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    CHECK(json_string_size(value.data(), value.size()) == buffer.GetSize());
+    const std::string json = pretty_json([&](PrettyJsonWriter& w) {
+      w.StartArray();
+      w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+      w.EndArray();
+    });
+    rapidjson::StringBuffer array_buffer;
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> array_reference(array_buffer);
+    array_reference.SetIndent(' ', 2);
+    array_reference.StartArray();
+    array_reference.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    array_reference.EndArray();
+    CHECK(json == std::string(array_buffer.GetString(), array_buffer.GetSize()) + "\n");
+  }
+}
+
 TEST_CASE("JsonBodyStream counts, or stores within its range and drops the rest") {
   JsonBodyStream counter;
   for (char c : std::string("abc")) counter.Put(c);
