@@ -4,8 +4,10 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/hl7/route.h"
@@ -31,12 +33,12 @@ Response error(const Status& status) {
   return outcome_response(status, ResponseFormat{.format = Format::kJson, .pretty = true});
 }
 
-Response json_response(const rapidjson::StringBuffer& buffer) {
+// `emit`'s JSON as the body (api/hl7/json_body.h: written twice, allocated once).
+template <typename Emit>
+Response json_response(Emit&& emit) {
   Response response;
   response.content_type = std::string(kJsonContentType);
-  response.body.reserve(buffer.GetSize() + 1);
-  response.body.assign(buffer.GetString(), buffer.GetSize());
-  response.body.push_back('\n');  // operators read these with curl
+  response.body = pretty_json(std::forward<Emit>(emit));
   return response;
 }
 
@@ -263,72 +265,79 @@ Result<Response> Hl7ArchiveApi::list(const Request& request) const {
   if (more) rows.resize(static_cast<std::size_t>(query.count));
 
   const std::string base = hl7_base(request);
-  rapidjson::StringBuffer buffer;
-  PrettyJsonWriter w(buffer);
-  w.SetIndent(' ', 2);
-  w.StartObject();
-  write_string(w, "self", list_link(base, query, query.filter.before_id));
-  if (more) write_string(w, "next", list_link(base, query, rows.back().id));
-  w.Key("count");
-  w.Int64(static_cast<std::int64_t>(rows.size()));
-  w.Key("messages");
-  w.StartArray();
-  for (const storage::ArchivedMessage& m : rows) {
+  return json_response([&](PrettyJsonWriter& w) {
     w.StartObject();
-    write_columns(w, m, base);
+    write_string(w, "self", list_link(base, query, query.filter.before_id));
+    if (more) write_string(w, "next", list_link(base, query, rows.back().id));
+    w.Key("count");
+    w.Int64(static_cast<std::int64_t>(rows.size()));
+    w.Key("messages");
+    w.StartArray();
+    for (const storage::ArchivedMessage& m : rows) {
+      w.StartObject();
+      write_columns(w, m, base);
+      w.EndObject();
+    }
+    w.EndArray();
     w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  return json_response(buffer);
+  });
 }
 
-// What the message wrote, from its Provenance: `provenance` and `produced` (versioned
-// references); nothing for a message that wrote nothing (unmapped, rejected, error).
-void Hl7ArchiveApi::write_produced(PrettyJsonWriter& w, const storage::ArchivedMessage& m) const {
-  if (resources_ == nullptr || m.status != storage::MessageStatus::kAccepted) return;
+// What the message wrote, from its Provenance: its id and the versioned references of its
+// targets; nullopt for a message that wrote nothing (unmapped, rejected, error).
+std::optional<Hl7ArchiveApi::Produced> Hl7ArchiveApi::produced_by(
+    const storage::ArchivedMessage& m) const {
+  if (resources_ == nullptr || m.status != storage::MessageStatus::kAccepted) return std::nullopt;
   const std::string id = std::string(kMessageProvenancePrefix) + std::to_string(m.id);
   Result<storage::ResourceVersion> provenance = resources_->read("Provenance", id);
-  if (!provenance.is_ok()) return;
+  if (!provenance.is_ok()) return std::nullopt;
   Result<fhir::JsonDocument> doc = fhir::parse_json(provenance->body);
-  if (!doc.is_ok()) return;
-  write_string(w, "provenance", "Provenance/" + id);
-  w.Key("produced");
-  w.StartArray();
+  if (!doc.is_ok()) return std::nullopt;
+  Produced produced{.provenance = "Provenance/" + id, .references = {}};
   auto targets = doc->FindMember("target");
   if (targets != doc->MemberEnd() && targets->value.IsArray()) {
     for (const fhir::JsonValue& target : targets->value.GetArray()) {
       auto ref = target.FindMember("reference");
       if (ref != target.MemberEnd() && fhir::is_json_string(ref->value)) {
-        write_text(w, fhir::json_string(ref->value));
+        produced.references.emplace_back(fhir::json_string(ref->value));
       }
     }
   }
-  w.EndArray();
+  return produced;
 }
 
 Result<Response> Hl7ArchiveApi::read(const Request& request, std::int64_t id) const {
   HEARTH_ASSIGN_OR_RETURN(const storage::ArchivedMessage m, store_.read_message(id));
-  rapidjson::StringBuffer buffer;
-  PrettyJsonWriter w(buffer);
-  w.SetIndent(' ', 2);
-  w.StartObject();
-  write_columns(w, m, hl7_base(request));
-  write_string(w, "raw", m.raw);
-  write_string(w, "ack", m.ack);
-  write_produced(w, m);
+  const std::string base = hl7_base(request);
+  const std::optional<Produced> produced = produced_by(m);
+  // Everything the body shows is gathered first, since json_response writes it twice. The view
+  // is the one copy of the decoded text; the parsed message only points into m.raw.
   hl7::ParseError parse_error;
   auto parsed = hl7::Message::parse(std::string_view(m.raw), &parse_error);
-  w.Key("parsed");
-  if (parsed) {
-    write_hl7_view(w, hl7::view_of(*parsed));
-  } else {
-    w.Null();
-    w.Key("parseError");
-    write_parse_error(w, parse_error);
-  }
-  w.EndObject();
-  return json_response(buffer);
+  std::optional<hl7::MessageView> view;
+  if (parsed) view = hl7::view_of(*parsed);
+  return json_response([&](PrettyJsonWriter& w) {
+    w.StartObject();
+    write_columns(w, m, base);
+    write_string(w, "raw", m.raw);
+    write_string(w, "ack", m.ack);
+    if (produced) {
+      write_string(w, "provenance", produced->provenance);
+      w.Key("produced");
+      w.StartArray();
+      for (const std::string& reference : produced->references) write_text(w, reference);
+      w.EndArray();
+    }
+    w.Key("parsed");
+    if (view) {
+      write_hl7_view(w, *view);
+    } else {
+      w.Null();
+      w.Key("parseError");
+      write_parse_error(w, parse_error);
+    }
+    w.EndObject();
+  });
 }
 
 Result<Response> Hl7ArchiveApi::post_x12(const Request& request) const {
@@ -382,26 +391,25 @@ Result<Response> Hl7ArchiveApi::replay(const Request& request, std::int64_t id) 
   HEARTH_ASSIGN_OR_RETURN(const storage::ArchivedMessage row,
                           store_.read_message(result.archive_id));
 
-  rapidjson::StringBuffer buffer;
-  PrettyJsonWriter w(buffer);
-  w.SetIndent(' ', 2);
-  w.StartObject();
-  w.Key("replayOf");
-  w.Int64(id);
-  w.Key("archiveId");
-  w.Int64(result.archive_id);
-  w.Key("duplicate");
-  w.Bool(result.duplicate);
-  write_string(w, "status", storage::message_status_text(row.status));
-  write_string(w, "ackCode", result.ack_code);
-  write_string(w, "ack", result.ack);
-  w.Key("produced");
-  w.StartArray();
-  for (const std::string& written : result.written) write_text(w, written);
-  w.EndArray();
-  write_string(w, "self", hl7_base(request) + "/messages/" + std::to_string(result.archive_id));
-  w.EndObject();
-  return json_response(buffer);
+  const std::string self = hl7_base(request) + "/messages/" + std::to_string(result.archive_id);
+  return json_response([&](PrettyJsonWriter& w) {
+    w.StartObject();
+    w.Key("replayOf");
+    w.Int64(id);
+    w.Key("archiveId");
+    w.Int64(result.archive_id);
+    w.Key("duplicate");
+    w.Bool(result.duplicate);
+    write_string(w, "status", storage::message_status_text(row.status));
+    write_string(w, "ackCode", result.ack_code);
+    write_string(w, "ack", result.ack);
+    w.Key("produced");
+    w.StartArray();
+    for (const std::string& written : result.written) write_text(w, written);
+    w.EndArray();
+    write_string(w, "self", self);
+    w.EndObject();
+  });
 }
 
 }  // namespace hearth::api

@@ -35,6 +35,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "api/hl7/ingest.h"
 #include "api/hl7/route.h"
@@ -73,7 +76,12 @@ class Hl7ArchiveApi final : public Service {
   Result<Response> read(const Request& request, std::int64_t id) const;
   Result<Response> replay(const Request& request, std::int64_t id) const;
   Result<Response> post_x12(const Request& request) const;
-  void write_produced(PrettyJsonWriter& w, const storage::ArchivedMessage& m) const;
+  // What an accepted message wrote, from its Provenance (message_mapping.h).
+  struct Produced {
+    std::string provenance;               // "Provenance/hl7-message-12"
+    std::vector<std::string> references;  // its targets, versioned
+  };
+  std::optional<Produced> produced_by(const storage::ArchivedMessage& m) const;
 
   storage::MessageArchive& store_;
   Hl7Ingest& ingest_;

@@ -1,6 +1,7 @@
 // Writing the decoded view as JSON: a field's components on one line, the rest indented.
 #include "api/hl7/view_json.h"
 
+#include "core/utf8.h"
 #include "hl7/v2/charset.h"
 
 namespace hearth::api {
@@ -33,6 +34,12 @@ std::string as_utf8(std::string_view text) {
 }
 
 void write_text(PrettyJsonWriter& w, std::string_view text) {
+  // The common case, and the view's own text (already converted): no copy of a value that may
+  // be megabytes long.
+  if (is_valid_utf8(text)) {
+    w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    return;
+  }
   const std::string utf8 = as_utf8(text);
   w.String(utf8.data(), static_cast<rapidjson::SizeType>(utf8.size()));
 }

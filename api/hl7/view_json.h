@@ -10,19 +10,14 @@
 // Pure functions, thread-safe. Strings in the JSON are UTF-8.
 #pragma once
 
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-
 #include <string>
 #include <string_view>
 
+#include "api/hl7/json_body.h"
 #include "hl7/v2/error_code.h"
 #include "hl7/v2/message_view.h"
 
 namespace hearth::api {
-
-// The writer the operating API and the CLI print with: JSON indented by two spaces.
-using PrettyJsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
 // Writes the view (shape above) as one JSON object value.
 void write_hl7_view(PrettyJsonWriter& w, const hl7::MessageView& view);
@@ -31,7 +26,8 @@ void write_hl7_view(PrettyJsonWriter& w, const hl7::MessageView& view);
 // "message":"..."}; "location" is left out when the error has none.
 void write_parse_error(PrettyJsonWriter& w, const hl7::ParseError& error);
 
-// Writes `text` as a JSON string, UTF-8 as as_utf8() makes it.
+// Writes `text` as a JSON string, UTF-8 as as_utf8() makes it (copied only when it is not valid
+// UTF-8 already).
 void write_text(PrettyJsonWriter& w, std::string_view text);
 
 // `text` when it is valid UTF-8, else with each byte >= 0x80 read as ISO 8859/1.

@@ -168,17 +168,15 @@ int run_hl7_parse(const Hl7ParseOptions& options, std::ostream& out, std::ostrea
     for (const hl7::Message& message : group.messages) views.push_back(hl7::view_of(message));
   }
   if (options.json) {
-    rapidjson::StringBuffer buffer;
-    api::PrettyJsonWriter w(buffer);
-    w.SetIndent(' ', 2);
-    if (views.size() == 1) {
-      api::write_hl7_view(w, views.front());
-    } else {
-      w.StartArray();
-      for (const hl7::MessageView& view : views) api::write_hl7_view(w, view);
-      w.EndArray();
-    }
-    out << std::string_view(buffer.GetString(), buffer.GetSize()) << '\n';
+    out << api::pretty_json([&](api::PrettyJsonWriter& w) {
+      if (views.size() == 1) {
+        api::write_hl7_view(w, views.front());
+      } else {
+        w.StartArray();
+        for (const hl7::MessageView& view : views) api::write_hl7_view(w, view);
+        w.EndArray();
+      }
+    });
     return 0;
   }
   for (std::size_t i = 0; i < views.size(); ++i) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "api/hl7/view_json.h"
@@ -14,21 +15,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view text(reinterpret_cast<const char*>(data), size);
   hearth::hl7::ParseError error;
   auto batch = hearth::hl7::Batch::parse(text, &error);
-  rapidjson::StringBuffer buffer;
-  hearth::api::PrettyJsonWriter w(buffer);
-  w.StartArray();
-  if (batch.is_ok()) {
-    for (const auto& group : batch->groups()) {
-      for (const auto& message : group.messages) {
-        hearth::api::write_hl7_view(w, hearth::hl7::view_of(message));
+  const std::string json = hearth::api::pretty_json([&](hearth::api::PrettyJsonWriter& w) {
+    w.StartArray();
+    if (batch.is_ok()) {
+      for (const auto& group : batch->groups()) {
+        for (const auto& message : group.messages) {
+          hearth::api::write_hl7_view(w, hearth::hl7::view_of(message));
+        }
       }
+    } else {
+      hearth::api::write_parse_error(w, error);
     }
-  } else {
-    hearth::api::write_parse_error(w, error);
-  }
-  w.EndArray();
+    w.EndArray();
+  });
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseValidateEncodingFlag>(buffer.GetString(), buffer.GetSize());
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsArray()) std::abort();
   return 0;
 }

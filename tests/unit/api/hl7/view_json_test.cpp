@@ -11,11 +11,10 @@ namespace hearth::api {
 namespace {
 
 std::string json_of(const hl7::MessageView& view) {
-  rapidjson::StringBuffer buffer;
-  PrettyJsonWriter w(buffer);
-  w.SetIndent(' ', 2);
-  write_hl7_view(w, view);
-  return std::string(buffer.GetString(), buffer.GetSize());
+  std::string json = pretty_json([&](PrettyJsonWriter& w) { write_hl7_view(w, view); });
+  REQUIRE(json.ends_with('\n'));
+  json.pop_back();
+  return json;
 }
 
 constexpr const char* kMessage =
@@ -158,10 +157,7 @@ TEST_CASE("write_parse_error: code, text, location, message") {
   hl7::ParseError error;
   auto bad = hl7::Message::parse("PID|1\r", &error);
   REQUIRE_FALSE(bad.is_ok());
-  rapidjson::StringBuffer buffer;
-  PrettyJsonWriter w(buffer);
-  write_parse_error(w, error);
-  const std::string json(buffer.GetString(), buffer.GetSize());
+  const std::string json = pretty_json([&](PrettyJsonWriter& w) { write_parse_error(w, error); });
   CHECK(json.find("\"code\": 100") != std::string::npos);
   CHECK(json.find("\"text\": \"Segment sequence error\"") != std::string::npos);
   CHECK(json.find("\"location\": \"PID") != std::string::npos);
