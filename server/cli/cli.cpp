@@ -111,7 +111,6 @@ int serve(Config config) {
   // MSG_NOSIGNAL.
   std::signal(SIGPIPE, SIG_IGN);
   limit_malloc_arenas();  // before any thread starts
-  fix_mmap_threshold();
 
   auto store = storage::open_store(
       config.store, storage::StoreOptions{
