@@ -13,6 +13,10 @@ namespace hearth::storage::detail {
 // Returns false (and changes nothing) when SQLite has no default VFS to wrap.
 bool register_hearth_vfs();
 
+// The `PRAGMA mmap_size` that has a connection use the store's shared map in place (any size
+// past the reservation; shared_map_file.h). 0 has it copy pages out of the map instead.
+inline constexpr long long kMmapWholeStore = 1LL << 40;
+
 // The VFS's name, as sqlite3_vfs_find knows it.
 inline constexpr const char* kHearthVfsName = "hearth";
 

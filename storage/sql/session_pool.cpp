@@ -46,7 +46,7 @@ void configure_sqlite(soci::session& sql, bool memory, bool sync_every_commit) {
     // Pages come from the process's one map of the store (shared_map_file.h), used in place.
     // SQLite's own map (one per connection, each page faulted in 16 times and counted in RSS
     // 16 times, capped at 2 GiB) is never made: the VFS answers the size itself.
-    sql << "PRAGMA mmap_size = 1099511627776";
+    sql << "PRAGMA mmap_size = " + std::to_string(detail::kMmapWholeStore);
   }
 }
 

@@ -26,8 +26,6 @@ namespace {
 using testing::Db;
 using testing::TempDb;
 
-constexpr long long kWholeStore = 1ll << 40;  // what the session pool asks for
-
 // Adds `rows` rows (n = first .. first + rows - 1, 2 KB each) and moves every page into the
 // store file, where readers then find them through the map.
 void add_and_checkpoint(Db& writer, long long first, int rows) {
@@ -56,12 +54,12 @@ TEST_CASE("shared map: one map per store file; reads follow the file as it grows
     Db writer(path, nullptr);
     writer.exec("PRAGMA journal_mode = WAL");
     writer.exec("PRAGMA wal_autocheckpoint = 0");
-    writer.exec("PRAGMA mmap_size = " + std::to_string(kWholeStore));
+    writer.exec("PRAGMA mmap_size = " + std::to_string(kMmapWholeStore));
     writer.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, v BLOB)");
     writer.exec("CREATE INDEX t_n ON t (n)");
     Db reader(path, nullptr);
-    reader.exec("PRAGMA mmap_size = " + std::to_string(kWholeStore));
-    CHECK(reader.value("PRAGMA mmap_size") == kWholeStore);  // SQLite's VFS stops at 2 GiB
+    reader.exec("PRAGMA mmap_size = " + std::to_string(kMmapWholeStore));
+    CHECK(reader.value("PRAGMA mmap_size") == kMmapWholeStore);  // SQLite's VFS stops at 2 GiB
     Db copier(path, nullptr);  // mmap_size 0: pages are copied out of the map by xRead
     Db plain(path, "unix");
     CHECK(shared_maps_open() == maps_before + 1);  // three connections, one map
@@ -125,7 +123,7 @@ TEST_CASE("shared map: pages read stay mapped up to the resident budget, then ar
     const auto file = std::filesystem::file_size(path);
     REQUIRE(file > (20u << 20));
     Db reader(path, nullptr);
-    reader.exec("PRAGMA mmap_size = " + std::to_string(kWholeStore));
+    reader.exec("PRAGMA mmap_size = " + std::to_string(kMmapWholeStore));
     const std::string scan = "SELECT SUM(length(v)) FROM t";
 
     set_map_resident_budget(std::size_t{1} << 40);  // never reached: the scan stays mapped
