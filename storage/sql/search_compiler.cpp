@@ -964,13 +964,17 @@ ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::string_view 
         return v.prefix == Prefix::kGt || v.prefix == Prefix::kGe || v.prefix == Prefix::kSa;
       });
   ProbeSql out;
-  // Under the cap a plain clause's count is of resources, not rows (a resource may have several
-  // matching rows): the search's total when the clause is all it asks (SearchPlan::total).
-  const std::string counted = c.chain.empty() ? "CASE WHEN COUNT(*) > " + std::to_string(cap) +
-                                                    " THEN COUNT(*) ELSE COUNT(DISTINCT rid) END"
-                                              : std::string("COUNT(*)");
-  out.text = "SELECT " + counted + " FROM (" + ids.select + (after ? " ORDER BY i.low DESC" : "") +
-             " LIMIT " + std::to_string(cap + 1) + ") AS probe";
+  // A plain clause's count is of resources, not rows (a resource may have several matching
+  // rows): the search's total when the clause is all it asks (SearchPlan::total). The distinct
+  // keys are counted up to the cap. For one value of a token (or any equality on the `_find`
+  // index's columns) the rows come in key order, so SQLite drops duplicates as they pass, with
+  // no temporary b-tree: less than half the instructions of counting the rows and their distinct
+  // keys side by side (about 1k against 2.4k a row).
+  const std::string ordered = ids.select + (after ? " ORDER BY i.low DESC" : "");
+  const std::string limit = " LIMIT " + std::to_string(cap + 1);
+  out.text = c.chain.empty() ? "SELECT COUNT(*) FROM (SELECT DISTINCT rid FROM (" + ordered + ")" +
+                                   limit + ") AS probe"
+                             : "SELECT COUNT(*) FROM (" + ordered + limit + ") AS probe";
   out.values = std::move(b.values);
   return out;
 }

@@ -165,8 +165,8 @@ std::optional<DateRange> date_range(const fhir::search::SearchQuery& query,
 // cheap estimate that picks a plan's driver. Its own values (placeholders from :b1). A chain's
 // rows are the searched type's keys it selects, each link's set nested in the next, which costs
 // what its last link's matches cost: `chain_end` counts those (the last type's own matches)
-// instead, to learn first whether the chain's set is worth counting. Under the cap a plain
-// clause's count is of distinct resources; over it, of rows (at most cap + 1).
+// instead, to learn first whether the chain's set is worth counting. A plain clause's count is
+// of distinct resources (at most cap + 1).
 struct ProbeSql {
   std::string text;
   std::vector<SqlValue> values;
