@@ -1,22 +1,17 @@
 #include "storage/sql/search_compiler.h"
 
 #include <algorithm>
-#include <bit>
 #include <cctype>
-#include <charconv>
-#include <cmath>
 #include <cstdint>
-#include <limits>
-#include <map>
 #include <span>
 #include <string_view>
-#include <unordered_map>
 
 #include "fhir/search/composite.h"
 #include "fhir/search/full_text.h"
 #include "fhir/search/index_values.h"
 #include "fhir/search/param_parts.h"
 #include "fhir/search/ucum.h"
+#include "storage/sql/page_keyset.h"
 #include "storage/sql/token_date_index.h"
 
 namespace hearth::storage::detail {
@@ -31,88 +26,6 @@ using fhir::search::SearchValue;
 // Every UTF-8 text starting with X sorts below X + U+10FFFF (byte order, the "C" collation):
 // a prefix match is then a range scan over the index.
 constexpr std::string_view kAfterPrefix = "\xF4\x8F\xBF\xBF";
-
-// Texts are bound, each distinct one once (the type and parameter names of every clause share
-// a placeholder). Numbers (dates' bounds, quantities) are bound too on SQLite, each distinct one
-// once, so that one shape searched with other values is one prepared statement: written as
-// literals, every new date was a new text to prepare (a quarter of a token+date search's
-// instructions, and the session's statement cache filled with one-off texts). Past
-// kBoundNumbersBelow values they are literals (they cannot carry SQL), which keeps the largest
-// legal query (SearchLimits: 100 x 100 values, each at most two texts) within SQLite's 32,766
-// bound values. PostgreSQL keeps literals: it plans a statement with its values (a custom plan)
-// and, bound, may settle after five runs on a generic plan that guesses every range's
-// selectivity.
-// The tenant (docs/tenancy.md) is the Builder's from its construction: every condition on a
-// resource row or a parameter id takes it from tenant(), so no selection can leave it out.
-class Builder {
- public:
-  Builder(std::string_view tenant, Dialect dialect = Dialect::kSqlite)
-      : dialect(dialect), tenant_(tenant) {}
-  // The placeholder of the tenant (bound once, like every text).
-  std::string tenant() { return text(tenant_); }
-  std::string text(std::string value) {
-    auto [it, added] = index_.try_emplace(value, values.size());
-    if (added) {
-      SqlValue& v = values.emplace_back();
-      v.kind = SqlValue::Kind::kText;
-      v.text = std::move(value);
-    }
-    return ":" + placeholder_name(it->second);
-  }
-  std::string integer(long long value) {
-    if (!bind_numbers()) return std::to_string(value);
-    SqlValue v;
-    v.kind = SqlValue::Kind::kInteger;
-    v.integer = value;
-    return number(v, static_cast<std::uint64_t>(value));
-  }
-  std::string real(double value) {
-    if (!bind_numbers()) return real_literal(value);
-    SqlValue v;
-    v.kind = SqlValue::Kind::kReal;
-    v.real = value;
-    return number(v, std::bit_cast<std::uint64_t>(value));
-  }
-  // The shortest text that reads back as `value` ("0.5", "1e+300"); always finite, since
-  // parse_decimal refuses what does not fit a double.
-  static std::string real_literal(double value) {
-    char buffer[32];
-    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    return ec == std::errc() ? std::string(buffer, end) : std::string("0");
-  }
-  std::vector<SqlValue> values;
-  const Dialect dialect;
-
- private:
-  static constexpr std::size_t kBoundNumbersBelow = 10'000;
-  bool bind_numbers() const {
-    return dialect == Dialect::kSqlite && values.size() < kBoundNumbersBelow;
-  }
-  // The placeholder of the number `v` (its kind and bits the key), bound once.
-  std::string number(const SqlValue& v, std::uint64_t bits) {
-    auto [it, added] = numbers_.try_emplace({v.kind == SqlValue::Kind::kReal, bits}, values.size());
-    if (added) values.push_back(v);
-    return ":" + placeholder_name(it->second);
-  }
-
-  const std::string tenant_;
-  std::unordered_map<std::string, std::size_t> index_;
-  std::map<std::pair<bool, std::uint64_t>, std::size_t> numbers_;
-};
-
-// `terms` joined by `op` (" OR ", " AND ") as a balanced tree of parenthesised pairs: a list of
-// n terms nests log2(n) deep, where a flat "a OR b OR c ..." nests n deep and runs into
-// SQLite's expression depth limit (1,000) on long OR lists.
-std::string balanced(const std::vector<std::string>& terms, std::size_t begin, std::size_t end,
-                     std::string_view op) {
-  if (end - begin == 1) return "(" + terms[begin] + ")";
-  const std::size_t mid = begin + (end - begin) / 2;
-  return "(" + balanced(terms, begin, mid, op) + std::string(op) + balanced(terms, mid, end, op) +
-         ")";
-}
-std::string balanced(const std::vector<std::string>& terms, std::string_view op) {
-  return terms.empty() ? std::string("(1 = 1)") : balanced(terms, 0, terms.size(), op);
-}
 
 const char* table_of(SearchParamType type) {
   switch (type) {
@@ -142,12 +55,6 @@ std::string like_contains(std::string_view text) {
 std::string prefix_range(Builder& b, const std::string& column, const std::string& prefix) {
   return column + " >= " + b.text(prefix) + " AND " + column + " < " +
          b.text(prefix + std::string(kAfterPrefix));
-}
-
-// The `ap` prefix's slack: 10% of the distance between the value and now.
-std::int64_t ap_slack(const SearchValue& v, std::int64_t now) {
-  const double gap = std::abs(static_cast<double>(now) - static_cast<double>(v.low));
-  return static_cast<std::int64_t>(gap * 0.1);
 }
 
 // A date value against a stored range [lo, hi] (search.html#prefix): `lo`/`hi` are columns.
@@ -341,53 +248,10 @@ std::string column_clause(Builder& b, const SearchClause& clause, std::int64_t n
   return balanced(any, " OR ");
 }
 
-// The condition on i.pid that selects the rows of parameter `code` of `type`: its id in
-// search_param, looked up by the engine once per statement (the compiler stays free of the
-// database), and its parts' ids for an umbrella parameter, whose rows they hold too
-// (fhir/search/param_parts.h).
-std::string pid_condition(Builder& b, const std::string& type, std::string_view code) {
-  const std::span<const std::string_view> parts = fhir::search::param_parts(type, code);
-  if (parts.empty()) {
-    return "i.pid = (SELECT p.id FROM search_param p WHERE p.tenant = " + b.tenant() +
-           " AND p.res_type = " + b.text(type) + " AND p.code = " + b.text(std::string(code)) + ")";
-  }
-  std::string codes = b.text(std::string(code));
-  for (std::string_view part : parts) codes += ", " + b.text(std::string(part));
-  return "i.pid IN (SELECT p.id FROM search_param p WHERE p.tenant = " + b.tenant() +
-         " AND p.res_type = " + b.text(type) + " AND p.code IN (" + codes + "))";
-}
-
-// The same over the types a search covers (SearchQuery::types): one type as above; several,
-// each type's own ids; none (a system search of every type), the code's ids in any type.
-std::string pid_condition(Builder& b, const std::vector<std::string>& types,
-                          std::string_view code) {
-  if (types.size() == 1) return pid_condition(b, types.front(), code);
-  if (types.empty()) {
-    return "i.pid IN (SELECT p.id FROM search_param p WHERE p.tenant = " + b.tenant() +
-           " AND p.code = " + b.text(std::string(code)) + ")";
-  }
-  std::vector<std::string> per_type;
-  for (const std::string& type : types) {
-    std::string codes = b.text(std::string(code));
-    for (std::string_view part : fhir::search::param_parts(type, code)) {
-      codes += ", " + b.text(std::string(part));
-    }
-    per_type.push_back("p.res_type = " + b.text(type) + " AND p.code IN (" + codes + ")");
-  }
-  return "i.pid IN (SELECT p.id FROM search_param p WHERE p.tenant = " + b.tenant() + " AND " +
-         balanced(per_type, " OR ") + ")";
-}
-
 // The parameter whose rows a clause reads: its own, or for a phonetic one the type's `name`,
 // whose rows hold the spellings (fhir/search/phonetic.h, phonetic_source).
 std::string_view rows_code(const SearchClause& clause) {
   return fhir::search::is_phonetic(*clause.param) ? std::string_view("name") : clause.code;
-}
-
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (const std::string& part : parts) out += (out.empty() ? "" : std::string(sep)) + part;
-  return out;
 }
 
 // The keys of the resources whose full-text row (text_index.h) holds every word of one of the
@@ -666,22 +530,6 @@ SortTerm sort_term(Builder& b, const std::vector<std::string>& types,
   return term;
 }
 
-// The ORDER BY of `terms`, each direction flipped when `backward`. Resources without a value
-// come last either way (engines disagree on where NULL sorts), so a nullable term sorts by
-// "value IS NULL" first.
-std::string order_by(const std::vector<SortTerm>& terms, bool backward) {
-  std::string out;
-  for (const SortTerm& t : terms) {
-    if (!out.empty()) out += ", ";
-    if (t.nullable) {
-      out +=
-          "CASE WHEN " + t.expr + " IS NULL THEN 1 ELSE 0 END" + (backward ? " DESC" : "") + ", ";
-    }
-    out += t.expr + (t.descending != backward ? " DESC" : "");
-  }
-  return out;
-}
-
 // " = id" or " IN (ids...)" of a compartment filter.
 std::string id_match(Builder& b, const fhir::search::CompartmentFilter& c) {
   if (c.ids.empty()) return " = " + b.text(c.id);
@@ -717,93 +565,6 @@ std::string compartment_condition(Builder& b, const fhir::search::SearchQuery& q
 
 }  // namespace
 
-std::string placeholder_name(std::size_t index) {
-  return "b" + std::to_string(index + 1);
-}
-
-namespace {
-
-// "(s.res_type = :T AND s.res_id IN (...)) OR ..." over the (type, id) pairs of `from` whose
-// type `keep` accepts; "" when none does. `type_col` and `id_col` name the columns.
-template <typename Keep>
-std::string keys_condition(Builder& b, const std::vector<std::pair<std::string, std::string>>& from,
-                           const std::string& type_col, const std::string& id_col, Keep keep) {
-  std::vector<std::string> per_type;
-  std::vector<std::pair<std::string, std::string>> sorted = from;
-  std::sort(sorted.begin(), sorted.end());
-  for (std::size_t i = 0; i < sorted.size();) {
-    std::size_t j = i;
-    while (j < sorted.size() && sorted[j].first == sorted[i].first) ++j;
-    if (keep(sorted[i].first)) {  // only what the SQL uses is bound
-      std::vector<std::string> ids;
-      for (std::size_t k = i; k < j; ++k) ids.push_back(b.text(sorted[k].second));
-      per_type.push_back(type_col + " = " + b.text(sorted[i].first) + " AND " + id_col + " IN (" +
-                         join(ids, ", ") + ")");
-    }
-    i = j;
-  }
-  return per_type.empty() ? std::string() : balanced(per_type, " OR ");
-}
-
-bool targets(const fhir::SearchParamDef* param, std::string_view type) {
-  return param == nullptr || param->target.empty() ||
-         std::find(param->target.begin(), param->target.end(), type) != param->target.end();
-}
-
-// _include: the resources that `from`'s rows of the directive's parameter point at.
-std::string forward_include(Builder& b, const IncludeQuery& query,
-                            const fhir::search::IncludeDirective& d) {
-  const std::string keys = keys_condition(
-      b, query.from, "s.res_type", "s.res_id",
-      [&](const std::string& type) { return d.source_type.empty() || type == d.source_type; });
-  if (keys.empty()) return "";
-  std::string out =
-      "SELECT t.rid FROM resource s JOIN idx_reference i ON i.rid = s.rid"
-      " JOIN resource t ON t.tenant = s.tenant AND t.res_type = i.target_type"
-      " AND t.res_id = i.target_id WHERE s.tenant = " +
-      b.tenant() + " AND (" + keys + ")";
-  if (d.param != nullptr) out += " AND " + pid_condition(b, d.source_type, d.param->code);
-  if (!d.target_type.empty()) out += " AND i.target_type = " + b.text(d.target_type);
-  return out;
-}
-
-// _revinclude: the resources whose rows of the directive's parameter point at one of `from`.
-std::string reverse_include(Builder& b, const IncludeQuery& query,
-                            const fhir::search::IncludeDirective& d) {
-  const std::string keys =
-      keys_condition(b, query.from, "i.target_type", "i.target_id", [&](const std::string& type) {
-        return (d.target_type.empty() || type == d.target_type) && targets(d.param, type);
-      });
-  if (keys.empty()) return "";
-  std::string out = "SELECT i.rid FROM idx_reference i WHERE (" + keys + ")";
-  if (d.param != nullptr) {
-    out += " AND " + pid_condition(b, d.source_type, d.param->code);
-  } else if (!d.source_type.empty()) {
-    out += " AND i.pid IN (SELECT p.id FROM search_param p WHERE p.tenant = " + b.tenant() +
-           " AND p.res_type = " + b.text(d.source_type) + ")";
-  } else {  // _revinclude=*: any parameter of the tenant
-    out += " AND i.pid IN (SELECT p.id FROM search_param p WHERE p.tenant = " + b.tenant() + ")";
-  }
-  return out;
-}
-
-}  // namespace
-
-IncludeSql compile_include(const IncludeQuery& query, std::string_view tenant) {
-  Builder b(tenant);
-  std::vector<std::string> selects;
-  for (const fhir::search::IncludeDirective& d : query.directives) {
-    std::string select = d.reverse ? reverse_include(b, query, d) : forward_include(b, query, d);
-    if (!select.empty()) selects.push_back(std::move(select));
-  }
-  IncludeSql out;
-  out.where = selects.empty()
-                  ? std::string("1 = 0")
-                  : "r.tenant = " + b.tenant() + " AND r.rid IN (" + join(selects, " UNION ") + ")";
-  out.values = std::move(b.values);
-  return out;
-}
-
 std::vector<std::size_t> probe_clauses(const fhir::search::SearchQuery& query) {
   std::vector<std::size_t> out;
   std::size_t index_clauses = 0;
@@ -823,49 +584,6 @@ std::vector<std::size_t> probe_clauses(const fhir::search::SearchQuery& query) {
   return out;
 }
 
-namespace {
-
-// Whether `c` may be one of a DateRange's clauses (date_range_clauses).
-bool fits_range(const fhir::search::SearchQuery& query, const SearchClause& c) {
-  const bool one_type = !query.resource_type.empty() || query.types.size() == 1;
-  if (!one_type || c.param == nullptr) return false;
-  const std::string& type = query.resource_type.empty() ? query.types.front() : query.resource_type;
-  return c.chain.empty() && c.param->type == SearchParamType::kDate && c.code != "_lastUpdated" &&
-         c.modifier == Modifier::kNone && c.values.size() == 1 &&
-         fhir::search::param_parts(type, c.code).empty();
-}
-
-// The clauses of `candidates` that fit a range and search `code`.
-std::vector<std::size_t> clauses_of(const fhir::search::SearchQuery& query,
-                                    const std::vector<std::size_t>& candidates,
-                                    std::string_view code) {
-  std::vector<std::size_t> out;
-  for (std::size_t k : candidates) {
-    const SearchClause& c = query.clauses[k];
-    if (c.code == code && fits_range(query, c)) out.push_back(k);
-  }
-  return out;
-}
-
-}  // namespace
-
-std::vector<std::size_t> date_range_clauses(const fhir::search::SearchQuery& query,
-                                            const std::vector<std::size_t>& candidates) {
-  for (std::size_t k : candidates) {
-    const SearchClause& first = query.clauses[k];
-    if (!fits_range(query, first)) continue;
-    std::vector<std::size_t> out = clauses_of(query, candidates, first.code);
-    if (out.size() > 1) return out;
-  }
-  return {};
-}
-
-std::vector<std::size_t> date_order_clauses(const fhir::search::SearchQuery& query,
-                                            const std::vector<std::size_t>& candidates) {
-  if (query.sort.size() != 1 || query.sort.front().descending) return {};
-  return clauses_of(query, candidates, query.sort.front().param->code);
-}
-
 std::optional<std::size_t> token_date_clause(const fhir::search::SearchQuery& query,
                                              const std::vector<std::size_t>& candidates) {
   if (query.resource_type.empty() && query.types.size() != 1) return std::nullopt;
@@ -881,62 +599,6 @@ std::optional<std::size_t> token_date_clause(const fhir::search::SearchQuery& qu
     }
   }
   return std::nullopt;
-}
-
-const fhir::SearchParamDef* default_date_order(const fhir::search::SearchQuery& query) {
-  if (!query.sort.empty() || query.compartment) return nullptr;
-  std::vector<std::size_t> all(query.clauses.size());
-  for (std::size_t k = 0; k < all.size(); ++k) all[k] = k;
-  for (std::size_t k : all) {
-    const SearchClause& first = query.clauses[k];
-    if (!fits_range(query, first)) continue;
-    // Bounded on both sides whatever the rows' span (any span gives bounds when one does).
-    if (date_range(query, clauses_of(query, all, first.code), 0, 0)) return first.param;
-    return nullptr;  // the first date parameter decides
-  }
-  return nullptr;
-}
-
-std::optional<DateRange> date_range(const fhir::search::SearchQuery& query,
-                                    const std::vector<std::size_t>& clauses, std::int64_t span,
-                                    std::int64_t now_micros) {
-  // Bounds on a matching row's `low` (lo), from each value: a row meeting "hi > x" starts after
-  // x - span. Computed wide, then kept within int64 (the index's values are).
-  using Wide = __int128;
-  std::optional<Wide> low_min, low_max;
-  auto at_least = [&](Wide x) { low_min = low_min ? std::max(*low_min, x) : x; };
-  auto at_most = [&](Wide x) { low_max = low_max ? std::min(*low_max, x) : x; };
-  for (std::size_t k : clauses) {
-    const SearchValue& v = query.clauses[k].values.front();
-    const Wide low = v.low, high = v.high, after = Wide{v.high} + 1 - span;
-    switch (v.prefix) {
-      case Prefix::kEq:
-        at_least(low);
-        at_most(high);
-        break;
-      case Prefix::kNe: break;
-      case Prefix::kGt: at_least(after); break;
-      case Prefix::kLt:
-      case Prefix::kEb: at_most(low - 1); break;
-      case Prefix::kGe: at_least(std::min(low, after)); break;
-      case Prefix::kLe: at_most(high); break;
-      case Prefix::kSa: at_least(high + 1); break;
-      case Prefix::kAp: {
-        const Wide slack = ap_slack(v, now_micros);
-        at_least(low - slack - span);
-        at_most(high + slack);
-        break;
-      }
-    }
-  }
-  if (!low_min || !low_max) return std::nullopt;
-  constexpr Wide kMin = std::numeric_limits<std::int64_t>::min();
-  constexpr Wide kMax = std::numeric_limits<std::int64_t>::max();
-  DateRange out;
-  out.clauses = clauses;
-  out.low_min = static_cast<std::int64_t>(std::clamp(*low_min, kMin, kMax));
-  out.low_max = static_cast<std::int64_t>(std::clamp(*low_max, kMin, kMax));
-  return out;
 }
 
 ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::string_view tenant,
@@ -1083,91 +745,6 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::string_vie
   out.order_by = order_by(out.terms, false);
   out.values = std::move(b.values);
   return out;
-}
-
-namespace {
-
-// The condition "the row sorts after (or, `before`, ahead of) `keys`" over terms [k, end): the
-// terms compared one after the other, the first that differs deciding; a row equal on every
-// term is neither.
-std::string keyset_from(std::vector<SqlValue>& values, const std::vector<SortTerm>& terms,
-                        const std::vector<CursorValue>& keys, std::size_t k, bool before) {
-  if (k == terms.size()) return "1 = 0";
-  const SortTerm& t = terms[k];
-  const CursorValue& key = keys[k];
-  const std::string rest = keyset_from(values, terms, keys, k + 1, before);
-  // A NULL sorts after every value (the IS NULL term comes first).
-  if (key.null) {
-    return before ? "(" + t.expr + " IS NOT NULL OR (" + t.expr + " IS NULL AND (" + rest + ")))"
-                  : "(" + t.expr + " IS NULL AND (" + rest + "))";
-  }
-  std::string literal;
-  switch (key.kind) {
-    case KeyKind::kText: {
-      SqlValue& v = values.emplace_back();
-      v.text = key.text;
-      literal = ":" + placeholder_name(values.size() - 1);
-      break;
-    }
-    case KeyKind::kInteger: literal = std::to_string(key.integer); break;
-    case KeyKind::kReal: literal = Builder::real_literal(key.real); break;
-  }
-  const char* op = (t.descending != before) ? " < " : " > ";
-  // The last term alone: a plain range the engine can start an index scan from.
-  std::string out = k + 1 == terms.size() ? t.expr + op + literal
-                                          : "(" + t.expr + op + literal + " OR (" + t.expr + " = " +
-                                                literal + " AND (" + rest + ")))";
-  if (t.nullable) {
-    out = before ? "(" + t.expr + " IS NOT NULL AND " + out + ")"
-                 : "(" + t.expr + " IS NULL OR " + out + ")";
-  }
-  return out;
-}
-
-}  // namespace
-
-Status add_keyset(SearchSql& sql, const PageCursor& cursor) {
-  const bool before = cursor.direction != PageCursor::Direction::kAfter;
-  sql.order_by = order_by(sql.terms, before);
-  sql.backward = before;
-  if (cursor.direction == PageCursor::Direction::kLast) return Status::ok();
-  bool fits = cursor.keys.size() == sql.terms.size();
-  for (std::size_t k = 0; fits && k < cursor.keys.size(); ++k) {
-    const CursorValue& key = cursor.keys[k];
-    fits = key.null ? sql.terms[k].nullable : key.kind == sql.terms[k].kind;
-  }
-  if (!fits) {
-    return Status(Code::kInvalidArgument,
-                  "invalid _cursor: it does not fit this search's sort keys (use the paging links "
-                  "as the server wrote them)");
-  }
-  sql.keyset = " AND " + keyset_from(sql.values, sql.terms, cursor.keys, 0, before);
-  const SortTerm& first = sql.terms.front();
-  if (first.bounds && !cursor.keys.front().null && first.kind == KeyKind::kInteger) {
-    // The same bound alone, which the engine reads as where to start its index range.
-    sql.keyset += " AND " + first.expr + ((first.descending != before) ? " <= " : " >= ") +
-                  std::to_string(cursor.keys.front().integer);
-  }
-  return Status::ok();
-}
-
-std::string page_select(const SearchSql& sql) {
-  std::string keys;
-  std::string inner_keys;
-  std::vector<SortTerm> outer = sql.terms;
-  for (std::size_t k = 0; k < outer.size(); ++k) {
-    const std::string alias = "pr.k" + std::to_string(k);
-    inner_keys += ", " + outer[k].expr + " AS k" + std::to_string(k);
-    keys += ", " + alias;
-    outer[k].expr = alias;
-  }
-  return "SELECT c.res_type, c.res_id, c.version, c.last_updated, v.body" + keys +
-         " FROM (SELECT r.tenant, r.res_type, r.res_id" + inner_keys + " FROM " + sql.from +
-         " WHERE r.deleted = 0" + sql.where + sql.keyset + " ORDER BY " + sql.order_by +
-         " LIMIT :lim OFFSET :off) AS pr"
-         " JOIN resource c ON c.tenant = pr.tenant AND c.res_type = pr.res_type"
-         " AND c.res_id = pr.res_id JOIN resource_version v ON v.seq = c.seq ORDER BY " +
-         order_by(outer, sql.backward);
 }
 
 }  // namespace hearth::storage::detail

@@ -19,18 +19,12 @@
 #include "core/status.h"
 #include "fhir/search/search_query.h"
 #include "storage/resource_store.h"
+#include "storage/sql/date_range_plan.h"
 #include "storage/sql/page_cursor.h"
+#include "storage/sql/sql_builder.h"
 #include "storage/store_url.h"
 
 namespace hearth::storage::detail {
-
-// A value bound to placeholder ":b<index+1>".
-struct SqlValue {
-  enum class Kind { kText, kInteger, kReal } kind = Kind::kText;
-  std::string text;
-  long long integer = 0;
-  double real = 0;
-};
 
 // One term of the ORDER BY: an expression over `resource r` (a column, or the subquery of a
 // _sort key's value, NULL when the resource has none).
@@ -73,19 +67,8 @@ struct SearchSql {
 // of the candidate row, "[NOT] EXISTS (SELECT 1 FROM idx_x i WHERE i.rid = r.rid AND ...)": a
 // point lookup on the table's key, so the rows come from the driver's set or, without a driver,
 // from the resource table in id order, and a page stops at its last row. The same matches
-// either way (a semi-join written two ways).
-// Two or more required clauses of one date parameter (`date=ge2020-01-01&date=lt2020-01-08`),
-// each a dense set whose intersection is small, read as one range of idx_date_find (pid, low):
-// the rows that meet every clause at once and start between low_min and low_max. A resource
-// matches the clauses only through such a row when it has one row of the parameter at most, and
-// a row meeting the clauses starts within those bounds only when no row spans more than the
-// parameter's longest span: the planner forms a range from search_param's date shape
-// (date_shape.h) only then (date_range).
-struct DateRange {
-  std::vector<std::size_t> clauses;  // into query.clauses; the first stands for them all
-  std::int64_t low_min = 0, low_max = 0;
-};
-
+// either way (a semi-join written two ways). A DateRange (date_range_plan.h) may stand for
+// several clauses of one date parameter.
 struct SearchPlan {
   bool probe = false;
   std::optional<std::size_t> driver;  // an index into query.clauses, one of probe_clauses
@@ -128,38 +111,12 @@ SearchSql compile_search(const fhir::search::SearchQuery& query, std::string_vie
 // (pid, target_id) index (reverse).
 std::vector<std::size_t> probe_clauses(const fhir::search::SearchQuery& query);
 
-// The clauses of `candidates` (probe_clauses) that may form a DateRange: those of the first
-// date parameter that two or more of them search, each with one value and no modifier, over
-// one type and a parameter without parts (param_parts); empty when there are none.
-std::vector<std::size_t> date_range_clauses(const fhir::search::SearchQuery& query,
-                                            const std::vector<std::size_t>& candidates);
-
-// The clauses of `candidates` that may form a DateRange walked in date order: those of the
-// query's only sort key's parameter when it is ascending (each with one value and no modifier,
-// over one type and a parameter without parts); empty otherwise.
-std::vector<std::size_t> date_order_clauses(const fhir::search::SearchQuery& query,
-                                            const std::vector<std::size_t>& candidates);
-
 // The first clause of `candidates` (probe_clauses) that a date walk may read with its range
 // (SearchPlan::walk_token): a token clause of one type's parameter that idx_token_date pairs
 // (token_date_index.h, token_date_params: coded values, no parts), one value with a code, no
 // modifier, no chain; none otherwise (`status=final`, `identifier=x` are probed as before).
 std::optional<std::size_t> token_date_clause(const fhir::search::SearchQuery& query,
                                              const std::vector<std::size_t>& candidates);
-
-// The order of a search without _sort (docs/search.md, Order): by id, except for a search of one
-// type (not a compartment's) whose first date parameter searched (one value, no modifier, no
-// parts) bounds the date on both sides (`date=2020-01-01`, `date=ge2020-01-01&date=lt2020-02`):
-// then by that parameter, as `_sort=<it>` would, and by id. Returns that parameter, or nullptr.
-// Decided by the query alone, so every page of a search is in one order.
-const fhir::SearchParamDef* default_date_order(const fhir::search::SearchQuery& query);
-
-// The range of `clauses` (date_range_clauses) when no row of their parameter spans more than
-// `span` micros: the bounds on `low` of a row that meets every clause; none when the clauses
-// leave `low` unbounded on a side (ge and gt only, say). `now_micros` as for compile_search.
-std::optional<DateRange> date_range(const fhir::search::SearchQuery& query,
-                                    const std::vector<std::size_t>& clauses, std::int64_t span,
-                                    std::int64_t now_micros);
 
 // "SELECT COUNT(*)" of clause `clause`'s matching index rows, counting at most cap + 1: the
 // cheap estimate that picks a plan's driver. Its own values (placeholders from :b1). A chain's
@@ -175,31 +132,5 @@ struct ProbeSql {
 ProbeSql compile_probe(const fhir::search::SearchQuery& query, std::string_view tenant,
                        std::size_t clause, std::int64_t now_micros, long long cap,
                        bool chain_end = false, const DateRange* range = nullptr);
-
-// Restricts `sql` to the page `cursor` names (page_cursor.h): the rows after (or before) its
-// keys; for a page read backwards (previous, last), order_by is reversed: the caller reverses the
-// rows it reads. Errors: kInvalidArgument when the cursor's keys do not fit `sql.terms`.
-Status add_keyset(SearchSql& sql, const PageCursor& cursor);
-
-// The page query of `sql`: each row's type, id, version, last_updated and body, then its
-// `terms` (the cursor keys), in order_by's order, with ":lim" and ":off" placeholders. The rows
-// are ordered and cut to the page before their bodies are joined, so only the page's bodies are
-// read: ordered with them, every match's body was read and copied into the sort (481 bodies
-// for a page of 20 of a name prefix at 1M resources). The ordering reads only the key of each
-// match (resource_rid covers it on SQLite: rid, deleted and the key), and the page's rows are
-// then read by key for their version: a set of matches costs one index read each, not two.
-std::string page_select(const SearchSql& sql);
-
-// The condition on `resource r` that selects what `query` includes: "r.rid IN (SELECT ...
-// UNION SELECT ...)", one selection per directive that can apply to `query.from` ("1 = 0" when
-// none can), and its bound values.
-struct IncludeSql {
-  std::string where;
-  std::vector<SqlValue> values;
-};
-IncludeSql compile_include(const IncludeQuery& query, std::string_view tenant);
-
-// The placeholder name of value `index` ("b1" for 0).
-std::string placeholder_name(std::size_t index);
 
 }  // namespace hearth::storage::detail

@@ -7,6 +7,8 @@
 #include <optional>
 
 #include "core/tenant_scope.h"
+#include "storage/sql/include_compiler.h"
+#include "storage/sql/page_keyset.h"
 #include "storage/sql/search_compiler.h"
 #include "storage/sql/search_statements.h"
 #include "storage/sql/sql_error.h"

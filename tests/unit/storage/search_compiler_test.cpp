@@ -12,6 +12,8 @@
 
 #include "fhir/search/compartment.h"
 #include "fhir/search/search_query.h"
+#include "storage/sql/include_compiler.h"
+#include "storage/sql/page_keyset.h"
 
 namespace hearth::storage::detail {
 namespace {
