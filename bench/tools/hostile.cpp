@@ -10,7 +10,7 @@
 //       (answers received in that second; other: an ACK whose MSA-1 is not AA; failures: a
 //       connection refused, reset or closed; the connection is opened again 100 ms later), then
 //         total aa=N other=N failures=N unanswered=N p50_ms=X p99_ms=X max_ms=X codes=AA:N,...
-//       unanswered: messages still waiting for their ACK at the deadline.
+//       unanswered: messages still waiting for their ACK 5 s after the deadline or a stop signal.
 //
 //   bench_hostile trickle HOST PORT SECONDS CONNECTIONS [PREFIX_BYTES]
 //       Slowloris for MLLP: CONNECTIONS connections each send a frame start (0x0B, "MSH|^~\&|"
@@ -58,7 +58,8 @@
 
 namespace {
 
-// SIGTERM or SIGINT: feed, trickle and poll stop early and still print their summary.
+// SIGTERM or SIGINT: feed, trickle and poll stop early and still print their summary (the feed
+// after the answers to its messages in flight, up to its drain time).
 volatile std::sig_atomic_t g_stop = 0;
 void request_stop(int) {
   g_stop = 1;
@@ -190,7 +191,7 @@ struct SecondCounts {
 
 int feed(const sockaddr_in& server, double seconds, int connections, double rate) {
   const auto start = Clock::now();
-  const auto deadline =
+  auto deadline =
       start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   const auto interval = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(connections / std::max(rate, 0.001)));
@@ -226,13 +227,15 @@ int feed(const sockaddr_in& server, double seconds, int connections, double rate
   };
 
   // After the deadline nothing new is sent; ACKs still owed are awaited up to kDrain, so a
-  // message sent just before the end is not counted as unanswered.
+  // message sent just before the end is not counted as unanswered. A stop signal (the script's
+  // end of the run) is such a deadline: the messages in flight then still get their answers.
   constexpr auto kDrain = std::chrono::seconds(5);
   auto owed = [&conns] {
     return std::any_of(conns.begin(), conns.end(),
                        [](const FeedConnection& c) { return c.fd >= 0 && c.waiting; });
   };
-  while (!g_stop && (Clock::now() < deadline || (owed() && Clock::now() < deadline + kDrain))) {
+  while (Clock::now() < deadline || (owed() && Clock::now() < deadline + kDrain)) {
+    if (g_stop) deadline = std::min(deadline, Clock::now());
     const auto now = Clock::now();
     const bool sending = now < deadline;
     for (auto& c : conns) {
