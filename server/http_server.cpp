@@ -15,6 +15,7 @@
 #include "server/access_log.h"
 #include "server/http_session.h"
 #include "server/mllp_session.h"
+#include "server/scheduling.h"
 
 namespace hearth::server {
 namespace asio = boost::asio;
@@ -222,7 +223,9 @@ int HttpServer::run() {
   ServerState& state = *state_;
   if (state.config.workers > 0) {
     state.pool = std::make_unique<WorkerPool>(static_cast<unsigned>(state.config.workers));
-    state.readers = std::make_unique<WorkerPool>(static_cast<unsigned>(state.config.workers));
+    state.readers = std::make_unique<WorkerPool>(
+        read_workers(static_cast<unsigned>(state.config.workers), state.handlers.cheap_reads,
+                     state.handlers.concurrent_searches));
     state.large = std::make_unique<WorkerPool>(1);
   }
   asio::co_spawn(state.acceptor.get_executor(),

@@ -44,6 +44,9 @@ struct HttpHandlers {
   // The store's trait: its writes are group-committed, so writes complete without a worker
   // (Lane::kCompletion, Service::handle_async).
   bool group_commit = false;
+  // The store's trait: how many searches it runs at once (0: no bound). With cheap reads the
+  // read workers serve searches only, so there are no more of them than that (HttpServer::run).
+  std::size_t concurrent_searches = 0;
   // --auth jwt: every request needs a valid bearer token (401 otherwise), except GET/HEAD of
   // /fhir/metadata and /fhir/.well-known/smart-configuration. Null: no authentication.
   const auth::BearerAuth* bearer = nullptr;

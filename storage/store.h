@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string_view>
 
@@ -34,6 +35,9 @@ struct StoreTraits {
   // the number of threads writing at once is what bounds a batch, and an archiving is queued to
   // the committer thread. False on PostgreSQL: every write is its own transaction.
   bool group_commit = false;
+  // How many searches (history, message lists: statements of unbounded cost) the store runs
+  // at once; more wait for one of them to end (session_pool.h, the kQuery lane). 0: no bound.
+  std::size_t concurrent_searches = 0;
 };
 
 class Store : public ResourceStore, public MessageArchive {

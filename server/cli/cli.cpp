@@ -189,6 +189,7 @@ int serve(Config config) {
                                  .hl7 = &hl7_api,
                                  .cheap_reads = traits.cheap_reads,
                                  .group_commit = traits.group_commit,
+                                 .concurrent_searches = traits.concurrent_searches,
                                  .bearer = bearer.get(),
                                  .readiness = [&store] { return (*store)->check_ready(); },
                                  .audit = audit.get()},

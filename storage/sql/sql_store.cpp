@@ -146,7 +146,8 @@ std::string_view SqlStore::engine() const {
 
 StoreTraits SqlStore::traits() const {
   const bool sqlite = dialect_ == Dialect::kSqlite;
-  return StoreTraits{.cheap_reads = sqlite, .group_commit = sqlite};
+  return StoreTraits{
+      .cheap_reads = sqlite, .group_commit = sqlite, .concurrent_searches = pool_->max_queries()};
 }
 
 Status SqlStore::check_ready() {

@@ -19,5 +19,13 @@ TEST_CASE("lane_for: point reads inline only when the store's reads are cheap") 
   CHECK(lane_for(StoreUse::kPointRead, false) == Lane::kReaders);  // PostgreSQL
 }
 
+TEST_CASE("read_workers: with cheap reads, no more than the searches the store runs at once") {
+  CHECK(read_workers(32, true, 12) == 12);  // SQLite: searches only, 12 at a time
+  CHECK(read_workers(32, false, 6) == 32);  // PostgreSQL: point reads too
+  CHECK(read_workers(8, true, 12) == 8);    // fewer asked for: as asked
+  CHECK(read_workers(32, true, 0) == 32);   // no bound stated
+  CHECK(read_workers(1, true, 12) == 1);
+}
+
 }  // namespace
 }  // namespace hearth::server

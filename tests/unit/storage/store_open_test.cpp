@@ -67,6 +67,20 @@ TEST_CASE("every sqlite::memory: store is its own database") {
   CHECK(two->read("Patient", "m").status().code() == Code::kNotFound);
 }
 
+TEST_CASE("traits: SQLite reads cheaply and group-commits; each engine bounds its searches") {
+  for (const auto& b : backends(/*persistent_only=*/true)) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    auto store = open_or_die(b.url, clock);
+    const StoreTraits traits = store->traits();
+    const bool sqlite = b.url.starts_with("sqlite:");
+    CHECK(traits.cheap_reads == sqlite);
+    CHECK(traits.group_commit == sqlite);
+    // The kQuery lane's bound (session_pool.h): 12 of SQLite's 16 sessions, 6 of PostgreSQL's 8.
+    CHECK(traits.concurrent_searches == (sqlite ? 12u : 6u));
+  }
+}
+
 TEST_CASE("data persists across reopen") {
   for (const auto& b : backends(/*persistent_only=*/true)) {
     INFO("backend: " << b.name);
