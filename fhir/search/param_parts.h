@@ -24,7 +24,7 @@
 // U's targets within the part's), the parts hold all of U's rows (held_by_parts): U has no rows
 // of its own, and extract_index does not evaluate it (Observation combo-code, combo-value-quantity,
 // combo-code-value-quantity ...).
-// tests/unit/fhir/search_extract_test.cpp checks the claim on every official example.
+// tests/unit/fhir/search_param_parts_test.cpp checks both claims on every official example.
 #pragma once
 
 #include <span>
