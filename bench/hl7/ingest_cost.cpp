@@ -9,7 +9,8 @@
 //
 // CPU is process CPU time (the machine may be shared; wall time says more about neighbours).
 // Under callgrind, HEARTH_COST_STAGE=map runs parse + map + plan only (no store write): the
-// difference to a whole run is the store's share.
+// difference to a whole run is the store's share. HEARTH_COST_KEEP=1 keeps the store file (its
+// path is printed on stderr) for a look at the rows written.
 #include <time.h>
 #include <unistd.h>
 
@@ -129,6 +130,10 @@ int main(int argc, char** argv) {
       static_cast<double>(messages) / wall, static_cast<double>(resources) / wall,
       cpu * 1e6 / static_cast<double>(messages), failures);
   store.value().reset();
-  std::filesystem::remove_all(dir);
+  if (std::getenv("HEARTH_COST_KEEP") != nullptr) {
+    std::fprintf(stderr, "store kept: %s/hearth.db\n", dir.c_str());
+  } else {
+    std::filesystem::remove_all(dir);
+  }
   return failures == 0 ? 0 : 1;
 }

@@ -71,9 +71,11 @@ void composite_rows(const SearchParamDef& param, const std::vector<ComponentExpr
   for (const fhirpath::Item& item : items) {
     // Every component's values first: an element that lacks one (an Observation's code beside a
     // Quantity, for code-value-concept) gives no group, and its other components are not
-    // converted.
+    // converted. Selected last to first: in R4 the first component is the one every element has
+    // (a code) and a later one the selective one (a value of one type), so an element of another
+    // composite of the four code-value-* stops at its first walk.
     bool complete = true;
-    for (std::size_t j = 0; j < parts.size() && complete; ++j) {
+    for (std::size_t j = parts.size(); j-- > 0 && complete;) {
       const ComponentExpression& c = components[j];
       selected[j].clear();
       if (c.walk && paths == IndexPaths::kWalk) {

@@ -21,6 +21,7 @@
 #include "fhir/search/expression_branches.h"
 #include "fhir/search/index_row_key.h"
 #include "fhir/search/item_to_index.h"
+#include "fhir/search/param_parts.h"
 #include "fhir/search/phonetic.h"
 
 namespace hearth::fhir::search {
@@ -37,6 +38,8 @@ struct CompiledParam {
   // Children of the resource (fhirpath::emptiness_guards): when it holds none of them, the
   // expression indexes nothing and is not evaluated. Empty: always evaluated.
   std::vector<std::string> guards;
+  // An umbrella whose parts hold all its rows (param_parts.h, held_by_parts).
+  bool held = false;
 };
 
 // The compiled component expressions of composite `param`; nullptr when one does not compile.
@@ -81,6 +84,7 @@ std::vector<CompiledParam> params_of(
       if (std::find(seen.begin(), seen.end(), e.code) != seen.end()) continue;
       seen.push_back(e.code);
       if (!is_indexed(*e.param)) continue;
+      const bool held = held_by_parts(resource_type, e.code);
       std::shared_ptr<const std::vector<detail::ComponentExpression>> components;
       if (e.param->type == SearchParamType::kComposite) {
         components = compile_components(*e.param);
@@ -97,7 +101,8 @@ std::vector<CompiledParam> params_of(
                          .expression = std::move(shared),
                          .walk = std::move(walk),
                          .components = components,
-                         .guards = std::move(guards)});
+                         .guards = std::move(guards),
+                         .held = held});
           continue;
         }
       }
@@ -113,7 +118,8 @@ std::vector<CompiledParam> params_of(
                        .expression = it->second,
                        .walk = walk_of(*it->second, components != nullptr, resource_type),
                        .components = components,
-                       .guards = fhirpath::emptiness_guards(*it->second, resource_type)});
+                       .guards = fhirpath::emptiness_guards(*it->second, resource_type),
+                       .held = held});
       }
     }
   }
@@ -275,7 +281,7 @@ bool is_indexed(const SearchParamDef& param) {
 }
 
 Result<IndexValues> extract_index(const JsonValue& resource, std::size_t max_rows,
-                                  IndexGuards guards, IndexPaths paths) {
+                                  IndexGuards guards, IndexPaths paths, HeldUmbrellas held) {
   std::string_view type;
   if (resource.IsObject()) {
     auto it = resource.FindMember("resourceType");
@@ -294,6 +300,7 @@ Result<IndexValues> extract_index(const JsonValue& resource, std::size_t max_row
   const fhirpath::Item res = fhirpath::detail::resource_item(resource);
   const std::vector<std::string_view> keys = member_keys(resource);
   for (const CompiledParam& p : params->second) {
+    if (p.held && held == HeldUmbrellas::kSkip) continue;
     if (guards == IndexGuards::kOn && !p.guards.empty() && !holds_any(keys, p.guards)) {
       continue;
     }

@@ -161,12 +161,19 @@ inline constexpr std::size_t kDefaultMaxIndexRows = 65536;
 // Patient)`, unions of such): those are walked (fhirpath/path_walk.h) instead of evaluated, to
 // the same rows. IndexPaths::kEvaluate evaluates every one (the tests compare both ways on the
 // official examples).
+//
+// An umbrella parameter whose parts hold every row it gives (fhir/search/param_parts.h,
+// held_by_parts: Observation `combo-code` = `code` | `component-code`) is not evaluated: the
+// index stores its rows as its parts', and a search on it reads theirs. HeldUmbrellas::kExtract
+// evaluates it too (the tests check on the official examples that its rows are its parts').
 enum class IndexGuards : std::uint8_t { kOn, kOff };
 enum class IndexPaths : std::uint8_t { kWalk, kEvaluate };
+enum class HeldUmbrellas : std::uint8_t { kSkip, kExtract };
 Result<IndexValues> extract_index(const JsonValue& resource,
                                   std::size_t max_rows = kDefaultMaxIndexRows,
                                   IndexGuards guards = IndexGuards::kOn,
-                                  IndexPaths paths = IndexPaths::kWalk);
+                                  IndexPaths paths = IndexPaths::kWalk,
+                                  HeldUmbrellas held = HeldUmbrellas::kSkip);
 
 // Does the index hold this parameter's values? False for special parameters, composites whose
 // components composite_components() does not resolve, parameters without an expression, and

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "fhir/search/composite.h"
 #include "fhir/search/expression_branches.h"
 #include "fhir/search/index_row_key.h"
 #include "fhir/search/index_values.h"
@@ -90,9 +91,29 @@ bool is_union_part(std::string_view u, std::string_view p) {
   });
 }
 
+// Two composites group alike: the same number of components, each read by the same expression
+// (composite_expression) and converted alike (the same type; for references, the part's targets
+// within the umbrella's). Without it a composite over the same elements holds other values
+// (code-value-concept and code-value-quantity both select the Observation itself).
+bool same_components(const SearchParamDef& umbrella, const SearchParamDef& part) {
+  const std::span<const SearchParamDef* const> u = composite_components(umbrella);
+  const std::span<const SearchParamDef* const> p = composite_components(part);
+  if (u.empty() || u.size() != p.size()) return false;
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    if (u[i]->type != p[i]->type || !targets_within(*u[i], *p[i]) ||
+        trim(composite_expression(umbrella, i)) != trim(composite_expression(part, i))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool is_part(const SearchParamDef& umbrella, std::string_view u, const SearchParamDef& part,
              std::string_view p) {
   if (umbrella.type != part.type || u.empty() || p.empty()) return false;
+  if (umbrella.type == SearchParamType::kComposite && !same_components(umbrella, part)) {
+    return false;
+  }
   if (is_union_part(u, p)) return targets_within(umbrella, part);
   if (p.size() <= u.size() || !p.starts_with(u)) return false;
   std::string_view rest = p.substr(u.size());
@@ -106,7 +127,27 @@ bool is_part(const SearchParamDef& umbrella, std::string_view u, const SearchPar
 
 using PartsByCode = std::map<std::string_view, std::vector<std::string_view>, std::less<>>;
 
-PartsByCode parts_of_type(std::string_view resource_type) {
+// One resource type's umbrellas: each with its parts, and those of them whose rows their parts
+// hold all of (held_by_parts), sorted.
+struct TypeParts {
+  PartsByCode parts;
+  std::vector<std::string_view> held;
+};
+
+// Does `part` (expression `p`) hold every row `umbrella` gives from its union branch `branch`?
+// Only a union part does, whose branches include `branch` and which converts every value the
+// umbrella does (for references: the umbrella's targets within the part's; for composites the
+// same components both ways).
+bool holds_branch(const SearchParamDef& umbrella, const SearchParamDef& part, std::string_view p,
+                  std::string_view branch) {
+  const std::vector<std::string_view> of_p = detail::union_branches(p);
+  const bool has = std::any_of(of_p.begin(), of_p.end(),
+                               [&](std::string_view pb) { return trim(pb) == trim(branch); });
+  if (!has || !targets_within(part, umbrella)) return false;
+  return umbrella.type != SearchParamType::kComposite || same_components(part, umbrella);
+}
+
+TypeParts parts_of_type(std::string_view resource_type) {
   const TypeDef* type = find_type(resource_type);
   std::vector<std::pair<const SearchParamDef*, std::string>> indexed;
   for (const SearchParamDef* param : searchable_params(resource_type)) {
@@ -114,24 +155,35 @@ PartsByCode parts_of_type(std::string_view resource_type) {
     if (!is_indexed(*param) || is_phonetic(*param)) continue;
     indexed.emplace_back(param, std::string(trim(detail::branches_for(type, param->expression))));
   }
-  PartsByCode out;
+  TypeParts out;
   for (const auto& [umbrella, u] : indexed) {
+    std::vector<std::pair<const SearchParamDef*, std::string_view>> parts;
     for (const auto& [part, p] : indexed) {
       if (part != umbrella && is_part(*umbrella, u, *part, p)) {
-        out[umbrella->code].push_back(part->code);
+        out.parts[umbrella->code].push_back(part->code);
+        parts.emplace_back(part, p);
       }
     }
+    if (parts.empty()) continue;
+    const std::vector<std::string_view> branches = detail::union_branches(u);
+    const bool held = std::all_of(branches.begin(), branches.end(), [&](std::string_view b) {
+      return std::any_of(parts.begin(), parts.end(), [&](const auto& part) {
+        return holds_branch(*umbrella, *part.first, part.second, b);
+      });
+    });
+    if (held) out.held.push_back(umbrella->code);
   }
-  for (auto& [code, parts] : out) std::sort(parts.begin(), parts.end());
+  for (auto& [code, parts] : out.parts) std::sort(parts.begin(), parts.end());
+  std::sort(out.held.begin(), out.held.end());
   return out;
 }
 
-const PartsByCode* parts_table(std::string_view resource_type) {
-  static const std::map<std::string_view, PartsByCode, std::less<>> table = [] {
-    std::map<std::string_view, PartsByCode, std::less<>> t;
+const TypeParts* parts_table(std::string_view resource_type) {
+  static const std::map<std::string_view, TypeParts, std::less<>> table = [] {
+    std::map<std::string_view, TypeParts, std::less<>> t;
     for (std::string_view type : resource_types()) {
-      PartsByCode parts = parts_of_type(type);
-      if (!parts.empty()) t.emplace(type, std::move(parts));
+      TypeParts parts = parts_of_type(type);
+      if (!parts.parts.empty()) t.emplace(type, std::move(parts));
     }
     return t;
   }();
@@ -198,16 +250,27 @@ void drop_held(const PartsByCode& parts, std::vector<Row>& rows) {
 
 std::span<const std::string_view> param_parts(std::string_view resource_type,
                                               std::string_view code) {
-  const PartsByCode* parts = parts_table(resource_type);
+  const TypeParts* parts = parts_table(resource_type);
   if (parts == nullptr) return {};
-  auto it = parts->find(code);
-  if (it == parts->end()) return {};
+  auto it = parts->parts.find(code);
+  if (it == parts->parts.end()) return {};
   return it->second;
 }
 
+bool held_by_parts(std::string_view resource_type, std::string_view code) {
+  const TypeParts* parts = parts_table(resource_type);
+  return parts != nullptr && std::binary_search(parts->held.begin(), parts->held.end(), code);
+}
+
 void drop_rows_held_by_parts(std::string_view resource_type, IndexValues& values) {
-  const PartsByCode* parts = parts_table(resource_type);
-  if (parts == nullptr) return;
+  const TypeParts* type_parts = parts_table(resource_type);
+  if (type_parts == nullptr) return;
+  const PartsByCode* parts = &type_parts->parts;
+  // A composite's groups are not matched row by row: an umbrella's are dropped only when its
+  // parts hold every one of them (held_by_parts).
+  std::erase_if(values.composites, [&](const CompositeIndex& r) {
+    return std::binary_search(type_parts->held.begin(), type_parts->held.end(), r.param);
+  });
   drop_held(*parts, values.strings);
   drop_held(*parts, values.tokens);
   drop_held(*parts, values.dates);

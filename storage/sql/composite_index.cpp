@@ -20,9 +20,9 @@ constexpr const char* kColumns =
     "rid, pid, grp, comp, system, code, text, folded, exact, low, high, value, target_type,"
     " target_id, url";
 
-// SQLite: at most 2^kMaxLog2Rows rows per statement (15 values each). A blood-pressure
-// Observation has 8 rows.
-constexpr std::size_t kMaxLog2Rows = 3;
+// SQLite: at most kMaxRows rows per statement (15 values each). A blood-pressure Observation has
+// 8 rows.
+constexpr std::size_t kMaxRows = 8;
 constexpr std::size_t kColumnCount = 15;
 
 constexpr const char* kRidOf =
@@ -81,17 +81,6 @@ void CompositeIndexWriter::remove(const std::string& type, const std::string& id
   delete_->execute(true);
 }
 
-SqliteStatement& CompositeIndexWriter::sqlite_insert(std::size_t log2_rows) {
-  static_assert(std::tuple_size_v<decltype(sqlite_inserts_)> == kMaxLog2Rows + 1);
-  std::unique_ptr<SqliteStatement>& st = sqlite_inserts_[log2_rows];
-  if (!st) {
-    st = std::make_unique<SqliteStatement>(
-        sql_,
-        multi_row_insert_sql("idx_composite", kColumns, kColumnCount, std::size_t{1} << log2_rows));
-  }
-  return *st;
-}
-
 void CompositeIndexWriter::insert(const std::string& type, const std::string& id, std::int64_t rid,
                                   const std::vector<fhir::search::CompositeIndex>& rows,
                                   const std::function<long long(std::string_view)>& pid_of) {
@@ -101,34 +90,28 @@ void CompositeIndexWriter::insert(const std::string& type, const std::string& id
     for (const fhir::search::CompositeIndex& r : rows) {
       if (std::isfinite(r.value)) kept_.push_back(&r);
     }
-    // The rows in statements of 2^k rows, largest first: 11 rows are 8 + 2 + 1.
-    std::size_t next = 0;
-    for (std::size_t k = kMaxLog2Rows + 1; k-- > 0;) {
-      const std::size_t chunk = std::size_t{1} << k;
-      while (kept_.size() - next >= chunk) {
-        SqliteStatement& st = sqlite_insert(k);
-        int i = 1;
-        for (const fhir::search::CompositeIndex* r : std::span(kept_).subspan(next, chunk)) {
-          st.bind(i++, rid);
-          st.bind(i++, std::int64_t{pid_of(r->param)});
-          st.bind(i++, std::int64_t{r->group});
-          st.bind(i++, std::int64_t{r->component});
-          st.bind(i++, std::string_view(r->system));
-          st.bind(i++, std::string_view(r->code));
-          st.bind(i++, std::string_view(r->text));
-          st.bind(i++, std::string_view(r->folded));
-          st.bind(i++, std::string_view(r->exact));
-          st.bind(i++, r->low);
-          st.bind(i++, r->high);
-          st.bind(i++, r->value);
-          st.bind(i++, std::string_view(r->target_type));
-          st.bind(i++, std::string_view(r->target_id));
-          st.bind(i++, std::string_view(r->url));
-        }
-        st.step();
-        next += chunk;
-      }
+    if (!sqlite_insert_) {
+      sqlite_insert_ =
+          std::make_unique<MultiRowInsert>(sql_, "idx_composite", kColumns, kColumnCount, kMaxRows);
     }
+    sqlite_insert_->insert(kept_.size(), [&](SqliteStatement& st, int& i, std::size_t row) {
+      const fhir::search::CompositeIndex* r = kept_[row];
+      st.bind(i++, rid);
+      st.bind(i++, std::int64_t{pid_of(r->param)});
+      st.bind(i++, std::int64_t{r->group});
+      st.bind(i++, std::int64_t{r->component});
+      st.bind(i++, std::string_view(r->system));
+      st.bind(i++, std::string_view(r->code));
+      st.bind(i++, std::string_view(r->text));
+      st.bind(i++, std::string_view(r->folded));
+      st.bind(i++, std::string_view(r->exact));
+      st.bind(i++, r->low);
+      st.bind(i++, r->high);
+      st.bind(i++, r->value);
+      st.bind(i++, std::string_view(r->target_type));
+      st.bind(i++, std::string_view(r->target_id));
+      st.bind(i++, std::string_view(r->url));
+    });
     return;
   }
   const std::array<std::string*, 14> arrays = {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "fhir/search/index_values.h"
+#include "storage/sql/multi_row_insert.h"
 #include "storage/sql/sqlite_statement.h"
 #include "storage/store_url.h"
 
@@ -47,11 +48,8 @@ class CompositeIndexWriter {
   soci::session& sql_;
   const Dialect dialect_;
   const std::string& tenant_;
-  // SQLite: the insert of 2^k rows, k = 0..3, prepared on first use.
-  SqliteStatement& sqlite_insert(std::size_t log2_rows);
-
   std::unique_ptr<SqliteStatement> sqlite_delete_;
-  std::array<std::unique_ptr<SqliteStatement>, 4> sqlite_inserts_;
+  std::unique_ptr<MultiRowInsert> sqlite_insert_;          // SQLite: made on first use
   std::vector<const fhir::search::CompositeIndex*> kept_;  // the rows with a finite value
   // PostgreSQL: the bound key and the columns' array literals.
   std::string type_, id_;

@@ -44,8 +44,8 @@ const std::array<TableColumns, 7>& table_columns() {
   return columns;
 }
 
-// SQLite inserts at most 2^kMaxLog2Rows rows per statement (5 values each: 160 parameters).
-constexpr std::size_t kMaxLog2Rows = 5;
+// SQLite inserts at most kMaxRows rows per statement (5 values each: 160 parameters).
+constexpr std::size_t kMaxRows = 32;
 
 }  // namespace
 
@@ -104,7 +104,9 @@ IndexWriter::IndexWriter(soci::session& sql, Dialect dialect, const std::string&
     if (dialect_ == Dialect::kSqlite) {
       sqlite_deletes_.push_back(std::make_unique<SqliteStatement>(
           sql, std::string("DELETE FROM ") + kTables[t] + " WHERE rid = ?1"));
-      sqlite_inserts_.emplace_back(kMaxLog2Rows + 1);
+      sqlite_inserts_.push_back(std::make_unique<MultiRowInsert>(
+          sql, kTables[t], std::string("rid, pid, ") + columns.names, columns.cols.size() + 2,
+          kMaxRows));
       continue;
     }
     // PostgreSQL finds the resource's key inside each statement: one round trip per table.
@@ -186,18 +188,6 @@ void IndexWriter::add_tenant_params() {
       use(tenant_), use(tenant_);
 }
 
-SqliteStatement& IndexWriter::sqlite_insert(std::size_t table, std::size_t log2_rows) {
-  std::unique_ptr<SqliteStatement>& st = sqlite_inserts_[table][log2_rows];
-  if (!st) {
-    // extract_index drops duplicate rows, so OR IGNORE does not happen in practice.
-    const TableColumns& columns = table_columns()[table];
-    st = std::make_unique<SqliteStatement>(
-        sql_, multi_row_insert_sql(kTables[table], std::string("rid, pid, ") + columns.names,
-                                   columns.cols.size() + 2, std::size_t{1} << log2_rows));
-  }
-  return *st;
-}
-
 long long IndexWriter::pid_of(std::string_view code) {
   for (int attempt = 0; attempt < 3; ++attempt) {
     if (type_pids_ != nullptr) {
@@ -261,31 +251,21 @@ void IndexWriter::insert_rows(int table, const Rows& rows, Fill&& fill) {
       if (keep(row)) kept_.push_back(row);
     }
     const std::vector<Col>& cols = table_columns()[t].cols;
-    // The rows in statements of 2^k rows, largest first: 11 rows are 8 + 2 + 1.
-    std::size_t next = 0;
-    for (std::size_t k = kMaxLog2Rows + 1; k-- > 0;) {
-      const std::size_t chunk = std::size_t{1} << k;
-      while (kept_.size() - next >= chunk) {
-        SqliteStatement& st = sqlite_insert(t, k);
-        int i = 1;
-        for (const Row& row : std::span(kept_).subspan(next, chunk)) {
-          st.bind(i++, rid_);
-          st.bind(i++, std::int64_t{pid_of(row.param)});
-          for (Col col : cols) {
-            switch (col) {
-              case Col::kText1: st.bind(i++, row.text1); break;
-              case Col::kText2: st.bind(i++, row.text2); break;
-              case Col::kText3: st.bind(i++, row.text3); break;
-              case Col::kLow: st.bind(i++, std::int64_t{row.low}); break;
-              case Col::kHigh: st.bind(i++, std::int64_t{row.high}); break;
-              case Col::kReal: st.bind(i++, row.real); break;
-            }
-          }
+    sqlite_inserts_[t]->insert(kept_.size(), [&](SqliteStatement& st, int& i, std::size_t r) {
+      const Row& row = kept_[r];
+      st.bind(i++, rid_);
+      st.bind(i++, std::int64_t{pid_of(row.param)});
+      for (Col col : cols) {
+        switch (col) {
+          case Col::kText1: st.bind(i++, row.text1); break;
+          case Col::kText2: st.bind(i++, row.text2); break;
+          case Col::kText3: st.bind(i++, row.text3); break;
+          case Col::kLow: st.bind(i++, std::int64_t{row.low}); break;
+          case Col::kHigh: st.bind(i++, std::int64_t{row.high}); break;
+          case Col::kReal: st.bind(i++, row.real); break;
         }
-        st.step();
-        next += chunk;
       }
-    }
+    });
     return;
   }
   soci::statement& st = *inserts_[t];

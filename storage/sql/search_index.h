@@ -29,6 +29,7 @@
 #include "fhir/search/index_values.h"
 #include "storage/sql/composite_index.h"
 #include "storage/sql/date_shape.h"
+#include "storage/sql/multi_row_insert.h"
 #include "storage/sql/phonetic_index.h"
 #include "storage/sql/sqlite_statement.h"
 #include "storage/sql/text_index.h"
@@ -38,11 +39,10 @@
 namespace hearth::storage::detail {
 
 // The index's write statements for one session, prepared once. SQLite (in-process) inserts a
-// resource's rows of one table with few statements of several VALUES rows each (a statement's
-// per-execute work, opening its cursors and halting, cost about as much as a row's b-tree
-// insert), bound through SQLite's C API; PostgreSQL, where each execute is a network round trip,
-// inserts each table's rows with one statement, the columns bound as arrays and expanded by
-// unnest().
+// resource's rows of one table with one statement of that many VALUES rows (up to 32;
+// multi_row_insert.h), bound through SQLite's C API; PostgreSQL, where each execute is a network
+// round trip, inserts each table's rows with one statement, the columns bound as arrays and
+// expanded by unnest().
 class IndexWriter {
  public:
   struct Row;  // one row's values, whichever table it goes to
@@ -91,12 +91,11 @@ class IndexWriter {
   std::unordered_map<std::string, CodeIds> pids_;
   const CodeIds* type_pids_ = nullptr;
   // SQLite: statements through the C API (sqlite_statement.h), in kTables order; the inserts of
-  // table t with 2^k VALUES rows at sqlite_inserts_[t][k], prepared on first use.
+  // table t at sqlite_inserts_[t] (multi_row_insert.h).
   std::unique_ptr<SqliteStatement> rid_lookup_;
   std::vector<std::unique_ptr<SqliteStatement>> sqlite_deletes_;
-  std::vector<std::vector<std::unique_ptr<SqliteStatement>>> sqlite_inserts_;
+  std::vector<std::unique_ptr<MultiRowInsert>> sqlite_inserts_;
   std::vector<Row> kept_;  // one table's rows to insert, reused
-  SqliteStatement& sqlite_insert(std::size_t table, std::size_t log2_rows);
   // PostgreSQL: each column's array literal, bound to SOCI statements in kTables order.
   std::string pid_array_, text1_, text2_, text3_, low_, high_, value_;
   std::vector<std::unique_ptr<soci::statement>> deletes_, inserts_;

@@ -115,22 +115,4 @@ std::int64_t last_changes(soci::session& sql) {
   return sqlite_api::sqlite3_changes(sqlite_connection(sql));
 }
 
-std::string multi_row_insert_sql(std::string_view table, std::string_view columns,
-                                 std::size_t width, std::size_t rows) {
-  std::string text = "INSERT OR IGNORE INTO ";
-  text += table;
-  text += " (";
-  text += columns;
-  text += ") VALUES ";
-  std::size_t parameter = 0;
-  for (std::size_t row = 0; row < rows; ++row) {
-    text += row == 0 ? "(" : ", (";
-    for (std::size_t i = 0; i < width; ++i) {
-      text += (i == 0 ? "?" : ", ?") + std::to_string(++parameter);
-    }
-    text += ")";
-  }
-  return text;
-}
-
 }  // namespace hearth::storage::detail

@@ -1,8 +1,8 @@
 // Internal to storage/: one SQLite prepared statement used through the C API on a SOCI
 // session's connection, for the few statements run so often that SOCI's per-execute work (a
 // conversion and copy of every bound value) costs more than the statement: the search index's
-// row inserts and the point read of a current resource. Text is bound without a copy, so a bound
-// view must outlive step().
+// row inserts (multi_row_insert.h) and the point read of a current resource. Text is bound without
+// a copy, so a bound view must outlive step().
 //
 // Ownership: finalizes its statement; the session must outlive it (PreparedStatements, which
 // owns the index writer, is destroyed before its session). Thread-safety: none, as the session.
@@ -78,12 +78,5 @@ std::int64_t last_insert_rowid(soci::session& sql);
 
 // The number of rows the last INSERT, UPDATE or DELETE on `sql` (a SQLite session) changed.
 std::int64_t last_changes(soci::session& sql);
-
-// "INSERT OR IGNORE INTO `table` (`columns`) VALUES (?1, ..., ?w), (...)": `rows` rows of `width`
-// numbered parameters each. The index writers insert a resource's rows in a few such statements,
-// since one statement per row cost about as much as the row itself. OR IGNORE: in the index
-// tables the whole row is the primary key, and an equal row is the same fact.
-std::string multi_row_insert_sql(std::string_view table, std::string_view columns,
-                                 std::size_t width, std::size_t rows);
 
 }  // namespace hearth::storage::detail

@@ -14,8 +14,8 @@
 namespace hearth::storage::detail {
 namespace {
 
-// At most 2^kMaxLog2Rows rows per statement (6 values each: 96 parameters).
-constexpr std::size_t kMaxLog2Rows = 4;
+// At most kMaxRows rows per statement (6 values each: 96 parameters).
+constexpr std::size_t kMaxRows = 16;
 
 using ParamsByType = std::unordered_map<std::string_view, TokenDateParams>;
 
@@ -93,10 +93,9 @@ void fill_token_date_index(soci::session& sql) {
 }
 
 TokenDateIndexWriter::TokenDateIndexWriter(soci::session& sql)
-    : sql_(sql),
-      // The rows of the keys the resource's date and token rows give, each through the whole
-      // key (a row-value IN would read all of a (pid, tpid) pair's rows): the table is in the
-      // walk's order, not the resource's.
+    :  // The rows of the keys the resource's date and token rows give, each through the whole
+       // key (a row-value IN would read all of a (pid, tpid) pair's rows): the table is in the
+       // walk's order, not the resource's.
       find_(sql,
             "SELECT w.pid, w.tpid, w.code, w.low FROM idx_date d"
             " JOIN idx_token t ON t.rid = d.rid JOIN idx_token_date w ON w.pid = d.pid"
@@ -105,20 +104,10 @@ TokenDateIndexWriter::TokenDateIndexWriter(soci::session& sql)
       delete_(sql,
               "DELETE FROM idx_token_date WHERE pid = ?1 AND tpid = ?2 AND code = ?3"
               " AND low = ?4 AND rid = ?5"),
-      inserts_(kMaxLog2Rows + 1) {}
+      // OR IGNORE: one code under two systems (or with two texts) is one row.
+      insert_(sql, "idx_token_date", "rid, pid, tpid, code, low, high", 6, kMaxRows) {}
 
 TokenDateIndexWriter::~TokenDateIndexWriter() = default;
-
-SqliteStatement& TokenDateIndexWriter::insert_statement(std::size_t log2_rows) {
-  std::unique_ptr<SqliteStatement>& st = inserts_[log2_rows];
-  if (!st) {
-    // OR IGNORE: one code under two systems (or with two texts) is one row.
-    st = std::make_unique<SqliteStatement>(
-        sql_, multi_row_insert_sql("idx_token_date", "rid, pid, tpid, code, low, high", 6,
-                                   std::size_t{1} << log2_rows));
-  }
-  return *st;
-}
 
 void TokenDateIndexWriter::remove(std::int64_t rid) {
   keys_.clear();
@@ -160,25 +149,15 @@ void TokenDateIndexWriter::insert(std::int64_t rid, std::string_view resource_ty
       pairs_.push_back(Pair{date_pid, pid_of(t->param), t->code, dates[k].low, dates[k].high});
     }
   }
-  // The rows in statements of 2^k rows, largest first: 11 rows are 8 + 2 + 1.
-  std::size_t next = 0;
-  for (std::size_t k = kMaxLog2Rows + 1; k-- > 0;) {
-    const std::size_t chunk = std::size_t{1} << k;
-    while (pairs_.size() - next >= chunk) {
-      SqliteStatement& st = insert_statement(k);
-      int i = 1;
-      for (const Pair& p : std::span(pairs_).subspan(next, chunk)) {
-        st.bind(i++, rid);
-        st.bind(i++, std::int64_t{p.date_pid});
-        st.bind(i++, std::int64_t{p.token_pid});
-        st.bind(i++, p.code);
-        st.bind(i++, p.low);
-        st.bind(i++, p.high);
-      }
-      st.step();
-      next += chunk;
-    }
-  }
+  insert_.insert(pairs_.size(), [&](SqliteStatement& st, int& i, std::size_t row) {
+    const Pair& p = pairs_[row];
+    st.bind(i++, rid);
+    st.bind(i++, std::int64_t{p.date_pid});
+    st.bind(i++, std::int64_t{p.token_pid});
+    st.bind(i++, p.code);
+    st.bind(i++, p.low);
+    st.bind(i++, p.high);
+  });
 }
 
 }  // namespace hearth::storage::detail

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "fhir/search/index_values.h"
+#include "storage/sql/multi_row_insert.h"
 #include "storage/sql/sqlite_statement.h"
 
 namespace hearth::storage::detail {
@@ -66,9 +67,6 @@ class TokenDateIndexWriter {
               const std::function<long long(std::string_view)>& pid_of);
 
  private:
-  SqliteStatement& insert_statement(std::size_t log2_rows);
-
-  soci::session& sql_;
   SqliteStatement find_;
   SqliteStatement delete_;
   struct Key {
@@ -77,8 +75,7 @@ class TokenDateIndexWriter {
     std::int64_t low;
   };
   std::vector<Key> keys_;  // the rows remove() found, reused
-  // The inserts of 2^k rows at inserts_[k], prepared on first use.
-  std::vector<std::unique_ptr<SqliteStatement>> inserts_;
+  MultiRowInsert insert_;
   struct Pair {
     long long date_pid, token_pid;
     std::string_view code;

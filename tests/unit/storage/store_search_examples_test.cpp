@@ -210,7 +210,11 @@ std::vector<Example> load_examples() {
         fhir::json_string(rt->value) != type || !fhir::is_json_string(id->value)) {
       continue;
     }
-    auto values = fhir::search::extract_index(*doc);
+    // Held umbrellas (Observation combo-code ...) too: their expected matches come from their
+    // own rows, the store's answer from their parts'.
+    auto values = fhir::search::extract_index(
+        *doc, fhir::search::kDefaultMaxIndexRows, fhir::search::IndexGuards::kOn,
+        fhir::search::IndexPaths::kWalk, fhir::search::HeldUmbrellas::kExtract);
     if (!values.is_ok()) continue;
     out.push_back(Example{type, std::string(fhir::json_string(id->value)), std::move(*values)});
   }
