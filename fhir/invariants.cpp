@@ -72,7 +72,11 @@ bool lacks_child(const fhirpath::Item& node, std::string_view name) {
   for (const auto& m : obj->GetObject()) {
     std::string_view key(m.name.GetString(), m.name.GetStringLength());
     if (key.starts_with('_')) key.remove_prefix(1);
-    if (!key.starts_with(name)) continue;
+    // The first byte first: most properties differ there, and skip the compare's call.
+    if (key.size() < name.size() || (!name.empty() && key[0] != name[0]) ||
+        key.compare(0, name.size(), name) != 0) {
+      continue;
+    }
     if (key.size() == name.size()) return false;
     char next = key[name.size()];
     if (next >= 'A' && next <= 'Z') return false;

@@ -1,10 +1,15 @@
-// Lookups over the generated tables: a hash map of type names, binary searches over the other
-// sorted arrays, linear scans over an element's direct children (a few dozen at most).
+// Lookups over the generated tables: hash tables of type names and of each element's children's
+// JSON names, binary searches over the other sorted arrays.
 #include "fhir/model.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <string>
 #include <type_traits>
 #include <unordered_map>
+#include <vector>
 
 #include "fhir/model_tables.h"
 
@@ -46,23 +51,124 @@ std::uint32_t resolve_content_reference(const TypeDef& type, std::uint32_t index
   return ref >= 0 ? static_cast<std::uint32_t>(ref) : index;
 }
 
-ChildMatch find_child(const TypeDef& type, std::uint32_t parent, std::string_view json_name) {
-  for (std::uint32_t i : children(type, parent)) {
-    const ElementDef& e = type.elements[i];
-    if (!e.is_choice()) {
-      if (e.name == json_name) {
-        return ChildMatch{static_cast<std::int32_t>(i), e.types.empty() ? nullptr : &e.types[0]};
-      }
-      continue;
+namespace {
+
+// The name eight bytes at a time, mixed with the type and the parent element.
+std::uint64_t child_hash(const TypeDef* type, std::uint32_t parent, std::string_view name) {
+  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  std::uint64_t h = reinterpret_cast<std::uintptr_t>(type) ^
+                    (static_cast<std::uint64_t>(parent) << 32) ^ name.size();
+  const char* p = name.data();
+  const std::size_t n = name.size();
+  std::uint64_t word = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::memcpy(&word, p + i, 8);
+    h = (h ^ word) * kMul;
+  }
+  // The rest without a byte loop: the last eight bytes (overlapping what was read), or two
+  // overlapping four-byte reads, or the first, middle and last byte; the size is in `h`.
+  if (i < n) {
+    if (n >= 8) {
+      std::memcpy(&word, p + n - 8, 8);
+    } else if (n >= 4) {
+      std::uint32_t lo = 0, hi = 0;
+      std::memcpy(&lo, p, 4);
+      std::memcpy(&hi, p + n - 4, 4);
+      word = (static_cast<std::uint64_t>(hi) << 32) | lo;
+    } else {
+      word = static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) |
+             static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
+             static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16;
     }
-    std::string_view prefix = e.name.substr(0, e.name.size() - 3);  // drop "[x]"
-    if (!json_name.starts_with(prefix)) continue;
-    std::string_view suffix = json_name.substr(prefix.size());
-    for (const TypeRef& t : e.types) {
-      if (is_capitalised(suffix, t.code)) return ChildMatch{static_cast<std::int32_t>(i), &t};
+    h = (h ^ word) * kMul;
+  }
+  return h ^ (h >> 32);
+}
+
+// Every JSON name of every element's children, choice elements spelled once per type
+// ("valueQuantity"), in one open-addressed table built on first use. find_child was a scan of
+// the children with a string compare each, called for every JSON property the validator and the
+// v2 mapper meet (about 3,000 times per mapped ORU^R01); the table answers with one hash.
+class ChildIndex {
+ public:
+  ChildIndex() {
+    std::size_t count = 0;
+    for (const TypeDef& t : detail::kTypes) {
+      for (const ElementDef& e : t.elements) count += e.is_choice() ? e.types.size() : 1;
+    }
+    std::size_t size = 1;
+    while (size < count * 2) size <<= 1;
+    slots_.resize(size);
+    mask_ = size - 1;
+    for (const TypeDef& t : detail::kTypes) {
+      for (std::uint32_t parent = 0; parent < t.elements.size(); ++parent) {
+        for (std::uint32_t i : children(t, parent)) add_child(t, parent, i);
+      }
     }
   }
-  return ChildMatch{};
+
+  ChildMatch find(const TypeDef& type, std::uint32_t parent, std::string_view name) const {
+    const std::uint64_t hash = child_hash(&type, parent, name);
+    for (std::size_t s = hash & mask_;; s = (s + 1) & mask_) {
+      const Slot& slot = slots_[s];
+      if (slot.type == nullptr) return ChildMatch{};
+      if (slot.hash == hash && slot.type == &type && slot.parent == parent && slot.name == name) {
+        return slot.match;
+      }
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    const TypeDef* type = nullptr;  // nullptr: empty
+    std::uint32_t parent = 0;
+    std::string_view name;
+    ChildMatch match;
+  };
+
+  void add_child(const TypeDef& t, std::uint32_t parent, std::uint32_t i) {
+    const ElementDef& e = t.elements[i];
+    const auto index = static_cast<std::int32_t>(i);
+    if (!e.is_choice()) {
+      add(t, parent, e.name, ChildMatch{index, e.types.empty() ? nullptr : &e.types[0]});
+      return;
+    }
+    std::string_view prefix = e.name.substr(0, e.name.size() - 3);  // drop "[x]"
+    for (const TypeRef& r : e.types) {
+      if (r.code.empty()) continue;
+      std::string& name = names_.emplace_back(prefix);
+      name += r.code;
+      char& first = name[prefix.size()];
+      if (first >= 'a' && first <= 'z') first = static_cast<char>(first - 'a' + 'A');
+      add(t, parent, name, ChildMatch{index, &r});
+    }
+  }
+
+  // The first of the children to claim a name keeps it, as a scan in definition order would.
+  void add(const TypeDef& t, std::uint32_t parent, std::string_view name, ChildMatch match) {
+    const std::uint64_t hash = child_hash(&t, parent, name);
+    for (std::size_t s = hash & mask_;; s = (s + 1) & mask_) {
+      Slot& slot = slots_[s];
+      if (slot.type == nullptr) {
+        slot = Slot{hash, &t, parent, name, match};
+        return;
+      }
+      if (slot.type == &t && slot.parent == parent && slot.name == name) return;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+  std::deque<std::string> names_;  // the choice elements' typed names (stable addresses)
+};
+
+}  // namespace
+
+ChildMatch find_child(const TypeDef& type, std::uint32_t parent, std::string_view json_name) {
+  static const ChildIndex index;
+  return index.find(type, parent, json_name);
 }
 
 const ElementDef* find_element(std::string_view full_path) {

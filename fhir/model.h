@@ -190,7 +190,8 @@ struct ChildMatch {
 // Matches the JSON property `json_name` (without any leading '_') against the direct children
 // of `parent`: "name" matches element "name"; for a choice element "value[x]", "valueQuantity"
 // matches with type "Quantity" and "valueString" with type "string". Returns not-found for a
-// choice suffix that is not one of the element's types.
+// choice suffix that is not one of the element's types. `type` is one of all_types(). One hash
+// lookup (a table of every type's child names, built on first use); thread-safe.
 ChildMatch find_child(const TypeDef& type, std::uint32_t parent, std::string_view json_name);
 
 // The element at a full path such as "Patient.contact.name" or "Observation.value[x]"

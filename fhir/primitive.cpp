@@ -207,8 +207,9 @@ bool valid_decimal(std::string_view s) {
   return i == n;
 }
 
+// The control characters were checked before (is_valid_primitive): only emptiness is left.
 bool valid_string(std::string_view s) {
-  return !s.empty() && !has_forbidden_control(s);
+  return !s.empty();
 }
 
 bool valid_uri(std::string_view s) {

@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -121,6 +123,60 @@ TEST_CASE("choice element lookup by JSON name") {
   CHECK_FALSE(find_child(obs, 0, "value").found());
   CHECK(find_child(obs, 0, "status").type->code == "code");
   CHECK(find_element("Observation.value[x]")->types.size() == 11);
+}
+
+// The scan in definition order that find_child's table stands for: the first child whose name,
+// or (for a choice) prefix and capitalised type, is the JSON name.
+ChildMatch scan_child(const TypeDef& type, std::uint32_t parent, std::string_view json_name) {
+  for (std::uint32_t i : children(type, parent)) {
+    const ElementDef& e = type.elements[i];
+    if (!e.is_choice()) {
+      if (e.name == json_name) {
+        return ChildMatch{static_cast<std::int32_t>(i), e.types.empty() ? nullptr : &e.types[0]};
+      }
+      continue;
+    }
+    std::string_view prefix = e.name.substr(0, e.name.size() - 3);
+    if (!json_name.starts_with(prefix)) continue;
+    for (const TypeRef& t : e.types) {
+      if (is_capitalised(json_name.substr(prefix.size()), t.code)) {
+        return ChildMatch{static_cast<std::int32_t>(i), &t};
+      }
+    }
+  }
+  return ChildMatch{};
+}
+
+TEST_CASE("find_child answers as a scan of the children for every name of every type") {
+  std::size_t names = 0;
+  for (const TypeDef& type : all_types()) {
+    for (std::uint32_t parent = 0; parent < type.elements.size(); ++parent) {
+      std::vector<std::string> candidates = {"", "x", "value", "valuestring", "extension"};
+      for (std::uint32_t i : children(type, parent)) {
+        const ElementDef& e = type.elements[i];
+        candidates.emplace_back(e.name);
+        if (!e.is_choice()) continue;
+        const std::string prefix(e.name.substr(0, e.name.size() - 3));
+        candidates.push_back(prefix);
+        for (const TypeRef& t : e.types) {
+          std::string typed = prefix + std::string(t.code);
+          candidates.push_back(typed);  // lower-case first letter: not a JSON name
+          if (!t.code.empty()) typed[prefix.size()] = static_cast<char>(std::toupper(t.code[0]));
+          candidates.push_back(typed);
+        }
+      }
+      for (const std::string& name : candidates) {
+        const ChildMatch want = scan_child(type, parent, name);
+        const ChildMatch got = find_child(type, parent, name);
+        ++names;
+        if (got.index != want.index || got.type != want.type) {
+          FAIL_CHECK(type.name << " element " << parent << " name '" << name << "'");
+        }
+      }
+    }
+  }
+  MESSAGE("find_child checked against the scan for ", names, " names");
+  CHECK(names > 10000);
 }
 
 TEST_CASE("contentReference") {
