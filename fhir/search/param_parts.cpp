@@ -166,9 +166,11 @@ TypeParts parts_of_type(std::string_view resource_type) {
     }
     if (parts.empty()) continue;
     const std::vector<std::string_view> branches = detail::union_branches(u);
+    // A structured binding is not captured by a lambda before C++20's P1091 (clang 14).
+    const SearchParamDef& whole = *umbrella;
     const bool held = std::all_of(branches.begin(), branches.end(), [&](std::string_view b) {
       return std::any_of(parts.begin(), parts.end(), [&](const auto& part) {
-        return holds_branch(*umbrella, *part.first, part.second, b);
+        return holds_branch(whole, *part.first, part.second, b);
       });
     });
     if (held) out.held.push_back(umbrella->code);
