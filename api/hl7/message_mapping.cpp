@@ -261,7 +261,7 @@ MessageMapping plan_mapped_bundle(std::shared_ptr<fhir::JsonDocument> doc, std::
   state->work->keep = doc;
   state->work->entries = std::move(entries).value();
   Result<std::shared_ptr<PlannedTransaction>> planned =
-      plan_transaction(*state->work, /*at_run=*/true);
+      plan_transaction(*state->work, /*at_run=*/true, context.resolve_before_commit);
   if (!planned.is_ok()) {
     return failed(
         "not mapped: " + planned.status().message(),

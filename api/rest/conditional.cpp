@@ -17,9 +17,12 @@ Result<QueryParams> parse_criteria(std::string_view query) {
   return params;
 }
 
-Result<std::vector<storage::ResourceVersion>> find_matches(
-    storage::ResourceReader& reader, std::string_view type, const QueryParams& criteria,
-    std::string_view base_url, const fhir::search::SearchLimits& limits, std::size_t most) {
+Result<std::vector<storage::ResourceVersion>> find_matches(storage::ResourceReader& reader,
+                                                           std::string_view type,
+                                                           const QueryParams& criteria,
+                                                           std::string_view base_url,
+                                                           const fhir::search::SearchLimits& limits,
+                                                           std::size_t most, bool direct_only) {
   // :in, :not-in, :below and :above over the value sets and code systems `reader` sees, as a
   // search does.
   StoredTerminology terminology(reader);
@@ -40,6 +43,7 @@ Result<std::vector<storage::ResourceVersion>> find_matches(
     Result<std::vector<storage::ResourceVersion>> found = reader.lookup_token(*lookup);
     if (found.is_ok() || found.status().code() != Code::kNotImplemented) return found;
   }
+  if (direct_only) return Status(Code::kNotImplemented, "not a direct token lookup");
   query.count = static_cast<int>(limit);
   query.offset = 0;
   query.total = fhir::search::TotalMode::kNone;

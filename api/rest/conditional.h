@@ -32,8 +32,11 @@ Result<QueryParams> parse_criteria(std::string_view query);
 // terminology `reader` sees. Errors: kInvalidArgument for no criteria, an unknown parameter or a
 // bad value (parse_search; a value set or code system of a modifier that is not held or cannot be
 // used); the reader's errors.
+// `direct_only`: kNotImplemented unless the criteria are one direct token lookup the reader
+// answers (storage::direct_token_lookup): no search is planned.
 Result<std::vector<storage::ResourceVersion>> find_matches(
     storage::ResourceReader& reader, std::string_view type, const QueryParams& criteria,
-    std::string_view base_url, const fhir::search::SearchLimits& limits, std::size_t most = 1);
+    std::string_view base_url, const fhir::search::SearchLimits& limits, std::size_t most = 1,
+    bool direct_only = false);
 
 }  // namespace hearth::api

@@ -19,6 +19,7 @@
 #include "api/rest/write_request.h"
 #include "core/base64.h"
 #include "core/code_table.h"
+#include "fhir/search/index_values.h"
 
 namespace hearth::api {
 namespace {
@@ -113,8 +114,9 @@ class Runner final : public PlannedTransaction {
 
   // Everything decided before the store: ids, duplicate targets, the fullUrl map, and (when no
   // entry needs the store to resolve anything, and `at_run` is false) every write prepared.
-  Status plan(bool at_run = false) {
+  Status plan(bool at_run, bool resolve_first) {
     lookup_ = at_run;
+    late_source_ = at_run ? std::make_shared<std::string>() : nullptr;
     planned_.resize(entries_.size());
     std::unordered_map<std::string, std::size_t> targets;
     for (std::size_t i = 0; i < entries_.size(); ++i) {
@@ -168,6 +170,8 @@ class Runner final : public PlannedTransaction {
       for (Planned& p : planned_) {
         HEARTH_RETURN_IF_ERROR(prepare(p, p.entry->resource, p.entry->allocator, ctx_.store));
       }
+    } else if (resolve_first) {
+      speculate();
     }
     return Status::ok();
   }
@@ -177,13 +181,15 @@ class Runner final : public PlannedTransaction {
     meta_source_ = meta_source;
     results_.assign(entries_.size(), EntryResult{});
     HEARTH_RETURN_IF_ERROR(tx.lock(locks_));
+    if (late_source_) *late_source_ = std::string(meta_source);
     if (lookup_) {
       // Prepared on copies: a second run must find the resources as the client sent them.
       fhir::JsonDocument scratch;
       std::deque<fhir::JsonValue> copies;
       map_ = full_urls_;
-      for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(resolve(p, tx));
-      HEARTH_RETURN_IF_ERROR(resolve_conditional_references(tx));
+      for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(resolve(p, tx, &tx));
+      HEARTH_RETURN_IF_ERROR(resolve_conditional_references(tx, /*direct_only=*/false));
+      if (take_speculation()) return write_and_read(tx);
       std::deque<fhir::JsonDocument> patched;
       for (Planned& p : planned_) {
         if (p.patch) {
@@ -197,6 +203,79 @@ class Runner final : public PlannedTransaction {
         HEARTH_RETURN_IF_ERROR(prepare(p, &copy, &scratch.GetAllocator(), tx));
       }
     }
+    return write_and_read(tx);
+  }
+
+  std::vector<EntryResult>& results() override { return results_; }
+
+ private:
+  // What resolve() decided for one entry: a speculation holds when the transaction decides the
+  // same for every entry.
+  struct Decision {
+    Action action = Action::kNone;
+    std::string id, matched;
+    std::vector<std::string> delete_ids;
+    bool operator==(const Decision&) const = default;
+  };
+  static Decision decision_of(const Planned& p) {
+    return Decision{p.action, p.id, p.matched ? p.matched->id : std::string(), p.delete_ids};
+  }
+
+  // The lookups made before the transaction, on the store as it is now, and every write
+  // prepared from them (rewritten, stamped, indexed), so that the transaction, once it has made
+  // the same lookups and found the same, only writes: the store's single writer (SQLite) is
+  // then held for the rows alone. Only where every lookup is a direct token lookup (a point
+  // read), nothing reads the current version (PATCH) or profiles (--enforce-profiles), and no
+  // grant holds the entries to a patient. Anything else, or any failure, leaves no speculation:
+  // the transaction resolves and prepares as it would without one.
+  void speculate() {
+    if (ctx_.limits.enforce_profiles || ctx_.request.grant != nullptr) return;
+    for (const Planned& p : planned_) {
+      if (p.entry->method == EntryMethod::kPatch) return;
+    }
+    map_ = full_urls_;
+    for (Planned& p : planned_) {
+      if (!resolve(p, ctx_.store, nullptr).is_ok()) return;
+    }
+    if (!resolve_conditional_references(ctx_.store, /*direct_only=*/true).is_ok()) return;
+    Speculation s;
+    s.map = map_;
+    fhir::JsonDocument scratch;
+    for (Planned& p : planned_) {
+      s.decisions.push_back(decision_of(p));
+      if (p.entry->resource != nullptr &&
+          (p.action == Action::kCreate || p.action == Action::kUpdate)) {
+        fhir::JsonValue copy(*p.entry->resource, scratch.GetAllocator());
+        if (!prepare(p, &copy, &scratch.GetAllocator(), ctx_.store).is_ok()) return;
+      }
+      s.writes.push_back(std::move(p.write));
+    }
+    speculation_ = std::move(s);
+  }
+
+  // After the transaction's own lookups: the speculation's writes, when it decided the same
+  // (each write then keeps the precondition resolve() gave it and gets the run's meta.source).
+  // Used once: a second run (PostgreSQL's retry) prepares again.
+  bool take_speculation() {
+    if (!speculation_) return false;
+    Speculation s = std::move(*speculation_);
+    speculation_.reset();
+    if (s.map != map_) return false;
+    for (std::size_t i = 0; i < planned_.size(); ++i) {
+      if (!(s.decisions[i] == decision_of(planned_[i]))) return false;
+    }
+    for (std::size_t i = 0; i < planned_.size(); ++i) {
+      Planned& p = planned_[i];
+      if (p.action != Action::kCreate && p.action != Action::kUpdate) continue;
+      const std::optional<std::int64_t> expected = p.write.expected_version;
+      p.write = std::move(s.writes[i]);
+      p.write.expected_version = expected;
+      if (!meta_source_.empty()) fhir::search::add_meta_source(p.write.index, meta_source_);
+    }
+    return true;
+  }
+
+  Status write_and_read(storage::StoreTransaction& tx) {
     for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(hold_to_patient(p, tx));
     for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(write(p, tx));
     for (Planned& p : planned_) {
@@ -205,9 +284,6 @@ class Runner final : public PlannedTransaction {
     return Status::ok();
   }
 
-  std::vector<EntryResult>& results() override { return results_; }
-
- private:
   // The entry authorised as the request it stands for (smart_scopes.h); `patient` set to the
   // patient it is held to. A conditional create would search beyond the compartment: refused
   // under patient/ scopes.
@@ -309,12 +385,21 @@ class Runner final : public PlannedTransaction {
     return locked;
   }
 
-  Result<std::vector<storage::ResourceVersion>> matches(storage::StoreTransaction& tx,
+  // `tx` null: a speculation's lookup (direct token lookups only, nothing locked).
+  Result<std::vector<storage::ResourceVersion>> matches(storage::ResourceReader& reader,
+                                                        storage::StoreTransaction* tx,
                                                         const BundleEntry& entry,
                                                         const QueryParams& criteria,
                                                         std::size_t most) {
-    return find_matches(tx, entry.route.type, criteria, ctx_.request.base_url, ctx_.limits.search,
-                        most);
+    return find_matches(reader, entry.route.type, criteria, ctx_.request.base_url,
+                        ctx_.limits.search, most, /*direct_only=*/tx == nullptr);
+  }
+
+  // lock_criteria inside a transaction; before one (a speculation) nothing is locked.
+  Result<bool> lock_if_in(storage::StoreTransaction* tx, const BundleEntry& entry,
+                          const QueryParams& criteria) {
+    if (tx == nullptr) return false;
+    return lock_criteria(*tx, entry, criteria);
   }
 
   Status too_many(const BundleEntry& entry, const std::string& what) {
@@ -322,8 +407,9 @@ class Runner final : public PlannedTransaction {
                             what + " matches more than one " + entry.route.type));
   }
 
-  // An entry's target, found in the store where it is conditional.
-  Status resolve(Planned& p, storage::StoreTransaction& tx) {
+  // An entry's target, found in the store where it is conditional: through `reader`, which is
+  // `tx` inside the transaction, the store itself for a speculation (`tx` null).
+  Status resolve(Planned& p, storage::ResourceReader& reader, storage::StoreTransaction* tx) {
     p.write = storage::WriteRequest{};
     p.delete_ids.clear();
     p.matched.reset();
@@ -332,10 +418,10 @@ class Runner final : public PlannedTransaction {
     if (in == Interaction::kCreate && !entry.if_none_exist.empty()) {
       Result<QueryParams> criteria = parse_criteria(entry.if_none_exist);
       if (!criteria.is_ok()) return at(entry, criteria.status());
-      auto found = matches(tx, entry, *criteria, 1);
+      auto found = matches(reader, tx, entry, *criteria, 1);
       if (found.is_ok() && found->empty()) {  // about to create: look again under the lock
-        HEARTH_ASSIGN_OR_RETURN(const bool locked, lock_criteria(tx, entry, *criteria));
-        if (locked) found = matches(tx, entry, *criteria, 1);
+        HEARTH_ASSIGN_OR_RETURN(const bool locked, lock_if_in(tx, entry, *criteria));
+        if (locked) found = matches(reader, tx, entry, *criteria, 1);
       }
       if (!found.is_ok()) return at(entry, found.status());
       if (found->size() > 1) {
@@ -350,10 +436,10 @@ class Runner final : public PlannedTransaction {
       return resolve_literal(p);
     }
     if (in == Interaction::kConditionalUpdate) {
-      auto found = matches(tx, entry, entry.query, 1);
+      auto found = matches(reader, tx, entry, entry.query, 1);
       if (found.is_ok() && found->empty()) {  // about to create: look again under the lock
-        HEARTH_ASSIGN_OR_RETURN(const bool locked, lock_criteria(tx, entry, entry.query));
-        if (locked) found = matches(tx, entry, entry.query, 1);
+        HEARTH_ASSIGN_OR_RETURN(const bool locked, lock_if_in(tx, entry, entry.query));
+        if (locked) found = matches(reader, tx, entry, entry.query, 1);
       }
       if (!found.is_ok()) return at(entry, found.status());
       if (found->size() > 1) return too_many(entry, "PUT " + entry.url);
@@ -370,7 +456,7 @@ class Runner final : public PlannedTransaction {
       } else {
         p.id = given.empty() ? entry.new_id : given;
         if (!given.empty()) {
-          auto existing = tx.read(entry.route.type, given);
+          auto existing = reader.read(entry.route.type, given);
           if (existing.is_ok()) {
             return at(entry,
                       Status(Code::kConflict,
@@ -388,7 +474,7 @@ class Runner final : public PlannedTransaction {
       if (in == Interaction::kPatch) {
         p.id = entry.route.id;
       } else {
-        auto found = matches(tx, entry, entry.query, 1);
+        auto found = matches(reader, tx, entry, entry.query, 1);
         if (!found.is_ok()) return at(entry, found.status());
         if (found->size() > 1) return too_many(entry, "PATCH " + entry.url);
         if (found->empty()) {
@@ -401,7 +487,7 @@ class Runner final : public PlannedTransaction {
     }
     if (in == Interaction::kConditionalDelete) {
       const std::size_t most = std::max<std::size_t>(ctx_.limits.max_conditional_deletes, 1);
-      auto found = matches(tx, entry, entry.query, most);
+      auto found = matches(reader, tx, entry, entry.query, most);
       if (!found.is_ok()) return at(entry, found.status());
       if (found->size() > most) {
         return at(
@@ -418,7 +504,7 @@ class Runner final : public PlannedTransaction {
   }
 
   // Every conditional reference of the writes, looked up once each: exactly one match.
-  Status resolve_conditional_references(storage::StoreTransaction& tx) {
+  Status resolve_conditional_references(storage::ResourceReader& reader, bool direct_only) {
     for (Planned& p : planned_) {
       if (p.entry->resource == nullptr ||
           (p.action != Action::kCreate && p.action != Action::kUpdate)) {
@@ -438,8 +524,8 @@ class Runner final : public PlannedTransaction {
         split_conditional_reference(ref, type, criteria_text);
         Result<QueryParams> criteria = parse_criteria(criteria_text);
         if (!criteria.is_ok()) return at(*p.entry, criteria.status());
-        auto found =
-            find_matches(tx, type, *criteria, ctx_.request.base_url, ctx_.limits.search, 1);
+        auto found = find_matches(reader, type, *criteria, ctx_.request.base_url,
+                                  ctx_.limits.search, 1, direct_only);
         if (!found.is_ok()) return at(*p.entry, found.status());
         if (found->empty()) {
           return at(*p.entry, Status(Code::kNotFound,
@@ -528,10 +614,15 @@ class Runner final : public PlannedTransaction {
           entry.location.empty() ? entry.route.type : entry.location + ".resource";
       HEARTH_RETURN_IF_ERROR(at(entry, enforce_claimed_profiles(reader, *resource, root)));
     }
-    if (!meta_source_.empty()) set_meta_source(*resource, *allocator, meta_source_);
+    if (!late_source_ && !meta_source_.empty()) {
+      set_meta_source(*resource, *allocator, meta_source_);
+    }
     const std::optional<std::int64_t> expected = p.write.expected_version;
-    auto write =
-        build_write(entry.route.type, p.id, *resource, *allocator, ctx_.limits.max_index_rows);
+    auto write = build_write(entry.route.type, p.id, *resource, *allocator,
+                             ctx_.limits.max_index_rows, late_source_);
+    if (write.is_ok() && !meta_source_.empty() && late_source_) {
+      fhir::search::add_meta_source(write->index, meta_source_);
+    }
     if (!write.is_ok()) return at(entry, write.status());
     p.write = std::move(write).value();
     p.write.expected_version = expected;
@@ -623,14 +714,23 @@ class Runner final : public PlannedTransaction {
   ReferenceMap map_;        // what references are rewritten with
   bool lookup_ = false;
   std::string_view meta_source_;  // set for the length of run()
+  // at_run plans: the meta.source every body is rendered with, set by run() (build_write).
+  std::shared_ptr<std::string> late_source_;
+  struct Speculation {
+    ReferenceMap map;
+    std::vector<Decision> decisions;            // per planned_ entry
+    std::vector<storage::WriteRequest> writes;  // per planned_ entry (empty: no write)
+  };
+  std::optional<Speculation> speculation_;
   std::vector<EntryResult> results_;
 };
 
 }  // namespace
 
-Result<std::shared_ptr<PlannedTransaction>> plan_transaction(EntryWork& work, bool at_run) {
+Result<std::shared_ptr<PlannedTransaction>> plan_transaction(EntryWork& work, bool at_run,
+                                                             bool resolve_first) {
   auto runner = std::make_shared<Runner>(work.entries, work.ctx);
-  HEARTH_RETURN_IF_ERROR(runner->plan(at_run));
+  HEARTH_RETURN_IF_ERROR(runner->plan(at_run, resolve_first));
   return std::shared_ptr<PlannedTransaction>(std::move(runner));
 }
 

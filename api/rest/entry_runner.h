@@ -8,7 +8,9 @@
 // creates, updates and deletes and conditional references, is resolved inside the transaction;
 // when a Bundle has none of these, everything but the writes themselves (rewriting, stamping,
 // index extraction) is done before the transaction, so the store's single writer is held only
-// for the rows.
+// for the rows. A plan may also make its lookups before the transaction (resolve_first: an HL7
+// message on SQLite) and prepare from them; the transaction makes them again, and writes what was
+// prepared only when it finds the same.
 //
 // Every entry is authorised as the request it stands for (smart_scopes.h authorize, with the
 // grant of the request carrying the Bundle): a transaction with one entry refused is refused
@@ -103,8 +105,13 @@ class PlannedTransaction {
 
 // Plans `work`'s entries as a transaction. Errors: what is known before the store, as
 // run_transaction's (a reference to a fullUrl no entry has, two entries writing one resource).
-// `at_run`: prepare nothing now, every write at run() (for a meta_source known only then).
-Result<std::shared_ptr<PlannedTransaction>> plan_transaction(EntryWork& work, bool at_run = false);
+// `at_run`: every write is rendered with the meta_source run() is given (known only then).
+// `resolve_first` (with lookups to make): the lookups are made now, on the store as it is, and
+// the writes prepared from them; run() makes them again and, when it finds the same, only writes
+// (a single-writer store's writer then holds no preparation). Only for a store whose reads are
+// cheap (storage::StoreTraits): the lookups run on the calling thread.
+Result<std::shared_ptr<PlannedTransaction>> plan_transaction(EntryWork& work, bool at_run = false,
+                                                             bool resolve_first = false);
 
 // Runs each entry on its own, one after the other (its own store transaction for a write); a
 // failing entry gets its error in EntryResult::error and the others still run. Never an error.

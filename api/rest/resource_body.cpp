@@ -1,6 +1,7 @@
 // Decoding, validation and stamping of resource bodies.
 #include "api/rest/resource_body.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include "api/rest/format.h"
@@ -58,12 +59,33 @@ void set_meta_source(fhir::JsonValue& resource, fhir::JsonAllocator& alloc,
   }
 }
 
-StampedBody::StampedBody(fhir::JsonValue& resource, fhir::JsonAllocator& alloc,
-                         std::string_view id) {
-  // versionId and lastUpdated go first in meta, empty, so their values sit at a known place.
+namespace {
+
+// What follows lastUpdated's value in a body stamped with a source slot, up to the source's value.
+constexpr std::string_view kSourceKey = "\",\"source\":\"";
+
+bool needs_json_escape(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  });
+}
+
+}  // namespace
+
+void drop_meta_source(fhir::JsonValue& resource) {
+  auto meta = resource.FindMember("meta");
+  if (meta != resource.MemberEnd() && meta->value.IsObject()) meta->value.RemoveMember("source");
+}
+
+StampedBody::StampedBody(fhir::JsonValue& resource, fhir::JsonAllocator& alloc, std::string_view id,
+                         bool source_at_render)
+    : source_slot_(source_at_render) {
+  // versionId and lastUpdated go first in meta, empty, so their values sit at a known place;
+  // a source left to render() follows them, empty.
   fhir::JsonValue meta(rapidjson::kObjectType);
   meta.AddMember("versionId", "", alloc);
   meta.AddMember("lastUpdated", "", alloc);
+  if (source_at_render) meta.AddMember("source", "", alloc);
 
   fhir::JsonValue rest(rapidjson::kObjectType);
   fhir::JsonValue resource_type;
@@ -77,7 +99,8 @@ StampedBody::StampedBody(fhir::JsonValue& resource, fhir::JsonAllocator& alloc,
       if (member.value.IsObject()) {
         for (auto& m : member.value.GetObject()) {
           std::string_view mname(m.name.GetString(), m.name.GetStringLength());
-          if (mname != "versionId" && mname != "lastUpdated") {
+          if (mname != "versionId" && mname != "lastUpdated" &&
+              !(source_at_render && mname == "source")) {
             meta.AddMember(std::move(m.name), std::move(m.value), alloc);
           }
         }
@@ -106,21 +129,35 @@ StampedBody::StampedBody(fhir::JsonValue& resource, fhir::JsonAllocator& alloc,
   assert(text.compare(head_size - kVersionKey.size(), kVersionKey.size(), kVersionKey) == 0);
   head_ = text.substr(0, head_size);
   tail_ = text.substr(head_size + kBetween.size());
+  assert(!source_slot_ || tail_.compare(0, kSourceKey.size(), kSourceKey) == 0);
 }
 
 std::vector<storage::Blob> StampedBody::detach_blobs(bool binary) {
   return storage::detach_blobs(tail_, binary);  // head_ holds resourceType, id and "meta" only
 }
 
-std::string StampedBody::render(std::int64_t version, std::int64_t last_updated_micros) const {
+std::string StampedBody::render(std::int64_t version, std::int64_t last_updated_micros,
+                                std::string_view source) const {
   std::string version_text = std::to_string(version);
   std::string instant = format_instant(last_updated_micros);
   constexpr std::string_view kBetween = "\",\"lastUpdated\":\"";
   std::string body;
   body.reserve(head_.size() + version_text.size() + kBetween.size() + instant.size() +
-               tail_.size());
-  body.append(head_).append(version_text).append(kBetween).append(instant).append(tail_);
-  return body;
+               tail_.size() + source.size());
+  body.append(head_).append(version_text).append(kBetween).append(instant);
+  if (!source_slot_) return body.append(tail_);
+  // tail_: `","source":"` `"` and the rest; without a source the member is left out.
+  const std::string_view tail(tail_);
+  if (source.empty()) return body.append(1, '"').append(tail.substr(kSourceKey.size() + 1));
+  body.append(kSourceKey);
+  if (needs_json_escape(source)) {
+    const std::string quoted = fhir::write_json(
+        fhir::JsonValue(rapidjson::StringRef(source.data(), source.size())));  // "..." escaped
+    body.append(std::string_view(quoted).substr(1, quoted.size() - 2));
+  } else {
+    body.append(source);
+  }
+  return body.append(tail.substr(kSourceKey.size()));
 }
 
 }  // namespace hearth::api

@@ -40,6 +40,9 @@ Status check_resource(const fhir::JsonDocument& doc, std::string_view type);
 void set_meta_source(fhir::JsonValue& resource, fhir::JsonAllocator& alloc,
                      std::string_view source);
 
+// Removes meta.source from `resource` (an empty meta stays).
+void drop_meta_source(fhir::JsonValue& resource);
+
 // A resource body with everything but meta.versionId and meta.lastUpdated serialised ahead of
 // time, so the store's write transaction (where the version and time are assigned, and where
 // SQLite writers queue) only concatenates strings.
@@ -52,18 +55,25 @@ class StampedBody {
       : StampedBody(resource, resource.GetAllocator(), id) {}
   // The same for a resource inside a larger document (a Bundle entry's), whose allocator
   // `allocator` is.
-  StampedBody(fhir::JsonValue& resource, fhir::JsonAllocator& allocator, std::string_view id);
+  // With `source_at_render`, meta.source is left to render() (an HL7 message's resources are
+  // prepared before the transaction that numbers the message their source names): any the
+  // resource holds is dropped, and it follows lastUpdated, as the R4 element order has it.
+  StampedBody(fhir::JsonValue& resource, fhir::JsonAllocator& allocator, std::string_view id,
+              bool source_at_render = false);
 
-  // The compact JSON to store for this version and time.
-  std::string render(std::int64_t version, std::int64_t last_updated_micros) const;
+  // The compact JSON to store for this version and time, with meta.source `source` when the
+  // body was made with `source_at_render` (none when `source` is empty).
+  std::string render(std::int64_t version, std::int64_t last_updated_micros,
+                     std::string_view source = {}) const;
 
   // Moves the large `data` strings out of the text (storage/blob_marker.h), leaving markers;
   // the store writes them to its blob directory or back into the row. `binary`: a Binary's body.
   std::vector<storage::Blob> detach_blobs(bool binary);
 
  private:
-  std::string head_;  // ... "meta":{"versionId":"
-  std::string tail_;  // the closing quote of lastUpdated and everything after it
+  std::string head_;          // ... "meta":{"versionId":"
+  std::string tail_;          // the closing quote of lastUpdated and everything after it
+  bool source_slot_ = false;  // tail_ opens with `","source":"` and the source's closing quote
 };
 
 }  // namespace hearth::api

@@ -12,10 +12,12 @@ namespace hearth::api {
 
 Result<storage::WriteRequest> build_write(std::string type, std::string id,
                                           fhir::JsonValue& resource, fhir::JsonAllocator& allocator,
-                                          std::size_t max_index_rows) {
+                                          std::size_t max_index_rows,
+                                          std::shared_ptr<const std::string> late_source) {
   storage::WriteRequest write;
   write.type = std::move(type);
   write.id = std::move(id);
+  if (late_source) drop_meta_source(resource);  // indexed without it: add_meta_source adds it
   // Index values come from the decoded resource, outside the store's write transaction
   // (where SQLite writers queue). A resource of a known type always yields a value set; the
   // row cap keeps one resource from holding every writer behind its index inserts.
@@ -27,11 +29,18 @@ Result<storage::WriteRequest> build_write(std::string type, std::string id,
     fhir::search::drop_rows_held_by_parts(write.type, *index);
     write.index = std::move(*index);
   }
-  auto stamped = std::make_shared<StampedBody>(resource, allocator, write.id);
+  auto stamped = std::make_shared<StampedBody>(resource, allocator, write.id,
+                                               /*source_at_render=*/late_source != nullptr);
   write.blobs = stamped->detach_blobs(write.type == "Binary");
-  write.make_body = [stamped](std::int64_t version, std::int64_t last_updated) {
-    return stamped->render(version, last_updated);
-  };
+  if (late_source) {
+    write.make_body = [stamped, late_source](std::int64_t version, std::int64_t last_updated) {
+      return stamped->render(version, last_updated, *late_source);
+    };
+  } else {
+    write.make_body = [stamped](std::int64_t version, std::int64_t last_updated) {
+      return stamped->render(version, last_updated);
+    };
+  }
   return write;
 }
 

@@ -3,6 +3,7 @@
 // indexes and stamps a body the same way.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "api/rest/interactions.h"
@@ -23,9 +24,13 @@ Result<storage::WriteRequest> make_write(const InteractionContext& ctx, std::str
 // The same for any resource value: `resource` (in a document whose allocator is `allocator`:
 // a Bundle entry's, a patched copy) of `type`, stored as `id`. What make_write and the entry
 // runner (entry_runner.h) both use.
+// With `late_source`, meta.source is what that string holds when the store renders the body,
+// not what the resource holds (dropped): the caller sets it, and adds its index rows
+// (fhir::search::add_meta_source), before the write.
 Result<storage::WriteRequest> build_write(std::string type, std::string id,
                                           fhir::JsonValue& resource, fhir::JsonAllocator& allocator,
-                                          std::size_t max_index_rows);
+                                          std::size_t max_index_rows,
+                                          std::shared_ptr<const std::string> late_source = nullptr);
 
 // If-Match -> write.expected_version; an absent header leaves the write unconditional.
 // Errors: kInvalidArgument for a header that is not W/"n" or "n".

@@ -94,8 +94,16 @@ int main(int argc, char** argv) {
   }
   const api::RestLimits limits;
   const hl7::to_fhir::MessageMapper mapper;
+  // As `hearth serve` sets it up for this store (server/cli/cli.cpp).
+  const storage::StoreTraits traits = (*store)->traits();
   const api::Hl7MappingContext mapping{
-      .store = **store, .clock = *clock, .ids = *ids, .limits = limits, .mapper = mapper};
+      .store = **store,
+      .clock = *clock,
+      .ids = *ids,
+      .limits = limits,
+      .mapper = mapper,
+      .resolve_before_commit = std::getenv("HEARTH_COST_IN_COMMIT") == nullptr &&
+                               traits.cheap_reads && traits.group_commit};
 
   const double wall0 = clock_seconds(CLOCK_MONOTONIC);
   const double cpu0 = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);

@@ -284,6 +284,21 @@ std::vector<std::string> full_text_words(std::string_view value) {
   return words.take_list();
 }
 
+void add_words(std::string& text, std::string_view value) {
+  for (const std::string& word : full_text_words(value)) {
+    if (word.size() > kMaxWordBytes || text.size() + word.size() + 1 > kMaxTextBytes) continue;
+    bool held = false;
+    for (std::size_t at = text.find(word); at != std::string::npos && !held;
+         at = text.find(word, at + 1)) {
+      const std::size_t end = at + word.size();
+      held = (at == 0 || text[at - 1] == ' ') && (end == text.size() || text[end] == ' ');
+    }
+    if (held) continue;
+    if (!text.empty()) text.push_back(' ');
+    text += word;
+  }
+}
+
 bool is_full_text(const SearchParamDef& param) {
   return param.code == "_text" || param.code == "_content";
 }

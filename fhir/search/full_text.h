@@ -44,6 +44,11 @@ FullText full_text(const JsonValue& resource);
 // (empty when it holds none: the caller's 400).
 std::vector<std::string> full_text_words(std::string_view value);
 
+// Adds to `text` (a FullText's content or narrative, as full_text made it) each word of `value`
+// it does not hold yet, within kMaxTextBytes: the text as if `value` had been one more string of
+// the resource (index_values.h add_meta_source).
+void add_words(std::string& text, std::string_view value);
+
 // Is `param` _text or _content? Neither has rows of the ordinary index tables nor an
 // expression: their words are kept in the store's full-text table.
 bool is_full_text(const SearchParamDef& param);

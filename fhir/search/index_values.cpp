@@ -271,6 +271,14 @@ bool is_phonetic(const SearchParamDef& param) {
   return param.xpath_usage == "phonetic";
 }
 
+void add_meta_source(IndexValues& values, std::string_view source) {
+  if (source.empty()) return;
+  // The row names the parameter by the code in the model's table, as extraction's rows do.
+  static const std::string_view kSourceParam = find_search_param("Resource", "_source")->code;
+  values.uris.push_back(UriIndex{kSourceParam, std::string(source)});
+  add_words(values.text.content, source);
+}
+
 bool is_indexed(const SearchParamDef& param) {
   if (param.type == SearchParamType::kComposite && composite_components(param).empty()) {
     return false;

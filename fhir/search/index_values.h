@@ -175,6 +175,12 @@ Result<IndexValues> extract_index(const JsonValue& resource,
                                   IndexPaths paths = IndexPaths::kWalk,
                                   HeldUmbrellas held = HeldUmbrellas::kSkip);
 
+// Adds to `values`, extracted from a resource without meta.source, what `source` as its
+// meta.source gives: the `_source` row and its words in the content text. An HL7 message's
+// resources are indexed before the transaction that numbers the message, which their meta.source
+// names (api/rest/entry_runner.h); the result is what extract_index gives with the source set.
+void add_meta_source(IndexValues& values, std::string_view source);
+
 // Does the index hold this parameter's values? False for special parameters, composites whose
 // components composite_components() does not resolve, parameters without an expression, and
 // _id / _lastUpdated (resource row columns).

@@ -161,12 +161,14 @@ int serve(Config config) {
   api::RestHandler rest(**store, *clock, *ids, config.rest_limits, security, &exports);
   const hl7::to_fhir::MessageMapper mapper(
       hl7::to_fhir::ConversionOptions{.system_bases = config.hl7_system_bases});
-  const api::Hl7MappingContext mapping{.store = **store,
-                                       .clock = *clock,
-                                       .ids = *ids,
-                                       .limits = config.rest_limits,
-                                       .mapper = mapper,
-                                       .reject_unmapped = config.hl7_unmapped == "reject"};
+  const api::Hl7MappingContext mapping{
+      .store = **store,
+      .clock = *clock,
+      .ids = *ids,
+      .limits = config.rest_limits,
+      .mapper = mapper,
+      .reject_unmapped = config.hl7_unmapped == "reject",
+      .resolve_before_commit = traits.cheap_reads && traits.group_commit};
   api::Hl7Ingest ingest(
       **store, *clock, *ids,
       api::Hl7IngestOptions{.message_types = config.hl7_accept_types,

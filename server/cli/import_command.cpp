@@ -60,12 +60,15 @@ int run_import(const ImportOptions& options, std::ostream& out, std::ostream& er
   auto ids = make_uuid_generator(*clock);
   const hl7::to_fhir::MessageMapper mapper;
   const api::RestLimits limits;
-  const api::Hl7MappingContext mapping{.store = **store,
-                                       .clock = *clock,
-                                       .ids = *ids,
-                                       .limits = limits,
-                                       .mapper = mapper,
-                                       .reject_unmapped = false};
+  const storage::StoreTraits traits = (*store)->traits();
+  const api::Hl7MappingContext mapping{
+      .store = **store,
+      .clock = *clock,
+      .ids = *ids,
+      .limits = limits,
+      .mapper = mapper,
+      .reject_unmapped = false,
+      .resolve_before_commit = traits.cheap_reads && traits.group_commit};
   api::Hl7IngestOptions ingest_options;
   ingest_options.mapping = options.map ? &mapping : nullptr;
   api::Hl7Ingest ingest(**store, *clock, *ids, std::move(ingest_options));

@@ -199,6 +199,18 @@ Result<ResourceVersion> SqlStore::vread(std::string_view type, std::string_view 
   }
 }
 
+Result<std::vector<ResourceVersion>> SqlStore::lookup_token(const TokenLookup& lookup) {
+  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
+  if (!lease.is_ok()) return std::move(lease).take_status();
+  try {
+    return with_blobs(blobs_.get(),
+                      Result<std::vector<ResourceVersion>>(detail::run_token_lookup(
+                          statements_of(**lease, dialect_, TenantScope::current()), lookup)));
+  } catch (...) {
+    return fail_session(*lease, "token lookup in " + std::string(lookup.type));
+  }
+}
+
 Result<WriteOutcome> SqlStore::create(const WriteRequest& request) {
   return write_now(Op::kCreate, request);
 }

@@ -50,6 +50,9 @@ class SqlStore final : public Store {
                                ResourceVersion* deleted_out) override;
   Result<ResourceVersion> vread(std::string_view type, std::string_view id,
                                 std::int64_t version) override;
+  // On a session of the point-read lane, as read() (an HL7 message's lookups before its
+  // transaction, api/rest/entry_runner.h).
+  Result<std::vector<ResourceVersion>> lookup_token(const TokenLookup& lookup) override;
   Result<WriteOutcome> create(const WriteRequest& request) override;
   Result<WriteOutcome> update(const WriteRequest& request) override;
   Result<WriteOutcome> remove(const WriteRequest& request) override;

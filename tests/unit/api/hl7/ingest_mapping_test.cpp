@@ -4,6 +4,7 @@
 // written, unmapped types, meta.source and the Provenance.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "api/hl7/ingest.h"
 #include "api/hl7/message_mapping.h"
+#include "hl7/v2/message.h"
 #include "rest_test_support.h"
 
 namespace hearth::api {
@@ -38,7 +40,11 @@ constexpr std::string_view kOru =
     "OBX|2|NM|2571-8^Triglyceride^LN||90|mg/dL|<150|N|||F|||20260309120000\r";
 
 struct Fixture : testing::RestFixture {
-  Fixture() : context{*store, clock, ids, limits, mapper} {}
+  // As `hearth serve` sets it up for its store (SQLite: lookups made before the transaction).
+  Fixture() : context{*store, clock, ids, limits, mapper} {
+    const storage::StoreTraits traits = store->traits();
+    context.resolve_before_commit = traits.cheap_reads && traits.group_commit;
+  }
   Hl7Ingest ingest(bool reject_unmapped = false) {
     context.reject_unmapped = reject_unmapped;
     Hl7IngestOptions options;
@@ -77,6 +83,12 @@ bool wrote(const Hl7IngestResult& r, std::string_view type) {
 
 TEST_CASE("an ORU^R01 is archived and mapped in one commit: AA, patient, results, provenance") {
   Fixture f;
+  SUBCASE("lookups before the transaction") {
+    CHECK(f.context.resolve_before_commit);
+  }
+  SUBCASE("lookups in the transaction (as on PostgreSQL)") {
+    f.context.resolve_before_commit = false;
+  }
   Hl7Ingest ingest = f.ingest();
   Hl7IngestResult r = run(ingest, kOru);
   REQUIRE_MESSAGE(r.ack_code == "AA", r.ack);
@@ -373,6 +385,70 @@ TEST_CASE("a type without a map is archived and acknowledged as unmapped, or ref
   Hl7IngestResult refused = run(refusing, replaced(kMfn, "MFN-1", "MFN-2"));
   CHECK(refused.ack_code == "AR");
   CHECK(refused.ack.find("200^") != std::string::npos);
+}
+
+TEST_CASE("a message planned before another wrote its patient is written against that patient") {
+  // The ORU's lookups are made before its transaction (the patient is new then); an A01 for the
+  // same PID-3 commits before the ORU's transaction runs. The transaction looks again, finds
+  // the patient, and prepares its writes anew: one patient, whom the results name.
+  Fixture f;
+  REQUIRE(f.context.resolve_before_commit);
+  auto message = hl7::Message::parse(kOru);
+  REQUIRE(message.is_ok());
+  MessageMapping oru = map_message(*message, "ORU^R01", "LAB|HOSP", f.context);
+  REQUIRE(oru.outcome == MessageMapping::Outcome::kMapped);
+  Hl7Ingest ingest = f.ingest();
+  REQUIRE(run(ingest, kA01).ack_code == "AA");
+  REQUIRE(f.count("Patient", {{"identifier", "55501"}}) == 1);
+  Response patients = f.call("GET", "Patient", {}, {{"identifier", "55501"}});
+  const std::string patient =
+      std::string(body_json(patients)["entry"][0]["resource"]["id"].GetString());
+
+  const Status status =
+      f.store->transact([&](storage::StoreTransaction& tx) { return oru.effect(tx, 9001); });
+  REQUIRE_MESSAGE(status.is_ok(), status.message());
+  CHECK(f.count("Patient", {{"identifier", "55501"}}) == 1);
+  CHECK(f.count("Observation", {{"subject", "Patient/" + patient}}) == 2);
+  CHECK(f.count("Observation", {{"_source", "urn:hearth:hl7-message:9001"}}) == 2);
+}
+
+TEST_CASE("a message's writes are the same prepared before its transaction or in it") {
+  // The same ORU into two stores, one each way: the same resources with the same bodies (ids,
+  // times and the message named aside), found by the same searches.
+  std::vector<std::string> bodies[2];
+  for (int way = 0; way < 2; ++way) {
+    Fixture f;
+    f.context.resolve_before_commit = way == 0;
+    Hl7Ingest ingest = f.ingest();
+    REQUIRE(run(ingest, kA01).ack_code == "AA");
+    Hl7IngestResult r = run(ingest, kOru);
+    REQUIRE(r.ack_code == "AA");
+    const std::string source = "urn:hearth:hl7-message:" + std::to_string(r.archive_id);
+    CHECK(f.count("Observation", {{"_source", source}}) == 2);
+    CHECK(f.count("Observation", {{"_content", "hl7"}, {"code", "http://loinc.org|2093-3"}}) == 1);
+    CHECK(f.count("DiagnosticReport", {{"_source", source}}) == 1);
+    for (const std::string& written : r.written) {
+      if (written.starts_with("Provenance/")) continue;
+      const std::string type = written.substr(0, written.find('/'));
+      Response read = f.call("GET", written.substr(0, written.find("/_history")));
+      REQUIRE(read.status == 200);
+      fhir::JsonDocument doc = body_json(read);
+      doc.RemoveMember("id");
+      doc["meta"].RemoveMember("lastUpdated");
+      std::string text = fhir::write_json(doc);
+      // References to the resources the message wrote carry their generated ids: kept as types.
+      for (std::size_t at = text.find("\"reference\":\""); at != std::string::npos;
+           at = text.find("\"reference\":\"", at + 1)) {
+        const std::size_t slash = text.find('/', at + 13);
+        const std::size_t end = text.find('"', at + 13);
+        if (slash < end) text.erase(slash, end - slash);
+      }
+      bodies[way].push_back(type + " " + text);
+    }
+    std::sort(bodies[way].begin(), bodies[way].end());
+  }
+  CHECK(bodies[0].size() == bodies[1].size());
+  CHECK(bodies[0] == bodies[1]);
 }
 
 }  // namespace
