@@ -109,7 +109,7 @@ IndexWriter::IndexWriter(soci::session& sql, Dialect dialect, const std::string&
           kMaxRows));
       continue;
     }
-    // PostgreSQL finds the resource's key inside each statement: one round trip per table.
+    // PostgreSQL finds the resource's key inside each statement.
     const std::string rid_sql =
         "(SELECT rid FROM resource WHERE tenant = :p0 AND res_type = :p1 AND res_id = :p2)";
     auto del = std::make_unique<soci::statement>(sql);
@@ -118,34 +118,46 @@ IndexWriter::IndexWriter(soci::session& sql, Dialect dialect, const std::string&
     del->exchange(use(id_));
     prepare(*del, std::string("DELETE FROM ") + kTables[t] + " WHERE rid = " + rid_sql);
     deletes_.push_back(std::move(del));
+  }
+  if (dialect_ == Dialect::kPostgresql) prepare_pg_insert();
+  load_params();
+}
 
-    auto ins = std::make_unique<soci::statement>(sql);
-    ins->exchange(use(tenant_));
-    ins->exchange(use(type_));
-    ins->exchange(use(id_));
-    ins->exchange(use(pid_array_));
-    std::string arrays = "CAST(:p3 AS INTEGER[])";
-    int n = 3;
-    for (Col col : columns.cols) {
-      const std::string placeholder = ":p" + std::to_string(++n);
-      switch (col) {
-        case Col::kText1: ins->exchange(use(text1_)); break;
-        case Col::kText2: ins->exchange(use(text2_)); break;
-        case Col::kText3: ins->exchange(use(text3_)); break;
-        case Col::kLow: ins->exchange(use(low_)); break;
-        case Col::kHigh: ins->exchange(use(high_)); break;
-        case Col::kReal: ins->exchange(use(value_)); break;
-      }
+// PostgreSQL: one statement inserts a resource's rows into every table (each table's insert a
+// data-modifying CTE over its arrays; an empty array inserts nothing), so a write costs one round
+// trip for its index rows rather than one per table. The resource's key is found once, in `r`.
+void IndexWriter::prepare_pg_insert() {
+  pg_insert_ = std::make_unique<soci::statement>(sql_);
+  soci::statement& ins = *pg_insert_;
+  ins.exchange(use(tenant_));
+  ins.exchange(use(type_));
+  ins.exchange(use(id_));
+  std::string text =
+      "WITH r AS (SELECT rid FROM resource WHERE tenant = :p0 AND res_type = :p1"
+      " AND res_id = :p2)";
+  int n = 2;
+  for (std::size_t t = 0; t < kTables.size(); ++t) {
+    const TableColumns& columns = table_columns()[t];
+    PgArrays& arrays = pg_arrays_[t];
+    arrays.cols.resize(columns.cols.size());
+    ins.exchange(use(arrays.pid));
+    std::string unnest = "CAST(:p" + std::to_string(++n) + " AS INTEGER[])";
+    for (std::size_t c = 0; c < columns.cols.size(); ++c) {
+      const Col col = columns.cols[c];
+      ins.exchange(use(arrays.cols[c]));
       const char* array_type = col == Col::kReal                       ? "DOUBLE PRECISION[]"
                                : col == Col::kLow || col == Col::kHigh ? "BIGINT[]"
                                                                        : "TEXT[]";
-      arrays += ", CAST(" + placeholder + " AS " + array_type + ")";
+      unnest += ", CAST(:p" + std::to_string(++n) + " AS " + array_type + ")";
     }
-    prepare(*ins, std::string("INSERT INTO ") + kTables[t] + " (rid, pid, " + columns.names +
-                      ") SELECT " + rid_sql + ", u.* FROM unnest(" + arrays + ") AS u");
-    inserts_.push_back(std::move(ins));
+    const std::string insert = std::string("INSERT INTO ") + kTables[t] + " (rid, pid, " +
+                               columns.names + ") SELECT r.rid, u.* FROM r, unnest(" + unnest +
+                               ") AS u";
+    // The last table's insert is the statement itself, the others CTEs before it.
+    text +=
+        t + 1 < kTables.size() ? ", i" + std::to_string(t) + " AS (" + insert + ")" : " " + insert;
   }
-  load_params();
+  prepare(ins, text);
 }
 
 IndexWriter::~IndexWriter() = default;
@@ -268,25 +280,29 @@ void IndexWriter::insert_rows(int table, const Rows& rows, Fill&& fill) {
     });
     return;
   }
-  soci::statement& st = *inserts_[t];
-  for (std::string* array : {&pid_array_, &text1_, &text2_, &text3_, &low_, &high_, &value_}) {
-    array->assign("{");
-  }
+  // PostgreSQL: the table's arrays, which insert() sends with every other table's.
+  PgArrays& arrays = pg_arrays_[t];
+  const std::vector<Col>& cols = table_columns()[t].cols;
+  arrays.pid.assign("{");
+  for (std::string& column : arrays.cols) column.assign("{");
   for (const auto& source : rows) {
     Row row = fill(source);
     if (!keep(row)) continue;
-    append_number_element(pid_array_, pid_of(row.param));
-    append_text_element(text1_, row.text1);
-    append_text_element(text2_, row.text2);
-    append_text_element(text3_, row.text3);
-    append_number_element(low_, row.low);
-    append_number_element(high_, row.high);
-    append_number_element(value_, row.real);
+    append_number_element(arrays.pid, pid_of(row.param));
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      switch (cols[c]) {
+        case Col::kText1: append_text_element(arrays.cols[c], row.text1); break;
+        case Col::kText2: append_text_element(arrays.cols[c], row.text2); break;
+        case Col::kText3: append_text_element(arrays.cols[c], row.text3); break;
+        case Col::kLow: append_number_element(arrays.cols[c], row.low); break;
+        case Col::kHigh: append_number_element(arrays.cols[c], row.high); break;
+        case Col::kReal: append_number_element(arrays.cols[c], row.real); break;
+      }
+    }
   }
-  for (std::string* array : {&pid_array_, &text1_, &text2_, &text3_, &low_, &high_, &value_}) {
-    array->push_back('}');
-  }
-  if (pid_array_ != "{}") st.execute(true);
+  arrays.pid.push_back('}');
+  for (std::string& column : arrays.cols) column.push_back('}');
+  pg_rows_ = pg_rows_ || arrays.pid != "{}";
 }
 
 void IndexWriter::insert(const std::string& type, const std::string& id,
@@ -299,6 +315,13 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
     throw std::runtime_error("index rows for " + type + "/" + id + ", which has no resource row");
   }
   text_.insert(type_, id_, rid_, values.text);
+  if (dialect_ == Dialect::kPostgresql) {
+    pg_rows_ = false;
+    for (PgArrays& arrays : pg_arrays_) {
+      arrays.pid.assign("{}");
+      for (std::string& column : arrays.cols) column.assign("{}");
+    }
+  }
   insert_rows(0, values.strings, [](const StringIndex& r) {
     Row row;
     row.param = r.param;
@@ -356,6 +379,7 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
     row.text1 = r.uri;
     return row;
   });
+  if (pg_rows_) pg_insert_->execute(true);
   if (!values.composites.empty()) {
     composite_.insert(type_, id_, rid_, values.composites,
                       [this](std::string_view code) { return pid_of(code); });

@@ -17,6 +17,7 @@
 
 #include <soci/soci.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -96,9 +97,17 @@ class IndexWriter {
   std::vector<std::unique_ptr<SqliteStatement>> sqlite_deletes_;
   std::vector<std::unique_ptr<MultiRowInsert>> sqlite_inserts_;
   std::vector<Row> kept_;  // one table's rows to insert, reused
-  // PostgreSQL: each column's array literal, bound to SOCI statements in kTables order.
-  std::string pid_array_, text1_, text2_, text3_, low_, high_, value_;
-  std::vector<std::unique_ptr<soci::statement>> deletes_, inserts_;
+  // PostgreSQL: the deletes in kTables order; one insert for every table (prepare_pg_insert),
+  // bound to each table's array literals: its pids, then its value columns in order.
+  struct PgArrays {
+    std::string pid;
+    std::vector<std::string> cols;
+  };
+  void prepare_pg_insert();
+  std::vector<std::unique_ptr<soci::statement>> deletes_;
+  std::array<PgArrays, 7> pg_arrays_;  // kTables order
+  std::unique_ptr<soci::statement> pg_insert_;
+  bool pg_rows_ = false;  // a table's arrays hold a row
   // idx_composite, in its own file (composite_index.h).
   CompositeIndexWriter composite_;
   // phonetic_name, in its own file (phonetic_index.h).
