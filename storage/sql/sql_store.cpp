@@ -277,11 +277,11 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   ps.deleted = next.deleted ? 1 : 0;
   ps.method = next.method;
   // The version row first: its seq is what the current row points at.
-  ps.insert_version_row();
   if (found) {
+    ps.insert_version_row();
     ps.update_current_row();
   } else {
-    if (!ps.insert_current_row()) {
+    if (!ps.insert_first_version()) {
       *raced = true;
       return Status(Code::kConflict, name + " already exists");
     }

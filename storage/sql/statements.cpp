@@ -41,6 +41,13 @@ constexpr const char* kInsertCurrent =
     "INSERT INTO resource (tenant, res_type, res_id, version, last_updated, deleted, method, seq,"
     " rid) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8, :p9)"
     " ON CONFLICT (tenant, res_type, res_id) DO NOTHING";
+// PostgreSQL: kInsertVersion, then the current row pointing at it, in one round trip.
+constexpr const char* kInsertFirstVersion =
+    "WITH v AS (INSERT INTO resource_version (tenant, res_type, res_id, version, last_updated,"
+    " deleted, method, body) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8) RETURNING seq)"
+    " INSERT INTO resource (tenant, res_type, res_id, version, last_updated, deleted, method, seq,"
+    " rid) SELECT :p9, :p10, :p11, :p12, :p13, :p14, :p15, v.seq, v.seq FROM v"
+    " ON CONFLICT (tenant, res_type, res_id) DO NOTHING RETURNING seq";
 constexpr const char* kUpdateCurrent =
     "UPDATE resource SET version = :p1, last_updated = :p2, deleted = :p3, method = :p4,"
     " seq = :p5 WHERE tenant = :p6 AND res_type = :p7 AND res_id = :p8";
@@ -169,14 +176,16 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
   lock_current.exchange(into(cur_deleted));
   lock_current.exchange(into(cur_method));
   prepare(lock_current, std::string(kLockCurrent) + sql_dialect(d).lock_suffix);
-  for (auto* in : {&tenant, &type, &id}) insert_current.exchange(use(*in));
-  insert_current.exchange(use(version));
-  insert_current.exchange(use(last_updated));
-  insert_current.exchange(use(deleted));
-  insert_current.exchange(use(method));
-  insert_current.exchange(use(seq));
-  insert_current.exchange(use(seq));
-  prepare(insert_current, kInsertCurrent);
+  for (int row = 0; row < 2; ++row) {
+    for (auto* in : {&tenant, &type, &id}) insert_current.exchange(use(*in));
+    insert_current.exchange(use(version));
+    insert_current.exchange(use(last_updated));
+    insert_current.exchange(use(deleted));
+    insert_current.exchange(use(method));
+    if (row == 0) insert_current.exchange(use(body));
+  }
+  insert_current.exchange(into(seq));
+  prepare(insert_current, kInsertFirstVersion);
   update_current.exchange(use(version));
   update_current.exchange(use(last_updated));
   update_current.exchange(use(deleted));
@@ -240,11 +249,12 @@ bool PreparedStatements::lock_current_row() {
   });
 }
 
-bool PreparedStatements::insert_current_row() {
+bool PreparedStatements::insert_first_version() {
   if (dialect != Dialect::kSqlite) {
-    insert_current.execute(true);
-    return insert_current.get_affected_rows() != 0;
+    insert_current.execute(true);  // RETURNING fills `seq`
+    return insert_current.got_data();
   }
+  insert_version_row();
   detail::SqliteStatement& st = *insert_current_sqlite_;
   bind_version_columns(st);
   st.bind(8, static_cast<std::int64_t>(seq));

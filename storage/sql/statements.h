@@ -67,9 +67,10 @@ struct PreparedStatements {
   // Reads the current row of (type, id) without its body into cur_version..cur_method
   // (row-locked on PostgreSQL); false when there is none.
   bool lock_current_row();
-  // Inserts the current row of (type, id) from the inputs (rid = seq); false when a racing
-  // transaction created it first (nothing inserted, no exception).
-  bool insert_current_row();
+  // Inserts the first version of (type, id), which has no current row: the version row (`seq`
+  // set to its key) and the current row (rid = seq); false when a racing transaction created
+  // the current row first (no exception; the caller rolls back). PostgreSQL: one statement.
+  bool insert_first_version();
   // Points the current row of (type, id) at the inputs' version.
   void update_current_row();
   // Reads the current row of (type, id) with its body into cur_*; false when there is none.
@@ -113,8 +114,9 @@ struct PreparedStatements {
   // there); SQLite runs the same texts through the C API (lock_current_row() and the others).
   soci::statement lock_current;  // (type, id) -> cur_* without body; row-locked on PostgreSQL
   soci::statement read_version;  // (type, id, version) -> cur_last_updated..cur_body
-  // (type, id, version, last_updated, deleted, method, seq; rid = seq); inserts nothing (0 affected
-  // rows) when a racing transaction created the row first, so the race costs no exception.
+  // PostgreSQL: the version row and the current row in one statement, (type, id, version,
+  // last_updated, deleted, method, body) -> seq; no row back when a racing transaction created
+  // the current row first, so the race costs no exception. SQLite: the current row alone.
   soci::statement insert_current;
   soci::statement update_current;  // (version, last_updated, deleted, method, seq, type, id)
   // (type, id, version, last_updated, deleted, method, body) -> seq. Run through
