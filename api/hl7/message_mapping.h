@@ -41,9 +41,9 @@ struct Hl7MappingContext {
   // --hl7-unmapped=reject: a message type without a map is refused (AR, ERR 200) instead of
   // archived and acknowledged as `unmapped`.
   bool reject_unmapped = false;
-  // The store's reads are cheap and its writes group-committed (storage::StoreTraits): a
-  // message's lookups are made, and its writes prepared, before the transaction, on the calling
-  // thread (plan_transaction's resolve_first).
+  // A message's lookups are made, and its writes prepared, before the transaction, on the
+  // calling thread (plan_transaction's resolve_first): for a store with cheap reads and one
+  // writer, when cores are left over for this work (server/scheduling.h).
   bool resolve_before_commit = false;
 };
 

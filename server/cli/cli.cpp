@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "api/hl7/archive_api.h"
 #include "api/hl7/ingest.h"
@@ -29,6 +30,7 @@
 #include "server/config.h"
 #include "server/http_server.h"
 #include "server/malloc_arenas.h"
+#include "server/scheduling.h"
 #include "server/signals.h"
 #include "storage/store.h"
 #include "storage/store_url.h"
@@ -168,7 +170,8 @@ int serve(Config config) {
       .limits = config.rest_limits,
       .mapper = mapper,
       .reject_unmapped = config.hl7_unmapped == "reject",
-      .resolve_before_commit = traits.cheap_reads && traits.group_commit};
+      .resolve_before_commit = resolve_messages_first(traits.cheap_reads, traits.group_commit,
+                                                      std::thread::hardware_concurrency())};
   api::Hl7Ingest ingest(
       **store, *clock, *ids,
       api::Hl7IngestOptions{.message_types = config.hl7_accept_types,

@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <ostream>
+#include <thread>
 #include <utility>
 
 #include "api/hl7/ingest.h"
@@ -24,6 +25,7 @@
 #include "hl7/to_fhir/message_mapper.h"
 #include "server/cli/bundle_import.h"
 #include "server/cli/message_files.h"
+#include "server/scheduling.h"
 #include "storage/store.h"
 
 namespace hearth::server {
@@ -68,7 +70,8 @@ int run_import(const ImportOptions& options, std::ostream& out, std::ostream& er
       .limits = limits,
       .mapper = mapper,
       .reject_unmapped = false,
-      .resolve_before_commit = traits.cheap_reads && traits.group_commit};
+      .resolve_before_commit = resolve_messages_first(traits.cheap_reads, traits.group_commit,
+                                                      std::thread::hardware_concurrency())};
   api::Hl7IngestOptions ingest_options;
   ingest_options.mapping = options.map ? &mapping : nullptr;
   api::Hl7Ingest ingest(**store, *clock, *ids, std::move(ingest_options));

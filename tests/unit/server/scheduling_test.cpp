@@ -27,5 +27,12 @@ TEST_CASE("read_workers: with cheap reads, no more than the searches the store r
   CHECK(read_workers(1, true, 12) == 1);
 }
 
+TEST_CASE("resolve_messages_first: a single writer with cores to spare") {
+  CHECK(resolve_messages_first(true, true, 4));          // SQLite, 4 cores
+  CHECK_FALSE(resolve_messages_first(true, true, 2));    // SQLite, 2 cores: both busy anyway
+  CHECK_FALSE(resolve_messages_first(false, false, 8));  // PostgreSQL: side by side
+  CHECK_FALSE(resolve_messages_first(true, false, 8));   // no single writer
+}
+
 }  // namespace
 }  // namespace hearth::server
