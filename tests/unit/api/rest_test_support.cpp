@@ -35,8 +35,12 @@ std::string header(const Response& response, std::string_view name) {
 }
 
 fhir::JsonDocument body_json(const Response& response) {
-  auto doc = fhir::parse_json(response.body);
-  REQUIRE_MESSAGE(doc.is_ok(), response.body);
+  return json_doc(response.body);
+}
+
+fhir::JsonDocument json_doc(std::string_view text) {
+  auto doc = fhir::parse_json(text);
+  REQUIRE_MESSAGE(doc.is_ok(), text);
   return std::move(doc.value());
 }
 

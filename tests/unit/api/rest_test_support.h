@@ -38,5 +38,7 @@ struct RestFixture {
 
 std::string header(const Response& response, std::string_view name);
 fhir::JsonDocument body_json(const Response& response);
+// `text` parsed as JSON; a test failure when it does not parse.
+fhir::JsonDocument json_doc(std::string_view text);
 
 }  // namespace hearth::api::testing

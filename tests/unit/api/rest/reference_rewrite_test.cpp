@@ -7,13 +7,13 @@
 
 #include <vector>
 
+#include "rest_test_support.h"
+
 namespace hearth::api {
 namespace {
 
 fhir::JsonDocument parse(std::string_view text) {
-  auto doc = fhir::parse_json(text);
-  REQUIRE(doc.is_ok());
-  return std::move(doc).value();
+  return testing::json_doc(text);
 }
 
 TEST_CASE("rewrite_references: references anywhere, narrative links, nothing else") {

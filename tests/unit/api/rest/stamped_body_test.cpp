@@ -7,14 +7,13 @@
 
 #include "api/rest/resource_body.h"
 #include "fhir/json.h"
+#include "rest_test_support.h"
 
 namespace hearth::api {
 namespace {
 
 fhir::JsonDocument parse(std::string_view text) {
-  auto doc = fhir::parse_json(text);
-  REQUIRE(doc.is_ok());
-  return std::move(doc).value();
+  return testing::json_doc(text);
 }
 
 constexpr std::int64_t kTime = 1'772'000'000'000'000;  // 2026-02-25T06:13:20.000000Z
