@@ -622,7 +622,7 @@ TEST_CASE("add_meta_source gives what extraction gives with meta.source set") {
   }
   std::printf("add_meta_source: %d of %d official examples index the same (%d at the text cap)\n",
               same, compared, at_cap);
-  CHECK(compared > 5000);
+  CHECK(compared > testing::at_least(5000));
 }
 
 }  // namespace hearth::fhir::search
