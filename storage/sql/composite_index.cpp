@@ -12,6 +12,7 @@
 #include "fhir/model.h"
 #include "fhir/search/searchable.h"
 #include "storage/sql/pg_array.h"
+#include "storage/sql/prepare_statement.h"
 
 namespace hearth::storage::detail {
 namespace {
@@ -43,12 +44,6 @@ bool has_composites(std::string_view type) {
   return types.contains(type);
 }
 
-void prepare(soci::statement& st, const std::string& text) {
-  st.alloc();
-  st.prepare(text);
-  st.define_and_bind();
-}
-
 }  // namespace
 
 CompositeIndexWriter::CompositeIndexWriter(soci::session& sql, Dialect dialect,
@@ -74,7 +69,7 @@ void CompositeIndexWriter::remove(const std::string& type, const std::string& id
     delete_->exchange(soci::use(tenant_));
     delete_->exchange(soci::use(type_));
     delete_->exchange(soci::use(id_));
-    prepare(*delete_, std::string("DELETE FROM idx_composite WHERE rid = ") + kRidOf);
+    prepare_statement(*delete_, std::string("DELETE FROM idx_composite WHERE rid = ") + kRidOf);
   }
   type_ = type;
   id_ = id;
@@ -123,14 +118,15 @@ void CompositeIndexWriter::insert(const std::string& type, const std::string& id
     insert_->exchange(soci::use(type_));
     insert_->exchange(soci::use(id_));
     for (std::string* array : arrays) insert_->exchange(soci::use(*array));
-    prepare(*insert_,
-            std::string("INSERT INTO idx_composite (") + kColumns + ") SELECT " + kRidOf +
-                ", u.* FROM unnest(CAST(:p3 AS INTEGER[]), CAST(:p4 AS INTEGER[]),"
-                " CAST(:p5 AS INTEGER[]), CAST(:p6 AS TEXT[]), CAST(:p7 AS TEXT[]),"
-                " CAST(:p8 AS TEXT[]), CAST(:p9 AS TEXT[]), CAST(:p10 AS TEXT[]),"
-                " CAST(:p11 AS BIGINT[]), CAST(:p12 AS BIGINT[]),"
-                " CAST(:p13 AS DOUBLE PRECISION[]), CAST(:p14 AS TEXT[]), CAST(:p15 AS TEXT[]),"
-                " CAST(:p16 AS TEXT[])) AS u");
+    prepare_statement(
+        *insert_,
+        std::string("INSERT INTO idx_composite (") + kColumns + ") SELECT " + kRidOf +
+            ", u.* FROM unnest(CAST(:p3 AS INTEGER[]), CAST(:p4 AS INTEGER[]),"
+            " CAST(:p5 AS INTEGER[]), CAST(:p6 AS TEXT[]), CAST(:p7 AS TEXT[]),"
+            " CAST(:p8 AS TEXT[]), CAST(:p9 AS TEXT[]), CAST(:p10 AS TEXT[]),"
+            " CAST(:p11 AS BIGINT[]), CAST(:p12 AS BIGINT[]),"
+            " CAST(:p13 AS DOUBLE PRECISION[]), CAST(:p14 AS TEXT[]), CAST(:p15 AS TEXT[]),"
+            " CAST(:p16 AS TEXT[])) AS u");
   }
   type_ = type;
   id_ = id;

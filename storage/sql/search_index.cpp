@@ -14,6 +14,7 @@
 #include "fhir/json.h"
 #include "fhir/search/param_parts.h"
 #include "fhir/search/searchable.h"
+#include "storage/sql/prepare_statement.h"
 #include "storage/sql/sqlite_statement.h"
 
 namespace hearth::storage::detail {
@@ -59,12 +60,6 @@ struct IndexWriter::Row {
 namespace {
 
 using Row = IndexWriter::Row;
-
-void prepare(soci::statement& st, const std::string& text) {
-  st.alloc();
-  st.prepare(text);
-  st.define_and_bind();
-}
 
 // PostgreSQL array literals: {"a","b\"c"} for text, {1,2.5} for numbers.
 void append_text_element(std::string& array, std::string_view value) {
@@ -116,7 +111,7 @@ IndexWriter::IndexWriter(soci::session& sql, Dialect dialect, const std::string&
     del->exchange(use(tenant_));
     del->exchange(use(type_));
     del->exchange(use(id_));
-    prepare(*del, std::string("DELETE FROM ") + kTables[t] + " WHERE rid = " + rid_sql);
+    prepare_statement(*del, std::string("DELETE FROM ") + kTables[t] + " WHERE rid = " + rid_sql);
     deletes_.push_back(std::move(del));
   }
   if (dialect_ == Dialect::kPostgresql) prepare_pg_insert();
@@ -157,7 +152,7 @@ void IndexWriter::prepare_pg_insert() {
     text +=
         t + 1 < kTables.size() ? ", i" + std::to_string(t) + " AS (" + insert + ")" : " " + insert;
   }
-  prepare(ins, text);
+  prepare_statement(ins, text);
 }
 
 IndexWriter::~IndexWriter() = default;
@@ -184,7 +179,7 @@ void IndexWriter::load_params() {
   st.exchange(soci::into(tenant));
   st.exchange(soci::into(type));
   st.exchange(soci::into(code));
-  prepare(st, "SELECT id, tenant, res_type, code FROM search_param");
+  prepare_statement(st, "SELECT id, tenant, res_type, code FROM search_param");
   st.execute(false);
   while (st.fetch()) pids_[pids_key(tenant, type)][code] = pid;
 }
@@ -398,7 +393,7 @@ void sync_search_params(soci::session& sql) {
     st.exchange(soci::into(tenant));
     st.exchange(soci::into(type));
     st.exchange(soci::into(code));
-    prepare(st, "SELECT id, tenant, res_type, code FROM search_param");
+    prepare_statement(st, "SELECT id, tenant, res_type, code FROM search_param");
     st.execute(false);
     while (st.fetch()) {
       known.emplace(tenant, type, code);
@@ -413,8 +408,8 @@ void sync_search_params(soci::session& sql) {
   insert.exchange(use(tenant));
   insert.exchange(use(type));
   insert.exchange(use(code));
-  prepare(insert,
-          "INSERT INTO search_param (id, tenant, res_type, code) VALUES (:p1, :p2, :p3, :p4)");
+  prepare_statement(
+      insert, "INSERT INTO search_param (id, tenant, res_type, code) VALUES (:p1, :p2, :p3, :p4)");
   for (const std::string& t : tenants) {
     tenant = t;
     for (std::string_view r : fhir::resource_types()) {

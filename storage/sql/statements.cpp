@@ -8,6 +8,7 @@
 #include <string>
 
 #include "storage/sql/archive_rows.h"
+#include "storage/sql/prepare_statement.h"
 #include "storage/sql/search_index.h"
 #include "storage/sql/search_statements.h"
 #include "storage/sql/sqlite_statement.h"
@@ -105,12 +106,6 @@ class Where {
   int count_ = 0;
 };
 
-void prepare(soci::statement& st, const std::string& text) {
-  st.alloc();
-  st.prepare(text);
-  st.define_and_bind();
-}
-
 }  // namespace
 
 const SqlDialect& sql_dialect(Dialect dialect) {
@@ -123,7 +118,7 @@ HistoryStatements::HistoryStatements(soci::session& sql, Dialect, int shape,
   {
     count.exchange(into(total));
     Where where(count, *this, shape, tenant);
-    prepare(count, "SELECT COUNT(*) FROM resource_version v" + where.text());
+    detail::prepare_statement(count, "SELECT COUNT(*) FROM resource_version v" + where.text());
   }
   page.exchange(into(row_type));
   page.exchange(into(row_id));
@@ -135,8 +130,8 @@ HistoryStatements::HistoryStatements(soci::session& sql, Dialect, int shape,
   Where where(page, *this, shape, tenant);
   where.bind_more(" ORDER BY v.seq DESC LIMIT ", limit);
   where.bind_more(" OFFSET ", offset);
-  prepare(page,
-          std::string("SELECT ") + kVersionColumns + " FROM resource_version v" + where.text());
+  detail::prepare_statement(
+      page, std::string("SELECT ") + kVersionColumns + " FROM resource_version v" + where.text());
 }
 
 PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
@@ -175,7 +170,7 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
   lock_current.exchange(into(cur_last_updated));
   lock_current.exchange(into(cur_deleted));
   lock_current.exchange(into(cur_method));
-  prepare(lock_current, std::string(kLockCurrent) + sql_dialect(d).lock_suffix);
+  detail::prepare_statement(lock_current, std::string(kLockCurrent) + sql_dialect(d).lock_suffix);
   for (int row = 0; row < 2; ++row) {
     for (auto* in : {&tenant, &type, &id}) insert_current.exchange(use(*in));
     insert_current.exchange(use(version));
@@ -185,14 +180,14 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
     if (row == 0) insert_current.exchange(use(body));
   }
   insert_current.exchange(into(seq));
-  prepare(insert_current, kInsertFirstVersion);
+  detail::prepare_statement(insert_current, kInsertFirstVersion);
   update_current.exchange(use(version));
   update_current.exchange(use(last_updated));
   update_current.exchange(use(deleted));
   update_current.exchange(use(method));
   update_current.exchange(use(seq));
   for (auto* in : {&tenant, &type, &id}) update_current.exchange(use(*in));
-  prepare(update_current, kUpdateCurrent);
+  detail::prepare_statement(update_current, kUpdateCurrent);
   for (auto* in : {&tenant, &type, &id}) insert_version.exchange(use(*in));
   insert_version.exchange(use(version));
   insert_version.exchange(use(last_updated));
@@ -200,14 +195,14 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
   insert_version.exchange(use(method));
   insert_version.exchange(use(body));
   insert_version.exchange(into(seq));
-  prepare(insert_version, std::string(kInsertVersion) + " RETURNING seq");
+  detail::prepare_statement(insert_version, std::string(kInsertVersion) + " RETURNING seq");
   for (auto* in : {&tenant, &type, &id}) read_current.exchange(use(*in));
   read_current.exchange(into(cur_version));
   read_current.exchange(into(cur_last_updated));
   read_current.exchange(into(cur_deleted));
   read_current.exchange(into(cur_method));
   read_current.exchange(into(cur_body));
-  prepare(read_current, kReadCurrent);
+  detail::prepare_statement(read_current, kReadCurrent);
 }
 
 void PreparedStatements::bind_version_columns(detail::SqliteStatement& st) const {
