@@ -94,7 +94,8 @@ int main(int argc, char** argv) {
   }
   const api::RestLimits limits;
   const hl7::to_fhir::MessageMapper mapper;
-  // As `hearth serve` sets it up for this store (server/cli/cli.cpp).
+  // Lookups before the commit, as `hearth serve` does on this store with more than 2 cores
+  // (server/scheduling.h resolve_messages_first); HEARTH_COST_IN_COMMIT=1 for serve's way on 2.
   const storage::StoreTraits traits = (*store)->traits();
   const api::Hl7MappingContext mapping{
       .store = **store,
