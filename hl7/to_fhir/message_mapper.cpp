@@ -9,12 +9,12 @@
 #include <set>
 #include <tuple>
 
-#include "core/url_encoding.h"
 #include "fhir/model.h"
 #include "hl7/to_fhir/condition.h"
 #include "hl7/to_fhir/document_content.h"
 #include "hl7/to_fhir/message_structure.h"
 #include "hl7/to_fhir/patient_merge.h"
+#include "hl7/to_fhir/resource_identity.h"
 #include "hl7/to_fhir/system_base.h"
 #include "hl7/to_fhir/target_path.h"
 #include "hl7/to_fhir/transaction_bundle.h"
@@ -57,96 +57,15 @@ std::optional<ResourceTarget> parse_resource_target(std::string_view text) {
   return target;
 }
 
-// How a resource is found again when a later message speaks of it (issue 14: a patient by PID-3,
-// an encounter by its visit number, an order by its filler then placer number): the IG instance
-// of the identifier each map writes them into, in order of preference. The first one with a
-// system and a value makes the entry a conditional update; without one, a create.
-struct IdentityRule {
-  std::string_view type;
-  int identifier_instance;  // "identifier[n]" of the segment map
-  std::string_view why;
-};
-constexpr IdentityRule kIdentity[] = {
-    {"Patient", 2, "PID[Patient]: PID-3 -> identifier[2]"},
-    {"Encounter", 1, "PV1[Encounter]: PV1-19 (visit number) -> identifier[1]"},
-    {"ServiceRequest", 2, "ORC/OBR[ServiceRequest]: filler number -> identifier[2]"},
-    {"ServiceRequest", 1, "ORC/OBR[ServiceRequest]: placer number -> identifier[1]"},
-    {"DiagnosticReport", 2, "OBR[DiagnosticReport]: OBR-3 filler number -> identifier[2]"},
-    {"DiagnosticReport", 9, "Hearth's report key (identify_results): the filler number"},
-    {"Observation", 1, "OBX[Observation]: OBX-21 observation instance identifier -> identifier"},
-    {"Observation", 9, "Hearth's results key (identify_results): filler, OBX-3, occurrence"},
-    {"Appointment", 2, "SCH[Appointment]: SCH-2 filler appointment ID -> identifier[2]"},
-    {"Account", 1, "PID[Account]: PID-18 patient account number -> identifier"},
-    {"Appointment", 9, "Hearth's appointment key (identify_appointments): the filler ID"},
-};
-
-// The system of the results key an Observation without OBX-21 gets (identify_results), and the
-// identifier instance it is written to (after every instance the IG's rows use).
+// The system of the results key an Observation without OBX-21 gets (identify_results), of a
+// report's and of an appointment's (resource_identity.h, kHearthKeyInstance).
 constexpr std::string_view kResultKeySystem = "urn:hearth:hl7-result";
 constexpr std::string_view kReportKeySystem = "urn:hearth:hl7-report";
 constexpr std::string_view kAppointmentKeySystem = "urn:hearth:hl7-appointment";
-constexpr int kResultKeyInstance = 9;
-
-// Instance n of a resource's identifier: keyed (n, repetition 1) when its field repeats, (n)
-// when it does not.
-const Node* identifier_at(const Node& root, int n) {
-  if (const Node* repeated = root.existing("identifier", {n, 1})) return repeated;
-  return root.existing("identifier", {n});
-}
-
-// "identifier=<system>|<value>" for `resource`, or "" when no rule finds one.
-std::string identity_of(const Resource& resource) {
-  for (const IdentityRule& rule : kIdentity) {
-    if (rule.type != resource.type) continue;
-    const Node* id = identifier_at(*resource.root, rule.identifier_instance);
-    if (id == nullptr) continue;
-    const Node* system = id->existing("system", {});
-    const Node* value = id->existing("value", {});
-    if (system == nullptr || value == nullptr || !system->has_value() || !value->has_value()) {
-      continue;
-    }
-    return "identifier=" +
-           url_encode(std::string(system->value()) + "|" + std::string(value->value()));
-  }
-  return {};
-}
 
 // Resources the patient administration feed (ADT) owns: other messages only link to them.
 bool administered_by_adt(std::string_view type) {
   return type == "Patient" || type == "Encounter";
-}
-
-// Resources a message mentions rather than describes: found again by their first identifier,
-// with or without a system (an assigning authority "H", a provider's number).
-bool mentioned(std::string_view type) {
-  return type == "Organization" || type == "Practitioner" || type == "Location" ||
-         type == "Device" || type == "PractitionerRole";
-}
-
-// How a mentioned resource is found: `found` = "identifier=<system>|<value>" of its first
-// identifier with a system (an HD's universal id names the entity), found again across messages;
-// else `local` = "identifier=<value>" of its first identifier, which only makes two mentions in
-// one message the same resource (an HD's namespace id is an alias that several entities may
-// share: "AccMgr" of two OIDs; such a resource is created with the message, as FHIR-Converter
-// does). Both "" when it has no identifier.
-struct MentionIdentity {
-  std::string found, local;
-};
-MentionIdentity mention_identity(const Resource& resource) {
-  MentionIdentity out;
-  if (!mentioned(resource.type)) return out;
-  for (const Node* id : resource.root->all("identifier")) {
-    const Node* value = id->existing("value", {});
-    if (value == nullptr || !value->has_value()) continue;
-    const Node* system = id->existing("system", {});
-    if (system != nullptr && system->has_value()) {
-      out.found = "identifier=" +
-                  url_encode(std::string(system->value()) + "|" + std::string(value->value()));
-      return out;
-    }
-    if (out.local.empty()) out.local = "identifier=" + url_encode(value->value());
-  }
-  return out;
 }
 
 // Rows whose condition the IG wrote as prose about the message's context (DG1 of ADT: "If in
@@ -419,6 +338,7 @@ class Mapping {
     apply_system_base();
     identify_results();
     identify_appointments();
+    key_mentions(builder_, sender());
     HEARTH_RETURN_IF_ERROR(write_bundle());
     return std::move(out_);
   }
@@ -573,15 +493,15 @@ class Mapping {
   }
 
   // A configured system base for the sending facility (system_base.h): each identity
-  // identifier (kIdentity) with a value gets its local namespace under the base, so every lookup
-  // by identity (conditional update or create, a merge's MRG-1, a report's key) uses it.
+  // identifier (identity_rules) with a value gets its local namespace under the base, so every
+  // lookup by identity (conditional update or create, a merge's MRG-1, a report's key) uses it.
   void apply_system_base() {
     const std::string_view base = system_base_for(message_, engine_.options().system_bases);
     if (base.empty()) return;
     for (const auto& r : builder_.resources()) {
       if (r->root->empty()) continue;
-      for (const IdentityRule& rule : kIdentity) {
-        if (rule.type != r->type || rule.identifier_instance == kResultKeyInstance) continue;
+      for (const IdentityRule& rule : identity_rules()) {
+        if (rule.type != r->type || rule.identifier_instance == kHearthKeyInstance) continue;
         Node* id = mutable_identifier_at(*r->root, rule.identifier_instance);
         const Node* value = id == nullptr ? nullptr : id->existing("value", {});
         if (value == nullptr || !value->has_value()) continue;
@@ -592,6 +512,18 @@ class Mapping {
         if (Result<Node*> s = id->child("system", {})) (*s)->replace(now);
       }
     }
+  }
+
+  // Whose namespace a mention's content lives in (key_mentions): the sending application and
+  // facility, MSH-3 and MSH-4, as sent.
+  std::string sender() const {
+    std::string out;
+    for (int field : {3, 4}) {
+      const std::vector<V2Value> hd = field_repetitions(message_, 0, field);
+      if (!hd.empty()) out += hd[0].raw();
+      out += '|';
+    }
+    return out;
   }
 
   static Node* mutable_identifier_at(Node& root, int n) {
@@ -631,7 +563,7 @@ class Mapping {
           "^" + std::string(filler_value->value());
       // A filler number without a system is found again with Hearth's own system.
       if (filler_system == nullptr || !filler_system->has_value()) {
-        set_identifier(*report->root, kReportKeySystem, report_key);
+        set_hearth_key(*report->root, kReportKeySystem, report_key);
       }
       const std::string prefix = report_key + "^";
       std::map<std::string, int> seen;  // code -> results with it so far
@@ -649,7 +581,7 @@ class Mapping {
         if (code_value == nullptr || !code_value->has_value()) continue;
         const std::string code_text(code_value->value());
         const int occurrence = ++seen[code_text];
-        set_identifier(*r->root, kResultKeySystem,
+        set_hearth_key(*r->root, kResultKeySystem,
                        prefix + code_text + "^" + std::to_string(occurrence));
       }
     }
@@ -667,15 +599,8 @@ class Mapping {
       if (value == nullptr || !value->has_value() || (system != nullptr && system->has_value())) {
         continue;
       }
-      set_identifier(*appointment->root, kAppointmentKeySystem, "^" + std::string(value->value()));
+      set_hearth_key(*appointment->root, kAppointmentKeySystem, "^" + std::string(value->value()));
     }
-  }
-
-  static void set_identifier(Node& root, std::string_view system, const std::string& value) {
-    Result<Node*> id = root.child("identifier", {kResultKeyInstance, 1});
-    if (!id) return;
-    if (Result<Node*> s = (*id)->child("system", {})) (*s)->set(system);
-    if (Result<Node*> v = (*id)->child("value", {})) (*v)->set(value);
   }
 
   // Walks `path` ("result.reference") in `from` and sets it to `to`'s fullUrl; a repeating

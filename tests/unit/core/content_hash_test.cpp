@@ -23,4 +23,13 @@ TEST_CASE("content_hash sees every byte, NUL and high bytes included") {
   CHECK(content_hash(a) == content_hash(std::string(a)));
 }
 
+TEST_CASE("content_hash_128 is FNV-1a 128 in hex, stable across builds") {
+  // Mapped mentions are stored under this key (hl7/to_fhir/resource_identity.h): the published
+  // FNV-1a 128 vectors pin it.
+  CHECK(content_hash_128("") == "6c62272e07bb014262b821756295c58d");
+  CHECK(content_hash_128("a") == "d228cb696f1a8caf78912b704e4a8964");
+  CHECK(content_hash_128("foobar") == "343e1662793c64bf6f0d3597ba446f18");
+  CHECK(content_hash_128(std::string("a\0b", 3)) != content_hash_128(std::string("a\0c", 3)));
+}
+
 }  // namespace hearth

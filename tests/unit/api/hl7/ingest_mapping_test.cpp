@@ -74,6 +74,15 @@ std::string replaced(std::string_view text, std::string_view from, std::string_v
   return out.replace(at, from.size(), to);
 }
 
+// The "Type/id/_history/n" of `type` among what `r` wrote or linked to.
+std::vector<std::string> versions_of(const Hl7IngestResult& r, std::string_view type) {
+  std::vector<std::string> out;
+  for (const std::string& w : r.written) {
+    if (w.starts_with(std::string(type) + "/")) out.push_back(w);
+  }
+  return out;
+}
+
 bool wrote(const Hl7IngestResult& r, std::string_view type) {
   for (const std::string& w : r.written) {
     if (w.starts_with(std::string(type) + "/")) return true;
@@ -312,6 +321,56 @@ TEST_CASE("a corrected ORU (OBX-11 = C) replaces the results it corrects") {
   // The patient the ORU names is linked, never rewritten by a lab message.
   CHECK(std::string(body_json(f.call("GET", "Patient"))["entry"][0]["resource"]["meta"]["versionId"]
                         .GetString()) == "1");
+}
+
+TEST_CASE("what a sender mentions is one resource across its messages; another sender's is not") {
+  Fixture f;
+  SUBCASE("lookups before the transaction") {}
+  SUBCASE("lookups in the transaction (as on PostgreSQL)") {
+    f.context.resolve_before_commit = false;
+  }
+  Hl7Ingest ingest = f.ingest();
+  // PID-3's assigning authority (an Organization known only as "HOSP") and ORC-12's ordering
+  // provider (a Practitioner known only by the number 1234): no identifier with a system.
+  const std::string first_text = replaced(
+      kOru, "OBR|1|", "ORC|RE|PL1^ORDERS|FL1^LAB||CM||||20260309093000|||1234^WELBY\rOBR|1|");
+  Hl7IngestResult first = run(ingest, first_text);
+  REQUIRE_MESSAGE(first.ack_code == "AA", first.ack);
+  CHECK(wrote(first, "Organization"));
+  CHECK(wrote(first, "Practitioner"));
+  const int organizations = f.count("Organization");
+  const int practitioners = f.count("Practitioner");
+
+  // The same sender's next message, another patient and order: the same authority and provider.
+  std::string second_text = replaced(first_text, "ORU-1", "ORU-2");
+  second_text = replaced(second_text, "55501^^^HOSP", "55502^^^HOSP");
+  second_text = replaced(second_text, "FL1^LAB||CM", "FL2^LAB||CM");
+  second_text = replaced(second_text, "|FL1^LAB|24331", "|FL2^LAB|24331");
+  Hl7IngestResult second = run(ingest, second_text);
+  REQUIRE_MESSAGE(second.ack_code == "AA", second.ack);
+  CHECK(versions_of(second, "Patient") != versions_of(first, "Patient"));
+  // Linked, not written again: the same versions (`written` lists what a message links to too).
+  for (const char* type : {"Organization", "Practitioner", "PractitionerRole"}) {
+    INFO(type);
+    CHECK_FALSE(versions_of(first, type).empty());
+    CHECK(versions_of(second, type) == versions_of(first, type));
+  }
+  CHECK(f.count("Organization") == organizations);
+  CHECK(f.count("Practitioner") == practitioners);
+  CHECK(f.count("Patient") == 2);
+  // Both orders name the one provider (ORC-12: a PractitionerRole of the Practitioner).
+  const std::string role = versions_of(first, "PractitionerRole").front();
+  CHECK(f.count("ServiceRequest", {{"requester", role.substr(0, role.find("/_history"))}}) == 2);
+
+  // Another sending facility's "HOSP" and 1234 are its own.
+  std::string other = replaced(second_text, "|LAB|HOSP|", "|LAB|CLINIC|");
+  other = replaced(other, "ORU-2", "ORU-3");
+  Hl7IngestResult third = run(ingest, other);
+  REQUIRE_MESSAGE(third.ack_code == "AA", third.ack);
+  CHECK(versions_of(third, "Organization") != versions_of(first, "Organization"));
+  CHECK(versions_of(third, "Practitioner") != versions_of(first, "Practitioner"));
+  CHECK(f.count("Organization") == organizations + 1);
+  CHECK(f.count("Practitioner") == practitioners + 1);
 }
 
 TEST_CASE("an identical resend gets its original ACK and writes nothing again") {

@@ -1,0 +1,93 @@
+// The keys mapped mentions are found again by (resource_identity.h): the same organisations and
+// practitioners of one sender get the same condition in every message, another sender's get
+// others, and what a mention says (its content, what it references) is part of its key.
+#include "hl7/to_fhir/resource_identity.h"
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <string>
+
+#include "to_fhir/mapped_bundle.h"
+
+namespace hearth::hl7::to_fhir {
+namespace {
+
+using testing::Bundle;
+using testing::map_text;
+
+// An ORU^R01 from `sender` (MSH-3^MSH-4 fields) for patient `pid`, whose ordering provider is
+// `provider` (XCN) and whose PID-3 authority is "MRN" (no system: a namespace id only).
+std::string oru(const std::string& sender, const std::string& pid, const std::string& provider) {
+  return "MSH|^~\\&|" + sender + "|HEARTH|HUB|20260309140000||ORU^R01^ORU_R01|" + pid +
+         "|P|2.5.1\r"
+         "PID|1||" +
+         pid +
+         "^^^MRN^MR||SMITH^JANE||19901215|F\r"
+         "ORC|RE|ORD1^EMR|" +
+         pid + "^LIS||CM||||20260309093000|||" + provider +
+         "\r"
+         "OBR|1|ORD1^EMR|" +
+         pid + "^LIS|58410-2^CBC panel^LN|||20260309093000||||||||||" + provider +
+         "\r"
+         "OBX|1|NM|718-7^Hemoglobin^LN||13.2|g/dL^^UCUM|12.0-16.0|N|||F\r";
+}
+
+// Type -> the ifNoneExist of each mentioned resource's entry ("" for one without).
+std::multimap<std::string, std::string> mention_conditions(const std::string& raw) {
+  Bundle bundle;
+  Result<MappedMessage> mapped = map_text(raw, bundle);
+  REQUIRE(mapped.is_ok());
+  std::multimap<std::string, std::string> out;
+  for (const auto& entry : bundle.doc["entry"].GetArray()) {
+    const std::string type = entry["resource"]["resourceType"].GetString();
+    if (!mentioned(type)) continue;
+    const auto& request = entry["request"];
+    out.emplace(type, request.HasMember("ifNoneExist") ? request["ifNoneExist"].GetString() : "");
+  }
+  return out;
+}
+
+constexpr std::string_view kMentionCondition = "identifier=urn:hearth:hl7-mention%7C";
+
+}  // namespace
+
+TEST_CASE("a sender's mentions have the same key in each of its messages") {
+  const auto first = mention_conditions(oru("LAB|HOSP", "P1", "1234^WELBY^MARCUS"));
+  const auto second = mention_conditions(oru("LAB|HOSP", "P2", "1234^WELBY^MARCUS"));
+  CHECK(first == second);
+  REQUIRE(first.count("Organization") == 1);  // "MRN", PID-3's assigning authority
+  REQUIRE(first.count("Practitioner") == 1);  // ORC-12 and OBR-16 name one provider
+  for (const auto& entry : first) {
+    INFO(entry.first, " ", entry.second);
+    CHECK(entry.second.starts_with(kMentionCondition));
+    CHECK(entry.second.size() == kMentionCondition.size() + 32);
+  }
+}
+
+TEST_CASE("another sender's mentions, or a mention that says something else, are other ones") {
+  const auto base = mention_conditions(oru("LAB|HOSP", "P1", "1234^WELBY^MARCUS"));
+  const auto other_facility = mention_conditions(oru("LAB|CLINIC", "P1", "1234^WELBY^MARCUS"));
+  const auto other_application = mention_conditions(oru("LIS|HOSP", "P1", "1234^WELBY^MARCUS"));
+  const auto other_name = mention_conditions(oru("LAB|HOSP", "P1", "1234^WELBY^MARCUS^J"));
+  auto condition = [](const auto& conditions, const std::string& type) {
+    REQUIRE(conditions.count(type) == 1);
+    return conditions.find(type)->second;
+  };
+  for (const std::string type : {"Organization", "Practitioner"}) {
+    INFO(type);
+    CHECK(condition(base, type) != condition(other_facility, type));
+    CHECK(condition(base, type) != condition(other_application, type));
+  }
+  CHECK(condition(base, "Practitioner") != condition(other_name, "Practitioner"));
+  CHECK(condition(base, "Organization") == condition(other_name, "Organization"));
+}
+
+TEST_CASE("a mention with an identifier that has a system is found by it, not by content") {
+  // XCN.9, the assigning authority, gives the provider's number a system.
+  const auto conditions = mention_conditions(oru("LAB|HOSP", "P1", "1234^WELBY^MARCUS^^^^^^NPI"));
+  REQUIRE(conditions.count("Practitioner") == 1);
+  CHECK(conditions.find("Practitioner")->second == "identifier=NPI%7C1234");
+}
+
+}  // namespace hearth::hl7::to_fhir
