@@ -32,15 +32,10 @@ Result<storage::WriteRequest> build_write(std::string type, std::string id,
   auto stamped = std::make_shared<StampedBody>(resource, allocator, write.id,
                                                /*source_at_render=*/late_source != nullptr);
   write.blobs = stamped->detach_blobs(write.type == "Binary");
-  if (late_source) {
-    write.make_body = [stamped, late_source](std::int64_t version, std::int64_t last_updated) {
-      return stamped->render(version, last_updated, *late_source);
-    };
-  } else {
-    write.make_body = [stamped](std::int64_t version, std::int64_t last_updated) {
-      return stamped->render(version, last_updated);
-    };
-  }
+  write.make_body = [stamped, late_source](std::int64_t version, std::int64_t last_updated) {
+    return stamped->render(version, last_updated,
+                           late_source ? std::string_view(*late_source) : std::string_view());
+  };
   return write;
 }
 

@@ -45,9 +45,10 @@ constexpr const char* kInsertCurrent =
 // PostgreSQL: kInsertVersion, then the current row pointing at it, in one round trip.
 constexpr const char* kInsertFirstVersion =
     "WITH v AS (INSERT INTO resource_version (tenant, res_type, res_id, version, last_updated,"
-    " deleted, method, body) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8) RETURNING seq)"
+    " deleted, method, body) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8) RETURNING seq,"
+    " tenant, res_type, res_id, version, last_updated, deleted, method)"
     " INSERT INTO resource (tenant, res_type, res_id, version, last_updated, deleted, method, seq,"
-    " rid) SELECT :p9, :p10, :p11, :p12, :p13, :p14, :p15, v.seq, v.seq FROM v"
+    " rid) SELECT tenant, res_type, res_id, version, last_updated, deleted, method, seq, seq FROM v"
     " ON CONFLICT (tenant, res_type, res_id) DO NOTHING RETURNING seq";
 constexpr const char* kUpdateCurrent =
     "UPDATE resource SET version = :p1, last_updated = :p2, deleted = :p3, method = :p4,"
@@ -171,14 +172,12 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
   lock_current.exchange(into(cur_deleted));
   lock_current.exchange(into(cur_method));
   detail::prepare_statement(lock_current, std::string(kLockCurrent) + sql_dialect(d).lock_suffix);
-  for (int row = 0; row < 2; ++row) {
-    for (auto* in : {&tenant, &type, &id}) insert_current.exchange(use(*in));
-    insert_current.exchange(use(version));
-    insert_current.exchange(use(last_updated));
-    insert_current.exchange(use(deleted));
-    insert_current.exchange(use(method));
-    if (row == 0) insert_current.exchange(use(body));
-  }
+  for (auto* in : {&tenant, &type, &id}) insert_current.exchange(use(*in));
+  insert_current.exchange(use(version));
+  insert_current.exchange(use(last_updated));
+  insert_current.exchange(use(deleted));
+  insert_current.exchange(use(method));
+  insert_current.exchange(use(body));
   insert_current.exchange(into(seq));
   detail::prepare_statement(insert_current, kInsertFirstVersion);
   update_current.exchange(use(version));
