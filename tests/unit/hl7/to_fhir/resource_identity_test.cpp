@@ -5,7 +5,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "to_fhir/mapped_bundle.h"
@@ -44,6 +46,25 @@ std::multimap<std::string, std::string> mention_conditions(const std::string& ra
     if (!mentioned(type)) continue;
     const auto& request = entry["request"];
     out.emplace(type, request.HasMember("ifNoneExist") ? request["ifNoneExist"].GetString() : "");
+  }
+  return out;
+}
+
+// Every entry's ifNoneExist of `raw` mapped with ids made by `prefix` + a counter.
+std::vector<std::string> conditions_with_ids(const std::string& raw, const std::string& prefix) {
+  Result<Message> message = Message::parse(raw);
+  REQUIRE(message.is_ok());
+  auto n = std::make_shared<int>(0);
+  Result<MappedMessage> mapped =
+      MessageMapper().map(*message, [n, prefix] { return prefix + std::to_string(++*n); });
+  std::vector<std::string> out;
+  if (!mapped.is_ok()) return out;
+  rapidjson::Document doc;
+  doc.Parse(fhir::write_json(mapped->bundle).c_str());
+  REQUIRE_FALSE(doc.HasParseError());
+  for (const auto& entry : doc["entry"].GetArray()) {
+    const auto& request = entry["request"];
+    out.emplace_back(request.HasMember("ifNoneExist") ? request["ifNoneExist"].GetString() : "");
   }
   return out;
 }
@@ -88,6 +109,26 @@ TEST_CASE("a mention with an identifier that has a system is found by it, not by
   const auto conditions = mention_conditions(oru("LAB|HOSP", "P1", "1234^WELBY^MARCUS^^^^^^NPI"));
   REQUIRE(conditions.count("Practitioner") == 1);
   CHECK(conditions.find("Practitioner")->second == "identifier=NPI%7C1234");
+}
+
+TEST_CASE("corpus: a message's mention keys do not depend on the ids its resources get") {
+  // A key that took in a fullUrl (a reference not replaced by its target's key) would differ
+  // between two mappings of one message, and never find the resource again.
+  int messages = 0, keyed = 0;
+  for (const auto& path : testing::corpus_files(".hl7")) {
+    const std::string raw = testing::cr_segments(testing::read_file(path));
+    if (raw.empty() || !Message::parse(raw).is_ok()) continue;
+    const std::vector<std::string> a = conditions_with_ids(raw, "a-");
+    const std::vector<std::string> b = conditions_with_ids(raw, "b-");
+    INFO(path.filename().string());
+    CHECK(a == b);
+    ++messages;
+    for (const std::string& condition : a) keyed += condition.starts_with(kMentionCondition);
+  }
+  std::printf("mention keys: %d keyed mentions over %d corpus messages, the same both ways\n",
+              keyed, messages);
+  CHECK(messages > 200);
+  CHECK(keyed > 100);
 }
 
 }  // namespace hearth::hl7::to_fhir
