@@ -172,13 +172,17 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
   lock_current.exchange(into(cur_deleted));
   lock_current.exchange(into(cur_method));
   detail::prepare_statement(lock_current, std::string(kLockCurrent) + sql_dialect(d).lock_suffix);
-  for (auto* in : {&tenant, &type, &id}) insert_current.exchange(use(*in));
-  insert_current.exchange(use(version));
-  insert_current.exchange(use(last_updated));
-  insert_current.exchange(use(deleted));
-  insert_current.exchange(use(method));
-  insert_current.exchange(use(body));
-  insert_current.exchange(into(seq));
+  // A version row's values, then the seq it got (kInsertFirstVersion and kInsertVersion).
+  const auto bind_version_row = [this](soci::statement& st) {
+    for (auto* in : {&tenant, &type, &id}) st.exchange(use(*in));
+    st.exchange(use(version));
+    st.exchange(use(last_updated));
+    st.exchange(use(deleted));
+    st.exchange(use(method));
+    st.exchange(use(body));
+    st.exchange(into(seq));
+  };
+  bind_version_row(insert_current);
   detail::prepare_statement(insert_current, kInsertFirstVersion);
   update_current.exchange(use(version));
   update_current.exchange(use(last_updated));
@@ -187,13 +191,7 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
   update_current.exchange(use(seq));
   for (auto* in : {&tenant, &type, &id}) update_current.exchange(use(*in));
   detail::prepare_statement(update_current, kUpdateCurrent);
-  for (auto* in : {&tenant, &type, &id}) insert_version.exchange(use(*in));
-  insert_version.exchange(use(version));
-  insert_version.exchange(use(last_updated));
-  insert_version.exchange(use(deleted));
-  insert_version.exchange(use(method));
-  insert_version.exchange(use(body));
-  insert_version.exchange(into(seq));
+  bind_version_row(insert_version);
   detail::prepare_statement(insert_version, std::string(kInsertVersion) + " RETURNING seq");
   for (auto* in : {&tenant, &type, &id}) read_current.exchange(use(*in));
   read_current.exchange(into(cur_version));
