@@ -74,7 +74,8 @@ struct Hl7IngestResult {
   std::string store_error;  // why the archive failed (the ACK is then AR/CR 207); "" otherwise
   bool unmapped = false;    // accepted and archived, but the IG has no map for its type
   // The versions the message wrote ("Patient/1/_history/2"), its Provenance last; empty when
-  // nothing was mapped or the mapped resources could not be written (mapping_failed).
+  // nothing was mapped, the mapped resources could not be written (mapping_failed), or every
+  // one was already stored as it is (linked, not written).
   std::vector<std::string> written;
   bool mapping_failed = false;  // AE/CE: the content could not be mapped or written
   // No acknowledgment can be given (X12 only: the store failed, or no readable ISA): a

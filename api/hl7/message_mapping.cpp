@@ -97,7 +97,7 @@ struct MappingState {
   std::shared_ptr<std::vector<std::string>> written = std::make_shared<std::vector<std::string>>();
 };
 
-// Provenance/hl7-message-<id>: what the message produced (each version written), the message as
+// Provenance/hl7-message-<id>: what the message produced (each version it stored), the message as
 // its source entity, the sending application as its author.
 std::string provenance_json(const MappingState& state, std::int64_t message_id,
                             std::int64_t now_micros) {
@@ -280,8 +280,11 @@ MessageMapping plan_mapped_bundle(std::shared_ptr<fhir::JsonDocument> doc, std::
     state->written->clear();
     const std::string source = std::string(kMessageSourcePrefix) + std::to_string(message_id);
     HEARTH_RETURN_IF_ERROR(state->planned->run(tx, source));
+    // What the message produced: the versions it stored. A resource it only links (a match of a
+    // conditional create, an update that changed nothing) is not a Provenance target (R4:
+    // "generated or updated by the activity").
     for (const EntryResult& result : state->planned->results()) {
-      if (!result.version || result.version->version == 0) continue;
+      if (!result.wrote || !result.version || result.version->version == 0) continue;
       const storage::ResourceVersion& v = *result.version;
       state->written->push_back(v.type + "/" + v.id + "/_history/" + std::to_string(v.version));
     }

@@ -67,8 +67,9 @@ struct MessageMapping {
   // kMapped: a patient merge, whose effect fails with kNotFound when the store does not have the
   // merged patient (MRG-1): the ingest then answers ERR 204 (unknown key identifier).
   bool merge = false;
-  // kMapped, after a successful commit: "Type/id/_history/n" of every version written, then
-  // "Provenance/hl7-message-<id>".
+  // kMapped, after a successful commit: "Type/id/_history/n" of every version written (not what
+  // it only links: a conditional create's match, an update that changed nothing), then
+  // "Provenance/hl7-message-<id>"; empty, and no Provenance, when it wrote nothing.
   std::shared_ptr<std::vector<std::string>> written;
 };
 

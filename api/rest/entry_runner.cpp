@@ -636,6 +636,7 @@ class Runner final : public PlannedTransaction {
         auto outcome = tx.create(p.write);
         if (!outcome.is_ok()) return at(*p.entry, outcome.status());
         result.status = 201;
+        result.wrote = true;
         result.version = std::move(outcome->stored);
         return Status::ok();
       }
@@ -643,6 +644,7 @@ class Runner final : public PlannedTransaction {
         auto outcome = tx.update(p.write);
         if (!outcome.is_ok()) return at(*p.entry, outcome.status());
         result.status = outcome->kind == storage::WriteKind::kCreated ? 201 : 200;
+        result.wrote = outcome->kind != storage::WriteKind::kNoChange;
         result.version = std::move(outcome->stored);
         return Status::ok();
       }
@@ -657,6 +659,7 @@ class Runner final : public PlannedTransaction {
           if (!outcome.is_ok()) return at(*p.entry, outcome.status());
           if (outcome->kind == storage::WriteKind::kDeleted) {
             ++result.deleted;
+            result.wrote = true;
             result.version = std::move(outcome->stored);
           }
         }

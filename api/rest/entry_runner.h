@@ -51,6 +51,9 @@ struct EntryResult {
   // A write's new version, a conditional create's match, or the last version of a conditional
   // delete: location, etag, lastModified, and (body) the resource.
   std::optional<storage::ResourceVersion> version;
+  // A new version was stored: false for a conditional create's match and for an update that
+  // changed nothing (`version` is then the one already stored).
+  bool wrote = false;
   // GET / HEAD: the whole answer of the read or search the entry asked for.
   std::optional<Response> response;
   // Conditional delete: how many resources it deleted.

@@ -74,7 +74,7 @@ std::string replaced(std::string_view text, std::string_view from, std::string_v
   return out.replace(at, from.size(), to);
 }
 
-// The "Type/id/_history/n" of `type` among what `r` wrote or linked to.
+// The "Type/id/_history/n" of `type` among what `r` wrote.
 std::vector<std::string> versions_of(const Hl7IngestResult& r, std::string_view type) {
   std::vector<std::string> out;
   for (const std::string& w : r.written) {
@@ -281,15 +281,16 @@ TEST_CASE("A40 moves the references: what pointed at the merged patient points a
   CHECK(f.count("AllergyIntolerance", {{"patient", survivor}}) == 1);
   CHECK(f.count("AllergyIntolerance", {{"patient", merged}}) == 0);
   // Moved in the merge's transaction: they name the merge message, and its Provenance lists them
-  // (two patients and the survivor's assigning Organization, one encounter, two observations,
-  // their specimen and report, one allergy, the Provenance).
+  // (two patients, one encounter, two observations, their specimen and report, one allergy, the
+  // Provenance; the survivor's assigning Organization, already stored, is linked, not written).
   const std::string source = "urn:hearth:hl7-message:" + std::to_string(merge.archive_id);
   CHECK(f.count("Observation", {{"_source", source}}) == 2);
   CHECK(f.count("AllergyIntolerance", {{"_source", source}}) == 1);
   CHECK(wrote(merge, "Encounter"));
   CHECK(wrote(merge, "DiagnosticReport"));
   CHECK(wrote(merge, "Specimen"));
-  CHECK(merge.written.size() == 10);
+  CHECK_FALSE(wrote(merge, "Organization"));
+  CHECK(merge.written.size() == 9);
   // The patients' links still name each other; the ORU's Provenance (a record) is unchanged.
   fhir::JsonDocument s = body_json(f.call("GET", survivor));
   CHECK(std::string(s["link"][0]["other"]["reference"].GetString()) == merged);
@@ -309,6 +310,8 @@ TEST_CASE("a corrected ORU (OBX-11 = C) replaces the results it corrects") {
   corrected = replaced(corrected, "||196|mg/dL|<200|N|||F|", "||214|mg/dL|<200|H|||C|");
   Hl7IngestResult r = run(ingest, corrected);
   REQUIRE(r.ack_code == "AA");
+  CHECK(wrote(r, "Observation"));
+  CHECK_FALSE(wrote(r, "Patient"));  // linked: not what the correction produced
   CHECK(f.count("Observation") == 2);
   CHECK(f.count("DiagnosticReport") == 1);
   fhir::JsonDocument found =
@@ -349,11 +352,19 @@ TEST_CASE("what a sender mentions is one resource across its messages; another s
   Hl7IngestResult second = run(ingest, second_text);
   REQUIRE_MESSAGE(second.ack_code == "AA", second.ack);
   CHECK(versions_of(second, "Patient") != versions_of(first, "Patient"));
-  // Linked, not written again: the same versions (`written` lists what a message links to too).
+  // Linked, not written again: not among what the second message wrote, nor its Provenance's
+  // targets (R4: what the activity generated or updated).
+  const fhir::JsonDocument provenance = body_json(
+      f.call("GET", "Provenance/hl7-message-" + std::to_string(second.archive_id)));
+  REQUIRE(provenance.HasMember("target"));
+  CHECK(provenance["target"].Size() + 1 == second.written.size());
   for (const char* type : {"Organization", "Practitioner", "PractitionerRole"}) {
     INFO(type);
     CHECK_FALSE(versions_of(first, type).empty());
-    CHECK(versions_of(second, type) == versions_of(first, type));
+    CHECK(versions_of(second, type).empty());
+    for (const fhir::JsonValue& target : provenance["target"].GetArray()) {
+      CHECK_FALSE(std::string_view(target["reference"].GetString()).starts_with(type));
+    }
   }
   CHECK(f.count("Organization") == organizations);
   CHECK(f.count("Practitioner") == practitioners);
