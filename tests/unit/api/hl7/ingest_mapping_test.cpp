@@ -354,8 +354,8 @@ TEST_CASE("what a sender mentions is one resource across its messages; another s
   CHECK(versions_of(second, "Patient") != versions_of(first, "Patient"));
   // Linked, not written again: not among what the second message wrote, nor its Provenance's
   // targets (R4: what the activity generated or updated).
-  const fhir::JsonDocument provenance = body_json(
-      f.call("GET", "Provenance/hl7-message-" + std::to_string(second.archive_id)));
+  const fhir::JsonDocument provenance =
+      body_json(f.call("GET", "Provenance/hl7-message-" + std::to_string(second.archive_id)));
   REQUIRE(provenance.HasMember("target"));
   CHECK(provenance["target"].Size() + 1 == second.written.size());
   for (const char* type : {"Organization", "Practitioner", "PractitionerRole"}) {
