@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/content_hash.h"
+#include "storage/sql/prepare_statement.h"
 #include "storage/sql/sqlite_statement.h"
 
 namespace hearth::storage {
@@ -66,9 +67,7 @@ soci::statement prepare(soci::session& sql, const std::string& text, MessageRow&
   soci::statement st(sql);
   row.bind(st);
   bind_inputs(st);
-  st.alloc();
-  st.prepare(text);
-  st.define_and_bind();
+  prepare_statement(st, text);
   return st;
 }
 
@@ -113,30 +112,26 @@ ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine,
       mark_failed(session) {
   if (dialect == Dialect::kPostgresql) {
     lock.exchange(use(lock_key));
-    lock.alloc();
-    lock.prepare("SELECT pg_advisory_xact_lock(hashtext(:p1))");
-    lock.define_and_bind();
+    prepare_statement(lock, "SELECT pg_advisory_xact_lock(hashtext(:p1))");
   }
   found.bind(find_same);
   find_same.exchange(use(tenant));
   find_same.exchange(use(sender));
   find_same.exchange(use(control_id));
   find_same.exchange(use(content_hash));
-  find_same.alloc();
-  find_same.prepare("SELECT " + columns(dialect) +
-                    " FROM hl7_message WHERE tenant = :p0 AND sender = :p1 AND control_id = :p2"
-                    " AND (content_hash = :p3 OR content_hash IS NULL) AND status = 'accepted'"
-                    " ORDER BY id");
-  find_same.define_and_bind();
+  prepare_statement(find_same,
+                    "SELECT " + columns(dialect) +
+                        " FROM hl7_message WHERE tenant = :p0 AND sender = :p1 AND control_id = :p2"
+                        " AND (content_hash = :p3 OR content_hash IS NULL) AND status = 'accepted'"
+                        " ORDER BY id");
   find_any.exchange(into(any_id));
   find_any.exchange(use(tenant));
   find_any.exchange(use(sender));
   find_any.exchange(use(control_id));
-  find_any.alloc();
-  find_any.prepare(
+  prepare_statement(
+      find_any,
       "SELECT id FROM hl7_message WHERE tenant = :p0 AND sender = :p1 AND control_id = :p2"
       " AND status = 'accepted' ORDER BY id LIMIT 1");
-  find_any.define_and_bind();
   insert.exchange(use(received_at));
   for (auto* in :
        {&peer, &sender, &control_id, &message_type, &version, &status, &raw, &ack, &note}) {
@@ -147,22 +142,20 @@ ArchiveStatements::ArchiveStatements(soci::session& session, Dialect engine,
   insert.exchange(use(tenant));
   // SQLite: the id from last_insert_rowid (sqlite_statement.h says why not RETURNING).
   if (dialect != Dialect::kSqlite) insert.exchange(into(inserted_id));
-  insert.alloc();
-  insert.prepare(
+  prepare_statement(
+      insert,
       "INSERT INTO hl7_message (received_at, peer, sender, control_id, message_type,"
       " version, status, raw, ack, note, content_hash, sender_identity, tenant) VALUES (:p1,"
       " :p2, :p3, :p4, :p5, :p6, :p7, " +
-      bytes_placeholder(dialect, ":p8") + ", " + bytes_placeholder(dialect, ":p9") +
-      ", :p10, :p11, :p12, :p13)" + (dialect == Dialect::kSqlite ? "" : " RETURNING id"));
-  insert.define_and_bind();
+          bytes_placeholder(dialect, ":p8") + ", " + bytes_placeholder(dialect, ":p9") +
+          ", :p10, :p11, :p12, :p13)" + (dialect == Dialect::kSqlite ? "" : " RETURNING id"));
   mark_failed.exchange(use(status));
   mark_failed.exchange(use(ack));
   mark_failed.exchange(use(note));
   mark_failed.exchange(use(inserted_id));
-  mark_failed.alloc();
-  mark_failed.prepare("UPDATE hl7_message SET status = :p1, ack = " +
-                      bytes_placeholder(dialect, ":p2") + ", note = :p3 WHERE id = :p4");
-  mark_failed.define_and_bind();
+  prepare_statement(mark_failed, "UPDATE hl7_message SET status = :p1, ack = " +
+                                     bytes_placeholder(dialect, ":p2") +
+                                     ", note = :p3 WHERE id = :p4");
 }
 
 namespace {

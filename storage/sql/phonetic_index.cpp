@@ -3,6 +3,7 @@
 #include "storage/sql/phonetic_index.h"
 
 #include "storage/sql/pg_array.h"
+#include "storage/sql/prepare_statement.h"
 
 namespace hearth::storage::detail {
 
@@ -29,12 +30,10 @@ void PhoneticIndexWriter::insert(const std::vector<fhir::search::PhoneticName>& 
     insert_ = std::make_unique<soci::statement>(sql_);
     insert_->exchange(soci::use(sounds_));
     insert_->exchange(soci::use(folded_));
-    insert_->alloc();
-    insert_->prepare(
-        "INSERT INTO phonetic_name (sound, folded) SELECT DISTINCT u.s, u.f FROM"
-        " unnest(CAST(:p1 AS TEXT[]), CAST(:p2 AS TEXT[])) AS u (s, f)"
-        " ON CONFLICT DO NOTHING");
-    insert_->define_and_bind();
+    prepare_statement(*insert_,
+                      "INSERT INTO phonetic_name (sound, folded) SELECT DISTINCT u.s, u.f FROM"
+                      " unnest(CAST(:p1 AS TEXT[]), CAST(:p2 AS TEXT[])) AS u (s, f)"
+                      " ON CONFLICT DO NOTHING");
   }
   sounds_.assign("{");
   folded_.assign("{");

@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/sql/prepare_statement.h"
 #include "storage/sql/search_compiler.h"
 #include "storage/store_url.h"
 
@@ -70,9 +71,7 @@ class SearchStatements {
     auto made = std::make_unique<SearchStatement>(sql_);
     made->values.assign(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(value_count));
     bind(*made);
-    made->statement.alloc();
-    made->statement.prepare(text);
-    made->statement.define_and_bind();
+    prepare_statement(made->statement, text);
     return keep(std::move(key), std::move(made));
   }
 

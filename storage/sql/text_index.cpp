@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "storage/sql/prepare_statement.h"
+
 namespace hearth::storage::detail {
 namespace {
 
@@ -17,9 +19,7 @@ std::unique_ptr<soci::statement> prepared(soci::session& sql, const std::string&
   auto st = std::make_unique<soci::statement>(sql);
   st->exchange(soci::use(tenant));
   for (std::string* value : bound) st->exchange(soci::use(*value));
-  st->alloc();
-  st->prepare(text);
-  st->define_and_bind();
+  prepare_statement(*st, text);
   return st;
 }
 
