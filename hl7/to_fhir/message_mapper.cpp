@@ -12,6 +12,7 @@
 #include "fhir/model.h"
 #include "hl7/to_fhir/condition.h"
 #include "hl7/to_fhir/document_content.h"
+#include "hl7/to_fhir/map_errata.h"
 #include "hl7/to_fhir/message_structure.h"
 #include "hl7/to_fhir/patient_merge.h"
 #include "hl7/to_fhir/resource_identity.h"
@@ -225,7 +226,8 @@ std::optional<CompiledMessageMap> compile(const MessageMapTable& table) {
     RowPlan plan;
     plan.row = &row;
     plan.node = node->second;
-    if (Result<Condition> condition = compile_condition(row.condition, ValueRef{})) {
+    if (Result<Condition> condition =
+            compile_condition(condition_of(table.name, row), ValueRef{})) {
       plan.condition.emplace(std::move(*condition));
     }
     if (!row.segment_map.empty()) plan.segment_map = find_segment_map(row.segment_map);

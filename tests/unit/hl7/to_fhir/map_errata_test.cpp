@@ -1,0 +1,70 @@
+// The errata of the IG's rows (map_errata.h): each still names exactly one row of the vendored
+// maps, as the IG writes it, and what it corrects shows in the mapping.
+#include "hl7/to_fhir/map_errata.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "to_fhir/mapped_bundle.h"
+
+namespace hearth::hl7::to_fhir {
+namespace {
+
+using testing::Bundle;
+using testing::map_text;
+using testing::reference;
+
+}  // namespace
+
+TEST_CASE("every erratum names one row of the vendored maps, with the IG's text") {
+  REQUIRE_FALSE(condition_errata().empty());
+  for (const ConditionErratum& e : condition_errata()) {
+    INFO(e.identifier);
+    int rows = 0;
+    for (const MessageMapTable& table : message_maps()) {
+      if (table.name != e.message) continue;
+      for (const MessageRow& row : table.rows) {
+        if (row.identifier != e.identifier || row.condition != e.written) continue;
+        ++rows;
+        CHECK(condition_of(table.name, row) == e.meant);
+      }
+    }
+    CHECK(rows == 1);  // 0: the IG changed the row; the erratum is to be reviewed
+    CHECK(e.meant != e.written);
+  }
+}
+
+TEST_CASE("VXU^V04: an OBX about the vaccination is an Observation, part of the Immunization") {
+  Bundle bundle;
+  Result<MappedMessage> mapped = map_text(
+      "MSH|^~\\&|EHR|CLINIC|IIS|STATE|20260402100000||VXU^V04^VXU_V04|V1|P|2.5.1\r"
+      "PID|1||4455^^^CLINIC^MR||GREEN^ANNA||20200102|F\r"
+      "ORC|RE||IZ-783274^CLINIC\r"
+      "RXA|0|1|20260402|20260402|115^Tdap^CVX|0.5|mL^mL^UCUM||00^New record^NIP001\r"
+      "OBX|1|CE|64994-7^Vaccine funding program eligibility category^LN|1|"
+      "V02^VFC eligible - Medicaid/Medicaid Managed Care^HL70064||||||F|||20260402\r"
+      "OBX|2|DT|29769-7^Date Vis Presented^LN|2|20260402||||||F\r"
+      "OBX|3|NM|30973-2^Dose number in series^LN|3|2|{#}^dose^UCUM|||||F\r",
+      bundle);
+  REQUIRE(mapped.is_ok());
+  CHECK(mapped->map_name == "VXU_V04");
+  REQUIRE(bundle.by_type["Immunization"].size() == 1);
+  const std::string immunization = bundle.url_of("Immunization");
+  const std::string patient = bundle.url_of("Patient");
+  REQUIRE(bundle.by_type["Observation"].size() == 3);
+  const char* codes[] = {"64994-7", "29769-7", "30973-2"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const rapidjson::Value& obs = *bundle.by_type["Observation"][i];
+    INFO(codes[i]);
+    CHECK(std::string(obs["code"]["coding"][0]["code"].GetString()) == codes[i]);
+    CHECK(reference(obs, "subject") == patient);
+    CHECK(reference(obs, "partOf") == immunization);
+  }
+  const rapidjson::Value& eligibility = *bundle.by_type["Observation"][0];
+  CHECK(std::string(eligibility["valueCodeableConcept"]["coding"][0]["code"].GetString()) == "V02");
+  CHECK(std::string((*bundle.by_type["Observation"][1])["valueDateTime"].GetString()) ==
+        "2026-04-02");
+}
+
+}  // namespace hearth::hl7::to_fhir
