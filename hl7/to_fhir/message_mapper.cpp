@@ -59,10 +59,11 @@ std::optional<ResourceTarget> parse_resource_target(std::string_view text) {
 }
 
 // The system of the results key an Observation without OBX-21 gets (identify_results), of a
-// report's and of an appointment's (resource_identity.h, kHearthKeyInstance).
+// report's, an immunization's and an appointment's (resource_identity.h, kHearthKeyInstance).
 constexpr std::string_view kResultKeySystem = "urn:hearth:hl7-result";
 constexpr std::string_view kReportKeySystem = "urn:hearth:hl7-report";
 constexpr std::string_view kAppointmentKeySystem = "urn:hearth:hl7-appointment";
+constexpr std::string_view kImmunizationKeySystem = "urn:hearth:hl7-immunization";
 
 // Resources the patient administration feed (ADT) owns: other messages only link to them.
 bool administered_by_adt(std::string_view type) {
@@ -552,30 +553,36 @@ class Mapping {
   // OBX-21 is found again by its report's filler order number (OBR-3), its code (OBX-3) and its
   // place among the report's results with that code, kept as an identifier of Hearth's own
   // system, so a corrected result (OBX-11 = C) replaces the one it corrects instead of adding
-  // another. Results outside a report with a filler number keep no identity (created anew).
+  // another. An OBX about a vaccination (VXU, `partOf` its Immunization) is found again the same
+  // way by the immunization's filler number (ORC-3), so an updated record (RXA-21 = U) replaces
+  // its observations. Results outside a report or immunization with a filler number keep no
+  // identity (created anew).
   void identify_results() {
-    for (const auto& report : builder_.resources()) {
-      if (report->type != "DiagnosticReport" || report->root->empty()) continue;
-      const Node* filler = identifier_at(*report->root, 2);
+    for (const auto& parent : builder_.resources()) {
+      const bool report = parent->type == "DiagnosticReport";
+      if ((!report && parent->type != "Immunization") || parent->root->empty()) continue;
+      const Node* filler = identifier_at(*parent->root, 2);
       const Node* filler_value = filler == nullptr ? nullptr : filler->existing("value", {});
       if (filler_value == nullptr || !filler_value->has_value()) continue;
       const Node* filler_system = filler->existing("system", {});
-      const std::string report_key =
+      const std::string key =
           std::string(filler_system != nullptr ? filler_system->value() : std::string_view()) +
           "^" + std::string(filler_value->value());
       // A filler number without a system is found again with Hearth's own system.
       if (filler_system == nullptr || !filler_system->has_value()) {
-        set_hearth_key(*report->root, kReportKeySystem, report_key);
+        set_hearth_key(*parent->root, report ? kReportKeySystem : kImmunizationKeySystem, key);
       }
-      const std::string prefix = report_key + "^";
+      const std::string prefix = (report ? "" : "immunization^") + key + "^";
       std::map<std::string, int> seen;  // code -> results with it so far
       int ordinal = 0;
       for (const auto& r : builder_.resources()) {
         ++ordinal;
         if (r->type != "Observation" || r->root->empty()) continue;
-        const Node* result = report->root->existing("result", {ordinal});
-        const Node* ref = result == nullptr ? nullptr : result->existing("reference", {});
-        if (ref == nullptr || ref->value() != r->full_url) continue;
+        // A report lists its results; an observation names the immunization it is part of.
+        const Node* link =
+            report ? parent->root->existing("result", {ordinal}) : r->root->first("partOf");
+        const Node* ref = link == nullptr ? nullptr : link->existing("reference", {});
+        if (ref == nullptr || ref->value() != (report ? r->full_url : parent->full_url)) continue;
         if (identifier_at(*r->root, 1) != nullptr) continue;  // OBX-21 given
         const Node* code = r->root->existing("code", {});
         const Node* coding = code == nullptr ? nullptr : code->first("coding");

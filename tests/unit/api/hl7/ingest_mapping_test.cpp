@@ -384,6 +384,43 @@ TEST_CASE("what a sender mentions is one resource across its messages; another s
   CHECK(f.count("Practitioner") == practitioners + 1);
 }
 
+TEST_CASE("VXU^V04 then its update (RXA-21 = U): one Immunization, its observations replaced") {
+  Fixture f;
+  SUBCASE("lookups before the transaction") {}
+  SUBCASE("lookups in the transaction (as on PostgreSQL)") {
+    f.context.resolve_before_commit = false;
+  }
+  Hl7Ingest ingest = f.ingest();
+  const std::string vxu =
+      "MSH|^~\\&|EHR|CLINIC|IIS|STATE|20260402100000||VXU^V04^VXU_V04|V-1|P|2.5.1\r"
+      "PID|1||4455^^^CLINIC^MR||GREEN^ANNA||20200102|F\r"
+      "ORC|RE||IZ-783274^CLINIC\r"
+      "RXA|0|1|20260402|20260402|115^Tdap^CVX|0.5|mL^mL^UCUM||00^New record^NIP001||||||"
+      "L1234|20270101||||CP|A\r"
+      "OBX|1|CE|64994-7^Vaccine funding program eligibility category^LN|1|"
+      "V02^VFC eligible^HL70064||||||F\r"
+      "OBX|2|DT|29769-7^Date Vis Presented^LN|2|20260402||||||F\r";
+  Hl7IngestResult first = run(ingest, vxu);
+  REQUIRE_MESSAGE(first.ack_code == "AA", first.ack);
+  CHECK(f.count("Immunization") == 1);
+  CHECK(f.count("Observation") == 2);
+  // The same shot, corrected by the sender: another eligibility, the record updated.
+  std::string update = replaced(vxu, "|V-1|", "|V-2|");
+  update = replaced(update, "V02^VFC eligible", "V01^Not VFC eligible");
+  update = replaced(update, "|CP|A\r", "|CP|U\r");
+  Hl7IngestResult second = run(ingest, update);
+  REQUIRE_MESSAGE(second.ack_code == "AA", second.ack);
+  CHECK(f.count("Immunization") == 1);
+  CHECK(f.count("Observation") == 2);
+  CHECK(wrote(second, "Immunization"));
+  const fhir::JsonDocument found =
+      body_json(f.call("GET", "Observation", {}, {{"code", "http://loinc.org|64994-7"}}));
+  REQUIRE(found["entry"].Size() == 1);
+  const fhir::JsonValue& eligibility = found["entry"][0]["resource"];
+  CHECK(std::string(eligibility["meta"]["versionId"].GetString()) == "2");
+  CHECK(std::string(eligibility["valueCodeableConcept"]["coding"][0]["code"].GetString()) == "V01");
+}
+
 TEST_CASE("an identical resend gets its original ACK and writes nothing again") {
   Fixture f;
   Hl7Ingest ingest = f.ingest();

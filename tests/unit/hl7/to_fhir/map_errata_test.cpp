@@ -1,11 +1,13 @@
 // The errata of the IG's rows (map_errata.h): each still names exactly one row of the vendored
-// maps, as the IG writes it, and what it corrects shows in the mapping.
+// maps, as the IG writes it, and what it corrects shows in the mapping (VXU: the observations
+// about a vaccination, found again by the immunization's filler number).
 #include "hl7/to_fhir/map_errata.h"
 
 #include <doctest/doctest.h>
 
 #include <string>
 
+#include "core/url_encoding.h"
 #include "to_fhir/mapped_bundle.h"
 
 namespace hearth::hl7::to_fhir {
@@ -65,6 +67,23 @@ TEST_CASE("VXU^V04: an OBX about the vaccination is an Observation, part of the 
   CHECK(std::string(eligibility["valueCodeableConcept"]["coding"][0]["code"].GetString()) == "V02");
   CHECK(std::string((*bundle.by_type["Observation"][1])["valueDateTime"].GetString()) ==
         "2026-04-02");
+  // Found again by ORC-3 (the filler number, here without a system: Hearth's own key) and, for
+  // each observation, that number, its code and occurrence: an updated record (RXA-21 = U)
+  // replaces them instead of adding more.
+  for (const auto& entry : bundle.doc["entry"].GetArray()) {
+    const std::string type = entry["resource"]["resourceType"].GetString();
+    const std::string url = entry["request"]["url"].GetString();
+    if (type == "Immunization") {
+      CHECK(std::string(entry["request"]["method"].GetString()) == "PUT");
+      CHECK(url ==
+            "Immunization?identifier=" + url_encode("urn:hearth:hl7-immunization|^IZ-783274"));
+    } else if (type == "Observation") {
+      CHECK(std::string(entry["request"]["method"].GetString()) == "PUT");
+      const std::string code = entry["resource"]["code"]["coding"][0]["code"].GetString();
+      CHECK(url == "Observation?identifier=" +
+                       url_encode("urn:hearth:hl7-result|immunization^^IZ-783274^" + code + "^1"));
+    }
+  }
 }
 
 }  // namespace hearth::hl7::to_fhir
