@@ -340,6 +340,7 @@ class Mapping {
     add_documents();
     apply_system_base();
     identify_results();
+    identify_visit_observations();
     identify_appointments();
     key_mentions(builder_, sender());
     HEARTH_RETURN_IF_ERROR(write_bundle());
@@ -583,17 +584,50 @@ class Mapping {
             report ? parent->root->existing("result", {ordinal}) : r->root->first("partOf");
         const Node* ref = link == nullptr ? nullptr : link->existing("reference", {});
         if (ref == nullptr || ref->value() != (report ? r->full_url : parent->full_url)) continue;
-        if (identifier_at(*r->root, 1) != nullptr) continue;  // OBX-21 given
-        const Node* code = r->root->existing("code", {});
-        const Node* coding = code == nullptr ? nullptr : code->first("coding");
-        const Node* code_value = coding == nullptr ? nullptr : coding->existing("code", {});
-        if (code_value == nullptr || !code_value->has_value()) continue;
-        const std::string code_text(code_value->value());
-        const int occurrence = ++seen[code_text];
-        set_hearth_key(*r->root, kResultKeySystem,
-                       prefix + code_text + "^" + std::to_string(occurrence));
+        key_result(*r, prefix, seen);
       }
     }
+  }
+
+  // Observations of an ADT message (its OBSERVATION group's OBX: height, weight, ...) are found
+  // again by the visit (PV1-19, the Encounter's identity), their code and occurrence, so each
+  // A08 of the visit replaces them instead of adding another set. Without a visit identity they
+  // keep none (created anew), as before.
+  void identify_visit_observations() {
+    if (!map_.table->name.starts_with("ADT_")) return;
+    std::string visit;
+    for (const auto& r : builder_.resources()) {
+      if (r->type != "Encounter" || r->root->empty() || identity_of(*r).empty()) continue;
+      const Node* number = identifier_at(*r->root, 1);  // PV1-19 (kIdentity)
+      if (number == nullptr) continue;
+      const Node* system = number->existing("system", {});
+      const Node* value = number->existing("value", {});
+      if (system == nullptr || value == nullptr) continue;
+      visit = std::string(system->value()) + "^" + std::string(value->value());
+      break;
+    }
+    if (visit.empty()) return;
+    std::map<std::string, int> seen;
+    for (const auto& r : builder_.resources()) {
+      if (r->type == "Observation" && !r->root->empty() &&
+          identifier_at(*r->root, kHearthKeyInstance) == nullptr) {
+        key_result(*r, "visit^" + visit + "^", seen);
+      }
+    }
+  }
+
+  // Keys an Observation without OBX-21 (its identifier[1]) by `prefix`, its code and its
+  // occurrence among the results `seen` (code -> results with it so far) under the same prefix.
+  static void key_result(Resource& r, const std::string& prefix, std::map<std::string, int>& seen) {
+    if (identifier_at(*r.root, 1) != nullptr) return;  // OBX-21 given
+    const Node* code = r.root->existing("code", {});
+    const Node* coding = code == nullptr ? nullptr : code->first("coding");
+    const Node* code_value = coding == nullptr ? nullptr : coding->existing("code", {});
+    if (code_value == nullptr || !code_value->has_value()) return;
+    const std::string code_text(code_value->value());
+    const int occurrence = ++seen[code_text];
+    set_hearth_key(*r.root, kResultKeySystem,
+                   prefix + code_text + "^" + std::to_string(occurrence));
   }
 
   // Appointment identity, as a report's (identify_results): SCH-2's filler appointment ID has

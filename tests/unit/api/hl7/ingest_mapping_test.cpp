@@ -139,6 +139,32 @@ TEST_CASE("A01 then A08 for the same PID-3 updates one Patient and one Encounter
   CHECK(std::string(patient["name"][0]["given"][1].GetString()) == "JAMES");
 }
 
+TEST_CASE("an A08's OBX replaces the visit's observation; another visit's is its own") {
+  Fixture f;
+  SUBCASE("lookups before the transaction") {}
+  SUBCASE("lookups in the transaction (as on PostgreSQL)") {
+    f.context.resolve_before_commit = false;
+  }
+  Hl7Ingest ingest = f.ingest();
+  constexpr std::string_view kWeight = "OBX|1|NM|29463-7^Body weight^LN||80|kg^kg^UCUM|||||F\r";
+  REQUIRE(run(ingest, std::string(kA01) + std::string(kWeight)).ack_code == "AA");
+  CHECK(f.count("Observation") == 1);
+  Hl7IngestResult a08 = run(ingest, std::string(kA08) + replaced(kWeight, "||80|kg", "||78|kg"));
+  REQUIRE_MESSAGE(a08.ack_code == "AA", a08.ack);
+  CHECK(f.count("Observation") == 1);
+  fhir::JsonDocument found =
+      body_json(f.call("GET", "Observation", {}, {{"code", "http://loinc.org|29463-7"}}));
+  REQUIRE(found["entry"].Size() == 1);
+  const fhir::JsonValue& weight = found["entry"][0]["resource"];
+  CHECK(std::string(weight["meta"]["versionId"].GetString()) == "2");
+  CHECK(fhir::json_number_text(weight["valueQuantity"]["value"]) == "78");
+  // The patient's next visit: its own weight, the first visit's kept.
+  std::string next = replaced(kA01, "|A01-1|", "|A01-2|");
+  next = replaced(next, "V7001^", "V7002^");
+  REQUIRE(run(ingest, next + std::string(kWeight)).ack_code == "AA");
+  CHECK(f.count("Observation") == 2);
+}
+
 TEST_CASE("an assigning authority with a space (\"NIST MPI\") still identifies the patient") {
   // HD.1 becomes the identifier's system (HD[uri]); its space is percent-encoded, so the A08
   // finds the A01's Patient instead of creating a second one.
