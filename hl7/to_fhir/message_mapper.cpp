@@ -551,26 +551,36 @@ class Mapping {
   }
 
   // Results identity (issue 14; the IG leaves it to the receiver): an Observation without
-  // OBX-21 is found again by its report's filler order number (OBR-3), its code (OBX-3) and its
-  // place among the report's results with that code, kept as an identifier of Hearth's own
-  // system, so a corrected result (OBX-11 = C) replaces the one it corrects instead of adding
-  // another. An OBX about a vaccination (VXU, `partOf` its Immunization) is found again the same
-  // way by the immunization's filler number (ORC-3), so an updated record (RXA-21 = U) replaces
-  // its observations. Results outside a report or immunization with a filler number keep no
-  // identity (created anew).
+  // OBX-21 is found again by its report's filler order number (OBR-3; without one, its placer
+  // order number), its code (OBX-3) and its place among the report's results with that code, kept
+  // as an identifier of Hearth's own system, so a corrected result (OBX-11 = C) replaces the one
+  // it corrects instead of adding another. An OBX about a vaccination (VXU, `partOf` its
+  // Immunization) is found again the same way by the immunization's filler (ORC-3) or placer
+  // number, so an updated record (RXA-21 = U) replaces its observations. Results outside a report
+  // or immunization with an order number keep no identity (created anew).
   void identify_results() {
     for (const auto& parent : builder_.resources()) {
       const bool report = parent->type == "DiagnosticReport";
       if ((!report && parent->type != "Immunization") || parent->root->empty()) continue;
-      const Node* filler = identifier_at(*parent->root, 2);
-      const Node* filler_value = filler == nullptr ? nullptr : filler->existing("value", {});
-      if (filler_value == nullptr || !filler_value->has_value()) continue;
-      const Node* filler_system = filler->existing("system", {});
+      // The filler number (identifier[2]: OBR-3 / ORC-3), else the placer number ([1]: OBR-2 /
+      // ORC-2), which the placer's corrections repeat as well.
+      bool by_filler = true;
+      const Node* number = identifier_at(*parent->root, 2);
+      const Node* value = number == nullptr ? nullptr : number->existing("value", {});
+      if (value == nullptr || !value->has_value()) {
+        by_filler = false;
+        number = identifier_at(*parent->root, 1);
+        value = number == nullptr ? nullptr : number->existing("value", {});
+        if (value == nullptr || !value->has_value()) continue;
+      }
+      const Node* system = number->existing("system", {});
       const std::string key =
-          std::string(filler_system != nullptr ? filler_system->value() : std::string_view()) +
-          "^" + std::string(filler_value->value());
-      // A filler number without a system is found again with Hearth's own system.
-      if (filler_system == nullptr || !filler_system->has_value()) {
+          std::string(by_filler ? "" : "placer^") +
+          std::string(system != nullptr ? system->value() : std::string_view()) + "^" +
+          std::string(value->value());
+      // A number without a system, or a placer number (no identity rule of a report), is found
+      // again with Hearth's own system.
+      if (!by_filler || system == nullptr || !system->has_value()) {
         set_hearth_key(*parent->root, report ? kReportKeySystem : kImmunizationKeySystem, key);
       }
       const std::string prefix = (report ? "" : "immunization^") + key + "^";

@@ -352,6 +352,28 @@ TEST_CASE("a corrected ORU (OBX-11 = C) replaces the results it corrects") {
                         .GetString()) == "1");
 }
 
+TEST_CASE("a report known only by its placer number (no OBR-3): its correction replaces it") {
+  Fixture f;
+  Hl7Ingest ingest = f.ingest();
+  const std::string placer_only = replaced(kOru, "|PL1^ORDERS|FL1^LAB|", "|PL1^ORDERS||");
+  REQUIRE(run(ingest, placer_only).ack_code == "AA");
+  std::string corrected = replaced(placer_only, "ORU-1", "ORU-2");
+  corrected = replaced(corrected, "||196|mg/dL|<200|N|||F|", "||214|mg/dL|<200|H|||C|");
+  REQUIRE(run(ingest, corrected).ack_code == "AA");
+  CHECK(f.count("DiagnosticReport") == 1);
+  CHECK(f.count("Observation") == 2);
+  fhir::JsonDocument found =
+      body_json(f.call("GET", "Observation", {}, {{"code", "http://loinc.org|2093-3"}}));
+  REQUIRE(found["entry"].Size() == 1);
+  CHECK(fhir::json_number_text(found["entry"][0]["resource"]["valueQuantity"]["value"]) == "214");
+  // Another order's report (another placer number) is its own.
+  std::string other = replaced(placer_only, "ORU-1", "ORU-3");
+  other = replaced(other, "|PL1^ORDERS||", "|PL2^ORDERS||");
+  REQUIRE(run(ingest, other).ack_code == "AA");
+  CHECK(f.count("DiagnosticReport") == 2);
+  CHECK(f.count("Observation") == 4);
+}
+
 TEST_CASE("what a sender mentions is one resource across its messages; another sender's is not") {
   Fixture f;
   SUBCASE("lookups before the transaction") {}
