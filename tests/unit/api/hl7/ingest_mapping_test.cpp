@@ -63,6 +63,15 @@ struct Fixture : testing::RestFixture {
   Hl7MappingContext context;
 };
 
+// Runs the rest of the calling test case twice: with the lookups made before the transaction
+// (as `hearth serve` does on SQLite), then inside it (as on PostgreSQL).
+void both_lookup_ways(Fixture& f) {
+  SUBCASE("lookups before the transaction") {}
+  SUBCASE("lookups in the transaction (as on PostgreSQL)") {
+    f.context.resolve_before_commit = false;
+  }
+}
+
 Hl7IngestResult run(Hl7Ingest& ingest, std::string_view raw) {
   return ingest_and_wait(ingest, std::string(raw), "10.0.0.1:4000");
 }
@@ -141,10 +150,7 @@ TEST_CASE("A01 then A08 for the same PID-3 updates one Patient and one Encounter
 
 TEST_CASE("an A08's OBX replaces the visit's observation; another visit's is its own") {
   Fixture f;
-  SUBCASE("lookups before the transaction") {}
-  SUBCASE("lookups in the transaction (as on PostgreSQL)") {
-    f.context.resolve_before_commit = false;
-  }
+  both_lookup_ways(f);
   Hl7Ingest ingest = f.ingest();
   constexpr std::string_view kWeight = "OBX|1|NM|29463-7^Body weight^LN||80|kg^kg^UCUM|||||F\r";
   REQUIRE(run(ingest, std::string(kA01) + std::string(kWeight)).ack_code == "AA");
@@ -376,10 +382,7 @@ TEST_CASE("a report known only by its placer number (no OBR-3): its correction r
 
 TEST_CASE("what a sender mentions is one resource across its messages; another sender's is not") {
   Fixture f;
-  SUBCASE("lookups before the transaction") {}
-  SUBCASE("lookups in the transaction (as on PostgreSQL)") {
-    f.context.resolve_before_commit = false;
-  }
+  both_lookup_ways(f);
   Hl7Ingest ingest = f.ingest();
   // PID-3's assigning authority (an Organization known only as "HOSP") and ORC-12's ordering
   // provider (a Practitioner known only by the number 1234): no identifier with a system.
@@ -434,10 +437,7 @@ TEST_CASE("what a sender mentions is one resource across its messages; another s
 
 TEST_CASE("VXU^V04 then its update (RXA-21 = U): one Immunization, its observations replaced") {
   Fixture f;
-  SUBCASE("lookups before the transaction") {}
-  SUBCASE("lookups in the transaction (as on PostgreSQL)") {
-    f.context.resolve_before_commit = false;
-  }
+  both_lookup_ways(f);
   Hl7Ingest ingest = f.ingest();
   const std::string vxu =
       "MSH|^~\\&|EHR|CLINIC|IIS|STATE|20260402100000||VXU^V04^VXU_V04|V-1|P|2.5.1\r"
