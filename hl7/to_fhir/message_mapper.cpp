@@ -342,6 +342,7 @@ class Mapping {
     identify_results();
     identify_visit_observations();
     identify_appointments();
+    key_local_identities(builder_, facility());
     key_mentions(builder_, sender());
     HEARTH_RETURN_IF_ERROR(write_bundle());
     return std::move(out_);
@@ -520,6 +521,12 @@ class Mapping {
 
   // Whose namespace a mention's content lives in (key_mentions): the sending application and
   // facility, MSH-3 and MSH-4, as sent.
+  // MSH-4 as sent: the sending facility, whose local identifiers key_local_identities scopes.
+  std::string facility() const {
+    const std::vector<V2Value> hd = field_repetitions(message_, 0, 4);
+    return hd.empty() ? std::string() : std::string(hd[0].raw());
+  }
+
   std::string sender() const {
     std::string out;
     for (int field : {3, 4}) {

@@ -18,7 +18,7 @@ constexpr IdentityRule kIdentity[] = {
     {"ServiceRequest", 1, "ORC/OBR[ServiceRequest]: placer number -> identifier[1]"},
     {"DiagnosticReport", 2, "OBR[DiagnosticReport]: OBR-3 filler number -> identifier[2]"},
     {"DiagnosticReport", kHearthKeyInstance,
-     "Hearth's report key (identify_results): the filler number"},
+     "Hearth's report key (identify_results): the filler or placer number"},
     {"Observation", 1, "OBX[Observation]: OBX-21 observation instance identifier -> identifier"},
     {"Observation", kHearthKeyInstance,
      "Hearth's results key (identify_results): filler, OBX-3, occurrence"},
@@ -26,11 +26,19 @@ constexpr IdentityRule kIdentity[] = {
     {"Immunization", 2, "ORC[Immunization]: ORC-3 filler order number -> identifier[2]"},
     {"Immunization", 1, "ORC[Immunization]: ORC-2 placer order number -> identifier[1]"},
     {"Immunization", kHearthKeyInstance,
-     "Hearth's immunization key (identify_results): the filler number"},
+     "Hearth's immunization key (identify_results): the filler or placer number"},
     {"Account", 1, "PID[Account]: PID-18 patient account number -> identifier"},
     {"Appointment", kHearthKeyInstance,
      "Hearth's appointment key (identify_appointments): the filler ID"},
+    // key_local_identities: an identity identifier the sender gave no assigning authority.
+    {"Patient", kHearthKeyInstance, "Hearth's local key: PID-3 within the sending facility"},
+    {"Encounter", kHearthKeyInstance, "Hearth's local key: PV1-19 within the sending facility"},
+    {"ServiceRequest", kHearthKeyInstance,
+     "Hearth's local key: the filler, else placer, number within the sending facility"},
+    {"Account", kHearthKeyInstance, "Hearth's local key: PID-18 within the sending facility"},
 };
+
+constexpr std::string_view kLocalKeySystem = "urn:hearth:hl7-local";
 
 constexpr std::string_view kMentionKeySystem = "urn:hearth:hl7-mention";
 
@@ -141,6 +149,24 @@ std::string identity_of(const Resource& resource) {
     return token_condition(system->value(), value->value());
   }
   return {};
+}
+
+void key_local_identities(ResourceBuilder& builder, std::string_view facility) {
+  for (const auto& r : builder.resources()) {
+    if (r->root->empty() || !identity_of(*r).empty()) continue;
+    for (const IdentityRule& rule : kIdentity) {
+      if (rule.type != r->type || rule.identifier_instance == kHearthKeyInstance) continue;
+      const Node* id = identifier_at(*r->root, rule.identifier_instance);
+      const Node* value = id == nullptr ? nullptr : id->existing("value", {});
+      if (value == nullptr || !value->has_value()) continue;
+      const Node* system = id->existing("system", {});
+      if (system != nullptr && system->has_value()) break;  // a system that finds nothing: no key
+      set_hearth_key(*r->root, kLocalKeySystem,
+                     std::string(facility) + "^" + std::to_string(rule.identifier_instance) + "^" +
+                         std::string(value->value()));
+      break;
+    }
+  }
 }
 
 bool mentioned(std::string_view type) {

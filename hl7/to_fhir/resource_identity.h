@@ -5,7 +5,8 @@
 //
 // - Identity (identity_rules): a patient by PID-3, an encounter by its visit number, an order by
 //   its filler then placer number, a report by OBR-3, a result by OBX-21 or Hearth's results key,
-//   an appointment by SCH-2, an account by PID-18.
+//   an appointment by SCH-2, an immunization by ORC-3, an account by PID-18; one of these sent
+//   without an assigning authority by a local key within the sending facility.
 // - Mentions: the organisations, practitioners, places and devices a message names rather than
 //   describes (an assigning authority, an ordering provider). One with an identifier that has a
 //   system is found again by it; else key_mentions() keys it by its content within its sender.
@@ -45,6 +46,14 @@ void set_hearth_key(Node& root, std::string_view system, std::string_view value)
 
 // "identifier=<system>|<value>" (URL-encoded) of the first rule that finds one, or "".
 std::string identity_of(const Resource& resource);
+
+// Gives each resource of `builder` that identity_of() finds nothing for, and whose first valued
+// identity identifier has no system (the sender named no assigning authority: PID-3 `55501`,
+// PV1-19 `V7001`), the key urn:hearth:hl7-local|<facility>^<n>^<value> (n: the rule's
+// identifier instance), so the sending facility's next message finds it again instead of making
+// another. `facility` is MSH-4 as sent. Run after the system base (system_base.h), which gives
+// such identifiers a configured system instead.
+void key_local_identities(ResourceBuilder& builder, std::string_view facility);
 
 // True for the types a message mentions rather than describes (see above).
 bool mentioned(std::string_view type);

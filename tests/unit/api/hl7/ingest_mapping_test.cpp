@@ -171,6 +171,33 @@ TEST_CASE("an A08's OBX replaces the visit's observation; another visit's is its
   CHECK(f.count("Observation") == 2);
 }
 
+TEST_CASE("PID-3 and PV1-19 without an assigning authority: found again within the facility") {
+  Fixture f;
+  both_lookup_ways(f);
+  Hl7Ingest ingest = f.ingest();
+  const std::string a01 =
+      replaced(replaced(kA01, "55501^^^HOSP^MR", "55501"), "V7001^^^HOSP^VN", "V7001");
+  const std::string a08 =
+      replaced(replaced(kA08, "55501^^^HOSP^MR", "55501"), "V7001^^^HOSP^VN", "V7001");
+  REQUIRE(run(ingest, a01).ack_code == "AA");
+  REQUIRE(run(ingest, a08).ack_code == "AA");
+  CHECK(f.count("Patient") == 1);
+  CHECK(f.count("Encounter") == 1);
+  fhir::JsonDocument found = body_json(f.call("GET", "Patient", {}, {{"identifier", "55501"}}));
+  REQUIRE(found["entry"].Size() == 1);
+  CHECK(std::string(found["entry"][0]["resource"]["meta"]["versionId"].GetString()) == "2");
+  // A lab result of the same facility names the same patient (linked, not written).
+  Hl7IngestResult result = run(ingest, replaced(kOru, "55501^^^HOSP^MR", "55501"));
+  REQUIRE_MESSAGE(result.ack_code == "AA", result.ack);
+  CHECK_FALSE(wrote(result, "Patient"));
+  CHECK(f.count("Patient") == 1);
+  // Another facility's bare 55501 is another patient.
+  Hl7IngestResult other =
+      run(ingest, replaced(replaced(a01, "|ADT|HOSP|", "|ADT|CLINIC|"), "|A01-1|", "|A01-9|"));
+  REQUIRE(other.ack_code == "AA");
+  CHECK(f.count("Patient") == 2);
+}
+
 TEST_CASE("an assigning authority with a space (\"NIST MPI\") still identifies the patient") {
   // HD.1 becomes the identifier's system (HD[uri]); its space is percent-encoded, so the A08
   // finds the A01's Patient instead of creating a second one.

@@ -94,7 +94,8 @@ TEST_CASE("system base: a sender's local namespaces in every identity key") {
 
 TEST_CASE("system base: orders without a system get the sender's base, found again") {
   // The IG's EI[Identifier-Extension] leaves a placer number's namespace in an extension it does
-  // not finish: without a base an order has no system and is created anew by every message.
+  // not finish: without a base an order has no system, and is found again by Hearth's local key
+  // within the sending facility (resource_identity.h, key_local_identities).
   const std::string orm =
       "MSH|^~\\&|EHR|ELSEWHERE|LAB|H|20260101120000||ORM^O01^ORM_O01|1|P|2.5.1\r"
       "PID|1||123^^^MRN^MR||DOE^JANE\r"
@@ -108,7 +109,9 @@ TEST_CASE("system base: orders without a system get the sender's base, found aga
         std::vector<std::string>{"identifier=" + url_encode("urn:example:any/MRN|123")});
   Bundle plain;
   REQUIRE(map_text(orm, plain).is_ok());
-  CHECK(keys_of(plain, "ServiceRequest") == std::vector<std::string>{"ServiceRequest"});
+  CHECK(keys_of(plain, "ServiceRequest") ==
+        std::vector<std::string>{"ServiceRequest?identifier=" +
+                                 url_encode("urn:hearth:hl7-local|ELSEWHERE^1^P1")});
 }
 
 TEST_CASE("system base: a merge finds the merged patient under the base") {
