@@ -106,13 +106,13 @@ Result<MappedMessage> map_patient_merge(const MessageMapper& mapper, const Messa
   rapidjson::Value* merged = patient_entry(merged_bundle);
   if (survivor == nullptr) {
     return Status(Code::kInvalidArgument,
-                  "PID-3 gives no identifier with an assigning authority: the surviving patient "
+                  "PID-3 gives no identifier: the surviving patient "
                   "cannot be found",
                   "PID-3");
   }
   if (merged == nullptr) {
     return Status(Code::kInvalidArgument,
-                  "MRG-1 gives no identifier with an assigning authority: the merged patient "
+                  "MRG-1 gives no identifier: the merged patient "
                   "cannot be found",
                   "MRG-1");
   }

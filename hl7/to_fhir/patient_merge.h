@@ -24,8 +24,8 @@ namespace hearth::hl7::to_fhir {
 bool is_patient_merge(const Message& message);
 
 // The merge's transaction Bundle, as above, through `mapper` for the PID and MRG-1. Errors:
-// kInvalidArgument when MRG-1 gives no identifier with an assigning authority (the merged
-// patient could not be found) or names the survivor itself; the mapper's errors.
+// kInvalidArgument when PID-3 or MRG-1 gives no identifier (the patient could not be found) or
+// MRG-1 names the survivor itself; the mapper's errors.
 Result<MappedMessage> map_patient_merge(const MessageMapper& mapper, const Message& message,
                                         const std::function<std::string()>& make_id);
 

@@ -196,6 +196,21 @@ TEST_CASE("PID-3 and PV1-19 without an assigning authority: found again within t
       run(ingest, replaced(replaced(a01, "|ADT|HOSP|", "|ADT|CLINIC|"), "|A01-1|", "|A01-9|"));
   REQUIRE(other.ack_code == "AA");
   CHECK(f.count("Patient") == 2);
+  // A merge of the facility's bare numbers finds both patients by the same keys.
+  std::string second = replaced(replaced(a01, "|55501||", "|44401||"), "|A01-1|", "|A01-2|");
+  second = replaced(second, "|V7001\r", "|V7002\r");
+  REQUIRE(run(ingest, second).ack_code == "AA");
+  Hl7IngestResult merge =
+      run(ingest,
+          "MSH|^~\\&|ADT|HOSP|HEARTH|HUB|20260311090000||ADT^A40^ADT_A39|A40-1|P|2.5.1\r"
+          "EVN|A40|20260311090000\r"
+          "PID|1||55501||CHALMERS^PETER^J||19740612|M\r"
+          "MRG|44401\r");
+  REQUIRE_MESSAGE(merge.ack_code == "AA", merge.ack);
+  fhir::JsonDocument merged = body_json(f.call("GET", "Patient", {}, {{"identifier", "44401"}}));
+  REQUIRE(merged["entry"].Size() == 1);
+  CHECK(merged["entry"][0]["resource"]["active"].IsFalse());
+  CHECK(f.count("Patient") == 3);
 }
 
 TEST_CASE("an assigning authority with a space (\"NIST MPI\") still identifies the patient") {
