@@ -1,6 +1,8 @@
 // Identity rules and keys of mapped resources (resource_identity.h).
 #include "hl7/to_fhir/resource_identity.h"
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 
 #include "core/content_hash.h"
@@ -152,7 +154,16 @@ std::string identity_of(const Resource& resource) {
 }
 
 void key_local_identities(ResourceBuilder& builder, std::string_view facility) {
+  // The types whose identity a sender's own number is. A result's OBX-21, a report's, an
+  // immunization's and an appointment's numbers have keys of their own (message_mapper.cpp);
+  // an OBX-21 without a system is not trusted to tell results apart (senders repeat it).
+  constexpr std::string_view kLocallyKeyed[] = {"Patient", "Encounter", "ServiceRequest",
+                                                "Account"};
   for (const auto& r : builder.resources()) {
+    if (std::find(std::begin(kLocallyKeyed), std::end(kLocallyKeyed), r->type) ==
+        std::end(kLocallyKeyed)) {
+      continue;
+    }
     if (r->root->empty() || !identity_of(*r).empty()) continue;
     for (const IdentityRule& rule : kIdentity) {
       if (rule.type != r->type || rule.identifier_instance == kHearthKeyInstance) continue;

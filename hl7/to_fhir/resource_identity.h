@@ -47,12 +47,12 @@ void set_hearth_key(Node& root, std::string_view system, std::string_view value)
 // "identifier=<system>|<value>" (URL-encoded) of the first rule that finds one, or "".
 std::string identity_of(const Resource& resource);
 
-// Gives each resource of `builder` that identity_of() finds nothing for, and whose first valued
-// identity identifier has no system (the sender named no assigning authority: PID-3 `55501`,
-// PV1-19 `V7001`), the key urn:hearth:hl7-local|<facility>^<n>^<value> (n: the rule's
-// identifier instance), so the sending facility's next message finds it again instead of making
-// another. `facility` is MSH-4 as sent. Run after the system base (system_base.h), which gives
-// such identifiers a configured system instead.
+// Gives each patient, encounter, order and account of `builder` that identity_of() finds nothing
+// for, and whose first valued identity identifier has no system (the sender named no assigning
+// authority: PID-3 `55501`, PV1-19 `V7001`), the key urn:hearth:hl7-local|<facility>^<n>^<value>
+// (n: the rule's identifier instance), so the sending facility's next message finds it again
+// instead of making another. `facility` is MSH-4 as sent. Run after the system base
+// (system_base.h), which gives such identifiers a configured system instead.
 void key_local_identities(ResourceBuilder& builder, std::string_view facility);
 
 // True for the types a message mentions rather than describes (see above).

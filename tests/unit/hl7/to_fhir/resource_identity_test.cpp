@@ -9,7 +9,9 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
+#include "core/url_encoding.h"
 #include "to_fhir/mapped_bundle.h"
 
 namespace hearth::hl7::to_fhir {
@@ -129,6 +131,39 @@ TEST_CASE("corpus: a message's mention keys do not depend on the ids its resourc
               keyed, messages);
   CHECK(messages > 200);
   CHECK(keyed > 100);
+}
+
+}  // namespace hearth::hl7::to_fhir
+
+namespace hearth::hl7::to_fhir {
+
+TEST_CASE("local keys: a bare PID-3 and PV1-19 within the facility; bare OBX-21 never merges") {
+  Bundle bundle;
+  REQUIRE(map_text("MSH|^~\\&|ADT|HOSP|HEARTH|HUB|20260309140000||ADT^A01^ADT_A01|1|P|2.5.1\r"
+                   "EVN|A01|20260309140000\r"
+                   "PID|1||55501||SMITH^JANE||19901215|F\r"
+                   "PV1|1|I|WARD1^101^A||||||||||||||||V7001\r"
+                   "OBX|1|NM|29463-7^Body weight^LN||80|kg^^UCUM|||||F||||||||||X1\r"
+                   "OBX|2|NM|8302-2^Body height^LN||180|cm^^UCUM|||||F||||||||||X1\r",
+                   bundle)
+              .is_ok());
+  std::map<std::string, std::string> urls;
+  for (const auto& entry : bundle.doc["entry"].GetArray()) {
+    urls[entry["resource"]["resourceType"].GetString()] = entry["request"]["url"].GetString();
+  }
+  CHECK(urls["Patient"] == "Patient?identifier=" + url_encode("urn:hearth:hl7-local|HOSP^2^55501"));
+  CHECK(urls["Encounter"] ==
+        "Encounter?identifier=" + url_encode("urn:hearth:hl7-local|HOSP^1^V7001"));
+  // The sender repeated OBX-21 without a system: two results, each its own (the visit's key).
+  REQUIRE(bundle.by_type["Observation"].size() == 2);
+  int observation_entries = 0;
+  for (const auto& entry : bundle.doc["entry"].GetArray()) {
+    if (std::string_view(entry["resource"]["resourceType"].GetString()) != "Observation") continue;
+    ++observation_entries;
+    CHECK(std::string_view(entry["request"]["url"].GetString()).find("hl7-local") ==
+          std::string_view::npos);
+  }
+  CHECK(observation_entries == 2);
 }
 
 }  // namespace hearth::hl7::to_fhir
