@@ -12,8 +12,7 @@ constexpr ConditionErratum kConditionErrata[] = {
     // and its date, the funding eligibility: almost all of them) without an Observation.
     {"VXU_V04", "VXU_V04.ORDER.OBSERVATION.OBX",
      R"(IF OBX-5 LST.count LESS THAN OR EQUALS 1 AND OBX-2 IS "NA")",
-     R"(IF OBX-5 LST.count LESS THAN OR EQUALS 1 OR OBX-2 IS "NA")",
-     "AND for OR: the pair of OBX rows leaves single-valued OBX unmapped"},
+     R"(IF OBX-5 LST.count LESS THAN OR EQUALS 1 OR OBX-2 IS "NA")"},
 };
 
 }  // namespace

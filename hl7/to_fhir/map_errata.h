@@ -17,7 +17,6 @@ struct ConditionErratum {
   std::string_view identifier;  // the row's identifier ("VXU_V04.ORDER.OBSERVATION.OBX")
   std::string_view written;     // its Computable ANTLR condition, exactly as the IG has it
   std::string_view meant;       // the condition applied instead
-  std::string_view why;
 };
 
 std::span<const ConditionErratum> condition_errata();

@@ -519,23 +519,18 @@ class Mapping {
     }
   }
 
-  // Whose namespace a mention's content lives in (key_mentions): the sending application and
-  // facility, MSH-3 and MSH-4, as sent.
-  // MSH-4 as sent: the sending facility, whose local identifiers key_local_identities scopes.
-  std::string facility() const {
-    const std::vector<V2Value> hd = field_repetitions(message_, 0, 4);
+  // MSH-`field` as sent ("" when empty).
+  std::string header_field(int field) const {
+    const std::vector<V2Value> hd = field_repetitions(message_, 0, field);
     return hd.empty() ? std::string() : std::string(hd[0].raw());
   }
 
-  std::string sender() const {
-    std::string out;
-    for (int field : {3, 4}) {
-      const std::vector<V2Value> hd = field_repetitions(message_, 0, field);
-      if (!hd.empty()) out += hd[0].raw();
-      out += '|';
-    }
-    return out;
-  }
+  // MSH-4 as sent: the sending facility, whose local identifiers key_local_identities scopes.
+  std::string facility() const { return header_field(4); }
+
+  // Whose namespace a mention's content lives in (key_mentions): the sending application and
+  // facility, MSH-3 and MSH-4, as sent.
+  std::string sender() const { return header_field(3) + '|' + header_field(4) + '|'; }
 
   static Node* mutable_identifier_at(Node& root, int n) {
     for (const InstanceKey& key : {InstanceKey{n, 1}, InstanceKey{n}}) {
@@ -571,23 +566,15 @@ class Mapping {
       if ((!report && parent->type != "Immunization") || parent->root->empty()) continue;
       // The filler number (identifier[2]: OBR-3 / ORC-3), else the placer number ([1]: OBR-2 /
       // ORC-2), which the placer's corrections repeat as well.
-      bool by_filler = true;
-      const Node* number = identifier_at(*parent->root, 2);
-      const Node* value = number == nullptr ? nullptr : number->existing("value", {});
-      if (value == nullptr || !value->has_value()) {
-        by_filler = false;
-        number = identifier_at(*parent->root, 1);
-        value = number == nullptr ? nullptr : number->existing("value", {});
-        if (value == nullptr || !value->has_value()) continue;
-      }
-      const Node* system = number->existing("system", {});
-      const std::string key =
-          std::string(by_filler ? "" : "placer^") +
-          std::string(system != nullptr ? system->value() : std::string_view()) + "^" +
-          std::string(value->value());
+      IdentifierText number = identifier_text(*parent->root, 2);
+      const bool by_filler = !number.value.empty();
+      if (!by_filler) number = identifier_text(*parent->root, 1);
+      if (number.value.empty()) continue;
+      const std::string key = std::string(by_filler ? "" : "placer^") + std::string(number.system) +
+                              "^" + std::string(number.value);
       // A number without a system, or a placer number (no identity rule of a report), is found
       // again with Hearth's own system.
-      if (!by_filler || system == nullptr || !system->has_value()) {
+      if (!by_filler || number.system.empty()) {
         set_hearth_key(*parent->root, report ? kReportKeySystem : kImmunizationKeySystem, key);
       }
       const std::string prefix = (report ? "" : "immunization^") + key + "^";
@@ -614,13 +601,10 @@ class Mapping {
     if (!map_.table->name.starts_with("ADT_")) return;
     std::string visit;
     for (const auto& r : builder_.resources()) {
-      if (r->type != "Encounter" || r->root->empty() || identity_of(*r).empty()) continue;
-      const Node* number = identifier_at(*r->root, 1);  // PV1-19 (kIdentity)
-      if (number == nullptr) continue;
-      const Node* system = number->existing("system", {});
-      const Node* value = number->existing("value", {});
-      if (system == nullptr || value == nullptr) continue;
-      visit = std::string(system->value()) + "^" + std::string(value->value());
+      if (r->type != "Encounter" || r->root->empty()) continue;
+      const IdentifierText number = identifier_text(*r->root, 1);  // PV1-19 (kIdentity)
+      if (number.system.empty() || number.value.empty()) continue;
+      visit = std::string(number.system) + "^" + std::string(number.value);
       break;
     }
     if (visit.empty()) return;
@@ -653,13 +637,9 @@ class Mapping {
   void identify_appointments() {
     for (const auto& appointment : builder_.resources()) {
       if (appointment->type != "Appointment" || appointment->root->empty()) continue;
-      const Node* filler = identifier_at(*appointment->root, 2);
-      const Node* value = filler == nullptr ? nullptr : filler->existing("value", {});
-      const Node* system = filler == nullptr ? nullptr : filler->existing("system", {});
-      if (value == nullptr || !value->has_value() || (system != nullptr && system->has_value())) {
-        continue;
-      }
-      set_hearth_key(*appointment->root, kAppointmentKeySystem, "^" + std::string(value->value()));
+      const IdentifierText filler = identifier_text(*appointment->root, 2);
+      if (filler.value.empty() || !filler.system.empty()) continue;
+      set_hearth_key(*appointment->root, kAppointmentKeySystem, "^" + std::string(filler.value));
     }
   }
 

@@ -106,15 +106,11 @@ Result<MappedMessage> map_patient_merge(const MessageMapper& mapper, const Messa
   rapidjson::Value* merged = patient_entry(merged_bundle);
   if (survivor == nullptr) {
     return Status(Code::kInvalidArgument,
-                  "PID-3 gives no identifier: the surviving patient "
-                  "cannot be found",
-                  "PID-3");
+                  "PID-3 gives no identifier: the surviving patient cannot be found", "PID-3");
   }
   if (merged == nullptr) {
     return Status(Code::kInvalidArgument,
-                  "MRG-1 gives no identifier: the merged patient "
-                  "cannot be found",
-                  "MRG-1");
+                  "MRG-1 gives no identifier: the merged patient cannot be found", "MRG-1");
   }
   // Its index now: the PATCH entry pushed below may move the array.
   out.survivor_entry = static_cast<int>(survivor - bundle["entry"].Begin());

@@ -32,12 +32,16 @@ constexpr IdentityRule kIdentity[] = {
     {"Account", 1, "PID[Account]: PID-18 patient account number -> identifier"},
     {"Appointment", kHearthKeyInstance,
      "Hearth's appointment key (identify_appointments): the filler ID"},
-    // key_local_identities: an identity identifier the sender gave no assigning authority.
-    {"Patient", kHearthKeyInstance, "Hearth's local key: PID-3 within the sending facility"},
-    {"Encounter", kHearthKeyInstance, "Hearth's local key: PV1-19 within the sending facility"},
+    // key_local_identities: an identity identifier the sender gave no assigning authority. Not
+    // for results, reports, immunizations and appointments, whose keys are their own
+    // (message_mapper.cpp): an OBX-21 without a system does not tell results apart (senders
+    // repeat it).
+    {"Patient", kHearthKeyInstance, "Hearth's local key: PID-3 within the sending facility", true},
+    {"Encounter", kHearthKeyInstance, "Hearth's local key: PV1-19 within the sending facility",
+     true},
     {"ServiceRequest", kHearthKeyInstance,
-     "Hearth's local key: the filler, else placer, number within the sending facility"},
-    {"Account", kHearthKeyInstance, "Hearth's local key: PID-18 within the sending facility"},
+     "Hearth's local key: the filler, else placer, number within the sending facility", true},
+    {"Account", kHearthKeyInstance, "Hearth's local key: PID-18 within the sending facility", true},
 };
 
 constexpr std::string_view kLocalKeySystem = "urn:hearth:hl7-local";
@@ -138,43 +142,42 @@ void set_hearth_key(Node& root, std::string_view system, std::string_view value)
   if (Result<Node*> v = (*id)->child("value", {})) (*v)->set(value);
 }
 
+IdentifierText identifier_text(const Node& root, int n) {
+  IdentifierText out;
+  const Node* id = identifier_at(root, n);
+  if (id == nullptr) return out;
+  const Node* system = id->existing("system", {});
+  const Node* value = id->existing("value", {});
+  if (system != nullptr && system->has_value()) out.system = system->value();
+  if (value != nullptr && value->has_value()) out.value = value->value();
+  return out;
+}
+
 std::string identity_of(const Resource& resource) {
   for (const IdentityRule& rule : kIdentity) {
     if (rule.type != resource.type) continue;
-    const Node* id = identifier_at(*resource.root, rule.identifier_instance);
-    if (id == nullptr) continue;
-    const Node* system = id->existing("system", {});
-    const Node* value = id->existing("value", {});
-    if (system == nullptr || value == nullptr || !system->has_value() || !value->has_value()) {
-      continue;
-    }
-    return token_condition(system->value(), value->value());
+    const IdentifierText id = identifier_text(*resource.root, rule.identifier_instance);
+    if (!id.system.empty() && !id.value.empty()) return token_condition(id.system, id.value);
   }
   return {};
 }
 
 void key_local_identities(ResourceBuilder& builder, std::string_view facility) {
-  // The types whose identity a sender's own number is. A result's OBX-21, a report's, an
-  // immunization's and an appointment's numbers have keys of their own (message_mapper.cpp);
-  // an OBX-21 without a system is not trusted to tell results apart (senders repeat it).
-  constexpr std::string_view kLocallyKeyed[] = {"Patient", "Encounter", "ServiceRequest",
-                                                "Account"};
+  const auto locally_keyed = [](std::string_view type) {
+    return std::any_of(
+        std::begin(kIdentity), std::end(kIdentity),
+        [type](const IdentityRule& rule) { return rule.local_key && rule.type == type; });
+  };
   for (const auto& r : builder.resources()) {
-    if (std::find(std::begin(kLocallyKeyed), std::end(kLocallyKeyed), r->type) ==
-        std::end(kLocallyKeyed)) {
-      continue;
-    }
-    if (r->root->empty() || !identity_of(*r).empty()) continue;
+    if (!locally_keyed(r->type) || r->root->empty() || !identity_of(*r).empty()) continue;
     for (const IdentityRule& rule : kIdentity) {
       if (rule.type != r->type || rule.identifier_instance == kHearthKeyInstance) continue;
-      const Node* id = identifier_at(*r->root, rule.identifier_instance);
-      const Node* value = id == nullptr ? nullptr : id->existing("value", {});
-      if (value == nullptr || !value->has_value()) continue;
-      const Node* system = id->existing("system", {});
-      if (system != nullptr && system->has_value()) break;  // a system that finds nothing: no key
+      const IdentifierText id = identifier_text(*r->root, rule.identifier_instance);
+      if (id.value.empty()) continue;
+      if (!id.system.empty()) break;  // a system that finds nothing: no key
       set_hearth_key(*r->root, kLocalKeySystem,
                      std::string(facility) + "^" + std::to_string(rule.identifier_instance) + "^" +
-                         std::string(value->value()));
+                         std::string(id.value));
       break;
     }
   }

@@ -27,6 +27,9 @@ struct IdentityRule {
   std::string_view type;
   int identifier_instance;  // "identifier[n]" of the segment map
   std::string_view why;
+  // kHearthKeyInstance rules only: the key is key_local_identities' (the type is found again by
+  // a number sent without an assigning authority).
+  bool local_key = false;
 };
 
 // The rules, in order of preference per type. The first one with a system and a value makes the
@@ -41,18 +44,25 @@ inline constexpr int kHearthKeyInstance = 9;
 // when it does not. nullptr when there is none.
 const Node* identifier_at(const Node& root, int n);
 
+// The system and value of identifier_at(root, n), each "" when absent or empty.
+struct IdentifierText {
+  std::string_view system, value;
+};
+IdentifierText identifier_text(const Node& root, int n);
+
 // Sets identifier[kHearthKeyInstance] of `root` to (system, value); a key already set stays.
 void set_hearth_key(Node& root, std::string_view system, std::string_view value);
 
 // "identifier=<system>|<value>" (URL-encoded) of the first rule that finds one, or "".
 std::string identity_of(const Resource& resource);
 
-// Gives each patient, encounter, order and account of `builder` that identity_of() finds nothing
-// for, and whose first valued identity identifier has no system (the sender named no assigning
-// authority: PID-3 `55501`, PV1-19 `V7001`), the key urn:hearth:hl7-local|<facility>^<n>^<value>
-// (n: the rule's identifier instance), so the sending facility's next message finds it again
-// instead of making another. `facility` is MSH-4 as sent. Run after the system base
-// (system_base.h), which gives such identifiers a configured system instead.
+// Gives each resource of a type with a local-key rule (patient, encounter, order, account) of
+// `builder` that identity_of() finds nothing for, and whose first valued identity identifier has no
+// system (the sender named no assigning authority: PID-3 `55501`, PV1-19 `V7001`), the key
+// urn:hearth:hl7-local|<facility>^<n>^<value> (n: the rule's identifier instance), so the sending
+// facility's next message finds it again instead of making another. `facility` is MSH-4 as sent.
+// Run after the system base (system_base.h), which gives such identifiers a configured system
+// instead.
 void key_local_identities(ResourceBuilder& builder, std::string_view facility);
 
 // True for the types a message mentions rather than describes (see above).
