@@ -21,6 +21,7 @@
 #include "fhir/json.h"
 #include "fhir/xml/xml_reader.h"
 #include "fhir/xml/xml_writer.h"
+#include "tests/test_paths.h"
 
 namespace {
 
@@ -47,7 +48,8 @@ int main(int argc, char** argv) {
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
   std::size_t entries = 0;
   const std::string json = hearth::bench::make_example_bundle(
-      HEARTH_FHIR_PACKAGE_DIR, static_cast<std::size_t>(target_mb * 1024 * 1024), &entries);
+      hearth::test::fhir_package_dir(), static_cast<std::size_t>(target_mb * 1024 * 1024),
+      &entries);
 
   auto bundle = hearth::fhir::parse_json(json);
   if (!bundle.is_ok())

@@ -20,6 +20,7 @@
 #include "fhir/fhirpath/fhirpath.h"
 #include "fhir/json.h"
 #include "fhir/model.h"
+#include "tests/test_paths.h"
 
 namespace {
 
@@ -63,7 +64,7 @@ int main(int argc, char** argv) {
 
   // The resource set: official examples of the types above, cycled up to 1,000 in all.
   std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(HEARTH_FHIR_PACKAGE_DIR))
+  for (const auto& e : std::filesystem::directory_iterator(hearth::test::fhir_package_dir()))
     files.push_back(e.path());
   std::sort(files.begin(), files.end());
   for (const auto& path : files) {

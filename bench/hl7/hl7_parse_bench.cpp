@@ -16,6 +16,7 @@
 
 #include "hl7/v2/batch.h"
 #include "hl7/v2/message.h"
+#include "tests/test_paths.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -25,7 +26,7 @@ int main(int argc, char** argv) {
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
   fs::path root = std::getenv("HEARTH_CORPUS_DIR") != nullptr
                       ? fs::path(std::getenv("HEARTH_CORPUS_DIR"))
-                      : fs::path(HEARTH_SOURCE_DIR) / "tests" / "data" / "corpus";
+                      : fs::path(hearth::test::source_dir()) / "tests" / "data" / "corpus";
   std::vector<std::string> files;
   for (const auto& e : fs::recursive_directory_iterator(root / "hl7v2")) {
     if (e.path().extension() != ".hl7") continue;

@@ -15,6 +15,7 @@
 #include "fhir/json.h"
 #include "hl7/to_fhir/message_mapper.h"
 #include "hl7/v2/message.h"
+#include "tests/test_paths.h"
 
 using Clock = std::chrono::steady_clock;
 
@@ -72,7 +73,7 @@ int main(int argc, char** argv) {
   const int iterations = argc > 1 ? std::atoi(argv[1]) : 2000;
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
   run("ORU^R01, 15 OBX", oru_with_15_obx(), iterations, rounds);
-  const std::string adt = read_file(std::string(HEARTH_SOURCE_DIR) +
+  const std::string adt = read_file(hearth::test::source_dir() +
                                     "/tests/data/corpus/hl7v2/fhir-converter/ADT-A01-01.hl7");
   if (adt.empty()) return 1;
   run("ADT^A01 (FHIR-Converter)", adt, iterations, rounds);

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "harness.h"
+#include "tests/test_paths.h"
 
 using hearth::testing::run_hearth;
 using hearth::testing::ServerProcess;
@@ -56,7 +57,7 @@ TEST_CASE("the bundled conformance suites pass against Hearth") {
                               ("hearth-conformance-it-" + std::to_string(server.port()));
   auto result =
       run_hearth({"conformance", "run", "--server", server.base_url(), "--out", out.string(),
-                  "--format", "junit", std::string(HEARTH_SOURCE_DIR) + "/conformance/suites"});
+                  "--format", "junit", hearth::test::source_dir() + "/conformance/suites"});
   INFO(result.out);
   INFO(result.err);
   CHECK(result.exit_code == 0);
@@ -113,7 +114,7 @@ TEST_CASE(
   INFO(generated.err);
   REQUIRE(generated.exit_code == 0);
   auto result = run_hearth({"conformance", "run", "--server", server.base_url(),
-                            std::string(HEARTH_SOURCE_DIR) + "/conformance/suites", file.string()});
+                            hearth::test::source_dir() + "/conformance/suites", file.string()});
   INFO(result.out);
   CHECK(result.exit_code == 0);
   CHECK(result.out.find(" 0 failed, 0 skipped") != std::string::npos);
@@ -137,9 +138,9 @@ OfficialRun run_official(const std::string& file, const std::string& name,
     args.push_back(v);
   }
   if (seed)
-    args.push_back(std::string(HEARTH_SOURCE_DIR) +
+    args.push_back(hearth::test::source_dir() +
                    "/tests/integration/conformance/seed-patient-example.json");
-  args.push_back(std::string(HEARTH_FHIR_PACKAGE_DIR) + "/" + file);
+  args.push_back(hearth::test::fhir_package_dir() + "/" + file);
   OfficialRun run{.result = run_hearth(args), .row = ""};
   run.row = summary_row(run.result.out, name);
   return run;
@@ -205,9 +206,9 @@ TEST_CASE(
 
 TEST_CASE("the official R4 TestScript update example passes against Hearth") {
   ServerProcess server;
-  auto result = run_hearth(
-      {"conformance", "run", "--server", server.base_url(),
-       std::string(HEARTH_FHIR_PACKAGE_DIR) + "/TestScript-testscript-example-update.json"});
+  auto result =
+      run_hearth({"conformance", "run", "--server", server.base_url(),
+                  hearth::test::fhir_package_dir() + "/TestScript-testscript-example-update.json"});
   INFO(result.out);
   CHECK(result.exit_code == 0);
   CHECK(result.out.find("1 test(s): 1 passed") != std::string::npos);
@@ -217,9 +218,8 @@ TEST_CASE("a run against an endpoint that is not HTTP fails cleanly with a reada
   ServerProcess server;
   REQUIRE(server.mllp_port() != 0);
   std::string not_http = "http://127.0.0.1:" + std::to_string(server.mllp_port()) + "/fhir";
-  auto result =
-      run_hearth({"conformance", "run", "--server", not_http, "--timeout", "2",
-                  std::string(HEARTH_SOURCE_DIR) + "/conformance/suites/patient-crud.json"});
+  auto result = run_hearth({"conformance", "run", "--server", not_http, "--timeout", "2",
+                            hearth::test::source_dir() + "/conformance/suites/patient-crud.json"});
   INFO(result.out);
   INFO(result.err);
   CHECK(result.exit_code == 1);

@@ -15,6 +15,7 @@
 
 #include "fhir/json.h"
 #include "harness.h"
+#include "tests/test_paths.h"
 
 namespace fs = std::filesystem;
 using hearth::testing::HttpClient;
@@ -98,7 +99,7 @@ bool outcome_mentions(const std::string& body, const std::string& fragment) {
 }  // namespace
 
 TEST_CASE("official examples: every included example round-trips through the server") {
-  const fs::path package = HEARTH_FHIR_PACKAGE_DIR;
+  const fs::path package = hearth::test::fhir_package_dir();
   REQUIRE(fs::is_directory(package));
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(package)) {

@@ -26,6 +26,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "tests/test_paths.h"
+
 extern char** environ;
 
 namespace hearth::testing {
@@ -310,9 +312,10 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   return out;
 }
 
-// Spawns HEARTH_BINARY with `args`; stdout/stderr go to the given fds (-1: inherit).
+// Spawns the `hearth` binary of this build with `args`; stdout/stderr go to the given fds (-1:
+// inherit).
 pid_t spawn(const std::vector<std::string>& args, const Headers& env, int out_fd, int err_fd) {
-  std::vector<std::string> argv_strings{HEARTH_BINARY};
+  std::vector<std::string> argv_strings{hearth::test::hearth_binary()};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<std::string> env_strings = make_environment(env);
   auto argv = pointers(argv_strings);
@@ -322,7 +325,8 @@ pid_t spawn(const std::vector<std::string>& args, const Headers& env, int out_fd
   if (out_fd >= 0) posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
   if (err_fd >= 0) posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
   pid_t pid = -1;
-  int rc = posix_spawn(&pid, HEARTH_BINARY, &actions, nullptr, argv.data(), envp.data());
+  int rc = posix_spawn(&pid, hearth::test::hearth_binary().c_str(), &actions, nullptr, argv.data(),
+                       envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error(std::string("cannot start hearth: ") + std::strerror(rc));
   return pid;

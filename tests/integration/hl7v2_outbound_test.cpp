@@ -13,6 +13,7 @@
 #include "harness.h"
 #include "hl7/v2/message.h"
 #include "mllp_harness.h"
+#include "tests/test_paths.h"
 
 namespace {
 
@@ -34,7 +35,7 @@ std::string text(const hearth::hl7::Message& m, const std::string& path) {
 }
 
 TEST_CASE("outbound: an ORU^R01 over MLLP, then DiagnosticReport/[id]/$hl7v2 over HTTP") {
-  const std::filesystem::path file = std::filesystem::path(HEARTH_SOURCE_DIR) /
+  const std::filesystem::path file = std::filesystem::path(hearth::test::source_dir()) /
                                      "tests/data/corpus/hl7v2/mirth-connect/"
                                      "nonbatch08-ORU_R01-CBC.hl7";
   std::ifstream in(file, std::ios::binary);

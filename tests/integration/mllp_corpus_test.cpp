@@ -20,6 +20,7 @@
 #include "hl7/v2/ack.h"
 #include "hl7/v2/batch.h"
 #include "mllp_harness.h"
+#include "tests/test_paths.h"
 
 namespace fs = std::filesystem;
 
@@ -44,7 +45,7 @@ fs::path corpus_root() {
   if (const char* dir = std::getenv("HEARTH_CORPUS_DIR"); dir != nullptr && *dir != '\0') {
     return fs::path(dir) / "hl7v2";
   }
-  return fs::path(HEARTH_SOURCE_DIR) / "tests/data/corpus/hl7v2";
+  return fs::path(hearth::test::source_dir()) / "tests/data/corpus/hl7v2";
 }
 
 // (status, note) of every archived row, via `hearth messages` (tab-separated: id, received,

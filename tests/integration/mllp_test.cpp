@@ -19,6 +19,7 @@
 
 #include "harness.h"
 #include "mllp_harness.h"
+#include "tests/test_paths.h"
 
 // Counts CI prints (tools/test runs these cases directly): shown whether the case passes or not.
 #define PRINT_COUNT(expr) (std::cout << expr << std::endl)
@@ -63,7 +64,7 @@ std::string read_file(const std::string& path) {
 TEST_CASE("mllp: an ORU^R01 from the corpus gets AA echoing its MSH-10") {
   ServerProcess server;
   REQUIRE(server.mllp_port() != 0);
-  const std::string oru = read_file(std::string(HEARTH_SOURCE_DIR) +
+  const std::string oru = read_file(hearth::test::source_dir() +
                                     "/tests/data/corpus/hl7v2/rethinkhealth-hl7v2/oru-r01-lab.hl7");
   REQUIRE_FALSE(oru.empty());
   MllpClient client("127.0.0.1", server.mllp_port());

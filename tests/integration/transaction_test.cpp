@@ -15,6 +15,7 @@
 
 #include "fhir/json.h"
 #include "harness.h"
+#include "tests/test_paths.h"
 
 namespace {
 
@@ -529,7 +530,7 @@ TEST_CASE("transaction: the official transaction and batch examples") {
   ServerProcess server(options);
   HttpClient client = server.client();
   int processed = 0, refused = 0, bundles = 0, entries = 0;
-  for (const auto& file : fs::directory_iterator(HEARTH_FHIR_PACKAGE_DIR)) {
+  for (const auto& file : fs::directory_iterator(hearth::test::fhir_package_dir())) {
     const std::string name = file.path().filename().string();
     if (!name.starts_with("Bundle-")) continue;
     std::ifstream in(file.path());

@@ -24,6 +24,7 @@
 #include "hl7/x12/document.h"
 #include "mllp_harness.h"
 #include "search_support.h"
+#include "tests/test_paths.h"
 
 namespace {
 
@@ -227,7 +228,7 @@ std::filesystem::path x12_corpus() {
   if (const char* dir = std::getenv("HEARTH_CORPUS_DIR"); dir != nullptr && *dir != '\0') {
     return std::filesystem::path(dir) / "x12";
   }
-  return std::filesystem::path(HEARTH_SOURCE_DIR) / "tests/data/corpus/x12";
+  return std::filesystem::path(hearth::test::source_dir()) / "tests/data/corpus/x12";
 }
 
 // Whether every interchange of `doc` is accepted whole by its TA1/999 (a well-formed file) and

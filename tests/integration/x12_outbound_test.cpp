@@ -23,6 +23,7 @@
 #include "hl7/x12/ack.h"
 #include "hl7/x12/document.h"
 #include "search_support.h"
+#include "tests/test_paths.h"
 
 namespace {
 
@@ -38,7 +39,7 @@ std::filesystem::path x12_corpus() {
   if (const char* dir = std::getenv("HEARTH_CORPUS_DIR"); dir != nullptr && *dir != '\0') {
     return std::filesystem::path(dir) / "x12";
   }
-  return std::filesystem::path(HEARTH_SOURCE_DIR) / "tests/data/corpus/x12";
+  return std::filesystem::path(hearth::test::source_dir()) / "tests/data/corpus/x12";
 }
 
 // The claim values compared: CLM02, then per line "code:mod1:...=amount", then the HI codes.

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "conformance/conformance_command.h"
+#include "tests/test_paths.h"
 
 namespace hearth::conformance {
 namespace {
@@ -129,7 +130,7 @@ TEST_CASE("a service that is not HTTP, or that never answers, fails cleanly") {
 TEST_CASE("conformance run against a closed port fails with exit code 1 and a readable summary") {
   CommandOptions options;
   options.server = "http://127.0.0.1:" + std::to_string(closed_port()) + "/fhir";
-  options.paths = {std::string(HEARTH_SOURCE_DIR) + "/conformance/suites"};
+  options.paths = {hearth::test::source_dir() + "/conformance/suites"};
   options.timeout_seconds = 5;
   std::ostringstream out;
   std::ostringstream err;

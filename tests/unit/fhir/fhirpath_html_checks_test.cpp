@@ -14,6 +14,7 @@
 #include "fhir/fhirpath/fhirpath.h"
 #include "fhir/fhirpath/html_checks.h"
 #include "fhir/json.h"
+#include "tests/test_paths.h"
 
 namespace hearth::fhir::fhirpath {
 namespace {
@@ -96,7 +97,7 @@ TEST_CASE("htmlChecks: every narrative of the official package passes, but the n
   std::vector<std::string> failures;
   std::size_t known_bad = 0;
   std::size_t checked = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(HEARTH_FHIR_PACKAGE_DIR)) {
+  for (const auto& entry : std::filesystem::directory_iterator(hearth::test::fhir_package_dir())) {
     if (entry.path().extension() != ".json") continue;
     std::ifstream in(entry.path(), std::ios::binary);
     std::stringstream text;

@@ -19,6 +19,7 @@
 #include "fhir/json.h"
 #include "fhir/model.h"
 #include "official_examples.h"
+#include "tests/test_paths.h"
 
 namespace hearth::fhir::fhirpath {
 namespace {
@@ -214,7 +215,7 @@ std::vector<std::string> values(std::string_view type, std::string_view code,
   REQUIRE(p != nullptr);
   auto expr = compile(p->expression);
   REQUIRE(expr.is_ok());
-  auto doc = parse_json(read_file(std::filesystem::path(HEARTH_FHIR_PACKAGE_DIR) / file));
+  auto doc = parse_json(read_file(std::filesystem::path(hearth::test::fhir_package_dir()) / file));
   REQUIRE(doc.is_ok());
   auto r = evaluate(*expr, *doc, options);
   REQUIRE(r.is_ok());

@@ -19,12 +19,13 @@
 #include "fhir/fhirpath/fhirpath.h"
 #include "fhir/json.h"
 #include "fhir/xml/xml_reader.h"
+#include "tests/test_paths.h"
 
 namespace hearth::fhir::fhirpath {
 namespace {
 
 const std::string kSuiteDir =
-    std::string(HEARTH_SOURCE_DIR) + "/tests/data/fhir-test-cases/r4/fhirpath/";
+    hearth::test::source_dir() + "/tests/data/fhir-test-cases/r4/fhirpath/";
 
 // Tests that cannot run, each with the reason from the suite's own data.
 struct Skip {

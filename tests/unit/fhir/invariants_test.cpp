@@ -15,6 +15,7 @@
 #include "fhir/fhirpath/fhirpath.h"
 #include "fhir/model.h"
 #include "fhir/validate.h"
+#include "tests/test_paths.h"
 
 namespace hearth::fhir {
 namespace {
@@ -101,7 +102,7 @@ TEST_CASE("the tables hold every error constraint of the package's base definiti
   // defines a type (derivation specialization; logical models aside), every constraint of
   // severity error in its snapshot.
   std::set<std::string> in_package;
-  for (const auto& e : std::filesystem::directory_iterator(HEARTH_FHIR_PACKAGE_DIR)) {
+  for (const auto& e : std::filesystem::directory_iterator(hearth::test::fhir_package_dir())) {
     if (!e.path().filename().string().starts_with("StructureDefinition-")) continue;
     std::ifstream in(e.path());
     std::stringstream text;
@@ -132,7 +133,7 @@ TEST_CASE("the tables hold every error constraint of the package's base definiti
 }
 
 TEST_CASE("docs/validation.md lists exactly the skipped constraints") {
-  std::ifstream in(std::string(HEARTH_SOURCE_DIR) + "/docs/validation.md");
+  std::ifstream in(hearth::test::source_dir() + "/docs/validation.md");
   REQUIRE(in.good());
   std::set<std::string> listed;
   bool in_table = false;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/test_paths.h"
+
 namespace hearth::fhir::testing {
 
 inline int example_stride() {
@@ -20,7 +22,7 @@ inline int example_stride() {
 // Every "*.json" of the package but package.json and dot files, sorted by name, every stride-th.
 inline std::vector<std::filesystem::path> official_example_files() {
   std::vector<std::filesystem::path> all;
-  for (const auto& e : std::filesystem::directory_iterator(HEARTH_FHIR_PACKAGE_DIR)) {
+  for (const auto& e : std::filesystem::directory_iterator(hearth::test::fhir_package_dir())) {
     const std::string name = e.path().filename().string();
     if (e.path().extension() == ".json" && !name.starts_with(".") && name != "package.json") {
       all.push_back(e.path());

@@ -28,12 +28,12 @@
 #include "fhir/xml/xhtml_text.h"
 #include "fhir/xml/xml_reader.h"
 #include "fhir/xml/xml_tree.h"
+#include "tests/test_paths.h"
 
 namespace hearth::fhir::patch {
 namespace {
 
-const std::string kSuiteDir =
-    std::string(HEARTH_SOURCE_DIR) + "/tests/data/fhir-test-cases/r4/patch/";
+const std::string kSuiteDir = hearth::test::source_dir() + "/tests/data/fhir-test-cases/r4/patch/";
 
 // Cases that are not run, each with its reason (a case name of either file). Empty: every case
 // of both files applies and passes.

@@ -18,6 +18,7 @@
 #include "fhir/profile_validate.h"
 #include "fhir/shipped_profiles.h"
 #include "fhir/validate.h"
+#include "tests/test_paths.h"
 
 namespace hearth::fhir {
 namespace {
@@ -39,7 +40,7 @@ JsonDocument parse(std::string_view text) {
 class PackageProfiles {
  public:
   PackageProfiles() {
-    for (const auto& e : std::filesystem::directory_iterator(HEARTH_FHIR_PACKAGE_DIR)) {
+    for (const auto& e : std::filesystem::directory_iterator(hearth::test::fhir_package_dir())) {
       std::string name = e.path().filename().string();
       if (!name.starts_with("StructureDefinition-")) continue;
       auto doc = std::make_shared<JsonDocument>(parse(read_file(e.path())));
@@ -190,7 +191,7 @@ TEST_CASE("every official example that claims a shipped profile validates agains
   std::size_t warnings = 0;
   std::size_t unknown = 0;
   std::map<std::string, std::size_t> per_profile;
-  for (const auto& e : std::filesystem::directory_iterator(HEARTH_FHIR_PACKAGE_DIR)) {
+  for (const auto& e : std::filesystem::directory_iterator(hearth::test::fhir_package_dir())) {
     if (e.path().extension() != ".json") continue;
     std::string text = read_file(e.path());
     if (text.find("\"profile\"") == std::string::npos) continue;
@@ -280,7 +281,8 @@ TEST_CASE("the vital-signs examples validate against their specific profiles") {
   for (const auto& pair : kPairs) {
     const char* file = pair.first;
     const char* name = pair.second;
-    JsonDocument doc = parse(read_file(std::filesystem::path(HEARTH_FHIR_PACKAGE_DIR) / file));
+    JsonDocument doc =
+        parse(read_file(std::filesystem::path(hearth::test::fhir_package_dir()) / file));
     auto p = package().get(std::string("http://hl7.org/fhir/StructureDefinition/") + name);
     REQUIRE(p != nullptr);
     std::vector<Issue> issues = validate_against_profile(doc, *p, package().lookup());

@@ -10,13 +10,14 @@
 
 #include "fhir/json.h"
 #include "fhir/xml/xml_reader.h"
+#include "tests/test_paths.h"
 #include "xml_test_support.h"
 
 namespace hearth::fhir {
 
 TEST_CASE("xml reader: the FHIRPath suite's XML inputs, compared with their JSON twins") {
   const std::filesystem::path dir =
-      std::filesystem::path(HEARTH_SOURCE_DIR) / "tests/data/fhir-test-cases/r4/fhirpath";
+      std::filesystem::path(hearth::test::source_dir()) / "tests/data/fhir-test-cases/r4/fhirpath";
   struct Input {
     const char* name;
     const char* difference;  // "" when the parse must equal the package's JSON
@@ -41,7 +42,8 @@ TEST_CASE("xml reader: the FHIRPath suite's XML inputs, compared with their JSON
     std::string twin_name = std::string(json_string((*doc)["resourceType"])) + "-" +
                             (doc->HasMember("id") ? std::string(json_string((*doc)["id"])) : "") +
                             ".json";
-    std::filesystem::path twin = std::filesystem::path(HEARTH_FHIR_PACKAGE_DIR) / twin_name;
+    std::filesystem::path twin =
+        std::filesystem::path(hearth::test::fhir_package_dir()) / twin_name;
     if (!std::filesystem::exists(twin)) {
       std::cout << "xml fhirpath input " << name << ": parsed (no JSON twin " << twin_name << ")\n";
       continue;

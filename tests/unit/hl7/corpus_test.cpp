@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "hl7/v2/batch.h"
+#include "tests/test_paths.h"
 
 namespace fs = std::filesystem;
 using namespace hearth::hl7;
@@ -61,7 +62,7 @@ const ExpectedRejection kMalformed[] = {
 
 fs::path corpus_root() {
   if (const char* env = std::getenv("HEARTH_CORPUS_DIR")) return env;
-  return fs::path(HEARTH_SOURCE_DIR) / "tests" / "data" / "corpus";
+  return fs::path(hearth::test::source_dir()) / "tests" / "data" / "corpus";
 }
 
 std::string read_file(const fs::path& path) {

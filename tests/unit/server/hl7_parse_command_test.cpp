@@ -11,11 +11,13 @@
 #include <sstream>
 #include <string>
 
+#include "tests/test_paths.h"
+
 namespace hearth::server {
 namespace {
 
 std::string corpus(const std::string& name) {
-  return std::string(HEARTH_SOURCE_DIR) + "/tests/data/corpus/hl7v2/" + name;
+  return hearth::test::source_dir() + "/tests/data/corpus/hl7v2/" + name;
 }
 
 struct Run {

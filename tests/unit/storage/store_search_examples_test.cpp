@@ -40,6 +40,7 @@
 #include "fhir/search/ucum.h"
 #include "storage/store.h"
 #include "store_backends.h"
+#include "tests/test_paths.h"
 
 namespace hearth::storage {
 namespace {
@@ -196,7 +197,7 @@ std::optional<Probe> probe_for(const fhir::SearchParamDef& param, const IndexVal
 
 std::vector<Example> load_examples() {
   std::vector<Example> out;
-  for (const auto& entry : std::filesystem::directory_iterator(HEARTH_FHIR_PACKAGE_DIR)) {
+  for (const auto& entry : std::filesystem::directory_iterator(hearth::test::fhir_package_dir())) {
     const std::string name = entry.path().filename().string();
     const std::size_t dash = name.find('-');
     if (dash == std::string::npos || !name.ends_with(".json")) continue;

@@ -13,6 +13,7 @@
 #include "api/rest/profile_source.h"
 #include "api/rest/write_request.h"
 #include "rest_test_support.h"
+#include "tests/test_paths.h"
 
 using namespace hearth;
 using namespace hearth::api;
@@ -21,7 +22,8 @@ using namespace hearth::api::testing;
 namespace {
 
 std::string package_file(const char* name) {
-  std::ifstream in(std::filesystem::path(HEARTH_FHIR_PACKAGE_DIR) / name, std::ios::binary);
+  std::ifstream in(std::filesystem::path(hearth::test::fhir_package_dir()) / name,
+                   std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
   REQUIRE_FALSE(ss.str().empty());

@@ -9,10 +9,12 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/test_paths.h"
+
 namespace hearth::hl7::to_fhir::testing {
 
 inline std::filesystem::path corpus_dir() {
-  return std::filesystem::path(HEARTH_SOURCE_DIR) / "tests/data/corpus/hl7v2";
+  return std::filesystem::path(hearth::test::source_dir()) / "tests/data/corpus/hl7v2";
 }
 
 // The file's bytes ("" when it cannot be read).

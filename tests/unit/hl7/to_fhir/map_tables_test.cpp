@@ -10,6 +10,8 @@
 #include <set>
 #include <string>
 
+#include "tests/test_paths.h"
+
 namespace hearth::hl7::to_fhir {
 namespace {
 
@@ -19,7 +21,7 @@ namespace fs = std::filesystem;
 std::size_t csv_files(const char* kind) {
   std::size_t n = 0;
   for (const char* dir : {"hl7/to_fhir/maps/mappings", "hl7/to_fhir/maps/hearth"}) {
-    const fs::path path = fs::path(HEARTH_SOURCE_DIR) / dir / kind;
+    const fs::path path = fs::path(hearth::test::source_dir()) / dir / kind;
     if (!fs::is_directory(path)) continue;
     for (const auto& entry : fs::directory_iterator(path)) {
       n += entry.path().extension() == ".csv" ? 1 : 0;

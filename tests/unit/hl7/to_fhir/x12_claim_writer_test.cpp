@@ -22,6 +22,7 @@
 #include "hl7/to_fhir/x12_mapper.h"
 #include "hl7/x12/ack.h"
 #include "hl7/x12/document.h"
+#include "tests/test_paths.h"
 #include "x12/x12_samples.h"
 
 namespace hearth::hl7::to_fhir {
@@ -205,7 +206,7 @@ TEST_CASE("a Claim that cannot make an 837P is refused naming what is missing") 
 TEST_CASE("every 837P claim of the corpus survives the outbound round trip") {
   const char* env = std::getenv("HEARTH_CORPUS_DIR");
   const fs::path root =
-      fs::path(env != nullptr ? env : HEARTH_SOURCE_DIR "/tests/data/corpus") / "x12";
+      fs::path(env != nullptr ? env : hearth::test::source_dir() + "/tests/data/corpus") / "x12";
   int files = 0, claims = 0, same = 0;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     if (!entry.is_regular_file()) continue;

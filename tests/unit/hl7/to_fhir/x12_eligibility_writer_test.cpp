@@ -21,6 +21,7 @@
 #include "hl7/to_fhir/x12_mapper.h"
 #include "hl7/x12/ack.h"
 #include "hl7/x12/document.h"
+#include "tests/test_paths.h"
 
 namespace hearth::hl7::to_fhir {
 namespace {
@@ -255,7 +256,7 @@ TEST_CASE("a request that cannot make a 270 is refused naming what is missing") 
 TEST_CASE("every 5010 270 of the corpus survives the outbound round trip") {
   const char* env = std::getenv("HEARTH_CORPUS_DIR");
   const fs::path root =
-      fs::path(env != nullptr ? env : HEARTH_SOURCE_DIR "/tests/data/corpus") / "x12";
+      fs::path(env != nullptr ? env : hearth::test::source_dir() + "/tests/data/corpus") / "x12";
   int files = 0, requests = 0, same = 0;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     if (!entry.is_regular_file()) continue;

@@ -24,6 +24,7 @@
 #include "hl7/to_fhir/x12_map_table.h"
 #include "hl7/x12/ack.h"
 #include "hl7/x12/document.h"
+#include "tests/test_paths.h"
 #include "x12/x12_samples.h"
 
 namespace hearth::hl7::to_fhir {
@@ -508,7 +509,7 @@ TEST_CASE(
 TEST_CASE("every accepted set of the corpus that has a map maps to valid FHIR") {
   const char* env = std::getenv("HEARTH_CORPUS_DIR");
   const fs::path root =
-      fs::path(env != nullptr ? env : HEARTH_SOURCE_DIR "/tests/data/corpus") / "x12";
+      fs::path(env != nullptr ? env : hearth::test::source_dir() + "/tests/data/corpus") / "x12";
   int files = 0, sets = 0, valid_files = 0;
   std::map<std::string, int> resources;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {

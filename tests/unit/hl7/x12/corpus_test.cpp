@@ -19,6 +19,7 @@
 
 #include "hl7/x12/ack.h"
 #include "hl7/x12/document.h"
+#include "tests/test_paths.h"
 
 namespace fs = std::filesystem;
 using namespace hearth::hl7::x12;
@@ -115,7 +116,7 @@ const Expected kExpected[] = {
 
 fs::path corpus_root() {
   if (const char* env = std::getenv("HEARTH_CORPUS_DIR")) return env;
-  return fs::path(HEARTH_SOURCE_DIR) / "tests" / "data" / "corpus";
+  return fs::path(hearth::test::source_dir()) / "tests" / "data" / "corpus";
 }
 
 std::string read_file(const fs::path& path) {
