@@ -118,6 +118,12 @@ std::string token_condition(Builder& b, const SearchClause& clause, const Search
   return out;
 }
 
+// A reference row's url as written: the row leaves a relative one ("Patient/123") implied by
+// its type and id (search_index.h).
+constexpr std::string_view kReferenceAsWritten =
+    "CASE WHEN i.url = '' AND i.target_id <> '' THEN i.target_type || '/' || i.target_id "
+    "ELSE i.url END";
+
 // A reference matched by its url as written (search.html#versions): a canonical searched
 // without "|version" matches every version of it, "url|version" only that one.
 std::string url_condition(Builder& b, const std::string& url) {
@@ -514,10 +520,12 @@ SortTerm sort_term(Builder& b, const std::vector<std::string>& types,
     case SearchParamType::kUri: column = "uri"; break;
     default: return term;
   }
-  // A token row with only a text (a CodeableConcept's text) has no code to sort by.
-  const std::string of = key.param->type == SearchParamType::kToken
-                             ? std::string("NULLIF(i.code, '')")
-                             : std::string("i.") + column;
+  // A token row with only a text (a CodeableConcept's text) has no code to sort by; a reference
+  // sorts by its url as written, which a relative one leaves implied (search_index.h).
+  const std::string of =
+      key.param->type == SearchParamType::kToken       ? std::string("NULLIF(i.code, '')")
+      : key.param->type == SearchParamType::kReference ? std::string(kReferenceAsWritten)
+                                                       : std::string("i.") + column;
   // Quantities sort by their values as written, not by their canonical rows (other units).
   const std::string canonical =
       key.param->type == SearchParamType::kQuantity

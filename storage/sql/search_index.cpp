@@ -48,6 +48,16 @@ const std::array<TableColumns, 7>& table_columns() {
 // SQLite inserts at most kMaxRows rows per statement (5 values each: 160 parameters).
 constexpr std::size_t kMaxRows = 32;
 
+// A reference row's url when it only repeats the row's type and id ("Patient/123", the usual
+// relative reference): '' (search_index.h). Not a null pointer: SQLite binds that as NULL.
+constexpr std::string_view kImpliedUrl = "";
+
+bool url_repeats_target(const fhir::search::ReferenceIndex& r) {
+  const std::string_view url = r.url, type = r.target_type, id = r.target_id;
+  return !id.empty() && url.size() == type.size() + 1 + id.size() && url.starts_with(type) &&
+         url[type.size()] == '/' && url.ends_with(id);
+}
+
 }  // namespace
 
 // One row's values, whichever table it goes to.
@@ -365,7 +375,7 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
     row.param = r.param;
     row.text1 = r.target_type;
     row.text2 = r.target_id;
-    row.text3 = r.url;
+    row.text3 = url_repeats_target(r) ? kImpliedUrl : std::string_view(r.url);
     return row;
   });
   insert_rows(6, values.uris, [](const UriIndex& r) {

@@ -10,6 +10,13 @@
 // transaction (fhir::search::drop_rows_held_by_parts), and the search compiler reads the parts'
 // rows for the umbrella. Rows passed anyway are stored: redundant, never wrong.
 //
+// An idx_reference row whose url would only repeat its type and id ("Patient/123") stores ''
+// as its url: the url is part of the row's key, so it sat in the table and in both its indexes,
+// a third of the index bytes an HL7 result message wrote. Rows written by earlier versions keep
+// the url; the one reader of the column as a value, a sort by a reference parameter
+// (search_compiler.cpp), reads both alike, and matches by url only look for absolute URLs,
+// canonicals and fragments, which are never elided.
+//
 // Errors: SOCI exceptions propagate (callers translate them); a parameter without an id (the
 // table was emptied behind the store's back) is a std::runtime_error. Thread-safety: none beyond
 // the session's.
