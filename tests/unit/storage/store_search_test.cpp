@@ -86,6 +86,13 @@ SearchValue token(const std::string& system, const std::string& code, bool has_s
   return v;
 }
 
+SearchValue reference(const std::string& type, const std::string& id) {
+  SearchValue v;
+  v.target_type = type;
+  v.target_id = id;
+  return v;
+}
+
 SearchValue date(Prefix prefix, const char* value) {
   SearchValue v;
   v.prefix = prefix;
@@ -375,15 +382,12 @@ TEST_CASE("search: references sort by the reference as written, relative or abso
     CHECK(ids(*store, q) == Ids{"o2", "o1", "o3"});
 
     SearchClause by_target = clause("Observation", "subject");
-    SearchValue target;
-    target.target_type = "Patient";
-    target.target_id = "a";
-    by_target.values = {target};
+    by_target.values = {reference("Patient", "a")};
     CHECK(ids(*store, query("Observation", {by_target})) == Ids{"o3"});
     SearchClause by_url = clause("Observation", "subject");
-    SearchValue url;
-    url.url = "http://other.example/fhir/Patient/z";
-    by_url.values = {url};
+    SearchValue absolute;
+    absolute.url = "http://other.example/fhir/Patient/z";
+    by_url.values = {absolute};
     CHECK(ids(*store, query("Observation", {by_url})) == Ids{"o2"});
     if (b.persistent) {  // the relative references' rows hold no url of their own
       testing::raw_exec(b, "DELETE FROM idx_reference WHERE url = ''");
