@@ -12,7 +12,7 @@
 //
 // An idx_reference row whose url would only repeat its type and id ("Patient/123") stores ''
 // as its url: the url is part of the row's key, so it sat in the table and in both its indexes,
-// a third of the index bytes an HL7 result message wrote. Rows written by earlier versions keep
+// a fifth of the index bytes an HL7 result message wrote. Rows written by earlier versions keep
 // the url; the one reader of the column as a value, a sort by a reference parameter
 // (search_compiler.cpp), reads both alike, and matches by url only look for absolute URLs,
 // canonicals and fragments, which are never elided.
