@@ -507,14 +507,12 @@ class Mapping {
       if (r->root->empty()) continue;
       for (const IdentityRule& rule : identity_rules()) {
         if (rule.type != r->type || rule.identifier_instance == kHearthKeyInstance) continue;
-        Node* id = mutable_identifier_at(*r->root, rule.identifier_instance);
-        const Node* value = id == nullptr ? nullptr : id->existing("value", {});
-        if (value == nullptr || !value->has_value()) continue;
-        const Node* system = id->existing("system", {});
-        const std::string_view old = system == nullptr ? std::string_view() : system->value();
-        const std::string now = system_under_base(base, old);
-        if (now == old) continue;
-        if (Result<Node*> s = id->child("system", {})) (*s)->replace(now);
+        const IdentifierText id = identifier_text(*r->root, rule.identifier_instance);
+        if (id.value.empty()) continue;
+        const std::string now = system_under_base(base, id.system);
+        if (now == id.system) continue;
+        Node* node = mutable_identifier_at(*r->root, rule.identifier_instance);
+        if (Result<Node*> s = node->child("system", {})) (*s)->replace(now);
       }
     }
   }

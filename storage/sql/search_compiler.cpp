@@ -503,29 +503,26 @@ SortTerm sort_term(Builder& b, const std::vector<std::string>& types,
     term.kind = KeyKind::kInteger;
     return term;
   }
-  const char* column = "";
+  // The sorted value of a row. A token row with only a text (a CodeableConcept's text) has no
+  // code to sort by; a reference sorts by its url as written, which a relative one leaves
+  // implied (search_index.h).
+  std::string of;
   switch (key.param->type) {
-    case SearchParamType::kString: column = "folded"; break;
-    case SearchParamType::kToken: column = "code"; break;
+    case SearchParamType::kString: of = "i.folded"; break;
+    case SearchParamType::kToken: of = "NULLIF(i.code, '')"; break;
     case SearchParamType::kDate:
-      column = key.descending ? "high" : "low";
+      of = key.descending ? "i.high" : "i.low";
       term.kind = KeyKind::kInteger;
       break;
     case SearchParamType::kNumber:
     case SearchParamType::kQuantity:
-      column = "value";
+      of = "i.value";
       term.kind = KeyKind::kReal;
       break;
-    case SearchParamType::kReference: column = "url"; break;
-    case SearchParamType::kUri: column = "uri"; break;
+    case SearchParamType::kReference: of = kReferenceAsWritten; break;
+    case SearchParamType::kUri: of = "i.uri"; break;
     default: return term;
   }
-  // A token row with only a text (a CodeableConcept's text) has no code to sort by; a reference
-  // sorts by its url as written, which a relative one leaves implied (search_index.h).
-  const std::string of =
-      key.param->type == SearchParamType::kToken       ? std::string("NULLIF(i.code, '')")
-      : key.param->type == SearchParamType::kReference ? std::string(kReferenceAsWritten)
-                                                       : std::string("i.") + column;
   // Quantities sort by their values as written, not by their canonical rows (other units).
   const std::string canonical =
       key.param->type == SearchParamType::kQuantity
