@@ -55,7 +55,7 @@ kill "${PIDS[0]}"; wait "${PIDS[0]}" 2>/dev/null || true; PIDS=()
 echo "== storage ceiling: SQLite alone, one writer, the rows each kind writes"
 for spec in "oru 3000" "adt 6000"; do
   read -r kind count <<< "$spec"
-  kept=$(TMPDIR=$TMP HEARTH_COST_IN_COMMIT=1 HEARTH_COST_KEEP=1 \
+  kept=$(HEARTH_COST_IN_COMMIT=1 HEARTH_COST_KEEP=1 \
     "$BUILD/bench/hl7/ingest_cost" "$kind" "$count" 32 2>&1 >/dev/null |
     sed -n 's/^store kept: //p')
   [[ -n $kept ]] || { echo "ingest_cost kept no store" >&2; exit 1; }
