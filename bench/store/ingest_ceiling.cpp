@@ -73,6 +73,7 @@ struct Copy {
   sqlite3_stmt* insert = nullptr;
   sqlite3_stmt* read = nullptr;  // the slice's rows read alone: the copy's own overhead
   long long rows = 0;
+  long long top = 0;  // the largest key: the slices split 1..top
   double cpu_us = 0, read_us = 0;
 };
 
@@ -157,12 +158,17 @@ int main(int argc, char** argv) {
                         : "INSERT OR IGNORE INTO main.\"" + c.table + "\" SELECT *" + slice);
     c.read = prepare(db, "SELECT *" + slice);
     c.rows = scalar(db, "SELECT COUNT(*) FROM temp.\"stage_" + c.table + "\"");
+    c.top = c.key == "id" ? max_id : max_rid;
   }
-  // FTS5 takes the words from its own statement (external content, as the drain writes it).
-  Copy fts{"idx_text (FTS5)", "rid"};
+  // FTS5 takes the same staged words in a statement of its own (external content: the drain
+  // writes idx_text_words and then the index, text_index.h).
+  Copy fts = copies.back();
+  fts.table = "idx_text (FTS5)";
   fts.insert = prepare(db,
                        "INSERT INTO main.idx_text (rowid, words) SELECT rid, words FROM"
                        " temp.stage_idx_text WHERE rid >= ?1 AND rid < ?2");
+  fts.read = prepare(db, "SELECT * FROM temp.stage_idx_text WHERE rid >= ?1 AND rid < ?2");
+  copies.push_back(fts);
 
   // The WAL's size in pages after each commit, as the writer's checkpointer reads it.
   static int wal_pages = 0;
@@ -176,40 +182,30 @@ int main(int argc, char** argv) {
   sqlite3_stmt* begin = prepare(db, "BEGIN IMMEDIATE");
   sqlite3_stmt* commit = prepare(db, "COMMIT");
   const long long commits = (messages + per_commit - 1) / per_commit;
-  double commit_us = 0, reset_us = 0;
-  int resets = 0;
-  const auto run = [](sqlite3_stmt* st, long long low, long long high, double& cpu) {
-    sqlite3_bind_int64(st, 1, low);
-    sqlite3_bind_int64(st, 2, high);
+  // Steps `st` (bound to commit k's slice of `c`'s keys when given) to its end; returns its CPU.
+  const auto step = [commits](sqlite3_stmt* st, const Copy* c = nullptr, long long k = 0) {
+    if (c != nullptr) {
+      sqlite3_bind_int64(st, 1, k * c->top / commits + 1);
+      sqlite3_bind_int64(st, 2, (k + 1) * c->top / commits + 1);
+    }
     const double start = thread_cpu_us();
-    if (sqlite3_step(st) != SQLITE_DONE) die(sqlite3_errmsg(sqlite3_db_handle(st)));
-    cpu += thread_cpu_us() - start;
+    int rc = SQLITE_ROW;
+    while (rc == SQLITE_ROW) rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE) die(sqlite3_errmsg(sqlite3_db_handle(st)));
+    const double cpu = thread_cpu_us() - start;
     sqlite3_reset(st);
+    return cpu;
   };
   // Reading the staged rows is part of each copy but not of a writer's work: timed alone first.
   for (long long k = 0; k < commits; ++k) {
-    for (Copy& c : copies) {
-      const long long top = c.key == "id" ? max_id : max_rid;
-      sqlite3_bind_int64(c.read, 1, k * top / commits + 1);
-      sqlite3_bind_int64(c.read, 2, (k + 1) * top / commits + 1);
-      const double start = thread_cpu_us();
-      while (sqlite3_step(c.read) == SQLITE_ROW) {
-        for (int i = 0; i < sqlite3_column_count(c.read); ++i) sqlite3_column_value(c.read, i);
-      }
-      c.read_us += thread_cpu_us() - start;
-      sqlite3_reset(c.read);
-    }
+    for (Copy& c : copies) c.read_us += step(c.read, &c, k);
   }
-  fts.read_us = copies.back().read_us;  // FTS5 reads the same staged words as idx_text's copy
+  double commit_us = 0, reset_us = 0;
+  int resets = 0;
   for (long long k = 0; k < commits; ++k) {
-    double unused = 0;
-    run(begin, 0, 0, unused);
-    for (Copy& c : copies) {
-      const long long top = c.key == "id" ? max_id : max_rid;
-      run(c.insert, k * top / commits + 1, (k + 1) * top / commits + 1, c.cpu_us);
-    }
-    run(fts.insert, k * max_rid / commits + 1, (k + 1) * max_rid / commits + 1, fts.cpu_us);
-    run(commit, 0, 0, commit_us);
+    step(begin);
+    for (Copy& c : copies) c.cpu_us += step(c.insert, &c, k);
+    commit_us += step(commit);
     if (wal_pages * 4096LL > (64LL << 20)) {
       const double start = thread_cpu_us();
       exec(db, "PRAGMA wal_checkpoint(RESTART)");
@@ -220,25 +216,22 @@ int main(int argc, char** argv) {
   }
 
   const double n = static_cast<double>(messages);
+  const long long resources = scalar(db, "SELECT COUNT(*) FROM main.resource");
   std::printf(
       "ingest ceiling: %lld messages, %lld resources from %s; %d messages a commit, "
       "%lld commits; SQLite alone, one writer thread\n",
-      messages, scalar(db, "SELECT COUNT(*) FROM main.resource"), source.c_str(), per_commit,
-      commits);
+      messages, resources, source.c_str(), per_commit, commits);
   std::printf("  %-22s %9s %12s %14s\n", "table", "rows/msg", "us cpu/msg", "of it reading");
   double writer_us = commit_us;
-  copies.push_back(fts);
   for (const Copy& c : copies) {
-    std::printf("  %-22s %9.1f %12.1f %14.1f\n", c.table.c_str(),
-                c.table == "idx_text (FTS5)" ? 0.0 : static_cast<double>(c.rows) / n, c.cpu_us / n,
-                c.read_us / n);
+    std::printf("  %-22s %9.1f %12.1f %14.1f\n", c.table.c_str(), static_cast<double>(c.rows) / n,
+                c.cpu_us / n, c.read_us / n);
     writer_us += c.cpu_us - c.read_us;
   }
   std::printf("  %-22s %9s %12.1f\n", "commit", "", commit_us / n);
   std::printf(
       "writer, reading left out: %.1f us cpu/msg -> at most %.0f messages/s, %.0f resources/s\n",
-      writer_us / n, 1e6 * n / writer_us,
-      1e6 * static_cast<double>(scalar(db, "SELECT COUNT(*) FROM main.resource")) / writer_us);
+      writer_us / n, 1e6 * n / writer_us, 1e6 * static_cast<double>(resources) / writer_us);
   std::printf(
       "WAL resets past 64 MiB (hearth's checkpointer copies most of this): %d, "
       "%.1f us cpu/msg\n",

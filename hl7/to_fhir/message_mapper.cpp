@@ -507,11 +507,12 @@ class Mapping {
       if (r->root->empty()) continue;
       for (const IdentityRule& rule : identity_rules()) {
         if (rule.type != r->type || rule.identifier_instance == kHearthKeyInstance) continue;
-        const IdentifierText id = identifier_text(*r->root, rule.identifier_instance);
+        Node* node = mutable_identifier_at(*r->root, rule.identifier_instance);
+        if (node == nullptr) continue;
+        const IdentifierText id = identifier_text(*node);
         if (id.value.empty()) continue;
         const std::string now = system_under_base(base, id.system);
         if (now == id.system) continue;
-        Node* node = mutable_identifier_at(*r->root, rule.identifier_instance);
         if (Result<Node*> s = node->child("system", {})) (*s)->replace(now);
       }
     }

@@ -142,15 +142,18 @@ void set_hearth_key(Node& root, std::string_view system, std::string_view value)
   if (Result<Node*> v = (*id)->child("value", {})) (*v)->set(value);
 }
 
-IdentifierText identifier_text(const Node& root, int n) {
+IdentifierText identifier_text(const Node& identifier) {
   IdentifierText out;
-  const Node* id = identifier_at(root, n);
-  if (id == nullptr) return out;
-  const Node* system = id->existing("system", {});
-  const Node* value = id->existing("value", {});
+  const Node* system = identifier.existing("system", {});
+  const Node* value = identifier.existing("value", {});
   if (system != nullptr && system->has_value()) out.system = system->value();
   if (value != nullptr && value->has_value()) out.value = value->value();
   return out;
+}
+
+IdentifierText identifier_text(const Node& root, int n) {
+  const Node* id = identifier_at(root, n);
+  return id == nullptr ? IdentifierText{} : identifier_text(*id);
 }
 
 std::string identity_of(const Resource& resource) {

@@ -44,10 +44,12 @@ inline constexpr int kHearthKeyInstance = 9;
 // when it does not. nullptr when there is none.
 const Node* identifier_at(const Node& root, int n);
 
-// The system and value of identifier_at(root, n), each "" when absent or empty.
+// The system and value of an Identifier node, or of identifier_at(root, n); each "" when absent
+// or empty.
 struct IdentifierText {
   std::string_view system, value;
 };
+IdentifierText identifier_text(const Node& identifier);
 IdentifierText identifier_text(const Node& root, int n);
 
 // Sets identifier[kHearthKeyInstance] of `root` to (system, value); a key already set stays.
