@@ -9,6 +9,14 @@
 // bench/run_hostile.sh the peak was 267 MB with four, 291-375 MB with glibc's 16, while two cost
 // ~7% of create throughput (threads waiting on each other's arena lock) and four ~3%.
 //
+// The release binary runs on jemalloc instead (HEARTH_JEMALLOC, the top CMakeLists.txt): an
+// ingested message is allocated on an io thread and freed on the committer, and glibc's free into
+// another thread's arena (its lock, its chunk merging) cost the ingest at 32 connections 8%
+// (ORU^R01) and 14% (ADT^A01) of its messages/s (bench/README.md, "The allocator"). The same four
+// 16 MiB bodies grow its peak RSS by ~160 MB (glibc ~110 MB), under the bound
+// tests/integration/limits_test.cpp holds. This cap then tunes an allocator nobody calls; it still
+// holds for builds without jemalloc (the sanitizer and fuzz builds, HEARTH_JEMALLOC=OFF).
+//
 // Thread-safety: call once, before the server starts its threads.
 #pragma once
 

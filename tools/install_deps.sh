@@ -7,7 +7,7 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev rapidjson-dev libsoci-dev libsqlite3-dev libpq-dev libxml2-dev libssl-dev
-  libcli11-dev doctest-dev libicu-dev ccache)
+  libcli11-dev doctest-dev libicu-dev libjemalloc-dev ccache)
 if [ "${1:-}" = "--test" ]; then
   packages+=(postgresql wrk libxml2-utils clang-14 libclang-rt-14-dev clang-format-14 openssl
     python3-yaml)
