@@ -1,7 +1,9 @@
 // The two messages the MLLP benchmarks send (bench/mllp/mllp_load.cpp over sockets,
 // bench/hl7/ingest_cost.cpp in process): an ORU^R01 with 15 OBX (a lab panel, ~2.2 KB) and an
-// ADT^A01 (~1 KB). The control id is also PID-3 and the filler order number, so each message is a
-// new patient and order, as a feed of admissions or of new results is.
+// ADT^A01 (~1 KB). The control id is also PID-3 and the filler order number (ORU^R01), or the
+// visit number (ADT^A01, PV1-19), so each message is a new patient and order or admission, as a
+// feed of admissions or of new results is. The ORU^R01's visit (V0001) is one for all: its
+// Encounter is written by the first message and only referenced by the others.
 #pragma once
 
 #include <string>
@@ -66,8 +68,9 @@ inline std::string adt(const std::string& control_id) {
          "NK1|1|SMITH^JOHN^A|SPO^Spouse^HL70063|12 MAIN ST^^SPRINGFIELD^IL^62701^USA|"
          "^PRN^PH^^1^217^5550124\r"
          "PV1|1|I|4EAST^401^B^MAIN||||1234^WELBY^MARCUS^^^DR^MD|5678^KILDARE^JAMES^^^DR^MD||MED|"
-         "||||7|||1234^WELBY^MARCUS^^^DR^MD|IN||SELF|||||||||||||||||||MAIN||||||"
-         "20260309133000\r"
+         "|||7|||1234^WELBY^MARCUS^^^DR^MD|IN|V" +
+         control_id +
+         "^^^MAIN^VN|SELF|||||||||||||||||||MAIN|||||20260309133000\r"
          "AL1|1|DA|7980^Penicillin^RXNORM|SV|Hives\r"
          "DG1|1||J18.9^Pneumonia, unspecified organism^I10||20260309|A\r"
          "IN1|1|BCBS-PPO^Blue Cross PPO|60054|BLUE CROSS BLUE SHIELD|PO BOX 1000^^CHICAGO^IL^"
