@@ -49,7 +49,7 @@ inline std::string oru(const std::string& control_id) {
     const auto& r = kResults[i];
     m += "OBX|" + std::to_string(i + 1) + "|NM|" + r[0] + "^" + r[1] + "^LN||" + r[2] + "|" + r[3] +
          "^^UCUM|" + r[4] +
-         "|N|||F|||20260309093000|LAB^MAIN LAB^L|||"
+         "|N|||F|||20260309093000|LAB^MAIN LAB^L||||"
          "20260309135900\r";
   }
   return m;

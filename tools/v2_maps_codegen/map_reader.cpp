@@ -70,6 +70,23 @@ Result<std::vector<CsvRow>> read_csv(const fs::path& file) {
   return parse_csv(text);
 }
 
+// An extension's url the IG wrote past the Assignment column, in the comments (OBR-17's
+// callback phone, OBX-19's analysis time in OBX[Observation] and OBX[Observation-Component]):
+// read from there, since without it the url would take the field's value. "" for any other row.
+std::string url_past_assignment(const CsvRow& row, const std::string& target, int assignment) {
+  const std::string_view kUrl = ".url";
+  if (target.size() < kUrl.size() ||
+      target.compare(target.size() - kUrl.size(), kUrl.size(), kUrl) != 0 ||
+      target.rfind("extension", target.size() - kUrl.size()) == std::string::npos) {
+    return {};
+  }
+  for (std::size_t c = static_cast<std::size_t>(assignment) + 1; c < row.size(); ++c) {
+    std::string value = unquote(row[c]);
+    if (value.rfind("http://", 0) == 0 || value.rfind("https://", 0) == 0) return value;
+  }
+  return {};
+}
+
 // Field rows of a segment or data type sheet. Rows without a target send the value nowhere.
 std::vector<FieldMapRow> field_rows(const std::vector<CsvRow>& csv) {
   std::vector<FieldMapRow> rows;
@@ -89,6 +106,8 @@ std::vector<FieldMapRow> field_rows(const std::vector<CsvRow>& csv) {
     row.type_map = cell(csv[i], column_of(header, "Data Type Mapping"));
     row.vocabulary = cell(csv[i], column_of(header, "Vocabulary Mapping"));
     row.assignment = unquote(cell(csv[i], assignment));
+    if (row.assignment.empty())
+      row.assignment = url_past_assignment(csv[i], row.target, assignment);
     rows.push_back(std::move(row));
   }
   return rows;

@@ -49,6 +49,27 @@ TEST_CASE("v2 map tables: one table per sheet of the vendored IG maps and of Hea
   CHECK(find_segment_map("FT1[ChargeItem]") != nullptr);  // Hearth's own (maps/hearth)
 }
 
+TEST_CASE("v2 map tables: an extension's url from past the Assignment column") {
+  struct Case {
+    const char *map, *source, *target;
+  };
+  for (const Case& c : {Case{"OBX[Observation]", "OBX-19", "extension[2].url"},
+                        Case{"OBX[Observation-Component]", "OBX-19", "extension[1].url"},
+                        Case{"OBR[ServiceRequest]", "OBR-17", "requester.extension[1].url"}}) {
+    CAPTURE(c.map);
+    const MapTable* map = find_segment_map(c.map);
+    REQUIRE(map != nullptr);
+    const MapRow* row = row_of(*map, c.source, c.target);
+    REQUIRE(row != nullptr);
+    CHECK(row->assignment.starts_with("http://hl7.org/fhir/StructureDefinition/"));
+  }
+  // An attachment's url is a value, not a constant: nothing is read past its Assignment.
+  const MapTable* document = find_segment_map("OBX[DocumentReference]");
+  REQUIRE(document != nullptr);
+  const MapRow* content_url = row_of(*document, "OBX-5", "content[3].url");
+  if (content_url != nullptr) CHECK(content_url->assignment.empty());
+}
+
 TEST_CASE("v2 map tables: segment and data type rows carry the IG's cells") {
   const MapTable* pid = find_segment_map("PID[Patient]");
   REQUIRE(pid != nullptr);

@@ -118,6 +118,32 @@ TEST_CASE("message mapper: an OBX's NTEs become its Observation's notes, one per
   CHECK(fasting_time.starts_with("2026-03-09T13:00:00"));  // NTE-6 -> note.time
 }
 
+TEST_CASE("message mapper: extension urls the IG wrote past its Assignment column") {
+  // OBX-19 and OBR-17 name their extension's url in the sheets' comment column; read from the
+  // Assignment column alone the url took the field's value ("20260309135900").
+  Bundle bundle;
+  Result<MappedMessage> mapped = map_text(
+      "MSH|^~\\&|LAB|HOSP|HEARTH|HUB|20260309140000||ORU^R01^ORU_R01|N-2|P|2.5.1\r"
+      "PID|1||55502^^^HOSP^MR||CHALMERS^PETER\r"
+      "OBR|1|PL2^ORDERS|FL2^LAB|24331-1^Lipid panel^LN|||20260309120000||||||||||"
+      "^WPN^PH^^1^217^5550100\r"
+      "OBX|1|NM|2093-3^Cholesterol^LN||196|mg/dL|<200|N|||F|||20260309093000|||||"
+      "20260309135900\r",
+      bundle);
+  REQUIRE(mapped.is_ok());
+  REQUIRE(bundle.by_type["Observation"].size() == 1);
+  const rapidjson::Value& obs = *bundle.by_type["Observation"][0];
+  REQUIRE(obs.HasMember("extension"));
+  std::map<std::string, std::string> extensions;
+  for (const auto& e : obs["extension"].GetArray()) {
+    extensions[e["url"].GetString()] =
+        e.HasMember("valueDateTime") ? e["valueDateTime"].GetString() : "";
+  }
+  CHECK(extensions.size() == 1);
+  CHECK(extensions["http://hl7.org/fhir/StructureDefinition/observation-analysis-date-time"]
+            .starts_with("2026-03-09T13:59:00"));
+}
+
 TEST_CASE("message mapper: SIU participants, one per AIP, and the patient's") {
   // MSH-9.3 names SIU_S15, which table 0354 does not list: the event's structure (SIU_S12) maps.
   Bundle bundle;
