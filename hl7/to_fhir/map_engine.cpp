@@ -11,6 +11,7 @@
 #include "fhir/value_set.h"
 #include "hl7/to_fhir/coding_system.h"
 #include "hl7/to_fhir/condition.h"
+#include "hl7/to_fhir/map_errata.h"
 #include "hl7/to_fhir/primitive_conversion.h"
 #include "hl7/to_fhir/target_path.h"
 #include "hl7/to_fhir/v2_value.h"
@@ -25,6 +26,7 @@ constexpr int kEachBase = 1 << 20;
 
 struct CompiledRow {
   const MapRow* row = nullptr;
+  std::string_view assignment;         // the row's, or its erratum's (map_errata.h)
   std::optional<Condition> condition;  // none: the IG's prose, not computed
   std::optional<TargetPath> path;      // none: not a path
   const MapTable* type_map = nullptr;
@@ -90,6 +92,7 @@ std::vector<std::vector<CompiledRow>> compile_all(std::span<const MapTable> maps
     for (const MapRow& row : map.rows) {
       CompiledRow c;
       c.row = &row;
+      c.assignment = assignment_of(map.name, row);
       ValueRef subject;
       parse_value_ref(row.source, subject);
       if (Result<Condition> condition = compile_condition(row.condition, subject)) {
@@ -288,7 +291,7 @@ class Walk {
       if (!row.condition || !row.path) continue;
       const auto field = static_cast<std::size_t>(row.row->position);
       if ((field == 0) != (whole_segment != nullptr)) continue;
-      if (field == 0 && !is_constant(row.row->assignment)) continue;
+      if (field == 0 && !is_constant(row.assignment)) continue;
       if (fields.size() <= field) fields.resize(field + 1);
       if (!fields[field]) fields[field] = field_repetitions(message_, segment_, row.row->position);
       const std::vector<V2Value>& reps = field == 0 ? *whole_segment : *fields[field];
@@ -529,13 +532,13 @@ class Walk {
     std::string text;
     if (!row.path->constant.empty()) {
       text = row.path->constant;
-    } else if (!row.row->assignment.empty()) {
-      if (is_start_plus_duration(row.row->assignment)) {
+    } else if (!row.assignment.empty()) {
+      if (is_start_plus_duration(row.assignment)) {
         end_from_duration(value, node);
         return;
       }
-      const std::optional<std::string> joined = joined_assignment(row.row->assignment, context_);
-      text = joined ? *joined : std::string(row.row->assignment);
+      const std::optional<std::string> joined = joined_assignment(row.assignment, context_);
+      text = joined ? *joined : std::string(row.assignment);
       if (text.empty()) return;
     } else if (row.vocabulary != nullptr) {
       const ConceptRow* mapped = translate(*row.vocabulary, value.text());

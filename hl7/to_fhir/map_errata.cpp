@@ -15,7 +15,29 @@ constexpr ConditionErratum kConditionErrata[] = {
      R"(IF OBX-5 LST.count LESS THAN OR EQUALS 1 OR OBX-2 IS "NA")"},
 };
 
+constexpr AssignmentErratum kAssignmentErrata[] = {
+    // The SSN's system with a trailing period, which no other row (NK1-37's) and no identifier
+    // registry has: a patient stored with it is not found by
+    // identifier=http://hl7.org/fhir/sid/us-ssn|... as every other system writes it.
+    {"PID[Patient]", "PID-19", "identifier[4].system", "http://hl7.org/fhir/sid/us-ssn.",
+     "http://hl7.org/fhir/sid/us-ssn"},
+};
+
 }  // namespace
+
+std::span<const AssignmentErratum> assignment_errata() {
+  return kAssignmentErrata;
+}
+
+std::string_view assignment_of(std::string_view map, const MapRow& row) {
+  for (const AssignmentErratum& e : kAssignmentErrata) {
+    if (e.map == map && e.source == row.source && e.target == row.target &&
+        e.written == row.assignment) {
+      return e.meant;
+    }
+  }
+  return row.assignment;
+}
 
 std::span<const ConditionErratum> condition_errata() {
   return kConditionErrata;

@@ -25,4 +25,19 @@ std::span<const ConditionErratum> condition_errata();
 // it, else the row's own.
 std::string_view condition_of(std::string_view message, const MessageRow& row);
 
+// A segment or data type row's assignment (a constant the target takes), written one way, meant
+// another.
+struct AssignmentErratum {
+  std::string_view map;      // "PID[Patient]"
+  std::string_view source;   // "PID-19"
+  std::string_view target;   // "identifier[4].system"
+  std::string_view written;  // the row's assignment, exactly as the IG has it (unquoted)
+  std::string_view meant;    // the assignment applied instead
+};
+
+std::span<const AssignmentErratum> assignment_errata();
+
+// The assignment `row` of `map` applies: the erratum's when one names it, else the row's own.
+std::string_view assignment_of(std::string_view map, const MapRow& row);
+
 }  // namespace hearth::hl7::to_fhir

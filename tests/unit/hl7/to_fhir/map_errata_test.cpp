@@ -37,6 +37,45 @@ TEST_CASE("every erratum names one row of the vendored maps, with the IG's text"
   }
 }
 
+TEST_CASE("every assignment erratum names one row of the vendored maps, with the IG's text") {
+  REQUIRE_FALSE(assignment_errata().empty());
+  for (const AssignmentErratum& e : assignment_errata()) {
+    INFO(e.map << " " << e.source << " " << e.target);
+    int rows = 0;
+    for (const MapTable& table : segment_maps()) {
+      if (table.name != e.map) continue;
+      for (const MapRow& row : table.rows) {
+        if (row.source != e.source || row.target != e.target || row.assignment != e.written) {
+          continue;
+        }
+        ++rows;
+        CHECK(assignment_of(table.name, row) == e.meant);
+      }
+    }
+    CHECK(rows == 1);  // 0: the IG changed the row; the erratum is to be reviewed
+    CHECK(e.meant != e.written);
+  }
+}
+
+TEST_CASE("PID-19: the SSN's identifier system as every registry writes it") {
+  Bundle bundle;
+  Result<MappedMessage> mapped = map_text(
+      "MSH|^~\\&|REG|HOSP|HEARTH|HUB|20260309140000||ADT^A04^ADT_A01|S1|P|2.5.1\r"
+      "EVN|A04|20260309140000\r"
+      "PID|1||7788^^^HOSP^MR||PAGE^LENA||19800101|F|||||||||||123-45-6789\r",
+      bundle);
+  REQUIRE(mapped.is_ok());
+  REQUIRE(bundle.by_type["Patient"].size() == 1);
+  const rapidjson::Value& patient = *bundle.by_type["Patient"][0];
+  std::string ssn_system;
+  for (const auto& identifier : patient["identifier"].GetArray()) {
+    if (std::string(identifier["value"].GetString()) == "123-45-6789") {
+      ssn_system = identifier["system"].GetString();
+    }
+  }
+  CHECK(ssn_system == "http://hl7.org/fhir/sid/us-ssn");
+}
+
 TEST_CASE("VXU^V04: an OBX about the vaccination is an Observation, part of the Immunization") {
   Bundle bundle;
   Result<MappedMessage> mapped = map_text(
