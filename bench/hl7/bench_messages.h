@@ -74,7 +74,7 @@ inline std::string adt(const std::string& control_id) {
          "AL1|1|DA|7980^Penicillin^RXNORM|SV|Hives\r"
          "DG1|1||J18.9^Pneumonia, unspecified organism^I10||20260309|A\r"
          "IN1|1|BCBS-PPO^Blue Cross PPO|60054|BLUE CROSS BLUE SHIELD|PO BOX 1000^^CHICAGO^IL^"
-         "60601||^WPN^PH^^1^800^5550100|GRP-123|||||||SMITH^JANE^B|18^Self^HL70063|19901215\r";
+         "60601||^WPN^PH^^1^800^5550100|GRP-123||||||||SMITH^JANE^B|18^Self^HL70063|19901215\r";
 }
 
 }  // namespace hearth::bench
