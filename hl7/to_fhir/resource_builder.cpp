@@ -59,6 +59,47 @@ const Node::Member* Node::member(std::string_view json_name) const {
   return nullptr;
 }
 
+void Node::merge_duplicate_codings() {
+  const auto text = [](const Node* coding, std::string_view name) {
+    const Node* child = coding->first(name);
+    return child == nullptr ? std::string_view() : child->value();
+  };
+  for (Member& member : members_) {
+    if (member.repeating && member.child_type != nullptr && member.child_type->name == "Coding") {
+      auto& items = member.items;
+      for (std::size_t i = 1; i < items.size(); ++i) {
+        const Node* later = items[i].node;
+        const std::string_view code = text(later, "code");
+        if (code.empty() || later->empty()) continue;
+        const bool plain =
+            std::all_of(later->members_.begin(), later->members_.end(), [](const Member& m) {
+              return m.name == "system" || m.name == "code" || m.name == "display" ||
+                     m.items.empty();
+            });
+        if (!plain) continue;
+        const std::string_view display = text(later, "display");
+        for (std::size_t j = 0; j < i; ++j) {
+          Node* earlier = items[j].node;
+          if (text(earlier, "code") != code || text(earlier, "system") != text(later, "system")) {
+            continue;
+          }
+          const std::string_view kept = text(earlier, "display");
+          if (!display.empty() && !kept.empty() && kept != display) continue;
+          if (kept.empty() && !display.empty()) {
+            if (Result<Node*> d = earlier->child("display", {}); d.is_ok()) (*d)->set(display);
+          }
+          items.erase(items.begin() + static_cast<std::ptrdiff_t>(i));
+          --i;
+          break;
+        }
+      }
+    }
+    for (const Item& item : member.items) {
+      if (!item.node->is_primitive()) item.node->merge_duplicate_codings();
+    }
+  }
+}
+
 bool Node::empty() const {
   if (!has_content_) return true;
   if (has_value_) return false;
@@ -336,6 +377,10 @@ void ResourceBuilder::drop_references_to_empty() {
       if (dead.count(r->full_url) == 0) r->root->prune_references(dead);
     }
   }
+}
+
+void ResourceBuilder::merge_duplicate_codings() {
+  for (const auto& r : resources_) r->root->merge_duplicate_codings();
 }
 
 std::string ResourceBuilder::to_json(const Resource& resource) {

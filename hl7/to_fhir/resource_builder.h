@@ -119,6 +119,12 @@ class Node {
   // False: this node itself required a removed reference (its holder removes it).
   bool prune_references(const std::set<std::string, std::less<>>& dead);
 
+  // Below this node, a Coding with the system and code of an earlier Coding of the same element
+  // and nothing else but a display is merged into it (its display kept when the earlier has
+  // none): two rows of a map can write one concept (PV1-19's constant VN and the visit number's
+  // own CX.5 VN). Codings whose displays differ stay apart.
+  void merge_duplicate_codings();
+
   // The resource this node belongs to.
   Resource& resource() const { return *resource_; }
 
@@ -193,6 +199,8 @@ class ResourceBuilder {
   // Drops the references to resources left empty (which no Bundle entry will hold), again until
   // none is left: a resource only such references kept alive becomes empty in turn.
   void drop_references_to_empty();
+  // Node::merge_duplicate_codings() over every resource.
+  void merge_duplicate_codings();
 
   // The resource as FHIR JSON (resourceType first, then elements in the order they were first
   // written; empty elements left out).

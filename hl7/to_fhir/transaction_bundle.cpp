@@ -15,6 +15,7 @@ Result<fhir::JsonDocument> write_transaction_bundle(
     ResourceBuilder& builder, const std::function<EntryRequest(const Resource&)>& request_of,
     std::size_t* entry_count) {
   builder.drop_references_to_empty();
+  builder.merge_duplicate_codings();
   // fullUrls are viewed in the builder's resources, which outlive this call.
   std::map<std::string, std::string_view> first_by_key;  // key -> fullUrl
   FullUrlAliases aliases;                                // fullUrl -> the entry it is

@@ -144,6 +144,28 @@ TEST_CASE("message mapper: extension urls the IG wrote past its Assignment colum
             .starts_with("2026-03-09T13:59:00"));
 }
 
+TEST_CASE("message mapper: two rows writing one coding make one Coding") {
+  // PV1-19's rows give the visit number's type the constant VN; its own CX.5 says VN too (with
+  // the display table 0203 gives). One Coding, with the display.
+  Bundle bundle;
+  Result<MappedMessage> mapped = map_text(
+      "MSH|^~\\&|REG|HOSP|HEARTH|HUB|20260309140000||ADT^A01^ADT_A01|C-1|P|2.5.1\r"
+      "EVN|A01|20260309140000\r"
+      "PID|1||8899^^^HOSP^MR||PAGE^LENA||19800101|F\r"
+      "PV1|1|I|4EAST^401^B^MAIN||||||||||||||||V77^^^MAIN^VN\r",
+      bundle);
+  REQUIRE(mapped.is_ok());
+  REQUIRE(bundle.by_type["Encounter"].size() == 1);
+  const rapidjson::Value& encounter = *bundle.by_type["Encounter"][0];
+  REQUIRE(encounter.HasMember("identifier"));
+  const rapidjson::Value& type = encounter["identifier"][0]["type"];
+  REQUIRE(type["coding"].Size() == 1);
+  CHECK(std::string(type["coding"][0]["code"].GetString()) == "VN");
+  CHECK(std::string(type["coding"][0]["system"].GetString()) ==
+        "http://terminology.hl7.org/CodeSystem/v2-0203");
+  CHECK(type["coding"][0].HasMember("display"));
+}
+
 TEST_CASE("message mapper: SIU participants, one per AIP, and the patient's") {
   // MSH-9.3 names SIU_S15, which table 0354 does not list: the event's structure (SIU_S12) maps.
   Bundle bundle;
