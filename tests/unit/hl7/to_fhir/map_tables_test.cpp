@@ -67,7 +67,8 @@ TEST_CASE("v2 map tables: an extension's url from past the Assignment column") {
   const MapTable* document = find_segment_map("OBX[DocumentReference]");
   REQUIRE(document != nullptr);
   const MapRow* content_url = row_of(*document, "OBX-5", "content[3].url");
-  if (content_url != nullptr) CHECK(content_url->assignment.empty());
+  REQUIRE(content_url != nullptr);
+  CHECK(content_url->assignment.empty());
 }
 
 TEST_CASE("v2 map tables: segment and data type rows carry the IG's cells") {
