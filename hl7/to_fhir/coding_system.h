@@ -11,12 +11,14 @@
 
 namespace hearth::hl7::to_fhir {
 
-// The URI for `name`; `name` itself when it is already a URI (has a ':') or is not known (a
-// local system such as "99ABC" or "L" stays as the sender named it).
+// The URI for `name`; an OID ("2.16.840.1.114222.4.5.232") as urn:oid:; `name` itself when it is
+// already a URI (has a ':') or is not known (a local system such as "99ABC" or "L" stays as the
+// sender named it).
 std::string coding_system_uri(std::string_view name);
 
 // The other way, for outbound messages (hl7/to_v2/): the table 0396 name of `uri` (the first
-// name the table above gives it: "http://loinc.org" -> "LN"; a v2 table's URI -> "HL7nnnn");
+// name the table above gives it: "http://loinc.org" -> "LN"; a v2 table's URI -> "HL7nnnn"; an
+// urn:oid: -> the OID);
 // `uri` itself when it has none (a local system "99ABC" stays as it came).
 std::string coding_system_name(std::string_view uri);
 

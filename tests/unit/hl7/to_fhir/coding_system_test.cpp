@@ -23,4 +23,18 @@ TEST_CASE("coding system: HL7 tables, URIs and local names") {
   CHECK(coding_system_uri("L") == "L");
 }
 
+TEST_CASE("coding system: an OID becomes urn:oid:, and back") {
+  CHECK(coding_system_uri("2.16.840.1.114222.4.5.232") == "urn:oid:2.16.840.1.114222.4.5.232");
+  CHECK(coding_system_uri("1.2") == "urn:oid:1.2");
+  // Not OIDs: a first arc past 2, an empty arc, letters, a version-like name.
+  CHECK(coding_system_uri("3.1.4") == "3.1.4");
+  CHECK(coding_system_uri("2..840") == "2..840");
+  CHECK(coding_system_uri("2.16.") == "2.16.");
+  CHECK(coding_system_uri("2.16.840a") == "2.16.840a");
+  CHECK(coding_system_uri("2") == "2");
+  CHECK(coding_system_name("urn:oid:2.16.840.1.114222.4.5.232") == "2.16.840.1.114222.4.5.232");
+  CHECK(coding_system_name("urn:oid:not-an-oid") == "urn:oid:not-an-oid");
+  CHECK(coding_system_name("http://loinc.org") == "LN");
+}
+
 }  // namespace hearth::hl7::to_fhir
