@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include "fhir/primitive.h"
+
 namespace hearth::hl7::to_fhir {
 namespace {
 
@@ -37,26 +39,13 @@ constexpr KnownSystem kKnown[] = {
     {"DCM", "http://dicom.nema.org/resources/ontology/DCM"},
 };
 
-// An ISO object identifier as senders put it in CWE.3 ("2.16.840.1.114222.4.5.232"): a first arc
-// of 0, 1 or 2, then dot-separated numbers. FHIR's Coding.system must be an absolute URI, which
-// for an OID is urn:oid: (terminologies-systems.html, "OIDs").
-bool is_oid(std::string_view name) {
-  if (name.size() < 3 || name[0] < '0' || name[0] > '2' || name[1] != '.') return false;
-  bool digit_before = false;
-  for (const char c : name) {
-    if (c == '.') {
-      if (!digit_before) return false;
-      digit_before = false;
-    } else if (std::isdigit(static_cast<unsigned char>(c)) != 0) {
-      digit_before = true;
-    } else {
-      return false;
-    }
-  }
-  return digit_before;
-}
-
+// FHIR's Coding.system must be an absolute URI, which for an ISO object identifier is urn:oid:
+// (terminologies-systems.html, "OIDs"); a sender puts the bare OID in CWE.3.
 constexpr std::string_view kOidPrefix = "urn:oid:";
+
+bool is_oid_uri(std::string_view uri) {
+  return fhir::is_valid_primitive(fhir::Primitive::kOid, uri);
+}
 
 }  // namespace
 
@@ -73,8 +62,8 @@ std::string coding_system_uri(std::string_view name) {
     for (char c : digits) numeric = numeric && std::isdigit(static_cast<unsigned char>(c)) != 0;
     if (numeric) return "http://terminology.hl7.org/CodeSystem/v2-" + std::string(digits);
   }
-  if (is_oid(name)) return std::string(kOidPrefix) + std::string(name);
-  return std::string(name);
+  std::string oid = std::string(kOidPrefix) + std::string(name);
+  return is_oid_uri(oid) ? oid : std::string(name);
 }
 
 std::string coding_system_name(std::string_view uri) {
@@ -85,9 +74,7 @@ std::string coding_system_name(std::string_view uri) {
   if (uri.size() == kV2Tables.size() + 4 && uri.substr(0, kV2Tables.size()) == kV2Tables) {
     return "HL7" + std::string(uri.substr(kV2Tables.size()));
   }
-  if (uri.starts_with(kOidPrefix) && is_oid(uri.substr(kOidPrefix.size()))) {
-    return std::string(uri.substr(kOidPrefix.size()));
-  }
+  if (is_oid_uri(uri)) return std::string(uri.substr(kOidPrefix.size()));
   return std::string(uri);
 }
 

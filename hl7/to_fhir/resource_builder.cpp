@@ -64,33 +64,39 @@ void Node::merge_duplicate_codings() {
     const Node* child = coding->first(name);
     return child == nullptr ? std::string_view() : child->value();
   };
+  // Whether items[i] repeats an earlier Coding (the same system and code, nothing else but a
+  // display that does not contradict it); its display is moved there when that one has none.
+  const auto merged_into_earlier = [&text](const std::pmr::vector<Item>& items, std::size_t i) {
+    const Node* later = items[i].node;
+    const std::string_view code = text(later, "code");
+    if (code.empty() || later->empty()) return false;
+    for (const Member& m : later->members_) {
+      if (m.name != "system" && m.name != "code" && m.name != "display" && !m.items.empty()) {
+        return false;
+      }
+    }
+    const std::string_view display = text(later, "display");
+    for (std::size_t j = 0; j < i; ++j) {
+      Node* earlier = items[j].node;
+      if (text(earlier, "code") != code || text(earlier, "system") != text(later, "system")) {
+        continue;
+      }
+      const std::string_view kept = text(earlier, "display");
+      if (!display.empty() && !kept.empty() && kept != display) continue;
+      if (kept.empty() && !display.empty()) {
+        if (Result<Node*> d = earlier->child("display", {}); d.is_ok()) (*d)->set(display);
+      }
+      return true;
+    }
+    return false;
+  };
   for (Member& member : members_) {
     if (member.repeating && member.child_type != nullptr && member.child_type->name == "Coding") {
-      auto& items = member.items;
-      for (std::size_t i = 1; i < items.size(); ++i) {
-        const Node* later = items[i].node;
-        const std::string_view code = text(later, "code");
-        if (code.empty() || later->empty()) continue;
-        const bool plain =
-            std::all_of(later->members_.begin(), later->members_.end(), [](const Member& m) {
-              return m.name == "system" || m.name == "code" || m.name == "display" ||
-                     m.items.empty();
-            });
-        if (!plain) continue;
-        const std::string_view display = text(later, "display");
-        for (std::size_t j = 0; j < i; ++j) {
-          Node* earlier = items[j].node;
-          if (text(earlier, "code") != code || text(earlier, "system") != text(later, "system")) {
-            continue;
-          }
-          const std::string_view kept = text(earlier, "display");
-          if (!display.empty() && !kept.empty() && kept != display) continue;
-          if (kept.empty() && !display.empty()) {
-            if (Result<Node*> d = earlier->child("display", {}); d.is_ok()) (*d)->set(display);
-          }
-          items.erase(items.begin() + static_cast<std::ptrdiff_t>(i));
-          --i;
-          break;
+      for (std::size_t i = 1; i < member.items.size();) {
+        if (merged_into_earlier(member.items, i)) {
+          member.items.erase(member.items.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+          ++i;
         }
       }
     }

@@ -74,15 +74,10 @@ Result<std::vector<CsvRow>> read_csv(const fs::path& file) {
 // callback phone, OBX-19's analysis time in OBX[Observation] and OBX[Observation-Component]):
 // read from there, since without it the url would take the field's value. "" for any other row.
 std::string url_past_assignment(const CsvRow& row, const std::string& target, int assignment) {
-  const std::string_view kUrl = ".url";
-  if (target.size() < kUrl.size() ||
-      target.compare(target.size() - kUrl.size(), kUrl.size(), kUrl) != 0 ||
-      target.rfind("extension", target.size() - kUrl.size()) == std::string::npos) {
-    return {};
-  }
+  if (!target.ends_with(".url") || target.find("extension") == std::string::npos) return {};
   for (std::size_t c = static_cast<std::size_t>(assignment) + 1; c < row.size(); ++c) {
     std::string value = unquote(row[c]);
-    if (value.rfind("http://", 0) == 0 || value.rfind("https://", 0) == 0) return value;
+    if (value.starts_with("http://") || value.starts_with("https://")) return value;
   }
   return {};
 }
@@ -106,8 +101,9 @@ std::vector<FieldMapRow> field_rows(const std::vector<CsvRow>& csv) {
     row.type_map = cell(csv[i], column_of(header, "Data Type Mapping"));
     row.vocabulary = cell(csv[i], column_of(header, "Vocabulary Mapping"));
     row.assignment = unquote(cell(csv[i], assignment));
-    if (row.assignment.empty())
+    if (row.assignment.empty()) {
       row.assignment = url_past_assignment(csv[i], row.target, assignment);
+    }
     rows.push_back(std::move(row));
   }
   return rows;
