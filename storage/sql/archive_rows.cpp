@@ -252,11 +252,17 @@ Result<ArchiveOutcome> archive_rows(PreparedStatements& ps, const ArchiveRequest
   if (status == MessageStatus::kAccepted && request.effect) {
     Status applied = undo.known_failure != nullptr ? *undo.known_failure : Status::ok();
     if (undo.known_failure == nullptr) {
-      if (!undo.by_caller) st.effect_savepoint.execute(true);
+      if (!undo.by_caller) {
+        ps.flush_index();
+        st.effect_savepoint.execute(true);
+      }
       applied = request.effect(effect_tx, st.inserted_id);
       if (raced) return Status(Code::kUnavailable, "lost a race to create a resource; run again");
       if (!undo.by_caller) {
-        if (!applied.is_ok()) st.effect_rollback.execute(true);
+        if (!applied.is_ok()) {
+          ps.discard_index();
+          st.effect_rollback.execute(true);
+        }
         st.effect_release.execute(true);
       } else if (!applied.is_ok()) {
         *undo.failed = std::move(applied);

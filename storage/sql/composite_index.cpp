@@ -1,4 +1,4 @@
-// CompositeIndexWriter: SQLite inserts a resource's rows in multi-row statements of 2^k rows
+// CompositeIndexWriter: SQLite defers the rows and writes them in multi-row statements
 // through the C API (one statement per row cost as much as the row itself); PostgreSQL inserts
 // them with one unnest() statement, as IndexWriter does.
 #include "storage/sql/composite_index.h"
@@ -21,9 +21,9 @@ constexpr const char* kColumns =
     "rid, pid, grp, comp, system, code, text, folded, exact, low, high, value, target_type,"
     " target_id, url";
 
-// SQLite: at most kMaxRows rows per statement (15 values each). A blood-pressure Observation has
-// 8 rows.
-constexpr std::size_t kMaxRows = 8;
+// SQLite: at most kMaxRows rows per statement (15 values each: 480 parameters), the deferred
+// rows of many resources (a blood-pressure Observation has 8).
+constexpr std::size_t kMaxRows = 32;
 constexpr std::size_t kColumnCount = 15;
 
 constexpr const char* kRidOf =
@@ -47,8 +47,8 @@ bool has_composites(std::string_view type) {
 }  // namespace
 
 CompositeIndexWriter::CompositeIndexWriter(soci::session& sql, Dialect dialect,
-                                           const std::string& tenant)
-    : sql_(sql), dialect_(dialect), tenant_(tenant) {}
+                                           const std::string& tenant, TextArena& text)
+    : sql_(sql), dialect_(dialect), tenant_(tenant), text_arena_(text) {}
 
 CompositeIndexWriter::~CompositeIndexWriter() = default;
 
@@ -76,37 +76,46 @@ void CompositeIndexWriter::remove(const std::string& type, const std::string& id
   delete_->execute(true);
 }
 
+void CompositeIndexWriter::flush() {
+  if (deferred_.empty()) return;
+  if (!sqlite_insert_) {
+    sqlite_insert_ =
+        std::make_unique<MultiRowInsert>(sql_, "idx_composite", kColumns, kColumnCount, kMaxRows);
+  }
+  sqlite_insert_->insert(deferred_.size(), [&](SqliteStatement& st, int& i, std::size_t row) {
+    const Deferred& r = deferred_[row];
+    st.bind(i++, r.rid);
+    st.bind(i++, r.pid);
+    st.bind(i++, r.group);
+    st.bind(i++, r.component);
+    st.bind(i++, r.system);
+    st.bind(i++, r.code);
+    st.bind(i++, r.text);
+    st.bind(i++, r.folded);
+    st.bind(i++, r.exact);
+    st.bind(i++, r.low);
+    st.bind(i++, r.high);
+    st.bind(i++, r.value);
+    st.bind(i++, r.target_type);
+    st.bind(i++, r.target_id);
+    st.bind(i++, r.url);
+  });
+  deferred_.clear();
+}
+
 void CompositeIndexWriter::insert(const std::string& type, const std::string& id, std::int64_t rid,
                                   const std::vector<fhir::search::CompositeIndex>& rows,
                                   const std::function<long long(std::string_view)>& pid_of) {
   if (rows.empty()) return;
   if (dialect_ == Dialect::kSqlite) {
-    kept_.clear();
     for (const fhir::search::CompositeIndex& r : rows) {
-      if (std::isfinite(r.value)) kept_.push_back(&r);
+      if (!std::isfinite(r.value)) continue;
+      deferred_.push_back(Deferred{
+          rid, pid_of(r.param), r.group, r.component, text_arena_.keep(r.system),
+          text_arena_.keep(r.code), text_arena_.keep(r.text), text_arena_.keep(r.folded),
+          text_arena_.keep(r.exact), r.low, r.high, r.value, text_arena_.keep(r.target_type),
+          text_arena_.keep(r.target_id), text_arena_.keep(r.url)});
     }
-    if (!sqlite_insert_) {
-      sqlite_insert_ =
-          std::make_unique<MultiRowInsert>(sql_, "idx_composite", kColumns, kColumnCount, kMaxRows);
-    }
-    sqlite_insert_->insert(kept_.size(), [&](SqliteStatement& st, int& i, std::size_t row) {
-      const fhir::search::CompositeIndex* r = kept_[row];
-      st.bind(i++, rid);
-      st.bind(i++, std::int64_t{pid_of(r->param)});
-      st.bind(i++, std::int64_t{r->group});
-      st.bind(i++, std::int64_t{r->component});
-      st.bind(i++, std::string_view(r->system));
-      st.bind(i++, std::string_view(r->code));
-      st.bind(i++, std::string_view(r->text));
-      st.bind(i++, std::string_view(r->folded));
-      st.bind(i++, std::string_view(r->exact));
-      st.bind(i++, r->low);
-      st.bind(i++, r->high);
-      st.bind(i++, r->value);
-      st.bind(i++, std::string_view(r->target_type));
-      st.bind(i++, std::string_view(r->target_id));
-      st.bind(i++, std::string_view(r->url));
-    });
     return;
   }
   const std::array<std::string*, 14> arrays = {

@@ -23,6 +23,7 @@
 #include "fhir/search/index_values.h"
 #include "storage/sql/multi_row_insert.h"
 #include "storage/sql/sqlite_statement.h"
+#include "storage/sql/text_arena.h"
 #include "storage/store_url.h"
 
 namespace hearth::storage::detail {
@@ -31,8 +32,10 @@ namespace hearth::storage::detail {
 // composite value prepares nothing but the delete).
 class CompositeIndexWriter {
  public:
-  // `tenant`: the owner's (IndexWriter), read at each PostgreSQL statement.
-  CompositeIndexWriter(soci::session& sql, Dialect dialect, const std::string& tenant);
+  // `tenant`: the owner's (IndexWriter), read at each PostgreSQL statement. `text`: where
+  // SQLite's deferred rows keep their text (the owner's, cleared by the owner after discard()).
+  CompositeIndexWriter(soci::session& sql, Dialect dialect, const std::string& tenant,
+                       TextArena& text);
   ~CompositeIndexWriter();
 
   // Deletes the rows of the resource: by `rid` on SQLite, by (type, id) on PostgreSQL (which
@@ -40,17 +43,32 @@ class CompositeIndexWriter {
   // composite parameters.
   void remove(const std::string& type, const std::string& id, std::int64_t rid);
   // Inserts `rows` for the resource (keys as for remove); `pid_of` gives a parameter code's id.
+  // SQLite defers them until flush(), as IndexWriter defers its own (search_index.h); the
+  // owner calls flush() and discard() with its own.
   void insert(const std::string& type, const std::string& id, std::int64_t rid,
               const std::vector<fhir::search::CompositeIndex>& rows,
               const std::function<long long(std::string_view)>& pid_of);
+  // SQLite: writes the deferred rows. Throws like insert().
+  void flush();
+  // SQLite: forgets the deferred rows, unwritten.
+  void discard() { deferred_.clear(); }
 
  private:
   soci::session& sql_;
   const Dialect dialect_;
   const std::string& tenant_;
   std::unique_ptr<SqliteStatement> sqlite_delete_;
-  std::unique_ptr<MultiRowInsert> sqlite_insert_;          // SQLite: made on first use
-  std::vector<const fhir::search::CompositeIndex*> kept_;  // the rows with a finite value
+  std::unique_ptr<MultiRowInsert> sqlite_insert_;  // SQLite: made on first use
+  // SQLite: the rows insert() deferred, their text in `text_arena_`.
+  struct Deferred {
+    std::int64_t rid, pid, group, component;
+    std::string_view system, code, text, folded, exact;
+    std::int64_t low, high;
+    double value;
+    std::string_view target_type, target_id, url;
+  };
+  std::vector<Deferred> deferred_;
+  TextArena& text_arena_;
   // PostgreSQL: the bound key and the columns' array literals.
   std::string type_, id_;
   std::string pid_, grp_, comp_, system_, code_, text_, folded_, exact_, low_, high_, value_,

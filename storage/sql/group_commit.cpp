@@ -121,12 +121,16 @@ void GroupCommit::run_batch(const std::vector<Item*>& batch) {
       for (auto it = pending.begin(); it != pending.end(); ++it) {
         Item* w = *it;
         const bool isolated = !w->atomic() && !w->fails_before_writing();
-        if (isolated) ps.savepoint.execute(true);
+        if (isolated) {
+          ps.flush_index();  // what a rollback to the savepoint keeps
+          ps.savepoint.execute(true);
+        }
         ps.tenant = w->tenant_;
         try {
           if (w->apply(ps, now)) {
             any_changed = true;
           } else if (isolated) {
+            ps.discard_index();
             ps.rollback_to_savepoint.execute(true);
           }
           if (isolated) ps.release_savepoint.execute(true);
@@ -142,6 +146,7 @@ void GroupCommit::run_batch(const std::vector<Item*>& batch) {
           if (kind == FailureKind::kInterrupted) throw;
           w->fail_current(kind);
           if (isolated) {
+            ps.discard_index();
             ps.rollback_to_savepoint.execute(true);
             ps.release_savepoint.execute(true);
           } else if (!ps.in_transaction()) {
@@ -155,6 +160,7 @@ void GroupCommit::run_batch(const std::vector<Item*>& batch) {
       }
       if (broken != pending.end()) {
         open = nullptr;
+        ps.discard_index();
         ps.rollback.execute(true);
         if (!keep_broken) pending.erase(broken);
         continue;

@@ -45,6 +45,9 @@ const std::array<TableColumns, 7>& table_columns() {
   return columns;
 }
 
+// idx_token's place in kTables.
+constexpr std::size_t kTokenTable = 1;
+
 // SQLite inserts at most kMaxRows rows per statement (5 values each: 160 parameters).
 constexpr std::size_t kMaxRows = 32;
 
@@ -65,6 +68,11 @@ struct IndexWriter::Row {
   std::string_view param, text1, text2, text3;
   long long low = 0, high = 0;
   double real = 0;
+};
+
+struct IndexWriter::Deferred {
+  std::int64_t rid, pid;
+  Row row;
 };
 
 namespace {
@@ -95,14 +103,14 @@ IndexWriter::IndexWriter(soci::session& sql, Dialect dialect, const std::string&
     : sql_(sql),
       dialect_(dialect),
       tenant_(tenant),
-      composite_(sql, dialect, tenant),
+      composite_(sql, dialect, tenant, deferred_text_),
       phonetic_(sql, dialect),
-      text_(sql, dialect, tenant) {
+      text_(sql, dialect, tenant, deferred_text_) {
   if (dialect_ == Dialect::kSqlite) {
     rid_lookup_ = std::make_unique<SqliteStatement>(
         sql, "SELECT rid FROM resource WHERE tenant = ?1 AND res_type = ?2 AND res_id = ?3");
     date_shape_ = std::make_unique<DateShapeWriter>(sql);
-    token_dates_ = std::make_unique<TokenDateIndexWriter>(sql);
+    token_dates_ = std::make_unique<TokenDateIndexWriter>(sql, deferred_text_);
   }
   for (std::size_t t = 0; t < kTables.size(); ++t) {
     const TableColumns& columns = table_columns()[t];
@@ -240,7 +248,53 @@ bool IndexWriter::find_rid(const std::string& type, const std::string& id,
   return rid_lookup_->step_into(rid_);
 }
 
+void IndexWriter::flush() {
+  if (!any_deferred_) return;
+  for (std::size_t t = 0; t < deferred_.size(); ++t) write_deferred(t);
+  composite_.flush();
+  if (token_dates_) token_dates_->flush();
+  text_.flush();
+  discard();
+}
+
+void IndexWriter::flush_tokens() {
+  if (any_deferred_) write_deferred(kTokenTable);
+}
+
+void IndexWriter::write_deferred(std::size_t t) {
+  std::vector<Deferred>& rows = deferred_[t];
+  if (rows.empty()) return;
+  const std::vector<Col>& cols = table_columns()[t].cols;
+  sqlite_inserts_[t]->insert(rows.size(), [&](SqliteStatement& st, int& i, std::size_t r) {
+    const Deferred& d = rows[r];
+    st.bind(i++, d.rid);
+    st.bind(i++, d.pid);
+    for (Col col : cols) {
+      switch (col) {
+        case Col::kText1: st.bind(i++, d.row.text1); break;
+        case Col::kText2: st.bind(i++, d.row.text2); break;
+        case Col::kText3: st.bind(i++, d.row.text3); break;
+        case Col::kLow: st.bind(i++, std::int64_t{d.row.low}); break;
+        case Col::kHigh: st.bind(i++, std::int64_t{d.row.high}); break;
+        case Col::kReal: st.bind(i++, d.row.real); break;
+      }
+    }
+  });
+  rows.clear();  // their text stays in deferred_text_ until discard()
+}
+
+void IndexWriter::discard() {
+  if (!any_deferred_) return;
+  for (std::vector<Deferred>& rows : deferred_) rows.clear();
+  composite_.discard();
+  if (token_dates_) token_dates_->discard();
+  text_.discard();
+  deferred_text_.clear();
+  any_deferred_ = false;
+}
+
 void IndexWriter::remove(const std::string& type, const std::string& id) {
+  flush();  // the rows to delete may be deferred still
   if (!find_rid(type, id)) return;
   // Before the date and token rows it finds its rows by.
   if (token_dates_) token_dates_->remove(rid_);
@@ -262,27 +316,16 @@ void IndexWriter::insert_rows(int table, const Rows& rows, Fill&& fill) {
   const auto t = static_cast<std::size_t>(table);
   const auto keep = [](const Row& row) { return std::isfinite(row.real); };
   if (dialect_ == Dialect::kSqlite) {
-    kept_.clear();
+    std::vector<Deferred>& deferred = deferred_[t];
     for (const auto& source : rows) {
       Row row = fill(source);
-      if (keep(row)) kept_.push_back(row);
+      if (!keep(row)) continue;
+      row.text1 = deferred_text_.keep(row.text1);
+      row.text2 = deferred_text_.keep(row.text2);
+      row.text3 = deferred_text_.keep(row.text3);
+      deferred.push_back(Deferred{rid_, pid_of(row.param), row});
+      any_deferred_ = true;
     }
-    const std::vector<Col>& cols = table_columns()[t].cols;
-    sqlite_inserts_[t]->insert(kept_.size(), [&](SqliteStatement& st, int& i, std::size_t r) {
-      const Row& row = kept_[r];
-      st.bind(i++, rid_);
-      st.bind(i++, std::int64_t{pid_of(row.param)});
-      for (Col col : cols) {
-        switch (col) {
-          case Col::kText1: st.bind(i++, row.text1); break;
-          case Col::kText2: st.bind(i++, row.text2); break;
-          case Col::kText3: st.bind(i++, row.text3); break;
-          case Col::kLow: st.bind(i++, std::int64_t{row.low}); break;
-          case Col::kHigh: st.bind(i++, std::int64_t{row.high}); break;
-          case Col::kReal: st.bind(i++, row.real); break;
-        }
-      }
-    });
     return;
   }
   // PostgreSQL: the table's arrays, which insert() sends with every other table's.
@@ -320,6 +363,7 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
     throw std::runtime_error("index rows for " + type + "/" + id + ", which has no resource row");
   }
   text_.insert(type_, id_, rid_, values.text);
+  any_deferred_ = any_deferred_ || (has_text && dialect_ == Dialect::kSqlite);
   if (dialect_ == Dialect::kPostgresql) {
     pg_rows_ = false;
     for (PgArrays& arrays : pg_arrays_) {
@@ -355,6 +399,7 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
   if (token_dates_) {
     token_dates_->insert(rid_, type, values.tokens, values.dates,
                          [this](std::string_view code) { return pid_of(code); });
+    any_deferred_ = true;
   }
   insert_rows(3, values.numbers, [](const NumberIndex& r) {
     Row row;
@@ -386,6 +431,7 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
   });
   if (pg_rows_) pg_insert_->execute(true);
   if (!values.composites.empty()) {
+    any_deferred_ = any_deferred_ || dialect_ == Dialect::kSqlite;
     composite_.insert(type_, id_, rid_, values.composites,
                       [this](std::string_view code) { return pid_of(code); });
   }
@@ -473,6 +519,7 @@ long long reindex_all(soci::session& sql, Dialect dialect) {
     after = seqs.back();
     if (types.size() < 500) break;
   }
+  writer.flush();
   writer.drain_text();
   return indexed;
 }

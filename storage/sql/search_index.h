@@ -40,6 +40,7 @@
 #include "storage/sql/multi_row_insert.h"
 #include "storage/sql/phonetic_index.h"
 #include "storage/sql/sqlite_statement.h"
+#include "storage/sql/text_arena.h"
 #include "storage/sql/text_index.h"
 #include "storage/sql/token_date_index.h"
 #include "storage/store_url.h"
@@ -66,10 +67,26 @@ class IndexWriter {
   // Inserts `values` as the rows of (type, id), whose resource row is already written; the
   // caller removed older rows first. `rid`: the resource's key when the caller knows it (a
   // resource created in this transaction: the seq of its first version), which saves a lookup.
+  //
+  // SQLite defers the rows of the seven value tables (copied: `values` need not outlive the
+  // call) until flush(), which writes every table's deferred rows in a few statements: the rows
+  // of a message's 20 resources written resource by resource cost about twice as much as the
+  // same rows written table by table (bench/README.md, "Index rows by table"). So the session's
+  // owner calls flush() before anything reads the index tables (the search, include and token
+  // lookup runners do it themselves; remove() too), before a SAVEPOINT or RELEASE, and before
+  // COMMIT; and discard() before a ROLLBACK (TO) that takes back the writes they belong to.
   void insert(const std::string& type, const std::string& id,
               const fhir::search::IndexValues& values, std::optional<std::int64_t> rid = {});
   // SQLite: moves the full-text rows still pending into the FTS5 index (text_index.h).
   void drain_text() { text_.drain(); }
+  // SQLite: writes the rows insert() deferred (below). Throws like insert(). No-op on
+  // PostgreSQL, and when nothing is deferred.
+  void flush();
+  // SQLite: writes the deferred idx_token rows alone (all a token lookup reads).
+  void flush_tokens();
+  // SQLite: forgets the deferred rows, unwritten: their transaction or savepoint is being
+  // rolled back.
+  void discard();
 
  private:
   template <typename Rows, typename Fill>
@@ -103,7 +120,12 @@ class IndexWriter {
   std::unique_ptr<SqliteStatement> rid_lookup_;
   std::vector<std::unique_ptr<SqliteStatement>> sqlite_deletes_;
   std::vector<std::unique_ptr<MultiRowInsert>> sqlite_inserts_;
-  std::vector<Row> kept_;  // one table's rows to insert, reused
+  // SQLite: the rows insert() deferred, by table (kTables order), their text in `deferred_text_`.
+  struct Deferred;  // one row: its rid, its pid and its values
+  void write_deferred(std::size_t table);
+  std::array<std::vector<Deferred>, 7> deferred_;
+  TextArena deferred_text_;  // the text of every deferred row, composite rows' too
+  bool any_deferred_ = false;
   // PostgreSQL: the deletes in kTables order; one insert for every table (prepare_pg_insert),
   // bound to each table's array literals: its pids, then its value columns in order.
   struct PgArrays {

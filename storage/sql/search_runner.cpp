@@ -289,6 +289,7 @@ std::optional<SearchPage> direct_first_page(PreparedStatements& ps,
 Result<SearchPage> run_search_in(PreparedStatements& ps,
                                  const fhir::search::SearchQuery& query_asked,
                                  std::int64_t now_micros) {
+  ps.flush_index();  // rows this session wrote and deferred are read too
   using Direction = PageCursor::Direction;
   SearchStatements& cache = ps.searches();
   // Without _sort, a search that bounds a date is in that date's order (default_date_order):
@@ -432,6 +433,7 @@ Result<SearchPage> run_search_in(PreparedStatements& ps,
 
 Result<std::vector<ResourceVersion>> run_include_in(PreparedStatements& ps,
                                                     const IncludeQuery& query) {
+  ps.flush_index();  // rows this session wrote and deferred are read too
   std::vector<ResourceVersion> out;
   if (query.from.empty() || query.directives.empty() || query.limit == 0) return out;
   IncludeSql compiled = compile_include(query, ps.tenant);

@@ -314,6 +314,18 @@ detail::IndexWriter& PreparedStatements::index() {
   return *index_;
 }
 
+void PreparedStatements::flush_index() {
+  if (index_) index_->flush();
+}
+
+void PreparedStatements::flush_index_tokens() {
+  if (index_) index_->flush_tokens();
+}
+
+void PreparedStatements::discard_index() {
+  if (index_) index_->discard();
+}
+
 detail::SearchStatements& PreparedStatements::searches() {
   if (!searches_) searches_ = std::make_unique<detail::SearchStatements>(sql, dialect);
   return *searches_;

@@ -25,8 +25,9 @@ std::unique_ptr<soci::statement> prepared(soci::session& sql, const std::string&
 
 }  // namespace
 
-TextIndexWriter::TextIndexWriter(soci::session& sql, Dialect dialect, const std::string& tenant)
-    : sql_(sql), dialect_(dialect), tenant_(tenant) {}
+TextIndexWriter::TextIndexWriter(soci::session& sql, Dialect dialect, const std::string& tenant,
+                                 TextArena& text)
+    : sql_(sql), dialect_(dialect), tenant_(tenant), text_(text) {}
 
 TextIndexWriter::~TextIndexWriter() = default;
 
@@ -88,13 +89,7 @@ void TextIndexWriter::insert(const std::string& type, const std::string& id, std
       SqliteStatement(sql_, "SELECT count(*) FROM idx_text_pending").step_into(left);
       written_ = static_cast<int>(std::min<std::int64_t>(left, kTextDrainRows));
     }
-    words_ = sqlite_text_words(text);
-    SqliteStatement& pending =
-        sqlite(insert_pending_, "INSERT INTO idx_text_pending (rid, words) VALUES (?1, ?2)");
-    pending.bind(1, rid);
-    pending.bind(2, std::string_view(words_));
-    pending.step();
-    if (++written_ >= kTextDrainRows) drain();
+    deferred_.push_back(Deferred{rid, text_.keep(sqlite_text_words(text))});
     return;
   }
   if (!insert_) {
@@ -112,8 +107,24 @@ void TextIndexWriter::insert(const std::string& type, const std::string& id, std
   insert_->execute(true);
 }
 
+void TextIndexWriter::flush() {
+  if (deferred_.empty()) return;
+  if (!insert_pending_rows_) {
+    insert_pending_rows_ =
+        std::make_unique<MultiRowInsert>(sql_, "idx_text_pending", "rid, words", 2, 32);
+  }
+  insert_pending_rows_->insert(deferred_.size(), [&](SqliteStatement& st, int& i, std::size_t r) {
+    st.bind(i++, deferred_[r].rid);
+    st.bind(i++, deferred_[r].words);
+  });
+  written_ += static_cast<int>(deferred_.size());
+  deferred_.clear();
+  if (written_ >= kTextDrainRows) drain();
+}
+
 void TextIndexWriter::drain() {
   if (dialect_ != Dialect::kSqlite) return;
+  flush();
   // Every pending row, whichever session wrote it (others may have stopped before draining).
   sqlite(drain_words_,
          "INSERT INTO idx_text_words (rid, words) SELECT rid, words FROM idx_text_pending")

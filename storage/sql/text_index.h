@@ -28,9 +28,13 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "fhir/search/full_text.h"
+#include "storage/sql/multi_row_insert.h"
 #include "storage/sql/sqlite_statement.h"
+#include "storage/sql/text_arena.h"
 #include "storage/store_url.h"
 
 namespace hearth::storage::detail {
@@ -43,16 +47,24 @@ std::string sqlite_text_words(const fhir::search::FullText& text);
 
 class TextIndexWriter {
  public:
-  // `tenant`: the owner's (IndexWriter), read at each PostgreSQL statement.
-  TextIndexWriter(soci::session& sql, Dialect dialect, const std::string& tenant);
+  // `tenant`: the owner's (IndexWriter), read at each PostgreSQL statement. `text`: where
+  // SQLite's deferred rows keep their words (the owner's, cleared by the owner after discard()).
+  TextIndexWriter(soci::session& sql, Dialect dialect, const std::string& tenant, TextArena& text);
   ~TextIndexWriter();
 
   // Deletes the row of the resource (SQLite: key `rid`; PostgreSQL: found by type and id).
   void remove(const std::string& type, const std::string& id, std::int64_t rid);
   // Writes the row of the resource, whose older row is gone; nothing when `text` has no word.
+  // SQLite defers it until flush(), as IndexWriter defers its own rows (search_index.h).
   void insert(const std::string& type, const std::string& id, std::int64_t rid,
               const fhir::search::FullText& text);
-  // SQLite: moves every pending row into the FTS5 index now. No-op on PostgreSQL.
+  // SQLite: writes the deferred rows into idx_text_pending (and drains it once it holds
+  // kTextDrainRows rows). No-op on PostgreSQL.
+  void flush();
+  // SQLite: forgets the deferred rows, unwritten.
+  void discard() { deferred_.clear(); }
+  // SQLite: moves every pending row into the FTS5 index now (the deferred ones first). No-op on
+  // PostgreSQL.
   void drain();
 
  private:
@@ -62,9 +74,15 @@ class TextIndexWriter {
   const Dialect dialect_;
   const std::string& tenant_;
   // SQLite, prepared on first use.
-  std::unique_ptr<SqliteStatement> insert_pending_, delete_indexed_, delete_pending_, delete_words_,
-      drain_words_, drain_index_, drain_clear_;
-  std::string words_;  // the text of the row being inserted
+  std::unique_ptr<SqliteStatement> delete_indexed_, delete_pending_, delete_words_, drain_words_,
+      drain_index_, drain_clear_;
+  struct Deferred {
+    std::int64_t rid;
+    std::string_view words;  // in text_
+  };
+  std::vector<Deferred> deferred_;  // SQLite: rows insert() deferred
+  TextArena& text_;
+  std::unique_ptr<MultiRowInsert> insert_pending_rows_;
   // Pending rows since this session last drained (-1: not counted yet; the first write counts
   // the rows already pending).
   int written_ = -1;

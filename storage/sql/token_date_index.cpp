@@ -14,8 +14,8 @@
 namespace hearth::storage::detail {
 namespace {
 
-// At most kMaxRows rows per statement (6 values each: 96 parameters).
-constexpr std::size_t kMaxRows = 16;
+// At most kMaxRows rows per statement (6 values each: 192 parameters).
+constexpr std::size_t kMaxRows = 32;
 
 using ParamsByType = std::unordered_map<std::string_view, TokenDateParams>;
 
@@ -92,7 +92,7 @@ void fill_token_date_index(soci::session& sql) {
   sql << "ANALYZE sqlite_schema";
 }
 
-TokenDateIndexWriter::TokenDateIndexWriter(soci::session& sql)
+TokenDateIndexWriter::TokenDateIndexWriter(soci::session& sql, TextArena& text)
     :  // The rows of the keys the resource's date and token rows give, each through the whole
        // key (a row-value IN would read all of a (pid, tpid) pair's rows): the table is in the
        // walk's order, not the resource's.
@@ -105,7 +105,8 @@ TokenDateIndexWriter::TokenDateIndexWriter(soci::session& sql)
               "DELETE FROM idx_token_date WHERE pid = ?1 AND tpid = ?2 AND code = ?3"
               " AND low = ?4 AND rid = ?5"),
       // OR IGNORE: one code under two systems (or with two texts) is one row.
-      insert_(sql, "idx_token_date", "rid, pid, tpid, code, low, high", 6, kMaxRows) {}
+      insert_(sql, "idx_token_date", "rid, pid, tpid, code, low, high", 6, kMaxRows),
+      text_(text) {}
 
 TokenDateIndexWriter::~TokenDateIndexWriter() = default;
 
@@ -137,7 +138,6 @@ void TokenDateIndexWriter::insert(std::int64_t rid, std::string_view resource_ty
     if (!t.code.empty() && listed(params.tokens, t.param)) coded_.push_back(&t);
   }
   if (coded_.empty()) return;
-  pairs_.clear();
   // A resource has few date rows: a parameter's rows are counted by a scan.
   for (std::size_t k = 0; k < dates.size(); ++k) {
     if (!listed(params.dates, dates[k].param)) continue;
@@ -146,18 +146,24 @@ void TokenDateIndexWriter::insert(std::int64_t rid, std::string_view resource_ty
     if (rows != 1) continue;  // several rows: the walk never reads this parameter (date_shape.h)
     const long long date_pid = pid_of(dates[k].param);
     for (const fhir::search::TokenIndex* t : coded_) {
-      pairs_.push_back(Pair{date_pid, pid_of(t->param), t->code, dates[k].low, dates[k].high});
+      pairs_.push_back(
+          Pair{rid, date_pid, pid_of(t->param), text_.keep(t->code), dates[k].low, dates[k].high});
     }
   }
+}
+
+void TokenDateIndexWriter::flush() {
+  if (pairs_.empty()) return;
   insert_.insert(pairs_.size(), [&](SqliteStatement& st, int& i, std::size_t row) {
     const Pair& p = pairs_[row];
-    st.bind(i++, rid);
+    st.bind(i++, p.rid);
     st.bind(i++, std::int64_t{p.date_pid});
     st.bind(i++, std::int64_t{p.token_pid});
     st.bind(i++, p.code);
     st.bind(i++, p.low);
     st.bind(i++, p.high);
   });
+  pairs_.clear();
 }
 
 }  // namespace hearth::storage::detail

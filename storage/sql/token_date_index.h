@@ -30,6 +30,7 @@
 #include "fhir/search/index_values.h"
 #include "storage/sql/multi_row_insert.h"
 #include "storage/sql/sqlite_statement.h"
+#include "storage/sql/text_arena.h"
 
 namespace hearth::storage::detail {
 
@@ -52,7 +53,8 @@ void fill_token_date_index(soci::session& sql);
 class TokenDateIndexWriter {
  public:
   // SQLite sessions only (PostgreSQL plans from its own statistics and has no such table).
-  explicit TokenDateIndexWriter(soci::session& sql);
+  // `text`: where the deferred rows keep their codes (the owner's, IndexWriter's).
+  TokenDateIndexWriter(soci::session& sql, TextArena& text);
   ~TokenDateIndexWriter();
 
   // Deletes the rows of resource `rid`, found from its idx_date and idx_token rows: call it
@@ -60,11 +62,16 @@ class TokenDateIndexWriter {
   void remove(std::int64_t rid);
   // Inserts the rows of resource `rid` of `resource_type` from its token and date rows; `pid_of`
   // gives a parameter's id. Nothing when it has no date parameter of token_date_params with one
-  // row, or no code of one of its token parameters.
+  // row, or no code of one of its token parameters. The rows are deferred until flush(), as
+  // IndexWriter defers its own (search_index.h); the owner calls flush() and discard().
   void insert(std::int64_t rid, std::string_view resource_type,
               const std::vector<fhir::search::TokenIndex>& tokens,
               const std::vector<fhir::search::DateIndex>& dates,
               const std::function<long long(std::string_view)>& pid_of);
+  // Writes the deferred rows. Throws like SqliteStatement::step().
+  void flush();
+  // Forgets the deferred rows, unwritten.
+  void discard() { pairs_.clear(); }
 
  private:
   SqliteStatement find_;
@@ -77,11 +84,13 @@ class TokenDateIndexWriter {
   std::vector<Key> keys_;  // the rows remove() found, reused
   MultiRowInsert insert_;
   struct Pair {
+    std::int64_t rid;
     long long date_pid, token_pid;
-    std::string_view code;
+    std::string_view code;  // in text_
     std::int64_t low, high;
   };
-  std::vector<Pair> pairs_;                             // one resource's rows, reused
+  std::vector<Pair> pairs_;  // the deferred rows
+  TextArena& text_;
   std::vector<const fhir::search::TokenIndex*> coded_;  // its token rows of coded parameters
 };
 

@@ -25,6 +25,7 @@ constexpr const char* kLookup =
 }  // namespace
 
 std::vector<ResourceVersion> run_token_lookup(PreparedStatements& ps, const TokenLookup& lookup) {
+  ps.flush_index_tokens();  // rows this session wrote and deferred are read too
   std::vector<ResourceVersion> out;
   if (lookup.limit == 0) return out;
   std::vector<SqlValue> values(5);

@@ -10,6 +10,7 @@ namespace hearth::storage::detail {
 void roll_back_quietly(PreparedStatements* open) {
   if (open == nullptr) return;
   store_metrics().rollbacks.add();
+  open->discard_index();
   try {
     open->rollback.execute(true);
   } catch (...) {
@@ -18,13 +19,16 @@ void roll_back_quietly(PreparedStatements* open) {
 
 PreparedStatements& WriteTransactions::begin(SessionPool::Lease& lease, std::string_view tenant) {
   PreparedStatements& ps = statements_of(*lease, pool_.url().dialect, tenant);
+  ps.discard_index();  // what a transaction that never ended left (its rollback took it back)
   ps.begin_write.execute(true);
   return ps;
 }
 
 void WriteTransactions::end(SessionPool::Lease& lease, PreparedStatements& ps, bool commit) {
+  if (commit) ps.flush_index();  // inside the lease's limits, as the writes it defers
   lease.clear_limits();
   if (!commit) {
+    ps.discard_index();
     ps.rollback.execute(true);
     return;
   }
