@@ -516,10 +516,10 @@ long long reindex_all(soci::session& sql, Dialect dialect) {
       writer.insert(types[i], ids[i], *values);
       ++indexed;
     }
+    writer.flush();  // a page's rows at a time: the store may hold millions
     after = seqs.back();
     if (types.size() < 500) break;
   }
-  writer.flush();
   writer.drain_text();
   return indexed;
 }

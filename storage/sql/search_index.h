@@ -68,13 +68,15 @@ class IndexWriter {
   // caller removed older rows first. `rid`: the resource's key when the caller knows it (a
   // resource created in this transaction: the seq of its first version), which saves a lookup.
   //
-  // SQLite defers the rows of the seven value tables (copied: `values` need not outlive the
-  // call) until flush(), which writes every table's deferred rows in a few statements: the rows
-  // of a message's 20 resources written resource by resource cost about twice as much as the
+  // SQLite defers the rows (copied: `values` need not outlive the call) of the seven value
+  // tables and, through their writers, of idx_composite, idx_token_date and idx_text_pending,
+  // until flush(), which writes each table's deferred rows in a few statements: the rows of a
+  // message's 20 resources written resource by resource cost about twice the SQLite CPU of the
   // same rows written table by table (bench/README.md, "Index rows by table"). So the session's
   // owner calls flush() before anything reads the index tables (the search, include and token
-  // lookup runners do it themselves; remove() too), before a SAVEPOINT or RELEASE, and before
-  // COMMIT; and discard() before a ROLLBACK (TO) that takes back the writes they belong to.
+  // lookup runners do it themselves; remove() too), before a SAVEPOINT (a rollback to it must
+  // keep what came before), and before COMMIT; and discard() before a ROLLBACK (TO), which
+  // takes back the writes the rows deferred since belong to.
   void insert(const std::string& type, const std::string& id,
               const fhir::search::IndexValues& values, std::optional<std::int64_t> rid = {});
   // SQLite: moves the full-text rows still pending into the FTS5 index (text_index.h).

@@ -86,9 +86,9 @@ struct PreparedStatements {
   detail::ArchiveStatements& archive();
   // The search index's write statements (search_index.h), prepared on first use.
   detail::IndexWriter& index();
-  // The index rows the writer deferred: written (before the index is read, a savepoint is set
-  // or released, or the transaction commits) or forgotten (before a rollback takes back their
-  // writes). No-ops when nothing is deferred (always on PostgreSQL).
+  // The index rows the writer deferred (search_index.h): written (before the index is read, a
+  // savepoint is set, or the transaction commits) or forgotten (before a rollback takes back
+  // their writes). No-ops when nothing is deferred (always on PostgreSQL).
   void flush_index();
   // The deferred idx_token rows alone (all a token lookup reads).
   void flush_index_tokens();

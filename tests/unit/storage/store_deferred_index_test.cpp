@@ -25,22 +25,13 @@ using testing::indexed_fields;
 using testing::ManualClock;
 using testing::open_or_die;
 
-std::vector<std::string> found(StoreTransaction& tx, const std::string& type,
+// The ids a search finds, on a transaction or on the store.
+template <typename Searcher>
+std::vector<std::string> found(Searcher& searcher, const std::string& type,
                                std::vector<std::pair<std::string, std::string>> params) {
   auto query = fhir::search::parse_search(type, params, "", true);
   REQUIRE_MESSAGE(query.is_ok(), query.status().message());
-  auto page = tx.search(*query);
-  REQUIRE_MESSAGE(page.is_ok(), page.status().message());
-  std::vector<std::string> ids;
-  for (const ResourceVersion& r : page->entries) ids.push_back(r.id);
-  return ids;
-}
-
-std::vector<std::string> found(ResourceStore& store, const std::string& type,
-                               std::vector<std::pair<std::string, std::string>> params) {
-  auto query = fhir::search::parse_search(type, params, "", true);
-  REQUIRE_MESSAGE(query.is_ok(), query.status().message());
-  auto page = store.search(*query);
+  auto page = searcher.search(*query);
   REQUIRE_MESSAGE(page.is_ok(), page.status().message());
   std::vector<std::string> ids;
   for (const ResourceVersion& r : page->entries) ids.push_back(r.id);
@@ -78,10 +69,10 @@ TEST_CASE("deferred index rows: a transaction searches every kind of row it wrot
       REQUIRE(matches->size() == 1);
       CHECK((*matches)[0].id == "p1");
       using V = std::vector<std::string>;
-      CHECK(found(tx, "Patient", {{"family", "okafor"}}) == V{"p1"});         // string
-      CHECK(found(tx, "Patient", {{"birthdate", "1961-04-02"}}) == V{"p1"});  // date
-      CHECK(found(tx, "Patient", {{"_source", "urn:msg:7"}}) == V{"p1"});     // uri
-      CHECK(found(tx, "Patient", {{"_text", "pilot"}}) == V{"p1"});           // full text
+      CHECK(found(tx, "Patient", {{"family", "okafor"}}) == V{"p1"});           // string
+      CHECK(found(tx, "Patient", {{"birthdate", "1961-04-02"}}) == V{"p1"});    // date
+      CHECK(found(tx, "Patient", {{"_source", "urn:msg:7"}}) == V{"p1"});       // uri
+      CHECK(found(tx, "Patient", {{"_text", "pilot"}}) == V{"p1"});             // full text
       CHECK(found(tx, "Observation", {{"subject", "Patient/p1"}}) == V{"o1"});  // reference
       CHECK(found(tx, "Observation", {{"value-quantity", "5.4"}}) == V{"o1"});  // quantity
       CHECK(found(tx, "Observation", {{"code-value-quantity", "2345-7$5.4"}}) ==
