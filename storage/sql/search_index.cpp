@@ -323,8 +323,9 @@ void IndexWriter::insert_rows(int table, const Rows& rows, Fill&& fill) {
       row.text1 = deferred_text_.keep(row.text1);
       row.text2 = deferred_text_.keep(row.text2);
       row.text3 = deferred_text_.keep(row.text3);
-      deferred.push_back(Deferred{rid_, pid_of(row.param), row});
-      any_deferred_ = true;
+      const long long pid = pid_of(row.param);
+      row.param = {};  // a view into the caller's values, which need not outlive this call
+      deferred.push_back(Deferred{rid_, pid, row});
     }
     return;
   }
@@ -362,8 +363,9 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
   if (!find_rid(type, id, rid)) {
     throw std::runtime_error("index rows for " + type + "/" + id + ", which has no resource row");
   }
+  // SQLite: whatever of `values` has rows is deferred below, by this writer or its parts'.
+  if (dialect_ == Dialect::kSqlite) any_deferred_ = true;
   text_.insert(type_, id_, rid_, values.text);
-  any_deferred_ = any_deferred_ || (has_text && dialect_ == Dialect::kSqlite);
   if (dialect_ == Dialect::kPostgresql) {
     pg_rows_ = false;
     for (PgArrays& arrays : pg_arrays_) {
@@ -399,7 +401,6 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
   if (token_dates_) {
     token_dates_->insert(rid_, type, values.tokens, values.dates,
                          [this](std::string_view code) { return pid_of(code); });
-    any_deferred_ = true;
   }
   insert_rows(3, values.numbers, [](const NumberIndex& r) {
     Row row;
@@ -431,7 +432,6 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
   });
   if (pg_rows_) pg_insert_->execute(true);
   if (!values.composites.empty()) {
-    any_deferred_ = any_deferred_ || dialect_ == Dialect::kSqlite;
     composite_.insert(type_, id_, rid_, values.composites,
                       [this](std::string_view code) { return pid_of(code); });
   }

@@ -126,8 +126,8 @@ class IndexWriter {
   struct Deferred;  // one row: its rid, its pid and its values
   void write_deferred(std::size_t table);
   std::array<std::vector<Deferred>, 7> deferred_;
-  TextArena deferred_text_;  // the text of every deferred row, composite rows' too
-  bool any_deferred_ = false;
+  TextArena deferred_text_;    // the text of every deferred row, composite rows' too
+  bool any_deferred_ = false;  // insert() ran on SQLite since the last discard()
   // PostgreSQL: the deletes in kTables order; one insert for every table (prepare_pg_insert),
   // bound to each table's array literals: its pids, then its value columns in order.
   struct PgArrays {

@@ -119,12 +119,16 @@ void TextIndexWriter::flush() {
   });
   written_ += static_cast<int>(deferred_.size());
   deferred_.clear();
-  if (written_ >= kTextDrainRows) drain();
+  if (written_ >= kTextDrainRows) move_pending();
 }
 
 void TextIndexWriter::drain() {
   if (dialect_ != Dialect::kSqlite) return;
   flush();
+  move_pending();
+}
+
+void TextIndexWriter::move_pending() {
   // Every pending row, whichever session wrote it (others may have stopped before draining).
   sqlite(drain_words_,
          "INSERT INTO idx_text_words (rid, words) SELECT rid, words FROM idx_text_pending")
