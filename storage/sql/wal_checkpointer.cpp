@@ -24,11 +24,28 @@ std::int64_t steady_ns() {
 
 // One checkpoint of `mode`; the WAL's size in pages after it, or -1 when it did not complete
 // (busy, or an I/O error: either way it is tried again later).
-int checkpoint(sqlite3* db, int mode) {
+// `copied`, when given, receives how many frames are now in the database file.
+int checkpoint(sqlite3* db, int mode, int* copied = nullptr) {
   int log_pages = -1;
-  int copied = -1;
-  const int rc = sqlite_api::sqlite3_wal_checkpoint_v2(db, nullptr, mode, &log_pages, &copied);
+  int backfilled = -1;
+  const int rc = sqlite_api::sqlite3_wal_checkpoint_v2(db, nullptr, mode, &log_pages, &backfilled);
+  if (copied != nullptr) *copied = backfilled;
   return rc == SQLITE_OK ? log_pages : -1;
+}
+
+// Writes the database file's dirty pages to disk (fdatasync through the connection's VFS).
+// SQLite syncs the file after a PASSIVE pass only when the pass reached the WAL's end as it is
+// by then; under steady writes commits came in meanwhile, so it never does, and the writer's
+// next reset (a RESTART, which must sync the file before the WAL starts over) waited for every
+// page copied since the last reset. Synced here, on the checkpoint thread, the reset waits
+// only for the pages it copies itself.
+bool sync_database(sqlite3* db) {
+  sqlite_api::sqlite3_file* file = nullptr;
+  if (sqlite_api::sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+      file == nullptr || file->pMethods == nullptr) {
+    return false;
+  }
+  return file->pMethods->xSync(file, SQLITE_SYNC_NORMAL) == SQLITE_OK;
 }
 
 // SQLite's WAL hook, called after every commit of the connection with the WAL's size in pages.
@@ -111,6 +128,19 @@ void WalCheckpointer::after_commit(soci::session& writer) {
   restarts_.fetch_add(1, std::memory_order_relaxed);
 }
 
+int WalCheckpointer::pass(sqlite3* db) {
+  int copied = 0;
+  const int log_pages = checkpoint(db, SQLITE_CHECKPOINT_PASSIVE, &copied);
+  // `copied` counts from the WAL's start, which a reset moves: any change is new copies. A pass
+  // that reached the WAL's end has synced the file already (SQLite does); the sync then finds
+  // nothing to write.
+  if (copied > 0 && copied != synced_frames_ && sync_database(db)) {
+    database_syncs_.fetch_add(1, std::memory_order_relaxed);
+  }
+  synced_frames_ = copied;
+  return log_pages;
+}
+
 void WalCheckpointer::run() {
   sqlite3* db = detail::sqlite_connection(*sql_);
   unsigned seen_commits = commits_.load(std::memory_order_relaxed);
@@ -124,9 +154,16 @@ void WalCheckpointer::run() {
     const bool idle = commits == seen_commits;
     seen_commits = commits;
     if (!restart_due_.load(std::memory_order_acquire)) {
-      if (checkpoint(db, SQLITE_CHECKPOINT_PASSIVE) > restart_above_pages_) {
-        restart_due_.store(true, std::memory_order_release);
+      int log_pages = pass(db);
+      // Past the limit the reset is handed to the writer, which then copies and syncs what was
+      // committed since this pass began. Passes that copy just that come first while it is
+      // large (the first took a while, the next ones less), so the writer's share stays small.
+      for (int i = 0; i < kCatchUpPasses && log_pages > restart_above_pages_ &&
+                      wal_pages_.load(std::memory_order_relaxed) - synced_frames_ > kHandOverPages;
+           ++i) {
+        log_pages = pass(db);
       }
+      if (log_pages > restart_above_pages_) restart_due_.store(true, std::memory_order_release);
     } else if (idle && checkpoint(db, SQLITE_CHECKPOINT_RESTART) >= 0) {
       // No writer committed for a whole wake: none will reset the WAL, and none is in the way.
       restart_due_.store(false, std::memory_order_release);

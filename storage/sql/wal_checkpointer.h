@@ -4,7 +4,7 @@
 // The store's connections therefore run with wal_autocheckpoint=0 and this object, on its own
 // thread and connection, runs PASSIVE checkpoints (never blocking readers or the writer) once a
 // second, after every kCommitsPerWake commits or after the WAL grew by kPagesPerWake, whichever
-// comes first.
+// comes first, and syncs the database file after each that copied pages.
 //
 // A PASSIVE checkpoint copies the WAL into the database but never resets it: a writer starts
 // the WAL over only when its transaction began after everything was copied, and under steady
@@ -14,8 +14,9 @@
 // commit's leader takes the lock again before the busy handler's next poll (it gave up after
 // its 10 s timeout, having stalled writers all that time). So once the WAL passes
 // restart_above_pages, the reset runs on the writer itself, between two of its transactions
-// (after_commit): only the frames the last PASSIVE pass left are copied, readers still on the
-// WAL get kRestartWaitMillis to finish, and the next transaction writes from the WAL's start.
+// (after_commit): only the frames the last PASSIVE pass left are copied and synced (the thread
+// synced the rest), readers still on the WAL get kRestartWaitMillis to finish, and the next
+// transaction writes from the WAL's start.
 // A store that stops writing gets the RESTART from the checkpoint thread instead.
 //
 // Ownership: owns its thread and connection; the destructor stops and joins the thread.
@@ -39,6 +40,9 @@
 namespace soci {
 class session;
 }
+namespace sqlite_api {  // SOCI's namespace for <sqlite3.h> (sqlite_statement.h)
+struct sqlite3;
+}
 
 namespace hearth::storage {
 
@@ -50,6 +54,11 @@ class WalCheckpointer {
   static constexpr int kPagesPerWake = 4096;
   // WAL size (pages) above which it is reset: 64 MB with 4 KB pages.
   static constexpr int kRestartAbovePages = 16384;
+  // Before handing a reset to the writer, the thread makes up to this many more passes while
+  // more than kHandOverPages were committed since its last pass began (a commit of 16 ORU^R01
+  // writes about 1,200 pages, so fewer is rarely reached under load).
+  static constexpr int kCatchUpPasses = 4;
+  static constexpr int kHandOverPages = 1024;
   // How long a reset waits for readers still reading from the WAL before it tries again later.
   static constexpr int kRestartWaitMillis = 100;
   // The store's sessions' busy timeout (session_pool.cpp), which a reset puts back.
@@ -65,11 +74,17 @@ class WalCheckpointer {
 
   // WAL resets done so far (by writers and by the checkpoint thread), for tests and metrics.
   std::uint64_t restarts() const { return restarts_.load(std::memory_order_relaxed); }
+  // Syncs of the database file the thread made after its PASSIVE passes, so that a writer's
+  // reset finds little left to sync (for tests).
+  std::uint64_t database_syncs() const { return database_syncs_.load(std::memory_order_relaxed); }
 
  private:
   WalCheckpointer(std::unique_ptr<soci::session> sql, int restart_above_pages);
   void run();
   void wake();
+  // One PASSIVE checkpoint, then a sync of the database file if it copied anything; the WAL's
+  // size in pages, or -1.
+  int pass(sqlite_api::sqlite3* db);
 
   std::unique_ptr<soci::session> sql_;
   const int restart_above_pages_;
@@ -86,6 +101,8 @@ class WalCheckpointer {
   // Steady-clock nanoseconds before which writers do not try again after a busy reset.
   std::atomic<std::int64_t> retry_after_ns_{0};
   std::atomic<std::uint64_t> restarts_{0};
+  std::atomic<std::uint64_t> database_syncs_{0};
+  int synced_frames_ = 0;  // the thread's: frames in the database file at its last sync
   std::thread thread_;
 };
 
