@@ -1,0 +1,86 @@
+// A transaction whose references are resolved inside the store's transaction (a conditional
+// reference, a conditional create's placeholder, a conditional update) indexes its resources
+// after the rewrite (api/rest/entry_runner.h): searches by every kind of value find them, by the
+// resolved references and their words too, and never by the placeholders or the criteria.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "rest_test_support.h"
+
+using namespace hearth;
+using namespace hearth::api;
+using namespace hearth::api::testing;
+
+namespace {
+
+int total(RestFixture& f, std::string type, std::string param, std::string value) {
+  Response r = f.call("GET", std::move(type), "", {{std::move(param), std::move(value)}});
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  const std::size_t at = r.body.find("\"total\":");
+  REQUIRE(at != std::string::npos);
+  return std::atoi(r.body.c_str() + at + 8);
+}
+
+// The transaction: the patient by a conditional create, an encounter by a placeholder to it,
+// an observation pointing at both, the encounter by a conditional reference.
+const std::string kBundle = R"({"resourceType":"Bundle","type":"transaction","entry":[
+  {"fullUrl":"urn:uuid:11111111-1111-4111-8111-111111111111",
+   "resource":{"resourceType":"Patient","identifier":[{"system":"urn:mrn","value":"M1"}],
+               "name":[{"family":"Halvorsen","given":["Ingrid"]}],"birthDate":"1961-04-02"},
+   "request":{"method":"POST","url":"Patient","ifNoneExist":"identifier=urn:mrn|M1"}},
+  {"fullUrl":"urn:uuid:22222222-2222-4222-8222-222222222222",
+   "resource":{"resourceType":"Encounter","status":"finished",
+               "identifier":[{"system":"urn:visit","value":"V7"}],
+               "class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},
+               "subject":{"reference":"urn:uuid:11111111-1111-4111-8111-111111111111"}},
+   "request":{"method":"PUT","url":"Encounter?identifier=urn:visit|V7"}},
+  {"fullUrl":"urn:uuid:33333333-3333-4333-8333-333333333333",
+   "resource":{"resourceType":"Observation","status":"final",
+               "code":{"coding":[{"system":"http://loinc.org","code":"2345-7"}]},
+               "subject":{"reference":"Patient?identifier=urn:mrn|M1"},
+               "encounter":{"reference":"urn:uuid:22222222-2222-4222-8222-222222222222"},
+               "effectiveDateTime":"2026-12-01T08:30:00Z",
+               "valueQuantity":{"value":5.4,"unit":"mmol/L","system":"http://unitsofmeasure.org",
+                                "code":"mmol/L"}},
+   "request":{"method":"POST","url":"Observation"}}]})";
+
+}  // namespace
+
+TEST_CASE("a transaction's resources are found by every value when its references resolve in it") {
+  RestFixture f;
+  // The patient exists before: the conditional create and the conditional reference find it.
+  Response patient = f.call("POST", "Patient", R"({"resourceType":"Patient",
+      "identifier":[{"system":"urn:mrn","value":"M1"}],"name":[{"family":"Halvorsen"}]})");
+  REQUIRE(patient.status == 201);
+  const std::string patient_id = body_json(patient)["id"].GetString();
+
+  Response answer = f.call("POST", "", kBundle);
+  REQUIRE_MESSAGE(answer.status == 200, answer.body);
+
+  const std::string subject = "Patient/" + patient_id;
+  CHECK(total(f, "Observation", "subject", subject) == 1);
+  CHECK(total(f, "Observation", "patient", subject) == 1);
+  CHECK(total(f, "Encounter", "patient", subject) == 1);
+  CHECK(total(f, "Observation", "subject:Patient.identifier", "urn:mrn|M1") == 1);
+  CHECK(total(f, "Observation", "encounter:Encounter.identifier", "urn:visit|V7") == 1);
+  CHECK(total(f, "Observation", "code", "http://loinc.org|2345-7") == 1);
+  CHECK(total(f, "Observation", "value-quantity", "5.4|http://unitsofmeasure.org|mmol/L") == 1);
+  CHECK(total(f, "Observation", "date", "2026-12-01") == 1);
+  CHECK(total(f, "Observation", "code-value-quantity", "http://loinc.org|2345-7$5.4") == 1);
+  CHECK(total(f, "Encounter", "class", "AMB") == 1);
+  // The words of the resolved reference, not of the placeholder or the criteria.
+  CHECK(total(f, "Observation", "_content", patient_id) == 1);
+  CHECK(total(f, "Observation", "_content", "mrn") == 0);
+  CHECK(total(f, "Observation", "_content", "uuid") == 0);
+  CHECK(total(f, "Encounter", "_content", "22222222") == 0);
+  CHECK(total(f, "Observation", "subject", "urn:uuid:11111111-1111-4111-8111-111111111111") == 0);
+
+  // Sent again: the conditional update changes nothing, the observation is a second one.
+  Response again = f.call("POST", "", kBundle);
+  REQUIRE_MESSAGE(again.status == 200, again.body);
+  CHECK(total(f, "Observation", "subject", subject) == 2);
+  CHECK(total(f, "Encounter", "patient", subject) == 1);
+  CHECK(total(f, "Patient", "identifier", "urn:mrn|M1") == 1);
+}
