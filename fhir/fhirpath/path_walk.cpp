@@ -14,6 +14,7 @@ namespace {
 
 using detail::Node;
 using detail::NodeKind;
+using ItemKind = fhir::fhirpath::ItemKind;
 using Step = PathWalk::Step;
 using StepKind = PathWalk::StepKind;
 
@@ -25,6 +26,13 @@ bool starts_upper(std::string_view s) {
 bool is_resolve_is(const Node& n) {
   return n.kind == NodeKind::kIs && n.base != nullptr && n.base->kind == NodeKind::kFunction &&
          n.base->name == "resolve" && n.base->base == nullptr && n.base->args.empty();
+}
+
+// Does the extension `item` have `url` (a string member equal to it)?
+bool has_url(const Item& item, std::string_view url) {
+  if (item.json == nullptr || !item.json->IsObject()) return false;
+  auto u = item.json->FindMember("url");
+  return u != item.json->MemberEnd() && is_json_string(u->value) && json_string(u->value) == url;
 }
 
 // Appends the steps of a branch (a path, no union) to `steps`; false when outside the subset.
@@ -51,6 +59,14 @@ bool compile_branch(const Node& n, std::vector<Step>& steps) {
       if (n.name == "ofType" || n.name == "as") {
         if (!compile_branch(*n.base, steps)) return false;
         steps.push_back({n.name == "as" ? StepKind::kAsFunction : StepKind::kAs, {}, n.type});
+        return true;
+      }
+      // extension('url') with a string literal, as R4's extension parameters are written
+      // (the evaluator's fn_extension: the `extension` children whose url is that string).
+      if (n.name == "extension" && n.args.size() == 1 && n.args[0] != nullptr &&
+          n.args[0]->kind == NodeKind::kLiteral && n.args[0]->literal.kind == ItemKind::kString) {
+        if (!compile_branch(*n.base, steps)) return false;
+        steps.push_back({StepKind::kExtension, n.args[0]->literal.text, {}});
         return true;
       }
       if (n.name == "where" && n.args.size() == 1 && is_resolve_is(*n.args[0])) {
@@ -93,6 +109,7 @@ void expect_elements(std::vector<Step>& steps, const TypeDef* focus) {
         element = 0;
         break;
       case StepKind::kResolveIs: break;
+      case StepKind::kExtension: return;  // navigated by name, as the evaluator does
       case StepKind::kChild: {
         const std::int32_t c = detail::find_named_child(*owner, element, s.name);
         if (c < 0) return;
@@ -180,6 +197,19 @@ Status PathWalk::walk_from(const Item& focus, const Item& res, const EvalOptions
           case StepKind::kAsFunction:
             if (detail::is_type(item, s.type, true)) next.push_back(item);
             break;
+          case StepKind::kExtension: {
+            const std::size_t from = next.size();
+            (void)detail::navigate(item, "extension", next);
+            std::size_t kept = from;
+            for (std::size_t k = from; k < next.size(); ++k) {
+              if (has_url(next[k], s.name)) {
+                if (kept != k) next[kept] = std::move(next[k]);
+                ++kept;
+              }
+            }
+            next.erase(next.begin() + static_cast<std::ptrdiff_t>(kept), next.end());
+            break;
+          }
           case StepKind::kResolveIs: {
             const JsonValue* target = detail::resolve_item(item, &res, root, options);
             if (target != nullptr && detail::is_type(detail::resource_item(*target), s.type)) {

@@ -9,7 +9,7 @@
 //   expression := branch ('|' branch)*
 //   branch     := [TypeName '.'] step ('.' step)*     (TypeName tests the focus, as FHIRPath does)
 //   step       := name | step 'as' Type | '(' step ')' | 'ofType(' Type ')' | 'as(' Type ')'
-//              | 'where(resolve() is' Type ')'
+//              | 'where(resolve() is' Type ')' | 'extension(' 'url' ')'
 //
 // Equivalence with evaluate() (the tests compare both over every official example):
 //   - one branch: the same items in the same order, the same errors (a choice element's JSON
@@ -40,11 +40,12 @@ class PathWalk {
     kChild,       // navigation to the children named `name`
     kAs,          // `as Type` / ofType(Type): keeps the items of exactly that type
     kAsFunction,  // as(Type): the same on one item; several fail (unless as_function_filters)
-    kResolveIs    // where(resolve() is Type): keeps the references whose target has that type
+    kResolveIs,   // where(resolve() is Type): keeps the references whose target has that type
+    kExtension    // extension('url'): the children named extension whose url is `name`
   };
   struct Step {
     StepKind kind;
-    std::string name;       // kRootType, kChild
+    std::string name;       // kRootType, kChild; kExtension: the url
     detail::TypeSpec type;  // kAs, kAsFunction, kResolveIs; kRootType: ("", name)
     // kChild: the element the step's input nodes most likely have (item.h owner and element;
     // owner nullptr: unknown) and the child `name` names there (types.h find_named_child). A

@@ -40,7 +40,8 @@ bool ends_at_codings(const Step& last) {
       });
     }
     case StepKind::kRootType:
-    case StepKind::kResolveIs: return false;
+    case StepKind::kResolveIs:
+    case StepKind::kExtension: return false;  // an Extension is not a coding
   }
   return false;
 }

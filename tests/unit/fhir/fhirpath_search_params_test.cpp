@@ -181,7 +181,38 @@ TEST_CASE("compile_path_walk: plain paths only") {
   CHECK(walkable("Observation.value.as(Quantity)"));
   CHECK(walkable("Observation.value.as(Quantity).first()") == false);
   CHECK(walkable("(Observation.code | Observation.category).coding") == false);
-  CHECK(walkable("Patient.extension('http://x').value") == false);
+  CHECK(walkable("Patient.extension('http://x').value"));
+  CHECK(walkable("Patient.extension(%url)") == false);
+  CHECK(walkable("Patient.extension('http://a' + 'b')") == false);
+  {
+    // extension('url') keeps the extensions with that url, as the evaluator does, on the
+    // resource and under an element; nothing where none has it.
+    auto doc = parse_json(R"({"resourceType":"Patient","extension":[
+        {"url":"http://a","valueString":"1"},{"url":"http://b","valueString":"2"},
+        {"url":"http://a","valueString":"3"},{"valueString":"no url"}],
+        "name":[{"family":"F","extension":[{"url":"http://a","valueCode":"x"}]}]})");
+    REQUIRE(doc.is_ok());
+    for (std::string_view text :
+         {"Patient.extension('http://a').value", "Patient.extension('http://b')",
+          "Patient.extension('http://none')", "Patient.name.extension('http://a').value",
+          "Patient.extension('http://a').value | Patient.name.extension('http://a').value"}) {
+      auto expr = compile(text);
+      REQUIRE(expr.is_ok());
+      Collection walked;
+      REQUIRE(compile_path_walk(*expr)->walk(*doc, {}, walked).is_ok());
+      auto evaluated = evaluate(*expr, *doc);
+      REQUIRE(evaluated.is_ok());
+      REQUIRE_MESSAGE(walked.size() == evaluated->size(), text);
+      for (std::size_t i = 0; i < walked.size(); ++i) CHECK(walked[i].json == (*evaluated)[i].json);
+    }
+    auto a = compile("Patient.extension('http://a').value");
+    REQUIRE(a.is_ok());
+    Collection values;
+    REQUIRE(compile_path_walk(*a)->walk(*doc, {}, values).is_ok());
+    REQUIRE(values.size() == 2);
+    CHECK(json_string(*values[0].json) == "1");
+    CHECK(json_string(*values[1].json) == "3");
+  }
   // A choice element's JSON name fails the walk as it fails the evaluation.
   auto e = compile("Observation.valueQuantity");
   REQUIRE(e.is_ok());
