@@ -134,10 +134,10 @@ int WalCheckpointer::pass(sqlite3* db) {
   // `copied` counts from the WAL's start, which a reset moves: any change is new copies. A pass
   // that reached the WAL's end has synced the file already (SQLite does); the sync then finds
   // nothing to write.
-  if (copied > 0 && copied != synced_frames_ && sync_database(db)) {
+  if (copied > 0 && copied != copied_frames_ && sync_database(db)) {
     database_syncs_.fetch_add(1, std::memory_order_relaxed);
   }
-  synced_frames_ = copied;
+  copied_frames_ = copied;
   return log_pages;
 }
 
@@ -159,7 +159,7 @@ void WalCheckpointer::run() {
       // committed since this pass began. Passes that copy just that come first while it is
       // large (the first took a while, the next ones less), so the writer's share stays small.
       for (int i = 0; i < kCatchUpPasses && log_pages > restart_above_pages_ &&
-                      wal_pages_.load(std::memory_order_relaxed) - synced_frames_ > kHandOverPages;
+                      wal_pages_.load(std::memory_order_relaxed) - copied_frames_ > kHandOverPages;
            ++i) {
         log_pages = pass(db);
       }

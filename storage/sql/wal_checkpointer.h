@@ -102,7 +102,7 @@ class WalCheckpointer {
   std::atomic<std::int64_t> retry_after_ns_{0};
   std::atomic<std::uint64_t> restarts_{0};
   std::atomic<std::uint64_t> database_syncs_{0};
-  int synced_frames_ = 0;  // the thread's: frames in the database file at its last sync
+  int copied_frames_ = 0;  // the thread's: frames in the database file after its last pass
   std::thread thread_;
 };
 
