@@ -128,13 +128,13 @@ void WalCheckpointer::after_commit(soci::session& writer) {
   restarts_.fetch_add(1, std::memory_order_relaxed);
 }
 
-int WalCheckpointer::pass(sqlite3* db) {
+int WalCheckpointer::pass(sqlite3* db, bool sync) {
   int copied = 0;
   const int log_pages = checkpoint(db, SQLITE_CHECKPOINT_PASSIVE, &copied);
   // `copied` counts from the WAL's start, which a reset moves: any change is new copies. A pass
   // that reached the WAL's end has synced the file already (SQLite does); the sync then finds
   // nothing to write.
-  if (copied > 0 && copied != copied_frames_ && sync_database(db)) {
+  if (sync && copied > 0 && copied != copied_frames_ && sync_database(db)) {
     database_syncs_.fetch_add(1, std::memory_order_relaxed);
   }
   copied_frames_ = copied;
@@ -154,14 +154,18 @@ void WalCheckpointer::run() {
     const bool idle = commits == seen_commits;
     seen_commits = commits;
     if (!restart_due_.load(std::memory_order_acquire)) {
-      int log_pages = pass(db);
+      // A WAL already twice past the limit (the thread woke late, or writes outrun it) goes to
+      // the writer at once, with no sync or catch-up here to delay the reset further.
+      const auto far_past = [this](int pages) { return pages > 2 * restart_above_pages_; };
+      int log_pages = pass(db, !far_past(wal_pages_.load(std::memory_order_relaxed)));
       // Past the limit the reset is handed to the writer, which then copies and syncs what was
       // committed since this pass began. Passes that copy just that come first while it is
       // large (the first took a while, the next ones less), so the writer's share stays small.
-      for (int i = 0; i < kCatchUpPasses && log_pages > restart_above_pages_ &&
-                      wal_pages_.load(std::memory_order_relaxed) - copied_frames_ > kHandOverPages;
+      for (int i = 0;
+           i < kCatchUpPasses && log_pages > restart_above_pages_ && !far_past(log_pages) &&
+           wal_pages_.load(std::memory_order_relaxed) - copied_frames_ > kHandOverPages;
            ++i) {
-        log_pages = pass(db);
+        log_pages = pass(db, true);
       }
       if (log_pages > restart_above_pages_) restart_due_.store(true, std::memory_order_release);
     } else if (idle && checkpoint(db, SQLITE_CHECKPOINT_RESTART) >= 0) {

@@ -56,7 +56,8 @@ class WalCheckpointer {
   static constexpr int kRestartAbovePages = 16384;
   // Before handing a reset to the writer, the thread makes up to this many more passes while
   // more than kHandOverPages were committed since its last pass began (a commit of 16 ORU^R01
-  // writes about 1,200 pages, so fewer is rarely reached under load).
+  // writes about 1,200 pages, so fewer is rarely reached under load), unless the WAL is past
+  // twice the limit.
   static constexpr int kCatchUpPasses = 4;
   static constexpr int kHandOverPages = 1024;
   // How long a reset waits for readers still reading from the WAL before it tries again later.
@@ -82,9 +83,9 @@ class WalCheckpointer {
   WalCheckpointer(std::unique_ptr<soci::session> sql, int restart_above_pages);
   void run();
   void wake();
-  // One PASSIVE checkpoint, then a sync of the database file if it copied anything; the WAL's
-  // size in pages, or -1.
-  int pass(sqlite_api::sqlite3* db);
+  // One PASSIVE checkpoint, then (with `sync`) a sync of the database file if it copied
+  // anything; the WAL's size in pages, or -1.
+  int pass(sqlite_api::sqlite3* db, bool sync);
 
   std::unique_ptr<soci::session> sql_;
   const int restart_above_pages_;
