@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+
 namespace hearth::api::testing {
 
 RestFixture::RestFixture() {
@@ -36,6 +38,14 @@ std::string header(const Response& response, std::string_view name) {
 
 fhir::JsonDocument body_json(const Response& response) {
   return json_doc(response.body);
+}
+
+int search_total(RestFixture& f, std::string type, std::string param, std::string value) {
+  Response r = f.call("GET", std::move(type), "", {{std::move(param), std::move(value)}});
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  const std::size_t at = r.body.find("\"total\":");
+  REQUIRE(at != std::string::npos);
+  return std::atoi(r.body.c_str() + at + 8);
 }
 
 fhir::JsonDocument json_doc(std::string_view text) {

@@ -40,5 +40,7 @@ std::string header(const Response& response, std::string_view name);
 fhir::JsonDocument body_json(const Response& response);
 // `text` parsed as JSON; a test failure when it does not parse.
 fhir::JsonDocument json_doc(std::string_view text);
+// The Bundle.total of `GET type?param=value` (a test failure unless it answers 200 with one).
+int search_total(RestFixture& f, std::string type, std::string param, std::string value);
 
 }  // namespace hearth::api::testing

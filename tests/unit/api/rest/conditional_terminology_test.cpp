@@ -4,7 +4,6 @@
 // reference.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <string>
 
 #include "rest_test_support.h"
@@ -36,14 +35,6 @@ std::string observation(std::string_view code, std::string_view extra = {}) {
          std::string(code) + R"("}]})" + std::string(extra) + "}";
 }
 
-int total(RestFixture& f, std::string type, std::string param, std::string value) {
-  Response r = f.call("GET", std::move(type), "", {{std::move(param), std::move(value)}});
-  REQUIRE_MESSAGE(r.status == 200, r.body);
-  const std::size_t at = r.body.find("\"total\":");
-  REQUIRE(at != std::string::npos);
-  return std::atoi(r.body.c_str() + at + 8);
-}
-
 Response create_if_none_exist(RestFixture& f, std::string body, std::string criteria) {
   Request request;
   request.method = "POST";
@@ -67,7 +58,7 @@ TEST_CASE("If-None-Exist, conditional update, patch and delete with :in/:below o
   Response again = create_if_none_exist(f, observation("scarlet"), kIn);
   CHECK(again.status == 200);
   CHECK(body_json(again)["id"].GetString() == std::string(body_json(first)["id"].GetString()));
-  CHECK(total(f, "Observation", "code", kCs + "|scarlet") == 0);
+  CHECK(search_total(f, "Observation", "code", kCs + "|scarlet") == 0);
   // orange is excluded from the value set: not a match, so created.
   CHECK(create_if_none_exist(f, observation("orange"),
                              "code:in=http://example.org/ValueSet/warm&code=orange")
@@ -90,15 +81,15 @@ TEST_CASE("If-None-Exist, conditional update, patch and delete with :in/:below o
   patch.body = R"([{"op":"replace","path":"/valueString","value":"p"}])";
   Response patched = f.call(std::move(patch));
   CHECK_MESSAGE(patched.status == 200, patched.body);
-  CHECK(total(f, "Observation", "value-string", "p") == 1);
+  CHECK(search_total(f, "Observation", "value-string", "p") == 1);
 
   // Conditional delete of what is not in the value set (orange).
   REQUIRE(f.call("DELETE", "Observation", "", {{"code:not-in", "http://example.org/ValueSet/warm"}})
                   .status /
               100 ==
           2);
-  CHECK(total(f, "Observation", "code", kCs + "|orange") == 0);
-  CHECK(total(f, "Observation", "code", kCs + "|red") == 1);
+  CHECK(search_total(f, "Observation", "code", kCs + "|orange") == 0);
+  CHECK(search_total(f, "Observation", "code", kCs + "|red") == 1);
 }
 
 TEST_CASE("a transaction's conditional update and reference with :in on a stored value set") {
@@ -121,8 +112,8 @@ TEST_CASE("a transaction's conditional update and reference with :in on a stored
   REQUIRE_MESSAGE(r.status == 200, r.body);
   Response read = f.call("GET", "Observation/" + red_id);
   CHECK(read.body.find(R"("valueString":"tx")") != std::string::npos);
-  CHECK(total(f, "DiagnosticReport", "result", "Observation/" + red_id) == 1);
-  CHECK(total(f, "Observation", "value-string", "tx") == 1);  // updated, not created
+  CHECK(search_total(f, "DiagnosticReport", "result", "Observation/" + red_id) == 1);
+  CHECK(search_total(f, "Observation", "value-string", "tx") == 1);  // updated, not created
 
   // A value set that is not stored is 400 naming the parameter, the transaction undone.
   const std::string unknown = R"({"resourceType":"Bundle","type":"transaction","entry":[
@@ -132,5 +123,5 @@ TEST_CASE("a transaction's conditional update and reference with :in on a stored
   r = f.call("POST", "", unknown);
   CHECK(r.status == 400);
   CHECK(r.body.find("code") != std::string::npos);
-  CHECK(total(f, "Observation", "value-string", "no") == 0);
+  CHECK(search_total(f, "Observation", "value-string", "no") == 0);
 }

@@ -111,11 +111,7 @@ TEST_CASE("a stored hierarchy graph: $lookup, $subsumes, $expand and :below/:abo
                 .status == 201);
   }
   auto total = [&](std::string param, std::string value) {
-    Response s = f.call("GET", "Observation", "", {{param, value}});
-    REQUIRE_MESSAGE(s.status == 200, s.body);
-    const std::size_t at = s.body.find("\"total\":");
-    REQUIRE(at != std::string::npos);
-    return std::atoi(s.body.c_str() + at + 8);
+    return search_total(f, "Observation", std::move(param), std::move(value));
   };
   CHECK(total("code:below", cs + "|pet") == 4);     // pet, dog, puppy, cat
   CHECK(total("code:below", cs + "|mammal") == 3);  // dog, puppy, cat (no mammal stored)

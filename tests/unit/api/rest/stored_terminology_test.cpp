@@ -254,11 +254,7 @@ TEST_CASE("token :in and :below over a stored value set and code system") {
                 .status == 201);
   }
   auto total = [&](std::string param, std::string value) {
-    Response r = f.call("GET", "Observation", "", {{param, value}});
-    REQUIRE_MESSAGE(r.status == 200, r.body);
-    const std::size_t at = r.body.find("\"total\":");
-    REQUIRE(at != std::string::npos);
-    return std::atoi(r.body.c_str() + at + 8);
+    return search_total(f, "Observation", std::move(param), std::move(value));
   };
   CHECK(total("code:in", std::string(kVsUrl)) == 2);      // red, scarlet (orange excluded)
   CHECK(total("code:not-in", std::string(kVsUrl)) == 2);  // blue, orange

@@ -4,7 +4,6 @@
 // resolved references and their words too, and never by the placeholders or the criteria.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <string>
 
 #include "rest_test_support.h"
@@ -14,14 +13,6 @@ using namespace hearth::api;
 using namespace hearth::api::testing;
 
 namespace {
-
-int total(RestFixture& f, std::string type, std::string param, std::string value) {
-  Response r = f.call("GET", std::move(type), "", {{std::move(param), std::move(value)}});
-  REQUIRE_MESSAGE(r.status == 200, r.body);
-  const std::size_t at = r.body.find("\"total\":");
-  REQUIRE(at != std::string::npos);
-  return std::atoi(r.body.c_str() + at + 8);
-}
 
 // The transaction: the patient by a conditional create, an encounter by a placeholder to it,
 // an observation pointing at both, the encounter by a conditional reference.
@@ -60,27 +51,29 @@ TEST_CASE("a transaction's resources are found by every value when its reference
   REQUIRE_MESSAGE(answer.status == 200, answer.body);
 
   const std::string subject = "Patient/" + patient_id;
-  CHECK(total(f, "Observation", "subject", subject) == 1);
-  CHECK(total(f, "Observation", "patient", subject) == 1);
-  CHECK(total(f, "Encounter", "patient", subject) == 1);
-  CHECK(total(f, "Observation", "subject:Patient.identifier", "urn:mrn|M1") == 1);
-  CHECK(total(f, "Observation", "encounter:Encounter.identifier", "urn:visit|V7") == 1);
-  CHECK(total(f, "Observation", "code", "http://loinc.org|2345-7") == 1);
-  CHECK(total(f, "Observation", "value-quantity", "5.4|http://unitsofmeasure.org|mmol/L") == 1);
-  CHECK(total(f, "Observation", "date", "2026-12-01") == 1);
-  CHECK(total(f, "Observation", "code-value-quantity", "http://loinc.org|2345-7$5.4") == 1);
-  CHECK(total(f, "Encounter", "class", "AMB") == 1);
+  CHECK(search_total(f, "Observation", "subject", subject) == 1);
+  CHECK(search_total(f, "Observation", "patient", subject) == 1);
+  CHECK(search_total(f, "Encounter", "patient", subject) == 1);
+  CHECK(search_total(f, "Observation", "subject:Patient.identifier", "urn:mrn|M1") == 1);
+  CHECK(search_total(f, "Observation", "encounter:Encounter.identifier", "urn:visit|V7") == 1);
+  CHECK(search_total(f, "Observation", "code", "http://loinc.org|2345-7") == 1);
+  CHECK(search_total(f, "Observation", "value-quantity", "5.4|http://unitsofmeasure.org|mmol/L") ==
+        1);
+  CHECK(search_total(f, "Observation", "date", "2026-12-01") == 1);
+  CHECK(search_total(f, "Observation", "code-value-quantity", "http://loinc.org|2345-7$5.4") == 1);
+  CHECK(search_total(f, "Encounter", "class", "AMB") == 1);
   // The words of the resolved reference, not of the placeholder or the criteria.
-  CHECK(total(f, "Observation", "_content", patient_id) == 1);
-  CHECK(total(f, "Observation", "_content", "mrn") == 0);
-  CHECK(total(f, "Observation", "_content", "uuid") == 0);
-  CHECK(total(f, "Encounter", "_content", "22222222") == 0);
-  CHECK(total(f, "Observation", "subject", "urn:uuid:11111111-1111-4111-8111-111111111111") == 0);
+  CHECK(search_total(f, "Observation", "_content", patient_id) == 1);
+  CHECK(search_total(f, "Observation", "_content", "mrn") == 0);
+  CHECK(search_total(f, "Observation", "_content", "uuid") == 0);
+  CHECK(search_total(f, "Encounter", "_content", "22222222") == 0);
+  CHECK(search_total(f, "Observation", "subject",
+                     "urn:uuid:11111111-1111-4111-8111-111111111111") == 0);
 
   // Sent again: the conditional update changes nothing, the observation is a second one.
   Response again = f.call("POST", "", kBundle);
   REQUIRE_MESSAGE(again.status == 200, again.body);
-  CHECK(total(f, "Observation", "subject", subject) == 2);
-  CHECK(total(f, "Encounter", "patient", subject) == 1);
-  CHECK(total(f, "Patient", "identifier", "urn:mrn|M1") == 1);
+  CHECK(search_total(f, "Observation", "subject", subject) == 2);
+  CHECK(search_total(f, "Encounter", "patient", subject) == 1);
+  CHECK(search_total(f, "Patient", "identifier", "urn:mrn|M1") == 1);
 }
