@@ -53,4 +53,8 @@ std::span<const FunctionDef> fhir_functions();
 const JsonValue* resolve_item(const Item& item, const Item* resource, const Item* root,
                               const EvalOptions& options);
 
+// Is `item` an extension with this url (a string `url` member equal to it)? What extension(url)
+// keeps of the `extension` children (functions_fhir.cpp; path_walk.cpp walks it the same way).
+bool has_extension_url(const Item& item, std::string_view url);
+
 }  // namespace hearth::fhir::fhirpath::detail

@@ -28,14 +28,20 @@ Status fn_extension(Call& c) {
     Collection exts;
     (void)navigate(i, "extension", exts);
     for (Item& e : exts) {
-      const JsonValue* u = e.json != nullptr ? member(*e.json, "url") : nullptr;
-      if (u != nullptr && is_json_string(*u) && json_string(*u) == **url) {
-        c.out.push_back(std::move(e));
-      }
+      if (has_extension_url(e, **url)) c.out.push_back(std::move(e));
     }
   }
   return Status::ok();
 }
+
+}  // namespace
+
+bool has_extension_url(const Item& item, std::string_view url) {
+  const JsonValue* u = item.json != nullptr ? member(*item.json, "url") : nullptr;
+  return u != nullptr && is_json_string(*u) && json_string(*u) == url;
+}
+
+namespace {
 
 Status fn_has_extension(Call& c) {
   Collection found;

@@ -2,6 +2,7 @@
 // with the evaluator's own navigation and type tests (types.h), so both agree by construction.
 #include "fhir/fhirpath/path_walk.h"
 
+#include <algorithm>
 #include <iterator>
 #include <utility>
 
@@ -14,7 +15,6 @@ namespace {
 
 using detail::Node;
 using detail::NodeKind;
-using ItemKind = fhir::fhirpath::ItemKind;
 using Step = PathWalk::Step;
 using StepKind = PathWalk::StepKind;
 
@@ -26,13 +26,6 @@ bool starts_upper(std::string_view s) {
 bool is_resolve_is(const Node& n) {
   return n.kind == NodeKind::kIs && n.base != nullptr && n.base->kind == NodeKind::kFunction &&
          n.base->name == "resolve" && n.base->base == nullptr && n.base->args.empty();
-}
-
-// Does the extension `item` have `url` (a string member equal to it)?
-bool has_url(const Item& item, std::string_view url) {
-  if (item.json == nullptr || !item.json->IsObject()) return false;
-  auto u = item.json->FindMember("url");
-  return u != item.json->MemberEnd() && is_json_string(u->value) && json_string(u->value) == url;
 }
 
 // Appends the steps of a branch (a path, no union) to `steps`; false when outside the subset.
@@ -198,16 +191,12 @@ Status PathWalk::walk_from(const Item& focus, const Item& res, const EvalOptions
             if (detail::is_type(item, s.type, true)) next.push_back(item);
             break;
           case StepKind::kExtension: {
-            const std::size_t from = next.size();
+            const auto from = static_cast<std::ptrdiff_t>(next.size());
             (void)detail::navigate(item, "extension", next);
-            std::size_t kept = from;
-            for (std::size_t k = from; k < next.size(); ++k) {
-              if (has_url(next[k], s.name)) {
-                if (kept != k) next[kept] = std::move(next[k]);
-                ++kept;
-              }
-            }
-            next.erase(next.begin() + static_cast<std::ptrdiff_t>(kept), next.end());
+            next.erase(std::remove_if(
+                           next.begin() + from, next.end(),
+                           [&](const Item& e) { return !detail::has_extension_url(e, s.name); }),
+                       next.end());
             break;
           }
           case StepKind::kResolveIs: {

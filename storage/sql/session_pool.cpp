@@ -38,12 +38,8 @@ void configure_sqlite(soci::session& sql, bool memory, bool sync_every_commit) {
     sql << "PRAGMA journal_mode = WAL";
     sql << (sync_every_commit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     disable_auto_checkpoint(sql);  // checkpoints run off the write path (wal_checkpointer.h)
-    // A WAL that grew past this while readers held it back is cut back to it when reset. Twice
-    // the reset threshold (in bytes at the default 4 KB pages): under steady writes the WAL passes
-    // the threshold by a few commits before the reset, and a limit at the threshold itself cut it
-    // back (an ftruncate, 13-40 ms on the writer) and grew it again on every reset.
-    sql << "PRAGMA journal_size_limit = " +
-               std::to_string(2 * std::int64_t{WalCheckpointer::kRestartAbovePages} * 4096);
+    // A WAL that grew past this while readers held it back is cut back to it when reset.
+    sql << "PRAGMA journal_size_limit = " + std::to_string(WalCheckpointer::kJournalLimitBytes);
   }
   sql << "PRAGMA temp_store = MEMORY";
   if (!memory) {

@@ -69,13 +69,13 @@ class TextIndexWriter {
 
  private:
   SqliteStatement& sqlite(std::unique_ptr<SqliteStatement>& st, const char* text);
+  // SQLite: moves every row of idx_text_pending into idx_text_words and the FTS5 index.
+  void move_pending();
 
   soci::session& sql_;
   const Dialect dialect_;
   const std::string& tenant_;
   // SQLite, prepared on first use.
-  // SQLite: moves every row of idx_text_pending into idx_text_words and the FTS5 index.
-  void move_pending();
   std::unique_ptr<SqliteStatement> delete_indexed_, delete_pending_, delete_words_, drain_words_,
       drain_index_, drain_clear_;
   struct Deferred {

@@ -54,6 +54,11 @@ class WalCheckpointer {
   static constexpr int kPagesPerWake = 4096;
   // WAL size (pages) above which it is reset: 64 MB with 4 KB pages.
   static constexpr int kRestartAbovePages = 16384;
+  // The store's journal_size_limit (session_pool.cpp): twice the reset threshold in bytes at the
+  // default 4 KB pages. Under steady writes the WAL passes the threshold by a few commits before
+  // the reset; a limit at the threshold itself cut the file back (an ftruncate, 13-40 ms on the
+  // writer) and grew it again at every reset.
+  static constexpr std::int64_t kJournalLimitBytes = 2 * std::int64_t{kRestartAbovePages} * 4096;
   // Before handing a reset to the writer, the thread makes up to this many more passes while
   // more than kHandOverPages were committed since its last pass began (a commit of 16 ORU^R01
   // writes about 1,200 pages, so fewer is rarely reached under load), unless the WAL is past
