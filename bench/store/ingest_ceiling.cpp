@@ -10,7 +10,10 @@
 // the store can take.
 //
 //   HEARTH_COST_KEEP=1 build/bench/hl7/ingest_cost oru 3000 32     # prints "store kept: PATH"
-//   build/bench/store/ingest_ceiling PATH [per_commit]              # 17: ORU^R01 at 32 connections
+//   build/bench/store/ingest_ceiling PATH [per_commit] [SQL]        # 17: ORU^R01 at 32 connections
+//
+// SQL, when given, runs on the fresh store before the copy: a schema change measured before it is
+// made ("DROP INDEX idx_reference_target" prices that index).
 //
 // Every table with a `rid` (resources, index rows), `seq` (versions) or `id` (archived
 // messages) key is copied, sliced by key into as many commits as the messages make; the
@@ -98,7 +101,7 @@ std::string key_of(sqlite3* db, const std::string& table) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) die("usage: ingest_ceiling SOURCE.db [messages per commit]");
+  if (argc < 2) die("usage: ingest_ceiling SOURCE.db [messages per commit] [SQL]");
   const std::string source = argv[1];
   const int per_commit = argc > 2 ? std::atoi(argv[2]) : 17;
   if (!std::filesystem::exists(source) || per_commit < 1) die("no store at " + source);
@@ -121,6 +124,7 @@ int main(int argc, char** argv) {
   exec(db,
        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
        " PRAGMA mmap_size = 0; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0");
+  if (argc > 3) exec(db, argv[3]);
   exec(db, "ATTACH DATABASE 'file:" + source + "?mode=ro' AS src");
 
   const long long messages = scalar(db, "SELECT COUNT(*) FROM src.hl7_message");

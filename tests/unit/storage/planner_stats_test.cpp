@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <string>
 
+#include "fhir/search/search_query.h"
+#include "storage/sql/include_compiler.h"
 #include "storage/store.h"
 
 namespace hearth::storage {
@@ -53,6 +55,36 @@ TEST_CASE("planner statistics: a token search starts from the index, not the res
   CHECK(plan.find("USING PRIMARY KEY (tenant=? AND res_type=?)") == std::string::npos);
   // The parameter's id by the whole key of search_param (schema 18: tenant first).
   CHECK(plan.find("(tenant=? AND res_type=? AND code=?)") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+// Schema 22: references are indexed by (pid, target_id) only. Every _revinclude, whatever its
+// parameter and however many types the page holds, seeks that index; none reads every reference
+// row (a scan of idx_reference, or of its key: "SCAN i").
+TEST_CASE("planner statistics: a _revinclude seeks the references by parameter and target") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("hearth-plan-rev-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string path = (dir / "hearth.db").string();
+  {
+    auto store = open_store("sqlite:" + path);
+    REQUIRE(store.is_ok());
+  }
+  for (const char* directive : {"*", "Observation:*", "Observation:subject"}) {
+    CAPTURE(std::string(directive));
+    auto query =
+        fhir::search::parse_search("Patient", {{"_revinclude", directive}}, "http://h/fhir", true);
+    REQUIRE(query.is_ok());
+    IncludeQuery include;
+    include.from = {{"Patient", "p1"}, {"Patient", "p2"}, {"Group", "g1"}};
+    include.directives = query->includes;
+    const detail::IncludeSql sql = detail::compile_include(include, "");
+    const std::string plan = query_plan(path, "SELECT r.res_id FROM resource r WHERE " + sql.where);
+    MESSAGE(plan);
+    CHECK(plan.find("idx_reference_find (pid=? AND target_id=?)") != std::string::npos);
+    CHECK(plan.find("SCAN i\n") == std::string::npos);
+    CHECK(plan.find("SCAN i ") == std::string::npos);
+  }
   std::filesystem::remove_all(dir);
 }
 

@@ -143,17 +143,40 @@ TEST_CASE(
     check_placeholders(sql.where, sql.values.size());
     if (c.selects == 0) CHECK(sql.values.empty());
   }
-  // _revinclude=* needs no parameter: it is driven by the target, kept to the tenant's ids.
+  // _revinclude=* needs no parameter: it reads the rows of every reference parameter that can
+  // point at the target's type, listed (idx_reference_find: pid, target_id), the tenant's.
   IncludeQuery any;
   any.from = {{"Patient", "p1"}};
   any.directives = parse("Patient", {{"_revinclude", "*"}}).includes;
   IncludeSql sql = compile_include(any, "t1");
-  CHECK(sql.where.find("p.res_type") == std::string::npos);
-  CHECK(sql.where.find("p.code") == std::string::npos);
   CHECK(sql.where.find("i.pid IN (SELECT p.id FROM search_param p WHERE p.tenant = :b") !=
         std::string::npos);
   CHECK(sql.where.find("i.target_type = ") != std::string::npos);
   CHECK(bound(sql.values, "t1"));
+  CHECK(bound(sql.values, "Observation"));  // Observation.subject, .patient, .performer ...
+  CHECK(bound(sql.values, "subject"));
+  CHECK(bound(sql.values, "link"));                   // Patient's own to a Patient
+  CHECK(!bound(sql.values, "general-practitioner"));  // Patient's own, to others only
+  CHECK(!bound(sql.values, "Medication"));            // none of its references reaches a Patient
+  CHECK(!bound(sql.values, "code"));                  // not a reference
+  check_placeholders(sql.where, sql.values.size());
+  // Each target type's term carries its own parameters: an OR's terms are planned alone, and
+  // only (pid, target_id) is indexed.
+  for (const char* directive : {"*", "Observation:*", "Observation:subject"}) {
+    CAPTURE(std::string(directive));
+    IncludeQuery two;
+    two.from = {{"Patient", "p1"}, {"Group", "g1"}};
+    two.directives = parse("Patient", {{"_revinclude", directive}}).includes;
+    IncludeSql both = compile_include(two, "");
+    CHECK(occurrences(both.where, "i.pid ") == 2);
+    CHECK(occurrences(both.where, "i.target_type = ") == 2);
+    check_placeholders(both.where, both.values.size());
+  }
+  // Patient:* to a type none of Patient's references reach: nothing selected.
+  IncludeQuery none;
+  none.from = {{"Medication", "m1"}};
+  none.directives = parse("Medication", {{"_revinclude", "Patient:*"}}).includes;
+  CHECK(compile_include(none, "").where == "1 = 0");
 }
 
 // Every resource row and parameter id a statement reads is the tenant's (docs/tenancy.md): each
