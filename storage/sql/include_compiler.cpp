@@ -10,12 +10,14 @@
 namespace hearth::storage::detail {
 namespace {
 
-// "(s.res_type = :T AND s.res_id IN (...)) OR ..." over the (type, id) pairs of `from`, one term
-// per type; `also(type)` gives the condition a type's term adds ("" for none), or nullopt to
-// leave the type out. "" when every type is left out. `type_col` and `id_col` name the columns.
+// "s.res_type = :T AND s.res_id IN (...)", one term per type of the (type, id) pairs of `from`;
+// `also(type)` gives the condition a type's term adds ("" for none), or nullopt to leave the type
+// out. `type_col` and `id_col` name the columns.
 template <typename Also>
-std::string keys_condition(Builder& b, const std::vector<std::pair<std::string, std::string>>& from,
-                           const std::string& type_col, const std::string& id_col, Also also) {
+std::vector<std::string> keys_terms(Builder& b,
+                                    const std::vector<std::pair<std::string, std::string>>& from,
+                                    const std::string& type_col, const std::string& id_col,
+                                    Also also) {
   std::vector<std::string> per_type;
   std::vector<std::pair<std::string, std::string>> sorted = from;
   std::sort(sorted.begin(), sorted.end());
@@ -31,7 +33,7 @@ std::string keys_condition(Builder& b, const std::vector<std::pair<std::string, 
     }
     i = j;
   }
-  return per_type.empty() ? std::string() : balanced(per_type, " OR ");
+  return per_type;
 }
 
 bool targets(const fhir::SearchParamDef* param, std::string_view type) {
@@ -74,30 +76,32 @@ std::string referring_pids(Builder& b, std::string_view source_type,
 // _include: the resources that `from`'s rows of the directive's parameter point at.
 std::string forward_include(Builder& b, const IncludeQuery& query,
                             const fhir::search::IncludeDirective& d) {
-  const std::string keys =
-      keys_condition(b, query.from, "s.res_type", "s.res_id",
-                     [&](const std::string& type) -> std::optional<std::string> {
-                       if (!d.source_type.empty() && type != d.source_type) return std::nullopt;
-                       return "";
-                     });
+  const std::vector<std::string> keys =
+      keys_terms(b, query.from, "s.res_type", "s.res_id",
+                 [&](const std::string& type) -> std::optional<std::string> {
+                   if (!d.source_type.empty() && type != d.source_type) return std::nullopt;
+                   return "";
+                 });
   if (keys.empty()) return "";
   std::string out =
       "SELECT t.rid FROM resource s JOIN idx_reference i ON i.rid = s.rid"
       " JOIN resource t ON t.tenant = s.tenant AND t.res_type = i.target_type"
       " AND t.res_id = i.target_id WHERE s.tenant = " +
-      b.tenant() + " AND (" + keys + ")";
+      b.tenant() + " AND (" + balanced(keys, " OR ") + ")";
   if (d.param != nullptr) out += " AND " + pid_condition(b, d.source_type, d.param->code);
   if (!d.target_type.empty()) out += " AND i.target_type = " + b.text(d.target_type);
   return out;
 }
 
 // _revinclude: the resources whose rows of the directive's parameter point at one of `from`.
-// Each target type's term carries the parameter ids that can point at it: an engine plans each
-// term of an OR by that term's own columns, and only (pid, target_id) is indexed for a target
-// (schema 22 dropped the index by target alone, a third of what a reference row cost a write).
+// One selection per target type, each with the parameter ids that can point at that type, joined
+// by UNION: only (pid, target_id) indexes a target (schema 22 dropped the index by target alone,
+// a third of what a reference row cost a write), and neither engine drives an index from a
+// condition outside an OR's term, nor PostgreSQL from an IN (subquery) inside one (it filters
+// every row instead; docs/search.md).
 std::string reverse_include(Builder& b, const IncludeQuery& query,
                             const fhir::search::IncludeDirective& d) {
-  const std::string keys = keys_condition(
+  const std::vector<std::string> keys = keys_terms(
       b, query.from, "i.target_type", "i.target_id",
       [&](const std::string& type) -> std::optional<std::string> {
         if ((!d.target_type.empty() && type != d.target_type) || !targets(d.param, type)) {
@@ -108,8 +112,12 @@ std::string reverse_include(Builder& b, const IncludeQuery& query,
         if (pids.empty()) return std::nullopt;
         return pids;
       });
-  if (keys.empty()) return "";
-  return "SELECT i.rid FROM idx_reference i WHERE " + keys;
+  std::vector<std::string> selects;
+  selects.reserve(keys.size());
+  for (const std::string& key : keys) {
+    selects.push_back("SELECT i.rid FROM idx_reference i WHERE " + key);
+  }
+  return join(selects, " UNION ");
 }
 
 }  // namespace

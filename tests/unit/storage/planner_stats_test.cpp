@@ -80,7 +80,7 @@ TEST_CASE("planner statistics: a _revinclude seeks the references by parameter a
     include.directives = query->includes;
     const detail::IncludeSql sql = detail::compile_include(include, "");
     const std::string plan = query_plan(path, "SELECT r.res_id FROM resource r WHERE " + sql.where);
-    MESSAGE(plan);
+    INFO(plan);
     CHECK(plan.find("idx_reference_find (pid=? AND target_id=?)") != std::string::npos);
     CHECK(plan.find("SCAN i\n") == std::string::npos);
     CHECK(plan.find("SCAN i ") == std::string::npos);

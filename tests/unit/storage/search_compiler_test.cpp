@@ -160,8 +160,8 @@ TEST_CASE(
   CHECK(!bound(sql.values, "Medication"));            // none of its references reaches a Patient
   CHECK(!bound(sql.values, "code"));                  // not a reference
   check_placeholders(sql.where, sql.values.size());
-  // Each target type's term carries its own parameters: an OR's terms are planned alone, and
-  // only (pid, target_id) is indexed.
+  // Each target type is a selection of its own with its own parameters, joined by UNION: only
+  // (pid, target_id) is indexed, and no engine drives an index from outside an OR's term.
   for (const char* directive : {"*", "Observation:*", "Observation:subject"}) {
     CAPTURE(std::string(directive));
     IncludeQuery two;
@@ -170,6 +170,7 @@ TEST_CASE(
     IncludeSql both = compile_include(two, "");
     CHECK(occurrences(both.where, "i.pid ") == 2);
     CHECK(occurrences(both.where, "i.target_type = ") == 2);
+    CHECK(occurrences(both.where, "SELECT i.rid FROM idx_reference i WHERE ") == 2);
     check_placeholders(both.where, both.values.size());
   }
   // Patient:* to a type none of Patient's references reach: nothing selected.
