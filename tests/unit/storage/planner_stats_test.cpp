@@ -31,15 +31,19 @@ std::string query_plan(const std::string& path, const std::string& sql) {
   return plan;
 }
 
-TEST_CASE("planner statistics: a token search starts from the index, not the resource table") {
+// A fresh directory `prefix`<pid> holding a new store, hearth.db, at the latest schema.
+std::filesystem::path empty_store(const std::string& prefix) {
   const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("hearth-plan-" + std::to_string(::getpid()));
+      std::filesystem::temp_directory_path() / (prefix + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
+  auto store = open_store("sqlite:" + (dir / "hearth.db").string());
+  REQUIRE(store.is_ok());
+  return dir;
+}
+
+TEST_CASE("planner statistics: a token search starts from the index, not the resource table") {
+  const std::filesystem::path dir = empty_store("hearth-plan-");
   const std::string path = (dir / "hearth.db").string();
-  {
-    auto store = open_store("sqlite:" + path);
-    REQUIRE(store.is_ok());
-  }
   // The shape of the search compiler's statement for Observation?identifier=s|v.
   const std::string plan =
       query_plan(path,
@@ -62,14 +66,8 @@ TEST_CASE("planner statistics: a token search starts from the index, not the res
 // parameter and however many types the page holds, seeks that index; none reads every reference
 // row (a scan of idx_reference, or of its key: "SCAN i").
 TEST_CASE("planner statistics: a _revinclude seeks the references by parameter and target") {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("hearth-plan-rev-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const std::filesystem::path dir = empty_store("hearth-plan-rev-");
   const std::string path = (dir / "hearth.db").string();
-  {
-    auto store = open_store("sqlite:" + path);
-    REQUIRE(store.is_ok());
-  }
   for (const char* directive : {"*", "Observation:*", "Observation:subject"}) {
     CAPTURE(std::string(directive));
     auto query =
