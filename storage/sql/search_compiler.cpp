@@ -160,7 +160,9 @@ std::string with_alias(const std::string& condition, const std::string& alias) {
 
 // A composite value (fhir/search/composite.h) against idx_composite: the row `i` matches the
 // first component, and its group (same rid, pid, grp) holds a row matching each further one,
-// found through the table's key (rid, pid, grp, comp).
+// found through the table's key (rid, pid, grp, comp). "i.comp = 0" is written as a literal:
+// idx_composite_find holds first components only (schema 23), and an engine uses such a
+// partial index only for a statement whose own text implies its condition.
 std::string composite_condition(Builder& b, const SearchClause& clause, const SearchValue& v,
                                 std::int64_t now) {
   const std::span<const fhir::SearchParamDef* const> parts =
@@ -438,6 +440,8 @@ IdSet clause_ids(Builder& b, const SearchClause& clause, const std::string& type
   std::string condition = pid_condition(b, types, rows_code(clause));
   if (clause.modifier == Modifier::kMissing) {
     out.excluded = clause.values.front().missing;
+    // Only first components are indexed for search (schema 23), and every group has one.
+    if (clause.param->type == SearchParamType::kComposite) condition += " AND i.comp = 0";
   } else {
     std::vector<std::string> any;
     any.reserve(clause.values.size());

@@ -7,9 +7,12 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "fhir/search/search_query.h"
 #include "storage/sql/include_compiler.h"
+#include "storage/sql/search_compiler.h"
 #include "storage/store.h"
 
 namespace hearth::storage {
@@ -82,6 +85,29 @@ TEST_CASE("planner statistics: a _revinclude seeks the references by parameter a
     CHECK(plan.find("idx_reference_find (pid=? AND target_id=?)") != std::string::npos);
     CHECK(plan.find("SCAN i\n") == std::string::npos);
     CHECK(plan.find("SCAN i ") == std::string::npos);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// Schema 23: idx_composite_find holds first components only (WHERE comp = 0). A composite
+// search, and its :missing, still start from it: their statements say comp = 0 themselves.
+TEST_CASE("planner statistics: a composite search starts from its first components' index") {
+  const std::filesystem::path dir = empty_store("hearth-plan-composite-");
+  const std::string path = (dir / "hearth.db").string();
+  const std::vector<std::pair<std::string, std::string>> searches = {
+      {"code-value-quantity", "http://loinc.org|8480-6$gt140"},
+      {"code-value-quantity:missing", "false"},
+  };
+  for (const auto& [name, value] : searches) {
+    CAPTURE(name);
+    auto query = fhir::search::parse_search("Observation", {{name, value}}, "http://h/fhir", true);
+    REQUIRE(query.is_ok());
+    const detail::SearchSql sql = detail::compile_search(*query, "", 0);
+    const std::string plan =
+        query_plan(path, "SELECT r.res_id FROM resource r WHERE r.deleted = 0" + sql.where);
+    INFO(plan);
+    CHECK(plan.find("USING COVERING INDEX idx_composite_find (pid=?") != std::string::npos);
+    CHECK(plan.find("SCAN i") == std::string::npos);
   }
   std::filesystem::remove_all(dir);
 }
