@@ -98,9 +98,9 @@ TEST_CASE("planner statistics: a composite search starts from its first componen
       {"code-value-quantity", "http://loinc.org|8480-6$gt140"},
       {"code-value-quantity:missing", "false"},
   };
-  for (const auto& [name, value] : searches) {
-    CAPTURE(name);
-    auto query = fhir::search::parse_search("Observation", {{name, value}}, "http://h/fhir", true);
+  for (const auto& search : searches) {
+    CAPTURE(search.first);
+    auto query = fhir::search::parse_search("Observation", {search}, "http://h/fhir", true);
     REQUIRE(query.is_ok());
     const detail::SearchSql sql = detail::compile_search(*query, "", 0);
     const std::string plan =
