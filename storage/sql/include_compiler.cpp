@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "fhir/model.h"
-#include "fhir/search/index_values.h"
+#include "fhir/search/searchable.h"
 
 namespace hearth::storage::detail {
 namespace {
@@ -43,8 +43,9 @@ bool targets(const fhir::SearchParamDef* param, std::string_view type) {
 
 // The ids of the reference parameters of `source_type` (of every type when "") that can point at
 // `target_type`, as a condition on `i.pid`; "" when there is none. What `_revinclude=*` and
-// `_revinclude=Type:*` read: listed, not "any parameter", so that idx_reference_find (pid,
-// target_id) drives the selection, one seek per parameter and id.
+// `_revinclude=Type:*` read: listed (the CapabilityStatement's own list, revinclude_values), not
+// "any parameter", so that idx_reference_find (pid, target_id) drives the selection, one seek
+// per parameter and id.
 std::string referring_pids(Builder& b, std::string_view source_type,
                            const std::string& target_type) {
   std::vector<std::string> per_type;
@@ -57,15 +58,15 @@ std::string referring_pids(Builder& b, std::string_view source_type,
     }
     codes.clear();
   };
-  for (const fhir::SearchParamEntry& e : fhir::search_param_index()) {  // by type, then code
-    if (!source_type.empty() && e.resource_type != source_type) continue;
-    if (e.param->type != fhir::SearchParamType::kReference || !fhir::search::is_indexed(*e.param) ||
-        !targets(e.param, target_type)) {
-      continue;
-    }
-    if (e.resource_type != type) close_type();
-    type = e.resource_type;
-    codes.push_back(b.text(std::string(e.code)));
+  // "Source:code", sorted by source then code, then "*".
+  for (std::string_view value : fhir::search::revinclude_values(target_type)) {
+    const std::size_t colon = value.find(':');
+    if (colon == std::string_view::npos) continue;
+    const std::string_view source = value.substr(0, colon);
+    if (!source_type.empty() && source != source_type) continue;
+    if (source != type) close_type();
+    type = source;
+    codes.push_back(b.text(std::string(value.substr(colon + 1))));
   }
   close_type();
   if (per_type.empty()) return "";
