@@ -507,7 +507,7 @@ class Mapping {
       if (r->root->empty()) continue;
       for (const IdentityRule& rule : identity_rules()) {
         if (rule.type != r->type || rule.identifier_instance == kHearthKeyInstance) continue;
-        Node* node = mutable_identifier_at(*r->root, rule.identifier_instance);
+        Node* node = identifier_at(*r->root, rule.identifier_instance);
         if (node == nullptr) continue;
         const IdentifierText id = identifier_text(*node);
         if (id.value.empty()) continue;
@@ -530,15 +530,6 @@ class Mapping {
   // Whose namespace a mention's content lives in (key_mentions): the sending application and
   // facility, MSH-3 and MSH-4, as sent.
   std::string sender() const { return header_field(3) + '|' + header_field(4) + '|'; }
-
-  static Node* mutable_identifier_at(Node& root, int n) {
-    for (const InstanceKey& key : {InstanceKey{n, 1}, InstanceKey{n}}) {
-      if (root.existing("identifier", key) == nullptr) continue;
-      Result<Node*> id = root.child("identifier", key);
-      return id ? *id : nullptr;
-    }
-    return nullptr;
-  }
 
   // MDM: the document its OBX segments carry, as the DocumentReference's content
   // (document_content.h; the IG's OBX[DocumentReference] rows for OBX-5 are narrative).

@@ -30,6 +30,7 @@
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -93,6 +94,9 @@ class Node {
   // The instance `key` of child `json_name` when it was made (the key is ignored for an element
   // that does not repeat), else nullptr; never makes one.
   const Node* existing(std::string_view json_name, const InstanceKey& key) const;
+  Node* existing(std::string_view json_name, const InstanceKey& key) {
+    return const_cast<Node*>(std::as_const(*this).existing(json_name, key));
+  }
   // The first instance of child `json_name` (in key order) when one was made, else nullptr.
   const Node* first(std::string_view json_name) const;
   // Every instance of child `json_name`, in key order.

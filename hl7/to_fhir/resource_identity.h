@@ -18,6 +18,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "hl7/to_fhir/resource_builder.h"
 
@@ -43,6 +44,9 @@ inline constexpr int kHearthKeyInstance = 9;
 // Instance n of a resource's identifier: keyed (n, repetition 1) when its field repeats, (n)
 // when it does not. nullptr when there is none.
 const Node* identifier_at(const Node& root, int n);
+inline Node* identifier_at(Node& root, int n) {
+  return const_cast<Node*>(identifier_at(std::as_const(root), n));
+}
 
 // The system and value of an Identifier node, or of identifier_at(root, n); each "" when absent
 // or empty.

@@ -75,6 +75,30 @@ constexpr std::string_view kMentionCondition = "identifier=urn:hearth:hl7-mentio
 
 }  // namespace
 
+TEST_CASE("identifier_at: instance n, repeating or not, and the same node writable") {
+  auto next = std::make_shared<int>(0);
+  ResourceBuilder builder([next] { return "id-" + std::to_string(++*next); });
+  Result<Resource*> added = builder.add("Patient");
+  REQUIRE(added.is_ok());
+  Node& root = *(*added)->root;
+  CHECK(identifier_at(root, 2) == nullptr);  // nothing made: nothing found, nothing made
+  CHECK(root.existing("identifier", {2}) == nullptr);
+  Result<Node*> repeated = root.child("identifier", {2, 1});  // a field that repeats
+  REQUIRE(repeated.is_ok());
+  Result<Node*> single = root.child("identifier", {3});  // one that does not
+  REQUIRE(single.is_ok());
+  const Node& read_only = root;
+  CHECK(identifier_at(read_only, 2) == *repeated);
+  CHECK(identifier_at(read_only, 3) == *single);
+  CHECK(identifier_at(read_only, 4) == nullptr);
+  Node* writable = identifier_at(root, 2);
+  REQUIRE(writable == *repeated);
+  Result<Node*> value = writable->child("value", {});
+  REQUIRE(value.is_ok());
+  (*value)->set("MRN-7");
+  CHECK(identifier_text(root, 2).value == "MRN-7");
+}
+
 TEST_CASE("a sender's mentions have the same key in each of its messages") {
   const auto first = mention_conditions(oru("LAB|HOSP", "P1", "1234^WELBY^MARCUS"));
   const auto second = mention_conditions(oru("LAB|HOSP", "P2", "1234^WELBY^MARCUS"));
