@@ -1,6 +1,6 @@
 // CompositeIndexWriter: SQLite defers the rows and writes them in multi-row statements
 // through the C API (one statement per row cost as much as the row itself); PostgreSQL inserts
-// them with one unnest() statement, as IndexWriter does.
+// them within IndexWriter's one statement per resource, from array literals through unnest().
 #include "storage/sql/composite_index.h"
 
 #include <array>
@@ -103,64 +103,72 @@ void CompositeIndexWriter::flush() {
   deferred_.clear();
 }
 
-void CompositeIndexWriter::insert(const std::string& type, const std::string& id, std::int64_t rid,
+void CompositeIndexWriter::insert(std::int64_t rid,
                                   const std::vector<fhir::search::CompositeIndex>& rows,
                                   const std::function<long long(std::string_view)>& pid_of) {
-  if (rows.empty()) return;
-  if (dialect_ == Dialect::kSqlite) {
-    for (const fhir::search::CompositeIndex& r : rows) {
-      if (!std::isfinite(r.value)) continue;
-      deferred_.push_back(Deferred{
-          rid, pid_of(r.param), r.group, r.component, text_arena_.keep(r.system),
-          text_arena_.keep(r.code), text_arena_.keep(r.text), text_arena_.keep(r.folded),
-          text_arena_.keep(r.exact), r.low, r.high, r.value, text_arena_.keep(r.target_type),
-          text_arena_.keep(r.target_id), text_arena_.keep(r.url)});
-    }
-    return;
+  for (const fhir::search::CompositeIndex& r : rows) {
+    if (!std::isfinite(r.value)) continue;
+    deferred_.push_back(
+        Deferred{rid, pid_of(r.param), r.group, r.component, text_arena_.keep(r.system),
+                 text_arena_.keep(r.code), text_arena_.keep(r.text), text_arena_.keep(r.folded),
+                 text_arena_.keep(r.exact), r.low, r.high, r.value, text_arena_.keep(r.target_type),
+                 text_arena_.keep(r.target_id), text_arena_.keep(r.url)});
   }
-  const std::array<std::string*, 14> arrays = {
-      &pid_,   &grp_, &comp_, &system_, &code_,        &text_,      &folded_,
-      &exact_, &low_, &high_, &value_,  &target_type_, &target_id_, &url_};
-  if (!insert_) {
-    insert_ = std::make_unique<soci::statement>(sql_);
-    insert_->exchange(soci::use(tenant_));
-    insert_->exchange(soci::use(type_));
-    insert_->exchange(soci::use(id_));
-    for (std::string* array : arrays) insert_->exchange(soci::use(*array));
-    prepare_statement(
-        *insert_,
-        std::string("INSERT INTO idx_composite (") + kColumns + ") SELECT " + kRidOf +
-            ", u.* FROM unnest(CAST(:p3 AS INTEGER[]), CAST(:p4 AS INTEGER[]),"
-            " CAST(:p5 AS INTEGER[]), CAST(:p6 AS TEXT[]), CAST(:p7 AS TEXT[]),"
-            " CAST(:p8 AS TEXT[]), CAST(:p9 AS TEXT[]), CAST(:p10 AS TEXT[]),"
-            " CAST(:p11 AS BIGINT[]), CAST(:p12 AS BIGINT[]),"
-            " CAST(:p13 AS DOUBLE PRECISION[]), CAST(:p14 AS TEXT[]), CAST(:p15 AS TEXT[]),"
-            " CAST(:p16 AS TEXT[])) AS u");
+}
+
+std::string CompositeIndexWriter::pg_insert_sql(int& next) {
+  // The array types of the columns after rid, in kColumns order.
+  static constexpr std::array<const char*, 14> kTypes = {"INTEGER[]",
+                                                         "INTEGER[]",
+                                                         "INTEGER[]",
+                                                         "TEXT[]",
+                                                         "TEXT[]",
+                                                         "TEXT[]",
+                                                         "TEXT[]",
+                                                         "TEXT[]",
+                                                         "BIGINT[]",
+                                                         "BIGINT[]",
+                                                         "DOUBLE PRECISION[]",
+                                                         "TEXT[]",
+                                                         "TEXT[]",
+                                                         "TEXT[]"};
+  std::string sql =
+      std::string("INSERT INTO idx_composite (") + kColumns + ") SELECT r.rid, u.* FROM r, unnest(";
+  for (std::size_t c = 0; c < kTypes.size(); ++c) {
+    if (c > 0) sql += ", ";
+    sql += "CAST(:p" + std::to_string(next++) + " AS " + kTypes[c] + ")";
   }
-  type_ = type;
-  id_ = id;
-  for (std::string* array : arrays) array->assign("{");
+  return sql + ") AS u";
+}
+
+void CompositeIndexWriter::pg_bind(soci::statement& st) {
+  for (std::string& array : arrays_) st.exchange(soci::use(array));
+}
+
+bool CompositeIndexWriter::pg_fill(const std::vector<fhir::search::CompositeIndex>& rows,
+                                   const std::function<long long(std::string_view)>& pid_of) {
+  for (std::string& array : arrays_) array.assign("{");
   bool any = false;
   for (const fhir::search::CompositeIndex& r : rows) {
     if (!std::isfinite(r.value)) continue;
     any = true;
-    append_number_element(pid_, pid_of(r.param));
-    append_number_element(grp_, r.group);
-    append_number_element(comp_, r.component);
-    append_text_element(system_, r.system);
-    append_text_element(code_, r.code);
-    append_text_element(text_, r.text);
-    append_text_element(folded_, r.folded);
-    append_text_element(exact_, r.exact);
-    append_number_element(low_, r.low);
-    append_number_element(high_, r.high);
-    append_number_element(value_, r.value);
-    append_text_element(target_type_, r.target_type);
-    append_text_element(target_id_, r.target_id);
-    append_text_element(url_, r.url);
+    append_number_element(arrays_[0], pid_of(r.param));
+    append_number_element(arrays_[1], r.group);
+    append_number_element(arrays_[2], r.component);
+    append_text_element(arrays_[3], r.system);
+    append_text_element(arrays_[4], r.code);
+    append_text_element(arrays_[5], r.text);
+    append_text_element(arrays_[6], r.folded);
+    append_text_element(arrays_[7], r.exact);
+    append_number_element(arrays_[8], r.low);
+    append_number_element(arrays_[9], r.high);
+    append_number_element(arrays_[10], r.value);
+    append_text_element(arrays_[11], r.target_type);
+    append_text_element(arrays_[12], r.target_id);
+    append_text_element(arrays_[13], r.url);
   }
-  for (std::string* array : arrays) array->push_back('}');
-  if (any) insert_->execute(true);
+  for (std::string& array : arrays_) array.push_back('}');
+  return any;
 }
 
 }  // namespace hearth::storage::detail

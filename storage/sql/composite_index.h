@@ -42,12 +42,21 @@ class CompositeIndexWriter {
   // finds the key inside the statement, as IndexWriter does). Nothing for a type without
   // composite parameters.
   void remove(const std::string& type, const std::string& id, std::int64_t rid);
-  // Inserts `rows` for the resource (keys as for remove); `pid_of` gives a parameter code's id.
-  // SQLite defers them until flush(), as IndexWriter defers its own (search_index.h); the
-  // owner calls flush() and discard() with its own.
-  void insert(const std::string& type, const std::string& id, std::int64_t rid,
-              const std::vector<fhir::search::CompositeIndex>& rows,
+  // SQLite: defers `rows` for the resource `rid` until flush(), as IndexWriter defers its own
+  // (search_index.h); the owner calls flush() and discard() with its own. `pid_of` gives a
+  // parameter code's id.
+  void insert(std::int64_t rid, const std::vector<fhir::search::CompositeIndex>& rows,
               const std::function<long long(std::string_view)>& pid_of);
+
+  // PostgreSQL: the rows go in with the owner's one statement per resource (IndexWriter), as a
+  // data-modifying CTE over this writer's array literals. pg_insert_sql is that CTE's INSERT
+  // (its resource key from the statement's `r`, its placeholders numbered from `next`, which it
+  // advances); pg_bind binds the arrays to the owner's statement in the same order, once;
+  // pg_fill sets them to `rows` before each execute and says whether any row is there.
+  static std::string pg_insert_sql(int& next);
+  void pg_bind(soci::statement& st);
+  bool pg_fill(const std::vector<fhir::search::CompositeIndex>& rows,
+               const std::function<long long(std::string_view)>& pid_of);
   // SQLite: writes the deferred rows. Throws like insert().
   void flush();
   // SQLite: forgets the deferred rows, unwritten.
@@ -69,11 +78,10 @@ class CompositeIndexWriter {
   };
   std::vector<Deferred> deferred_;
   TextArena& text_arena_;
-  // PostgreSQL: the bound key and the columns' array literals.
+  // PostgreSQL: the delete's bound key, and the columns' array literals (pg_bind's order).
   std::string type_, id_;
-  std::string pid_, grp_, comp_, system_, code_, text_, folded_, exact_, low_, high_, value_,
-      target_type_, target_id_, url_;
-  std::unique_ptr<soci::statement> delete_, insert_;
+  std::array<std::string, 14> arrays_;
+  std::unique_ptr<soci::statement> delete_;
 };
 
 }  // namespace hearth::storage::detail

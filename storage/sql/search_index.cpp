@@ -137,40 +137,47 @@ IndexWriter::IndexWriter(soci::session& sql, Dialect dialect, const std::string&
 }
 
 // PostgreSQL: one statement inserts a resource's rows into every table (each table's insert a
-// data-modifying CTE over its arrays; an empty array inserts nothing), so a write costs one round
-// trip for its index rows rather than one per table. The resource's key is found once, in `r`.
+// data-modifying CTE over its arrays; an empty array inserts nothing), idx_composite's and the
+// full-text row too, so a write costs one round trip for its index rows rather than one per
+// table. The resource's key is found once, in `r`. Placeholders are numbered in the order their
+// values are bound.
 void IndexWriter::prepare_pg_insert() {
   pg_insert_ = std::make_unique<soci::statement>(sql_);
   soci::statement& ins = *pg_insert_;
   ins.exchange(use(tenant_));
   ins.exchange(use(type_));
   ins.exchange(use(id_));
-  std::string text =
-      "WITH r AS (SELECT rid FROM resource WHERE tenant = :p0 AND res_type = :p1"
-      " AND res_id = :p2)";
-  int n = 2;
+  std::vector<std::string> inserts;
+  int n = 3;
   for (std::size_t t = 0; t < kTables.size(); ++t) {
     const TableColumns& columns = table_columns()[t];
     PgArrays& arrays = pg_arrays_[t];
     arrays.cols.resize(columns.cols.size());
     ins.exchange(use(arrays.pid));
-    std::string unnest = "CAST(:p" + std::to_string(++n) + " AS INTEGER[])";
+    std::string unnest = "CAST(:p" + std::to_string(n++) + " AS INTEGER[])";
     for (std::size_t c = 0; c < columns.cols.size(); ++c) {
       const Col col = columns.cols[c];
       ins.exchange(use(arrays.cols[c]));
       const char* array_type = col == Col::kReal                       ? "DOUBLE PRECISION[]"
                                : col == Col::kLow || col == Col::kHigh ? "BIGINT[]"
                                                                        : "TEXT[]";
-      unnest += ", CAST(:p" + std::to_string(++n) + " AS " + array_type + ")";
+      unnest += ", CAST(:p" + std::to_string(n++) + " AS " + array_type + ")";
     }
-    const std::string insert = std::string("INSERT INTO ") + kTables[t] + " (rid, pid, " +
-                               columns.names + ") SELECT r.rid, u.* FROM r, unnest(" + unnest +
-                               ") AS u";
-    // The last table's insert is the statement itself, the others CTEs before it.
-    text +=
-        t + 1 < kTables.size() ? ", i" + std::to_string(t) + " AS (" + insert + ")" : " " + insert;
+    inserts.push_back(std::string("INSERT INTO ") + kTables[t] + " (rid, pid, " + columns.names +
+                      ") SELECT r.rid, u.* FROM r, unnest(" + unnest + ") AS u");
   }
-  prepare_statement(ins, text);
+  composite_.pg_bind(ins);
+  inserts.push_back(CompositeIndexWriter::pg_insert_sql(n));
+  text_.pg_bind(ins);
+  inserts.push_back(TextIndexWriter::pg_insert_sql(n));
+  std::string text =
+      "WITH r AS (SELECT rid FROM resource WHERE tenant = :p0 AND res_type = :p1"
+      " AND res_id = :p2)";
+  // The last insert is the statement itself, the others CTEs before it.
+  for (std::size_t i = 0; i + 1 < inserts.size(); ++i) {
+    text += ", i" + std::to_string(i) + " AS (" + inserts[i] + ")";
+  }
+  prepare_statement(ins, text + " " + inserts.back());
 }
 
 IndexWriter::~IndexWriter() = default;
@@ -364,9 +371,10 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
     throw std::runtime_error("index rows for " + type + "/" + id + ", which has no resource row");
   }
   // SQLite: whatever of `values` has rows is deferred below, by this writer or its parts'.
-  if (dialect_ == Dialect::kSqlite) any_deferred_ = true;
-  text_.insert(type_, id_, rid_, values.text);
-  if (dialect_ == Dialect::kPostgresql) {
+  if (dialect_ == Dialect::kSqlite) {
+    any_deferred_ = true;
+    text_.insert(rid_, values.text);
+  } else {
     pg_rows_ = false;
     for (PgArrays& arrays : pg_arrays_) {
       arrays.pid.assign("{}");
@@ -430,11 +438,14 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
     row.text1 = r.uri;
     return row;
   });
-  if (pg_rows_) pg_insert_->execute(true);
-  if (!values.composites.empty()) {
-    composite_.insert(type_, id_, rid_, values.composites,
-                      [this](std::string_view code) { return pid_of(code); });
+  const auto pid_of_code = [this](std::string_view code) { return pid_of(code); };
+  if (dialect_ == Dialect::kSqlite) {
+    if (!values.composites.empty()) composite_.insert(rid_, values.composites, pid_of_code);
+    return;
   }
+  const bool composites = composite_.pg_fill(values.composites, pid_of_code);
+  const bool words = text_.pg_fill(values.text);
+  if (pg_rows_ || composites || words) pg_insert_->execute(true);
 }
 
 void sync_search_params(soci::session& sql) {

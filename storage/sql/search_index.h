@@ -50,8 +50,8 @@ namespace hearth::storage::detail {
 // The index's write statements for one session, prepared once. SQLite (in-process) inserts a
 // resource's rows of one table with one statement of that many VALUES rows (up to 32;
 // multi_row_insert.h), bound through SQLite's C API; PostgreSQL, where each execute is a network
-// round trip, inserts each table's rows with one statement, the columns bound as arrays and
-// expanded by unnest().
+// round trip, inserts a resource's rows of every table, idx_composite's and its full-text row
+// included, with one statement, the columns bound as arrays and expanded by unnest().
 class IndexWriter {
  public:
   struct Row;  // one row's values, whichever table it goes to

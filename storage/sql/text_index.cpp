@@ -1,5 +1,5 @@
 // TextIndexWriter: on SQLite one pending row per write and a batched move into FTS5; on
-// PostgreSQL one statement per write.
+// PostgreSQL the last INSERT of IndexWriter's statement per resource.
 #include "storage/sql/text_index.h"
 
 #include <algorithm>
@@ -80,31 +80,37 @@ void TextIndexWriter::remove(const std::string& type, const std::string& id, std
   delete_->execute(true);
 }
 
-void TextIndexWriter::insert(const std::string& type, const std::string& id, std::int64_t rid,
-                             const fhir::search::FullText& text) {
+void TextIndexWriter::insert(std::int64_t rid, const fhir::search::FullText& text) {
   if (text.narrative.empty() && text.content.empty()) return;
-  if (dialect_ == Dialect::kSqlite) {
-    if (written_ < 0) {  // first write of the session: rows an earlier process left pending
-      std::int64_t left = 0;
-      SqliteStatement(sql_, "SELECT count(*) FROM idx_text_pending").step_into(left);
-      written_ = static_cast<int>(std::min<std::int64_t>(left, kTextDrainRows));
-    }
-    deferred_.push_back(Deferred{rid, text_.keep(sqlite_text_words(text))});
-    return;
+  if (written_ < 0) {  // first write of the session: rows an earlier process left pending
+    std::int64_t left = 0;
+    SqliteStatement(sql_, "SELECT count(*) FROM idx_text_pending").step_into(left);
+    written_ = static_cast<int>(std::min<std::int64_t>(left, kTextDrainRows));
   }
-  if (!insert_) {
-    insert_ =
-        prepared(sql_,
-                 std::string("INSERT INTO idx_text (rid, narrative, content) SELECT ") + kRidOf +
-                     ", to_tsvector('simple', CAST(:p3 AS TEXT)),"
-                     " to_tsvector('simple', CAST(:p4 AS TEXT))",
-                 tenant_, {&type_, &id_, &narrative_, &content_});
-  }
-  type_ = type;
-  id_ = id;
+  deferred_.push_back(Deferred{rid, text_.keep(sqlite_text_words(text))});
+}
+
+std::string TextIndexWriter::pg_insert_sql(int& next) {
+  const std::string narrative = ":p" + std::to_string(next++);
+  const std::string content = ":p" + std::to_string(next++);
+  const std::string has_words = ":p" + std::to_string(next++);
+  return "INSERT INTO idx_text (rid, narrative, content) SELECT r.rid,"
+         " to_tsvector('simple', CAST(" +
+         narrative + " AS TEXT)), to_tsvector('simple', CAST(" + content +
+         " AS TEXT)) FROM r WHERE CAST(" + has_words + " AS INTEGER) = 1";
+}
+
+void TextIndexWriter::pg_bind(soci::statement& st) {
+  st.exchange(soci::use(narrative_));
+  st.exchange(soci::use(content_));
+  st.exchange(soci::use(has_words_));
+}
+
+bool TextIndexWriter::pg_fill(const fhir::search::FullText& text) {
   narrative_ = text.narrative;
   content_ = text.content;
-  insert_->execute(true);
+  has_words_ = narrative_.empty() && content_.empty() ? 0 : 1;
+  return has_words_ == 1;
 }
 
 void TextIndexWriter::flush() {

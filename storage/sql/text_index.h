@@ -17,7 +17,8 @@
 //
 // PostgreSQL: `idx_text (rid, narrative tsvector, content tsvector)`, each column under a GIN
 // index (whose own pending list batches the index work), built by to_tsvector('simple', ...): the
-// words come folded already, so no dictionary or stemming is wanted.
+// words come folded already, so no dictionary or stemming is wanted. The row is written by the
+// statement that writes the resource's other index rows (search_index.h).
 //
 // A resource without a word has no row. Errors: SOCI exceptions propagate (callers translate
 // them). Thread-safety: none beyond the session's.
@@ -54,10 +55,18 @@ class TextIndexWriter {
 
   // Deletes the row of the resource (SQLite: key `rid`; PostgreSQL: found by type and id).
   void remove(const std::string& type, const std::string& id, std::int64_t rid);
-  // Writes the row of the resource, whose older row is gone; nothing when `text` has no word.
-  // SQLite defers it until flush(), as IndexWriter defers its own rows (search_index.h).
-  void insert(const std::string& type, const std::string& id, std::int64_t rid,
-              const fhir::search::FullText& text);
+  // SQLite: the row of the resource `rid`, whose older row is gone, deferred until flush(), as
+  // IndexWriter defers its own rows (search_index.h); nothing when `text` has no word.
+  void insert(std::int64_t rid, const fhir::search::FullText& text);
+
+  // PostgreSQL: the row goes in with the owner's one statement per resource (IndexWriter), as
+  // its last INSERT. pg_insert_sql is that INSERT (its resource key from the statement's `r`,
+  // its placeholders numbered from `next`, which it advances); pg_bind binds its values to the
+  // owner's statement in the same order, once; pg_fill sets them before each execute and says
+  // whether `text` has a word (without one, the INSERT writes no row).
+  static std::string pg_insert_sql(int& next);
+  void pg_bind(soci::statement& st);
+  bool pg_fill(const fhir::search::FullText& text);
   // SQLite: writes the deferred rows into idx_text_pending (and drains it once it holds
   // kTextDrainRows rows). No-op on PostgreSQL.
   void flush();
@@ -88,9 +97,10 @@ class TextIndexWriter {
   // Pending rows since this session last drained (-1: not counted yet; the first write counts
   // the rows already pending).
   int written_ = -1;
-  // PostgreSQL: bound to delete_ and insert_.
+  // PostgreSQL: bound to delete_, and to the owner's insert (pg_bind).
   std::string type_, id_, narrative_, content_;
-  std::unique_ptr<soci::statement> delete_, insert_;
+  int has_words_ = 0;
+  std::unique_ptr<soci::statement> delete_;
 };
 
 }  // namespace hearth::storage::detail
