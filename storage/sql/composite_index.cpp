@@ -117,21 +117,23 @@ void CompositeIndexWriter::insert(std::int64_t rid,
 }
 
 std::string CompositeIndexWriter::pg_insert_sql(int& next) {
-  // The array types of the columns after rid, in kColumns order.
-  static constexpr std::array<const char*, 14> kTypes = {"INTEGER[]",
-                                                         "INTEGER[]",
-                                                         "INTEGER[]",
-                                                         "TEXT[]",
-                                                         "TEXT[]",
-                                                         "TEXT[]",
-                                                         "TEXT[]",
-                                                         "TEXT[]",
-                                                         "BIGINT[]",
-                                                         "BIGINT[]",
-                                                         "DOUBLE PRECISION[]",
-                                                         "TEXT[]",
-                                                         "TEXT[]",
-                                                         "TEXT[]"};
+  // The array type of each column after rid, in kColumns order.
+  static constexpr std::array<const char*, 14> kTypes = {
+      "INTEGER[]",           // pid
+      "INTEGER[]",           // grp
+      "INTEGER[]",           // comp
+      "TEXT[]",              // system
+      "TEXT[]",              // code
+      "TEXT[]",              // text
+      "TEXT[]",              // folded
+      "TEXT[]",              // exact
+      "BIGINT[]",            // low
+      "BIGINT[]",            // high
+      "DOUBLE PRECISION[]",  // value
+      "TEXT[]",              // target_type
+      "TEXT[]",              // target_id
+      "TEXT[]",              // url
+  };
   std::string sql =
       std::string("INSERT INTO idx_composite (") + kColumns + ") SELECT r.rid, u.* FROM r, unnest(";
   for (std::size_t c = 0; c < kTypes.size(); ++c) {
