@@ -157,17 +157,13 @@ bool CompositeIndexWriter::pg_fill(const std::vector<fhir::search::CompositeInde
     append_number_element(arrays_[0], pid_of(r.param));
     append_number_element(arrays_[1], r.group);
     append_number_element(arrays_[2], r.component);
-    append_text_element(arrays_[3], r.system);
-    append_text_element(arrays_[4], r.code);
-    append_text_element(arrays_[5], r.text);
-    append_text_element(arrays_[6], r.folded);
-    append_text_element(arrays_[7], r.exact);
+    const std::array<std::string_view, 5> texts = {r.system, r.code, r.text, r.folded, r.exact};
+    for (std::size_t i = 0; i < texts.size(); ++i) append_text_element(arrays_[3 + i], texts[i]);
     append_number_element(arrays_[8], r.low);
     append_number_element(arrays_[9], r.high);
     append_number_element(arrays_[10], r.value);
-    append_text_element(arrays_[11], r.target_type);
-    append_text_element(arrays_[12], r.target_id);
-    append_text_element(arrays_[13], r.url);
+    const std::array<std::string_view, 3> target = {r.target_type, r.target_id, r.url};
+    for (std::size_t i = 0; i < target.size(); ++i) append_text_element(arrays_[11 + i], target[i]);
   }
   for (std::string& array : arrays_) array.push_back('}');
   return any;
