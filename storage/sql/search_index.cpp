@@ -136,40 +136,45 @@ IndexWriter::IndexWriter(soci::session& sql, Dialect dialect, const std::string&
   load_params();
 }
 
+std::vector<std::string> IndexWriter::pg_bind_inserts(soci::statement& st, int& next) {
+  std::vector<std::string> inserts;
+  for (std::size_t t = 0; t < kTables.size(); ++t) {
+    const TableColumns& columns = table_columns()[t];
+    PgArrays& arrays = pg_arrays_[t];
+    arrays.cols.resize(columns.cols.size());
+    st.exchange(use(arrays.pid));
+    std::string unnest = "CAST(:p" + std::to_string(next++) + " AS INTEGER[])";
+    for (std::size_t c = 0; c < columns.cols.size(); ++c) {
+      const Col col = columns.cols[c];
+      st.exchange(use(arrays.cols[c]));
+      const char* array_type = col == Col::kReal                       ? "DOUBLE PRECISION[]"
+                               : col == Col::kLow || col == Col::kHigh ? "BIGINT[]"
+                                                                       : "TEXT[]";
+      unnest += ", CAST(:p" + std::to_string(next++) + " AS " + array_type + ")";
+    }
+    inserts.push_back(std::string("INSERT INTO ") + kTables[t] + " (rid, pid, " + columns.names +
+                      ") SELECT r.rid, u.* FROM r, unnest(" + unnest + ") AS u");
+  }
+  composite_.pg_bind(st);
+  inserts.push_back(CompositeIndexWriter::pg_insert_sql(next));
+  text_.pg_bind(st);
+  inserts.push_back(TextIndexWriter::pg_insert_sql(next));
+  return inserts;
+}
+
 // PostgreSQL: one statement inserts a resource's rows into every table (each table's insert a
 // data-modifying CTE over its arrays; an empty array inserts nothing), idx_composite's and the
 // full-text row too, so a write costs one round trip for its index rows rather than one per
-// table. The resource's key is found once, in `r`. Placeholders are numbered in the order their
-// values are bound.
+// table. The resource's key is found once, in `r`. (A new resource's rows go in with its
+// resource row instead: PreparedStatements::insert_first_version.)
 void IndexWriter::prepare_pg_insert() {
   pg_insert_ = std::make_unique<soci::statement>(sql_);
   soci::statement& ins = *pg_insert_;
   ins.exchange(use(tenant_));
   ins.exchange(use(type_));
   ins.exchange(use(id_));
-  std::vector<std::string> inserts;
   int n = 3;
-  for (std::size_t t = 0; t < kTables.size(); ++t) {
-    const TableColumns& columns = table_columns()[t];
-    PgArrays& arrays = pg_arrays_[t];
-    arrays.cols.resize(columns.cols.size());
-    ins.exchange(use(arrays.pid));
-    std::string unnest = "CAST(:p" + std::to_string(n++) + " AS INTEGER[])";
-    for (std::size_t c = 0; c < columns.cols.size(); ++c) {
-      const Col col = columns.cols[c];
-      ins.exchange(use(arrays.cols[c]));
-      const char* array_type = col == Col::kReal                       ? "DOUBLE PRECISION[]"
-                               : col == Col::kLow || col == Col::kHigh ? "BIGINT[]"
-                                                                       : "TEXT[]";
-      unnest += ", CAST(:p" + std::to_string(n++) + " AS " + array_type + ")";
-    }
-    inserts.push_back(std::string("INSERT INTO ") + kTables[t] + " (rid, pid, " + columns.names +
-                      ") SELECT r.rid, u.* FROM r, unnest(" + unnest + ") AS u");
-  }
-  composite_.pg_bind(ins);
-  inserts.push_back(CompositeIndexWriter::pg_insert_sql(n));
-  text_.pg_bind(ins);
-  inserts.push_back(TextIndexWriter::pg_insert_sql(n));
+  const std::vector<std::string> inserts = pg_bind_inserts(ins, n);
   std::string text =
       "WITH r AS (SELECT rid FROM resource WHERE tenant = :p0 AND res_type = :p1"
       " AND res_id = :p2)";
@@ -361,26 +366,47 @@ void IndexWriter::insert_rows(int table, const Rows& rows, Fill&& fill) {
   pg_rows_ = pg_rows_ || arrays.pid != "{}";
 }
 
+bool IndexWriter::pg_fill(const std::string& type, const std::string& id,
+                          const fhir::search::IndexValues& values) {
+  phonetic_.insert(values.phonetic_names);
+  find_rid(type, id);  // the type's parameter ids; the key is the statement's own
+  pg_rows_ = false;
+  for (PgArrays& arrays : pg_arrays_) {
+    arrays.pid.assign("{}");
+    for (std::string& column : arrays.cols) column.assign("{}");
+  }
+  fill_rows(values);
+  const bool composites =
+      composite_.pg_fill(values.composites, [this](std::string_view code) { return pid_of(code); });
+  const bool words = text_.pg_fill(values.text);
+  return pg_rows_ || composites || words;
+}
+
 void IndexWriter::insert(const std::string& type, const std::string& id,
                          const fhir::search::IndexValues& values, std::optional<std::int64_t> rid) {
-  using namespace fhir::search;
+  if (dialect_ == Dialect::kPostgresql) {
+    // The statement finds the resource's key itself; no row, no statement.
+    if (pg_fill(type, id, values)) pg_insert_->execute(true);
+    return;
+  }
   phonetic_.insert(values.phonetic_names);
   const bool has_text = !values.text.narrative.empty() || !values.text.content.empty();
   if (values.size() == 0 && !has_text) return;
   if (!find_rid(type, id, rid)) {
     throw std::runtime_error("index rows for " + type + "/" + id + ", which has no resource row");
   }
-  // SQLite: whatever of `values` has rows is deferred below, by this writer or its parts'.
-  if (dialect_ == Dialect::kSqlite) {
-    any_deferred_ = true;
-    text_.insert(rid_, values.text);
-  } else {
-    pg_rows_ = false;
-    for (PgArrays& arrays : pg_arrays_) {
-      arrays.pid.assign("{}");
-      for (std::string& column : arrays.cols) column.assign("{}");
-    }
+  // Whatever of `values` has rows is deferred, by this writer or its parts'.
+  any_deferred_ = true;
+  text_.insert(rid_, values.text);
+  fill_rows(values);
+  if (!values.composites.empty()) {
+    composite_.insert(rid_, values.composites,
+                      [this](std::string_view code) { return pid_of(code); });
   }
+}
+
+void IndexWriter::fill_rows(const fhir::search::IndexValues& values) {
+  using namespace fhir::search;
   insert_rows(0, values.strings, [](const StringIndex& r) {
     Row row;
     row.param = r.param;
@@ -407,7 +433,7 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
     date_shape_->record(values.dates, [this](std::string_view code) { return pid_of(code); });
   }
   if (token_dates_) {
-    token_dates_->insert(rid_, type, values.tokens, values.dates,
+    token_dates_->insert(rid_, type_, values.tokens, values.dates,
                          [this](std::string_view code) { return pid_of(code); });
   }
   insert_rows(3, values.numbers, [](const NumberIndex& r) {
@@ -438,14 +464,6 @@ void IndexWriter::insert(const std::string& type, const std::string& id,
     row.text1 = r.uri;
     return row;
   });
-  const auto pid_of_code = [this](std::string_view code) { return pid_of(code); };
-  if (dialect_ == Dialect::kSqlite) {
-    if (!values.composites.empty()) composite_.insert(rid_, values.composites, pid_of_code);
-    return;
-  }
-  const bool composites = composite_.pg_fill(values.composites, pid_of_code);
-  const bool words = text_.pg_fill(values.text);
-  if (pg_rows_ || composites || words) pg_insert_->execute(true);
 }
 
 void sync_search_params(soci::session& sql) {

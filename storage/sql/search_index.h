@@ -79,6 +79,15 @@ class IndexWriter {
   // takes back the writes the rows deferred since belong to.
   void insert(const std::string& type, const std::string& id,
               const fhir::search::IndexValues& values, std::optional<std::int64_t> rid = {});
+  // PostgreSQL: the index rows of a resource written by another statement than insert()'s (a
+  // new resource's, with its resource row: PreparedStatements::insert_first_version).
+  // pg_bind_inserts binds this writer's arrays to `st` and returns the INSERT of each table, in
+  // binding order, each reading the resource's key from a relation `r (rid)` the statement
+  // defines, with placeholders numbered from `next`, which it advances. pg_fill sets the arrays
+  // to `values` (the rows of (type, id)) before each execute; false when there is no row.
+  std::vector<std::string> pg_bind_inserts(soci::statement& st, int& next);
+  bool pg_fill(const std::string& type, const std::string& id,
+               const fhir::search::IndexValues& values);
   // SQLite: moves the full-text rows still pending into the FTS5 index (text_index.h).
   void drain_text() { text_.drain(); }
   // SQLite: writes the rows insert() deferred (below). Throws like insert(). No-op on
@@ -93,6 +102,9 @@ class IndexWriter {
  private:
   template <typename Rows, typename Fill>
   void insert_rows(int table, const Rows& rows, Fill&& fill);
+  // Every value table's rows of `values` (of type_ at rid_): deferred on SQLite, into the
+  // arrays on PostgreSQL.
+  void fill_rows(const fhir::search::IndexValues& values);
   // The id of parameter `code` of type_ in the tenant (loads the table on a miss, once; gives
   // the tenant its ids on its first row).
   long long pid_of(std::string_view code);

@@ -276,12 +276,14 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   ps.last_updated = next.last_updated_micros;
   ps.deleted = next.deleted ? 1 : 0;
   ps.method = next.method;
-  // The version row first: its seq is what the current row points at.
+  // The version row first: its seq is what the current row points at. A new resource's index
+  // rows go in with it on PostgreSQL (one round trip).
+  bool indexed = false;
   if (found) {
     ps.insert_version_row();
     ps.update_current_row();
   } else {
-    if (!ps.insert_first_version()) {
+    if (!ps.insert_first_version(next.deleted ? nullptr : &request.index, &indexed)) {
       *raced = true;
       return Status(Code::kConflict, name + " already exists");
     }
@@ -289,7 +291,7 @@ Result<WriteOutcome> write_rows(int op, const WriteRequest& request, PreparedSta
   // The search index follows the current version: old rows out, the new body's rows in.
   detail::IndexWriter& index = ps.index();
   if (found && !current.deleted) index.remove(request.type, request.id);
-  if (!next.deleted) {
+  if (!next.deleted && !indexed) {
     // A new resource's key is the seq of its first version (insert_current: rid = seq).
     index.insert(request.type, request.id, request.index,
                  found ? std::nullopt : std::optional<std::int64_t>(ps.seq));

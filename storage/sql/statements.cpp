@@ -50,6 +50,15 @@ constexpr const char* kInsertFirstVersion =
     " INSERT INTO resource (tenant, res_type, res_id, version, last_updated, deleted, method, seq,"
     " rid) SELECT tenant, res_type, res_id, version, last_updated, deleted, method, seq, seq FROM v"
     " ON CONFLICT (tenant, res_type, res_id) DO NOTHING RETURNING seq";
+// The same rows with the current row's insert as a CTE `r` (rid), for the index rows' inserts
+// that follow it (insert_current_indexed).
+constexpr const char* kInsertFirstVersionIndexed =
+    "WITH v AS (INSERT INTO resource_version (tenant, res_type, res_id, version, last_updated,"
+    " deleted, method, body) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8) RETURNING seq,"
+    " tenant, res_type, res_id, version, last_updated, deleted, method),"
+    " r AS (INSERT INTO resource (tenant, res_type, res_id, version, last_updated, deleted,"
+    " method, seq, rid) SELECT tenant, res_type, res_id, version, last_updated, deleted, method,"
+    " seq, seq FROM v ON CONFLICT (tenant, res_type, res_id) DO NOTHING RETURNING rid)";
 constexpr const char* kUpdateCurrent =
     "UPDATE resource SET version = :p1, last_updated = :p2, deleted = :p3, method = :p4,"
     " seq = :p5 WHERE tenant = :p6 AND res_type = :p7 AND res_id = :p8";
@@ -241,8 +250,15 @@ bool PreparedStatements::lock_current_row() {
   });
 }
 
-bool PreparedStatements::insert_first_version() {
+bool PreparedStatements::insert_first_version(const fhir::search::IndexValues* index,
+                                              bool* indexed) {
   if (dialect != Dialect::kSqlite) {
+    if (index != nullptr && indexed != nullptr && this->index().pg_fill(type, id, *index)) {
+      *indexed = true;
+      soci::statement& st = insert_current_indexed();
+      st.execute(true);  // the current row's rid (= seq) into `seq`
+      return st.got_data();
+    }
     insert_current.execute(true);  // RETURNING fills `seq`
     return insert_current.got_data();
   }
@@ -307,6 +323,30 @@ bool PreparedStatements::in_transaction() const {
 detail::ArchiveStatements& PreparedStatements::archive() {
   if (!archive_) archive_ = std::make_unique<detail::ArchiveStatements>(sql, dialect, tenant);
   return *archive_;
+}
+
+// PostgreSQL: kInsertFirstVersion with the current row's insert as the CTE `r`, which the index
+// writer's inserts read the new key from (a racing transaction's row leaves `r` empty, and them
+// with nothing to insert), and `r`'s rid (= seq) as the result.
+soci::statement& PreparedStatements::insert_current_indexed() {
+  if (insert_current_indexed_) return *insert_current_indexed_;
+  auto st = std::make_unique<soci::statement>(sql);
+  for (auto* in : {&tenant, &type, &id}) st->exchange(use(*in));
+  st->exchange(use(version));
+  st->exchange(use(last_updated));
+  st->exchange(use(deleted));
+  st->exchange(use(method));
+  st->exchange(use(body));
+  st->exchange(into(seq));
+  int next = 9;
+  const std::vector<std::string> inserts = index().pg_bind_inserts(*st, next);
+  std::string text = kInsertFirstVersionIndexed;
+  for (std::size_t i = 0; i < inserts.size(); ++i) {
+    text += ", i" + std::to_string(i) + " AS (" + inserts[i] + ")";
+  }
+  detail::prepare_statement(*st, text + " SELECT rid FROM r");
+  insert_current_indexed_ = std::move(st);
+  return *insert_current_indexed_;
 }
 
 detail::IndexWriter& PreparedStatements::index() {

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "fhir/search/index_values.h"
 #include "storage/sql/session_pool.h"
 #include "storage/store_url.h"
 
@@ -69,8 +70,11 @@ struct PreparedStatements {
   bool lock_current_row();
   // Inserts the first version of (type, id), which has no current row: the version row (`seq`
   // set to its key) and the current row (rid = seq); false when a racing transaction created
-  // the current row first (no exception; the caller rolls back). PostgreSQL: one statement.
-  bool insert_first_version();
+  // the current row first (no exception; the caller rolls back). PostgreSQL: one statement,
+  // which with `index` (the new version's index rows) also inserts those, and sets `*indexed`
+  // (the caller then does not insert them again); SQLite ignores both.
+  bool insert_first_version(const fhir::search::IndexValues* index = nullptr,
+                            bool* indexed = nullptr);
   // Points the current row of (type, id) at the inputs' version.
   void update_current_row();
   // Reads the current row of (type, id) with its body into cur_*; false when there is none.
@@ -132,6 +136,7 @@ struct PreparedStatements {
   soci::statement read_max_seq;  // -> max_seq
 
  private:
+  soci::statement& insert_current_indexed();
   // SQLite: binds ?1..?7 to tenant, type, id, version, last_updated, deleted, method (the
   // leading columns of both the version insert and the current-row insert).
   void bind_version_columns(detail::SqliteStatement& st) const;
@@ -141,6 +146,9 @@ struct PreparedStatements {
   std::map<int, std::unique_ptr<HistoryStatements>> history_;
   std::unique_ptr<detail::ArchiveStatements> archive_;
   std::unique_ptr<detail::IndexWriter> index_;
+  // PostgreSQL: insert_current with the index writer's inserts (insert_first_version), prepared
+  // on first use.
+  std::unique_ptr<soci::statement> insert_current_indexed_;
   std::unique_ptr<detail::SearchStatements> searches_;
 };
 
