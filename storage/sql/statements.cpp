@@ -42,23 +42,18 @@ constexpr const char* kInsertCurrent =
     "INSERT INTO resource (tenant, res_type, res_id, version, last_updated, deleted, method, seq,"
     " rid) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8, :p9)"
     " ON CONFLICT (tenant, res_type, res_id) DO NOTHING";
-// PostgreSQL: kInsertVersion, then the current row pointing at it, in one round trip.
+// PostgreSQL: kInsertVersion, then the current row pointing at it, as the CTE `r (rid)` (rid =
+// seq; empty when a racing transaction's current row came first), in one round trip. The plain
+// statement ends with " SELECT rid FROM r"; insert_current_indexed puts the index rows' inserts,
+// which read their key from `r`, before that.
 constexpr const char* kInsertFirstVersion =
-    "WITH v AS (INSERT INTO resource_version (tenant, res_type, res_id, version, last_updated,"
-    " deleted, method, body) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8) RETURNING seq,"
-    " tenant, res_type, res_id, version, last_updated, deleted, method)"
-    " INSERT INTO resource (tenant, res_type, res_id, version, last_updated, deleted, method, seq,"
-    " rid) SELECT tenant, res_type, res_id, version, last_updated, deleted, method, seq, seq FROM v"
-    " ON CONFLICT (tenant, res_type, res_id) DO NOTHING RETURNING seq";
-// The same rows with the current row's insert as a CTE `r` (rid), for the index rows' inserts
-// that follow it (insert_current_indexed).
-constexpr const char* kInsertFirstVersionIndexed =
     "WITH v AS (INSERT INTO resource_version (tenant, res_type, res_id, version, last_updated,"
     " deleted, method, body) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8) RETURNING seq,"
     " tenant, res_type, res_id, version, last_updated, deleted, method),"
     " r AS (INSERT INTO resource (tenant, res_type, res_id, version, last_updated, deleted,"
     " method, seq, rid) SELECT tenant, res_type, res_id, version, last_updated, deleted, method,"
     " seq, seq FROM v ON CONFLICT (tenant, res_type, res_id) DO NOTHING RETURNING rid)";
+constexpr const char* kFromFirstVersion = " SELECT rid FROM r";
 constexpr const char* kUpdateCurrent =
     "UPDATE resource SET version = :p1, last_updated = :p2, deleted = :p3, method = :p4,"
     " seq = :p5 WHERE tenant = :p6 AND res_type = :p7 AND res_id = :p8";
@@ -181,18 +176,8 @@ PreparedStatements::PreparedStatements(soci::session& session, Dialect d)
   lock_current.exchange(into(cur_deleted));
   lock_current.exchange(into(cur_method));
   detail::prepare_statement(lock_current, std::string(kLockCurrent) + sql_dialect(d).lock_suffix);
-  // A version row's values, then the seq it got (kInsertFirstVersion and kInsertVersion).
-  const auto bind_version_row = [this](soci::statement& st) {
-    for (auto* in : {&tenant, &type, &id}) st.exchange(use(*in));
-    st.exchange(use(version));
-    st.exchange(use(last_updated));
-    st.exchange(use(deleted));
-    st.exchange(use(method));
-    st.exchange(use(body));
-    st.exchange(into(seq));
-  };
   bind_version_row(insert_current);
-  detail::prepare_statement(insert_current, kInsertFirstVersion);
+  detail::prepare_statement(insert_current, std::string(kInsertFirstVersion) + kFromFirstVersion);
   update_current.exchange(use(version));
   update_current.exchange(use(last_updated));
   update_current.exchange(use(deleted));
@@ -325,28 +310,31 @@ detail::ArchiveStatements& PreparedStatements::archive() {
   return *archive_;
 }
 
-// PostgreSQL: kInsertFirstVersion with the current row's insert as the CTE `r`, which the index
-// writer's inserts read the new key from (a racing transaction's row leaves `r` empty, and them
-// with nothing to insert), and `r`'s rid (= seq) as the result.
+// PostgreSQL: insert_current with the index writer's inserts as CTEs after `r`, whose rid they
+// read (a racing transaction's row leaves `r` empty, and them with nothing to insert).
 soci::statement& PreparedStatements::insert_current_indexed() {
   if (insert_current_indexed_) return *insert_current_indexed_;
   auto st = std::make_unique<soci::statement>(sql);
-  for (auto* in : {&tenant, &type, &id}) st->exchange(use(*in));
-  st->exchange(use(version));
-  st->exchange(use(last_updated));
-  st->exchange(use(deleted));
-  st->exchange(use(method));
-  st->exchange(use(body));
-  st->exchange(into(seq));
+  bind_version_row(*st);
   int next = 9;
   const std::vector<std::string> inserts = index().pg_bind_inserts(*st, next);
-  std::string text = kInsertFirstVersionIndexed;
+  std::string text = kInsertFirstVersion;
   for (std::size_t i = 0; i < inserts.size(); ++i) {
     text += ", i" + std::to_string(i) + " AS (" + inserts[i] + ")";
   }
-  detail::prepare_statement(*st, text + " SELECT rid FROM r");
+  detail::prepare_statement(*st, text + kFromFirstVersion);
   insert_current_indexed_ = std::move(st);
   return *insert_current_indexed_;
+}
+
+void PreparedStatements::bind_version_row(soci::statement& st) {
+  for (auto* in : {&tenant, &type, &id}) st.exchange(use(*in));
+  st.exchange(use(version));
+  st.exchange(use(last_updated));
+  st.exchange(use(deleted));
+  st.exchange(use(method));
+  st.exchange(use(body));
+  st.exchange(into(seq));
 }
 
 detail::IndexWriter& PreparedStatements::index() {

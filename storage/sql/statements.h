@@ -137,6 +137,9 @@ struct PreparedStatements {
 
  private:
   soci::statement& insert_current_indexed();
+  // PostgreSQL: a version row's values, then the seq it got (insert_current, its indexed form
+  // and insert_version).
+  void bind_version_row(soci::statement& st);
   // SQLite: binds ?1..?7 to tenant, type, id, version, last_updated, deleted, method (the
   // leading columns of both the version insert and the current-row insert).
   void bind_version_columns(detail::SqliteStatement& st) const;
