@@ -9,6 +9,7 @@
 
 #include "api/rest/compartment_access.h"
 #include "api/rest/conditional.h"
+#include "api/rest/early_index.h"
 #include "api/rest/interactions.h"
 #include "api/rest/patch_body.h"
 #include "api/rest/profile_source.h"
@@ -20,6 +21,7 @@
 #include "core/base64.h"
 #include "core/code_table.h"
 #include "fhir/search/index_values.h"
+#include "fhir/search/late_target.h"
 
 namespace hearth::api {
 namespace {
@@ -38,6 +40,8 @@ struct Planned {
   bool patch = false;  // an update whose body is the current version patched
   // The patient the entry is held to under patient/ scopes (compartment_access.h); "" if none.
   std::string patient;
+  // Its body's index values, extracted when planned (early_index.h); used once.
+  std::optional<fhir::search::IndexValues> early_index;
 };
 
 // The specification's processing order (http.html#trules).
@@ -152,11 +156,14 @@ class Runner final : public PlannedTransaction {
                                   "fullUrl '" + entry.full_url + "' is used by two entries"));
         }
         full_urls_[entry.full_url] = target;  // empty: known once its conditional is resolved
+        early_.add_target(entry.full_url, entry.route.type);
         // A new resource with an absolute fullUrl (".../Patient/a2") is what other entries'
         // relative references to "Patient/a2" mean (bundle.html#references).
         if (entry.method == EntryMethod::kPost) {
           const std::string relative = relative_of(entry.full_url, entry.route.type);
-          if (!relative.empty()) full_urls_.emplace(relative, target);
+          if (!relative.empty() && full_urls_.emplace(relative, target).second) {
+            early_.add_target(relative, entry.route.type);
+          }
         }
       }
       if (needs_store(entry)) lookup_ = true;
@@ -170,8 +177,9 @@ class Runner final : public PlannedTransaction {
       for (Planned& p : planned_) {
         HEARTH_RETURN_IF_ERROR(prepare(p, p.entry->resource, p.entry->allocator, ctx_.store));
       }
-    } else if (resolve_first) {
-      speculate();
+    } else {
+      extract_early();
+      if (resolve_first) speculate();
     }
     return Status::ok();
   }
@@ -190,6 +198,7 @@ class Runner final : public PlannedTransaction {
       for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(resolve(p, tx, &tx));
       HEARTH_RETURN_IF_ERROR(resolve_conditional_references(tx, /*direct_only=*/false));
       if (take_speculation()) return write_and_read(tx);
+      early_ids_ = early_.resolved_ids(map_);
       std::deque<fhir::JsonDocument> patched;
       for (Planned& p : planned_) {
         if (p.patch) {
@@ -238,6 +247,7 @@ class Runner final : public PlannedTransaction {
       if (!resolve(p, ctx_.store, nullptr).is_ok()) return;
     }
     if (!resolve_conditional_references(ctx_.store, /*direct_only=*/true).is_ok()) return;
+    early_ids_ = early_.resolved_ids(map_);
     Speculation s;
     s.map = map_;
     fhir::JsonDocument scratch;
@@ -619,7 +629,7 @@ class Runner final : public PlannedTransaction {
     }
     const std::optional<std::int64_t> expected = p.write.expected_version;
     auto write = build_write(entry.route.type, p.id, *resource, *allocator,
-                             ctx_.limits.max_index_rows, late_source_);
+                             ctx_.limits.max_index_rows, late_source_, take_early_index(p));
     if (write.is_ok() && !meta_source_.empty() && late_source_) {
       fhir::search::add_meta_source(write->index, meta_source_);
     }
@@ -627,6 +637,33 @@ class Runner final : public PlannedTransaction {
     p.write = std::move(write).value();
     p.write.expected_version = expected;
     return Status::ok();
+  }
+
+  // Each entry's body as sent, indexed now, its references to the entries' fullUrls standing in
+  // for the ids the transaction's lookups will decide (early_index.h): the transaction then binds
+  // them instead of extracting, on the store's single writer where there is one.
+  void extract_early() {
+    fhir::JsonDocument scratch;
+    for (Planned& p : planned_) {
+      const BundleEntry& entry = *p.entry;
+      if (entry.resource == nullptr ||
+          (entry.method != EntryMethod::kPost && entry.method != EntryMethod::kPut)) {
+        continue;
+      }
+      p.early_index = early_.extract(entry.route.type, *entry.resource, ctx_.limits.max_index_rows,
+                                     late_source_ != nullptr, scratch.GetAllocator());
+    }
+  }
+
+  // The entry's early index values bound to the ids resolved (early_ids_); nullopt, and so
+  // extracted by build_write, when it has none, an earlier run (or the speculation) used them,
+  // the body gets a meta.source of the run's that they lack, or a binding fails.
+  std::optional<fhir::search::IndexValues> take_early_index(Planned& p) {
+    std::optional<fhir::search::IndexValues> values = std::move(p.early_index);
+    p.early_index.reset();
+    if (!values || (!late_source_ && !meta_source_.empty())) return std::nullopt;
+    if (!fhir::search::bind_late_targets(*values, early_ids_)) return std::nullopt;
+    return values;
   }
 
   Status write(Planned& p, storage::StoreTransaction& tx) {
@@ -713,8 +750,10 @@ class Runner final : public PlannedTransaction {
   const EntryContext& ctx_;
   std::vector<Planned> planned_;  // in processing order
   std::vector<std::pair<std::string, std::string>> locks_;
-  ReferenceMap full_urls_;  // fullUrl -> Type/id as planned ("" until resolved)
-  ReferenceMap map_;        // what references are rewritten with
+  ReferenceMap full_urls_;              // fullUrl -> Type/id as planned ("" until resolved)
+  ReferenceMap map_;                    // what references are rewritten with
+  EarlyIndex early_;                    // the fullUrls' stand-ins in early index values
+  std::vector<std::string> early_ids_;  // the ids they stand for, once resolved
   bool lookup_ = false;
   std::string_view meta_source_;  // set for the length of run()
   // at_run plans: the meta.source every body is rendered with, set by run() (build_write).

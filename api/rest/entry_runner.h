@@ -8,9 +8,11 @@
 // creates, updates and deletes and conditional references, is resolved inside the transaction;
 // when a Bundle has none of these, everything but the writes themselves (rewriting, stamping,
 // index extraction) is done before the transaction, so the store's single writer is held only
-// for the rows. A plan may also make its lookups before the transaction (resolve_first: an HL7
-// message on SQLite) and prepare from them; the transaction makes them again, and writes what was
-// prepared only when it finds the same.
+// for the rows. When it has some, the index values are still extracted before, each reference to
+// an entry's fullUrl as a stand-in that the transaction binds to what its lookups found
+// (early_index.h; a conditional create that matches wasted its extraction). A plan may also make
+// its lookups before the transaction (resolve_first: an HL7 message on SQLite) and prepare from
+// them; the transaction makes them again, and writes what was prepared only when it finds the same.
 //
 // Every entry is authorised as the request it stands for (smart_scopes.h authorize, with the
 // grant of the request carrying the Bundle): a transaction with one entry refused is refused

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/rest/interactions.h"
 #include "core/status.h"
 #include "fhir/json.h"
+#include "fhir/search/index_values.h"
 #include "storage/resource_store.h"
 
 namespace hearth::api {
@@ -27,10 +29,12 @@ Result<storage::WriteRequest> make_write(const InteractionContext& ctx, std::str
 // With `late_source`, meta.source is what that string holds when the store renders the body,
 // not what the resource holds (dropped): the caller sets it, and adds its index rows
 // (fhir::search::add_meta_source), before the write.
-Result<storage::WriteRequest> build_write(std::string type, std::string id,
-                                          fhir::JsonValue& resource, fhir::JsonAllocator& allocator,
-                                          std::size_t max_index_rows,
-                                          std::shared_ptr<const std::string> late_source = nullptr);
+// With `extracted`, those are the resource's index values, the rows its parts hold dropped
+// (early_index.h), and nothing is extracted.
+Result<storage::WriteRequest> build_write(
+    std::string type, std::string id, fhir::JsonValue& resource, fhir::JsonAllocator& allocator,
+    std::size_t max_index_rows, std::shared_ptr<const std::string> late_source = nullptr,
+    std::optional<fhir::search::IndexValues> extracted = std::nullopt);
 
 // If-Match -> write.expected_version; an absent header leaves the write unconditional.
 // Errors: kInvalidArgument for a header that is not W/"n" or "n".

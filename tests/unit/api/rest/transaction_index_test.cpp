@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "fhir/search/late_target.h"
 #include "rest_test_support.h"
 
 using namespace hearth;
@@ -76,4 +77,51 @@ TEST_CASE("a transaction's resources are found by every value when its reference
   CHECK(search_total(f, "Observation", "subject", subject) == 2);
   CHECK(search_total(f, "Encounter", "patient", subject) == 1);
   CHECK(search_total(f, "Patient", "identifier", "urn:mrn|M1") == 1);
+}
+
+TEST_CASE("a resource indexed before its references resolve is found by what they resolved to") {
+  // Every entry is indexed when the transaction is planned, with stand-ins for the fullUrls the
+  // transaction resolves (api/rest/early_index.h); the rows and words are bound to the ids found.
+  RestFixture f;
+  Response patient = f.call("POST", "Patient", R"({"resourceType":"Patient",
+      "identifier":[{"system":"urn:mrn","value":"M2"}],"name":[{"family":"Okafor"}]})");
+  REQUIRE(patient.status == 201);
+  const std::string patient_id = body_json(patient)["id"].GetString();
+  const std::string bundle = R"({"resourceType":"Bundle","type":"transaction","entry":[
+    {"fullUrl":"urn:uuid:44444444-4444-4444-8444-444444444444",
+     "resource":{"resourceType":"Patient","identifier":[{"system":"urn:mrn","value":"M2"}]},
+     "request":{"method":"POST","url":"Patient","ifNoneExist":"identifier=urn:mrn|M2"}},
+    {"fullUrl":"urn:uuid:55555555-5555-4555-8555-555555555555",
+     "resource":{"resourceType":"Encounter","status":"finished",
+                 "identifier":[{"system":"urn:visit","value":"V8"}],
+                 "class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                          "code":"AMB"},
+                 "subject":{"reference":"urn:uuid:44444444-4444-4444-8444-444444444444"}},
+     "request":{"method":"PUT","url":"Encounter?identifier=urn:visit|V8"}},
+    {"resource":{"resourceType":"Observation","status":"final",
+                 "code":{"coding":[{"system":"http://loinc.org","code":"718-7"}]},
+                 "subject":{"reference":"urn:uuid:44444444-4444-4444-8444-444444444444"},
+                 "performer":[{"reference":"urn:uuid:44444444-4444-4444-8444-444444444444"},
+                              {"reference":"Patient/)" +
+                             patient_id + R"("}],
+                 "encounter":{"reference":"urn:uuid:55555555-5555-4555-8555-555555555555"}},
+     "request":{"method":"POST","url":"Observation"}}]})";
+  Response answer = f.call("POST", "", bundle);
+  REQUIRE_MESSAGE(answer.status == 200, answer.body);
+  const rapidjson::Document result = body_json(answer);
+  const std::string encounter_location = result["entry"][1]["response"]["location"].GetString();
+  const std::string encounter_id =
+      encounter_location.substr(10, encounter_location.find('/', 10) - 10);  // "Encounter/<id>/..."
+
+  const std::string subject = "Patient/" + patient_id;
+  CHECK(search_total(f, "Observation", "subject", subject) == 1);
+  CHECK(search_total(f, "Observation", "performer", subject) == 1);
+  CHECK(search_total(f, "Observation", "encounter", "Encounter/" + encounter_id) == 1);
+  CHECK(search_total(f, "Encounter", "subject", subject) == 1);
+  CHECK(search_total(f, "Observation", "_content", patient_id) == 1);
+  CHECK(search_total(f, "Observation", "_content", encounter_id) == 1);
+  CHECK(search_total(f, "Observation", "_content", fhir::search::late_target_id(0)) == 0);
+  CHECK(search_total(f, "Observation", "_content", "uuid") == 0);
+  CHECK(search_total(f, "Observation", "subject",
+                     "urn:uuid:44444444-4444-4444-8444-444444444444") == 0);
 }

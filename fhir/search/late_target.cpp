@@ -1,0 +1,192 @@
+// Late targets: stand-in ids in extracted index values, bound to the ids a transaction resolved.
+#include "fhir/search/late_target.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <string_view>
+#include <vector>
+
+#include "fhir/search/full_text.h"
+#include "fhir/search/index_row_key.h"
+
+namespace hearth::fhir::search {
+namespace {
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+// What every stand-in starts with: lower-case letters and digits only (one word of full text,
+// unchanged by folding), a random part so that no resource's own words hold it. It starts with a
+// letter words seldom hold, which bind_text searches for.
+const std::string& stand_in_prefix() {
+  static const std::string prefix = [] {
+    std::random_device device;
+    const std::uint64_t random = (static_cast<std::uint64_t>(device()) << 32) ^ device();
+    char text[32];
+    std::snprintf(text, sizeof text, "qlate%016llxn", static_cast<unsigned long long>(random));
+    return std::string(text);
+  }();
+  return prefix;
+}
+
+// The n of stand-in `id`, or kNone when `id` is not one.
+std::size_t stand_in_number(std::string_view id) {
+  const std::string& prefix = stand_in_prefix();
+  if (id.size() <= prefix.size() || id.compare(0, prefix.size(), prefix) != 0) return kNone;
+  std::size_t n = 0;
+  for (const char c : id.substr(prefix.size())) {
+    if (c < '0' || c > '9') return kNone;
+    n = n * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return n;
+}
+
+enum class Bound : std::uint8_t { kNo, kYes, kFailed };
+
+// A row's target (`target_id`, and `url`, the reference as written, which ends with it).
+Bound bind_target(std::string& target_id, std::string& url, std::span<const std::string> ids) {
+  const std::size_t n = stand_in_number(target_id);
+  if (n == kNone) return Bound::kNo;
+  if (n >= ids.size() || ids[n].empty() || !url.ends_with(target_id)) return Bound::kFailed;
+  url.replace(url.size() - target_id.size(), target_id.size(), ids[n]);
+  target_id = ids[n];
+  return Bound::kYes;
+}
+
+// Drops each reference row equal to an earlier row of its parameter (rows of one parameter are
+// contiguous), keeping the first, as extract_index does.
+void drop_duplicate_references(std::vector<ReferenceIndex>& rows) {
+  std::vector<ReferenceIndex> kept;
+  kept.reserve(rows.size());
+  std::size_t run = 0;  // where the current parameter's rows start in `kept`
+  for (ReferenceIndex& row : rows) {
+    if (!kept.empty() && kept.back().param != row.param) run = kept.size();
+    bool repeat = false;
+    for (std::size_t i = run; i < kept.size() && !repeat; ++i) {
+      repeat = detail::row_key(kept[i]) == detail::row_key(row);
+    }
+    if (!repeat) kept.push_back(std::move(row));
+  }
+  rows = std::move(kept);
+}
+
+// The words full text makes of ids: `text` holds them one after another, `ends` where each ends.
+struct IdWords {
+  std::string text;
+  std::vector<std::size_t> ends;
+  std::size_t size() const { return ends.size(); }
+  std::string_view operator[](std::size_t i) const {
+    const std::size_t from = i == 0 ? 0 : ends[i - 1];
+    return std::string_view(text).substr(from, ends[i] - from);
+  }
+};
+
+// Adds the words of `id` (full_text.h: runs of letters and digits, folded); false when `id` is
+// not an id (letters, digits, '-' and '.', of which this is the ASCII case of that rule).
+bool add_id_words(std::string_view id, IdWords& out) {
+  std::size_t from = 0;
+  for (std::size_t i = 0; i <= id.size(); ++i) {
+    const char c = i < id.size() ? id[i] : '-';
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) continue;
+    if (c != '-' && c != '.') return false;
+    if (i > from && i - from <= kMaxWordBytes) {
+      const std::size_t start = out.text.size();
+      out.text.append(id.substr(from, i - from));
+      for (std::size_t k = start; k < out.text.size(); ++k) {
+        if (out.text[k] >= 'A' && out.text[k] <= 'Z')
+          out.text[k] = static_cast<char>(out.text[k] + 32);
+      }
+      out.ends.push_back(out.text.size());
+    }
+    from = i + 1;
+  }
+  return true;
+}
+
+// Replaces each stand-in word of `text` by the words of its id, each word once: one pass over
+// the text marks the words it already holds (add_words searches the text once per word, which
+// cost the store's writer more than the rest of binding).
+bool bind_text(std::string& text, std::span<const std::string> ids) {
+  const std::string& prefix = stand_in_prefix();
+  std::size_t at = text.find(prefix);
+  if (at == std::string::npos) return true;
+  // Near the cap, extraction may have cut words the id would have given, or the stand-in.
+  if (text.size() > kMaxTextBytes / 2) return false;
+  IdWords words;
+  words.text.reserve(128);
+  words.ends.reserve(16);
+  while (at != std::string::npos) {
+    std::size_t end = text.find(' ', at);
+    if (end == std::string::npos) end = text.size();
+    const std::size_t n = stand_in_number(std::string_view(text).substr(at, end - at));
+    if ((at != 0 && text[at - 1] != ' ') || n == kNone) {
+      at = text.find(prefix, end);
+      continue;
+    }
+    if (n >= ids.size() || ids[n].empty() || !add_id_words(ids[n], words)) return false;
+    if (end < text.size()) {
+      text.erase(at, end - at + 1);  // the word and the space after it
+    } else {
+      text.erase(at == 0 ? 0 : at - 1);  // the last word and the space before it
+    }
+    at = text.find(prefix, at == 0 ? 0 : at - 1);
+  }
+  std::vector<bool> held(words.size(), false);
+  // For each first byte, the lengths of the id words starting with it (bit length - 1): most of
+  // the text's words are passed over on one test. A word two ids share is held once.
+  std::array<std::uint64_t, 128> lengths{};
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string_view w = words[i];
+    std::uint64_t& mask = lengths[static_cast<unsigned char>(w[0])];
+    const std::uint64_t bit = 1ULL << (w.size() - 1);
+    for (std::size_t j = 0; j < i && !held[i] && (mask & bit) != 0; ++j) held[i] = words[j] == w;
+    mask |= bit;
+  }
+  const char* const begin = text.data();
+  const char* const stop = begin + text.size();
+  for (const char* from = begin; from < stop;) {
+    const auto* space = static_cast<const char*>(std::memchr(from, ' ', stop - from));
+    const char* end = space == nullptr ? stop : space;
+    const auto length = static_cast<std::size_t>(end - from);
+    const auto first = static_cast<unsigned char>(*from);
+    if (length > 0 && length <= kMaxWordBytes && first < 128 &&
+        (lengths[first] >> (length - 1) & 1) != 0) {
+      const std::string_view word(from, length);
+      for (std::size_t i = 0; i < words.size(); ++i) {
+        if (!held[i] && words[i] == word) held[i] = true;
+      }
+    }
+    from = end + 1;
+  }
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (held[i]) continue;
+    if (!text.empty()) text.push_back(' ');
+    text += words[i];
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string late_target_id(std::size_t n) {
+  return stand_in_prefix() + std::to_string(n);
+}
+
+bool bind_late_targets(IndexValues& values, std::span<const std::string> ids) {
+  bool bound_reference = false;
+  for (ReferenceIndex& row : values.references) {
+    const Bound bound = bind_target(row.target_id, row.url, ids);
+    if (bound == Bound::kFailed) return false;
+    bound_reference = bound_reference || bound == Bound::kYes;
+  }
+  if (bound_reference) drop_duplicate_references(values.references);
+  for (CompositeIndex& row : values.composites) {
+    if (bind_target(row.target_id, row.url, ids) == Bound::kFailed) return false;
+  }
+  return bind_text(values.text.content, ids) && bind_text(values.text.narrative, ids);
+}
+
+}  // namespace hearth::fhir::search
