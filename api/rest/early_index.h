@@ -31,12 +31,12 @@ class EarlyIndex {
 
   // The index values of `resource` (whose type is `type`), as build_write would extract them
   // once its references are rewritten (without meta.source when `without_source`), with each
-  // declared reference as its stand-in and the rows held by parts dropped. The copy they are
-  // extracted from is made with `scratch` (one for all the entries). nullopt when it holds a
-  // conditional reference (resolved by a search of its own) or extraction fails: the
-  // transaction then extracts, and reports, as it always did.
-  std::optional<fhir::search::IndexValues> extract(std::string_view type,
-                                                   const fhir::JsonValue& resource,
+  // declared reference as its stand-in and the rows held by parts dropped. The stand-ins are
+  // swapped into `resource` itself and swapped back before this returns (a copy made with
+  // `scratch` when meta.source must go). nullopt when it holds a conditional reference
+  // (resolved by a search of its own) or extraction fails: the transaction then extracts, and
+  // reports, as it always did.
+  std::optional<fhir::search::IndexValues> extract(std::string_view type, fhir::JsonValue& resource,
                                                    std::size_t max_rows, bool without_source,
                                                    fhir::JsonAllocator& scratch) const;
 
