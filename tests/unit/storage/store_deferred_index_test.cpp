@@ -97,6 +97,56 @@ TEST_CASE("deferred index rows: a transaction searches every kind of row it wrot
   }
 }
 
+TEST_CASE("deferred index rows: token lookups between writes see exactly the rows written") {
+  // Writes, lookups and an update that drops an identifier, interleaved in one transaction: each
+  // lookup finds what the transaction wrote before it, by system and code exactly.
+  for (const auto& b : backends()) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    auto store = open_or_die(b.url, clock);
+    const auto patient = [](const std::string& system, const std::string& code) {
+      return R"("identifier":[{"system":")" + system + R"(","value":")" + code + R"("}])";
+    };
+    using V = std::vector<std::string>;
+    Status status = store->transact([&](StoreTransaction& tx) -> Status {
+      const auto ids = [&](const std::string& system, const std::string& code) {
+        TokenLookup lookup{
+            .type = "Patient", .param = "identifier", .system = system, .code = code, .limit = 3};
+        auto matches = tx.lookup_token(lookup);
+        REQUIRE(matches.is_ok());
+        V out;
+        for (const ResourceVersion& r : *matches) out.push_back(r.id);
+        return out;
+      };
+      HEARTH_RETURN_IF_ERROR(
+          tx.create(indexed_fields("Patient", "p1", patient("urn:mrn", "M-1"))).status());
+      CHECK(ids("urn:mrn", "M-1") == V{"p1"});
+      HEARTH_RETURN_IF_ERROR(
+          tx.create(indexed_fields("Patient", "p2", patient("urn:mrn", "M-2"))).status());
+      CHECK(ids("urn:mrn", "M-1") == V{"p1"});
+      CHECK(ids("urn:mrn", "M-2") == V{"p2"});
+      HEARTH_RETURN_IF_ERROR(
+          tx.create(indexed_fields("Patient", "p3", patient("urn:other", "M-1"))).status());
+      CHECK(ids("urn:mrn", "M-1") == V{"p1"});
+      CHECK(ids("urn:other", "M-1") == V{"p3"});
+      HEARTH_RETURN_IF_ERROR(
+          tx.create(indexed_fields("Patient", "p4", patient("urn:mrn", "M-4"))).status());
+      HEARTH_RETURN_IF_ERROR(
+          tx.update(indexed_fields("Patient", "p1", patient("urn:mrn", "M-5"))).status());
+      CHECK(ids("urn:mrn", "M-1").empty());
+      CHECK(ids("urn:mrn", "M-5") == V{"p1"});
+      CHECK(ids("urn:mrn", "M-4") == V{"p4"});
+      return Status::ok();
+    });
+    REQUIRE(status.is_ok());
+    CHECK(found(*store, "Patient", {{"identifier", "urn:mrn|M-2"}}) == V{"p2"});
+    CHECK(found(*store, "Patient", {{"identifier", "urn:mrn|M-4"}}) == V{"p4"});
+    CHECK(found(*store, "Patient", {{"identifier", "urn:mrn|M-5"}}) == V{"p1"});
+    CHECK(found(*store, "Patient", {{"identifier", "urn:other|M-1"}}) == V{"p3"});
+    CHECK(found(*store, "Patient", {{"identifier", "urn:mrn|M-1"}}).empty());
+  }
+}
+
 // Many transactions posted at once share group commits; every third one writes its patient and
 // then fails, which rolls back its savepoint. The others' rows, deferred before and after that
 // rollback, must all be there, and the failed ones' none.
