@@ -45,8 +45,6 @@ class EarlyIndex {
   // the declared type, and binding a stand-in for it then fails.
   std::vector<std::string> resolved_ids(const ReferenceMap& resolved) const;
 
-  bool empty() const { return targets_.empty(); }
-
  private:
   struct Target {
     std::string reference;

@@ -96,8 +96,8 @@ bool add_id_words(std::string_view id, IdWords& out) {
       const std::size_t start = out.text.size();
       out.text.append(id.substr(from, i - from));
       for (std::size_t k = start; k < out.text.size(); ++k) {
-        if (out.text[k] >= 'A' && out.text[k] <= 'Z')
-          out.text[k] = static_cast<char>(out.text[k] + 32);
+        char& letter = out.text[k];
+        if (letter >= 'A' && letter <= 'Z') letter = static_cast<char>(letter - 'A' + 'a');
       }
       out.ends.push_back(out.text.size());
     }
@@ -106,19 +106,11 @@ bool add_id_words(std::string_view id, IdWords& out) {
   return true;
 }
 
-// Replaces each stand-in word of `text` by the words of its id, each word once: one pass over
-// the text marks the words it already holds (add_words searches the text once per word, which
-// cost the store's writer more than the rest of binding).
-bool bind_text(std::string& text, std::span<const std::string> ids) {
+// Removes each stand-in word from `text`, adding the words of its id to `words`; false when a
+// stand-in has no id.
+bool take_stand_ins(std::string& text, std::span<const std::string> ids, IdWords& words) {
   const std::string& prefix = stand_in_prefix();
-  std::size_t at = text.find(prefix);
-  if (at == std::string::npos) return true;
-  // Near the cap, extraction may have cut words the id would have given, or the stand-in.
-  if (text.size() > kMaxTextBytes / 2) return false;
-  IdWords words;
-  words.text.reserve(128);
-  words.ends.reserve(16);
-  while (at != std::string::npos) {
+  for (std::size_t at = text.find(prefix); at != std::string::npos;) {
     std::size_t end = text.find(' ', at);
     if (end == std::string::npos) end = text.size();
     const std::size_t n = stand_in_number(std::string_view(text).substr(at, end - at));
@@ -134,8 +126,15 @@ bool bind_text(std::string& text, std::span<const std::string> ids) {
     }
     at = text.find(prefix, at == 0 ? 0 : at - 1);
   }
+  return true;
+}
+
+// Appends each of `words` that `text` (words separated by single spaces) does not hold yet, each
+// once: one pass over the text (add_words searches the text once per word, which cost the
+// store's writer more than the rest of binding).
+void append_new_words(std::string& text, const IdWords& words) {
   std::vector<bool> held(words.size(), false);
-  // For each first byte, the lengths of the id words starting with it (bit length - 1): most of
+  // For each first byte, the lengths of the words starting with it (bit length - 1): most of
   // the text's words are passed over on one test. A word two ids share is held once.
   std::array<std::uint64_t, 128> lengths{};
   for (std::size_t i = 0; i < words.size(); ++i) {
@@ -145,9 +144,8 @@ bool bind_text(std::string& text, std::span<const std::string> ids) {
     for (std::size_t j = 0; j < i && !held[i] && (mask & bit) != 0; ++j) held[i] = words[j] == w;
     mask |= bit;
   }
-  const char* const begin = text.data();
-  const char* const stop = begin + text.size();
-  for (const char* from = begin; from < stop;) {
+  const char* const stop = text.data() + text.size();
+  for (const char* from = text.data(); from < stop;) {
     const auto* space = static_cast<const char*>(std::memchr(from, ' ', stop - from));
     const char* end = space == nullptr ? stop : space;
     const auto length = static_cast<std::size_t>(end - from);
@@ -166,6 +164,18 @@ bool bind_text(std::string& text, std::span<const std::string> ids) {
     if (!text.empty()) text.push_back(' ');
     text += words[i];
   }
+}
+
+// Replaces each stand-in word of `text` by the words of its id.
+bool bind_text(std::string& text, std::span<const std::string> ids) {
+  if (text.find(stand_in_prefix()) == std::string::npos) return true;
+  // Near the cap, extraction may have cut words the id would have given, or the stand-in.
+  if (text.size() > kMaxTextBytes / 2) return false;
+  IdWords words;
+  words.text.reserve(128);
+  words.ends.reserve(16);
+  if (!take_stand_ins(text, ids, words)) return false;
+  append_new_words(text, words);
   return true;
 }
 

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,14 @@ inline std::vector<std::filesystem::path> official_example_files() {
   std::vector<std::filesystem::path> out;
   for (std::size_t i = 0; i < all.size(); i += stride) out.push_back(all[i]);
   return out;
+}
+
+// The whole text of `path`.
+inline std::string read_example(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 // A count the full package must exceed, for the sampled run: nine tenths of its share, since a

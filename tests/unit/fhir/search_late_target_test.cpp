@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -20,13 +19,6 @@
 
 namespace hearth::fhir::search {
 namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string num(double v) {
   char text[40];
@@ -106,7 +98,7 @@ int stand_in(JsonValue& value, JsonAllocator& allocator, std::map<std::string, s
 TEST_CASE("bind_late_targets: every official example with stand-ins gives its rows as written") {
   int examples = 0, with_references = 0, references = 0, differ = 0, refused = 0;
   for (const std::filesystem::path& path : testing::official_example_files()) {
-    const std::string text = read_file(path);
+    const std::string text = testing::read_example(path);
     auto written = parse_json(text);
     auto early = parse_json(text);
     if (!written.is_ok() || !early.is_ok() || !written->IsObject()) continue;

@@ -38,15 +38,22 @@ const std::string kBundle = R"({"resourceType":"Bundle","type":"transaction","en
                                 "code":"mmol/L"}},
    "request":{"method":"POST","url":"Observation"}}]})";
 
+// A patient with MRN `mrn` (system urn:mrn) created through the API; its id.
+std::string create_patient(RestFixture& f, const std::string& mrn, const std::string& family) {
+  Response patient = f.call("POST", "Patient",
+                            R"({"resourceType":"Patient","identifier":[{"system":"urn:mrn",)"
+                            R"("value":")" +
+                                mrn + R"("}],"name":[{"family":")" + family + R"("}]})");
+  REQUIRE(patient.status == 201);
+  return body_json(patient)["id"].GetString();
+}
+
 }  // namespace
 
 TEST_CASE("a transaction's resources are found by every value when its references resolve in it") {
   RestFixture f;
   // The patient exists before: the conditional create and the conditional reference find it.
-  Response patient = f.call("POST", "Patient", R"({"resourceType":"Patient",
-      "identifier":[{"system":"urn:mrn","value":"M1"}],"name":[{"family":"Halvorsen"}]})");
-  REQUIRE(patient.status == 201);
-  const std::string patient_id = body_json(patient)["id"].GetString();
+  const std::string patient_id = create_patient(f, "M1", "Halvorsen");
 
   Response answer = f.call("POST", "", kBundle);
   REQUIRE_MESSAGE(answer.status == 200, answer.body);
@@ -83,10 +90,7 @@ TEST_CASE("a resource indexed before its references resolve is found by what the
   // Every entry is indexed when the transaction is planned, with stand-ins for the fullUrls the
   // transaction resolves (api/rest/early_index.h); the rows and words are bound to the ids found.
   RestFixture f;
-  Response patient = f.call("POST", "Patient", R"({"resourceType":"Patient",
-      "identifier":[{"system":"urn:mrn","value":"M2"}],"name":[{"family":"Okafor"}]})");
-  REQUIRE(patient.status == 201);
-  const std::string patient_id = body_json(patient)["id"].GetString();
+  const std::string patient_id = create_patient(f, "M2", "Okafor");
   const std::string bundle = R"({"resourceType":"Bundle","type":"transaction","entry":[
     {"fullUrl":"urn:uuid:44444444-4444-4444-8444-444444444444",
      "resource":{"resourceType":"Patient","identifier":[{"system":"urn:mrn","value":"M2"}]},
