@@ -27,33 +27,24 @@ class SwappedReferences {
     for (auto& [at, original] : swapped_) at->Swap(original);
   }
 
-  // Swaps every reference of `value` found in `stand_ins`; false (having swapped some) when
-  // `value` holds a conditional reference.
-  bool swap(fhir::JsonValue& value, const ReferenceMap& stand_ins) {
-    if (value.IsArray()) {
-      for (auto& item : value.GetArray()) {
-        if (!swap(item, stand_ins)) return false;
+  // Swaps every reference of `resource` found in `stand_ins`; false when `resource` holds a
+  // conditional reference.
+  bool swap(fhir::JsonValue& resource, const ReferenceMap& stand_ins) {
+    bool conditional = false;
+    for_each_reference_value(resource, [&](fhir::JsonValue& value) {
+      const std::string_view ref = fhir::json_string(value);
+      std::string_view type, criteria;
+      if (conditional || split_conditional_reference(ref, type, criteria)) {
+        conditional = true;
+        return;
       }
-      return true;
-    }
-    if (!value.IsObject()) return true;
-    for (auto& member : value.GetObject()) {
-      const std::string_view name(member.name.GetString(), member.name.GetStringLength());
-      if (name == "reference" && fhir::is_json_string(member.value)) {
-        const std::string_view ref = fhir::json_string(member.value);
-        std::string_view type, criteria;
-        if (split_conditional_reference(ref, type, criteria)) return false;
-        auto it = stand_ins.find(std::string(ref));
-        if (it == stand_ins.end()) continue;
-        fhir::JsonValue stand_in(rapidjson::StringRef(it->second.data(), it->second.size()));
-        member.value.Swap(stand_in);
-        swapped_.emplace_back(&member.value, std::move(stand_in));
-      } else if ((member.value.IsObject() || member.value.IsArray()) &&
-                 !swap(member.value, stand_ins)) {
-        return false;
-      }
-    }
-    return true;
+      auto it = stand_ins.find(std::string(ref));
+      if (it == stand_ins.end()) return;
+      fhir::JsonValue stand_in(rapidjson::StringRef(it->second.data(), it->second.size()));
+      value.Swap(stand_in);
+      swapped_.emplace_back(&value, std::move(stand_in));
+    });
+    return !conditional;
   }
 
  private:
@@ -72,18 +63,15 @@ std::optional<fhir::search::IndexValues> EarlyIndex::extract(std::string_view ty
                                                              std::size_t max_rows,
                                                              bool without_source,
                                                              fhir::JsonAllocator& scratch) const {
-  Result<fhir::search::IndexValues> values = fhir::search::IndexValues();
-  if (without_source && has_meta_source(resource)) {  // dropped from a copy (it is rare)
-    fhir::JsonValue copy(resource, scratch);
-    SwappedReferences swapped;
-    if (!swapped.swap(copy, stand_ins_)) return std::nullopt;
-    drop_meta_source(copy);
-    values = fhir::search::extract_index(copy, max_rows);
-  } else {
-    SwappedReferences swapped;
-    if (!swapped.swap(resource, stand_ins_)) return std::nullopt;
-    values = fhir::search::extract_index(resource, max_rows);
+  std::optional<fhir::JsonValue> copy;  // when meta.source must go (rare): dropped from a copy
+  if (without_source && has_meta_source(resource)) {
+    copy.emplace(resource, scratch);
+    drop_meta_source(*copy);
   }
+  fhir::JsonValue& read = copy ? *copy : resource;
+  SwappedReferences swapped;
+  if (!swapped.swap(read, stand_ins_)) return std::nullopt;
+  Result<fhir::search::IndexValues> values = fhir::search::extract_index(read, max_rows);
   if (!values.is_ok()) return std::nullopt;
   fhir::search::drop_rows_held_by_parts(type, *values);
   return std::move(values).value();

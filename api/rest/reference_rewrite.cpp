@@ -46,16 +46,18 @@ std::size_t rewrite_div(fhir::JsonValue& div, fhir::JsonAllocator& allocator,
   return replaced;
 }
 
-void visit_references(const fhir::JsonValue& value,
-                      const std::function<void(std::string_view)>& visit) {
+// Calls `visit` with the value of every member named "reference" holding a string; `Value` is
+// fhir::JsonValue, const or not.
+template <typename Value, typename Visit>
+void visit_references(Value& value, const Visit& visit) {
   if (value.IsArray()) {
-    for (const auto& item : value.GetArray()) visit_references(item, visit);
+    for (auto& item : value.GetArray()) visit_references(item, visit);
     return;
   }
   if (!value.IsObject()) return;
-  for (const auto& member : value.GetObject()) {
+  for (auto& member : value.GetObject()) {
     if (fhir::is_json_string(member.value) && is_key(member.name, "reference")) {
-      visit(fhir::json_string(member.value));
+      visit(member.value);
     } else if (member.value.IsObject() || member.value.IsArray()) {
       visit_references(member.value, visit);
     }
@@ -66,6 +68,11 @@ void visit_references(const fhir::JsonValue& value,
 
 void for_each_reference(const fhir::JsonValue& resource,
                         const std::function<void(std::string_view)>& visit) {
+  visit_references(resource, [&](const fhir::JsonValue& v) { visit(fhir::json_string(v)); });
+}
+
+void for_each_reference_value(fhir::JsonValue& resource,
+                              const std::function<void(fhir::JsonValue&)>& visit) {
   visit_references(resource, visit);
 }
 

@@ -24,6 +24,9 @@ using ReferenceMap = std::unordered_map<std::string, std::string>;
 // member named "reference" holding a string), nested resources included.
 void for_each_reference(const fhir::JsonValue& resource,
                         const std::function<void(std::string_view)>& visit);
+// The same, with each such string value itself, which `visit` may replace.
+void for_each_reference_value(fhir::JsonValue& resource,
+                              const std::function<void(fhir::JsonValue&)>& visit);
 
 // Replaces every reference of `resource` found in `map` by its target, and every `href` /
 // `src` attribute value of a narrative div found in `map`. Returns how many were replaced.

@@ -167,42 +167,8 @@ const fhirpath::EvalOptions& eval_options() {
   return options;
 }
 
+using detail::drop_duplicates;
 using detail::row_key;
-
-// Removes duplicate rows among rows[start..] (all of one parameter), keeping first occurrences
-// in order (so rows do not depend on whether a union already dropped equal items).
-template <class Row>
-void drop_duplicates(std::vector<Row>& rows, std::size_t start) {
-  std::size_t n = rows.size() - start;
-  if (n < 2) return;
-  auto first = rows.begin() + static_cast<std::ptrdiff_t>(start);
-  std::vector<bool> repeat(n, false);
-  if (n <= 32) {
-    for (std::size_t i = 1; i < n; ++i) {
-      for (std::size_t j = 0; j < i && !repeat[i]; ++j) {
-        repeat[i] = !repeat[j] && row_key(first[static_cast<std::ptrdiff_t>(i)]) ==
-                                      row_key(first[static_cast<std::ptrdiff_t>(j)]);
-      }
-    }
-  } else {
-    std::vector<std::size_t> order(n);
-    for (std::size_t i = 0; i < n; ++i) order[i] = i;
-    auto at = [&](std::size_t i) -> const Row& { return first[static_cast<std::ptrdiff_t>(i)]; };
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return row_key(at(a)) < row_key(at(b)); });
-    for (std::size_t k = 1; k < n; ++k) {
-      repeat[order[k]] = row_key(at(order[k])) == row_key(at(order[k - 1]));
-    }
-  }
-  auto end = first;
-  for (std::size_t i = 0; i < n; ++i) {
-    auto it = first + static_cast<std::ptrdiff_t>(i);
-    if (repeat[i]) continue;
-    if (end != it) *end = std::move(*it);
-    ++end;
-  }
-  rows.erase(end, rows.end());
-}
 
 // Moves the string rows from `start` (a phonetic parameter's name parts) into `names`, as the
 // sound-alike keys of each part (fhir/search/phonetic.h), each (key, part) once.

@@ -1,7 +1,6 @@
 // Late targets: stand-in ids in extracted index values, bound to the ids a transaction resolved.
 #include "fhir/search/late_target.h"
 
-#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -59,56 +58,18 @@ Bound bind_target(std::string& target_id, std::string& url, std::span<const std:
 // Drops each reference row equal to an earlier row of its parameter (rows of one parameter are
 // contiguous), keeping the first, as extract_index does.
 void drop_duplicate_references(std::vector<ReferenceIndex>& rows) {
-  std::vector<ReferenceIndex> kept;
-  kept.reserve(rows.size());
-  std::size_t run = 0;  // where the current parameter's rows start in `kept`
-  for (ReferenceIndex& row : rows) {
-    if (!kept.empty() && kept.back().param != row.param) run = kept.size();
-    bool repeat = false;
-    for (std::size_t i = run; i < kept.size() && !repeat; ++i) {
-      repeat = detail::row_key(kept[i]) == detail::row_key(row);
-    }
-    if (!repeat) kept.push_back(std::move(row));
+  std::size_t end = rows.size();
+  while (end > 0) {  // from the last run back, so that the runs before keep their places
+    std::size_t start = end - 1;
+    while (start > 0 && rows[start - 1].param == rows[end - 1].param) --start;
+    detail::drop_duplicates(rows, start, end);
+    end = start;
   }
-  rows = std::move(kept);
 }
 
-// The words full text makes of ids: `text` holds them one after another, `ends` where each ends.
-struct IdWords {
-  std::string text;
-  std::vector<std::size_t> ends;
-  std::size_t size() const { return ends.size(); }
-  std::string_view operator[](std::size_t i) const {
-    const std::size_t from = i == 0 ? 0 : ends[i - 1];
-    return std::string_view(text).substr(from, ends[i] - from);
-  }
-};
-
-// Adds the words of `id` (full_text.h: runs of letters and digits, folded); false when `id` is
-// not an id (letters, digits, '-' and '.', of which this is the ASCII case of that rule).
-bool add_id_words(std::string_view id, IdWords& out) {
-  std::size_t from = 0;
-  for (std::size_t i = 0; i <= id.size(); ++i) {
-    const char c = i < id.size() ? id[i] : '-';
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) continue;
-    if (c != '-' && c != '.') return false;
-    if (i > from && i - from <= kMaxWordBytes) {
-      const std::size_t start = out.text.size();
-      out.text.append(id.substr(from, i - from));
-      for (std::size_t k = start; k < out.text.size(); ++k) {
-        char& letter = out.text[k];
-        if (letter >= 'A' && letter <= 'Z') letter = static_cast<char>(letter - 'A' + 'a');
-      }
-      out.ends.push_back(out.text.size());
-    }
-    from = i + 1;
-  }
-  return true;
-}
-
-// Removes each stand-in word from `text`, adding the words of its id to `words`; false when a
-// stand-in has no id.
-bool take_stand_ins(std::string& text, std::span<const std::string> ids, IdWords& words) {
+// Removes each stand-in word from `text`, adding its id to `taken` (space-separated); false
+// when a stand-in has no id.
+bool take_stand_ins(std::string& text, std::span<const std::string> ids, std::string& taken) {
   const std::string& prefix = stand_in_prefix();
   for (std::size_t at = text.find(prefix); at != std::string::npos;) {
     std::size_t end = text.find(' ', at);
@@ -118,7 +79,8 @@ bool take_stand_ins(std::string& text, std::span<const std::string> ids, IdWords
       at = text.find(prefix, end);
       continue;
     }
-    if (n >= ids.size() || ids[n].empty() || !add_id_words(ids[n], words)) return false;
+    if (n >= ids.size() || ids[n].empty()) return false;
+    taken.append(ids[n]).push_back(' ');
     if (end < text.size()) {
       text.erase(at, end - at + 1);  // the word and the space after it
     } else {
@@ -129,20 +91,16 @@ bool take_stand_ins(std::string& text, std::span<const std::string> ids, IdWords
   return true;
 }
 
-// Appends each of `words` that `text` (words separated by single spaces) does not hold yet, each
-// once: one pass over the text (add_words searches the text once per word, which cost the
+// Appends each of `words` (distinct) that `text` (words separated by single spaces) does not
+// hold yet: one pass over the text (add_words searches the text once per word, which cost the
 // store's writer more than the rest of binding).
-void append_new_words(std::string& text, const IdWords& words) {
+void append_new_words(std::string& text, const std::vector<std::string>& words) {
   std::vector<bool> held(words.size(), false);
   // For each first byte, the lengths of the words starting with it (bit length - 1): most of
-  // the text's words are passed over on one test. A word two ids share is held once.
-  std::array<std::uint64_t, 128> lengths{};
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    const std::string_view w = words[i];
-    std::uint64_t& mask = lengths[static_cast<unsigned char>(w[0])];
-    const std::uint64_t bit = 1ULL << (w.size() - 1);
-    for (std::size_t j = 0; j < i && !held[i] && (mask & bit) != 0; ++j) held[i] = words[j] == w;
-    mask |= bit;
+  // the text's words are passed over on one test.
+  std::array<std::uint64_t, 256> lengths{};
+  for (const std::string& w : words) {
+    lengths[static_cast<unsigned char>(w[0])] |= std::uint64_t{1} << (w.size() - 1);
   }
   const char* const stop = text.data() + text.size();
   for (const char* from = text.data(); from < stop;) {
@@ -150,8 +108,7 @@ void append_new_words(std::string& text, const IdWords& words) {
     const char* end = space == nullptr ? stop : space;
     const auto length = static_cast<std::size_t>(end - from);
     const auto first = static_cast<unsigned char>(*from);
-    if (length > 0 && length <= kMaxWordBytes && first < 128 &&
-        (lengths[first] >> (length - 1) & 1) != 0) {
+    if (length > 0 && length <= kMaxWordBytes && (lengths[first] >> (length - 1) & 1) != 0) {
       const std::string_view word(from, length);
       for (std::size_t i = 0; i < words.size(); ++i) {
         if (!held[i] && words[i] == word) held[i] = true;
@@ -171,11 +128,9 @@ bool bind_text(std::string& text, std::span<const std::string> ids) {
   if (text.find(stand_in_prefix()) == std::string::npos) return true;
   // Near the cap, extraction may have cut words the id would have given, or the stand-in.
   if (text.size() > kMaxTextBytes / 2) return false;
-  IdWords words;
-  words.text.reserve(128);
-  words.ends.reserve(16);
-  if (!take_stand_ins(text, ids, words)) return false;
-  append_new_words(text, words);
+  std::string taken;
+  if (!take_stand_ins(text, ids, taken)) return false;
+  append_new_words(text, full_text_words(taken));  // each word once, two ids' shared ones too
   return true;
 }
 

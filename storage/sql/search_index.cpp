@@ -179,10 +179,16 @@ void IndexWriter::prepare_pg_insert() {
       "WITH r AS (SELECT rid FROM resource WHERE tenant = :p0 AND res_type = :p1"
       " AND res_id = :p2)";
   // The last insert is the statement itself, the others CTEs before it.
-  for (std::size_t i = 0; i + 1 < inserts.size(); ++i) {
+  const std::span<const std::string> all(inserts);
+  prepare_statement(ins, text + as_ctes(all.first(all.size() - 1)) + " " + inserts.back());
+}
+
+std::string IndexWriter::as_ctes(std::span<const std::string> inserts) {
+  std::string text;
+  for (std::size_t i = 0; i < inserts.size(); ++i) {
     text += ", i" + std::to_string(i) + " AS (" + inserts[i] + ")";
   }
-  prepare_statement(ins, text + " " + inserts.back());
+  return text;
 }
 
 IndexWriter::~IndexWriter() = default;

@@ -29,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -86,6 +87,9 @@ class IndexWriter {
   // defines, with placeholders numbered from `next`, which it advances. pg_fill sets the arrays
   // to `values` (the rows of (type, id)) before each execute; false when there is no row.
   std::vector<std::string> pg_bind_inserts(soci::statement& st, int& next);
+  // ", i0 AS (<inserts[0]>), i1 AS (...)": pg_bind_inserts' inserts as the data-modifying CTEs
+  // that follow a statement's first one.
+  static std::string as_ctes(std::span<const std::string> inserts);
   bool pg_fill(const std::string& type, const std::string& id,
                const fhir::search::IndexValues& values);
   // SQLite: moves the full-text rows still pending into the FTS5 index (text_index.h).

@@ -318,11 +318,8 @@ soci::statement& PreparedStatements::insert_current_indexed() {
   bind_version_row(*st);
   int next = 9;
   const std::vector<std::string> inserts = index().pg_bind_inserts(*st, next);
-  std::string text = kInsertFirstVersion;
-  for (std::size_t i = 0; i < inserts.size(); ++i) {
-    text += ", i" + std::to_string(i) + " AS (" + inserts[i] + ")";
-  }
-  detail::prepare_statement(*st, text + kFromFirstVersion);
+  detail::prepare_statement(
+      *st, kInsertFirstVersion + detail::IndexWriter::as_ctes(inserts) + kFromFirstVersion);
   insert_current_indexed_ = std::move(st);
   return *insert_current_indexed_;
 }
