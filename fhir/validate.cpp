@@ -75,7 +75,8 @@ class Validator {
   void validate_root(const JsonValue& v, std::string_view expected) {
     const TypeDef* type = resource_type_of(v, expected);
     if (type == nullptr) return;
-    resource_ = root_ = &v;
+    resource_ = root_ = top_ = &v;
+    top_type_ = type;
     path_.push_back({type->name, -1});
     members(v, *type, 0, true);
     path_.pop_back();
@@ -386,6 +387,9 @@ class Validator {
                    const TypeDef* node_type, const TypeDef* node_owner,
                    std::uint32_t node_element) {
     if (invariants_ == Invariants::kNone) return;
+    if (invariants_ == Invariants::kBelowEnvelope && resource_ == top_ && &owner == top_type_) {
+      return;
+    }
     std::span<const ConstraintDef> constraints = constraints_of(owner, element);
     if (constraints.empty()) return;
     fhirpath::Item node;
@@ -461,6 +465,8 @@ class Validator {
   const bool operation_;                 // ValidationScope::kOperation
   const JsonValue* resource_ = nullptr;  // the resource holding the current value
   const JsonValue* root_ = nullptr;      // its container, or itself (%rootResource)
+  const JsonValue* top_ = nullptr;       // the resource validated (kBelowEnvelope's envelope)
+  const TypeDef* top_type_ = nullptr;
 };
 
 }  // namespace
@@ -472,8 +478,9 @@ std::vector<Issue> validation_issues(const JsonValue& resource, std::string_view
   return validator.take_issues();
 }
 
-Status validate_resource(const JsonValue& resource, std::string_view expected_type) {
-  std::vector<Issue> issues = validation_issues(resource, expected_type);
+Status validate_resource(const JsonValue& resource, std::string_view expected_type,
+                         Invariants invariants) {
+  std::vector<Issue> issues = validation_issues(resource, expected_type, invariants);
   for (const Issue& issue : issues) {
     if (issue.severity == Severity::kError || issue.severity == Severity::kFatal) {
       return {Code::kUnprocessable, std::move(issues)};

@@ -28,6 +28,19 @@ namespace hearth::fhir {
 // At most this many issues are collected; validation stops once the cap is reached.
 inline constexpr std::size_t kMaxValidationIssues = 100;
 
+// Which invariants validation_issues checks.
+enum class Invariants : std::uint8_t {
+  kNone,       // the structure alone
+  kChecked,    // every invariant; one decided by an absent child is not evaluated (invariants.h)
+  kUnguarded,  // every invariant evaluated through FHIRPath (same issues as kChecked, slower)
+  // kChecked, except the invariants of the root's own type and its backbone elements (a
+  // Bundle's bdl-*: unique fullUrls, request only in a batch or transaction, ...): for an
+  // envelope Hearth assembled itself (a message's mapped transaction), whose rules hold by
+  // construction and whose entries' resources are what is stored. A resource nested in it is
+  // checked as kChecked.
+  kBelowEnvelope,
+};
+
 // Ok when `resource` is a valid R4 resource (of `expected_type` when not empty). Otherwise
 // Code::kUnprocessable carrying every issue found (up to kMaxValidationIssues), each with
 // a severity, a FHIR IssueType ("structure": shape of the JSON, unknown or duplicate property,
@@ -40,14 +53,9 @@ inline constexpr std::size_t kMaxValidationIssues = 100;
 // A code outside a required binding's value set is an
 // error of IssueType "code-invalid"; one Hearth cannot check (an external code system) is a
 // warning, which alone does not make the resource invalid but is carried with any error.
-Status validate_resource(const JsonValue& resource, std::string_view expected_type = {});
-
-// Which invariants validation_issues checks.
-enum class Invariants : std::uint8_t {
-  kNone,       // the structure alone
-  kChecked,    // every invariant; one decided by an absent child is not evaluated (invariants.h)
-  kUnguarded,  // every invariant evaluated through FHIRPath (same issues as kChecked, slower)
-};
+// `invariants`: which of the base definitions' invariants are checked (see above).
+Status validate_resource(const JsonValue& resource, std::string_view expected_type = {},
+                         Invariants invariants = Invariants::kChecked);
 
 // What $validate adds to the checks of a write (kOperation), never a reason to refuse a write:
 // the extensible and preferred bindings whose value sets Hearth can expand (binding_check.h),

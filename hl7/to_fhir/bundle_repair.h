@@ -29,7 +29,9 @@
 
 namespace hearth::hl7::to_fhir {
 
-// Validates `bundle` (a transaction Bundle the mapper made) and repairs it in place as above,
+// Validates `bundle` (a transaction Bundle the mapper made; its entries' resources and the
+// Bundle's structure, not the Bundle's own invariants: fhir::Invariants::kBelowEnvelope) and
+// repairs it in place as above,
 // appending one MappingIssue per repair to `repairs`. Returns ok when the Bundle is valid, else
 // the validator's Status for what could not be repaired (its issues name the elements).
 // `event` is the message's trigger event (MSH-9.2: "S15"), which some defaults depend on.

@@ -194,6 +194,35 @@ TEST_CASE("issues are capped") {
   CHECK(s.issues()[99].expression == "Patient.name[99].family");
 }
 
+TEST_CASE("an envelope's own invariants are left out, its entries' are not (kBelowEnvelope)") {
+  // Two entries with one fullUrl (bdl-7) and a request in a collection (bdl-3); the second
+  // entry's Patient has a contact with no details (pat-1), and holds a contained Bundle that
+  // breaks bdl-7 too: a nested resource is checked whatever its type.
+  Result<JsonDocument> doc = parse_json(R"({"resourceType":"Bundle","type":"collection","entry":[
+      {"fullUrl":"urn:uuid:1","resource":{"resourceType":"Patient"},
+       "request":{"method":"POST","url":"Patient"}},
+      {"fullUrl":"urn:uuid:1","resource":{"resourceType":"Patient","contact":[{"gender":"male"}]}},
+      {"fullUrl":"urn:uuid:2","resource":{"resourceType":"Bundle","type":"collection","entry":[
+          {"fullUrl":"urn:uuid:9","resource":{"resourceType":"Basic","code":{"text":"a"}}},
+          {"fullUrl":"urn:uuid:9","resource":{"resourceType":"Basic","code":{"text":"b"}}}]}}]})");
+  REQUIRE(doc.is_ok());
+  const auto keys = [&](Invariants invariants) {
+    std::set<std::string> out;
+    for (const Issue& i : validation_issues(*doc, "Bundle", invariants)) {
+      out.insert(i.diagnostics.substr(0, i.diagnostics.find(':')) + " @ " + i.expression);
+    }
+    return out;
+  };
+  CHECK(keys(Invariants::kChecked) ==
+        std::set<std::string>{"bdl-3 @ Bundle", "bdl-7 @ Bundle",
+                              "bdl-7 @ Bundle.entry[2].resource",
+                              "pat-1 @ Bundle.entry[1].resource.contact[0]"});
+  CHECK(keys(Invariants::kBelowEnvelope) ==
+        std::set<std::string>{"bdl-7 @ Bundle.entry[2].resource",
+                              "pat-1 @ Bundle.entry[1].resource.contact[0]"});
+  CHECK_FALSE(validate_resource(*doc, "Bundle", Invariants::kBelowEnvelope).is_ok());
+}
+
 namespace {
 
 // Official examples that break R4 rules, with the issue type and expression of the break.

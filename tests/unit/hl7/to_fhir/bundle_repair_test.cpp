@@ -4,8 +4,13 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
+
+#include "fhir/validate.h"
+#include "hl7/to_fhir/message_mapper.h"
+#include "to_fhir/corpus_support.h"
 
 namespace hearth::hl7::to_fhir {
 namespace {
@@ -123,6 +128,35 @@ TEST_CASE("bundle repair: an Observation without its code is refused, not repair
   Status status = repair_bundle(b, "R01", repairs);
   REQUIRE_FALSE(status.is_ok());
   CHECK(status.issues().front().expression == "Bundle.entry[0].resource.code");
+}
+
+// repair_bundle leaves the Bundle's own invariants (bdl-*) out: the mapper's envelope keeps them
+// by construction. Every corpus message that maps is checked here with them in.
+TEST_CASE("bundle repair: every mapped corpus message's Bundle keeps the Bundle invariants") {
+  int mapped = 0, valid = 0;
+  for (const auto& path : testing::corpus_files(".hl7")) {
+    const std::string raw = testing::cr_segments(testing::read_file(path));
+    Result<Message> message = Message::parse(raw);
+    if (!message.is_ok()) continue;
+    int n = 0;
+    Result<MappedMessage> result =
+        MessageMapper().map(*message, [&n] { return "id" + std::to_string(++n); });
+    if (!result.is_ok()) continue;
+    ++mapped;
+    Result<fhir::JsonDocument> bundle = fhir::parse_json(fhir::write_json(result->bundle));
+    REQUIRE(bundle.is_ok());
+    std::vector<MappingIssue> repairs;
+    if (!repair_bundle(*bundle, message->trigger_event(), repairs).is_ok()) continue;
+    ++valid;
+    INFO(path.filename().string());
+    for (const Issue& issue : fhir::validation_issues(*bundle, "Bundle")) {
+      CHECK_MESSAGE(issue.severity != Severity::kError,
+                    issue.expression << ": " << issue.diagnostics);
+    }
+  }
+  std::printf("mapped corpus Bundles checked with the Bundle invariants: %d of %d mapped\n", valid,
+              mapped);
+  CHECK(valid > 100);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "fhir/json.h"
+#include "fhir/validate.h"
 #include "hl7/to_fhir/bundle_repair.h"
 #include "hl7/to_fhir/x12_map_table.h"
 #include "hl7/x12/ack.h"
@@ -534,6 +535,8 @@ TEST_CASE("every accepted set of the corpus that has a map maps to valid FHIR") 
     std::vector<MappingIssue> repairs;
     Status valid = repair_bundle(*bundle, "", repairs);
     CHECK_MESSAGE(valid.is_ok(), valid.message());
+    // ... with the Bundle's own invariants too, which repair_bundle leaves out (kBelowEnvelope).
+    if (valid.is_ok()) CHECK(fhir::validate_resource(*bundle, "Bundle").is_ok());
     if (valid.is_ok()) ++valid_files;
     ++files;
     sets += static_cast<int>(mine.size());
