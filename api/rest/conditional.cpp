@@ -6,6 +6,9 @@
 
 #include "api/rest/terminology_source.h"
 #include "core/url_encoding.h"
+#include "fhir/model.h"
+#include "fhir/search/param_parts.h"
+#include "fhir/search/searchable.h"
 
 namespace hearth::api {
 
@@ -17,12 +20,47 @@ Result<QueryParams> parse_criteria(std::string_view query) {
   return params;
 }
 
+std::optional<storage::TokenLookup> plain_token_lookup(std::string_view type,
+                                                       const QueryParams& criteria,
+                                                       std::size_t limit) {
+  if (criteria.size() != 1) return std::nullopt;
+  const auto& [name, value] = criteria.front();
+  // A result or special parameter ("_id", "_tag"), a modifier or a chain: parse_search's.
+  if (name.empty() || name.front() == '_' || name.find_first_of(":.") != std::string::npos) {
+    return std::nullopt;
+  }
+  const fhir::SearchParamDef* param = fhir::find_search_param(type, name);
+  if (param == nullptr || param->type != fhir::SearchParamType::kToken ||
+      !fhir::search::is_searchable(*param) || !fhir::search::param_parts(type, name).empty()) {
+    return std::nullopt;
+  }
+  // One '|' and nothing parse_search would unescape or split on.
+  const std::size_t bar = value.find('|');
+  if (bar == std::string::npos || value.find_first_of("|,\\$", bar + 1) != std::string::npos ||
+      value.find_first_of(",\\$") < bar || bar == 0 || bar + 1 == value.size()) {
+    return std::nullopt;
+  }
+  const std::string_view text(value);
+  return storage::TokenLookup{.type = type,
+                              .param = name,
+                              .system = text.substr(0, bar),
+                              .code = text.substr(bar + 1),
+                              .limit = limit};
+}
+
 Result<std::vector<storage::ResourceVersion>> find_matches(storage::ResourceReader& reader,
                                                            std::string_view type,
                                                            const QueryParams& criteria,
                                                            std::string_view base_url,
                                                            const fhir::search::SearchLimits& limits,
                                                            std::size_t most, bool direct_only) {
+  // One more than `most`, so that the caller can tell "too many".
+  const std::size_t limit = std::min<std::size_t>(most + 1, fhir::search::kMaxCount);
+  // A message's identifier lookups: no search parsed (nor planned, below).
+  if (std::optional<storage::TokenLookup> lookup = plain_token_lookup(type, criteria, limit)) {
+    Result<std::vector<storage::ResourceVersion>> found = reader.lookup_token(*lookup);
+    if (found.is_ok() || found.status().code() != Code::kNotImplemented) return found;
+  }
   // :in, :not-in, :below and :above over the value sets and code systems `reader` sees, as a
   // search does.
   StoredTerminology terminology(reader);
@@ -35,8 +73,6 @@ Result<std::vector<storage::ResourceVersion>> find_matches(storage::ResourceRead
     return Status(Code::kInvalidArgument,
                   "a conditional operation needs search criteria that select resources");
   }
-  // One more than `most`, so that the caller can tell "too many".
-  const std::size_t limit = std::min<std::size_t>(most + 1, fhir::search::kMaxCount);
   // One exact "system|code" of a token parameter, as a message's identifier lookups are: the
   // same matches without planning and compiling a search.
   if (std::optional<storage::TokenLookup> lookup = storage::direct_token_lookup(query, limit)) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,6 +27,16 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 // Parses a query string ("a=1&b=2", percent-encoded) into parameters. Errors: kInvalidArgument
 // for bad percent-encoding.
 Result<QueryParams> parse_criteria(std::string_view query);
+
+// `criteria` as the TokenLookup parse_search and storage::direct_token_lookup make of it, found
+// without parsing a search, when it is one plain "param=system|code" of a token parameter of
+// `type` whose rows are its own (no modifier, chain, OR, escape, or empty system or code): the
+// shape of every identifier lookup a mapped message makes. nullopt for anything else (a custom
+// SearchParameter included), which parse_search then reads. The lookup's views point into
+// `type` and `criteria`.
+std::optional<storage::TokenLookup> plain_token_lookup(std::string_view type,
+                                                       const QueryParams& criteria,
+                                                       std::size_t limit);
 
 // The current resources of `type` matching `criteria`, at most `most` + 1 of them (so that a
 // caller allowing `most` can tell "too many"). `limits.terminology`, when null, is the stored
