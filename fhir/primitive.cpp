@@ -38,23 +38,41 @@ bool is_forbidden_control(char c) {
   return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r' && c != '\n';
 }
 
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+
+// Does the eight-byte `block` hold a byte below `bound` (at most 0x80)? A byte below it borrows
+// through bit 7 of (byte - bound) while its own bit 7 is clear; exact for the block as a whole.
+constexpr bool block_has_below(std::uint64_t block, std::uint64_t bound) {
+  return ((block - bound * kOnes) & ~block & kHighs) != 0;
+}
+
 // Does `s` hold a forbidden control character? Eight bytes at a time: a block with no byte
 // below 0x20 (most of them) is passed whole.
 bool has_forbidden_control(std::string_view s) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
   std::size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
     std::uint64_t block = 0;
     std::memcpy(&block, s.data() + i, 8);
-    // A byte below 0x20 borrows through bit 7 of (byte - 0x20) while its own bit 7 is clear.
-    if (((block - 0x20 * kOnes) & ~block & kHighs) == 0) continue;
+    if (!block_has_below(block, 0x20)) continue;
     if (std::any_of(s.begin() + static_cast<std::ptrdiff_t>(i),
                     s.begin() + static_cast<std::ptrdiff_t>(i + 8), is_forbidden_control)) {
       return true;
     }
   }
   return std::any_of(s.begin() + static_cast<std::ptrdiff_t>(i), s.end(), is_forbidden_control);
+}
+
+// Does `s` hold a byte up to 0x20 (a space, or a control character)? Eight bytes at a time.
+bool has_space_or_control(std::string_view s) {
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t block = 0;
+    std::memcpy(&block, s.data() + i, 8);
+    if (block_has_below(block, 0x21)) return true;
+  }
+  return std::any_of(s.begin() + static_cast<std::ptrdiff_t>(i), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) <= 0x20; });
 }
 
 bool is_digit(char c) {
@@ -212,16 +230,16 @@ bool valid_string(std::string_view s) {
   return !s.empty();
 }
 
+// The control characters were checked before (is_valid_primitive): every byte up to 0x20 left is
+// a space (\t, \n, \r or ' '), which a uri may not hold.
 bool valid_uri(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (is_space(c)) return false;
-  }
-  return true;
+  return !s.empty() && !has_space_or_control(s);
 }
 
 bool valid_code(std::string_view s) {
-  if (s.empty() || is_space(s.front()) || is_space(s.back())) return false;
+  if (s.empty()) return false;
+  if (!has_space_or_control(s)) return true;  // most codes: no space at all
+  if (is_space(s.front()) || is_space(s.back())) return false;
   for (std::size_t i = 1; i < s.size(); ++i) {
     if (is_space(s[i]) && is_space(s[i - 1])) return false;
   }

@@ -65,17 +65,17 @@ TEST_CASE("plain token lookup: anything but one plain system|code is left to the
     return plain_token_lookup("Patient", {{std::move(name), std::move(value)}}, 2).has_value();
   };
   CHECK(plain("identifier", "http://a|1"));
-  CHECK_FALSE(plain("identifier", "1"));              // no system
-  CHECK_FALSE(plain("identifier", "|1"));             // no system, explicitly
-  CHECK_FALSE(plain("identifier", "http://a|"));      // any code of a system
+  CHECK_FALSE(plain("identifier", "1"));               // no system
+  CHECK_FALSE(plain("identifier", "|1"));              // no system, explicitly
+  CHECK_FALSE(plain("identifier", "http://a|"));       // any code of a system
   CHECK_FALSE(plain("identifier", "http://a|1,b|2"));  // OR
-  CHECK_FALSE(plain("identifier", "http://a|1|2"));   // not one '|'
+  CHECK_FALSE(plain("identifier", "http://a|1|2"));    // not one '|'
   CHECK_FALSE(plain("identifier", "http://a\\|b|1"));  // an escape
   CHECK_FALSE(plain("identifier", "a$b|1"));
   CHECK_FALSE(plain("identifier:of-type", "http://t|MR|1"));
   CHECK_FALSE(plain("organization.identifier", "http://a|1"));  // a chain
   CHECK_FALSE(plain("_id", "a|1"));
-  CHECK_FALSE(plain("family", "a|1"));      // a string parameter
+  CHECK_FALSE(plain("family", "a|1"));  // a string parameter
   CHECK_FALSE(plain("no-such-param", "a|1"));
   CHECK_FALSE(plain_token_lookup("NoSuchType", {{"identifier", "http://a|1"}}, 2).has_value());
   CHECK_FALSE(plain_token_lookup("Patient", {{"identifier", "http://a|1"}, {"active", "true"}}, 2)
