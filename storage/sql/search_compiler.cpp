@@ -266,7 +266,7 @@ std::string_view rows_code(const SearchClause& clause) {
 // clause's values (_text: in the narrative, _content: anywhere). The words are letters and
 // digits only (full_text.h), so they need no escaping inside the match expression, which is
 // bound as one text. SQLite: a narrative word is kept as "_word" in the one text of the row,
-// and the rows still pending (not yet in the FTS5 index; a few hundred at most) are read by
+// and the rows still pending (not yet in the FTS5 index; a thousand at most) are read by
 // their words, which are single-space separated, so " word " in " words " finds a whole word.
 std::string full_text_ids(Builder& b, const SearchClause& clause) {
   const bool narrative = clause.code == "_text";

@@ -10,10 +10,11 @@
 // than the rest of a create. Once a session has written kTextDrainRows pending rows, its next
 // write moves every pending row to `idx_text_words (rid, words)` and into `idx_text`, the FTS5
 // index over it (external content: the text is stored once), in one statement each, so a
-// segment holds hundreds of resources. A search reads both: the FTS5 index, and the few pending
-// rows by their words (search_compiler.cpp). Moving rows is plain SQL inside the writing
-// transaction, so a rollback takes it back with the rest; what the writer counts in memory only
-// decides when to move. A row is pending or indexed, never both.
+// segment holds about a thousand resources (fewer, larger segments leave FTS5 less to merge:
+// a drain every 256 rows cost 37% more of FTS5's work for ORU^R01s, bench/README.md). A search
+// reads both: the FTS5 index, and the pending rows by their words (search_compiler.cpp). Moving
+// rows is plain SQL inside the writing transaction, so a rollback takes it back with the rest; what
+// the writer counts in memory only decides when to move. A row is pending or indexed, never both.
 //
 // PostgreSQL: `idx_text (rid, narrative tsvector, content tsvector)`, each column under a GIN
 // index (whose own pending list batches the index work), built by to_tsvector('simple', ...): the
@@ -41,7 +42,7 @@
 namespace hearth::storage::detail {
 
 // SQLite: pending rows a session writes before it moves them into the FTS5 index.
-inline constexpr int kTextDrainRows = 256;
+inline constexpr int kTextDrainRows = 1000;
 
 // SQLite: the text of one row: `text.content`, then each word of `text.narrative` as "_word".
 std::string sqlite_text_words(const fhir::search::FullText& text);

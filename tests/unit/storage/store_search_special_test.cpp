@@ -329,6 +329,7 @@ TEST_CASE("search: _text reads the narrative, _content every string of the resou
             storage::detail::kTextDrainRows + 3);
     }
     check_words();
+    static_assert(storage::detail::kTextDrainRows <= fhir::search::kMaxCount);  // one page
     CHECK(search_ids(*store, "Basic", {{"_content", "filler"}, {"_count", "1000"}}).size() ==
           static_cast<std::size_t>(storage::detail::kTextDrainRows));
     // An update replaces the words (an indexed row leaves the FTS5 index, its new one is
@@ -401,6 +402,7 @@ TEST_CASE("search: schema 17 rebuilds the full-text index of schema 16 with hear
     CHECK(search_ids(*store, "Patient", {{"_text", "chalmers"}}).empty());
     CHECK(search_ids(*store, "Patient", {{"_content", "chalmers allergic"}}) == Ids{"p1"});
     CHECK(search_ids(*store, "Patient", {{"_content", "windsor"}}) == Ids{"p2"});
+    static_assert(storage::detail::kTextDrainRows <= fhir::search::kMaxCount);  // one page
     CHECK(search_ids(*store, "Basic", {{"_content", "filler"}, {"_count", "1000"}}).size() ==
           static_cast<std::size_t>(storage::detail::kTextDrainRows));
     // An indexed row replaced through the new tokenizer leaves no stale word behind.
