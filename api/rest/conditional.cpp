@@ -54,12 +54,21 @@ Result<std::vector<storage::ResourceVersion>> find_matches(storage::ResourceRead
                                                            std::string_view base_url,
                                                            const fhir::search::SearchLimits& limits,
                                                            std::size_t most, bool direct_only) {
+  using Found = Result<std::vector<storage::ResourceVersion>>;
   // One more than `most`, so that the caller can tell "too many".
   const std::size_t limit = std::min<std::size_t>(most + 1, fhir::search::kMaxCount);
+  // The reader's answer to a direct token lookup; nullopt when there is none to make or the
+  // reader has no such path (then the search).
+  const auto direct =
+      [&](const std::optional<storage::TokenLookup>& lookup) -> std::optional<Found> {
+    if (!lookup) return std::nullopt;
+    Found found = reader.lookup_token(*lookup);
+    if (!found.is_ok() && found.status().code() == Code::kNotImplemented) return std::nullopt;
+    return found;
+  };
   // A message's identifier lookups: no search parsed (nor planned, below).
-  if (std::optional<storage::TokenLookup> lookup = plain_token_lookup(type, criteria, limit)) {
-    Result<std::vector<storage::ResourceVersion>> found = reader.lookup_token(*lookup);
-    if (found.is_ok() || found.status().code() != Code::kNotImplemented) return found;
+  if (std::optional<Found> found = direct(plain_token_lookup(type, criteria, limit))) {
+    return std::move(*found);
   }
   // :in, :not-in, :below and :above over the value sets and code systems `reader` sees, as a
   // search does.
@@ -75,9 +84,8 @@ Result<std::vector<storage::ResourceVersion>> find_matches(storage::ResourceRead
   }
   // One exact "system|code" of a token parameter, as a message's identifier lookups are: the
   // same matches without planning and compiling a search.
-  if (std::optional<storage::TokenLookup> lookup = storage::direct_token_lookup(query, limit)) {
-    Result<std::vector<storage::ResourceVersion>> found = reader.lookup_token(*lookup);
-    if (found.is_ok() || found.status().code() != Code::kNotImplemented) return found;
+  if (std::optional<Found> found = direct(storage::direct_token_lookup(query, limit))) {
+    return std::move(*found);
   }
   if (direct_only) return Status(Code::kNotImplemented, "not a direct token lookup");
   query.count = static_cast<int>(limit);
