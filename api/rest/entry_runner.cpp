@@ -6,6 +6,7 @@
 #include <deque>
 #include <memory>
 #include <unordered_map>
+#include <utility>
 
 #include "api/rest/compartment_access.h"
 #include "api/rest/conditional.h"
@@ -659,8 +660,7 @@ class Runner final : public PlannedTransaction {
   // extracted by build_write, when it has none, an earlier run (or the speculation) used them,
   // the body gets a meta.source of the run's that they lack, or a binding fails.
   std::optional<fhir::search::IndexValues> take_early_index(Planned& p) {
-    std::optional<fhir::search::IndexValues> values = std::move(p.early_index);
-    p.early_index.reset();
+    std::optional<fhir::search::IndexValues> values = std::exchange(p.early_index, std::nullopt);
     if (!values || (!late_source_ && !meta_source_.empty())) return std::nullopt;
     if (!fhir::search::bind_late_targets(*values, early_ids_)) return std::nullopt;
     return values;

@@ -11,6 +11,7 @@
 #include "fhir/validate.h"
 #include "hl7/to_fhir/message_mapper.h"
 #include "to_fhir/corpus_support.h"
+#include "to_fhir/mapped_bundle.h"
 
 namespace hearth::hl7::to_fhir {
 namespace {
@@ -138,9 +139,7 @@ TEST_CASE("bundle repair: every mapped corpus message's Bundle keeps the Bundle 
     const std::string raw = testing::cr_segments(testing::read_file(path));
     Result<Message> message = Message::parse(raw);
     if (!message.is_ok()) continue;
-    int n = 0;
-    Result<MappedMessage> result =
-        MessageMapper().map(*message, [&n] { return "id" + std::to_string(++n); });
+    Result<MappedMessage> result = MessageMapper().map(*message, testing::ids());
     if (!result.is_ok()) continue;
     ++mapped;
     Result<fhir::JsonDocument> bundle = fhir::parse_json(fhir::write_json(result->bundle));
