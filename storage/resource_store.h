@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -159,6 +160,21 @@ class ResourceReader {
   virtual Result<std::vector<ResourceVersion>> lookup_token(const TokenLookup& lookup) {
     (void)lookup;
     return Status(Code::kNotImplemented, "no direct token lookup");
+  }
+
+  // lookup_token's answer to each of `lookups`, in their order: an HL7 message's identity
+  // lookups (one per resource it maps) made together, where the reader can answer several with
+  // one statement (one per type and parameter on SQL). Here, lookup_token for each in turn; the
+  // first error (kNotImplemented included) is the answer.
+  virtual Result<std::vector<std::vector<ResourceVersion>>> lookup_tokens(
+      std::span<const TokenLookup> lookups) {
+    std::vector<std::vector<ResourceVersion>> out;
+    out.reserve(lookups.size());
+    for (const TokenLookup& lookup : lookups) {
+      HEARTH_ASSIGN_OR_RETURN(std::vector<ResourceVersion> found, lookup_token(lookup));
+      out.push_back(std::move(found));
+    }
+    return out;
   }
 
   // The current version. kNotFound if never existed; kGone if its current version is a

@@ -95,4 +95,24 @@ Result<std::vector<storage::ResourceVersion>> find_matches(storage::ResourceRead
   return std::move(page.entries);
 }
 
+std::vector<std::optional<std::vector<storage::ResourceVersion>>> prefetch_matches(
+    storage::ResourceReader& reader,
+    std::span<const std::pair<std::string_view, const QueryParams*>> criteria, std::size_t most) {
+  std::vector<std::optional<std::vector<storage::ResourceVersion>>> out(criteria.size());
+  const std::size_t limit = std::min<std::size_t>(most + 1, fhir::search::kMaxCount);
+  std::vector<storage::TokenLookup> lookups;
+  std::vector<std::size_t> asked;  // the index in `criteria` of each lookup
+  for (std::size_t i = 0; i < criteria.size(); ++i) {
+    if (auto lookup = plain_token_lookup(criteria[i].first, *criteria[i].second, limit)) {
+      lookups.push_back(*lookup);
+      asked.push_back(i);
+    }
+  }
+  if (lookups.size() < 2) return out;  // nothing to make together
+  Result<std::vector<std::vector<storage::ResourceVersion>>> found = reader.lookup_tokens(lookups);
+  if (!found.is_ok() || found->size() != lookups.size()) return out;
+  for (std::size_t k = 0; k < asked.size(); ++k) out[asked[k]] = std::move((*found)[k]);
+  return out;
+}
+
 }  // namespace hearth::api

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,5 +50,15 @@ Result<std::vector<storage::ResourceVersion>> find_matches(
     storage::ResourceReader& reader, std::string_view type, const QueryParams& criteria,
     std::string_view base_url, const fhir::search::SearchLimits& limits, std::size_t most = 1,
     bool direct_only = false);
+
+// find_matches' answer (at most `most` + 1 resources) to each of `criteria` (a type and its
+// criteria, both outliving the call) that is a plain token lookup, the lookups made together
+// (storage::ResourceReader::lookup_tokens: one statement per type and parameter on SQL); nullopt
+// for every other, and for all of them when the reader has no such path or fails (find_matches
+// then asks again, and answers with the error).
+std::vector<std::optional<std::vector<storage::ResourceVersion>>> prefetch_matches(
+    storage::ResourceReader& reader,
+    std::span<const std::pair<std::string_view, const QueryParams*>> criteria,
+    std::size_t most = 1);
 
 }  // namespace hearth::api

@@ -196,6 +196,7 @@ class Runner final : public PlannedTransaction {
       fhir::JsonDocument scratch;
       std::deque<fhir::JsonValue> copies;
       map_ = full_urls_;
+      prefetch(tx);
       for (Planned& p : planned_) HEARTH_RETURN_IF_ERROR(resolve(p, tx, &tx));
       HEARTH_RETURN_IF_ERROR(resolve_conditional_references(tx, /*direct_only=*/false));
       if (take_speculation()) return write_and_read(tx);
@@ -244,6 +245,7 @@ class Runner final : public PlannedTransaction {
       if (p.entry->method == EntryMethod::kPatch) return;
     }
     map_ = full_urls_;
+    prefetch(ctx_.store);
     for (Planned& p : planned_) {
       if (!resolve(p, ctx_.store, nullptr).is_ok()) return;
     }
@@ -396,12 +398,49 @@ class Runner final : public PlannedTransaction {
     return locked;
   }
 
+  // The first lookup of every conditional create and conditional update, made together before
+  // resolve() asks for each (prefetch_matches: an HL7 message's identity lookups, one per
+  // resource it maps, in one statement per type and parameter). Nothing is written between
+  // these lookups and resolve()'s, so the answers are the ones resolve() would get. A lookup
+  // made again under lock_criteria's lock is made anew.
+  void prefetch(storage::ResourceReader& reader) {
+    prefetched_.clear();
+    std::vector<QueryParams> parsed;
+    parsed.reserve(planned_.size());
+    std::vector<const BundleEntry*> asking;
+    std::vector<std::pair<std::string_view, const QueryParams*>> criteria;
+    for (const Planned& p : planned_) {
+      const BundleEntry& entry = *p.entry;
+      const QueryParams* query = nullptr;
+      if (entry.route.interaction == Interaction::kCreate && !entry.if_none_exist.empty()) {
+        Result<QueryParams> given = parse_criteria(entry.if_none_exist);
+        if (!given.is_ok()) continue;  // resolve() reports it
+        query = &parsed.emplace_back(std::move(given).value());
+      } else if (entry.route.interaction == Interaction::kConditionalUpdate) {
+        query = &entry.query;
+      } else {
+        continue;
+      }
+      asking.push_back(&entry);
+      criteria.emplace_back(entry.route.type, query);
+    }
+    auto found = prefetch_matches(reader, criteria, 1);
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (found[i]) prefetched_.emplace(asking[i], std::move(*found[i]));
+    }
+  }
+
   // `tx` null: a speculation's lookup (direct token lookups only, nothing locked).
   Result<std::vector<storage::ResourceVersion>> matches(storage::ResourceReader& reader,
                                                         storage::StoreTransaction* tx,
                                                         const BundleEntry& entry,
                                                         const QueryParams& criteria,
                                                         std::size_t most) {
+    if (auto it = prefetched_.find(&entry); it != prefetched_.end() && most == 1) {
+      std::vector<storage::ResourceVersion> found = std::move(it->second);
+      prefetched_.erase(it);
+      return found;
+    }
     return find_matches(reader, entry.route.type, criteria, ctx_.request.base_url,
                         ctx_.limits.search, most, /*direct_only=*/tx == nullptr);
   }
@@ -765,6 +804,8 @@ class Runner final : public PlannedTransaction {
   };
   std::optional<Speculation> speculation_;
   std::vector<EntryResult> results_;
+  // prefetch()'s answers, by entry, each taken by the entry's first matches().
+  std::unordered_map<const BundleEntry*, std::vector<storage::ResourceVersion>> prefetched_;
 };
 
 }  // namespace

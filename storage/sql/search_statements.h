@@ -41,6 +41,7 @@ struct SearchStatement {
   // Outputs of one fetched row.
   std::string type, id, body;
   long long version = 0, last_updated = 0, total = 0;
+  std::string code, system;       // the index row a batched token lookup matched (token_lookup.h)
   std::vector<CursorValue> keys;  // the sort terms' values (page queries)
   std::vector<soci::indicator> key_nulls;
   soci::statement statement;

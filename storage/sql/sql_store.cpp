@@ -70,6 +70,14 @@ Result<T> with_blobs(const BlobDir* blobs, Result<T> result) {
   return result;
 }
 
+Result<std::vector<std::vector<ResourceVersion>>> each_with_blobs(
+    const BlobDir* blobs, std::vector<std::vector<ResourceVersion>> found) {
+  for (std::vector<ResourceVersion>& versions : found) {
+    HEARTH_RETURN_IF_ERROR(restore_blobs(blobs, versions));
+  }
+  return found;
+}
+
 ResourceVersion current_row(const PreparedStatements& ps) {
   ResourceVersion row;
   row.type = ps.type;
@@ -208,6 +216,19 @@ Result<std::vector<ResourceVersion>> SqlStore::lookup_token(const TokenLookup& l
                           statements_of(**lease, dialect_, TenantScope::current()), lookup)));
   } catch (...) {
     return fail_session(*lease, "token lookup in " + std::string(lookup.type));
+  }
+}
+
+Result<std::vector<std::vector<ResourceVersion>>> SqlStore::lookup_tokens(
+    std::span<const TokenLookup> lookups) {
+  Result<SessionPool::Lease> lease = pool_->acquire(Lane::kKey);
+  if (!lease.is_ok()) return std::move(lease).take_status();
+  try {
+    return each_with_blobs(blobs_.get(),
+                           detail::run_token_lookups(
+                               statements_of(**lease, dialect_, TenantScope::current()), lookups));
+  } catch (...) {
+    return fail_session(*lease, "token lookups");
   }
 }
 
@@ -368,6 +389,10 @@ class SqlTransaction final : public StoreTransaction {
   Result<std::vector<ResourceVersion>> lookup_token(const TokenLookup& lookup) override {
     return with_blobs(blobs_,
                       Result<std::vector<ResourceVersion>>(detail::run_token_lookup(ps_, lookup)));
+  }
+  Result<std::vector<std::vector<ResourceVersion>>> lookup_tokens(
+      std::span<const TokenLookup> lookups) override {
+    return each_with_blobs(blobs_, detail::run_token_lookups(ps_, lookups));
   }
   Status lock(std::vector<std::pair<std::string, std::string>> type_ids) override {
     if (!lock_rows_) return Status::ok();

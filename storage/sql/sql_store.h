@@ -53,6 +53,8 @@ class SqlStore final : public Store {
   // On a session of the point-read lane, as read() (an HL7 message's lookups before its
   // transaction, api/rest/entry_runner.h).
   Result<std::vector<ResourceVersion>> lookup_token(const TokenLookup& lookup) override;
+  Result<std::vector<std::vector<ResourceVersion>>> lookup_tokens(
+      std::span<const TokenLookup> lookups) override;
   Result<WriteOutcome> create(const WriteRequest& request) override;
   Result<WriteOutcome> update(const WriteRequest& request) override;
   Result<WriteOutcome> remove(const WriteRequest& request) override;

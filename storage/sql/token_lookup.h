@@ -10,6 +10,8 @@
 // transaction handles them as it does a search's).
 #pragma once
 
+#include <cstddef>
+#include <span>
 #include <vector>
 
 #include "storage/resource_store.h"
@@ -20,5 +22,18 @@ namespace hearth::storage::detail {
 // The matches of `lookup` (lookup.limit at most; none when the limit is 0) among the resources
 // of ps.tenant, through ps's search statement cache.
 std::vector<ResourceVersion> run_token_lookup(PreparedStatements& ps, const TokenLookup& lookup);
+
+// run_token_lookup's answer to each of `lookups`, in their order, the lookups of one type and
+// parameter made by one statement (up to kBatchCodes codes each, `i.code IN (...)`): an HL7
+// result's fifteen Observation identifiers are one statement, not fifteen (on PostgreSQL one
+// round trip, not fifteen). On SQLite only four or more of one parameter go together (fewer
+// cost it more together than apart; bench/README.md). A statement that finds more rows than its
+// lookups' limits add up to (some value matched more often than its lookup asked for) is answered
+// lookup by lookup instead, so that no lookup's answer is cut short by another's.
+std::vector<std::vector<ResourceVersion>> run_token_lookups(PreparedStatements& ps,
+                                                            std::span<const TokenLookup> lookups);
+
+// The most codes one statement of run_token_lookups binds.
+inline constexpr std::size_t kBatchCodes = 32;
 
 }  // namespace hearth::storage::detail

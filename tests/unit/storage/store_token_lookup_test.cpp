@@ -5,6 +5,7 @@
 // most `limit` come, in id order.
 #include <doctest/doctest.h>
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -100,6 +101,93 @@ TEST_CASE("lookup_token: the matches of the one-clause token search") {
       return Status(Code::kConflict, "leave the store as it was");
     });
     CHECK(status.code() == Code::kConflict);
+  }
+}
+
+// lookup_tokens: several lookups at once (one statement per type and parameter on SQL, 32 codes
+// at most each) answer each as lookup_token does: repeated values, another system's row, a
+// value matching more than its limit (the batch then answers lookup by lookup), a limit of 0,
+// other types and parameters between them, and more lookups of one parameter than one statement
+// binds.
+TEST_CASE("lookup_tokens: each answer is lookup_token's") {
+  for (const auto& b : backends()) {
+    INFO("backend: " << b.name);
+    ManualClock clock;
+    auto store = open_or_die(b.url, clock);
+    for (int i = 0; i < 40; ++i) {
+      const std::string n = std::to_string(i);
+      REQUIRE(store
+                  ->create(indexed_fields("Patient", "p" + n,
+                                          R"("identifier":[)" + identifier("urn:a", n) + "]"))
+                  .is_ok());
+    }
+    for (const char* id : {"m1", "m2", "m3"}) {  // three holders of urn:a|many
+      REQUIRE(store
+                  ->create(indexed_fields("Patient", id,
+                                          R"("identifier":[)" + identifier("urn:a", "many") + "]"))
+                  .is_ok());
+    }
+    REQUIRE(store
+                ->create(indexed_fields("Patient", "sys-b",
+                                        R"("identifier":[)" + identifier("urn:b", "7") + "]"))
+                .is_ok());
+    REQUIRE(store
+                ->create(indexed_fields("Practitioner", "dr",
+                                        R"("identifier":[)" + identifier("urn:a", "7") + "]"))
+                .is_ok());
+
+    // Views into these strings.
+    std::vector<std::string> codes;
+    for (int i = 0; i < 45; ++i) codes.push_back(std::to_string(i));
+    const std::string many = "many";
+    std::vector<TokenLookup> lookups;
+    const auto add = [&](std::string_view type, std::string_view system, std::string_view code,
+                         std::size_t limit) {
+      lookups.push_back(TokenLookup{
+          .type = type, .param = "identifier", .system = system, .code = code, .limit = limit});
+    };
+    for (int i = 44; i >= 0; --i) add("Patient", "urn:a", codes[static_cast<std::size_t>(i)], 2);
+    add("Patient", "urn:a", codes[7], 2);  // the same value twice
+    add("Patient", "urn:b", codes[7], 2);
+    add("Practitioner", "urn:a", codes[7], 2);
+    add("Patient", "urn:a", many, 2);  // three match: more than its limit
+    add("Patient", "urn:a", codes[3], 0);
+
+    Status status = store->transact([&](StoreTransaction& tx) -> Status {
+      for (std::size_t take : {lookups.size(), std::size_t{3}, std::size_t{1}}) {
+        CAPTURE(take);
+        const std::span<const TokenLookup> asked(lookups.data(), take);
+        auto batch = tx.lookup_tokens(asked);
+        REQUIRE(batch.is_ok());
+        REQUIRE(batch->size() == take);
+        for (std::size_t i = 0; i < take; ++i) {
+          CAPTURE(i);
+          auto one = tx.lookup_token(asked[i]);
+          REQUIRE(one.is_ok());
+          if (asked[i].code == many) {  // which two of the three is not said
+            CHECK((*batch)[i].size() == 2);
+            CHECK(one->size() == 2);
+          } else {
+            CHECK(ids_of((*batch)[i]) == ids_of(*one));
+          }
+          for (const ResourceVersion& v : (*batch)[i]) {
+            CHECK_FALSE(v.body.empty());
+            CHECK(v.version == 1);
+          }
+        }
+      }
+      return Status(Code::kConflict, "leave the store as it was");
+    });
+    CHECK(status.code() == Code::kConflict);
+    auto plain = store->lookup_tokens(lookups);  // the store's own, outside a transaction
+    REQUIRE(plain.is_ok());
+    CHECK(ids_of((*plain)[0]).empty());  // urn:a|44: none
+    CHECK(ids_of((*plain)[44]) == std::vector<std::string>{"Patient/p0"});
+    CHECK(ids_of((*plain)[45]) == std::vector<std::string>{"Patient/p7"});
+    CHECK(ids_of((*plain)[46]) == std::vector<std::string>{"Patient/sys-b"});
+    CHECK(ids_of((*plain)[47]) == std::vector<std::string>{"Practitioner/dr"});
+    CHECK((*plain)[48].size() == 2);
+    CHECK((*plain)[49].empty());
   }
 }
 
