@@ -164,7 +164,7 @@ class ResourceReader {
 
   // lookup_token's answer to each of `lookups`, in their order: an HL7 message's identity
   // lookups (one per resource it maps) made together, where the reader can answer several with
-  // one statement (one per type and parameter on SQL). Here, lookup_token for each in turn; the
+  // one statement (one per type and parameter on SQLite). Here, lookup_token for each in turn; the
   // first error (kNotImplemented included) is the answer.
   virtual Result<std::vector<std::vector<ResourceVersion>>> lookup_tokens(
       std::span<const TokenLookup> lookups) {

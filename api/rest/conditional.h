@@ -53,7 +53,7 @@ Result<std::vector<storage::ResourceVersion>> find_matches(
 
 // find_matches' answer (at most `most` + 1 resources) to each of `criteria` (a type and its
 // criteria, both outliving the call) that is a plain token lookup, the lookups made together
-// (storage::ResourceReader::lookup_tokens: one statement per type and parameter on SQL); nullopt
+// (storage::ResourceReader::lookup_tokens: one statement per type and parameter on SQLite); nullopt
 // for every other, and for all of them when the reader has no such path or fails (find_matches
 // then asks again, and answers with the error).
 std::vector<std::optional<std::vector<storage::ResourceVersion>>> prefetch_matches(

@@ -400,9 +400,9 @@ class Runner final : public PlannedTransaction {
 
   // The first lookup of every conditional create and conditional update, made together before
   // resolve() asks for each (prefetch_matches: an HL7 message's identity lookups, one per
-  // resource it maps, in one statement per type and parameter). Nothing is written between
-  // these lookups and resolve()'s, so the answers are the ones resolve() would get. A lookup
-  // made again under lock_criteria's lock is made anew.
+  // resource it maps, in one statement per type and parameter on SQLite). Nothing is written
+  // between these lookups and resolve()'s, so the answers are the ones resolve() would get. A
+  // lookup made again under lock_criteria's lock is made anew.
   void prefetch(storage::ResourceReader& reader) {
     prefetched_.clear();
     std::vector<QueryParams> parsed;

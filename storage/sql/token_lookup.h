@@ -23,11 +23,12 @@ namespace hearth::storage::detail {
 // of ps.tenant, through ps's search statement cache.
 std::vector<ResourceVersion> run_token_lookup(PreparedStatements& ps, const TokenLookup& lookup);
 
-// run_token_lookup's answer to each of `lookups`, in their order, the lookups of one type and
-// parameter made by one statement (up to kBatchCodes codes each, `i.code IN (...)`): an HL7
-// result's fifteen Observation identifiers are one statement, not fifteen (on PostgreSQL one
-// round trip, not fifteen). On SQLite only four or more of one parameter go together (fewer
-// cost it more together than apart; bench/README.md). A statement that finds more rows than its
+// run_token_lookup's answer to each of `lookups`, in their order. On SQLite, four or more
+// lookups of one type and parameter are made by one statement (up to kBatchCodes codes each,
+// `i.code IN (...)`): an HL7 result's fifteen Observation identifiers are one statement, not
+// fifteen; fewer cost SQLite more together than apart. PostgreSQL makes them one by one (its
+// plan for the IN list walks the type's resources on a store without statistics;
+// bench/README.md). A statement that finds more rows than its
 // lookups' limits add up to (some value matched more often than its lookup asked for) is answered
 // lookup by lookup instead, so that no lookup's answer is cut short by another's.
 std::vector<std::vector<ResourceVersion>> run_token_lookups(PreparedStatements& ps,

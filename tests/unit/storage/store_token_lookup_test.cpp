@@ -104,7 +104,7 @@ TEST_CASE("lookup_token: the matches of the one-clause token search") {
   }
 }
 
-// lookup_tokens: several lookups at once (one statement per type and parameter on SQL, 32 codes
+// lookup_tokens: several lookups at once (one statement per type and parameter on SQLite, 32 codes
 // at most each) answer each as lookup_token does: repeated values, another system's row, a
 // value matching more than its limit (the batch then answers lookup by lookup), a limit of 0,
 // other types and parameters between them, and more lookups of one parameter than one statement
