@@ -37,6 +37,20 @@ constexpr const char* kBatchTail =
     " WHERE r.rid = m.rid AND r.tenant = :b1 AND r.res_type = :b2 AND r.deleted = 0"
     " LIMIT :lim";
 
+// Binds what both statements read after their own columns (the resource row and body) and what
+// they bind (the values in placeholder order, then the limit).
+void exchange_rows(SearchStatement& s) {
+  s.statement.exchange(soci::into(s.type));
+  s.statement.exchange(soci::into(s.id));
+  s.statement.exchange(soci::into(s.version));
+  s.statement.exchange(soci::into(s.last_updated));
+  s.statement.exchange(soci::into(s.body));
+  for (std::size_t k = 0; k < s.values.size(); ++k) {
+    s.statement.exchange(soci::use(s.values[k].text, placeholder_name(k)));
+  }
+  s.statement.exchange(soci::use(s.limit, "lim"));
+}
+
 // The statement of `codes` placeholders.
 std::string batch_text(std::size_t codes) {
   std::string text = kBatchHead;
@@ -71,15 +85,7 @@ bool run_batch(PreparedStatements& ps, std::span<const TokenLookup* const> looku
       cache.statement(batch_text(codes), values, values.size(), [](SearchStatement& s) {
         s.statement.exchange(soci::into(s.code));
         s.statement.exchange(soci::into(s.system));
-        s.statement.exchange(soci::into(s.type));
-        s.statement.exchange(soci::into(s.id));
-        s.statement.exchange(soci::into(s.version));
-        s.statement.exchange(soci::into(s.last_updated));
-        s.statement.exchange(soci::into(s.body));
-        for (std::size_t k = 0; k < s.values.size(); ++k) {
-          s.statement.exchange(soci::use(s.values[k].text, placeholder_name(k)));
-        }
-        s.statement.exchange(soci::use(s.limit, "lim"));
+        exchange_rows(s);
       });
   st.limit = total + 1;
   long long rows = 0;
@@ -181,17 +187,7 @@ std::vector<ResourceVersion> run_token_lookup(PreparedStatements& ps, const Toke
   values[3].text = std::string(lookup.code);
   values[4].text = std::string(lookup.system);
   SearchStatements& cache = ps.searches();
-  SearchStatement& st = cache.statement(kLookup, values, values.size(), [](SearchStatement& s) {
-    s.statement.exchange(soci::into(s.type));
-    s.statement.exchange(soci::into(s.id));
-    s.statement.exchange(soci::into(s.version));
-    s.statement.exchange(soci::into(s.last_updated));
-    s.statement.exchange(soci::into(s.body));
-    for (std::size_t k = 0; k < s.values.size(); ++k) {
-      s.statement.exchange(soci::use(s.values[k].text, placeholder_name(k)));
-    }
-    s.statement.exchange(soci::use(s.limit, "lim"));
-  });
+  SearchStatement& st = cache.statement(kLookup, values, values.size(), exchange_rows);
   st.limit = static_cast<long long>(lookup.limit);
   try {
     st.statement.execute(false);
