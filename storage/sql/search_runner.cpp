@@ -56,25 +56,6 @@ std::vector<CursorValue> fetched_keys(const SearchStatement& st) {
   return out;
 }
 
-void bind_row(SearchStatement& st) {
-  st.statement.exchange(soci::into(st.type));
-  st.statement.exchange(soci::into(st.id));
-  st.statement.exchange(soci::into(st.version));
-  st.statement.exchange(soci::into(st.last_updated));
-  st.statement.exchange(soci::into(st.body));
-}
-
-ResourceVersion row_of(SearchStatement& st) {
-  ResourceVersion row;
-  row.type = st.type;
-  row.id = st.id;
-  row.version = st.version;
-  row.last_updated_micros = st.last_updated;
-  row.method = "";
-  row.body = std::move(st.body);
-  return row;
-}
-
 // Runs `use` on the statement, then ends its run; a statement that threw is dropped from the
 // cache before the exception goes on.
 template <class Use>

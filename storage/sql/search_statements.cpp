@@ -86,4 +86,23 @@ void SearchStatements::discard(const SearchStatement& statement) {
   }
 }
 
+void bind_row(SearchStatement& st) {
+  st.statement.exchange(soci::into(st.type));
+  st.statement.exchange(soci::into(st.id));
+  st.statement.exchange(soci::into(st.version));
+  st.statement.exchange(soci::into(st.last_updated));
+  st.statement.exchange(soci::into(st.body));
+}
+
+ResourceVersion row_of(SearchStatement& st) {
+  ResourceVersion row;
+  row.type = st.type;
+  row.id = st.id;
+  row.version = st.version;
+  row.last_updated_micros = st.last_updated;
+  row.method = "";
+  row.body = std::move(st.body);
+  return row;
+}
+
 }  // namespace hearth::storage::detail

@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/resource_store.h"
 #include "storage/sql/prepare_statement.h"
 #include "storage/sql/search_compiler.h"
 #include "storage/store_url.h"
@@ -46,6 +47,12 @@ struct SearchStatement {
   std::vector<soci::indicator> key_nulls;
   soci::statement statement;
 };
+
+// Exchanges the outputs of a statement that reads resource rows (type, id, version,
+// last_updated, body, in that order of its columns).
+void bind_row(SearchStatement& st);
+// The row fetched into `st` (its body moved out).
+ResourceVersion row_of(SearchStatement& st);
 
 class SearchStatements {
  public:

@@ -40,11 +40,7 @@ constexpr const char* kBatchTail =
 // Binds what both statements read after their own columns (the resource row and body) and what
 // they bind (the values in placeholder order, then the limit).
 void exchange_rows(SearchStatement& s) {
-  s.statement.exchange(soci::into(s.type));
-  s.statement.exchange(soci::into(s.id));
-  s.statement.exchange(soci::into(s.version));
-  s.statement.exchange(soci::into(s.last_updated));
-  s.statement.exchange(soci::into(s.body));
+  bind_row(s);
   for (std::size_t k = 0; k < s.values.size(); ++k) {
     s.statement.exchange(soci::use(s.values[k].text, placeholder_name(k)));
   }
@@ -96,17 +92,11 @@ bool run_batch(PreparedStatements& ps, std::span<const TokenLookup* const> looku
       ResourceVersion* first = nullptr;
       for (std::size_t k = 0; k < lookups.size(); ++k) {
         if (lookups[k]->code != st.code || lookups[k]->system != st.system) continue;
-        ResourceVersion& row = out[k]->emplace_back();
         if (first != nullptr) {  // two lookups of one value: each gets the row
-          row = *first;
+          out[k]->push_back(*first);
           continue;
         }
-        row.type = st.type;
-        row.id = st.id;
-        row.version = st.version;
-        row.last_updated_micros = st.last_updated;
-        row.body = std::move(st.body);
-        first = &row;
+        first = &out[k]->emplace_back(row_of(st));
       }
     }
   } catch (...) {
@@ -192,22 +182,14 @@ std::vector<ResourceVersion> run_token_lookup(PreparedStatements& ps, const Toke
   try {
     st.statement.execute(false);
     while (st.statement.fetch()) {
-      ResourceVersion& row = out.emplace_back();
-      row.type = st.type;
-      row.id = st.id;
-      row.version = st.version;
-      row.last_updated_micros = st.last_updated;
-      row.body = std::move(st.body);
+      out.push_back(row_of(st));
     }
   } catch (...) {
     cache.discard(st);
     throw;
   }
   cache.finish(st);
-  // In id order, as the search's first page: which ones come when there are more than the limit
-  // differs, but a caller asking `limit` only tells "too many" then.
-  std::sort(out.begin(), out.end(),
-            [](const ResourceVersion& a, const ResourceVersion& b) { return a.id < b.id; });
+  settle(out, lookup.limit);
   return out;
 }
 
